@@ -1,0 +1,129 @@
+import type { DesiredObject, ObjectKey } from '../../specs/model.js';
+import type { Engine, ObservedState } from '../engine/engine.js';
+import { BerthError, toBerthError } from '../errors.js';
+import type { ObjectPlan, Plan } from '../plan/plan-types.js';
+import { runObject, type RunOutcome } from './run-object.js';
+import { Semaphore } from './semaphore.js';
+import { waitForCondition } from './wait-condition.js';
+
+export type ProgressPhase = 'waiting' | 'running' | 'op' | 'converged' | 'held' | 'failed' | 'skipped';
+
+export interface ProgressEvent {
+  key: ObjectKey;
+  phase: ProgressPhase;
+  op?: string;
+  message?: string;
+}
+
+export interface ObjectOutcome {
+  key: ObjectKey;
+  outcome: 'converged' | 'held' | 'failed' | 'skipped';
+  ops: string[];
+  message?: string;
+}
+
+export interface ExecuteOptions {
+  engine: Engine;
+  plan: Plan;
+  desired: readonly DesiredObject[];
+  observed: ObservedState;
+  parallel: number;
+  /** Unix ms after which waiting for conditions gives up. */
+  deadline: number;
+  now?: () => number;
+  onProgress?: (event: ProgressEvent) => void;
+}
+
+export interface ExecuteResult {
+  outcomes: ObjectOutcome[];
+  ok: boolean;
+}
+
+/** Objects that need anything done: steps to run, or drift to look at again. */
+export function needsWork(p: ObjectPlan): boolean {
+  return p.steps.length > 0 || !p.inSync;
+}
+
+/**
+ * Runs a plan along its dependency graph: each object starts when the objects it waits
+ * for are done (and, for dependsOn, meet their condition); independent objects run in
+ * parallel, at most `parallel` at once. A failed object skips its dependants and nothing
+ * else. Never rejects: every object ends with an outcome.
+ */
+export async function execute(options: ExecuteOptions): Promise<ExecuteResult> {
+  const { plan } = options;
+  const now = options.now ?? Date.now;
+  const work = plan.objects.filter(needsWork);
+  const workKeys = new Set(work.map((p) => p.key));
+  const results = new Map<ObjectKey, Promise<ObjectOutcome>>();
+  const settle = new Map<ObjectKey, (o: ObjectOutcome) => void>();
+  for (const p of work) results.set(p.key, new Promise((resolve) => settle.set(p.key, resolve)));
+  const limit = new Semaphore(Math.max(1, options.parallel));
+  const refreshedImages = new Set<string>();
+  const emit = (event: ProgressEvent) => options.onProgress?.(event);
+  const imageRefOf = (p: ObjectPlan) => {
+    const image = options.desired.find((o) => o.kind === 'Image' && o.name === p.name);
+    return image?.kind === 'Image' ? image.spec.ref : p.name;
+  };
+
+  const runOne = async (p: ObjectPlan): Promise<ObjectOutcome> => {
+    const deps = p.after.filter((k) => workKeys.has(k));
+    if (deps.length) emit({ key: p.key, phase: 'waiting', message: deps.join(', ') });
+    const depOutcomes = await Promise.all(deps.map((k) => results.get(k)));
+    const failedDep = depOutcomes.find((o) => o && o.outcome !== 'converged');
+    if (failedDep) return finish(p.key, { outcome: 'skipped', ops: [], message: `${failedDep.key} did not converge` });
+    try {
+      await waitForDependsOn(p, options, now);
+    } catch (e) {
+      return finish(p.key, { outcome: 'failed', ops: [], message: toBerthError(e).message });
+    }
+    const outcome = await limit.run(() => {
+      emit({ key: p.key, phase: 'running' });
+      return runObject(p, {
+        engine: options.engine,
+        project: plan.project,
+        desired: options.desired,
+        observed: options.observed,
+        refreshedImages,
+        onOp: (op, target) => emit({ key: p.key, phase: 'op', op: target ? `${op} ${target}` : op }),
+      });
+    });
+    if (p.kind === 'Image' && outcome.outcome === 'converged') refreshedImages.add(imageRefOf(p));
+    return finish(p.key, toObjectOutcome(p.key, outcome));
+  };
+
+  const finish = (key: ObjectKey, o: Omit<ObjectOutcome, 'key'>): ObjectOutcome => {
+    emit({ key, phase: o.outcome, message: o.message });
+    return { key, ...o };
+  };
+
+  for (const p of work) {
+    void runOne(p)
+      .catch((e: unknown) => finish(p.key, { outcome: 'failed', ops: [], message: toBerthError(e).message }))
+      .then((o) => settle.get(p.key)?.(o));
+  }
+  const outcomes = await Promise.all(results.values());
+  return { outcomes, ok: outcomes.every((o) => o.outcome === 'converged' || o.outcome === 'held') };
+}
+
+function toObjectOutcome(key: ObjectKey, run: RunOutcome): Omit<ObjectOutcome, 'key'> {
+  const message = run.error ? toBerthError(run.error).message : run.reason;
+  return { outcome: run.outcome, ops: run.ops, message };
+}
+
+/** dependsOn with a condition: wait until each dependency meets it (DESIGN.md, Order). */
+async function waitForDependsOn(p: ObjectPlan, options: ExecuteOptions, now: () => number): Promise<void> {
+  const declared = options.desired.find((o) => o.kind === 'Container' && o.name === p.name);
+  if (declared?.kind !== 'Container' || p.desired === 'absent') return;
+  for (const dep of declared.spec.dependsOn) {
+    const depPlan = options.plan.objects.find((o) => o.key === `Container/${dep.container}`);
+    if (!depPlan?.engineName) throw new BerthError('E_INTERNAL', `dependency Container/${dep.container} is not planned`);
+    await waitForCondition(
+      options.engine,
+      { engineName: depPlan.engineName, key: depPlan.key },
+      dep.condition,
+      options.deadline,
+      now,
+    );
+  }
+}

@@ -1,0 +1,80 @@
+import { createActor, fromPromise, toPromise } from 'xstate';
+import type { ContainerObject, DesiredObject } from '../../specs/model.js';
+import type { Engine, ObservedState } from '../engine/engine.js';
+import { runContainer } from '../lifecycle/run-container.js';
+import { stepsMachine } from '../lifecycle/steps.machine.js';
+import { findImage } from '../plan/image-ref.js';
+import { containerSituation, replaceCause } from '../plan/plan-container.js';
+import { indexOwned } from '../plan/plan.js';
+import type { ObjectPlan, PlanStep } from '../plan/plan-types.js';
+import { containerCreateRequest } from './container-request.js';
+import { runResourceStep, type StepContext } from './resource-steps.js';
+
+export interface RunContext {
+  engine: Engine;
+  project: string;
+  desired: readonly DesiredObject[];
+  observed: ObservedState;
+  /** Images that an image step of this run built or pulled (their ids changed, or may have). */
+  refreshedImages: Set<string>;
+  onOp?: (op: string, target?: string) => void;
+}
+
+export interface RunOutcome {
+  outcome: 'converged' | 'held' | 'failed';
+  ops: string[];
+  reason?: string;
+  error?: unknown;
+}
+
+/** Brings one object to its declaration: containers through their machine, the rest through their steps. */
+export async function runObject(p: ObjectPlan, ctx: RunContext): Promise<RunOutcome> {
+  const declared = ctx.desired.find((o) => o.kind === p.kind && o.name === p.name);
+  if (declared?.kind === 'Container') return runDeclaredContainer(declared, p, ctx);
+  if (p.steps.length === 0) return { outcome: 'failed', ops: [], reason: p.reason ?? 'out of sync' };
+  return runSteps(p.steps, p.engineId, ctx);
+}
+
+async function runSteps(steps: PlanStep[], engineId: string | undefined, ctx: RunContext): Promise<RunOutcome> {
+  const stepCtx: StepContext = { engine: ctx.engine, project: ctx.project, desired: ctx.desired };
+  const machine = stepsMachine.provide({
+    actors: {
+      runStep: fromPromise<void, { step: PlanStep }>(async ({ input }) => {
+        ctx.onOp?.(input.step.action, input.step.target);
+        await runResourceStep(input.step, stepCtx, engineId);
+      }),
+    },
+  });
+  const actor = createActor(machine, { input: { steps } });
+  actor.subscribe({ error: () => undefined });
+  actor.start();
+  const out = await toPromise(actor);
+  return { outcome: out.outcome, ops: out.done.map((s) => s.action), error: out.error };
+}
+
+/**
+ * Re-derives the container's situation at run time: an image step earlier in this run may
+ * have changed the id the container should run, which the plan could not know.
+ */
+async function runDeclaredContainer(container: ContainerObject, p: ObjectPlan, ctx: RunContext): Promise<RunOutcome> {
+  const observed = indexOwned(ctx.observed, ctx.project).get(p.key) as ObservedState['containers'][number] | undefined;
+  const ref = container.spec.image.ref;
+  const imageId = ctx.refreshedImages.has(ref)
+    ? (await ctx.engine.inspectImage(ref))?.id
+    : findImage(ctx.observed.images, ref)?.id;
+  const planCtx = { project: ctx.project, observed, desiredImageId: imageId };
+  const situation = containerSituation(container, planCtx);
+  const request = containerCreateRequest(container, ctx.project, ctx.desired);
+  const out = await runContainer(
+    { engine: ctx.engine, request, project: ctx.project, name: container.name, onOp: (op) => ctx.onOp?.(op) },
+    { key: p.key, containerId: observed?.id, situation },
+  );
+  const ops: string[] = [...out.ops];
+  const replaced = replaceCause(container, planCtx) !== undefined || out.ops.includes('create');
+  const connects = replaced ? [] : p.steps.filter((s) => s.action === 'connect');
+  if (out.outcome === 'converged' && connects.length) {
+    const rest = await runSteps(connects, observed?.id, ctx);
+    return { ...rest, ops: [...ops, ...rest.ops] };
+  }
+  return { outcome: out.outcome, ops, reason: out.reason, error: out.error };
+}

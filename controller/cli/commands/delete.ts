@@ -1,0 +1,84 @@
+import type { DesiredObject, ObjectKey } from '../../../specs/model.js';
+import { parseDuration } from '../../../specs/validate/values.js';
+import { execute } from '../../apply/execute.js';
+import { BerthError } from '../../errors.js';
+import { observeProject } from '../../observe.js';
+import { indexOwned } from '../../plan/plan.js';
+import { planPrune } from '../../plan/plan-prune.js';
+import type { ObjectPlan, Plan } from '../../plan/plan-types.js';
+import { forgetObjects } from '../../records/index.js';
+import { progressReporter } from '../apply-progress.js';
+import type { CliContext } from '../context.js';
+import { loadInput } from '../load-input.js';
+import { resolveProjectName } from '../project-name.js';
+import { parseTarget } from '../../status/target.js';
+
+interface DeleteOptions {
+  filename?: string[];
+  timeout: string;
+  parallel: string;
+  project?: string;
+}
+
+/**
+ * `berth delete -f PATH…` or `berth delete KIND/NAME`: removes owned objects, dependants
+ * first. Volumes that retain their data, pulled images and host paths stay.
+ */
+export async function run(ctx: CliContext, target: string | undefined, options: DeleteOptions): Promise<number> {
+  const files = options.filename ?? [];
+  if (!target && files.length === 0) throw new BerthError('E_USAGE', 'delete needs -f PATH or KIND/NAME');
+  const declared = files.length ? (await loadInput(ctx, files)).set.objects : [];
+  const project = resolveProjectName(options.project, files, ctx.cwd);
+  const keys = target ? [targetKey(target)] : declared.map((o) => `${o.kind}/${o.name}` as ObjectKey);
+
+  const engine = await ctx.engine();
+  const { observed, hostPaths } = await observeProject(engine, project, []);
+  const owned = indexOwned(observed, project);
+  const all = planPrune({ project, desired: [], observed, hostPaths, prune: true }, owned);
+  const wanted = new Set(keys);
+  const objects = withDependantsFirst(all.filter((p) => wanted.has(p.key)), declared).map((p) => ({
+    ...p,
+    steps: p.steps.map((s) => ({ ...s, cause: 'deleted on request' })),
+  }));
+  if (target && objects.length === 0 && !owned.has(keys[0] as ObjectKey)) {
+    throw new BerthError('E_UNKNOWN_OBJECT', `${target} is not an object of project ${project} on the engine`);
+  }
+  const plan: Plan = { project, objects, conflicts: [] };
+  const deadline = ctx.now() + (parseDuration(options.timeout) ?? 300_000);
+  const width = Math.max(0, ...objects.map((o) => o.key.length));
+  const result = await execute({
+    engine,
+    plan,
+    desired: declared,
+    observed,
+    parallel: Number(options.parallel) || 8,
+    deadline,
+    onProgress: progressReporter(ctx, width),
+  });
+  await forgetObjects(ctx.stateDir, project, keys).catch(() => 0);
+  const deleted = result.outcomes.filter((o) => o.outcome === 'converged').length;
+  for (const o of result.outcomes.filter((x) => x.outcome !== 'converged')) {
+    ctx.stdout.write(`${o.key}: ${o.outcome}${o.message ? `: ${o.message}` : ''}\n`);
+  }
+  ctx.stdout.write(`Project ${project}: ${deleted} deleted${result.ok ? '' : ', some failed'}\n`);
+  return result.ok ? 0 : 2;
+}
+
+function targetKey(target: string): ObjectKey {
+  const parsed = parseTarget(target);
+  if (!parsed.kind || !parsed.name) throw new BerthError('E_USAGE', `expected KIND/NAME, got ${target}`);
+  return `${parsed.kind}/${parsed.name}` as ObjectKey;
+}
+
+/** A container is removed before the containers it dependsOn (deletion runs in reverse order). */
+function withDependantsFirst(plans: ObjectPlan[], declared: DesiredObject[]): ObjectPlan[] {
+  const present = new Set(plans.map((p) => p.key));
+  return plans.map((p) => {
+    if (p.kind !== 'Container') return p;
+    const dependants = declared
+      .filter((o) => o.kind === 'Container' && o.spec.dependsOn.some((d) => d.container === p.name))
+      .map((o) => `Container/${o.name}` as ObjectKey)
+      .filter((k) => present.has(k));
+    return { ...p, after: [...p.after, ...dependants] };
+  });
+}

@@ -1,0 +1,30 @@
+import { formatProblem } from '../../../specs/problems.js';
+import { loadManifests } from '../../../specs/index.js';
+import type { CliContext } from '../context.js';
+import { readAllStdin } from '../load-input.js';
+
+interface ValidateOptions {
+  filename: string[];
+  output?: 'text' | 'json';
+}
+
+/** `berth validate -f PATH…`: every problem of every file; exit 0 valid, 1 invalid. Touches no engine. */
+export async function run(ctx: CliContext, options: ValidateOptions): Promise<number> {
+  const stdin = options.filename.includes('-') ? await readAllStdin(ctx.stdin) : undefined;
+  const result = await loadManifests(options.filename, { stdin, cwd: ctx.cwd });
+  if (options.output === 'json') {
+    const list = result.problems.map(({ file, line, column, code, message }) => ({ file, line, column, code, message }));
+    ctx.stdout.write(JSON.stringify(list, null, 2) + '\n');
+    return list.length ? 1 : 0;
+  }
+  for (const p of result.problems) ctx.stdout.write(formatProblem(p) + '\n');
+  const files = result.files.length;
+  const objects = result.set.objects.length;
+  if (result.problems.length) {
+    const n = result.problems.length;
+    ctx.stderr.write(`${n} problem${n === 1 ? '' : 's'} in ${files} file${files === 1 ? '' : 's'}\n`);
+    return 1;
+  }
+  ctx.stdout.write(`valid: ${objects} object${objects === 1 ? '' : 's'} in ${files} file${files === 1 ? '' : 's'}\n`);
+  return 0;
+}

@@ -1,0 +1,45 @@
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import type { Engine } from '../engine/engine.js';
+import type { Logger } from './logger.js';
+
+export type OutputFormat = 'table' | 'wide' | 'json' | 'yaml';
+
+/** Options every command accepts (DESIGN.md "Common flags"). */
+export interface CommonOptions {
+  project?: string;
+  engine?: string;
+  logLevel?: string;
+  output?: string;
+}
+
+/**
+ * What a command gets to do its work: where to write, how to reach the engine, where
+ * records live, and a clock. Tests build their own; nothing here is global.
+ */
+export interface CliContext {
+  cwd: string;
+  stdout: NodeJS.WritableStream & { isTTY?: boolean; columns?: number };
+  stderr: NodeJS.WritableStream & { isTTY?: boolean };
+  stdin: NodeJS.ReadableStream;
+  /** Colour is for terminals only, and never with NO_COLOR. */
+  color: boolean;
+  logger: Logger;
+  /** The engine, connected on first use (commands that never call it never load its client). */
+  engine(): Promise<Engine>;
+  /** Engine address as given by --engine (undefined: DOCKER_HOST or the default socket). */
+  engineFlag?: string;
+  /** `$XDG_STATE_HOME/berth` (default `~/.local/state/berth`). */
+  stateDir: string;
+  now(): number;
+  env: NodeJS.ProcessEnv;
+}
+
+export function defaultStateDir(env: NodeJS.ProcessEnv): string {
+  const base = env.XDG_STATE_HOME || join(env.HOME || homedir(), '.local', 'state');
+  return join(base, 'berth');
+}
+
+export function wantsColor(stream: { isTTY?: boolean }, env: NodeJS.ProcessEnv): boolean {
+  return Boolean(stream.isTTY) && env.NO_COLOR === undefined && env.TERM !== 'dumb';
+}

@@ -1,0 +1,218 @@
+import { Command, Option } from 'commander';
+import type { LevelWithSilent } from 'pino';
+import { BerthError, exitCodeFor, formatError, toBerthError } from '../errors.js';
+import { defaultStateDir, wantsColor, type CliContext, type CommonOptions } from './context.js';
+import { createLogger } from './logger.js';
+import { berthVersion } from './version.js';
+
+/** A command module: `run` returns the exit code, or throws a BerthError. */
+export interface CommandModule<A extends unknown[] = unknown[]> {
+  run(ctx: CliContext, ...args: A): Promise<number>;
+}
+
+type Loader = () => Promise<CommandModule<never[]>>;
+
+const collect = (value: string, previous: string[] = []) => [...previous, value];
+
+/**
+ * Builds the command tree. Every verb of DESIGN.md's CLI table is registered here; the
+ * code of each lives in commands/ and loads only when that verb runs.
+ */
+export function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
+  const program = new Command('berth')
+    .description('Declarative container reconciler for Docker-compatible engines')
+    .version(berthVersion(), '-V, --version')
+    .showHelpAfterError('(run with --help for usage)')
+    .exitOverride()
+    .configureOutput({
+      writeOut: (s) => io.stdout.write(s),
+      writeErr: (s) => io.stderr.write(s),
+    });
+
+  const verb = (name: string, description: string) =>
+    program
+      .command(name)
+      .description(description)
+      .option('-p, --project <name>', 'project name (default: the folder name)')
+      .option('--engine <address>', 'engine address (default: DOCKER_HOST or the local socket)')
+      .addOption(
+        new Option('--log-level <level>', 'log level')
+          .choices(['trace', 'debug', 'info', 'warn', 'error', 'silent'])
+          .default(undefined),
+      );
+
+  const action =
+    (load: Loader) =>
+    async (...args: unknown[]) => {
+      const command = args[args.length - 1] as Command;
+      const options = command.opts() as CommonOptions;
+      const positional = args.slice(0, -2);
+      setExit(await invoke(load, io, options, [...positional, options]));
+    };
+
+  verb('validate', 'check manifests: syntax, schema, references, policy')
+    .requiredOption('-f, --filename <path>', 'file or folder (repeatable, - for stdin)', collect)
+    .addOption(outputOption(['text', 'json']))
+    .action(action(() => import('./commands/validate.js')));
+
+  verb('plan', 'show what apply would do, changing nothing')
+    .requiredOption('-f, --filename <path>', 'file or folder (repeatable, - for stdin)', collect)
+    .option('--prune', 'include owned objects that are no longer declared')
+    .option('--exit-code', 'exit 2 when there are changes')
+    .addOption(outputOption(['text', 'json']))
+    .action(action(() => import('./commands/plan.js')));
+
+  verb('apply', 'converge the engine to the manifests and wait')
+    .requiredOption('-f, --filename <path>', 'file or folder (repeatable, - for stdin)', collect)
+    .option('--prune', 'delete owned objects that are no longer declared')
+    .option('--timeout <duration>', 'give up after this long', '5m')
+    .option('--parallel <n>', 'independent operations at once', '8')
+    .option('--dry-run', 'print the plan, change nothing')
+    .option('--attach', 'after converging, stream logs in the foreground')
+    .option('--stop-on-exit', 'with --attach: stop the containers on Ctrl-C')
+    .addOption(outputOption(['text', 'json']))
+    .action(action(() => import('./commands/apply.js')));
+
+  verb('delete', 'remove declared objects, in reverse dependency order')
+    .argument('[target]', 'KIND/NAME of one object')
+    .option('-f, --filename <path>', 'file or folder (repeatable, - for stdin)', collect)
+    .option('--timeout <duration>', 'give up after this long', '5m')
+    .option('--parallel <n>', 'independent operations at once', '8')
+    .action(action(() => import('./commands/delete.js')));
+
+  verb('get', 'list objects with desired and observed state')
+    .argument('[target]', 'KIND or KIND/NAME')
+    .option('-f, --filename <path>', 'compare against these files', collect)
+    .option('-w, --watch', 'keep the view updated')
+    .option('-A, --all-projects', 'every berth project on the engine')
+    .addOption(outputOption(['table', 'wide', 'json', 'yaml']))
+    .action(action(() => import('./commands/get.js')));
+
+  verb('describe', 'one object: spec, status, conditions, recent events')
+    .argument('<target>', 'KIND/NAME')
+    .option('-f, --filename <path>', 'compare against these files', collect)
+    .addOption(outputOption(['text', 'json', 'yaml']))
+    .action(action(() => import('./commands/describe.js')));
+
+  verb('status', 'is the project in sync; each object with its state and reason')
+    .option('-f, --filename <path>', 'compare against these files', collect)
+    .option('--history', 'show the applies instead')
+    .addOption(outputOption(['table', 'wide', 'json', 'yaml']))
+    .action(action(() => import('./commands/status.js')));
+
+  verb('history', "the project's applies, newest first")
+    .addOption(outputOption(['table', 'json', 'yaml']))
+    .action(action(() => import('./commands/history.js')));
+
+  verb('watch', 'run the controller: folder + engine events + resync + status API')
+    .argument('<dir>', 'folder of manifests')
+    .option('--listen <addr>', 'status API address', '127.0.0.1:7337')
+    .option('--token <token>', 'bearer token for the status API')
+    .option('--resync <duration>', 'full resync period', '60s')
+    .option('--allow-empty', 'let an empty folder delete everything')
+    .option('--parallel <n>', 'independent operations at once', '8')
+    .action(action(() => import('./commands/watch.js')));
+
+  verb('logs', 'logs of declared containers, interleaved with name prefixes')
+    .argument('[names...]', 'declared container names (default: all)')
+    .option('-f, --follow', 'follow')
+    .option('--since <when>', 'duration (10m) or time')
+    .option('--tail <n>', 'lines from the end of each log')
+    .option('-t, --timestamps', 'show timestamps')
+    .option('-l, --selector <key=value>', 'select by metadata.labels', collect)
+    .action(action(() => import('./commands/logs.js')));
+
+  verb('exec', 'run a command in a declared container')
+    .argument('<name>', 'declared container name')
+    .argument('<command...>', 'command and arguments (after --)')
+    .option('-i, --interactive', 'keep stdin open')
+    .option('-t, --tty', 'allocate a terminal')
+    .option('-u, --user <user>', 'user')
+    .option('-w, --workdir <dir>', 'working directory')
+    .option('-e, --env <K=V>', 'environment variable', collect)
+    .action(action(() => import('./commands/exec.js')));
+
+  verb('cp', 'copy files between a declared container and the host')
+    .argument('<source>', 'NAME:PATH or local path (- for a tar stream)')
+    .argument('<destination>', 'NAME:PATH or local path (- for a tar stream)')
+    .action(action(() => import('./commands/cp.js')));
+
+  return program;
+}
+
+function outputOption(formats: string[]): Option {
+  return new Option('-o, --output <format>', 'output format').choices(formats);
+}
+
+export interface CliIo {
+  stdout: CliContext['stdout'];
+  stderr: CliContext['stderr'];
+  stdin: NodeJS.ReadableStream;
+  env: NodeJS.ProcessEnv;
+  cwd: string;
+}
+
+async function invoke(
+  load: Loader,
+  io: CliIo,
+  options: CommonOptions,
+  args: unknown[],
+): Promise<number> {
+  const level = (options.logLevel ?? io.env.BERTH_LOG_LEVEL ?? 'info') as LevelWithSilent;
+  const logger = createLogger(level, io.stderr as NodeJS.WriteStream);
+  const ctx = makeContext(io, options, logger);
+  try {
+    const module = await load();
+    return await (module.run as (c: CliContext, ...a: unknown[]) => Promise<number>)(ctx, ...args);
+  } catch (e) {
+    const error = toBerthError(e);
+    io.stderr.write(formatError(error) + '\n');
+    if (error.code === 'E_INTERNAL') logger.debug({ err: error.context.cause }, 'internal error');
+    return exitCodeFor(error.code);
+  }
+}
+
+function makeContext(io: CliIo, options: CommonOptions, logger: CliContext['logger']): CliContext {
+  let engine: ReturnType<CliContext['engine']> | undefined;
+  return {
+    cwd: io.cwd,
+    stdout: io.stdout,
+    stderr: io.stderr,
+    stdin: io.stdin,
+    env: io.env,
+    color: wantsColor(io.stdout, io.env),
+    logger,
+    engineFlag: options.engine,
+    stateDir: defaultStateDir(io.env),
+    now: () => Date.now(),
+    engine: () => {
+      engine ??= import('./connect-engine.js').then((m) => m.connectEngine(options.engine, io.env));
+      return engine;
+    },
+  };
+}
+
+/** Runs the CLI with process I/O; resolves with the exit code. */
+export async function runCli(argv: string[], io?: Partial<CliIo>): Promise<number> {
+  const fullIo: CliIo = {
+    stdout: process.stdout,
+    stderr: process.stderr,
+    stdin: process.stdin,
+    env: process.env,
+    cwd: process.cwd(),
+    ...io,
+  };
+  let exitCode = 0;
+  const program = buildProgram(fullIo, (code) => (exitCode = code));
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+  } catch (e) {
+    const err = e as { code?: string; exitCode?: number };
+    if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version') return 0;
+    if (err.code === 'commander.help') return 0;
+    if (typeof err.exitCode === 'number') return err.exitCode === 0 ? 0 : 1;
+    fullIo.stderr.write(formatError(new BerthError('E_INTERNAL', String(e))) + '\n');
+    return 1;
+  }
+  return exitCode;
+}

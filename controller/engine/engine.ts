@@ -1,0 +1,265 @@
+/**
+ * The one small interface between berth and a container engine.
+ *
+ * Contract for every implementation (Docker adapter, in-memory engine):
+ * - Mutations are idempotent where the engine allows: starting a running container,
+ *   stopping a stopped one, removing a missing one resolve normally with
+ *   `changed: false` instead of failing.
+ * - Failures reject with an {@link EngineError} carrying a stable code; nothing above
+ *   this interface inspects engine status codes or messages.
+ * - `observe` costs a constant number of engine calls, whatever the number of objects.
+ */
+
+export type EngineContainerState =
+  'created' | 'running' | 'paused' | 'restarting' | 'removing' | 'exited' | 'dead';
+
+export type HealthStatus = 'starting' | 'healthy' | 'unhealthy' | 'none';
+
+export type Labels = Record<string, string>;
+
+export interface ObservedContainer {
+  id: string;
+  /** Engine name without the leading slash. */
+  name: string;
+  labels: Labels;
+  state: EngineContainerState;
+  /** Image id (`sha256:…`) the container was created from. */
+  imageId: string;
+  /** The reference it was created with, as the engine reports it. */
+  imageRef: string;
+  /** Unix ms. */
+  createdAt: number;
+  /** Parsed from the list's status text where the engine gives it there. */
+  exitCode?: number;
+  health: HealthStatus;
+  /** Names of the engine networks the container is attached to. */
+  networks: string[];
+  ports: { containerPort: number; hostPort?: number; hostIP?: string; protocol: string }[];
+}
+
+export interface ObservedNetwork {
+  id: string;
+  name: string;
+  labels: Labels;
+  driver: string;
+  createdAt: number;
+}
+
+export interface ObservedVolume {
+  name: string;
+  labels: Labels;
+  driver: string;
+  mountpoint: string;
+  createdAt: number;
+}
+
+export interface ObservedImage {
+  id: string;
+  repoTags: string[];
+  /** `repo@sha256:…` as the engine reports them. */
+  repoDigests: string[];
+  labels: Labels;
+  createdAt: number;
+}
+
+/** One snapshot of what the engine has, for one project or all projects. */
+export interface ObservedState {
+  containers: ObservedContainer[];
+  networks: ObservedNetwork[];
+  volumes: ObservedVolume[];
+  images: ObservedImage[];
+}
+
+/** Details read for one container (describe, exit codes, health logs). */
+export interface ContainerDetails extends ObservedContainer {
+  restartCount: number;
+  exitCode: number;
+  startedAt?: number;
+  finishedAt?: number;
+  error?: string;
+  oomKilled: boolean;
+  healthLog: { start: string; exitCode: number; output: string }[];
+  pid: number;
+}
+
+export interface PortRequest {
+  containerPort: number;
+  hostPort?: number;
+  hostIP: string;
+  protocol: string;
+}
+
+export type MountRequest =
+  | { type: 'bind'; source: string; target: string; readOnly: boolean }
+  | { type: 'volume'; source: string; target: string; readOnly: boolean }
+  | { type: 'tmpfs'; target: string; sizeBytes?: number };
+
+/** Engine-neutral description of a container to create. */
+export interface ContainerCreateRequest {
+  name: string;
+  image: string;
+  labels: Labels;
+  entrypoint?: string[];
+  cmd?: string[];
+  env: Record<string, string>;
+  ports: PortRequest[];
+  mounts: MountRequest[];
+  /** Engine network names with aliases; the first is attached at create, the rest connected. */
+  networks: { name: string; aliases: string[] }[];
+  restartPolicy: 'no' | 'on-failure' | 'unless-stopped' | 'always';
+  healthcheck?: {
+    test: string[];
+    intervalMs: number;
+    timeoutMs: number;
+    retries: number;
+    startPeriodMs: number;
+  };
+  memoryBytes?: number;
+  nanoCpus?: number;
+  pidsLimit?: number;
+  user?: string;
+  workingDir?: string;
+  stopTimeoutSec: number;
+  init: boolean;
+  privileged: boolean;
+}
+
+export interface NetworkCreateRequest {
+  name: string;
+  driver: string;
+  internal: boolean;
+  attachable: boolean;
+  ipam?: { subnet?: string; gateway?: string };
+  options: Record<string, string>;
+  labels: Labels;
+}
+
+export interface VolumeCreateRequest {
+  name: string;
+  driver: string;
+  options: Record<string, string>;
+  labels: Labels;
+}
+
+export interface ImageBuildRequest {
+  /** Absolute path of the context folder. */
+  contextDir: string;
+  /** Files to send, relative to the context (already filtered by .dockerignore). */
+  files: string[];
+  dockerfile: string;
+  tag: string;
+  args: Record<string, string>;
+  target?: string;
+  labels: Labels;
+}
+
+/** Credentials for one registry, as Docker's X-Registry-Auth carries them. */
+export interface RegistryAuth {
+  username?: string;
+  password?: string;
+  identitytoken?: string;
+  serveraddress: string;
+}
+
+/** A progress line from a long engine operation (pull, build). */
+export type ProgressListener = (line: string) => void;
+
+export interface EngineEvent {
+  type: 'container' | 'network' | 'volume' | 'image';
+  action: string;
+  /** Container/network id, or volume name. */
+  id: string;
+  /** Engine name (containers: without slash). */
+  name?: string;
+  labels: Labels;
+  /** Unix ms. */
+  time: number;
+  /** The engine's raw attributes (exitCode on `die`, the container on network `connect`…). */
+  attributes?: Record<string, string>;
+}
+
+export interface EventSubscription {
+  /** Resolves when the stream ends (engine went away or close() was called). */
+  readonly ended: Promise<void>;
+  close(): void;
+}
+
+export interface MutationResult {
+  /** False when the object was already in the requested condition (304, already gone). */
+  changed: boolean;
+}
+
+export interface ObserveOptions {
+  /** Project name; omitted: every berth project. */
+  project?: string;
+}
+
+export interface Engine {
+  /** Where the engine is reached, for messages ("unix:///var/run/docker.sock"). */
+  readonly address: string;
+
+  ping(): Promise<{ version: string; apiVersion: string }>;
+  /** Constant number of calls: label-filtered lists of containers, networks, volumes, images. */
+  observe(options: ObserveOptions): Promise<ObservedState>;
+
+  inspectContainer(id: string): Promise<ContainerDetails | undefined>;
+  createContainer(request: ContainerCreateRequest): Promise<{ id: string }>;
+  startContainer(id: string): Promise<MutationResult>;
+  stopContainer(id: string, timeoutSec: number): Promise<MutationResult>;
+  killContainer(id: string, signal?: string): Promise<MutationResult>;
+  pauseContainer(id: string): Promise<MutationResult>;
+  unpauseContainer(id: string): Promise<MutationResult>;
+  removeContainer(id: string): Promise<MutationResult>;
+  renameContainer(id: string, name: string): Promise<MutationResult>;
+
+  createNetwork(request: NetworkCreateRequest): Promise<{ id: string }>;
+  removeNetwork(idOrName: string): Promise<MutationResult>;
+  connectNetwork(network: string, container: string, aliases: string[]): Promise<MutationResult>;
+  disconnectNetwork(network: string, container: string): Promise<MutationResult>;
+
+  createVolume(request: VolumeCreateRequest): Promise<{ name: string }>;
+  removeVolume(name: string): Promise<MutationResult>;
+
+  inspectImage(ref: string): Promise<ObservedImage | undefined>;
+  pullImage(
+    ref: string,
+    auth?: RegistryAuth,
+    onProgress?: ProgressListener,
+  ): Promise<ObservedImage>;
+  buildImage(request: ImageBuildRequest, onProgress?: ProgressListener): Promise<ObservedImage>;
+  removeImage(ref: string): Promise<MutationResult>;
+
+  /**
+   * Container events for the project's labels plus network and volume events (matched by
+   * name). With `until`, replays past events and ends (describe's recent events); without,
+   * follows until closed.
+   */
+  subscribeEvents(
+    options: ObserveOptions & { since?: number; until?: number },
+    onEvent: (event: EngineEvent) => void,
+  ): EventSubscription;
+}
+
+export type EngineErrorCode =
+  | 'E_ENGINE_UNREACHABLE'
+  | 'E_NOT_FOUND'
+  | 'E_CONFLICT'
+  | 'E_IMAGE_PULL'
+  | 'E_IMAGE_BUILD'
+  | 'E_ENGINE';
+
+/** The only error an engine raises. `detail` is the engine's own message. */
+export class EngineError extends Error {
+  constructor(
+    readonly code: EngineErrorCode,
+    message: string,
+    readonly detail?: { operation: string; target?: string; status?: number; cause?: unknown },
+  ) {
+    super(message);
+    this.name = 'EngineError';
+  }
+}
+
+export function isEngineError(e: unknown, code?: EngineErrorCode): e is EngineError {
+  return e instanceof EngineError && (code === undefined || e.code === code);
+}

@@ -1,0 +1,74 @@
+import { formatProblem, type Problem } from '../specs/problems.js';
+import type { EngineErrorCode } from './engine/engine.js';
+import { EngineError } from './engine/engine.js';
+
+/**
+ * berth's stable error codes. The CLI maps them to exit codes in exactly one place
+ * ({@link exitCodeFor}); everything else raises or returns a {@link BerthError}.
+ */
+export type BerthErrorCode =
+  | 'E_USAGE'
+  | 'E_MANIFEST'
+  | 'E_UNKNOWN_OBJECT'
+  | 'E_CONFLICT'
+  | 'E_CONVERGE'
+  | 'E_LOCKED'
+  | 'E_RECORD'
+  | 'E_INTERNAL'
+  | EngineErrorCode;
+
+export interface ErrorContext {
+  /** `Kind/name` of the object concerned. */
+  object?: string;
+  file?: string;
+  line?: number;
+  column?: number;
+  /** What to do next, shown after the message. */
+  hint?: string;
+  problems?: Problem[];
+  cause?: unknown;
+}
+
+export class BerthError extends Error {
+  constructor(
+    readonly code: BerthErrorCode,
+    message: string,
+    readonly context: ErrorContext = {},
+  ) {
+    super(message);
+    this.name = 'BerthError';
+  }
+}
+
+/** DESIGN.md's exit codes: 1 invalid input/unknown object, 2 failed to converge, 4 engine unreachable. */
+export function exitCodeFor(code: BerthErrorCode): number {
+  switch (code) {
+    case 'E_USAGE':
+    case 'E_MANIFEST':
+    case 'E_UNKNOWN_OBJECT':
+    case 'E_LOCKED':
+      return 1;
+    case 'E_ENGINE_UNREACHABLE':
+      return 4;
+    default:
+      return 2;
+  }
+}
+
+/** Turns anything thrown into a BerthError, keeping engine codes. */
+export function toBerthError(e: unknown): BerthError {
+  if (e instanceof BerthError) return e;
+  if (e instanceof EngineError) return new BerthError(e.code, e.message, { cause: e });
+  const message = e instanceof Error ? e.message : String(e);
+  return new BerthError('E_INTERNAL', message, { cause: e });
+}
+
+/** The lines a person reads for an error: problems one per line, then the message and hint. */
+export function formatError(error: BerthError): string {
+  const lines: string[] = [];
+  for (const p of error.context.problems ?? []) lines.push(formatProblem(p));
+  const where = error.context.object ? `${error.context.object}: ` : '';
+  lines.push(`error: ${where}${error.message}`);
+  if (error.context.hint) lines.push(`hint: ${error.context.hint}`);
+  return lines.join('\n');
+}

@@ -1,0 +1,37 @@
+/** The labels berth puts on every engine object it creates (DESIGN.md, "Identity and ownership"). */
+export const LABEL = {
+  project: 'berth.project',
+  kind: 'berth.kind',
+  name: 'berth.name',
+  specHash: 'berth.spec-hash',
+  /** On built images: hash of the build context, Dockerfile and args. */
+  buildHash: 'berth.build-hash',
+  /** On containers: a short hash per spec field, so a recreate can name what changed. */
+  specFields: 'berth.spec-fields',
+  /** On volumes: 'false' when deleting the object may delete the data. */
+  retain: 'berth.retain',
+} as const;
+
+/** Engine name of a container, network or volume. */
+export function engineName(project: string, name: string): string {
+  return `${project}-${name}`;
+}
+
+export function ownershipLabels(
+  project: string,
+  kind: string,
+  name: string,
+  specHash: string,
+): Record<string, string> {
+  return {
+    [LABEL.project]: project,
+    [LABEL.kind]: kind,
+    [LABEL.name]: name,
+    [LABEL.specHash]: specHash,
+  };
+}
+
+/** True when the engine object carries berth's labels for this project. */
+export function isOwnedBy(labels: Record<string, string> | undefined, project: string): boolean {
+  return labels?.[LABEL.project] === project && typeof labels[LABEL.name] === 'string';
+}

@@ -1,0 +1,74 @@
+import { describe, expect, it } from 'vitest';
+import { containerOpSequence, type ObservedContainerState } from './container-decision.js';
+import type { DesiredContainerState } from '../../specs/model.js';
+
+// DESIGN.md's lifecycle table, cell by cell ("recreate" = stop when live, remove, create).
+const TABLE: Record<string, Record<DesiredContainerState, string>> = {
+  absent: { created: 'create', running: 'create,start', paused: 'create,start,pause', exited: 'create,start,stop' },
+  created: { created: '', running: 'start', paused: 'start,pause', exited: 'start,stop' },
+  running: { created: 'stop,remove,create', running: '', paused: 'pause', exited: 'stop' },
+  paused: { created: 'stop,remove,create', running: 'unpause', paused: '', exited: 'stop' },
+  exited: { created: 'remove,create', running: 'start', paused: 'start,pause', exited: '' },
+  dead: {
+    created: 'remove,create',
+    running: 'remove,create,start',
+    paused: 'remove,create,start,pause',
+    exited: 'remove,create,start,stop',
+  },
+};
+
+describe('lifecycle table', () => {
+  for (const [observed, row] of Object.entries(TABLE)) {
+    for (const [desired, expected] of Object.entries(row)) {
+      it(`${observed} → ${desired}: ${expected || '—'}`, () => {
+        const { ops, end } = containerOpSequence({
+          observed: observed as ObservedContainerState,
+          desired: desired as DesiredContainerState,
+          replace: false,
+          restartPolicy: 'Always',
+        });
+        expect(ops.join(',')).toBe(expected);
+        expect(end.kind).toBe('done');
+      });
+    }
+  }
+
+  it('waits out restarting and removing', () => {
+    for (const observed of ['restarting', 'removing'] as const) {
+      const { ops, end } = containerOpSequence({ observed, desired: 'running', replace: false, restartPolicy: 'Always' });
+      expect(ops).toEqual([]);
+      expect(end.kind).toBe('wait');
+    }
+  });
+
+  it('a spec change recreates from every live state, then drives to the declared state', () => {
+    const cases: [ObservedContainerState, DesiredContainerState, string][] = [
+      ['running', 'running', 'stop,remove,create,start'],
+      ['paused', 'paused', 'stop,remove,create,start,pause'],
+      ['exited', 'exited', 'remove,create,start,stop'],
+      ['created', 'running', 'remove,create,start'],
+    ];
+    for (const [observed, desired, expected] of cases) {
+      const { ops } = containerOpSequence({ observed, desired, replace: true, restartPolicy: 'Always' });
+      expect(ops.join(','), `${observed} → ${desired}`).toBe(expected);
+    }
+  });
+
+  it('a change of state alone never recreates (except towards created)', () => {
+    for (const observed of ['running', 'paused', 'exited'] as const) {
+      for (const desired of ['running', 'paused', 'exited'] as const) {
+        const { ops } = containerOpSequence({ observed, desired, replace: false, restartPolicy: 'Always' });
+        expect(ops).not.toContain('remove');
+      }
+    }
+  });
+
+  it('restartPolicy decides whether an exited container declared running comes back', () => {
+    const exited = (restartPolicy: 'Always' | 'OnFailure' | 'Never', exitCode: number) =>
+      containerOpSequence({ observed: 'exited', desired: 'running', replace: false, restartPolicy, exitCode });
+    expect(exited('Always', 0).ops).toEqual(['start']);
+    expect(exited('OnFailure', 1).ops).toEqual(['start']);
+    expect(exited('OnFailure', 0)).toMatchObject({ ops: [], end: { kind: 'hold' } });
+    expect(exited('Never', 137)).toMatchObject({ ops: [], end: { kind: 'hold', reason: expect.stringContaining('Never') } });
+  });
+});

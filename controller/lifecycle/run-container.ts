@@ -1,0 +1,102 @@
+import { createActor, fromPromise, toPromise } from 'xstate';
+import type { ContainerCreateRequest, Engine } from '../engine/engine.js';
+import { isEngineError } from '../engine/engine.js';
+import { BerthError } from '../errors.js';
+import { LABEL } from '../labels.js';
+import type { ObservedContainerState } from './container-decision.js';
+import {
+  containerMachine,
+  type ContainerMachineInput,
+  type ContainerMachineOutput,
+  type ContainerSnapshot,
+  type CreateOutput,
+} from './container.machine.js';
+
+export interface ContainerDriver {
+  engine: Engine;
+  request: ContainerCreateRequest;
+  project: string;
+  /** Declared name (for ownership checks on a name conflict). */
+  name: string;
+  onOp?: (op: string) => void;
+}
+
+const requireId = (id: string | undefined, op: string): string => {
+  if (!id) throw new Error(`container machine: ${op} without a container id`);
+  return id;
+};
+
+/** The container machine's actors, backed by the engine. */
+export function containerActors(d: ContainerDriver) {
+  const { engine, request } = d;
+  const op = (name: string, run: (id: string) => Promise<unknown>) =>
+    fromPromise<void, { containerId?: string }>(async ({ input }) => {
+      d.onOp?.(name);
+      await run(requireId(input.containerId, name));
+    });
+  return {
+    create: fromPromise<CreateOutput, { containerId?: string }>(async () => {
+      d.onOp?.('create');
+      return createOrAdopt(d);
+    }),
+    start: op('start', (id) => engine.startContainer(id)),
+    stop: op('stop', (id) => engine.stopContainer(id, request.stopTimeoutSec)),
+    pause: op('pause', (id) => engine.pauseContainer(id)),
+    unpause: op('unpause', (id) => engine.unpauseContainer(id)),
+    remove: op('remove', (id) => engine.removeContainer(id)),
+    inspect: fromPromise<ContainerSnapshot, { containerId?: string }>(async ({ input }) =>
+      snapshot(engine, input.containerId ?? request.name),
+    ),
+  };
+}
+
+async function snapshot(engine: Engine, idOrName: string): Promise<ContainerSnapshot> {
+  const details = await engine.inspectContainer(idOrName);
+  if (!details) return { observed: 'absent' };
+  return { observed: details.state as ObservedContainerState, containerId: details.id, exitCode: details.exitCode };
+}
+
+/**
+ * Creates the container. A name conflict with a container that carries our labels and the
+ * same spec (an interrupted run, a concurrent apply) is taken over as it is; one without
+ * our labels is a conflict berth never resolves by itself.
+ */
+async function createOrAdopt(d: ContainerDriver): Promise<CreateOutput> {
+  try {
+    return { containerId: (await d.engine.createContainer(d.request)).id };
+  } catch (e) {
+    if (!isEngineError(e, 'E_CONFLICT')) throw e;
+    const existing = await d.engine.inspectContainer(d.request.name);
+    if (!existing) throw e;
+    const ours = existing.labels[LABEL.project] === d.project && existing.labels[LABEL.name] === d.name;
+    if (!ours) {
+      throw new BerthError('E_CONFLICT', `the engine name ${d.request.name} is taken by a container berth does not own`, {
+        object: `Container/${d.name}`,
+        hint: 'rename or remove that container yourself; berth will not adopt, rename or remove it',
+      });
+    }
+    if (existing.labels[LABEL.specHash] !== d.request.labels[LABEL.specHash]) {
+      await d.engine.removeContainer(existing.id);
+      return { containerId: (await d.engine.createContainer(d.request)).id };
+    }
+    return {
+      containerId: existing.id,
+      adopted: { observed: existing.state, containerId: existing.id, exitCode: existing.exitCode },
+    };
+  }
+}
+
+/** Runs the container machine to its end. Never rejects: failures are in the output. */
+export async function runContainer(
+  driver: ContainerDriver,
+  input: ContainerMachineInput,
+): Promise<ContainerMachineOutput> {
+  const actor = createActor(containerMachine.provide({ actors: containerActors(driver) }), { input });
+  actor.subscribe({ error: () => undefined });
+  actor.start();
+  try {
+    return await toPromise(actor);
+  } catch (error) {
+    return { outcome: 'failed', ops: [], error };
+  }
+}

@@ -1,0 +1,119 @@
+import type { ContainerObject, ObjectKey } from '../../specs/model.js';
+import { objectKey } from '../../specs/model.js';
+import type { ObservedContainer } from '../engine/engine.js';
+import { engineName, LABEL } from '../labels.js';
+import {
+  containerOpSequence,
+  type ContainerOp,
+  type ContainerSituation,
+} from '../lifecycle/container-decision.js';
+import { objectPlan, step } from './plan-resources.js';
+import type { ObjectPlan, PlanStep, StepSymbol } from './plan-types.js';
+import { changedFields, containerFieldHashes } from './spec-fields.js';
+
+export interface ContainerPlanContext {
+  project: string;
+  observed?: ObservedContainer;
+  /** Id of the image the container should run, when known before anything runs. */
+  desiredImageId?: string;
+  /** Set when an image step in this plan will replace the container's image. */
+  imageChange?: string;
+  /** Key of the implicit image pulled for a literal reference, when one is planned. */
+  implicitImageKey?: ObjectKey;
+}
+
+/** Why the container must be replaced, or undefined when it need not be. */
+export function replaceCause(container: ContainerObject, ctx: ContainerPlanContext): string | undefined {
+  const observed = ctx.observed;
+  if (!observed) return undefined;
+  if (observed.labels[LABEL.specHash] !== container.specHash) {
+    const fields = changedFields(observed.labels[LABEL.specFields], containerFieldHashes(container));
+    return fields.length ? `spec changed: ${fields.join(', ')}` : 'spec changed';
+  }
+  if (ctx.imageChange) return ctx.imageChange;
+  if (ctx.desiredImageId && observed.imageId !== ctx.desiredImageId) return 'image id changed';
+  return undefined;
+}
+
+export function containerSituation(container: ContainerObject, ctx: ContainerPlanContext): ContainerSituation {
+  return {
+    observed: ctx.observed?.state ?? 'absent',
+    desired: container.spec.state,
+    replace: replaceCause(container, ctx) !== undefined,
+    restartPolicy: container.spec.restartPolicy,
+    exitCode: ctx.observed?.exitCode,
+  };
+}
+
+/** Everything a container waits for: its image, networks, mounts and dependsOn. */
+export function containerDependencies(container: ContainerObject, implicitImageKey?: ObjectKey): ObjectKey[] {
+  const spec = container.spec;
+  const keys: ObjectKey[] = [];
+  if (spec.image.object) keys.push(`Image/${spec.image.object}`);
+  else if (implicitImageKey) keys.push(implicitImageKey);
+  for (const n of spec.networks) keys.push(`Network/${n.network}`);
+  for (const m of spec.mounts) {
+    if (m.type === 'bind') keys.push(`BindMount/${m.bindMount}`);
+    if (m.type === 'volume') keys.push(`Volume/${m.volume}`);
+  }
+  for (const d of spec.dependsOn) keys.push(`Container/${d.container}`);
+  return [...new Set(keys)];
+}
+
+export function planContainer(container: ContainerObject, ctx: ContainerPlanContext): ObjectPlan {
+  const key = objectKey(container);
+  const observed = ctx.observed;
+  const base = {
+    key,
+    kind: container.kind,
+    name: container.name,
+    engineName: engineName(ctx.project, container.name),
+    engineId: observed?.id,
+    after: containerDependencies(container, ctx.implicitImageKey),
+  };
+  const replace = replaceCause(container, ctx);
+  const situation = containerSituation(container, ctx);
+  const { ops, end } = containerOpSequence(situation);
+  const steps = ops.map((op, i) => step(key, op, symbolFor(op, situation.observed), causeFor(op, i, situation, replace)));
+  if (observed && !ops.includes('remove')) steps.push(...connectSteps(container, ctx.project, observed));
+  const reason =
+    end.kind === 'hold' ? end.reason : end.kind === 'wait' ? `${situation.observed}; waiting for the engine` : undefined;
+  return objectPlan(base, situation.observed, container.spec.state, steps, steps.length ? undefined : reason);
+}
+
+function symbolFor(op: ContainerOp, observed: string): StepSymbol {
+  return op === 'create' && observed === 'absent' ? '+' : '~';
+}
+
+function causeFor(op: ContainerOp, index: number, s: ContainerSituation, replace: string | undefined): string {
+  if (replace && (op === 'stop' || op === 'remove' || op === 'create')) return replace;
+  if (index > 0) return `declared ${s.desired}`;
+  switch (s.observed) {
+    case 'absent':
+      return 'not created yet';
+    case 'dead':
+      return 'dead';
+    case 'created':
+      return s.desired === 'created' ? 'created' : 'not started yet';
+    case 'running':
+      return s.desired === 'created' ? 'declared created: recreate' : `running, declared ${s.desired}`;
+    case 'paused':
+      if (s.desired === 'running') return 'paused outside berth';
+      return s.desired === 'created' ? 'declared created: recreate' : `paused, declared ${s.desired}`;
+    case 'exited': {
+      const code = s.exitCode === undefined ? '' : ` (exit code ${s.exitCode})`;
+      if (s.desired === 'running') return `exited${code}: stopped or died outside berth`;
+      return s.desired === 'created' ? 'declared created: recreate' : `exited, declared ${s.desired}`;
+    }
+    default:
+      return s.observed;
+  }
+}
+
+/** A network recreated by hand (or by berth) leaves its containers detached: reconnect them. */
+function connectSteps(container: ContainerObject, project: string, observed: ObservedContainer): PlanStep[] {
+  const key = objectKey(container);
+  return container.spec.networks
+    .filter((n) => !observed.networks.includes(engineName(project, n.network)))
+    .map((n) => step(key, 'connect', '~', `not attached to network ${n.network}`, n.network));
+}

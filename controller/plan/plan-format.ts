@@ -1,0 +1,58 @@
+import type { Plan, PlanStep } from './plan-types.js';
+
+/** Objects that need work, counted by what happens to them. */
+export function planSummary(plan: Plan): { create: number; change: number; delete: number; blocked: number } {
+  const counts = { create: 0, change: 0, delete: 0, blocked: 0 };
+  for (const o of plan.objects) {
+    const first = o.steps[0];
+    if (!first) {
+      if (!o.inSync) counts.blocked++;
+      continue;
+    }
+    if (first.symbol === '-') counts.delete++;
+    else if (first.symbol === '+') counts.create++;
+    else counts.change++;
+  }
+  return counts;
+}
+
+export function hasChanges(plan: Plan): boolean {
+  return plan.objects.some((o) => o.steps.length > 0);
+}
+
+function stepLine(s: PlanStep, width: number): string {
+  const what = s.target ? `${s.action} ${s.target}` : s.action;
+  return `${s.symbol} ${s.key.padEnd(width)}  ${what.padEnd(12)}  ${s.cause}`;
+}
+
+/**
+ * The plan as people read it: one line per engine operation, in the order apply runs
+ * them, each with its cause; objects that cannot be brought in line with `!`. Stable:
+ * no timestamps, no ids, so tests compare it to a golden string.
+ */
+export function formatPlan(plan: Plan): string {
+  const steps = plan.objects.flatMap((o) => o.steps);
+  const blocked = plan.objects.filter((o) => o.steps.length === 0 && !o.inSync);
+  const width = Math.max(0, ...[...steps.map((s) => s.key), ...blocked.map((o) => o.key)].map((k) => k.length));
+  const lines = [...steps.map((s) => stepLine(s, width))];
+  for (const o of blocked) lines.push(`! ${o.key.padEnd(width)}  ${o.reason ?? 'out of sync'}`);
+  const c = planSummary(plan);
+  if (steps.length === 0 && blocked.length === 0) {
+    lines.push(`Project ${plan.project}: no changes; the engine matches the manifests.`);
+  } else {
+    const extra = c.blocked ? `, ${c.blocked} blocked` : '';
+    lines.push(`Project ${plan.project}: ${c.create} to create, ${c.change} to change, ${c.delete} to delete${extra}.`);
+  }
+  return lines.join('\n') + '\n';
+}
+
+/** `-o json`: the plan's objects that need work, and every step. */
+export function planJson(plan: Plan): unknown {
+  return {
+    project: plan.project,
+    summary: planSummary(plan),
+    steps: plan.objects.flatMap((o) => o.steps),
+    objects: plan.objects.filter((o) => !o.inSync || o.steps.length > 0),
+    conflicts: plan.conflicts,
+  };
+}

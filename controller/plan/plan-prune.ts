@@ -1,0 +1,60 @@
+import type { ObjectKey } from '../../specs/model.js';
+import type { ObservedContainer } from '../engine/engine.js';
+import { LABEL } from '../labels.js';
+import { findImage } from './image-ref.js';
+import type { PlanInput } from './plan-input.js';
+import { objectPlan, step } from './plan-resources.js';
+import type { ObjectPlan } from './plan-types.js';
+
+const CAUSE = 'not declared any more';
+
+/**
+ * Owned objects of the project that nothing declares: containers first (stopped, then
+ * removed), then networks, volumes whose data may go, and images berth built. Volumes
+ * that retain their data and host paths are never deleted.
+ */
+export function planPrune(input: PlanInput, owned: Map<ObjectKey, unknown>): ObjectPlan[] {
+  const declared = new Set(input.desired.map((o) => `${o.kind}/${o.name}`));
+  const undeclared = [...owned.entries()].filter(([key]) => !declared.has(key));
+  const containers = undeclared
+    .filter(([key]) => key.startsWith('Container/'))
+    .map(([key, c]) => pruneContainer(key, c as ObservedContainer));
+  const afterContainers = containers.map((c) => c.key);
+  const others: ObjectPlan[] = [];
+  for (const [key, value] of undeclared) {
+    const name = key.slice(key.indexOf('/') + 1);
+    const labels = (value as { labels: Record<string, string> }).labels;
+    if (key.startsWith('Network/')) {
+      others.push(deletion(key, 'Network', name, (value as { id: string }).id, afterContainers));
+    } else if (key.startsWith('Volume/') && labels[LABEL.retain] === 'false') {
+      others.push(deletion(key, 'Volume', name, (value as { name: string }).name, afterContainers));
+    }
+  }
+  others.push(...pruneImages(input, declared, afterContainers));
+  return [...containers.sort(byName), ...others.sort(byName)];
+}
+
+function pruneContainer(key: ObjectKey, c: ObservedContainer): ObjectPlan {
+  const live = c.state === 'running' || c.state === 'paused' || c.state === 'restarting';
+  const steps = [...(live ? [step(key, 'stop', '-', CAUSE)] : []), step(key, 'remove', '-', CAUSE)];
+  const name = key.slice('Container/'.length);
+  return objectPlan({ key, kind: 'Container', name, engineName: c.name, engineId: c.id }, c.state, 'absent', steps);
+}
+
+function deletion(key: ObjectKey, kind: 'Network' | 'Volume' | 'Image', name: string, id: string, after: ObjectKey[]): ObjectPlan {
+  return objectPlan({ key, kind, name, engineId: id, after }, 'present', 'absent', [step(key, 'remove', '-', CAUSE)]);
+}
+
+/** Images berth built for this project (they carry its labels) whose Image object is gone. */
+function pruneImages(input: PlanInput, declared: Set<string>, after: ObjectKey[]): ObjectPlan[] {
+  const refsInUse = new Set(input.desired.flatMap((o) => (o.kind === 'Image' ? [o.spec.ref] : [])));
+  return input.observed.images
+    .filter((img) => img.labels[LABEL.project] === input.project && img.labels[LABEL.name])
+    .filter((img) => !declared.has(`Image/${img.labels[LABEL.name]}`))
+    .filter((img) => ![...refsInUse].some((ref) => findImage([img], ref)))
+    .map((img) => deletion(`Image/${img.labels[LABEL.name]}`, 'Image', img.labels[LABEL.name] as string, img.id, after));
+}
+
+function byName(a: ObjectPlan, b: ObjectPlan): number {
+  return a.key.localeCompare(b.key);
+}

@@ -1,0 +1,71 @@
+import type { Kind, ObjectKey } from '../../specs/model.js';
+
+/**
+ * One engine call (or host-side action) of a plan. Each step maps to exactly one
+ * operation, and carries the reason it is needed.
+ */
+export type StepAction =
+  | 'pull'
+  | 'build'
+  | 'ensure-path'
+  | 'create'
+  | 'start'
+  | 'stop'
+  | 'pause'
+  | 'unpause'
+  | 'remove'
+  | 'connect'
+  | 'disconnect'
+  | 'forget';
+
+/** `+` creates, `~` changes (recreate or transition), `-` deletes. */
+export type StepSymbol = '+' | '~' | '-';
+
+export interface PlanStep {
+  key: ObjectKey;
+  action: StepAction;
+  symbol: StepSymbol;
+  /** Why this step is needed: "env changed", "stopped outside berth", "not declared any more". */
+  cause: string;
+  /** For connect/disconnect: the declared name of the container concerned. */
+  target?: string;
+}
+
+/** What one object needs, in the order its steps run. */
+export interface ObjectPlan {
+  key: ObjectKey;
+  kind: Kind;
+  name: string;
+  /** Engine name (`<project>-<name>`), when the kind has one on the engine. */
+  engineName?: string;
+  /** Engine id of the observed object, when there is one. */
+  engineId?: string;
+  /** 'absent', an engine state for containers, 'present' for the other kinds. */
+  observed: string;
+  /** The declared state for containers, 'present' for other kinds, 'absent' for deletions. */
+  desired: string;
+  steps: PlanStep[];
+  /**
+   * True when the object matches its declaration. An object can be out of sync with no
+   * step to take (a container under `restartPolicy: Never` that exited): `reason` says why.
+   */
+  inSync: boolean;
+  /** One line on why the object is out of sync, or on what keeps it as it is. */
+  reason?: string;
+  /** Keys this object waits for before its steps run (images, networks, dependsOn…). */
+  after: ObjectKey[];
+}
+
+/** An engine object with our name but without our labels: never adopted, renamed or removed. */
+export interface PlanConflict {
+  key: ObjectKey;
+  engineName: string;
+  message: string;
+}
+
+export interface Plan {
+  project: string;
+  /** Declared objects in dependency order, then objects to delete in reverse order. */
+  objects: ObjectPlan[];
+  conflicts: PlanConflict[];
+}

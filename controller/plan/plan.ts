@@ -1,0 +1,122 @@
+import type { ContainerObject, DesiredObject, Kind, ObjectKey } from '../../specs/model.js';
+import { objectKey } from '../../specs/model.js';
+import type { ObservedContainer, ObservedState } from '../engine/engine.js';
+import { engineName, LABEL } from '../labels.js';
+import { findImage } from './image-ref.js';
+import { planContainer } from './plan-container.js';
+import type { PlanInput } from './plan-input.js';
+import { planPrune } from './plan-prune.js';
+import { planBindMount, planImage, planImplicitImage, planNetwork, planVolume } from './plan-resources.js';
+import type { ObjectPlan, Plan, PlanConflict } from './plan-types.js';
+import { orderByDependencies } from './order.js';
+
+export type { PlanInput } from './plan-input.js';
+
+/**
+ * What it takes to bring the engine to the declaration: a pure function of what was
+ * declared and what was observed. `berth plan` prints it; `berth apply` runs it; status
+ * reads it. Declared objects come in dependency order, deletions after them in reverse.
+ */
+export function plan(input: PlanInput): Plan {
+  const owned = indexOwned(input.observed, input.project);
+  const conflicts = conflictsOf(input);
+  const conflicted = new Set(conflicts.map((c) => c.key));
+  const declared: ObjectPlan[] = [];
+  const imagePlans = new Map<string, ObjectPlan>();
+
+  for (const object of input.desired) {
+    if (object.kind === 'Container') continue;
+    const p = planResource(object, input, owned);
+    if (object.kind === 'Image') imagePlans.set(object.name, p);
+    declared.push(p);
+  }
+  const implicit = planImplicitImages(input);
+  declared.push(...implicit.values());
+  for (const object of input.desired) {
+    if (object.kind !== 'Container') continue;
+    declared.push(planDeclaredContainer(object, input, owned, imagePlans, implicit));
+  }
+
+  const withConflicts = declared.map((p) => (conflicted.has(p.key) ? blockedByConflict(p, conflicts) : p));
+  const deletions = input.prune ? planPrune(input, owned) : [];
+  return { project: input.project, objects: [...orderByDependencies(withConflicts), ...deletions], conflicts };
+}
+
+function planResource(object: Exclude<DesiredObject, ContainerObject>, input: PlanInput, owned: OwnedIndex): ObjectPlan {
+  switch (object.kind) {
+    case 'Image':
+      return planImage(object, input.observed.images);
+    case 'Network': {
+      const net = owned.get(`Network/${object.name}`) as ObservedState['networks'][number] | undefined;
+      const name = engineName(input.project, object.name);
+      const attached = input.observed.containers
+        .filter((c) => c.networks.includes(name) && c.labels[LABEL.name])
+        .map((c) => ({ name: c.labels[LABEL.name] as string, container: c }));
+      return planNetwork(object, input.project, net, attached);
+    }
+    case 'Volume':
+      return planVolume(object, input.project, owned.get(`Volume/${object.name}`) as ObservedState['volumes'][number] | undefined);
+    case 'BindMount':
+      return planBindMount(object, input.hostPaths);
+  }
+}
+
+function planDeclaredContainer(
+  container: ContainerObject,
+  input: PlanInput,
+  owned: OwnedIndex,
+  imagePlans: Map<string, ObjectPlan>,
+  implicit: Map<string, ObjectPlan>,
+): ObjectPlan {
+  const observed = owned.get(objectKey(container)) as ObservedContainer | undefined;
+  const imageObject = container.spec.image.object;
+  const imagePlan = imageObject ? imagePlans.get(imageObject) : undefined;
+  const rebuilt = imagePlan?.steps.some((s) => s.action === 'build') ?? false;
+  const found = findImage(input.observed.images, container.spec.image.ref);
+  return planContainer(container, {
+    project: input.project,
+    observed,
+    desiredImageId: imagePlan?.steps.length ? undefined : found?.id,
+    imageChange: rebuilt && observed ? `image ${imageObject} rebuilt` : undefined,
+    implicitImageKey: implicit.get(container.spec.image.ref)?.key,
+  });
+}
+
+/** Literal image references that no Image object declares and the engine lacks. */
+function planImplicitImages(input: PlanInput): Map<string, ObjectPlan> {
+  const out = new Map<string, ObjectPlan>();
+  for (const o of input.desired) {
+    if (o.kind !== 'Container' || o.spec.image.object) continue;
+    const ref = o.spec.image.ref;
+    if (!out.has(ref) && !findImage(input.observed.images, ref)) out.set(ref, planImplicitImage(ref));
+  }
+  return out;
+}
+
+type OwnedIndex = Map<ObjectKey, ObservedContainer | ObservedState['networks'][number] | ObservedState['volumes'][number]>;
+
+/** Owned containers, networks and volumes of the project, by `Kind/name` from their labels. */
+export function indexOwned(observed: ObservedState, project: string): OwnedIndex {
+  const index: OwnedIndex = new Map();
+  const add = (kind: Kind, labels: Record<string, string>, value: OwnedIndex extends Map<ObjectKey, infer V> ? V : never) => {
+    const name = labels[LABEL.name];
+    if (labels[LABEL.project] === project && name && (labels[LABEL.kind] ?? kind) === kind) index.set(`${kind}/${name}`, value);
+  };
+  for (const c of observed.containers) add('Container', c.labels, c);
+  for (const n of observed.networks) add('Network', n.labels, n);
+  for (const v of observed.volumes) add('Volume', v.labels, v);
+  return index;
+}
+
+function conflictsOf(input: PlanInput): PlanConflict[] {
+  return (input.unowned ?? []).map((u) => ({
+    key: `${u.kind}/${u.name}` as ObjectKey,
+    engineName: u.engineName,
+    message: `the engine name ${u.engineName} is taken by a ${u.kind.toLowerCase()} berth does not own; berth will not adopt, rename or remove it`,
+  }));
+}
+
+function blockedByConflict(p: ObjectPlan, conflicts: PlanConflict[]): ObjectPlan {
+  const conflict = conflicts.find((c) => c.key === p.key);
+  return { ...p, steps: [], inSync: false, reason: conflict?.message ?? 'name conflict' };
+}

@@ -1,0 +1,53 @@
+import type { SourcePosition } from './model.js';
+
+/**
+ * Stable codes for everything wrong with the desired side. Tests and users match on
+ * these, so a code never changes meaning once released.
+ */
+export const PROBLEM_CODES = {
+  E_IO: 'a file or folder could not be read',
+  E_YAML_SYNTAX: 'YAML syntax error',
+  E_YAML_DUPLICATE_KEY: 'a mapping has the same key twice',
+  E_YAML_ALIAS: 'too many alias expansions (alias bomb)',
+  E_YAML_TAG: 'a YAML tag that is not plain YAML',
+  E_FILE_TOO_LARGE: 'a manifest file is over the size limit',
+  E_FILE_ENCODING: 'a manifest file is not UTF-8 text',
+  E_SCHEMA: 'a value does not fit the schema',
+  E_UNKNOWN_FIELD: 'a field the schema does not know',
+  E_API_VERSION: 'unsupported apiVersion',
+  E_KIND: 'unknown kind',
+  E_NAME: 'metadata.name is not a DNS label',
+  E_DUPLICATE_NAME: 'two objects of one kind share a name',
+  E_REFERENCE: 'a reference names no declared object',
+  E_CYCLE: 'dependsOn forms a cycle',
+  E_DUPLICATE_PORT: 'two containers publish the same host port',
+  E_DURATION: 'not a duration',
+  E_QUANTITY: 'not a quantity',
+  E_PORT: 'not a port mapping',
+  E_CIDR: 'not a CIDR subnet or gateway address',
+  E_POLICY: 'forbidden by policy',
+  E_EMPTY: 'no objects found',
+} as const;
+
+export type ProblemCode = keyof typeof PROBLEM_CODES;
+
+/** One thing wrong with the input, pointing at the offending value. */
+export interface Problem extends SourcePosition {
+  code: ProblemCode;
+  message: string;
+}
+
+export function formatProblem(p: Problem): string {
+  return `${p.file}:${p.line}:${p.column}: ${p.message} [${p.code}]`;
+}
+
+/** Stable order: file, line, column, code. */
+export function sortProblems(problems: Problem[]): Problem[] {
+  return [...problems].sort(
+    (a, b) =>
+      a.file.localeCompare(b.file) ||
+      a.line - b.line ||
+      a.column - b.column ||
+      a.code.localeCompare(b.code),
+  );
+}
