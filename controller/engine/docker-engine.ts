@@ -1,0 +1,334 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type Dockerode from 'dockerode';
+import { LABEL } from '../labels.js';
+import { EngineError } from './engine.js';
+import type {
+  ContainerCreateRequest,
+  ContainerDetails,
+  Engine,
+  EngineEvent,
+  EventSubscription,
+  ImageBuildRequest,
+  MutationResult,
+  NetworkCreateRequest,
+  ObserveOptions,
+  ObservedImage,
+  ObservedState,
+  ProgressListener,
+  RegistryAuth,
+  VolumeCreateRequest,
+} from './engine.js';
+import type { EngineAddress } from './engine-address.js';
+import { engineMessage, statusOf, toEngineError } from './docker-errors.js';
+import type { DockerContainerInspect, DockerContainerSummary } from './docker-mapping.js';
+import {
+  fromContainerSummary,
+  fromImage,
+  fromInspect,
+  fromNetwork,
+  fromVolume,
+  toCreateBody,
+} from './docker-mapping.js';
+import * as images from './docker-images.js';
+import { subscribeDockerEvents } from './docker-event-stream.js';
+
+/**
+ * The Docker Engine API adapter. dockerode is imported here, lazily, so CLI commands that
+ * never talk to the engine do not load it (the bundle keeps it external).
+ */
+export async function createDockerEngine(address: EngineAddress): Promise<Engine> {
+  const { default: Docker } = await import('dockerode');
+  return new DockerEngine(new Docker(dockerOptions(address)), address.display);
+}
+
+function asConflict(e: EngineError): EngineError {
+  return new EngineError('E_CONFLICT', e.message, e.detail);
+}
+
+function dockerOptions(address: EngineAddress): Dockerode.DockerOptions {
+  if (address.kind === 'unix') return { socketPath: address.socketPath };
+  const tls = address.tls && address.certPath ? readCerts(address.certPath) : {};
+  return {
+    host: address.host,
+    port: address.port,
+    protocol: address.tls ? 'https' : 'http',
+    ...tls,
+  };
+}
+
+function readCerts(dir: string): { ca: Buffer; cert: Buffer; key: Buffer } {
+  const read = (f: string) => readFileSync(join(dir, f));
+  return { ca: read('ca.pem'), cert: read('cert.pem'), key: read('key.pem') };
+}
+
+/** How a mutation's "already so" answers read: which statuses/messages mean `changed: false`. */
+interface Idempotence {
+  /** 404 means the goal is met (removed, stopped). */
+  goneIsDone?: boolean;
+  /** A 409/403 whose message matches means the goal is met ("is already paused"). */
+  alreadyDone?: RegExp;
+}
+
+/** How long `removeNetwork` keeps retrying "has active endpoints" (moby#42119). */
+const NETWORK_REMOVE_PATIENCE_MS = 5000;
+
+export class DockerEngine implements Engine {
+  constructor(
+    private readonly docker: Dockerode,
+    readonly address: string,
+  ) {}
+
+  async ping(): Promise<{ version: string; apiVersion: string }> {
+    const v = await this.call('ping', undefined, () => this.docker.version());
+    return { version: v.Version, apiVersion: v.ApiVersion };
+  }
+
+  /** Exactly four list calls in parallel, whatever the number of objects. */
+  async observe(options: ObserveOptions): Promise<ObservedState> {
+    const label =
+      options.project === undefined ? LABEL.project : `${LABEL.project}=${options.project}`;
+    const filters = { label: [label] };
+    const [containers, networks, volumes, imageList] = await this.call(
+      'observe',
+      options.project,
+      () =>
+        Promise.all([
+          this.docker.listContainers({ all: true, filters }),
+          this.docker.listNetworks({ filters }),
+          this.docker.listVolumes({ filters }),
+          // Images are used by reference whatever their labels: one unfiltered list.
+          this.docker.listImages(),
+        ]),
+    );
+    return {
+      containers: (containers as DockerContainerSummary[]).map(fromContainerSummary),
+      networks: networks.map((n) => fromNetwork(n)),
+      volumes: (volumes.Volumes ?? []).map((v) =>
+        fromVolume(v as Parameters<typeof fromVolume>[0]),
+      ),
+      images: imageList.map((i) => fromImage(i)),
+    };
+  }
+
+  async inspectContainer(id: string): Promise<ContainerDetails | undefined> {
+    try {
+      return fromInspect(
+        (await this.docker.getContainer(id).inspect()) as unknown as DockerContainerInspect,
+      );
+    } catch (e) {
+      if (statusOf(e) === 404) return undefined;
+      throw toEngineError(e, this.address, 'inspect container', id);
+    }
+  }
+
+  /** Creates the container on its first network, then connects the others before returning. */
+  async createContainer(request: ContainerCreateRequest): Promise<{ id: string }> {
+    const body = { name: request.name, ...toCreateBody(request) };
+    const container = await this.call('create container', request.name, () =>
+      this.docker.createContainer(body as Dockerode.ContainerCreateOptions),
+    );
+    for (const extra of request.networks.slice(1)) {
+      await this.connectNetwork(extra.name, container.id, extra.aliases);
+    }
+    return { id: container.id };
+  }
+
+  startContainer(id: string): Promise<MutationResult> {
+    return this.mutate('start', id, () => this.docker.getContainer(id).start(), {});
+  }
+
+  stopContainer(id: string, timeoutSec: number): Promise<MutationResult> {
+    return this.mutate('stop', id, () => this.docker.getContainer(id).stop({ t: timeoutSec }), {
+      goneIsDone: true,
+    });
+  }
+
+  killContainer(id: string, signal = 'SIGKILL'): Promise<MutationResult> {
+    return this.mutate('kill', id, () => this.docker.getContainer(id).kill({ signal }), {
+      goneIsDone: true,
+      alreadyDone: /is not running/,
+    });
+  }
+
+  pauseContainer(id: string): Promise<MutationResult> {
+    return this.mutate('pause', id, () => this.docker.getContainer(id).pause(), {
+      alreadyDone: /is already paused/,
+    });
+  }
+
+  unpauseContainer(id: string): Promise<MutationResult> {
+    return this.mutate('unpause', id, () => this.docker.getContainer(id).unpause(), {
+      alreadyDone: /is not paused/,
+    });
+  }
+
+  /** Force-removes; anonymous volumes stay (`v: false`) and named volumes are never touched. */
+  removeContainer(id: string): Promise<MutationResult> {
+    return this.mutate(
+      'remove',
+      id,
+      () => this.docker.getContainer(id).remove({ force: true, v: false }),
+      {
+        goneIsDone: true,
+        alreadyDone: /removal of container .* is already in progress/,
+      },
+    );
+  }
+
+  renameContainer(id: string, name: string): Promise<MutationResult> {
+    return this.mutate('rename', id, () => this.docker.getContainer(id).rename({ name }), {
+      alreadyDone: /same name as its current name/,
+    });
+  }
+
+  async createNetwork(request: NetworkCreateRequest): Promise<{ id: string }> {
+    const ipam = request.ipam && {
+      Driver: 'default',
+      Config: [{ Subnet: request.ipam.subnet, Gateway: request.ipam.gateway }],
+    };
+    const network = await this.call('create network', request.name, () =>
+      this.docker.createNetwork({
+        Name: request.name,
+        // Without it API 1.41 happily creates a second network of the same name.
+        CheckDuplicate: true,
+        Driver: request.driver,
+        Internal: request.internal,
+        Attachable: request.attachable,
+        Options: request.options,
+        Labels: request.labels,
+        ...(ipam ? { IPAM: ipam } : {}),
+      } as Dockerode.NetworkCreateOptions),
+    );
+    return { id: network.id };
+  }
+
+  /** Retries "has active endpoints" with back-off for a few seconds (moby#42119). */
+  async removeNetwork(idOrName: string): Promise<MutationResult> {
+    const deadline = Date.now() + NETWORK_REMOVE_PATIENCE_MS;
+    for (let delay = 50; ; delay = Math.min(delay * 2, 800)) {
+      try {
+        return await this.mutate(
+          'remove network',
+          idOrName,
+          () => this.docker.getNetwork(idOrName).remove(),
+          {
+            goneIsDone: true,
+          },
+        );
+      } catch (e) {
+        const busy = /has active endpoints/.test(
+          engineMessage((e as { detail?: { cause?: unknown } }).detail?.cause),
+        );
+        if (!busy) throw e;
+        // Still in use after the grace period: a real conflict, whatever status the engine used.
+        if (Date.now() + delay > deadline) throw asConflict(e as EngineError);
+        await new Promise((r) => setTimeout(r, delay));
+      }
+    }
+  }
+
+  connectNetwork(network: string, container: string, aliases: string[]): Promise<MutationResult> {
+    return this.mutate(
+      'connect network',
+      `${network}/${container}`,
+      () =>
+        this.docker
+          .getNetwork(network)
+          .connect({ Container: container, EndpointConfig: { Aliases: aliases } }),
+      { alreadyDone: /already exists in network/ },
+    );
+  }
+
+  disconnectNetwork(network: string, container: string): Promise<MutationResult> {
+    return this.mutate(
+      'disconnect network',
+      `${network}/${container}`,
+      () => this.docker.getNetwork(network).disconnect({ Container: container }),
+      { alreadyDone: /is not connected to/ },
+    );
+  }
+
+  async createVolume(request: VolumeCreateRequest): Promise<{ name: string }> {
+    const volume = await this.call('create volume', request.name, () =>
+      this.docker.createVolume({
+        Name: request.name,
+        Driver: request.driver,
+        DriverOpts: request.options,
+        Labels: request.labels,
+      }),
+    );
+    return { name: (volume as unknown as { name?: string; Name?: string }).name ?? request.name };
+  }
+
+  removeVolume(name: string): Promise<MutationResult> {
+    return this.mutate('remove volume', name, () => this.docker.getVolume(name).remove(), {
+      goneIsDone: true,
+    });
+  }
+
+  inspectImage(ref: string): Promise<ObservedImage | undefined> {
+    return images.inspectImage(this.docker, this.address, ref);
+  }
+
+  pullImage(
+    ref: string,
+    auth?: RegistryAuth,
+    onProgress?: ProgressListener,
+  ): Promise<ObservedImage> {
+    return images.pullImage(this.docker, this.address, ref, auth, onProgress);
+  }
+
+  buildImage(request: ImageBuildRequest, onProgress?: ProgressListener): Promise<ObservedImage> {
+    return images.buildImage(this.docker, this.address, request, onProgress);
+  }
+
+  removeImage(ref: string): Promise<MutationResult> {
+    return images.removeImage(this.docker, this.address, ref);
+  }
+
+  subscribeEvents(
+    options: ObserveOptions & { since?: number; until?: number },
+    onEvent: (event: EngineEvent) => void,
+  ): EventSubscription {
+    return subscribeDockerEvents(this.docker, options, onEvent);
+  }
+
+  /** Runs one engine call, turning any failure into an EngineError. */
+  private async call<T>(
+    operation: string,
+    target: string | undefined,
+    run: () => Promise<T>,
+  ): Promise<T> {
+    try {
+      return await run();
+    } catch (e) {
+      throw toEngineError(e, this.address, operation, target);
+    }
+  }
+
+  /** Runs a mutation; 304 and the "already so" answers of `idempotence` are `changed: false`. */
+  private async mutate(
+    operation: string,
+    target: string,
+    run: () => Promise<unknown>,
+    idempotence: Idempotence,
+  ): Promise<MutationResult> {
+    try {
+      await run();
+      return { changed: true };
+    } catch (e) {
+      const status = statusOf(e);
+      if (status === 304) return { changed: false };
+      if (status === 404 && idempotence.goneIsDone) return { changed: false };
+      if (
+        status !== undefined &&
+        status >= 400 &&
+        idempotence.alreadyDone?.test(engineMessage(e))
+      ) {
+        return { changed: false };
+      }
+      throw toEngineError(e, this.address, operation, target);
+    }
+  }
+}

@@ -1,0 +1,95 @@
+import { EngineError } from './engine.js';
+
+/**
+ * Reading Docker's failures. Together with docker-engine.ts this is the only code that
+ * knows the engine's HTTP status codes and message texts.
+ */
+
+/** What docker-modem attaches to a failed request. */
+interface ModemError {
+  statusCode?: number;
+  json?: { message?: string } | string | null;
+  code?: string;
+  message?: string;
+}
+
+/** Socket-level failures that mean "nobody answers at that address". */
+const UNREACHABLE_CODES = new Set([
+  'ECONNREFUSED',
+  'ENOENT',
+  'EACCES',
+  'ENOTFOUND',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ETIMEDOUT',
+  'EAI_AGAIN',
+]);
+
+export function statusOf(e: unknown): number | undefined {
+  const status = (e as ModemError | undefined)?.statusCode;
+  return typeof status === 'number' ? status : undefined;
+}
+
+/** The engine's own message, without docker-modem's "(HTTP code …)" wrapping. */
+export function engineMessage(e: unknown): string {
+  const err = e as ModemError | undefined;
+  if (err?.json && typeof err.json === 'object' && err.json.message) return err.json.message.trim();
+  if (typeof err?.json === 'string' && err.json.trim()) return err.json.trim();
+  // docker-modem wraps streamed answers as "(HTTP code 500) server error - <message> ".
+  return (err?.message ?? String(e)).replace(/^\(HTTP code \d+\) [^-]*- /, '').trim();
+}
+
+export function isUnreachable(e: unknown): boolean {
+  const code = (e as ModemError | undefined)?.code;
+  return statusOf(e) === undefined && typeof code === 'string' && UNREACHABLE_CODES.has(code);
+}
+
+export function unreachableError(address: string, e: unknown, operation: string): EngineError {
+  const err = e as ModemError | undefined;
+  const reason = err?.code ? `${err.code} ${err.message ?? ''}`.trim() : engineMessage(e);
+  return new EngineError(
+    'E_ENGINE_UNREACHABLE',
+    `cannot reach the engine at ${address}: ${reason}`,
+    {
+      operation,
+      cause: e,
+    },
+  );
+}
+
+/** Generic mapping: 404 → E_NOT_FOUND, 409 → E_CONFLICT, no answer → unreachable, else E_ENGINE. */
+export function toEngineError(
+  e: unknown,
+  address: string,
+  operation: string,
+  target?: string,
+): EngineError {
+  if (e instanceof EngineError) return e;
+  if (isUnreachable(e)) return unreachableError(address, e, operation);
+  const status = statusOf(e);
+  const code = status === 404 ? 'E_NOT_FOUND' : status === 409 ? 'E_CONFLICT' : 'E_ENGINE';
+  const what = target ? `${operation} ${target}` : operation;
+  return new EngineError(code, `${what}: ${engineMessage(e)}`, {
+    operation,
+    ...(target !== undefined ? { target } : {}),
+    ...(status !== undefined ? { status } : {}),
+    cause: e,
+  });
+}
+
+/** Why a registry refused a pull, in the words DESIGN.md and issue 8 ask for. */
+export function pullReason(message: string): string {
+  if (/unauthori[sz]ed|authentication required|no basic auth|denied|forbidden/i.test(message)) {
+    return 'unauthorized';
+  }
+  // Checked before "not found": a DNS failure reads "lookup …: no such host".
+  if (
+    /dial tcp|lookup |no such host|connection refused|i\/o timeout|timeout|unreachable/i.test(
+      message,
+    )
+  ) {
+    return 'registry unreachable';
+  }
+  if (/not found|manifest unknown|does not exist|no such/i.test(message)) return 'not found';
+  return 'failed';
+}
