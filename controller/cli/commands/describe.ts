@@ -1,0 +1,61 @@
+import { BerthError } from '../../errors.js';
+import type { Engine, EngineEvent } from '../../engine/engine.js';
+import { describeOutput } from '../../status/describe-model.js';
+import { formatDescribe } from '../../status/format-describe.js';
+import { queryProject, unknownObject, writeOutput } from '../../status/query.js';
+import { parseTarget } from '../../status/target.js';
+import type { CliContext, CommonOptions } from '../context.js';
+import { resolveProjectName } from '../project-name.js';
+
+export interface DescribeOptions extends CommonOptions {
+  filename?: string[];
+}
+
+/** How far back describe looks for engine events. */
+const EVENT_WINDOW_MS = 60 * 60 * 1000;
+/** Replaying past events should end by itself; never let a slow engine hang describe. */
+const EVENT_REPLAY_TIMEOUT_MS = 5_000;
+
+/** `berth describe KIND/NAME [-f PATH] [-o text|json|yaml]`: exit 0, or 1 for an unknown object. */
+export async function run(
+  ctx: CliContext,
+  rawTarget: string,
+  options: DescribeOptions,
+): Promise<number> {
+  const target = parseTarget(rawTarget);
+  if (!target.kind || target.name === undefined) {
+    throw new BerthError('E_USAGE', `describe needs KIND/NAME, got "${rawTarget}"`);
+  }
+  const project = resolveProjectName(options.project, options.filename ?? [], ctx.cwd);
+  const engine = await ctx.engine();
+  const inspect = target.kind === 'Container' ? [target.name] : [];
+  const view = await queryProject(ctx, project, options.filename, { inspect, engine });
+  const key = `${target.kind}/${target.name}`;
+  const status = view.status.objects.find((o) => o.key === key);
+  if (!status) throw unknownObject(key, project);
+  const now = ctx.now();
+  const events = await recentEvents(engine, project, now - EVENT_WINDOW_MS, now);
+  const desired = view.desired.find((o) => o.kind === target.kind && o.name === target.name);
+  const out = describeOutput(status, desired, view.history, events);
+  writeOutput(ctx, options.output, out, () => formatDescribe(out));
+  return 0;
+}
+
+/** The engine's events of the project between since and until (replayed, then the stream ends). */
+async function recentEvents(
+  engine: Engine,
+  project: string,
+  since: number,
+  until: number,
+): Promise<EngineEvent[]> {
+  const events: EngineEvent[] = [];
+  const subscription = engine.subscribeEvents({ project, since, until }, (e) => events.push(e));
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<void>(
+    (resolve) => (timer = setTimeout(resolve, EVENT_REPLAY_TIMEOUT_MS)),
+  );
+  await Promise.race([subscription.ended, timeout]);
+  clearTimeout(timer);
+  subscription.close();
+  return events;
+}

@@ -1,0 +1,70 @@
+import type { CliContext, CommonOptions } from '../context.js';
+import { resolveProjectName } from '../project-name.js';
+import { allProjectStatuses } from '../../status/all-projects.js';
+import { formatGetTable } from '../../status/format-get.js';
+import { queryProject, unknownObject, writeOutput } from '../../status/query.js';
+import type { ObjectStatus } from '../../status/status-types.js';
+import { parseTarget, selects, type Target } from '../../status/target.js';
+import { watchAndRender } from '../../status/watch-view.js';
+
+export interface GetOptions extends CommonOptions {
+  filename?: string[];
+  watch?: boolean;
+  allProjects?: boolean;
+}
+
+/**
+ * `berth get [KIND[/NAME]] [-f PATH] [-w] [-A] [-o table|wide|json|yaml]`: objects with desired
+ * and observed state. Exit 0; 1 when NAME is neither declared nor on the engine.
+ */
+export async function run(
+  ctx: CliContext,
+  rawTarget: string | undefined,
+  options: GetOptions,
+): Promise<number> {
+  const target = parseTarget(rawTarget);
+  const project = resolveProjectName(options.project, options.filename ?? [], ctx.cwd);
+  const once = async () => render(ctx, await listObjects(ctx, project, target, options), options);
+  if (!options.watch) {
+    await once();
+    return 0;
+  }
+  const stop = new AbortController();
+  const onSigint = () => stop.abort();
+  process.once('SIGINT', onSigint);
+  try {
+    await watchAndRender(await ctx.engine(), project, once, stop.signal);
+  } finally {
+    process.off('SIGINT', onSigint);
+  }
+  return 0;
+}
+
+async function listObjects(
+  ctx: CliContext,
+  project: string,
+  target: Target,
+  options: GetOptions,
+): Promise<ObjectStatus[]> {
+  if (options.allProjects) {
+    const statuses = await allProjectStatuses(await ctx.engine(), ctx.stateDir, ctx.now());
+    return statuses.flatMap((s) => s.objects).filter((o) => selects(target, o));
+  }
+  const view = await queryProject(ctx, project, options.filename);
+  // The table has no room for it; stderr keeps stdout parseable for -o json.
+  if (view.status.notice) ctx.stderr.write(`${view.status.notice}\n`);
+  const objects = view.status.objects.filter((o) => selects(target, o));
+  if (target.name !== undefined && objects.length === 0)
+    throw unknownObject(`${target.kind}/${target.name}`, project);
+  return objects;
+}
+
+function render(ctx: CliContext, objects: ObjectStatus[], options: GetOptions): void {
+  writeOutput(ctx, options.output, { items: objects }, () =>
+    formatGetTable(objects, {
+      wide: options.output === 'wide',
+      color: ctx.color,
+      withProject: options.allProjects,
+    }),
+  );
+}

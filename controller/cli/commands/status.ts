@@ -1,0 +1,41 @@
+import type { CliContext, CommonOptions } from '../context.js';
+import { resolveProjectName } from '../project-name.js';
+import { formatStatus } from '../../status/format-status.js';
+import { findRunningController } from '../../status/status-source.js';
+import { queryProject, writeOutput } from '../../status/query.js';
+import type { ProjectStatus } from '../../status/status-types.js';
+import { showHistory } from './history.js';
+
+export interface StatusOptions extends CommonOptions {
+  filename?: string[];
+  history?: boolean;
+}
+
+/** Exit code of `berth status` when the project is not as declared (not an error). */
+export const EXIT_NOT_IN_SYNC = 3;
+
+/**
+ * `berth status [-f PATH] [--history] [-o table|wide|json|yaml]`: the project view. Exit 0 in
+ * sync, 3 not in sync — also when there is nothing to compare against.
+ */
+export async function run(ctx: CliContext, options: StatusOptions): Promise<number> {
+  const project = resolveProjectName(options.project, options.filename ?? [], ctx.cwd);
+  if (options.history) return showHistory(ctx, project, options.output);
+  const status = await projectStatus(ctx, project, options.filename);
+  writeOutput(ctx, options.output, status, () =>
+    formatStatus(status, { wide: options.output === 'wide', color: ctx.color }),
+  );
+  return status.inSync ? 0 : EXIT_NOT_IN_SYNC;
+}
+
+async function projectStatus(
+  ctx: CliContext,
+  project: string,
+  files: string[] | undefined,
+): Promise<ProjectStatus> {
+  if (!files?.length) {
+    const controller = await findRunningController(ctx.stateDir, project);
+    if (controller) return controller.projectStatus(project);
+  }
+  return (await queryProject(ctx, project, files)).status;
+}

@@ -1,0 +1,68 @@
+import type { DesiredObject, ObjectKey } from '../../specs/model.js';
+
+/** How an apply ended (DESIGN.md exit codes: converged 0, invalid 1, failed 2). */
+export type ApplyOutcome = 'converged' | 'failed' | 'invalid';
+
+/** What one apply did, by kind of change. */
+export interface ApplyCounts {
+  created: number;
+  changed: number;
+  deleted: number;
+  unchanged: number;
+  failed: number;
+}
+
+/** One action berth took during an apply (shown by `describe` as berth's own events). */
+export interface AppliedStep {
+  key: ObjectKey;
+  action: string;
+  cause: string;
+  /** Unix ms when the step finished. */
+  time?: number;
+  failed?: boolean;
+}
+
+/** One line of a project's history. Times are Unix ms. */
+export interface HistoryEntry {
+  time: number;
+  /** Files or folders as given to `apply -f`, absolute. */
+  sources: string[];
+  /** `git rev-parse HEAD` of the first source's work tree, when it is one. */
+  commit?: string;
+  outcome: ApplyOutcome;
+  counts: ApplyCounts;
+  durationMs: number;
+  /** One line, e.g. the error that stopped the apply. */
+  message?: string;
+  steps?: AppliedStep[];
+}
+
+/** The set the project was last applied with: what `get`/`status` compare against without -f. */
+export interface LastApplied {
+  project: string;
+  /** Unix ms. */
+  time: number;
+  sources: string[];
+  objects: DesiredObject[];
+}
+
+/** What `recordApply` is given; the commit is looked up when not supplied. */
+export interface ApplyRecordInput extends Omit<HistoryEntry, 'commit'> {
+  commit?: string | null;
+  /**
+   * The normalised set that was applied. Stored as the last applied set unless the outcome is
+   * 'invalid' (an input that failed validation never replaces the last good set).
+   */
+  objects?: DesiredObject[];
+}
+
+/** A record that is missing, unreadable or corrupt, reported as a value (never thrown). */
+export interface RecordProblem {
+  code: 'E_RECORD';
+  reason: 'missing' | 'unreadable' | 'corrupt';
+  path: string;
+  message: string;
+}
+
+export type RecordRead<T> =
+  { ok: true; value: T; path: string } | { ok: false; problem: RecordProblem };

@@ -1,0 +1,229 @@
+import { KINDS, objectKey, type DesiredObject } from '../../specs/model.js';
+import type { ContainerDetails, ObservedState } from '../engine/engine.js';
+import type { ObjectPlan, Plan } from '../plan/plan-types.js';
+import type { HistoryEntry } from '../records/record-types.js';
+import { deriveConditions } from './conditions.js';
+import { matchObserved, type MatchedObject } from './observed-match.js';
+import type {
+  DesiredSource,
+  LastApplySummary,
+  ObjectStatus,
+  ProjectStatus,
+} from './status-types.js';
+
+export interface ProjectStatusInput {
+  project: string;
+  /** What the engine is compared against (the last applied set or the files). */
+  desired: DesiredObject[];
+  observed: ObservedState;
+  /** The planner's verdict on `desired` against `observed` (with prune, to list leftovers). */
+  plan: Plan;
+  lastApply?: HistoryEntry;
+  /** Inspected containers (describe), matched by id; they add restart counts and exit codes. */
+  details?: ContainerDetails[];
+  desiredSource?: DesiredSource;
+  notice?: string;
+  /** Unix ms; the only clock the model sees. */
+  now: number;
+}
+
+/**
+ * The project's status, built on the plan so that `status` and `plan` can never disagree:
+ * an object is in sync exactly when its ObjectPlan says so, and its reason is the plan's.
+ * Pure: same input, same output.
+ */
+export function buildProjectStatus(input: ProjectStatusInput): ProjectStatus {
+  const desiredByKey = new Map(input.desired.map((o) => [objectKey(o), o] as const));
+  const conflicts = [...input.plan.conflicts].sort((a, b) => a.key.localeCompare(b.key));
+  const objects = input.plan.objects
+    .map((p) =>
+      objectStatus(
+        input,
+        p,
+        desiredByKey.get(p.key),
+        conflicts.find((c) => c.key === p.key)?.message,
+      ),
+    )
+    .sort(byKindThenName);
+  const declared = objects.filter((o) => o.declared);
+  const outOfSync = declared.filter((o) => !o.inSync || o.conflict !== null).length;
+  return {
+    project: input.project,
+    inSync: outOfSync === 0 && conflicts.length === 0 && input.desiredSource !== 'none',
+    observedAt: iso(input.now),
+    desiredSource: input.desiredSource ?? 'last-applied',
+    notice: input.notice ?? null,
+    counts: countByObserved(objects),
+    outOfSync,
+    lastApply: input.lastApply ? summariseApply(input.lastApply) : null,
+    missing: declared.filter((o) => o.observed === 'absent').map((o) => o.key),
+    undeclared: objects.filter((o) => !o.declared).map((o) => o.key),
+    conflicts: conflicts.map((c) => ({ key: c.key, engineName: c.engineName, message: c.message })),
+    objects,
+  };
+}
+
+function objectStatus(
+  input: ProjectStatusInput,
+  plan: ObjectPlan,
+  desired: DesiredObject | undefined,
+  conflict: string | undefined,
+): ObjectStatus {
+  const match = matchObserved(input.project, plan, desired, input.observed);
+  const facts = engineFacts(match);
+  const details =
+    match?.kind === 'Container'
+      ? input.details?.find((d) => d.id === match.container.id)
+      : undefined;
+  const base = {
+    kind: plan.kind,
+    desired: plan.desired,
+    observed: plan.observed,
+    declared: desired !== undefined,
+    inSync: plan.inSync && conflict === undefined,
+    reason: plan.reason ?? plan.steps[0]?.cause ?? conflict ?? null,
+    pendingSteps: plan.steps.map((s) => ({ action: s.action, cause: s.cause })),
+    health: match?.kind === 'Container' ? (details?.health ?? match.container.health) : null,
+    exitCode: exitCodeOf(match, details),
+    restartCount: details ? details.restartCount : null,
+    conflict: conflict ?? null,
+  };
+  return {
+    project: input.project,
+    key: plan.key,
+    name: plan.name,
+    engineName: plan.engineName ?? null,
+    id: facts.id,
+    ...base,
+    conditions: deriveConditions({
+      ...base,
+      transitionTime: transitionTime(match, details, input),
+    }),
+    ports: facts.ports,
+    networks: facts.networks,
+    createdAt: facts.createdAt === null ? null : iso(facts.createdAt),
+    ageSeconds:
+      facts.createdAt === null
+        ? null
+        : Math.max(0, Math.floor((input.now - facts.createdAt) / 1000)),
+    image: facts.image,
+    imageId: facts.imageId,
+    imageDigest: digestOf(facts.imageId, input.observed),
+  };
+}
+
+interface EngineFacts {
+  id: string | null;
+  image: string | null;
+  createdAt: number | null;
+  imageId: string | null;
+  ports: string[];
+  networks: string[];
+}
+
+function engineFacts(match: MatchedObject): EngineFacts {
+  const none: EngineFacts = {
+    id: null,
+    image: null,
+    createdAt: null,
+    imageId: null,
+    ports: [],
+    networks: [],
+  };
+  switch (match?.kind) {
+    case 'Container': {
+      const c = match.container;
+      const ports = c.ports.map((p) =>
+        p.hostPort
+          ? `${p.hostIP || '0.0.0.0'}:${p.hostPort}->${p.containerPort}/${p.protocol}`
+          : `${p.containerPort}/${p.protocol}`,
+      );
+      return {
+        id: c.id,
+        image: c.imageRef,
+        createdAt: c.createdAt,
+        imageId: c.imageId,
+        ports: [...new Set(ports)].sort(),
+        networks: [...c.networks].sort(),
+      };
+    }
+    case 'Network':
+      return { ...none, id: match.network.id, createdAt: match.network.createdAt };
+    case 'Volume':
+      return { ...none, id: match.volume.name, createdAt: match.volume.createdAt };
+    case 'Image': {
+      const image = match.image;
+      return {
+        ...none,
+        id: image.id,
+        image: image.repoTags[0] ?? null,
+        createdAt: image.createdAt,
+        imageId: image.id,
+      };
+    }
+    default:
+      return none;
+  }
+}
+
+function exitCodeOf(match: MatchedObject, details: ContainerDetails | undefined): number | null {
+  if (match?.kind !== 'Container') return null;
+  const state = match.container.state;
+  const stopped = state === 'exited' || state === 'dead' || state === 'restarting';
+  // The engine reports 0 for a container that never exited: only trust it once it has stopped or restarted.
+  if (details && (stopped || details.restartCount > 0)) return details.exitCode;
+  return match.container.exitCode ?? null;
+}
+
+function transitionTime(
+  match: MatchedObject,
+  details: ContainerDetails | undefined,
+  input: ProjectStatusInput,
+): string | null {
+  if (!match) return input.lastApply ? iso(input.lastApply.time) : null;
+  if (match.kind !== 'Container') return iso(createdAtOf(match));
+  const state = match.container.state;
+  const stopped = state === 'exited' || state === 'dead';
+  const when = (stopped ? details?.finishedAt : details?.startedAt) ?? match.container.createdAt;
+  return iso(when);
+}
+
+function createdAtOf(match: Exclude<MatchedObject, undefined | { kind: 'Container' }>): number {
+  if (match.kind === 'Network') return match.network.createdAt;
+  if (match.kind === 'Volume') return match.volume.createdAt;
+  return match.image.createdAt;
+}
+
+function digestOf(imageId: string | null, observed: ObservedState): string | null {
+  if (!imageId) return null;
+  return observed.images.find((i) => i.id === imageId)?.repoDigests[0] ?? null;
+}
+
+function countByObserved(objects: ObjectStatus[]): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const o of objects) counts[o.observed] = (counts[o.observed] ?? 0) + 1;
+  return counts;
+}
+
+function summariseApply(entry: HistoryEntry): LastApplySummary {
+  return {
+    time: iso(entry.time),
+    sources: entry.sources,
+    commit: entry.commit ?? null,
+    outcome: entry.outcome,
+    durationMs: entry.durationMs,
+  };
+}
+
+function byKindThenName(
+  a: { kind: string; name: string },
+  b: { kind: string; name: string },
+): number {
+  const rank = (k: string) => KINDS.indexOf(k as (typeof KINDS)[number]);
+  return rank(a.kind) - rank(b.kind) || a.name.localeCompare(b.name);
+}
+
+/** RFC 3339 in UTC, whole seconds (as the engine and kubectl print them). */
+export function iso(ms: number): string {
+  return new Date(Math.floor(ms / 1000) * 1000).toISOString().replace('.000Z', 'Z');
+}

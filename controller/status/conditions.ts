@@ -1,0 +1,103 @@
+import type { Kind } from '../../specs/model.js';
+import type { HealthStatus } from '../engine/engine.js';
+import type { Condition } from './status-types.js';
+
+/** What the conditions of one object are derived from; all of it already in the status. */
+export interface ConditionInput {
+  kind: Kind;
+  desired: string;
+  observed: string;
+  declared: boolean;
+  inSync: boolean;
+  reason: string | null;
+  pendingSteps: { action: string; cause: string }[];
+  health: HealthStatus | null;
+  exitCode: number | null;
+  restartCount: number | null;
+  conflict: string | null;
+  /** Engine-derived time of the object's last change of state (RFC 3339) or null. */
+  transitionTime: string | null;
+}
+
+/**
+ * Ready, Progressing and Degraded, as Kubernetes reports them for a workload. Pure: the same
+ * input always gives the same conditions. They share one transition time, the engine's last
+ * change of the object (a start, a finish, its creation), because the engine keeps no per-
+ * condition history and berth must not invent times from its own clock.
+ */
+export function deriveConditions(input: ConditionInput): Condition[] {
+  const at = input.transitionTime;
+  return [
+    { type: 'Ready', ...ready(input), lastTransitionTime: at },
+    { type: 'Progressing', ...progressing(input), lastTransitionTime: at },
+    { type: 'Degraded', ...degraded(input), lastTransitionTime: at },
+  ];
+}
+
+type Verdict = Pick<Condition, 'status' | 'reason' | 'message'>;
+
+function ready(i: ConditionInput): Verdict {
+  if (i.conflict) return { status: 'False', reason: 'Conflict', message: i.conflict };
+  if (!i.declared)
+    return {
+      status: 'Unknown',
+      reason: 'NotDeclared',
+      message: 'owned by the project but no longer declared',
+    };
+  if (i.observed === 'absent')
+    return { status: 'False', reason: 'Absent', message: 'not on the engine' };
+  const message = i.inSync ? `${i.observed} as declared` : (i.reason ?? '');
+  if (i.kind !== 'Container')
+    return { status: i.inSync ? 'True' : 'False', reason: 'Present', message };
+  if (i.desired === 'running' && i.observed === 'running') {
+    if (i.health === 'unhealthy')
+      return { status: 'False', reason: 'Unhealthy', message: 'healthcheck reports unhealthy' };
+    if (i.health === 'starting')
+      return {
+        status: 'False',
+        reason: 'HealthStarting',
+        message: 'healthcheck has not passed yet',
+      };
+  }
+  const matches = i.observed === i.desired && i.inSync;
+  return { status: matches ? 'True' : 'False', reason: camel(i.observed), message };
+}
+
+function progressing(i: ConditionInput): Verdict {
+  if (i.pendingSteps.length > 0) {
+    const steps = i.pendingSteps.map((s) => `${s.action} (${s.cause})`).join(', ');
+    return { status: 'True', reason: 'PendingSteps', message: steps };
+  }
+  if (i.observed === 'restarting' || i.observed === 'removing') {
+    return { status: 'True', reason: camel(i.observed), message: `the engine is ${i.observed} it` };
+  }
+  if (i.health === 'starting')
+    return { status: 'True', reason: 'HealthStarting', message: 'waiting for the healthcheck' };
+  return { status: 'False', reason: 'Settled', message: '' };
+}
+
+function degraded(i: ConditionInput): Verdict {
+  if (i.conflict) return { status: 'True', reason: 'Conflict', message: i.conflict };
+  if (i.health === 'unhealthy')
+    return { status: 'True', reason: 'Unhealthy', message: 'healthcheck reports unhealthy' };
+  if (i.observed === 'dead')
+    return { status: 'True', reason: 'Dead', message: 'the engine reports the container dead' };
+  if (i.observed === 'restarting') {
+    const restarts = i.restartCount === null ? '' : `${i.restartCount} restarts, `;
+    const code = i.exitCode === null ? 'exit code unknown' : `last exit code ${i.exitCode}`;
+    return { status: 'True', reason: 'CrashLoop', message: `restarting: ${restarts}${code}` };
+  }
+  if (
+    i.desired === 'running' &&
+    i.observed === 'exited' &&
+    i.exitCode !== null &&
+    i.exitCode !== 0
+  ) {
+    return { status: 'True', reason: 'Failed', message: `exited with code ${i.exitCode}` };
+  }
+  return { status: 'False', reason: 'AsExpected', message: '' };
+}
+
+function camel(word: string): string {
+  return word.charAt(0).toUpperCase() + word.slice(1);
+}

@@ -1,0 +1,97 @@
+import type { DesiredObject } from '../../specs/model.js';
+import type { EngineEvent } from '../engine/engine.js';
+import type { HistoryEntry } from '../records/record-types.js';
+import { iso } from './build-status.js';
+import type { ObjectStatus } from './status-types.js';
+
+/** One line of describe's Events: berth's own actions and the engine's events, merged. */
+export interface DescribeEvent {
+  time: string;
+  source: 'berth' | 'engine';
+  action: string;
+  message: string;
+}
+
+/** The stable output of `berth describe -o json|yaml`. */
+export interface DescribeOutput {
+  status: ObjectStatus;
+  /** The normalised declaration (labels and spec), null for an object no longer declared. */
+  spec: { labels: Record<string, string>; spec: unknown; source: string; specHash: string } | null;
+  events: DescribeEvent[];
+}
+
+/** Events shown at most, newest kept. */
+export const EVENT_LIMIT = 20;
+
+/**
+ * Merges the history's steps for this object (or the applies themselves when they carry no
+ * steps) with the engine's events for it, oldest first, keeping the newest EVENT_LIMIT.
+ */
+export function describeOutput(
+  status: ObjectStatus,
+  desired: DesiredObject | undefined,
+  history: HistoryEntry[],
+  engineEvents: EngineEvent[],
+): DescribeOutput {
+  const events: (DescribeEvent & { ms: number })[] = [];
+  for (const entry of history) {
+    const steps = entry.steps?.filter((s) => s.key === status.key) ?? [];
+    for (const s of steps) {
+      const failed = s.failed ? ' (failed)' : '';
+      events.push({
+        ms: s.time ?? entry.time,
+        time: '',
+        source: 'berth',
+        action: s.action,
+        message: s.cause + failed,
+      });
+    }
+    if (!entry.steps) {
+      events.push({
+        ms: entry.time,
+        time: '',
+        source: 'berth',
+        action: 'apply',
+        message: applyMessage(entry),
+      });
+    }
+  }
+  for (const e of engineEvents.filter((e) => concerns(status, e))) {
+    events.push({
+      ms: e.time,
+      time: '',
+      source: 'engine',
+      action: e.action,
+      message: `${e.type} ${e.name ?? e.id}`,
+    });
+  }
+  const ordered = events
+    .sort((a, b) => a.ms - b.ms || a.source.localeCompare(b.source))
+    .slice(-EVENT_LIMIT)
+    .map(({ ms, ...rest }) => ({ ...rest, time: iso(ms) }));
+  return { status, spec: desired ? specOf(desired) : null, events: ordered };
+}
+
+function applyMessage(entry: HistoryEntry): string {
+  const detail = entry.message ? `: ${entry.message}` : '';
+  return `${entry.outcome}${detail}`;
+}
+
+/** Engine events name containers and networks by id or name, volumes by name. */
+function concerns(status: ObjectStatus, e: EngineEvent): boolean {
+  const type = status.kind.toLowerCase();
+  if (e.type !== type) return false;
+  return (
+    (status.id !== null && e.id === status.id) ||
+    (status.engineName !== null && e.name === status.engineName)
+  );
+}
+
+function specOf(o: DesiredObject): NonNullable<DescribeOutput['spec']> {
+  return {
+    labels: o.labels,
+    spec: o.spec,
+    source: `${o.source.file}:${o.source.line}:${o.source.column}`,
+    specHash: o.specHash,
+  };
+}

@@ -1,0 +1,52 @@
+import { describe, expect, it } from 'vitest';
+import { describeOutput } from './describe-model.js';
+import { historyOutput } from './format-history.js';
+import { sortKeys } from './stable-output.js';
+import { containerObject } from './testing/fixtures.js';
+import { outputSchemaErrors } from './testing/output-schemas.js';
+import { LAST_APPLY, sampleStatus } from './testing/sample-status.js';
+
+// What the commands print is sortKeys(value) through JSON; validate exactly that.
+const asPrinted = (value: unknown) => JSON.parse(JSON.stringify(sortKeys(value))) as unknown;
+
+describe('JSON output schemas', () => {
+  it('status output validates', () => {
+    expect(outputSchemaErrors('status', asPrinted(sampleStatus()))).toEqual([]);
+  });
+
+  it('get output validates', () => {
+    expect(outputSchemaErrors('get', asPrinted({ items: sampleStatus().objects }))).toEqual([]);
+  });
+
+  it('describe output validates, declared or not', () => {
+    const objects = sampleStatus().objects;
+    const api = objects.find((o) => o.name === 'api')!;
+    const old = objects.find((o) => o.name === 'old')!;
+    expect(
+      outputSchemaErrors(
+        'describe',
+        asPrinted(describeOutput(api, containerObject('api'), [LAST_APPLY], [])),
+      ),
+    ).toEqual([]);
+    expect(
+      outputSchemaErrors('describe', asPrinted(describeOutput(old, undefined, [], []))),
+    ).toEqual([]);
+  });
+
+  it('history output validates', () => {
+    expect(
+      outputSchemaErrors(
+        'history',
+        asPrinted(historyOutput('shop', [LAST_APPLY, { ...LAST_APPLY, commit: undefined }])),
+      ),
+    ).toEqual([]);
+  });
+
+  it('rejects output that breaks the contract', () => {
+    const status = asPrinted(sampleStatus()) as Record<string, unknown>;
+    expect(outputSchemaErrors('status', { ...status, inSync: 'yes' })).not.toEqual([]);
+    const { objects: _objects, ...withoutObjects } = status;
+    expect(outputSchemaErrors('status', withoutObjects)).not.toEqual([]);
+    expect(outputSchemaErrors('status', { ...status, extra: 1 })).not.toEqual([]);
+  });
+});

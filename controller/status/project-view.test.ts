@@ -1,0 +1,97 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { ContainerCreateRequest } from '../engine/engine.js';
+import { MemoryEngine } from '../engine/memory-engine.js';
+import { engineName, ownershipLabels } from '../labels.js';
+import { desiredFromRecord, loadProjectView } from './project-view.js';
+import { NOW, containerObject } from './testing/fixtures.js';
+
+const PROJECT = 'big';
+const IMAGE = 'localhost/berth-busybox:1';
+let stateDir: string;
+
+beforeEach(async () => {
+  stateDir = await mkdtemp(join(tmpdir(), 'berth-view-'));
+});
+afterEach(async () => {
+  await rm(stateDir, { recursive: true, force: true });
+});
+
+function request(name: string): ContainerCreateRequest {
+  return {
+    name: engineName(PROJECT, name),
+    image: IMAGE,
+    labels: ownershipLabels(PROJECT, 'Container', name, `hash-${name}`),
+    env: {},
+    ports: [],
+    mounts: [],
+    networks: [],
+    restartPolicy: 'unless-stopped',
+    stopTimeoutSec: 10,
+    init: false,
+    privileged: false,
+  };
+}
+
+/** A converged project of `n` containers on a fresh in-memory engine. */
+async function projectOf(n: number): Promise<{ engine: MemoryEngine; names: string[] }> {
+  const engine = new MemoryEngine({ now: () => NOW });
+  engine.addImage(IMAGE);
+  const names = Array.from({ length: n }, (_, i) => `c${i}`);
+  for (const name of names)
+    await engine.startContainer((await engine.createContainer(request(name))).id);
+  engine.resetCalls();
+  return { engine, names };
+}
+
+async function callsForStatus(
+  n: number,
+): Promise<{ calls: Record<string, number>; inSync: boolean }> {
+  const { engine, names } = await projectOf(n);
+  const desired = { objects: names.map((name) => containerObject(name)), source: 'files' as const };
+  const view = await loadProjectView(engine, { stateDir, project: PROJECT, desired, now: NOW });
+  return { calls: { ...engine.calls }, inSync: view.status.inSync };
+}
+
+describe('loadProjectView', () => {
+  it('costs the same engine calls for 100 containers as for 3', async () => {
+    const small = await callsForStatus(3);
+    const large = await callsForStatus(100);
+    expect(large.inSync).toBe(true);
+    expect(small.inSync).toBe(true);
+    expect(large.calls).toEqual(small.calls);
+    expect(large.calls).toEqual({ observe: 1 });
+  });
+
+  it('inspects only the object describe asks for', async () => {
+    const { engine, names } = await projectOf(5);
+    const desired = {
+      objects: names.map((name) => containerObject(name)),
+      source: 'files' as const,
+    };
+    const view = await loadProjectView(engine, {
+      stateDir,
+      project: PROJECT,
+      desired,
+      now: NOW,
+      inspect: ['c2'],
+    });
+    expect(engine.calls).toEqual({ observe: 1, inspectContainer: 1 });
+    expect(view.status.objects.find((o) => o.name === 'c2')?.restartCount).toBe(0);
+    expect(view.status.objects.find((o) => o.name === 'c3')?.restartCount).toBeNull();
+  });
+
+  it('compares against nothing, and says so, when no apply is recorded', async () => {
+    const { engine } = await projectOf(2);
+    const desired = await desiredFromRecord(stateDir, PROJECT);
+    const view = await loadProjectView(engine, { stateDir, project: PROJECT, desired, now: NOW });
+    expect(view.status).toMatchObject({
+      inSync: false,
+      desiredSource: 'none',
+      undeclared: ['Container/c0', 'Container/c1'],
+    });
+    expect(view.status.notice).toMatch(/^no apply recorded for project big/);
+  });
+});

@@ -1,0 +1,118 @@
+import type { DesiredObject } from '../../specs/model.js';
+import type { ContainerDetails, Engine, ObservedState } from '../engine/engine.js';
+import { LABEL } from '../labels.js';
+import { plan } from '../plan/plan.js';
+import type { Plan } from '../plan/plan-types.js';
+import { readHistory, readLastApplied } from '../records/records.js';
+import type { HistoryEntry } from '../records/record-types.js';
+import { buildProjectStatus } from './build-status.js';
+import { findUnowned, observeHostPaths } from './gather.js';
+import type { DesiredSource, ProjectStatus } from './status-types.js';
+
+/** What one status query compares: the desired set (from files or the record) and its source. */
+export interface DesiredInput {
+  objects: DesiredObject[];
+  source: DesiredSource;
+  /** Why there is nothing (or nothing trustworthy) to compare against. */
+  notice?: string;
+}
+
+/** Everything a status command renders from: one observation, one plan, one status. */
+export interface ProjectView {
+  status: ProjectStatus;
+  desired: DesiredObject[];
+  observed: ObservedState;
+  plan: Plan;
+  history: HistoryEntry[];
+}
+
+/**
+ * The desired side of a status query without -f: the last applied set. A missing or corrupt
+ * record is a notice, not a failure.
+ */
+export async function desiredFromRecord(stateDir: string, project: string): Promise<DesiredInput> {
+  const last = await readLastApplied(stateDir, project);
+  if (last.ok) return { objects: last.value.objects, source: 'last-applied' };
+  const notice =
+    last.problem.reason === 'missing'
+      ? `no apply recorded for project ${project}; run berth apply -f PATH, or compare with -f PATH`
+      : `the record ${last.problem.path} is ${last.problem.reason} (${last.problem.message}) [E_RECORD]; run berth apply -f PATH to rewrite it`;
+  return { objects: [], source: 'none', notice };
+}
+
+export interface ViewRequest {
+  stateDir: string;
+  project: string;
+  desired: DesiredInput;
+  now: number;
+  /** Inspect these containers by declared name (describe of one object). */
+  inspect?: string[];
+  /** An observation already made (of every project, for `get --all-projects`). */
+  observed?: ObservedState;
+}
+
+/**
+ * Observes the project once (a constant number of engine calls, plus one inspect per declared
+ * container that is missing, to tell a name conflict from an absence), plans against the
+ * desired set with prune (to list leftovers), and builds the status from that plan.
+ */
+export async function loadProjectView(engine: Engine, request: ViewRequest): Promise<ProjectView> {
+  const { project, desired } = request;
+  const [observed, history, hostPaths] = await Promise.all([
+    request.observed ? onlyProject(request.observed, project) : engine.observe({ project }),
+    readHistory(request.stateDir, project),
+    observeHostPaths(desired.objects),
+  ]);
+  const unowned = await findUnowned(engine, project, desired.objects, observed);
+  const projectPlan = plan({
+    project,
+    desired: desired.objects,
+    observed,
+    hostPaths,
+    unowned,
+    prune: true,
+  });
+  const details = await inspectNamed(engine, project, observed, request.inspect ?? []);
+  const entries = history.ok ? history.value : [];
+  const notice =
+    desired.notice ??
+    (history.ok ? undefined : `${history.problem.path}: ${history.problem.message} [E_RECORD]`);
+  const status = buildProjectStatus({
+    project,
+    desired: desired.objects,
+    observed,
+    plan: projectPlan,
+    lastApply: entries[0],
+    details,
+    desiredSource: desired.source,
+    notice,
+    now: request.now,
+  });
+  return { status, desired: desired.objects, observed, plan: projectPlan, history: entries };
+}
+
+async function inspectNamed(
+  engine: Engine,
+  project: string,
+  observed: ObservedState,
+  names: string[],
+): Promise<ContainerDetails[]> {
+  const ids = observed.containers
+    .filter(
+      (c) => c.labels[LABEL.project] === project && names.includes(c.labels[LABEL.name] ?? ''),
+    )
+    .map((c) => c.id);
+  const details = await Promise.all(ids.map((id) => engine.inspectContainer(id)));
+  return details.filter((d) => d !== undefined);
+}
+
+/** The part of an all-projects observation that belongs to one project (images are shared). */
+export function onlyProject(observed: ObservedState, project: string): ObservedState {
+  const mine = (o: { labels: Record<string, string> }) => o.labels[LABEL.project] === project;
+  return {
+    containers: observed.containers.filter(mine),
+    networks: observed.networks.filter(mine),
+    volumes: observed.volumes.filter(mine),
+    images: observed.images,
+  };
+}
