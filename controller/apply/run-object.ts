@@ -30,7 +30,7 @@ export interface RunOutcome {
 /** Brings one object to its declaration: containers through their machine, the rest through their steps. */
 export async function runObject(p: ObjectPlan, ctx: RunContext): Promise<RunOutcome> {
   const declared = ctx.desired.find((o) => o.kind === p.kind && o.name === p.name);
-  if (declared?.kind === 'Container') return runDeclaredContainer(declared, p, ctx);
+  if (declared?.kind === 'Container' && p.desired !== 'absent') return runDeclaredContainer(declared, p, ctx);
   if (p.steps.length === 0) return { outcome: 'failed', ops: [], reason: p.reason ?? 'out of sync' };
   return runSteps(p.steps, p.engineId, ctx);
 }

@@ -1,5 +1,3 @@
-import { createServer, request as httpRequest } from 'node:http';
-import type { Server } from 'node:http';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,41 +6,23 @@ import { createDockerEngine } from '../../controller/engine/docker-engine.js';
 import type { Engine } from '../../controller/engine/engine.js';
 import { ownershipLabels } from '../../controller/labels.js';
 import { TEST_IMAGE, cleanupProject, uniqueProject } from '../support/docker.js';
+import { startCountingProxy, type CountingProxy } from '../support/counting-proxy.js';
 
 /**
  * `observe` must cost a constant number of API calls. A tiny HTTP proxy on a unix socket
  * sits between the adapter and the engine and records every request it forwards.
  */
 
-const ENGINE_SOCKET = '/var/run/docker.sock';
-
-function countingProxy(socketPath: string, seen: string[]): Promise<Server> {
-  const server = createServer((req, res) => {
-    seen.push(`${req.method} ${(req.url ?? '').split('?')[0]}`);
-    const upstream = httpRequest(
-      { socketPath: ENGINE_SOCKET, path: req.url, method: req.method, headers: req.headers },
-      (answer) => {
-        res.writeHead(answer.statusCode ?? 502, answer.headers);
-        answer.pipe(res);
-      },
-    );
-    upstream.on('error', () => res.destroy());
-    req.pipe(upstream);
-  });
-  return new Promise((resolve) => server.listen(socketPath, () => resolve(server)));
-}
-
 describe('observe on the real engine', () => {
   const project = uniqueProject('obs-calls');
-  const seen: string[] = [];
   let dir: string;
-  let proxy: Server;
+  let proxy: CountingProxy;
   let engine: Engine;
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'berth-proxy-'));
     const socketPath = join(dir, 'engine.sock');
-    proxy = await countingProxy(socketPath, seen);
+    proxy = await startCountingProxy(socketPath);
     engine = await createDockerEngine({
       kind: 'unix',
       socketPath,
@@ -52,15 +32,15 @@ describe('observe on the real engine', () => {
 
   afterAll(async () => {
     await cleanupProject(project);
-    await new Promise((r) => proxy.close(r));
+    await proxy.close();
     rmSync(dir, { recursive: true, force: true });
   });
 
   async function observeCalls(): Promise<string[]> {
-    seen.length = 0;
+    proxy.seen.length = 0;
     const state = await engine.observe({ project });
     expect(state.containers.every((c) => c.labels['berth.project'] === project)).toBe(true);
-    return [...seen].sort();
+    return [...proxy.seen].sort();
   }
 
   it('makes exactly four list requests whatever the number of objects', async () => {

@@ -1,0 +1,97 @@
+import type { Engine, ObservedContainer } from '../engine/engine.js';
+import type { EngineStreams } from '../engine/engine-streams.js';
+import { resolveEngineAddress } from '../engine/engine-address.js';
+import { BerthError } from '../errors.js';
+import { LABEL, engineName } from '../labels.js';
+import { readLastApplied } from '../records/records.js';
+import type { CliContext } from './context.js';
+
+/**
+ * Finding a project's containers by the names people declared (logs, exec, cp, attach):
+ * one `observe` call, then matching on the `berth.name` label.
+ */
+
+/** The streaming side of the engine the CLI talks to (same address as ctx.engine()). */
+export async function connectStreams(ctx: CliContext): Promise<EngineStreams> {
+  const { createDockerStreams } = await import('../engine/docker-streams.js');
+  return createDockerStreams(resolveEngineAddress(ctx.engineFlag, ctx.env));
+}
+
+/** The project's containers by declared name; of several with one name, the live one. */
+export async function listByName(
+  engine: Engine,
+  project: string,
+): Promise<Map<string, ObservedContainer>> {
+  const observed = await engine.observe({ project });
+  const byName = new Map<string, ObservedContainer>();
+  for (const container of observed.containers) {
+    const name = container.labels[LABEL.name];
+    if (name === undefined || container.labels[LABEL.kind] !== 'Container') continue;
+    const other = byName.get(name);
+    if (!other || preferred(container, other)) byName.set(name, container);
+  }
+  return byName;
+}
+
+/** While a recreate runs, old and new may both exist: running beats stopped, then newer. */
+function preferred(a: ObservedContainer, b: ObservedContainer): boolean {
+  const live = (c: ObservedContainer) => c.state === 'running' || c.state === 'paused';
+  if (live(a) !== live(b)) return live(a);
+  return a.createdAt > b.createdAt;
+}
+
+/** True when every `key=value` of the selector is among the container's labels. */
+export function matchesSelector(labels: Record<string, string>, selector: string[]): boolean {
+  return selector.every((pair) => {
+    const eq = pair.indexOf('=');
+    if (eq < 0) return pair in labels;
+    return labels[pair.slice(0, eq)] === pair.slice(eq + 1);
+  });
+}
+
+/**
+ * The error for a name with no container: "declared but gone" when the last applied set
+ * of the project declares it, "unknown" otherwise. Both are E_UNKNOWN_OBJECT (exit 1).
+ */
+export async function missingContainer(
+  ctx: CliContext,
+  project: string,
+  name: string,
+): Promise<BerthError> {
+  const last = await readLastApplied(ctx.stateDir, project);
+  const declared =
+    last.ok && last.value.objects.some((o) => o.kind === 'Container' && o.name === name);
+  const object = `Container/${name}`;
+  if (declared) {
+    return new BerthError(
+      'E_UNKNOWN_OBJECT',
+      `declared in project ${project}, but its container ${engineName(project, name)} no longer exists`,
+      { object, hint: 'berth apply creates it again' },
+    );
+  }
+  return new BerthError('E_UNKNOWN_OBJECT', `no container ${name} in project ${project}`, {
+    object,
+    hint: 'berth get Container lists the containers of the project',
+  });
+}
+
+/** The containers for these names (all when none is given), or the error for the first missing. */
+export async function requireContainers(
+  ctx: CliContext,
+  engine: Engine,
+  project: string,
+  names: string[],
+  selector: string[] = [],
+): Promise<Map<string, ObservedContainer>> {
+  const byName = await listByName(engine, project);
+  for (const name of names) {
+    if (!byName.has(name)) throw await missingContainer(ctx, project, name);
+  }
+  const wanted = new Map<string, ObservedContainer>();
+  for (const [name, container] of [...byName].sort(([a], [b]) => a.localeCompare(b))) {
+    if (names.length && !names.includes(name)) continue;
+    if (!matchesSelector(container.labels, selector)) continue;
+    wanted.set(name, container);
+  }
+  return wanted;
+}
