@@ -1,0 +1,68 @@
+import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { buildContentHash, listBuildContext } from './context.js';
+
+const root = mkdtempSync(join(tmpdir(), 'berth-context-'));
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+function makeContext(name: string, files: Record<string, string>): string {
+  const dir = join(root, name);
+  for (const [path, content] of Object.entries(files)) {
+    mkdirSync(dirname(join(dir, path)), { recursive: true });
+    writeFileSync(join(dir, path), content);
+  }
+  return dir;
+}
+
+describe('listBuildContext', () => {
+  it('lists sent files sorted, honouring .dockerignore, always sending Dockerfile and .dockerignore', async () => {
+    const dir = makeContext('list', {
+      Dockerfile: 'FROM scratch\n',
+      '.dockerignore': 'Dockerfile\n.dockerignore\nnode_modules\n**/*.log\n!keep.log\n',
+      'src/app.js': 'x',
+      'src/deep/debug.log': 'x',
+      'keep.log': 'x',
+      'node_modules/pkg/index.js': 'x',
+    });
+    expect(await listBuildContext(dir)).toEqual([
+      '.dockerignore',
+      'Dockerfile',
+      'keep.log',
+      'src/app.js',
+    ]);
+  });
+
+  it('lists everything without a .dockerignore', async () => {
+    const dir = makeContext('plain', { Dockerfile: 'FROM scratch\n', 'a/b.txt': 'x' });
+    expect(await listBuildContext(dir)).toEqual(['Dockerfile', 'a/b.txt']);
+  });
+});
+
+describe('buildContentHash', () => {
+  it('changes with content, mode, Dockerfile and args, but not with ignored files', async () => {
+    const dir = makeContext('hash', {
+      Dockerfile: 'FROM scratch\n',
+      '.dockerignore': '*.tmp\n',
+      'app.txt': 'one',
+    });
+    const base = await buildContentHash(dir, 'Dockerfile', { A: '1' });
+    expect(await buildContentHash(dir, 'Dockerfile', { A: '1' })).toBe(base);
+
+    writeFileSync(join(dir, 'scratch.tmp'), 'ignored');
+    expect(await buildContentHash(dir, 'Dockerfile', { A: '1' })).toBe(base);
+
+    expect(await buildContentHash(dir, 'Dockerfile', { A: '2' })).not.toBe(base);
+
+    writeFileSync(join(dir, 'app.txt'), 'two');
+    const changed = await buildContentHash(dir, 'Dockerfile', { A: '1' });
+    expect(changed).not.toBe(base);
+
+    chmodSync(join(dir, 'app.txt'), 0o755);
+    expect(await buildContentHash(dir, 'Dockerfile', { A: '1' })).not.toBe(changed);
+
+    writeFileSync(join(dir, 'Dockerfile'), 'FROM scratch\nCOPY app.txt /\n');
+    expect(await buildContentHash(dir, 'Dockerfile', { A: '1' })).not.toBe(changed);
+  });
+});

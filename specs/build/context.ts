@@ -1,0 +1,64 @@
+import { createHash } from 'node:crypto';
+import { readFile, readdir, stat } from 'node:fs/promises';
+import { join, posix } from 'node:path';
+import { canonicalJSON } from '../hash.js';
+import { isExcluded, parseDockerignore } from './dockerignore.js';
+import type { IgnoreRule } from './dockerignore.js';
+
+async function readRules(contextDir: string): Promise<IgnoreRule[]> {
+  try {
+    return parseDockerignore(await readFile(join(contextDir, '.dockerignore'), 'utf8'));
+  } catch {
+    return [];
+  }
+}
+
+/**
+ * The files of a build context that are sent to the engine: relative paths with `/`
+ * separators, sorted, honouring `.dockerignore`. `.dockerignore` and the Dockerfile are
+ * always sent, as the Docker CLI does. Symbolic links are listed, not followed.
+ */
+export async function listBuildContext(
+  contextDir: string,
+  dockerfile = 'Dockerfile',
+): Promise<string[]> {
+  const rules = await readRules(contextDir);
+  // A folder can be skipped whole only when no `!` rule could bring something back.
+  const canSkipFolders = !rules.some((rule) => rule.negated);
+  const always = new Set(['.dockerignore', posix.normalize(dockerfile)]);
+  const found: string[] = [];
+  const walk = async (relative: string): Promise<void> => {
+    const entries = await readdir(join(contextDir, relative), { withFileTypes: true });
+    for (const entry of entries) {
+      const path = relative === '' ? entry.name : `${relative}/${entry.name}`;
+      const excluded = isExcluded(rules, path) && !always.has(path);
+      if (entry.isDirectory()) {
+        if (!(excluded && canSkipFolders)) await walk(path);
+      } else if (!excluded) found.push(path);
+    }
+  };
+  await walk('');
+  return found.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+}
+
+/**
+ * sha256 over the sent files (path, mode, content), the Dockerfile and the build args:
+ * what decides whether a built image is stale. Independent of file timestamps.
+ */
+export async function buildContentHash(
+  contextDir: string,
+  dockerfile: string,
+  args: Record<string, string>,
+): Promise<string> {
+  const hash = createHash('sha256');
+  for (const path of await listBuildContext(contextDir, dockerfile)) {
+    const absolute = join(contextDir, path);
+    const info = await stat(absolute).catch(() => undefined);
+    hash.update(`${path}\0${(info?.mode ?? 0) & 0o777}\0`);
+    if (info?.isFile()) hash.update(await readFile(absolute));
+    hash.update('\0');
+  }
+  hash.update(await readFile(join(contextDir, dockerfile)));
+  hash.update(canonicalJSON(args));
+  return hash.digest('hex');
+}

@@ -1,0 +1,164 @@
+import type { ContainerObject, DesiredObject, Kind, PortBinding } from './model.js';
+import type { Problem, ProblemCode } from './problems.js';
+import type { ValuePath } from './parse/locate.js';
+import { isLiteralImageRef, lookupIn } from './link.js';
+import { positionOf } from './positions.js';
+import { objectLabel } from './validate/schema-errors.js';
+
+export interface CheckSetOptions {
+  /**
+   * Objects declared by documents that failed validation: references to them are not
+   * reported as dangling (their own problems already are).
+   */
+  alsoDeclared?: { kind: Kind; name: string }[];
+}
+
+/**
+ * The checks that need the whole set: duplicate names, dangling references, dependsOn
+ * cycles and host ports published twice. Pure; problems point at the offending value.
+ */
+export function checkSet(objects: DesiredObject[], options: CheckSetOptions = {}): Problem[] {
+  return [
+    ...duplicateNames(objects),
+    ...danglingReferences(objects, options.alsoDeclared ?? []),
+    ...dependencyCycles(objects),
+    ...duplicatePorts(objects),
+  ];
+}
+
+function problemAt(
+  object: DesiredObject,
+  path: ValuePath,
+  code: ProblemCode,
+  text: string,
+): Problem {
+  return {
+    ...positionOf(object, path),
+    code,
+    message: `${objectLabel(object.kind, object.name)}: ${text}`,
+  };
+}
+
+function where(object: DesiredObject): string {
+  const p = positionOf(object, ['metadata', 'name']);
+  return `${p.file}:${p.line}:${p.column}`;
+}
+
+function duplicateNames(objects: DesiredObject[]): Problem[] {
+  const first = new Map<string, DesiredObject>();
+  const problems: Problem[] = [];
+  for (const object of objects) {
+    const key = `${object.kind}/${object.name}`;
+    const earlier = first.get(key);
+    if (!earlier) first.set(key, object);
+    else {
+      const text = `is declared twice; the first is at ${where(earlier)}`;
+      problems.push(problemAt(object, ['metadata', 'name'], 'E_DUPLICATE_NAME', text));
+    }
+  }
+  return problems;
+}
+
+function danglingReferences(
+  objects: DesiredObject[],
+  alsoDeclared: { kind: Kind; name: string }[],
+): Problem[] {
+  const lookup = lookupIn(objects);
+  const declared = new Set(alsoDeclared.map((d) => `${d.kind}/${d.name}`));
+  const exists = (kind: Kind, name: string): boolean =>
+    lookup(kind, name) !== undefined || declared.has(`${kind}/${name}`);
+  const problems: Problem[] = [];
+  for (const c of objects) {
+    if (c.kind !== 'Container') continue;
+    const missing = (path: ValuePath, kind: Kind, name: string): void => {
+      if (!exists(kind, name))
+        problems.push(
+          problemAt(
+            c,
+            path,
+            'E_REFERENCE',
+            `${formatRef(path)} names ${kind} "${name}", which is not declared`,
+          ),
+        );
+    };
+    const image = c.spec.image.object ?? c.spec.image.ref;
+    if (!isLiteralImageRef(image)) missing(['spec', 'image'], 'Image', image);
+    c.spec.networks.forEach((n, i) =>
+      missing(['spec', 'networks', i, 'network'], 'Network', n.network),
+    );
+    c.spec.mounts.forEach((m, i) => {
+      if (m.type === 'bind') missing(['spec', 'mounts', i, 'bindMount'], 'BindMount', m.bindMount);
+      if (m.type === 'volume') missing(['spec', 'mounts', i, 'volume'], 'Volume', m.volume);
+    });
+    c.spec.dependsOn.forEach((d, i) =>
+      missing(['spec', 'dependsOn', i, 'container'], 'Container', d.container),
+    );
+  }
+  return problems;
+}
+
+function formatRef(path: ValuePath): string {
+  return path.map((s, i) => (typeof s === 'number' ? `[${s}]` : i === 0 ? s : `.${s}`)).join('');
+}
+
+/** Each cycle reported once, at the dependsOn entry that closes it, as `a -> b -> a`. */
+function dependencyCycles(objects: DesiredObject[]): Problem[] {
+  const containers = new Map<string, ContainerObject>();
+  for (const o of objects)
+    if (o.kind === 'Container' && !containers.has(o.name)) containers.set(o.name, o);
+  const state = new Map<string, 'visiting' | 'done'>();
+  const problems: Problem[] = [];
+  const stack: string[] = [];
+  const visit = (name: string): void => {
+    state.set(name, 'visiting');
+    stack.push(name);
+    const container = containers.get(name);
+    container?.spec.dependsOn.forEach((dep, i) => {
+      if (!containers.has(dep.container)) return;
+      const seen = state.get(dep.container);
+      if (seen === 'visiting') {
+        const cycle = [...stack.slice(stack.indexOf(dep.container)), dep.container].join(' -> ');
+        problems.push(
+          problemAt(
+            container,
+            ['spec', 'dependsOn', i, 'container'],
+            'E_CYCLE',
+            `dependsOn forms a cycle: ${cycle}`,
+          ),
+        );
+      } else if (seen === undefined) visit(dep.container);
+    });
+    stack.pop();
+    state.set(name, 'done');
+  };
+  for (const name of [...containers.keys()].sort()) if (!state.has(name)) visit(name);
+  return problems;
+}
+
+const WILDCARDS = new Set(['', '0.0.0.0', '::']);
+
+function portsClash(a: PortBinding, b: PortBinding): boolean {
+  if (a.hostPort === undefined || a.hostPort !== b.hostPort || a.protocol !== b.protocol)
+    return false;
+  return a.hostIP === b.hostIP || WILDCARDS.has(a.hostIP) || WILDCARDS.has(b.hostIP);
+}
+
+/** The same host port (and protocol) on overlapping addresses, across or within containers. */
+function duplicatePorts(objects: DesiredObject[]): Problem[] {
+  const published: { owner: ContainerObject; binding: PortBinding }[] = [];
+  const problems: Problem[] = [];
+  for (const c of objects) {
+    if (c.kind !== 'Container') continue;
+    c.spec.ports.forEach((binding, i) => {
+      const clash = published.find((p) => portsClash(p.binding, binding));
+      if (clash) {
+        const owner =
+          clash.owner === c ? 'this container' : objectLabel('Container', clash.owner.name);
+        const text = `host port ${binding.hostPort}/${binding.protocol} is already published by ${owner}`;
+        problems.push(problemAt(c, ['spec', 'ports', i], 'E_DUPLICATE_PORT', text));
+      }
+      published.push({ owner: c, binding });
+    });
+  }
+  return problems;
+}

@@ -1,0 +1,143 @@
+/**
+ * The desired side's public API: read manifests, validate them strictly, normalise them
+ * into the model, and answer questions about a set (cross-object checks, order).
+ */
+import { dirname } from 'node:path';
+import type { DesiredObject, DesiredSet, Kind } from './model.js';
+import { sortProblems } from './problems.js';
+import type { Problem } from './problems.js';
+import { DEFAULT_POLICY } from './policy.js';
+import type { Policy } from './policy.js';
+import { STDIN_NAME, collectManifestFiles } from './read/collect.js';
+import type { ManifestFile } from './read/collect.js';
+import { readManifest } from './read/decode.js';
+import { parseManifestText } from './parse/documents.js';
+import { checkDocument } from './validate/document.js';
+import { normaliseManifest } from './normalise/object.js';
+import { linkObjects } from './link.js';
+import { checkSet } from './check-set.js';
+
+export { checkSet } from './check-set.js';
+export type { CheckSetOptions } from './check-set.js';
+export { dependencyOrder } from './order.js';
+export { linkObjects, isLiteralImageRef } from './link.js';
+export { specHash, canonicalJSON } from './hash.js';
+export { DEFAULT_POLICY, hostPathViolation } from './policy.js';
+export type { Policy } from './policy.js';
+export { collectManifestFiles, STDIN_NAME } from './read/collect.js';
+export type { ManifestFile } from './read/collect.js';
+export { listBuildContext, buildContentHash } from './build/context.js';
+export { positionOf } from './positions.js';
+
+export interface LoadOptions {
+  /** The text of stdin, already read, for the path `-`. */
+  stdin?: string | undefined;
+  policy?: Policy | undefined;
+  /** Accept input that declares no objects at all (default: E_EMPTY, so a wrong path cannot prune everything). */
+  allowEmpty?: boolean | undefined;
+  /** Folder that relative paths (and stdin's host paths) resolve against; default process.cwd(). */
+  cwd?: string | undefined;
+}
+
+/** One file's outcome, so a watcher can keep the last good objects of a broken file. */
+export interface FileResult {
+  /** As shown in problems: the path the user gave, joined with the path inside a folder; `<stdin>`. */
+  file: string;
+  /** The objects of this file that normalised, linked against the whole set. */
+  objects: DesiredObject[];
+  /** Every problem located in this file, cross-object ones included, sorted. */
+  problems: Problem[];
+}
+
+export interface LoadResult {
+  /** Every object that normalised (linked, hashed), whether or not other files had problems. */
+  set: DesiredSet;
+  /** Every problem of every file, sorted. Callers must not act on `set` when this is non-empty. */
+  problems: Problem[];
+  files: FileResult[];
+}
+
+interface FileObjects {
+  file: ManifestFile;
+  objects: DesiredObject[];
+  problems: Problem[];
+  brokenDeclarations: { kind: Kind; name: string }[];
+}
+
+/**
+ * Reads, validates and normalises the manifests under `paths` (files, folders, `-`).
+ * Never throws on bad input: everything wrong, in every file, ends up in `problems`.
+ */
+export async function loadManifests(
+  paths: string[],
+  options: LoadOptions = {},
+): Promise<LoadResult> {
+  const cwd = options.cwd ?? process.cwd();
+  const policy = options.policy ?? DEFAULT_POLICY;
+  const collected = await collectManifestFiles(paths, cwd);
+  const perFile: FileObjects[] = [];
+  for (const file of collected.files)
+    perFile.push(await loadFile(file, options.stdin, cwd, policy));
+
+  const linked = linkObjects(perFile.flatMap((f) => f.objects));
+  const setProblems = checkSet(linked, {
+    alsoDeclared: perFile.flatMap((f) => f.brokenDeclarations),
+  });
+  let offset = 0;
+  const files: FileResult[] = perFile.map((f) => {
+    const objects = linked.slice(offset, offset + f.objects.length);
+    offset += f.objects.length;
+    const own = setProblems.filter((p) => p.file === f.file.display);
+    return { file: f.file.display, objects, problems: sortProblems([...f.problems, ...own]) };
+  });
+  const problems = sortProblems([
+    ...collected.problems,
+    ...perFile.flatMap((f) => f.problems),
+    ...setProblems,
+  ]);
+  if (linked.length === 0 && problems.length === 0 && !options.allowEmpty) {
+    problems.push(emptyProblem(paths));
+  }
+  const absolute = collected.files.map((f) => f.absolute).filter((a) => a !== '-');
+  return { set: { objects: linked, files: [...new Set(absolute)].sort() }, problems, files };
+}
+
+function emptyProblem(paths: string[]): Problem {
+  const file = paths[0] === '-' ? STDIN_NAME : (paths[0] ?? '');
+  const where = paths.length === 0 ? 'no paths' : paths.join(', ');
+  return { file, line: 1, column: 1, code: 'E_EMPTY', message: `no objects found in ${where}` };
+}
+
+async function loadFile(
+  file: ManifestFile,
+  stdin: string | undefined,
+  cwd: string,
+  policy: Policy,
+): Promise<FileObjects> {
+  const result: FileObjects = { file, objects: [], problems: [], brokenDeclarations: [] };
+  const read = await readManifest(file, stdin);
+  if ('problem' in read) {
+    result.problems.push(read.problem);
+    return result;
+  }
+  const parsed = parseManifestText(read.text, file.display);
+  result.problems.push(...parsed.problems);
+  const baseDir = file.absolute === '-' ? cwd : dirname(file.absolute);
+  for (const doc of parsed.documents) {
+    const checked = checkDocument(doc);
+    if (!checked.manifest) {
+      result.problems.push(...checked.problems);
+      if (checked.declared) result.brokenDeclarations.push(checked.declared);
+      continue;
+    }
+    const normalised = await normaliseManifest(checked.manifest, doc, baseDir, policy);
+    result.problems.push(...normalised.problems);
+    if (normalised.object) result.objects.push(normalised.object);
+    else
+      result.brokenDeclarations.push({
+        kind: checked.manifest.kind,
+        name: checked.manifest.metadata.name,
+      });
+  }
+  return result;
+}

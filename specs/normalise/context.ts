@@ -1,0 +1,38 @@
+import type { SourcePosition } from '../model.js';
+import type { Problem, ProblemCode } from '../problems.js';
+import type { Locator, ValuePath } from '../parse/locate.js';
+import type { Policy } from '../policy.js';
+import { formatPath } from '../validate/schema-errors.js';
+
+/** What normalising one schema-valid document needs, and where its problems go. */
+export class NormaliseContext {
+  readonly problems: Problem[] = [];
+
+  constructor(
+    /** `Container "web"`, for messages. */
+    readonly label: string,
+    /** Absolute folder against which relative paths resolve (the manifest's, or cwd for stdin). */
+    readonly baseDir: string,
+    readonly policy: Policy,
+    readonly locate: Locator,
+    readonly source: SourcePosition,
+  ) {}
+
+  /** Records a problem at a value, phrased as `<Object>: <path> <text>`. */
+  report(code: ProblemCode, path: ValuePath, text: string): void {
+    this.problems.push({
+      ...this.locate(path),
+      code,
+      message: `${this.label}: ${formatPath(path)} ${text}`,
+    });
+  }
+}
+
+/** Stringifies scalar map values (YAML `PORT: 8080`) and sorts by key. */
+export function stringMap(
+  map: Record<string, string | number | boolean> | undefined,
+): Record<string, string> {
+  const entries = Object.entries(map ?? {}).map(([k, v]) => [k, String(v)] as const);
+  entries.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return Object.fromEntries(entries);
+}

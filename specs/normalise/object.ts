@@ -1,0 +1,58 @@
+import type { DesiredObject, SourcePosition } from '../model.js';
+import type { ParsedDocument } from '../parse/documents.js';
+import type { Policy } from '../policy.js';
+import type { Problem } from '../problems.js';
+import type { AnyManifest } from '../types.generated.js';
+import { rememberPositions } from '../positions.js';
+import { objectLabel } from '../validate/schema-errors.js';
+import { NormaliseContext, stringMap } from './context.js';
+import { normaliseContainer } from './container.js';
+import {
+  normaliseBindMount,
+  normaliseImage,
+  normaliseNetwork,
+  normaliseVolume,
+} from './resources.js';
+
+/**
+ * Normalises one schema-valid manifest into the model. The spec hash is left empty:
+ * it depends on other objects and is filled in by `linkObjects`.
+ */
+export async function normaliseManifest(
+  manifest: AnyManifest,
+  doc: ParsedDocument,
+  baseDir: string,
+  policy: Policy,
+): Promise<{ object?: DesiredObject; problems: Problem[] }> {
+  const name = manifest.metadata.name;
+  const ctx = new NormaliseContext(
+    objectLabel(manifest.kind, name),
+    baseDir,
+    policy,
+    doc.locate,
+    doc.start,
+  );
+  const source: SourcePosition = doc.locate(['kind'], 'key');
+  const common = { name, labels: stringMap(manifest.metadata.labels), source, specHash: '' };
+  let object: DesiredObject;
+  switch (manifest.kind) {
+    case 'Image':
+      object = { ...common, kind: 'Image', spec: await normaliseImage(manifest.spec, ctx) };
+      break;
+    case 'Network':
+      object = { ...common, kind: 'Network', spec: normaliseNetwork(manifest.spec, ctx) };
+      break;
+    case 'BindMount':
+      object = { ...common, kind: 'BindMount', spec: normaliseBindMount(manifest.spec, ctx) };
+      break;
+    case 'Volume':
+      object = { ...common, kind: 'Volume', spec: normaliseVolume(manifest.spec) };
+      break;
+    case 'Container':
+      object = { ...common, kind: 'Container', spec: normaliseContainer(manifest.spec, ctx) };
+      break;
+  }
+  if (ctx.problems.length > 0) return { problems: ctx.problems };
+  rememberPositions(object, doc.locate);
+  return { object, problems: [] };
+}

@@ -1,0 +1,86 @@
+import { access } from 'node:fs/promises';
+import { isAbsolute, join, resolve } from 'node:path';
+import type { BindMountSpec, ImageSpec, NetworkSpec, VolumeSpec } from '../model.js';
+import type * as Raw from '../types.generated.js';
+import { buildContentHash } from '../build/context.js';
+import { hostPathViolation } from '../policy.js';
+import { cidrContains, parseCIDR, parseIP } from '../validate/values.js';
+import { stringMap } from './context.js';
+import type { NormaliseContext } from './context.js';
+
+/** Image: defaults, absolute build context, and the build's content hash. */
+export async function normaliseImage(
+  raw: Raw.ImageSpec,
+  ctx: NormaliseContext,
+): Promise<ImageSpec> {
+  const spec: ImageSpec = { ref: raw.ref, pullPolicy: raw.pullPolicy ?? 'IfNotPresent' };
+  if (!raw.build) return spec;
+  const context = resolve(ctx.baseDir, raw.build.context);
+  const dockerfile = raw.build.dockerfile ?? 'Dockerfile';
+  const args = stringMap(raw.build.args);
+  try {
+    await access(join(context, dockerfile));
+  } catch {
+    ctx.report(
+      'E_IO',
+      ['spec', 'build', raw.build.dockerfile ? 'dockerfile' : 'context'],
+      `has no ${dockerfile} (looked in ${context})`,
+    );
+    return spec;
+  }
+  const contentHash = await buildContentHash(context, dockerfile, args);
+  spec.build = { context, dockerfile, args, contentHash };
+  if (raw.build.target !== undefined) spec.build.target = raw.build.target;
+  return spec;
+}
+
+/** Network: defaults, and a subnet/gateway that make sense together. */
+export function normaliseNetwork(
+  raw: Raw.NetworkSpec | undefined,
+  ctx: NormaliseContext,
+): NetworkSpec {
+  const spec: NetworkSpec = {
+    driver: raw?.driver ?? 'bridge',
+    internal: raw?.internal ?? false,
+    attachable: raw?.attachable ?? false,
+    options: stringMap(raw?.options),
+  };
+  if (raw?.ipam) {
+    checkIpam(raw.ipam, ctx);
+    spec.ipam = {};
+    if (raw.ipam.subnet !== undefined) spec.ipam.subnet = raw.ipam.subnet;
+    if (raw.ipam.gateway !== undefined) spec.ipam.gateway = raw.ipam.gateway;
+  }
+  return spec;
+}
+
+function checkIpam(ipam: { subnet?: string; gateway?: string }, ctx: NormaliseContext): void {
+  const subnet = ipam.subnet === undefined ? undefined : parseCIDR(ipam.subnet);
+  if (typeof subnet === 'string') ctx.report('E_CIDR', ['spec', 'ipam', 'subnet'], subnet);
+  if (ipam.gateway === undefined) return;
+  const gateway = parseIP(ipam.gateway);
+  const at = ['spec', 'ipam', 'gateway'];
+  if (!gateway) ctx.report('E_CIDR', at, `"${ipam.gateway}" is not an IP address`);
+  else if (subnet === undefined) ctx.report('E_CIDR', at, 'needs a subnet beside it');
+  else if (typeof subnet !== 'string' && !cidrContains(subnet, gateway)) {
+    ctx.report('E_CIDR', at, `${ipam.gateway} is not inside the subnet ${ipam.subnet}`);
+  }
+}
+
+/** BindMount: an absolute host path that the policy allows. */
+export function normaliseBindMount(raw: Raw.BindMountSpec, ctx: NormaliseContext): BindMountSpec {
+  const hostPath = isAbsolute(raw.hostPath)
+    ? resolve(raw.hostPath)
+    : resolve(ctx.baseDir, raw.hostPath);
+  const violation = hostPathViolation(hostPath, ctx.policy);
+  if (violation) ctx.report('E_POLICY', ['spec', 'hostPath'], violation);
+  return { hostPath, type: raw.type ?? 'DirectoryOrCreate' };
+}
+
+export function normaliseVolume(raw: Raw.VolumeSpec | undefined): VolumeSpec {
+  return {
+    driver: raw?.driver ?? 'local',
+    options: stringMap(raw?.options),
+    retain: raw?.retain ?? true,
+  };
+}

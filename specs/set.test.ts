@@ -1,0 +1,88 @@
+import { describe, expect, it } from 'vitest';
+import { checkSet, dependencyOrder, loadManifests } from './index.js';
+import type { DesiredObject } from './model.js';
+
+const container = (name: string, spec: string) =>
+  `---\napiVersion: berth/v1\nkind: Container\nmetadata: {name: ${name}}\nspec: {image: "a:1"${spec}}\n`;
+
+async function objects(yaml: string): Promise<DesiredObject[]> {
+  return (await loadManifests(['-'], { stdin: yaml })).set.objects;
+}
+
+describe('checkSet', () => {
+  it('shows the whole cycle once', async () => {
+    const set = await objects(
+      container('a', ', dependsOn: [{container: b}]') +
+        container('b', ', dependsOn: [{container: c}]') +
+        container('c', ', dependsOn: [{container: a}]'),
+    );
+    const problems = checkSet(set);
+    expect(problems.map((p) => [p.code, p.message])).toEqual([
+      ['E_CYCLE', 'Container "c": dependsOn forms a cycle: a -> b -> c -> a'],
+    ]);
+  });
+
+  it('finds port clashes only on overlapping addresses and the same protocol', async () => {
+    const clash = async (a: string, b: string) =>
+      checkSet(
+        await objects(container('a', `, ports: ["${a}"]`) + container('b', `, ports: ["${b}"]`)),
+      ).map((p) => p.code);
+    expect(await clash('8080:80', '8080:81')).toEqual(['E_DUPLICATE_PORT']);
+    expect(await clash('127.0.0.1:8080:80', '8080:81')).toEqual(['E_DUPLICATE_PORT']);
+    expect(await clash('0.0.0.0:8080:80', '127.0.0.2:8080:81')).toEqual(['E_DUPLICATE_PORT']);
+    expect(await clash('127.0.0.1:8080:80', '127.0.0.2:8080:81')).toEqual([]);
+    expect(await clash('8080:80/udp', '8080:80/tcp')).toEqual([]);
+    expect(await clash('80', '80')).toEqual([]);
+  });
+
+  it('works on objects alone, falling back to document positions for copies', async () => {
+    const [web] = await objects(container('web', ', networks: [missing]'));
+    if (!web) throw new Error('not loaded');
+    const copy = structuredClone(web);
+    const [problem] = checkSet([copy]);
+    expect(problem).toMatchObject({
+      code: 'E_REFERENCE',
+      line: web.source.line,
+      column: web.source.column,
+    });
+    expect(checkSet([web])[0]).toMatchObject({ code: 'E_REFERENCE', line: 5, column: 33 });
+  });
+
+  it('does not call a reference to a declared-but-broken object dangling', async () => {
+    const [web] = await objects(container('web', ', mounts: [{volume: data, target: /d}]'));
+    if (!web) throw new Error('not loaded');
+    expect(checkSet([web]).map((p) => p.code)).toEqual(['E_REFERENCE']);
+    expect(checkSet([web], { alsoDeclared: [{ kind: 'Volume', name: 'data' }] })).toEqual([]);
+  });
+});
+
+describe('dependencyOrder', () => {
+  it('puts resources first, then containers after their dependencies', async () => {
+    const set = await objects(
+      container('web', ', dependsOn: [{container: api}]') +
+        container('api', ', dependsOn: [{container: db}, {container: cache}]') +
+        container('db', '') +
+        container('cache', '') +
+        '---\napiVersion: berth/v1\nkind: Volume\nmetadata: {name: data}\n' +
+        '---\napiVersion: berth/v1\nkind: Network\nmetadata: {name: net}\n',
+    );
+    expect(dependencyOrder(set).map((level) => level.map((o) => `${o.kind}/${o.name}`))).toEqual([
+      ['Network/net', 'Volume/data'],
+      ['Container/cache', 'Container/db'],
+      ['Container/api'],
+      ['Container/web'],
+    ]);
+  });
+
+  it('keeps containers caught in a cycle, last', async () => {
+    const set = await objects(
+      container('a', ', dependsOn: [{container: b}]') +
+        container('b', ', dependsOn: [{container: a}]') +
+        container('c', ''),
+    );
+    expect(dependencyOrder(set).map((level) => level.map((o) => o.name))).toEqual([
+      ['c'],
+      ['a', 'b'],
+    ]);
+  });
+});

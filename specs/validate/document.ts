@@ -1,0 +1,36 @@
+import { KINDS } from '../model.js';
+import type { Kind } from '../model.js';
+import type { Problem } from '../problems.js';
+import type { ParsedDocument } from '../parse/documents.js';
+import type { AnyManifest } from '../types.generated.js';
+import { validators } from './schemas.js';
+import { objectLabel, schemaProblems } from './schema-errors.js';
+
+export type DocumentCheck =
+  | { manifest: AnyManifest; problems: [] }
+  | { manifest?: undefined; problems: Problem[]; declared?: { kind: Kind; name: string } };
+
+/**
+ * Checks one document against its kind's schema (or the envelope's, when the kind is
+ * unknown). A failed document still says which object it declared, when it can, so that
+ * references to it are not reported as dangling on top of its own problems.
+ */
+export function checkDocument(doc: ParsedDocument): DocumentCheck {
+  const value = doc.value;
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    const problem: Problem = {
+      ...doc.start,
+      code: 'E_SCHEMA',
+      message: `${objectLabel(undefined, undefined)}: a manifest document must be a mapping with apiVersion, kind, metadata and spec`,
+    };
+    return { problems: [problem] };
+  }
+  const record = value as Record<string, unknown>;
+  const kind = KINDS.find((k) => k === record.kind);
+  const validate = validators()[kind ?? 'Envelope'];
+  if (validate(record) && kind) return { manifest: record as unknown as AnyManifest, problems: [] };
+  const problems = schemaProblems(validate.errors ?? [], record, doc.locate);
+  const name = (record.metadata as Record<string, unknown> | undefined)?.name;
+  if (kind && typeof name === 'string') return { problems, declared: { kind, name } };
+  return { problems };
+}

@@ -1,0 +1,137 @@
+import type { ErrorObject } from 'ajv';
+import type { Problem, ProblemCode } from '../problems.js';
+import type { Locator, ValuePath } from '../parse/locate.js';
+
+/** How an object is named in messages: `Container "web"`. */
+export function objectLabel(kind: unknown, name: unknown): string {
+  const kindText = typeof kind === 'string' && kind !== '' ? kind : 'Object';
+  return typeof name === 'string' && name !== ''
+    ? `${kindText} "${name}"`
+    : `${kindText} (unnamed)`;
+}
+
+/** `/spec/ports/0/hostPort` → `['spec', 'ports', 0, 'hostPort']`. */
+export function pointerToPath(pointer: string): (string | number)[] {
+  if (pointer === '') return [];
+  return pointer
+    .slice(1)
+    .split('/')
+    .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'))
+    .map((s) => (/^\d+$/.test(s) ? Number(s) : s));
+}
+
+/** `['spec', 'ports', 0, 'hostPort']` → `spec.ports[0].hostPort`. */
+export function formatPath(path: ValuePath): string {
+  return path.map((s, i) => (typeof s === 'number' ? `[${s}]` : i === 0 ? s : `.${s}`)).join('');
+}
+
+/** Named definitions whose failures have their own problem code and wording. */
+const DEFINITION_CODES: [RegExp, ProblemCode, string][] = [
+  [/\$defs\/name\//, 'E_NAME', 'is not a DNS label (lower-case letters, digits and -, at most 63)'],
+  [/\$defs\/duration\//, 'E_DURATION', 'is not a duration such as 5s, 1m30s or 500ms'],
+  [/\$defs\/quantity\//, 'E_QUANTITY', 'is not a quantity such as 256Mi, 1G or 512k'],
+  [/\$defs\/portString\//, 'E_PORT', 'is not a port mapping [ip:]host:container[/proto]'],
+  [/\$defs\/portObject\/properties\/\w+Port\//, 'E_PORT', 'is not a port between 1 and 65535'],
+  [/\$defs\/apiVersion\//, 'E_API_VERSION', 'must be berth/v1'],
+  [/\$defs\/kind\//, 'E_KIND', 'must be one of Image, Network, BindMount, Volume, Container'],
+  [/\/properties\/kind\/const$/, 'E_KIND', 'does not match the kind of this schema'],
+];
+
+const TYPE_WORDS: Record<string, string> = {
+  string: 'a string',
+  integer: 'a whole number',
+  number: 'a number',
+  boolean: 'true or false',
+  object: 'a mapping',
+  array: 'a list',
+  null: 'null',
+};
+
+function describeType(type: unknown): string {
+  const types = Array.isArray(type) ? type : [type];
+  const words = types.map((t) => TYPE_WORDS[String(t)] ?? String(t));
+  return words.length > 1
+    ? `${words.slice(0, -1).join(', ')} or ${words.at(-1)}`
+    : (words[0] ?? '');
+}
+
+function shortValue(value: unknown): string {
+  const text = JSON.stringify(value) ?? String(value);
+  return text.length > 40 ? `${text.slice(0, 37)}...` : text;
+}
+
+/**
+ * Turns ajv errors into problems that point at the offending value (or, for an unknown
+ * field, at its key) and read like `Container "web": spec.restartPolicy must be one of …`.
+ * `if` errors are dropped: the branch's own error says what is wrong.
+ */
+export function schemaProblems(
+  errors: ErrorObject[],
+  document: Record<string, unknown>,
+  locate: Locator,
+): Problem[] {
+  const metadata = document.metadata as Record<string, unknown> | undefined;
+  const label = objectLabel(document.kind, metadata?.name);
+  const problems: Problem[] = [];
+  for (const error of errors) {
+    if (error.keyword === 'if') continue;
+    const path = pointerToPath(error.instancePath);
+    const { code, text, at } = describe(error, path, valueAt(document, path));
+    const where = formatPath(at);
+    problems.push({
+      ...locate(at, error.keyword === 'additionalProperties' ? 'key' : 'value'),
+      code,
+      message: `${label}: ${where === '' ? 'the document' : where} ${text}`,
+    });
+  }
+  return dedupe(problems);
+}
+
+function describe(
+  error: ErrorObject,
+  path: (string | number)[],
+  value: unknown,
+): { code: ProblemCode; text: string; at: (string | number)[] } {
+  const params = error.params as Record<string, unknown>;
+  if (error.keyword === 'additionalProperties') {
+    const field = String(params.additionalProperty);
+    return { code: 'E_UNKNOWN_FIELD', text: 'is not a known field', at: [...path, field] };
+  }
+  if (error.keyword === 'required') {
+    const text = `is missing the required field "${String(params.missingProperty)}"`;
+    return { code: 'E_SCHEMA', text, at: path };
+  }
+  const special = DEFINITION_CODES.find(([pattern]) => pattern.test(error.schemaPath));
+  if (special && error.keyword !== 'type') {
+    return { code: special[1], text: `${shortValue(value)} ${special[2]}`, at: path };
+  }
+  return { code: 'E_SCHEMA', text: plainText(error, params), at: path };
+}
+
+function plainText(error: ErrorObject, params: Record<string, unknown>): string {
+  switch (error.keyword) {
+    case 'type':
+      return `must be ${describeType(params.type)}`;
+    case 'enum':
+      return `must be one of ${(params.allowedValues as unknown[]).map(String).join(', ')}`;
+    case 'const':
+      return `must be ${String(params.allowedValue)}`;
+    default:
+      return error.message ?? 'does not fit the schema';
+  }
+}
+
+function valueAt(document: unknown, path: (string | number)[]): unknown {
+  let value = document;
+  for (const segment of path)
+    value = (value as Record<string | number, unknown> | undefined)?.[segment];
+  return value;
+}
+
+function dedupe(problems: Problem[]): Problem[] {
+  const seen = new Set<string>();
+  return problems.filter((p) => {
+    const key = `${p.line}:${p.column}:${p.code}:${p.message}`;
+    return !seen.has(key) && seen.add(key);
+  });
+}

@@ -1,0 +1,179 @@
+/**
+ * Parsers for the small value languages of manifests: durations, quantities, port
+ * mappings and CIDR subnets. Pure functions; each returns `undefined` (or an error
+ * string) instead of throwing, so the validator can turn the failure into a Problem.
+ */
+
+const DURATION_UNITS_MS: Record<string, number> = {
+  ns: 1e-6,
+  us: 1e-3,
+  µs: 1e-3,
+  ms: 1,
+  s: 1000,
+  m: 60_000,
+  h: 3_600_000,
+};
+
+/** `5s`, `1m30s`, `500ms`, `1.5h` (Go style) or an integer number of seconds → milliseconds. */
+export function parseDuration(value: string | number): number | undefined {
+  if (typeof value === 'number') {
+    return Number.isSafeInteger(value) && value >= 0 ? value * 1000 : undefined;
+  }
+  if (/^\d+$/.test(value)) return Number(value) * 1000;
+  const part = /(\d+(?:\.\d+)?)(ns|us|µs|ms|s|m|h)/gy;
+  let total = 0;
+  let consumed = 0;
+  for (const match of value.matchAll(part)) {
+    total += Number(match[1]) * (DURATION_UNITS_MS[match[2] ?? ''] ?? NaN);
+    consumed += match[0].length;
+  }
+  if (value.length === 0 || consumed !== value.length || !Number.isFinite(total)) return undefined;
+  return Math.round(total);
+}
+
+const QUANTITY_FACTORS: Record<string, number> = {
+  '': 1,
+  b: 1,
+  k: 1e3,
+  K: 1e3,
+  M: 1e6,
+  G: 1e9,
+  T: 1e12,
+  Ki: 1024,
+  Mi: 1024 ** 2,
+  Gi: 1024 ** 3,
+  Ti: 1024 ** 4,
+};
+
+/** `256Mi`, `1G`, `512k` or a plain number of bytes → bytes (whole, positive). */
+export function parseQuantity(value: string | number): number | undefined {
+  if (typeof value === 'number') {
+    return Number.isSafeInteger(value) && value > 0 ? value : undefined;
+  }
+  const match = /^(\d+(?:\.\d+)?)(b|k|K|M|G|T|Ki|Mi|Gi|Ti)?$/.exec(value);
+  if (!match) return undefined;
+  const bytes = Math.round(Number(match[1]) * (QUANTITY_FACTORS[match[2] ?? ''] ?? NaN));
+  return Number.isSafeInteger(bytes) && bytes > 0 ? bytes : undefined;
+}
+
+export type Protocol = 'tcp' | 'udp' | 'sctp';
+
+export interface ParsedPort {
+  containerPort: number;
+  hostPort?: number;
+  hostIP: string;
+  protocol: Protocol;
+}
+
+function portNumber(text: string): number | undefined {
+  if (!/^\d{1,5}$/.test(text)) return undefined;
+  const n = Number(text);
+  return n >= 1 && n <= 65535 ? n : undefined;
+}
+
+/**
+ * `[ip:]host:container[/proto]` or `container[/proto]`; an IPv6 host IP is written in
+ * brackets (`[::1]:8080:80`). Returns an error message when the string is not a mapping.
+ */
+export function parsePortString(value: string): ParsedPort | string {
+  const [mapping = '', protocol = 'tcp', ...rest] = value.split('/');
+  if (rest.length > 0 || !['tcp', 'udp', 'sctp'].includes(protocol)) {
+    return `"${value}" has an unknown protocol (tcp, udp or sctp)`;
+  }
+  let hostIP = '';
+  let ports = mapping;
+  const v6 = /^\[([0-9a-fA-F:.]+)\]:(.*)$/.exec(mapping);
+  if (v6) {
+    hostIP = v6[1] ?? '';
+    ports = v6[2] ?? '';
+  } else if (mapping.split(':').length === 3) {
+    const firstColon = mapping.indexOf(':');
+    hostIP = mapping.slice(0, firstColon);
+    ports = mapping.slice(firstColon + 1);
+  }
+  if (hostIP !== '' && parseIP(hostIP) === undefined) return `"${hostIP}" is not an IP address`;
+  const parts = ports.split(':');
+  if (parts.length > 2) return `"${value}" is not [ip:]host:container[/proto]`;
+  const containerPort = portNumber(parts[parts.length - 1] ?? '');
+  const hostPort = parts.length === 2 ? portNumber(parts[0] ?? '') : undefined;
+  if (containerPort === undefined || (parts.length === 2 && hostPort === undefined)) {
+    return `"${value}" needs ports between 1 and 65535`;
+  }
+  const parsed: ParsedPort = { containerPort, hostIP, protocol: protocol as Protocol };
+  if (hostPort !== undefined) parsed.hostPort = hostPort;
+  return parsed;
+}
+
+/** Whether a number is a valid port (for the long form). */
+export function isPort(value: number): boolean {
+  return Number.isInteger(value) && value >= 1 && value <= 65535;
+}
+
+/** An IP address as a bigint with its bit width, or undefined. */
+export interface ParsedIP {
+  bits: 32 | 128;
+  value: bigint;
+}
+
+export function parseIP(text: string): ParsedIP | undefined {
+  const v4 = parseIPv4(text);
+  if (v4 !== undefined) return { bits: 32, value: v4 };
+  const v6 = parseIPv6(text);
+  return v6 === undefined ? undefined : { bits: 128, value: v6 };
+}
+
+function parseIPv4(text: string): bigint | undefined {
+  const octets = text.split('.');
+  if (octets.length !== 4) return undefined;
+  let value = 0n;
+  for (const octet of octets) {
+    if (!/^(0|[1-9]\d{0,2})$/.test(octet) || Number(octet) > 255) return undefined;
+    value = (value << 8n) | BigInt(octet);
+  }
+  return value;
+}
+
+function parseIPv6(text: string): bigint | undefined {
+  if (!/^[0-9a-fA-F:]+$/.test(text) || text.split('::').length > 2) return undefined;
+  const [head = '', tail] = text.split('::');
+  const groups = (s: string): string[] => (s === '' ? [] : s.split(':'));
+  const front = groups(head);
+  const back = tail === undefined ? [] : groups(tail);
+  const missing = 8 - front.length - back.length;
+  if (tail === undefined ? missing !== 0 : missing < 1) return undefined;
+  const all = [...front, ...Array<string>(tail === undefined ? 0 : missing).fill('0'), ...back];
+  let value = 0n;
+  for (const group of all) {
+    if (!/^[0-9a-fA-F]{1,4}$/.test(group)) return undefined;
+    value = (value << 16n) | BigInt(parseInt(group, 16));
+  }
+  return value;
+}
+
+export interface ParsedCIDR {
+  ip: ParsedIP;
+  prefix: number;
+}
+
+/** `172.30.0.0/24` or `fd00::/64`; host bits must be zero. Returns an error message otherwise. */
+export function parseCIDR(text: string): ParsedCIDR | string {
+  const [address = '', prefixText, ...rest] = text.split('/');
+  const ip = parseIP(address);
+  if (ip === undefined || prefixText === undefined || rest.length > 0) {
+    return `"${text}" is not a CIDR subnet such as 172.30.0.0/24`;
+  }
+  if (!/^\d{1,3}$/.test(prefixText) || Number(prefixText) > ip.bits) {
+    return `"${text}" has a prefix length outside 0..${ip.bits}`;
+  }
+  const prefix = Number(prefixText);
+  const hostMask = (1n << BigInt(ip.bits - prefix)) - 1n;
+  if ((ip.value & hostMask) !== 0n) return `"${text}" has host bits set`;
+  return { ip, prefix };
+}
+
+/** Whether an address lies inside a subnet (same family, same network bits). */
+export function cidrContains(subnet: ParsedCIDR, ip: ParsedIP): boolean {
+  if (subnet.ip.bits !== ip.bits) return false;
+  const shift = BigInt(ip.bits - subnet.prefix);
+  return ip.value >> shift === subnet.ip.value >> shift;
+}
