@@ -1,4 +1,5 @@
 import { assign, fromPromise, setup } from 'xstate';
+import { isEngineError } from '../engine/engine.js';
 import {
   decideContainer,
   stateAfter,
@@ -41,6 +42,8 @@ export interface ContainerMachineContext {
   settleWaits: number;
   maxSettleWaits: number;
   verifications: number;
+  /** Transient engine failures retried so far. */
+  retries: number;
   reason?: string;
   error?: unknown;
 }
@@ -61,6 +64,16 @@ const notProvided = (name: string) =>
   });
 
 const MAX_VERIFICATIONS = 3;
+const MAX_RETRIES = 3;
+
+/**
+ * A failed operation: an engine hiccup is retried after a back-off, from a fresh look at
+ * the container (the operation may have half-happened); anything else fails the machine.
+ */
+const OP_ERROR = [
+  { guard: 'canRetry', target: 'recovering', actions: ['recordError', 'countRetry'] },
+  { target: 'failed', actions: 'recordError' },
+] as const;
 
 /**
  * The container lifecycle as a machine. It holds no engine: every operation is an actor
@@ -98,13 +111,17 @@ export const containerMachine = setup({
     settledTooLong: ({ context }) => context.settleWaits >= context.maxSettleWaits,
     nothingDone: ({ context }) => context.ops.length === 0 && context.verifications === 0,
     isDone: ({ context }) => decideContainer(context.situation).kind === 'done',
+    canRetry: ({ context, event }) =>
+      context.retries < MAX_RETRIES && isEngineError((event as { error?: unknown }).error, 'E_ENGINE'),
     canVerifyAgain: ({ context }) => context.verifications < MAX_VERIFICATIONS,
   },
   actions: {
     recordOp: assign(({ context }, params: { op: ContainerOp }) => ({
+      error: undefined,
       ops: [...context.ops, params.op],
       situation: { ...context.situation, observed: stateAfter(params.op), exitCode: undefined },
     })),
+    countRetry: assign({ retries: ({ context }) => context.retries + 1 }),
     recordError: assign({ error: ({ event }) => (event as { error?: unknown }).error }),
     recordHoldReason: assign({
       reason: ({ context }) => {
@@ -115,6 +132,7 @@ export const containerMachine = setup({
   },
   delays: {
     settleDelay: 250,
+    retryDelay: ({ context }) => 100 * 2 ** context.retries,
   },
 }).createMachine({
   id: 'container',
@@ -126,6 +144,7 @@ export const containerMachine = setup({
     settleWaits: 0,
     maxSettleWaits: input.maxSettleWaits ?? 120,
     verifications: 0,
+    retries: 0,
   }),
   initial: 'deciding',
   states: {
@@ -161,7 +180,7 @@ export const containerMachine = setup({
             },
           })),
         },
-        onError: { target: 'failed', actions: 'recordError' },
+        onError: OP_ERROR,
       },
     },
     starting: {
@@ -170,7 +189,7 @@ export const containerMachine = setup({
         src: 'start',
         input: ({ context }) => ({ containerId: context.containerId }),
         onDone: { target: 'deciding', actions: { type: 'recordOp', params: { op: 'start' } } },
-        onError: { target: 'failed', actions: 'recordError' },
+        onError: OP_ERROR,
       },
     },
     stopping: {
@@ -179,7 +198,7 @@ export const containerMachine = setup({
         src: 'stop',
         input: ({ context }) => ({ containerId: context.containerId }),
         onDone: { target: 'deciding', actions: { type: 'recordOp', params: { op: 'stop' } } },
-        onError: { target: 'failed', actions: 'recordError' },
+        onError: OP_ERROR,
       },
     },
     pausing: {
@@ -188,7 +207,7 @@ export const containerMachine = setup({
         src: 'pause',
         input: ({ context }) => ({ containerId: context.containerId }),
         onDone: { target: 'deciding', actions: { type: 'recordOp', params: { op: 'pause' } } },
-        onError: { target: 'failed', actions: 'recordError' },
+        onError: OP_ERROR,
       },
     },
     unpausing: {
@@ -197,7 +216,7 @@ export const containerMachine = setup({
         src: 'unpause',
         input: ({ context }) => ({ containerId: context.containerId }),
         onDone: { target: 'deciding', actions: { type: 'recordOp', params: { op: 'unpause' } } },
-        onError: { target: 'failed', actions: 'recordError' },
+        onError: OP_ERROR,
       },
     },
     removing: {
@@ -213,8 +232,11 @@ export const containerMachine = setup({
             situation: { ...context.situation, observed: 'absent' as const, exitCode: undefined },
           })),
         },
-        onError: { target: 'failed', actions: 'recordError' },
+        onError: OP_ERROR,
       },
+    },
+    recovering: {
+      after: { retryDelay: 'refreshing' },
     },
     settling: {
       always: {

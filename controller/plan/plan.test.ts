@@ -1,0 +1,113 @@
+import { beforeEach, describe, expect, it } from 'vitest';
+import { desiredFrom } from '../../test/support/manifests.js';
+import { converge } from '../apply/converge.js';
+import { MemoryEngine } from '../engine/memory-engine.js';
+import { observeAndPlan } from '../observe.js';
+import { formatPlan } from './plan-format.js';
+
+const IMAGE = 'localhost/berth-busybox:1';
+const MANIFEST = `
+apiVersion: berth/v1
+kind: Network
+metadata: {name: backend}
+---
+apiVersion: berth/v1
+kind: Container
+metadata: {name: db}
+spec:
+  image: ${IMAGE}
+  networks: [backend]
+---
+apiVersion: berth/v1
+kind: Container
+metadata: {name: web}
+spec:
+  image: ${IMAGE}
+  state: paused
+  env: {MODE: prod}
+  networks: [{network: backend, aliases: [api]}]
+  dependsOn: [{container: db, condition: started}]
+`;
+
+describe('plan (golden)', () => {
+  let engine: MemoryEngine;
+  const planText = async (yaml = MANIFEST, prune = false) =>
+    formatPlan((await observeAndPlan(engine, { project: 'demo', desired: await desiredFrom(yaml), prune })).plan);
+  const apply = async (yaml = MANIFEST) =>
+    converge(engine, { project: 'demo', desired: await desiredFrom(yaml), prune: true, parallel: 4, deadline: Date.now() + 10_000 });
+  const containerId = async (name: string) =>
+    (await engine.observe({ project: 'demo' })).containers.find((c) => c.name === `demo-${name}`)?.id as string;
+
+  beforeEach(() => {
+    engine = new MemoryEngine({ now: () => 1_700_000_000_000 });
+    engine.addImage(IMAGE);
+  });
+
+  it('an empty engine: everything is created, in dependency order', async () => {
+    expect(await planText()).toBe(
+      [
+        '+ Network/backend  create        not created yet',
+        '+ Container/db     create        not created yet',
+        '~ Container/db     start         declared running',
+        '+ Container/web    create        not created yet',
+        '~ Container/web    start         declared paused',
+        '~ Container/web    pause         declared paused',
+        'Project demo: 3 to create, 0 to change, 0 to delete.',
+        '',
+      ].join('\n'),
+    );
+  });
+
+  it('after apply: no changes', async () => {
+    expect((await apply()).result.ok).toBe(true);
+    expect(await planText()).toBe('Project demo: no changes; the engine matches the manifests.\n');
+  });
+
+  it('drift made behind berth’s back, each with its cause', async () => {
+    await apply();
+    await engine.unpauseContainer(await containerId('web'));
+    await engine.stopContainer(await containerId('db'), 1);
+    expect(await planText()).toBe(
+      [
+        '~ Container/db   start         exited (exit code 0): stopped or died outside berth',
+        '~ Container/web  pause         running, declared paused',
+        'Project demo: 0 to create, 2 to change, 0 to delete.',
+        '',
+      ].join('\n'),
+    );
+  });
+
+  it('a spec change recreates and names the field; a change of state alone does not', async () => {
+    await apply();
+    const changed = MANIFEST.replace('MODE: prod', 'MODE: dev').replace('state: paused', 'state: running');
+    expect(await planText(changed)).toBe(
+      [
+        '~ Container/web  stop          spec changed: env',
+        '~ Container/web  remove        spec changed: env',
+        '~ Container/web  create        spec changed: env',
+        '~ Container/web  start         declared running',
+        'Project demo: 0 to create, 1 to change, 0 to delete.',
+        '',
+      ].join('\n'),
+    );
+    const stateOnly = MANIFEST.replace('state: paused', 'state: running');
+    expect(await planText(stateOnly)).toBe(
+      ['~ Container/web  unpause       paused outside berth', 'Project demo: 0 to create, 1 to change, 0 to delete.', ''].join('\n'),
+    );
+  });
+
+  it('prune lists owned objects no longer declared, containers first', async () => {
+    await apply();
+    const onlyNetwork = MANIFEST.split('---')[0] as string;
+    expect(await planText(onlyNetwork, true)).toBe(
+      [
+        '- Container/db   stop          not declared any more',
+        '- Container/db   remove        not declared any more',
+        '- Container/web  stop          not declared any more',
+        '- Container/web  remove        not declared any more',
+        'Project demo: 0 to create, 0 to change, 2 to delete.',
+        '',
+      ].join('\n'),
+    );
+  });
+});
