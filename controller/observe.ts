@@ -1,6 +1,7 @@
 import { stat } from 'node:fs/promises';
-import type { DesiredObject } from '../specs/model.js';
+import type { DesiredObject, Kind } from '../specs/model.js';
 import type { Engine, ObservedState } from './engine/engine.js';
+import { engineName, LABEL } from './labels.js';
 import type { HostPathKind, PlanInput } from './plan/plan-input.js';
 import { plan } from './plan/plan.js';
 import type { Plan } from './plan/plan-types.js';
@@ -8,19 +9,26 @@ import type { Plan } from './plan/plan-types.js';
 export interface Observation {
   observed: ObservedState;
   hostPaths: Map<string, HostPathKind>;
+  unowned: NonNullable<PlanInput['unowned']>;
 }
 
 /**
- * One snapshot of what is real: the engine's objects of the project (a constant number
- * of list calls) and the host paths the declared bind mounts name.
+ * One snapshot of what is real: the engine's objects of the project (four list calls
+ * whatever their number), the host paths the declared bind mounts name, and — only when
+ * declared objects are missing — whether their engine names are taken by objects berth
+ * does not own (at most three more list calls). A converged project costs four calls.
  */
 export async function observeProject(
   engine: Engine,
   project: string,
   desired: readonly DesiredObject[],
+  already?: ObservedState,
 ): Promise<Observation> {
-  const [observed, hostPaths] = await Promise.all([engine.observe({ project }), observeHostPaths(desired)]);
-  return { observed, hostPaths };
+  const [observed, hostPaths] = await Promise.all([
+    already ?? engine.observe({ project }),
+    observeHostPaths(desired),
+  ]);
+  return { observed, hostPaths, unowned: await findUnowned(engine, project, desired, observed) };
 }
 
 export async function observeHostPaths(desired: readonly DesiredObject[]): Promise<Map<string, HostPathKind>> {
@@ -38,10 +46,50 @@ async function hostPathKind(path: string): Promise<HostPathKind> {
   }
 }
 
+const ENGINE_NAMED: Partial<Record<Kind, 'containers' | 'networks' | 'volumes'>> = {
+  Container: 'containers',
+  Network: 'networks',
+  Volume: 'volumes',
+};
+
+/**
+ * Declared containers, networks and volumes missing from the label-filtered observation
+ * whose engine name is taken anyway: an object without our labels there is a conflict
+ * (DESIGN.md, "Identity and ownership"), never adopted.
+ */
+export async function findUnowned(
+  engine: Engine,
+  project: string,
+  desired: readonly DesiredObject[],
+  observed: ObservedState,
+): Promise<NonNullable<PlanInput['unowned']>> {
+  const present = new Set<string>();
+  for (const list of [observed.containers, observed.networks, observed.volumes]) {
+    for (const o of list) if (o.labels[LABEL.project] === project) present.add(`${o.labels[LABEL.kind]}/${o.labels[LABEL.name]}`);
+  }
+  const missing = desired.filter((o) => ENGINE_NAMED[o.kind] && !present.has(`${o.kind}/${o.name}`));
+  if (missing.length === 0) return [];
+  const lookup: Record<'containers' | 'networks' | 'volumes', string[]> = { containers: [], networks: [], volumes: [] };
+  for (const o of missing) lookup[ENGINE_NAMED[o.kind] as keyof typeof lookup].push(engineName(project, o.name));
+  const found = await engine.lookupNames(lookup);
+  const taken = new Map<string, Record<string, string>>();
+  for (const kind of ['containers', 'networks', 'volumes'] as const) {
+    for (const o of found[kind]) taken.set(`${kind}:${o.name}`, o.labels);
+  }
+  return missing.flatMap((o) => {
+    const name = engineName(project, o.name);
+    const labels = taken.get(`${ENGINE_NAMED[o.kind]}:${name}`);
+    if (!labels) return [];
+    // Ours under another declared name or project would be a berth bug; anything unlabelled is foreign.
+    const ours = labels[LABEL.project] === project && labels[LABEL.name] === o.name;
+    return ours ? [] : [{ kind: o.kind, name: o.name, engineName: name }];
+  });
+}
+
 /** Observe, then plan: what `plan`, `apply` and `status` all start from. */
 export async function observeAndPlan(
   engine: Engine,
-  input: Omit<PlanInput, 'observed' | 'hostPaths'>,
+  input: Omit<PlanInput, 'observed' | 'hostPaths' | 'unowned'>,
 ): Promise<Observation & { plan: Plan }> {
   const observation = await observeProject(engine, input.project, input.desired);
   return { ...observation, plan: plan({ ...input, ...observation }) };

@@ -11,6 +11,7 @@ import type {
   EventSubscription,
   ImageBuildRequest,
   MutationResult,
+  NameLookup,
   NetworkCreateRequest,
   ObserveOptions,
   ObservedImage,
@@ -46,7 +47,8 @@ function asConflict(e: EngineError): EngineError {
   return new EngineError('E_CONFLICT', e.message, e.detail);
 }
 
-function dockerOptions(address: EngineAddress): Dockerode.DockerOptions {
+/** Connection options for dockerode at `address` (shared with docker-streams.ts). */
+export function dockerOptions(address: EngineAddress): Dockerode.DockerOptions {
   if (address.kind === 'unix') return { socketPath: address.socketPath };
   const tls = address.tls && address.certPath ? readCerts(address.certPath) : {};
   return {
@@ -108,6 +110,28 @@ export class DockerEngine implements Engine {
         fromVolume(v as Parameters<typeof fromVolume>[0]),
       ),
       images: imageList.map((i) => fromImage(i)),
+    };
+  }
+
+  async lookupNames(names: NameLookup): Promise<Omit<ObservedState, 'images'>> {
+    // The engine's name filters match substrings; anchored regexes for containers, then
+    // an exact comparison for all three.
+    const exact = <T>(wanted: string[] | undefined, items: T[], nameOf: (t: T) => string) =>
+      items.filter((i) => wanted?.includes(nameOf(i)));
+    const ask = (wanted: string[] | undefined) => (wanted && wanted.length > 0 ? wanted : undefined);
+    const [containers, networks, volumes] = await this.call('lookupNames', undefined, () =>
+      Promise.all([
+        ask(names.containers)
+          ? this.docker.listContainers({ all: true, filters: { name: names.containers!.map((n) => `^/${n}$`) } })
+          : [],
+        ask(names.networks) ? this.docker.listNetworks({ filters: { name: names.networks! } }) : [],
+        ask(names.volumes) ? this.docker.listVolumes({ filters: { name: names.volumes! } }).then((v) => v.Volumes ?? []) : [],
+      ]),
+    );
+    return {
+      containers: exact(names.containers, (containers as DockerContainerSummary[]).map(fromContainerSummary), (c) => c.name),
+      networks: exact(names.networks, networks.map((n) => fromNetwork(n)), (n) => n.name),
+      volumes: exact(names.volumes, volumes.map((v) => fromVolume(v as Parameters<typeof fromVolume>[0])), (v) => v.name),
     };
   }
 

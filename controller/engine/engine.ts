@@ -189,6 +189,12 @@ export interface MutationResult {
   changed: boolean;
 }
 
+export interface NameLookup {
+  containers?: string[];
+  networks?: string[];
+  volumes?: string[];
+}
+
 export interface ObserveOptions {
   /** Project name; omitted: every berth project. */
   project?: string;
@@ -201,6 +207,13 @@ export interface Engine {
   ping(): Promise<{ version: string; apiVersion: string }>;
   /** Constant number of calls: label-filtered lists of containers, networks, volumes, images. */
   observe(options: ObserveOptions): Promise<ObservedState>;
+
+  /**
+   * Engine objects with exactly these names, whatever their labels: how a declared
+   * object's name taken by something berth does not own is found. At most one list call
+   * per kind, and only for the kinds asked about.
+   */
+  lookupNames(names: NameLookup): Promise<Omit<ObservedState, 'images'>>;
 
   inspectContainer(id: string): Promise<ContainerDetails | undefined>;
   createContainer(request: ContainerCreateRequest): Promise<{ id: string }>;

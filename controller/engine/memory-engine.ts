@@ -10,6 +10,7 @@ import type {
   HealthStatus,
   ImageBuildRequest,
   MutationResult,
+  NameLookup,
   NetworkCreateRequest,
   ObserveOptions,
   ObservedImage,
@@ -28,6 +29,7 @@ import { MemoryWorld } from './memory-world.js';
 const READ_ONLY = new Set([
   'ping',
   'observe',
+  'lookupNames',
   'inspectContainer',
   'inspectImage',
   'subscribeEvents',
@@ -146,6 +148,16 @@ export class MemoryEngine implements Engine {
         .filter((v) => owned(v.labels))
         .map((v) => ({ ...v, labels: { ...v.labels } })),
       images: [...w.images.values()].map(objects.toObservedImage),
+    };
+  }
+
+  async lookupNames(names: NameLookup): Promise<Omit<ObservedState, 'images'>> {
+    await this.enter('lookupNames');
+    const w = this.world;
+    return {
+      containers: [...w.containers.values()].filter((c) => names.containers?.includes(c.name)).map(containers.toObserved),
+      networks: [...w.networks.values()].filter((n) => names.networks?.includes(n.name)).map((n) => ({ ...n, labels: { ...n.labels } })),
+      volumes: [...w.volumes.values()].filter((v) => names.volumes?.includes(v.name)).map((v) => ({ ...v, labels: { ...v.labels } })),
     };
   }
 

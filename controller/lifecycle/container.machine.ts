@@ -289,7 +289,7 @@ export const containerMachine = setup({
           target: 'failed',
           actions: assign({
             reason: ({ context }) =>
-              `is ${context.situation.observed} after ${context.verifications} attempts, declared ${context.situation.desired}`,
+              `is ${context.situation.observed}${exitCodeText(context)} after ${context.verifications} attempts, declared ${context.situation.desired}`,
           }),
         },
       ],
@@ -308,6 +308,11 @@ export const containerMachine = setup({
     };
   },
 });
+
+function exitCodeText(context: ContainerMachineContext): string {
+  const code = context.situation.exitCode;
+  return code === undefined || context.situation.observed === 'running' ? '' : ` (exit code ${code})`;
+}
 
 function withSnapshot(context: ContainerMachineContext, snapshot: ContainerSnapshot) {
   return {

@@ -66,7 +66,7 @@ async function createOrAdopt(d: ContainerDriver): Promise<CreateOutput> {
     return { containerId: (await d.engine.createContainer(d.request)).id };
   } catch (e) {
     if (!isEngineError(e, 'E_CONFLICT')) throw e;
-    const existing = await d.engine.inspectContainer(d.request.name);
+    const existing = await inspectTakenName(d.engine, d.request.name);
     if (!existing) throw e;
     const ours = existing.labels[LABEL.project] === d.project && existing.labels[LABEL.name] === d.name;
     if (!ours) {
@@ -84,6 +84,19 @@ async function createOrAdopt(d: ContainerDriver): Promise<CreateOutput> {
       adopted: { observed: existing.state, containerId: existing.id, exitCode: existing.exitCode },
     };
   }
+}
+
+/**
+ * The engine reserves a name before the container that took it can be inspected: while a
+ * concurrent create is still under way, inspect answers 404 for a moment.
+ */
+async function inspectTakenName(engine: Engine, name: string) {
+  for (let attempt = 0; attempt < 20; attempt++) {
+    const found = await engine.inspectContainer(name);
+    if (found) return found;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return undefined;
 }
 
 /** Runs the container machine to its end. Never rejects: failures are in the output. */

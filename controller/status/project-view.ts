@@ -6,7 +6,7 @@ import type { Plan } from '../plan/plan-types.js';
 import { readHistory, readLastApplied } from '../records/records.js';
 import type { HistoryEntry } from '../records/record-types.js';
 import { buildProjectStatus } from './build-status.js';
-import { findUnowned, observeHostPaths } from './gather.js';
+import { observeProject } from '../observe.js';
 import type { DesiredSource, ProjectStatus } from './status-types.js';
 
 /** What one status query compares: the desired set (from files or the record) and its source. */
@@ -58,12 +58,15 @@ export interface ViewRequest {
  */
 export async function loadProjectView(engine: Engine, request: ViewRequest): Promise<ProjectView> {
   const { project, desired } = request;
-  const [observed, history, hostPaths] = await Promise.all([
-    request.observed ? onlyProject(request.observed, project) : engine.observe({ project }),
+  const [{ observed, hostPaths, unowned }, history] = await Promise.all([
+    observeProject(
+      engine,
+      project,
+      desired.objects,
+      request.observed ? onlyProject(request.observed, project) : undefined,
+    ),
     readHistory(request.stateDir, project),
-    observeHostPaths(desired.objects),
   ]);
-  const unowned = await findUnowned(engine, project, desired.objects, observed);
   const projectPlan = plan({
     project,
     desired: desired.objects,

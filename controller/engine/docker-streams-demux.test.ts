@@ -1,0 +1,78 @@
+import { describe, expect, it } from 'vitest';
+import {
+  FrameDemuxer,
+  LineSplitter,
+  normaliseTimestamp,
+  splitTimestamp,
+  timestampToSince,
+} from './docker-streams-demux.js';
+
+function frame(type: number, text: string): Buffer {
+  const payload = Buffer.from(text);
+  const header = Buffer.alloc(8);
+  header[0] = type;
+  header.writeUInt32BE(payload.length, 4);
+  return Buffer.concat([header, payload]);
+}
+
+function demuxAll(chunks: Buffer[]): string[] {
+  const out: string[] = [];
+  const demuxer = new FrameDemuxer((stream, payload) =>
+    out.push(`${stream}:${payload.toString()}`),
+  );
+  for (const c of chunks) demuxer.push(c);
+  return out;
+}
+
+describe('FrameDemuxer', () => {
+  const stream = Buffer.concat([frame(1, 'hello\n'), frame(2, 'oops\n'), frame(1, 'bye\n')]);
+
+  it('splits frames by stream', () => {
+    expect(demuxAll([stream])).toEqual(['stdout:hello\n', 'stderr:oops\n', 'stdout:bye\n']);
+  });
+
+  it('gives the same frames whatever the chunk boundaries', () => {
+    for (let size = 1; size < stream.length; size++) {
+      const chunks: Buffer[] = [];
+      for (let i = 0; i < stream.length; i += size) chunks.push(stream.subarray(i, i + size));
+      expect(demuxAll(chunks)).toEqual(['stdout:hello\n', 'stderr:oops\n', 'stdout:bye\n']);
+    }
+  });
+});
+
+describe('LineSplitter', () => {
+  it('joins lines cut across chunks, keeps multi-byte characters and flushes the last line', () => {
+    const lines: string[] = [];
+    const splitter = new LineSplitter((l) => lines.push(l));
+    const bytes = Buffer.from('a1\nb€2\nlast');
+    for (const b of bytes) splitter.push(Buffer.from([b]));
+    expect(lines).toEqual(['a1', 'b€2']);
+    splitter.end();
+    expect(lines).toEqual(['a1', 'b€2', 'last']);
+  });
+});
+
+describe('timestamps', () => {
+  it('normalises to nine fraction digits so string order is time order', () => {
+    expect(normaliseTimestamp('2024-05-01T10:00:00.1Z')).toBe('2024-05-01T10:00:00.100000000Z');
+    expect(normaliseTimestamp('2024-05-01T10:00:00Z')).toBe('2024-05-01T10:00:00.000000000Z');
+    expect(normaliseTimestamp('2024-05-01T10:00:00.123456789Z')).toBe(
+      '2024-05-01T10:00:00.123456789Z',
+    );
+    expect(
+      normaliseTimestamp('2024-05-01T10:00:00.9Z') > normaliseTimestamp('2024-05-01T10:00:00.10Z'),
+    ).toBe(true);
+  });
+
+  it('splits the stamp from the text, leaving lines without one alone', () => {
+    expect(splitTimestamp('2024-05-01T10:00:00.5Z hello world')).toEqual({
+      time: '2024-05-01T10:00:00.500000000Z',
+      text: 'hello world',
+    });
+    expect(splitTimestamp('no stamp here')).toEqual({ time: '', text: 'no stamp here' });
+  });
+
+  it('turns a stamp into the engine since form', () => {
+    expect(timestampToSince('2024-05-01T10:00:00.000000042Z')).toBe('1714557600.000000042');
+  });
+});
