@@ -26,9 +26,14 @@ export async function runResourceStep(step: PlanStep, ctx: StepContext, engineId
   const [kind, ...rest] = step.key.split('/');
   const name = rest.join('/');
   switch (`${kind}:${step.action}`) {
-    case 'Image:pull':
-      await ctx.engine.pullImage(find(ctx, 'Image', name)?.spec.ref ?? name, undefined, ctx.onProgress);
+    case 'Image:pull': {
+      // Registry credentials as docker finds them (DOCKER_CONFIG), and a pinned digest
+      // checked after the pull (issue 8). Imported here so this edit stays in its case.
+      const { pullWithCredentials } = await import('../registry/pull.js');
+      const ref = find(ctx, 'Image', name)?.spec.ref ?? name;
+      await pullWithCredentials(ctx.engine, ref, process.env, ctx.onProgress);
       return;
+    }
     case 'Image:build':
       await buildImage(requireObject(find(ctx, 'Image', name), step), ctx);
       return;

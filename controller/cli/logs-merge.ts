@@ -21,12 +21,26 @@ const COLORS = [36, 33, 32, 35, 34, 96, 93, 92, 95, 94];
  * on a terminal; the engine's timestamp is shown only with `--timestamps`.
  */
 export class LinePrefixer {
-  private width: number;
+  private width = 0;
+  private readonly colorIndex = new Map<string, number>();
   private readonly prefixes = new Map<string, string>();
 
   constructor(private readonly options: PrefixOptions) {
-    this.width = Math.max(0, ...options.names.map((n) => n.length));
-    [...options.names].sort().forEach((name) => this.prefixFor(name));
+    this.widen(options.names);
+  }
+
+  /**
+   * Adds names that may print (a container created while following). Colours follow the
+   * order names were first seen (sorted within one call), so they are stable for a run.
+   */
+  widen(names: string[]): void {
+    for (const name of [...names].sort()) {
+      if (!this.colorIndex.has(name)) this.colorIndex.set(name, this.colorIndex.size);
+      if (name.length > this.width) {
+        this.width = name.length;
+        this.prefixes.clear();
+      }
+    }
   }
 
   format(name: string, line: LogLine): string {
@@ -34,7 +48,7 @@ export class LinePrefixer {
     return `${this.prefixFor(name)}${stamp}${line.text}\n`;
   }
 
-  /** A plain message under a name (`web exited with code 1`), in the same column layout. */
+  /** A plain message under a name (`web | exited with code 1`), in the same column layout. */
   note(name: string, text: string): string {
     return `${this.prefixFor(name)}${text}\n`;
   }
@@ -42,11 +56,9 @@ export class LinePrefixer {
   private prefixFor(name: string): string {
     let prefix = this.prefixes.get(name);
     if (prefix !== undefined) return prefix;
-    // A name that appears later (a container created while following) widens nothing
-    // already printed, but lines up with what follows as far as it can.
-    if (name.length > this.width) this.width = name.length;
+    if (!this.colorIndex.has(name)) this.widen([name]);
     const text = `${name.padEnd(this.width)} | `;
-    const color = COLORS[this.prefixes.size % COLORS.length];
+    const color = COLORS[(this.colorIndex.get(name) ?? 0) % COLORS.length];
     prefix = this.options.color ? `\u001b[${color}m${text}\u001b[0m` : text;
     this.prefixes.set(name, prefix);
     return prefix;

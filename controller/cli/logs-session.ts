@@ -64,7 +64,11 @@ class LogSession {
     private readonly options: LogSessionOptions,
     private readonly signal: AbortSignal,
   ) {
-    this.prefixer = new LinePrefixer({ names: [], color: options.color, timestamps: options.timestamps });
+    this.prefixer = new LinePrefixer({
+      names: [],
+      color: options.color,
+      timestamps: options.timestamps,
+    });
     this.merger = new LogMerger(this.prefixer, deps.sink);
   }
 
@@ -73,7 +77,9 @@ class LogSession {
     const startedAt = this.deps.now();
     await this.readBacklog(initial);
     if (!this.options.follow || this.signal.aborted) return;
-    const events = this.deps.engine.subscribeEvents({ project: this.deps.project }, (e) => this.onEvent(e));
+    const events = this.deps.engine.subscribeEvents({ project: this.deps.project }, (e) =>
+      this.onEvent(e),
+    );
     const followers = [...initial].map(([name, c]) => this.follow(name, c.id, true, startedAt));
     this.followers = followers;
     await new Promise<void>((resolve) => {
@@ -112,7 +118,12 @@ class LogSession {
   }
 
   /** Follows one name across restarts and recreates until the session stops. */
-  private async follow(name: string, firstId: string | undefined, fromBacklog: boolean, startedAt: number) {
+  private async follow(
+    name: string,
+    firstId: string | undefined,
+    fromBacklog: boolean,
+    startedAt: number,
+  ) {
     const cursor = this.cursorFor(name);
     let id = firstId;
     let lastId: string | undefined = fromBacklog ? firstId : undefined;
@@ -120,7 +131,13 @@ class LogSession {
     while (!this.signal.aborted) {
       if (id !== undefined) {
         const began = this.deps.now();
-        const gotLines = await this.streamUntilEnd(name, id, cursor, id === lastId, startedAt).catch(() => false);
+        const gotLines = await this.streamUntilEnd(
+          name,
+          id,
+          cursor,
+          id === lastId,
+          startedAt,
+        ).catch(() => false);
         lastId = id;
         this.flushNow();
         this.announceExit(name, id);
@@ -132,7 +149,9 @@ class LogSession {
       }
       if (this.signal.aborted) return;
       const started = this.nextStart(name);
-      const current = (await listByName(this.deps.engine, this.deps.project).catch(() => undefined))?.get(name);
+      const current = (
+        await listByName(this.deps.engine, this.deps.project).catch(() => undefined)
+      )?.get(name);
       if (current && LIVE_STATES.has(current.state)) {
         id = current.id;
         continue;
@@ -157,12 +176,16 @@ class LogSession {
       cursor.since ??
       this.options.since ??
       (this.options.tail !== undefined && sameContainer ? String(startedAt / 1000) : undefined);
-    const sub = await this.deps.streams.streamLogs(id, { follow: true, ...(since ? { since } : {}) }, (line) => {
-      if (!cursor.accept(line)) return;
-      gotLines = true;
-      this.merger.add(name, line);
-      this.scheduleFlush();
-    });
+    const sub = await this.deps.streams.streamLogs(
+      id,
+      { follow: true, ...(since ? { since } : {}) },
+      (line) => {
+        if (!cursor.accept(line)) return;
+        gotLines = true;
+        this.merger.add(name, line);
+        this.scheduleFlush();
+      },
+    );
     this.streamsOpen.add(sub);
     this.streaming.add(id);
     if (this.signal.aborted) sub.close();
@@ -177,7 +200,7 @@ class LogSession {
     const name = event.labels[LABEL.name];
     if (name === undefined || event.labels[LABEL.kind] !== 'Container') return;
     if (event.action === 'start') this.onStart(name, event);
-    if (event.action === 'die' && this.options.announceExits) {
+    if (event.action === 'die' && this.options.announceExits && this.cursors.has(name)) {
       this.exits.set(event.id, event.attributes?.exitCode ?? '?');
       // The stream may already have ended before the event came: say it now.
       if (!this.streaming.has(event.id)) this.announceExit(name, event.id);

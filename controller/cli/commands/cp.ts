@@ -1,0 +1,117 @@
+import { stat } from 'node:fs/promises';
+import { basename, dirname, posix } from 'node:path';
+import { Readable } from 'node:stream';
+import type { EngineStreams } from '../../engine/engine-streams.js';
+import { BerthError, formatError, toBerthError } from '../../errors.js';
+import type { CliContext, CommonOptions } from '../context.js';
+import { packPath, unpackTar } from '../cp-local.js';
+import { connectStreams, listByName, missingContainer } from '../project-containers.js';
+import { resolveProjectName } from '../project-name.js';
+
+/** One side of a copy: a declared container's path, a local path, or `-` (a tar stream). */
+export type CopyEnd = { container: string; path: string } | { local: string };
+
+/**
+ * Docker's rule: `NAME:PATH` names a container unless the text starts like a local path
+ * (`/`, `.`) — so `./a:b` and `/tmp/x:y` stay local.
+ */
+export function parseCopyEnd(text: string): CopyEnd {
+  const colon = text.indexOf(':');
+  if (colon <= 0 || text.startsWith('/') || text.startsWith('.')) return { local: text };
+  return { container: text.slice(0, colon), path: text.slice(colon + 1) || '/' };
+}
+
+/**
+ * `berth cp NAME:PATH LOCAL` / `berth cp LOCAL NAME:PATH`: files and folders through the
+ * engine's archive API, modes kept; `-` reads or writes a tar stream. Exit 0, or 1 with
+ * the reason (an unreachable engine stays 4).
+ */
+export async function run(
+  ctx: CliContext,
+  source: string,
+  destination: string,
+  options: CommonOptions,
+): Promise<number> {
+  const from = parseCopyEnd(source);
+  const to = parseCopyEnd(destination);
+  try {
+    if ('container' in from === 'container' in to) {
+      throw new BerthError(
+        'E_USAGE',
+        'cp copies between a container and the host: one side must be NAME:PATH',
+      );
+    }
+    const project = resolveProjectName(options.project, [], ctx.cwd);
+    const name = 'container' in from ? from.container : (to as { container: string }).container;
+    const engine = await ctx.engine();
+    const container = (await listByName(engine, project)).get(name);
+    if (!container) throw await missingContainer(ctx, project, name);
+    const streams = await connectStreams(ctx);
+    if ('container' in from)
+      await copyOut(ctx, streams, container.id, from.path, (to as { local: string }).local);
+    else await copyIn(ctx, streams, container.id, from.local, (to as { path: string }).path);
+    return 0;
+  } catch (e) {
+    const error = toBerthError(e);
+    if (error.code === 'E_ENGINE_UNREACHABLE') throw error;
+    ctx.stderr.write(formatError(error) + '\n');
+    return 1;
+  }
+}
+
+/** Container → host. Into an existing local folder the item keeps its name; else it takes LOCAL's. */
+async function copyOut(
+  ctx: CliContext,
+  streams: EngineStreams,
+  id: string,
+  path: string,
+  local: string,
+) {
+  const tar = await streams.getArchive(id, path);
+  if (local === '-') {
+    await new Promise<void>((resolve, reject) => {
+      tar.on('end', resolve);
+      tar.on('error', reject);
+      tar.on('data', (chunk: Buffer) => ctx.stdout.write(chunk));
+    });
+    return;
+  }
+  const target = posixOrLocal(ctx, local);
+  const existing = await stat(target).catch(() => undefined);
+  if (existing?.isDirectory()) return unpackTar(tar as AsyncIterable<Buffer>, target);
+  const parent = await stat(dirname(target)).catch(() => undefined);
+  if (!parent?.isDirectory())
+    throw new BerthError('E_USAGE', `no folder ${dirname(target)} to copy into`);
+  await unpackTar(tar as AsyncIterable<Buffer>, dirname(target), basename(target));
+}
+
+/** Host → container. Into an existing container folder the item keeps its name; else it takes PATH's. */
+async function copyIn(
+  ctx: CliContext,
+  streams: EngineStreams,
+  id: string,
+  local: string,
+  path: string,
+) {
+  if (local === '-') {
+    await streams.putArchive(id, path, ctx.stdin);
+    return;
+  }
+  const source = posixOrLocal(ctx, local);
+  if (!(await stat(source).catch(() => undefined)))
+    throw new BerthError('E_USAGE', `no such local path ${source}`);
+  const target = await streams.statPath(id, path);
+  if (target?.isDirectory) {
+    await streams.putArchive(id, path, Readable.from(packPath(source, basename(source))));
+    return;
+  }
+  const parentPath = posix.dirname(path);
+  const parent = await streams.statPath(id, parentPath);
+  if (!parent?.isDirectory)
+    throw new BerthError('E_USAGE', `no folder ${parentPath} in the container to copy into`);
+  await streams.putArchive(id, parentPath, Readable.from(packPath(source, posix.basename(path))));
+}
+
+function posixOrLocal(ctx: CliContext, local: string): string {
+  return local.startsWith('/') ? local : `${ctx.cwd}/${local}`;
+}
