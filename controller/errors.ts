@@ -10,6 +10,8 @@ export type BerthErrorCode =
   | 'E_USAGE'
   | 'E_MANIFEST'
   | 'E_UNKNOWN_OBJECT'
+  /** The object exists but is in a state the command cannot work with (exec in a paused container). */
+  | 'E_STATE'
   | 'E_CONFLICT'
   | 'E_CONVERGE'
   | 'E_LOCKED'
@@ -46,6 +48,7 @@ export function exitCodeFor(code: BerthErrorCode): number {
     case 'E_USAGE':
     case 'E_MANIFEST':
     case 'E_UNKNOWN_OBJECT':
+    case 'E_STATE':
     case 'E_LOCKED':
       return 1;
     case 'E_ENGINE_UNREACHABLE':

@@ -53,7 +53,12 @@ export function needsWork(p: ObjectPlan): boolean {
 export async function execute(options: ExecuteOptions): Promise<ExecuteResult> {
   const { plan } = options;
   const now = options.now ?? Date.now;
-  const work = plan.objects.filter(needsWork);
+  // A container whose image is pulled or built in this run is looked at again once the
+  // image is there: only then is it known whether its image id changed.
+  const imageWork = new Set(plan.objects.filter((p) => p.kind === 'Image' && p.steps.length > 0).map((p) => p.key));
+  const work = plan.objects.filter(
+    (p) => needsWork(p) || (p.kind === 'Container' && p.desired !== 'absent' && p.after.some((k) => imageWork.has(k))),
+  );
   const workKeys = new Set(work.map((p) => p.key));
   const results = new Map<ObjectKey, Promise<ObjectOutcome>>();
   const settle = new Map<ObjectKey, (o: ObjectOutcome) => void>();

@@ -1,6 +1,5 @@
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { execFileSync } from 'node:child_process';
+import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -9,12 +8,7 @@ import { resolveEngineAddress } from '../../controller/engine/engine-address.js'
 import type { Engine } from '../../controller/engine/engine.js';
 import { pullWithCredentials } from '../../controller/registry/pull.js';
 import { TEST_IMAGE, docker } from '../support/docker.js';
-
-interface Registry {
-  process: ChildProcess;
-  host: string;
-  dir: string;
-}
+import { startRegistry, type Registry } from '../support/registry.js';
 
 const registries: Registry[] = [];
 const work = mkdtempSync(join(tmpdir(), 'berth-registry-'));
@@ -24,42 +18,6 @@ let open: Registry;
 let guarded: Registry;
 let openDigest = '';
 const PASSWORD = 'p4ss-w0rd-secret';
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() =>
-        typeof address === 'object' && address ? resolve(address.port) : reject(),
-      );
-    });
-  });
-}
-
-async function startRegistry(name: string, htpasswd: boolean): Promise<Registry> {
-  const dir = join(work, name);
-  mkdirSync(join(dir, 'data'), { recursive: true });
-  const port = await freePort();
-  let auth = '';
-  if (htpasswd) {
-    const line = execFileSync('htpasswd', ['-Bbn', 'user', PASSWORD]).toString().trim();
-    writeFileSync(join(dir, 'htpasswd'), line + '\n');
-    auth = `auth:\n  htpasswd:\n    realm: berth-test\n    path: ${join(dir, 'htpasswd')}\n`;
-  }
-  const config = `version: 0.1\nlog:\n  level: error\nstorage:\n  filesystem:\n    rootdirectory: ${join(dir, 'data')}\nhttp:\n  addr: 127.0.0.1:${port}\n${auth}`;
-  writeFileSync(join(dir, 'config.yml'), config);
-  const child = spawn('docker-registry', ['serve', join(dir, 'config.yml')], { stdio: 'ignore' });
-  const registry = { process: child, host: `127.0.0.1:${port}`, dir };
-  registries.push(registry);
-  const deadline = Date.now() + 15_000;
-  for (;;) {
-    const answer = await fetch(`http://${registry.host}/v2/`).catch(() => undefined);
-    if (answer) return registry;
-    if (Date.now() > deadline) throw new Error(`registry on ${registry.host} did not answer`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 /** Pushes the test image and forgets it locally, so a pull really goes to the registry. */
 async function pushTestImage(registry: Registry, config?: string): Promise<string> {
@@ -91,9 +49,10 @@ function configDir(contents: object): string {
 beforeAll(async () => {
   engine = await createDockerEngine(resolveEngineAddress());
   [open, guarded] = await Promise.all([
-    startRegistry('open', false),
-    startRegistry('guarded', true),
+    startRegistry(join(work, 'open')),
+    startRegistry(join(work, 'guarded'), PASSWORD),
   ]);
+  registries.push(open, guarded);
   openDigest = await pushTestImage(open);
   const login = mkdtempSync(join(work, 'login-'));
   execFileSync(

@@ -1,5 +1,5 @@
 import type { ExecSession } from '../../engine/engine-streams.js';
-import { BerthError, formatError } from '../../errors.js';
+import { BerthError } from '../../errors.js';
 import type { CliContext, CommonOptions } from '../context.js';
 import { connectStreams, listByName, missingContainer } from '../project-containers.js';
 import { resolveProjectName } from '../project-name.js';
@@ -33,17 +33,10 @@ export async function run(
   const container = (await listByName(engine, project)).get(name);
   if (!container) throw await missingContainer(ctx, project, name);
   if (container.state !== 'running') {
-    // A state problem of the object, not of the engine: exit 1 like an unknown object.
-    const error = new BerthError(
-      'E_CONFLICT',
-      `container ${container.name} is ${container.state}`,
-      {
-        object: `Container/${name}`,
-        hint: container.state === 'paused' ? 'unpause it first' : 'start it first (berth apply)',
-      },
-    );
-    ctx.stderr.write(formatError(error) + '\n');
-    return 1;
+    throw new BerthError('E_STATE', `container ${container.name} is ${container.state}`, {
+      object: `Container/${name}`,
+      hint: container.state === 'paused' ? 'unpause it first' : 'start it first (berth apply)',
+    });
   }
   const streams = await connectStreams(ctx);
   const tty = Boolean(options.tty);
