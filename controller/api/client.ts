@@ -1,0 +1,46 @@
+import type { RunningController } from '../status/status-source.js';
+import type { ProjectStatus } from '../status/status-types.js';
+import { liveHolders } from '../watch/lock.js';
+
+/** How long a status command waits for a controller before observing the engine itself. */
+const CLIENT_TIMEOUT_MS = 2_000;
+
+/**
+ * The running `berth watch` of a project, found through its lock file (pid alive), as a
+ * client of its status API. `token` is sent as a bearer token when given (BERTH_TOKEN).
+ * Undefined when there is none, or when it does not answer (or refuses) GET /api/v1/status.
+ */
+export async function findControllerClient(
+  stateDir: string,
+  project: string,
+  token?: string,
+): Promise<RunningController | undefined> {
+  for (const holder of await liveHolders(stateDir, project)) {
+    const url = `http://${holder.listen}/api/v1/status`;
+    // Asked once here, so a controller that refuses us (401) falls back to the engine.
+    const first = await getJson(url, token).then(
+      (s) => s as ProjectStatus,
+      () => undefined,
+    );
+    if (!first) continue;
+    let prefetched: ProjectStatus | undefined = first;
+    return {
+      address: holder.listen,
+      projectStatus: async () => {
+        const status = prefetched ?? ((await getJson(url, token)) as ProjectStatus);
+        prefetched = undefined;
+        return status;
+      },
+    };
+  }
+  return undefined;
+}
+
+async function getJson(url: string, token: string | undefined): Promise<unknown> {
+  const response = await fetch(url, {
+    headers: token ? { Authorization: `Bearer ${token}` } : {},
+    signal: AbortSignal.timeout(CLIENT_TIMEOUT_MS),
+  });
+  if (!response.ok) throw new Error(`${url}: HTTP ${response.status}`);
+  return response.json();
+}

@@ -1,0 +1,133 @@
+import { timingSafeEqual } from 'node:crypto';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { KINDS } from '../../specs/model.js';
+import { BerthError } from '../errors.js';
+import type { ProjectStatus } from '../status/status-types.js';
+import type { EventBus } from '../watch/event-bus.js';
+import { formatAuthority, isLoopback, parseListenAddress } from './listen-address.js';
+
+/** What the API serves; the controller supplies it, the server knows nothing else. */
+export interface ApiSource {
+  /** A fresh status of the project (observes the engine). */
+  status(): Promise<ProjectStatus>;
+  /** The controller's own state for /healthz. */
+  health(): Record<string, unknown>;
+  /** Prometheus text. */
+  metrics(): string;
+  bus: EventBus;
+}
+
+export interface ApiServer {
+  /** The address actually bound (`127.0.0.1:PORT`). */
+  address: string;
+  close(): Promise<void>;
+}
+
+/** SSE keep-alive, so proxies and clients see the stream is still open. */
+const KEEPALIVE_MS = 15_000;
+
+/**
+ * The status API of `berth watch` (DESIGN.md): GET /healthz, /api/v1/status,
+ * /api/v1/objects/KIND/NAME, /api/v1/events (server-sent events), /metrics. A non-loopback
+ * address refuses to start without a token; with a token, every route but /healthz needs
+ * `Authorization: Bearer TOKEN` (401 otherwise).
+ */
+export async function startApiServer(
+  listen: string,
+  token: string | undefined,
+  source: ApiSource,
+): Promise<ApiServer> {
+  const address = parseListenAddress(listen);
+  if (!isLoopback(address.host) && !token) {
+    throw new BerthError(
+      'E_USAGE',
+      `--listen ${listen} is reachable from other machines; it needs --token`,
+      {
+        hint: 'pass --token T (clients send Authorization: Bearer T), or listen on 127.0.0.1',
+      },
+    );
+  }
+  const server = createServer((req, res) => {
+    handle(req, res, token, source).catch((e: unknown) =>
+      sendJson(res, 500, { error: (e as Error).message }),
+    );
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', (e: NodeJS.ErrnoException) =>
+      reject(new BerthError('E_USAGE', `cannot listen on ${listen}: ${e.code ?? e.message}`)),
+    );
+    server.listen(address.port, address.host, () => resolve());
+  });
+  const bound = server.address();
+  const port = typeof bound === 'object' && bound ? bound.port : address.port;
+  return {
+    address: formatAuthority({ host: address.host, port }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        // Event streams never end by themselves.
+        server.closeAllConnections();
+      }),
+  };
+}
+
+async function handle(
+  req: IncomingMessage,
+  res: ServerResponse,
+  token: string | undefined,
+  source: ApiSource,
+): Promise<void> {
+  const path = new URL(req.url ?? '/', 'http://berth').pathname;
+  if (req.method !== 'GET') return sendJson(res, 405, { error: 'only GET is served' });
+  if (path === '/healthz') return sendJson(res, 200, { ok: true, ...source.health() });
+  if (token && !authorised(req, token)) {
+    res.setHeader('WWW-Authenticate', 'Bearer realm="berth"');
+    return sendJson(res, 401, { error: 'missing or wrong bearer token' });
+  }
+  if (path === '/metrics') {
+    res.writeHead(200, { 'Content-Type': 'text/plain; version=0.0.4' });
+    return void res.end(source.metrics());
+  }
+  if (path === '/api/v1/status') return sendJson(res, 200, await source.status());
+  if (path === '/api/v1/events') return streamEvents(req, res, source.bus);
+  const object = /^\/api\/v1\/objects\/([A-Za-z]+)\/([^/]+)$/.exec(path);
+  if (object) {
+    const kind = KINDS.find((k) => k.toLowerCase() === object[1]?.toLowerCase());
+    const key = `${kind}/${decodeURIComponent(object[2] ?? '')}`;
+    const found = kind && (await source.status()).objects.find((o) => o.key === key);
+    return found
+      ? sendJson(res, 200, found)
+      : sendJson(res, 404, { error: `no object ${object[1]}/${object[2]}` });
+  }
+  sendJson(res, 404, { error: `no route ${path}` });
+}
+
+function authorised(req: IncomingMessage, token: string): boolean {
+  const header = req.headers.authorization ?? '';
+  const given = Buffer.from(header.startsWith('Bearer ') ? header.slice(7) : '');
+  const expected = Buffer.from(token);
+  // Constant time, so the token cannot be guessed byte by byte from response times.
+  return given.length === expected.length && timingSafeEqual(given, expected);
+}
+
+function streamEvents(req: IncomingMessage, res: ServerResponse, bus: EventBus): void {
+  res.writeHead(200, {
+    'Content-Type': 'text/event-stream',
+    'Cache-Control': 'no-cache',
+    Connection: 'keep-alive',
+  });
+  res.write(': berth watch events\n\n');
+  const unsubscribe = bus.subscribe((event) => {
+    res.write(`event: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`);
+  });
+  const keepalive = setInterval(() => res.write(': keep-alive\n\n'), KEEPALIVE_MS);
+  req.on('close', () => {
+    clearInterval(keepalive);
+    unsubscribe();
+  });
+}
+
+function sendJson(res: ServerResponse, status: number, value: unknown): void {
+  res.writeHead(status, { 'Content-Type': 'application/json' });
+  res.end(JSON.stringify(value, null, 2) + '\n');
+}

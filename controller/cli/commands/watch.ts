@@ -1,0 +1,121 @@
+import { resolve } from 'node:path';
+import { formatProblem } from '../../../specs/problems.js';
+import { parseDuration } from '../../../specs/validate/values.js';
+import { startApiServer, type ApiServer } from '../../api/server.js';
+import { parseListenAddress, isLoopback } from '../../api/listen-address.js';
+import { BerthError } from '../../errors.js';
+import { loadProjectView } from '../../status/project-view.js';
+import { WatchController } from '../../watch/controller.js';
+import { acquireLock } from '../../watch/lock.js';
+import type { CliContext, CommonOptions } from '../context.js';
+import { resolveProjectName } from '../project-name.js';
+
+interface WatchCommandOptions extends CommonOptions {
+  listen: string;
+  token?: string;
+  resync: string;
+  allowEmpty?: boolean;
+  parallel: string;
+}
+
+/** How long in-flight reconciles may take to finish after SIGTERM/SIGINT. */
+const SHUTDOWN_GRACE_MS = 10_000;
+
+/**
+ * `berth watch DIR`: takes the project's lock, starts the controller and its status API,
+ * and runs until SIGTERM/SIGINT. Then it stops taking work, lets in-flight reconciles end
+ * (bounded), leaves every container as it is, releases the lock and exits 0.
+ */
+export async function run(
+  ctx: CliContext,
+  dir: string,
+  options: WatchCommandOptions,
+): Promise<number> {
+  const resyncMs = parseDuration(options.resync);
+  const parallel = Number(options.parallel);
+  if (resyncMs === undefined)
+    throw new BerthError('E_USAGE', `--resync ${options.resync} is not a duration (e.g. 60s)`);
+  if (!Number.isInteger(parallel) || parallel < 1)
+    throw new BerthError('E_USAGE', '--parallel must be a whole number ≥ 1');
+  const address = parseListenAddress(options.listen);
+  if (!isLoopback(address.host) && !options.token) {
+    throw new BerthError(
+      'E_USAGE',
+      `--listen ${options.listen} is reachable from other machines; it needs --token`,
+    );
+  }
+  const folder = resolve(ctx.cwd, dir);
+  const project = resolveProjectName(options.project, [folder], ctx.cwd);
+  const engine = await ctx.engine();
+  await engine.ping();
+
+  const lock = await acquireLock(ctx.stateDir, {
+    pid: process.pid,
+    project,
+    engine: engine.address,
+    listen: options.listen,
+    startedAt: ctx.now(),
+  });
+  let api: ApiServer | undefined;
+  const controller = new WatchController({
+    engine,
+    project,
+    dir: folder,
+    allowEmpty: Boolean(options.allowEmpty),
+    resyncMs,
+    parallel,
+    logger: ctx.logger,
+  });
+  try {
+    api = await startApiServer(options.listen, options.token, {
+      bus: controller.bus,
+      metrics: () => controller.metrics.render(),
+      health: () => ({
+        project,
+        engine: engine.address,
+        engineReachable: controller.metrics.engineReachable,
+        queueDepth: controller.queue.depth(),
+      }),
+      status: () => projectStatus(ctx, controller, project),
+    });
+    const stopped = untilSignalled();
+    await controller.start();
+    ctx.logger.info(
+      { project, dir: folder, listen: api.address, engine: engine.address },
+      'watching',
+    );
+    const signal = await stopped;
+    ctx.logger.info({ signal }, 'stopping: finishing in-flight work; containers keep running');
+  } finally {
+    await controller.stop(SHUTDOWN_GRACE_MS);
+    await api?.close();
+    await lock.release();
+  }
+  return 0;
+}
+
+async function projectStatus(ctx: CliContext, controller: WatchController, project: string) {
+  const snapshot = controller.store.snapshot();
+  const problems = snapshot.problems.map(formatProblem);
+  const notice = [snapshot.notice, ...problems].filter(Boolean).join('; ') || undefined;
+  const view = await loadProjectView(await ctx.engine(), {
+    stateDir: ctx.stateDir,
+    project,
+    desired: { objects: snapshot.objects, source: 'files', ...(notice ? { notice } : {}) },
+    now: ctx.now(),
+  });
+  return view.status;
+}
+
+/** Resolves with the first SIGTERM or SIGINT. */
+function untilSignalled(): Promise<NodeJS.Signals> {
+  return new Promise((resolve) => {
+    const on = (signal: NodeJS.Signals) => {
+      process.off('SIGTERM', on);
+      process.off('SIGINT', on);
+      resolve(signal);
+    };
+    process.on('SIGTERM', on);
+    process.on('SIGINT', on);
+  });
+}

@@ -1,0 +1,199 @@
+import type { ObjectKey } from '../../specs/model.js';
+import { formatProblem } from '../../specs/problems.js';
+import { needsWork } from '../apply/execute.js';
+import type { Engine } from '../engine/engine.js';
+import type { Logger } from '../cli/logger.js';
+import { observeProject } from '../observe.js';
+import { plan } from '../plan/plan.js';
+import { CrashLoopTracker, FAILURE_BACKOFF, type BackoffPolicy } from './backoff.js';
+import { DesiredStore } from './desired-store.js';
+import { EventBus } from './event-bus.js';
+import { startEventSource } from './event-source.js';
+import { startFolderSource } from './folder-source.js';
+import { WatchMetrics } from './metrics.js';
+import { FOLDER_CAUSE, reconcileBatch } from './reconciler.js';
+import { WorkQueue, type QueueClock } from './work-queue.js';
+
+/** A restart this soon after a kill/stop event repairs a stop by hand; it is not a crash. */
+const HAND_STOP_WINDOW_MS = 10_000;
+
+export interface WatchOptions {
+  engine: Engine;
+  project: string;
+  dir: string;
+  allowEmpty: boolean;
+  /** Full resync period; 0 turns the timer off. */
+  resyncMs: number;
+  parallel: number;
+  logger: Logger;
+  /** Watch the folder with chokidar (tests driving reloads by hand turn it off). */
+  watchFolder?: boolean;
+  failureBackoff?: BackoffPolicy;
+  crashLoop?: CrashLoopTracker;
+  clock?: QueueClock;
+}
+
+/**
+ * The GitOps controller (issue 6): the folder, the engine's events and a resync timer push
+ * object keys into one work queue; each batch of keys is reconciled level-triggered
+ * (reconcileBatch). `start` reads the folder and converges everything once; `stop` ends the
+ * sources, lets in-flight work finish within a bound, and leaves containers as they are.
+ */
+export class WatchController {
+  readonly store: DesiredStore;
+  readonly bus = new EventBus();
+  readonly metrics: WatchMetrics;
+  readonly queue: WorkQueue<ObjectKey>;
+  readonly crashLoop: CrashLoopTracker;
+  private stopFolder: (() => Promise<void>) | undefined;
+  private stopEvents: (() => void) | undefined;
+  private resyncTimer: NodeJS.Timeout | undefined;
+  private resyncing: Promise<void> | undefined;
+  private resyncAgain = false;
+  private readonly now: () => number;
+  /** Last `kill`/`stop` event per key: a stop through the API, by hand or by berth. */
+  private readonly stoppedAt = new Map<ObjectKey, number>();
+
+  constructor(private readonly options: WatchOptions) {
+    this.now = options.clock ? () => options.clock!.now() : Date.now;
+    this.store = new DesiredStore({ dir: options.dir, allowEmpty: options.allowEmpty });
+    this.crashLoop = options.crashLoop ?? new CrashLoopTracker();
+    this.queue = new WorkQueue<ObjectKey>({
+      // One batch at a time: batches that overlap (two containers on one missing network)
+      // would race to create the same object. Work inside a batch runs in parallel.
+      concurrency: 1,
+      batchSize: 500,
+      backoff: options.failureBackoff ?? FAILURE_BACKOFF,
+      ...(options.clock ? { clock: options.clock } : {}),
+      handle: (items) =>
+        reconcileBatch(
+          {
+            engine: options.engine,
+            project: options.project,
+            desired: () => this.store.snapshot(),
+            parallel: options.parallel,
+            crashLoop: this.crashLoop,
+            metrics: this.metrics,
+            bus: this.bus,
+            logger: options.logger,
+            requeue: (key, cause) => this.queue.add(key, cause),
+            stoppedByHand: (key) =>
+              this.now() - (this.stoppedAt.get(key) ?? -Infinity) < HAND_STOP_WINDOW_MS,
+            now: this.now,
+          },
+          items,
+        ),
+    });
+    this.metrics = new WatchMetrics(() => this.queue.depth());
+  }
+
+  /** Reads the folder, starts every source, and queues a full resync. */
+  async start(): Promise<void> {
+    await this.reloadFolder();
+    const { engine, project } = this.options;
+    this.stopEvents = startEventSource({
+      engine,
+      project,
+      onEvent: (event, work) => {
+        this.bus.publish({
+          type: 'engine',
+          action: event.action,
+          kind: event.type,
+          name: event.name ?? event.id,
+          time: event.time,
+        });
+        if (!work) return;
+        if ('key' in work && (event.action === 'kill' || event.action === 'stop'))
+          this.stoppedAt.set(work.key, this.now());
+        if ('key' in work) this.queue.add(work.key, `engine event: ${event.action}`);
+        else this.requestResync('engine event: network disconnect');
+      },
+      onReconnect: () => {
+        this.metrics.engineReconnects += 1;
+        this.options.logger.info(
+          { engine: engine.address },
+          'engine event stream reconnected; resyncing',
+        );
+        this.requestResync('engine reconnected');
+      },
+      onReachable: (up) => (this.metrics.engineReachable = up),
+    }).stop;
+    if (this.options.watchFolder !== false) {
+      this.stopFolder = startFolderSource(this.options.dir, () => void this.reloadFolder()).stop;
+    }
+    if (this.options.resyncMs > 0) {
+      this.resyncTimer = setInterval(() => {
+        void this.reloadFolder().then(() => this.requestResync('periodic resync'));
+      }, this.options.resyncMs);
+      this.resyncTimer.unref();
+    }
+    this.requestResync('start');
+  }
+
+  /** Re-reads the folder and queues the keys whose declaration changed, ahead of any back-off. */
+  async reloadFolder(): Promise<void> {
+    const { changed, snapshot } = await this.store.reload();
+    const problems = snapshot.problems.map(formatProblem);
+    if (problems.length)
+      this.options.logger.warn({ problems, notice: snapshot.notice }, 'manifests have problems');
+    else if (snapshot.notice)
+      this.options.logger.warn({ notice: snapshot.notice }, 'desired set kept');
+    if (changed.length || problems.length)
+      this.bus.publish({ type: 'desired', changed, problems, time: this.now() });
+    for (const key of changed) {
+      this.crashLoop.forget(key);
+      this.queue.add(key, FOLDER_CAUSE, { supersede: true });
+    }
+  }
+
+  /**
+   * One observation and plan of the whole project; queues every key with work to do. An
+   * idle resync therefore costs one observe, whatever the number of objects.
+   */
+  requestResync(cause: string): Promise<void> {
+    if (this.resyncing) {
+      this.resyncAgain = true;
+      return this.resyncing;
+    }
+    this.resyncing = this.resync(cause).finally(() => {
+      this.resyncing = undefined;
+      if (this.resyncAgain) {
+        this.resyncAgain = false;
+        void this.requestResync(cause);
+      }
+    });
+    return this.resyncing;
+  }
+
+  private async resync(cause: string): Promise<void> {
+    const { engine, project, logger } = this.options;
+    const snapshot = this.store.snapshot();
+    this.metrics.resyncs += 1;
+    try {
+      const observation = await observeProject(engine, project, snapshot.objects);
+      this.metrics.engineReachable = true;
+      const full = plan({
+        project,
+        desired: snapshot.objects,
+        ...observation,
+        prune: snapshot.prune,
+      });
+      const queued = full.objects.filter(needsWork).map((p) => p.key);
+      for (const key of queued) this.queue.add(key, cause);
+      if (queued.length === 0) this.metrics.lastSuccessfulSync = this.now();
+      this.bus.publish({ type: 'resync', cause, queued, time: this.now() });
+      logger.debug({ cause, queued }, 'resync');
+    } catch (e) {
+      this.metrics.engineReachable = false;
+      logger.warn({ cause, err: (e as Error).message }, 'resync: cannot observe the engine');
+    }
+  }
+
+  /** Stops the sources and waits up to `graceMs` for in-flight reconciles; containers keep running. */
+  async stop(graceMs = 10_000): Promise<void> {
+    clearInterval(this.resyncTimer);
+    this.stopEvents?.();
+    await this.stopFolder?.();
+    await this.queue.shutdown(graceMs);
+  }
+}

@@ -1,0 +1,106 @@
+import { mkdtemp, rm, unlink, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { DesiredStore } from './desired-store.js';
+
+const container = (name: string, args = 'sleep 1') => `apiVersion: berth/v1
+kind: Container
+metadata: {name: ${name}}
+spec:
+  image: localhost/berth-busybox:1
+  args: ["${args}"]
+`;
+const network = (name: string) => `apiVersion: berth/v1
+kind: Network
+metadata: {name: ${name}}
+spec: {}
+`;
+
+let dir: string;
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'berth-store-'));
+});
+afterEach(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+const names = (store: DesiredStore) =>
+  store
+    .snapshot()
+    .objects.map((o) => `${o.kind}/${o.name}`)
+    .sort();
+
+describe('DesiredStore', () => {
+  it('reads the folder and reports the keys that changed', async () => {
+    await writeFile(join(dir, 'a.yaml'), container('web'));
+    await writeFile(join(dir, 'b.yml'), network('net'));
+    const store = new DesiredStore({ dir, allowEmpty: false });
+    expect((await store.reload()).changed).toEqual(['Container/web', 'Network/net']);
+    expect(store.snapshot().prune).toBe(true);
+    expect((await store.reload()).changed).toEqual([]);
+    await writeFile(join(dir, 'a.yaml'), container('web', 'sleep 2'));
+    expect((await store.reload()).changed).toEqual(['Container/web']);
+    await unlink(join(dir, 'b.yml'));
+    expect((await store.reload()).changed).toEqual(['Network/net']);
+    expect(names(store)).toEqual(['Container/web']);
+  });
+
+  it('keeps the last good objects of a broken file, with its problems, and still prunes others', async () => {
+    await writeFile(join(dir, 'a.yaml'), container('web'));
+    await writeFile(join(dir, 'b.yaml'), network('net'));
+    const store = new DesiredStore({ dir, allowEmpty: false });
+    await store.reload();
+    await writeFile(join(dir, 'a.yaml'), 'kind: Container\nmetadata: {name: web\n');
+    const broken = await store.reload();
+    expect(broken.changed).toEqual([]);
+    expect(names(store)).toEqual(['Container/web', 'Network/net']);
+    expect(broken.snapshot.problems.length).toBeGreaterThan(0);
+    expect(broken.snapshot.problems[0]?.file).toContain('a.yaml');
+    expect(broken.snapshot.prune).toBe(true);
+    await writeFile(join(dir, 'a.yaml'), container('web', 'sleep 3'));
+    expect((await store.reload()).changed).toEqual(['Container/web']);
+    expect(store.snapshot().problems).toEqual([]);
+  });
+
+  it('prunes nothing while a file is broken that never was good', async () => {
+    await writeFile(join(dir, 'a.yaml'), 'kind: [\n');
+    await writeFile(join(dir, 'b.yaml'), network('net'));
+    const store = new DesiredStore({ dir, allowEmpty: false });
+    await store.reload();
+    expect(names(store)).toEqual(['Network/net']);
+    expect(store.snapshot().prune).toBe(false);
+  });
+
+  it('keeps the last set when the folder empties or vanishes, unless --allow-empty', async () => {
+    await writeFile(join(dir, 'a.yaml'), container('web'));
+    const store = new DesiredStore({ dir, allowEmpty: false });
+    await store.reload();
+    await unlink(join(dir, 'a.yaml'));
+    const emptied = await store.reload();
+    expect(emptied.changed).toEqual([]);
+    expect(emptied.snapshot).toMatchObject({ prune: false });
+    expect(emptied.snapshot.notice).toMatch(/allow-empty/);
+    expect(names(store)).toEqual(['Container/web']);
+    await rm(dir, { recursive: true });
+    const vanished = await store.reload();
+    expect(names(store)).toEqual(['Container/web']);
+    expect(vanished.snapshot.prune).toBe(false);
+
+    const permissive = new DesiredStore({
+      dir: join(tmpdir(), 'berth-store-none'),
+      allowEmpty: true,
+    });
+    expect((await permissive.reload()).snapshot.prune).toBe(false);
+  });
+
+  it('with --allow-empty an emptied folder deletes everything', async () => {
+    await writeFile(join(dir, 'a.yaml'), container('web'));
+    const store = new DesiredStore({ dir, allowEmpty: true });
+    await store.reload();
+    await unlink(join(dir, 'a.yaml'));
+    const emptied = await store.reload();
+    expect(emptied.changed).toEqual(['Container/web']);
+    expect(emptied.snapshot).toMatchObject({ objects: [], prune: true });
+  });
+});

@@ -1,0 +1,113 @@
+import { canonicalJSON, checkSet, loadManifests } from '../../specs/index.js';
+import type { DesiredObject, ObjectKey } from '../../specs/model.js';
+import { objectKey } from '../../specs/model.js';
+import type { Problem } from '../../specs/problems.js';
+
+/** What the controller converges to right now, and whether it may delete what is not in it. */
+export interface DesiredSnapshot {
+  objects: DesiredObject[];
+  /** Every problem of the last read, `file:line:col` each. */
+  problems: Problem[];
+  /**
+   * False while deleting could be a mistake: a broken file with no last good objects, or an
+   * empty/vanished folder without --allow-empty.
+   */
+  prune: boolean;
+  /** One line saying why the set is not simply the folder's content. */
+  notice?: string;
+}
+
+export interface ReloadResult {
+  snapshot: DesiredSnapshot;
+  /** Keys added, removed or changed (any field, not only those that force a recreate). */
+  changed: ObjectKey[];
+}
+
+export interface DesiredStoreOptions {
+  dir: string;
+  allowEmpty: boolean;
+  /** Reads the folder (injected for tests); default loadManifests. */
+  load?: typeof loadManifests;
+}
+
+/**
+ * The desired side of the controller: the folder's objects, where a file that is broken
+ * right now keeps its last good objects (DESIGN.md: never prune because a file failed to
+ * parse or validate), and an empty or vanished folder keeps the last set unless
+ * --allow-empty. Each reload says which keys changed.
+ */
+export class DesiredStore {
+  private lastGoodByFile = new Map<string, DesiredObject[]>();
+  private current: DesiredSnapshot = { objects: [], problems: [], prune: false };
+
+  constructor(private readonly options: DesiredStoreOptions) {}
+
+  snapshot(): DesiredSnapshot {
+    return this.current;
+  }
+
+  async reload(): Promise<ReloadResult> {
+    const load = this.options.load ?? loadManifests;
+    const result = await load([this.options.dir], { allowEmpty: true });
+    const next = this.assemble(result);
+    const changed = diffKeys(this.current.objects, next.objects);
+    this.current = next;
+    return { snapshot: next, changed };
+  }
+
+  private assemble(result: Awaited<ReturnType<typeof loadManifests>>): DesiredSnapshot {
+    const problems = result.problems;
+    const folderMissing = result.files.length === 0 && problems.length > 0;
+    if (folderMissing) return this.keepPrevious(problems, 'the folder cannot be read');
+    if (result.set.objects.length === 0 && problems.length === 0 && !this.options.allowEmpty) {
+      const notice =
+        'the folder declares nothing; keeping the last set (use --allow-empty to delete everything)';
+      return { ...this.keepPrevious(problems, notice), notice };
+    }
+    const good = new Map<string, DesiredObject[]>();
+    const objects: DesiredObject[] = [];
+    let unknownBroken = false;
+    for (const file of result.files) {
+      if (file.problems.length === 0) {
+        good.set(file.file, file.objects);
+        objects.push(...file.objects);
+        continue;
+      }
+      const last = this.lastGoodByFile.get(file.file);
+      if (last) good.set(file.file, last);
+      else unknownBroken = true;
+      objects.push(...(last ?? []));
+    }
+    // Substituted objects must still make a consistent set; if not, change nothing yet.
+    if (checkSet(objects).length > 0) {
+      return this.keepPrevious(
+        problems,
+        'the folder is inconsistent while files are broken; keeping the last set',
+      );
+    }
+    this.lastGoodByFile = good;
+    const prune = !unknownBroken && problems.filter((p) => !inFiles(p, result.files)).length === 0;
+    const notice = problems.length
+      ? `${problems.length} problem(s) in the manifests; broken files keep their last good objects${prune ? '' : ', and nothing is pruned'}`
+      : undefined;
+    return { objects, problems, prune, ...(notice ? { notice } : {}) };
+  }
+
+  private keepPrevious(problems: Problem[], notice: string): DesiredSnapshot {
+    return { objects: this.current.objects, problems, prune: false, notice };
+  }
+}
+
+function inFiles(p: Problem, files: { file: string }[]): boolean {
+  return files.some((f) => f.file === p.file);
+}
+
+/** Keys whose declaration appeared, disappeared or differs in any way. */
+export function diffKeys(before: DesiredObject[], after: DesiredObject[]): ObjectKey[] {
+  const fingerprint = (o: DesiredObject) =>
+    canonicalJSON({ kind: o.kind, name: o.name, labels: o.labels, spec: o.spec });
+  const old = new Map(before.map((o) => [objectKey(o), fingerprint(o)]));
+  const now = new Map(after.map((o) => [objectKey(o), fingerprint(o)]));
+  const keys = new Set<ObjectKey>([...old.keys(), ...now.keys()]);
+  return [...keys].filter((k) => old.get(k) !== now.get(k)).sort();
+}

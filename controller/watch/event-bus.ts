@@ -1,0 +1,38 @@
+/** What the controller tells API clients (`GET /api/v1/events`) as it works. */
+export type WatchEvent =
+  | {
+      type: 'reconcile';
+      key: string;
+      cause: string;
+      outcome: string;
+      steps: string[];
+      durationMs: number;
+      message?: string;
+      time: number;
+    }
+  | { type: 'engine'; action: string; kind: string; name: string; time: number }
+  | { type: 'desired'; changed: string[]; problems: string[]; time: number }
+  | { type: 'resync'; cause: string; queued: string[]; time: number };
+
+export type WatchEventListener = (event: WatchEvent) => void;
+
+/** Fan-out of controller events to any number of listeners; a failing listener is dropped. */
+export class EventBus {
+  private readonly listeners = new Set<WatchEventListener>();
+
+  subscribe(listener: WatchEventListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  publish(event: WatchEvent): void {
+    for (const listener of this.listeners) {
+      try {
+        listener(event);
+      } catch {
+        // A broken listener (a closed socket) must never stop the controller.
+        this.listeners.delete(listener);
+      }
+    }
+  }
+}

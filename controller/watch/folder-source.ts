@@ -1,0 +1,52 @@
+import { basename } from 'node:path';
+import type { Stats } from 'node:fs';
+import { watch } from 'chokidar';
+
+/** Changes closer together than this are one change (an editor's save is several events). */
+export const FOLDER_DEBOUNCE_MS = 150;
+
+/**
+ * Files the folder watcher ignores: hidden ones, editor temp and backup files, and any file
+ * that is not YAML. Folders are never ignored here (the read is recursive), except hidden ones.
+ */
+export function ignoredPath(path: string, stats?: Stats): boolean {
+  const name = basename(path);
+  if (name.startsWith('.') && name.length > 1) return true;
+  if (
+    name.endsWith('~') ||
+    /^#.*#$/.test(name) ||
+    /\.(swp|swx|tmp|bak)$/.test(name) ||
+    name === '4913'
+  )
+    return true;
+  if (stats?.isFile()) return !/\.ya?ml$/.test(name);
+  return false;
+}
+
+/**
+ * Watches `dir` recursively and calls `onChange` once per burst of changes. Partial writes
+ * need no special care: a half-written file reads as broken and keeps its last good objects
+ * until the write that completes it fires the next change.
+ */
+export function startFolderSource(dir: string, onChange: () => void): { stop(): Promise<void> } {
+  let timer: NodeJS.Timeout | undefined;
+  const watcher = watch(dir, {
+    ignoreInitial: true,
+    ignored: ignoredPath,
+    // Editors that save by writing a temp file and renaming it over the original.
+    atomic: true,
+    persistent: true,
+  });
+  watcher.on('all', () => {
+    clearTimeout(timer);
+    timer = setTimeout(onChange, FOLDER_DEBOUNCE_MS);
+  });
+  // A vanished or unreadable folder is handled by the periodic resync's reload.
+  watcher.on('error', () => undefined);
+  return {
+    async stop() {
+      clearTimeout(timer);
+      await watcher.close();
+    },
+  };
+}

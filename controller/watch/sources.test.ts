@@ -1,0 +1,76 @@
+import { describe, expect, it } from 'vitest';
+import type { EngineEvent } from '../engine/engine.js';
+import { isLoopback, parseListenAddress } from '../api/listen-address.js';
+import { workForEvent } from './event-source.js';
+import { ignoredPath } from './folder-source.js';
+
+const event = (e: Partial<EngineEvent>): EngineEvent => ({
+  type: 'container',
+  action: 'die',
+  id: 'x',
+  labels: {},
+  time: 0,
+  ...e,
+});
+const labels = { 'berth.project': 'p', 'berth.kind': 'Container', 'berth.name': 'web' };
+
+describe('engine events to work', () => {
+  it('names containers by their labels and ignores actions that change nothing', () => {
+    expect(workForEvent(event({ labels }), 'p')).toEqual({ key: 'Container/web' });
+    expect(workForEvent(event({ labels, action: 'health_status: unhealthy' }), 'p')).toEqual({
+      key: 'Container/web',
+    });
+    expect(workForEvent(event({ labels, action: 'exec_start: sh' }), 'p')).toBeUndefined();
+    expect(workForEvent(event({ labels: {} }), 'p')).toBeUndefined();
+  });
+
+  it('names networks and volumes by the project prefix; a disconnect asks for a resync', () => {
+    expect(workForEvent(event({ type: 'network', action: 'destroy', name: 'p-net' }), 'p')).toEqual(
+      { key: 'Network/net' },
+    );
+    expect(workForEvent(event({ type: 'volume', action: 'destroy', name: 'p-data' }), 'p')).toEqual(
+      { key: 'Volume/data' },
+    );
+    expect(
+      workForEvent(event({ type: 'network', action: 'disconnect', name: 'p-net' }), 'p'),
+    ).toEqual({ resync: true });
+    expect(
+      workForEvent(event({ type: 'network', action: 'destroy', name: 'other-net' }), 'p'),
+    ).toBeUndefined();
+    expect(
+      workForEvent(event({ type: 'network', action: 'create', name: 'p-net' }), 'p'),
+    ).toBeUndefined();
+  });
+});
+
+describe('folder watcher filter', () => {
+  const file = { isFile: () => true } as Parameters<typeof ignoredPath>[1];
+  it('ignores hidden, editor temp and non-YAML files, never plain folders', () => {
+    for (const p of [
+      '/m/.app.yaml.swp',
+      '/m/app.yaml~',
+      '/m/#app.yaml#',
+      '/m/.git',
+      '/m/4913',
+      '/m/notes.txt',
+    ])
+      expect(ignoredPath(p, file)).toBe(true);
+    for (const p of ['/m/app.yaml', '/m/sub/db.yml']) expect(ignoredPath(p, file)).toBe(false);
+    expect(ignoredPath('/m/sub')).toBe(false);
+  });
+});
+
+describe('--listen', () => {
+  it('parses host:port, [v6]:port and :port, and knows loopback', () => {
+    expect(parseListenAddress('127.0.0.1:7337')).toEqual({ host: '127.0.0.1', port: 7337 });
+    expect(parseListenAddress('[::1]:80')).toEqual({ host: '::1', port: 80 });
+    expect(parseListenAddress(':9000')).toEqual({ host: '127.0.0.1', port: 9000 });
+    expect(() => parseListenAddress('7337')).toThrow(/HOST:PORT/);
+    expect([
+      isLoopback('127.0.0.1'),
+      isLoopback('::1'),
+      isLoopback('0.0.0.0'),
+      isLoopback('10.1.2.3'),
+    ]).toEqual([true, true, false, false]);
+  });
+});

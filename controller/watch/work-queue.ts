@@ -1,0 +1,212 @@
+import { backoffDelay, FAILURE_BACKOFF, type BackoffPolicy } from './backoff.js';
+
+/** Injected time, so the queue's back-off can be tested without waiting. */
+export interface QueueClock {
+  now(): number;
+  setTimer(run: () => void, ms: number): unknown;
+  clearTimer(handle: unknown): void;
+}
+
+export const realClock: QueueClock = {
+  now: () => Date.now(),
+  setTimer: (run, ms) => setTimeout(run, ms),
+  clearTimer: (handle) => clearTimeout(handle as NodeJS.Timeout),
+};
+
+/** One queued key and why it was queued (the latest cause wins). */
+export interface WorkItem<K> {
+  key: K;
+  cause: string;
+}
+
+/** What became of a key after the handler ran. */
+export type WorkVerdict = 'done' | 'failed' | { afterMs: number; cause?: string };
+
+export interface WorkQueueOptions<K> {
+  /**
+   * Reconciles a batch of keys (never two batches holding the same key at once). Must not
+   * reject; a key missing from the answer counts as failed.
+   */
+  handle(items: WorkItem<K>[]): Promise<Map<K, WorkVerdict>>;
+  /** Batches handled at once. */
+  concurrency: number;
+  /** Most keys in one batch. */
+  batchSize: number;
+  backoff?: BackoffPolicy;
+  clock?: QueueClock;
+}
+
+export interface AddOptions {
+  /**
+   * A newer desired spec for the key: it runs now, whatever back-off the old spec earned,
+   * and its failure count starts again.
+   */
+  supersede?: boolean;
+}
+
+/**
+ * One queue for every source of work, keyed by object (controller-runtime's workqueue):
+ * a key is queued at most once, never handled by two batches at once (added while in
+ * flight, it runs again afterwards), and a failed key comes back after an exponential
+ * back-off. Adding a key that waits in back-off leaves it waiting, unless `supersede`.
+ */
+export class WorkQueue<K> {
+  private readonly ready = new Map<K, string>();
+  private readonly delayed = new Map<K, { at: number; cause: string; timer: unknown }>();
+  private readonly inFlight = new Set<K>();
+  /** Keys added while in flight: they run again once their batch ends. */
+  private readonly dirty = new Map<K, { cause: string; supersede: boolean }>();
+  private readonly failures = new Map<K, number>();
+  private running = 0;
+  private pumpScheduled = false;
+  private stopped = false;
+  private idleWaiters: (() => void)[] = [];
+  private readonly clock: QueueClock;
+  private readonly backoff: BackoffPolicy;
+
+  constructor(private readonly options: WorkQueueOptions<K>) {
+    this.clock = options.clock ?? realClock;
+    this.backoff = options.backoff ?? FAILURE_BACKOFF;
+  }
+
+  add(key: K, cause: string, options: AddOptions = {}): void {
+    if (this.stopped) return;
+    if (options.supersede) this.failures.delete(key);
+    if (this.inFlight.has(key)) {
+      const previous = this.dirty.get(key);
+      this.dirty.set(key, { cause, supersede: Boolean(options.supersede || previous?.supersede) });
+      return;
+    }
+    const waiting = this.delayed.get(key);
+    if (waiting && !options.supersede) return;
+    if (waiting) this.cancelDelay(key);
+    this.ready.set(key, cause);
+    this.schedulePump();
+  }
+
+  /** Queues `key` after `ms` (kept at the earlier time when already waiting). */
+  addAfter(key: K, cause: string, ms: number): void {
+    if (this.stopped) return;
+    if (ms <= 0) return this.add(key, cause);
+    const at = this.clock.now() + ms;
+    const waiting = this.delayed.get(key);
+    if (waiting && waiting.at <= at) return;
+    if (waiting) this.cancelDelay(key);
+    if (this.ready.has(key) || this.inFlight.has(key)) return;
+    const timer = this.clock.setTimer(() => {
+      this.delayed.delete(key);
+      this.add(key, cause);
+    }, ms);
+    this.delayed.set(key, { at, cause, timer });
+  }
+
+  /** Keys queued or waiting, not counting those in flight. */
+  depth(): number {
+    return this.ready.size + this.delayed.size;
+  }
+
+  /** Failures in a row of `key` (0 after a success). */
+  failureCount(key: K): number {
+    return this.failures.get(key) ?? 0;
+  }
+
+  /** Unix ms at which a waiting key runs again, if it waits. */
+  waitingUntil(key: K): number | undefined {
+    return this.delayed.get(key)?.at;
+  }
+
+  /** Resolves when nothing is ready or in flight (keys may still wait in back-off). */
+  whenIdle(): Promise<void> {
+    if (this.isIdle()) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  /**
+   * Stops taking work: nothing new starts, waiting keys are dropped. Resolves when the
+   * batches in flight have ended or `graceMs` has passed, whichever is first.
+   */
+  async shutdown(graceMs: number): Promise<void> {
+    this.stopped = true;
+    for (const key of [...this.delayed.keys()]) this.cancelDelay(key);
+    this.ready.clear();
+    this.dirty.clear();
+    let timer: NodeJS.Timeout | undefined;
+    const grace = new Promise<void>((r) => (timer = setTimeout(r, graceMs)));
+    await Promise.race([this.whenIdle(), grace]);
+    clearTimeout(timer);
+  }
+
+  /** Keys added in the same tick go out in one batch (a folder change adds many at once). */
+  private schedulePump(): void {
+    if (this.pumpScheduled) return;
+    this.pumpScheduled = true;
+    queueMicrotask(() => {
+      this.pumpScheduled = false;
+      this.pump();
+    });
+  }
+
+  private pump(): void {
+    while (!this.stopped && this.running < this.options.concurrency && this.ready.size > 0) {
+      const batch: WorkItem<K>[] = [];
+      for (const [key, cause] of this.ready) {
+        if (batch.length >= this.options.batchSize) break;
+        batch.push({ key, cause });
+      }
+      for (const item of batch) {
+        this.ready.delete(item.key);
+        this.inFlight.add(item.key);
+      }
+      this.running += 1;
+      void this.runBatch(batch);
+    }
+    this.notifyIfIdle();
+  }
+
+  private async runBatch(batch: WorkItem<K>[]): Promise<void> {
+    let verdicts: Map<K, WorkVerdict>;
+    try {
+      verdicts = await this.options.handle(batch);
+    } catch {
+      verdicts = new Map();
+    }
+    this.running -= 1;
+    for (const { key, cause } of batch) {
+      this.inFlight.delete(key);
+      this.settle(key, cause, verdicts.get(key) ?? 'failed');
+    }
+    this.pump();
+  }
+
+  private settle(key: K, cause: string, verdict: WorkVerdict): void {
+    const again = this.dirty.get(key);
+    this.dirty.delete(key);
+    if (verdict === 'done') this.failures.delete(key);
+    if (verdict === 'failed') {
+      const n = (this.failures.get(key) ?? 0) + 1;
+      this.failures.set(key, n);
+      if (!again?.supersede) return this.addAfter(key, cause, backoffDelay(this.backoff, n));
+    }
+    if (typeof verdict === 'object' && !again?.supersede)
+      this.addAfter(key, verdict.cause ?? cause, verdict.afterMs);
+    // Added while in flight: level-triggered, so it runs again (after any back-off above).
+    if (again) this.add(key, again.cause, { supersede: again.supersede });
+  }
+
+  private cancelDelay(key: K): void {
+    const waiting = this.delayed.get(key);
+    if (waiting) this.clock.clearTimer(waiting.timer);
+    this.delayed.delete(key);
+  }
+
+  private isIdle(): boolean {
+    return this.ready.size === 0 && this.inFlight.size === 0 && this.running === 0;
+  }
+
+  private notifyIfIdle(): void {
+    if (!this.isIdle()) return;
+    const waiters = this.idleWaiters;
+    this.idleWaiters = [];
+    for (const w of waiters) w();
+  }
+}

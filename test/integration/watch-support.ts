@@ -1,0 +1,74 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { TEST_IMAGE, docker } from '../support/docker.js';
+
+/** A `berth watch` child process and what it has written so far. */
+export interface WatchProcess {
+  child: ChildProcess;
+  stderr: () => string;
+  exited: Promise<number | null>;
+  api: string;
+}
+
+const ROOT = new URL('../../', import.meta.url).pathname;
+
+/** Runs the CLI from source (tsx), so the test never depends on a stale dist/. */
+export function spawnBerth(args: string[], env: NodeJS.ProcessEnv): WatchProcess {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'controller/cli/main.ts', ...args], {
+    cwd: ROOT,
+    env: { ...process.env, BERTH_LOG_LEVEL: 'info', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr?.on('data', (b: Buffer) => (stderr += b.toString('utf8')));
+  child.stdout?.resume();
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  const listen = args[args.indexOf('--listen') + 1] ?? '127.0.0.1:7337';
+  return { child, stderr: () => stderr, exited, api: `http://${listen}` };
+}
+
+/** Polls `check` until it returns true or `timeoutMs` passes; returns the last answer. */
+export async function eventually(
+  check: () => Promise<boolean>,
+  timeoutMs = 15_000,
+  everyMs = 100,
+): Promise<boolean> {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    if (await check().catch(() => false)) return true;
+    if (Date.now() > end) return false;
+    await new Promise((r) => setTimeout(r, everyMs));
+  }
+}
+
+/** `State.Status` of an engine container, or 'absent'. */
+export async function stateOf(name: string): Promise<string> {
+  return docker('inspect', '-f', '{{.State.Status}}', name).catch(() => 'absent');
+}
+
+export async function networksOf(name: string): Promise<string[]> {
+  const out = await docker(
+    'inspect',
+    '-f',
+    '{{range $k, $v := .NetworkSettings.Networks}}{{$k}} {{end}}',
+    name,
+  ).catch(() => '');
+  return out.split(' ').filter(Boolean).sort();
+}
+
+/** Waits for the API to answer /healthz (the controller is up and has read the folder). */
+export async function waitForApi(w: WatchProcess, timeoutMs = 30_000): Promise<void> {
+  const up = await eventually(async () => (await fetch(`${w.api}/healthz`)).ok, timeoutMs, 200);
+  if (!up) throw new Error(`berth watch did not come up:\n${w.stderr()}`);
+}
+
+/** A container whose PID 1 stops promptly on SIGTERM. */
+export function containerYaml(name: string, extra = ''): string {
+  return `apiVersion: berth/v1
+kind: Container
+metadata: {name: ${name}}
+spec:
+  image: ${TEST_IMAGE}
+  command: [sh, -c]
+  args: ["trap 'exit 0' TERM; sleep 3600 & wait"]
+${extra}`;
+}
