@@ -35,7 +35,7 @@ export function containerCreateRequest(
     labels: {
       ...container.labels,
       ...ownershipLabels(project, 'Container', container.name, container.specHash),
-      [LABEL.specFields]: encodeFieldHashes(containerFieldHashes(container)),
+      [LABEL.specFields]: encodeFieldHashes(containerFieldHashes(container, desired)),
     },
     entrypoint: spec.command,
     cmd: spec.args,

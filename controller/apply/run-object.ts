@@ -62,7 +62,7 @@ async function runDeclaredContainer(container: ContainerObject, p: ObjectPlan, c
   const imageId = ctx.refreshedImages.has(ref)
     ? (await ctx.engine.inspectImage(ref))?.id
     : findImage(ctx.observed.images, ref)?.id;
-  const planCtx = { project: ctx.project, observed, desiredImageId: imageId };
+  const planCtx = { project: ctx.project, desired: ctx.desired, observed, desiredImageId: imageId };
   const situation = containerSituation(container, planCtx);
   const request = containerCreateRequest(container, ctx.project, ctx.desired);
   const out = await runContainer(

@@ -1,4 +1,4 @@
-import type { ContainerObject, ObjectKey } from '../../specs/model.js';
+import type { ContainerObject, DesiredObject, ObjectKey } from '../../specs/model.js';
 import { objectKey } from '../../specs/model.js';
 import type { ObservedContainer } from '../engine/engine.js';
 import { engineName, LABEL } from '../labels.js';
@@ -13,6 +13,8 @@ import { changedFields, containerFieldHashes } from './spec-fields.js';
 
 export interface ContainerPlanContext {
   project: string;
+  /** The whole declared set: a container's spec depends on the bind mounts it names. */
+  desired: readonly DesiredObject[];
   observed?: ObservedContainer;
   /** Id of the image the container should run, when known before anything runs. */
   desiredImageId?: string;
@@ -27,7 +29,7 @@ export function replaceCause(container: ContainerObject, ctx: ContainerPlanConte
   const observed = ctx.observed;
   if (!observed) return undefined;
   if (observed.labels[LABEL.specHash] !== container.specHash) {
-    const fields = changedFields(observed.labels[LABEL.specFields], containerFieldHashes(container));
+    const fields = changedFields(observed.labels[LABEL.specFields], containerFieldHashes(container, ctx.desired));
     return fields.length ? `spec changed: ${fields.join(', ')}` : 'spec changed';
   }
   if (ctx.imageChange) return ctx.imageChange;

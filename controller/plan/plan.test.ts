@@ -111,3 +111,28 @@ describe('plan (golden)', () => {
     );
   });
 });
+
+describe('plan causes', () => {
+  it('moving a bind mount’s host path recreates its containers and says mounts changed', async () => {
+    const engine = new MemoryEngine();
+    engine.addImage(IMAGE);
+    const yaml = (path: string) => `
+apiVersion: berth/v1
+kind: BindMount
+metadata: {name: site}
+spec: {hostPath: ${path}, type: DirectoryOrCreate}
+---
+apiVersion: berth/v1
+kind: Container
+metadata: {name: web}
+spec:
+  image: ${IMAGE}
+  mounts: [{bindMount: site, target: /srv}]
+`;
+    const base = `/tmp/berth-plan-${process.pid}`;
+    const desired = await desiredFrom(yaml(`${base}/a`));
+    expect((await converge(engine, { project: 'm', desired, prune: false, parallel: 2, deadline: Date.now() + 5000 })).result.ok).toBe(true);
+    const moved = await observeAndPlan(engine, { project: 'm', desired: await desiredFrom(yaml(`${base}/b`)), prune: false });
+    expect(formatPlan(moved.plan)).toMatch(/~ Container\/web +stop +spec changed: mounts\n/);
+  });
+});

@@ -75,6 +75,7 @@ function planDeclaredContainer(
   const found = findImage(input.observed.images, container.spec.image.ref);
   return planContainer(container, {
     project: input.project,
+    desired: input.desired,
     observed,
     desiredImageId: imagePlan?.steps.length ? undefined : found?.id,
     imageChange: rebuilt && observed ? `image ${imageObject} rebuilt` : undefined,

@@ -1,15 +1,20 @@
 import { createHash } from 'node:crypto';
-import type { ContainerObject } from '../../specs/model.js';
+import type { ContainerObject, DesiredObject } from '../../specs/model.js';
 
 /**
  * Short hashes of each container spec field that forces a recreate, stored as a label so
  * that a later plan can say *what* changed ("spec changed: env, ports") without keeping
  * the old spec anywhere. The authoritative test stays `berth.spec-hash`.
  */
-export function containerFieldHashes(container: ContainerObject): Record<string, string> {
+export function containerFieldHashes(
+  container: ContainerObject,
+  desired: readonly DesiredObject[],
+): Record<string, string> {
   const { state: _state, dependsOn: _dependsOn, healthcheck, ...rest } = container.spec;
   const fields: Record<string, unknown> = {
     ...rest,
+    // A bind mount is its host path: moving it must show as a change of mounts.
+    mounts: rest.mounts.map((m) => (m.type === 'bind' ? { ...m, hostPath: hostPathOf(desired, m.bindMount) } : m)),
     healthcheck: healthcheck && { ...healthcheck, restartOnUnhealthy: undefined },
     labels: container.labels,
   };
@@ -18,6 +23,11 @@ export function containerFieldHashes(container: ContainerObject): Record<string,
     out[key] = shortHash(canonical(fields[key]));
   }
   return out;
+}
+
+function hostPathOf(desired: readonly DesiredObject[], bindMount: string): string | undefined {
+  const b = desired.find((o) => o.kind === 'BindMount' && o.name === bindMount);
+  return b?.kind === 'BindMount' ? b.spec.hostPath : undefined;
 }
 
 export function encodeFieldHashes(hashes: Record<string, string>): string {
