@@ -1,4 +1,4 @@
-import type { ObjectKey } from '../../specs/model.js';
+import type { DesiredObject, ObjectKey } from '../../specs/model.js';
 import { formatProblem } from '../../specs/problems.js';
 import { needsWork } from '../apply/execute.js';
 import type { Engine } from '../engine/engine.js';
@@ -12,6 +12,7 @@ import { startEventSource } from './event-source.js';
 import { startFolderSource } from './folder-source.js';
 import { WatchMetrics } from './metrics.js';
 import { FOLDER_CAUSE, reconcileBatch } from './reconciler.js';
+import { recordApply } from '../records/records.js';
 import { WorkQueue, type QueueClock } from './work-queue.js';
 
 /** A restart this soon after a kill/stop event repairs a stop by hand; it is not a crash. */
@@ -31,6 +32,8 @@ export interface WatchOptions {
   failureBackoff?: BackoffPolicy;
   crashLoop?: CrashLoopTracker;
   clock?: QueueClock;
+  /** Where project records live: each change of the folder is recorded as an apply. */
+  stateDir?: string;
 }
 
 /**
@@ -144,6 +147,31 @@ export class WatchController {
       this.crashLoop.forget(key);
       this.queue.add(key, FOLDER_CAUSE, { supersede: true });
     }
+    if (changed.length) void this.recordWhenSettled(changed, snapshot.objects);
+  }
+
+  /**
+   * Records a change of the folder in the project's history once the queue has worked it
+   * off, so `berth history`, and `status` without a controller, see what watch applied.
+   */
+  private async recordWhenSettled(changed: ObjectKey[], objects: DesiredObject[]): Promise<void> {
+    const { stateDir, project, dir, logger } = this.options;
+    if (!stateDir) return;
+    const time = this.now();
+    await this.queue.whenIdle();
+    const failed = changed.filter((key) => this.queue.failureCount(key) > 0).length;
+    const entry = {
+      time,
+      sources: [dir],
+      outcome: failed ? ('failed' as const) : ('converged' as const),
+      counts: { created: 0, changed: changed.length, deleted: 0, unchanged: objects.length - changed.length, failed },
+      durationMs: this.now() - time,
+      message: 'applied by berth watch',
+      objects,
+    };
+    await recordApply(stateDir, project, entry).catch((e: Error) =>
+      logger.warn({ err: e.message }, 'could not record the change'),
+    );
   }
 
   /**

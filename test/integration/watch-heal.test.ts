@@ -128,22 +128,17 @@ describe('berth watch heals drift on the real engine', () => {
   it('recreates an owned network removed by hand and reconnects its containers', async () => {
     const net = engineName('net');
     const before = await docker('network', 'inspect', '-f', '{{.Id}}', net);
-    // The controller reconnects a disconnected container within ~50 ms: go through the API
-    // (the CLI is too slow to win that race) and retry until the removal wins.
-    const { default: Docker } = await import('dockerode');
-    const network = new Docker().getNetwork(net);
-    const removed = await eventually(
-      async () => {
-        await Promise.all(
-          ['net1', 'net2'].map((n) =>
-            network.disconnect({ Container: engineName(n), Force: true }).catch(() => undefined),
-          ),
-        );
-        return network.remove().then(() => true);
-      },
-      10_000,
-      0,
-    );
+    // The controller reconnects a disconnected container within ~50 ms: freeze it (SIGSTOP)
+    // while the network is taken away by hand, so the removal cannot lose that race.
+    watch.child.kill('SIGSTOP');
+    let removed = false;
+    try {
+      for (const n of ['net1', 'net2']) await docker('network', 'disconnect', '-f', net, engineName(n));
+      await docker('network', 'rm', net);
+      removed = true;
+    } finally {
+      watch.child.kill('SIGCONT');
+    }
     expect(removed).toBe(true);
     const healed = await eventually(async () => {
       const id = await docker('network', 'inspect', '-f', '{{.Id}}', net).catch(() => before);
@@ -163,6 +158,14 @@ describe('berth watch heals drift on the real engine', () => {
           (await env()).includes('VALUE=two') && (await stateOf(engineName('edit'))) === 'running',
         10_000,
       ),
+    ).toBe(true);
+    // The change is recorded in the project's history, as an apply would be.
+    const { berth } = await import('../support/cli.js');
+    expect(
+      await eventually(async () => {
+        const history = await berth(['history', '-p', project, '-o', 'json'], { env: { XDG_STATE_HOME: stateHome } });
+        return history.code === 0 && history.stdout.includes(dir);
+      }, 10_000),
     ).toBe(true);
 
     // Broken in the middle of an edit: its objects keep their last good spec, nothing is pruned.

@@ -65,6 +65,7 @@ export async function run(
     resyncMs,
     parallel,
     logger: ctx.logger,
+    stateDir: ctx.stateDir,
   });
   try {
     api = await startApiServer(options.listen, options.token, {
