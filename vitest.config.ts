@@ -16,7 +16,12 @@ export default defineConfig({
         test: {
           ...shared,
           name: 'main',
-          include: ['specs/**/*.test.ts', 'controller/**/*.test.ts', 'test/**/*.test.ts', 'bench/**/*.test.ts'],
+          include: [
+            'specs/**/*.test.ts',
+            'controller/**/*.test.ts',
+            'test/**/*.test.ts',
+            'bench/**/*.test.ts',
+          ],
           exclude: ['test/chaos/**', 'node_modules/**'],
         },
       },

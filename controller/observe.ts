@@ -31,7 +31,9 @@ export async function observeProject(
   return { observed, hostPaths, unowned: await findUnowned(engine, project, desired, observed) };
 }
 
-export async function observeHostPaths(desired: readonly DesiredObject[]): Promise<Map<string, HostPathKind>> {
+export async function observeHostPaths(
+  desired: readonly DesiredObject[],
+): Promise<Map<string, HostPathKind>> {
   const paths = desired.flatMap((o) => (o.kind === 'BindMount' ? [o.spec.hostPath] : []));
   const kinds = await Promise.all(paths.map(hostPathKind));
   return new Map(paths.map((p, i) => [p, kinds[i] as HostPathKind]));
@@ -65,12 +67,21 @@ export async function findUnowned(
 ): Promise<NonNullable<PlanInput['unowned']>> {
   const present = new Set<string>();
   for (const list of [observed.containers, observed.networks, observed.volumes]) {
-    for (const o of list) if (o.labels[LABEL.project] === project) present.add(`${o.labels[LABEL.kind]}/${o.labels[LABEL.name]}`);
+    for (const o of list)
+      if (o.labels[LABEL.project] === project)
+        present.add(`${o.labels[LABEL.kind]}/${o.labels[LABEL.name]}`);
   }
-  const missing = desired.filter((o) => ENGINE_NAMED[o.kind] && !present.has(`${o.kind}/${o.name}`));
+  const missing = desired.filter(
+    (o) => ENGINE_NAMED[o.kind] && !present.has(`${o.kind}/${o.name}`),
+  );
   if (missing.length === 0) return [];
-  const lookup: Record<'containers' | 'networks' | 'volumes', string[]> = { containers: [], networks: [], volumes: [] };
-  for (const o of missing) lookup[ENGINE_NAMED[o.kind] as keyof typeof lookup].push(engineName(project, o.name));
+  const lookup: Record<'containers' | 'networks' | 'volumes', string[]> = {
+    containers: [],
+    networks: [],
+    volumes: [],
+  };
+  for (const o of missing)
+    lookup[ENGINE_NAMED[o.kind] as keyof typeof lookup].push(engineName(project, o.name));
   const found = await engine.lookupNames(lookup);
   const taken = new Map<string, Record<string, string>>();
   for (const kind of ['containers', 'networks', 'volumes'] as const) {

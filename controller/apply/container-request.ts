@@ -25,9 +25,23 @@ export function containerCreateRequest(
     return b?.kind === 'BindMount' ? b.spec.hostPath : bindMount;
   };
   const mounts: MountRequest[] = spec.mounts.map((m) => {
-    if (m.type === 'bind') return { type: 'bind', source: hostPathOf(m.bindMount), target: m.target, readOnly: m.readOnly };
-    if (m.type === 'volume') return { type: 'volume', source: engineName(project, m.volume), target: m.target, readOnly: m.readOnly };
-    return m.sizeBytes === undefined ? { type: 'tmpfs', target: m.target } : { type: 'tmpfs', target: m.target, sizeBytes: m.sizeBytes };
+    if (m.type === 'bind')
+      return {
+        type: 'bind',
+        source: hostPathOf(m.bindMount),
+        target: m.target,
+        readOnly: m.readOnly,
+      };
+    if (m.type === 'volume')
+      return {
+        type: 'volume',
+        source: engineName(project, m.volume),
+        target: m.target,
+        readOnly: m.readOnly,
+      };
+    return m.sizeBytes === undefined
+      ? { type: 'tmpfs', target: m.target }
+      : { type: 'tmpfs', target: m.target, sizeBytes: m.sizeBytes };
   });
   return {
     name: engineName(project, container.name),

@@ -34,14 +34,35 @@ function manifest(decls: Decl[]): string {
   return docs.join('\n---\n');
 }
 
-const decl = fc.record({ state: fc.constantFrom(...STATES), env: fc.constantFrom('a', 'b'), onNet: fc.boolean() });
-type Drift = { index: number; action: 'stop' | 'pause' | 'remove' | 'dead' | 'restarting' | 'crash' };
+const decl = fc.record({
+  state: fc.constantFrom(...STATES),
+  env: fc.constantFrom('a', 'b'),
+  onNet: fc.boolean(),
+});
+type Drift = {
+  index: number;
+  action: 'stop' | 'pause' | 'remove' | 'dead' | 'restarting' | 'crash';
+};
 const drift = fc.record({
   index: fc.nat(4),
-  action: fc.constantFrom<Drift['action']>('stop', 'pause', 'remove', 'dead', 'restarting', 'crash'),
+  action: fc.constantFrom<Drift['action']>(
+    'stop',
+    'pause',
+    'remove',
+    'dead',
+    'restarting',
+    'crash',
+  ),
 });
 const fault = fc.record({
-  op: fc.constantFrom('createContainer', 'startContainer', 'stopContainer', 'pauseContainer', 'removeContainer', 'createNetwork'),
+  op: fc.constantFrom(
+    'createContainer',
+    'startContainer',
+    'stopContainer',
+    'pauseContainer',
+    'removeContainer',
+    'createNetwork',
+  ),
   times: fc.integer({ min: 1, max: 2 }),
 });
 
@@ -53,7 +74,8 @@ async function driftOne(engine: MemoryEngine, d: Drift): Promise<void> {
   else if (d.action === 'pause' && c.state === 'running') await engine.pauseContainer(c.id);
   else if (d.action === 'remove') await engine.removeContainer(c.id);
   else if (d.action === 'crash' && c.state === 'running') engine.crash(c.id, 1);
-  else if (d.action === 'dead' || d.action === 'restarting') engine.setState(c.id, d.action === 'dead' ? 'dead' : ('exited' as EngineContainerState));
+  else if (d.action === 'dead' || d.action === 'restarting')
+    engine.setState(c.id, d.action === 'dead' ? 'dead' : ('exited' as EngineContainerState));
 }
 
 describe('convergence on the in-memory engine', () => {
@@ -68,7 +90,13 @@ describe('convergence on the in-memory engine', () => {
           const engine = new MemoryEngine();
           engine.addImage(IMAGE);
           const apply = async (decls: Decl[]) =>
-            converge(engine, { project: 'p', desired: await desiredFrom(manifest(decls)), prune: true, parallel: 3, deadline: Date.now() + 5000 });
+            converge(engine, {
+              project: 'p',
+              desired: await desiredFrom(manifest(decls)),
+              prune: true,
+              parallel: 3,
+              deadline: Date.now() + 5000,
+            });
 
           await apply(before);
           for (const d of drifts) await driftOne(engine, d);

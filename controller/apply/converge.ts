@@ -16,7 +16,10 @@ export interface ConvergeOptions {
 }
 
 /** One full round: observe, plan, execute. What `apply` does once and `watch` does per change. */
-export async function converge(engine: Engine, options: ConvergeOptions): Promise<{ plan: Plan; result: ExecuteResult }> {
+export async function converge(
+  engine: Engine,
+  options: ConvergeOptions,
+): Promise<{ plan: Plan; result: ExecuteResult }> {
   const { plan, observed } = await observeAndPlan(engine, {
     project: options.project,
     desired: options.desired,

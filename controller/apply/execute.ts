@@ -6,7 +6,8 @@ import { runObject, type RunOutcome } from './run-object.js';
 import { Semaphore } from './semaphore.js';
 import { waitForCondition } from './wait-condition.js';
 
-export type ProgressPhase = 'waiting' | 'running' | 'op' | 'converged' | 'held' | 'failed' | 'skipped';
+export type ProgressPhase =
+  'waiting' | 'running' | 'op' | 'converged' | 'held' | 'failed' | 'skipped';
 
 export interface ProgressEvent {
   key: ObjectKey;
@@ -55,9 +56,13 @@ export async function execute(options: ExecuteOptions): Promise<ExecuteResult> {
   const now = options.now ?? Date.now;
   // A container whose image is pulled or built in this run is looked at again once the
   // image is there: only then is it known whether its image id changed.
-  const imageWork = new Set(plan.objects.filter((p) => p.kind === 'Image' && p.steps.length > 0).map((p) => p.key));
+  const imageWork = new Set(
+    plan.objects.filter((p) => p.kind === 'Image' && p.steps.length > 0).map((p) => p.key),
+  );
   const work = plan.objects.filter(
-    (p) => needsWork(p) || (p.kind === 'Container' && p.desired !== 'absent' && p.after.some((k) => imageWork.has(k))),
+    (p) =>
+      needsWork(p) ||
+      (p.kind === 'Container' && p.desired !== 'absent' && p.after.some((k) => imageWork.has(k))),
   );
   const workKeys = new Set(work.map((p) => p.key));
   const results = new Map<ObjectKey, Promise<ObjectOutcome>>();
@@ -76,7 +81,12 @@ export async function execute(options: ExecuteOptions): Promise<ExecuteResult> {
     if (deps.length) emit({ key: p.key, phase: 'waiting', message: deps.join(', ') });
     const depOutcomes = await Promise.all(deps.map((k) => results.get(k)));
     const failedDep = depOutcomes.find((o) => o && o.outcome !== 'converged');
-    if (failedDep) return finish(p.key, { outcome: 'skipped', ops: [], message: `${failedDep.key} did not converge` });
+    if (failedDep)
+      return finish(p.key, {
+        outcome: 'skipped',
+        ops: [],
+        message: `${failedDep.key} did not converge`,
+      });
     try {
       await waitForDependsOn(p, options, now);
     } catch (e) {
@@ -90,7 +100,8 @@ export async function execute(options: ExecuteOptions): Promise<ExecuteResult> {
         desired: options.desired,
         observed: options.observed,
         refreshedImages,
-        onOp: (op, target) => emit({ key: p.key, phase: 'op', op: target ? `${op} ${target}` : op }),
+        onOp: (op, target) =>
+          emit({ key: p.key, phase: 'op', op: target ? `${op} ${target}` : op }),
       });
     });
     if (p.kind === 'Image' && outcome.outcome === 'converged') refreshedImages.add(imageRefOf(p));
@@ -104,7 +115,9 @@ export async function execute(options: ExecuteOptions): Promise<ExecuteResult> {
 
   for (const p of work) {
     void runOne(p)
-      .catch((e: unknown) => finish(p.key, { outcome: 'failed', ops: [], message: toBerthError(e).message }))
+      .catch((e: unknown) =>
+        finish(p.key, { outcome: 'failed', ops: [], message: toBerthError(e).message }),
+      )
       .then((o) => settle.get(p.key)?.(o));
   }
   const outcomes = await Promise.all(results.values());
@@ -117,12 +130,17 @@ function toObjectOutcome(key: ObjectKey, run: RunOutcome): Omit<ObjectOutcome, '
 }
 
 /** dependsOn with a condition: wait until each dependency meets it (DESIGN.md, Order). */
-async function waitForDependsOn(p: ObjectPlan, options: ExecuteOptions, now: () => number): Promise<void> {
+async function waitForDependsOn(
+  p: ObjectPlan,
+  options: ExecuteOptions,
+  now: () => number,
+): Promise<void> {
   const declared = options.desired.find((o) => o.kind === 'Container' && o.name === p.name);
   if (declared?.kind !== 'Container' || p.desired === 'absent') return;
   for (const dep of declared.spec.dependsOn) {
     const depPlan = options.plan.objects.find((o) => o.key === `Container/${dep.container}`);
-    if (!depPlan?.engineName) throw new BerthError('E_INTERNAL', `dependency Container/${dep.container} is not planned`);
+    if (!depPlan?.engineName)
+      throw new BerthError('E_INTERNAL', `dependency Container/${dep.container} is not planned`);
     await waitForCondition(
       options.engine,
       { engineName: depPlan.engineName, key: depPlan.key },

@@ -1,7 +1,13 @@
 import { mkdir, open } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { listBuildContext } from '../../specs/index.js';
-import type { ContainerObject, DesiredObject, ImageObject, NetworkObject, VolumeObject } from '../../specs/model.js';
+import type {
+  ContainerObject,
+  DesiredObject,
+  ImageObject,
+  NetworkObject,
+  VolumeObject,
+} from '../../specs/model.js';
 import type { Engine, ProgressListener } from '../engine/engine.js';
 import { BerthError } from '../errors.js';
 import { engineName, LABEL, ownershipLabels } from '../labels.js';
@@ -16,13 +22,18 @@ export interface StepContext {
 }
 
 const find = <K extends DesiredObject['kind']>(ctx: StepContext, kind: K, name: string) =>
-  ctx.desired.find((o) => o.kind === kind && o.name === name) as Extract<DesiredObject, { kind: K }> | undefined;
+  ctx.desired.find((o) => o.kind === kind && o.name === name) as
+    Extract<DesiredObject, { kind: K }> | undefined;
 
 /**
  * Runs one planned step of an image, network, volume or bind mount (or of a deletion).
  * Idempotent: the engine adapter treats "already so" as success, so a retried step is safe.
  */
-export async function runResourceStep(step: PlanStep, ctx: StepContext, engineId?: string): Promise<void> {
+export async function runResourceStep(
+  step: PlanStep,
+  ctx: StepContext,
+  engineId?: string,
+): Promise<void> {
   const [kind, ...rest] = step.key.split('/');
   const name = rest.join('/');
   switch (`${kind}:${step.action}`) {
@@ -47,7 +58,10 @@ export async function runResourceStep(step: PlanStep, ctx: StepContext, engineId
       await ctx.engine.removeNetwork(engineId ?? engineName(ctx.project, name));
       return;
     case 'Network:disconnect':
-      await ctx.engine.disconnectNetwork(engineName(ctx.project, name), engineName(ctx.project, step.target ?? ''));
+      await ctx.engine.disconnectNetwork(
+        engineName(ctx.project, name),
+        engineName(ctx.project, step.target ?? ''),
+      );
       return;
     case 'Network:connect':
       await connect(ctx, name, step.target ?? '');
@@ -71,12 +85,16 @@ export async function runResourceStep(step: PlanStep, ctx: StepContext, engineId
       await ctx.engine.removeContainer(engineId ?? engineName(ctx.project, name));
       return;
     default:
-      throw new BerthError('E_INTERNAL', `no implementation for step ${step.action} of ${step.key}`);
+      throw new BerthError(
+        'E_INTERNAL',
+        `no implementation for step ${step.action} of ${step.key}`,
+      );
   }
 }
 
 function requireObject<T>(object: T | undefined, step: PlanStep): T {
-  if (!object) throw new BerthError('E_INTERNAL', `${step.key} is not declared`, { object: step.key });
+  if (!object)
+    throw new BerthError('E_INTERNAL', `${step.key} is not declared`, { object: step.key });
   return object;
 }
 
@@ -109,7 +127,10 @@ async function createNetwork(network: NetworkObject, ctx: StepContext): Promise<
     attachable: network.spec.attachable,
     ipam: network.spec.ipam,
     options: network.spec.options,
-    labels: { ...network.labels, ...ownershipLabels(ctx.project, 'Network', network.name, network.specHash) },
+    labels: {
+      ...network.labels,
+      ...ownershipLabels(ctx.project, 'Network', network.name, network.specHash),
+    },
   });
 }
 
@@ -129,7 +150,11 @@ async function createVolume(volume: VolumeObject, ctx: StepContext): Promise<voi
 async function connect(ctx: StepContext, network: string, container: string): Promise<void> {
   const declared = find(ctx, 'Container', container) as ContainerObject | undefined;
   const aliases = declared ? aliasesOn(declared, network) : [container];
-  await ctx.engine.connectNetwork(engineName(ctx.project, network), engineName(ctx.project, container), aliases);
+  await ctx.engine.connectNetwork(
+    engineName(ctx.project, network),
+    engineName(ctx.project, container),
+    aliases,
+  );
 }
 
 /** Creates a missing host path; never truncates, empties or removes one. */

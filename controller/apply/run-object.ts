@@ -30,12 +30,18 @@ export interface RunOutcome {
 /** Brings one object to its declaration: containers through their machine, the rest through their steps. */
 export async function runObject(p: ObjectPlan, ctx: RunContext): Promise<RunOutcome> {
   const declared = ctx.desired.find((o) => o.kind === p.kind && o.name === p.name);
-  if (declared?.kind === 'Container' && p.desired !== 'absent') return runDeclaredContainer(declared, p, ctx);
-  if (p.steps.length === 0) return { outcome: 'failed', ops: [], reason: p.reason ?? 'out of sync' };
+  if (declared?.kind === 'Container' && p.desired !== 'absent')
+    return runDeclaredContainer(declared, p, ctx);
+  if (p.steps.length === 0)
+    return { outcome: 'failed', ops: [], reason: p.reason ?? 'out of sync' };
   return runSteps(p.steps, p.engineId, ctx);
 }
 
-async function runSteps(steps: PlanStep[], engineId: string | undefined, ctx: RunContext): Promise<RunOutcome> {
+async function runSteps(
+  steps: PlanStep[],
+  engineId: string | undefined,
+  ctx: RunContext,
+): Promise<RunOutcome> {
   const stepCtx: StepContext = { engine: ctx.engine, project: ctx.project, desired: ctx.desired };
   const machine = stepsMachine.provide({
     actors: {
@@ -56,8 +62,13 @@ async function runSteps(steps: PlanStep[], engineId: string | undefined, ctx: Ru
  * Re-derives the container's situation at run time: an image step earlier in this run may
  * have changed the id the container should run, which the plan could not know.
  */
-async function runDeclaredContainer(container: ContainerObject, p: ObjectPlan, ctx: RunContext): Promise<RunOutcome> {
-  const observed = indexOwned(ctx.observed, ctx.project).get(p.key) as ObservedState['containers'][number] | undefined;
+async function runDeclaredContainer(
+  container: ContainerObject,
+  p: ObjectPlan,
+  ctx: RunContext,
+): Promise<RunOutcome> {
+  const observed = indexOwned(ctx.observed, ctx.project).get(p.key) as
+    ObservedState['containers'][number] | undefined;
   const ref = container.spec.image.ref;
   const imageId = ctx.refreshedImages.has(ref)
     ? (await ctx.engine.inspectImage(ref))?.id
@@ -66,7 +77,13 @@ async function runDeclaredContainer(container: ContainerObject, p: ObjectPlan, c
   const situation = containerSituation(container, planCtx);
   const request = containerCreateRequest(container, ctx.project, ctx.desired);
   const out = await runContainer(
-    { engine: ctx.engine, request, project: ctx.project, name: container.name, onOp: (op) => ctx.onOp?.(op) },
+    {
+      engine: ctx.engine,
+      request,
+      project: ctx.project,
+      name: container.name,
+      onOp: (op) => ctx.onOp?.(op),
+    },
     { key: p.key, containerId: observed?.id, situation },
   );
   const ops: string[] = [...out.ops];

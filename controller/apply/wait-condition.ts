@@ -3,18 +3,28 @@ import type { ContainerDetails, Engine } from '../engine/engine.js';
 import { BerthError } from '../errors.js';
 
 /** Whether a dependency meets a condition now: true, false (not yet), or a reason it never will. */
-export function conditionMet(details: ContainerDetails | undefined, condition: DependsCondition): boolean | string {
+export function conditionMet(
+  details: ContainerDetails | undefined,
+  condition: DependsCondition,
+): boolean | string {
   if (!details) return false;
   switch (condition) {
     case 'started':
-      return details.state === 'running' || details.state === 'paused' || (details.state === 'exited' && Boolean(details.startedAt));
+      return (
+        details.state === 'running' ||
+        details.state === 'paused' ||
+        (details.state === 'exited' && Boolean(details.startedAt))
+      );
     case 'healthy':
       if (details.health === 'healthy') return true;
-      if (details.state === 'exited' || details.state === 'dead') return `exited with code ${details.exitCode} before it was healthy`;
-      if (details.health === 'none' && details.state === 'running') return 'has no healthcheck, so it can never be healthy';
+      if (details.state === 'exited' || details.state === 'dead')
+        return `exited with code ${details.exitCode} before it was healthy`;
+      if (details.health === 'none' && details.state === 'running')
+        return 'has no healthcheck, so it can never be healthy';
       return false;
     case 'completed':
-      if (details.state === 'exited') return details.exitCode === 0 ? true : `exited with code ${details.exitCode}`;
+      if (details.state === 'exited')
+        return details.exitCode === 0 ? true : `exited with code ${details.exitCode}`;
       return false;
   }
 }
@@ -35,10 +45,16 @@ export async function waitForCondition(
     const met = conditionMet(await engine.inspectContainer(container.engineName), condition);
     if (met === true) return;
     if (typeof met === 'string') {
-      throw new BerthError('E_CONVERGE', `dependency ${container.key} ${met}`, { object: container.key });
+      throw new BerthError('E_CONVERGE', `dependency ${container.key} ${met}`, {
+        object: container.key,
+      });
     }
     if (now() >= deadline) {
-      throw new BerthError('E_CONVERGE', `timed out waiting for ${container.key} to be ${condition}`, { object: container.key });
+      throw new BerthError(
+        'E_CONVERGE',
+        `timed out waiting for ${container.key} to be ${condition}`,
+        { object: container.key },
+      );
     }
     await new Promise((r) => setTimeout(r, pollMs));
   }

@@ -16,15 +16,18 @@ export function progressReporter(ctx: CliContext, width: number): (event: Progre
   if (!ctx.stderr.isTTY) {
     return (e) => {
       if (e.phase === 'op') ctx.logger.info({ object: e.key, op: e.op }, `${e.key} ${e.op}`);
-      else if (e.phase === 'failed' || e.phase === 'skipped') ctx.logger.error({ object: e.key, reason: e.message }, `${e.key} ${e.phase}`);
-      else if (e.phase === 'converged' || e.phase === 'held') ctx.logger.info({ object: e.key, outcome: e.phase }, `${e.key} ${e.phase}`);
+      else if (e.phase === 'failed' || e.phase === 'skipped')
+        ctx.logger.error({ object: e.key, reason: e.message }, `${e.key} ${e.phase}`);
+      else if (e.phase === 'converged' || e.phase === 'held')
+        ctx.logger.info({ object: e.key, outcome: e.phase }, `${e.key} ${e.phase}`);
     };
   }
   const paint = (code: string, s: string) => (ctx.color ? `\x1b[${code}m${s}\x1b[0m` : s);
   return (e) => {
     const key = e.key.padEnd(width);
     if (e.phase === 'op') ctx.stderr.write(`  ${paint('2', '…')} ${key}  ${e.op}\n`);
-    else if (e.phase === 'waiting') ctx.stderr.write(`  ${paint('2', '⋯')} ${key}  waiting for ${e.message}\n`);
+    else if (e.phase === 'waiting')
+      ctx.stderr.write(`  ${paint('2', '⋯')} ${key}  waiting for ${e.message}\n`);
     else if (MARK[e.phase]) {
       const colour = e.phase === 'failed' ? '31' : e.phase === 'converged' ? '32' : '33';
       const detail = e.message ? `  ${e.message}` : '';

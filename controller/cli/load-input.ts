@@ -18,9 +18,13 @@ export async function loadInput(ctx: CliContext, paths: string[]): Promise<LoadR
   const result = await loadManifests(paths, { stdin, cwd: ctx.cwd });
   if (result.problems.length > 0) {
     const n = result.problems.length;
-    throw new BerthError('E_MANIFEST', `${n} problem${n === 1 ? '' : 's'} in the manifests; nothing was changed`, {
-      problems: result.problems,
-    });
+    throw new BerthError(
+      'E_MANIFEST',
+      `${n} problem${n === 1 ? '' : 's'} in the manifests; nothing was changed`,
+      {
+        problems: result.problems,
+      },
+    );
   }
   return result;
 }

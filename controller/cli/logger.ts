@@ -16,7 +16,10 @@ const LEVEL_NAMES: Record<number, string> = {
  * pino JSON lines on stderr when it is not a terminal (for log shippers), short readable
  * lines when it is (for people). Both carry the same fields.
  */
-export function createLogger(level: LevelWithSilent, stderr: NodeJS.WriteStream = process.stderr): Logger {
+export function createLogger(
+  level: LevelWithSilent,
+  stderr: NodeJS.WriteStream = process.stderr,
+): Logger {
   if (!stderr.isTTY) return pino({ level, base: undefined }, stderr);
   return pino({ level, base: undefined }, readableStream(stderr));
 }

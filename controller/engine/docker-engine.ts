@@ -118,20 +118,40 @@ export class DockerEngine implements Engine {
     // an exact comparison for all three.
     const exact = <T>(wanted: string[] | undefined, items: T[], nameOf: (t: T) => string) =>
       items.filter((i) => wanted?.includes(nameOf(i)));
-    const ask = (wanted: string[] | undefined) => (wanted && wanted.length > 0 ? wanted : undefined);
+    const ask = (wanted: string[] | undefined) =>
+      wanted && wanted.length > 0 ? wanted : undefined;
     const [containers, networks, volumes] = await this.call('lookupNames', undefined, () =>
       Promise.all([
         ask(names.containers)
-          ? this.docker.listContainers({ all: true, filters: { name: names.containers!.map((n) => `^/${n}$`) } })
+          ? this.docker.listContainers({
+              all: true,
+              filters: { name: names.containers!.map((n) => `^/${n}$`) },
+            })
           : [],
         ask(names.networks) ? this.docker.listNetworks({ filters: { name: names.networks! } }) : [],
-        ask(names.volumes) ? this.docker.listVolumes({ filters: { name: names.volumes! } }).then((v) => v.Volumes ?? []) : [],
+        ask(names.volumes)
+          ? this.docker
+              .listVolumes({ filters: { name: names.volumes! } })
+              .then((v) => v.Volumes ?? [])
+          : [],
       ]),
     );
     return {
-      containers: exact(names.containers, (containers as DockerContainerSummary[]).map(fromContainerSummary), (c) => c.name),
-      networks: exact(names.networks, networks.map((n) => fromNetwork(n)), (n) => n.name),
-      volumes: exact(names.volumes, volumes.map((v) => fromVolume(v as Parameters<typeof fromVolume>[0])), (v) => v.name),
+      containers: exact(
+        names.containers,
+        (containers as DockerContainerSummary[]).map(fromContainerSummary),
+        (c) => c.name,
+      ),
+      networks: exact(
+        names.networks,
+        networks.map((n) => fromNetwork(n)),
+        (n) => n.name,
+      ),
+      volumes: exact(
+        names.volumes,
+        volumes.map((v) => fromVolume(v as Parameters<typeof fromVolume>[0])),
+        (v) => v.name,
+      ),
     };
   }
 

@@ -155,9 +155,15 @@ export class MemoryEngine implements Engine {
     await this.enter('lookupNames');
     const w = this.world;
     return {
-      containers: [...w.containers.values()].filter((c) => names.containers?.includes(c.name)).map(containers.toObserved),
-      networks: [...w.networks.values()].filter((n) => names.networks?.includes(n.name)).map((n) => ({ ...n, labels: { ...n.labels } })),
-      volumes: [...w.volumes.values()].filter((v) => names.volumes?.includes(v.name)).map((v) => ({ ...v, labels: { ...v.labels } })),
+      containers: [...w.containers.values()]
+        .filter((c) => names.containers?.includes(c.name))
+        .map(containers.toObserved),
+      networks: [...w.networks.values()]
+        .filter((n) => names.networks?.includes(n.name))
+        .map((n) => ({ ...n, labels: { ...n.labels } })),
+      volumes: [...w.volumes.values()]
+        .filter((v) => names.volumes?.includes(v.name))
+        .map((v) => ({ ...v, labels: { ...v.labels } })),
     };
   }
 

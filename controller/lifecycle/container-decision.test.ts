@@ -4,7 +4,12 @@ import type { DesiredContainerState } from '../../specs/model.js';
 
 // DESIGN.md's lifecycle table, cell by cell ("recreate" = stop when live, remove, create).
 const TABLE: Record<string, Record<DesiredContainerState, string>> = {
-  absent: { created: 'create', running: 'create,start', paused: 'create,start,pause', exited: 'create,start,stop' },
+  absent: {
+    created: 'create',
+    running: 'create,start',
+    paused: 'create,start,pause',
+    exited: 'create,start,stop',
+  },
   created: { created: '', running: 'start', paused: 'start,pause', exited: 'start,stop' },
   running: { created: 'stop,remove,create', running: '', paused: 'pause', exited: 'stop' },
   paused: { created: 'stop,remove,create', running: 'unpause', paused: '', exited: 'stop' },
@@ -35,7 +40,12 @@ describe('lifecycle table', () => {
 
   it('waits out restarting and removing', () => {
     for (const observed of ['restarting', 'removing'] as const) {
-      const { ops, end } = containerOpSequence({ observed, desired: 'running', replace: false, restartPolicy: 'Always' });
+      const { ops, end } = containerOpSequence({
+        observed,
+        desired: 'running',
+        replace: false,
+        restartPolicy: 'Always',
+      });
       expect(ops).toEqual([]);
       expect(end.kind).toBe('wait');
     }
@@ -49,7 +59,12 @@ describe('lifecycle table', () => {
       ['created', 'running', 'remove,create,start'],
     ];
     for (const [observed, desired, expected] of cases) {
-      const { ops } = containerOpSequence({ observed, desired, replace: true, restartPolicy: 'Always' });
+      const { ops } = containerOpSequence({
+        observed,
+        desired,
+        replace: true,
+        restartPolicy: 'Always',
+      });
       expect(ops.join(','), `${observed} → ${desired}`).toBe(expected);
     }
   });
@@ -57,7 +72,12 @@ describe('lifecycle table', () => {
   it('a change of state alone never recreates (except towards created)', () => {
     for (const observed of ['running', 'paused', 'exited'] as const) {
       for (const desired of ['running', 'paused', 'exited'] as const) {
-        const { ops } = containerOpSequence({ observed, desired, replace: false, restartPolicy: 'Always' });
+        const { ops } = containerOpSequence({
+          observed,
+          desired,
+          replace: false,
+          restartPolicy: 'Always',
+        });
         expect(ops).not.toContain('remove');
       }
     }
@@ -65,10 +85,19 @@ describe('lifecycle table', () => {
 
   it('restartPolicy decides whether an exited container declared running comes back', () => {
     const exited = (restartPolicy: 'Always' | 'OnFailure' | 'Never', exitCode: number) =>
-      containerOpSequence({ observed: 'exited', desired: 'running', replace: false, restartPolicy, exitCode });
+      containerOpSequence({
+        observed: 'exited',
+        desired: 'running',
+        replace: false,
+        restartPolicy,
+        exitCode,
+      });
     expect(exited('Always', 0).ops).toEqual(['start']);
     expect(exited('OnFailure', 1).ops).toEqual(['start']);
     expect(exited('OnFailure', 0)).toMatchObject({ ops: [], end: { kind: 'hold' } });
-    expect(exited('Never', 137)).toMatchObject({ ops: [], end: { kind: 'hold', reason: expect.stringContaining('Never') } });
+    expect(exited('Never', 137)).toMatchObject({
+      ops: [],
+      end: { kind: 'hold', reason: expect.stringContaining('Never') },
+    });
   });
 });

@@ -38,11 +38,14 @@ export function decideContainer(s: ContainerSituation): ContainerDecision {
   if (s.observed === 'dead') return op('remove');
   // Replacing, and moving back to `created`, both need a fresh container: stop, remove, create.
   const recreate = s.replace || (s.desired === 'created' && s.observed !== 'created');
-  if (recreate) return s.observed === 'running' || s.observed === 'paused' ? op('stop') : op('remove');
+  if (recreate)
+    return s.observed === 'running' || s.observed === 'paused' ? op('stop') : op('remove');
   return CELLS[s.desired]({ ...s, observed: s.observed });
 }
 
-type Cell = (s: ContainerSituation & { observed: 'created' | 'running' | 'paused' | 'exited' }) => ContainerDecision;
+type Cell = (
+  s: ContainerSituation & { observed: 'created' | 'running' | 'paused' | 'exited' },
+) => ContainerDecision;
 
 const CELLS: Record<DesiredContainerState, Cell> = {
   created: () => ({ kind: 'done' }),
@@ -68,7 +71,11 @@ const CELLS: Record<DesiredContainerState, Cell> = {
 function restartAfterExit(s: ContainerSituation): ContainerDecision {
   if (s.restartPolicy === 'Always') return op('start');
   if (s.restartPolicy === 'OnFailure') {
-    if (s.exitCode === 0) return { kind: 'hold', reason: 'completed (exit code 0); restartPolicy OnFailure keeps it exited' };
+    if (s.exitCode === 0)
+      return {
+        kind: 'hold',
+        reason: 'completed (exit code 0); restartPolicy OnFailure keeps it exited',
+      };
     return op('start');
   }
   const code = s.exitCode === undefined ? '' : ` (exit code ${s.exitCode})`;
@@ -107,7 +114,12 @@ export function containerOpSequence(start: ContainerSituation): {
     if (d.kind !== 'op') return { ops, end: d };
     ops.push(d.op);
     // A fresh container has the declared spec and image; an operation clears an exit code.
-    s = { ...s, observed: stateAfter(d.op), replace: d.op === 'create' ? false : s.replace, exitCode: undefined };
+    s = {
+      ...s,
+      observed: stateAfter(d.op),
+      replace: d.op === 'create' ? false : s.replace,
+      exitCode: undefined,
+    };
   }
   throw new Error(`lifecycle table does not converge from ${JSON.stringify(start)}`);
 }

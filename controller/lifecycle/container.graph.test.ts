@@ -16,7 +16,15 @@ const OP_STATES: Record<string, string> = {
   unpausing: 'unpause',
   removing: 'remove',
 };
-const ENGINE_STATES: ObservedContainerState[] = ['absent', 'created', 'running', 'paused', 'exited', 'dead', 'restarting'];
+const ENGINE_STATES: ObservedContainerState[] = [
+  'absent',
+  'created',
+  'running',
+  'paused',
+  'exited',
+  'dead',
+  'restarting',
+];
 
 /**
  * The events the outside world can deliver in each state: an invoked operation finishes,
@@ -27,7 +35,10 @@ function eventsFor(snapshot: Snap): AnyEventObject[] {
   const op = OP_STATES[value];
   if (op) {
     return [
-      { type: `xstate.done.actor.${op}`, output: op === 'create' ? { containerId: 'c1' } : undefined },
+      {
+        type: `xstate.done.actor.${op}`,
+        output: op === 'create' ? { containerId: 'c1' } : undefined,
+      },
       { type: `xstate.error.actor.${op}`, error: new EngineError('E_ENGINE', 'hiccup') },
       { type: `xstate.error.actor.${op}`, error: new EngineError('E_CONFLICT', 'conflict') },
     ];
@@ -35,7 +46,10 @@ function eventsFor(snapshot: Snap): AnyEventObject[] {
   if (value === 'refreshing' || value === 'verifying') {
     const id = value === 'refreshing' ? 'inspect' : 'verify';
     return [
-      ...ENGINE_STATES.map((observed) => ({ type: `xstate.done.actor.${id}`, output: { observed, containerId: 'c1' } })),
+      ...ENGINE_STATES.map((observed) => ({
+        type: `xstate.done.actor.${id}`,
+        output: { observed, containerId: 'c1' },
+      })),
       { type: `xstate.error.actor.${id}`, error: new EngineError('E_ENGINE', 'inspect failed') },
     ];
   }
@@ -46,7 +60,14 @@ function eventsFor(snapshot: Snap): AnyEventObject[] {
 
 const serialize = (s: Snap) => {
   const c = s.context;
-  return JSON.stringify([s.value, c.situation, c.containerId, Math.min(c.retries, 3), Math.min(c.verifications, 3), Math.min(c.settleWaits, 2)]);
+  return JSON.stringify([
+    s.value,
+    c.situation,
+    c.containerId,
+    Math.min(c.retries, 3),
+    Math.min(c.verifications, 3),
+    Math.min(c.settleWaits, 2),
+  ]);
 };
 
 /** Every operation succeeds and the engine then reports the declared state. */
@@ -54,8 +75,17 @@ function happyEvents(desired: DesiredContainerState) {
   return (snapshot: Snap): AnyEventObject[] => {
     const value = snapshot.value as string;
     const op = OP_STATES[value];
-    if (op) return [{ type: `xstate.done.actor.${op}`, output: op === 'create' ? { containerId: 'c1' } : undefined }];
-    if (value === 'verifying') return [{ type: 'xstate.done.actor.verify', output: { observed: desired, containerId: 'c1' } }];
+    if (op)
+      return [
+        {
+          type: `xstate.done.actor.${op}`,
+          output: op === 'create' ? { containerId: 'c1' } : undefined,
+        },
+      ];
+    if (value === 'verifying')
+      return [
+        { type: 'xstate.done.actor.verify', output: { observed: desired, containerId: 'c1' } },
+      ];
     return [];
   };
 }
@@ -80,7 +110,16 @@ function walk(
   });
 }
 
-const OBSERVED: ObservedContainerState[] = ['absent', 'created', 'running', 'paused', 'exited', 'dead', 'restarting', 'removing'];
+const OBSERVED: ObservedContainerState[] = [
+  'absent',
+  'created',
+  'running',
+  'paused',
+  'exited',
+  'dead',
+  'restarting',
+  'removing',
+];
 const DESIRED: DesiredContainerState[] = ['created', 'running', 'paused', 'exited'];
 
 describe('container machine graph', () => {
@@ -89,21 +128,30 @@ describe('container machine graph', () => {
     const opEdges = new Set<string>();
     for (const observed of OBSERVED) {
       for (const desired of DESIRED) {
-        for (const [replace, policy] of [[false, 'Always'], [true, 'Always'], [false, 'Never']] as const) {
+        for (const [replace, policy] of [
+          [false, 'Always'],
+          [true, 'Always'],
+          [false, 'Never'],
+        ] as const) {
           for (const path of walk(observed, desired, replace, policy)) {
             let previous: Snap | undefined;
             for (const step of path.steps) {
               const value = step.state.value as string;
               reached.add(value);
               const from = previous?.value as string | undefined;
-              if (from && OP_STATES[from]) opEdges.add(`${from} ${step.event.type.startsWith('xstate.done') ? 'done' : 'error'}`);
+              if (from && OP_STATES[from])
+                opEdges.add(
+                  `${from} ${step.event.type.startsWith('xstate.done') ? 'done' : 'error'}`,
+                );
               previous = step.state as Snap;
             }
           }
         }
       }
     }
-    const declared = Object.keys(containerMachine.root.states).filter((s) => s !== 'deciding' && s !== 'checking');
+    const declared = Object.keys(containerMachine.root.states).filter(
+      (s) => s !== 'deciding' && s !== 'checking',
+    );
     expect([...reached].sort()).toEqual(declared.sort());
     for (const state of Object.keys(OP_STATES)) {
       expect(opEdges, state).toContain(`${state} done`);
@@ -114,15 +162,25 @@ describe('container machine graph', () => {
   it('the shortest path to converged from every cell runs exactly the lifecycle table’s operations', () => {
     for (const observed of OBSERVED.filter((o) => o !== 'restarting' && o !== 'removing')) {
       for (const desired of DESIRED) {
-        const toConverged = walk(observed, desired, false, 'Always', happyEvents(desired)).filter((p) => p.state.value === 'converged');
+        const toConverged = walk(observed, desired, false, 'Always', happyEvents(desired)).filter(
+          (p) => p.state.value === 'converged',
+        );
         const shortest = toConverged.sort((a, b) => a.steps.length - b.steps.length)[0];
         expect(shortest, `${observed} → ${desired}`).toBeDefined();
         const ops = (shortest?.steps ?? [])
           .map((s) => s.event.type)
-          .filter((t) => t.startsWith('xstate.done.actor.') && !t.endsWith('inspect') && !t.endsWith('verify'))
+          .filter(
+            (t) =>
+              t.startsWith('xstate.done.actor.') && !t.endsWith('inspect') && !t.endsWith('verify'),
+          )
           .map((t) => t.slice('xstate.done.actor.'.length));
         expect(ops.join(','), `${observed} → ${desired}`).toBe(
-          containerOpSequence({ observed, desired, replace: false, restartPolicy: 'Always' }).ops.join(','),
+          containerOpSequence({
+            observed,
+            desired,
+            replace: false,
+            restartPolicy: 'Always',
+          }).ops.join(','),
         );
       }
     }

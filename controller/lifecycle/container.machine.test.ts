@@ -1,11 +1,19 @@
 import { describe, expect, it } from 'vitest';
 import { createActor, fromPromise, toPromise } from 'xstate';
 import type { DesiredContainerState } from '../../specs/model.js';
-import { containerOpSequence, stateAfter, type ContainerOp, type ObservedContainerState } from './container-decision.js';
+import {
+  containerOpSequence,
+  stateAfter,
+  type ContainerOp,
+  type ObservedContainerState,
+} from './container-decision.js';
 import { containerMachine, type ContainerSnapshot } from './container.machine.js';
 
 /** A one-container fake engine: operations move its state as the real engine would. */
-function fakeActors(initial: ObservedContainerState, opts: { failOn?: ContainerOp; settleTo?: ObservedContainerState } = {}) {
+function fakeActors(
+  initial: ObservedContainerState,
+  opts: { failOn?: ContainerOp; settleTo?: ObservedContainerState } = {},
+) {
   let state = initial;
   const log: ContainerOp[] = [];
   const run = (op: ContainerOp) =>
@@ -29,7 +37,8 @@ function fakeActors(initial: ObservedContainerState, opts: { failOn?: ContainerO
       unpause: run('unpause'),
       remove: run('remove'),
       inspect: fromPromise<ContainerSnapshot, { containerId?: string }>(async () => {
-        if ((state === 'restarting' || state === 'removing') && opts.settleTo) state = opts.settleTo;
+        if ((state === 'restarting' || state === 'removing') && opts.settleTo)
+          state = opts.settleTo;
         return { observed: state, containerId: state === 'absent' ? undefined : 'c1' };
       }),
     },
@@ -50,7 +59,14 @@ async function drive(observed: ObservedContainerState, desired: DesiredContainer
   return { output, fake };
 }
 
-const OBSERVED: ObservedContainerState[] = ['absent', 'created', 'running', 'paused', 'exited', 'dead'];
+const OBSERVED: ObservedContainerState[] = [
+  'absent',
+  'created',
+  'running',
+  'paused',
+  'exited',
+  'dead',
+];
 const DESIRED: DesiredContainerState[] = ['created', 'running', 'paused', 'exited'];
 
 describe('container machine', () => {
@@ -58,7 +74,12 @@ describe('container machine', () => {
     for (const desired of DESIRED) {
       it(`drives ${observed} → ${desired} with the table's operations`, async () => {
         const { output, fake } = await drive(observed, desired);
-        const expected = containerOpSequence({ observed, desired, replace: false, restartPolicy: 'Always' }).ops;
+        const expected = containerOpSequence({
+          observed,
+          desired,
+          replace: false,
+          restartPolicy: 'Always',
+        }).ops;
         expect(output.outcome).toBe('converged');
         expect(fake.log).toEqual(expected);
         expect(fake.state()).toBe(desired);

@@ -112,7 +112,8 @@ export const containerMachine = setup({
     nothingDone: ({ context }) => context.ops.length === 0 && context.verifications === 0,
     isDone: ({ context }) => decideContainer(context.situation).kind === 'done',
     canRetry: ({ context, event }) =>
-      context.retries < MAX_RETRIES && isEngineError((event as { error?: unknown }).error, 'E_ENGINE'),
+      context.retries < MAX_RETRIES &&
+      isEngineError((event as { error?: unknown }).error, 'E_ENGINE'),
     canVerifyAgain: ({ context }) => context.verifications < MAX_VERIFICATIONS,
   },
   actions: {
@@ -311,12 +312,15 @@ export const containerMachine = setup({
 
 function exitCodeText(context: ContainerMachineContext): string {
   const code = context.situation.exitCode;
-  return code === undefined || context.situation.observed === 'running' ? '' : ` (exit code ${code})`;
+  return code === undefined || context.situation.observed === 'running'
+    ? ''
+    : ` (exit code ${code})`;
 }
 
 function withSnapshot(context: ContainerMachineContext, snapshot: ContainerSnapshot) {
   return {
-    containerId: snapshot.containerId ?? (snapshot.observed === 'absent' ? undefined : context.containerId),
+    containerId:
+      snapshot.containerId ?? (snapshot.observed === 'absent' ? undefined : context.containerId),
     situation: { ...context.situation, observed: snapshot.observed, exitCode: snapshot.exitCode },
   };
 }

@@ -53,7 +53,11 @@ export function containerActors(d: ContainerDriver) {
 async function snapshot(engine: Engine, idOrName: string): Promise<ContainerSnapshot> {
   const details = await engine.inspectContainer(idOrName);
   if (!details) return { observed: 'absent' };
-  return { observed: details.state as ObservedContainerState, containerId: details.id, exitCode: details.exitCode };
+  return {
+    observed: details.state as ObservedContainerState,
+    containerId: details.id,
+    exitCode: details.exitCode,
+  };
 }
 
 /**
@@ -68,12 +72,17 @@ async function createOrAdopt(d: ContainerDriver): Promise<CreateOutput> {
     if (!isEngineError(e, 'E_CONFLICT')) throw e;
     const existing = await inspectTakenName(d.engine, d.request.name);
     if (!existing) throw e;
-    const ours = existing.labels[LABEL.project] === d.project && existing.labels[LABEL.name] === d.name;
+    const ours =
+      existing.labels[LABEL.project] === d.project && existing.labels[LABEL.name] === d.name;
     if (!ours) {
-      throw new BerthError('E_CONFLICT', `the engine name ${d.request.name} is taken by a container berth does not own`, {
-        object: `Container/${d.name}`,
-        hint: 'rename or remove that container yourself; berth will not adopt, rename or remove it',
-      });
+      throw new BerthError(
+        'E_CONFLICT',
+        `the engine name ${d.request.name} is taken by a container berth does not own`,
+        {
+          object: `Container/${d.name}`,
+          hint: 'rename or remove that container yourself; berth will not adopt, rename or remove it',
+        },
+      );
     }
     if (existing.labels[LABEL.specHash] !== d.request.labels[LABEL.specHash]) {
       await d.engine.removeContainer(existing.id);
@@ -104,7 +113,9 @@ export async function runContainer(
   driver: ContainerDriver,
   input: ContainerMachineInput,
 ): Promise<ContainerMachineOutput> {
-  const actor = createActor(containerMachine.provide({ actors: containerActors(driver) }), { input });
+  const actor = createActor(containerMachine.provide({ actors: containerActors(driver) }), {
+    input,
+  });
   actor.subscribe({ error: () => undefined });
   actor.start();
   try {

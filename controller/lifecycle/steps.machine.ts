@@ -53,7 +53,12 @@ export const stepsMachine = setup({
   },
 }).createMachine({
   id: 'steps',
-  context: ({ input }) => ({ steps: input.steps, index: 0, attempts: 0, maxAttempts: input.maxAttempts ?? 3 }),
+  context: ({ input }) => ({
+    steps: input.steps,
+    index: 0,
+    attempts: 0,
+    maxAttempts: input.maxAttempts ?? 3,
+  }),
   initial: 'next',
   states: {
     next: {
@@ -71,7 +76,10 @@ export const stepsMachine = setup({
           {
             guard: 'canRetry',
             target: 'backingOff',
-            actions: assign(({ context, event }) => ({ attempts: context.attempts + 1, error: event.error })),
+            actions: assign(({ context, event }) => ({
+              attempts: context.attempts + 1,
+              error: event.error,
+            })),
           },
           { target: 'failed', actions: assign({ error: ({ event }) => event.error }) },
         ],

@@ -19,7 +19,9 @@ export function findImage(images: ObservedImage[], ref: string): ObservedImage |
   if (at >= 0) {
     const digest = wanted.slice(at + 1);
     const repo = wanted.slice(0, at).replace(/:[^/:]+$/, '');
-    return images.find((img) => img.repoDigests.some((d) => canonicalRef(d) === `${repo}@${digest}`));
+    return images.find((img) =>
+      img.repoDigests.some((d) => canonicalRef(d) === `${repo}@${digest}`),
+    );
   }
   return images.find((img) => img.repoTags.some((t) => canonicalRef(t) === wanted));
 }

@@ -1,7 +1,13 @@
 import type { Kind, ObjectKey } from '../../specs/model.js';
 import type { ObjectPlan } from './plan-types.js';
 
-const KIND_RANK: Record<Kind, number> = { Image: 0, BindMount: 1, Volume: 2, Network: 3, Container: 4 };
+const KIND_RANK: Record<Kind, number> = {
+  Image: 0,
+  BindMount: 1,
+  Volume: 2,
+  Network: 3,
+  Container: 4,
+};
 
 /**
  * Stable topological order: by kind, then name, with every object after the objects it

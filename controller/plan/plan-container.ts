@@ -25,11 +25,17 @@ export interface ContainerPlanContext {
 }
 
 /** Why the container must be replaced, or undefined when it need not be. */
-export function replaceCause(container: ContainerObject, ctx: ContainerPlanContext): string | undefined {
+export function replaceCause(
+  container: ContainerObject,
+  ctx: ContainerPlanContext,
+): string | undefined {
   const observed = ctx.observed;
   if (!observed) return undefined;
   if (observed.labels[LABEL.specHash] !== container.specHash) {
-    const fields = changedFields(observed.labels[LABEL.specFields], containerFieldHashes(container, ctx.desired));
+    const fields = changedFields(
+      observed.labels[LABEL.specFields],
+      containerFieldHashes(container, ctx.desired),
+    );
     return fields.length ? `spec changed: ${fields.join(', ')}` : 'spec changed';
   }
   if (ctx.imageChange) return ctx.imageChange;
@@ -37,7 +43,10 @@ export function replaceCause(container: ContainerObject, ctx: ContainerPlanConte
   return undefined;
 }
 
-export function containerSituation(container: ContainerObject, ctx: ContainerPlanContext): ContainerSituation {
+export function containerSituation(
+  container: ContainerObject,
+  ctx: ContainerPlanContext,
+): ContainerSituation {
   return {
     observed: ctx.observed?.state ?? 'absent',
     desired: container.spec.state,
@@ -48,7 +57,10 @@ export function containerSituation(container: ContainerObject, ctx: ContainerPla
 }
 
 /** Everything a container waits for: its image, networks, mounts and dependsOn. */
-export function containerDependencies(container: ContainerObject, implicitImageKey?: ObjectKey): ObjectKey[] {
+export function containerDependencies(
+  container: ContainerObject,
+  implicitImageKey?: ObjectKey,
+): ObjectKey[] {
   const spec = container.spec;
   const keys: ObjectKey[] = [];
   if (spec.image.object) keys.push(`Image/${spec.image.object}`);
@@ -76,18 +88,36 @@ export function planContainer(container: ContainerObject, ctx: ContainerPlanCont
   const replace = replaceCause(container, ctx);
   const situation = containerSituation(container, ctx);
   const { ops, end } = containerOpSequence(situation);
-  const steps = ops.map((op, i) => step(key, op, symbolFor(op, situation.observed), causeFor(op, i, situation, replace)));
-  if (observed && !ops.includes('remove')) steps.push(...connectSteps(container, ctx.project, observed));
+  const steps = ops.map((op, i) =>
+    step(key, op, symbolFor(op, situation.observed), causeFor(op, i, situation, replace)),
+  );
+  if (observed && !ops.includes('remove'))
+    steps.push(...connectSteps(container, ctx.project, observed));
   const reason =
-    end.kind === 'hold' ? end.reason : end.kind === 'wait' ? `${situation.observed}; waiting for the engine` : undefined;
-  return objectPlan(base, situation.observed, container.spec.state, steps, steps.length ? undefined : reason);
+    end.kind === 'hold'
+      ? end.reason
+      : end.kind === 'wait'
+        ? `${situation.observed}; waiting for the engine`
+        : undefined;
+  return objectPlan(
+    base,
+    situation.observed,
+    container.spec.state,
+    steps,
+    steps.length ? undefined : reason,
+  );
 }
 
 function symbolFor(op: ContainerOp, observed: string): StepSymbol {
   return op === 'create' && observed === 'absent' ? '+' : '~';
 }
 
-function causeFor(op: ContainerOp, index: number, s: ContainerSituation, replace: string | undefined): string {
+function causeFor(
+  op: ContainerOp,
+  index: number,
+  s: ContainerSituation,
+  replace: string | undefined,
+): string {
   if (replace && (op === 'stop' || op === 'remove' || op === 'create')) return replace;
   if (index > 0) return `declared ${s.desired}`;
   switch (s.observed) {
@@ -98,14 +128,20 @@ function causeFor(op: ContainerOp, index: number, s: ContainerSituation, replace
     case 'created':
       return s.desired === 'created' ? 'created' : 'not started yet';
     case 'running':
-      return s.desired === 'created' ? 'declared created: recreate' : `running, declared ${s.desired}`;
+      return s.desired === 'created'
+        ? 'declared created: recreate'
+        : `running, declared ${s.desired}`;
     case 'paused':
       if (s.desired === 'running') return 'paused outside berth';
-      return s.desired === 'created' ? 'declared created: recreate' : `paused, declared ${s.desired}`;
+      return s.desired === 'created'
+        ? 'declared created: recreate'
+        : `paused, declared ${s.desired}`;
     case 'exited': {
       const code = s.exitCode === undefined ? '' : ` (exit code ${s.exitCode})`;
       if (s.desired === 'running') return `exited${code}: stopped or died outside berth`;
-      return s.desired === 'created' ? 'declared created: recreate' : `exited, declared ${s.desired}`;
+      return s.desired === 'created'
+        ? 'declared created: recreate'
+        : `exited, declared ${s.desired}`;
     }
     default:
       return s.observed;
@@ -113,7 +149,11 @@ function causeFor(op: ContainerOp, index: number, s: ContainerSituation, replace
 }
 
 /** A network recreated by hand (or by berth) leaves its containers detached: reconnect them. */
-function connectSteps(container: ContainerObject, project: string, observed: ObservedContainer): PlanStep[] {
+function connectSteps(
+  container: ContainerObject,
+  project: string,
+  observed: ObservedContainer,
+): PlanStep[] {
   const key = objectKey(container);
   return container.spec.networks
     .filter((n) => !observed.networks.includes(engineName(project, n.network)))

@@ -1,7 +1,12 @@
 import type { Plan, PlanStep } from './plan-types.js';
 
 /** Objects that need work, counted by what happens to them. */
-export function planSummary(plan: Plan): { create: number; change: number; delete: number; blocked: number } {
+export function planSummary(plan: Plan): {
+  create: number;
+  change: number;
+  delete: number;
+  blocked: number;
+} {
   const counts = { create: 0, change: 0, delete: 0, blocked: 0 };
   for (const o of plan.objects) {
     const first = o.steps[0];
@@ -33,7 +38,10 @@ function stepLine(s: PlanStep, width: number): string {
 export function formatPlan(plan: Plan): string {
   const steps = plan.objects.flatMap((o) => o.steps);
   const blocked = plan.objects.filter((o) => o.steps.length === 0 && !o.inSync);
-  const width = Math.max(0, ...[...steps.map((s) => s.key), ...blocked.map((o) => o.key)].map((k) => k.length));
+  const width = Math.max(
+    0,
+    ...[...steps.map((s) => s.key), ...blocked.map((o) => o.key)].map((k) => k.length),
+  );
   const lines = [...steps.map((s) => stepLine(s, width))];
   for (const o of blocked) lines.push(`! ${o.key.padEnd(width)}  ${o.reason ?? 'out of sync'}`);
   const c = planSummary(plan);
@@ -41,7 +49,9 @@ export function formatPlan(plan: Plan): string {
     lines.push(`Project ${plan.project}: no changes; the engine matches the manifests.`);
   } else {
     const extra = c.blocked ? `, ${c.blocked} blocked` : '';
-    lines.push(`Project ${plan.project}: ${c.create} to create, ${c.change} to change, ${c.delete} to delete${extra}.`);
+    lines.push(
+      `Project ${plan.project}: ${c.create} to create, ${c.change} to change, ${c.delete} to delete${extra}.`,
+    );
   }
   return lines.join('\n') + '\n';
 }

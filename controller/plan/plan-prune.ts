@@ -38,11 +38,24 @@ function pruneContainer(key: ObjectKey, c: ObservedContainer): ObjectPlan {
   const live = c.state === 'running' || c.state === 'paused' || c.state === 'restarting';
   const steps = [...(live ? [step(key, 'stop', '-', CAUSE)] : []), step(key, 'remove', '-', CAUSE)];
   const name = key.slice('Container/'.length);
-  return objectPlan({ key, kind: 'Container', name, engineName: c.name, engineId: c.id }, c.state, 'absent', steps);
+  return objectPlan(
+    { key, kind: 'Container', name, engineName: c.name, engineId: c.id },
+    c.state,
+    'absent',
+    steps,
+  );
 }
 
-function deletion(key: ObjectKey, kind: 'Network' | 'Volume' | 'Image', name: string, id: string, after: ObjectKey[]): ObjectPlan {
-  return objectPlan({ key, kind, name, engineId: id, after }, 'present', 'absent', [step(key, 'remove', '-', CAUSE)]);
+function deletion(
+  key: ObjectKey,
+  kind: 'Network' | 'Volume' | 'Image',
+  name: string,
+  id: string,
+  after: ObjectKey[],
+): ObjectPlan {
+  return objectPlan({ key, kind, name, engineId: id, after }, 'present', 'absent', [
+    step(key, 'remove', '-', CAUSE),
+  ]);
 }
 
 /** Images berth built for this project (they carry its labels) whose Image object is gone. */
@@ -52,7 +65,15 @@ function pruneImages(input: PlanInput, declared: Set<string>, after: ObjectKey[]
     .filter((img) => img.labels[LABEL.project] === input.project && img.labels[LABEL.name])
     .filter((img) => !declared.has(`Image/${img.labels[LABEL.name]}`))
     .filter((img) => ![...refsInUse].some((ref) => findImage([img], ref)))
-    .map((img) => deletion(`Image/${img.labels[LABEL.name]}`, 'Image', img.labels[LABEL.name] as string, img.id, after));
+    .map((img) =>
+      deletion(
+        `Image/${img.labels[LABEL.name]}`,
+        'Image',
+        img.labels[LABEL.name] as string,
+        img.id,
+        after,
+      ),
+    );
 }
 
 function byName(a: ObjectPlan, b: ObjectPlan): number {

@@ -5,13 +5,20 @@ import type {
   VolumeObject,
 } from '../../specs/model.js';
 import { objectKey } from '../../specs/model.js';
-import type { ObservedContainer, ObservedImage, ObservedNetwork, ObservedVolume } from '../engine/engine.js';
+import type {
+  ObservedContainer,
+  ObservedImage,
+  ObservedNetwork,
+  ObservedVolume,
+} from '../engine/engine.js';
 import { engineName, LABEL } from '../labels.js';
 import { findImage } from './image-ref.js';
 import type { HostPathKind } from './plan-input.js';
 import type { ObjectPlan, PlanStep, StepAction, StepSymbol } from './plan-types.js';
 
-type Base = Omit<ObjectPlan, 'steps' | 'inSync' | 'observed' | 'desired' | 'after'> & { after?: ObjectPlan['after'] };
+type Base = Omit<ObjectPlan, 'steps' | 'inSync' | 'observed' | 'desired' | 'after'> & {
+  after?: ObjectPlan['after'];
+};
 
 export function objectPlan(
   base: Base,
@@ -37,7 +44,8 @@ export const step = (
   symbol: StepSymbol,
   cause: string,
   target?: string,
-): PlanStep => (target === undefined ? { key, action, symbol, cause } : { key, action, symbol, cause, target });
+): PlanStep =>
+  target === undefined ? { key, action, symbol, cause } : { key, action, symbol, cause, target };
 
 /** Build when the context's content hash differs; pull per pullPolicy. */
 export function planImage(image: ImageObject, images: ObservedImage[]): ObjectPlan {
@@ -47,20 +55,31 @@ export function planImage(image: ImageObject, images: ObservedImage[]): ObjectPl
   const observed = found ? 'present' : 'absent';
   const build = image.spec.build;
   if (build) {
-    if (!found) return objectPlan(base, observed, 'present', [step(key, 'build', '+', 'not built yet')]);
+    if (!found)
+      return objectPlan(base, observed, 'present', [step(key, 'build', '+', 'not built yet')]);
     if (found.labels[LABEL.buildHash] !== build.contentHash) {
-      return objectPlan(base, observed, 'present', [step(key, 'build', '~', 'build context, Dockerfile or args changed')]);
+      return objectPlan(base, observed, 'present', [
+        step(key, 'build', '~', 'build context, Dockerfile or args changed'),
+      ]);
     }
     return objectPlan(base, observed, 'present', []);
   }
   if (image.spec.pullPolicy === 'Always') {
     // Re-resolving the tag is the point of Always: it is a step, but not drift.
-    const p = objectPlan(base, observed, 'present', [step(key, 'pull', found ? '~' : '+', 'pullPolicy Always')]);
+    const p = objectPlan(base, observed, 'present', [
+      step(key, 'pull', found ? '~' : '+', 'pullPolicy Always'),
+    ]);
     return found ? { ...p, inSync: true, reason: undefined } : p;
   }
   if (found) return objectPlan(base, observed, 'present', []);
   if (image.spec.pullPolicy === 'Never') {
-    return objectPlan(base, observed, 'present', [], `image ${image.spec.ref} is not present and pullPolicy is Never`);
+    return objectPlan(
+      base,
+      observed,
+      'present',
+      [],
+      `image ${image.spec.ref} is not present and pullPolicy is Never`,
+    );
   }
   return objectPlan(base, observed, 'present', [step(key, 'pull', '+', 'not present')]);
 }
@@ -68,7 +87,9 @@ export function planImage(image: ImageObject, images: ObservedImage[]): ObjectPl
 /** A literal image reference used by a container and missing on the engine: pulled, as Compose does. */
 export function planImplicitImage(ref: string): ObjectPlan {
   const key = `Image/${ref}` as const;
-  return objectPlan({ key, kind: 'Image', name: ref }, 'absent', 'present', [step(key, 'pull', '+', 'not present')]);
+  return objectPlan({ key, kind: 'Image', name: ref }, 'absent', 'present', [
+    step(key, 'pull', '+', 'not present'),
+  ]);
 }
 
 /**
@@ -82,9 +103,17 @@ export function planNetwork(
   attached: { name: string; container: ObservedContainer }[],
 ): ObjectPlan {
   const key = objectKey(network);
-  const base = { key, kind: network.kind, name: network.name, engineName: engineName(project, network.name), engineId: observed?.id };
-  if (!observed) return objectPlan(base, 'absent', 'present', [step(key, 'create', '+', 'not created yet')]);
-  if (observed.labels[LABEL.specHash] === network.specHash) return objectPlan(base, 'present', 'present', []);
+  const base = {
+    key,
+    kind: network.kind,
+    name: network.name,
+    engineName: engineName(project, network.name),
+    engineId: observed?.id,
+  };
+  if (!observed)
+    return objectPlan(base, 'absent', 'present', [step(key, 'create', '+', 'not created yet')]);
+  if (observed.labels[LABEL.specHash] === network.specHash)
+    return objectPlan(base, 'present', 'present', []);
   const cause = 'network spec changed';
   return objectPlan(base, 'present', 'present', [
     ...attached.map((a) => step(key, 'disconnect', '~', cause, a.name)),
@@ -95,11 +124,23 @@ export function planNetwork(
 }
 
 /** Volumes are created when missing; their data is never replaced behind the user's back. */
-export function planVolume(volume: VolumeObject, project: string, observed: ObservedVolume | undefined): ObjectPlan {
+export function planVolume(
+  volume: VolumeObject,
+  project: string,
+  observed: ObservedVolume | undefined,
+): ObjectPlan {
   const key = objectKey(volume);
-  const base = { key, kind: volume.kind, name: volume.name, engineName: engineName(project, volume.name), engineId: observed?.name };
-  if (!observed) return objectPlan(base, 'absent', 'present', [step(key, 'create', '+', 'not created yet')]);
-  if (observed.labels[LABEL.specHash] === volume.specHash) return objectPlan(base, 'present', 'present', []);
+  const base = {
+    key,
+    kind: volume.kind,
+    name: volume.name,
+    engineName: engineName(project, volume.name),
+    engineId: observed?.name,
+  };
+  if (!observed)
+    return objectPlan(base, 'absent', 'present', [step(key, 'create', '+', 'not created yet')]);
+  if (observed.labels[LABEL.specHash] === volume.specHash)
+    return objectPlan(base, 'present', 'present', []);
   return objectPlan(
     base,
     'present',
@@ -110,16 +151,29 @@ export function planVolume(volume: VolumeObject, project: string, observed: Obse
 }
 
 /** Host paths: created for the *OrCreate types, required to exist otherwise, never deleted. */
-export function planBindMount(bind: BindMountObject, hostPaths: ReadonlyMap<string, HostPathKind>): ObjectPlan {
+export function planBindMount(
+  bind: BindMountObject,
+  hostPaths: ReadonlyMap<string, HostPathKind>,
+): ObjectPlan {
   const key = objectKey(bind);
   const base = { key, kind: bind.kind, name: bind.name };
-  const want = bind.spec.type === 'File' || bind.spec.type === 'FileOrCreate' ? 'file' : 'directory';
+  const want =
+    bind.spec.type === 'File' || bind.spec.type === 'FileOrCreate' ? 'file' : 'directory';
   const have = hostPaths.get(bind.spec.hostPath) ?? 'absent';
   const path = bind.spec.hostPath;
   if (have === want) return objectPlan(base, 'present', 'present', []);
-  if (have !== 'absent') return objectPlan(base, have, want, [], `${path} is a ${have}, declared a ${want}`);
+  if (have !== 'absent')
+    return objectPlan(base, have, want, [], `${path} is a ${have}, declared a ${want}`);
   if (bind.spec.type === 'Directory' || bind.spec.type === 'File') {
-    return objectPlan(base, 'absent', want, [], `${path} does not exist (type ${bind.spec.type} requires it)`);
+    return objectPlan(
+      base,
+      'absent',
+      want,
+      [],
+      `${path} does not exist (type ${bind.spec.type} requires it)`,
+    );
   }
-  return objectPlan(base, 'absent', want, [step(key, 'ensure-path', '+', `${path} does not exist`)]);
+  return objectPlan(base, 'absent', want, [
+    step(key, 'ensure-path', '+', `${path} does not exist`),
+  ]);
 }

@@ -32,11 +32,21 @@ spec:
 describe('plan (golden)', () => {
   let engine: MemoryEngine;
   const planText = async (yaml = MANIFEST, prune = false) =>
-    formatPlan((await observeAndPlan(engine, { project: 'demo', desired: await desiredFrom(yaml), prune })).plan);
+    formatPlan(
+      (await observeAndPlan(engine, { project: 'demo', desired: await desiredFrom(yaml), prune }))
+        .plan,
+    );
   const apply = async (yaml = MANIFEST) =>
-    converge(engine, { project: 'demo', desired: await desiredFrom(yaml), prune: true, parallel: 4, deadline: Date.now() + 10_000 });
+    converge(engine, {
+      project: 'demo',
+      desired: await desiredFrom(yaml),
+      prune: true,
+      parallel: 4,
+      deadline: Date.now() + 10_000,
+    });
   const containerId = async (name: string) =>
-    (await engine.observe({ project: 'demo' })).containers.find((c) => c.name === `demo-${name}`)?.id as string;
+    (await engine.observe({ project: 'demo' })).containers.find((c) => c.name === `demo-${name}`)
+      ?.id as string;
 
   beforeEach(() => {
     engine = new MemoryEngine({ now: () => 1_700_000_000_000 });
@@ -79,7 +89,10 @@ describe('plan (golden)', () => {
 
   it('a spec change recreates and names the field; a change of state alone does not', async () => {
     await apply();
-    const changed = MANIFEST.replace('MODE: prod', 'MODE: dev').replace('state: paused', 'state: running');
+    const changed = MANIFEST.replace('MODE: prod', 'MODE: dev').replace(
+      'state: paused',
+      'state: running',
+    );
     expect(await planText(changed)).toBe(
       [
         '~ Container/web  stop          spec changed: env',
@@ -92,7 +105,11 @@ describe('plan (golden)', () => {
     );
     const stateOnly = MANIFEST.replace('state: paused', 'state: running');
     expect(await planText(stateOnly)).toBe(
-      ['~ Container/web  unpause       paused outside berth', 'Project demo: 0 to create, 1 to change, 0 to delete.', ''].join('\n'),
+      [
+        '~ Container/web  unpause       paused outside berth',
+        'Project demo: 0 to create, 1 to change, 0 to delete.',
+        '',
+      ].join('\n'),
     );
   });
 
@@ -131,8 +148,22 @@ spec:
 `;
     const base = `/tmp/berth-plan-${process.pid}`;
     const desired = await desiredFrom(yaml(`${base}/a`));
-    expect((await converge(engine, { project: 'm', desired, prune: false, parallel: 2, deadline: Date.now() + 5000 })).result.ok).toBe(true);
-    const moved = await observeAndPlan(engine, { project: 'm', desired: await desiredFrom(yaml(`${base}/b`)), prune: false });
+    expect(
+      (
+        await converge(engine, {
+          project: 'm',
+          desired,
+          prune: false,
+          parallel: 2,
+          deadline: Date.now() + 5000,
+        })
+      ).result.ok,
+    ).toBe(true);
+    const moved = await observeAndPlan(engine, {
+      project: 'm',
+      desired: await desiredFrom(yaml(`${base}/b`)),
+      prune: false,
+    });
     expect(formatPlan(moved.plan)).toMatch(/~ Container\/web +stop +spec changed: mounts\n/);
   });
 });

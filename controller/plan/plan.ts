@@ -6,7 +6,13 @@ import { findImage } from './image-ref.js';
 import { planContainer } from './plan-container.js';
 import type { PlanInput } from './plan-input.js';
 import { planPrune } from './plan-prune.js';
-import { planBindMount, planImage, planImplicitImage, planNetwork, planVolume } from './plan-resources.js';
+import {
+  planBindMount,
+  planImage,
+  planImplicitImage,
+  planNetwork,
+  planVolume,
+} from './plan-resources.js';
 import type { ObjectPlan, Plan, PlanConflict } from './plan-types.js';
 import { orderByDependencies } from './order.js';
 
@@ -37,17 +43,28 @@ export function plan(input: PlanInput): Plan {
     declared.push(planDeclaredContainer(object, input, owned, imagePlans, implicit));
   }
 
-  const withConflicts = declared.map((p) => (conflicted.has(p.key) ? blockedByConflict(p, conflicts) : p));
+  const withConflicts = declared.map((p) =>
+    conflicted.has(p.key) ? blockedByConflict(p, conflicts) : p,
+  );
   const deletions = input.prune ? planPrune(input, owned) : [];
-  return { project: input.project, objects: [...orderByDependencies(withConflicts), ...deletions], conflicts };
+  return {
+    project: input.project,
+    objects: [...orderByDependencies(withConflicts), ...deletions],
+    conflicts,
+  };
 }
 
-function planResource(object: Exclude<DesiredObject, ContainerObject>, input: PlanInput, owned: OwnedIndex): ObjectPlan {
+function planResource(
+  object: Exclude<DesiredObject, ContainerObject>,
+  input: PlanInput,
+  owned: OwnedIndex,
+): ObjectPlan {
   switch (object.kind) {
     case 'Image':
       return planImage(object, input.observed.images);
     case 'Network': {
-      const net = owned.get(`Network/${object.name}`) as ObservedState['networks'][number] | undefined;
+      const net = owned.get(`Network/${object.name}`) as
+        ObservedState['networks'][number] | undefined;
       const name = engineName(input.project, object.name);
       const attached = input.observed.containers
         .filter((c) => c.networks.includes(name) && c.labels[LABEL.name])
@@ -55,7 +72,11 @@ function planResource(object: Exclude<DesiredObject, ContainerObject>, input: Pl
       return planNetwork(object, input.project, net, attached);
     }
     case 'Volume':
-      return planVolume(object, input.project, owned.get(`Volume/${object.name}`) as ObservedState['volumes'][number] | undefined);
+      return planVolume(
+        object,
+        input.project,
+        owned.get(`Volume/${object.name}`) as ObservedState['volumes'][number] | undefined,
+      );
     case 'BindMount':
       return planBindMount(object, input.hostPaths);
   }
@@ -89,19 +110,28 @@ function planImplicitImages(input: PlanInput): Map<string, ObjectPlan> {
   for (const o of input.desired) {
     if (o.kind !== 'Container' || o.spec.image.object) continue;
     const ref = o.spec.image.ref;
-    if (!out.has(ref) && !findImage(input.observed.images, ref)) out.set(ref, planImplicitImage(ref));
+    if (!out.has(ref) && !findImage(input.observed.images, ref))
+      out.set(ref, planImplicitImage(ref));
   }
   return out;
 }
 
-type OwnedIndex = Map<ObjectKey, ObservedContainer | ObservedState['networks'][number] | ObservedState['volumes'][number]>;
+type OwnedIndex = Map<
+  ObjectKey,
+  ObservedContainer | ObservedState['networks'][number] | ObservedState['volumes'][number]
+>;
 
 /** Owned containers, networks and volumes of the project, by `Kind/name` from their labels. */
 export function indexOwned(observed: ObservedState, project: string): OwnedIndex {
   const index: OwnedIndex = new Map();
-  const add = (kind: Kind, labels: Record<string, string>, value: OwnedIndex extends Map<ObjectKey, infer V> ? V : never) => {
+  const add = (
+    kind: Kind,
+    labels: Record<string, string>,
+    value: OwnedIndex extends Map<ObjectKey, infer V> ? V : never,
+  ) => {
     const name = labels[LABEL.name];
-    if (labels[LABEL.project] === project && name && (labels[LABEL.kind] ?? kind) === kind) index.set(`${kind}/${name}`, value);
+    if (labels[LABEL.project] === project && name && (labels[LABEL.kind] ?? kind) === kind)
+      index.set(`${kind}/${name}`, value);
   };
   for (const c of observed.containers) add('Container', c.labels, c);
   for (const n of observed.networks) add('Network', n.labels, n);

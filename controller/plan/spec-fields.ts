@@ -14,7 +14,9 @@ export function containerFieldHashes(
   const fields: Record<string, unknown> = {
     ...rest,
     // A bind mount is its host path: moving it must show as a change of mounts.
-    mounts: rest.mounts.map((m) => (m.type === 'bind' ? { ...m, hostPath: hostPathOf(desired, m.bindMount) } : m)),
+    mounts: rest.mounts.map((m) =>
+      m.type === 'bind' ? { ...m, hostPath: hostPathOf(desired, m.bindMount) } : m,
+    ),
     healthcheck: healthcheck && { ...healthcheck, restartOnUnhealthy: undefined },
     labels: container.labels,
   };
@@ -37,7 +39,10 @@ export function encodeFieldHashes(hashes: Record<string, string>): string {
 }
 
 /** Field names whose hash differs; empty when the label is missing or unreadable. */
-export function changedFields(label: string | undefined, desired: Record<string, string>): string[] {
+export function changedFields(
+  label: string | undefined,
+  desired: Record<string, string>,
+): string[] {
   if (!label) return [];
   const observed = new Map(label.split(',').map((pair) => pair.split('=') as [string, string]));
   const names = new Set([...observed.keys(), ...Object.keys(desired)]);
@@ -49,9 +54,13 @@ function shortHash(text: string): string {
 }
 
 function canonical(value: unknown): string {
-  return JSON.stringify(value, (_k, v: unknown) =>
-    v && typeof v === 'object' && !Array.isArray(v)
-      ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => a.localeCompare(b)))
-      : v,
-  ) ?? 'null';
+  return (
+    JSON.stringify(value, (_k, v: unknown) =>
+      v && typeof v === 'object' && !Array.isArray(v)
+        ? Object.fromEntries(
+            Object.entries(v as Record<string, unknown>).sort(([a], [b]) => a.localeCompare(b)),
+          )
+        : v,
+    ) ?? 'null'
+  );
 }

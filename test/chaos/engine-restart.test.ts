@@ -3,8 +3,21 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { cleanupProject, docker, engineAvailable, freePort, uniqueProject } from '../support/docker.js';
-import { containerYaml, eventually, spawnBerth, stateOf, waitForApi, type WatchProcess } from '../integration/watch-support.js';
+import {
+  cleanupProject,
+  docker,
+  engineAvailable,
+  freePort,
+  uniqueProject,
+} from '../support/docker.js';
+import {
+  containerYaml,
+  eventually,
+  spawnBerth,
+  stateOf,
+  waitForApi,
+  type WatchProcess,
+} from '../integration/watch-support.js';
 
 /**
  * The engine restarted under a running controller (`dockerd` stopped and started again with
@@ -44,21 +57,34 @@ describe('the engine restarted under berth watch', () => {
   it('reconnects, resyncs and converges; drift after the restart is repaired', async () => {
     writeFileSync(join(work, 'app.yaml'), containerYaml('web'));
     const port = await freePort();
-    watch = spawnBerth(['watch', work, '-p', project, '--listen', `127.0.0.1:${port}`, '--resync', '60s'], {
-      XDG_STATE_HOME: join(work, 'state'),
-    });
+    watch = spawnBerth(
+      ['watch', work, '-p', project, '--listen', `127.0.0.1:${port}`, '--resync', '60s'],
+      {
+        XDG_STATE_HOME: join(work, 'state'),
+      },
+    );
     await waitForApi(watch);
-    expect(await eventually(async () => (await stateOf(`${project}-web`)) === 'running', 30_000)).toBe(true);
+    expect(
+      await eventually(async () => (await stateOf(`${project}-web`)) === 'running', 30_000),
+    ).toBe(true);
 
     restartEngine();
     expect(await eventually(async () => engineAvailable(), 60_000, 250)).toBe(true);
-    expect(await eventually(async () => (await stateOf(`${project}-web`)) === 'running', 60_000), watch.stderr()).toBe(true);
+    expect(
+      await eventually(async () => (await stateOf(`${project}-web`)) === 'running', 60_000),
+      watch.stderr(),
+    ).toBe(true);
 
     // Repaired from an event: the event stream is live again.
     await docker('stop', '-t', '1', `${project}-web`);
-    expect(await eventually(async () => (await stateOf(`${project}-web`)) === 'running', 20_000), watch.stderr()).toBe(true);
+    expect(
+      await eventually(async () => (await stateOf(`${project}-web`)) === 'running', 20_000),
+      watch.stderr(),
+    ).toBe(true);
     const metrics = await (await fetch(`${watch.api}/metrics`)).text();
-    const reconnects = Number(/^berth_engine_reconnects_total(?:\{[^}]*\})? (\d+)/m.exec(metrics)?.[1] ?? 0);
+    const reconnects = Number(
+      /^berth_engine_reconnects_total(?:\{[^}]*\})? (\d+)/m.exec(metrics)?.[1] ?? 0,
+    );
     expect(reconnects).toBeGreaterThanOrEqual(1);
   });
 });

@@ -27,8 +27,8 @@ spec:
 ${extra}`;
 
 const listOwned = (project: string) =>
-  docker('ps', '-a', '--filter', `label=berth.project=${project}`, '--format', '{{.Names}}').then((s) =>
-    s.split('\n').filter(Boolean).sort(),
+  docker('ps', '-a', '--filter', `label=berth.project=${project}`, '--format', '{{.Names}}').then(
+    (s) => s.split('\n').filter(Boolean).sort(),
   );
 
 describe('apply at its edges', () => {
@@ -40,7 +40,11 @@ describe('apply at its edges', () => {
   });
 
   it('refuses invalid input with exit 1 and touches nothing', async () => {
-    const dir = folder({ 'a.yaml': container('good'), 'b.yaml': 'apiVersion: berth/v1\nkind: Container\nmetadata: {name: Bad_Name}\nspec: {image: x}\n' });
+    const dir = folder({
+      'a.yaml': container('good'),
+      'b.yaml':
+        'apiVersion: berth/v1\nkind: Container\nmetadata: {name: Bad_Name}\nspec: {image: x}\n',
+    });
     const result = await berth(['apply', '-f', dir, '-p', project], { env });
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(/b\.yaml:3:\d+: .*\[E_NAME\]/);
@@ -49,7 +53,10 @@ describe('apply at its edges', () => {
 
   it('an unreachable engine is one line naming the address, exit 4', async () => {
     const dir = folder({ 'a.yaml': container('one') });
-    const result = await berth(['apply', '-f', dir, '-p', project, '--engine', 'unix:///nonexistent/docker.sock'], { env });
+    const result = await berth(
+      ['apply', '-f', dir, '-p', project, '--engine', 'unix:///nonexistent/docker.sock'],
+      { env },
+    );
     expect(result.code).toBe(4);
     expect(result.stderr.trim().split('\n')).toHaveLength(1);
     expect(result.stderr).toContain('unix:///nonexistent/docker.sock');
@@ -59,7 +66,8 @@ describe('apply at its edges', () => {
     await docker('run', '-d', '--name', `${project}-squatter`, TEST_IMAGE, 'sleep', '3600');
     await docker('network', 'create', `${project}-net`);
     const dir = folder({
-      'a.yaml': container('squatter') + '---\napiVersion: berth/v1\nkind: Network\nmetadata: {name: net}\n',
+      'a.yaml':
+        container('squatter') + '---\napiVersion: berth/v1\nkind: Network\nmetadata: {name: net}\n',
     });
     const plan = await berth(['plan', '-f', dir, '-p', project], { env });
     expect(plan.stdout).toMatch(/! Container\/squatter .*berth does not own/);
@@ -69,7 +77,9 @@ describe('apply at its edges', () => {
     expect(result.stdout).toContain('berth does not own');
     const labels = await docker('inspect', '-f', '{{json .Config.Labels}}', `${project}-squatter`);
     expect(labels).not.toContain('berth.project');
-    expect(await docker('inspect', '-f', '{{.State.Status}}', `${project}-squatter`)).toBe('running');
+    expect(await docker('inspect', '-f', '{{.State.Status}}', `${project}-squatter`)).toBe(
+      'running',
+    );
     await docker('rm', '-f', `${project}-squatter`);
     await docker('network', 'rm', `${project}-net`);
   });
@@ -110,7 +120,11 @@ ${container('app', '  dependsOn: [{container: migrate, condition: completed}]')}
 
   it('a container that cannot start fails the apply with exit 2 and the engine’s reason', async () => {
     // Without init the engine itself fails the start: the binary is missing from the image.
-    const dir = folder({ 'a.yaml': container('broken').replace('[sleep, "3600"]', '[/no/such/binary]').replace('  init: true\n', '') });
+    const dir = folder({
+      'a.yaml': container('broken')
+        .replace('[sleep, "3600"]', '[/no/such/binary]')
+        .replace('  init: true\n', ''),
+    });
     const result = await berth(['apply', '-f', dir, '-p', project, '--timeout', '30s'], { env });
     expect(result.code).toBe(2);
     expect(result.stdout).toMatch(/Container\/broken: failed: .*no\/such\/binary/);
@@ -122,14 +136,22 @@ describe('two applies of one project at once', () => {
   afterAll(() => cleanupProject(project));
 
   it('create no duplicates and both converge', async () => {
-    const dir = folder(Object.fromEntries(['a', 'b', 'c', 'd'].map((n) => [`${n}.yaml`, container(n)])));
+    const dir = folder(
+      Object.fromEntries(['a', 'b', 'c', 'd'].map((n) => [`${n}.yaml`, container(n)])),
+    );
     const [one, two] = await Promise.all([
       berth(['apply', '-f', dir, '-p', project], { env }),
       berth(['apply', '-f', dir, '-p', project], { env }),
     ]);
     expect([one.code, two.code]).toEqual([0, 0]);
     expect(await listOwned(project)).toEqual(['a', 'b', 'c', 'd'].map((n) => `${project}-${n}`));
-    const states = await docker('ps', '--filter', `label=berth.project=${project}`, '--format', '{{.State}}');
+    const states = await docker(
+      'ps',
+      '--filter',
+      `label=berth.project=${project}`,
+      '--format',
+      '{{.State}}',
+    );
     expect(states.split('\n')).toEqual(['running', 'running', 'running', 'running']);
   });
 });

@@ -3,7 +3,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { berth } from '../support/cli.js';
-import { mutatingRequests, startCountingProxy, type CountingProxy } from '../support/counting-proxy.js';
+import {
+  mutatingRequests,
+  startCountingProxy,
+  type CountingProxy,
+} from '../support/counting-proxy.js';
 import { cleanupProject, docker, freePort, uniqueProject } from '../support/docker.js';
 
 /**
@@ -37,7 +41,8 @@ const ownedLeft = async (project: string) => {
 
 describe('examples/hello', () => {
   const project = uniqueProject('hello');
-  const apply = (...extra: string[]) => berth(['apply', '-f', 'examples/hello', '-p', project, ...extra], { env });
+  const apply = (...extra: string[]) =>
+    berth(['apply', '-f', 'examples/hello', '-p', project, ...extra], { env });
   afterAll(() => cleanupProject(project));
 
   it('applies, labels its container, and a second apply changes nothing', async () => {
@@ -45,8 +50,14 @@ describe('examples/hello', () => {
     expect(first.stderr).toBe('');
     expect(first.code).toBe(0);
     expect(await status(`${project}-hello`)).toBe('running');
-    const labels = JSON.parse(await docker('inspect', '-f', '{{json .Config.Labels}}', `${project}-hello`));
-    expect(labels).toMatchObject({ 'berth.project': project, 'berth.kind': 'Container', 'berth.name': 'hello' });
+    const labels = JSON.parse(
+      await docker('inspect', '-f', '{{json .Config.Labels}}', `${project}-hello`),
+    );
+    expect(labels).toMatchObject({
+      'berth.project': project,
+      'berth.kind': 'Container',
+      'berth.name': 'hello',
+    });
     expect(labels['berth.spec-hash']).toMatch(/^[0-9a-f]{8,}$/);
 
     proxy.seen.length = 0;
@@ -64,12 +75,16 @@ describe('examples/hello', () => {
     ['removed', ['rm', '-f']],
   ])('converges after the container was %s by hand', async (_what, command) => {
     await docker(...command, `${project}-hello`);
-    const plan = await berth(['plan', '-f', 'examples/hello', '-p', project, '--exit-code'], { env });
+    const plan = await berth(['plan', '-f', 'examples/hello', '-p', project, '--exit-code'], {
+      env,
+    });
     expect(plan.code).toBe(2);
     const again = await apply();
     expect(again.code).toBe(0);
     expect(await status(`${project}-hello`)).toBe('running');
-    expect((await berth(['plan', '-f', 'examples/hello', '-p', project, '--exit-code'], { env })).code).toBe(0);
+    expect(
+      (await berth(['plan', '-f', 'examples/hello', '-p', project, '--exit-code'], { env })).code,
+    ).toBe(0);
   });
 
   it('recreates on a spec change and names the changed field', async () => {
@@ -77,14 +92,19 @@ describe('examples/hello', () => {
     try {
       cpSync('examples/hello', dir, { recursive: true });
       const file = join(dir, 'hello.yaml');
-      writeFileSync(file, readFileSync(file, 'utf8').replace('spec:\n', 'spec:\n  env: {GREETING: changed}\n'));
+      writeFileSync(
+        file,
+        readFileSync(file, 'utf8').replace('spec:\n', 'spec:\n  env: {GREETING: changed}\n'),
+      );
       const before = await docker('inspect', '-f', '{{.Id}}', `${project}-hello`);
       const plan = await berth(['plan', '-f', dir, '-p', project], { env });
       expect(plan.stdout).toMatch(/~ Container\/hello\s+stop\s+spec changed: env/);
       expect((await berth(['apply', '-f', dir, '-p', project], { env })).code).toBe(0);
       const after = await docker('inspect', '-f', '{{.Id}}', `${project}-hello`);
       expect(after).not.toBe(before);
-      expect(await docker('inspect', '-f', '{{json .Config.Env}}', `${project}-hello`)).toContain('GREETING=changed');
+      expect(await docker('inspect', '-f', '{{json .Config.Env}}', `${project}-hello`)).toContain(
+        'GREETING=changed',
+      );
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
@@ -108,13 +128,17 @@ describe('examples/lifecycle', () => {
     expect(await status(`${project}-sleeper`)).toBe('paused');
     expect(await status(`${project}-finished`)).toBe('exited');
     expect(await status(`${project}-standby`)).toBe('created');
-    const again = await berth(['plan', '-f', 'examples/lifecycle', '-p', project, '--exit-code'], { env });
+    const again = await berth(['plan', '-f', 'examples/lifecycle', '-p', project, '--exit-code'], {
+      env,
+    });
     expect(again.stdout).toContain('no changes');
     expect(again.code).toBe(0);
   });
 
   it('deletes cleanly', async () => {
-    expect((await berth(['delete', '-f', 'examples/lifecycle', '-p', project], { env })).code).toBe(0);
+    expect((await berth(['delete', '-f', 'examples/lifecycle', '-p', project], { env })).code).toBe(
+      0,
+    );
     expect(await ownedLeft(project)).toBe('');
   });
 });
@@ -126,7 +150,13 @@ describe('examples/webapp', () => {
   beforeAll(async () => {
     cpSync('examples/webapp', dir, { recursive: true });
     const file = join(dir, 'webapp.yaml');
-    writeFileSync(file, readFileSync(file, 'utf8').replace('127.0.0.1:18080:8080', `127.0.0.1:${await freePort()}:8080`));
+    writeFileSync(
+      file,
+      readFileSync(file, 'utf8').replace(
+        '127.0.0.1:18080:8080',
+        `127.0.0.1:${await freePort()}:8080`,
+      ),
+    );
   });
   afterAll(async () => {
     await cleanupProject(project);
@@ -136,12 +166,36 @@ describe('examples/webapp', () => {
   it('builds, serves the bind-mounted site, and the client reaches the server by name', async () => {
     const result = await berth(['apply', '-f', dir, '-p', project], { env });
     expect(result.code).toBe(0);
-    expect(await docker('inspect', '-f', '{{.State.Health.Status}}', `${project}-server`)).toBe('healthy');
-    const page = await docker('exec', `${project}-client`, 'wget', '-q', '-O', '-', 'http://server:8080/');
+    expect(await docker('inspect', '-f', '{{.State.Health.Status}}', `${project}-server`)).toBe(
+      'healthy',
+    );
+    const page = await docker(
+      'exec',
+      `${project}-client`,
+      'wget',
+      '-q',
+      '-O',
+      '-',
+      'http://server:8080/',
+    );
     expect(page).toContain('Served by berth');
-    const viaAlias = await docker('exec', `${project}-client`, 'wget', '-q', '-O', '-', 'http://www:8080/');
+    const viaAlias = await docker(
+      'exec',
+      `${project}-client`,
+      'wget',
+      '-q',
+      '-O',
+      '-',
+      'http://www:8080/',
+    );
     expect(viaAlias).toContain('Served by berth');
-    const image = await docker('image', 'inspect', '-f', '{{json .Config.Labels}}', 'localhost/berth-webapp:1');
+    const image = await docker(
+      'image',
+      'inspect',
+      '-f',
+      '{{json .Config.Labels}}',
+      'localhost/berth-webapp:1',
+    );
     expect(JSON.parse(image)['berth.build-hash']).toMatch(/[0-9a-f]+/);
   });
 

@@ -34,7 +34,14 @@ spec:
 
 /** Exactly the declared containers and one network, every container at `version` and running. */
 async function assertConverged(project: string, version: number): Promise<void> {
-  const rows = await docker('ps', '-a', '--filter', `name=^/${project}-`, '--format', '{{.Names}} {{.State}} {{.Label "berth.project"}}');
+  const rows = await docker(
+    'ps',
+    '-a',
+    '--filter',
+    `name=^/${project}-`,
+    '--format',
+    '{{.Names}} {{.State}} {{.Label "berth.project"}}',
+  );
   const lines = rows.split('\n').filter(Boolean).sort();
   expect(lines).toEqual(
     Array.from({ length: COUNT }, (_, i) => `${project}-c${i} running ${project}`).sort(),
@@ -43,7 +50,14 @@ async function assertConverged(project: string, version: number): Promise<void> 
     const envs = await docker('inspect', '-f', '{{json .Config.Env}}', `${project}-c${i}`);
     expect(envs).toContain(`VERSION=${version}`);
   }
-  const networks = await docker('network', 'ls', '--filter', `name=^${project}-`, '--format', '{{.Name}}');
+  const networks = await docker(
+    'network',
+    'ls',
+    '--filter',
+    `name=^${project}-`,
+    '--format',
+    '{{.Name}}',
+  );
   expect(networks.split('\n').filter(Boolean)).toEqual([`${project}-net`]);
 }
 
@@ -86,10 +100,16 @@ describe('crash safety', () => {
     const last = spawnBerth(args, env);
     try {
       await waitForApi(last);
-      const inSync = await eventually(async () => {
-        const status = (await (await fetch(`${last.api}/api/v1/status`)).json()) as { inSync?: boolean };
-        return status.inSync === true;
-      }, 60_000, 250);
+      const inSync = await eventually(
+        async () => {
+          const status = (await (await fetch(`${last.api}/api/v1/status`)).json()) as {
+            inSync?: boolean;
+          };
+          return status.inSync === true;
+        },
+        60_000,
+        250,
+      );
       expect(inSync, last.stderr()).toBe(true);
       await assertConverged(project, 12);
     } finally {

@@ -3,7 +3,10 @@ import type { DesiredContainerState } from '../../specs/model.js';
 import { converge } from '../../controller/apply/converge.js';
 import { createDockerEngine } from '../../controller/engine/docker-engine.js';
 import { resolveEngineAddress } from '../../controller/engine/engine-address.js';
-import { containerOpSequence, type ObservedContainerState } from '../../controller/lifecycle/container-decision.js';
+import {
+  containerOpSequence,
+  type ObservedContainerState,
+} from '../../controller/lifecycle/container-decision.js';
 import { desiredFrom } from '../support/manifests.js';
 import { TEST_IMAGE, cleanupProject, docker, uniqueProject } from '../support/docker.js';
 
@@ -18,7 +21,9 @@ const START: ObservedContainerState[] = ['absent', 'created', 'running', 'paused
 const TARGET: DesiredContainerState[] = ['created', 'running', 'paused', 'exited'];
 const cells = START.flatMap((from) => TARGET.map((to) => ({ from, to, name: `c-${from}-${to}` })));
 
-function manifest(stateOf: (cell: (typeof cells)[number]) => DesiredContainerState | undefined): string {
+function manifest(
+  stateOf: (cell: (typeof cells)[number]) => DesiredContainerState | undefined,
+): string {
   return cells
     .filter((c) => stateOf(c))
     .map((c) =>
@@ -55,19 +60,31 @@ describe('lifecycle table on the real engine', () => {
         },
       });
 
-    const setup = await run(manifest((c) => (c.from === 'absent' ? undefined : (c.from as DesiredContainerState))));
+    const setup = await run(
+      manifest((c) => (c.from === 'absent' ? undefined : (c.from as DesiredContainerState))),
+    );
     expect(setup.result.ok).toBe(true);
     for (const c of cells.filter((x) => x.from !== 'absent')) {
-      expect(await docker('inspect', '-f', '{{.State.Status}}', `${project}-${c.name}`)).toBe(c.from);
+      expect(await docker('inspect', '-f', '{{.State.Status}}', `${project}-${c.name}`)).toBe(
+        c.from,
+      );
     }
 
     const ops = new Map<string, string[]>();
-    const second = await run(manifest((c) => c.to), ops);
+    const second = await run(
+      manifest((c) => c.to),
+      ops,
+    );
     expect(second.result.outcomes.filter((o) => o.outcome !== 'converged')).toEqual([]);
     for (const c of cells) {
       const state = await docker('inspect', '-f', '{{.State.Status}}', `${project}-${c.name}`);
       expect(state, c.name).toBe(c.to);
-      const expected = containerOpSequence({ observed: c.from, desired: c.to, replace: false, restartPolicy: 'Always' }).ops;
+      const expected = containerOpSequence({
+        observed: c.from,
+        desired: c.to,
+        replace: false,
+        restartPolicy: 'Always',
+      }).ops;
       expect(ops.get(`Container/${c.name}`) ?? [], c.name).toEqual(expected);
     }
   });

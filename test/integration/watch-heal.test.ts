@@ -133,7 +133,8 @@ describe('berth watch heals drift on the real engine', () => {
     watch.child.kill('SIGSTOP');
     let removed = false;
     try {
-      for (const n of ['net1', 'net2']) await docker('network', 'disconnect', '-f', net, engineName(n));
+      for (const n of ['net1', 'net2'])
+        await docker('network', 'disconnect', '-f', net, engineName(n));
       await docker('network', 'rm', net);
       removed = true;
     } finally {
@@ -163,7 +164,9 @@ describe('berth watch heals drift on the real engine', () => {
     const { berth } = await import('../support/cli.js');
     expect(
       await eventually(async () => {
-        const history = await berth(['history', '-p', project, '-o', 'json'], { env: { XDG_STATE_HOME: stateHome } });
+        const history = await berth(['history', '-p', project, '-o', 'json'], {
+          env: { XDG_STATE_HOME: stateHome },
+        });
         return history.code === 0 && history.stdout.includes(dir);
       }, 10_000),
     ).toBe(true);

@@ -30,7 +30,10 @@ export async function docker(...args: string[]): Promise<string> {
 export async function cleanupProject(project: string): Promise<void> {
   const filter = `label=berth.project=${project}`;
   const ids = (cmd: string[]) =>
-    docker(...cmd).then((out) => out.split('\n').filter(Boolean), () => [] as string[]);
+    docker(...cmd).then(
+      (out) => out.split('\n').filter(Boolean),
+      () => [] as string[],
+    );
   const containers = await ids(['ps', '-aq', '--filter', filter]);
   if (containers.length) await docker('rm', '-f', '-v', ...containers).catch(() => undefined);
   const networks = await ids(['network', 'ls', '-q', '--filter', filter]);

@@ -10,7 +10,9 @@ export default function setup(): void {
   try {
     execFileSync('docker', ['version', '--format', '{{.Server.Version}}'], { stdio: 'ignore' });
   } catch {
-    process.stderr.write('global-setup: no engine answers; engine tests will fail (run scripts/setup.sh)\n');
+    process.stderr.write(
+      'global-setup: no engine answers; engine tests will fail (run scripts/setup.sh)\n',
+    );
     return;
   }
   execFileSync('bash', ['scripts/build-test-image.sh'], { stdio: 'inherit' });

@@ -5,7 +5,9 @@ import type { DesiredObject } from '../../specs/model.js';
 export async function desiredFrom(yaml: string, cwd = '/tmp'): Promise<DesiredObject[]> {
   const result = await loadManifests(['-'], { stdin: yaml, cwd });
   if (result.problems.length) {
-    throw new Error(result.problems.map((p) => `${p.line}:${p.column} ${p.message} [${p.code}]`).join('\n'));
+    throw new Error(
+      result.problems.map((p) => `${p.line}:${p.column} ${p.message} [${p.code}]`).join('\n'),
+    );
   }
   return result.set.objects;
 }

@@ -28,7 +28,12 @@ export async function startRegistry(dir: string, password?: string): Promise<Reg
   const config = `version: 0.1\nlog:\n  level: error\nstorage:\n  filesystem:\n    rootdirectory: ${join(dir, 'data')}\nhttp:\n  addr: 127.0.0.1:${port}\n${auth}`;
   writeFileSync(join(dir, 'config.yml'), config);
   const child = spawn('docker-registry', ['serve', join(dir, 'config.yml')], { stdio: 'ignore' });
-  const registry: Registry = { process: child, host: `127.0.0.1:${port}`, dir, stop: () => child.kill() };
+  const registry: Registry = {
+    process: child,
+    host: `127.0.0.1:${port}`,
+    dir,
+    stop: () => child.kill(),
+  };
   const deadline = Date.now() + 15_000;
   for (;;) {
     const answer = await fetch(`http://${registry.host}/v2/`).catch(() => undefined);

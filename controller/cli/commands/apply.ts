@@ -32,23 +32,43 @@ export async function run(ctx: CliContext, options: ApplyOptions): Promise<numbe
   const started = ctx.now();
   const timeoutMs = parseDuration(options.timeout);
   const parallel = Number(options.parallel);
-  if (timeoutMs === undefined) throw new BerthError('E_USAGE', `--timeout ${options.timeout} is not a duration (e.g. 90s, 5m)`);
-  if (!Number.isInteger(parallel) || parallel < 1) throw new BerthError('E_USAGE', `--parallel must be a whole number ≥ 1`);
+  if (timeoutMs === undefined)
+    throw new BerthError(
+      'E_USAGE',
+      `--timeout ${options.timeout} is not a duration (e.g. 90s, 5m)`,
+    );
+  if (!Number.isInteger(parallel) || parallel < 1)
+    throw new BerthError('E_USAGE', `--parallel must be a whole number ≥ 1`);
 
   const { set } = await loadInput(ctx, options.filename);
   const project = resolveProjectName(options.project, options.filename, ctx.cwd);
   const engine = await ctx.engine();
-  const { plan, observed } = await observeAndPlan(engine, { project, desired: set.objects, prune: Boolean(options.prune) });
+  const { plan, observed } = await observeAndPlan(engine, {
+    project,
+    desired: set.objects,
+    prune: Boolean(options.prune),
+  });
 
   if (options.dryRun) {
-    ctx.stdout.write(options.output === 'json' ? JSON.stringify(planJson(plan), null, 2) + '\n' : formatPlan(plan));
+    ctx.stdout.write(
+      options.output === 'json' ? JSON.stringify(planJson(plan), null, 2) + '\n' : formatPlan(plan),
+    );
     return 0;
   }
 
   const width = Math.max(0, ...plan.objects.map((o) => o.key.length));
   const deadline = started + timeoutMs;
   const result = await withTimeout(
-    execute({ engine, plan, desired: set.objects, observed, parallel, deadline, now: ctx.now, onProgress: progressReporter(ctx, width) }),
+    execute({
+      engine,
+      plan,
+      desired: set.objects,
+      observed,
+      parallel,
+      deadline,
+      now: ctx.now,
+      onProgress: progressReporter(ctx, width),
+    }),
     deadline - ctx.now(),
   );
   const durationMs = ctx.now() - started;
@@ -56,7 +76,13 @@ export async function run(ctx: CliContext, options: ApplyOptions): Promise<numbe
   await record(ctx, project, options.filename, plan, result, set.objects, durationMs, started);
 
   if (options.output === 'json') {
-    ctx.stdout.write(JSON.stringify({ project, ok, durationMs, outcomes: result === 'timeout' ? [] : result.outcomes }, null, 2) + '\n');
+    ctx.stdout.write(
+      JSON.stringify(
+        { project, ok, durationMs, outcomes: result === 'timeout' ? [] : result.outcomes },
+        null,
+        2,
+      ) + '\n',
+    );
   } else {
     ctx.stdout.write(summaryText(project, plan, result, durationMs));
   }
@@ -71,7 +97,9 @@ export async function run(ctx: CliContext, options: ApplyOptions): Promise<numbe
 
 async function withTimeout<T>(work: Promise<T>, ms: number): Promise<T | 'timeout'> {
   let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<'timeout'>((r) => (timer = setTimeout(() => r('timeout'), Math.max(0, ms))));
+  const timeout = new Promise<'timeout'>(
+    (r) => (timer = setTimeout(() => r('timeout'), Math.max(0, ms))),
+  );
   try {
     return await Promise.race([work, timeout]);
   } finally {
@@ -79,7 +107,12 @@ async function withTimeout<T>(work: Promise<T>, ms: number): Promise<T | 'timeou
   }
 }
 
-function summaryText(project: string, plan: Plan, result: ExecuteResult | 'timeout', durationMs: number): string {
+function summaryText(
+  project: string,
+  plan: Plan,
+  result: ExecuteResult | 'timeout',
+  durationMs: number,
+): string {
   const seconds = (durationMs / 1000).toFixed(1);
   if (result === 'timeout') {
     return `Project ${project}: timed out after ${seconds}s before converging; run berth status to see what is left\n`;
@@ -90,12 +123,19 @@ function summaryText(project: string, plan: Plan, result: ExecuteResult | 'timeo
     lines.push(`${o.key}: ${o.outcome}${o.message ? `: ${o.message}` : ''}`);
   }
   if (result.outcomes.length === 0) {
-    lines.push(`Project ${project}: unchanged; the engine already matches the manifests (${seconds}s)`);
+    lines.push(
+      `Project ${project}: unchanged; the engine already matches the manifests (${seconds}s)`,
+    );
   } else {
     const c = planSummary(plan);
     const state = result.ok ? 'converged' : 'failed to converge';
-    lines.push(`Project ${project}: ${state} (${c.create} created, ${c.change} changed, ${c.delete} deleted) in ${seconds}s`);
-    if (!result.ok) lines.push('hint: fix the cause above and apply again; berth status shows every object and why');
+    lines.push(
+      `Project ${project}: ${state} (${c.create} created, ${c.change} changed, ${c.delete} deleted) in ${seconds}s`,
+    );
+    if (!result.ok)
+      lines.push(
+        'hint: fix the cause above and apply again; berth status shows every object and why',
+      );
   }
   return lines.join('\n') + '\n';
 }
@@ -111,16 +151,32 @@ async function record(
   time: number,
 ): Promise<void> {
   const outcomes = result === 'timeout' ? [] : result.outcomes;
-  const failed = result === 'timeout' ? plan.objects.filter(needsWork).length : outcomes.filter((o) => o.outcome === 'failed' || o.outcome === 'skipped').length;
+  const failed =
+    result === 'timeout'
+      ? plan.objects.filter(needsWork).length
+      : outcomes.filter((o) => o.outcome === 'failed' || o.outcome === 'skipped').length;
   const c = planSummary(plan);
   try {
     await recordApply(ctx.stateDir, project, {
       time,
       sources: sources.filter((s) => s !== '-').map((s) => resolve(ctx.cwd, s)),
       outcome: result !== 'timeout' && result.ok ? 'converged' : 'failed',
-      counts: { created: c.create, changed: c.change, deleted: c.delete, unchanged: plan.objects.length - outcomes.length, failed },
+      counts: {
+        created: c.create,
+        changed: c.change,
+        deleted: c.delete,
+        unchanged: plan.objects.length - outcomes.length,
+        failed,
+      },
       durationMs,
-      steps: plan.objects.flatMap((o) => o.steps.map((s) => ({ key: s.key, action: s.action, cause: s.cause, time: time + durationMs }))),
+      steps: plan.objects.flatMap((o) =>
+        o.steps.map((s) => ({
+          key: s.key,
+          action: s.action,
+          cause: s.cause,
+          time: time + durationMs,
+        })),
+      ),
       objects,
     });
   } catch (e) {

@@ -24,24 +24,37 @@ interface DeleteOptions {
  * `berth delete -f PATH…` or `berth delete KIND/NAME`: removes owned objects, dependants
  * first. Volumes that retain their data, pulled images and host paths stay.
  */
-export async function run(ctx: CliContext, target: string | undefined, options: DeleteOptions): Promise<number> {
+export async function run(
+  ctx: CliContext,
+  target: string | undefined,
+  options: DeleteOptions,
+): Promise<number> {
   const files = options.filename ?? [];
-  if (!target && files.length === 0) throw new BerthError('E_USAGE', 'delete needs -f PATH or KIND/NAME');
+  if (!target && files.length === 0)
+    throw new BerthError('E_USAGE', 'delete needs -f PATH or KIND/NAME');
   const declared = files.length ? (await loadInput(ctx, files)).set.objects : [];
   const project = resolveProjectName(options.project, files, ctx.cwd);
-  const keys = target ? [targetKey(target)] : declared.map((o) => `${o.kind}/${o.name}` as ObjectKey);
+  const keys = target
+    ? [targetKey(target)]
+    : declared.map((o) => `${o.kind}/${o.name}` as ObjectKey);
 
   const engine = await ctx.engine();
   const { observed, hostPaths } = await observeProject(engine, project, []);
   const owned = indexOwned(observed, project);
   const all = planPrune({ project, desired: [], observed, hostPaths, prune: true }, owned);
   const wanted = new Set(keys);
-  const objects = withDependantsFirst(all.filter((p) => wanted.has(p.key)), declared).map((p) => ({
+  const objects = withDependantsFirst(
+    all.filter((p) => wanted.has(p.key)),
+    declared,
+  ).map((p) => ({
     ...p,
     steps: p.steps.map((s) => ({ ...s, cause: 'deleted on request' })),
   }));
   if (target && objects.length === 0 && !owned.has(keys[0] as ObjectKey)) {
-    throw new BerthError('E_UNKNOWN_OBJECT', `${target} is not an object of project ${project} on the engine`);
+    throw new BerthError(
+      'E_UNKNOWN_OBJECT',
+      `${target} is not an object of project ${project} on the engine`,
+    );
   }
   const plan: Plan = { project, objects, conflicts: [] };
   const deadline = ctx.now() + (parseDuration(options.timeout) ?? 300_000);
@@ -66,7 +79,8 @@ export async function run(ctx: CliContext, target: string | undefined, options: 
 
 function targetKey(target: string): ObjectKey {
   const parsed = parseTarget(target);
-  if (!parsed.kind || !parsed.name) throw new BerthError('E_USAGE', `expected KIND/NAME, got ${target}`);
+  if (!parsed.kind || !parsed.name)
+    throw new BerthError('E_USAGE', `expected KIND/NAME, got ${target}`);
   return `${parsed.kind}/${parsed.name}` as ObjectKey;
 }
 

@@ -17,7 +17,13 @@ export async function run(ctx: CliContext, options: PlanOptions): Promise<number
   const { set } = await loadInput(ctx, options.filename);
   const project = resolveProjectName(options.project, options.filename, ctx.cwd);
   const engine = await ctx.engine();
-  const { plan } = await observeAndPlan(engine, { project, desired: set.objects, prune: Boolean(options.prune) });
-  ctx.stdout.write(options.output === 'json' ? JSON.stringify(planJson(plan), null, 2) + '\n' : formatPlan(plan));
+  const { plan } = await observeAndPlan(engine, {
+    project,
+    desired: set.objects,
+    prune: Boolean(options.prune),
+  });
+  ctx.stdout.write(
+    options.output === 'json' ? JSON.stringify(planJson(plan), null, 2) + '\n' : formatPlan(plan),
+  );
   return options.exitCode && hasChanges(plan) ? 2 : 0;
 }

@@ -13,7 +13,13 @@ export async function run(ctx: CliContext, options: ValidateOptions): Promise<nu
   const stdin = options.filename.includes('-') ? await readAllStdin(ctx.stdin) : undefined;
   const result = await loadManifests(options.filename, { stdin, cwd: ctx.cwd });
   if (options.output === 'json') {
-    const list = result.problems.map(({ file, line, column, code, message }) => ({ file, line, column, code, message }));
+    const list = result.problems.map(({ file, line, column, code, message }) => ({
+      file,
+      line,
+      column,
+      code,
+      message,
+    }));
     ctx.stdout.write(JSON.stringify(list, null, 2) + '\n');
     return list.length ? 1 : 0;
   }
@@ -22,9 +28,13 @@ export async function run(ctx: CliContext, options: ValidateOptions): Promise<nu
   const objects = result.set.objects.length;
   if (result.problems.length) {
     const n = result.problems.length;
-    ctx.stderr.write(`${n} problem${n === 1 ? '' : 's'} in ${files} file${files === 1 ? '' : 's'}\n`);
+    ctx.stderr.write(
+      `${n} problem${n === 1 ? '' : 's'} in ${files} file${files === 1 ? '' : 's'}\n`,
+    );
     return 1;
   }
-  ctx.stdout.write(`valid: ${objects} object${objects === 1 ? '' : 's'} in ${files} file${files === 1 ? '' : 's'}\n`);
+  ctx.stdout.write(
+    `valid: ${objects} object${objects === 1 ? '' : 's'} in ${files} file${files === 1 ? '' : 's'}\n`,
+  );
   return 0;
 }
