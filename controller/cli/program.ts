@@ -73,6 +73,18 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void): Comman
     .addOption(outputOption(['text', 'json']))
     .action(action(() => import('./commands/apply.js')));
 
+  verb('up', 'apply, then stream logs in the foreground (apply --attach)')
+    .option(
+      '-f, --filename <path>',
+      'file or folder (repeatable; default: the current folder)',
+      collect,
+    )
+    .option('--prune', 'delete owned objects that are no longer declared')
+    .option('--timeout <duration>', 'give up after this long', '5m')
+    .option('--parallel <n>', 'independent operations at once', '8')
+    .option('--stop-on-exit', 'stop the containers on Ctrl-C')
+    .action(action(() => import('./commands/up.js')));
+
   verb('delete', 'remove declared objects, in reverse dependency order')
     .argument('[target]', 'KIND/NAME of one object')
     .option('-f, --filename <path>', 'file or folder (repeatable, - for stdin)', collect)
