@@ -7,6 +7,8 @@ import { execFileSync } from 'node:child_process';
  * engine tests fail loudly without it.
  */
 export default function setup(): void {
+  // CLI tests run the bundle; build it so it is never stale (esbuild takes about a second).
+  execFileSync('node', ['scripts/build.mjs'], { stdio: 'inherit' });
   try {
     execFileSync('docker', ['version', '--format', '{{.Server.Version}}'], { stdio: 'ignore' });
   } catch {

@@ -1,0 +1,82 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, describe, expect, it } from 'vitest';
+
+/** The shipped CLI (the esbuild bundle behind bin/berth.mjs), as a user runs it. */
+
+const run = promisify(execFile);
+const work = mkdtempSync(join(tmpdir(), 'berth-e2e-'));
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+async function berth(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await run(process.execPath, ['bin/berth.mjs', ...args], {
+      env: { ...process.env, XDG_STATE_HOME: join(work, 'state'), NO_COLOR: '1' },
+    });
+    return { code: 0, stdout, stderr };
+  } catch (e) {
+    const err = e as { code: number; stdout: string; stderr: string };
+    return { code: err.code, stdout: err.stdout, stderr: err.stderr };
+  }
+}
+
+describe('the berth bundle', () => {
+  it('answers --version with the package version', async () => {
+    const { version } = (await import('../../package.json', { with: { type: 'json' } })).default;
+    const result = await berth('--version');
+    expect(result).toEqual({ code: 0, stdout: `berth ${version}\n`, stderr: '' });
+  });
+
+  it('validates the examples: exit 0, the count on stdout', async () => {
+    const result = await berth('validate', '-f', 'examples/');
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/^valid: \d+ objects in 3 files\n$/);
+  });
+
+  it('reports every problem as file:line:col on stdout, exit 1; -o json gives the same as a list', async () => {
+    const file = join(work, 'bad.yaml');
+    writeFileSync(
+      file,
+      'apiVersion: berth/v1\nkind: Container\nmetadata: {name: web}\nspec:\n  image: x\n  restartPolicy: Sometimes\n  bogus: 1\n',
+    );
+    const text = await berth('validate', '-f', file);
+    expect(text.code).toBe(1);
+    expect(text.stdout).toContain(`${file}:6:18:`);
+    expect(text.stdout).toContain('[E_SCHEMA]');
+    expect(text.stdout).toMatch(new RegExp(`${file}:7:3: .*\\[E_UNKNOWN_FIELD\\]`));
+    const json = await berth('validate', '-f', file, '-o', 'json');
+    expect(json.code).toBe(1);
+    const list = JSON.parse(json.stdout) as {
+      file: string;
+      line: number;
+      column: number;
+      code: string;
+    }[];
+    expect(list.map((p) => `${p.line}:${p.column}:${p.code}`).sort()).toEqual([
+      '6:18:E_SCHEMA',
+      '7:3:E_UNKNOWN_FIELD',
+    ]);
+  });
+
+  it('an unreachable engine: one line naming the address, exit 4', async () => {
+    const result = await berth(
+      'plan',
+      '-f',
+      'examples/hello',
+      '--engine',
+      'unix:///nonexistent.sock',
+    );
+    expect(result.code).toBe(4);
+    expect(result.stderr.trim().split('\n')).toHaveLength(1);
+    expect(result.stderr).toContain('unix:///nonexistent.sock');
+  });
+
+  it('an unknown verb is a usage error, exit 1', async () => {
+    const result = await berth('frobnicate');
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain("unknown command 'frobnicate'");
+  });
+});
