@@ -103,13 +103,7 @@ export function planNetwork(
   attached: { name: string; container: ObservedContainer }[],
 ): ObjectPlan {
   const key = objectKey(network);
-  const base = {
-    key,
-    kind: network.kind,
-    name: network.name,
-    engineName: engineName(project, network.name),
-    engineId: observed?.id,
-  };
+  const base = engineBase(network, project, observed?.id);
   if (!observed)
     return objectPlan(base, 'absent', 'present', [step(key, 'create', '+', 'not created yet')]);
   if (observed.labels[LABEL.specHash] === network.specHash)
@@ -123,6 +117,21 @@ export function planNetwork(
   ]);
 }
 
+/** The identity of a network or volume on the engine: `<project>-<name>` and its id. */
+function engineBase(
+  object: NetworkObject | VolumeObject,
+  project: string,
+  engineId: string | undefined,
+) {
+  return {
+    key: objectKey(object),
+    kind: object.kind,
+    name: object.name,
+    engineName: engineName(project, object.name),
+    engineId,
+  };
+}
+
 /** Volumes are created when missing; their data is never replaced behind the user's back. */
 export function planVolume(
   volume: VolumeObject,
@@ -130,13 +139,7 @@ export function planVolume(
   observed: ObservedVolume | undefined,
 ): ObjectPlan {
   const key = objectKey(volume);
-  const base = {
-    key,
-    kind: volume.kind,
-    name: volume.name,
-    engineName: engineName(project, volume.name),
-    engineId: observed?.name,
-  };
+  const base = engineBase(volume, project, observed?.name);
   if (!observed)
     return objectPlan(base, 'absent', 'present', [step(key, 'create', '+', 'not created yet')]);
   if (observed.labels[LABEL.specHash] === volume.specHash)

@@ -1,23 +1,23 @@
-import type { Kind } from '../../specs/model.js';
-import type { HealthStatus } from '../engine/engine.js';
-import type { Condition } from './status-types.js';
+import type { Condition, ObjectStatus } from './status-types.js';
 
 /** What the conditions of one object are derived from; all of it already in the status. */
-export interface ConditionInput {
-  kind: Kind;
-  desired: string;
-  observed: string;
-  declared: boolean;
-  inSync: boolean;
-  reason: string | null;
-  pendingSteps: { action: string; cause: string }[];
-  health: HealthStatus | null;
-  exitCode: number | null;
-  restartCount: number | null;
-  conflict: string | null;
+export type ConditionInput = Pick<
+  ObjectStatus,
+  | 'kind'
+  | 'desired'
+  | 'observed'
+  | 'declared'
+  | 'inSync'
+  | 'reason'
+  | 'pendingSteps'
+  | 'health'
+  | 'exitCode'
+  | 'restartCount'
+  | 'conflict'
+> & {
   /** Engine-derived time of the object's last change of state (RFC 3339) or null. */
   transitionTime: string | null;
-}
+};
 
 /**
  * Ready, Progressing and Degraded, as Kubernetes reports them for a workload. Pure: the same
