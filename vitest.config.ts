@@ -2,7 +2,8 @@ import { defineConfig } from 'vitest/config';
 
 const shared = {
   globalSetup: ['test/support/global-setup.ts'],
-  testTimeout: 60_000,
+  // Generous: engine tests share 2 cores with the daemon; a hang still fails, a slow machine does not.
+  testTimeout: 180_000,
   hookTimeout: 120_000,
 };
 
