@@ -114,44 +114,26 @@ export class DockerEngine implements Engine {
   }
 
   async lookupNames(names: NameLookup): Promise<Omit<ObservedState, 'images'>> {
-    // The engine's name filters match substrings; anchored regexes for containers, then
-    // an exact comparison for all three.
-    const exact = <T>(wanted: string[] | undefined, items: T[], nameOf: (t: T) => string) =>
-      items.filter((i) => wanted?.includes(nameOf(i)));
-    const ask = (wanted: string[] | undefined) =>
-      wanted && wanted.length > 0 ? wanted : undefined;
+    // Unfiltered lists, matched here by exact name: one call per kind whatever the number
+    // of names (a name filter per object would grow the URL past what the engine accepts,
+    // and the engine's name filters match substrings anyway).
+    const wanted = (list: string[] | undefined) => new Set(list ?? []);
+    const [c, n, v] = [wanted(names.containers), wanted(names.networks), wanted(names.volumes)];
     const [containers, networks, volumes] = await this.call('lookupNames', undefined, () =>
       Promise.all([
-        ask(names.containers)
-          ? this.docker.listContainers({
-              all: true,
-              filters: { name: names.containers!.map((n) => `^/${n}$`) },
-            })
-          : [],
-        ask(names.networks) ? this.docker.listNetworks({ filters: { name: names.networks! } }) : [],
-        ask(names.volumes)
-          ? this.docker
-              .listVolumes({ filters: { name: names.volumes! } })
-              .then((v) => v.Volumes ?? [])
-          : [],
+        c.size ? this.docker.listContainers({ all: true }) : [],
+        n.size ? this.docker.listNetworks() : [],
+        v.size ? this.docker.listVolumes().then((r) => r.Volumes ?? []) : [],
       ]),
     );
     return {
-      containers: exact(
-        names.containers,
-        (containers as DockerContainerSummary[]).map(fromContainerSummary),
-        (c) => c.name,
-      ),
-      networks: exact(
-        names.networks,
-        networks.map((n) => fromNetwork(n)),
-        (n) => n.name,
-      ),
-      volumes: exact(
-        names.volumes,
-        volumes.map((v) => fromVolume(v as Parameters<typeof fromVolume>[0])),
-        (v) => v.name,
-      ),
+      containers: (containers as DockerContainerSummary[])
+        .map(fromContainerSummary)
+        .filter((x) => c.has(x.name)),
+      networks: networks.map((x) => fromNetwork(x)).filter((x) => n.has(x.name)),
+      volumes: volumes
+        .map((x) => fromVolume(x as Parameters<typeof fromVolume>[0]))
+        .filter((x) => v.has(x.name)),
     };
   }
 

@@ -83,4 +83,22 @@ describe('observe on the real engine', () => {
     expect(state.containers).toHaveLength(5);
     expect(state.volumes).toHaveLength(5);
   });
+
+  it('looks up any number of names with one list call per kind', async () => {
+    const many = Array.from({ length: 600 }, (_, i) => `${project}-missing-${i}`);
+    proxy.seen.length = 0;
+    const found = await engine.lookupNames({
+      containers: [...many, `${project}-a`],
+      networks: many,
+      volumes: [...many, `${project}-b`],
+    });
+    expect([...proxy.seen].sort()).toEqual([
+      'GET /containers/json',
+      'GET /networks',
+      'GET /volumes',
+    ]);
+    expect(found.containers.map((c) => c.name)).toEqual([`${project}-a`]);
+    expect(found.networks).toEqual([]);
+    expect(found.volumes.map((v) => v.name)).toEqual([`${project}-b`]);
+  });
 });
