@@ -1,60 +1,16 @@
-import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import { Ajv2020 } from 'ajv/dist/2020.js';
-import type { ValidateFunction } from 'ajv';
-import addFormatsModule from 'ajv-formats';
-import type { Kind } from '../model.js';
+import type { Validators } from './schema-compiler.js';
+import * as generated from './validators.generated.js';
 
-/** Where the JSON Schemas live, relative to this file (specs/validate/ → schemas/). */
-const SCHEMA_DIR = new URL('../../schemas/', import.meta.url);
-
-export const SCHEMA_FILES: Record<Kind | 'Envelope', string> = {
-  Envelope: 'envelope.schema.json',
-  Image: 'image.schema.json',
-  Network: 'network.schema.json',
-  BindMount: 'bindmount.schema.json',
-  Volume: 'volume.schema.json',
-  Container: 'container.schema.json',
-};
-
-export type Validators = Record<Kind | 'Envelope', ValidateFunction>;
+export type { Validators } from './schema-compiler.js';
 
 let compiled: Validators | undefined;
 
-/** Reads a schema file from schemas/. */
-export function readSchema(file: string): Record<string, unknown> {
-  const path = fileURLToPath(new URL(file, SCHEMA_DIR));
-  return JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown>;
-}
-
-// ajv-formats is CommonJS; under NodeNext its default export is the module object.
-const addFormats =
-  (addFormatsModule as unknown as { default?: typeof addFormatsModule }).default ??
-  addFormatsModule;
-
 /**
- * The compiled validators, built on first use and then shared by the whole process
- * (compiling is the slow part of ajv; validating is cheap).
+ * The validators: ajv's standalone code generated from schemas/ at development time
+ * (validators.generated.ts, checked by CI), so no process compiles a schema. Loaded on
+ * first use and shared by the whole process.
  */
 export function validators(): Validators {
-  if (compiled) return compiled;
-  const ajv = new Ajv2020({
-    allErrors: true,
-    strict: true,
-    strictRequired: false,
-    allowUnionTypes: true,
-  });
-  (addFormats as unknown as (a: Ajv2020) => void)(ajv);
-  const entries = Object.entries(SCHEMA_FILES) as [Kind | 'Envelope', string][];
-  for (const [, file] of entries) ajv.addSchema(readSchema(file));
-  ajv.addSchema(readSchema('manifest.schema.json'));
-  const result = {} as Validators;
-  for (const [kind, file] of entries) {
-    const schema = readSchema(file);
-    const validate = ajv.getSchema(schema.$id as string);
-    if (!validate) throw new Error(`schema ${file} did not compile`);
-    result[kind] = validate;
-  }
-  compiled = result;
-  return result;
+  compiled ??= generated as unknown as Validators;
+  return compiled;
 }
