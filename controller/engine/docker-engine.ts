@@ -33,14 +33,21 @@ import {
 } from './docker-mapping.js';
 import * as images from './docker-images.js';
 import { subscribeDockerEvents } from './docker-event-stream.js';
+import { createDockerReads, type DockerReads } from './docker-reads.js';
 
 /**
  * The Docker Engine API adapter. dockerode is imported here, lazily, so CLI commands that
  * never talk to the engine do not load it (the bundle keeps it external).
  */
 export async function createDockerEngine(address: EngineAddress): Promise<Engine> {
-  const { default: Docker } = await import('dockerode');
-  return new DockerEngine(new Docker(dockerOptions(address)), address.display);
+  const loadDockerode = async () => {
+    const { default: Docker } = await import('dockerode');
+    return new Docker(dockerOptions(address));
+  };
+  const reads = createDockerReads(address);
+  if (reads) return new DockerEngine(reads, loadDockerode, address.display);
+  const docker = await loadDockerode();
+  return new DockerEngine(docker as unknown as DockerReads, async () => docker, address.display);
 }
 
 function asConflict(e: EngineError): EngineError {
@@ -76,13 +83,25 @@ interface Idempotence {
 const NETWORK_REMOVE_PATIENCE_MS = 5000;
 
 export class DockerEngine implements Engine {
+  private dockerode: Promise<Dockerode> | undefined;
+
+  /**
+   * `reads` serves the read-only calls; dockerode, for everything that changes the engine
+   * or streams, is loaded on first use.
+   */
   constructor(
-    private readonly docker: Dockerode,
+    private readonly reads: DockerReads,
+    private readonly loadDockerode: () => Promise<Dockerode>,
     readonly address: string,
   ) {}
 
+  private full(): Promise<Dockerode> {
+    this.dockerode ??= this.loadDockerode();
+    return this.dockerode;
+  }
+
   async ping(): Promise<{ version: string; apiVersion: string }> {
-    const v = await this.call('ping', undefined, () => this.docker.version());
+    const v = await this.call('ping', undefined, () => this.reads.version());
     return { version: v.Version, apiVersion: v.ApiVersion };
   }
 
@@ -96,11 +115,11 @@ export class DockerEngine implements Engine {
       options.project,
       () =>
         Promise.all([
-          this.docker.listContainers({ all: true, filters }),
-          this.docker.listNetworks({ filters }),
-          this.docker.listVolumes({ filters }),
+          this.reads.listContainers({ all: true, filters }),
+          this.reads.listNetworks({ filters }),
+          this.reads.listVolumes({ filters }),
           // Images are used by reference whatever their labels: one unfiltered list.
-          this.docker.listImages(),
+          this.reads.listImages(),
         ]),
     );
     return {
@@ -121,9 +140,9 @@ export class DockerEngine implements Engine {
     const [c, n, v] = [wanted(names.containers), wanted(names.networks), wanted(names.volumes)];
     const [containers, networks, volumes] = await this.call('lookupNames', undefined, () =>
       Promise.all([
-        c.size ? this.docker.listContainers({ all: true }) : [],
-        n.size ? this.docker.listNetworks() : [],
-        v.size ? this.docker.listVolumes().then((r) => r.Volumes ?? []) : [],
+        c.size ? this.reads.listContainers({ all: true }) : [],
+        n.size ? this.reads.listNetworks() : [],
+        v.size ? this.reads.listVolumes().then((r) => r.Volumes ?? []) : [],
       ]),
     );
     return {
@@ -140,7 +159,7 @@ export class DockerEngine implements Engine {
   async inspectContainer(id: string): Promise<ContainerDetails | undefined> {
     try {
       return fromInspect(
-        (await this.docker.getContainer(id).inspect()) as unknown as DockerContainerInspect,
+        (await this.reads.getContainer(id).inspect()) as unknown as DockerContainerInspect,
       );
     } catch (e) {
       if (statusOf(e) === 404) return undefined;
@@ -151,8 +170,8 @@ export class DockerEngine implements Engine {
   /** Creates the container on its first network, then connects the others before returning. */
   async createContainer(request: ContainerCreateRequest): Promise<{ id: string }> {
     const body = { name: request.name, ...toCreateBody(request) };
-    const container = await this.call('create container', request.name, () =>
-      this.docker.createContainer(body as Dockerode.ContainerCreateOptions),
+    const container = await this.call('create container', request.name, async () =>
+      (await this.full()).createContainer(body as Dockerode.ContainerCreateOptions),
     );
     for (const extra of request.networks.slice(1)) {
       await this.connectNetwork(extra.name, container.id, extra.aliases);
@@ -161,30 +180,40 @@ export class DockerEngine implements Engine {
   }
 
   startContainer(id: string): Promise<MutationResult> {
-    return this.mutate('start', id, () => this.docker.getContainer(id).start(), {});
+    return this.mutate('start', id, async () => (await this.full()).getContainer(id).start(), {});
   }
 
   stopContainer(id: string, timeoutSec: number): Promise<MutationResult> {
-    return this.mutate('stop', id, () => this.docker.getContainer(id).stop({ t: timeoutSec }), {
-      goneIsDone: true,
-    });
+    return this.mutate(
+      'stop',
+      id,
+      async () => (await this.full()).getContainer(id).stop({ t: timeoutSec }),
+      {
+        goneIsDone: true,
+      },
+    );
   }
 
   killContainer(id: string, signal = 'SIGKILL'): Promise<MutationResult> {
-    return this.mutate('kill', id, () => this.docker.getContainer(id).kill({ signal }), {
-      goneIsDone: true,
-      alreadyDone: /is not running/,
-    });
+    return this.mutate(
+      'kill',
+      id,
+      async () => (await this.full()).getContainer(id).kill({ signal }),
+      {
+        goneIsDone: true,
+        alreadyDone: /is not running/,
+      },
+    );
   }
 
   pauseContainer(id: string): Promise<MutationResult> {
-    return this.mutate('pause', id, () => this.docker.getContainer(id).pause(), {
+    return this.mutate('pause', id, async () => (await this.full()).getContainer(id).pause(), {
       alreadyDone: /is already paused/,
     });
   }
 
   unpauseContainer(id: string): Promise<MutationResult> {
-    return this.mutate('unpause', id, () => this.docker.getContainer(id).unpause(), {
+    return this.mutate('unpause', id, async () => (await this.full()).getContainer(id).unpause(), {
       alreadyDone: /is not paused/,
     });
   }
@@ -194,7 +223,7 @@ export class DockerEngine implements Engine {
     return this.mutate(
       'remove',
       id,
-      () => this.docker.getContainer(id).remove({ force: true, v: false }),
+      async () => (await this.full()).getContainer(id).remove({ force: true, v: false }),
       {
         goneIsDone: true,
         alreadyDone: /removal of container .* is already in progress/,
@@ -203,9 +232,14 @@ export class DockerEngine implements Engine {
   }
 
   renameContainer(id: string, name: string): Promise<MutationResult> {
-    return this.mutate('rename', id, () => this.docker.getContainer(id).rename({ name }), {
-      alreadyDone: /same name as its current name/,
-    });
+    return this.mutate(
+      'rename',
+      id,
+      async () => (await this.full()).getContainer(id).rename({ name }),
+      {
+        alreadyDone: /same name as its current name/,
+      },
+    );
   }
 
   async createNetwork(request: NetworkCreateRequest): Promise<{ id: string }> {
@@ -213,8 +247,8 @@ export class DockerEngine implements Engine {
       Driver: 'default',
       Config: [{ Subnet: request.ipam.subnet, Gateway: request.ipam.gateway }],
     };
-    const network = await this.call('create network', request.name, () =>
-      this.docker.createNetwork({
+    const network = await this.call('create network', request.name, async () =>
+      (await this.full()).createNetwork({
         Name: request.name,
         // Without it API 1.41 happily creates a second network of the same name.
         CheckDuplicate: true,
@@ -237,7 +271,7 @@ export class DockerEngine implements Engine {
         return await this.mutate(
           'remove network',
           idOrName,
-          () => this.docker.getNetwork(idOrName).remove(),
+          async () => (await this.full()).getNetwork(idOrName).remove(),
           {
             goneIsDone: true,
           },
@@ -258,8 +292,8 @@ export class DockerEngine implements Engine {
     return this.mutate(
       'connect network',
       `${network}/${container}`,
-      () =>
-        this.docker
+      async () =>
+        (await this.full())
           .getNetwork(network)
           .connect({ Container: container, EndpointConfig: { Aliases: aliases } }),
       { alreadyDone: /already exists in network/ },
@@ -270,14 +304,14 @@ export class DockerEngine implements Engine {
     return this.mutate(
       'disconnect network',
       `${network}/${container}`,
-      () => this.docker.getNetwork(network).disconnect({ Container: container }),
+      async () => (await this.full()).getNetwork(network).disconnect({ Container: container }),
       { alreadyDone: /is not connected to/ },
     );
   }
 
   async createVolume(request: VolumeCreateRequest): Promise<{ name: string }> {
-    const volume = await this.call('create volume', request.name, () =>
-      this.docker.createVolume({
+    const volume = await this.call('create volume', request.name, async () =>
+      (await this.full()).createVolume({
         Name: request.name,
         Driver: request.driver,
         DriverOpts: request.options,
@@ -288,36 +322,61 @@ export class DockerEngine implements Engine {
   }
 
   removeVolume(name: string): Promise<MutationResult> {
-    return this.mutate('remove volume', name, () => this.docker.getVolume(name).remove(), {
-      goneIsDone: true,
-    });
+    return this.mutate(
+      'remove volume',
+      name,
+      async () => (await this.full()).getVolume(name).remove(),
+      {
+        goneIsDone: true,
+      },
+    );
   }
 
   inspectImage(ref: string): Promise<ObservedImage | undefined> {
-    return images.inspectImage(this.docker, this.address, ref);
+    return images.inspectImage(this.reads, this.address, ref);
   }
 
-  pullImage(
+  async pullImage(
     ref: string,
     auth?: RegistryAuth,
     onProgress?: ProgressListener,
   ): Promise<ObservedImage> {
-    return images.pullImage(this.docker, this.address, ref, auth, onProgress);
+    return images.pullImage(await this.full(), this.address, ref, auth, onProgress);
   }
 
-  buildImage(request: ImageBuildRequest, onProgress?: ProgressListener): Promise<ObservedImage> {
-    return images.buildImage(this.docker, this.address, request, onProgress);
+  async buildImage(
+    request: ImageBuildRequest,
+    onProgress?: ProgressListener,
+  ): Promise<ObservedImage> {
+    return images.buildImage(await this.full(), this.address, request, onProgress);
   }
 
-  removeImage(ref: string): Promise<MutationResult> {
-    return images.removeImage(this.docker, this.address, ref);
+  async removeImage(ref: string): Promise<MutationResult> {
+    return images.removeImage(await this.full(), this.address, ref);
   }
 
   subscribeEvents(
     options: ObserveOptions & { since?: number; until?: number },
     onEvent: (event: EngineEvent) => void,
   ): EventSubscription {
-    return subscribeDockerEvents(this.docker, options, onEvent);
+    // The stream needs dockerode; the subscription exists at once and attaches when it loads.
+    let inner: EventSubscription | undefined;
+    let closed = false;
+    const ended = this.full().then(
+      (docker) => {
+        if (closed) return;
+        inner = subscribeDockerEvents(docker, options, onEvent);
+        return inner.ended;
+      },
+      () => undefined,
+    );
+    return {
+      ended,
+      close: () => {
+        closed = true;
+        inner?.close();
+      },
+    };
   }
 
   /** Runs one engine call, turning any failure into an EngineError. */

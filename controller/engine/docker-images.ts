@@ -1,4 +1,5 @@
 import type Dockerode from 'dockerode';
+import type { DockerReads } from './docker-reads.js';
 import { EngineError } from './engine.js';
 import type { ImageBuildRequest, ObservedImage, ProgressListener, RegistryAuth } from './engine.js';
 import {
@@ -15,7 +16,7 @@ import { followProgress } from './docker-progress.js';
 /** Image operations of the Docker adapter: inspect, pull, build, remove. */
 
 export async function inspectImage(
-  docker: Dockerode,
+  docker: Pick<Dockerode, 'getImage'> | DockerReads,
   address: string,
   ref: string,
 ): Promise<ObservedImage | undefined> {
