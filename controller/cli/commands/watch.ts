@@ -7,6 +7,7 @@ import { BerthError } from '../../errors.js';
 import { loadProjectView } from '../../status/project-view.js';
 import { WatchController } from '../../watch/controller.js';
 import { acquireLock } from '../../watch/lock.js';
+import { withCrashLoops } from '../../watch/crash-loop-status.js';
 import type { CliContext, CommonOptions } from '../context.js';
 import { resolveProjectName } from '../project-name.js';
 
@@ -105,7 +106,7 @@ async function projectStatus(ctx: CliContext, controller: WatchController, proje
     desired: { objects: snapshot.objects, source: 'files', ...(notice ? { notice } : {}) },
     now: ctx.now(),
   });
-  return view.status;
+  return withCrashLoops(view.status, controller.crashLoop, ctx.now());
 }
 
 /** Resolves with the first SIGTERM or SIGINT. */
