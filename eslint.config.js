@@ -2,7 +2,15 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', 'dist/**', 'specs/types.generated.ts', 'specs/validate/validators.generated.ts', 'bench/.work/**'] },
+  {
+    ignores: [
+      'node_modules/**',
+      'dist/**',
+      'specs/types.generated.ts',
+      'specs/validate/validators.generated.ts',
+      'bench/.work/**',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
