@@ -1,0 +1,82 @@
+import { rmSync } from 'node:fs';
+import { createServer, request, type Server } from 'node:http';
+import type { Socket } from 'node:net';
+import { ENGINE_SOCKET } from './engine-http.js';
+
+// Path segments that are verbs, not object names, under /containers, /networks, /volumes, /images.
+const VERBS = new Set(['json', 'create', 'prune', 'load', 'search', 'get']);
+
+/**
+ * `METHOD /route` with the API version prefix and query dropped, and object ids or names
+ * replaced by `{id}`, so calls about different containers count as one route.
+ */
+export function normaliseCall(method: string, url: string): string {
+  const path = (url.split('?')[0] ?? '').replace(/^\/v\d+\.\d+(?=\/)/, '');
+  const parts = path.split('/');
+  const out = parts.map((part, i) => {
+    const parent = parts[i - 1];
+    const isObject =
+      parent === 'containers' || parent === 'networks' || parent === 'volumes' || parent === 'exec';
+    return isObject && i === 2 && !VERBS.has(part) ? '{id}' : part;
+  });
+  // Image refs contain slashes; everything between /images/ and a trailing verb is the name.
+  const joined = out.join('/');
+  const image = /^\/images\/(.+?)(\/(json|history|push|tag|get))?$/.exec(joined);
+  if (image && !VERBS.has(image[1] ?? '')) return `${method} /images/{id}${image[2] ?? ''}`;
+  return `${method} ${joined}`;
+}
+
+/** Requests seen by the proxy, by route. */
+export type CallCounts = Record<string, number>;
+
+export interface CountingProxy {
+  socketPath: string;
+  /** Counts since the last reset, by `METHOD /route`. */
+  counts(): CallCounts;
+  total(): number;
+  reset(): void;
+  close(): Promise<void>;
+}
+
+/**
+ * A unix-socket HTTP proxy in front of the engine that counts every request it forwards.
+ * Streaming answers (events, logs) are piped, so long-lived clients such as `berth watch`
+ * work through it unchanged.
+ */
+export async function startCountingProxy(socketPath: string): Promise<CountingProxy> {
+  let counts: CallCounts = {};
+  const sockets = new Set<Socket>();
+  const server: Server = createServer((req, res) => {
+    const key = normaliseCall(req.method ?? 'GET', req.url ?? '/');
+    counts[key] = (counts[key] ?? 0) + 1;
+    const upstream = request(
+      { socketPath: ENGINE_SOCKET, path: req.url, method: req.method, headers: req.headers },
+      (answer) => {
+        res.writeHead(answer.statusCode ?? 502, answer.headers);
+        answer.pipe(res);
+      },
+    );
+    upstream.on('error', () => res.destroy());
+    res.on('close', () => upstream.destroy());
+    req.pipe(upstream);
+  });
+  server.on('connection', (s: Socket) => {
+    sockets.add(s);
+    s.on('close', () => sockets.delete(s));
+  });
+  rmSync(socketPath, { force: true });
+  await new Promise<void>((resolve) => server.listen(socketPath, resolve));
+  return {
+    socketPath,
+    counts: () => ({ ...counts }),
+    total: () => Object.values(counts).reduce((a, b) => a + b, 0),
+    reset: () => {
+      counts = {};
+    },
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const s of sockets) s.destroy();
+        server.close(() => resolve());
+      }),
+  };
+}

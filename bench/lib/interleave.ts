@@ -1,0 +1,75 @@
+import type { CallCounts } from './api-proxy.js';
+import { summarise } from './stats.js';
+import type { ToolResult } from './results.js';
+
+/** The outcome of one measured run. */
+export interface Sample {
+  ms: number;
+  ok: boolean;
+  timedOut?: boolean;
+  error?: string;
+  calls?: CallCounts;
+}
+
+/** A contender in one scenario: `prepare` is not timed, `run` is. */
+export interface Contender {
+  name: string;
+  prepare?: () => Promise<void>;
+  run: () => Promise<Sample>;
+}
+
+/**
+ * Runs every contender `warmup` times unrecorded, then `runs` times interleaved (A, B, A,
+ * B…) so drift in a shared machine's load hits all tools alike. Failures and timeouts are
+ * counted in the result; a thrown prepare counts as a failure of that run.
+ */
+export async function interleave(
+  contenders: Contender[],
+  runs: number,
+  warmup: number,
+  log: (line: string) => void,
+): Promise<Record<string, ToolResult>> {
+  const samples = new Map<string, Sample[]>(contenders.map((c) => [c.name, []]));
+  for (let round = -warmup; round < runs; round++) {
+    for (const c of contenders) {
+      const sample = await once(c);
+      log(
+        `  ${round < 0 ? 'warm-up' : `run ${round + 1}/${runs}`} ${c.name}: ${sample.ok ? `${sample.ms.toFixed(0)} ms` : `FAILED ${sample.error ?? ''}`}`,
+      );
+      if (round >= 0) samples.get(c.name)?.push(sample);
+    }
+  }
+  return Object.fromEntries(
+    contenders.map((c) => [c.name, toToolResult(samples.get(c.name) ?? [])]),
+  );
+}
+
+async function once(c: Contender): Promise<Sample> {
+  try {
+    await c.prepare?.();
+    return await c.run();
+  } catch (e) {
+    return { ms: 0, ok: false, error: e instanceof Error ? e.message : String(e) };
+  }
+}
+
+/** Summary of the successful samples, with failures and timeouts counted beside them. */
+export function toToolResult(samples: Sample[]): ToolResult {
+  const good = samples.filter((s) => s.ok);
+  const failed = samples.filter((s) => !s.ok);
+  const lastCalls = [...good].reverse().find((s) => s.calls)?.calls;
+  const result: ToolResult = {
+    ...summarise(good.map((s) => round(s.ms))),
+    samples: samples.map((s) => (s.ok ? round(s.ms) : -1)),
+    failures: failed.filter((s) => !s.timedOut).length,
+    timeouts: failed.filter((s) => s.timedOut).length,
+  };
+  if (failed[0]?.error) result.failure = failed[0].error.slice(0, 300);
+  if (lastCalls) {
+    result.callsByRoute = lastCalls;
+    result.calls = Object.values(lastCalls).reduce((a, b) => a + b, 0);
+  }
+  return result;
+}
+
+const round = (ms: number) => Math.round(ms * 10) / 10;

@@ -1,0 +1,31 @@
+import { ratio } from '../lib/stats.js';
+import type { Bar, ToolResult } from '../lib/results.js';
+
+/**
+ * Bar "a ≤ factor × b" (or strictly below when `strict`), on medians. Undecided when either
+ * side has no successful run — a missing peer is reported, not counted as a win.
+ */
+export function ratioBar(
+  text: string,
+  a: ToolResult | undefined,
+  b: ToolResult | undefined,
+  factor: number,
+  strict = false,
+): Bar {
+  if (!a?.runs || !b?.runs)
+    return { text, met: undefined, detail: 'not measured (a tool is missing or every run failed)' };
+  const r = ratio(a.median, b.median);
+  const met = strict ? a.median < factor * b.median : a.median <= factor * b.median;
+  return { text, met, ratio: r, detail: `${a.median} vs ${b.median} (ratio ${r})` };
+}
+
+/** Bar "value ≤ limit" on a single number. */
+export function limitBar(
+  text: string,
+  value: number | undefined,
+  limit: number,
+  unit: string,
+): Bar {
+  if (value === undefined) return { text, met: undefined, detail: 'not measured' };
+  return { text, met: value <= limit, detail: `${value} ${unit} (limit ${limit} ${unit})` };
+}

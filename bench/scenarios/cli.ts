@@ -1,0 +1,113 @@
+import { berthCli, countedSample, workloadFor, type BenchContext } from '../lib/context.js';
+import { engineCall, labelFilter } from '../lib/engine-http.js';
+import { interleave, type Contender } from '../lib/interleave.js';
+import { timedRun, timeIt } from '../lib/proc.js';
+import type { ScenarioResult } from '../lib/results.js';
+import { limitBar, ratioBar } from './bars.js';
+import { noopProject } from './apply.js';
+
+const nodeBaseline = (ctx: BenchContext): Contender => ({
+  name: 'node -e 0',
+  run: async () => {
+    const t = await timedRun(process.execPath, ['-e', '0'], { timeoutMs: ctx.timeoutMs });
+    return { ms: t.ms, ok: t.code === 0 };
+  },
+});
+
+/** Engine calls of one `berth status` of a project already applied (exit 0 in sync, 3 not). */
+export async function statusCalls(ctx: BenchContext, project: string): Promise<number | undefined> {
+  const s = await countedSample(ctx, () => berthCli(ctx, ['status', '-p', project]), [0, 3]);
+  return s.ok && s.calls ? Object.values(s.calls).reduce((a, b) => a + b, 0) : undefined;
+}
+
+/**
+ * Status of N containers (the no-op project left running): berth status vs `node -e 0` and
+ * one list call; `callsByN` carries the call counts seen at smaller N to show they are constant.
+ */
+export async function statusOf(
+  ctx: BenchContext,
+  n: number,
+  callsByN: Record<number, number | undefined>,
+): Promise<ScenarioResult> {
+  const project = noopProject(ctx, n);
+  const contenders: Contender[] = [
+    {
+      name: 'berth',
+      run: () => countedSample(ctx, () => berthCli(ctx, ['status', '-p', project]), [0, 3]),
+    },
+    nodeBaseline(ctx),
+    {
+      name: 'one list call',
+      run: async () => ({
+        ms: await timeIt(() =>
+          engineCall('GET', `/containers/json?all=1&${labelFilter(`berth.project=${project}`)}`),
+        ),
+        ok: true,
+      }),
+    },
+  ];
+  const tools = await interleave(contenders, ctx.runs, ctx.warmup, ctx.log);
+  const floor = (tools['node -e 0']?.median ?? 0) * 2 + (tools['one list call']?.median ?? 0);
+  const counts = Object.values(callsByN).filter((c): c is number => c !== undefined);
+  const constant = counts.length > 1 ? new Set(counts).size === 1 : undefined;
+  return {
+    id: `status-${n}`,
+    title: `status of ${n} containers`,
+    measure: 'wall time of `berth status -p P`; engine calls',
+    unit: 'ms',
+    tools,
+    bars: [
+      {
+        text: 'constant engine calls across N',
+        met: constant,
+        detail: `calls by N: ${JSON.stringify(callsByN)}`,
+      },
+      limitBar(
+        'berth ≤ 2× node -e 0 + one list call',
+        tools.berth?.runs ? tools.berth.median : undefined,
+        Math.round(floor * 10) / 10,
+        'ms',
+      ),
+    ],
+    notes: [],
+  };
+}
+
+/** CLI start: `berth --version` and `berth validate` of ~1000 objects vs `node -e 0`. */
+export async function cliStart(ctx: BenchContext, objects: number): Promise<ScenarioResult> {
+  const v = workloadFor(ctx, 'validate', {
+    n: objects - 2,
+    init: true,
+    envValue: 'a',
+    state: 'running',
+  });
+  const contenders: Contender[] = [
+    nodeBaseline(ctx),
+    { name: 'berth --version', run: () => countedSample(ctx, () => berthCli(ctx, ['--version'])) },
+    {
+      name: `berth validate (${objects} objects)`,
+      run: () => countedSample(ctx, () => berthCli(ctx, ['validate', '-f', v.berthDir])),
+    },
+  ];
+  const tools = await interleave(contenders, ctx.runs, ctx.warmup, ctx.log);
+  const validate = tools[`berth validate (${objects} objects)`];
+  return {
+    id: 'cli-start',
+    title: 'CLI start',
+    measure: 'wall time of the process, spawn to exit',
+    unit: 'ms',
+    tools,
+    bars: [
+      ratioBar('berth --version ≤ 2× node -e 0', tools['berth --version'], tools['node -e 0'], 2),
+      limitBar(
+        `validate of ${objects} objects < 500 ms`,
+        validate?.runs ? validate.median : undefined,
+        500,
+        'ms',
+      ),
+    ],
+    notes: [
+      `${objects} objects: one network, one bind mount, ${objects - 2} containers in one file.`,
+    ],
+  };
+}
