@@ -126,7 +126,9 @@ export class WatchController {
     }
     if (this.options.resyncMs > 0) {
       this.resyncTimer = setInterval(() => {
-        void this.reloadFolder().then(() => this.requestResync('periodic resync'));
+        void this.reloadFolder({ ifChanged: true }).then(() =>
+          this.requestResync('periodic resync'),
+        );
       }, this.options.resyncMs);
       this.resyncTimer.unref();
     }
@@ -134,8 +136,8 @@ export class WatchController {
   }
 
   /** Re-reads the folder and queues the keys whose declaration changed, ahead of any back-off. */
-  async reloadFolder(): Promise<void> {
-    const { changed, snapshot } = await this.store.reload();
+  async reloadFolder(options: { ifChanged?: boolean } = {}): Promise<void> {
+    const { changed, snapshot } = await this.store.reload(options);
     const problems = snapshot.problems.map(formatProblem);
     if (problems.length)
       this.options.logger.warn({ problems, notice: snapshot.notice }, 'manifests have problems');

@@ -32,6 +32,27 @@ const names = (store: DesiredStore) =>
     .sort();
 
 describe('DesiredStore', () => {
+  it('with ifChanged, parses again only when a manifest file changed', async () => {
+    await writeFile(join(dir, 'a.yaml'), container('web'));
+    let loads = 0;
+    const store = new DesiredStore({
+      dir,
+      allowEmpty: false,
+      load: async (...args) => {
+        loads++;
+        return (await import('../../specs/index.js')).loadManifests(...args);
+      },
+    });
+    await store.reload();
+    await store.reload({ ifChanged: true });
+    expect(loads).toBe(1);
+    await writeFile(join(dir, 'a.yaml'), container('web', 'sleep 2'));
+    expect((await store.reload({ ifChanged: true })).changed).toEqual(['Container/web']);
+    expect(loads).toBe(2);
+    await store.reload();
+    expect(loads).toBe(3);
+  });
+
   it('reads the folder and reports the keys that changed', async () => {
     await writeFile(join(dir, 'a.yaml'), container('web'));
     await writeFile(join(dir, 'b.yml'), network('net'));

@@ -1,4 +1,5 @@
-import { canonicalJSON, checkSet, loadManifests } from '../../specs/index.js';
+import { stat } from 'node:fs/promises';
+import { canonicalJSON, checkSet, collectManifestFiles, loadManifests } from '../../specs/index.js';
 import type { DesiredObject, ObjectKey } from '../../specs/model.js';
 import { objectKey } from '../../specs/model.js';
 import type { Problem } from '../../specs/problems.js';
@@ -39,6 +40,7 @@ export interface DesiredStoreOptions {
 export class DesiredStore {
   private lastGoodByFile = new Map<string, DesiredObject[]>();
   private current: DesiredSnapshot = { objects: [], problems: [], prune: false };
+  private fingerprint: string | undefined;
 
   constructor(private readonly options: DesiredStoreOptions) {}
 
@@ -46,7 +48,16 @@ export class DesiredStore {
     return this.current;
   }
 
-  async reload(): Promise<ReloadResult> {
+  /**
+   * Reads the folder again. With `ifChanged`, a folder whose files (names, sizes, times)
+   * are as at the last read is not parsed again: the periodic resync's safety net for lost
+   * file events then costs a few stats instead of a full parse.
+   */
+  async reload(options: { ifChanged?: boolean } = {}): Promise<ReloadResult> {
+    const fingerprint = await folderFingerprint(this.options.dir);
+    if (options.ifChanged && fingerprint === this.fingerprint)
+      return { snapshot: this.current, changed: [] };
+    this.fingerprint = fingerprint;
     const load = this.options.load ?? loadManifests;
     const result = await load([this.options.dir], { allowEmpty: true });
     const next = this.assemble(result);
@@ -96,6 +107,20 @@ export class DesiredStore {
   private keepPrevious(problems: Problem[], notice: string): DesiredSnapshot {
     return { objects: this.current.objects, problems, prune: false, notice };
   }
+}
+
+/** Names, sizes and modification times of the manifest files under `dir`. */
+async function folderFingerprint(dir: string): Promise<string> {
+  const { files } = await collectManifestFiles([dir]);
+  const stats = await Promise.all(
+    files.map((f) =>
+      stat(f.absolute).then(
+        (s) => `${f.absolute}:${s.size}:${s.mtimeMs}:${s.ino}`,
+        () => `${f.absolute}:gone`,
+      ),
+    ),
+  );
+  return stats.join('\n');
 }
 
 function inFiles(p: Problem, files: { file: string }[]): boolean {
