@@ -1,7 +1,7 @@
 import type { Engine } from '../engine/engine.js';
 import type { EngineStreams } from '../engine/engine-streams.js';
 import type { CliContext } from './context.js';
-import { runLogSession } from './logs-session.js';
+import { cliSessionDeps, runLogSession } from './logs-session.js';
 import { connectStreams, requireContainers } from './project-containers.js';
 
 export interface AttachOptions {
@@ -37,13 +37,7 @@ export async function attachProject(
   const signal = options.signal ?? interrupt!.signal;
   try {
     await runLogSession(
-      {
-        engine,
-        streams,
-        project,
-        now: ctx.now,
-        sink: { stdout: (t) => ctx.stdout.write(t), stderr: (t) => ctx.stderr.write(t) },
-      },
+      cliSessionDeps(ctx, engine, streams, project),
       containers,
       {
         follow: true,

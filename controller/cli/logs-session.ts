@@ -1,3 +1,4 @@
+import type { CliContext } from './context.js';
 import type { Engine, EngineEvent, ObservedContainer } from '../engine/engine.js';
 import type { EngineStreams, LogSubscription } from '../engine/engine-streams.js';
 import { LABEL } from '../labels.js';
@@ -26,6 +27,22 @@ export interface LogSessionDeps {
   project: string;
   sink: LogSink;
   now(): number;
+}
+
+/** A session writing to the command's stdout and stderr. */
+export function cliSessionDeps(
+  ctx: Pick<CliContext, 'stdout' | 'stderr' | 'now'>,
+  engine: Engine,
+  streams: EngineStreams,
+  project: string,
+): LogSessionDeps {
+  return {
+    engine,
+    streams,
+    project,
+    now: ctx.now,
+    sink: { stdout: (t) => ctx.stdout.write(t), stderr: (t) => ctx.stderr.write(t) },
+  };
 }
 
 /** Longest wait between looks for a container whose stream keeps ending at once. */

@@ -1,5 +1,3 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import type Dockerode from 'dockerode';
 import { LABEL } from '../labels.js';
 import { EngineError } from './engine.js';
@@ -21,6 +19,7 @@ import type {
   VolumeCreateRequest,
 } from './engine.js';
 import type { EngineAddress } from './engine-address.js';
+import { dockerOptions } from './docker-connect.js';
 import { engineMessage, statusOf, toEngineError } from './docker-errors.js';
 import type { DockerContainerInspect, DockerContainerSummary } from './docker-mapping.js';
 import {
@@ -33,7 +32,7 @@ import {
 } from './docker-mapping.js';
 import * as images from './docker-images.js';
 import { subscribeDockerEvents } from './docker-event-stream.js';
-import { createDockerReads, type DockerReads } from './docker-reads.js';
+import { createDockerReads, lookupByNames, type DockerReads } from './docker-reads.js';
 
 /**
  * The Docker Engine API adapter. dockerode is imported here, lazily, so CLI commands that
@@ -52,23 +51,6 @@ export async function createDockerEngine(address: EngineAddress): Promise<Engine
 
 function asConflict(e: EngineError): EngineError {
   return new EngineError('E_CONFLICT', e.message, e.detail);
-}
-
-/** Connection options for dockerode at `address` (shared with docker-streams.ts). */
-export function dockerOptions(address: EngineAddress): Dockerode.DockerOptions {
-  if (address.kind === 'unix') return { socketPath: address.socketPath };
-  const tls = address.tls && address.certPath ? readCerts(address.certPath) : {};
-  return {
-    host: address.host,
-    port: address.port,
-    protocol: address.tls ? 'https' : 'http',
-    ...tls,
-  };
-}
-
-function readCerts(dir: string): { ca: Buffer; cert: Buffer; key: Buffer } {
-  const read = (f: string) => readFileSync(join(dir, f));
-  return { ca: read('ca.pem'), cert: read('cert.pem'), key: read('key.pem') };
 }
 
 /** How a mutation's "already so" answers read: which statuses/messages mean `changed: false`. */
@@ -132,28 +114,8 @@ export class DockerEngine implements Engine {
     };
   }
 
-  async lookupNames(names: NameLookup): Promise<Omit<ObservedState, 'images'>> {
-    // Unfiltered lists, matched here by exact name: one call per kind whatever the number
-    // of names (a name filter per object would grow the URL past what the engine accepts,
-    // and the engine's name filters match substrings anyway).
-    const wanted = (list: string[] | undefined) => new Set(list ?? []);
-    const [c, n, v] = [wanted(names.containers), wanted(names.networks), wanted(names.volumes)];
-    const [containers, networks, volumes] = await this.call('lookupNames', undefined, () =>
-      Promise.all([
-        c.size ? this.reads.listContainers({ all: true }) : [],
-        n.size ? this.reads.listNetworks() : [],
-        v.size ? this.reads.listVolumes().then((r) => r.Volumes ?? []) : [],
-      ]),
-    );
-    return {
-      containers: (containers as DockerContainerSummary[])
-        .map(fromContainerSummary)
-        .filter((x) => c.has(x.name)),
-      networks: networks.map((x) => fromNetwork(x)).filter((x) => n.has(x.name)),
-      volumes: volumes
-        .map((x) => fromVolume(x as Parameters<typeof fromVolume>[0]))
-        .filter((x) => v.has(x.name)),
-    };
+  lookupNames(names: NameLookup): Promise<Omit<ObservedState, 'images'>> {
+    return this.call('lookupNames', undefined, () => lookupByNames(this.reads, names));
   }
 
   async inspectContainer(id: string): Promise<ContainerDetails | undefined> {

@@ -1,6 +1,9 @@
 import { request as httpRequest } from 'node:http';
 import type Dockerode from 'dockerode';
 import type { EngineAddress } from './engine-address.js';
+import type { NameLookup, ObservedState } from './engine.js';
+import type { DockerContainerSummary } from './docker-mapping.js';
+import { fromContainerSummary, fromNetwork, fromVolume } from './docker-mapping.js';
 
 /**
  * The read-only calls berth makes on every command (the four lists of observe, inspects,
@@ -77,5 +80,32 @@ export function createDockerReads(address: EngineAddress): DockerReads | undefin
     listImages: () => get('/images/json'),
     getContainer: (c) => ({ inspect: () => get(`/containers/${id(c)}/json`) }),
     getImage: (ref) => ({ inspect: () => get(`/images/${ref}/json`) }),
+  };
+}
+
+/**
+ * Engine objects with exactly these names. Unfiltered lists, matched here by exact name:
+ * one call per kind asked about, whatever the number of names (a name filter per object
+ * would grow the URL past what the engine accepts, and its name filters match substrings).
+ */
+export async function lookupByNames(
+  reads: DockerReads,
+  names: NameLookup,
+): Promise<Omit<ObservedState, 'images'>> {
+  const wanted = (list: string[] | undefined) => new Set(list ?? []);
+  const [c, n, v] = [wanted(names.containers), wanted(names.networks), wanted(names.volumes)];
+  const [containers, networks, volumes] = await Promise.all([
+    c.size ? reads.listContainers({ all: true }) : [],
+    n.size ? reads.listNetworks() : [],
+    v.size ? reads.listVolumes().then((r) => r.Volumes ?? []) : [],
+  ]);
+  return {
+    containers: (containers as DockerContainerSummary[])
+      .map(fromContainerSummary)
+      .filter((x) => c.has(x.name)),
+    networks: networks.map((x) => fromNetwork(x)).filter((x) => n.has(x.name)),
+    volumes: volumes
+      .map((x) => fromVolume(x as Parameters<typeof fromVolume>[0]))
+      .filter((x) => v.has(x.name)),
   };
 }

@@ -1,7 +1,7 @@
 import type { Duplex } from 'node:stream';
 import type Dockerode from 'dockerode';
 import type { EngineAddress } from './engine-address.js';
-import { dockerOptions } from './docker-engine.js';
+import { dockerOptions } from './docker-connect.js';
 import { statusOf, toEngineError } from './docker-errors.js';
 import { FrameDemuxer, LineSplitter, splitTimestamp } from './docker-streams-demux.js';
 import { startDockerExec } from './docker-streams-exec.js';

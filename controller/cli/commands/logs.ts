@@ -1,6 +1,6 @@
 import { BerthError } from '../../errors.js';
 import type { CliContext, CommonOptions } from '../context.js';
-import { runLogSession } from '../logs-session.js';
+import { cliSessionDeps, runLogSession } from '../logs-session.js';
 import { connectStreams, requireContainers } from '../project-containers.js';
 import { resolveProjectName } from '../project-name.js';
 import { interruptSignal } from '../attach.js';
@@ -29,13 +29,7 @@ export async function run(ctx: CliContext, names: string[], options: LogsOptions
   const interrupt = interruptSignal();
   try {
     await runLogSession(
-      {
-        engine,
-        streams,
-        project,
-        now: ctx.now,
-        sink: { stdout: (t) => ctx.stdout.write(t), stderr: (t) => ctx.stderr.write(t) },
-      },
+      cliSessionDeps(ctx, engine, streams, project),
       containers,
       {
         follow: Boolean(options.follow),
