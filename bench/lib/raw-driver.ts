@@ -69,6 +69,18 @@ export async function rawDelete(project: string): Promise<void> {
   await removeNetworkWithRetry(`${project}-${NETWORK}`);
 }
 
+async function disconnectAll(network: string): Promise<void> {
+  const answer = await engineRequest('GET', `/networks/${network}`);
+  if (answer.status >= 400) return;
+  const info = JSON.parse(answer.body) as { Containers?: Record<string, { Name?: string }> };
+  for (const [id, endpoint] of Object.entries(info.Containers ?? {})) {
+    await engineRequest('POST', `/networks/${network}/disconnect`, {
+      Container: endpoint.Name ?? id,
+      Force: true,
+    });
+  }
+}
+
 /**
  * Removes a network, retrying while the engine still reports active endpoints right after
  * its containers went (moby#42119). A missing network is fine.
@@ -79,6 +91,9 @@ export async function removeNetworkWithRetry(name: string): Promise<void> {
     if (answer.status < 400 || answer.status === 404) return;
     if (attempt >= 20)
       throw new Error(`DELETE /networks/${name}: ${answer.status} ${answer.body.trim()}`);
+    // moby#42119: endpoints of removed containers can linger; the bench's own network has
+    // nothing else on it, so every endpoint left is disconnected by force.
+    if (attempt === 10) await disconnectAll(name);
     await sleep(50 * (attempt + 1));
   }
 }

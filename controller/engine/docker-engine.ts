@@ -20,6 +20,7 @@ import type {
 } from './engine.js';
 import type { EngineAddress } from './engine-address.js';
 import { dockerOptions } from './docker-connect.js';
+import { dropStaleEndpoints } from './docker-stale-endpoints.js';
 import { engineMessage, statusOf, toEngineError } from './docker-errors.js';
 import type { DockerContainerInspect, DockerContainerSummary } from './docker-mapping.js';
 import {
@@ -244,7 +245,12 @@ export class DockerEngine implements Engine {
         );
         if (!busy) throw e;
         // Still in use after the grace period: a real conflict, whatever status the engine used.
-        if (Date.now() + delay > deadline) throw asConflict(e as EngineError);
+        if (Date.now() + delay > deadline) {
+          const gone = async (id: string) =>
+            (await this.inspectContainer(id).catch(() => 'unknown')) === undefined;
+          if (await dropStaleEndpoints(await this.full(), idOrName, gone)) continue;
+          throw asConflict(e as EngineError);
+        }
         await new Promise((r) => setTimeout(r, delay));
       }
     }
