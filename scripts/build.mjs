@@ -2,9 +2,12 @@
 // and are imported only by the commands that talk to the engine, so `berth --version`
 // costs little more than starting node.
 import { build } from 'esbuild';
-import { readFileSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 
 const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
+
+// Chunk names carry content hashes: start clean so old chunks do not pile up.
+rmSync(new URL('../dist/', import.meta.url), { recursive: true, force: true });
 
 await build({
   entryPoints: { berth: 'controller/cli/main.ts' },

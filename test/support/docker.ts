@@ -37,7 +37,19 @@ export async function cleanupProject(project: string): Promise<void> {
   const containers = await ids(['ps', '-aq', '--filter', filter]);
   if (containers.length) await docker('rm', '-f', '-v', ...containers).catch(() => undefined);
   const networks = await ids(['network', 'ls', '-q', '--filter', filter]);
-  for (const n of networks) await docker('network', 'rm', n).catch(() => undefined);
+  // Right after its containers go, a network can still report active endpoints (moby#42119).
+  for (const n of networks) {
+    for (let attempt = 0; attempt < 10; attempt++) {
+      if (
+        await docker('network', 'rm', n).then(
+          () => true,
+          () => false,
+        )
+      )
+        break;
+      await new Promise((r) => setTimeout(r, 200 * (attempt + 1)));
+    }
+  }
   const volumes = await ids(['volume', 'ls', '-q', '--filter', filter]);
   if (volumes.length) await docker('volume', 'rm', '-f', ...volumes).catch(() => undefined);
   const images = await ids(['images', '-q', '--filter', filter]);
