@@ -55,7 +55,10 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await cleanupProject(project);
-  await docker('rmi', '-f', ref).catch(() => undefined);
+  // Every version pushed (the moved tag leaves the old one untagged under the same repo).
+  const ids = await docker('images', '-q', `${registry.host}/berth/app`).catch(() => '');
+  const unique = [...new Set(ids.split('\n').filter(Boolean))];
+  if (unique.length) await docker('rmi', '-f', ...unique).catch(() => undefined);
   registry.stop();
   rmSync(work, { recursive: true, force: true });
 });
