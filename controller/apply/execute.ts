@@ -2,6 +2,7 @@ import type { DesiredObject, ObjectKey } from '../../specs/model.js';
 import type { Engine, ObservedState } from '../engine/engine.js';
 import { BerthError, toBerthError } from '../errors.js';
 import type { ObjectPlan, Plan } from '../plan/plan-types.js';
+import { indexOwned } from '../plan/plan.js';
 import { runObject, type RunOutcome } from './run-object.js';
 import { Semaphore } from './semaphore.js';
 import { waitForCondition } from './wait-condition.js';
@@ -70,6 +71,7 @@ export async function execute(options: ExecuteOptions): Promise<ExecuteResult> {
   for (const p of work) results.set(p.key, new Promise((resolve) => settle.set(p.key, resolve)));
   const limit = new Semaphore(Math.max(1, options.parallel));
   const refreshedImages = new Set<string>();
+  const owned = indexOwned(options.observed, plan.project);
   const emit = (event: ProgressEvent) => options.onProgress?.(event);
   const imageRefOf = (p: ObjectPlan) => {
     const image = options.desired.find((o) => o.kind === 'Image' && o.name === p.name);
@@ -99,6 +101,7 @@ export async function execute(options: ExecuteOptions): Promise<ExecuteResult> {
         project: plan.project,
         desired: options.desired,
         observed: options.observed,
+        owned,
         refreshedImages,
         onOp: (op, target) =>
           emit({ key: p.key, phase: 'op', op: target ? `${op} ${target}` : op }),

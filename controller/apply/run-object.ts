@@ -5,7 +5,7 @@ import { runContainer } from '../lifecycle/run-container.js';
 import { stepsMachine } from '../lifecycle/steps.machine.js';
 import { findImage } from '../plan/image-ref.js';
 import { containerSituation, replaceCause } from '../plan/plan-container.js';
-import { indexOwned } from '../plan/plan.js';
+import type { indexOwned } from '../plan/plan.js';
 import type { ObjectPlan, PlanStep } from '../plan/plan-types.js';
 import { containerCreateRequest } from './container-request.js';
 import { runResourceStep, type StepContext } from './resource-steps.js';
@@ -15,6 +15,8 @@ export interface RunContext {
   project: string;
   desired: readonly DesiredObject[];
   observed: ObservedState;
+  /** The project's owned objects by key, indexed once per run. */
+  owned: ReturnType<typeof indexOwned>;
   /** Images that an image step of this run built or pulled (their ids changed, or may have). */
   refreshedImages: Set<string>;
   onOp?: (op: string, target?: string) => void;
@@ -67,8 +69,7 @@ async function runDeclaredContainer(
   p: ObjectPlan,
   ctx: RunContext,
 ): Promise<RunOutcome> {
-  const observed = indexOwned(ctx.observed, ctx.project).get(p.key) as
-    ObservedState['containers'][number] | undefined;
+  const observed = ctx.owned.get(p.key) as ObservedState['containers'][number] | undefined;
   const ref = container.spec.image.ref;
   const imageId = ctx.refreshedImages.has(ref)
     ? (await ctx.engine.inspectImage(ref))?.id
