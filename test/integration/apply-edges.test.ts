@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { berth } from '../support/cli.js';
+import { sleeperYaml } from '../support/manifests.js';
 import { cleanupProject, docker, TEST_IMAGE, uniqueProject } from '../support/docker.js';
 
 /** apply's contract at its edges: exit codes, conflicts, prune, races, dependsOn. */
@@ -16,15 +17,6 @@ function folder(files: Record<string, string>): string {
   for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
   return dir;
 }
-
-const container = (name: string, extra = '') => `apiVersion: berth/v1
-kind: Container
-metadata: {name: ${name}}
-spec:
-  image: ${TEST_IMAGE}
-  init: true
-  command: [sleep, "3600"]
-${extra}`;
 
 const listOwned = (project: string) =>
   docker('ps', '-a', '--filter', `label=berth.project=${project}`, '--format', '{{.Names}}').then(
@@ -41,7 +33,7 @@ describe('apply at its edges', () => {
 
   it('refuses invalid input with exit 1 and touches nothing', async () => {
     const dir = folder({
-      'a.yaml': container('good'),
+      'a.yaml': sleeperYaml('good'),
       'b.yaml':
         'apiVersion: berth/v1\nkind: Container\nmetadata: {name: Bad_Name}\nspec: {image: x}\n',
     });
@@ -52,7 +44,7 @@ describe('apply at its edges', () => {
   });
 
   it('an unreachable engine is one line naming the address, exit 4', async () => {
-    const dir = folder({ 'a.yaml': container('one') });
+    const dir = folder({ 'a.yaml': sleeperYaml('one') });
     const result = await berth(
       ['apply', '-f', dir, '-p', project, '--engine', 'unix:///nonexistent/docker.sock'],
       { env },
@@ -67,7 +59,8 @@ describe('apply at its edges', () => {
     await docker('network', 'create', `${project}-net`);
     const dir = folder({
       'a.yaml':
-        container('squatter') + '---\napiVersion: berth/v1\nkind: Network\nmetadata: {name: net}\n',
+        sleeperYaml('squatter') +
+        '---\napiVersion: berth/v1\nkind: Network\nmetadata: {name: net}\n',
     });
     const plan = await berth(['plan', '-f', dir, '-p', project], { env });
     expect(plan.stdout).toMatch(/! Container\/squatter .*berth does not own/);
@@ -85,9 +78,9 @@ describe('apply at its edges', () => {
   });
 
   it('prunes owned objects that are no longer declared only with --prune', async () => {
-    const both = folder({ 'a.yaml': container('keep'), 'b.yaml': container('drop') });
+    const both = folder({ 'a.yaml': sleeperYaml('keep'), 'b.yaml': sleeperYaml('drop') });
     expect((await berth(['apply', '-f', both, '-p', project], { env })).code).toBe(0);
-    const one = folder({ 'a.yaml': container('keep') });
+    const one = folder({ 'a.yaml': sleeperYaml('keep') });
     expect((await berth(['apply', '-f', one, '-p', project], { env })).code).toBe(0);
     expect(await listOwned(project)).toEqual([`${project}-drop`, `${project}-keep`]);
     const pruned = await berth(['apply', '-f', one, '-p', project, '--prune'], { env });
@@ -105,7 +98,7 @@ spec:
   restartPolicy: OnFailure
   command: [/bin/sh, -c, "sleep 1; echo migrated > /tmp/done"]
 ---
-${container('app', '  dependsOn: [{container: migrate, condition: completed}]')}`,
+${sleeperYaml('app', '  dependsOn: [{container: migrate, condition: completed}]')}`,
     });
     const result = await berth(['apply', '-f', dir, '-p', project], { env });
     expect(result.code).toBe(0);
@@ -121,7 +114,7 @@ ${container('app', '  dependsOn: [{container: migrate, condition: completed}]')}
   it('a container that cannot start fails the apply with exit 2 and the engine’s reason', async () => {
     // Without init the engine itself fails the start: the binary is missing from the image.
     const dir = folder({
-      'a.yaml': container('broken')
+      'a.yaml': sleeperYaml('broken')
         .replace('[sleep, "3600"]', '[/no/such/binary]')
         .replace('  init: true\n', ''),
     });
@@ -137,7 +130,7 @@ describe('two applies of one project at once', () => {
 
   it('create no duplicates and both converge', async () => {
     const dir = folder(
-      Object.fromEntries(['a', 'b', 'c', 'd'].map((n) => [`${n}.yaml`, container(n)])),
+      Object.fromEntries(['a', 'b', 'c', 'd'].map((n) => [`${n}.yaml`, sleeperYaml(n)])),
     );
     const [one, two] = await Promise.all([
       berth(['apply', '-f', dir, '-p', project], { env }),

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { berth } from '../support/cli.js';
+import { sleeperYaml } from '../support/manifests.js';
 import { cleanupProject, docker, TEST_IMAGE, uniqueProject } from '../support/docker.js';
 
 /** Networks, volumes, bind mounts and built images through apply and delete, on the real engine. */
@@ -10,15 +11,6 @@ import { cleanupProject, docker, TEST_IMAGE, uniqueProject } from '../support/do
 const work = mkdtempSync(join(tmpdir(), 'berth-res-'));
 const env = { XDG_STATE_HOME: join(work, 'state') };
 afterAll(() => rmSync(work, { recursive: true, force: true }));
-
-const sleeper = (name: string, extra: string) => `apiVersion: berth/v1
-kind: Container
-metadata: {name: ${name}}
-spec:
-  image: ${TEST_IMAGE}
-  init: true
-  command: [sleep, "3600"]
-${extra}`;
 
 function write(dir: string, text: string): string {
   mkdirSync(dir, { recursive: true });
@@ -41,9 +33,9 @@ kind: Network
 metadata: {name: net}
 spec: {internal: ${internal}}
 ---
-${sleeper('a', '  networks: [{network: net, aliases: [alpha]}]')}
+${sleeperYaml('a', '  networks: [{network: net, aliases: [alpha]}]')}
 ---
-${sleeper('b', '  networks: [net]')}`;
+${sleeperYaml('b', '  networks: [net]')}`;
     const dir = join(work, 'net');
     expect(
       (await berth(['apply', '-f', write(dir, net(false)), '-p', project], { env })).code,
@@ -74,7 +66,7 @@ kind: Volume
 metadata: {name: scratch}
 spec: {retain: false}
 ---
-${sleeper('writer', '  mounts: [{volume: keep, target: /data}, {volume: scratch, target: /scratch}]')}`,
+${sleeperYaml('writer', '  mounts: [{volume: keep, target: /data}, {volume: scratch, target: /scratch}]')}`,
     );
     expect((await berth(['apply', '-f', dir, '-p', project], { env })).code).toBe(0);
     await docker('exec', `${project}-writer`, 'sh', '-c', 'echo precious > /data/file');
@@ -94,7 +86,7 @@ kind: BindMount
 metadata: {name: made}
 spec: {hostPath: ${host}}
 ---
-${sleeper('binder', '  mounts: [{bindMount: made, target: /made}]')}`,
+${sleeperYaml('binder', '  mounts: [{bindMount: made, target: /made}]')}`,
     );
     expect((await berth(['apply', '-f', ok, '-p', project], { env })).code).toBe(0);
     expect(existsSync(host)).toBe(true);
@@ -107,7 +99,7 @@ kind: BindMount
 metadata: {name: gone}
 spec: {hostPath: ${missing}, type: Directory}
 ---
-${sleeper('orphan', '  mounts: [{bindMount: gone, target: /gone}]')}`,
+${sleeperYaml('orphan', '  mounts: [{bindMount: gone, target: /gone}]')}`,
     );
     const result = await berth(['apply', '-f', bad, '-p', project], { env });
     expect(result.code).toBe(2);
@@ -128,7 +120,7 @@ kind: Image
 metadata: {name: img}
 spec: {ref: "${ref}", build: {context: ./ctx}}
 ---
-${sleeper('built', '  image: img').replace(`  image: ${TEST_IMAGE}\n`, '')}`,
+${sleeperYaml('built', '  image: img').replace(`  image: ${TEST_IMAGE}\n`, '')}`,
     );
     expect((await berth(['apply', '-f', dir, '-p', project], { env })).code).toBe(0);
     const first = await docker('image', 'inspect', '-f', '{{.Id}}', ref);

@@ -1,5 +1,6 @@
 import { loadManifests } from '../../specs/index.js';
 import type { DesiredObject } from '../../specs/model.js';
+import { TEST_IMAGE } from './docker.js';
 
 /** Loads manifests from YAML text; fails the test on any problem. */
 export async function desiredFrom(yaml: string, cwd = '/tmp'): Promise<DesiredObject[]> {
@@ -10,4 +11,19 @@ export async function desiredFrom(yaml: string, cwd = '/tmp'): Promise<DesiredOb
     );
   }
   return result.set.objects;
+}
+
+/**
+ * A container that sleeps and stops at once (the engine's init forwards SIGTERM); `extra`
+ * is appended to its spec (indented two spaces, ending in a newline).
+ */
+export function sleeperYaml(name: string, extra = ''): string {
+  return `apiVersion: berth/v1
+kind: Container
+metadata: {name: ${name}}
+spec:
+  image: ${TEST_IMAGE}
+  init: true
+  command: [sleep, "3600"]
+${extra}`;
 }
