@@ -1,27 +1,21 @@
 import { createHash } from 'node:crypto';
 import type {
   ContainerCreateRequest,
-  EngineContainerState,
   EngineEvent,
-  HealthStatus,
   Labels,
   ObserveOptions,
+  ObservedContainer,
 } from './engine.js';
 import { EngineError } from './engine.js';
 import { eventInProject } from './docker-events.js';
 
 /** The state behind MemoryEngine: plain records, lookups as the engine does them, events. */
 
-export interface MemContainer {
-  id: string;
-  name: string;
-  labels: Labels;
-  state: EngineContainerState;
-  imageId: string;
-  imageRef: string;
-  createdAt: number;
+export interface MemContainer extends Pick<
+  ObservedContainer,
+  'id' | 'name' | 'labels' | 'state' | 'imageId' | 'imageRef' | 'createdAt' | 'health'
+> {
   exitCode: number;
-  health: HealthStatus;
   /** Network name → aliases. */
   networks: Map<string, string[]>;
   request: ContainerCreateRequest;
