@@ -12,7 +12,11 @@ export type WatchEvent =
     }
   | { type: 'engine'; action: string; kind: string; name: string; time: number }
   | { type: 'desired'; changed: string[]; problems: string[]; time: number }
-  | { type: 'resync'; cause: string; queued: string[]; time: number };
+  | { type: 'resync'; cause: string; queued: string[]; time: number }
+  /** The steps one batch is about to run, in plan order (before any of them runs). */
+  | { type: 'plan'; steps: { key: string; action: string; cause: string }[]; time: number }
+  /** One object of the running batch moved on (execute's progress: op = the step now running). */
+  | { type: 'progress'; key: string; phase: string; op?: string; message?: string; time: number };
 
 export type WatchEventListener = (event: WatchEvent) => void;
 

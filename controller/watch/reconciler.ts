@@ -111,6 +111,11 @@ export async function reconcileBatch(
     full,
     run.map((i) => i.key),
   );
+  const planned = selected.objects.flatMap((p) =>
+    p.steps.map((s) => ({ key: s.key, action: s.action, cause: s.cause })),
+  );
+  // The live plan of the web view (issue 16): shown before it runs, ticked by progress events.
+  if (planned.length) deps.bus.publish({ type: 'plan', steps: planned, time: deps.now() });
   const result = await execute({
     engine: deps.engine,
     plan: selected,
@@ -119,6 +124,7 @@ export async function reconcileBatch(
     parallel: deps.parallel,
     deadline: deps.now() + (deps.waitLimitMs ?? 120_000),
     now: deps.now,
+    onProgress: (e) => deps.bus.publish({ type: 'progress', ...e, time: deps.now() }),
   });
   const outcomes = new Map(result.outcomes.map((o) => [o.key, o] as const));
   for (const u of unhealthy)
