@@ -16,6 +16,8 @@ export type BerthErrorCode =
   | 'E_CONVERGE'
   | 'E_LOCKED'
   | 'E_RECORD'
+  /** The git source cannot be read: unreachable remote, missing ref or path, bad signature. */
+  | 'E_SOURCE'
   | 'E_INTERNAL'
   | EngineErrorCode;
 

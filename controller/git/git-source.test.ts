@@ -1,0 +1,195 @@
+import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { TestRepo } from '../../test/support/git-repo.js';
+import { normaliseRepoUrl } from './git-mirror.js';
+import { GitSource, type GitRevision } from './git-source.js';
+
+const cleanups: (() => void | Promise<void>)[] = [];
+afterEach(async () => {
+  for (const c of cleanups.splice(0).reverse()) await c();
+});
+
+function stateDir(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'berth-git-state-'));
+  cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+  return dir;
+}
+
+function repo(): TestRepo {
+  const r = new TestRepo();
+  cleanups.push(() => r.remove());
+  return r;
+}
+
+async function source(
+  url: string,
+  extra: Partial<ConstructorParameters<typeof GitSource>[0]> = {},
+) {
+  const seen: GitRevision[] = [];
+  const s = new GitSource({ url, intervalMs: 0, stateDir: stateDir(), ...extra });
+  cleanups.push(() => s.stop());
+  await s.start({ revision: async (r) => void seen.push(r) });
+  return { s, seen };
+}
+
+async function until(test: () => boolean, ms = 3_000): Promise<number> {
+  const start = Date.now();
+  while (!test()) {
+    if (Date.now() - start > ms) throw new Error('timed out');
+    await new Promise((r) => setTimeout(r, 10));
+  }
+  return Date.now() - start;
+}
+
+describe('GitSource on a local repository', () => {
+  it('hands over the first commit with author and subject, and the manifests under --path', async () => {
+    const r = repo();
+    const sha = r.commit('first deploy', { 'deploy/app.yaml': 'a: 1\n', README: 'x' });
+    const { s, seen } = await source(normaliseRepoUrl(r.dir, '/'), { path: 'deploy' });
+    expect(seen).toHaveLength(1);
+    expect(seen[0]).toMatchObject({
+      sha,
+      subject: 'first deploy',
+      author: 'Ada Tester <ada@example.test>',
+    });
+    expect(readFileSync(join(seen[0]!.dir, 'app.yaml'), 'utf8')).toBe('a: 1\n');
+    expect(s.condition()).toMatchObject({ status: 'True', consecutiveFailures: 0, revision: sha });
+  });
+
+  it('notices a new commit within 1 s without polling, and ignores commits outside --path', async () => {
+    const r = repo();
+    r.commit('one', { 'deploy/app.yaml': 'a: 1\n' });
+    const { s, seen } = await source(normaliseRepoUrl(r.dir, '/'), { path: 'deploy' });
+    const two = r.commit('two', { 'deploy/app.yaml': 'a: 2\n' });
+    const took = await until(() => seen.length === 2);
+    expect(took).toBeLessThan(1_000);
+    expect(seen[1]!.sha).toBe(two);
+    expect(readFileSync(join(seen[1]!.dir, 'app.yaml'), 'utf8')).toBe('a: 2\n');
+
+    const fetchesBefore = s.counters.fetches;
+    const three = r.commit('docs only', { 'docs/readme.md': 'hello' });
+    await until(() => s.condition().head === three);
+    await s.checkNow();
+    expect(s.counters.fetches).toBe(fetchesBefore + 1);
+    expect(seen).toHaveLength(2);
+    expect(s.condition().revision).toBe(two);
+  });
+
+  it('keeps the last good revision when the ref is deleted or the folder is not a repository', async () => {
+    const r = repo();
+    const one = r.commit('one', { 'app.yaml': 'a: 1\n' });
+    r.git('branch', 'release');
+    const { s, seen } = await source(normaliseRepoUrl(r.dir, '/'), { ref: 'release' });
+    r.git('branch', '-D', 'release');
+    await s.checkNow();
+    expect(s.condition()).toMatchObject({ status: 'False', consecutiveFailures: 1, revision: one });
+    expect(s.condition().reason).toMatch(/ref release does not exist/);
+    await s.checkNow();
+    expect(s.condition().consecutiveFailures).toBe(2);
+    expect(seen).toHaveLength(1);
+
+    const notRepo = mkdtempSync(join(tmpdir(), 'berth-not-a-repo-'));
+    cleanups.push(() => rmSync(notRepo, { recursive: true, force: true }));
+    const other = await source(normaliseRepoUrl(notRepo, '/'));
+    expect(other.s.condition()).toMatchObject({ status: 'False', consecutiveFailures: 1 });
+    expect(other.s.condition().lastError).toMatch(/not.*git repository|does not appear/i);
+    expect(other.seen).toHaveLength(0);
+  });
+
+  it('follows a force-pushed branch to its new commit', async () => {
+    const r = repo();
+    r.commit('one', { 'app.yaml': 'a: 1\n' });
+    const two = r.commit('two', { 'app.yaml': 'a: 2\n' });
+    const { s, seen } = await source(normaliseRepoUrl(r.dir, '/'));
+    expect(seen.at(-1)!.sha).toBe(two);
+    r.git('reset', '--quiet', '--hard', 'HEAD~1');
+    const rewritten = r.commit('rewritten', { 'app.yaml': 'a: 3\n' });
+    await s.checkNow();
+    expect(seen.at(-1)!.sha).toBe(rewritten);
+    expect(readFileSync(join(seen.at(-1)!.dir, 'app.yaml'), 'utf8')).toBe('a: 3\n');
+  });
+});
+
+describe('GitSource with signatures', () => {
+  it('applies only commits signed by an allowed signer', async () => {
+    const r = repo();
+    const keys = mkdtempSync(join(tmpdir(), 'berth-keys-'));
+    cleanups.push(() => rmSync(keys, { recursive: true, force: true }));
+    const key = join(keys, 'id');
+    execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', 'ada', '-f', key]);
+    const allowed = join(keys, 'allowed');
+    writeFileSync(allowed, `ada@example.test ${readFileSync(`${key}.pub`, 'utf8')}`);
+    const sign = ['-c', 'gpg.format=ssh', '-c', `user.signingkey=${key}`];
+    r.git(...sign, 'commit', '--quiet', '--allow-empty', '-S', '-m', 'signed');
+    const signed = r.git('rev-parse', 'HEAD').trim();
+    const { s, seen } = await source(normaliseRepoUrl(r.dir, '/'), { allowedSigners: allowed });
+    expect(seen.map((x) => x.sha)).toEqual([signed]);
+    expect(s.condition().status).toBe('True');
+
+    r.commit('unsigned', { 'app.yaml': 'evil: 1\n' });
+    await s.checkNow();
+    expect(seen).toHaveLength(1);
+    expect(s.condition()).toMatchObject({ status: 'False', revision: signed });
+    expect(s.condition().reason).toMatch(/not signed/);
+  });
+});
+
+describe('GitSource on a remote (git daemon on 127.0.0.1)', () => {
+  it('checks the ref with one request and fetches only when it moved', async () => {
+    const r = repo();
+    r.commit('one', { 'app.yaml': 'a: 1\n' });
+    const base = mkdtempSync(join(tmpdir(), 'berth-remote-'));
+    cleanups.push(() => rmSync(base, { recursive: true, force: true }));
+    execFileSync('git', ['clone', '--quiet', '--bare', r.dir, join(base, 'app.git')]);
+    const port = await startDaemon(base);
+    const { s, seen } = await source(`git://127.0.0.1:${port}/app.git`);
+    expect(seen).toHaveLength(1);
+    const before = { ...s.counters };
+    await s.checkNow();
+    expect(s.counters).toEqual({ refChecks: before.refChecks + 1, fetches: before.fetches });
+
+    const two = r.commit('two', { 'app.yaml': 'a: 2\n' });
+    r.git('push', '--quiet', join(base, 'app.git'), 'main');
+    await s.checkNow();
+    expect(s.counters.fetches).toBe(before.fetches + 1);
+    expect(seen.at(-1)!.sha).toBe(two);
+  });
+});
+
+async function startDaemon(base: string): Promise<number> {
+  for (let attempt = 0; attempt < 5; attempt++) {
+    const port = 20_000 + Math.floor(Math.random() * 20_000);
+    const daemon: ChildProcess = spawn(
+      'git',
+      [
+        'daemon',
+        '--reuseaddr',
+        '--export-all',
+        `--base-path=${base}`,
+        '--listen=127.0.0.1',
+        `--port=${port}`,
+        base,
+      ],
+      { stdio: ['ignore', 'ignore', 'pipe'] },
+    );
+    cleanups.push(() => void daemon.kill());
+    const ready = await new Promise<boolean>((resolve) => {
+      const timer = setTimeout(() => resolve(true), 400);
+      daemon.once('exit', () => {
+        clearTimeout(timer);
+        resolve(false);
+      });
+    });
+    if (!ready) continue;
+    try {
+      execFileSync('git', ['ls-remote', `git://127.0.0.1:${port}/app.git`], { stdio: 'ignore' });
+      return port;
+    } catch {
+      daemon.kill();
+    }
+  }
+  throw new Error('git daemon did not start');
+}
