@@ -125,7 +125,7 @@ export type EnvList = {
   value?: string | number | boolean;
 }[];
 /**
- * [ip:]host:container[/proto] or container[/proto]
+ * [ip:]host[-end]:container[-end][/proto] or container[-end][/proto]
  */
 export type PortString = string;
 
@@ -194,6 +194,20 @@ export interface ContainerSpec {
     memory?: string | number;
     cpus?: number;
     pids?: number;
+    /**
+     * A size such as 256Mi, 1G or 512k, or bytes.
+     */
+    memoryReservation?: string | number;
+    /**
+     * Memory plus swap, or -1 for unlimited swap.
+     */
+    memorySwap?: -1 | (string | number);
+    cpuShares?: number;
+    /**
+     * CPUs allowed, e.g. 0-3 or 0,2.
+     */
+    cpuset?: string;
+    oomScoreAdj?: number;
   };
   user?: string;
   workingDir?: string;
@@ -201,6 +215,109 @@ export interface ContainerSpec {
    * A duration such as 5s, 1m30s or 500ms, or whole seconds.
    */
   stopGracePeriod?: string | number;
+  /**
+   * The container's host name (one DNS label).
+   */
+  hostname?: string;
+  /**
+   * The container's NIS domain name.
+   */
+  domainname?: string;
+  /**
+   * DNS server addresses (IPv4 or IPv6).
+   */
+  dns?: string[];
+  /**
+   * DNS search domains.
+   */
+  dnsSearch?: string[];
+  /**
+   * resolv.conf options such as ndots:1.
+   */
+  dnsOptions?: string[];
+  /**
+   * Extra /etc/hosts entries: a map host → IP, or a list of host:IP (or host=IP).
+   */
+  extraHosts?: string[] | ExtraHostMap;
+  /**
+   * host | none | bridge | container:NAME (a declared Container); excludes networks and ports.
+   */
+  networkMode?: string;
+  /**
+   * Ports exposed without publishing: 9000, "9000/udp" or "9000-9002".
+   */
+  expose?: (number | string)[];
+  /**
+   * Env files (KEY=VALUE lines) relative to the manifest; later files win, env wins over all.
+   */
+  envFiles?: string[];
+  /**
+   * Linux capabilities to add (NET_ADMIN or CAP_NET_ADMIN, or ALL).
+   */
+  capAdd?: string[];
+  /**
+   * Linux capabilities to drop (NET_RAW or CAP_NET_RAW, or ALL).
+   */
+  capDrop?: string[];
+  /**
+   * Security options such as no-new-privileges:true, seccomp=unconfined, apparmor=PROFILE, label=…
+   */
+  securityOpt?: string[];
+  readOnlyRootFilesystem?: boolean;
+  tty?: boolean;
+  /**
+   * Keep stdin open (docker run -i).
+   */
+  stdin?: boolean;
+  /**
+   * Signal that stops the container: SIGINT, INT or a number.
+   */
+  stopSignal?: string;
+  /**
+   * Kernel parameters: a map or a list of key=value.
+   */
+  sysctls?: string[] | ScalarMap;
+  /**
+   * Resource limits: a number (soft = hard) or {soft, hard}.
+   */
+  ulimits?: {
+    [k: string]: number | Ulimit;
+  };
+  /**
+   * A size such as 256Mi, 1G or 512k, or bytes.
+   */
+  shmSize?: string | number;
+  /**
+   * Host devices: /dev/HOST[:/dev/CONTAINER[:rwm]] (policy privileged).
+   */
+  devices?: string[];
+  /**
+   * GPUs: all, a count, or device ids (engine DeviceRequests).
+   */
+  gpus?: 'all' | (number | [string, ...string[]]);
+  /**
+   * Extra groups for the container's user (names or ids).
+   */
+  groupAdd?: (string | number)[];
+  /**
+   * private | shareable | host | none | container:NAME.
+   */
+  ipc?: string;
+  /**
+   * host | container:NAME.
+   */
+  pid?: string;
+  /**
+   * Log driver and its options.
+   */
+  logging?: {
+    driver?: string;
+    options?: ScalarMap;
+  };
+  /**
+   * os/arch[/variant], e.g. linux/amd64.
+   */
+  platform?: string;
   privileged?: boolean;
   init?: boolean;
 }
@@ -216,6 +333,19 @@ export interface NetworkAttachment {
    */
   network: string;
   aliases?: string[];
+  /**
+   * A static IPv4 address inside the network's ipam subnet.
+   */
+  ipv4Address?: string;
+  /**
+   * A static IPv6 address inside the network's ipam subnet.
+   */
+  ipv6Address?: string;
+  macAddress?: string;
+  /**
+   * Higher first: the highest-priority network is attached at create (it gives the default route).
+   */
+  priority?: number;
 }
 export interface BindMountMount {
   /**
@@ -224,6 +354,7 @@ export interface BindMountMount {
   bindMount: string;
   target: string;
   readOnly?: boolean;
+  propagation?: 'private' | 'rprivate' | 'shared' | 'rshared' | 'slave' | 'rslave';
 }
 export interface VolumeMount {
   /**
@@ -232,6 +363,14 @@ export interface VolumeMount {
   volume: string;
   target: string;
   readOnly?: boolean;
+  /**
+   * A path inside the volume to mount (Engine API 1.45).
+   */
+  subpath?: string;
+  /**
+   * Do not copy the image's files into an empty volume.
+   */
+  noCopy?: boolean;
 }
 export interface TmpfsMount {
   tmpfs: string;
@@ -239,6 +378,17 @@ export interface TmpfsMount {
    * A size such as 256Mi, 1G or 512k, or bytes.
    */
   size?: string | number;
+  /**
+   * Octal permission bits such as "1777" or "0755".
+   */
+  mode?: string | number;
+}
+export interface ExtraHostMap {
+  [k: string]: string;
+}
+export interface Ulimit {
+  soft: number;
+  hard: number;
 }
 
 export type AnyManifest =
