@@ -149,6 +149,16 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void): Comman
     .argument('<destination>', 'NAME:PATH or local path (- for a tar stream)')
     .action(action(() => import('./commands/cp.js')));
 
+  verb('import', 'convert Compose files into berth manifests')
+    .option(
+      '-f, --filename <path>',
+      'Compose file (repeatable; default: compose.yaml and its override here)',
+      collect,
+    )
+    .option('-o, --output <dir>', 'write the manifests into this folder (default: print them)')
+    .option('--profile <name>', 'activate a Compose profile (repeatable)', collect)
+    .action(action(() => import('./commands/import.js')));
+
   return program;
 }
 

@@ -1,0 +1,89 @@
+// `npx tsx bench/import-corpus.ts DIR… [--verbose]`: imports every Compose file found under
+// the folders (compose.yaml, compose.yml, docker-compose.yml, docker-compose.yaml) with
+// `berth import`'s converter, validates the output with `berth validate`'s loader, and
+// prints the shares issue 13 judges: converted (exit 0 or 2) and then valid (bar 95 %),
+// lossless (bar 80 %). Runs in-process; writes only under a temporary folder.
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync, copyFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, relative } from 'node:path';
+import { ComposeInputError, importCompose } from '../specs/compose/index.js';
+import { loadManifests } from '../specs/index.js';
+import { formatProblem } from '../specs/problems.js';
+
+const NAMES = /^(docker-)?compose\.ya?ml$/;
+
+function findComposeFiles(dir: string, out: string[] = []): string[] {
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    if (entry.name.startsWith('.') || entry.name === 'node_modules') continue;
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) findComposeFiles(path, out);
+    else if (NAMES.test(entry.name)) out.push(path);
+  }
+  return out.sort();
+}
+
+/** Outcome of one file: invalid input, converted but invalid output, or valid (lossless or not). */
+type Outcome = 'input-error' | 'invalid-output' | 'valid-lossless' | 'valid-lossy';
+
+async function one(
+  file: string,
+  work: string,
+  verbose: boolean,
+): Promise<{ outcome: Outcome; losses: number }> {
+  const outDir = join(work, 'out');
+  let result;
+  try {
+    result = importCompose({ files: [file], cwd: dirname(file), outDir, profiles: [] });
+  } catch (e) {
+    if (!(e instanceof ComposeInputError)) throw e;
+    if (verbose) process.stdout.write(`  input: ${e.where.file}:${e.where.line}: ${e.message}\n`);
+    return { outcome: 'input-error', losses: 0 };
+  }
+  mkdirSync(outDir, { recursive: true });
+  for (const [name, text] of result.manifests) writeFileSync(join(outDir, name), text);
+  for (const [source, name] of result.copies) copyFileSync(source, join(outDir, name));
+  const loaded = await loadManifests([outDir], { cwd: outDir });
+  if (loaded.problems.length) {
+    if (verbose)
+      for (const p of loaded.problems.slice(0, 3))
+        process.stdout.write(`  invalid: ${formatProblem(p)}\n`);
+    return { outcome: 'invalid-output', losses: result.losses.length };
+  }
+  return {
+    outcome: result.losses.length ? 'valid-lossy' : 'valid-lossless',
+    losses: result.losses.length,
+  };
+}
+
+const args = process.argv.slice(2);
+const verbose = args.includes('--verbose');
+const dirs = args.filter((a) => !a.startsWith('--'));
+const files = dirs.flatMap((d) => findComposeFiles(d));
+const counts: Record<Outcome, number> = {
+  'input-error': 0,
+  'invalid-output': 0,
+  'valid-lossless': 0,
+  'valid-lossy': 0,
+};
+const work = mkdtempSync(join(tmpdir(), 'berth-import-corpus-'));
+const started = performance.now();
+try {
+  for (const file of files) {
+    const dir = mkdtempSync(join(work, 'f-'));
+    const { outcome, losses } = await one(file, dir, verbose);
+    counts[outcome]++;
+    if (verbose) process.stdout.write(`${outcome}\t${losses}\t${relative(process.cwd(), file)}\n`);
+    rmSync(dir, { recursive: true, force: true });
+  }
+} finally {
+  rmSync(work, { recursive: true, force: true });
+}
+const n = files.length || 1;
+const valid = counts['valid-lossless'] + counts['valid-lossy'];
+const pct = (x: number) => `${((100 * x) / n).toFixed(1)} %`;
+process.stdout.write(
+  `${files.length} Compose files in ${((performance.now() - started) / 1000).toFixed(1)} s\n` +
+    `converted and valid: ${valid} (${pct(valid)}; bar 95 %)\n` +
+    `lossless and valid:  ${counts['valid-lossless']} (${pct(counts['valid-lossless'])}; bar 80 %)\n` +
+    `input refused: ${counts['input-error']}, converted but invalid: ${counts['invalid-output']}\n`,
+);

@@ -1,0 +1,77 @@
+import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
+import { join, relative, resolve } from 'node:path';
+import {
+  ComposeInputError,
+  defaultComposeFiles,
+  importCompose,
+} from '../../../specs/compose/index.js';
+import type { ImportResult } from '../../../specs/compose/index.js';
+import type { CliContext } from '../context.js';
+
+interface ImportOptions {
+  filename?: string[];
+  output?: string;
+  project?: string;
+  profile?: string[];
+}
+
+/**
+ * `berth import [-f compose.yaml…] [-o DIR] [-p NAME] [--profile P…]`: Compose files →
+ * berth manifests, printed or written to DIR with `.env` and env files beside them.
+ * Exit 0 lossless, 2 written with losses (each named on stderr), 1 invalid input
+ * (nothing written).
+ */
+export async function run(ctx: CliContext, options: ImportOptions): Promise<number> {
+  const outDir = resolve(ctx.cwd, options.output ?? '.');
+  let result: ImportResult;
+  try {
+    const files = options.filename?.length ? options.filename : defaultComposeFiles(ctx.cwd);
+    result = importCompose({
+      files,
+      cwd: ctx.cwd,
+      outDir,
+      projectName: options.project,
+      profiles: options.profile ?? splitProfiles(ctx.env.COMPOSE_PROFILES),
+    });
+  } catch (e) {
+    if (!(e instanceof ComposeInputError)) throw e;
+    const { file, line, column } = e.where;
+    ctx.stderr.write(`${file}:${line}:${column}: ${e.message} [E_COMPOSE]\n`);
+    return 1;
+  }
+  if (options.output) writeOut(ctx, result, outDir);
+  else printOut(ctx, result);
+  for (const loss of result.losses) {
+    const { file, line, column } = loss.where;
+    ctx.stderr.write(`${file}:${line}:${column}: ${loss.path}: not supported: ${loss.why}\n`);
+  }
+  if (result.losses.length) {
+    const n = result.losses.length;
+    ctx.stderr.write(`${n} field${n === 1 ? '' : 's'} could not be carried over\n`);
+  }
+  return result.losses.length ? 2 : 0;
+}
+
+function splitProfiles(value: string | undefined): string[] {
+  return (value ?? '').split(',').filter(Boolean);
+}
+
+function writeOut(ctx: CliContext, result: ImportResult, outDir: string): void {
+  mkdirSync(outDir, { recursive: true });
+  for (const [name, text] of result.manifests) writeFileSync(join(outDir, name), text);
+  for (const [source, name] of result.copies) {
+    const target = join(outDir, name);
+    if (resolve(source) !== resolve(target)) copyFileSync(source, target);
+  }
+  const shown = relative(ctx.cwd, outDir) || '.';
+  const n = result.objects.length;
+  ctx.stdout.write(
+    `imported ${n} object${n === 1 ? '' : 's'} from ${result.files.join(', ')} into ${shown}/ ` +
+      `(apply with: berth apply -f ${shown} -p ${result.projectName})\n`,
+  );
+}
+
+function printOut(ctx: CliContext, result: ImportResult): void {
+  const texts = [...result.manifests.entries()].map(([name, text]) => `# file: ${name}\n${text}`);
+  ctx.stdout.write(texts.join('---\n'));
+}

@@ -1,0 +1,55 @@
+import { Document } from 'yaml';
+import type { ImportedObject } from './state.js';
+import { withBlankDefaults } from './values.js';
+
+const SHARED_FILES: Record<string, string> = {
+  Image: 'images.yaml',
+  Network: 'networks.yaml',
+  Volume: 'volumes.yaml',
+  BindMount: 'bindmounts.yaml',
+  Secret: 'secrets.yaml',
+  Config: 'configs.yaml',
+};
+
+/**
+ * Lays the objects out as manifest files: one per Container (`<name>.yaml`), one per kind
+ * of shared object. Each object carries a comment naming the Compose `file:line:col` it
+ * came from. Output is deterministic (files and objects sorted by name).
+ */
+export function emitFiles(
+  objects: ImportedObject[],
+  sources: string[],
+  project: string,
+): Map<string, string> {
+  const byFile = new Map<string, ImportedObject[]>();
+  for (const o of objects) {
+    const file = o.kind === 'Container' ? `${o.name}.yaml` : SHARED_FILES[o.kind]!;
+    byFile.set(file, [...(byFile.get(file) ?? []), o]);
+  }
+  const header =
+    `# Imported by berth import from ${sources.join(', ')} (project ${project}).\n` +
+    `# \${…} are kept as written (an unset one is blank, as in Compose); berth resolves them\n` +
+    `# from the environment and .env at validate/apply.\n`;
+  const out = new Map<string, string>();
+  for (const file of [...byFile.keys()].sort()) {
+    const docs = byFile
+      .get(file)!
+      .sort((a, b) => a.name.localeCompare(b.name))
+      .map(toYaml);
+    out.set(file, header + docs.join('---\n'));
+  }
+  return out;
+}
+
+function toYaml(o: ImportedObject): string {
+  const doc = new Document({
+    apiVersion: 'berth/v1',
+    kind: o.kind,
+    metadata: { name: o.name, ...(o.labels && { labels: withBlankDefaults(o.labels) }) },
+    spec: withBlankDefaults(o.spec),
+  });
+  const from = o.from ? `${o.from.file}:${o.from.line}:${o.from.column}` : undefined;
+  const lines = [` ${o.source}${from ? ` from ${from}` : ''}`, ...o.notes.map((n) => ` ${n}`)];
+  doc.commentBefore = lines.join('\n');
+  return doc.toString({ lineWidth: 0 });
+}

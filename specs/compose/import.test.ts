@@ -1,0 +1,197 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { parseAllDocuments } from 'yaml';
+import { ComposeInputError, importCompose } from './index.js';
+import { shellWords, quantity, explicitBlankDefaults, fileMode } from './values.js';
+
+const corpus = resolve(import.meta.dirname, '../../test/compose');
+
+function run(dir: string, extra: Partial<Parameters<typeof importCompose>[0]> = {}) {
+  const cwd = join(corpus, dir);
+  return importCompose({ files: ['compose.yaml'], cwd, outDir: cwd, profiles: [], ...extra });
+}
+
+function objects(result: ReturnType<typeof importCompose>) {
+  return [...result.manifests.values()].flatMap((text) =>
+    parseAllDocuments(text).map(
+      (d) =>
+        d.toJS() as { kind: string; metadata: { name: string }; spec: Record<string, unknown> },
+    ),
+  );
+}
+
+function container(result: ReturnType<typeof importCompose>, name: string) {
+  return objects(result).find((o) => o.kind === 'Container' && o.metadata.name === name)?.spec;
+}
+
+function inputError(dir: string, file = 'compose.yaml'): string {
+  try {
+    run(dir, { files: [file] });
+  } catch (e) {
+    if (e instanceof ComposeInputError)
+      return `${e.where.file}:${e.where.line}:${e.where.column}: ${e.message}`;
+    throw e;
+  }
+  throw new Error('no error');
+}
+
+describe('berth import: invalid input is refused with its position', () => {
+  it('names a v1 file, an unknown top-level key, an extends cycle, bad YAML and a missing include', () => {
+    expect(inputError('v1', 'docker-compose.yml')).toMatch(
+      /^docker-compose.yml:1:1: a version 1 Compose file/,
+    );
+    expect(inputError('unknown-key')).toMatch(/^compose.yaml:4:1: unknown top-level key "servces"/);
+    expect(inputError('cycle')).toBe('compose.yaml:3:5: extends cycle: a → b → a');
+    expect(inputError('not-yaml')).toMatch(/^compose.yaml:\d+:\d+: not YAML/);
+    expect(inputError('bad-include')).toBe(
+      'compose.yaml:2:5: include: missing/compose.yaml: no such file',
+    );
+  });
+});
+
+describe('berth import: structure', () => {
+  it('merges the override file: sequences appended, mappings merged, command replaced', () => {
+    const r = run('overrides', { files: ['compose.yaml', 'compose.override.yaml'] });
+    expect(container(r, 'web')).toMatchObject({
+      ports: ['127.0.0.1:18080:80', '127.0.0.1:18081:81'],
+      env: { MODE: 'override', EXTRA: '1' },
+      args: ['sleep', '2'],
+      restartPolicy: 'Never',
+    });
+    expect(r.losses).toEqual([]);
+  });
+
+  it('extends across files keeps the base file’s relative paths and the service’s own values', () => {
+    const r = run('extends');
+    expect(container(r, 'worker')).toMatchObject({
+      env: { FROM_BASE: 'yes', MODE: 'web' },
+      args: ['sleep', '60'],
+    });
+    const bind = objects(r).find((o) => o.kind === 'BindMount');
+    expect(bind?.spec.hostPath).toBe('./shared');
+  });
+
+  it('include brings the included services with their paths rebased', () => {
+    const r = run('include');
+    expect(container(r, 'web')?.dependsOn).toEqual([{ container: 'cache' }]);
+    expect(objects(r).find((o) => o.kind === 'BindMount')?.spec.hostPath).toBe('./sub/cache-data');
+  });
+
+  it('profiles leave services out unless asked for', () => {
+    expect(container(run('profiles'), 'debug')).toBeUndefined();
+    expect(container(run('profiles', { profiles: ['debug'] }), 'debug')).toMatchObject({
+      dependsOn: [{ container: 'web' }],
+    });
+  });
+
+  it('writes each object with the Compose file:line:col it came from', () => {
+    const r = run('basic');
+    expect(r.manifests.get('web.yaml')).toContain('# services.web from compose.yaml:7:3');
+    expect([...r.manifests.keys()]).toEqual([
+      'bindmounts.yaml',
+      'db.yaml',
+      'networks.yaml',
+      'secrets.yaml',
+      'volumes.yaml',
+      'web.yaml',
+    ]);
+    expect(r.copies.get(join(corpus, 'basic', '.env'))).toBe('.env');
+  });
+});
+
+describe('berth import: the basic app', () => {
+  const r = run('basic');
+  it('maps command, healthcheck, ports, depends_on, resources, restart and mounts', () => {
+    expect(container(r, 'web')).toMatchObject({
+      image: 'nginx:latest',
+      args: ['nginx', '-g', 'daemon off;'],
+      healthcheck: { command: ['CMD-SHELL', 'curl -f http://localhost'], interval: '1m30s' },
+      ports: [
+        '127.0.0.1:8080:80',
+        '9000',
+        { containerPort: 443, hostPort: 8443, hostIP: '127.0.0.1' },
+      ],
+      dependsOn: [{ container: 'db', condition: 'healthy' }],
+      resources: { cpus: 0.5, memory: '512Mi' },
+      restartPolicy: 'Always',
+      env: { COMMON: '1' },
+      networks: [{ network: 'default', aliases: ['my_web'] }],
+      mounts: [
+        { bindMount: 'site', target: '/usr/share/nginx/html', readOnly: true },
+        { volume: 'data', target: '/data' },
+        { volume: 'web-cache', target: '/cache' },
+      ],
+    });
+  });
+  it('keeps variables, makes Compose’s blank default explicit, mounts secrets', () => {
+    expect(container(r, 'db')).toMatchObject({
+      image: 'postgres:${PG:-16}',
+      env: { POSTGRES_PASSWORD: '${POSTGRES_PASSWORD:-}', A: 'b' },
+      resources: { memory: '1Gi' },
+      restartPolicy: 'Never',
+      mounts: [
+        { secret: 'pw', target: '/run/secrets/pw' },
+        { bindMount: 'init-sql', target: '/docker-entrypoint-initdb.d/init.sql' },
+      ],
+    });
+  });
+  it('names what it cannot carry at its position', () => {
+    expect(
+      r.losses.map((l) => `${l.where.file}:${l.where.line}:${l.where.column}: ${l.path}`),
+    ).toEqual(['compose.yaml:44:5: services.db.develop']);
+  });
+});
+
+describe('berth import: losses', () => {
+  it('names each field it cannot carry', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'berth-import-'));
+    writeFileSync(
+      join(dir, 'compose.yaml'),
+      [
+        'services:',
+        '  web:',
+        '    image: busybox',
+        '    restart: on-failure:3',
+        '    volumes: ["./x:/x:z"]',
+        '    userns_mode: host',
+        '    deploy: {placement: {constraints: []}, resources: {reservations: {cpus: "1"}}}',
+        '',
+      ].join('\n'),
+    );
+    const r = importCompose({ files: ['compose.yaml'], cwd: dir, outDir: dir, profiles: [] });
+    expect(r.losses.map((l) => `${l.where.line}:${l.where.column} ${l.path}: ${l.why}`)).toEqual([
+      '4:5 services.web.restart:3: berth retries with back-off, without a maximum count',
+      '5:15 services.web.volumes[0]:z: SELinux relabelling is not a berth mount option',
+      '6:5 services.web.userns_mode: no berth field',
+      '7:71 services.web.deploy.resources.reservations.cpus: the engine reserves only memory outside a swarm',
+    ]);
+    expect(container(r, 'web')).toMatchObject({
+      restartPolicy: 'OnFailure',
+      image: 'busybox:latest',
+    });
+  });
+});
+
+describe('berth import: values', () => {
+  it('splits commands as a shell would, without expanding', () => {
+    expect(shellWords(`sh -c 'echo "$A b"' x\\ y "\${A:-a b}"`)).toEqual([
+      'sh',
+      '-c',
+      'echo "$A b"',
+      'x y',
+      '${A:-a b}',
+    ]);
+  });
+  it('converts sizes, modes and blank defaults', () => {
+    expect([quantity('512m'), quantity('1.5GB'), quantity(2048), quantity('x')]).toEqual([
+      '512Mi',
+      '1.5Gi',
+      2048,
+      undefined,
+    ]);
+    expect([fileMode(440), fileMode(288), fileMode('0400')]).toEqual(['0440', '0440', '0400']);
+    expect(explicitBlankDefaults('$A ${B} ${C:-c} $$D')).toBe('${A:-} ${B:-} ${C:-c} $$D');
+  });
+});

@@ -1,0 +1,78 @@
+import { existsSync } from 'node:fs';
+import { basename, join, relative } from 'node:path';
+import { loadCompose } from './load.js';
+import { fileObject, networkObject, volumeObject } from './shared.js';
+import { convertService } from './service.js';
+import type { ImportedObject, ImportState, Loss } from './state.js';
+import { emitFiles } from './emit.js';
+
+export { ComposeInputError } from './located.js';
+export type { Where } from './located.js';
+export { defaultComposeFiles } from './load.js';
+export type { Loss } from './state.js';
+
+export interface ImportOptions {
+  /** Compose files, absolute or relative to cwd, in override order. */
+  files: string[];
+  cwd: string;
+  /** Folder the manifests are written to (relative paths are made relative to it). */
+  outDir: string;
+  /** `-p`; else the Compose `name:`; else the output folder's base name. */
+  projectName?: string;
+  profiles: string[];
+}
+
+/** What `berth import` produces: manifest files (name → text), files to copy, losses. */
+export interface ImportResult {
+  /** Output file name (relative to outDir) → YAML text, in a stable order. */
+  manifests: Map<string, string>;
+  /** Absolute source → name beside the manifests (`.env`, env files). */
+  copies: Map<string, string>;
+  losses: Loss[];
+  objects: ImportedObject[];
+  /** Compose files read, relative to cwd. */
+  files: string[];
+  projectName: string;
+}
+
+/**
+ * Converts Compose files into berth manifests. Pure apart from reading the input files
+ * (nothing is written). Throws ComposeInputError for input that is not a valid Compose
+ * project; everything valid that berth cannot carry is returned as a Loss.
+ */
+export function importCompose(options: ImportOptions): ImportResult {
+  const project = loadCompose(options.files, options.cwd, options.profiles);
+  const projectName = options.projectName ?? project.name ?? basename(options.outDir);
+  const state: ImportState = {
+    project,
+    projectName,
+    outDir: options.outDir,
+    cwd: options.cwd,
+    losses: [],
+    objects: new Map(),
+    names: new Map(),
+    copies: new Map(),
+  };
+  for (const [name, svc] of Object.entries(project.services)) convertService(state, name, svc);
+  declaredButUnused(state);
+  const dotEnv = join(project.dir, '.env');
+  if (existsSync(dotEnv)) state.copies.set(dotEnv, '.env');
+  const files = project.files.map((f) => relative(options.cwd, f) || f);
+  return {
+    manifests: emitFiles([...state.objects.values()], files, projectName),
+    copies: state.copies,
+    losses: state.losses,
+    objects: [...state.objects.values()],
+    files,
+    projectName,
+  };
+}
+
+/** Compose creates declared volumes, networks, secrets and configs even when unused. */
+function declaredButUnused(state: ImportState): void {
+  const { project } = state;
+  for (const name of Object.keys(project.volumes)) volumeObject(state, name);
+  for (const name of Object.keys(project.networks)) networkObject(state, name);
+  for (const name of Object.keys(project.secrets)) fileObject(state, 'Secret', name);
+  for (const name of Object.keys(project.configs)) fileObject(state, 'Config', name);
+}

@@ -1,0 +1,293 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
+import {
+  ComposeInputError,
+  isRecord,
+  placeKey,
+  readLocated,
+  whereKey,
+  whereNode,
+} from './located.js';
+import type { Where } from './located.js';
+import { mergeTrees } from './merge.js';
+import { hostPath, normaliseService } from './normalise.js';
+
+/** The Compose model after overrides, `include`, `extends` and profiles: what import converts. */
+export interface ComposeProject {
+  /** Top-level `name`, if any file set one. */
+  name?: string;
+  services: Record<string, Record<string, unknown>>;
+  networks: Record<string, unknown>;
+  volumes: Record<string, unknown>;
+  secrets: Record<string, unknown>;
+  configs: Record<string, unknown>;
+  /** Absolute paths of every file read, in order. */
+  files: string[];
+  /** The project folder: the first file's folder (where `.env` is looked for). */
+  dir: string;
+  /** Services left out because none of their profiles is active. */
+  inactive: string[];
+}
+
+const SECTIONS = ['services', 'networks', 'volumes', 'secrets', 'configs'] as const;
+const TOP_LEVEL = new Set(['version', 'name', 'include', 'models', ...SECTIONS]);
+
+/** Compose's default file names, in the order `docker compose` looks for them. */
+export const DEFAULT_FILES = [
+  'compose.yaml',
+  'compose.yml',
+  'docker-compose.yml',
+  'docker-compose.yaml',
+];
+
+/**
+ * The files `docker compose` would read in `cwd` without `-f`: the first default file that
+ * exists and the override file beside it. Throws ComposeInputError when there is none.
+ */
+export function defaultComposeFiles(cwd: string): string[] {
+  const main = DEFAULT_FILES.find((f) => existsSync(join(cwd, f)));
+  if (!main)
+    throw new ComposeInputError(
+      { file: cwd, line: 1, column: 1 },
+      `no Compose file here (looked for ${DEFAULT_FILES.join(', ')})`,
+    );
+  const stem = main.replace(/\.ya?ml$/, '');
+  const override = ['.override.yaml', '.override.yml']
+    .map((ext) => stem + ext)
+    .find((f) => existsSync(join(cwd, f)));
+  return [main, ...(override ? [override] : [])].map((f) => join(cwd, f));
+}
+
+interface LoadContext {
+  /** How file names appear in messages: relative to here. */
+  cwd: string;
+  /** Files on the current include/extends path, for cycle detection. */
+  stack: string[];
+  cache: Map<string, Record<string, unknown>>;
+}
+
+/**
+ * Reads and merges Compose files into one ComposeProject. `profiles` are the active
+ * profiles (`--profile`). Throws ComposeInputError with the position of the first problem.
+ */
+export function loadCompose(files: string[], cwd: string, profiles: string[]): ComposeProject {
+  const ctx: LoadContext = { cwd, stack: [], cache: new Map() };
+  const absolute = files.map((f) => resolve(cwd, f));
+  const project = loadMerged(absolute, ctx);
+  const active = (svc: Record<string, unknown>) => {
+    const wanted = Array.isArray(svc.profiles) ? svc.profiles.map(String) : [];
+    return (
+      wanted.length === 0 || wanted.some((p) => profiles.includes(p) || profiles.includes('*'))
+    );
+  };
+  const inactive = Object.keys(project.services).filter((n) => !active(project.services[n]!));
+  for (const name of inactive) delete project.services[name];
+  return { ...project, inactive };
+}
+
+function loadMerged(files: string[], ctx: LoadContext): Omit<ComposeProject, 'inactive'> {
+  let merged: Record<string, unknown> | undefined;
+  const read: string[] = [];
+  for (const file of files) {
+    const { tree, files: included } = loadFile(file, ctx);
+    read.push(file, ...included);
+    merged = merged ? mergeTrees(merged, tree) : tree;
+  }
+  const tree = merged ?? {};
+  const services = section(tree, 'services') as Record<string, Record<string, unknown>>;
+  for (const name of Object.keys(services))
+    services[name] = resolveExtends(name, services, files[0]!, ctx, []);
+  return {
+    name: typeof tree.name === 'string' ? tree.name : undefined,
+    services,
+    networks: section(tree, 'networks'),
+    volumes: section(tree, 'volumes'),
+    secrets: section(tree, 'secrets'),
+    configs: section(tree, 'configs'),
+    files: [...new Set(read)],
+    dir: dirname(files[0] ?? ctx.cwd),
+  };
+}
+
+function section(tree: Record<string, unknown>, key: string): Record<string, unknown> {
+  const value = tree[key];
+  return isRecord(value) ? value : {};
+}
+
+/** Reads one file: checks its top level, normalises its services, folds its `include`s in. */
+function loadFile(
+  file: string,
+  ctx: LoadContext,
+): { tree: Record<string, unknown>; files: string[] } {
+  const shown = relative(ctx.cwd, file) || file;
+  if (ctx.stack.includes(file))
+    throw new ComposeInputError(
+      { file: shown, line: 1, column: 1 },
+      `include cycle: ${[...ctx.stack, file].map((f) => relative(ctx.cwd, f)).join(' → ')}`,
+    );
+  const tree = parseFile(file, shown, ctx);
+  const dir = dirname(file);
+  checkTopLevel(tree, shown);
+  const services = section(tree, 'services');
+  for (const [name, svc] of Object.entries(services)) {
+    const at = whereKey(services, name) ?? { file: shown, line: 1, column: 1 };
+    if (!/^[a-zA-Z0-9._-]+$/.test(name))
+      throw new ComposeInputError(at, `services.${name}: not a valid service name`);
+    if (svc !== null && !isRecord(svc))
+      throw new ComposeInputError(at, `services.${name}: must be a mapping`);
+    services[name] = normaliseService(svc ?? {}, dir);
+    placeKey(services, name, at);
+  }
+  for (const kind of ['secrets', 'configs'] as const) absolutiseFiles(section(tree, kind), dir);
+  const included = foldIncludes(tree, file, shown, ctx);
+  return { tree, files: included };
+}
+
+function parseFile(file: string, shown: string, ctx: LoadContext): Record<string, unknown> {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (e) {
+    const reason = (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : String(e);
+    throw new ComposeInputError({ file: shown, line: 1, column: 1 }, `cannot read: ${reason}`);
+  }
+  const tree = readLocated(text, shown);
+  if (tree === null) return {};
+  if (!isRecord(tree))
+    throw new ComposeInputError(
+      whereNode(tree) ?? { file: shown, line: 1, column: 1 },
+      'not a Compose file: the top level must be a mapping',
+    );
+  ctx.cache.set(file, tree);
+  return tree;
+}
+
+function checkTopLevel(tree: Record<string, unknown>, shown: string): void {
+  for (const key of Object.keys(tree)) {
+    if (TOP_LEVEL.has(key) || key.startsWith('x-')) continue;
+    const at = whereKey(tree, key) ?? { file: shown, line: 1, column: 1 };
+    const value = tree[key];
+    if (!('services' in tree) && isRecord(value) && ('image' in value || 'build' in value))
+      throw new ComposeInputError(
+        at,
+        `a version 1 Compose file (services at the top level, no "services:"); ` +
+          `move them under "services:" first`,
+      );
+    throw new ComposeInputError(
+      at,
+      `unknown top-level key "${key}" (expected ${[...TOP_LEVEL].join(', ')} or x-*)`,
+    );
+  }
+  for (const key of SECTIONS) {
+    const value = tree[key];
+    if (value !== undefined && value !== null && !isRecord(value))
+      throw new ComposeInputError(whereKey(tree, key)!, `${key}: must be a mapping`);
+  }
+}
+
+function absolutiseFiles(objects: Record<string, unknown>, dir: string): void {
+  for (const obj of Object.values(objects))
+    if (isRecord(obj) && typeof obj.file === 'string') obj.file = hostPath(obj.file, dir);
+}
+
+/** Merges the services and objects of every `include` entry into `tree`; returns the files read. */
+function foldIncludes(
+  tree: Record<string, unknown>,
+  file: string,
+  shown: string,
+  ctx: LoadContext,
+): string[] {
+  const entries = tree.include;
+  if (entries === undefined) return [];
+  const at = whereKey(tree, 'include')!;
+  if (!Array.isArray(entries)) throw new ComposeInputError(at, 'include: must be a list');
+  const read: string[] = [];
+  entries.forEach((entry, i) => {
+    const where = whereKey(entries, i) ?? at;
+    const paths = includePaths(entry, where).map((p) => hostPath(p, dirname(file)));
+    for (const p of paths)
+      if (!existsSync(p))
+        throw new ComposeInputError(where, `include: ${relative(ctx.cwd, p)}: no such file`);
+    ctx.stack.push(file);
+    const sub = loadMerged(paths, ctx);
+    ctx.stack.pop();
+    read.push(...sub.files);
+    for (const kind of SECTIONS) addIncluded(tree, kind, sub[kind], where, shown);
+  });
+  return read;
+}
+
+function includePaths(entry: unknown, where: Where): string[] {
+  if (typeof entry === 'string') return [entry];
+  if (isRecord(entry)) {
+    const path = entry.path;
+    if (typeof path === 'string') return [path];
+    if (Array.isArray(path) && path.every((p) => typeof p === 'string')) return path as string[];
+  }
+  throw new ComposeInputError(where, 'include: each entry is a path or {path: …}');
+}
+
+function addIncluded(
+  tree: Record<string, unknown>,
+  kind: string,
+  objects: Record<string, unknown>,
+  where: Where,
+  shown: string,
+): void {
+  const target = (isRecord(tree[kind]) ? tree[kind] : (tree[kind] = {})) as Record<string, unknown>;
+  for (const [name, value] of Object.entries(objects)) {
+    if (name in target && JSON.stringify(target[name]) !== JSON.stringify(value))
+      throw new ComposeInputError(
+        whereKey(target, name) ?? where,
+        `${kind}.${name} is defined both here and in a file included by ${shown}`,
+      );
+    target[name] = value;
+    placeKey(target, name, whereKey(objects, name) ?? where);
+  }
+}
+
+/**
+ * A service with its `extends` chain merged in (base first). Same-file and `file:` forms;
+ * a cycle or a missing base is a ComposeInputError at the `extends` key.
+ */
+function resolveExtends(
+  name: string,
+  services: Record<string, unknown>,
+  file: string,
+  ctx: LoadContext,
+  chain: string[],
+): Record<string, unknown> {
+  const svc = services[name] as Record<string, unknown>;
+  const ext = svc.extends;
+  if (ext === undefined) return svc;
+  const at = whereKey(svc, 'extends')!;
+  if (!isRecord(ext) || typeof ext.service !== 'string')
+    throw new ComposeInputError(at, `services.${name}.extends: needs a service name`);
+  const baseFile = typeof ext.file === 'string' ? ext.file : file;
+  const id = `${file}#${name}`;
+  if (chain.includes(id))
+    throw new ComposeInputError(
+      at,
+      `extends cycle: ${[...chain, id].map((c) => c.split('#')[1]).join(' → ')}`,
+    );
+  const baseServices =
+    baseFile === file ? services : section(loadFile(baseFile, ctx).tree, 'services');
+  if (!isRecord(baseServices[ext.service]))
+    throw new ComposeInputError(
+      at,
+      `services.${name}.extends: no service "${ext.service}" in ${relative(ctx.cwd, baseFile)}`,
+    );
+  const base = resolveExtends(ext.service, baseServices, baseFile, ctx, [...chain, id]);
+  const own = { ...svc };
+  for (const k of Object.keys(svc)) placeKey(own, k, whereKey(svc, k));
+  delete own.extends;
+  return mergeTrees(stripInherited(base), own);
+}
+
+/** Keys a base service never passes on (Compose: the extending service keeps its own). */
+function stripInherited(base: Record<string, unknown>): Record<string, unknown> {
+  const out = { ...base };
+  for (const k of Object.keys(base)) placeKey(out, k, whereKey(base, k));
+  delete out.container_name;
+  return out;
+}

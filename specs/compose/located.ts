@@ -1,0 +1,134 @@
+import { LineCounter, isAlias, isMap, isPair, isScalar, isSeq, parseDocument } from 'yaml';
+import type { Document, Node } from 'yaml';
+
+/** A place in a Compose file: the file as given, 1-based line and column. */
+export interface Where {
+  file: string;
+  line: number;
+  column: number;
+}
+
+/** A mapping or sequence read from YAML; scalars stay plain values. */
+export type Tree = Record<string, unknown> | unknown[];
+
+const keyPlaces = new WeakMap<object, Map<string, Where>>();
+const nodePlaces = new WeakMap<object, Where>();
+
+/** Where `key` (a mapping key or a sequence index) of `tree` was written, if known. */
+export function whereKey(tree: unknown, key: string | number): Where | undefined {
+  if (typeof tree !== 'object' || tree === null) return undefined;
+  return keyPlaces.get(tree)?.get(String(key));
+}
+
+/** Where a mapping or sequence itself starts, if known. */
+export function whereNode(tree: unknown): Where | undefined {
+  return typeof tree === 'object' && tree !== null ? nodePlaces.get(tree) : undefined;
+}
+
+/** Records that `key` of `tree` came from `where` (used when merging trees). */
+export function placeKey(tree: object, key: string | number, where: Where | undefined): void {
+  if (!where) return;
+  let places = keyPlaces.get(tree);
+  if (!places) keyPlaces.set(tree, (places = new Map()));
+  places.set(String(key), where);
+}
+
+/** Records where `tree` starts. */
+export function placeNode(tree: object, where: Where | undefined): void {
+  if (where) nodePlaces.set(tree, where);
+}
+
+/** Something wrong with the Compose input: `file:line:col: message`. */
+export class ComposeInputError extends Error {
+  constructor(
+    readonly where: Where,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** Bound on alias expansions per file: Compose files use anchors a lot, bombs use thousands. */
+const MAX_EXPANSIONS = 10_000;
+
+/**
+ * Parses one Compose file into plain data whose mappings and sequences remember where each
+ * key was written (see whereKey). Anchors, aliases and `<<` merge keys are expanded.
+ * Throws ComposeInputError for YAML errors and alias bombs.
+ */
+export function readLocated(text: string, file: string): unknown {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: false });
+  const at = (offset: number | undefined): Where => {
+    const { line, col } = lineCounter.linePos(offset ?? 0);
+    return { file, line, column: col };
+  };
+  const error = doc.errors[0];
+  if (error) throw new ComposeInputError(at(error.pos[0]), `not YAML: ${firstLine(error.message)}`);
+  const budget = { left: MAX_EXPANSIONS };
+  return convert(doc.contents as Node | null, doc, at, budget);
+}
+
+function firstLine(message: string): string {
+  return message.split('\n')[0] ?? message;
+}
+
+type At = (offset: number | undefined) => Where;
+
+function convert(node: Node | null, doc: Document, at: At, budget: { left: number }): unknown {
+  if (node === null || node === undefined) return null;
+  if (isAlias(node)) {
+    if (--budget.left < 0)
+      throw new ComposeInputError(at(node.range?.[0]), 'too many alias expansions');
+    return convert(node.resolve(doc) as Node | null, doc, at, budget);
+  }
+  if (isScalar(node)) return node.value;
+  if (isSeq(node)) {
+    const list: unknown[] = [];
+    placeNode(list, at(node.range?.[0]));
+    node.items.forEach((item, i) => {
+      list.push(convert(item as Node, doc, at, budget));
+      placeKey(list, i, at((item as Node | null)?.range?.[0]));
+    });
+    return list;
+  }
+  if (isMap(node)) return convertMap(node.items, doc, at, budget, node.range?.[0]);
+  return null;
+}
+
+function convertMap(
+  pairs: unknown[],
+  doc: Document,
+  at: At,
+  budget: { left: number },
+  start: number | undefined,
+): Record<string, unknown> {
+  const map: Record<string, unknown> = {};
+  placeNode(map, at(start));
+  const merged: Record<string, unknown>[] = [];
+  for (const pair of pairs) {
+    if (!isPair(pair)) continue;
+    const keyNode = pair.key as Node | null;
+    const key = isScalar(keyNode) ? String(keyNode.value) : String(keyNode);
+    const value = convert(pair.value as Node | null, doc, at, budget);
+    if (key === '<<' && !(isScalar(keyNode) && keyNode.type !== 'PLAIN')) {
+      for (const m of Array.isArray(value) ? value : [value]) if (isRecord(m)) merged.push(m);
+      continue;
+    }
+    map[key] = value;
+    placeKey(map, key, at(keyNode?.range?.[0]));
+  }
+  for (const source of merged) {
+    for (const [k, v] of Object.entries(source)) {
+      if (k in map) continue;
+      map[k] = v;
+      placeKey(map, k, whereKey(source, k));
+    }
+  }
+  return map;
+}
+
+/** A plain object (a YAML mapping). */
+export function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}

@@ -1,0 +1,159 @@
+import { isRecord } from './located.js';
+import { looksLikePath, splitVolume } from './normalise.js';
+import { anonymousVolume, bindMountObject, fileObject, volumeObject } from './shared.js';
+import { lose } from './state.js';
+import type { ImportState } from './state.js';
+import { fileMode, quantity, text } from './values.js';
+
+/** One service being converted: its Compose name, its mapping, and the mounts built so far. */
+export interface MountTarget {
+  state: ImportState;
+  service: string;
+  mounts: Record<string, unknown>[];
+}
+
+const PROPAGATION = new Set(['shared', 'rshared', 'slave', 'rslave', 'private', 'rprivate']);
+const IGNORED_MODES = new Set(['rw', 'consistent', 'cached', 'delegated']);
+
+/** `volumes:` entries (short and long syntax) → bind, volume and tmpfs mounts. */
+export function carryVolumes(t: MountTarget, list: unknown[]): void {
+  list.forEach((entry, i) => {
+    const path = `services.${t.service}.volumes[${i}]`;
+    if (typeof entry === 'string') shortVolume(t, list, i, entry, path);
+    else if (isRecord(entry)) longVolume(t, list, i, entry, path);
+    else lose(t.state, list, i, path, 'not a volume entry');
+  });
+}
+
+function shortVolume(t: MountTarget, list: unknown[], i: number, spec: string, path: string): void {
+  const parts = splitVolume(spec);
+  if (parts.length === 1) {
+    t.mounts.push({ volume: anonymousVolume(t.state, t.service, i, spec), target: spec });
+    return;
+  }
+  const [source, target, modes = ''] = parts as [string, string, string?];
+  const mount: Record<string, unknown> = looksLikePath(source)
+    ? { bindMount: bindMountObject(t.state, source, path, true), target }
+    : { volume: volumeObject(t.state, source), target };
+  for (const mode of modes.split(',').filter(Boolean)) {
+    if (mode === 'ro') mount.readOnly = true;
+    else if (mode === 'nocopy' && 'volume' in mount) mount.noCopy = true;
+    else if (PROPAGATION.has(mode) && 'bindMount' in mount) mount.propagation = mode;
+    else if (!IGNORED_MODES.has(mode)) lose(t.state, list, i, `${path}:${mode}`, modeWhy(mode));
+  }
+  if (parts.length > 3) lose(t.state, list, i, path, 'more than SOURCE:TARGET:MODE');
+  t.mounts.push(mount);
+}
+
+function modeWhy(mode: string): string {
+  if (mode === 'z' || mode === 'Z') return 'SELinux relabelling is not a berth mount option';
+  return `mount option ${mode} is not a berth mount option`;
+}
+
+function longVolume(
+  t: MountTarget,
+  list: unknown[],
+  i: number,
+  entry: Record<string, unknown>,
+  path: string,
+): void {
+  const target = text(entry.target);
+  const source = typeof entry.source === 'string' ? entry.source : undefined;
+  const mount: Record<string, unknown> = {};
+  if (entry.type === 'bind' && source) {
+    const bind = isRecord(entry.bind) ? entry.bind : {};
+    Object.assign(mount, {
+      bindMount: bindMountObject(t.state, source, path, bind.create_host_path === true),
+      target,
+    });
+    if (typeof bind.propagation === 'string') mount.propagation = bind.propagation;
+    for (const k of Object.keys(bind))
+      if (k !== 'propagation' && k !== 'create_host_path')
+        lose(t.state, bind, k, `${path}.bind.${k}`, 'not a berth mount option');
+  } else if (entry.type === 'volume' || (entry.type === undefined && source)) {
+    const vol = isRecord(entry.volume) ? entry.volume : {};
+    const name = source
+      ? volumeObject(t.state, source)
+      : anonymousVolume(t.state, t.service, i, target);
+    Object.assign(mount, { volume: name, target });
+    if (vol.nocopy === true) mount.noCopy = true;
+    if (typeof vol.subpath === 'string') mount.subpath = vol.subpath;
+  } else if (entry.type === 'tmpfs') {
+    Object.assign(mount, { tmpfs: target }, tmpfsOptions(isRecord(entry.tmpfs) ? entry.tmpfs : {}));
+  } else {
+    lose(t.state, entry, 'type', `${path}.type`, `mount type ${text(entry.type)} is not supported`);
+    return;
+  }
+  if (entry.read_only === true) mount.readOnly = true;
+  for (const k of Object.keys(entry))
+    if (
+      !['type', 'source', 'target', 'read_only', 'bind', 'volume', 'tmpfs', 'consistency'].includes(
+        k,
+      )
+    )
+      lose(t.state, entry, k, `${path}.${k}`, 'not a berth mount option');
+  t.mounts.push(mount);
+}
+
+function tmpfsOptions(options: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  if (options.size !== undefined) out.size = quantity(options.size);
+  if (options.mode !== undefined) out.mode = fileMode(options.mode);
+  return out;
+}
+
+/** `tmpfs:` entries (`/run` or `/run:size=64m,mode=1777`) → tmpfs mounts. */
+export function carryTmpfs(t: MountTarget, list: unknown[]): void {
+  list.forEach((entry, i) => {
+    const [target, options = ''] = String(entry).split(/:(.*)/s) as [string, string?];
+    const mount: Record<string, unknown> = { tmpfs: target };
+    for (const option of options.split(',').filter(Boolean)) {
+      const [key, value] = option.split('=');
+      if (key === 'size') mount.size = quantity(value);
+      else if (key === 'mode') mount.mode = fileMode(value);
+      else
+        lose(
+          t.state,
+          list,
+          i,
+          `services.${t.service}.tmpfs[${i}]:${key}`,
+          'not a berth tmpfs option',
+        );
+    }
+    t.mounts.push(mount);
+  });
+}
+
+/** `secrets:` / `configs:` of a service → secret/config mounts (short and long form). */
+export function carryFileMounts(t: MountTarget, kind: 'Secret' | 'Config', list: unknown[]): void {
+  const key = kind === 'Secret' ? 'secret' : 'config';
+  list.forEach((entry, i) => {
+    const path = `services.${t.service}.${key}s[${i}]`;
+    const long = isRecord(entry) ? entry : { source: entry };
+    const source = text(long.source);
+    const name = fileObject(t.state, kind, source);
+    if (name === undefined) {
+      if (!(source in (kind === 'Secret' ? t.state.project.secrets : t.state.project.configs)))
+        lose(t.state, list, i, path, `${key} ${source} is not declared at the top level`);
+      return;
+    }
+    const mount: Record<string, unknown> = {
+      [key]: name,
+      target: fileTarget(kind, source, long.target),
+    };
+    if (long.uid !== undefined) mount.uid = Number(long.uid);
+    if (long.gid !== undefined) mount.gid = Number(long.gid);
+    if (long.mode !== undefined) mount.mode = fileMode(long.mode);
+    for (const k of Object.keys(long))
+      if (!['source', 'target', 'uid', 'gid', 'mode'].includes(k))
+        lose(t.state, long, k, `${path}.${k}`, 'not a berth mount option');
+    t.mounts.push(mount);
+  });
+}
+
+function fileTarget(kind: 'Secret' | 'Config', source: string, target: unknown): string {
+  const written = typeof target === 'string' ? target : undefined;
+  if (kind === 'Config') return written ?? `/${source}`;
+  if (!written) return `/run/secrets/${source}`;
+  return written.startsWith('/') ? written : `/run/secrets/${written}`;
+}

@@ -1,0 +1,158 @@
+import { isRecord } from './located.js';
+import type { ServiceWork } from './service.js';
+import { lose } from './state.js';
+import { cpus, duration, quantity, text } from './values.js';
+
+/** Compose's legacy resource keys → `resources.*`; false for a key it does not handle. */
+const LEGACY: Record<string, [string, (v: unknown) => unknown]> = {
+  mem_limit: ['memory', quantity],
+  memswap_limit: ['memorySwap', quantity],
+  mem_reservation: ['memoryReservation', quantity],
+  cpus: ['cpus', cpus],
+  cpu_shares: ['cpuShares', (v) => (Number.isInteger(Number(v)) ? Number(v) : undefined)],
+  cpuset: ['cpuset', (v) => text(v)],
+  pids_limit: ['pids', (v) => (Number(v) > 0 ? Number(v) : undefined)],
+  oom_score_adj: ['oomScoreAdj', (v) => (Number.isInteger(Number(v)) ? Number(v) : undefined)],
+};
+
+export function carryLegacyResources(w: ServiceWork, key: string, value: unknown): boolean {
+  const entry = LEGACY[key];
+  if (!entry) return false;
+  const [field, convert] = entry;
+  const converted = convert(value);
+  if (converted === undefined) {
+    if (!(key === 'pids_limit' && Number(value) === -1))
+      lose(w.state, w.svc, key, `services.${w.service}.${key}`, `${text(value)} cannot be carried`);
+  } else resources(w)[field] = converted;
+  return true;
+}
+
+function resources(w: ServiceWork): Record<string, unknown> {
+  if (!isRecord(w.spec.resources)) w.spec.resources = {};
+  return w.spec.resources as Record<string, unknown>;
+}
+
+/** `healthcheck:` → berth's healthcheck (CMD, CMD-SHELL, NONE; durations). */
+export function carryHealthcheck(w: ServiceWork, value: unknown): void {
+  if (!isRecord(value)) return;
+  const where = `services.${w.service}.healthcheck`;
+  if (value.disable === true) {
+    w.spec.healthcheck = { command: ['NONE'] };
+    return;
+  }
+  const test = value.test;
+  const command =
+    typeof test === 'string'
+      ? ['CMD-SHELL', test]
+      : Array.isArray(test)
+        ? test.map(text)
+        : undefined;
+  const check: Record<string, unknown> = {};
+  if (command) check.command = command;
+  for (const [key, field] of [
+    ['interval', 'interval'],
+    ['timeout', 'timeout'],
+    ['start_period', 'startPeriod'],
+  ] as const) {
+    if (value[key] === undefined) continue;
+    const d = duration(value[key]);
+    if (d === undefined) lose(w.state, value, key, `${where}.${key}`, 'not a duration');
+    else check[field] = d;
+  }
+  if (value.retries !== undefined) check.retries = value.retries;
+  for (const key of Object.keys(value))
+    if (!['test', 'interval', 'timeout', 'start_period', 'retries', 'disable'].includes(key))
+      lose(w.state, value, key, `${where}.${key}`, 'no berth healthcheck field');
+  if (!check.command) {
+    if (Object.keys(check).length)
+      lose(
+        w.state,
+        w.svc,
+        'healthcheck',
+        where,
+        "timings without a test (the image's own test) cannot be carried",
+      );
+    return;
+  }
+  w.spec.healthcheck = check;
+}
+
+/** Swarm-only deploy keys that `docker compose up` ignores too: dropped without a loss. */
+const SWARM_ONLY = new Set([
+  'placement',
+  'update_config',
+  'rollback_config',
+  'endpoint_mode',
+  'labels',
+]);
+
+/** `deploy:` → replicas, resources and restart policy. */
+export function carryDeploy(w: ServiceWork, value: unknown): void {
+  if (!isRecord(value)) return;
+  const where = `services.${w.service}.deploy`;
+  for (const [key, v] of Object.entries(value)) {
+    if (key === 'replicas') w.spec.replicas = v;
+    else if (key === 'resources') deployResources(w, v, `${where}.resources`);
+    else if (key === 'restart_policy') deployRestart(w, v, `${where}.restart_policy`);
+    else if (key === 'mode' && v === 'replicated') continue;
+    else if (SWARM_ONLY.has(key))
+      w.notes.push(`${where}.${key} left out: docker compose up ignores it too`);
+    else lose(w.state, value, key, `${where}.${key}`, 'no berth counterpart outside a swarm');
+  }
+}
+
+function deployResources(w: ServiceWork, value: unknown, where: string): void {
+  if (!isRecord(value)) return;
+  const limits = isRecord(value.limits) ? value.limits : {};
+  const reservations = isRecord(value.reservations) ? value.reservations : {};
+  const res = resources(w);
+  for (const [key, v] of Object.entries(limits)) {
+    const converted =
+      key === 'cpus'
+        ? cpus(v)
+        : key === 'memory'
+          ? quantity(v)
+          : key === 'pids'
+            ? Number(v)
+            : undefined;
+    if (converted === undefined)
+      lose(w.state, limits, key, `${where}.limits.${key}`, 'cannot be carried');
+    else res[key] = converted;
+  }
+  for (const [key, v] of Object.entries(reservations)) {
+    if (key === 'memory' && quantity(v) !== undefined) res.memoryReservation = quantity(v);
+    else if (key === 'devices' && gpuDevices(v) !== undefined) w.spec.gpus = gpuDevices(v);
+    else
+      lose(
+        w.state,
+        reservations,
+        key,
+        `${where}.reservations.${key}`,
+        'the engine reserves only memory outside a swarm',
+      );
+  }
+  if (Object.keys(res).length === 0) delete w.spec.resources;
+}
+
+/** `reservations.devices` asking for GPUs → berth's `gpus` (all, or a count). */
+function gpuDevices(value: unknown): unknown {
+  if (!Array.isArray(value) || value.length !== 1 || !isRecord(value[0])) return undefined;
+  const d = value[0];
+  const caps = Array.isArray(d.capabilities) ? d.capabilities.map(text) : [];
+  if (!caps.includes('gpu') || d.device_ids !== undefined) return undefined;
+  return d.count === undefined || d.count === 'all' ? 'all' : Number(d.count);
+}
+
+const CONDITIONS: Record<string, string> = {
+  none: 'Never',
+  'on-failure': 'OnFailure',
+  any: 'Always',
+};
+
+function deployRestart(w: ServiceWork, value: unknown, where: string): void {
+  if (!isRecord(value)) return;
+  w.spec.restartPolicy = CONDITIONS[text(value.condition ?? 'any')] ?? 'Always';
+  for (const key of Object.keys(value))
+    if (key !== 'condition')
+      lose(w.state, value, key, `${where}.${key}`, 'berth restarts with its own back-off');
+}

@@ -1,0 +1,206 @@
+import { isRecord } from './located.js';
+import type { ServiceWork } from './service.js';
+import { networkObject } from './shared.js';
+import { berthName, lose } from './state.js';
+import { hasVariable, text } from './values.js';
+
+/**
+ * Networking fields of a service: ports, networks, network_mode, links, depends_on, ipc
+ * and pid. Returns false for a key it does not handle.
+ */
+export function carryNetworking(w: ServiceWork, key: string, value: unknown): boolean {
+  switch (key) {
+    case 'ports':
+      w.spec.ports = (Array.isArray(value) ? value : [value]).map((p, i) => port(w, i, p));
+      return true;
+    case 'networks':
+      carryNetworks(w, value);
+      return true;
+    case 'network_mode':
+      w.spec.networkMode = sharedNamespace(w, text(value), key);
+      return true;
+    case 'ipc':
+    case 'pid':
+      w.spec[key] = sharedNamespace(w, text(value), key);
+      return true;
+    case 'links':
+      carryLinks(w, value as unknown[]);
+      return true;
+    case 'depends_on':
+      carryDependsOn(w, value);
+      return true;
+    default:
+      return false;
+  }
+}
+
+/** `service:NAME` → `container:<berth name>`; other modes pass through. */
+function sharedNamespace(w: ServiceWork, mode: string, key: string): string {
+  if (mode.startsWith('service:'))
+    return `container:${berthName(w.state, 'service', mode.slice(8))}`;
+  if (mode.startsWith('container:'))
+    lose(
+      w.state,
+      w.svc,
+      key,
+      `services.${w.service}.${key}`,
+      'berth shares namespaces with declared containers only (use service:NAME)',
+    );
+  return mode;
+}
+
+function port(w: ServiceWork, i: number, entry: unknown): unknown {
+  if (typeof entry === 'number') return String(entry);
+  if (!isRecord(entry)) return text(entry).trim();
+  const where = `services.${w.service}.ports[${i}]`;
+  for (const k of ['name', 'app_protocol'])
+    if (k in entry)
+      lose(w.state, entry, k, `${where}.${k}`, 'berth ports carry no name or application protocol');
+  if (entry.mode === 'ingress' && entry.published !== undefined)
+    w.notes.push(`${where}: mode ingress (swarm) published as a host port`);
+  const published = entry.published === undefined ? undefined : text(entry.published);
+  const protocol = entry.protocol === undefined ? undefined : text(entry.protocol);
+  const simple =
+    (published === undefined || /^[0-9]+$/.test(published)) && /^[0-9]+$/.test(text(entry.target));
+  if (simple)
+    return {
+      containerPort: Number(entry.target),
+      ...(published !== undefined && { hostPort: Number(published) }),
+      ...(entry.host_ip !== undefined && { hostIP: text(entry.host_ip) }),
+      ...(protocol !== undefined && { protocol }),
+    };
+  const host = entry.host_ip === undefined ? '' : `${text(entry.host_ip)}:`;
+  const pub = published === undefined ? '' : `${published}:`;
+  return `${host}${pub}${text(entry.target)}${protocol ? `/${protocol}` : ''}`;
+}
+
+function carryNetworks(w: ServiceWork, value: unknown): void {
+  if (!isRecord(value)) return;
+  const attachments: Record<string, unknown>[] = [];
+  for (const [composeName, options] of Object.entries(value)) {
+    const attachment: Record<string, unknown> = { network: networkObject(w.state, composeName) };
+    const opts = isRecord(options) ? options : {};
+    const where = `services.${w.service}.networks.${composeName}`;
+    for (const [k, v] of Object.entries(opts)) {
+      if (k === 'aliases') attachment.aliases = (Array.isArray(v) ? v : [v]).map(text);
+      else if (k === 'ipv4_address') attachment.ipv4Address = text(v);
+      else if (k === 'ipv6_address') attachment.ipv6Address = text(v);
+      else if (k === 'mac_address') attachment.macAddress = text(v);
+      else if (k === 'priority') attachment.priority = v;
+      else lose(w.state, opts, k, `${where}.${k}`, 'not a berth network attachment field');
+    }
+    attachments.push(attachment);
+  }
+  w.spec.networks = attachments;
+}
+
+/**
+ * Gives the container the names Compose would have made resolvable beyond its service
+ * name (its `container_name`, its original name when the DNS label differs) as aliases
+ * on every network it joins; a container on the default network names it for that.
+ */
+export function finishNetworks(w: ServiceWork): void {
+  if (w.service.toLowerCase() !== w.name) w.aliases.push(w.service);
+  const aliases = [...new Set(w.aliases)].filter((a) => a !== w.name);
+  if (aliases.length === 0) return;
+  if (w.spec.networkMode !== undefined) {
+    lose(
+      w.state,
+      w.svc,
+      'container_name',
+      `services.${w.service}.container_name`,
+      'with network_mode the name cannot be an alias',
+    );
+    return;
+  }
+  if (!Array.isArray(w.spec.networks))
+    w.spec.networks = [{ network: networkObject(w.state, 'default') }];
+  for (const attachment of w.spec.networks as Record<string, unknown>[]) {
+    const own = Array.isArray(attachment.aliases) ? (attachment.aliases as string[]) : [];
+    attachment.aliases = [...new Set([...own, ...aliases])];
+  }
+}
+
+const CONDITIONS: Record<string, string> = {
+  service_started: 'started',
+  service_healthy: 'healthy',
+  service_completed_successfully: 'completed',
+};
+
+function carryDependsOn(w: ServiceWork, value: unknown): void {
+  if (!isRecord(value)) return;
+  const deps = dependsOn(w);
+  for (const [service, options] of Object.entries(value)) {
+    const opts = isRecord(options) ? options : {};
+    const where = `services.${w.service}.depends_on.${service}`;
+    if (!(service in w.state.project.services)) {
+      if (opts.required !== false)
+        lose(
+          w.state,
+          value,
+          service,
+          where,
+          w.state.project.inactive.includes(service)
+            ? 'that service is not in an active profile'
+            : 'no such service',
+        );
+      continue;
+    }
+    const condition = opts.condition === undefined ? 'started' : CONDITIONS[text(opts.condition)];
+    if (!condition)
+      lose(w.state, opts, 'condition', `${where}.condition`, 'not a Compose condition');
+    if (opts.restart === true)
+      lose(
+        w.state,
+        opts,
+        'restart',
+        `${where}.restart`,
+        'berth does not restart dependants when a dependency is recreated',
+      );
+    deps.set(service, {
+      container: berthName(w.state, 'service', service),
+      condition: condition ?? 'started',
+    });
+  }
+}
+
+function dependsOn(w: ServiceWork): Map<string, Record<string, unknown>> {
+  if (w.spec.dependsOn instanceof Map)
+    return w.spec.dependsOn as Map<string, Record<string, unknown>>;
+  const map = new Map<string, Record<string, unknown>>();
+  w.spec.dependsOn = map;
+  return map;
+}
+
+function carryLinks(w: ServiceWork, links: unknown[]): void {
+  const deps = dependsOn(w);
+  links.forEach((link, i) => {
+    const [service = '', alias] = text(link).split(':');
+    if (alias && alias !== service)
+      lose(
+        w.state,
+        links,
+        i,
+        `services.${w.service}.links[${i}]`,
+        `alias ${alias} for ${service}: give ${service} the alias on a network instead`,
+      );
+    if (!(service in w.state.project.services) || hasVariable(service)) return;
+    if (!deps.has(service))
+      deps.set(service, {
+        container: berthName(w.state, 'service', service),
+        condition: 'started',
+      });
+  });
+}
+
+/** Turns the working dependsOn map into the list berth writes. */
+export function finishDependsOn(w: ServiceWork): void {
+  const deps = w.spec.dependsOn;
+  if (deps instanceof Map) {
+    if (deps.size === 0) delete w.spec.dependsOn;
+    else
+      w.spec.dependsOn = [...deps.values()].map((d: Record<string, unknown>) =>
+        d.condition === 'started' ? { container: d.container } : d,
+      );
+  }
+}

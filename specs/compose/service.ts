@@ -1,0 +1,324 @@
+import { existsSync } from 'node:fs';
+import { isRecord, whereKey } from './located.js';
+import { carryFileMounts, carryTmpfs, carryVolumes } from './mounts.js';
+import type { MountTarget } from './mounts.js';
+import { carryDeploy, carryHealthcheck, carryLegacyResources } from './service-limits.js';
+import { carryNetworking, finishDependsOn, finishNetworks } from './service-network.js';
+import { stringLabels } from './shared.js';
+import { addObject, berthName, copyBeside, lose, manifestPath } from './state.js';
+import type { ImportState } from './state.js';
+import { commandList, duration, hasVariable, literalRef, quantity, text } from './values.js';
+
+/** One service while it is converted. */
+export interface ServiceWork extends MountTarget {
+  svc: Record<string, unknown>;
+  /** metadata.name of the Container. */
+  name: string;
+  spec: Record<string, unknown>;
+  labels: Record<string, string>;
+  notes: string[];
+  /** Compose `container_name`: kept as a network alias so the name still resolves. */
+  aliases: string[];
+}
+
+type Handler = (w: ServiceWork, value: unknown, key: string) => void;
+
+const same =
+  (field: string, convert: (v: unknown) => unknown = (v) => v): Handler =>
+  (w, value) => {
+    w.spec[field] = convert(value);
+  };
+const strings = (v: unknown) => (Array.isArray(v) ? v.map(text) : [text(v)]);
+const stringMap = (v: unknown) =>
+  Object.fromEntries(Object.entries(isRecord(v) ? v : {}).map(([k, x]) => [k, text(x)]));
+const checked =
+  (field: string, convert: (v: unknown) => unknown, why: string): Handler =>
+  (w, value, key) => {
+    const converted = convert(value);
+    if (converted === undefined) lose(w.state, w.svc, key, path(w, key), why);
+    else w.spec[field] = converted;
+  };
+
+/** Keys consumed elsewhere (loading, image, networking). */
+const CONSUMED = new Set(['profiles', 'extends', 'image', 'build', 'pull_policy']);
+
+const HANDLERS: Record<string, Handler> = {
+  command: (w, v) => setIf(w.spec, 'args', commandList(v)),
+  entrypoint: (w, v) => setIf(w.spec, 'command', commandList(v)),
+  environment: (w, v) => (w.spec.env = environment(v)),
+  env_file: (w, v) => carryEnvFiles(w, v as unknown[]),
+  labels: (w, v) => Object.assign(w.labels, stringLabels(v)),
+  volumes: (w, v) => carryVolumes(w, v as unknown[]),
+  tmpfs: (w, v) => carryTmpfs(w, v as unknown[]),
+  secrets: (w, v) => carryFileMounts(w, 'Secret', asList(v)),
+  configs: (w, v) => carryFileMounts(w, 'Config', asList(v)),
+  restart: (w, v, key) => restart(w, v, key),
+  healthcheck: (w, v) => carryHealthcheck(w, v),
+  deploy: (w, v) => carryDeploy(w, v),
+  container_name: (w, v) => w.aliases.push(text(v)),
+  hostname: same('hostname', text),
+  domainname: same('domainname', text),
+  dns: same('dns', strings),
+  dns_search: same('dnsSearch', strings),
+  dns_opt: same('dnsOptions', strings),
+  extra_hosts: same('extraHosts', stringMap),
+  cap_add: same('capAdd', strings),
+  cap_drop: same('capDrop', strings),
+  security_opt: same('securityOpt', strings),
+  read_only: same('readOnlyRootFilesystem'),
+  privileged: same('privileged'),
+  init: same('init'),
+  tty: same('tty'),
+  stdin_open: same('stdin'),
+  stop_signal: same('stopSignal', text),
+  stop_grace_period: checked('stopGracePeriod', duration, 'not a duration'),
+  sysctls: same('sysctls', stringMap),
+  ulimits: same('ulimits'),
+  shm_size: checked('shmSize', quantity, 'not a size'),
+  devices: same('devices', (v) => asList(v).map(device)),
+  group_add: same('groupAdd', strings),
+  logging: (w, v) => logging(w, v),
+  platform: same('platform', text),
+  user: same('user', text),
+  working_dir: same('workingDir', text),
+  expose: same('expose', (v) => asList(v).map((p) => (typeof p === 'number' ? p : text(p)))),
+  scale: same('replicas'),
+  gpus: checked('gpus', gpus, 'only "all" or a count can be carried'),
+};
+
+function path(w: ServiceWork, key: string): string {
+  return `services.${w.service}.${key}`;
+}
+
+function setIf(target: Record<string, unknown>, key: string, value: unknown): void {
+  if (value !== undefined) target[key] = value;
+}
+
+function asList(value: unknown): unknown[] {
+  return Array.isArray(value) ? value : value === null || value === undefined ? [] : [value];
+}
+
+/**
+ * Converts one Compose service into a Container (plus the objects it uses). Fields with no
+ * berth counterpart become losses at their position.
+ */
+export function convertService(
+  state: ImportState,
+  service: string,
+  svc: Record<string, unknown>,
+): void {
+  const w: ServiceWork = {
+    state,
+    service,
+    svc,
+    name: berthName(state, 'service', service),
+    spec: {},
+    labels: {},
+    notes: [],
+    mounts: [],
+    aliases: [],
+  };
+  carryImage(w);
+  for (const [key, value] of Object.entries(svc)) {
+    if (CONSUMED.has(key) || key.startsWith('x-') || value === null) continue;
+    const handler = HANDLERS[key];
+    if (handler) handler(w, value, key);
+    else if (!carryNetworking(w, key, value) && !carryLegacyResources(w, key, value))
+      lose(state, svc, key, path(w, key), unsupportedWhy(key));
+  }
+  if (
+    !('restart' in svc) &&
+    !isRecord((svc.deploy as Record<string, unknown> | undefined)?.restart_policy)
+  )
+    w.spec.restartPolicy = 'Never';
+  finishNetworks(w);
+  finishDependsOn(w);
+  if (w.mounts.length) w.spec.mounts = w.mounts;
+  addObject(state, {
+    kind: 'Container',
+    name: w.name,
+    labels: Object.keys(w.labels).length ? w.labels : undefined,
+    spec: w.spec,
+    source: `services.${service}`,
+    from: whereKey(state.project.services, service),
+    notes: w.notes,
+  });
+}
+
+const WHY: Record<string, string> = {
+  develop: 'berth watch reconciles manifests; it does not sync source into containers',
+  volumes_from: 'berth mounts declared objects only',
+  external_links: 'berth links nothing outside the project',
+  mac_address: 'set macAddress on a network attachment instead',
+  userns_mode: 'no berth field',
+  cgroup_parent: 'no berth field',
+  runtime: 'no berth field',
+  post_start: 'no lifecycle hooks in berth',
+  pre_stop: 'no lifecycle hooks in berth',
+};
+
+function unsupportedWhy(key: string): string {
+  return WHY[key] ?? 'no berth Container field';
+}
+
+function carryImage(w: ServiceWork): void {
+  const { svc, state } = w;
+  const image = typeof svc.image === 'string' ? svc.image : undefined;
+  if (svc.build !== undefined && isRecord(svc.build)) {
+    w.spec.image = imageObject(w, svc.build, image);
+    return;
+  }
+  if (image === undefined) {
+    lose(
+      state,
+      state.project.services,
+      w.service,
+      `services.${w.service}`,
+      'no image and no build',
+    );
+    w.spec.image = 'missing:latest';
+    return;
+  }
+  const policy = pullPolicy(svc.pull_policy);
+  if (policy === undefined || policy === 'IfNotPresent') {
+    if (svc.pull_policy !== undefined && policy === undefined)
+      lose(
+        state,
+        svc,
+        'pull_policy',
+        path(w, 'pull_policy'),
+        `pull policy ${text(svc.pull_policy)} has no berth counterpart`,
+      );
+    w.spec.image = literalRef(image);
+    return;
+  }
+  addObject(state, {
+    kind: 'Image',
+    name: w.name,
+    spec: { ref: literalRef(image), pullPolicy: policy },
+    source: `services.${w.service}.image`,
+    from: whereKey(svc, 'image'),
+    notes: [],
+  });
+  w.spec.image = w.name;
+}
+
+function pullPolicy(value: unknown): string | undefined {
+  if (value === undefined || value === 'missing' || value === 'if_not_present' || value === 'build')
+    return 'IfNotPresent';
+  if (value === 'always') return 'Always';
+  if (value === 'never') return 'Never';
+  return undefined;
+}
+
+const BUILD_KEYS = new Set(['context', 'dockerfile', 'args', 'target']);
+
+function imageObject(
+  w: ServiceWork,
+  build: Record<string, unknown>,
+  image: string | undefined,
+): string {
+  const { state } = w;
+  const spec: Record<string, unknown> = {
+    context: copyContext(state, text(build.context)),
+    ...(build.dockerfile !== undefined && { dockerfile: text(build.dockerfile) }),
+    ...(isRecord(build.args) && {
+      args: Object.fromEntries(
+        Object.entries(build.args).map(([k, v]) => [k, v === null ? `\${${k}}` : text(v)]),
+      ),
+    }),
+    ...(build.target !== undefined && { target: text(build.target) }),
+  };
+  for (const k of Object.keys(build))
+    if (!BUILD_KEYS.has(k) && !k.startsWith('x-'))
+      lose(state, build, k, `services.${w.service}.build.${k}`, 'no berth Image build field');
+  const ref = image ? literalRef(image) : `${state.projectName}-${w.name}:latest`;
+  addObject(state, {
+    kind: 'Image',
+    name: w.name,
+    spec: { ref, build: spec },
+    source: `services.${w.service}.build`,
+    from: whereKey(w.svc, 'build'),
+    notes: [],
+  });
+  return w.name;
+}
+
+function copyContext(state: ImportState, context: string): string {
+  return hasVariable(context) ? context : manifestPath(state, context);
+}
+
+function environment(value: unknown): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const [k, v] of Object.entries(isRecord(value) ? value : {}))
+    env[k] = v === null ? `\${${k}}` : text(v);
+  return env;
+}
+
+function carryEnvFiles(w: ServiceWork, entries: unknown[]): void {
+  const files: string[] = [];
+  entries.forEach((entry, i) => {
+    const long = isRecord(entry) ? entry : { path: entry };
+    const file = text(long.path);
+    if (long.format !== undefined)
+      lose(
+        w.state,
+        long,
+        'format',
+        `services.${w.service}.env_file[${i}].format`,
+        'berth reads env files in .env syntax',
+      );
+    if (hasVariable(file)) files.push(file);
+    else if (existsSync(file)) files.push(copyBeside(w.state, file));
+    else if (long.required !== false)
+      lose(w.state, entries, i, `services.${w.service}.env_file[${i}]`, `${file} does not exist`);
+  });
+  if (files.length) w.spec.envFiles = files;
+}
+
+function restart(w: ServiceWork, value: unknown, key: string): void {
+  const [policy, retries] = text(value).split(':');
+  const map: Record<string, string> = {
+    no: 'Never',
+    always: 'Always',
+    'unless-stopped': 'Always',
+    'on-failure': 'OnFailure',
+  };
+  const mapped = map[policy ?? ''];
+  if (!mapped)
+    return lose(
+      w.state,
+      w.svc,
+      key,
+      path(w, key),
+      `restart policy ${text(value)} is not one berth knows`,
+    );
+  w.spec.restartPolicy = mapped;
+  if (retries)
+    lose(
+      w.state,
+      w.svc,
+      key,
+      `${path(w, key)}:${retries}`,
+      'berth retries with back-off, without a maximum count',
+    );
+}
+
+function device(value: unknown): string {
+  if (!isRecord(value)) return text(value);
+  const parts = [text(value.source), ...(value.target ? [text(value.target)] : [])];
+  return value.permissions ? `${parts.join(':')}:${text(value.permissions)}` : parts.join(':');
+}
+
+function gpus(value: unknown): unknown {
+  if (value === 'all' || typeof value === 'number') return value;
+  return undefined;
+}
+
+function logging(w: ServiceWork, value: unknown): void {
+  if (!isRecord(value)) return;
+  w.spec.logging = {
+    ...(value.driver !== undefined && { driver: text(value.driver) }),
+    ...(isRecord(value.options) && { options: stringMap(value.options) }),
+  };
+}

@@ -1,0 +1,228 @@
+import { existsSync, statSync } from 'node:fs';
+import { isRecord, whereKey } from './located.js';
+import { addObject, berthName, lose, manifestPath } from './state.js';
+import type { ImportState } from './state.js';
+import { text } from './values.js';
+
+/**
+ * Top-level Compose objects (networks, volumes, secrets, configs) → berth objects. Each is
+ * made once, on first use or at the end for declared-but-unused ones, and named with the
+ * DNS label of its Compose name.
+ */
+
+const NETWORK_DRIVERS = new Set(['bridge', 'host', 'none', 'macvlan', 'ipvlan', 'overlay']);
+
+/** The Network object for Compose network `name`; returns its metadata.name. */
+export function networkObject(state: ImportState, composeName: string): string {
+  const name = berthName(state, 'network', composeName);
+  if (state.objects.has(`Network/${name}`)) return name;
+  const all = state.project.networks;
+  const def = isRecord(all[composeName]) ? all[composeName] : {};
+  const path = `networks.${composeName}`;
+  const spec: Record<string, unknown> = {};
+  const external = externalName(def, composeName);
+  if (external !== undefined) {
+    spec.external = true;
+    spec.name = external;
+  } else {
+    carryNetwork(state, def, path, spec);
+  }
+  addObject(state, {
+    kind: 'Network',
+    name,
+    spec,
+    labels: stringLabels(def.labels),
+    source: path,
+    from: whereKey(all, composeName),
+    notes: [],
+  });
+  return name;
+}
+
+function carryNetwork(
+  state: ImportState,
+  def: Record<string, unknown>,
+  path: string,
+  spec: Record<string, unknown>,
+): void {
+  for (const [key, value] of Object.entries(def)) {
+    if (key === 'driver') {
+      if (NETWORK_DRIVERS.has(String(value))) spec.driver = value;
+      else lose(state, def, key, `${path}.driver`, `driver ${text(value)} is not one berth knows`);
+    } else if (key === 'driver_opts') spec.options = stringLabels(value);
+    else if (key === 'internal' || key === 'attachable') spec[key] = value === true;
+    else if (key === 'ipam') carryIpam(state, value, `${path}.ipam`, spec);
+    else if (key === 'name')
+      lose(state, def, key, `${path}.name`, 'berth names the network <project>-<name>');
+    else if (key === 'enable_ipv6' && value !== true) continue;
+    else if (key !== 'labels' && !key.startsWith('x-'))
+      lose(state, def, key, `${path}.${key}`, 'no berth Network field');
+  }
+}
+
+function carryIpam(
+  state: ImportState,
+  ipam: unknown,
+  path: string,
+  spec: Record<string, unknown>,
+): void {
+  if (!isRecord(ipam)) return;
+  const configs = Array.isArray(ipam.config) ? ipam.config : [];
+  const first = configs[0];
+  if (isRecord(first)) {
+    spec.ipam = {
+      ...(first.subnet !== undefined && { subnet: text(first.subnet) }),
+      ...(first.gateway !== undefined && { gateway: text(first.gateway) }),
+    };
+    for (const k of Object.keys(first))
+      if (k !== 'subnet' && k !== 'gateway')
+        lose(state, first, k, `${path}.config[0].${k}`, 'berth IPAM has subnet and gateway only');
+  }
+  if (configs.length > 1) lose(state, configs, 1, `${path}.config[1]`, 'berth IPAM has one subnet');
+  for (const k of Object.keys(ipam))
+    if (k !== 'config' && !(k === 'driver' && ipam.driver === 'default'))
+      lose(state, ipam, k, `${path}.${k}`, 'no berth IPAM field');
+}
+
+/** The Volume object for Compose volume `name` (declared or not); returns its metadata.name. */
+export function volumeObject(state: ImportState, composeName: string): string {
+  const name = berthName(state, 'volume', composeName);
+  if (state.objects.has(`Volume/${name}`)) return name;
+  const all = state.project.volumes;
+  const def = isRecord(all[composeName]) ? all[composeName] : {};
+  const path = `volumes.${composeName}`;
+  const spec: Record<string, unknown> = {};
+  const external = externalName(def, composeName);
+  if (external !== undefined) {
+    spec.external = true;
+    spec.name = external;
+  } else {
+    for (const [key, value] of Object.entries(def)) {
+      if (key === 'driver') spec.driver = text(value);
+      else if (key === 'driver_opts') spec.options = stringLabels(value);
+      else if (key === 'name')
+        lose(state, def, key, `${path}.name`, 'berth names the volume <project>-<name>');
+      else if (key !== 'labels' && !key.startsWith('x-'))
+        lose(state, def, key, `${path}.${key}`, 'no berth Volume field');
+    }
+  }
+  addObject(state, {
+    kind: 'Volume',
+    name,
+    spec,
+    labels: stringLabels(def.labels),
+    source: path,
+    from: whereKey(all, composeName),
+    notes: composeName in all ? [] : ['not declared under volumes: in the Compose file'],
+  });
+  return name;
+}
+
+/** An anonymous volume of a service becomes a named Volume (it keeps its data across recreates). */
+export function anonymousVolume(
+  state: ImportState,
+  service: string,
+  index: number,
+  target: string,
+): string {
+  const name = berthName(state, 'volume', `${service}-${target.replace(/^\/+/, '') || 'data'}`);
+  addObject(state, {
+    kind: 'Volume',
+    name,
+    spec: {},
+    source: `services.${service}.volumes[${index}]`,
+    notes: [`anonymous volume of ${service} at ${target}`],
+  });
+  return name;
+}
+
+/** The BindMount object for a host path; one per path, named after its last part. */
+export function bindMountObject(
+  state: ImportState,
+  hostPath: string,
+  from: string,
+  createIfMissing: boolean,
+): string {
+  const written = manifestPath(state, hostPath);
+  for (const o of state.objects.values())
+    if (o.kind === 'BindMount' && o.spec.hostPath === written) return o.name;
+  const last = hostPath.split('/').filter(Boolean).pop() ?? 'root';
+  const name = berthName(state, 'bindmount', hostPath, last);
+  addObject(state, {
+    kind: 'BindMount',
+    name,
+    spec: { hostPath: written, type: bindType(hostPath, createIfMissing) },
+    source: from,
+    notes: [],
+  });
+  return name;
+}
+
+function bindType(hostPath: string, createIfMissing: boolean): string {
+  if (hostPath.startsWith('$')) return 'DirectoryOrCreate';
+  if (existsSync(hostPath)) return statSync(hostPath).isFile() ? 'File' : 'Directory';
+  return createIfMissing ? 'DirectoryOrCreate' : 'Directory';
+}
+
+/** The Secret or Config object for a Compose secret/config; undefined when it cannot be carried. */
+export function fileObject(
+  state: ImportState,
+  kind: 'Secret' | 'Config',
+  composeName: string,
+): string | undefined {
+  const section = kind === 'Secret' ? 'secrets' : 'configs';
+  const all = kind === 'Secret' ? state.project.secrets : state.project.configs;
+  const name = berthName(state, section, composeName);
+  if (state.objects.has(`${kind}/${name}`)) return name;
+  const def = all[composeName];
+  const path = `${section}.${composeName}`;
+  if (!isRecord(def)) return undefined;
+  const spec: Record<string, unknown> = {};
+  if (typeof def.file === 'string') spec.file = manifestPath(state, def.file);
+  else if (typeof def.environment === 'string') spec.env = def.environment;
+  else if (kind === 'Config' && typeof def.content === 'string') spec.content = def.content;
+  else {
+    const key = 'external' in def ? 'external' : (Object.keys(def)[0] ?? composeName);
+    lose(
+      state,
+      'external' in def ? def : all,
+      'external' in def ? key : composeName,
+      path,
+      `only file:, environment:${kind === 'Config' ? ' and content:' : ''} ${section} can be carried (external ones live in a swarm)`,
+    );
+    return undefined;
+  }
+  for (const k of Object.keys(def))
+    if (!['file', 'environment', 'content', 'name', 'labels'].includes(k) && !k.startsWith('x-'))
+      lose(state, def, k, `${path}.${k}`, `no berth ${kind} field`);
+  addObject(state, {
+    kind,
+    name,
+    spec,
+    labels: stringLabels(def.labels),
+    source: path,
+    from: whereKey(all, composeName),
+    notes: [],
+  });
+  return name;
+}
+
+function externalName(def: Record<string, unknown>, composeName: string): string | undefined {
+  const ext = def.external;
+  if (ext === true) return typeof def.name === 'string' ? def.name : composeName;
+  if (isRecord(ext)) return typeof ext.name === 'string' ? ext.name : composeName;
+  return undefined;
+}
+
+/** Labels (list or map) as a string map; undefined when empty. */
+export function stringLabels(value: unknown): Record<string, string> | undefined {
+  const out: Record<string, string> = {};
+  if (Array.isArray(value))
+    for (const item of value) {
+      const s = String(item);
+      const at = s.indexOf('=');
+      out[at < 0 ? s : s.slice(0, at)] = at < 0 ? '' : s.slice(at + 1);
+    }
+  else if (isRecord(value)) for (const [k, v] of Object.entries(value)) out[k] = text(v);
+  return Object.keys(out).length ? out : undefined;
+}

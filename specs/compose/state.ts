@@ -1,0 +1,113 @@
+import { basename, isAbsolute, relative } from 'node:path';
+import type { ComposeProject } from './load.js';
+import { whereKey, whereNode } from './located.js';
+import type { Where } from './located.js';
+import { writtenRelative } from './normalise.js';
+import { dnsLabel } from './values.js';
+
+/** A Compose field berth cannot carry: `file:line:col: PATH: not supported: WHY`. */
+export interface Loss {
+  where: Where;
+  path: string;
+  why: string;
+}
+
+/** One berth object import writes, with where it came from. */
+export interface ImportedObject {
+  kind: 'Container' | 'Image' | 'Network' | 'Volume' | 'BindMount' | 'Secret' | 'Config';
+  name: string;
+  labels?: Record<string, string>;
+  spec: Record<string, unknown>;
+  /** The Compose path it came from (`services.web`, `volumes.data`). */
+  source: string;
+  from?: Where;
+  /** Comment lines written above the object. */
+  notes: string[];
+}
+
+/** Everything one import run builds up while converting. */
+export interface ImportState {
+  project: ComposeProject;
+  /** The project name images get when built (`<project>-<service>`). */
+  projectName: string;
+  /** Absolute folder the manifests are for: relative paths are written relative to it. */
+  outDir: string;
+  /** Folder messages name files relative to. */
+  cwd: string;
+  losses: Loss[];
+  objects: Map<string, ImportedObject>;
+  /** Compose name → metadata.name, per kind (`service`, `volume`, `network`, `secret`, `config`). */
+  names: Map<string, string>;
+  /** Files to copy beside the manifests: absolute source → path relative to outDir. */
+  copies: Map<string, string>;
+}
+
+/** Records a loss at `key` of `tree` (falls back to the tree's own position). */
+export function lose(
+  state: ImportState,
+  tree: unknown,
+  key: string | number,
+  path: string,
+  why: string,
+): void {
+  const where = whereKey(tree, key) ??
+    whereNode(tree) ?? {
+      file: relative(state.cwd, state.project.files[0] ?? '') || '-',
+      line: 1,
+      column: 1,
+    };
+  state.losses.push({ where, path, why });
+}
+
+/** Adds an object unless one of that kind and name exists; returns the stored one. */
+export function addObject(state: ImportState, object: ImportedObject): ImportedObject {
+  const key = `${object.kind}/${object.name}`;
+  const existing = state.objects.get(key);
+  if (existing) return existing;
+  state.objects.set(key, object);
+  return object;
+}
+
+/**
+ * The metadata.name for a Compose name of one kind: a DNS label, unique within the kind
+ * (a clash after lower-casing gets `-2`, `-3`…). The same Compose name always maps the same.
+ */
+export function berthName(
+  state: ImportState,
+  kind: string,
+  composeName: string,
+  preferred = composeName,
+): string {
+  const key = `${kind}:${composeName}`;
+  const known = state.names.get(key);
+  if (known) return known;
+  const taken = new Set(
+    [...state.names.entries()].filter(([k]) => k.startsWith(`${kind}:`)).map(([, v]) => v),
+  );
+  const base = dnsLabel(preferred);
+  let name = base;
+  for (let i = 2; taken.has(name); i++) name = `${base.slice(0, 60)}-${i}`;
+  state.names.set(key, name);
+  return name;
+}
+
+/**
+ * A host path as the manifest should write it: relative to the output folder when the
+ * Compose file wrote it relative (kept absolute when it was absolute or holds a variable).
+ */
+export function manifestPath(state: ImportState, absolute: string): string {
+  if (!isAbsolute(absolute) || !writtenRelative.has(absolute)) return absolute;
+  const rel = relative(state.outDir, absolute) || '.';
+  return rel.startsWith('..') || rel === '.' ? rel : `./${rel}`;
+}
+
+/** Arranges for `file` to be copied beside the manifests; returns the path manifests use. */
+export function copyBeside(state: ImportState, file: string): string {
+  const known = state.copies.get(file);
+  if (known) return `./${known}`;
+  const used = new Set(state.copies.values());
+  let name = basename(file);
+  for (let i = 2; used.has(name); i++) name = `${i}-${basename(file)}`;
+  state.copies.set(file, name);
+  return `./${name}`;
+}

@@ -1,0 +1,170 @@
+/**
+ * Compose value spellings → berth value spellings. Every function keeps `${…}` as
+ * written: berth interpolates at validate/apply time, so the output stays portable.
+ */
+
+/** True when `value` holds a Compose variable that berth will resolve later. */
+export function hasVariable(value: unknown): boolean {
+  return typeof value === 'string' && value.includes('${');
+}
+
+/**
+ * Splits a command string into words as Compose does (POSIX shell quoting, no expansion):
+ * single and double quotes, backslash escapes; `${…}` stays one word even with spaces in it.
+ */
+export function shellWords(command: string): string[] {
+  const words: string[] = [];
+  let word = '';
+  let inWord = false;
+  let quote: "'" | '"' | undefined;
+  let braces = 0;
+  for (let i = 0; i < command.length; i++) {
+    const c = command[i]!;
+    if (quote === "'") {
+      if (c === "'") quote = undefined;
+      else word += c;
+      continue;
+    }
+    if (
+      c === '\\' &&
+      i + 1 < command.length &&
+      (quote !== '"' || '"\\$`'.includes(command[i + 1]!))
+    ) {
+      word += command[++i];
+      inWord = true;
+      continue;
+    }
+    if (quote === '"') {
+      if (c === '"') quote = undefined;
+      else word += c;
+      continue;
+    }
+    if (c === '$' && command[i + 1] === '{') braces++;
+    if (c === '}' && braces > 0) braces--;
+    if (/\s/.test(c) && braces === 0) {
+      if (inWord) words.push(word);
+      word = '';
+      inWord = false;
+      continue;
+    }
+    inWord = true;
+    if (c === "'" || c === '"') quote = c;
+    else word += c;
+  }
+  if (inWord) words.push(word);
+  return words;
+}
+
+/** A command in list or string form as a list of strings; undefined for null. */
+export function commandList(value: unknown): string[] | undefined {
+  if (value === null || value === undefined) return undefined;
+  if (Array.isArray(value)) return value.map((v) => String(v));
+  return shellWords(String(value));
+}
+
+const UNIT: Record<string, string> = {
+  b: '',
+  k: 'Ki',
+  kb: 'Ki',
+  m: 'Mi',
+  mb: 'Mi',
+  g: 'Gi',
+  gb: 'Gi',
+  t: 'Ti',
+  tb: 'Ti',
+};
+
+/**
+ * A Compose byte size (`512m`, `1g`, `1.5gb`, `2048`; Docker's units are powers of 1024)
+ * as a berth quantity (`512Mi`, `1Gi`, `1.5Gi`, 2048). Undefined when not a size.
+ */
+export function quantity(value: unknown): string | number | undefined {
+  if (typeof value === 'number') return Number.isInteger(value) && value > 0 ? value : undefined;
+  if (typeof value !== 'string') return undefined;
+  if (hasVariable(value)) return value;
+  const m = /^\s*([0-9]+(?:\.[0-9]+)?)\s*([a-zA-Z]*)\s*$/.exec(value);
+  if (!m) return undefined;
+  const unit = UNIT[m[2]!.toLowerCase()];
+  if (unit === undefined) return undefined;
+  return unit === '' ? Number(m[1]) : `${m[1]}${unit}`;
+}
+
+/**
+ * A Compose duration (`1m30s`, `10s`, `500ms`, `1h`) as berth writes durations; numbers
+ * (seconds) pass through. Undefined when not a duration.
+ */
+export function duration(value: unknown): string | number | undefined {
+  if (typeof value === 'number') return value >= 0 ? Math.round(value) : undefined;
+  if (typeof value !== 'string') return undefined;
+  if (hasVariable(value)) return value;
+  const text = value.trim().replace(/\s+/g, '');
+  return /^([0-9]+(\.[0-9]+)?(ns|us|µs|ms|s|m|h))+$|^[0-9]+$/.test(text) ? text : undefined;
+}
+
+/** A number for berth's `cpus` from Compose's `"0.5"`, `0.5` or `"${CPUS}"`. */
+export function cpus(value: unknown): number | string | undefined {
+  if (hasVariable(value)) return value as string;
+  const n = Number(value);
+  return Number.isFinite(n) && n > 0 ? n : undefined;
+}
+
+/** A scalar as the string berth wants in env, labels, sysctls (null stays null). */
+export function text(value: unknown): string {
+  if (value === null || value === undefined) return '';
+  return typeof value === 'object' ? JSON.stringify(value) : String(value);
+}
+
+/**
+ * A file mode read from YAML as berth's octal string. `0440` may have been read as the
+ * decimal number 440 (YAML 1.2) or as 288 (YAML 1.1 octal); digits 0-7 only mean the
+ * author wrote octal, anything else is converted from decimal.
+ */
+export function fileMode(value: unknown): string | undefined {
+  if (typeof value === 'string')
+    return /^0?[0-7]{3,4}$/.test(value) ? value.padStart(4, '0') : undefined;
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 0) return undefined;
+  const digits = String(value);
+  return (/^[0-7]+$/.test(digits) ? digits : value.toString(8)).padStart(4, '0');
+}
+
+/** A DNS label for metadata.name from a Compose name (`My_App.web` → `my-app-web`). */
+export function dnsLabel(name: string): string {
+  const label = name
+    .toLowerCase()
+    .replace(/[^a-z0-9-]+/g, '-')
+    .replace(/-+/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, 63)
+    .replace(/-+$/, '');
+  return label || 'x';
+}
+
+/** A Compose image name as a literal berth ref: `nginx` alone would name an Image object. */
+export function literalRef(image: string): string {
+  if (/[:/@]/.test(image) || image.startsWith('$')) return image;
+  return `${image}:latest`;
+}
+
+/**
+ * Makes Compose's implicit blank default explicit: Compose substitutes "" for an unset
+ * `${VAR}` or `$VAR` (with a warning), berth refuses an unset variable without a default,
+ * so both become `${VAR:-}`. `$$`, defaults and `?` forms are kept as written.
+ */
+export function explicitBlankDefaults(value: string): string {
+  return value.replace(
+    /\$\$|\$\{([A-Za-z_][A-Za-z0-9_]*)\}|\$([A-Za-z_][A-Za-z0-9_]*)/g,
+    (all, braced, bare) => {
+      const name = (braced ?? bare) as string | undefined;
+      return name ? `\${${name}:-}` : all;
+    },
+  );
+}
+
+/** Applies explicitBlankDefaults to every string value (never a key) in a tree. */
+export function withBlankDefaults<T>(tree: T): T {
+  if (typeof tree === 'string') return explicitBlankDefaults(tree) as T;
+  if (Array.isArray(tree)) return tree.map(withBlankDefaults) as T;
+  if (typeof tree === 'object' && tree !== null)
+    return Object.fromEntries(Object.entries(tree).map(([k, v]) => [k, withBlankDefaults(v)])) as T;
+  return tree;
+}
