@@ -33,6 +33,8 @@ export interface CliContext {
   stateDir: string;
   now(): number;
   env: NodeJS.ProcessEnv;
+  /** The arguments berth was run with, after `berth` (named in the project lock). */
+  argv?: readonly string[];
 }
 
 export function defaultStateDir(env: NodeJS.ProcessEnv): string {

@@ -68,6 +68,7 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void): Comman
     .option('--timeout <duration>', 'give up after this long', '5m')
     .option('--parallel <n>', 'independent operations at once', '8')
     .option('--dry-run', 'print the plan, change nothing')
+    .addOption(lockTimeoutOption())
     .option('--attach', 'after converging, stream logs in the foreground')
     .option('--stop-on-exit', 'with --attach: stop the containers on Ctrl-C')
     .addOption(outputOption(['text', 'json']))
@@ -83,10 +84,12 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void): Comman
     .option('--timeout <duration>', 'give up after this long', '5m')
     .option('--parallel <n>', 'independent operations at once', '8')
     .option('--stop-on-exit', 'stop the containers on Ctrl-C')
+    .addOption(lockTimeoutOption())
     .action(action(() => import('./commands/up.js')));
 
   verb('delete', 'remove declared objects, in reverse dependency order')
     .argument('[target]', 'KIND/NAME of one object')
+    .addOption(lockTimeoutOption())
     .option('-f, --filename <path>', 'file or folder (repeatable, - for stdin)', collect)
     .option('--timeout <duration>', 'give up after this long', '5m')
     .option('--parallel <n>', 'independent operations at once', '8')
@@ -122,6 +125,7 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void): Comman
     .option('--token <token>', 'bearer token for the status API')
     .option('--resync <duration>', 'full resync period', '60s')
     .option('--allow-empty', 'let an empty folder delete everything')
+    .addOption(lockTimeoutOption())
     .option('--parallel <n>', 'independent operations at once', '8')
     .action(action(() => import('./commands/watch.js')));
 
@@ -162,6 +166,18 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void): Comman
   return program;
 }
 
+/**
+ * `--lock-timeout D` of every verb that writes to a project (apply, delete, down, rollback,
+ * watch): how long to wait for the project's other writer; commands/… pass it to
+ * `withProjectLock` (cli/project-lock.ts).
+ */
+export function lockTimeoutOption(): Option {
+  return new Option(
+    '--lock-timeout <duration>',
+    'wait this long for another writer of the project (e.g. 30s)',
+  ).default('0s');
+}
+
 function outputOption(formats: string[]): Option {
   return new Option('-o, --output <format>', 'output format').choices(formats);
 }
@@ -172,6 +188,7 @@ export interface CliIo {
   stdin: NodeJS.ReadableStream;
   env: NodeJS.ProcessEnv;
   cwd: string;
+  argv?: readonly string[];
 }
 
 async function invoke(
@@ -207,6 +224,7 @@ function makeContext(io: CliIo, options: CommonOptions, logger: CliContext['logg
     engineFlag: options.engine,
     stateDir: defaultStateDir(io.env),
     now: () => Date.now(),
+    argv: io.argv ?? [],
     engine: () => {
       engine ??= import('./connect-engine.js').then((m) => m.connectEngine(options.engine, io.env));
       return engine;
@@ -222,6 +240,7 @@ export async function runCli(argv: string[], io?: Partial<CliIo>): Promise<numbe
     stdin: process.stdin,
     env: process.env,
     cwd: process.cwd(),
+    argv,
     ...io,
   };
   let exitCode = 0;

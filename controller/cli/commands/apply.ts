@@ -8,7 +8,9 @@ import { recordApply } from '../../records/index.js';
 import { progressReporter } from '../apply-progress.js';
 import type { CliContext } from '../context.js';
 import { loadInput } from '../load-input.js';
+import { withProjectLock } from '../project-lock.js';
 import { resolveProjectName } from '../project-name.js';
+import type { DesiredObject } from '../../../specs/model.js';
 import { resolve } from 'node:path';
 
 interface ApplyOptions {
@@ -21,6 +23,18 @@ interface ApplyOptions {
   stopOnExit?: boolean;
   output?: 'text' | 'json';
   project?: string;
+  lockTimeout?: string;
+}
+
+/** One apply's input, checked: the set, its project and the limits from the flags. */
+interface ApplyJob {
+  project: string;
+  desired: DesiredObject[];
+  options: ApplyOptions;
+  /** Unix ms. */
+  started: number;
+  timeoutMs: number;
+  parallel: number;
 }
 
 /**
@@ -42,19 +56,47 @@ export async function run(ctx: CliContext, options: ApplyOptions): Promise<numbe
 
   const { set } = await loadInput(ctx, options.filename);
   const project = resolveProjectName(options.project, options.filename, ctx.cwd);
+  if (options.dryRun) return dryRun(ctx, project, set.objects, options);
+  const job: ApplyJob = { project, desired: set.objects, options, started, timeoutMs, parallel };
+  const applied = await withProjectLock(ctx, project, 'apply', options.lockTimeout, () =>
+    converge(ctx, job),
+  );
+  if (applied !== 0 || !options.attach) return applied;
+  const { attachProject } = await import('../attach.js');
+  const names = set.objects.filter((o) => o.kind === 'Container').map((o) => o.name);
+  return attachProject(ctx, await ctx.engine(), project, names, {
+    stopOnExit: Boolean(options.stopOnExit),
+  });
+}
+
+async function dryRun(
+  ctx: CliContext,
+  project: string,
+  desired: DesiredObject[],
+  options: ApplyOptions,
+): Promise<number> {
+  const engine = await ctx.engine();
+  const { plan } = await observeAndPlan(engine, {
+    project,
+    desired,
+    prune: Boolean(options.prune),
+  });
+  ctx.stdout.write(
+    options.output === 'json' ? JSON.stringify(planJson(plan), null, 2) + '\n' : formatPlan(plan),
+  );
+  return 0;
+}
+
+/** Observe, plan, execute and record, under the project's lock. Returns the exit code. */
+async function converge(ctx: CliContext, job: ApplyJob): Promise<number> {
+  const { project, options, started, timeoutMs, parallel } = job;
+  const set = { objects: job.desired };
   const engine = await ctx.engine();
   const { plan, observed } = await observeAndPlan(engine, {
     project,
     desired: set.objects,
     prune: Boolean(options.prune),
   });
-
-  if (options.dryRun) {
-    ctx.stdout.write(
-      options.output === 'json' ? JSON.stringify(planJson(plan), null, 2) + '\n' : formatPlan(plan),
-    );
-    return 0;
-  }
 
   const width = Math.max(0, ...plan.objects.map((o) => o.key.length));
   const deadline = started + timeoutMs;
@@ -86,13 +128,7 @@ export async function run(ctx: CliContext, options: ApplyOptions): Promise<numbe
   } else {
     ctx.stdout.write(summaryText(project, plan, result, durationMs));
   }
-  if (!ok) return 2;
-  if (options.attach) {
-    const { attachProject } = await import('../attach.js');
-    const names = set.objects.filter((o) => o.kind === 'Container').map((o) => o.name);
-    return attachProject(ctx, engine, project, names, { stopOnExit: Boolean(options.stopOnExit) });
-  }
-  return 0;
+  return ok ? 0 : 2;
 }
 
 async function withTimeout<T>(work: Promise<T>, ms: number): Promise<T | 'timeout'> {

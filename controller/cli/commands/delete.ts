@@ -10,6 +10,7 @@ import { forgetObjects } from '../../records/index.js';
 import { progressReporter } from '../apply-progress.js';
 import type { CliContext } from '../context.js';
 import { loadInput } from '../load-input.js';
+import { withProjectLock } from '../project-lock.js';
 import { resolveProjectName } from '../project-name.js';
 import { parseTarget } from '../../status/target.js';
 
@@ -18,6 +19,7 @@ interface DeleteOptions {
   timeout: string;
   parallel: string;
   project?: string;
+  lockTimeout?: string;
 }
 
 /**
@@ -37,7 +39,22 @@ export async function run(
   const keys = target
     ? [targetKey(target)]
     : declared.map((o) => `${o.kind}/${o.name}` as ObjectKey);
+  return withProjectLock(ctx, project, 'delete', options.lockTimeout, () =>
+    deleteObjects(ctx, { project, keys, declared, target, options }),
+  );
+}
 
+/** What one delete removes, checked: the keys asked for and the declared set they come from. */
+interface DeleteJob {
+  project: string;
+  keys: ObjectKey[];
+  declared: DesiredObject[];
+  target: string | undefined;
+  options: DeleteOptions;
+}
+
+async function deleteObjects(ctx: CliContext, job: DeleteJob): Promise<number> {
+  const { project, keys, declared, target, options } = job;
   const engine = await ctx.engine();
   const { observed, hostPaths } = await observeProject(engine, project, []);
   const owned = indexOwned(observed, project);

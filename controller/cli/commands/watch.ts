@@ -1,3 +1,4 @@
+import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { formatProblem } from '../../../specs/problems.js';
 import { parseDuration } from '../../../specs/validate/values.js';
@@ -9,6 +10,7 @@ import { WatchController } from '../../watch/controller.js';
 import { acquireLock } from '../../watch/lock.js';
 import { withCrashLoops } from '../../watch/crash-loop-status.js';
 import type { CliContext, CommonOptions } from '../context.js';
+import { takeProjectLock } from '../project-lock.js';
 import { resolveProjectName } from '../project-name.js';
 
 interface WatchCommandOptions extends CommonOptions {
@@ -17,6 +19,7 @@ interface WatchCommandOptions extends CommonOptions {
   resync: string;
   allowEmpty?: boolean;
   parallel: string;
+  lockTimeout?: string;
 }
 
 /** How long in-flight reconciles may take to finish after SIGTERM/SIGINT. */
@@ -46,16 +49,21 @@ export async function run(
     );
   }
   const folder = resolve(ctx.cwd, dir);
+  await requireFolder(dir, folder);
   const project = resolveProjectName(options.project, [folder], ctx.cwd);
   const engine = await ctx.engine();
   await engine.ping();
 
+  const writer = await takeProjectLock(ctx, project, 'watch', options.lockTimeout);
   const lock = await acquireLock(ctx.stateDir, {
     pid: process.pid,
     project,
     engine: engine.address,
     listen: options.listen,
     startedAt: ctx.now(),
+  }).catch(async (e: unknown) => {
+    await writer.release();
+    throw e;
   });
   let api: ApiServer | undefined;
   const controller = new WatchController({
@@ -92,8 +100,22 @@ export async function run(
     await controller.stop(SHUTDOWN_GRACE_MS);
     await api?.close();
     await lock.release();
+    await writer.release();
   }
   return 0;
+}
+
+/** The watched folder must exist and be a folder (else its parent's name would be the project). */
+async function requireFolder(given: string, folder: string): Promise<void> {
+  const info = await stat(folder).catch(() => undefined);
+  if (!info)
+    throw new BerthError('E_USAGE', `cannot watch ${given}: no such folder (${folder})`, {
+      hint: 'create it first, or give the folder that holds the manifests',
+    });
+  if (!info.isDirectory())
+    throw new BerthError('E_USAGE', `cannot watch ${given}: not a folder (${folder})`, {
+      hint: 'berth watch takes a folder of manifests; use berth apply -f for a single file',
+    });
 }
 
 async function projectStatus(ctx: CliContext, controller: WatchController, project: string) {

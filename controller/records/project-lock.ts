@@ -1,0 +1,247 @@
+import { randomBytes } from 'node:crypto';
+import { readFileSync, unlinkSync } from 'node:fs';
+import { link, mkdir, readFile, stat, unlink, writeFile } from 'node:fs/promises';
+import { hostname } from 'node:os';
+import { join } from 'node:path';
+import { BerthError } from '../errors.js';
+import { projectRecordDir } from './records.js';
+
+/**
+ * Who writes to a project right now (DESIGN.md "One project, one writer"), as stored in
+ * `$stateDir/<project>/writer.lock`.
+ */
+export interface LockHolder {
+  pid: number;
+  /** The verb that holds the lock: `apply`, `delete`, `down`, `rollback`, `watch`, … */
+  verb: string;
+  /** The command line, for people (`berth apply -f shop`). */
+  command: string;
+  /** Unix ms when the lock was taken. */
+  since: number;
+  host: string;
+  /** Tells two holders of one pid apart (in-process tests run several commands in one pid). */
+  nonce: string;
+}
+
+/** A lock this process holds; `release` is idempotent. */
+export interface ProjectLock {
+  path: string;
+  holder: LockHolder;
+  release(): Promise<void>;
+}
+
+export interface LockRequest {
+  verb: string;
+  command: string;
+  /** How long to wait for the holder to finish, in ms; 0 (the default) fails at once. */
+  timeoutMs?: number;
+  /** Poll period while waiting, ms. */
+  pollMs?: number;
+  now?: () => number;
+}
+
+const LOCK_FILE = 'writer.lock';
+/** A takeover guard older than this was left by a process killed mid-takeover. */
+const GUARD_STALE_MS = 5_000;
+
+/** The lock file of a project. */
+export function projectLockPath(stateDir: string, project: string): string {
+  return join(projectRecordDir(stateDir, project), LOCK_FILE);
+}
+
+/**
+ * Takes the project's writer lock, waiting up to `timeoutMs` for a live holder to let go.
+ * The file appears whole and exclusively (written aside, then hard-linked into place), so two
+ * writers starting at once cannot both win. A lock whose holder process is gone (SIGKILL) is
+ * taken over, under a takeover guard so two writers never both take over one stale lock.
+ * Rejects with E_LOCKED naming the holder (pid, command, since) when the wait runs out.
+ */
+export async function lockProject(
+  stateDir: string,
+  project: string,
+  request: LockRequest,
+): Promise<ProjectLock> {
+  const now = request.now ?? Date.now;
+  const path = projectLockPath(stateDir, project);
+  await mkdir(projectRecordDir(stateDir, project), { recursive: true });
+  const holder: LockHolder = {
+    pid: process.pid,
+    verb: request.verb,
+    command: request.command,
+    since: now(),
+    host: hostname(),
+    nonce: randomBytes(8).toString('hex'),
+  };
+  const deadline = now() + (request.timeoutMs ?? 0);
+  for (;;) {
+    if (await tryCreate(path, holder)) return heldLock(path, holder);
+    const current = await readLockHolder(path);
+    if (await clearedStale(path, current)) continue;
+    if (now() >= deadline) throw lockedError(project, path, current, request.verb);
+    await sleep(request.pollMs ?? 100);
+  }
+}
+
+/** The holder recorded in a lock file, or undefined when there is none (or it is unreadable). */
+export async function readLockHolder(path: string): Promise<LockHolder | undefined> {
+  try {
+    const value = JSON.parse(await readFile(path, 'utf8')) as Partial<LockHolder>;
+    return typeof value.pid === 'number' && typeof value.nonce === 'string'
+      ? (value as LockHolder)
+      : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The live writer of a project, if any (a lock whose process is gone does not count). */
+export async function projectWriter(
+  stateDir: string,
+  project: string,
+): Promise<LockHolder | undefined> {
+  const holder = await readLockHolder(projectLockPath(stateDir, project));
+  return holder && isLive(holder) ? holder : undefined;
+}
+
+/** One line naming a holder: `pid 123 (berth apply -f shop) since 2026-…Z`. */
+export function describeHolder(holder: LockHolder): string {
+  return `pid ${holder.pid} (${holder.command}) since ${new Date(holder.since).toISOString()}`;
+}
+
+function lockedError(
+  project: string,
+  path: string,
+  holder: LockHolder | undefined,
+  verb: string,
+): BerthError {
+  if (holder?.verb === 'watch' && verb === 'watch') {
+    return new BerthError(
+      'E_LOCKED',
+      `project ${project} is already watched (${holder.command}) by pid ${holder.pid} since ${new Date(holder.since).toISOString()}`,
+      { hint: `stop that controller first, or watch under another --project; lock ${path}` },
+    );
+  }
+  if (holder?.verb === 'watch') {
+    return new BerthError(
+      'E_LOCKED',
+      `project ${project} is owned by a running berth watch, ${describeHolder(holder)}; it applies the project's folder itself`,
+      { hint: `change the watched folder instead, or stop that controller first; lock ${path}` },
+    );
+  }
+  const who = holder ? describeHolder(holder) : 'another berth process';
+  return new BerthError('E_LOCKED', `project ${project} is locked by ${who}`, {
+    hint: `wait for it to finish, or pass --lock-timeout 2m to wait; lock ${path}`,
+  });
+}
+
+/** A holder is live while its process exists (on this host; EPERM means it exists). */
+function isLive(holder: LockHolder): boolean {
+  if (holder.host !== hostname()) return true;
+  try {
+    process.kill(holder.pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+async function tryCreate(path: string, holder: LockHolder): Promise<boolean> {
+  const temp = `${path}.${holder.nonce}.tmp`;
+  await writeFile(temp, JSON.stringify(holder) + '\n', { mode: 0o600 });
+  try {
+    await link(temp, path);
+    return true;
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+    return false;
+  } finally {
+    await unlink(temp).catch(() => undefined);
+  }
+}
+
+/**
+ * True when the lock is gone by now or was stale and has been dealt with: a holder whose
+ * process is gone, or a file nobody can read that has been there for a while.
+ */
+async function clearedStale(path: string, current: LockHolder | undefined): Promise<boolean> {
+  if (current) {
+    if (isLive(current)) return false;
+    await takeOverStale(path, current);
+    return true;
+  }
+  const age = await ageOf(path);
+  if (age === undefined) return true; // released a moment ago
+  if (age <= GUARD_STALE_MS) return false;
+  await takeOverStale(path, undefined);
+  return true;
+}
+
+/**
+ * Removes a stale lock. Only the writer that holds the guard file may remove it, and only
+ * after reading it again under the guard: so a fresh lock that another writer took over a
+ * moment ago is never removed by a second one that saw the same stale holder.
+ */
+async function takeOverStale(path: string, seen: LockHolder | undefined): Promise<void> {
+  const guard = `${path}.takeover`;
+  const mine = randomBytes(8).toString('hex');
+  if (!(await tryCreateGuard(guard, mine))) {
+    if (((await ageOf(guard)) ?? 0) > GUARD_STALE_MS) await unlink(guard).catch(() => undefined);
+    else await sleep(20);
+    return;
+  }
+  try {
+    const again = await readLockHolder(path);
+    if (again?.nonce === seen?.nonce && (!again || !isLive(again)))
+      await unlink(path).catch(() => undefined);
+  } finally {
+    if ((await readFile(guard, 'utf8').catch(() => '')) === mine)
+      await unlink(guard).catch(() => undefined);
+  }
+}
+
+async function tryCreateGuard(guard: string, mine: string): Promise<boolean> {
+  try {
+    await writeFile(guard, mine, { flag: 'wx', mode: 0o600 });
+    return true;
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+    return false;
+  }
+}
+
+/** ms since the file was last changed; undefined when it is gone. */
+async function ageOf(path: string): Promise<number | undefined> {
+  const info = await stat(path).catch(() => undefined);
+  return info ? Date.now() - info.mtimeMs : undefined;
+}
+
+function heldLock(path: string, holder: LockHolder): ProjectLock {
+  // A process that exits without releasing (process.exit, an uncaught error) still lets go.
+  const onExit = () => releaseSync(path, holder);
+  process.on('exit', onExit);
+  let released = false;
+  return {
+    path,
+    holder,
+    release: async () => {
+      if (released) return;
+      released = true;
+      process.off('exit', onExit);
+      if ((await readLockHolder(path))?.nonce === holder.nonce)
+        await unlink(path).catch(() => undefined);
+    },
+  };
+}
+
+function releaseSync(path: string, holder: LockHolder): void {
+  try {
+    const current = JSON.parse(readFileSync(path, 'utf8')) as Partial<LockHolder>;
+    if (current.nonce === holder.nonce) unlinkSync(path);
+  } catch {
+    // Gone already, or unreadable: nothing of ours to remove.
+  }
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms));
+}
