@@ -13,13 +13,16 @@ import type {
   NetworkCreateRequest,
   ObserveOptions,
   ObservedImage,
+  ObservedNetwork,
   ObservedState,
+  ObservedVolume,
   ProgressListener,
   RegistryAuth,
   VolumeCreateRequest,
 } from './engine.js';
 import type { EngineAddress } from './engine-address.js';
 import { dockerOptions } from './docker-connect.js';
+import { ownedOnly } from './owned-engine.js';
 import { dropStaleEndpoints } from './docker-stale-endpoints.js';
 import { engineMessage, statusOf, toEngineError } from './docker-errors.js';
 import type { DockerContainerInspect, DockerContainerSummary } from './docker-mapping.js';
@@ -45,9 +48,12 @@ export async function createDockerEngine(address: EngineAddress): Promise<Engine
     return new Docker(dockerOptions(address));
   };
   const reads = createDockerReads(address);
-  if (reads) return new DockerEngine(reads, loadDockerode, address.display);
+  // Every engine berth drives is behind the ownership guard (issue 19 item 11).
+  if (reads) return ownedOnly(new DockerEngine(reads, loadDockerode, address.display));
   const docker = await loadDockerode();
-  return new DockerEngine(docker as unknown as DockerReads, async () => docker, address.display);
+  return ownedOnly(
+    new DockerEngine(docker as unknown as DockerReads, async () => docker, address.display),
+  );
 }
 
 function asConflict(e: EngineError): EngineError {
@@ -130,6 +136,32 @@ export class DockerEngine implements Engine {
     }
   }
 
+  inspectNetwork(idOrName: string): Promise<ObservedNetwork | undefined> {
+    return this.inspectOne('inspect network', idOrName, async () =>
+      fromNetwork(await this.reads.getNetwork(idOrName).inspect()),
+    );
+  }
+
+  inspectVolume(name: string): Promise<ObservedVolume | undefined> {
+    return this.inspectOne('inspect volume', name, async () =>
+      fromVolume((await this.reads.getVolume(name).inspect()) as Parameters<typeof fromVolume>[0]),
+    );
+  }
+
+  /** One read whose 404 means "there is none". */
+  private async inspectOne<T>(
+    operation: string,
+    target: string,
+    run: () => Promise<T>,
+  ): Promise<T | undefined> {
+    try {
+      return await run();
+    } catch (e) {
+      if (statusOf(e) === 404) return undefined;
+      throw toEngineError(e, this.address, operation, target);
+    }
+  }
+
   /** Creates the container on its first network, then connects the others before returning. */
   async createContainer(request: ContainerCreateRequest): Promise<{ id: string }> {
     const body = { name: request.name, ...toCreateBody(request) };
@@ -164,7 +196,8 @@ export class DockerEngine implements Engine {
       async () => (await this.full()).getContainer(id).kill({ signal }),
       {
         goneIsDone: true,
-        alreadyDone: /is not running/,
+        // Podman: "can only kill running containers".
+        alreadyDone: /is not running|can only kill running/,
       },
     );
   }
@@ -240,7 +273,8 @@ export class DockerEngine implements Engine {
           },
         );
       } catch (e) {
-        const busy = /has active endpoints/.test(
+        // Podman refuses a network in use with "network is being used".
+        const busy = /has active endpoints|network is being used/.test(
           engineMessage((e as { detail?: { cause?: unknown } }).detail?.cause),
         );
         if (!busy) throw e;
@@ -264,7 +298,8 @@ export class DockerEngine implements Engine {
         (await this.full())
           .getNetwork(network)
           .connect({ Container: container, EndpointConfig: { Aliases: aliases } }),
-      { alreadyDone: /already exists in network/ },
+      // Podman: "is already connected to network".
+      { alreadyDone: /already exists in network|is already connected to network/ },
     );
   }
 

@@ -57,7 +57,25 @@ export function unreachableError(address: string, e: unknown, operation: string)
   );
 }
 
-/** Generic mapping: 404 → E_NOT_FOUND, 409 → E_CONFLICT, no answer → unreachable, else E_ENGINE. */
+/**
+ * Podman (4.3) answers 500 with these causes where Docker answers 409 (ENGINE-NOTES.md,
+ * "Podman"): they are conflicts, never hiccups worth a retry.
+ */
+const CONFLICT_CAUSES =
+  /is already in use|already exists|container state improper|is already connected to network|network is being used|is being used by/i;
+
+/** The typed meaning of a failed answer's status (and, for 500, its cause). */
+function codeOf(status: number | undefined, message: string): EngineError['code'] {
+  if (status === 404) return 'E_NOT_FOUND';
+  if (status === 409) return 'E_CONFLICT';
+  if (status === 500 && CONFLICT_CAUSES.test(message)) return 'E_CONFLICT';
+  return 'E_ENGINE';
+}
+
+/**
+ * Generic mapping: 404 → E_NOT_FOUND, 409 (or Podman's 500 with a conflict cause) →
+ * E_CONFLICT, no answer → unreachable, else E_ENGINE.
+ */
 export function toEngineError(
   e: unknown,
   address: string,
@@ -67,9 +85,9 @@ export function toEngineError(
   if (e instanceof EngineError) return e;
   if (isUnreachable(e)) return unreachableError(address, e, operation);
   const status = statusOf(e);
-  const code = status === 404 ? 'E_NOT_FOUND' : status === 409 ? 'E_CONFLICT' : 'E_ENGINE';
+  const message = engineMessage(e);
   const what = target ? `${operation} ${target}` : operation;
-  return new EngineError(code, `${what}: ${engineMessage(e)}`, {
+  return new EngineError(codeOf(status, message), `${what}: ${message}`, {
     operation,
     ...(target !== undefined ? { target } : {}),
     ...(status !== undefined ? { status } : {}),

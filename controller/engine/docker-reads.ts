@@ -21,6 +21,8 @@ export interface DockerReads {
   listImages(): Promise<Dockerode.ImageInfo[]>;
   getContainer(id: string): { inspect(): Promise<Dockerode.ContainerInspectInfo> };
   getImage(ref: string): { inspect(): Promise<Dockerode.ImageInspectInfo> };
+  getNetwork(idOrName: string): { inspect(): Promise<Dockerode.NetworkInspectInfo> };
+  getVolume(name: string): { inspect(): Promise<Dockerode.VolumeInspectInfo> };
 }
 
 /** An error shaped like docker-modem's, so docker-errors.ts reads both the same way. */
@@ -80,6 +82,8 @@ export function createDockerReads(address: EngineAddress): DockerReads | undefin
     listImages: () => get('/images/json'),
     getContainer: (c) => ({ inspect: () => get(`/containers/${id(c)}/json`) }),
     getImage: (ref) => ({ inspect: () => get(`/images/${ref}/json`) }),
+    getNetwork: (n) => ({ inspect: () => get(`/networks/${id(n)}`) }),
+    getVolume: (v) => ({ inspect: () => get(`/volumes/${id(v)}`) }),
   };
 }
 

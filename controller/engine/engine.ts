@@ -216,6 +216,10 @@ export interface Engine {
   lookupNames(names: NameLookup): Promise<Omit<ObservedState, 'images'>>;
 
   inspectContainer(id: string): Promise<ContainerDetails | undefined>;
+  /** One network by id or name, whatever its labels; undefined when there is none. */
+  inspectNetwork(idOrName: string): Promise<ObservedNetwork | undefined>;
+  /** One volume by name, whatever its labels; undefined when there is none. */
+  inspectVolume(name: string): Promise<ObservedVolume | undefined>;
   createContainer(request: ContainerCreateRequest): Promise<{ id: string }>;
   startContainer(id: string): Promise<MutationResult>;
   stopContainer(id: string, timeoutSec: number): Promise<MutationResult>;
@@ -259,7 +263,18 @@ export type EngineErrorCode =
   | 'E_CONFLICT'
   | 'E_IMAGE_PULL'
   | 'E_IMAGE_BUILD'
-  | 'E_ENGINE';
+  /** A failure worth another try (the engine's own hiccup); never on a destructive step. */
+  | 'E_ENGINE'
+  /**
+   * The object acted on does not carry berth's labels: berth never stops, starts, pauses,
+   * removes, renames or disconnects it (DESIGN.md, "Identity and ownership").
+   */
+  | 'E_NOT_OWNED'
+  /**
+   * A destructive step (stop, kill, pause, unpause, remove, rename, disconnect) got an
+   * answer the adapter does not know: an error, never retried (issue 19 item 11).
+   */
+  | 'E_UNEXPECTED';
 
 /** The only error an engine raises. `detail` is the engine's own message. */
 export class EngineError extends Error {

@@ -14,7 +14,9 @@ import type {
   NetworkCreateRequest,
   ObserveOptions,
   ObservedImage,
+  ObservedNetwork,
   ObservedState,
+  ObservedVolume,
   ProgressListener,
   RegistryAuth,
   VolumeCreateRequest,
@@ -32,6 +34,8 @@ const READ_ONLY = new Set([
   'lookupNames',
   'inspectContainer',
   'inspectImage',
+  'inspectNetwork',
+  'inspectVolume',
   'subscribeEvents',
 ]);
 
@@ -171,6 +175,18 @@ export class MemoryEngine implements Engine {
     await this.enter('inspectContainer');
     const c = this.world.findContainer(id);
     return c && containers.toDetails(c);
+  }
+
+  async inspectNetwork(idOrName: string): Promise<ObservedNetwork | undefined> {
+    await this.enter('inspectNetwork');
+    const n = this.world.findNetwork(idOrName);
+    return n && { ...n, labels: { ...n.labels } };
+  }
+
+  async inspectVolume(name: string): Promise<ObservedVolume | undefined> {
+    await this.enter('inspectVolume');
+    const v = this.world.volumes.get(name);
+    return v && { ...v, labels: { ...v.labels } };
   }
 
   async createContainer(request: ContainerCreateRequest): Promise<{ id: string }> {

@@ -45,14 +45,20 @@ export function containerActors(d: ContainerDriver) {
     unpause: op('unpause', (id) => engine.unpauseContainer(id)),
     remove: op('remove', (id) => engine.removeContainer(id)),
     inspect: fromPromise<ContainerSnapshot, { containerId?: string }>(async ({ input }) =>
-      snapshot(engine, input.containerId ?? request.name),
+      snapshot(d, input.containerId),
     ),
   };
 }
 
-async function snapshot(engine: Engine, idOrName: string): Promise<ContainerSnapshot> {
-  const details = await engine.inspectContainer(idOrName);
+/**
+ * What the engine has now. Without an id the container is looked up by its engine name,
+ * and one found there that is not this object's is a conflict, never taken for it
+ * (issue 19 item 11: after a create failed with an unexpected answer).
+ */
+async function snapshot(d: ContainerDriver, containerId?: string): Promise<ContainerSnapshot> {
+  const details = await d.engine.inspectContainer(containerId ?? d.request.name);
   if (!details) return { observed: 'absent' };
+  if (!containerId && !isThisObject(d, details.labels)) throw notOwned(d);
   return {
     observed: details.state as ObservedContainerState,
     containerId: details.id,
@@ -72,18 +78,7 @@ async function createOrAdopt(d: ContainerDriver): Promise<CreateOutput> {
     if (!isEngineError(e, 'E_CONFLICT')) throw e;
     const existing = await inspectTakenName(d.engine, d.request.name);
     if (!existing) throw e;
-    const ours =
-      existing.labels[LABEL.project] === d.project && existing.labels[LABEL.name] === d.name;
-    if (!ours) {
-      throw new BerthError(
-        'E_CONFLICT',
-        `the engine name ${d.request.name} is taken by a container berth does not own`,
-        {
-          object: `Container/${d.name}`,
-          hint: 'rename or remove that container yourself; berth will not adopt, rename or remove it',
-        },
-      );
-    }
+    if (!isThisObject(d, existing.labels)) throw notOwned(d);
     if (existing.labels[LABEL.specHash] !== d.request.labels[LABEL.specHash]) {
       await d.engine.removeContainer(existing.id);
       return { containerId: (await d.engine.createContainer(d.request)).id };
@@ -94,6 +89,19 @@ async function createOrAdopt(d: ContainerDriver): Promise<CreateOutput> {
     };
   }
 }
+
+const isThisObject = (d: ContainerDriver, labels: Record<string, string>) =>
+  labels[LABEL.project] === d.project && labels[LABEL.name] === d.name;
+
+const notOwned = (d: ContainerDriver) =>
+  new BerthError(
+    'E_CONFLICT',
+    `the engine name ${d.request.name} is taken by a container berth does not own`,
+    {
+      object: `Container/${d.name}`,
+      hint: 'rename or remove that container yourself; berth will not adopt, rename or remove it',
+    },
+  );
 
 /**
  * The engine reserves a name before the container that took it can be inspected: while a

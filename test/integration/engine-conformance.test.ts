@@ -339,7 +339,7 @@ describe.each(subjects)('engine conformance: $name', (subject) => {
         dockerfile: 'Dockerfile',
         tag,
         args: { WORD: 'berth' },
-        labels: { [LABEL.project]: project, [LABEL.kind]: 'Image' },
+        labels: { [LABEL.project]: project, [LABEL.kind]: 'Image', [LABEL.name]: 'img' },
       },
       (line) => lines.push(line),
     );
