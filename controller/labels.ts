@@ -8,6 +8,8 @@ export const LABEL = {
   buildHash: 'berth.build-hash',
   /** On containers: a short hash per spec field, so a recreate can name what changed. */
   specFields: 'berth.spec-fields',
+  /** On the instances of a container declared with `replicas` above 1: the index, from 1. */
+  replica: 'berth.replica',
   /** On volumes: 'false' when deleting the object may delete the data. */
   retain: 'berth.retain',
 } as const;

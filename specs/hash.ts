@@ -23,7 +23,7 @@ export type ObjectLookup = (kind: DesiredObject['kind'], name: string) => Desire
  * The spec hash: covers the normalised fields whose change needs a recreate, plus
  * metadata.labels (the engine cannot relabel in place). A container's references are
  * resolved, so a referenced bind mount's host path or the image ref changes the
- * container's hash too. `state`, `dependsOn` and `restartOnUnhealthy` are left out:
+ * container's hash too. `state`, `dependsOn`, `replicas` and `restartOnUnhealthy` are left out:
  * berth acts on them without recreating.
  */
 export function specHash(object: DesiredObject, lookup: ObjectLookup): string {
@@ -54,7 +54,15 @@ function hashedSpec(object: DesiredObject, lookup: ObjectLookup): unknown {
 }
 
 function containerFields(object: ContainerObject, lookup: ObjectLookup): unknown {
-  const { state: _state, dependsOn: _dependsOn, healthcheck, mounts, image, ...rest } = object.spec;
+  const {
+    state: _state,
+    dependsOn: _dependsOn,
+    replicas: _replicas,
+    healthcheck,
+    mounts,
+    image,
+    ...rest
+  } = object.spec;
   const resolvedMounts = mounts.map((mount) => {
     if (mount.type !== 'bind') return mount;
     const bind = lookup('BindMount', mount.bindMount);

@@ -16,6 +16,7 @@ import { checkDocument } from './validate/document.js';
 import { normaliseManifest } from './normalise/object.js';
 import { linkObjects } from './link.js';
 import { checkSet } from './check-set.js';
+import { expandDeclared } from './expand.js';
 
 export { checkSet } from './check-set.js';
 export type { CheckSetOptions } from './check-set.js';
@@ -28,6 +29,7 @@ export { collectManifestFiles, STDIN_NAME } from './read/collect.js';
 export type { ManifestFile } from './read/collect.js';
 export { listBuildContext, buildContentHash } from './build/context.js';
 export { positionOf } from './positions.js';
+export { DEFAULT_NETWORK, expandDeclared, replicaName } from './expand.js';
 
 export interface LoadOptions {
   /** The text of stdin, already read, for the path `-`. */
@@ -79,6 +81,8 @@ export async function loadManifests(
   for (const file of collected.files)
     perFile.push(await loadFile(file, options.stdin, cwd, policy));
 
+  const expanded = expandDeclared(perFile.map((f) => f.objects));
+  perFile.forEach((f, i) => (f.objects = expanded[i] ?? []));
   const linked = linkObjects(perFile.flatMap((f) => f.objects));
   const setProblems = checkSet(linked, {
     alsoDeclared: perFile.flatMap((f) => f.brokenDeclarations),

@@ -107,6 +107,11 @@ export type ImageReference = { object: string; ref: string } | { object?: undefi
 
 export interface ContainerSpec {
   image: ImageReference;
+  /**
+   * How many containers run this spec; absent means 1. Above 1 the declared container is
+   * expanded into instances `<name>-<i>` before linking (specs/expand.ts); not hashed.
+   */
+  replicas?: number;
   state: DesiredContainerState;
   command?: string[];
   args?: string[];
@@ -145,7 +150,16 @@ export type ImageObject = ObjectOf<'Image', ImageSpec>;
 export type NetworkObject = ObjectOf<'Network', NetworkSpec>;
 export type BindMountObject = ObjectOf<'BindMount', BindMountSpec>;
 export type VolumeObject = ObjectOf<'Volume', VolumeSpec>;
-export type ContainerObject = ObjectOf<'Container', ContainerSpec>;
+/** Which declared container an expanded instance runs, and its index (from 1). */
+export interface ReplicaOf {
+  of: string;
+  index: number;
+}
+
+export type ContainerObject = ObjectOf<'Container', ContainerSpec> & {
+  /** Set on the instances of a container declared with `replicas` above 1. */
+  replica?: ReplicaOf;
+};
 
 export type DesiredObject =
   ImageObject | NetworkObject | BindMountObject | VolumeObject | ContainerObject;

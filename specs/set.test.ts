@@ -49,10 +49,9 @@ describe('checkSet', () => {
   });
 
   it('does not call a reference to a declared-but-broken object dangling', async () => {
-    const [web] = await objects(container('web', ', mounts: [{volume: data, target: /d}]'));
-    if (!web) throw new Error('not loaded');
-    expect(checkSet([web]).map((p) => p.code)).toEqual(['E_REFERENCE']);
-    expect(checkSet([web], { alsoDeclared: [{ kind: 'Volume', name: 'data' }] })).toEqual([]);
+    const set = await objects(container('web', ', mounts: [{volume: data, target: /d}]'));
+    expect(checkSet(set).map((p) => p.code)).toEqual(['E_REFERENCE']);
+    expect(checkSet(set, { alsoDeclared: [{ kind: 'Volume', name: 'data' }] })).toEqual([]);
   });
 });
 
@@ -67,7 +66,7 @@ describe('dependencyOrder', () => {
         '---\napiVersion: berth/v1\nkind: Network\nmetadata: {name: net}\n',
     );
     expect(dependencyOrder(set).map((level) => level.map((o) => `${o.kind}/${o.name}`))).toEqual([
-      ['Network/net', 'Volume/data'],
+      ['Network/default', 'Network/net', 'Volume/data'],
       ['Container/cache', 'Container/db'],
       ['Container/api'],
       ['Container/web'],
@@ -81,6 +80,7 @@ describe('dependencyOrder', () => {
         container('c', ''),
     );
     expect(dependencyOrder(set).map((level) => level.map((o) => o.name))).toEqual([
+      ['default'],
       ['c'],
       ['a', 'b'],
     ]);

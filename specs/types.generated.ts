@@ -146,6 +146,10 @@ export interface ContainerSpec {
    * An Image object's name, or a literal ref such as busybox:1.36.
    */
   image: string;
+  /**
+   * How many containers run this spec; above 1 they are named <project>-<name>-<i> (i from 1) and labelled berth.replica.
+   */
+  replicas?: number;
   state?: 'running' | 'paused' | 'exited' | 'created';
   /**
    * Overrides ENTRYPOINT.

@@ -103,7 +103,7 @@ describe('generated bad input', () => {
     ]);
     const good = result.files.find((f) => f.file === join('mixed', 'a-good.yaml'));
     expect(good?.problems).toEqual([]);
-    expect(good?.objects.map((o) => o.name)).toEqual(['hello', 'cache', 'anchors']);
+    expect(good?.objects.map((o) => o.name)).toEqual(['default', 'hello', 'cache', 'anchors']);
     expect(result.files.find((f) => f.file === broken)?.problems).toHaveLength(3);
   });
 });

@@ -23,6 +23,7 @@ describe('good corpus', () => {
       'Container/web',
       'Image/web',
       'Network/backend',
+      'Network/default',
       'Network/front',
       'Volume/cache',
       'Volume/data',

@@ -50,6 +50,7 @@ export function containerCreateRequest(
       ...container.labels,
       ...ownershipLabels(project, 'Container', container.name, container.specHash),
       [LABEL.specFields]: encodeFieldHashes(containerFieldHashes(container, desired)),
+      ...(container.replica ? { [LABEL.replica]: String(container.replica.index) } : {}),
     },
     entrypoint: spec.command,
     cmd: spec.args,

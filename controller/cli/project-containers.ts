@@ -33,6 +33,30 @@ export async function listByName(
   return byName;
 }
 
+/**
+ * The declared names `name` stands for: itself when a container has it, else the replicas
+ * of a container declared with `replicas` above 1 (`name-1`, `name-2`, … by index).
+ */
+export function namesFor(byName: Map<string, ObservedContainer>, name: string): string[] {
+  if (byName.has(name)) return [name];
+  const replicas: { index: number; name: string }[] = [];
+  for (const [declared, container] of byName) {
+    const index = Number(container.labels[LABEL.replica]);
+    if (Number.isInteger(index) && declared === `${name}-${index}`)
+      replicas.push({ index, name: declared });
+  }
+  return replicas.sort((a, b) => a.index - b.index).map((r) => r.name);
+}
+
+/** The container `name` stands for: itself, or the first of its replicas (exec, cp). */
+export function firstContainer(
+  byName: Map<string, ObservedContainer>,
+  name: string,
+): ObservedContainer | undefined {
+  const first = namesFor(byName, name)[0];
+  return first === undefined ? undefined : byName.get(first);
+}
+
 /** While a recreate runs, old and new may both exist: running beats stopped, then newer. */
 function preferred(a: ObservedContainer, b: ObservedContainer): boolean {
   const live = (c: ObservedContainer) => c.state === 'running' || c.state === 'paused';
@@ -84,12 +108,15 @@ export async function requireContainers(
   selector: string[] = [],
 ): Promise<Map<string, ObservedContainer>> {
   const byName = await listByName(engine, project);
+  const asked = new Set<string>();
   for (const name of names) {
-    if (!byName.has(name)) throw await missingContainer(ctx, project, name);
+    const found = namesFor(byName, name);
+    if (found.length === 0) throw await missingContainer(ctx, project, name);
+    for (const n of found) asked.add(n);
   }
   const wanted = new Map<string, ObservedContainer>();
   for (const [name, container] of [...byName].sort(([a], [b]) => a.localeCompare(b))) {
-    if (names.length && !names.includes(name)) continue;
+    if (names.length && !asked.has(name)) continue;
     if (!matchesSelector(container.labels, selector)) continue;
     wanted.set(name, container);
   }

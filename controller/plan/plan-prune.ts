@@ -11,11 +11,18 @@ const CAUSE = 'not declared any more';
 /**
  * Owned objects of the project that nothing declares: containers first (stopped, then
  * removed), then networks, volumes whose data may go, and images berth built. Volumes
- * that retain their data and host paths are never deleted.
+ * that retain their data and host paths are never deleted. With `only`, just the owned
+ * objects it accepts (and no images): what berth removes without `--prune`.
  */
-export function planPrune(input: PlanInput, owned: Map<ObjectKey, unknown>): ObjectPlan[] {
+export function planPrune(
+  input: PlanInput,
+  owned: Map<ObjectKey, unknown>,
+  only?: (key: ObjectKey, value: unknown) => boolean,
+): ObjectPlan[] {
   const declared = new Set(input.desired.map((o) => `${o.kind}/${o.name}`));
-  const undeclared = [...owned.entries()].filter(([key]) => !declared.has(key));
+  const undeclared = [...owned.entries()].filter(
+    ([key, value]) => !declared.has(key) && (!only || only(key, value)),
+  );
   const containers = undeclared
     .filter(([key]) => key.startsWith('Container/'))
     .map(([key, c]) => pruneContainer(key, c as ObservedContainer));
@@ -30,7 +37,7 @@ export function planPrune(input: PlanInput, owned: Map<ObjectKey, unknown>): Obj
       others.push(deletion(key, 'Volume', name, (value as { name: string }).name, afterContainers));
     }
   }
-  others.push(...pruneImages(input, declared, afterContainers));
+  if (!only) others.push(...pruneImages(input, declared, afterContainers));
   return [...containers.sort(byName), ...others.sort(byName)];
 }
 

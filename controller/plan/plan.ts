@@ -5,7 +5,7 @@ import { engineName, LABEL } from '../labels.js';
 import { findImage } from './image-ref.js';
 import { planContainer } from './plan-container.js';
 import type { PlanInput } from './plan-input.js';
-import { planPrune } from './plan-prune.js';
+import { planDeletions } from './plan-implicit.js';
 import {
   planBindMount,
   planImage,
@@ -46,7 +46,7 @@ export function plan(input: PlanInput): Plan {
   const withConflicts = declared.map((p) =>
     conflicted.has(p.key) ? blockedByConflict(p, conflicts) : p,
   );
-  const deletions = input.prune ? planPrune(input, owned) : [];
+  const deletions = planDeletions(input, owned);
   return {
     project: input.project,
     objects: [...orderByDependencies(withConflicts), ...deletions],

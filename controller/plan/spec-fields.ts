@@ -10,7 +10,13 @@ export function containerFieldHashes(
   container: ContainerObject,
   desired: readonly DesiredObject[],
 ): Record<string, string> {
-  const { state: _state, dependsOn: _dependsOn, healthcheck, ...rest } = container.spec;
+  const {
+    state: _state,
+    dependsOn: _dependsOn,
+    replicas: _replicas,
+    healthcheck,
+    ...rest
+  } = container.spec;
   const fields: Record<string, unknown> = {
     ...rest,
     // A bind mount is its host path: moving it must show as a change of mounts.

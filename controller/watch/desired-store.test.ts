@@ -57,14 +57,18 @@ describe('DesiredStore', () => {
     await writeFile(join(dir, 'a.yaml'), container('web'));
     await writeFile(join(dir, 'b.yml'), network('net'));
     const store = new DesiredStore({ dir, allowEmpty: false });
-    expect((await store.reload()).changed).toEqual(['Container/web', 'Network/net']);
+    expect((await store.reload()).changed).toEqual([
+      'Container/web',
+      'Network/default',
+      'Network/net',
+    ]);
     expect(store.snapshot().prune).toBe(true);
     expect((await store.reload()).changed).toEqual([]);
     await writeFile(join(dir, 'a.yaml'), container('web', 'sleep 2'));
     expect((await store.reload()).changed).toEqual(['Container/web']);
     await unlink(join(dir, 'b.yml'));
     expect((await store.reload()).changed).toEqual(['Network/net']);
-    expect(names(store)).toEqual(['Container/web']);
+    expect(names(store)).toEqual(['Container/web', 'Network/default']);
   });
 
   it('keeps the last good objects of a broken file, with its problems, and still prunes others', async () => {
@@ -75,7 +79,7 @@ describe('DesiredStore', () => {
     await writeFile(join(dir, 'a.yaml'), 'kind: Container\nmetadata: {name: web\n');
     const broken = await store.reload();
     expect(broken.changed).toEqual([]);
-    expect(names(store)).toEqual(['Container/web', 'Network/net']);
+    expect(names(store)).toEqual(['Container/web', 'Network/default', 'Network/net']);
     expect(broken.snapshot.problems.length).toBeGreaterThan(0);
     expect(broken.snapshot.problems[0]?.file).toContain('a.yaml');
     expect(broken.snapshot.prune).toBe(true);
@@ -102,10 +106,10 @@ describe('DesiredStore', () => {
     expect(emptied.changed).toEqual([]);
     expect(emptied.snapshot).toMatchObject({ prune: false });
     expect(emptied.snapshot.notice).toMatch(/allow-empty/);
-    expect(names(store)).toEqual(['Container/web']);
+    expect(names(store)).toEqual(['Container/web', 'Network/default']);
     await rm(dir, { recursive: true });
     const vanished = await store.reload();
-    expect(names(store)).toEqual(['Container/web']);
+    expect(names(store)).toEqual(['Container/web', 'Network/default']);
     expect(vanished.snapshot.prune).toBe(false);
 
     const permissive = new DesiredStore({
@@ -121,7 +125,7 @@ describe('DesiredStore', () => {
     await store.reload();
     await unlink(join(dir, 'a.yaml'));
     const emptied = await store.reload();
-    expect(emptied.changed).toEqual(['Container/web']);
+    expect(emptied.changed).toEqual(['Container/web', 'Network/default']);
     expect(emptied.snapshot).toMatchObject({ objects: [], prune: true });
   });
 });

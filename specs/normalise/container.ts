@@ -42,6 +42,7 @@ export function normaliseContainer(raw: Raw.ContainerSpec, ctx: NormaliseContext
     privileged: raw.privileged ?? false,
     init: raw.init ?? false,
   };
+  if (raw.replicas !== undefined && raw.replicas !== 1) spec.replicas = raw.replicas;
   if (raw.command) spec.command = [...raw.command];
   if (raw.args) spec.args = [...raw.args];
   if (raw.healthcheck) spec.healthcheck = normaliseHealthcheck(raw.healthcheck, ctx);

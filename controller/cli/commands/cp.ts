@@ -5,7 +5,12 @@ import type { EngineStreams } from '../../engine/engine-streams.js';
 import { BerthError, formatError, toBerthError } from '../../errors.js';
 import type { CliContext, CommonOptions } from '../context.js';
 import { packPath, unpackTar } from '../cp-local.js';
-import { connectStreams, listByName, missingContainer } from '../project-containers.js';
+import {
+  connectStreams,
+  firstContainer,
+  listByName,
+  missingContainer,
+} from '../project-containers.js';
 import { resolveProjectName } from '../project-name.js';
 
 /** One side of a copy: a declared container's path, a local path, or `-` (a tar stream). */
@@ -44,7 +49,7 @@ export async function run(
     const project = resolveProjectName(options.project, [], ctx.cwd);
     const name = 'container' in from ? from.container : (to as { container: string }).container;
     const engine = await ctx.engine();
-    const container = (await listByName(engine, project)).get(name);
+    const container = firstContainer(await listByName(engine, project), name);
     if (!container) throw await missingContainer(ctx, project, name);
     const streams = await connectStreams(ctx);
     if ('container' in from)

@@ -1,7 +1,12 @@
 import type { ExecSession } from '../../engine/engine-streams.js';
 import { BerthError } from '../../errors.js';
 import type { CliContext, CommonOptions } from '../context.js';
-import { connectStreams, listByName, missingContainer } from '../project-containers.js';
+import {
+  connectStreams,
+  firstContainer,
+  listByName,
+  missingContainer,
+} from '../project-containers.js';
 import { resolveProjectName } from '../project-name.js';
 
 export interface ExecOptions extends CommonOptions {
@@ -30,7 +35,7 @@ export async function run(
     throw new BerthError('E_USAGE', 'exec needs a command: berth exec NAME -- CMD…');
   const project = resolveProjectName(options.project, [], ctx.cwd);
   const engine = await ctx.engine();
-  const container = (await listByName(engine, project)).get(name);
+  const container = firstContainer(await listByName(engine, project), name);
   if (!container) throw await missingContainer(ctx, project, name);
   if (container.state !== 'running') {
     throw new BerthError('E_STATE', `container ${container.name} is ${container.state}`, {

@@ -1,0 +1,116 @@
+import type {
+  ContainerObject,
+  ContainerSpec,
+  DesiredObject,
+  NetworkAttachment,
+  NetworkObject,
+} from './model.js';
+import { copyPositions } from './positions.js';
+
+/**
+ * The declared set as the engine will hold it, worked out before linking so that the
+ * planner only ever sees plain objects:
+ *
+ * - the project's default network (DESIGN.md, "More of the container model"): a container
+ *   that names no `networks` and no `networkMode` joins `Network/default`
+ *   (engine name `<project>-default`); a declared `Network/default` is used as written,
+ *   otherwise one is added (driver bridge) to the file of the first container that needs it;
+ * - `replicas` above 1: the container becomes instances `<name>-<i>` (i from 1), each
+ *   carrying `replica: {of, index}` and `<name>` as an alias on every network, as Compose
+ *   services do; a `dependsOn` naming the container waits for every instance.
+ *
+ * Takes and returns one array per file, in order. Idempotent: expanded instances and a
+ * present default network are left as they are. Positions are carried over.
+ */
+export function expandDeclared(files: DesiredObject[][]): DesiredObject[][] {
+  const withNetwork = addDefaultNetwork(files);
+  const instancesOf = new Map<string, string[]>();
+  for (const o of withNetwork.flat()) {
+    if (o.kind === 'Container' && !o.replica && (o.spec.replicas ?? 1) > 1)
+      instancesOf.set(o.name, instanceNames(o.name, o.spec.replicas ?? 1));
+  }
+  return withNetwork.map((objects) =>
+    objects.flatMap((o): DesiredObject[] =>
+      o.kind === 'Container' ? expandContainer(o, instancesOf) : [o],
+    ),
+  );
+}
+
+/** The name of replica `index` of a container declared as `name` (DESIGN.md: `<project>-<name>-<i>`). */
+export function replicaName(name: string, index: number): string {
+  return `${name}-${index}`;
+}
+
+function instanceNames(name: string, replicas: number): string[] {
+  return Array.from({ length: replicas }, (_, i) => replicaName(name, i + 1));
+}
+
+/** The name of the project's default network object (engine name `<project>-default`). */
+export const DEFAULT_NETWORK = 'default';
+
+/** True when the container names no network and no network mode. */
+function joinsDefaultNetwork(spec: ContainerSpec): boolean {
+  const mode = (spec as { networkMode?: unknown }).networkMode;
+  return spec.networks.length === 0 && mode === undefined;
+}
+
+function addDefaultNetwork(files: DesiredObject[][]): DesiredObject[][] {
+  const declared = files.flat().some((o) => o.kind === 'Network' && o.name === DEFAULT_NETWORK);
+  let added = declared;
+  return files.map((objects) =>
+    objects.flatMap((o): DesiredObject[] => {
+      if (o.kind !== 'Container' || !joinsDefaultNetwork(o.spec)) return [o];
+      const attachment: NetworkAttachment = { network: DEFAULT_NETWORK, aliases: [] };
+      const joined = derive(o, { ...o, spec: { ...o.spec, networks: [attachment] } });
+      if (added) return [joined];
+      added = true;
+      return [defaultNetwork(o), joined];
+    }),
+  );
+}
+
+function defaultNetwork(firstUser: ContainerObject): NetworkObject {
+  return {
+    kind: 'Network',
+    name: DEFAULT_NETWORK,
+    labels: {},
+    spec: { driver: 'bridge', internal: false, attachable: false, options: {} },
+    source: firstUser.source,
+    specHash: '',
+  };
+}
+
+function expandContainer(
+  container: ContainerObject,
+  instancesOf: Map<string, string[]>,
+): ContainerObject[] {
+  const dependsOn = container.spec.dependsOn.flatMap((d) =>
+    (instancesOf.get(d.container) ?? [d.container]).map((name) => ({ ...d, container: name })),
+  );
+  const rewired =
+    dependsOn.length === container.spec.dependsOn.length &&
+    dependsOn.every((d, i) => d.container === container.spec.dependsOn[i]?.container)
+      ? container
+      : derive(container, { ...container, spec: { ...container.spec, dependsOn } });
+  const names = container.replica ? undefined : instancesOf.get(container.name);
+  if (!names) return [rewired];
+  return names.map((name, i) =>
+    derive(container, {
+      ...rewired,
+      name,
+      replica: { of: container.name, index: i + 1 },
+      spec: {
+        ...rewired.spec,
+        networks: rewired.spec.networks.map((n) => ({
+          ...n,
+          aliases: [...new Set([container.name, ...n.aliases])],
+        })),
+      },
+    }),
+  );
+}
+
+function derive<T extends DesiredObject>(from: DesiredObject, to: T): T {
+  copyPositions(from, to);
+  return to;
+}
