@@ -18,6 +18,8 @@ export type BerthErrorCode =
   | 'E_RECORD'
   /** The git source cannot be read: unreachable remote, missing ref or path, bad signature. */
   | 'E_SOURCE'
+  /** Ctrl-C stopped the command (exit 130, as shells report SIGINT). */
+  | 'E_INTERRUPTED'
   | 'E_INTERNAL'
   | EngineErrorCode;
 
@@ -55,6 +57,8 @@ export function exitCodeFor(code: BerthErrorCode): number {
       return 1;
     case 'E_ENGINE_UNREACHABLE':
       return 4;
+    case 'E_INTERRUPTED':
+      return 130;
     default:
       return 2;
   }

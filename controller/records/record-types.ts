@@ -1,7 +1,10 @@
 import type { DesiredObject, ObjectKey } from '../../specs/model.js';
 
-/** How an apply ended (DESIGN.md exit codes: converged 0, invalid 1, failed 2). */
-export type ApplyOutcome = 'converged' | 'failed' | 'invalid';
+/**
+ * How an apply ended (DESIGN.md exit codes: converged 0, invalid 1, failed 2, interrupted
+ * by Ctrl-C 130).
+ */
+export type ApplyOutcome = 'converged' | 'failed' | 'invalid' | 'interrupted';
 
 /** What one apply did, by kind of change. */
 export interface ApplyCounts {

@@ -5,6 +5,7 @@ import { TEST_IMAGE, docker } from '../support/docker.js';
 export interface WatchProcess {
   child: ChildProcess;
   stderr: () => string;
+  stdout: () => string;
   exited: Promise<number | null>;
   api: string;
 }
@@ -20,10 +21,11 @@ export function spawnBerth(args: string[], env: NodeJS.ProcessEnv): WatchProcess
   });
   let stderr = '';
   child.stderr?.on('data', (b: Buffer) => (stderr += b.toString('utf8')));
-  child.stdout?.resume();
+  let stdout = '';
+  child.stdout?.on('data', (b: Buffer) => (stdout += b.toString('utf8')));
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
   const listen = args[args.indexOf('--listen') + 1] ?? '127.0.0.1:7337';
-  return { child, stderr: () => stderr, exited, api: `http://${listen}` };
+  return { child, stderr: () => stderr, stdout: () => stdout, exited, api: `http://${listen}` };
 }
 
 /** Polls `check` until it returns true or `timeoutMs` passes; returns the last answer. */

@@ -1,12 +1,13 @@
 import { parseDuration } from '../../../specs/validate/values.js';
-import { execute, needsWork, type ExecuteResult } from '../../apply/execute.js';
+import { execute, needsWork, type ExecuteResult, type ObjectOutcome } from '../../apply/execute.js';
 import { BerthError } from '../../errors.js';
 import { observeAndPlan } from '../../observe.js';
 import { formatPlan, planJson, planSummary } from '../../plan/plan-format.js';
 import type { Plan } from '../../plan/plan-types.js';
-import { recordApply } from '../../records/index.js';
+import { recordApply, type ApplyOutcome } from '../../records/index.js';
 import { progressReporter } from '../apply-progress.js';
 import type { CliContext } from '../context.js';
+import { installInterrupt, interruptedText, INTERRUPTED_EXIT } from '../interrupt.js';
 import { loadInput } from '../load-input.js';
 import { withProjectLock } from '../project-lock.js';
 import { resolveProjectName } from '../project-name.js';
@@ -87,36 +88,67 @@ async function dryRun(
   return 0;
 }
 
-/** Observe, plan, execute and record, under the project's lock. Returns the exit code. */
+/** How long the engine calls under way at Ctrl-C may take to finish before berth records. */
+const INTERRUPT_GRACE_MS = 15_000;
+
+/**
+ * Observe, plan, execute and record, under the project's lock. Returns the exit code.
+ * Ctrl-C starts no new step, lets the calls under way end, records the apply as
+ * `interrupted` (with the new set as the last applied one) and returns 130.
+ */
 async function converge(ctx: CliContext, job: ApplyJob): Promise<number> {
   const { project, options, started, timeoutMs, parallel } = job;
-  const set = { objects: job.desired };
-  const engine = await ctx.engine();
-  const { plan, observed } = await observeAndPlan(engine, {
-    project,
-    desired: set.objects,
-    prune: Boolean(options.prune),
-  });
-
-  const width = Math.max(0, ...plan.objects.map((o) => o.key.length));
-  const deadline = started + timeoutMs;
-  const result = await withTimeout(
-    execute({
+  const interrupt = installInterrupt(await ctx.engine(), (code) => process.exit(code));
+  let plan: Plan | undefined;
+  try {
+    const engine = interrupt.engine;
+    const planned = await observeAndPlan(engine, {
+      project,
+      desired: job.desired,
+      prune: Boolean(options.prune),
+    });
+    plan = planned.plan;
+    const width = Math.max(0, ...plan.objects.map((o) => o.key.length));
+    const deadline = started + timeoutMs;
+    const work = execute({
       engine,
       plan,
-      desired: set.objects,
-      observed,
+      desired: job.desired,
+      observed: planned.observed,
       parallel,
       deadline,
       now: ctx.now,
       onProgress: progressReporter(ctx, width),
-    }),
-    deadline - ctx.now(),
-  );
+    });
+    const result = await Promise.race([
+      withTimeout(work, deadline - ctx.now()),
+      interrupt.signalled.then(() => 'interrupted' as const),
+    ]);
+    if (result === 'interrupted') {
+      const finished = await withTimeout(work, INTERRUPT_GRACE_MS);
+      return interrupted(ctx, job, plan, finished === 'timeout' ? [] : finished.outcomes);
+    }
+    return finish(ctx, job, plan, result);
+  } catch (e) {
+    if (interrupt.interrupted) return interrupted(ctx, job, plan, []);
+    throw e;
+  } finally {
+    interrupt.dispose();
+  }
+}
+
+/** Records and reports an apply that ran to its end (or its timeout). */
+async function finish(
+  ctx: CliContext,
+  job: ApplyJob,
+  plan: Plan,
+  result: ExecuteResult | 'timeout',
+): Promise<number> {
+  const { project, options, started } = job;
   const durationMs = ctx.now() - started;
   const ok = result !== 'timeout' && result.ok;
-  await record(ctx, project, options.filename, plan, result, set.objects, durationMs, started);
-
+  const outcome = ok ? 'converged' : 'failed';
+  await record(ctx, job, { plan, result, outcome, durationMs });
   if (options.output === 'json') {
     ctx.stdout.write(
       JSON.stringify(
@@ -129,6 +161,23 @@ async function converge(ctx: CliContext, job: ApplyJob): Promise<number> {
     ctx.stdout.write(summaryText(project, plan, result, durationMs));
   }
   return ok ? 0 : 2;
+}
+
+/** Records an apply stopped by Ctrl-C and says what it did; exit 130. */
+async function interrupted(
+  ctx: CliContext,
+  job: ApplyJob,
+  plan: Plan | undefined,
+  outcomes: ObjectOutcome[],
+): Promise<number> {
+  const durationMs = ctx.now() - job.started;
+  const result: ExecuteResult = { outcomes, ok: false };
+  const empty: Plan = { project: job.project, objects: [], conflicts: [] };
+  await record(ctx, job, { plan: plan ?? empty, result, outcome: 'interrupted', durationMs });
+  const pending = (plan?.objects ?? []).filter(needsWork).map((o) => o.key);
+  const seconds = (durationMs / 1000).toFixed(1);
+  ctx.stdout.write(interruptedText(job.project, outcomes, pending, seconds));
+  return INTERRUPTED_EXIT;
 }
 
 async function withTimeout<T>(work: Promise<T>, ms: number): Promise<T | 'timeout'> {
@@ -176,16 +225,17 @@ function summaryText(
   return lines.join('\n') + '\n';
 }
 
-async function record(
-  ctx: CliContext,
-  project: string,
-  sources: string[],
-  plan: Plan,
-  result: ExecuteResult | 'timeout',
-  objects: Parameters<typeof recordApply>[2]['objects'],
-  durationMs: number,
-  time: number,
-): Promise<void> {
+/** How one apply ended, as history keeps it. */
+interface ApplyEnd {
+  plan: Plan;
+  result: ExecuteResult | 'timeout';
+  outcome: ApplyOutcome;
+  durationMs: number;
+}
+
+async function record(ctx: CliContext, job: ApplyJob, end: ApplyEnd): Promise<void> {
+  const { plan, result, durationMs } = end;
+  const time = job.started;
   const outcomes = result === 'timeout' ? [] : result.outcomes;
   const failed =
     result === 'timeout'
@@ -193,10 +243,10 @@ async function record(
       : outcomes.filter((o) => o.outcome === 'failed' || o.outcome === 'skipped').length;
   const c = planSummary(plan);
   try {
-    await recordApply(ctx.stateDir, project, {
+    await recordApply(ctx.stateDir, job.project, {
       time,
-      sources: sources.filter((s) => s !== '-').map((s) => resolve(ctx.cwd, s)),
-      outcome: result !== 'timeout' && result.ok ? 'converged' : 'failed',
+      sources: job.options.filename.filter((s) => s !== '-').map((s) => resolve(ctx.cwd, s)),
+      outcome: end.outcome,
       counts: {
         created: c.create,
         changed: c.change,
@@ -205,7 +255,7 @@ async function record(
         failed,
       },
       durationMs,
-      steps: plan.objects.flatMap((o) =>
+      steps: ranOrPlanned(plan, end).flatMap((o) =>
         o.steps.map((s) => ({
           key: s.key,
           action: s.action,
@@ -213,9 +263,18 @@ async function record(
           time: time + durationMs,
         })),
       ),
-      objects,
+      objects: job.desired,
     });
   } catch (e) {
     ctx.logger.warn({ err: (e as Error).message }, 'could not record the apply');
   }
+}
+
+/** The objects whose steps history keeps: after Ctrl-C only those that finished. */
+function ranOrPlanned(plan: Plan, end: ApplyEnd): Plan['objects'] {
+  if (end.outcome !== 'interrupted' || end.result === 'timeout') return plan.objects;
+  const done = new Set(
+    end.result.outcomes.filter((o) => o.outcome === 'converged').map((o) => o.key),
+  );
+  return plan.objects.filter((o) => done.has(o.key));
 }

@@ -1,0 +1,75 @@
+import type { ObjectOutcome } from '../apply/execute.js';
+import type { Engine } from '../engine/engine.js';
+import { BerthError } from '../errors.js';
+
+/** Exit code of a command stopped by Ctrl-C (128 + SIGINT), as shells report it. */
+export const INTERRUPTED_EXIT = 130;
+
+/**
+ * Ctrl-C during a command that changes the engine (DESIGN.md "One project, one writer").
+ * While it is installed, SIGINT does not kill the process: it flips `interrupted`, resolves
+ * `signalled`, and from then on every new call through `engine` rejects with E_INTERRUPTED,
+ * so no step starts after Ctrl-C while the engine calls already under way finish (an object
+ * is never left half-made by berth giving up on it mid-call). A second Ctrl-C exits at once.
+ */
+export interface Interrupt {
+  engine: Engine;
+  readonly interrupted: boolean;
+  signalled: Promise<void>;
+  /** Gives SIGINT back to its default (kill the process). */
+  dispose(): void;
+}
+
+export function installInterrupt(engine: Engine, exit: (code: number) => void): Interrupt {
+  let interrupted = false;
+  let resolve: () => void = () => undefined;
+  const signalled = new Promise<void>((r) => (resolve = r));
+  const onSignal = () => {
+    if (interrupted) exit(INTERRUPTED_EXIT);
+    interrupted = true;
+    resolve();
+  };
+  process.on('SIGINT', onSignal);
+  const refuse = () =>
+    Promise.reject(new BerthError('E_INTERRUPTED', 'interrupted (Ctrl-C): not started'));
+  const guarded = new Proxy(engine, {
+    get(target, property, receiver) {
+      const value: unknown = Reflect.get(target, property, receiver);
+      if (typeof value !== 'function') return value;
+      return (...args: unknown[]) =>
+        interrupted ? refuse() : (value as (...a: unknown[]) => unknown).apply(target, args);
+    },
+  });
+  return {
+    engine: guarded,
+    get interrupted() {
+      return interrupted;
+    },
+    signalled,
+    dispose: () => process.off('SIGINT', onSignal),
+  };
+}
+
+/**
+ * What an interrupted apply did, for people: the objects it finished and those it did not.
+ * `outcomes` are the executor's; objects it never reached count as not done.
+ */
+export function interruptedText(
+  project: string,
+  outcomes: readonly ObjectOutcome[],
+  pending: readonly string[],
+  seconds: string,
+): string {
+  const done = outcomes.filter((o) => o.outcome === 'converged' || o.outcome === 'held');
+  const doneKeys = new Set<string>(done.map((o) => o.key));
+  const notDone = pending.filter((k) => !doneKeys.has(k));
+  const list = (keys: readonly string[]) => (keys.length ? keys.join(', ') : 'none');
+  return (
+    [
+      `interrupted: ${done.length} of ${pending.length} objects done before Ctrl-C`,
+      `  done: ${list(done.map((o) => `${o.key} (${o.ops.join(', ') || 'no change'})`))}`,
+      `  not done: ${list(notDone)}`,
+      `Project ${project}: interrupted after ${seconds}s; recorded in history as interrupted; apply again to finish`,
+    ].join('\n') + '\n'
+  );
+}
