@@ -4,7 +4,7 @@ import type { Engine, ObservedState } from '../engine/engine.js';
 import { runContainer } from '../lifecycle/run-container.js';
 import { stepsMachine } from '../lifecycle/steps.machine.js';
 import { findImage } from '../plan/image-ref.js';
-import { containerSituation, replaceCause } from '../plan/plan-container.js';
+import { containerSituation, goneNetwork, replaceCause } from '../plan/plan-container.js';
 import type { indexOwned } from '../plan/plan.js';
 import type { ObjectPlan, PlanStep } from '../plan/plan-types.js';
 import { containerCreateRequest } from './container-request.js';
@@ -74,7 +74,13 @@ async function runDeclaredContainer(
   const imageId = ctx.refreshedImages.has(ref)
     ? (await ctx.engine.inspectImage(ref))?.id
     : findImage(ctx.observed.images, ref)?.id;
-  const planCtx = { project: ctx.project, desired: ctx.desired, observed, desiredImageId: imageId };
+  const planCtx = {
+    project: ctx.project,
+    desired: ctx.desired,
+    observed,
+    desiredImageId: imageId,
+    networkGone: observed && goneNetwork(container, observed, ctx.project, ctx.owned),
+  };
   const situation = containerSituation(container, planCtx);
   const request = containerCreateRequest(container, ctx.project, ctx.desired);
   const out = await runContainer(

@@ -123,6 +123,18 @@ export function healthFromStatus(status: string | undefined): HealthStatus {
   return 'none';
 }
 
+/** Network name → the id of the network each endpoint was made on (`NetworkID`). */
+function endpointNetworkIds(
+  networks: Record<string, unknown> | null | undefined,
+): Record<string, string> {
+  const ids: Record<string, string> = {};
+  for (const [name, endpoint] of Object.entries(networks ?? {})) {
+    const id = (endpoint as { NetworkID?: unknown } | null)?.NetworkID;
+    if (typeof id === 'string' && id) ids[name] = id;
+  }
+  return ids;
+}
+
 export function fromContainerSummary(c: DockerContainerSummary): ObservedContainer {
   const exitCode = exitCodeFromStatus(c.Status);
   return {
@@ -136,6 +148,7 @@ export function fromContainerSummary(c: DockerContainerSummary): ObservedContain
     ...(exitCode !== undefined ? { exitCode } : {}),
     health: healthFromStatus(c.Status),
     networks: Object.keys(c.NetworkSettings?.Networks ?? {}).sort(),
+    networkIds: endpointNetworkIds(c.NetworkSettings?.Networks),
     ports: (c.Ports ?? []).map((p) => ({
       containerPort: p.PrivatePort,
       ...(p.PublicPort !== undefined ? { hostPort: p.PublicPort } : {}),
@@ -244,6 +257,7 @@ export function fromInspect(c: DockerContainerInspect): ContainerDetails {
     health:
       health === 'starting' || health === 'healthy' || health === 'unhealthy' ? health : 'none',
     networks: Object.keys(c.NetworkSettings?.Networks ?? {}).sort(),
+    networkIds: endpointNetworkIds(c.NetworkSettings?.Networks),
     ports: inspectPorts(c.NetworkSettings?.Ports ?? {}),
     restartCount: c.RestartCount ?? 0,
     ...(startedAt !== undefined ? { startedAt } : {}),

@@ -34,6 +34,12 @@ export interface ObservedContainer {
   health: HealthStatus;
   /** Names of the engine networks the container is attached to. */
   networks: string[];
+  /**
+   * Network name → id of the network the endpoint was made on. The engine keeps it when
+   * the network is removed behind a stopped container's back (issue 19 item 3): an id no
+   * network of that name has any more means the container cannot start as it is.
+   */
+  networkIds?: Record<string, string>;
   ports: { containerPort: number; hostPort?: number; hostIP?: string; protocol: string }[];
 }
 

@@ -22,6 +22,29 @@ export interface ContainerPlanContext {
   imageChange?: string;
   /** Key of the implicit image pulled for a literal reference, when one is planned. */
   implicitImageKey?: ObjectKey;
+  /** Set when a network the container is attached to no longer exists (issue 19 item 3). */
+  networkGone?: string;
+}
+
+/**
+ * A declared network the container's endpoint names by an id that the project's network
+ * of that name no longer has: removed (and perhaps created again) behind a stopped
+ * container's back. The engine cannot start it so; it is recreated (issue 19 item 3).
+ */
+export function goneNetwork(
+  container: ContainerObject,
+  observed: ObservedContainer,
+  project: string,
+  owned: ReadonlyMap<string, unknown>,
+): string | undefined {
+  for (const { network } of container.spec.networks) {
+    const endpointId = observed.networkIds?.[engineName(project, network)];
+    const current = owned.get(`Network/${network}`) as { id: string } | undefined;
+    if (endpointId && current?.id !== endpointId) {
+      return `network ${network} was removed outside berth`;
+    }
+  }
+  return undefined;
 }
 
 /** Why the container must be replaced, or undefined when it need not be. */
@@ -38,6 +61,7 @@ export function replaceCause(
     );
     return fields.length ? `spec changed: ${fields.join(', ')}` : 'spec changed';
   }
+  if (ctx.networkGone) return ctx.networkGone;
   if (ctx.imageChange) return ctx.imageChange;
   if (ctx.desiredImageId && observed.imageId !== ctx.desiredImageId) return 'image id changed';
   return undefined;

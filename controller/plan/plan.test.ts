@@ -4,6 +4,7 @@ import { converge } from '../apply/converge.js';
 import { MemoryEngine } from '../engine/memory-engine.js';
 import { observeAndPlan } from '../observe.js';
 import { formatPlan } from './plan-format.js';
+import { plan } from './plan.js';
 
 const IMAGE = 'localhost/berth-busybox:1';
 const MANIFEST = `
@@ -85,6 +86,29 @@ describe('plan (golden)', () => {
         '',
       ].join('\n'),
     );
+  });
+
+  it('a network removed behind stopped containers’ backs recreates them (issue 19 item 3)', async () => {
+    await apply();
+    const desired = await desiredFrom(MANIFEST);
+    const observed = await engine.observe({ project: 'demo' });
+    // What the engine reports then: no network, endpoints still naming the old network's id.
+    const stale = {
+      ...observed,
+      networks: [],
+      containers: observed.containers.map((c) => ({
+        ...c,
+        state: 'exited' as const,
+        exitCode: 0,
+        networkIds: { 'demo-backend': 'removed-network-id' },
+      })),
+    };
+    const text = formatPlan(
+      plan({ project: 'demo', desired, observed: stale, hostPaths: new Map(), prune: false }),
+    );
+    expect(text).toMatch(/\+ Network\/backend +create/);
+    expect(text).toMatch(/Container\/db +remove +network backend was removed outside berth/);
+    expect(text).toMatch(/Container\/web +remove +network backend was removed outside berth/);
   });
 
   it('a spec change recreates and names the field; a change of state alone does not', async () => {

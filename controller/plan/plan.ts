@@ -3,7 +3,7 @@ import { objectKey } from '../../specs/model.js';
 import type { ObservedContainer, ObservedState } from '../engine/engine.js';
 import { engineName, LABEL } from '../labels.js';
 import { findImage } from './image-ref.js';
-import { planContainer } from './plan-container.js';
+import { goneNetwork, planContainer } from './plan-container.js';
 import type { PlanInput } from './plan-input.js';
 import { planDeletions } from './plan-implicit.js';
 import {
@@ -101,6 +101,7 @@ function planDeclaredContainer(
     desiredImageId: imagePlan?.steps.length ? undefined : found?.id,
     imageChange: rebuilt && observed ? `image ${imageObject} rebuilt` : undefined,
     implicitImageKey: implicit.get(container.spec.image.ref)?.key,
+    networkGone: observed && goneNetwork(container, observed, input.project, owned),
   });
 }
 
