@@ -2,6 +2,7 @@ import { Command, Option } from 'commander';
 import type { LevelWithSilent } from 'pino';
 import { BerthError, exitCodeFor, formatError, toBerthError } from '../errors.js';
 import { defaultStateDir, wantsColor, type CliContext, type CommonOptions } from './context.js';
+import { withExamples } from './help-examples.js';
 import { createLogger } from './logger.js';
 import { berthVersion } from './version.js';
 
@@ -13,6 +14,7 @@ export interface CommandModule<A extends unknown[] = unknown[]> {
 type Loader = () => Promise<CommandModule<never[]>>;
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
+const FILE_HELP = 'file or folder (repeatable, - for stdin; default: the current folder)';
 
 /**
  * Builds the command tree. Every verb of DESIGN.md's CLI table is registered here; the
@@ -28,42 +30,36 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void): Comman
       writeOut: (s) => io.stdout.write(s),
       writeErr: (s) => io.stderr.write(s),
     });
+  // Global flags are accepted before the verb too (`berth -p X status`); after it they win.
+  withCommonOptions(program);
 
   const verb = (name: string, description: string) =>
-    program
-      .command(name)
-      .description(description)
-      .option('-p, --project <name>', 'project name (default: the folder name)')
-      .option('--engine <address>', 'engine address (default: DOCKER_HOST or the local socket)')
-      .addOption(
-        new Option('--log-level <level>', 'log level')
-          .choices(['trace', 'debug', 'info', 'warn', 'error', 'silent'])
-          .default(undefined),
-      );
+    withExamples(withCommonOptions(program.command(name).description(description)), name);
 
   const action =
     (load: Loader) =>
     async (...args: unknown[]) => {
       const command = args[args.length - 1] as Command;
-      const options = command.opts() as CommonOptions;
+      const options = command.optsWithGlobals<CommonOptions & { filename?: string[] }>();
       const positional = args.slice(0, -2);
+      if (!options.filename && defaultsToHere(command.name(), positional)) options.filename = ['.'];
       setExit(await invoke(load, io, options, [...positional, options]));
     };
 
   verb('validate', 'check manifests: syntax, schema, references, policy')
-    .requiredOption('-f, --filename <path>', 'file or folder (repeatable, - for stdin)', collect)
+    .option('-f, --filename <path>', FILE_HELP, collect)
     .addOption(outputOption(['text', 'json']))
     .action(action(() => import('./commands/validate.js')));
 
   verb('plan', 'show what apply would do, changing nothing')
-    .requiredOption('-f, --filename <path>', 'file or folder (repeatable, - for stdin)', collect)
+    .option('-f, --filename <path>', FILE_HELP, collect)
     .option('--prune', 'include owned objects that are no longer declared')
     .option('--exit-code', 'exit 2 when there are changes')
     .addOption(outputOption(['text', 'json']))
     .action(action(() => import('./commands/plan.js')));
 
   verb('apply', 'converge the engine to the manifests and wait')
-    .requiredOption('-f, --filename <path>', 'file or folder (repeatable, - for stdin)', collect)
+    .option('-f, --filename <path>', FILE_HELP, collect)
     .option('--prune', 'delete owned objects that are no longer declared')
     .option('--timeout <duration>', 'give up after this long', '5m')
     .option('--parallel <n>', 'independent operations at once', '8')
@@ -90,7 +86,11 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void): Comman
   verb('delete', 'remove declared objects, in reverse dependency order')
     .argument('[target]', 'KIND/NAME of one object')
     .addOption(lockTimeoutOption())
-    .option('-f, --filename <path>', 'file or folder (repeatable, - for stdin)', collect)
+    .option(
+      '-f, --filename <path>',
+      'file or folder (repeatable, - for stdin; default: the current folder)',
+      collect,
+    )
     .option('--timeout <duration>', 'give up after this long', '5m')
     .option('--parallel <n>', 'independent operations at once', '8')
     .action(action(() => import('./commands/delete.js')));
@@ -163,6 +163,21 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void): Comman
     .option('--profile <name>', 'activate a Compose profile (repeatable)', collect)
     .action(action(() => import('./commands/import.js')));
 
+  verb('down', "delete the project's last applied set (volumes kept unless --volumes)")
+    .option('--volumes', 'also remove the volumes, with their data')
+    .addOption(lockTimeoutOption())
+    .option('--timeout <duration>', 'give up after this long', '5m')
+    .option('--parallel <n>', 'independent operations at once', '8')
+    .action(action(() => import('./commands/down.js')));
+
+  verb('restart', 'restart declared containers without a spec change')
+    .argument('<names...>', 'declared container names')
+    .action(action(() => import('./commands/restart.js')));
+
+  verb('completion', 'print a shell completion script')
+    .argument('<shell>', 'bash, zsh or fish')
+    .action(action(() => import('./commands/completion.js')));
+
   return program;
 }
 
@@ -176,6 +191,30 @@ export function lockTimeoutOption(): Option {
     '--lock-timeout <duration>',
     'wait this long for another writer of the project (e.g. 30s)',
   ).default('0s');
+}
+
+function withCommonOptions(command: Command): Command {
+  return command
+    .option('-p, --project <name>', 'project name (default: the folder name)')
+    .option('--engine <address>', 'engine address (default: DOCKER_HOST or the local socket)')
+    .addOption(
+      new Option('--log-level <level>', 'log level').choices([
+        'trace',
+        'debug',
+        'info',
+        'warn',
+        'error',
+        'silent',
+      ]),
+    );
+}
+
+/** Verbs whose `-f` defaults to the current folder (DESIGN.md "New verbs"). */
+const FILE_VERBS = new Set(['validate', 'plan', 'diff', 'apply', 'delete']);
+
+function defaultsToHere(verb: string, positional: unknown[]): boolean {
+  if (!FILE_VERBS.has(verb)) return false;
+  return verb !== 'delete' || positional[0] === undefined;
 }
 
 function outputOption(formats: string[]): Option {

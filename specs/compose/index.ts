@@ -17,7 +17,7 @@ export interface ImportOptions {
   cwd: string;
   /** Folder the manifests are written to (relative paths are made relative to it). */
   outDir: string;
-  /** `-p`; else the Compose `name:`; else the output folder's base name. */
+  /** `-p`; else the Compose `name:`; else the Compose folder's base name (as Compose). */
   projectName?: string;
   profiles: string[];
 }
@@ -42,7 +42,7 @@ export interface ImportResult {
  */
 export function importCompose(options: ImportOptions): ImportResult {
   const project = loadCompose(options.files, options.cwd, options.profiles);
-  const projectName = options.projectName ?? project.name ?? basename(options.outDir);
+  const projectName = options.projectName ?? project.name ?? basename(project.dir);
   const state: ImportState = {
     project,
     projectName,

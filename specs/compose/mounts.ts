@@ -111,6 +111,7 @@ export function carryTmpfs(t: MountTarget, list: unknown[]): void {
       const [key, value] = option.split('=');
       if (key === 'size') mount.size = quantity(value);
       else if (key === 'mode') mount.mode = fileMode(value);
+      else if (key === 'rw') continue;
       else
         lose(
           t.state,

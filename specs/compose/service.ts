@@ -56,7 +56,7 @@ const HANDLERS: Record<string, Handler> = {
   healthcheck: (w, v) => carryHealthcheck(w, v),
   deploy: (w, v) => carryDeploy(w, v),
   container_name: (w, v) => w.aliases.push(text(v)),
-  hostname: same('hostname', text),
+  hostname: (w, v, key) => hostname(w, text(v), key),
   domainname: same('domainname', text),
   dns: same('dns', strings),
   dns_search: same('dnsSearch', strings),
@@ -65,11 +65,15 @@ const HANDLERS: Record<string, Handler> = {
   cap_add: same('capAdd', strings),
   cap_drop: same('capDrop', strings),
   security_opt: same('securityOpt', strings),
-  read_only: same('readOnlyRootFilesystem'),
-  privileged: same('privileged'),
-  init: same('init'),
-  tty: same('tty'),
-  stdin_open: same('stdin'),
+  read_only: checked(
+    'readOnlyRootFilesystem',
+    flag,
+    'berth wants true or false here, not a variable',
+  ),
+  privileged: checked('privileged', flag, 'berth wants true or false here, not a variable'),
+  init: checked('init', flag, 'berth wants true or false here, not a variable'),
+  tty: checked('tty', flag, 'berth wants true or false here, not a variable'),
+  stdin_open: checked('stdin', flag, 'berth wants true or false here, not a variable'),
   stop_signal: same('stopSignal', text),
   stop_grace_period: checked('stopGracePeriod', duration, 'not a duration'),
   sysctls: same('sysctls', stringMap),
@@ -85,6 +89,20 @@ const HANDLERS: Record<string, Handler> = {
   scale: same('replicas'),
   gpus: checked('gpus', gpus, 'only "all" or a count can be carried'),
 };
+
+function flag(value: unknown): boolean | undefined {
+  if (typeof value === 'boolean') return value;
+  return value === 'true' ? true : value === 'false' ? false : undefined;
+}
+
+/** `host.example.org` is hostname `host` in domain `example.org`, as the engine sees it. */
+function hostname(w: ServiceWork, value: string, key: string): void {
+  if (!/^[a-zA-Z0-9]([-a-zA-Z0-9.]*[a-zA-Z0-9])?$/.test(value))
+    return lose(w.state, w.svc, key, path(w, key), `${value} is not a DNS host name`);
+  const [host, ...domain] = value.split('.');
+  w.spec.hostname = host;
+  if (domain.length && w.svc.domainname === undefined) w.spec.domainname = domain.join('.');
+}
 
 function path(w: ServiceWork, key: string): string {
   return `services.${w.service}.${key}`;

@@ -45,7 +45,7 @@ export async function run(
 }
 
 /** What one delete removes, checked: the keys asked for and the declared set they come from. */
-interface DeleteJob {
+export interface DeleteJob {
   project: string;
   keys: ObjectKey[];
   declared: DesiredObject[];
@@ -53,7 +53,8 @@ interface DeleteJob {
   options: DeleteOptions;
 }
 
-async function deleteObjects(ctx: CliContext, job: DeleteJob): Promise<number> {
+/** Removes the job's owned objects, dependants first (also `berth down`'s work); exit 0 / 2. */
+export async function deleteObjects(ctx: CliContext, job: DeleteJob): Promise<number> {
   const { project, keys, declared, target, options } = job;
   const engine = await ctx.engine();
   const { observed, hostPaths } = await observeProject(engine, project, []);

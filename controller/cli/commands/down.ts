@@ -1,0 +1,66 @@
+import type { ObjectKey } from '../../../specs/model.js';
+import { BerthError } from '../../errors.js';
+import { LABEL } from '../../labels.js';
+import { readLastApplied } from '../../records/index.js';
+import type { CliContext } from '../context.js';
+import { withProjectLock } from '../project-lock.js';
+import { resolveProjectName } from '../project-name.js';
+import { deleteObjects } from './delete.js';
+
+interface DownOptions {
+  project?: string;
+  volumes?: boolean;
+  timeout: string;
+  parallel: string;
+  lockTimeout?: string;
+}
+
+/**
+ * `berth down [--volumes]`: deletes the project's last applied set, dependants first, under
+ * the project's writer lock. Volumes (and their data) stay unless `--volumes`; host paths
+ * always stay. A project never applied has nothing to delete (exit 0). Exit as delete.
+ */
+export async function run(ctx: CliContext, options: DownOptions): Promise<number> {
+  const project = resolveProjectName(options.project, [], ctx.cwd);
+  const last = await readLastApplied(ctx.stateDir, project);
+  if (!last.ok) {
+    if (last.problem.reason !== 'missing') throw new BerthError('E_RECORD', last.problem.message);
+    ctx.stdout.write(`Project ${project}: nothing applied, nothing to delete\n`);
+    return 0;
+  }
+  const declared = last.value.objects;
+  const keys = declared
+    .filter((o) => options.volumes || o.kind !== 'Volume')
+    .map((o) => `${o.kind}/${o.name}` as ObjectKey);
+  return withProjectLock(ctx, project, 'down', options.lockTimeout, async () => {
+    const code = await deleteObjects(ctx, { project, keys, declared, target: undefined, options });
+    if (!options.volumes) return code;
+    const names = new Set(declared.filter((o) => o.kind === 'Volume').map((o) => o.name));
+    return (await removeVolumes(ctx, project, names)) ? code : 2;
+  });
+}
+
+/** Removes the owned volumes of the set that `delete` keeps for their data (retain: true). */
+async function removeVolumes(
+  ctx: CliContext,
+  project: string,
+  names: Set<string>,
+): Promise<boolean> {
+  const engine = await ctx.engine();
+  const { volumes } = await engine.observe({ project });
+  let ok = true;
+  for (const volume of volumes) {
+    const name = volume.labels[LABEL.name];
+    if (volume.labels[LABEL.project] !== project || volume.labels[LABEL.kind] !== 'Volume')
+      continue;
+    if (name === undefined || !names.has(name)) continue;
+    try {
+      await engine.removeVolume(volume.name);
+      ctx.stdout.write(`Volume/${name}: removed with its data\n`);
+    } catch (e) {
+      ctx.stdout.write(`Volume/${name}: not removed: ${(e as Error).message}\n`);
+      ok = false;
+    }
+  }
+  return ok;
+}

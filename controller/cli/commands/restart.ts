@@ -1,0 +1,73 @@
+import type { ObjectKey } from '../../../specs/model.js';
+import type { ObservedContainer } from '../../engine/engine.js';
+import { BerthError } from '../../errors.js';
+import { recordApply } from '../../records/index.js';
+import type { AppliedStep } from '../../records/index.js';
+import type { CliContext } from '../context.js';
+import { listByName } from '../project-containers.js';
+import { resolveProjectName } from '../project-name.js';
+
+/** Seconds a container gets to stop before it is killed (the engine's default). */
+const STOP_GRACE_SEC = 10;
+
+interface RestartOptions {
+  project?: string;
+}
+
+/**
+ * `berth restart NAME…`: stops (within each container's grace period) and starts declared
+ * containers of the project, without a spec change; each restart is counted in the output
+ * and the project's history. Unknown names fail before anything restarts (exit 1); a
+ * restart that fails gives exit 2.
+ */
+export async function run(
+  ctx: CliContext,
+  names: string[],
+  options: RestartOptions,
+): Promise<number> {
+  const project = resolveProjectName(options.project, [], ctx.cwd);
+  const engine = await ctx.engine();
+  const byName = await listByName(engine, project);
+  const missing = names.filter((n) => !byName.has(n));
+  if (missing.length)
+    throw new BerthError(
+      'E_UNKNOWN_OBJECT',
+      `no container ${missing.join(', ')} in project ${project}`,
+    );
+  const started = ctx.now();
+  const steps: AppliedStep[] = [];
+  for (const name of names) {
+    const container = byName.get(name) as ObservedContainer;
+    const key = `Container/${name}` as ObjectKey;
+    try {
+      await engine.stopContainer(container.id, STOP_GRACE_SEC);
+      await engine.startContainer(container.id);
+      steps.push({ key, action: 'restart', cause: 'restarted on request', time: ctx.now() });
+      ctx.stdout.write(`${key}: restarted\n`);
+    } catch (e) {
+      steps.push({
+        key,
+        action: 'restart',
+        cause: (e as Error).message,
+        time: ctx.now(),
+        failed: true,
+      });
+      ctx.stdout.write(`${key}: restart failed: ${(e as Error).message}\n`);
+    }
+  }
+  const failed = steps.filter((s) => s.failed).length;
+  await recordApply(ctx.stateDir, project, {
+    time: started,
+    sources: [],
+    commit: null,
+    outcome: failed ? 'failed' : 'converged',
+    counts: { created: 0, changed: steps.length - failed, deleted: 0, unchanged: 0, failed },
+    durationMs: ctx.now() - started,
+    message: `restart ${names.join(' ')}`,
+    steps,
+  });
+  ctx.stdout.write(
+    `Project ${project}: ${steps.length - failed} restarted${failed ? `, ${failed} failed` : ''}\n`,
+  );
+  return failed ? 2 : 0;
+}
