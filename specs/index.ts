@@ -2,7 +2,7 @@
  * The desired side's public API: read manifests, validate them strictly, normalise them
  * into the model, and answer questions about a set (cross-object checks, order).
  */
-import { dirname } from 'node:path';
+import { dirname, isAbsolute, join, relative } from 'node:path';
 import type { DesiredObject, DesiredSet, Kind } from './model.js';
 import { sortProblems } from './problems.js';
 import type { Problem } from './problems.js';
@@ -39,6 +39,11 @@ export interface LoadOptions {
   allowEmpty?: boolean | undefined;
   /** Folder that relative paths (and stdin's host paths) resolve against; default process.cwd(). */
   cwd?: string | undefined;
+  /**
+   * A git checkout mapped onto the host: relative BindMount host paths of files under
+   * `checkout` resolve as if the repository were at `hostRoot` (DESIGN.md `--host-root`).
+   */
+  hostRoot?: { checkout: string; hostRoot: string } | undefined;
 }
 
 /** One file's outcome, so a watcher can keep the last good objects of a broken file. */
@@ -79,7 +84,7 @@ export async function loadManifests(
   const collected = await collectManifestFiles(paths, cwd);
   const perFile: FileObjects[] = [];
   for (const file of collected.files)
-    perFile.push(await loadFile(file, options.stdin, cwd, policy));
+    perFile.push(await loadFile(file, options.stdin, cwd, policy, options.hostRoot));
 
   const expanded = expandDeclared(perFile.map((f) => f.objects));
   perFile.forEach((f, i) => (f.objects = expanded[i] ?? []));
@@ -117,6 +122,7 @@ async function loadFile(
   stdin: string | undefined,
   cwd: string,
   policy: Policy,
+  hostRoot?: LoadOptions['hostRoot'],
 ): Promise<FileObjects> {
   const result: FileObjects = { file, objects: [], problems: [], brokenDeclarations: [] };
   const read = await readManifest(file, stdin);
@@ -127,6 +133,7 @@ async function loadFile(
   const parsed = parseManifestText(read.text, file.display);
   result.problems.push(...parsed.problems);
   const baseDir = file.absolute === '-' ? cwd : dirname(file.absolute);
+  const hostBaseDir = hostRoot ? mapOntoHost(baseDir, hostRoot) : baseDir;
   for (const doc of parsed.documents) {
     const checked = checkDocument(doc);
     if (!checked.manifest) {
@@ -134,7 +141,7 @@ async function loadFile(
       if (checked.declared) result.brokenDeclarations.push(checked.declared);
       continue;
     }
-    const normalised = await normaliseManifest(checked.manifest, doc, baseDir, policy);
+    const normalised = await normaliseManifest(checked.manifest, doc, baseDir, policy, hostBaseDir);
     result.problems.push(...normalised.problems);
     if (normalised.object) result.objects.push(normalised.object);
     else
@@ -144,4 +151,11 @@ async function loadFile(
       });
   }
   return result;
+}
+
+/** `folder` inside `checkout`, moved to the same place under `hostRoot`; other folders stay. */
+function mapOntoHost(folder: string, map: { checkout: string; hostRoot: string }): string {
+  const inside = relative(map.checkout, folder);
+  if (inside.startsWith('..') || isAbsolute(inside)) return folder;
+  return join(map.hostRoot, inside);
 }

@@ -15,7 +15,16 @@ export interface ApiSource {
   /** Prometheus text. */
   metrics(): string;
   bus: EventBus;
+  /**
+   * `POST /api/v1/webhook` (git source only): given the request headers and body, answers
+   * the HTTP status — 202 when the signature is good and a check was started, 401 otherwise.
+   * Absent: the route answers 404.
+   */
+  webhook?: (headers: IncomingMessage['headers'], body: Buffer) => number;
 }
+
+/** Webhook bodies beyond this are refused (a push event is a few hundred KiB at most). */
+const MAX_WEBHOOK_BYTES = 5 * 1024 * 1024;
 
 export interface ApiServer {
   /** The address actually bound (`127.0.0.1:PORT`). */
@@ -78,6 +87,8 @@ async function handle(
   source: ApiSource,
 ): Promise<void> {
   const path = new URL(req.url ?? '/', 'http://berth').pathname;
+  // The webhook proves itself with its signature, not with the bearer token.
+  if (path === '/api/v1/webhook' && req.method === 'POST') return webhook(req, res, source);
   if (req.method !== 'GET') return sendJson(res, 405, { error: 'only GET is served' });
   if (path === '/healthz') return sendJson(res, 200, { ok: true, ...source.health() });
   if (token && !authorised(req, token)) {
@@ -130,4 +141,22 @@ function streamEvents(req: IncomingMessage, res: ServerResponse, bus: EventBus):
 function sendJson(res: ServerResponse, status: number, value: unknown): void {
   res.writeHead(status, { 'Content-Type': 'application/json' });
   res.end(JSON.stringify(value, null, 2) + '\n');
+}
+
+async function webhook(
+  req: IncomingMessage,
+  res: ServerResponse,
+  source: ApiSource,
+): Promise<void> {
+  if (!source.webhook) return sendJson(res, 404, { error: 'no git source: nothing to notify' });
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > MAX_WEBHOOK_BYTES) return sendJson(res, 413, { error: 'body too large' });
+    chunks.push(chunk);
+  }
+  const status = source.webhook(req.headers, Buffer.concat(chunks));
+  if (status === 401) return sendJson(res, 401, { error: 'missing or bad signature' });
+  sendJson(res, status, { accepted: status === 202 });
 }

@@ -120,7 +120,21 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void): Comman
     .action(action(() => import('./commands/history.js')));
 
   verb('watch', 'run the controller: folder + engine events + resync + status API')
-    .argument('<dir>', 'folder of manifests')
+    .argument('[dir]', 'folder of manifests (or --git URL)')
+    .option(
+      '--git <url>',
+      'watch a git repository (path, file://, https://, ssh) instead of a folder',
+    )
+    .option('--ref <ref>', 'with --git: branch or tag (default: the remote HEAD)')
+    .option('--path <dir>', 'with --git: folder of manifests inside the repository')
+    .option('--interval <duration>', 'with --git: how often to check a remote ref', '60s')
+    .option('--webhook-secret <secret>', 'with --git: accept POST /api/v1/webhook signed with it')
+    .option('--verify-signatures', 'with --git: apply only commits signed by --allowed-signers')
+    .option('--allowed-signers <file>', 'SSH allowed-signers file for --verify-signatures')
+    .option(
+      '--host-root <dir>',
+      'with --git: where relative bind-mount host paths resolve (default: .)',
+    )
     .option('--listen <addr>', 'status API address', '127.0.0.1:7337')
     .option('--token <token>', 'bearer token for the status API')
     .option('--resync <duration>', 'full resync period', '60s')

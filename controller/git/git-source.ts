@@ -88,6 +88,15 @@ export class GitSource {
     this.now = options.now ?? Date.now;
   }
 
+  /**
+   * The folder that always holds the last relevant commit's tree (a symlink swapped
+   * atomically per commit), so file paths, and so the controller's per-file memory of
+   * last good objects, stay the same across commits.
+   */
+  get checkoutRoot(): string {
+    return join(this.mirror.checkoutsDir, '..', 'current');
+  }
+
   /** The current SourceReady condition (a copy). */
   condition(): SourceCondition {
     return { ...this.state };
@@ -200,7 +209,7 @@ export class GitSource {
   private async handOver(sha: string, path: string): Promise<void> {
     const keep = this.state.revision ? [this.state.revision] : [];
     const folder = await this.mirror.export(sha, keep);
-    const root = join(this.mirror.checkoutsDir, '..', 'current');
+    const root = this.checkoutRoot;
     const temp = `${root}.${process.pid}.tmp`;
     await rm(temp, { force: true });
     await symlink(folder, temp);

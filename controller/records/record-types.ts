@@ -30,8 +30,11 @@ export interface HistoryEntry {
   time: number;
   /** Files or folders as given to `apply -f`, absolute. */
   sources: string[];
-  /** `git rev-parse HEAD` of the first source's work tree, when it is one. */
+  /** `git rev-parse HEAD` of the first source's work tree, or the git source's commit. */
   commit?: string;
+  /** The commit's author (`Name <email>`) and subject line, for a git source. */
+  author?: string;
+  subject?: string;
   outcome: ApplyOutcome;
   counts: ApplyCounts;
   durationMs: number;

@@ -59,6 +59,7 @@ export function buildProjectStatus(input: ProjectStatusInput): ProjectStatus {
     missing: declared.filter((o) => o.observed === 'absent').map((o) => o.key),
     undeclared: objects.filter((o) => !o.declared).map((o) => o.key),
     conflicts: conflicts.map((c) => ({ key: c.key, engineName: c.engineName, message: c.message })),
+    source: null,
     objects,
   };
 }

@@ -8,6 +8,8 @@ export interface HistoryItem {
   time: string;
   sources: string[];
   commit: string | null;
+  author: string | null;
+  subject: string | null;
   outcome: string;
   counts: HistoryEntry['counts'];
   durationMs: number;
@@ -25,6 +27,8 @@ export function historyOutput(
       time: iso(e.time),
       sources: e.sources,
       commit: e.commit ?? null,
+      author: e.author ?? null,
+      subject: e.subject ?? null,
       outcome: e.outcome,
       counts: e.counts,
       durationMs: e.durationMs,

@@ -17,6 +17,7 @@ export function formatStatus(
   ];
   lines.push(`Compared to:  ${comparedTo(status)}`);
   if (status.lastApply) lines.push(`Last apply:   ${applyLine(status.lastApply)}`);
+  if (status.source) lines.push(`Source:       ${sourceLine(status.source)}`);
   if (status.notice) lines.push(`Notice:       ${status.notice}`);
   for (const c of status.conflicts) lines.push(`Conflict:     ${c.key}: ${c.message}`);
   if (status.missing.length) lines.push(`Missing:      ${status.missing.join(', ')}`);
@@ -27,6 +28,16 @@ export function formatStatus(
 }
 
 const LABEL_WIDTH = 14;
+
+/** `git URL@ref/path at abc1234: ready` or `…: not ready (3 failures): why`. */
+function sourceLine(source: NonNullable<ProjectStatus['source']>): string {
+  const at = source.revision ? ` at ${source.revision.slice(0, 7)}` : '';
+  const where = `git ${source.url}@${source.ref}${source.path === '.' ? '' : `:${source.path}`}${at}`;
+  const ready = source.conditions.find((c) => c.type === 'SourceReady');
+  if (!ready || ready.status === 'True') return `${where}: ready`;
+  const failures = ready.consecutiveFailures ? ` (${ready.consecutiveFailures} failed checks)` : '';
+  return `${where}: not ready${failures}: ${ready.message}`;
+}
 
 /** Breaks a long header line at spaces, continuing under its value. */
 function wrap(line: string, width: number, indent: number): string[] {

@@ -90,4 +90,29 @@ export interface ProjectStatus {
   undeclared: ObjectKey[];
   conflicts: { key: ObjectKey; engineName: string; message: string }[];
   objects: ObjectStatus[];
+  /** The git source `berth watch --git` reads, with its SourceReady condition; else null. */
+  source: SourceStatus | null;
+}
+
+/** DESIGN.md "Git source": where the desired set comes from and whether reading it works. */
+export interface SourceStatus {
+  kind: 'git';
+  /** Credentials redacted. */
+  url: string;
+  ref: string;
+  path: string;
+  /** The last relevant commit, handed to the controller. */
+  revision: string | null;
+  /** Where the ref points now (relevant or not). */
+  head: string | null;
+  conditions: {
+    type: 'SourceReady';
+    status: ConditionStatus;
+    /** CamelCase: Checked, CheckFailed, Refused, Pending. */
+    reason: string;
+    message: string;
+    lastSuccess: string | null;
+    lastError: string | null;
+    consecutiveFailures: number;
+  }[];
 }

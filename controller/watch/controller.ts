@@ -15,6 +15,12 @@ import { FOLDER_CAUSE, reconcileBatch } from './reconciler.js';
 import { recordApply } from '../records/records.js';
 import { WorkQueue, type QueueClock } from './work-queue.js';
 
+/** Where a change of the desired set came from, for history. */
+export interface ChangeOrigin {
+  sources: string[];
+  commit?: { sha: string; author: string; subject: string };
+}
+
 /** A restart this soon after a kill/stop event repairs a stop by hand; it is not a crash. */
 const HAND_STOP_WINDOW_MS = 10_000;
 
@@ -34,6 +40,15 @@ export interface WatchOptions {
   clock?: QueueClock;
   /** Where project records live: each change of the folder is recorded as an apply. */
   stateDir?: string;
+  /** Folder `dir` is relative to (a git checkout's root); problems are shown relative to it. */
+  cwd?: string;
+  /** A git checkout's relative BindMount host paths resolve under `hostRoot` (`--host-root`). */
+  hostRoot?: { checkout: string; hostRoot: string };
+  /**
+   * What history records as the source of a change: the git source gives its URL and the
+   * commit being applied; a folder is recorded as itself (and its work tree's HEAD).
+   */
+  origin?: () => ChangeOrigin;
 }
 
 /**
@@ -59,7 +74,12 @@ export class WatchController {
 
   constructor(private readonly options: WatchOptions) {
     this.now = options.clock ? () => options.clock!.now() : Date.now;
-    this.store = new DesiredStore({ dir: options.dir, allowEmpty: options.allowEmpty });
+    this.store = new DesiredStore({
+      dir: options.dir,
+      allowEmpty: options.allowEmpty,
+      ...(options.cwd ? { cwd: options.cwd } : {}),
+      ...(options.hostRoot ? { hostRoot: options.hostRoot } : {}),
+    });
     this.crashLoop = options.crashLoop ?? new CrashLoopTracker();
     this.queue = new WorkQueue<ObjectKey>({
       // One batch at a time: batches that overlap (two containers on one missing network)
@@ -157,14 +177,18 @@ export class WatchController {
    * off, so `berth history`, and `status` without a controller, see what watch applied.
    */
   private async recordWhenSettled(changed: ObjectKey[], objects: DesiredObject[]): Promise<void> {
-    const { stateDir, project, dir, logger } = this.options;
+    const { stateDir, project, dir, logger, origin } = this.options;
     if (!stateDir) return;
     const time = this.now();
+    const from = origin?.() ?? { sources: [dir] };
     await this.queue.whenIdle();
     const failed = changed.filter((key) => this.queue.failureCount(key) > 0).length;
     const entry = {
       time,
-      sources: [dir],
+      sources: from.sources,
+      ...(from.commit
+        ? { commit: from.commit.sha, author: from.commit.author, subject: from.commit.subject }
+        : {}),
       outcome: failed ? ('failed' as const) : ('converged' as const),
       counts: {
         created: 0,

@@ -29,6 +29,10 @@ export interface DesiredStoreOptions {
   allowEmpty: boolean;
   /** Reads the folder (injected for tests); default loadManifests. */
   load?: typeof loadManifests;
+  /** Folder `dir` is relative to, and that problems are shown relative to (a git checkout). */
+  cwd?: string;
+  /** For a git checkout: where its relative BindMount host paths land (`--host-root`). */
+  hostRoot?: { checkout: string; hostRoot: string };
 }
 
 /**
@@ -54,12 +58,17 @@ export class DesiredStore {
    * file events then costs a few stats instead of a full parse.
    */
   async reload(options: { ifChanged?: boolean } = {}): Promise<ReloadResult> {
-    const fingerprint = await folderFingerprint(this.options.dir);
+    const fingerprint = await folderFingerprint(this.options.dir, this.options.cwd);
     if (options.ifChanged && fingerprint === this.fingerprint)
       return { snapshot: this.current, changed: [] };
     this.fingerprint = fingerprint;
     const load = this.options.load ?? loadManifests;
-    const result = await load([this.options.dir], { allowEmpty: true });
+    const { cwd, hostRoot } = this.options;
+    const result = await load([this.options.dir], {
+      allowEmpty: true,
+      ...(cwd ? { cwd } : {}),
+      ...(hostRoot ? { hostRoot } : {}),
+    });
     const next = this.assemble(result);
     const changed = diffKeys(this.current.objects, next.objects);
     this.current = next;
@@ -110,8 +119,8 @@ export class DesiredStore {
 }
 
 /** Names, sizes and modification times of the manifest files under `dir`. */
-async function folderFingerprint(dir: string): Promise<string> {
-  const { files } = await collectManifestFiles([dir]);
+async function folderFingerprint(dir: string, cwd?: string): Promise<string> {
+  const { files } = await collectManifestFiles([dir], cwd);
   const stats = await Promise.all(
     files.map((f) =>
       stat(f.absolute).then(

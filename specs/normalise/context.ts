@@ -16,6 +16,11 @@ export class NormaliseContext {
     readonly policy: Policy,
     readonly locate: Locator,
     readonly source: SourcePosition,
+    /**
+     * Folder that relative BindMount host paths resolve against: `baseDir`, except for a
+     * git checkout, whose host paths resolve under `--host-root` (never inside the checkout).
+     */
+    readonly hostBaseDir: string = baseDir,
   ) {}
 
   /** Records a problem at a value, phrased as `<Object>: <path> <text>`. */

@@ -23,6 +23,7 @@ export async function normaliseManifest(
   doc: ParsedDocument,
   baseDir: string,
   policy: Policy,
+  hostBaseDir: string = baseDir,
 ): Promise<{ object?: DesiredObject; problems: Problem[] }> {
   const name = manifest.metadata.name;
   const ctx = new NormaliseContext(
@@ -31,6 +32,7 @@ export async function normaliseManifest(
     policy,
     doc.locate,
     doc.start,
+    hostBaseDir,
   );
   const source: SourcePosition = doc.locate(['kind'], 'key');
   const common = { name, labels: stringMap(manifest.metadata.labels), source, specHash: '' };

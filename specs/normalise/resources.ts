@@ -71,7 +71,7 @@ function checkIpam(ipam: { subnet?: string; gateway?: string }, ctx: NormaliseCo
 export function normaliseBindMount(raw: Raw.BindMountSpec, ctx: NormaliseContext): BindMountSpec {
   const hostPath = isAbsolute(raw.hostPath)
     ? resolve(raw.hostPath)
-    : resolve(ctx.baseDir, raw.hostPath);
+    : resolve(ctx.hostBaseDir, raw.hostPath);
   const violation = hostPathViolation(hostPath, ctx.policy);
   if (violation) ctx.report('E_POLICY', ['spec', 'hostPath'], violation);
   return { hostPath, type: raw.type ?? 'DirectoryOrCreate' };

@@ -11,9 +11,11 @@ import { acquireLock } from '../../watch/lock.js';
 import { withCrashLoops } from '../../watch/crash-loop-status.js';
 import type { CliContext, CommonOptions } from '../context.js';
 import { takeProjectLock } from '../project-lock.js';
-import { resolveProjectName } from '../project-name.js';
+import { resolveProjectName, sanitizeProjectName } from '../project-name.js';
+import { prepareGitWatch, type GitWatchFlags } from '../../git/watch-git.js';
+import { gitSourceMetrics } from '../../git/source-status.js';
 
-interface WatchCommandOptions extends CommonOptions {
+interface WatchCommandOptions extends CommonOptions, Partial<GitWatchFlags> {
   listen: string;
   token?: string;
   resync: string;
@@ -32,7 +34,7 @@ const SHUTDOWN_GRACE_MS = 10_000;
  */
 export async function run(
   ctx: CliContext,
-  dir: string,
+  dir: string | undefined,
   options: WatchCommandOptions,
 ): Promise<number> {
   const resyncMs = parseDuration(options.resync);
@@ -48,9 +50,22 @@ export async function run(
       `--listen ${options.listen} is reachable from other machines; it needs --token`,
     );
   }
-  const folder = resolve(ctx.cwd, dir);
-  await requireFolder(dir, folder);
-  const project = resolveProjectName(options.project, [folder], ctx.cwd);
+  if (dir && options.git)
+    throw new BerthError('E_USAGE', 'give either a folder or --git URL, not both');
+  if (!dir && !options.git)
+    throw new BerthError('E_USAGE', 'berth watch needs a folder, or --git URL', {
+      hint: 'berth watch ./manifests   or   berth watch --git https://host/repo.git --path deploy',
+    });
+  const git = options.git
+    ? prepareGitWatch({ ...options, git: options.git }, ctx.cwd, ctx.stateDir)
+    : undefined;
+  const folder = resolve(ctx.cwd, dir ?? '.');
+  if (dir) await requireFolder(dir, folder);
+  const project = git
+    ? options.project
+      ? resolveProjectName(options.project, [], ctx.cwd)
+      : sanitizeProjectName(git.defaultProject)
+    : resolveProjectName(options.project, [folder], ctx.cwd);
   const engine = await ctx.engine();
   await engine.ping();
 
@@ -75,20 +90,28 @@ export async function run(
     parallel,
     logger: ctx.logger,
     stateDir: ctx.stateDir,
+    ...git?.controller,
   });
+  if (git) git.onRevision = () => controller.reloadFolder();
   try {
     api = await startApiServer(options.listen, options.token, {
       bus: controller.bus,
-      metrics: () => controller.metrics.render(),
+      metrics: () => controller.metrics.render() + (git ? gitSourceMetrics(git.source) : ''),
       health: () => ({
         project,
         engine: engine.address,
         engineReachable: controller.metrics.engineReachable,
         queueDepth: controller.queue.depth(),
       }),
-      status: () => projectStatus(ctx, controller, project),
+      status: async () => ({
+        ...(await projectStatus(ctx, controller, project)),
+        source: git?.status() ?? null,
+      }),
+      ...(git?.webhook ? { webhook: git.webhook } : {}),
     });
     const stopped = untilSignalled();
+    // The first check exports the commit the controller then reads at its start.
+    await git?.source.start(git.sink);
     await controller.start();
     ctx.logger.info(
       { project, dir: folder, listen: api.address, engine: engine.address },
@@ -97,6 +120,7 @@ export async function run(
     const signal = await stopped;
     ctx.logger.info({ signal }, 'stopping: finishing in-flight work; containers keep running');
   } finally {
+    await git?.source.stop();
     await controller.stop(SHUTDOWN_GRACE_MS);
     await api?.close();
     await lock.release();

@@ -1,0 +1,118 @@
+import type { IncomingMessage } from 'node:http';
+import { basename, resolve } from 'node:path';
+import { parseDuration } from '../../specs/validate/values.js';
+import { BerthError } from '../errors.js';
+import type { ChangeOrigin } from '../watch/controller.js';
+import { redactUrl } from './git-cli.js';
+import { normaliseRepoUrl } from './git-mirror.js';
+import { GitSource, type GitRevision, type GitSink } from './git-source.js';
+import { gitSourceStatus } from './source-status.js';
+import { webhookSigned } from './webhook.js';
+
+/** The `berth watch --git` flags (DESIGN.md "Git source"). */
+export interface GitWatchFlags {
+  git: string;
+  ref?: string;
+  path?: string;
+  /** Poll period of a remote, e.g. `60s`. */
+  interval?: string;
+  webhookSecret?: string;
+  verifySignatures?: boolean;
+  allowedSigners?: string;
+  hostRoot?: string;
+}
+
+/** What the watch command needs to run a controller on a git source. */
+export interface GitWatch {
+  source: GitSource;
+  /** The repository's name (`app` for `…/app.git`): the default project name. */
+  defaultProject: string;
+  /** Controller options: read `path` inside the stable checkout, host paths under the host root. */
+  controller: {
+    dir: string;
+    cwd: string;
+    hostRoot: { checkout: string; hostRoot: string };
+    watchFolder: false;
+    origin: () => ChangeOrigin;
+  };
+  /** `POST /api/v1/webhook`: 202 and a check now, or 401 without a good signature. */
+  webhook: ((headers: IncomingMessage['headers'], body: Buffer) => number) | undefined;
+  status: () => ReturnType<typeof gitSourceStatus>;
+  /** Where the source hands revisions: remembers the commit, then calls `onRevision`. */
+  sink: GitSink;
+  /** Set once the controller runs: called for every new relevant revision. */
+  onRevision: ((revision: GitRevision) => Promise<void>) | undefined;
+}
+
+/**
+ * Validates the git flags and builds the source, without touching the network yet.
+ * Throws E_USAGE for flags that do not fit together.
+ */
+export function prepareGitWatch(flags: GitWatchFlags, cwd: string, stateDir: string): GitWatch {
+  const intervalMs = parseDuration(flags.interval ?? '60s');
+  if (intervalMs === undefined)
+    throw new BerthError('E_USAGE', `--interval ${flags.interval} is not a duration (e.g. 60s)`);
+  if (flags.verifySignatures && !flags.allowedSigners)
+    throw new BerthError('E_USAGE', '--verify-signatures needs --allowed-signers FILE');
+  const url = normaliseRepoUrl(flags.git, cwd);
+  const path = cleanPath(flags.path);
+  let current: GitRevision | undefined;
+  const source = new GitSource({
+    url,
+    ...(flags.ref ? { ref: flags.ref } : {}),
+    path,
+    intervalMs,
+    stateDir,
+    ...(flags.verifySignatures && flags.allowedSigners
+      ? { allowedSigners: resolve(cwd, flags.allowedSigners) }
+      : {}),
+  });
+  const root = resolve(source.checkoutRoot);
+  const settings = { url, ref: flags.ref, path };
+  const prepared: GitWatch = {
+    source,
+    defaultProject: repoName(url),
+    controller: {
+      dir: path,
+      cwd: root,
+      hostRoot: { checkout: root, hostRoot: resolve(cwd, flags.hostRoot ?? '.') },
+      watchFolder: false,
+      origin: () => ({
+        sources: [`${redactUrl(url)}${path === '.' ? '' : `//${path}`}`],
+        ...(current
+          ? { commit: { sha: current.sha, author: current.author, subject: current.subject } }
+          : {}),
+      }),
+    },
+    webhook: flags.webhookSecret
+      ? (headers, body) => {
+          if (!webhookSigned(headers, body, flags.webhookSecret!)) return 401;
+          void source.checkNow();
+          return 202;
+        }
+      : undefined,
+    status: () => gitSourceStatus(settings, source.condition()),
+    sink: {
+      async revision(revision) {
+        current = revision;
+        await prepared.onRevision?.(revision);
+      },
+    },
+    onRevision: undefined,
+  };
+  return prepared;
+}
+
+function cleanPath(path: string | undefined): string {
+  const cleaned = (path ?? '.').replace(/^\.\/+/, '').replace(/\/+$/, '');
+  if (cleaned.split('/').includes('..') || cleaned.startsWith('/'))
+    throw new BerthError('E_USAGE', `--path ${path} must be a folder inside the repository`);
+  return cleaned || '.';
+}
+
+function repoName(url: string): string {
+  const last = basename(
+    new URL(url.includes('://') ? url : `ssh://${url.replace(':', '/')}`).pathname,
+  );
+  return last.replace(/\.git$/, '') || 'default';
+}

@@ -1,0 +1,25 @@
+import { execFile } from 'node:child_process';
+
+const ROOT = new URL('../../', import.meta.url).pathname;
+
+/** Runs the CLI from source with its own state home and parses its JSON output. */
+export function runBerthJson(args: string[], stateHome: string): Promise<HistoryLine[]> {
+  return new Promise((resolve, reject) => {
+    execFile(
+      process.execPath,
+      ['--import', 'tsx', 'controller/cli/main.ts', ...args],
+      { cwd: ROOT, env: { ...process.env, XDG_STATE_HOME: stateHome } },
+      (error, stdout) => {
+        if (error) return reject(error);
+        const parsed = JSON.parse(stdout) as { items?: HistoryLine[] } | HistoryLine[];
+        resolve(Array.isArray(parsed) ? parsed : (parsed.items ?? []));
+      },
+    );
+  });
+}
+
+export interface HistoryLine {
+  commit: string | null;
+  author: string | null;
+  subject: string | null;
+}
