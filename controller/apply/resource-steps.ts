@@ -79,7 +79,8 @@ export async function runResourceStep(
       await connect(ctx, step.target ?? '', name);
       return;
     case 'Container:stop':
-      await ctx.engine.stopContainer(engineId ?? engineName(ctx.project, name), 10);
+      // The spec may be gone (prune, delete): the container's own stop timeout is its grace period.
+      await ctx.engine.stopContainer(engineId ?? engineName(ctx.project, name));
       return;
     case 'Container:remove':
       await ctx.engine.removeContainer(engineId ?? engineName(ctx.project, name));

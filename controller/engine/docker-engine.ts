@@ -178,15 +178,12 @@ export class DockerEngine implements Engine {
     return this.mutate('start', id, async () => (await this.full()).getContainer(id).start(), {});
   }
 
-  stopContainer(id: string, timeoutSec: number): Promise<MutationResult> {
-    return this.mutate(
-      'stop',
-      id,
-      async () => (await this.full()).getContainer(id).stop({ t: timeoutSec }),
-      {
-        goneIsDone: true,
-      },
-    );
+  stopContainer(id: string, timeoutSec?: number): Promise<MutationResult> {
+    // Without `t` the engine waits the container's own StopTimeout (its stopGracePeriod).
+    const options = timeoutSec === undefined ? {} : { t: timeoutSec };
+    return this.mutate('stop', id, async () => (await this.full()).getContainer(id).stop(options), {
+      goneIsDone: true,
+    });
   }
 
   killContainer(id: string, signal = 'SIGKILL'): Promise<MutationResult> {

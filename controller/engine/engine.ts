@@ -228,7 +228,12 @@ export interface Engine {
   inspectVolume(name: string): Promise<ObservedVolume | undefined>;
   createContainer(request: ContainerCreateRequest): Promise<{ id: string }>;
   startContainer(id: string): Promise<MutationResult>;
-  stopContainer(id: string, timeoutSec: number): Promise<MutationResult>;
+  /**
+   * Stops with SIGTERM, then SIGKILL after `timeoutSec`; without it, after the container's
+   * own stop timeout (set at create from `stopGracePeriod`), so a stop that no longer has the
+   * spec at hand (delete, prune) still honours the grace period it was declared with.
+   */
+  stopContainer(id: string, timeoutSec?: number): Promise<MutationResult>;
   killContainer(id: string, signal?: string): Promise<MutationResult>;
   pauseContainer(id: string): Promise<MutationResult>;
   unpauseContainer(id: string): Promise<MutationResult>;

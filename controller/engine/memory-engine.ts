@@ -199,7 +199,7 @@ export class MemoryEngine implements Engine {
     return containers.startContainer(this.world, id);
   }
 
-  async stopContainer(id: string, _timeoutSec: number): Promise<MutationResult> {
+  async stopContainer(id: string, _timeoutSec?: number): Promise<MutationResult> {
     await this.enter('stopContainer');
     return containers.stopContainer(this.world, id);
   }
