@@ -1,5 +1,8 @@
 import { createHash } from 'node:crypto';
-import type { ContainerObject, DesiredObject } from './model.js';
+import type { DesiredObject } from './model.js';
+import { containerRecreateFields, type ObjectLookup } from './recreate-fields.js';
+
+export type { ObjectLookup } from './recreate-fields.js';
 
 /** JSON with object keys sorted at every level and undefined members dropped. */
 export function canonicalJSON(value: unknown): string {
@@ -16,15 +19,10 @@ export function hashValue(value: unknown): string {
   return createHash('sha256').update(canonicalJSON(value)).digest('hex').slice(0, 16);
 }
 
-/** Finds a declared object by kind and name; used to resolve references into the hash. */
-export type ObjectLookup = (kind: DesiredObject['kind'], name: string) => DesiredObject | undefined;
-
 /**
  * The spec hash: covers the normalised fields whose change needs a recreate, plus
- * metadata.labels (the engine cannot relabel in place). A container's references are
- * resolved, so a referenced bind mount's host path or the image ref changes the
- * container's hash too. `state`, `dependsOn`, `replicas` and `restartOnUnhealthy` are left out:
- * berth acts on them without recreating.
+ * metadata.labels (the engine cannot relabel in place). For containers those fields are
+ * {@link containerRecreateFields}, the same ones the per-field change list names.
  */
 export function specHash(object: DesiredObject, lookup: ObjectLookup): string {
   return hashValue({ kind: object.kind, labels: object.labels, spec: hashedSpec(object, lookup) });
@@ -53,25 +51,7 @@ function hashedSpec(object: DesiredObject, lookup: ObjectLookup): unknown {
   }
 }
 
-function containerFields(object: ContainerObject, lookup: ObjectLookup): unknown {
-  const {
-    state: _state,
-    dependsOn: _dependsOn,
-    replicas: _replicas,
-    healthcheck,
-    mounts,
-    image,
-    ...rest
-  } = object.spec;
-  const resolvedMounts = mounts.map((mount) => {
-    if (mount.type !== 'bind') return mount;
-    const bind = lookup('BindMount', mount.bindMount);
-    return bind?.kind === 'BindMount' ? { ...mount, host: bind.spec } : mount;
-  });
-  let check: unknown;
-  if (healthcheck) {
-    const { restartOnUnhealthy: _restartOnUnhealthy, ...checkFields } = healthcheck;
-    check = checkFields;
-  }
-  return { ...rest, image: image.ref, mounts: resolvedMounts, healthcheck: check };
+function containerFields(object: DesiredObject & { kind: 'Container' }, lookup: ObjectLookup) {
+  const { labels: _labels, ...fields } = containerRecreateFields(object, lookup);
+  return fields;
 }

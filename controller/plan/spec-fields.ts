@@ -1,41 +1,45 @@
 import { createHash } from 'node:crypto';
+import { canonicalJSON } from '../../specs/hash.js';
 import type { ContainerObject, DesiredObject } from '../../specs/model.js';
+import {
+  containerRecreateFields,
+  recreateFieldChanges,
+  type ObjectLookup,
+  type RecreateFieldChange,
+} from '../../specs/recreate-fields.js';
 
 /**
- * Short hashes of each container spec field that forces a recreate, stored as a label so
- * that a later plan can say *what* changed ("spec changed: env, ports") without keeping
- * the old spec anywhere. The authoritative test stays `berth.spec-hash`.
+ * Short hashes of each container field that forces a recreate ({@link containerRecreateFields},
+ * the same definition the spec hash covers), stored as a label so that a later plan can say
+ * *what* changed ("spec changed: env, ports") without keeping the old spec anywhere.
  */
 export function containerFieldHashes(
   container: ContainerObject,
   desired: readonly DesiredObject[],
 ): Record<string, string> {
-  const {
-    state: _state,
-    dependsOn: _dependsOn,
-    replicas: _replicas,
-    healthcheck,
-    ...rest
-  } = container.spec;
-  const fields: Record<string, unknown> = {
-    ...rest,
-    // A bind mount is its host path: moving it must show as a change of mounts.
-    mounts: rest.mounts.map((m) =>
-      m.type === 'bind' ? { ...m, hostPath: hostPathOf(desired, m.bindMount) } : m,
-    ),
-    healthcheck: healthcheck && { ...healthcheck, restartOnUnhealthy: undefined },
-    labels: container.labels,
-  };
+  const fields = containerRecreateFields(container, lookupIn(desired));
   const out: Record<string, string> = {};
-  for (const key of Object.keys(fields).sort()) {
-    out[key] = shortHash(canonical(fields[key]));
-  }
+  for (const key of Object.keys(fields).sort()) out[key] = shortHash(canonicalJSON(fields[key]));
   return out;
 }
 
-function hostPathOf(desired: readonly DesiredObject[], bindMount: string): string | undefined {
-  const b = desired.find((o) => o.kind === 'BindMount' && o.name === bindMount);
-  return b?.kind === 'BindMount' ? b.spec.hostPath : undefined;
+/**
+ * Old → new values of every recreate field that differs between two declared sets' versions
+ * of one container (for `berth diff` and anything else that explains a recreate).
+ */
+export function containerFieldChanges(
+  before: { container: ContainerObject; desired: readonly DesiredObject[] },
+  after: { container: ContainerObject; desired: readonly DesiredObject[] },
+): RecreateFieldChange[] {
+  return recreateFieldChanges(
+    { object: before.container, lookup: lookupIn(before.desired) },
+    { object: after.container, lookup: lookupIn(after.desired) },
+    (a, b) => canonicalJSON(a ?? null) === canonicalJSON(b ?? null),
+  );
+}
+
+function lookupIn(desired: readonly DesiredObject[]): ObjectLookup {
+  return (kind, name) => desired.find((o) => o.kind === kind && o.name === name);
 }
 
 export function encodeFieldHashes(hashes: Record<string, string>): string {
@@ -57,16 +61,4 @@ export function changedFields(
 
 function shortHash(text: string): string {
   return createHash('sha256').update(text).digest('hex').slice(0, 8);
-}
-
-function canonical(value: unknown): string {
-  return (
-    JSON.stringify(value, (_k, v: unknown) =>
-      v && typeof v === 'object' && !Array.isArray(v)
-        ? Object.fromEntries(
-            Object.entries(v as Record<string, unknown>).sort(([a], [b]) => a.localeCompare(b)),
-          )
-        : v,
-    ) ?? 'null'
-  );
 }

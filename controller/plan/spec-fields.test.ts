@@ -1,0 +1,66 @@
+import { describe, expect, it } from 'vitest';
+import type { ContainerObject, DesiredObject } from '../../specs/model.js';
+import { desiredFrom } from '../../test/support/manifests.js';
+import {
+  changedFields,
+  containerFieldChanges,
+  containerFieldHashes,
+  encodeFieldHashes,
+} from './spec-fields.js';
+
+const set = (env: string, type: string, hostPath = '/srv/site') =>
+  desiredFrom(`apiVersion: berth/v1
+kind: BindMount
+metadata: {name: site}
+spec: {hostPath: ${hostPath}, type: ${type}}
+---
+apiVersion: berth/v1
+kind: Container
+metadata: {name: web}
+spec:
+  image: localhost/berth-busybox:1
+  env: {MODE: ${env}}
+  mounts: [{bindMount: site, target: /srv}]
+`);
+const web = (objects: DesiredObject[]) =>
+  objects.find((o) => o.kind === 'Container') as ContainerObject;
+
+/** The per-field causes of a recreate from `a` to `b`, as the planner computes them. */
+function causes(a: DesiredObject[], b: DesiredObject[]): string[] {
+  const label = encodeFieldHashes(containerFieldHashes(web(a), a));
+  return changedFields(label, containerFieldHashes(web(b), b));
+}
+
+describe('recreate fields: one definition for the spec hash and the causes', () => {
+  it('a BindMount type change changes neither (a host-side check only)', async () => {
+    const a = await set('one', 'Directory');
+    const b = await set('one', 'DirectoryOrCreate');
+    expect(web(b).specHash).toBe(web(a).specHash);
+    expect(causes(a, b)).toEqual([]);
+  });
+
+  it('a change that recreates is named, with old and new values', async () => {
+    const a = await set('one', 'Directory');
+    const b = await set('two', 'Directory', '/srv/other');
+    expect(web(b).specHash).not.toBe(web(a).specHash);
+    expect(causes(a, b)).toEqual(['env', 'mounts']);
+    const changes = containerFieldChanges(
+      { container: web(a), desired: a },
+      { container: web(b), desired: b },
+    );
+    expect(changes.map((c) => c.field)).toEqual(['env', 'mounts']);
+    expect(changes[0]).toEqual({ field: 'env', from: { MODE: 'one' }, to: { MODE: 'two' } });
+  });
+
+  it('hash and causes agree: equal hashes exactly when no field differs', async () => {
+    const variants = await Promise.all([
+      set('one', 'Directory'),
+      set('one', 'File'),
+      set('two', 'Directory'),
+      set('one', 'Directory', '/srv/x'),
+    ]);
+    for (const a of variants)
+      for (const b of variants)
+        expect(web(a).specHash === web(b).specHash).toBe(causes(a, b).length === 0);
+  });
+});
