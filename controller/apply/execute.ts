@@ -20,8 +20,11 @@ export interface ProgressEvent {
 export interface ObjectOutcome {
   key: ObjectKey;
   outcome: 'converged' | 'held' | 'failed' | 'skipped';
+  /** The operations that ran, in order (`connect NET` names its network). */
   ops: string[];
   message?: string;
+  /** The stable error code of a failure (E_ENGINE, E_CONFLICT, E_CONVERGE…). */
+  code?: string;
 }
 
 export interface ExecuteOptions {
@@ -92,7 +95,13 @@ export async function execute(options: ExecuteOptions): Promise<ExecuteResult> {
     try {
       await waitForDependsOn(p, options, now);
     } catch (e) {
-      return finish(p.key, { outcome: 'failed', ops: [], message: toBerthError(e).message });
+      const error = toBerthError(e);
+      return finish(p.key, {
+        outcome: 'failed',
+        ops: [],
+        message: error.message,
+        code: error.code,
+      });
     }
     const outcome = await limit.run(() => {
       emit({ key: p.key, phase: 'running' });
@@ -128,8 +137,10 @@ export async function execute(options: ExecuteOptions): Promise<ExecuteResult> {
 }
 
 function toObjectOutcome(key: ObjectKey, run: RunOutcome): Omit<ObjectOutcome, 'key'> {
-  const message = run.error ? toBerthError(run.error).message : run.reason;
-  return { outcome: run.outcome, ops: run.ops, message };
+  const error = run.error ? toBerthError(run.error) : undefined;
+  const message = error ? error.message : run.reason;
+  const code = error?.code ?? (run.outcome === 'failed' ? 'E_CONVERGE' : undefined);
+  return { outcome: run.outcome, ops: run.ops, message, ...(code ? { code } : {}) };
 }
 
 /** dependsOn with a condition: wait until each dependency meets it (DESIGN.md, Order). */

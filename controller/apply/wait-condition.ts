@@ -17,6 +17,9 @@ export function conditionMet(
       );
     case 'healthy':
       if (details.health === 'healthy') return true;
+      // Already failing its probe: waiting for the timeout would only delay the same answer.
+      if (details.health === 'unhealthy' && details.state === 'running')
+        return `is unhealthy${lastProbe(details)}`;
       if (details.state === 'exited' || details.state === 'dead')
         return `exited with code ${details.exitCode} before it was healthy`;
       if (details.health === 'none' && details.state === 'running')
@@ -27,6 +30,11 @@ export function conditionMet(
         return details.exitCode === 0 ? true : `exited with code ${details.exitCode}`;
       return false;
   }
+}
+
+function lastProbe(details: ContainerDetails): string {
+  const output = details.healthLog.at(-1)?.output.trim().replace(/\s+/g, ' ').slice(0, 200);
+  return output ? ` (${output})` : '';
 }
 
 /**

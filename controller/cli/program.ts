@@ -65,6 +65,10 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void): Comman
     .option('--parallel <n>', 'independent operations at once', '8')
     .option('--dry-run', 'print the plan, change nothing')
     .addOption(lockTimeoutOption())
+    .option(
+      '--wait',
+      'also wait until every running container is ready (healthy, not crash-looping)',
+    )
     .option('--attach', 'after converging, stream logs in the foreground')
     .option('--stop-on-exit', 'with --attach: stop the containers on Ctrl-C')
     .addOption(outputOption(['text', 'json']))

@@ -23,6 +23,8 @@ export interface AppliedStep {
   /** Unix ms when the step finished. */
   time?: number;
   failed?: boolean;
+  /** The error code of a failed step (E_ENGINE, E_CONFLICT, E_CONVERGE…). */
+  code?: string;
 }
 
 /** One line of a project's history. Times are Unix ms. */

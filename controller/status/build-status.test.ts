@@ -63,8 +63,8 @@ describe('buildProjectStatus', () => {
     const degraded = worker.conditions.find((c) => c.type === 'Degraded');
     expect(degraded).toMatchObject({
       status: 'True',
-      reason: 'CrashLoop',
-      message: 'restarting: 5 restarts, last exit code 137',
+      reason: 'CrashLoopBackOff',
+      message: 'crash loop: 5 restarts, last exit code 137',
     });
     // A restarting container has no finish time to use; its last start is the transition.
     expect(degraded?.lastTransitionTime).toBe('2024-05-01T11:59:40Z');
@@ -79,7 +79,10 @@ describe('buildProjectStatus', () => {
       networks: ['shop-backend'],
       image: 'localhost/berth-busybox:1',
       imageDigest: expect.stringMatching(/^localhost\/berth-busybox@sha256:d+$/),
-      restartCount: null,
+      restartCount: 0,
+      restarts: 0,
+      ready: true,
+      lastExitCode: null,
     });
     expect(web.conditions.find((c) => c.type === 'Ready')).toMatchObject({
       status: 'True',

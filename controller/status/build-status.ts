@@ -1,9 +1,11 @@
 import { KINDS, objectKey, type DesiredObject } from '../../specs/model.js';
+import type { ObjectKey } from '../../specs/model.js';
 import type { ContainerDetails, ObservedState } from '../engine/engine.js';
 import type { ObjectPlan, Plan } from '../plan/plan-types.js';
 import type { HistoryEntry } from '../records/record-types.js';
 import { deriveConditions } from './conditions.js';
 import { matchObserved, type MatchedObject } from './observed-match.js';
+import { containerReadiness, type ContainerReadiness } from './readiness.js';
 import type {
   DesiredSource,
   LastApplySummary,
@@ -19,8 +21,10 @@ export interface ProjectStatusInput {
   /** The planner's verdict on `desired` against `observed` (with prune, to list leftovers). */
   plan: Plan;
   lastApply?: HistoryEntry;
-  /** Inspected containers (describe), matched by id; they add restart counts and exit codes. */
+  /** Inspected containers, matched by id; they add restart counts, exit codes and probe output. */
   details?: ContainerDetails[];
+  /** berth's own restarts and the back-off it is waiting out, per container key. */
+  berthRestarts?: (key: ObjectKey) => { restarts: number; backoffMs: number } | undefined;
   desiredSource?: DesiredSource;
   notice?: string;
   /** Unix ms; the only clock the model sees. */
@@ -76,17 +80,40 @@ function objectStatus(
     match?.kind === 'Container'
       ? input.details?.find((d) => d.id === match.container.id)
       : undefined;
+  const readiness =
+    match?.kind === 'Container'
+      ? containerReadiness({
+          container: match.container,
+          details,
+          berthRestarts: input.berthRestarts?.(plan.key)?.restarts,
+          backoffMs: input.berthRestarts?.(plan.key)?.backoffMs,
+          now: input.now,
+        })
+      : undefined;
+  // Declared running but not ready (crash loop, back-off, unhealthy): out of sync for status (exit 3).
+  const notReady =
+    desired !== undefined &&
+    plan.desired === 'running' &&
+    readiness !== undefined &&
+    !readiness.ready
+      ? readiness
+      : undefined;
   const base = {
     kind: plan.kind,
     desired: plan.desired,
     observed: plan.observed,
     declared: desired !== undefined,
-    inSync: plan.inSync && conflict === undefined,
-    reason: plan.reason ?? plan.steps[0]?.cause ?? conflict ?? null,
+    inSync: plan.inSync && conflict === undefined && notReady === undefined,
+    reason:
+      (plan.steps.length === 0 && conflict === undefined ? notReady?.message : undefined) ??
+      plan.reason ??
+      plan.steps[0]?.cause ??
+      conflict ??
+      null,
     pendingSteps: plan.steps.map((s) => ({ action: s.action, cause: s.cause })),
-    health: match?.kind === 'Container' ? (details?.health ?? match.container.health) : null,
-    exitCode: exitCodeOf(match, details),
-    restartCount: details ? details.restartCount : null,
+    health: readiness?.health ?? null,
+    exitCode: readiness?.lastExitCode ?? null,
+    restartCount: readiness?.restarts ?? null,
     conflict: conflict ?? null,
   };
   return {
@@ -96,8 +123,12 @@ function objectStatus(
     engineName: plan.engineName ?? null,
     id: facts.id,
     ...base,
+    restarts: readiness?.restarts ?? null,
+    lastExitCode: readiness?.lastExitCode ?? null,
+    ready: readiness?.ready ?? null,
     conditions: deriveConditions({
       ...base,
+      notReady: notReadyVerdict(notReady),
       transitionTime: transitionTime(match, details, input),
     }),
     ports: facts.ports,
@@ -167,13 +198,8 @@ function engineFacts(match: MatchedObject): EngineFacts {
   }
 }
 
-function exitCodeOf(match: MatchedObject, details: ContainerDetails | undefined): number | null {
-  if (match?.kind !== 'Container') return null;
-  const state = match.container.state;
-  const stopped = state === 'exited' || state === 'dead' || state === 'restarting';
-  // The engine reports 0 for a container that never exited: only trust it once it has stopped or restarted.
-  if (details && (stopped || details.restartCount > 0)) return details.exitCode;
-  return match.container.exitCode ?? null;
+function notReadyVerdict(r: ContainerReadiness | undefined) {
+  return r?.reason ? { reason: r.reason, message: r.message ?? '' } : undefined;
 }
 
 function transitionTime(

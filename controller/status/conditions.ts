@@ -1,3 +1,4 @@
+import type { NotReadyReason } from './readiness.js';
 import type { Condition, ObjectStatus } from './status-types.js';
 
 /** What the conditions of one object are derived from; all of it already in the status. */
@@ -15,6 +16,8 @@ export type ConditionInput = Pick<
   | 'restartCount'
   | 'conflict'
 > & {
+  /** A container declared running, as declared, but not ready (CrashLoopBackOff, Unhealthy…). */
+  notReady?: { reason: NotReadyReason; message: string };
   /** Engine-derived time of the object's last change of state (RFC 3339) or null. */
   transitionTime: string | null;
 };
@@ -49,6 +52,7 @@ function ready(i: ConditionInput): Verdict {
   const message = i.inSync ? `${i.observed} as declared` : (i.reason ?? '');
   if (i.kind !== 'Container')
     return { status: i.inSync ? 'True' : 'False', reason: 'Present', message };
+  if (i.notReady) return { status: 'False', ...i.notReady };
   if (i.desired === 'running' && i.observed === 'running') {
     if (i.health === 'unhealthy')
       return { status: 'False', reason: 'Unhealthy', message: 'healthcheck reports unhealthy' };
@@ -78,6 +82,8 @@ function progressing(i: ConditionInput): Verdict {
 
 function degraded(i: ConditionInput): Verdict {
   if (i.conflict) return { status: 'True', reason: 'Conflict', message: i.conflict };
+  if (i.notReady && i.notReady.reason !== 'HealthStarting')
+    return { status: 'True', ...i.notReady };
   if (i.health === 'unhealthy')
     return { status: 'True', reason: 'Unhealthy', message: 'healthcheck reports unhealthy' };
   if (i.observed === 'dead')

@@ -48,8 +48,9 @@ function statusFields(s: ObjectStatus): [string, string][] {
   if (s.kind === 'Container') {
     rows.push(
       ['Health', s.health ?? '-'],
-      ['Restarts', s.restartCount === null ? '-' : String(s.restartCount)],
-      ['Last exit code', s.exitCode === null ? '-' : String(s.exitCode)],
+      ['Restarts', String(s.restarts ?? 0)],
+      ['Last exit code', s.lastExitCode === null ? '-' : String(s.lastExitCode)],
+      ['Ready', s.ready ? 'yes' : 'no'],
       ['Ports', s.ports.join(', ') || '-'],
       ['Networks', s.networks.join(', ') || '-'],
     );

@@ -21,7 +21,7 @@ export function formatGetTable(objects: ObjectStatus[], options: GetTableOptions
     { header: 'DESIRED', value: (o) => o.desired },
     { header: 'ACTUAL', value: (o) => o.observed, paint: paintActual },
     { header: 'READY', value: readyText },
-    { header: 'RESTARTS', value: (o) => (o.restartCount === null ? '-' : String(o.restartCount)) },
+    { header: 'RESTARTS', value: restartsText },
     { header: 'AGE', value: (o) => formatAge(o.ageSeconds) },
   ];
   if (options.wide) {
@@ -42,6 +42,11 @@ export function formatGetTable(objects: ObjectStatus[], options: GetTableOptions
 export function readyText(o: ObjectStatus): string {
   const ready = o.conditions.find((c) => c.type === 'Ready')?.status;
   return ready === 'True' ? 'yes' : ready === 'False' ? 'no' : '-';
+}
+
+/** A container's restarts as a number (`0` when it has none yet); `-` for other kinds. */
+export function restartsText(o: ObjectStatus): string {
+  return o.kind === 'Container' ? String(o.restarts ?? 0) : '-';
 }
 
 /** Green when in sync, red when not, yellow for leftovers no longer declared. */

@@ -1,4 +1,4 @@
-import { paintActual, shortId } from './format-get.js';
+import { paintActual, restartsText, shortId } from './format-get.js';
 import type { LastApplySummary, ProjectStatus } from './status-types.js';
 import { formatAge, paint, renderTable, type Column } from './table.js';
 import type { ObjectStatus } from './status-types.js';
@@ -62,11 +62,8 @@ function statusTable(objects: ObjectStatus[], options: { wide: boolean; color: b
   ];
   if (options.wide) {
     columns.push(
-      {
-        header: 'RESTARTS',
-        value: (o) => (o.restartCount === null ? '-' : String(o.restartCount)),
-      },
-      { header: 'EXIT', value: (o) => (o.exitCode === null ? '-' : String(o.exitCode)) },
+      { header: 'RESTARTS', value: restartsText },
+      { header: 'EXIT', value: (o) => (o.lastExitCode === null ? '-' : String(o.lastExitCode)) },
       { header: 'HEALTH', value: (o) => o.health ?? '-' },
       { header: 'AGE', value: (o) => formatAge(o.ageSeconds) },
       { header: 'ID', value: (o) => shortId(o.id) },

@@ -18,10 +18,10 @@ describe('get table', () => {
     expect(text).toMatchInlineSnapshot(`
       "NAME      KIND        DESIRED   ACTUAL       READY   RESTARTS   AGE
       backend   Network     present   present      yes     -          2h
-      api       Container   running   paused       no      -          90s
-      db        Container   running   absent       no      -          -
-      old       Container   absent    exited       -       -          40d
-      web       Container   running   running      yes     -          60m
+      api       Container   running   paused       no      0          90s
+      db        Container   running   absent       no      0          -
+      old       Container   absent    exited       -       0          40d
+      web       Container   running   running      yes     0          60m
       worker    Container   running   restarting   no      5          3d
       "
     `);
@@ -33,10 +33,10 @@ describe('get table', () => {
     expect(text).toMatchInlineSnapshot(`
       "NAME      KIND        DESIRED   ACTUAL       READY   RESTARTS   AGE   ID             IMAGE                       PORTS                    NETWORKS
       backend   Network     present   present      yes     -          2h    aaaaaaaaaaaa   -                           -                        -
-      api       Container   running   paused       no      -          90s   14c2529eb449   localhost/berth-busybox:1   -                        -
-      db        Container   running   absent       no      -          -     -              -                           -                        -
-      old       Container   absent    exited       -       -          40d   cba06b5736fa   localhost/berth-busybox:1   -                        -
-      web       Container   running   running      yes     -          60m   4b5e57f6eb2f   localhost/berth-busybox:1   127.0.0.1:8080->80/tcp   shop-backend
+      api       Container   running   paused       no      0          90s   14c2529eb449   localhost/berth-busybox:1   -                        -
+      db        Container   running   absent       no      0          -     -              -                           -                        -
+      old       Container   absent    exited       -       0          40d   cba06b5736fa   localhost/berth-busybox:1   -                        -
+      web       Container   running   running      yes     0          60m   4b5e57f6eb2f   localhost/berth-busybox:1   127.0.0.1:8080->80/tcp   shop-backend
       worker    Container   running   restarting   no      5          3d    87eba76e7f31   localhost/berth-busybox:1   -                        -
       "
     `);
@@ -82,7 +82,7 @@ describe('status text', () => {
       Container/db       running   absent       no     name conflict
       Container/old      absent    exited       -      not declared any more
       Container/web      running   running      yes
-      Container/worker   running   restarting   no     crash loop: restarting
+      Container/worker   running   restarting   no     crash loop: 5 restarts, last e…
       "
     `);
   });
@@ -157,8 +157,9 @@ describe('describe text', () => {
         In sync:        no (paused outside berth)
         Next step:      unpause (paused outside berth)
         Health:         none
-        Restarts:       -
+        Restarts:       0
         Last exit code: -
+        Ready:          no
         Ports:          -
         Networks:       -
         Image:          localhost/berth-busybox:1

@@ -1,4 +1,4 @@
-import type { DesiredObject } from '../../specs/model.js';
+import type { DesiredObject, ObjectKey } from '../../specs/model.js';
 import type { ContainerDetails, Engine, ObservedState } from '../engine/engine.js';
 import { LABEL } from '../labels.js';
 import { plan } from '../plan/plan.js';
@@ -45,8 +45,13 @@ export interface ViewRequest {
   project: string;
   desired: DesiredInput;
   now: number;
-  /** Inspect these containers by declared name (describe of one object). */
+  /**
+   * Inspect only these containers by declared name (describe of one object); by default every
+   * container of the project is inspected, for its restarts, last exit code and probe output.
+   */
   inspect?: string[];
+  /** berth's own restarts and back-off per container (a running controller's tracker). */
+  berthRestarts?: (key: ObjectKey) => { restarts: number; backoffMs: number } | undefined;
   /** An observation already made (of every project, for `get --all-projects`). */
   observed?: ObservedState;
 }
@@ -75,7 +80,7 @@ export async function loadProjectView(engine: Engine, request: ViewRequest): Pro
     unowned,
     prune: true,
   });
-  const details = await inspectNamed(engine, project, observed, request.inspect ?? []);
+  const details = await inspectNamed(engine, project, observed, request.inspect);
   const entries = history.ok ? history.value : [];
   const notice =
     desired.notice ??
@@ -87,6 +92,7 @@ export async function loadProjectView(engine: Engine, request: ViewRequest): Pro
     plan: projectPlan,
     lastApply: entries[0],
     details,
+    berthRestarts: request.berthRestarts,
     desiredSource: desired.source,
     notice,
     now: request.now,
@@ -98,11 +104,13 @@ async function inspectNamed(
   engine: Engine,
   project: string,
   observed: ObservedState,
-  names: string[],
+  names: string[] | undefined,
 ): Promise<ContainerDetails[]> {
   const ids = observed.containers
     .filter(
-      (c) => c.labels[LABEL.project] === project && names.includes(c.labels[LABEL.name] ?? ''),
+      (c) =>
+        c.labels[LABEL.project] === project &&
+        (names === undefined || names.includes(c.labels[LABEL.name] ?? '')),
     )
     .map((c) => c.id);
   const details = await Promise.all(ids.map((id) => engine.inspectContainer(id)));

@@ -43,9 +43,16 @@ export interface ObjectStatus {
   /** The actions the planner would take next, with their causes. */
   pendingSteps: { action: string; cause: string }[];
   conditions: Condition[];
+  /** Kept for readers of the first wave; the same number as `restarts` for containers. */
   restartCount: number | null;
   exitCode: number | null;
   health: HealthStatus | null;
+  /** Containers: berth's restarts plus the engine's RestartCount of the current container. */
+  restarts: number | null;
+  /** Containers: exit code of the last time it stopped; null when it never has. */
+  lastExitCode: number | null;
+  /** Containers: running, healthy where it has a healthcheck, not crash-looping or backing off. */
+  ready: boolean | null;
   /** `hostIP:hostPort->containerPort/protocol`. */
   ports: string[];
   networks: string[];
@@ -73,7 +80,10 @@ export interface LastApplySummary {
 
 export interface ProjectStatus {
   project: string;
-  /** Every declared object in sync and no conflict (owned leftovers are listed, not counted). */
+  /**
+   * Every declared object in sync, every container declared `running` ready, and no conflict
+   * (owned leftovers are listed, not counted).
+   */
   inSync: boolean;
   /** The instant the engine was observed. */
   observedAt: string;

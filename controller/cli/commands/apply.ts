@@ -1,8 +1,11 @@
 import { parseDuration } from '../../../specs/validate/values.js';
 import { execute, needsWork, type ExecuteResult, type ObjectOutcome } from '../../apply/execute.js';
 import { BerthError } from '../../errors.js';
+import type { Engine } from '../../engine/engine.js';
 import { observeAndPlan } from '../../observe.js';
-import { formatPlan, planJson, planSummary } from '../../plan/plan-format.js';
+import { ranCounts, ranSteps } from '../../apply/ran-summary.js';
+import { waitForReadiness } from '../../apply/wait-ready.js';
+import { formatPlan, planJson } from '../../plan/plan-format.js';
 import type { Plan } from '../../plan/plan-types.js';
 import { recordApply, type ApplyOutcome } from '../../records/index.js';
 import { progressReporter } from '../apply-progress.js';
@@ -20,6 +23,8 @@ interface ApplyOptions {
   timeout: string;
   parallel: string;
   dryRun?: boolean;
+  /** Also wait until every container declared running is ready (DESIGN.md, second wave). */
+  wait?: boolean;
   attach?: boolean;
   stopOnExit?: boolean;
   output?: 'text' | 'json';
@@ -110,7 +115,7 @@ async function converge(ctx: CliContext, job: ApplyJob): Promise<number> {
     plan = planned.plan;
     const width = Math.max(0, ...plan.objects.map((o) => o.key.length));
     const deadline = started + timeoutMs;
-    const work = execute({
+    const ran = execute({
       engine,
       plan,
       desired: job.desired,
@@ -120,12 +125,16 @@ async function converge(ctx: CliContext, job: ApplyJob): Promise<number> {
       now: ctx.now,
       onProgress: progressReporter(ctx, width),
     });
+    const work = options.wait
+      ? ran.then((r) => withReadiness(engine, planned.plan, r, deadline, ctx.now))
+      : ran;
     const result = await Promise.race([
       withTimeout(work, deadline - ctx.now()),
       interrupt.signalled.then(() => 'interrupted' as const),
     ]);
     if (result === 'interrupted') {
-      const finished = await withTimeout(work, INTERRUPT_GRACE_MS);
+      // What ran counts; the readiness wait of --wait is simply abandoned.
+      const finished = await withTimeout(ran, INTERRUPT_GRACE_MS);
       return interrupted(ctx, job, plan, finished === 'timeout' ? [] : finished.outcomes);
     }
     return finish(ctx, job, plan, result);
@@ -180,6 +189,18 @@ async function interrupted(
   return INTERRUPTED_EXIT;
 }
 
+/** `apply --wait`: after the plan ran, readiness of every container declared running. */
+async function withReadiness(
+  engine: Engine,
+  plan: Plan,
+  ran: ExecuteResult,
+  deadline: number,
+  now: () => number,
+): Promise<ExecuteResult> {
+  const outcomes = await waitForReadiness(engine, plan, ran.outcomes, deadline, now);
+  return { outcomes, ok: ran.ok && outcomes.every((o) => o.outcome !== 'failed') };
+}
+
 async function withTimeout<T>(work: Promise<T>, ms: number): Promise<T | 'timeout'> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<'timeout'>(
@@ -212,10 +233,10 @@ function summaryText(
       `Project ${project}: unchanged; the engine already matches the manifests (${seconds}s)`,
     );
   } else {
-    const c = planSummary(plan);
+    const c = ranCounts(plan, result.outcomes);
     const state = result.ok ? 'converged' : 'failed to converge';
     lines.push(
-      `Project ${project}: ${state} (${c.create} created, ${c.change} changed, ${c.delete} deleted) in ${seconds}s`,
+      `Project ${project}: ${state} (${c.created} created, ${c.changed} changed, ${c.deleted} deleted) in ${seconds}s`,
     );
     if (!result.ok)
       lines.push(
@@ -237,44 +258,19 @@ async function record(ctx: CliContext, job: ApplyJob, end: ApplyEnd): Promise<vo
   const { plan, result, durationMs } = end;
   const time = job.started;
   const outcomes = result === 'timeout' ? [] : result.outcomes;
-  const failed =
-    result === 'timeout'
-      ? plan.objects.filter(needsWork).length
-      : outcomes.filter((o) => o.outcome === 'failed' || o.outcome === 'skipped').length;
-  const c = planSummary(plan);
+  const counts = ranCounts(plan, outcomes);
+  if (result === 'timeout') counts.failed = plan.objects.filter(needsWork).length;
   try {
     await recordApply(ctx.stateDir, job.project, {
       time,
       sources: job.options.filename.filter((s) => s !== '-').map((s) => resolve(ctx.cwd, s)),
       outcome: end.outcome,
-      counts: {
-        created: c.create,
-        changed: c.change,
-        deleted: c.delete,
-        unchanged: plan.objects.length - outcomes.length,
-        failed,
-      },
+      counts,
       durationMs,
-      steps: ranOrPlanned(plan, end).flatMap((o) =>
-        o.steps.map((s) => ({
-          key: s.key,
-          action: s.action,
-          cause: s.cause,
-          time: time + durationMs,
-        })),
-      ),
+      steps: ranSteps(plan, outcomes, time + durationMs),
       objects: job.desired,
     });
   } catch (e) {
     ctx.logger.warn({ err: (e as Error).message }, 'could not record the apply');
   }
-}
-
-/** The objects whose steps history keeps: after Ctrl-C only those that finished. */
-function ranOrPlanned(plan: Plan, end: ApplyEnd): Plan['objects'] {
-  if (end.outcome !== 'interrupted' || end.result === 'timeout') return plan.objects;
-  const done = new Set(
-    end.result.outcomes.filter((o) => o.outcome === 'converged').map((o) => o.key),
-  );
-  return plan.objects.filter((o) => done.has(o.key));
 }

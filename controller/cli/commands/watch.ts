@@ -8,7 +8,6 @@ import { BerthError } from '../../errors.js';
 import { loadProjectView } from '../../status/project-view.js';
 import { WatchController } from '../../watch/controller.js';
 import { acquireLock } from '../../watch/lock.js';
-import { withCrashLoops } from '../../watch/crash-loop-status.js';
 import type { CliContext, CommonOptions } from '../context.js';
 import { takeProjectLock } from '../project-lock.js';
 import { resolveProjectName, sanitizeProjectName } from '../project-name.js';
@@ -151,8 +150,12 @@ async function projectStatus(ctx: CliContext, controller: WatchController, proje
     project,
     desired: { objects: snapshot.objects, source: 'files', ...(notice ? { notice } : {}) },
     now: ctx.now(),
+    berthRestarts: (key) => {
+      const loop = controller.crashLoop.describe(key, ctx.now());
+      return { restarts: loop.total, backoffMs: loop.backoffMs };
+    },
   });
-  return withCrashLoops(view.status, controller.crashLoop, ctx.now());
+  return view.status;
 }
 
 /** Resolves with the first SIGTERM or SIGINT. */

@@ -1,0 +1,90 @@
+import { describe, expect, it } from 'vitest';
+import type { ContainerDetails, ObservedContainer } from '../engine/engine.js';
+import { containerReadiness } from './readiness.js';
+
+const NOW = 1_700_000_000_000;
+const container: ObservedContainer = {
+  id: 'c1',
+  name: 'p-web',
+  labels: {},
+  state: 'running',
+  imageId: 'sha256:1',
+  imageRef: 'img',
+  createdAt: NOW - 60_000,
+  health: 'none',
+  networks: [],
+  ports: [],
+};
+const details = (over: Partial<ContainerDetails>): ContainerDetails => ({
+  ...container,
+  restartCount: 0,
+  exitCode: 0,
+  startedAt: NOW - 60_000,
+  oomKilled: false,
+  healthLog: [],
+  pid: 1,
+  ...over,
+});
+
+describe('containerReadiness', () => {
+  it('a running container without healthcheck is ready with 0 restarts and no exit code', () => {
+    expect(containerReadiness({ container, details: details({}), now: NOW })).toEqual({
+      restarts: 0,
+      lastExitCode: null,
+      health: 'none',
+      ready: true,
+    });
+  });
+
+  it('adds berth’s restarts to the engine’s and calls a fresh restart a crash loop', () => {
+    const r = containerReadiness({
+      container,
+      details: details({ restartCount: 4, exitCode: 3, startedAt: NOW - 2_000 }),
+      berthRestarts: 2,
+      now: NOW,
+    });
+    // Running again: the engine has reset the exit code, so it is not known any more.
+    expect(r).toMatchObject({ restarts: 6, lastExitCode: null, ready: false });
+    expect(r.reason).toBe('CrashLoopBackOff');
+    expect(r.message).toBe('crash loop: 6 restarts');
+    const between = containerReadiness({
+      container: { ...container, state: 'restarting' },
+      details: details({ state: 'restarting', restartCount: 4, exitCode: 3 }),
+      now: NOW,
+    });
+    expect(between).toMatchObject({ lastExitCode: 3, reason: 'CrashLoopBackOff' });
+  });
+
+  it('is ready again once it has run longer than the crash-loop window', () => {
+    const r = containerReadiness({
+      container,
+      details: details({ restartCount: 4, exitCode: 3, startedAt: NOW - 60_000 }),
+      now: NOW,
+    });
+    expect(r).toMatchObject({ restarts: 4, lastExitCode: null, ready: true });
+  });
+
+  it('an unhealthy container carries the probe’s last output', () => {
+    const r = containerReadiness({
+      container: { ...container, health: 'unhealthy' },
+      details: details({
+        health: 'unhealthy',
+        healthLog: [{ start: 'x', exitCode: 1, output: 'db down\n' }],
+      }),
+      now: NOW,
+    });
+    expect(r).toMatchObject({ ready: false, reason: 'Unhealthy' });
+    expect(r.message).toBe('healthcheck reports unhealthy: exit code 1: db down');
+  });
+
+  it('a back-off being waited out is BackOff', () => {
+    const r = containerReadiness({
+      container: { ...container, state: 'exited', exitCode: 1 },
+      berthRestarts: 3,
+      backoffMs: 19_500,
+      now: NOW,
+    });
+    expect(r).toMatchObject({ ready: false, reason: 'BackOff', restarts: 3, lastExitCode: 1 });
+    expect(r.message).toBe('back-off: next restart in 20s (3 restarts, last exit code 1)');
+  });
+});

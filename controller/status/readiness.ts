@@ -1,0 +1,105 @@
+import type {
+  ContainerDetails,
+  EngineContainerState,
+  HealthStatus,
+  ObservedContainer,
+} from '../engine/engine.js';
+
+/**
+ * Why a container declared `running` is not ready (DESIGN.md, second wave: "Readiness,
+ * restarts and back-off"). `HealthStarting` is not a failure: its probe has not passed yet.
+ */
+export type NotReadyReason = 'CrashLoopBackOff' | 'Unhealthy' | 'BackOff' | 'HealthStarting';
+
+/** What status, `get -o json` and the status API say of every container's readiness. */
+export interface ContainerReadiness {
+  /** berth's restarts plus the engine's `RestartCount` of the current container. */
+  restarts: number;
+  /** Exit code of the last time it stopped; null when it never has. */
+  lastExitCode: number | null;
+  health: HealthStatus;
+  /** Running, and healthy where it has a healthcheck, and not crash-looping. */
+  ready: boolean;
+  /** Set when declared `running` and not ready. */
+  reason?: NotReadyReason;
+  /** One line for people: restarts, exit code, the probe's last output. */
+  message?: string;
+}
+
+export interface ReadinessInput {
+  container: ObservedContainer;
+  /** `inspect` of the container; without it restarts and exit codes are what the list says. */
+  details?: ContainerDetails;
+  /** Restarts berth made (watch's back-off tracker, or the project's record). */
+  berthRestarts?: number;
+  /** The back-off berth is waiting out before its next restart, in ms. */
+  backoffMs?: number;
+  /** Unix ms. */
+  now: number;
+}
+
+/**
+ * A container restarted by the engine less than this long ago is still crash-looping: a
+ * process that dies after a second is `running` most of the time it is looked at.
+ */
+export const CRASH_LOOP_WINDOW_MS = 10_000;
+
+/** Readiness of one container, from the engine's word alone (plus berth's own restarts). Pure. */
+export function containerReadiness(input: ReadinessInput): ContainerReadiness {
+  const { container, details } = input;
+  const state = details?.state ?? container.state;
+  const health = details?.health ?? container.health;
+  const engineRestarts = details?.restartCount ?? 0;
+  const restarts = (input.berthRestarts ?? 0) + engineRestarts;
+  const lastExitCode = exitCodeOf(state, container, details);
+  const recentlyRestarted =
+    engineRestarts > 0 &&
+    details?.startedAt !== undefined &&
+    input.now - details.startedAt < CRASH_LOOP_WINDOW_MS;
+  const crashLooping = state === 'restarting' || (state === 'running' && recentlyRestarted);
+  const base = { restarts, lastExitCode, health };
+  const code = lastExitCode === null ? '' : `, last exit code ${lastExitCode}`;
+  if (crashLooping)
+    return {
+      ...base,
+      ready: false,
+      reason: 'CrashLoopBackOff',
+      message: `crash loop: ${restarts} restarts${code}`,
+    };
+  if ((input.backoffMs ?? 0) > 0)
+    return {
+      ...base,
+      ready: false,
+      reason: 'BackOff',
+      message: `back-off: next restart in ${Math.ceil((input.backoffMs ?? 0) / 1000)}s (${restarts} restarts${code})`,
+    };
+  if (state === 'running' && health === 'unhealthy')
+    return { ...base, ready: false, reason: 'Unhealthy', message: unhealthyMessage(details) };
+  if (state === 'running' && health === 'starting')
+    return {
+      ...base,
+      ready: false,
+      reason: 'HealthStarting',
+      message: 'healthcheck has not passed yet',
+    };
+  return { ...base, ready: state === 'running' };
+}
+
+function exitCodeOf(
+  state: EngineContainerState,
+  container: ObservedContainer,
+  details: ContainerDetails | undefined,
+): number | null {
+  // The engine resets State.ExitCode to 0 on every start: only a stopped (or restarting)
+  // container still tells how it last ended.
+  const stopped = state === 'exited' || state === 'dead' || state === 'restarting';
+  if (!stopped) return null;
+  return details?.exitCode ?? container.exitCode ?? null;
+}
+
+function unhealthyMessage(details: ContainerDetails | undefined): string {
+  const last = details?.healthLog.at(-1);
+  if (!last) return 'healthcheck reports unhealthy';
+  const output = last.output.trim().replace(/\s+/g, ' ').slice(0, 200);
+  return `healthcheck reports unhealthy: exit code ${last.exitCode}${output ? `: ${output}` : ''}`;
+}

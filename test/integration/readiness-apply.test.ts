@@ -1,0 +1,226 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { readHistory } from '../../controller/records/records.js';
+import type { ObjectStatus, ProjectStatus } from '../../controller/status/status-types.js';
+import { berth } from '../support/cli.js';
+import { cleanupProject, docker, TEST_IMAGE, uniqueProject } from '../support/docker.js';
+
+/**
+ * Issue 11, faults seen through `apply`, `status` and `get` against the real engine:
+ * readiness, restarts and exit codes of a crash loop, fail-fast dependants, counts and
+ * history from what ran, recreate causes, and stop grace periods.
+ */
+
+const state = mkdtempSync(join(tmpdir(), 'berth-ready-state-'));
+const env = { XDG_STATE_HOME: state };
+const projects: string[] = [];
+afterAll(async () => {
+  for (const p of projects) await cleanupProject(p);
+  rmSync(state, { recursive: true, force: true });
+});
+
+function newProject(): string {
+  const p = uniqueProject('ready');
+  projects.push(p);
+  return p;
+}
+
+function folder(files: Record<string, string>): string {
+  const dir = mkdtempSync(join(tmpdir(), 'berth-ready-'));
+  for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
+  return dir;
+}
+
+/** A container of the test image running `script` under sh; `extra` lines go under spec. */
+function container(name: string, script: string, extra = ''): string {
+  return `apiVersion: berth/v1
+kind: Container
+metadata: {name: ${name}}
+spec:
+  image: ${TEST_IMAGE}
+  command: [sh, -c]
+  args: [${JSON.stringify(script)}]
+${extra}`;
+}
+
+const SLEEPER = "trap 'exit 0' TERM; while true; do sleep 1; done";
+const run = (project: string, ...args: string[]) => berth([...args, '-p', project], { env });
+
+async function statusOf(project: string): Promise<{ code: number; status: ProjectStatus }> {
+  const r = await run(project, 'status', '-o', 'json');
+  return { code: r.code, status: JSON.parse(r.stdout) as ProjectStatus };
+}
+
+const objectOf = (s: ProjectStatus, key: string) =>
+  s.objects.find((o) => o.key === key) as ObjectStatus & Record<string, unknown>;
+
+async function eventually(check: () => Promise<boolean>, timeoutMs: number): Promise<boolean> {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    if (await check().catch(() => false)) return true;
+    if (Date.now() > end) return false;
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+describe('a crash-looping container', () => {
+  const project = newProject();
+  const dir = folder({ 'c.yaml': container('loop', 'sleep 1; exit 3') });
+
+  it('apply --wait fails instead of calling it converged', async () => {
+    const r = await run(project, 'apply', '-f', dir, '--wait', '--timeout', '20s');
+    expect(r.code).toBe(2);
+    expect(r.stdout).not.toMatch(/: converged/);
+  });
+
+  it('status and get show restarts and the last exit code as numbers, status exits 3 with CrashLoopBackOff', async () => {
+    // The engine's own restart policy keeps restarting it; look between two rounds (a
+    // running container's exit code is reset by the engine).
+    let seen: { code: number; status: ProjectStatus } | undefined;
+    const looped = await eventually(async () => {
+      const now = await statusOf(project);
+      const c = objectOf(now.status, 'Container/loop');
+      if (typeof c.restarts === 'number' && c.restarts >= 1 && c.lastExitCode !== null) seen = now;
+      return seen !== undefined;
+    }, 30_000);
+    expect(looped).toBe(true);
+    const { code, status } = seen!;
+    const c = objectOf(status, 'Container/loop');
+    expect(code).toBe(3);
+    expect(c.lastExitCode).toBe(3);
+    expect(c.ready).toBe(false);
+    expect(c.health).toBe('none');
+    expect(JSON.stringify(c.conditions)).toContain('CrashLoopBackOff');
+    const get = await run(project, 'get', 'container/loop');
+    const row = get.stdout.split('\n').find((l) => l.startsWith('loop')) ?? '';
+    expect(row).not.toMatch(/\s-\s/);
+    const json = JSON.parse((await run(project, 'get', '-o', 'json')).stdout) as {
+      items: Record<string, unknown>[];
+    };
+    expect(json.items[0]?.restarts).toBeGreaterThanOrEqual(1);
+    expect([3, null]).toContain(json.items[0]?.lastExitCode);
+  });
+});
+
+describe('readiness in status', () => {
+  const project = newProject();
+  const sick = '  healthcheck: {command: [CMD, "false"], interval: 1s, retries: 1}\n';
+  const dir = folder({ 'c.yaml': container('sick', SLEEPER, sick) });
+
+  it('an unhealthy container makes status exit 3 with Unhealthy and the probe output', async () => {
+    expect((await run(project, 'apply', '-f', dir)).code).toBe(0);
+    const unhealthy = await eventually(
+      async () =>
+        (await docker('inspect', '-f', '{{.State.Health.Status}}', `${project}-sick`)) ===
+        'unhealthy',
+      30_000,
+    );
+    expect(unhealthy).toBe(true);
+    const { code, status } = await statusOf(project);
+    const c = objectOf(status, 'Container/sick');
+    expect(code).toBe(3);
+    expect(c.ready).toBe(false);
+    expect(c.health).toBe('unhealthy');
+    expect(JSON.stringify(c.conditions)).toContain('Unhealthy');
+  });
+});
+
+describe('dependsOn healthy on a dependency that is already unhealthy', () => {
+  const project = newProject();
+  const sick = '  healthcheck: {command: [CMD, "false"], interval: 1s, retries: 1}\n';
+  const db = container('db', SLEEPER, sick);
+  const web = container('web', SLEEPER, '  dependsOn: [{container: db, condition: healthy}]\n');
+
+  it('fails the dependant at once, not at the timeout', async () => {
+    expect((await run(project, 'apply', '-f', folder({ 'db.yaml': db }))).code).toBe(0);
+    const unhealthy = await eventually(
+      async () =>
+        (await docker('inspect', '-f', '{{.State.Health.Status}}', `${project}-db`)) ===
+        'unhealthy',
+      30_000,
+    );
+    expect(unhealthy).toBe(true);
+    const started = Date.now();
+    const r = await run(
+      project,
+      'apply',
+      '-f',
+      folder({ 'db.yaml': db, 'web.yaml': web }),
+      '--timeout',
+      '60s',
+    );
+    expect(r.code).toBe(2);
+    expect(Date.now() - started).toBeLessThan(20_000);
+    expect(r.stdout + r.stderr).toMatch(/unhealthy/);
+  });
+});
+
+describe('counts and history come from what ran', () => {
+  const project = newProject();
+  const db = container('db', 'exit 1', '  restartPolicy: Never\n');
+  const web = container('web', SLEEPER, '  dependsOn: [{container: db, condition: completed}]\n');
+
+  it('a dependant that never ran is neither counted nor recorded as created', async () => {
+    const r = await run(project, 'apply', '-f', folder({ 'a.yaml': db + '---\n' + web }));
+    expect(r.code).toBe(2);
+    expect(r.stdout).toMatch(/\(1 created/);
+    expect(await docker('ps', '-aq', '--filter', `name=${project}-web`)).toBe('');
+    const history = await readHistory(join(state, 'berth'), project);
+    const steps = history.ok ? (history.value[0]?.steps ?? []) : [];
+    expect(steps.filter((s) => s.key === 'Container/db').map((s) => s.action)).toEqual([
+      'create',
+      'start',
+    ]);
+    expect(steps.filter((s) => s.key === 'Container/web' && !s.failed)).toEqual([]);
+    expect(steps.find((s) => s.key === 'Container/web')).toMatchObject({
+      failed: true,
+      code: 'E_CONVERGE',
+    });
+  });
+});
+
+describe('a BindMount type change is a host-side check', () => {
+  const project = newProject();
+  const site = mkdtempSync(join(tmpdir(), 'berth-ready-site-'));
+  const files = (type: string) => ({
+    'b.yaml': `apiVersion: berth/v1\nkind: BindMount\nmetadata: {name: site}\nspec: {hostPath: ${site}, type: ${type}}\n`,
+    'c.yaml': container('web', SLEEPER, '  mounts: [{bindMount: site, target: /srv}]\n'),
+  });
+
+  it('does not recreate the containers that mount it', async () => {
+    expect((await run(project, 'apply', '-f', folder(files('Directory')))).code).toBe(0);
+    const before = await docker('inspect', '-f', '{{.Id}}', `${project}-web`);
+    const dir = folder(files('DirectoryOrCreate'));
+    const planned = await run(project, 'plan', '-f', dir);
+    expect(planned.stdout).not.toMatch(/spec changed/);
+    expect((await run(project, 'apply', '-f', dir)).code).toBe(0);
+    expect(await docker('inspect', '-f', '{{.Id}}', `${project}-web`)).toBe(before);
+  });
+});
+
+describe('stopGracePeriod is honoured where berth stops a container', () => {
+  // PID 1 ignores SIGTERM: only the grace period ends the stop.
+  const stubborn = "trap '' TERM; while true; do sleep 1; done";
+  const spec = (name: string) => container(name, stubborn, '  stopGracePeriod: 1s\n');
+
+  it('by delete', async () => {
+    const project = newProject();
+    const dir = folder({ 'a.yaml': spec('a') });
+    expect((await run(project, 'apply', '-f', dir)).code).toBe(0);
+    const started = Date.now();
+    expect((await run(project, 'delete', '-f', dir)).code).toBe(0);
+    expect(Date.now() - started).toBeLessThan(7_000);
+  });
+
+  it('by apply --prune', async () => {
+    const project = newProject();
+    const two = folder({ 'a.yaml': spec('a'), 'b.yaml': spec('b') });
+    expect((await run(project, 'apply', '-f', two)).code).toBe(0);
+    const started = Date.now();
+    const one = folder({ 'a.yaml': spec('a') });
+    expect((await run(project, 'apply', '-f', one, '--prune')).code).toBe(0);
+    expect(Date.now() - started).toBeLessThan(7_000);
+  });
+});
