@@ -12,6 +12,10 @@ export const LABEL = {
   replica: 'berth.replica',
   /** On volumes: 'false' when deleting the object may delete the data. */
   retain: 'berth.retain',
+  /** On one-off containers of `berth run`: 'true'; apply's prune leaves them alone while they run. */
+  oneoff: 'berth.oneoff',
+  /** On one-off containers: the declared container they were made from. */
+  runOf: 'berth.run-of',
 } as const;
 
 /** Engine name of a container, network or volume. */

@@ -192,6 +192,21 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void): Comman
     .argument('<names...>', 'declared container names')
     .action(action(() => import('./commands/restart.js')));
 
+  verb('run', "a one-off container from a declared container's spec")
+    .argument('<name>', 'declared container name')
+    .argument('[args...]', 'replace the declared args (after --)')
+    .option(
+      '-f, --filename <path>',
+      'take the spec from these files (default: the last apply)',
+      collect,
+    )
+    .option('--rm', 'remove the container when it exits')
+    .option('-i, --interactive', 'keep stdin open')
+    .option('-t, --tty', 'allocate a terminal')
+    .option('-e, --env <K=V>', 'environment variable', collect)
+    .option('--entrypoint <command>', "replace the declared command (the image's ENTRYPOINT)")
+    .action(action(() => import('./commands/run.js')));
+
   verb('completion', 'print a shell completion script')
     .argument('<shell>', 'bash, zsh or fish')
     .action(action(() => import('./commands/completion.js')));

@@ -24,7 +24,7 @@ export function planPrune(
     ([key, value]) => !declared.has(key) && (!only || only(key, value)),
   );
   const containers = undeclared
-    .filter(([key]) => key.startsWith('Container/'))
+    .filter(([key, c]) => key.startsWith('Container/') && !runningOneOff(c as ObservedContainer))
     .map(([key, c]) => pruneContainer(key, c as ObservedContainer));
   const afterContainers = containers.map((c) => c.key);
   const others: ObjectPlan[] = [];
@@ -39,6 +39,11 @@ export function planPrune(
   }
   if (!only) others.push(...pruneImages(input, declared, afterContainers));
   return [...containers.sort(byName), ...others.sort(byName)];
+}
+
+/** A `berth run` container still running: never pruned (DESIGN.md "New verbs"). */
+function runningOneOff(c: ObservedContainer): boolean {
+  return c.labels[LABEL.oneoff] === 'true' && (c.state === 'running' || c.state === 'paused');
 }
 
 function pruneContainer(key: ObjectKey, c: ObservedContainer): ObjectPlan {

@@ -65,6 +65,50 @@ describe('verbs on the real engine', () => {
     expect((await run(['restart', 'nope', '-p', project])).code).toBe(1);
   });
 
+  it('run makes a one-off container from the declared spec and exits with its code', async () => {
+    const once = await run([
+      'run',
+      '-p',
+      project,
+      '--rm',
+      '-e',
+      'EXTRA=x1',
+      '--entrypoint',
+      'sh',
+      'web',
+      '--',
+      '-c',
+      'echo "extra=$EXTRA"; ls -d /data; exit 7',
+    ]);
+    expect(once.code, once.stderr).toBe(7);
+    expect(once.stdout).toBe('extra=x1\n/data\n');
+    expect(
+      await docker(
+        'ps',
+        '-aq',
+        '--filter',
+        'label=berth.oneoff=true',
+        '--filter',
+        `label=berth.project=${project}`,
+      ),
+    ).toBe('');
+    const kept = await run(['run', '-p', project, '--entrypoint', 'true', 'web']);
+    expect(kept.code).toBe(0);
+    const names = await docker(
+      'ps',
+      '-a',
+      '--format',
+      '{{.Names}}',
+      '--filter',
+      `label=berth.run-of=web`,
+      '--filter',
+      `label=berth.project=${project}`,
+    );
+    expect(names).toMatch(new RegExp(`^${project}-web-run-[0-9a-f]{6}$`));
+    await docker('rm', names);
+    expect((await run(['run', '-p', project, 'nope'])).code).toBe(1);
+  });
+
   it('down deletes the last applied set and keeps volumes; --volumes removes them', async () => {
     const down = await run(['-p', project, '--log-level', 'warn', 'down']);
     expect(down.code, down.stderr).toBe(0);
