@@ -51,6 +51,20 @@ class ByteReader {
     }
   }
 
+  /**
+   * Reads the source to its end, dropping what is left (the zero blocks after the end
+   * marker, up to the record size). A source left unread is never closed: an HTTP answer
+   * stays open and keeps the process alive (issue 19 item 4, `berth cp` never exiting).
+   */
+  async drain(): Promise<void> {
+    this.buffered = [];
+    this.length = 0;
+    while (await this.fill()) {
+      this.buffered = [];
+      this.length = 0;
+    }
+  }
+
   private async fill(): Promise<boolean> {
     if (this.done) return false;
     const next = await this.source.next();
@@ -66,8 +80,8 @@ class ByteReader {
 }
 
 /**
- * Reads every entry of a tar stream. `onEntry` may read `body` or not; what it leaves is
- * skipped. PAX and GNU long-name records are applied to the entry they precede.
+ * Reads every entry of a tar stream, and the stream to its end. `onEntry` may read `body`
+ * or not; what it leaves is skipped. PAX and GNU long-name records are applied to the entry they precede.
  */
 export async function readTar(
   source: AsyncIterable<Buffer | string>,
@@ -77,9 +91,8 @@ export async function readTar(
   let pending: { path?: string; linkpath?: string; size?: number } = {};
   for (;;) {
     const block = await reader.read(512);
-    if (block.length < 512) return;
-    const header = parseHeader(block);
-    if (!header) return;
+    const header = block.length < 512 ? undefined : parseHeader(block);
+    if (!header) return reader.drain();
     if (header.flag === 'x' || header.flag === 'g' || header.flag === 'L' || header.flag === 'K') {
       const body = await reader.read(header.size);
       await reader.read(padding(header.size).length);

@@ -103,3 +103,21 @@ describe('ustar', () => {
     expect(names).toEqual(['big', 'next']);
   });
 });
+
+describe('readTar and the end of its source', () => {
+  it('reads the source to its end after the end marker, so an HTTP answer closes (issue 19 item 4)', async () => {
+    const bytes = archive([{ entry: { ...base, name: 'f', type: 'file', size: 3 }, body: 'abc' }]);
+    let finished = false;
+    async function* source() {
+      yield bytes.subarray(0, 1024);
+      yield bytes.subarray(1024);
+      // The record padding an engine sends after the end marker, in a chunk of its own.
+      yield Buffer.alloc(8192);
+      finished = true;
+    }
+    const names: string[] = [];
+    await readTar(source(), async (entry) => void names.push(entry.name));
+    expect(names).toEqual(['f']);
+    expect(finished).toBe(true);
+  });
+});
