@@ -8,7 +8,8 @@ export const PROBLEM_CODES = {
   E_IO: 'a file or folder could not be read',
   E_YAML_SYNTAX: 'YAML syntax error',
   E_YAML_DUPLICATE_KEY: 'a mapping has the same key twice',
-  E_YAML_ALIAS: 'too many alias expansions (alias bomb)',
+  E_YAML_ALIAS:
+    'an alias that cannot be expanded (unknown anchor, anchor in another document, alias bomb)',
   E_YAML_TAG: 'a YAML tag that is not plain YAML',
   E_FILE_TOO_LARGE: 'a manifest file is over the size limit',
   E_FILE_ENCODING: 'a manifest file is not UTF-8 text',
@@ -27,6 +28,10 @@ export const PROBLEM_CODES = {
   E_CIDR: 'not a CIDR subnet or gateway address',
   E_POLICY: 'forbidden by policy',
   E_EMPTY: 'no objects found',
+  E_UNSET_VAR: 'a variable without a default is not set (or a ${VAR:?message} check failed)',
+  E_INTERPOLATION: 'a ${...} expression that is not valid interpolation syntax',
+  E_ENV_FILE: 'a line of an env file that is not NAME=VALUE',
+  E_DUPLICATE_ENV: 'an environment variable is declared twice in list form',
 } as const;
 
 export type ProblemCode = keyof typeof PROBLEM_CODES;

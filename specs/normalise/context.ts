@@ -3,6 +3,7 @@ import type { Problem, ProblemCode } from '../problems.js';
 import type { Locator, ValuePath } from '../parse/locate.js';
 import type { Policy } from '../policy.js';
 import { formatPath } from '../validate/schema-errors.js';
+import { scalarString } from '../parse/scalar-text.js';
 
 /** What normalising one schema-valid document needs, and where its problems go. */
 export class NormaliseContext {
@@ -33,11 +34,15 @@ export class NormaliseContext {
   }
 }
 
-/** Stringifies scalar map values (YAML `PORT: 8080`) and sorts by key. */
+/**
+ * Stringifies scalar map values and sorts by key. A YAML number or boolean keeps the text
+ * it was written with (`VERSION: 1.10` → "1.10", `MODE: 0755` → "0755"; issue 19 item 1).
+ */
 export function stringMap(
   map: Record<string, string | number | boolean> | undefined,
 ): Record<string, string> {
-  const entries = Object.entries(map ?? {}).map(([k, v]) => [k, String(v)] as const);
+  const source = map ?? {};
+  const entries = Object.keys(source).map((k) => [k, scalarString(source, k)] as const);
   entries.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
   return Object.fromEntries(entries);
 }

@@ -2,8 +2,11 @@ import { LineCounter, isAlias, isNode, parseAllDocuments, visit } from 'yaml';
 import type { Document, Node } from 'yaml';
 import type { SourcePosition } from '../model.js';
 import type { Problem, ProblemCode } from '../problems.js';
+import type { VariableLookup } from '../interpolate/resolve.js';
 import { locator } from './locate.js';
 import type { Locator } from './locate.js';
+import { toPlain } from './plain.js';
+import { explainYamlError } from './yaml-messages.js';
 
 /** One non-empty YAML document of a manifest file, as plain data plus a way back to positions. */
 export interface ParsedDocument {
@@ -11,18 +14,17 @@ export interface ParsedDocument {
   locate: Locator;
   /** Where the document's content starts. */
   start: SourcePosition;
+  /**
+   * The document's variables could not all be interpolated (problems already reported):
+   * its value keeps those strings as written, and it must not be normalised or applied.
+   */
+  unresolved?: true;
 }
 
 export interface ParsedFile {
   documents: ParsedDocument[];
   problems: Problem[];
 }
-
-/**
- * Alias expansions allowed per document. Hand-written manifests use a few anchors at most;
- * a "billion laughs" document needs thousands, and yaml refuses past this bound.
- */
-export const MAX_ALIAS_COUNT = 100;
 
 /** Tags of plain YAML (the core schema); anything else is refused rather than obeyed. */
 const CORE_TAGS = new Set(
@@ -31,38 +33,62 @@ const CORE_TAGS = new Set(
 
 /**
  * Parses multi-document YAML strictly: syntax errors, duplicate keys, non-core tags and
- * alias bombs become problems at the offending node; a document with any of them is
- * dropped, the others are kept. Empty documents are skipped. Never throws.
+ * aliases that cannot expand become problems at the offending node; a document with any
+ * of them is dropped, the others are kept. Empty documents are skipped. YAML merge keys
+ * (`<<: *base`) are honoured. With `lookup`, string values are interpolated (Compose
+ * rules); a document whose variables fail is kept, marked `unresolved`. Never throws.
  */
-export function parseManifestText(text: string, file: string): ParsedFile {
+export function parseManifestText(text: string, file: string, lookup?: VariableLookup): ParsedFile {
   const lineCounter = new LineCounter();
-  const parsed = parseAllDocuments(text, { lineCounter, uniqueKeys: true, prettyErrors: false });
+  const parsed = parseAllDocuments(text, {
+    lineCounter,
+    uniqueKeys: true,
+    merge: true,
+    prettyErrors: false,
+  });
   const docs = Array.isArray(parsed) ? parsed : [];
+  const at = (offset: number): SourcePosition => {
+    const { line, col } = lineCounter.linePos(offset);
+    return { file, line, column: col };
+  };
   const result: ParsedFile = { documents: [], problems: [] };
-  for (const doc of docs) {
-    const at = (offset: number): SourcePosition => {
-      const { line, col } = lineCounter.linePos(offset);
-      return { file, line, column: col };
-    };
-    const problems = documentProblems(doc, at);
+  const checked = docs.map((doc) => ({ doc, ...documentProblems(doc, at) }));
+  const anchorDocs = new Map<string, Set<number>>();
+  for (const [index, { anchors }] of checked.entries()) {
+    for (const anchor of anchors)
+      anchorDocs.set(anchor, (anchorDocs.get(anchor) ?? new Set()).add(index));
+  }
+  for (const [index, { doc, problems }] of checked.entries()) {
     result.problems.push(...problems);
     if (problems.length > 0 || isEmpty(doc)) continue;
-    const value = toPlain(doc, at, result.problems);
-    if (value === FAILED) continue;
+    const anchoredElsewhere = (name: string): boolean =>
+      [...(anchorDocs.get(name) ?? [])].some((i) => i !== index);
+    const plain = toPlain(doc, { text, at, lookup, anchoredElsewhere });
+    result.problems.push(...plain.problems);
+    if (plain.value === undefined) continue;
     const start = at((doc.contents as Node | null)?.range?.[0] ?? 0);
-    result.documents.push({ value, locate: locator(doc, lineCounter, file), start });
+    const parsedDoc: ParsedDocument = {
+      value: plain.value,
+      locate: locator(doc, lineCounter, file),
+      start,
+    };
+    if (plain.problems.length > 0) parsedDoc.unresolved = true;
+    result.documents.push(parsedDoc);
   }
   return result;
 }
 
-function documentProblems(doc: Document, at: (offset: number) => SourcePosition): Problem[] {
+function documentProblems(
+  doc: Document,
+  at: (offset: number) => SourcePosition,
+): { problems: Problem[]; anchors: string[] } {
   const syntax: Problem[] = doc.errors.map((error) => {
     const code: ProblemCode =
       error.code === 'DUPLICATE_KEY' ? 'E_YAML_DUPLICATE_KEY' : 'E_YAML_SYNTAX';
     const message =
       code === 'E_YAML_DUPLICATE_KEY'
         ? 'this key appears twice in the same mapping'
-        : firstLine(error.message);
+        : explainYamlError(error);
     return { ...at(error.pos[0]), code, message };
   });
   // One mistake often trips several parser errors at the same spot; the first says it best.
@@ -71,8 +97,10 @@ function documentProblems(doc: Document, at: (offset: number) => SourcePosition)
       syntax.findIndex((q) => q.line === p.line && q.column === p.column && q.code === p.code) ===
       i,
   );
+  const anchors: string[] = [];
   visit(doc, {
     Node(_key, node) {
+      if (node.anchor !== undefined) anchors.push(node.anchor);
       if (node.tag !== undefined && !CORE_TAGS.has(node.tag)) {
         problems.push({
           ...at(node.range?.[0] ?? 0),
@@ -82,36 +110,7 @@ function documentProblems(doc: Document, at: (offset: number) => SourcePosition)
       }
     },
   });
-  return problems;
-}
-
-const FAILED = Symbol('failed');
-
-function toPlain(
-  doc: Document,
-  at: (offset: number) => SourcePosition,
-  problems: Problem[],
-): unknown {
-  try {
-    return doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
-  } catch (error) {
-    let offset = 0;
-    visit(doc, {
-      Alias(_key, node) {
-        offset = node.range?.[0] ?? 0;
-        return visit.BREAK;
-      },
-    });
-    const alias = error instanceof ReferenceError && /alias/i.test(error.message);
-    problems.push({
-      ...at(offset),
-      code: alias ? 'E_YAML_ALIAS' : 'E_YAML_SYNTAX',
-      message: alias
-        ? `aliases expand to too many nodes (over ${MAX_ALIAS_COUNT}); this looks like an alias bomb`
-        : firstLine(String(error)),
-    });
-    return FAILED;
-  }
+  return { problems, anchors };
 }
 
 function isEmpty(doc: Document): boolean {
@@ -124,8 +123,4 @@ function isEmpty(doc: Document): boolean {
     contents.value === null &&
     (contents.range?.[0] ?? 0) === (contents.range?.[1] ?? 0)
   );
-}
-
-function firstLine(message: string): string {
-  return message.split('\n')[0] ?? message;
 }

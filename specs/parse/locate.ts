@@ -1,5 +1,5 @@
 import { isAlias, isMap, isPair, isScalar, isSeq } from 'yaml';
-import type { Document, LineCounter, Node } from 'yaml';
+import type { Document, LineCounter, Node, YAMLMap } from 'yaml';
 import type { SourcePosition } from '../model.js';
 
 /** A path into a parsed value: map keys and sequence indexes, as in ajv's instancePath. */
@@ -41,7 +41,7 @@ export function locator(doc: Document, lineCounter: LineCounter, file: string): 
       const pair = node.items.find(
         (item) => isPair(item) && isScalar(item.key) && String(item.key.value) === String(segment),
       );
-      if (!pair) return undefined;
+      if (!pair) return merged(node, segment);
       const key = pair.key as Node;
       const value = pair.value as Node | null;
       const keyOffset = key.range?.[0] ?? 0;
@@ -51,6 +51,23 @@ export function locator(doc: Document, lineCounter: LineCounter, file: string): 
       const item = node.items[segment] as Node | undefined;
       if (!item) return undefined;
       return { node: item, offset: item.range?.[0] ?? 0 };
+    }
+    return undefined;
+  }
+
+  /** A key that a merge key (`<<: *base`, `<<: [*a, *b]`) brings in: the first source that has it. */
+  function merged(
+    map: YAMLMap,
+    segment: string | number,
+  ): { node: unknown; offset: number; keyOffset?: number } | undefined {
+    for (const item of map.items) {
+      if (!isScalar(item.key) || typeof item.key.value !== 'symbol') continue;
+      const value = item.value as Node | null;
+      const sources = isSeq(value) ? value.items : [value];
+      for (const source of sources) {
+        const found = child(isAlias(source) ? source.resolve(doc) : source, segment);
+        if (found) return found;
+      }
     }
     return undefined;
   }

@@ -161,12 +161,21 @@ export const PLAIN: Spelling = {
   shuffleSeed: 0,
 };
 
+/** A value written so that interpolation gives it back: `$` is spelled `$$`. */
+function literal(value: string): string {
+  return value.replace(/\$/g, () => '$$');
+}
+
+function literalEntries(entries: [string, string][]): Record<string, string> {
+  return Object.fromEntries(entries.map(([k, v]) => [k, literal(v)]));
+}
+
 /** The set as manifest documents (plain data), spelled as asked. */
 export function renderSet(set: AbstractSet, how: Spelling): Record<string, unknown>[] {
   const envelope = (kind: string, name: string, spec?: unknown, labels?: [string, string][]) => ({
     apiVersion: 'berth/v1',
     kind,
-    metadata: labels && labels.length > 0 ? { name, labels: Object.fromEntries(labels) } : { name },
+    metadata: labels && labels.length > 0 ? { name, labels: literalEntries(labels) } : { name },
     ...(spec === undefined ? {} : { spec }),
   });
   const docs = [
@@ -195,8 +204,8 @@ function containerSpec(c: AbstractContainer, how: Spelling): Record<string, unkn
   };
   if (c.env.length > 0) {
     spec.env = how.envAsList
-      ? c.env.map(([name, value]) => ({ name, value }))
-      : Object.fromEntries(c.env);
+      ? c.env.map(([name, value]) => ({ name, value: literal(value) }))
+      : literalEntries(c.env);
   }
   if (c.ports.length > 0)
     spec.ports = c.ports.map((p) => (how.portsLong ? portLong(p) : portShort(p)));
