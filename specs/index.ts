@@ -15,6 +15,8 @@ import { parseManifestText } from './parse/documents.js';
 import { checkDocument } from './validate/document.js';
 import { normaliseManifest } from './normalise/object.js';
 import { linkObjects } from './link.js';
+import { loadVariables } from './interpolate/variables.js';
+import type { VariableLookup } from './interpolate/resolve.js';
 import { checkSet } from './check-set.js';
 import { expandDeclared } from './expand.js';
 
@@ -44,6 +46,10 @@ export interface LoadOptions {
    * `checkout` resolve as if the repository were at `hostRoot` (DESIGN.md `--host-root`).
    */
   hostRoot?: { checkout: string; hostRoot: string } | undefined;
+  /** berth's environment for interpolation; default process.env. It wins over env files. */
+  env?: NodeJS.ProcessEnv | undefined;
+  /** `--env-file` paths (relative to cwd, later wins); none: `.env` beside the first path. */
+  envFiles?: string[] | undefined;
 }
 
 /** One file's outcome, so a watcher can keep the last good objects of a broken file. */
@@ -82,9 +88,17 @@ export async function loadManifests(
   const cwd = options.cwd ?? process.cwd();
   const policy = options.policy ?? DEFAULT_POLICY;
   const collected = await collectManifestFiles(paths, cwd);
+  const variables = await loadVariables({
+    paths,
+    cwd,
+    envFiles: options.envFiles,
+    env: options.env ?? process.env,
+  });
   const perFile: FileObjects[] = [];
   for (const file of collected.files)
-    perFile.push(await loadFile(file, options.stdin, cwd, policy, options.hostRoot));
+    perFile.push(
+      await loadFile(file, options.stdin, cwd, policy, variables.lookup, options.hostRoot),
+    );
 
   const expanded = expandDeclared(perFile.map((f) => f.objects));
   perFile.forEach((f, i) => (f.objects = expanded[i] ?? []));
@@ -101,6 +115,7 @@ export async function loadManifests(
   });
   const problems = sortProblems([
     ...collected.problems,
+    ...variables.problems,
     ...perFile.flatMap((f) => f.problems),
     ...setProblems,
   ]);
@@ -122,6 +137,7 @@ async function loadFile(
   stdin: string | undefined,
   cwd: string,
   policy: Policy,
+  lookup: VariableLookup,
   hostRoot?: LoadOptions['hostRoot'],
 ): Promise<FileObjects> {
   const result: FileObjects = { file, objects: [], problems: [], brokenDeclarations: [] };
@@ -130,12 +146,18 @@ async function loadFile(
     result.problems.push(read.problem);
     return result;
   }
-  const parsed = parseManifestText(read.text, file.display);
+  const parsed = parseManifestText(read.text, file.display, lookup);
   result.problems.push(...parsed.problems);
   const baseDir = file.absolute === '-' ? cwd : dirname(file.absolute);
   const hostBaseDir = hostRoot ? mapOntoHost(baseDir, hostRoot) : baseDir;
   for (const doc of parsed.documents) {
     const checked = checkDocument(doc);
+    if (doc.unresolved) {
+      // Its variables are already reported; schema problems of the unresolved text would be noise.
+      if (checked.manifest) result.brokenDeclarations.push(declaredBy(checked.manifest));
+      else if (checked.declared) result.brokenDeclarations.push(checked.declared);
+      continue;
+    }
     if (!checked.manifest) {
       result.problems.push(...checked.problems);
       if (checked.declared) result.brokenDeclarations.push(checked.declared);
@@ -144,11 +166,7 @@ async function loadFile(
     const normalised = await normaliseManifest(checked.manifest, doc, baseDir, policy, hostBaseDir);
     result.problems.push(...normalised.problems);
     if (normalised.object) result.objects.push(normalised.object);
-    else
-      result.brokenDeclarations.push({
-        kind: checked.manifest.kind,
-        name: checked.manifest.metadata.name,
-      });
+    else result.brokenDeclarations.push(declaredBy(checked.manifest));
   }
   return result;
 }
@@ -158,4 +176,11 @@ function mapOntoHost(folder: string, map: { checkout: string; hostRoot: string }
   const inside = relative(map.checkout, folder);
   if (inside.startsWith('..') || isAbsolute(inside)) return folder;
   return join(map.hostRoot, inside);
+}
+
+function declaredBy(manifest: { kind: Kind; metadata: { name: string } }): {
+  kind: Kind;
+  name: string;
+} {
+  return { kind: manifest.kind, name: manifest.metadata.name };
 }

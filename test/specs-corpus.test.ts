@@ -46,7 +46,7 @@ describe('bad-input corpus', () => {
   });
 
   it('covers every problem code (with the generated cases below)', () => {
-    const generated = ['E_IO', 'E_FILE_TOO_LARGE', 'E_FILE_ENCODING'];
+    const generated = ['E_IO', 'E_FILE_TOO_LARGE', 'E_FILE_ENCODING', 'E_ENV_FILE'];
     const covered = new Set(generated);
     for (const file of badFiles) {
       for (const e of expectations(readFileSync(join(BAD, file), 'utf8')))
@@ -77,6 +77,21 @@ describe('generated bad input', () => {
     writeFileSync(file, Buffer.from([0x6e, 0x61, 0x6d, 0x65, 0x3a, 0x20, 0xe9, 0x0a]));
     const { problems } = await loadManifests([file]);
     expect(problems.map((p) => p.code)).toEqual(['E_FILE_ENCODING']);
+  });
+
+  it('refuses a malformed .env line with file:line, applying nothing', async () => {
+    const folder = join(tmp, 'dotenv');
+    mkdirSync(folder);
+    writeFileSync(join(folder, '.env'), 'TAG=1\nnot an assignment\n');
+    copyFileSync(
+      join(import.meta.dirname, 'corpus', 'good', 'minimal.yaml'),
+      join(folder, 'a.yaml'),
+    );
+    const { problems } = await loadManifests(['dotenv'], { cwd: tmp });
+    expect(problems.map((p) => `${p.file}:${p.line} ${p.code}`)).toEqual([
+      `${join('dotenv', '.env')}:2 E_ENV_FILE`,
+    ]);
+    expect(problems[0]?.message).toMatch(/"not an assignment" is not NAME=VALUE/);
   });
 
   it('reports a missing path as E_IO naming it', async () => {

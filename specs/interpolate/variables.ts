@@ -1,0 +1,89 @@
+import { readFile, stat } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
+import type { Problem } from '../problems.js';
+import { ioMessage } from '../read/collect.js';
+import { parseEnvFile } from './env-file.js';
+import type { VariableLookup } from './resolve.js';
+
+export interface VariableSources {
+  /** The `-f` paths as given; `.env` is looked for in the folder of the first one. */
+  paths: string[];
+  cwd: string;
+  /** `--env-file` paths (relative to cwd), later files win; when given, `.env` is not read. */
+  envFiles?: string[] | undefined;
+  /** berth's own environment; it wins over every file. */
+  env: NodeJS.ProcessEnv;
+}
+
+export interface Variables {
+  lookup: VariableLookup;
+  /** The env files that were read, absolute. */
+  files: string[];
+  /** Unreadable or malformed env files (`file:line:1`). */
+  problems: Problem[];
+}
+
+/**
+ * Where interpolated values come from (DESIGN.md "Variables", as in Compose): the process
+ * environment first, then the `--env-file` files (later wins), or without them `.env` in
+ * the folder given to `-f` (the file's folder for a file, cwd for stdin) when it exists.
+ */
+export async function loadVariables(sources: VariableSources): Promise<Variables> {
+  const explicit = sources.envFiles !== undefined && sources.envFiles.length > 0;
+  const candidates = explicit
+    ? (sources.envFiles ?? []).map((f) => ({ display: f, absolute: resolve(sources.cwd, f) }))
+    : [await defaultEnvFile(sources.paths, sources.cwd)].flatMap((f) => (f ? [f] : []));
+  const fromFiles: Record<string, string> = {};
+  const problems: Problem[] = [];
+  for (const file of candidates) {
+    const read = await readEnvFile(file.display, file.absolute);
+    if ('problem' in read) problems.push(read.problem);
+    else Object.assign(fromFiles, read.variables);
+  }
+  const env = sources.env;
+  return {
+    lookup: (name) => env[name] ?? (Object.hasOwn(fromFiles, name) ? fromFiles[name] : undefined),
+    files: candidates.map((f) => f.absolute),
+    problems,
+  };
+}
+
+async function defaultEnvFile(
+  paths: string[],
+  cwd: string,
+): Promise<{ display: string; absolute: string } | undefined> {
+  const first = paths[0];
+  let shown = '.';
+  if (first !== undefined && first !== '-') {
+    const info = await stat(resolve(cwd, first)).catch(() => undefined);
+    shown = info?.isDirectory() ? first : dirname(first);
+  }
+  const display = join(shown, '.env');
+  const absolute = resolve(cwd, display);
+  const info = await stat(absolute).catch(() => undefined);
+  return info?.isFile() ? { display, absolute } : undefined;
+}
+
+async function readEnvFile(
+  display: string,
+  absolute: string,
+): Promise<{ variables: Record<string, string> } | { problem: Problem }> {
+  let text: string;
+  try {
+    text = await readFile(absolute, 'utf8');
+  } catch (error) {
+    return {
+      problem: {
+        file: display,
+        line: 1,
+        column: 1,
+        code: 'E_IO',
+        message: ioMessage(display, error),
+      },
+    };
+  }
+  const parsed = parseEnvFile(text);
+  if ('variables' in parsed) return parsed;
+  const { line, message } = parsed.error;
+  return { problem: { file: display, line, column: 1, code: 'E_ENV_FILE', message } };
+}
