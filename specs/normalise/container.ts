@@ -9,6 +9,7 @@ import type {
 import type * as Raw from '../types.generated.js';
 import { parseDuration, parseIP, parsePortString, parseQuantity } from '../validate/values.js';
 import { stringMap } from './context.js';
+import { scalarString } from '../parse/scalar-text.js';
 import type { NormaliseContext } from './context.js';
 
 const DEFAULT_STOP_GRACE_MS = 10_000;
@@ -27,7 +28,7 @@ export function normaliseContainer(raw: Raw.ContainerSpec, ctx: NormaliseContext
   const spec: ContainerSpec = {
     image: { ref: raw.image },
     state: raw.state ?? 'running',
-    env: normaliseEnv(raw.env),
+    env: normaliseEnv(raw.env, ctx),
     ports: (raw.ports ?? []).flatMap((port, i) => normalisePort(port, i, ctx)),
     networks: (raw.networks ?? []).map(normaliseNetworkAttachment),
     mounts: (raw.mounts ?? []).map((mount, i) => normaliseMount(mount, i, ctx)),
@@ -90,11 +91,33 @@ function quantity(
   return bytes;
 }
 
-/** A list of {name, value} or a map; later list entries win, as in Compose. */
-function normaliseEnv(env: Raw.ContainerSpec['env']): Record<string, string> {
+/**
+ * A list of {name, value} or a map. A name twice in the list is refused with both
+ * positions (issue 19 item 8; Compose refuses it, Kubernetes warns): the last would
+ * silently win. Numbers and booleans keep their written text (`scalarString`).
+ */
+function normaliseEnv(
+  env: Raw.ContainerSpec['env'],
+  ctx: NormaliseContext,
+): Record<string, string> {
   if (!Array.isArray(env)) return stringMap(env);
-  const map: Record<string, string | number | boolean> = {};
-  for (const entry of env) map[entry.name] = entry.value ?? '';
+  const map: Record<string, string> = {};
+  const firstIndex = new Map<string, number>();
+  for (const [index, entry] of env.entries()) {
+    const first = firstIndex.get(entry.name);
+    if (first !== undefined) {
+      const at = ctx.locate(['spec', 'env', first, 'name']);
+      const where = `${at.file}:${at.line}:${at.column}`;
+      ctx.report(
+        'E_DUPLICATE_ENV',
+        ['spec', 'env', index, 'name'],
+        `${entry.name} is declared twice; first at ${where} (spec.env[${first}])`,
+      );
+      continue;
+    }
+    firstIndex.set(entry.name, index);
+    map[entry.name] = entry.value === undefined ? '' : scalarString(entry, 'value');
+  }
   return stringMap(map);
 }
 

@@ -1,11 +1,12 @@
 import { access } from 'node:fs/promises';
-import { isAbsolute, join, resolve } from 'node:path';
+import { join } from 'node:path';
 import type { BindMountSpec, ImageSpec, NetworkSpec, VolumeSpec } from '../model.js';
 import type * as Raw from '../types.generated.js';
 import { buildContentHash } from '../build/context.js';
 import { hostPathViolation } from '../policy.js';
 import { cidrContains, parseCIDR, parseIP } from '../validate/values.js';
 import { stringMap } from './context.js';
+import { resolveManifestPath } from './paths.js';
 import type { NormaliseContext } from './context.js';
 
 /** Image: defaults, absolute build context, and the build's content hash. */
@@ -15,7 +16,7 @@ export async function normaliseImage(
 ): Promise<ImageSpec> {
   const spec: ImageSpec = { ref: raw.ref, pullPolicy: raw.pullPolicy ?? 'IfNotPresent' };
   if (!raw.build) return spec;
-  const context = resolve(ctx.baseDir, raw.build.context);
+  const context = resolveManifestPath(ctx.baseDir, raw.build.context);
   const dockerfile = raw.build.dockerfile ?? 'Dockerfile';
   const args = stringMap(raw.build.args);
   try {
@@ -69,9 +70,7 @@ function checkIpam(ipam: { subnet?: string; gateway?: string }, ctx: NormaliseCo
 
 /** BindMount: an absolute host path that the policy allows. */
 export function normaliseBindMount(raw: Raw.BindMountSpec, ctx: NormaliseContext): BindMountSpec {
-  const hostPath = isAbsolute(raw.hostPath)
-    ? resolve(raw.hostPath)
-    : resolve(ctx.hostBaseDir, raw.hostPath);
+  const hostPath = resolveManifestPath(ctx.hostBaseDir, raw.hostPath);
   const violation = hostPathViolation(hostPath, ctx.policy);
   if (violation) ctx.report('E_POLICY', ['spec', 'hostPath'], violation);
   return { hostPath, type: raw.type ?? 'DirectoryOrCreate' };
