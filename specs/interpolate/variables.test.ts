@@ -25,7 +25,7 @@ function app(name: string, files: Record<string, string>): string {
 async function container(paths: string[], options: Parameters<typeof loadManifests>[1]) {
   const result = await loadManifests(paths, options);
   expect(result.problems).toEqual([]);
-  const [object] = result.set.objects;
+  const object = result.set.objects.find((o) => o.kind === 'Container');
   if (object?.kind !== 'Container') throw new Error('expected a container');
   return object;
 }
