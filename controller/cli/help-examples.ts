@@ -33,6 +33,11 @@ export const EXAMPLES: Record<string, string[]> = {
     'berth import -f docker-compose.yml -o berth/',
     'berth import -f compose.yaml -f compose.prod.yaml --profile debug -o berth/',
   ],
+  export: [
+    'berth export kubernetes',
+    'berth export kubernetes -f app/ -o k8s/',
+    'berth export kubernetes -f app/ | kubectl apply --dry-run=client -f -',
+  ],
   restart: ['berth restart web', 'berth restart web worker -p shop'],
   run: [
     'berth run web -- sh -c "echo hi"',

@@ -181,6 +181,19 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void): Comman
     .option('--profile <name>', 'activate a Compose profile (repeatable)', collect)
     .action(action(() => import('./commands/import.js')));
 
+  verb('export', 'write the set as objects of another platform (kubernetes)')
+    .argument('<target>', 'kubernetes')
+    .option(
+      '-f, --filename <path>',
+      'file or folder (repeatable; default: the current folder)',
+      collect,
+    )
+    .option(
+      '-o, --output <dir>',
+      'write one file per object into this folder (default: print them)',
+    )
+    .action(action(() => import('./commands/export.js')));
+
   verb('down', "delete the project's last applied set (volumes kept unless --volumes)")
     .option('--volumes', 'also remove the volumes, with their data')
     .addOption(lockTimeoutOption())

@@ -1,0 +1,29 @@
+import type { DesiredObject, SourcePosition } from '../../specs/model.js';
+
+/** One thing a berth object declares that the Kubernetes output cannot carry. */
+export interface ExportLoss {
+  /** Where the object is declared (its `kind:` key). */
+  at: SourcePosition;
+  /** `Container/web`. */
+  object: string;
+  /** The field, as in the manifest: `spec.dependsOn`. */
+  field: string;
+  why: string;
+}
+
+/** `file:line:col: Container/web: spec.dependsOn: not carried: why` (as `import` names losses). */
+export function formatLoss(loss: ExportLoss): string {
+  const { file, line, column } = loss.at;
+  return `${file}:${line}:${column}: ${loss.object}: ${loss.field}: not carried: ${loss.why}`;
+}
+
+/** A collector of losses for one object. */
+export function lossesFor(object: DesiredObject, into: ExportLoss[]) {
+  const name = `${object.kind}/${declaredName(object)}`;
+  return (field: string, why: string) => into.push({ at: object.source, object: name, field, why });
+}
+
+/** The name as declared: an expanded replica `web-2` is `web`. */
+export function declaredName(object: DesiredObject): string {
+  return object.kind === 'Container' && object.replica ? object.replica.of : object.name;
+}
