@@ -55,7 +55,8 @@ export async function runResourceStep(
       await createNetwork(requireObject(find(ctx, 'Network', name), step), ctx);
       return;
     case 'Network:remove':
-      await ctx.engine.removeNetwork(engineId ?? engineName(ctx.project, name));
+      // A duplicate of the network's name is removed by its own id (step.target).
+      await ctx.engine.removeNetwork(step.target ?? engineId ?? engineName(ctx.project, name));
       return;
     case 'Network:disconnect':
       await ctx.engine.disconnectNetwork(

@@ -37,6 +37,7 @@ import {
 import * as images from './docker-images.js';
 import { subscribeDockerEvents } from './docker-event-stream.js';
 import { createDockerReads, lookupByNames, type DockerReads } from './docker-reads.js';
+import { keepOldestOfName } from './docker-network-dedupe.js';
 
 /**
  * The Docker Engine API adapter. dockerode is imported here, lazily, so CLI commands that
@@ -253,7 +254,13 @@ export class DockerEngine implements Engine {
         ...(ipam ? { IPAM: ipam } : {}),
       } as Dockerode.NetworkCreateOptions),
     );
-    return { id: network.id };
+    // CheckDuplicate is not atomic: concurrent creates can still make two of one name.
+    const id = await this.call('create network', request.name, () =>
+      keepOldestOfName(this.reads, request.name, network.id as string, (own) =>
+        this.removeNetwork(own),
+      ),
+    );
+    return { id };
   }
 
   /** Retries "has active endpoints" with back-off for a few seconds (moby#42119). */

@@ -2,6 +2,7 @@ import type { ObjectKey } from '../../specs/model.js';
 import type { ObservedContainer } from '../engine/engine.js';
 import { LABEL } from '../labels.js';
 import { findImage } from './image-ref.js';
+import { extraRemovals, networksNamed } from './plan-duplicates.js';
 import type { PlanInput } from './plan-input.js';
 import { objectPlan, step } from './plan-resources.js';
 import type { ObjectPlan } from './plan-types.js';
@@ -32,7 +33,8 @@ export function planPrune(
     const name = key.slice(key.indexOf('/') + 1);
     const labels = (value as { labels: Record<string, string> }).labels;
     if (key.startsWith('Network/')) {
-      others.push(deletion(key, 'Network', name, (value as { id: string }).id, afterContainers));
+      const one = deletion(key, 'Network', name, (value as { id: string }).id, afterContainers);
+      others.push(withExtras(one, input));
     } else if (key.startsWith('Volume/') && labels[LABEL.retain] === 'false') {
       others.push(deletion(key, 'Volume', name, (value as { name: string }).name, afterContainers));
     }
@@ -56,6 +58,13 @@ function pruneContainer(key: ObjectKey, c: ObservedContainer): ObjectPlan {
     'absent',
     steps,
   );
+}
+
+/** A network that goes takes every duplicate of its name with it (issue 19 item 7). */
+function withExtras(p: ObjectPlan, input: PlanInput): ObjectPlan {
+  const { networks, containers } = input.observed;
+  const extras = networksNamed(networks, containers, input.project, p.name).slice(1);
+  return { ...p, steps: [...p.steps, ...extraRemovals(p.key, extras, CAUSE)] };
 }
 
 function deletion(

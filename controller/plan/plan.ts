@@ -1,9 +1,10 @@
 import type { ContainerObject, DesiredObject, Kind, ObjectKey } from '../../specs/model.js';
 import { objectKey } from '../../specs/model.js';
-import type { ObservedContainer, ObservedState } from '../engine/engine.js';
+import type { ObservedContainer, ObservedNetwork, ObservedState } from '../engine/engine.js';
 import { engineName, LABEL } from '../labels.js';
 import { findImage } from './image-ref.js';
 import { goneNetwork, planContainer } from './plan-container.js';
+import { keptNetwork, networksNamed, withDuplicatesRemoved } from './plan-duplicates.js';
 import type { PlanInput } from './plan-input.js';
 import { planDeletions } from './plan-implicit.js';
 import {
@@ -63,13 +64,14 @@ function planResource(
     case 'Image':
       return planImage(object, input.observed.images);
     case 'Network': {
-      const net = owned.get(`Network/${object.name}`) as
-        ObservedState['networks'][number] | undefined;
+      const { containers, networks } = input.observed;
+      const [net, ...extras] = networksNamed(networks, containers, input.project, object.name);
       const name = engineName(input.project, object.name);
-      const attached = input.observed.containers
+      const attached = containers
         .filter((c) => c.networks.includes(name) && c.labels[LABEL.name])
         .map((c) => ({ name: c.labels[LABEL.name] as string, container: c }));
-      return planNetwork(object, input.project, net, attached);
+      const p = planNetwork(object, input.project, net, attached);
+      return withDuplicatesRemoved(p, extras, containers);
     }
     case 'Volume':
       return planVolume(
@@ -135,7 +137,11 @@ export function indexOwned(observed: ObservedState, project: string): OwnedIndex
       index.set(`${kind}/${name}`, value);
   };
   for (const c of observed.containers) add('Container', c.labels, c);
-  for (const n of observed.networks) add('Network', n.labels, n);
+  for (const n of observed.networks) {
+    // Two networks of one name (issue 19 item 7): index the one berth keeps.
+    const seen = index.get(`Network/${n.labels[LABEL.name] ?? ''}`) as ObservedNetwork | undefined;
+    add('Network', n.labels, seen ? keptNetwork(seen, n, observed.containers) : n);
+  }
   for (const v of observed.volumes) add('Volume', v.labels, v);
   return index;
 }
