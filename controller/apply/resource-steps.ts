@@ -106,7 +106,7 @@ async function buildImage(image: ImageObject, ctx: StepContext): Promise<void> {
   await ctx.engine.buildImage(
     {
       contextDir: build.context,
-      files: await listBuildContext(build.context),
+      files: await listBuildContext(build.context, build.dockerfile),
       dockerfile: build.dockerfile,
       tag: image.spec.ref,
       args: build.args,

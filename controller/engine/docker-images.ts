@@ -1,4 +1,6 @@
+import { Readable } from 'node:stream';
 import type Dockerode from 'dockerode';
+import { packBuildContext } from './docker-build-context.js';
 import type { DockerReads } from './docker-reads.js';
 import { EngineError } from './engine.js';
 import type { ImageBuildRequest, ObservedImage, ProgressListener, RegistryAuth } from './engine.js';
@@ -79,7 +81,7 @@ export async function buildImage(
   let failure: string | undefined;
   try {
     const stream = (await docker.buildImage(
-      { context: request.contextDir, src: request.files },
+      Readable.from(packBuildContext(request.contextDir, request.files)),
       {
         t: request.tag,
         dockerfile: request.dockerfile,

@@ -34,6 +34,20 @@ describe('listBuildContext', () => {
     ]);
   });
 
+  it('sends a Dockerfile inside an ignored folder, and nothing else of it (issue 19 item 5)', async () => {
+    const dir = makeContext('sub', {
+      'docker/Dockerfile.prod': 'FROM scratch\n',
+      'docker/notes.txt': 'x',
+      '.dockerignore': 'docker\n',
+      'app.js': 'x',
+    });
+    expect(await listBuildContext(dir, 'docker/Dockerfile.prod')).toEqual([
+      '.dockerignore',
+      'app.js',
+      'docker/Dockerfile.prod',
+    ]);
+  });
+
   it('lists everything without a .dockerignore', async () => {
     const dir = makeContext('plain', { Dockerfile: 'FROM scratch\n', 'a/b.txt': 'x' });
     expect(await listBuildContext(dir)).toEqual(['Dockerfile', 'a/b.txt']);

@@ -33,7 +33,9 @@ export async function listBuildContext(
       const path = relative === '' ? entry.name : `${relative}/${entry.name}`;
       const excluded = isExcluded(rules, path) && !always.has(path);
       if (entry.isDirectory()) {
-        if (!(excluded && canSkipFolders)) await walk(path);
+        // A folder that holds the Dockerfile is walked even when ignored (issue 19 item 5).
+        const holdsAlways = [...always].some((p) => p.startsWith(`${path}/`));
+        if (!(excluded && canSkipFolders && !holdsAlways)) await walk(path);
       } else if (!excluded) found.push(path);
     }
   };
