@@ -58,6 +58,11 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void): Comman
     .addOption(outputOption(['text', 'json']))
     .action(action(() => import('./commands/plan.js')));
 
+  verb('diff', 'plan with the changed fields, old → new')
+    .option('-f, --filename <path>', FILE_HELP, collect)
+    .option('--prune', 'include owned objects that are no longer declared')
+    .action(action(() => import('./commands/diff.js')));
+
   verb('apply', 'converge the engine to the manifests and wait')
     .option('-f, --filename <path>', FILE_HELP, collect)
     .option('--prune', 'delete owned objects that are no longer declared')

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -107,6 +107,17 @@ describe('verbs on the real engine', () => {
     expect(names).toMatch(new RegExp(`^${project}-web-run-[0-9a-f]{6}$`));
     await docker('rm', names);
     expect((await run(['run', '-p', project, 'nope'])).code).toBe(1);
+  });
+
+  it('diff prints the changed fields old → new and exits 2; 0 when nothing changes', async () => {
+    expect((await run(['diff', '-p', project])).code).toBe(0);
+    const web = join(dir, 'web.yaml');
+    const original = readFileSync(web, 'utf8');
+    writeFileSync(web, original + '  env: {MODE: b}\n');
+    const diff = await run(['diff', '-p', project]);
+    writeFileSync(web, original);
+    expect(diff.code, diff.stderr).toBe(2);
+    expect(diff.stdout).toContain('Container/web:\n  spec.env.MODE: (none) → "b"');
   });
 
   it('down deletes the last applied set and keeps volumes; --volumes removes them', async () => {
