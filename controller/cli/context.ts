@@ -11,6 +11,8 @@ export interface CommonOptions {
   engine?: string;
   logLevel?: string;
   output?: string;
+  /** `--env-file FILE` (repeatable) of the verbs that read manifests. */
+  envFile?: string[];
 }
 
 /**
@@ -35,6 +37,8 @@ export interface CliContext {
   env: NodeJS.ProcessEnv;
   /** The arguments berth was run with, after `berth` (named in the project lock). */
   argv?: readonly string[];
+  /** `--env-file` files for interpolation (later wins); none: `.env` beside the manifests. */
+  envFiles?: string[];
 }
 
 export function defaultStateDir(env: NodeJS.ProcessEnv): string {

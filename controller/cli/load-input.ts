@@ -15,7 +15,12 @@ export async function readAllStdin(stdin: NodeJS.ReadableStream): Promise<string
  */
 export async function loadInput(ctx: CliContext, paths: string[]): Promise<LoadResult> {
   const stdin = paths.includes('-') ? await readAllStdin(ctx.stdin) : undefined;
-  const result = await loadManifests(paths, { stdin, cwd: ctx.cwd });
+  const result = await loadManifests(paths, {
+    stdin,
+    cwd: ctx.cwd,
+    env: ctx.env,
+    envFiles: ctx.envFiles,
+  });
   if (result.problems.length > 0) {
     const n = result.problems.length;
     throw new BerthError(

@@ -48,11 +48,13 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void): Comman
 
   verb('validate', 'check manifests: syntax, schema, references, policy')
     .option('-f, --filename <path>', FILE_HELP, collect)
+    .addOption(envFileOption())
     .addOption(outputOption(['text', 'json']))
     .action(action(() => import('./commands/validate.js')));
 
   verb('plan', 'show what apply would do, changing nothing')
     .option('-f, --filename <path>', FILE_HELP, collect)
+    .addOption(envFileOption())
     .option('--prune', 'include owned objects that are no longer declared')
     .option('--exit-code', 'exit 2 when there are changes')
     .addOption(outputOption(['text', 'json']))
@@ -65,6 +67,7 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void): Comman
 
   verb('apply', 'converge the engine to the manifests and wait')
     .option('-f, --filename <path>', FILE_HELP, collect)
+    .addOption(envFileOption())
     .option('--prune', 'delete owned objects that are no longer declared')
     .option('--timeout <duration>', 'give up after this long', '5m')
     .option('--parallel <n>', 'independent operations at once', '8')
@@ -85,6 +88,7 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void): Comman
       'file or folder (repeatable; default: the current folder)',
       collect,
     )
+    .addOption(envFileOption())
     .option('--prune', 'delete owned objects that are no longer declared')
     .option('--timeout <duration>', 'give up after this long', '5m')
     .option('--parallel <n>', 'independent operations at once', '8')
@@ -144,6 +148,7 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void): Comman
       '--host-root <dir>',
       'with --git: where relative bind-mount host paths resolve (default: .)',
     )
+    .addOption(envFileOption())
     .option('--listen <addr>', 'status API address', '127.0.0.1:7337')
     .option('--token <token>', 'bearer token for the status API')
     .option('--resync <duration>', 'full resync period', '60s')
@@ -268,6 +273,14 @@ function defaultsToHere(verb: string, positional: unknown[]): boolean {
   return verb !== 'delete' || positional[0] === undefined;
 }
 
+/** `--env-file FILE` for the verbs that read manifests (DESIGN.md "Variables"). */
+function envFileOption(): Option {
+  return new Option(
+    '--env-file <file>',
+    'variables for ${VAR} in the manifests (repeatable, later wins; default: .env beside -f)',
+  ).argParser(collect);
+}
+
 function outputOption(formats: string[]): Option {
   return new Option('-o, --output <format>', 'output format').choices(formats);
 }
@@ -315,6 +328,7 @@ function makeContext(io: CliIo, options: CommonOptions, logger: CliContext['logg
     stateDir: defaultStateDir(io.env),
     now: () => Date.now(),
     argv: io.argv ?? [],
+    ...(options.envFile ? { envFiles: options.envFile } : {}),
     engine: () => {
       engine ??= import('./connect-engine.js').then((m) => m.connectEngine(options.engine, io.env));
       return engine;

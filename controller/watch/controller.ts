@@ -44,6 +44,8 @@ export interface WatchOptions {
   cwd?: string;
   /** A git checkout's relative BindMount host paths resolve under `hostRoot` (`--host-root`). */
   hostRoot?: { checkout: string; hostRoot: string };
+  /** `--env-file` files for interpolation of the manifests; none: `.env` in `dir`. */
+  envFiles?: string[];
   /**
    * What history records as the source of a change: the git source gives its URL and the
    * commit being applied; a folder is recorded as itself (and its work tree's HEAD).
@@ -79,6 +81,7 @@ export class WatchController {
       allowEmpty: options.allowEmpty,
       ...(options.cwd ? { cwd: options.cwd } : {}),
       ...(options.hostRoot ? { hostRoot: options.hostRoot } : {}),
+      ...(options.envFiles ? { envFiles: options.envFiles } : {}),
     });
     this.crashLoop = options.crashLoop ?? new CrashLoopTracker();
     this.queue = new WorkQueue<ObjectKey>({

@@ -33,6 +33,8 @@ export interface DesiredStoreOptions {
   cwd?: string;
   /** For a git checkout: where its relative BindMount host paths land (`--host-root`). */
   hostRoot?: { checkout: string; hostRoot: string };
+  /** `--env-file` files for interpolation; none: `.env` in `dir`. */
+  envFiles?: string[];
 }
 
 /**
@@ -68,6 +70,7 @@ export class DesiredStore {
       allowEmpty: true,
       ...(cwd ? { cwd } : {}),
       ...(hostRoot ? { hostRoot } : {}),
+      ...(this.options.envFiles ? { envFiles: this.options.envFiles } : {}),
     });
     const next = this.assemble(result);
     const changed = diffKeys(this.current.objects, next.objects);

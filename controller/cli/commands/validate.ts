@@ -11,7 +11,12 @@ interface ValidateOptions {
 /** `berth validate -f PATH…`: every problem of every file; exit 0 valid, 1 invalid. Touches no engine. */
 export async function run(ctx: CliContext, options: ValidateOptions): Promise<number> {
   const stdin = options.filename.includes('-') ? await readAllStdin(ctx.stdin) : undefined;
-  const result = await loadManifests(options.filename, { stdin, cwd: ctx.cwd });
+  const result = await loadManifests(options.filename, {
+    stdin,
+    cwd: ctx.cwd,
+    env: ctx.env,
+    envFiles: ctx.envFiles,
+  });
   if (options.output === 'json') {
     const list = result.problems.map(({ file, line, column, code, message }) => ({
       file,

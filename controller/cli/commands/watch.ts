@@ -89,6 +89,7 @@ export async function run(
     parallel,
     logger: ctx.logger,
     stateDir: ctx.stateDir,
+    ...(ctx.envFiles ? { envFiles: ctx.envFiles.map((f) => resolve(ctx.cwd, f)) } : {}),
     ...git?.controller,
   });
   if (git) git.onRevision = () => controller.reloadFolder();
