@@ -21,10 +21,25 @@ await build({
   outExtension: { '.js': '.mjs' },
   chunkNames: 'chunks/[name]-[hash]',
   // dockerode pulls optional native modules (ssh2, cpu-features): load it from node_modules.
-  external: ['dockerode'],
+  // esbuild is only for bundling the web page when berth runs from source (controller/web/assets.ts).
+  external: ['dockerode', 'esbuild'],
   define: { BERTH_VERSION: JSON.stringify(pkg.version) },
   banner: {
     js: "import { createRequire as __berthRequire } from 'node:module'; const require = __berthRequire(import.meta.url);",
   },
+  logLevel: 'warning',
+});
+
+// The web view's page (issue 16): preact + htm + berth's own code, one small ESM file and its
+// CSS, served by `berth watch` from dist/web/ (same options as controller/web/assets.ts).
+await build({
+  entryPoints: { app: 'controller/web/page/main.ts' },
+  outdir: 'dist/web',
+  bundle: true,
+  format: 'esm',
+  platform: 'browser',
+  target: 'es2020',
+  minify: true,
+  legalComments: 'none',
   logLevel: 'warning',
 });

@@ -1,10 +1,14 @@
-import { timingSafeEqual } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { KINDS } from '../../specs/model.js';
 import { BerthError } from '../errors.js';
 import type { ProjectStatus } from '../status/status-types.js';
 import type { EventBus } from '../watch/event-bus.js';
+import type { LiveView } from '../web/live-view.js';
+import { handleAction, type ActionTable } from './actions.js';
+import { authorised, hostAllowed } from './auth.js';
 import { formatAuthority, isLoopback, parseListenAddress } from './listen-address.js';
+import { acceptTokenQuery, handleWebRoute, type WebContext } from './web-routes.js';
 
 /** What the API serves; the controller supplies it, the server knows nothing else. */
 export interface ApiSource {
@@ -21,6 +25,10 @@ export interface ApiSource {
    * Absent: the route answers 404.
    */
   webhook?: (headers: IncomingMessage['headers'], body: Buffer) => number;
+  /** The web view's live state (issue 16); without it `/` and /api/v1/stream answer 404. */
+  live?: { view: LiveView; project: string };
+  /** Actions the page may call (`--ui-actions`); empty or absent: read-only. */
+  actions?: ActionTable;
 }
 
 /** Webhook bodies beyond this are refused (a push event is a few hundred KiB at most). */
@@ -37,9 +45,11 @@ const KEEPALIVE_MS = 15_000;
 
 /**
  * The status API of `berth watch` (DESIGN.md): GET /healthz, /api/v1/status,
- * /api/v1/objects/KIND/NAME, /api/v1/events (server-sent events), /metrics. A non-loopback
- * address refuses to start without a token; with a token, every route but /healthz needs
- * `Authorization: Bearer TOKEN` (401 otherwise).
+ * /api/v1/objects/KIND/NAME, /api/v1/events (server-sent events), /metrics; with a live view
+ * also the web view's `/`, /assets/*, /api/v1/stream and `POST /api/v1/actions/ID`. A
+ * non-loopback address refuses to start without a token; with a token, every route but
+ * /healthz needs `Authorization: Bearer TOKEN` or the page's cookie (401 otherwise). On
+ * loopback, a request for another host name is refused (DNS rebinding).
  */
 export async function startApiServer(
   listen: string,
@@ -56,8 +66,13 @@ export async function startApiServer(
       },
     );
   }
+  const web: WebContext | undefined = source.live && {
+    hub: source.live.view.hub,
+    project: source.live.project,
+    csrf: randomBytes(24).toString('base64url'),
+  };
   const server = createServer((req, res) => {
-    handle(req, res, token, source).catch((e: unknown) =>
+    handle(req, res, { token, source, web, listenHost: address.host }).catch((e: unknown) =>
       sendJson(res, 500, { error: (e as Error).message }),
     );
   });
@@ -80,21 +95,34 @@ export async function startApiServer(
   };
 }
 
-async function handle(
-  req: IncomingMessage,
-  res: ServerResponse,
-  token: string | undefined,
-  source: ApiSource,
-): Promise<void> {
+interface Served {
+  token: string | undefined;
+  source: ApiSource;
+  web: WebContext | undefined;
+  listenHost: string;
+}
+
+async function handle(req: IncomingMessage, res: ServerResponse, served: Served): Promise<void> {
+  const { token, source, web } = served;
   const path = new URL(req.url ?? '/', 'http://berth').pathname;
   // The webhook proves itself with its signature, not with the bearer token.
   if (path === '/api/v1/webhook' && req.method === 'POST') return webhook(req, res, source);
-  if (req.method !== 'GET') return sendJson(res, 405, { error: 'only GET is served' });
-  if (path === '/healthz') return sendJson(res, 200, { ok: true, ...source.health() });
+  if (!hostAllowed(req, served.listenHost))
+    return sendJson(res, 403, { error: `host ${req.headers.host} is not this machine` });
+  if (path === '/healthz' && req.method === 'GET')
+    return sendJson(res, 200, { ok: true, ...source.health() });
+  if (token && req.method === 'GET' && acceptTokenQuery(req, res, token)) return;
   if (token && !authorised(req, token)) {
     res.setHeader('WWW-Authenticate', 'Bearer realm="berth"');
-    return sendJson(res, 401, { error: 'missing or wrong bearer token' });
+    return sendJson(res, 401, {
+      error: 'missing or wrong bearer token (a browser opens /?token=T once)',
+    });
   }
+  const action = /^\/api\/v1\/actions\/([a-z-]+)$/.exec(path);
+  if (req.method === 'POST' && action && web)
+    return handleAction(req, res, action[1]!, source.actions ?? new Map(), web.csrf);
+  if (req.method !== 'GET') return sendJson(res, 405, { error: 'only GET is served here' });
+  if (web && (await handleWebRoute(req, res, path, web))) return;
   if (path === '/metrics') {
     res.writeHead(200, { 'Content-Type': 'text/plain; version=0.0.4' });
     return void res.end(source.metrics());
@@ -111,14 +139,6 @@ async function handle(
       : sendJson(res, 404, { error: `no object ${object[1]}/${object[2]}` });
   }
   sendJson(res, 404, { error: `no route ${path}` });
-}
-
-function authorised(req: IncomingMessage, token: string): boolean {
-  const header = req.headers.authorization ?? '';
-  const given = Buffer.from(header.startsWith('Bearer ') ? header.slice(7) : '');
-  const expected = Buffer.from(token);
-  // Constant time, so the token cannot be guessed byte by byte from response times.
-  return given.length === expected.length && timingSafeEqual(given, expected);
 }
 
 function streamEvents(req: IncomingMessage, res: ServerResponse, bus: EventBus): void {

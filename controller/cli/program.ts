@@ -155,6 +155,7 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void): Comman
     .option('--allow-empty', 'let an empty folder delete everything')
     .addOption(lockTimeoutOption())
     .option('--parallel <n>', 'independent operations at once', '8')
+    .option('--ui-actions', 'web view: offer sync and restart buttons (read-only without)')
     .action(action(() => import('./commands/watch.js')));
 
   verb('logs', 'logs of declared containers, interleaved with name prefixes')

@@ -6,6 +6,7 @@ import { startApiServer, type ApiServer } from '../../api/server.js';
 import { parseListenAddress, isLoopback } from '../../api/listen-address.js';
 import { BerthError } from '../../errors.js';
 import { loadProjectView } from '../../status/project-view.js';
+import { watchWeb } from '../../web/watch-web.js';
 import { WatchController } from '../../watch/controller.js';
 import { acquireLock } from '../../watch/lock.js';
 import type { CliContext, CommonOptions } from '../context.js';
@@ -21,6 +22,8 @@ interface WatchCommandOptions extends CommonOptions, Partial<GitWatchFlags> {
   allowEmpty?: boolean;
   parallel: string;
   lockTimeout?: string;
+  /** Web view buttons (sync, restart…); read-only without. */
+  uiActions?: boolean;
 }
 
 /** How long in-flight reconciles may take to finish after SIGTERM/SIGINT. */
@@ -93,8 +96,22 @@ export async function run(
     ...git?.controller,
   });
   if (git) git.onRevision = () => controller.reloadFolder();
+  const status = async () => ({
+    ...(await projectStatus(ctx, controller, project)),
+    source: git?.status() ?? null,
+  });
+  const web = watchWeb({
+    controller,
+    engine,
+    project,
+    stateDir: ctx.stateDir,
+    status,
+    uiActions: Boolean(options.uiActions),
+  });
   try {
     api = await startApiServer(options.listen, options.token, {
+      live: { view: web.view, project },
+      actions: web.actions,
       bus: controller.bus,
       metrics: () => controller.metrics.render() + (git ? gitSourceMetrics(git.source) : ''),
       health: () => ({
@@ -103,16 +120,14 @@ export async function run(
         engineReachable: controller.metrics.engineReachable,
         queueDepth: controller.queue.depth(),
       }),
-      status: async () => ({
-        ...(await projectStatus(ctx, controller, project)),
-        source: git?.status() ?? null,
-      }),
+      status,
       ...(git?.webhook ? { webhook: git.webhook } : {}),
     });
     const stopped = untilSignalled();
     // The first check exports the commit the controller then reads at its start.
     await git?.source.start(git.sink);
     await controller.start();
+    await web.view.start();
     ctx.logger.info(
       { project, dir: folder, listen: api.address, engine: engine.address },
       'watching',
@@ -120,6 +135,7 @@ export async function run(
     const signal = await stopped;
     ctx.logger.info({ signal }, 'stopping: finishing in-flight work; containers keep running');
   } finally {
+    web.view.stop();
     await git?.source.stop();
     await controller.stop(SHUTDOWN_GRACE_MS);
     await api?.close();

@@ -1,0 +1,51 @@
+import { describe, expect, it } from 'vitest';
+import { PlanTracker } from './plan-tracker.js';
+
+const states = (t: PlanTracker) => t.steps().map((s) => `${s.key} ${s.text} ${s.state}`);
+
+describe('PlanTracker', () => {
+  it('shows pending steps, then ticks a batch as its ops run', () => {
+    let now = 0;
+    const t = new PlanTracker(() => now);
+    expect(
+      t.setPending([{ key: 'Container/a', action: 'start', cause: 'stopped outside berth' }]),
+    ).toBe(true);
+    expect(states(t)).toEqual(['Container/a start pending']);
+    const steps = [
+      { key: 'Container/a', action: 'stop', cause: 'env changed' },
+      { key: 'Container/a', action: 'start', cause: 'env changed' },
+      { key: 'Container/b', action: 'create', cause: 'not created yet' },
+    ];
+    t.onEvent({ type: 'plan', steps, time: 0 });
+    t.onEvent({ type: 'progress', key: 'Container/a', phase: 'op', op: 'stop', time: 0 });
+    expect(states(t)).toEqual([
+      'Container/a stop running',
+      'Container/a start pending',
+      'Container/b create pending',
+    ]);
+    t.onEvent({ type: 'progress', key: 'Container/a', phase: 'op', op: 'start', time: 0 });
+    t.onEvent({ type: 'progress', key: 'Container/a', phase: 'converged', time: 0 });
+    t.onEvent({ type: 'progress', key: 'Container/b', phase: 'failed', time: 0 });
+    expect(states(t)).toEqual([
+      'Container/a stop done',
+      'Container/a start done',
+      'Container/b create failed',
+    ]);
+    now = 60_000; // a finished batch leaves the page after a while
+    t.setPending([]);
+    expect(states(t)).toEqual([]);
+  });
+
+  it('gives every step a stable id', () => {
+    const t = new PlanTracker(() => 0);
+    t.onEvent({
+      type: 'plan',
+      steps: [{ key: 'Network/n', action: 'create', cause: 'x' }],
+      time: 0,
+    });
+    const [first] = t.steps();
+    t.onEvent({ type: 'progress', key: 'Network/n', phase: 'op', op: 'create', time: 0 });
+    expect(t.steps()[0]!.id).toBe(first!.id);
+    expect(first!.state).toBe('pending'); // steps() hands out copies
+  });
+});

@@ -1,0 +1,118 @@
+/**
+ * What the web view shows and what `GET /api/v1/stream` sends (issue 16). Shared by the
+ * server (controller/web, controller/api/stream-*) and the page (controller/web/page): plain
+ * JSON, no Node or DOM types. Times are Unix ms.
+ */
+
+/** State of one step of the live plan. */
+export type StepState = 'pending' | 'running' | 'done' | 'failed';
+
+/**
+ * One step of the live plan. Generic on purpose: a reconcile step, an update's health gate
+ * (with `deadline`) or anything later is the same shape.
+ */
+export interface ViewStep {
+  /** Stable while the step lives (`<batch>:<key>:<index>`, or `pending:<key>:<index>`). */
+  id: string;
+  /** Object key, `Kind/name`. */
+  key: string;
+  /** What the step does, as a person reads it: `start`, `health gate`… */
+  text: string;
+  /** Why it is needed: `stopped outside berth`, `env changed`… */
+  cause: string;
+  state: StepState;
+  /** Unix ms by which the step must be done (a health gate's countdown); absent when none. */
+  deadline?: number;
+}
+
+/** One field that differs between what runs and what is declared. */
+export interface FieldChange {
+  /** Dotted path: `spec.env.VALUE`, `state`. */
+  path: string;
+  /** The value that runs (last applied, or the observed state); undefined when absent. */
+  before?: unknown;
+  /** The declared value; undefined when removed. */
+  after?: unknown;
+}
+
+/** One object as one row, with what its detail panel shows. */
+export interface ViewRow {
+  key: string;
+  kind: string;
+  name: string;
+  desired: string;
+  actual: string;
+  /** `Synced`, `OutOfSync`, `Conflict` or `Undeclared`: a word, never only a colour. */
+  sync: string;
+  /** `yes`, `no`, or `-` where readiness does not apply. */
+  ready: string;
+  restarts: number | null;
+  reason: string | null;
+  health: string | null;
+  image: string | null;
+  /** The declared spec (null for undeclared leftovers). */
+  spec: unknown;
+  /** Field-level difference when out of sync; empty when in sync. */
+  diff: FieldChange[];
+}
+
+/** Something that happened to one object (engine event or a reconcile by berth). */
+export interface ViewEvent {
+  time: number;
+  /** `engine` for engine events, `berth` for what the controller did. */
+  source: 'engine' | 'berth';
+  text: string;
+}
+
+/** One apply of the project's history. */
+export interface ViewHistoryEntry {
+  time: number;
+  outcome: string;
+  commit: string | null;
+  sources: string[];
+  message: string | null;
+  changed: number;
+  failed: number;
+}
+
+/** A button the page may show; only actions the server reports are rendered. */
+export interface ViewAction {
+  id: string;
+  label: string;
+  /** `project`: one button for everything; `object`: one per row of the given kinds. */
+  scope: 'project' | 'object';
+  kinds?: string[];
+}
+
+export interface ViewProject {
+  project: string;
+  inSync: boolean;
+  /** The controller reached the engine on its last look. */
+  engineReachable: boolean;
+  notice: string | null;
+  observedAt: string | null;
+}
+
+/** Everything the page shows, at one stream id. */
+export interface ViewSnapshot {
+  project: ViewProject;
+  rows: ViewRow[];
+  plan: ViewStep[];
+  history: ViewHistoryEntry[];
+  /** Recent events per object key, oldest first, at most EVENTS_PER_OBJECT each. */
+  events: Record<string, ViewEvent[]>;
+  actions: ViewAction[];
+}
+
+/** One message of the stream; every message but `snapshot` is a change to apply. */
+export type StreamMessage =
+  | { type: 'snapshot'; snapshot: ViewSnapshot }
+  | { type: 'project'; project: ViewProject }
+  | { type: 'row'; row: ViewRow }
+  | { type: 'remove'; key: string }
+  | { type: 'event'; key: string; event: ViewEvent }
+  | { type: 'plan'; steps: ViewStep[] }
+  | { type: 'history'; history: ViewHistoryEntry[] };
+
+/** How many recent events each object keeps. */
+export const EVENTS_PER_OBJECT = 20;

@@ -1,0 +1,85 @@
+import { objectKey } from '../../specs/model.js';
+import type { ActionHandler, ActionTable } from '../api/actions.js';
+import type { Engine } from '../engine/engine.js';
+import { BerthError } from '../errors.js';
+import { readHistory, readLastApplied } from '../records/records.js';
+import type { ProjectStatus } from '../status/status-types.js';
+import type { WatchController } from '../watch/controller.js';
+import { LiveView } from './live-view.js';
+
+export interface WatchWebOptions {
+  controller: WatchController;
+  engine: Engine;
+  project: string;
+  stateDir: string;
+  /** The status the API serves (observes the engine). */
+  status: () => Promise<ProjectStatus>;
+  /** `--ui-actions`: offer sync and restart to the page. */
+  uiActions: boolean;
+}
+
+/**
+ * The web view of `berth watch` (issue 16): a LiveView fed by the controller, and the action
+ * table (empty unless `--ui-actions`). Rollback and hold join the table when the updates
+ * work brings them; the page shows only the actions listed here.
+ */
+export function watchWeb(options: WatchWebOptions): { view: LiveView; actions: ActionTable } {
+  const { controller, project, stateDir } = options;
+  const actions: ActionTable = options.uiActions ? actionTable(options) : new Map();
+  const view = new LiveView({
+    bus: controller.bus,
+    status: options.status,
+    desired: () => controller.store.snapshot().objects,
+    applied: async () => {
+      const read = await readLastApplied(stateDir, project);
+      return read.ok ? read.value.objects : undefined;
+    },
+    history: async () => {
+      const read = await readHistory(stateDir, project);
+      return read.ok ? read.value : [];
+    },
+    engineReachable: () => controller.metrics.engineReachable,
+    actions: () => [...actions.values()].map((a) => a.action),
+  });
+  return { view, actions };
+}
+
+function actionTable(options: WatchWebOptions): ActionTable {
+  const entries: ActionHandler[] = [syncAction(options), restartAction(options)];
+  return new Map(entries.map((e) => [e.action.id, e]));
+}
+
+/** Sync: read the folder again and queue every declared object, as a change of the folder would. */
+function syncAction({ controller }: WatchWebOptions): ActionHandler {
+  return {
+    action: { id: 'sync', label: 'Sync', scope: 'project' },
+    async run() {
+      await controller.reloadFolder();
+      const keys = controller.store.snapshot().objects.map(objectKey);
+      for (const key of keys) controller.queue.add(key, 'sync requested');
+      void controller.requestResync('sync requested');
+      return `sync queued for ${keys.length} objects`;
+    },
+  };
+}
+
+/**
+ * Restart: stop (within the container's grace period) and start the container, as `docker
+ * restart` does; the controller then looks at it again like after any engine event.
+ */
+function restartAction({ controller, engine, status }: WatchWebOptions): ActionHandler {
+  return {
+    action: { id: 'restart', label: 'Restart', scope: 'object', kinds: ['Container'] },
+    async run(target) {
+      const declared = controller.store.snapshot().objects.find((o) => objectKey(o) === target);
+      if (declared?.kind !== 'Container')
+        throw new BerthError('E_USAGE', `${target} is not a declared container`);
+      const id = (await status()).objects.find((o) => o.key === target)?.id;
+      if (!id) throw new BerthError('E_CONFLICT', `${target} has no container on the engine`);
+      await engine.stopContainer(id, Math.ceil(declared.spec.stopGracePeriodMs / 1000));
+      await engine.startContainer(id);
+      controller.queue.add(objectKey(declared), 'restart requested');
+      return `${target} restarted`;
+    },
+  };
+}
