@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Everything berth's demo and tests need on a fresh Debian machine (run as root):
-# npm dependencies from the lockfile, docker.io and busybox-static from apt, a running
+# npm dependencies from the lockfile, docker.io, busybox-static and chromium from apt, a running
 # engine, the local base image and the CLI bundle. Safe to run again: it skips what is there.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -14,6 +14,7 @@ installed busybox-static || need_apt+=(busybox-static)   # the test image needs 
 command -v docker-registry >/dev/null 2>&1 || need_apt+=(docker-registry)
 command -v htpasswd >/dev/null 2>&1 || need_apt+=(apache2-utils)
 command -v pidof >/dev/null 2>&1 || need_apt+=(procps)
+[ -x /usr/bin/chromium ] || need_apt+=(chromium)   # the web view's browser tests (playwright-core)
 if [ ${#need_apt[@]} -gt 0 ]; then
   say "installing ${need_apt[*]} (apt-get)"
   export DEBIAN_FRONTEND=noninteractive

@@ -1,0 +1,168 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cleanupProject, docker, freePort, uniqueProject } from '../support/docker.js';
+import { launchGuarded, screenshotOnFailure, type GuardedBrowser } from '../support/browser.js';
+import {
+  containerYaml,
+  spawnBerth,
+  stateOf,
+  waitForApi,
+  type WatchProcess,
+} from '../integration/watch-support.js';
+
+// One controller and one browser for the file: the page is looked at as a person would,
+// through the text it shows (issue 16).
+const project = uniqueProject('web');
+let dir: string;
+let stateHome: string;
+let port: number;
+let origin: string;
+let watch: WatchProcess;
+let guarded: GuardedBrowser;
+let page: Page;
+const engineName = (n: string) => `${project}-${n}`;
+
+function startWatch(): WatchProcess {
+  return spawnBerth(
+    [
+      'watch',
+      dir,
+      '-p',
+      project,
+      '--listen',
+      `127.0.0.1:${port}`,
+      '--ui-actions',
+      '--resync',
+      '30s',
+    ],
+    { XDG_STATE_HOME: stateHome },
+  );
+}
+
+async function stopWatch(): Promise<void> {
+  if (watch.child.exitCode !== null) return;
+  watch.child.kill('SIGTERM');
+  await watch.exited;
+}
+
+const row = (key: string) => page.locator(`tr.row[data-key="${key}"]`);
+const cell = (key: string, label: string) => row(key).locator(`td[data-label="${label}"]`);
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'berth-web-'));
+  stateHome = await mkdtemp(join(tmpdir(), 'berth-web-state-'));
+  await writeFile(
+    join(dir, 'app.yaml'),
+    [containerYaml('front'), containerYaml('back')].join('---\n'),
+  );
+  await writeFile(
+    join(dir, 'net.yaml'),
+    'apiVersion: berth/v1\nkind: Network\nmetadata: {name: net}\n',
+  );
+  port = await freePort();
+  origin = `http://127.0.0.1:${port}`;
+  watch = startWatch();
+  await waitForApi(watch);
+  guarded = await launchGuarded(origin);
+  page = await guarded.context.newPage();
+}, 120_000);
+
+afterAll(async () => {
+  await guarded?.close();
+  if (watch && watch.child.exitCode === null) {
+    watch.child.kill('SIGKILL');
+    await watch.exited;
+  }
+  await cleanupProject(project);
+  await rm(dir, { recursive: true, force: true });
+  await rm(stateHome, { recursive: true, force: true });
+});
+
+describe('the web view of berth watch, in chromium', () => {
+  it('shows every object as a row with its state in words', () =>
+    screenshotOnFailure(page, 'web-view-rows', async () => {
+      await page.goto(`${origin}/`);
+      await expect
+        .poll(() => cell('Container/front', 'actual').textContent(), { timeout: 30_000 })
+        .toBe('running');
+      await expect.poll(() => cell('Container/back', 'ready').textContent()).toBe('yes');
+      expect(await cell('Container/front', 'sync').textContent()).toBe('Synced');
+      expect(await cell('Network/net', 'kind').textContent()).toBe('Network');
+      expect(await page.getByTestId('connection').textContent()).toContain('live');
+      expect(await page.getByTestId('summary').textContent()).toBe('in sync');
+    }));
+
+  it('shows a docker kill and the repair: events, plan step and the row back to running', () =>
+    screenshotOnFailure(page, 'web-view-kill', async () => {
+      await docker('kill', engineName('front'));
+      await row('Container/front').click();
+      const events = page.getByTestId('detail').locator('ul.events');
+      await expect.poll(() => events.textContent(), { timeout: 10_000 }).toMatch(/die/);
+      await expect
+        .poll(() => events.textContent(), { timeout: 15_000 })
+        .toMatch(/start: converged/);
+      await expect.poll(() => cell('Container/front', 'actual').textContent()).toBe('running');
+      const plan = page.getByTestId('plan');
+      await expect.poll(() => plan.textContent()).toMatch(/done\s*start Container\/front/);
+    }));
+
+  it('filters by kind and by state', () =>
+    screenshotOnFailure(page, 'web-view-filter', async () => {
+      await page.getByTestId('filter-kind').selectOption('Network');
+      await expect.poll(() => page.locator('tr.row').count()).toBe(1);
+      expect(await page.getByTestId('count').textContent()).toBe('1 of 3 objects');
+      await page.getByTestId('filter-kind').selectOption('all');
+      await page.getByTestId('filter-state').selectOption('out of sync');
+      await expect.poll(() => page.locator('tr.row').count()).toBe(0);
+      await page.getByTestId('filter-state').selectOption('all');
+      await expect.poll(() => page.locator('tr.row').count()).toBe(3);
+    }));
+
+  it('runs Sync from its button (--ui-actions)', () =>
+    screenshotOnFailure(page, 'web-view-sync', async () => {
+      await page.locator('button[data-action="sync"]').click();
+      await expect
+        .poll(() => page.locator('.top .answer').textContent())
+        .toBe('sync queued for 3 objects');
+      expect(await page.locator('button[data-action="rollback"]').count()).toBe(0);
+    }));
+
+  it('says "disconnected" while the controller is away and catches up when it returns', () =>
+    screenshotOnFailure(page, 'web-view-reconnect', async () => {
+      await stopWatch();
+      await expect
+        .poll(() => page.getByTestId('connection').textContent(), { timeout: 10_000 })
+        .toContain('disconnected');
+      expect(await page.getByTestId('banner').textContent()).toMatch(
+        /Disconnected from the controller/,
+      );
+      // While it is away, the folder changes: the page must show it once the controller is back.
+      await writeFile(join(dir, 'extra.yaml'), containerYaml('extra'));
+      watch = startWatch();
+      await expect
+        .poll(() => page.getByTestId('connection').textContent(), { timeout: 30_000 })
+        .toContain('live');
+      expect(await page.getByTestId('banner').count()).toBe(0);
+      await expect
+        .poll(() => cell('Container/extra', 'actual').textContent(), { timeout: 30_000 })
+        .toBe('running');
+      expect(await stateOf(engineName('extra'))).toBe('running');
+    }));
+
+  it('fits a phone-width screen (375 px) without sideways scrolling', () =>
+    screenshotOnFailure(page, 'web-view-phone', async () => {
+      await page.setViewportSize({ width: 375, height: 800 });
+      await expect
+        .poll(() => page.evaluate(() => document.documentElement.scrollWidth))
+        .toBeLessThanOrEqual(375);
+      expect(await cell('Container/front', 'name').isVisible()).toBe(true);
+    }));
+
+  it('never asked anything of a host but the controller', () => {
+    expect(guarded.requested.length).toBeGreaterThan(0);
+    expect(guarded.outside).toEqual([]);
+  });
+});
