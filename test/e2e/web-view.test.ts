@@ -24,6 +24,8 @@ let watch: WatchProcess;
 let guarded: GuardedBrowser;
 let page: Page;
 const engineName = (n: string) => `${project}-${n}`;
+/** Polls wait this long: the page is fast, but the machine is shared with other test files. */
+const SLOW = { timeout: 10_000 };
 
 function startWatch(): WatchProcess {
   return spawnBerth(
@@ -88,7 +90,7 @@ describe('the web view of berth watch, in chromium', () => {
       await expect
         .poll(() => cell('Container/front', 'actual').textContent(), { timeout: 30_000 })
         .toBe('running');
-      await expect.poll(() => cell('Container/back', 'ready').textContent()).toBe('yes');
+      await expect.poll(() => cell('Container/back', 'ready').textContent(), SLOW).toBe('yes');
       expect(await cell('Container/front', 'sync').textContent()).toBe('Synced');
       expect(await cell('Network/net', 'kind').textContent()).toBe('Network');
       expect(await page.getByTestId('connection').textContent()).toContain('live');
@@ -104,28 +106,30 @@ describe('the web view of berth watch, in chromium', () => {
       await expect
         .poll(() => events.textContent(), { timeout: 15_000 })
         .toMatch(/start: converged/);
-      await expect.poll(() => cell('Container/front', 'actual').textContent()).toBe('running');
+      await expect
+        .poll(() => cell('Container/front', 'actual').textContent(), SLOW)
+        .toBe('running');
       const plan = page.getByTestId('plan');
-      await expect.poll(() => plan.textContent()).toMatch(/done\s*start Container\/front/);
+      await expect.poll(() => plan.textContent(), SLOW).toMatch(/done\s*start Container\/front/);
     }));
 
   it('filters by kind and by state', () =>
     screenshotOnFailure(page, 'web-view-filter', async () => {
       await page.getByTestId('filter-kind').selectOption('Network');
-      await expect.poll(() => page.locator('tr.row').count()).toBe(1);
+      await expect.poll(() => page.locator('tr.row').count(), SLOW).toBe(1);
       expect(await page.getByTestId('count').textContent()).toBe('1 of 3 objects');
       await page.getByTestId('filter-kind').selectOption('all');
       await page.getByTestId('filter-state').selectOption('out of sync');
-      await expect.poll(() => page.locator('tr.row').count()).toBe(0);
+      await expect.poll(() => page.locator('tr.row').count(), SLOW).toBe(0);
       await page.getByTestId('filter-state').selectOption('all');
-      await expect.poll(() => page.locator('tr.row').count()).toBe(3);
+      await expect.poll(() => page.locator('tr.row').count(), SLOW).toBe(3);
     }));
 
   it('runs Sync from its button (--ui-actions)', () =>
     screenshotOnFailure(page, 'web-view-sync', async () => {
       await page.locator('button[data-action="sync"]').click();
       await expect
-        .poll(() => page.locator('.top .answer').textContent())
+        .poll(() => page.locator('.top .answer').textContent(), SLOW)
         .toBe('sync queued for 3 objects');
       expect(await page.locator('button[data-action="rollback"]').count()).toBe(0);
     }));
@@ -156,7 +160,7 @@ describe('the web view of berth watch, in chromium', () => {
     screenshotOnFailure(page, 'web-view-phone', async () => {
       await page.setViewportSize({ width: 375, height: 800 });
       await expect
-        .poll(() => page.evaluate(() => document.documentElement.scrollWidth))
+        .poll(() => page.evaluate(() => document.documentElement.scrollWidth), SLOW)
         .toBeLessThanOrEqual(375);
       expect(await cell('Container/front', 'name').isVisible()).toBe(true);
     }));
