@@ -115,14 +115,24 @@ describe('the web view of berth watch, in chromium', () => {
 
   it('filters by kind and by state', () =>
     screenshotOnFailure(page, 'web-view-filter', async () => {
-      await page.getByTestId('filter-kind').selectOption('Network');
-      await expect.poll(() => page.locator('tr.row').count(), SLOW).toBe(1);
-      expect(await page.getByTestId('count').textContent()).toBe('1 of 3 objects');
-      await page.getByTestId('filter-kind').selectOption('all');
-      await page.getByTestId('filter-state').selectOption('out of sync');
-      await expect.poll(() => page.locator('tr.row').count(), SLOW).toBe(0);
-      await page.getByTestId('filter-state').selectOption('all');
-      await expect.poll(() => page.locator('tr.row').count(), SLOW).toBe(3);
+      const all = await page.locator('tr.row').count();
+      const networks = await page
+        .locator('tr.row td[data-label="kind"]', { hasText: 'Network' })
+        .count();
+      expect(networks).toBeGreaterThan(0);
+      try {
+        await page.getByTestId('filter-kind').selectOption('Network');
+        await expect.poll(() => page.locator('tr.row').count(), SLOW).toBe(networks);
+        expect(await page.getByTestId('count').textContent()).toBe(`${networks} of ${all} objects`);
+        expect(await page.locator('tr.row[data-key^="Container/"]').count()).toBe(0);
+        await page.getByTestId('filter-kind').selectOption('all');
+        await page.getByTestId('filter-state').selectOption('out of sync');
+        await expect.poll(() => page.locator('tr.row').count(), SLOW).toBe(0);
+      } finally {
+        await page.getByTestId('filter-kind').selectOption('all');
+        await page.getByTestId('filter-state').selectOption('all');
+      }
+      await expect.poll(() => page.locator('tr.row').count(), SLOW).toBe(all);
     }));
 
   it('runs Sync from its button (--ui-actions)', () =>
@@ -130,7 +140,7 @@ describe('the web view of berth watch, in chromium', () => {
       await page.locator('button[data-action="sync"]').click();
       await expect
         .poll(() => page.locator('.top .answer').textContent(), SLOW)
-        .toBe('sync queued for 3 objects');
+        .toMatch(/^sync queued for \d+ objects$/);
       expect(await page.locator('button[data-action="rollback"]').count()).toBe(0);
     }));
 
