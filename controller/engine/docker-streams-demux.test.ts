@@ -6,6 +6,7 @@ import {
   splitTimestamp,
   timestampToSince,
 } from './docker-streams-demux.js';
+import { StampedLineJoiner } from './docker-streams-demux.js';
 
 function frame(type: number, text: string): Buffer {
   const payload = Buffer.from(text);
@@ -74,5 +75,28 @@ describe('timestamps', () => {
 
   it('turns a stamp into the engine since form', () => {
     expect(timestampToSince('2024-05-01T10:00:00.000000042Z')).toBe('1714557600.000000042');
+  });
+});
+
+describe('StampedLineJoiner', () => {
+  it('joins the pieces of a long line without their stamps, keeping the first time (issue 19 item 6)', () => {
+    const lines: [string, string][] = [];
+    const joiner = new StampedLineJoiner((time, text) => lines.push([time, text]));
+    const euro = Buffer.from('€'); // three bytes, cut between two pieces below
+    joiner.push(
+      Buffer.concat([Buffer.from('2024-05-01T10:00:00.1Z {"a":"x'), euro.subarray(0, 1)]),
+    );
+    joiner.push(
+      Buffer.concat([Buffer.from('2024-05-01T10:00:00.2Z '), euro.subarray(1), Buffer.from('y')]),
+    );
+    joiner.push(Buffer.from('2024-05-01T10:00:00.3Z z"}\n'));
+    joiner.push(Buffer.from('2024-05-01T10:00:01Z next\n'));
+    joiner.push(Buffer.from('2024-05-01T10:00:02Z unfinished'));
+    joiner.end();
+    expect(lines).toEqual([
+      ['2024-05-01T10:00:00.100000000Z', '{"a":"x€yz"}'],
+      ['2024-05-01T10:00:01.000000000Z', 'next'],
+      ['2024-05-01T10:00:02.000000000Z', 'unfinished'],
+    ]);
   });
 });

@@ -86,6 +86,49 @@ export class LineSplitter {
 }
 
 /**
+ * The lines of one output stream of a multiplexed log read with timestamps. Each frame is
+ * one engine message, `STAMP text`; a line longer than 16 KiB arrives as several messages,
+ * each with its own stamp and only the last ending in a newline (moby's partial messages,
+ * issue 19 item 6). A line keeps its first piece's time and none of the later stamps;
+ * a character cut between pieces stays whole.
+ */
+export class StampedLineJoiner {
+  private readonly decoder = new StringDecoder('utf8');
+  private carry = '';
+  private time = '';
+  private inLine = false;
+
+  constructor(private readonly onLine: (time: string, text: string) => void) {}
+
+  push(frame: Buffer): void {
+    const space = frame.indexOf(0x20);
+    const stamp = space > 0 ? frame.toString('latin1', 0, space) : '';
+    const stamped = isStamp(stamp);
+    if (stamped && !this.inLine) this.time = normaliseTimestamp(stamp);
+    const body = stamped ? frame.subarray(space + 1) : frame;
+    const text = this.carry + this.decoder.write(body);
+    let start = 0;
+    for (let nl = text.indexOf('\n'); nl >= 0; nl = text.indexOf('\n', start)) {
+      this.onLine(this.time, text.slice(start, nl));
+      start = nl + 1;
+    }
+    this.carry = text.slice(start);
+    this.inLine = body.length > 0 && body[body.length - 1] !== 0x0a;
+  }
+
+  end(): void {
+    const rest = this.carry + this.decoder.end();
+    this.carry = '';
+    this.inLine = false;
+    if (rest) this.onLine(this.time, rest);
+  }
+}
+
+function isStamp(stamp: string): boolean {
+  return stamp.length >= 20 && stamp.charCodeAt(4) === 45 /* - */ && stamp[10] === 'T';
+}
+
+/**
  * Puts an RFC 3339 timestamp from the engine (`2024-05-01T10:00:00.1234Z`, trailing zeros
  * trimmed) into a fixed 9-digit fraction, so string order is time order.
  */
@@ -102,9 +145,7 @@ export function normaliseTimestamp(stamp: string): string {
 export function splitTimestamp(line: string): { time: string; text: string } {
   const space = line.indexOf(' ');
   const stamp = space < 0 ? line : line.slice(0, space);
-  if (stamp.length < 20 || stamp.charCodeAt(4) !== 45 /* - */ || stamp[10] !== 'T') {
-    return { time: '', text: line };
-  }
+  if (!isStamp(stamp)) return { time: '', text: line };
   return { time: normaliseTimestamp(stamp), text: space < 0 ? '' : line.slice(space + 1) };
 }
 

@@ -3,7 +3,12 @@ import type Dockerode from 'dockerode';
 import type { EngineAddress } from './engine-address.js';
 import { dockerOptions } from './docker-connect.js';
 import { statusOf, toEngineError } from './docker-errors.js';
-import { FrameDemuxer, LineSplitter, splitTimestamp } from './docker-streams-demux.js';
+import {
+  FrameDemuxer,
+  LineSplitter,
+  splitTimestamp,
+  StampedLineJoiner,
+} from './docker-streams-demux.js';
 import { startDockerExec } from './docker-streams-exec.js';
 import type {
   ContainerPathStat,
@@ -141,19 +146,21 @@ export class DockerStreams implements EngineStreams {
   }
 }
 
-/** Reads a log stream into timestamped lines per output stream until it ends or is closed. */
+/**
+ * Reads a log stream into timestamped lines per output stream until it ends or is closed.
+ * A multiplexed stream is read frame by frame, so the pieces of a long line join without
+ * the engine's stamps between them; a TTY's raw stream has no frames to tell them apart.
+ */
 function followLines(
   stream: NodeJS.ReadableStream,
   tty: boolean,
   onLine: (line: LogLine) => void,
 ): LogSubscription {
-  const splitter = (name: OutputStream) =>
-    new LineSplitter((raw) => {
-      const { time, text } = splitTimestamp(raw);
-      onLine({ stream: name, time, text });
-    });
-  const out = splitter('stdout');
-  const err = splitter('stderr');
+  const joiner = (name: OutputStream) =>
+    new StampedLineJoiner((time, text) => onLine({ stream: name, time, text }));
+  const rawLines = new LineSplitter((raw) => onLine({ stream: 'stdout', ...splitTimestamp(raw) }));
+  const out = tty ? rawLines : joiner('stdout');
+  const err = joiner('stderr');
   const demuxer = new FrameDemuxer((name, payload) =>
     (name === 'stderr' ? err : out).push(payload),
   );
