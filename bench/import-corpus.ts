@@ -9,6 +9,7 @@ import { dirname, join, relative } from 'node:path';
 import { ComposeInputError, importCompose } from '../specs/compose/index.js';
 import { loadManifests } from '../specs/index.js';
 import { formatProblem } from '../specs/problems.js';
+import type { Policy } from '../specs/policy.js';
 
 const NAMES = /^(docker-)?compose\.ya?ml$/;
 
@@ -42,7 +43,10 @@ async function one(
   mkdirSync(outDir, { recursive: true });
   for (const [name, text] of result.manifests) writeFileSync(join(outDir, name), text);
   for (const [source, name] of result.copies) copyFileSync(source, join(outDir, name));
-  const loaded = await loadManifests([outDir], { cwd: outDir });
+  const loaded = await loadManifests([outDir], {
+    cwd: outDir,
+    ...(privileged && { policy: PRIVILEGED }),
+  });
   if (loaded.problems.length) {
     if (verbose)
       for (const p of loaded.problems.slice(0, 3))
@@ -57,6 +61,10 @@ async function one(
 
 const args = process.argv.slice(2);
 const verbose = args.includes('--verbose');
+// --privileged: validate as `--policy privileged` would, to see what only the host-path
+// policy refuses (the engine socket, /etc/localtime…).
+const privileged = args.includes('--privileged');
+const PRIVILEGED: Policy = { forbiddenHostPaths: [], allowPrivileged: true };
 const dirs = args.filter((a) => !a.startsWith('--'));
 const files = dirs.flatMap((d) => findComposeFiles(d));
 const counts: Record<Outcome, number> = {

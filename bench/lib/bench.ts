@@ -14,6 +14,7 @@ import {
 } from './setup.js';
 import { changeEnv, coldApply, deleteAll, noopApply, noopProject } from '../scenarios/apply.js';
 import { cliStart, statusCalls, statusOf } from '../scenarios/cli.js';
+import { importMany } from '../scenarios/import.js';
 import { watchScenarios } from '../scenarios/watch.js';
 
 export type Mode = 'full' | 'quick' | 'smoke';
@@ -132,6 +133,7 @@ export async function runBench(options: BenchOptions): Promise<BenchResults> {
     await step('change one env var', () => changeEnv(ctx, plan.n));
     await step('delete all', () => deleteAll(ctx, plan.n));
     await step('CLI start', () => cliStart(ctx, plan.validateObjects));
+    await step('import', () => importMany(options.mode === 'smoke' ? 20 : 500));
     if (plan.watch)
       await step('watch', () =>
         watchScenarios(ctx, { idleObjects: plan.idleObjects, idleSeconds: plan.idleSeconds }),

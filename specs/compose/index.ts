@@ -42,7 +42,7 @@ export interface ImportResult {
  */
 export function importCompose(options: ImportOptions): ImportResult {
   const project = loadCompose(options.files, options.cwd, options.profiles);
-  const projectName = options.projectName ?? project.name ?? basename(project.dir);
+  const projectName = projectNameOf(options.projectName ?? project.name ?? basename(project.dir));
   const state: ImportState = {
     project,
     projectName,
@@ -75,4 +75,9 @@ function declaredButUnused(state: ImportState): void {
   for (const name of Object.keys(project.networks)) networkObject(state, name);
   for (const name of Object.keys(project.secrets)) fileObject(state, 'Secret', name);
   for (const name of Object.keys(project.configs)) fileObject(state, 'Config', name);
+}
+
+/** A project name as Compose normalises it: lower case, letters, digits, `-` and `_`. */
+function projectNameOf(name: string): string {
+  return name.toLowerCase().replace(/[^a-z0-9_-]/g, '') || 'default';
 }

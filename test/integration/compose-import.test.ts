@@ -1,0 +1,108 @@
+import { execFile } from 'node:child_process';
+import { cpSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, describe, expect, it } from 'vitest';
+import { berth } from '../support/cli.js';
+import { cleanupProject, docker, uniqueProject } from '../support/docker.js';
+
+// Issue 13: an app imported with `berth import` and applied with `berth apply` behaves like
+// `docker-compose up -d` of the original: the same names resolve, the same environment, the
+// same mounts. Both run side by side on the real engine from the same Compose folder.
+const execFileAsync = promisify(execFile);
+const fixtures = resolve(import.meta.dirname, '../compose');
+const cleanups: (() => Promise<unknown>)[] = [];
+
+afterAll(async () => {
+  for (const clean of cleanups.reverse()) await clean().catch(() => undefined);
+});
+
+async function compose(dir: string, project: string, env: NodeJS.ProcessEnv, ...args: string[]) {
+  const { stdout } = await execFileAsync('docker-compose', ['-p', project, ...args], {
+    cwd: dir,
+    env: { ...process.env, ...env },
+  });
+  return stdout;
+}
+
+/** Copies a fixture app, brings it up with docker-compose and with berth; returns both projects. */
+async function bothUp(app: string, env: (project: string) => NodeJS.ProcessEnv) {
+  const dir = mkdtempSync(join(tmpdir(), `berth-import-${app}-`));
+  cpSync(join(fixtures, app), dir, { recursive: true });
+  const c = uniqueProject('cmp');
+  const b = uniqueProject('imp');
+  cleanups.push(async () => rmSync(dir, { recursive: true, force: true }));
+  cleanups.push(() => compose(dir, c, env(c), 'down', '-v', '--rmi', 'local', '-t', '1'));
+  cleanups.push(() => cleanupProject(b));
+  await compose(dir, c, env(c), 'up', '-d');
+  const imported = await berth(['import', '-o', 'berth'], { cwd: dir });
+  expect(imported.code, imported.stderr).toBe(0);
+  const applied = await berth(['apply', '-f', 'berth', '-p', b, '--log-level', 'warn'], {
+    cwd: dir,
+    env: env(b),
+  });
+  expect(applied.code, applied.stderr + applied.stdout).toBe(0);
+  return { c, b };
+}
+
+const probe = (names: string[], paths: string[]) =>
+  [
+    'env | grep -E "^(ROLE|SHARED|GREETING|API_MODE)=" | sort',
+    'pwd',
+    ...paths.map((p) => `echo "${p}: $(cat ${p} 2>&1)"`),
+    ...names.map(
+      (n) =>
+        `ping -c1 -W2 ${n} >/dev/null 2>&1 && echo "${n} resolves" || echo "${n} does not resolve"`,
+    ),
+  ].join('; ');
+
+const run = (container: string, script: string) => docker('exec', container, 'sh', '-c', script);
+
+describe('berth import side by side with docker-compose', () => {
+  it('app-busybox: variables from .env, env lists, a bind mount, a shared named volume, healthy dependency, container_name', async () => {
+    const { c, b } = await bothUp('app-busybox', (p) => ({ CACHE_NAME: `${p}-cache` }));
+    const script = (p: string) =>
+      probe(
+        ['db', 'cache_svc', `${p}-cache`, 'web'],
+        ['/site/index.html', '/shared/marker'],
+      ).replaceAll(`${p}-cache`, '$CACHE');
+    const viaCompose = await docker(
+      'exec',
+      '-e',
+      `CACHE=${c}-cache`,
+      `${c}_web_1`,
+      'sh',
+      '-c',
+      script(c),
+    );
+    const viaBerth = await docker(
+      'exec',
+      '-e',
+      `CACHE=${b}-cache`,
+      `${b}-web`,
+      'sh',
+      '-c',
+      script(b),
+    );
+    expect(viaBerth).toBe(viaCompose);
+    expect(viaBerth).toContain('GREETING=hello-from-dotenv');
+    expect(viaBerth).toContain('/shared/marker: db-ready');
+    expect(viaBerth).not.toContain('does not resolve');
+  });
+
+  it('app-networks: a built image, two networks with an alias, an internal network, entrypoint and command, tmpfs', async () => {
+    const { c, b } = await bothUp('app-networks', () => ({}));
+    const apiScript =
+      probe(['proxy', 'store', 'backend-api'], ['/built']) +
+      '; mount | grep -c " /scratch " || true';
+    expect(await run(`${b}-api`, apiScript)).toBe(await run(`${c}_api_1`, apiScript));
+    const proxyScript = probe(['api', 'backend-api', 'store'], []);
+    const viaBerth = await run(`${b}-proxy`, proxyScript);
+    expect(viaBerth).toBe(await run(`${c}_proxy_1`, proxyScript));
+    expect(viaBerth).toContain('store does not resolve');
+    const storeScript =
+      'mount | grep " /scratch " | cut -d" " -f1,3,5; cat /proc/1/cmdline | tr "\\0" " "';
+    expect(await run(`${b}-store`, storeScript)).toBe(await run(`${c}_store_1`, storeScript));
+  });
+});
