@@ -15,6 +15,7 @@ command -v docker-registry >/dev/null 2>&1 || need_apt+=(docker-registry)
 command -v htpasswd >/dev/null 2>&1 || need_apt+=(apache2-utils)
 command -v pidof >/dev/null 2>&1 || need_apt+=(procps)
 [ -x /usr/bin/chromium ] || need_apt+=(chromium)   # the web view's browser tests (playwright-core)
+command -v docker-compose >/dev/null 2>&1 || need_apt+=(docker-compose) # import side-by-side tests, bench
 if [ ${#need_apt[@]} -gt 0 ]; then
   say "installing ${need_apt[*]} (apt-get)"
   export DEBIAN_FRONTEND=noninteractive
