@@ -1,6 +1,10 @@
 import type { ErrorObject } from 'ajv';
 import type { Problem, ProblemCode } from '../problems.js';
 import type { Locator, ValuePath } from '../parse/locate.js';
+import { KINDS } from '../model.js';
+import { scalarString } from '../parse/scalar-text.js';
+import { knownFields } from './schema-fields.js';
+import { closestMatch } from './suggest.js';
 
 /** How an object is named in messages: `Container "web"`. */
 export function objectLabel(kind: unknown, name: unknown): string {
@@ -72,11 +76,12 @@ export function schemaProblems(
 ): Problem[] {
   const metadata = document.metadata as Record<string, unknown> | undefined;
   const label = objectLabel(document.kind, metadata?.name);
+  const kind = KINDS.find((k) => k === document.kind) ?? 'Envelope';
   const problems: Problem[] = [];
   for (const error of errors) {
     if (error.keyword === 'if') continue;
     const path = pointerToPath(error.instancePath);
-    const { code, text, at } = describe(error, path, valueAt(document, path));
+    const { code, text, at } = describe(error, path, { document, kind });
     const where = formatPath(at);
     problems.push({
       ...locate(at, error.keyword === 'additionalProperties' ? 'key' : 'value'),
@@ -87,15 +92,23 @@ export function schemaProblems(
   return dedupe(problems);
 }
 
+interface ErrorPlace {
+  document: Record<string, unknown>;
+  kind: (typeof KINDS)[number] | 'Envelope';
+}
+
 function describe(
   error: ErrorObject,
   path: (string | number)[],
-  value: unknown,
+  place: ErrorPlace,
 ): { code: ProblemCode; text: string; at: (string | number)[] } {
   const params = error.params as Record<string, unknown>;
+  const value = valueAt(place.document, path);
   if (error.keyword === 'additionalProperties') {
     const field = String(params.additionalProperty);
-    return { code: 'E_UNKNOWN_FIELD', text: 'is not a known field', at: [...path, field] };
+    const known = knownFields(place.kind, path).filter((f) => f !== field);
+    const text = `is not a known field${didYouMean(field, known)}`;
+    return { code: 'E_UNKNOWN_FIELD', text, at: [...path, field] };
   }
   if (error.keyword === 'required') {
     const text = `is missing the required field "${String(params.missingProperty)}"`;
@@ -103,22 +116,59 @@ function describe(
   }
   const special = DEFINITION_CODES.find(([pattern]) => pattern.test(error.schemaPath));
   if (special && error.keyword !== 'type') {
-    return { code: special[1], text: `${shortValue(value)} ${special[2]}`, at: path };
+    const hint =
+      special[1] === 'E_KIND' && typeof value === 'string' ? didYouMean(value, KINDS) : '';
+    return { code: special[1], text: `${shortValue(value)} ${special[2]}${hint}`, at: path };
   }
-  return { code: 'E_SCHEMA', text: plainText(error, params), at: path };
+  return { code: 'E_SCHEMA', text: plainText(error, params, path, place.document), at: path };
 }
 
-function plainText(error: ErrorObject, params: Record<string, unknown>): string {
+/** `; did you mean "image"?` when a known word is one typo away, else nothing. */
+function didYouMean(word: string, candidates: readonly string[]): string {
+  const match = closestMatch(word, candidates);
+  return match === undefined ? '' : `; did you mean "${match}"?`;
+}
+
+function plainText(
+  error: ErrorObject,
+  params: Record<string, unknown>,
+  path: (string | number)[],
+  document: Record<string, unknown>,
+): string {
   switch (error.keyword) {
     case 'type':
-      return `must be ${describeType(params.type)}`;
-    case 'enum':
-      return `must be one of ${(params.allowedValues as unknown[]).map(String).join(', ')}`;
+      return `must be ${describeType(params.type)}${quoteHint(params.type, path, document)}`;
+    case 'enum': {
+      const allowed = (params.allowedValues as unknown[]).map(String);
+      const value = valueAt(document, path);
+      const hint = typeof value === 'string' ? didYouMean(value, allowed) : '';
+      return `must be one of ${allowed.join(', ')}${hint}`;
+    }
     case 'const':
       return `must be ${String(params.allowedValue)}`;
     default:
       return error.message ?? 'does not fit the schema';
   }
+}
+
+/**
+ * A YAML number or boolean where only a string fits: the hint to quote it, with the text
+ * as written (`write "1.10" in quotes`), since YAML would otherwise read `1.10` as 1.1.
+ */
+function quoteHint(
+  type: unknown,
+  path: (string | number)[],
+  document: Record<string, unknown>,
+): string {
+  const key = path.at(-1);
+  const holder = valueAt(document, path.slice(0, -1));
+  if (type !== 'string' || key === undefined || holder === null || typeof holder !== 'object') {
+    return '';
+  }
+  const value = (holder as Record<string | number, unknown>)[key];
+  if (typeof value !== 'number' && typeof value !== 'boolean') return '';
+  const text = scalarString(holder, key);
+  return `; write it in quotes ("${text}") to keep it as written`;
 }
 
 function valueAt(document: unknown, path: (string | number)[]): unknown {
