@@ -20,6 +20,8 @@ export type BerthErrorCode =
   | 'E_SOURCE'
   /** Ctrl-C stopped the command (exit 130, as shells report SIGINT). */
   | 'E_INTERRUPTED'
+  /** `apply --prune` would delete objects another source folder applied (issue 19 item 10). */
+  | 'E_OTHER_SOURCE'
   | 'E_INTERNAL'
   | EngineErrorCode;
 
@@ -54,6 +56,7 @@ export function exitCodeFor(code: BerthErrorCode): number {
     case 'E_UNKNOWN_OBJECT':
     case 'E_STATE':
     case 'E_LOCKED':
+    case 'E_OTHER_SOURCE':
       return 1;
     case 'E_ENGINE_UNREACHABLE':
       return 4;

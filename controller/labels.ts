@@ -1,3 +1,5 @@
+import { dirname, isAbsolute } from 'node:path';
+
 /** The labels berth puts on every engine object it creates (DESIGN.md, "Identity and ownership"). */
 export const LABEL = {
   project: 'berth.project',
@@ -12,6 +14,12 @@ export const LABEL = {
   replica: 'berth.replica',
   /** On volumes: 'false' when deleting the object may delete the data. */
   retain: 'berth.retain',
+  /**
+   * The absolute folder of the manifest an object was applied from (issue 19 item 10: two
+   * folders with one base name share a project). Not part of the spec hash: applying the
+   * same manifest from another folder recreates nothing.
+   */
+  source: 'berth.source',
   /** On one-off containers of `berth run`: 'true'; apply's prune leaves them alone while they run. */
   oneoff: 'berth.oneoff',
   /** On one-off containers: the declared container they were made from. */
@@ -40,4 +48,9 @@ export function ownershipLabels(
 /** True when the engine object carries berth's labels for this project. */
 export function isOwnedBy(labels: Record<string, string> | undefined, project: string): boolean {
   return labels?.[LABEL.project] === project && typeof labels[LABEL.name] === 'string';
+}
+
+/** `berth.source` for an object read from `file`; none for stdin (no folder to name). */
+export function sourceLabel(file: string): Record<string, string> {
+  return isAbsolute(file) ? { [LABEL.source]: dirname(file) } : {};
 }

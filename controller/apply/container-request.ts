@@ -1,6 +1,6 @@
 import type { ContainerObject, DesiredObject, RestartPolicy } from '../../specs/model.js';
 import type { ContainerCreateRequest, MountRequest } from '../engine/engine.js';
-import { engineName, LABEL, ownershipLabels } from '../labels.js';
+import { engineName, LABEL, ownershipLabels, sourceLabel } from '../labels.js';
 import { containerFieldHashes, encodeFieldHashes } from '../plan/spec-fields.js';
 
 const ENGINE_RESTART: Record<RestartPolicy, ContainerCreateRequest['restartPolicy']> = {
@@ -49,6 +49,7 @@ export function containerCreateRequest(
     labels: {
       ...container.labels,
       ...ownershipLabels(project, 'Container', container.name, container.specHash),
+      ...sourceLabel(container.source.file),
       [LABEL.specFields]: encodeFieldHashes(containerFieldHashes(container, desired)),
       ...(container.replica ? { [LABEL.replica]: String(container.replica.index) } : {}),
     },

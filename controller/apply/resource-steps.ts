@@ -10,7 +10,7 @@ import type {
 } from '../../specs/model.js';
 import type { Engine, ProgressListener } from '../engine/engine.js';
 import { BerthError } from '../errors.js';
-import { engineName, LABEL, ownershipLabels } from '../labels.js';
+import { engineName, LABEL, ownershipLabels, sourceLabel } from '../labels.js';
 import type { PlanStep } from '../plan/plan-types.js';
 import { aliasesOn } from './container-request.js';
 
@@ -114,6 +114,7 @@ async function buildImage(image: ImageObject, ctx: StepContext): Promise<void> {
       labels: {
         ...image.labels,
         ...ownershipLabels(ctx.project, 'Image', image.name, image.specHash),
+        ...sourceLabel(image.source.file),
         [LABEL.buildHash]: build.contentHash,
       },
     },
@@ -132,6 +133,7 @@ async function createNetwork(network: NetworkObject, ctx: StepContext): Promise<
     labels: {
       ...network.labels,
       ...ownershipLabels(ctx.project, 'Network', network.name, network.specHash),
+      ...sourceLabel(network.source.file),
     },
   });
 }
@@ -144,6 +146,7 @@ async function createVolume(volume: VolumeObject, ctx: StepContext): Promise<voi
     labels: {
       ...volume.labels,
       ...ownershipLabels(ctx.project, 'Volume', volume.name, volume.specHash),
+      ...sourceLabel(volume.source.file),
       [LABEL.retain]: String(volume.spec.retain),
     },
   });

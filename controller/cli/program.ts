@@ -72,6 +72,7 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void): Comman
     .option('--timeout <duration>', 'give up after this long', '5m')
     .option('--parallel <n>', 'independent operations at once', '8')
     .option('--dry-run', 'print the plan, change nothing')
+    .option('--force', 'with --prune: also delete objects another folder of the project applied')
     .addOption(lockTimeoutOption())
     .option(
       '--wait',

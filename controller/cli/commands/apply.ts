@@ -12,6 +12,7 @@ import { progressReporter } from '../apply-progress.js';
 import type { CliContext } from '../context.js';
 import { installInterrupt, interruptedText, INTERRUPTED_EXIT } from '../interrupt.js';
 import { loadInput } from '../load-input.js';
+import { otherSourceDeletions, otherSourceError, sourceFolders } from '../other-sources.js';
 import { withProjectLock } from '../project-lock.js';
 import { resolveProjectName } from '../project-name.js';
 import type { DesiredObject } from '../../../specs/model.js';
@@ -30,6 +31,8 @@ interface ApplyOptions {
   output?: 'text' | 'json';
   project?: string;
   lockTimeout?: string;
+  /** Delete objects another source folder applied (issue 19 item 10). */
+  force?: boolean;
 }
 
 /** One apply's input, checked: the set, its project and the limits from the flags. */
@@ -113,6 +116,12 @@ async function converge(ctx: CliContext, job: ApplyJob): Promise<number> {
       prune: Boolean(options.prune),
     });
     plan = planned.plan;
+    const others = otherSourceDeletions(
+      plan,
+      planned.observed,
+      sourceFolders(options.filename, ctx.cwd),
+    );
+    if (others.length > 0 && !options.force) throw otherSourceError(project, others);
     const width = Math.max(0, ...plan.objects.map((o) => o.key.length));
     const deadline = started + timeoutMs;
     const ran = execute({
