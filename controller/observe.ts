@@ -5,6 +5,7 @@ import { engineName, LABEL } from './labels.js';
 import type { HostPathKind, PlanInput } from './plan/plan-input.js';
 import { plan } from './plan/plan.js';
 import type { Plan } from './plan/plan-types.js';
+import { recoverySteps, runRecovery } from './update/leftovers.js';
 
 export interface Observation {
   observed: ObservedState;
@@ -23,12 +24,30 @@ export async function observeProject(
   project: string,
   desired: readonly DesiredObject[],
   already?: ObservedState,
+  options: ObserveProjectOptions = {},
 ): Promise<Observation> {
-  const [observed, hostPaths] = await Promise.all([
+  const [first, hostPaths] = await Promise.all([
     already ?? engine.observe({ project }),
     observeHostPaths(desired),
   ]);
+  const observed = options.recoverUpdates ? await recovered(engine, project, first) : first;
   return { observed, hostPaths, unowned: await findUnowned(engine, project, desired, observed) };
+}
+
+export interface ObserveProjectOptions {
+  /**
+   * Finish or undo updates an earlier berth was killed in the middle of (leftover `-next` /
+   * `-prev` containers) before the snapshot is taken; for the writers (apply, watch), never
+   * for `plan` or `status`. Costs nothing when there are none.
+   */
+  recoverUpdates?: boolean;
+}
+
+async function recovered(engine: Engine, project: string, observed: ObservedState) {
+  const steps = recoverySteps(observed.containers, project);
+  if (steps.length === 0) return observed;
+  await runRecovery(engine, steps);
+  return engine.observe({ project });
 }
 
 export async function observeHostPaths(
@@ -101,7 +120,14 @@ export async function findUnowned(
 export async function observeAndPlan(
   engine: Engine,
   input: Omit<PlanInput, 'observed' | 'hostPaths' | 'unowned'>,
+  options: ObserveProjectOptions = {},
 ): Promise<Observation & { plan: Plan }> {
-  const observation = await observeProject(engine, input.project, input.desired);
+  const observation = await observeProject(
+    engine,
+    input.project,
+    input.desired,
+    undefined,
+    options,
+  );
   return { ...observation, plan: plan({ ...input, ...observation }) };
 }

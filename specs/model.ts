@@ -102,6 +102,19 @@ export interface Resources {
   pids?: number;
 }
 
+/**
+ * How a changed container is replaced (DESIGN.md "Updates and rollback"). Not hashed:
+ * changing only this never recreates. Absent fields take the defaults of `updatePolicy`.
+ */
+export interface UpdateSpec {
+  order?: 'start-first' | 'stop-first';
+  /** Deadline of the health gate, ms. */
+  healthTimeoutMs?: number;
+  /** Without a healthcheck: running this long without exiting passes the gate, ms. */
+  minReadyMs?: number;
+  onFailure?: 'rollback' | 'pause';
+}
+
 /** Which image a container runs: a declared Image object, or a literal reference. */
 export type ImageReference = { object: string; ref: string } | { object?: undefined; ref: string };
 
@@ -130,6 +143,7 @@ export interface ContainerSpec {
   privileged: boolean;
   /** Run the engine's init as PID 1 (forwards signals, reaps zombies). */
   init: boolean;
+  update?: UpdateSpec;
 }
 
 interface ObjectOf<K extends Kind, S> {

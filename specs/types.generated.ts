@@ -220,6 +220,27 @@ export interface ContainerSpec {
    */
   stopGracePeriod?: string | number;
   /**
+   * How a changed container is replaced (DESIGN.md "Updates and rollback"). Changing only this never recreates.
+   */
+  update?: {
+    /**
+     * Default: start-first unless a published host port or a writable named volume forces stop-first
+     */
+    order?: 'start-first' | 'stop-first';
+    /**
+     * A duration such as 5s, 1m30s or 500ms, or whole seconds.
+     */
+    healthTimeout?: string | number;
+    /**
+     * A duration such as 5s, 1m30s or 500ms, or whole seconds.
+     */
+    minReady?: string | number;
+    /**
+     * rollback (default): remove the new container, keep the old; pause: leave both for inspection
+     */
+    onFailure?: 'rollback' | 'pause';
+  };
+  /**
    * The container's host name (one DNS label).
    */
   hostname?: string;

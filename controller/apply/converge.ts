@@ -20,11 +20,11 @@ export async function converge(
   engine: Engine,
   options: ConvergeOptions,
 ): Promise<{ plan: Plan; result: ExecuteResult }> {
-  const { plan, observed } = await observeAndPlan(engine, {
-    project: options.project,
-    desired: options.desired,
-    prune: options.prune,
-  });
+  const { plan, observed } = await observeAndPlan(
+    engine,
+    { project: options.project, desired: options.desired, prune: options.prune },
+    { recoverUpdates: true },
+  );
   const result = await execute({
     engine,
     plan,

@@ -8,6 +8,8 @@ import { containerSituation, goneNetwork, replaceCause } from '../plan/plan-cont
 import type { indexOwned } from '../plan/plan.js';
 import type { ObjectPlan, PlanStep } from '../plan/plan-types.js';
 import { containerCreateRequest } from './container-request.js';
+import { replaceContainer } from '../update/replace.js';
+import { updatePolicy, updatesInPlace } from '../update/update-policy.js';
 import { runResourceStep, type StepContext } from './resource-steps.js';
 
 export interface RunContext {
@@ -83,6 +85,9 @@ async function runDeclaredContainer(
   };
   const situation = containerSituation(container, planCtx);
   const request = containerCreateRequest(container, ctx.project, ctx.desired);
+  const cause = replaceCause(container, planCtx);
+  if (observed && updatesInPlace(container.spec, situation.observed, cause, planCtx.networkGone))
+    return runUpdate(container, observed.id, request, ctx);
   const out = await runContainer(
     {
       engine: ctx.engine,
@@ -101,4 +106,35 @@ async function runDeclaredContainer(
     return { ...rest, ops: [...ops, ...rest.ops] };
   }
   return { outcome: out.outcome, ops, reason: out.reason, error: out.error };
+}
+
+/** A running container replaced through the update path (start-first or stop-first, gated). */
+async function runUpdate(
+  container: ContainerObject,
+  oldId: string,
+  request: ReturnType<typeof containerCreateRequest>,
+  ctx: RunContext,
+): Promise<RunOutcome> {
+  const ops: string[] = [];
+  try {
+    const result = await replaceContainer({
+      engine: ctx.engine,
+      project: ctx.project,
+      oldId,
+      request,
+      policy: updatePolicy(container.spec),
+      onOp: (op) => {
+        ops.push(op);
+        ctx.onOp?.(op);
+      },
+    });
+    if (result.outcome === 'replaced') return { outcome: 'converged', ops };
+    const what =
+      result.outcome === 'paused'
+        ? 'update paused (onFailure: pause): both containers are left for inspection'
+        : 'update rolled back: the old container keeps running';
+    return { outcome: 'failed', ops, reason: `${what}; ${result.reason}` };
+  } catch (error) {
+    return { outcome: 'failed', ops, error };
+  }
 }

@@ -1,4 +1,5 @@
 import type { ContainerObject, DesiredObject, ObjectKey } from '../../specs/model.js';
+import { updateOps, updatePolicy, updatesInPlace } from '../update/update-policy.js';
 import { objectKey } from '../../specs/model.js';
 import type { ObservedContainer } from '../engine/engine.js';
 import { engineName, LABEL } from '../labels.js';
@@ -111,6 +112,13 @@ export function planContainer(container: ContainerObject, ctx: ContainerPlanCont
   };
   const replace = replaceCause(container, ctx);
   const situation = containerSituation(container, ctx);
+  if (observed && updatesInPlace(container.spec, situation.observed, replace, ctx.networkGone))
+    return objectPlan(
+      base,
+      situation.observed,
+      container.spec.state,
+      updateSteps(container, replace!),
+    );
   const { ops, end } = containerOpSequence(situation);
   const steps = ops.map((op, i) =>
     step(key, op, symbolFor(op, situation.observed), causeFor(op, i, situation, replace)),
@@ -129,6 +137,15 @@ export function planContainer(container: ContainerObject, ctx: ContainerPlanCont
     container.spec.state,
     steps,
     steps.length ? undefined : reason,
+  );
+}
+
+/** A running container replaced through the update path: the steps say the order and why. */
+function updateSteps(container: ContainerObject, replace: string): PlanStep[] {
+  const policy = updatePolicy(container.spec);
+  const key = objectKey(container);
+  return updateOps(policy.order).map((op, i) =>
+    step(key, op, '~', i === 0 ? `${replace} (${policy.reason})` : `update, ${policy.order}`),
   );
 }
 

@@ -16,7 +16,9 @@ export type StepAction =
   | 'remove'
   | 'connect'
   | 'disconnect'
-  | 'forget';
+  | 'forget'
+  /** An update's rename (`<name>-next` → `<name>`, `<name>` → `<name>-prev`). */
+  | 'rename';
 
 /** `+` creates, `~` changes (recreate or transition), `-` deletes. */
 export type StepSymbol = '+' | '~' | '-';

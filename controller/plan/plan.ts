@@ -1,4 +1,5 @@
 import type { ContainerObject, DesiredObject, Kind, ObjectKey } from '../../specs/model.js';
+import { isUpdateLeftover } from '../update/leftovers.js';
 import { objectKey } from '../../specs/model.js';
 import type { ObservedContainer, ObservedNetwork, ObservedState } from '../engine/engine.js';
 import { engineName, LABEL } from '../labels.js';
@@ -136,7 +137,8 @@ export function indexOwned(observed: ObservedState, project: string): OwnedIndex
     if (labels[LABEL.project] === project && name && (labels[LABEL.kind] ?? kind) === kind)
       index.set(`${kind}/${name}`, value);
   };
-  for (const c of observed.containers) add('Container', c.labels, c);
+  for (const c of observed.containers)
+    if (!isUpdateLeftover(c, project)) add('Container', c.labels, c);
   for (const n of observed.networks) {
     // Two networks of one name (issue 19 item 7): index the one berth keeps.
     const seen = index.get(`Network/${n.labels[LABEL.name] ?? ''}`) as ObservedNetwork | undefined;

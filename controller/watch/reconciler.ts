@@ -52,7 +52,13 @@ export async function reconcileBatch(
   let containers: Map<ObjectKey, ObservedContainer>;
   let observed: ObservedState;
   try {
-    const observation = await observeProject(deps.engine, deps.project, snapshot.objects);
+    const observation = await observeProject(
+      deps.engine,
+      deps.project,
+      snapshot.objects,
+      undefined,
+      { recoverUpdates: true },
+    );
     observed = observation.observed;
     full = plan({
       project: deps.project,

@@ -47,6 +47,7 @@ export function normaliseContainer(raw: Raw.ContainerSpec, ctx: NormaliseContext
   if (raw.command) spec.command = [...raw.command];
   if (raw.args) spec.args = [...raw.args];
   if (raw.healthcheck) spec.healthcheck = normaliseHealthcheck(raw.healthcheck, ctx);
+  if (raw.update) spec.update = normaliseUpdate(raw.update, ctx);
   if (raw.user !== undefined) spec.user = raw.user;
   if (raw.workingDir !== undefined) spec.workingDir = raw.workingDir;
   if (spec.privileged && !ctx.policy.allowPrivileged) {
@@ -203,4 +204,16 @@ function normaliseResources(raw: Raw.ContainerSpec['resources'], ctx: NormaliseC
   if (raw?.cpus !== undefined) resources.nanoCpus = Math.round(raw.cpus * 1e9);
   if (raw?.pids !== undefined) resources.pids = raw.pids;
   return resources;
+}
+
+function normaliseUpdate(raw: NonNullable<Raw.ContainerSpec['update']>, ctx: NormaliseContext) {
+  const at = (field: string) => ['spec', 'update', field];
+  const healthTimeoutMs = duration(raw.healthTimeout, at('healthTimeout'), ctx);
+  const minReadyMs = duration(raw.minReady, at('minReady'), ctx);
+  return {
+    ...(raw.order ? { order: raw.order } : {}),
+    ...(healthTimeoutMs !== undefined ? { healthTimeoutMs } : {}),
+    ...(minReadyMs !== undefined ? { minReadyMs } : {}),
+    ...(raw.onFailure ? { onFailure: raw.onFailure } : {}),
+  };
 }

@@ -110,11 +110,11 @@ async function converge(ctx: CliContext, job: ApplyJob): Promise<number> {
   let plan: Plan | undefined;
   try {
     const engine = interrupt.engine;
-    const planned = await observeAndPlan(engine, {
-      project,
-      desired: job.desired,
-      prune: Boolean(options.prune),
-    });
+    const planned = await observeAndPlan(
+      engine,
+      { project, desired: job.desired, prune: Boolean(options.prune) },
+      { recoverUpdates: true },
+    );
     plan = planned.plan;
     const others = otherSourceDeletions(
       plan,

@@ -1,0 +1,81 @@
+import type { Engine, EngineEvent } from '../engine/engine.js';
+import type { UpdateGate } from './update-policy.js';
+
+/** How a gate ended. */
+export type GateResult = { passed: true } | { passed: false; reason: string };
+
+/**
+ * Waits for a just-started container to pass its update gate, decided from the engine's
+ * events (`health_status: healthy|unhealthy`, `die`) as they arrive, not by polling; one
+ * inspect after subscribing covers what happened before the subscription. `onTick` is
+ * called once a second with the ms left (the progress view's countdown).
+ */
+export function healthGate(
+  engine: Engine,
+  project: string,
+  containerId: string,
+  gate: UpdateGate,
+  onTick?: (leftMs: number) => void,
+): Promise<GateResult> {
+  return new Promise<GateResult>((resolve) => {
+    const deadlineMs = gate.kind === 'healthy' ? gate.timeoutMs : gate.ms;
+    const end = Date.now() + deadlineMs;
+    let settled = false;
+    const finish = (result: GateResult) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      clearInterval(ticker);
+      subscription.close();
+      resolve(result);
+    };
+    const subscription = engine.subscribeEvents({ project }, (event) => {
+      if (event.type === 'container' && event.id === containerId) {
+        const verdict = judge(event, gate);
+        if (verdict) finish(verdict);
+      }
+    });
+    const timer = setTimeout(
+      () =>
+        finish(
+          gate.kind === 'healthy'
+            ? { passed: false, reason: `not healthy within ${seconds(deadlineMs)}` }
+            : { passed: true },
+        ),
+      deadlineMs,
+    );
+    const ticker = setInterval(() => onTick?.(Math.max(0, end - Date.now())), 1_000);
+    void engine.inspectContainer(containerId).then((details) => {
+      if (!details) return finish({ passed: false, reason: 'the new container is gone' });
+      if (details.state === 'exited' || details.state === 'dead')
+        return finish({
+          passed: false,
+          reason: `the new container exited with code ${details.exitCode}`,
+        });
+      if (gate.kind === 'healthy' && details.health === 'healthy') finish({ passed: true });
+      if (gate.kind === 'healthy' && details.health === 'unhealthy')
+        finish({ passed: false, reason: unhealthy(details.healthLog.at(-1)?.output) });
+    });
+  });
+}
+
+function judge(event: EngineEvent, gate: UpdateGate): GateResult | undefined {
+  if (event.action === 'die')
+    return {
+      passed: false,
+      reason: `the new container exited with code ${event.attributes?.exitCode ?? '?'}`,
+    };
+  if (gate.kind !== 'healthy') return undefined;
+  if (event.action === 'health_status: healthy') return { passed: true };
+  if (event.action === 'health_status: unhealthy') return { passed: false, reason: unhealthy() };
+  return undefined;
+}
+
+function unhealthy(output?: string): string {
+  const last = output?.trim().split('\n').at(-1);
+  return `the new container is unhealthy${last ? `: ${last}` : ''}`;
+}
+
+function seconds(ms: number): string {
+  return `${Math.round(ms / 100) / 10}s`;
+}

@@ -1,0 +1,134 @@
+import type { ContainerCreateRequest, Engine } from '../engine/engine.js';
+import { isEngineError } from '../engine/engine.js';
+import { LABEL } from '../labels.js';
+import { healthGate, type GateResult } from './health-gate.js';
+import type { UpdatePolicy } from './update-policy.js';
+
+/** Suffixes of the engine names a replacement uses while it runs (DESIGN.md). */
+export const NEXT_SUFFIX = '-next';
+export const PREV_SUFFIX = '-prev';
+
+/** What one replacement needs: the running container, the new one's request, the policy. */
+export interface ReplaceInput {
+  engine: Engine;
+  project: string;
+  /** Engine id of the container being replaced (running). */
+  oldId: string;
+  /** The new container, under the engine name the old one has. */
+  request: ContainerCreateRequest;
+  policy: UpdatePolicy;
+  /** Each engine operation as it starts (`create`, `start`, `gate`, `stop`, `remove`, `rename`). */
+  onOp?: (op: string) => void;
+  /** Ms left of the gate, once a second. */
+  onGateTick?: (leftMs: number) => void;
+}
+
+/** How a replacement ended. */
+export type ReplaceResult =
+  | { outcome: 'replaced'; id: string }
+  /** The gate failed: the new container is gone and the old one serves as before. */
+  | { outcome: 'rolled-back'; reason: string }
+  /** The gate failed under `onFailure: pause`: both containers are left for inspection. */
+  | { outcome: 'paused'; reason: string };
+
+/**
+ * Replaces a running container under its update policy (DESIGN.md "Updates and rollback").
+ * start-first: the new container runs as `<name>-next` beside the old, passes the gate, then
+ * the old one stops and goes and the new one takes the name; a failed gate removes the new
+ * one and never touches the old. stop-first: the old one stops and becomes `<name>-prev`,
+ * the new one is created and gated; success removes `-prev`, failure removes the new one and
+ * renames and starts `-prev` again. Engine errors are thrown (the caller fails the object).
+ */
+export async function replaceContainer(input: ReplaceInput): Promise<ReplaceResult> {
+  return input.policy.order === 'start-first' ? startFirst(input) : stopFirst(input);
+}
+
+async function startFirst(input: ReplaceInput): Promise<ReplaceResult> {
+  const { engine, request, oldId } = input;
+  const op = (name: string) => input.onOp?.(name);
+  op('create');
+  const next = await createFresh(engine, { ...request, name: `${request.name}${NEXT_SUFFIX}` });
+  op('start');
+  await engine.startContainer(next);
+  op('gate');
+  const gate = await gateOf(input, next);
+  if (!gate.passed) return failed(input, gate.reason, () => discard(input, next));
+  op('stop');
+  await engine.stopContainer(oldId, request.stopTimeoutSec);
+  op('remove');
+  await engine.removeContainer(oldId);
+  op('rename');
+  await engine.renameContainer(next, request.name);
+  return { outcome: 'replaced', id: next };
+}
+
+async function stopFirst(input: ReplaceInput): Promise<ReplaceResult> {
+  const { engine, request, oldId } = input;
+  const op = (name: string) => input.onOp?.(name);
+  op('stop');
+  await engine.stopContainer(oldId, request.stopTimeoutSec);
+  op('rename');
+  await engine.renameContainer(oldId, `${request.name}${PREV_SUFFIX}`);
+  op('create');
+  const fresh = await createFresh(engine, request);
+  op('start');
+  const started = await engine.startContainer(fresh).then(
+    () => undefined,
+    (e: Error) => e.message,
+  );
+  op('gate');
+  const gate: GateResult = started
+    ? { passed: false, reason: `the new container did not start: ${started}` }
+    : await gateOf(input, fresh);
+  if (!gate.passed)
+    return failed(input, gate.reason, async () => {
+      await discard(input, fresh);
+      op('rename');
+      await engine.renameContainer(oldId, request.name);
+      op('start');
+      await engine.startContainer(oldId);
+    });
+  op('remove');
+  await engine.removeContainer(oldId);
+  return { outcome: 'replaced', id: fresh };
+}
+
+function gateOf(input: ReplaceInput, id: string): Promise<GateResult> {
+  return healthGate(input.engine, input.project, id, input.policy.gate, input.onGateTick);
+}
+
+async function failed(
+  input: ReplaceInput,
+  reason: string,
+  rollback: () => Promise<void>,
+): Promise<ReplaceResult> {
+  if (input.policy.onFailure === 'pause') return { outcome: 'paused', reason };
+  await rollback();
+  return { outcome: 'rolled-back', reason };
+}
+
+/** Stops (without waiting out a grace period: it never served) and removes a failed container. */
+async function discard(input: ReplaceInput, id: string): Promise<void> {
+  input.onOp?.('remove');
+  await input.engine.removeContainer(id);
+}
+
+/**
+ * Creates the container; a leftover of an interrupted update under the same name (owned by
+ * the same object) is removed first — it never passed its gate, or it would have been renamed.
+ */
+async function createFresh(engine: Engine, request: ContainerCreateRequest): Promise<string> {
+  try {
+    return (await engine.createContainer(request)).id;
+  } catch (e) {
+    if (!isEngineError(e, 'E_CONFLICT')) throw e;
+    const leftover = await engine.inspectContainer(request.name);
+    const owned =
+      leftover &&
+      leftover.labels[LABEL.project] === request.labels[LABEL.project] &&
+      leftover.labels[LABEL.name] === request.labels[LABEL.name];
+    if (!owned) throw e;
+    await engine.removeContainer(leftover.id);
+    return (await engine.createContainer(request)).id;
+  }
+}

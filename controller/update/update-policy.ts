@@ -1,0 +1,91 @@
+import type { ContainerSpec } from '../../specs/model.js';
+
+/** Default `update.minReady` (DESIGN.md "Updates and rollback"). */
+export const DEFAULT_MIN_READY_MS = 3_000;
+
+/** How the new container proves itself before the old one goes. */
+export type UpdateGate =
+  /** Its own healthcheck reports `healthy` before `timeoutMs`; `unhealthy` or an exit fails. */
+  | { kind: 'healthy'; timeoutMs: number }
+  /** Without a healthcheck: running `ms` without exiting. */
+  | { kind: 'minReady'; ms: number };
+
+/** How one container is replaced, and why in that order. */
+export interface UpdatePolicy {
+  order: 'start-first' | 'stop-first';
+  /** One line for `plan`: `stop-first: host port 127.0.0.1:8080 is held by the running container`. */
+  reason: string;
+  gate: UpdateGate;
+  onFailure: 'rollback' | 'pause';
+}
+
+/**
+ * The update policy of a container spec (DESIGN.md "Updates and rollback"): the declared
+ * order, else start-first unless a published host port or a writable named volume forces
+ * stop-first (two containers cannot hold one host port, and two writers would share the
+ * volume's data); the gate from the healthcheck (deadline startPeriod + retries × interval
+ * + interval unless `healthTimeout`), else `minReady` (default 3 s). Pure.
+ */
+export function updatePolicy(spec: ContainerSpec): UpdatePolicy {
+  const update = spec.update ?? {};
+  const { order, reason } = orderOf(spec);
+  const check = spec.healthcheck;
+  const gate: UpdateGate =
+    check && check.command[0] !== 'NONE'
+      ? {
+          kind: 'healthy',
+          timeoutMs:
+            update.healthTimeoutMs ??
+            check.startPeriodMs + check.retries * check.intervalMs + check.intervalMs,
+        }
+      : { kind: 'minReady', ms: update.minReadyMs ?? DEFAULT_MIN_READY_MS };
+  return { order, reason: `${order}: ${reason}`, gate, onFailure: update.onFailure ?? 'rollback' };
+}
+
+function orderOf(spec: ContainerSpec): { order: UpdatePolicy['order']; reason: string } {
+  if (spec.update?.order)
+    return { order: spec.update.order, reason: 'declared in spec.update.order' };
+  const published = spec.ports.find((p) => p.hostPort !== undefined);
+  if (published) {
+    const ip = published.hostIP || '0.0.0.0';
+    return {
+      order: 'stop-first',
+      reason: `host port ${ip}:${published.hostPort} is held by the running container`,
+    };
+  }
+  const volume = spec.mounts.find((m) => m.type === 'volume' && !m.readOnly);
+  if (volume && volume.type === 'volume')
+    return {
+      order: 'stop-first',
+      reason: `volume ${volume.volume} is written by the running container`,
+    };
+  return { order: 'start-first', reason: 'no host port or writable volume is held' };
+}
+
+/**
+ * Whether a replacement goes through the update path (a gate, start-first or stop-first)
+ * rather than a plain recreate: only a container that runs now and is declared running has
+ * traffic to keep; one whose network is gone cannot serve anyway.
+ */
+export function updatesInPlace(
+  spec: ContainerSpec,
+  observedState: string,
+  replaceCause: string | undefined,
+  networkGone: string | undefined,
+): boolean {
+  return (
+    replaceCause !== undefined &&
+    !networkGone &&
+    observedState === 'running' &&
+    spec.state === 'running'
+  );
+}
+
+/** The engine operations of an update in the order they run, for `plan` (one per call). */
+export function updateOps(
+  order: UpdatePolicy['order'],
+): ('create' | 'start' | 'stop' | 'remove' | 'rename')[] {
+  return order === 'start-first'
+    ? ['create', 'start', 'stop', 'remove', 'rename']
+    : ['stop', 'rename', 'create', 'start', 'remove'];
+}
