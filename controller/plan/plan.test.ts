@@ -188,6 +188,8 @@ spec:
       desired: await desiredFrom(yaml(`${base}/b`)),
       prune: false,
     });
-    expect(formatPlan(moved.plan)).toMatch(/~ Container\/web +stop +spec changed: mounts\n/);
+    expect(formatPlan(moved.plan)).toMatch(
+      /~ Container\/web +create +spec changed: mounts \(start-first/,
+    );
   });
 });
