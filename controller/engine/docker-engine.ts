@@ -23,6 +23,7 @@ import type {
 import type { EngineAddress } from './engine-address.js';
 import { dockerOptions } from './docker-connect.js';
 import { ownedOnly } from './owned-engine.js';
+import { detectPodman } from './docker-flavour.js';
 import { dropStaleEndpoints } from './docker-stale-endpoints.js';
 import { engineMessage, statusOf, toEngineError } from './docker-errors.js';
 import type { DockerContainerInspect, DockerContainerSummary } from './docker-mapping.js';
@@ -74,6 +75,7 @@ const NETWORK_REMOVE_PATIENCE_MS = 5000;
 
 export class DockerEngine implements Engine {
   private dockerode: Promise<Dockerode> | undefined;
+  private podman: Promise<boolean> | undefined;
 
   /**
    * `reads` serves the read-only calls; dockerode, for everything that changes the engine
@@ -263,8 +265,19 @@ export class DockerEngine implements Engine {
     return { id };
   }
 
-  /** Retries "has active endpoints" with back-off for a few seconds (moby#42119). */
+  /**
+   * Retries "has active endpoints" with back-off for a few seconds (moby#42119). On Podman
+   * by name: its removal by id skips the in-use check (running members lose the network).
+   */
   async removeNetwork(idOrName: string): Promise<MutationResult> {
+    this.podman ??= detectPodman(this.reads);
+    const ref = (await this.podman)
+      ? ((await this.inspectNetwork(idOrName))?.name ?? idOrName)
+      : idOrName;
+    return this.removeNetworkRef(ref);
+  }
+
+  private async removeNetworkRef(idOrName: string): Promise<MutationResult> {
     const deadline = Date.now() + NETWORK_REMOVE_PATIENCE_MS;
     for (let delay = 50; ; delay = Math.min(delay * 2, 800)) {
       try {

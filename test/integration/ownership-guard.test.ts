@@ -8,7 +8,7 @@ import { resolveEngineAddress } from '../../controller/engine/engine-address.js'
 import { berth } from '../support/cli.js';
 import { sleeperYaml } from '../support/manifests.js';
 import { startMisleadingProxy } from '../support/misleading-proxy.js';
-import { docker, TEST_IMAGE, uniqueProject } from '../support/docker.js';
+import { cleanupProject, docker, TEST_IMAGE, uniqueProject } from '../support/docker.js';
 
 /**
  * Issue 19 item 11: berth never changes an object it does not own, whatever the engine
@@ -28,6 +28,7 @@ afterAll(async () => {
   }
   await docker('network', 'rm', foreignOther).catch(() => undefined);
   await docker('volume', 'rm', foreignOther).catch(() => undefined);
+  await cleanupProject(project);
   rmSync(state, { recursive: true, force: true });
 });
 

@@ -1,6 +1,9 @@
 import { createServer, request as httpRequest, type Server } from 'node:http';
 
-const ENGINE_SOCKET = '/var/run/docker.sock';
+/** The engine the tests use: DOCKER_HOST's socket when it names one (Podman's, say). */
+const ENGINE_SOCKET = process.env.DOCKER_HOST?.startsWith('unix://')
+  ? process.env.DOCKER_HOST.slice('unix://'.length)
+  : '/var/run/docker.sock';
 
 export interface MisleadingAnswers {
   /** Error statuses answered instead of the engine's (Podman answers 500 where Docker says 409). */
