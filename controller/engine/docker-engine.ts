@@ -25,7 +25,7 @@ import { dockerOptions } from './docker-connect.js';
 import { ownedOnly } from './owned-engine.js';
 import { detectPodman } from './docker-flavour.js';
 import { dropStaleEndpoints } from './docker-stale-endpoints.js';
-import { engineMessage, statusOf, toEngineError } from './docker-errors.js';
+import { engineMessage, networkInUseMessage, statusOf, toEngineError } from './docker-errors.js';
 import type { DockerContainerInspect, DockerContainerSummary } from './docker-mapping.js';
 import {
   fromContainerSummary,
@@ -56,10 +56,6 @@ export async function createDockerEngine(address: EngineAddress): Promise<Engine
   return ownedOnly(
     new DockerEngine(docker as unknown as DockerReads, async () => docker, address.display),
   );
-}
-
-function asConflict(e: EngineError): EngineError {
-  return new EngineError('E_CONFLICT', e.message, e.detail);
 }
 
 /** How a mutation's "already so" answers read: which statuses/messages mean `changed: false`. */
@@ -300,11 +296,27 @@ export class DockerEngine implements Engine {
           const gone = async (id: string) =>
             (await this.inspectContainer(id).catch(() => 'unknown')) === undefined;
           if (await dropStaleEndpoints(await this.full(), idOrName, gone)) continue;
-          throw asConflict(e as EngineError);
+          throw await this.networkInUse(idOrName, e as EngineError);
         }
         await new Promise((r) => setTimeout(r, delay));
       }
     }
+  }
+
+  /** The conflict of a network that stays in use, naming the containers that use it. */
+  private async networkInUse(idOrName: string, e: EngineError): Promise<EngineError> {
+    const inspect = await (
+      await this.full()
+    )
+      .getNetwork(idOrName)
+      .inspect()
+      .catch(() => undefined);
+    const name = (inspect as { Name?: string } | undefined)?.Name ?? idOrName;
+    return new EngineError(
+      'E_CONFLICT',
+      `remove network ${name}: ${networkInUseMessage(name, inspect)}`,
+      e.detail,
+    );
   }
 
   connectNetwork(network: string, container: string, aliases: string[]): Promise<MutationResult> {

@@ -85,7 +85,7 @@ export function toEngineError(
   if (e instanceof EngineError) return e;
   if (isUnreachable(e)) return unreachableError(address, e, operation);
   const status = statusOf(e);
-  const message = engineMessage(e);
+  const message = plainEngineMessage(engineMessage(e));
   const what = target ? `${operation} ${target}` : operation;
   return new EngineError(codeOf(status, message), `${what}: ${message}`, {
     operation,
@@ -110,4 +110,28 @@ export function pullReason(message: string): string {
   }
   if (/not found|manifest unknown|does not exist|no such/i.test(message)) return 'not found';
   return 'failed';
+}
+
+/**
+ * Engine messages a user can act on, in berth's words (issue 13): a host port another
+ * process or container holds is "host port 127.0.0.1:8080 is in use". Others pass through.
+ */
+export function plainEngineMessage(message: string): string {
+  const port =
+    /Bind for (\S+):(\d+) failed: port is already allocated/.exec(message) ??
+    /listen (?:tcp|udp|sctp)[46]? (\S+):(\d+): bind: address already in use/.exec(message);
+  if (port) return `host port ${port[1]}:${port[2]} is in use`;
+  return message;
+}
+
+/** "network N is in use by containers a, b" from a network's inspect answer. */
+export function networkInUseMessage(name: string, inspect: unknown): string {
+  const containers =
+    (inspect as { Containers?: Record<string, { Name?: string }> } | undefined)?.Containers ?? {};
+  const names = Object.values(containers)
+    .map((c) => c.Name ?? '?')
+    .sort();
+  return names.length
+    ? `network ${name} is in use by container${names.length === 1 ? '' : 's'} ${names.join(', ')}`
+    : `network ${name} is in use`;
 }
