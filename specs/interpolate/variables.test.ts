@@ -78,4 +78,12 @@ describe('variables from the environment and env files', () => {
     const web = await container(['-'], { stdin: text, env: { TAG: '1', KEY: 'X' } });
     expect(Object.keys(web.spec.env).sort()).toEqual(['${KEY}', 'LITERAL', 'PORT']);
   });
+
+  it('points a problem inside an interpolated value at its source', async () => {
+    const text = manifest.replace('  env:', '  ports: ["${PORT}:80"]\n  env:');
+    const result = await loadManifests(['-'], { stdin: text, env: { TAG: '1', PORT: 'abc' } });
+    expect(result.problems.map((p) => `${p.line}:${p.column} ${p.code} ${p.message}`)).toEqual([
+      '6:11 E_PORT Container "web": spec.ports[0] "abc:80" is not a port mapping [ip:]host:container[/proto]',
+    ]);
+  });
 });
