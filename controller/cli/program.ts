@@ -99,6 +99,7 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void): Comman
 
   verb('delete', 'remove declared objects, in reverse dependency order')
     .argument('[target]', 'KIND/NAME of one object')
+    .option('--purge', 'also remove volumes that retain their data (the data goes too)')
     .addOption(lockTimeoutOption())
     .option(
       '-f, --filename <path>',

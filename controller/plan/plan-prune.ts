@@ -37,6 +37,8 @@ export function planPrune(
       others.push(withExtras(one, input));
     } else if (key.startsWith('Volume/') && labels[LABEL.retain] === 'false') {
       others.push(deletion(key, 'Volume', name, (value as { name: string }).name, afterContainers));
+    } else if (key.startsWith('Volume/')) {
+      others.push(retainedVolume(key, name, (value as { name: string }).name));
     }
   }
   if (!only) others.push(...pruneImages(input, declared, afterContainers));
@@ -65,6 +67,23 @@ function withExtras(p: ObjectPlan, input: PlanInput): ObjectPlan {
   const { networks, containers } = input.observed;
   const extras = networksNamed(networks, containers, input.project, p.name).slice(1);
   return { ...p, steps: [...p.steps, ...extraRemovals(p.key, extras, CAUSE)] };
+}
+
+/** The reason `get`/`status` give for a volume berth keeps although nothing declares it. */
+export const RETAINED_REASON = 'not declared any more; its data is kept (retain: true)';
+
+/**
+ * A volume that retains its data stays when its object goes, and stays visible: desired
+ * `retained`, in sync, no step (`delete volume/NAME --purge` removes it on purpose).
+ */
+function retainedVolume(key: ObjectKey, name: string, volumeName: string): ObjectPlan {
+  const p = objectPlan(
+    { key, kind: 'Volume', name, engineName: volumeName, engineId: volumeName },
+    'present',
+    'retained',
+    [],
+  );
+  return { ...p, reason: RETAINED_REASON };
 }
 
 function deletion(

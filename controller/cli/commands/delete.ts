@@ -5,6 +5,7 @@ import { BerthError } from '../../errors.js';
 import { observeProject } from '../../observe.js';
 import { indexOwned } from '../../plan/plan.js';
 import { planPrune } from '../../plan/plan-prune.js';
+import { step } from '../../plan/plan-resources.js';
 import type { ObjectPlan, Plan } from '../../plan/plan-types.js';
 import { forgetObjects } from '../../records/index.js';
 import { progressReporter } from '../apply-progress.js';
@@ -20,6 +21,8 @@ interface DeleteOptions {
   parallel: string;
   project?: string;
   lockTimeout?: string;
+  /** Also remove volumes that retain their data (the data goes with them). */
+  purge?: boolean;
 }
 
 /**
@@ -61,14 +64,21 @@ export async function deleteObjects(ctx: CliContext, job: DeleteJob): Promise<nu
   const owned = indexOwned(observed, project);
   const all = planPrune({ project, desired: [], observed, hostPaths, prune: true }, owned);
   const wanted = new Set(keys);
+  const chosen = all.filter((p) => wanted.has(p.key));
+  const retained = chosen.filter((p) => p.desired === 'retained');
   const objects = withDependantsFirst(
-    all.filter((p) => wanted.has(p.key)),
+    [
+      ...chosen.filter((p) => p.desired !== 'retained'),
+      ...(options.purge ? retained.map(purged) : []),
+    ],
     declared,
   ).map((p) => ({
     ...p,
-    steps: p.steps.map((s) => ({ ...s, cause: 'deleted on request' })),
+    steps: p.steps.map((s) =>
+      s.cause.includes('--purge') ? s : { ...s, cause: 'deleted on request' },
+    ),
   }));
-  if (target && objects.length === 0 && !owned.has(keys[0] as ObjectKey)) {
+  if (target && chosen.length === 0 && !owned.has(keys[0] as ObjectKey)) {
     throw new BerthError(
       'E_UNKNOWN_OBJECT',
       `${target} is not an object of project ${project} on the engine`,
@@ -91,8 +101,24 @@ export async function deleteObjects(ctx: CliContext, job: DeleteJob): Promise<nu
   for (const o of result.outcomes.filter((x) => x.outcome !== 'converged')) {
     ctx.stdout.write(`${o.key}: ${o.outcome}${o.message ? `: ${o.message}` : ''}\n`);
   }
-  ctx.stdout.write(`Project ${project}: ${deleted} deleted${result.ok ? '' : ', some failed'}\n`);
+  const kept = options.purge ? [] : retained;
+  for (const p of kept) {
+    const ref = `${p.kind.toLowerCase()}/${p.name}`;
+    ctx.stdout.write(
+      `${p.key}: kept with its data (retain: true); berth delete ${ref} --purge removes it\n`,
+    );
+  }
+  const keptText = kept.length ? `, ${kept.length} kept` : '';
+  ctx.stdout.write(
+    `Project ${project}: ${deleted} deleted${keptText}${result.ok ? '' : ', some failed'}\n`,
+  );
   return result.ok ? 0 : 2;
+}
+
+/** A retained volume removed on purpose (`--purge`): its data goes with it. */
+function purged(p: ObjectPlan): ObjectPlan {
+  const cause = 'deleted on request with --purge (its data goes too)';
+  return { ...p, desired: 'absent', inSync: false, steps: [step(p.key, 'remove', '-', cause)] };
 }
 
 function targetKey(target: string): ObjectKey {
