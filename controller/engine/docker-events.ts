@@ -76,13 +76,18 @@ export function fromRawEvent(raw: DockerRawEvent): EngineEvent | undefined {
   return {
     type: type as EngineEvent['type'],
     // Health changes arrive as "health_status: healthy"; exec events carry the command.
-    action: raw.Action ?? '',
+    action: actionOf(type, raw.Action ?? ''),
     id,
     ...(name !== undefined ? { name } : {}),
     labels,
     time,
     attributes,
   };
+}
+
+/** Podman reports a removed container or volume as `remove` where Docker says `destroy`. */
+function actionOf(type: string, action: string): string {
+  return action === 'remove' && (type === 'container' || type === 'volume') ? 'destroy' : action;
 }
 
 /**

@@ -169,4 +169,13 @@ describe('event stream', () => {
     expect(eventInProject(volume!, 'pp')).toBe(false);
     expect(fromRawEvent({ Type: 'daemon', Action: 'reload' })).toBeUndefined();
   });
+
+  it("reads Podman's `remove` of a container or volume as `destroy`", () => {
+    for (const Type of ['container', 'volume']) {
+      expect(fromRawEvent({ Type, Action: 'remove', Actor: { ID: 'x' } })?.action).toBe('destroy');
+    }
+    expect(fromRawEvent({ Type: 'image', Action: 'remove', Actor: { ID: 'x' } })?.action).toBe(
+      'remove',
+    );
+  });
 });
