@@ -15,6 +15,7 @@ import {
 import { changeEnv, coldApply, deleteAll, noopApply, noopProject } from '../scenarios/apply.js';
 import { cliStart, statusCalls, statusOf } from '../scenarios/cli.js';
 import { importMany } from '../scenarios/import.js';
+import { webScenarios } from '../scenarios/web.js';
 import { watchScenarios } from '../scenarios/watch.js';
 
 export type Mode = 'full' | 'quick' | 'smoke';
@@ -137,6 +138,10 @@ export async function runBench(options: BenchOptions): Promise<BenchResults> {
     if (plan.watch)
       await step('watch', () =>
         watchScenarios(ctx, { idleObjects: plan.idleObjects, idleSeconds: plan.idleSeconds }),
+      );
+    if (plan.watch)
+      await step('web view', () =>
+        webScenarios(ctx, { kills: plan.n, objects: Math.max(plan.idleObjects, 100) }),
       );
   } finally {
     await cleanupBench(ctx.prefix).catch((e: Error) => log(`cleanup failed: ${e.message}`));
