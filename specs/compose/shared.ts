@@ -1,7 +1,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { isRecord, whereKey } from './located.js';
 import { addObject, berthName, lose, manifestPath } from './state.js';
-import type { ImportState } from './state.js';
+import type { ImportedObject, ImportState } from './state.js';
 import { text } from './values.js';
 
 /**
@@ -12,31 +12,60 @@ import { text } from './values.js';
 
 const NETWORK_DRIVERS = new Set(['bridge', 'host', 'none', 'macvlan', 'ipvlan', 'overlay']);
 
-/** The Network object for Compose network `name`; returns its metadata.name. */
-export function networkObject(state: ImportState, composeName: string): string {
-  const name = berthName(state, 'network', composeName);
-  if (state.objects.has(`Network/${name}`)) return name;
-  const all = state.project.networks;
+/**
+ * The berth object for a top-level Compose network or volume (declared or not; an external
+ * one is used by name); `carry` maps the declared fields. Returns its metadata.name.
+ */
+function declaredObject(
+  state: ImportState,
+  kind: 'Network' | 'Volume',
+  composeName: string,
+  carry: (def: Record<string, unknown>, path: string, spec: Record<string, unknown>) => void,
+): string {
+  const section = kind === 'Network' ? 'networks' : 'volumes';
+  const name = berthName(state, kind.toLowerCase(), composeName);
+  if (state.objects.has(`${kind}/${name}`)) return name;
+  const all = state.project[section];
   const def = isRecord(all[composeName]) ? all[composeName] : {};
-  const path = `networks.${composeName}`;
+  const path = `${section}.${composeName}`;
   const spec: Record<string, unknown> = {};
   const external = externalName(def, composeName);
-  if (external !== undefined) {
-    spec.external = true;
-    spec.name = external;
-  } else {
-    carryNetwork(state, def, path, spec);
-  }
-  addObject(state, {
-    kind: 'Network',
-    name,
-    spec,
-    labels: stringLabels(def.labels),
-    source: path,
-    from: whereKey(all, composeName),
-    notes: [],
-  });
+  if (external !== undefined) Object.assign(spec, { external: true, name: external });
+  else carry(def, path, spec);
+  const notes = composeName in all ? [] : [`not declared under ${section}: in the Compose file`];
+  addTopLevel(state, { kind, name, spec }, { def, path, all, composeName }, notes);
   return name;
+}
+
+/** Where a top-level Compose object was declared: its mapping, path and section. */
+interface Declared {
+  def: Record<string, unknown>;
+  path: string;
+  all: Record<string, unknown>;
+  composeName: string;
+}
+
+/** Adds a berth object made from a top-level Compose object, with its labels and position. */
+function addTopLevel(
+  state: ImportState,
+  object: Pick<ImportedObject, 'kind' | 'name' | 'spec'>,
+  from: Declared,
+  notes: string[],
+): void {
+  addObject(state, {
+    ...object,
+    labels: stringLabels(from.def.labels),
+    source: from.path,
+    from: whereKey(from.all, from.composeName),
+    notes,
+  });
+}
+
+/** The Network object for Compose network `name`; returns its metadata.name. */
+export function networkObject(state: ImportState, composeName: string): string {
+  return declaredObject(state, 'Network', composeName, (def, path, spec) =>
+    carryNetwork(state, def, path, spec),
+  );
 }
 
 function carryNetwork(
@@ -86,17 +115,7 @@ function carryIpam(
 
 /** The Volume object for Compose volume `name` (declared or not); returns its metadata.name. */
 export function volumeObject(state: ImportState, composeName: string): string {
-  const name = berthName(state, 'volume', composeName);
-  if (state.objects.has(`Volume/${name}`)) return name;
-  const all = state.project.volumes;
-  const def = isRecord(all[composeName]) ? all[composeName] : {};
-  const path = `volumes.${composeName}`;
-  const spec: Record<string, unknown> = {};
-  const external = externalName(def, composeName);
-  if (external !== undefined) {
-    spec.external = true;
-    spec.name = external;
-  } else {
+  return declaredObject(state, 'Volume', composeName, (def, path, spec) => {
     for (const [key, value] of Object.entries(def)) {
       if (key === 'driver') spec.driver = text(value);
       else if (key === 'driver_opts') spec.options = stringLabels(value);
@@ -105,17 +124,7 @@ export function volumeObject(state: ImportState, composeName: string): string {
       else if (key !== 'labels' && !key.startsWith('x-'))
         lose(state, def, key, `${path}.${key}`, 'no berth Volume field');
     }
-  }
-  addObject(state, {
-    kind: 'Volume',
-    name,
-    spec,
-    labels: stringLabels(def.labels),
-    source: path,
-    from: whereKey(all, composeName),
-    notes: composeName in all ? [] : ['not declared under volumes: in the Compose file'],
   });
-  return name;
 }
 
 /** An anonymous volume of a service becomes a named Volume (it keeps its data across recreates). */
@@ -195,15 +204,7 @@ export function fileObject(
   for (const k of Object.keys(def))
     if (!['file', 'environment', 'content', 'name', 'labels'].includes(k) && !k.startsWith('x-'))
       lose(state, def, k, `${path}.${k}`, `no berth ${kind} field`);
-  addObject(state, {
-    kind,
-    name,
-    spec,
-    labels: stringLabels(def.labels),
-    source: path,
-    from: whereKey(all, composeName),
-    notes: [],
-  });
+  addTopLevel(state, { kind, name, spec }, { def, path, all, composeName }, []);
   return name;
 }
 
