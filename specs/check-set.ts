@@ -4,6 +4,7 @@ import type { ValuePath } from './parse/locate.js';
 import { isLiteralImageRef, lookupIn } from './link.js';
 import { positionOf } from './positions.js';
 import { objectLabel } from './validate/schema-errors.js';
+import { namespaceReferences, namespaceTargets, staticAddresses } from './check-container-links.js';
 
 export interface CheckSetOptions {
   /**
@@ -23,6 +24,7 @@ export function checkSet(objects: DesiredObject[], options: CheckSetOptions = {}
     ...danglingReferences(objects, options.alsoDeclared ?? []),
     ...dependencyCycles(objects),
     ...duplicatePorts(objects),
+    ...staticAddresses(objects),
   ];
 }
 
@@ -67,9 +69,11 @@ function danglingReferences(
   const declared = new Set(alsoDeclared.map((d) => `${d.kind}/${d.name}`));
   const exists = (kind: Kind, name: string): boolean =>
     lookup(kind, name) !== undefined || declared.has(`${kind}/${name}`);
-  const problems: Problem[] = [];
+  const problems: Problem[] = namespaceReferences(objects, (name) => exists('Container', name));
   for (const c of objects) {
     if (c.kind !== 'Container') continue;
+    // container:NAME adds an implicit dependency, reported above at the field that names it.
+    const implicit = new Set(namespaceTargets(c.spec));
     const missing = (path: ValuePath, kind: Kind, name: string): void => {
       if (!exists(kind, name))
         problems.push(
@@ -90,9 +94,10 @@ function danglingReferences(
       if (m.type === 'bind') missing(['spec', 'mounts', i, 'bindMount'], 'BindMount', m.bindMount);
       if (m.type === 'volume') missing(['spec', 'mounts', i, 'volume'], 'Volume', m.volume);
     });
-    c.spec.dependsOn.forEach((d, i) =>
-      missing(['spec', 'dependsOn', i, 'container'], 'Container', d.container),
-    );
+    c.spec.dependsOn.forEach((d, i) => {
+      if (!implicit.has(d.container))
+        missing(['spec', 'dependsOn', i, 'container'], 'Container', d.container);
+    });
   }
   return problems;
 }
@@ -115,6 +120,8 @@ function dependencyCycles(objects: DesiredObject[]): Problem[] {
     const container = containers.get(name);
     container?.spec.dependsOn.forEach((dep, i) => {
       if (!containers.has(dep.container)) return;
+      // container:<itself> is reported where it is written (check-container-links).
+      if (dep.container === name && namespaceTargets(container.spec).includes(name)) return;
       const seen = state.get(dep.container);
       if (seen === 'visiting') {
         const cycle = [...stack.slice(stack.indexOf(dep.container)), dep.container].join(' -> ');

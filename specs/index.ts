@@ -19,14 +19,16 @@ import { loadVariables } from './interpolate/variables.js';
 import type { VariableLookup } from './interpolate/resolve.js';
 import { checkSet } from './check-set.js';
 import { expandDeclared } from './expand.js';
+import { engineApiProblems } from './engine-api.js';
 
 export { checkSet } from './check-set.js';
 export type { CheckSetOptions } from './check-set.js';
 export { dependencyOrder } from './order.js';
 export { linkObjects, isLiteralImageRef } from './link.js';
 export { specHash, canonicalJSON } from './hash.js';
-export { DEFAULT_POLICY, hostPathViolation } from './policy.js';
-export type { Policy } from './policy.js';
+export { DEFAULT_POLICY, POLICY_NAMES, hostPathViolation, policyFor } from './policy.js';
+export type { Policy, PolicyName } from './policy.js';
+export { engineApiProblems, needsEngineApiCheck, FIELD_MIN_API } from './engine-api.js';
 export { collectManifestFiles, STDIN_NAME } from './read/collect.js';
 export type { ManifestFile } from './read/collect.js';
 export { listBuildContext, buildContentHash } from './build/context.js';
@@ -50,6 +52,8 @@ export interface LoadOptions {
   env?: NodeJS.ProcessEnv | undefined;
   /** `--env-file` paths (relative to cwd, later wins); none: `.env` beside the first path. */
   envFiles?: string[] | undefined;
+  /** The connected engine's API version: fields it cannot carry become E_ENGINE_API problems. */
+  engineApiVersion?: string | undefined;
 }
 
 /** One file's outcome, so a watcher can keep the last good objects of a broken file. */
@@ -106,6 +110,8 @@ export async function loadManifests(
   const setProblems = checkSet(linked, {
     alsoDeclared: perFile.flatMap((f) => f.brokenDeclarations),
   });
+  if (options.engineApiVersion)
+    setProblems.push(...engineApiProblems(linked, options.engineApiVersion));
   let offset = 0;
   const files: FileResult[] = perFile.map((f) => {
     const objects = linked.slice(offset, offset + f.objects.length);

@@ -79,12 +79,44 @@ export interface NetworkAttachment {
   /** Name of a declared Network. */
   network: string;
   aliases: string[];
+  /** Static addresses; the network must declare an ipam subnet that holds them. */
+  ipv4Address?: string;
+  ipv6Address?: string;
+  /** Lower-case `02:42:ac:1e:00:0a`. */
+  macAddress?: string;
+  /**
+   * Present only when not 0. The network with the highest priority (the first written
+   * among equals) is attached at create and gives the container its default route.
+   */
+  priority?: number;
 }
 
+export type BindPropagation = 'private' | 'rprivate' | 'shared' | 'rshared' | 'slave' | 'rslave';
+
 export type ContainerMount =
-  | { type: 'bind'; bindMount: string; target: string; readOnly: boolean }
-  | { type: 'volume'; volume: string; target: string; readOnly: boolean }
-  | { type: 'tmpfs'; target: string; sizeBytes?: number };
+  | {
+      type: 'bind';
+      bindMount: string;
+      target: string;
+      readOnly: boolean;
+      propagation?: BindPropagation;
+    }
+  | {
+      type: 'volume';
+      volume: string;
+      target: string;
+      readOnly: boolean;
+      /** A path inside the volume (Engine API 1.45). */
+      subpath?: string;
+      /** Present (true) only when the image's files must not be copied in. */
+      noCopy?: boolean;
+    }
+  | {
+      type: 'tmpfs';
+      target: string;
+      sizeBytes?: number;
+      /** Permission bits, e.g. 0o1777. */ mode?: number;
+    };
 
 export interface Healthcheck {
   command: string[];
@@ -100,6 +132,30 @@ export interface Resources {
   memoryBytes?: number;
   nanoCpus?: number;
   pids?: number;
+  memoryReservationBytes?: number;
+  /** Memory plus swap in bytes; -1 for unlimited swap. */
+  memorySwapBytes?: number;
+  /** Relative CPU weight (the engine's default is 1024). */
+  cpuShares?: number;
+  /** CPUs allowed, as the engine writes them: `0-3`, `0,2`. */
+  cpuset?: string;
+  oomScoreAdj?: number;
+}
+
+/** A host device handed to the container (policy privileged). */
+export interface DeviceMapping {
+  hostPath: string;
+  containerPath: string;
+  /** Some of `rwm`, in that order. */
+  permissions: string;
+}
+
+/** GPUs as engine DeviceRequests: a count (-1 = all) or explicit device ids. */
+export type GpuRequest = { count: number } | { deviceIds: string[] };
+
+export interface LimitPair {
+  soft: number;
+  hard: number;
 }
 
 /**
@@ -144,6 +200,51 @@ export interface ContainerSpec {
   /** Run the engine's init as PID 1 (forwards signals, reaps zombies). */
   init: boolean;
   update?: UpdateSpec;
+  /*
+   * The Compose-parity fields of issue 12. Each is present only when it differs from the
+   * engine's default, so a spec written before they existed keeps its hash.
+   */
+  hostname?: string;
+  domainname?: string;
+  dns?: string[];
+  dnsSearch?: string[];
+  dnsOptions?: string[];
+  /** `host:ip`, sorted, as the engine's ExtraHosts takes them. */
+  extraHosts?: string[];
+  /** `host`, `none`, `bridge` or `container:NAME` (a declared container). */
+  networkMode?: string;
+  /** `9000/tcp`, ranges expanded, sorted. */
+  expose?: string[];
+  /**
+   * Absolute paths of the env files, for describe. Their values are merged into `env`
+   * (env wins), which is what the hash sees: a changed file recreates, a moved one does not.
+   */
+  envFiles?: string[];
+  /** `CAP_NET_ADMIN` form (or `ALL`), sorted, unique. */
+  capAdd?: string[];
+  capDrop?: string[];
+  securityOpt?: string[];
+  readOnlyRootFilesystem?: boolean;
+  tty?: boolean;
+  /** Keep stdin open (OpenStdin). */
+  stdin?: boolean;
+  /** `SIGINT` form, or a number as written. */
+  stopSignal?: string;
+  /** Sorted by key. */
+  sysctls?: Record<string, string>;
+  /** Sorted by name. */
+  ulimits?: Record<string, LimitPair>;
+  shmSizeBytes?: number;
+  devices?: DeviceMapping[];
+  gpus?: GpuRequest;
+  groupAdd?: string[];
+  /** `private`, `shareable`, `host`, `none` or `container:NAME`. */
+  ipc?: string;
+  /** `host` or `container:NAME`. */
+  pid?: string;
+  logging?: { driver: string; options: Record<string, string> };
+  /** `os/arch[/variant]`. */
+  platform?: string;
 }
 
 interface ObjectOf<K extends Kind, S> {

@@ -1,12 +1,24 @@
 import { posix } from 'node:path';
 
-/** What a manifest may ask of the host. The CLI may widen it; the defaults keep the host safe. */
+/**
+ * What a manifest may ask of the host. Chosen by whoever runs berth (`--policy`,
+ * `--allow-host-path`), never by the manifests; the defaults keep the host safe.
+ */
 export interface Policy {
   /** Absolute host paths that may not be bind-mounted, nor anything beneath them ('/' means only '/'). */
   forbiddenHostPaths: string[];
   /** Whether `privileged: true` is allowed. */
   allowPrivileged: boolean;
+  /** Whether `devices` and host namespaces (`networkMode`/`pid`/`ipc: host`) are allowed. */
+  allowHostAccess?: boolean;
+  /** Paths opened by `--allow-host-path`: allowed, and anything beneath them, whatever else forbids. */
+  allowedHostPaths?: string[];
+  /** `--policy restricted`: a non-root `user`, `capDrop: [ALL]`, no host port below 1024. */
+  restricted?: boolean;
 }
+
+export const POLICY_NAMES = ['baseline', 'privileged', 'restricted'] as const;
+export type PolicyName = (typeof POLICY_NAMES)[number];
 
 export const DEFAULT_POLICY: Policy = {
   forbiddenHostPaths: [
@@ -23,12 +35,26 @@ export const DEFAULT_POLICY: Policy = {
 };
 
 /**
+ * The policy for `--policy NAME` plus `--allow-host-path PATH…` (DESIGN.md, "Policy"):
+ * baseline is the "Bad input" rules; privileged allows privileged containers, devices,
+ * host namespaces and any host path; restricted is baseline plus the restricted rules.
+ */
+export function policyFor(name: PolicyName, allowHostPaths: readonly string[] = []): Policy {
+  const allowedHostPaths = allowHostPaths.map((p) => posix.normalize(p));
+  if (name === 'privileged') {
+    return { forbiddenHostPaths: [], allowPrivileged: true, allowHostAccess: true };
+  }
+  return { ...DEFAULT_POLICY, allowedHostPaths, restricted: name === 'restricted' };
+}
+
+/**
  * Why a host path is refused, or undefined when it is allowed. A path is refused when
  * it is a forbidden path, lies beneath one, or contains one (mounting `/var/run` would
  * hand out the engine socket just as surely as mounting the socket itself).
  */
 export function hostPathViolation(hostPath: string, policy: Policy): string | undefined {
   const path = posix.normalize(hostPath).replace(/(.)\/+$/, '$1');
+  if (policy.allowedHostPaths?.some((allowed) => isAtOrBeneath(path, allowed))) return undefined;
   for (const forbidden of policy.forbiddenHostPaths) {
     const rule = posix.normalize(forbidden).replace(/(.)\/+$/, '$1');
     if (path === rule) return `${path} may not be mounted (forbidden by policy)`;
@@ -40,4 +66,9 @@ export function hostPathViolation(hostPath: string, policy: Policy): string | un
     }
   }
   return undefined;
+}
+
+function isAtOrBeneath(path: string, base: string): boolean {
+  const rule = base.replace(/(.)\/+$/, '$1');
+  return path === rule || path.startsWith(rule === '/' ? '/' : `${rule}/`);
 }

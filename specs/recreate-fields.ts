@@ -7,7 +7,8 @@ export type ObjectLookup = (kind: DesiredObject['kind'], name: string) => Desire
  * The one definition of what forces a container to be recreated: its normalised spec fields
  * by name, references resolved (a bind mount is its host path, the image its reference), and
  * `labels` (the engine cannot relabel in place). Left out, because berth acts on them without
- * recreating: `state`, `dependsOn`, `replicas`, `healthcheck.restartOnUnhealthy`, and a bind mount's
+ * recreating: `state`, `dependsOn`, `replicas`, `envFiles` (their values are in `env`: a changed
+ * file recreates, a moved one does not), `healthcheck.restartOnUnhealthy`, and a bind mount's
  * `type` (a host-side check made before the container is created, issue 11).
  *
  * Both the spec hash (`berth.spec-hash`) and the per-field change list (`spec changed: env`)
@@ -21,6 +22,7 @@ export function containerRecreateFields(
     state: _state,
     dependsOn: _dependsOn,
     replicas: _replicas,
+    envFiles: _envFiles,
     healthcheck,
     mounts,
     image,

@@ -128,6 +128,7 @@ export type EnvList = {
  * [ip:]host[-end]:container[-end][/proto] or container[-end][/proto]
  */
 export type PortString = string;
+export type UlimitValue = number | Ulimit;
 
 /**
  * A berth Container manifest (apiVersion berth/v1).
@@ -306,7 +307,22 @@ export interface ContainerSpec {
    * Resource limits: a number (soft = hard) or {soft, hard}.
    */
   ulimits?: {
-    [k: string]: number | Ulimit;
+    as?: UlimitValue;
+    core?: UlimitValue;
+    cpu?: UlimitValue;
+    data?: UlimitValue;
+    fsize?: UlimitValue;
+    locks?: UlimitValue;
+    memlock?: UlimitValue;
+    msgqueue?: UlimitValue;
+    nice?: UlimitValue;
+    nofile?: UlimitValue;
+    nproc?: UlimitValue;
+    rss?: UlimitValue;
+    rtprio?: UlimitValue;
+    rttime?: UlimitValue;
+    sigpending?: UlimitValue;
+    stack?: UlimitValue;
   };
   /**
    * A size such as 256Mi, 1G or 512k, or bytes.

@@ -46,7 +46,7 @@ describe('bad-input corpus', () => {
   });
 
   it('covers every problem code (with the generated cases below)', () => {
-    const generated = ['E_IO', 'E_FILE_TOO_LARGE', 'E_FILE_ENCODING', 'E_ENV_FILE'];
+    const generated = ['E_IO', 'E_FILE_TOO_LARGE', 'E_FILE_ENCODING', 'E_ENV_FILE', 'E_ENGINE_API'];
     const covered = new Set(generated);
     for (const file of badFiles) {
       for (const e of expectations(readFileSync(join(BAD, file), 'utf8')))
@@ -57,6 +57,31 @@ describe('bad-input corpus', () => {
 });
 
 describe('generated bad input', () => {
+  it('refuses a field the engine API cannot carry with E_ENGINE_API naming the version', async () => {
+    const file = join(tmp, 'subpath.yaml');
+    writeFileSync(
+      file,
+      [
+        'apiVersion: berth/v1',
+        'kind: Volume',
+        'metadata: {name: data}',
+        '---',
+        'apiVersion: berth/v1',
+        'kind: Container',
+        'metadata: {name: web}',
+        'spec:',
+        '  image: busybox:1',
+        '  mounts: [{volume: data, target: /data, subpath: app}]',
+        '',
+      ].join('\n'),
+    );
+    const { problems } = await loadManifests([file], { engineApiVersion: '1.41' });
+    expect(problems.map((p) => [p.line, p.column, p.code])).toEqual([[10, 51, 'E_ENGINE_API']]);
+    expect(problems[0]?.message).toMatch(/needs Engine API 1\.45; the engine speaks 1\.41/);
+    const newer = await loadManifests([file], { engineApiVersion: '1.45' });
+    expect(newer.problems).toEqual([]);
+  });
+
   it('refuses a file over 1 MiB with E_FILE_TOO_LARGE', async () => {
     const file = join(tmp, 'huge.yaml');
     writeFileSync(file, `# ${'x'.repeat(1024 * 1024)}\n`);

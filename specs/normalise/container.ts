@@ -1,16 +1,15 @@
-import type {
-  ContainerMount,
-  ContainerSpec,
-  Healthcheck,
-  NetworkAttachment,
-  PortBinding,
-  Resources,
-} from '../model.js';
+import type { ContainerMount, ContainerSpec, Healthcheck, Resources } from '../model.js';
 import type * as Raw from '../types.generated.js';
-import { parseDuration, parseIP, parsePortString, parseQuantity } from '../validate/values.js';
+import { parseDuration, parseQuantity } from '../validate/values.js';
 import { stringMap } from './context.js';
 import { scalarString } from '../parse/scalar-text.js';
 import type { NormaliseContext } from './context.js';
+import { namespaceTargets } from '../check-container-links.js';
+import { checkContainerPolicy, checkExclusiveFields } from './container-checks.js';
+import { readEnvFiles } from './container-env.js';
+import { normaliseNetworkAttachments } from './container-networks.js';
+import { normaliseExpose, normalisePorts } from './container-ports.js';
+import { normaliseRuntime } from './container-runtime.js';
 
 const DEFAULT_STOP_GRACE_MS = 10_000;
 const HEALTHCHECK_DEFAULTS = {
@@ -23,14 +22,19 @@ const HEALTHCHECK_DEFAULTS = {
 /**
  * Container: every spelling brought to one form, defaults filled in. `image` is left as
  * written (`{ ref }`); linking against the set decides whether it names an Image object.
+ * Env files are read here (relative to the manifest) and merged under `env`.
  */
-export function normaliseContainer(raw: Raw.ContainerSpec, ctx: NormaliseContext): ContainerSpec {
+export async function normaliseContainer(
+  raw: Raw.ContainerSpec,
+  ctx: NormaliseContext,
+): Promise<ContainerSpec> {
+  const fromFiles = await readEnvFiles(raw.envFiles, ctx);
   const spec: ContainerSpec = {
     image: { ref: raw.image },
     state: raw.state ?? 'running',
-    env: normaliseEnv(raw.env, ctx),
-    ports: (raw.ports ?? []).flatMap((port, i) => normalisePort(port, i, ctx)),
-    networks: (raw.networks ?? []).map(normaliseNetworkAttachment),
+    env: stringMap({ ...fromFiles.values, ...normaliseEnv(raw.env, ctx) }),
+    ports: normalisePorts(raw.ports, ctx),
+    networks: normaliseNetworkAttachments(raw.networks, ctx),
     mounts: (raw.mounts ?? []).map((mount, i) => normaliseMount(mount, i, ctx)),
     restartPolicy: raw.restartPolicy ?? 'Always',
     dependsOn: (raw.dependsOn ?? []).map((d) => ({
@@ -50,14 +54,28 @@ export function normaliseContainer(raw: Raw.ContainerSpec, ctx: NormaliseContext
   if (raw.update) spec.update = normaliseUpdate(raw.update, ctx);
   if (raw.user !== undefined) spec.user = raw.user;
   if (raw.workingDir !== undefined) spec.workingDir = raw.workingDir;
-  if (spec.privileged && !ctx.policy.allowPrivileged) {
-    ctx.report(
-      'E_POLICY',
-      ['spec', 'privileged'],
-      'is true, but the policy does not allow privileged containers',
-    );
-  }
+  Object.assign(spec, normaliseRuntime(raw, ctx));
+  if (fromFiles.paths.length > 0) spec.envFiles = fromFiles.paths;
+  const expose = normaliseExpose(raw.expose, ctx);
+  if (expose) spec.expose = expose;
+  const shm = quantity(raw.shmSize, ['spec', 'shmSize'], ctx);
+  if (shm !== undefined) spec.shmSizeBytes = shm;
+  spec.dependsOn.push(...implicitDependencies(spec));
+  checkExclusiveFields(spec, ctx);
+  checkContainerPolicy(spec, ctx);
   return spec;
+}
+
+/**
+ * `container:NAME` in networkMode, ipc or pid needs NAME to exist (and run) first: it
+ * becomes a `started` dependency unless one is declared, as Compose does for
+ * `network_mode: service:NAME`.
+ */
+function implicitDependencies(spec: ContainerSpec): ContainerSpec['dependsOn'] {
+  const names = namespaceTargets(spec).filter(
+    (name) => !spec.dependsOn.some((d) => d.container === name),
+  );
+  return [...new Set(names)].map((container) => ({ container, condition: 'started' as const }));
 }
 
 function duration(
@@ -122,63 +140,55 @@ function normaliseEnv(
   return stringMap(map);
 }
 
-function normalisePort(
-  port: Raw.PortString | Raw.PortObject,
-  index: number,
-  ctx: NormaliseContext,
-): PortBinding[] {
-  const at = ['spec', 'ports', index];
-  if (typeof port === 'string') {
-    const parsed = parsePortString(port);
-    if (typeof parsed === 'string') {
-      ctx.report('E_PORT', at, parsed);
-      return [];
-    }
-    return [parsed];
-  }
-  if (port.hostIP !== undefined && port.hostIP !== '' && !parseIP(port.hostIP)) {
-    ctx.report('E_PORT', [...at, 'hostIP'], `"${port.hostIP}" is not an IP address`);
-    return [];
-  }
-  const binding: PortBinding = {
-    containerPort: port.containerPort,
-    hostIP: port.hostIP ?? '',
-    protocol: port.protocol ?? 'tcp',
-  };
-  if (port.hostPort !== undefined) binding.hostPort = port.hostPort;
-  return [binding];
-}
-
-function normaliseNetworkAttachment(entry: string | Raw.NetworkAttachment): NetworkAttachment {
-  if (typeof entry === 'string') return { network: entry, aliases: [] };
-  return { network: entry.network, aliases: [...new Set(entry.aliases ?? [])].sort() };
-}
-
 function normaliseMount(
   mount: Raw.BindMountMount | Raw.VolumeMount | Raw.TmpfsMount,
   index: number,
   ctx: NormaliseContext,
 ): ContainerMount {
   if ('bindMount' in mount) {
-    return {
+    const bind: ContainerMount = {
       type: 'bind',
       bindMount: mount.bindMount,
       target: mount.target,
       readOnly: mount.readOnly ?? false,
     };
+    if (mount.propagation !== undefined) bind.propagation = mount.propagation;
+    return bind;
   }
   if ('volume' in mount) {
-    return {
+    const volume: ContainerMount = {
       type: 'volume',
       volume: mount.volume,
       target: mount.target,
       readOnly: mount.readOnly ?? false,
     };
+    if (mount.subpath !== undefined) volume.subpath = mount.subpath;
+    if (mount.noCopy) volume.noCopy = true;
+    return volume;
   }
   const tmpfs: ContainerMount = { type: 'tmpfs', target: mount.tmpfs };
   const size = quantity(mount.size, ['spec', 'mounts', index, 'size'], ctx);
   if (size !== undefined) tmpfs.sizeBytes = size;
+  const mode = tmpfsMode(mount.mode, ['spec', 'mounts', index, 'mode'], ctx);
+  if (mode !== undefined) tmpfs.mode = mode;
   return tmpfs;
+}
+
+/** `"1777"`, `"0755"` or YAML's `1777` (its digits read as octal, as Compose does). */
+function tmpfsMode(
+  written: string | number | undefined,
+  path: (string | number)[],
+  ctx: NormaliseContext,
+): number | undefined {
+  if (written === undefined) return undefined;
+  const text = String(written);
+  if (/^[0-7]{3,4}$/.test(text)) return parseInt(text, 8);
+  ctx.report(
+    'E_RANGE',
+    path,
+    `${JSON.stringify(written)} is not octal permission bits such as "1777"`,
+  );
+  return undefined;
 }
 
 function normaliseHealthcheck(
@@ -199,10 +209,19 @@ function normaliseHealthcheck(
 
 function normaliseResources(raw: Raw.ContainerSpec['resources'], ctx: NormaliseContext): Resources {
   const resources: Resources = {};
-  const memory = quantity(raw?.memory, ['spec', 'resources', 'memory'], ctx);
+  const at = (field: string): (string | number)[] => ['spec', 'resources', field];
+  const memory = quantity(raw?.memory, at('memory'), ctx);
   if (memory !== undefined) resources.memoryBytes = memory;
   if (raw?.cpus !== undefined) resources.nanoCpus = Math.round(raw.cpus * 1e9);
   if (raw?.pids !== undefined) resources.pids = raw.pids;
+  const reservation = quantity(raw?.memoryReservation, at('memoryReservation'), ctx);
+  if (reservation !== undefined) resources.memoryReservationBytes = reservation;
+  const swap = raw?.memorySwap === -1 ? -1 : quantity(raw?.memorySwap, at('memorySwap'), ctx);
+  if (swap !== undefined) resources.memorySwapBytes = swap;
+  if (raw?.cpuShares !== undefined) resources.cpuShares = raw.cpuShares;
+  if (raw?.cpuset !== undefined) resources.cpuset = raw.cpuset;
+  if (raw?.oomScoreAdj !== undefined) resources.oomScoreAdj = raw.oomScoreAdj;
+  checkMemory(resources, ctx);
   return resources;
 }
 
@@ -216,4 +235,16 @@ function normaliseUpdate(raw: NonNullable<Raw.ContainerSpec['update']>, ctx: Nor
     ...(minReadyMs !== undefined ? { minReadyMs } : {}),
     ...(raw.onFailure ? { onFailure: raw.onFailure } : {}),
   };
+}
+
+/** The engine's own rules: swap ≥ memory (and needs it), reservation ≤ memory. */
+function checkMemory(r: Resources, ctx: NormaliseContext): void {
+  const at = (field: string): (string | number)[] => ['spec', 'resources', field];
+  if (r.memorySwapBytes !== undefined && r.memorySwapBytes !== -1) {
+    if (r.memoryBytes === undefined || r.memorySwapBytes < r.memoryBytes)
+      ctx.report('E_RANGE', at('memorySwap'), 'must be at least resources.memory (and needs it)');
+  }
+  if (r.memoryReservationBytes !== undefined && r.memoryBytes !== undefined)
+    if (r.memoryReservationBytes > r.memoryBytes)
+      ctx.report('E_RANGE', at('memoryReservation'), 'must not be above resources.memory');
 }

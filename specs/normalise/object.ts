@@ -51,7 +51,7 @@ export async function normaliseManifest(
       object = { ...common, kind: 'Volume', spec: normaliseVolume(manifest.spec) };
       break;
     case 'Container':
-      object = { ...common, kind: 'Container', spec: normaliseContainer(manifest.spec, ctx) };
+      object = { ...common, kind: 'Container', spec: await normaliseContainer(manifest.spec, ctx) };
       break;
   }
   if (ctx.problems.length > 0) return { problems: ctx.problems };

@@ -1,0 +1,91 @@
+import type { ContainerObject, ContainerSpec, DesiredObject } from './model.js';
+import type { Problem } from './problems.js';
+import { positionOf } from './positions.js';
+import { objectLabel } from './validate/schema-errors.js';
+import { cidrContains, parseCIDR, parseIP } from './validate/values.js';
+
+const NAMESPACE_FIELDS = ['networkMode', 'ipc', 'pid'] as const;
+
+/** The containers named by `container:NAME` in networkMode, ipc and pid. */
+export function namespaceTargets(spec: ContainerSpec): string[] {
+  return NAMESPACE_FIELDS.flatMap((field) => {
+    const mode = spec[field];
+    return mode?.startsWith('container:') ? [mode.slice('container:'.length)] : [];
+  });
+}
+
+function problemAt(
+  c: ContainerObject,
+  path: (string | number)[],
+  code: Problem['code'],
+  text: string,
+): Problem {
+  return { ...positionOf(c, path), code, message: `${objectLabel('Container', c.name)}: ${text}` };
+}
+
+/**
+ * `container:NAME` must name another declared Container (E_REFERENCE). Declared means
+ * present in `objects` or in `alsoDeclared` (documents that failed validation).
+ */
+export function namespaceReferences(
+  objects: DesiredObject[],
+  isDeclared: (name: string) => boolean,
+): Problem[] {
+  const problems: Problem[] = [];
+  for (const c of objects) {
+    if (c.kind !== 'Container') continue;
+    for (const field of NAMESPACE_FIELDS) {
+      const mode = c.spec[field];
+      if (!mode?.startsWith('container:')) continue;
+      const name = mode.slice('container:'.length);
+      if (name === c.name)
+        problems.push(
+          problemAt(c, ['spec', field], 'E_REFERENCE', `spec.${field} names this container itself`),
+        );
+      else if (!isDeclared(name))
+        problems.push(
+          problemAt(
+            c,
+            ['spec', field],
+            'E_REFERENCE',
+            `spec.${field} names Container "${name}", which is not declared`,
+          ),
+        );
+    }
+  }
+  return problems;
+}
+
+/**
+ * Static addresses need a declared network with an ipam subnet of their family that
+ * holds them (the engine assigns static addresses only from a user-configured subnet).
+ */
+export function staticAddresses(objects: DesiredObject[]): Problem[] {
+  const networks = new Map(
+    objects.flatMap((o) => (o.kind === 'Network' ? [[o.name, o] as const] : [])),
+  );
+  const problems: Problem[] = [];
+  for (const c of objects) {
+    if (c.kind !== 'Container') continue;
+    c.spec.networks.forEach((attachment, i) => {
+      const network = networks.get(attachment.network);
+      if (!network) return; // a dangling reference, reported on its own
+      for (const field of ['ipv4Address', 'ipv6Address'] as const) {
+        const address = attachment[field];
+        if (address === undefined) continue;
+        const subnet =
+          network.spec.ipam?.subnet === undefined ? undefined : parseCIDR(network.spec.ipam.subnet);
+        const ip = parseIP(address);
+        if (typeof subnet === 'object' && ip && cidrContains(subnet, ip)) continue;
+        const why =
+          typeof subnet === 'object'
+            ? `is outside Network "${network.name}"'s subnet ${network.spec.ipam?.subnet}`
+            : `needs Network "${network.name}" to declare ipam.subnet`;
+        problems.push(
+          problemAt(c, ['spec', 'networks', i, field], 'E_ADDRESS', `${address} ${why}`),
+        );
+      }
+    });
+  }
+  return problems;
+}

@@ -1,0 +1,61 @@
+import type { ContainerSpec } from '../model.js';
+import type { NormaliseContext } from './context.js';
+
+/**
+ * Fields the engine refuses together. `networkMode` replaces the container's own network
+ * stack: it excludes `networks` and `ports` (with `host` they would be silently ignored);
+ * `container:NAME` also excludes everything that configures a network stack (moby's
+ * "conflicting options" errors, caught before any change).
+ */
+export function checkExclusiveFields(spec: ContainerSpec, ctx: NormaliseContext): void {
+  const mode = spec.networkMode;
+  if (mode === undefined) return;
+  const clash = (field: string, why = ''): void =>
+    ctx.report('E_EXCLUSIVE', ['spec', field], `cannot be used with networkMode: ${mode}${why}`);
+  if (spec.networks.length > 0) clash('networks', '; declare one or the other');
+  if (spec.ports.length > 0)
+    clash('ports', mode === 'host' ? ' (the host network publishes every port)' : '');
+  if (!mode.startsWith('container:')) return;
+  const stackFields = [
+    'hostname',
+    'domainname',
+    'dns',
+    'dnsSearch',
+    'dnsOptions',
+    'extraHosts',
+    'expose',
+  ] as const;
+  for (const field of stackFields)
+    if (spec[field] !== undefined) clash(field, " (it uses that container's network)");
+}
+
+const ROOT_USER = /^(0|root)(:.*)?$/;
+
+/**
+ * The host access a container asks for, against the policy chosen on the command line:
+ * privileged, devices and host namespaces need `--policy privileged`; `--policy
+ * restricted` also wants a non-root user, `capDrop: [ALL]` and no host port below 1024.
+ */
+export function checkContainerPolicy(spec: ContainerSpec, ctx: NormaliseContext): void {
+  const policy = ctx.policy;
+  const refuse = (path: (string | number)[], text: string): void =>
+    ctx.report('E_POLICY', path, `${text} (allowed under --policy privileged)`);
+  if (spec.privileged && !policy.allowPrivileged)
+    refuse(['spec', 'privileged'], 'is true, but the policy does not allow privileged containers');
+  if (!policy.allowHostAccess) {
+    if (spec.devices)
+      refuse(['spec', 'devices'], 'hands host devices to the container, which the policy forbids');
+    for (const field of ['networkMode', 'pid', 'ipc'] as const)
+      if (spec[field] === 'host')
+        refuse(['spec', field], "is host: the host's namespace, which the policy forbids");
+  }
+  if (!policy.restricted) return;
+  const restrictedRule = (path: (string | number)[], text: string): void =>
+    ctx.report('E_POLICY', path, `${text} (required by --policy restricted)`);
+  if (spec.user === undefined || ROOT_USER.test(spec.user))
+    restrictedRule(['spec', 'user'], 'must name a non-root user');
+  if (!spec.capDrop?.includes('ALL')) restrictedRule(['spec', 'capDrop'], 'must include ALL');
+  const low = spec.ports.find((p) => p.hostPort !== undefined && p.hostPort < 1024);
+  if (low)
+    restrictedRule(['spec', 'ports'], `publishes host port ${low.hostPort}; use 1024 or above`);
+}

@@ -1,0 +1,139 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { loadManifests } from '../index.js';
+import type { ContainerObject } from '../model.js';
+import { policyFor } from '../policy.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'berth-fields-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+const NETWORK = `apiVersion: berth/v1
+kind: Network
+metadata: {name: net}
+spec: {ipam: {subnet: 172.31.250.0/24}}
+---
+`;
+
+async function container(spec: string, options = {}): Promise<ContainerObject> {
+  const file = join(dir, `c${Math.random().toString(36).slice(2)}.yaml`);
+  writeFileSync(
+    file,
+    `${NETWORK}apiVersion: berth/v1\nkind: Container\nmetadata: {name: web}\nspec:\n  image: busybox:1\n${spec}`,
+  );
+  const result = await loadManifests([file], options);
+  expect(result.problems).toEqual([]);
+  const found = result.set.objects.find((o) => o.kind === 'Container');
+  return found as ContainerObject;
+}
+
+describe('issue-12 container fields', () => {
+  it('brings equivalent spellings to one form, so they hash alike', async () => {
+    const a = await container(
+      [
+        '  extraHosts: {db.local: 127.0.0.1}',
+        '  capAdd: [net_admin, CAP_NET_ADMIN]',
+        '  stopSignal: INT',
+        '  sysctls: {net.core.somaxconn: 1024}',
+        '  ulimits: {nproc: 512}',
+        '  expose: [9000, "9001/tcp"]',
+        '  ports: ["127.0.0.1:8000-8001:80-81"]',
+        '  mounts: [{tmpfs: /run, mode: 1770}]',
+        '',
+      ].join('\n'),
+    );
+    const b = await container(
+      [
+        '  extraHosts: ["db.local=127.0.0.1"]',
+        '  capAdd: [CAP_NET_ADMIN]',
+        '  stopSignal: SIGINT',
+        '  sysctls: ["net.core.somaxconn=1024"]',
+        '  ulimits: {nproc: {soft: 512, hard: 512}}',
+        '  expose: ["9000-9001"]',
+        '  ports: ["127.0.0.1:8000:80", "127.0.0.1:8001:81"]',
+        '  mounts: [{tmpfs: /run, mode: "1770"}]',
+        '',
+      ].join('\n'),
+    );
+    expect(a.specHash).toBe(b.specHash);
+    expect(a.spec).toMatchObject({
+      extraHosts: ['db.local:127.0.0.1'],
+      capAdd: ['CAP_NET_ADMIN'],
+      stopSignal: 'SIGINT',
+      sysctls: { 'net.core.somaxconn': '1024' },
+      ulimits: { nproc: { soft: 512, hard: 512 } },
+      expose: ['9000/tcp', '9001/tcp'],
+      mounts: [{ type: 'tmpfs', target: '/run', mode: 0o1770 }],
+    });
+    expect(a.spec.ports.map((p) => `${p.hostPort}:${p.containerPort}`)).toEqual([
+      '8000:80',
+      '8001:81',
+    ]);
+  });
+
+  it('leaves unset fields out, so a spec without them keeps its hash', async () => {
+    const plain = await container('');
+    const defaults = await container('  tty: false\n  readOnlyRootFilesystem: false\n  dns: []\n');
+    expect(defaults.specHash).toBe(plain.specHash);
+    expect(Object.keys(plain.spec)).not.toContain('tty');
+  });
+
+  it('merges env files under env and hashes their values, not their paths', async () => {
+    writeFileSync(join(dir, 'one.env'), 'A=1\nB="two words"\n');
+    writeFileSync(join(dir, 'two.env'), 'A=1\nB="two words"\n');
+    const one = await container('  envFiles: [./one.env]\n  env: {C: "3"}\n');
+    const moved = await container('  envFiles: [./two.env]\n  env: {C: "3"}\n');
+    expect(one.spec.env).toEqual({ A: '1', B: 'two words', C: '3' });
+    expect(moved.specHash).toBe(one.specHash);
+    writeFileSync(join(dir, 'one.env'), 'A=2\nB="two words"\n');
+    const changed = await container('  envFiles: [./one.env]\n  env: {C: "3"}\n');
+    expect(changed.specHash).not.toBe(one.specHash);
+    const overridden = await container('  envFiles: [./one.env]\n  env: {A: "9"}\n');
+    expect(overridden.spec.env.A).toBe('9');
+  });
+
+  it('joins a declared container by name and waits for it', async () => {
+    const file = join(dir, 'joined.yaml');
+    writeFileSync(
+      file,
+      `apiVersion: berth/v1
+kind: Container
+metadata: {name: db}
+spec: {image: busybox:1}
+---
+apiVersion: berth/v1
+kind: Container
+metadata: {name: side}
+spec: {image: busybox:1, networkMode: "container:db", ipc: "container:db"}
+`,
+    );
+    const { problems, set } = await loadManifests([file]);
+    expect(problems).toEqual([]);
+    const side = set.objects.find((o) => o.name === 'side') as ContainerObject;
+    expect(side.spec.dependsOn).toEqual([{ container: 'db', condition: 'started' }]);
+  });
+
+  it('applies the policy chosen on the command line', async () => {
+    const spec = '  privileged: true\n  devices: ["/dev/fuse"]\n  pid: host\n';
+    const privileged = await container(spec, { policy: policyFor('privileged') });
+    expect(privileged.spec.devices).toEqual([
+      { hostPath: '/dev/fuse', containerPath: '/dev/fuse', permissions: 'rwm' },
+    ]);
+    const file = join(dir, 'restricted.yaml');
+    writeFileSync(
+      file,
+      'apiVersion: berth/v1\nkind: Container\nmetadata: {name: web}\nspec:\n  image: busybox:1\n  ports: ["127.0.0.1:80:80"]\n',
+    );
+    const restricted = await loadManifests([file], { policy: policyFor('restricted') });
+    const messages = restricted.problems.map((p) => p.message).sort();
+    expect(messages).toEqual([
+      expect.stringMatching(/spec.capDrop must include ALL/),
+      expect.stringMatching(/spec.ports publishes host port 80/),
+      expect.stringMatching(/spec.user must name a non-root user/),
+    ]);
+    await container('  user: "1000"\n  capDrop: [ALL]\n  ports: ["127.0.0.1:8080:80"]\n', {
+      policy: policyFor('restricted'),
+    });
+  });
+});

@@ -1,0 +1,111 @@
+import type { PortBinding } from '../model.js';
+import type * as Raw from '../types.generated.js';
+import { parseIP } from '../validate/values.js';
+import type { NormaliseContext } from './context.js';
+
+type Protocol = PortBinding['protocol'];
+const PROTOCOLS: readonly string[] = ['tcp', 'udp', 'sctp'];
+
+/** `8000` or `8000-8002` → the ports it names, or an error message. */
+function portRange(text: string): number[] | string {
+  const match = /^(\d{1,5})(?:-(\d{1,5}))?$/.exec(text);
+  const first = Number(match?.[1]);
+  const last = match?.[2] === undefined ? first : Number(match[2]);
+  if (!match || first < 1 || last > 65535 || last < first) {
+    return `"${text}" is not a port or a range of ports between 1 and 65535`;
+  }
+  return Array.from({ length: last - first + 1 }, (_, i) => first + i);
+}
+
+/** `8000-8002/udp` → protocol and the text before it. */
+function splitProtocol(value: string): { body: string; protocol: Protocol } | string {
+  const [body = '', protocol = 'tcp', ...rest] = value.split('/');
+  if (rest.length > 0 || !PROTOCOLS.includes(protocol)) {
+    return `"${value}" has an unknown protocol (tcp, udp or sctp)`;
+  }
+  return { body, protocol: protocol as Protocol };
+}
+
+/**
+ * `[ip:][host[-end]:]container[-end][/proto]` as Docker accepts it; a range maps port by
+ * port, so both sides must name as many ports. An IPv6 host IP is written in brackets.
+ * Returns one binding per port, or an error message.
+ */
+export function parsePortMapping(value: string): PortBinding[] | string {
+  const split = splitProtocol(value);
+  if (typeof split === 'string') return split;
+  let hostIP = '';
+  let ports = split.body;
+  const v6 = /^\[([0-9a-fA-F:.]+)\]:(.*)$/.exec(ports);
+  if (v6) [hostIP, ports] = [v6[1] ?? '', v6[2] ?? ''];
+  else if (ports.split(':').length === 3) {
+    const colon = ports.indexOf(':');
+    [hostIP, ports] = [ports.slice(0, colon), ports.slice(colon + 1)];
+  }
+  if (hostIP !== '' && parseIP(hostIP) === undefined) return `"${hostIP}" is not an IP address`;
+  const sides = ports.split(':');
+  if (sides.length > 2) return `"${value}" is not [ip:]host:container[/proto]`;
+  const container = portRange(sides[sides.length - 1] ?? '');
+  const host = sides.length === 2 ? portRange(sides[0] ?? '') : undefined;
+  if (typeof container === 'string') return container;
+  if (typeof host === 'string') return host;
+  if (host && host.length !== container.length) {
+    return `"${value}" maps ${host.length} host port(s) onto ${container.length} container port(s); both sides of a range must be as long`;
+  }
+  return container.map((containerPort, i) => {
+    const binding: PortBinding = { containerPort, hostIP, protocol: split.protocol };
+    if (host) binding.hostPort = host[i] as number;
+    return binding;
+  });
+}
+
+/** `spec.ports`: short strings (with ranges) and the long form, one binding per port. */
+export function normalisePorts(
+  ports: (Raw.PortString | Raw.PortObject)[] | undefined,
+  ctx: NormaliseContext,
+): PortBinding[] {
+  return (ports ?? []).flatMap((port, index) => {
+    const at = ['spec', 'ports', index];
+    if (typeof port === 'string') {
+      const parsed = parsePortMapping(port);
+      if (typeof parsed === 'string') ctx.report('E_PORT', at, parsed);
+      return typeof parsed === 'string' ? [] : parsed;
+    }
+    if (port.hostIP !== undefined && port.hostIP !== '' && !parseIP(port.hostIP)) {
+      ctx.report('E_PORT', [...at, 'hostIP'], `"${port.hostIP}" is not an IP address`);
+      return [];
+    }
+    const binding: PortBinding = {
+      containerPort: port.containerPort,
+      hostIP: port.hostIP ?? '',
+      protocol: port.protocol ?? 'tcp',
+    };
+    if (port.hostPort !== undefined) binding.hostPort = port.hostPort;
+    return [binding];
+  });
+}
+
+/** `spec.expose`: `9000`, `"9000/udp"`, `"9000-9002"` → sorted unique `9000/tcp` keys. */
+export function normaliseExpose(
+  expose: (number | string)[] | undefined,
+  ctx: NormaliseContext,
+): string[] | undefined {
+  if (!expose?.length) return undefined;
+  const keys = new Set<string>();
+  expose.forEach((entry, index) => {
+    const split = splitProtocol(String(entry));
+    const ports = typeof split === 'string' ? split : portRange(split.body);
+    if (typeof ports === 'string' || typeof split === 'string') {
+      ctx.report('E_PORT', ['spec', 'expose', index], typeof ports === 'string' ? ports : '');
+      return;
+    }
+    for (const port of ports) keys.add(`${port}/${split.protocol}`);
+  });
+  return [...keys].sort(comparePortKeys);
+}
+
+function comparePortKeys(a: string, b: string): number {
+  const [pa = '', ta = ''] = a.split('/');
+  const [pb = '', tb = ''] = b.split('/');
+  return Number(pa) - Number(pb) || ta.localeCompare(tb);
+}
