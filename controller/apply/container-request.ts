@@ -1,7 +1,13 @@
-import type { ContainerObject, DesiredObject, RestartPolicy } from '../../specs/model.js';
+import type {
+  ContainerObject,
+  DesiredObject,
+  NetworkAttachment,
+  RestartPolicy,
+} from '../../specs/model.js';
 import type { ContainerCreateRequest, MountRequest } from '../engine/engine.js';
 import { engineName, LABEL, ownershipLabels, sourceLabel } from '../labels.js';
 import { containerFieldHashes, encodeFieldHashes } from '../plan/spec-fields.js';
+import { runtimeOptions } from './container-runtime-request.js';
 
 const ENGINE_RESTART: Record<RestartPolicy, ContainerCreateRequest['restartPolicy']> = {
   Always: 'unless-stopped',
@@ -25,23 +31,15 @@ export function containerCreateRequest(
     return b?.kind === 'BindMount' ? b.spec.hostPath : bindMount;
   };
   const mounts: MountRequest[] = spec.mounts.map((m) => {
-    if (m.type === 'bind')
-      return {
-        type: 'bind',
-        source: hostPathOf(m.bindMount),
-        target: m.target,
-        readOnly: m.readOnly,
-      };
-    if (m.type === 'volume')
-      return {
-        type: 'volume',
-        source: engineName(project, m.volume),
-        target: m.target,
-        readOnly: m.readOnly,
-      };
-    return m.sizeBytes === undefined
-      ? { type: 'tmpfs', target: m.target }
-      : { type: 'tmpfs', target: m.target, sizeBytes: m.sizeBytes };
+    if (m.type === 'bind') {
+      const { type, target, readOnly, propagation } = m;
+      return { type, source: hostPathOf(m.bindMount), target, readOnly, propagation };
+    }
+    if (m.type === 'volume') {
+      const { type, target, readOnly, subpath, noCopy } = m;
+      return { type, source: engineName(project, m.volume), target, readOnly, subpath, noCopy };
+    }
+    return { ...m };
   });
   return {
     name: engineName(project, container.name),
@@ -58,9 +56,12 @@ export function containerCreateRequest(
     env: spec.env,
     ports: spec.ports.map((p) => ({ ...p })),
     mounts,
-    networks: spec.networks.map((n) => ({
+    networks: byPriority(spec.networks).map((n) => ({
       name: engineName(project, n.network),
       aliases: [...new Set([container.name, ...n.aliases])],
+      ipv4Address: n.ipv4Address,
+      ipv6Address: n.ipv6Address,
+      macAddress: n.macAddress,
     })),
     restartPolicy: ENGINE_RESTART[spec.restartPolicy],
     healthcheck: spec.healthcheck && {
@@ -78,7 +79,16 @@ export function containerCreateRequest(
     stopTimeoutSec: Math.ceil(spec.stopGracePeriodMs / 1000),
     init: spec.init,
     privileged: spec.privileged,
+    ...runtimeOptions(spec, project),
   };
+}
+
+/** Higher `priority` first, written order among equals: the first is attached at create. */
+function byPriority(networks: NetworkAttachment[]): NetworkAttachment[] {
+  return networks
+    .map((n, i) => ({ n, i }))
+    .sort((a, b) => (b.n.priority ?? 0) - (a.n.priority ?? 0) || a.i - b.i)
+    .map(({ n }) => n);
 }
 
 /** Aliases of a declared container on one of its networks (for reconnects). */

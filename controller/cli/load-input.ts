@@ -1,6 +1,7 @@
 import { loadManifests, type LoadResult } from '../../specs/index.js';
 import { BerthError } from '../errors.js';
 import type { CliContext } from './context.js';
+import { policyFromFlags, type PolicyFlags } from './policy-flags.js';
 
 /** Reads all of stdin as text (for `-f -`). */
 export async function readAllStdin(stdin: NodeJS.ReadableStream): Promise<string> {
@@ -13,13 +14,18 @@ export async function readAllStdin(stdin: NodeJS.ReadableStream): Promise<string
  * Loads the manifests named by `-f`. Any problem in any file refuses the whole input
  * (E_MANIFEST, exit 1) before anything touches the engine.
  */
-export async function loadInput(ctx: CliContext, paths: string[]): Promise<LoadResult> {
+export async function loadInput(
+  ctx: CliContext,
+  paths: string[],
+  flags: PolicyFlags = {},
+): Promise<LoadResult> {
   const stdin = paths.includes('-') ? await readAllStdin(ctx.stdin) : undefined;
   const result = await loadManifests(paths, {
     stdin,
     cwd: ctx.cwd,
     env: ctx.env,
     envFiles: ctx.envFiles,
+    policy: policyFromFlags(flags, ctx.cwd),
   });
   if (result.problems.length > 0) {
     const n = result.problems.length;

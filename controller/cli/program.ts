@@ -46,13 +46,13 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void): Comman
       setExit(await invoke(load, io, options, [...positional, options]));
     };
 
-  verb('validate', 'check manifests: syntax, schema, references, policy')
+  withPolicyOptions(verb('validate', 'check manifests: syntax, schema, references, policy'))
     .option('-f, --filename <path>', FILE_HELP, collect)
     .addOption(envFileOption())
     .addOption(outputOption(['text', 'json']))
     .action(action(() => import('./commands/validate.js')));
 
-  verb('plan', 'show what apply would do, changing nothing')
+  withPolicyOptions(verb('plan', 'show what apply would do, changing nothing'))
     .option('-f, --filename <path>', FILE_HELP, collect)
     .addOption(envFileOption())
     .option('--prune', 'include owned objects that are no longer declared')
@@ -65,7 +65,7 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void): Comman
     .option('--prune', 'include owned objects that are no longer declared')
     .action(action(() => import('./commands/diff.js')));
 
-  verb('apply', 'converge the engine to the manifests and wait')
+  withPolicyOptions(verb('apply', 'converge the engine to the manifests and wait'))
     .option('-f, --filename <path>', FILE_HELP, collect)
     .addOption(envFileOption())
     .option('--prune', 'delete owned objects that are no longer declared')
@@ -83,7 +83,7 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void): Comman
     .addOption(outputOption(['text', 'json']))
     .action(action(() => import('./commands/apply.js')));
 
-  verb('up', 'apply, then stream logs in the foreground (apply --attach)')
+  withPolicyOptions(verb('up', 'apply, then stream logs in the foreground (apply --attach)'))
     .option(
       '-f, --filename <path>',
       'file or folder (repeatable; default: the current folder)',
@@ -134,7 +134,9 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void): Comman
     .addOption(outputOption(['table', 'json', 'yaml']))
     .action(action(() => import('./commands/history.js')));
 
-  verb('watch', 'run the controller: folder + engine events + resync + status API')
+  withPolicyOptions(
+    verb('watch', 'run the controller: folder + engine events + resync + status API'),
+  )
     .argument('[dir]', 'folder of manifests (or --git URL)')
     .option(
       '--git <url>',
@@ -282,6 +284,17 @@ function envFileOption(): Option {
     '--env-file <file>',
     'variables for ${VAR} in the manifests (repeatable, later wins; default: .env beside -f)',
   ).argParser(collect);
+}
+
+/** `--policy` and `--allow-host-path`: chosen by whoever runs berth, never by the manifests. */
+function withPolicyOptions(command: Command): Command {
+  return command
+    .addOption(
+      new Option('--policy <name>', 'what manifests may ask of the host')
+        .choices(['baseline', 'privileged', 'restricted'])
+        .default('baseline'),
+    )
+    .option('--allow-host-path <path>', 'allow bind-mounting this host path (repeatable)', collect);
 }
 
 function outputOption(formats: string[]): Option {

@@ -3,6 +3,7 @@ import { LABEL } from '../labels.js';
 import { EngineError } from './engine.js';
 import type {
   ContainerCreateRequest,
+  EndpointRequest,
   ContainerDetails,
   Engine,
   EngineEvent,
@@ -35,6 +36,7 @@ import {
   fromVolume,
   toCreateBody,
 } from './docker-mapping.js';
+import { toEndpointConfig } from './docker-create-body.js';
 import * as images from './docker-images.js';
 import { subscribeDockerEvents } from './docker-event-stream.js';
 import { createDockerReads, lookupByNames, type DockerReads } from './docker-reads.js';
@@ -163,12 +165,13 @@ export class DockerEngine implements Engine {
 
   /** Creates the container on its first network, then connects the others before returning. */
   async createContainer(request: ContainerCreateRequest): Promise<{ id: string }> {
-    const body = { name: request.name, ...toCreateBody(request) };
+    // dockerode sends top-level members as the query string too: name and platform go there.
+    const body = { name: request.name, platform: request.platform, ...toCreateBody(request) };
     const container = await this.call('create container', request.name, async () =>
       (await this.full()).createContainer(body as Dockerode.ContainerCreateOptions),
     );
     for (const extra of request.networks.slice(1)) {
-      await this.connectNetwork(extra.name, container.id, extra.aliases);
+      await this.connectEndpoint(container.id, extra);
     }
     return { id: container.id };
   }
@@ -320,13 +323,18 @@ export class DockerEngine implements Engine {
   }
 
   connectNetwork(network: string, container: string, aliases: string[]): Promise<MutationResult> {
+    return this.connectEndpoint(container, { name: network, aliases });
+  }
+
+  /** Connects with the endpoint's aliases and static addresses. */
+  private connectEndpoint(container: string, endpoint: EndpointRequest): Promise<MutationResult> {
     return this.mutate(
       'connect network',
-      `${network}/${container}`,
+      `${endpoint.name}/${container}`,
       async () =>
         (await this.full())
-          .getNetwork(network)
-          .connect({ Container: container, EndpointConfig: { Aliases: aliases } }),
+          .getNetwork(endpoint.name)
+          .connect({ Container: container, EndpointConfig: toEndpointConfig(endpoint) }),
       // Podman: "is already connected to network".
       { alreadyDone: /already exists in network|is already connected to network/ },
     );

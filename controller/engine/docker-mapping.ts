@@ -1,5 +1,4 @@
 import type {
-  ContainerCreateRequest,
   ContainerDetails,
   EngineContainerState,
   HealthStatus,
@@ -15,68 +14,7 @@ import type {
  * (API 1.41). No I/O here, so every mapping is unit-tested without a daemon.
  */
 
-const MS_TO_NS = 1_000_000;
-
-/** The body of `POST /containers/create` (the name goes in the query string). */
-export function toCreateBody(req: ContainerCreateRequest): Record<string, unknown> {
-  const [first] = req.networks;
-  const exposed: Record<string, object> = {};
-  const bindings: Record<string, { HostIp: string; HostPort: string }[]> = {};
-  for (const p of req.ports) {
-    const key = `${p.containerPort}/${p.protocol}`;
-    exposed[key] = {};
-    (bindings[key] ??= []).push({
-      HostIp: p.hostIP,
-      HostPort: p.hostPort ? String(p.hostPort) : '',
-    });
-  }
-  return omitUndefined({
-    Image: req.image,
-    Labels: req.labels,
-    Entrypoint: req.entrypoint,
-    Cmd: req.cmd,
-    Env: Object.entries(req.env).map(([k, v]) => `${k}=${v}`),
-    ExposedPorts: exposed,
-    User: req.user,
-    WorkingDir: req.workingDir,
-    StopTimeout: req.stopTimeoutSec,
-    Healthcheck: req.healthcheck && {
-      Test: req.healthcheck.test,
-      Interval: req.healthcheck.intervalMs * MS_TO_NS,
-      Timeout: req.healthcheck.timeoutMs * MS_TO_NS,
-      Retries: req.healthcheck.retries,
-      StartPeriod: req.healthcheck.startPeriodMs * MS_TO_NS,
-    },
-    HostConfig: omitUndefined({
-      PortBindings: bindings,
-      Mounts: req.mounts.map(toMount),
-      RestartPolicy: { Name: req.restartPolicy, MaximumRetryCount: 0 },
-      Memory: req.memoryBytes,
-      NanoCpus: req.nanoCpus,
-      PidsLimit: req.pidsLimit,
-      Init: req.init,
-      Privileged: req.privileged,
-      // Without NetworkMode the engine would also attach the default bridge.
-      NetworkMode: first?.name,
-    }),
-    NetworkingConfig: first && { EndpointsConfig: { [first.name]: { Aliases: first.aliases } } },
-  });
-}
-
-function toMount(m: ContainerCreateRequest['mounts'][number]): Record<string, unknown> {
-  if (m.type === 'tmpfs') {
-    return omitUndefined({
-      Type: 'tmpfs',
-      Target: m.target,
-      TmpfsOptions: m.sizeBytes !== undefined ? { SizeBytes: m.sizeBytes } : undefined,
-    });
-  }
-  return { Type: m.type, Source: m.source, Target: m.target, ReadOnly: m.readOnly };
-}
-
-function omitUndefined(o: Record<string, unknown>): Record<string, unknown> {
-  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined));
-}
+export { toCreateBody } from './docker-create-body.js';
 
 /** An entry of `GET /containers/json`, as far as berth reads it. */
 export interface DockerContainerSummary {

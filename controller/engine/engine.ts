@@ -10,6 +10,10 @@
  * - `observe` costs a constant number of engine calls, whatever the number of objects.
  */
 
+import type { ContainerRuntimeOptions, EndpointRequest } from './container-options.js';
+
+export type { ContainerRuntimeOptions, EndpointRequest } from './container-options.js';
+
 export type EngineContainerState =
   'created' | 'running' | 'paused' | 'restarting' | 'removing' | 'exited' | 'dead';
 
@@ -96,12 +100,19 @@ export interface PortRequest {
 }
 
 export type MountRequest =
-  | { type: 'bind'; source: string; target: string; readOnly: boolean }
-  | { type: 'volume'; source: string; target: string; readOnly: boolean }
-  | { type: 'tmpfs'; target: string; sizeBytes?: number };
+  | { type: 'bind'; source: string; target: string; readOnly: boolean; propagation?: string }
+  | {
+      type: 'volume';
+      source: string;
+      target: string;
+      readOnly: boolean;
+      subpath?: string;
+      noCopy?: boolean;
+    }
+  | { type: 'tmpfs'; target: string; sizeBytes?: number; mode?: number };
 
 /** Engine-neutral description of a container to create. */
-export interface ContainerCreateRequest {
+export interface ContainerCreateRequest extends ContainerRuntimeOptions {
   name: string;
   image: string;
   labels: Labels;
@@ -111,7 +122,7 @@ export interface ContainerCreateRequest {
   ports: PortRequest[];
   mounts: MountRequest[];
   /** Engine network names with aliases; the first is attached at create, the rest connected. */
-  networks: { name: string; aliases: string[] }[];
+  networks: EndpointRequest[];
   restartPolicy: 'no' | 'on-failure' | 'unless-stopped' | 'always';
   healthcheck?: {
     test: string[];

@@ -6,7 +6,7 @@ import type { Logger } from '../cli/logger.js';
 import { observeProject } from '../observe.js';
 import { plan } from '../plan/plan.js';
 import { CrashLoopTracker, FAILURE_BACKOFF, type BackoffPolicy } from './backoff.js';
-import { DesiredStore } from './desired-store.js';
+import { DesiredStore, type DesiredStoreOptions } from './desired-store.js';
 import { EventBus } from './event-bus.js';
 import { startEventSource } from './event-source.js';
 import { startFolderSource } from './folder-source.js';
@@ -40,6 +40,8 @@ export interface WatchOptions {
   clock?: QueueClock;
   /** Where project records live: each change of the folder is recorded as an apply. */
   stateDir?: string;
+  /** How the folder is read: the CLI's policy and the engine's API version. */
+  loadOptions?: DesiredStoreOptions['loadOptions'];
   /** Folder `dir` is relative to (a git checkout's root); problems are shown relative to it. */
   cwd?: string;
   /** A git checkout's relative BindMount host paths resolve under `hostRoot` (`--host-root`). */
@@ -82,6 +84,7 @@ export class WatchController {
       ...(options.cwd ? { cwd: options.cwd } : {}),
       ...(options.hostRoot ? { hostRoot: options.hostRoot } : {}),
       ...(options.envFiles ? { envFiles: options.envFiles } : {}),
+      loadOptions: options.loadOptions,
     });
     this.crashLoop = options.crashLoop ?? new CrashLoopTracker();
     this.queue = new WorkQueue<ObjectKey>({

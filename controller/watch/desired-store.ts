@@ -1,5 +1,6 @@
 import { stat } from 'node:fs/promises';
 import { canonicalJSON, checkSet, collectManifestFiles, loadManifests } from '../../specs/index.js';
+import type { LoadOptions } from '../../specs/index.js';
 import type { DesiredObject, ObjectKey } from '../../specs/model.js';
 import { objectKey } from '../../specs/model.js';
 import type { Problem } from '../../specs/problems.js';
@@ -29,6 +30,8 @@ export interface DesiredStoreOptions {
   allowEmpty: boolean;
   /** Reads the folder (injected for tests); default loadManifests. */
   load?: typeof loadManifests;
+  /** Policy and engine API version for every read (the CLI's --policy, the engine's ping). */
+  loadOptions?: Pick<LoadOptions, 'policy' | 'engineApiVersion'> | undefined;
   /** Folder `dir` is relative to, and that problems are shown relative to (a git checkout). */
   cwd?: string;
   /** For a git checkout: where its relative BindMount host paths land (`--host-root`). */
@@ -67,6 +70,7 @@ export class DesiredStore {
     const load = this.options.load ?? loadManifests;
     const { cwd, hostRoot } = this.options;
     const result = await load([this.options.dir], {
+      ...this.options.loadOptions,
       allowEmpty: true,
       ...(cwd ? { cwd } : {}),
       ...(hostRoot ? { hostRoot } : {}),

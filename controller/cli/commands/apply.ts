@@ -13,12 +13,13 @@ import type { CliContext } from '../context.js';
 import { installInterrupt, interruptedText, INTERRUPTED_EXIT } from '../interrupt.js';
 import { loadInput } from '../load-input.js';
 import { otherSourceDeletions, otherSourceError, sourceFolders } from '../other-sources.js';
+import { refuseFieldsTheEngineCannotCarry, type PolicyFlags } from '../policy-flags.js';
 import { withProjectLock } from '../project-lock.js';
 import { resolveProjectName } from '../project-name.js';
 import type { DesiredObject } from '../../../specs/model.js';
 import { resolve } from 'node:path';
 
-interface ApplyOptions {
+interface ApplyOptions extends PolicyFlags {
   filename: string[];
   prune?: boolean;
   timeout: string;
@@ -63,7 +64,8 @@ export async function run(ctx: CliContext, options: ApplyOptions): Promise<numbe
   if (!Number.isInteger(parallel) || parallel < 1)
     throw new BerthError('E_USAGE', `--parallel must be a whole number ≥ 1`);
 
-  const { set } = await loadInput(ctx, options.filename);
+  const { set } = await loadInput(ctx, options.filename, options);
+  await refuseFieldsTheEngineCannotCarry(await ctx.engine(), set.objects);
   const project = resolveProjectName(options.project, options.filename, ctx.cwd);
   if (options.dryRun) return dryRun(ctx, project, set.objects, options);
   const job: ApplyJob = { project, desired: set.objects, options, started, timeoutMs, parallel };

@@ -3,9 +3,10 @@ import { formatPlan, hasChanges, planJson } from '../../plan/plan-format.js';
 import type { CliContext } from '../context.js';
 import { loadInput } from '../load-input.js';
 import { otherSourceDeletions, otherSourceNotes, sourceFolders } from '../other-sources.js';
+import { refuseFieldsTheEngineCannotCarry, type PolicyFlags } from '../policy-flags.js';
 import { resolveProjectName } from '../project-name.js';
 
-interface PlanOptions {
+interface PlanOptions extends PolicyFlags {
   filename: string[];
   prune?: boolean;
   exitCode?: boolean;
@@ -15,9 +16,10 @@ interface PlanOptions {
 
 /** `berth plan`: the steps apply would run, with causes; changes nothing. */
 export async function run(ctx: CliContext, options: PlanOptions): Promise<number> {
-  const { set } = await loadInput(ctx, options.filename);
+  const { set } = await loadInput(ctx, options.filename, options);
   const project = resolveProjectName(options.project, options.filename, ctx.cwd);
   const engine = await ctx.engine();
+  await refuseFieldsTheEngineCannotCarry(engine, set.objects);
   const { plan, observed } = await observeAndPlan(engine, {
     project,
     desired: set.objects,

@@ -2,8 +2,9 @@ import { formatProblem } from '../../../specs/problems.js';
 import { loadManifests } from '../../../specs/index.js';
 import type { CliContext } from '../context.js';
 import { readAllStdin } from '../load-input.js';
+import { policyFromFlags, type PolicyFlags } from '../policy-flags.js';
 
-interface ValidateOptions {
+interface ValidateOptions extends PolicyFlags {
   filename: string[];
   output?: 'text' | 'json';
 }
@@ -16,6 +17,7 @@ export async function run(ctx: CliContext, options: ValidateOptions): Promise<nu
     cwd: ctx.cwd,
     env: ctx.env,
     envFiles: ctx.envFiles,
+    policy: policyFromFlags(options, ctx.cwd),
   });
   if (options.output === 'json') {
     const list = result.problems.map(({ file, line, column, code, message }) => ({

@@ -12,10 +12,11 @@ import { acquireLock } from '../../watch/lock.js';
 import type { CliContext, CommonOptions } from '../context.js';
 import { takeProjectLock } from '../project-lock.js';
 import { resolveProjectName, sanitizeProjectName } from '../project-name.js';
+import { policyFromFlags, type PolicyFlags } from '../policy-flags.js';
 import { prepareGitWatch, type GitWatchFlags } from '../../git/watch-git.js';
 import { gitSourceMetrics } from '../../git/source-status.js';
 
-interface WatchCommandOptions extends CommonOptions, Partial<GitWatchFlags> {
+interface WatchCommandOptions extends CommonOptions, Partial<GitWatchFlags>, PolicyFlags {
   listen: string;
   token?: string;
   resync: string;
@@ -69,7 +70,7 @@ export async function run(
       : sanitizeProjectName(git.defaultProject)
     : resolveProjectName(options.project, [folder], ctx.cwd);
   const engine = await ctx.engine();
-  await engine.ping();
+  const { apiVersion } = await engine.ping();
 
   const writer = await takeProjectLock(ctx, project, 'watch', options.lockTimeout);
   const lock = await acquireLock(ctx.stateDir, {
@@ -92,6 +93,7 @@ export async function run(
     parallel,
     logger: ctx.logger,
     stateDir: ctx.stateDir,
+    loadOptions: { policy: policyFromFlags(options, ctx.cwd), engineApiVersion: apiVersion },
     ...(ctx.envFiles ? { envFiles: ctx.envFiles.map((f) => resolve(ctx.cwd, f)) } : {}),
     ...git?.controller,
   });

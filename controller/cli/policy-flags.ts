@@ -1,0 +1,50 @@
+import { resolve } from 'node:path';
+import {
+  engineApiProblems,
+  needsEngineApiCheck,
+  policyFor,
+  type Policy,
+  type PolicyName,
+} from '../../specs/index.js';
+import type { DesiredObject } from '../../specs/model.js';
+import type { Engine } from '../engine/engine.js';
+import { BerthError } from '../errors.js';
+
+/** `--policy` and `--allow-host-path` of validate, plan, apply, up and watch. */
+export interface PolicyFlags {
+  policy?: string;
+  allowHostPath?: string[];
+}
+
+/**
+ * The policy the person running berth chose (DESIGN.md "Policy"; never the manifests):
+ * baseline by default; `--allow-host-path` paths resolve against the working folder.
+ */
+export function policyFromFlags(flags: PolicyFlags, cwd: string): Policy {
+  const name = (flags.policy ?? 'baseline') as PolicyName;
+  return policyFor(
+    name,
+    (flags.allowHostPath ?? []).map((p) => resolve(cwd, p)),
+  );
+}
+
+/**
+ * Refuses, before any change, a set that uses a field the engine's API version cannot
+ * carry (specs/engine-api.ts). Asks the engine only when such a field is used, so a
+ * no-op apply keeps its four engine calls.
+ */
+export async function refuseFieldsTheEngineCannotCarry(
+  engine: Engine,
+  objects: readonly DesiredObject[],
+): Promise<void> {
+  if (!needsEngineApiCheck(objects)) return;
+  const { apiVersion } = await engine.ping();
+  const problems = engineApiProblems(objects, apiVersion);
+  if (problems.length === 0) return;
+  const n = problems.length;
+  throw new BerthError(
+    'E_MANIFEST',
+    `${n} field${n === 1 ? '' : 's'} the engine (API ${apiVersion}) cannot carry; nothing was changed`,
+    { problems },
+  );
+}
