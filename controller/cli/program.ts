@@ -62,6 +62,7 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void): Comman
 
   verb('diff', 'plan with the changed fields, old → new')
     .option('-f, --filename <path>', FILE_HELP, collect)
+    .addOption(envFileOption())
     .option('--prune', 'include owned objects that are no longer declared')
     .action(action(() => import('./commands/diff.js')));
 
