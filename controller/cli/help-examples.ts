@@ -33,6 +33,9 @@ export const EXAMPLES: Record<string, string[]> = {
     'berth import -f docker-compose.yml -o berth/',
     'berth import -f compose.yaml -f compose.prod.yaml --profile debug -o berth/',
   ],
+  rollback: ['berth rollback', 'berth rollback mi5k2x9a -p shop', 'berth history -o json'],
+  hold: ['berth hold', 'berth hold -p shop'],
+  release: ['berth release', 'berth release -p shop'],
   export: [
     'berth export kubernetes',
     'berth export kubernetes -f app/ -o k8s/',

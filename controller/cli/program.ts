@@ -197,6 +197,21 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void): Comman
     .option('--profile <name>', 'activate a Compose profile (repeatable)', collect)
     .action(action(() => import('./commands/import.js')));
 
+  verb('rollback', 'converge to an earlier apply of the project (default: the one before the last)')
+    .argument('[apply]', "an id from berth history, or a commit's short sha")
+    .option('--timeout <duration>', 'give up after this long', '5m')
+    .option('--parallel <n>', 'independent operations at once', '8')
+    .addOption(lockTimeoutOption())
+    .action(action(() => import('./commands/rollback.js')));
+
+  verb('hold', 'stop the controller applying new source revisions of the project').action(
+    action(() => import('./commands/hold.js')),
+  );
+
+  verb('release', 'let the controller apply new source revisions again').action(
+    action(() => import('./commands/hold.js').then((m) => ({ run: m.release }))),
+  );
+
   verb('export', 'write the set as objects of another platform (kubernetes)')
     .argument('<target>', 'kubernetes')
     .option(

@@ -29,6 +29,8 @@ export interface AppliedStep {
 
 /** One line of a project's history. Times are Unix ms. */
 export interface HistoryEntry {
+  /** Short id `berth rollback` takes (absent in records written before it existed). */
+  id?: string;
   time: number;
   /** Files or folders as given to `apply -f`, absolute. */
   sources: string[];
@@ -43,7 +45,15 @@ export interface HistoryEntry {
   /** One line, e.g. the error that stopped the apply. */
   message?: string;
   steps?: AppliedStep[];
+  /**
+   * The resolved desired set this apply converged to: kept for the newest
+   * {@link ROLLBACK_DEPTH} entries so `berth rollback` can re-apply any of them.
+   */
+  objects?: DesiredObject[];
 }
+
+/** Applies whose desired set history keeps for `berth rollback` (DESIGN.md: the last 10). */
+export const ROLLBACK_DEPTH = 10;
 
 /** The set the project was last applied with: what `get`/`status` compare against without -f. */
 export interface LastApplied {

@@ -12,6 +12,7 @@ import type {
   RecordProblem,
   RecordRead,
 } from './record-types.js';
+import { ROLLBACK_DEPTH } from './record-types.js';
 
 /** Applies kept per project; older ones are dropped. */
 export const HISTORY_LIMIT = 50;
@@ -38,7 +39,12 @@ export async function recordApply(
   const { objects, commit, ...rest } = input;
   const found =
     commit === undefined && rest.sources[0] ? await gitCommitOf(rest.sources[0]) : undefined;
-  const entry: HistoryEntry = { ...rest, ...(commit || found ? { commit: commit || found } : {}) };
+  const entry: HistoryEntry = {
+    id: applyId(rest.time),
+    ...rest,
+    ...(commit || found ? { commit: commit || found } : {}),
+    ...(objects && input.outcome !== 'invalid' ? { objects } : {}),
+  };
   const dir = projectRecordDir(stateDir, project);
   try {
     if (objects && input.outcome !== 'invalid') {
@@ -46,7 +52,9 @@ export async function recordApply(
       await writeFileAtomic(join(dir, LAST_APPLIED_FILE), serialise({ lastApplied: last }));
     }
     const previous = await readHistory(stateDir, project);
-    const entries = [entry, ...(previous.ok ? previous.value : [])].slice(0, HISTORY_LIMIT);
+    const entries = [entry, ...(previous.ok ? previous.value : [])]
+      .slice(0, HISTORY_LIMIT)
+      .map((e, i) => (i < ROLLBACK_DEPTH ? e : withoutObjects(e)));
     await writeFileAtomic(join(dir, HISTORY_FILE), serialise({ project, entries }));
   } catch (e) {
     throw new BerthError(
@@ -176,4 +184,14 @@ function isEntry(e: unknown): e is HistoryEntry {
     typeof entry.durationMs === 'number' &&
     typeof entry.counts === 'object'
   );
+}
+
+/** An apply's id: its time in base 36 (sortable, short enough to type), e.g. `mi5k2x9a`. */
+export function applyId(time: number): string {
+  return time.toString(36);
+}
+
+function withoutObjects(entry: HistoryEntry): HistoryEntry {
+  const { objects: _dropped, ...rest } = entry;
+  return rest;
 }

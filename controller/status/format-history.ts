@@ -5,6 +5,7 @@ import { paint, renderTable, type Column } from './table.js';
 
 /** The JSON/YAML shape of one history line (times as RFC 3339, unknowns null). */
 export interface HistoryItem {
+  id: string | null;
   time: string;
   sources: string[];
   commit: string | null;
@@ -24,6 +25,7 @@ export function historyOutput(
   return {
     project,
     items: entries.map((e) => ({
+      id: e.id ?? null,
       time: iso(e.time),
       sources: e.sources,
       commit: e.commit ?? null,
@@ -41,6 +43,7 @@ export function historyOutput(
 export function formatHistoryTable(entries: HistoryEntry[], options: { color: boolean }): string {
   if (entries.length === 0) return 'No applies recorded.\n';
   const columns: Column<HistoryEntry>[] = [
+    { header: 'ID', value: (e) => e.id ?? '-' },
     { header: 'TIME', value: (e) => iso(e.time) },
     {
       header: 'OUTCOME',

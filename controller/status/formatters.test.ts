@@ -190,9 +190,9 @@ describe('history table', () => {
     };
     const text = formatHistoryTable([older, LAST_APPLY], { color: false });
     expect(text).toMatchInlineSnapshot(`
-      "TIME                   OUTCOME     CHANGES    DURATION   COMMIT    SOURCE
-      2024-05-01T10:00:00Z   converged   +4 ~0 -0   2.3s       0123456   /srv/shop
-      2024-04-30T10:00:00Z   failed      +4 ~0 -0   2.3s       -         /srv/shop
+      "ID   TIME                   OUTCOME     CHANGES    DURATION   COMMIT    SOURCE
+      -    2024-05-01T10:00:00Z   converged   +4 ~0 -0   2.3s       0123456   /srv/sh…
+      -    2024-04-30T10:00:00Z   failed      +4 ~0 -0   2.3s       -         /srv/sh…
       "
     `);
   });

@@ -1,4 +1,5 @@
 import type { DesiredObject, ObjectKey } from '../../specs/model.js';
+import { readHold } from '../records/hold.js';
 import { formatProblem } from '../../specs/problems.js';
 import { needsWork } from '../apply/execute.js';
 import type { Engine } from '../engine/engine.js';
@@ -75,6 +76,8 @@ export class WatchController {
   private readonly now: () => number;
   /** Last `kill`/`stop` event per key: a stop through the API, by hand or by berth. */
   private readonly stoppedAt = new Map<ObjectKey, number>();
+  /** A reload was skipped under a hold: the first one after release reads everything. */
+  private heldBack = false;
 
   constructor(private readonly options: WatchOptions) {
     this.now = options.clock ? () => options.clock!.now() : Date.now;
@@ -163,6 +166,13 @@ export class WatchController {
 
   /** Re-reads the folder and queues the keys whose declaration changed, ahead of any back-off. */
   async reloadFolder(options: { ifChanged?: boolean } = {}): Promise<void> {
+    // `berth hold`: no new revision is applied until release; drift is still repaired.
+    if (this.options.stateDir && (await readHold(this.options.stateDir, this.options.project))) {
+      this.heldBack = true;
+      return;
+    }
+    if (this.heldBack) options = {};
+    this.heldBack = false;
     const { changed, snapshot } = await this.store.reload(options);
     const problems = snapshot.problems.map(formatProblem);
     if (problems.length)

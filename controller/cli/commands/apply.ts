@@ -37,7 +37,7 @@ interface ApplyOptions extends PolicyFlags {
 }
 
 /** One apply's input, checked: the set, its project and the limits from the flags. */
-interface ApplyJob {
+export interface ApplyJob {
   project: string;
   desired: DesiredObject[];
   options: ApplyOptions;
@@ -45,6 +45,10 @@ interface ApplyJob {
   started: number;
   timeoutMs: number;
   parallel: number;
+  /** What history records as the source, when not the `-f` paths (a rollback). */
+  sources?: string[];
+  /** One line for history (`rollback to mi5k2x9a`). */
+  message?: string;
 }
 
 /**
@@ -78,6 +82,20 @@ export async function run(ctx: CliContext, options: ApplyOptions): Promise<numbe
   return attachProject(ctx, await ctx.engine(), project, names, {
     stopOnExit: Boolean(options.stopOnExit),
   });
+}
+
+/**
+ * Converges `job.desired` under the project's lock and records it, as `apply` does with the
+ * set it read (`berth rollback` re-applies an earlier set through here). Exit code as apply.
+ */
+export function applyJob(ctx: CliContext, job: ApplyJob): Promise<number> {
+  return withProjectLock(
+    ctx,
+    job.project,
+    job.message ? 'rollback' : 'apply',
+    job.options.lockTimeout,
+    () => converge(ctx, job),
+  );
 }
 
 async function dryRun(
@@ -274,7 +292,10 @@ async function record(ctx: CliContext, job: ApplyJob, end: ApplyEnd): Promise<vo
   try {
     await recordApply(ctx.stateDir, job.project, {
       time,
-      sources: job.options.filename.filter((s) => s !== '-').map((s) => resolve(ctx.cwd, s)),
+      sources:
+        job.sources ??
+        job.options.filename.filter((s) => s !== '-').map((s) => resolve(ctx.cwd, s)),
+      ...(job.message ? { message: job.message } : {}),
       outcome: end.outcome,
       counts,
       durationMs,

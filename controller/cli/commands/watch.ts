@@ -1,4 +1,5 @@
 import { stat } from 'node:fs/promises';
+import { readHold } from '../../records/hold.js';
 import { resolve } from 'node:path';
 import { formatProblem } from '../../../specs/problems.js';
 import { parseDuration } from '../../../specs/validate/values.js';
@@ -163,7 +164,11 @@ async function requireFolder(given: string, folder: string): Promise<void> {
 async function projectStatus(ctx: CliContext, controller: WatchController, project: string) {
   const snapshot = controller.store.snapshot();
   const problems = snapshot.problems.map(formatProblem);
-  const notice = [snapshot.notice, ...problems].filter(Boolean).join('; ') || undefined;
+  const hold = await readHold(ctx.stateDir, project);
+  const held = hold
+    ? `Held since ${new Date(hold.since).toISOString()} (${hold.by}): berth release resumes`
+    : undefined;
+  const notice = [held, snapshot.notice, ...problems].filter(Boolean).join('; ') || undefined;
   const view = await loadProjectView(await ctx.engine(), {
     stateDir: ctx.stateDir,
     project,

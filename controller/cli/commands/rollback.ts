@@ -1,0 +1,89 @@
+import { parseDuration } from '../../../specs/validate/values.js';
+import { BerthError } from '../../errors.js';
+import { readHistory, type HistoryEntry } from '../../records/index.js';
+import type { CliContext, CommonOptions } from '../context.js';
+import { resolveProjectName } from '../project-name.js';
+import { applyJob } from './apply.js';
+
+interface RollbackOptions extends CommonOptions {
+  timeout: string;
+  parallel: string;
+  lockTimeout?: string;
+}
+
+/**
+ * `berth rollback [APPLY]` (DESIGN.md "Updates and rollback"): re-applies the desired set an
+ * earlier apply of the project converged to — by default the one before the last — through
+ * the same path as apply (so running containers are replaced start-first or stop-first behind
+ * their health gate), with pruning, and records it in history. APPLY is an id from
+ * `berth history` or a commit's short sha. Exit as apply; 1 when there is nothing to go back to.
+ */
+export async function run(
+  ctx: CliContext,
+  target: string | undefined,
+  options: RollbackOptions,
+): Promise<number> {
+  const timeoutMs = parseDuration(options.timeout);
+  const parallel = Number(options.parallel);
+  if (timeoutMs === undefined)
+    throw new BerthError('E_USAGE', `--timeout ${options.timeout} is not a duration (e.g. 5m)`);
+  if (!Number.isInteger(parallel) || parallel < 1)
+    throw new BerthError('E_USAGE', '--parallel must be a whole number ≥ 1');
+  const project = resolveProjectName(options.project, [], ctx.cwd);
+  const history = await readHistory(ctx.stateDir, project);
+  if (!history.ok)
+    throw new BerthError('E_UNKNOWN_OBJECT', `project ${project} has no history to roll back to`, {
+      hint: 'berth history -p NAME lists the applies berth recorded',
+    });
+  const entry = pick(history.value, target, project);
+  ctx.stderr.write(`rolling back ${project} to ${describe(entry)}\n`);
+  return applyJob(ctx, {
+    project,
+    desired: entry.objects ?? [],
+    options: {
+      filename: [],
+      prune: true,
+      timeout: options.timeout,
+      parallel: options.parallel,
+      ...(options.lockTimeout ? { lockTimeout: options.lockTimeout } : {}),
+    },
+    started: ctx.now(),
+    timeoutMs,
+    parallel,
+    sources: entry.sources,
+    message: `rollback to ${entry.id}`,
+  });
+}
+
+/** The entry to go back to: the named one, else the newest one before the last apply. */
+function pick(entries: HistoryEntry[], target: string | undefined, project: string): HistoryEntry {
+  const usable = entries.filter((e) => e.objects && e.objects.length > 0 && e.id);
+  if (target) {
+    const found = usable.find(
+      (e) => e.id === target || (target.length >= 7 && e.commit?.startsWith(target)),
+    );
+    if (found) return found;
+    throw new BerthError(
+      'E_UNKNOWN_OBJECT',
+      `project ${project} has no apply ${target} to roll back to`,
+      {
+        hint: 'berth history shows the ids (only the last 10 applies keep their desired set)',
+      },
+    );
+  }
+  const previous = usable.find((e) => e !== entries[0]);
+  if (!previous)
+    throw new BerthError(
+      'E_UNKNOWN_OBJECT',
+      `project ${project} has no earlier apply to roll back to`,
+      {
+        hint: 'berth history lists the applies berth recorded',
+      },
+    );
+  return previous;
+}
+
+function describe(entry: HistoryEntry): string {
+  const commit = entry.commit ? ` (commit ${entry.commit.slice(0, 7)})` : '';
+  return `apply ${entry.id} of ${new Date(entry.time).toISOString()}${commit}`;
+}

@@ -1,0 +1,51 @@
+import { rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { readJsonFile, writeFileAtomic } from './atomic-file.js';
+import { projectRecordDir } from './records.js';
+
+/** A project held by `berth hold`: the controller applies no new source revision until release. */
+export interface ProjectHold {
+  /** Unix ms. */
+  since: number;
+  /** Who held it: `berth hold`, a rollback. */
+  by: string;
+}
+
+const HOLD_FILE = 'hold.json';
+
+/** Holds the project (idempotent: an existing hold keeps its time). */
+export async function holdProject(
+  stateDir: string,
+  project: string,
+  by: string,
+  now: number,
+): Promise<ProjectHold> {
+  const existing = await readHold(stateDir, project);
+  if (existing) return existing;
+  const hold: ProjectHold = { since: now, by };
+  await writeFileAtomic(
+    join(projectRecordDir(stateDir, project), HOLD_FILE),
+    JSON.stringify(hold) + '\n',
+  );
+  return hold;
+}
+
+/** Releases the project; false when it was not held. */
+export async function releaseProject(stateDir: string, project: string): Promise<boolean> {
+  const held = await readHold(stateDir, project);
+  await rm(join(projectRecordDir(stateDir, project), HOLD_FILE), { force: true });
+  return held !== undefined;
+}
+
+/** The project's hold, or undefined; an unreadable file counts as no hold. */
+export async function readHold(
+  stateDir: string,
+  project: string,
+): Promise<ProjectHold | undefined> {
+  const read = await readJsonFile(join(projectRecordDir(stateDir, project), HOLD_FILE));
+  if (!read.ok) return undefined;
+  const value = read.value as Partial<ProjectHold>;
+  return typeof value.since === 'number'
+    ? { since: value.since, by: String(value.by ?? 'berth hold') }
+    : undefined;
+}

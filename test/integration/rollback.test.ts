@@ -1,0 +1,67 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { berth } from '../support/cli.js';
+import { cleanupProject, docker, uniqueProject } from '../support/docker.js';
+import { sleeperYaml } from '../support/manifests.js';
+
+const project = uniqueProject('rb');
+let stateHome: string;
+const env = () => ({ XDG_STATE_HOME: stateHome });
+const modeOf = async () =>
+  (await docker('inspect', '-f', '{{json .Config.Env}}', `${project}-app`)).match(
+    /MODE=(\w+)/,
+  )?.[1];
+const apply = (mode: string) =>
+  berth(['apply', '-f', '-', '-p', project], {
+    stdin: sleeperYaml('app', `  env: {MODE: ${mode}}\n`),
+    env: env(),
+  });
+const history = async () =>
+  JSON.parse((await berth(['history', '-p', project, '-o', 'json'], { env: env() })).stdout) as {
+    items: { id: string | null; message: string | null; outcome: string }[];
+  };
+
+beforeAll(async () => {
+  stateHome = await mkdtemp(join(tmpdir(), 'berth-rb-state-'));
+});
+afterAll(async () => {
+  await cleanupProject(project);
+  await rm(stateHome, { recursive: true, force: true });
+});
+
+describe('berth rollback on the real engine', () => {
+  it('with no history says so and exits 1', async () => {
+    const run = await berth(['rollback', '-p', project], { env: env() });
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(/no (earlier apply|history) to roll back to/);
+  });
+
+  it('goes back to the apply before the last, then to any apply by id, and records each', async () => {
+    expect((await apply('one')).code).toBe(0);
+    expect((await apply('two')).code).toBe(0);
+    expect((await apply('three')).code).toBe(0);
+    expect(await modeOf()).toBe('three');
+    const first = (await history()).items.at(-1)!;
+    expect(first.id).toMatch(/^[0-9a-z]+$/);
+
+    const back = await berth(['rollback', '-p', project], { env: env() });
+    expect(back.code, back.stderr + back.stdout).toBe(0);
+    expect(await modeOf()).toBe('two');
+    const newest = (await history()).items[0]!;
+    expect(newest).toMatchObject({ outcome: 'converged' });
+    expect(newest.message).toMatch(/^rollback to /);
+
+    const toFirst = await berth(['rollback', first.id!, '-p', project], { env: env() });
+    expect(toFirst.code, toFirst.stderr).toBe(0);
+    expect(await modeOf()).toBe('one');
+    expect((await history()).items[0]!.message).toBe(`rollback to ${first.id}`);
+  });
+
+  it('refuses an id it does not know', async () => {
+    const run = await berth(['rollback', 'zzzzzz', '-p', project], { env: env() });
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(/no apply zzzzzz/);
+  });
+});

@@ -1,0 +1,62 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { berth } from '../support/cli.js';
+import { cleanupProject, docker, freePort, uniqueProject } from '../support/docker.js';
+import {
+  containerYaml,
+  eventually,
+  spawnBerth,
+  waitForApi,
+  type WatchProcess,
+} from './watch-support.js';
+
+const project = uniqueProject('hold');
+let dir: string;
+let stateHome: string;
+let watch: WatchProcess;
+const env = () => ({ XDG_STATE_HOME: stateHome });
+const modeOf = async () =>
+  (await docker('inspect', '-f', '{{json .Config.Env}}', `${project}-app`).catch(() => '')).match(
+    /MODE=(\w+)/,
+  )?.[1];
+const write = (mode: string) =>
+  writeFile(join(dir, 'app.yaml'), containerYaml('app', `  env: {MODE: ${mode}}\n`));
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'berth-hold-'));
+  stateHome = await mkdtemp(join(tmpdir(), 'berth-hold-state-'));
+  await write('one');
+  watch = spawnBerth(
+    ['watch', dir, '-p', project, '--listen', `127.0.0.1:${await freePort()}`, '--resync', '1s'],
+    env(),
+  );
+  await waitForApi(watch);
+  if (!(await eventually(async () => (await modeOf()) === 'one', 60_000)))
+    throw new Error(watch.stderr());
+}, 120_000);
+
+afterAll(async () => {
+  watch?.child.kill('SIGTERM');
+  await watch?.exited;
+  await cleanupProject(project);
+  await rm(dir, { recursive: true, force: true });
+  await rm(stateHome, { recursive: true, force: true });
+});
+
+describe('berth hold / release under watch', () => {
+  it('a held project applies no new revision; status says Held; release applies it', async () => {
+    expect((await berth(['hold', '-p', project], { env: env() })).code).toBe(0);
+    await write('two');
+    await new Promise((r) => setTimeout(r, 3_000));
+    expect(await modeOf()).toBe('one');
+    const status = (await (await fetch(`${watch.api}/api/v1/status`)).json()) as {
+      notice: string | null;
+    };
+    expect(status.notice).toMatch(/^Held since /);
+    const released = await berth(['release', '-p', project], { env: env() });
+    expect(released.stdout).toMatch(/released/);
+    expect(await eventually(async () => (await modeOf()) === 'two', 30_000)).toBe(true);
+  });
+});
