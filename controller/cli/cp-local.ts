@@ -1,4 +1,4 @@
-import { createReadStream, createWriteStream } from 'node:fs';
+import { createWriteStream } from 'node:fs';
 import {
   chmod,
   link,
@@ -12,8 +12,9 @@ import {
 } from 'node:fs/promises';
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { finished } from 'node:stream/promises';
+import { packFile } from '../engine/docker-build-context.js';
 import { readTar } from '../engine/docker-streams-tar-read.js';
-import { endOfArchive, entryHeader, padding, type TarEntry } from '../engine/docker-streams-tar.js';
+import { endOfArchive, entryHeader, type TarEntry } from '../engine/docker-streams-tar.js';
 import { BerthError } from '../errors.js';
 
 /**
@@ -41,16 +42,11 @@ async function* packOne(path: string, name: string): AsyncGenerator<Buffer> {
       yield* packOne(join(path, child), `${name}/${child}`);
     }
   } else if (stat.isFile()) {
-    yield entryHeader({ ...base, type: 'file', size: stat.size, linkName: '' });
-    let written = 0;
-    for await (const chunk of createReadStream(path)) {
-      written += (chunk as Buffer).length;
-      yield chunk as Buffer;
-    }
-    // A file that changed size while read would corrupt the archive: refuse instead.
-    if (written !== stat.size)
-      throw new BerthError('E_USAGE', `${path} changed while it was copied`);
-    yield padding(stat.size);
+    yield* packFile(
+      path,
+      { ...base, size: stat.size },
+      () => new BerthError('E_USAGE', `${path} changed while it was copied`),
+    );
   }
   // Sockets, devices and fifos are skipped, as `docker cp` skips what it cannot carry.
 }

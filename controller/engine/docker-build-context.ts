@@ -2,7 +2,7 @@ import { createReadStream } from 'node:fs';
 import { lstat, readlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { EngineError } from './engine.js';
-import { endOfArchive, entryHeader, padding } from './docker-streams-tar.js';
+import { endOfArchive, entryHeader, padding, type TarEntry } from './docker-streams-tar.js';
 
 /**
  * The build context as the engine receives it: a tar of exactly `files` (relative paths,
@@ -22,18 +22,31 @@ export async function* packBuildContext(
     if (stat.isSymbolicLink()) {
       yield entryHeader({ ...base, type: 'symlink', size: 0, linkName: await readlink(path) });
     } else if (stat.isFile()) {
-      yield entryHeader({ ...base, type: 'file', size: stat.size, linkName: '' });
-      let written = 0;
-      for await (const chunk of createReadStream(path)) {
-        written += (chunk as Buffer).length;
-        yield chunk as Buffer;
-      }
-      // A file that changed size while read would corrupt the archive: refuse instead.
-      if (written !== stat.size) {
-        throw new EngineError('E_IMAGE_BUILD', `${path} changed while the context was sent`);
-      }
-      yield padding(stat.size);
+      yield* packFile(
+        path,
+        { ...base, size: stat.size },
+        () => new EngineError('E_IMAGE_BUILD', `${path} changed while the context was sent`),
+      );
     }
   }
   yield endOfArchive();
+}
+
+/**
+ * One regular file as a tar entry: header, content streamed, padding. A file whose size
+ * changed while read would corrupt the archive: `changed()` is thrown instead.
+ */
+export async function* packFile(
+  path: string,
+  entry: Omit<TarEntry, 'type' | 'linkName'>,
+  changed: () => Error,
+): AsyncGenerator<Buffer> {
+  yield entryHeader({ ...entry, type: 'file', linkName: '' });
+  let written = 0;
+  for await (const chunk of createReadStream(path)) {
+    written += (chunk as Buffer).length;
+    yield chunk as Buffer;
+  }
+  if (written !== entry.size) throw changed();
+  yield padding(entry.size);
 }
