@@ -65,11 +65,41 @@ export function describeOutput(
       message: `${e.type} ${e.name ?? e.id}`,
     });
   }
-  const ordered = events
-    .sort((a, b) => a.ms - b.ms || a.source.localeCompare(b.source))
+  const ordered = collapseExec(
+    events.sort((a, b) => a.ms - b.ms || a.source.localeCompare(b.source)),
+  )
     .slice(-EVENT_LIMIT)
     .map(({ ms, ...rest }) => ({ ...rest, time: iso(ms) }));
   return { status, spec: desired ? specOf(desired) : null, events: ordered };
+}
+
+type TimedEvent = DescribeEvent & { ms: number };
+
+/**
+ * Folds each run of the engine's `exec_*` events (a healthcheck makes three per probe) into
+ * one line per action, `exec_create ×12`, at the time of the last one, so they do not push
+ * everything else out of the newest EVENT_LIMIT.
+ */
+export function collapseExec(events: readonly TimedEvent[]): TimedEvent[] {
+  const out: TimedEvent[] = [];
+  let run = new Map<string, { last: TimedEvent; count: number }>();
+  const flush = () => {
+    for (const [action, { last, count }] of run)
+      out.push({ ...last, action: count > 1 ? `${action} ×${count}` : action });
+    run = new Map();
+  };
+  for (const e of events) {
+    const action = e.source === 'engine' ? /^exec_\w+/.exec(e.action)?.[0] : undefined;
+    if (!action) {
+      flush();
+      out.push(e);
+      continue;
+    }
+    const seen = run.get(action);
+    run.set(action, { last: e, count: (seen?.count ?? 0) + 1 });
+  }
+  flush();
+  return out.sort((a, b) => a.ms - b.ms || a.source.localeCompare(b.source));
 }
 
 function applyMessage(entry: HistoryEntry): string {

@@ -1,0 +1,39 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { cleanupProject, uniqueProject } from '../support/docker.js';
+import { sleeperYaml } from '../support/manifests.js';
+import { berth } from './status-cli-support.js';
+
+/** Issue 11: a healthcheck's exec_* events are collapsed in describe, not 20 lines of them. */
+
+const work = mkdtempSync(join(tmpdir(), 'berth-describe-exec-'));
+const stateHome = join(work, 'state');
+const project = uniqueProject('dexec');
+const dir = join(work, 'app');
+mkdirSync(dir);
+writeFileSync(
+  join(dir, 'app.yaml'),
+  sleeperYaml('probed', '  healthcheck: {command: [CMD, "true"], interval: 1s, retries: 3}\n'),
+);
+
+afterAll(async () => {
+  await cleanupProject(project);
+  rmSync(work, { recursive: true, force: true });
+});
+
+describe('describe events', () => {
+  it('collapses exec_* events into one line per action with a count', async () => {
+    expect((await berth(stateHome, work, 'apply', '-f', dir, '-p', project)).code).toBe(0);
+    await new Promise((r) => setTimeout(r, 6_000));
+    const out = await berth(stateHome, work, 'describe', 'container/probed', '-p', project);
+    expect(out.code, out.stderr).toBe(0);
+    const execLines = out.stdout.split('\n').filter((l) => /exec_/.test(l));
+    expect(out.stdout).toMatch(/exec_start ×\d+/);
+    // One line per action for each run of probes (a health_status event splits the runs).
+    expect(execLines.length, out.stdout).toBeLessThanOrEqual(6);
+    // The container's own events are still there.
+    expect(out.stdout).toMatch(/engine +start /);
+  });
+});
