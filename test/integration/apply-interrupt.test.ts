@@ -1,9 +1,7 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { cleanupProject, docker, uniqueProject } from '../support/docker.js';
+import { docker } from '../support/docker.js';
 import { sleeperYaml } from '../support/manifests.js';
+import { cliProject } from './cli-project-support.js';
 import { berth } from './status-cli-support.js';
 import { eventually, spawnBerth, stateOf } from './watch-support.js';
 
@@ -13,14 +11,9 @@ import { eventually, spawnBerth, stateOf } from './watch-support.js';
  * treats what the apply made as declared (not "not declared any more").
  */
 
-const work = mkdtempSync(join(tmpdir(), 'berth-interrupt-'));
-const stateHome = join(work, 'state');
-const project = uniqueProject('intr');
-const dir = join(work, 'app');
-mkdirSync(dir);
 // `slow` stays `starting` for a minute, so `after` waits on it and the apply is mid-run.
-writeFileSync(
-  join(dir, 'app.yaml'),
+const { work, stateHome, project, dir, cleanup } = cliProject(
+  'intr',
   [
     sleeperYaml(
       'slow',
@@ -30,10 +23,7 @@ writeFileSync(
   ].join('---\n'),
 );
 
-afterAll(async () => {
-  await cleanupProject(project);
-  rmSync(work, { recursive: true, force: true });
-});
+afterAll(cleanup);
 
 describe('Ctrl-C during apply', () => {
   it('prints interrupted with what was done, records it, exits 130; status keeps the new container', async () => {
@@ -46,8 +36,9 @@ describe('Ctrl-C during apply', () => {
     run.child.kill('SIGINT');
     expect(await run.exited, run.stderr()).toBe(130);
 
-    expect(run.stdout()).toMatch(/^interrupted: 1 of 2 objects done before Ctrl-C$/m);
-    expect(run.stdout()).toMatch(/^ {2}done: Container\/slow \(/m);
+    // The project's default network and `slow` are done; `after` is not.
+    expect(run.stdout()).toMatch(/^interrupted: 2 of 3 objects done before Ctrl-C$/m);
+    expect(run.stdout()).toMatch(/^ {2}done: .*Container\/slow \(/m);
     expect(run.stdout()).toMatch(/^ {2}not done: Container\/after$/m);
     expect(await stateOf(`${project}-after`)).toBe('absent');
     // The container it made carries every label (created in one call, never half-made).

@@ -1,27 +1,16 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { cleanupProject, uniqueProject } from '../support/docker.js';
 import { sleeperYaml } from '../support/manifests.js';
+import { cliProject } from './cli-project-support.js';
 import { berth } from './status-cli-support.js';
 
 /** Issue 11: a healthcheck's exec_* events are collapsed in describe, not 20 lines of them. */
 
-const work = mkdtempSync(join(tmpdir(), 'berth-describe-exec-'));
-const stateHome = join(work, 'state');
-const project = uniqueProject('dexec');
-const dir = join(work, 'app');
-mkdirSync(dir);
-writeFileSync(
-  join(dir, 'app.yaml'),
+const { work, stateHome, project, dir, cleanup } = cliProject(
+  'dexec',
   sleeperYaml('probed', '  healthcheck: {command: [CMD, "true"], interval: 1s, retries: 3}\n'),
 );
 
-afterAll(async () => {
-  await cleanupProject(project);
-  rmSync(work, { recursive: true, force: true });
-});
+afterAll(cleanup);
 
 describe('describe events', () => {
   it('collapses exec_* events into one line per action with a count', async () => {
