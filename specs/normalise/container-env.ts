@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { resolve } from 'node:path';
+import { resolveManifestPath } from './paths.js';
 import { parseEnvFile } from '../interpolate/env-file.js';
 import type { NormaliseContext } from './context.js';
 
@@ -13,7 +13,7 @@ export async function readEnvFiles(
   written: string[] | undefined,
   ctx: NormaliseContext,
 ): Promise<{ paths: string[]; values: Record<string, string> }> {
-  const paths = (written ?? []).map((file) => resolve(ctx.baseDir, file));
+  const paths = (written ?? []).map((file) => resolveManifestPath(ctx.baseDir, file));
   const values: Record<string, string> = {};
   for (const [index, path] of paths.entries()) {
     const at = ['spec', 'envFiles', index];
