@@ -28,20 +28,20 @@ export const FIELD_MIN_API: readonly {
     // Before 1.44 a MAC address belongs to the container, i.e. to its first network only.
     field: 'networks[].macAddress on a second network',
     minApi: '1.44',
-    usedAt: (c) => {
-      const withMac = c.spec.networks.flatMap((n, i) => (n.macAddress ? [i] : []));
-      return withMac.length > 1 ||
-        (withMac[0] ?? 0) > 0 ||
-        (withMac.length === 1 && hasPriorityOrder(c))
-        ? withMac.map((i) => ['spec', 'networks', i, 'macAddress'])
-        : [];
-    },
+    usedAt: (c) =>
+      c.spec.networks.flatMap((n, i) =>
+        n.macAddress && i !== firstAttached(c) ? [['spec', 'networks', i, 'macAddress']] : [],
+      ),
   },
 ];
 
-/** With priorities, the network attached first may not be the first written one. */
-function hasPriorityOrder(c: ContainerObject): boolean {
-  return c.spec.networks.some((n) => n.priority !== undefined);
+/** Index of the network attached at create: the highest priority, the first among equals. */
+function firstAttached(c: ContainerObject): number {
+  let best = 0;
+  c.spec.networks.forEach((n, i) => {
+    if ((n.priority ?? 0) > (c.spec.networks[best]?.priority ?? 0)) best = i;
+  });
+  return best;
 }
 
 /** Whether any object uses a field newer than the floor (then the engine must be asked). */

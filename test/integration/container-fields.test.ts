@@ -1,0 +1,311 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { berth } from '../support/cli.js';
+import { TEST_IMAGE, cleanupProject, docker, uniqueProject } from '../support/docker.js';
+
+/**
+ * The issue-12 container fields on the real engine: one apply creates containers in
+ * `state: created` (no need to run them), `docker inspect` shows each field where the
+ * engine keeps it, and applying again plans nothing.
+ */
+
+const project = uniqueProject('fields');
+const dir = mkdtempSync(join(tmpdir(), 'berth-fields-'));
+const third = 100 + (process.pid % 100);
+const subnet = `10.213.${third}.0/24`;
+
+interface Inspect {
+  Config: Record<string, unknown>;
+  HostConfig: Record<string, unknown>;
+  NetworkSettings: {
+    Networks: Record<string, { IPAMConfig?: { IPv4Address?: string }; MacAddress?: string }>;
+  };
+}
+
+async function inspect(name: string): Promise<Inspect> {
+  return JSON.parse(await docker('inspect', `${project}-${name}`))[0] as Inspect;
+}
+
+const MANIFEST = `apiVersion: berth/v1
+kind: Network
+metadata: {name: net}
+spec: {ipam: {subnet: ${subnet}}}
+---
+apiVersion: berth/v1
+kind: Network
+metadata: {name: other}
+---
+apiVersion: berth/v1
+kind: Volume
+metadata: {name: data}
+---
+apiVersion: berth/v1
+kind: BindMount
+metadata: {name: site}
+spec: {hostPath: ./site}
+---
+apiVersion: berth/v1
+kind: Container
+metadata: {name: web}
+spec:
+  image: ${TEST_IMAGE}
+  state: created
+  hostname: webhost
+  domainname: internal
+  dns: [192.0.2.53]
+  dnsSearch: [corp]
+  dnsOptions: [ndots:1]
+  extraHosts: {db.local: 127.0.0.1}
+  networks:
+    - other
+    - {network: net, aliases: [api], ipv4Address: 10.213.${third}.10, macAddress: "02:42:ac:1e:00:0a", priority: 10}
+  expose: [9000]
+  ports: ["127.0.0.1:18000-18001:8000-8001/udp"]
+  envFiles: [./app.env]
+  env: {MODE: prod}
+  capAdd: [net_admin]
+  capDrop: [CAP_MKNOD]
+  securityOpt: [no-new-privileges:true]
+  readOnlyRootFilesystem: true
+  init: true
+  tty: true
+  stdin: true
+  stopSignal: INT
+  sysctls: {net.core.somaxconn: 1024}
+  ulimits: {nofile: {soft: 1024, hard: 2048}, nproc: 512}
+  shmSize: 64Mi
+  gpus: all
+  groupAdd: [audio]
+  ipc: shareable
+  logging: {driver: json-file, options: {max-size: 10m, max-file: 3}}
+  resources: {memory: 256Mi, memoryReservation: 128Mi, memorySwap: 512Mi, cpus: 0.5, cpuShares: 512, cpuset: "0", pids: 256, oomScoreAdj: 100}
+  platform: linux/amd64
+  mounts:
+    - {bindMount: site, target: /srv, readOnly: true, propagation: rslave}
+    - {volume: data, target: /data, noCopy: true}
+    - {tmpfs: /run, size: 64Mi, mode: "1770"}
+`;
+
+describe('issue-12 container fields reach the engine', () => {
+  beforeAll(() => {
+    writeFileSync(join(dir, 'app.env'), '# settings\nFROM_FILE=one\nMODE=file\n');
+    writeFileSync(join(dir, 'berth.yaml'), MANIFEST);
+  });
+  afterAll(async () => {
+    await cleanupProject(project);
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('creates the container with every field, and a second apply plans nothing', async () => {
+    const applied = await berth(['apply', '-f', 'berth.yaml', '-p', project], { cwd: dir });
+    expect(applied.stderr + applied.stdout).not.toMatch(/failed/);
+    expect(applied.code).toBe(0);
+    const { Config, HostConfig, NetworkSettings } = await inspect('web');
+    expect(Config).toMatchObject({
+      Hostname: 'webhost',
+      Domainname: 'internal',
+      Tty: true,
+      OpenStdin: true,
+      StopSignal: 'SIGINT',
+    });
+    expect(Object.keys(Config.ExposedPorts as object).sort()).toEqual([
+      '8000/udp',
+      '8001/udp',
+      '9000/tcp',
+    ]);
+    expect(Config.Env).toEqual(expect.arrayContaining(['FROM_FILE=one', 'MODE=prod']));
+    expect(HostConfig).toMatchObject({
+      Dns: ['192.0.2.53'],
+      DnsSearch: ['corp'],
+      DnsOptions: ['ndots:1'],
+      ExtraHosts: ['db.local:127.0.0.1'],
+      CapAdd: ['CAP_NET_ADMIN'],
+      CapDrop: ['CAP_MKNOD'],
+      SecurityOpt: ['no-new-privileges:true'],
+      ReadonlyRootfs: true,
+      Init: true,
+      Sysctls: { 'net.core.somaxconn': '1024' },
+      Ulimits: [
+        { Name: 'nofile', Soft: 1024, Hard: 2048 },
+        { Name: 'nproc', Soft: 512, Hard: 512 },
+      ],
+      ShmSize: 64 * 1024 * 1024,
+      DeviceRequests: [{ Driver: '', Count: -1, Capabilities: [['gpu']] }],
+      GroupAdd: ['audio'],
+      IpcMode: 'shareable',
+      LogConfig: { Type: 'json-file', Config: { 'max-file': '3', 'max-size': '10m' } },
+      Memory: 256 * 1024 * 1024,
+      MemoryReservation: 128 * 1024 * 1024,
+      MemorySwap: 512 * 1024 * 1024,
+      NanoCpus: 500_000_000,
+      CpuShares: 512,
+      CpusetCpus: '0',
+      PidsLimit: 256,
+      OomScoreAdj: 100,
+      // priority 10: the static-address network is the one attached at create.
+      NetworkMode: `${project}-net`,
+    });
+    const bindings = HostConfig.PortBindings as Record<string, { HostIp: string }[]>;
+    expect(Object.keys(bindings).sort()).toEqual(['8000/udp', '8001/udp']);
+    const mounts = HostConfig.Mounts as Record<string, unknown>[];
+    expect(mounts).toEqual([
+      expect.objectContaining({ Target: '/srv', BindOptions: { Propagation: 'rslave' } }),
+      expect.objectContaining({ Target: '/data', VolumeOptions: { NoCopy: true } }),
+      expect.objectContaining({
+        Target: '/run',
+        TmpfsOptions: { SizeBytes: 64 * 1024 * 1024, Mode: 0o1770 },
+      }),
+    ]);
+    const onNet = NetworkSettings.Networks[`${project}-net`];
+    expect(onNet?.IPAMConfig?.IPv4Address).toBe(`10.213.${third}.10`);
+    expect(Object.keys(NetworkSettings.Networks).sort()).toEqual([
+      `${project}-net`,
+      `${project}-other`,
+    ]);
+    expect(Config.MacAddress).toBe('02:42:ac:1e:00:0a');
+
+    const again = await berth(['plan', '-f', 'berth.yaml', '-p', project, '--exit-code'], {
+      cwd: dir,
+    });
+    expect(again.stdout).not.toMatch(/^[+~-] /m);
+    expect(again.code).toBe(0);
+
+    const described = await berth(
+      ['describe', 'Container/web', '-p', project, '-f', 'berth.yaml'],
+      {
+        cwd: dir,
+      },
+    );
+    expect(described.stdout).toMatch(/hostname: webhost/);
+    expect(described.stdout).toMatch(/CAP_NET_ADMIN/);
+  });
+
+  it('recreates when an env file value changes, not when nothing does', async () => {
+    const before = await inspect('web');
+    writeFileSync(join(dir, 'app.env'), '# settings\nFROM_FILE=two\n');
+    const plan = await berth(['plan', '-f', 'berth.yaml', '-p', project], { cwd: dir });
+    expect(plan.stdout).toMatch(/Container\/web/);
+    expect(plan.stdout).toMatch(/env/);
+    expect(before.Config.Env).toEqual(expect.arrayContaining(['FROM_FILE=one']));
+  });
+});
+
+describe('namespaces, policy and the engine API version', () => {
+  const ns = uniqueProject('fields-ns');
+  const nsDir = mkdtempSync(join(tmpdir(), 'berth-fields-ns-'));
+  afterAll(async () => {
+    await cleanupProject(ns);
+    rmSync(nsDir, { recursive: true, force: true });
+  });
+  const write = (name: string, text: string): string => {
+    writeFileSync(join(nsDir, name), text);
+    return name;
+  };
+  const owned = async (): Promise<string[]> =>
+    (await docker('ps', '-aq', '--filter', `label=berth.project=${ns}`))
+      .split('\n')
+      .filter(Boolean);
+
+  it('refuses a volume subpath on this engine (API 1.41), naming 1.45, and creates nothing', async () => {
+    const file = write(
+      'subpath.yaml',
+      `apiVersion: berth/v1
+kind: Volume
+metadata: {name: data}
+---
+apiVersion: berth/v1
+kind: Container
+metadata: {name: app}
+spec:
+  image: ${TEST_IMAGE}
+  state: created
+  mounts: [{volume: data, target: /data, subpath: app}]
+`,
+    );
+    const run = await berth(['apply', '-f', file, '-p', ns], { cwd: nsDir });
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(
+      /subpath\.yaml:11:\d+: .*needs Engine API 1\.45; the engine speaks 1\.41/,
+    );
+    expect(await owned()).toEqual([]);
+    const volumes = await docker('volume', 'ls', '-q', '--filter', `label=berth.project=${ns}`);
+    expect(volumes).toBe('');
+  });
+
+  it('joins another container by container:NAME, and host namespaces need --policy privileged', async () => {
+    const file = write(
+      'ns.yaml',
+      `apiVersion: berth/v1
+kind: Container
+metadata: {name: db}
+spec:
+  image: ${TEST_IMAGE}
+  command: [/bin/sh, -c, "trap 'exit 0' TERM; sleep 300 & wait"]
+  ipc: shareable
+---
+apiVersion: berth/v1
+kind: Container
+metadata: {name: side}
+spec:
+  image: ${TEST_IMAGE}
+  state: created
+  networkMode: container:db
+  ipc: container:db
+  pid: container:db
+---
+apiVersion: berth/v1
+kind: Container
+metadata: {name: hosty}
+spec:
+  image: ${TEST_IMAGE}
+  state: created
+  networkMode: host
+  privileged: true
+  devices: ["/dev/fuse"]
+`,
+    );
+    const refused = await berth(['apply', '-f', file, '-p', ns], { cwd: nsDir });
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toMatch(/E_POLICY/);
+    expect(await owned()).toEqual([]);
+
+    const applied = await berth(['apply', '-f', file, '-p', ns, '--policy', 'privileged'], {
+      cwd: nsDir,
+    });
+    expect(applied.stderr).toBe('');
+    expect(applied.code).toBe(0);
+    const db = await inspect2(`${ns}-db`);
+    const side = await inspect2(`${ns}-side`);
+    expect(side.HostConfig.NetworkMode).toMatch(/^container:/);
+    const joined = [db.Id, `${ns}-db`].map((ref) => `container:${ref}`);
+    expect(joined).toContain(side.HostConfig.NetworkMode);
+    expect(side.HostConfig.IpcMode).toMatch(/^container:/);
+    expect(side.HostConfig.PidMode).toMatch(/^container:/);
+    const hosty = await inspect2(`${ns}-hosty`);
+    expect(hosty.HostConfig).toMatchObject({
+      NetworkMode: 'host',
+      Privileged: true,
+      Devices: [
+        { PathOnHost: '/dev/fuse', PathInContainer: '/dev/fuse', CgroupPermissions: 'rwm' },
+      ],
+    });
+    const again = await berth(
+      ['plan', '-f', file, '-p', ns, '--policy', 'privileged', '--exit-code'],
+      {
+        cwd: nsDir,
+      },
+    );
+    expect(again.code).toBe(0);
+  });
+});
+
+async function inspect2(
+  name: string,
+): Promise<{ Id: string; HostConfig: Record<string, unknown> }> {
+  return JSON.parse(await docker('inspect', name))[0] as {
+    Id: string;
+    HostConfig: Record<string, unknown>;
+  };
+}
