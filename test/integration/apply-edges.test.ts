@@ -80,7 +80,9 @@ describe('apply at its edges', () => {
   it('prunes owned objects that are no longer declared only with --prune', async () => {
     const both = folder({ 'a.yaml': sleeperYaml('keep'), 'b.yaml': sleeperYaml('drop') });
     expect((await berth(['apply', '-f', both, '-p', project], { env })).code).toBe(0);
-    const one = folder({ 'a.yaml': sleeperYaml('keep') });
+    // The same folder without b.yaml (objects another folder applied are pruned only with --force).
+    rmSync(join(both, 'b.yaml'));
+    const one = both;
     expect((await berth(['apply', '-f', one, '-p', project], { env })).code).toBe(0);
     expect(await listOwned(project)).toEqual([`${project}-drop`, `${project}-keep`]);
     const pruned = await berth(['apply', '-f', one, '-p', project, '--prune'], { env });
@@ -133,8 +135,9 @@ describe('two applies of one project at once', () => {
       Object.fromEntries(['a', 'b', 'c', 'd'].map((n) => [`${n}.yaml`, sleeperYaml(n)])),
     );
     const [one, two] = await Promise.all([
-      berth(['apply', '-f', dir, '-p', project], { env }),
-      berth(['apply', '-f', dir, '-p', project], { env }),
+      // One writer at a time: the second waits for the project's lock, then finds it converged.
+      berth(['apply', '-f', dir, '-p', project, '--lock-timeout', '90s'], { env }),
+      berth(['apply', '-f', dir, '-p', project, '--lock-timeout', '90s'], { env }),
     ]);
     expect([one.code, two.code]).toEqual([0, 0]);
     expect(await listOwned(project)).toEqual(['a', 'b', 'c', 'd'].map((n) => `${project}-${n}`));
