@@ -22,6 +22,8 @@ export type BerthErrorCode =
   | 'E_INTERRUPTED'
   /** `apply --prune` would delete objects another source folder applied (issue 19 item 10). */
   | 'E_OTHER_SOURCE'
+  /** A declared external network or volume the engine lacks: nothing is changed. */
+  | 'E_EXTERNAL'
   | 'E_INTERNAL'
   | EngineErrorCode;
 
@@ -57,6 +59,7 @@ export function exitCodeFor(code: BerthErrorCode): number {
     case 'E_STATE':
     case 'E_LOCKED':
     case 'E_OTHER_SOURCE':
+    case 'E_EXTERNAL':
       return 1;
     case 'E_ENGINE_UNREACHABLE':
       return 4;

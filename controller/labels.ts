@@ -1,4 +1,5 @@
 import { dirname, isAbsolute } from 'node:path';
+import type { DesiredObject } from '../specs/model.js';
 
 /** The labels berth puts on every engine object it creates (DESIGN.md, "Identity and ownership"). */
 export const LABEL = {
@@ -25,6 +26,21 @@ export const LABEL = {
   /** On one-off containers: the declared container they were made from. */
   runOf: 'berth.run-of',
 } as const;
+
+/**
+ * Engine name of a declared network or volume: an external one's own name (it is used,
+ * never managed), else `<project>-<name>`. Falls back to the latter when undeclared.
+ */
+export function declaredEngineName(
+  project: string,
+  desired: readonly DesiredObject[],
+  kind: 'Network' | 'Volume',
+  name: string,
+): string {
+  const object = desired.find((o) => o.kind === kind && o.name === name);
+  const external = object?.kind === kind ? object.spec.external : undefined;
+  return external ? external.name : engineName(project, name);
+}
 
 /** Engine name of a container, network or volume. */
 export function engineName(project: string, name: string): string {

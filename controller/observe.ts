@@ -11,6 +11,8 @@ export interface Observation {
   observed: ObservedState;
   hostPaths: Map<string, HostPathKind>;
   unowned: NonNullable<PlanInput['unowned']>;
+  /** `Kind/name` of the declared external networks and volumes the engine has. */
+  externals: Set<string>;
 }
 
 /**
@@ -31,7 +33,11 @@ export async function observeProject(
     observeHostPaths(desired),
   ]);
   const observed = options.recoverUpdates ? await recovered(engine, project, first) : first;
-  return { observed, hostPaths, unowned: await findUnowned(engine, project, desired, observed) };
+  const [unowned, externals] = await Promise.all([
+    findUnowned(engine, project, desired, observed),
+    findExternals(engine, desired),
+  ]);
+  return { observed, hostPaths, unowned, externals };
 }
 
 export interface ObserveProjectOptions {
@@ -91,7 +97,7 @@ export async function findUnowned(
         present.add(`${o.labels[LABEL.kind]}/${o.labels[LABEL.name]}`);
   }
   const missing = desired.filter(
-    (o) => ENGINE_NAMED[o.kind] && !present.has(`${o.kind}/${o.name}`),
+    (o) => ENGINE_NAMED[o.kind] && !externalName(o) && !present.has(`${o.kind}/${o.name}`),
   );
   if (missing.length === 0) return [];
   const lookup: Record<'containers' | 'networks' | 'volumes', string[]> = {
@@ -114,6 +120,38 @@ export async function findUnowned(
     const ours = labels[LABEL.project] === project && labels[LABEL.name] === o.name;
     return ours ? [] : [{ kind: o.kind, name: o.name, engineName: name }];
   });
+}
+
+function externalName(o: DesiredObject): string | undefined {
+  return o.kind === 'Network' || o.kind === 'Volume' ? o.spec.external?.name : undefined;
+}
+
+/**
+ * Which declared external networks and volumes exist, by their own engine names: one
+ * lookup call when any is declared, none otherwise.
+ */
+export async function findExternals(
+  engine: Engine,
+  desired: readonly DesiredObject[],
+): Promise<Set<string>> {
+  const externals = desired.filter((o) => externalName(o) !== undefined);
+  if (externals.length === 0) return new Set();
+  const names = (kind: Kind) =>
+    externals.filter((o) => o.kind === kind).map((o) => externalName(o) as string);
+  const found = await engine.lookupNames({
+    containers: [],
+    networks: names('Network'),
+    volumes: names('Volume'),
+  });
+  const have = new Set([
+    ...found.networks.map((n) => `Network/${n.name}`),
+    ...found.volumes.map((v) => `Volume/${v.name}`),
+  ]);
+  return new Set(
+    externals
+      .filter((o) => have.has(`${o.kind}/${externalName(o) ?? ''}`))
+      .map((o) => `${o.kind}/${o.name}`),
+  );
 }
 
 /** Observe, then plan: what `plan`, `apply` and `status` all start from. */

@@ -21,6 +21,8 @@ const KIND_SCHEMAS: [string, string][] = [
   ['BindMountManifest', 'bindmount.schema.json'],
   ['VolumeManifest', 'volume.schema.json'],
   ['ContainerManifest', 'container.schema.json'],
+  ['SecretManifest', 'secret.schema.json'],
+  ['ConfigManifest', 'config.schema.json'],
 ];
 
 const HEADER = `/* eslint-disable */

@@ -93,6 +93,8 @@ function danglingReferences(
     c.spec.mounts.forEach((m, i) => {
       if (m.type === 'bind') missing(['spec', 'mounts', i, 'bindMount'], 'BindMount', m.bindMount);
       if (m.type === 'volume') missing(['spec', 'mounts', i, 'volume'], 'Volume', m.volume);
+      if (m.type === 'secret') missing(['spec', 'mounts', i, 'secret'], 'Secret', m.name);
+      if (m.type === 'config') missing(['spec', 'mounts', i, 'config'], 'Config', m.name);
     });
     c.spec.dependsOn.forEach((d, i) => {
       if (!implicit.has(d.container))

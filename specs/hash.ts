@@ -37,13 +37,16 @@ function hashedSpec(object: DesiredObject, lookup: ObjectLookup): unknown {
       return { ref, build: buildFields };
     }
     case 'Network': {
-      const { driver, internal, attachable, ipam, options } = object.spec;
-      return { driver, internal, attachable, ipam, options };
+      const { driver, internal, attachable, ipam, options, external } = object.spec;
+      return { driver, internal, attachable, ipam, options, external };
     }
     case 'Volume': {
-      const { driver, options } = object.spec;
-      return { driver, options };
+      const { driver, options, external } = object.spec;
+      return { driver, options, external };
     }
+    case 'Secret':
+    case 'Config':
+      return { source: object.spec.source, digest: object.spec.digest };
     case 'BindMount':
       return { hostPath: object.spec.hostPath, type: object.spec.type };
     case 'Container':

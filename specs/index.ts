@@ -101,7 +101,15 @@ export async function loadManifests(
   const perFile: FileObjects[] = [];
   for (const file of collected.files)
     perFile.push(
-      await loadFile(file, options.stdin, cwd, policy, variables.lookup, options.hostRoot),
+      await loadFile(
+        file,
+        options.stdin,
+        cwd,
+        policy,
+        variables.lookup,
+        options.hostRoot,
+        options.env ?? process.env,
+      ),
     );
 
   const expanded = expandDeclared(perFile.map((f) => f.objects));
@@ -145,6 +153,7 @@ async function loadFile(
   policy: Policy,
   lookup: VariableLookup,
   hostRoot?: LoadOptions['hostRoot'],
+  env: NodeJS.ProcessEnv = process.env,
 ): Promise<FileObjects> {
   const result: FileObjects = { file, objects: [], problems: [], brokenDeclarations: [] };
   const read = await readManifest(file, stdin);
@@ -169,7 +178,14 @@ async function loadFile(
       if (checked.declared) result.brokenDeclarations.push(checked.declared);
       continue;
     }
-    const normalised = await normaliseManifest(checked.manifest, doc, baseDir, policy, hostBaseDir);
+    const normalised = await normaliseManifest(
+      checked.manifest,
+      doc,
+      baseDir,
+      policy,
+      hostBaseDir,
+      env,
+    );
     result.problems.push(...normalised.problems);
     if (normalised.object) result.objects.push(normalised.object);
     else result.brokenDeclarations.push(declaredBy(checked.manifest));

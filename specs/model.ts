@@ -6,7 +6,15 @@
  * resolved to declared names. The controller never sees raw YAML.
  */
 
-export const KINDS = ['Image', 'Network', 'BindMount', 'Volume', 'Container'] as const;
+export const KINDS = [
+  'Image',
+  'Network',
+  'BindMount',
+  'Volume',
+  'Container',
+  'Secret',
+  'Config',
+] as const;
 export type Kind = (typeof KINDS)[number];
 
 /** Where a value came from, so any later error can point at it. */
@@ -46,6 +54,8 @@ export interface NetworkSpec {
   attachable: boolean;
   ipam?: { subnet?: string; gateway?: string };
   options: Record<string, string>;
+  /** Set for `external: true`: the other fields are unused and berth never touches the network. */
+  external?: ExternalRef;
 }
 
 export type BindMountType = 'Directory' | 'DirectoryOrCreate' | 'File' | 'FileOrCreate';
@@ -60,6 +70,26 @@ export interface VolumeSpec {
   driver: string;
   options: Record<string, string>;
   retain: boolean;
+  /** Set for `external: true`: the other fields are unused and berth never touches the volume. */
+  external?: ExternalRef;
+}
+
+/**
+ * A Secret or Config: where its bytes come from, as declared, and their digest. The bytes
+ * themselves are never part of the model (so never in records, plan, status or labels):
+ * specs/file-values.ts holds them, in memory, by digest.
+ */
+export interface FileValueSpec {
+  /** An absolute file path, a variable of berth's environment, or (Config only) inline content. */
+  source: { file: string } | { env: string } | { content: string };
+  /** `sha256:` and the first 16 hex digits of the bytes' sha256; covered by the hash of every container mounting it. */
+  digest: string;
+}
+
+/** External networks and volumes: used by engine name, never created, changed or deleted. */
+export interface ExternalRef {
+  /** The engine object's name (default: metadata.name). */
+  name: string;
 }
 
 export type DesiredContainerState = 'running' | 'paused' | 'exited' | 'created';
@@ -91,9 +121,26 @@ export interface NetworkAttachment {
   priority?: number;
 }
 
+/**
+ * A Secret or Config mounted as a read-only file. `name` is the object's name; `mode` is
+ * the written file's permission bits (default 0600 for secrets, 0444 for configs), owned
+ * by `uid`/`gid` (default root) so that the container's user can read it.
+ */
+export type FileMount = FileMountOf<'secret'> | FileMountOf<'config'>;
+
+interface FileMountOf<T extends 'secret' | 'config'> {
+  type: T;
+  name: string;
+  target: string;
+  mode: number;
+  uid?: number;
+  gid?: number;
+}
+
 export type BindPropagation = 'private' | 'rprivate' | 'shared' | 'rshared' | 'slave' | 'rslave';
 
 export type ContainerMount =
+  | FileMount
   | {
       type: 'bind';
       bindMount: string;
@@ -271,13 +318,21 @@ export interface ReplicaOf {
   index: number;
 }
 
+export type SecretObject = ObjectOf<'Secret', FileValueSpec>;
+export type ConfigObject = ObjectOf<'Config', FileValueSpec>;
 export type ContainerObject = ObjectOf<'Container', ContainerSpec> & {
   /** Set on the instances of a container declared with `replicas` above 1. */
   replica?: ReplicaOf;
 };
 
 export type DesiredObject =
-  ImageObject | NetworkObject | BindMountObject | VolumeObject | ContainerObject;
+  | ImageObject
+  | NetworkObject
+  | BindMountObject
+  | VolumeObject
+  | ContainerObject
+  | SecretObject
+  | ConfigObject;
 
 /** `Kind/name`, the key of an object everywhere (queues, status, plan steps). */
 export type ObjectKey = `${Kind}/${string}`;

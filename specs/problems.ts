@@ -38,6 +38,8 @@ export const PROBLEM_CODES = {
   E_INTERPOLATION: 'a ${...} expression that is not valid interpolation syntax',
   E_ENV_FILE: 'a line of an env file that is not NAME=VALUE',
   E_DUPLICATE_ENV: 'an environment variable is declared twice in list form',
+  E_SECRET_SOURCE: 'a Secret or Config value could not be read (file or variable)',
+  E_EXTERNAL: 'an external network or volume declares fields berth would have to manage',
 } as const;
 
 export type ProblemCode = keyof typeof PROBLEM_CODES;

@@ -1,4 +1,4 @@
-import type { ContainerObject, DesiredObject } from './model.js';
+import type { ContainerObject, DesiredObject, FileMount } from './model.js';
 
 /** Finds a declared object by kind and name; used to resolve references into the hash. */
 export type ObjectLookup = (kind: DesiredObject['kind'], name: string) => DesiredObject | undefined;
@@ -29,6 +29,7 @@ export function containerRecreateFields(
     ...rest
   } = object.spec;
   const resolvedMounts = mounts.map((mount) => {
+    if (mount.type === 'secret' || mount.type === 'config') return withDigest(mount, lookup);
     if (mount.type !== 'bind') return mount;
     const bind = lookup('BindMount', mount.bindMount);
     return bind?.kind === 'BindMount'
@@ -72,4 +73,15 @@ export function recreateFieldChanges(
   return names
     .filter((field) => !same(from[field], to[field]))
     .map((field) => ({ field, from: from[field], to: to[field] }));
+}
+
+/**
+ * A secret or config mount with the digest of the value it mounts (never the value), so a
+ * changed value recreates the containers that mount it.
+ */
+function withDigest(mount: FileMount, lookup: ObjectLookup): FileMount & { digest?: string } {
+  const object = lookup(mount.type === 'secret' ? 'Secret' : 'Config', mount.name);
+  const digest =
+    object?.kind === 'Secret' || object?.kind === 'Config' ? object.spec.digest : undefined;
+  return { ...mount, digest };
 }

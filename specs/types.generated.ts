@@ -79,6 +79,14 @@ export interface NetworkSpec {
     gateway?: string;
   };
   options?: ScalarMap;
+  /**
+   * Use an existing engine object by name; berth never creates, changes or deletes it.
+   */
+  external?: boolean;
+  /**
+   * The engine name of an external object (default: metadata.name). Only with external: true.
+   */
+  name?: string;
 }
 /**
  * A berth BindMount manifest (apiVersion berth/v1).
@@ -119,6 +127,14 @@ export interface VolumeSpec {
    * Deleting the object keeps the data.
    */
   retain?: boolean;
+  /**
+   * Use an existing engine object by name; berth never creates, changes or deletes it.
+   */
+  external?: boolean;
+  /**
+   * The engine name of an external object (default: metadata.name). Only with external: true.
+   */
+  name?: string;
 }
 export type EnvList = {
   name: string;
@@ -163,7 +179,7 @@ export interface ContainerSpec {
   env?: EnvList | ScalarMap;
   ports?: (PortString | PortObject)[];
   networks?: (string | NetworkAttachment)[];
-  mounts?: (BindMountMount | (VolumeMount | TmpfsMount))[];
+  mounts?: (BindMountMount | (VolumeMount | (SecretMount | (ConfigMount | TmpfsMount))))[];
   restartPolicy?: 'Always' | 'OnFailure' | 'Never';
   dependsOn?: {
     /**
@@ -413,6 +429,38 @@ export interface VolumeMount {
    */
   noCopy?: boolean;
 }
+/**
+ * A Secret, read-only; target defaults to /run/secrets/<name>, mode to 0600.
+ */
+export interface SecretMount {
+  /**
+   * The metadata.name of an object declared in the same set.
+   */
+  secret: string;
+  target?: string;
+  /**
+   * File mode in octal, e.g. "0400".
+   */
+  mode?: string | number;
+  uid?: number;
+  gid?: number;
+}
+/**
+ * A Config, read-only; target defaults to /<name>, mode to 0444.
+ */
+export interface ConfigMount {
+  /**
+   * The metadata.name of an object declared in the same set.
+   */
+  config: string;
+  target?: string;
+  /**
+   * File mode in octal, e.g. "0400".
+   */
+  mode?: string | number;
+  uid?: number;
+  gid?: number;
+}
 export interface TmpfsMount {
   tmpfs: string;
   /**
@@ -432,5 +480,67 @@ export interface Ulimit {
   hard: number;
 }
 
+/**
+ * A berth Secret manifest (apiVersion berth/v1). Its value is read from a file or from berth's environment, written under berth's state directory and bind-mounted read-only; it never appears in any output.
+ */
+export interface SecretManifest {
+  /**
+   * Always berth/v1.
+   */
+  apiVersion: 'berth/v1';
+  kind: 'Secret';
+  metadata: Metadata;
+  spec: SecretSpec;
+}
+/**
+ * Exactly one source: file or env.
+ */
+export interface SecretSpec {
+  /**
+   * A file whose bytes are the value, relative to the manifest file, or absolute.
+   */
+  file?: string;
+  /**
+   * A variable of berth's own environment whose value is the value.
+   */
+  env?: string;
+}
+
+/**
+ * A berth Config manifest (apiVersion berth/v1). Its content is read from a file, from berth's environment or written inline, and bind-mounted read-only.
+ */
+export interface ConfigManifest {
+  /**
+   * Always berth/v1.
+   */
+  apiVersion: 'berth/v1';
+  kind: 'Config';
+  metadata: Metadata;
+  spec: ConfigSpec;
+}
+/**
+ * Exactly one source: file or env or content.
+ */
+export interface ConfigSpec {
+  /**
+   * A file whose bytes are the value, relative to the manifest file, or absolute.
+   */
+  file?: string;
+  /**
+   * A variable of berth's own environment whose value is the value.
+   */
+  env?: string;
+  /**
+   * The value, written inline.
+   */
+  content?: string;
+}
+
 export type AnyManifest =
-  ImageManifest | NetworkManifest | BindMountManifest | VolumeManifest | ContainerManifest;
+  | ImageManifest
+  | NetworkManifest
+  | BindMountManifest
+  | VolumeManifest
+  | ContainerManifest
+  | SecretManifest
+  | ConfigManifest;

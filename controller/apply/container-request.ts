@@ -5,7 +5,8 @@ import type {
   RestartPolicy,
 } from '../../specs/model.js';
 import type { ContainerCreateRequest, MountRequest } from '../engine/engine.js';
-import { engineName, LABEL, ownershipLabels, sourceLabel } from '../labels.js';
+import { declaredEngineName, engineName, LABEL, ownershipLabels, sourceLabel } from '../labels.js';
+import { defaultFilesDir, fileMountPath } from './file-mounts.js';
 import { containerFieldHashes, encodeFieldHashes } from '../plan/spec-fields.js';
 import { runtimeOptions } from './container-runtime-request.js';
 
@@ -24,6 +25,7 @@ export function containerCreateRequest(
   container: ContainerObject,
   project: string,
   desired: readonly DesiredObject[],
+  filesDir = defaultFilesDir(),
 ): ContainerCreateRequest {
   const spec = container.spec;
   const hostPathOf = (bindMount: string) => {
@@ -35,9 +37,14 @@ export function containerCreateRequest(
       const { type, target, readOnly, propagation } = m;
       return { type, source: hostPathOf(m.bindMount), target, readOnly, propagation };
     }
+    if (m.type === 'secret' || m.type === 'config') {
+      const source = fileMountPath(filesDir, project, container, m, desired);
+      return { type: 'bind', source, target: m.target, readOnly: true };
+    }
     if (m.type === 'volume') {
       const { type, target, readOnly, subpath, noCopy } = m;
-      return { type, source: engineName(project, m.volume), target, readOnly, subpath, noCopy };
+      const source = declaredEngineName(project, desired, 'Volume', m.volume);
+      return { type, source, target, readOnly, subpath, noCopy };
     }
     return { ...m };
   });
@@ -57,7 +64,7 @@ export function containerCreateRequest(
     ports: spec.ports.map((p) => ({ ...p })),
     mounts,
     networks: byPriority(spec.networks).map((n) => ({
-      name: engineName(project, n.network),
+      name: declaredEngineName(project, desired, 'Network', n.network),
       aliases: [...new Set([container.name, ...n.aliases])],
       ipv4Address: n.ipv4Address,
       ipv6Address: n.ipv6Address,

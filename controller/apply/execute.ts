@@ -37,6 +37,8 @@ export interface ExecuteOptions {
   deadline: number;
   now?: () => number;
   onProgress?: (event: ProgressEvent) => void;
+  /** berth's state directory, where secret and config files are written (default: $XDG_STATE_HOME/berth). */
+  filesDir?: string;
 }
 
 export interface ExecuteResult {
@@ -112,6 +114,7 @@ export async function execute(options: ExecuteOptions): Promise<ExecuteResult> {
         observed: options.observed,
         owned,
         refreshedImages,
+        filesDir: options.filesDir,
         onOp: (op, target) =>
           emit({ key: p.key, phase: 'op', op: target ? `${op} ${target}` : op }),
       });

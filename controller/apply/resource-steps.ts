@@ -10,7 +10,7 @@ import type {
 } from '../../specs/model.js';
 import type { Engine, ProgressListener } from '../engine/engine.js';
 import { BerthError } from '../errors.js';
-import { engineName, LABEL, ownershipLabels, sourceLabel } from '../labels.js';
+import { declaredEngineName, engineName, LABEL, ownershipLabels, sourceLabel } from '../labels.js';
 import type { PlanStep } from '../plan/plan-types.js';
 import { aliasesOn } from './container-request.js';
 
@@ -156,7 +156,7 @@ async function connect(ctx: StepContext, network: string, container: string): Pr
   const declared = find(ctx, 'Container', container) as ContainerObject | undefined;
   const aliases = declared ? aliasesOn(declared, network) : [container];
   await ctx.engine.connectNetwork(
-    engineName(ctx.project, network),
+    declaredEngineName(ctx.project, ctx.desired, 'Network', network),
     engineName(ctx.project, container),
     aliases,
   );

@@ -10,6 +10,7 @@ import type { ObjectPlan, PlanStep } from '../plan/plan-types.js';
 import { containerCreateRequest } from './container-request.js';
 import { replaceContainer } from '../update/replace.js';
 import { updatePolicy, updatesInPlace } from '../update/update-policy.js';
+import { defaultFilesDir, writeFileMounts } from './file-mounts.js';
 import { runResourceStep, type StepContext } from './resource-steps.js';
 
 export interface RunContext {
@@ -19,6 +20,8 @@ export interface RunContext {
   observed: ObservedState;
   /** The project's owned objects by key, indexed once per run. */
   owned: ReturnType<typeof indexOwned>;
+  /** berth's state directory: secret and config files are written under it. */
+  filesDir?: string;
   /** Images that an image step of this run built or pulled (their ids changed, or may have). */
   refreshedImages: Set<string>;
   onOp?: (op: string, target?: string) => void;
@@ -84,7 +87,9 @@ async function runDeclaredContainer(
     networkGone: observed && goneNetwork(container, observed, ctx.project, ctx.owned),
   };
   const situation = containerSituation(container, planCtx);
-  const request = containerCreateRequest(container, ctx.project, ctx.desired);
+  const filesDir = ctx.filesDir ?? defaultFilesDir();
+  const request = containerCreateRequest(container, ctx.project, ctx.desired, filesDir);
+  await writeFileMounts(filesDir, ctx.project, container, ctx.desired);
   const cause = replaceCause(container, planCtx);
   if (observed && updatesInPlace(container.spec, situation.observed, cause, planCtx.networkGone))
     return runUpdate(container, observed.id, request, ctx);

@@ -3,6 +3,8 @@ import type { ObjectPlan } from './plan-types.js';
 
 const KIND_RANK: Record<Kind, number> = {
   Image: 0,
+  Secret: 1,
+  Config: 1,
   BindMount: 1,
   Volume: 2,
   Network: 3,

@@ -2,7 +2,7 @@ import type { ContainerObject, DesiredObject, ObjectKey } from '../../specs/mode
 import { updateOps, updatePolicy, updatesInPlace } from '../update/update-policy.js';
 import { objectKey } from '../../specs/model.js';
 import type { ObservedContainer } from '../engine/engine.js';
-import { engineName, LABEL } from '../labels.js';
+import { declaredEngineName, engineName, LABEL } from '../labels.js';
 import {
   containerOpSequence,
   type ContainerOp,
@@ -123,8 +123,7 @@ export function planContainer(container: ContainerObject, ctx: ContainerPlanCont
   const steps = ops.map((op, i) =>
     step(key, op, symbolFor(op, situation.observed), causeFor(op, i, situation, replace)),
   );
-  if (observed && !ops.includes('remove'))
-    steps.push(...connectSteps(container, ctx.project, observed));
+  if (observed && !ops.includes('remove')) steps.push(...connectSteps(container, ctx, observed));
   const reason =
     end.kind === 'hold'
       ? end.reason
@@ -192,11 +191,13 @@ function causeFor(
 /** A network recreated by hand (or by berth) leaves its containers detached: reconnect them. */
 function connectSteps(
   container: ContainerObject,
-  project: string,
+  ctx: { project: string; desired: readonly DesiredObject[] },
   observed: ObservedContainer,
 ): PlanStep[] {
   const key = objectKey(container);
+  const nameOf = (network: string) =>
+    declaredEngineName(ctx.project, ctx.desired, 'Network', network);
   return container.spec.networks
-    .filter((n) => !observed.networks.includes(engineName(project, n.network)))
+    .filter((n) => !observed.networks.includes(nameOf(n.network)))
     .map((n) => step(key, 'connect', '~', `not attached to network ${n.network}`, n.network));
 }

@@ -12,6 +12,8 @@ export interface PlanInput {
   hostPaths: ReadonlyMap<string, HostPathKind>;
   /** Engine objects that carry a declared object's engine name but not berth's labels. */
   unowned?: { kind: Kind; name: string; engineName: string }[];
+  /** `Kind/name` of the declared external networks and volumes the engine has. */
+  externals?: ReadonlySet<string>;
   /** List owned objects that are no longer declared, for deletion. */
   prune: boolean;
 }

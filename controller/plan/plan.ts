@@ -8,6 +8,7 @@ import { goneNetwork, planContainer } from './plan-container.js';
 import { keptNetwork, networksNamed, withDuplicatesRemoved } from './plan-duplicates.js';
 import type { PlanInput } from './plan-input.js';
 import { planDeletions } from './plan-implicit.js';
+import { planExternal, planFileValue } from './plan-unmanaged.js';
 import {
   planBindMount,
   planImage,
@@ -61,9 +62,14 @@ function planResource(
   input: PlanInput,
   owned: OwnedIndex,
 ): ObjectPlan {
+  if ((object.kind === 'Network' || object.kind === 'Volume') && object.spec.external)
+    return planExternal(object, object.spec.external, input);
   switch (object.kind) {
     case 'Image':
       return planImage(object, input.observed.images);
+    case 'Secret':
+    case 'Config':
+      return planFileValue(object);
     case 'Network': {
       const { containers, networks } = input.observed;
       const [net, ...extras] = networksNamed(networks, containers, input.project, object.name);

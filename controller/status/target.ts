@@ -18,6 +18,11 @@ const KIND_NAMES: Record<string, Kind> = {
   bindmount: 'BindMount',
   bindmounts: 'BindMount',
   bm: 'BindMount',
+  secret: 'Secret',
+  secrets: 'Secret',
+  config: 'Config',
+  configs: 'Config',
+  cm: 'Config',
 };
 
 /** `KIND`, `KIND/NAME`, or nothing (every object). */

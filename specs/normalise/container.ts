@@ -3,6 +3,7 @@ import type * as Raw from '../types.generated.js';
 import { parseDuration, parseQuantity } from '../validate/values.js';
 import { stringMap } from './context.js';
 import { scalarString } from '../parse/scalar-text.js';
+import { normaliseFileMount } from './file-value.js';
 import type { NormaliseContext } from './context.js';
 import { namespaceTargets } from '../check-container-links.js';
 import { checkContainerPolicy, checkExclusiveFields } from './container-checks.js';
@@ -141,10 +142,11 @@ function normaliseEnv(
 }
 
 function normaliseMount(
-  mount: Raw.BindMountMount | Raw.VolumeMount | Raw.TmpfsMount,
+  mount: Raw.BindMountMount | Raw.VolumeMount | Raw.SecretMount | Raw.ConfigMount | Raw.TmpfsMount,
   index: number,
   ctx: NormaliseContext,
 ): ContainerMount {
+  if ('secret' in mount || 'config' in mount) return normaliseFileMount(mount);
   if ('bindMount' in mount) {
     const bind: ContainerMount = {
       type: 'bind',

@@ -1,4 +1,4 @@
-import type { DesiredObject, SourcePosition } from '../model.js';
+import type { DesiredObject, ExternalRef, SourcePosition } from '../model.js';
 import type { ParsedDocument } from '../parse/documents.js';
 import type { Policy } from '../policy.js';
 import type { Problem } from '../problems.js';
@@ -7,6 +7,8 @@ import { rememberPositions } from '../positions.js';
 import { objectLabel } from '../validate/schema-errors.js';
 import { NormaliseContext, stringMap } from './context.js';
 import { normaliseContainer } from './container.js';
+import { externalRef } from './external.js';
+import { normaliseFileValue } from './file-value.js';
 import {
   normaliseBindMount,
   normaliseImage,
@@ -24,6 +26,7 @@ export async function normaliseManifest(
   baseDir: string,
   policy: Policy,
   hostBaseDir: string = baseDir,
+  env: NodeJS.ProcessEnv = process.env,
 ): Promise<{ object?: DesiredObject; problems: Problem[] }> {
   const name = manifest.metadata.name;
   const ctx = new NormaliseContext(
@@ -43,18 +46,38 @@ export async function normaliseManifest(
       break;
     case 'Network':
       object = { ...common, kind: 'Network', spec: normaliseNetwork(manifest.spec, ctx) };
+      withExternal(
+        object.spec,
+        externalRef(manifest.spec as Record<string, unknown> | undefined, name, ctx),
+      );
       break;
     case 'BindMount':
       object = { ...common, kind: 'BindMount', spec: normaliseBindMount(manifest.spec, ctx) };
       break;
     case 'Volume':
       object = { ...common, kind: 'Volume', spec: normaliseVolume(manifest.spec) };
+      withExternal(
+        object.spec,
+        externalRef(manifest.spec as Record<string, unknown> | undefined, name, ctx),
+      );
       break;
     case 'Container':
       object = { ...common, kind: 'Container', spec: await normaliseContainer(manifest.spec, ctx) };
+      break;
+    case 'Secret':
+    case 'Config':
+      object = {
+        ...common,
+        kind: manifest.kind,
+        spec: await normaliseFileValue(manifest.spec, ctx, env),
+      };
       break;
   }
   if (ctx.problems.length > 0) return { problems: ctx.problems };
   rememberPositions(object, doc.locate);
   return { object, problems: [] };
+}
+
+function withExternal(spec: { external?: ExternalRef }, external: ExternalRef | undefined): void {
+  if (external) spec.external = external;
 }

@@ -15,6 +15,8 @@ export const SCHEMA_FILES: Record<Kind | 'Envelope', string> = {
   BindMount: 'bindmount.schema.json',
   Volume: 'volume.schema.json',
   Container: 'container.schema.json',
+  Secret: 'secret.schema.json',
+  Config: 'config.schema.json',
 };
 
 export type Validators = Record<Kind | 'Envelope', ValidateFunction>;

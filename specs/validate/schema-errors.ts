@@ -37,7 +37,11 @@ const DEFINITION_CODES: [RegExp, ProblemCode, string][] = [
   [/\$defs\/portString\//, 'E_PORT', 'is not a port mapping [ip:]host:container[/proto]'],
   [/\$defs\/portObject\/properties\/\w+Port\//, 'E_PORT', 'is not a port between 1 and 65535'],
   [/\$defs\/apiVersion\//, 'E_API_VERSION', 'must be berth/v1'],
-  [/\$defs\/kind\//, 'E_KIND', 'must be one of Image, Network, BindMount, Volume, Container'],
+  [
+    /\$defs\/kind\//,
+    'E_KIND',
+    'must be one of Image, Network, BindMount, Volume, Container, Secret, Config',
+  ],
   [/\/properties\/kind\/const$/, 'E_KIND', 'does not match the kind of this schema'],
 ];
 

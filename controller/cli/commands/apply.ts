@@ -6,6 +6,7 @@ import { observeAndPlan } from '../../observe.js';
 import { ranCounts, ranSteps } from '../../apply/ran-summary.js';
 import { waitForReadiness } from '../../apply/wait-ready.js';
 import { formatPlan, planJson } from '../../plan/plan-format.js';
+import { refuseMissingExternals } from '../../plan/plan-unmanaged.js';
 import type { Plan } from '../../plan/plan-types.js';
 import { recordApply, type ApplyOutcome } from '../../records/index.js';
 import { progressReporter } from '../apply-progress.js';
@@ -142,6 +143,7 @@ async function converge(ctx: CliContext, job: ApplyJob): Promise<number> {
       sourceFolders(options.filename, ctx.cwd),
     );
     if (others.length > 0 && !options.force) throw otherSourceError(project, others);
+    refuseMissingExternals(plan);
     const width = Math.max(0, ...plan.objects.map((o) => o.key.length));
     const deadline = started + timeoutMs;
     const ran = execute({
@@ -153,6 +155,7 @@ async function converge(ctx: CliContext, job: ApplyJob): Promise<number> {
       deadline,
       now: ctx.now,
       onProgress: progressReporter(ctx, width),
+      filesDir: ctx.stateDir,
     });
     const work = options.wait
       ? ran.then((r) => withReadiness(engine, planned.plan, r, deadline, ctx.now))

@@ -1,0 +1,104 @@
+import { randomBytes } from 'node:crypto';
+import { chmod, chown, mkdir, readdir, rename, rm, writeFile } from 'node:fs/promises';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { valueOf } from '../../specs/file-values.js';
+import type { ContainerObject, DesiredObject, FileMount } from '../../specs/model.js';
+import { BerthError } from '../errors.js';
+
+/**
+ * Secrets and Configs on the host: one file per container mount under
+ * `<stateDir>/<project>/files/<container>/`, bind-mounted read-only. The file carries the
+ * mount's mode and owner (uid/gid, default root) so that the container's user can read it
+ * exactly as declared; its folders are 0700. The name holds the value's digest, so a
+ * changed value is a new file (the running container keeps the old one until berth
+ * recreates it; the digest is in the container's spec hash).
+ */
+
+/** `$XDG_STATE_HOME/berth` of this process (the CLI passes its own state dir instead). */
+export function defaultFilesDir(env: NodeJS.ProcessEnv = process.env): string {
+  const base = env.XDG_STATE_HOME || join(env.HOME || homedir(), '.local', 'state');
+  return join(base, 'berth');
+}
+
+function containerFolder(stateDir: string, project: string, container: string): string {
+  return join(stateDir, project, 'files', container);
+}
+
+function digestOfMount(mount: FileMount, desired: readonly DesiredObject[]): string {
+  const kind = mount.type === 'secret' ? 'Secret' : 'Config';
+  const object = desired.find((o) => o.kind === kind && o.name === mount.name);
+  return object?.kind === kind ? object.spec.digest : '';
+}
+
+function fileName(mount: FileMount, index: number, digest: string): string {
+  return `${index}-${mount.type}-${mount.name}-${digest.replace(/^sha256:/, '')}`;
+}
+
+/** Where the file for one of the container's secret/config mounts lives on the host. */
+export function fileMountPath(
+  stateDir: string,
+  project: string,
+  container: ContainerObject,
+  mount: FileMount,
+  desired: readonly DesiredObject[],
+): string {
+  const index = container.spec.mounts.indexOf(mount);
+  const name = fileName(mount, index, digestOfMount(mount, desired));
+  return join(containerFolder(stateDir, project, container.name), name);
+}
+
+/**
+ * Writes the files of every secret/config mount of the container (atomically: a temporary
+ * file, chmod/chown, rename) and removes the container's older files. Idempotent.
+ * Throws E_STATE when a value is not known to this process or a file cannot be written.
+ */
+export async function writeFileMounts(
+  stateDir: string,
+  project: string,
+  container: ContainerObject,
+  desired: readonly DesiredObject[],
+): Promise<void> {
+  const mounts = container.spec.mounts.filter(
+    (m): m is FileMount => m.type === 'secret' || m.type === 'config',
+  );
+  if (mounts.length === 0) return;
+  const folder = containerFolder(stateDir, project, container.name);
+  await mkdir(folder, { recursive: true, mode: 0o700 });
+  await chmod(join(stateDir, project, 'files'), 0o700);
+  const keep = new Set<string>();
+  for (const mount of mounts) {
+    const path = fileMountPath(stateDir, project, container, mount, desired);
+    keep.add(path);
+    await writeOne(path, mount, digestOfMount(mount, desired));
+  }
+  for (const entry of await readdir(folder)) {
+    const path = join(folder, entry);
+    if (!keep.has(path)) await rm(path, { force: true });
+  }
+}
+
+async function writeOne(path: string, mount: FileMount, digest: string): Promise<void> {
+  const bytes = valueOf(digest);
+  if (!bytes)
+    throw new BerthError(
+      'E_STATE',
+      `the value of ${mount.type === 'secret' ? 'Secret' : 'Config'}/${mount.name} was not read in this run`,
+    );
+  const temporary = `${path}.${randomBytes(4).toString('hex')}.tmp`;
+  try {
+    await writeFile(temporary, bytes, { mode: 0o600 });
+    // Owner as declared; otherwise whoever runs berth (root, as the engine's socket needs).
+    if (mount.uid !== undefined || mount.gid !== undefined)
+      await chown(temporary, mount.uid ?? -1, mount.gid ?? -1);
+    await chmod(temporary, mount.mode);
+    await rename(temporary, path);
+  } catch (e) {
+    await rm(temporary, { force: true });
+    const why = (e as NodeJS.ErrnoException).code ?? String(e);
+    throw new BerthError(
+      'E_STATE',
+      `cannot write the file for ${mount.type} ${mount.name}: ${why}`,
+    );
+  }
+}

@@ -1,0 +1,166 @@
+import {
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { berth, type CliRun } from '../support/cli.js';
+import { cleanupProject, docker, TEST_IMAGE, uniqueProject } from '../support/docker.js';
+
+/**
+ * Secret and Config kinds on the real engine: mounted read-only with mode/uid/gid, a
+ * changed value recreates, and a secret's value (a canary) never appears in any output.
+ */
+
+const work = mkdtempSync(join(tmpdir(), 'berth-secret-'));
+const state = join(work, 'state');
+const FILE_CANARY = 'canary-file-7f3a9c1e';
+const ENV_CANARY = 'canary-env-52d0b8aa';
+const env = { XDG_STATE_HOME: state, SHOP_TOKEN: ENV_CANARY };
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+const manifest = `apiVersion: berth/v1
+kind: Secret
+metadata: {name: db-password}
+spec: {file: ./db.pw}
+---
+apiVersion: berth/v1
+kind: Secret
+metadata: {name: token}
+spec: {env: SHOP_TOKEN}
+---
+apiVersion: berth/v1
+kind: Config
+metadata: {name: motd}
+spec: {content: "hello config\\n"}
+---
+apiVersion: berth/v1
+kind: Container
+metadata: {name: app}
+spec:
+  image: ${TEST_IMAGE}
+  init: true
+  user: "1000:1000"
+  command: [sleep, "3600"]
+  env: {PASSWORD_FILE: /run/secrets/db-password}
+  mounts:
+    - {secret: db-password, uid: 1000, gid: 1000, mode: "0400"}
+    - {secret: token, target: /run/token, uid: 1000, mode: "0440"}
+    - {config: motd}
+`;
+
+function write(dir: string, password: string, text = manifest): string {
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, 'app.yaml'), text);
+  writeFileSync(join(dir, 'db.pw'), password);
+  return dir;
+}
+
+function filesUnder(dir: string, skip: string): string[] {
+  return readdirSync(dir, { recursive: true, encoding: 'utf8' })
+    .map((f) => join(dir, f))
+    .filter((f) => !f.startsWith(skip) && statSync(f).isFile());
+}
+
+describe('Secret and Config', () => {
+  const project = uniqueProject('sec');
+  const dir = join(work, 'app');
+  const run = (...args: string[]) => berth([...args, '-p', project], { env });
+  afterAll(() => cleanupProject(project));
+
+  it('mounts each value read-only with its mode and owner, readable by the container user', async () => {
+    const out = await run('apply', '-f', write(dir, FILE_CANARY));
+    expect(out.code).toBe(0);
+    const name = `${project}-app`;
+    expect(await docker('exec', name, 'cat', '/run/secrets/db-password')).toBe(FILE_CANARY);
+    expect(await docker('exec', name, 'cat', '/run/token')).toBe(ENV_CANARY);
+    expect(await docker('exec', name, 'cat', '/motd')).toBe('hello config');
+    expect(await docker('exec', name, 'stat', '-c', '%a %u %g', '/run/secrets/db-password')).toBe(
+      '400 1000 1000',
+    );
+    expect(await docker('exec', name, 'stat', '-c', '%a %u', '/run/token')).toBe('440 1000');
+    expect(await docker('exec', name, 'stat', '-c', '%a %u', '/motd')).toBe('444 0');
+    await expect(
+      docker('exec', name, 'sh', '-c', 'echo x > /run/secrets/db-password'),
+    ).rejects.toThrow(/Read-only/i);
+  });
+
+  it('never shows a secret value: CLI outputs, logs, records, labels and Config.Env', async () => {
+    const outputs: CliRun[] = [
+      await run('validate', '-f', dir),
+      await run('validate', '-f', dir, '-o', 'json'),
+      await run('plan', '-f', dir),
+      await run('plan', '-f', dir, '-o', 'json'),
+      await run('apply', '-f', dir, '--log-level', 'debug'),
+      await run('apply', '-f', dir, '--dry-run', '-o', 'json'),
+      await run('status'),
+      await run('status', '-o', 'json'),
+      await run('status', '-o', 'yaml'),
+      await run('get', '-o', 'json'),
+      await run('get', '-o', 'yaml'),
+      await run('get', 'Secret', '-o', 'wide'),
+      await run('describe', 'Container/app'),
+      await run('describe', 'Secret/db-password'),
+      await run('describe', 'Secret/token', '-o', 'json'),
+      await run('history', '-o', 'json'),
+      await run('history', '-o', 'yaml'),
+    ];
+    const text = outputs.map((o) => o.stdout + o.stderr).join('\n');
+    expect(text).toContain('db-password');
+    const records = filesUnder(
+      join(state, 'berth', project),
+      join(state, 'berth', project, 'files'),
+    );
+    expect(records.length).toBeGreaterThan(0);
+    const recorded = records.map((f) => readFileSync(f, 'utf8')).join('\n');
+    const inspect = await docker(
+      'inspect',
+      '-f',
+      '{{json .Config.Env}} {{json .Config.Labels}}',
+      `${project}-app`,
+    );
+    for (const canary of [FILE_CANARY, ENV_CANARY]) {
+      expect(text).not.toContain(canary);
+      expect(recorded).not.toContain(canary);
+      expect(inspect).not.toContain(canary);
+    }
+  });
+
+  it('a changed value recreates the containers that mount it, naming mounts as the cause', async () => {
+    const before = await docker('inspect', '-f', '{{.Id}}', `${project}-app`);
+    write(dir, 'rotated-value');
+    const plan = await run('plan', '-f', dir);
+    expect(plan.stdout).toMatch(/~ Container\/app\s+remove\s+spec changed: mounts/);
+    expect(plan.stdout + plan.stderr).not.toContain('rotated-value');
+    expect((await run('apply', '-f', dir)).code).toBe(0);
+    expect(await docker('inspect', '-f', '{{.Id}}', `${project}-app`)).not.toBe(before);
+    expect(await docker('exec', `${project}-app`, 'cat', '/run/secrets/db-password')).toBe(
+      'rotated-value',
+    );
+    expect((await run('plan', '-f', dir, '--exit-code')).code).toBe(0);
+  });
+
+  it('a missing secret file or unset variable is file:line:col, and nothing is applied', async () => {
+    const other = uniqueProject('sec-bad');
+    const bad = join(work, 'bad');
+    write(bad, 'x');
+    rmSync(join(bad, 'db.pw'));
+    const out = await berth(['apply', '-f', bad, '-p', other], {
+      env: { XDG_STATE_HOME: state },
+    });
+    expect(out.code).toBe(1);
+    expect(out.stderr).toMatch(
+      /app\.yaml:4:\d+: Secret "db-password": spec\.file cannot be read: .*db\.pw \(ENOENT\) \[E_SECRET_SOURCE\]/,
+    );
+    expect(out.stderr).toMatch(
+      /app\.yaml:9:\d+: Secret "token": spec\.env names SHOP_TOKEN, which is not set/,
+    );
+    expect(await docker('ps', '-aq', '--filter', `label=berth.project=${other}`)).toBe('');
+  });
+});
