@@ -28,11 +28,13 @@ describe('schemas/', () => {
   it('holds one schema per kind plus the envelope and the manifest', () => {
     expect(schemaFiles.sort()).toEqual([
       'bindmount.schema.json',
+      'config.schema.json',
       'container.schema.json',
       'envelope.schema.json',
       'image.schema.json',
       'manifest.schema.json',
       'network.schema.json',
+      'secret.schema.json',
       'volume.schema.json',
     ]);
     for (const file of schemaFiles) {
