@@ -37,6 +37,10 @@ export function podParts(
   const volumes: Record<string, unknown>[] = [];
   const volumeMounts: Record<string, unknown>[] = [];
   spec.mounts.forEach((m, i) => {
+    if (m.type === 'secret' || m.type === 'config') {
+      lose(`spec.mounts[${i}]`, `${m.type} mounts are not exported yet`);
+      return;
+    }
     const volumeName =
       m.type === 'tmpfs' ? `tmpfs-${i}` : m.type === 'bind' ? m.bindMount : m.volume;
     volumeMounts.push({
