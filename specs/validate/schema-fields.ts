@@ -1,9 +1,11 @@
 import type { Kind } from '../model.js';
 import bindMount from '../../schemas/bindmount.schema.json' with { type: 'json' };
+import config from '../../schemas/config.schema.json' with { type: 'json' };
 import container from '../../schemas/container.schema.json' with { type: 'json' };
 import envelope from '../../schemas/envelope.schema.json' with { type: 'json' };
 import image from '../../schemas/image.schema.json' with { type: 'json' };
 import network from '../../schemas/network.schema.json' with { type: 'json' };
+import secret from '../../schemas/secret.schema.json' with { type: 'json' };
 import volume from '../../schemas/volume.schema.json' with { type: 'json' };
 
 type SchemaNode = Record<string, unknown>;
@@ -16,6 +18,8 @@ const ROOTS: Record<Kind | 'Envelope', SchemaNode> = {
   BindMount: bindMount,
   Volume: volume,
   Container: container,
+  Secret: secret,
+  Config: config,
 };
 
 const BY_ID = new Map<string, SchemaNode>(
