@@ -61,7 +61,7 @@ describe('messages with a suggestion', () => {
       '4:8 Container "web": spec.imgae is not a known field; did you mean "image"?',
       '4:43 Container "web": spec.restartPolicy must be one of Always, OnFailure, Never; did you mean "Always"?',
       '4:65 Container "web": spec.args[1] must be a string; write it in quotes ("0755") to keep it as written',
-      '7:7 Volum "data": kind "Volum" must be one of Image, Network, BindMount, Volume, Container; did you mean "Volume"?',
+      '7:7 Volum "data": kind "Volum" must be one of Image, Network, BindMount, Volume, Container, Secret, Config; did you mean "Volume"?',
     ]);
   });
 });

@@ -136,7 +136,7 @@ describe('Secret and Config', () => {
     const before = await docker('inspect', '-f', '{{.Id}}', `${project}-app`);
     write(dir, 'rotated-value');
     const plan = await run('plan', '-f', dir);
-    expect(plan.stdout).toMatch(/~ Container\/app\s+remove\s+spec changed: mounts/);
+    expect(plan.stdout).toMatch(/~ Container\/app\s+create\s+spec changed: mounts/);
     expect(plan.stdout + plan.stderr).not.toContain('rotated-value');
     expect((await run('apply', '-f', dir)).code).toBe(0);
     expect(await docker('inspect', '-f', '{{.Id}}', `${project}-app`)).not.toBe(before);
