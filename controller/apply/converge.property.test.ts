@@ -13,6 +13,8 @@ interface Decl {
   state: (typeof STATES)[number];
   env: string;
   onNet: boolean;
+  /** Declares a healthcheck (restarted when unhealthy). */
+  check: boolean;
 }
 
 function manifest(decls: Decl[]): string {
@@ -28,6 +30,7 @@ function manifest(decls: Decl[]): string {
         `  state: ${d.state}`,
         `  env: {V: "${d.env}"}`,
         d.onNet ? '  networks: [net]' : '',
+        d.check ? '  healthcheck: {command: [CMD, "true"], interval: 1s}' : '',
       ].join('\n'),
     );
   });
@@ -38,10 +41,11 @@ const decl = fc.record({
   state: fc.constantFrom(...STATES),
   env: fc.constantFrom('a', 'b'),
   onNet: fc.boolean(),
+  check: fc.boolean(),
 });
 type Drift = {
   index: number;
-  action: 'stop' | 'pause' | 'remove' | 'dead' | 'restarting' | 'crash';
+  action: 'stop' | 'pause' | 'remove' | 'dead' | 'restarting' | 'crash' | 'unhealthy';
 };
 const drift = fc.record({
   index: fc.nat(4),
@@ -52,6 +56,7 @@ const drift = fc.record({
     'dead',
     'restarting',
     'crash',
+    'unhealthy',
   ),
 });
 const fault = fc.record({
@@ -74,12 +79,13 @@ async function driftOne(engine: MemoryEngine, d: Drift): Promise<void> {
   else if (d.action === 'pause' && c.state === 'running') await engine.pauseContainer(c.id);
   else if (d.action === 'remove') await engine.removeContainer(c.id);
   else if (d.action === 'crash' && c.state === 'running') engine.crash(c.id, 1);
+  else if (d.action === 'unhealthy' && c.state === 'running') engine.setHealth(c.id, 'unhealthy');
   else if (d.action === 'dead' || d.action === 'restarting')
     engine.setState(c.id, d.action === 'dead' ? 'dead' : ('exited' as EngineContainerState));
 }
 
 describe('convergence on the in-memory engine', () => {
-  it('for random declarations, starting states and transient faults, apply converges and a following plan is empty', async () => {
+  it('for random declarations, starting states, crashes, health failures and transient faults, apply converges and a following plan is empty', async () => {
     await fc.assert(
       fc.asyncProperty(
         fc.array(decl, { minLength: 1, maxLength: 5 }),

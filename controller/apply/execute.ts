@@ -25,6 +25,10 @@ export interface ObjectOutcome {
   message?: string;
   /** The stable error code of a failure (E_ENGINE, E_CONFLICT, E_CONVERGE…). */
   code?: string;
+  /** Restarts berth made of this container (after an exit, after `unhealthy`). */
+  restarts?: number;
+  /** A restart waits for its back-off: look again after this many ms. */
+  retryAfterMs?: number;
 }
 
 export interface ExecuteOptions {
@@ -143,7 +147,14 @@ function toObjectOutcome(key: ObjectKey, run: RunOutcome): Omit<ObjectOutcome, '
   const error = run.error ? toBerthError(run.error) : undefined;
   const message = error ? error.message : run.reason;
   const code = error?.code ?? (run.outcome === 'failed' ? 'E_CONVERGE' : undefined);
-  return { outcome: run.outcome, ops: run.ops, message, ...(code ? { code } : {}) };
+  return {
+    outcome: run.outcome,
+    ops: run.ops,
+    message,
+    ...(code ? { code } : {}),
+    ...(run.restarts ? { restarts: run.restarts } : {}),
+    ...(run.retryAfterMs ? { retryAfterMs: run.retryAfterMs } : {}),
+  };
 }
 
 /** dependsOn with a condition: wait until each dependency meets it (DESIGN.md, Order). */

@@ -1,15 +1,14 @@
 import { createActor, fromPromise, toPromise } from 'xstate';
 import type { ContainerObject, DesiredObject } from '../../specs/model.js';
-import type { Engine, ObservedState } from '../engine/engine.js';
+import type { Engine, ObservedContainer, ObservedState } from '../engine/engine.js';
+import type { ContainerSituation } from '../lifecycle/container-decision.js';
 import { runContainer } from '../lifecycle/run-container.js';
 import { stepsMachine } from '../lifecycle/steps.machine.js';
-import { findImage } from '../plan/image-ref.js';
-import { containerSituation, goneNetwork, replaceCause } from '../plan/plan-container.js';
 import type { indexOwned } from '../plan/plan.js';
-import type { ObjectPlan, PlanStep } from '../plan/plan-types.js';
-import { containerCreateRequest } from './container-request.js';
+import type { ContainerPlanEntry, ObjectPlan, PlanStep } from '../plan/plan-types.js';
 import { replaceContainer } from '../update/replace.js';
 import { updatePolicy, updatesInPlace } from '../update/update-policy.js';
+import { containerCreateRequest } from './container-request.js';
 import { defaultFilesDir, writeFileMounts } from './file-mounts.js';
 import { runResourceStep, type StepContext } from './resource-steps.js';
 
@@ -32,13 +31,17 @@ export interface RunOutcome {
   ops: string[];
   reason?: string;
   error?: unknown;
+  /** Restarts berth made (after an exit, after `unhealthy`): counted and backed off by watch. */
+  restarts?: number;
+  /** A restart waits for its back-off: look again after this many ms. */
+  retryAfterMs?: number;
 }
 
 /** Brings one object to its declaration: containers through their machine, the rest through their steps. */
 export async function runObject(p: ObjectPlan, ctx: RunContext): Promise<RunOutcome> {
   const declared = ctx.desired.find((o) => o.kind === p.kind && o.name === p.name);
-  if (declared?.kind === 'Container' && p.desired !== 'absent')
-    return runDeclaredContainer(declared, p, ctx);
+  if (declared?.kind === 'Container' && p.container && p.desired !== 'absent')
+    return runPlannedContainer(p, p.container, declared, ctx);
   if (p.steps.length === 0)
     return { outcome: 'failed', ops: [], reason: p.reason ?? 'out of sync' };
   return runSteps(p.steps, p.engineId, ctx);
@@ -66,58 +69,74 @@ async function runSteps(
 }
 
 /**
- * Re-derives the container's situation at run time: an image step earlier in this run may
- * have changed the id the container should run, which the plan could not know.
+ * Runs a declared container's plan entry as the planner decided it. The one thing the plan
+ * could not know: the id of an image pulled or built earlier in this run, which may mean the
+ * container must be replaced after all.
  */
-async function runDeclaredContainer(
-  container: ContainerObject,
+async function runPlannedContainer(
   p: ObjectPlan,
+  entry: ContainerPlanEntry,
+  container: ContainerObject,
   ctx: RunContext,
 ): Promise<RunOutcome> {
-  const observed = ctx.owned.get(p.key) as ObservedState['containers'][number] | undefined;
-  const ref = container.spec.image.ref;
-  const imageId = ctx.refreshedImages.has(ref)
-    ? (await ctx.engine.inspectImage(ref))?.id
-    : findImage(ctx.observed.images, ref)?.id;
-  const planCtx = {
-    project: ctx.project,
-    desired: ctx.desired,
-    observed,
-    desiredImageId: imageId,
-    networkGone: observed && goneNetwork(container, observed, ctx.project, ctx.owned),
-  };
-  const situation = containerSituation(container, planCtx);
+  const observed = ctx.owned.get(p.key) as ObservedContainer | undefined;
+  const situation = await withImageFromRun(entry, container.spec.image.ref, observed, ctx);
+  // Files of file mounts live under this run's state folder: written before any create.
   const filesDir = ctx.filesDir ?? defaultFilesDir();
   const request = containerCreateRequest(container, ctx.project, ctx.desired, filesDir);
   await writeFileMounts(filesDir, ctx.project, container, ctx.desired);
-  const cause = replaceCause(container, planCtx);
-  if (observed && updatesInPlace(container.spec, situation.observed, cause, planCtx.networkGone))
-    return runUpdate(container, observed.id, request, ctx);
+  // A replacement found only now (an image this run pulled) may take the update path too.
+  const foundNow = situation.replace && !entry.situation.replace;
+  const update =
+    entry.update ||
+    (foundNow && updatesInPlace(container.spec, situation.observed, 'image id changed', undefined));
+  if (observed && update) return runUpdate(container, observed.id, request, ctx);
   const out = await runContainer(
     {
       engine: ctx.engine,
       request,
       project: ctx.project,
-      name: container.name,
+      name: p.name,
       onOp: (op) => ctx.onOp?.(op),
     },
     { key: p.key, containerId: observed?.id, situation },
   );
   const ops: string[] = [...out.ops];
-  const replaced = replaceCause(container, planCtx) !== undefined || out.ops.includes('create');
-  const connects = replaced ? [] : p.steps.filter((s) => s.action === 'connect');
+  const facts = {
+    reason: out.restarts?.length ? `restarted: ${out.restarts.join(', ')}` : out.reason,
+    error: out.error,
+    ...(out.restarts?.length ? { restarts: out.restarts.length } : {}),
+    ...(out.retryAfterMs ? { retryAfterMs: out.retryAfterMs } : {}),
+  };
+  const connects = situation.replace || out.ops.includes('create') ? [] : connectSteps(p);
   if (out.outcome === 'converged' && connects.length) {
     const rest = await runSteps(connects, observed?.id, ctx);
-    return { ...rest, ops: [...ops, ...rest.ops] };
+    return { ...facts, ...rest, ops: [...ops, ...rest.ops] };
   }
-  return { outcome: out.outcome, ops, reason: out.reason, error: out.error };
+  return { outcome: out.outcome, ops, ...facts };
+}
+
+function connectSteps(p: ObjectPlan): PlanStep[] {
+  return p.steps.filter((s) => s.action === 'connect');
+}
+
+async function withImageFromRun(
+  entry: ContainerPlanEntry,
+  ref: string,
+  observed: ObservedContainer | undefined,
+  ctx: RunContext,
+): Promise<ContainerSituation> {
+  const s = entry.situation;
+  if (s.replace || !observed || !entry.imageFromRun || !ctx.refreshedImages.has(ref)) return s;
+  const imageId = (await ctx.engine.inspectImage(ref))?.id;
+  return imageId && imageId !== observed.imageId ? { ...s, replace: true } : s;
 }
 
 /** A running container replaced through the update path (start-first or stop-first, gated). */
 async function runUpdate(
   container: ContainerObject,
   oldId: string,
-  request: ReturnType<typeof containerCreateRequest>,
+  request: ContainerPlanEntry['request'],
   ctx: RunContext,
 ): Promise<RunOutcome> {
   const ops: string[] = [];

@@ -1,5 +1,5 @@
 import type { DesiredContainerState, RestartPolicy } from '../../specs/model.js';
-import type { EngineContainerState } from '../engine/engine.js';
+import type { EngineContainerState, HealthStatus } from '../engine/engine.js';
 
 /** The engine operations a container is driven through; each is one engine call. */
 export type ContainerOp = 'create' | 'start' | 'stop' | 'pause' | 'unpause' | 'remove';
@@ -15,10 +15,27 @@ export interface ContainerSituation {
   restartPolicy: RestartPolicy;
   /** Exit code of an exited container, when known. */
   exitCode?: number;
+  /** The engine's health verdict; `unhealthy` restarts a running container (DESIGN.md). */
+  health?: HealthStatus;
+  /** `healthcheck.restartOnUnhealthy` (true when a healthcheck is declared and it is not off). */
+  restartOnUnhealthy?: boolean;
+  /**
+   * The back-off (ms) still to wait before berth may restart this container again (DESIGN.md
+   * second wave: 10 s doubling to 5 min); 0 or unset: a restart may run now.
+   */
+  backoffMs?: number;
+  /** berth stopped it in order to restart it: start it whatever its restart policy says. */
+  restartPending?: boolean;
 }
 
+/** Why berth restarts a container that already ran: each such restart is counted and backed off. */
+export type RestartReason = 'exit' | 'unhealthy';
+
 export type ContainerDecision =
-  | { kind: 'op'; op: ContainerOp }
+  /** `restart` marks the operation that begins a restart (counted, subject to back-off). */
+  | { kind: 'op'; op: ContainerOp; restart?: RestartReason }
+  /** A restart is due, but the back-off says not yet: look again after `waitMs`. */
+  | { kind: 'backoff'; waitMs: number; reason: string }
   /** `restarting` or `removing`: wait for the engine to settle, then decide again. */
   | { kind: 'wait' }
   | { kind: 'done' }
@@ -26,6 +43,24 @@ export type ContainerDecision =
   | { kind: 'hold'; reason: string };
 
 const op = (o: ContainerOp): ContainerDecision => ({ kind: 'op', op: o });
+
+/** A restart berth makes: now, or once the back-off has passed. */
+function restart(s: ContainerSituation, o: ContainerOp, why: RestartReason): ContainerDecision {
+  const waitMs = s.backoffMs ?? 0;
+  if (waitMs > 0) {
+    const what = why === 'unhealthy' ? 'unhealthy' : `exited${exitCodeText(s)}`;
+    return {
+      kind: 'backoff',
+      waitMs,
+      reason: `${what}; back-off: next restart in ${Math.ceil(waitMs / 1000)}s`,
+    };
+  }
+  return { kind: 'op', op: o, restart: why };
+}
+
+function exitCodeText(s: ContainerSituation): string {
+  return s.exitCode === undefined ? '' : ` (exit code ${s.exitCode})`;
+}
 
 /**
  * DESIGN.md's lifecycle table as a function: the next operation for a container, given
@@ -53,6 +88,8 @@ const CELLS: Record<DesiredContainerState, Cell> = {
     if (s.observed === 'created') return op('start');
     if (s.observed === 'paused') return op('unpause');
     if (s.observed === 'exited') return restartAfterExit(s);
+    // The engine never restarts an unhealthy container itself (DESIGN.md, Lifecycle).
+    if (s.health === 'unhealthy' && s.restartOnUnhealthy) return restart(s, 'stop', 'unhealthy');
     return { kind: 'done' };
   },
   paused: (s) => {
@@ -69,17 +106,41 @@ const CELLS: Record<DesiredContainerState, Cell> = {
 
 /** A container declared `running` that exited: restartPolicy decides (DESIGN.md, Lifecycle). */
 function restartAfterExit(s: ContainerSituation): ContainerDecision {
-  if (s.restartPolicy === 'Always') return op('start');
+  // The second half of a restart berth began (after `unhealthy`): already counted.
+  if (s.restartPending) return op('start');
+  if (s.restartPolicy === 'Always') return restart(s, 'start', 'exit');
   if (s.restartPolicy === 'OnFailure') {
     if (s.exitCode === 0)
       return {
         kind: 'hold',
         reason: 'completed (exit code 0); restartPolicy OnFailure keeps it exited',
       };
-    return op('start');
+    return restart(s, 'start', 'exit');
   }
-  const code = s.exitCode === undefined ? '' : ` (exit code ${s.exitCode})`;
-  return { kind: 'hold', reason: `exited${code}; restartPolicy Never keeps it exited` };
+  return { kind: 'hold', reason: `exited${exitCodeText(s)}; restartPolicy Never keeps it exited` };
+}
+
+/**
+ * The situation after an operation succeeded as the engine promises: its state, a fresh
+ * container's declared spec, no exit code, and no health verdict yet (a restarted or unpaused
+ * container has not been probed since: a status seen while paused never restarts it).
+ */
+export function situationAfter(
+  s: ContainerSituation,
+  o: ContainerOp,
+  restartReason?: RestartReason,
+): ContainerSituation {
+  const observed = stateAfter(o);
+  return {
+    ...s,
+    observed,
+    replace: o === 'create' ? false : s.replace,
+    exitCode: undefined,
+    health: o === 'stop' || o === 'start' || o === 'unpause' || o === 'create' ? 'none' : s.health,
+    restartPending: restartReason === 'unhealthy' ? true : o === 'start' ? false : s.restartPending,
+    // A restart berth made (or let through) starts the next back-off from the caller's count.
+    backoffMs: restartReason ? 0 : s.backoffMs,
+  };
 }
 
 /** What an operation leaves behind, when it succeeds as the engine promises. */
@@ -101,25 +162,23 @@ export function stateAfter(o: ContainerOp): ObservedContainerState {
 
 /**
  * The whole sequence of operations from a situation, assuming each succeeds: what plan
- * prints. Stops at `wait` (the engine decides what comes next) and at `hold`.
+ * prints. Stops at `wait` (the engine decides what comes next), `hold` and `backoff`.
  */
 export function containerOpSequence(start: ContainerSituation): {
   ops: ContainerOp[];
   end: ContainerDecision;
+  /** Set when the first operation begins a restart berth makes. */
+  restart?: RestartReason;
 } {
   const ops: ContainerOp[] = [];
   let s = { ...start };
+  const first = decideContainer(s);
+  const restart = first.kind === 'op' ? first.restart : undefined;
   for (let i = 0; i < 8; i++) {
     const d = decideContainer(s);
-    if (d.kind !== 'op') return { ops, end: d };
+    if (d.kind !== 'op') return { ops, end: d, ...(restart ? { restart } : {}) };
     ops.push(d.op);
-    // A fresh container has the declared spec and image; an operation clears an exit code.
-    s = {
-      ...s,
-      observed: stateAfter(d.op),
-      replace: d.op === 'create' ? false : s.replace,
-      exitCode: undefined,
-    };
+    s = situationAfter(s, d.op, d.restart);
   }
   throw new Error(`lifecycle table does not converge from ${JSON.stringify(start)}`);
 }

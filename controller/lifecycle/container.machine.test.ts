@@ -5,9 +5,15 @@ import {
   containerOpSequence,
   stateAfter,
   type ContainerOp,
+  type ContainerSituation,
   type ObservedContainerState,
 } from './container-decision.js';
-import { containerMachine, type ContainerSnapshot } from './container.machine.js';
+import {
+  containerMachine,
+  type ContainerSnapshot,
+  type OperateInput,
+  type OperateOutput,
+} from './container.machine.js';
 
 /** A one-container fake engine: operations move its state as the real engine would. */
 function fakeActors(
@@ -16,26 +22,16 @@ function fakeActors(
 ) {
   let state = initial;
   const log: ContainerOp[] = [];
-  const run = (op: ContainerOp) =>
-    fromPromise<void, { containerId?: string }>(async () => {
-      log.push(op);
-      if (opts.failOn === op) throw new Error(`injected ${op} failure`);
-      state = stateAfter(op);
-    });
   return {
     log,
     state: () => state,
     actors: {
-      create: fromPromise<{ containerId: string }, { containerId?: string }>(async () => {
-        log.push('create');
-        state = 'created';
-        return { containerId: 'c1' };
+      operate: fromPromise<OperateOutput, OperateInput>(async ({ input }) => {
+        log.push(input.op);
+        if (opts.failOn === input.op) throw new Error(`injected ${input.op} failure`);
+        state = stateAfter(input.op);
+        return input.op === 'create' ? { containerId: 'c1' } : {};
       }),
-      start: run('start'),
-      stop: run('stop'),
-      pause: run('pause'),
-      unpause: run('unpause'),
-      remove: run('remove'),
       inspect: fromPromise<ContainerSnapshot, { containerId?: string }>(async () => {
         if ((state === 'restarting' || state === 'removing') && opts.settleTo)
           state = opts.settleTo;
@@ -45,13 +41,18 @@ function fakeActors(
   };
 }
 
-async function drive(observed: ObservedContainerState, desired: DesiredContainerState, opts = {}) {
+async function drive(
+  observed: ObservedContainerState,
+  desired: DesiredContainerState,
+  opts = {},
+  extra: Partial<ContainerSituation> = {},
+) {
   const fake = fakeActors(observed, opts);
   const actor = createActor(containerMachine.provide({ actors: fake.actors }), {
     input: {
       key: 'Container/web',
       containerId: observed === 'absent' ? undefined : 'c1',
-      situation: { observed, desired, replace: false, restartPolicy: 'Always' },
+      situation: { observed, desired, replace: false, restartPolicy: 'Always', ...extra },
     },
   });
   actor.start();
@@ -97,5 +98,60 @@ describe('container machine', () => {
     const { output } = await drive('created', 'running', { failOn: 'start' });
     expect(output.outcome).toBe('failed');
     expect(String(output.error)).toContain('injected start failure');
+  });
+
+  it('restarts an unhealthy container as a cell of the table: stop, then start, counted once', async () => {
+    const { output, fake } = await drive(
+      'running',
+      'running',
+      {},
+      {
+        health: 'unhealthy',
+        restartOnUnhealthy: true,
+        restartPolicy: 'Never',
+      },
+    );
+    expect(output.outcome).toBe('converged');
+    expect(fake.log).toEqual(['stop', 'start']);
+    expect(output.restarts).toEqual(['unhealthy']);
+  });
+
+  it('leaves an unhealthy container alone when restartOnUnhealthy is off', async () => {
+    const { output, fake } = await drive('running', 'running', {}, { health: 'unhealthy' });
+    expect(output.outcome).toBe('converged');
+    expect(fake.log).toEqual([]);
+  });
+
+  it('holds a restart while its back-off runs, and says for how long', async () => {
+    const { output, fake } = await drive(
+      'exited',
+      'running',
+      {},
+      { backoffMs: 20_000, exitCode: 1 },
+    );
+    expect(output.outcome).toBe('held');
+    expect(fake.log).toEqual([]);
+    expect(output.retryAfterMs).toBe(20_000);
+    expect(output.reason).toBe('exited (exit code 1); back-off: next restart in 20s');
+  });
+
+  it('counts a restart after an exit', async () => {
+    const { output, fake } = await drive('exited', 'running');
+    expect(fake.log).toEqual(['start']);
+    expect(output.restarts).toEqual(['exit']);
+  });
+
+  it('never restarts for a health status it had while paused: unpausing clears it', async () => {
+    const { output, fake } = await drive(
+      'paused',
+      'running',
+      {},
+      {
+        health: 'unhealthy',
+        restartOnUnhealthy: true,
+      },
+    );
+    expect(output.outcome).toBe('converged');
+    expect(fake.log).toEqual(['unpause']);
   });
 });

@@ -2,10 +2,12 @@ import { assign, fromPromise, setup } from 'xstate';
 import { isEngineError } from '../engine/engine.js';
 import {
   decideContainer,
-  stateAfter,
+  situationAfter,
+  type ContainerDecision,
   type ContainerOp,
   type ContainerSituation,
   type ObservedContainerState,
+  type RestartReason,
 } from './container-decision.js';
 
 /** What the engine says of the container now (after `inspect`). */
@@ -16,12 +18,21 @@ export interface ContainerSnapshot {
 }
 
 /**
- * `adopted`: the name was taken by a container with our labels and the same spec (left by
- * an interrupted run, or a concurrent apply): it is taken over as it is.
+ * What one operation reports. `create` gives the new id; `adopted`: the name was taken by a
+ * container with our labels and the same spec (an interrupted run, a concurrent apply): it is
+ * taken over as it is.
  */
-export interface CreateOutput {
-  containerId: string;
+export interface OperateOutput {
+  containerId?: string;
   adopted?: ContainerSnapshot;
+}
+
+/** Kept for the actor that creates: its output. */
+export type CreateOutput = OperateOutput & { containerId: string };
+
+export interface OperateInput {
+  op: ContainerOp;
+  containerId?: string;
 }
 
 export interface ContainerMachineInput {
@@ -37,31 +48,32 @@ export interface ContainerMachineContext {
   key: string;
   containerId?: string;
   situation: ContainerSituation;
+  /** The decision being carried out by `operating`. */
+  pending?: { op: ContainerOp; restart?: RestartReason };
   /** Operations run so far, in order. */
   ops: ContainerOp[];
+  /** Restarts begun so far (each counted and backed off by the caller). */
+  restarts: RestartReason[];
   settleWaits: number;
   maxSettleWaits: number;
   verifications: number;
   /** Transient engine failures retried so far. */
   retries: number;
   reason?: string;
+  /** Set when a restart waits for its back-off: look again after this many ms. */
+  retryAfterMs?: number;
   error?: unknown;
 }
 
 export interface ContainerMachineOutput {
   outcome: 'converged' | 'held' | 'failed';
   ops: ContainerOp[];
+  restarts?: RestartReason[];
   containerId?: string;
   reason?: string;
+  retryAfterMs?: number;
   error?: unknown;
 }
-
-type OpInput = { containerId?: string };
-
-const notProvided = (name: string) =>
-  fromPromise<void, OpInput>(async () => {
-    throw new Error(`container machine: actor ${name} was not provided`);
-  });
 
 const MAX_VERIFICATIONS = 3;
 const MAX_RETRIES = 3;
@@ -75,12 +87,15 @@ const OP_ERROR = [
   { target: 'failed', actions: 'recordError' },
 ] as const;
 
+const decision = (context: ContainerMachineContext): ContainerDecision =>
+  decideContainer(context.situation);
+
 /**
- * The container lifecycle as a machine. It holds no engine: every operation is an actor
- * supplied with `containerMachine.provide({ actors })` — engine calls in production,
- * fakes in tests — and every operation is idempotent, since a retried machine may run
- * one again. The next operation always comes from `decideContainer` (the lifecycle
- * table), the same function the planner uses.
+ * The container lifecycle as a machine. Each pass asks the lifecycle table
+ * (`decideContainer`, the same function the planner uses) once, and runs what it says in
+ * one generic `operating` state. It holds no engine: the `operate` and `inspect` actors are
+ * supplied with `containerMachine.provide({ actors })` — engine calls in production, fakes in
+ * tests — and every operation is idempotent, since a retried machine may run one again.
  */
 export const containerMachine = setup({
   types: {
@@ -89,46 +104,57 @@ export const containerMachine = setup({
     output: {} as ContainerMachineOutput,
   },
   actors: {
-    create: fromPromise<CreateOutput, OpInput>(async () => {
-      throw new Error('container machine: actor create was not provided');
+    operate: fromPromise<OperateOutput, OperateInput>(async () => {
+      throw new Error('container machine: actor operate was not provided');
     }),
-    start: notProvided('start'),
-    stop: notProvided('stop'),
-    pause: notProvided('pause'),
-    unpause: notProvided('unpause'),
-    remove: notProvided('remove'),
-    inspect: fromPromise<ContainerSnapshot, OpInput>(async () => {
+    inspect: fromPromise<ContainerSnapshot, { containerId?: string }>(async () => {
       throw new Error('container machine: actor inspect was not provided');
     }),
   },
   guards: {
-    nextIs: ({ context }, params: { op: ContainerOp }) => {
-      const d = decideContainer(context.situation);
-      return d.kind === 'op' && d.op === params.op;
-    },
-    mustWait: ({ context }) => decideContainer(context.situation).kind === 'wait',
-    isHeld: ({ context }) => decideContainer(context.situation).kind === 'hold',
+    isOp: ({ context }) => decision(context).kind === 'op',
+    mustWait: ({ context }) => decision(context).kind === 'wait',
+    isHeld: ({ context }) => decision(context).kind === 'hold',
+    mustBackOff: ({ context }) => decision(context).kind === 'backoff',
     settledTooLong: ({ context }) => context.settleWaits >= context.maxSettleWaits,
     nothingDone: ({ context }) => context.ops.length === 0 && context.verifications === 0,
-    isDone: ({ context }) => decideContainer(context.situation).kind === 'done',
+    isDone: ({ context }) => decision(context).kind === 'done',
     canRetry: ({ context, event }) =>
       context.retries < MAX_RETRIES &&
       isEngineError((event as { error?: unknown }).error, 'E_ENGINE'),
     canVerifyAgain: ({ context }) => context.verifications < MAX_VERIFICATIONS,
   },
   actions: {
-    recordOp: assign(({ context }, params: { op: ContainerOp }) => ({
-      error: undefined,
-      ops: [...context.ops, params.op],
-      situation: { ...context.situation, observed: stateAfter(params.op), exitCode: undefined },
-    })),
+    takeDecision: assign({
+      pending: ({ context }) => {
+        const d = decision(context);
+        return d.kind === 'op' ? { op: d.op, restart: d.restart } : undefined;
+      },
+    }),
+    recordOp: assign(({ context, event }) => {
+      const pending = context.pending as NonNullable<ContainerMachineContext['pending']>;
+      const output = (event as { output?: OperateOutput }).output ?? {};
+      const after = situationAfter(context.situation, pending.op, pending.restart);
+      const adopted = output.adopted;
+      return {
+        error: undefined,
+        pending: undefined,
+        ops: [...context.ops, pending.op],
+        restarts: pending.restart ? [...context.restarts, pending.restart] : context.restarts,
+        containerId:
+          pending.op === 'remove' ? undefined : (output.containerId ?? context.containerId),
+        situation: adopted
+          ? { ...after, observed: adopted.observed, exitCode: adopted.exitCode }
+          : after,
+      };
+    }),
     countRetry: assign({ retries: ({ context }) => context.retries + 1 }),
     recordError: assign({ error: ({ event }) => (event as { error?: unknown }).error }),
-    recordHoldReason: assign({
-      reason: ({ context }) => {
-        const d = decideContainer(context.situation);
-        return d.kind === 'hold' ? d.reason : undefined;
-      },
+    recordHoldReason: assign(({ context }) => {
+      const d = decision(context);
+      if (d.kind === 'hold') return { reason: d.reason };
+      if (d.kind === 'backoff') return { reason: d.reason, retryAfterMs: d.waitMs };
+      return {};
     }),
   },
   delays: {
@@ -142,6 +168,7 @@ export const containerMachine = setup({
     containerId: input.containerId,
     situation: input.situation,
     ops: [],
+    restarts: [],
     settleWaits: 0,
     maxSettleWaits: input.maxSettleWaits ?? 120,
     verifications: 0,
@@ -149,90 +176,26 @@ export const containerMachine = setup({
   }),
   initial: 'deciding',
   states: {
+    // One question to the lifecycle table per pass.
     deciding: {
       always: [
         { guard: 'mustWait', target: 'settling' },
-        { guard: { type: 'nextIs', params: { op: 'create' } }, target: 'creating' },
-        { guard: { type: 'nextIs', params: { op: 'start' } }, target: 'starting' },
-        { guard: { type: 'nextIs', params: { op: 'stop' } }, target: 'stopping' },
-        { guard: { type: 'nextIs', params: { op: 'pause' } }, target: 'pausing' },
-        { guard: { type: 'nextIs', params: { op: 'unpause' } }, target: 'unpausing' },
-        { guard: { type: 'nextIs', params: { op: 'remove' } }, target: 'removing' },
+        { guard: 'isOp', target: 'operating', actions: 'takeDecision' },
         { guard: 'isHeld', target: 'held', actions: 'recordHoldReason' },
+        { guard: 'mustBackOff', target: 'held', actions: 'recordHoldReason' },
         { guard: 'nothingDone', target: 'converged' },
         { target: 'verifying' },
       ],
     },
-    creating: {
+    operating: {
       invoke: {
-        id: 'create',
-        src: 'create',
-        input: ({ context }) => ({ containerId: context.containerId }),
-        onDone: {
-          target: 'deciding',
-          actions: assign(({ context, event }) => ({
-            containerId: event.output.containerId,
-            ops: [...context.ops, 'create' as const],
-            situation: {
-              ...context.situation,
-              observed: event.output.adopted?.observed ?? ('created' as const),
-              exitCode: event.output.adopted?.exitCode,
-              replace: false,
-            },
-          })),
-        },
-        onError: OP_ERROR,
-      },
-    },
-    starting: {
-      invoke: {
-        id: 'start',
-        src: 'start',
-        input: ({ context }) => ({ containerId: context.containerId }),
-        onDone: { target: 'deciding', actions: { type: 'recordOp', params: { op: 'start' } } },
-        onError: OP_ERROR,
-      },
-    },
-    stopping: {
-      invoke: {
-        id: 'stop',
-        src: 'stop',
-        input: ({ context }) => ({ containerId: context.containerId }),
-        onDone: { target: 'deciding', actions: { type: 'recordOp', params: { op: 'stop' } } },
-        onError: OP_ERROR,
-      },
-    },
-    pausing: {
-      invoke: {
-        id: 'pause',
-        src: 'pause',
-        input: ({ context }) => ({ containerId: context.containerId }),
-        onDone: { target: 'deciding', actions: { type: 'recordOp', params: { op: 'pause' } } },
-        onError: OP_ERROR,
-      },
-    },
-    unpausing: {
-      invoke: {
-        id: 'unpause',
-        src: 'unpause',
-        input: ({ context }) => ({ containerId: context.containerId }),
-        onDone: { target: 'deciding', actions: { type: 'recordOp', params: { op: 'unpause' } } },
-        onError: OP_ERROR,
-      },
-    },
-    removing: {
-      invoke: {
-        id: 'remove',
-        src: 'remove',
-        input: ({ context }) => ({ containerId: context.containerId }),
-        onDone: {
-          target: 'deciding',
-          actions: assign(({ context }) => ({
-            containerId: undefined,
-            ops: [...context.ops, 'remove' as const],
-            situation: { ...context.situation, observed: 'absent' as const, exitCode: undefined },
-          })),
-        },
+        id: 'operate',
+        src: 'operate',
+        input: ({ context }) => ({
+          op: (context.pending as NonNullable<ContainerMachineContext['pending']>).op,
+          containerId: context.containerId,
+        }),
+        onDone: { target: 'deciding', actions: 'recordOp' },
         onError: OP_ERROR,
       },
     },
@@ -285,6 +248,7 @@ export const containerMachine = setup({
       always: [
         { guard: 'isDone', target: 'converged' },
         { guard: 'isHeld', target: 'held', actions: 'recordHoldReason' },
+        { guard: 'mustBackOff', target: 'held', actions: 'recordHoldReason' },
         { guard: 'canVerifyAgain', target: 'deciding' },
         {
           target: 'failed',
@@ -299,15 +263,15 @@ export const containerMachine = setup({
     held: { type: 'final', entry: assign({ outcome: 'held' as const }) },
     failed: { type: 'final', entry: assign({ outcome: 'failed' as const }) },
   },
-  output: ({ context }) => {
-    return {
-      outcome: context.outcome ?? 'failed',
-      ops: context.ops,
-      containerId: context.containerId,
-      reason: context.reason,
-      error: context.error,
-    };
-  },
+  output: ({ context }) => ({
+    outcome: context.outcome ?? 'failed',
+    ops: context.ops,
+    restarts: context.restarts,
+    containerId: context.containerId,
+    reason: context.reason,
+    retryAfterMs: context.retryAfterMs,
+    error: context.error,
+  }),
 });
 
 function exitCodeText(context: ContainerMachineContext): string {
@@ -317,6 +281,10 @@ function exitCodeText(context: ContainerMachineContext): string {
     : ` (exit code ${code})`;
 }
 
+/**
+ * The engine's word after an inspect. The health verdict is kept only while the container
+ * stays as it was: after berth's own operations the machine knows it has not been probed.
+ */
 function withSnapshot(context: ContainerMachineContext, snapshot: ContainerSnapshot) {
   return {
     containerId:

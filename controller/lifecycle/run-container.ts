@@ -3,13 +3,15 @@ import type { ContainerCreateRequest, Engine } from '../engine/engine.js';
 import { isEngineError } from '../engine/engine.js';
 import { BerthError } from '../errors.js';
 import { LABEL } from '../labels.js';
-import type { ObservedContainerState } from './container-decision.js';
+import type { ContainerOp, ObservedContainerState } from './container-decision.js';
 import {
   containerMachine,
   type ContainerMachineInput,
   type ContainerMachineOutput,
   type ContainerSnapshot,
   type CreateOutput,
+  type OperateInput,
+  type OperateOutput,
 } from './container.machine.js';
 
 export interface ContainerDriver {
@@ -26,24 +28,23 @@ const requireId = (id: string | undefined, op: string): string => {
   return id;
 };
 
-/** The container machine's actors, backed by the engine. */
+/** The container machine's actors, backed by the engine: one engine call per operation. */
 export function containerActors(d: ContainerDriver) {
   const { engine, request } = d;
-  const op = (name: string, run: (id: string) => Promise<unknown>) =>
-    fromPromise<void, { containerId?: string }>(async ({ input }) => {
-      d.onOp?.(name);
-      await run(requireId(input.containerId, name));
-    });
+  const calls: Record<Exclude<ContainerOp, 'create'>, (id: string) => Promise<unknown>> = {
+    start: (id) => engine.startContainer(id),
+    stop: (id) => engine.stopContainer(id, request.stopTimeoutSec),
+    pause: (id) => engine.pauseContainer(id),
+    unpause: (id) => engine.unpauseContainer(id),
+    remove: (id) => engine.removeContainer(id),
+  };
   return {
-    create: fromPromise<CreateOutput, { containerId?: string }>(async () => {
-      d.onOp?.('create');
-      return createOrAdopt(d);
+    operate: fromPromise<OperateOutput, OperateInput>(async ({ input }) => {
+      d.onOp?.(input.op);
+      if (input.op === 'create') return createOrAdopt(d);
+      await calls[input.op](requireId(input.containerId, input.op));
+      return {};
     }),
-    start: op('start', (id) => engine.startContainer(id)),
-    stop: op('stop', (id) => engine.stopContainer(id, request.stopTimeoutSec)),
-    pause: op('pause', (id) => engine.pauseContainer(id)),
-    unpause: op('unpause', (id) => engine.unpauseContainer(id)),
-    remove: op('remove', (id) => engine.removeContainer(id)),
     inspect: fromPromise<ContainerSnapshot, { containerId?: string }>(async ({ input }) =>
       snapshot(d, input.containerId),
     ),

@@ -3,13 +3,17 @@ import { updateOps, updatePolicy, updatesInPlace } from '../update/update-policy
 import { objectKey } from '../../specs/model.js';
 import type { ObservedContainer } from '../engine/engine.js';
 import { declaredEngineName, engineName, LABEL } from '../labels.js';
+import { containerCreateRequest } from '../apply/container-request.js';
+import { defaultFilesDir } from '../apply/file-mounts.js';
 import {
   containerOpSequence,
   type ContainerOp,
   type ContainerSituation,
+  type RestartReason,
 } from '../lifecycle/container-decision.js';
+import type { RestartMemory } from './plan-input.js';
 import { objectPlan, step } from './plan-resources.js';
-import type { ObjectPlan, PlanStep, StepSymbol } from './plan-types.js';
+import type { ContainerPlanEntry, ObjectPlan, PlanStep, StepSymbol } from './plan-types.js';
 import { changedFields, containerFieldHashes } from './spec-fields.js';
 
 export interface ContainerPlanContext {
@@ -25,6 +29,10 @@ export interface ContainerPlanContext {
   implicitImageKey?: ObjectKey;
   /** Set when a network the container is attached to no longer exists (issue 19 item 3). */
   networkGone?: string;
+  /** berth's memory of its restarts: back-off, and a health verdict that predates an unpause. */
+  memory?: RestartMemory;
+  /** An image step of this plan pulls or builds its image. */
+  imageFromRun?: boolean;
 }
 
 /**
@@ -72,12 +80,36 @@ export function containerSituation(
   container: ContainerObject,
   ctx: ContainerPlanContext,
 ): ContainerSituation {
+  const health = ctx.observed?.health ?? 'none';
   return {
     observed: ctx.observed?.state ?? 'absent',
     desired: container.spec.state,
     replace: replaceCause(container, ctx) !== undefined,
     restartPolicy: container.spec.restartPolicy,
     exitCode: ctx.observed?.exitCode,
+    health: ctx.memory?.healthStale && health === 'unhealthy' ? 'starting' : health,
+    restartOnUnhealthy: container.spec.healthcheck?.restartOnUnhealthy ?? false,
+    backoffMs: ctx.memory?.backoffMs ?? 0,
+  };
+}
+
+/** The plan entry's container part: everything the executor needs, decided here once. */
+export function containerPlanEntry(
+  container: ContainerObject,
+  ctx: ContainerPlanContext,
+): ContainerPlanEntry {
+  const replace = replaceCause(container, ctx);
+  const situation = containerSituation(container, ctx);
+  const update =
+    ctx.observed !== undefined &&
+    updatesInPlace(container.spec, situation.observed, replace, ctx.networkGone);
+  return {
+    situation,
+    ...(replace ? { replaceCause: replace } : {}),
+    ...(update ? { update } : {}),
+    ...(ctx.desiredImageId ? { imageId: ctx.desiredImageId } : {}),
+    imageFromRun: ctx.imageFromRun ?? false,
+    request: containerCreateRequest(container, ctx.project, ctx.desired, defaultFilesDir()),
   };
 }
 
@@ -110,33 +142,54 @@ export function planContainer(container: ContainerObject, ctx: ContainerPlanCont
     engineId: observed?.id,
     after: containerDependencies(container, ctx.implicitImageKey),
   };
-  const replace = replaceCause(container, ctx);
-  const situation = containerSituation(container, ctx);
-  if (observed && updatesInPlace(container.spec, situation.observed, replace, ctx.networkGone))
-    return objectPlan(
-      base,
-      situation.observed,
-      container.spec.state,
-      updateSteps(container, replace!),
-    );
-  const { ops, end } = containerOpSequence(situation);
+  const entry = containerPlanEntry(container, ctx);
+  const { situation } = entry;
+  // A running container with a recreate due goes through the update path (issue 14).
+  if (entry.update && entry.replaceCause)
+    return {
+      ...objectPlan(
+        base,
+        situation.observed,
+        container.spec.state,
+        updateSteps(container, entry.replaceCause),
+      ),
+      container: entry,
+    };
+  const { ops, end, restart } = containerOpSequence(situation);
   const steps = ops.map((op, i) =>
-    step(key, op, symbolFor(op, situation.observed), causeFor(op, i, situation, replace)),
+    step(
+      key,
+      op,
+      symbolFor(op, situation.observed),
+      restart && i === 0
+        ? restartCause(restart, situation)
+        : causeFor(op, i, situation, entry.replaceCause),
+    ),
   );
   if (observed && !ops.includes('remove')) steps.push(...connectSteps(container, ctx, observed));
   const reason =
-    end.kind === 'hold'
+    end.kind === 'hold' || end.kind === 'backoff'
       ? end.reason
       : end.kind === 'wait'
         ? `${situation.observed}; waiting for the engine`
         : undefined;
-  return objectPlan(
-    base,
-    situation.observed,
-    container.spec.state,
-    steps,
-    steps.length ? undefined : reason,
-  );
+  return {
+    ...objectPlan(
+      base,
+      situation.observed,
+      container.spec.state,
+      steps,
+      steps.length ? undefined : reason,
+    ),
+    container: entry,
+  };
+}
+
+/** The cause of the step that begins a restart berth makes (counted, backed off). */
+function restartCause(restart: RestartReason, s: ContainerSituation): string {
+  if (restart === 'unhealthy') return 'unhealthy: restart';
+  const code = s.exitCode === undefined ? '' : ` (exit code ${s.exitCode})`;
+  return `exited${code}: stopped or died outside berth`;
 }
 
 /** A running container replaced through the update path: the steps say the order and why. */

@@ -1,4 +1,4 @@
-import type { DesiredObject, Kind } from '../../specs/model.js';
+import type { DesiredObject, Kind, ObjectKey } from '../../specs/model.js';
 import type { ObservedState } from '../engine/engine.js';
 
 export type HostPathKind = 'directory' | 'file' | 'absent';
@@ -16,4 +16,17 @@ export interface PlanInput {
   externals?: ReadonlySet<string>;
   /** List owned objects that are no longer declared, for deletion. */
   prune: boolean;
+  /** What berth remembers of each container's restarts (a running controller's tracker). */
+  restarts?: ReadonlyMap<ObjectKey, RestartMemory>;
+}
+
+/** berth's own memory of a container, which the engine does not keep. */
+export interface RestartMemory {
+  /** Back-off (ms) still to wait before berth may restart it again. */
+  backoffMs: number;
+  /**
+   * Its health verdict predates an unpause: probes failed against the frozen container, so
+   * `unhealthy` means nothing until it has been probed again (issue 11).
+   */
+  healthStale?: boolean;
 }

@@ -1,4 +1,6 @@
 import type { Kind, ObjectKey } from '../../specs/model.js';
+import type { ContainerCreateRequest } from '../engine/engine.js';
+import type { ContainerSituation } from '../lifecycle/container-decision.js';
 
 /**
  * One engine call (or host-side action) of a plan. Each step maps to exactly one
@@ -56,6 +58,27 @@ export interface ObjectPlan {
   reason?: string;
   /** Keys this object waits for before its steps run (images, networks, dependsOn…). */
   after: ObjectKey[];
+  /** For a declared container: its situation, decided once by the planner; the executor runs it. */
+  container?: ContainerPlanEntry;
+}
+
+/**
+ * A declared container's situation, built once by the planner and stored on its plan entry:
+ * the executor hands it to the container machine as it is. The one thing only known at run
+ * time is the id of an image pulled or built earlier in the same run (`imageFromRun`).
+ */
+export interface ContainerPlanEntry {
+  situation: ContainerSituation;
+  /** Why it must be replaced ("spec changed: env", "image id changed"); unset when it need not be. */
+  replaceCause?: string;
+  /** Id of the image it should run, when known before anything runs. */
+  imageId?: string;
+  /** True when an image step of this plan pulls or builds its image: compare ids once it ran. */
+  imageFromRun: boolean;
+  /** The replacement goes through the update path (start-first or stop-first, gated; issue 14). */
+  update?: boolean;
+  /** The create request a (re)create sends. */
+  request: ContainerCreateRequest;
 }
 
 /** An engine object with our name but without our labels: never adopted, renamed or removed. */

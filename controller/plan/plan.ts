@@ -111,6 +111,8 @@ function planDeclaredContainer(
     imageChange: rebuilt && observed ? `image ${imageObject} rebuilt` : undefined,
     implicitImageKey: implicit.get(container.spec.image.ref)?.key,
     networkGone: observed && goneNetwork(container, observed, input.project, owned),
+    memory: input.restarts?.get(objectKey(container)),
+    imageFromRun: (imagePlan?.steps.length ?? 0) > 0 || implicit.has(container.spec.image.ref),
   });
 }
 

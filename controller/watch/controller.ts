@@ -22,9 +22,6 @@ export interface ChangeOrigin {
   commit?: { sha: string; author: string; subject: string };
 }
 
-/** A restart this soon after a kill/stop event repairs a stop by hand; it is not a crash. */
-const HAND_STOP_WINDOW_MS = 10_000;
-
 export interface WatchOptions {
   engine: Engine;
   project: string;
@@ -74,10 +71,10 @@ export class WatchController {
   private resyncing: Promise<void> | undefined;
   private resyncAgain = false;
   private readonly now: () => number;
-  /** Last `kill`/`stop` event per key: a stop through the API, by hand or by berth. */
-  private readonly stoppedAt = new Map<ObjectKey, number>();
   /** A reload was skipped under a hold: the first one after release reads everything. */
   private heldBack = false;
+  /** Last `unpause` event per key, by hand or by berth: health seen before it is stale. */
+  private readonly unpausedAt = new Map<ObjectKey, number>();
 
   constructor(private readonly options: WatchOptions) {
     this.now = options.clock ? () => options.clock!.now() : Date.now;
@@ -109,8 +106,7 @@ export class WatchController {
             bus: this.bus,
             logger: options.logger,
             requeue: (key, cause) => this.queue.add(key, cause),
-            stoppedByHand: (key) =>
-              this.now() - (this.stoppedAt.get(key) ?? -Infinity) < HAND_STOP_WINDOW_MS,
+            unpausedAt: (key) => this.unpausedAt.get(key),
             now: this.now,
           },
           items,
@@ -135,8 +131,7 @@ export class WatchController {
           time: event.time,
         });
         if (!work) return;
-        if ('key' in work && (event.action === 'kill' || event.action === 'stop'))
-          this.stoppedAt.set(work.key, this.now());
+        if ('key' in work && event.action === 'unpause') this.unpausedAt.set(work.key, this.now());
         if ('key' in work) this.queue.add(work.key, `engine event: ${event.action}`);
         else this.requestResync('engine event: network disconnect');
       },

@@ -1,11 +1,12 @@
 import type { DesiredObject, ObjectKey } from '../../specs/model.js';
 import { execute, needsWork, type ObjectOutcome } from '../apply/execute.js';
-import type { Engine, ObservedContainer, ObservedState } from '../engine/engine.js';
+import type { Engine, ObservedState } from '../engine/engine.js';
 import { toBerthError } from '../errors.js';
 import type { Logger } from '../cli/logger.js';
 import { observeProject } from '../observe.js';
-import { indexOwned, plan } from '../plan/plan.js';
-import type { ObjectPlan, Plan } from '../plan/plan-types.js';
+import type { RestartMemory } from '../plan/plan-input.js';
+import { plan } from '../plan/plan.js';
+import type { Plan } from '../plan/plan-types.js';
 import type { CrashLoopTracker } from './backoff.js';
 import type { DesiredSnapshot } from './desired-store.js';
 import type { EventBus } from './event-bus.js';
@@ -25,11 +26,8 @@ export interface ReconcilerDeps {
   /** Queues keys to look at again (dependents of an object that changed). */
   requeue: (key: ObjectKey, cause: string) => void;
   now: () => number;
-  /**
-   * True when the container was stopped or killed through the API just now (a `kill`/`stop`
-   * event): bringing it back is drift repair, not a crash loop, and is never backed off.
-   */
-  stoppedByHand?: (key: ObjectKey) => boolean;
+  /** When the container was last unpaused (an `unpause` event, by hand or by berth). */
+  unpausedAt?: (key: ObjectKey) => number | undefined;
   /** How long one batch may wait for dependsOn conditions. */
   waitLimitMs?: number;
 }
@@ -48,8 +46,8 @@ export async function reconcileBatch(
 ): Promise<Map<ObjectKey, WorkVerdict>> {
   const started = deps.now();
   const snapshot = deps.desired();
+  const memory = restartMemory(deps, snapshot.objects);
   let full: Plan;
-  let containers: Map<ObjectKey, ObservedContainer>;
   let observed: ObservedState;
   try {
     const observation = await observeProject(
@@ -65,8 +63,8 @@ export async function reconcileBatch(
       desired: snapshot.objects,
       ...observation,
       prune: snapshot.prune,
+      restarts: memory,
     });
-    containers = ownedContainers(observation.observed, deps.project);
     deps.metrics.engineReachable = true;
   } catch (e) {
     deps.metrics.engineReachable = false;
@@ -75,47 +73,9 @@ export async function reconcileBatch(
     return new Map(items.map((i) => [i.key, 'failed' as const]));
   }
 
-  const verdicts = new Map<ObjectKey, WorkVerdict>();
-  const run: WorkItem<ObjectKey>[] = [];
-  const unhealthy: { item: WorkItem<ObjectKey>; container: ObservedContainer; grace: number }[] =
-    [];
-  for (const item of items) {
-    const p = full.objects.find((o) => o.key === item.key);
-    const declared = snapshot.objects.find((o) => `${o.kind}/${o.name}` === item.key);
-    const observedContainer = containers.get(item.key);
-    const sick = p && observedContainer && wantsUnhealthyRestart(declared, observedContainer, p);
-    // Only an object that keeps failing by itself backs off: not the first convergence, not a stop by hand.
-    const restart =
-      p &&
-      (isRestart(p) || sick) &&
-      item.cause.startsWith('engine event') &&
-      !deps.stoppedByHand?.(item.key);
-    const wait = restart ? deps.crashLoop.waitBeforeRestart(item.key, deps.now()) : 0;
-    if (wait > 0) {
-      verdicts.set(item.key, { afterMs: wait });
-      deps.metrics.countReconcile('deferred', 0);
-      deps.logger.info(
-        { key: item.key, cause: item.cause, backoffMs: wait },
-        'crash loop: restart backed off',
-      );
-      continue;
-    }
-    if (restart) {
-      deps.crashLoop.recordRestart(item.key, deps.now());
-      deps.metrics.restarts += 1;
-    }
-    if (sick && observedContainer && declared?.kind === 'Container') {
-      unhealthy.push({
-        item,
-        container: observedContainer,
-        grace: declared.spec.stopGracePeriodMs,
-      });
-    } else run.push(item);
-  }
-
   const selected = selectPlan(
     full,
-    run.map((i) => i.key),
+    items.map((i) => i.key),
   );
   const planned = selected.objects.flatMap((p) =>
     p.steps.map((s) => ({ key: s.key, action: s.action, cause: s.cause })),
@@ -133,18 +93,73 @@ export async function reconcileBatch(
     onProgress: (e) => deps.bus.publish({ type: 'progress', ...e, time: deps.now() }),
   });
   const outcomes = new Map(result.outcomes.map((o) => [o.key, o] as const));
-  for (const u of unhealthy)
-    outcomes.set(u.item.key, await restartUnhealthy(deps.engine, u.item.key, u.container, u.grace));
 
   const durationMs = deps.now() - started;
-  for (const item of [...run, ...unhealthy.map((u) => u.item)]) {
-    verdicts.set(item.key, settleKey(deps, full, item, outcomes.get(item.key), durationMs));
+  const verdicts = new Map<ObjectKey, WorkVerdict>();
+  for (const item of items) {
+    const outcome = outcomes.get(item.key);
+    countRestarts(deps, item.key, outcome);
+    const stale = staleFor(memory.get(item.key), full, item.key);
+    verdicts.set(item.key, settleKey(deps, full, item, outcome, durationMs, stale));
   }
   const ran = new Set(selected.objects.filter(needsWork).map((p) => p.key));
   const untouchedDrift = full.objects.some((p) => needsWork(p) && !ran.has(p.key));
-  if (result.ok && unhealthy.length === 0 && !untouchedDrift)
-    deps.metrics.lastSuccessfulSync = deps.now();
+  if (result.ok && !untouchedDrift) deps.metrics.lastSuccessfulSync = deps.now();
   return verdicts;
+}
+
+/** Every restart the container machine made is counted, and starts the next back-off. */
+function countRestarts(deps: ReconcilerDeps, key: ObjectKey, outcome: ObjectOutcome | undefined) {
+  for (let i = 0; i < (outcome?.restarts ?? 0); i++) {
+    deps.crashLoop.recordRestart(key, deps.now());
+    deps.metrics.restarts += 1;
+  }
+}
+
+/**
+ * Probes run against a frozen container fail: its health verdict means nothing until it has
+ * been probed again after the unpause, about one interval later (issue 11). A passing probe
+ * answers quickly; one still unanswered after this margin is failing anyway.
+ */
+const HEALTH_MARGIN_MS = 1_500;
+
+/** berth's memory of each declared container for the planner: back-off and stale health. */
+function restartMemory(
+  deps: ReconcilerDeps,
+  objects: readonly DesiredObject[],
+): Map<ObjectKey, RestartMemory & { staleUntil?: number }> {
+  const now = deps.now();
+  const out = new Map<ObjectKey, RestartMemory & { staleUntil?: number }>();
+  for (const o of objects) {
+    if (o.kind !== 'Container') continue;
+    const key = `Container/${o.name}` as ObjectKey;
+    const check = o.spec.healthcheck;
+    const unpaused = deps.unpausedAt?.(key);
+    const staleUntil =
+      check && unpaused !== undefined
+        ? unpaused +
+          check.intervalMs +
+          Math.min(check.timeoutMs, HEALTH_MARGIN_MS) +
+          HEALTH_MARGIN_MS
+        : undefined;
+    const healthStale = staleUntil !== undefined && now < staleUntil;
+    out.set(key, {
+      backoffMs: deps.crashLoop.waitBeforeRestart(key, now),
+      ...(healthStale ? { healthStale, staleUntil } : {}),
+    });
+  }
+  return out;
+}
+
+/** Ms until a stale health verdict of an unhealthy container may be trusted again. */
+function staleFor(
+  memory: (RestartMemory & { staleUntil?: number }) | undefined,
+  full: Plan,
+  key: ObjectKey,
+): number | undefined {
+  if (!memory?.healthStale || memory.staleUntil === undefined) return undefined;
+  const p = full.objects.find((o) => o.key === key);
+  return p?.container?.situation.health === 'starting' ? memory.staleUntil : undefined;
 }
 
 /** Logs and counts one key's reconcile; returns what the queue should do with it. */
@@ -154,7 +169,16 @@ function settleKey(
   item: WorkItem<ObjectKey>,
   outcome: ObjectOutcome | undefined,
   durationMs: number,
+  staleUntil?: number,
 ): WorkVerdict {
+  if (outcome?.retryAfterMs) {
+    deps.metrics.countReconcile('deferred', durationMs);
+    deps.logger.info(
+      { key: item.key, cause: item.cause, backoffMs: outcome.retryAfterMs },
+      'crash loop: restart backed off',
+    );
+    return { afterMs: outcome.retryAfterMs, cause: 'back-off ended' };
+  }
   const name = outcome?.outcome ?? 'unchanged';
   const steps = outcome?.ops ?? [];
   deps.metrics.countReconcile(name, durationMs);
@@ -178,6 +202,8 @@ function settleKey(
     for (const dependent of dependentsOf(full, item.key))
       deps.requeue(dependent, `${item.key} changed`);
   }
+  // An unhealthy verdict from before an unpause: look again once a fresh probe has run.
+  if (staleUntil !== undefined) return { afterMs: Math.max(0, staleUntil - deps.now()) };
   if (!outcome) return recheck(item) ?? 'done';
   return name === 'converged' || name === 'held' ? 'done' : 'failed';
 }
@@ -196,54 +222,4 @@ function recheck(item: WorkItem<ObjectKey>): WorkVerdict | undefined {
   const done = Number(m[2] ?? 0);
   if (done >= RECHECKS) return undefined;
   return { afterMs: 100 * 2 ** done, cause: `engine event: ${m[1]} (recheck ${done + 1})` };
-}
-
-/** berth is about to start a container that ran before: a restart, subject to back-off. */
-function isRestart(p: ObjectPlan): boolean {
-  const ran = p.observed === 'exited' || p.observed === 'dead';
-  return (
-    p.kind === 'Container' &&
-    ran &&
-    p.desired !== 'absent' &&
-    p.steps.some((s) => s.action === 'start' || s.action === 'create')
-  );
-}
-
-/** A running container its healthcheck calls unhealthy, unless the manifest says to leave it. */
-function wantsUnhealthyRestart(
-  declared: DesiredObject | undefined,
-  c: ObservedContainer,
-  p: ObjectPlan,
-): boolean {
-  if (declared?.kind !== 'Container' || !declared.spec.healthcheck) return false;
-  if (!declared.spec.healthcheck.restartOnUnhealthy) return false;
-  // Anything else pending (a recreate, a stop) is the plan's job, not a restart's.
-  return c.state === 'running' && c.health === 'unhealthy' && p.steps.length === 0;
-}
-
-/** Stop, then start: the engine never restarts an unhealthy container itself (DESIGN.md). */
-async function restartUnhealthy(
-  engine: Engine,
-  key: ObjectKey,
-  c: ObservedContainer,
-  graceMs: number,
-): Promise<ObjectOutcome> {
-  try {
-    await engine.stopContainer(c.id, Math.ceil(graceMs / 1000));
-    await engine.startContainer(c.id);
-    return { key, outcome: 'converged', ops: ['stop', 'start'], message: 'restarted: unhealthy' };
-  } catch (e) {
-    return { key, outcome: 'failed', ops: [], message: toBerthError(e).message };
-  }
-}
-
-function ownedContainers(
-  observed: ObservedState,
-  project: string,
-): Map<ObjectKey, ObservedContainer> {
-  const out = new Map<ObjectKey, ObservedContainer>();
-  for (const [key, value] of indexOwned(observed, project)) {
-    if (key.startsWith('Container/')) out.set(key, value as ObservedContainer);
-  }
-  return out;
 }

@@ -169,6 +169,19 @@ describe('WorkQueue', () => {
     expect(h.batches).toHaveLength(2);
   });
 
+  it('new work cuts a requested delay short, but not a failure back-off', async () => {
+    const h = harness((k) => (k === 'a' ? { afterMs: 10_000 } : 'failed'));
+    h.queue.add('a', 'back-off');
+    h.queue.add('b', 'failing');
+    await h.queue.whenIdle();
+    expect(h.batches).toHaveLength(1);
+    h.queue.add('a', 'engine event: pause');
+    h.queue.add('b', 'engine event: pause');
+    await h.queue.whenIdle();
+    expect(h.batches.at(-1)).toEqual([{ key: 'a', cause: 'engine event: pause' }]);
+    expect(h.queue.waitingUntil('b')).toBeDefined();
+  });
+
   it('stops taking work on shutdown and waits for the batch in flight', async () => {
     const h = harness();
     h.hold();

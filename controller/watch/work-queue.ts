@@ -52,7 +52,11 @@ export interface AddOptions {
  */
 export class WorkQueue<K> {
   private readonly ready = new Map<K, string>();
-  private readonly delayed = new Map<K, { at: number; cause: string; timer: unknown }>();
+  /** Keys waiting; `failure`: a failure back-off, which new work does not cut short. */
+  private readonly delayed = new Map<
+    K,
+    { at: number; cause: string; timer: unknown; failure: boolean }
+  >();
   private readonly inFlight = new Set<K>();
   /** Keys added while in flight: they run again once their batch ends. */
   private readonly dirty = new Map<K, { cause: string; supersede: boolean }>();
@@ -78,14 +82,19 @@ export class WorkQueue<K> {
       return;
     }
     const waiting = this.delayed.get(key);
-    if (waiting && !options.supersede) return;
+    // A failing key waits out its back-off; a key waiting only to be looked at again (a
+    // recheck, a restart back-off the planner computes anyway) runs now: level-triggered.
+    if (waiting?.failure && !options.supersede) return;
     if (waiting) this.cancelDelay(key);
     this.ready.set(key, cause);
     this.schedulePump();
   }
 
-  /** Queues `key` after `ms` (kept at the earlier time when already waiting). */
-  addAfter(key: K, cause: string, ms: number): void {
+  /**
+   * Queues `key` after `ms` (kept at the earlier time when already waiting). `failure`: a
+   * failure back-off, which `add` does not cut short (only a superseding add does).
+   */
+  addAfter(key: K, cause: string, ms: number, failure = false): void {
     if (this.stopped) return;
     if (ms <= 0) return this.add(key, cause);
     const at = this.clock.now() + ms;
@@ -97,7 +106,7 @@ export class WorkQueue<K> {
       this.delayed.delete(key);
       this.add(key, cause);
     }, ms);
-    this.delayed.set(key, { at, cause, timer });
+    this.delayed.set(key, { at, cause, timer, failure });
   }
 
   /** Keys queued or waiting, not counting those in flight. */
@@ -185,7 +194,7 @@ export class WorkQueue<K> {
     if (verdict === 'failed') {
       const n = (this.failures.get(key) ?? 0) + 1;
       this.failures.set(key, n);
-      if (!again?.supersede) return this.addAfter(key, cause, backoffDelay(this.backoff, n));
+      if (!again?.supersede) return this.addAfter(key, cause, backoffDelay(this.backoff, n), true);
     }
     if (typeof verdict === 'object' && !again?.supersede)
       this.addAfter(key, verdict.cause ?? cause, verdict.afterMs);
