@@ -13,8 +13,6 @@ interface Decl {
   state: (typeof STATES)[number];
   env: string;
   onNet: boolean;
-  /** Declares a healthcheck (restarted when unhealthy). */
-  check: boolean;
 }
 
 function manifest(decls: Decl[]): string {
@@ -30,7 +28,6 @@ function manifest(decls: Decl[]): string {
         `  state: ${d.state}`,
         `  env: {V: "${d.env}"}`,
         d.onNet ? '  networks: [net]' : '',
-        d.check ? '  healthcheck: {command: [CMD, "true"], interval: 1s}' : '',
       ].join('\n'),
     );
   });
@@ -41,7 +38,6 @@ const decl = fc.record({
   state: fc.constantFrom(...STATES),
   env: fc.constantFrom('a', 'b'),
   onNet: fc.boolean(),
-  check: fc.boolean(),
 });
 type Drift = {
   index: number;
@@ -85,7 +81,7 @@ async function driftOne(engine: MemoryEngine, d: Drift): Promise<void> {
 }
 
 describe('convergence on the in-memory engine', () => {
-  it('for random declarations, starting states, crashes, health failures and transient faults, apply converges and a following plan is empty', async () => {
+  it('for random declarations, starting states and transient faults, apply converges and a following plan is empty', async () => {
     await fc.assert(
       fc.asyncProperty(
         fc.array(decl, { minLength: 1, maxLength: 5 }),
