@@ -27,6 +27,7 @@ describe('bench --smoke', () => {
       'change-env-3',
       'delete-all-3',
       'cli-start',
+      'import-compose',
     ]);
     for (const s of results.scenarios) {
       expect(Object.keys(s.tools).length, s.id).toBeGreaterThan(0);

@@ -98,7 +98,7 @@ describe('examples/hello', () => {
       );
       const before = await docker('inspect', '-f', '{{.Id}}', `${project}-hello`);
       const plan = await berth(['plan', '-f', dir, '-p', project], { env });
-      expect(plan.stdout).toMatch(/~ Container\/hello\s+stop\s+spec changed: env/);
+      expect(plan.stdout).toMatch(/~ Container\/hello\s+create\s+spec changed: env \(start-first/);
       expect((await berth(['apply', '-f', dir, '-p', project], { env })).code).toBe(0);
       const after = await docker('inspect', '-f', '{{.Id}}', `${project}-hello`);
       expect(after).not.toBe(before);
