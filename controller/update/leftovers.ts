@@ -1,5 +1,5 @@
 import type { Engine, ObservedContainer } from '../engine/engine.js';
-import { LABEL } from '../labels.js';
+import { engineName, LABEL } from '../labels.js';
 import { NEXT_SUFFIX, PREV_SUFFIX } from './replace.js';
 
 /** One engine call that finishes or undoes an update interrupted by a crash. */
@@ -21,7 +21,7 @@ export interface RecoveryStep {
 export function isUpdateLeftover(c: ObservedContainer, project: string): boolean {
   const name = c.labels[LABEL.name];
   if (c.labels[LABEL.project] !== project || !name) return false;
-  const base = `${project}-${name}`;
+  const base = engineName(project, name);
   return c.name === `${base}${NEXT_SUFFIX}` || c.name === `${base}${PREV_SUFFIX}`;
 }
 
@@ -39,7 +39,7 @@ export function recoverySteps(containers: ObservedContainer[], project: string):
   const steps: RecoveryStep[] = [];
   for (const c of containers.filter((x) => isUpdateLeftover(x, project))) {
     const name = c.labels[LABEL.name]!;
-    const base = `${project}-${name}`;
+    const base = engineName(project, name);
     const key = `Container/${name}`;
     const current = containers.find((x) => x.name === base && x.labels[LABEL.project] === project);
     if (c.name.endsWith(NEXT_SUFFIX)) {
