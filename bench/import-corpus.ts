@@ -9,7 +9,7 @@ import { dirname, join, relative } from 'node:path';
 import { ComposeInputError, importCompose } from '../specs/compose/index.js';
 import { loadManifests } from '../specs/index.js';
 import { formatProblem } from '../specs/problems.js';
-import type { Policy } from '../specs/policy.js';
+import { policyFor } from '../specs/policy.js';
 
 const NAMES = /^(docker-)?compose\.ya?ml$/;
 
@@ -61,10 +61,10 @@ async function one(
 
 const args = process.argv.slice(2);
 const verbose = args.includes('--verbose');
-// --privileged: validate as `--policy privileged` would, to see what only the host-path
-// policy refuses (the engine socket, /etc/localtime…).
+// --privileged: validate as `--policy privileged` would, to see what only the policy refuses
+// (the engine socket, /etc/localtime, host networking, privileged containers…).
 const privileged = args.includes('--privileged');
-const PRIVILEGED: Policy = { forbiddenHostPaths: [], allowPrivileged: true };
+const PRIVILEGED = policyFor('privileged');
 const dirs = args.filter((a) => !a.startsWith('--'));
 const files = dirs.flatMap((d) => findComposeFiles(d));
 const counts: Record<Outcome, number> = {

@@ -174,6 +174,34 @@ describe('berth import: losses', () => {
   });
 });
 
+describe('berth import: shared namespaces', () => {
+  it('maps container:NAME of a service in the file to that service, and drops an outside one', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'berth-import-'));
+    writeFileSync(
+      join(dir, 'compose.yaml'),
+      [
+        'services:',
+        '  vpn:',
+        '    image: busybox',
+        '    container_name: suite-vpn',
+        '  torrent:',
+        '    image: busybox',
+        '    network_mode: container:suite-vpn',
+        '  other:',
+        '    image: busybox',
+        '    pid: container:somewhere-else',
+        '',
+      ].join('\n'),
+    );
+    const r = importCompose({ files: ['compose.yaml'], cwd: dir, outDir: dir, profiles: [] });
+    expect(container(r, 'torrent')?.networkMode).toBe('container:vpn');
+    expect(container(r, 'other')?.pid).toBeUndefined();
+    expect(r.losses.map((l) => `${l.where.line}:${l.where.column} ${l.path}: ${l.why}`)).toEqual([
+      '10:5 services.other.pid: somewhere-else is not a container of this project; berth shares namespaces with declared containers only',
+    ]);
+  });
+});
+
 describe('berth import: values', () => {
   it('splits commands as a shell would, without expanding', () => {
     expect(shellWords(`sh -c 'echo "$A b"' x\\ y "\${A:-a b}"`)).toEqual([

@@ -17,12 +17,12 @@ export function carryNetworking(w: ServiceWork, key: string, value: unknown): bo
       carryNetworks(w, value);
       return true;
     case 'network_mode':
-      w.spec.networkMode = sharedNamespace(w, text(value), key);
-      return true;
     case 'ipc':
-    case 'pid':
-      w.spec[key] = sharedNamespace(w, text(value), key);
+    case 'pid': {
+      const mode = sharedNamespace(w, text(value), key);
+      if (mode !== undefined) w.spec[key === 'network_mode' ? 'networkMode' : key] = mode;
       return true;
+    }
     case 'links':
       carryLinks(w, value as unknown[]);
       return true;
@@ -34,19 +34,29 @@ export function carryNetworking(w: ServiceWork, key: string, value: unknown): bo
   }
 }
 
-/** `service:NAME` → `container:<berth name>`; other modes pass through. */
-function sharedNamespace(w: ServiceWork, mode: string, key: string): string {
+/**
+ * `service:NAME`, and `container:NAME` where NAME is the `container_name` of a service in
+ * the project, → `container:<berth name>`; other modes pass through. A container outside
+ * the project cannot be named (berth shares namespaces with declared containers only), so
+ * that field is left out and named as a loss rather than written as a dangling reference.
+ */
+function sharedNamespace(w: ServiceWork, mode: string, key: string): string | undefined {
   if (mode.startsWith('service:'))
     return `container:${berthName(w.state, 'service', mode.slice(8))}`;
-  if (mode.startsWith('container:'))
-    lose(
-      w.state,
-      w.svc,
-      key,
-      `services.${w.service}.${key}`,
-      'berth shares namespaces with declared containers only (use service:NAME)',
-    );
-  return mode;
+  if (!mode.startsWith('container:')) return mode;
+  const named = mode.slice(10);
+  const service = Object.entries(w.state.project.services).find(
+    ([, svc]) => isRecord(svc) && svc.container_name === named,
+  )?.[0];
+  if (service !== undefined) return `container:${berthName(w.state, 'service', service)}`;
+  lose(
+    w.state,
+    w.svc,
+    key,
+    `services.${w.service}.${key}`,
+    `${named} is not a container of this project; berth shares namespaces with declared containers only`,
+  );
+  return undefined;
 }
 
 function port(w: ServiceWork, i: number, entry: unknown): unknown {
