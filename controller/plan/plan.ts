@@ -1,5 +1,6 @@
 import type { ContainerObject, DesiredObject, Kind, ObjectKey } from '../../specs/model.js';
 import { isUpdateLeftover } from '../update/leftovers.js';
+import { chainReplicaUpdates } from '../update/replica-order.js';
 import { objectKey } from '../../specs/model.js';
 import type { ObservedContainer, ObservedNetwork, ObservedState } from '../engine/engine.js';
 import { engineName, LABEL } from '../labels.js';
@@ -46,7 +47,7 @@ export function plan(input: PlanInput): Plan {
     declared.push(planDeclaredContainer(object, input, owned, imagePlans, implicit));
   }
 
-  const withConflicts = declared.map((p) =>
+  const withConflicts = chainReplicaUpdates(declared, input.desired).map((p) =>
     conflicted.has(p.key) ? blockedByConflict(p, conflicts) : p,
   );
   const deletions = planDeletions(input, owned);

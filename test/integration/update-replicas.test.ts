@@ -1,0 +1,104 @@
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { berth } from '../support/cli.js';
+import { cleanupProject, docker, TEST_IMAGE, uniqueProject } from '../support/docker.js';
+
+const project = uniqueProject('updr');
+let stateHome: string;
+const env = () => ({ XDG_STATE_HOME: stateHome });
+const replicas = ['web-1', 'web-2', 'web-3'];
+const ids = () =>
+  Promise.all(replicas.map((r) => docker('inspect', '-f', '{{.Id}}', `${project}-${r}`)));
+const modes = () =>
+  Promise.all(
+    replicas.map((r) => docker('inspect', '-f', '{{json .Config.Env}}', `${project}-${r}`)),
+  );
+const names = async () =>
+  (await docker('ps', '-a', '--filter', `label=berth.project=${project}`, '--format', '{{.Names}}'))
+    .split('\n')
+    .filter(Boolean)
+    .sort();
+
+/** Three busybox httpd replicas, healthy once they serve; MODE in their env. */
+function web(mode: string, health = 'wget -q -O /dev/null http://127.0.0.1:8080/'): string {
+  return `apiVersion: berth/v1
+kind: Container
+metadata: {name: web}
+spec:
+  image: ${TEST_IMAGE}
+  replicas: 3
+  init: true
+  command: [sh, -c]
+  args: ["mkdir -p /www && echo $$MODE > /www/index.html && exec httpd -f -p 8080 -h /www"]
+  env: {MODE: ${mode}}
+  healthcheck: {command: [CMD-SHELL, "${health}"], interval: 1s, timeout: 1s, retries: 2}
+`;
+}
+
+const apply = (yaml: string) =>
+  berth(['apply', '-f', '-', '-p', project, '--timeout', '90s'], { stdin: yaml, env: env() });
+
+beforeAll(async () => {
+  stateHome = await mkdtemp(join(tmpdir(), 'berth-updr-state-'));
+});
+afterAll(() => cleanupProject(project));
+
+describe('replicas update one at a time on the real engine', () => {
+  it('each replica passes its gate and takes its name before the next one is created', async () => {
+    expect((await apply(web('one'))).code).toBe(0);
+    const before = await ids();
+    const plan = await berth(['plan', '-f', '-', '-p', project], { stdin: web('two'), env: env() });
+    expect(plan.stdout).toMatch(/Container\/web-2 .*one replica at a time, after web-1/);
+    expect(plan.stdout).toMatch(/Container\/web-3 .*one replica at a time, after web-2/);
+    const since = String(Math.floor(Date.now() / 1000) - 1);
+    const run = await apply(web('two'));
+    expect(run.code, run.stderr + run.stdout).toBe(0);
+    const after = await ids();
+    after.forEach((id, i) => expect(id).not.toBe(before[i]));
+    for (const e of await modes()) expect(e).toContain('MODE=two');
+    expect(await names()).toEqual(replicas.map((r) => `${project}-${r}`));
+
+    const events = (
+      await docker(
+        'events',
+        '--since',
+        since,
+        '--until',
+        String(Math.ceil(Date.now() / 1000)),
+        '--filter',
+        `label=berth.project=${project}`,
+        '--filter',
+        'type=container',
+        '--format',
+        '{{.Action}} {{.ID}} {{.Actor.Attributes.name}}',
+      )
+    ).split('\n');
+    const at = (action: string, match: string) =>
+      events.findIndex((l) => l.startsWith(`${action} `) && l.includes(match));
+    for (let i = 0; i < 3; i++) {
+      const created = at('create', `${project}-web-${i + 1}-next`);
+      const healthy = at('health_status: healthy', after[i]!);
+      const oldGone = at('destroy', before[i]!);
+      expect(created, events.join('\n')).toBeGreaterThanOrEqual(0);
+      expect(healthy).toBeGreaterThan(created);
+      // The old replica goes only after its successor passed the gate…
+      expect(oldGone).toBeGreaterThan(healthy);
+      // …and the next replica's new container is created only after that.
+      if (i < 2) expect(at('create', `${project}-web-${i + 2}-next`)).toBeGreaterThan(oldGone);
+    }
+  });
+
+  it('a replica that fails its gate is rolled back and the replicas after it are not touched', async () => {
+    const before = await ids();
+    const run = await apply(web('three', 'false'));
+    expect(run.code).toBe(2);
+    const out = run.stdout + run.stderr;
+    expect(out).toMatch(/web-1.*rolled back/);
+    expect(out).toMatch(/web-2.*Container\/web-1 did not converge/);
+    expect(await ids()).toEqual(before);
+    for (const e of await modes()) expect(e).toContain('MODE=two');
+    expect(await names()).toEqual(replicas.map((r) => `${project}-${r}`));
+  });
+});
