@@ -1,11 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  FrameDemuxer,
-  LineSplitter,
-  normaliseTimestamp,
-  splitTimestamp,
-  timestampToSince,
-} from './docker-streams-demux.js';
+import { FrameDemuxer, normaliseTimestamp, timestampToSince } from './docker-streams-demux.js';
 import { StampedLineJoiner } from './docker-streams-demux.js';
 
 function frame(type: number, text: string): Buffer {
@@ -41,18 +35,6 @@ describe('FrameDemuxer', () => {
   });
 });
 
-describe('LineSplitter', () => {
-  it('joins lines cut across chunks, keeps multi-byte characters and flushes the last line', () => {
-    const lines: string[] = [];
-    const splitter = new LineSplitter((l) => lines.push(l));
-    const bytes = Buffer.from('a1\nb€2\nlast');
-    for (const b of bytes) splitter.push(Buffer.from([b]));
-    expect(lines).toEqual(['a1', 'b€2']);
-    splitter.end();
-    expect(lines).toEqual(['a1', 'b€2', 'last']);
-  });
-});
-
 describe('timestamps', () => {
   it('normalises to nine fraction digits so string order is time order', () => {
     expect(normaliseTimestamp('2024-05-01T10:00:00.1Z')).toBe('2024-05-01T10:00:00.100000000Z');
@@ -63,14 +45,6 @@ describe('timestamps', () => {
     expect(
       normaliseTimestamp('2024-05-01T10:00:00.9Z') > normaliseTimestamp('2024-05-01T10:00:00.10Z'),
     ).toBe(true);
-  });
-
-  it('splits the stamp from the text, leaving lines without one alone', () => {
-    expect(splitTimestamp('2024-05-01T10:00:00.5Z hello world')).toEqual({
-      time: '2024-05-01T10:00:00.500000000Z',
-      text: 'hello world',
-    });
-    expect(splitTimestamp('no stamp here')).toEqual({ time: '', text: 'no stamp here' });
   });
 
   it('turns a stamp into the engine since form', () => {

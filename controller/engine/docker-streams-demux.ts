@@ -57,35 +57,6 @@ export class FrameDemuxer {
 }
 
 /**
- * Splits bytes into lines without their newline. Multi-byte characters cut across chunks
- * are kept whole (StringDecoder); a final line without newline is emitted by `end()`.
- */
-export class LineSplitter {
-  private readonly decoder = new StringDecoder('utf8');
-  private carry = '';
-
-  constructor(private readonly onLine: (line: string) => void) {}
-
-  push(bytes: Buffer): void {
-    const text = this.carry + this.decoder.write(bytes);
-    let start = 0;
-    let nl = text.indexOf('\n', start);
-    while (nl >= 0) {
-      this.onLine(text.slice(start, nl));
-      start = nl + 1;
-      nl = text.indexOf('\n', start);
-    }
-    this.carry = start === 0 ? text : text.slice(start);
-  }
-
-  end(): void {
-    const rest = this.carry + this.decoder.end();
-    this.carry = '';
-    if (rest) this.onLine(rest);
-  }
-}
-
-/**
  * The lines of one output stream of a multiplexed log read with timestamps. Each frame is
  * one engine message, `STAMP text`; a line longer than 16 KiB arrives as several messages,
  * each with its own stamp and only the last ending in a newline (moby's partial messages,
@@ -139,14 +110,6 @@ export function normaliseTimestamp(stamp: string): string {
   const fraction = stamp.slice(dot + 1, end);
   if (fraction.length === 9) return end === stamp.length ? `${stamp}Z` : stamp;
   return `${stamp.slice(0, dot)}.${fraction.padEnd(9, '0').slice(0, 9)}Z`;
-}
-
-/** `2024-05-01T10:00:00.123456789Z text` → time and text; a line without a stamp keeps ''. */
-export function splitTimestamp(line: string): { time: string; text: string } {
-  const space = line.indexOf(' ');
-  const stamp = space < 0 ? line : line.slice(0, space);
-  if (!isStamp(stamp)) return { time: '', text: line };
-  return { time: normaliseTimestamp(stamp), text: space < 0 ? '' : line.slice(space + 1) };
 }
 
 /** A normalised timestamp as the `since` the engine accepts: Unix seconds with nanoseconds. */

@@ -3,12 +3,8 @@ import type Dockerode from 'dockerode';
 import type { EngineAddress } from './engine-address.js';
 import { dockerOptions } from './docker-connect.js';
 import { statusOf, toEngineError } from './docker-errors.js';
-import {
-  FrameDemuxer,
-  LineSplitter,
-  splitTimestamp,
-  StampedLineJoiner,
-} from './docker-streams-demux.js';
+import { FrameDemuxer, StampedLineJoiner } from './docker-streams-demux.js';
+import { TtyMessageSplitter } from './docker-streams-tty.js';
 import { startDockerExec } from './docker-streams-exec.js';
 import type {
   ContainerPathStat,
@@ -148,8 +144,9 @@ export class DockerStreams implements EngineStreams {
 
 /**
  * Reads a log stream into timestamped lines per output stream until it ends or is closed.
- * A multiplexed stream is read frame by frame, so the pieces of a long line join without
- * the engine's stamps between them; a TTY's raw stream has no frames to tell them apart.
+ * A multiplexed stream is read frame by frame, a TTY's raw stream message by message
+ * (TtyMessageSplitter), so the pieces of a long line join without the engine's stamps
+ * between them. A TTY ends its lines with `\r\n`; the `\r` is not part of the line.
  */
 function followLines(
   stream: NodeJS.ReadableStream,
@@ -157,24 +154,27 @@ function followLines(
   onLine: (line: LogLine) => void,
 ): LogSubscription {
   const joiner = (name: OutputStream) =>
-    new StampedLineJoiner((time, text) => onLine({ stream: name, time, text }));
-  const rawLines = new LineSplitter((raw) => onLine({ stream: 'stdout', ...splitTimestamp(raw) }));
-  const out = tty ? rawLines : joiner('stdout');
+    new StampedLineJoiner((time, text) =>
+      onLine({ stream: name, time, text: tty && text.endsWith('\r') ? text.slice(0, -1) : text }),
+    );
+  const out = joiner('stdout');
   const err = joiner('stderr');
   const demuxer = new FrameDemuxer((name, payload) =>
     (name === 'stderr' ? err : out).push(payload),
   );
+  const messages = new TtyMessageSplitter((message) => out.push(message));
   let finish: () => void = () => undefined;
   const ended = new Promise<void>((resolve) => (finish = resolve));
   let done = false;
   const end = () => {
     if (done) return;
     done = true;
+    messages.end();
     out.end();
     err.end();
     finish();
   };
-  stream.on('data', (chunk: Buffer) => (tty ? out.push(chunk) : demuxer.push(chunk)));
+  stream.on('data', (chunk: Buffer) => (tty ? messages.push(chunk) : demuxer.push(chunk)));
   stream.on('end', end);
   stream.on('close', end);
   stream.on('error', end);
