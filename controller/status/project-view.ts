@@ -4,6 +4,7 @@ import { LABEL } from '../labels.js';
 import { plan } from '../plan/plan.js';
 import type { Plan } from '../plan/plan-types.js';
 import { readHistory, readLastApplied } from '../records/records.js';
+import { containerIdsOf, readRestarts, restartsFor } from '../records/restarts.js';
 import type { HistoryEntry } from '../records/record-types.js';
 import { buildProjectStatus } from './build-status.js';
 import { observeProject } from '../observe.js';
@@ -50,7 +51,11 @@ export interface ViewRequest {
    * container of the project is inspected, for its restarts, last exit code and probe output.
    */
   inspect?: string[];
-  /** berth's own restarts and back-off per container (a running controller's tracker). */
+  /**
+   * berth's own restarts and back-off per container (a running controller's tracker). The
+   * restarts the project's records keep (records/restarts.ts) count too, so a command run
+   * beside or after `berth watch` shows what the controller did.
+   */
   berthRestarts?: (key: ObjectKey) => { restarts: number; backoffMs: number } | undefined;
   /** An observation already made (of every project, for `get --all-projects`). */
   observed?: ObservedState;
@@ -63,7 +68,7 @@ export interface ViewRequest {
  */
 export async function loadProjectView(engine: Engine, request: ViewRequest): Promise<ProjectView> {
   const { project, desired } = request;
-  const [{ observed, hostPaths, unowned }, history] = await Promise.all([
+  const [{ observed, hostPaths, unowned }, history, recorded] = await Promise.all([
     observeProject(
       engine,
       project,
@@ -71,6 +76,7 @@ export async function loadProjectView(engine: Engine, request: ViewRequest): Pro
       request.observed ? onlyProject(request.observed, project) : undefined,
     ),
     readHistory(request.stateDir, project),
+    readRestarts(request.stateDir, project),
   ]);
   const projectPlan = plan({
     project,
@@ -92,7 +98,11 @@ export async function loadProjectView(engine: Engine, request: ViewRequest): Pro
     plan: projectPlan,
     lastApply: entries[0],
     details,
-    berthRestarts: request.berthRestarts,
+    berthRestarts: (key) => {
+      const live = request.berthRestarts?.(key);
+      const kept = restartsFor(recorded, key, containerIdsOf(project, observed, key));
+      return { restarts: Math.max(live?.restarts ?? 0, kept), backoffMs: live?.backoffMs ?? 0 };
+    },
     desiredSource: desired.source,
     notice,
     now: request.now,

@@ -87,4 +87,21 @@ describe('containerReadiness', () => {
     expect(r).toMatchObject({ ready: false, reason: 'BackOff', restarts: 3, lastExitCode: 1 });
     expect(r.message).toBe('back-off: next restart in 20s (3 restarts, last exit code 1)');
   });
+
+  it('a container running healthy again after a restart is ready, whatever the next back-off', () => {
+    const r = containerReadiness({
+      container: { ...container, state: 'running', health: 'none' },
+      berthRestarts: 1,
+      backoffMs: 9_000,
+      now: NOW,
+    });
+    expect(r).toMatchObject({ ready: true, restarts: 1 });
+    expect(r.reason).toBeUndefined();
+    const sick = containerReadiness({
+      container: { ...container, state: 'running', health: 'unhealthy' },
+      backoffMs: 9_000,
+      now: NOW,
+    });
+    expect(sick.reason).toBe('BackOff');
+  });
 });

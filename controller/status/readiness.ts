@@ -32,7 +32,12 @@ export interface ReadinessInput {
   details?: ContainerDetails;
   /** Restarts berth made (watch's back-off tracker, or the project's record). */
   berthRestarts?: number;
-  /** The back-off berth is waiting out before its next restart, in ms. */
+  /**
+   * How long berth would wait before its next restart of this container, in ms. It only
+   * matters while a restart is due (the container is not running, or is unhealthy): a
+   * container running healthy after a restart is ready, and the back-off applies to the
+   * restart after next (DESIGN.md second wave; Kubernetes' CrashLoopBackOff).
+   */
   backoffMs?: number;
   /** Unix ms. */
   now: number;
@@ -66,7 +71,8 @@ export function containerReadiness(input: ReadinessInput): ContainerReadiness {
       reason: 'CrashLoopBackOff',
       message: `crash loop: ${restarts} restarts${code}`,
     };
-  if ((input.backoffMs ?? 0) > 0)
+  const restartDue = state !== 'running' || health === 'unhealthy';
+  if ((input.backoffMs ?? 0) > 0 && restartDue)
     return {
       ...base,
       ready: false,

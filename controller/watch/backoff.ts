@@ -43,7 +43,12 @@ interface RestartHistory {
 /**
  * Counts the restarts berth makes per object and says when the next one may happen. The
  * first restart is immediate (drift repair must be fast); each further restart within the
- * reset window waits 10 s, 20 s, 40 s… up to 5 min.
+ * reset window waits 10 s, 20 s, 40 s… up to 5 min, counted from the restart before it.
+ *
+ * The back-off only delays a restart that is due: a container running (and healthy) after a
+ * restart is ready and in sync (status/readiness.ts). The window resets once the container
+ * has gone `resetAfterMs` (10 min) without a restart by berth, i.e. stayed up that long, as
+ * Kubernetes resets CrashLoopBackOff after 10 min of a container running without problems.
  */
 export class CrashLoopTracker {
   private readonly history = new Map<string, RestartHistory>();

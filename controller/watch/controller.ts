@@ -14,6 +14,7 @@ import { startFolderSource } from './folder-source.js';
 import { WatchMetrics } from './metrics.js';
 import { FOLDER_CAUSE, reconcileBatch } from './reconciler.js';
 import { recordApply } from '../records/records.js';
+import { RestartLog } from './restart-log.js';
 import { WorkQueue, type QueueClock } from './work-queue.js';
 
 /** Where a change of the desired set came from, for history. */
@@ -65,6 +66,8 @@ export class WatchController {
   readonly metrics: WatchMetrics;
   readonly queue: WorkQueue<ObjectKey>;
   readonly crashLoop: CrashLoopTracker;
+  /** berth's restarts, written through to the project's records for other processes. */
+  readonly restartLog: RestartLog;
   private stopFolder: (() => Promise<void>) | undefined;
   private stopEvents: (() => void) | undefined;
   private resyncTimer: NodeJS.Timeout | undefined;
@@ -87,6 +90,10 @@ export class WatchController {
       loadOptions: options.loadOptions,
     });
     this.crashLoop = options.crashLoop ?? new CrashLoopTracker();
+    this.restartLog = new RestartLog(
+      options.stateDir ? { stateDir: options.stateDir, project: options.project } : undefined,
+      options.logger,
+    );
     this.queue = new WorkQueue<ObjectKey>({
       // One batch at a time: batches that overlap (two containers on one missing network)
       // would race to create the same object. Work inside a batch runs in parallel.
@@ -106,6 +113,7 @@ export class WatchController {
             bus: this.bus,
             logger: options.logger,
             requeue: (key, cause) => this.queue.add(key, cause),
+            onRestarts: (key, count, ids) => this.restartLog.record(key, count, ids, this.now()),
             unpausedAt: (key) => this.unpausedAt.get(key),
             now: this.now,
           },
@@ -117,6 +125,7 @@ export class WatchController {
 
   /** Reads the folder, starts every source, and queues a full resync. */
   async start(): Promise<void> {
+    await this.restartLog.load();
     await this.reloadFolder();
     const { engine, project } = this.options;
     this.stopEvents = startEventSource({
@@ -266,5 +275,6 @@ export class WatchController {
     this.stopEvents?.();
     await this.stopFolder?.();
     await this.queue.shutdown(graceMs);
+    await this.restartLog.settled();
   }
 }

@@ -5,6 +5,7 @@ import { toBerthError } from '../errors.js';
 import type { Logger } from '../cli/logger.js';
 import { observeProject } from '../observe.js';
 import type { RestartMemory } from '../plan/plan-input.js';
+import { containerIdsOf } from '../records/restarts.js';
 import { plan } from '../plan/plan.js';
 import type { Plan } from '../plan/plan-types.js';
 import type { CrashLoopTracker } from './backoff.js';
@@ -26,6 +27,8 @@ export interface ReconcilerDeps {
   /** Queues keys to look at again (dependents of an object that changed). */
   requeue: (key: ObjectKey, cause: string) => void;
   now: () => number;
+  /** Restarts berth made of `key`, whose containers have `containerIds` (for the records). */
+  onRestarts?: (key: ObjectKey, count: number, containerIds: string[]) => void;
   /** When the container was last unpaused (an `unpause` event, by hand or by berth). */
   unpausedAt?: (key: ObjectKey) => number | undefined;
   /** How long one batch may wait for dependsOn conditions. */
@@ -98,7 +101,7 @@ export async function reconcileBatch(
   const verdicts = new Map<ObjectKey, WorkVerdict>();
   for (const item of items) {
     const outcome = outcomes.get(item.key);
-    countRestarts(deps, item.key, outcome);
+    countRestarts(deps, item.key, outcome, observed);
     const stale = staleFor(memory.get(item.key), full, item.key);
     verdicts.set(item.key, settleKey(deps, full, item, outcome, durationMs, stale));
   }
@@ -109,11 +112,19 @@ export async function reconcileBatch(
 }
 
 /** Every restart the container machine made is counted, and starts the next back-off. */
-function countRestarts(deps: ReconcilerDeps, key: ObjectKey, outcome: ObjectOutcome | undefined) {
-  for (let i = 0; i < (outcome?.restarts ?? 0); i++) {
+function countRestarts(
+  deps: ReconcilerDeps,
+  key: ObjectKey,
+  outcome: ObjectOutcome | undefined,
+  observed: ObservedState,
+) {
+  const count = outcome?.restarts ?? 0;
+  for (let i = 0; i < count; i++) {
     deps.crashLoop.recordRestart(key, deps.now());
     deps.metrics.restarts += 1;
   }
+  // A restart (start, or stop then start) keeps the container's id.
+  if (count > 0) deps.onRestarts?.(key, count, containerIdsOf(deps.project, observed, key));
 }
 
 /**
