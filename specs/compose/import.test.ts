@@ -202,6 +202,46 @@ describe('berth import: shared namespaces', () => {
   });
 });
 
+describe('berth import: host and none networks', () => {
+  it('turns the engine’s host/none networks into networkMode, never into a Network', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'berth-import-'));
+    writeFileSync(
+      join(dir, 'compose.yaml'),
+      [
+        'services:',
+        '  a: {image: x/a, network_mode: host, ports: ["8080:80"]}',
+        '  b: {image: x/b, networks: [hostnet]}',
+        '  c: {image: x/c, networks: {nonet: {aliases: [c2]}}}',
+        '  d: {image: x/d, networks: [hostnet, other]}',
+        'networks:',
+        '  hostnet: {external: true, name: host}',
+        '  nonet: {driver: none}',
+        '  other: {}',
+        '',
+      ].join('\n'),
+    );
+    const r = importCompose({ files: ['compose.yaml'], cwd: dir, outDir: dir, profiles: [] });
+    expect(container(r, 'a')).toEqual({
+      image: 'x/a',
+      networkMode: 'host',
+      restartPolicy: 'Never',
+    });
+    expect(container(r, 'b')).toMatchObject({ networkMode: 'host' });
+    expect(container(r, 'c')).toMatchObject({ networkMode: 'none' });
+    expect(container(r, 'd')).toMatchObject({ networks: [{ network: 'other' }] });
+    expect(container(r, 'd')).not.toHaveProperty('networkMode');
+    expect(
+      objects(r)
+        .filter((o) => o.kind === 'Network')
+        .map((o) => o.metadata.name),
+    ).toEqual(['other']);
+    expect(r.losses.map((l) => `${l.where.line}:${l.where.column} ${l.path}: ${l.why}`)).toEqual([
+      '4:38 services.c.networks.nonet.aliases: the none network takes no aliases',
+      '5:30 services.d.networks.hostnet: the host network excludes every other network',
+    ]);
+  });
+});
+
 describe('berth import: values', () => {
   it('splits commands as a shell would, without expanding', () => {
     expect(shellWords(`sh -c 'echo "$A b"' x\\ y "\${A:-a b}"`)).toEqual([

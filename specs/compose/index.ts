@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { basename, join, relative } from 'node:path';
 import { loadCompose } from './load.js';
-import { fileObject, networkObject, volumeObject } from './shared.js';
+import { fileObject, modeNetwork, networkObject, volumeObject } from './shared.js';
 import { convertService } from './service.js';
 import type { ImportedObject, ImportState, Loss } from './state.js';
 import { emitFiles } from './emit.js';
@@ -72,7 +72,8 @@ export function importCompose(options: ImportOptions): ImportResult {
 function declaredButUnused(state: ImportState): void {
   const { project } = state;
   for (const name of Object.keys(project.volumes)) volumeObject(state, name);
-  for (const name of Object.keys(project.networks)) networkObject(state, name);
+  for (const name of Object.keys(project.networks))
+    if (!modeNetwork(state, name)) networkObject(state, name);
   for (const name of Object.keys(project.secrets)) fileObject(state, 'Secret', name);
   for (const name of Object.keys(project.configs)) fileObject(state, 'Config', name);
 }

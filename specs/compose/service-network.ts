@@ -1,6 +1,6 @@
 import { isRecord } from './located.js';
 import type { ServiceWork } from './service.js';
-import { networkObject } from './shared.js';
+import { modeNetwork, networkObject } from './shared.js';
 import { berthName, lose } from './state.js';
 import { hasVariable, text } from './values.js';
 
@@ -88,9 +88,14 @@ function carryNetworks(w: ServiceWork, value: unknown): void {
   if (!isRecord(value)) return;
   const attachments: Record<string, unknown>[] = [];
   for (const [composeName, options] of Object.entries(value)) {
-    const attachment: Record<string, unknown> = { network: networkObject(w.state, composeName) };
     const opts = isRecord(options) ? options : {};
     const where = `services.${w.service}.networks.${composeName}`;
+    const mode = modeNetwork(w.state, composeName);
+    if (mode !== undefined) {
+      joinModeNetwork(w, value, composeName, mode, opts);
+      continue;
+    }
+    const attachment: Record<string, unknown> = { network: networkObject(w.state, composeName) };
     for (const [k, v] of Object.entries(opts)) {
       if (k === 'aliases') attachment.aliases = (Array.isArray(v) ? v : [v]).map(text);
       else if (k === 'ipv4_address') attachment.ipv4Address = text(v);
@@ -101,7 +106,28 @@ function carryNetworks(w: ServiceWork, value: unknown): void {
     }
     attachments.push(attachment);
   }
-  w.spec.networks = attachments;
+  if (attachments.length) w.spec.networks = attachments;
+}
+
+/**
+ * A service on the engine's host/none network: in Compose that is its network mode, and
+ * so in berth (`networkMode`), as long as it is the service's only network and mode.
+ */
+function joinModeNetwork(
+  w: ServiceWork,
+  networks: Record<string, unknown>,
+  composeName: string,
+  mode: 'host' | 'none',
+  options: Record<string, unknown>,
+): void {
+  const where = `services.${w.service}.networks.${composeName}`;
+  if (Object.keys(networks).length > 1 || w.spec.networkMode !== undefined) {
+    lose(w.state, networks, composeName, where, `the ${mode} network excludes every other network`);
+    return;
+  }
+  w.spec.networkMode = mode;
+  for (const k of Object.keys(options))
+    lose(w.state, options, k, `${where}.${k}`, `the ${mode} network takes no ${k}`);
 }
 
 /**
@@ -110,6 +136,11 @@ function carryNetworks(w: ServiceWork, value: unknown): void {
  * on every network it joins; a container on the default network names it for that.
  */
 export function finishNetworks(w: ServiceWork): void {
+  if (w.spec.networkMode === 'host' && w.spec.ports !== undefined) {
+    // The engine discards published ports of a host-network container; berth refuses them.
+    delete w.spec.ports;
+    w.notes.push(`services.${w.service}.ports: dropped (the host network publishes every port)`);
+  }
   if (w.service.toLowerCase() !== w.name) w.aliases.push(w.service);
   const aliases = [...new Set(w.aliases)].filter((a) => a !== w.name);
   if (aliases.length === 0) return;

@@ -61,6 +61,18 @@ function addTopLevel(
   });
 }
 
+/**
+ * `host` or `none` when Compose network `composeName` is the engine's own host/none network
+ * (`driver: host|none`, or external with that name): it is no berth Network (the engine
+ * creates no second one and connects no container to it), the service gets `networkMode`.
+ */
+export function modeNetwork(state: ImportState, composeName: string): 'host' | 'none' | undefined {
+  const def = state.project.networks[composeName];
+  if (!isRecord(def)) return undefined;
+  const mode = externalName(def, composeName) ?? (typeof def.driver === 'string' && def.driver);
+  return mode === 'host' || mode === 'none' ? mode : undefined;
+}
+
 /** The Network object for Compose network `name`; returns its metadata.name. */
 export function networkObject(state: ImportState, composeName: string): string {
   return declaredObject(state, 'Network', composeName, (def, path, spec) =>

@@ -45,7 +45,7 @@ export async function normaliseManifest(
       object = { ...common, kind: 'Image', spec: await normaliseImage(manifest.spec, ctx) };
       break;
     case 'Network':
-      object = { ...common, kind: 'Network', spec: normaliseNetwork(manifest.spec, ctx) };
+      object = { ...common, kind: 'Network', spec: normaliseNetwork(manifest.spec, ctx, name) };
       withExternal(
         object.spec,
         externalRef(manifest.spec as Record<string, unknown> | undefined, name, ctx),

@@ -35,11 +35,34 @@ export async function normaliseImage(
   return spec;
 }
 
-/** Network: defaults, and a subnet/gateway that make sense together. */
+/**
+ * The engine's own `host` and `none` networks exist once each: a second cannot be created
+ * ("only one instance of host network is allowed"), and a container joins them only through
+ * its network mode, never by `network connect`. Compose users write `network_mode` for this.
+ */
+const MODE_NETWORKS = new Set(['host', 'none']);
+
+/** Network: defaults, a driver the engine can create, a subnet/gateway that make sense together. */
 export function normaliseNetwork(
   raw: Raw.NetworkSpec | undefined,
   ctx: NormaliseContext,
+  objectName = '',
 ): NetworkSpec {
+  const externalName = raw?.name ?? objectName;
+  if (raw?.driver !== undefined && MODE_NETWORKS.has(raw.driver) && raw.external !== true)
+    ctx.report(
+      'E_NETWORK_DRIVER',
+      ['spec', 'driver'],
+      `${raw.driver}: the engine has exactly one ${raw.driver} network and creates no other; ` +
+        `give the containers networkMode: ${raw.driver} instead`,
+    );
+  if (raw?.external === true && MODE_NETWORKS.has(externalName))
+    ctx.report(
+      'E_NETWORK_DRIVER',
+      ['spec', raw.name === undefined ? 'external' : 'name'],
+      `${externalName}: a container joins the engine's ${externalName} network only through its ` +
+        `network mode; give the containers networkMode: ${externalName} instead`,
+    );
   const spec: NetworkSpec = {
     driver: raw?.driver ?? 'bridge',
     internal: raw?.internal ?? false,

@@ -37,7 +37,11 @@ export async function run(
   const files = options.filename ?? [];
   if (!target && files.length === 0)
     throw new BerthError('E_USAGE', 'delete needs -f PATH or KIND/NAME');
-  const declared = files.length ? (await loadInput(ctx, files)).set.objects : [];
+  // The policy guards what apply creates; whatever any policy let apply create can be
+  // deleted, so the files are read under the widest one.
+  const declared = files.length
+    ? (await loadInput(ctx, files, { policy: 'privileged' })).set.objects
+    : [];
   const project = resolveProjectName(options.project, files, ctx.cwd);
   const keys = target
     ? [targetKey(target)]
