@@ -251,6 +251,16 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void): Comman
     .option('--entrypoint <command>', "replace the declared command (the image's ENTRYPOINT)")
     .action(action(() => import('./commands/run.js')));
 
+  verb('push', 'push the images berth builds to the registry of their ref')
+    .argument('[images...]', 'declared Image names (default: every built image)')
+    .option(
+      '-f, --filename <path>',
+      'take the images from these files (default: the last apply)',
+      collect,
+    )
+    .option('--tag <tag>', 'also push as <repo>:TAG (repeatable)', collect)
+    .action(action(() => import('./commands/push.js')));
+
   verb('completion', 'print a shell completion script')
     .argument('<shell>', 'bash, zsh or fish')
     .action(action(() => import('./commands/completion.js')));

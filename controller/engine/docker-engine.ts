@@ -395,6 +395,18 @@ export class DockerEngine implements Engine {
     return images.removeImage(await this.full(), this.address, ref);
   }
 
+  async tagImage(source: string, ref: string): Promise<MutationResult> {
+    return images.tagImage(await this.full(), this.address, source, ref);
+  }
+
+  async pushImage(
+    ref: string,
+    auth?: RegistryAuth,
+    onProgress?: ProgressListener,
+  ): Promise<{ digest?: string }> {
+    return images.pushImage(await this.full(), this.address, ref, auth, onProgress);
+  }
+
   subscribeEvents(
     options: ObserveOptions & { since?: number; until?: number },
     onEvent: (event: EngineEvent) => void,

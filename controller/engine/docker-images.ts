@@ -126,3 +126,60 @@ export async function removeImage(
     throw toEngineError(e, address, 'remove image', ref);
   }
 }
+
+/** `POST /images/{source}/tag`: gives the image one more reference. */
+export async function tagImage(
+  docker: Dockerode,
+  address: string,
+  source: string,
+  ref: string,
+): Promise<{ changed: boolean }> {
+  const { repo, tag } = splitRef(ref);
+  try {
+    await docker.getImage(source).tag({ repo, tag });
+    return { changed: true };
+  } catch (e) {
+    if (statusOf(e) === 404)
+      throw new EngineError('E_IMAGE_PUSH', `cannot tag ${source} as ${ref}: no such image`, {
+        operation: 'tag',
+        target: source,
+      });
+    throw toEngineError(e, address, 'tag image', source);
+  }
+}
+
+/**
+ * `POST /images/{repo}/push?tag=`: follows the progress stream to its end. As with pulls,
+ * the engine reports registry failures inside a 200 stream or as the HTTP answer; both
+ * become E_IMAGE_PUSH naming the ref and the reason. The digest is read back from the
+ * image's RepoDigests, which the engine records once the registry accepted the manifest.
+ */
+export async function pushImage(
+  docker: Dockerode,
+  address: string,
+  ref: string,
+  auth: RegistryAuth | undefined,
+  onProgress: ProgressListener | undefined,
+): Promise<{ digest?: string }> {
+  const { repo, tag } = splitRef(ref);
+  let failure: string | undefined;
+  try {
+    // An empty X-Registry-Auth (`{}`) is what the docker CLI sends for an anonymous push.
+    const stream = (await docker
+      .getImage(repo)
+      .push({ tag, authconfig: auth ?? {} })) as NodeJS.ReadableStream;
+    failure = (await followProgress(stream, onProgress)).error;
+  } catch (e) {
+    if (isUnreachable(e)) throw unreachableError(address, e, 'push');
+    failure = statusOf(e) === 404 ? `no such local image ${ref}` : engineMessage(e);
+  }
+  if (failure !== undefined)
+    throw new EngineError(
+      'E_IMAGE_PUSH',
+      `cannot push ${ref}: ${pullReason(failure)} (${failure})`,
+      { operation: 'push', target: ref },
+    );
+  const image = await inspectImage(docker, address, ref);
+  const digest = image?.repoDigests.find((d) => d.startsWith(`${repo}@`))?.split('@')[1];
+  return digest === undefined ? {} : { digest };
+}

@@ -267,6 +267,19 @@ export interface Engine {
   ): Promise<ObservedImage>;
   buildImage(request: ImageBuildRequest, onProgress?: ProgressListener): Promise<ObservedImage>;
   removeImage(ref: string): Promise<MutationResult>;
+  /** Gives the image `source` (id or reference) the extra reference `ref`; idempotent. */
+  tagImage(source: string, ref: string): Promise<MutationResult>;
+  /**
+   * Pushes the local image `ref` to the registry its name points at. Resolves with the
+   * manifest digest the registry now holds for it (`sha256:…`); failures (unauthorized,
+   * registry unreachable, no such local image) are E_IMAGE_PUSH naming the ref, never the
+   * credentials.
+   */
+  pushImage(
+    ref: string,
+    auth?: RegistryAuth,
+    onProgress?: ProgressListener,
+  ): Promise<{ digest?: string }>;
 
   /**
    * Container events for the project's labels plus network and volume events (matched by
@@ -284,6 +297,7 @@ export type EngineErrorCode =
   | 'E_NOT_FOUND'
   | 'E_CONFLICT'
   | 'E_IMAGE_PULL'
+  | 'E_IMAGE_PUSH'
   | 'E_IMAGE_BUILD'
   /** A failure worth another try (the engine's own hiccup); never on a destructive step. */
   | 'E_ENGINE'

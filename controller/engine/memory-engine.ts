@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { LABEL } from '../labels.js';
 import type {
   ContainerCreateRequest,
@@ -293,6 +294,36 @@ export class MemoryEngine implements Engine {
   async removeImage(ref: string): Promise<MutationResult> {
     await this.enter('removeImage');
     return objects.removeImage(this.world, ref);
+  }
+
+  async tagImage(source: string, ref: string): Promise<MutationResult> {
+    await this.enter('tagImage');
+    const image = this.world.findImage(source);
+    if (!image)
+      throw new EngineError('E_IMAGE_PUSH', `cannot tag ${source} as ${ref}: no such image`, {
+        operation: 'tag',
+        target: source,
+      });
+    objects.tagImage(this.world, ref, image.id);
+    return { changed: true };
+  }
+
+  /** Pushing puts the image into the seeded registry, so a later pull of `ref` finds it. */
+  async pushImage(
+    ref: string,
+    _auth?: RegistryAuth,
+    onProgress?: ProgressListener,
+  ): Promise<{ digest?: string }> {
+    await this.enter('pushImage');
+    const image = this.world.findImage(ref);
+    if (!image)
+      throw new EngineError('E_IMAGE_PUSH', `cannot push ${ref}: not found (no such image)`, {
+        operation: 'push',
+        target: ref,
+      });
+    this.registry.set(ref, image.id);
+    onProgress?.(`${ref}: pushed`);
+    return { digest: `sha256:${createHash('sha256').update(image.id).digest('hex')}` };
   }
 
   /** Replays history from `since` (to `until`, then ends), else follows until closed. */

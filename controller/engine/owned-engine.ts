@@ -62,6 +62,9 @@ class OwnedEngine implements Engine {
     this.inner.pullImage(ref, auth, onProgress);
   buildImage: Engine['buildImage'] = (request, onProgress) =>
     this.inner.buildImage(request, onProgress);
+  tagImage: Engine['tagImage'] = (source, ref) => this.inner.tagImage(source, ref);
+  pushImage: Engine['pushImage'] = (ref, auth, onProgress) =>
+    this.inner.pushImage(ref, auth, onProgress);
   subscribeEvents: Engine['subscribeEvents'] = (options, onEvent) =>
     this.inner.subscribeEvents(options, onEvent);
 

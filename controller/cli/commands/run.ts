@@ -1,13 +1,12 @@
 import { randomBytes } from 'node:crypto';
-import type { ContainerObject, DesiredObject } from '../../../specs/model.js';
+import type { ContainerObject } from '../../../specs/model.js';
 import { shellWords } from '../../../specs/compose/values.js';
 import { containerCreateRequest } from '../../apply/container-request.js';
 import type { ContainerCreateRequest } from '../../engine/engine.js';
 import { BerthError } from '../../errors.js';
 import { LABEL, engineName, ownershipLabels } from '../../labels.js';
-import { readLastApplied } from '../../records/index.js';
 import type { CliContext } from '../context.js';
-import { loadInput } from '../load-input.js';
+import { declaredSet } from '../declared-set.js';
 import { connectStreams } from '../project-containers.js';
 import { resolveProjectName } from '../project-name.js';
 
@@ -61,21 +60,6 @@ export async function run(
   } finally {
     if (options.rm) await engine.removeContainer(id).catch(() => undefined);
   }
-}
-
-async function declaredSet(
-  ctx: CliContext,
-  project: string,
-  files: string[] | undefined,
-): Promise<DesiredObject[]> {
-  if (files?.length) return (await loadInput(ctx, files)).set.objects;
-  const last = await readLastApplied(ctx.stateDir, project);
-  if (!last.ok)
-    throw new BerthError(
-      'E_UNKNOWN_OBJECT',
-      `project ${project} has no applied set: pass -f PATH or apply it first`,
-    );
-  return last.value.objects;
 }
 
 /** The declared container's create request, turned into a one-off's. */
