@@ -158,6 +158,7 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void): Comman
     .option('--token <token>', 'bearer token for the status API')
     .option('--resync <duration>', 'full resync period', '60s')
     .option('--allow-empty', 'let an empty folder delete everything')
+    .option('--force', 'also prune objects another folder of the project applied')
     .addOption(lockTimeoutOption())
     .option('--parallel <n>', 'independent operations at once', '8')
     .option('--ui-actions', 'web view: offer sync and restart buttons (read-only without)')

@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import type { DesiredObject, ObjectKey } from '../../specs/model.js';
 import { readHold } from '../records/hold.js';
 import { formatProblem } from '../../specs/problems.js';
@@ -12,6 +13,7 @@ import { EventBus } from './event-bus.js';
 import { startEventSource } from './event-source.js';
 import { startFolderSource } from './folder-source.js';
 import { WatchMetrics } from './metrics.js';
+import { PruneGuard } from './prune-guard.js';
 import { FOLDER_CAUSE, reconcileBatch } from './reconciler.js';
 import { recordApply } from '../records/records.js';
 import { RestartLog } from './restart-log.js';
@@ -32,6 +34,8 @@ export interface WatchOptions {
   resyncMs: number;
   parallel: number;
   logger: Logger;
+  /** Prune also what another folder of the project applied (`--force`). */
+  force?: boolean;
   /** Watch the folder with chokidar (tests driving reloads by hand turn it off). */
   watchFolder?: boolean;
   failureBackoff?: BackoffPolicy;
@@ -78,6 +82,7 @@ export class WatchController {
   private heldBack = false;
   /** Last `unpause` event per key, by hand or by berth: health seen before it is stale. */
   private readonly unpausedAt = new Map<ObjectKey, number>();
+  private readonly pruneGuard: PruneGuard;
 
   constructor(private readonly options: WatchOptions) {
     this.now = options.clock ? () => options.clock!.now() : Date.now;
@@ -94,6 +99,12 @@ export class WatchController {
       options.stateDir ? { stateDir: options.stateDir, project: options.project } : undefined,
       options.logger,
     );
+    this.pruneGuard = new PruneGuard({
+      project: options.project,
+      folder: resolve(options.cwd ?? process.cwd(), options.dir),
+      force: Boolean(options.force),
+      logger: options.logger,
+    });
     this.queue = new WorkQueue<ObjectKey>({
       // One batch at a time: batches that overlap (two containers on one missing network)
       // would race to create the same object. Work inside a batch runs in parallel.
@@ -115,6 +126,7 @@ export class WatchController {
             requeue: (key, cause) => this.queue.add(key, cause),
             onRestarts: (key, count, ids) => this.restartLog.record(key, count, ids, this.now()),
             unpausedAt: (key) => this.unpausedAt.get(key),
+            pruneGuard: this.pruneGuard,
             now: this.now,
           },
           items,
@@ -252,12 +264,10 @@ export class WatchController {
     try {
       const observation = await observeProject(engine, project, snapshot.objects);
       this.metrics.engineReachable = true;
-      const full = plan({
-        project,
-        desired: snapshot.objects,
-        ...observation,
-        prune: snapshot.prune,
-      });
+      const full = this.pruneGuard.apply(
+        plan({ project, desired: snapshot.objects, ...observation, prune: snapshot.prune }),
+        observation.observed,
+      );
       const queued = full.objects.filter(needsWork).map((p) => p.key);
       for (const key of queued) this.queue.add(key, cause);
       if (queued.length === 0) this.metrics.lastSuccessfulSync = this.now();

@@ -11,6 +11,7 @@ import type { Plan } from '../plan/plan-types.js';
 import type { CrashLoopTracker } from './backoff.js';
 import type { DesiredSnapshot } from './desired-store.js';
 import type { EventBus } from './event-bus.js';
+import type { PruneGuard } from './prune-guard.js';
 import type { WatchMetrics } from './metrics.js';
 import { dependentsOf, selectPlan } from './select-plan.js';
 import type { WorkItem, WorkVerdict } from './work-queue.js';
@@ -33,6 +34,8 @@ export interface ReconcilerDeps {
   unpausedAt?: (key: ObjectKey) => number | undefined;
   /** How long one batch may wait for dependsOn conditions. */
   waitLimitMs?: number;
+  /** Keeps prune off what another folder applied (issue 19 item 10). */
+  pruneGuard?: PruneGuard;
 }
 
 /** The cause of work that came from the folder: not a drift repair. */
@@ -68,6 +71,7 @@ export async function reconcileBatch(
       prune: snapshot.prune,
       restarts: memory,
     });
+    if (deps.pruneGuard) full = deps.pruneGuard.apply(full, observed);
     deps.metrics.engineReachable = true;
   } catch (e) {
     deps.metrics.engineReachable = false;

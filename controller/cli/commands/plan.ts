@@ -2,7 +2,8 @@ import { observeAndPlan } from '../../observe.js';
 import { formatPlan, hasChanges, planJson } from '../../plan/plan-format.js';
 import type { CliContext } from '../context.js';
 import { loadInput } from '../load-input.js';
-import { otherSourceDeletions, otherSourceNotes, sourceFolders } from '../other-sources.js';
+import { otherSourceDeletions } from '../../plan/plan-other-sources.js';
+import { otherSourceNotes, sourceFolders } from '../other-sources.js';
 import { refuseFieldsTheEngineCannotCarry, type PolicyFlags } from '../policy-flags.js';
 import { resolveProjectName } from '../project-name.js';
 

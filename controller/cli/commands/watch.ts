@@ -26,6 +26,8 @@ interface WatchCommandOptions extends CommonOptions, Partial<GitWatchFlags>, Pol
   lockTimeout?: string;
   /** Web view buttons (sync, restart…); read-only without. */
   uiActions?: boolean;
+  /** Prune also what another folder of the project applied. */
+  force?: boolean;
 }
 
 /** How long in-flight reconciles may take to finish after SIGTERM/SIGINT. */
@@ -90,6 +92,7 @@ export async function run(
     project,
     dir: folder,
     allowEmpty: Boolean(options.allowEmpty),
+    force: Boolean(options.force),
     resyncMs,
     parallel,
     logger: ctx.logger,
