@@ -1,11 +1,9 @@
 import type { Engine } from '../engine/engine.js';
 import { createDockerEngine } from '../engine/docker-engine.js';
-import { resolveEngineAddress } from '../engine/engine-address.js';
+import type { EngineFlags } from '../engine/docker-context.js';
+import { engineAddress } from './engine-flags.js';
 
-/** The engine for CLI commands: --engine, else DOCKER_HOST, else the local socket. */
-export async function connectEngine(
-  flag: string | undefined,
-  env: NodeJS.ProcessEnv,
-): Promise<Engine> {
-  return createDockerEngine(resolveEngineAddress(flag, env));
+/** The engine for CLI commands (see {@link engineAddress} for which one). */
+export async function connectEngine(flags: EngineFlags, env: NodeJS.ProcessEnv): Promise<Engine> {
+  return createDockerEngine(engineAddress(flags, env));
 }

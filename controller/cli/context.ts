@@ -9,6 +9,8 @@ export type OutputFormat = 'table' | 'wide' | 'json' | 'yaml';
 export interface CommonOptions {
   project?: string;
   engine?: string;
+  /** `--context NAME`: a Docker context from Docker's context store. */
+  context?: string;
   logLevel?: string;
   output?: string;
   /** `--env-file FILE` (repeatable) of the verbs that read manifests. */
@@ -31,6 +33,8 @@ export interface CliContext {
   engine(): Promise<Engine>;
   /** Engine address as given by --engine (undefined: DOCKER_HOST or the default socket). */
   engineFlag?: string;
+  /** `--context NAME` (undefined: DOCKER_HOST, DOCKER_CONTEXT or the current context). */
+  contextFlag?: string;
   /** `$XDG_STATE_HOME/berth` (default `~/.local/state/berth`). */
   stateDir: string;
   now(): number;

@@ -285,6 +285,10 @@ function withCommonOptions(command: Command): Command {
   return command
     .option('-p, --project <name>', 'project name (default: the folder name)')
     .option('--engine <address>', 'engine address (default: DOCKER_HOST or the local socket)')
+    .option(
+      '--context <name>',
+      'Docker context to use (as docker --context; overrides DOCKER_HOST)',
+    )
     .addOption(
       new Option('--log-level <level>', 'log level').choices([
         'trace',
@@ -368,12 +372,15 @@ function makeContext(io: CliIo, options: CommonOptions, logger: CliContext['logg
     color: wantsColor(io.stdout, io.env),
     logger,
     engineFlag: options.engine,
+    ...(options.context ? { contextFlag: options.context } : {}),
     stateDir: defaultStateDir(io.env),
     now: () => Date.now(),
     argv: io.argv ?? [],
     ...(options.envFile ? { envFiles: options.envFile } : {}),
     engine: () => {
-      engine ??= import('./connect-engine.js').then((m) => m.connectEngine(options.engine, io.env));
+      engine ??= import('./connect-engine.js').then((m) =>
+        m.connectEngine({ engine: options.engine, context: options.context }, io.env),
+      );
       return engine;
     },
   };

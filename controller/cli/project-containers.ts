@@ -1,6 +1,6 @@
 import type { Engine, ObservedContainer } from '../engine/engine.js';
 import type { EngineStreams } from '../engine/engine-streams.js';
-import { resolveEngineAddress } from '../engine/engine-address.js';
+import { engineAddress } from './engine-flags.js';
 import { BerthError } from '../errors.js';
 import { LABEL, engineName } from '../labels.js';
 import { readLastApplied } from '../records/records.js';
@@ -14,7 +14,9 @@ import type { CliContext } from './context.js';
 /** The streaming side of the engine the CLI talks to (same address as ctx.engine()). */
 export async function connectStreams(ctx: CliContext): Promise<EngineStreams> {
   const { createDockerStreams } = await import('../engine/docker-streams.js');
-  return createDockerStreams(resolveEngineAddress(ctx.engineFlag, ctx.env));
+  return createDockerStreams(
+    engineAddress({ engine: ctx.engineFlag, context: ctx.contextFlag }, ctx.env),
+  );
 }
 
 /** The project's containers by declared name; of several with one name, the live one. */

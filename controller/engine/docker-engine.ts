@@ -51,13 +51,8 @@ export async function createDockerEngine(address: EngineAddress): Promise<Engine
     const { default: Docker } = await import('dockerode');
     return new Docker(dockerOptions(address));
   };
-  const reads = createDockerReads(address);
   // Every engine berth drives is behind the ownership guard (issue 19 item 11).
-  if (reads) return ownedOnly(new DockerEngine(reads, loadDockerode, address.display));
-  const docker = await loadDockerode();
-  return ownedOnly(
-    new DockerEngine(docker as unknown as DockerReads, async () => docker, address.display),
-  );
+  return ownedOnly(new DockerEngine(createDockerReads(address), loadDockerode, address.display));
 }
 
 /** How a mutation's "already so" answers read: which statuses/messages mean `changed: false`. */

@@ -23,6 +23,17 @@ const UNREACHABLE_CODES = new Set([
   'ENETUNREACH',
   'ETIMEDOUT',
   'EAI_AGAIN',
+  // The TLS handshake of a tcp+TLS endpoint failed: the engine is not reachable as configured.
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'CERT_HAS_EXPIRED',
+  'ERR_TLS_CERT_ALTNAME_INVALID',
+  'ERR_SSL_TLSV13_ALERT_CERTIFICATE_REQUIRED',
+  'ERR_SSL_SSLV3_ALERT_BAD_CERTIFICATE',
+  // `ssh … docker system dial-stdio` ended before answering (docker-ssh.ts).
+  'E_SSH_DIAL',
 ]);
 
 export function statusOf(e: unknown): number | undefined {

@@ -1,6 +1,8 @@
 import { request as httpRequest } from 'node:http';
+import { request as httpsRequest } from 'node:https';
 import type Dockerode from 'dockerode';
 import type { EngineAddress } from './engine-address.js';
+import { httpTarget } from './docker-connect.js';
 import type { NameLookup, ObservedState } from './engine.js';
 import type { DockerContainerSummary } from './docker-mapping.js';
 import { fromContainerSummary, fromNetwork, fromVolume } from './docker-mapping.js';
@@ -35,13 +37,10 @@ class EngineHttpError extends Error {
   }
 }
 
-/** A node:http client for GETs, or undefined where TLS needs dockerode's set-up. */
-export function createDockerReads(address: EngineAddress): DockerReads | undefined {
-  if (address.kind === 'tcp' && address.tls) return undefined;
-  const target =
-    address.kind === 'unix'
-      ? { socketPath: address.socketPath }
-      : { host: address.host, port: address.port };
+/** A node:http(s) client for GETs: unix socket, plain or TLS tcp, or ssh (dial-stdio). */
+export function createDockerReads(address: EngineAddress): DockerReads {
+  const { tls, ...target } = { tls: undefined, ...httpTarget(address) };
+  const request = tls ? httpsRequest : httpRequest;
   const get = <T>(path: string, query: Record<string, unknown> = {}): Promise<T> =>
     new Promise((resolve, reject) => {
       const search = new URLSearchParams();
@@ -49,8 +48,8 @@ export function createDockerReads(address: EngineAddress): DockerReads | undefin
         if (v !== undefined) search.set(k, typeof v === 'object' ? JSON.stringify(v) : String(v));
       }
       const qs = search.toString();
-      const req = httpRequest(
-        { ...target, method: 'GET', path: qs ? `${path}?${qs}` : path },
+      const req = request(
+        { ...target, ...tls, method: 'GET', path: qs ? `${path}?${qs}` : path },
         (res) => {
           const chunks: Buffer[] = [];
           res.on('data', (c: Buffer) => chunks.push(c));

@@ -73,7 +73,17 @@ describe('resolveEngineAddress', () => {
     });
   });
 
-  it.each(['ssh://me@host', 'unix://relative.sock', 'tcp://h:99999', 'nonsense', 'tcp://'])(
+  it('accepts ssh://[user@]host[:port] as DOCKER_HOST, as docker does', () => {
+    expect(resolveEngineAddress(undefined, { DOCKER_HOST: 'ssh://me@host:2200' })).toEqual({
+      kind: 'ssh',
+      host: 'host',
+      user: 'me',
+      port: 2200,
+      display: 'ssh://me@host:2200',
+    });
+  });
+
+  it.each(['ssh://me@host/path', 'unix://relative.sock', 'tcp://h:99999', 'nonsense', 'tcp://'])(
     'rejects %s with E_ENGINE_UNREACHABLE naming the address',
     (raw) => {
       let caught: unknown;

@@ -1,7 +1,11 @@
 import { EngineError } from './engine.js';
 
-/** Where the engine listens, resolved from `--engine`, `DOCKER_HOST` or the default socket. */
-export type EngineAddress = { display: string } & (
+/**
+ * Where the engine listens, resolved from `--engine`, `--context`, `DOCKER_HOST`,
+ * `DOCKER_CONTEXT`, the current Docker context or the default socket (engine-target.ts).
+ * `display` is the endpoint for messages; `context` the Docker context it came from, if any.
+ */
+export type EngineAddress = { display: string; context?: string } & (
   | { kind: 'unix'; socketPath: string }
   | {
       kind: 'tcp';
@@ -10,6 +14,17 @@ export type EngineAddress = { display: string } & (
       tls: boolean;
       /** Folder with ca.pem, cert.pem, key.pem (DOCKER_CERT_PATH), when TLS is on. */
       certPath?: string;
+      /** TLS files of a Docker context (each optional, as `docker context create` stores them). */
+      tlsFiles?: { ca?: string; cert?: string; key?: string };
+      /** The context's SkipTLSVerify: TLS without checking the server's certificate. */
+      skipVerify?: boolean;
+    }
+  | {
+      /** `ssh://[user@]host[:port]`: reached through `ssh … docker system dial-stdio`. */
+      kind: 'ssh';
+      host: string;
+      user?: string;
+      port?: number;
     }
 );
 
@@ -34,6 +49,7 @@ export function resolveEngineAddress(
   if (scheme === 'unix') {
     return rest.startsWith('/') ? unixAddress(rest) : invalid(raw, 'socket path must be absolute');
   }
+  if (scheme === 'ssh') return sshAddress(raw, rest);
   if (scheme === 'tcp' || scheme === 'http' || scheme === 'https') {
     const verify = env.DOCKER_TLS_VERIFY;
     const tls = scheme === 'https' || (verify !== undefined && verify !== '' && verify !== '0');
@@ -46,7 +62,7 @@ function unixAddress(socketPath: string): EngineAddress {
   return { kind: 'unix', socketPath, display: `unix://${socketPath}` };
 }
 
-function tcpAddress(
+export function tcpAddress(
   raw: string,
   rest: string,
   tls: boolean,
@@ -71,7 +87,22 @@ function tcpAddress(
   };
 }
 
-function invalid(raw: string, reason: string): never {
+/** `ssh://[user@]host[:port]`, as Docker's connhelper parses it (no path allowed). */
+export function sshAddress(raw: string, rest: string): EngineAddress {
+  const m = /^(?:([^@/]+)@)?(\[[^\]]+\]|[^:/]+)(?::(\d+))?\/?$/.exec(rest);
+  if (!m || !m[2]) return invalid(raw, 'expected ssh://[user@]host[:port]');
+  const port = m[3] ? Number(m[3]) : undefined;
+  if (port !== undefined && (port < 1 || port > 65535)) return invalid(raw, 'bad port');
+  return {
+    kind: 'ssh',
+    host: m[2].replace(/^\[|\]$/g, ''),
+    ...(m[1] ? { user: m[1] } : {}),
+    ...(port ? { port } : {}),
+    display: `ssh://${rest.replace(/\/$/, '')}`,
+  };
+}
+
+export function invalid(raw: string, reason: string): never {
   throw new EngineError('E_ENGINE_UNREACHABLE', `invalid engine address "${raw}": ${reason}`, {
     operation: 'resolve-address',
     target: raw,

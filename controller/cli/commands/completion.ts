@@ -68,7 +68,7 @@ _berth() {
   prev="\${COMP_WORDS[COMP_CWORD-1]}"
   for ((i = 1; i < COMP_CWORD; i++)); do
     case "\${COMP_WORDS[i]}" in
-      -p|--project|--engine|--log-level) ((i++)) ;;
+      -p|--project|--engine|--context|--log-level) ((i++)) ;;
       -*) ;;
       *) verb="\${COMP_WORDS[i]}"; break ;;
     esac
@@ -77,7 +77,7 @@ _berth() {
     ${valued}) COMPREPLY=($(compgen -f -- "$cur")); return ;;
   esac
   if [ -z "$verb" ]; then
-    COMPREPLY=($(compgen -W ${quote(verbs.map((v) => v.name).join(' ') + ' -p --project --engine --log-level --help --version')} -- "$cur"))
+    COMPREPLY=($(compgen -W ${quote(verbs.map((v) => v.name).join(' ') + ' -p --project --engine --context --log-level --help --version')} -- "$cur"))
     return
   fi
   case "$verb" in
