@@ -37,8 +37,16 @@ describe('bench --smoke', () => {
           tool,
           failures: t.failures,
           timeouts: t.timeouts,
+          unverified: t.unverified,
           failure: t.failure,
-        }).toEqual({ scenario: s.id, tool, failures: 0, timeouts: 0, failure: undefined });
+        }).toEqual({
+          scenario: s.id,
+          tool,
+          failures: 0,
+          timeouts: 0,
+          unverified: undefined,
+          failure: undefined,
+        });
         expect(t.median, `${s.id} ${tool}`).toBeGreaterThan(0);
       }
     }

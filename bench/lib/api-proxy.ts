@@ -29,11 +29,19 @@ export function normaliseCall(method: string, url: string): string {
 /** Requests seen by the proxy, by route. */
 export type CallCounts = Record<string, number>;
 
+/** One request that changes engine state: its method and path (version prefix dropped, query kept). */
+export interface Mutation {
+  method: string;
+  path: string;
+}
+
 export interface CountingProxy {
   socketPath: string;
   /** Counts since the last reset, by `METHOD /route`. */
   counts(): CallCounts;
   total(): number;
+  /** Every request other than GET and HEAD since the last reset, in arrival order. */
+  mutations(): Mutation[];
   reset(): void;
   close(): Promise<void>;
 }
@@ -45,10 +53,14 @@ export interface CountingProxy {
  */
 export async function startCountingProxy(socketPath: string): Promise<CountingProxy> {
   let counts: CallCounts = {};
+  let mutations: Mutation[] = [];
   const sockets = new Set<Socket>();
   const server: Server = createServer((req, res) => {
     const key = normaliseCall(req.method ?? 'GET', req.url ?? '/');
     counts[key] = (counts[key] ?? 0) + 1;
+    const method = req.method ?? 'GET';
+    if (method !== 'GET' && method !== 'HEAD')
+      mutations.push({ method, path: (req.url ?? '/').replace(/^\/v\d+\.\d+(?=\/)/, '') });
     const upstream = request(
       { socketPath: ENGINE_SOCKET, path: req.url, method: req.method, headers: req.headers },
       (answer) => {
@@ -70,8 +82,10 @@ export async function startCountingProxy(socketPath: string): Promise<CountingPr
     socketPath,
     counts: () => ({ ...counts }),
     total: () => Object.values(counts).reduce((a, b) => a + b, 0),
+    mutations: () => [...mutations],
     reset: () => {
       counts = {};
+      mutations = [];
     },
     close: () =>
       new Promise<void>((resolve) => {

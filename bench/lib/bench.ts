@@ -1,6 +1,7 @@
 import { mkdirSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { startCountingProxy } from './api-proxy.js';
+import { withVerdictOfChecks } from './checks.js';
 import { cleanupBench } from './cleanup.js';
 import type { BenchContext } from './context.js';
 import { renderResults } from './report.js';
@@ -38,7 +39,7 @@ export const PLAN = {
     runs: 5,
     warmup: 1,
     n: 50,
-    noopNs: [20, 50, 100],
+    noopNs: [30, 50, 100],
     validateObjects: 1000,
     idleObjects: 500,
     idleSeconds: 60,
@@ -48,7 +49,7 @@ export const PLAN = {
     runs: 3,
     warmup: 1,
     n: 20,
-    noopNs: [20, 50],
+    noopNs: [20, 30],
     validateObjects: 1000,
     idleObjects: 100,
     idleSeconds: 10,
@@ -102,7 +103,7 @@ export async function runBench(options: BenchOptions): Promise<BenchResults> {
     log(`scenario: ${name}`);
     try {
       const out = await work();
-      scenarios.push(...(Array.isArray(out) ? out : [out]));
+      scenarios.push(...(Array.isArray(out) ? out : [out]).map(withVerdictOfChecks));
     } catch (e) {
       // A scenario that cannot finish is reported as such; the others still run.
       const detail = `could not run: ${e instanceof Error ? e.message : String(e)}`.slice(0, 300);

@@ -74,7 +74,14 @@ export async function countedSample(
   ctx.proxy.reset();
   const t = await run();
   const ok = okCodes.includes(t.code);
-  const sample: Sample = { ms: t.ms, ok, timedOut: t.timedOut, calls: ctx.proxy.counts() };
+  const sample: Sample = {
+    ms: t.ms,
+    ok,
+    timedOut: t.timedOut,
+    calls: ctx.proxy.counts(),
+    mutations: ctx.proxy.mutations(),
+    stdout: t.stdout,
+  };
   if (!ok)
     sample.error = `exit ${t.code}${t.timedOut ? ' (timed out)' : ''}: ${(t.stderr || t.stdout).trim().slice(-300)}`;
   return sample;

@@ -1,4 +1,4 @@
-import type { CallCounts } from './api-proxy.js';
+import type { CallCounts, Mutation } from './api-proxy.js';
 import { summarise } from './stats.js';
 import type { ToolResult } from './results.js';
 
@@ -9,13 +9,24 @@ export interface Sample {
   timedOut?: boolean;
   error?: string;
   calls?: CallCounts;
+  /** What the tool printed on stdout, for checks of what it reports. */
+  stdout?: string;
+  /** The mutating engine requests of this run, when counted through the proxy. */
+  mutations?: Mutation[];
+  /** Set when the run finished but its check found it did not do the work it names. */
+  unverified?: boolean;
 }
 
-/** A contender in one scenario: `prepare` is not timed, `run` is. */
+/**
+ * A contender in one scenario: `prepare` is not timed, `run` is. `verify` (not timed) runs
+ * after every successful run and returns what was not done, or undefined when the run did
+ * the work the scenario names (issue 18: a run that did nothing is a failure, never a time).
+ */
 export interface Contender {
   name: string;
   prepare?: () => Promise<void>;
   run: () => Promise<Sample>;
+  verify?: (sample: Sample) => Promise<string | undefined>;
 }
 
 /**
@@ -47,7 +58,12 @@ export async function interleave(
 async function once(c: Contender): Promise<Sample> {
   try {
     await c.prepare?.();
-    return await c.run();
+    const sample = await c.run();
+    if (!sample.ok || !c.verify) return sample;
+    const missing = await c.verify(sample);
+    return missing === undefined
+      ? sample
+      : { ...sample, ok: false, unverified: true, error: `did not do the work: ${missing}` };
   } catch (e) {
     return { ms: 0, ok: false, error: e instanceof Error ? e.message : String(e) };
   }
@@ -61,9 +77,11 @@ export function toToolResult(samples: Sample[]): ToolResult {
   const result: ToolResult = {
     ...summarise(good.map((s) => round(s.ms))),
     samples: samples.map((s) => (s.ok ? round(s.ms) : -1)),
-    failures: failed.filter((s) => !s.timedOut).length,
+    failures: failed.filter((s) => !s.timedOut && !s.unverified).length,
     timeouts: failed.filter((s) => s.timedOut).length,
   };
+  const unverified = failed.filter((s) => s.unverified).length;
+  if (unverified) result.unverified = unverified;
   if (failed[0]?.error) result.failure = failed[0].error.slice(0, 300);
   if (lastCalls) {
     result.callsByRoute = lastCalls;

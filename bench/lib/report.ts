@@ -10,7 +10,7 @@ function toolRow(name: string, t: ToolResult, berth: ToolResult | undefined, uni
     berth && name !== 'berth' && berth.runs && t.runs
       ? String(ratio(berth.median, t.median) ?? '')
       : '';
-  const failed = `${t.failures}${t.timeouts ? ` (+${t.timeouts} hung)` : ''}`;
+  const failed = `${t.failures}${t.timeouts ? ` (+${t.timeouts} hung)` : ''}${t.unverified ? ` (+${t.unverified} did not do the work)` : ''}`;
   const med = t.runs ? `${fmt(t.median)} ${unit}` : '—';
   return `| ${name} | ${med} | ${t.runs ? fmt(t.min) : '—'} | ${t.runs ? fmt(t.max) : '—'} | ${t.runs} | ${failed} | ${t.calls ?? ''} | ${versus} |`;
 }
@@ -68,7 +68,7 @@ export function renderResults(results: BenchResults, analysis: string): string {
     '',
     '## Scenarios',
     '',
-    'Times in milliseconds unless the unit says otherwise. "berth/this" is the ratio of medians. Failed and hung runs are counted, never dropped.',
+    'Times in milliseconds unless the unit says otherwise. "berth/this" is the ratio of medians. Failed and hung runs are counted, never dropped. Every run is checked after it finished (untimed) for the work the scenario names; a run that did not do it is counted as failed ("did not do the work"), never as a time.',
     '',
     ...results.scenarios.map(scenarioSection).flatMap((s) => [s, '']),
   ].join('\n');

@@ -6,6 +6,8 @@ export interface ToolResult extends Summary {
   samples: number[];
   failures: number;
   timeouts: number;
+  /** Runs that finished but did not do the work the scenario names (their check failed). */
+  unverified?: number;
   /** First failure's message, to show why. */
   failure?: string;
   /** Engine requests of the last measured run, when counted through the proxy. */

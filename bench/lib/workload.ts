@@ -20,6 +20,11 @@ export interface Workload {
   state: 'running' | 'created';
   /** Absolute host folder bind-mounted read-only at /srv in every container. */
   siteDir: string;
+  /**
+   * berth's `spec.update` of every container (berth only; compose has no such thing). Unset:
+   * berth's default, start-first with a 3 s minReady gate.
+   */
+  update?: { order: 'start-first' | 'stop-first'; minReady: string };
 }
 
 export const NETWORK = 'net';
@@ -50,6 +55,7 @@ export function berthManifest(w: Workload): string {
       `  networks: [${NETWORK}]`,
       `  mounts: [{bindMount: ${BIND_MOUNT}, target: /srv, readOnly: true}]`,
       '  restartPolicy: Always',
+      ...(w.update ? [`  update: {order: ${w.update.order}, minReady: ${w.update.minReady}}`] : []),
     ]),
   );
   return [...head, ...containers].join('---\n');

@@ -8,6 +8,7 @@ import { interleave, toToolResult, type Sample } from '../lib/interleave.js';
 import { rawApply, RAW_LABEL } from '../lib/raw-driver.js';
 import { sleep } from '../lib/proc.js';
 import type { ScenarioResult } from '../lib/results.js';
+import { envOf } from '../lib/checks.js';
 import { berthManifest, containerNames } from '../lib/workload.js';
 import { cpuSeconds, rssMb, startWatch, type WatchProcess } from '../lib/watch-process.js';
 import { limitBar, ratioBar } from './bars.js';
@@ -45,6 +46,14 @@ async function actAndTime(name: string, act: () => Promise<unknown>): Promise<Sa
   await act();
   const t0 = nowMs();
   return { ms: (await waiter.arrived) - t0, ok: true };
+}
+
+/** The container of that engine name runs (checked once the start event was seen). */
+async function runningAgain(name: string): Promise<string | undefined> {
+  const info = JSON.parse(await engineCall('GET', `/containers/${name}/json`)) as {
+    State: { Status: string };
+  };
+  return info.State.Status === 'running' ? undefined : `${name} is ${info.State.Status}`;
 }
 
 /** Every watch scenario of issue 7; each starts its own controller and removes what it made. */
@@ -121,12 +130,22 @@ async function driftKill(ctx: BenchContext): Promise<ScenarioResult> {
     });
   const berthNext = rotation(b.w.project, 1);
   const rawNext = rotation(r.w.project, 1);
+  let berthLast = '';
+  let rawLast = '';
   try {
     const tools = await withWatch(ctx, b.berthDir, b.w.project, PORT_BASE, { total: n }, () =>
       interleave(
         [
-          { name: 'berth watch', run: () => killAndTime(berthNext()) },
-          { name: 'engine restart: always', run: () => killAndTime(rawNext()) },
+          {
+            name: 'berth watch',
+            run: () => killAndTime((berthLast = berthNext())),
+            verify: () => runningAgain(berthLast),
+          },
+          {
+            name: 'engine restart: always',
+            run: () => killAndTime((rawLast = rawNext())),
+            verify: () => runningAgain(rawLast),
+          },
         ],
         ctx.runs,
         ctx.warmup,
@@ -167,6 +186,8 @@ async function driftStopRm(ctx: BenchContext): Promise<ScenarioResult> {
   });
   const stopNext = rotation(b.w.project, 1);
   const rmNext = rotation(b.w.project, k + 1);
+  let stopped = '';
+  let removed = '';
   const stop = (name: string) =>
     actAndTime(name, () => engineCall('POST', `/containers/${name}/stop?t=10`));
   const remove = (name: string) =>
@@ -174,8 +195,16 @@ async function driftStopRm(ctx: BenchContext): Promise<ScenarioResult> {
   const tools = await withWatch(ctx, b.berthDir, b.w.project, PORT_BASE + 1, { total: 2 * k }, () =>
     interleave(
       [
-        { name: 'docker stop', run: () => stop(stopNext()) },
-        { name: 'docker rm -f', run: () => remove(rmNext()) },
+        {
+          name: 'docker stop',
+          run: () => stop((stopped = stopNext())),
+          verify: () => runningAgain(stopped),
+        },
+        {
+          name: 'docker rm -f',
+          run: () => remove((removed = rmNext())),
+          verify: () => runningAgain(removed),
+        },
       ],
       ctx.runs,
       ctx.warmup,
@@ -208,7 +237,15 @@ async function driftStopRm(ctx: BenchContext): Promise<ScenarioResult> {
 }
 
 async function fileSaved(ctx: BenchContext): Promise<ScenarioResult> {
-  const f = workloadFor(ctx, 'b-file', { n: 1, init: true, envValue: 'a', state: 'running' });
+  // stop-first without a gate: converged is the new container started under the name; with
+  // the default (start-first, 3 s minReady) it would be the rename after the 3 s gate.
+  const f = workloadFor(ctx, 'b-file', {
+    n: 1,
+    init: true,
+    envValue: 'a',
+    state: 'running',
+    update: { order: 'stop-first', minReady: '0s' },
+  });
   const name = `${f.w.project}-c001`;
   let value = 'a';
   const save = async (): Promise<Sample> => {
@@ -223,7 +260,21 @@ async function fileSaved(ctx: BenchContext): Promise<ScenarioResult> {
     return { ms: (await waiter.arrived) - t0, ok: true };
   };
   const tools = await withWatch(ctx, f.berthDir, f.w.project, PORT_BASE + 2, { total: 1 }, () =>
-    interleave([{ name: 'berth watch', run: save }], ctx.runs, ctx.warmup, ctx.log),
+    interleave(
+      [
+        {
+          name: 'berth watch',
+          run: save,
+          verify: async () => {
+            const got = await envOf(name, 'BENCH_MODE');
+            return got === value ? undefined : `${name} has BENCH_MODE=${got}, expected ${value}`;
+          },
+        },
+      ],
+      ctx.runs,
+      ctx.warmup,
+      ctx.log,
+    ),
   );
   return {
     id: 'file-saved',
@@ -240,7 +291,8 @@ async function fileSaved(ctx: BenchContext): Promise<ScenarioResult> {
       ),
     ],
     notes: [
-      "The change is the container's env var, so converging means stop, remove, create, start.",
+      "The change is the container's env var, so converging means stop, create, start (the container declares `update: {order: stop-first, minReady: 0s}`; berth's default start-first update waits a 3 s minReady gate by design).",
+      'Checked after each run (not timed): the started container has the new value.',
     ],
   };
 }
@@ -277,6 +329,7 @@ async function watchIdle(
         rss.push({ ms: rssMb(watch.pid), ok: true });
       }
       const calls = ctx.proxy.counts();
+      const mutations = ctx.proxy.mutations();
       const cpuResult = {
         ...toToolResult(cpu),
         calls: Object.values(calls).reduce((a, b) => a + b, 0),
@@ -297,6 +350,7 @@ async function watchIdle(
             '% (max window)',
           ),
           limitBar('RSS < 150 MB', rssResult.runs ? rssResult.max : undefined, 150, 'MB'),
+          limitBar('no mutating engine call while idle', mutations.length, 0, 'calls'),
         ],
         notes: [
           `${objects} objects: one network, one bind mount, ${n} containers declared \`created\`.`,
