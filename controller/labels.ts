@@ -25,7 +25,26 @@ export const LABEL = {
   oneoff: 'berth.oneoff',
   /** On one-off containers: the declared container they were made from. */
   runOf: 'berth.run-of',
+  /**
+   * On containers: the id of the apply that created them (`berth history`; DESIGN.md "Updates
+   * and rollback"). Not part of the spec hash: a later apply that changes nothing keeps them.
+   */
+  apply: 'berth.apply',
+  /**
+   * On containers created while the source was a git commit (`watch --git`, or a folder in a
+   * git work tree): that commit's sha (issue 15). Not part of the spec hash.
+   */
+  commit: 'berth.commit',
 } as const;
+
+/**
+ * The labels an apply stamps on the containers it creates: its id and, when the source is a
+ * git commit, the commit's sha. Added at create time only, never hashed or compared, so a new
+ * id or commit alone recreates nothing.
+ */
+export function applyStamp(applyId: string, commit?: string): Record<string, string> {
+  return { [LABEL.apply]: applyId, ...(commit ? { [LABEL.commit]: commit } : {}) };
+}
 
 /**
  * Engine name of a declared network or volume: an external one's own name (it is used,

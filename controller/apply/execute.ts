@@ -43,6 +43,8 @@ export interface ExecuteOptions {
   onProgress?: (event: ProgressEvent) => void;
   /** berth's state directory, where secret and config files are written (default: $XDG_STATE_HOME/berth). */
   filesDir?: string;
+  /** Labels put on every container created (applyStamp: `berth.apply`, `berth.commit`). */
+  stamp?: Record<string, string>;
 }
 
 export interface ExecuteResult {
@@ -119,6 +121,7 @@ export async function execute(options: ExecuteOptions): Promise<ExecuteResult> {
         owned,
         refreshedImages,
         filesDir: options.filesDir,
+        ...(options.stamp ? { stamp: options.stamp } : {}),
         onOp: (op, target) =>
           emit({ key: p.key, phase: 'op', op: target ? `${op} ${target}` : op }),
       });

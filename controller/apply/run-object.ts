@@ -23,6 +23,8 @@ export interface RunContext {
   filesDir?: string;
   /** Images that an image step of this run built or pulled (their ids changed, or may have). */
   refreshedImages: Set<string>;
+  /** Labels put on every container this run creates (applyStamp); never part of the spec hash. */
+  stamp?: Record<string, string>;
   onOp?: (op: string, target?: string) => void;
 }
 
@@ -83,7 +85,8 @@ async function runPlannedContainer(
   const situation = await withImageFromRun(entry, container.spec.image.ref, observed, ctx);
   // Files of file mounts live under this run's state folder: written before any create.
   const filesDir = ctx.filesDir ?? defaultFilesDir();
-  const request = containerCreateRequest(container, ctx.project, ctx.desired, filesDir);
+  const planned = containerCreateRequest(container, ctx.project, ctx.desired, filesDir);
+  const request = ctx.stamp ? { ...planned, labels: { ...planned.labels, ...ctx.stamp } } : planned;
   await writeFileMounts(filesDir, ctx.project, container, ctx.desired);
   // A replacement found only now (an image this run pulled) may take the update path too.
   const foundNow = situation.replace && !entry.situation.replace;

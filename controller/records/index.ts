@@ -2,6 +2,7 @@
 export * from './record-types.js';
 export {
   HISTORY_LIMIT,
+  applyId,
   forgetObjects,
   listRecordedProjects,
   projectRecordDir,

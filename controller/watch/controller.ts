@@ -15,7 +15,8 @@ import { startFolderSource } from './folder-source.js';
 import { WatchMetrics } from './metrics.js';
 import { PruneGuard } from './prune-guard.js';
 import { FOLDER_CAUSE, reconcileBatch } from './reconciler.js';
-import { recordApply } from '../records/records.js';
+import { applyId, recordApply } from '../records/records.js';
+import { applyStamp } from '../labels.js';
 import { RestartLog } from './restart-log.js';
 import { WorkQueue, type QueueClock } from './work-queue.js';
 
@@ -80,6 +81,8 @@ export class WatchController {
   private readonly now: () => number;
   /** A reload was skipped under a hold: the first one after release reads everything. */
   private heldBack = false;
+  /** Labels for containers created now: the current revision's apply id and commit. */
+  private stamp: Record<string, string> | undefined;
   /** Last `unpause` event per key, by hand or by berth: health seen before it is stale. */
   private readonly unpausedAt = new Map<ObjectKey, number>();
   private readonly pruneGuard: PruneGuard;
@@ -128,6 +131,7 @@ export class WatchController {
             unpausedAt: (key) => this.unpausedAt.get(key),
             pruneGuard: this.pruneGuard,
             now: this.now,
+            stamp: () => this.stamp,
           },
           items,
         ),
@@ -201,18 +205,27 @@ export class WatchController {
       this.crashLoop.forget(key);
       this.queue.add(key, FOLDER_CAUSE, { supersede: true });
     }
-    if (changed.length) void this.recordWhenSettled(changed, snapshot.objects);
+    if (changed.length) {
+      // One apply per revision: its id (and commit) label the containers created for it.
+      const time = this.now();
+      const from = this.options.origin?.() ?? { sources: [this.options.dir] };
+      this.stamp = applyStamp(applyId(time), from.commit?.sha);
+      void this.recordWhenSettled(changed, snapshot.objects, time, from);
+    }
   }
 
   /**
    * Records a change of the folder in the project's history once the queue has worked it
    * off, so `berth history`, and `status` without a controller, see what watch applied.
    */
-  private async recordWhenSettled(changed: ObjectKey[], objects: DesiredObject[]): Promise<void> {
-    const { stateDir, project, dir, logger, origin } = this.options;
+  private async recordWhenSettled(
+    changed: ObjectKey[],
+    objects: DesiredObject[],
+    time: number,
+    from: ChangeOrigin,
+  ): Promise<void> {
+    const { stateDir, project, logger } = this.options;
     if (!stateDir) return;
-    const time = this.now();
-    const from = origin?.() ?? { sources: [dir] };
     await this.queue.whenIdle();
     const failed = changed.filter((key) => this.queue.failureCount(key) > 0).length;
     const entry = {

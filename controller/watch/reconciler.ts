@@ -36,6 +36,8 @@ export interface ReconcilerDeps {
   waitLimitMs?: number;
   /** Keeps prune off what another folder applied (issue 19 item 10). */
   pruneGuard?: PruneGuard;
+  /** Labels for the containers a batch creates: the current revision's apply id and commit. */
+  stamp?: () => Record<string, string> | undefined;
 }
 
 /** The cause of work that came from the folder: not a drift repair. */
@@ -98,6 +100,7 @@ export async function reconcileBatch(
     deadline: deps.now() + (deps.waitLimitMs ?? 120_000),
     now: deps.now,
     onProgress: (e) => deps.bus.publish({ type: 'progress', ...e, time: deps.now() }),
+    stamp: deps.stamp?.(),
   });
   const outcomes = new Map(result.outcomes.map((o) => [o.key, o] as const));
 

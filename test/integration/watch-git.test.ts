@@ -120,6 +120,9 @@ describe('berth watch --git on the real engine', () => {
       author: 'Ada Tester <ada@example.test>',
       subject: 'switch to two',
     });
+    // Issue 15: the container made for the commit names it and the apply (not hashed).
+    expect(await labelOf('web', 'berth.commit')).toBe(sha);
+    expect(await labelOf('web', 'berth.apply')).toBe((entry as { id?: string }).id);
   });
 
   it('a commit outside --path applies nothing and adds no history entry', async () => {

@@ -8,7 +8,8 @@ import { waitForReadiness } from '../../apply/wait-ready.js';
 import { formatPlan, planJson } from '../../plan/plan-format.js';
 import { refuseMissingExternals } from '../../plan/plan-unmanaged.js';
 import type { Plan } from '../../plan/plan-types.js';
-import { recordApply, type ApplyOutcome } from '../../records/index.js';
+import { applyId, gitCommitOf, recordApply, type ApplyOutcome } from '../../records/index.js';
+import { applyStamp } from '../../labels.js';
 import { progressReporter } from '../apply-progress.js';
 import type { CliContext } from '../context.js';
 import { installInterrupt, interruptedText, INTERRUPTED_EXIT } from '../interrupt.js';
@@ -51,6 +52,11 @@ export interface ApplyJob {
   sources?: string[];
   /** One line for history (`rollback to mi5k2x9a`). */
   message?: string;
+  /**
+   * The git commit of the source, once looked up ('' when there is none); stamped on the
+   * containers created (`berth.commit`) and recorded in history.
+   */
+  commit?: string;
 }
 
 /**
@@ -147,6 +153,9 @@ async function converge(ctx: CliContext, job: ApplyJob): Promise<number> {
     refuseMissingExternals(plan);
     const width = Math.max(0, ...plan.objects.map((o) => o.key.length));
     const deadline = started + timeoutMs;
+    // The commit is looked up only when something will be created (a no-op spawns no git).
+    if (plan.objects.some(needsWork) && job.commit === undefined)
+      job.commit = (await gitCommitOf(applySources(ctx, job)[0] ?? '')) ?? '';
     const ran = execute({
       engine,
       plan,
@@ -157,6 +166,7 @@ async function converge(ctx: CliContext, job: ApplyJob): Promise<number> {
       now: ctx.now,
       onProgress: progressReporter(ctx, width),
       filesDir: ctx.stateDir,
+      stamp: applyStamp(applyId(started), job.commit),
     });
     const work = options.wait
       ? ran.then((r) => withReadiness(engine, planned.plan, r, deadline, ctx.now))
@@ -279,6 +289,13 @@ function summaryText(
   return lines.join('\n') + '\n';
 }
 
+/** What history records as the apply's sources: the rollback's, else the `-f` paths. */
+function applySources(ctx: CliContext, job: ApplyJob): string[] {
+  return (
+    job.sources ?? job.options.filename.filter((s) => s !== '-').map((s) => resolve(ctx.cwd, s))
+  );
+}
+
 /** How one apply ended, as history keeps it. */
 interface ApplyEnd {
   plan: Plan;
@@ -296,9 +313,8 @@ async function record(ctx: CliContext, job: ApplyJob, end: ApplyEnd): Promise<vo
   try {
     await recordApply(ctx.stateDir, job.project, {
       time,
-      sources:
-        job.sources ??
-        job.options.filename.filter((s) => s !== '-').map((s) => resolve(ctx.cwd, s)),
+      sources: applySources(ctx, job),
+      ...(job.commit !== undefined ? { commit: job.commit } : {}),
       ...(job.message ? { message: job.message } : {}),
       outcome: end.outcome,
       counts,
