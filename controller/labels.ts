@@ -85,7 +85,15 @@ export function isOwnedBy(labels: Record<string, string> | undefined, project: s
   return labels?.[LABEL.project] === project && typeof labels[LABEL.name] === 'string';
 }
 
-/** `berth.source` for an object read from `file`; none for stdin (no folder to name). */
-export function sourceLabel(file: string): Record<string, string> {
-  return isAbsolute(file) ? { [LABEL.source]: dirname(file) } : {};
+/**
+ * `berth.source`: the absolute folder an object was read from, however `-f` named it;
+ * none for stdin (no folder to name).
+ */
+export function sourceLabel(object: {
+  folder?: string;
+  source: { file: string };
+}): Record<string, string> {
+  const folder =
+    object.folder ?? (isAbsolute(object.source.file) ? dirname(object.source.file) : undefined);
+  return folder ? { [LABEL.source]: folder } : {};
 }

@@ -187,7 +187,10 @@ async function loadFile(
       env,
     );
     result.problems.push(...normalised.problems);
-    if (normalised.object) result.objects.push(normalised.object);
+    if (normalised.object)
+      result.objects.push(
+        file.absolute === '-' ? normalised.object : { ...normalised.object, folder: baseDir },
+      );
     else result.brokenDeclarations.push(declaredBy(checked.manifest));
   }
   return result;

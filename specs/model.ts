@@ -302,6 +302,11 @@ interface ObjectOf<K extends Kind, S> {
   /** Position of the document (its `kind:` key) in its file. */
   source: SourcePosition;
   /**
+   * Absolute folder of the file it was read from (`berth.source` on the engine object;
+   * issue 19 item 10); unset when read from stdin.
+   */
+  folder?: string;
+  /**
    * Hash of the normalised fields that need a recreate (and metadata.labels).
    * Stable across key order and equivalent spellings.
    */

@@ -54,7 +54,7 @@ export function containerCreateRequest(
     labels: {
       ...container.labels,
       ...ownershipLabels(project, 'Container', container.name, container.specHash),
-      ...sourceLabel(container.source.file),
+      ...sourceLabel(container),
       [LABEL.specFields]: encodeFieldHashes(containerFieldHashes(container, desired)),
       ...(container.replica ? { [LABEL.replica]: String(container.replica.index) } : {}),
     },

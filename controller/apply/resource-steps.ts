@@ -114,7 +114,7 @@ async function buildImage(image: ImageObject, ctx: StepContext): Promise<void> {
       labels: {
         ...image.labels,
         ...ownershipLabels(ctx.project, 'Image', image.name, image.specHash),
-        ...sourceLabel(image.source.file),
+        ...sourceLabel(image),
         [LABEL.buildHash]: build.contentHash,
       },
     },
@@ -133,7 +133,7 @@ async function createNetwork(network: NetworkObject, ctx: StepContext): Promise<
     labels: {
       ...network.labels,
       ...ownershipLabels(ctx.project, 'Network', network.name, network.specHash),
-      ...sourceLabel(network.source.file),
+      ...sourceLabel(network),
     },
   });
 }
@@ -146,7 +146,7 @@ async function createVolume(volume: VolumeObject, ctx: StepContext): Promise<voi
     labels: {
       ...volume.labels,
       ...ownershipLabels(ctx.project, 'Volume', volume.name, volume.specHash),
-      ...sourceLabel(volume.source.file),
+      ...sourceLabel(volume),
       [LABEL.retain]: String(volume.spec.retain),
     },
   });

@@ -228,6 +228,7 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void): Comman
 
   verb('down', "delete the project's last applied set (volumes kept unless --volumes)")
     .option('--volumes', 'also remove the volumes, with their data')
+    .option('--force', 'also delete what another folder of the project applied')
     .addOption(lockTimeoutOption())
     .option('--timeout <duration>', 'give up after this long', '5m')
     .option('--parallel <n>', 'independent operations at once', '8')

@@ -4,6 +4,7 @@ import { execute } from '../../apply/execute.js';
 import { BerthError } from '../../errors.js';
 import { observeProject } from '../../observe.js';
 import { indexOwned } from '../../plan/plan.js';
+import { otherSourceDeletions } from '../../plan/plan-other-sources.js';
 import { planPrune } from '../../plan/plan-prune.js';
 import { step } from '../../plan/plan-resources.js';
 import type { ObjectPlan, Plan } from '../../plan/plan-types.js';
@@ -11,6 +12,7 @@ import { forgetObjects } from '../../records/index.js';
 import { progressReporter } from '../apply-progress.js';
 import type { CliContext } from '../context.js';
 import { loadInput } from '../load-input.js';
+import { otherSourceError } from '../other-sources.js';
 import { withProjectLock } from '../project-lock.js';
 import { resolveProjectName } from '../project-name.js';
 import { parseTarget } from '../../status/target.js';
@@ -58,6 +60,12 @@ export interface DeleteJob {
   declared: DesiredObject[];
   target: string | undefined;
   options: DeleteOptions;
+  /**
+   * Folders this delete speaks for (`berth down` in a folder): objects another folder
+   * applied are refused (E_OTHER_SOURCE) unless `force`. Unset: no such check.
+   */
+  sourceFolders?: string[];
+  force?: boolean;
 }
 
 /** Removes the job's owned objects, dependants first (also `berth down`'s work); exit 0 / 2. */
@@ -89,6 +97,10 @@ export async function deleteObjects(ctx: CliContext, job: DeleteJob): Promise<nu
     );
   }
   const plan: Plan = { project, objects, conflicts: [] };
+  if (job.sourceFolders && !job.force) {
+    const others = otherSourceDeletions(plan, observed, job.sourceFolders);
+    if (others.length > 0) throw otherSourceError(project, others);
+  }
   const deadline = ctx.now() + (parseDuration(options.timeout) ?? 300_000);
   const width = Math.max(0, ...objects.map((o) => o.key.length));
   const result = await execute({

@@ -13,12 +13,16 @@ interface DownOptions {
   timeout: string;
   parallel: string;
   lockTimeout?: string;
+  /** Also delete what another folder of the project applied (down without -p). */
+  force?: boolean;
 }
 
 /**
  * `berth down [--volumes]`: deletes the project's last applied set, dependants first, under
  * the project's writer lock. Volumes (and their data) stay unless `--volumes`; host paths
- * always stay. A project never applied has nothing to delete (exit 0). Exit as delete.
+ * always stay. A project never applied has nothing to delete (exit 0). Without `-p`, objects
+ * another folder of the same name applied (`berth.source`) are refused unless `--force`
+ * (docker/compose#7969: `down` in one folder destroyed the other's). Exit as delete.
  */
 export async function run(ctx: CliContext, options: DownOptions): Promise<number> {
   const project = resolveProjectName(options.project, [], ctx.cwd);
@@ -33,7 +37,17 @@ export async function run(ctx: CliContext, options: DownOptions): Promise<number
     .filter((o) => options.volumes || o.kind !== 'Volume')
     .map((o) => `${o.kind}/${o.name}` as ObjectKey);
   return withProjectLock(ctx, project, 'down', options.lockTimeout, async () => {
-    const code = await deleteObjects(ctx, { project, keys, declared, target: undefined, options });
+    // Without -p the project is this folder's: what another folder applied is not its to delete.
+    const sourceFolders = options.project ? undefined : [ctx.cwd];
+    const code = await deleteObjects(ctx, {
+      project,
+      keys,
+      declared,
+      target: undefined,
+      options,
+      ...(sourceFolders ? { sourceFolders } : {}),
+      force: Boolean(options.force),
+    });
     if (!options.volumes) return code;
     const names = new Set(declared.filter((o) => o.kind === 'Volume').map((o) => o.name));
     return (await removeVolumes(ctx, project, names)) ? code : 2;

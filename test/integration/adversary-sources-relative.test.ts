@@ -1,0 +1,64 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { cleanupProject, docker, uniqueProject } from '../support/docker.js';
+import { sleeperYaml } from '../support/manifests.js';
+import { berth } from './status-cli-support.js';
+import { stateOf } from './watch-support.js';
+
+/**
+ * Issue 19 item 10 as people type it, and Compose's docker/compose#7969 / #5104: two
+ * folders with one base name share a project. With a relative `-f` (`apply -f one/shop`),
+ * the objects must still carry the folder they came from, so `apply --prune` from the
+ * other folder refuses to delete them; and `berth down` run in one folder must not delete
+ * what the other folder applied (Compose's `down` in test2 destroyed test1's containers).
+ */
+
+const work = mkdtempSync(join(tmpdir(), 'berth-adv-rel-'));
+const stateHome = join(work, 'state');
+const project = uniqueProject('advrel');
+const one = join(work, 'one', project);
+const two = join(work, 'two', project);
+mkdirSync(one, { recursive: true });
+mkdirSync(two, { recursive: true });
+writeFileSync(join(one, 'web.yaml'), sleeperYaml('web'));
+writeFileSync(join(two, 'db.yaml'), sleeperYaml('db'));
+
+afterAll(async () => {
+  await cleanupProject(project);
+  rmSync(work, { recursive: true, force: true });
+});
+
+describe('two folders with one base name, given as relative paths', () => {
+  it('objects carry their absolute source folder, and apply --prune from the other folder refuses', async () => {
+    const a = await berth(stateHome, work, 'apply', '-f', `one/${project}`);
+    expect(a.code, a.stderr).toBe(0);
+    const b = await berth(stateHome, work, 'apply', '-f', `two/${project}/db.yaml`);
+    expect(b.code, b.stderr).toBe(0);
+    const label = (name: string) =>
+      docker('inspect', '-f', '{{index .Config.Labels "berth.source"}}', `${project}-${name}`);
+    expect(await label('web')).toBe(one);
+    expect(await label('db')).toBe(two);
+
+    const refused = await berth(stateHome, work, 'apply', '-f', `two/${project}`, '--prune');
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain(`refusing to delete Container/web: applied from ${one}`);
+    expect(await stateOf(`${project}-web`)).toBe('running');
+  });
+
+  it('berth down in one folder refuses to delete what the other folder applied; --force deletes', async () => {
+    // The last apply was from two/; down is run in one/.
+    const refused = await berth(stateHome, one, 'down');
+    expect(refused.code, refused.stdout).toBe(1);
+    expect(refused.stderr).toContain(`refusing to delete Container/db: applied from ${two}`);
+    expect(await stateOf(`${project}-db`)).toBe('running');
+    expect(await stateOf(`${project}-web`)).toBe('running');
+
+    // The project's default network stays: web (from one/) still uses it.
+    const forced = await berth(stateHome, one, 'down', '--force');
+    expect(forced.stdout).toMatch(/1 deleted/);
+    expect(await stateOf(`${project}-db`)).toBe('absent');
+    expect(await stateOf(`${project}-web`)).toBe('running');
+  });
+});
