@@ -1,4 +1,4 @@
-import type { ProgressEvent } from '../apply/execute.js';
+import type { ProgressEvent } from '../executor/execute.js';
 import type { CliContext } from './context.js';
 
 const MARK: Partial<Record<ProgressEvent['phase'], string>> = {

@@ -12,9 +12,9 @@ import {
 } from 'node:fs/promises';
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { finished } from 'node:stream/promises';
-import { packFile } from '../engine/docker-build-context.js';
-import { readTar } from '../engine/docker-streams-tar-read.js';
-import { endOfArchive, entryHeader, type TarEntry } from '../engine/docker-streams-tar.js';
+import { packFile } from '../engine/docker/docker-build-context.js';
+import { readTar } from '../engine/docker/docker-streams-tar-read.js';
+import { endOfArchive, entryHeader, type TarEntry } from '../engine/docker/docker-streams-tar.js';
 import { BerthError } from '../errors.js';
 
 /**

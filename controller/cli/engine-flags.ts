@@ -1,5 +1,5 @@
-import type { EngineAddress } from '../engine/engine-address.js';
-import { resolveEngineTarget, type EngineFlags } from '../engine/docker-context.js';
+import type { EngineAddress } from '../engine/docker/engine-address.js';
+import { resolveEngineTarget, type EngineFlags } from '../engine/docker/docker-context.js';
 import { BerthError } from '../errors.js';
 
 /**

@@ -1,4 +1,4 @@
-import type { ObjectOutcome } from '../apply/execute.js';
+import type { ObjectOutcome } from '../executor/execute.js';
 import type { Engine } from '../engine/engine.js';
 import { BerthError } from '../errors.js';
 

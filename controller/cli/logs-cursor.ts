@@ -1,5 +1,5 @@
 import type { LogLine } from '../engine/engine-streams.js';
-import { timestampToSince } from '../engine/docker-streams-demux.js';
+import { timestampToSince } from '../engine/docker/docker-streams-demux.js';
 
 /**
  * Where one declared name's log has been read up to, so a follow can resume after the

@@ -13,7 +13,7 @@ import type { CliContext } from './context.js';
 
 /** The streaming side of the engine the CLI talks to (same address as ctx.engine()). */
 export async function connectStreams(ctx: CliContext): Promise<EngineStreams> {
-  const { createDockerStreams } = await import('../engine/docker-streams.js');
+  const { createDockerStreams } = await import('../engine/docker/docker-streams.js');
   return createDockerStreams(
     engineAddress({ engine: ctx.engineFlag, context: ctx.contextFlag }, ctx.env),
   );

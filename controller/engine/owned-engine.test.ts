@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { ownershipLabels } from '../labels.js';
 import { runContainer } from '../lifecycle/run-container.js';
 import type { ContainerCreateRequest, Engine } from './engine.js';
-import { MemoryEngine } from './memory-engine.js';
+import { MemoryEngine } from './memory/memory-engine.js';
 import { ownedOnly } from './owned-engine.js';
 
 /** Issue 19 item 11: the guard below the executor, with an engine answering unexpectedly. */

@@ -13,7 +13,7 @@ import type { ObjectPlan } from './plan-types.js';
 
 /**
  * Objects berth plans no engine step for. A Secret or Config lives in berth's state
- * directory, written when a container that mounts it is created (controller/apply/
+ * directory, written when a container that mounts it is created (controller/executor/
  * file-mounts.ts): it is always in sync here. An external network or volume is used by
  * name and never created, changed or deleted: in sync when the engine has it, otherwise
  * out of sync with a reason, which `apply` refuses before any change.

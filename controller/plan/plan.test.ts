@@ -1,7 +1,7 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { desiredFrom } from '../../test/support/manifests.js';
-import { converge } from '../apply/converge.js';
-import { MemoryEngine } from '../engine/memory-engine.js';
+import { converge } from '../executor/converge.js';
+import { MemoryEngine } from '../engine/memory/memory-engine.js';
 import { observeAndPlan } from '../observe.js';
 import { formatPlan } from './plan-format.js';
 import { plan } from './plan.js';

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ContainerCreateRequest } from '../engine/engine.js';
-import { MemoryEngine } from '../engine/memory-engine.js';
+import { MemoryEngine } from '../engine/memory/memory-engine.js';
 import { engineName, ownershipLabels } from '../labels.js';
 import { desiredFromRecord, loadProjectView } from './project-view.js';
 import { NOW, containerObject } from './testing/fixtures.js';

@@ -2,7 +2,7 @@ import { resolve } from 'node:path';
 import type { DesiredObject, ObjectKey } from '../../specs/model.js';
 import { readHold } from '../records/hold.js';
 import { formatProblem } from '../../specs/problems.js';
-import { needsWork } from '../apply/execute.js';
+import { needsWork } from '../executor/execute.js';
 import type { Engine } from '../engine/engine.js';
 import type { Logger } from '../cli/logger.js';
 import { observeProject } from '../observe.js';

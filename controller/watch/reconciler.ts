@@ -1,5 +1,5 @@
 import type { DesiredObject, ObjectKey } from '../../specs/model.js';
-import { execute, needsWork, type ObjectOutcome } from '../apply/execute.js';
+import { execute, needsWork, type ObjectOutcome } from '../executor/execute.js';
 import type { Engine, ObservedState } from '../engine/engine.js';
 import { toBerthError } from '../errors.js';
 import type { Logger } from '../cli/logger.js';

@@ -1,5 +1,5 @@
 import type { ObjectKey } from '../../specs/model.js';
-import { needsWork } from '../apply/execute.js';
+import { needsWork } from '../executor/execute.js';
 import type { ObjectPlan, Plan } from '../plan/plan-types.js';
 
 /**

@@ -2,15 +2,15 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createDockerEngine } from '../../controller/engine/docker-engine.js';
-import { resolveEngineAddress } from '../../controller/engine/engine-address.js';
+import { createDockerEngine } from '../../controller/engine/docker/docker-engine.js';
+import { resolveEngineAddress } from '../../controller/engine/docker/engine-address.js';
 import type {
   ContainerCreateRequest,
   Engine,
   EngineEvent,
 } from '../../controller/engine/engine.js';
 import { isEngineError } from '../../controller/engine/engine.js';
-import { MemoryEngine } from '../../controller/engine/memory-engine.js';
+import { MemoryEngine } from '../../controller/engine/memory/memory-engine.js';
 import { LABEL, ownershipLabels } from '../../controller/labels.js';
 import { TEST_IMAGE, cleanupProject, docker, uniqueProject } from '../support/docker.js';
 

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createDockerEngine } from '../../controller/engine/docker-engine.js';
+import { createDockerEngine } from '../../controller/engine/docker/docker-engine.js';
 import type { Engine } from '../../controller/engine/engine.js';
 import { ownershipLabels } from '../../controller/labels.js';
 import { TEST_IMAGE, cleanupProject, uniqueProject } from '../support/docker.js';

@@ -1,8 +1,8 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import type { DesiredContainerState } from '../../specs/model.js';
-import { converge } from '../../controller/apply/converge.js';
-import { createDockerEngine } from '../../controller/engine/docker-engine.js';
-import { resolveEngineAddress } from '../../controller/engine/engine-address.js';
+import { converge } from '../../controller/executor/converge.js';
+import { createDockerEngine } from '../../controller/engine/docker/docker-engine.js';
+import { resolveEngineAddress } from '../../controller/engine/docker/engine-address.js';
 import {
   containerOpSequence,
   type ObservedContainerState,

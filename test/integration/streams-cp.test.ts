@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readTar } from '../../controller/engine/docker-streams-tar-read.js';
+import { readTar } from '../../controller/engine/docker/docker-streams-tar-read.js';
 import { packPath } from '../../controller/cli/cp-local.js';
 import { cleanupProject, docker, uniqueProject } from '../support/docker.js';
 import { IDLE, berth, runLabelled } from './streams-support.js';

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runLogSession } from '../../controller/cli/logs-session.js';
 import { listByName } from '../../controller/cli/project-containers.js';
-import { createDockerEngine } from '../../controller/engine/docker-engine.js';
-import { resolveEngineAddress } from '../../controller/engine/engine-address.js';
-import { createDockerStreams } from '../../controller/engine/docker-streams.js';
+import { createDockerEngine } from '../../controller/engine/docker/docker-engine.js';
+import { resolveEngineAddress } from '../../controller/engine/docker/engine-address.js';
+import { createDockerStreams } from '../../controller/engine/docker/docker-streams.js';
 import { cleanupProject, docker, uniqueProject } from '../support/docker.js';
 import { IDLE, berth, runLabelled } from './streams-support.js';
 

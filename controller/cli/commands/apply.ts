@@ -1,10 +1,15 @@
 import { parseDuration } from '../../../specs/validate/values.js';
-import { execute, needsWork, type ExecuteResult, type ObjectOutcome } from '../../apply/execute.js';
+import {
+  execute,
+  needsWork,
+  type ExecuteResult,
+  type ObjectOutcome,
+} from '../../executor/execute.js';
 import { BerthError } from '../../errors.js';
 import type { Engine } from '../../engine/engine.js';
 import { observeAndPlan } from '../../observe.js';
-import { ranCounts, ranSteps } from '../../apply/ran-summary.js';
-import { waitForReadiness } from '../../apply/wait-ready.js';
+import { ranCounts, ranSteps } from '../../executor/ran-summary.js';
+import { waitForReadiness } from '../../executor/wait-ready.js';
 import { formatPlan, planJson } from '../../plan/plan-format.js';
 import { refuseMissingExternals } from '../../plan/plan-unmanaged.js';
 import type { Plan } from '../../plan/plan-types.js';

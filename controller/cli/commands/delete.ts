@@ -1,6 +1,6 @@
 import type { DesiredObject, ObjectKey } from '../../../specs/model.js';
 import { parseDuration } from '../../../specs/validate/values.js';
-import { execute } from '../../apply/execute.js';
+import { execute } from '../../executor/execute.js';
 import { BerthError } from '../../errors.js';
 import { observeProject } from '../../observe.js';
 import { indexOwned } from '../../plan/plan.js';
@@ -15,7 +15,7 @@ import { loadInput } from '../load-input.js';
 import { otherSourceError } from '../other-sources.js';
 import { withProjectLock } from '../project-lock.js';
 import { resolveProjectName } from '../project-name.js';
-import { parseTarget } from '../../status/target.js';
+import { parseTarget } from '../views/target.js';
 
 interface DeleteOptions {
   filename?: string[];

@@ -1,9 +1,9 @@
 import { BerthError } from '../../errors.js';
 import type { Engine, EngineEvent } from '../../engine/engine.js';
 import { describeOutput } from '../../status/describe-model.js';
-import { formatDescribe } from '../../status/format-describe.js';
-import { queryProject, unknownObject, writeOutput } from '../../status/query.js';
-import { parseTarget } from '../../status/target.js';
+import { formatDescribe } from '../views/format-describe.js';
+import { queryProject, unknownObject, writeOutput } from '../views/query.js';
+import { parseTarget } from '../views/target.js';
 import type { CliContext, CommonOptions } from '../context.js';
 import { resolveProjectName } from '../project-name.js';
 

@@ -1,11 +1,11 @@
 import type { CliContext, CommonOptions } from '../context.js';
 import { resolveProjectName } from '../project-name.js';
 import { allProjectStatuses } from '../../status/all-projects.js';
-import { formatGetTable } from '../../status/format-get.js';
-import { queryProject, unknownObject, writeOutput } from '../../status/query.js';
+import { formatGetTable } from '../views/format-get.js';
+import { queryProject, unknownObject, writeOutput } from '../views/query.js';
 import type { ObjectStatus } from '../../status/status-types.js';
-import { parseTarget, selects, type Target } from '../../status/target.js';
-import { watchAndRender } from '../../status/watch-view.js';
+import { parseTarget, selects, type Target } from '../views/target.js';
+import { watchAndRender } from '../views/watch-view.js';
 
 export interface GetOptions extends CommonOptions {
   filename?: string[];

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { ContainerObject } from '../../../specs/model.js';
 import { shellWords } from '../../../specs/compose/values.js';
-import { containerCreateRequest } from '../../apply/container-request.js';
+import { containerCreateRequest } from '../../executor/container-request.js';
 import type { ContainerCreateRequest } from '../../engine/engine.js';
 import { BerthError } from '../../errors.js';
 import { LABEL, engineName, ownershipLabels } from '../../labels.js';

@@ -1,8 +1,8 @@
 import type { CliContext, CommonOptions } from '../context.js';
 import { resolveProjectName } from '../project-name.js';
-import { formatStatus } from '../../status/format-status.js';
+import { formatStatus } from '../views/format-status.js';
 import { findRunningController } from '../../status/status-source.js';
-import { queryProject, writeOutput } from '../../status/query.js';
+import { queryProject, writeOutput } from '../views/query.js';
 import type { ProjectStatus } from '../../status/status-types.js';
 import { showHistory } from './history.js';
 

@@ -1,0 +1,67 @@
+import type { CliContext } from '../context.js';
+import { BerthError } from '../../errors.js';
+import type { Engine } from '../../engine/engine.js';
+import {
+  desiredFromRecord,
+  loadProjectView,
+  type DesiredInput,
+  type ProjectView,
+} from '../../status/project-view.js';
+import { toStableJson, toStableYaml } from './stable-output.js';
+
+/**
+ * The CLI side shared by get, describe and status: where the desired set comes from, and how a
+ * result is written in the chosen format.
+ */
+
+/** With -f: the files (invalid input fails with E_MANIFEST, exit 1); without: the last applied set. */
+export async function desiredFor(
+  ctx: CliContext,
+  project: string,
+  files: string[] | undefined,
+): Promise<DesiredInput> {
+  if (!files?.length) return desiredFromRecord(ctx.stateDir, project);
+  // Loaded on demand: commands that compare against the record never load the parser.
+  const { loadInput } = await import('../load-input.js');
+  const loaded = await loadInput(ctx, files);
+  return { objects: loaded.set.objects, source: 'files' };
+}
+
+/** One view of the project; its `status.notice` says when there was nothing to compare against. */
+export async function queryProject(
+  ctx: CliContext,
+  project: string,
+  files: string[] | undefined,
+  extra: { inspect?: string[]; engine?: Engine } = {},
+): Promise<ProjectView> {
+  const desired = await desiredFor(ctx, project, files);
+  const engine = extra.engine ?? (await ctx.engine());
+  const view = await loadProjectView(engine, {
+    stateDir: ctx.stateDir,
+    project,
+    desired,
+    now: ctx.now(),
+    inspect: extra.inspect,
+  });
+  return view;
+}
+
+/** Writes `value` as stable JSON/YAML, or `text()` for the human formats. */
+export function writeOutput(
+  ctx: CliContext,
+  format: string | undefined,
+  value: unknown,
+  text: () => string,
+): void {
+  if (format === 'json') ctx.stdout.write(toStableJson(value));
+  else if (format === 'yaml') ctx.stdout.write(toStableYaml(value));
+  else ctx.stdout.write(text());
+}
+
+/** The error for a name that is neither declared nor on the engine. */
+export function unknownObject(key: string, project: string): BerthError {
+  return new BerthError('E_UNKNOWN_OBJECT', `no object ${key} in project ${project}`, {
+    object: key,
+    hint: 'berth get lists the objects of the project',
+  });
+}

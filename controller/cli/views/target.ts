@@ -1,0 +1,59 @@
+import type { Kind } from '../../../specs/model.js';
+import { BerthError } from '../../errors.js';
+
+/** Every spelling of a kind the CLI accepts, kubectl style: singular, plural, short name. */
+const KIND_NAMES: Record<string, Kind> = {
+  container: 'Container',
+  containers: 'Container',
+  ctr: 'Container',
+  image: 'Image',
+  images: 'Image',
+  img: 'Image',
+  network: 'Network',
+  networks: 'Network',
+  net: 'Network',
+  volume: 'Volume',
+  volumes: 'Volume',
+  vol: 'Volume',
+  bindmount: 'BindMount',
+  bindmounts: 'BindMount',
+  bm: 'BindMount',
+  secret: 'Secret',
+  secrets: 'Secret',
+  config: 'Config',
+  configs: 'Config',
+  cm: 'Config',
+};
+
+/** `KIND`, `KIND/NAME`, or nothing (every object). */
+export interface Target {
+  kind?: Kind;
+  name?: string;
+}
+
+/**
+ * Parses a `get`/`describe` argument; the kind is case-insensitive. An unknown kind is a usage
+ * error (E_USAGE) naming the accepted ones.
+ */
+export function parseTarget(raw: string | undefined): Target {
+  if (raw === undefined || raw === '') return {};
+  const slash = raw.indexOf('/');
+  const kindText = slash < 0 ? raw : raw.slice(0, slash);
+  const name = slash < 0 ? undefined : raw.slice(slash + 1);
+  const kind = KIND_NAMES[kindText.toLowerCase()];
+  if (!kind) {
+    throw new BerthError('E_USAGE', `unknown kind "${kindText}"`, {
+      hint: 'kinds: container (ctr), image (img), network (net), volume (vol), bindmount (bm)',
+    });
+  }
+  if (name === '') throw new BerthError('E_USAGE', `"${raw}" names no object; use KIND/NAME`);
+  return name === undefined ? { kind } : { kind, name };
+}
+
+/** True when an object of `kind`/`name` is selected by the target. */
+export function selects(target: Target, object: { kind: Kind; name: string }): boolean {
+  return (
+    (target.kind === undefined || target.kind === object.kind) &&
+    (target.name === undefined || target.name === object.name)
+  );
+}

@@ -1,0 +1,92 @@
+import { describe, expect, it } from 'vitest';
+import { toCreateBody, toEndpointConfig } from './docker-create-body.js';
+import type { ContainerCreateRequest } from '../engine.js';
+
+const base: ContainerCreateRequest = {
+  name: 'p-web',
+  image: 'busybox:1',
+  labels: {},
+  env: {},
+  ports: [],
+  mounts: [],
+  networks: [],
+  restartPolicy: 'no',
+  stopTimeoutSec: 10,
+  init: false,
+  privileged: false,
+};
+
+describe('toCreateBody: issue-12 fields', () => {
+  it('maps runtime options where docker/compose puts them', () => {
+    const body = toCreateBody({
+      ...base,
+      hostname: 'web',
+      domainname: 'internal',
+      tty: true,
+      openStdin: true,
+      stopSignal: 'SIGINT',
+      expose: ['9000/tcp'],
+      networkMode: 'container:p-db',
+      capAdd: ['CAP_NET_ADMIN'],
+      ulimits: [{ name: 'nofile', soft: 1, hard: 2 }],
+      gpus: { count: -1 },
+      logging: { driver: 'json-file', options: { 'max-size': '1m' } },
+      cpuset: '0',
+      memorySwapBytes: -1,
+    });
+    expect(body).toMatchObject({
+      Hostname: 'web',
+      Domainname: 'internal',
+      Tty: true,
+      OpenStdin: true,
+      StopSignal: 'SIGINT',
+      ExposedPorts: { '9000/tcp': {} },
+      HostConfig: {
+        NetworkMode: 'container:p-db',
+        CapAdd: ['CAP_NET_ADMIN'],
+        Ulimits: [{ Name: 'nofile', Soft: 1, Hard: 2 }],
+        DeviceRequests: [{ Driver: '', Count: -1, Capabilities: [['gpu']], Options: {} }],
+        LogConfig: { Type: 'json-file', Config: { 'max-size': '1m' } },
+        CpusetCpus: '0',
+        MemorySwap: -1,
+      },
+    });
+    expect(body).not.toHaveProperty('NetworkingConfig');
+  });
+
+  it('maps mount options and endpoint addresses', () => {
+    const body = toCreateBody({
+      ...base,
+      mounts: [
+        { type: 'bind', source: '/s', target: '/t', readOnly: false, propagation: 'rslave' },
+        { type: 'volume', source: 'v', target: '/d', readOnly: false, subpath: 'a', noCopy: true },
+        { type: 'tmpfs', target: '/run', sizeBytes: 1024, mode: 0o750 },
+      ],
+      networks: [{ name: 'p-net', aliases: ['web'], ipv4Address: '10.0.0.5', macAddress: 'x' }],
+    });
+    expect((body.HostConfig as { Mounts: unknown[] }).Mounts).toEqual([
+      {
+        Type: 'bind',
+        Source: '/s',
+        Target: '/t',
+        ReadOnly: false,
+        BindOptions: { Propagation: 'rslave' },
+      },
+      {
+        Type: 'volume',
+        Source: 'v',
+        Target: '/d',
+        ReadOnly: false,
+        VolumeOptions: { NoCopy: true, Subpath: 'a' },
+      },
+      { Type: 'tmpfs', Target: '/run', TmpfsOptions: { SizeBytes: 1024, Mode: 0o750 } },
+    ]);
+    expect(body.MacAddress).toBe('x');
+    expect(toEndpointConfig({ name: 'n', aliases: [] })).toEqual({ Aliases: [] });
+    expect(body.NetworkingConfig).toEqual({
+      EndpointsConfig: {
+        'p-net': { Aliases: ['web'], IPAMConfig: { IPv4Address: '10.0.0.5' }, MacAddress: 'x' },
+      },
+    });
+  });
+});

@@ -1,0 +1,151 @@
+import type { ContainerCreateRequest, EndpointRequest, MountRequest } from '../engine.js';
+
+/**
+ * The body of `POST /containers/create` (API 1.41; the name and platform go in the query
+ * string). Pure, so every field is unit-tested without a daemon; each maps as
+ * docker/compose `pkg/compose/create.go` maps the Compose field of the same meaning.
+ */
+
+const MS_TO_NS = 1_000_000;
+
+export function toCreateBody(req: ContainerCreateRequest): Record<string, unknown> {
+  const [first] = req.networks;
+  const { exposed, bindings } = portMaps(req);
+  return omitUndefined({
+    Image: req.image,
+    Labels: req.labels,
+    Entrypoint: req.entrypoint,
+    Cmd: req.cmd,
+    Env: Object.entries(req.env).map(([k, v]) => `${k}=${v}`),
+    ExposedPorts: exposed,
+    User: req.user,
+    WorkingDir: req.workingDir,
+    StopTimeout: req.stopTimeoutSec,
+    StopSignal: req.stopSignal,
+    Hostname: req.hostname,
+    Domainname: req.domainname,
+    Tty: req.tty,
+    OpenStdin: req.openStdin,
+    // Before API 1.44 the MAC address is the container's, for its first network.
+    MacAddress: first?.macAddress,
+    Healthcheck: req.healthcheck && {
+      Test: req.healthcheck.test,
+      Interval: req.healthcheck.intervalMs * MS_TO_NS,
+      Timeout: req.healthcheck.timeoutMs * MS_TO_NS,
+      Retries: req.healthcheck.retries,
+      StartPeriod: req.healthcheck.startPeriodMs * MS_TO_NS,
+    },
+    HostConfig: hostConfig(req, bindings),
+    NetworkingConfig: first && { EndpointsConfig: { [first.name]: toEndpointConfig(first) } },
+  });
+}
+
+function portMaps(req: ContainerCreateRequest): {
+  exposed: Record<string, object>;
+  bindings: Record<string, { HostIp: string; HostPort: string }[]>;
+} {
+  const exposed: Record<string, object> = {};
+  const bindings: Record<string, { HostIp: string; HostPort: string }[]> = {};
+  for (const key of req.expose ?? []) exposed[key] = {};
+  for (const p of req.ports) {
+    const key = `${p.containerPort}/${p.protocol}`;
+    exposed[key] = {};
+    (bindings[key] ??= []).push({
+      HostIp: p.hostIP,
+      HostPort: p.hostPort ? String(p.hostPort) : '',
+    });
+  }
+  return { exposed, bindings };
+}
+
+function hostConfig(
+  req: ContainerCreateRequest,
+  bindings: Record<string, { HostIp: string; HostPort: string }[]>,
+): Record<string, unknown> {
+  return omitUndefined({
+    PortBindings: bindings,
+    Mounts: req.mounts.map(toMount),
+    RestartPolicy: { Name: req.restartPolicy, MaximumRetryCount: 0 },
+    Memory: req.memoryBytes,
+    MemoryReservation: req.memoryReservationBytes,
+    MemorySwap: req.memorySwapBytes,
+    NanoCpus: req.nanoCpus,
+    CpuShares: req.cpuShares,
+    CpusetCpus: req.cpuset,
+    OomScoreAdj: req.oomScoreAdj,
+    PidsLimit: req.pidsLimit,
+    Init: req.init,
+    Privileged: req.privileged,
+    ReadonlyRootfs: req.readOnlyRootfs,
+    CapAdd: req.capAdd,
+    CapDrop: req.capDrop,
+    SecurityOpt: req.securityOpt,
+    Dns: req.dns,
+    DnsSearch: req.dnsSearch,
+    DnsOptions: req.dnsOptions,
+    ExtraHosts: req.extraHosts,
+    Sysctls: req.sysctls,
+    Ulimits: req.ulimits?.map((u) => ({ Name: u.name, Soft: u.soft, Hard: u.hard })),
+    ShmSize: req.shmSizeBytes,
+    Devices: req.devices?.map((d) => ({
+      PathOnHost: d.hostPath,
+      PathInContainer: d.containerPath,
+      CgroupPermissions: d.permissions,
+    })),
+    DeviceRequests: req.gpus && [gpuRequest(req.gpus)],
+    GroupAdd: req.groupAdd,
+    IpcMode: req.ipc,
+    PidMode: req.pid,
+    LogConfig: req.logging && { Type: req.logging.driver, Config: req.logging.options },
+    // Without NetworkMode the engine would also attach the default bridge.
+    NetworkMode: req.networkMode ?? req.networks[0]?.name,
+  });
+}
+
+/** `gpus: all` is count -1, as `docker run --gpus all` sends it. */
+function gpuRequest(gpus: NonNullable<ContainerCreateRequest['gpus']>): Record<string, unknown> {
+  const base = { Driver: '', Capabilities: [['gpu']], Options: {} };
+  return 'count' in gpus
+    ? { ...base, Count: gpus.count }
+    : { ...base, Count: 0, DeviceIDs: gpus.deviceIds };
+}
+
+/** An endpoint's settings: aliases, static addresses (IPAMConfig) and MAC (API 1.44+). */
+export function toEndpointConfig(endpoint: EndpointRequest): Record<string, unknown> {
+  const ipam = omitUndefined({
+    IPv4Address: endpoint.ipv4Address,
+    IPv6Address: endpoint.ipv6Address,
+  });
+  return omitUndefined({
+    Aliases: endpoint.aliases,
+    IPAMConfig: Object.keys(ipam).length > 0 ? ipam : undefined,
+    MacAddress: endpoint.macAddress,
+  });
+}
+
+function toMount(m: MountRequest): Record<string, unknown> {
+  if (m.type === 'tmpfs') {
+    const options = omitUndefined({ SizeBytes: m.sizeBytes, Mode: m.mode });
+    return omitUndefined({
+      Type: 'tmpfs',
+      Target: m.target,
+      TmpfsOptions: Object.keys(options).length > 0 ? options : undefined,
+    });
+  }
+  const base = { Type: m.type, Source: m.source, Target: m.target, ReadOnly: m.readOnly };
+  if (m.type === 'bind') {
+    return omitUndefined({
+      ...base,
+      BindOptions: m.propagation ? { Propagation: m.propagation } : undefined,
+    });
+  }
+  const volume = omitUndefined({ NoCopy: m.noCopy, Subpath: m.subpath });
+  return omitUndefined({
+    ...base,
+    VolumeOptions: Object.keys(volume).length > 0 ? volume : undefined,
+  });
+}
+
+function omitUndefined(o: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined));
+}

@@ -1,0 +1,466 @@
+import type Dockerode from 'dockerode';
+import { LABEL } from '../../labels.js';
+import { EngineError } from '../engine.js';
+import type {
+  ContainerCreateRequest,
+  EndpointRequest,
+  ContainerDetails,
+  Engine,
+  EngineEvent,
+  EventSubscription,
+  ImageBuildRequest,
+  MutationResult,
+  NameLookup,
+  NetworkCreateRequest,
+  ObserveOptions,
+  ObservedImage,
+  ObservedNetwork,
+  ObservedState,
+  ObservedVolume,
+  ProgressListener,
+  RegistryAuth,
+  VolumeCreateRequest,
+} from '../engine.js';
+import type { EngineAddress } from './engine-address.js';
+import { dockerOptions } from './docker-connect.js';
+import { ownedOnly } from '../owned-engine.js';
+import { detectPodman } from './docker-flavour.js';
+import { dropStaleEndpoints } from './docker-stale-endpoints.js';
+import { engineMessage, networkInUseMessage, statusOf, toEngineError } from './docker-errors.js';
+import type { DockerContainerInspect, DockerContainerSummary } from './docker-mapping.js';
+import {
+  fromContainerSummary,
+  fromImage,
+  fromInspect,
+  fromNetwork,
+  fromVolume,
+  toCreateBody,
+} from './docker-mapping.js';
+import { toEndpointConfig } from './docker-create-body.js';
+import * as images from './docker-images.js';
+import { subscribeDockerEvents } from './docker-event-stream.js';
+import { createDockerReads, lookupByNames, type DockerReads } from './docker-reads.js';
+import { keepOldestOfName } from './docker-network-dedupe.js';
+
+/**
+ * The Docker Engine API adapter. dockerode is imported here, lazily, so CLI commands that
+ * never talk to the engine do not load it (the bundle keeps it external).
+ */
+export async function createDockerEngine(address: EngineAddress): Promise<Engine> {
+  const loadDockerode = async () => {
+    const { default: Docker } = await import('dockerode');
+    return new Docker(dockerOptions(address));
+  };
+  // Every engine berth drives is behind the ownership guard (issue 19 item 11).
+  return ownedOnly(new DockerEngine(createDockerReads(address), loadDockerode, address.display));
+}
+
+/** How a mutation's "already so" answers read: which statuses/messages mean `changed: false`. */
+interface Idempotence {
+  /** 404 means the goal is met (removed, stopped). */
+  goneIsDone?: boolean;
+  /** A 409/403 whose message matches means the goal is met ("is already paused"). */
+  alreadyDone?: RegExp;
+}
+
+/** How long `removeNetwork` keeps retrying "has active endpoints" (moby#42119). */
+const NETWORK_REMOVE_PATIENCE_MS = 5000;
+
+export class DockerEngine implements Engine {
+  private dockerode: Promise<Dockerode> | undefined;
+  private podman: Promise<boolean> | undefined;
+
+  /**
+   * `reads` serves the read-only calls; dockerode, for everything that changes the engine
+   * or streams, is loaded on first use.
+   */
+  constructor(
+    private readonly reads: DockerReads,
+    private readonly loadDockerode: () => Promise<Dockerode>,
+    readonly address: string,
+  ) {}
+
+  private full(): Promise<Dockerode> {
+    this.dockerode ??= this.loadDockerode();
+    return this.dockerode;
+  }
+
+  async ping(): Promise<{ version: string; apiVersion: string }> {
+    const v = await this.call('ping', undefined, () => this.reads.version());
+    return { version: v.Version, apiVersion: v.ApiVersion };
+  }
+
+  /** Exactly four list calls in parallel, whatever the number of objects. */
+  async observe(options: ObserveOptions): Promise<ObservedState> {
+    const label =
+      options.project === undefined ? LABEL.project : `${LABEL.project}=${options.project}`;
+    const filters = { label: [label] };
+    const [containers, networks, volumes, imageList] = await this.call(
+      'observe',
+      options.project,
+      () =>
+        Promise.all([
+          this.reads.listContainers({ all: true, filters }),
+          this.reads.listNetworks({ filters }),
+          this.reads.listVolumes({ filters }),
+          // Images are used by reference whatever their labels: one unfiltered list.
+          this.reads.listImages(),
+        ]),
+    );
+    return {
+      containers: (containers as DockerContainerSummary[]).map(fromContainerSummary),
+      networks: networks.map((n) => fromNetwork(n)),
+      volumes: (volumes.Volumes ?? []).map((v) =>
+        fromVolume(v as Parameters<typeof fromVolume>[0]),
+      ),
+      images: imageList.map((i) => fromImage(i)),
+    };
+  }
+
+  lookupNames(names: NameLookup): Promise<Omit<ObservedState, 'images'>> {
+    return this.call('lookupNames', undefined, () => lookupByNames(this.reads, names));
+  }
+
+  async inspectContainer(id: string): Promise<ContainerDetails | undefined> {
+    try {
+      return fromInspect(
+        (await this.reads.getContainer(id).inspect()) as unknown as DockerContainerInspect,
+      );
+    } catch (e) {
+      if (statusOf(e) === 404) return undefined;
+      throw toEngineError(e, this.address, 'inspect container', id);
+    }
+  }
+
+  inspectNetwork(idOrName: string): Promise<ObservedNetwork | undefined> {
+    return this.inspectOne('inspect network', idOrName, async () =>
+      fromNetwork(await this.reads.getNetwork(idOrName).inspect()),
+    );
+  }
+
+  inspectVolume(name: string): Promise<ObservedVolume | undefined> {
+    return this.inspectOne('inspect volume', name, async () =>
+      fromVolume((await this.reads.getVolume(name).inspect()) as Parameters<typeof fromVolume>[0]),
+    );
+  }
+
+  /** One read whose 404 means "there is none". */
+  private async inspectOne<T>(
+    operation: string,
+    target: string,
+    run: () => Promise<T>,
+  ): Promise<T | undefined> {
+    try {
+      return await run();
+    } catch (e) {
+      if (statusOf(e) === 404) return undefined;
+      throw toEngineError(e, this.address, operation, target);
+    }
+  }
+
+  /** Creates the container on its first network, then connects the others before returning. */
+  async createContainer(request: ContainerCreateRequest): Promise<{ id: string }> {
+    // dockerode sends top-level members as the query string too: name and platform go there.
+    const body = { name: request.name, platform: request.platform, ...toCreateBody(request) };
+    const container = await this.call('create container', request.name, async () =>
+      (await this.full()).createContainer(body as Dockerode.ContainerCreateOptions),
+    );
+    for (const extra of request.networks.slice(1)) {
+      await this.connectEndpoint(container.id, extra);
+    }
+    return { id: container.id };
+  }
+
+  startContainer(id: string): Promise<MutationResult> {
+    return this.mutate('start', id, async () => (await this.full()).getContainer(id).start(), {});
+  }
+
+  stopContainer(id: string, timeoutSec?: number): Promise<MutationResult> {
+    // Without `t` the engine waits the container's own StopTimeout (its stopGracePeriod).
+    const options = timeoutSec === undefined ? {} : { t: timeoutSec };
+    return this.mutate('stop', id, async () => (await this.full()).getContainer(id).stop(options), {
+      goneIsDone: true,
+    });
+  }
+
+  killContainer(id: string, signal = 'SIGKILL'): Promise<MutationResult> {
+    return this.mutate(
+      'kill',
+      id,
+      async () => (await this.full()).getContainer(id).kill({ signal }),
+      {
+        goneIsDone: true,
+        // Podman: "can only kill running containers".
+        alreadyDone: /is not running|can only kill running/,
+      },
+    );
+  }
+
+  pauseContainer(id: string): Promise<MutationResult> {
+    return this.mutate('pause', id, async () => (await this.full()).getContainer(id).pause(), {
+      alreadyDone: /is already paused/,
+    });
+  }
+
+  unpauseContainer(id: string): Promise<MutationResult> {
+    return this.mutate('unpause', id, async () => (await this.full()).getContainer(id).unpause(), {
+      alreadyDone: /is not paused/,
+    });
+  }
+
+  /** Force-removes; anonymous volumes stay (`v: false`) and named volumes are never touched. */
+  removeContainer(id: string): Promise<MutationResult> {
+    return this.mutate(
+      'remove',
+      id,
+      async () => (await this.full()).getContainer(id).remove({ force: true, v: false }),
+      {
+        goneIsDone: true,
+        alreadyDone: /removal of container .* is already in progress/,
+      },
+    );
+  }
+
+  renameContainer(id: string, name: string): Promise<MutationResult> {
+    return this.mutate(
+      'rename',
+      id,
+      async () => (await this.full()).getContainer(id).rename({ name }),
+      {
+        alreadyDone: /same name as its current name/,
+      },
+    );
+  }
+
+  async createNetwork(request: NetworkCreateRequest): Promise<{ id: string }> {
+    const ipam = request.ipam && {
+      Driver: 'default',
+      Config: [{ Subnet: request.ipam.subnet, Gateway: request.ipam.gateway }],
+    };
+    const network = await this.call('create network', request.name, async () =>
+      (await this.full()).createNetwork({
+        Name: request.name,
+        // Without it API 1.41 happily creates a second network of the same name.
+        CheckDuplicate: true,
+        Driver: request.driver,
+        Internal: request.internal,
+        Attachable: request.attachable,
+        Options: request.options,
+        Labels: request.labels,
+        ...(ipam ? { IPAM: ipam } : {}),
+      } as Dockerode.NetworkCreateOptions),
+    );
+    // CheckDuplicate is not atomic: concurrent creates can still make two of one name.
+    const id = await this.call('create network', request.name, () =>
+      keepOldestOfName(this.reads, request.name, network.id as string, (own) =>
+        this.removeNetwork(own),
+      ),
+    );
+    return { id };
+  }
+
+  /**
+   * Retries "has active endpoints" with back-off for a few seconds (moby#42119). On Podman
+   * by name: its removal by id skips the in-use check (running members lose the network).
+   */
+  async removeNetwork(idOrName: string): Promise<MutationResult> {
+    this.podman ??= detectPodman(this.reads);
+    const ref = (await this.podman)
+      ? ((await this.inspectNetwork(idOrName))?.name ?? idOrName)
+      : idOrName;
+    return this.removeNetworkRef(ref);
+  }
+
+  private async removeNetworkRef(idOrName: string): Promise<MutationResult> {
+    const deadline = Date.now() + NETWORK_REMOVE_PATIENCE_MS;
+    for (let delay = 50; ; delay = Math.min(delay * 2, 800)) {
+      try {
+        return await this.mutate(
+          'remove network',
+          idOrName,
+          async () => (await this.full()).getNetwork(idOrName).remove(),
+          {
+            goneIsDone: true,
+          },
+        );
+      } catch (e) {
+        // Podman refuses a network in use with "network is being used".
+        const busy = /has active endpoints|network is being used/.test(
+          engineMessage((e as { detail?: { cause?: unknown } }).detail?.cause),
+        );
+        if (!busy) throw e;
+        // Still in use after the grace period: a real conflict, whatever status the engine used.
+        if (Date.now() + delay > deadline) {
+          const gone = async (id: string) =>
+            (await this.inspectContainer(id).catch(() => 'unknown')) === undefined;
+          if (await dropStaleEndpoints(await this.full(), idOrName, gone)) continue;
+          throw await this.networkInUse(idOrName, e as EngineError);
+        }
+        await new Promise((r) => setTimeout(r, delay));
+      }
+    }
+  }
+
+  /** The conflict of a network that stays in use, naming the containers that use it. */
+  private async networkInUse(idOrName: string, e: EngineError): Promise<EngineError> {
+    const inspect = await (
+      await this.full()
+    )
+      .getNetwork(idOrName)
+      .inspect()
+      .catch(() => undefined);
+    const name = (inspect as { Name?: string } | undefined)?.Name ?? idOrName;
+    return new EngineError(
+      'E_CONFLICT',
+      `remove network ${name}: ${networkInUseMessage(name, inspect)}`,
+      e.detail,
+    );
+  }
+
+  connectNetwork(network: string, container: string, aliases: string[]): Promise<MutationResult> {
+    return this.connectEndpoint(container, { name: network, aliases });
+  }
+
+  /** Connects with the endpoint's aliases and static addresses. */
+  private connectEndpoint(container: string, endpoint: EndpointRequest): Promise<MutationResult> {
+    return this.mutate(
+      'connect network',
+      `${endpoint.name}/${container}`,
+      async () =>
+        (await this.full())
+          .getNetwork(endpoint.name)
+          .connect({ Container: container, EndpointConfig: toEndpointConfig(endpoint) }),
+      // Podman: "is already connected to network".
+      { alreadyDone: /already exists in network|is already connected to network/ },
+    );
+  }
+
+  disconnectNetwork(network: string, container: string): Promise<MutationResult> {
+    return this.mutate(
+      'disconnect network',
+      `${network}/${container}`,
+      async () => (await this.full()).getNetwork(network).disconnect({ Container: container }),
+      { alreadyDone: /is not connected to/ },
+    );
+  }
+
+  async createVolume(request: VolumeCreateRequest): Promise<{ name: string }> {
+    const volume = await this.call('create volume', request.name, async () =>
+      (await this.full()).createVolume({
+        Name: request.name,
+        Driver: request.driver,
+        DriverOpts: request.options,
+        Labels: request.labels,
+      }),
+    );
+    return { name: (volume as unknown as { name?: string; Name?: string }).name ?? request.name };
+  }
+
+  removeVolume(name: string): Promise<MutationResult> {
+    return this.mutate(
+      'remove volume',
+      name,
+      async () => (await this.full()).getVolume(name).remove(),
+      {
+        goneIsDone: true,
+      },
+    );
+  }
+
+  inspectImage(ref: string): Promise<ObservedImage | undefined> {
+    return images.inspectImage(this.reads, this.address, ref);
+  }
+
+  async pullImage(
+    ref: string,
+    auth?: RegistryAuth,
+    onProgress?: ProgressListener,
+  ): Promise<ObservedImage> {
+    return images.pullImage(await this.full(), this.address, ref, auth, onProgress);
+  }
+
+  async buildImage(
+    request: ImageBuildRequest,
+    onProgress?: ProgressListener,
+  ): Promise<ObservedImage> {
+    return images.buildImage(await this.full(), this.address, request, onProgress);
+  }
+
+  async removeImage(ref: string): Promise<MutationResult> {
+    return images.removeImage(await this.full(), this.address, ref);
+  }
+
+  async tagImage(source: string, ref: string): Promise<MutationResult> {
+    return images.tagImage(await this.full(), this.address, source, ref);
+  }
+
+  async pushImage(
+    ref: string,
+    auth?: RegistryAuth,
+    onProgress?: ProgressListener,
+  ): Promise<{ digest?: string }> {
+    return images.pushImage(await this.full(), this.address, ref, auth, onProgress);
+  }
+
+  subscribeEvents(
+    options: ObserveOptions & { since?: number; until?: number },
+    onEvent: (event: EngineEvent) => void,
+  ): EventSubscription {
+    // The stream needs dockerode; the subscription exists at once and attaches when it loads.
+    let inner: EventSubscription | undefined;
+    let closed = false;
+    const ended = this.full().then(
+      (docker) => {
+        if (closed) return;
+        inner = subscribeDockerEvents(docker, options, onEvent);
+        return inner.ended;
+      },
+      () => undefined,
+    );
+    return {
+      ended,
+      close: () => {
+        closed = true;
+        inner?.close();
+      },
+    };
+  }
+
+  /** Runs one engine call, turning any failure into an EngineError. */
+  private async call<T>(
+    operation: string,
+    target: string | undefined,
+    run: () => Promise<T>,
+  ): Promise<T> {
+    try {
+      return await run();
+    } catch (e) {
+      throw toEngineError(e, this.address, operation, target);
+    }
+  }
+
+  /** Runs a mutation; 304 and the "already so" answers of `idempotence` are `changed: false`. */
+  private async mutate(
+    operation: string,
+    target: string,
+    run: () => Promise<unknown>,
+    idempotence: Idempotence,
+  ): Promise<MutationResult> {
+    try {
+      await run();
+      return { changed: true };
+    } catch (e) {
+      const status = statusOf(e);
+      if (status === 304) return { changed: false };
+      if (status === 404 && idempotence.goneIsDone) return { changed: false };
+      if (
+        status !== undefined &&
+        status >= 400 &&
+        idempotence.alreadyDone?.test(engineMessage(e))
+      ) {
+        return { changed: false };
+      }
+      throw toEngineError(e, this.address, operation, target);
+    }
+  }
+}

@@ -1,0 +1,148 @@
+import { EngineError } from '../engine.js';
+
+/**
+ * Reading Docker's failures. Together with docker-engine.ts this is the only code that
+ * knows the engine's HTTP status codes and message texts.
+ */
+
+/** What docker-modem attaches to a failed request. */
+interface ModemError {
+  statusCode?: number;
+  json?: { message?: string } | string | null;
+  code?: string;
+  message?: string;
+}
+
+/** Socket-level failures that mean "nobody answers at that address". */
+const UNREACHABLE_CODES = new Set([
+  'ECONNREFUSED',
+  'ENOENT',
+  'EACCES',
+  'ENOTFOUND',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ETIMEDOUT',
+  'EAI_AGAIN',
+  // The TLS handshake of a tcp+TLS endpoint failed: the engine is not reachable as configured.
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'CERT_HAS_EXPIRED',
+  'ERR_TLS_CERT_ALTNAME_INVALID',
+  'ERR_SSL_TLSV13_ALERT_CERTIFICATE_REQUIRED',
+  'ERR_SSL_SSLV3_ALERT_BAD_CERTIFICATE',
+  // `ssh … docker system dial-stdio` ended before answering (docker-ssh.ts).
+  'E_SSH_DIAL',
+]);
+
+export function statusOf(e: unknown): number | undefined {
+  const status = (e as ModemError | undefined)?.statusCode;
+  return typeof status === 'number' ? status : undefined;
+}
+
+/** The engine's own message, without docker-modem's "(HTTP code …)" wrapping. */
+export function engineMessage(e: unknown): string {
+  const err = e as ModemError | undefined;
+  if (err?.json && typeof err.json === 'object' && err.json.message) return err.json.message.trim();
+  if (typeof err?.json === 'string' && err.json.trim()) return err.json.trim();
+  // docker-modem wraps streamed answers as "(HTTP code 500) server error - <message> ".
+  return (err?.message ?? String(e)).replace(/^\(HTTP code \d+\) [^-]*- /, '').trim();
+}
+
+export function isUnreachable(e: unknown): boolean {
+  const code = (e as ModemError | undefined)?.code;
+  return statusOf(e) === undefined && typeof code === 'string' && UNREACHABLE_CODES.has(code);
+}
+
+export function unreachableError(address: string, e: unknown, operation: string): EngineError {
+  const err = e as ModemError | undefined;
+  const reason = err?.code ? `${err.code} ${err.message ?? ''}`.trim() : engineMessage(e);
+  return new EngineError(
+    'E_ENGINE_UNREACHABLE',
+    `cannot reach the engine at ${address}: ${reason}`,
+    {
+      operation,
+      cause: e,
+    },
+  );
+}
+
+/**
+ * Podman (4.3) answers 500 with these causes where Docker answers 409 (ENGINE-NOTES.md,
+ * "Podman"): they are conflicts, never hiccups worth a retry.
+ */
+const CONFLICT_CAUSES =
+  /is already in use|already exists|container state improper|is already connected to network|network is being used|is being used by/i;
+
+/** The typed meaning of a failed answer's status (and, for 500, its cause). */
+function codeOf(status: number | undefined, message: string): EngineError['code'] {
+  if (status === 404) return 'E_NOT_FOUND';
+  if (status === 409) return 'E_CONFLICT';
+  if (status === 500 && CONFLICT_CAUSES.test(message)) return 'E_CONFLICT';
+  return 'E_ENGINE';
+}
+
+/**
+ * Generic mapping: 404 → E_NOT_FOUND, 409 (or Podman's 500 with a conflict cause) →
+ * E_CONFLICT, no answer → unreachable, else E_ENGINE.
+ */
+export function toEngineError(
+  e: unknown,
+  address: string,
+  operation: string,
+  target?: string,
+): EngineError {
+  if (e instanceof EngineError) return e;
+  if (isUnreachable(e)) return unreachableError(address, e, operation);
+  const status = statusOf(e);
+  const message = plainEngineMessage(engineMessage(e));
+  const what = target ? `${operation} ${target}` : operation;
+  return new EngineError(codeOf(status, message), `${what}: ${message}`, {
+    operation,
+    ...(target !== undefined ? { target } : {}),
+    ...(status !== undefined ? { status } : {}),
+    cause: e,
+  });
+}
+
+/** Why a registry refused a pull, in the words DESIGN.md and issue 8 ask for. */
+export function pullReason(message: string): string {
+  if (/unauthori[sz]ed|authentication required|no basic auth|denied|forbidden/i.test(message)) {
+    return 'unauthorized';
+  }
+  // Checked before "not found": a DNS failure reads "lookup …: no such host".
+  if (
+    /dial tcp|lookup |no such host|connection refused|i\/o timeout|timeout|unreachable/i.test(
+      message,
+    )
+  ) {
+    return 'registry unreachable';
+  }
+  if (/not found|manifest unknown|does not exist|no such/i.test(message)) return 'not found';
+  return 'failed';
+}
+
+/**
+ * Engine messages a user can act on, in berth's words (issue 13): a host port another
+ * process or container holds is "host port 127.0.0.1:8080 is in use". Others pass through.
+ */
+export function plainEngineMessage(message: string): string {
+  const port =
+    /Bind for (\S+):(\d+) failed: port is already allocated/.exec(message) ??
+    /listen (?:tcp|udp|sctp)[46]? (\S+):(\d+): bind: address already in use/.exec(message);
+  if (port) return `host port ${port[1]}:${port[2]} is in use`;
+  return message;
+}
+
+/** "network N is in use by containers a, b" from a network's inspect answer. */
+export function networkInUseMessage(name: string, inspect: unknown): string {
+  const containers =
+    (inspect as { Containers?: Record<string, { Name?: string }> } | undefined)?.Containers ?? {};
+  const names = Object.values(containers)
+    .map((c) => c.Name ?? '?')
+    .sort();
+  return names.length
+    ? `network ${name} is in use by container${names.length === 1 ? '' : 's'} ${names.join(', ')}`
+    : `network ${name} is in use`;
+}

@@ -1,0 +1,190 @@
+import { Readable } from 'node:stream';
+import type Dockerode from 'dockerode';
+import { packBuildContext } from './docker-build-context.js';
+import type { DockerReads } from './docker-reads.js';
+import { EngineError } from '../engine.js';
+import type {
+  ImageBuildRequest,
+  ObservedImage,
+  ProgressListener,
+  RegistryAuth,
+} from '../engine.js';
+import {
+  engineMessage,
+  isUnreachable,
+  pullReason,
+  statusOf,
+  toEngineError,
+  unreachableError,
+} from './docker-errors.js';
+import { fromImage, splitRef } from './docker-mapping.js';
+import { followProgress } from './docker-progress.js';
+
+/** Image operations of the Docker adapter: inspect, pull, build, remove. */
+
+export async function inspectImage(
+  docker: Pick<Dockerode, 'getImage'> | DockerReads,
+  address: string,
+  ref: string,
+): Promise<ObservedImage | undefined> {
+  try {
+    return fromImage(await docker.getImage(ref).inspect());
+  } catch (e) {
+    if (statusOf(e) === 404) return undefined;
+    throw toEngineError(e, address, 'inspect image', ref);
+  }
+}
+
+/**
+ * Pulls `ref` and follows the stream to its end. The engine reports most registry failures
+ * inside a 200 stream, some as the HTTP answer; both become E_IMAGE_PULL naming the ref
+ * and the reason (unauthorized, not found, registry unreachable).
+ */
+export async function pullImage(
+  docker: Dockerode,
+  address: string,
+  ref: string,
+  auth: RegistryAuth | undefined,
+  onProgress: ProgressListener | undefined,
+): Promise<ObservedImage> {
+  const { repo, tag } = splitRef(ref);
+  let failure: string | undefined;
+  try {
+    const stream = (await docker.createImage(auth ?? {}, {
+      fromImage: repo,
+      tag,
+    })) as NodeJS.ReadableStream;
+    failure = (await followProgress(stream, onProgress)).error;
+  } catch (e) {
+    if (isUnreachable(e)) throw unreachableError(address, e, 'pull');
+    failure = engineMessage(e);
+  }
+  if (failure !== undefined) throw pullError(ref, failure);
+  const image = await inspectImage(docker, address, ref);
+  if (!image) throw pullError(ref, 'the engine reported success but has no such image');
+  return image;
+}
+
+function pullError(ref: string, message: string): EngineError {
+  return new EngineError(
+    'E_IMAGE_PULL',
+    `cannot pull ${ref}: ${pullReason(message)} (${message})`,
+    {
+      operation: 'pull',
+      target: ref,
+    },
+  );
+}
+
+/** Builds from a tar of `request.files`; an error line in the build stream is E_IMAGE_BUILD. */
+export async function buildImage(
+  docker: Dockerode,
+  address: string,
+  request: ImageBuildRequest,
+  onProgress: ProgressListener | undefined,
+): Promise<ObservedImage> {
+  let failure: string | undefined;
+  try {
+    const stream = (await docker.buildImage(
+      Readable.from(packBuildContext(request.contextDir, request.files)),
+      {
+        t: request.tag,
+        dockerfile: request.dockerfile,
+        buildargs: request.args,
+        labels: request.labels,
+        ...(request.target ? { target: request.target } : {}),
+        // Leave no intermediate containers behind, even when the build fails.
+        rm: true,
+        forcerm: true,
+      },
+    )) as NodeJS.ReadableStream;
+    failure = (await followProgress(stream, onProgress)).error;
+  } catch (e) {
+    if (isUnreachable(e)) throw unreachableError(address, e, 'build');
+    failure = engineMessage(e);
+  }
+  if (failure !== undefined) {
+    throw new EngineError('E_IMAGE_BUILD', `cannot build ${request.tag}: ${failure}`, {
+      operation: 'build',
+      target: request.tag,
+    });
+  }
+  const image = await inspectImage(docker, address, request.tag);
+  if (!image)
+    throw new EngineError('E_IMAGE_BUILD', `build of ${request.tag} left no image`, {
+      operation: 'build',
+    });
+  return image;
+}
+
+/** Removes (untags) an image; already gone is `changed: false`, in use is E_CONFLICT. */
+export async function removeImage(
+  docker: Dockerode,
+  address: string,
+  ref: string,
+): Promise<{ changed: boolean }> {
+  try {
+    await docker.getImage(ref).remove();
+    return { changed: true };
+  } catch (e) {
+    if (statusOf(e) === 404) return { changed: false };
+    throw toEngineError(e, address, 'remove image', ref);
+  }
+}
+
+/** `POST /images/{source}/tag`: gives the image one more reference. */
+export async function tagImage(
+  docker: Dockerode,
+  address: string,
+  source: string,
+  ref: string,
+): Promise<{ changed: boolean }> {
+  const { repo, tag } = splitRef(ref);
+  try {
+    await docker.getImage(source).tag({ repo, tag });
+    return { changed: true };
+  } catch (e) {
+    if (statusOf(e) === 404)
+      throw new EngineError('E_IMAGE_PUSH', `cannot tag ${source} as ${ref}: no such image`, {
+        operation: 'tag',
+        target: source,
+      });
+    throw toEngineError(e, address, 'tag image', source);
+  }
+}
+
+/**
+ * `POST /images/{repo}/push?tag=`: follows the progress stream to its end. As with pulls,
+ * the engine reports registry failures inside a 200 stream or as the HTTP answer; both
+ * become E_IMAGE_PUSH naming the ref and the reason. The digest is read back from the
+ * image's RepoDigests, which the engine records once the registry accepted the manifest.
+ */
+export async function pushImage(
+  docker: Dockerode,
+  address: string,
+  ref: string,
+  auth: RegistryAuth | undefined,
+  onProgress: ProgressListener | undefined,
+): Promise<{ digest?: string }> {
+  const { repo, tag } = splitRef(ref);
+  let failure: string | undefined;
+  try {
+    // An empty X-Registry-Auth (`{}`) is what the docker CLI sends for an anonymous push.
+    const stream = (await docker
+      .getImage(repo)
+      .push({ tag, authconfig: auth ?? {} })) as NodeJS.ReadableStream;
+    failure = (await followProgress(stream, onProgress)).error;
+  } catch (e) {
+    if (isUnreachable(e)) throw unreachableError(address, e, 'push');
+    failure = statusOf(e) === 404 ? `no such local image ${ref}` : engineMessage(e);
+  }
+  if (failure !== undefined)
+    throw new EngineError(
+      'E_IMAGE_PUSH',
+      `cannot push ${ref}: ${pullReason(failure)} (${failure})`,
+      { operation: 'push', target: ref },
+    );
+  const image = await inspectImage(docker, address, ref);
+  const digest = image?.repoDigests.find((d) => d.startsWith(`${repo}@`))?.split('@')[1];
+  return digest === undefined ? {} : { digest };
+}

@@ -1,0 +1,237 @@
+import type {
+  ContainerDetails,
+  EngineContainerState,
+  HealthStatus,
+  Labels,
+  ObservedContainer,
+  ObservedImage,
+  ObservedNetwork,
+  ObservedVolume,
+} from '../engine.js';
+
+/**
+ * Pure translation between berth's engine-neutral shapes and Docker Engine API bodies
+ * (API 1.41). No I/O here, so every mapping is unit-tested without a daemon.
+ */
+
+export { toCreateBody } from './docker-create-body.js';
+
+/** An entry of `GET /containers/json`, as far as berth reads it. */
+export interface DockerContainerSummary {
+  Id: string;
+  Names?: string[];
+  Image?: string;
+  ImageID?: string;
+  Created?: number;
+  State?: string;
+  Status?: string;
+  Labels?: Labels | null;
+  Ports?: { IP?: string; PrivatePort: number; PublicPort?: number; Type: string }[];
+  NetworkSettings?: { Networks?: Record<string, unknown> | null };
+}
+
+const STATES: readonly EngineContainerState[] = [
+  'created',
+  'running',
+  'paused',
+  'restarting',
+  'removing',
+  'exited',
+  'dead',
+];
+
+/** The engine's state word; a paused container is `paused` here even though Running is true. */
+export function toState(status: string | undefined): EngineContainerState {
+  const s = (status ?? '').toLowerCase();
+  return (STATES as readonly string[]).includes(s) ? (s as EngineContainerState) : 'dead';
+}
+
+/** "Exited (137) 3 seconds ago" → 137. */
+export function exitCodeFromStatus(status: string | undefined): number | undefined {
+  const m = /^Exited \((-?\d+)\)/.exec(status ?? '');
+  return m?.[1] !== undefined ? Number(m[1]) : undefined;
+}
+
+/** "Up 5 seconds (healthy)", "(unhealthy)", "(health: starting)" → health. */
+export function healthFromStatus(status: string | undefined): HealthStatus {
+  const s = status ?? '';
+  if (s.includes('(health: starting)')) return 'starting';
+  if (s.includes('(unhealthy)')) return 'unhealthy';
+  if (s.includes('(healthy)')) return 'healthy';
+  return 'none';
+}
+
+/** Network name → the id of the network each endpoint was made on (`NetworkID`). */
+function endpointNetworkIds(
+  networks: Record<string, unknown> | null | undefined,
+): Record<string, string> {
+  const ids: Record<string, string> = {};
+  for (const [name, endpoint] of Object.entries(networks ?? {})) {
+    const id = (endpoint as { NetworkID?: unknown } | null)?.NetworkID;
+    if (typeof id === 'string' && id) ids[name] = id;
+  }
+  return ids;
+}
+
+export function fromContainerSummary(c: DockerContainerSummary): ObservedContainer {
+  const exitCode = exitCodeFromStatus(c.Status);
+  return {
+    id: c.Id,
+    name: (c.Names?.[0] ?? '').replace(/^\//, ''),
+    labels: { ...(c.Labels ?? {}) },
+    state: toState(c.State),
+    imageId: c.ImageID ?? '',
+    imageRef: c.Image ?? '',
+    createdAt: (c.Created ?? 0) * 1000,
+    ...(exitCode !== undefined ? { exitCode } : {}),
+    health: healthFromStatus(c.Status),
+    networks: Object.keys(c.NetworkSettings?.Networks ?? {}).sort(),
+    networkIds: endpointNetworkIds(c.NetworkSettings?.Networks),
+    ports: (c.Ports ?? []).map((p) => ({
+      containerPort: p.PrivatePort,
+      ...(p.PublicPort !== undefined ? { hostPort: p.PublicPort } : {}),
+      ...(p.IP !== undefined ? { hostIP: p.IP } : {}),
+      protocol: p.Type,
+    })),
+  };
+}
+
+export function fromNetwork(n: {
+  Id: string;
+  Name: string;
+  Labels?: Labels | null;
+  Driver?: string;
+  Created?: string;
+}): ObservedNetwork {
+  return {
+    id: n.Id,
+    name: n.Name,
+    labels: { ...(n.Labels ?? {}) },
+    driver: n.Driver ?? '',
+    createdAt: parseTime(n.Created) ?? 0,
+  };
+}
+
+export function fromVolume(v: {
+  Name: string;
+  Labels?: Labels | null;
+  Driver?: string;
+  Mountpoint?: string;
+  CreatedAt?: string;
+}): ObservedVolume {
+  return {
+    name: v.Name,
+    labels: { ...(v.Labels ?? {}) },
+    driver: v.Driver ?? '',
+    mountpoint: v.Mountpoint ?? '',
+    createdAt: parseTime(v.CreatedAt) ?? 0,
+  };
+}
+
+/** From `GET /images/json` (Created in seconds) or `GET /images/{ref}/json` (ISO time). */
+export function fromImage(i: {
+  Id: string;
+  RepoTags?: string[] | null;
+  RepoDigests?: string[] | null;
+  Labels?: Labels | null;
+  Config?: { Labels?: Labels | null } | null;
+  Created?: number | string;
+}): ObservedImage {
+  const created = typeof i.Created === 'number' ? i.Created * 1000 : parseTime(i.Created);
+  return {
+    id: i.Id,
+    // The engine reports untagged images as "<none>:<none>".
+    repoTags: (i.RepoTags ?? []).filter((t) => t !== '<none>:<none>'),
+    repoDigests: (i.RepoDigests ?? []).filter((d) => d !== '<none>@<none>'),
+    labels: { ...(i.Labels ?? i.Config?.Labels ?? {}) },
+    createdAt: created ?? 0,
+  };
+}
+
+/** Docker's zero time ("0001-01-01T00:00:00Z") and missing values read as undefined. */
+export function parseTime(iso: string | undefined): number | undefined {
+  if (!iso || iso.startsWith('0001-')) return undefined;
+  const t = Date.parse(iso);
+  return Number.isNaN(t) ? undefined : t;
+}
+
+/** The parts of `GET /containers/{id}/json` berth reads. */
+export interface DockerContainerInspect {
+  Id: string;
+  Name: string;
+  Created: string;
+  Image: string;
+  RestartCount?: number;
+  Config?: { Image?: string; Labels?: Labels | null };
+  State: {
+    Status: string;
+    ExitCode: number;
+    Error?: string;
+    OOMKilled?: boolean;
+    Pid?: number;
+    StartedAt?: string;
+    FinishedAt?: string;
+    Health?: { Status: string; Log?: { Start: string; ExitCode: number; Output: string }[] | null };
+  };
+  NetworkSettings?: {
+    Networks?: Record<string, unknown> | null;
+    Ports?: Record<string, { HostIp: string; HostPort: string }[] | null> | null;
+  };
+}
+
+export function fromInspect(c: DockerContainerInspect): ContainerDetails {
+  const startedAt = parseTime(c.State.StartedAt);
+  const finishedAt = parseTime(c.State.FinishedAt);
+  const health = c.State.Health?.Status;
+  return {
+    id: c.Id,
+    name: c.Name.replace(/^\//, ''),
+    labels: { ...(c.Config?.Labels ?? {}) },
+    state: toState(c.State.Status),
+    imageId: c.Image,
+    imageRef: c.Config?.Image ?? '',
+    createdAt: parseTime(c.Created) ?? 0,
+    exitCode: c.State.ExitCode,
+    health:
+      health === 'starting' || health === 'healthy' || health === 'unhealthy' ? health : 'none',
+    networks: Object.keys(c.NetworkSettings?.Networks ?? {}).sort(),
+    networkIds: endpointNetworkIds(c.NetworkSettings?.Networks),
+    ports: inspectPorts(c.NetworkSettings?.Ports ?? {}),
+    restartCount: c.RestartCount ?? 0,
+    ...(startedAt !== undefined ? { startedAt } : {}),
+    ...(finishedAt !== undefined ? { finishedAt } : {}),
+    ...(c.State.Error ? { error: c.State.Error } : {}),
+    oomKilled: c.State.OOMKilled ?? false,
+    healthLog: (c.State.Health?.Log ?? []).map((l) => ({
+      start: l.Start,
+      exitCode: l.ExitCode,
+      output: l.Output,
+    })),
+    pid: c.State.Pid ?? 0,
+  };
+}
+
+function inspectPorts(
+  ports: Record<string, { HostIp: string; HostPort: string }[] | null>,
+): ObservedContainer['ports'] {
+  return Object.entries(ports).flatMap(([key, bindings]) => {
+    const [port = '0', protocol = 'tcp'] = key.split('/');
+    const containerPort = Number(port);
+    if (!bindings?.length) return [{ containerPort, protocol }];
+    return bindings.map((b) => ({
+      containerPort,
+      hostPort: Number(b.HostPort),
+      hostIP: b.HostIp,
+      protocol,
+    }));
+  });
+}
+
+/** Splits `repo[:tag][@digest]` into what `POST /images/create` wants (tag or digest). */
+export function splitRef(ref: string): { repo: string; tag: string } {
+  const at = ref.indexOf('@');
+  if (at >= 0) return { repo: ref.slice(0, at).replace(/:[^:/]+$/, ''), tag: ref.slice(at + 1) };
+  const colon = ref.lastIndexOf(':');
+  if (colon > ref.lastIndexOf('/')) return { repo: ref.slice(0, colon), tag: ref.slice(colon + 1) };
+  return { repo: ref, tag: 'latest' };
+}

@@ -1,0 +1,114 @@
+import { request as httpRequest } from 'node:http';
+import { request as httpsRequest } from 'node:https';
+import type Dockerode from 'dockerode';
+import type { EngineAddress } from './engine-address.js';
+import { httpTarget } from './docker-connect.js';
+import type { NameLookup, ObservedState } from '../engine.js';
+import type { DockerContainerSummary } from './docker-mapping.js';
+import { fromContainerSummary, fromNetwork, fromVolume } from './docker-mapping.js';
+
+/**
+ * The read-only calls berth makes on every command (the four lists of observe, inspects,
+ * version), in the shape dockerode gives them. On a plain socket or TCP address they go
+ * through node:http directly, so commands that only look — a no-op apply, status, get —
+ * never load dockerode and its dependencies (about 200 ms of every start-up).
+ */
+export interface DockerReads {
+  version(): Promise<Dockerode.DockerVersion>;
+  listContainers(options?: { all?: boolean; filters?: object }): Promise<Dockerode.ContainerInfo[]>;
+  listNetworks(options?: { filters?: object }): Promise<Dockerode.NetworkInspectInfo[]>;
+  listVolumes(options?: {
+    filters?: object;
+  }): Promise<{ Volumes: Dockerode.VolumeInspectInfo[] | null }>;
+  listImages(): Promise<Dockerode.ImageInfo[]>;
+  getContainer(id: string): { inspect(): Promise<Dockerode.ContainerInspectInfo> };
+  getImage(ref: string): { inspect(): Promise<Dockerode.ImageInspectInfo> };
+  getNetwork(idOrName: string): { inspect(): Promise<Dockerode.NetworkInspectInfo> };
+  getVolume(name: string): { inspect(): Promise<Dockerode.VolumeInspectInfo> };
+}
+
+/** An error shaped like docker-modem's, so docker-errors.ts reads both the same way. */
+class EngineHttpError extends Error {
+  constructor(
+    readonly statusCode: number,
+    readonly json: { message?: string } | string | null,
+  ) {
+    super(`(HTTP code ${statusCode}) ${typeof json === 'object' && json ? json.message : json}`);
+  }
+}
+
+/** A node:http(s) client for GETs: unix socket, plain or TLS tcp, or ssh (dial-stdio). */
+export function createDockerReads(address: EngineAddress): DockerReads {
+  const { tls, ...target } = { tls: undefined, ...httpTarget(address) };
+  const request = tls ? httpsRequest : httpRequest;
+  const get = <T>(path: string, query: Record<string, unknown> = {}): Promise<T> =>
+    new Promise((resolve, reject) => {
+      const search = new URLSearchParams();
+      for (const [k, v] of Object.entries(query)) {
+        if (v !== undefined) search.set(k, typeof v === 'object' ? JSON.stringify(v) : String(v));
+      }
+      const qs = search.toString();
+      const req = request(
+        { ...target, ...tls, method: 'GET', path: qs ? `${path}?${qs}` : path },
+        (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (c: Buffer) => chunks.push(c));
+          res.on('end', () => {
+            const text = Buffer.concat(chunks).toString('utf8');
+            let body: unknown = text;
+            try {
+              body = text ? JSON.parse(text) : null;
+            } catch {
+              // plain-text error bodies stay text
+            }
+            const status = res.statusCode ?? 0;
+            if (status >= 200 && status < 300) resolve(body as T);
+            else reject(new EngineHttpError(status, body as { message?: string } | string | null));
+          });
+          res.on('error', reject);
+        },
+      );
+      req.on('error', reject);
+      req.end();
+    });
+  const id = encodeURIComponent;
+  return {
+    version: () => get('/version'),
+    listContainers: (o = {}) =>
+      get('/containers/json', { all: o.all ? 1 : undefined, filters: o.filters }),
+    listNetworks: (o = {}) => get('/networks', { filters: o.filters }),
+    listVolumes: (o = {}) => get('/volumes', { filters: o.filters }),
+    listImages: () => get('/images/json'),
+    getContainer: (c) => ({ inspect: () => get(`/containers/${id(c)}/json`) }),
+    getImage: (ref) => ({ inspect: () => get(`/images/${ref}/json`) }),
+    getNetwork: (n) => ({ inspect: () => get(`/networks/${id(n)}`) }),
+    getVolume: (v) => ({ inspect: () => get(`/volumes/${id(v)}`) }),
+  };
+}
+
+/**
+ * Engine objects with exactly these names. Unfiltered lists, matched here by exact name:
+ * one call per kind asked about, whatever the number of names (a name filter per object
+ * would grow the URL past what the engine accepts, and its name filters match substrings).
+ */
+export async function lookupByNames(
+  reads: DockerReads,
+  names: NameLookup,
+): Promise<Omit<ObservedState, 'images'>> {
+  const wanted = (list: string[] | undefined) => new Set(list ?? []);
+  const [c, n, v] = [wanted(names.containers), wanted(names.networks), wanted(names.volumes)];
+  const [containers, networks, volumes] = await Promise.all([
+    c.size ? reads.listContainers({ all: true }) : [],
+    n.size ? reads.listNetworks() : [],
+    v.size ? reads.listVolumes().then((r) => r.Volumes ?? []) : [],
+  ]);
+  return {
+    containers: (containers as DockerContainerSummary[])
+      .map(fromContainerSummary)
+      .filter((x) => c.has(x.name)),
+    networks: networks.map((x) => fromNetwork(x)).filter((x) => n.has(x.name)),
+    volumes: volumes
+      .map((x) => fromVolume(x as Parameters<typeof fromVolume>[0]))
+      .filter((x) => v.has(x.name)),
+  };
+}
