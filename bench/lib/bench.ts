@@ -15,6 +15,7 @@ import {
 } from './setup.js';
 import { changeEnv, coldApply, deleteAll, noopApply, noopProject } from '../scenarios/apply.js';
 import { cliStart, statusCalls, statusOf } from '../scenarios/cli.js';
+import { gitScenarios } from '../scenarios/git.js';
 import { importMany } from '../scenarios/import.js';
 import { webScenarios } from '../scenarios/web.js';
 import { watchScenarios } from '../scenarios/watch.js';
@@ -44,6 +45,8 @@ export const PLAN = {
     idleObjects: 500,
     idleSeconds: 60,
     watch: true,
+    gitCommits: 20,
+    gitIdleObjects: 100,
   },
   quick: {
     runs: 3,
@@ -54,6 +57,8 @@ export const PLAN = {
     idleObjects: 100,
     idleSeconds: 10,
     watch: true,
+    gitCommits: 5,
+    gitIdleObjects: 100,
   },
   smoke: {
     runs: 1,
@@ -64,6 +69,8 @@ export const PLAN = {
     idleObjects: 0,
     idleSeconds: 0,
     watch: false,
+    gitCommits: 0,
+    gitIdleObjects: 0,
   },
 } as const;
 
@@ -139,6 +146,14 @@ export async function runBench(options: BenchOptions): Promise<BenchResults> {
     if (plan.watch)
       await step('watch', () =>
         watchScenarios(ctx, { idleObjects: plan.idleObjects, idleSeconds: plan.idleSeconds }),
+      );
+    if (plan.watch)
+      await step('git', () =>
+        gitScenarios(ctx, {
+          commits: plan.gitCommits,
+          idleObjects: plan.gitIdleObjects,
+          idleSeconds: plan.idleSeconds,
+        }),
       );
     if (plan.watch)
       await step('web view', () =>

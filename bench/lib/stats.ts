@@ -28,3 +28,10 @@ export function ratio(a: number | undefined, b: number | undefined): number | un
   if (a === undefined || b === undefined || !(b > 0)) return undefined;
   return Math.round((a / b) * 100) / 100;
 }
+
+/** The p-th percentile (0–100) of the samples by nearest rank; undefined when there are none. */
+export function percentile(samples: number[], p: number): number | undefined {
+  if (samples.length === 0) return undefined;
+  const sorted = [...samples].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))];
+}

@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import type { BenchContext } from './context.js';
 import { engineCall, labelFilter, type ListedContainer } from './engine-http.js';
+import type { Sample } from './interleave.js';
 import { sleep } from './proc.js';
 
 export interface WatchProcess {
@@ -14,10 +15,11 @@ export interface WatchProcess {
 /**
  * Starts `berth watch DIR -p P --listen 127.0.0.1:PORT` through the counting proxy and waits
  * until its status API answers and `expectRunning` containers of the project are running.
+ * `source` is the folder, or the arguments naming another source (`['--git', URL, …]`).
  */
 export async function startWatch(
   ctx: BenchContext,
-  dir: string,
+  source: string | string[],
   project: string,
   port: number,
   expect: { running?: number; total: number },
@@ -27,7 +29,7 @@ export async function startWatch(
     [
       ctx.berthEntry,
       'watch',
-      dir,
+      ...(Array.isArray(source) ? source : [source]),
       '-p',
       project,
       '--listen',
@@ -103,4 +105,24 @@ export function rssMb(pid: number): number {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
   const kb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
   return Math.round((kb / 1024) * 10) / 10;
+}
+
+/**
+ * CPU % of the watch process per window of at most 10 s over `seconds`, and its RSS (MB) at
+ * the end of each window, as samples (`ms` holds the number).
+ */
+export async function idleWindows(
+  pid: number,
+  seconds: number,
+): Promise<{ cpu: Sample[]; rss: Sample[]; window: number }> {
+  const cpu: Sample[] = [];
+  const rss: Sample[] = [];
+  const window = Math.min(10, seconds);
+  for (let t = 0; t < seconds; t += window) {
+    const before = cpuSeconds(pid);
+    await sleep(window * 1000);
+    cpu.push({ ms: ((cpuSeconds(pid) - before) / window) * 100, ok: true });
+    rss.push({ ms: rssMb(pid), ok: true });
+  }
+  return { cpu, rss, window };
 }

@@ -10,7 +10,7 @@ import { sleep } from '../lib/proc.js';
 import type { ScenarioResult } from '../lib/results.js';
 import { envOf } from '../lib/checks.js';
 import { berthManifest, containerNames } from '../lib/workload.js';
-import { cpuSeconds, rssMb, startWatch, type WatchProcess } from '../lib/watch-process.js';
+import { idleWindows, startWatch, type WatchProcess } from '../lib/watch-process.js';
 import { limitBar, ratioBar } from './bars.js';
 
 const REPAIR_TIMEOUT = 30_000;
@@ -319,15 +319,7 @@ async function watchIdle(
     async (watch) => {
       await sleep(3000); // let the start-up resync finish before the idle window opens
       ctx.proxy.reset();
-      const cpu: Sample[] = [];
-      const rss: Sample[] = [];
-      const window = Math.min(10, seconds);
-      for (let t = 0; t < seconds; t += window) {
-        const before = cpuSeconds(watch.pid);
-        await sleep(window * 1000);
-        cpu.push({ ms: ((cpuSeconds(watch.pid) - before) / window) * 100, ok: true });
-        rss.push({ ms: rssMb(watch.pid), ok: true });
-      }
+      const { cpu, rss, window } = await idleWindows(watch.pid, seconds);
       const calls = ctx.proxy.counts();
       const mutations = ctx.proxy.mutations();
       const cpuResult = {

@@ -7,6 +7,7 @@ import { nowMs, waitForEvent } from '../lib/events.js';
 import { toToolResult, type Sample } from '../lib/interleave.js';
 import type { ScenarioResult } from '../lib/results.js';
 import { startWatch } from '../lib/watch-process.js';
+import { percentile } from '../lib/stats.js';
 import { limitBar } from './bars.js';
 
 const CHROMIUM = process.env.BERTH_CHROMIUM ?? '/usr/bin/chromium';
@@ -41,12 +42,11 @@ function folder(ctx: BenchContext, name: string, files: Record<string, string>):
 
 /** p95 of the good samples (nearest rank). */
 function p95(samples: Sample[]): number | undefined {
-  const ms = samples
-    .filter((s) => s.ok)
-    .map((s) => s.ms)
-    .sort((a, b) => a - b);
-  if (ms.length === 0) return undefined;
-  return Math.round(ms[Math.min(ms.length - 1, Math.ceil(0.95 * ms.length) - 1)]!);
+  const v = percentile(
+    samples.filter((s) => s.ok).map((s) => s.ms),
+    95,
+  );
+  return v === undefined ? undefined : Math.round(v);
 }
 
 /**
