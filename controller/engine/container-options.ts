@@ -21,6 +21,8 @@ export interface ContainerRuntimeOptions {
   readOnlyRootfs?: boolean;
   tty?: boolean;
   openStdin?: boolean;
+  /** Close the process's stdin when the attached client closes its input (`run -i`). */
+  stdinOnce?: boolean;
   stopSignal?: string;
   sysctls?: Record<string, string>;
   ulimits?: { name: string; soft: number; hard: number }[];

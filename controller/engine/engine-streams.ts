@@ -44,7 +44,18 @@ export interface ExecRequest {
   env: string[];
 }
 
-/** A started exec: bytes in and out, a terminal size, and its exit code once it ends. */
+/** How to attach to a container's own process (`berth run -i/-t`). */
+export interface AttachRequest {
+  /** Send stdin (the container must have been created with an open stdin). */
+  stdin: boolean;
+  /** The container was created with a TTY: its output is one raw stream. */
+  tty: boolean;
+}
+
+/**
+ * A started exec, or an attachment to a container's process: bytes in and out, a
+ * terminal size, and its exit code once it ends.
+ */
 export interface ExecSession {
   /** What the command writes. Without a TTY, already split into stdout and stderr. */
   onOutput(listener: (stream: OutputStream, chunk: Buffer) => void): void;
@@ -82,6 +93,12 @@ export interface EngineStreams {
   ): Promise<LogSubscription>;
 
   exec(containerId: string, request: ExecRequest): Promise<ExecSession>;
+
+  /**
+   * Attaches to the container's own process; made before the container starts, it misses
+   * no output. `exitCode` is the container's exit code.
+   */
+  attach(containerId: string, request: AttachRequest): Promise<ExecSession>;
 
   /** A tar stream of `path` (file or folder) inside the container. */
   getArchive(containerId: string, path: string): Promise<NodeJS.ReadableStream>;

@@ -1,4 +1,3 @@
-import type { ExecSession } from '../../engine/engine-streams.js';
 import { BerthError } from '../../errors.js';
 import type { CliContext, CommonOptions } from '../context.js';
 import {
@@ -8,6 +7,7 @@ import {
   missingContainer,
 } from '../project-containers.js';
 import { resolveProjectName } from '../project-name.js';
+import { followWindowSize, pipeInput, type TtyIn, type TtyOut } from '../terminal.js';
 
 export interface ExecOptions extends CommonOptions {
   interactive?: boolean;
@@ -16,9 +16,6 @@ export interface ExecOptions extends CommonOptions {
   workdir?: string;
   env?: string[];
 }
-
-type TtyIn = NodeJS.ReadableStream & { isTTY?: boolean; setRawMode?: (raw: boolean) => unknown };
-type TtyOut = CliContext['stdout'] & { rows?: number };
 
 /**
  * `berth exec NAME [-i] [-t] [-u USER] [-w DIR] [-e K=V] -- CMD…`: runs a command in the
@@ -62,36 +59,4 @@ export async function run(
     releaseInput();
     releaseSize();
   }
-}
-
-/**
- * Sends stdin to the command; EOF closes the command's stdin. With `-t` on a terminal the
- * terminal goes raw, so keys (Ctrl-C, Ctrl-D) reach the command rather than berth.
- */
-function pipeInput(stdin: TtyIn, session: ExecSession, tty: boolean): () => void {
-  const raw = tty && stdin.isTTY === true && typeof stdin.setRawMode === 'function';
-  if (raw) stdin.setRawMode!(true);
-  const onData = (chunk: Buffer | string) => session.write(chunk);
-  const onEnd = () => session.endInput();
-  stdin.on('data', onData);
-  stdin.on('end', onEnd);
-  stdin.resume();
-  return () => {
-    stdin.off('data', onData);
-    stdin.off('end', onEnd);
-    // Let the process end although stdin could still deliver.
-    stdin.pause();
-    if (raw) stdin.setRawMode!(false);
-  };
-}
-
-/** Gives the command the terminal's size now and after every SIGWINCH. */
-function followWindowSize(stdout: TtyOut, session: ExecSession): () => void {
-  if (!stdout.isTTY) return () => {};
-  const resize = () => {
-    if (stdout.rows && stdout.columns) session.resize(stdout.rows, stdout.columns).catch(() => {});
-  };
-  resize();
-  process.on('SIGWINCH', resize);
-  return () => process.off('SIGWINCH', resize);
 }

@@ -2,13 +2,15 @@ import { randomBytes } from 'node:crypto';
 import type { ContainerObject } from '../../../specs/model.js';
 import { shellWords } from '../../../specs/compose/values.js';
 import { containerCreateRequest } from '../../executor/container-request.js';
-import type { ContainerCreateRequest } from '../../engine/engine.js';
+import type { ContainerCreateRequest, Engine } from '../../engine/engine.js';
+import type { EngineStreams } from '../../engine/engine-streams.js';
 import { BerthError } from '../../errors.js';
 import { LABEL, engineName, ownershipLabels } from '../../labels.js';
 import type { CliContext } from '../context.js';
 import { declaredSet } from '../declared-set.js';
 import { connectStreams } from '../project-containers.js';
 import { resolveProjectName } from '../project-name.js';
+import { followWindowSize, pipeInput, type TtyIn, type TtyOut } from '../terminal.js';
 
 interface RunOptions {
   project?: string;
@@ -21,7 +23,7 @@ interface RunOptions {
 }
 
 /**
- * `berth run NAME [--rm] [-e K=V] [--entrypoint C] [-- ARGS…]`: a one-off container from a
+ * `berth run NAME [--rm] [-i] [-t] [-e K=V] [--entrypoint C] [-- ARGS…]`: a one-off container from a
  * declared container's spec (of -f, else of the last applied set), as `compose run`: ARGS
  * replace `args`, `--entrypoint` replaces `command`, no published ports, restart never.
  * Named `<project>-<name>-run-<id>` and labelled `berth.oneoff=true` (apply's prune leaves
@@ -33,11 +35,6 @@ export async function run(
   args: string[],
   options: RunOptions,
 ): Promise<number> {
-  if (options.interactive || options.tty)
-    throw new BerthError(
-      'E_USAGE',
-      'berth run -i/-t is not available yet: use berth run, or berth exec -it on a running container',
-    );
   const project = resolveProjectName(options.project, options.filename ?? [], ctx.cwd);
   const declared = await declaredSet(ctx, project, options.filename);
   const container = declared.find(
@@ -51,6 +48,8 @@ export async function run(
   const { id } = await engine.createContainer(request);
   try {
     const streams = await connectStreams(ctx);
+    if (options.interactive || options.tty)
+      return await runAttached(ctx, engine, streams, id, request, Boolean(options.interactive));
     await engine.startContainer(id);
     const logs = await streams.streamLogs(id, { follow: true }, (line) =>
       (line.stream === 'stderr' ? ctx.stderr : ctx.stdout).write(line.text + '\n'),
@@ -93,7 +92,41 @@ export function oneOffRequest(
     env,
     ports: [],
     restartPolicy: 'no',
+    tty: Boolean(options.tty || base.tty),
+    openStdin: Boolean(options.interactive || base.openStdin),
+    ...(options.interactive ? { stdinOnce: true } : {}),
   };
+}
+
+/**
+ * `-i`/`-t`: attached to the container's process before it starts (so no output is
+ * missed), stdin piped in (EOF closes the process's stdin), the terminal raw and its size
+ * followed with a TTY. Without a TTY, Ctrl-C is passed on to the process as SIGINT, as
+ * `docker run` proxies signals.
+ */
+async function runAttached(
+  ctx: CliContext,
+  engine: Engine,
+  streams: EngineStreams,
+  id: string,
+  request: ContainerCreateRequest,
+  interactive: boolean,
+): Promise<number> {
+  const tty = Boolean(request.tty);
+  const session = await streams.attach(id, { stdin: interactive, tty });
+  session.onOutput((stream, chunk) => (stream === 'stderr' ? ctx.stderr : ctx.stdout).write(chunk));
+  await engine.startContainer(id);
+  const releaseInput = interactive ? pipeInput(ctx.stdin as TtyIn, session, tty) : () => {};
+  const releaseSize = tty ? followWindowSize(ctx.stdout as TtyOut, session) : () => {};
+  const proxy = () => void engine.killContainer(id, 'SIGINT').catch(() => undefined);
+  if (!tty) process.on('SIGINT', proxy);
+  try {
+    return await session.exitCode;
+  } finally {
+    process.off('SIGINT', proxy);
+    releaseInput();
+    releaseSize();
+  }
 }
 
 /** The exit code once the engine reports the container stopped (logs end a little earlier). */

@@ -26,6 +26,9 @@ export function toCreateBody(req: ContainerCreateRequest): Record<string, unknow
     Domainname: req.domainname,
     Tty: req.tty,
     OpenStdin: req.openStdin,
+    StdinOnce: req.stdinOnce,
+    // What `docker run -i` sets: the engine then keeps stdin for the attachment.
+    AttachStdin: req.stdinOnce,
     // Before API 1.44 the MAC address is the container's, for its first network.
     MacAddress: first?.macAddress,
     Healthcheck: req.healthcheck && {

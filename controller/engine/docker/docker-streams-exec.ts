@@ -33,28 +33,44 @@ export async function startDockerExec(
     Tty: request.tty,
   })) as Duplex;
 
+  return hijackedSession(
+    socket,
+    request.tty,
+    () => readExitCode(exec),
+    (rows, columns) => exec.resize({ h: rows, w: columns }),
+  );
+}
+
+/**
+ * A session over a hijacked engine connection (exec or attach): bytes written go to the
+ * process's stdin, bytes read are its output — multiplexed into stdout/stderr frames
+ * unless it has a TTY. `readExit` is asked once the output has ended.
+ */
+export function hijackedSession(
+  socket: Duplex,
+  tty: boolean,
+  readExit: () => Promise<number>,
+  resize: (rows: number, columns: number) => Promise<unknown>,
+): ExecSession {
   const listeners: ((stream: OutputStream, chunk: Buffer) => void)[] = [];
   const emit = (stream: OutputStream, chunk: Buffer) => {
     for (const listener of listeners) listener(stream, chunk);
   };
   const demuxer = new FrameDemuxer(emit);
-  socket.on('data', (chunk: Buffer) => (request.tty ? emit('stdout', chunk) : demuxer.push(chunk)));
-
+  socket.on('data', (chunk: Buffer) => (tty ? emit('stdout', chunk) : demuxer.push(chunk)));
   const outputEnded = new Promise<void>((resolve) => {
     socket.on('end', resolve);
     socket.on('close', resolve);
     socket.on('error', resolve);
   });
-  const exitCode = outputEnded.then(() => readExitCode(exec));
-
   return {
     onOutput: (listener) => void listeners.push(listener),
     write: (chunk) => void socket.write(chunk),
     endInput: () => void socket.end(),
     resize: async (rows, columns) => {
-      await exec.resize({ h: rows, w: columns });
+      await resize(rows, columns);
     },
-    exitCode,
+    exitCode: outputEnded.then(readExit),
     close: () => void socket.destroy(),
   };
 }

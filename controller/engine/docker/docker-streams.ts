@@ -5,8 +5,10 @@ import { dockerOptions } from './docker-connect.js';
 import { statusOf, toEngineError } from './docker-errors.js';
 import { FrameDemuxer, StampedLineJoiner } from './docker-streams-demux.js';
 import { TtyMessageSplitter } from './docker-streams-tty.js';
+import { attachDockerContainer } from './docker-streams-attach.js';
 import { startDockerExec } from './docker-streams-exec.js';
 import type {
+  AttachRequest,
   ContainerPathStat,
   EngineStreams,
   ExecRequest,
@@ -56,6 +58,12 @@ export class DockerStreams implements EngineStreams {
   exec(containerId: string, request: ExecRequest): Promise<ExecSession> {
     return this.call('exec', containerId, () =>
       startDockerExec(this.docker.getContainer(containerId), request),
+    );
+  }
+
+  attach(containerId: string, request: AttachRequest): Promise<ExecSession> {
+    return this.call('attach', containerId, () =>
+      attachDockerContainer(this.docker.getContainer(containerId), request),
     );
   }
 
