@@ -307,6 +307,11 @@ interface ObjectOf<K extends Kind, S> {
    */
   folder?: string;
   /**
+   * `spec.placement.context`: the Docker context whose engine holds the object. Absent: the
+   * engine berth runs against. Not part of the spec hash (the engine changes, not the object).
+   */
+  context?: string;
+  /**
    * Hash of the normalised fields that need a recreate (and metadata.labels).
    * Stable across key order and equivalent spellings.
    */

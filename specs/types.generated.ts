@@ -44,12 +44,22 @@ export interface ImageSpec {
     args?: ScalarMap;
     target?: string;
   };
+  placement?: Placement;
 }
 /**
  * Values may be written as numbers or booleans; they become strings.
  */
 export interface ScalarMap {
   [k: string]: string | number | boolean;
+}
+/**
+ * Which engine the object lives on. Omitted: the engine berth runs against (--engine, --context, DOCKER_HOST, the current Docker context).
+ */
+export interface Placement {
+  /**
+   * A Docker context (docker context ls); the object is observed, created and changed on that context's engine.
+   */
+  context?: string;
 }
 
 /**
@@ -87,6 +97,7 @@ export interface NetworkSpec {
    * The engine name of an external object (default: metadata.name). Only with external: true.
    */
   name?: string;
+  placement?: Placement;
 }
 /**
  * A berth BindMount manifest (apiVersion berth/v1).
@@ -135,6 +146,7 @@ export interface VolumeSpec {
    * The engine name of an external object (default: metadata.name). Only with external: true.
    */
   name?: string;
+  placement?: Placement;
 }
 export type EnvList = {
   name: string;
@@ -377,6 +389,7 @@ export interface ContainerSpec {
   platform?: string;
   privileged?: boolean;
   init?: boolean;
+  placement?: Placement;
 }
 export interface PortObject {
   containerPort: number;
@@ -479,7 +492,6 @@ export interface Ulimit {
   soft: number;
   hard: number;
 }
-
 /**
  * A berth Secret manifest (apiVersion berth/v1). Its value is read from a file or from berth's environment, written under berth's state directory and bind-mounted read-only; it never appears in any output.
  */

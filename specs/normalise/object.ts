@@ -38,7 +38,15 @@ export async function normaliseManifest(
     hostBaseDir,
   );
   const source: SourcePosition = doc.locate(['kind'], 'key');
-  const common = { name, labels: stringMap(manifest.metadata.labels), source, specHash: '' };
+  const placed = (manifest.spec as { placement?: { context?: string } } | undefined)?.placement
+    ?.context;
+  const common = {
+    name,
+    labels: stringMap(manifest.metadata.labels),
+    source,
+    specHash: '',
+    ...(placed ? { context: placed } : {}),
+  };
   let object: DesiredObject;
   switch (manifest.kind) {
     case 'Image':

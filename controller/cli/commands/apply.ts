@@ -26,6 +26,13 @@ import { withProjectLock } from '../project-lock.js';
 import { resolveProjectName } from '../project-name.js';
 import type { DesiredObject } from '../../../specs/model.js';
 import { resolve } from 'node:path';
+import { groupByEngine, spansEngines } from '../../executor/placement.js';
+import { engineAddress } from '../engine-flags.js';
+
+/** The Docker context berth runs against (undefined: an address, not a context). */
+function homeContext(ctx: CliContext): string | undefined {
+  return engineAddress({ engine: ctx.engineFlag, context: ctx.contextFlag }, ctx.env).context;
+}
 
 interface ApplyOptions extends PolicyFlags {
   filename: string[];
@@ -139,6 +146,25 @@ const INTERRUPT_GRACE_MS = 15_000;
  */
 async function converge(ctx: CliContext, job: ApplyJob): Promise<number> {
   const { project, options, started, timeoutMs, parallel } = job;
+  const placed = job.desired.some((o) => o.context !== undefined);
+  const groups = placed ? groupByEngine(job.desired, homeContext(ctx)) : [];
+  if (spansEngines(groups)) {
+    const { convergeAcross } = await import('../apply-across.js');
+    const across = await convergeAcross(
+      ctx,
+      {
+        project,
+        prune: Boolean(options.prune),
+        force: Boolean(options.force),
+        wait: Boolean(options.wait),
+        filename: options.filename,
+        parallel,
+        deadline: started + timeoutMs,
+      },
+      groups,
+    );
+    return finish(ctx, job, across.plan, across.result);
+  }
   const interrupt = installInterrupt(await ctx.engine(), (code) => process.exit(code));
   let plan: Plan | undefined;
   try {

@@ -1,0 +1,170 @@
+import type { DesiredObject, ObjectKey } from '../../specs/model.js';
+import { execute, type ExecuteResult, type ObjectOutcome } from '../executor/execute.js';
+import { keyOn, type EngineGroup } from '../executor/placement.js';
+import { waitForReadiness } from '../executor/wait-ready.js';
+import type { Engine, ObservedState } from '../engine/engine.js';
+import { readDockerContext } from '../engine/docker/docker-context.js';
+import { toBerthError } from '../errors.js';
+import { observeAndPlan } from '../observe.js';
+import { otherSourceDeletions } from '../plan/plan-other-sources.js';
+import type { ObjectPlan, Plan } from '../plan/plan-types.js';
+import { refuseMissingExternals } from '../plan/plan-unmanaged.js';
+import { progressReporter } from './apply-progress.js';
+import type { CliContext } from './context.js';
+import { otherSourceError, sourceFolders } from './other-sources.js';
+
+/** What `apply` passes for a set that spans engines (a subset of its job). */
+export interface AcrossJob {
+  project: string;
+  prune: boolean;
+  force: boolean;
+  wait: boolean;
+  filename: string[];
+  parallel: number;
+  deadline: number;
+}
+
+/** One engine's part: its plan, or why the engine could not be planned against. */
+interface GroupPlan {
+  group: EngineGroup;
+  engine?: Engine;
+  plan?: Plan;
+  observed?: ObservedState;
+  /** The engine could not be reached or observed: every object of the group fails with it. */
+  failure?: string;
+}
+
+/**
+ * Apply for a set spanning engines (`spec.placement.context`): every engine is connected,
+ * observed and planned in parallel, then the checks that refuse the whole apply (other
+ * source folders, missing externals) run over all plans, then every plan runs on its engine
+ * in parallel. An engine that cannot be reached fails its own objects only, with a message
+ * naming its context. Keys of objects on other engines are `Kind/name@context`, in the
+ * merged plan and outcomes that apply records and prints.
+ */
+export async function convergeAcross(
+  ctx: CliContext,
+  job: AcrossJob,
+  groups: EngineGroup[],
+): Promise<{ plan: Plan; result: ExecuteResult }> {
+  const planned = await Promise.all(groups.map((g) => planGroup(ctx, job, g)));
+  const folders = sourceFolders(job.filename, ctx.cwd);
+  for (const p of planned) {
+    if (!p.plan || !p.observed) continue;
+    const others = otherSourceDeletions(p.plan, p.observed, folders);
+    if (others.length > 0 && !job.force) throw otherSourceError(job.project, others);
+    refuseMissingExternals(relabel(p.plan, p.group.context));
+  }
+  const plan: Plan = {
+    project: job.project,
+    objects: planned.flatMap((p) => (p.plan ? relabel(p.plan, p.group.context).objects : [])),
+    conflicts: planned.flatMap((p) =>
+      (p.plan?.conflicts ?? []).map((c) => ({ ...c, key: keyOn(c.key, p.group.context) })),
+    ),
+  };
+  plan.objects.push(...planned.flatMap(unplannedObjects));
+  const width = Math.max(0, ...plan.objects.map((o) => o.key.length));
+  const report = progressReporter(ctx, width);
+  const results = await Promise.all(
+    planned.map((p) =>
+      runGroup(ctx, job, p, (e) => report({ ...e, key: keyOn(e.key, p.group.context) })),
+    ),
+  );
+  const outcomes = results.flat();
+  return { plan, result: { outcomes, ok: outcomes.every((o) => o.outcome === 'converged') } };
+}
+
+async function planGroup(ctx: CliContext, job: AcrossJob, group: EngineGroup): Promise<GroupPlan> {
+  try {
+    const engine = await engineFor(ctx, group.context);
+    const { plan, observed } = await observeAndPlan(
+      engine,
+      { project: job.project, desired: group.objects, prune: job.prune },
+      { recoverUpdates: true },
+    );
+    return { group, engine, plan, observed };
+  } catch (e) {
+    const error = toBerthError(e);
+    if (error.code !== 'E_ENGINE_UNREACHABLE' && error.code !== 'E_ENGINE') throw e;
+    return { group, failure: onContext(group.context, error.message) };
+  }
+}
+
+async function engineFor(ctx: CliContext, context: string | undefined): Promise<Engine> {
+  if (context === undefined) return ctx.engine();
+  const { createDockerEngine } = await import('../engine/docker/docker-engine.js');
+  return createDockerEngine(readDockerContext(context, ctx.env));
+}
+
+async function runGroup(
+  ctx: CliContext,
+  job: AcrossJob,
+  p: GroupPlan,
+  onProgress: Parameters<typeof execute>[0]['onProgress'],
+): Promise<ObjectOutcome[]> {
+  const context = p.group.context;
+  if (!p.engine || !p.plan || !p.observed) {
+    return p.group.objects.map((o) => ({
+      key: keyOn(`${o.kind}/${o.name}` as ObjectKey, context),
+      outcome: 'failed' as const,
+      ops: [],
+      message: p.failure ?? 'not planned',
+      code: 'E_ENGINE_UNREACHABLE',
+    }));
+  }
+  const ran = await execute({
+    engine: p.engine,
+    plan: p.plan,
+    desired: p.group.objects,
+    observed: p.observed,
+    parallel: job.parallel,
+    deadline: job.deadline,
+    now: ctx.now,
+    ...(onProgress ? { onProgress } : {}),
+    filesDir: ctx.stateDir,
+  });
+  const outcomes = job.wait
+    ? await waitForReadiness(p.engine, p.plan, ran.outcomes, job.deadline, ctx.now)
+    : ran.outcomes;
+  return outcomes.map((o) => ({
+    ...o,
+    key: keyOn(o.key, context),
+    ...(o.outcome === 'failed' && o.message ? { message: onContext(context, o.message) } : {}),
+  }));
+}
+
+/** Plan entries for the objects of an engine that could not be planned against. */
+function unplannedObjects(p: GroupPlan): ObjectPlan[] {
+  if (p.plan) return [];
+  return p.group.objects.map((o: DesiredObject) => ({
+    key: keyOn(`${o.kind}/${o.name}` as ObjectKey, p.group.context),
+    kind: o.kind,
+    name: o.name,
+    observed: 'unknown',
+    desired: o.kind === 'Container' ? o.spec.state : 'present',
+    steps: [],
+    inSync: false,
+    reason: p.failure ?? 'not planned',
+    after: [],
+  }));
+}
+
+/** The plan with every key as `Kind/name@context` (unchanged on berth's own engine). */
+function relabel(plan: Plan, context: string | undefined): Plan {
+  if (context === undefined) return plan;
+  return {
+    ...plan,
+    objects: plan.objects.map((o) => ({
+      ...o,
+      key: keyOn(o.key, context),
+      after: o.after.map((k) => keyOn(k, context)),
+      steps: o.steps.map((s) => ({ ...s, key: keyOn(s.key, context) })),
+    })),
+  };
+}
+
+/** `context NAME: message`, unless the message already names the context. */
+function onContext(context: string | undefined, message: string): string {
+  if (context === undefined || message.includes(`context "${context}"`)) return message;
+  return `context "${context}": ${message}`;
+}
