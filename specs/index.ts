@@ -5,6 +5,7 @@
 import { dirname, isAbsolute, join, relative } from 'node:path';
 import type { DesiredObject, DesiredSet, Kind } from './model.js';
 import { sortProblems } from './problems.js';
+import { copyPositions } from './positions.js';
 import type { Problem } from './problems.js';
 import { DEFAULT_POLICY } from './policy.js';
 import type { Policy } from './policy.js';
@@ -187,13 +188,21 @@ async function loadFile(
       env,
     );
     result.problems.push(...normalised.problems);
-    if (normalised.object)
-      result.objects.push(
-        file.absolute === '-' ? normalised.object : { ...normalised.object, folder: baseDir },
-      );
+    if (normalised.object) result.objects.push(withFolder(normalised.object, file, baseDir));
     else result.brokenDeclarations.push(declaredBy(checked.manifest));
   }
   return result;
+}
+
+/**
+ * The object with the absolute folder it was read from (unset for stdin). The copy keeps the
+ * original's value positions, so later problems still point at the field, not the document.
+ */
+function withFolder(object: DesiredObject, file: ManifestFile, folder: string): DesiredObject {
+  if (file.absolute === '-') return object;
+  const located = { ...object, folder };
+  copyPositions(object, located);
+  return located;
 }
 
 /** `folder` inside `checkout`, moved to the same place under `hostRoot`; other folders stay. */
