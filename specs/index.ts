@@ -32,7 +32,7 @@ export type { Policy, PolicyName } from './policy.js';
 export { engineApiProblems, needsEngineApiCheck, FIELD_MIN_API } from './engine-api.js';
 export { collectManifestFiles, STDIN_NAME } from './read/collect.js';
 export type { ManifestFile } from './read/collect.js';
-export { listBuildContext, buildContentHash } from './build/context.js';
+export { builderOnlyFiles, listBuildContext, buildContentHash } from './build/context.js';
 export { positionOf } from './positions.js';
 export { DEFAULT_NETWORK, expandDeclared, replicaName } from './expand.js';
 

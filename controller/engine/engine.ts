@@ -163,6 +163,11 @@ export interface ImageBuildRequest {
   contextDir: string;
   /** Files to send, relative to the context (already filtered by .dockerignore). */
   files: string[];
+  /**
+   * Of `files`, those sent only for the builder to read (the Dockerfile, `.dockerignore`)
+   * because `.dockerignore` leaves them out of the context.
+   */
+  builderOnly?: string[];
   dockerfile: string;
   tag: string;
   args: Record<string, string>;

@@ -1,6 +1,6 @@
 import { mkdir, open } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { listBuildContext } from '../../specs/index.js';
+import { builderOnlyFiles, listBuildContext } from '../../specs/index.js';
 import type {
   ContainerObject,
   DesiredObject,
@@ -107,6 +107,7 @@ async function buildImage(image: ImageObject, ctx: StepContext): Promise<void> {
     {
       contextDir: build.context,
       files: await listBuildContext(build.context, build.dockerfile),
+      builderOnly: await builderOnlyFiles(build.context, build.dockerfile),
       dockerfile: build.dockerfile,
       tag: image.spec.ref,
       args: build.args,

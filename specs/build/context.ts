@@ -44,6 +44,19 @@ export async function listBuildContext(
 }
 
 /**
+ * Of the files always sent (`.dockerignore`, the Dockerfile), those `.dockerignore` itself
+ * excludes: the builder reads them but they are no part of the context (`COPY .` leaves them
+ * out under the legacy builder, as with the docker CLI).
+ */
+export async function builderOnlyFiles(
+  contextDir: string,
+  dockerfile = 'Dockerfile',
+): Promise<string[]> {
+  const rules = await readRules(contextDir);
+  return ['.dockerignore', posix.normalize(dockerfile)].filter((path) => isExcluded(rules, path));
+}
+
+/**
  * sha256 over the sent files (path, mode, content), the Dockerfile and the build args:
  * what decides whether a built image is stale. Independent of file timestamps.
  */

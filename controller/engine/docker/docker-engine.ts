@@ -37,6 +37,7 @@ import {
   toCreateBody,
 } from './docker-mapping.js';
 import { toEndpointConfig } from './docker-create-body.js';
+import { buildImage } from './docker-build.js';
 import * as images from './docker-images.js';
 import { subscribeDockerEvents } from './docker-event-stream.js';
 import { createDockerReads, lookupByNames, type DockerReads } from './docker-reads.js';
@@ -383,7 +384,7 @@ export class DockerEngine implements Engine {
     request: ImageBuildRequest,
     onProgress?: ProgressListener,
   ): Promise<ObservedImage> {
-    return images.buildImage(await this.full(), this.address, request, onProgress);
+    return buildImage(await this.full(), this.address, request, onProgress);
   }
 
   async removeImage(ref: string): Promise<MutationResult> {

@@ -1,14 +1,7 @@
-import { Readable } from 'node:stream';
 import type Dockerode from 'dockerode';
-import { packBuildContext } from './docker-build-context.js';
 import type { DockerReads } from './docker-reads.js';
 import { EngineError } from '../engine.js';
-import type {
-  ImageBuildRequest,
-  ObservedImage,
-  ProgressListener,
-  RegistryAuth,
-} from '../engine.js';
+import type { ObservedImage, ProgressListener, RegistryAuth } from '../engine.js';
 import {
   engineMessage,
   isUnreachable,
@@ -20,7 +13,7 @@ import {
 import { fromImage, splitRef } from './docker-mapping.js';
 import { followProgress } from './docker-progress.js';
 
-/** Image operations of the Docker adapter: inspect, pull, build, remove. */
+/** Image operations of the Docker adapter: inspect, pull, remove (builds: docker-build.ts). */
 
 export async function inspectImage(
   docker: Pick<Dockerode, 'getImage'> | DockerReads,
@@ -74,47 +67,6 @@ function pullError(ref: string, message: string): EngineError {
       target: ref,
     },
   );
-}
-
-/** Builds from a tar of `request.files`; an error line in the build stream is E_IMAGE_BUILD. */
-export async function buildImage(
-  docker: Dockerode,
-  address: string,
-  request: ImageBuildRequest,
-  onProgress: ProgressListener | undefined,
-): Promise<ObservedImage> {
-  let failure: string | undefined;
-  try {
-    const stream = (await docker.buildImage(
-      Readable.from(packBuildContext(request.contextDir, request.files)),
-      {
-        t: request.tag,
-        dockerfile: request.dockerfile,
-        buildargs: request.args,
-        labels: request.labels,
-        ...(request.target ? { target: request.target } : {}),
-        // Leave no intermediate containers behind, even when the build fails.
-        rm: true,
-        forcerm: true,
-      },
-    )) as NodeJS.ReadableStream;
-    failure = (await followProgress(stream, onProgress)).error;
-  } catch (e) {
-    if (isUnreachable(e)) throw unreachableError(address, e, 'build');
-    failure = engineMessage(e);
-  }
-  if (failure !== undefined) {
-    throw new EngineError('E_IMAGE_BUILD', `cannot build ${request.tag}: ${failure}`, {
-      operation: 'build',
-      target: request.tag,
-    });
-  }
-  const image = await inspectImage(docker, address, request.tag);
-  if (!image)
-    throw new EngineError('E_IMAGE_BUILD', `build of ${request.tag} left no image`, {
-      operation: 'build',
-    });
-  return image;
 }
 
 /** Removes (untags) an image; already gone is `changed: false`, in use is E_CONFLICT. */

@@ -1,0 +1,200 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { Readable } from 'node:stream';
+import type Dockerode from 'dockerode';
+import { packBuildContext } from './docker-build-context.js';
+import { BUILDKIT_TRACE_ID, BuildKitStatus } from './docker-buildkit-status.js';
+import { jsonLines } from './docker-events.js';
+import { engineMessage, isUnreachable, unreachableError } from './docker-errors.js';
+import { inspectImage } from './docker-images.js';
+import { EngineError } from '../engine.js';
+import type { ImageBuildRequest, ObservedImage, ProgressListener } from '../engine.js';
+
+/**
+ * Builds of the Docker adapter. The engine's BuildKit is used where it has one (POST /build
+ * with `version=2`: `RUN --mount=type=cache|tmpfs|bind`, parallel stages), the legacy builder
+ * where the engine answers that it has none. The context is always the tar berth packs; no
+ * `# syntax=` frontend is ever asked for (it would be pulled from a registry).
+ */
+
+/** How many lines of build output a failure carries (DESIGN "Images"). */
+export const FAILURE_LINES = 20;
+
+/**
+ * The builder version (POST /build `version`). A number on purpose: dockerode opens a BuildKit
+ * session for the string "2", and that session was seldom active when the engine (20.10)
+ * looked for it ("no active session …: context deadline exceeded" after seconds); berth
+ * needs none, since it uploads the context and passes no build secrets.
+ */
+type Builder = 2 | 1;
+
+/** One JSON line of a build stream. */
+interface BuildLine {
+  id?: string;
+  aux?: unknown;
+  stream?: string;
+  status?: string;
+  error?: string;
+  errorDetail?: { message?: string };
+}
+
+/** Builds `request` and returns the image; a failed build is E_IMAGE_BUILD with its output's tail. */
+export async function buildImage(
+  docker: Dockerode,
+  address: string,
+  request: ImageBuildRequest,
+  onProgress: ProgressListener | undefined,
+): Promise<ObservedImage> {
+  let outcome = (await legacyFits(request))
+    ? await runBuild(docker, address, request, 1, onProgress)
+    : await runBuild(docker, address, request, 2, onProgress);
+  if (outcome.refused !== undefined && lacksBuildKit(outcome.refused)) {
+    onProgress?.(`the engine has no BuildKit (${outcome.refused}): using the legacy builder`);
+    outcome = await runBuild(docker, address, request, 1, onProgress);
+  }
+  const failure = outcome.refused ?? outcome.error;
+  if (failure !== undefined) {
+    const hint = (await syntaxHint(request, failure)) || sessionHint(failure);
+    const tail = outcome.lines.length ? `\n${outcome.lines.join('\n')}` : '';
+    throw new EngineError(
+      'E_IMAGE_BUILD',
+      `cannot build ${request.tag}: ${failure}${hint}${tail}`,
+      {
+        operation: 'build',
+        target: request.tag,
+      },
+    );
+  }
+  const image = await inspectImage(docker, address, request.tag);
+  if (!image)
+    throw new EngineError('E_IMAGE_BUILD', `build of ${request.tag} left no image`, {
+      operation: 'build',
+    });
+  return image;
+}
+
+interface BuildOutcome {
+  /** The engine refused the request itself (an HTTP error, no build ran). */
+  refused?: string;
+  /** The build ran and failed (the stream's error line). */
+  error?: string;
+  /** The last FAILURE_LINES lines of output. */
+  lines: string[];
+}
+
+async function runBuild(
+  docker: Dockerode,
+  address: string,
+  request: ImageBuildRequest,
+  version: Builder,
+  onProgress: ProgressListener | undefined,
+): Promise<BuildOutcome> {
+  const lines: string[] = [];
+  // BuildKit does not apply .dockerignore to an uploaded context (berth filtered it already).
+  const files =
+    version === 2 && request.builderOnly?.includes('.dockerignore')
+      ? request.files.filter((f) => f !== '.dockerignore')
+      : request.files;
+  let stream: NodeJS.ReadableStream;
+  try {
+    stream = (await docker.buildImage(Readable.from(packBuildContext(request.contextDir, files)), {
+      t: request.tag,
+      dockerfile: request.dockerfile,
+      buildargs: request.args,
+      labels: request.labels,
+      ...(request.target ? { target: request.target } : {}),
+      // A number where dockerode's types say "1" | "2": see Builder.
+      version: version as unknown as '1',
+      // Legacy builder: leave no intermediate containers behind, even when the build fails.
+      rm: true,
+      forcerm: true,
+    })) as NodeJS.ReadableStream;
+  } catch (e) {
+    if (isUnreachable(e)) throw unreachableError(address, e, 'build');
+    return { refused: engineMessage(e), lines };
+  }
+  const error = await follow(stream, (line) => {
+    lines.push(line);
+    if (lines.length > FAILURE_LINES) lines.shift();
+    onProgress?.(line);
+  });
+  return { ...(error !== undefined && { error }), lines };
+}
+
+/**
+ * Follows a build stream to its end: legacy `stream` lines and BuildKit status messages
+ * (decoded) go to `onLine`; returns the stream's error line, if any. Rejects only when the
+ * stream itself breaks.
+ */
+function follow(
+  stream: NodeJS.ReadableStream,
+  onLine: (line: string) => void,
+): Promise<string | undefined> {
+  const status = new BuildKitStatus();
+  return new Promise((resolve, reject) => {
+    let error: string | undefined;
+    const lines = jsonLines((value) => {
+      const line = value as BuildLine;
+      const failure = line.errorDetail?.message ?? line.error;
+      if (failure !== undefined) error ??= failure.trim();
+      else if (line.id === BUILDKIT_TRACE_ID && typeof line.aux === 'string')
+        status.lines(line.aux).forEach(onLine);
+      else
+        for (const text of (line.stream ?? line.status ?? '').split('\n'))
+          if (text.trim()) onLine(text.trimEnd());
+    });
+    stream.on('data', (chunk: Buffer | string) => lines.push(chunk));
+    stream.on('error', reject);
+    stream.on('end', () => {
+      lines.end();
+      resolve(error);
+    });
+  });
+}
+
+/**
+ * BuildKit reads the Dockerfile from the uploaded context and so leaves it in: a Dockerfile
+ * that `.dockerignore` lists would land in the image (`COPY .`), where the legacy builder
+ * drops it as docker does. Such a build uses the legacy builder, unless its Dockerfile needs
+ * BuildKit (`RUN --mount`).
+ */
+async function legacyFits(request: ImageBuildRequest): Promise<boolean> {
+  const dockerfile = request.builderOnly?.find((f) => f !== '.dockerignore');
+  if (dockerfile === undefined) return false;
+  const text = await readFile(join(request.contextDir, request.dockerfile), 'utf8').catch(() => '');
+  return !/--mount=/.test(text);
+}
+
+/** The engine's answer when it cannot build with BuildKit (Windows, very old or other engines). */
+function lacksBuildKit(message: string): boolean {
+  return /buildkit|builder version|invalid version/i.test(message);
+}
+
+/**
+ * Heredocs and `COPY --link` need Dockerfile syntax 1.4; an engine whose built-in frontend is
+ * older fails with a bare parse error. Names the cause, and why berth adds no `# syntax=` line.
+ */
+async function syntaxHint(request: ImageBuildRequest, failure: string): Promise<string> {
+  if (!/dockerfile parse error|unknown flag: link|unknown instruction/i.test(failure)) return '';
+  const text = await readFile(join(request.contextDir, request.dockerfile), 'utf8').catch(() => '');
+  const uses = [
+    /^\s*(RUN|COPY|ADD)\b[^\n]*<<-?["']?[A-Za-z_]/im.test(text) && 'a heredoc',
+    /^\s*(COPY|ADD)\b[^\n]*--link\b/im.test(text) && 'COPY --link',
+  ].filter(Boolean);
+  if (uses.length === 0) return '';
+  return (
+    ` (${uses.join(' and ')} ${uses.length > 1 ? 'need' : 'needs'} Dockerfile syntax 1.4, which this engine's built-in BuildKit ` +
+    `frontend lacks; a "# syntax=" line would pull a newer frontend from a registry, which berth ` +
+    `never does: write the step without it, or use a newer engine)`
+  );
+}
+
+/**
+ * A `RUN --mount=type=secret|ssh` asks the client for the value over a BuildKit session;
+ * berth opens none and declares no build secrets, so such a step fails: said plainly.
+ */
+function sessionHint(failure: string): string {
+  return /no active sessions?|secret \S+ not found|ssh agent/i.test(failure)
+    ? ' (RUN --mount=type=secret and type=ssh are not supported: berth passes no build secrets or SSH agent)'
+    : '';
+}

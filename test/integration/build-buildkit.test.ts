@@ -1,0 +1,106 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { berth } from '../support/cli.js';
+import { cleanupProject, docker, TEST_IMAGE, uniqueProject } from '../support/docker.js';
+
+/**
+ * Builds go through the engine's BuildKit (DESIGN "Images"): `RUN --mount` (which the legacy
+ * builder refuses), `target` and `args` of a multi-stage Dockerfile; a failed build shows the
+ * last 20 lines of its output; what this engine's built-in frontend cannot parse (heredocs,
+ * `COPY --link`) and a build secret fail with a message saying why.
+ */
+
+const state = mkdtempSync(join(tmpdir(), 'berth-state-'));
+const root = mkdtempSync(join(tmpdir(), 'berth-bk-'));
+const env = { XDG_STATE_HOME: state };
+const project = uniqueProject('bk');
+const refs: string[] = [];
+afterAll(async () => {
+  await cleanupProject(project);
+  for (const ref of refs) await docker('image', 'rm', '-f', ref).catch(() => '');
+  rmSync(state, { recursive: true, force: true });
+  rmSync(root, { recursive: true, force: true });
+});
+
+let n = 0;
+/** A folder with `dockerfile` as ctx/Dockerfile and an Image manifest for it; returns the dir and ref. */
+function image(dockerfile: string, build = ''): { dir: string; ref: string } {
+  const dir = join(root, `case-${++n}`);
+  mkdirSync(join(dir, 'ctx'), { recursive: true });
+  writeFileSync(join(dir, 'ctx', 'Dockerfile'), dockerfile);
+  writeFileSync(join(dir, 'ctx', 'hello.txt'), 'hello\n');
+  const ref = `localhost/${project}-${n}:1`;
+  refs.push(ref);
+  writeFileSync(
+    join(dir, 'img.yaml'),
+    `apiVersion: berth/v1\nkind: Image\nmetadata: {name: img}\nspec: {ref: "${ref}", build: {context: ./ctx${build}}}\n`,
+  );
+  return { dir, ref };
+}
+
+const apply = (dir: string) => berth(['apply', '-f', dir, '-p', project], { env });
+const run = (ref: string, ...cmd: string[]) => docker('run', '--rm', ref, ...cmd);
+
+describe('builds through BuildKit', () => {
+  it('runs RUN --mount=type=cache and type=tmpfs, honouring target and args', async () => {
+    const { dir, ref } = image(
+      `FROM ${TEST_IMAGE} AS base
+ARG FLAVOUR=plain
+RUN --mount=type=cache,target=/cache echo "$FLAVOUR" >> /cache/runs && cp /cache/runs /runs
+RUN --mount=type=tmpfs,target=/scratch echo tmp > /scratch/x && cat /scratch/x > /from-tmpfs
+RUN --mount=type=bind,source=hello.txt,target=/mnt/hello.txt cp /mnt/hello.txt /hello
+FROM base AS prod
+RUN echo prod > /stage
+FROM base AS dev
+RUN echo dev > /stage
+`,
+      ', target: prod, args: {FLAVOUR: spicy}',
+    );
+    const result = await apply(dir);
+    expect(result.stderr).not.toMatch(/failed/);
+    expect(result.code).toBe(0);
+    expect(await run(ref, 'cat', '/stage', '/from-tmpfs', '/hello')).toBe('prod\ntmp\nhello');
+    expect(await run(ref, 'cat', '/runs')).toMatch(/spicy$/);
+    // The tmpfs and the bind were mounts for that step only: no file of them is in the image.
+    expect(await run(ref, 'find', '/scratch', '/mnt', '/cache', '-type', 'f')).toBe('');
+  });
+
+  it('fails with the last 20 lines of the build output', async () => {
+    const { dir } = image(
+      `FROM ${TEST_IMAGE}\nRUN for i in $(seq 1 30); do echo line-$i; done; exit 7\n`,
+    );
+    const result = await apply(dir);
+    expect(result.code).toBe(2);
+    expect(result.stdout).toMatch(/cannot build .*exit code: 7/);
+    const shown = result.stdout.match(/^line-\d+$/gm) ?? [];
+    expect(shown).toEqual(Array.from({ length: 20 }, (_, i) => `line-${i + 11}`));
+  });
+
+  it('says why a heredoc or COPY --link fails where the engine’s frontend lacks them', async () => {
+    for (const step of ['RUN <<EOF\necho hi > /hi\nEOF', 'COPY --link hello.txt /hi']) {
+      const { dir, ref } = image(`FROM ${TEST_IMAGE}\n${step}\n`);
+      const result = await apply(dir);
+      // A newer engine's built-in frontend (Dockerfile syntax 1.4+) builds them as they are.
+      if (result.code === 0) expect(await run(ref, 'cat', '/hi')).toMatch(/hi/);
+      else
+        expect(result.stdout).toMatch(
+          /(a heredoc|COPY --link) needs Dockerfile syntax 1\.4.*"# syntax=" line would pull/,
+        );
+    }
+  });
+
+  it('explains that build secrets are not passed', async () => {
+    for (const flags of ['', ',required']) {
+      const { dir } = image(
+        `FROM ${TEST_IMAGE}\nRUN --mount=type=secret,id=token${flags} cat /run/secrets/token || true\n`,
+      );
+      const result = await apply(dir);
+      expect(result.code).toBe(2);
+      expect(result.stdout).toMatch(
+        /cannot build .*RUN --mount=type=secret and type=ssh are not supported: berth passes no build secrets/,
+      );
+    }
+  });
+});
