@@ -2,12 +2,19 @@ import type { DependsCondition } from '../../specs/model.js';
 import type { ContainerDetails, Engine } from '../engine/engine.js';
 import { BerthError } from '../errors.js';
 
-/** Whether a dependency meets a condition now: true, false (not yet), or a reason it never will. */
+/**
+ * Whether a dependency meets a condition now: true, false (not yet), or a reason it never
+ * will. The dependency's own steps have run before anyone waits for it, so a container
+ * that is gone (or going) was removed behind berth's back: nothing brings it back while
+ * its dependants wait (apply runs once; watch recreates it in a later batch and then looks
+ * at its dependants again), so waiting could only end at the deadline.
+ */
 export function conditionMet(
   details: ContainerDetails | undefined,
   condition: DependsCondition,
 ): boolean | string {
-  if (!details) return false;
+  if (!details) return 'was removed while berth waited for it';
+  if (details.state === 'removing') return 'is being removed';
   switch (condition) {
     case 'started':
       return (
