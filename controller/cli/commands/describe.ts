@@ -37,7 +37,7 @@ export async function run(
   const events = await recentEvents(engine, project, now - EVENT_WINDOW_MS, now);
   const desired = view.desired.find((o) => o.kind === target.kind && o.name === target.name);
   const out = describeOutput(status, desired, view.history, events);
-  writeOutput(ctx, options.output, out, () => formatDescribe(out));
+  await writeOutput(ctx, options.output, out, () => formatDescribe(out));
   return 0;
 }
 

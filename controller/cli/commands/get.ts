@@ -59,8 +59,12 @@ async function listObjects(
   return objects;
 }
 
-function render(ctx: CliContext, objects: ObjectStatus[], options: GetOptions): void {
-  writeOutput(ctx, options.output, { items: objects }, () =>
+async function render(
+  ctx: CliContext,
+  objects: ObjectStatus[],
+  options: GetOptions,
+): Promise<void> {
+  await writeOutput(ctx, options.output, { items: objects }, () =>
     formatGetTable(objects, {
       wide: options.output === 'wide',
       color: ctx.color,

@@ -22,7 +22,7 @@ export async function run(ctx: CliContext, options: StatusOptions): Promise<numb
   const project = resolveProjectName(options.project, options.filename ?? [], ctx.cwd);
   if (options.history) return showHistory(ctx, project, options.output);
   const status = await projectStatus(ctx, project, options.filename);
-  writeOutput(ctx, options.output, status, () =>
+  await writeOutput(ctx, options.output, status, () =>
     formatStatus(status, { wide: options.output === 'wide', color: ctx.color }),
   );
   return status.inSync ? 0 : EXIT_NOT_IN_SYNC;

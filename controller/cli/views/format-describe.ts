@@ -1,5 +1,5 @@
 import type { DescribeOutput } from '../../status/describe-model.js';
-import { toStableYaml } from './stable-output.js';
+import { toStableYaml } from './stable-yaml.js';
 import type { ObjectStatus } from '../../status/status-types.js';
 import { formatAge, renderTable } from './table.js';
 

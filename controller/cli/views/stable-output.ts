@@ -1,5 +1,3 @@
-import { stringify } from 'yaml';
-
 /** A copy of `value` with every object's keys sorted, so JSON/YAML output is stable. */
 export function sortKeys(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(sortKeys);
@@ -17,9 +15,4 @@ export function sortKeys(value: unknown): unknown {
 /** Pretty JSON with sorted keys and a final newline. */
 export function toStableJson(value: unknown): string {
   return JSON.stringify(sortKeys(value), null, 2) + '\n';
-}
-
-/** YAML with sorted keys; same fields as the JSON. */
-export function toStableYaml(value: unknown): string {
-  return stringify(sortKeys(value), { lineWidth: 0 });
 }

@@ -1,0 +1,7 @@
+import { stringify } from 'yaml';
+import { sortKeys } from './stable-output.js';
+
+/** YAML with sorted keys; same fields as the JSON (its own module: only `-o yaml` loads yaml). */
+export function toStableYaml(value: unknown): string {
+  return stringify(sortKeys(value), { lineWidth: 0 });
+}
