@@ -186,9 +186,20 @@ export interface RegistryAuth {
 /** A progress line from a long engine operation (pull, build). */
 export type ProgressListener = (line: string) => void;
 
+/**
+ * What an event says about berth's objects, in the engine's neutral words (each adapter maps
+ * its own action names): a container `exited` (died, was stopped, killed, OOM-killed), was
+ * `paused` or `unpaused`, its `health` verdict changed; any object was `removed`; a container
+ * was `disconnected` from a network. Events that change nothing berth declares have none.
+ */
+export type EngineChange = 'exited' | 'paused' | 'unpaused' | 'health' | 'removed' | 'disconnected';
+
 export interface EngineEvent {
   type: 'container' | 'network' | 'volume' | 'image';
+  /** The engine's own action name, for people (describe, the web view's event list). */
   action: string;
+  /** What it means for the controller; unset when it changes nothing berth declares. */
+  change?: EngineChange;
   /** Container/network id, or volume name. */
   id: string;
   /** Engine name (containers: without slash). */
@@ -227,7 +238,11 @@ export interface Engine {
   readonly address: string;
 
   ping(): Promise<{ version: string; apiVersion: string }>;
-  /** Constant number of calls: label-filtered lists of containers, networks, volumes, images. */
+  /**
+   * Constant number of calls: label-filtered lists of containers, networks, volumes, images.
+   * A container's state agrees with every event already delivered to a subscriber of this
+   * engine (an adapter whose list lags behind its events reads those containers itself).
+   */
   observe(options: ObserveOptions): Promise<ObservedState>;
 
   /**
@@ -237,11 +252,16 @@ export interface Engine {
    */
   lookupNames(names: NameLookup): Promise<Omit<ObservedState, 'images'>>;
 
+  /** Read fresh from the engine (never a cached list), so it reflects every event seen so far. */
   inspectContainer(id: string): Promise<ContainerDetails | undefined>;
   /** One network by id or name, whatever its labels; undefined when there is none. */
   inspectNetwork(idOrName: string): Promise<ObservedNetwork | undefined>;
   /** One volume by name, whatever its labels; undefined when there is none. */
   inspectVolume(name: string): Promise<ObservedVolume | undefined>;
+  /**
+   * A name already taken rejects with E_CONFLICT whose `detail.holder` is the container that
+   * holds it (adapters wait out an engine's name reservation to read it).
+   */
   createContainer(request: ContainerCreateRequest): Promise<{ id: string }>;
   startContainer(id: string): Promise<MutationResult>;
   /**
@@ -322,7 +342,17 @@ export class EngineError extends Error {
   constructor(
     readonly code: EngineErrorCode,
     message: string,
-    readonly detail?: { operation: string; target?: string; status?: number; cause?: unknown },
+    readonly detail?: {
+      operation: string;
+      target?: string;
+      status?: number;
+      cause?: unknown;
+      /**
+       * `createContainer`'s E_CONFLICT: the container that holds the name, once the engine
+       * lets it be read; unset when it could not be read (gone again, or never visible).
+       */
+      holder?: ContainerDetails;
+    },
   ) {
     super(message);
     this.name = 'EngineError';

@@ -5,7 +5,8 @@ import { BerthError } from '../errors.js';
 import type { ChangeOrigin } from '../watch/controller.js';
 import { redactUrl } from './git-cli.js';
 import { normaliseRepoUrl } from './git-mirror.js';
-import { GitSource, type GitRevision, type GitSink } from './git-source.js';
+import type { WorkSource } from '../watch/work-reason.js';
+import { GitSource, type GitRevision } from './git-source.js';
 import { gitSourceStatus } from './source-status.js';
 import { webhookSigned } from './webhook.js';
 
@@ -38,10 +39,11 @@ export interface GitWatch {
   /** `POST /api/v1/webhook`: 202 and a check now, or 401 without a good signature. */
   webhook: ((headers: IncomingMessage['headers'], body: Buffer) => number) | undefined;
   status: () => ReturnType<typeof gitSourceStatus>;
-  /** Where the source hands revisions: remembers the commit, then calls `onRevision`. */
-  sink: GitSink;
-  /** Set once the controller runs: called for every new relevant revision. */
-  onRevision: ((revision: GitRevision) => Promise<void>) | undefined;
+  /**
+   * The source as one of the controller's work sources: each relevant revision is remembered
+   * (for history's commit) and pushed as `manifest-changed`; the first check runs in `start`.
+   */
+  workSource: WorkSource;
 }
 
 /**
@@ -92,13 +94,21 @@ export function prepareGitWatch(flags: GitWatchFlags, cwd: string, stateDir: str
         }
       : undefined,
     status: () => gitSourceStatus(settings, source.condition()),
-    sink: {
-      async revision(revision) {
-        current = revision;
-        await prepared.onRevision?.(revision);
-      },
+    workSource: {
+      name: 'git',
+      start: (sink) =>
+        source.start({
+          async revision(revision) {
+            current = revision;
+            await sink.push({
+              kind: 'manifest-changed',
+              paths: [revision.dir],
+              revision: revision.sha,
+            });
+          },
+        }),
+      stop: () => source.stop(),
     },
-    onRevision: undefined,
   };
   return prepared;
 }

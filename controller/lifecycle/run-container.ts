@@ -77,7 +77,7 @@ async function createOrAdopt(d: ContainerDriver): Promise<CreateOutput> {
     return { containerId: (await d.engine.createContainer(d.request)).id };
   } catch (e) {
     if (!isEngineError(e, 'E_CONFLICT')) throw e;
-    const existing = await inspectTakenName(d.engine, d.request.name);
+    const existing = e.detail?.holder;
     if (!existing) throw e;
     if (!isThisObject(d, existing.labels)) throw notOwned(d);
     if (existing.labels[LABEL.specHash] !== d.request.labels[LABEL.specHash]) {
@@ -103,19 +103,6 @@ const notOwned = (d: ContainerDriver) =>
       hint: 'rename or remove that container yourself; berth will not adopt, rename or remove it',
     },
   );
-
-/**
- * The engine reserves a name before the container that took it can be inspected: while a
- * concurrent create is still under way, inspect answers 404 for a moment.
- */
-async function inspectTakenName(engine: Engine, name: string) {
-  for (let attempt = 0; attempt < 20; attempt++) {
-    const found = await engine.inspectContainer(name);
-    if (found) return found;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  return undefined;
-}
 
 /** Runs the container machine to its end. Never rejects: failures are in the output. */
 export async function runContainer(

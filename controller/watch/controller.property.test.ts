@@ -136,7 +136,7 @@ async function settle(engine: MemoryEngine, controller: WatchController): Promis
     // The test's own observe may meet an injected failure too: look again next round.
     pending = await pendingWork(engine, controller).catch(() => ['test observe failed']);
     if (pending.length === 0 && controller.queue.depth() === 0) return pending;
-    if (round % 5 === 4) await controller.requestResync('test: safety-net resync');
+    if (round % 5 === 4) await controller.requestResync('requested');
   }
   return pending;
 }

@@ -10,11 +10,21 @@ import { plan } from '../plan/plan.js';
 import { CrashLoopTracker, FAILURE_BACKOFF, type BackoffPolicy } from './backoff.js';
 import { DesiredStore, type DesiredStoreOptions } from './desired-store.js';
 import { EventBus } from './event-bus.js';
-import { startEventSource } from './event-source.js';
-import { startFolderSource } from './folder-source.js';
+import { engineEventSource } from './event-source.js';
+import { folderSource } from './folder-source.js';
+import { IdleResync } from './idle-resync.js';
 import { WatchMetrics } from './metrics.js';
 import { PruneGuard } from './prune-guard.js';
-import { FOLDER_CAUSE, reconcileBatch } from './reconciler.js';
+import { reconcileBatch } from './reconciler.js';
+import { resyncTimerSource } from './resync-source.js';
+import {
+  describeReason,
+  type ResyncTrigger,
+  type SourceItem,
+  type WorkReason,
+  type WorkSink,
+  type WorkSource,
+} from './work-reason.js';
 import { applyId, recordApply } from '../records/records.js';
 import { applyStamp } from '../labels.js';
 import { RestartLog } from './restart-log.js';
@@ -57,27 +67,35 @@ export interface WatchOptions {
    * commit being applied; a folder is recorded as itself (and its work tree's HEAD).
    */
   origin?: () => ChangeOrigin;
+  /**
+   * Sources of the desired set besides the folder (a git repository), started before the
+   * first read so that their first revision is what the controller converges to.
+   */
+  sources?: WorkSource[];
 }
 
 /**
- * The GitOps controller (issue 6): the folder, the engine's events and a resync timer push
- * object keys into one work queue; each batch of keys is reconciled level-triggered
- * (reconcileBatch). `start` reads the folder and converges everything once; `stop` ends the
- * sources, lets in-flight work finish within a bound, and leaves containers as they are.
+ * The GitOps controller (issue 6): its sources (the folder or a git repository, the engine's
+ * events, a resync timer; each a WorkSource) push typed items into one sink, which turns them
+ * into object keys with typed reasons in one work queue; each batch of keys is reconciled
+ * level-triggered (reconcileBatch). `start` reads the desired set and converges everything
+ * once; `stop` ends the sources, lets in-flight work finish within a bound, and leaves
+ * containers as they are.
  */
 export class WatchController {
   readonly store: DesiredStore;
   readonly bus = new EventBus();
   readonly metrics: WatchMetrics;
-  readonly queue: WorkQueue<ObjectKey>;
+  readonly queue: WorkQueue<ObjectKey, WorkReason>;
+  /** Where every source pushes its work. */
+  readonly sink: WorkSink = { push: (item) => this.take(item) };
   readonly crashLoop: CrashLoopTracker;
   /** berth's restarts, written through to the project's records for other processes. */
   readonly restartLog: RestartLog;
-  private stopFolder: (() => Promise<void>) | undefined;
-  private stopEvents: (() => void) | undefined;
-  private resyncTimer: NodeJS.Timeout | undefined;
+  private readonly started: WorkSource[] = [];
   private resyncing: Promise<void> | undefined;
-  private resyncAgain = false;
+  private resyncAgain: ResyncTrigger | undefined;
+  private readonly idleResync = new IdleResync();
   private readonly now: () => number;
   /** A reload was skipped under a hold: the first one after release reads everything. */
   private heldBack = false;
@@ -108,7 +126,7 @@ export class WatchController {
       force: Boolean(options.force),
       logger: options.logger,
     });
-    this.queue = new WorkQueue<ObjectKey>({
+    this.queue = new WorkQueue<ObjectKey, WorkReason>({
       // One batch at a time: batches that overlap (two containers on one missing network)
       // would race to create the same object. Work inside a batch runs in parallel.
       concurrency: 1,
@@ -126,7 +144,7 @@ export class WatchController {
             metrics: this.metrics,
             bus: this.bus,
             logger: options.logger,
-            requeue: (key, cause) => this.queue.add(key, cause),
+            requeue: (key, reason) => this.queue.add(key, reason),
             onRestarts: (key, count, ids) => this.restartLog.record(key, count, ids, this.now()),
             unpausedAt: (key) => this.unpausedAt.get(key),
             pruneGuard: this.pruneGuard,
@@ -139,53 +157,69 @@ export class WatchController {
     this.metrics = new WatchMetrics(() => this.queue.depth());
   }
 
-  /** Reads the folder, starts every source, and queues a full resync. */
+  /** Reads the desired set, starts every source, and queues a full resync. */
   async start(): Promise<void> {
     await this.restartLog.load();
+    for (const source of this.options.sources ?? []) await this.startSource(source);
     await this.reloadFolder();
-    const { engine, project } = this.options;
-    this.stopEvents = startEventSource({
-      engine,
-      project,
-      onEvent: (event, work) => {
-        this.bus.publish({
-          type: 'engine',
-          action: event.action,
-          kind: event.type,
-          name: event.name ?? event.id,
-          time: event.time,
-        });
-        if (!work) return;
-        if ('key' in work && event.action === 'unpause') this.unpausedAt.set(work.key, this.now());
-        if ('key' in work) this.queue.add(work.key, `engine event: ${event.action}`);
-        else this.requestResync('engine event: network disconnect');
-      },
-      onReconnect: () => {
-        this.metrics.engineReconnects += 1;
-        this.options.logger.info(
-          { engine: engine.address },
-          'engine event stream reconnected; resyncing',
-        );
-        this.requestResync('engine reconnected');
-      },
-      onReachable: (up) => (this.metrics.engineReachable = up),
-    }).stop;
-    if (this.options.watchFolder !== false) {
-      this.stopFolder = startFolderSource(this.options.dir, () => void this.reloadFolder()).stop;
+    const { engine } = this.options;
+    await this.startSource(
+      engineEventSource({
+        engine,
+        project: this.options.project,
+        onReachable: (up) => (this.metrics.engineReachable = up),
+      }),
+    );
+    if (this.options.watchFolder !== false) await this.startSource(folderSource(this.options.dir));
+    if (this.options.resyncMs > 0) await this.startSource(resyncTimerSource(this.options.resyncMs));
+    void this.requestResync('start');
+  }
+
+  private async startSource(source: WorkSource): Promise<void> {
+    await source.start(this.sink);
+    this.started.push(source);
+  }
+
+  /** Takes one item a source pushed: the only way work enters the controller. */
+  private async take(item: SourceItem): Promise<void> {
+    switch (item.kind) {
+      case 'manifest-changed':
+        return this.reloadFolder({}, { kind: 'manifest-changed', paths: item.paths });
+      case 'engine-event':
+        return this.takeEngineEvent(item);
+      case 'resync':
+        if (item.trigger === 'engine-reconnected') {
+          this.metrics.engineReconnects += 1;
+          this.options.logger.info(
+            { engine: this.options.engine.address },
+            'engine event stream reconnected; resyncing',
+          );
+        }
+        // The timer is also the safety net for lost file events: a few stats when unchanged.
+        if (item.trigger === 'timer') await this.reloadFolder({ ifChanged: true });
+        return this.requestResync(item.trigger);
     }
-    if (this.options.resyncMs > 0) {
-      this.resyncTimer = setInterval(() => {
-        void this.reloadFolder({ ifChanged: true }).then(() =>
-          this.requestResync('periodic resync'),
-        );
-      }, this.options.resyncMs);
-      this.resyncTimer.unref();
-    }
-    this.requestResync('start');
+  }
+
+  private takeEngineEvent(item: Extract<SourceItem, { kind: 'engine-event' }>): void {
+    const { event, objectRef, change } = item;
+    this.bus.publish({
+      type: 'engine',
+      action: event.action,
+      kind: event.type,
+      name: event.name ?? event.id,
+      time: event.time,
+    });
+    if (!objectRef || !change) return;
+    if (change === 'unpaused') this.unpausedAt.set(objectRef, this.now());
+    this.queue.add(objectRef, { kind: 'engine-event', objectRef, action: item.action, change });
   }
 
   /** Re-reads the folder and queues the keys whose declaration changed, ahead of any back-off. */
-  async reloadFolder(options: { ifChanged?: boolean } = {}): Promise<void> {
+  async reloadFolder(
+    options: { ifChanged?: boolean } = {},
+    reason: WorkReason = { kind: 'manifest-changed', paths: [this.options.dir] },
+  ): Promise<void> {
     // `berth hold`: no new revision is applied until release; drift is still repaired.
     if (this.options.stateDir && (await readHold(this.options.stateDir, this.options.project))) {
       this.heldBack = true;
@@ -203,7 +237,7 @@ export class WatchController {
       this.bus.publish({ type: 'desired', changed, problems, time: this.now() });
     for (const key of changed) {
       this.crashLoop.forget(key);
-      this.queue.add(key, FOLDER_CAUSE, { supersede: true });
+      this.queue.add(key, reason, { supersede: true });
     }
     if (changed.length) {
       // One apply per revision: its id (and commit) label the containers created for it.
@@ -253,36 +287,44 @@ export class WatchController {
 
   /**
    * One observation and plan of the whole project; queues every key with work to do. An
-   * idle resync therefore costs one observe, whatever the number of objects.
+   * idle resync therefore costs one observe, whatever the number of objects, and no plan at
+   * all when the engine's answers are those of the last idle resync (idle-resync.ts).
    */
-  requestResync(cause: string): Promise<void> {
+  requestResync(trigger: ResyncTrigger): Promise<void> {
     if (this.resyncing) {
-      this.resyncAgain = true;
+      this.resyncAgain = trigger;
       return this.resyncing;
     }
-    this.resyncing = this.resync(cause).finally(() => {
+    this.resyncing = this.resync(trigger).finally(() => {
       this.resyncing = undefined;
-      if (this.resyncAgain) {
-        this.resyncAgain = false;
-        void this.requestResync(cause);
-      }
+      const again = this.resyncAgain;
+      this.resyncAgain = undefined;
+      if (again) void this.requestResync(again);
     });
     return this.resyncing;
   }
 
-  private async resync(cause: string): Promise<void> {
+  private async resync(trigger: ResyncTrigger): Promise<void> {
     const { engine, project, logger } = this.options;
+    const reason: WorkReason = { kind: 'resync', trigger };
+    const cause = describeReason(reason);
     const snapshot = this.store.snapshot();
     this.metrics.resyncs += 1;
     try {
       const observation = await observeProject(engine, project, snapshot.objects);
       this.metrics.engineReachable = true;
+      if (this.idleResync.unchanged(snapshot, observation)) {
+        this.metrics.resyncsUnchanged += 1;
+        this.metrics.lastSuccessfulSync = this.now();
+        return;
+      }
       const full = this.pruneGuard.apply(
         plan({ project, desired: snapshot.objects, ...observation, prune: snapshot.prune }),
         observation.observed,
       );
       const queued = full.objects.filter(needsWork).map((p) => p.key);
-      for (const key of queued) this.queue.add(key, cause);
+      for (const key of queued) this.queue.add(key, reason);
+      this.idleResync.remember(snapshot, observation, queued.length === 0);
       if (queued.length === 0) this.metrics.lastSuccessfulSync = this.now();
       this.bus.publish({ type: 'resync', cause, queued, time: this.now() });
       logger.debug({ cause, queued }, 'resync');
@@ -294,9 +336,7 @@ export class WatchController {
 
   /** Stops the sources and waits up to `graceMs` for in-flight reconciles; containers keep running. */
   async stop(graceMs = 10_000): Promise<void> {
-    clearInterval(this.resyncTimer);
-    this.stopEvents?.();
-    await this.stopFolder?.();
+    for (const source of this.started.splice(0).reverse()) await source.stop();
     await this.queue.shutdown(graceMs);
     await this.restartLog.settled();
   }

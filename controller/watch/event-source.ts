@@ -2,33 +2,30 @@ import type { Kind, ObjectKey } from '../../specs/model.js';
 import type { Engine, EngineEvent } from '../engine/engine.js';
 import { LABEL } from '../labels.js';
 import { backoffDelay, type BackoffPolicy } from './backoff.js';
+import type { SourceItem, WorkSink, WorkSource } from './work-reason.js';
 
-/** Container actions that can leave a container other than declared. */
-const CONTAINER_ACTIONS = new Set(['die', 'stop', 'kill', 'pause', 'unpause', 'destroy', 'oom']);
-
-/** What an engine event asks of the controller. */
+/** What an engine event asks of the controller: one object, a resync, or nothing. */
 export type EventWork = { key: ObjectKey } | { resync: true } | undefined;
 
 /**
- * Maps one engine event to the work it calls for: the key of the object concerned (labels
- * on containers, `<project>-` name prefix on networks and volumes), or a resync when the
- * object cannot be named (a container disconnected from a network by hand: the event names
- * the container by id only).
+ * Maps one engine event to the work it calls for, by what it changed (the adapter's
+ * `change`, never the engine's action names): the key of the object concerned (labels on
+ * containers, `<project>-` name prefix on networks and volumes), or a resync when the object
+ * cannot be named (a container disconnected from a network: the event names it by id only).
  */
 export function workForEvent(event: EngineEvent, project: string): EventWork {
+  if (!event.change) return undefined;
   if (event.type === 'container') {
-    const relevant =
-      CONTAINER_ACTIONS.has(event.action) || event.action.startsWith('health_status');
     const name = event.labels[LABEL.name];
-    if (!relevant || !name) return undefined;
+    if (!name) return undefined;
     return { key: `${(event.labels[LABEL.kind] ?? 'Container') as Kind}/${name}` };
   }
   if (event.type !== 'network' && event.type !== 'volume') return undefined;
   const prefix = `${project}-`;
   const engineName = event.name ?? '';
   if (!engineName.startsWith(prefix)) return undefined;
-  if (event.type === 'network' && event.action === 'disconnect') return { resync: true };
-  if (event.action !== 'destroy') return undefined;
+  if (event.change === 'disconnected') return { resync: true };
+  if (event.change !== 'removed') return undefined;
   return {
     key: `${event.type === 'network' ? 'Network' : 'Volume'}/${engineName.slice(prefix.length)}`,
   };
@@ -37,19 +34,18 @@ export function workForEvent(event: EngineEvent, project: string): EventWork {
 export interface EventSourceOptions {
   engine: Engine;
   project: string;
-  onEvent: (event: EngineEvent, work: EventWork) => void;
-  /** The stream was opened again after it ended: events may have been lost. */
-  onReconnect: () => void;
+  /** Whether the engine answered the last ping (for metrics and health). */
   onReachable: (reachable: boolean) => void;
   backoff?: BackoffPolicy;
 }
 
 /**
- * Follows the engine's event stream for the project until stopped. When the stream ends
- * (the engine went away), it pings with exponential back-off, subscribes again, and asks
- * for a full resync, since events were lost meanwhile.
+ * The engine's event stream as a work source: every event of the project is pushed (the
+ * controller shows them all) with the object it concerns, if any. When the stream ends (the
+ * engine went away) it pings with exponential back-off, subscribes again, and pushes a
+ * resync, since events were lost meanwhile.
  */
-export function startEventSource(options: EventSourceOptions): { stop(): void } {
+export function engineEventSource(options: EventSourceOptions): WorkSource {
   const backoff = options.backoff ?? { baseMs: 250, maxMs: 10_000 };
   let stopped = false;
   let close: (() => void) | undefined;
@@ -59,8 +55,22 @@ export function startEventSource(options: EventSourceOptions): { stop(): void } 
       const timer = setTimeout(resolve, ms);
       wake = () => (clearTimeout(timer), resolve());
     });
+  /** Every event is shown; one that concerns an object queues it, a disconnect resyncs. */
+  const itemsOf = (event: EngineEvent): SourceItem[] => {
+    const work = workForEvent(event, options.project);
+    const shown: SourceItem = {
+      kind: 'engine-event',
+      objectRef: work && 'key' in work ? work.key : undefined,
+      action: event.action,
+      change: event.change,
+      event,
+    };
+    if (work && 'resync' in work)
+      return [shown, { kind: 'resync', trigger: 'network-disconnected' }];
+    return [shown];
+  };
 
-  const loop = async () => {
+  const loop = async (sink: WorkSink) => {
     for (let attempt = 0; !stopped;) {
       if (attempt > 0) {
         await sleep(backoffDelay(backoff, attempt));
@@ -75,22 +85,27 @@ export function startEventSource(options: EventSourceOptions): { stop(): void } 
           continue;
         }
       }
-      const subscription = options.engine.subscribeEvents({ project: options.project }, (event) =>
-        options.onEvent(event, workForEvent(event, options.project)),
-      );
+      const subscription = options.engine.subscribeEvents({ project: options.project }, (event) => {
+        for (const item of itemsOf(event)) void sink.push(item);
+      });
       close = () => subscription.close();
-      if (attempt > 0) options.onReconnect();
+      if (attempt > 0) void sink.push({ kind: 'resync', trigger: 'engine-reconnected' });
       await subscription.ended;
       if (stopped) return;
       attempt = 1;
     }
   };
-  void loop();
   return {
+    name: 'engine events',
+    start(sink) {
+      void loop(sink);
+      return Promise.resolve();
+    },
     stop() {
       stopped = true;
       close?.();
       wake?.();
+      return Promise.resolve();
     },
   };
 }

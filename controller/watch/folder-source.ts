@@ -1,6 +1,7 @@
 import { basename } from 'node:path';
 import type { Stats } from 'node:fs';
-import { watch } from 'chokidar';
+import { watch, type FSWatcher } from 'chokidar';
+import type { WorkSource } from './work-reason.js';
 
 /** Changes closer together than this are one change (an editor's save is several events). */
 export const FOLDER_DEBOUNCE_MS = 150;
@@ -24,29 +25,41 @@ export function ignoredPath(path: string, stats?: Stats): boolean {
 }
 
 /**
- * Watches `dir` recursively and calls `onChange` once per burst of changes. Partial writes
+ * The manifest folder as a work source: watches `dir` recursively and pushes one
+ * `manifest-changed` per burst of changes, naming the paths that changed. Partial writes
  * need no special care: a half-written file reads as broken and keeps its last good objects
  * until the write that completes it fires the next change.
  */
-export function startFolderSource(dir: string, onChange: () => void): { stop(): Promise<void> } {
+export function folderSource(dir: string): WorkSource {
   let timer: NodeJS.Timeout | undefined;
-  const watcher = watch(dir, {
-    ignoreInitial: true,
-    ignored: ignoredPath,
-    // Editors that save by writing a temp file and renaming it over the original.
-    atomic: true,
-    persistent: true,
-  });
-  watcher.on('all', () => {
-    clearTimeout(timer);
-    timer = setTimeout(onChange, FOLDER_DEBOUNCE_MS);
-  });
-  // A vanished or unreadable folder is handled by the periodic resync's reload.
-  watcher.on('error', () => undefined);
+  let watcher: FSWatcher | undefined;
+  const paths = new Set<string>();
   return {
+    name: 'folder',
+    start(sink) {
+      watcher = watch(dir, {
+        ignoreInitial: true,
+        ignored: ignoredPath,
+        // Editors that save by writing a temp file and renaming it over the original.
+        atomic: true,
+        persistent: true,
+      });
+      watcher.on('all', (_event, path) => {
+        paths.add(path);
+        clearTimeout(timer);
+        timer = setTimeout(() => {
+          const changed = [...paths].sort();
+          paths.clear();
+          void sink.push({ kind: 'manifest-changed', paths: changed });
+        }, FOLDER_DEBOUNCE_MS);
+      });
+      // A vanished or unreadable folder is handled by the periodic resync's reload.
+      watcher.on('error', () => undefined);
+      return Promise.resolve();
+    },
     async stop() {
       clearTimeout(timer);
-      await watcher.close();
+      await watcher?.close();
     },
   };
 }

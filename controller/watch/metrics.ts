@@ -14,6 +14,8 @@ export class WatchMetrics {
   driftRepairs = 0;
   restarts = 0;
   resyncs = 0;
+  /** Resyncs that skipped planning: the engine's answers were those of the last idle one. */
+  resyncsUnchanged = 0;
   engineReconnects = 0;
   /** Unix ms of the last moment every declared object was found in sync. */
   lastSuccessfulSync: number | undefined;
@@ -71,6 +73,12 @@ export class WatchMetrics {
     metric('berth_resyncs_total', 'counter', 'Full resyncs (timer, reconnect, start).', [
       ['', this.resyncs],
     ]);
+    metric(
+      'berth_resyncs_unchanged_total',
+      'counter',
+      'Resyncs that planned nothing: the engine answered as at the last idle resync.',
+      [['', this.resyncsUnchanged]],
+    );
     metric('berth_engine_reconnects_total', 'counter', 'Times the event stream was opened again.', [
       ['', this.engineReconnects],
     ]);

@@ -15,6 +15,10 @@ import type { PruneGuard } from './prune-guard.js';
 import type { WatchMetrics } from './metrics.js';
 import { dependentsOf, selectPlan } from './select-plan.js';
 import type { WorkItem, WorkVerdict } from './work-queue.js';
+import { describeReason, isDriftRepair, type WorkReason } from './work-reason.js';
+
+type Item = WorkItem<ObjectKey, WorkReason>;
+type Verdict = WorkVerdict<WorkReason>;
 
 export interface ReconcilerDeps {
   engine: Engine;
@@ -26,7 +30,7 @@ export interface ReconcilerDeps {
   bus: EventBus;
   logger: Logger;
   /** Queues keys to look at again (dependents of an object that changed). */
-  requeue: (key: ObjectKey, cause: string) => void;
+  requeue: (key: ObjectKey, reason: WorkReason) => void;
   now: () => number;
   /** Restarts berth made of `key`, whose containers have `containerIds` (for the records). */
   onRestarts?: (key: ObjectKey, count: number, containerIds: string[]) => void;
@@ -40,9 +44,6 @@ export interface ReconcilerDeps {
   stamp?: () => Record<string, string> | undefined;
 }
 
-/** The cause of work that came from the folder: not a drift repair. */
-export const FOLDER_CAUSE = 'manifests changed';
-
 /**
  * Level-triggered reconcile of a batch of keys: read the desired set as it is now, observe
  * the engine once, plan (with prune when the desired set allows it), and run only the work
@@ -50,8 +51,8 @@ export const FOLDER_CAUSE = 'manifests changed';
  */
 export async function reconcileBatch(
   deps: ReconcilerDeps,
-  items: WorkItem<ObjectKey>[],
-): Promise<Map<ObjectKey, WorkVerdict>> {
+  items: Item[],
+): Promise<Map<ObjectKey, Verdict>> {
   const started = deps.now();
   const snapshot = deps.desired();
   const memory = restartMemory(deps, snapshot.objects);
@@ -105,7 +106,7 @@ export async function reconcileBatch(
   const outcomes = new Map(result.outcomes.map((o) => [o.key, o] as const));
 
   const durationMs = deps.now() - started;
-  const verdicts = new Map<ObjectKey, WorkVerdict>();
+  const verdicts = new Map<ObjectKey, Verdict>();
   for (const item of items) {
     const outcome = outcomes.get(item.key);
     countRestarts(deps, item.key, outcome, observed);
@@ -184,23 +185,24 @@ function staleFor(
 function settleKey(
   deps: ReconcilerDeps,
   full: Plan,
-  item: WorkItem<ObjectKey>,
+  item: Item,
   outcome: ObjectOutcome | undefined,
   durationMs: number,
   staleUntil?: number,
-): WorkVerdict {
+): Verdict {
+  const cause = describeReason(item.reason);
   if (outcome?.retryAfterMs) {
     deps.metrics.countReconcile('deferred', durationMs);
     deps.logger.info(
-      { key: item.key, cause: item.cause, backoffMs: outcome.retryAfterMs },
+      { key: item.key, cause, backoffMs: outcome.retryAfterMs },
       'crash loop: restart backed off',
     );
-    return { afterMs: outcome.retryAfterMs, cause: 'back-off ended' };
+    return { afterMs: outcome.retryAfterMs, reason: { kind: 'backoff-expired' } };
   }
   const name = outcome?.outcome ?? 'unchanged';
   const steps = outcome?.ops ?? [];
   deps.metrics.countReconcile(name, durationMs);
-  const record = { key: item.key, cause: item.cause, steps, durationMs, outcome: name };
+  const record = { key: item.key, cause, steps, durationMs, outcome: name };
   if (outcome) {
     const level = name === 'failed' || name === 'skipped' ? 'warn' : 'info';
     deps.logger[level](
@@ -215,29 +217,14 @@ function settleKey(
     ...(outcome?.message ? { message: outcome.message } : {}),
   });
   if (steps.length > 0) {
-    if (item.cause !== FOLDER_CAUSE) deps.metrics.driftRepairs += 1;
+    if (isDriftRepair(item.reason)) deps.metrics.driftRepairs += 1;
     // A recreated network or rebuilt image changes what its dependents must do.
     for (const dependent of dependentsOf(full, item.key))
-      deps.requeue(dependent, `${item.key} changed`);
+      deps.requeue(dependent, { kind: 'dependency-changed', of: item.key });
   }
   // An unhealthy verdict from before an unpause: look again once a fresh probe has run.
-  if (staleUntil !== undefined) return { afterMs: Math.max(0, staleUntil - deps.now()) };
-  if (!outcome) return recheck(item) ?? 'done';
+  if (staleUntil !== undefined)
+    return { afterMs: Math.max(0, staleUntil - deps.now()), reason: { kind: 'health-settled' } };
+  if (!outcome) return 'done';
   return name === 'converged' || name === 'held' ? 'done' : 'failed';
-}
-
-/** Event actions after which the engine's list can lag behind: it shows `running` for ~70 ms after a `die`. */
-const LAGGING_EVENT = /^engine event: (die|kill|stop|oom|pause|unpause)(?: \(recheck (\d)\))?$/;
-const RECHECKS = 3;
-
-/**
- * Nothing to do right after an event that says something changed: the list may not show the
- * change yet, so look again shortly (100, 200, 400 ms) rather than trust one early snapshot.
- */
-function recheck(item: WorkItem<ObjectKey>): WorkVerdict | undefined {
-  const m = LAGGING_EVENT.exec(item.cause);
-  if (!m) return undefined;
-  const done = Number(m[2] ?? 0);
-  if (done >= RECHECKS) return undefined;
-  return { afterMs: 100 * 2 ** done, cause: `engine event: ${m[1]} (recheck ${done + 1})` };
 }

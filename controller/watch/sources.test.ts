@@ -1,18 +1,30 @@
 import { describe, expect, it } from 'vitest';
 import type { EngineEvent } from '../engine/engine.js';
 import { isLoopback, parseListenAddress } from '../api/listen-address.js';
+import { changeOf } from '../engine/docker/docker-events.js';
 import { workForEvent } from './event-source.js';
 import { ignoredPath } from './folder-source.js';
 
-const event = (e: Partial<EngineEvent>): EngineEvent => ({
-  type: 'container',
-  action: 'die',
-  id: 'x',
-  labels: {},
-  time: 0,
-  ...e,
-});
+/** An event as the Docker adapter delivers it: `change` from its action. */
+const event = (e: Partial<EngineEvent>): EngineEvent => {
+  const raw = { type: 'container' as const, action: 'die', id: 'x', labels: {}, time: 0, ...e };
+  const change = changeOf(raw.type, raw.action);
+  return { ...raw, ...(change ? { change } : {}) };
+};
 const labels = { 'berth.project': 'p', 'berth.kind': 'Container', 'berth.name': 'web' };
+
+describe('Docker event actions to changes', () => {
+  it('names what changed, and nothing for actions that change nothing declared', () => {
+    expect(changeOf('container', 'die')).toBe('exited');
+    expect(changeOf('container', 'oom')).toBe('exited');
+    expect(changeOf('container', 'unpause')).toBe('unpaused');
+    expect(changeOf('container', 'health_status: unhealthy')).toBe('health');
+    expect(changeOf('container', 'exec_start: sh')).toBeUndefined();
+    expect(changeOf('container', 'start')).toBeUndefined();
+    expect(changeOf('network', 'disconnect')).toBe('disconnected');
+    expect(changeOf('volume', 'destroy')).toBe('removed');
+  });
+});
 
 describe('engine events to work', () => {
   it('names containers by their labels and ignores actions that change nothing', () => {

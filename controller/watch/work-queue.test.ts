@@ -59,7 +59,7 @@ function harness(
 }
 
 describe('WorkQueue', () => {
-  it('de-duplicates keys added before they run, keeping the latest cause', async () => {
+  it('de-duplicates keys added before they run, keeping the latest reason', async () => {
     const h = harness();
     h.hold();
     h.queue.add('a', 'first');
@@ -68,12 +68,12 @@ describe('WorkQueue', () => {
     h.queue.add('b', 'y');
     h.queue.add('c', 'z');
     h.queue.add('c', 'z2');
-    expect(h.batches).toEqual([[{ key: 'a', cause: 'first' }]]);
+    expect(h.batches).toEqual([[{ key: 'a', reason: 'first' }]]);
     h.open();
     await h.queue.whenIdle();
     expect(h.batches[1]).toEqual([
-      { key: 'b', cause: 'y' },
-      { key: 'c', cause: 'z2' },
+      { key: 'b', reason: 'y' },
+      { key: 'c', reason: 'z2' },
     ]);
     expect(h.batches).toHaveLength(2);
   });
@@ -87,7 +87,7 @@ describe('WorkQueue', () => {
     expect(h.batches).toHaveLength(1);
     h.open();
     await h.queue.whenIdle();
-    expect(h.batches.map((b) => b.map((i) => i.cause))).toEqual([['one'], ['two']]);
+    expect(h.batches.map((b) => b.map((i) => i.reason))).toEqual([['one'], ['two']]);
   });
 
   it('bounds concurrency and batch size', async () => {
@@ -142,7 +142,7 @@ describe('WorkQueue', () => {
     expect(h.queue.failureCount('a')).toBe(2);
     h.queue.add('a', 'new spec', { supersede: true });
     await tick();
-    expect(h.batches.at(-1)).toEqual([{ key: 'a', cause: 'new spec' }]);
+    expect(h.batches.at(-1)).toEqual([{ key: 'a', reason: 'new spec' }]);
     expect(h.queue.failureCount('a')).toBe(1);
   });
 
@@ -154,7 +154,7 @@ describe('WorkQueue', () => {
     h.queue.add('a', 'new', { supersede: true });
     h.open();
     await h.queue.whenIdle();
-    expect(h.batches.map((b) => b[0]?.cause)).toEqual(['old', 'new']);
+    expect(h.batches.map((b) => b[0]?.reason)).toEqual(['old', 'new']);
   });
 
   it('queues a key after the delay a verdict asks for', async () => {
@@ -178,7 +178,7 @@ describe('WorkQueue', () => {
     h.queue.add('a', 'engine event: pause');
     h.queue.add('b', 'engine event: pause');
     await h.queue.whenIdle();
-    expect(h.batches.at(-1)).toEqual([{ key: 'a', cause: 'engine event: pause' }]);
+    expect(h.batches.at(-1)).toEqual([{ key: 'a', reason: 'engine event: pause' }]);
     expect(h.queue.waitingUntil('b')).toBeDefined();
   });
 

@@ -13,21 +13,21 @@ export const realClock: QueueClock = {
   clearTimer: (handle) => clearTimeout(handle as NodeJS.Timeout),
 };
 
-/** One queued key and why it was queued (the latest cause wins). */
-export interface WorkItem<K> {
+/** One queued key and why it was queued (the latest reason wins). */
+export interface WorkItem<K, R = string> {
   key: K;
-  cause: string;
+  reason: R;
 }
 
-/** What became of a key after the handler ran. */
-export type WorkVerdict = 'done' | 'failed' | { afterMs: number; cause?: string };
+/** What became of a key after the handler ran: `afterMs`: look again then, for `reason`. */
+export type WorkVerdict<R = string> = 'done' | 'failed' | { afterMs: number; reason?: R };
 
-export interface WorkQueueOptions<K> {
+export interface WorkQueueOptions<K, R = string> {
   /**
    * Reconciles a batch of keys (never two batches holding the same key at once). Must not
    * reject; a key missing from the answer counts as failed.
    */
-  handle(items: WorkItem<K>[]): Promise<Map<K, WorkVerdict>>;
+  handle(items: WorkItem<K, R>[]): Promise<Map<K, WorkVerdict<R>>>;
   /** Batches handled at once. */
   concurrency: number;
   /** Most keys in one batch. */
@@ -50,16 +50,16 @@ export interface AddOptions {
  * flight, it runs again afterwards), and a failed key comes back after an exponential
  * back-off. Adding a key that waits in back-off leaves it waiting, unless `supersede`.
  */
-export class WorkQueue<K> {
-  private readonly ready = new Map<K, string>();
+export class WorkQueue<K, R = string> {
+  private readonly ready = new Map<K, R>();
   /** Keys waiting; `failure`: a failure back-off, which new work does not cut short. */
   private readonly delayed = new Map<
     K,
-    { at: number; cause: string; timer: unknown; failure: boolean }
+    { at: number; reason: R; timer: unknown; failure: boolean }
   >();
   private readonly inFlight = new Set<K>();
   /** Keys added while in flight: they run again once their batch ends. */
-  private readonly dirty = new Map<K, { cause: string; supersede: boolean }>();
+  private readonly dirty = new Map<K, { reason: R; supersede: boolean }>();
   private readonly failures = new Map<K, number>();
   private running = 0;
   private pumpScheduled = false;
@@ -68,17 +68,17 @@ export class WorkQueue<K> {
   private readonly clock: QueueClock;
   private readonly backoff: BackoffPolicy;
 
-  constructor(private readonly options: WorkQueueOptions<K>) {
+  constructor(private readonly options: WorkQueueOptions<K, R>) {
     this.clock = options.clock ?? realClock;
     this.backoff = options.backoff ?? FAILURE_BACKOFF;
   }
 
-  add(key: K, cause: string, options: AddOptions = {}): void {
+  add(key: K, reason: R, options: AddOptions = {}): void {
     if (this.stopped) return;
     if (options.supersede) this.failures.delete(key);
     if (this.inFlight.has(key)) {
       const previous = this.dirty.get(key);
-      this.dirty.set(key, { cause, supersede: Boolean(options.supersede || previous?.supersede) });
+      this.dirty.set(key, { reason, supersede: Boolean(options.supersede || previous?.supersede) });
       return;
     }
     const waiting = this.delayed.get(key);
@@ -86,7 +86,7 @@ export class WorkQueue<K> {
     // recheck, a restart back-off the planner computes anyway) runs now: level-triggered.
     if (waiting?.failure && !options.supersede) return;
     if (waiting) this.cancelDelay(key);
-    this.ready.set(key, cause);
+    this.ready.set(key, reason);
     this.schedulePump();
   }
 
@@ -94,9 +94,9 @@ export class WorkQueue<K> {
    * Queues `key` after `ms` (kept at the earlier time when already waiting). `failure`: a
    * failure back-off, which `add` does not cut short (only a superseding add does).
    */
-  addAfter(key: K, cause: string, ms: number, failure = false): void {
+  addAfter(key: K, reason: R, ms: number, failure = false): void {
     if (this.stopped) return;
-    if (ms <= 0) return this.add(key, cause);
+    if (ms <= 0) return this.add(key, reason);
     const at = this.clock.now() + ms;
     const waiting = this.delayed.get(key);
     if (waiting && waiting.at <= at) return;
@@ -104,9 +104,9 @@ export class WorkQueue<K> {
     if (this.ready.has(key) || this.inFlight.has(key)) return;
     const timer = this.clock.setTimer(() => {
       this.delayed.delete(key);
-      this.add(key, cause);
+      this.add(key, reason);
     }, ms);
-    this.delayed.set(key, { at, cause, timer, failure });
+    this.delayed.set(key, { at, reason, timer, failure });
   }
 
   /** Keys queued or waiting, not counting those in flight. */
@@ -157,10 +157,10 @@ export class WorkQueue<K> {
 
   private pump(): void {
     while (!this.stopped && this.running < this.options.concurrency && this.ready.size > 0) {
-      const batch: WorkItem<K>[] = [];
-      for (const [key, cause] of this.ready) {
+      const batch: WorkItem<K, R>[] = [];
+      for (const [key, reason] of this.ready) {
         if (batch.length >= this.options.batchSize) break;
-        batch.push({ key, cause });
+        batch.push({ key, reason });
       }
       for (const item of batch) {
         this.ready.delete(item.key);
@@ -172,34 +172,34 @@ export class WorkQueue<K> {
     this.notifyIfIdle();
   }
 
-  private async runBatch(batch: WorkItem<K>[]): Promise<void> {
-    let verdicts: Map<K, WorkVerdict>;
+  private async runBatch(batch: WorkItem<K, R>[]): Promise<void> {
+    let verdicts: Map<K, WorkVerdict<R>>;
     try {
       verdicts = await this.options.handle(batch);
     } catch {
       verdicts = new Map();
     }
     this.running -= 1;
-    for (const { key, cause } of batch) {
+    for (const { key, reason } of batch) {
       this.inFlight.delete(key);
-      this.settle(key, cause, verdicts.get(key) ?? 'failed');
+      this.settle(key, reason, verdicts.get(key) ?? 'failed');
     }
     this.pump();
   }
 
-  private settle(key: K, cause: string, verdict: WorkVerdict): void {
+  private settle(key: K, reason: R, verdict: WorkVerdict<R>): void {
     const again = this.dirty.get(key);
     this.dirty.delete(key);
     if (verdict === 'done') this.failures.delete(key);
     if (verdict === 'failed') {
       const n = (this.failures.get(key) ?? 0) + 1;
       this.failures.set(key, n);
-      if (!again?.supersede) return this.addAfter(key, cause, backoffDelay(this.backoff, n), true);
+      if (!again?.supersede) return this.addAfter(key, reason, backoffDelay(this.backoff, n), true);
     }
     if (typeof verdict === 'object' && !again?.supersede)
-      this.addAfter(key, verdict.cause ?? cause, verdict.afterMs);
+      this.addAfter(key, verdict.reason ?? reason, verdict.afterMs);
     // Added while in flight: level-triggered, so it runs again (after any back-off above).
-    if (again) this.add(key, again.cause, { supersede: again.supersede });
+    if (again) this.add(key, again.reason, { supersede: again.supersede });
   }
 
   private cancelDelay(key: K): void {

@@ -56,8 +56,8 @@ function syncAction({ controller }: WatchWebOptions): ActionHandler {
     async run() {
       await controller.reloadFolder();
       const keys = controller.store.snapshot().objects.map(objectKey);
-      for (const key of keys) controller.queue.add(key, 'sync requested');
-      void controller.requestResync('sync requested');
+      for (const key of keys) controller.queue.add(key, { kind: 'requested', action: 'sync' });
+      void controller.requestResync('requested');
       return `sync queued for ${keys.length} objects`;
     },
   };
@@ -78,7 +78,7 @@ function restartAction({ controller, engine, status }: WatchWebOptions): ActionH
       if (!id) throw new BerthError('E_CONFLICT', `${target} has no container on the engine`);
       await engine.stopContainer(id, Math.ceil(declared.spec.stopGracePeriodMs / 1000));
       await engine.startContainer(id);
-      controller.queue.add(objectKey(declared), 'restart requested');
+      controller.queue.add(objectKey(declared), { kind: 'requested', action: 'restart' });
       return `${target} restarted`;
     },
   };

@@ -100,8 +100,8 @@ export async function run(
     loadOptions: { policy: policyFromFlags(options, ctx.cwd), engineApiVersion: apiVersion },
     ...(ctx.envFiles ? { envFiles: ctx.envFiles.map((f) => resolve(ctx.cwd, f)) } : {}),
     ...git?.controller,
+    ...(git ? { sources: [git.workSource] } : {}),
   });
-  if (git) git.onRevision = () => controller.reloadFolder();
   const status = async () => ({
     ...(await projectStatus(ctx, controller, project)),
     source: git?.status() ?? null,
@@ -130,8 +130,7 @@ export async function run(
       ...(git?.webhook ? { webhook: git.webhook } : {}),
     });
     const stopped = untilSignalled();
-    // The first check exports the commit the controller then reads at its start.
-    await git?.source.start(git.sink);
+    // The git source's first check exports the commit the controller then reads at its start.
     await controller.start();
     await web.view.start();
     ctx.logger.info(
@@ -142,7 +141,6 @@ export async function run(
     ctx.logger.info({ signal }, 'stopping: finishing in-flight work; containers keep running');
   } finally {
     web.view.stop();
-    await git?.source.stop();
     await controller.stop(SHUTDOWN_GRACE_MS);
     await api?.close();
     await lock.release();

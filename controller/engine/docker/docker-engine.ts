@@ -42,6 +42,8 @@ import * as images from './docker-images.js';
 import { subscribeDockerEvents } from './docker-event-stream.js';
 import { createDockerReads, lookupByNames, type DockerReads } from './docker-reads.js';
 import { keepOldestOfName } from './docker-network-dedupe.js';
+import { nameHolder } from './docker-name-conflict.js';
+import { ListLag } from './docker-list-lag.js';
 
 /**
  * The Docker Engine API adapter. dockerode is imported here, lazily, so CLI commands that
@@ -70,6 +72,8 @@ const NETWORK_REMOVE_PATIENCE_MS = 5000;
 export class DockerEngine implements Engine {
   private dockerode: Promise<Dockerode> | undefined;
   private podman: Promise<boolean> | undefined;
+  /** Containers whose state events the list may not show yet (docker-list-lag.ts). */
+  private readonly listLag = new ListLag();
 
   /**
    * `reads` serves the read-only calls; dockerode, for everything that changes the engine
@@ -91,11 +95,15 @@ export class DockerEngine implements Engine {
     return { version: v.Version, apiVersion: v.ApiVersion };
   }
 
-  /** Exactly four list calls in parallel, whatever the number of objects. */
+  /**
+   * Exactly four list calls in parallel, whatever the number of objects, plus one inspect
+   * per container a state event was delivered for since the last observe (the list lags).
+   */
   async observe(options: ObserveOptions): Promise<ObservedState> {
     const label =
       options.project === undefined ? LABEL.project : `${LABEL.project}=${options.project}`;
     const filters = { label: [label] };
+    const listedAt = Date.now();
     const [containers, networks, volumes, imageList] = await this.call(
       'observe',
       options.project,
@@ -109,7 +117,11 @@ export class DockerEngine implements Engine {
         ]),
     );
     return {
-      containers: (containers as DockerContainerSummary[]).map(fromContainerSummary),
+      containers: await this.listLag.settle(
+        (containers as DockerContainerSummary[]).map(fromContainerSummary),
+        listedAt,
+        (id) => this.inspectContainer(id),
+      ),
       networks: networks.map((n) => fromNetwork(n)),
       volumes: (volumes.Volumes ?? []).map((v) =>
         fromVolume(v as Parameters<typeof fromVolume>[0]),
@@ -165,7 +177,11 @@ export class DockerEngine implements Engine {
     const body = { name: request.name, platform: request.platform, ...toCreateBody(request) };
     const container = await this.call('create container', request.name, async () =>
       (await this.full()).createContainer(body as Dockerode.ContainerCreateOptions),
-    );
+    ).catch(async (e: EngineError) => {
+      if (e.code !== 'E_CONFLICT') throw e;
+      const holder = await nameHolder((name) => this.inspectContainer(name), request.name);
+      throw new EngineError(e.code, e.message, { ...e.detail!, ...(holder ? { holder } : {}) });
+    });
     for (const extra of request.networks.slice(1)) {
       await this.connectEndpoint(container.id, extra);
     }
@@ -413,7 +429,12 @@ export class DockerEngine implements Engine {
     const ended = this.full().then(
       (docker) => {
         if (closed) return;
-        inner = subscribeDockerEvents(docker, options, onEvent);
+        // A replay (describe's recent events) is history: the list is current for it.
+        const follow = options.until === undefined;
+        inner = subscribeDockerEvents(docker, options, (event) => {
+          if (follow) this.listLag.note(event);
+          onEvent(event);
+        });
         return inner.ended;
       },
       () => undefined,

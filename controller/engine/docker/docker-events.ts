@@ -1,5 +1,5 @@
 import { LABEL } from '../../labels.js';
-import type { EngineEvent, Labels } from '../engine.js';
+import type { EngineChange, EngineEvent, Labels } from '../engine.js';
 
 /**
  * Docker's event stream, read as data: a line splitter that survives chunks cut anywhere,
@@ -73,10 +73,13 @@ export function fromRawEvent(raw: DockerRawEvent): EngineEvent | undefined {
   // Volume events name the volume only by its id.
   const name = attributes.name ?? (type === 'volume' ? id : undefined);
   const time = raw.timeNano !== undefined ? Math.floor(raw.timeNano / 1e6) : (raw.time ?? 0) * 1000;
+  // Health changes arrive as "health_status: healthy"; exec events carry the command.
+  const action = actionOf(type, raw.Action ?? '');
+  const change = changeOf(type, action);
   return {
     type: type as EngineEvent['type'],
-    // Health changes arrive as "health_status: healthy"; exec events carry the command.
-    action: actionOf(type, raw.Action ?? ''),
+    action,
+    ...(change ? { change } : {}),
     id,
     ...(name !== undefined ? { name } : {}),
     labels,
@@ -88,6 +91,31 @@ export function fromRawEvent(raw: DockerRawEvent): EngineEvent | undefined {
 /** Podman reports a removed container or volume as `remove` where Docker says `destroy`. */
 function actionOf(type: string, action: string): string {
   return action === 'remove' && (type === 'container' || type === 'volume') ? 'destroy' : action;
+}
+
+/** Docker's container actions that leave a container other than it was. */
+const CONTAINER_CHANGES: Record<string, EngineChange> = {
+  die: 'exited',
+  stop: 'exited',
+  kill: 'exited',
+  oom: 'exited',
+  pause: 'paused',
+  unpause: 'unpaused',
+  destroy: 'removed',
+};
+
+/**
+ * What a Docker event action means for berth's objects (engine.ts `EngineChange`); exec,
+ * attach, create, start and the like change nothing declared and map to none.
+ */
+export function changeOf(type: string, action: string): EngineChange | undefined {
+  if (type === 'container') {
+    if (action.startsWith('health_status')) return 'health';
+    return CONTAINER_CHANGES[action];
+  }
+  if (type === 'network' && action === 'disconnect') return 'disconnected';
+  if ((type === 'network' || type === 'volume') && action === 'destroy') return 'removed';
+  return undefined;
 }
 
 /**

@@ -5,6 +5,7 @@ import type {
   MutationResult,
   ObservedContainer,
 } from '../engine.js';
+import { EngineError } from '../engine.js';
 import type { MemContainer, MemoryWorld } from './memory-world.js';
 import { conflict, engineFailure, notFound } from './memory-world.js';
 
@@ -16,12 +17,14 @@ import { conflict, engineFailure, notFound } from './memory-world.js';
 const LIVE: ReadonlySet<EngineContainerState> = new Set(['running', 'paused', 'restarting']);
 
 export function createContainer(world: MemoryWorld, req: ContainerCreateRequest): { id: string } {
-  if (world.findContainer(req.name)?.name === req.name) {
-    throw conflict(
+  const holder = world.findContainer(req.name);
+  if (holder?.name === req.name) {
+    const e = conflict(
       'create container',
       req.name,
       `Conflict. The container name "/${req.name}" is already in use`,
     );
+    throw new EngineError(e.code, e.message, { ...e.detail!, holder: toDetails(holder) });
   }
   const image = world.findImage(req.image);
   if (!image) throw notFound('create container', req.name, `No such image: ${req.image}`);

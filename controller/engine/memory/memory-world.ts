@@ -7,7 +7,8 @@ import type {
   ObservedContainer,
 } from '../engine.js';
 import { EngineError } from '../engine.js';
-import { eventInProject } from '../docker/docker-events.js';
+// The in-memory engine speaks Docker's event vocabulary, so it shares Docker's mapping.
+import { changeOf, eventInProject } from '../docker/docker-events.js';
 
 /** The state behind MemoryEngine: plain records, lookups as the engine does them, events. */
 
@@ -137,7 +138,8 @@ export class MemoryWorld {
 
   emit(event: Omit<EngineEvent, 'time'>): void {
     if (this.dropEvents) return;
-    const full: EngineEvent = { ...event, time: this.now() };
+    const change = event.change ?? changeOf(event.type, event.action);
+    const full: EngineEvent = { ...event, ...(change ? { change } : {}), time: this.now() };
     this.history.push(full);
     if (this.history.length > HISTORY_LIMIT) this.history.shift();
     for (const s of this.subscribers) {

@@ -1,0 +1,63 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pino from 'pino';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { MemoryEngine } from '../engine/memory/memory-engine.js';
+import * as planModule from '../plan/plan.js';
+import { WatchController } from './controller.js';
+
+const IMAGE = 'localhost/berth-busybox:1';
+const P = 'idle';
+
+let dir: string;
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'berth-idle-'));
+  await writeFile(
+    join(dir, 'app.yaml'),
+    `apiVersion: berth/v1\nkind: Container\nmetadata: {name: web}\nspec: {image: ${IMAGE}}\n`,
+  );
+});
+afterAll(() => rm(dir, { recursive: true, force: true }));
+
+describe('periodic resync of an idle controller', () => {
+  it('skips planning while the engine answers as before, and plans (and repairs) once it does not', async () => {
+    const engine = new MemoryEngine();
+    engine.addImage(IMAGE);
+    const controller = new WatchController({
+      engine,
+      project: P,
+      dir,
+      allowEmpty: false,
+      resyncMs: 0,
+      parallel: 2,
+      logger: pino({ level: 'silent' }),
+      watchFolder: false,
+    });
+    await controller.start();
+    try {
+      await controller.queue.whenIdle();
+      await controller.requestResync('timer');
+      await controller.queue.whenIdle();
+      // The first idle resync plans and remembers; the next ones see the same answers.
+      await controller.requestResync('timer');
+      const planSpy = vi.spyOn(planModule, 'plan');
+      for (let i = 0; i < 3; i++) await controller.requestResync('timer');
+      expect(planSpy).not.toHaveBeenCalled();
+      expect(controller.metrics.resyncsUnchanged).toBeGreaterThanOrEqual(3);
+
+      // Drift the events never told about: the list differs, so the resync plans and repairs.
+      engine.dropEvents(true);
+      const web = (await engine.observe({ project: P })).containers[0]!;
+      await engine.stopContainer(web.id, 1);
+      engine.dropEvents(false);
+      await controller.requestResync('timer');
+      expect(planSpy).toHaveBeenCalled();
+      await controller.queue.whenIdle();
+      expect((await engine.inspectContainer(web.id))?.state).toBe('running');
+      planSpy.mockRestore();
+    } finally {
+      await controller.stop(1_000);
+    }
+  });
+});
