@@ -92,7 +92,10 @@ describe('one docker kill under watch', () => {
     expect(describeOut.stdout).toMatch(/Restarts:?\s+[1-9]/);
   });
 
-  it('backs off the second restart, and says BackOff while it waits', async () => {
+  it('backs off a restart right after another, and says BackOff while it waits', async () => {
+    // This restart may run at once (the last one can be 10 s ago on a slow machine)...
+    await killAndWaitForRestart();
+    // ...the one right after it never does.
     const before = await startedAt();
     await docker('kill', engineName);
     const waiting = await eventually(
@@ -105,10 +108,10 @@ describe('one docker kill under watch', () => {
     const status = await berth(['status', '-o', 'json', '-p', project], { env: env() });
     expect(status.code).toBe(3);
     expect(JSON.stringify(objectOf(JSON.parse(status.stdout), 'Container/app'))).toMatch(/BackOff/);
-    const back = await eventually(async () => (await startedAt()) !== before, 30_000, 200);
+    const back = await eventually(async () => (await startedAt()) !== before, 45_000, 200);
     expect(back).toBe(true);
-    expect((await apiApp()).restarts).toBeGreaterThanOrEqual(2);
-  }, 60_000);
+    expect((await apiApp()).restarts).toBeGreaterThanOrEqual(3);
+  }, 90_000);
 
   it('keeps the count for status and get after the watch has stopped', async () => {
     watch.child.kill('SIGTERM');
