@@ -121,6 +121,7 @@ function objectStatus(
     key: plan.key,
     name: plan.name,
     engineName: plan.engineName ?? null,
+    context: null,
     id: facts.id,
     ...base,
     restarts: readiness?.restarts ?? null,

@@ -29,6 +29,11 @@ export interface ObjectStatus {
   name: string;
   /** Engine name (`<project>-<name>`) for containers, networks, volumes. */
   engineName: string | null;
+  /**
+   * The Docker context of the engine holding it (`spec.placement.context`); null: the engine
+   * berth runs against. Its key is then `Kind/name@context`.
+   */
+  context: string | null;
   /** Engine id (container/network/image id, volume name); null when absent. */
   id: string | null;
   /** Declared state ('running', 'present'…); 'absent' for owned objects no longer declared. */

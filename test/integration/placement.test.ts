@@ -104,6 +104,25 @@ describe('a set spanning engines', () => {
     expect(r.stdout).toContain('unchanged');
   });
 
+  it('status and get show the context of every object', async () => {
+    const status = await berth(['status', '-p', project, '-o', 'json'], { env });
+    expect(status.code).toBe(0);
+    const objects = (
+      JSON.parse(status.stdout) as { objects: { key: string; context: string | null }[] }
+    ).objects.map((o) => `${o.key} ${o.context}`);
+    expect(objects.sort()).toEqual([
+      'Container/edge@dc1 dc1',
+      'Container/home null',
+      'Network/backend null',
+      'Network/backend@dc1 dc1',
+    ]);
+    const table = await berth(['get', '-p', project], { env });
+    expect(table.stdout).toMatch(/^NAME\s+CONTEXT\s+KIND/);
+    expect(table.stdout).toMatch(/\nedge\s+dc1\s+Container\s+running\s+running/);
+    const wide = await berth(['status', '-p', project, '-o', 'wide'], { env });
+    expect(wide.stdout).toMatch(/Container\/edge@dc1\s+running\s+running\s+yes\s+dc1/);
+  });
+
   it('an unreachable context fails only its own objects, naming the context', async () => {
     write(
       network +
@@ -119,6 +138,10 @@ describe('a set spanning engines', () => {
     );
     expect(r.stdout).not.toMatch(/Container\/far@dc2: failed/);
     expect(await names(clusterEngine(2), 'ps')).toEqual([`${project}-far`]);
+    const status = await berth(['status', '-p', project], { env });
+    expect(status.code).toBe(3);
+    expect(status.stdout).toMatch(/Container\/lost@gone\s+running\s+unknown\s+no\s+context "gone"/);
+    expect(status.stdout).toMatch(/Container\/far@dc2\s+running\s+running\s+yes/);
   });
 
   it('an engine going away mid-apply fails only its objects', async () => {

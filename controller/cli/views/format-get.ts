@@ -24,6 +24,13 @@ export function formatGetTable(objects: ObjectStatus[], options: GetTableOptions
     { header: 'RESTARTS', value: restartsText },
     { header: 'AGE', value: (o) => formatAge(o.ageSeconds) },
   ];
+  // A set spanning engines (spec.placement.context): which engine each row is on.
+  if (objects.some((o) => o.context !== null)) {
+    columns.splice(options.withProject ? 2 : 1, 0, {
+      header: 'CONTEXT',
+      value: (o: ObjectStatus) => o.context ?? '-',
+    });
+  }
   if (options.wide) {
     columns.push(
       { header: 'ID', value: (o) => shortId(o.id) },

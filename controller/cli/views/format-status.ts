@@ -62,6 +62,7 @@ function statusTable(objects: ObjectStatus[], options: { wide: boolean; color: b
   ];
   if (options.wide) {
     columns.push(
+      { header: 'CONTEXT', value: (o) => o.context ?? '-' },
       { header: 'RESTARTS', value: restartsText },
       { header: 'EXIT', value: (o) => (o.lastExitCode === null ? '-' : String(o.lastExitCode)) },
       { header: 'HEALTH', value: (o) => o.health ?? '-' },

@@ -36,6 +36,16 @@ export async function queryProject(
 ): Promise<ProjectView> {
   const desired = await desiredFor(ctx, project, files);
   const engine = extra.engine ?? (await ctx.engine());
+  if (desired.objects.some((o) => o.context !== undefined)) {
+    const { groupByEngine, spansEngines } = await import('../../executor/placement.js');
+    const { engineAddress } = await import('../engine-flags.js');
+    const home = engineAddress({ engine: ctx.engineFlag, context: ctx.contextFlag }, ctx.env);
+    const groups = groupByEngine(desired.objects, home.context);
+    if (spansEngines(groups)) {
+      const { queryAcross } = await import('./query-across.js');
+      return queryAcross(ctx, project, desired, groups, engine);
+    }
+  }
   const view = await loadProjectView(engine, {
     stateDir: ctx.stateDir,
     project,
