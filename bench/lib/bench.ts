@@ -81,6 +81,7 @@ export const PLAN = {
 export async function runBench(options: BenchOptions): Promise<BenchResults> {
   const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
   const plan = PLAN[options.mode];
+  const startedAt = Date.now();
   const engine = await ensureEngine();
   ensureImage(options.root);
   const berthEntry = process.env.BENCH_BERTH ?? join(options.root, 'bin', 'berth.mjs');
@@ -152,7 +153,7 @@ export async function runBench(options: BenchOptions): Promise<BenchResults> {
         gitScenarios(ctx, {
           commits: plan.gitCommits,
           idleObjects: plan.gitIdleObjects,
-          idleSeconds: plan.idleSeconds,
+          idleSeconds: Math.min(30, plan.idleSeconds),
         }),
       );
     if (plan.watch)
@@ -165,7 +166,10 @@ export async function runBench(options: BenchOptions): Promise<BenchResults> {
     rmSync(workDir, { recursive: true, force: true });
   }
   const results: BenchResults = {
-    machine: describeMachine(engine, options.mode, composeVersion),
+    machine: {
+      ...describeMachine(engine, options.mode, composeVersion),
+      durationS: Math.round((Date.now() - startedAt) / 1000),
+    },
     scenarios,
   };
   writeOutputs(options, results);

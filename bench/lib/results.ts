@@ -46,6 +46,8 @@ export interface Machine {
   podman?: string;
   date: string;
   mode: string;
+  /** Wall time of the whole run, seconds (a full run must stay within 25 min). */
+  durationS?: number;
 }
 
 export interface BenchResults {

@@ -233,7 +233,8 @@ async function gitIdle(
     siteDir,
   });
   commitFiles(repo, 'objects', { 'deploy/objects.yaml': manifest });
-  const args = ['--git', repo, '--path', 'deploy'];
+  // A resync every 20 s (default 60 s), so a 30 s window holds at least one: stricter and shorter.
+  const args = ['--git', repo, '--path', 'deploy', '--resync', '20s'];
   return withGitWatch(
     ctx,
     args,
@@ -263,7 +264,7 @@ async function gitIdle(
           limitBar('no mutating engine call while idle', mutations, 0, 'calls'),
         ],
         notes: [
-          `${objects} objects: one network, one bind mount, ${n} containers declared \`created\`, in one local repository; the ref is watched, not polled.`,
+          `${objects} objects: one network, one bind mount, ${n} containers declared \`created\`, in one local repository; the ref is watched, not polled; \`--resync 20s\`, so every 30 s holds a full resync.`,
         ],
       };
     },
