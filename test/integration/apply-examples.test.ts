@@ -213,3 +213,88 @@ describe('examples/webapp', () => {
     expect(readFileSync(join(dir, 'site/index.html'), 'utf8')).toContain('Served by berth');
   });
 });
+
+describe('examples/shop', () => {
+  const project = uniqueProject('shop');
+  // A copy on a free host port, so a demo left running on the example's port cannot collide.
+  const dir = mkdtempSync(join(tmpdir(), 'berth-shop-'));
+  let port = 0;
+  beforeAll(async () => {
+    port = await freePort();
+    cpSync('examples/shop', dir, { recursive: true });
+    const file = join(dir, 'shop.yaml');
+    writeFileSync(
+      file,
+      readFileSync(file, 'utf8').replace('127.0.0.1:18081:8080', `127.0.0.1:${port}:8080`),
+    );
+  });
+  afterAll(async () => {
+    await cleanupProject(project);
+    rmSync(dir, { recursive: true, force: true });
+  });
+  const inWeb = (...cmd: string[]) => docker('exec', `${project}-web`, ...cmd);
+
+  it('applies web, two api replicas and db, and status says all is in sync and ready', async () => {
+    const result = await berth(['apply', '-f', dir, '-p', project, '--wait'], { env });
+    expect(result.stderr).not.toMatch(/failed/);
+    expect(result.code).toBe(0);
+    for (const name of ['web', 'api-1', 'api-2', 'db'])
+      expect(await docker('inspect', '-f', '{{.State.Health.Status}}', `${project}-${name}`)).toBe(
+        'healthy',
+      );
+    const status = await berth(['status', '-p', project], { env });
+    expect(status.code).toBe(0);
+    expect(status.stdout).toMatch(/In sync:\s+yes \(11 objects\)/);
+  });
+
+  it('answers on 127.0.0.1 only, through web → api (by name) → db (private network)', async () => {
+    const page = await (await fetch(`http://127.0.0.1:${port}/cgi-bin/items`)).text();
+    expect(page).toMatch(
+      /^api \S+ \(1\.0\): hello from the api-config Config\napple\nbread\ncheese/,
+    );
+    expect(await docker('port', `${project}-web`, '8080/tcp')).toBe(`127.0.0.1:${port}`);
+    // Both replicas answer to the name "api" on the project's default network.
+    const answers = await inWeb('nslookup', 'api');
+    expect(answers.match(/Address: \d+\.\d+\.\d+\.\d+/g)).toHaveLength(2);
+    expect(await inWeb('wget', '-q', '-O', '-', 'http://api:8080/cgi-bin/items')).toContain(
+      'cheese',
+    );
+    // web is not on the private network: the db's name does not even resolve there.
+    await expect(inWeb('wget', '-q', '-O', '-', 'http://db:5432/items.txt')).rejects.toThrow();
+    const networks = await docker(
+      'inspect',
+      '-f',
+      '{{range $k, $v := .NetworkSettings.Networks}}{{$k}} {{end}}',
+      `${project}-api-1`,
+    );
+    expect(networks.trim().split(' ').sort()).toEqual([
+      `${project}-default`,
+      `${project}-shop-backend`,
+    ]);
+  });
+
+  it('keeps the secret out of the engine and the data in the named volume', async () => {
+    const db = await docker('inspect', `${project}-db`);
+    expect(db).not.toContain('change-me-example-only');
+    expect(await docker('exec', `${project}-db`, 'cat', '/data/items.txt')).toBe(
+      'apple\nbread\ncheese',
+    );
+    expect(
+      await docker('exec', `${project}-db`, 'stat', '-c', '%a', '/run/secrets/db-password'),
+    ).toBe('400');
+  });
+
+  it('changes nothing on a second apply (no rebuild, no recreate)', async () => {
+    const before = await docker('inspect', '-f', '{{.Id}}', `${project}-api-1`);
+    const again = await berth(['apply', '-f', dir, '-p', project], { env });
+    expect(again.code).toBe(0);
+    expect(again.stdout).toContain('unchanged');
+    expect(await docker('inspect', '-f', '{{.Id}}', `${project}-api-1`)).toBe(before);
+  });
+
+  it('deletes everything it owns (with --purge, the volume too)', async () => {
+    const result = await berth(['delete', '-f', dir, '-p', project, '--purge'], { env });
+    expect(result.code).toBe(0);
+    expect(await ownedLeft(project)).toBe('');
+  });
+});

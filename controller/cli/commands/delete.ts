@@ -81,7 +81,7 @@ export async function deleteObjects(ctx: CliContext, job: DeleteJob): Promise<nu
   const objects = withDependantsFirst(
     [
       ...chosen.filter((p) => p.desired !== 'retained'),
-      ...(options.purge ? retained.map(purged) : []),
+      ...(options.purge ? retained.map((p) => purged(p, containersOf(chosen))) : []),
     ],
     declared,
   ).map((p) => ({
@@ -131,11 +131,23 @@ export async function deleteObjects(ctx: CliContext, job: DeleteJob): Promise<nu
   return result.ok ? 0 : 2;
 }
 
-/** A retained volume removed on purpose (`--purge`): its data goes with it. */
-function purged(p: ObjectPlan): ObjectPlan {
+/**
+ * A retained volume removed on purpose (`--purge`): its data goes with it, after the
+ * containers going in the same delete (one of them may still hold it: "volume is in use").
+ */
+function purged(p: ObjectPlan, containers: ObjectKey[]): ObjectPlan {
   const cause = 'deleted on request with --purge (its data goes too)';
-  return { ...p, desired: 'absent', inSync: false, steps: [step(p.key, 'remove', '-', cause)] };
+  return {
+    ...p,
+    desired: 'absent',
+    inSync: false,
+    after: [...p.after, ...containers],
+    steps: [step(p.key, 'remove', '-', cause)],
+  };
 }
+
+const containersOf = (plans: ObjectPlan[]): ObjectKey[] =>
+  plans.filter((p) => p.kind === 'Container').map((p) => p.key);
 
 function targetKey(target: string): ObjectKey {
   const parsed = parseTarget(target);
