@@ -10,25 +10,32 @@ export interface EnvFileError {
 export type EnvFileResult = { variables: Record<string, string> } | { error: EnvFileError };
 
 /** `NAME=value`, `export NAME=value` or `NAME: value`, the forms dotenv reads. */
-const ASSIGNMENT = /^\s*(?:export\s+)?[\w.-]+(?:\s*=|:\s|:$)\s*(.*)$/;
+const ASSIGNMENT = /^\s*(?:export\s+)?([\w.-]+)(?:\s*=|:\s|:$)\s*(.*)$/;
 const QUOTES = new Set(['"', "'", '`']);
 
 /**
  * Parses the text of a `.env` file with dotenv, after checking every line: dotenv skips
  * lines it cannot read without a word, which would turn a typo into an unset variable.
- * Quoted values may span lines, as dotenv allows.
+ * Quoted values may span lines, as dotenv allows. Unquoted values follow Compose: a `#`
+ * begins a comment only after whitespace (unquotedValue).
  */
 export function parseEnvFile(text: string): EnvFileResult {
   const lines = text.split(/\r?\n/);
+  const unquoted = new Map<string, string>();
   for (let i = 0; i < lines.length; i += 1) {
     const line = lines[i] ?? '';
     const trimmed = line.trim();
     if (trimmed === '' || trimmed.startsWith('#')) continue;
     const match = ASSIGNMENT.exec(line);
     if (!match) return { error: { line: i + 1, message: notAssignment(trimmed) } };
-    const value = match[1] ?? '';
+    const value = match[2] ?? '';
     const quote = value[0] ?? '';
-    if (!QUOTES.has(quote) || closes(value.slice(1), quote)) continue;
+    if (!QUOTES.has(quote)) {
+      unquoted.set(match[1] ?? '', unquotedValue(value));
+      continue;
+    }
+    unquoted.delete(match[1] ?? '');
+    if (closes(value.slice(1), quote)) continue;
     const end = lines.findIndex((next, j) => j > i && closes(next, quote));
     if (end < 0) {
       const message = `the value opened with ${quote} is never closed; add the closing ${quote}`;
@@ -36,7 +43,18 @@ export function parseEnvFile(text: string): EnvFileResult {
     }
     i = end;
   }
-  return { variables: parse(text) };
+  const variables = parse(text);
+  for (const [name, value] of unquoted) variables[name] = value;
+  return { variables };
+}
+
+/**
+ * An unquoted value as Compose reads it: a `#` starts a comment only after whitespace, so
+ * `PASSWORD=abc#def` keeps `abc#def` (dotenv alone cuts it to `abc`, silently).
+ */
+function unquotedValue(value: string): string {
+  const comment = value.search(/\s#/);
+  return (comment < 0 ? value : value.slice(0, comment)).trim();
 }
 
 function closes(rest: string, quote: string): boolean {
