@@ -19,6 +19,7 @@ import { gitScenarios } from '../scenarios/git.js';
 import { importMany } from '../scenarios/import.js';
 import { webScenarios } from '../scenarios/web.js';
 import { watchScenarios } from '../scenarios/watch.js';
+import { restartStorm } from '../scenarios/restart-storm.js';
 
 export type Mode = 'full' | 'quick' | 'smoke';
 
@@ -159,6 +160,10 @@ export async function runBench(options: BenchOptions): Promise<BenchResults> {
     if (plan.watch)
       await step('web view', () =>
         webScenarios(ctx, { kills: plan.n, objects: Math.max(plan.idleObjects, 100) }),
+      );
+    if (plan.watch)
+      await step('restart storm CPU', () =>
+        restartStorm(ctx, 4, options.mode === 'smoke' ? 10 : 30),
       );
   } finally {
     await cleanupBench(ctx.prefix).catch((e: Error) => log(`cleanup failed: ${e.message}`));
