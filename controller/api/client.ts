@@ -1,6 +1,15 @@
-import type { RunningController } from '../status/status-source.js';
 import type { ProjectStatus } from '../status/status-types.js';
 import { liveHolders } from '../watch/lock.js';
+
+/**
+ * A running `berth watch` controller that already knows the project's status (DESIGN.md:
+ * "`berth status` and `berth get` use a running controller when there is one"); without one,
+ * commands observe the engine themselves.
+ */
+export interface RunningController {
+  readonly address: string;
+  projectStatus(project: string): Promise<ProjectStatus>;
+}
 
 /** How long a status command waits for a controller before observing the engine itself. */
 const CLIENT_TIMEOUT_MS = 2_000;

@@ -1,7 +1,6 @@
 import type { CliContext, CommonOptions } from '../context.js';
 import { resolveProjectName } from '../project-name.js';
 import { formatStatus } from '../views/format-status.js';
-import { findRunningController } from '../../status/status-source.js';
 import { queryProject, writeOutput } from '../views/query.js';
 import type { ProjectStatus } from '../../status/status-types.js';
 import { showHistory } from './history.js';
@@ -34,7 +33,9 @@ async function projectStatus(
   files: string[] | undefined,
 ): Promise<ProjectStatus> {
   if (!files?.length) {
-    const controller = await findRunningController(ctx.stateDir, project);
+    // Loaded on demand; the lock files of `berth watch` say where its API listens.
+    const { findControllerClient } = await import('../../api/client.js');
+    const controller = await findControllerClient(ctx.stateDir, project, process.env.BERTH_TOKEN);
     if (controller) return controller.projectStatus(project);
   }
   return (await queryProject(ctx, project, files)).status;
