@@ -3,7 +3,7 @@ import type { LevelWithSilent } from 'pino';
 import { BerthError, exitCodeFor, formatError, toBerthError } from '../errors.js';
 import { defaultStateDir, wantsColor, type CliContext, type CommonOptions } from './context.js';
 import { withExamples } from './help-examples.js';
-import { createLogger } from './logger.js';
+import { createLogger } from '../logger.js';
 import { berthVersion } from './version.js';
 
 /** A command module: `run` returns the exit code, or throws a BerthError. */
@@ -265,7 +265,11 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void): Comman
 
   verb('completion', 'print a shell completion script')
     .argument('<shell>', 'bash, zsh or fish')
-    .action(action(() => import('./commands/completion.js')));
+    .action(
+      action(async () =>
+        (await import('./commands/completion.js')).completionCommand(program.commands),
+      ),
+    );
 
   return program;
 }

@@ -1,5 +1,5 @@
 import { isRecord } from './located.js';
-import type { ServiceWork } from './service.js';
+import type { ServiceWork } from './service-work.js';
 import { lose } from './state.js';
 import { cpus, duration, quantity, text } from './values.js';
 

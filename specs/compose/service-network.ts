@@ -1,5 +1,5 @@
 import { isRecord } from './located.js';
-import type { ServiceWork } from './service.js';
+import type { ServiceWork } from './service-work.js';
 import { modeNetwork, networkObject } from './shared.js';
 import { berthName, lose } from './state.js';
 import { hasVariable, text } from './values.js';

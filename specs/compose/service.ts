@@ -1,25 +1,13 @@
 import { existsSync } from 'node:fs';
 import { isRecord, whereKey } from './located.js';
 import { carryFileMounts, carryTmpfs, carryVolumes } from './mounts.js';
-import type { MountTarget } from './mounts.js';
+import type { ServiceWork } from './service-work.js';
 import { carryDeploy, carryHealthcheck, carryLegacyResources } from './service-limits.js';
 import { carryNetworking, finishDependsOn, finishNetworks } from './service-network.js';
 import { stringLabels } from './shared.js';
 import { addObject, berthName, copyBeside, lose, manifestPath } from './state.js';
 import type { ImportState } from './state.js';
 import { commandList, duration, hasVariable, literalRef, quantity, text } from './values.js';
-
-/** One service while it is converted. */
-export interface ServiceWork extends MountTarget {
-  svc: Record<string, unknown>;
-  /** metadata.name of the Container. */
-  name: string;
-  spec: Record<string, unknown>;
-  labels: Record<string, string>;
-  notes: string[];
-  /** Compose `container_name`: kept as a network alias so the name still resolves. */
-  aliases: string[];
-}
 
 type Handler = (w: ServiceWork, value: unknown, key: string) => void;
 

@@ -11,20 +11,19 @@ interface VerbShape {
 
 /**
  * `berth completion bash|zsh|fish`: prints a completion script for the shell, generated
- * from the command tree, so every verb and flag completes (file names after -f/-o).
+ * from the command tree (`verbs`: the program's commands), so every verb and flag completes
+ * (file names after -f/-o). The tree is handed in, so this module never imports the program.
  */
-export async function run(ctx: CliContext, shell: string): Promise<number> {
-  const { buildProgram } = await import('../program.js');
-  const program = buildProgram(
-    { stdout: ctx.stdout, stderr: ctx.stderr, stdin: ctx.stdin, env: ctx.env, cwd: ctx.cwd },
-    () => undefined,
-  );
-  const verbs = program.commands.map(shape);
-  const scripts: Record<string, (v: VerbShape[]) => string> = { bash, zsh, fish };
-  const script = scripts[shell];
-  if (!script) throw new BerthError('E_USAGE', `no completion for ${shell}: use bash, zsh or fish`);
-  ctx.stdout.write(script(verbs));
-  return 0;
+export function completionCommand(verbs: readonly Command[]) {
+  return {
+    async run(ctx: CliContext, shell: string): Promise<number> {
+      const script = SCRIPTS[shell];
+      if (!script)
+        throw new BerthError('E_USAGE', `no completion for ${shell}: use bash, zsh or fish`);
+      ctx.stdout.write(script(verbs.map(shape)));
+      return 0;
+    },
+  };
 }
 
 function shape(command: Command): VerbShape {
@@ -141,3 +140,5 @@ function fish(verbs: VerbShape[]): string {
   }
   return lines.join('\n') + '\n';
 }
+
+const SCRIPTS: Record<string, (verbs: VerbShape[]) => string> = { bash, zsh, fish };
