@@ -1,7 +1,7 @@
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import type { Engine } from '../engine/engine.js';
-import type { Logger } from './logger.js';
+import type { Logger } from '../logger.js';
 
 export type OutputFormat = 'table' | 'wide' | 'json' | 'yaml';
 

@@ -1,52 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import { chmod, chown, mkdir, readdir, rename, rm, writeFile } from 'node:fs/promises';
-import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { valueOf } from '../../specs/file-values.js';
 import type { ContainerObject, DesiredObject, FileMount } from '../../specs/model.js';
 import { BerthError } from '../errors.js';
+import { containerFolder, digestOfMount, fileMountPath } from '../plan/file-mount-paths.js';
 
-/**
- * Secrets and Configs on the host: one file per container mount under
- * `<stateDir>/<project>/files/<container>/`, bind-mounted read-only. The file carries the
- * mount's mode and owner (uid/gid, default root) so that the container's user can read it
- * exactly as declared; its folders are 0700. The name holds the value's digest, so a
- * changed value is a new file (the running container keeps the old one until berth
- * recreates it; the digest is in the container's spec hash).
- */
-
-/** `$XDG_STATE_HOME/berth` of this process (the CLI passes its own state dir instead). */
-export function defaultFilesDir(env: NodeJS.ProcessEnv = process.env): string {
-  const base = env.XDG_STATE_HOME || join(env.HOME || homedir(), '.local', 'state');
-  return join(base, 'berth');
-}
-
-function containerFolder(stateDir: string, project: string, container: string): string {
-  return join(stateDir, project, 'files', container);
-}
-
-function digestOfMount(mount: FileMount, desired: readonly DesiredObject[]): string {
-  const kind = mount.type === 'secret' ? 'Secret' : 'Config';
-  const object = desired.find((o) => o.kind === kind && o.name === mount.name);
-  return object?.kind === kind ? object.spec.digest : '';
-}
-
-function fileName(mount: FileMount, index: number, digest: string): string {
-  return `${index}-${mount.type}-${mount.name}-${digest.replace(/^sha256:/, '')}`;
-}
-
-/** Where the file for one of the container's secret/config mounts lives on the host. */
-export function fileMountPath(
-  stateDir: string,
-  project: string,
-  container: ContainerObject,
-  mount: FileMount,
-  desired: readonly DesiredObject[],
-): string {
-  const index = container.spec.mounts.indexOf(mount);
-  const name = fileName(mount, index, digestOfMount(mount, desired));
-  return join(containerFolder(stateDir, project, container.name), name);
-}
+/** Writes what plan/file-mount-paths.ts names: the host files of secret and config mounts. */
 
 /**
  * Writes the files of every secret/config mount of the container (atomically: a temporary

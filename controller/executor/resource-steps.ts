@@ -12,7 +12,7 @@ import type { Engine, ProgressListener } from '../engine/engine.js';
 import { BerthError } from '../errors.js';
 import { declaredEngineName, engineName, LABEL, ownershipLabels, sourceLabel } from '../labels.js';
 import type { PlanStep } from '../plan/plan-types.js';
-import { aliasesOn } from './container-request.js';
+import { aliasesOn } from '../plan/container-request.js';
 
 export interface StepContext {
   engine: Engine;

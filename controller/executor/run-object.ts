@@ -8,8 +8,9 @@ import type { indexOwned } from '../plan/plan.js';
 import type { ContainerPlanEntry, ObjectPlan, PlanStep } from '../plan/plan-types.js';
 import { replaceContainer } from '../update/replace.js';
 import { updatePolicy, updatesInPlace } from '../update/update-policy.js';
-import { containerCreateRequest } from './container-request.js';
-import { defaultFilesDir, writeFileMounts } from './file-mounts.js';
+import { containerCreateRequest } from '../plan/container-request.js';
+import { defaultFilesDir } from '../plan/file-mount-paths.js';
+import { writeFileMounts } from './file-mounts.js';
 import { runResourceStep, type StepContext } from './resource-steps.js';
 
 export interface RunContext {

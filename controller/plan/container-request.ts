@@ -6,8 +6,8 @@ import type {
 } from '../../specs/model.js';
 import type { ContainerCreateRequest, MountRequest } from '../engine/engine.js';
 import { declaredEngineName, engineName, LABEL, ownershipLabels, sourceLabel } from '../labels.js';
-import { defaultFilesDir, fileMountPath } from './file-mounts.js';
-import { containerFieldHashes, encodeFieldHashes } from '../plan/spec-fields.js';
+import { defaultFilesDir, fileMountPath } from './file-mount-paths.js';
+import { containerFieldHashes, encodeFieldHashes } from './spec-fields.js';
 import { runtimeOptions } from './container-runtime-request.js';
 
 const ENGINE_RESTART: Record<RestartPolicy, ContainerCreateRequest['restartPolicy']> = {

@@ -3,8 +3,8 @@ import { updateOps, updatePolicy, updatesInPlace } from '../update/update-policy
 import { objectKey } from '../../specs/model.js';
 import type { ObservedContainer } from '../engine/engine.js';
 import { declaredEngineName, engineName, LABEL } from '../labels.js';
-import { containerCreateRequest } from '../executor/container-request.js';
-import { defaultFilesDir } from '../executor/file-mounts.js';
+import { containerCreateRequest } from './container-request.js';
+import { defaultFilesDir } from './file-mount-paths.js';
 import {
   containerOpSequence,
   type ContainerOp,

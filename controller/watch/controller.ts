@@ -4,7 +4,7 @@ import { readHold } from '../records/hold.js';
 import { formatProblem } from '../../specs/problems.js';
 import { needsWork } from '../executor/execute.js';
 import type { Engine } from '../engine/engine.js';
-import type { Logger } from '../cli/logger.js';
+import type { Logger } from '../logger.js';
 import { observeProject } from '../observe.js';
 import { plan } from '../plan/plan.js';
 import { CrashLoopTracker, FAILURE_BACKOFF, type BackoffPolicy } from './backoff.js';

@@ -1,5 +1,5 @@
 import type { ObjectKey } from '../../specs/model.js';
-import type { Logger } from '../cli/logger.js';
+import type { Logger } from '../logger.js';
 import type { ObservedState } from '../engine/engine.js';
 import { otherSourceDeletions, spareOtherSources } from '../plan/plan-other-sources.js';
 import type { Plan } from '../plan/plan-types.js';

@@ -2,7 +2,7 @@ import type { DesiredObject, ObjectKey } from '../../specs/model.js';
 import { execute, needsWork, type ObjectOutcome } from '../executor/execute.js';
 import type { Engine, ObservedState } from '../engine/engine.js';
 import { toBerthError } from '../errors.js';
-import type { Logger } from '../cli/logger.js';
+import type { Logger } from '../logger.js';
 import { observeProject } from '../observe.js';
 import type { RestartMemory } from '../plan/plan-input.js';
 import { containerIdsOf } from '../records/restarts.js';

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { ContainerObject } from '../../../specs/model.js';
 import { shellWords } from '../../../specs/compose/values.js';
-import { containerCreateRequest } from '../../executor/container-request.js';
+import { containerCreateRequest } from '../../plan/container-request.js';
 import type { ContainerCreateRequest, Engine } from '../../engine/engine.js';
 import type { EngineStreams } from '../../engine/engine-streams.js';
 import { BerthError } from '../../errors.js';

@@ -1,6 +1,7 @@
 import type Dockerode from 'dockerode';
 import type { EngineEvent, EventSubscription, ObserveOptions } from '../engine.js';
-import { eventInProject, fromRawEvent, jsonLines } from './docker-events.js';
+import { eventInProject } from '../event-scope.js';
+import { fromRawEvent, jsonLines } from './docker-events.js';
 import type { DockerRawEvent } from './docker-events.js';
 
 /**

@@ -1,9 +1,9 @@
-import { LABEL } from '../../labels.js';
 import type { EngineChange, EngineEvent, Labels } from '../engine.js';
 
 /**
  * Docker's event stream, read as data: a line splitter that survives chunks cut anywhere,
- * the mapping of one raw event, and the project filter.
+ * the mapping of one raw event (the project filter, shared by every engine, is
+ * ../event-scope.ts).
  */
 
 /** Splits a byte stream into JSON values, one per line; partial lines wait for the next chunk. */
@@ -116,18 +116,4 @@ export function changeOf(type: string, action: string): EngineChange | undefined
   if (type === 'network' && action === 'disconnect') return 'disconnected';
   if ((type === 'network' || type === 'volume') && action === 'destroy') return 'removed';
   return undefined;
-}
-
-/**
- * Whether an event belongs to the project. Container events carry the container's labels;
- * network and volume events carry none (ENGINE-NOTES), so they match by the `<project>-`
- * engine-name prefix. With no project, any berth container and every network/volume pass.
- */
-export function eventInProject(event: EngineEvent, project: string | undefined): boolean {
-  if (event.type === 'container') {
-    const owner = event.labels[LABEL.project];
-    return project === undefined ? owner !== undefined : owner === project;
-  }
-  if (project === undefined) return true;
-  return (event.name ?? '').startsWith(`${project}-`);
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { eventInProject, fromRawEvent, jsonLines } from './docker-events.js';
+import { eventInProject } from '../event-scope.js';
+import { fromRawEvent, jsonLines } from './docker-events.js';
 import { pullReason } from './docker-errors.js';
 import {
   exitCodeFromStatus,

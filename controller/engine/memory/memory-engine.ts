@@ -23,7 +23,7 @@ import type {
   VolumeCreateRequest,
 } from '../engine.js';
 import { EngineError } from '../engine.js';
-import { eventInProject } from '../docker/docker-events.js';
+import { eventInProject } from '../event-scope.js';
 import * as containers from './memory-containers.js';
 import * as objects from './memory-objects.js';
 import { MemoryWorld } from './memory-world.js';

@@ -8,7 +8,8 @@ import type {
 } from '../engine.js';
 import { EngineError } from '../engine.js';
 // The in-memory engine speaks Docker's event vocabulary, so it shares Docker's mapping.
-import { changeOf, eventInProject } from '../docker/docker-events.js';
+import { changeOf } from '../docker/docker-events.js';
+import { eventInProject } from '../event-scope.js';
 
 /** The state behind MemoryEngine: plain records, lookups as the engine does them, events. */
 
