@@ -1,5 +1,65 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
+import importX from 'eslint-plugin-import-x';
+import { createTypeScriptImportResolver } from 'eslint-import-resolver-typescript';
+
+/**
+ * berth's layers (issue 11; STYLE.md "Boundaries"; README "How it is built"): each folder and
+ * the folders it must never import. specs/ is the desired side and knows no controller; the
+ * engine interface knows none of its users, and its Docker and in-memory implementations know
+ * nothing of each other; the plan is pure (no engine implementation, no executor, no status);
+ * only the CLI (and tests) import the CLI or pick an engine implementation.
+ * Import cycles are checked by madge in `npm run lint` (it also sees `import type` cycles).
+ */
+const IMPLEMENTATIONS = ['engine/docker', 'engine/memory'];
+const ABOVE_THE_MODEL = ['executor', 'watch', 'api', 'web', 'git', 'cli', ...IMPLEMENTATIONS];
+const ENGINE_USERS = [
+  'plan',
+  'executor',
+  'lifecycle',
+  'update',
+  'status',
+  'records',
+  'watch',
+].concat(['api', 'web', 'git', 'export', 'registry', 'cli', 'observe.ts']);
+const FORBIDDEN_IMPORTS = {
+  'engine/*.ts': [...ENGINE_USERS, ...IMPLEMENTATIONS],
+  'engine/docker': [...ENGINE_USERS, 'engine/memory'],
+  // engine/memory -> engine/docker: all but the event vocabulary (zone below).
+  'engine/memory': ENGINE_USERS,
+  plan: ['records', 'status', ...ABOVE_THE_MODEL],
+  lifecycle: ['records', 'status', ...ABOVE_THE_MODEL],
+  update: ['records', 'status', ...ABOVE_THE_MODEL],
+  records: ['status', ...ABOVE_THE_MODEL],
+  status: ABOVE_THE_MODEL,
+  registry: ABOVE_THE_MODEL,
+  export: ABOVE_THE_MODEL,
+  executor: ['watch', 'api', 'web', 'git', 'cli', ...IMPLEMENTATIONS],
+  watch: ['api', 'web', 'git', 'cli', ...IMPLEMENTATIONS],
+  git: ['api', 'web', 'cli', ...IMPLEMENTATIONS],
+  api: ['cli', ...IMPLEMENTATIONS],
+  web: ['cli', ...IMPLEMENTATIONS],
+  '*.ts': ['cli', ...IMPLEMENTATIONS],
+};
+const layerZones = [
+  {
+    target: './specs',
+    from: './controller',
+    message: 'specs/ (the desired side) never imports controller/',
+  },
+  {
+    // The in-memory engine speaks Docker's event vocabulary (changeOf), and nothing else of it.
+    target: './controller/engine/memory',
+    from: './controller/engine/docker',
+    except: ['./docker-events.ts'],
+    message: 'the in-memory engine shares only the event vocabulary of the Docker adapter',
+  },
+  ...Object.entries(FORBIDDEN_IMPORTS).map(([folder, forbidden]) => ({
+    target: `./controller/${folder}`,
+    from: forbidden.map((f) => `./controller/${f}`),
+    message: `controller/${folder} must not import this (layers: eslint.config.js)`,
+  })),
+];
 
 export default tseslint.config(
   {
@@ -28,5 +88,21 @@ export default tseslint.config(
       ],
       '@typescript-eslint/consistent-type-imports': 'error',
     },
+  },
+  {
+    // Each folder imports only the layers below it (layerZones above).
+    files: ['controller/**/*.ts', 'specs/**/*.ts'],
+    plugins: { 'import-x': importX },
+    settings: {
+      'import-x/resolver-next': [createTypeScriptImportResolver({ project: './tsconfig.json' })],
+    },
+    rules: {
+      'import-x/no-restricted-paths': ['error', { zones: layerZones }],
+    },
+  },
+  {
+    // Tests assemble layers on purpose (a plan test runs the executor on the in-memory engine).
+    files: ['**/*.test.ts', '**/testing/**'],
+    rules: { 'import-x/no-restricted-paths': 'off' },
   },
 );
