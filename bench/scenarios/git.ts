@@ -2,7 +2,6 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { envOf } from '../lib/checks.js';
-import { cleanupBench } from '../lib/cleanup.js';
 import type { BenchContext } from '../lib/context.js';
 import { engineCall } from '../lib/engine-http.js';
 import { nowMs, waitForEvent } from '../lib/events.js';
@@ -11,7 +10,8 @@ import { toToolResult, type Sample } from '../lib/interleave.js';
 import { sleep } from '../lib/proc.js';
 import type { ScenarioResult } from '../lib/results.js';
 import { percentile, summarise } from '../lib/stats.js';
-import { idleWindows, startWatch, type WatchProcess } from '../lib/watch-process.js';
+import { idleWindows } from '../lib/watch-process.js';
+import { withWatch } from './watch.js';
 import { berthManifest, BENCH_IMAGE } from '../lib/workload.js';
 import { limitBar } from './bars.js';
 
@@ -44,23 +44,6 @@ spec:
 `;
 }
 
-async function withGitWatch<T>(
-  ctx: BenchContext,
-  args: string[],
-  project: string,
-  port: number,
-  expect: { running?: number; total: number },
-  work: (w: WatchProcess) => Promise<T>,
-): Promise<T> {
-  const watch = await startWatch(ctx, args, project, port, expect);
-  try {
-    return await work(watch);
-  } finally {
-    await watch.stop();
-    await cleanupBench(`${project}-`);
-  }
-}
-
 const label = async (name: string, key: string) =>
   (
     JSON.parse(await engineCall('GET', `/containers/${name}/json`)) as {
@@ -80,7 +63,7 @@ async function commitToConverged(ctx: BenchContext, commits: number): Promise<Sc
   initRepo(repo);
   commitFiles(repo, 'v0', { 'deploy/web.yaml': web('v0') });
   const samples: Sample[] = [];
-  await withGitWatch(
+  await withWatch(
     ctx,
     ['--git', repo, '--path', 'deploy'],
     project,
@@ -169,7 +152,7 @@ async function remoteNoopCheck(ctx: BenchContext): Promise<ScenarioResult> {
   try {
     const url = `git://127.0.0.1:${daemon.port}/app.git`;
     const args = ['--git', url, '--path', 'deploy', '--interval', '1s'];
-    return await withGitWatch(ctx, args, project, port, { total: 1 }, async () => {
+    return await withWatch(ctx, args, project, port, { total: 1 }, async () => {
       await sleep(1500);
       const before = await sourceCounters(port);
       const requestsBefore = daemon.requests();
@@ -235,38 +218,31 @@ async function gitIdle(
   commitFiles(repo, 'objects', { 'deploy/objects.yaml': manifest });
   // A resync every 20 s (default 60 s), so a 30 s window holds at least one: stricter and shorter.
   const args = ['--git', repo, '--path', 'deploy', '--resync', '20s'];
-  return withGitWatch(
-    ctx,
-    args,
-    project,
-    PORT_BASE + 2,
-    { running: 0, total: n },
-    async (watch) => {
-      await sleep(3000);
-      ctx.proxy.reset();
-      const { cpu, rss, window } = await idleWindows(watch.pid, seconds);
-      const mutations = ctx.proxy.mutations().length;
-      const cpuResult = toToolResult(cpu);
-      const rssResult = toToolResult(rss);
-      return {
-        id: 'git-idle',
-        title: `berth watch --git with ${objects} objects, idle ${seconds} s`,
-        measure: `CPU % per ${window} s window and RSS (MB) at its end`,
-        unit: '',
-        tools: { 'CPU %': cpuResult, 'RSS MB': rssResult },
-        bars: [
-          limitBar(
-            '≤ 1% CPU in every window',
-            cpuResult.runs ? cpuResult.max : undefined,
-            1,
-            '% (max window)',
-          ),
-          limitBar('no mutating engine call while idle', mutations, 0, 'calls'),
-        ],
-        notes: [
-          `${objects} objects: one network, one bind mount, ${n} containers declared \`created\`, in one local repository; the ref is watched, not polled; \`--resync 20s\`, so every 30 s holds a full resync.`,
-        ],
-      };
-    },
-  );
+  return withWatch(ctx, args, project, PORT_BASE + 2, { running: 0, total: n }, async (watch) => {
+    await sleep(3000);
+    ctx.proxy.reset();
+    const { cpu, rss, window } = await idleWindows(watch.pid, seconds);
+    const mutations = ctx.proxy.mutations().length;
+    const cpuResult = toToolResult(cpu);
+    const rssResult = toToolResult(rss);
+    return {
+      id: 'git-idle',
+      title: `berth watch --git with ${objects} objects, idle ${seconds} s`,
+      measure: `CPU % per ${window} s window and RSS (MB) at its end`,
+      unit: '',
+      tools: { 'CPU %': cpuResult, 'RSS MB': rssResult },
+      bars: [
+        limitBar(
+          '≤ 1% CPU in every window',
+          cpuResult.runs ? cpuResult.max : undefined,
+          1,
+          '% (max window)',
+        ),
+        limitBar('no mutating engine call while idle', mutations, 0, 'calls'),
+      ],
+      notes: [
+        `${objects} objects: one network, one bind mount, ${n} containers declared \`created\`, in one local repository; the ref is watched, not polled; \`--resync 20s\`, so every 30 s holds a full resync.`,
+      ],
+    };
+  });
 }

@@ -92,9 +92,10 @@ export async function watchScenarios(
   return results;
 }
 
-async function withWatch<T>(
+/** Runs `work` under a `berth watch` of `source` (a folder, or `['--git', …]`), then stops it and removes the project. */
+export async function withWatch<T>(
   ctx: BenchContext,
-  dir: string,
+  dir: string | string[],
   project: string,
   port: number,
   expect: { running?: number; total: number },
