@@ -1,11 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runLogSession } from '../../controller/cli/logs-session.js';
-import { listByName } from '../../controller/cli/project-containers.js';
-import { createDockerEngine } from '../../controller/engine/docker/docker-engine.js';
-import { resolveEngineAddress } from '../../controller/engine/docker/engine-address.js';
-import { createDockerStreams } from '../../controller/engine/docker/docker-streams.js';
 import { cleanupProject, docker, uniqueProject } from '../support/docker.js';
-import { IDLE, berth, runLabelled } from './streams-support.js';
+import { IDLE, berth, followLogs, runLabelled } from './streams-support.js';
 
 /**
  * Issue 19 (logs of a TTY container): a TTY's log is one raw stream, `STAMP text\r\n` per
@@ -60,30 +55,6 @@ describe('logs of a TTY container', () => {
   });
 
   it('gives the same lines when following', async () => {
-    const address = resolveEngineAddress();
-    const engine = await createDockerEngine(address);
-    const streams = await createDockerStreams(address);
-    const received: string[] = [];
-    const abort = new AbortController();
-    const tty = (await listByName(engine, project)).get('tty')!;
-    const session = runLogSession(
-      {
-        engine,
-        streams,
-        project,
-        now: Date.now,
-        sink: { stdout: (t) => received.push(t), stderr: (t) => received.push(t) },
-      },
-      new Map([['tty', tty]]),
-      { follow: true, timestamps: false, color: false, selector: [], names: ['tty'] },
-      abort.signal,
-    );
-    const deadline = Date.now() + 15_000;
-    while (!received.join('').includes('after') && Date.now() < deadline) {
-      await new Promise((r) => setTimeout(r, 50));
-    }
-    abort.abort();
-    await session;
-    expect(received.join('')).toBe(expected);
+    expect(await followLogs(project, 'tty', 'after', 15_000)).toBe(expected);
   });
 });

@@ -1,11 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runLogSession } from '../../controller/cli/logs-session.js';
-import { listByName } from '../../controller/cli/project-containers.js';
-import { createDockerEngine } from '../../controller/engine/docker/docker-engine.js';
-import { resolveEngineAddress } from '../../controller/engine/docker/engine-address.js';
-import { createDockerStreams } from '../../controller/engine/docker/docker-streams.js';
 import { cleanupProject, docker, uniqueProject } from '../support/docker.js';
-import { IDLE, berth, runLabelled } from './streams-support.js';
+import { IDLE, berth, followLogs, runLabelled } from './streams-support.js';
 
 /**
  * Issue 19 item 6: the engine splits a log line longer than 16 KiB into pieces, each with
@@ -48,30 +43,8 @@ describe('a 40,000-character log line', () => {
   });
 
   it('comes out whole when following', async () => {
-    const address = resolveEngineAddress();
-    const engine = await createDockerEngine(address);
-    const streams = await createDockerStreams(address);
-    const received: string[] = [];
-    const abort = new AbortController();
-    const long = (await listByName(engine, project)).get('long')!;
-    const session = runLogSession(
-      {
-        engine,
-        streams,
-        project,
-        now: Date.now,
-        sink: { stdout: (t) => received.push(t), stderr: (t) => received.push(t) },
-      },
-      new Map([['long', long]]),
-      { follow: true, timestamps: false, color: false, selector: [], names: ['long'] },
-      abort.signal,
+    expect(await followLogs(project, 'long', 'after', 10_000)).toBe(
+      `long | ${json}\nlong | after\n`,
     );
-    const deadline = Date.now() + 10_000;
-    while (!received.join('').includes('after') && Date.now() < deadline) {
-      await new Promise((r) => setTimeout(r, 50));
-    }
-    abort.abort();
-    await session;
-    expect(received.join('')).toBe(`long | ${json}\nlong | after\n`);
   });
 });

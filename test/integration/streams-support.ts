@@ -2,7 +2,12 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough, Readable } from 'node:stream';
+import { runLogSession } from '../../controller/cli/logs-session.js';
 import { runCli } from '../../controller/cli/program.js';
+import { listByName } from '../../controller/cli/project-containers.js';
+import { createDockerEngine } from '../../controller/engine/docker/docker-engine.js';
+import { createDockerStreams } from '../../controller/engine/docker/docker-streams.js';
+import { resolveEngineAddress } from '../../controller/engine/docker/engine-address.js';
 import { TEST_IMAGE, docker } from '../support/docker.js';
 
 /** A writable that keeps what it was given, for in-process CLI runs. */
@@ -62,3 +67,40 @@ export async function runLabelled(
 
 /** Keeps PID 1 stoppable at once (a plain sleep would take the full stop timeout). */
 export const IDLE = "trap 'exit 0' TERM; sleep 3600 & wait";
+
+/**
+ * Follows the logs of declared container `name` (as `berth logs -f` does) until `until`
+ * appears or `timeoutMs` passes; returns everything written, stdout and stderr together.
+ */
+export async function followLogs(
+  project: string,
+  name: string,
+  until: string,
+  timeoutMs = 15_000,
+): Promise<string> {
+  const address = resolveEngineAddress();
+  const engine = await createDockerEngine(address);
+  const streams = await createDockerStreams(address);
+  const received: string[] = [];
+  const abort = new AbortController();
+  const container = (await listByName(engine, project)).get(name)!;
+  const session = runLogSession(
+    {
+      engine,
+      streams,
+      project,
+      now: Date.now,
+      sink: { stdout: (t) => received.push(t), stderr: (t) => received.push(t) },
+    },
+    new Map([[name, container]]),
+    { follow: true, timestamps: false, color: false, selector: [], names: [name] },
+    abort.signal,
+  );
+  const deadline = Date.now() + timeoutMs;
+  while (!received.join('').includes(until) && Date.now() < deadline) {
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  abort.abort();
+  await session;
+  return received.join('');
+}
