@@ -14,7 +14,8 @@ import { copyPositions } from './positions.js';
  * - the project's default network (DESIGN.md, "More of the container model"): a container
  *   that names no `networks` and no `networkMode` joins `Network/default`
  *   (engine name `<project>-default`); a declared `Network/default` is used as written,
- *   otherwise one is added (driver bridge) to the file of the first container that needs it;
+ *   otherwise one is added (driver bridge) to the file of the first container that needs it
+ *   (one that names no networks, or names `default` among its networks);
  * - `replicas` above 1: the container becomes instances `<name>-<i>` (i from 1), each
  *   carrying `replica: {of, index}` and `<name>` as an alias on every network, as Compose
  *   services do; a `dependsOn` naming the container waits for every instance.
@@ -59,7 +60,13 @@ function addDefaultNetwork(files: DesiredObject[][]): DesiredObject[][] {
   let added = declared;
   return files.map((objects) =>
     objects.flatMap((o): DesiredObject[] => {
-      if (o.kind !== 'Container' || !joinsDefaultNetwork(o.spec)) return [o];
+      if (o.kind !== 'Container') return [o];
+      if (!joinsDefaultNetwork(o.spec)) {
+        // Naming `default` beside other networks (Compose's `networks: [default, x]`) uses it too.
+        if (added || !o.spec.networks.some((n) => n.network === DEFAULT_NETWORK)) return [o];
+        added = true;
+        return [defaultNetwork(o), o];
+      }
       const attachment: NetworkAttachment = { network: DEFAULT_NETWORK, aliases: [] };
       const joined = derive(o, { ...o, spec: { ...o.spec, networks: [attachment] } });
       if (added) return [joined];

@@ -36,7 +36,7 @@ export interface ContainerPlanContext {
 }
 
 /**
- * A declared network the container's endpoint names by an id that the project's network
+ * A declared (owned) network the container's endpoint names by an id that the project's network
  * of that name no longer has: removed (and perhaps created again) behind a stopped
  * container's back. The engine cannot start it so; it is recreated (issue 19 item 3).
  */
@@ -45,8 +45,12 @@ export function goneNetwork(
   observed: ObservedContainer,
   project: string,
   owned: ReadonlyMap<string, unknown>,
+  desired: readonly DesiredObject[] = [],
 ): string | undefined {
   for (const { network } of container.spec.networks) {
+    // An external network is not berth's: its presence is checked by name (observe.ts).
+    if (desired.some((o) => o.kind === 'Network' && o.name === network && o.spec.external))
+      continue;
     const endpointId = observed.networkIds?.[engineName(project, network)];
     const current = owned.get(`Network/${network}`) as { id: string } | undefined;
     if (endpointId && current?.id !== endpointId) {

@@ -111,7 +111,7 @@ function planDeclaredContainer(
     desiredImageId: imagePlan?.steps.length ? undefined : found?.id,
     imageChange: rebuilt && observed ? `image ${imageObject} rebuilt` : undefined,
     implicitImageKey: implicit.get(container.spec.image.ref)?.key,
-    networkGone: observed && goneNetwork(container, observed, input.project, owned),
+    networkGone: observed && goneNetwork(container, observed, input.project, owned, input.desired),
     memory: input.restarts?.get(objectKey(container)),
     imageFromRun: (imagePlan?.steps.length ?? 0) > 0 || implicit.has(container.spec.image.ref),
   });

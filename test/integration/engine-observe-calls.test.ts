@@ -1,11 +1,12 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDockerEngine } from '../../controller/engine/docker/docker-engine.js';
 import type { Engine } from '../../controller/engine/engine.js';
 import { ownershipLabels } from '../../controller/labels.js';
-import { TEST_IMAGE, cleanupProject, uniqueProject } from '../support/docker.js';
+import { berth } from '../support/cli.js';
+import { TEST_IMAGE, cleanupProject, docker, uniqueProject } from '../support/docker.js';
 import { startCountingProxy, type CountingProxy } from '../support/counting-proxy.js';
 
 /**
@@ -100,5 +101,66 @@ describe('observe on the real engine', () => {
     expect(found.containers.map((c) => c.name)).toEqual([`${project}-a`]);
     expect(found.networks).toEqual([]);
     expect(found.volumes.map((v) => v.name)).toEqual([`${project}-b`]);
+  });
+});
+
+describe('a no-op apply on the real engine', () => {
+  const project = uniqueProject('noop-ext');
+  const dir = mkdtempSync(join(tmpdir(), 'berth-noop-'));
+  const env = { XDG_STATE_HOME: join(dir, 'state') };
+  let proxy: CountingProxy;
+  beforeAll(async () => {
+    proxy = await startCountingProxy(join(dir, 'engine.sock'));
+    await docker('network', 'create', `${project}-shared`);
+    await docker('volume', 'create', `${project}-cache`);
+  });
+  afterAll(async () => {
+    await cleanupProject(project);
+    await docker('network', 'rm', `${project}-shared`).catch(() => '');
+    await docker('volume', 'rm', `${project}-cache`).catch(() => '');
+    await proxy.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('costs four engine calls, and two name lookups more with external networks and volumes', async () => {
+    const manifest = (externals: boolean) =>
+      [
+        ...(externals
+          ? [
+              `apiVersion: berth/v1\nkind: Network\nmetadata: {name: shared}\nspec: {external: true, name: ${project}-shared}`,
+              `apiVersion: berth/v1\nkind: Volume\nmetadata: {name: cache}\nspec: {external: true, name: ${project}-cache}`,
+            ]
+          : []),
+        ...['a', 'b', 'c'].map(
+          (n) =>
+            `apiVersion: berth/v1\nkind: Container\nmetadata: {name: ${n}}\nspec:\n  image: ${TEST_IMAGE}\n  command: [/bin/sh, -c, "trap 'exit 0' TERM; sleep 300 & wait"]\n` +
+            (externals
+              ? `  networks: [default, shared]\n  mounts: [{volume: cache, target: /cache}]\n`
+              : ''),
+        ),
+      ].join('\n---\n');
+    const calls = async (externals: boolean) => {
+      const file = join(dir, `${externals}.yaml`);
+      writeFileSync(file, manifest(externals));
+      const first = await berth(['apply', '-f', file, '-p', project], { env });
+      expect(first.code).toBe(0);
+      proxy.seen.length = 0;
+      const again = await berth(
+        ['apply', '-f', file, '-p', project, '--engine', `unix://${proxy.socketPath}`],
+        { env },
+      );
+      expect(again.stdout).toContain('unchanged');
+      return [...proxy.seen].sort();
+    };
+    const plain = await calls(false);
+    expect(plain).toEqual([
+      'GET /containers/json',
+      'GET /images/json',
+      'GET /networks',
+      'GET /volumes',
+    ]);
+    // Externals carry no project label, so the four label-filtered lists miss them: one name
+    // lookup per kind (any number of names, see above) checks that they still exist.
+    expect(await calls(true)).toEqual([...plain, 'GET /networks', 'GET /volumes'].sort());
   });
 });
