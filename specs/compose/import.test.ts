@@ -3,7 +3,9 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
-import { ComposeInputError, importCompose } from './index.js';
+import { loadManifests } from '../index.js';
+import { policyFor } from '../policy.js';
+import { ComposeInputError, importCompose, policyFlagsFor } from './index.js';
 import { shellWords, quantity, explicitBlankDefaults, fileMode } from './values.js';
 
 const corpus = resolve(import.meta.dirname, '../../test/compose');
@@ -239,6 +241,50 @@ describe('berth import: host and none networks', () => {
       '4:38 services.c.networks.nonet.aliases: the none network takes no aliases',
       '5:30 services.d.networks.hostnet: the host network excludes every other network',
     ]);
+  });
+});
+
+describe('berth import: the policy flags apply needs', () => {
+  function importText(lines: string[]) {
+    const dir = mkdtempSync(join(tmpdir(), 'berth-import-'));
+    writeFileSync(join(dir, 'compose.yaml'), [...lines, ''].join('\n'));
+    return importCompose({ files: ['compose.yaml'], cwd: dir, outDir: dir, profiles: [] });
+  }
+  it('names each host path the baseline forbids; with them the output validates', async () => {
+    const r = importText([
+      'services:',
+      '  proxy:',
+      '    image: busybox',
+      '    volumes:',
+      '      - /var/run/docker.sock:/var/run/docker.sock:ro',
+      '      - /etc/localtime:/etc/localtime:ro',
+      '      - ./conf:/conf',
+      '      - ${DATA:-/srv/data}:/data',
+    ]);
+    const flags = policyFlagsFor(r.objects);
+    expect(flags).toEqual([
+      '--allow-host-path',
+      '/etc/localtime',
+      '--allow-host-path',
+      '/var/run/docker.sock',
+    ]);
+    const out = mkdtempSync(join(tmpdir(), 'berth-import-out-'));
+    for (const [name, text] of r.manifests) writeFileSync(join(out, name), text);
+    const allowed = flags.filter((_, i) => i % 2 === 1);
+    expect((await loadManifests([out], { cwd: out })).problems.length).toBeGreaterThan(0);
+    const loaded = await loadManifests([out], { cwd: out, policy: policyFor('baseline', allowed) });
+    expect(loaded.problems).toEqual([]);
+  });
+  it('asks for --policy privileged for host namespaces, devices and privileged containers', () => {
+    for (const field of ['network_mode: host', 'privileged: true', 'devices: ["/dev/fuse"]'])
+      expect(
+        policyFlagsFor(
+          importText(['services:', '  s:', '    image: busybox', `    ${field}`]).objects,
+        ),
+      ).toEqual(['--policy', 'privileged']);
+    expect(policyFlagsFor(importText(['services:', '  s:', '    image: busybox']).objects)).toEqual(
+      [],
+    );
   });
 });
 

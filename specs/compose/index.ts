@@ -10,6 +10,7 @@ export { ComposeInputError } from './located.js';
 export type { Where } from './located.js';
 export { defaultComposeFiles } from './load.js';
 export type { Loss } from './state.js';
+export { policyFlagsFor } from './policy-hint.js';
 
 export interface ImportOptions {
   /** Compose files, absolute or relative to cwd, in override order. */

@@ -4,6 +4,7 @@ import {
   ComposeInputError,
   defaultComposeFiles,
   importCompose,
+  policyFlagsFor,
 } from '../../../specs/compose/index.js';
 import type { ImportResult } from '../../../specs/compose/index.js';
 import type { CliContext } from '../context.js';
@@ -65,9 +66,12 @@ function writeOut(ctx: CliContext, result: ImportResult, outDir: string): void {
   }
   const shown = relative(ctx.cwd, outDir) || '.';
   const n = result.objects.length;
+  const flags = policyFlagsFor(result.objects)
+    .map((f) => ` ${f}`)
+    .join('');
   ctx.stdout.write(
     `imported ${n} object${n === 1 ? '' : 's'} from ${result.files.join(', ')} into ${shown}/ ` +
-      `(apply with: berth apply -f ${shown} -p ${result.projectName})\n`,
+      `(apply with: berth apply -f ${shown} -p ${result.projectName}${flags})\n`,
   );
 }
 
