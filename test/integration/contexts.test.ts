@@ -1,10 +1,10 @@
 import { execFile } from 'node:child_process';
-import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { chmodSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { berth } from '../support/cli.js';
+import { scratchDockerConfig } from '../support/cluster.js';
 import { cleanupProject, uniqueProject } from '../support/docker.js';
 import { sleeperYaml } from '../support/manifests.js';
 import { makePki, startTlsProxy } from '../support/tls-proxy.js';
@@ -17,20 +17,9 @@ const ROOT = resolve(import.meta.dirname, '../..');
  * DOCKER_CONFIG, pointing at the host engine through its socket, through a TLS endpoint
  * that demands a client certificate, and through ssh (`docker system dial-stdio`).
  */
-const work = mkdtempSync(join(tmpdir(), 'berth-contexts-'));
-const config = join(work, 'docker-config');
-const dir = join(work, 'app');
+const { work, dir, env, contexts } = scratchDockerConfig('contexts');
 const project = uniqueProject('ctx');
-const env = {
-  DOCKER_CONFIG: config,
-  XDG_STATE_HOME: join(work, 'state'),
-  DOCKER_HOST: '',
-  DOCKER_CONTEXT: '',
-};
 let proxy: Awaited<ReturnType<typeof startTlsProxy>>;
-
-const dockerCli = (...args: string[]) =>
-  run('docker', args, { env: { ...process.env, DOCKER_CONFIG: config } });
 
 beforeAll(async () => {
   mkdirSync(dir);
@@ -39,17 +28,11 @@ beforeAll(async () => {
   proxy = await startTlsProxy(pki);
   const tcp = `host=tcp://127.0.0.1:${proxy.port}`;
   const client = `cert=${pki.clientCert},key=${pki.clientKey}`;
-  await dockerCli('context', 'create', 'host', '--docker', 'host=unix:///var/run/docker.sock');
-  await dockerCli('context', 'create', 'tls', '--docker', `${tcp},ca=${pki.ca},${client}`);
-  await dockerCli(
-    'context',
-    'create',
-    'tls-skip',
-    '--docker',
-    `${tcp},${client},skip-tls-verify=true`,
-  );
-  await dockerCli('context', 'create', 'tls-untrusted', '--docker', `${tcp},${client}`);
-  await dockerCli('context', 'create', 'far', '--docker', 'host=ssh://me@far.example:2222');
+  await contexts('create', 'host', '--docker', 'host=unix:///var/run/docker.sock');
+  await contexts('create', 'tls', '--docker', `${tcp},ca=${pki.ca},${client}`);
+  await contexts('create', 'tls-skip', '--docker', `${tcp},${client},skip-tls-verify=true`);
+  await contexts('create', 'tls-untrusted', '--docker', `${tcp},${client}`);
+  await contexts('create', 'far', '--docker', 'host=ssh://me@far.example:2222');
 });
 
 afterAll(async () => {
@@ -73,7 +56,7 @@ describe('choosing a Docker context', () => {
   });
 
   it('DOCKER_HOST beats the current context and DOCKER_CONTEXT, as in the docker CLI', async () => {
-    await dockerCli('context', 'use', 'host');
+    await contexts('use', 'host');
     const viaCurrent = await berth(['get', '-p', project, '-o', 'json'], { env });
     expect(viaCurrent.code).toBe(0);
     expect(names(viaCurrent.stdout)).toContain('one');
@@ -82,7 +65,7 @@ describe('choosing a Docker context', () => {
     });
     expect(overridden.code).toBe(4);
     expect(overridden.stderr).toContain('/nonexistent/docker.sock');
-    await dockerCli('context', 'use', 'default');
+    await contexts('use', 'default');
     const viaEnv = await berth(['get', '-p', project, '-o', 'json'], {
       env: { ...env, DOCKER_CONTEXT: 'host' },
     });

@@ -1,11 +1,15 @@
 import { execFile } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { berth } from '../support/cli.js';
-import { clusterEngine, startCluster, type Cluster } from '../support/cluster.js';
+import {
+  clusterEngine,
+  scratchDockerConfig,
+  startCluster,
+  type Cluster,
+} from '../support/cluster.js';
 import { cleanupProject, TEST_IMAGE, uniqueProject } from '../support/docker.js';
 
 const run = promisify(execFile);
@@ -15,16 +19,8 @@ const run = promisify(execFile);
  * /work/shared/cluster (each in its own network namespace, tcp on 10.231.0.1x), reached
  * through contexts made by `docker context create` in a scratch DOCKER_CONFIG.
  */
-const work = mkdtempSync(join(tmpdir(), 'berth-placement-'));
-const config = join(work, 'docker-config');
-const dir = join(work, 'app');
+const { work, dir, env, contexts } = scratchDockerConfig('placement');
 const project = uniqueProject('place');
-const env = {
-  DOCKER_CONFIG: config,
-  XDG_STATE_HOME: join(work, 'state'),
-  DOCKER_HOST: '',
-  DOCKER_CONTEXT: '',
-};
 let cluster: Cluster | undefined;
 
 const on = (host: string, ...args: string[]) =>
@@ -58,10 +54,7 @@ function write(yaml: string): void {
 beforeAll(async () => {
   mkdirSync(dir);
   cluster = await startCluster(TEST_IMAGE);
-  const ctx = (...args: string[]) =>
-    run('docker', ['context', 'create', ...args], {
-      env: { ...process.env, DOCKER_CONFIG: config },
-    });
+  const ctx = (...args: string[]) => contexts('create', ...args);
   await ctx('dc1', '--docker', `host=${clusterEngine(1)}`);
   await ctx('dc2', '--docker', `host=${clusterEngine(2)}`);
   await ctx('gone', '--docker', 'host=tcp://127.0.0.1:1');

@@ -1,5 +1,6 @@
 import { execFile } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 
@@ -47,4 +48,24 @@ export async function startCluster(image: string): Promise<Cluster> {
       if (ours) await run('bash', [join(CLUSTER_DIR, 'down.sh')], { timeout: 90_000 });
     },
   };
+}
+
+/**
+ * A scratch folder with its own Docker configuration (DOCKER_CONFIG, so contexts made here
+ * never touch the user's), a manifest folder `dir`, and the environment that makes berth
+ * use them: no DOCKER_HOST or DOCKER_CONTEXT from outside, its own state folder.
+ */
+export function scratchDockerConfig(prefix: string) {
+  const work = mkdtempSync(join(tmpdir(), `berth-${prefix}-`));
+  const config = join(work, 'docker-config');
+  const env = {
+    DOCKER_CONFIG: config,
+    XDG_STATE_HOME: join(work, 'state'),
+    DOCKER_HOST: '',
+    DOCKER_CONTEXT: '',
+  };
+  /** `docker context …` against this configuration. */
+  const contexts = (...args: string[]) =>
+    run('docker', ['context', ...args], { env: { ...process.env, DOCKER_CONFIG: config } });
+  return { work, config, dir: join(work, 'app'), env, contexts };
 }
