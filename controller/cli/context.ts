@@ -53,3 +53,11 @@ export function defaultStateDir(env: NodeJS.ProcessEnv): string {
 export function wantsColor(stream: { isTTY?: boolean }, env: NodeJS.ProcessEnv): boolean {
   return Boolean(stream.isTTY) && env.NO_COLOR === undefined && env.TERM !== 'dumb';
 }
+
+/**
+ * Columns a table may use: the terminal's width when stdout is a terminal that reports one,
+ * else 80 (pipes and files keep a stable, diffable layout). kubectl and docker fit the terminal.
+ */
+export function tableWidth(stdout: { isTTY?: boolean; columns?: number }): number {
+  return stdout.isTTY && stdout.columns && stdout.columns > 20 ? stdout.columns : 80;
+}

@@ -1,4 +1,5 @@
 import type { CliContext, CommonOptions } from '../context.js';
+import { tableWidth } from '../context.js';
 import { resolveProjectName } from '../project-name.js';
 import { allProjectStatuses } from '../../status/all-projects.js';
 import { formatGetTable } from '../views/format-get.js';
@@ -6,6 +7,7 @@ import { queryProject, unknownObject, writeOutput } from '../views/query.js';
 import type { ObjectStatus } from '../../status/status-types.js';
 import { parseTarget, selects, type Target } from '../views/target.js';
 import { watchAndRender } from '../views/watch-view.js';
+import { ChangedRows } from '../views/changed-rows.js';
 
 export interface GetOptions extends CommonOptions {
   filename?: string[];
@@ -29,11 +31,23 @@ export async function run(
     await once();
     return 0;
   }
+  const rows = new ChangedRows();
+  const changedOnly = async () => {
+    const objects = await listObjects(ctx, project, target, options);
+    if (options.output === 'json' || options.output === 'yaml')
+      return render(ctx, objects, options);
+    const { header, changed, gone } = rows.next(objects);
+    if (changed.length) {
+      const table = tableText(ctx, changed, options).split('\n');
+      ctx.stdout.write((header ? table : table.slice(1)).join('\n'));
+    }
+    for (const key of gone) ctx.stdout.write(`${key} deleted\n`);
+  };
   const stop = new AbortController();
   const onSigint = () => stop.abort();
   process.once('SIGINT', onSigint);
   try {
-    await watchAndRender(await ctx.engine(), project, once, stop.signal);
+    await watchAndRender(await ctx.engine(), project, changedOnly, stop.signal);
   } finally {
     process.off('SIGINT', onSigint);
   }
@@ -65,10 +79,15 @@ async function render(
   options: GetOptions,
 ): Promise<void> {
   await writeOutput(ctx, options.output, { items: objects }, () =>
-    formatGetTable(objects, {
-      wide: options.output === 'wide',
-      color: ctx.color,
-      withProject: options.allProjects,
-    }),
+    tableText(ctx, objects, options),
   );
+}
+
+function tableText(ctx: CliContext, objects: ObjectStatus[], options: GetOptions): string {
+  return formatGetTable(objects, {
+    wide: options.output === 'wide',
+    color: ctx.color,
+    width: tableWidth(ctx.stdout),
+    withProject: options.allProjects,
+  });
 }

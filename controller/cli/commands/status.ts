@@ -1,4 +1,5 @@
 import type { CliContext, CommonOptions } from '../context.js';
+import { tableWidth } from '../context.js';
 import { resolveProjectName } from '../project-name.js';
 import { formatStatus } from '../views/format-status.js';
 import { queryProject, writeOutput } from '../views/query.js';
@@ -22,7 +23,11 @@ export async function run(ctx: CliContext, options: StatusOptions): Promise<numb
   if (options.history) return showHistory(ctx, project, options.output);
   const status = await projectStatus(ctx, project, options.filename);
   await writeOutput(ctx, options.output, status, () =>
-    formatStatus(status, { wide: options.output === 'wide', color: ctx.color }),
+    formatStatus(status, {
+      wide: options.output === 'wide',
+      color: ctx.color,
+      width: tableWidth(ctx.stdout),
+    }),
   );
   return status.inSync ? 0 : EXIT_NOT_IN_SYNC;
 }

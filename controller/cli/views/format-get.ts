@@ -2,8 +2,10 @@ import type { ObjectStatus } from '../../status/status-types.js';
 import { formatAge, paint, renderTable, type Column } from './table.js';
 
 export interface GetTableOptions {
-  /** `wide` adds ID, IMAGE, PORTS, NETWORKS and drops the 80-column limit. */
+  /** `wide` adds ID, IMAGE, PORTS, NETWORKS and drops the width limit. */
   wide: boolean;
+  /** Columns to fit (the terminal's width); 80 when not given. */
+  width?: number;
   color: boolean;
   /** Adds a PROJECT column (`get --all-projects`). */
   withProject?: boolean;
@@ -40,7 +42,7 @@ export function formatGetTable(objects: ObjectStatus[], options: GetTableOptions
     );
   }
   return renderTable(columns, objects, {
-    maxWidth: options.wide ? undefined : 80,
+    maxWidth: options.wide ? undefined : (options.width ?? 80),
     color: options.color,
   });
 }

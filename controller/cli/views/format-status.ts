@@ -5,12 +5,14 @@ import type { ObjectStatus } from '../../status/status-types.js';
 
 /**
  * `berth status`: a header saying whether the project is in sync and what it was compared
- * against, then one row per object with its reason. Fits 80 columns unless `wide`.
+ * against, then one row per object with its reason. Fits `width` columns (the terminal's;
+ * 80 when not given) unless `wide`; the REASON column gives up what does not fit.
  */
 export function formatStatus(
   status: ProjectStatus,
-  options: { wide: boolean; color: boolean },
+  options: { wide: boolean; color: boolean; width?: number },
 ): string {
+  const width = options.width ?? 80;
   const lines = [
     `Project:      ${status.project}`,
     `In sync:      ${syncLine(status, options.color)}`,
@@ -22,8 +24,10 @@ export function formatStatus(
   for (const c of status.conflicts) lines.push(`Conflict:     ${c.key}: ${c.message}`);
   if (status.missing.length) lines.push(`Missing:      ${status.missing.join(', ')}`);
   if (status.undeclared.length) lines.push(`Not declared: ${status.undeclared.join(', ')}`);
-  const body = status.objects.length ? '\n' + statusTable(status.objects, options) : '';
-  const header = options.wide ? lines : lines.flatMap((l) => wrap(l, 80, LABEL_WIDTH));
+  const body = status.objects.length
+    ? '\n' + statusTable(status.objects, { ...options, width })
+    : '';
+  const header = options.wide ? lines : lines.flatMap((l) => wrap(l, width, LABEL_WIDTH));
   return header.join('\n') + '\n' + body;
 }
 
@@ -53,7 +57,10 @@ function wrap(line: string, width: number, indent: number): string[] {
   return out;
 }
 
-function statusTable(objects: ObjectStatus[], options: { wide: boolean; color: boolean }): string {
+function statusTable(
+  objects: ObjectStatus[],
+  options: { wide: boolean; color: boolean; width: number },
+): string {
   const columns: Column<ObjectStatus>[] = [
     { header: 'OBJECT', value: (o) => o.key, shrink: true },
     { header: 'DESIRED', value: (o) => o.desired },
@@ -72,7 +79,7 @@ function statusTable(objects: ObjectStatus[], options: { wide: boolean; color: b
   }
   columns.push({ header: 'REASON', value: (o) => o.reason ?? '', shrink: true });
   return renderTable(columns, objects, {
-    maxWidth: options.wide ? undefined : 80,
+    maxWidth: options.wide ? undefined : options.width,
     color: options.color,
   });
 }

@@ -1,0 +1,25 @@
+import { describe, expect, it } from 'vitest';
+import { ChangedRows } from './changed-rows.js';
+import type { ObjectStatus } from '../../status/status-types.js';
+
+const row = (key: string, observed: string, ageSeconds = 1): ObjectStatus =>
+  ({ key, observed, ageSeconds }) as unknown as ObjectStatus;
+
+describe('get -w changed rows', () => {
+  it('prints everything with a header first, then only rows whose shown state changed', () => {
+    const rows = new ChangedRows();
+    const first = rows.next([row('Container/a', 'running'), row('Container/b', 'running')]);
+    expect(first.header).toBe(true);
+    expect(first.changed.map((o) => o.key)).toEqual(['Container/a', 'Container/b']);
+
+    // b's age moved on and a was killed: only a is printed again.
+    const second = rows.next([row('Container/a', 'exited'), row('Container/b', 'running', 9)]);
+    expect(second.header).toBe(false);
+    expect(second.changed.map((o) => o.key)).toEqual(['Container/a']);
+
+    // b removed, c new.
+    const third = rows.next([row('Container/a', 'exited'), row('Container/c', 'created')]);
+    expect(third.changed.map((o) => o.key)).toEqual(['Container/c']);
+    expect(third.gone).toEqual(['Container/b']);
+  });
+});
