@@ -1,6 +1,7 @@
-import type { DesiredObject, ObjectKey } from '../../specs/model.js';
+import { objectKey, type DesiredObject, type ObjectKey } from '../../specs/model.js';
 import type { ContainerDetails, Engine, ObservedState } from '../engine/engine.js';
 import { LABEL } from '../labels.js';
+import type { RestartMemory } from '../plan/plan-input.js';
 import { plan } from '../plan/plan.js';
 import type { Plan } from '../plan/plan-types.js';
 import { readHistory, readLastApplied } from '../records/records.js';
@@ -85,6 +86,7 @@ export async function loadProjectView(engine: Engine, request: ViewRequest): Pro
     hostPaths,
     unowned,
     prune: true,
+    ...(request.berthRestarts ? { restarts: backoffMemory(desired.objects, request) } : {}),
   });
   const details = await inspectNamed(engine, project, observed, request.inspect);
   const entries = history.ok ? history.value : [];
@@ -108,6 +110,20 @@ export async function loadProjectView(engine: Engine, request: ViewRequest): Pro
     now: request.now,
   });
   return { status, desired: desired.objects, observed, plan: projectPlan, history: entries };
+}
+
+/**
+ * A running controller's back-off per declared container, for the planner: a restart it
+ * holds back then reads as waiting in `plan` and `status`, as the controller sees it.
+ */
+function backoffMemory(
+  objects: readonly DesiredObject[],
+  request: ViewRequest,
+): Map<ObjectKey, RestartMemory> {
+  const keys = objects.filter((o) => o.kind === 'Container').map(objectKey);
+  return new Map(
+    keys.map((key) => [key, { backoffMs: request.berthRestarts?.(key)?.backoffMs ?? 0 }]),
+  );
 }
 
 async function inspectNamed(
