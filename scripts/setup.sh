@@ -16,6 +16,11 @@ command -v htpasswd >/dev/null 2>&1 || need_apt+=(apache2-utils)
 command -v pidof >/dev/null 2>&1 || need_apt+=(procps)
 [ -x /usr/bin/chromium ] || need_apt+=(chromium)   # the web view's browser tests (playwright-core)
 command -v docker-compose >/dev/null 2>&1 || need_apt+=(docker-compose) # import side-by-side tests, bench
+command -v ip >/dev/null 2>&1 || need_apt+=(iproute2)     # scripts/cluster: extra engines in netns
+command -v bc >/dev/null 2>&1 || need_apt+=(bc)           # scripts/cluster timings
+command -v script >/dev/null 2>&1 || need_apt+=(bsdutils) # run -it tests under a pseudo-terminal
+command -v openssl >/dev/null 2>&1 || need_apt+=(openssl) # TLS context tests make a throw-away CA
+command -v git >/dev/null 2>&1 || need_apt+=(git)         # the git source
 if [ ${#need_apt[@]} -gt 0 ]; then
   say "installing ${need_apt[*]} (apt-get)"
   export DEBIAN_FRONTEND=noninteractive

@@ -16,7 +16,7 @@ const run = promisify(execFile);
 
 /**
  * `spec.placement.context` on real engines: the host engine plus two extra dockerd from
- * /work/shared/cluster (each in its own network namespace, tcp on 10.231.0.1x), reached
+ * scripts/cluster (each in its own network namespace, tcp on 10.231.0.1x), reached
  * through contexts made by `docker context create` in a scratch DOCKER_CONFIG.
  */
 const { work, dir, env, contexts } = scratchDockerConfig('placement');

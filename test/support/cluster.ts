@@ -6,8 +6,9 @@ import { promisify } from 'node:util';
 
 const run = promisify(execFile);
 
-/** The scripts that start extra engines in network namespaces (/work/shared/cluster/NOTES.md). */
-const CLUSTER_DIR = process.env.BERTH_CLUSTER_DIR ?? '/work/shared/cluster';
+/** The scripts that start extra engines in network namespaces (scripts/cluster/README.md). */
+const CLUSTER_DIR =
+  process.env.BERTH_CLUSTER_DIR ?? new URL('../../scripts/cluster/', import.meta.url).pathname;
 
 /** Engine i (1-based) of the cluster, as a Docker endpoint reachable from this host. */
 export const clusterEngine = (i: number) => `tcp://10.231.0.1${i}:2375`;
