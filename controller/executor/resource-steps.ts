@@ -48,6 +48,9 @@ export async function runResourceStep(
     case 'Image:build':
       await buildImage(requireObject(find(ctx, 'Image', name), step), ctx);
       return;
+    case 'Image:tag':
+      await ctx.engine.tagImage(step.target ?? '', find(ctx, 'Image', name)?.spec.ref ?? name);
+      return;
     case 'Image:remove':
       await ctx.engine.removeImage(engineId ?? name);
       return;

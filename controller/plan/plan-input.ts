@@ -18,6 +18,13 @@ export interface PlanInput {
   prune: boolean;
   /** What berth remembers of each container's restarts (a running controller's tracker). */
   restarts?: ReadonlyMap<ObjectKey, RestartMemory>;
+  /**
+   * Ids of the images the applies in the rollback depth ran on: earlier builds outside it are
+   * removed. Unset: history is unknown and no build is removed.
+   */
+  keepImageIds?: ReadonlySet<string>;
+  /** ref → exact image id (a rollback): a ref that names another image is tagged back. */
+  pinnedImages?: ReadonlyMap<string, string>;
 }
 
 /** berth's own memory of a container, which the engine does not keep. */

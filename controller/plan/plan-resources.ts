@@ -12,6 +12,7 @@ import type {
   ObservedVolume,
 } from '../engine/engine.js';
 import { engineName, LABEL } from '../labels.js';
+import { pinnedImageStep } from '../update/image-retention.js';
 import { findImage } from './image-ref.js';
 import type { HostPathKind } from './plan-input.js';
 import type { ObjectPlan, PlanStep, StepAction, StepSymbol } from './plan-types.js';
@@ -47,12 +48,21 @@ export const step = (
 ): PlanStep =>
   target === undefined ? { key, action, symbol, cause } : { key, action, symbol, cause, target };
 
-/** Build when the context's content hash differs; pull per pullPolicy. */
-export function planImage(image: ImageObject, images: ObservedImage[]): ObjectPlan {
+/**
+ * A rollback's pinned image is tagged back when the engine still has it; otherwise build when
+ * the context's content hash differs, pull per pullPolicy.
+ */
+export function planImage(
+  image: ImageObject,
+  images: ObservedImage[],
+  pinnedId?: string,
+): ObjectPlan {
   const key = objectKey(image);
   const found = findImage(images, image.spec.ref);
   const base = { key, kind: image.kind, name: image.name, engineId: found?.id };
   const observed = found ? 'present' : 'absent';
+  const pin = pinnedImageStep(key, image.spec.ref, images, pinnedId);
+  if (pin) return objectPlan(base, observed, 'present', [pin]);
   const build = image.spec.build;
   if (build) {
     if (!found)

@@ -20,7 +20,9 @@ export type StepAction =
   | 'disconnect'
   | 'forget'
   /** An update's rename (`<name>-next` → `<name>`, `<name>` → `<name>-prev`). */
-  | 'rename';
+  | 'rename'
+  /** A rollback points an image ref back at the exact image id it ran on (`target`). */
+  | 'tag';
 
 /** `+` creates, `~` changes (recreate or transition), `-` deletes. */
 export type StepSymbol = '+' | '~' | '-';
@@ -31,7 +33,7 @@ export interface PlanStep {
   symbol: StepSymbol;
   /** Why this step is needed: "env changed", "stopped outside berth", "not declared any more". */
   cause: string;
-  /** For connect/disconnect: the declared name of the container concerned. */
+  /** For connect/disconnect: the declared name of the container concerned; for tag: the image id. */
   target?: string;
 }
 

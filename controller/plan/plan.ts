@@ -1,5 +1,6 @@
 import type { ContainerObject, DesiredObject, Kind, ObjectKey } from '../../specs/model.js';
 import { isUpdateLeftover } from '../update/leftovers.js';
+import { pinnedImageStep, planImageRetention } from '../update/image-retention.js';
 import { chainReplicaUpdates } from '../update/replica-order.js';
 import { objectKey } from '../../specs/model.js';
 import type { ObservedContainer, ObservedNetwork, ObservedState } from '../engine/engine.js';
@@ -11,6 +12,7 @@ import type { PlanInput } from './plan-input.js';
 import { planDeletions } from './plan-implicit.js';
 import { planExternal, planFileValue } from './plan-unmanaged.js';
 import {
+  objectPlan,
   planBindMount,
   planImage,
   planImplicitImage,
@@ -50,7 +52,7 @@ export function plan(input: PlanInput): Plan {
   const withConflicts = chainReplicaUpdates(declared, input.desired).map((p) =>
     conflicted.has(p.key) ? blockedByConflict(p, conflicts) : p,
   );
-  const deletions = planDeletions(input, owned);
+  const deletions = [...planDeletions(input, owned), ...planImageRetention(input)];
   return {
     project: input.project,
     objects: [...orderByDependencies(withConflicts), ...deletions],
@@ -67,7 +69,7 @@ function planResource(
     return planExternal(object, object.spec.external, input);
   switch (object.kind) {
     case 'Image':
-      return planImage(object, input.observed.images);
+      return planImage(object, input.observed.images, input.pinnedImages?.get(object.spec.ref));
     case 'Secret':
     case 'Config':
       return planFileValue(object);
@@ -117,14 +119,24 @@ function planDeclaredContainer(
   });
 }
 
-/** Literal image references that no Image object declares and the engine lacks. */
+/**
+ * Literal image references that no Image object declares and the engine lacks (pulled), or
+ * that a rollback pins to the exact image they named then (tagged back).
+ */
 function planImplicitImages(input: PlanInput): Map<string, ObjectPlan> {
   const out = new Map<string, ObjectPlan>();
   for (const o of input.desired) {
     if (o.kind !== 'Container' || o.spec.image.object) continue;
     const ref = o.spec.image.ref;
-    if (!out.has(ref) && !findImage(input.observed.images, ref))
-      out.set(ref, planImplicitImage(ref));
+    if (out.has(ref)) continue;
+    const pinned = input.pinnedImages?.get(ref);
+    const pin = pinnedImageStep(`Image/${ref}`, ref, input.observed.images, pinned);
+    if (pin)
+      out.set(
+        ref,
+        objectPlan({ key: pin.key, kind: 'Image', name: ref }, 'present', 'present', [pin]),
+      );
+    else if (!findImage(input.observed.images, ref)) out.set(ref, planImplicitImage(ref));
   }
   return out;
 }

@@ -50,6 +50,24 @@ export interface HistoryEntry {
    * {@link ROLLBACK_DEPTH} entries so `berth rollback` can re-apply any of them.
    */
   objects?: DesiredObject[];
+  /**
+   * The images that set ran on, by exact id (kept with `objects`): `rollback` points each ref
+   * back at its id, and the images berth built stay while an entry in the rollback depth names
+   * them (DESIGN.md "Updates and rollback"). Absent in records written before it existed.
+   */
+  images?: HistoryImage[];
+}
+
+/** One image an apply's set used, as the engine had it when the apply ended. */
+export interface HistoryImage {
+  /** The reference as declared (`local/web:1`, `busybox:1.36`). */
+  ref: string;
+  /** The engine's image id (`sha256:…`). */
+  id: string;
+  /** The first `repo@sha256:…` the engine knows for it (pulled images), else null. */
+  digest: string | null;
+  /** True when berth built it (an Image object with `build`). */
+  built: boolean;
 }
 
 /** Applies whose desired set history keeps for `berth rollback` (DESIGN.md: the last 10). */

@@ -45,6 +45,7 @@ export async function recordApply(
     ...(commit || found ? { commit: commit || found } : {}),
     ...(objects && input.outcome !== 'invalid' ? { objects } : {}),
   };
+  if (input.outcome === 'invalid') delete entry.images;
   const dir = projectRecordDir(stateDir, project);
   try {
     if (objects && input.outcome !== 'invalid') {
@@ -192,6 +193,6 @@ export function applyId(time: number): string {
 }
 
 function withoutObjects(entry: HistoryEntry): HistoryEntry {
-  const { objects: _dropped, ...rest } = entry;
+  const { objects: _dropped, images: _images, ...rest } = entry;
   return rest;
 }

@@ -28,6 +28,7 @@ import {
 import { applyId, recordApply } from '../records/records.js';
 import { applyStamp } from '../labels.js';
 import { RestartLog } from './restart-log.js';
+import { imagesOfSet } from '../update/image-history.js';
 import { WorkQueue, type QueueClock } from './work-queue.js';
 
 /** Where a change of the desired set came from, for history. */
@@ -279,6 +280,7 @@ export class WatchController {
       durationMs: this.now() - time,
       message: 'applied by berth watch',
       objects,
+      images: await imagesOfSet(this.options.engine, objects),
     };
     await recordApply(stateDir, project, entry).catch((e: Error) =>
       logger.warn({ err: e.message }, 'could not record the change'),

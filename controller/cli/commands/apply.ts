@@ -15,6 +15,7 @@ import { refuseMissingExternals } from '../../plan/plan-unmanaged.js';
 import type { Plan } from '../../plan/plan-types.js';
 import { applyId, gitCommitOf, recordApply, type ApplyOutcome } from '../../records/index.js';
 import { applyStamp } from '../../labels.js';
+import { imagesOfSet, keptImagesOf } from '../../update/image-history.js';
 import { progressReporter } from '../apply-progress.js';
 import type { CliContext } from '../context.js';
 import { installInterrupt, interruptedText, INTERRUPTED_EXIT } from '../interrupt.js';
@@ -69,6 +70,8 @@ export interface ApplyJob {
    * containers created (`berth.commit`) and recorded in history.
    */
   commit?: string;
+  /** ref → exact image id to run on (a rollback: the images that apply ran on). */
+  pinnedImages?: ReadonlyMap<string, string>;
 }
 
 /**
@@ -171,7 +174,13 @@ async function converge(ctx: CliContext, job: ApplyJob): Promise<number> {
     const engine = interrupt.engine;
     const planned = await observeAndPlan(
       engine,
-      { project, desired: job.desired, prune: Boolean(options.prune) },
+      {
+        project,
+        desired: job.desired,
+        prune: Boolean(options.prune),
+        keepImageIds: await keptImagesOf(ctx.stateDir, project),
+        ...(job.pinnedImages ? { pinnedImages: job.pinnedImages } : {}),
+      },
       { recoverUpdates: true },
     );
     plan = planned.plan;
@@ -352,6 +361,7 @@ async function record(ctx: CliContext, job: ApplyJob, end: ApplyEnd): Promise<vo
       durationMs,
       steps: ranSteps(plan, outcomes, time + durationMs),
       objects: job.desired,
+      images: await imagesOfSet(await ctx.engine(), job.desired),
     });
   } catch (e) {
     ctx.logger.warn({ err: (e as Error).message }, 'could not record the apply');

@@ -1,4 +1,5 @@
 import { observeAndPlan } from '../../observe.js';
+import { keptImagesOf } from '../../update/image-history.js';
 import { formatPlan, hasChanges, planJson } from '../../plan/plan-format.js';
 import type { CliContext } from '../context.js';
 import { loadInput } from '../load-input.js';
@@ -25,6 +26,7 @@ export async function run(ctx: CliContext, options: PlanOptions): Promise<number
     project,
     desired: set.objects,
     prune: Boolean(options.prune),
+    keepImageIds: await keptImagesOf(ctx.stateDir, project),
   });
   const others = otherSourceDeletions(plan, observed, sourceFolders(options.filename, ctx.cwd));
   ctx.stdout.write(

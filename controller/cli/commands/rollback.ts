@@ -3,6 +3,7 @@ import { BerthError } from '../../errors.js';
 import { readHistory, type HistoryEntry } from '../../records/index.js';
 import type { CliContext, CommonOptions } from '../context.js';
 import { resolveProjectName } from '../project-name.js';
+import { pinnedImages } from '../../update/image-history.js';
 import { applyJob } from './apply.js';
 
 interface RollbackOptions extends CommonOptions {
@@ -52,6 +53,7 @@ export async function run(
     parallel,
     sources: entry.sources,
     message: `rollback to ${entry.id}`,
+    pinnedImages: pinnedImages(entry),
   });
 }
 

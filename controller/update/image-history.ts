@@ -1,0 +1,63 @@
+import type { DesiredObject } from '../../specs/model.js';
+import type { Engine } from '../engine/engine.js';
+import type { HistoryEntry, HistoryImage } from '../records/record-types.js';
+import { ROLLBACK_DEPTH } from '../records/record-types.js';
+import { readHistory } from '../records/records.js';
+
+/**
+ * The images a desired set runs on, as the engine has them now (one inspect per distinct ref):
+ * what history records so `rollback` uses exact images. A ref the engine lacks is left out.
+ */
+export async function imagesOfSet(
+  engine: Engine,
+  desired: readonly DesiredObject[],
+): Promise<HistoryImage[]> {
+  const built = new Map<string, boolean>();
+  for (const o of desired) {
+    if (o.kind === 'Image') built.set(o.spec.ref, Boolean(o.spec.build));
+    if (o.kind === 'Container' && !built.has(o.spec.image.ref)) built.set(o.spec.image.ref, false);
+  }
+  const found = await Promise.all(
+    [...built.keys()].sort().map(async (ref) => {
+      const image = await engine.inspectImage(ref).catch(() => undefined);
+      if (!image) return undefined;
+      const entry: HistoryImage = {
+        ref,
+        id: image.id,
+        digest: image.repoDigests[0] ?? null,
+        built: built.get(ref) ?? false,
+      };
+      return entry;
+    }),
+  );
+  return found.filter((i): i is HistoryImage => i !== undefined);
+}
+
+/**
+ * Ids of the images the applies in the rollback depth ran on: the built images berth must
+ * keep. Undefined when an entry in the depth that `rollback` could go back to predates image
+ * records — then nothing is known to be unused and nothing is removed.
+ */
+export function keptImageIds(entries: readonly HistoryEntry[]): Set<string> | undefined {
+  const kept = new Set<string>();
+  for (const entry of entries.slice(0, ROLLBACK_DEPTH)) {
+    if (!entry.objects?.length) continue;
+    if (!entry.images) return undefined;
+    for (const image of entry.images) kept.add(image.id);
+  }
+  return kept;
+}
+
+/** ref → image id of an apply in history: what a rollback to it points each ref at again. */
+export function pinnedImages(entry: HistoryEntry): Map<string, string> {
+  return new Map((entry.images ?? []).map((i) => [i.ref, i.id]));
+}
+
+/** {@link keptImageIds} of the project's recorded history; undefined when it cannot be read. */
+export async function keptImagesOf(
+  stateDir: string,
+  project: string,
+): Promise<Set<string> | undefined> {
+  const history = await readHistory(stateDir, project);
+  return history.ok ? keptImageIds(history.value) : undefined;
+}
