@@ -37,7 +37,17 @@ describe('JSON output schemas', () => {
     expect(
       outputSchemaErrors(
         'history',
-        asPrinted(historyOutput('shop', [LAST_APPLY, { ...LAST_APPLY, commit: undefined }])),
+        asPrinted(
+          historyOutput([
+            LAST_APPLY,
+            { ...LAST_APPLY, commit: undefined, outcome: 'interrupted' },
+            {
+              ...LAST_APPLY,
+              objects: [containerObject('api')],
+              images: [{ ref: 'local/api:1', id: 'sha256:ab', digest: null, built: true }],
+            },
+          ]),
+        ),
       ),
     ).toEqual([]);
   });

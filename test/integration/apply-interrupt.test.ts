@@ -50,7 +50,7 @@ describe('Ctrl-C during apply', () => {
     });
 
     const history = await berth(stateHome, work, 'history', '-p', project, '-o', 'json');
-    const items = (JSON.parse(history.stdout) as { items: { outcome: string }[] }).items;
+    const items = JSON.parse(history.stdout) as { outcome: string }[];
     expect(items.map((i) => i.outcome)).toEqual(['interrupted']);
 
     const status = await berth(stateHome, work, 'status', '-p', project, '-o', 'json');

@@ -59,9 +59,10 @@ describe('verbs on the real engine', () => {
     expect(await startedAt('web')).not.toBe(webBefore);
     expect(await startedAt('worker')).toBe(workerBefore);
     const history = JSON.parse((await run(['history', '-p', project, '-o', 'json'])).stdout) as {
-      items: { message?: string; counts: { changed: number } }[];
-    };
-    expect(history.items[0]).toMatchObject({ message: 'restart web', counts: { changed: 1 } });
+      message?: string;
+      counts: { changed: number };
+    }[];
+    expect(history[0]).toMatchObject({ message: 'restart web', counts: { changed: 1 } });
     expect((await run(['restart', 'nope', '-p', project])).code).toBe(1);
   });
 

@@ -11,8 +11,7 @@ export function runBerthJson(args: string[], stateHome: string): Promise<History
       { cwd: ROOT, env: { ...process.env, XDG_STATE_HOME: stateHome } },
       (error, stdout) => {
         if (error) return reject(error);
-        const parsed = JSON.parse(stdout) as { items?: HistoryLine[] } | HistoryLine[];
-        resolve(Array.isArray(parsed) ? parsed : (parsed.items ?? []));
+        resolve(JSON.parse(stdout) as HistoryLine[]);
       },
     );
   });

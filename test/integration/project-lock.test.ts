@@ -58,7 +58,7 @@ describe('one project, one writer', () => {
     const codes = await Promise.all(runs.map((r) => r.exited));
     expect(codes, runs.map((r) => r.stderr()).join('\n')).toEqual([0, 0]);
     const history = await berth(stateHome, work, 'history', '-p', project, '-o', 'json');
-    const items = (JSON.parse(history.stdout) as { items: { outcome: string }[] }).items;
+    const items = JSON.parse(history.stdout) as { outcome: string }[];
     expect(items.map((i) => i.outcome)).toEqual(['converged', 'converged']);
     expect(await containersOf()).toHaveLength(1);
   });

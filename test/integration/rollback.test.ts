@@ -20,8 +20,10 @@ const apply = (mode: string) =>
   });
 const history = async () =>
   JSON.parse((await berth(['history', '-p', project, '-o', 'json'], { env: env() })).stdout) as {
-    items: { id: string | null; message: string | null; outcome: string }[];
-  };
+    id: string | null;
+    message: string | null;
+    outcome: string;
+  }[];
 
 beforeAll(async () => {
   stateHome = await mkdtemp(join(tmpdir(), 'berth-rb-state-'));
@@ -43,20 +45,20 @@ describe('berth rollback on the real engine', () => {
     expect((await apply('two')).code).toBe(0);
     expect((await apply('three')).code).toBe(0);
     expect(await modeOf()).toBe('three');
-    const first = (await history()).items.at(-1)!;
+    const first = (await history()).at(-1)!;
     expect(first.id).toMatch(/^[0-9a-z]+$/);
 
     const back = await berth(['rollback', '-p', project], { env: env() });
     expect(back.code, back.stderr + back.stdout).toBe(0);
     expect(await modeOf()).toBe('two');
-    const newest = (await history()).items[0]!;
+    const newest = (await history())[0]!;
     expect(newest).toMatchObject({ outcome: 'converged' });
     expect(newest.message).toMatch(/^rollback to /);
 
     const toFirst = await berth(['rollback', first.id!, '-p', project], { env: env() });
     expect(toFirst.code, toFirst.stderr).toBe(0);
     expect(await modeOf()).toBe('one');
-    expect((await history()).items[0]!.message).toBe(`rollback to ${first.id}`);
+    expect((await history())[0]!.message).toBe(`rollback to ${first.id}`);
   });
 
   it('refuses an id it does not know', async () => {

@@ -156,7 +156,7 @@ describe('status against the real engine', () => {
     const h = await cli('history', '-o', 'json');
     expect(h.code).toBe(0);
     expect(outputSchemaErrors('history', JSON.parse(h.stdout))).toEqual([]);
-    expect(JSON.parse(h.stdout).items).toHaveLength(1);
+    expect(JSON.parse(h.stdout)).toHaveLength(1);
     const viaStatus = await cli('status', '--history');
     expect(viaStatus.stdout).toMatch(/converged\s+\+2 ~0 -0/);
   });

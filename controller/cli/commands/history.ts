@@ -27,7 +27,7 @@ export async function showHistory(
       hint: 'the next berth apply rewrites it',
     });
   }
-  await writeOutput(ctx, format, historyOutput(project, history.value), () =>
+  await writeOutput(ctx, format, historyOutput(history.value), () =>
     history.value.length
       ? formatHistoryTable(history.value, { color: ctx.color })
       : `No applies recorded for project ${project}.\n`,

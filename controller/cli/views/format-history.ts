@@ -1,4 +1,4 @@
-import type { HistoryEntry } from '../../records/record-types.js';
+import type { HistoryEntry, HistoryImage } from '../../records/record-types.js';
 import { iso } from '../../status/build-status.js';
 import { formatDuration } from './format-status.js';
 import { paint, renderTable, type Column } from './table.js';
@@ -15,16 +15,29 @@ export interface HistoryItem {
   counts: HistoryEntry['counts'];
   durationMs: number;
   message: string | null;
+  /** The resolved desired set the apply converged to; null beyond the rollback depth. */
+  desired: HistoryObject[] | null;
+  /** The images that set ran on (ids, digests); null when not recorded. */
+  images: HistoryImage[] | null;
 }
 
-/** The stable output shape of `berth history -o json|yaml`. */
-export function historyOutput(
-  project: string,
-  entries: HistoryEntry[],
-): { project: string; items: HistoryItem[] } {
-  return {
-    project,
-    items: entries.map((e) => ({
+/** One object of an apply's resolved desired set, as `history -o json` prints it. */
+export interface HistoryObject {
+  kind: string;
+  name: string;
+  labels: Record<string, string>;
+  spec: unknown;
+}
+
+/**
+ * The stable output shape of `berth history -o json|yaml` (DESIGN.md "Updates and rollback"):
+ * an array, newest first, of id, time, source, the resolved desired set, image ids/digests and
+ * outcome (plus counts, duration, commit details and message).
+ */
+export function historyOutput(entries: HistoryEntry[]): HistoryItem[] {
+  return [...entries]
+    .sort((a, b) => b.time - a.time)
+    .map((e) => ({
       id: e.id ?? null,
       time: iso(e.time),
       sources: e.sources,
@@ -35,8 +48,11 @@ export function historyOutput(
       counts: e.counts,
       durationMs: e.durationMs,
       message: e.message ?? null,
-    })),
-  };
+      desired: e.objects
+        ? e.objects.map((o) => ({ kind: o.kind, name: o.name, labels: o.labels, spec: o.spec }))
+        : null,
+      images: e.images ?? null,
+    }));
 }
 
 /** `berth history`: newest first, TIME OUTCOME CHANGES DURATION COMMIT SOURCE, 80 columns. */
