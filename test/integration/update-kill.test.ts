@@ -122,6 +122,9 @@ describe('berth killed during an update (real engine)', () => {
       expect(await docker('inspect', '-f', '{{.Id}}', `${project}-other`)).toBe(otherId);
     }
     // The kills landed inside updates, not after berth had finished.
-    expect(killedAt.filter((k) => k.endsWith('finished')), killedAt.join('; ')).toEqual([]);
+    expect(
+      killedAt.filter((k) => k.endsWith('finished')),
+      killedAt.join('; '),
+    ).toEqual([]);
   });
 });
