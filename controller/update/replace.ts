@@ -40,7 +40,44 @@ export type ReplaceResult =
  * renames and starts `-prev` again. Engine errors are thrown (the caller fails the object).
  */
 export async function replaceContainer(input: ReplaceInput): Promise<ReplaceResult> {
-  return input.policy.order === 'start-first' ? startFirst(input) : stopFirst(input);
+  const patient = { ...input, engine: withRetries(input.engine) };
+  return input.policy.order === 'start-first' ? startFirst(patient) : stopFirst(patient);
+}
+
+/** The engine calls of a replacement; each is idempotent or checked (createFresh). */
+const RETRIED = new Set([
+  'createContainer',
+  'startContainer',
+  'stopContainer',
+  'removeContainer',
+  'renameContainer',
+]);
+
+/**
+ * The engine with the container machine's patience for a passing hiccup (`E_ENGINE`: up to 3
+ * retries, 100 ms doubling), so a transient error does not fail an update that a plain
+ * recreate would have got through. Other errors are thrown at once.
+ */
+function withRetries(engine: Engine): Engine {
+  return new Proxy(engine, {
+    get(target, prop, receiver) {
+      const value = Reflect.get(target, prop, receiver) as unknown;
+      if (typeof value !== 'function' || !RETRIED.has(String(prop))) return value;
+      return (...args: unknown[]) =>
+        retried(() => (value as (...a: unknown[]) => Promise<unknown>).apply(target, args));
+    },
+  });
+}
+
+async function retried<T>(call: () => Promise<T>): Promise<T> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await call();
+    } catch (e) {
+      if (attempt >= 3 || !isEngineError(e, 'E_ENGINE')) throw e;
+      await new Promise((resolve) => setTimeout(resolve, 100 * 2 ** attempt));
+    }
+  }
 }
 
 async function startFirst(input: ReplaceInput): Promise<ReplaceResult> {
