@@ -1,9 +1,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { desiredFrom } from '../../test/support/manifests.js';
-import { converge } from '../apply/converge.js';
+import { converge } from '../executor/converge.js';
 import type { Engine } from '../engine/engine.js';
-import { MemoryEngine } from '../engine/memory-engine.js';
+import { MemoryEngine } from '../engine/memory/memory-engine.js';
 import { observeAndPlan } from '../observe.js';
 
 /**
