@@ -20,6 +20,7 @@ import { importMany } from '../scenarios/import.js';
 import { webScenarios } from '../scenarios/web.js';
 import { watchScenarios } from '../scenarios/watch.js';
 import { restartStorm } from '../scenarios/restart-storm.js';
+import { updateScenarios } from '../scenarios/update.js';
 
 export type Mode = 'full' | 'quick' | 'smoke';
 
@@ -145,6 +146,9 @@ export async function runBench(options: BenchOptions): Promise<BenchResults> {
     await step('delete all', () => deleteAll(ctx, plan.n));
     await step('CLI start', () => cliStart(ctx, plan.validateObjects));
     await step('import', () => importMany(options.mode === 'smoke' ? 20 : 500));
+    // Updates take seconds per run (a 2 s boot, a health gate): not in a smoke run unless asked.
+    if (options.mode !== 'smoke' || options.only)
+      await step('update and rollback', () => updateScenarios(ctx));
     if (plan.watch)
       await step('watch', () =>
         watchScenarios(ctx, { idleObjects: plan.idleObjects, idleSeconds: plan.idleSeconds }),
