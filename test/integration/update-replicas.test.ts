@@ -34,6 +34,8 @@ spec:
   args: ["mkdir -p /www && echo $$MODE > /www/index.html && exec httpd -f -p 8080 -h /www"]
   env: {MODE: ${mode}}
   healthcheck: {command: [CMD-SHELL, "${health}"], interval: 1s, timeout: 1s, retries: 2}
+  # A loaded machine may be slow to become healthy; a failing check still fails at once (unhealthy).
+  update: {healthTimeout: 30s}
 `;
 }
 
