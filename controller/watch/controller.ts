@@ -28,7 +28,7 @@ import {
 import { applyId, recordApply } from '../records/records.js';
 import { applyStamp } from '../labels.js';
 import { RestartLog } from './restart-log.js';
-import { imagesOfSet } from '../update/image-history.js';
+import { imagesOfSet } from '../records/image-history.js';
 import { WorkQueue, type QueueClock } from './work-queue.js';
 
 /** Where a change of the desired set came from, for history. */

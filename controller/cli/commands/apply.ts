@@ -15,7 +15,7 @@ import { refuseMissingExternals } from '../../plan/plan-unmanaged.js';
 import type { Plan } from '../../plan/plan-types.js';
 import { applyId, gitCommitOf, recordApply, type ApplyOutcome } from '../../records/index.js';
 import { applyStamp } from '../../labels.js';
-import { imagesOfSet, keptImagesOf } from '../../update/image-history.js';
+import { imagesOfSet, keptImagesOf } from '../../records/image-history.js';
 import { progressReporter } from '../apply-progress.js';
 import type { CliContext } from '../context.js';
 import { installInterrupt, interruptedText, INTERRUPTED_EXIT } from '../interrupt.js';

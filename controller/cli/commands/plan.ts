@@ -1,5 +1,5 @@
 import { observeAndPlan } from '../../observe.js';
-import { keptImagesOf } from '../../update/image-history.js';
+import { keptImagesOf } from '../../records/image-history.js';
 import { formatPlan, hasChanges, planJson } from '../../plan/plan-format.js';
 import type { CliContext } from '../context.js';
 import { loadInput } from '../load-input.js';

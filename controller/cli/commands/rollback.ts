@@ -3,7 +3,7 @@ import { BerthError } from '../../errors.js';
 import { readHistory, type HistoryEntry } from '../../records/index.js';
 import type { CliContext, CommonOptions } from '../context.js';
 import { resolveProjectName } from '../project-name.js';
-import { pinnedImages } from '../../update/image-history.js';
+import { pinnedImages } from '../../records/image-history.js';
 import { applyJob } from './apply.js';
 
 interface RollbackOptions extends CommonOptions {

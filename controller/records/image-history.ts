@@ -1,8 +1,8 @@
 import type { DesiredObject } from '../../specs/model.js';
 import type { Engine } from '../engine/engine.js';
-import type { HistoryEntry, HistoryImage } from '../records/record-types.js';
-import { ROLLBACK_DEPTH } from '../records/record-types.js';
-import { readHistory } from '../records/records.js';
+import type { HistoryEntry, HistoryImage } from './record-types.js';
+import { ROLLBACK_DEPTH } from './record-types.js';
+import { readHistory } from './records.js';
 
 /**
  * The images a desired set runs on, as the engine has them now (one inspect per distinct ref):
