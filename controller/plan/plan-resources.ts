@@ -15,38 +15,10 @@ import { engineName, LABEL } from '../labels.js';
 import { pinnedImageStep } from '../update/image-retention.js';
 import { findImage } from './image-ref.js';
 import type { HostPathKind } from './plan-input.js';
-import type { ObjectPlan, PlanStep, StepAction, StepSymbol } from './plan-types.js';
+import { objectPlan, step } from './plan-object.js';
+import type { ObjectPlan } from './plan-types.js';
 
-type Base = Omit<ObjectPlan, 'steps' | 'inSync' | 'observed' | 'desired' | 'after'> & {
-  after?: ObjectPlan['after'];
-};
-
-export function objectPlan(
-  base: Base,
-  observed: string,
-  desired: string,
-  steps: PlanStep[],
-  reason?: string,
-): ObjectPlan {
-  return {
-    ...base,
-    after: base.after ?? [],
-    observed,
-    desired,
-    steps,
-    inSync: steps.length === 0 && reason === undefined,
-    reason: reason ?? steps[0]?.cause,
-  };
-}
-
-export const step = (
-  key: ObjectPlan['key'],
-  action: StepAction,
-  symbol: StepSymbol,
-  cause: string,
-  target?: string,
-): PlanStep =>
-  target === undefined ? { key, action, symbol, cause } : { key, action, symbol, cause, target };
+export { objectPlan, step } from './plan-object.js';
 
 /**
  * A rollback's pinned image is tagged back when the engine still has it; otherwise build when

@@ -3,7 +3,7 @@ import type { ObservedImage } from '../engine/engine.js';
 import { LABEL } from '../labels.js';
 import { findImage } from '../plan/image-ref.js';
 import type { PlanInput } from '../plan/plan-input.js';
-import { objectPlan, step } from '../plan/plan-resources.js';
+import { objectPlan, step } from '../plan/plan-object.js';
 import type { ObjectPlan, PlanStep } from '../plan/plan-types.js';
 
 /**
