@@ -1,16 +1,20 @@
 import type { DesiredObject } from '../../specs/model.js';
-import type { Engine } from '../engine/engine.js';
+import type { Engine, ObservedImage } from '../engine/engine.js';
+import { findImage } from '../plan/image-ref.js';
 import type { HistoryEntry, HistoryImage } from './record-types.js';
 import { ROLLBACK_DEPTH } from './record-types.js';
 import { readHistory } from './records.js';
 
 /**
- * The images a desired set runs on, as the engine has them now (one inspect per distinct ref):
- * what history records so `rollback` uses exact images. A ref the engine lacks is left out.
+ * The images a desired set runs on, as the engine has them now: what history records so
+ * `rollback` uses exact images. A ref the engine lacks is left out. `known` is the engine's
+ * image list when it is still current (nothing was built, pulled or tagged since it was
+ * read): refs found there cost no call; others are inspected, one call per distinct ref.
  */
 export async function imagesOfSet(
   engine: Engine,
   desired: readonly DesiredObject[],
+  known?: readonly ObservedImage[],
 ): Promise<HistoryImage[]> {
   const built = new Map<string, boolean>();
   for (const o of desired) {
@@ -19,7 +23,9 @@ export async function imagesOfSet(
   }
   const found = await Promise.all(
     [...built.keys()].sort().map(async (ref) => {
-      const image = await engine.inspectImage(ref).catch(() => undefined);
+      const image =
+        (known && findImage([...known], ref)) ??
+        (await engine.inspectImage(ref).catch(() => undefined));
       if (!image) return undefined;
       const entry: HistoryImage = {
         ref,

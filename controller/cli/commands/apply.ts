@@ -6,7 +6,7 @@ import {
   type ObjectOutcome,
 } from '../../executor/execute.js';
 import { BerthError } from '../../errors.js';
-import type { Engine } from '../../engine/engine.js';
+import type { Engine, ObservedImage } from '../../engine/engine.js';
 import { observeAndPlan } from '../../observe.js';
 import { ranCounts, ranSteps } from '../../executor/ran-summary.js';
 import { waitForReadiness } from '../../executor/wait-ready.js';
@@ -72,6 +72,12 @@ export interface ApplyJob {
   commit?: string;
   /** ref → exact image id to run on (a rollback: the images that apply ran on). */
   pinnedImages?: ReadonlyMap<string, string>;
+  /**
+   * The engine's image list as observed for the plan, kept when the plan changes no image:
+   * history then reads the images from it instead of one inspect per ref (a no-op apply stays
+   * at its four list calls).
+   */
+  unchangedImages?: ObservedImage[];
 }
 
 /**
@@ -184,6 +190,8 @@ async function converge(ctx: CliContext, job: ApplyJob): Promise<number> {
       { recoverUpdates: true },
     );
     plan = planned.plan;
+    if (!plan.objects.some((o) => o.kind === 'Image' && needsWork(o)))
+      job.unchangedImages = planned.observed.images;
     const others = otherSourceDeletions(
       plan,
       planned.observed,
@@ -361,7 +369,7 @@ async function record(ctx: CliContext, job: ApplyJob, end: ApplyEnd): Promise<vo
       durationMs,
       steps: ranSteps(plan, outcomes, time + durationMs),
       objects: job.desired,
-      images: await imagesOfSet(await ctx.engine(), job.desired),
+      images: await imagesOfSet(await ctx.engine(), job.desired, job.unchangedImages),
     });
   } catch (e) {
     ctx.logger.warn({ err: (e as Error).message }, 'could not record the apply');
