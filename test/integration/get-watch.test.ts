@@ -35,10 +35,14 @@ describe('get -w', () => {
     expect(first).toMatch(/^NAME\s+KIND/m);
     expect(first).toMatch(/calm/);
 
+    // The event subscription starts after the first table; give it a moment to be listening.
+    await new Promise((r) => setTimeout(r, 2_000));
     await docker('stop', '-t', '1', `${project}-moody`);
-    expect(
-      await eventually(async () => /moody.*exited/.test(w.stdout().slice(first.length)), 30_000),
-    ).toBe(true);
+    const printed = await eventually(
+      async () => /moody.*exited/.test(w.stdout().slice(first.length)),
+      30_000,
+    );
+    expect(printed, `stdout:\n${w.stdout()}\nstderr:\n${w.stderr()}`).toBe(true);
     const later = w.stdout().slice(first.length);
     expect(later).not.toMatch(/calm/);
     expect(later).not.toMatch(/^NAME\s+KIND/m);

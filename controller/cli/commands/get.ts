@@ -9,6 +9,9 @@ import { parseTarget, selects, type Target } from '../views/target.js';
 import { watchAndRender } from '../views/watch-view.js';
 import { ChangedRows } from '../views/changed-rows.js';
 
+/** `get -w` of a table also re-reads every 2 s; unchanged rows print nothing. */
+const RESYNC_MS = 2_000;
+
 export interface GetOptions extends CommonOptions {
   filename?: string[];
   watch?: boolean;
@@ -47,7 +50,14 @@ export async function run(
   const onSigint = () => stop.abort();
   process.once('SIGINT', onSigint);
   try {
-    await watchAndRender(await ctx.engine(), project, changedOnly, stop.signal);
+    const tables = options.output !== 'json' && options.output !== 'yaml';
+    await watchAndRender(
+      await ctx.engine(),
+      project,
+      changedOnly,
+      stop.signal,
+      tables ? RESYNC_MS : undefined,
+    );
   } finally {
     process.off('SIGINT', onSigint);
   }
