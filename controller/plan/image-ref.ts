@@ -13,7 +13,10 @@ export function canonicalRef(ref: string): string {
 }
 
 /** The listed image a reference names: by tag, or by digest for `repo@sha256:…` refs. */
-export function findImage(images: ObservedImage[], ref: string): ObservedImage | undefined {
+export function findImage(
+  images: readonly ObservedImage[],
+  ref: string,
+): ObservedImage | undefined {
   const wanted = canonicalRef(ref);
   const at = wanted.indexOf('@');
   if (at >= 0) {

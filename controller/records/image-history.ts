@@ -24,8 +24,7 @@ export async function imagesOfSet(
   const found = await Promise.all(
     [...built.keys()].sort().map(async (ref) => {
       const image =
-        (known && findImage([...known], ref)) ??
-        (await engine.inspectImage(ref).catch(() => undefined));
+        (known && findImage(known, ref)) ?? (await engine.inspectImage(ref).catch(() => undefined));
       if (!image) return undefined;
       const entry: HistoryImage = {
         ref,
