@@ -1,11 +1,9 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { rmSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
-import { cleanupProject, docker, uniqueProject } from '../support/docker.js';
-import { sleeperYaml } from '../support/manifests.js';
+import { cleanupProject, docker } from '../support/docker.js';
 import { berth } from './status-cli-support.js';
 import { stateOf } from './watch-support.js';
+import { twoFoldersOneProject } from '../support/two-folders.js';
 
 /**
  * Issue 19 item 10 as people type it, and Compose's docker/compose#7969 / #5104: two
@@ -15,15 +13,7 @@ import { stateOf } from './watch-support.js';
  * what the other folder applied (Compose's `down` in test2 destroyed test1's containers).
  */
 
-const work = mkdtempSync(join(tmpdir(), 'berth-adv-rel-'));
-const stateHome = join(work, 'state');
-const project = uniqueProject('advrel');
-const one = join(work, 'one', project);
-const two = join(work, 'two', project);
-mkdirSync(one, { recursive: true });
-mkdirSync(two, { recursive: true });
-writeFileSync(join(one, 'web.yaml'), sleeperYaml('web'));
-writeFileSync(join(two, 'db.yaml'), sleeperYaml('db'));
+const { work, stateHome, project, one, two } = twoFoldersOneProject('advrel');
 
 afterAll(async () => {
   await cleanupProject(project);

@@ -1,11 +1,9 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { rmSync } from 'node:fs';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { cleanupProject, freePort, uniqueProject } from '../support/docker.js';
-import { sleeperYaml } from '../support/manifests.js';
+import { cleanupProject, freePort } from '../support/docker.js';
 import { berth } from './status-cli-support.js';
 import { eventually, spawnBerth, stateOf, waitForApi, type WatchProcess } from './watch-support.js';
+import { twoFoldersOneProject } from '../support/two-folders.js';
 
 /**
  * Issue 19 item 10 under `berth watch`: `one/shop` and `two/shop` both default to project
@@ -13,15 +11,7 @@ import { eventually, spawnBerth, stateOf, waitForApi, type WatchProcess } from '
  * applied (its `berth.source`) unless started with `--force`, as `apply --prune` refuses.
  */
 
-const work = mkdtempSync(join(tmpdir(), 'berth-adv-sources-'));
-const stateHome = join(work, 'state');
-const project = uniqueProject('advsrc');
-const one = join(work, 'one', project);
-const two = join(work, 'two', project);
-mkdirSync(one, { recursive: true });
-mkdirSync(two, { recursive: true });
-writeFileSync(join(one, 'web.yaml'), sleeperYaml('web'));
-writeFileSync(join(two, 'db.yaml'), sleeperYaml('db'));
+const { work, stateHome, project, one, two } = twoFoldersOneProject('advsrc');
 
 let watch: WatchProcess | undefined;
 

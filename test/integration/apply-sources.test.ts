@@ -1,26 +1,17 @@
-import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { cleanupProject, docker, uniqueProject } from '../support/docker.js';
-import { sleeperYaml } from '../support/manifests.js';
+import { cleanupProject, docker } from '../support/docker.js';
 import { berth } from './status-cli-support.js';
 import { stateOf } from './watch-support.js';
+import { twoFoldersOneProject } from '../support/two-folders.js';
 
 /**
  * Issue 19 item 10: `one/shop/web.yaml` and `two/shop/db.yaml` both default to project
  * `shop`; `apply --prune` from one must not delete the other's containers without a word.
  */
 
-const work = mkdtempSync(join(tmpdir(), 'berth-sources-'));
-const stateHome = join(work, 'state');
-const project = uniqueProject('shop');
-const one = join(work, 'one', project);
-const two = join(work, 'two', project);
-mkdirSync(one, { recursive: true });
-mkdirSync(two, { recursive: true });
-writeFileSync(join(one, 'web.yaml'), sleeperYaml('web'));
-writeFileSync(join(two, 'db.yaml'), sleeperYaml('db'));
+const { work, stateHome, project, one, two } = twoFoldersOneProject('shop');
 
 afterAll(async () => {
   await cleanupProject(project);
