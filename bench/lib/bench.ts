@@ -18,6 +18,7 @@ import { cliStart, statusCalls, statusOf } from '../scenarios/cli.js';
 import { gitScenarios } from '../scenarios/git.js';
 import { importMany } from '../scenarios/import.js';
 import { webScenarios } from '../scenarios/web.js';
+import { webLiveScenarios } from '../scenarios/web-live.js';
 import { watchScenarios } from '../scenarios/watch.js';
 import { restartStorm } from '../scenarios/restart-storm.js';
 import { updateScenarios } from '../scenarios/update.js';
@@ -49,6 +50,7 @@ export const PLAN = {
     watch: true,
     gitCommits: 20,
     gitIdleObjects: 100,
+    webHeapMinutes: 10,
   },
   quick: {
     runs: 3,
@@ -61,6 +63,7 @@ export const PLAN = {
     watch: true,
     gitCommits: 5,
     gitIdleObjects: 100,
+    webHeapMinutes: 1,
   },
   smoke: {
     runs: 1,
@@ -73,6 +76,7 @@ export const PLAN = {
     watch: false,
     gitCommits: 0,
     gitIdleObjects: 0,
+    webHeapMinutes: 0,
   },
 } as const;
 
@@ -164,6 +168,15 @@ export async function runBench(options: BenchOptions): Promise<BenchResults> {
     if (plan.watch)
       await step('web view', () =>
         webScenarios(ctx, { kills: plan.n, objects: Math.max(plan.idleObjects, 100) }),
+      );
+    if (plan.watch)
+      await step('web view: live page', () =>
+        webLiveScenarios(ctx, {
+          containers: 20,
+          idleSeconds: Math.min(30, plan.idleSeconds),
+          burstSeconds: 3,
+          heapMinutes: plan.webHeapMinutes,
+        }),
       );
     if (plan.watch)
       await step('restart storm CPU', () =>

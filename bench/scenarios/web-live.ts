@@ -1,0 +1,238 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import type { BenchContext } from '../lib/context.js';
+import { engineCall } from '../lib/engine-http.js';
+import type { ScenarioResult } from '../lib/results.js';
+import { idleWindows, startWatch, type WatchProcess } from '../lib/watch-process.js';
+import { sleep } from '../lib/proc.js';
+import { toToolResult, type Sample } from '../lib/interleave.js';
+import { limitBar } from './bars.js';
+
+const CHROMIUM = process.env.BERTH_CHROMIUM ?? '/usr/bin/chromium';
+const PORT = 17_960 + (process.pid % 30);
+const BURST_BAR = 'a burst of 200 events/s rendered at ≤ 10 frames/s';
+
+/** Sizes of the live-page scenarios (issue 16's bars). */
+export interface WebLiveSizes {
+  /** Containers under watch (each one row). */
+  containers: number;
+  /** Length of the idle window with the page open, s. */
+  idleSeconds: number;
+  /** Length of the burst, s (pauses fired as fast as the engine takes them). */
+  burstSeconds: number;
+  /** Minutes of 10 events/s before the page's heap is read (issue 16 asks 10). */
+  heapMinutes: number;
+}
+
+/**
+ * One controller with `containers` running containers and one page open on it, measured three
+ * ways (issue 16): the controller's CPU while idle with the page open (≤ 1 %), a burst of engine
+ * events (every container signalled over and over) rendered at ≤ 10 frames/s with
+ * the final rows right, and the page's JS heap after `heapMinutes` of 10 events/s (< 100 MB).
+ */
+export async function webLiveScenarios(
+  ctx: BenchContext,
+  sizes: WebLiveSizes,
+): Promise<ScenarioResult[]> {
+  const project = `${ctx.prefix}web-live`;
+  const names = Array.from({ length: sizes.containers }, (_, i) => `c${i}`);
+  const dir = join(ctx.workDir, 'web-live');
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, 'containers.yaml'), names.map(sleeper).join('---\n'));
+  const watch = await startWatch(ctx, dir, project, PORT, { total: sizes.containers });
+  const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true });
+  try {
+    const page = await browser.newPage();
+    await page.goto(`http://127.0.0.1:${PORT}/`);
+    await allRowsSettled(page, names, 60_000);
+    return [
+      await idleWithPage(watch, page, sizes.idleSeconds),
+      await burst(page, project, names, sizes.burstSeconds),
+      await heapAfter(browser, project, names, sizes.heapMinutes),
+    ];
+  } finally {
+    await browser.close();
+    await watch.stop();
+  }
+}
+
+function sleeper(name: string): string {
+  return `apiVersion: berth/v1
+kind: Container
+metadata: {name: ${name}}
+spec:
+  image: localhost/berth-busybox:1
+  command: [sh, -c]
+  args: ["trap 'exit 0' TERM; sleep 3600 & wait"]
+`;
+}
+
+/** Waits until the page shows every container's row as running, Synced and ready. */
+async function allRowsSettled(page: Page, names: string[], timeoutMs: number): Promise<boolean> {
+  return page
+    .waitForFunction(
+      (keys) =>
+        keys.every((key) => {
+          const text = document.querySelector(`tr.row[data-key="${key}"]`)?.textContent ?? '';
+          return /running/.test(text) && /Synced/.test(text) && /yes/.test(text);
+        }),
+      names.map((n) => `Container/${n}`),
+      { timeout: timeoutMs, polling: 250 },
+    )
+    .then(
+      () => true,
+      () => false,
+    );
+}
+
+async function idleWithPage(
+  watch: WatchProcess,
+  page: Page,
+  seconds: number,
+): Promise<ScenarioResult> {
+  const live = await page.locator('text=live').count();
+  const { cpu, window } = await idleWindows(watch.pid, seconds);
+  const maxCpu = live > 0 ? Math.max(...cpu.map((s) => s.ms)) : undefined;
+  return {
+    id: 'web-idle-page',
+    title: `web view: controller idle with a page open (${seconds} s)`,
+    measure: `CPU % of the watch process per ${window} s window while one page follows the stream`,
+    unit: '%',
+    tools: { 'berth CPU %': toToolResult(cpu) },
+    bars: [
+      limitBar(
+        'controller idle with a page open ≤ 1 % CPU',
+        maxCpu === undefined ? undefined : Math.round(maxCpu * 10) / 10,
+        1,
+        '% (max window)',
+      ),
+    ],
+    notes: [live > 0 ? 'the page showed "live" (connected) first' : 'the page was not connected'],
+  };
+}
+
+/** Counts the page's renders (DOM mutation batches) per second from now on, in the page. */
+async function countFrames(page: Page): Promise<void> {
+  await page.evaluate(() => {
+    const w = window as unknown as { berthFrames: Record<number, number> };
+    w.berthFrames = {};
+    let lastFrame = -1;
+    new MutationObserver(() => {
+      // One render of the app can produce several records; count one per animation frame.
+      const frame = Math.floor(performance.now() / 16);
+      if (frame === lastFrame) return;
+      lastFrame = frame;
+      const second = Math.floor(performance.now() / 1000);
+      w.berthFrames[second] = (w.berthFrames[second] ?? 0) + 1;
+    }).observe(document.getElementById('app')!, {
+      subtree: true,
+      childList: true,
+      characterData: true,
+      attributes: true,
+    });
+  });
+}
+
+/** Events the engine emitted for the project's containers since `since` (s, engine clock). */
+async function engineEventCount(project: string, since: number, until: number): Promise<number> {
+  const filters = encodeURIComponent(JSON.stringify({ label: [`berth.project=${project}`] }));
+  const text = await engineCall('GET', `/events?since=${since}&until=${until}&filters=${filters}`);
+  return text.split('\n').filter(Boolean).length;
+}
+
+async function burst(
+  page: Page,
+  project: string,
+  names: string[],
+  seconds: number,
+): Promise<ScenarioResult> {
+  await countFrames(page);
+  const start = Date.now() / 1000;
+  const end = Date.now() + seconds * 1000;
+  // Signal every container over and over, 16 requests at a time: each is a `kill` event on the
+  // engine's stream (SIGWINCH: the shell ignores it, so nothing dies and the rows end as before).
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (Date.now() < end) {
+      const name = `${project}-${names[next++ % names.length]}`;
+      await engineCall('POST', `/containers/${name}/kill?signal=SIGWINCH`).catch(() => undefined);
+    }
+  };
+  await Promise.all(Array.from({ length: 16 }, worker));
+  const stop = Date.now() / 1000;
+  const settled = await allRowsSettled(page, names, 60_000);
+  const events = await engineEventCount(project, Math.floor(start), Math.ceil(stop));
+  const perSecond = Math.round(events / (stop - start));
+  const frames = await page.evaluate(
+    () => (window as unknown as { berthFrames: Record<number, number> }).berthFrames,
+  );
+  const counts = Object.values(frames);
+  const samples: Sample[] = counts.map((n) => ({ ms: n, ok: true }));
+  const maxFrames = settled && counts.length ? Math.max(...counts) : undefined;
+  return {
+    id: 'web-burst',
+    title: `web view: a burst of engine events (${seconds} s of signals to ${names.length} containers)`,
+    measure: 'renders of the page per second (DOM mutation batches, one per animation frame)',
+    unit: 'frames/s',
+    tools: { 'page frames/s': toToolResult(samples) },
+    bars: [
+      perSecond >= 200
+        ? limitBar(BURST_BAR, maxFrames, 10, 'frames/s (max second)')
+        : {
+            text: BURST_BAR,
+            met: undefined,
+            detail: `the engine gave ${perSecond} events/s, not 200: not decided (max ${maxFrames} frames/s seen)`,
+          },
+    ],
+    notes: [
+      `the engine emitted ${events} events for the project during the burst (${perSecond}/s)`,
+      settled
+        ? 'after the burst every row showed running, Synced, ready (checked in the page)'
+        : 'after the burst the rows did NOT all show running, Synced, ready within 60 s',
+    ],
+  };
+}
+
+async function heapAfter(
+  browser: Browser,
+  project: string,
+  names: string[],
+  minutes: number,
+): Promise<ScenarioResult> {
+  const page = await browser.newPage();
+  await page.goto(`http://127.0.0.1:${PORT}/`);
+  const ready = await allRowsSettled(page, names, 60_000);
+  const end = Date.now() + minutes * 60_000;
+  let i = 0;
+  // One pause every 200 ms: pause + berth's unpause + its reconcile line ≈ 10 events/s.
+  while (Date.now() < end) {
+    const tick = Date.now();
+    await engineCall('POST', `/containers/${project}-${names[i++ % names.length]}/pause`).catch(
+      () => undefined,
+    );
+    await sleep(Math.max(0, 200 - (Date.now() - tick)));
+  }
+  const settled = ready && (await allRowsSettled(page, names, 60_000));
+  const client = await page.context().newCDPSession(page);
+  await client.send('HeapProfiler.collectGarbage');
+  const { usedSize } = (await client.send('Runtime.getHeapUsage')) as { usedSize: number };
+  const mb = Math.round((usedSize / 1024 / 1024) * 10) / 10;
+  await page.close();
+  return {
+    id: 'web-heap',
+    title: `web view: page heap after ${minutes} min of ~10 events/s`,
+    measure: 'JS heap in use after a forced GC (MB)',
+    unit: 'MB',
+    tools: { 'page heap MB': toToolResult([{ ms: mb, ok: settled }]) },
+    bars: [
+      limitBar(
+        `heap < 100 MB after ${minutes} min (issue 16 asks 10 min)`,
+        settled ? mb : undefined,
+        100,
+        'MB',
+      ),
+    ],
+    notes: [`${i} pauses sent; the rows were ${settled ? '' : 'NOT '}all right at the end`],
+  };
+}
