@@ -1,6 +1,6 @@
 import { stat } from 'node:fs/promises';
 import type { DesiredObject, Kind } from '../specs/model.js';
-import type { Engine, ObservedState } from './engine/engine.js';
+import type { Engine, ObserveOptions, ObservedState } from './engine/engine.js';
 import { engineName, LABEL } from './labels.js';
 import type { HostPathKind, PlanInput } from './plan/plan-input.js';
 import { plan } from './plan/plan.js';
@@ -16,10 +16,11 @@ export interface Observation {
 }
 
 /**
- * One snapshot of what is real: the engine's objects of the project (four list calls
- * whatever their number), the host paths the declared bind mounts name, and — only when
- * declared objects are missing — whether their engine names are taken by objects berth
- * does not own (at most three more list calls). A converged project costs four calls.
+ * One snapshot of what is real: the engine's objects of the project and the declared
+ * external networks and volumes (four list calls whatever their number), the host paths the
+ * declared bind mounts name, and — only when declared objects are missing — whether their
+ * engine names are taken by objects berth does not own (at most three more list calls).
+ * A converged project costs four calls, externals or not.
  */
 export async function observeProject(
   engine: Engine,
@@ -28,14 +29,15 @@ export async function observeProject(
   already?: ObservedState,
   options: ObserveProjectOptions = {},
 ): Promise<Observation> {
+  const request: ObserveOptions = { project, ...externalNames(desired) };
   const [first, hostPaths] = await Promise.all([
-    already ?? engine.observe({ project }),
+    already ?? engine.observe(request),
     observeHostPaths(desired),
   ]);
-  const observed = options.recoverUpdates ? await recovered(engine, project, first) : first;
+  const observed = options.recoverUpdates ? await recovered(engine, request, first) : first;
   const [unowned, externals] = await Promise.all([
     findUnowned(engine, project, desired, observed),
-    findExternals(engine, desired),
+    findExternals(engine, desired, observed),
   ]);
   return { observed, hostPaths, unowned, externals };
 }
@@ -49,11 +51,11 @@ export interface ObserveProjectOptions {
   recoverUpdates?: boolean;
 }
 
-async function recovered(engine: Engine, project: string, observed: ObservedState) {
-  const steps = recoverySteps(observed.containers, project);
+async function recovered(engine: Engine, request: ObserveOptions, observed: ObservedState) {
+  const steps = recoverySteps(observed.containers, request.project ?? '');
   if (steps.length === 0) return observed;
   await runRecovery(engine, steps);
-  return engine.observe({ project });
+  return engine.observe(request);
 }
 
 export async function observeHostPaths(
@@ -126,29 +128,39 @@ function externalName(o: DesiredObject): string | undefined {
   return o.kind === 'Network' || o.kind === 'Volume' ? o.spec.external?.name : undefined;
 }
 
+/** The engine names of the declared external networks and volumes, for `observe`. */
+function externalNames(desired: readonly DesiredObject[]): Pick<ObserveOptions, 'named'> {
+  const names = (kind: Kind) =>
+    desired.flatMap((o) => (o.kind === kind && externalName(o) ? [externalName(o) as string] : []));
+  const [networks, volumes] = [names('Network'), names('Volume')];
+  return networks.length || volumes.length ? { named: { networks, volumes } } : {};
+}
+
 /**
- * Which declared external networks and volumes exist, by their own engine names: one
- * lookup call when any is declared, none otherwise.
+ * Which declared external networks and volumes exist, by their own engine names: read from
+ * the observation's `named` lists (no call), or — when the observation has none (an engine
+ * that ignores `named`, an observation of every project) — one lookup call.
  */
 export async function findExternals(
   engine: Engine,
   desired: readonly DesiredObject[],
+  observed?: ObservedState,
 ): Promise<Set<string>> {
-  const externals = desired.filter((o) => externalName(o) !== undefined);
-  if (externals.length === 0) return new Set();
-  const names = (kind: Kind) =>
-    externals.filter((o) => o.kind === kind).map((o) => externalName(o) as string);
-  const found = await engine.lookupNames({
-    containers: [],
-    networks: names('Network'),
-    volumes: names('Volume'),
-  });
+  const { named } = externalNames(desired);
+  if (!named) return new Set();
+  const found =
+    observed?.named ??
+    (await engine.lookupNames({
+      containers: [],
+      networks: [...(named.networks ?? [])],
+      volumes: [...(named.volumes ?? [])],
+    }));
   const have = new Set([
     ...found.networks.map((n) => `Network/${n.name}`),
     ...found.volumes.map((v) => `Volume/${v.name}`),
   ]);
   return new Set(
-    externals
+    desired
       .filter((o) => have.has(`${o.kind}/${externalName(o) ?? ''}`))
       .map((o) => `${o.kind}/${o.name}`),
   );

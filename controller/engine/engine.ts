@@ -78,6 +78,12 @@ export interface ObservedState {
   networks: ObservedNetwork[];
   volumes: ObservedVolume[];
   images: ObservedImage[];
+  /**
+   * The networks and volumes asked for by `ObserveOptions.named`, whatever their labels;
+   * absent when nothing was asked or the engine does not honour the option (then callers
+   * fall back to {@link Engine.lookupNames}).
+   */
+  named?: { networks: ObservedNetwork[]; volumes: ObservedVolume[] };
 }
 
 /** Details read for one container (describe, exit codes, health logs). */
@@ -231,6 +237,13 @@ export interface NameLookup {
 export interface ObserveOptions {
   /** Project name; omitted: every berth project. */
   project?: string;
+  /**
+   * Networks and volumes to report by exact engine name whatever their labels (declared
+   * external ones), in `ObservedState.named`. Costs no extra call: the list of a kind asked
+   * about is read unfiltered and split by label in the adapter (the engine cannot OR a
+   * label filter with a name filter), so a no-op apply with externals stays at four calls.
+   */
+  named?: { networks?: readonly string[]; volumes?: readonly string[] };
 }
 
 export interface Engine {

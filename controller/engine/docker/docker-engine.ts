@@ -40,7 +40,12 @@ import { toEndpointConfig } from './docker-create-body.js';
 import { buildImage } from './docker-build.js';
 import * as images from './docker-images.js';
 import { subscribeDockerEvents } from './docker-event-stream.js';
-import { createDockerReads, lookupByNames, type DockerReads } from './docker-reads.js';
+import {
+  createDockerReads,
+  listOwnedAndNamed,
+  lookupByNames,
+  type DockerReads,
+} from './docker-reads.js';
 import { keepOldestOfName } from './docker-network-dedupe.js';
 import { nameHolder } from './docker-name-conflict.js';
 import { ListLag } from './docker-list-lag.js';
@@ -96,7 +101,8 @@ export class DockerEngine implements Engine {
   }
 
   /**
-   * Exactly four list calls in parallel, whatever the number of objects, plus one inspect
+   * Exactly four list calls in parallel, whatever the number of objects or of `named`
+   * externals (see {@link listOwnedAndNamed}), plus one inspect
    * per container a state event was delivered for since the last observe (the list lags).
    */
   async observe(options: ObserveOptions): Promise<ObservedState> {
@@ -110,8 +116,12 @@ export class DockerEngine implements Engine {
       () =>
         Promise.all([
           this.reads.listContainers({ all: true, filters }),
-          this.reads.listNetworks({ filters }),
-          this.reads.listVolumes({ filters }),
+          listOwnedAndNamed((o) => this.reads.listNetworks(o), label, options.named?.networks),
+          listOwnedAndNamed(
+            (o) => this.reads.listVolumes(o).then((r) => r.Volumes ?? []),
+            label,
+            options.named?.volumes,
+          ),
           // Images are used by reference whatever their labels: one unfiltered list.
           this.reads.listImages(),
         ]),
@@ -122,11 +132,15 @@ export class DockerEngine implements Engine {
         listedAt,
         (id) => this.inspectContainer(id),
       ),
-      networks: networks.map((n) => fromNetwork(n)),
-      volumes: (volumes.Volumes ?? []).map((v) =>
-        fromVolume(v as Parameters<typeof fromVolume>[0]),
-      ),
+      networks: networks.owned.map((n) => fromNetwork(n)),
+      volumes: volumes.owned.map((v) => fromVolume(v as Parameters<typeof fromVolume>[0])),
       images: imageList.map((i) => fromImage(i)),
+      ...(options.named && {
+        named: {
+          networks: networks.named.map((n) => fromNetwork(n)),
+          volumes: volumes.named.map((v) => fromVolume(v as Parameters<typeof fromVolume>[0])),
+        },
+      }),
     };
   }
 

@@ -112,3 +112,34 @@ export async function lookupByNames(
       .filter((x) => v.has(x.name)),
   };
 }
+
+/** A network or volume as the engine lists it: only what splitting the list needs. */
+interface NamedListEntry {
+  Name: string;
+  Labels?: Record<string, string> | null;
+}
+
+/**
+ * One list call for a kind: the entries carrying `label` (`key` or `key=value`, the engine's
+ * label-filter syntax) and those with exactly the `named` names whatever their labels. With no
+ * name asked the engine filters by label; otherwise the list is read unfiltered and split
+ * here, because the engine ANDs filters of different types and cannot answer "this label OR
+ * this name" in one call (declared externals carry no berth labels).
+ */
+export async function listOwnedAndNamed<T extends NamedListEntry>(
+  list: (options?: { filters?: object }) => Promise<T[]>,
+  label: string,
+  named: readonly string[] | undefined,
+): Promise<{ owned: T[]; named: T[] }> {
+  if (!named?.length) return { owned: await list({ filters: { label: [label] } }), named: [] };
+  const all = await list();
+  const [key = '', ...rest] = label.split('=');
+  const value = rest.length ? rest.join('=') : undefined;
+  const carries = (labels: NamedListEntry['Labels']) =>
+    value === undefined ? labels?.[key] !== undefined : labels?.[key] === value;
+  const wanted = new Set(named);
+  return {
+    owned: all.filter((o) => carries(o.Labels)),
+    named: all.filter((o) => wanted.has(o.Name)),
+  };
+}

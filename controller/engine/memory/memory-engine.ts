@@ -153,22 +153,32 @@ export class MemoryEngine implements Engine {
         .filter((v) => owned(v.labels))
         .map((v) => ({ ...v, labels: { ...v.labels } })),
       images: [...w.images.values()].map(objects.toObservedImage),
+      ...(options.named && { named: this.byName(options.named) }),
     };
   }
 
-  async lookupNames(names: NameLookup): Promise<Omit<ObservedState, 'images'>> {
-    await this.enter('lookupNames');
+  /** Networks and volumes with exactly these names, whatever their labels. */
+  private byName(
+    names: NonNullable<ObserveOptions['named']>,
+  ): Pick<ObservedState, 'networks' | 'volumes'> {
     const w = this.world;
     return {
-      containers: [...w.containers.values()]
-        .filter((c) => names.containers?.includes(c.name))
-        .map(containers.toObserved),
       networks: [...w.networks.values()]
         .filter((n) => names.networks?.includes(n.name))
         .map((n) => ({ ...n, labels: { ...n.labels } })),
       volumes: [...w.volumes.values()]
         .filter((v) => names.volumes?.includes(v.name))
         .map((v) => ({ ...v, labels: { ...v.labels } })),
+    };
+  }
+
+  async lookupNames(names: NameLookup): Promise<Omit<ObservedState, 'images'>> {
+    await this.enter('lookupNames');
+    return {
+      containers: [...this.world.containers.values()]
+        .filter((c) => names.containers?.includes(c.name))
+        .map(containers.toObserved),
+      ...this.byName(names),
     };
   }
 
