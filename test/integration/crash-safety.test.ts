@@ -1,15 +1,17 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
-import { berth } from '../support/cli.js';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { cleanupProject, docker, freePort, TEST_IMAGE, uniqueProject } from '../support/docker.js';
-import { eventually, spawnBerth, waitForApi } from './watch-support.js';
+import { eventually, killStrayBerths, spawnBerth, waitForApi } from './watch-support.js';
 
 /**
  * `kill -9` of berth in the middle of a large change, at random points, then a restart:
  * it converges with no duplicate and no orphan object (engine names are deterministic; a
  * name conflict with an object that carries our labels is ours to take over).
+ * Every berth runs as a child process, so that whatever path a test ends by (an assertion,
+ * a throw, its timeout) the clean-up first kills what still runs, then removes each test's
+ * own project: nothing can create an object after the clean-up.
  */
 
 const COUNT = 10;
@@ -67,10 +69,18 @@ const randomDelay = () => 700 + Math.floor(Math.random() * 2300);
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
 describe('crash safety', () => {
-  const project = uniqueProject('crash');
-  afterAll(() => cleanupProject(project));
+  const projects: string[] = [];
+  const newProject = () => {
+    projects.push(uniqueProject('crash'));
+    return projects[projects.length - 1] as string;
+  };
+  afterEach(async () => {
+    await killStrayBerths();
+    for (const project of projects.splice(0)) await cleanupProject(project);
+  });
 
   it('apply killed with SIGKILL at random points, then applied again, converges with nothing duplicated or orphaned', async () => {
+    const project = newProject();
     const dir = mkdtempSync(join(work, 'apply-'));
     for (let version = 1; version <= 3; version++) {
       writeManifests(dir, version);
@@ -79,12 +89,13 @@ describe('crash safety', () => {
       run.child.kill('SIGKILL');
       await run.exited;
     }
-    const final = await berth(['apply', '-f', dir, '-p', project], { env });
-    expect(final.code, final.stdout + final.stderr).toBe(0);
+    const final = spawnBerth(['apply', '-f', dir, '-p', project], env);
+    expect(await final.exited, final.stdout() + final.stderr()).toBe(0);
     await assertConverged(project, 3);
   });
 
   it('watch killed with SIGKILL mid-change, then restarted, converges', async () => {
+    const project = newProject();
     const dir = mkdtempSync(join(work, 'watch-'));
     writeManifests(dir, 10);
     const port = await freePort();

@@ -12,6 +12,20 @@ export interface WatchProcess {
 
 const ROOT = new URL('../../', import.meta.url).pathname;
 
+/** Every berth process spawned by this test file that has not exited yet. */
+const running = new Set<WatchProcess>();
+
+/**
+ * SIGKILLs every berth process of this test file still running, and waits until each has
+ * exited. Call it before cleaning up the engine: a process left running (its test threw
+ * before its own kill, or timed out) would otherwise create objects after the clean-up.
+ */
+export async function killStrayBerths(): Promise<void> {
+  const stray = [...running];
+  for (const w of stray) w.child.kill('SIGKILL');
+  await Promise.all(stray.map((w) => w.exited));
+}
+
 /** Runs the CLI from source (tsx), so the test never depends on a stale dist/. */
 export function spawnBerth(args: string[], env: NodeJS.ProcessEnv): WatchProcess {
   const child = spawn(process.execPath, ['--import', 'tsx', 'controller/cli/main.ts', ...args], {
@@ -23,9 +37,25 @@ export function spawnBerth(args: string[], env: NodeJS.ProcessEnv): WatchProcess
   child.stderr?.on('data', (b: Buffer) => (stderr += b.toString('utf8')));
   let stdout = '';
   child.stdout?.on('data', (b: Buffer) => (stdout += b.toString('utf8')));
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  const exited = new Promise<number | null>((resolve) => {
+    const ended = (code: number | null) => {
+      running.delete(spawned);
+      resolve(code);
+    };
+    child.on('exit', ended);
+    // A process that could not be spawned emits 'error' and never 'exit'.
+    child.on('error', () => ended(null));
+  });
   const listen = args[args.indexOf('--listen') + 1] ?? '127.0.0.1:7337';
-  return { child, stderr: () => stderr, stdout: () => stdout, exited, api: `http://${listen}` };
+  const spawned: WatchProcess = {
+    child,
+    stderr: () => stderr,
+    stdout: () => stdout,
+    exited,
+    api: `http://${listen}`,
+  };
+  running.add(spawned);
+  return spawned;
 }
 
 /** Polls `check` until it returns true or `timeoutMs` passes; returns the last answer. */

@@ -25,7 +25,9 @@ export async function docker(...args: string[]): Promise<string> {
 
 /**
  * Removes every engine object labelled with this project (containers, networks, volumes,
- * images). Tests call it in afterAll/afterEach so the engine is left as it was found.
+ * images). Tests call it in afterAll/afterEach so the engine is left as it was found; kill
+ * every berth process of the test first, or it may create objects after this ran.
+ * A network the engine refuses to remove is named on stderr (it is left on the engine).
  */
 export async function cleanupProject(project: string): Promise<void> {
   const filter = `label=berth.project=${project}`;
@@ -34,26 +36,61 @@ export async function cleanupProject(project: string): Promise<void> {
       (out) => out.split('\n').filter(Boolean),
       () => [] as string[],
     );
-  const containers = await ids(['ps', '-aq', '--filter', filter]);
-  if (containers.length) await docker('rm', '-f', '-v', ...containers).catch(() => undefined);
-  const networks = await ids(['network', 'ls', '-q', '--filter', filter]);
-  // Right after its containers go, a network can still report active endpoints (moby#42119).
-  for (const n of networks) {
-    for (let attempt = 0; attempt < 10; attempt++) {
-      if (
-        await docker('network', 'rm', n).then(
-          () => true,
-          () => false,
-        )
-      )
-        break;
-      await new Promise((r) => setTimeout(r, 200 * (attempt + 1)));
-    }
+  // A create the engine was still running when the list was read shows up in the next one.
+  for (let round = 0; round < 5; round++) {
+    const containers = await ids(['ps', '-aq', '--filter', filter]);
+    if (containers.length === 0) break;
+    await docker('rm', '-f', '-v', ...containers).catch(() => undefined);
+  }
+  for (const n of await ids(['network', 'ls', '-q', '--filter', filter])) {
+    const refused = await removeNetwork(n);
+    if (refused)
+      process.stderr.write(`cleanupProject(${project}): network ${n} is left: ${refused}\n`);
   }
   const volumes = await ids(['volume', 'ls', '-q', '--filter', filter]);
   if (volumes.length) await docker('volume', 'rm', '-f', ...volumes).catch(() => undefined);
   const images = await ids(['images', '-q', '--filter', filter]);
   if (images.length) await docker('rmi', '-f', ...new Set(images)).catch(() => undefined);
+}
+
+/**
+ * Removes a network whose containers were just removed; undefined when it is gone, else the
+ * engine's last answer. Right after its containers go, a network can still report active
+ * endpoints for a while (moby#42119): retry with back-off (about 25 s in all), and drop by
+ * force the endpoints it still lists (their containers are gone).
+ */
+async function removeNetwork(id: string): Promise<string | undefined> {
+  let answer = '';
+  for (let attempt = 0; attempt < 12; attempt++) {
+    const error = await docker('network', 'rm', id).then(
+      () => undefined,
+      (e: Error) => e.message,
+    );
+    if (error === undefined || /No such network|not found/i.test(error)) return undefined;
+    answer = error;
+    const endpoints = await docker(
+      'network',
+      'inspect',
+      '-f',
+      '{{range .Containers}}{{.Name}} {{end}}',
+      id,
+    )
+      .then((out) => out.split(' ').filter(Boolean))
+      .catch(() => [] as string[]);
+    for (const endpoint of endpoints) {
+      // Only endpoints whose container is gone: a live one may be another test's.
+      if (
+        await docker('container', 'inspect', endpoint).then(
+          () => true,
+          () => false,
+        )
+      )
+        continue;
+      await docker('network', 'disconnect', '-f', id, endpoint).catch(() => undefined);
+    }
+    await new Promise((r) => setTimeout(r, 300 * (attempt + 1)));
+  }
+  return answer;
 }
 
 /** Synchronous variant for process exit handlers. */
