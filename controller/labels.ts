@@ -61,6 +61,13 @@ export function declaredEngineName(
   return external ? external.name : engineName(project, name);
 }
 
+/**
+ * Suffixes of the engine names a container has while an update replaces it (DESIGN.md
+ * "Updates and rollback"): the new one runs as `<name>-next`, the old one waits as `<name>-prev`.
+ */
+export const NEXT_SUFFIX = '-next';
+export const PREV_SUFFIX = '-prev';
+
 /** Engine name of a container, network or volume. */
 export function engineName(project: string, name: string): string {
   return `${project}-${name}`;

@@ -5,7 +5,8 @@ import { engineName, LABEL } from './labels.js';
 import type { HostPathKind, PlanInput } from './plan/plan-input.js';
 import { plan } from './plan/plan.js';
 import type { Plan } from './plan/plan-types.js';
-import { recoverySteps, runRecovery } from './update/leftovers.js';
+import { runRecovery } from './executor/run-recovery.js';
+import { recoverySteps } from './plan/recovery-steps.js';
 
 export interface Observation {
   observed: ObservedState;

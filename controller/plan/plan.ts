@@ -1,11 +1,11 @@
 import type { ContainerObject, DesiredObject, Kind, ObjectKey } from '../../specs/model.js';
-import { isUpdateLeftover } from '../update/leftovers.js';
 import { pinnedImageStep, planImageRetention } from '../update/image-retention.js';
 import { chainReplicaUpdates } from '../update/replica-order.js';
 import { objectKey } from '../../specs/model.js';
 import type { ObservedContainer, ObservedNetwork, ObservedState } from '../engine/engine.js';
 import { engineName, LABEL } from '../labels.js';
 import { findImage } from './image-ref.js';
+import { isUpdateLeftover } from './recovery-steps.js';
 import { goneNetwork, planContainer } from './plan-container.js';
 import { keptNetwork, networksNamed, withDuplicatesRemoved } from './plan-duplicates.js';
 import type { PlanInput } from './plan-input.js';

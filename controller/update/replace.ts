@@ -1,12 +1,8 @@
 import type { ContainerCreateRequest, Engine } from '../engine/engine.js';
 import { isEngineError } from '../engine/engine.js';
-import { LABEL } from '../labels.js';
+import { LABEL, NEXT_SUFFIX, PREV_SUFFIX } from '../labels.js';
 import { healthGate, type GateResult } from './health-gate.js';
 import type { UpdatePolicy } from './update-policy.js';
-
-/** Suffixes of the engine names a replacement uses while it runs (DESIGN.md). */
-export const NEXT_SUFFIX = '-next';
-export const PREV_SUFFIX = '-prev';
 
 /** What one replacement needs: the running container, the new one's request, the policy. */
 export interface ReplaceInput {

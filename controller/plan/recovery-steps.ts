@@ -1,0 +1,91 @@
+import type { ObservedContainer } from '../engine/engine.js';
+import { engineName, LABEL, NEXT_SUFFIX, PREV_SUFFIX } from '../labels.js';
+
+/** One engine call that finishes or undoes an update interrupted by a crash. */
+export interface RecoveryStep {
+  action: 'remove' | 'rename' | 'start';
+  /** Engine id of the container acted on. */
+  id: string;
+  /** For `rename`: the new engine name. */
+  to?: string;
+  /** `Container/web`. */
+  key: string;
+  cause: string;
+}
+
+/**
+ * True for a container that an update left under a temporary name (`<engine-name>-next` or
+ * `-prev`): the owned index must not take it for the object itself.
+ */
+export function isUpdateLeftover(c: ObservedContainer, project: string): boolean {
+  const name = c.labels[LABEL.name];
+  if (c.labels[LABEL.project] !== project || !name) return false;
+  const base = engineName(project, name);
+  return c.name === `${base}${NEXT_SUFFIX}` || c.name === `${base}${PREV_SUFFIX}`;
+}
+
+/**
+ * What to do with leftovers of updates that berth was killed in the middle of (DESIGN.md:
+ * afterwards exactly one container answers to the name, no `-next`/`-prev` left). Pure.
+ * - `-next` beside the named container: its gate never passed (the old one would be gone):
+ *   remove it. `-next` alone: the old one was removed after the gate passed: finish by
+ *   renaming it.
+ * - `-prev` beside the named container: the new one may not have passed its gate: undo
+ *   (remove the new one, rename `-prev` back, start it); the next plan updates it again.
+ *   `-prev` alone: rename it back and start it.
+ */
+export function recoverySteps(containers: ObservedContainer[], project: string): RecoveryStep[] {
+  const steps: RecoveryStep[] = [];
+  for (const c of containers.filter((x) => isUpdateLeftover(x, project))) {
+    const name = c.labels[LABEL.name]!;
+    const base = engineName(project, name);
+    const key = `Container/${name}`;
+    const current = containers.find((x) => x.name === base && isOwnedAs(x, project, name));
+    if (c.name.endsWith(NEXT_SUFFIX)) {
+      if (current)
+        steps.push({
+          action: 'remove',
+          id: c.id,
+          key,
+          cause: 'unfinished start-first update: the new container never passed its gate',
+        });
+      else
+        steps.push({
+          action: 'rename',
+          id: c.id,
+          to: base,
+          key,
+          cause: 'unfinished start-first update: the new container passed its gate',
+        });
+      continue;
+    }
+    if (current)
+      steps.push({
+        action: 'remove',
+        id: current.id,
+        key,
+        cause: 'unfinished stop-first update: undoing it',
+      });
+    steps.push(
+      {
+        action: 'rename',
+        id: c.id,
+        to: base,
+        key,
+        cause: 'unfinished stop-first update: the old container takes its name back',
+      },
+      {
+        action: 'start',
+        id: c.id,
+        key,
+        cause: 'unfinished stop-first update: the old container serves again',
+      },
+    );
+  }
+  return steps;
+}
+
+/** The container carries this project's labels for the declared name `name`. */
+function isOwnedAs(c: ObservedContainer, project: string, name: string): boolean {
+  return c.labels[LABEL.project] === project && c.labels[LABEL.name] === name;
+}
