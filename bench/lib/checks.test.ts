@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { onlyTouched, withVerdictOfChecks } from './checks.js';
+import { LIST_CALLS, onlyListCalls, onlyTouched, withVerdictOfChecks } from './checks.js';
 import type { ScenarioResult, ToolResult } from './results.js';
 
 const replaced = [
@@ -66,5 +66,22 @@ describe('withVerdictOfChecks', () => {
   it('changes nothing when every run did the work', () => {
     const s = scenario({ berth: tool(), compose: tool() });
     expect(withVerdictOfChecks(s)).toBe(s);
+  });
+});
+
+describe('onlyListCalls', () => {
+  const lists = Object.fromEntries(LIST_CALLS.map((route) => [route, 1]));
+  it('accepts exactly the four list calls', () => {
+    expect(onlyListCalls({ ms: 1, ok: true, calls: lists })).toBeUndefined();
+  });
+  it('names an inspect per container', () => {
+    const calls = { ...lists, 'GET /containers/{id}/json': 30 };
+    expect(onlyListCalls({ ms: 1, ok: true, calls })).toMatch(/GET \/containers\/\{id\}\/json ×30/);
+  });
+  it('refuses a run that was not counted or listed twice', () => {
+    expect(onlyListCalls({ ms: 1, ok: true })).toMatch(/no engine calls/);
+    expect(
+      onlyListCalls({ ms: 1, ok: true, calls: { ...lists, 'GET /containers/json': 2 } }),
+    ).toMatch(/containers\/json ×2/);
   });
 });

@@ -49,6 +49,30 @@ export function noMutations(sample: Sample): string | undefined {
   return m.length ? `${m.length} mutating calls: ${describe(m)}` : undefined;
 }
 
+/** The four list calls of an observation: everything a status of a ready project may cost. */
+export const LIST_CALLS: readonly string[] = [
+  'GET /containers/json',
+  'GET /images/json',
+  'GET /networks',
+  'GET /volumes',
+];
+
+/**
+ * The run made each of the four list calls once and no other engine call (issue 18: status
+ * costs a constant number of calls; one inspect per container would be N more).
+ */
+export function onlyListCalls(sample: Sample): string | undefined {
+  const calls = sample.calls;
+  if (!calls) return 'no engine calls counted';
+  const other = Object.entries(calls).filter(
+    ([route, n]) => !LIST_CALLS.includes(route) || n !== 1,
+  );
+  const missing = LIST_CALLS.filter((route) => calls[route] === undefined);
+  if (!other.length && !missing.length) return undefined;
+  const seen = Object.entries(calls).map(([route, n]) => `${route} ×${n}`);
+  return `engine calls beyond the four lists: ${seen.join(', ')}`;
+}
+
 /** The value of env var `key` in the engine's config of container `name` (one inspect). */
 export async function envOf(name: string, key: string): Promise<string | undefined> {
   const info = JSON.parse(await engineCall('GET', `/containers/${name}/json`)) as {

@@ -107,14 +107,23 @@ async function unchanged(
   return recreated.length ? `${recreated.length} containers recreated` : undefined;
 }
 
-/** No-op apply at N: everything already converged; wall time and engine calls. */
-export async function noopApply(ctx: BenchContext, n: number): Promise<ScenarioResult> {
+/**
+ * berth's no-op project of N containers applied (untimed): the set-up of the no-op and
+ * status scenarios, also when only the status scenario runs (`--only "status of"`).
+ */
+export async function applyNoopProject(ctx: BenchContext, n: number) {
   const b = workloadFor(ctx, `b-noop${n}`, shape(n, true));
-  const c = workloadFor(ctx, `c-noop${n}`, shape(n, true));
   mustSucceed(
     'berth apply (set-up)',
     await berthCli(ctx, ['apply', '-f', b.berthDir, '-p', b.w.project]),
   );
+  return b;
+}
+
+/** No-op apply at N: everything already converged; wall time and engine calls. */
+export async function noopApply(ctx: BenchContext, n: number): Promise<ScenarioResult> {
+  const b = await applyNoopProject(ctx, n);
+  const c = workloadFor(ctx, `c-noop${n}`, shape(n, true));
   // A compose set-up that fails or hangs is counted against compose; berth is still measured.
   const composeSetup = ctx.compose
     ? await countedSample(ctx, () => composeCli(ctx, c.composeFile, c.w.project, ['up', '-d']))

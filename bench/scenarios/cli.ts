@@ -3,7 +3,7 @@ import { engineCall, labelFilter } from '../lib/engine-http.js';
 import { interleave, type Contender } from '../lib/interleave.js';
 import { timedRun, timeIt } from '../lib/proc.js';
 import type { ScenarioResult } from '../lib/results.js';
-import { noMutations } from '../lib/checks.js';
+import { noMutations, onlyListCalls } from '../lib/checks.js';
 import { containerNames } from '../lib/workload.js';
 import { limitBar, ratioBar } from './bars.js';
 import { noopProject } from './apply.js';
@@ -35,6 +35,8 @@ export async function statusCalls(ctx: BenchContext, project: string): Promise<n
 /**
  * Status of N containers (the no-op project left running): berth status vs `node -e 0` and
  * one list call; `callsByN` carries the call counts seen at smaller N to show they are constant.
+ * Every berth run must make exactly the four list calls (no inspect per container), or it
+ * did not do the work the bar names.
  */
 export async function statusOf(
   ctx: BenchContext,
@@ -46,7 +48,7 @@ export async function statusOf(
     {
       name: 'berth',
       run: () => countedSample(ctx, () => berthCli(ctx, ['status', '-p', project]), [0, 3]),
-      verify: async (s) => noMutations(s) ?? reportsRunning(s.stdout ?? '', n),
+      verify: async (s) => noMutations(s) ?? onlyListCalls(s) ?? reportsRunning(s.stdout ?? '', n),
     },
     nodeBaseline(ctx),
     {
@@ -75,6 +77,7 @@ export async function statusOf(
         met: constant,
         detail: `calls by N: ${JSON.stringify(callsByN)}`,
       },
+      limitBar('berth: the four list calls', tools.berth?.calls, 4, 'calls'),
       limitBar(
         'berth ≤ 2× node -e 0 + one list call',
         tools.berth?.runs ? tools.berth.median : undefined,

@@ -35,6 +35,14 @@ export interface ObservedContainer {
   createdAt: number;
   /** Parsed from the list's status text where the engine gives it there. */
   exitCode?: number;
+  /**
+   * Unix ms the current (or last) run started. A list answer gives it only while the
+   * container is up, exact to the second for a run under a minute and coarser after (the
+   * engine words it "3 minutes", "About an hour"); inspect gives it exactly.
+   */
+  startedAt?: number;
+  /** Unix ms the last run ended; a list answer gives it only while the container is stopped. */
+  finishedAt?: number;
   health: HealthStatus;
   /** Names of the engine networks the container is attached to. */
   networks: string[];
@@ -90,8 +98,6 @@ export interface ObservedState {
 export interface ContainerDetails extends ObservedContainer {
   restartCount: number;
   exitCode: number;
-  startedAt?: number;
-  finishedAt?: number;
   error?: string;
   oomKilled: boolean;
   healthLog: { start: string; exitCode: number; output: string }[];

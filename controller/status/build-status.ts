@@ -212,7 +212,10 @@ function transitionTime(
   if (match.kind !== 'Container') return iso(createdAtOf(match));
   const state = match.container.state;
   const stopped = state === 'exited' || state === 'dead';
-  const when = (stopped ? details?.finishedAt : details?.startedAt) ?? match.container.createdAt;
+  const c = match.container;
+  const when =
+    (stopped ? (details?.finishedAt ?? c.finishedAt) : (details?.startedAt ?? c.startedAt)) ??
+    c.createdAt;
   return iso(when);
 }
 

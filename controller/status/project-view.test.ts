@@ -56,15 +56,43 @@ async function callsForStatus(
 }
 
 describe('loadProjectView', () => {
-  // Restarts and last exit codes (DESIGN.md, second wave) are not in the engine's list: one
-  // observe, then one inspect per container, and nothing else per container.
-  it('costs one observe plus one inspect per container', async () => {
+  // Observing costs a constant number of engine calls (issue 18): the list answer settles the
+  // readiness of a container that is up since its creation.
+  it('costs one observe and no inspect, whatever the number of containers', async () => {
     const small = await callsForStatus(3);
     const large = await callsForStatus(100);
     expect(large.inSync).toBe(true);
     expect(small.inSync).toBe(true);
-    expect(small.calls).toEqual({ observe: 1, inspectContainer: 3 });
-    expect(large.calls).toEqual({ observe: 1, inspectContainer: 100 });
+    expect(small.calls).toEqual({ observe: 1 });
+    expect(large.calls).toEqual({ observe: 1 });
+  });
+
+  it('inspects a container the engine restarted moments ago, for its restarts and crash loop', async () => {
+    let now = NOW - 60_000;
+    const engine = new MemoryEngine({ now: () => now });
+    engine.addImage(IMAGE);
+    const ids: string[] = [];
+    for (const name of ['calm', 'loop']) {
+      ids.push((await engine.createContainer(request(name))).id);
+      await engine.startContainer(ids.at(-1)!);
+    }
+    now = NOW - 2_000;
+    engine.crash(ids[1]!, 3);
+    now = NOW;
+    engine.resetCalls();
+    const desired = {
+      objects: ['calm', 'loop'].map((name) => containerObject(name)),
+      source: 'files' as const,
+    };
+    const view = await loadProjectView(engine, { stateDir, project: PROJECT, desired, now });
+    expect(engine.calls).toEqual({ observe: 1, inspectContainer: 1 });
+    const loop = view.status.objects.find((o) => o.name === 'loop');
+    expect(loop).toMatchObject({ restarts: 1, ready: false });
+    expect(JSON.stringify(loop?.conditions)).toContain('CrashLoopBackOff');
+    expect(view.status.objects.find((o) => o.name === 'calm')).toMatchObject({
+      restarts: 0,
+      ready: true,
+    });
   });
 
   it('inspects only the object describe asks for', async () => {

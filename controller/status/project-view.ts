@@ -1,5 +1,10 @@
 import { objectKey, type DesiredObject, type ObjectKey } from '../../specs/model.js';
-import type { ContainerDetails, Engine, ObservedState } from '../engine/engine.js';
+import type {
+  ContainerDetails,
+  Engine,
+  ObservedContainer,
+  ObservedState,
+} from '../engine/engine.js';
 import { LABEL } from '../labels.js';
 import type { RestartMemory } from '../plan/plan-input.js';
 import { plan } from '../plan/plan.js';
@@ -8,6 +13,7 @@ import { readHistory, readLastApplied } from '../records/records.js';
 import { containerIdsOf, readRestarts, restartsFor } from '../records/restarts.js';
 import type { HistoryEntry } from '../records/record-types.js';
 import { buildProjectStatus } from './build-status.js';
+import { needsDetails, type StartWindow } from './readiness.js';
 import { observeProject } from '../observe.js';
 import type { DesiredSource, ProjectStatus } from './status-types.js';
 
@@ -48,8 +54,10 @@ export interface ViewRequest {
   desired: DesiredInput;
   now: number;
   /**
-   * Inspect only these containers by declared name (describe of one object); by default every
-   * container of the project is inspected, for its restarts, last exit code and probe output.
+   * Inspect these containers by declared name (describe of one object). By default only the
+   * containers whose list entry cannot settle their readiness are inspected (`needsDetails`:
+   * restarting, unhealthy, restarted moments ago), so status costs the four list calls for a
+   * project that is up and ready, whatever its size.
    */
   inspect?: string[];
   /**
@@ -63,9 +71,13 @@ export interface ViewRequest {
 }
 
 /**
- * Observes the project once (a constant number of engine calls, plus one inspect per declared
- * container that is missing, to tell a name conflict from an absence), plans against the
+ * Observes the project once (the four list calls; a name lookup when declared objects are
+ * missing or external; one inspect per container `needsDetails` picks, the applies of the
+ * history telling which starts were berth's), plans against the
  * desired set with prune (to list leftovers), and builds the status from that plan.
+ * Restarts are berth's own (records, the controller) plus the engine's restart count of the
+ * containers that were inspected: a container up and ready for longer than the crash-loop
+ * window shows berth's count; `describe` inspects it and shows the engine's too.
  */
 export async function loadProjectView(engine: Engine, request: ViewRequest): Promise<ProjectView> {
   const { project, desired } = request;
@@ -88,8 +100,10 @@ export async function loadProjectView(engine: Engine, request: ViewRequest): Pro
     prune: true,
     ...(request.berthRestarts ? { restarts: backoffMemory(desired.objects, request) } : {}),
   });
-  const details = await inspectNamed(engine, project, observed, request.inspect);
   const entries = history.ok ? history.value : [];
+  const details = await inspectNamed(engine, project, observed, request.inspect, (c) =>
+    needsDetails(c, request.now, applyWindows(entries)),
+  );
   const notice =
     desired.notice ??
     (history.ok ? undefined : `${history.problem.path}: ${history.problem.message} [E_RECORD]`);
@@ -131,16 +145,22 @@ async function inspectNamed(
   project: string,
   observed: ObservedState,
   names: string[] | undefined,
+  needed: (c: ObservedContainer) => boolean,
 ): Promise<ContainerDetails[]> {
   const ids = observed.containers
     .filter(
       (c) =>
         c.labels[LABEL.project] === project &&
-        (names === undefined || names.includes(c.labels[LABEL.name] ?? '')),
+        (names === undefined ? needed(c) : names.includes(c.labels[LABEL.name] ?? '')),
     )
     .map((c) => c.id);
   const details = await Promise.all(ids.map((id) => engine.inspectContainer(id)));
   return details.filter((d) => d !== undefined);
+}
+
+/** When the recorded applies ran: berth started containers then, not the engine's restart policy. */
+function applyWindows(entries: readonly HistoryEntry[]): StartWindow[] {
+  return entries.map((e) => ({ from: e.time, to: e.time + e.durationMs }));
 }
 
 /** The part of an all-projects observation that belongs to one project (images are shared). */

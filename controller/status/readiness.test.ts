@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ContainerDetails, ObservedContainer } from '../engine/engine.js';
-import { containerReadiness } from './readiness.js';
+import { containerReadiness, needsDetails } from './readiness.js';
 
 const NOW = 1_700_000_000_000;
 const container: ObservedContainer = {
@@ -103,5 +103,40 @@ describe('containerReadiness', () => {
       now: NOW,
     });
     expect(sick.reason).toBe('BackOff');
+  });
+});
+
+describe('needsDetails: which containers status inspects', () => {
+  const listed = (over: Partial<ObservedContainer>): ObservedContainer => ({
+    ...container,
+    startedAt: NOW - 59_000,
+    ...over,
+  });
+
+  it('settles a container up since its creation, or up past the crash-loop window, from the list', () => {
+    expect(needsDetails(listed({}), NOW)).toBe(false);
+    expect(needsDetails(listed({ createdAt: NOW - 2_000, startedAt: NOW - 1_000 }), NOW)).toBe(
+      false,
+    );
+    expect(needsDetails(listed({ startedAt: NOW - 20_000 }), NOW)).toBe(false);
+    expect(needsDetails(listed({ health: 'healthy' }), NOW)).toBe(false);
+    expect(needsDetails(listed({ state: 'exited', startedAt: undefined }), NOW)).toBe(false);
+    expect(needsDetails(listed({ state: 'created', startedAt: undefined }), NOW)).toBe(false);
+  });
+
+  it('inspects a restarting, an unhealthy and a freshly restarted container', () => {
+    expect(needsDetails(listed({ state: 'restarting', startedAt: undefined }), NOW)).toBe(true);
+    expect(needsDetails(listed({ health: 'unhealthy' }), NOW)).toBe(true);
+    expect(needsDetails(listed({ startedAt: NOW - 2_000 }), NOW)).toBe(true);
+    // No start time in the list answer: the list cannot settle it.
+    expect(needsDetails(listed({ startedAt: undefined }), NOW)).toBe(true);
+  });
+
+  it('does not inspect a fresh start that an apply explains, on an engine slow to start', () => {
+    // Created 20 s ago, started 8 s later by an apply that took 15 s: berth's start.
+    const late = listed({ createdAt: NOW - 20_000, startedAt: NOW - 5_000 });
+    expect(needsDetails(late, NOW)).toBe(true);
+    expect(needsDetails(late, NOW, [{ from: NOW - 21_000, to: NOW - 6_000 }])).toBe(false);
+    expect(needsDetails(late, NOW, [{ from: NOW - 60_000, to: NOW - 50_000 }])).toBe(true);
   });
 });

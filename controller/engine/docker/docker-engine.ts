@@ -128,7 +128,7 @@ export class DockerEngine implements Engine {
     );
     return {
       containers: await this.listLag.settle(
-        (containers as DockerContainerSummary[]).map(fromContainerSummary),
+        (containers as DockerContainerSummary[]).map((c) => fromContainerSummary(c)),
         listedAt,
         (id) => this.inspectContainer(id),
       ),

@@ -59,11 +59,14 @@ const FORGET_AFTER_MS = 5_000;
 /** The listed container with its state, exit code and health as inspect has them now. */
 function current(listed: ObservedContainer, fresh: ContainerDetails): ObservedContainer {
   const stopped = fresh.state === 'exited' || fresh.state === 'dead';
-  const { exitCode: _listedCode, ...rest } = listed;
+  const { exitCode: _code, startedAt: _started, finishedAt: _finished, ...rest } = listed;
   return {
     ...rest,
     state: fresh.state,
     health: fresh.health,
     ...(stopped ? { exitCode: fresh.exitCode } : {}),
+    // As the list gives them: a start time while up, a stop time once stopped.
+    ...(!stopped && fresh.startedAt !== undefined ? { startedAt: fresh.startedAt } : {}),
+    ...(stopped && fresh.finishedAt !== undefined ? { finishedAt: fresh.finishedAt } : {}),
   };
 }

@@ -8,6 +8,7 @@ import type {
   ObservedNetwork,
   ObservedVolume,
 } from '../engine.js';
+import { timesFromStatus } from './docker-status-text.js';
 
 /**
  * Pure translation between berth's engine-neutral shapes and Docker Engine API bodies
@@ -73,7 +74,14 @@ function endpointNetworkIds(
   return ids;
 }
 
-export function fromContainerSummary(c: DockerContainerSummary): ObservedContainer {
+/**
+ * One list entry in berth's shape. `now` (Unix ms) is when the list was answered: the start
+ * and stop times are read back from the status text's durations.
+ */
+export function fromContainerSummary(
+  c: DockerContainerSummary,
+  now: number = Date.now(),
+): ObservedContainer {
   const exitCode = exitCodeFromStatus(c.Status);
   return {
     id: c.Id,
@@ -85,6 +93,7 @@ export function fromContainerSummary(c: DockerContainerSummary): ObservedContain
     createdAt: (c.Created ?? 0) * 1000,
     ...(exitCode !== undefined ? { exitCode } : {}),
     health: healthFromStatus(c.Status),
+    ...timesFromStatus(c.Status, now),
     networks: Object.keys(c.NetworkSettings?.Networks ?? {}).sort(),
     networkIds: endpointNetworkIds(c.NetworkSettings?.Networks),
     ports: (c.Ports ?? []).map((p) => ({

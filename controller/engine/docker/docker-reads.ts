@@ -104,7 +104,7 @@ export async function lookupByNames(
   ]);
   return {
     containers: (containers as DockerContainerSummary[])
-      .map(fromContainerSummary)
+      .map((x) => fromContainerSummary(x))
       .filter((x) => c.has(x.name)),
     networks: networks.map((x) => fromNetwork(x)).filter((x) => n.has(x.name)),
     volumes: volumes

@@ -257,6 +257,11 @@ export function toObserved(c: MemContainer): ObservedContainer {
     createdAt: c.createdAt,
     // The engine's list shows an exit code only in "Exited (N) …".
     ...(c.state === 'exited' ? { exitCode: c.exitCode } : {}),
+    // As the engine's list: a start time while up, a stop time once stopped.
+    ...((c.state === 'running' || c.state === 'paused') && c.startedAt !== undefined
+      ? { startedAt: c.startedAt }
+      : {}),
+    ...(c.state === 'exited' && c.finishedAt !== undefined ? { finishedAt: c.finishedAt } : {}),
     health: c.health,
     networks: [...c.networks.keys()].sort(),
     ports: live
