@@ -43,7 +43,10 @@ export function parseTarget(raw: string | undefined): Target {
   const kind = KIND_NAMES[kindText.toLowerCase()];
   if (!kind) {
     throw new BerthError('E_USAGE', `unknown kind "${kindText}"`, {
-      hint: 'kinds: container (ctr), image (img), network (net), volume (vol), bindmount (bm)',
+      hint:
+        (slash < 0 ? `to name an object use KIND/NAME, e.g. container/${kindText}; ` : '') +
+        'kinds: container (ctr), image (img), network (net), volume (vol), bindmount (bm), ' +
+        'secret, config (cm)',
     });
   }
   if (name === '') throw new BerthError('E_USAGE', `"${raw}" names no object; use KIND/NAME`);
