@@ -98,6 +98,8 @@ describe('berth cp', () => {
   it('exits 1 naming the problem for a missing path', async () => {
     const result = await berth(project, ['cp', 'web:/nowhere/file', join(work, 'x')]);
     expect(result.code).toBe(1);
-    expect(result.stderr).toContain('/nowhere/file');
+    // Named as the user wrote it, as docker cp does; never by the engine's container id.
+    expect(result.stderr).toContain('web:/nowhere/file: no such file or folder in the container');
+    expect(result.stderr).not.toMatch(/[0-9a-f]{64}/);
   });
 });

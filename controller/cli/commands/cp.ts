@@ -52,9 +52,11 @@ export async function run(
     const container = firstContainer(await listByName(engine, project), name);
     if (!container) throw await missingContainer(ctx, project, name);
     const streams = await connectStreams(ctx);
-    if ('container' in from)
+    if ('container' in from) {
+      if (!(await streams.statPath(container.id, from.path)))
+        throw new BerthError('E_USAGE', `${source}: no such file or folder in the container`);
       await copyOut(ctx, streams, container.id, from.path, (to as { local: string }).local);
-    else await copyIn(ctx, streams, container.id, from.local, (to as { path: string }).path);
+    } else await copyIn(ctx, streams, container.id, from.local, (to as { path: string }).path);
     return 0;
   } catch (e) {
     const error = toBerthError(e);
