@@ -153,7 +153,7 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void): Comman
       '--host-root <dir>',
       'with --git: where relative bind-mount host paths resolve (default: .)',
     )
-    .addOption(envFileOption())
+    .addOption(envFileOption('in the watched folder'))
     .option('--listen <addr>', 'status API address', '127.0.0.1:7337')
     .option('--token <token>', 'bearer token for the status API')
     .option('--resync <duration>', 'full resync period', '60s')
@@ -314,11 +314,14 @@ function defaultsToHere(verb: string, positional: unknown[]): boolean {
   return verb !== 'delete' || positional[0] === undefined;
 }
 
-/** `--env-file FILE` for the verbs that read manifests (DESIGN.md "Variables"). */
-function envFileOption(): Option {
+/**
+ * `--env-file FILE` for the verbs that read manifests (DESIGN.md "Variables"); `where` says
+ * which `.env` is read without it (beside `-f` for most verbs, in the watched folder for `watch`).
+ */
+function envFileOption(where = 'beside -f'): Option {
   return new Option(
     '--env-file <file>',
-    'variables for ${VAR} in the manifests (repeatable, later wins; default: .env beside -f)',
+    `variables for \${VAR} in the manifests (repeatable, later wins; default: .env ${where})`,
   ).argParser(collect);
 }
 
