@@ -5,7 +5,9 @@ import { waitForReadiness } from '../executor/wait-ready.js';
 import type { Engine, ObservedState } from '../engine/engine.js';
 import { readDockerContext } from '../engine/docker/docker-context.js';
 import { toBerthError } from '../errors.js';
-import { observeAndPlan } from '../observe.js';
+import { observeAndPlan, observeProject } from '../observe.js';
+import { sameEngineClusters } from '../executor/same-engine.js';
+import { plan as planSet } from '../plan/plan.js';
 import { otherSourceDeletions } from '../plan/plan-other-sources.js';
 import type { ObjectPlan, Plan } from '../plan/plan-types.js';
 import { refuseMissingExternals } from '../plan/plan-unmanaged.js';
@@ -47,7 +49,11 @@ export async function convergeAcross(
   job: AcrossJob,
   groups: EngineGroup[],
 ): Promise<{ plan: Plan; result: ExecuteResult }> {
-  const planned = await Promise.all(groups.map((g) => planGroup(ctx, job, g)));
+  const planned = await joinSameEngines(
+    ctx,
+    job,
+    await Promise.all(groups.map((g) => planGroup(ctx, job, g))),
+  );
   const folders = sourceFolders(job.filename, ctx.cwd);
   for (const p of planned) {
     if (!p.plan || !p.observed) continue;
@@ -88,6 +94,40 @@ async function planGroup(ctx: CliContext, job: AcrossJob, group: EngineGroup): P
     if (error.code !== 'E_ENGINE_UNREACHABLE' && error.code !== 'E_ENGINE') throw e;
     return { group, failure: onContext(group.context, error.message) };
   }
+}
+
+/**
+ * Groups whose contexts reach one engine (see {@link sameEngineClusters}) become one group on
+ * the first of them, planned again from the observation already made, so no group prunes
+ * what another declared. Says so on stderr.
+ */
+async function joinSameEngines(
+  ctx: CliContext,
+  job: AcrossJob,
+  planned: GroupPlan[],
+): Promise<GroupPlan[]> {
+  const clusters = sameEngineClusters(planned.map((p) => p.observed));
+  if (clusters.length === 0) return planned;
+  const joined = new Set(clusters.flatMap((c) => c.slice(1)));
+  const result = [...planned];
+  for (const cluster of clusters) {
+    const members = cluster.map((i) => planned[i]!);
+    const first = members[0]!;
+    const objects = members.flatMap((m) => m.group.objects);
+    const observation = await observeProject(first.engine!, job.project, objects, first.observed);
+    const plan = planSet({
+      project: job.project,
+      desired: objects,
+      prune: job.prune,
+      ...observation,
+    });
+    result[cluster[0]!] = { ...first, group: { ...first.group, objects }, plan, ...observation };
+    const names = members.map((m) => (m.group.context ? `"${m.group.context}"` : "berth's own"));
+    ctx.stderr.write(
+      `note: contexts ${names.join(' and ')} reach one engine: their objects are applied there as one set\n`,
+    );
+  }
+  return result.filter((_, i) => !joined.has(i));
 }
 
 async function engineFor(ctx: CliContext, context: string | undefined): Promise<Engine> {

@@ -3,6 +3,7 @@ import { readDockerContext } from '../../engine/docker/docker-context.js';
 import type { Engine } from '../../engine/engine.js';
 import { toBerthError } from '../../errors.js';
 import { keyOn, type EngineGroup } from '../../executor/placement.js';
+import { sameEngineClusters } from '../../executor/same-engine.js';
 import { loadProjectView, type DesiredInput, type ProjectView } from '../../status/project-view.js';
 import type { ObjectStatus, ProjectStatus } from '../../status/status-types.js';
 import type { CliContext } from '../context.js';
@@ -21,17 +22,19 @@ export async function queryAcross(
   groups: EngineGroup[],
   home: Engine,
 ): Promise<ProjectView> {
-  const views = await Promise.all(
+  const load = (engine: Engine, group: EngineGroup, observed?: ProjectView['observed']) =>
+    loadProjectView(engine, {
+      stateDir: ctx.stateDir,
+      project,
+      desired: { ...desired, objects: group.objects },
+      now: ctx.now(),
+      ...(observed ? { observed } : {}),
+    });
+  const loaded: GroupView[] = await Promise.all(
     groups.map(async (group) => {
       try {
         const engine = group.context === undefined ? home : await engineOf(ctx, group.context);
-        const view = await loadProjectView(engine, {
-          stateDir: ctx.stateDir,
-          project,
-          desired: { ...desired, objects: group.objects },
-          now: ctx.now(),
-        });
-        return { group, view };
+        return { group, engine, view: await load(engine, group) };
       } catch (e) {
         const error = toBerthError(e);
         if (group.context === undefined || error.code !== 'E_ENGINE_UNREACHABLE') throw e;
@@ -39,6 +42,19 @@ export async function queryAcross(
       }
     }),
   );
+  // Contexts that reach one engine are one group (see sameEngineClusters), as apply runs them.
+  const clusters = sameEngineClusters(loaded.map((v) => v.view?.observed));
+  const joined = new Set(clusters.flatMap((c) => c.slice(1)));
+  for (const cluster of clusters) {
+    const first = loaded[cluster[0]!]!;
+    const group = { ...first.group, objects: cluster.flatMap((i) => loaded[i]!.group.objects) };
+    loaded[cluster[0]!] = {
+      group,
+      engine: first.engine!,
+      view: await load(first.engine!, group, first.view!.observed),
+    };
+  }
+  const views = loaded.filter((_, i) => !joined.has(i));
   const first = views[0]?.view;
   if (!first) throw new Error('no view of berth own engine');
   const objects: ObjectStatus[] = [];
@@ -76,6 +92,13 @@ export async function queryAcross(
   status.objects = objects;
   status.inSync = views.every((v) => v.view?.status.inSync === true);
   return { ...first, status };
+}
+
+interface GroupView {
+  group: EngineGroup;
+  engine?: Engine;
+  view?: ProjectView;
+  failure?: string;
 }
 
 async function engineOf(ctx: CliContext, context: string): Promise<Engine> {
