@@ -40,6 +40,8 @@ export const PROBLEM_CODES = {
   E_DUPLICATE_ENV: 'an environment variable is declared twice in list form',
   E_SECRET_SOURCE: 'a Secret or Config value could not be read (file or variable)',
   E_EXTERNAL: 'an external network or volume declares fields berth would have to manage',
+  E_BUILD_FRONTEND:
+    'a build asks for a Dockerfile frontend image (# syntax= line, BUILDKIT_SYNTAX) the engine would pull',
   E_NETWORK_DRIVER:
     "a network the engine cannot create or connect (host, none): use the container's networkMode",
 } as const;
