@@ -72,7 +72,11 @@ export interface DeleteJob {
 export async function deleteObjects(ctx: CliContext, job: DeleteJob): Promise<number> {
   const { project, keys, declared, target, options } = job;
   const engine = await ctx.engine();
-  const { observed, hostPaths } = await observeProject(engine, project, []);
+  // An update an earlier berth left half-done (`-next`/`-prev` containers) is undone first, so
+  // its leftover is not what keeps a network "in use" (new-user trial F3).
+  const { observed, hostPaths } = await observeProject(engine, project, [], undefined, {
+    recoverUpdates: true,
+  });
   const owned = indexOwned(observed, project);
   const all = planPrune({ project, desired: [], observed, hostPaths, prune: true }, owned);
   const wanted = new Set(keys);
@@ -112,7 +116,15 @@ export async function deleteObjects(ctx: CliContext, job: DeleteJob): Promise<nu
     deadline,
     onProgress: progressReporter(ctx, width),
   });
-  await forgetObjects(ctx.stateDir, project, keys).catch(() => 0);
+  // What failed to go stays in the last applied set, so the next `down` still finds it.
+  const failed = new Set(
+    result.outcomes.filter((o) => o.outcome !== 'converged').map((o) => o.key),
+  );
+  await forgetObjects(
+    ctx.stateDir,
+    project,
+    keys.filter((k) => !failed.has(k)),
+  ).catch(() => 0);
   const deleted = result.outcomes.filter((o) => o.outcome === 'converged').length;
   for (const o of result.outcomes.filter((x) => x.outcome !== 'converged')) {
     ctx.stdout.write(`${o.key}: ${o.outcome}${o.message ? `: ${o.message}` : ''}\n`);
