@@ -6,6 +6,7 @@ import type { HostPathKind, PlanInput } from './plan/plan-input.js';
 import { plan } from './plan/plan.js';
 import type { Plan } from './plan/plan-types.js';
 import { runRecovery } from './executor/run-recovery.js';
+import { nameRepairSteps } from './plan/name-repairs.js';
 import { recoverySteps } from './plan/recovery-steps.js';
 
 export interface Observation {
@@ -45,18 +46,28 @@ export async function observeProject(
 
 export interface ObserveProjectOptions {
   /**
-   * Finish or undo updates an earlier berth was killed in the middle of (leftover `-next` /
-   * `-prev` containers) before the snapshot is taken; for the writers (apply, watch), never
-   * for `plan` or `status`. Costs nothing when there are none.
+   * Before the snapshot is taken, give containers renamed outside berth their own engine
+   * names back (plan/name-repairs.ts), and finish or undo updates an earlier berth was
+   * killed in the middle of (leftover `-next` / `-prev` containers); for the writers (apply,
+   * watch), never for `plan` or `status`. Costs nothing when there are none.
    */
   recoverUpdates?: boolean;
 }
 
+/**
+ * Containers renamed outside berth get their own names back first (so that an update's
+ * leftover can take its name), then unfinished updates are finished or undone; each round
+ * observes again only when it ran a step.
+ */
 async function recovered(engine: Engine, request: ObserveOptions, observed: ObservedState) {
-  const steps = recoverySteps(observed.containers, request.project ?? '');
-  if (steps.length === 0) return observed;
-  await runRecovery(engine, steps);
-  return engine.observe(request);
+  let current = observed;
+  for (const stepsFor of [nameRepairSteps, recoverySteps]) {
+    const steps = stepsFor(current.containers, request.project ?? '');
+    if (steps.length === 0) continue;
+    await runRecovery(engine, steps);
+    current = await engine.observe(request);
+  }
+  return current;
 }
 
 export async function observeHostPaths(
@@ -119,8 +130,11 @@ export async function findUnowned(
     const name = engineName(project, o.name);
     const labels = taken.get(`${ENGINE_NAMED[o.kind]}:${name}`);
     if (!labels) return [];
-    // Ours under another declared name or project would be a berth bug; anything unlabelled is foreign.
-    const ours = labels[LABEL.project] === project && labels[LABEL.name] === o.name;
+    // A container of ours under another declared name was renamed outside berth: the writers
+    // give it its own name back before they plan (name-repairs.ts). Unlabelled is foreign.
+    const ours =
+      labels[LABEL.project] === project &&
+      (labels[LABEL.name] === o.name || o.kind === 'Container');
     return ours ? [] : [{ kind: o.kind, name: o.name, engineName: name }];
   });
 }

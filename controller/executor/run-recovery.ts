@@ -1,11 +1,22 @@
-import type { Engine } from '../engine/engine.js';
+import { isEngineError, type Engine } from '../engine/engine.js';
 import type { RecoveryStep } from '../plan/recovery-steps.js';
 
-/** Runs recovery steps in order; each is one engine call. */
+/**
+ * Runs recovery steps in order; each is one engine call. An optional rename whose name is
+ * taken (E_CONFLICT) is skipped; any other failure rejects.
+ */
 export async function runRecovery(engine: Engine, steps: readonly RecoveryStep[]): Promise<void> {
   for (const step of steps) {
-    if (step.action === 'remove') await engine.removeContainer(step.id);
-    else if (step.action === 'rename') await engine.renameContainer(step.id, step.to!);
-    else await engine.startContainer(step.id);
+    try {
+      await runStep(engine, step);
+    } catch (e) {
+      if (!(step.optional && isEngineError(e, 'E_CONFLICT'))) throw e;
+    }
   }
+}
+
+async function runStep(engine: Engine, step: RecoveryStep): Promise<unknown> {
+  if (step.action === 'remove') return engine.removeContainer(step.id);
+  if (step.action === 'rename') return engine.renameContainer(step.id, step.to!);
+  return engine.startContainer(step.id);
 }

@@ -5,12 +5,14 @@ import { objectKey } from '../../specs/model.js';
 import type { ObservedContainer, ObservedNetwork, ObservedState } from '../engine/engine.js';
 import { engineName, LABEL } from '../labels.js';
 import { findImage } from './image-ref.js';
+import { nameRepairSteps } from './name-repairs.js';
 import { isUpdateLeftover } from './recovery-steps.js';
 import { goneNetwork, planContainer } from './plan-container.js';
 import { keptNetwork, networksNamed, withDuplicatesRemoved } from './plan-duplicates.js';
 import type { PlanInput } from './plan-input.js';
 import { planDeletions } from './plan-implicit.js';
 import { planExternal, planFileValue } from './plan-unmanaged.js';
+import { step } from './plan-object.js';
 import {
   objectPlan,
   planBindMount,
@@ -19,7 +21,7 @@ import {
   planNetwork,
   planVolume,
 } from './plan-resources.js';
-import type { ObjectPlan, Plan, PlanConflict } from './plan-types.js';
+import type { ObjectPlan, Plan, PlanConflict, PlanStep } from './plan-types.js';
 import { orderByDependencies } from './order.js';
 
 export type { PlanInput } from './plan-input.js';
@@ -44,9 +46,11 @@ export function plan(input: PlanInput): Plan {
   }
   const implicit = planImplicitImages(input);
   declared.push(...implicit.values());
+  const repairs = nameRepairsByKey(input);
   for (const object of input.desired) {
     if (object.kind !== 'Container') continue;
-    declared.push(planDeclaredContainer(object, input, owned, imagePlans, implicit));
+    const p = planDeclaredContainer(object, input, owned, imagePlans, implicit);
+    declared.push(withNameRepairs(p, repairs.get(p.key)));
   }
 
   const withConflicts = chainReplicaUpdates(declared, input.desired).map((p) =>
@@ -139,6 +143,29 @@ function planImplicitImages(input: PlanInput): Map<string, ObjectPlan> {
     else if (!findImage(input.observed.images, ref)) out.set(ref, planImplicitImage(ref));
   }
   return out;
+}
+
+/**
+ * The name repairs (name-repairs.ts) of each container, as plan steps. The writers run them
+ * before they observe for the plan (observe.ts), so the plans they execute have none; `plan`
+ * and `status` show them.
+ */
+function nameRepairsByKey(input: PlanInput): Map<ObjectKey, PlanStep[]> {
+  const byKey = new Map<ObjectKey, PlanStep[]>();
+  for (const r of nameRepairSteps(input.observed.containers, input.project)) {
+    const key = r.key as ObjectKey;
+    const s =
+      r.action === 'rename'
+        ? step(key, 'rename', '~', r.cause, r.to)
+        : step(key, r.action, '-', r.cause);
+    byKey.set(key, [...(byKey.get(key) ?? []), s]);
+  }
+  return byKey;
+}
+
+function withNameRepairs(p: ObjectPlan, repairs: PlanStep[] | undefined): ObjectPlan {
+  if (!repairs) return p;
+  return { ...p, steps: [...repairs, ...p.steps], inSync: false, reason: repairs[0]?.cause };
 }
 
 type OwnedIndex = Map<

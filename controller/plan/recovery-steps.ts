@@ -11,6 +11,11 @@ export interface RecoveryStep {
   /** `Container/web`. */
   key: string;
   cause: string;
+  /**
+   * A name repair's rename (name-repairs.ts): when the engine name turns out to be taken by
+   * an object berth does not own, it is skipped and the container stays out of sync.
+   */
+  optional?: boolean;
 }
 
 /**
