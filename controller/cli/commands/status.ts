@@ -21,12 +21,13 @@ export const EXIT_NOT_IN_SYNC = 3;
 export async function run(ctx: CliContext, options: StatusOptions): Promise<number> {
   const project = resolveProjectName(options.project, options.filename ?? [], ctx.cwd);
   if (options.history) return showHistory(ctx, project, options.output);
-  const status = await projectStatus(ctx, project, options.filename);
+  const { status, fromController } = await projectStatus(ctx, project, options.filename);
   await writeOutput(ctx, options.output, status, () =>
     formatStatus(status, {
       wide: options.output === 'wide',
       color: ctx.color,
       width: tableWidth(ctx.stdout),
+      fromController,
     }),
   );
   return status.inSync ? 0 : EXIT_NOT_IN_SYNC;
@@ -36,12 +37,13 @@ async function projectStatus(
   ctx: CliContext,
   project: string,
   files: string[] | undefined,
-): Promise<ProjectStatus> {
+): Promise<{ status: ProjectStatus; fromController: boolean }> {
   if (!files?.length) {
     // Loaded on demand; the lock files of `berth watch` say where its API listens.
     const { findControllerClient } = await import('../../api/client.js');
     const controller = await findControllerClient(ctx.stateDir, project, process.env.BERTH_TOKEN);
-    if (controller) return controller.projectStatus(project);
+    if (controller)
+      return { status: await controller.projectStatus(project), fromController: true };
   }
-  return (await queryProject(ctx, project, files)).status;
+  return { status: (await queryProject(ctx, project, files)).status, fromController: false };
 }

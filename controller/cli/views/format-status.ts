@@ -10,14 +10,14 @@ import type { ObjectStatus } from '../../status/status-types.js';
  */
 export function formatStatus(
   status: ProjectStatus,
-  options: { wide: boolean; color: boolean; width?: number },
+  options: { wide: boolean; color: boolean; width?: number; fromController?: boolean },
 ): string {
   const width = options.width ?? 80;
   const lines = [
     `Project:      ${status.project}`,
     `In sync:      ${syncLine(status, options.color)}`,
   ];
-  lines.push(`Compared to:  ${comparedTo(status)}`);
+  lines.push(`Compared to:  ${comparedTo(status, options.fromController === true)}`);
   if (status.lastApply) lines.push(`Last apply:   ${applyLine(status.lastApply)}`);
   if (status.source) lines.push(`Source:       ${sourceLine(status.source)}`);
   if (status.notice) lines.push(`Notice:       ${status.notice}`);
@@ -95,7 +95,12 @@ function syncLine(status: ProjectStatus, color: boolean): string {
   return paint(text, status.inSync ? 'green' : 'red');
 }
 
-function comparedTo(status: ProjectStatus): string {
+/** `fromController`: the status came from a running `berth watch`, whose files are its source. */
+function comparedTo(status: ProjectStatus, fromController: boolean): string {
+  if (status.desiredSource === 'files' && fromController)
+    return status.source
+      ? 'the git source of the running berth watch'
+      : 'the folder of the running berth watch';
   if (status.desiredSource === 'files') return 'the files given with -f';
   if (status.desiredSource === 'none') return 'nothing (no apply recorded)';
   return 'the last applied set';

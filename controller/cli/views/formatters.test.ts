@@ -88,6 +88,21 @@ describe('status text', () => {
   });
 });
 
+describe('status text from a running controller', () => {
+  const fromFiles = { ...sampleStatus(), desiredSource: 'files' as const };
+  const compared = (text: string) => text.split('\n').find((l) => l.startsWith('Compared to:'));
+
+  it('names the controller as what the engine is compared to, not -f', () => {
+    const text = formatStatus(fromFiles, { wide: false, color: false, fromController: true });
+    expect(compared(text)).toBe('Compared to:  the folder of the running berth watch');
+  });
+
+  it('says -f when the files were given on the command line', () => {
+    const text = formatStatus(fromFiles, { wide: false, color: false });
+    expect(compared(text)).toBe('Compared to:  the files given with -f');
+  });
+});
+
 describe('describe text', () => {
   it('shows spec, status, conditions and merged events', () => {
     const status = sampleStatus().objects.find((o) => o.name === 'api')!;
