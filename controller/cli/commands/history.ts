@@ -2,7 +2,7 @@ import { BerthError } from '../../errors.js';
 import { readHistory } from '../../records/records.js';
 import { formatHistoryTable, historyOutput } from '../views/format-history.js';
 import { writeOutput } from '../views/query.js';
-import type { CliContext, CommonOptions } from '../context.js';
+import { tableWidth, type CliContext, type CommonOptions } from '../context.js';
 import { resolveProjectName } from '../project-name.js';
 
 /** `berth history [-o table|json|yaml]`: the project's applies, newest first. Exit 0. */
@@ -29,7 +29,10 @@ export async function showHistory(
   }
   await writeOutput(ctx, format, historyOutput(history.value), () =>
     history.value.length
-      ? formatHistoryTable(history.value, { color: ctx.color })
+      ? formatHistoryTable(history.value, {
+          color: ctx.color,
+          ...(ctx.stdout.isTTY ? { width: tableWidth(ctx.stdout) } : {}),
+        })
       : `No applies recorded for project ${project}.\n`,
   );
   return 0;

@@ -55,9 +55,20 @@ export function historyOutput(entries: HistoryEntry[]): HistoryItem[] {
     }));
 }
 
-/** `berth history`: newest first, TIME OUTCOME CHANGES DURATION COMMIT SOURCE, 80 columns. */
-export function formatHistoryTable(entries: HistoryEntry[], options: { color: boolean }): string {
+/**
+ * `berth history`: newest first, ID TIME OUTCOME CHANGES DURATION COMMIT [SUBJECT] SOURCE.
+ * SUBJECT (the commit's subject, DESIGN.md "Git source") appears when an apply came from git.
+ * `width`: the terminal's columns (SUBJECT and SOURCE give up what does not fit); undefined
+ * (output to a pipe or file): nothing is cut, as kubectl does.
+ */
+export function formatHistoryTable(
+  entries: HistoryEntry[],
+  options: { color: boolean; width?: number },
+): string {
   if (entries.length === 0) return 'No applies recorded.\n';
+  const subject: Column<HistoryEntry>[] = entries.some((e) => e.subject)
+    ? [{ header: 'SUBJECT', value: (e) => e.subject ?? '-', shrink: true }]
+    : [];
   const columns: Column<HistoryEntry>[] = [
     { header: 'ID', value: (e) => e.id ?? '-' },
     { header: 'TIME', value: (e) => iso(e.time) },
@@ -69,10 +80,14 @@ export function formatHistoryTable(entries: HistoryEntry[], options: { color: bo
     { header: 'CHANGES', value: (e) => changes(e.counts) },
     { header: 'DURATION', value: (e) => formatDuration(e.durationMs) },
     { header: 'COMMIT', value: (e) => e.commit?.slice(0, 7) ?? '-' },
+    ...subject,
     { header: 'SOURCE', value: (e) => e.sources.join(',') || '-', shrink: true },
   ];
   const sorted = [...entries].sort((a, b) => b.time - a.time);
-  return renderTable(columns, sorted, { maxWidth: 80, color: options.color });
+  return renderTable(columns, sorted, {
+    ...(options.width === undefined ? {} : { maxWidth: options.width }),
+    color: options.color,
+  });
 }
 
 function changes(c: HistoryEntry['counts']): string {

@@ -206,10 +206,25 @@ describe('history table', () => {
     const text = formatHistoryTable([older, LAST_APPLY], { color: false });
     expect(text).toMatchInlineSnapshot(`
       "ID   TIME                   OUTCOME     CHANGES    DURATION   COMMIT    SOURCE
-      -    2024-05-01T10:00:00Z   converged   +4 ~0 -0   2.3s       0123456   /srv/sh…
-      -    2024-04-30T10:00:00Z   failed      +4 ~0 -0   2.3s       -         /srv/sh…
+      -    2024-05-01T10:00:00Z   converged   +4 ~0 -0   2.3s       0123456   /srv/shop
+      -    2024-04-30T10:00:00Z   failed      +4 ~0 -0   2.3s       -         /srv/shop
       "
     `);
+  });
+
+  it('shows the commit subject of git applies, and fits a terminal by cutting SUBJECT and SOURCE', () => {
+    const fromGit = {
+      ...LAST_APPLY,
+      id: 'mx2jxdxx',
+      subject: 'Revert "bump V to g2"',
+      sources: ['file:///srv/repo//deploy'],
+    };
+    const full = formatHistoryTable([fromGit], { color: false });
+    expect(full).toContain('SUBJECT');
+    expect(full).toContain('Revert "bump V to g2"   file:///srv/repo//deploy');
+    const fitted = formatHistoryTable([fromGit], { color: false, width: 100 });
+    expect(widest(fitted)).toBeLessThanOrEqual(100);
+    expect(fitted).toContain('…');
   });
 });
 
