@@ -48,6 +48,7 @@ import {
 } from './docker-reads.js';
 import { keepOldestOfName } from './docker-network-dedupe.js';
 import { nameHolder } from './docker-name-conflict.js';
+import { NetworkEventFeed } from './docker-network-events.js';
 import { ListLag } from './docker-list-lag.js';
 
 /**
@@ -79,6 +80,8 @@ export class DockerEngine implements Engine {
   private podman: Promise<boolean> | undefined;
   /** Containers whose state events the list may not show yet (docker-list-lag.ts). */
   private readonly listLag = new ListLag();
+  /** Podman sends no network create/remove events: the adapter makes them. */
+  private readonly networkFeed = new NetworkEventFeed(() => this.reads.listNetworks());
 
   /**
    * `reads` serves the read-only calls; dockerode, for everything that changes the engine
@@ -93,6 +96,12 @@ export class DockerEngine implements Engine {
   private full(): Promise<Dockerode> {
     this.dockerode ??= this.loadDockerode();
     return this.dockerode;
+  }
+
+  /** Whether the engine is Podman, read once (docker-flavour.ts). */
+  private isPodman(): Promise<boolean> {
+    this.podman ??= detectPodman(this.reads);
+    return this.podman;
   }
 
   async ping(): Promise<{ version: string; apiVersion: string }> {
@@ -206,12 +215,22 @@ export class DockerEngine implements Engine {
     return this.mutate('start', id, async () => (await this.full()).getContainer(id).start(), {});
   }
 
-  stopContainer(id: string, timeoutSec?: number): Promise<MutationResult> {
+  /** Podman cannot stop a paused container ("refusing to clean up"): it is unpaused first. */
+  async stopContainer(id: string, timeoutSec?: number): Promise<MutationResult> {
     // Without `t` the engine waits the container's own StopTimeout (its stopGracePeriod).
     const options = timeoutSec === undefined ? {} : { t: timeoutSec };
-    return this.mutate('stop', id, async () => (await this.full()).getContainer(id).stop(options), {
-      goneIsDone: true,
-    });
+    const stop = () =>
+      this.mutate('stop', id, async () => (await this.full()).getContainer(id).stop(options), {
+        goneIsDone: true,
+      });
+    try {
+      return await stop();
+    } catch (e) {
+      if (!(e instanceof EngineError) || !/refusing to clean up/.test(e.message)) throw e;
+      await this.unpauseContainer(id);
+      await stop();
+      return { changed: true };
+    }
   }
 
   killContainer(id: string, signal = 'SIGKILL'): Promise<MutationResult> {
@@ -287,6 +306,9 @@ export class DockerEngine implements Engine {
         this.removeNetwork(own),
       ),
     );
+    if (await this.isPodman()) {
+      this.networkFeed.noted('create', { Id: id, Name: request.name, Driver: request.driver });
+    }
     return { id };
   }
 
@@ -295,11 +317,17 @@ export class DockerEngine implements Engine {
    * by name: its removal by id skips the in-use check (running members lose the network).
    */
   async removeNetwork(idOrName: string): Promise<MutationResult> {
-    this.podman ??= detectPodman(this.reads);
-    const ref = (await this.podman)
-      ? ((await this.inspectNetwork(idOrName))?.name ?? idOrName)
-      : idOrName;
-    return this.removeNetworkRef(ref);
+    if (!(await this.isPodman())) return this.removeNetworkRef(idOrName);
+    const network = await this.inspectNetwork(idOrName);
+    const result = await this.removeNetworkRef(network?.name ?? idOrName);
+    if (network && result.changed) {
+      this.networkFeed.noted('destroy', {
+        Id: network.id,
+        Name: network.name,
+        Driver: network.driver,
+      });
+    }
+    return result;
   }
 
   private async removeNetworkRef(idOrName: string): Promise<MutationResult> {
@@ -440,15 +468,25 @@ export class DockerEngine implements Engine {
     // The stream needs dockerode; the subscription exists at once and attaches when it loads.
     let inner: EventSubscription | undefined;
     let closed = false;
-    const ended = this.full().then(
-      (docker) => {
+    const ended = Promise.all([this.full(), this.isPodman()]).then(
+      ([docker, podman]) => {
         if (closed) return;
         // A replay (describe's recent events) is history: the list is current for it.
         const follow = options.until === undefined;
-        inner = subscribeDockerEvents(docker, options, (event) => {
-          if (follow) this.listLag.note(event);
-          onEvent(event);
-        });
+        const networkEvents =
+          podman && follow
+            ? (deliver: Parameters<NetworkEventFeed['subscribe']>[0]) =>
+                this.networkFeed.subscribe(deliver)
+            : undefined;
+        inner = subscribeDockerEvents(
+          docker,
+          options,
+          (event) => {
+            if (follow) this.listLag.note(event);
+            onEvent(event);
+          },
+          networkEvents,
+        );
         return inner.ended;
       },
       () => undefined,

@@ -8,17 +8,21 @@ import type { DockerRawEvent } from './docker-events.js';
  * Opens ONE `GET /events` stream for containers, networks and volumes. A label filter would
  * drop network and volume events (they carry no labels, ENGINE-NOTES), so the stream is
  * filtered by type only and the project is matched here. `ended` always resolves: when the
- * stream closes, breaks, cannot be opened, or `close()` is called.
+ * stream closes, breaks, cannot be opened, or `close()` is called. `extra` adds raw events
+ * the engine does not send itself (docker-network-events.ts); it returns its own stop.
  */
 export function subscribeDockerEvents(
   docker: Dockerode,
   options: ObserveOptions & { since?: number; until?: number },
   onEvent: (event: EngineEvent) => void,
+  extra?: (deliver: (raw: DockerRawEvent) => void) => () => void,
 ): EventSubscription {
   let closed = false;
   let stream: (NodeJS.ReadableStream & { destroy?: () => void }) | undefined;
-  let finish: () => void = () => undefined;
-  const ended = new Promise<void>((resolve) => (finish = resolve));
+  let stopExtra: () => void = () => undefined;
+  let resolveEnded: () => void = () => undefined;
+  const ended = new Promise<void>((resolve) => (resolveEnded = resolve));
+  const finish = () => (stopExtra(), resolveEnded());
   const deliver = (value: unknown) => {
     const event = fromRawEvent(value as DockerRawEvent);
     if (!event || closed || !eventInProject(event, options.project)) return;
@@ -36,6 +40,7 @@ export function subscribeDockerEvents(
       stream = s as typeof stream;
       if (closed) return stopStream(stream);
       const lines = jsonLines(deliver);
+      if (extra) stopExtra = extra(deliver);
       s.on('data', (chunk: Buffer | string) => lines.push(chunk));
       s.on('end', () => (lines.end(), finish()));
       s.on('close', () => finish());
