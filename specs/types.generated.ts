@@ -270,11 +270,11 @@ export interface ContainerSpec {
     onFailure?: 'rollback' | 'pause';
   };
   /**
-   * The container's host name (one DNS label).
+   * The container's host name, as the engine takes it (Docker and Compose accept `web_1`, dots, any case): up to 64 printable ASCII characters, the kernel's limit (sethostname(2)); no spaces, which would break the /etc/hosts line the engine writes.
    */
   hostname?: string;
   /**
-   * The container's NIS domain name.
+   * The container's NIS domain name, as the engine takes it: up to 64 printable ASCII characters, no spaces (the kernel keeps 64 bytes; the engine cuts a longer one silently).
    */
   domainname?: string;
   /**

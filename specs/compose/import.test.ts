@@ -244,6 +244,21 @@ describe('berth import: host and none networks', () => {
   });
 });
 
+describe('berth import: host names', () => {
+  it('keeps a host name as Compose passes it (underscores, dots), and the result validates', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'berth-import-'));
+    const text = 'services:\n  web:\n    image: busybox\n    hostname: web_1.corp_net\n';
+    writeFileSync(join(dir, 'compose.yaml'), text);
+    const r = importCompose({ files: ['compose.yaml'], cwd: dir, outDir: dir, profiles: [] });
+    expect(r.losses).toEqual([]);
+    expect(container(r, 'web')).toMatchObject({ hostname: 'web_1.corp_net' });
+    expect(container(r, 'web')?.domainname).toBeUndefined();
+    const out = mkdtempSync(join(tmpdir(), 'berth-import-out-'));
+    for (const [name, manifest] of r.manifests) writeFileSync(join(out, name), manifest);
+    expect((await loadManifests([out], { cwd: out })).problems).toEqual([]);
+  });
+});
+
 describe('berth import: the policy flags apply needs', () => {
   function importText(lines: string[]) {
     const dir = mkdtempSync(join(tmpdir(), 'berth-import-'));

@@ -83,13 +83,15 @@ function flag(value: unknown): boolean | undefined {
   return value === 'true' ? true : value === 'false' ? false : undefined;
 }
 
-/** `host.example.org` is hostname `host` in domain `example.org`, as the engine sees it. */
+/**
+ * Kept as written, as Compose passes it (`Config.Hostname`; the engine does not split
+ * `host.example.org`, `hostname` inside prints all of it); what berth's schema takes: up to
+ * 64 printable ASCII characters without spaces (schemas/container.schema.json).
+ */
 function hostname(w: ServiceWork, value: string, key: string): void {
-  if (!/^[a-zA-Z0-9]([-a-zA-Z0-9.]*[a-zA-Z0-9])?$/.test(value))
-    return lose(w.state, w.svc, key, path(w, key), `${value} is not a DNS host name`);
-  const [host, ...domain] = value.split('.');
-  w.spec.hostname = host;
-  if (domain.length && w.svc.domainname === undefined) w.spec.domainname = domain.join('.');
+  if (!/^[!-~]{1,64}$/.test(value))
+    return lose(w.state, w.svc, key, path(w, key), `${value} is not a host name the engine keeps`);
+  w.spec.hostname = value;
 }
 
 function path(w: ServiceWork, key: string): string {

@@ -52,8 +52,8 @@ metadata: {name: web}
 spec:
   image: ${TEST_IMAGE}
   state: created
-  hostname: webhost
-  domainname: internal
+  hostname: web_host.Corp_1
+  domainname: in_ternal
   dns: [192.0.2.53]
   dnsSearch: [corp]
   dnsOptions: [ndots:1]
@@ -104,8 +104,8 @@ describe('issue-12 container fields reach the engine', () => {
     expect(applied.code).toBe(0);
     const { Config, HostConfig, NetworkSettings } = await inspect('web');
     expect(Config).toMatchObject({
-      Hostname: 'webhost',
-      Domainname: 'internal',
+      Hostname: 'web_host.Corp_1',
+      Domainname: 'in_ternal',
       Tty: true,
       OpenStdin: true,
       StopSignal: 'SIGINT',
@@ -178,7 +178,7 @@ describe('issue-12 container fields reach the engine', () => {
         cwd: dir,
       },
     );
-    expect(described.stdout).toMatch(/hostname: webhost/);
+    expect(described.stdout).toMatch(/hostname: web_host\.Corp_1/);
     expect(described.stdout).toMatch(/CAP_NET_ADMIN/);
   });
 
