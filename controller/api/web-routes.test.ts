@@ -96,6 +96,24 @@ describe('web view routes', () => {
     expect(await csrfOf(base, { headers: { cookie } })).toMatch(/^[\w-]{20,}$/);
   });
 
+  it('with a token, an action needs the bearer token as every other route does', async () => {
+    const ran: (string | undefined)[] = [];
+    const base = await start('s3cret', ran);
+    const csrf = await csrfOf(base, { headers: { authorization: 'Bearer s3cret' } });
+    const headers = { 'Content-Type': 'application/json', 'X-Berth-CSRF': csrf };
+    const post = (extra: Record<string, string>) =>
+      fetch(`${base}/api/v1/actions/sync`, {
+        method: 'POST',
+        headers: { ...headers, ...extra },
+        body: '{}',
+      });
+    expect((await post({})).status).toBe(401);
+    expect((await post({ authorization: 'Bearer wrong' })).status).toBe(401);
+    expect(ran).toEqual([]);
+    expect((await post({ authorization: 'Bearer s3cret' })).status).toBe(200);
+    expect(ran).toEqual([undefined]);
+  });
+
   it('refuses requests for another host name (DNS rebinding)', async () => {
     const base = new URL(await start());
     const status = await new Promise<number>((resolve, reject) => {

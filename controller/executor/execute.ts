@@ -15,6 +15,8 @@ export interface ProgressEvent {
   phase: ProgressPhase;
   op?: string;
   message?: string;
+  /** For op `gate` (an update's health gate): Unix ms by which it must pass. */
+  deadline?: number;
 }
 
 export interface ObjectOutcome {
@@ -124,6 +126,7 @@ export async function execute(options: ExecuteOptions): Promise<ExecuteResult> {
         ...(options.stamp ? { stamp: options.stamp } : {}),
         onOp: (op, target) =>
           emit({ key: p.key, phase: 'op', op: target ? `${op} ${target}` : op }),
+        onGate: (deadline) => emit({ key: p.key, phase: 'op', op: 'gate', deadline }),
       });
     });
     if (p.kind === 'Image' && outcome.outcome === 'converged') refreshedImages.add(imageRefOf(p));

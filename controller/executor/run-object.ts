@@ -7,7 +7,7 @@ import { stepsMachine } from '../lifecycle/steps.machine.js';
 import type { indexOwned } from '../plan/plan.js';
 import type { ContainerPlanEntry, ObjectPlan, PlanStep } from '../plan/plan-types.js';
 import { replaceContainer } from '../update/replace.js';
-import { updatePolicy, updatesInPlace } from '../update/update-policy.js';
+import { gateMs, updatePolicy, updatesInPlace } from '../update/update-policy.js';
 import { containerCreateRequest } from '../plan/container-request.js';
 import { defaultFilesDir } from '../plan/file-mount-paths.js';
 import { writeFileMounts } from './file-mounts.js';
@@ -27,6 +27,8 @@ export interface RunContext {
   /** Labels put on every container this run creates (applyStamp); never part of the spec hash. */
   stamp?: Record<string, string>;
   onOp?: (op: string, target?: string) => void;
+  /** An update's health gate began; it must pass by `deadline` (Unix ms): the page's countdown. */
+  onGate?: (deadline: number) => void;
 }
 
 export interface RunOutcome {
@@ -145,15 +147,17 @@ async function runUpdate(
 ): Promise<RunOutcome> {
   const ops: string[] = [];
   try {
+    const policy = updatePolicy(container.spec);
     const result = await replaceContainer({
       engine: ctx.engine,
       project: ctx.project,
       oldId,
       request,
-      policy: updatePolicy(container.spec),
+      policy,
       onOp: (op) => {
         ops.push(op);
-        ctx.onOp?.(op);
+        if (op === 'gate') ctx.onGate?.(Date.now() + gateMs(policy.gate));
+        else ctx.onOp?.(op);
       },
     });
     if (result.outcome === 'replaced') return { outcome: 'converged', ops };

@@ -9,20 +9,30 @@ export interface ProjectHold {
   since: number;
   /** Who held it: `berth hold`, a rollback. */
   by: string;
+  /**
+   * The source revision a rollback held the project at (a git commit, or the folder's file
+   * fingerprint): a different revision ends the hold (DESIGN.md "Updates and rollback").
+   * Absent for `berth hold`, which only `release` ends.
+   */
+  revision?: string;
 }
 
 const HOLD_FILE = 'hold.json';
 
-/** Holds the project (idempotent: an existing hold keeps its time). */
+/**
+ * Holds the project (idempotent: an existing hold keeps its time, and a `berth hold` is not
+ * weakened into one a new revision ends). `revision`: see {@link ProjectHold.revision}.
+ */
 export async function holdProject(
   stateDir: string,
   project: string,
   by: string,
   now: number,
+  revision?: string,
 ): Promise<ProjectHold> {
   const existing = await readHold(stateDir, project);
   if (existing) return existing;
-  const hold: ProjectHold = { since: now, by };
+  const hold: ProjectHold = { since: now, by, ...(revision !== undefined ? { revision } : {}) };
   await writeFileAtomic(
     join(projectRecordDir(stateDir, project), HOLD_FILE),
     JSON.stringify(hold) + '\n',
@@ -45,7 +55,7 @@ export async function readHold(
   const read = await readJsonFile(join(projectRecordDir(stateDir, project), HOLD_FILE));
   if (!read.ok) return undefined;
   const value = read.value as Partial<ProjectHold>;
-  return typeof value.since === 'number'
-    ? { since: value.since, by: String(value.by ?? 'berth hold') }
-    : undefined;
+  if (typeof value.since !== 'number') return undefined;
+  const revision = typeof value.revision === 'string' ? { revision: value.revision } : {};
+  return { since: value.since, by: String(value.by ?? 'berth hold'), ...revision };
 }

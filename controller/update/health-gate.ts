@@ -1,5 +1,5 @@
 import type { Engine, EngineEvent } from '../engine/engine.js';
-import type { UpdateGate } from './update-policy.js';
+import { gateMs, type UpdateGate } from './update-policy.js';
 
 /** How a gate ended. */
 export type GateResult = { passed: true } | { passed: false; reason: string };
@@ -18,7 +18,7 @@ export function healthGate(
   onTick?: (leftMs: number) => void,
 ): Promise<GateResult> {
   return new Promise<GateResult>((resolve) => {
-    const deadlineMs = gate.kind === 'healthy' ? gate.timeoutMs : gate.ms;
+    const deadlineMs = gateMs(gate);
     const end = Date.now() + deadlineMs;
     let settled = false;
     const finish = (result: GateResult) => {

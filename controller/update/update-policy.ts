@@ -10,6 +10,11 @@ export type UpdateGate =
   /** Without a healthcheck: running `ms` without exiting. */
   | { kind: 'minReady'; ms: number };
 
+/** How long the gate may take, in ms: the healthcheck's deadline, or `minReady`. */
+export function gateMs(gate: UpdateGate): number {
+  return gate.kind === 'healthy' ? gate.timeoutMs : gate.ms;
+}
+
 /** How one container is replaced, and why in that order. */
 export interface UpdatePolicy {
   order: 'start-first' | 'stop-first';

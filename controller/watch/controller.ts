@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
-import type { DesiredObject, ObjectKey } from '../../specs/model.js';
-import { readHold } from '../records/hold.js';
+import { objectKey, type DesiredObject, type ObjectKey } from '../../specs/model.js';
+import type { HistoryEntry } from '../records/record-types.js';
+import { holdProject, readHold, releaseProject, type ProjectHold } from '../records/hold.js';
 import { formatProblem } from '../../specs/problems.js';
 import { needsWork } from '../executor/execute.js';
 import type { Engine } from '../engine/engine.js';
@@ -28,8 +29,9 @@ import {
 import { applyId, recordApply } from '../records/records.js';
 import { applyStamp } from '../labels.js';
 import { RestartLog } from './restart-log.js';
-import { imagesOfSet } from '../records/image-history.js';
+import { imagesOfSet, keptImagesOf, pinnedImages } from '../records/image-history.js';
 import { WorkQueue, type QueueClock } from './work-queue.js';
+import { changeRecord, entryOrigin, revisionOrigin, type SettledChange } from './change-record.js';
 
 /** Where a change of the desired set came from, for history. */
 export interface ChangeOrigin {
@@ -105,6 +107,8 @@ export class WatchController {
   /** Last `unpause` event per key, by hand or by berth: health seen before it is stale. */
   private readonly unpausedAt = new Map<ObjectKey, number>();
   private readonly pruneGuard: PruneGuard;
+  /** Image ids the applies in history ran on (kept by retention); undefined: unknown, keep all. */
+  private keptImages: Set<string> | undefined;
 
   constructor(private readonly options: WatchOptions) {
     this.now = options.clock ? () => options.clock!.now() : Date.now;
@@ -151,6 +155,7 @@ export class WatchController {
             pruneGuard: this.pruneGuard,
             now: this.now,
             stamp: () => this.stamp,
+            keepImageIds: () => this.keptImages,
           },
           items,
         ),
@@ -161,6 +166,7 @@ export class WatchController {
   /** Reads the desired set, starts every source, and queues a full resync. */
   async start(): Promise<void> {
     await this.restartLog.load();
+    await this.refreshKeptImages();
     for (const source of this.options.sources ?? []) await this.startSource(source);
     await this.reloadFolder();
     const { engine } = this.options;
@@ -222,11 +228,20 @@ export class WatchController {
     reason: WorkReason = { kind: 'manifest-changed', paths: [this.options.dir] },
   ): Promise<void> {
     // `berth hold`: no new revision is applied until release; drift is still repaired.
-    if (this.options.stateDir && (await readHold(this.options.stateDir, this.options.project))) {
+    const hold = this.options.stateDir
+      ? await readHold(this.options.stateDir, this.options.project)
+      : undefined;
+    if (hold && !(await this.newRevisionEnds(hold))) {
+      if (!this.heldBack)
+        this.bus.publish({ type: 'hold', held: true, by: hold.by, time: this.now() });
       this.heldBack = true;
       return;
     }
-    if (this.heldBack) options = {};
+    if (this.heldBack) {
+      // Released: whatever the source says now is read in full.
+      options = {};
+      this.bus.publish({ type: 'hold', held: false, by: 'release', time: this.now() });
+    }
     this.heldBack = false;
     const { changed, snapshot } = await this.store.reload(options);
     const problems = snapshot.problems.map(formatProblem);
@@ -245,46 +260,80 @@ export class WatchController {
       const time = this.now();
       const from = this.options.origin?.() ?? { sources: [this.options.dir] };
       this.stamp = applyStamp(applyId(time), from.commit?.sha);
-      void this.recordWhenSettled(changed, snapshot.objects, time, from);
+      const { objects } = snapshot;
+      const message = 'applied by berth watch';
+      void this.recordWhenSettled({ changed, objects, time, from: revisionOrigin(from), message });
     }
+  }
+
+  /**
+   * Rolls the project back to an earlier apply under watch (DESIGN.md "Updates and
+   * rollback"): holds the project at the current source revision, converges to that apply's
+   * desired set on its exact images (refs tagged back, never rebuilt) through the update path,
+   * and records it in history. A new source revision or `release` ends the hold. Returns the
+   * keys whose declaration changed.
+   */
+  async rollbackTo(entry: HistoryEntry): Promise<ObjectKey[]> {
+    const { stateDir, project } = this.options;
+    const time = this.now();
+    const by = `rollback to ${entry.id}`;
+    if (stateDir) await holdProject(stateDir, project, by, time, await this.revision());
+    this.bus.publish({ type: 'hold', held: true, by, time });
+    // Whatever the folder says when the hold ends is read in full then.
+    this.heldBack = true;
+    const objects = entry.objects ?? [];
+    const notice = `rolled back to apply ${entry.id}`;
+    const changed = this.store.pin(objects, pinnedImages(entry), notice);
+    this.bus.publish({ type: 'desired', changed, problems: [], time });
+    this.stamp = applyStamp(applyId(time), entry.commit);
+    for (const key of changed) this.crashLoop.forget(key);
+    // Every object: an image tagged back changes containers whose declaration did not.
+    for (const o of objects)
+      this.queue.add(objectKey(o), { kind: 'requested', action: 'rollback' }, { supersede: true });
+    void this.requestResync('requested');
+    const from = entryOrigin(entry);
+    void this.recordWhenSettled({ changed, objects, time, from, message: by });
+    return changed;
+  }
+
+  /** The source's revision now: the git source's commit, else the folder's fingerprint. */
+  private async revision(): Promise<string> {
+    return this.options.origin?.().commit?.sha ?? (await this.store.revision());
+  }
+
+  /** A rollback's hold ends once another source revision is there; `berth hold`'s never. */
+  private async newRevisionEnds(hold: ProjectHold): Promise<boolean> {
+    if (hold.revision === undefined || hold.revision === (await this.revision())) return false;
+    await releaseProject(this.options.stateDir!, this.options.project);
+    this.options.logger.info({ hold: hold.by }, 'a new source revision ends the hold');
+    this.bus.publish({ type: 'hold', held: false, by: 'a new source revision', time: this.now() });
+    return true;
+  }
+
+  private async refreshKeptImages(): Promise<void> {
+    const { stateDir, project } = this.options;
+    this.keptImages = stateDir ? await keptImagesOf(stateDir, project) : undefined;
   }
 
   /**
    * Records a change of the folder in the project's history once the queue has worked it
    * off, so `berth history`, and `status` without a controller, see what watch applied.
    */
-  private async recordWhenSettled(
-    changed: ObjectKey[],
-    objects: DesiredObject[],
-    time: number,
-    from: ChangeOrigin,
-  ): Promise<void> {
-    const { stateDir, project, logger } = this.options;
+  private async recordWhenSettled(change: SettledChange): Promise<void> {
+    const { stateDir, project, logger, engine } = this.options;
     if (!stateDir) return;
     await this.queue.whenIdle();
-    const failed = changed.filter((key) => this.queue.failureCount(key) > 0).length;
-    const entry = {
-      time,
-      sources: from.sources,
-      ...(from.commit
-        ? { commit: from.commit.sha, author: from.commit.author, subject: from.commit.subject }
-        : {}),
-      outcome: failed ? ('failed' as const) : ('converged' as const),
-      counts: {
-        created: 0,
-        changed: changed.length,
-        deleted: 0,
-        unchanged: objects.length - changed.length,
-        failed,
-      },
-      durationMs: this.now() - time,
-      message: 'applied by berth watch',
-      objects,
-      images: await imagesOfSet(this.options.engine, objects),
-    };
-    await recordApply(stateDir, project, entry).catch((e: Error) =>
+    const failed = change.changed.filter((key) => this.queue.failureCount(key) > 0).length;
+    const images = await imagesOfSet(engine, change.objects);
+    const record = changeRecord(change, failed, this.now(), images);
+    const entry = await recordApply(stateDir, project, record).catch((e: Error) =>
       logger.warn({ err: e.message }, 'could not record the change'),
     );
+    if (entry) {
+      const { id = '', outcome, message = '' } = entry;
+      this.bus.publish({ type: 'history', id, outcome, message, time: this.now() });
+    }
+    await this.refreshKeptImages();
   }
 
   /**
@@ -321,7 +370,14 @@ export class WatchController {
         return;
       }
       const full = this.pruneGuard.apply(
-        plan({ project, desired: snapshot.objects, ...observation, prune: snapshot.prune }),
+        plan({
+          project,
+          desired: snapshot.objects,
+          ...observation,
+          prune: snapshot.prune,
+          keepImageIds: this.keptImages,
+          ...(snapshot.pinnedImages ? { pinnedImages: snapshot.pinnedImages } : {}),
+        }),
         observation.observed,
       );
       const queued = full.objects.filter(needsWork).map((p) => p.key);

@@ -17,6 +17,11 @@ export interface DesiredSnapshot {
   prune: boolean;
   /** One line saying why the set is not simply the folder's content. */
   notice?: string;
+  /**
+   * A rollback's exact images: ref → image id of the apply gone back to (the plan tags each
+   * ref back instead of rebuilding). Only on a pinned set.
+   */
+  pinnedImages?: ReadonlyMap<string, string>;
 }
 
 export interface ReloadResult {
@@ -80,6 +85,27 @@ export class DesiredStore {
     const changed = diffKeys(this.current.objects, next.objects);
     this.current = next;
     return { snapshot: next, changed };
+  }
+
+  /**
+   * Converges to `objects` (an earlier apply: a rollback) instead of the folder until the next
+   * reload, on the exact images `pinnedImages` names; returns the keys that changed. The
+   * folder's last good files are kept, and the next reload reads the folder in full.
+   */
+  pin(
+    objects: DesiredObject[],
+    pinnedImages: ReadonlyMap<string, string>,
+    notice: string,
+  ): ObjectKey[] {
+    const changed = diffKeys(this.current.objects, objects);
+    this.current = { objects, problems: [], prune: true, notice, pinnedImages };
+    this.fingerprint = undefined;
+    return changed;
+  }
+
+  /** The folder's revision: names, sizes, times of its manifest files (a save changes it). */
+  revision(): Promise<string> {
+    return folderFingerprint(this.options.dir, this.options.cwd);
   }
 
   private assemble(result: Awaited<ReturnType<typeof loadManifests>>): DesiredSnapshot {

@@ -13,10 +13,23 @@ export type WatchEvent =
   | { type: 'engine'; action: string; kind: string; name: string; time: number }
   | { type: 'desired'; changed: string[]; problems: string[]; time: number }
   | { type: 'resync'; cause: string; queued: string[]; time: number }
+  /** The project was held (`by`: berth hold, web view, rollback to ID) or released. */
+  | { type: 'hold'; held: boolean; by: string; time: number }
+  /** An apply (a revision the controller converged to, or a rollback) was recorded in history. */
+  | { type: 'history'; id: string; outcome: string; message: string; time: number }
   /** The steps one batch is about to run, in plan order (before any of them runs). */
   | { type: 'plan'; steps: { key: string; action: string; cause: string }[]; time: number }
   /** One object of the running batch moved on (execute's progress: op = the step now running). */
-  | { type: 'progress'; key: string; phase: string; op?: string; message?: string; time: number };
+  | {
+      type: 'progress';
+      key: string;
+      phase: string;
+      op?: string;
+      message?: string;
+      /** For op `gate`: Unix ms by which the new container must pass its health gate. */
+      deadline?: number;
+      time: number;
+    };
 
 export type WatchEventListener = (event: WatchEvent) => void;
 

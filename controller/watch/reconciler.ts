@@ -42,6 +42,8 @@ export interface ReconcilerDeps {
   pruneGuard?: PruneGuard;
   /** Labels for the containers a batch creates: the current revision's apply id and commit. */
   stamp?: () => Record<string, string> | undefined;
+  /** Image ids history keeps (built images outside it are removed); undefined: keep all. */
+  keepImageIds?: () => Set<string> | undefined;
 }
 
 /**
@@ -73,6 +75,8 @@ export async function reconcileBatch(
       ...observation,
       prune: snapshot.prune,
       restarts: memory,
+      keepImageIds: deps.keepImageIds?.(),
+      ...(snapshot.pinnedImages ? { pinnedImages: snapshot.pinnedImages } : {}),
     });
     if (deps.pruneGuard) full = deps.pruneGuard.apply(full, observed);
     deps.metrics.engineReachable = true;

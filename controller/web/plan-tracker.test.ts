@@ -48,4 +48,33 @@ describe('PlanTracker', () => {
     expect(t.steps()[0]!.id).toBe(first!.id);
     expect(first!.state).toBe('pending'); // steps() hands out copies
   });
+
+  it("shows an update's health gate as a running step with its deadline, ticked off by the next op", () => {
+    const t = new PlanTracker(() => 0);
+    const ops = ['create', 'start', 'stop', 'remove', 'rename'];
+    t.onEvent({
+      type: 'plan',
+      steps: ops.map((action) => ({ key: 'Container/web', action, cause: 'env changed' })),
+      time: 0,
+    });
+    const progress = (op: string, deadline?: number) =>
+      t.onEvent({ type: 'progress', key: 'Container/web', phase: 'op', op, deadline, time: 0 });
+    progress('create');
+    progress('start');
+    expect(progress('gate', 12_345)).toBe(true);
+    expect(states(t)).toEqual([
+      'Container/web create done',
+      'Container/web start done',
+      'Container/web health gate running',
+      'Container/web stop pending',
+      'Container/web remove pending',
+      'Container/web rename pending',
+    ]);
+    expect(t.steps()[2]!.deadline).toBe(12_345);
+    progress('stop');
+    expect(states(t).slice(2, 4)).toEqual([
+      'Container/web health gate done',
+      'Container/web stop running',
+    ]);
+  });
 });

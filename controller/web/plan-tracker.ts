@@ -41,7 +41,8 @@ export class PlanTracker {
       }));
       return true;
     }
-    if (event.type === 'progress') return this.onProgress(event.key, event.phase, event.op);
+    if (event.type === 'progress')
+      return this.onProgress(event.key, event.phase, event.op, event.deadline);
     return false;
   }
 
@@ -76,10 +77,16 @@ export class PlanTracker {
     return [...this.batch.map((s) => ({ ...s })), ...waiting];
   }
 
-  private onProgress(key: string, phase: string, op: string | undefined): boolean {
+  private onProgress(
+    key: string,
+    phase: string,
+    op: string | undefined,
+    deadline?: number,
+  ): boolean {
     const own = this.batch.filter((s) => s.key === key);
     if (own.length === 0) return false;
-    if (phase === 'op' && op) {
+    if (phase === 'op' && op === 'gate') this.startGate(key, own, deadline);
+    else if (phase === 'op' && op) {
       for (const s of own) if (s.state === 'running') s.state = 'done';
       const next = own.find(
         (s) => s.state === 'pending' && (s.text === op || op.startsWith(`${s.text} `)),
@@ -93,5 +100,25 @@ export class PlanTracker {
     if (this.batch.every((s) => s.state === 'done' || s.state === 'failed'))
       this.finishedAt = this.now();
     return true;
+  }
+
+  /**
+   * An update's health gate (issue 14/16: the countdown): a running step of its own, after the
+   * steps of the object done so far, with the deadline the page counts down to; the object's
+   * next operation (or its end) ticks it off like any step.
+   */
+  private startGate(key: string, own: ViewStep[], deadline: number | undefined): void {
+    for (const s of own) if (s.state === 'running') s.state = 'done';
+    const lastDone = own.filter((s) => s.state === 'done').at(-1);
+    const at = lastDone ? this.batch.indexOf(lastDone) + 1 : this.batch.indexOf(own[0]!);
+    const gate: ViewStep = {
+      id: `${this.batchSeq}:${key}:gate`,
+      key,
+      text: 'health gate',
+      cause: 'the new container must pass before the old one goes',
+      state: 'running',
+      ...(deadline !== undefined ? { deadline } : {}),
+    };
+    this.batch.splice(at, 0, gate);
   }
 }

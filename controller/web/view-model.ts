@@ -85,6 +85,8 @@ export function toProject(status: ProjectStatus, engineReachable: boolean): View
 /** History, newest first, as the page shows it. */
 export function toHistory(entries: HistoryEntry[]): ViewHistoryEntry[] {
   return entries.map((e) => ({
+    id: e.id ?? null,
+    restorable: Boolean(e.id && e.objects?.length),
     time: e.time,
     outcome: e.outcome,
     commit: e.commit ?? null,

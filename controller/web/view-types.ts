@@ -66,6 +66,10 @@ export interface ViewEvent {
 
 /** One apply of the project's history. */
 export interface ViewHistoryEntry {
+  /** What rollback takes (`Apply/<id>` as an action target); null for old records. */
+  id: string | null;
+  /** The apply kept its desired set: it can be rolled back to. */
+  restorable: boolean;
   time: number;
   outcome: string;
   commit: string | null;

@@ -6,6 +6,7 @@ import { readHistory, readLastApplied } from '../records/records.js';
 import type { ProjectStatus } from '../status/status-types.js';
 import type { WatchController } from '../watch/controller.js';
 import { LiveView } from './live-view.js';
+import { updateActions } from './update-actions.js';
 
 export interface WatchWebOptions {
   controller: WatchController;
@@ -14,14 +15,14 @@ export interface WatchWebOptions {
   stateDir: string;
   /** The status the API serves (observes the engine). */
   status: () => Promise<ProjectStatus>;
-  /** `--ui-actions`: offer sync and restart to the page. */
+  /** `--ui-actions`: offer sync, restart, rollback, hold and release to the page. */
   uiActions: boolean;
 }
 
 /**
  * The web view of `berth watch` (issue 16): a LiveView fed by the controller, and the action
- * table (empty unless `--ui-actions`). Rollback and hold join the table when the updates
- * work brings them; the page shows only the actions listed here.
+ * table (empty unless `--ui-actions`): sync, restart, and the update actions (rollback, hold,
+ * release); the page shows only the actions listed here.
  */
 export function watchWeb(options: WatchWebOptions): { view: LiveView; actions: ActionTable } {
   const { controller, project, stateDir } = options;
@@ -45,7 +46,11 @@ export function watchWeb(options: WatchWebOptions): { view: LiveView; actions: A
 }
 
 function actionTable(options: WatchWebOptions): ActionTable {
-  const entries: ActionHandler[] = [syncAction(options), restartAction(options)];
+  const entries: ActionHandler[] = [
+    syncAction(options),
+    restartAction(options),
+    ...updateActions(options),
+  ];
   return new Map(entries.map((e) => [e.action.id, e]));
 }
 

@@ -147,7 +147,61 @@ describe('the web view of berth watch, in chromium', () => {
       await expect
         .poll(() => page.locator('.top .answer').textContent(), SLOW)
         .toMatch(/^sync queued for \d+ objects$/);
-      expect(await page.locator('button[data-action="rollback"]').count()).toBe(0);
+      expect(await page.locator('.top button[data-action="rollback"]').count()).toBe(1);
+    }));
+
+  it('holds, releases (counting down the health gate) and rolls back from its buttons', () =>
+    screenshotOnFailure(page, 'web-view-hold-rollback', async () => {
+      const answer = (id: string) =>
+        page.locator(`.top .action:has(button[data-action="${id}"]) .answer`);
+      const modeOfBack = async () =>
+        /MODE=(\w+)/.exec(
+          await docker('inspect', '-f', '{{json .Config.Env}}', engineName('back')),
+        )?.[1];
+      const history = page.getByTestId('history').locator('li');
+      await expect.poll(() => history.count(), { timeout: 30_000 }).toBeGreaterThanOrEqual(1);
+      const applies = await history.count();
+
+      await page.locator('.top button[data-action="hold"]').click();
+      await expect.poll(() => answer('hold').textContent(), SLOW).toMatch(/held since/);
+      await writeFile(
+        join(dir, 'app.yaml'),
+        [containerYaml('front'), containerYaml('back', '  env: {MODE: two}\n')].join('---\n'),
+      );
+      await expect.poll(() => page.locator('.notice').textContent(), SLOW).toMatch(/Held since/);
+      // The folder watcher reacts within ~0.2 s; held, nothing may change.
+      await new Promise((r) => setTimeout(r, 1_000));
+      expect(await modeOfBack()).toBeUndefined();
+
+      await page.locator('.top button[data-action="release"]').click();
+      await expect.poll(() => answer('release').textContent(), SLOW).toMatch(/released/);
+      // A start-first update waits on its gate (minReady 3 s): the plan counts it down.
+      const gate = page.locator('.plan li.running', { hasText: 'health gate' });
+      await expect.poll(() => gate.textContent(), SLOW).toMatch(/Container\/back.*[1-3] s left/);
+      const left = Number(/(\d) s left/.exec((await gate.textContent()) ?? '')?.[1]);
+      await expect
+        .poll(async () => {
+          const text = (await gate.count()) ? await gate.textContent() : '0 s left';
+          return Number(/(\d) s left/.exec(text ?? '')?.[1] ?? 0);
+        }, SLOW)
+        .toBeLessThan(left);
+      await expect.poll(modeOfBack, { timeout: 30_000 }).toBe('two');
+      await expect.poll(() => history.count(), { timeout: 30_000 }).toBe(applies + 1);
+
+      // Roll back to the apply before the last, from its row in the history.
+      await history.nth(1).locator('button[data-action="rollback"]').click();
+      await expect
+        .poll(() => history.nth(1).locator('.answer').textContent(), SLOW)
+        .toMatch(/rolling back to apply \w+: 1 objects change/);
+      await expect.poll(modeOfBack, { timeout: 30_000 }).toBeUndefined();
+      await expect.poll(() => page.locator('.notice').textContent(), SLOW).toMatch(/Held since/);
+      await expect
+        .poll(() => history.first().textContent(), { timeout: 30_000 })
+        .toMatch(/rollback to/);
+      // Release: the folder's revision applies again (and the next tests see no hold).
+      await page.locator('.top button[data-action="release"]').click();
+      await expect.poll(modeOfBack, { timeout: 30_000 }).toBe('two');
+      await expect.poll(() => page.locator('.notice').count(), SLOW).toBe(0);
     }));
 
   it('says "disconnected" while the controller is away and catches up when it returns', () =>

@@ -1,6 +1,7 @@
 import { parseDuration } from '../../../specs/validate/values.js';
 import { BerthError } from '../../errors.js';
 import { readHistory, type HistoryEntry } from '../../records/index.js';
+import { rollbackTarget } from '../../records/rollback-target.js';
 import type { CliContext, CommonOptions } from '../context.js';
 import { resolveProjectName } from '../project-name.js';
 import { pinnedImages } from '../../records/image-history.js';
@@ -36,7 +37,7 @@ export async function run(
     throw new BerthError('E_UNKNOWN_OBJECT', `project ${project} has no history to roll back to`, {
       hint: 'berth history -p NAME lists the applies berth recorded',
     });
-  const entry = pick(history.value, target, project);
+  const entry = rollbackTarget(history.value, target, project);
   ctx.stderr.write(`rolling back ${project} to ${describe(entry)}\n`);
   return applyJob(ctx, {
     project,
@@ -55,34 +56,6 @@ export async function run(
     message: `rollback to ${entry.id}`,
     pinnedImages: pinnedImages(entry),
   });
-}
-
-/** The entry to go back to: the named one, else the newest one before the last apply. */
-function pick(entries: HistoryEntry[], target: string | undefined, project: string): HistoryEntry {
-  const usable = entries.filter((e) => e.objects && e.objects.length > 0 && e.id);
-  if (target) {
-    const found = usable.find(
-      (e) => e.id === target || (target.length >= 7 && e.commit?.startsWith(target)),
-    );
-    if (found) return found;
-    throw new BerthError(
-      'E_UNKNOWN_OBJECT',
-      `project ${project} has no apply ${target} to roll back to`,
-      {
-        hint: 'berth history shows the ids (only the last 10 applies keep their desired set)',
-      },
-    );
-  }
-  const previous = usable.find((e) => e !== entries[0]);
-  if (!previous)
-    throw new BerthError(
-      'E_UNKNOWN_OBJECT',
-      `project ${project} has no earlier apply to roll back to`,
-      {
-        hint: 'berth history lists the applies berth recorded',
-      },
-    );
-  return previous;
 }
 
 function describe(entry: HistoryEntry): string {

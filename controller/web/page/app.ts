@@ -73,7 +73,10 @@ export function App({ view, connected, everConnected }: AppProps) {
       actions=${view.actions.filter((a) => a.scope === 'object')}
     />
     <${PlanList} steps=${view.plan} />
-    <${HistoryList} history=${view.history} />
+    <${HistoryList}
+      history=${view.history}
+      rollback=${view.actions.find((a) => a.id === 'rollback')}
+    />
   `;
 }
 

@@ -97,8 +97,17 @@ function Countdown({ deadline }: { deadline: number }) {
   >`;
 }
 
-/** History, newest first, with the commit when the source is a git work tree. */
-export function HistoryList({ history }: { history: ViewHistoryEntry[] }) {
+/**
+ * History, newest first, with the commit when the source is a git work tree; with the rollback
+ * action offered, a button per apply that can be gone back to.
+ */
+export function HistoryList({
+  history,
+  rollback,
+}: {
+  history: ViewHistoryEntry[];
+  rollback: ViewAction | undefined;
+}) {
   return html`<section class="history" data-testid="history">
     <h2>History</h2>
     ${
@@ -106,8 +115,8 @@ export function HistoryList({ history }: { history: ViewHistoryEntry[] }) {
         ? html`<p class="muted">no applies recorded</p>`
         : html`<ol>
             ${history.map(
-              (h) =>
-                html`<li>
+              (h, i) =>
+                html`<li data-apply=${h.id ?? ''}>
                   <time>${new Date(h.time).toLocaleString()}</time>
                   <span class="word ${h.outcome === 'converged' ? 'ok' : 'bad'}">${h.outcome}</span>
                   ${h.commit && html`<code class="commit">${h.commit.slice(0, 7)}</code>`}
@@ -115,6 +124,15 @@ export function HistoryList({ history }: { history: ViewHistoryEntry[] }) {
                     >${h.changed} changed${h.failed ? `, ${h.failed} failed` : ''}</span
                   >
                   ${h.message && html`<span class="message">${h.message}</span>`}
+                  ${
+                    rollback &&
+                    h.restorable &&
+                    i > 0 &&
+                    html`<${ActionButton}
+                      action=${{ ...rollback, label: 'Roll back to this' }}
+                      target=${`Apply/${h.id}`}
+                    />`
+                  }
                 </li>`,
             )}
           </ol>`

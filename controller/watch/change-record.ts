@@ -1,0 +1,69 @@
+import type { DesiredObject, ObjectKey } from '../../specs/model.js';
+import type { ApplyRecordInput, HistoryEntry, HistoryImage } from '../records/record-types.js';
+
+/** Source and commit fields of a history entry, as recorded. */
+export type RecordedOrigin = Pick<HistoryEntry, 'sources' | 'commit' | 'author' | 'subject'>;
+
+/** One change the controller converged to: a new source revision, or a rollback. */
+export interface SettledChange {
+  /** Keys whose declaration changed. */
+  changed: ObjectKey[];
+  /** The whole desired set after the change. */
+  objects: DesiredObject[];
+  /** Unix ms when the change was taken in. */
+  time: number;
+  from: RecordedOrigin;
+  /** `applied by berth watch`, `rollback to <id>`. */
+  message: string;
+}
+
+/**
+ * The history entry of a change `berth watch` worked off: `failed` keys of `changed` still
+ * failing, `now` when the queue went idle, `images` the exact images the set runs on. Pure.
+ */
+export function changeRecord(
+  change: SettledChange,
+  failed: number,
+  now: number,
+  images: HistoryImage[],
+): ApplyRecordInput {
+  const { changed, objects, time } = change;
+  return {
+    time,
+    ...change.from,
+    outcome: failed ? 'failed' : 'converged',
+    counts: {
+      created: 0,
+      changed: changed.length,
+      deleted: 0,
+      unchanged: objects.length - changed.length,
+      failed,
+    },
+    durationMs: now - time,
+    message: change.message,
+    objects,
+    images,
+  };
+}
+
+/** History's origin fields of a revision: its sources, and its commit when it has one. */
+export function revisionOrigin(from: {
+  sources: string[];
+  commit?: { sha: string; author: string; subject: string };
+}): RecordedOrigin {
+  const { sources, commit } = from;
+  return commit
+    ? { sources, commit: commit.sha, author: commit.author, subject: commit.subject }
+    : { sources };
+}
+
+/** History's origin fields of an earlier apply (what a rollback to it records). */
+export function entryOrigin(entry: HistoryEntry): RecordedOrigin {
+  const { sources, commit, author, subject } = entry;
+  return {
+    sources,
+    ...(commit ? { commit } : {}),
+    ...(author ? { author } : {}),
+    ...(subject ? { subject } : {}),
+  };
+}
