@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { objectKey, type DesiredObject, type ObjectKey } from '../../specs/model.js';
+import { objectKey, type ObjectKey } from '../../specs/model.js';
 import type { HistoryEntry } from '../records/record-types.js';
 import { holdProject, readHold, releaseProject, type ProjectHold } from '../records/hold.js';
 import { formatProblem } from '../../specs/problems.js';
