@@ -1,13 +1,13 @@
-import type { ObjectKey } from '../../../specs/model.js';
+import type { ContainerObject, ObjectKey } from '../../../specs/model.js';
 import type { ObservedContainer } from '../../engine/engine.js';
 import { BerthError } from '../../errors.js';
-import { recordApply } from '../../records/index.js';
+import { readLastApplied, recordApply } from '../../records/index.js';
 import type { AppliedStep } from '../../records/index.js';
 import type { CliContext } from '../context.js';
 import { listByName } from '../project-containers.js';
 import { resolveProjectName } from '../project-name.js';
 
-/** Seconds a container gets to stop before it is killed (the engine's default). */
+/** Seconds a container gets to stop before it is killed, when its spec is not on record. */
 const STOP_GRACE_SEC = 10;
 
 interface RestartOptions {
@@ -15,10 +15,11 @@ interface RestartOptions {
 }
 
 /**
- * `berth restart NAME…`: stops (within each container's grace period) and starts declared
- * containers of the project, without a spec change; each restart is counted in the output
- * and the project's history. Unknown names fail before anything restarts (exit 1); a
- * restart that fails gives exit 2.
+ * `berth restart NAME…`: stops (within each container's `stopGracePeriod`) and starts declared
+ * containers of the project, without a spec change, and leaves one declared `paused` paused
+ * again; each restart is counted in the output and the project's history. Unknown names, and
+ * containers declared `exited` or `created` (restarting would leave them running, out of
+ * sync), fail before anything restarts (exit 1); a restart that fails gives exit 2.
  */
 export async function run(
   ctx: CliContext,
@@ -34,14 +35,28 @@ export async function run(
       'E_UNKNOWN_OBJECT',
       `no container ${missing.join(', ')} in project ${project}`,
     );
+  const declared = await declaredContainers(ctx, project);
+  const stopped = names.filter((n) =>
+    ['exited', 'created'].includes(declared.get(n)?.spec.state ?? ''),
+  );
+  if (stopped.length)
+    throw new BerthError(
+      'E_STATE',
+      stopped.map((n) => `Container/${n} is declared ${declared.get(n)?.spec.state}`).join('; ') +
+        ': restart restarts containers declared running or paused',
+      { hint: 'berth run NAME starts a one-off container from its spec' },
+    );
   const started = ctx.now();
   const steps: AppliedStep[] = [];
   for (const name of names) {
     const container = byName.get(name) as ObservedContainer;
     const key = `Container/${name}` as ObjectKey;
+    const spec = declared.get(name)?.spec;
     try {
-      await engine.stopContainer(container.id, STOP_GRACE_SEC);
+      const graceSec = spec ? Math.ceil(spec.stopGracePeriodMs / 1000) : STOP_GRACE_SEC;
+      await engine.stopContainer(container.id, graceSec);
       await engine.startContainer(container.id);
+      if (spec?.state === 'paused') await engine.pauseContainer(container.id);
       steps.push({ key, action: 'restart', cause: 'restarted on request', time: ctx.now() });
       ctx.stdout.write(`${key}: restarted\n`);
     } catch (e) {
@@ -70,4 +85,16 @@ export async function run(
     `Project ${project}: ${steps.length - failed} restarted${failed ? `, ${failed} failed` : ''}\n`,
   );
   return failed ? 2 : 0;
+}
+
+/** The project's containers in its last applied set, by name (empty when none is recorded). */
+async function declaredContainers(
+  ctx: CliContext,
+  project: string,
+): Promise<Map<string, ContainerObject>> {
+  const last = await readLastApplied(ctx.stateDir, project);
+  const byName = new Map<string, ContainerObject>();
+  if (!last.ok) return byName;
+  for (const o of last.value.objects) if (o.kind === 'Container') byName.set(o.name, o);
+  return byName;
 }
