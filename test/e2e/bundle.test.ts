@@ -1,4 +1,4 @@
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -23,7 +23,27 @@ async function berth(...args: string[]): Promise<{ code: number; stdout: string;
   }
 }
 
+/** Runs the bundle with a stdout pipe that is closed before it writes (as `| head -1` does). */
+function withClosedStdout(...args: string[]): Promise<{ code: number | null; stderr: string }> {
+  const child = spawn(process.execPath, ['bin/berth.mjs', ...args], {
+    env: { ...process.env, XDG_STATE_HOME: join(work, 'state'), NO_COLOR: '1' },
+  });
+  child.stdout.destroy();
+  let stderr = '';
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
+  return new Promise((resolve) => child.on('close', (code) => resolve({ code, stderr })));
+}
+
 describe('the berth bundle', () => {
+  it('ends quietly with exit 0 when the reader of its output has gone (EPIPE)', async () => {
+    for (const args of [
+      ['exec', '--help'],
+      ['completion', 'bash'],
+      ['validate', '-f', 'examples/'],
+    ])
+      expect(await withClosedStdout(...args), args.join(' ')).toEqual({ code: 0, stderr: '' });
+  });
+
   it('answers --version with the package version', async () => {
     const { version } = (await import('../../package.json', { with: { type: 'json' } })).default;
     const result = await berth('--version');
