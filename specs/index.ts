@@ -55,6 +55,11 @@ export interface LoadOptions {
   envFiles?: string[] | undefined;
   /** The connected engine's API version: fields it cannot carry become E_ENGINE_API problems. */
   engineApiVersion?: string | undefined;
+  /**
+   * Compute each object's spec hash (default true). `validate` turns it off: it never
+   * compares the set with an engine, and hashing was a tenth of its time (issue 18).
+   */
+  hash?: boolean | undefined;
 }
 
 /** One file's outcome, so a watcher can keep the last good objects of a broken file. */
@@ -115,7 +120,10 @@ export async function loadManifests(
 
   const expanded = expandDeclared(perFile.map((f) => f.objects));
   perFile.forEach((f, i) => (f.objects = expanded[i] ?? []));
-  const linked = linkObjects(perFile.flatMap((f) => f.objects));
+  const linked = linkObjects(
+    perFile.flatMap((f) => f.objects),
+    { hash: options.hash ?? true },
+  );
   const setProblems = checkSet(linked, {
     alsoDeclared: perFile.flatMap((f) => f.brokenDeclarations),
   });

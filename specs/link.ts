@@ -19,14 +19,19 @@ export function lookupIn(objects: DesiredObject[]): ObjectLookup {
 /**
  * Resolves cross-object references and computes every spec hash. Returns new objects
  * (positions carried over); call it again after swapping objects in or out of a set,
- * since a container's hash depends on the objects it references.
+ * since a container's hash depends on the objects it references. With `hash: false` the
+ * hashes stay empty (`validate` checks a set and never compares it with an engine).
  */
-export function linkObjects(objects: DesiredObject[]): DesiredObject[] {
+export function linkObjects(
+  objects: DesiredObject[],
+  options: { hash?: boolean } = {},
+): DesiredObject[] {
   const lookup = lookupIn(objects);
+  const hash = options.hash ?? true;
   return objects.map((object) => {
     let linked: DesiredObject = object;
     if (object.kind === 'Container') linked = withImage(object, lookup);
-    linked = { ...linked, specHash: specHash(linked, lookup) } as DesiredObject;
+    linked = { ...linked, specHash: hash ? specHash(linked, lookup) : '' } as DesiredObject;
     copyPositions(object, linked);
     return linked;
   });

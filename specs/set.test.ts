@@ -86,3 +86,15 @@ describe('dependencyOrder', () => {
     ]);
   });
 });
+
+describe('loadManifests with hash: false (validate)', () => {
+  it('checks the same set and leaves the spec hashes empty', async () => {
+    const yaml = container('a', ', ports: ["8080:80"]') + container('b', ', ports: ["8080:80"]');
+    const hashed = await loadManifests(['-'], { stdin: yaml });
+    const plain = await loadManifests(['-'], { stdin: yaml, hash: false });
+    expect(hashed.set.objects.every((o) => o.specHash !== '')).toBe(true);
+    expect(plain.set.objects.map((o) => o.specHash)).toEqual(hashed.set.objects.map(() => ''));
+    expect(plain.problems).toEqual(hashed.problems);
+    expect(plain.problems.map((p) => p.code)).toEqual(['E_DUPLICATE_PORT']);
+  });
+});

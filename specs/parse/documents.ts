@@ -7,6 +7,7 @@ import { locator } from './locate.js';
 import type { Locator } from './locate.js';
 import { toPlain } from './plain.js';
 import { explainYamlError } from './yaml-messages.js';
+import { fastDocuments } from './fast.js';
 
 /** One non-empty YAML document of a manifest file, as plain data plus a way back to positions. */
 export interface ParsedDocument {
@@ -32,21 +33,28 @@ const CORE_TAGS = new Set(
 );
 
 /**
- * Parses multi-document YAML strictly: syntax errors, duplicate keys, non-core tags and
+ * Parses multi-document YAML strictly (plain files on a fast path, `fast.ts`, with the same
+ * values and positions): syntax errors, duplicate keys, non-core tags and
  * aliases that cannot expand become problems at the offending node; a document with any
  * of them is dropped, the others are kept. Empty documents are skipped. YAML merge keys
  * (`<<: *base`) are honoured. With `lookup`, string values are interpolated (Compose
  * rules); a document whose variables fail is kept, marked `unresolved`. Never throws.
+ * `fast: false` always takes the full path (tests compare the two).
  */
-export function parseManifestText(text: string, file: string, lookup?: VariableLookup): ParsedFile {
+export function parseManifestText(
+  text: string,
+  file: string,
+  lookup?: VariableLookup,
+  options: { fast?: boolean } = {},
+): ParsedFile {
+  const fast =
+    options.fast === false
+      ? undefined
+      : fastDocuments(text, file, lookup, () => fullLocators(text, file));
+  if (fast) return { documents: fast, problems: [] };
   const lineCounter = new LineCounter();
-  const parsed = parseAllDocuments(text, {
-    lineCounter,
-    uniqueKeys: true,
-    merge: true,
-    prettyErrors: false,
-  });
-  const docs = Array.isArray(parsed) ? parsed : [];
+  const parsed = parseFull(text, lineCounter);
+  const docs = parsed;
   const at = (offset: number): SourcePosition => {
     const { line, col } = lineCounter.linePos(offset);
     return { file, line, column: col };
@@ -76,6 +84,24 @@ export function parseManifestText(text: string, file: string, lookup?: VariableL
     result.documents.push(parsedDoc);
   }
   return result;
+}
+
+function parseFull(text: string, lineCounter: LineCounter): Document[] {
+  const parsed = parseAllDocuments(text, {
+    lineCounter,
+    uniqueKeys: true,
+    merge: true,
+    prettyErrors: false,
+  });
+  return Array.isArray(parsed) ? parsed : [];
+}
+
+/** Locators of the non-empty documents of a file the fast path read, from the full parser. */
+function fullLocators(text: string, file: string): Locator[] {
+  const lineCounter = new LineCounter();
+  return parseFull(text, lineCounter)
+    .filter((doc) => !isEmpty(doc))
+    .map((doc) => locator(doc, lineCounter, file));
 }
 
 function documentProblems(

@@ -18,6 +18,7 @@ export async function run(ctx: CliContext, options: ValidateOptions): Promise<nu
     env: ctx.env,
     envFiles: ctx.envFiles,
     policy: policyFromFlags(options, ctx.cwd),
+    hash: false,
   });
   if (options.output === 'json') {
     const list = result.problems.map(({ file, line, column, code, message }) => ({
