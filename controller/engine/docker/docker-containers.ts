@@ -1,0 +1,94 @@
+import type Dockerode from 'dockerode';
+import { EngineError } from '../engine.js';
+import type { ContainerCreateRequest, MutationResult } from '../engine.js';
+import { call, mutate, type DockerCalls } from './docker-calls.js';
+import { toCreateBody } from './docker-mapping.js';
+import { nameHolder } from './docker-name-conflict.js';
+import { connectEndpoint } from './docker-networks.js';
+import { inspectContainer } from './docker-observe.js';
+
+/** Creates the container on its first network, then connects the others before returning. */
+export async function createContainer(
+  d: DockerCalls,
+  request: ContainerCreateRequest,
+): Promise<{ id: string }> {
+  // dockerode sends top-level members as the query string too: name and platform go there.
+  const body = { name: request.name, platform: request.platform, ...toCreateBody(request) };
+  const container = await call(d, 'create container', request.name, async () =>
+    (await d.full()).createContainer(body as Dockerode.ContainerCreateOptions),
+  ).catch(async (e: EngineError) => {
+    if (e.code !== 'E_CONFLICT') throw e;
+    const holder = await nameHolder((name) => inspectContainer(d, name), request.name);
+    throw new EngineError(e.code, e.message, { ...e.detail!, ...(holder ? { holder } : {}) });
+  });
+  for (const extra of request.networks.slice(1)) {
+    await connectEndpoint(d, container.id, extra);
+  }
+  return { id: container.id };
+}
+
+export function startContainer(d: DockerCalls, id: string): Promise<MutationResult> {
+  return mutate(d, 'start', id, async () => (await d.full()).getContainer(id).start(), {});
+}
+
+/** Podman cannot stop a paused container ("refusing to clean up"): it is unpaused first. */
+export async function stopContainer(
+  d: DockerCalls,
+  id: string,
+  timeoutSec?: number,
+): Promise<MutationResult> {
+  // Without `t` the engine waits the container's own StopTimeout (its stopGracePeriod).
+  const options = timeoutSec === undefined ? {} : { t: timeoutSec };
+  const stop = () =>
+    mutate(d, 'stop', id, async () => (await d.full()).getContainer(id).stop(options), {
+      goneIsDone: true,
+    });
+  try {
+    return await stop();
+  } catch (e) {
+    if (!(e instanceof EngineError) || !/refusing to clean up/.test(e.message)) throw e;
+    await unpauseContainer(d, id);
+    await stop();
+    return { changed: true };
+  }
+}
+
+export function killContainer(d: DockerCalls, id: string, signal: string): Promise<MutationResult> {
+  return mutate(d, 'kill', id, async () => (await d.full()).getContainer(id).kill({ signal }), {
+    goneIsDone: true,
+    // Podman: "can only kill running containers".
+    alreadyDone: /is not running|can only kill running/,
+  });
+}
+
+export function pauseContainer(d: DockerCalls, id: string): Promise<MutationResult> {
+  return mutate(d, 'pause', id, async () => (await d.full()).getContainer(id).pause(), {
+    alreadyDone: /is already paused/,
+  });
+}
+
+export function unpauseContainer(d: DockerCalls, id: string): Promise<MutationResult> {
+  return mutate(d, 'unpause', id, async () => (await d.full()).getContainer(id).unpause(), {
+    alreadyDone: /is not paused/,
+  });
+}
+
+/** Force-removes; anonymous volumes stay (`v: false`) and named volumes are never touched. */
+export function removeContainer(d: DockerCalls, id: string): Promise<MutationResult> {
+  return mutate(
+    d,
+    'remove',
+    id,
+    async () => (await d.full()).getContainer(id).remove({ force: true, v: false }),
+    {
+      goneIsDone: true,
+      alreadyDone: /removal of container .* is already in progress/,
+    },
+  );
+}
+
+export function renameContainer(d: DockerCalls, id: string, name: string): Promise<MutationResult> {
+  return mutate(d, 'rename', id, async () => (await d.full()).getContainer(id).rename({ name }), {
+    alreadyDone: /same name as its current name/,
+  });
+}

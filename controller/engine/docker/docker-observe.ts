@@ -1,0 +1,110 @@
+import { LABEL } from '../../labels.js';
+import type {
+  ContainerDetails,
+  ObserveOptions,
+  ObservedNetwork,
+  ObservedState,
+  ObservedVolume,
+} from '../engine.js';
+import { call, type DockerCalls } from './docker-calls.js';
+import { statusOf, toEngineError } from './docker-errors.js';
+import type { ListLag } from './docker-list-lag.js';
+import type { DockerContainerInspect, DockerContainerSummary } from './docker-mapping.js';
+import {
+  fromContainerSummary,
+  fromImage,
+  fromInspect,
+  fromNetwork,
+  fromVolume,
+} from './docker-mapping.js';
+import { listOwnedAndNamed } from './docker-reads.js';
+
+/**
+ * Exactly four list calls in parallel, whatever the number of objects or of `named`
+ * externals (see {@link listOwnedAndNamed}), plus one inspect per container a state event
+ * was delivered for since the last observe (the list lags: docker-list-lag.ts).
+ */
+export async function observe(
+  d: DockerCalls,
+  listLag: ListLag,
+  options: ObserveOptions,
+): Promise<ObservedState> {
+  const label =
+    options.project === undefined ? LABEL.project : `${LABEL.project}=${options.project}`;
+  const filters = { label: [label] };
+  const listedAt = Date.now();
+  const [containers, networks, volumes, imageList] = await call(d, 'observe', options.project, () =>
+    Promise.all([
+      d.reads.listContainers({ all: true, filters }),
+      listOwnedAndNamed((o) => d.reads.listNetworks(o), label, options.named?.networks),
+      listOwnedAndNamed(
+        (o) => d.reads.listVolumes(o).then((r) => r.Volumes ?? []),
+        label,
+        options.named?.volumes,
+      ),
+      // Images are used by reference whatever their labels: one unfiltered list.
+      d.reads.listImages(),
+    ]),
+  );
+  return {
+    containers: await listLag.settle(
+      (containers as DockerContainerSummary[]).map((c) => fromContainerSummary(c)),
+      listedAt,
+      (id) => inspectContainer(d, id),
+    ),
+    networks: networks.owned.map((n) => fromNetwork(n)),
+    volumes: volumes.owned.map((v) => fromVolume(v as Parameters<typeof fromVolume>[0])),
+    images: imageList.map((i) => fromImage(i)),
+    ...(options.named && {
+      named: {
+        networks: networks.named.map((n) => fromNetwork(n)),
+        volumes: volumes.named.map((v) => fromVolume(v as Parameters<typeof fromVolume>[0])),
+      },
+    }),
+  };
+}
+
+/** One container's details; undefined when the engine has none by that id or name. */
+export async function inspectContainer(
+  d: DockerCalls,
+  id: string,
+): Promise<ContainerDetails | undefined> {
+  try {
+    return fromInspect(
+      (await d.reads.getContainer(id).inspect()) as unknown as DockerContainerInspect,
+    );
+  } catch (e) {
+    if (statusOf(e) === 404) return undefined;
+    throw toEngineError(e, d.address, 'inspect container', id);
+  }
+}
+
+export function inspectNetwork(
+  d: DockerCalls,
+  idOrName: string,
+): Promise<ObservedNetwork | undefined> {
+  return inspectOne(d, 'inspect network', idOrName, async () =>
+    fromNetwork(await d.reads.getNetwork(idOrName).inspect()),
+  );
+}
+
+export function inspectVolume(d: DockerCalls, name: string): Promise<ObservedVolume | undefined> {
+  return inspectOne(d, 'inspect volume', name, async () =>
+    fromVolume((await d.reads.getVolume(name).inspect()) as Parameters<typeof fromVolume>[0]),
+  );
+}
+
+/** One read whose 404 means "there is none". */
+async function inspectOne<T>(
+  d: DockerCalls,
+  operation: string,
+  target: string,
+  run: () => Promise<T>,
+): Promise<T | undefined> {
+  try {
+    return await run();
+  } catch (e) {
+    if (statusOf(e) === 404) return undefined;
+    throw toEngineError(e, d.address, operation, target);
+  }
+}
