@@ -42,6 +42,8 @@ export const PROBLEM_CODES = {
   E_EXTERNAL: 'an external network or volume declares fields berth would have to manage',
   E_BUILD_FRONTEND:
     'a build asks for a Dockerfile frontend image (# syntax= line, BUILDKIT_SYNTAX) the engine would pull',
+  E_PLACEMENT:
+    'an object placed on another engine (spec.placement.context) where the command works against one',
   E_NETWORK_DRIVER:
     "a network the engine cannot create or connect (host, none): use the container's networkMode",
 } as const;

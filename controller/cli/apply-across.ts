@@ -27,7 +27,7 @@ export interface AcrossJob {
 }
 
 /** One engine's part: its plan, or why the engine could not be planned against. */
-interface GroupPlan {
+export interface GroupPlan {
   group: EngineGroup;
   engine?: Engine;
   plan?: Plan;
@@ -49,11 +49,7 @@ export async function convergeAcross(
   job: AcrossJob,
   groups: EngineGroup[],
 ): Promise<{ plan: Plan; result: ExecuteResult }> {
-  const planned = await joinSameEngines(
-    ctx,
-    job,
-    await Promise.all(groups.map((g) => planGroup(ctx, job, g))),
-  );
+  const { plan, planned } = await planAcross(ctx, job, groups);
   const folders = sourceFolders(job.filename, ctx.cwd);
   for (const p of planned) {
     if (!p.plan || !p.observed) continue;
@@ -61,14 +57,6 @@ export async function convergeAcross(
     if (others.length > 0 && !job.force) throw otherSourceError(job.project, others);
     refuseMissingExternals(relabel(p.plan, p.group.context));
   }
-  const plan: Plan = {
-    project: job.project,
-    objects: planned.flatMap((p) => (p.plan ? relabel(p.plan, p.group.context).objects : [])),
-    conflicts: planned.flatMap((p) =>
-      (p.plan?.conflicts ?? []).map((c) => ({ ...c, key: keyOn(c.key, p.group.context) })),
-    ),
-  };
-  plan.objects.push(...planned.flatMap(unplannedObjects));
   const width = Math.max(0, ...plan.objects.map((o) => o.key.length));
   const report = progressReporter(ctx, width);
   const results = await Promise.all(
@@ -80,7 +68,38 @@ export async function convergeAcross(
   return { plan, result: { outcomes, ok: outcomes.every((o) => o.outcome === 'converged') } };
 }
 
-async function planGroup(ctx: CliContext, job: AcrossJob, group: EngineGroup): Promise<GroupPlan> {
+/**
+ * The plan of a set spanning engines, changing nothing (`plan`, `diff`, `apply --dry-run` and
+ * the first half of apply): every engine observed and planned in parallel, contexts that reach
+ * one engine joined, keys `Kind/name@context`; an engine that cannot be reached lists its
+ * objects as `unknown` with the reason naming the context.
+ */
+export async function planAcross(
+  ctx: CliContext,
+  job: Pick<AcrossJob, 'project' | 'prune'>,
+  groups: EngineGroup[],
+): Promise<{ plan: Plan; planned: GroupPlan[] }> {
+  const planned = await joinSameEngines(
+    ctx,
+    job,
+    await Promise.all(groups.map((g) => planGroup(ctx, job, g))),
+  );
+  const plan: Plan = {
+    project: job.project,
+    objects: planned.flatMap((p) => (p.plan ? relabel(p.plan, p.group.context).objects : [])),
+    conflicts: planned.flatMap((p) =>
+      (p.plan?.conflicts ?? []).map((c) => ({ ...c, key: keyOn(c.key, p.group.context) })),
+    ),
+  };
+  plan.objects.push(...planned.flatMap(unplannedObjects));
+  return { plan, planned };
+}
+
+async function planGroup(
+  ctx: CliContext,
+  job: Pick<AcrossJob, 'project' | 'prune'>,
+  group: EngineGroup,
+): Promise<GroupPlan> {
   try {
     const engine = await engineFor(ctx, group.context);
     const { plan, observed } = await observeAndPlan(
@@ -103,7 +122,7 @@ async function planGroup(ctx: CliContext, job: AcrossJob, group: EngineGroup): P
  */
 async function joinSameEngines(
   ctx: CliContext,
-  job: AcrossJob,
+  job: Pick<AcrossJob, 'project' | 'prune'>,
   planned: GroupPlan[],
 ): Promise<GroupPlan[]> {
   const clusters = sameEngineClusters(planned.map((p) => p.observed));

@@ -41,6 +41,8 @@ export interface ChangeOrigin {
 
 export interface WatchOptions {
   engine: Engine;
+  /** The Docker context `engine` was reached through; objects placed elsewhere are refused. */
+  engineContext?: string;
   project: string;
   dir: string;
   allowEmpty: boolean;
@@ -119,6 +121,7 @@ export class WatchController {
       ...(options.hostRoot ? { hostRoot: options.hostRoot } : {}),
       ...(options.envFiles ? { envFiles: options.envFiles } : {}),
       loadOptions: options.loadOptions,
+      ...(options.engineContext ? { engineContext: options.engineContext } : {}),
     });
     this.crashLoop = options.crashLoop ?? new CrashLoopTracker();
     this.restartLog = new RestartLog(

@@ -43,6 +43,12 @@ export interface DesiredStoreOptions {
   hostRoot?: { checkout: string; hostRoot: string };
   /** `--env-file` files for interpolation; none: `.env` in `dir`. */
   envFiles?: string[];
+  /**
+   * The Docker context the controller runs against (undefined: an address, or the default).
+   * The controller works against one engine: an object placed on another context is a problem
+   * of its file (the file keeps its last good objects), never created on this engine.
+   */
+  engineContext?: string;
 }
 
 /**
@@ -81,7 +87,7 @@ export class DesiredStore {
       ...(hostRoot ? { hostRoot } : {}),
       ...(this.options.envFiles ? { envFiles: this.options.envFiles } : {}),
     });
-    const next = this.assemble(result);
+    const next = this.assemble(this.refusePlacedElsewhere(result));
     const changed = diffKeys(this.current.objects, next.objects);
     this.current = next;
     return { snapshot: next, changed };
@@ -106,6 +112,31 @@ export class DesiredStore {
   /** The folder's revision: names, sizes, times of its manifest files (a save changes it). */
   revision(): Promise<string> {
     return folderFingerprint(this.options.dir, this.options.cwd);
+  }
+
+  /**
+   * Leaves out every object placed on another context, with an E_PLACEMENT problem at it. The
+   * rest of its file still counts (the file may also hold the implicit default network others
+   * use), and the problem is in a read file, so pruning stays as it was.
+   */
+  private refusePlacedElsewhere(
+    result: Awaited<ReturnType<typeof loadManifests>>,
+  ): Awaited<ReturnType<typeof loadManifests>> {
+    const here = this.options.engineContext;
+    const elsewhere = (o: DesiredObject) => o.context !== undefined && o.context !== here;
+    if (!result.set.objects.some(elsewhere)) return result;
+    const refused: Problem[] = result.set.objects.filter(elsewhere).map((o) => ({
+      ...o.source,
+      code: 'E_PLACEMENT',
+      message: `${o.kind}/${o.name} is placed on context ${o.context}: berth watch works against one engine (${here ?? 'its own'}); apply a set that spans engines with berth apply`,
+    }));
+    const keep = (objects: DesiredObject[]) => objects.filter((o) => !elsewhere(o));
+    return {
+      ...result,
+      set: { ...result.set, objects: keep(result.set.objects) },
+      files: result.files.map((f) => ({ ...f, objects: keep(f.objects) })),
+      problems: [...result.problems, ...refused],
+    };
   }
 
   private assemble(result: Awaited<ReturnType<typeof loadManifests>>): DesiredSnapshot {

@@ -8,6 +8,7 @@ import {
 import { BerthError } from '../../errors.js';
 import type { Engine, ObservedImage } from '../../engine/engine.js';
 import { observeAndPlan } from '../../observe.js';
+import { homeContext, planOf } from '../plan-of.js';
 import { ranCounts, ranSteps } from '../../executor/ran-summary.js';
 import { waitForReadiness } from '../../executor/wait-ready.js';
 import { formatPlan, planJson } from '../../plan/plan-format.js';
@@ -28,12 +29,6 @@ import { resolveProjectName } from '../project-name.js';
 import type { DesiredObject } from '../../../specs/model.js';
 import { resolve } from 'node:path';
 import { groupByEngine, spansEngines } from '../../executor/placement.js';
-import { engineAddress } from '../engine-flags.js';
-
-/** The Docker context berth runs against (undefined: an address, not a context). */
-function homeContext(ctx: CliContext): string | undefined {
-  return engineAddress({ engine: ctx.engineFlag, context: ctx.contextFlag }, ctx.env).context;
-}
 
 interface ApplyOptions extends PolicyFlags {
   filename: string[];
@@ -133,12 +128,7 @@ async function dryRun(
   desired: DesiredObject[],
   options: ApplyOptions,
 ): Promise<number> {
-  const engine = await ctx.engine();
-  const { plan } = await observeAndPlan(engine, {
-    project,
-    desired,
-    prune: Boolean(options.prune),
-  });
+  const { plan } = await planOf(ctx, { project, desired, prune: Boolean(options.prune) });
   ctx.stdout.write(
     options.output === 'json' ? JSON.stringify(planJson(plan), null, 2) + '\n' : formatPlan(plan),
   );

@@ -1,10 +1,10 @@
 import type { DesiredObject } from '../../../specs/model.js';
-import { observeAndPlan } from '../../observe.js';
 import { fieldChanges, formatFieldChange } from '../../plan/field-diff.js';
 import { formatPlan, hasChanges } from '../../plan/plan-format.js';
 import { readLastApplied } from '../../records/index.js';
 import type { CliContext } from '../context.js';
 import { loadInput } from '../load-input.js';
+import { planOf } from '../plan-of.js';
 import { resolveProjectName } from '../project-name.js';
 
 interface DiffOptions {
@@ -24,8 +24,7 @@ const SECRET_KINDS = new Set(['Secret']);
 export async function run(ctx: CliContext, options: DiffOptions): Promise<number> {
   const { set } = await loadInput(ctx, options.filename);
   const project = resolveProjectName(options.project, options.filename, ctx.cwd);
-  const engine = await ctx.engine();
-  const { plan } = await observeAndPlan(engine, {
+  const { plan } = await planOf(ctx, {
     project,
     desired: set.objects,
     prune: Boolean(options.prune),

@@ -1,8 +1,8 @@
-import { observeAndPlan } from '../../observe.js';
 import { keptImagesOf } from '../../records/image-history.js';
 import { formatPlan, hasChanges, planJson } from '../../plan/plan-format.js';
 import type { CliContext } from '../context.js';
 import { loadInput } from '../load-input.js';
+import { planOf } from '../plan-of.js';
 import { otherSourceDeletions } from '../../plan/plan-other-sources.js';
 import { otherSourceNotes, sourceFolders } from '../other-sources.js';
 import { refuseFieldsTheEngineCannotCarry, type PolicyFlags } from '../policy-flags.js';
@@ -22,13 +22,14 @@ export async function run(ctx: CliContext, options: PlanOptions): Promise<number
   const project = resolveProjectName(options.project, options.filename, ctx.cwd);
   const engine = await ctx.engine();
   await refuseFieldsTheEngineCannotCarry(engine, set.objects);
-  const { plan, observed } = await observeAndPlan(engine, {
+  const { plan, observed } = await planOf(ctx, {
     project,
     desired: set.objects,
     prune: Boolean(options.prune),
     keepImageIds: await keptImagesOf(ctx.stateDir, project),
   });
-  const others = otherSourceDeletions(plan, observed, sourceFolders(options.filename, ctx.cwd));
+  const folders = sourceFolders(options.filename, ctx.cwd);
+  const others = observed ? otherSourceDeletions(plan, observed, folders) : [];
   ctx.stdout.write(
     options.output === 'json'
       ? JSON.stringify(planJson(plan), null, 2) + '\n'

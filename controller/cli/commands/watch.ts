@@ -1,4 +1,5 @@
 import { stat } from 'node:fs/promises';
+import { homeContext } from '../plan-of.js';
 import { readHold } from '../../records/hold.js';
 import { resolve } from 'node:path';
 import { formatProblem } from '../../../specs/problems.js';
@@ -87,8 +88,10 @@ export async function run(
     throw e;
   });
   let api: ApiServer | undefined;
+  const engineContext = homeContext(ctx);
   const controller = new WatchController({
     engine,
+    ...(engineContext ? { engineContext } : {}),
     project,
     dir: folder,
     allowEmpty: Boolean(options.allowEmpty),
