@@ -128,4 +128,21 @@ describe('DesiredStore', () => {
     expect(emptied.changed).toEqual(['Container/web', 'Network/default']);
     expect(emptied.snapshot).toMatchObject({ objects: [], prune: true });
   });
+
+  it('leaves out an object placed on another context, with E_PLACEMENT at it; the rest counts', async () => {
+    await writeFile(
+      join(dir, 'a.yaml'),
+      container('away') + '  placement: {context: far}\n---\n' + container('web'),
+    );
+    const store = new DesiredStore({ dir, allowEmpty: false, engineContext: 'near' });
+    const { snapshot } = await store.reload();
+    expect(names(store)).toEqual(['Container/web', 'Network/default']);
+    expect(snapshot.prune).toBe(true);
+    expect(snapshot.problems).toEqual([
+      expect.objectContaining({ code: 'E_PLACEMENT', file: join(dir, 'a.yaml'), line: 2 }),
+    ]);
+    const here = new DesiredStore({ dir, allowEmpty: false, engineContext: 'far' });
+    await here.reload();
+    expect(names(here)).toEqual(['Container/away', 'Container/web', 'Network/default']);
+  });
 });
