@@ -29,7 +29,17 @@ beforeAll(async () => {
   stateHome = await mkdtemp(join(tmpdir(), 'berth-hold-state-'));
   await write('one');
   watch = spawnBerth(
-    ['watch', dir, '-p', project, '--listen', `127.0.0.1:${await freePort()}`, '--resync', '1s'],
+    [
+      'watch',
+      dir,
+      '-p',
+      project,
+      '--listen',
+      `127.0.0.1:${await freePort()}`,
+      '--resync',
+      '1s',
+      '--ui-actions',
+    ],
     env(),
   );
   await waitForApi(watch);
@@ -58,5 +68,40 @@ describe('berth hold / release under watch', () => {
     const released = await berth(['release', '-p', project], { env: env() });
     expect(released.stdout).toMatch(/released/);
     expect(await eventually(async () => (await modeOf()) === 'two', 30_000)).toBe(true);
+  });
+
+  it('a rollback holds the project until a new revision: a file save ends the hold and applies', async () => {
+    const applies = async () =>
+      (
+        JSON.parse(
+          (await berth(['history', '-p', project, '-o', 'json'], { env: env() })).stdout,
+        ) as { message?: string }[]
+      ).map((e) => e.message);
+    // The apply of "two" is recorded once the controller has worked it off.
+    expect(await eventually(async () => (await applies()).length >= 2, 30_000)).toBe(true);
+    const page = await (await fetch(`${watch.api}/`)).text();
+    const csrf = /name="berth-csrf" content="([^"]+)"/.exec(page)![1]!;
+    const rolled = await fetch(`${watch.api}/api/v1/actions/rollback`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', 'X-Berth-CSRF': csrf },
+      body: '{}',
+    });
+    expect(await rolled.text()).toMatch(/rolling back to apply/);
+    expect(await eventually(async () => (await modeOf()) === 'one', 30_000)).toBe(true);
+    const notice = async () =>
+      ((await (await fetch(`${watch.api}/api/v1/status`)).json()) as { notice: string | null })
+        .notice;
+    expect(await notice()).toMatch(/^Held since .*\(rollback to \w+\)/);
+    // Timer resyncs (every 1 s) re-read the folder: the same revision keeps the hold.
+    await new Promise((r) => setTimeout(r, 2_500));
+    expect(await modeOf()).toBe('one');
+    await write('three');
+    expect(await eventually(async () => (await modeOf()) === 'three', 30_000)).toBe(true);
+    expect(await notice()).toBeNull();
+    expect(await eventually(async () => (await applies()).length >= 4, 30_000)).toBe(true);
+    expect((await applies()).slice(0, 2)).toEqual([
+      'applied by berth watch',
+      expect.stringMatching(/^rollback to /),
+    ]);
   });
 });
