@@ -69,7 +69,8 @@ function endpointNetworkIds(
   const ids: Record<string, string> = {};
   for (const [name, endpoint] of Object.entries(networks ?? {})) {
     const id = (endpoint as { NetworkID?: unknown } | null)?.NetworkID;
-    if (typeof id === 'string' && id) ids[name] = id;
+    // Podman 4.3 puts the network's name there, which says nothing about which network.
+    if (typeof id === 'string' && id && id !== name) ids[name] = id;
   }
   return ids;
 }
