@@ -46,9 +46,18 @@ describe('two folders with one base name, given as relative paths', () => {
     expect(await stateOf(`${project}-web`)).toBe('running');
 
     // The project's default network stays: web (from one/) still uses it.
+    // It is left in place and said so, not a failure (exit 0, as delete; Compose's down
+    // leaves a network "still in use" the same way).
     const forced = await berth(stateHome, one, 'down', '--force');
-    expect(forced.stdout).toMatch(/1 deleted/);
+    expect(forced.stdout).toContain(
+      `Network/default: kept, still used by ${project}-web (not deleted here)`,
+    );
+    expect(forced.stdout).toMatch(/1 deleted, 1 kept\n$/);
+    expect(forced.code, forced.stdout).toBe(0);
     expect(await stateOf(`${project}-db`)).toBe('absent');
     expect(await stateOf(`${project}-web`)).toBe('running');
+    expect(await docker('network', 'inspect', '-f', '{{.Name}}', `${project}-default`)).toBe(
+      `${project}-default`,
+    );
   });
 });

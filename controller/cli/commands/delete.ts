@@ -12,6 +12,7 @@ import { forgetObjects } from '../../records/index.js';
 import { progressReporter } from '../apply-progress.js';
 import type { CliContext } from '../context.js';
 import { loadInput } from '../load-input.js';
+import { keepSharedNetworks } from '../networks-in-use.js';
 import { otherSourceError } from '../other-sources.js';
 import { withProjectLock } from '../project-lock.js';
 import { resolveProjectName } from '../project-name.js';
@@ -82,7 +83,7 @@ export async function deleteObjects(ctx: CliContext, job: DeleteJob): Promise<nu
   const wanted = new Set(keys);
   const chosen = all.filter((p) => wanted.has(p.key));
   const retained = chosen.filter((p) => p.desired === 'retained');
-  const objects = withDependantsFirst(
+  const ordered = withDependantsFirst(
     [
       ...chosen.filter((p) => p.desired !== 'retained'),
       ...(options.purge ? retained.map((p) => purged(p, containersOf(chosen))) : []),
@@ -94,6 +95,10 @@ export async function deleteObjects(ctx: CliContext, job: DeleteJob): Promise<nu
       s.cause.includes('--purge') ? s : { ...s, cause: 'deleted on request' },
     ),
   }));
+  // A whole set's delete leaves a network another container of the project still uses.
+  const { objects, kept: shared } = target
+    ? { objects: ordered, kept: [] }
+    : keepSharedNetworks(ordered, observed, project);
   if (target && chosen.length === 0 && !owned.has(keys[0] as ObjectKey)) {
     throw new BerthError(
       'E_UNKNOWN_OBJECT',
@@ -116,10 +121,12 @@ export async function deleteObjects(ctx: CliContext, job: DeleteJob): Promise<nu
     deadline,
     onProgress: progressReporter(ctx, width),
   });
-  // What failed to go stays in the last applied set, so the next `down` still finds it.
-  const failed = new Set(
-    result.outcomes.filter((o) => o.outcome !== 'converged').map((o) => o.key),
-  );
+  // What failed to go or was left in use stays in the last applied set, so the next `down`
+  // still finds it.
+  const failed = new Set([
+    ...result.outcomes.filter((o) => o.outcome !== 'converged').map((o) => o.key),
+    ...shared.map((n) => n.key),
+  ]);
   await forgetObjects(
     ctx.stateDir,
     project,
@@ -129,6 +136,8 @@ export async function deleteObjects(ctx: CliContext, job: DeleteJob): Promise<nu
   for (const o of result.outcomes.filter((x) => x.outcome !== 'converged')) {
     ctx.stdout.write(`${o.key}: ${o.outcome}${o.message ? `: ${o.message}` : ''}\n`);
   }
+  for (const n of shared)
+    ctx.stdout.write(`${n.key}: kept, still used by ${n.users.join(', ')} (not deleted here)\n`);
   const kept = options.purge ? [] : retained;
   for (const p of kept) {
     const ref = `${p.kind.toLowerCase()}/${p.name}`;
@@ -136,7 +145,7 @@ export async function deleteObjects(ctx: CliContext, job: DeleteJob): Promise<nu
       `${p.key}: kept with its data (retain: true); berth delete ${ref} --purge removes it\n`,
     );
   }
-  const keptText = kept.length ? `, ${kept.length} kept` : '';
+  const keptText = kept.length + shared.length ? `, ${kept.length + shared.length} kept` : '';
   ctx.stdout.write(
     `Project ${project}: ${deleted} deleted${keptText}${result.ok ? '' : ', some failed'}\n`,
   );
