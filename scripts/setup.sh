@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Everything berth's demo and tests need on a fresh Debian machine (run as root):
-# npm dependencies from the lockfile, docker.io, busybox-static and chromium from apt, a running
+# npm dependencies from the lockfile, docker.io, podman, busybox-static and chromium from apt, a running
 # engine, the local base image and the CLI bundle. Safe to run again: it skips what is there.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -21,6 +21,8 @@ command -v bc >/dev/null 2>&1 || need_apt+=(bc)           # scripts/cluster timi
 command -v script >/dev/null 2>&1 || need_apt+=(bsdutils) # run -it tests under a pseudo-terminal
 command -v openssl >/dev/null 2>&1 || need_apt+=(openssl) # TLS context tests make a throw-away CA
 command -v git >/dev/null 2>&1 || need_apt+=(git)         # the git source
+command -v podman >/dev/null 2>&1 || need_apt+=(podman)   # test/podman: a second engine (Podman's Docker API)
+command -v catatonit >/dev/null 2>&1 || need_apt+=(catatonit) # Podman's init (`init: true`)
 if [ ${#need_apt[@]} -gt 0 ]; then
   say "installing ${need_apt[*]} (apt-get)"
   export DEBIAN_FRONTEND=noninteractive
