@@ -29,6 +29,7 @@ export class StreamHub {
   private seq: number;
   private readonly ring: NumberedMessage[] = [];
   private readonly subscribers = new Set<Subscriber>();
+  private readonly subscribeListeners: (() => void)[] = [];
   private readonly lastSent = new Map<string, number>();
   private readonly waiting = new Map<string, { message: StreamMessage; timer: NodeJS.Timeout }>();
   private readonly bufferSize: number;
@@ -85,7 +86,18 @@ export class StreamHub {
     if (replay) for (const m of replay) send(m);
     else send({ id: this.seq, message: { type: 'snapshot', snapshot: this.view } });
     this.subscribers.add(send);
+    for (const listener of this.subscribeListeners) listener();
     return () => this.subscribers.delete(send);
+  }
+
+  /** Whether any page is subscribed now. */
+  hasSubscribers(): boolean {
+    return this.subscribers.size > 0;
+  }
+
+  /** Calls `listener` after each new subscriber got its first messages. */
+  onSubscribe(listener: () => void): void {
+    this.subscribeListeners.push(listener);
   }
 
   /** Drops waiting coalesced messages (the controller is stopping). */

@@ -43,6 +43,8 @@ export class LiveView {
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> | undefined;
   private again = false;
+  /** Something changed while no page was subscribed: the next subscriber gets a fresh view. */
+  private stale = false;
 
   constructor(
     private readonly source: LiveSource,
@@ -60,6 +62,11 @@ export class LiveView {
       snapshot: { ...this.hub.current().snapshot, actions: this.source.actions() },
     });
     this.unsubscribe = this.source.bus.subscribe((event) => this.onEvent(event));
+    this.hub.onSubscribe(() => {
+      if (!this.stale) return;
+      this.stale = false;
+      void this.refresh();
+    });
     await this.refresh();
   }
 
@@ -101,7 +108,17 @@ export class LiveView {
     this.schedule();
   }
 
+  /**
+   * A fresh status observes the engine and reads the records: with no page subscribed it
+   * waits for the next subscriber (issue 11: < 2 % CPU under a restart storm, where events
+   * come several times a second and nobody looks), which gets the snapshot and then the rows
+   * that changed.
+   */
   private schedule(): void {
+    if (!this.hub.hasSubscribers()) {
+      this.stale = true;
+      return;
+    }
     if (this.timer) return;
     this.timer = setTimeout(() => {
       this.timer = undefined;

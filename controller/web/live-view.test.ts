@@ -1,0 +1,59 @@
+import { describe, expect, it } from 'vitest';
+import { sampleStatus } from '../status/testing/sample-status.js';
+import { EventBus } from '../watch/event-bus.js';
+import { LiveView } from './live-view.js';
+
+/** A controller's side of the view that counts the fresh statuses it was asked for. */
+function source() {
+  const bus = new EventBus();
+  let statuses = 0;
+  const view = new LiveView({
+    bus,
+    status: async () => (statuses++, sampleStatus()),
+    desired: () => [],
+    applied: async () => undefined,
+    history: async () => [],
+    engineReachable: () => true,
+    actions: () => [],
+  });
+  const settle = () => new Promise((r) => setTimeout(r, 80));
+  const engineEvent = () =>
+    bus.publish({ type: 'engine', action: 'die', kind: 'container', name: 'p-web', time: 1 });
+  return { view, statuses: () => statuses, settle, engineEvent };
+}
+
+describe('LiveView', () => {
+  it('observes nothing for events while no page is subscribed, and catches up on the next', async () => {
+    const s = source();
+    await s.view.start();
+    expect(s.statuses()).toBe(1);
+    for (let i = 0; i < 20; i++) {
+      s.engineEvent();
+      await s.settle();
+    }
+    expect(s.statuses()).toBe(1);
+    const seen: string[] = [];
+    const unsubscribe = s.view.hub.subscribe((m) => seen.push(m.message.type));
+    await s.settle();
+    expect(s.statuses()).toBe(2);
+    expect(seen[0]).toBe('snapshot');
+    unsubscribe();
+    s.view.stop();
+  });
+
+  it('refreshes on events while a page is subscribed, a burst folded into one observation', async () => {
+    const s = source();
+    await s.view.start();
+    const unsubscribe = s.view.hub.subscribe(() => undefined);
+    await s.settle();
+    const before = s.statuses();
+    for (let i = 0; i < 5; i++) s.engineEvent();
+    await s.settle();
+    expect(s.statuses()).toBe(before + 1);
+    s.engineEvent();
+    await s.settle();
+    expect(s.statuses()).toBe(before + 2);
+    unsubscribe();
+    s.view.stop();
+  });
+});
