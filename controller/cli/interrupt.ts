@@ -20,6 +20,9 @@ export interface Interrupt {
   dispose(): void;
 }
 
+/** Engine methods that return their result, not a promise (see engine.ts). */
+const SYNCHRONOUS = new Set<string | symbol>(['subscribeEvents'] satisfies (keyof Engine)[]);
+
 export function installInterrupt(engine: Engine, exit: (code: number) => void): Interrupt {
   let interrupted = false;
   let resolve: () => void = () => undefined;
@@ -30,14 +33,18 @@ export function installInterrupt(engine: Engine, exit: (code: number) => void): 
     resolve();
   };
   process.on('SIGINT', onSignal);
-  const refuse = () =>
-    Promise.reject(new BerthError('E_INTERRUPTED', 'interrupted (Ctrl-C): not started'));
+  const refusal = () => new BerthError('E_INTERRUPTED', 'interrupted (Ctrl-C): not started');
   const guarded = new Proxy(engine, {
     get(target, property, receiver) {
       const value: unknown = Reflect.get(target, property, receiver);
       if (typeof value !== 'function') return value;
-      return (...args: unknown[]) =>
-        interrupted ? refuse() : (value as (...a: unknown[]) => unknown).apply(target, args);
+      return (...args: unknown[]) => {
+        if (!interrupted) return (value as (...a: unknown[]) => unknown).apply(target, args);
+        // The one synchronous method throws, as its callers expect; a rejected promise in its
+        // place went unhandled and ended the process with a stack trace.
+        if (SYNCHRONOUS.has(property)) throw refusal();
+        return Promise.reject(refusal());
+      };
     },
   });
   return {
