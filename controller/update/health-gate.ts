@@ -8,7 +8,8 @@ export type GateResult = { passed: true } | { passed: false; reason: string };
  * Waits for a just-started container to pass its update gate, decided from the engine's
  * events (`health_status: healthy|unhealthy`, `die`) as they arrive, not by polling; one
  * inspect after subscribing covers what happened before the subscription. `onTick` is
- * called once a second with the ms left (the progress view's countdown).
+ * called once a second with the ms left (the progress view's countdown). Rejects with the
+ * engine's error when that inspect fails.
  */
 export function healthGate(
   engine: Engine,
@@ -17,17 +18,18 @@ export function healthGate(
   gate: UpdateGate,
   onTick?: (leftMs: number) => void,
 ): Promise<GateResult> {
-  return new Promise<GateResult>((resolve) => {
+  return new Promise<GateResult>((resolve, reject) => {
     const deadlineMs = gateMs(gate);
     const end = Date.now() + deadlineMs;
     let settled = false;
-    const finish = (result: GateResult) => {
+    const finish = (result: GateResult | { error: unknown }) => {
       if (settled) return;
       settled = true;
       clearTimeout(timer);
       clearInterval(ticker);
       subscription.close();
-      resolve(result);
+      if ('error' in result) reject(result.error);
+      else resolve(result);
     };
     const subscription = engine.subscribeEvents({ project }, (event) => {
       if (event.type === 'container' && event.id === containerId) {
@@ -45,17 +47,22 @@ export function healthGate(
       deadlineMs,
     );
     const ticker = setInterval(() => onTick?.(Math.max(0, end - Date.now())), 1_000);
-    void engine.inspectContainer(containerId).then((details) => {
-      if (!details) return finish({ passed: false, reason: 'the new container is gone' });
-      if (details.state === 'exited' || details.state === 'dead')
-        return finish({
-          passed: false,
-          reason: `the new container exited with code ${details.exitCode}`,
-        });
-      if (gate.kind === 'healthy' && details.health === 'healthy') finish({ passed: true });
-      if (gate.kind === 'healthy' && details.health === 'unhealthy')
-        finish({ passed: false, reason: unhealthy(details.healthLog.at(-1)?.output) });
-    });
+    // A failed inspect (Ctrl-C refusing new engine calls, an engine error) rejects the gate,
+    // so the caller's error path runs; left uncaught it ended the process.
+    void engine.inspectContainer(containerId).then(
+      (details) => {
+        if (!details) return finish({ passed: false, reason: 'the new container is gone' });
+        if (details.state === 'exited' || details.state === 'dead')
+          return finish({
+            passed: false,
+            reason: `the new container exited with code ${details.exitCode}`,
+          });
+        if (gate.kind === 'healthy' && details.health === 'healthy') finish({ passed: true });
+        if (gate.kind === 'healthy' && details.health === 'unhealthy')
+          finish({ passed: false, reason: unhealthy(details.healthLog.at(-1)?.output) });
+      },
+      (error: unknown) => finish({ error }),
+    );
   });
 }
 
