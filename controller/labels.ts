@@ -87,11 +87,6 @@ export function ownershipLabels(
   };
 }
 
-/** True when the engine object carries berth's labels for this project. */
-export function isOwnedBy(labels: Record<string, string> | undefined, project: string): boolean {
-  return labels?.[LABEL.project] === project && typeof labels[LABEL.name] === 'string';
-}
-
 /**
  * `berth.source`: the absolute folder an object was read from, however `-f` named it;
  * none for stdin (no folder to name).

@@ -3,8 +3,6 @@ import { join } from 'node:path';
 import type { Engine } from '../engine/engine.js';
 import type { Logger } from '../logger.js';
 
-export type OutputFormat = 'table' | 'wide' | 'json' | 'yaml';
-
 /** Options every command accepts (DESIGN.md "Common flags"). */
 export interface CommonOptions {
   project?: string;

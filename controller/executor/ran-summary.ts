@@ -1,5 +1,4 @@
 import type { ObjectKey } from '../../specs/model.js';
-import { toBerthError } from '../errors.js';
 import type { Plan, PlanStep } from '../plan/plan-types.js';
 import type { AppliedStep } from '../records/record-types.js';
 import type { ObjectOutcome } from './execute.js';
@@ -72,9 +71,4 @@ export function ranSteps(
 function takeStep(planned: PlanStep[], action: string, target?: string): PlanStep | undefined {
   const i = planned.findIndex((s) => s.action === action && (!target || s.target === target));
   return i < 0 ? undefined : planned.splice(i, 1)[0];
-}
-
-/** The stable error code of a failure, for history and JSON output. */
-export function errorCode(error: unknown): string | undefined {
-  return error === undefined ? undefined : toBerthError(error).code;
 }

@@ -46,15 +46,3 @@ export function createAjv(code?: { source: boolean; esm: boolean }): Ajv2020 {
   ajv.addSchema(readSchema('manifest.schema.json'));
   return ajv;
 }
-
-/** Compiles the validators from schemas/ (what scripts/gen-validators.ts freezes into code). */
-export function compileValidators(): Validators {
-  const ajv = createAjv();
-  const result = {} as Validators;
-  for (const [kind, file] of Object.entries(SCHEMA_FILES) as [Kind | 'Envelope', string][]) {
-    const validate = ajv.getSchema(readSchema(file).$id as string);
-    if (!validate) throw new Error(`schema ${file} did not compile`);
-    result[kind] = validate;
-  }
-  return result;
-}

@@ -104,11 +104,6 @@ export function parsePortString(value: string): ParsedPort | string {
   return parsed;
 }
 
-/** Whether a number is a valid port (for the long form). */
-export function isPort(value: number): boolean {
-  return Number.isInteger(value) && value >= 1 && value <= 65535;
-}
-
 /** An IP address as a bigint with its bit width, or undefined. */
 export interface ParsedIP {
   bits: 32 | 128;
