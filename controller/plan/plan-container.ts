@@ -1,5 +1,5 @@
 import type { ContainerObject, DesiredObject, ObjectKey } from '../../specs/model.js';
-import { updateOps, updatePolicy, updatesInPlace } from '../update/update-policy.js';
+import { gateText, updateOps, updatePolicy, updatesInPlace } from '../update/update-policy.js';
 import { objectKey } from '../../specs/model.js';
 import type { ObservedContainer } from '../engine/engine.js';
 import { declaredEngineName, engineName, LABEL } from '../labels.js';
@@ -201,7 +201,16 @@ function updateSteps(container: ContainerObject, replace: string): PlanStep[] {
   const policy = updatePolicy(container.spec);
   const key = objectKey(container);
   return updateOps(policy.order).map((op, i) =>
-    step(key, op, '~', i === 0 ? `${replace} (${policy.reason})` : `update, ${policy.order}`),
+    step(
+      key,
+      op,
+      '~',
+      i === 0
+        ? `${replace} (${policy.reason})`
+        : op === 'gate'
+          ? gateText(policy.gate)
+          : `update, ${policy.order}`,
+    ),
   );
 }
 

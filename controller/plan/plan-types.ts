@@ -22,7 +22,12 @@ export type StepAction =
   /** An update's rename (`<name>-next` → `<name>`, `<name>` → `<name>-prev`). */
   | 'rename'
   /** A rollback points an image ref back at the exact image id it ran on (`target`). */
-  | 'tag';
+  | 'tag'
+  /**
+   * An update's health gate: no engine call, a wait until the new container is healthy (or
+   * has run `minReady` without exiting); the old one goes only after it passed.
+   */
+  | 'gate';
 
 /** `+` creates, `~` changes (recreate or transition), `-` deletes. */
 export type StepSymbol = '+' | '~' | '-';

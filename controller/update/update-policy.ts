@@ -86,11 +86,23 @@ export function updatesInPlace(
   );
 }
 
-/** The engine operations of an update in the order they run, for `plan` (one per call). */
+/**
+ * The steps of an update in the order they run, for `plan` (one per engine call, plus the
+ * health gate's wait). The update path (update/replace.ts) runs exactly these; its test
+ * checks the two agree.
+ */
 export function updateOps(
   order: UpdatePolicy['order'],
-): ('create' | 'start' | 'stop' | 'remove' | 'rename')[] {
+): ('create' | 'start' | 'gate' | 'stop' | 'remove' | 'rename')[] {
   return order === 'start-first'
-    ? ['create', 'start', 'stop', 'remove', 'rename']
-    : ['stop', 'rename', 'create', 'start', 'remove'];
+    ? ['create', 'start', 'gate', 'stop', 'remove', 'rename']
+    : ['stop', 'rename', 'create', 'start', 'gate', 'remove'];
+}
+
+/** The gate in words, for `plan`: "healthy within 60s" or "running 3s without exiting (minReady)". */
+export function gateText(gate: UpdateGate): string {
+  const s = (ms: number) => `${Math.round(ms / 100) / 10}s`;
+  return gate.kind === 'healthy'
+    ? `health gate: healthy within ${s(gate.timeoutMs)}`
+    : `health gate: running ${s(gate.ms)} without exiting (minReady)`;
 }

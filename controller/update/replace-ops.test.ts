@@ -1,0 +1,57 @@
+import { describe, expect, it } from 'vitest';
+import type { ContainerCreateRequest } from '../engine/engine.js';
+import { MemoryEngine } from '../engine/memory/memory-engine.js';
+import { ownershipLabels } from '../labels.js';
+import { replaceContainer } from './replace.js';
+import { updateOps, type UpdatePolicy } from './update-policy.js';
+
+const IMAGE = 'localhost/berth-busybox:1';
+
+function request(name: string): ContainerCreateRequest {
+  return {
+    name,
+    image: IMAGE,
+    labels: ownershipLabels('p', 'Container', 'web', 'h'),
+    env: {},
+    ports: [],
+    mounts: [],
+    networks: [],
+    restartPolicy: 'no',
+    stopTimeoutSec: 1,
+    init: false,
+    privileged: false,
+  };
+}
+
+/**
+ * The plan is what runs: `plan` lists an update's steps from updateOps, and the update path
+ * runs its own calls; the two must name the same steps in the same order (a gate that ran
+ * but was never planned was found by a new-user trial, session 4).
+ */
+describe('an update runs exactly the steps plan lists', () => {
+  for (const order of ['start-first', 'stop-first'] as const) {
+    it(order, async () => {
+      const engine = new MemoryEngine();
+      engine.addImage(IMAGE, 'abc123');
+      const old = await engine.createContainer(request('p-web'));
+      await engine.startContainer(old.id);
+      const ops: string[] = [];
+      const policy: UpdatePolicy = {
+        order,
+        reason: 'test',
+        gate: { kind: 'minReady', ms: 0 },
+        onFailure: 'rollback',
+      };
+      const result = await replaceContainer({
+        engine,
+        project: 'p',
+        oldId: old.id,
+        request: { ...request('p-web'), env: { V: '2' } },
+        policy,
+        onOp: (op) => ops.push(op),
+      });
+      expect(result.outcome).toBe('replaced');
+      expect(ops).toEqual(updateOps(order));
+    });
+  }
+});
