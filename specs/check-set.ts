@@ -12,6 +12,11 @@ export interface CheckSetOptions {
    * reported as dangling (their own problems already are).
    */
   alsoDeclared?: { kind: Kind; name: string }[];
+  /**
+   * Host ports are per node (`--backend swarm`: published in host mode, one task per node
+   * per port): the replicas of one container may share a host port.
+   */
+  portsPerNode?: boolean;
 }
 
 /**
@@ -23,7 +28,7 @@ export function checkSet(objects: DesiredObject[], options: CheckSetOptions = {}
     ...duplicateNames(objects),
     ...danglingReferences(objects, options.alsoDeclared ?? []),
     ...dependencyCycles(objects),
-    ...duplicatePorts(objects),
+    ...duplicatePorts(objects, options.portsPerNode ?? false),
     ...staticAddresses(objects),
   ];
 }
@@ -152,14 +157,21 @@ function portsClash(a: PortBinding, b: PortBinding): boolean {
   return a.hostIP === b.hostIP || WILDCARDS.has(a.hostIP) || WILDCARDS.has(b.hostIP);
 }
 
+/** Two replica instances of one declared container. */
+function sameDeclared(a: ContainerObject, b: ContainerObject): boolean {
+  return a !== b && a.replica !== undefined && a.replica.of === b.replica?.of;
+}
+
 /** The same host port (and protocol) on overlapping addresses, across or within containers. */
-function duplicatePorts(objects: DesiredObject[]): Problem[] {
+function duplicatePorts(objects: DesiredObject[], perNode: boolean): Problem[] {
   const published: { owner: ContainerObject; binding: PortBinding }[] = [];
   const problems: Problem[] = [];
   for (const c of objects) {
     if (c.kind !== 'Container') continue;
     c.spec.ports.forEach((binding, i) => {
-      const clash = published.find((p) => portsClash(p.binding, binding));
+      const clash = published.find(
+        (p) => portsClash(p.binding, binding) && !(perNode && sameDeclared(p.owner, c)),
+      );
       if (clash) {
         const owner =
           clash.owner === c ? 'this container' : objectLabel('Container', clash.owner.name);

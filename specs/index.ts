@@ -60,6 +60,8 @@ export interface LoadOptions {
    * compares the set with an engine, and hashing was a tenth of its time (issue 18).
    */
   hash?: boolean | undefined;
+  /** `--backend swarm`: replicas of one container may share a host port (one per node). */
+  portsPerNode?: boolean | undefined;
 }
 
 /** One file's outcome, so a watcher can keep the last good objects of a broken file. */
@@ -126,6 +128,7 @@ export async function loadManifests(
   );
   const setProblems = checkSet(linked, {
     alsoDeclared: perFile.flatMap((f) => f.brokenDeclarations),
+    ...(options.portsPerNode ? { portsPerNode: true } : {}),
   });
   if (options.engineApiVersion)
     setProblems.push(...engineApiProblems(linked, options.engineApiVersion));

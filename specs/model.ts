@@ -312,6 +312,11 @@ interface ObjectOf<K extends Kind, S> {
    */
   context?: string;
   /**
+   * `spec.placement.constraints` (Containers, `--backend swarm` only): Swarm placement
+   * constraints such as `node.hostname==dc2`. Not part of the spec hash.
+   */
+  constraints?: string[];
+  /**
    * Hash of the normalised fields that need a recreate (and metadata.labels).
    * Stable across key order and equivalent spellings.
    */

@@ -60,6 +60,10 @@ export interface Placement {
    * A Docker context (docker context ls); the object is observed, created and changed on that context's engine.
    */
   context?: string;
+  /**
+   * Containers under --backend swarm: Swarm placement constraints (node.hostname==dc2, node.role==manager, node.labels.zone!=a); ignored by the Docker backend.
+   */
+  constraints?: string[];
 }
 
 /**

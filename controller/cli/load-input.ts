@@ -18,6 +18,8 @@ export async function loadInput(
   ctx: CliContext,
   paths: string[],
   flags: PolicyFlags = {},
+  /** `--backend swarm`: host ports are per node (specs LoadOptions.portsPerNode). */
+  portsPerNode = false,
 ): Promise<LoadResult> {
   const stdin = paths.includes('-') ? await readAllStdin(ctx.stdin) : undefined;
   const result = await loadManifests(paths, {
@@ -26,6 +28,7 @@ export async function loadInput(
     env: ctx.env,
     envFiles: ctx.envFiles,
     policy: policyFromFlags(flags, ctx.cwd),
+    ...(portsPerNode ? { portsPerNode } : {}),
   });
   if (result.problems.length > 0) {
     const n = result.problems.length;

@@ -38,14 +38,18 @@ export async function normaliseManifest(
     hostBaseDir,
   );
   const source: SourcePosition = doc.locate(['kind'], 'key');
-  const placed = (manifest.spec as { placement?: { context?: string } } | undefined)?.placement
-    ?.context;
+  const placement = (
+    manifest.spec as { placement?: { context?: string; constraints?: string[] } } | undefined
+  )?.placement;
+  const placed = placement?.context;
+  const constraints = placement?.constraints;
   const common = {
     name,
     labels: stringMap(manifest.metadata.labels),
     source,
     specHash: '',
     ...(placed ? { context: placed } : {}),
+    ...(constraints?.length ? { constraints: [...constraints] } : {}),
   };
   let object: DesiredObject;
   switch (manifest.kind) {
