@@ -9,6 +9,8 @@ export interface CommonOptions {
   engine?: string;
   /** `--context NAME`: a Docker context from Docker's context store. */
   context?: string;
+  /** `--backend docker|swarm` (default docker; DESIGN.md "Several engines and a cluster engine"). */
+  backend?: string;
   logLevel?: string;
   output?: string;
   /** `--env-file FILE` (repeatable) of the verbs that read manifests. */

@@ -43,7 +43,12 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void): Comman
       const options = command.optsWithGlobals<CommonOptions & { filename?: string[] }>();
       const positional = args.slice(0, -2);
       if (!options.filename && defaultsToHere(command.name(), positional)) options.filename = ['.'];
-      setExit(await invoke(load, io, options, [...positional, options]));
+      // `--backend swarm`: the verb runs against a Swarm manager (controller/swarm/).
+      const chosen: Loader =
+        options.backend === 'swarm'
+          ? () => import('./commands/swarm.js').then((m) => m.swarmVerb(command.name()))
+          : load;
+      setExit(await invoke(chosen, io, options, [...positional, options]));
     };
 
   withPolicyOptions(verb('validate', 'check manifests: syntax, schema, references, policy'))
@@ -293,6 +298,12 @@ function withCommonOptions(command: Command): Command {
     .option(
       '--context <name>',
       'Docker context to use (as docker --context; overrides DOCKER_HOST)',
+    )
+    .addOption(
+      new Option(
+        '--backend <name>',
+        'docker (default): containers; swarm: services on a Swarm manager',
+      ).choices(['docker', 'swarm']),
     )
     .addOption(
       new Option('--log-level <level>', 'log level').choices([

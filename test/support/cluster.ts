@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -24,29 +24,109 @@ export interface Cluster {
  * Two extra dockerd (no Swarm), with the test image loaded: about 5 s up, 4-6 s down.
  * An already running cluster (someone's manual session) is used as it is and left running.
  */
-export async function startCluster(image: string): Promise<Cluster> {
+export function startCluster(image: string): Promise<Cluster> {
+  return bringUp(image, { N: '2', SWARM: '0' });
+}
+
+/**
+ * Three extra dockerd joined into a Swarm (engine 1 the manager), the test image loaded on
+ * each: about 5 s up. An already running cluster must be a Swarm of three Ready nodes.
+ */
+export async function startSwarm(image: string): Promise<Cluster> {
+  const cluster = await bringUp(image, { N: '3', SWARM: '1' });
+  try {
+    const nodes = await run('docker', [
+      '-H',
+      clusterEngine(1),
+      'node',
+      'ls',
+      '--format',
+      '{{.Status}}',
+    ]);
+    const ready = nodes.stdout.split('\n').filter((l) => l.trim() === 'Ready').length;
+    if (ready !== 3)
+      throw new Error(`the running cluster is not a Swarm of 3 Ready nodes (${ready})`);
+  } catch (e) {
+    await cluster.down();
+    throw e;
+  }
+  return cluster;
+}
+
+/**
+ * The scripts use fixed paths and names: one cluster per machine. Test files that use one
+ * (placement, swarm) take this lock for their whole run, one after the other; a lock whose
+ * holder process is gone is taken over. Waits up to 5 minutes.
+ */
+const LOCK = '/run/berth-test-cluster.lock';
+
+async function takeClusterLock(): Promise<() => void> {
+  for (let t = 0; t < 1500; t++) {
+    try {
+      mkdirSync(LOCK);
+      writeFileSync(join(LOCK, 'pid'), String(process.pid));
+      return () => rmSync(LOCK, { recursive: true, force: true });
+    } catch {
+      const holder = lockHolder();
+      if (holder && !alive(holder)) rmSync(LOCK, { recursive: true, force: true });
+      else await new Promise((r) => setTimeout(r, 200));
+    }
+  }
+  throw new Error(`another test holds the cluster (${LOCK}) for more than 5 minutes`);
+}
+
+/** The pid in the lock; 0 while the lock is being written. */
+function lockHolder(): number {
+  try {
+    return Number(readFileSync(join(LOCK, 'pid'), 'utf8').trim() || '0');
+  } catch {
+    return 0;
+  }
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+async function bringUp(image: string, env: { N: string; SWARM: string }): Promise<Cluster> {
+  const release = await takeClusterLock();
   const ours = !existsSync('/run/dc1.sock');
-  if (ours) {
-    await run('bash', [join(CLUSTER_DIR, 'up.sh')], {
-      env: { ...process.env, N: '2', SWARM: '0', IMAGE: image },
-      timeout: 90_000,
-    });
+  try {
+    if (ours) {
+      await run('bash', [join(CLUSTER_DIR, 'up.sh')], {
+        env: { ...process.env, ...env, IMAGE: image },
+        timeout: 90_000,
+      });
+    }
+  } catch (e) {
+    await run('bash', [join(CLUSTER_DIR, 'down.sh')], { timeout: 90_000 }).catch(() => undefined);
+    release();
+    throw e;
   }
   return {
     stopEngine: async (i) => {
       const pid = Number(readFileSync(`/run/dcluster/d${i}.pid`, 'utf8').trim());
       process.kill(pid, 'SIGTERM');
       for (let t = 0; t < 100; t++) {
-        const alive = await run('docker', ['-H', clusterEngine(i), 'version']).then(
+        const up = await run('docker', ['-H', clusterEngine(i), 'version']).then(
           () => true,
           () => false,
         );
-        if (!alive) return;
+        if (!up) return;
         await new Promise((r) => setTimeout(r, 100));
       }
     },
     down: async () => {
-      if (ours) await run('bash', [join(CLUSTER_DIR, 'down.sh')], { timeout: 90_000 });
+      try {
+        if (ours) await run('bash', [join(CLUSTER_DIR, 'down.sh')], { timeout: 90_000 });
+      } finally {
+        release();
+      }
     },
   };
 }

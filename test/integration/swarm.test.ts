@@ -1,0 +1,246 @@
+import { execFile } from 'node:child_process';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { berth } from '../support/cli.js';
+import {
+  clusterEngine,
+  scratchDockerConfig,
+  startSwarm,
+  type Cluster,
+} from '../support/cluster.js';
+import { TEST_IMAGE, uniqueProject } from '../support/docker.js';
+
+const run = promisify(execFile);
+
+/**
+ * `--backend swarm` against a real Swarm: three dockerd from scripts/cluster joined into a
+ * Swarm (dc1 the manager), reached through a Docker context made in a scratch DOCKER_CONFIG.
+ * No IPVS here: services are dnsrr and publish in host mode (ENGINE-NOTES.md).
+ */
+const { work, dir, env, contexts } = scratchDockerConfig('swarm');
+const project = uniqueProject('swarm');
+const NEXT_IMAGE = 'localhost/berth-busybox:swarm-next';
+const FOREIGN = `${project}-foreign`;
+const PORT = 18080;
+let cluster: Cluster | undefined;
+
+const on = (i: number, ...args: string[]) =>
+  run('docker', ['-H', clusterEngine(i), ...args]).then((r) => r.stdout.trim());
+const manager = (...args: string[]) => on(1, ...args);
+const listed = (what: 'service' | 'secret' | 'network') =>
+  manager(what, 'ls', '--filter', `label=berth.project=${project}`, '--format', '{{.Name}}').then(
+    (out) => out.split('\n').filter(Boolean).sort(),
+  );
+/** docker inspect output, read field by field as the assertions need. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type Inspected = Record<string, any>;
+const inspect = async (what: string, name: string) =>
+  JSON.parse(await manager(what, 'inspect', name))[0] as Inspected;
+
+function manifests(o: { replicas: number; image: string; mode: string; secret: string }) {
+  writeFileSync(join(dir, 'pw.txt'), o.secret);
+  writeFileSync(
+    join(dir, 'app.yaml'),
+    `apiVersion: berth/v1
+kind: Network
+metadata: {name: backend}
+spec: {driver: overlay}
+---
+apiVersion: berth/v1
+kind: Secret
+metadata: {name: db-password}
+spec: {file: ./pw.txt}
+---
+apiVersion: berth/v1
+kind: Container
+metadata: {name: web, labels: {tier: front}}
+spec:
+  image: ${o.image}
+  replicas: ${o.replicas}
+  command: [sh, -c]
+  args: ["mkdir -p /www && echo ok > /www/index.html && echo mode=$$MODE secret-bytes=$$(wc -c < /run/secrets/db-password) && httpd -f -p 8080 -h /www"]
+  env: {MODE: ${o.mode}}
+  networks: [backend]
+  ports: ["${PORT}:8080"]
+  stopGracePeriod: 1s
+  healthcheck: {command: [CMD, "true"], interval: 1s, timeout: 1s, retries: 2}
+  update: {minReady: 1s}
+  placement: {constraints: ["node.role!=nobody"]}
+  mounts:
+    - {secret: db-password, target: /run/secrets/db-password}
+    - {tmpfs: /scratch}
+`,
+  );
+}
+
+const swarm = (verb: string, ...args: string[]) =>
+  berth([verb, ...args, '-p', project, '--backend', 'swarm', '--context', 'swarm'], { env });
+
+beforeAll(async () => {
+  mkdirSync(dir, { recursive: true });
+  cluster = await startSwarm(TEST_IMAGE);
+  await contexts('create', 'swarm', '--docker', `host=${clusterEngine(1)}`);
+  // The "new image" of the rolling update: another name for the test image on every node.
+  for (const i of [1, 2, 3]) await on(i, 'tag', TEST_IMAGE, NEXT_IMAGE);
+  // Something berth does not own, on the same manager, with the project's name prefix.
+  await manager(
+    'service',
+    'create',
+    '-d',
+    '--no-resolve-image',
+    '--name',
+    FOREIGN,
+    TEST_IMAGE,
+    'sleep',
+    '600',
+  );
+}, 120_000);
+
+afterAll(async () => {
+  for (const what of ['service', 'secret', 'network'] as const) {
+    const names = await listed(what).catch(() => []);
+    if (names.length) await manager(what, 'rm', ...names).catch(() => undefined);
+  }
+  await manager('service', 'rm', FOREIGN).catch(() => undefined);
+  await cluster?.down();
+  rmSync(work, { recursive: true, force: true });
+}, 120_000);
+
+/** Polls `read` until `ok` holds (or 20 s pass) and returns the last value. */
+async function eventually<T>(read: () => Promise<T>, ok: (v: T) => boolean): Promise<T> {
+  let value = await read();
+  for (let t = 0; t < 80 && !ok(value); t++) {
+    await new Promise((r) => setTimeout(r, 250));
+    value = await read();
+  }
+  return value;
+}
+
+describe('--backend swarm', () => {
+  it('applies a service with 2 replicas, an overlay network and a secret', async () => {
+    manifests({ replicas: 2, image: TEST_IMAGE, mode: 'a', secret: 'hunter2' });
+    const r = await swarm('apply', '-f', dir);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('Container/web: 2/2 replicas running');
+    expect(await listed('service')).toEqual([`${project}-web`]);
+    const service = await inspect('service', `${project}-web`);
+    expect(service.Spec.Labels).toMatchObject({
+      'berth.project': project,
+      'berth.kind': 'Container',
+      'berth.name': 'web',
+      tier: 'front',
+    });
+    expect(service.Spec.Mode.Replicated.Replicas).toBe(2);
+    expect(service.Spec.EndpointSpec.Mode).toBe('dnsrr');
+    expect(service.Spec.EndpointSpec.Ports[0]).toMatchObject({
+      PublishMode: 'host',
+      PublishedPort: PORT,
+    });
+    expect(service.Spec.TaskTemplate.Placement.Constraints).toEqual(['node.role!=nobody']);
+    expect(service.Spec.TaskTemplate.RestartPolicy.Condition).toBe('any');
+    expect(service.Spec.UpdateConfig).toMatchObject({
+      Order: 'stop-first',
+      FailureAction: 'rollback',
+    });
+    const network = await inspect('network', `${project}-backend`);
+    expect(network).toMatchObject({ Driver: 'overlay', Attachable: true, Scope: 'swarm' });
+    expect(network.Labels['berth.kind']).toBe('Network');
+    const [secret] = await listed('secret');
+    expect(secret).toMatch(new RegExp(`^${project}-db-password-[0-9a-f]{12}$`));
+    // The secret is mounted (7 bytes), never printed; a task answers on its node's host port.
+    const logs = await swarm('logs');
+    expect(logs.stdout).toMatch(/^web \| mode=a secret-bytes=7$/m);
+    expect(logs.stdout).not.toContain('hunter2');
+    const nodes = (await manager('service', 'ps', `${project}-web`, '--format', '{{.Node}}')).split(
+      '\n',
+    );
+    const ip = clusterEngine(Number(nodes[0]?.replace('dc', ''))).replace(/^tcp:\/\/|:2375$/g, '');
+    const page = await fetch(`http://${ip}:${PORT}/`).then((res) => res.text());
+    expect(page).toBe('ok\n');
+  });
+
+  it('a second apply of the same set makes no update call', async () => {
+    const before = (await inspect('service', `${project}-web`)).Version.Index;
+    const r = await swarm('apply', '-f', dir);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('Container/web: unchanged');
+    expect(r.stdout).not.toMatch(/created|updated|removed/);
+    expect((await inspect('service', `${project}-web`)).Version.Index).toBe(before);
+  });
+
+  it('scales to 3; status shows the replicas per task', async () => {
+    manifests({ replicas: 3, image: TEST_IMAGE, mode: 'a', secret: 'hunter2' });
+    const r = await swarm('apply', '-f', dir);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('Container/web: updated service (replicas 2 → 3)');
+    const status = await swarm('status', '-o', 'json');
+    expect(status.code).toBe(0);
+    const web = JSON.parse(status.stdout).services[0];
+    expect(web).toMatchObject({
+      key: 'Container/web',
+      desiredReplicas: 3,
+      runningReplicas: 3,
+      ready: true,
+    });
+    const running = web.tasks.filter((t: { state: string }) => t.state === 'running');
+    expect(new Set(running.map((t: { node: string }) => t.node)).size).toBe(3);
+    const table = await swarm('status');
+    expect(table.stdout).toMatch(/Container\/web\s+\S+-web\s+3\/3\s+yes\s+yes/);
+  });
+
+  it('rolls a new image, env and secret value out to every replica', async () => {
+    manifests({ replicas: 3, image: NEXT_IMAGE, mode: 'b', secret: 'longer-secret' });
+    const r = await swarm('apply', '-f', dir);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('Secret/db-password: created secret');
+    expect(r.stdout).toContain('Container/web: updated service (spec changed (rolling update))');
+    expect(r.stdout).toMatch(/Secret\/db-password: removed secret \S+ \(an older value\)/);
+    const service = await inspect('service', `${project}-web`);
+    expect(service.Spec.TaskTemplate.ContainerSpec.Image).toBe(NEXT_IMAGE);
+    expect(service.UpdateStatus?.State).toBe('completed');
+    expect(await listed('secret')).toHaveLength(1);
+    const logs = await swarm('logs');
+    expect(logs.stdout.match(/mode=b secret-bytes=13/g)).toHaveLength(3);
+  });
+
+  it('a task that cannot start is the reason status gives', async () => {
+    const bad = join(dir, 'bad.yaml');
+    writeFileSync(
+      bad,
+      `apiVersion: berth/v1\nkind: Container\nmetadata: {name: broken}\nspec:\n  image: localhost/berth-no-such-image:1\n  networks: [backend]\n`,
+    );
+    const r = await swarm('apply', '-f', dir, '--timeout', '8s');
+    expect(r.code).toBe(2);
+    expect(r.stdout).toMatch(
+      /Container\/broken: 0\/1 replicas running; failed: .*task (rejected|failed)/,
+    );
+    const status = await swarm('status', '-f', dir);
+    expect(status.code).toBe(3);
+    expect(status.stdout).toMatch(
+      /Container\/broken\s+\S+\s+0\/1\s+yes\s+no\s+0\/1 replicas running; task \w+: .*image/i,
+    );
+    rmSync(bad);
+    const pruned = await swarm('apply', '-f', dir, '--prune');
+    expect(pruned.code).toBe(0);
+    expect(pruned.stdout).toContain(`Container/broken: removed service ${project}-broken`);
+  });
+
+  it('delete leaves nothing of the project on any node, and the foreign service', async () => {
+    const r = await swarm('delete', '-f', dir);
+    expect(r.code).toBe(0);
+    expect(await listed('service')).toEqual([]);
+    expect(await listed('secret')).toEqual([]);
+    expect(await listed('network')).toEqual([]);
+    for (const i of [1, 2, 3]) {
+      const left = await eventually(
+        () => on(i, 'ps', '-aq', '--filter', `label=berth.project=${project}`),
+        (out) => out === '',
+      );
+      expect(left).toBe('');
+    }
+    expect(await manager('service', 'ls', '--format', '{{.Name}}')).toContain(FOREIGN);
+  });
+});
