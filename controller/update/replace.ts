@@ -80,12 +80,20 @@ async function startFirst(input: ReplaceInput): Promise<ReplaceResult> {
   const { engine, request, oldId } = input;
   const op = (name: string) => input.onOp?.(name);
   op('create');
-  const next = await createFresh(engine, { ...request, name: `${request.name}${NEXT_SUFFIX}` });
+  // Not under the service's names until it passed its gate: a booting replica that a peer
+  // resolved would refuse its requests (issue 14: start-first lost ~8 % of requests).
+  const unnamed = request.networks.map((n) => ({ ...n, aliases: [] }));
+  const next = await createFresh(engine, {
+    ...request,
+    name: `${request.name}${NEXT_SUFFIX}`,
+    networks: unnamed,
+  });
   op('start');
   await engine.startContainer(next);
   op('gate');
   const gate = await gateOf(input, next);
   if (!gate.passed) return failed(input, gate.reason, () => discard(input, next));
+  await takeOverNames(input, next);
   op('stop');
   await engine.stopContainer(oldId, request.stopTimeoutSec);
   op('remove');
@@ -93,6 +101,20 @@ async function startFirst(input: ReplaceInput): Promise<ReplaceResult> {
   op('rename');
   await engine.renameContainer(next, request.name);
   return { outcome: 'replaced', id: next };
+}
+
+/**
+ * The cut-over of a start-first update: the new container, gated, joins the service's names
+ * on each network (the engine sets aliases only when connecting: disconnect, connect); then
+ * the old one leaves them, so no peer resolves it any more while it stops (its grace period).
+ */
+async function takeOverNames(input: ReplaceInput, next: string): Promise<void> {
+  const { engine, request, oldId } = input;
+  for (const n of request.networks) {
+    await engine.disconnectNetwork(n.name, next);
+    await engine.connectNetwork(n.name, next, n.aliases);
+  }
+  for (const n of request.networks) await engine.disconnectNetwork(n.name, oldId);
 }
 
 async function stopFirst(input: ReplaceInput): Promise<ReplaceResult> {
