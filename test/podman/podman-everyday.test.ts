@@ -8,8 +8,9 @@ import { startPodman, type PodmanService } from '../support/podman.js';
 
 /**
  * Everyday use on a real Podman service, as a new user would try it: a network, a bind
- * mount and two containers that talk by name; apply, status, logs, exec, then delete
- * leaves nothing of the project on the engine.
+ * mount and two containers that talk by name, one waiting for the other to be healthy
+ * (Podman runs no healthcheck without systemd: the adapter runs due ones through Podman's
+ * healthcheck endpoint); apply, status, logs, exec, then delete leaves nothing.
  */
 
 const MANIFEST = `apiVersion: berth/v1
@@ -30,6 +31,11 @@ spec:
   networks: [{network: backend, aliases: [www]}]
   mounts: [{bindMount: site, target: /www, readOnly: true}]
   command: [httpd, -f, -p, '8080', -h, /www]
+  healthcheck:
+    command: [CMD, wget, -q, -O, /dev/null, 'http://127.0.0.1:8080/']
+    interval: 1s
+    timeout: 2s
+    retries: 5
 ---
 apiVersion: berth/v1
 kind: Container
@@ -38,7 +44,7 @@ spec:
   image: localhost/berth-busybox:1
   init: true
   networks: [backend]
-  dependsOn: [{container: server, condition: started}]
+  dependsOn: [{container: server, condition: healthy}]
   command: [/bin/sh, -c]
   args: ["trap 'exit 0' TERM; while true; do wget -q -O - http://www:8080/ && sleep 1 || sleep 0.3; done"]
 `;
@@ -79,6 +85,13 @@ describe('everyday use on Podman', () => {
     const apply = await run('apply', '-f', '.');
     expect(apply.stderr + apply.stdout).toMatch(/converged \(3 created/);
     expect(apply.code).toBe(0);
+    const health = await service.podman(
+      'inspect',
+      '-f',
+      '{{.State.Health.Status}}',
+      `${project}-server`,
+    );
+    expect(health).toBe('healthy');
 
     const status = await run('status');
     expect(status.stdout).toMatch(/In sync:\s+yes/);

@@ -7,6 +7,11 @@ import type {
   ObservedVolume,
 } from '../engine.js';
 import { call, type DockerCalls } from './docker-calls.js';
+import {
+  healthcheckDue,
+  runPodmanHealthcheck,
+  type HealthInspect,
+} from './docker-podman-health.js';
 import { statusOf, toEngineError } from './docker-errors.js';
 import type { ListLag } from './docker-list-lag.js';
 import type { DockerContainerInspect, DockerContainerSummary } from './docker-mapping.js';
@@ -69,10 +74,15 @@ export async function inspectContainer(
   d: DockerCalls,
   id: string,
 ): Promise<ContainerDetails | undefined> {
+  const read = async () =>
+    (await d.reads.getContainer(id).inspect()) as unknown as DockerContainerInspect & HealthInspect;
   try {
-    return fromInspect(
-      (await d.reads.getContainer(id).inspect()) as unknown as DockerContainerInspect,
-    );
+    let raw = await read();
+    // Podman runs no healthcheck by itself: a due one runs now, and the verdict is read back.
+    if (healthcheckDue(raw, Date.now()) && (await d.podman())) {
+      if (await runPodmanHealthcheck(d, id)) raw = await read();
+    }
+    return fromInspect(raw);
   } catch (e) {
     if (statusOf(e) === 404) return undefined;
     throw toEngineError(e, d.address, 'inspect container', id);

@@ -25,6 +25,8 @@ export interface DockerReads {
   getImage(ref: string): { inspect(): Promise<Dockerode.ImageInspectInfo> };
   getNetwork(idOrName: string): { inspect(): Promise<Dockerode.NetworkInspectInfo> };
   getVolume(name: string): { inspect(): Promise<Dockerode.VolumeInspectInfo> };
+  /** Podman only: runs the container's healthcheck once (docker-podman-health.ts). */
+  podmanHealthcheck(id: string): Promise<unknown>;
 }
 
 /** An error shaped like docker-modem's, so docker-errors.ts reads both the same way. */
@@ -83,6 +85,7 @@ export function createDockerReads(address: EngineAddress): DockerReads {
     getImage: (ref) => ({ inspect: () => get(`/images/${ref}/json`) }),
     getNetwork: (n) => ({ inspect: () => get(`/networks/${id(n)}`) }),
     getVolume: (v) => ({ inspect: () => get(`/volumes/${id(v)}`) }),
+    podmanHealthcheck: (c) => get(`/v4.0.0/libpod/containers/${id(c)}/healthcheck`),
   };
 }
 

@@ -1,0 +1,32 @@
+import { describe, expect, it } from 'vitest';
+import { healthcheckDue } from './docker-podman-health.js';
+
+const running = (log: { End?: string }[] | null, interval = 1e9) => ({
+  Config: { Healthcheck: { Test: ['CMD', 'true'], Interval: interval } },
+  State: {
+    Status: 'running',
+    StartedAt: '2026-01-01T00:00:00Z',
+    Health: { Status: 'starting', Log: log },
+  },
+});
+const t0 = Date.parse('2026-01-01T00:00:00Z');
+
+describe('healthcheckDue (Podman runs no healthcheck by itself)', () => {
+  it('is due one interval after the start or the last check', () => {
+    expect(healthcheckDue(running(null), t0 + 500)).toBe(false);
+    expect(healthcheckDue(running(null), t0 + 1000)).toBe(true);
+    const log = [{ End: '2026-01-01T00:00:05Z' }];
+    expect(healthcheckDue(running(log), t0 + 5500)).toBe(false);
+    expect(healthcheckDue(running(log), t0 + 6000)).toBe(true);
+    expect(healthcheckDue(running(null, 0), t0 + 29_000)).toBe(false);
+  });
+
+  it('is never due without a healthcheck or a running container', () => {
+    const none = running(null);
+    none.Config.Healthcheck.Test = ['NONE'];
+    expect(healthcheckDue(none, t0 + 60_000)).toBe(false);
+    const stopped = running(null);
+    stopped.State.Status = 'exited';
+    expect(healthcheckDue(stopped, t0 + 60_000)).toBe(false);
+  });
+});

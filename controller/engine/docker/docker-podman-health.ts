@@ -1,0 +1,42 @@
+import type { DockerCalls } from './docker-calls.js';
+
+/** The parts of a container's inspect answer that say whether a check is due. */
+export interface HealthInspect {
+  Config?: { Healthcheck?: { Test?: string[] | null; Interval?: number } | null } | null;
+  State: {
+    Status?: string;
+    StartedAt?: string;
+    Health?: { Status?: string; Log?: { Start?: string; End?: string }[] | null } | null;
+  };
+}
+
+/** Docker's default healthcheck interval, used when the container sets none. */
+const DEFAULT_INTERVAL_MS = 30_000;
+
+/**
+ * Whether a running container's healthcheck is due: its last check (or its start) is at
+ * least one interval ago. Podman without systemd never runs checks by itself
+ * (ENGINE-NOTES.md, "Podman"), so the adapter runs a due one when it reads the container.
+ */
+export function healthcheckDue(c: HealthInspect, now: number): boolean {
+  const test = c.Config?.Healthcheck?.Test ?? [];
+  if (!test.length || test[0] === 'NONE' || c.State.Status !== 'running') return false;
+  if (!c.State.Health) return false;
+  const intervalNs = c.Config?.Healthcheck?.Interval ?? 0;
+  const interval = intervalNs > 0 ? intervalNs / 1e6 : DEFAULT_INTERVAL_MS;
+  const last = c.State.Health.Log?.at(-1);
+  const since = Date.parse(last?.End ?? last?.Start ?? c.State.StartedAt ?? '');
+  return !Number.isFinite(since) || now - since >= interval;
+}
+
+/**
+ * Runs one healthcheck through Podman's own endpoint, which records the result in the
+ * container's health (status, failing streak, log) and sends a `health_status` event.
+ * Resolves whether a check ran; a failed call is no verdict (the next read tries again).
+ */
+export async function runPodmanHealthcheck(d: DockerCalls, id: string): Promise<boolean> {
+  return d.reads.podmanHealthcheck(id).then(
+    () => true,
+    () => false,
+  );
+}
