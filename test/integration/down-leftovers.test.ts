@@ -91,4 +91,27 @@ describe('down after faults', () => {
     expect(second.stdout).toContain('1 deleted');
     expect(await leftovers()).toEqual([]);
   });
+
+  it('removes the stopped one-offs of berth run (never a running one), as compose down does', async () => {
+    expect((await berth(['apply', '-f', work, '-p', project], { env })).code).toBe(0);
+    const once = await berth(['run', '-p', project, '--entrypoint', 'true', 'svc'], { env, cwd: work });
+    expect(once.code, once.stderr).toBe(0);
+    const oneOffs = () =>
+      docker(
+        'ps',
+        '-a',
+        '--filter',
+        `label=berth.oneoff=true`,
+        '--filter',
+        `label=berth.project=${project}`,
+        '--format',
+        '{{.Names}}',
+      );
+    expect((await oneOffs()).trim()).not.toBe('');
+    const down = await berth(['down', '-p', project], { env, cwd: work });
+    expect(down.code, down.stdout + down.stderr).toBe(0);
+    expect(down.stdout).toContain('one-off');
+    expect((await oneOffs()).trim()).toBe('');
+    expect(await leftovers()).toEqual([]);
+  });
 });

@@ -39,6 +39,7 @@ export async function run(ctx: CliContext, options: DownOptions): Promise<number
   return withProjectLock(ctx, project, 'down', options.lockTimeout, async () => {
     // Without -p the project is this folder's: what another folder applied is not its to delete.
     const sourceFolders = options.project ? undefined : [ctx.cwd];
+    await removeStoppedOneOffs(ctx, project);
     const code = await deleteObjects(ctx, {
       project,
       keys,
@@ -52,6 +53,22 @@ export async function run(ctx: CliContext, options: DownOptions): Promise<number
     const names = new Set(declared.filter((o) => o.kind === 'Volume').map((o) => o.name));
     return (await removeVolumes(ctx, project, names)) ? code : 2;
   });
+}
+
+/**
+ * Removes the project's one-off containers (`berth run` without `--rm`, label berth.oneoff)
+ * that are not running, as `docker compose down` removes a project's stopped one-offs; a
+ * running one is never touched (it may be someone's session).
+ */
+async function removeStoppedOneOffs(ctx: CliContext, project: string): Promise<void> {
+  const engine = await ctx.engine();
+  const { containers } = await engine.observe({ project });
+  for (const c of containers) {
+    if (c.labels[LABEL.oneoff] !== 'true' || c.labels[LABEL.project] !== project) continue;
+    if (c.state === 'running' || c.state === 'paused' || c.state === 'restarting') continue;
+    await engine.removeContainer(c.id);
+    ctx.stdout.write(`one-off ${c.name}: removed\n`);
+  }
 }
 
 /** Removes the owned volumes of the set that `delete` keeps for their data (retain: true). */
