@@ -130,6 +130,7 @@ describe('verbs on the real engine', () => {
     );
     const purge = await run(['down', '--volumes', '-p', project, '--log-level', 'warn']);
     expect(purge.stdout).toContain('Volume/data: removed with its data');
+    expect(purge.stdout).not.toContain('kept');
     expect(await docker('volume', 'ls', '-q', '--filter', `name=${project}-data`)).toBe('');
   });
 });

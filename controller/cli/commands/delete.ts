@@ -136,6 +136,10 @@ export async function deleteObjects(ctx: CliContext, job: DeleteJob): Promise<nu
   for (const o of result.outcomes.filter((x) => x.outcome !== 'converged')) {
     ctx.stdout.write(`${o.key}: ${o.outcome}${o.message ? `: ${o.message}` : ''}\n`);
   }
+  if (options.purge)
+    for (const p of retained)
+      if (result.outcomes.some((o) => o.key === p.key && o.outcome === 'converged'))
+        ctx.stdout.write(`${p.key}: removed with its data\n`);
   for (const n of shared)
     ctx.stdout.write(`${n.key}: kept, still used by ${n.users.join(', ')} (not deleted here)\n`);
   const kept = options.purge ? [] : retained;

@@ -45,7 +45,8 @@ export async function run(ctx: CliContext, options: DownOptions): Promise<number
       keys,
       declared,
       target: undefined,
-      options,
+      // --volumes removes retained volumes too: never "kept with its data" for a volume it removes.
+      options: { ...options, purge: Boolean(options.volumes) },
       ...(sourceFolders ? { sourceFolders } : {}),
       force: Boolean(options.force),
     });
