@@ -102,18 +102,26 @@ class DockerSwarmEngine implements SwarmEngine {
     return { id: network.id };
   }
 
-  async createSecret(request: SwarmFileRequest): Promise<{ id: string }> {
-    const body = fileBody(request);
-    const created = (await this.call('create secret', () =>
-      this.docker.createSecret(body),
-    )) as unknown as { id: string };
-    return { id: created.id };
+  createSecret(request: SwarmFileRequest): Promise<{ id: string }> {
+    return this.createFile('secret', request);
   }
 
-  async createConfig(request: SwarmFileRequest): Promise<{ id: string }> {
-    const body = fileBody(request);
-    const created = (await this.call('create config', () =>
-      this.docker.createConfig(body),
+  createConfig(request: SwarmFileRequest): Promise<{ id: string }> {
+    return this.createFile('config', request);
+  }
+
+  /** Secrets and configs are created alike: name, labels, base64 data. */
+  private async createFile(
+    kind: 'secret' | 'config',
+    request: SwarmFileRequest,
+  ): Promise<{ id: string }> {
+    const body = {
+      Name: request.name,
+      Labels: request.labels,
+      Data: request.data.toString('base64'),
+    };
+    const created = (await this.call(`create ${kind}`, () =>
+      kind === 'secret' ? this.docker.createSecret(body) : this.docker.createConfig(body),
     )) as unknown as { id: string };
     return { id: created.id };
   }
@@ -183,10 +191,6 @@ class DockerSwarmEngine implements SwarmEngine {
       throw toEngineError(e, this.address, operation);
     }
   }
-}
-
-function fileBody(request: SwarmFileRequest) {
-  return { Name: request.name, Labels: request.labels, Data: request.data.toString('base64') };
 }
 
 function named(id: string, name: string, labels: Labels | undefined): ObservedSwarmObject {
