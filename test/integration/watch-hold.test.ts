@@ -8,6 +8,7 @@ import {
   containerYaml,
   eventually,
   spawnBerth,
+  postAction,
   waitForApi,
   type WatchProcess,
 } from './watch-support.js';
@@ -79,14 +80,7 @@ describe('berth hold / release under watch', () => {
       ).map((e) => e.message);
     // The apply of "two" is recorded once the controller has worked it off.
     expect(await eventually(async () => (await applies()).length >= 2, 30_000)).toBe(true);
-    const page = await (await fetch(`${watch.api}/`)).text();
-    const csrf = /name="berth-csrf" content="([^"]+)"/.exec(page)![1]!;
-    const rolled = await fetch(`${watch.api}/api/v1/actions/rollback`, {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/json', 'X-Berth-CSRF': csrf },
-      body: '{}',
-    });
-    expect(await rolled.text()).toMatch(/rolling back to apply/);
+    expect(await postAction(watch.api, 'rollback')).toMatch(/rolling back to apply/);
     expect(await eventually(async () => (await modeOf()) === 'one', 30_000)).toBe(true);
     const notice = async () =>
       ((await (await fetch(`${watch.api}/api/v1/status`)).json()) as { notice: string | null })

@@ -4,7 +4,13 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { berth } from '../support/cli.js';
 import { cleanupProject, docker, freePort, TEST_IMAGE, uniqueProject } from '../support/docker.js';
-import { eventually, spawnBerth, waitForApi, type WatchProcess } from './watch-support.js';
+import {
+  eventually,
+  postAction,
+  spawnBerth,
+  waitForApi,
+  type WatchProcess,
+} from './watch-support.js';
 
 /**
  * DESIGN.md "Updates and rollback" under `berth watch`: a rollback runs on the exact image the
@@ -99,14 +105,7 @@ describe('berth watch: rollback on exact images, retention of built images', () 
     expect(await runningImage()).toBe(second);
     const built = await builtImages();
 
-    const page = await (await fetch(`${watch.api}/`)).text();
-    const csrf = /name="berth-csrf" content="([^"]+)"/.exec(page)![1]!;
-    const rolled = await fetch(`${watch.api}/api/v1/actions/rollback`, {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/json', 'X-Berth-CSRF': csrf },
-      body: '{}',
-    });
-    expect(await rolled.text()).toMatch(/rolling back to apply/);
+    expect(await postAction(watch.api, 'rollback')).toMatch(/rolling back to apply/);
     expect(await eventually(async () => (await runningImage()) === first, 30_000)).toBe(true);
     expect(await docker('image', 'inspect', '-f', '{{.Id}}', ref)).toBe(first);
     expect(await docker('logs', `${project}-app`)).toBe('one');

@@ -104,3 +104,15 @@ spec:
   args: ["trap 'exit 0' TERM; sleep 3600 & wait"]
 ${extra}`;
 }
+
+/** POSTs a web-view action (`--ui-actions`) as the page does, with the CSRF token `/` serves; the answer's text. */
+export async function postAction(api: string, id: string): Promise<string> {
+  const page = await (await fetch(`${api}/`)).text();
+  const csrf = /name="berth-csrf" content="([^"]+)"/.exec(page)![1]!;
+  const answer = await fetch(`${api}/api/v1/actions/${id}`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json', 'X-Berth-CSRF': csrf },
+    body: '{}',
+  });
+  return answer.text();
+}
