@@ -34,6 +34,12 @@ export interface ImageBuild {
   args: Record<string, string>;
   target?: string;
   /**
+   * BuildKit build secrets by id: the digest of each value read at load time (the bytes stay
+   * in specs/file-values.ts, in memory only). Not part of the content hash: as with
+   * `docker build --secret`, a changed secret alone does not rebuild.
+   */
+  secrets?: { id: string; digest: string }[];
+  /**
    * Hash of the context's content (honouring .dockerignore), the Dockerfile and args:
    * the image is rebuilt only when this changes. Recorded as a label on the image.
    */

@@ -43,6 +43,23 @@ export interface ImageSpec {
     dockerfile?: string;
     args?: ScalarMap;
     target?: string;
+    /**
+     * BuildKit build secrets (Compose build.secrets), each from a file or from berth's environment: handed to the engine's BuildKit over a build session when a step mounts them, never put in the image, its labels, the content hash or berth's records.
+     */
+    secrets?: {
+      /**
+       * What the Dockerfile names: RUN --mount=type=secret,id=ID (seen at /run/secrets/ID).
+       */
+      id: string;
+      /**
+       * A file whose bytes are the value, relative to the manifest file, or absolute.
+       */
+      file?: string;
+      /**
+       * A variable of berth's own environment whose value is the value.
+       */
+      env?: string;
+    }[];
   };
   placement?: Placement;
 }

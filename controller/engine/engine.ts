@@ -185,6 +185,11 @@ export interface ImageBuildRequest {
   args: Record<string, string>;
   target?: string;
   labels: Labels;
+  /**
+   * BuildKit build secrets by id (`RUN --mount=type=secret,id=ID`): the values, handed over a
+   * build session only when a step asks; adapters never log, label or store them.
+   */
+  secrets?: Record<string, Buffer>;
 }
 
 /** Credentials for one registry, as Docker's X-Registry-Auth carries them. */

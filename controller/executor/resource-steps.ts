@@ -1,3 +1,4 @@
+import { valueOf } from '../../specs/file-values.js';
 import { mkdir, open } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { builderOnlyFiles, listBuildContext } from '../../specs/index.js';
@@ -115,6 +116,7 @@ async function buildImage(image: ImageObject, ctx: StepContext): Promise<void> {
       tag: image.spec.ref,
       args: build.args,
       target: build.target,
+      ...(build.secrets?.length && { secrets: secretValues(build.secrets) }),
       labels: {
         ...image.labels,
         ...ownershipLabels(ctx.project, 'Image', image.name, image.specHash),
@@ -175,4 +177,9 @@ async function ensurePath(spec: { hostPath: string; type: string }): Promise<voi
     return;
   }
   await mkdir(spec.hostPath, { recursive: true });
+}
+
+/** The values of build secrets read when the manifests were loaded (in memory, by digest). */
+function secretValues(secrets: { id: string; digest: string }[]): Record<string, Buffer> {
+  return Object.fromEntries(secrets.map((s) => [s.id, valueOf(s.digest) ?? Buffer.alloc(0)]));
 }

@@ -54,7 +54,7 @@ export async function normaliseManifest(
   let object: DesiredObject;
   switch (manifest.kind) {
     case 'Image':
-      object = { ...common, kind: 'Image', spec: await normaliseImage(manifest.spec, ctx) };
+      object = { ...common, kind: 'Image', spec: await normaliseImage(manifest.spec, ctx, env) };
       break;
     case 'Network':
       object = { ...common, kind: 'Network', spec: normaliseNetwork(manifest.spec, ctx, name) };

@@ -4,6 +4,7 @@ import type { BindMountSpec, ImageSpec, NetworkSpec, VolumeSpec } from '../model
 import type * as Raw from '../types.generated.js';
 import { buildContentHash } from '../build/context.js';
 import { FRONTEND_BUILD_ARG, FRONTEND_REASON, frontendDirective } from '../build/frontend.js';
+import { rememberValue } from '../file-values.js';
 import { hostPathViolation } from '../policy.js';
 import { cidrContains, parseCIDR, parseIP } from '../validate/values.js';
 import { stringMap } from './context.js';
@@ -14,6 +15,7 @@ import type { NormaliseContext } from './context.js';
 export async function normaliseImage(
   raw: Raw.ImageSpec,
   ctx: NormaliseContext,
+  env: NodeJS.ProcessEnv = process.env,
 ): Promise<ImageSpec> {
   const spec: ImageSpec = { ref: raw.ref, pullPolicy: raw.pullPolicy ?? 'IfNotPresent' };
   if (!raw.build) return spec;
@@ -34,6 +36,8 @@ export async function normaliseImage(
   const contentHash = await buildContentHash(context, dockerfile, args);
   spec.build = { context, dockerfile, args, contentHash };
   if (raw.build.target !== undefined) spec.build.target = raw.build.target;
+  if (raw.build.secrets?.length)
+    spec.build.secrets = await buildSecrets(raw.build.secrets, ctx, env);
   return spec;
 }
 
@@ -58,6 +62,40 @@ async function asksForFrontend(
   if (build.args?.[FRONTEND_BUILD_ARG] !== undefined)
     ctx.report('E_BUILD_FRONTEND', ['spec', 'build', 'args', FRONTEND_BUILD_ARG], FRONTEND_REASON);
   return directive !== undefined || build.args?.[FRONTEND_BUILD_ARG] !== undefined;
+}
+
+/**
+ * `build.secrets`: each value read now (a missing file or an unset variable is
+ * E_SECRET_SOURCE at its entry), kept in memory by digest; the value never enters a message.
+ */
+async function buildSecrets(
+  raw: NonNullable<NonNullable<Raw.ImageSpec['build']>['secrets']>,
+  ctx: NormaliseContext,
+  env: NodeJS.ProcessEnv,
+): Promise<{ id: string; digest: string }[]> {
+  return Promise.all(
+    raw.map(async (secret, index) => {
+      const at = ['spec', 'build', 'secrets', index];
+      let bytes: Buffer | undefined;
+      if (secret.file !== undefined) {
+        const file = resolveManifestPath(ctx.baseDir, secret.file);
+        bytes = await readFile(file).catch((e: NodeJS.ErrnoException) => {
+          ctx.report('E_SECRET_SOURCE', [...at, 'file'], `cannot be read: ${file} (${e.code})`);
+          return undefined;
+        });
+      } else if (secret.env !== undefined) {
+        const value = env[secret.env];
+        if (value === undefined)
+          ctx.report(
+            'E_SECRET_SOURCE',
+            [...at, 'env'],
+            `names ${secret.env}, which is not set in berth's environment`,
+          );
+        bytes = Buffer.from(value ?? '', 'utf8');
+      }
+      return { id: secret.id, digest: bytes ? rememberValue(bytes) : '' };
+    }),
+  );
 }
 
 /**

@@ -1,4 +1,13 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import {
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -9,7 +18,8 @@ import { cleanupProject, docker, TEST_IMAGE, uniqueProject } from '../support/do
  * Builds go through the engine's BuildKit (DESIGN "Images"): `RUN --mount` (which the legacy
  * builder refuses), `target` and `args` of a multi-stage Dockerfile; a failed build shows the
  * last 20 lines of its output; what this engine's built-in frontend cannot parse (heredocs,
- * `COPY --link`) and a build secret fail with a message saying why.
+ * `COPY --link`) fail with a message saying why; declared build secrets reach `RUN --mount=type=secret`
+ * over a BuildKit session and are printed nowhere.
  */
 
 const state = mkdtempSync(join(tmpdir(), 'berth-state-'));
@@ -91,7 +101,42 @@ RUN echo dev > /stage
     }
   });
 
-  it('explains that build secrets are not passed', async () => {
+  it('hands declared build secrets (file, env) to RUN --mount=type=secret, and never prints them', async () => {
+    const canary = `canary-${project}-file`;
+    const fromEnv = `canary-${project}-env`;
+    const { dir, ref } = image(
+      `FROM ${TEST_IMAGE}
+RUN --mount=type=secret,id=token,required=true --mount=type=secret,id=api,required=true sha256sum /run/secrets/token /run/secrets/api > /sums && test ! -e /run/secrets/token.copy
+`,
+      ', secrets: [{id: token, file: ./token.txt}, {id: api, env: BK_API_KEY}]',
+    );
+    writeFileSync(join(dir, 'token.txt'), canary);
+    const result = await berth(['apply', '-f', dir, '-p', project], {
+      env: { ...env, BK_API_KEY: fromEnv },
+    });
+    expect(result.code, result.stdout + result.stderr).toBe(0);
+    const sha = (text: string) => createHash('sha256').update(text).digest('hex');
+    expect(await run(ref, 'cat', '/sums')).toBe(
+      `${sha(canary)}  /run/secrets/token\n${sha(fromEnv)}  /run/secrets/api`,
+    );
+    // The values are in no output, no image label, no layer, no record.
+    const seen = [
+      result.stdout,
+      result.stderr,
+      await docker('image', 'inspect', ref),
+      await docker('history', '--no-trunc', ref),
+      await run(ref, 'sh', '-c', 'cat /sums; ls -R / 2>/dev/null | grep -c secrets || true'),
+      readdirSync(state, { recursive: true, encoding: 'utf8' })
+        .map((f) => join(state, f))
+        .filter((f) => statSync(f).isFile())
+        .map((f) => readFileSync(f, 'utf8'))
+        .join('\n'),
+    ].join('\n');
+    expect(seen).not.toContain(canary);
+    expect(seen).not.toContain(fromEnv);
+  });
+
+  it('explains a secret mount whose id the Image does not declare', async () => {
     for (const flags of ['', ',required']) {
       const { dir } = image(
         `FROM ${TEST_IMAGE}\nRUN --mount=type=secret,id=token${flags} cat /run/secrets/token || true\n`,
@@ -99,7 +144,7 @@ RUN echo dev > /stage
       const result = await apply(dir);
       expect(result.code).toBe(2);
       expect(result.stdout).toMatch(
-        /cannot build .*RUN --mount=type=secret and type=ssh are not supported: berth passes no build secrets/,
+        /cannot build .*a RUN --mount=type=secret needs its id declared under the Image's build\.secrets/,
       );
     }
   });

@@ -4,6 +4,7 @@ import { Readable } from 'node:stream';
 import type Dockerode from 'dockerode';
 import { packBuildContext } from './docker-build-context.js';
 import { BUILDKIT_TRACE_ID, BuildKitStatus } from './docker-buildkit-status.js';
+import { openSecretSession } from './docker-build-session.js';
 import { jsonLines } from './docker-events.js';
 import { engineMessage, isUnreachable, unreachableError } from './docker-errors.js';
 import { inspectImage } from './docker-images.js';
@@ -24,7 +25,8 @@ export const FAILURE_LINES = 20;
  * The builder version (POST /build `version`). A number on purpose: dockerode opens a BuildKit
  * session for the string "2", and that session was seldom active when the engine (20.10)
  * looked for it ("no active session …: context deadline exceeded" after seconds); berth
- * needs none, since it uploads the context and passes no build secrets.
+ * needs none for the context it uploads; build secrets get a session of berth's own
+ * (docker-build-session.ts).
  */
 type Builder = 2 | 1;
 
@@ -90,6 +92,24 @@ async function runBuild(
   onProgress: ProgressListener | undefined,
 ): Promise<BuildOutcome> {
   const lines: string[] = [];
+  const secrets = version === 2 && request.secrets ? request.secrets : undefined;
+  const session = secrets ? await openSecretSession(docker, secrets) : undefined;
+  try {
+    return await streamBuild(docker, address, request, version, onProgress, lines, session?.id);
+  } finally {
+    session?.close();
+  }
+}
+
+async function streamBuild(
+  docker: Dockerode,
+  address: string,
+  request: ImageBuildRequest,
+  version: Builder,
+  onProgress: ProgressListener | undefined,
+  lines: string[],
+  session: string | undefined,
+): Promise<BuildOutcome> {
   // BuildKit does not apply .dockerignore to an uploaded context (berth filtered it already).
   const files =
     version === 2 && request.builderOnly?.includes('.dockerignore')
@@ -103,6 +123,7 @@ async function runBuild(
       buildargs: request.args,
       labels: request.labels,
       ...(request.target ? { target: request.target } : {}),
+      ...(session ? { session } : {}),
       // A number where dockerode's types say "1" | "2": see Builder.
       version: version as unknown as '1',
       // Legacy builder: leave no intermediate containers behind, even when the build fails.
@@ -159,6 +180,7 @@ function follow(
  * BuildKit (`RUN --mount`).
  */
 async function legacyFits(request: ImageBuildRequest): Promise<boolean> {
+  if (request.secrets && Object.keys(request.secrets).length) return false;
   const dockerfile = request.builderOnly?.find((f) => f !== '.dockerignore');
   if (dockerfile === undefined) return false;
   const text = await readFile(join(request.contextDir, request.dockerfile), 'utf8').catch(() => '');
@@ -191,10 +213,11 @@ async function syntaxHint(request: ImageBuildRequest, failure: string): Promise<
 
 /**
  * A `RUN --mount=type=secret|ssh` asks the client for the value over a BuildKit session;
- * berth opens none and declares no build secrets, so such a step fails: said plainly.
+ * berth opens one only for the secrets the Image declares (`build.secrets`) and never
+ * forwards an SSH agent, so any other such step fails: said plainly.
  */
 function sessionHint(failure: string): string {
   return /no active sessions?|secret \S+ not found|ssh agent/i.test(failure)
-    ? ' (RUN --mount=type=secret and type=ssh are not supported: berth passes no build secrets or SSH agent)'
+    ? " (a RUN --mount=type=secret needs its id declared under the Image's build.secrets; type=ssh is not supported: berth forwards no SSH agent)"
     : '';
 }
