@@ -193,6 +193,26 @@ describe('the watch controller on the in-memory engine', () => {
     });
   });
 
+  it('repairs a container disconnected from its network by hand without a resync of the whole project', async () => {
+    const engine = new MemoryEngine();
+    engine.addImage(IMAGE);
+    await withController(engine, async (controller) => {
+      expect(await settle(engine, controller)).toEqual([]);
+      const web = (await engine.observe({ project: P })).containers.find(
+        (c) => c.name === `${P}-web`,
+      )!;
+      const resyncs = controller.metrics.resyncs;
+      await engine.disconnectNetwork(`${P}-net`, web.id);
+      await new Promise((r) => setTimeout(r, 50));
+      await controller.queue.whenIdle();
+      const now = (await engine.observe({ project: P })).containers.find(
+        (c) => c.name === `${P}-web`,
+      );
+      expect(now?.networks).toContain(`${P}-net`);
+      expect(controller.metrics.resyncs).toBe(resyncs);
+    });
+  });
+
   it('for random faults (lost, duplicated, reordered events; failing calls; changes by hand) always ends converged', async () => {
     await fc.assert(
       fc.asyncProperty(

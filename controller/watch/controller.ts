@@ -4,7 +4,7 @@ import type { HistoryEntry } from '../records/record-types.js';
 import { holdProject, readHold, releaseProject, type ProjectHold } from '../records/hold.js';
 import { formatProblem } from '../../specs/problems.js';
 import { needsWork } from '../executor/execute.js';
-import type { Engine } from '../engine/engine.js';
+import type { Engine, Labels } from '../engine/engine.js';
 import type { Logger } from '../logger.js';
 import { observeProject } from '../observe.js';
 import { plan } from '../plan/plan.js';
@@ -27,7 +27,7 @@ import {
   type WorkSource,
 } from './work-reason.js';
 import { applyId, recordApply } from '../records/records.js';
-import { applyStamp } from '../labels.js';
+import { LABEL, applyStamp } from '../labels.js';
 import { RestartLog } from './restart-log.js';
 import { imagesOfSet, keptImagesOf, pinnedImages } from '../records/image-history.js';
 import { WorkQueue, type QueueClock } from './work-queue.js';
@@ -108,6 +108,8 @@ export class WatchController {
   private stamp: Record<string, string> | undefined;
   /** Last `unpause` event per key, by hand or by berth: health seen before it is stale. */
   private readonly unpausedAt = new Map<ObjectKey, number>();
+  /** Engine id → key of the project's containers, from resyncs and container events. */
+  private readonly containerKeys = new Map<string, ObjectKey>();
   private readonly pruneGuard: PruneGuard;
   /** Image ids the applies in history ran on (kept by retention); undefined: unknown, keep all. */
   private keptImages: Set<string> | undefined;
@@ -207,12 +209,29 @@ export class WatchController {
         }
         // The timer is also the safety net for lost file events: a few stats when unchanged.
         if (item.trigger === 'timer') await this.reloadFolder({ ifChanged: true });
+        if (this.queueDisconnected(item.containerId)) return;
         return this.requestResync(item.trigger);
     }
   }
 
+  /**
+   * A network disconnect of a container berth knows queues that container alone, not a
+   * resync of the whole project (issue 11: a crash loop disconnects on every exit, and a
+   * full observe and plan each time was most of the controller's CPU). False when the
+   * container is not known: the caller resyncs.
+   */
+  private queueDisconnected(containerId: string | undefined): boolean {
+    const key = containerId === undefined ? undefined : this.containerKeys.get(containerId);
+    if (key === undefined) return false;
+    const reason = { kind: 'engine-event', objectRef: key, action: 'disconnect' } as const;
+    this.queue.add(key, { ...reason, change: 'disconnected' });
+    return true;
+  }
+
   private takeEngineEvent(item: Extract<SourceItem, { kind: 'engine-event' }>): void {
     const { event, objectRef, change } = item;
+    if (event.type === 'container' && change === 'removed') this.containerKeys.delete(event.id);
+    else if (event.type === 'container') this.rememberContainers([event]);
     this.bus.publish({
       type: 'engine',
       action: event.action,
@@ -367,6 +386,7 @@ export class WatchController {
     try {
       const observation = await observeProject(engine, project, snapshot.objects);
       this.metrics.engineReachable = true;
+      this.rememberContainers(observation.observed.containers);
       if (this.idleResync.unchanged(snapshot, observation)) {
         this.metrics.resyncsUnchanged += 1;
         this.metrics.lastSuccessfulSync = this.now();
@@ -392,6 +412,15 @@ export class WatchController {
     } catch (e) {
       this.metrics.engineReachable = false;
       logger.warn({ cause, err: (e as Error).message }, 'resync: cannot observe the engine');
+    }
+  }
+
+  /** Keys of the project's containers by engine id (from their labels), for `queueDisconnected`. */
+  private rememberContainers(containers: readonly { id: string; labels: Labels }[]): void {
+    for (const c of containers) {
+      const name = c.labels[LABEL.name];
+      if (c.labels[LABEL.project] === this.options.project && name)
+        this.containerKeys.set(c.id, `${c.labels[LABEL.kind] ?? 'Container'}/${name}` as ObjectKey);
     }
   }
 

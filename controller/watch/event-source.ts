@@ -65,8 +65,17 @@ export function engineEventSource(options: EventSourceOptions): WorkSource {
       change: event.change,
       event,
     };
-    if (work && 'resync' in work)
-      return [shown, { kind: 'resync', trigger: 'network-disconnected' }];
+    if (work && 'resync' in work) {
+      const containerId = event.attributes?.container;
+      return [
+        shown,
+        {
+          kind: 'resync',
+          trigger: 'network-disconnected',
+          ...(containerId ? { containerId } : {}),
+        },
+      ];
+    }
     return [shown];
   };
 

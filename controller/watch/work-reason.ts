@@ -25,7 +25,12 @@ export type SourceItem =
       change: EngineChange | undefined;
       event: EngineEvent;
     }
-  | { kind: 'resync'; trigger: ResyncTrigger };
+  | {
+      kind: 'resync';
+      trigger: ResyncTrigger;
+      /** The engine id of the container a network disconnect names, when it names one. */
+      containerId?: string;
+    };
 
 /** Why a key is in the work queue: the latest reason wins. */
 export type WorkReason =
