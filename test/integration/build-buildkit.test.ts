@@ -104,9 +104,10 @@ RUN echo dev > /stage
   it('hands declared build secrets (file, env) to RUN --mount=type=secret, and never prints them', async () => {
     const canary = `canary-${project}-file`;
     const fromEnv = `canary-${project}-env`;
+    // BuildKit's cache key leaves secret values out: the project name keeps the step uncached.
     const { dir, ref } = image(
       `FROM ${TEST_IMAGE}
-RUN --mount=type=secret,id=token,required=true --mount=type=secret,id=api,required=true sha256sum /run/secrets/token /run/secrets/api > /sums && test ! -e /run/secrets/token.copy
+RUN --mount=type=secret,id=token,required=true --mount=type=secret,id=api,required=true echo ${project} && sha256sum /run/secrets/token /run/secrets/api > /sums && test ! -e /run/secrets/token.copy
 `,
       ', secrets: [{id: token, file: ./token.txt}, {id: api, env: BK_API_KEY}]',
     );
