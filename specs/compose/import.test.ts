@@ -40,6 +40,15 @@ function inputError(dir: string, file = 'compose.yaml'): string {
 }
 
 describe('berth import: invalid input is refused with its position', () => {
+  it('refuses a typo of a service field and a service with neither image nor build (never invents an image ref)', () => {
+    expect(inputError('typo-key')).toBe(
+      'compose.yaml:3:5: services.web.imagee: not a Compose service field; did you mean "image"?',
+    );
+    expect(inputError('no-image')).toBe(
+      'compose.yaml:2:3: services.web: has neither an image nor a build',
+    );
+  });
+
   it('names a v1 file, an unknown top-level key, an extends cycle, bad YAML and a missing include', () => {
     expect(inputError('v1', 'docker-compose.yml')).toMatch(
       /^docker-compose.yml:1:1: a version 1 Compose file/,

@@ -1,3 +1,4 @@
+import { serviceKeyTypo } from './service-keys.js';
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import {
@@ -97,6 +98,12 @@ function loadMerged(files: string[], ctx: LoadContext): Omit<ComposeProject, 'in
   const services = section(tree, 'services') as Record<string, Record<string, unknown>>;
   for (const name of Object.keys(services))
     services[name] = resolveExtends(name, services, files[0]!, ctx, []);
+  for (const [name, svc] of Object.entries(services)) {
+    // As docker compose: a service runs an image or builds one (a provider service neither).
+    if ('image' in svc || 'build' in svc || 'provider' in svc) continue;
+    const at = whereKey(services, name) ?? { file: files[0]!, line: 1, column: 1 };
+    throw new ComposeInputError(at, `services.${name}: has neither an image nor a build`);
+  }
   return {
     name: typeof tree.name === 'string' ? tree.name : undefined,
     services,
@@ -135,6 +142,14 @@ function loadFile(
       throw new ComposeInputError(at, `services.${name}: not a valid service name`);
     if (svc !== null && !isRecord(svc))
       throw new ComposeInputError(at, `services.${name}: must be a mapping`);
+    for (const key of Object.keys(svc ?? {})) {
+      const typo = serviceKeyTypo(key);
+      if (typo !== undefined)
+        throw new ComposeInputError(
+          whereKey(svc, key) ?? at,
+          `services.${name}.${key}: not a Compose service field; did you mean "${typo}"?`,
+        );
+    }
     services[name] = normaliseService(svc ?? {}, dir);
     placeKey(services, name, at);
   }

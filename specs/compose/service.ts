@@ -126,7 +126,7 @@ export function convertService(
     mounts: [],
     aliases: [],
   };
-  carryImage(w);
+  if (!carryImage(w)) return;
   for (const [key, value] of Object.entries(svc)) {
     if (CONSUMED.has(key) || key.startsWith('x-') || value === null) continue;
     const handler = HANDLERS[key];
@@ -169,23 +169,24 @@ function unsupportedWhy(key: string): string {
   return WHY[key] ?? 'no berth Container field';
 }
 
-function carryImage(w: ServiceWork): void {
+/** Sets the image (or the Image object to build); false when there is none to set. */
+function carryImage(w: ServiceWork): boolean {
   const { svc, state } = w;
   const image = typeof svc.image === 'string' ? svc.image : undefined;
   if (svc.build !== undefined && isRecord(svc.build)) {
     w.spec.image = imageObject(w, svc.build, image);
-    return;
+    return true;
   }
   if (image === undefined) {
+    // Only a provider service gets here (load refuses a service with neither): it runs nothing.
     lose(
       state,
       state.project.services,
       w.service,
       `services.${w.service}`,
-      'no image and no build',
+      'a service with no image or build (a provider service) runs no container',
     );
-    w.spec.image = 'missing:latest';
-    return;
+    return false;
   }
   const policy = pullPolicy(svc.pull_policy);
   if (policy === undefined || policy === 'IfNotPresent') {
@@ -198,7 +199,7 @@ function carryImage(w: ServiceWork): void {
         `pull policy ${text(svc.pull_policy)} has no berth counterpart`,
       );
     w.spec.image = literalRef(image);
-    return;
+    return true;
   }
   addObject(state, {
     kind: 'Image',
@@ -209,6 +210,7 @@ function carryImage(w: ServiceWork): void {
     notes: [],
   });
   w.spec.image = w.name;
+  return true;
 }
 
 function pullPolicy(value: unknown): string | undefined {

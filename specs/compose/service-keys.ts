@@ -1,0 +1,120 @@
+import { closestMatch } from '../validate/suggest.js';
+
+/**
+ * Every service field of the Compose specification (compose-spec `service` properties) and of
+ * the older v2/v3 file formats docker-compose still reads. Import carries what it can and names
+ * the rest as losses; a key outside this list is not Compose at all.
+ */
+export const COMPOSE_SERVICE_KEYS: readonly string[] = [
+  'annotations',
+  'attach',
+  'blkio_config',
+  'build',
+  'cap_add',
+  'cap_drop',
+  'cgroup',
+  'cgroup_parent',
+  'command',
+  'configs',
+  'container_name',
+  'cpu_count',
+  'cpu_percent',
+  'cpu_period',
+  'cpu_quota',
+  'cpu_rt_period',
+  'cpu_rt_runtime',
+  'cpu_shares',
+  'cpus',
+  'cpuset',
+  'credential_spec',
+  'depends_on',
+  'deploy',
+  'develop',
+  'device_cgroup_rules',
+  'devices',
+  'dns',
+  'dns_opt',
+  'dns_search',
+  'dockerfile',
+  'domainname',
+  'entrypoint',
+  'env_file',
+  'environment',
+  'expose',
+  'extends',
+  'external_links',
+  'extra_hosts',
+  'gpus',
+  'group_add',
+  'healthcheck',
+  'hostname',
+  'image',
+  'init',
+  'ipc',
+  'isolation',
+  'label_file',
+  'labels',
+  'links',
+  'log_driver',
+  'log_opt',
+  'logging',
+  'mac_address',
+  'mem_limit',
+  'mem_reservation',
+  'mem_swappiness',
+  'memswap_limit',
+  'models',
+  'net',
+  'network_mode',
+  'networks',
+  'oom_kill_disable',
+  'oom_score_adj',
+  'pid',
+  'pids_limit',
+  'platform',
+  'ports',
+  'post_start',
+  'pre_stop',
+  'privileged',
+  'profiles',
+  'provider',
+  'pull_policy',
+  'pull_refresh_after',
+  'read_only',
+  'restart',
+  'runtime',
+  'scale',
+  'secrets',
+  'security_opt',
+  'shm_size',
+  'stdin_open',
+  'stop_grace_period',
+  'stop_signal',
+  'storage_opt',
+  'sysctls',
+  'tmpfs',
+  'tty',
+  'ulimits',
+  'use_api_socket',
+  'user',
+  'userns_mode',
+  'uts',
+  'volume_driver',
+  'volumes',
+  'volumes_from',
+  'working_dir',
+];
+
+const KNOWN = new Set(COMPOSE_SERVICE_KEYS);
+
+/**
+ * The Compose field a service key is a typo of (`imagee` → `image`), or undefined when the key
+ * is a Compose field, an `x-` extension, or not close to any field (import then names it as a
+ * loss rather than refusing a file some Compose version may accept). A typo is refused, as
+ * `docker compose` refuses it: carrying on would lose the field silently, or worse (a service
+ * without its `image` would need an image ref berth would have to invent).
+ */
+export function serviceKeyTypo(key: string): string | undefined {
+  if (KNOWN.has(key) || key.startsWith('x-')) return undefined;
+  return closestMatch(key, COMPOSE_SERVICE_KEYS);
+}
