@@ -40,8 +40,6 @@ export const PROBLEM_CODES = {
   E_DUPLICATE_ENV: 'an environment variable is declared twice in list form',
   E_SECRET_SOURCE: 'a Secret or Config value could not be read (file or variable)',
   E_EXTERNAL: 'an external network or volume declares fields berth would have to manage',
-  E_BUILD_FRONTEND:
-    'a build asks for a Dockerfile frontend image (# syntax= line, BUILDKIT_SYNTAX) the engine would pull',
   E_PLACEMENT:
     'an object placed on another engine (spec.placement.context) where the command works against one',
   E_NETWORK_DRIVER:

@@ -3,7 +3,6 @@ import { join } from 'node:path';
 import type { BindMountSpec, ImageSpec, NetworkSpec, VolumeSpec } from '../model.js';
 import type * as Raw from '../types.generated.js';
 import { buildContentHash } from '../build/context.js';
-import { FRONTEND_BUILD_ARG, FRONTEND_REASON, frontendDirective } from '../build/frontend.js';
 import { rememberValue } from '../file-values.js';
 import { hostPathViolation } from '../policy.js';
 import { cidrContains, parseCIDR, parseIP } from '../validate/values.js';
@@ -32,36 +31,12 @@ export async function normaliseImage(
     );
     return spec;
   }
-  if (await asksForFrontend(raw.build, join(context, dockerfile), ctx)) return spec;
   const contentHash = await buildContentHash(context, dockerfile, args);
   spec.build = { context, dockerfile, args, contentHash };
   if (raw.build.target !== undefined) spec.build.target = raw.build.target;
   if (raw.build.secrets?.length)
     spec.build.secrets = await buildSecrets(raw.build.secrets, ctx, env);
   return spec;
-}
-
-/**
- * A build that would make the engine pull a Dockerfile frontend (specs/build/frontend.ts):
- * E_BUILD_FRONTEND at the manifest's `dockerfile` (or `context`) naming the Dockerfile's own
- * `file:line:col`, or at the `BUILDKIT_SYNTAX` argument. True when refused.
- */
-async function asksForFrontend(
-  build: NonNullable<Raw.ImageSpec['build']>,
-  path: string,
-  ctx: NormaliseContext,
-): Promise<boolean> {
-  const at = ['spec', 'build', build.dockerfile ? 'dockerfile' : 'context'];
-  const directive = frontendDirective(await readFile(path, 'utf8').catch(() => ''));
-  if (directive)
-    ctx.report(
-      'E_BUILD_FRONTEND',
-      at,
-      `${path}:${directive.line}:${directive.column}: a "# syntax=${directive.image}" line ${FRONTEND_REASON}`,
-    );
-  if (build.args?.[FRONTEND_BUILD_ARG] !== undefined)
-    ctx.report('E_BUILD_FRONTEND', ['spec', 'build', 'args', FRONTEND_BUILD_ARG], FRONTEND_REASON);
-  return directive !== undefined || build.args?.[FRONTEND_BUILD_ARG] !== undefined;
 }
 
 /**
