@@ -94,7 +94,10 @@ describe('down after faults', () => {
 
   it('removes the stopped one-offs of berth run (never a running one), as compose down does', async () => {
     expect((await berth(['apply', '-f', work, '-p', project], { env })).code).toBe(0);
-    const once = await berth(['run', '-p', project, '--entrypoint', 'true', 'svc'], { env, cwd: work });
+    const once = await berth(['run', '-p', project, '--entrypoint', 'true', 'svc'], {
+      env,
+      cwd: work,
+    });
     expect(once.code, once.stderr).toBe(0);
     const oneOffs = () =>
       docker(
