@@ -145,4 +145,14 @@ describe('DesiredStore', () => {
     await here.reload();
     expect(names(here)).toEqual(['Container/away', 'Container/web', 'Network/default']);
   });
+
+  it('a changed .env is a changed folder: the periodic re-read sees it (new-user trial F10)', async () => {
+    await writeFile(join(dir, 'a.yaml'), container('web', '${V}'));
+    await writeFile(join(dir, '.env'), 'V=one\n');
+    const store = new DesiredStore({ dir, allowEmpty: false });
+    await store.reload();
+    expect((await store.reload({ ifChanged: true })).changed).toEqual([]);
+    await writeFile(join(dir, '.env'), 'V=two-and-more\n');
+    expect((await store.reload({ ifChanged: true })).changed).toEqual(['Container/web']);
+  });
 });

@@ -1,4 +1,5 @@
 import { stat } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
 import { canonicalJSON, checkSet, collectManifestFiles, loadManifests } from '../../specs/index.js';
 import type { LoadOptions } from '../../specs/index.js';
 import type { DesiredObject, ObjectKey } from '../../specs/model.js';
@@ -74,7 +75,11 @@ export class DesiredStore {
    * file events then costs a few stats instead of a full parse.
    */
   async reload(options: { ifChanged?: boolean } = {}): Promise<ReloadResult> {
-    const fingerprint = await folderFingerprint(this.options.dir, this.options.cwd);
+    const fingerprint = await folderFingerprint(
+      this.options.dir,
+      this.options.cwd,
+      this.options.envFiles,
+    );
     if (options.ifChanged && fingerprint === this.fingerprint)
       return { snapshot: this.current, changed: [] };
     this.fingerprint = fingerprint;
@@ -111,7 +116,7 @@ export class DesiredStore {
 
   /** The folder's revision: names, sizes, times of its manifest files (a save changes it). */
   revision(): Promise<string> {
-    return folderFingerprint(this.options.dir, this.options.cwd);
+    return folderFingerprint(this.options.dir, this.options.cwd, this.options.envFiles);
   }
 
   /**
@@ -183,13 +188,18 @@ export class DesiredStore {
 }
 
 /** Names, sizes and modification times of the manifest files under `dir`. */
-async function folderFingerprint(dir: string, cwd?: string): Promise<string> {
+/**
+ * Names, sizes, times of the manifest files and of the variables' files (`--env-file`, else
+ * `.env` in the folder): a changed variable is a changed revision too.
+ */
+async function folderFingerprint(dir: string, cwd?: string, envFiles?: string[]): Promise<string> {
   const { files } = await collectManifestFiles([dir], cwd);
+  const envPaths = envFiles ?? [join(resolve(cwd ?? process.cwd(), dir), '.env')];
   const stats = await Promise.all(
-    files.map((f) =>
-      stat(f.absolute).then(
-        (s) => `${f.absolute}:${s.size}:${s.mtimeMs}:${s.ino}`,
-        () => `${f.absolute}:gone`,
+    [...files.map((f) => f.absolute), ...envPaths].map((path) =>
+      stat(path).then(
+        (s) => `${path}:${s.size}:${s.mtimeMs}:${s.ino}`,
+        () => `${path}:gone`,
       ),
     ),
   );

@@ -7,11 +7,13 @@ import type { WorkSource } from './work-reason.js';
 export const FOLDER_DEBOUNCE_MS = 150;
 
 /**
- * Files the folder watcher ignores: hidden ones, editor temp and backup files, and any file
- * that is not YAML. Folders are never ignored here (the read is recursive), except hidden ones.
+ * Files the folder watcher ignores: hidden ones (but `.env`, the variables' file), editor temp
+ * and backup files, and any file that is not YAML. Folders are never ignored here (the read is
+ * recursive), except hidden ones.
  */
 export function ignoredPath(path: string, stats?: Stats): boolean {
   const name = basename(path);
+  if (name === '.env') return false;
   if (name.startsWith('.') && name.length > 1) return true;
   if (
     name.endsWith('~') ||

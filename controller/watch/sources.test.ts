@@ -67,7 +67,8 @@ describe('folder watcher filter', () => {
       '/m/notes.txt',
     ])
       expect(ignoredPath(p, file)).toBe(true);
-    for (const p of ['/m/app.yaml', '/m/sub/db.yml']) expect(ignoredPath(p, file)).toBe(false);
+    for (const p of ['/m/app.yaml', '/m/sub/db.yml', '/m/.env'])
+      expect(ignoredPath(p, file)).toBe(false);
     expect(ignoredPath('/m/sub')).toBe(false);
   });
 });

@@ -56,9 +56,6 @@ describe('berth watch on a set placed on two engines', () => {
     const created = await eventually(
       async () => (await names()).join() === `${project}-home`,
       30_000,
-    ).then(
-      () => true,
-      () => false,
     );
     expect(created, w.stderr()).toBe(true);
     expect(w.stderr() + w.stdout()).toMatch(
