@@ -355,7 +355,11 @@ export class WatchController {
       const { id = '', outcome, message = '' } = entry;
       this.bus.publish({ type: 'history', id, outcome, message, time: this.now() });
     }
+    const before = this.keptImages;
     await this.refreshKeptImages();
+    // An image no apply in history uses any more is retired now, not at some later change.
+    if (before && [...before].some((id) => !this.keptImages?.has(id)))
+      void this.requestResync('requested');
   }
 
   /**
@@ -387,7 +391,7 @@ export class WatchController {
       const observation = await observeProject(engine, project, snapshot.objects);
       this.metrics.engineReachable = true;
       this.rememberContainers(observation.observed.containers);
-      if (this.idleResync.unchanged(snapshot, observation)) {
+      if (this.idleResync.unchanged(snapshot, observation, this.keptImages)) {
         this.metrics.resyncsUnchanged += 1;
         this.metrics.lastSuccessfulSync = this.now();
         return;
@@ -405,7 +409,7 @@ export class WatchController {
       );
       const queued = full.objects.filter(needsWork).map((p) => p.key);
       for (const key of queued) this.queue.add(key, reason);
-      this.idleResync.remember(snapshot, observation, queued.length === 0);
+      this.idleResync.remember(snapshot, observation, queued.length === 0, this.keptImages);
       if (queued.length === 0) this.metrics.lastSuccessfulSync = this.now();
       this.bus.publish({ type: 'resync', cause, queued, time: this.now() });
       logger.debug({ cause, queued }, 'resync');
