@@ -77,6 +77,17 @@ RUN echo dev > /stage
     expect(await run(ref, 'find', '/scratch', '/mnt', '/cache', '-type', 'f')).toBe('');
   });
 
+  it('never pulls a # syntax= frontend: the engine built-in frontend builds the Dockerfile', async () => {
+    const { dir, ref } = image(
+      `# syntax=docker/dockerfile:1.4\nFROM ${TEST_IMAGE}\nRUN --mount=type=cache,target=/c echo built > /built\n`,
+      ', args: {BUILDKIT_SYNTAX: "docker/dockerfile:1.4"}',
+    );
+    const result = await apply(dir);
+    expect(result.code, result.stdout + result.stderr).toBe(0);
+    // Without this, the engine would pull docker/dockerfile:1.4 from Docker Hub: unreachable here.
+    expect(await run(ref, 'cat', '/built')).toBe('built');
+  });
+
   it('fails with the last 20 lines of the build output', async () => {
     const { dir } = image(
       `FROM ${TEST_IMAGE}\nRUN for i in $(seq 1 30); do echo line-$i; done; exit 7\n`,

@@ -9,17 +9,24 @@ import { endOfArchive, entryHeader, padding, type TarEntry } from './docker-stre
  * already filtered by `.dockerignore`, the Dockerfile and `.dockerignore` always among
  * them), owned by root as the docker CLI sends it. Packed here rather than by dockerode,
  * which applies `.dockerignore` a second time and drops a Dockerfile that it lists
- * (issue 19 item 5); the engine itself leaves both out of the image.
+ * (issue 19 item 5); the engine itself leaves both out of the image. `replaced` files are
+ * sent with that content instead of the file's (the Dockerfile without its `# syntax=`).
  */
 export async function* packBuildContext(
   contextDir: string,
   files: readonly string[],
+  replaced: ReadonlyMap<string, Buffer> = new Map(),
 ): AsyncGenerator<Buffer> {
   for (const name of files) {
     const path = join(contextDir, name);
     const stat = await lstat(path);
     const base = { name, mode: stat.mode & 0o7777, mtime: stat.mtimeMs / 1000, uid: 0, gid: 0 };
-    if (stat.isSymbolicLink()) {
+    const content = replaced.get(name);
+    if (content !== undefined) {
+      yield entryHeader({ ...base, type: 'file', linkName: '', size: content.length });
+      yield content;
+      yield padding(content.length);
+    } else if (stat.isSymbolicLink()) {
       yield entryHeader({ ...base, type: 'symlink', size: 0, linkName: await readlink(path) });
     } else if (stat.isFile()) {
       yield* packFile(

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import type Dockerode from 'dockerode';
 import { packBuildContext } from './docker-build-context.js';
+import { FRONTEND_BUILD_ARG, withoutFrontend } from './docker-build-frontend.js';
 import { BUILDKIT_TRACE_ID, BuildKitStatus } from './docker-buildkit-status.js';
 import { openSecretSession } from './docker-build-session.js';
 import { jsonLines } from './docker-events.js';
@@ -115,12 +116,14 @@ async function streamBuild(
     version === 2 && request.builderOnly?.includes('.dockerignore')
       ? request.files.filter((f) => f !== '.dockerignore')
       : request.files;
+  const { replaced, args } = await withoutFrontendRequest(request, onProgress);
   let stream: NodeJS.ReadableStream;
   try {
-    stream = (await docker.buildImage(Readable.from(packBuildContext(request.contextDir, files)), {
+    const context = Readable.from(packBuildContext(request.contextDir, files, replaced));
+    stream = (await docker.buildImage(context, {
       t: request.tag,
       dockerfile: request.dockerfile,
-      buildargs: request.args,
+      buildargs: args,
       labels: request.labels,
       ...(request.target ? { target: request.target } : {}),
       ...(session ? { session } : {}),
@@ -220,4 +223,33 @@ function sessionHint(failure: string): string {
   return /no active sessions?|secret \S+ not found|ssh agent/i.test(failure)
     ? " (a RUN --mount=type=secret needs its id declared under the Image's build.secrets; type=ssh is not supported: berth forwards no SSH agent)"
     : '';
+}
+
+/**
+ * The Dockerfile and build arguments as sent: a `# syntax=` directive turned into a comment and
+ * `BUILDKIT_SYNTAX` left out, each said once through `onProgress`, so the engine never pulls a
+ * frontend image (docker-build-frontend.ts).
+ */
+async function withoutFrontendRequest(
+  request: ImageBuildRequest,
+  onProgress: ProgressListener | undefined,
+): Promise<{ replaced: Map<string, Buffer>; args: Record<string, string> }> {
+  const replaced = new Map<string, Buffer>();
+  const text = await readFile(join(request.contextDir, request.dockerfile), 'utf8').catch(() => '');
+  const stripped = withoutFrontend(text);
+  if (stripped) {
+    replaced.set(request.dockerfile, Buffer.from(stripped.text));
+    onProgress?.(
+      `${request.dockerfile}:${stripped.directive.line}: "# syntax=${stripped.directive.image}" not pulled: the engine's built-in Dockerfile frontend builds it`,
+    );
+  }
+  let args = request.args;
+  if (args?.[FRONTEND_BUILD_ARG] !== undefined) {
+    const { [FRONTEND_BUILD_ARG]: frontend, ...rest } = args;
+    args = rest;
+    onProgress?.(
+      `build argument ${FRONTEND_BUILD_ARG}=${frontend} left out: the engine's built-in frontend builds it`,
+    );
+  }
+  return { replaced, args };
 }
