@@ -169,8 +169,11 @@ async function waitForDependsOn(
   options: ExecuteOptions,
   now: () => number,
 ): Promise<void> {
+  // Only a container waits; an Image or Network of the same name (Image/web beside Container/web)
+  // must not wait for that container's dependencies.
+  if (p.kind !== 'Container' || p.desired === 'absent') return;
   const declared = options.desired.find((o) => o.kind === 'Container' && o.name === p.name);
-  if (declared?.kind !== 'Container' || p.desired === 'absent') return;
+  if (declared?.kind !== 'Container') return;
   for (const dep of declared.spec.dependsOn) {
     const depPlan = options.plan.objects.find((o) => o.key === `Container/${dep.container}`);
     if (!depPlan?.engineName)
