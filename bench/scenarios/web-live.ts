@@ -8,6 +8,7 @@ import { idleWindows, startWatch, type WatchProcess } from '../lib/watch-process
 import { sleep } from '../lib/proc.js';
 import { toToolResult, type Sample } from '../lib/interleave.js';
 import { limitBar } from './bars.js';
+import { sleeper } from './web.js';
 
 const CHROMIUM = process.env.BERTH_CHROMIUM ?? '/usr/bin/chromium';
 const PORT = 17_960 + (process.pid % 30);
@@ -39,7 +40,7 @@ export async function webLiveScenarios(
   const names = Array.from({ length: sizes.containers }, (_, i) => `c${i}`);
   const dir = join(ctx.workDir, 'web-live');
   mkdirSync(dir, { recursive: true });
-  writeFileSync(join(dir, 'containers.yaml'), names.map(sleeper).join('---\n'));
+  writeFileSync(join(dir, 'containers.yaml'), names.map((n) => sleeper(n, false)).join('---\n'));
   const watch = await startWatch(ctx, dir, project, PORT, { total: sizes.containers });
   const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true });
   try {
@@ -55,17 +56,6 @@ export async function webLiveScenarios(
     await browser.close();
     await watch.stop();
   }
-}
-
-function sleeper(name: string): string {
-  return `apiVersion: berth/v1
-kind: Container
-metadata: {name: ${name}}
-spec:
-  image: localhost/berth-busybox:1
-  command: [sh, -c]
-  args: ["trap 'exit 0' TERM; sleep 3600 & wait"]
-`;
 }
 
 /** Waits until the page shows every container's row as running, Synced and ready. */

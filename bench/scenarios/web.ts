@@ -23,18 +23,18 @@ export async function webScenarios(
 }
 
 /**
- * A container that idles. `restartPolicy: Never`: the kill bench starts it again itself, so
- * each kill is timed at once instead of waiting out berth's restart back-off (10 s doubling,
- * DESIGN "Readiness, restarts and back-off"), which would make later kills wait minutes.
+ * A container that idles. The kill bench uses `restartPolicy: Never` (`restartNever`): it
+ * starts the victim again itself, so each kill is timed at once instead of waiting out berth's
+ * restart back-off (10 s doubling, DESIGN "Readiness, restarts and back-off"), which would make
+ * later kills wait minutes.
  */
-function sleeper(name: string): string {
+export function sleeper(name: string, restartNever = true): string {
   return `apiVersion: berth/v1
 kind: Container
 metadata: {name: ${name}}
 spec:
   image: localhost/berth-busybox:1
-  restartPolicy: Never
-  command: [sh, -c]
+${restartNever ? '  restartPolicy: Never\n' : ''}  command: [sh, -c]
   args: ["trap 'exit 0' TERM; sleep 3600 & wait"]
 `;
 }
