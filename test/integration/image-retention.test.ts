@@ -2,6 +2,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { builtAppYaml } from '../support/manifests.js';
 import { berth } from '../support/cli.js';
 import { cleanupProject, docker, TEST_IMAGE, uniqueProject } from '../support/docker.js';
 
@@ -41,23 +42,7 @@ const runningImage = () => docker('inspect', '-f', '{{.Image}}', `${project}-app
 beforeAll(() => {
   mkdirSync(join(dir, 'app'));
   writeFileSync(join(dir, 'app', 'Dockerfile'), `FROM ${TEST_IMAGE}\nCOPY v /v\n`);
-  writeFileSync(
-    join(dir, 'set.yaml'),
-    `apiVersion: berth/v1
-kind: Image
-metadata: {name: app}
-spec: {ref: "${ref}", build: {context: ./app}}
----
-apiVersion: berth/v1
-kind: Container
-metadata: {name: app}
-spec:
-  image: app
-  init: true
-  command: [sh, -c, "cat /v; sleep 600"]
-  update: {minReady: 1s}
-`,
-  );
+  writeFileSync(join(dir, 'set.yaml'), builtAppYaml(ref));
 });
 afterAll(async () => {
   await cleanupProject(project);

@@ -2,6 +2,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { builtAppYaml } from '../support/manifests.js';
 import { berth } from '../support/cli.js';
 import { cleanupProject, docker, freePort, TEST_IMAGE, uniqueProject } from '../support/docker.js';
 import {
@@ -45,24 +46,7 @@ const builtImages = async () =>
     .sort();
 
 function writeSet(mode: string): void {
-  writeFileSync(
-    join(dir, 'set.yaml'),
-    `apiVersion: berth/v1
-kind: Image
-metadata: {name: app}
-spec: {ref: "${ref}", build: {context: ./app}}
----
-apiVersion: berth/v1
-kind: Container
-metadata: {name: app}
-spec:
-  image: app
-  init: true
-  command: [sh, -c, "cat /v; sleep 600"]
-  env: {MODE: "${mode}"}
-  update: {minReady: 1s}
-`,
-  );
+  writeFileSync(join(dir, 'set.yaml'), builtAppYaml(ref, { MODE: mode }));
 }
 
 /** Waits until history holds `count` applies (the controller records a change once worked off). */

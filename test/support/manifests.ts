@@ -27,3 +27,25 @@ spec:
   command: [sleep, "3600"]
 ${extra}`;
 }
+
+/**
+ * An Image `app` built from `./app` (tagged `ref`) and a Container running it that prints its
+ * `/v` file, with a 1 s update gate: the built-image retention tests' set. `env` adds env vars.
+ */
+export function builtAppYaml(ref: string, env: Record<string, string> = {}): string {
+  const vars = Object.entries(env).map(([k, v]) => `${k}: "${v}"`);
+  return `apiVersion: berth/v1
+kind: Image
+metadata: {name: app}
+spec: {ref: "${ref}", build: {context: ./app}}
+---
+apiVersion: berth/v1
+kind: Container
+metadata: {name: app}
+spec:
+  image: app
+  init: true
+  command: [sh, -c, "cat /v; sleep 600"]
+${vars.length ? `  env: {${vars.join(', ')}}\n` : ''}  update: {minReady: 1s}
+`;
+}
