@@ -34,7 +34,14 @@ export async function run(
     await once();
     return 0;
   }
-  const rows = new ChangedRows();
+  const rows = new ChangedRows((o) =>
+    formatGetTable([{ ...o, ageSeconds: null }], {
+      wide: options.output === 'wide',
+      color: false,
+      width: Number.POSITIVE_INFINITY,
+      withProject: options.allProjects,
+    }),
+  );
   const changedOnly = async () => {
     const objects = await listObjects(ctx, project, target, options);
     if (options.output === 'json' || options.output === 'yaml')

@@ -6,10 +6,16 @@ import type { ObjectStatus } from '../../status/status-types.js';
  * shown about its object changed except its age, which moves on its own; an object that is
  * new counts as changed. Objects gone since the last render are returned apart, so the
  * caller can say so.
+ *
+ * `shown(o)` is the row's text as the table prints it without AGE: a field the table does
+ * not show (a condition's message, a timestamp) changing must not print an identical row
+ * again (a CI run printed `calm` twice with nothing but its age different).
  */
 export class ChangedRows {
   private last = new Map<ObjectStatus['key'], string>();
   private first = true;
+
+  constructor(private readonly shown: (o: ObjectStatus) => string) {}
 
   /**
    * Splits `objects` (the whole current set) into what to print now: on the first call every
@@ -20,7 +26,7 @@ export class ChangedRows {
     changed: ObjectStatus[];
     gone: ObjectStatus['key'][];
   } {
-    const now = new Map(objects.map((o) => [o.key, signature(o)]));
+    const now = new Map(objects.map((o) => [o.key, this.shown(o)]));
     const changed = this.first
       ? objects
       : objects.filter((o) => this.last.get(o.key) !== now.get(o.key));
@@ -30,8 +36,4 @@ export class ChangedRows {
     this.last = now;
     return { header, changed, gone };
   }
-}
-
-function signature(o: ObjectStatus): string {
-  return JSON.stringify({ ...o, ageSeconds: undefined });
 }
