@@ -1,0 +1,98 @@
+import type { ObjectKey } from '../../specs/model.js';
+import { needsWork } from '../executor/execute.js';
+import type { Engine } from '../engine/engine.js';
+import type { Logger } from '../logger.js';
+import { observeProject } from '../observe.js';
+import { plan } from '../plan/plan.js';
+import type { ContainerKeys } from './container-keys.js';
+import type { DesiredStore } from './desired-store.js';
+import type { EventBus } from './event-bus.js';
+import { IdleResync } from './idle-resync.js';
+import type { WatchMetrics } from './metrics.js';
+import type { PruneGuard } from './prune-guard.js';
+import type { WorkQueue } from './work-queue.js';
+import { describeReason, type ResyncTrigger, type WorkReason } from './work-reason.js';
+
+/** What a resync reads and where it puts the keys it finds work for. */
+export interface ResyncDeps {
+  engine: Engine;
+  project: string;
+  logger: Logger;
+  store: DesiredStore;
+  queue: WorkQueue<ObjectKey, WorkReason>;
+  metrics: WatchMetrics;
+  bus: EventBus;
+  pruneGuard: PruneGuard;
+  containers: ContainerKeys;
+  /** Image ids history keeps; undefined: unknown, keep all. */
+  keptImages: () => Set<string> | undefined;
+  now: () => number;
+}
+
+/**
+ * The project's full resync: one observation and plan of the whole project that queues every
+ * key with work to do. At most one runs at a time; asks made meanwhile fold into one more run
+ * after it. An idle resync costs one observe, whatever the number of objects, and no plan at
+ * all when the engine's answers are those of the last idle resync (idle-resync.ts).
+ */
+export class ProjectResync {
+  private running: Promise<void> | undefined;
+  private again: ResyncTrigger | undefined;
+  private readonly idle = new IdleResync();
+
+  constructor(private readonly deps: ResyncDeps) {}
+
+  /** Runs a resync, or folds `trigger` into the one after the resync running now. */
+  request(trigger: ResyncTrigger): Promise<void> {
+    if (this.running) {
+      this.again = trigger;
+      return this.running;
+    }
+    this.running = this.run(trigger).finally(() => {
+      this.running = undefined;
+      const again = this.again;
+      this.again = undefined;
+      if (again) void this.request(again);
+    });
+    return this.running;
+  }
+
+  private async run(trigger: ResyncTrigger): Promise<void> {
+    const { engine, project, logger, store, metrics, queue } = this.deps;
+    const reason: WorkReason = { kind: 'resync', trigger };
+    const cause = describeReason(reason);
+    const snapshot = store.snapshot();
+    metrics.resyncs += 1;
+    try {
+      const observation = await observeProject(engine, project, snapshot.objects);
+      metrics.engineReachable = true;
+      const kept = this.deps.keptImages();
+      this.deps.containers.remember(observation.observed.containers);
+      if (this.idle.unchanged(snapshot, observation, kept)) {
+        metrics.resyncsUnchanged += 1;
+        metrics.lastSuccessfulSync = this.deps.now();
+        return;
+      }
+      const full = this.deps.pruneGuard.apply(
+        plan({
+          project,
+          desired: snapshot.objects,
+          ...observation,
+          prune: snapshot.prune,
+          keepImageIds: kept,
+          ...(snapshot.pinnedImages ? { pinnedImages: snapshot.pinnedImages } : {}),
+        }),
+        observation.observed,
+      );
+      const queued = full.objects.filter(needsWork).map((p) => p.key);
+      for (const key of queued) queue.add(key, reason);
+      this.idle.remember(snapshot, observation, queued.length === 0, kept);
+      if (queued.length === 0) metrics.lastSuccessfulSync = this.deps.now();
+      this.deps.bus.publish({ type: 'resync', cause, queued, time: this.deps.now() });
+      logger.debug({ cause, queued }, 'resync');
+    } catch (e) {
+      metrics.engineReachable = false;
+      logger.warn({ cause, err: (e as Error).message }, 'resync: cannot observe the engine');
+    }
+  }
+}

@@ -1,0 +1,173 @@
+import { objectKey, type ObjectKey } from '../../specs/model.js';
+import { formatProblem } from '../../specs/problems.js';
+import type { HistoryEntry } from '../records/record-types.js';
+import { holdProject, readHold, releaseProject, type ProjectHold } from '../records/hold.js';
+import { applyId, recordApply } from '../records/records.js';
+import { imagesOfSet, keptImagesOf, pinnedImages } from '../records/image-history.js';
+import { applyStamp } from '../labels.js';
+import type { CrashLoopTracker } from './backoff.js';
+import { changeRecord, entryOrigin, revisionOrigin, type SettledChange } from './change-record.js';
+import type { DesiredStore } from './desired-store.js';
+import type { EventBus } from './event-bus.js';
+import type { WatchOptions } from './watch-options.js';
+import type { WorkQueue } from './work-queue.js';
+import type { ResyncTrigger, WorkReason } from './work-reason.js';
+
+/** What taking in a revision reads and where it puts the keys that changed. */
+export interface RevisionDeps {
+  options: WatchOptions;
+  store: DesiredStore;
+  bus: EventBus;
+  queue: WorkQueue<ObjectKey, WorkReason>;
+  crashLoop: CrashLoopTracker;
+  requestResync: (trigger: ResyncTrigger) => Promise<void>;
+  now: () => number;
+}
+
+/**
+ * The revisions of the desired set the controller converges to: each reload of the source
+ * (unless `berth hold` holds the project), a rollback to an earlier apply, and the history
+ * entry of each once the queue has worked it off. Holds the labels of the current revision
+ * and the image ids history keeps.
+ */
+export class Revisions {
+  /** A reload was skipped under a hold: the first one after release reads everything. */
+  private heldBack = false;
+  /** Labels for containers created now: the current revision's apply id and commit. */
+  private currentStamp: Record<string, string> | undefined;
+  /** Image ids the applies in history ran on (kept by retention); undefined: unknown, keep all. */
+  private kept: Set<string> | undefined;
+
+  constructor(private readonly deps: RevisionDeps) {}
+
+  /** Labels for containers created now: the current revision's apply id and commit. */
+  stamp(): Record<string, string> | undefined {
+    return this.currentStamp;
+  }
+
+  /** Image ids history keeps (built images outside it are removed); undefined: keep all. */
+  keptImages(): Set<string> | undefined {
+    return this.kept;
+  }
+
+  /** Re-reads the folder and queues the keys whose declaration changed, ahead of any back-off. */
+  async reloadFolder(
+    options: { ifChanged?: boolean } = {},
+    reason: WorkReason = { kind: 'manifest-changed', paths: [this.deps.options.dir] },
+  ): Promise<void> {
+    const { store, bus, queue, crashLoop, now } = this.deps;
+    const { stateDir, project, logger, dir } = this.deps.options;
+    // `berth hold`: no new revision is applied until release; drift is still repaired.
+    const hold = stateDir ? await readHold(stateDir, project) : undefined;
+    if (hold && !(await this.newRevisionEnds(hold))) {
+      if (!this.heldBack) bus.publish({ type: 'hold', held: true, by: hold.by, time: now() });
+      this.heldBack = true;
+      return;
+    }
+    if (this.heldBack) {
+      // Released: whatever the source says now is read in full.
+      options = {};
+      bus.publish({ type: 'hold', held: false, by: 'release', time: now() });
+    }
+    this.heldBack = false;
+    const { changed, snapshot } = await store.reload(options);
+    const problems = snapshot.problems.map(formatProblem);
+    if (problems.length)
+      logger.warn({ problems, notice: snapshot.notice }, 'manifests have problems');
+    else if (snapshot.notice) logger.warn({ notice: snapshot.notice }, 'desired set kept');
+    if (changed.length || problems.length)
+      bus.publish({ type: 'desired', changed, problems, time: now() });
+    for (const key of changed) {
+      crashLoop.forget(key);
+      queue.add(key, reason, { supersede: true });
+    }
+    if (changed.length) {
+      // One apply per revision: its id (and commit) label the containers created for it.
+      const time = now();
+      const from = this.deps.options.origin?.() ?? { sources: [dir] };
+      this.currentStamp = applyStamp(applyId(time), from.commit?.sha);
+      const { objects } = snapshot;
+      const message = 'applied by berth watch';
+      void this.recordWhenSettled({ changed, objects, time, from: revisionOrigin(from), message });
+    }
+  }
+
+  /**
+   * Rolls the project back to an earlier apply under watch (DESIGN.md "Updates and
+   * rollback"): holds the project at the current source revision, converges to that apply's
+   * desired set on its exact images (refs tagged back, never rebuilt) through the update path,
+   * and records it in history. A new source revision or `release` ends the hold. Returns the
+   * keys whose declaration changed.
+   */
+  async rollbackTo(entry: HistoryEntry): Promise<ObjectKey[]> {
+    const { store, bus, queue, crashLoop } = this.deps;
+    const { stateDir, project } = this.deps.options;
+    const time = this.deps.now();
+    const by = `rollback to ${entry.id}`;
+    if (stateDir) await holdProject(stateDir, project, by, time, await this.revision());
+    bus.publish({ type: 'hold', held: true, by, time });
+    // Whatever the folder says when the hold ends is read in full then.
+    this.heldBack = true;
+    const objects = entry.objects ?? [];
+    const notice = `rolled back to apply ${entry.id}`;
+    const changed = store.pin(objects, pinnedImages(entry), notice);
+    bus.publish({ type: 'desired', changed, problems: [], time });
+    this.currentStamp = applyStamp(applyId(time), entry.commit);
+    for (const key of changed) crashLoop.forget(key);
+    // Every object: an image tagged back changes containers whose declaration did not.
+    for (const o of objects)
+      queue.add(objectKey(o), { kind: 'requested', action: 'rollback' }, { supersede: true });
+    void this.deps.requestResync('requested');
+    const from = entryOrigin(entry);
+    void this.recordWhenSettled({ changed, objects, time, from, message: by });
+    return changed;
+  }
+
+  /** The source's revision now: the git source's commit, else the folder's fingerprint. */
+  private async revision(): Promise<string> {
+    return this.deps.options.origin?.().commit?.sha ?? (await this.deps.store.revision());
+  }
+
+  /** A rollback's hold ends once another source revision is there; `berth hold`'s never. */
+  private async newRevisionEnds(hold: ProjectHold): Promise<boolean> {
+    if (hold.revision === undefined || hold.revision === (await this.revision())) return false;
+    const { stateDir, project, logger } = this.deps.options;
+    await releaseProject(stateDir!, project);
+    logger.info({ hold: hold.by }, 'a new source revision ends the hold');
+    const time = this.deps.now();
+    this.deps.bus.publish({ type: 'hold', held: false, by: 'a new source revision', time });
+    return true;
+  }
+
+  /** Reads the image ids history keeps again (at start, and after each recorded change). */
+  async refreshKeptImages(): Promise<void> {
+    const { stateDir, project } = this.deps.options;
+    this.kept = stateDir ? await keptImagesOf(stateDir, project) : undefined;
+  }
+
+  /**
+   * Records a change of the folder in the project's history once the queue has worked it
+   * off, so `berth history`, and `status` without a controller, see what watch applied.
+   */
+  private async recordWhenSettled(change: SettledChange): Promise<void> {
+    const { stateDir, project, logger, engine } = this.deps.options;
+    const { queue, bus, now } = this.deps;
+    if (!stateDir) return;
+    await queue.whenIdle();
+    const failed = change.changed.filter((key) => queue.failureCount(key) > 0).length;
+    const images = await imagesOfSet(engine, change.objects);
+    const record = changeRecord(change, failed, now(), images);
+    const entry = await recordApply(stateDir, project, record).catch((e: Error) =>
+      logger.warn({ err: e.message }, 'could not record the change'),
+    );
+    if (entry) {
+      const { id = '', outcome, message = '' } = entry;
+      bus.publish({ type: 'history', id, outcome, message, time: now() });
+    }
+    const before = this.kept;
+    await this.refreshKeptImages();
+    // An image no apply in history uses any more is retired now, not at some later change.
+    if (before && [...before].some((id) => !this.kept?.has(id)))
+      void this.deps.requestResync('requested');
+  }
+}
