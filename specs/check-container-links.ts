@@ -38,7 +38,7 @@ export function namespaceReferences(
       const mode = c.spec[field];
       if (!mode?.startsWith('container:')) continue;
       const name = mode.slice('container:'.length);
-      if (name === c.name)
+      if (name === (c.replica?.of ?? c.name))
         problems.push(
           problemAt(c, ['spec', field], 'E_REFERENCE', `spec.${field} names this container itself`),
         );

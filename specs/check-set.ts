@@ -127,8 +127,11 @@ function dependencyCycles(objects: DesiredObject[]): Problem[] {
     const container = containers.get(name);
     container?.spec.dependsOn.forEach((dep, i) => {
       if (!containers.has(dep.container)) return;
-      // container:<itself> is reported where it is written (check-container-links).
-      if (dep.container === name && namespaceTargets(container.spec).includes(name)) return;
+      // container:<itself> is reported where it is written (check-container-links); with
+      // replicas its implicit dependency names every instance of itself.
+      const self = container.replica?.of ?? name;
+      const ofSelf = dep.container === name || containers.get(dep.container)?.replica?.of === self;
+      if (ofSelf && namespaceTargets(container.spec).includes(self)) return;
       const seen = state.get(dep.container);
       if (seen === 'visiting') {
         const cycle = [...stack.slice(stack.indexOf(dep.container)), dep.container].join(' -> ');

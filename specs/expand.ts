@@ -18,7 +18,9 @@ import { copyPositions } from './positions.js';
  *   (one that names no networks, or names `default` among its networks);
  * - `replicas` above 1: the container becomes instances `<name>-<i>` (i from 1), each
  *   carrying `replica: {of, index}` and `<name>` as an alias on every network, as Compose
- *   services do; a `dependsOn` naming the container waits for every instance.
+ *   services do; a `dependsOn` naming the container waits for every instance, and
+ *   `container:<name>` in networkMode, ipc or pid joins instance 1 (Compose's
+ *   `network_mode: service:NAME` joins the service's first container).
  *
  * Takes and returns one array per file, in order. Idempotent: expanded instances and a
  * present default network are left as they are. Positions are carried over.
@@ -94,11 +96,13 @@ function expandContainer(
   const dependsOn = container.spec.dependsOn.flatMap((d) =>
     (instancesOf.get(d.container) ?? [d.container]).map((name) => ({ ...d, container: name })),
   );
+  const joined = joinFirstInstances(container, instancesOf);
   const rewired =
+    !joined &&
     dependsOn.length === container.spec.dependsOn.length &&
     dependsOn.every((d, i) => d.container === container.spec.dependsOn[i]?.container)
       ? container
-      : derive(container, { ...container, spec: { ...container.spec, dependsOn } });
+      : derive(container, { ...container, spec: { ...container.spec, ...joined, dependsOn } });
   const names = container.replica ? undefined : instancesOf.get(container.name);
   if (!names) return [rewired];
   return names.map((name, i) =>
@@ -115,6 +119,28 @@ function expandContainer(
       },
     }),
   );
+}
+
+const NAMESPACE_FIELDS = ['networkMode', 'ipc', 'pid'] as const;
+
+/**
+ * `container:NAME` naming a replicated container → `container:NAME-1` (undefined when
+ * nothing changes). A container naming itself is left as written, so the check reports it.
+ */
+function joinFirstInstances(
+  container: ContainerObject,
+  instancesOf: Map<string, string[]>,
+): Partial<ContainerSpec> | undefined {
+  const changed: Partial<Record<(typeof NAMESPACE_FIELDS)[number], string>> = {};
+  for (const field of NAMESPACE_FIELDS) {
+    const mode = container.spec[field];
+    if (!mode?.startsWith('container:')) continue;
+    const target = mode.slice('container:'.length);
+    const first = instancesOf.get(target)?.[0];
+    if (first && target !== (container.replica?.of ?? container.name))
+      changed[field] = `container:${first}`;
+  }
+  return Object.keys(changed).length ? changed : undefined;
 }
 
 function derive<T extends DesiredObject>(from: DesiredObject, to: T): T {

@@ -22,6 +22,26 @@ describe('checkSet', () => {
     ]);
   });
 
+  it('container:NAME of a replicated container joins its replica 1; naming itself is one problem', async () => {
+    const loaded = await loadManifests(['-'], {
+      stdin:
+        container('web', ', replicas: 2') +
+        container('side', ', networkMode: "container:web", pid: "container:web"'),
+    });
+    expect(loaded.problems).toEqual([]);
+    const side = loaded.set.objects.find((o) => o.name === 'side');
+    if (side?.kind !== 'Container') throw new Error('side not loaded');
+    expect([side.spec.networkMode, side.spec.pid]).toEqual(['container:web-1', 'container:web-1']);
+    expect(side.spec.dependsOn.map((d) => d.container)).toEqual(['web-1', 'web-2']);
+    const self = await loadManifests(['-'], {
+      stdin: container('web', ', replicas: 2, networkMode: "container:web"'),
+    });
+    expect(self.problems.map((p) => [p.code, p.message])).toEqual([
+      ['E_REFERENCE', 'Container "web-1": spec.networkMode names this container itself'],
+      ['E_REFERENCE', 'Container "web-2": spec.networkMode names this container itself'],
+    ]);
+  });
+
   it('finds port clashes only on overlapping addresses and the same protocol', async () => {
     const clash = async (a: string, b: string) =>
       checkSet(
