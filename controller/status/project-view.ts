@@ -81,7 +81,7 @@ export interface ViewRequest {
  */
 export async function loadProjectView(engine: Engine, request: ViewRequest): Promise<ProjectView> {
   const { project, desired } = request;
-  const [{ observed, hostPaths, unowned }, history, recorded] = await Promise.all([
+  const [{ observed, hostPaths, unowned, externals }, history, recorded] = await Promise.all([
     observeProject(
       engine,
       project,
@@ -97,6 +97,7 @@ export async function loadProjectView(engine: Engine, request: ViewRequest): Pro
     observed,
     hostPaths,
     unowned,
+    externals,
     prune: true,
     ...(request.berthRestarts ? { restarts: backoffMemory(desired.objects, request) } : {}),
   });

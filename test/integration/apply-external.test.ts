@@ -63,6 +63,10 @@ describe('external networks and volumes', () => {
     ).toBe(data);
     const plan = await berth(['plan', '-f', dir, '-p', project, '--exit-code'], { env });
     expect(plan.code).toBe(0);
+    // status reads the externals too: present, not "does not exist" (exit 3)
+    const status = await berth(['status', '-p', project], { env });
+    expect(status.stdout).toMatch(/In sync:\s+yes/);
+    expect(status.code).toBe(0);
     expect(await docker('network', 'inspect', '-f', '{{json .Labels}}', shared)).toBe('{}');
   });
 
