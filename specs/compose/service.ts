@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { buildSecrets } from './build-secrets.js';
 import { isRecord, whereKey } from './located.js';
 import { carryFileMounts, carryTmpfs, carryVolumes } from './mounts.js';
 import type { ServiceWork } from './service-work.js';
@@ -221,7 +222,7 @@ function pullPolicy(value: unknown): string | undefined {
   return undefined;
 }
 
-const BUILD_KEYS = new Set(['context', 'dockerfile', 'args', 'target']);
+const BUILD_KEYS = new Set(['context', 'dockerfile', 'args', 'target', 'secrets']);
 
 function imageObject(
   w: ServiceWork,
@@ -239,6 +240,9 @@ function imageObject(
     }),
     ...(build.target !== undefined && { target: text(build.target) }),
   };
+  const notes: string[] = [];
+  const secrets = buildSecrets(state, w.service, build.secrets, notes);
+  if (secrets.length) spec.secrets = secrets;
   for (const k of Object.keys(build))
     if (!BUILD_KEYS.has(k) && !k.startsWith('x-'))
       lose(state, build, k, `services.${w.service}.build.${k}`, 'no berth Image build field');
@@ -249,7 +253,7 @@ function imageObject(
     spec: { ref, build: spec },
     source: `services.${w.service}.build`,
     from: whereKey(w.svc, 'build'),
-    notes: [],
+    notes,
   });
   return w.name;
 }

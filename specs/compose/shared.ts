@@ -209,7 +209,7 @@ export function fileObject(
       'external' in def ? def : all,
       'external' in def ? key : composeName,
       path,
-      `only file:, environment:${kind === 'Config' ? ' and content:' : ''} ${section} can be carried (external ones live in a swarm)`,
+      `only ${kind === 'Config' ? 'file:, environment: and content:' : 'file: and environment:'} ${section} can be carried (external ones live in a swarm)`,
     );
     return undefined;
   }
