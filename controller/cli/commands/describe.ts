@@ -3,7 +3,7 @@ import type { Engine, EngineEvent } from '../../engine/engine.js';
 import { describeOutput } from '../../status/describe-model.js';
 import { formatDescribe } from '../views/format-describe.js';
 import { queryProject, unknownObject, writeOutput } from '../views/query.js';
-import { parseTarget } from '../views/target.js';
+import { parseTarget, replicaNames } from '../views/target.js';
 import type { CliContext, CommonOptions } from '../context.js';
 import { resolveProjectName } from '../project-name.js';
 
@@ -16,7 +16,10 @@ const EVENT_WINDOW_MS = 60 * 60 * 1000;
 /** Replaying past events should end by itself; never let a slow engine hang describe. */
 const EVENT_REPLAY_TIMEOUT_MS = 5_000;
 
-/** `berth describe KIND/NAME [-f PATH] [-o text|json|yaml]`: exit 0, or 1 for an unknown object. */
+/**
+ * `berth describe KIND/NAME [-f PATH] [-o text|json|yaml]`: exit 0, or 1 for an unknown object.
+ * The declared name of a Container with replicas describes each replica (`{items}` in JSON).
+ */
 export async function run(
   ctx: CliContext,
   rawTarget: string,
@@ -29,15 +32,25 @@ export async function run(
   const project = resolveProjectName(options.project, options.filename ?? [], ctx.cwd);
   const engine = await ctx.engine();
   const inspect = target.kind === 'Container' ? [target.name] : [];
-  const view = await queryProject(ctx, project, options.filename, { inspect, engine });
+  let view = await queryProject(ctx, project, options.filename, { inspect, engine });
   const key = `${target.kind}/${target.name}`;
-  const status = view.status.objects.find((o) => o.key === key);
-  if (!status) throw unknownObject(key, project);
+  let names = [target.name];
+  if (!view.status.objects.some((o) => o.key === key)) {
+    // A replicated container's declared name describes each of its replicas.
+    names = replicaNames(view.desired, target);
+    if (names.length === 0) throw unknownObject(key, project);
+    view = await queryProject(ctx, project, options.filename, { inspect: names, engine });
+  }
   const now = ctx.now();
   const events = await recentEvents(engine, project, now - EVENT_WINDOW_MS, now);
-  const desired = view.desired.find((o) => o.kind === target.kind && o.name === target.name);
-  const out = describeOutput(status, desired, view.history, events);
-  await writeOutput(ctx, options.output, out, () => formatDescribe(out));
+  const outs = names.flatMap((name) => {
+    const status = view.status.objects.find((o) => o.key === `${target.kind}/${name}`);
+    const desired = view.desired.find((o) => o.kind === target.kind && o.name === name);
+    return status ? [describeOutput(status, desired, view.history, events)] : [];
+  });
+  if (outs.length === 0) throw unknownObject(key, project);
+  const value = outs.length === 1 && names[0] === target.name ? outs[0] : { items: outs };
+  await writeOutput(ctx, options.output, value, () => outs.map(formatDescribe).join('\n'));
   return 0;
 }
 

@@ -5,7 +5,7 @@ import { allProjectStatuses } from '../../status/all-projects.js';
 import { formatGetTable } from '../views/format-get.js';
 import { queryProject, unknownObject, writeOutput } from '../views/query.js';
 import type { ObjectStatus } from '../../status/status-types.js';
-import { parseTarget, selects, type Target } from '../views/target.js';
+import { parseTarget, replicaNames, selects, type Target } from '../views/target.js';
 import { watchAndRender } from '../views/watch-view.js';
 import { ChangedRows } from '../views/changed-rows.js';
 
@@ -85,8 +85,15 @@ async function listObjects(
   // The table has no room for it; stderr keeps stdout parseable for -o json.
   if (view.status.notice) ctx.stderr.write(`${view.status.notice}\n`);
   const objects = view.status.objects.filter((o) => selects(target, o));
-  if (target.name !== undefined && objects.length === 0)
-    throw unknownObject(`${target.kind}/${target.name}`, project);
+  if (target.name !== undefined && objects.length === 0) {
+    // A replicated container's declared name lists its replicas.
+    const replicas = replicaNames(view.desired, target);
+    const rows = view.status.objects.filter(
+      (o) => o.kind === 'Container' && replicas.includes(o.name),
+    );
+    if (rows.length === 0) throw unknownObject(`${target.kind}/${target.name}`, project);
+    return rows;
+  }
   return objects;
 }
 

@@ -37,14 +37,24 @@ export async function run(
 ): Promise<number> {
   const project = resolveProjectName(options.project, options.filename ?? [], ctx.cwd);
   const declared = await declaredSet(ctx, project, options.filename);
-  const container = declared.find(
-    (o): o is ContainerObject => o.kind === 'Container' && o.name === name,
-  );
+  // A replicated container's declared name runs from its first replica's spec (compose run).
+  const container =
+    declared.find((o): o is ContainerObject => o.kind === 'Container' && o.name === name) ??
+    declared.find(
+      (o): o is ContainerObject =>
+        o.kind === 'Container' && o.replica?.of === name && o.replica.index === 1,
+    );
   if (!container)
     throw new BerthError('E_UNKNOWN_OBJECT', `no container ${name} declared in project ${project}`);
   const engine = await ctx.engine();
   const base = containerCreateRequest(container, project, declared);
   const request = oneOffRequest(base, project, name, args, options, ctx.env);
+  // Never answer to the replica's own name (`api-1`): only the declared name, as any one-off.
+  if (container.replica)
+    request.networks = request.networks.map((n) => ({
+      ...n,
+      aliases: (n.aliases ?? []).filter((a) => a !== container.name),
+    }));
   const { id } = await engine.createContainer(request);
   try {
     const streams = await connectStreams(ctx);

@@ -1,4 +1,4 @@
-import type { Kind } from '../../../specs/model.js';
+import type { DesiredObject, Kind, ReplicaOf } from '../../../specs/model.js';
 import { BerthError } from '../../errors.js';
 
 /** Every spelling of a kind the CLI accepts, kubectl style: singular, plural, short name. */
@@ -59,4 +59,21 @@ export function selects(target: Target, object: { kind: Kind; name: string }): b
     (target.kind === undefined || target.kind === object.kind) &&
     (target.name === undefined || target.name === object.name)
   );
+}
+
+/**
+ * The declared names a `KIND/NAME` target stands for when NAME is a Container declared with
+ * `replicas` above 1: its instances `NAME-1`, `NAME-2`, … by index (as `logs NAME` and
+ * `exec NAME` read it, and as Compose's service name covers every replica); empty otherwise.
+ */
+export function replicaNames(desired: readonly DesiredObject[], target: Target): string[] {
+  if (target.name === undefined || (target.kind !== undefined && target.kind !== 'Container'))
+    return [];
+  return desired
+    .flatMap((o): ReplicaOf[] => {
+      const replica = o.kind === 'Container' ? o.replica : undefined;
+      return replica && replica.of === target.name ? [replica] : [];
+    })
+    .sort((a, b) => a.index - b.index)
+    .map((r) => `${r.of}-${r.index}`);
 }
