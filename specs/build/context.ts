@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readFile, readdir, stat } from 'node:fs/promises';
 import { join, posix } from 'node:path';
-import { canonicalJSON } from '../hash.js';
+import { canonicalJSON } from '../canonical-json.js';
 import { isExcluded, parseDockerignore } from './dockerignore.js';
 import type { IgnoreRule } from './dockerignore.js';
 

@@ -1,4 +1,4 @@
-import type { DesiredObject, ExternalRef, SourcePosition } from '../model.js';
+import type { DesiredObject, Kind, SourcePosition } from '../model.js';
 import type { ParsedDocument } from '../parse/documents.js';
 import type { Policy } from '../policy.js';
 import type { Problem } from '../problems.js';
@@ -6,15 +6,7 @@ import type { AnyManifest } from '../types.generated.js';
 import { rememberPositions } from '../positions.js';
 import { objectLabel } from '../validate/schema-errors.js';
 import { NormaliseContext, stringMap } from './context.js';
-import { normaliseContainer } from './container.js';
-import { externalRef } from './external.js';
-import { normaliseFileValue } from './file-value.js';
-import {
-  normaliseBindMount,
-  normaliseImage,
-  normaliseNetwork,
-  normaliseVolume,
-} from './resources.js';
+import { specKind, type ManifestOfKind, type ObjectOfKind } from '../kinds/index.js';
 
 /**
  * Normalises one schema-valid manifest into the model. The spec hash is left empty:
@@ -51,45 +43,22 @@ export async function normaliseManifest(
     ...(placed ? { context: placed } : {}),
     ...(constraints?.length ? { constraints: [...constraints] } : {}),
   };
-  let object: DesiredObject;
-  switch (manifest.kind) {
-    case 'Image':
-      object = { ...common, kind: 'Image', spec: await normaliseImage(manifest.spec, ctx, env) };
-      break;
-    case 'Network':
-      object = { ...common, kind: 'Network', spec: normaliseNetwork(manifest.spec, ctx, name) };
-      withExternal(
-        object.spec,
-        externalRef(manifest.spec as Record<string, unknown> | undefined, name, ctx),
-      );
-      break;
-    case 'BindMount':
-      object = { ...common, kind: 'BindMount', spec: normaliseBindMount(manifest.spec, ctx) };
-      break;
-    case 'Volume':
-      object = { ...common, kind: 'Volume', spec: normaliseVolume(manifest.spec) };
-      withExternal(
-        object.spec,
-        externalRef(manifest.spec as Record<string, unknown> | undefined, name, ctx),
-      );
-      break;
-    case 'Container':
-      object = { ...common, kind: 'Container', spec: await normaliseContainer(manifest.spec, ctx) };
-      break;
-    case 'Secret':
-    case 'Config':
-      object = {
-        ...common,
-        kind: manifest.kind,
-        spec: await normaliseFileValue(manifest.spec, ctx, env),
-      };
-      break;
-  }
+  const object = await normaliseObject(manifest, { ctx, env, common });
   if (ctx.problems.length > 0) return { problems: ctx.problems };
   rememberPositions(object, doc.locate);
   return { object, problems: [] };
 }
 
-function withExternal(spec: { external?: ExternalRef }, external: ExternalRef | undefined): void {
-  if (external) spec.external = external;
+/** What every kind's object shares, filled in before the kind normalises its spec. */
+type CommonFields = Omit<DesiredObject, 'kind' | 'spec'>;
+
+/** The kind's own normalisation (specs/kinds/<kind>.ts) of one manifest. */
+async function normaliseObject<K extends Kind>(
+  manifest: ManifestOfKind<K>,
+  with_: { ctx: NormaliseContext; env: NodeJS.ProcessEnv; common: CommonFields },
+): Promise<ObjectOfKind<K>> {
+  const kind: K = manifest.kind;
+  const spec = await specKind(kind).normalise(manifest, with_.ctx, with_.env);
+  // One cast: TypeScript cannot see that `kind` and `spec` belong to the same K.
+  return { ...with_.common, kind, spec } as ObjectOfKind<K>;
 }

@@ -1,0 +1,11 @@
+import { normaliseBindMount } from '../normalise/resources.js';
+import type { SpecKind } from './spec-kind.js';
+
+/**
+ * BindMount: a host path. Its hash covers the path and `type`; the containers that mount it
+ * hash only the path (a changed `type` is a host-side check, see recreate-fields.ts).
+ */
+export const bindMountSpecKind: SpecKind<'BindMount'> = {
+  normalise: (manifest, ctx) => normaliseBindMount(manifest.spec, ctx),
+  recreateFields: (object) => ({ hostPath: object.spec.hostPath, type: object.spec.type }),
+};

@@ -1,0 +1,20 @@
+import type { ConfigObject, SecretObject } from '../model.js';
+import { normaliseFileValue } from '../normalise/file-value.js';
+import type { ConfigManifest, SecretManifest } from '../types.generated.js';
+import type { NormaliseContext } from '../normalise/context.js';
+
+/**
+ * Secret and Config share one shape: a value read at load time, known afterwards only by its
+ * digest. A changed value (digest) recreates; the value itself is never hashed or shown.
+ */
+export const fileValueParts = {
+  normalise: (
+    manifest: SecretManifest | ConfigManifest,
+    ctx: NormaliseContext,
+    env: NodeJS.ProcessEnv,
+  ) => normaliseFileValue(manifest.spec, ctx, env),
+  recreateFields: (object: SecretObject | ConfigObject) => ({
+    source: object.spec.source,
+    digest: object.spec.digest,
+  }),
+};

@@ -1,0 +1,16 @@
+import { normaliseImage } from '../normalise/resources.js';
+import type { SpecKind } from './spec-kind.js';
+
+/**
+ * Image: a reference, pulled or built. A rebuild is decided by the build's content hash (the
+ * `berth.build-hash` label), so the hash covers the build's inputs but not that digest.
+ */
+export const imageSpecKind: SpecKind<'Image'> = {
+  normalise: (manifest, ctx, env) => normaliseImage(manifest.spec, ctx, env),
+  recreateFields: (object) => {
+    const { ref, build } = object.spec;
+    if (!build) return { ref };
+    const { contentHash: _contentHash, ...buildFields } = build;
+    return { ref, build: buildFields };
+  },
+};
