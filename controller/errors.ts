@@ -24,6 +24,10 @@ export type BerthErrorCode =
   | 'E_OTHER_SOURCE'
   /** A declared external network or volume the engine lacks: nothing is changed. */
   | 'E_EXTERNAL'
+  /** The verb has no form on this backend (`berth restart --backend swarm`): nothing is done. */
+  | 'E_UNSUPPORTED'
+  /** A Swarm task's node, whose engine berth cannot locate or reach (exec, cp). */
+  | 'E_NODE_UNREACHABLE'
   | 'E_INTERNAL'
   | EngineErrorCode;
 
@@ -60,8 +64,10 @@ export function exitCodeFor(code: BerthErrorCode): number {
     case 'E_LOCKED':
     case 'E_OTHER_SOURCE':
     case 'E_EXTERNAL':
+    case 'E_UNSUPPORTED':
       return 1;
     case 'E_ENGINE_UNREACHABLE':
+    case 'E_NODE_UNREACHABLE':
       return 4;
     case 'E_INTERRUPTED':
       return 130;

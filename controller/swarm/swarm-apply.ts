@@ -10,10 +10,10 @@ import { BerthError } from '../errors.js';
 import { formatLoss } from '../export/k8s-loss.js';
 import { createSwarmEngine } from '../engine/swarm/swarm-engine.js';
 import type { SwarmEngine } from '../engine/swarm/swarm-types.js';
-import { executeSwarmPlan, type SwarmStepOutcome } from './swarm-execute.js';
+import { convergeSwarm, recordSwarm, reportStep } from './swarm-converge.js';
+import { executeSwarmPlan } from './swarm-execute.js';
 import { swarmLosses } from './swarm-losses.js';
 import { formatSwarmPlan, planSwarmApply, planSwarmDelete, type SwarmPlan } from './swarm-plan.js';
-import { waitForServices } from './swarm-wait.js';
 
 /** The flags of apply/delete/down that `--backend swarm` reads. */
 export interface SwarmApplyOptions extends PolicyFlags {
@@ -63,16 +63,17 @@ export async function applySwarm(ctx: CliContext, options: SwarmApplyOptions): P
     return 0;
   }
   return withProjectLock(ctx, project, 'apply', options.lockTimeout, async () => {
-    const observed = await engine.observe(project);
-    const plan = planSwarmApply(set.objects, observed, project, Boolean(options.prune));
-    const outcomes = await executeSwarmPlan(engine, plan, observed, report(ctx));
-    for (const key of plan.unchanged) ctx.stdout.write(`${key}: unchanged\n`);
-    const statuses = await waitForServices(engine, project, plan.services, deadline, ctx.now);
-    for (const s of statuses) {
-      const line = `${s.key}: ${s.runningReplicas}/${s.desiredReplicas} replicas running`;
-      ctx.stdout.write(s.ready ? `${line}\n` : `${line}; failed: ${s.reason ?? 'not ready'}\n`);
-    }
-    return outcomes.every((o) => o.ok) && statuses.every((s) => s.ready) ? 0 : 2;
+    const started = ctx.now();
+    const run = await convergeSwarm(
+      ctx,
+      engine,
+      project,
+      set.objects,
+      Boolean(options.prune),
+      deadline,
+    );
+    await recordSwarm(ctx, project, files, engine.address, started, run);
+    return run.ok ? 0 : 2;
   });
 }
 
@@ -96,7 +97,7 @@ export async function deleteSwarm(
   return withProjectLock(ctx, project, 'delete', options.lockTimeout, async () => {
     const observed = await engine.observe(project);
     const plan = planSwarmDelete(desired, observed, project);
-    const outcomes = await executeSwarmPlan(engine, plan, observed, report(ctx));
+    const outcomes = await executeSwarmPlan(engine, plan, observed, reportStep(ctx));
     if (plan.steps.length === 0) ctx.stdout.write(`nothing of project ${project} on the Swarm\n`);
     const removed = new Set(plan.steps.map((s) => (s.op === 'remove' ? s.id : '')));
     const left = await waitUntilGone(engine, project, removed, ctx.now() + GONE_PATIENCE_MS);
@@ -133,15 +134,4 @@ function planText(plan: SwarmPlan): string {
   const lines = formatSwarmPlan(plan);
   for (const key of plan.unchanged) lines.push(`  ${key}  unchanged`);
   return lines.length ? lines.join('\n') + '\n' : 'nothing to do\n';
-}
-
-/** One stdout line per step: `Container/web: update-service (replicas 2 → 3)`. */
-function report(ctx: CliContext): (outcome: SwarmStepOutcome) => void {
-  return ({ step, ok, message }) => {
-    const what =
-      step.op === 'remove' ? `removed ${step.kind} ${step.name}` : step.op.replace('-', 'd ');
-    ctx.stdout.write(
-      ok ? `${step.key}: ${what} (${step.cause})\n` : `${step.key}: failed: ${message ?? ''}\n`,
-    );
-  };
 }

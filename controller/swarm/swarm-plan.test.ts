@@ -6,6 +6,7 @@ import type { SwarmObserved, SwarmServiceSpec } from '../engine/swarm/swarm-type
 import { formatSwarmPlan, planSwarmApply, planSwarmDelete } from './swarm-plan.js';
 import { swarmStatus, wantedFromSpecs } from './swarm-status.js';
 import { swarmLosses } from './swarm-losses.js';
+import { gaveUp } from './swarm-wait.js';
 
 const set = (replicas: number, value: string) => `
 apiVersion: berth/v1
@@ -59,7 +60,7 @@ function observedAfter(
     labels: s.Labels,
     version: 7,
     replicas: s.Mode.Replicated.Replicas,
-    image: 'x',
+    image: (s.TaskTemplate.ContainerSpec as { Image: string }).Image,
   }));
   return { ...planned, services };
 }
@@ -92,6 +93,30 @@ describe('planSwarmApply', () => {
     const second = planSwarmApply(desired, observed, 'p', false);
     expect(second.steps).toEqual([]);
     expect(second.unchanged.sort()).toEqual(['Config/conf', 'Container/web', 'Network/backend']);
+  });
+
+  it('puts back a service scaled or re-imaged behind berth (its labels unchanged)', async () => {
+    const desired = await desiredFrom(set(2, 'a'));
+    const first = planSwarmApply(desired, EMPTY, 'p', false);
+    const converged = observedAfter(first.services, EMPTY);
+    const drifted = (change: Partial<SwarmObserved['services'][number]>) =>
+      planSwarmApply(
+        desired,
+        { ...converged, services: converged.services.map((s) => ({ ...s, ...change })) },
+        'p',
+        false,
+      ).steps.filter((s) => s.key === 'Container/web');
+    expect(drifted({ replicas: 5 })).toEqual([
+      expect.objectContaining({
+        op: 'update-service',
+        cause: 'replicas 5 → 2, changed outside berth',
+        version: 7,
+      }),
+    ]);
+    expect(drifted({ image: 'localhost/other:2' })[0]?.cause).toMatch(
+      /^image localhost\/other:2 → .*, changed outside berth$/,
+    );
+    expect(drifted({})).toEqual([]);
   });
 
   it('scaling updates the service without changing its tasks; a new value replaces the old', async () => {
@@ -182,6 +207,18 @@ describe('swarmStatus', () => {
       ready: false,
     });
     expect(web?.reason).toBe('1/2 replicas running; task rejected: No such image: x');
+  });
+
+  it('a service scaled behind berth is out of sync, and waiting for it gives up', async () => {
+    const planned = planSwarmApply(await desiredFrom(set(2, 'a')), EMPTY, 'p', false);
+    const observed = observedAfter(planned.services, EMPTY);
+    const scaled = { ...observed, services: observed.services.map((s) => ({ ...s, replicas: 3 })) };
+    const [web] = swarmStatus(wantedFromSpecs(planned.services), scaled);
+    expect(web).toMatchObject({ inSync: false, ready: false });
+    expect(web?.reason).toBe(
+      'changed outside berth: scaled to 3 (declared 2); apply to put it back',
+    );
+    expect(gaveUp(web!)).toBe(true);
   });
 });
 

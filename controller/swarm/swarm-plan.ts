@@ -6,6 +6,7 @@ import {
   versionedName,
 } from '../engine/swarm/swarm-service-spec.js';
 import type {
+  ObservedService,
   ObservedSwarmObject,
   SwarmKind,
   SwarmNetworkRequest,
@@ -95,16 +96,21 @@ export function planSwarmApply(
     declared.add(spec.Name);
     const found = observed.services.find((s) => s.name === spec.Name);
     if (!found) plan.steps.push({ op: 'create-service', key, cause: 'not created yet', spec });
-    else if (found.labels[LABEL.specHash] === spec.Labels[LABEL.specHash]) plan.unchanged.push(key);
-    else
-      plan.steps.push({
-        op: 'update-service',
-        key,
-        cause: updateCause(found.replicas, spec),
-        id: found.id,
-        version: found.version,
-        spec,
-      });
+    else {
+      // Same spec hash, yet scaled or re-imaged behind berth's back: put the declared spec back.
+      const changed = found.labels[LABEL.specHash] !== spec.Labels[LABEL.specHash];
+      const drift = changed ? undefined : driftOf(found, spec);
+      if (!changed && !drift) plan.unchanged.push(key);
+      else
+        plan.steps.push({
+          op: 'update-service',
+          key,
+          cause: drift ? `${drift}, changed outside berth` : updateCause(found.replicas, spec),
+          id: found.id,
+          version: found.version,
+          spec,
+        });
+    }
   }
   for (const s of observed.services) {
     if (!declared.has(s.name) && prune)
@@ -194,6 +200,15 @@ function removal(kind: SwarmKind, o: ObservedSwarmObject, owned: string, cause: 
     id: o.id,
     name: o.name,
   };
+}
+
+/** How a service whose labels say "declared spec" differs from it: replicas or image. */
+function driftOf(found: ObservedService, spec: SwarmServiceSpec): string | undefined {
+  const replicas = spec.Mode.Replicated.Replicas;
+  if (found.replicas !== replicas) return `replicas ${found.replicas} → ${replicas}`;
+  const image = (spec.TaskTemplate.ContainerSpec as { Image: string }).Image;
+  if (found.image !== image) return `image ${found.image} → ${image}`;
+  return undefined;
 }
 
 function updateCause(replicas: number, spec: SwarmServiceSpec): string {

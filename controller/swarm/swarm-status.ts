@@ -114,11 +114,12 @@ function serviceStatus(
   const live = rows.filter((t) => t.desiredState === 'running' || t.state === 'running');
   const running = live.filter((t) => t.current && t.state === 'running').length;
   const stale = live.some((t) => !t.current);
-  const inSync = found.labels[LABEL.specHash] === w.specHash;
+  // Scaled behind berth's back keeps the labels: the replica count says so.
+  const inSync = found.labels[LABEL.specHash] === w.specHash && found.replicas === w.replicas;
   // The Swarm watches each new task for `Monitor` after it starts: done only once it says so.
   const rolling = found.updateState === 'updating' || found.updateState === 'rollback_started';
   const ready = inSync && running === w.replicas && !stale && !rolling;
-  const reason = ready ? undefined : reasonOf(inSync, found, tasks, running, w.replicas);
+  const reason = ready ? undefined : reasonOf(w, found, tasks, running);
   return {
     key: w.key,
     service: w.service,
@@ -131,18 +132,23 @@ function serviceStatus(
   };
 }
 
+/** How a reason that `waitForServices` stops at begins: someone else changed the service. */
+export const CHANGED_OUTSIDE = 'changed outside berth';
+
 function reasonOf(
-  inSync: boolean,
+  w: WantedService,
   found: ObservedService,
   tasks: readonly ObservedTask[],
   running: number,
-  wanted: number,
 ): string {
   // A rolled-back service has its previous spec again: say why before "not in sync".
   if (found.updateState && /paused|rollback/.test(found.updateState))
     return `update ${found.updateState.replace('_', ' ')}: ${found.updateMessage ?? ''}`.trim();
-  if (!inSync) return 'spec changed: apply to update the service';
+  if (found.labels[LABEL.specHash] !== w.specHash)
+    return 'spec changed: apply to update the service';
+  if (found.replicas !== w.replicas)
+    return `${CHANGED_OUTSIDE}: scaled to ${found.replicas} (declared ${w.replicas}); apply to put it back`;
   const failed = [...tasks].filter((t) => t.error).sort((a, b) => b.updatedAt - a.updatedAt)[0];
-  const counts = `${running}/${wanted} replicas running`;
+  const counts = `${running}/${w.replicas} replicas running`;
   return failed ? `${counts}; task ${failed.state}: ${failed.error}` : `${counts}; updating`;
 }

@@ -22,8 +22,9 @@ export interface SwarmViewOptions {
  * `berth status --backend swarm` / `berth get --backend swarm`: each service's desired vs
  * running replicas (tasks on the current spec), whether its spec is the declared one, and
  * the reason (a task's error, a paused or rolled-back update). With `-f`, against those
- * manifests; without, each service of the project against its own spec. `-o json|yaml`
- * adds the tasks (slot, node, state, error). Exit 0 when every service is ready, else 3.
+ * manifests; without, each service of the project against its own spec. `-o wide` adds
+ * one row per task (slot, node hostname, state, current or old spec, desired state, error);
+ * `-o json|yaml` the same as fields. Exit 0 when every service is ready, else 3.
  */
 export async function swarmStatusCommand(
   ctx: CliContext,
@@ -32,7 +33,8 @@ export async function swarmStatusCommand(
   const files = options.filename ?? [];
   const project = resolveProjectName(options.project, files, ctx.cwd);
   const engine = await connectSwarm(ctx);
-  const observed = await engine.observe(project);
+  const [observed, nodes] = await Promise.all([engine.observe(project), engine.nodes()]);
+  const hostnames = new Map(nodes.map((n) => [n.id, n.hostname]));
   const wanted = files.length
     ? wantedFromSpecs(
         planSwarmApply(
@@ -43,7 +45,11 @@ export async function swarmStatusCommand(
         ).services,
       )
     : wantedFromEngine(observed);
-  const statuses = swarmStatus(wanted, observed);
+  // Each task's node by its hostname, as `docker service ps` shows it.
+  const statuses = swarmStatus(wanted, observed).map((s) => ({
+    ...s,
+    tasks: s.tasks.map((t) => ({ ...t, node: hostnames.get(t.node) ?? t.node })),
+  }));
   const inSync = statuses.every((s) => s.ready);
   const report = {
     project,
@@ -73,7 +79,7 @@ function table(statuses: SwarmServiceStatus[], wide: boolean): string {
       for (const t of s.tasks)
         rows.push([
           `  ${s.key}.${t.slot}`,
-          t.node.slice(0, 12),
+          t.node,
           t.state,
           t.current ? 'current' : 'old',
           t.desiredState,

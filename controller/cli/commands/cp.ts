@@ -51,12 +51,7 @@ export async function run(
     const engine = await ctx.engine();
     const container = firstContainer(await listByName(engine, project), name);
     if (!container) throw await missingContainer(ctx, project, name);
-    const streams = await connectStreams(ctx);
-    if ('container' in from) {
-      if (!(await streams.statPath(container.id, from.path)))
-        throw new BerthError('E_USAGE', `${source}: no such file or folder in the container`);
-      await copyOut(ctx, streams, container.id, from.path, (to as { local: string }).local);
-    } else await copyIn(ctx, streams, container.id, from.local, (to as { path: string }).path);
+    await copyWith(ctx, await connectStreams(ctx), container.id, from, to);
     return 0;
   } catch (e) {
     const error = toBerthError(e);
@@ -64,6 +59,27 @@ export async function run(
     ctx.stderr.write(formatError(error) + '\n');
     return 1;
   }
+}
+
+/**
+ * One copy between container `id` (reached through `streams`: berth's engine, or a Swarm
+ * task's node) and the host; `from` and `to` are parsed ends, exactly one a container's.
+ */
+export async function copyWith(
+  ctx: CliContext,
+  streams: EngineStreams,
+  id: string,
+  from: CopyEnd,
+  to: CopyEnd,
+): Promise<void> {
+  if ('container' in from) {
+    if (!(await streams.statPath(id, from.path)))
+      throw new BerthError(
+        'E_USAGE',
+        `${from.container}:${from.path}: no such file or folder in the container`,
+      );
+    await copyOut(ctx, streams, id, from.path, (to as { local: string }).local);
+  } else await copyIn(ctx, streams, id, from.local, (to as { path: string }).path);
 }
 
 /** Container → host. Into an existing local folder the item keeps its name; else it takes LOCAL's. */

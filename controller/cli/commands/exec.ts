@@ -1,3 +1,4 @@
+import type { EngineStreams } from '../../engine/engine-streams.js';
 import { BerthError } from '../../errors.js';
 import type { CliContext, CommonOptions } from '../context.js';
 import {
@@ -40,9 +41,23 @@ export async function run(
       hint: container.state === 'paused' ? 'unpause it first' : 'start it first (berth apply)',
     });
   }
-  const streams = await connectStreams(ctx);
+  return execIn(ctx, await connectStreams(ctx), container.id, command, options);
+}
+
+/**
+ * Runs `command` in container `id` through `streams` (whichever engine holds it: berth's,
+ * or a Swarm task's node) and resolves with its exit code; `-i` pipes stdin, `-t` follows
+ * the terminal's size.
+ */
+export async function execIn(
+  ctx: CliContext,
+  streams: EngineStreams,
+  id: string,
+  command: string[],
+  options: ExecOptions,
+): Promise<number> {
   const tty = Boolean(options.tty);
-  const session = await streams.exec(container.id, {
+  const session = await streams.exec(id, {
     command,
     stdin: Boolean(options.interactive),
     tty,

@@ -5,7 +5,9 @@ import { EngineError, type Labels } from '../engine.js';
 import { dockerOptions } from '../docker/docker-connect.js';
 import type { EngineAddress } from '../docker/engine-address.js';
 import { engineMessage, statusOf, toEngineError } from '../docker/docker-errors.js';
+import { jsonLines } from '../docker/docker-events.js';
 import type {
+  ObservedNode,
   ObservedService,
   ObservedSwarmObject,
   ObservedTask,
@@ -15,6 +17,7 @@ import type {
   SwarmLogOptions,
   SwarmNetworkRequest,
   SwarmObserved,
+  SwarmServiceEvent,
   SwarmServiceSpec,
 } from './swarm-types.js';
 import { TASK_HASH } from './swarm-service-spec.js';
@@ -167,6 +170,58 @@ class DockerSwarmEngine implements SwarmEngine {
     return stream as unknown as NodeJS.ReadableStream;
   }
 
+  async nodes(): Promise<ObservedNode[]> {
+    const listed = (await this.call('list nodes', () => this.docker.listNodes())) as RawNode[];
+    return listed.map((n) => ({
+      id: n.ID,
+      hostname: n.Description?.Hostname ?? n.ID.slice(0, 12),
+      addr: n.Status?.Addr ?? '',
+      role: n.Spec?.Role ?? '',
+      state: n.Status?.State ?? '',
+      labels: n.Spec?.Labels ?? {},
+    }));
+  }
+
+  async selfNodeId(): Promise<string> {
+    const info = (await this.call('info', () => this.docker.info())) as {
+      Swarm?: { NodeID?: string };
+    };
+    return info.Swarm?.NodeID ?? '';
+  }
+
+  subscribeServiceEvents(
+    onEvent: (event: SwarmServiceEvent) => void,
+    onError: (error: Error) => void,
+  ): () => void {
+    let stream: NodeJS.ReadableStream | undefined;
+    let closed = false;
+    let failed = false;
+    const fail = (e: Error) => {
+      if (closed || failed) return;
+      failed = true;
+      onError(e);
+    };
+    const lines = jsonLines((value) => {
+      const raw = value as { Type?: string; Action?: string; Actor?: { Attributes?: Labels } };
+      const service = raw.Actor?.Attributes?.name;
+      if (raw.Type === 'service' && raw.Action && service) onEvent({ action: raw.Action, service });
+    });
+    this.docker.getEvents({ filters: { type: ['service'] } }).then(
+      (s) => {
+        stream = s;
+        if (closed) return destroy(s);
+        s.on('data', (chunk: Buffer) => lines.push(chunk));
+        s.on('end', () => fail(new Error(`the event stream of ${this.address} ended`)));
+        s.on('error', (e: Error) => fail(e));
+      },
+      (e: unknown) => fail(toEngineError(e, this.address, 'service events')),
+    );
+    return () => {
+      closed = true;
+      if (stream) destroy(stream);
+    };
+  }
+
   private handle(
     kind: SwarmKind,
     id: string,
@@ -191,6 +246,17 @@ class DockerSwarmEngine implements SwarmEngine {
       throw toEngineError(e, this.address, operation);
     }
   }
+}
+
+function destroy(stream: NodeJS.ReadableStream): void {
+  (stream as NodeJS.ReadableStream & { destroy?: () => void }).destroy?.();
+}
+
+interface RawNode {
+  ID: string;
+  Description?: { Hostname?: string };
+  Spec?: { Role?: string; Labels?: Labels };
+  Status?: { State?: string; Addr?: string };
 }
 
 function named(id: string, name: string, labels: Labels | undefined): ObservedSwarmObject {

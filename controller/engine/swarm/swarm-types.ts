@@ -102,6 +102,27 @@ export interface SwarmLogOptions {
   timestamps?: boolean;
 }
 
+/** One node of the Swarm, as berth reaches its engine (exec, cp). */
+export interface ObservedNode {
+  id: string;
+  hostname: string;
+  /** The address the node advertises to the Swarm (`10.231.0.12`), no port. */
+  addr: string;
+  /** `manager` or `worker`. */
+  role: string;
+  /** `ready`, `down`, `unknown`… */
+  state: string;
+  labels: Labels;
+}
+
+/** A change to a service, as the manager's event stream reports it. */
+export interface SwarmServiceEvent {
+  /** `create`, `update`, `remove`. */
+  action: string;
+  /** The service's name (`<project>-<name>`). */
+  service: string;
+}
+
 export interface SwarmEngine {
   /** Where the manager is reached, for messages. */
   readonly address: string;
@@ -117,4 +138,16 @@ export interface SwarmEngine {
   remove(kind: SwarmKind, id: string): Promise<{ changed: boolean }>;
   /** The service's log stream in the Engine API's multiplexed frame format. */
   serviceLogs(id: string, options: SwarmLogOptions): Promise<NodeJS.ReadableStream>;
+  /** Every node of the Swarm (one list call). */
+  nodes(): Promise<ObservedNode[]>;
+  /** The Swarm node id of the engine berth talks to (one info call); '' when it has none. */
+  selfNodeId(): Promise<string>;
+  /**
+   * Service events (create, update, remove) from now on, until the returned function is
+   * called; `onError` once when the stream breaks (the caller resubscribes or resyncs).
+   */
+  subscribeServiceEvents(
+    onEvent: (event: SwarmServiceEvent) => void,
+    onError: (error: Error) => void,
+  ): () => void;
 }
