@@ -16,6 +16,20 @@ export type ActionTable = ReadonlyMap<string, ActionHandler>;
 /** The header the page sends with every action; a form or a plain cross-site fetch cannot. */
 export const CSRF_HEADER = 'x-berth-csrf';
 
+/** The header a local `berth rollback|hold|release` sends: the key from the watch lock file. */
+export const CONTROL_HEADER = 'x-berth-control';
+
+/**
+ * What a local CLI may ask the controller to do (`POST /api/v1/control/ID`): the update
+ * actions, always on (a caller that can read the project's lock file could write its records
+ * itself), authorised by the controller's key instead of the page's CSRF token.
+ */
+export interface ControlTable {
+  /** The key recorded in the watch lock file. */
+  key: string;
+  actions: ActionTable;
+}
+
 /** Action bodies are one target name; anything larger is refused. */
 const MAX_BODY = 4_096;
 
@@ -36,6 +50,34 @@ export async function handleAction(
   if (refusal) return send(res, 403, { error: refusal });
   const handler = table.get(id);
   if (!handler) return send(res, 404, { error: `no action ${id} (enable with --ui-actions)` });
+  return runHandler(req, res, id, handler);
+}
+
+/**
+ * `POST /api/v1/control/ID` from the CLI on this machine: needs `X-Berth-Control` with the
+ * controller's key (403 otherwise), then runs the action as the page's would. Answers 200
+ * `{ok, message}`, 404 for an unknown action, 409 `{error, code}` when the action failed.
+ */
+export async function handleControl(
+  req: IncomingMessage,
+  res: ServerResponse,
+  id: string,
+  control: ControlTable,
+): Promise<void> {
+  const given = req.headers[CONTROL_HEADER];
+  if (typeof given !== 'string' || !sameToken(given, control.key))
+    return send(res, 403, { error: 'missing or wrong X-Berth-Control header' });
+  const handler = control.actions.get(id);
+  if (!handler) return send(res, 404, { error: `no control action ${id}` });
+  return runHandler(req, res, id, handler);
+}
+
+async function runHandler(
+  req: IncomingMessage,
+  res: ServerResponse,
+  id: string,
+  handler: ActionHandler,
+): Promise<void> {
   let target: string | undefined;
   try {
     target = parseTarget(await readBody(req));

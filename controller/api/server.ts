@@ -5,7 +5,7 @@ import { BerthError } from '../errors.js';
 import type { ProjectStatus } from '../status/status-types.js';
 import type { EventBus } from '../watch/event-bus.js';
 import type { LiveView } from '../web/live-view.js';
-import { handleAction, type ActionTable } from './actions.js';
+import { handleAction, handleControl, type ActionTable, type ControlTable } from './actions.js';
 import { authorised, hostAllowed } from './auth.js';
 import { formatAuthority, isLoopback, parseListenAddress } from './listen-address.js';
 import { acceptTokenQuery, handleWebRoute, type WebContext } from './web-routes.js';
@@ -29,6 +29,8 @@ export interface ApiSource {
   live?: { view: LiveView; project: string };
   /** Actions the page may call (`--ui-actions`); empty or absent: read-only. */
   actions?: ActionTable;
+  /** What the local CLI may ask for (`POST /api/v1/control/ID`); absent: the route answers 404. */
+  control?: ControlTable;
 }
 
 /** Webhook bodies beyond this are refused (a push event is a few hundred KiB at most). */
@@ -111,6 +113,10 @@ async function handle(req: IncomingMessage, res: ServerResponse, served: Served)
     return sendJson(res, 403, { error: `host ${req.headers.host} is not this machine` });
   if (path === '/healthz' && req.method === 'GET')
     return sendJson(res, 200, { ok: true, ...source.health() });
+  // The local CLI proves itself with the key from the lock file, not with the bearer token.
+  const control = /^\/api\/v1\/control\/([a-z-]+)$/.exec(path);
+  if (req.method === 'POST' && control && source.control)
+    return handleControl(req, res, control[1]!, source.control);
   if (token && req.method === 'GET' && acceptTokenQuery(req, res, token)) return;
   if (token && !authorised(req, token)) {
     res.setHeader('WWW-Authenticate', 'Bearer realm="berth"');

@@ -21,7 +21,9 @@ const HOLD_FILE = 'hold.json';
 
 /**
  * Holds the project (idempotent: an existing hold keeps its time, and a `berth hold` is not
- * weakened into one a new revision ends). `revision`: see {@link ProjectHold.revision}.
+ * weakened into one a new revision ends). A hold without `revision` over a rollback's hold
+ * makes it one only release ends (the rollback's `by` kept). `revision`: see
+ * {@link ProjectHold.revision}.
  */
 export async function holdProject(
   stateDir: string,
@@ -31,8 +33,10 @@ export async function holdProject(
   revision?: string,
 ): Promise<ProjectHold> {
   const existing = await readHold(stateDir, project);
-  if (existing) return existing;
-  const hold: ProjectHold = { since: now, by, ...(revision !== undefined ? { revision } : {}) };
+  if (existing && (existing.revision === undefined || revision !== undefined)) return existing;
+  const hold: ProjectHold = existing
+    ? { since: existing.since, by: `${existing.by}, then ${by}` }
+    : { since: now, by, ...(revision !== undefined ? { revision } : {}) };
   await writeFileAtomic(
     join(projectRecordDir(stateDir, project), HOLD_FILE),
     JSON.stringify(hold) + '\n',

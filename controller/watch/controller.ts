@@ -13,7 +13,7 @@ import { PruneGuard } from './prune-guard.js';
 import { reconcileBatch } from './reconciler.js';
 import { resyncTimerSource } from './resync-source.js';
 import { RestartLog } from './restart-log.js';
-import { Revisions } from './revisions.js';
+import { Revisions, type RollbackStarted } from './revisions.js';
 import type { WatchOptions } from './watch-options.js';
 import { WorkQueue } from './work-queue.js';
 import type { ResyncTrigger, SourceItem, WorkReason, WorkSink, WorkSource } from './work-reason.js';
@@ -201,7 +201,7 @@ export class WatchController {
   }
 
   /** Rolls the project back to an earlier apply under watch (revisions.ts `rollbackTo`). */
-  rollbackTo(entry: HistoryEntry): Promise<ObjectKey[]> {
+  rollbackTo(entry: HistoryEntry): Promise<RollbackStarted> {
     return this.revisions.rollbackTo(entry);
   }
 

@@ -62,6 +62,8 @@ export class DesiredStore {
   private lastGoodByFile = new Map<string, DesiredObject[]>();
   private current: DesiredSnapshot = { objects: [], problems: [], prune: false };
   private fingerprint: string | undefined;
+  /** The last answer of heldBack, with what it was computed from. */
+  private peeked: { fingerprint: string; current: DesiredSnapshot; keys: ObjectKey[] } | undefined;
 
   constructor(private readonly options: DesiredStoreOptions) {}
 
@@ -83,19 +85,39 @@ export class DesiredStore {
     if (options.ifChanged && fingerprint === this.fingerprint)
       return { snapshot: this.current, changed: [] };
     this.fingerprint = fingerprint;
+    const next = this.assemble(this.refusePlacedElsewhere(await this.read()));
+    const changed = diffKeys(this.current.objects, next.objects);
+    this.current = next;
+    return { snapshot: next, changed };
+  }
+
+  /**
+   * Keys the folder declares otherwise than the set converged to now — what a hold or a
+   * rollback keeps back (DESIGN.md: status shows `Held`). Reads the folder without taking it
+   * in; the answer is cached per folder revision and current set.
+   */
+  async heldBack(): Promise<ObjectKey[]> {
+    const fingerprint = await this.revision();
+    const cached = this.peeked;
+    if (cached?.fingerprint === fingerprint && cached.current === this.current) return cached.keys;
+    const kept = this.lastGoodByFile;
+    const next = this.assemble(this.refusePlacedElsewhere(await this.read()));
+    this.lastGoodByFile = kept;
+    const keys = diffKeys(this.current.objects, next.objects);
+    this.peeked = { fingerprint, current: this.current, keys };
+    return keys;
+  }
+
+  private read(): ReturnType<typeof loadManifests> {
     const load = this.options.load ?? loadManifests;
     const { cwd, hostRoot } = this.options;
-    const result = await load([this.options.dir], {
+    return load([this.options.dir], {
       ...this.options.loadOptions,
       allowEmpty: true,
       ...(cwd ? { cwd } : {}),
       ...(hostRoot ? { hostRoot } : {}),
       ...(this.options.envFiles ? { envFiles: this.options.envFiles } : {}),
     });
-    const next = this.assemble(this.refusePlacedElsewhere(result));
-    const changed = diffKeys(this.current.objects, next.objects);
-    this.current = next;
-    return { snapshot: next, changed };
   }
 
   /**

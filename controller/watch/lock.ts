@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { mkdir, open, readdir, readFile, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { BerthError } from '../errors.js';
+import { writeFileAtomic } from '../records/atomic-file.js';
 import { projectRecordDir } from '../records/index.js';
 
 /** Who runs the controller of a project, as written in its lock file. */
@@ -13,11 +14,19 @@ export interface LockHolder {
   listen: string;
   /** Unix ms. */
   startedAt: number;
+  /**
+   * The key a local `berth rollback|hold|release` sends (header `X-Berth-Control`) to have
+   * this controller do it; random per controller. The lock file is 0600, so only who may
+   * write the project's records can read it. Never printed.
+   */
+  control?: string;
 }
 
 export interface HeldLock {
   path: string;
   release(): Promise<void>;
+  /** Rewrites the holder (the API's bound address once it listens), atomically. */
+  update(holder: LockHolder): Promise<void>;
 }
 
 /** One lock per project and engine: `$stateDir/<project>/watch-<hash of engine address>.lock`. */
@@ -49,7 +58,11 @@ export async function acquireLock(stateDir: string, holder: LockHolder): Promise
       const handle = await open(path, 'wx', 0o600);
       await handle.writeFile(JSON.stringify(holder) + '\n', 'utf8');
       await handle.close();
-      return { path, release: () => releaseLock(path, holder.pid) };
+      return {
+        path,
+        release: () => releaseLock(path, holder.pid),
+        update: (next) => writeFileAtomic(path, JSON.stringify(next) + '\n'),
+      };
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
     }

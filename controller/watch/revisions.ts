@@ -24,6 +24,12 @@ export interface RevisionDeps {
   now: () => number;
 }
 
+/** A rollback taken in: the keys whose declaration changed, and its history entry once settled. */
+export interface RollbackStarted {
+  changed: ObjectKey[];
+  settled: Promise<HistoryEntry | undefined>;
+}
+
 /**
  * The revisions of the desired set the controller converges to: each reload of the source
  * (unless `berth hold` holds the project), a rollback to an earlier apply, and the history
@@ -97,9 +103,10 @@ export class Revisions {
    * rollback"): holds the project at the current source revision, converges to that apply's
    * desired set on its exact images (refs tagged back, never rebuilt) through the update path,
    * and records it in history. A new source revision or `release` ends the hold. Returns the
-   * keys whose declaration changed.
+   * keys whose declaration changed, and `settled`: the history entry once the queue has
+   * worked the rollback off.
    */
-  async rollbackTo(entry: HistoryEntry): Promise<ObjectKey[]> {
+  async rollbackTo(entry: HistoryEntry): Promise<RollbackStarted> {
     const { store, bus, queue, crashLoop } = this.deps;
     const { stateDir, project } = this.deps.options;
     const time = this.deps.now();
@@ -119,8 +126,8 @@ export class Revisions {
       queue.add(objectKey(o), { kind: 'requested', action: 'rollback' }, { supersede: true });
     void this.deps.requestResync('requested');
     const from = entryOrigin(entry);
-    void this.recordWhenSettled({ changed, objects, time, from, message: by });
-    return changed;
+    const settled = this.recordWhenSettled({ changed, objects, time, from, message: by });
+    return { changed, settled };
   }
 
   /** The source's revision now: the git source's commit, else the folder's fingerprint. */
@@ -149,10 +156,10 @@ export class Revisions {
    * Records a change of the folder in the project's history once the queue has worked it
    * off, so `berth history`, and `status` without a controller, see what watch applied.
    */
-  private async recordWhenSettled(change: SettledChange): Promise<void> {
+  private async recordWhenSettled(change: SettledChange): Promise<HistoryEntry | undefined> {
     const { stateDir, project, logger, engine } = this.deps.options;
     const { queue, bus, now } = this.deps;
-    if (!stateDir) return;
+    if (!stateDir) return undefined;
     await queue.whenIdle();
     const failed = change.changed.filter((key) => queue.failureCount(key) > 0).length;
     const images = await imagesOfSet(engine, change.objects);
@@ -169,5 +176,6 @@ export class Revisions {
     // An image no apply in history uses any more is retired now, not at some later change.
     if (before && [...before].some((id) => !this.kept?.has(id)))
       void this.deps.requestResync('requested');
+    return entry || undefined;
   }
 }

@@ -24,9 +24,17 @@ export interface WatchWebOptions {
  * table (empty unless `--ui-actions`): sync, restart, and the update actions (rollback, hold,
  * release); the page shows only the actions listed here.
  */
-export function watchWeb(options: WatchWebOptions): { view: LiveView; actions: ActionTable } {
+export function watchWeb(options: WatchWebOptions): {
+  view: LiveView;
+  actions: ActionTable;
+  /** What the local CLI may ask for (rollback, hold, release), with or without --ui-actions. */
+  control: ActionTable;
+} {
   const { controller, project, stateDir } = options;
   const actions: ActionTable = options.uiActions ? actionTable(options) : new Map();
+  const control: ActionTable = new Map(
+    updateActions({ ...options, caller: 'cli' }).map((e) => [e.action.id, e]),
+  );
   const view = new LiveView({
     bus: controller.bus,
     status: options.status,
@@ -42,7 +50,7 @@ export function watchWeb(options: WatchWebOptions): { view: LiveView; actions: A
     engineReachable: () => controller.metrics.engineReachable,
     actions: () => [...actions.values()].map((a) => a.action),
   });
-  return { view, actions };
+  return { view, actions, control };
 }
 
 function actionTable(options: WatchWebOptions): ActionTable {

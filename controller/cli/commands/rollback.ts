@@ -1,4 +1,5 @@
 import { parseDuration } from '../../../specs/validate/values.js';
+import { owningController } from '../../api/control-client.js';
 import { BerthError } from '../../errors.js';
 import { readHistory, type HistoryEntry } from '../../records/index.js';
 import { rollbackTarget } from '../../records/rollback-target.js';
@@ -19,6 +20,8 @@ interface RollbackOptions extends CommonOptions {
  * the same path as apply (so running containers are replaced start-first or stop-first behind
  * their health gate), with pruning, and records it in history. APPLY is an id from
  * `berth history` or a commit's short sha. Exit as apply; 1 when there is nothing to go back to.
+ * While a `berth watch` owns the project, that controller does it (and holds the project until
+ * release or a new source revision); exit 1 when it cannot be reached.
  */
 export async function run(
   ctx: CliContext,
@@ -32,6 +35,14 @@ export async function run(
   if (!Number.isInteger(parallel) || parallel < 1)
     throw new BerthError('E_USAGE', '--parallel must be a whole number ≥ 1');
   const project = resolveProjectName(options.project, [], ctx.cwd);
+  const controller = await owningController(ctx.stateDir, project);
+  if (controller) {
+    // The watch owns the project: it rolls back and holds (FINDINGS F2), as its web view would.
+    ctx.stderr.write(`rolling back ${project} through berth watch pid ${controller.pid}\n`);
+    const answer = await controller.ask('rollback', target && `Apply/${target}`, timeoutMs);
+    ctx.stdout.write(`${answer}\n`);
+    return 0;
+  }
   const history = await readHistory(ctx.stateDir, project);
   if (!history.ok)
     throw new BerthError('E_UNKNOWN_OBJECT', `project ${project} has no history to roll back to`, {

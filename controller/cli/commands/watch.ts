@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { stat } from 'node:fs/promises';
 import { homeContext } from '../plan-of.js';
 import { readHold } from '../../records/hold.js';
@@ -7,6 +8,7 @@ import { parseDuration } from '../../../specs/validate/values.js';
 import { startApiServer, type ApiServer } from '../../api/server.js';
 import { parseListenAddress, isLoopback } from '../../api/listen-address.js';
 import { BerthError } from '../../errors.js';
+import { heldNotice, heldStatus } from '../../status/held-status.js';
 import { loadProjectView } from '../../status/project-view.js';
 import { watchWeb } from '../../web/watch-web.js';
 import { WatchController } from '../../watch/controller.js';
@@ -77,13 +79,15 @@ export async function run(
   const { apiVersion } = await engine.ping();
 
   const writer = await takeProjectLock(ctx, project, 'watch', options.lockTimeout);
-  const lock = await acquireLock(ctx.stateDir, {
+  const holder = {
     pid: process.pid,
     project,
     engine: engine.address,
     listen: options.listen,
     startedAt: ctx.now(),
-  }).catch(async (e: unknown) => {
+    control: randomBytes(24).toString('base64url'),
+  };
+  const lock = await acquireLock(ctx.stateDir, holder).catch(async (e: unknown) => {
     await writer.release();
     throw e;
   });
@@ -121,6 +125,7 @@ export async function run(
     api = await startApiServer(options.listen, options.token, {
       live: { view: web.view, project },
       actions: web.actions,
+      control: { key: holder.control, actions: web.control },
       bus: controller.bus,
       metrics: () => controller.metrics.render() + (git ? gitSourceMetrics(git.source) : ''),
       health: () => ({
@@ -132,6 +137,8 @@ export async function run(
       status,
       ...(git?.webhook ? { webhook: git.webhook } : {}),
     });
+    // The local CLI finds the API here (`--listen …:0` binds a port only now).
+    if (api.address !== holder.listen) await lock.update({ ...holder, listen: api.address });
     const stopped = untilSignalled();
     // The git source's first check exports the commit the controller then reads at its start.
     await controller.start();
@@ -169,9 +176,7 @@ async function projectStatus(ctx: CliContext, controller: WatchController, proje
   const snapshot = controller.store.snapshot();
   const problems = snapshot.problems.map(formatProblem);
   const hold = await readHold(ctx.stateDir, project);
-  const held = hold
-    ? `Held since ${new Date(hold.since).toISOString()} (${hold.by}): berth release resumes`
-    : undefined;
+  const held = hold ? heldNotice(hold) : undefined;
   const notice = [held, snapshot.notice, ...problems].filter(Boolean).join('; ') || undefined;
   const view = await loadProjectView(await ctx.engine(), {
     stateDir: ctx.stateDir,
@@ -183,7 +188,7 @@ async function projectStatus(ctx: CliContext, controller: WatchController, proje
       return { restarts: loop.total, backoffMs: loop.backoffMs };
     },
   });
-  return view.status;
+  return hold ? heldStatus(view.status, await controller.store.heldBack()) : view.status;
 }
 
 /** Resolves with the first SIGTERM or SIGINT. */

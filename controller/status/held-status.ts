@@ -1,0 +1,29 @@
+import type { ObjectKey } from '../../specs/model.js';
+import type { ProjectHold } from '../records/hold.js';
+import type { ProjectStatus } from './status-types.js';
+
+/** The notice of a held project: `Held since <time> (<by>): berth release resumes`. */
+export function heldNotice(hold: ProjectHold): string {
+  return `Held since ${new Date(hold.since).toISOString()} (${hold.by}): berth release resumes`;
+}
+
+/**
+ * The status of a held project against its source (DESIGN.md "Updates and rollback": status
+ * shows `Held`): the controller converges to the held set, so the engine may match it while
+ * the source declares something else. `heldBack` are the keys the source declares otherwise;
+ * each one is out of sync with reason `Held: …`, the project is not in sync, and the notice
+ * names them. Pure; without held-back keys the status is returned as it is.
+ */
+export function heldStatus(status: ProjectStatus, heldBack: readonly ObjectKey[]): ProjectStatus {
+  if (heldBack.length === 0) return status;
+  const keys = new Set(heldBack);
+  const reason =
+    'Held: the source declares a change that is not applied (berth release applies it)';
+  const objects = status.objects.map((o) =>
+    keys.has(o.key) ? { ...o, inSync: false, reason } : o,
+  );
+  const outOfSync = objects.filter((o) => o.declared && (!o.inSync || o.conflict !== null)).length;
+  const listed = heldBack.slice(0, 5).join(', ') + (heldBack.length > 5 ? ', …' : '');
+  const notice = `${status.notice ?? 'Held'}; the source declares changes not applied: ${listed}`;
+  return { ...status, inSync: false, outOfSync, objects, notice };
+}
