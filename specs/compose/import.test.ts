@@ -45,7 +45,7 @@ describe('berth import: invalid input is refused with its position', () => {
       'compose.yaml:3:5: services.web.imagee: not a Compose service field; did you mean "image"?',
     );
     expect(inputError('no-image')).toBe(
-      'compose.yaml:2:3: services.web: has neither an image nor a build',
+      'compose.yaml:2:3: services.web: has neither an image nor a build: this file completes another Compose file (import them together: -f base.yaml -f this.yaml)',
     );
   });
 

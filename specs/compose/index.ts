@@ -54,6 +54,12 @@ export function importCompose(options: ImportOptions): ImportResult {
     names: new Map(),
     copies: new Map(),
   };
+  for (const { name, where } of project.partial)
+    state.losses.push({
+      where,
+      path: `services.${name}`,
+      why: 'has neither an image nor a build, so it runs no container (a fragment another Compose file completes; import them together)',
+    });
   for (const [name, svc] of Object.entries(project.services)) convertService(state, name, svc);
   declaredButUnused(state);
   const dotEnv = join(project.dir, '.env');

@@ -28,6 +28,8 @@ export interface ComposeProject {
   dir: string;
   /** Services left out because none of their profiles is active. */
   inactive: string[];
+  /** Services left out because they have neither an image nor a build (fragments). */
+  partial: { name: string; where: Where }[];
 }
 
 const SECTIONS = ['services', 'networks', 'volumes', 'secrets', 'configs'] as const;
@@ -98,13 +100,10 @@ function loadMerged(files: string[], ctx: LoadContext): Omit<ComposeProject, 'in
   const services = section(tree, 'services') as Record<string, Record<string, unknown>>;
   for (const name of Object.keys(services))
     services[name] = resolveExtends(name, services, files[0]!, ctx, []);
-  for (const [name, svc] of Object.entries(services)) {
-    // As docker compose: a service runs an image or builds one (a provider service neither).
-    if ('image' in svc || 'build' in svc || 'provider' in svc) continue;
-    const at = whereKey(services, name) ?? { file: files[0]!, line: 1, column: 1 };
-    throw new ComposeInputError(at, `services.${name}: has neither an image nor a build`);
-  }
+  const partial = partialServices(services, files[0]!);
+  for (const { name } of partial) delete services[name];
   return {
+    partial,
     name: typeof tree.name === 'string' ? tree.name : undefined,
     services,
     networks: section(tree, 'networks'),
@@ -114,6 +113,31 @@ function loadMerged(files: string[], ctx: LoadContext): Omit<ComposeProject, 'in
     files: [...new Set(read)],
     dir: dirname(files[0] ?? ctx.cwd),
   };
+}
+
+/**
+ * Services with neither an image nor a build (a provider service has neither, and is
+ * kept): docker compose refuses them; in real files they are fragments another file
+ * completes (an app store's base file, an override). Taken out of the project so the
+ * rest still converts, and named as losses; a file whose every service is such a fragment
+ * is refused (ComposeInputError), as there is nothing to convert.
+ */
+function partialServices(
+  services: Record<string, Record<string, unknown>>,
+  file: string,
+): ComposeProject['partial'] {
+  const partial = Object.entries(services)
+    .filter(([, svc]) => !('image' in svc || 'build' in svc || 'provider' in svc))
+    .map(([name]) => ({ name, where: whereKey(services, name) ?? { file, line: 1, column: 1 } }));
+  const first = partial[0];
+  if (first && partial.length === Object.keys(services).length)
+    throw new ComposeInputError(
+      first.where,
+      `services.${first.name}: has neither an image nor a build${
+        partial.length > 1 ? ', nor has any other service' : ''
+      }: this file completes another Compose file (import them together: -f base.yaml -f this.yaml)`,
+    );
+  return partial;
 }
 
 function section(tree: Record<string, unknown>, key: string): Record<string, unknown> {

@@ -41,8 +41,19 @@ export function carryNetworking(w: ServiceWork, key: string, value: unknown): bo
  * that field is left out and named as a loss rather than written as a dangling reference.
  */
 function sharedNamespace(w: ServiceWork, mode: string, key: string): string | undefined {
-  if (mode.startsWith('service:'))
-    return `container:${berthName(w.state, 'service', mode.slice(8))}`;
+  if (mode.startsWith('service:')) {
+    const service = mode.slice(8);
+    if (service in w.state.project.services)
+      return `container:${berthName(w.state, 'service', service)}`;
+    lose(
+      w.state,
+      w.svc,
+      key,
+      `services.${w.service}.${key}`,
+      `${service}: ${missingWhy(w, service)}`,
+    );
+    return undefined;
+  }
   if (!mode.startsWith('container:')) return mode;
   const named = mode.slice(10);
   const service = Object.entries(w.state.project.services).find(
@@ -57,6 +68,15 @@ function sharedNamespace(w: ServiceWork, mode: string, key: string): string | un
     `${named} is not a container of this project; berth shares namespaces with declared containers only`,
   );
   return undefined;
+}
+
+/** Why a service named by another is not in the converted project. */
+function missingWhy(w: ServiceWork, service: string): string {
+  const { project } = w.state;
+  if (project.inactive.includes(service)) return 'that service is not in an active profile';
+  if (project.partial.some((p) => p.name === service))
+    return 'that service has neither an image nor a build';
+  return 'no such service';
 }
 
 function port(w: ServiceWork, i: number, entry: unknown): unknown {
@@ -175,16 +195,7 @@ function carryDependsOn(w: ServiceWork, value: unknown): void {
     const opts = isRecord(options) ? options : {};
     const where = `services.${w.service}.depends_on.${service}`;
     if (!(service in w.state.project.services)) {
-      if (opts.required !== false)
-        lose(
-          w.state,
-          value,
-          service,
-          where,
-          w.state.project.inactive.includes(service)
-            ? 'that service is not in an active profile'
-            : 'no such service',
-        );
+      if (opts.required !== false) lose(w.state, value, service, where, missingWhy(w, service));
       continue;
     }
     const condition = opts.condition === undefined ? 'started' : CONDITIONS[text(opts.condition)];

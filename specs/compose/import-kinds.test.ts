@@ -1,0 +1,56 @@
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { loadManifests } from '../index.js';
+import { importCompose } from './index.js';
+
+/**
+ * Kinds of real Compose files (app stores, examples, docker/compose's own test data) that
+ * import used to refuse or turn into manifests that fail `berth validate`.
+ */
+
+/** Imports `compose` (written to a fresh folder) and validates the output; env is berth's. */
+async function importAndValidate(compose: string, env: NodeJS.ProcessEnv = {}) {
+  const dir = mkdtempSync(join(tmpdir(), 'berth-import-kinds-'));
+  writeFileSync(join(dir, 'compose.yaml'), compose);
+  const out = join(dir, 'out');
+  const result = importCompose({ files: ['compose.yaml'], cwd: dir, outDir: out, profiles: [] });
+  mkdirSync(out);
+  for (const [name, text] of result.manifests) writeFileSync(join(out, name), text);
+  const loaded = await loadManifests([out], { cwd: out, env });
+  const losses = result.losses.map((l) => `${l.where.line}:${l.where.column} ${l.path}: ${l.why}`);
+  return {
+    result,
+    losses,
+    problems: loaded.problems.map((p) => `${p.message} [${p.code}]`),
+    loaded,
+  };
+}
+
+describe('berth import: kinds of real files', () => {
+  it('leaves out a service with neither image nor build (a fragment) and names it, and what names it', async () => {
+    const { losses, problems, loaded } = await importAndValidate(
+      [
+        'services:',
+        '  app_proxy:',
+        '    environment: {APP_PORT: "3000"}',
+        '  web:',
+        '    image: busybox',
+        '    depends_on: [app_proxy]',
+        '  side:',
+        '    image: busybox',
+        '    network_mode: service:app_proxy',
+        '',
+      ].join('\n'),
+    );
+    expect(losses).toEqual([
+      '2:3 services.app_proxy: has neither an image nor a build, so it runs no container (a fragment another Compose file completes; import them together)',
+      '6:18 services.web.depends_on.app_proxy: that service has neither an image nor a build',
+      '9:5 services.side.network_mode: app_proxy: that service has neither an image nor a build',
+    ]);
+    expect(problems).toEqual([]);
+    const containers = loaded.set.objects.filter((o) => o.kind === 'Container');
+    expect(containers.map((o) => o.name).sort()).toEqual(['side', 'web']);
+  });
+});
