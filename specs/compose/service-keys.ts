@@ -74,6 +74,7 @@ export const COMPOSE_SERVICE_KEYS: readonly string[] = [
   'platform',
   'ports',
   'post_start',
+  'pre_start',
   'pre_stop',
   'privileged',
   'profiles',

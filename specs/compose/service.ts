@@ -163,6 +163,7 @@ const WHY: Record<string, string> = {
   cgroup_parent: 'no berth field',
   runtime: 'no berth field',
   post_start: 'no lifecycle hooks in berth',
+  pre_start: 'no lifecycle hooks in berth',
   pre_stop: 'no lifecycle hooks in berth',
 };
 
