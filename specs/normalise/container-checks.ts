@@ -3,8 +3,8 @@ import type { NormaliseContext } from './context.js';
 
 /**
  * Fields the engine refuses together. `networkMode` replaces the container's own network
- * stack: it excludes `networks` and `ports` (with `host` they would be silently ignored);
- * `container:NAME` also excludes everything that configures a network stack (moby's
+ * stack: it excludes `networks`, and `ports` unless it is `bridge` (with `host` they would
+ * be silently ignored); `container:NAME` also excludes everything that configures a network stack (moby's
  * "conflicting options" errors, caught before any change).
  */
 export function checkExclusiveFields(spec: ContainerSpec, ctx: NormaliseContext): void {
@@ -13,7 +13,8 @@ export function checkExclusiveFields(spec: ContainerSpec, ctx: NormaliseContext)
   const clash = (field: string, why = ''): void =>
     ctx.report('E_EXCLUSIVE', ['spec', field], `cannot be used with networkMode: ${mode}${why}`);
   if (spec.networks.length > 0) clash('networks', '; declare one or the other');
-  if (spec.ports.length > 0)
+  // The engine's default bridge publishes ports like any bridge network.
+  if (spec.ports.length > 0 && mode !== 'bridge')
     clash('ports', mode === 'host' ? ' (the host network publishes every port)' : '');
   if (!mode.startsWith('container:')) return;
   const stackFields = [

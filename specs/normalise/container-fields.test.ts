@@ -114,6 +114,14 @@ spec: {image: busybox:1, networkMode: "container:db", ipc: "container:db"}
     expect(side.spec.dependsOn).toEqual([{ container: 'db', condition: 'started' }]);
   });
 
+  it('publishes on a host port the engine picks when the host side is empty, also in mode bridge', async () => {
+    const c = await container('  networkMode: bridge\n  ports: [":80", "127.0.0.1::81/udp"]\n');
+    expect(c.spec.ports).toEqual([
+      { containerPort: 80, hostIP: '', protocol: 'tcp' },
+      { containerPort: 81, hostIP: '127.0.0.1', protocol: 'udp' },
+    ]);
+  });
+
   it('applies the policy chosen on the command line', async () => {
     const spec = '  privileged: true\n  devices: ["/dev/fuse"]\n  pid: host\n';
     const privileged = await container(spec, { policy: policyFor('privileged') });

@@ -27,7 +27,8 @@ function splitProtocol(value: string): { body: string; protocol: Protocol } | st
 }
 
 /**
- * `[ip:][host[-end]:]container[-end][/proto]` as Docker accepts it; a range maps port by
+ * `[ip:][host[-end]:]container[-end][/proto]` as Docker accepts it (an empty host side
+ * publishes on a host port the engine picks); a range maps port by
  * port, so both sides must name as many ports. An IPv6 host IP is written in brackets.
  * Returns one binding per port, or an error message.
  */
@@ -46,7 +47,8 @@ export function parsePortMapping(value: string): PortBinding[] | string {
   const sides = ports.split(':');
   if (sides.length > 2) return `"${value}" is not [ip:]host:container[/proto]`;
   const container = portRange(sides[sides.length - 1] ?? '');
-  const host = sides.length === 2 ? portRange(sides[0] ?? '') : undefined;
+  // An empty host side (`:80`, `127.0.0.1::80`): the engine picks a free host port, as Docker does.
+  const host = sides.length === 2 && sides[0] !== '' ? portRange(sides[0] ?? '') : undefined;
   if (typeof container === 'string') return container;
   if (typeof host === 'string') return host;
   if (host && host.length !== container.length) {

@@ -62,7 +62,7 @@ spec:
     - other
     - {network: net, aliases: [api], ipv4Address: 10.213.${third}.10, macAddress: "02:42:ac:1e:00:0a", priority: 10}
   expose: [9000]
-  ports: ["127.0.0.1:18000-18001:8000-8001/udp"]
+  ports: ["127.0.0.1:18000-18001:8000-8001/udp", "127.0.0.1::9100"]
   envFiles: [./app.env]
   env: {MODE: prod}
   capAdd: [net_admin]
@@ -114,6 +114,7 @@ describe('issue-12 container fields reach the engine', () => {
       '8000/udp',
       '8001/udp',
       '9000/tcp',
+      '9100/tcp',
     ]);
     expect(Config.Env).toEqual(expect.arrayContaining(['FROM_FILE=one', 'MODE=prod']));
     expect(HostConfig).toMatchObject({
@@ -148,7 +149,9 @@ describe('issue-12 container fields reach the engine', () => {
       NetworkMode: `${project}-net`,
     });
     const bindings = HostConfig.PortBindings as Record<string, { HostIp: string }[]>;
-    expect(Object.keys(bindings).sort()).toEqual(['8000/udp', '8001/udp']);
+    expect(Object.keys(bindings).sort()).toEqual(['8000/udp', '8001/udp', '9100/tcp']);
+    // An empty host side: the engine picks the host port when the container starts.
+    expect(bindings['9100/tcp']).toEqual([{ HostIp: '127.0.0.1', HostPort: '' }]);
     const mounts = HostConfig.Mounts as Record<string, unknown>[];
     expect(mounts).toEqual([
       expect.objectContaining({ Target: '/srv', BindOptions: { Propagation: 'rslave' } }),

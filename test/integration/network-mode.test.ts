@@ -142,4 +142,33 @@ networks:
     expect((await berth(['delete', '-f', out, '-p', project], { env })).code).toBe(0);
     expect(await owned()).toBe('');
   });
+
+  it('publishes ports in mode bridge (the engine’s default bridge), as Compose files do', async () => {
+    const file = write(
+      'bridge.yaml',
+      `apiVersion: berth/v1
+kind: Container
+metadata: {name: web}
+spec:
+  image: ${TEST_IMAGE}
+  networkMode: bridge
+  ports: ["127.0.0.1::80"]
+  command: [sh, -c, "mkdir -p /www && echo served > /www/index.html && exec httpd -f -p 80 -h /www"]
+  init: true
+`,
+    );
+    const applied = await berth(['apply', '-f', file, '-p', project], { env });
+    expect(applied.stderr).toBe('');
+    expect(applied.code).toBe(0);
+    expect(await docker('inspect', '-f', '{{.HostConfig.NetworkMode}}', `${project}-web`)).toBe(
+      'bridge',
+    );
+    const published = await docker('port', `${project}-web`, '80/tcp');
+    const port = /^127\.0\.0\.1:(\d+)$/m.exec(published)?.[1];
+    expect(port).toBeDefined();
+    const page = await fetch(`http://127.0.0.1:${port}/`).then((r) => r.text());
+    expect(page.trim()).toBe('served');
+    expect((await berth(['delete', '-f', file, '-p', project], { env })).code).toBe(0);
+    expect(await owned()).toBe('');
+  });
 });
