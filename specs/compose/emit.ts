@@ -2,6 +2,12 @@ import { Document } from 'yaml';
 import type { ImportedObject } from './state.js';
 import { withBlankDefaults } from './values.js';
 
+/**
+ * How every manifest file `berth import` writes begins; a later import into the same folder
+ * removes the files that start with it and that it no longer writes (a service taken out).
+ */
+export const IMPORT_HEADER = '# Imported by berth import';
+
 const SHARED_FILES: Record<string, string> = {
   Image: 'images.yaml',
   Network: 'networks.yaml',
@@ -27,7 +33,7 @@ export function emitFiles(
     byFile.set(file, [...(byFile.get(file) ?? []), o]);
   }
   const header =
-    `# Imported by berth import from ${sources.join(', ')} (project ${project}).\n` +
+    `${IMPORT_HEADER} from ${sources.join(', ')} (project ${project}).\n` +
     `# \${…} are kept as written (an unset one is blank, as in Compose); berth resolves them\n` +
     `# from the environment and .env at validate/apply.\n`;
   const out = new Map<string, string>();

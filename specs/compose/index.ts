@@ -11,6 +11,7 @@ export type { Where } from './located.js';
 export { defaultComposeFiles } from './load.js';
 export type { Loss } from './state.js';
 export { policyFlagsFor } from './policy-hint.js';
+export { IMPORT_HEADER } from './emit.js';
 
 export interface ImportOptions {
   /** Compose files, absolute or relative to cwd, in override order. */

@@ -1,7 +1,15 @@
-import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  unlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import {
   ComposeInputError,
+  IMPORT_HEADER,
   defaultComposeFiles,
   importCompose,
   policyFlagsFor,
@@ -59,6 +67,12 @@ function splitProfiles(value: string | undefined): string[] {
 
 function writeOut(ctx: CliContext, result: ImportResult, outDir: string): void {
   mkdirSync(outDir, { recursive: true });
+  const stale = staleManifests(outDir, result.manifests);
+  for (const name of stale) unlinkSync(join(outDir, name));
+  if (stale.length)
+    ctx.stdout.write(
+      `removed ${stale.join(', ')}: written by an earlier import, not by this one\n`,
+    );
   for (const [name, text] of result.manifests) writeFileSync(join(outDir, name), text);
   for (const [source, name] of result.copies) {
     const target = join(outDir, name);
@@ -78,4 +92,17 @@ function writeOut(ctx: CliContext, result: ImportResult, outDir: string): void {
 function printOut(ctx: CliContext, result: ImportResult): void {
   const texts = [...result.manifests.entries()].map(([name, text]) => `# file: ${name}\n${text}`);
   ctx.stdout.write(texts.join('---\n'));
+}
+
+/**
+ * Manifests an earlier `berth import` wrote into `outDir` (they start with its header) that
+ * this import does not write: a service taken out of the Compose file would otherwise still
+ * be applied from the folder. Files without the header are never touched.
+ */
+function staleManifests(outDir: string, written: ReadonlyMap<string, string>): string[] {
+  return readdirSync(outDir, { withFileTypes: true })
+    .filter((e) => e.isFile() && /\.ya?ml$/.test(e.name) && !written.has(e.name))
+    .map((e) => e.name)
+    .filter((name) => readFileSync(join(outDir, name), 'utf8').startsWith(IMPORT_HEADER))
+    .sort();
 }
