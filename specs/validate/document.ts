@@ -26,6 +26,14 @@ export function checkDocument(doc: ParsedDocument): DocumentCheck {
     return { problems: [problem] };
   }
   const record = value as Record<string, unknown>;
+  if (record.apiVersion === undefined && record.kind === undefined && 'services' in record) {
+    const problem: Problem = {
+      ...doc.start,
+      code: 'E_SCHEMA',
+      message: `a Compose file, not a berth manifest: convert it with berth import -f ${doc.start.file} -o DIR, then use DIR`,
+    };
+    return { problems: [problem] };
+  }
   const kind = KINDS.find((k) => k === record.kind);
   const validate = validators()[kind ?? 'Envelope'];
   if (validate(record) && kind) return { manifest: record as unknown as AnyManifest, problems: [] };
