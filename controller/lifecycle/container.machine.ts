@@ -75,6 +75,14 @@ export interface ContainerMachineOutput {
   error?: unknown;
 }
 
+/** Wait before the `n`th look (from 0) at a container the engine is restarting or removing. */
+export function settleDelayMs(n: number): number {
+  return Math.min(250 * 2 ** n, 1000);
+}
+
+/** Looks before a container still `restarting`/`removing` fails: about 30 s (250+500+30×1000 ms). */
+const DEFAULT_SETTLE_WAITS = 32;
+
 const MAX_VERIFICATIONS = 3;
 const MAX_RETRIES = 3;
 
@@ -158,7 +166,9 @@ export const containerMachine = setup({
     }),
   },
   delays: {
-    settleDelay: 250,
+    // 250 ms, then doubling to 1 s: a container the engine restarts after its own back-off
+    // (up to a minute) is looked at a few times, not four times a second (issue 11, storm CPU).
+    settleDelay: ({ context }) => settleDelayMs(context.settleWaits),
     retryDelay: ({ context }) => 100 * 2 ** context.retries,
   },
 }).createMachine({
@@ -170,7 +180,7 @@ export const containerMachine = setup({
     ops: [],
     restarts: [],
     settleWaits: 0,
-    maxSettleWaits: input.maxSettleWaits ?? 120,
+    maxSettleWaits: input.maxSettleWaits ?? DEFAULT_SETTLE_WAITS,
     verifications: 0,
     retries: 0,
   }),

@@ -64,3 +64,15 @@ describe('recreate fields: one definition for the spec hash and the causes', () 
         expect(web(a).specHash === web(b).specHash).toBe(causes(a, b).length === 0);
   });
 });
+
+describe('field hashes across passes (issue 11: berth watch plans one set again and again)', () => {
+  it('hashes a set once, hands out copies, and hashes a new set (or host path) afresh', async () => {
+    const a = await set('one', 'Directory');
+    const first = containerFieldHashes(web(a), a);
+    first.extra = 'changed by a caller';
+    expect(containerFieldHashes(web(a), a)).not.toHaveProperty('extra');
+    expect(containerFieldHashes(web(a), a)).toEqual(containerFieldHashes(web(a), [...a]));
+    const moved = await set('one', 'Directory', '/srv/other');
+    expect(containerFieldHashes(web(moved), moved)).not.toEqual(containerFieldHashes(web(a), a));
+  });
+});

@@ -17,11 +17,28 @@ export function containerFieldHashes(
   container: ContainerObject,
   desired: readonly DesiredObject[],
 ): Record<string, string> {
-  const fields = containerRecreateFields(container, lookupIn(desired));
-  const out: Record<string, string> = {};
-  for (const key of Object.keys(fields).sort()) out[key] = shortHash(canonicalJSON(fields[key]));
-  return out;
+  let byContainer = fieldHashCache.get(desired);
+  if (!byContainer) fieldHashCache.set(desired, (byContainer = new WeakMap()));
+  let hashes = byContainer.get(container);
+  if (!hashes) {
+    const fields = containerRecreateFields(container, lookupIn(desired));
+    hashes = {};
+    for (const key of Object.keys(fields).sort())
+      hashes[key] = shortHash(canonicalJSON(fields[key]));
+    byContainer.set(container, hashes);
+  }
+  return { ...hashes };
 }
+
+/**
+ * Field hashes by declared set and container object: both are never changed once read (a
+ * new revision is a new set), and `berth watch` plans the same set on every pass, where
+ * hashing every container's fields again was the plan's largest cost (issue 11, storm CPU).
+ */
+const fieldHashCache = new WeakMap<
+  readonly DesiredObject[],
+  WeakMap<ContainerObject, Record<string, string>>
+>();
 
 /**
  * Old → new values of every recreate field that differs between two declared sets' versions

@@ -168,12 +168,14 @@ export class WatchController {
   /**
    * A network disconnect of a container berth knows queues that container alone, not a
    * resync of the whole project (issue 11: a crash loop disconnects on every exit, and a
-   * full observe and plan each time was most of the controller's CPU). False when the
-   * container is not known: the caller resyncs.
+   * full observe and plan each time was most of the controller's CPU); the disconnect that
+   * follows a container's own exit queues nothing (its `die` did: one reconcile per exit,
+   * not two). False when the container is not known: the caller resyncs.
    */
   private queueDisconnected(containerId: string | undefined): boolean {
     const key = this.containers.keyOf(containerId);
     if (key === undefined) return false;
+    if (this.containers.isExited(containerId!)) return true;
     const reason = { kind: 'engine-event', objectRef: key, action: 'disconnect' } as const;
     this.queue.add(key, { ...reason, change: 'disconnected' });
     return true;
@@ -181,8 +183,7 @@ export class WatchController {
 
   private takeEngineEvent(item: Extract<SourceItem, { kind: 'engine-event' }>): void {
     const { event, objectRef, change } = item;
-    if (event.type === 'container' && change === 'removed') this.containers.forget(event.id);
-    else if (event.type === 'container') this.containers.remember([event]);
+    this.containers.noteEvent(event);
     this.bus.publish({
       type: 'engine',
       action: event.action,

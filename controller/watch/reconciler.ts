@@ -7,7 +7,7 @@ import { observeProject } from '../observe.js';
 import type { RestartMemory } from '../plan/plan-input.js';
 import { containerIdsOf } from '../records/restarts.js';
 import { plan } from '../plan/plan.js';
-import type { Plan } from '../plan/plan-types.js';
+import type { ObjectPlan, Plan } from '../plan/plan-types.js';
 import type { CrashLoopTracker } from './backoff.js';
 import type { DesiredSnapshot } from './desired-store.js';
 import type { EventBus } from './event-bus.js';
@@ -87,9 +87,11 @@ export async function reconcileBatch(
     return new Map(items.map((i) => [i.key, 'failed' as const]));
   }
 
-  const selected = selectPlan(
-    full,
-    items.map((i) => i.key),
+  const selected = leaveToEngine(
+    selectPlan(
+      full,
+      items.map((i) => i.key),
+    ),
   );
   const planned = selected.objects.flatMap((p) =>
     p.steps.map((s) => ({ key: s.key, action: s.action, cause: s.cause })),
@@ -121,6 +123,24 @@ export async function reconcileBatch(
   const untouchedDrift = full.objects.some((p) => needsWork(p) && !ran.has(p.key));
   if (result.ok && !untouchedDrift) deps.metrics.lastSuccessfulSync = deps.now();
   return verdicts;
+}
+
+/**
+ * Containers the engine is restarting itself (its restart policy, `restarting`: no step for
+ * berth) are left to it instead of waited for: the engine's own event says how that ends
+ * (`die`: queued again; `start`: nothing to do; `destroy`: queued again), and the periodic
+ * resync is the safety net. Waiting would hold the batch, and every key queued behind it,
+ * for the engine's back-off (up to a minute), inspecting all the while (issue 11, restart
+ * storm CPU).
+ */
+function leaveToEngine(selected: Plan): Plan {
+  const restarting = (p: ObjectPlan) =>
+    p.steps.length === 0 && p.container?.situation.observed === 'restarting';
+  if (!selected.objects.some(restarting)) return selected;
+  return {
+    ...selected,
+    objects: selected.objects.map((p) => (restarting(p) ? { ...p, inSync: true } : p)),
+  };
 }
 
 /** Every restart the container machine made is counted, and starts the next back-off. */

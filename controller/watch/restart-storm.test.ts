@@ -1,0 +1,123 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pino from 'pino';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { EngineEvent } from '../engine/engine.js';
+import { MemoryEngine } from '../engine/memory/memory-engine.js';
+import { WatchController } from './controller.js';
+
+/**
+ * Issue 11, restart storm CPU: what one exit of a crash-looping container costs the
+ * controller. Events are pushed by hand (the engine's own stream is quiet here), so each
+ * count is exact.
+ */
+
+const IMAGE = 'localhost/berth-busybox:1';
+const P = 'storm';
+
+let dir: string;
+let controller: WatchController | undefined;
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'berth-storm-'));
+  await writeFile(
+    join(dir, 'app.yaml'),
+    `apiVersion: berth/v1\nkind: Container\nmetadata: {name: web}\nspec: {image: ${IMAGE}}\n`,
+  );
+});
+afterEach(() => controller?.stop(1_000));
+afterAll(() => rm(dir, { recursive: true, force: true }));
+
+async function started(): Promise<{
+  engine: MemoryEngine;
+  id: string;
+  labels: EngineEvent['labels'];
+}> {
+  const engine = new MemoryEngine();
+  engine.addImage(IMAGE);
+  controller = new WatchController({
+    engine,
+    project: P,
+    dir,
+    allowEmpty: false,
+    resyncMs: 0,
+    parallel: 2,
+    logger: pino({ level: 'silent' }),
+    watchFolder: false,
+  });
+  await controller.start();
+  await controller.queue.whenIdle();
+  // The start's resync, then no more work.
+  await controller.requestResync('requested');
+  await controller.queue.whenIdle();
+  const web = (await engine.observe({ project: P })).containers[0]!;
+  return { engine, id: web.id, labels: web.labels };
+}
+
+const containerEvent = (
+  id: string,
+  labels: EngineEvent['labels'],
+  action: string,
+  change?: EngineEvent['change'],
+): EngineEvent => ({
+  type: 'container',
+  action,
+  id,
+  labels,
+  time: Date.now(),
+  ...(change ? { change } : {}),
+});
+
+describe('a restart storm under berth watch', () => {
+  it('one exit is one reconcile: the disconnect that follows a die queues nothing more', async () => {
+    const { engine, id, labels } = await started();
+    const sink = controller!.sink;
+    const key = 'Container/web' as const;
+    const observes = () => engine.calls.observe ?? 0;
+    const before = observes();
+    await sink.push({
+      kind: 'engine-event',
+      objectRef: key,
+      action: 'die',
+      change: 'exited',
+      event: containerEvent(id, labels, 'die', 'exited'),
+    });
+    await sink.push({ kind: 'resync', trigger: 'network-disconnected', containerId: id });
+    await controller!.queue.whenIdle();
+    expect(observes() - before).toBe(1);
+
+    // Once it started again, a disconnect is someone's doing: that container is looked at.
+    const event = containerEvent(id, labels, 'start');
+    await sink.push({
+      kind: 'engine-event',
+      objectRef: key,
+      action: 'start',
+      change: undefined,
+      event,
+    });
+    const again = observes();
+    await sink.push({ kind: 'resync', trigger: 'network-disconnected', containerId: id });
+    await controller!.queue.whenIdle();
+    expect(observes() - again).toBe(1);
+  });
+
+  it('a container the engine is restarting is left to it: the batch neither waits nor inspects', async () => {
+    const { engine, id, labels } = await started();
+    engine.setState(id, 'restarting');
+    const inspects = engine.calls.inspectContainer ?? 0;
+    const t0 = Date.now();
+    await controller!.sink.push({
+      kind: 'engine-event',
+      objectRef: 'Container/web',
+      action: 'die',
+      change: 'exited',
+      event: containerEvent(id, labels, 'die', 'exited'),
+    });
+    await controller!.queue.whenIdle();
+    // It used to inspect every 250 ms until the engine's own back-off (up to a minute) ended.
+    expect(Date.now() - t0).toBeLessThan(1_000);
+    expect((engine.calls.inspectContainer ?? 0) - inspects).toBe(0);
+    expect((await engine.inspectContainer(id))?.state).toBe('restarting');
+    expect(engine.calls.startContainer ?? 0).toBe(1);
+  });
+});
