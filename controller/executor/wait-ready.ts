@@ -14,7 +14,8 @@ const POLL_MS = 250;
 /**
  * `apply --wait` (DESIGN.md, second wave): after the plan ran, waits until every container
  * declared `running` that converged is ready — running, healthy where it has a healthcheck,
- * and steady for READY_STABLE_MS. Fails a container at once when it turns unhealthy, exits, or
+ * and steady for READY_STABLE_MS — or completed (exit code 0 under restartPolicy OnFailure or
+ * Never). Fails a container at once when it turns unhealthy, exits, or
  * is restarted by the engine (a crash loop), and at `deadline` otherwise. Returns the outcomes
  * with failures written over the containers concerned.
  */
@@ -28,13 +29,15 @@ export async function waitForReadiness(
   const running = new Map(
     plan.objects
       .filter((p) => p.kind === 'Container' && p.desired === 'running' && p.engineName)
-      .map((p) => [p.key, p.engineName as string] as const),
+      .map((p) => [p.key, p] as const),
   );
   const waited = await Promise.all(
     outcomes.map(async (o) => {
-      const name = running.get(o.key);
-      if (!name || o.outcome !== 'converged') return o;
-      const failure = await readyOrWhy(engine, o.key, name, deadline, now);
+      const p = running.get(o.key);
+      if (!p?.engineName || o.outcome !== 'converged') return o;
+      // Under OnFailure or Never an exit with code 0 is the container's declared end.
+      const mayComplete = (p.container?.situation.restartPolicy ?? 'Always') !== 'Always';
+      const failure = await readyOrWhy(engine, o.key, p.engineName, mayComplete, deadline, now);
       return failure
         ? { ...o, outcome: 'failed' as const, message: failure, code: 'E_CONVERGE' }
         : o;
@@ -47,6 +50,7 @@ async function readyOrWhy(
   engine: Engine,
   key: ObjectKey,
   engineName: string,
+  mayComplete: boolean,
   deadline: number,
   now: () => number,
 ): Promise<string | undefined> {
@@ -60,6 +64,7 @@ async function readyOrWhy(
     if (details.restartCount > firstRestarts || r.reason === 'CrashLoopBackOff')
       return `CrashLoopBackOff: ${r.message ?? `restarted (exit code ${details.exitCode})`}`;
     if (r.reason === 'Unhealthy') return `Unhealthy: ${r.message}`;
+    if (details.state === 'exited' && details.exitCode === 0 && mayComplete) return undefined;
     if (details.state === 'exited' || details.state === 'dead')
       return `exited with code ${details.exitCode}`;
     if (r.ready) {

@@ -94,7 +94,12 @@ describe('lifecycle table', () => {
       });
     expect(exited('Always', 0).ops).toEqual(['start']);
     expect(exited('OnFailure', 1).ops).toEqual(['start']);
-    expect(exited('OnFailure', 0)).toMatchObject({ ops: [], end: { kind: 'hold' } });
+    // Exit code 0 under OnFailure or Never: it ran to completion, which is its declared end.
+    for (const policy of ['OnFailure', 'Never'] as const)
+      expect(exited(policy, 0)).toMatchObject({
+        ops: [],
+        end: { kind: 'done', completed: expect.stringContaining('completed (exit code 0)') },
+      });
     expect(exited('Never', 137)).toMatchObject({
       ops: [],
       end: { kind: 'hold', reason: expect.stringContaining('Never') },

@@ -38,7 +38,11 @@ export type ContainerDecision =
   | { kind: 'backoff'; waitMs: number; reason: string }
   /** `restarting` or `removing`: wait for the engine to settle, then decide again. */
   | { kind: 'wait' }
-  | { kind: 'done' }
+  /**
+   * Nothing to do. `completed` says why a container declared `running` is exited and that is
+   * right: it ran to completion (exit code 0) under `restartPolicy: OnFailure` or `Never`.
+   */
+  | { kind: 'done'; completed?: string }
   /** Out of step with the declaration, but the declaration itself says to leave it so. */
   | { kind: 'hold'; reason: string };
 
@@ -109,14 +113,16 @@ function restartAfterExit(s: ContainerSituation): ContainerDecision {
   // The second half of a restart berth began (after `unhealthy`): already counted.
   if (s.restartPending) return op('start');
   if (s.restartPolicy === 'Always') return restart(s, 'start', 'exit');
-  if (s.restartPolicy === 'OnFailure') {
-    if (s.exitCode === 0)
-      return {
-        kind: 'hold',
-        reason: 'completed (exit code 0); restartPolicy OnFailure keeps it exited',
-      };
-    return restart(s, 'start', 'exit');
-  }
+  // Exit code 0 under OnFailure or Never: the container did its job (a migration, a seed).
+  // That is its declared end, as a Kubernetes Job's completion or Compose's
+  // service_completed_successfully: in sync, nothing to do (DESIGN.md, Lifecycle: "under
+  // OnFailure unless its exit code was 0 (it completed)").
+  if (s.exitCode === 0)
+    return {
+      kind: 'done',
+      completed: `completed (exit code 0); restartPolicy ${s.restartPolicy} keeps it exited`,
+    };
+  if (s.restartPolicy === 'OnFailure') return restart(s, 'start', 'exit');
   return { kind: 'hold', reason: `exited${exitCodeText(s)}; restartPolicy Never keeps it exited` };
 }
 

@@ -177,6 +177,7 @@ export function planContainer(container: ContainerObject, ctx: ContainerPlanCont
       : end.kind === 'wait'
         ? `${situation.observed}; waiting for the engine`
         : undefined;
+  const completed = !steps.length && end.kind === 'done' ? end.completed : undefined;
   return {
     ...objectPlan(
       base,
@@ -185,6 +186,7 @@ export function planContainer(container: ContainerObject, ctx: ContainerPlanCont
       steps,
       steps.length ? undefined : reason,
     ),
+    ...(completed ? { reason: completed, completed: true } : {}),
     container: entry,
   };
 }

@@ -63,6 +63,11 @@ export interface ObjectPlan {
   inSync: boolean;
   /** One line on why the object is out of sync, or on what keeps it as it is. */
   reason?: string;
+  /**
+   * A container declared `running` that ran to completion (exit code 0 under `restartPolicy`
+   * OnFailure or Never): in sync while exited; status does not count it as not ready.
+   */
+  completed?: boolean;
   /** Keys this object waits for before its steps run (images, networks, dependsOn…). */
   after: ObjectKey[];
   /** For a declared container: its situation, decided once by the planner; the executor runs it. */

@@ -94,6 +94,7 @@ function objectStatus(
   const notReady =
     desired !== undefined &&
     plan.desired === 'running' &&
+    !plan.completed &&
     readiness !== undefined &&
     !readiness.ready
       ? readiness
@@ -130,6 +131,7 @@ function objectStatus(
     conditions: deriveConditions({
       ...base,
       notReady: notReadyVerdict(notReady),
+      completed: plan.completed === true,
       transitionTime: transitionTime(match, details, input),
     }),
     ports: facts.ports,

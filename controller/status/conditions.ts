@@ -18,6 +18,8 @@ export type ConditionInput = Pick<
 > & {
   /** A container declared running, as declared, but not ready (CrashLoopBackOff, Unhealthy…). */
   notReady?: { reason: NotReadyReason; message: string };
+  /** A container that ran to completion as declared (exit code 0, restartPolicy OnFailure/Never). */
+  completed?: boolean;
   /** Engine-derived time of the object's last change of state (RFC 3339) or null. */
   transitionTime: string | null;
 };
@@ -53,6 +55,8 @@ function ready(i: ConditionInput): Verdict {
   if (i.kind !== 'Container')
     return { status: i.inSync ? 'True' : 'False', reason: 'Present', message };
   if (i.notReady) return { status: 'False', ...i.notReady };
+  // Not ready, and rightly so (Kubernetes: PodCompleted): it is done, not failing.
+  if (i.completed) return { status: 'False', reason: 'Completed', message: i.reason ?? '' };
   if (i.desired === 'running' && i.observed === 'running') {
     if (i.health === 'unhealthy')
       return { status: 'False', reason: 'Unhealthy', message: 'healthcheck reports unhealthy' };
