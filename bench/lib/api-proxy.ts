@@ -46,12 +46,18 @@ export interface CountingProxy {
   close(): Promise<void>;
 }
 
+/** Where the proxy forwards to: a unix socket, or an engine on plain tcp (host, port). */
+export type Upstream = { socketPath: string } | { host: string; port: number };
+
 /**
- * A unix-socket HTTP proxy in front of the engine that counts every request it forwards.
- * Streaming answers (events, logs) are piped, so long-lived clients such as `berth watch`
- * work through it unchanged.
+ * A unix-socket HTTP proxy in front of an engine (default: the one the bench measures) that
+ * counts every request it forwards. Streaming answers (events, logs) are piped, so
+ * long-lived clients such as `berth watch` work through it unchanged.
  */
-export async function startCountingProxy(socketPath: string): Promise<CountingProxy> {
+export async function startCountingProxy(
+  socketPath: string,
+  upstream: Upstream = { socketPath: ENGINE_SOCKET },
+): Promise<CountingProxy> {
   let counts: CallCounts = {};
   let mutations: Mutation[] = [];
   const sockets = new Set<Socket>();
@@ -61,16 +67,16 @@ export async function startCountingProxy(socketPath: string): Promise<CountingPr
     const method = req.method ?? 'GET';
     if (method !== 'GET' && method !== 'HEAD')
       mutations.push({ method, path: (req.url ?? '/').replace(/^\/v\d+\.\d+(?=\/)/, '') });
-    const upstream = request(
-      { socketPath: ENGINE_SOCKET, path: req.url, method: req.method, headers: req.headers },
+    const forwarded = request(
+      { ...upstream, path: req.url, method: req.method, headers: req.headers },
       (answer) => {
         res.writeHead(answer.statusCode ?? 502, answer.headers);
         answer.pipe(res);
       },
     );
-    upstream.on('error', () => res.destroy());
-    res.on('close', () => upstream.destroy());
-    req.pipe(upstream);
+    forwarded.on('error', () => res.destroy());
+    res.on('close', () => forwarded.destroy());
+    req.pipe(forwarded);
   });
   server.on('connection', (s: Socket) => {
     sockets.add(s);

@@ -24,6 +24,7 @@ import {
 import { cliStart, statusCalls, statusOf } from '../scenarios/cli.js';
 import { gitScenarios } from '../scenarios/git.js';
 import { importMany } from '../scenarios/import.js';
+import { multiEngineScenarios } from '../scenarios/multi-engine.js';
 import { webScenarios } from '../scenarios/web.js';
 import { webLiveScenarios } from '../scenarios/web-live.js';
 import { watchScenarios } from '../scenarios/watch.js';
@@ -158,6 +159,9 @@ export async function runBench(options: BenchOptions): Promise<BenchResults> {
     await step('delete all', () => deleteAll(ctx, plan.n));
     await step('CLI start', () => cliStart(ctx, plan.validateObjects));
     await step('import', () => importMany(options.mode === 'smoke' ? 20 : 500));
+    // Three engines of scripts/cluster (not started here: reported as not run when it is down).
+    if (options.mode !== 'smoke' || options.only)
+      await step('multi-engine', () => multiEngineScenarios(ctx, options.mode === 'full' ? 10 : 5));
     // Updates take seconds per run (a 2 s boot, a health gate): not in a smoke run unless asked.
     if (options.mode !== 'smoke' || options.only)
       await step('update and rollback', () => updateScenarios(ctx));

@@ -1,8 +1,8 @@
 import type { DesiredObject, ObjectKey } from '../../specs/model.js';
-import { execute, type ExecuteResult, type ObjectOutcome } from '../executor/execute.js';
+import { execute, needsWork, type ExecuteResult, type ObjectOutcome } from '../executor/execute.js';
 import { keyOn, type EngineGroup } from '../executor/placement.js';
 import { waitForReadiness } from '../executor/wait-ready.js';
-import type { Engine, ObservedState } from '../engine/engine.js';
+import type { Engine, ObservedImage, ObservedState } from '../engine/engine.js';
 import { readDockerContext } from '../engine/docker/docker-context.js';
 import { toBerthError } from '../errors.js';
 import { observeAndPlan, observeProject } from '../observe.js';
@@ -48,7 +48,7 @@ export async function convergeAcross(
   ctx: CliContext,
   job: AcrossJob,
   groups: EngineGroup[],
-): Promise<{ plan: Plan; result: ExecuteResult }> {
+): Promise<{ plan: Plan; result: ExecuteResult; homeImages?: ObservedImage[] }> {
   const { plan, planned } = await planAcross(ctx, job, groups);
   const folders = sourceFolders(job.filename, ctx.cwd);
   for (const p of planned) {
@@ -65,7 +65,15 @@ export async function convergeAcross(
     ),
   );
   const outcomes = results.flat();
-  return { plan, result: { outcomes, ok: outcomes.every((o) => o.outcome === 'converged') } };
+  // berth's own engine's image list, still current when it built or pulled nothing: history
+  // records the set's images from it without one inspect per ref (a no-op costs the lists).
+  const home = planned.find((p) => p.group.context === undefined);
+  const pulledOrBuilt = home?.plan?.objects.some((o) => o.kind === 'Image' && needsWork(o));
+  return {
+    plan,
+    result: { outcomes, ok: outcomes.every((o) => o.outcome === 'converged') },
+    ...(home?.observed && !pulledOrBuilt ? { homeImages: home.observed.images } : {}),
+  };
 }
 
 /**

@@ -162,6 +162,7 @@ async function converge(ctx: CliContext, job: ApplyJob): Promise<number> {
       },
       groups,
     );
+    if (across.homeImages) job.unchangedImages = across.homeImages;
     return finish(ctx, job, across.plan, across.result);
   }
   const interrupt = installInterrupt(await ctx.engine(), (code) => process.exit(code));
