@@ -16,6 +16,8 @@ export interface Interrupt {
   engine: Engine;
   readonly interrupted: boolean;
   signalled: Promise<void>;
+  /** Aborted at the first Ctrl-C: waits that can end early (an update's gate) end then. */
+  signal: AbortSignal;
   /** Gives SIGINT back to its default (kill the process). */
   dispose(): void;
 }
@@ -27,10 +29,12 @@ export function installInterrupt(engine: Engine, exit: (code: number) => void): 
   let interrupted = false;
   let resolve: () => void = () => undefined;
   const signalled = new Promise<void>((r) => (resolve = r));
+  const abort = new AbortController();
   const onSignal = () => {
     if (interrupted) exit(INTERRUPTED_EXIT);
     interrupted = true;
     resolve();
+    abort.abort();
   };
   process.on('SIGINT', onSignal);
   const refusal = () => new BerthError('E_INTERRUPTED', 'interrupted (Ctrl-C): not started');
@@ -53,6 +57,7 @@ export function installInterrupt(engine: Engine, exit: (code: number) => void): 
       return interrupted;
     },
     signalled,
+    signal: abort.signal,
     dispose: () => process.off('SIGINT', onSignal),
   };
 }
@@ -66,6 +71,8 @@ export function interruptedText(
   outcomes: readonly ObjectOutcome[],
   pending: readonly string[],
   seconds: string,
+  /** Lines saying what was undone after Ctrl-C (interrupt-undo.ts), if anything. */
+  undone: readonly string[] = [],
 ): string {
   const done = outcomes.filter((o) => o.outcome === 'converged' || o.outcome === 'held');
   const doneKeys = new Set<string>(done.map((o) => o.key));
@@ -76,6 +83,7 @@ export function interruptedText(
       `interrupted: ${done.length} of ${pending.length} objects done before Ctrl-C`,
       `  done: ${list(done.map((o) => `${o.key} (${o.ops.join(', ') || 'no change'})`))}`,
       `  not done: ${list(notDone)}`,
+      ...undone,
       `Project ${project}: interrupted after ${seconds}s; recorded in history as interrupted; apply again to finish`,
     ].join('\n') + '\n'
   );

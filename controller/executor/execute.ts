@@ -47,6 +47,8 @@ export interface ExecuteOptions {
   filesDir?: string;
   /** Labels put on every container created (applyStamp: `berth.apply`, `berth.commit`). */
   stamp?: Record<string, string>;
+  /** Ctrl-C: an update's health gate under way ends at once (the caller undoes the update). */
+  signal?: AbortSignal;
 }
 
 export interface ExecuteResult {
@@ -124,6 +126,7 @@ export async function execute(options: ExecuteOptions): Promise<ExecuteResult> {
         refreshedImages,
         filesDir: options.filesDir,
         ...(options.stamp ? { stamp: options.stamp } : {}),
+        ...(options.signal ? { signal: options.signal } : {}),
         onOp: (op, target) =>
           emit({ key: p.key, phase: 'op', op: target ? `${op} ${target}` : op }),
         onGate: (deadline) => emit({ key: p.key, phase: 'op', op: 'gate', deadline }),

@@ -29,6 +29,8 @@ export interface RunContext {
   onOp?: (op: string, target?: string) => void;
   /** An update's health gate began; it must pass by `deadline` (Unix ms): the page's countdown. */
   onGate?: (deadline: number) => void;
+  /** Ctrl-C: an update's health gate under way ends at once. */
+  signal?: AbortSignal;
 }
 
 export interface RunOutcome {
@@ -154,6 +156,7 @@ async function runUpdate(
       oldId,
       request,
       policy,
+      ...(ctx.signal ? { signal: ctx.signal } : {}),
       onOp: (op) => {
         ops.push(op);
         if (op === 'gate') ctx.onGate?.(Date.now() + gateMs(policy.gate));

@@ -21,4 +21,23 @@ describe('healthGate', () => {
     await expect(gate).rejects.toMatchObject({ code: 'E_INTERRUPTED' });
     expect(closed()).toBe(true);
   });
+
+  it('ends at once with E_INTERRUPTED when its signal aborts (Ctrl-C), closing its subscription', async () => {
+    let closed = false;
+    const engine = {
+      subscribeEvents: () => ({ close: () => (closed = true) }),
+      inspectContainer: () => new Promise(() => undefined),
+    } as unknown as Engine;
+    const abort = new AbortController();
+    const gate = healthGate(
+      engine,
+      'p',
+      'id',
+      { kind: 'healthy', timeoutMs: 60_000 },
+      { signal: abort.signal },
+    );
+    abort.abort();
+    await expect(gate).rejects.toMatchObject({ code: 'E_INTERRUPTED' });
+    expect(closed).toBe(true);
+  });
 });

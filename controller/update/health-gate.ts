@@ -1,23 +1,32 @@
 import type { Engine, EngineEvent } from '../engine/engine.js';
+import { BerthError } from '../errors.js';
 import { gateMs, type UpdateGate } from './update-policy.js';
 
 /** How a gate ended. */
 export type GateResult = { passed: true } | { passed: false; reason: string };
 
+/** What a gate reports while it waits, and what ends it early. */
+export interface GateWatch {
+  /** Called once a second with the ms left (the progress view's countdown). */
+  onTick?: (leftMs: number) => void;
+  /** Aborted (Ctrl-C): the gate rejects at once with E_INTERRUPTED; neither passed nor failed. */
+  signal?: AbortSignal;
+}
+
 /**
  * Waits for a just-started container to pass its update gate, decided from the engine's
  * events (`health_status: healthy|unhealthy`, `die`) as they arrive, not by polling; one
- * inspect after subscribing covers what happened before the subscription. `onTick` is
- * called once a second with the ms left (the progress view's countdown). Rejects with the
- * engine's error when that inspect fails.
+ * inspect after subscribing covers what happened before the subscription. Rejects with the
+ * engine's error when that inspect fails, and with E_INTERRUPTED when `watch.signal` aborts.
  */
 export function healthGate(
   engine: Engine,
   project: string,
   containerId: string,
   gate: UpdateGate,
-  onTick?: (leftMs: number) => void,
+  watch: GateWatch = {},
 ): Promise<GateResult> {
+  const { onTick, signal } = watch;
   return new Promise<GateResult>((resolve, reject) => {
     const deadlineMs = gateMs(gate);
     const end = Date.now() + deadlineMs;
@@ -27,10 +36,13 @@ export function healthGate(
       settled = true;
       clearTimeout(timer);
       clearInterval(ticker);
+      signal?.removeEventListener('abort', onAbort);
       subscription.close();
       if ('error' in result) reject(result.error);
       else resolve(result);
     };
+    const onAbort = () =>
+      finish({ error: new BerthError('E_INTERRUPTED', 'interrupted (Ctrl-C) during the gate') });
     const subscription = engine.subscribeEvents({ project }, (event) => {
       if (event.type === 'container' && event.id === containerId) {
         const verdict = judge(event, gate);
@@ -47,6 +59,8 @@ export function healthGate(
       deadlineMs,
     );
     const ticker = setInterval(() => onTick?.(Math.max(0, end - Date.now())), 1_000);
+    if (signal?.aborted) return onAbort();
+    signal?.addEventListener('abort', onAbort);
     // A failed inspect (Ctrl-C refusing new engine calls, an engine error) rejects the gate,
     // so the caller's error path runs; left uncaught it ended the process.
     void engine.inspectContainer(containerId).then(

@@ -17,6 +17,8 @@ export interface ReplaceInput {
   onOp?: (op: string) => void;
   /** Ms left of the gate, once a second. */
   onGateTick?: (leftMs: number) => void;
+  /** Ctrl-C: the gate under way rejects at once with E_INTERRUPTED (the caller undoes). */
+  signal?: AbortSignal;
 }
 
 /** How a replacement ended. */
@@ -149,7 +151,10 @@ async function stopFirst(input: ReplaceInput): Promise<ReplaceResult> {
 }
 
 function gateOf(input: ReplaceInput, id: string): Promise<GateResult> {
-  return healthGate(input.engine, input.project, id, input.policy.gate, input.onGateTick);
+  return healthGate(input.engine, input.project, id, input.policy.gate, {
+    ...(input.onGateTick ? { onTick: input.onGateTick } : {}),
+    ...(input.signal ? { signal: input.signal } : {}),
+  });
 }
 
 async function failed(

@@ -20,6 +20,7 @@ import { imagesOfSet, keptImagesOf } from '../../records/image-history.js';
 import { progressReporter } from '../apply-progress.js';
 import type { CliContext } from '../context.js';
 import { installInterrupt, interruptedText, INTERRUPTED_EXIT } from '../interrupt.js';
+import { undoText, undoUnfinishedUpdates, type UndoResult } from '../interrupt-undo.js';
 import { loadInput } from '../load-input.js';
 import { otherSourceDeletions } from '../../plan/plan-other-sources.js';
 import { otherSourceError, sourceFolders } from '../other-sources.js';
@@ -137,6 +138,8 @@ async function dryRun(
 
 /** How long the engine calls under way at Ctrl-C may take to finish before berth records. */
 const INTERRUPT_GRACE_MS = 15_000;
+/** How long undoing a half-done update after Ctrl-C may take before berth exits anyway. */
+const UNDO_MS = 5_000;
 
 /**
  * Observe, plan, execute and record, under the project's lock. Returns the exit code.
@@ -165,7 +168,10 @@ async function converge(ctx: CliContext, job: ApplyJob): Promise<number> {
     if (across.homeImages) job.unchangedImages = across.homeImages;
     return finish(ctx, job, across.plan, across.result);
   }
-  const interrupt = installInterrupt(await ctx.engine(), (code) => process.exit(code));
+  const raw = await ctx.engine();
+  const interrupt = installInterrupt(raw, (code) => process.exit(code));
+  // After Ctrl-C, an update left half-done is undone before berth exits (FINDINGS F3).
+  const undo = () => undoUnfinishedUpdates(raw, project, UNDO_MS);
   let plan: Plan | undefined;
   try {
     const engine = interrupt.engine;
@@ -206,6 +212,7 @@ async function converge(ctx: CliContext, job: ApplyJob): Promise<number> {
       onProgress: progressReporter(ctx, width),
       filesDir: ctx.stateDir,
       stamp: applyStamp(applyId(started), job.commit),
+      signal: interrupt.signal,
     });
     const work = options.wait
       ? ran.then((r) => withReadiness(engine, planned.plan, r, deadline, ctx.now))
@@ -217,11 +224,12 @@ async function converge(ctx: CliContext, job: ApplyJob): Promise<number> {
     if (result === 'interrupted') {
       // What ran counts; the readiness wait of --wait is simply abandoned.
       const finished = await withTimeout(ran, INTERRUPT_GRACE_MS);
-      return interrupted(ctx, job, plan, finished === 'timeout' ? [] : finished.outcomes);
+      const outcomes = finished === 'timeout' ? [] : finished.outcomes;
+      return interrupted(ctx, job, plan, outcomes, await undo());
     }
     return finish(ctx, job, plan, result);
   } catch (e) {
-    if (interrupt.interrupted) return interrupted(ctx, job, plan, []);
+    if (interrupt.interrupted) return interrupted(ctx, job, plan, [], await undo());
     throw e;
   } finally {
     interrupt.dispose();
@@ -260,6 +268,7 @@ async function interrupted(
   job: ApplyJob,
   plan: Plan | undefined,
   outcomes: ObjectOutcome[],
+  undone: UndoResult,
 ): Promise<number> {
   const durationMs = ctx.now() - job.started;
   const result: ExecuteResult = { outcomes, ok: false };
@@ -267,7 +276,7 @@ async function interrupted(
   await record(ctx, job, { plan: plan ?? empty, result, outcome: 'interrupted', durationMs });
   const pending = (plan?.objects ?? []).filter(needsWork).map((o) => o.key);
   const seconds = (durationMs / 1000).toFixed(1);
-  ctx.stdout.write(interruptedText(job.project, outcomes, pending, seconds));
+  ctx.stdout.write(interruptedText(job.project, outcomes, pending, seconds, undoText(undone)));
   return INTERRUPTED_EXIT;
 }
 

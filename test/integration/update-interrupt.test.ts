@@ -1,0 +1,81 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { docker, TEST_IMAGE } from '../support/docker.js';
+import { cliProject } from './cli-project-support.js';
+import { berth } from './status-cli-support.js';
+import { eventually, killStrayBerths, spawnBerth, stateOf } from './watch-support.js';
+
+/**
+ * FINDINGS F3: Ctrl-C while an update waits for its health gate. berth undoes the half-done
+ * update before it exits (the `-next` of start-first removed; stop-first's `-prev` renamed
+ * back and started), prints `interrupted`, records it and exits 130 within a few seconds.
+ */
+
+/** V1 passes its healthcheck; V2 never does (it never touches /tmp/ok): a long gate. */
+function manifest(version: number, order: string): string {
+  const touch = version === 1 ? 'touch /tmp/ok; ' : '';
+  return `apiVersion: berth/v1
+kind: Container
+metadata: {name: svc}
+spec:
+  image: ${TEST_IMAGE}
+  command: [sh, -c]
+  args: ["${touch}trap 'exit 0' TERM; sleep 3600 & wait"]
+  env: {V: "${version}"}
+  healthcheck: {command: [CMD, test, -f, /tmp/ok], interval: 1s, timeout: 1s, retries: 30}
+  update: {order: ${order}}
+`;
+}
+
+const envOf = async (name: string) =>
+  (await docker('inspect', '-f', '{{json .Config.Env}}', name).catch(() => '')).match(
+    /V=(\d)/,
+  )?.[1];
+
+const projects: ReturnType<typeof cliProject>[] = [];
+afterAll(async () => {
+  await killStrayBerths();
+  for (const p of projects) await p.cleanup();
+});
+
+describe('Ctrl-C during an update gate', () => {
+  for (const order of ['start-first', 'stop-first'] as const) {
+    it(`${order}: undoes the update, prints interrupted, records it, exits 130`, async () => {
+      const p = cliProject('updint', manifest(1, order));
+      projects.push(p);
+      const { work, stateHome, project, dir } = p;
+      const name = `${project}-svc`;
+      const first = await berth(stateHome, work, 'apply', '-f', dir, '-p', project, '--wait');
+      expect(first.code, first.stdout + first.stderr).toBe(0);
+      const oldId = await docker('inspect', '-f', '{{.Id}}', name);
+
+      writeFileSync(join(dir, 'app.yaml'), manifest(2, order));
+      const run = spawnBerth(['apply', '-f', dir, '-p', project], { XDG_STATE_HOME: stateHome });
+      // In the gate: the new container runs (start-first as -next; stop-first under the name).
+      const gating = async () =>
+        order === 'start-first'
+          ? (await stateOf(`${name}-next`)) === 'running'
+          : (await stateOf(`${name}-prev`)) === 'exited' && (await stateOf(name)) === 'running';
+      expect(await eventually(gating, 60_000), run.stderr()).toBe(true);
+      await new Promise((r) => setTimeout(r, 1_000));
+      const signalled = Date.now();
+      run.child.kill('SIGINT');
+      expect(await run.exited, run.stdout() + run.stderr()).toBe(130);
+      expect(Date.now() - signalled).toBeLessThan(10_000);
+
+      expect(run.stdout()).toMatch(/^interrupted: /m);
+      expect(run.stdout()).toMatch(/^ {2}unfinished update undone: .*Container\/svc/m);
+      expect(await stateOf(`${name}-next`)).toBe('absent');
+      expect(await stateOf(`${name}-prev`)).toBe('absent');
+      expect(await stateOf(name)).toBe('running');
+      expect(await envOf(name)).toBe('1');
+      if (order === 'start-first')
+        expect(await docker('inspect', '-f', '{{.Id}}', name)).toBe(oldId);
+
+      const history = await berth(stateHome, work, 'history', '-p', project, '-o', 'json');
+      const items = JSON.parse(history.stdout) as { outcome: string }[];
+      expect(items[0]?.outcome).toBe('interrupted');
+    }, 120_000);
+  }
+});
