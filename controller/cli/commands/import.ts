@@ -16,6 +16,7 @@ import {
 } from '../../../specs/compose/index.js';
 import type { ImportResult } from '../../../specs/compose/index.js';
 import type { CliContext } from '../context.js';
+import { composeSettings } from '../compose-settings.js';
 
 interface ImportOptions {
   filename?: string[];
@@ -27,20 +28,25 @@ interface ImportOptions {
 /**
  * `berth import [-f compose.yaml…] [-o DIR] [-p NAME] [--profile P…]`: Compose files →
  * berth manifests, printed or written to DIR with `.env` and env files beside them.
+ * COMPOSE_FILE, COMPOSE_PROJECT_NAME and COMPOSE_PROFILES (from the environment, else from
+ * `.env`) stand in for -f, -p and --profile, as in docker compose.
  * Exit 0 lossless, 2 written with losses (each named on stderr), 1 invalid input
  * (nothing written).
  */
 export async function run(ctx: CliContext, options: ImportOptions): Promise<number> {
   const outDir = resolve(ctx.cwd, options.output ?? '.');
+  const settings = composeSettings(ctx.cwd, ctx.env);
   let result: ImportResult;
   try {
-    const files = options.filename?.length ? options.filename : defaultComposeFiles(ctx.cwd);
+    const files = options.filename?.length
+      ? options.filename
+      : (settings.files ?? defaultComposeFiles(ctx.cwd));
     result = importCompose({
       files,
       cwd: ctx.cwd,
       outDir,
-      projectName: options.project,
-      profiles: options.profile ?? splitProfiles(ctx.env.COMPOSE_PROFILES),
+      projectName: options.project ?? settings.project,
+      profiles: options.profile ?? settings.profiles,
     });
   } catch (e) {
     if (!(e instanceof ComposeInputError)) throw e;
@@ -59,10 +65,6 @@ export async function run(ctx: CliContext, options: ImportOptions): Promise<numb
     ctx.stderr.write(`${n} field${n === 1 ? '' : 's'} could not be carried over\n`);
   }
   return result.losses.length ? 2 : 0;
-}
-
-function splitProfiles(value: string | undefined): string[] {
-  return (value ?? '').split(',').filter(Boolean);
 }
 
 function writeOut(ctx: CliContext, result: ImportResult, outDir: string): void {

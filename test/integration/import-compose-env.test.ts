@@ -1,0 +1,51 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { berth } from '../support/cli.js';
+import { TEST_IMAGE } from '../support/docker.js';
+
+/**
+ * Compose's own variables, which public apps often set in `.env`: COMPOSE_FILE picks the
+ * files (instead of compose.yaml + compose.override.yaml), COMPOSE_PROJECT_NAME the project
+ * (over `name:`), COMPOSE_PROFILES the profiles; the environment wins over `.env`, -p and
+ * --profile over both.
+ */
+
+const dir = mkdtempSync(join(tmpdir(), 'berth-compose-env-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+const write = (name: string, text: string) => writeFileSync(join(dir, name), text);
+write(
+  'compose.yaml',
+  `name: fromname\nservices:\n  app:\n    image: ${TEST_IMAGE}\n  dbg:\n    image: ${TEST_IMAGE}\n    profiles: [debug]\n`,
+);
+write('compose.override.yaml', 'services:\n  app:\n    environment: {MODE: override}\n');
+write('compose.prod.yaml', 'services:\n  app:\n    environment: {MODE: prod}\n');
+write(
+  '.env',
+  'COMPOSE_FILE=compose.yaml:compose.prod.yaml\nCOMPOSE_PROJECT_NAME=fromdotenv\nCOMPOSE_PROFILES=debug\n',
+);
+
+describe('berth import reads COMPOSE_FILE, COMPOSE_PROJECT_NAME and COMPOSE_PROFILES', () => {
+  it('from .env, as docker compose does', async () => {
+    const out = await berth(['import', '-o', 'a'], { cwd: dir });
+    expect(out.stderr).toBe('');
+    expect(out.code).toBe(0);
+    expect(out.stdout).toContain('from compose.yaml, compose.prod.yaml into a/');
+    expect(out.stdout).toContain('-p fromdotenv');
+    expect(readFileSync(join(dir, 'a', 'app.yaml'), 'utf8')).toContain('MODE: prod');
+    expect(readFileSync(join(dir, 'a', 'dbg.yaml'), 'utf8')).toContain('name: dbg');
+  });
+
+  it('the environment wins over .env, and -p / --profile / -f over both', async () => {
+    const env = { COMPOSE_PROJECT_NAME: 'fromshell', COMPOSE_FILE: 'compose.yaml' };
+    const shell = await berth(['import', '-o', 'b'], { cwd: dir, env });
+    expect(shell.stdout).toContain('from compose.yaml into b/');
+    expect(shell.stdout).toContain('-p fromshell');
+    const flags = ['import', '-o', 'c', '-p', 'fromflag', '-f', 'compose.yaml', '--profile', 'x'];
+    const flagged = await berth(flags, { cwd: dir, env });
+    expect(flagged.stdout).toContain('-p fromflag');
+    expect(flagged.stdout).toContain('imported 1 object');
+  });
+});
