@@ -6,7 +6,14 @@ import type { CliContext } from '../context.js';
 interface VerbShape {
   name: string;
   summary: string;
-  options: { short?: string; long: string; summary: string; takesValue: boolean }[];
+  options: {
+    short?: string;
+    long: string;
+    summary: string;
+    takesValue: boolean;
+    /** The values the option accepts (`-o` of get: table, wide, json, yaml), if it lists them. */
+    choices?: readonly string[];
+  }[];
 }
 
 /**
@@ -35,6 +42,7 @@ function shape(command: Command): VerbShape {
       long: o.long ?? '',
       summary: o.description,
       takesValue: o.required || o.optional,
+      ...(o.argChoices?.length && { choices: o.argChoices }),
     })),
   };
 }
@@ -60,6 +68,21 @@ function bash(verbs: VerbShape[]): string {
   ]
     .filter(Boolean)
     .join('|');
+  const choiceCases = verbs
+    .flatMap((v) =>
+      v.options
+        .filter((o) => o.choices)
+        .map(
+          (o) =>
+            `    ${[o.short, o.long]
+              .filter(Boolean)
+              .map((flag) => `${v.name}:${flag}`)
+              .join(
+                '|',
+              )}) COMPREPLY=($(compgen -W ${quote(o.choices!.join(' '))} -- "$cur")); return ;;`,
+        ),
+    )
+    .join('\n');
   return `# berth completion for bash: source this file, or put it in /etc/bash_completion.d/berth
 _berth() {
   local cur prev verb opts i
@@ -72,6 +95,9 @@ _berth() {
       *) verb="\${COMP_WORDS[i]}"; break ;;
     esac
   done
+  case "$verb:$prev" in
+${choiceCases}
+  esac
   case "$prev" in
     ${valued}) COMPREPLY=($(compgen -f -- "$cur")); return ;;
   esac
@@ -95,7 +121,8 @@ function zsh(verbs: VerbShape[]): string {
       const specs = v.options.map((o) => {
         const names = o.short ? `{${o.short},${o.long}}` : o.long;
         const summary = o.summary.replace(/[[\]:']/g, ' ');
-        return o.takesValue ? `${names}'[${summary}]:value:_files'` : `${names}'[${summary}]'`;
+        const value = o.choices ? `(${o.choices.join(' ')})` : '_files';
+        return o.takesValue ? `${names}'[${summary}]:value:${value}'` : `${names}'[${summary}]'`;
       });
       return `    ${v.name}) _arguments ${specs.join(' ')} '*:file:_files' ;;`;
     })
@@ -129,7 +156,7 @@ function fish(verbs: VerbShape[]): string {
       const flags = [
         o.short ? `-s ${o.short.slice(1)}` : '',
         `-l ${o.long.slice(2)}`,
-        o.takesValue ? '-r -F' : '',
+        o.choices ? `-r -f -a ${quote(o.choices.join(' '))}` : o.takesValue ? '-r -F' : '',
       ]
         .filter(Boolean)
         .join(' ');
