@@ -20,9 +20,10 @@ const STOP_TIMEOUT_SEC = 10;
 
 /**
  * `apply --attach`: streams the project's logs in the foreground (all containers when
- * `names` is empty) until Ctrl-C. A followed container that exits is shown with its exit
- * code (engine `die` events). Ctrl-C detaches, leaving everything as declared, or with
- * `stopOnExit` stops the containers. Resolves with 0; failures throw as other commands do.
+ * `names` is empty) until Ctrl-C, or until every container has exited and none will be
+ * restarted (as `docker compose up` returns). A followed container that exits is shown with
+ * its exit code (engine `die` events). Ctrl-C detaches, leaving everything as declared, or
+ * with `stopOnExit` stops the containers. Resolves with 0; failures throw as other commands do.
  */
 export async function attachProject(
   ctx: CliContext,
@@ -47,12 +48,15 @@ export async function attachProject(
         selector: [],
         names,
         announceExits: true,
+        untilExited: true,
       },
       signal,
     );
   } finally {
     interrupt?.dispose();
   }
+  // Every container ran to its end and none will be restarted: nothing left to attach to.
+  if (!signal.aborted) return 0;
   if (!options.stopOnExit) {
     ctx.stdout.write('detached; containers keep running as declared\n');
     return 0;

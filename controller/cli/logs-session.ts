@@ -19,6 +19,12 @@ export interface LogSessionOptions {
   names: string[];
   /** attach: say when a followed container exits, with its exit code (engine `die` events). */
   announceExits?: boolean;
+  /**
+   * With follow: end the session once every followed container has exited for good — the
+   * engine will not restart it (restart policy `no`, or `on-failure` after exit code 0) — as
+   * `docker compose up` and `docker logs -f` return when their containers are done.
+   */
+  untilExited?: boolean;
 }
 
 export interface LogSessionDeps {
@@ -53,7 +59,8 @@ const LIVE_STATES = new Set(['running', 'paused', 'restarting']);
  * The logs of a project's containers by declared name. Without follow: every container's
  * log read to its end, then written interleaved by time. With follow: the same backlog,
  * then one engine stream per container, resumed (re-listing the project by name) whenever
- * it ends — a restart or a recreate continues under the same name — until `signal` aborts.
+ * it ends — a restart or a recreate continues under the same name — until `signal` aborts
+ * or, with `untilExited`, every followed container has exited for good.
  */
 export async function runLogSession(
   deps: LogSessionDeps,
@@ -73,8 +80,13 @@ class LogSession {
   private readonly startWaiters = new Map<string, (() => void)[]>();
   /** Exit codes from `die` events, by container id, until that container's stream ends. */
   private readonly exits = new Map<string, string>();
+  /** Containers whose exit was already said (the event and the inspect may both tell it). */
+  private readonly announced = new Set<string>();
   private readonly streaming = new Set<string>();
   private flushScheduled = false;
+  /** Followers still following; with `untilExited` the session ends when none is left. */
+  private active = 0;
+  private allExited: () => void = () => undefined;
 
   constructor(
     private readonly deps: LogSessionDeps,
@@ -97,20 +109,33 @@ class LogSession {
     const events = this.deps.engine.subscribeEvents({ project: this.deps.project }, (e) =>
       this.onEvent(e),
     );
-    const followers = [...initial].map(([name, c]) => this.follow(name, c.id, true, startedAt));
-    this.followers = followers;
+    this.followers = [...initial].map(([name, c]) => this.track(name, c.id, true, startedAt));
     await new Promise<void>((resolve) => {
-      if (this.signal.aborted) return resolve();
+      if (this.signal.aborted || (this.options.untilExited && this.active === 0)) return resolve();
+      this.allExited = resolve;
       this.signal.addEventListener('abort', () => resolve(), { once: true });
     });
+    this.stopped = true;
     events.close();
     for (const sub of this.streamsOpen) sub.close();
     for (const waiters of this.startWaiters.values()) waiters.forEach((wake) => wake());
+    this.startWaiters.clear();
     await Promise.all(this.followers);
     this.merger.flush();
   }
 
   private followers: Promise<void>[] = [];
+  /** Set once the session ends, by Ctrl-C or because every container is done. */
+  private stopped = false;
+
+  /** `follow`, counted: with `untilExited`, the last follower to finish ends the session. */
+  private track(name: string, id: string | undefined, fromBacklog: boolean, startedAt: number) {
+    this.active++;
+    return this.follow(name, id, fromBacklog, startedAt).finally(() => {
+      this.active--;
+      if (this.options.untilExited && this.active === 0) this.allExited();
+    });
+  }
 
   /** Reads each container's log to its end (not following) and writes them merged by time. */
   private async readBacklog(initial: Map<string, ObservedContainer>): Promise<void> {
@@ -145,7 +170,7 @@ class LogSession {
     let id = firstId;
     let lastId: string | undefined = fromBacklog ? firstId : undefined;
     let retryMs = 100;
-    while (!this.signal.aborted) {
+    while (!this.signal.aborted && !this.stopped) {
       if (id !== undefined) {
         const began = this.deps.now();
         const gotLines = await this.streamUntilEnd(
@@ -164,7 +189,7 @@ class LogSession {
         retryMs = quick ? Math.min(retryMs * 2, MAX_RETRY_MS) : 100;
         if (quick) await this.sleep(retryMs);
       }
-      if (this.signal.aborted) return;
+      if (this.signal.aborted || this.stopped) return;
       const started = this.nextStart(name);
       const current = (
         await listByName(this.deps.engine, this.deps.project).catch(() => undefined)
@@ -172,6 +197,13 @@ class LogSession {
       if (current && LIVE_STATES.has(current.state)) {
         id = current.id;
         continue;
+      }
+      const done = current && this.options.untilExited && (await this.exitedForGood(current.id));
+      if (current && done) {
+        // Its die event may still be on its way: say how it ended from the inspect.
+        if (!this.exits.has(current.id)) this.exits.set(current.id, String(done.exitCode));
+        this.announceExit(name, current.id);
+        return;
       }
       id = undefined;
       await started;
@@ -212,12 +244,29 @@ class LogSession {
     return gotLines;
   }
 
+  /** Exited, and the engine will not start it again by itself (see `untilExited`). */
+  private async exitedForGood(id: string): Promise<{ exitCode: number } | undefined> {
+    const d = await this.deps.engine.inspectContainer(id).catch(() => undefined);
+    if (!d || (d.state !== 'exited' && d.state !== 'dead')) return undefined;
+    const forGood =
+      d.restartPolicy === 'no' || (d.restartPolicy === 'on-failure' && d.exitCode === 0);
+    return forGood ? { exitCode: d.exitCode } : undefined;
+  }
+
   private onEvent(event: EngineEvent): void {
     if (event.type !== 'container') return;
     const name = event.labels[LABEL.name];
     if (name === undefined || event.labels[LABEL.kind] !== 'Container') return;
-    if (event.action === 'start') this.onStart(name, event);
-    if (event.action === 'die' && this.options.announceExits && this.cursors.has(name)) {
+    if (event.action === 'start') {
+      this.announced.delete(event.id); // a restart: its next exit is news again
+      this.onStart(name, event);
+    }
+    if (
+      event.action === 'die' &&
+      this.options.announceExits &&
+      this.cursors.has(name) &&
+      !this.announced.has(event.id)
+    ) {
       this.exits.set(event.id, event.attributes?.exitCode ?? '?');
       // The stream may already have ended before the event came: say it now.
       if (!this.streaming.has(event.id)) this.announceExit(name, event.id);
@@ -235,13 +284,15 @@ class LogSession {
     // A container that appeared while following: wanted when no names were given.
     if (this.options.names.length || !matchesSelector(event.labels, this.options.selector)) return;
     this.prefixer.widen([name]);
-    this.followers.push(this.follow(name, event.id, false, this.deps.now()));
+    this.followers.push(this.track(name, event.id, false, this.deps.now()));
   }
 
   private announceExit(name: string, id: string): void {
     const code = this.exits.get(id);
     if (code === undefined) return;
     this.exits.delete(id);
+    if (!this.options.announceExits || this.announced.has(id)) return;
+    this.announced.add(id);
     this.flushNow();
     this.deps.sink.stdout(this.prefixer.note(name, `exited with code ${code}`));
   }

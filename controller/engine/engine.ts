@@ -102,6 +102,11 @@ export interface ContainerDetails extends ObservedContainer {
   oomKilled: boolean;
   healthLog: { start: string; exitCode: number; output: string }[];
   pid: number;
+  /**
+   * The engine's own restart policy (`HostConfig.RestartPolicy`), when the engine says: an
+   * exited container under `no`, or under `on-failure` after exit code 0, stays exited.
+   */
+  restartPolicy?: ContainerCreateRequest['restartPolicy'];
 }
 
 export interface PortRequest {

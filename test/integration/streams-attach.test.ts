@@ -11,6 +11,7 @@ import { cleanupProject, docker, uniqueProject } from '../support/docker.js';
 import { IDLE, capture, runLabelled } from './streams-support.js';
 
 const project = uniqueProject('sattach');
+const done = uniqueProject('sattdone');
 let engine: Engine;
 
 function context(): CliContext & { out: ReturnType<typeof capture> } {
@@ -43,7 +44,10 @@ beforeAll(async () => {
   await runLabelled(project, 'web', `echo web-up; ${IDLE}`);
 });
 
-afterAll(() => cleanupProject(project));
+afterAll(async () => {
+  await cleanupProject(project);
+  await cleanupProject(done);
+});
 
 describe('attached mode', () => {
   it('streams logs, shows a container that exits with its code, and Ctrl-C leaves the rest running', async () => {
@@ -84,4 +88,25 @@ describe('attached mode', () => {
       'exited',
     );
   });
+
+  it('returns by itself once every container has exited and none will be restarted (as compose up)', async () => {
+    // restart "no" after exit 0 and "on-failure" after exit 0: both are done for good.
+    await runLabelled(done, 'job', 'echo start; sleep 1; echo bye');
+    await runLabelled(done, 'seed', 'echo seeded; sleep 1', ['--restart', 'on-failure']);
+    const ctx = context();
+    const abort = new AbortController();
+    const timer = setTimeout(() => abort.abort(), 30_000);
+    const code = await attachProject(ctx, engine, done, [], {
+      stopOnExit: true,
+      signal: abort.signal,
+    });
+    clearTimeout(timer);
+    expect(abort.signal.aborted, ctx.out.text()).toBe(false);
+    expect(code).toBe(0);
+    const text = ctx.out.text();
+    expect(text).toMatch(/^job +\| bye$/m);
+    expect(text).toMatch(/^job +\| exited with code 0$/m);
+    expect(text).toMatch(/^seed +\| exited with code 0$/m);
+    expect(text).not.toContain('stopped');
+  }, 60_000);
 });

@@ -39,6 +39,7 @@ export async function run(ctx: CliContext, names: string[], options: LogsOptions
         color: ctx.color,
         selector,
         names,
+        untilExited: true,
       },
       interrupt.signal,
     );

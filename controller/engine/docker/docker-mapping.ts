@@ -173,6 +173,7 @@ export interface DockerContainerInspect {
   Image: string;
   RestartCount?: number;
   Config?: { Image?: string; Labels?: Labels | null };
+  HostConfig?: { RestartPolicy?: { Name?: string } };
   State: {
     Status: string;
     ExitCode: number;
@@ -218,7 +219,18 @@ export function fromInspect(c: DockerContainerInspect): ContainerDetails {
       output: l.Output,
     })),
     pid: c.State.Pid ?? 0,
+    ...restartPolicyOf(c),
   };
+}
+
+const RESTART_POLICIES = ['no', 'on-failure', 'unless-stopped', 'always'] as const;
+
+/** The engine writes an empty name for `no` (`docker run` without --restart). */
+function restartPolicyOf(c: DockerContainerInspect): Pick<ContainerDetails, 'restartPolicy'> {
+  const name = c.HostConfig?.RestartPolicy?.Name;
+  if (name === undefined) return {};
+  const policy = RESTART_POLICIES.find((p) => p === (name || 'no'));
+  return policy ? { restartPolicy: policy } : {};
 }
 
 function inspectPorts(

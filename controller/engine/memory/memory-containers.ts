@@ -280,5 +280,6 @@ export function toDetails(c: MemContainer): ContainerDetails {
     oomKilled: false,
     healthLog: [],
     pid: c.pid,
+    restartPolicy: c.request.restartPolicy,
   };
 }
