@@ -28,6 +28,8 @@ const FORBIDDEN_IMPORTS = {
   // engine/memory -> engine/docker: all but the event vocabulary (zone below).
   'engine/memory': ENGINE_USERS,
   plan: ['records', 'status', ...ABOVE_THE_MODEL],
+  // One module per kind (issue 17): pure, beside the plan; plan, status and executor read it.
+  kinds: ['records', 'status', ...ABOVE_THE_MODEL],
   lifecycle: ['records', 'status', ...ABOVE_THE_MODEL],
   update: ['records', 'status', ...ABOVE_THE_MODEL],
   records: ['status', ...ABOVE_THE_MODEL],
@@ -51,6 +53,7 @@ const PURE_UPDATE = ['./update-policy.ts', './replica-order.ts', './image-retent
 const PURE_LIFECYCLE = ['./container-decision.ts'];
 const PURE_PLAN = [
   './controller/plan',
+  './controller/kinds',
   ...PURE_UPDATE.map((f) => `./controller/update/${f.slice(2)}`),
   ...PURE_LIFECYCLE.map((f) => `./controller/lifecycle/${f.slice(2)}`),
 ];

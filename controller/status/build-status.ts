@@ -1,6 +1,12 @@
-import { KINDS, objectKey, type DesiredObject } from '../../specs/model.js';
+import { KINDS, objectKey, type DesiredObject, type Kind } from '../../specs/model.js';
 import type { ObjectKey } from '../../specs/model.js';
 import type { ContainerDetails, ObservedState } from '../engine/engine.js';
+import {
+  controllerKind,
+  NO_ENGINE_FACTS,
+  type EngineFacts,
+  type MatchedOf,
+} from '../kinds/index.js';
 import type { ObjectPlan, Plan } from '../plan/plan-types.js';
 import type { HistoryEntry } from '../records/record-types.js';
 import { deriveConditions } from './conditions.js';
@@ -147,58 +153,13 @@ function objectStatus(
   };
 }
 
-interface EngineFacts {
-  id: string | null;
-  image: string | null;
-  createdAt: number | null;
-  imageId: string | null;
-  ports: string[];
-  networks: string[];
+/** What status shows of the matched engine object (controller/kinds/<kind>.ts). */
+function engineFacts(match: MatchedObject): EngineFacts {
+  return match ? factsOfKind(match) : NO_ENGINE_FACTS;
 }
 
-function engineFacts(match: MatchedObject): EngineFacts {
-  const none: EngineFacts = {
-    id: null,
-    image: null,
-    createdAt: null,
-    imageId: null,
-    ports: [],
-    networks: [],
-  };
-  switch (match?.kind) {
-    case 'Container': {
-      const c = match.container;
-      const ports = c.ports.map((p) =>
-        p.hostPort
-          ? `${p.hostIP || '0.0.0.0'}:${p.hostPort}->${p.containerPort}/${p.protocol}`
-          : `${p.containerPort}/${p.protocol}`,
-      );
-      return {
-        id: c.id,
-        image: c.imageRef,
-        createdAt: c.createdAt,
-        imageId: c.imageId,
-        ports: [...new Set(ports)].sort(),
-        networks: [...c.networks].sort(),
-      };
-    }
-    case 'Network':
-      return { ...none, id: match.network.id, createdAt: match.network.createdAt };
-    case 'Volume':
-      return { ...none, id: match.volume.name, createdAt: match.volume.createdAt };
-    case 'Image': {
-      const image = match.image;
-      return {
-        ...none,
-        id: image.id,
-        image: image.repoTags[0] ?? null,
-        createdAt: image.createdAt,
-        imageId: image.id,
-      };
-    }
-    default:
-      return none;
-  }
+function factsOfKind<K extends Kind>(match: MatchedOf<K>): EngineFacts {
+  return controllerKind<K>(match.kind).engineFacts(match);
 }
 
 function notReadyVerdict(r: ContainerReadiness | undefined) {
