@@ -3,7 +3,7 @@ import type { SourcePosition } from '../model.js';
 import { interpolate, type VariableLookup } from '../interpolate/resolve.js';
 import { mayInterpolate } from '../interpolate/template.js';
 import type { Locator } from './locate.js';
-import { rememberText } from './scalar-text.js';
+import { rememberInterpolated, rememberText } from './scalar-text.js';
 
 /**
  * The fast path of `parseManifestText` (issue 18: validate of 1,000 objects ≤ 0.3 s; the
@@ -223,7 +223,7 @@ function plain(value: unknown, lookup: VariableLookup | undefined): unknown {
   }
   if (Array.isArray(value)) {
     for (const [i, item] of value.entries()) {
-      keepText(value, i, item);
+      keepText(value, i, item, lookup);
       value[i] = plain(item, lookup);
     }
     return value;
@@ -232,7 +232,7 @@ function plain(value: unknown, lookup: VariableLookup | undefined): unknown {
     const record = value as Record<string, unknown>;
     for (const key of Object.keys(record)) {
       const item = record[key];
-      keepText(record, key, item);
+      keepText(record, key, item, lookup);
       record[key] = plain(item, lookup);
     }
     return record;
@@ -240,7 +240,17 @@ function plain(value: unknown, lookup: VariableLookup | undefined): unknown {
   return value;
 }
 
-/** As the full path: the written text of a number or boolean (not of a null) is kept. */
-function keepText(holder: object, key: string | number, item: unknown): void {
+/**
+ * As the full path: the written text of a number or boolean (not of a null) is kept, and
+ * a string that is interpolated is marked so.
+ */
+function keepText(
+  holder: object,
+  key: string | number,
+  item: unknown,
+  lookup: VariableLookup | undefined,
+): void {
   if (item instanceof Written && item.value !== null) rememberText(holder, key, item.text);
+  else if (lookup && typeof item === 'string' && mayInterpolate(item))
+    rememberInterpolated(holder, key);
 }

@@ -4,7 +4,7 @@ import type { SourcePosition } from '../model.js';
 import type { Problem } from '../problems.js';
 import { interpolate, type VariableLookup } from '../interpolate/resolve.js';
 import { mayInterpolate } from '../interpolate/template.js';
-import { copyText, rememberText } from './scalar-text.js';
+import { copyText, rememberInterpolated, rememberText } from './scalar-text.js';
 
 /**
  * Values that aliases may expand to, per document. Hand-written manifests use a few
@@ -200,6 +200,8 @@ class Walk {
     const target = isAlias(node) ? (node.resolve(this.doc) as Node | undefined) : node;
     if (!isScalar(target)) return;
     const value = target.value;
+    if (typeof value === 'string' && this.options.lookup && mayInterpolate(value))
+      rememberInterpolated(holder, key);
     if (typeof value !== 'number' && typeof value !== 'boolean') return;
     const text = target.source;
     if (text !== undefined && text !== String(value)) rememberText(holder, key, text);

@@ -14,7 +14,7 @@ export function rememberText(holder: object, key: string | number, text: string)
   table.set(key, text);
 }
 
-/** Copies the record of `from[fromKey]` to `to[toKey]` (merge keys, derived maps). */
+/** Copies the records of `from[fromKey]` to `to[toKey]` (merge keys, derived maps). */
 export function copyText(
   from: object,
   fromKey: string | number,
@@ -23,6 +23,7 @@ export function copyText(
 ): void {
   const text = texts.get(from)?.get(fromKey);
   if (text !== undefined) rememberText(to, toKey, text);
+  if (wasInterpolated(from, fromKey)) rememberInterpolated(to, toKey);
 }
 
 /**
@@ -33,4 +34,24 @@ export function scalarString(holder: object, key: string | number): string {
   const value = (holder as Record<string | number, unknown>)[key];
   if (typeof value === 'string') return value;
   return texts.get(holder)?.get(key) ?? String(value);
+}
+
+/**
+ * String values that came out of `${…}` interpolation, keyed like the texts above. Compose
+ * casts such values where its schema wants a number or boolean (`replicas: ${N:-2}`);
+ * validation does the same for them, and only for them (a quoted "2" written by hand stays
+ * a string and a schema error).
+ */
+const interpolated = new WeakMap<object, Set<string | number>>();
+
+/** Records that `holder[key]` is the result of interpolating a `${…}` string. */
+export function rememberInterpolated(holder: object, key: string | number): void {
+  let keys = interpolated.get(holder);
+  if (!keys) interpolated.set(holder, (keys = new Set()));
+  keys.add(key);
+}
+
+/** True when `holder[key]` came out of interpolation (see rememberInterpolated). */
+export function wasInterpolated(holder: object, key: string | number): boolean {
+  return interpolated.get(holder)?.has(key) ?? false;
 }

@@ -5,6 +5,7 @@ import type { ParsedDocument } from '../parse/documents.js';
 import type { AnyManifest } from '../types.generated.js';
 import { validators } from './schemas.js';
 import { objectLabel, schemaProblems } from './schema-errors.js';
+import { castInterpolated } from './typed-variables.js';
 
 export type DocumentCheck =
   | { manifest: AnyManifest; problems: [] }
@@ -36,7 +37,10 @@ export function checkDocument(doc: ParsedDocument): DocumentCheck {
   }
   const kind = KINDS.find((k) => k === record.kind);
   const validate = validators()[kind ?? 'Envelope'];
-  if (validate(record) && kind) return { manifest: record as unknown as AnyManifest, problems: [] };
+  let valid = validate(record);
+  // Interpolated numbers and booleans take their type (castInterpolated), then validate again.
+  if (!valid && castInterpolated(record, validate.errors ?? [])) valid = validate(record);
+  if (valid && kind) return { manifest: record as unknown as AnyManifest, problems: [] };
   const problems = schemaProblems(validate.errors ?? [], record, doc.locate);
   const name = (record.metadata as Record<string, unknown> | undefined)?.name;
   if (kind && typeof name === 'string') return { problems, declared: { kind, name } };
