@@ -58,7 +58,8 @@ export function namespaceReferences(
 
 /**
  * Static addresses need a declared network with an ipam subnet of their family that
- * holds them (the engine assigns static addresses only from a user-configured subnet).
+ * holds them (the engine assigns static addresses only from a user-configured subnet);
+ * on an external network they are left to the engine.
  */
 export function staticAddresses(objects: DesiredObject[]): Problem[] {
   const networks = new Map(
@@ -69,7 +70,9 @@ export function staticAddresses(objects: DesiredObject[]): Problem[] {
     if (c.kind !== 'Container') continue;
     c.spec.networks.forEach((attachment, i) => {
       const network = networks.get(attachment.network);
-      if (!network) return; // a dangling reference, reported on its own
+      // A dangling reference is reported on its own; an external network's subnet is set
+      // where it was made (a macvlan of the host's LAN, say), so the engine checks the address.
+      if (!network || network.spec.external) return;
       for (const field of ['ipv4Address', 'ipv6Address'] as const) {
         const address = attachment[field];
         if (address === undefined) continue;

@@ -42,6 +42,15 @@ describe('checkSet', () => {
     ]);
   });
 
+  it('leaves a static address on an external network to the engine', async () => {
+    const loaded = await loadManifests(['-'], {
+      stdin:
+        '---\napiVersion: berth/v1\nkind: Network\nmetadata: {name: lan}\nspec: {external: true, name: macvlan4}\n' +
+        container('web', ', networks: [{network: lan, ipv4Address: 192.168.4.20}]'),
+    });
+    expect(loaded.problems).toEqual([]);
+  });
+
   it('finds port clashes only on overlapping addresses and the same protocol', async () => {
     const clash = async (a: string, b: string) =>
       checkSet(

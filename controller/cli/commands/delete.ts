@@ -1,6 +1,7 @@
 import type { DesiredObject, ObjectKey } from '../../../specs/model.js';
 import { parseDuration } from '../../../specs/validate/values.js';
 import { execute } from '../../executor/execute.js';
+import type { ObservedState } from '../../engine/engine.js';
 import { BerthError } from '../../errors.js';
 import { observeProject } from '../../observe.js';
 import { indexOwned } from '../../plan/plan.js';
@@ -67,6 +68,8 @@ export interface DeleteJob {
    */
   sourceFolders?: string[];
   force?: boolean;
+  /** The project's observation the caller already made (`down`); unset: observed here. */
+  observed?: ObservedState;
 }
 
 /** Removes the job's owned objects, dependants first (also `berth down`'s work); exit 0 / 2. */
@@ -75,7 +78,7 @@ export async function deleteObjects(ctx: CliContext, job: DeleteJob): Promise<nu
   const engine = await ctx.engine();
   // An update an earlier berth left half-done (`-next`/`-prev` containers) is undone first, so
   // its leftover is not what keeps a network "in use" (new-user trial F3).
-  const { observed, hostPaths } = await observeProject(engine, project, [], undefined, {
+  const { observed, hostPaths } = await observeProject(engine, project, [], job.observed, {
     recoverUpdates: true,
   });
   const owned = indexOwned(observed, project);

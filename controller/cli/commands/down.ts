@@ -1,4 +1,5 @@
 import type { ObjectKey } from '../../../specs/model.js';
+import type { ObservedState } from '../../engine/engine.js';
 import { BerthError } from '../../errors.js';
 import { LABEL } from '../../labels.js';
 import { readLastApplied } from '../../records/index.js';
@@ -19,8 +20,8 @@ interface DownOptions {
 
 /**
  * `berth down [--volumes]`: deletes the project's last applied set, dependants first, under
- * the project's writer lock. Volumes (and their data) stay unless `--volumes`; host paths
- * always stay. A project never applied has nothing to delete (exit 0). Without `-p`, objects
+ * the project's writer lock, on one observation of the engine. Volumes (and their data) stay
+ * unless `--volumes` (which removes retained ones too); host paths always stay. A project never applied has nothing to delete (exit 0). Without `-p`, objects
  * another folder of the same name applied (`berth.source`) are refused unless `--force`
  * (docker/compose#7969: `down` in one folder destroyed the other's). Exit as delete.
  */
@@ -39,8 +40,10 @@ export async function run(ctx: CliContext, options: DownOptions): Promise<number
   return withProjectLock(ctx, project, 'down', options.lockTimeout, async () => {
     // Without -p the project is this folder's: what another folder applied is not its to delete.
     const sourceFolders = options.project ? undefined : [ctx.cwd];
-    await removeStoppedOneOffs(ctx, project);
-    const code = await deleteObjects(ctx, {
+    // One observation for the whole down: the one-offs go from it, then delete plans on it.
+    const engine = await ctx.engine();
+    const observed = await removeStoppedOneOffs(ctx, project, await engine.observe({ project }));
+    return deleteObjects(ctx, {
       project,
       keys,
       declared,
@@ -49,50 +52,31 @@ export async function run(ctx: CliContext, options: DownOptions): Promise<number
       options: { ...options, purge: Boolean(options.volumes) },
       ...(sourceFolders ? { sourceFolders } : {}),
       force: Boolean(options.force),
+      observed,
     });
-    if (!options.volumes) return code;
-    const names = new Set(declared.filter((o) => o.kind === 'Volume').map((o) => o.name));
-    return (await removeVolumes(ctx, project, names)) ? code : 2;
   });
 }
 
 /**
  * Removes the project's one-off containers (`berth run` without `--rm`, label berth.oneoff)
  * that are not running, as `docker compose down` removes a project's stopped one-offs; a
- * running one is never touched (it may be someone's session).
+ * running one is never touched (it may be someone's session). Returns the observation
+ * without the containers it removed.
  */
-async function removeStoppedOneOffs(ctx: CliContext, project: string): Promise<void> {
+async function removeStoppedOneOffs(
+  ctx: CliContext,
+  project: string,
+  observed: ObservedState,
+): Promise<ObservedState> {
   const engine = await ctx.engine();
-  const { containers } = await engine.observe({ project });
-  for (const c of containers) {
+  const removed = new Set<string>();
+  for (const c of observed.containers) {
     if (c.labels[LABEL.oneoff] !== 'true' || c.labels[LABEL.project] !== project) continue;
     if (c.state === 'running' || c.state === 'paused' || c.state === 'restarting') continue;
     await engine.removeContainer(c.id);
+    removed.add(c.id);
     ctx.stdout.write(`one-off ${c.name}: removed\n`);
   }
-}
-
-/** Removes the owned volumes of the set that `delete` keeps for their data (retain: true). */
-async function removeVolumes(
-  ctx: CliContext,
-  project: string,
-  names: Set<string>,
-): Promise<boolean> {
-  const engine = await ctx.engine();
-  const { volumes } = await engine.observe({ project });
-  let ok = true;
-  for (const volume of volumes) {
-    const name = volume.labels[LABEL.name];
-    if (volume.labels[LABEL.project] !== project || volume.labels[LABEL.kind] !== 'Volume')
-      continue;
-    if (name === undefined || !names.has(name)) continue;
-    try {
-      await engine.removeVolume(volume.name);
-      ctx.stdout.write(`Volume/${name}: removed with its data\n`);
-    } catch (e) {
-      ctx.stdout.write(`Volume/${name}: not removed: ${(e as Error).message}\n`);
-      ok = false;
-    }
-  }
-  return ok;
+  if (removed.size === 0) return observed;
+  return { ...observed, containers: observed.containers.filter((c) => !removed.has(c.id)) };
 }
