@@ -64,6 +64,7 @@ afterAll(async () => {
   await service?.stop();
   rmSync(state, { recursive: true, force: true });
   rmSync(dir, { recursive: true, force: true });
+  rmSync(healthDir, { recursive: true, force: true });
 });
 
 const run = (verb: string, ...args: string[]) =>
@@ -117,4 +118,84 @@ describe('everyday use on Podman', () => {
     expect(networks.split('\n')).toEqual(['podman']);
     expect(await service.podman('volume', 'ls', '-q')).toBe('');
   });
+});
+
+const HEALTH_MANIFEST = `apiVersion: berth/v1
+kind: Container
+metadata: {name: good}
+spec:
+  image: localhost/berth-busybox:1
+  init: true
+  command: [sleep, '600']
+  healthcheck: {command: [CMD, 'true'], interval: 1s, timeout: 2s, retries: 1}
+---
+apiVersion: berth/v1
+kind: Container
+metadata: {name: bad}
+spec:
+  image: localhost/berth-busybox:1
+  init: true
+  command: [sleep, '600']
+  healthcheck: {command: [CMD, 'false'], interval: 1s, timeout: 2s, retries: 1}
+---
+apiVersion: berth/v1
+kind: Container
+metadata: {name: plain}
+spec:
+  image: localhost/berth-busybox:1
+  init: true
+  command: [sleep, '600']
+`;
+
+const healthDir = mkdtempSync(join(tmpdir(), 'berth-pm-health-'));
+const healthProject = uniqueProject('pm-health');
+const healthRun = (verb: string, ...args: string[]) =>
+  berth([verb, '-p', healthProject, ...args], {
+    cwd: healthDir,
+    env: { XDG_STATE_HOME: state, ...service.env },
+  });
+
+interface Row {
+  name: string;
+  health: string | null;
+}
+
+/** `get -o json` rows by name. */
+async function healthByName(): Promise<Record<string, string | null>> {
+  const r = await healthRun('get', '-o', 'json');
+  const parsed = JSON.parse(r.stdout) as Row[] | { items: Row[] };
+  const rows = Array.isArray(parsed) ? parsed : parsed.items;
+  return Object.fromEntries(rows.map((o) => [o.name, o.health]));
+}
+
+/**
+ * Health on Podman (ENGINE-NOTES.md, "Podman"): its Docker-compatible list carries no health
+ * and, without systemd, it runs no healthcheck by itself. `get` and `status` still show
+ * `healthy`/`unhealthy`: observe reads libpod's list and inspects the containers that have a
+ * healthcheck, running a due check through Podman's healthcheck endpoint.
+ */
+describe('health on Podman', () => {
+  it('get and status show healthy and unhealthy from the containers’ healthchecks', async () => {
+    writeFileSync(join(healthDir, 'app.yaml'), HEALTH_MANIFEST);
+    const apply = await healthRun('apply', '-f', '.');
+    expect(apply.code).toBe(0);
+    let health: Record<string, string | null> = {};
+    for (let t = 0; t < 30; t++) {
+      health = await healthByName();
+      if (health.good === 'healthy' && health.bad === 'unhealthy') break;
+      await new Promise((r) => setTimeout(r, 1000));
+    }
+    expect(health).toMatchObject({ good: 'healthy', bad: 'unhealthy' });
+    expect(health.plain === null || health.plain === 'none').toBe(true);
+    // Podman's own record agrees: the checks ran and were recorded there.
+    const inspect = (name: string) =>
+      service.podman('inspect', '-f', '{{.State.Health.Status}}', `${healthProject}-${name}`);
+    expect(await inspect('good')).toBe('healthy');
+    expect(await inspect('bad')).toBe('unhealthy');
+
+    const status = await healthRun('status', '-o', 'wide');
+    expect(status.stdout).toMatch(/^Container\/good\s.*\bhealthy\b/m);
+    expect(status.stdout).toMatch(/^Container\/bad\s.*\bunhealthy\b/m);
+    expect((await healthRun('delete', '-f', '.')).code).toBe(0);
+  }, 90_000);
 });

@@ -10,6 +10,7 @@ import { call, type DockerCalls } from './docker-calls.js';
 import {
   healthcheckDue,
   runPodmanHealthcheck,
+  withPodmanHealth,
   type HealthInspect,
 } from './docker-podman-health.js';
 import { statusOf, toEngineError } from './docker-errors.js';
@@ -27,7 +28,9 @@ import { listOwnedAndNamed } from './docker-reads.js';
 /**
  * Exactly four list calls in parallel, whatever the number of objects or of `named`
  * externals (see {@link listOwnedAndNamed}), plus one inspect per container a state event
- * was delivered for since the last observe (the list lags: docker-list-lag.ts).
+ * was delivered for since the last observe (the list lags: docker-list-lag.ts). On Podman,
+ * whose list has no health, one more list and an inspect per running container with a
+ * healthcheck (see {@link withPodmanHealth}).
  */
 export async function observe(
   d: DockerCalls,
@@ -51,12 +54,18 @@ export async function observe(
       d.reads.listImages(),
     ]),
   );
+  const settled = await listLag.settle(
+    (containers as DockerContainerSummary[]).map((c) => fromContainerSummary(c)),
+    listedAt,
+    (id) => inspectContainer(d, id),
+  );
   return {
-    containers: await listLag.settle(
-      (containers as DockerContainerSummary[]).map((c) => fromContainerSummary(c)),
-      listedAt,
-      (id) => inspectContainer(d, id),
-    ),
+    // Known from the answers' Server header: Docker pays no call to find out.
+    containers: d.reads.answeredByPodman()
+      ? await call(d, 'observe', options.project, () =>
+          withPodmanHealth(d, settled, filters, (id) => inspectContainer(d, id)),
+        )
+      : settled,
     networks: networks.owned.map((n) => fromNetwork(n)),
     volumes: volumes.owned.map((v) => fromVolume(v as Parameters<typeof fromVolume>[0])),
     images: imageList.map((i) => fromImage(i)),

@@ -1,3 +1,4 @@
+import type { ContainerDetails, ObservedContainer } from '../engine.js';
 import type { DockerCalls } from './docker-calls.js';
 
 /** The parts of a container's inspect answer that say whether a check is due. */
@@ -40,3 +41,30 @@ export async function runPodmanHealthcheck(d: DockerCalls, id: string): Promise<
     () => false,
   );
 }
+
+/**
+ * Podman's Docker-compatible container list has no health (ENGINE-NOTES.md, "Podman"). On
+ * Podman, observe also reads libpod's list (one call, whatever the number of containers),
+ * whose `Status` is the health, and reads each running container that has a healthcheck
+ * through `inspect` — which runs a due check first, as Podman without systemd runs none by
+ * itself — so status and get show `healthy`/`unhealthy` as on Docker. Containers without
+ * a healthcheck cost nothing more. A failed libpod read leaves the list as it was.
+ */
+export async function withPodmanHealth(
+  d: DockerCalls,
+  containers: ObservedContainer[],
+  filters: object,
+  inspect: (id: string) => Promise<ContainerDetails | undefined>,
+): Promise<ObservedContainer[]> {
+  const listed = await d.reads.listPodmanContainers({ filters }).catch(() => []);
+  const checked = new Set(listed.filter((c) => HEALTH_WORDS.has(c.Status ?? '')).map((c) => c.Id));
+  return Promise.all(
+    containers.map(async (c) => {
+      if (!checked.has(c.id) || c.state !== 'running') return c;
+      const details = await inspect(c.id);
+      return details ? { ...c, health: details.health } : c;
+    }),
+  );
+}
+
+const HEALTH_WORDS = new Set(['starting', 'healthy', 'unhealthy']);

@@ -27,6 +27,21 @@ export interface DockerReads {
   getVolume(name: string): { inspect(): Promise<Dockerode.VolumeInspectInfo> };
   /** Podman only: runs the container's healthcheck once (docker-podman-health.ts). */
   podmanHealthcheck(id: string): Promise<unknown>;
+  /** Podman only: libpod's container list, whose `Status` is the health (`healthy`…). */
+  listPodmanContainers(options: { filters?: object }): Promise<PodmanListed[]>;
+  /**
+   * Whether an answer read so far came from Podman (its `Server: Libpod/…` header);
+   * undefined before the first answer. Costs no call.
+   */
+  answeredByPodman(): boolean | undefined;
+}
+
+/** One entry of libpod's container list: what berth reads of it. */
+export interface PodmanListed {
+  Id: string;
+  State?: string;
+  /** `healthy`, `unhealthy`, `starting`, or '' without a healthcheck. */
+  Status?: string;
 }
 
 /** An error shaped like docker-modem's, so docker-errors.ts reads both the same way. */
@@ -43,6 +58,7 @@ class EngineHttpError extends Error {
 export function createDockerReads(address: EngineAddress): DockerReads {
   const { tls, ...target } = { tls: undefined, ...httpTarget(address) };
   const request = tls ? httpsRequest : httpRequest;
+  let podman: boolean | undefined;
   const get = <T>(path: string, query: Record<string, unknown> = {}): Promise<T> =>
     new Promise((resolve, reject) => {
       const search = new URLSearchParams();
@@ -53,6 +69,8 @@ export function createDockerReads(address: EngineAddress): DockerReads {
       const req = request(
         { ...target, ...tls, method: 'GET', path: qs ? `${path}?${qs}` : path },
         (res) => {
+          const server = res.headers.server;
+          if (server !== undefined) podman = /libpod/i.test(String(server));
           const chunks: Buffer[] = [];
           res.on('data', (c: Buffer) => chunks.push(c));
           res.on('end', () => {
@@ -86,6 +104,9 @@ export function createDockerReads(address: EngineAddress): DockerReads {
     getNetwork: (n) => ({ inspect: () => get(`/networks/${id(n)}`) }),
     getVolume: (v) => ({ inspect: () => get(`/volumes/${id(v)}`) }),
     podmanHealthcheck: (c) => get(`/v4.0.0/libpod/containers/${id(c)}/healthcheck`),
+    listPodmanContainers: (o) =>
+      get('/v4.0.0/libpod/containers/json', { all: true, filters: o.filters }),
+    answeredByPodman: () => podman,
   };
 }
 
