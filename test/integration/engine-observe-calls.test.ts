@@ -177,3 +177,52 @@ describe('a no-op apply on the real engine', () => {
     expect(await calls(true)).toEqual(plain);
   });
 });
+
+describe('berth down on the real engine', () => {
+  const project = uniqueProject('down-calls');
+  const dir = mkdtempSync(join(tmpdir(), 'berth-down-calls-'));
+  const env = { XDG_STATE_HOME: join(dir, 'state') };
+  let proxy: CountingProxy;
+  beforeAll(async () => {
+    proxy = await startCountingProxy(join(dir, 'engine.sock'));
+  });
+  afterAll(async () => {
+    await cleanupProject(project);
+    await proxy.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('observes the engine once (each list call once), with and without --volumes', async () => {
+    const file = join(dir, 'set.yaml');
+    writeFileSync(
+      file,
+      [
+        `apiVersion: berth/v1\nkind: Volume\nmetadata: {name: data}\nspec: {retain: true}`,
+        ...['a', 'b'].map(
+          (n) =>
+            `apiVersion: berth/v1\nkind: Container\nmetadata: {name: ${n}}\nspec:\n  image: ${TEST_IMAGE}\n  command: [/bin/sh, -c, "trap 'exit 0' TERM; sleep 300 & wait"]\n  mounts: [{volume: data, target: /data}]\n`,
+        ),
+      ].join('\n---\n'),
+    );
+    const lists = () =>
+      proxy.seen.filter((r) => /^GET \/(containers\/json|images\/json|networks|volumes)$/.test(r));
+    for (const extra of [[], ['--volumes']]) {
+      expect((await berth(['apply', '-f', file, '-p', project], { env })).code).toBe(0);
+      proxy.seen.length = 0;
+      const down = await berth(
+        ['down', '-p', project, ...extra, '--engine', `unix://${proxy.socketPath}`],
+        { env },
+      );
+      expect(down.code, down.stdout + down.stderr).toBe(0);
+      expect(down.stdout).toContain('deleted');
+      expect(lists().sort()).toEqual([
+        'GET /containers/json',
+        'GET /images/json',
+        'GET /networks',
+        'GET /volumes',
+      ]);
+    }
+    // --volumes removed the retained volume on purpose; the first down kept it.
+    expect(await docker('volume', 'ls', '-q', '--filter', `name=${project}-data`)).toBe('');
+  });
+});
