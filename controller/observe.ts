@@ -31,7 +31,7 @@ export async function observeProject(
   already?: ObservedState,
   options: ObserveProjectOptions = {},
 ): Promise<Observation> {
-  const request: ObserveOptions = { project, ...externalNames(desired) };
+  const request = observeRequest(project, desired);
   const [first, hostPaths] = await Promise.all([
     already ?? engine.observe(request),
     observeHostPaths(desired),
@@ -42,6 +42,11 @@ export async function observeProject(
     findExternals(engine, desired, observed),
   ]);
   return { observed, hostPaths, unowned, externals };
+}
+
+/** What {@link observeProject} asks the engine: the project, and the declared externals by name. */
+export function observeRequest(project: string, desired: readonly DesiredObject[]): ObserveOptions {
+  return { project, ...externalNames(desired) };
 }
 
 export interface ObserveProjectOptions {

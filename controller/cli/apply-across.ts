@@ -5,7 +5,7 @@ import { waitForReadiness } from '../executor/wait-ready.js';
 import type { Engine, ObservedImage, ObservedState } from '../engine/engine.js';
 import { readDockerContext } from '../engine/docker/docker-context.js';
 import { toBerthError } from '../errors.js';
-import { observeAndPlan, observeProject } from '../observe.js';
+import { observeProject, observeRequest } from '../observe.js';
 import { sameEngineClusters } from '../executor/same-engine.js';
 import { plan as planSet } from '../plan/plan.js';
 import { otherSourceDeletions } from '../plan/plan-other-sources.js';
@@ -49,7 +49,7 @@ export async function convergeAcross(
   job: AcrossJob,
   groups: EngineGroup[],
 ): Promise<{ plan: Plan; result: ExecuteResult; homeImages?: ObservedImage[] }> {
-  const { plan, planned } = await planAcross(ctx, job, groups);
+  const { plan, planned } = await planAcross(ctx, job, groups, { recover: true });
   const folders = sourceFolders(job.filename, ctx.cwd);
   for (const p of planned) {
     if (!p.plan || !p.observed) continue;
@@ -77,20 +77,23 @@ export async function convergeAcross(
 }
 
 /**
- * The plan of a set spanning engines, changing nothing (`plan`, `diff`, `apply --dry-run` and
- * the first half of apply): every engine observed and planned in parallel, contexts that reach
- * one engine joined, keys `Kind/name@context`; an engine that cannot be reached lists its
- * objects as `unknown` with the reason naming the context.
+ * The plan of a set spanning engines: every engine observed in parallel, contexts that reach
+ * one engine joined, then each engine planned (in parallel), keys `Kind/name@context`; an
+ * engine that cannot be reached lists its objects as `unknown` with the reason naming the
+ * context. Changes nothing (`plan`, `diff`, `apply --dry-run`) unless `recover` (apply's
+ * first half): then updates an earlier berth left half-done are recovered first, once per
+ * engine however many contexts reach it.
  */
 export async function planAcross(
   ctx: CliContext,
   job: Pick<AcrossJob, 'project' | 'prune'>,
   groups: EngineGroup[],
+  options: { recover?: boolean } = {},
 ): Promise<{ plan: Plan; planned: GroupPlan[] }> {
-  const planned = await joinSameEngines(
-    ctx,
-    job,
-    await Promise.all(groups.map((g) => planGroup(ctx, job, g))),
+  const observed = await Promise.all(groups.map((g) => observeGroup(ctx, job, g)));
+  const joined = joinSameEngines(ctx, observed);
+  const planned = await Promise.all(
+    joined.map((p) => planObserved(job, p, options.recover ?? false)),
   );
   const plan: Plan = {
     project: job.project,
@@ -103,58 +106,97 @@ export async function planAcross(
   return { plan, planned };
 }
 
-async function planGroup(
+/** One engine's objects of the project (one observe, no write), or why it could not be read. */
+async function observeGroup(
   ctx: CliContext,
-  job: Pick<AcrossJob, 'project' | 'prune'>,
+  job: Pick<AcrossJob, 'project'>,
   group: EngineGroup,
 ): Promise<GroupPlan> {
   try {
     const engine = await engineFor(ctx, group.context);
-    const { plan, observed } = await observeAndPlan(
-      engine,
-      { project: job.project, desired: group.objects, prune: job.prune },
-      { recoverUpdates: true },
-    );
-    return { group, engine, plan, observed };
+    const observed = await engine.observe(observeRequest(job.project, group.objects));
+    return { group, engine, observed };
   } catch (e) {
-    const error = toBerthError(e);
-    if (error.code !== 'E_ENGINE_UNREACHABLE' && error.code !== 'E_ENGINE') throw e;
-    return { group, failure: onContext(group.context, error.message) };
+    return unreachable(group, e);
   }
+}
+
+/** Plans one engine's group on its observation; `recover`: half-done updates first (apply). */
+async function planObserved(
+  job: Pick<AcrossJob, 'project' | 'prune'>,
+  p: GroupPlan,
+  recover: boolean,
+): Promise<GroupPlan> {
+  if (!p.engine || !p.observed) return p;
+  try {
+    const { group, engine } = p;
+    const observation = await observeProject(engine, job.project, group.objects, p.observed, {
+      recoverUpdates: recover,
+    });
+    const plan = planSet({
+      project: job.project,
+      desired: group.objects,
+      prune: job.prune,
+      ...observation,
+    });
+    return { group, engine, plan, observed: observation.observed };
+  } catch (e) {
+    return unreachable(p.group, e);
+  }
+}
+
+/** An engine that cannot be reached or observed fails its own group only. */
+function unreachable(group: EngineGroup, e: unknown): GroupPlan {
+  const error = toBerthError(e);
+  if (error.code !== 'E_ENGINE_UNREACHABLE' && error.code !== 'E_ENGINE') throw e;
+  return { group, failure: onContext(group.context, error.message) };
 }
 
 /**
  * Groups whose contexts reach one engine (see {@link sameEngineClusters}) become one group on
- * the first of them, planned again from the observation already made, so no group prunes
- * what another declared. Says so on stderr.
+ * the first of them, before anything is planned or recovered, so no group prunes what another
+ * declared and no leftover is recovered twice. Says so on stderr.
  */
-async function joinSameEngines(
-  ctx: CliContext,
-  job: Pick<AcrossJob, 'project' | 'prune'>,
-  planned: GroupPlan[],
-): Promise<GroupPlan[]> {
-  const clusters = sameEngineClusters(planned.map((p) => p.observed));
-  if (clusters.length === 0) return planned;
+function joinSameEngines(ctx: CliContext, observed: GroupPlan[]): GroupPlan[] {
+  const clusters = sameEngineClusters(observed.map((p) => p.observed));
+  if (clusters.length === 0) return observed;
   const joined = new Set(clusters.flatMap((c) => c.slice(1)));
-  const result = [...planned];
+  const result = [...observed];
   for (const cluster of clusters) {
-    const members = cluster.map((i) => planned[i]!);
+    const members = cluster.map((i) => observed[i]!);
     const first = members[0]!;
     const objects = members.flatMap((m) => m.group.objects);
-    const observation = await observeProject(first.engine!, job.project, objects, first.observed);
-    const plan = planSet({
-      project: job.project,
-      desired: objects,
-      prune: job.prune,
-      ...observation,
-    });
-    result[cluster[0]!] = { ...first, group: { ...first.group, objects }, plan, ...observation };
+    result[cluster[0]!] = {
+      ...first,
+      group: { ...first.group, objects },
+      observed: withNamedOf(members),
+    };
     const names = members.map((m) => (m.group.context ? `"${m.group.context}"` : "berth's own"));
     ctx.stderr.write(
       `note: contexts ${names.join(' and ')} reach one engine: their objects are applied there as one set\n`,
     );
   }
   return result.filter((_, i) => !joined.has(i));
+}
+
+/**
+ * The first member's observation, naming every external network and volume any member asked
+ * for (one engine: each member's lists are the same, only the names asked for differ).
+ */
+function withNamedOf(members: GroupPlan[]): ObservedState {
+  const first = members[0]!.observed!;
+  const named = members.flatMap((m) => (m.observed?.named ? [m.observed.named] : []));
+  if (named.length === 0) return first;
+  const byName = <T extends { name: string }>(lists: T[][]): T[] => [
+    ...new Map(lists.flat().map((x) => [x.name, x] as const)).values(),
+  ];
+  return {
+    ...first,
+    named: {
+      networks: byName(named.map((n) => n.networks)),
+      volumes: byName(named.map((n) => n.volumes)),
+    },
+  };
 }
 
 async function engineFor(ctx: CliContext, context: string | undefined): Promise<Engine> {

@@ -5,7 +5,8 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { berth } from '../support/cli.js';
 import { scratchDockerConfig } from '../support/cluster.js';
-import { cleanupProject, uniqueProject } from '../support/docker.js';
+import { startCountingProxy, mutatingRequests } from '../support/counting-proxy.js';
+import { TEST_IMAGE, cleanupProject, docker, uniqueProject } from '../support/docker.js';
 import { sleeperYaml } from '../support/manifests.js';
 
 const run = promisify(execFile);
@@ -18,6 +19,7 @@ const run = promisify(execFile);
  */
 const { work, dir, env, contexts } = scratchDockerConfig('same-engine');
 const project = uniqueProject('same');
+const counted = uniqueProject('samerec');
 
 beforeAll(async () => {
   mkdirSync(dir);
@@ -31,6 +33,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await cleanupProject(project);
+  await cleanupProject(counted);
   rmSync(work, { recursive: true, force: true });
 });
 
@@ -61,5 +64,56 @@ describe('two contexts on one engine', () => {
       (i) => i.name,
     );
     expect(names.filter((n) => n === 'here')).toHaveLength(1);
+  });
+});
+
+describe('a half-done update on an engine two contexts reach', () => {
+  it("plan leaves it alone; apply recovers it once, through berth's own context only", async () => {
+    // The second context reaches the engine through a counting proxy: what it does is seen.
+    const proxy = await startCountingProxy(join(work, 'counted.sock'));
+    try {
+      await contexts('create', 'counted', '--docker', `host=unix://${proxy.socketPath}`);
+      const app = join(work, 'counted-app');
+      mkdirSync(app);
+      const placed = '  placement: {context: counted}\n';
+      writeFileSync(
+        join(app, 'set.yaml'),
+        [sleeperYaml('here'), sleeperYaml('there', placed)].join('---\n'),
+      );
+      const apply = () => berth(['apply', '-f', app, '-p', counted], { env });
+      expect((await apply()).code).toBe(0);
+      // What a start-first update stopped during its health gate leaves: `-next` beside the old.
+      const labels = JSON.parse(
+        await docker('inspect', `${counted}-there`, '--format', '{{json .Config.Labels}}'),
+      ) as Record<string, string>;
+      const next = `${counted}-there-next`;
+      await docker(
+        'create',
+        '--name',
+        next,
+        ...Object.entries(labels).flatMap(([k, v]) => ['--label', `${k}=${v}`]),
+        TEST_IMAGE,
+        'sleep',
+        '3600',
+      );
+      const exists = () =>
+        docker('inspect', '-f', '{{.Name}}', next).then(
+          () => true,
+          () => false,
+        );
+      const plan = await berth(['plan', '-f', app, '-p', counted], { env });
+      expect(plan.code, plan.stdout + plan.stderr).toBe(0);
+      expect(await exists()).toBe(true);
+      proxy.seen.length = 0;
+      const again = await apply();
+      expect(again.code, again.stdout + again.stderr).toBe(0);
+      expect(again.stderr).toContain('reach one engine');
+      expect(await exists()).toBe(false);
+      // The joined context only observed: the recovery ran once, on the first context.
+      expect(mutatingRequests(proxy.seen)).toEqual([]);
+      expect(proxy.seen.length).toBeGreaterThan(0);
+    } finally {
+      await proxy.close();
+    }
   });
 });
