@@ -1,5 +1,7 @@
 import type { Kind } from '../../specs/model.js';
 import type { ObjectOfKind } from '../../specs/kinds/index.js';
+import type { OwnedIndex, PlanInput } from '../plan/plan-input.js';
+import type { ObjectPlan } from '../plan/plan-types.js';
 import type {
   ObservedContainer,
   ObservedImage,
@@ -71,5 +73,20 @@ export interface ControllerKind<K extends Kind> {
   engineFacts(match: MatchedOf<K>): EngineFacts;
 }
 
-/** One descriptor per kind: a kind added to `KINDS` without one does not compile. */
-export type ControllerKinds = { readonly [K in Kind]: ControllerKind<K> };
+/** Every kind but Container: planned on its own (a container is planned after its images). */
+export type ResourceKind = Exclude<Kind, 'Container'>;
+
+/** A kind planned on its own: its descriptor also plans a declared object. */
+export interface ResourceKindDescriptor<K extends ResourceKind> extends ControllerKind<K> {
+  /** The plan entry of a declared object of this kind: a pure function of the plan's input. */
+  planDeclared(object: ObjectOfKind<K>, input: PlanInput, owned: OwnedIndex): ObjectPlan;
+}
+
+/**
+ * One descriptor per kind: a kind added to `KINDS` without one (or, for a resource kind,
+ * without its planner) does not compile. A container's plan needs its images' plans, so
+ * plan.ts plans containers itself (`planDeclaredContainer`).
+ */
+export type ControllerKinds = {
+  readonly [K in Kind]: K extends ResourceKind ? ResourceKindDescriptor<K> : ControllerKind<K>;
+};

@@ -1,10 +1,13 @@
-import { NO_ENGINE_FACTS, type ControllerKind } from './controller-kind.js';
+import { planImage } from '../plan/plan-resources.js';
+import { NO_ENGINE_FACTS, type ResourceKindDescriptor } from './controller-kind.js';
 
 /**
  * Image: matched by id or labels, else (a pulled image carries no berth labels) by its
  * declared reference among the engine's tags.
  */
-export const imageKind: ControllerKind<'Image'> = {
+export const imageKind: ResourceKindDescriptor<'Image'> = {
+  planDeclared: (object, input) =>
+    planImage(object, input.observed.images, input.pinnedImages?.get(object.spec.ref)),
   matchObserved: (pick, desired, observed) => {
     const ref = desired?.spec.ref;
     const image =

@@ -1,7 +1,15 @@
-import { NO_ENGINE_FACTS, type ControllerKind } from './controller-kind.js';
+import type { NetworkObject } from '../../specs/model.js';
+import { engineName, LABEL } from '../labels.js';
+import { networksNamed, withDuplicatesRemoved } from '../plan/plan-duplicates.js';
+import type { PlanInput } from '../plan/plan-input.js';
+import { planNetwork } from '../plan/plan-resources.js';
+import type { ObjectPlan } from '../plan/plan-types.js';
+import { planExternal } from '../plan/plan-unmanaged.js';
+import { NO_ENGINE_FACTS, type ResourceKindDescriptor } from './controller-kind.js';
 
-/** Network: matched by engine id or labels. */
-export const networkKind: ControllerKind<'Network'> = {
+/** Network: planned with its attached containers and duplicates; matched by engine id or labels. */
+export const networkKind: ResourceKindDescriptor<'Network'> = {
+  planDeclared: planNetworkEntry,
   matchObserved: (pick, _desired, observed) => {
     const network = pick(observed.networks, (n) => n.id);
     return network && { kind: 'Network', network };
@@ -12,3 +20,19 @@ export const networkKind: ControllerKind<'Network'> = {
     createdAt: network.createdAt,
   }),
 };
+
+/**
+ * An external network is only checked; an owned one is planned with the containers attached to
+ * it, and other networks of its name (issue 19 item 7) are removed.
+ */
+function planNetworkEntry(object: NetworkObject, input: PlanInput): ObjectPlan {
+  if (object.spec.external) return planExternal(object, object.spec.external, input);
+  const { containers, networks } = input.observed;
+  const [net, ...extras] = networksNamed(networks, containers, input.project, object.name);
+  const name = engineName(input.project, object.name);
+  const attached = containers
+    .filter((c) => c.networks.includes(name) && c.labels[LABEL.name])
+    .map((c) => ({ name: c.labels[LABEL.name] as string, container: c }));
+  const p = planNetwork(object, input.project, net, attached);
+  return withDuplicatesRemoved(p, extras, containers);
+}

@@ -1,5 +1,5 @@
 import type { DesiredObject, Kind, ObjectKey } from '../../specs/model.js';
-import type { ObservedState } from '../engine/engine.js';
+import type { ObservedContainer, ObservedState } from '../engine/engine.js';
 
 export type HostPathKind = 'directory' | 'file' | 'absent';
 
@@ -37,3 +37,9 @@ export interface RestartMemory {
    */
   healthStale?: boolean;
 }
+
+/** Owned containers, networks and volumes of the project, by `Kind/name` (plan.ts `indexOwned`). */
+export type OwnedIndex = Map<
+  ObjectKey,
+  ObservedContainer | ObservedState['networks'][number] | ObservedState['volumes'][number]
+>;

@@ -1,26 +1,19 @@
 import type { ContainerObject, DesiredObject, Kind, ObjectKey } from '../../specs/model.js';
+import { resourceKind } from '../kinds/index.js';
 import { pinnedImageStep, planImageRetention } from '../update/image-retention.js';
 import { chainReplicaUpdates } from '../update/replica-order.js';
 import { objectKey } from '../../specs/model.js';
 import type { ObservedContainer, ObservedNetwork, ObservedState } from '../engine/engine.js';
-import { engineName, LABEL } from '../labels.js';
+import { LABEL } from '../labels.js';
 import { findImage } from './image-ref.js';
 import { nameRepairSteps } from './name-repairs.js';
 import { isUpdateLeftover } from './recovery-steps.js';
 import { goneNetwork, planContainer } from './plan-container.js';
-import { keptNetwork, networksNamed, withDuplicatesRemoved } from './plan-duplicates.js';
-import type { PlanInput } from './plan-input.js';
+import { keptNetwork } from './plan-duplicates.js';
+import type { OwnedIndex, PlanInput } from './plan-input.js';
 import { planDeletions } from './plan-implicit.js';
-import { planExternal, planFileValue } from './plan-unmanaged.js';
 import { step } from './plan-object.js';
-import {
-  objectPlan,
-  planBindMount,
-  planImage,
-  planImplicitImage,
-  planNetwork,
-  planVolume,
-} from './plan-resources.js';
+import { objectPlan, planImplicitImage } from './plan-resources.js';
 import type { ObjectPlan, Plan, PlanConflict, PlanStep } from './plan-types.js';
 import { orderByDependencies } from './order.js';
 
@@ -64,38 +57,13 @@ export function plan(input: PlanInput): Plan {
   };
 }
 
+/** The plan entry of a declared object other than a container (controller/kinds/<kind>.ts). */
 function planResource(
   object: Exclude<DesiredObject, ContainerObject>,
   input: PlanInput,
   owned: OwnedIndex,
 ): ObjectPlan {
-  if ((object.kind === 'Network' || object.kind === 'Volume') && object.spec.external)
-    return planExternal(object, object.spec.external, input);
-  switch (object.kind) {
-    case 'Image':
-      return planImage(object, input.observed.images, input.pinnedImages?.get(object.spec.ref));
-    case 'Secret':
-    case 'Config':
-      return planFileValue(object);
-    case 'Network': {
-      const { containers, networks } = input.observed;
-      const [net, ...extras] = networksNamed(networks, containers, input.project, object.name);
-      const name = engineName(input.project, object.name);
-      const attached = containers
-        .filter((c) => c.networks.includes(name) && c.labels[LABEL.name])
-        .map((c) => ({ name: c.labels[LABEL.name] as string, container: c }));
-      const p = planNetwork(object, input.project, net, attached);
-      return withDuplicatesRemoved(p, extras, containers);
-    }
-    case 'Volume':
-      return planVolume(
-        object,
-        input.project,
-        owned.get(`Volume/${object.name}`) as ObservedState['volumes'][number] | undefined,
-      );
-    case 'BindMount':
-      return planBindMount(object, input.hostPaths);
-  }
+  return resourceKind(object.kind).planDeclared(object, input, owned);
 }
 
 function planDeclaredContainer(
@@ -167,11 +135,6 @@ function withNameRepairs(p: ObjectPlan, repairs: PlanStep[] | undefined): Object
   if (!repairs) return p;
   return { ...p, steps: [...repairs, ...p.steps], inSync: false, reason: repairs[0]?.cause };
 }
-
-type OwnedIndex = Map<
-  ObjectKey,
-  ObservedContainer | ObservedState['networks'][number] | ObservedState['volumes'][number]
->;
 
 /** Owned containers, networks and volumes of the project, by `Kind/name` from their labels. */
 export function indexOwned(observed: ObservedState, project: string): OwnedIndex {
