@@ -39,6 +39,8 @@ describe('retained volumes', () => {
     expect(get.stdout).toMatch(/^data +Volume +retained +present /m);
     const json = await berth(stateHome, work, 'get', 'volume/data', '-p', project, '-o', 'json');
     expect(json.stdout).toContain('"desired": "retained"');
+    // A named object prints as itself, not as a list of one (kubectl habit).
+    expect(JSON.parse(json.stdout)).toMatchObject({ kind: 'Volume', name: 'data' });
 
     const kept = await berth(stateHome, work, 'delete', 'volume/data', '-p', project);
     expect(kept.code).toBe(0);

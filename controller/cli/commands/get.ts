@@ -29,7 +29,8 @@ export async function run(
 ): Promise<number> {
   const target = parseTarget(rawTarget);
   const project = resolveProjectName(options.project, options.filename ?? [], ctx.cwd);
-  const once = async () => render(ctx, await listObjects(ctx, project, target, options), options);
+  const once = async () =>
+    render(ctx, await listObjects(ctx, project, target, options), options, target);
   if (!options.watch) {
     await once();
     return 0;
@@ -45,7 +46,7 @@ export async function run(
   const changedOnly = async () => {
     const objects = await listObjects(ctx, project, target, options);
     if (options.output === 'json' || options.output === 'yaml')
-      return render(ctx, objects, options);
+      return render(ctx, objects, options, target);
     const { header, changed, gone } = rows.next(objects);
     if (changed.length) {
       const table = tableText(ctx, changed, options).split('\n');
@@ -97,12 +98,19 @@ async function listObjects(
   return objects;
 }
 
+/**
+ * `-o json|yaml` of a named object (`get Container/web`) is the object itself, as kubectl
+ * prints it; a kind, everything, or a replicated container's replicas are `{items: […]}`.
+ */
 async function render(
   ctx: CliContext,
   objects: ObjectStatus[],
   options: GetOptions,
+  target: Target,
 ): Promise<void> {
-  await writeOutput(ctx, options.output, { items: objects }, () =>
+  const [only] = objects;
+  const single = objects.length === 1 && only !== undefined && only.name === target.name;
+  await writeOutput(ctx, options.output, single ? only : { items: objects }, () =>
     tableText(ctx, objects, options),
   );
 }
