@@ -86,6 +86,7 @@ function defaultNetwork(firstUser: ContainerObject): NetworkObject {
     spec: { driver: 'bridge', internal: false, attachable: false, options: {} },
     source: firstUser.source,
     specHash: '',
+    implied: true,
   };
 }
 

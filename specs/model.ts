@@ -330,7 +330,10 @@ interface ObjectOf<K extends Kind, S> {
 }
 
 export type ImageObject = ObjectOf<'Image', ImageSpec>;
-export type NetworkObject = ObjectOf<'Network', NetworkSpec>;
+export type NetworkObject = ObjectOf<'Network', NetworkSpec> & {
+  /** Set on the project default network berth adds when no file declares Network/default. */
+  implied?: true;
+};
 export type BindMountObject = ObjectOf<'BindMount', BindMountSpec>;
 export type VolumeObject = ObjectOf<'Volume', VolumeSpec>;
 /** Which declared container an expanded instance runs, and its index (from 1). */

@@ -59,7 +59,9 @@ describe('the berth bundle', () => {
     );
     expect(manifests.length).toBeGreaterThan(2);
     expect(result.stdout).toMatch(
-      new RegExp(`^valid: \\d+ objects in ${manifests.length} files\n$`),
+      new RegExp(
+        `^valid: \\d+ objects in ${manifests.length} files( \\(\\+ the default network\\))?\n$`,
+      ),
     );
   });
 

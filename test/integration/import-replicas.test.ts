@@ -51,6 +51,8 @@ describe('import of services joined to a replicated service', () => {
     const valid = await berth(['validate', '-f', 'out'], { cwd, env });
     expect(valid.stdout + valid.stderr).not.toContain('E_REFERENCE');
     expect(valid.code).toBe(0);
+    // What was declared: web once (not its two replicas), the implied default network apart.
+    expect(valid.stdout).toBe('valid: 3 objects in 3 files (+ the default network)\n');
     const applied = await berth(['apply', '-f', 'out', '-p', project], { cwd, env });
     expect(applied.stderr).toBe('');
     expect(applied.code).toBe(0);

@@ -33,7 +33,14 @@ export async function run(ctx: CliContext, options: ValidateOptions): Promise<nu
   }
   for (const p of result.problems) ctx.stdout.write(formatProblem(p) + '\n');
   const files = result.files.length;
-  const objects = result.set.objects.length;
+  // What the user declared: a replicated container once, the implied default network apart.
+  const declared = result.set.objects.filter(
+    (o) =>
+      !(o.kind === 'Network' && o.implied) &&
+      !(o.kind === 'Container' && (o.replica?.index ?? 1) > 1),
+  );
+  const objects = declared.length;
+  const implied = result.set.objects.some((o) => o.kind === 'Network' && o.implied);
   if (result.problems.length) {
     const n = result.problems.length;
     ctx.stderr.write(
@@ -42,7 +49,7 @@ export async function run(ctx: CliContext, options: ValidateOptions): Promise<nu
     return 1;
   }
   ctx.stdout.write(
-    `valid: ${objects} object${objects === 1 ? '' : 's'} in ${files} file${files === 1 ? '' : 's'}\n`,
+    `valid: ${objects} object${objects === 1 ? '' : 's'} in ${files} file${files === 1 ? '' : 's'}${implied ? ' (+ the default network)' : ''}\n`,
   );
   return 0;
 }
