@@ -103,4 +103,50 @@ describe('replicas update one at a time on the real engine', () => {
     for (const e of await modes()) expect(e).toContain('MODE=two');
     expect(await names()).toEqual(replicas.map((r) => `${project}-${r}`));
   });
+
+  it('replica 3 failing its gate takes replicas 1 and 2 back to the previous spec (onFailure: rollback)', async () => {
+    const run = await apply(countedWeb('four'));
+    expect(run.code, run.stdout + run.stderr).toBe(2);
+    const out = run.stdout + run.stderr;
+    expect(out).toMatch(/web-3.*rolled back/);
+    expect(out).toMatch(
+      /web-1.*the update of Container\/web-3 failed its gate; back on the previous spec/,
+    );
+    expect(out).toMatch(
+      /web-2.*the update of Container\/web-3 failed its gate; back on the previous spec/,
+    );
+    // Every replica runs the previous spec again (MODE=two), under its own name, no leftovers.
+    for (const e of await modes()) expect(e).toContain('MODE=two');
+    expect(await names()).toEqual(replicas.map((r) => `${project}-${r}`));
+    for (const r of replicas)
+      expect(await docker('inspect', '-f', '{{.State.Health.Status}}', `${project}-${r}`)).toBe(
+        'healthy',
+      );
+  });
 });
+
+/**
+ * `web` with MODE and a Volume `counter`: each new container counts those started before it
+ * (replicas are updated one at a time), and only the first two become healthy — so the new
+ * spec fails its gate on replica 3 alone, deterministically.
+ */
+function countedWeb(mode: string): string {
+  return `apiVersion: berth/v1
+kind: Volume
+metadata: {name: counter}
+---
+apiVersion: berth/v1
+kind: Container
+metadata: {name: web}
+spec:
+  image: ${TEST_IMAGE}
+  replicas: 3
+  init: true
+  command: [sh, -c]
+  args: ["n=$$(ls /c | wc -l); touch /c/$$HOSTNAME; if [ $$n -lt 2 ]; then touch /tmp/ok; fi; mkdir -p /www && echo $$MODE > /www/index.html && exec httpd -f -p 8080 -h /www"]
+  env: {MODE: ${mode}}
+  mounts: [{volume: counter, target: /c}]
+  healthcheck: {command: [CMD, test, -f, /tmp/ok], interval: 1s, timeout: 1s, retries: 2}
+  update: {order: start-first, healthTimeout: 30s}
+`;
+}

@@ -22,6 +22,7 @@ import type { CliContext } from '../context.js';
 import { installInterrupt, interruptedText, INTERRUPTED_EXIT } from '../interrupt.js';
 import { undoText, undoUnfinishedUpdates, type UndoResult } from '../interrupt-undo.js';
 import { loadInput } from '../load-input.js';
+import { takeBackReplicas } from '../replica-takeback.js';
 import { otherSourceDeletions } from '../../plan/plan-other-sources.js';
 import { otherSourceError, sourceFolders } from '../other-sources.js';
 import { refuseFieldsTheEngineCannotCarry, type PolicyFlags } from '../policy-flags.js';
@@ -201,11 +202,8 @@ async function converge(ctx: CliContext, job: ApplyJob): Promise<number> {
     // The commit is looked up only when something will be created (a no-op spawns no git).
     if (plan.objects.some(needsWork) && job.commit === undefined)
       job.commit = (await gitCommitOf(applySources(ctx, job)[0] ?? '')) ?? '';
-    const ran = execute({
+    const run = {
       engine,
-      plan,
-      desired: job.desired,
-      observed: planned.observed,
       parallel,
       deadline,
       now: ctx.now,
@@ -213,7 +211,12 @@ async function converge(ctx: CliContext, job: ApplyJob): Promise<number> {
       filesDir: ctx.stateDir,
       stamp: applyStamp(applyId(started), job.commit),
       signal: interrupt.signal,
-    });
+    };
+    const ran = execute({ ...run, plan, desired: job.desired, observed: planned.observed }).then(
+      // A replica that failed its gate takes back those replaced before it (onFailure: rollback).
+      (result) =>
+        takeBackReplicas({ ...run, project, stateDir: ctx.stateDir, desired: job.desired, result }),
+    );
     const work = options.wait
       ? ran.then((r) => withReadiness(engine, planned.plan, r, deadline, ctx.now))
       : ran;
