@@ -1,13 +1,10 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { MemoryEngine } from '../engine/memory/memory-engine.js';
 import * as planModule from '../plan/plan.js';
-import { WatchController } from './controller.js';
+import { MEMORY_IMAGE as IMAGE, memoryWatch } from './testing/memory-watch.js';
 
-const IMAGE = 'localhost/berth-busybox:1';
 const P = 'idle';
 
 let dir: string;
@@ -22,18 +19,7 @@ afterAll(() => rm(dir, { recursive: true, force: true }));
 
 describe('periodic resync of an idle controller', () => {
   it('skips planning while the engine answers as before, and plans (and repairs) once it does not', async () => {
-    const engine = new MemoryEngine();
-    engine.addImage(IMAGE);
-    const controller = new WatchController({
-      engine,
-      project: P,
-      dir,
-      allowEmpty: false,
-      resyncMs: 0,
-      parallel: 2,
-      logger: pino({ level: 'silent' }),
-      watchFolder: false,
-    });
+    const { engine, controller } = memoryWatch(P, dir);
     await controller.start();
     try {
       await controller.queue.whenIdle();

@@ -1,11 +1,11 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import pino from 'pino';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { EngineEvent } from '../engine/engine.js';
-import { MemoryEngine } from '../engine/memory/memory-engine.js';
-import { WatchController } from './controller.js';
+import type { MemoryEngine } from '../engine/memory/memory-engine.js';
+import type { WatchController } from './controller.js';
+import { MEMORY_IMAGE as IMAGE, memoryWatch } from './testing/memory-watch.js';
 
 /**
  * Issue 11, restart storm CPU: what one exit of a crash-looping container costs the
@@ -13,7 +13,6 @@ import { WatchController } from './controller.js';
  * count is exact.
  */
 
-const IMAGE = 'localhost/berth-busybox:1';
 const P = 'storm';
 
 let dir: string;
@@ -33,18 +32,9 @@ async function started(): Promise<{
   id: string;
   labels: EngineEvent['labels'];
 }> {
-  const engine = new MemoryEngine();
-  engine.addImage(IMAGE);
-  controller = new WatchController({
-    engine,
-    project: P,
-    dir,
-    allowEmpty: false,
-    resyncMs: 0,
-    parallel: 2,
-    logger: pino({ level: 'silent' }),
-    watchFolder: false,
-  });
+  const made = memoryWatch(P, dir);
+  const engine = made.engine;
+  controller = made.controller;
   await controller.start();
   await controller.queue.whenIdle();
   // The start's resync, then no more work.

@@ -1,0 +1,29 @@
+import pino from 'pino';
+import { MemoryEngine } from '../../engine/memory/memory-engine.js';
+import { WatchController } from '../controller.js';
+
+/** The test image the in-memory engine is given. */
+export const MEMORY_IMAGE = 'localhost/berth-busybox:1';
+
+/**
+ * For tests: a controller of `project` watching `dir` on a fresh in-memory engine that has
+ * the test image; no folder watcher, no resync timer, silent. Not started.
+ */
+export function memoryWatch(
+  project: string,
+  dir: string,
+): { engine: MemoryEngine; controller: WatchController } {
+  const engine = new MemoryEngine();
+  engine.addImage(MEMORY_IMAGE);
+  const controller = new WatchController({
+    engine,
+    project,
+    dir,
+    allowEmpty: false,
+    resyncMs: 0,
+    parallel: 2,
+    logger: pino({ level: 'silent' }),
+    watchFolder: false,
+  });
+  return { engine, controller };
+}
