@@ -1,6 +1,6 @@
 import type { CliContext } from '../cli/context.js';
 import { copyWith, parseCopyEnd } from '../cli/commands/cp.js';
-import { execIn, type ExecOptions } from '../cli/commands/exec.js';
+import { execIn, execProject, type ExecOptions } from '../cli/commands/exec.js';
 import { engineAddress } from '../cli/engine-flags.js';
 import { resolveProjectName } from '../cli/project-name.js';
 import type { EngineStreams } from '../engine/engine-streams.js';
@@ -58,9 +58,7 @@ export async function swarmExecCommand(
   command: string[],
   options: ExecOptions,
 ): Promise<number> {
-  if (!command.length)
-    throw new BerthError('E_USAGE', 'exec needs a command: berth exec NAME -- CMD…');
-  const project = resolveProjectName(options.project, [], ctx.cwd);
+  const project = execProject(ctx, command, options);
   const { streams, containerId } = await taskContainer(ctx, project, target);
   return execIn(ctx, streams, containerId, command, options);
 }

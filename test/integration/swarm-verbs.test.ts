@@ -1,19 +1,16 @@
-import { execFile } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { berth } from '../support/cli.js';
 import {
   clusterEngine,
+  onEngine,
   scratchDockerConfig,
   startSwarm,
   type Cluster,
 } from '../support/cluster.js';
 import { TEST_IMAGE, uniqueProject } from '../support/docker.js';
 import { eventually, killStrayBerths, spawnBerth } from './watch-support.js';
-
-const run = promisify(execFile);
 
 /**
  * The everyday verbs on `--backend swarm` against a real 3-node Swarm (scripts/cluster):
@@ -26,8 +23,7 @@ const { work, dir, env, contexts } = scratchDockerConfig('swarm-verbs');
 const project = uniqueProject('swv');
 let cluster: Cluster | undefined;
 
-const on = (i: number, ...args: string[]) =>
-  run('docker', ['-H', clusterEngine(i), ...args]).then((r) => r.stdout.trim());
+const on = onEngine;
 const manager = (...args: string[]) => on(1, ...args);
 const swarm = (verb: string, ...args: string[]) =>
   berth([verb, '-p', project, '--backend', 'swarm', '--context', 'swarm', ...args], { env });

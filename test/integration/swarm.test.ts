@@ -1,18 +1,15 @@
-import { execFile } from 'node:child_process';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { berth } from '../support/cli.js';
 import {
   clusterEngine,
+  onEngine,
   scratchDockerConfig,
   startSwarm,
   type Cluster,
 } from '../support/cluster.js';
 import { TEST_IMAGE, uniqueProject } from '../support/docker.js';
-
-const run = promisify(execFile);
 
 /**
  * `--backend swarm` against a real Swarm: three dockerd from scripts/cluster joined into a
@@ -26,8 +23,7 @@ const FOREIGN = `${project}-foreign`;
 const PORT = 18080;
 let cluster: Cluster | undefined;
 
-const on = (i: number, ...args: string[]) =>
-  run('docker', ['-H', clusterEngine(i), ...args]).then((r) => r.stdout.trim());
+const on = onEngine;
 const manager = (...args: string[]) => on(1, ...args);
 const listed = (what: 'service' | 'secret' | 'network') =>
   manager(what, 'ls', '--filter', `label=berth.project=${project}`, '--format', '{{.Name}}').then(

@@ -13,6 +13,10 @@ const CLUSTER_DIR =
 /** Engine i (1-based) of the cluster, as a Docker endpoint reachable from this host. */
 export const clusterEngine = (i: number) => `tcp://10.231.0.1${i}:2375`;
 
+/** `docker -H <engine i> ARGS…` against the cluster; resolves with its trimmed stdout. */
+export const onEngine = (i: number, ...args: string[]) =>
+  run('docker', ['-H', clusterEngine(i), ...args]).then((r) => r.stdout.trim());
+
 export interface Cluster {
   /** Stops engine i's dockerd (the engine goes away; down() still cleans up). */
   stopEngine(i: number): Promise<void>;

@@ -29,9 +29,7 @@ export async function run(
   command: string[],
   options: ExecOptions,
 ): Promise<number> {
-  if (!command.length)
-    throw new BerthError('E_USAGE', 'exec needs a command: berth exec NAME -- CMD…');
-  const project = resolveProjectName(options.project, [], ctx.cwd);
+  const project = execProject(ctx, command, options);
   const engine = await ctx.engine();
   const container = firstContainer(await listByName(engine, project), name);
   if (!container) throw await missingContainer(ctx, project, name);
@@ -42,6 +40,13 @@ export async function run(
     });
   }
   return execIn(ctx, await connectStreams(ctx), container.id, command, options);
+}
+
+/** The project of `exec` (E_USAGE first when no command was given). */
+export function execProject(ctx: CliContext, command: string[], options: ExecOptions): string {
+  if (!command.length)
+    throw new BerthError('E_USAGE', 'exec needs a command: berth exec NAME -- CMD…');
+  return resolveProjectName(options.project, [], ctx.cwd);
 }
 
 /**
