@@ -34,10 +34,12 @@ interface Lane {
 /** Why the cluster cannot be used, or undefined when all three engines answer with the image. */
 async function clusterProblem(): Promise<string | undefined> {
   for (const e of ENGINES) {
-    const answer = await get(e.host, e.port, `/images/${encodeURIComponent(BENCH_IMAGE)}/json`);
-    if (answer === undefined)
-      return `the cluster is not up: tcp://${e.host}:${e.port} does not answer (start it with scripts/cluster/up.sh)`;
-    if (answer !== 200) return `tcp://${e.host}:${e.port} has no ${BENCH_IMAGE}`;
+    // Whatever answers on that address must be an engine (a network's proxy may answer too).
+    const ping = await get(e.host, e.port, '/_ping');
+    if (ping !== 200)
+      return `the cluster is not up: tcp://${e.host}:${e.port} ${ping === undefined ? 'does not answer' : `answers ${ping} to /_ping`} (start it with scripts/cluster/up.sh)`;
+    const image = await get(e.host, e.port, `/images/${encodeURIComponent(BENCH_IMAGE)}/json`);
+    if (image !== 200) return `tcp://${e.host}:${e.port} has no ${BENCH_IMAGE}`;
   }
   return undefined;
 }
