@@ -6,6 +6,7 @@ import type {
   ContainerObject,
   DesiredObject,
   ImageObject,
+  Kind,
   NetworkObject,
   VolumeObject,
 } from '../../specs/model.js';
@@ -26,6 +27,68 @@ const find = <K extends DesiredObject['kind']>(ctx: StepContext, kind: K, name: 
   ctx.desired.find((o) => o.kind === kind && o.name === name) as
     Extract<DesiredObject, { kind: K }> | undefined;
 
+/** One step's runner: `name` is the object's name from the step key, `engineId` its engine id. */
+type StepRunner = (
+  step: PlanStep,
+  ctx: StepContext,
+  name: string,
+  engineId?: string,
+) => Promise<unknown>;
+
+/**
+ * How each kind runs each of its step actions (issue 17: per kind, not one switch). A kind
+ * missing here does not compile; an action missing is an E_INTERNAL error when planned.
+ */
+const STEP_RUNNERS: { readonly [K in Kind]: Readonly<Record<string, StepRunner>> } = {
+  Image: {
+    pull: async (_step, ctx, name) => {
+      // Registry credentials as docker finds them (DOCKER_CONFIG), and a pinned digest
+      // checked after the pull (issue 8). Loaded only when an image is pulled.
+      const { pullWithCredentials } = await import('../registry/pull.js');
+      const ref = find(ctx, 'Image', name)?.spec.ref ?? name;
+      await pullWithCredentials(ctx.engine, ref, process.env, ctx.onProgress);
+    },
+    build: (step, ctx, name) => buildImage(requireObject(find(ctx, 'Image', name), step), ctx),
+    tag: (step, ctx, name) =>
+      ctx.engine.tagImage(step.target ?? '', find(ctx, 'Image', name)?.spec.ref ?? name),
+    remove: (_step, ctx, name, engineId) => ctx.engine.removeImage(engineId ?? name),
+  },
+  Network: {
+    create: (step, ctx, name) =>
+      createNetwork(requireObject(find(ctx, 'Network', name), step), ctx),
+    // A duplicate of the network's name is removed by its own id (step.target).
+    remove: (step, ctx, name, engineId) =>
+      ctx.engine.removeNetwork(step.target ?? engineId ?? engineName(ctx.project, name)),
+    disconnect: (step, ctx, name) =>
+      ctx.engine.disconnectNetwork(
+        engineName(ctx.project, name),
+        engineName(ctx.project, step.target ?? ''),
+      ),
+    connect: (step, ctx, name) => connect(ctx, name, step.target ?? ''),
+  },
+  Volume: {
+    create: (step, ctx, name) => createVolume(requireObject(find(ctx, 'Volume', name), step), ctx),
+    remove: (_step, ctx, name, engineId) =>
+      ctx.engine.removeVolume(engineId ?? engineName(ctx.project, name)),
+  },
+  BindMount: {
+    'ensure-path': (step, ctx, name) =>
+      ensurePath(requireObject(find(ctx, 'BindMount', name), step).spec),
+  },
+  // A container's create/start/replace steps are run by the container machine, not here.
+  Container: {
+    connect: (step, ctx, name) => connect(ctx, step.target ?? '', name),
+    // The spec may be gone (prune, delete): the container's own stop timeout is its grace period.
+    stop: (_step, ctx, name, engineId) =>
+      ctx.engine.stopContainer(engineId ?? engineName(ctx.project, name)),
+    remove: (_step, ctx, name, engineId) =>
+      ctx.engine.removeContainer(engineId ?? engineName(ctx.project, name)),
+  },
+  // Written into the containers that mount them: no steps of their own.
+  Secret: {},
+  Config: {},
+};
+
 /**
  * Runs one planned step of an image, network, volume or bind mount (or of a deletion).
  * Idempotent: the engine adapter treats "already so" as success, so a retried step is safe.
@@ -36,66 +99,16 @@ export async function runResourceStep(
   engineId?: string,
 ): Promise<void> {
   const [kind, ...rest] = step.key.split('/');
-  const name = rest.join('/');
-  switch (`${kind}:${step.action}`) {
-    case 'Image:pull': {
-      // Registry credentials as docker finds them (DOCKER_CONFIG), and a pinned digest
-      // checked after the pull (issue 8). Imported here so this edit stays in its case.
-      const { pullWithCredentials } = await import('../registry/pull.js');
-      const ref = find(ctx, 'Image', name)?.spec.ref ?? name;
-      await pullWithCredentials(ctx.engine, ref, process.env, ctx.onProgress);
-      return;
-    }
-    case 'Image:build':
-      await buildImage(requireObject(find(ctx, 'Image', name), step), ctx);
-      return;
-    case 'Image:tag':
-      await ctx.engine.tagImage(step.target ?? '', find(ctx, 'Image', name)?.spec.ref ?? name);
-      return;
-    case 'Image:remove':
-      await ctx.engine.removeImage(engineId ?? name);
-      return;
-    case 'Network:create':
-      await createNetwork(requireObject(find(ctx, 'Network', name), step), ctx);
-      return;
-    case 'Network:remove':
-      // A duplicate of the network's name is removed by its own id (step.target).
-      await ctx.engine.removeNetwork(step.target ?? engineId ?? engineName(ctx.project, name));
-      return;
-    case 'Network:disconnect':
-      await ctx.engine.disconnectNetwork(
-        engineName(ctx.project, name),
-        engineName(ctx.project, step.target ?? ''),
-      );
-      return;
-    case 'Network:connect':
-      await connect(ctx, name, step.target ?? '');
-      return;
-    case 'Volume:create':
-      await createVolume(requireObject(find(ctx, 'Volume', name), step), ctx);
-      return;
-    case 'Volume:remove':
-      await ctx.engine.removeVolume(engineId ?? engineName(ctx.project, name));
-      return;
-    case 'BindMount:ensure-path':
-      await ensurePath(requireObject(find(ctx, 'BindMount', name), step).spec);
-      return;
-    case 'Container:connect':
-      await connect(ctx, step.target ?? '', name);
-      return;
-    case 'Container:stop':
-      // The spec may be gone (prune, delete): the container's own stop timeout is its grace period.
-      await ctx.engine.stopContainer(engineId ?? engineName(ctx.project, name));
-      return;
-    case 'Container:remove':
-      await ctx.engine.removeContainer(engineId ?? engineName(ctx.project, name));
-      return;
-    default:
-      throw new BerthError(
-        'E_INTERNAL',
-        `no implementation for step ${step.action} of ${step.key}`,
-      );
-  }
+  const runners: Readonly<Record<string, StepRunner>> | undefined = Object.hasOwn(
+    STEP_RUNNERS,
+    kind ?? '',
+  )
+    ? STEP_RUNNERS[kind as Kind]
+    : undefined;
+  const run = runners && Object.hasOwn(runners, step.action) ? runners[step.action] : undefined;
+  if (!run)
+    throw new BerthError('E_INTERNAL', `no implementation for step ${step.action} of ${step.key}`);
+  await run(step, ctx, rest.join('/'), engineId);
 }
 
 function requireObject<T>(object: T | undefined, step: PlanStep): T {
