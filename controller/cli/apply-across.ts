@@ -114,7 +114,10 @@ async function observeGroup(
 ): Promise<GroupPlan> {
   try {
     const engine = await engineFor(ctx, group.context);
-    const observed = await engine.observe(observeRequest(job.project, group.objects));
+    const observed = await engine.observe({
+      ...observeRequest(job.project, group.objects),
+      identify: true,
+    });
     return { group, engine, observed };
   } catch (e) {
     return unreachable(group, e);

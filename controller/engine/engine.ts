@@ -92,6 +92,12 @@ export interface ObservedState {
    * fall back to {@link Engine.lookupNames}).
    */
   named?: { networks: ObservedNetwork[]; volumes: ObservedVolume[] };
+  /**
+   * Asked for with `ObserveOptions.identify`: a string unique to this engine, so that two
+   * observations with one mark came from one engine (two contexts that name one daemon).
+   * Absent when the engine cannot tell at no cost.
+   */
+  engineMark?: string;
 }
 
 /** Details read for one container (describe, exit codes, health logs). */
@@ -260,6 +266,11 @@ export interface ObserveOptions {
    * label filter with a name filter), so a no-op apply with externals stays at four calls.
    */
   named?: { networks?: readonly string[]; volumes?: readonly string[] };
+  /**
+   * Also report `ObservedState.engineMark`, at no extra call (a set spanning contexts asks,
+   * to find contexts that reach one engine even before any object of the project exists).
+   */
+  identify?: boolean;
 }
 
 export interface Engine {

@@ -32,4 +32,11 @@ describe('sameEngineClusters', () => {
     expect(sameEngineClusters([state(['a']), state(['b']), undefined])).toEqual([]);
     expect(sameEngineClusters([state([]), state([])])).toEqual([]);
   });
+
+  it('joins groups with one engine mark before any object exists (a first apply)', () => {
+    const marked = (mark: string) => ({ ...state([]), engineMark: mark });
+    expect(
+      sameEngineClusters([marked('network:x'), marked('network:y'), marked('network:x')]),
+    ).toEqual([[0, 2]]);
+  });
 });

@@ -8,8 +8,10 @@ import type { ObservedState } from '../engine/engine.js';
  * contexts means one engine (image ids are content hashes and volume "ids" are names: both
  * are shared by different engines, never used here).
  *
- * Before anything of the project exists on such an engine nothing is seen twice; nothing is
- * then there to prune either, and the next observation finds the shared ids. Without this,
+ * Before anything of the project exists on such an engine no object is seen twice: the
+ * observations then carry the engine's own mark (`ObserveOptions.identify`, at no extra
+ * call), or two groups would both create the project's default network on one engine (a CI
+ * run failed on that race). Without this,
  * each group's plan reads the other's objects as "not declared any more" and `--prune`
  * deletes them (found by a new-user trial, session 4).
  *
@@ -26,7 +28,11 @@ export function sameEngineClusters(observed: readonly (ObservedState | undefined
   const seenBy = new Map<string, number>();
   observed.forEach((state, i) => {
     if (!state) return;
-    const ids = [...state.containers.map((c) => c.id), ...state.networks.map((n) => n.id)];
+    const ids = [
+      ...(state.engineMark ? [state.engineMark] : []),
+      ...state.containers.map((c) => c.id),
+      ...state.networks.map((n) => n.id),
+    ];
     for (const id of ids) {
       const other = seenBy.get(id);
       if (other === undefined) seenBy.set(id, i);

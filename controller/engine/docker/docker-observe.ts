@@ -41,10 +41,15 @@ export async function observe(
     options.project === undefined ? LABEL.project : `${LABEL.project}=${options.project}`;
   const filters = { label: [label] };
   const listedAt = Date.now();
+  // The engine's default network has an id the engine drew at random when it was first
+  // started: the mark of `identify`, read from the network list read anyway (unfiltered then).
+  const networkNames = options.identify
+    ? [...(options.named?.networks ?? []), ...DEFAULT_NETWORKS]
+    : options.named?.networks;
   const [containers, networks, volumes, imageList] = await call(d, 'observe', options.project, () =>
     Promise.all([
       d.reads.listContainers({ all: true, filters }),
-      listOwnedAndNamed((o) => d.reads.listNetworks(o), label, options.named?.networks),
+      listOwnedAndNamed((o) => d.reads.listNetworks(o), label, networkNames),
       listOwnedAndNamed(
         (o) => d.reads.listVolumes(o).then((r) => r.Volumes ?? []),
         label,
@@ -69,9 +74,12 @@ export async function observe(
     networks: networks.owned.map((n) => fromNetwork(n)),
     volumes: volumes.owned.map((v) => fromVolume(v as Parameters<typeof fromVolume>[0])),
     images: imageList.map((i) => fromImage(i)),
+    ...engineMarkOf(networks.named, options),
     ...(options.named && {
       named: {
-        networks: networks.named.map((n) => fromNetwork(n)),
+        networks: networks.named
+          .filter((n) => options.named?.networks?.includes(n.Name))
+          .map((n) => fromNetwork(n)),
         volumes: volumes.named.map((v) => fromVolume(v as Parameters<typeof fromVolume>[0])),
       },
     }),
@@ -126,4 +134,16 @@ async function inspectOne<T>(
     if (statusOf(e) === 404) return undefined;
     throw toEngineError(e, d.address, operation, target);
   }
+}
+
+/** Docker's default network, and Podman's: every engine has one of them, named so. */
+const DEFAULT_NETWORKS = ['bridge', 'podman'];
+
+function engineMarkOf(
+  named: readonly { Id: string; Name: string }[],
+  options: ObserveOptions,
+): Pick<ObservedState, 'engineMark'> {
+  if (!options.identify) return {};
+  const mark = named.find((n) => DEFAULT_NETWORKS.includes(n.Name))?.Id;
+  return mark ? { engineMark: `network:${mark}` } : {};
 }

@@ -53,7 +53,11 @@ export interface MemoryEngineOptions {
  * `setLatency`, `crash`, `setState`, `setHealth`, `dropEvents`. Never a substitute for
  * the real-engine tests.
  */
+let engines = 0;
+
 export class MemoryEngine implements Engine {
+  /** `ObservedState.engineMark`: one per instance, as a daemon's default network id is. */
+  private readonly mark = `memory:${++engines}`;
   readonly address: string;
   /** Calls made per operation name (failed and injected-failure calls included). */
   readonly calls: Record<string, number> = {};
@@ -154,6 +158,7 @@ export class MemoryEngine implements Engine {
         .map((v) => ({ ...v, labels: { ...v.labels } })),
       images: [...w.images.values()].map(objects.toObservedImage),
       ...(options.named && { named: this.byName(options.named) }),
+      ...(options.identify ? { engineMark: this.mark } : {}),
     };
   }
 
