@@ -1,4 +1,6 @@
 import { execFileSync } from 'node:child_process';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { LEFTOVER_NETWORKS } from './docker.js';
 
 /**
  * Engine tests need a running engine and the local base image. `scripts/setup.sh` provides
@@ -6,7 +8,7 @@ import { execFileSync } from 'node:child_process';
  * `docker image prune`. It never starts an engine: a missing one is the set-up's job and
  * engine tests fail loudly without it.
  */
-export default function setup(): void {
+export default function setup(): () => Promise<void> {
   // CLI tests run the bundle; build it so it is never stale (esbuild takes about a second).
   execFileSync('node', ['scripts/build.mjs'], { stdio: 'inherit' });
   try {
@@ -15,7 +17,36 @@ export default function setup(): void {
     process.stderr.write(
       'global-setup: no engine answers; engine tests will fail (run scripts/setup.sh)\n',
     );
-    return;
+    return removeLeftoverNetworks;
   }
   execFileSync('bash', ['scripts/build-test-image.sh'], { stdio: 'inherit' });
+  return removeLeftoverNetworks;
+}
+
+/**
+ * Teardown: the networks a test's clean-up had to leave (the engine still reported an
+ * endpoint of a removed container) are removed now, retrying for up to a minute; tests
+ * leave no engine object behind. A network still refused is named on stderr.
+ */
+async function removeLeftoverNetworks(): Promise<void> {
+  if (!existsSync(LEFTOVER_NETWORKS)) return;
+  const ids = new Set(readFileSync(LEFTOVER_NETWORKS, 'utf8').split('\n').filter(Boolean));
+  rmSync(LEFTOVER_NETWORKS, { force: true });
+  for (let attempt = 0; ids.size > 0 && attempt < 20; attempt++) {
+    for (const id of [...ids]) {
+      try {
+        execFileSync('docker', ['network', 'rm', id], { stdio: 'ignore' });
+        ids.delete(id);
+      } catch {
+        // Gone already, or still held: `network inspect` tells which.
+        try {
+          execFileSync('docker', ['network', 'inspect', id], { stdio: 'ignore' });
+        } catch {
+          ids.delete(id);
+        }
+      }
+    }
+    if (ids.size) await new Promise((r) => setTimeout(r, 3_000));
+  }
+  for (const id of ids) process.stderr.write(`global teardown: network ${id} is still left\n`);
 }
