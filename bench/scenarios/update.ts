@@ -20,7 +20,12 @@ export async function updateScenarios(ctx: BenchContext): Promise<ScenarioResult
   return [await updateDowntime(ctx), await rollbackTime(ctx)];
 }
 
-/** busybox httpd that serves its MODE after a 2 s boot; healthy once it answers. */
+/**
+ * busybox httpd that serves its MODE after a 2 s boot; healthy once it answers. Its start
+ * period covers the boot, as a real app declares one: without it the engine reports
+ * `unhealthy` after three failed probes (1.5 s), before the server is up, and berth's gate
+ * fails at that event (the earlier runs of this scenario failed every berth run so).
+ */
 const APP_SCRIPT =
   'sleep 2; mkdir -p /www && echo $$MODE > /www/index.html && exec httpd -f -p 8080 -h /www';
 const HEALTH = 'wget -q -O /dev/null http://127.0.0.1:8080/';
@@ -37,7 +42,7 @@ spec:
   init: true
   command: [sh, -c, "${APP_SCRIPT}"]
   env: {MODE: ${mode}}
-  healthcheck: {command: [CMD-SHELL, "${HEALTH}"], interval: 500ms, timeout: 1s, retries: 3}
+  healthcheck: {command: [CMD-SHELL, "${HEALTH}"], interval: 500ms, timeout: 1s, retries: 3, startPeriod: 3s}
   update: {order: ${order}, healthTimeout: 20s}
 `;
 }
@@ -50,7 +55,7 @@ services:
     init: true
     command: [sh, -c, "${APP_SCRIPT}"]
     environment: {MODE: ${mode}}
-    healthcheck: {test: [CMD-SHELL, "${HEALTH}"], interval: 500ms, timeout: 1s, retries: 3}
+    healthcheck: {test: [CMD-SHELL, "${HEALTH}"], interval: 500ms, timeout: 1s, retries: 3, start_period: 3s}
 `;
 }
 
