@@ -1,5 +1,6 @@
 import type { ObjectKey } from '../../specs/model.js';
 import type { Engine } from '../engine/engine.js';
+import { ranToCompletion } from '../lifecycle/container-decision.js';
 import type { Plan } from '../plan/plan-types.js';
 import { containerReadiness } from '../status/readiness.js';
 import type { ObjectOutcome } from './execute.js';
@@ -35,9 +36,9 @@ export async function waitForReadiness(
     outcomes.map(async (o) => {
       const p = running.get(o.key);
       if (!p?.engineName || o.outcome !== 'converged') return o;
-      // Under OnFailure or Never an exit with code 0 is the container's declared end.
-      const mayComplete = (p.container?.situation.restartPolicy ?? 'Always') !== 'Always';
-      const failure = await readyOrWhy(engine, o.key, p.engineName, mayComplete, deadline, now);
+      const policy = p.container?.situation.restartPolicy ?? 'Always';
+      const completed = (exitCode: number) => ranToCompletion(policy, exitCode);
+      const failure = await readyOrWhy(engine, o.key, p.engineName, completed, deadline, now);
       return failure
         ? { ...o, outcome: 'failed' as const, message: failure, code: 'E_CONVERGE' }
         : o;
@@ -50,7 +51,7 @@ async function readyOrWhy(
   engine: Engine,
   key: ObjectKey,
   engineName: string,
-  mayComplete: boolean,
+  completed: (exitCode: number) => boolean,
   deadline: number,
   now: () => number,
 ): Promise<string | undefined> {
@@ -64,7 +65,7 @@ async function readyOrWhy(
     if (details.restartCount > firstRestarts || r.reason === 'CrashLoopBackOff')
       return `CrashLoopBackOff: ${r.message ?? `restarted (exit code ${details.exitCode})`}`;
     if (r.reason === 'Unhealthy') return `Unhealthy: ${r.message}`;
-    if (details.state === 'exited' && details.exitCode === 0 && mayComplete) return undefined;
+    if (details.state === 'exited' && completed(details.exitCode)) return undefined;
     if (details.state === 'exited' || details.state === 'dead')
       return `exited with code ${details.exitCode}`;
     if (r.ready) {

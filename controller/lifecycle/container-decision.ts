@@ -108,16 +108,23 @@ const CELLS: Record<DesiredContainerState, Cell> = {
   },
 };
 
+/**
+ * Exit code 0 under OnFailure or Never: the container did its job (a migration, a seed).
+ * That is its declared end, as a Kubernetes Job's completion or Compose's
+ * service_completed_successfully (DESIGN.md, Lifecycle: "under OnFailure unless its exit
+ * code was 0 (it completed)"). The one definition: the table and `apply --wait` ask it.
+ */
+export function ranToCompletion(policy: RestartPolicy, exitCode: number | undefined): boolean {
+  return policy !== 'Always' && exitCode === 0;
+}
+
 /** A container declared `running` that exited: restartPolicy decides (DESIGN.md, Lifecycle). */
 function restartAfterExit(s: ContainerSituation): ContainerDecision {
   // The second half of a restart berth began (after `unhealthy`): already counted.
   if (s.restartPending) return op('start');
   if (s.restartPolicy === 'Always') return restart(s, 'start', 'exit');
-  // Exit code 0 under OnFailure or Never: the container did its job (a migration, a seed).
-  // That is its declared end, as a Kubernetes Job's completion or Compose's
-  // service_completed_successfully: in sync, nothing to do (DESIGN.md, Lifecycle: "under
-  // OnFailure unless its exit code was 0 (it completed)").
-  if (s.exitCode === 0)
+  // Done as declared: in sync, nothing to do.
+  if (ranToCompletion(s.restartPolicy, s.exitCode))
     return {
       kind: 'done',
       completed: `completed (exit code 0); restartPolicy ${s.restartPolicy} keeps it exited`,
