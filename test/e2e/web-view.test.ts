@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cleanupProject, docker, freePort, uniqueProject } from '../support/docker.js';
+import { cleanupProject, docker, envValue, freePort, uniqueProject } from '../support/docker.js';
 import { launchGuarded, screenshotOnFailure, type GuardedBrowser } from '../support/browser.js';
 import {
   containerYaml,
@@ -154,10 +154,7 @@ describe('the web view of berth watch, in chromium', () => {
     screenshotOnFailure(page, 'web-view-hold-rollback', async () => {
       const answer = (id: string) =>
         page.locator(`.top .action:has(button[data-action="${id}"]) .answer`);
-      const modeOfBack = async () =>
-        /MODE=(\w+)/.exec(
-          await docker('inspect', '-f', '{{json .Config.Env}}', engineName('back')),
-        )?.[1];
+      const modeOfBack = () => envValue(engineName('back'), 'MODE');
       const history = page.getByTestId('history').locator('li');
       await expect.poll(() => history.count(), { timeout: 30_000 }).toBeGreaterThanOrEqual(1);
       const applies = await history.count();

@@ -3,16 +3,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { berth } from '../support/cli.js';
-import { cleanupProject, docker, uniqueProject } from '../support/docker.js';
+import { cleanupProject, envValue, uniqueProject } from '../support/docker.js';
 import { sleeperYaml } from '../support/manifests.js';
 
 const project = uniqueProject('rb');
 let stateHome: string;
 const env = () => ({ XDG_STATE_HOME: stateHome });
-const modeOf = async () =>
-  (await docker('inspect', '-f', '{{json .Config.Env}}', `${project}-app`)).match(
-    /MODE=(\w+)/,
-  )?.[1];
+const modeOf = () => envValue(`${project}-app`, 'MODE');
 const apply = (mode: string) =>
   berth(['apply', '-f', '-', '-p', project], {
     stdin: sleeperYaml('app', `  env: {MODE: ${mode}}\n`),

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { lockPath } from '../../controller/watch/lock.js';
 import { berth } from '../support/cli.js';
-import { cleanupProject, docker, freePort, uniqueProject } from '../support/docker.js';
+import { cleanupProject, envValue, freePort, uniqueProject } from '../support/docker.js';
 import {
   containerYaml,
   eventually,
@@ -21,10 +21,7 @@ let dir: string;
 let stateHome: string;
 let watch: WatchProcess;
 const env = () => ({ XDG_STATE_HOME: stateHome });
-const modeOf = async () =>
-  (await docker('inspect', '-f', '{{json .Config.Env}}', `${project}-app`).catch(() => '')).match(
-    /MODE=(\w+)/,
-  )?.[1];
+const modeOf = () => envValue(`${project}-app`, 'MODE').catch(() => undefined);
 const write = (mode: string) =>
   writeFile(
     join(dir, 'app.yaml'),

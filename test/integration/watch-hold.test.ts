@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { berth } from '../support/cli.js';
-import { cleanupProject, docker, freePort, uniqueProject } from '../support/docker.js';
+import { cleanupProject, envValue, freePort, uniqueProject } from '../support/docker.js';
 import {
   containerYaml,
   eventually,
@@ -18,10 +18,7 @@ let dir: string;
 let stateHome: string;
 let watch: WatchProcess;
 const env = () => ({ XDG_STATE_HOME: stateHome });
-const modeOf = async () =>
-  (await docker('inspect', '-f', '{{json .Config.Env}}', `${project}-app`).catch(() => '')).match(
-    /MODE=(\w+)/,
-  )?.[1];
+const modeOf = () => envValue(`${project}-app`, 'MODE').catch(() => undefined);
 const write = (mode: string) =>
   writeFile(join(dir, 'app.yaml'), containerYaml('app', `  env: {MODE: ${mode}}\n`));
 

@@ -21,6 +21,15 @@ export function uniqueProject(prefix = 't'): string {
   return `${prefix}-${randomBytes(4).toString('hex')}`;
 }
 
+/**
+ * The value of environment variable `name` (word characters) in container `engineName`, as
+ * the engine has it; undefined when it is not set. Rejects when there is no such container.
+ */
+export async function envValue(engineName: string, name: string): Promise<string | undefined> {
+  const env = await docker('inspect', '-f', '{{json .Config.Env}}', engineName);
+  return new RegExp(`${name}=(\\w+)`).exec(env)?.[1];
+}
+
 /** Runs the docker CLI; resolves with trimmed stdout, rejects with stderr in the message. */
 export async function docker(...args: string[]): Promise<string> {
   try {
