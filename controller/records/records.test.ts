@@ -53,6 +53,19 @@ describe('project records', () => {
     expect(history.value.at(-1)?.time).toBe(50);
   });
 
+  it('keeps every entry of applies recorded at once, and the newest as the last applied set', async () => {
+    // berth watch settles two folder changes at the same idle moment; the older may finish last.
+    await Promise.all([
+      recordApply(stateDir, 'shop', input(2000, { objects: [containerObject('new')] })),
+      recordApply(stateDir, 'shop', input(1000, { objects: [containerObject('old')] })),
+      recordApply(stateDir, 'shop', input(1500, { objects: undefined })),
+    ]);
+    const history = await readHistory(stateDir, 'shop');
+    expect(history.ok && history.value.map((e) => e.time)).toEqual([2000, 1500, 1000]);
+    const last = await readLastApplied(stateDir, 'shop');
+    expect(last.ok && last.value.objects.map((o) => o.name)).toEqual(['new']);
+  });
+
   it('never replaces the last good set with an invalid apply', async () => {
     await recordApply(stateDir, 'shop', input(1000));
     await recordApply(stateDir, 'shop', input(2000, { outcome: 'invalid', objects: [] }));

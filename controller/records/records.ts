@@ -5,6 +5,7 @@ import { objectKey } from '../../specs/model.js';
 import { BerthError } from '../errors.js';
 import { readJsonFile, writeFileAtomic } from './atomic-file.js';
 import { gitCommitOf } from './git-commit.js';
+import { oneAtATime } from './one-at-a-time.js';
 import type {
   ApplyRecordInput,
   HistoryEntry,
@@ -47,13 +48,31 @@ export async function recordApply(
   };
   if (input.outcome === 'invalid') delete entry.images;
   const dir = projectRecordDir(stateDir, project);
+  await oneAtATime(dir, () => writeApply(stateDir, project, entry, objects, input.outcome));
+  return entry;
+}
+
+/** The read-modify-write of recordApply; callers hold the project's turn (oneAtATime). */
+async function writeApply(
+  stateDir: string,
+  project: string,
+  entry: HistoryEntry,
+  objects: DesiredObject[] | undefined,
+  outcome: ApplyRecordInput['outcome'],
+): Promise<void> {
+  const dir = projectRecordDir(stateDir, project);
   try {
-    if (objects && input.outcome !== 'invalid') {
+    const previous = await readHistory(stateDir, project);
+    const earlier = previous.ok ? previous.value : [];
+    // An apply settled after a newer one (watch records each once the queue is idle) is
+    // history, but the last applied set stays the newer one's.
+    const newest = earlier.every((e) => e.time <= entry.time);
+    if (objects && outcome !== 'invalid' && newest) {
       const last: LastApplied = { project, time: entry.time, sources: entry.sources, objects };
       await writeFileAtomic(join(dir, LAST_APPLIED_FILE), serialise({ lastApplied: last }));
     }
-    const previous = await readHistory(stateDir, project);
-    const entries = [entry, ...(previous.ok ? previous.value : [])]
+    const entries = [entry, ...earlier]
+      .sort((a, b) => b.time - a.time)
       .slice(0, HISTORY_LIMIT)
       .map((e, i) => (i < ROLLBACK_DEPTH ? e : withoutObjects(e)));
     await writeFileAtomic(join(dir, HISTORY_FILE), serialise({ project, entries }));
@@ -66,7 +85,6 @@ export async function recordApply(
       },
     );
   }
-  return entry;
 }
 
 /** The last applied set of the project, or a RecordProblem (missing/corrupt) — never throws. */
@@ -139,11 +157,17 @@ export async function listRecordedProjects(stateDir: string): Promise<string[]> 
  * Returns how many were dropped; a missing record drops nothing. Rejects with E_RECORD when the
  * record is corrupt or cannot be written.
  */
-export async function forgetObjects(
+export function forgetObjects(
   stateDir: string,
   project: string,
   keys: ObjectKey[],
 ): Promise<number> {
+  const dir = projectRecordDir(stateDir, project);
+  return oneAtATime(dir, () => dropObjects(stateDir, project, keys));
+}
+
+/** The read-modify-write of forgetObjects; callers hold the project's turn (oneAtATime). */
+async function dropObjects(stateDir: string, project: string, keys: ObjectKey[]): Promise<number> {
   const last = await readLastApplied(stateDir, project);
   if (!last.ok) {
     if (last.problem.reason === 'missing') return 0;
