@@ -78,6 +78,25 @@ describe('WorkQueue', () => {
     expect(h.batches).toHaveLength(2);
   });
 
+  it('keeps the reason of a newer spec over engine events that come after it, queued or in flight', async () => {
+    const h = harness();
+    h.hold();
+    h.queue.add('a', 'first');
+    await tick();
+    // In flight: the edit, then an event about a dependency.
+    h.queue.add('a', 'manifests changed', { supersede: true });
+    h.queue.add('a', 'network changed');
+    // Queued: the same order.
+    h.queue.add('b', 'manifests changed', { supersede: true });
+    h.queue.add('b', 'network changed');
+    h.open();
+    await h.queue.whenIdle();
+    const reasons = h.batches.flat().map((i) => `${i.key}:${i.reason}`);
+    expect(reasons).toContain('a:manifests changed');
+    expect(reasons).toContain('b:manifests changed');
+    expect(reasons.filter((r) => r.endsWith('network changed'))).toEqual([]);
+  });
+
   it('never runs a key in two batches at once, and runs it again when added meanwhile', async () => {
     const h = harness(() => 'done', 2);
     h.hold();

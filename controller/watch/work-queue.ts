@@ -13,7 +13,11 @@ export const realClock: QueueClock = {
   clearTimer: (handle) => clearTimeout(handle as NodeJS.Timeout),
 };
 
-/** One queued key and why it was queued (the latest reason wins). */
+/**
+ * One queued key and why it was queued: the latest reason wins, except that a newer desired
+ * spec's reason (a superseding add) is kept until the key runs, so logs name the edit, not an
+ * engine event that arrived after it.
+ */
 export interface WorkItem<K, R = string> {
   key: K;
   reason: R;
@@ -52,6 +56,8 @@ export interface AddOptions {
  */
 export class WorkQueue<K, R = string> {
   private readonly ready = new Map<K, R>();
+  /** Ready keys whose reason came from a superseding add (a newer desired spec). */
+  private readonly readyForNewSpec = new Set<K>();
   /** Keys waiting; `failure`: a failure back-off, which new work does not cut short. */
   private readonly delayed = new Map<
     K,
@@ -78,7 +84,11 @@ export class WorkQueue<K, R = string> {
     if (options.supersede) this.failures.delete(key);
     if (this.inFlight.has(key)) {
       const previous = this.dirty.get(key);
-      this.dirty.set(key, { reason, supersede: Boolean(options.supersede || previous?.supersede) });
+      const keep = previous?.supersede && !options.supersede;
+      this.dirty.set(key, {
+        reason: keep ? previous.reason : reason,
+        supersede: Boolean(options.supersede || previous?.supersede),
+      });
       return;
     }
     const waiting = this.delayed.get(key);
@@ -86,7 +96,9 @@ export class WorkQueue<K, R = string> {
     // recheck, a restart back-off the planner computes anyway) runs now: level-triggered.
     if (waiting?.failure && !options.supersede) return;
     if (waiting) this.cancelDelay(key);
+    if (this.readyForNewSpec.has(key) && !options.supersede) return;
     this.ready.set(key, reason);
+    if (options.supersede) this.readyForNewSpec.add(key);
     this.schedulePump();
   }
 
@@ -138,6 +150,7 @@ export class WorkQueue<K, R = string> {
     this.stopped = true;
     for (const key of [...this.delayed.keys()]) this.cancelDelay(key);
     this.ready.clear();
+    this.readyForNewSpec.clear();
     this.dirty.clear();
     let timer: NodeJS.Timeout | undefined;
     const grace = new Promise<void>((r) => (timer = setTimeout(r, graceMs)));
@@ -164,6 +177,7 @@ export class WorkQueue<K, R = string> {
       }
       for (const item of batch) {
         this.ready.delete(item.key);
+        this.readyForNewSpec.delete(item.key);
         this.inFlight.add(item.key);
       }
       this.running += 1;
