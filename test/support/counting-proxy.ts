@@ -1,6 +1,15 @@
-import { createServer, request as httpRequest, type Server } from 'node:http';
+import {
+  createServer,
+  request as httpRequest,
+  type IncomingMessage,
+  type Server,
+  type ServerResponse,
+} from 'node:http';
 
-const ENGINE_SOCKET = '/var/run/docker.sock';
+/** The engine the tests use: DOCKER_HOST's socket when it names one (Podman's, say). */
+const ENGINE_SOCKET = process.env.DOCKER_HOST?.startsWith('unix://')
+  ? process.env.DOCKER_HOST.slice('unix://'.length)
+  : '/var/run/docker.sock';
 
 export interface CountingProxy {
   /** `METHOD /path` of every request forwarded, in order (query strings dropped). */
@@ -10,16 +19,33 @@ export interface CountingProxy {
 }
 
 /**
+ * Answers the client from the engine's `answer` itself; returns false to pass the answer
+ * through unchanged. `path`: the request path without its query string.
+ */
+export type AnswerRewrite = (
+  req: IncomingMessage,
+  path: string,
+  answer: IncomingMessage,
+  res: ServerResponse,
+) => boolean;
+
+/**
  * A tiny HTTP proxy on a unix socket between a client and the engine that records every
  * request it forwards: API-call counts are deterministic, so tests assert them exactly.
+ * `rewrite` may answer some requests differently (see misleading-proxy.ts).
  */
-export async function startCountingProxy(socketPath: string): Promise<CountingProxy> {
+export async function startCountingProxy(
+  socketPath: string,
+  rewrite?: AnswerRewrite,
+): Promise<CountingProxy> {
   const seen: string[] = [];
   const server: Server = createServer((req, res) => {
-    seen.push(`${req.method} ${(req.url ?? '').split('?')[0]}`);
+    const path = (req.url ?? '').split('?')[0] ?? '';
+    seen.push(`${req.method} ${path}`);
     const upstream = httpRequest(
       { socketPath: ENGINE_SOCKET, path: req.url, method: req.method, headers: req.headers },
       (answer) => {
+        if (rewrite?.(req, path, answer, res)) return;
         res.writeHead(answer.statusCode ?? 502, answer.headers);
         answer.pipe(res);
       },
