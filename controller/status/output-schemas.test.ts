@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { describeOutput } from './describe-model.js';
 import { historyOutput } from '../cli/views/format-history.js';
-import { sortKeys } from '../cli/views/stable-output.js';
+import { sortKeys } from '../cli/views/sort-keys.js';
 import { containerObject } from './testing/fixtures.js';
 import { outputSchemaErrors } from './testing/output-schemas.js';
 import { LAST_APPLY, sampleStatus } from './testing/sample-status.js';

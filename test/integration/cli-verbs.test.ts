@@ -3,6 +3,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
 import { berth } from '../support/cli.js';
 import { cleanupProject, docker, uniqueProject } from '../support/docker.js';
 import { sleeperYaml } from '../support/manifests.js';
@@ -48,6 +49,18 @@ describe('verbs on the real engine', () => {
     const apply = await run(['-p', project, '--log-level', 'warn', 'apply']);
     expect(apply.code, apply.stderr).toBe(0);
     expect(await docker('inspect', '-f', '{{.State.Running}}', `${project}-web`)).toBe('true');
+  });
+
+  it('validate, plan and apply print YAML with -o yaml, the same fields as -o json', async () => {
+    const valid = await run(['validate', '-o', 'yaml']);
+    expect(valid.code, valid.stderr).toBe(0);
+    expect(parse(valid.stdout)).toEqual([]);
+    const planJson: unknown = JSON.parse((await run(['-p', project, 'plan', '-o', 'json'])).stdout);
+    const planYaml: unknown = parse((await run(['-p', project, 'plan', '-o', 'yaml'])).stdout);
+    expect(planYaml).toEqual(planJson);
+    const apply = await run(['-p', project, '--log-level', 'warn', 'apply', '-o', 'yaml']);
+    expect(apply.code, apply.stderr).toBe(0);
+    expect(parse(apply.stdout)).toMatchObject({ project, ok: true });
   });
 
   it('restart restarts only the named container and records it in history', async () => {

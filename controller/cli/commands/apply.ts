@@ -19,6 +19,7 @@ import { applyStamp } from '../../labels.js';
 import { imagesOfSet, keptImagesOf } from '../../records/image-history.js';
 import { progressReporter } from '../apply-progress.js';
 import type { CliContext } from '../context.js';
+import { writeOutput } from '../views/stable-output.js';
 import { installInterrupt, interruptedText, INTERRUPTED_EXIT } from '../interrupt.js';
 import { undoText, undoUnfinishedUpdates, type UndoResult } from '../interrupt-undo.js';
 import { loadInput } from '../load-input.js';
@@ -42,7 +43,7 @@ interface ApplyOptions extends PolicyFlags {
   wait?: boolean;
   attach?: boolean;
   stopOnExit?: boolean;
-  output?: 'text' | 'json';
+  output?: 'text' | 'json' | 'yaml';
   project?: string;
   lockTimeout?: string;
   /** Delete objects another source folder applied (issue 19 item 10). */
@@ -131,9 +132,7 @@ async function dryRun(
   options: ApplyOptions,
 ): Promise<number> {
   const { plan } = await planOf(ctx, { project, desired, prune: Boolean(options.prune) });
-  ctx.stdout.write(
-    options.output === 'json' ? JSON.stringify(planJson(plan), null, 2) + '\n' : formatPlan(plan),
-  );
+  await writeOutput(ctx, options.output, planJson(plan), () => formatPlan(plan));
   return 0;
 }
 
@@ -251,17 +250,10 @@ async function finish(
   const ok = result !== 'timeout' && result.ok;
   const outcome = ok ? 'converged' : 'failed';
   await record(ctx, job, { plan, result, outcome, durationMs });
-  if (options.output === 'json') {
-    ctx.stdout.write(
-      JSON.stringify(
-        { project, ok, durationMs, outcomes: result === 'timeout' ? [] : result.outcomes },
-        null,
-        2,
-      ) + '\n',
-    );
-  } else {
-    ctx.stdout.write(summaryText(project, plan, result, durationMs));
-  }
+  const outcomes = result === 'timeout' ? [] : result.outcomes;
+  await writeOutput(ctx, options.output, { project, ok, durationMs, outcomes }, () =>
+    summaryText(project, plan, result, durationMs),
+  );
   return ok ? 0 : 2;
 }
 

@@ -1,7 +1,7 @@
 import { BerthError } from '../../errors.js';
 import { readHistory } from '../../records/records.js';
 import { formatHistoryTable, historyOutput } from '../views/format-history.js';
-import { writeOutput } from '../views/query.js';
+import { writeOutput } from '../views/stable-output.js';
 import { tableWidth, type CliContext, type CommonOptions } from '../context.js';
 import { resolveProjectName } from '../project-name.js';
 

@@ -1,6 +1,7 @@
 import { keptImagesOf } from '../../records/image-history.js';
 import { formatPlan, hasChanges, planJson } from '../../plan/plan-format.js';
 import type { CliContext } from '../context.js';
+import { writeOutput } from '../views/stable-output.js';
 import { loadInput } from '../load-input.js';
 import { planOf } from '../plan-of.js';
 import { otherSourceDeletions } from '../../plan/plan-other-sources.js';
@@ -12,7 +13,7 @@ interface PlanOptions extends PolicyFlags {
   filename: string[];
   prune?: boolean;
   exitCode?: boolean;
-  output?: 'text' | 'json';
+  output?: 'text' | 'json' | 'yaml';
   project?: string;
 }
 
@@ -30,10 +31,11 @@ export async function run(ctx: CliContext, options: PlanOptions): Promise<number
   });
   const folders = sourceFolders(options.filename, ctx.cwd);
   const others = observed ? otherSourceDeletions(plan, observed, folders) : [];
-  ctx.stdout.write(
-    options.output === 'json'
-      ? JSON.stringify(planJson(plan), null, 2) + '\n'
-      : formatPlan(plan) + otherSourceNotes(project, others),
+  await writeOutput(
+    ctx,
+    options.output,
+    planJson(plan),
+    () => formatPlan(plan) + otherSourceNotes(project, others),
   );
   return options.exitCode && hasChanges(plan) ? 2 : 0;
 }

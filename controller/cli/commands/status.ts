@@ -2,7 +2,8 @@ import type { CliContext, CommonOptions } from '../context.js';
 import { tableWidth } from '../context.js';
 import { resolveProjectName } from '../project-name.js';
 import { formatStatus } from '../views/format-status.js';
-import { queryProject, writeOutput } from '../views/query.js';
+import { queryProject } from '../views/query.js';
+import { writeOutput } from '../views/stable-output.js';
 import type { ProjectStatus } from '../../status/status-types.js';
 import { showHistory } from './history.js';
 

@@ -1,12 +1,13 @@
 import { formatProblem } from '../../../specs/problems.js';
 import { loadManifests } from '../../../specs/index.js';
 import type { CliContext } from '../context.js';
+import { writeOutput } from '../views/stable-output.js';
 import { readAllStdin } from '../load-input.js';
 import { policyFromFlags, type PolicyFlags } from '../policy-flags.js';
 
 interface ValidateOptions extends PolicyFlags {
   filename: string[];
-  output?: 'text' | 'json';
+  output?: 'text' | 'json' | 'yaml';
 }
 
 /** `berth validate -f PATH…`: every problem of every file; exit 0 valid, 1 invalid. Touches no engine. */
@@ -20,7 +21,7 @@ export async function run(ctx: CliContext, options: ValidateOptions): Promise<nu
     policy: policyFromFlags(options, ctx.cwd),
     hash: false,
   });
-  if (options.output === 'json') {
+  if (options.output === 'json' || options.output === 'yaml') {
     const list = result.problems.map(({ file, line, column, code, message }) => ({
       file,
       line,
@@ -28,7 +29,7 @@ export async function run(ctx: CliContext, options: ValidateOptions): Promise<nu
       code,
       message,
     }));
-    ctx.stdout.write(JSON.stringify(list, null, 2) + '\n');
+    await writeOutput(ctx, options.output, list, () => '');
     return list.length ? 1 : 0;
   }
   for (const p of result.problems) ctx.stdout.write(formatProblem(p) + '\n');

@@ -17,7 +17,7 @@ export const desiredSetVerbs = {
     withPolicyOptions(kit.verb('validate', 'check manifests: syntax, schema, references, policy'))
       .option('-f, --filename <path>', FILE_HELP, collect)
       .addOption(envFileOption())
-      .addOption(outputOption(['text', 'json']))
+      .addOption(outputOption(['text', 'json', 'yaml']))
       .action(kit.action(() => import('../commands/validate.js')));
   },
   plan: (kit) => {
@@ -26,7 +26,7 @@ export const desiredSetVerbs = {
       .addOption(envFileOption())
       .option('--prune', 'include owned objects that are no longer declared')
       .option('--exit-code', 'exit 2 when there are changes')
-      .addOption(outputOption(['text', 'json']))
+      .addOption(outputOption(['text', 'json', 'yaml']))
       .action(kit.action(() => import('../commands/plan.js')));
   },
   diff: (kit) => {
@@ -53,7 +53,7 @@ export const desiredSetVerbs = {
       )
       .option('--attach', 'after converging, stream logs in the foreground')
       .option('--stop-on-exit', 'with --attach: stop the containers on Ctrl-C')
-      .addOption(outputOption(['text', 'json']))
+      .addOption(outputOption(['text', 'json', 'yaml']))
       .action(kit.action(() => import('../commands/apply.js')));
   },
   up: (kit) => {

@@ -7,7 +7,6 @@ import {
   type DesiredInput,
   type ProjectView,
 } from '../../status/project-view.js';
-import { toStableJson } from './stable-output.js';
 
 /**
  * The CLI side shared by get, describe and status: where the desired set comes from, and how a
@@ -54,23 +53,6 @@ export async function queryProject(
     inspect: extra.inspect,
   });
   return view;
-}
-
-/**
- * Writes `value` as stable JSON/YAML, or `text()` for the human formats. The YAML writer is
- * loaded only for `-o yaml`: status, get and history start without the yaml package.
- */
-export async function writeOutput(
-  ctx: CliContext,
-  format: string | undefined,
-  value: unknown,
-  text: () => string,
-): Promise<void> {
-  if (format === 'json') ctx.stdout.write(toStableJson(value));
-  else if (format === 'yaml') {
-    const { toStableYaml } = await import('./stable-yaml.js');
-    ctx.stdout.write(toStableYaml(value));
-  } else ctx.stdout.write(text());
 }
 
 /** The error for a name that is neither declared nor on the engine. */

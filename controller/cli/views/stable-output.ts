@@ -1,18 +1,24 @@
-/** A copy of `value` with every object's keys sorted, so JSON/YAML output is stable. */
-export function sortKeys(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(sortKeys);
-  if (value !== null && typeof value === 'object') {
-    return Object.fromEntries(
-      Object.keys(value)
-        .sort()
-        .filter((k) => (value as Record<string, unknown>)[k] !== undefined)
-        .map((k) => [k, sortKeys((value as Record<string, unknown>)[k])]),
-    );
-  }
-  return value;
-}
+import type { CliContext } from '../context.js';
+import { sortKeys } from './sort-keys.js';
 
 /** Pretty JSON with sorted keys and a final newline. */
 export function toStableJson(value: unknown): string {
   return JSON.stringify(sortKeys(value), null, 2) + '\n';
+}
+
+/**
+ * Writes `value` as stable JSON/YAML, or `text()` for the human formats. The YAML writer is
+ * loaded only for `-o yaml`: status, get and history start without the yaml package.
+ */
+export async function writeOutput(
+  ctx: CliContext,
+  format: string | undefined,
+  value: unknown,
+  text: () => string,
+): Promise<void> {
+  if (format === 'json') ctx.stdout.write(toStableJson(value));
+  else if (format === 'yaml') {
+    const { toStableYaml } = await import('./stable-yaml.js');
+    ctx.stdout.write(toStableYaml(value));
+  } else ctx.stdout.write(text());
 }

@@ -1,5 +1,5 @@
 import { stringify } from 'yaml';
-import { sortKeys } from './stable-output.js';
+import { sortKeys } from './sort-keys.js';
 
 /** YAML with sorted keys; same fields as the JSON (its own module: only `-o yaml` loads yaml). */
 export function toStableYaml(value: unknown): string {
