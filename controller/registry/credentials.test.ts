@@ -1,11 +1,11 @@
-import { chmodSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { chmodSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DOCKER_HUB_SERVER, registryHost, resolveRegistryAuth } from './credentials.js';
+import { tempDir } from '../../test/support/temp-dir.js';
 
 function withConfig(config: object): NodeJS.ProcessEnv {
-  const dir = mkdtempSync(join(tmpdir(), 'berth-creds-'));
+  const dir = tempDir('berth-creds-');
   writeFileSync(join(dir, 'config.json'), JSON.stringify(config));
   return { DOCKER_CONFIG: dir, PATH: process.env.PATH };
 }
@@ -49,7 +49,7 @@ describe('resolveRegistryAuth', () => {
   });
 
   it('asks credHelpers before credsStore, with the server on stdin, and reads identity tokens', async () => {
-    const bin = mkdtempSync(join(tmpdir(), 'berth-helper-'));
+    const bin = tempDir('berth-helper-');
     const helper = (name: string, body: string) => {
       writeFileSync(join(bin, `docker-credential-${name}`), `#!/bin/sh\nread server\n${body}\n`);
       chmodSync(join(bin, `docker-credential-${name}`), 0o755);
@@ -80,7 +80,7 @@ describe('resolveRegistryAuth', () => {
   });
 
   it('names a failing helper without showing any secret', async () => {
-    const bin = mkdtempSync(join(tmpdir(), 'berth-helper-'));
+    const bin = tempDir('berth-helper-');
     writeFileSync(
       join(bin, 'docker-credential-broken'),
       '#!/bin/sh\necho "boom secret-123" >&2; exit 3\n',

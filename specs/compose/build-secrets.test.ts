@@ -1,14 +1,14 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
 import { loadManifests } from '../index.js';
 import { importCompose } from './index.js';
+import { tempDir } from '../../test/support/temp-dir.js';
 
 describe('berth import: build secrets', () => {
   it('hands file and environment secrets to the Image build by target or source id; names what it cannot', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'berth-import-'));
+    const dir = tempDir('berth-import-');
     writeFileSync(join(dir, 'token.txt'), 'value');
     writeFileSync(join(dir, 'Dockerfile'), 'FROM scratch\n');
     const out = join(dir, 'out');

@@ -1,9 +1,9 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadManifests } from '../index.js';
 import { importCompose } from './index.js';
+import { tempDir } from '../../test/support/temp-dir.js';
 
 /**
  * Kinds of real Compose files (app stores, examples, docker/compose's own test data) that
@@ -12,7 +12,7 @@ import { importCompose } from './index.js';
 
 /** Imports `compose` (written to a fresh folder) and validates the output; env is berth's. */
 async function importAndValidate(compose: string, env: NodeJS.ProcessEnv = {}) {
-  const dir = mkdtempSync(join(tmpdir(), 'berth-import-kinds-'));
+  const dir = tempDir('berth-import-kinds-');
   writeFileSync(join(dir, 'compose.yaml'), compose);
   const out = join(dir, 'out');
   const result = importCompose({ files: ['compose.yaml'], cwd: dir, outDir: out, profiles: [] });

@@ -1,5 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
@@ -7,6 +6,7 @@ import { loadManifests } from '../index.js';
 import { policyFor } from '../policy.js';
 import { ComposeInputError, importCompose, policyFlagsFor } from './index.js';
 import { shellWords, quantity, explicitBlankDefaults, fileMode } from './values.js';
+import { tempDir } from '../../test/support/temp-dir.js';
 
 const corpus = resolve(import.meta.dirname, '../../test/compose');
 
@@ -157,7 +157,7 @@ describe('berth import: the basic app', () => {
 
 describe('berth import: losses', () => {
   it('names each field it cannot carry', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'berth-import-'));
+    const dir = tempDir('berth-import-');
     writeFileSync(
       join(dir, 'compose.yaml'),
       [
@@ -187,7 +187,7 @@ describe('berth import: losses', () => {
 
 describe('berth import: shared namespaces', () => {
   it('maps container:NAME of a service in the file to that service, and drops an outside one', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'berth-import-'));
+    const dir = tempDir('berth-import-');
     writeFileSync(
       join(dir, 'compose.yaml'),
       [
@@ -215,7 +215,7 @@ describe('berth import: shared namespaces', () => {
 
 describe('berth import: host and none networks', () => {
   it('turns the engine’s host/none networks into networkMode, never into a Network', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'berth-import-'));
+    const dir = tempDir('berth-import-');
     writeFileSync(
       join(dir, 'compose.yaml'),
       [
@@ -255,14 +255,14 @@ describe('berth import: host and none networks', () => {
 
 describe('berth import: host names', () => {
   it('keeps a host name as Compose passes it (underscores, dots), and the result validates', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'berth-import-'));
+    const dir = tempDir('berth-import-');
     const text = 'services:\n  web:\n    image: busybox\n    hostname: web_1.corp_net\n';
     writeFileSync(join(dir, 'compose.yaml'), text);
     const r = importCompose({ files: ['compose.yaml'], cwd: dir, outDir: dir, profiles: [] });
     expect(r.losses).toEqual([]);
     expect(container(r, 'web')).toMatchObject({ hostname: 'web_1.corp_net' });
     expect(container(r, 'web')?.domainname).toBeUndefined();
-    const out = mkdtempSync(join(tmpdir(), 'berth-import-out-'));
+    const out = tempDir('berth-import-out-');
     for (const [name, manifest] of r.manifests) writeFileSync(join(out, name), manifest);
     expect((await loadManifests([out], { cwd: out })).problems).toEqual([]);
   });
@@ -270,7 +270,7 @@ describe('berth import: host names', () => {
 
 describe('berth import: the policy flags apply needs', () => {
   function importText(lines: string[]) {
-    const dir = mkdtempSync(join(tmpdir(), 'berth-import-'));
+    const dir = tempDir('berth-import-');
     writeFileSync(join(dir, 'compose.yaml'), [...lines, ''].join('\n'));
     return importCompose({ files: ['compose.yaml'], cwd: dir, outDir: dir, profiles: [] });
   }
@@ -292,7 +292,7 @@ describe('berth import: the policy flags apply needs', () => {
       '--allow-host-path',
       '/var/run/docker.sock',
     ]);
-    const out = mkdtempSync(join(tmpdir(), 'berth-import-out-'));
+    const out = tempDir('berth-import-out-');
     for (const [name, text] of r.manifests) writeFileSync(join(out, name), text);
     const allowed = flags.filter((_, i) => i % 2 === 1);
     expect((await loadManifests([out], { cwd: out })).problems.length).toBeGreaterThan(0);
