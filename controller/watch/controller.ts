@@ -95,6 +95,7 @@ export class WatchController {
             now: this.now,
             stamp: () => this.revisions.stamp(),
             keepImageIds: () => this.revisions.keptImages(),
+            ...(options.stateDir ? { stateDir: options.stateDir } : {}),
           },
           items,
         ),

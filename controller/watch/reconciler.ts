@@ -1,5 +1,6 @@
 import type { DesiredObject, ObjectKey } from '../../specs/model.js';
-import { execute, needsWork, type ObjectOutcome } from '../executor/execute.js';
+import { execute, needsWork, type ObjectOutcome, type ProgressEvent } from '../executor/execute.js';
+import { takeBackReplicas } from '../executor/replica-takeback.js';
 import type { Engine, ObservedState } from '../engine/engine.js';
 import { toBerthError } from '../errors.js';
 import type { Logger } from '../logger.js';
@@ -44,6 +45,11 @@ export interface ReconcilerDeps {
   stamp?: () => Record<string, string> | undefined;
   /** Image ids history keeps (built images outside it are removed); undefined: keep all. */
   keepImageIds?: () => Set<string> | undefined;
+  /**
+   * berth's state directory: history says which spec replicas replaced before a failed gate
+   * go back to (replica-takeback.ts); without it nothing is taken back.
+   */
+  stateDir?: string;
 }
 
 /**
@@ -98,17 +104,29 @@ export async function reconcileBatch(
   );
   // The live plan of the web view (issue 16): shown before it runs, ticked by progress events.
   if (planned.length) deps.bus.publish({ type: 'plan', steps: planned, time: deps.now() });
-  const result = await execute({
+  const run = {
     engine: deps.engine,
-    plan: selected,
-    desired: snapshot.objects,
-    observed,
     parallel: deps.parallel,
     deadline: deps.now() + (deps.waitLimitMs ?? 120_000),
     now: deps.now,
-    onProgress: (e) => deps.bus.publish({ type: 'progress', ...e, time: deps.now() }),
+    onProgress: (e: ProgressEvent) =>
+      deps.bus.publish({ type: 'progress', ...e, time: deps.now() }),
     stamp: deps.stamp?.(),
-  });
+  };
+  const executed = await execute({ ...run, plan: selected, desired: snapshot.objects, observed });
+  // A replica that failed its gate takes back those replaced before it (onFailure: rollback),
+  // as apply does: the same take-back, to the spec of the newest converged apply in history.
+  const kept = deps.keepImageIds?.();
+  const result = deps.stateDir
+    ? await takeBackReplicas({
+        ...run,
+        project: deps.project,
+        stateDir: deps.stateDir,
+        desired: snapshot.objects,
+        result: executed,
+        ...(kept ? { keepImageIds: kept } : {}),
+      })
+    : executed;
   const outcomes = new Map(result.outcomes.map((o) => [o.key, o] as const));
 
   const durationMs = deps.now() - started;

@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { berth } from '../support/cli.js';
-import { cleanupProject, docker, TEST_IMAGE, uniqueProject } from '../support/docker.js';
+import { cleanupProject, docker, uniqueProject } from '../support/docker.js';
+import { countedWebYaml, replicaWebYaml } from '../support/manifests.js';
 
 const project = uniqueProject('updr');
 let stateHome: string;
@@ -21,24 +22,6 @@ const names = async () =>
     .filter(Boolean)
     .sort();
 
-/** Three busybox httpd replicas, healthy once they serve; MODE in their env. */
-function web(mode: string, health = 'wget -q -O /dev/null http://127.0.0.1:8080/'): string {
-  return `apiVersion: berth/v1
-kind: Container
-metadata: {name: web}
-spec:
-  image: ${TEST_IMAGE}
-  replicas: 3
-  init: true
-  command: [sh, -c]
-  args: ["mkdir -p /www && echo $$MODE > /www/index.html && exec httpd -f -p 8080 -h /www"]
-  env: {MODE: ${mode}}
-  healthcheck: {command: [CMD-SHELL, "${health}"], interval: 1s, timeout: 1s, retries: 2}
-  # A loaded machine may be slow to become healthy; a failing check still fails at once (unhealthy).
-  update: {healthTimeout: 30s}
-`;
-}
-
 const apply = (yaml: string) =>
   berth(['apply', '-f', '-', '-p', project, '--timeout', '90s'], { stdin: yaml, env: env() });
 
@@ -49,13 +32,16 @@ afterAll(() => cleanupProject(project));
 
 describe('replicas update one at a time on the real engine', () => {
   it('each replica passes its gate and takes its name before the next one is created', async () => {
-    expect((await apply(web('one'))).code).toBe(0);
+    expect((await apply(replicaWebYaml('one'))).code).toBe(0);
     const before = await ids();
-    const plan = await berth(['plan', '-f', '-', '-p', project], { stdin: web('two'), env: env() });
+    const plan = await berth(['plan', '-f', '-', '-p', project], {
+      stdin: replicaWebYaml('two'),
+      env: env(),
+    });
     expect(plan.stdout).toMatch(/Container\/web-2 .*one replica at a time, after web-1/);
     expect(plan.stdout).toMatch(/Container\/web-3 .*one replica at a time, after web-2/);
     const since = String(Math.floor(Date.now() / 1000) - 1);
-    const run = await apply(web('two'));
+    const run = await apply(replicaWebYaml('two'));
     expect(run.code, run.stderr + run.stdout).toBe(0);
     const after = await ids();
     after.forEach((id, i) => expect(id).not.toBe(before[i]));
@@ -94,7 +80,7 @@ describe('replicas update one at a time on the real engine', () => {
 
   it('a replica that fails its gate is rolled back and the replicas after it are not touched', async () => {
     const before = await ids();
-    const run = await apply(web('three', 'false'));
+    const run = await apply(replicaWebYaml('three', 'false'));
     expect(run.code).toBe(2);
     const out = run.stdout + run.stderr;
     expect(out).toMatch(/web-1.*rolled back/);
@@ -105,7 +91,7 @@ describe('replicas update one at a time on the real engine', () => {
   });
 
   it('replica 3 failing its gate takes replicas 1 and 2 back to the previous spec (onFailure: rollback)', async () => {
-    const run = await apply(countedWeb('four'));
+    const run = await apply(countedWebYaml('four'));
     expect(run.code, run.stdout + run.stderr).toBe(2);
     const out = run.stdout + run.stderr;
     expect(out).toMatch(/web-3.*rolled back/);
@@ -124,29 +110,3 @@ describe('replicas update one at a time on the real engine', () => {
       );
   });
 });
-
-/**
- * `web` with MODE and a Volume `counter`: each new container counts those started before it
- * (replicas are updated one at a time), and only the first two become healthy — so the new
- * spec fails its gate on replica 3 alone, deterministically.
- */
-function countedWeb(mode: string): string {
-  return `apiVersion: berth/v1
-kind: Volume
-metadata: {name: counter}
----
-apiVersion: berth/v1
-kind: Container
-metadata: {name: web}
-spec:
-  image: ${TEST_IMAGE}
-  replicas: 3
-  init: true
-  command: [sh, -c]
-  args: ["n=$$(ls /c | wc -l); touch /c/$$HOSTNAME; if [ $$n -lt 2 ]; then touch /tmp/ok; fi; mkdir -p /www && echo $$MODE > /www/index.html && exec httpd -f -p 8080 -h /www"]
-  env: {MODE: ${mode}}
-  mounts: [{volume: counter, target: /c}]
-  healthcheck: {command: [CMD, test, -f, /tmp/ok], interval: 1s, timeout: 1s, retries: 2}
-  update: {order: start-first, healthTimeout: 30s}
-`;
-}

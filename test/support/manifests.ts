@@ -49,3 +49,50 @@ spec:
 ${vars.length ? `  env: {${vars.join(', ')}}\n` : ''}  update: {minReady: 1s}
 `;
 }
+
+/** Three busybox httpd replicas, healthy once they serve; MODE in their env. */
+export function replicaWebYaml(
+  mode: string,
+  health = 'wget -q -O /dev/null http://127.0.0.1:8080/',
+): string {
+  return `apiVersion: berth/v1
+kind: Container
+metadata: {name: web}
+spec:
+  image: ${TEST_IMAGE}
+  replicas: 3
+  init: true
+  command: [sh, -c]
+  args: ["mkdir -p /www && echo $$MODE > /www/index.html && exec httpd -f -p 8080 -h /www"]
+  env: {MODE: ${mode}}
+  healthcheck: {command: [CMD-SHELL, "${health}"], interval: 1s, timeout: 1s, retries: 2}
+  # A loaded machine may be slow to become healthy; a failing check still fails at once (unhealthy).
+  update: {healthTimeout: 30s}
+`;
+}
+
+/**
+ * `replicaWebYaml` with MODE and a Volume `counter`: each new container counts those started before it
+ * (replicas are updated one at a time), and only the first two become healthy — so the new
+ * spec fails its gate on replica 3 alone, deterministically.
+ */
+export function countedWebYaml(mode: string): string {
+  return `apiVersion: berth/v1
+kind: Volume
+metadata: {name: counter}
+---
+apiVersion: berth/v1
+kind: Container
+metadata: {name: web}
+spec:
+  image: ${TEST_IMAGE}
+  replicas: 3
+  init: true
+  command: [sh, -c]
+  args: ["n=$$(ls /c | wc -l); touch /c/$$HOSTNAME; if [ $$n -lt 2 ]; then touch /tmp/ok; fi; mkdir -p /www && echo $$MODE > /www/index.html && exec httpd -f -p 8080 -h /www"]
+  env: {MODE: ${mode}}
+  mounts: [{volume: counter, target: /c}]
+  healthcheck: {command: [CMD, test, -f, /tmp/ok], interval: 1s, timeout: 1s, retries: 2}
+  update: {order: start-first, healthTimeout: 30s}
+`;
+}

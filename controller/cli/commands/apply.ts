@@ -23,7 +23,7 @@ import { writeOutput } from '../views/stable-output.js';
 import { installInterrupt, interruptedText, INTERRUPTED_EXIT } from '../interrupt.js';
 import { undoText, undoUnfinishedUpdates, type UndoResult } from '../interrupt-undo.js';
 import { loadInput } from '../load-input.js';
-import { takeBackReplicas } from '../replica-takeback.js';
+import { takeBackReplicas } from '../../executor/replica-takeback.js';
 import { otherSourceDeletions } from '../../plan/plan-other-sources.js';
 import { otherSourceError, sourceFolders } from '../other-sources.js';
 import { refuseFieldsTheEngineCannotCarry, type PolicyFlags } from '../policy-flags.js';
