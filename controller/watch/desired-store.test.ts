@@ -155,4 +155,25 @@ describe('DesiredStore', () => {
     await writeFile(join(dir, '.env'), 'V=two-and-more\n');
     expect((await store.reload({ ifChanged: true })).changed).toEqual(['Container/web']);
   });
+
+  it('a broken .env keeps the whole last set: no file is read without its values (new-user trial F22)', async () => {
+    await writeFile(join(dir, 'a.yaml'), container('web', '${F22_MODE:-dev}'));
+    await writeFile(join(dir, 'b.yaml'), network('net'));
+    await writeFile(join(dir, '.env'), 'F22_MODE=staging\n');
+    const store = new DesiredStore({ dir, allowEmpty: false });
+    await store.reload();
+    const before = store.snapshot().objects;
+    await writeFile(join(dir, '.env'), 'F22_MODE=staging\nthis is not valid\n');
+    await unlink(join(dir, 'b.yaml'));
+    const broken = await store.reload();
+    expect(broken.changed).toEqual([]);
+    expect(broken.snapshot.objects).toBe(before);
+    expect(broken.snapshot.prune).toBe(false);
+    expect(broken.snapshot.problems).toEqual([
+      expect.objectContaining({ code: 'E_ENV_FILE', line: 2 }),
+    ]);
+    expect(broken.snapshot.notice).toMatch(/\.env cannot be read as it is; keeping the last set/);
+    await writeFile(join(dir, '.env'), 'F22_MODE=prod\n');
+    expect((await store.reload()).changed).toEqual(['Container/web', 'Network/net']);
+  });
 });

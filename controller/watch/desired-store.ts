@@ -170,6 +170,14 @@ export class DesiredStore {
     const problems = result.problems;
     const folderMissing = result.files.length === 0 && problems.length > 0;
     if (folderMissing) return this.keepPrevious(problems, 'the folder cannot be read');
+    // A broken or unreadable env file (.env, --env-file) is no manifest file: every file would
+    // be read without its values (`${V:-default}` → the default), so nothing is taken in.
+    const envFile = problems.find((p) => !inFiles(p, result.files));
+    if (envFile)
+      return this.keepPrevious(
+        problems,
+        `${envFile.file} cannot be read as it is; keeping the last set until it is fixed`,
+      );
     if (result.set.objects.length === 0 && problems.length === 0 && !this.options.allowEmpty) {
       const notice =
         'the folder declares nothing; keeping the last set (use --allow-empty to delete everything)';
@@ -197,7 +205,7 @@ export class DesiredStore {
       );
     }
     this.lastGoodByFile = good;
-    const prune = !unknownBroken && problems.filter((p) => !inFiles(p, result.files)).length === 0;
+    const prune = !unknownBroken;
     const notice = problems.length
       ? `${problems.length} problem(s) in the manifests; broken files keep their last good objects${prune ? '' : ', and nothing is pruned'}`
       : undefined;
