@@ -2,7 +2,7 @@ import { objectKey, type ObjectKey } from '../../specs/model.js';
 import { formatProblem } from '../../specs/problems.js';
 import type { HistoryEntry } from '../records/record-types.js';
 import { holdProject, readHold, releaseProject, type ProjectHold } from '../records/hold.js';
-import { applyId, recordApply } from '../records/records.js';
+import { applyId, readLastApplied, recordApply } from '../records/records.js';
 import { imagesOfSet, keptImagesOf, pinnedImages } from '../records/image-history.js';
 import { applyStamp } from '../labels.js';
 import type { CrashLoopTracker } from './backoff.js';
@@ -39,6 +39,8 @@ export interface RollbackStarted {
 export class Revisions {
   /** A reload was skipped under a hold: the first one after release reads everything. */
   private heldBack = false;
+  /** The store holds a set: a folder read, a rollback, or what was applied (held at start). */
+  private loaded = false;
   /** Labels for containers created now: the current revision's apply id and commit. */
   private currentStamp: Record<string, string> | undefined;
   /** Image ids the applies in history ran on (kept by retention); undefined: unknown, keep all. */
@@ -68,6 +70,7 @@ export class Revisions {
     if (hold && !(await this.newRevisionEnds(hold))) {
       if (!this.heldBack) bus.publish({ type: 'hold', held: true, by: hold.by, time: now() });
       this.heldBack = true;
+      if (!this.loaded) await this.startFromApplied(hold);
       return;
     }
     if (this.heldBack) {
@@ -76,6 +79,7 @@ export class Revisions {
       bus.publish({ type: 'hold', held: false, by: 'release', time: now() });
     }
     this.heldBack = false;
+    this.loaded = true;
     const { changed, snapshot } = await store.reload(options);
     const problems = snapshot.problems.map(formatProblem);
     if (problems.length)
@@ -115,6 +119,7 @@ export class Revisions {
     bus.publish({ type: 'hold', held: true, by, time });
     // Whatever the folder says when the hold ends is read in full then.
     this.heldBack = true;
+    this.loaded = true;
     const objects = entry.objects ?? [];
     const notice = `rolled back to apply ${entry.id}`;
     const changed = store.pin(objects, pinnedImages(entry), notice);
@@ -128,6 +133,27 @@ export class Revisions {
     const from = entryOrigin(entry);
     const settled = this.recordWhenSettled({ changed, objects, time, from, message: by });
     return { changed, settled };
+  }
+
+  /**
+   * A hold found before the controller read any source (taken while no controller ran): the
+   * set it converges to is the one last applied (the records), so drift is repaired to what
+   * runs and nothing of the source's newer revision is applied until release. Without a
+   * record of an apply there is nothing to hold to: the set stays empty (nothing pruned).
+   */
+  private async startFromApplied(hold: ProjectHold): Promise<void> {
+    const { stateDir, project, logger } = this.deps.options;
+    const applied = stateDir ? await readLastApplied(stateDir, project) : undefined;
+    if (!applied?.ok) {
+      logger.warn(
+        { hold: hold.by },
+        'held at start with no applied set on record: nothing to converge to',
+      );
+      return;
+    }
+    const since = new Date(applied.value.time).toISOString();
+    this.deps.store.pin(applied.value.objects, new Map(), `held at the set applied ${since}`);
+    this.loaded = true;
   }
 
   /** The source's revision now: the git source's commit, else the folder's fingerprint. */
