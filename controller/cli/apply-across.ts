@@ -13,6 +13,7 @@ import type { ObjectPlan, Plan } from '../plan/plan-types.js';
 import { refuseMissingExternals } from '../plan/plan-unmanaged.js';
 import { progressReporter } from './apply-progress.js';
 import type { CliContext } from './context.js';
+import type { Interrupt } from './interrupt.js';
 import { otherSourceError, sourceFolders } from './other-sources.js';
 
 /** What `apply` passes for a set that spans engines (a subset of its job). */
@@ -24,6 +25,11 @@ export interface AcrossJob {
   filename: string[];
   parallel: number;
   deadline: number;
+  /**
+   * Ctrl-C (apply's): every engine is reached through its refusal, an update's gate ends at
+   * once, and no readiness wait starts; apply then undoes what is half-done on each engine.
+   */
+  interrupt?: Interrupt;
 }
 
 /** One engine's part: its plan, or why the engine could not be planned against. */
@@ -86,7 +92,7 @@ export async function convergeAcross(
  */
 export async function planAcross(
   ctx: CliContext,
-  job: Pick<AcrossJob, 'project' | 'prune'>,
+  job: Pick<AcrossJob, 'project' | 'prune' | 'interrupt'>,
   groups: EngineGroup[],
   options: { recover?: boolean } = {},
 ): Promise<{ plan: Plan; planned: GroupPlan[] }> {
@@ -109,11 +115,12 @@ export async function planAcross(
 /** One engine's objects of the project (one observe, no write), or why it could not be read. */
 async function observeGroup(
   ctx: CliContext,
-  job: Pick<AcrossJob, 'project'>,
+  job: Pick<AcrossJob, 'project' | 'interrupt'>,
   group: EngineGroup,
 ): Promise<GroupPlan> {
   try {
-    const engine = await engineFor(ctx, group.context);
+    const raw = await engineFor(ctx, group.context);
+    const engine = job.interrupt ? job.interrupt.guard(raw, group.context) : raw;
     const observed = await engine.observe({
       ...observeRequest(job.project, group.objects),
       identify: true,
@@ -234,10 +241,12 @@ async function runGroup(
     now: ctx.now,
     ...(onProgress ? { onProgress } : {}),
     filesDir: ctx.stateDir,
+    ...(job.interrupt ? { signal: job.interrupt.signal } : {}),
   });
-  const outcomes = job.wait
-    ? await waitForReadiness(p.engine, p.plan, ran.outcomes, job.deadline, ctx.now)
-    : ran.outcomes;
+  const outcomes =
+    job.wait && !job.interrupt?.interrupted
+      ? await waitForReadiness(p.engine, p.plan, ran.outcomes, job.deadline, ctx.now)
+      : ran.outcomes;
   return outcomes.map((o) => ({
     ...o,
     key: keyOn(o.key, context),

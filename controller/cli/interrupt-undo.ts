@@ -1,6 +1,9 @@
+import type { ObjectKey } from '../../specs/model.js';
 import type { Engine } from '../engine/engine.js';
+import { keyOn } from '../executor/placement.js';
 import { runRecovery } from '../executor/run-recovery.js';
 import { recoverySteps, type RecoveryStep } from '../plan/recovery-steps.js';
+import type { GuardedEngine } from './interrupt.js';
 
 /** What undoing after Ctrl-C did: the steps run, or why it stopped. */
 export interface UndoResult {
@@ -41,6 +44,28 @@ export async function undoUnfinishedUpdates(
   } finally {
     clearTimeout(timer);
   }
+}
+
+/**
+ * Undoes the unfinished updates on every engine an apply reached (`guarded`, from its
+ * interrupt; an apply across contexts reaches several), one engine after another — two
+ * contexts may reach one engine, and one pass then finds nothing left — within `ms` in all.
+ * Steps on another context's engine are keyed `Kind/name@context`. Never rejects.
+ */
+export async function undoOnEngines(
+  guarded: readonly GuardedEngine[],
+  project: string,
+  ms: number,
+): Promise<UndoResult> {
+  const end = Date.now() + ms;
+  const steps: RecoveryStep[] = [];
+  const errors: string[] = [];
+  for (const { engine, context } of guarded) {
+    const undo = await undoUnfinishedUpdates(engine, project, Math.max(0, end - Date.now()));
+    steps.push(...undo.steps.map((s) => ({ ...s, key: keyOn(s.key as ObjectKey, context) })));
+    if (undo.error) errors.push(context ? `context "${context}": ${undo.error}` : undo.error);
+  }
+  return errors.length ? { steps, error: errors.join('; ') } : { steps };
 }
 
 /** Lines for the interrupted summary: what was undone, or that the next apply will. */

@@ -12,20 +12,29 @@ afterEach(() => interrupt?.dispose());
 
 describe('installInterrupt', () => {
   it('passes calls through until Ctrl-C', async () => {
-    interrupt = installInterrupt(fakeEngine, () => undefined);
-    expect(typeof interrupt.engine.subscribeEvents({}, () => undefined).close).toBe('function');
-    await expect(interrupt.engine.inspectContainer('x')).resolves.toBeUndefined();
+    interrupt = installInterrupt(() => undefined);
+    const engine = interrupt.guard(fakeEngine);
+    expect(typeof engine.subscribeEvents({}, () => undefined).close).toBe('function');
+    await expect(engine.inspectContainer('x')).resolves.toBeUndefined();
   });
 
   it('after Ctrl-C refuses new calls: promises reject, subscribeEvents throws (never a stray rejection)', async () => {
-    interrupt = installInterrupt(fakeEngine, () => undefined);
+    interrupt = installInterrupt(() => undefined);
+    const home = interrupt.guard(fakeEngine);
+    const far = interrupt.guard(fakeEngine, 'far');
     process.emit('SIGINT');
     expect(interrupt.interrupted).toBe(true);
-    await expect(interrupt.engine.inspectContainer('x')).rejects.toMatchObject({
-      code: 'E_INTERRUPTED',
-    });
-    expect(() => interrupt!.engine.subscribeEvents({}, () => undefined)).toThrow(
+    for (const engine of [home, far])
+      await expect(engine.inspectContainer('x')).rejects.toMatchObject({
+        code: 'E_INTERRUPTED',
+      });
+    expect(() => home.subscribeEvents({}, () => undefined)).toThrow(
       expect.objectContaining({ code: 'E_INTERRUPTED' }),
     );
+    // What undoing after Ctrl-C runs on: every engine guarded, without the refusal.
+    expect(interrupt.guarded).toEqual([
+      { engine: fakeEngine },
+      { engine: fakeEngine, context: 'far' },
+    ]);
   });
 });

@@ -8,12 +8,16 @@ export const INTERRUPTED_EXIT = 130;
 /**
  * Ctrl-C during a command that changes the engine (DESIGN.md "One project, one writer").
  * While it is installed, SIGINT does not kill the process: it flips `interrupted`, resolves
- * `signalled`, and from then on every new call through `engine` rejects with E_INTERRUPTED,
- * so no step starts after Ctrl-C while the engine calls already under way finish (an object
- * is never left half-made by berth giving up on it mid-call). A second Ctrl-C exits at once.
+ * `signalled`, and from then on every new call through an engine it guards rejects with
+ * E_INTERRUPTED, so no step starts after Ctrl-C while the engine calls already under way
+ * finish (an object is never left half-made by berth giving up on it mid-call). A second
+ * Ctrl-C exits at once.
  */
 export interface Interrupt {
-  engine: Engine;
+  /** `engine` behind the interrupt's refusal; remembered in `guarded` (an apply across contexts guards each). */
+  guard(engine: Engine, context?: string): Engine;
+  /** The engines guarded so far, unguarded, in order, with their context (undefined: berth's own). */
+  readonly guarded: readonly GuardedEngine[];
   readonly interrupted: boolean;
   signalled: Promise<void>;
   /** Aborted at the first Ctrl-C: waits that can end early (an update's gate) end then. */
@@ -22,14 +26,21 @@ export interface Interrupt {
   dispose(): void;
 }
 
+/** An engine an interrupt guards, without the refusal (to undo with after Ctrl-C). */
+export interface GuardedEngine {
+  engine: Engine;
+  context?: string;
+}
+
 /** Engine methods that return their result, not a promise (see engine.ts). */
 const SYNCHRONOUS = new Set<string | symbol>(['subscribeEvents'] satisfies (keyof Engine)[]);
 
-export function installInterrupt(engine: Engine, exit: (code: number) => void): Interrupt {
+export function installInterrupt(exit: (code: number) => void): Interrupt {
   let interrupted = false;
   let resolve: () => void = () => undefined;
   const signalled = new Promise<void>((r) => (resolve = r));
   const abort = new AbortController();
+  const guarded: GuardedEngine[] = [];
   const onSignal = () => {
     if (interrupted) exit(INTERRUPTED_EXIT);
     interrupted = true;
@@ -38,21 +49,25 @@ export function installInterrupt(engine: Engine, exit: (code: number) => void): 
   };
   process.on('SIGINT', onSignal);
   const refusal = () => new BerthError('E_INTERRUPTED', 'interrupted (Ctrl-C): not started');
-  const guarded = new Proxy(engine, {
-    get(target, property, receiver) {
-      const value: unknown = Reflect.get(target, property, receiver);
-      if (typeof value !== 'function') return value;
-      return (...args: unknown[]) => {
-        if (!interrupted) return (value as (...a: unknown[]) => unknown).apply(target, args);
-        // The one synchronous method throws, as its callers expect; a rejected promise in its
-        // place went unhandled and ended the process with a stack trace.
-        if (SYNCHRONOUS.has(property)) throw refusal();
-        return Promise.reject(refusal());
-      };
-    },
-  });
+  const guard = (engine: Engine, context?: string): Engine => {
+    guarded.push(context === undefined ? { engine } : { engine, context });
+    return new Proxy(engine, {
+      get(target, property, receiver) {
+        const value: unknown = Reflect.get(target, property, receiver);
+        if (typeof value !== 'function') return value;
+        return (...args: unknown[]) => {
+          if (!interrupted) return (value as (...a: unknown[]) => unknown).apply(target, args);
+          // The one synchronous method throws, as its callers expect; a rejected promise in its
+          // place went unhandled and ended the process with a stack trace.
+          if (SYNCHRONOUS.has(property)) throw refusal();
+          return Promise.reject(refusal());
+        };
+      },
+    });
+  };
   return {
-    engine: guarded,
+    guard,
+    guarded,
     get interrupted() {
       return interrupted;
     },

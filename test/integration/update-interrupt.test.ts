@@ -1,7 +1,8 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { docker, TEST_IMAGE } from '../support/docker.js';
+import { docker } from '../support/docker.js';
+import { gatedYaml } from '../support/manifests.js';
 import { cliProject } from './cli-project-support.js';
 import { berth } from './status-cli-support.js';
 import { eventually, killStrayBerths, spawnBerth, stateOf } from './watch-support.js';
@@ -11,22 +12,6 @@ import { eventually, killStrayBerths, spawnBerth, stateOf } from './watch-suppor
  * update before it exits (the `-next` of start-first removed; stop-first's `-prev` renamed
  * back and started), prints `interrupted`, records it and exits 130 within a few seconds.
  */
-
-/** V1 passes its healthcheck; V2 never does (it never touches /tmp/ok): a long gate. */
-function manifest(version: number, order: string): string {
-  const touch = version === 1 ? 'touch /tmp/ok; ' : '';
-  return `apiVersion: berth/v1
-kind: Container
-metadata: {name: svc}
-spec:
-  image: ${TEST_IMAGE}
-  command: [sh, -c]
-  args: ["${touch}trap 'exit 0' TERM; sleep 3600 & wait"]
-  env: {V: "${version}"}
-  healthcheck: {command: [CMD, test, -f, /tmp/ok], interval: 1s, timeout: 1s, retries: 30}
-  update: {order: ${order}}
-`;
-}
 
 const envOf = async (name: string) =>
   (await docker('inspect', '-f', '{{json .Config.Env}}', name).catch(() => '')).match(
@@ -42,7 +27,7 @@ afterAll(async () => {
 describe('Ctrl-C during an update gate', () => {
   for (const order of ['start-first', 'stop-first'] as const) {
     it(`${order}: undoes the update, prints interrupted, records it, exits 130`, async () => {
-      const p = cliProject('updint', manifest(1, order));
+      const p = cliProject('updint', gatedYaml('svc', 1, order));
       projects.push(p);
       const { work, stateHome, project, dir } = p;
       const name = `${project}-svc`;
@@ -50,7 +35,7 @@ describe('Ctrl-C during an update gate', () => {
       expect(first.code, first.stdout + first.stderr).toBe(0);
       const oldId = await docker('inspect', '-f', '{{.Id}}', name);
 
-      writeFileSync(join(dir, 'app.yaml'), manifest(2, order));
+      writeFileSync(join(dir, 'app.yaml'), gatedYaml('svc', 2, order));
       const run = spawnBerth(['apply', '-f', dir, '-p', project], { XDG_STATE_HOME: stateHome });
       // In the gate: the new container runs (start-first as -next; stop-first under the name).
       const gating = async () =>

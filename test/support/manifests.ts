@@ -96,3 +96,23 @@ spec:
   update: {order: start-first, healthTimeout: 30s}
 `;
 }
+
+/**
+ * A Container `name` with a healthcheck on /tmp/ok and env V=`version`: version 1 touches it
+ * (healthy), later ones never do (a gate that lasts ~30 s); `extra` is appended to its spec
+ * (indented two spaces, ending in a newline). The Ctrl-C-during-a-gate tests' set.
+ */
+export function gatedYaml(name: string, version: number, order: string, extra = ''): string {
+  const touch = version === 1 ? 'touch /tmp/ok; ' : '';
+  return `apiVersion: berth/v1
+kind: Container
+metadata: {name: ${name}}
+spec:
+  image: ${TEST_IMAGE}
+  command: [sh, -c]
+  args: ["${touch}trap 'exit 0' TERM; sleep 3600 & wait"]
+  env: {V: "${version}"}
+  healthcheck: {command: [CMD, test, -f, /tmp/ok], interval: 1s, timeout: 1s, retries: 30}
+  update: {order: ${order}}
+${extra}`;
+}

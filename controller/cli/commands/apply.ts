@@ -21,7 +21,7 @@ import { progressReporter } from '../apply-progress.js';
 import type { CliContext } from '../context.js';
 import { writeOutput } from '../views/stable-output.js';
 import { installInterrupt, interruptedText, INTERRUPTED_EXIT } from '../interrupt.js';
-import { undoText, undoUnfinishedUpdates, type UndoResult } from '../interrupt-undo.js';
+import { undoOnEngines, undoText, type UndoResult } from '../interrupt-undo.js';
 import { loadInput } from '../load-input.js';
 import { takeBackReplicas } from '../../executor/replica-takeback.js';
 import { otherSourceDeletions } from '../../plan/plan-other-sources.js';
@@ -150,31 +150,34 @@ async function converge(ctx: CliContext, job: ApplyJob): Promise<number> {
   const { project, options, started, timeoutMs, parallel } = job;
   const placed = job.desired.some((o) => o.context !== undefined);
   const groups = placed ? groupByEngine(job.desired, homeContext(ctx)) : [];
-  if (spansEngines(groups)) {
-    const { convergeAcross } = await import('../apply-across.js');
-    const across = await convergeAcross(
-      ctx,
-      {
-        project,
-        prune: Boolean(options.prune),
-        force: Boolean(options.force),
-        wait: Boolean(options.wait),
-        filename: options.filename,
-        parallel,
-        deadline: started + timeoutMs,
-      },
-      groups,
-    );
-    if (across.homeImages) job.unchangedImages = across.homeImages;
-    return finish(ctx, job, across.plan, across.result);
-  }
-  const raw = await ctx.engine();
-  const interrupt = installInterrupt(raw, (code) => process.exit(code));
-  // After Ctrl-C, an update left half-done is undone before berth exits (FINDINGS F3).
-  const undo = () => undoUnfinishedUpdates(raw, project, UNDO_MS);
+  const interrupt = installInterrupt((code) => process.exit(code));
+  // After Ctrl-C, an update left half-done is undone on every engine reached before berth
+  // exits (FINDINGS F3), across contexts as on one engine.
+  const undo = () => undoOnEngines(interrupt.guarded, project, UNDO_MS);
   let plan: Plan | undefined;
   try {
-    const engine = interrupt.engine;
+    if (spansEngines(groups)) {
+      const { convergeAcross } = await import('../apply-across.js');
+      const across = await convergeAcross(
+        ctx,
+        {
+          project,
+          prune: Boolean(options.prune),
+          force: Boolean(options.force),
+          wait: Boolean(options.wait),
+          filename: options.filename,
+          parallel,
+          deadline: started + timeoutMs,
+          interrupt,
+        },
+        groups,
+      );
+      if (interrupt.interrupted)
+        return interrupted(ctx, job, across.plan, across.result.outcomes, await undo());
+      if (across.homeImages) job.unchangedImages = across.homeImages;
+      return finish(ctx, job, across.plan, across.result);
+    }
+    const engine = interrupt.guard(await ctx.engine());
     const planned = await observeAndPlan(
       engine,
       {
