@@ -6,6 +6,7 @@ import { rollbackTarget } from '../../records/rollback-target.js';
 import type { CliContext, CommonOptions } from '../context.js';
 import { resolveProjectName } from '../project-name.js';
 import { pinnedImages } from '../../records/image-history.js';
+import { recallFileValues } from '../../records/recall-file-values.js';
 import { applyJob } from './apply.js';
 
 interface RollbackOptions extends CommonOptions {
@@ -49,6 +50,7 @@ export async function run(
       hint: 'berth history -p NAME lists the applies berth recorded',
     });
   const entry = rollbackTarget(history.value, target, project);
+  await recallFileValues(entry.objects ?? [], ctx.stateDir, project, ctx.env);
   ctx.stderr.write(`rolling back ${project} to ${describe(entry)}\n`);
   return applyJob(ctx, {
     project,
