@@ -136,14 +136,14 @@ describe('berth import: the basic app', () => {
       ],
     });
   });
-  it('keeps variables, makes Compose’s blank default explicit, mounts secrets', () => {
+  it('keeps variables, makes Compose’s blank default explicit, mounts secrets (mode 0444, as Compose)', () => {
     expect(container(r, 'db')).toMatchObject({
       image: 'postgres:${PG:-16}',
       env: { POSTGRES_PASSWORD: '${POSTGRES_PASSWORD:-}', A: 'b' },
       resources: { memory: '1Gi' },
       restartPolicy: 'Never',
       mounts: [
-        { secret: 'pw', target: '/run/secrets/pw' },
+        { secret: 'pw', target: '/run/secrets/pw', mode: '0444' },
         { bindMount: 'init-sql', target: '/docker-entrypoint-initdb.d/init.sql' },
       ],
     });

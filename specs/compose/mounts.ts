@@ -145,6 +145,9 @@ export function carryFileMounts(t: MountTarget, kind: 'Secret' | 'Config', list:
     if (long.uid !== undefined) mount.uid = Number(long.uid);
     if (long.gid !== undefined) mount.gid = Number(long.gid);
     if (long.mode !== undefined) mount.mode = fileMode(long.mode);
+    // Compose's default for a secret is 0444 (compose-spec 09-secrets: world-readable), so a
+    // service running as another user reads it; berth's own default is 0600 root (F25).
+    else if (kind === 'Secret') mount.mode = '0444';
     for (const k of Object.keys(long))
       if (!['source', 'target', 'uid', 'gid', 'mode'].includes(k))
         lose(t.state, long, k, `${path}.${k}`, 'not a berth mount option');

@@ -60,7 +60,7 @@ const probe = (names: string[], paths: string[]) =>
 const run = (container: string, script: string) => docker('exec', container, 'sh', '-c', script);
 
 describe('berth import side by side with docker-compose', () => {
-  it('app-busybox: variables from .env, env lists, a bind mount, a shared named volume, healthy dependency, container_name', async () => {
+  it('app-busybox: variables from .env, env lists, a bind mount, a shared named volume, healthy dependency, container_name, a secret', async () => {
     const { c, b } = await bothUp('app-busybox', (p) => ({ CACHE_NAME: `${p}-cache` }));
     const script = (p: string) =>
       probe(
@@ -92,6 +92,11 @@ describe('berth import side by side with docker-compose', () => {
     expect(viaBerth).toContain('GREETING=hello-from-dotenv');
     expect(viaBerth).toContain('/shared/marker: db-ready');
     expect(viaBerth).not.toContain('does not resolve');
+    // A secret reads as in Compose for a user other than root (F25: berth's 0600 root refused it).
+    const secretAs1000 = (name: string) =>
+      docker('exec', '-u', '1000:1000', name, 'cat', '/run/secrets/token');
+    expect(await secretAs1000(`${c}_web_1`)).toBe('token-for-web');
+    expect(await secretAs1000(`${b}-web`)).toBe('token-for-web');
   });
 
   it('app-networks: a built image, two networks with an alias, an internal network, entrypoint and command, tmpfs', async () => {
