@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { valueOf } from '../../specs/file-values.js';
 import type { ContainerObject, DesiredObject, FileMount } from '../../specs/model.js';
 import { BerthError } from '../errors.js';
+import { recoverValue } from './file-value-recovery.js';
 import { containerFolder, digestOfMount, fileMountPath } from '../plan/file-mount-paths.js';
 
 /** Writes what plan/file-mount-paths.ts names: the host files of secret and config mounts. */
@@ -11,7 +12,8 @@ import { containerFolder, digestOfMount, fileMountPath } from '../plan/file-moun
 /**
  * Writes the files of every secret/config mount of the container (atomically: a temporary
  * file, chmod/chown, rename) and removes the container's older files. Idempotent.
- * Throws E_STATE when a value is not known to this process or a file cannot be written.
+ * A value this process did not read is recovered first (file-value-recovery.ts). Throws
+ * E_STATE when a value is found nowhere or a file cannot be written.
  */
 export async function writeFileMounts(
   stateDir: string,
@@ -30,6 +32,11 @@ export async function writeFileMounts(
   for (const mount of mounts) {
     const path = fileMountPath(stateDir, project, container, mount, desired);
     keep.add(path);
+    // A set from history (rollback, a held controller) was not read by this process.
+    const kind = mount.type === 'secret' ? 'Secret' : 'Config';
+    const object = desired.find((o) => o.kind === kind && o.name === mount.name);
+    if (object?.kind === 'Secret' || object?.kind === 'Config')
+      await recoverValue(stateDir, project, object);
     await writeOne(path, mount, digestOfMount(mount, desired));
   }
   for (const entry of await readdir(folder)) {
@@ -43,7 +50,7 @@ async function writeOne(path: string, mount: FileMount, digest: string): Promise
   if (!bytes)
     throw new BerthError(
       'E_STATE',
-      `the value of ${mount.type === 'secret' ? 'Secret' : 'Config'}/${mount.name} was not read in this run`,
+      `the value of ${mount.type === 'secret' ? 'Secret' : 'Config'}/${mount.name} was not read in this run, and neither its source nor berth's files hold it any more`,
     );
   const temporary = `${path}.${randomBytes(4).toString('hex')}.tmp`;
   try {

@@ -1,3 +1,4 @@
+import { recoverFileValues } from '../executor/file-value-recovery.js';
 import { objectKey, type ObjectKey } from '../../specs/model.js';
 import { formatProblem } from '../../specs/problems.js';
 import type { HistoryEntry } from '../records/record-types.js';
@@ -115,6 +116,8 @@ export class Revisions {
     const { stateDir, project } = this.deps.options;
     const time = this.deps.now();
     const by = `rollback to ${entry.id}`;
+    // Secret and Config values are never recorded: found again (or refused) before any change.
+    if (stateDir) await recoverFileValues(stateDir, project, entry.objects ?? []);
     if (stateDir) await holdProject(stateDir, project, by, time, await this.revision());
     bus.publish({ type: 'hold', held: true, by, time });
     // Whatever the folder says when the hold ends is read in full then.

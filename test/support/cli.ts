@@ -1,4 +1,7 @@
+import { execFile } from 'node:child_process';
+import { join } from 'node:path';
 import { PassThrough, Writable } from 'node:stream';
+import { fileURLToPath } from 'node:url';
 import { runCli } from '../../controller/cli/program.js';
 
 export interface CliRun {
@@ -33,4 +36,31 @@ export async function berth(
     env: { ...process.env, BERTH_LOG_LEVEL: 'warn', ...options.env },
   });
   return { code, stdout: stdout.text, stderr: stderr.text };
+}
+
+/**
+ * Runs the built CLI (`bin/berth.mjs`; the test set-up builds dist/) as a separate process,
+ * as a user's shell does: nothing an earlier in-process run kept in memory (Secret values)
+ * is there. Output is captured; the environment is the test's plus `env`.
+ */
+export function berthProcess(
+  args: string[],
+  options: { cwd?: string; env?: NodeJS.ProcessEnv } = {},
+): Promise<CliRun> {
+  const root = fileURLToPath(new URL('../..', import.meta.url));
+  return new Promise((resolve) => {
+    execFile(
+      process.execPath,
+      [join(root, 'bin/berth.mjs'), ...args],
+      {
+        cwd: options.cwd ?? process.cwd(),
+        env: { ...process.env, BERTH_LOG_LEVEL: 'warn', ...options.env },
+        maxBuffer: 64 * 1024 * 1024,
+      },
+      (error, stdout, stderr) => {
+        const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
+        resolve({ code, stdout, stderr });
+      },
+    );
+  });
 }

@@ -8,6 +8,7 @@ import { resolveProjectName } from '../project-name.js';
 import { pinnedImages } from '../../records/image-history.js';
 import { recallFileValues } from '../../records/recall-file-values.js';
 import { applyJob } from './apply.js';
+import { recoverFileValues } from '../../executor/file-value-recovery.js';
 
 interface RollbackOptions extends CommonOptions {
   timeout: string;
@@ -52,9 +53,12 @@ export async function run(
   const entry = rollbackTarget(history.value, target, project);
   await recallFileValues(entry.objects ?? [], ctx.stateDir, project, ctx.env);
   ctx.stderr.write(`rolling back ${project} to ${describe(entry)}\n`);
+  const desired = entry.objects ?? [];
+  // Secret and Config values are never recorded: found again (or refused) before any change.
+  await recoverFileValues(ctx.stateDir, project, desired, ctx.env);
   return applyJob(ctx, {
     project,
-    desired: entry.objects ?? [],
+    desired,
     options: {
       filename: [],
       prune: true,
