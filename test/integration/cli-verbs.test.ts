@@ -63,6 +63,22 @@ describe('verbs on the real engine', () => {
     expect(parse(apply.stdout)).toMatchObject({ project, ok: true });
   });
 
+  it('get and describe take KIND NAME as kubectl does, like KIND/NAME (new-user trial F28)', async () => {
+    const slashed = await run(['get', 'container/web', '-p', project, '-o', 'json']);
+    const spaced = await run(['get', 'container', 'web', '-p', project, '-o', 'json']);
+    expect(spaced.code, spaced.stderr).toBe(0);
+    expect(JSON.parse(spaced.stdout)).toMatchObject({ name: 'web', kind: 'Container' });
+    expect(Object.keys(JSON.parse(spaced.stdout) as object)).toEqual(
+      Object.keys(JSON.parse(slashed.stdout) as object),
+    );
+    const described = await run(['describe', 'ctr', 'web', '-p', project]);
+    expect(described.code, described.stderr).toBe(0);
+    expect(described.stdout).toMatch(/^Name: +web\nKind: +Container\n/);
+    const both = await run(['get', 'container/web', 'web', '-p', project]);
+    expect(both.code).toBe(1);
+    expect(both.stderr).toContain('give KIND/NAME or KIND NAME, not both');
+  });
+
   it('restart restarts only the named container and records it in history', async () => {
     const webBefore = await startedAt('web');
     const workerBefore = await startedAt('worker');

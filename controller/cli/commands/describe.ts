@@ -4,7 +4,7 @@ import { describeOutput } from '../../status/describe-model.js';
 import { formatDescribe } from '../views/format-describe.js';
 import { queryProject, unknownObject } from '../views/query.js';
 import { writeOutput } from '../views/stable-output.js';
-import { parseTarget, replicaNames } from '../views/target.js';
+import { parseTargetArgs, replicaNames } from '../views/target.js';
 import type { CliContext, CommonOptions } from '../context.js';
 import { resolveProjectName } from '../project-name.js';
 
@@ -18,17 +18,18 @@ const EVENT_WINDOW_MS = 60 * 60 * 1000;
 const EVENT_REPLAY_TIMEOUT_MS = 5_000;
 
 /**
- * `berth describe KIND/NAME [-f PATH] [-o text|json|yaml]`: exit 0, or 1 for an unknown object.
+ * `berth describe KIND/NAME|KIND NAME [-f PATH] [-o text|json|yaml]`: exit 0, or 1 for an unknown object.
  * The declared name of a Container with replicas describes each replica (`{items}` in JSON).
  */
 export async function run(
   ctx: CliContext,
   rawTarget: string,
+  rawName: string | undefined,
   options: DescribeOptions,
 ): Promise<number> {
-  const target = parseTarget(rawTarget);
+  const target = parseTargetArgs(rawTarget, rawName);
   if (!target.kind || target.name === undefined) {
-    throw new BerthError('E_USAGE', `describe needs KIND/NAME, got "${rawTarget}"`);
+    throw new BerthError('E_USAGE', `describe needs KIND/NAME (or KIND NAME), got "${rawTarget}"`);
   }
   const project = resolveProjectName(options.project, options.filename ?? [], ctx.cwd);
   const engine = await ctx.engine();

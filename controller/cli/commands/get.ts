@@ -6,7 +6,7 @@ import { formatGetTable } from '../views/format-get.js';
 import { queryProject, unknownObject } from '../views/query.js';
 import { writeOutput } from '../views/stable-output.js';
 import type { ObjectStatus } from '../../status/status-types.js';
-import { parseTarget, replicaNames, selects, type Target } from '../views/target.js';
+import { parseTargetArgs, replicaNames, selects, type Target } from '../views/target.js';
 import { watchAndRender } from '../views/watch-view.js';
 import { ChangedRows } from '../views/changed-rows.js';
 
@@ -20,15 +20,16 @@ export interface GetOptions extends CommonOptions {
 }
 
 /**
- * `berth get [KIND[/NAME]] [-f PATH] [-w] [-A] [-o table|wide|json|yaml]`: objects with desired
+ * `berth get [KIND[/NAME] | KIND NAME] [-f PATH] [-w] [-A] [-o table|wide|json|yaml]`: objects with desired
  * and observed state. Exit 0; 1 when NAME is neither declared nor on the engine.
  */
 export async function run(
   ctx: CliContext,
   rawTarget: string | undefined,
+  rawName: string | undefined,
   options: GetOptions,
 ): Promise<number> {
-  const target = parseTarget(rawTarget);
+  const target = parseTargetArgs(rawTarget, rawName);
   const project = resolveProjectName(options.project, options.filename ?? [], ctx.cwd);
   const once = async () =>
     render(ctx, await listObjects(ctx, project, target, options), options, target);

@@ -10,6 +10,7 @@ export const queryVerbs = {
     kit
       .verb('get', 'list objects with desired and observed state')
       .argument('[target]', 'KIND or KIND/NAME')
+      .argument('[name]', 'NAME, as in kubectl get KIND NAME')
       .option('-f, --filename <path>', 'compare against these files', collect)
       .option('-w, --watch', 'keep the view updated')
       .option('-A, --all-projects', 'every berth project on the engine')
@@ -20,6 +21,7 @@ export const queryVerbs = {
     kit
       .verb('describe', 'one object: spec, status, conditions, recent events')
       .argument('<target>', 'KIND/NAME')
+      .argument('[name]', 'NAME, as in kubectl describe KIND NAME')
       .option('-f, --filename <path>', 'compare against these files', collect)
       .addOption(outputOption(['text', 'json', 'yaml']))
       .action(kit.action(() => import('../commands/describe.js')));

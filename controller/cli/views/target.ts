@@ -53,6 +53,17 @@ export function parseTarget(raw: string | undefined): Target {
   return name === undefined ? { kind } : { kind, name };
 }
 
+/**
+ * The target of `get`/`describe` given kubectl's way too: `KIND NAME` is `KIND/NAME`
+ * (`kubectl get pod web`; new-user trial F28). Both forms at once are a usage error.
+ */
+export function parseTargetArgs(raw: string | undefined, name: string | undefined): Target {
+  if (name === undefined) return parseTarget(raw);
+  if (raw?.includes('/'))
+    throw new BerthError('E_USAGE', `"${raw} ${name}": give KIND/NAME or KIND NAME, not both`);
+  return parseTarget(`${raw}/${name}`);
+}
+
 /** True when an object of `kind`/`name` is selected by the target. */
 export function selects(target: Target, object: { kind: Kind; name: string }): boolean {
   return (
