@@ -194,7 +194,14 @@ export class WatchController {
     });
     if (!objectRef || !change) return;
     if (change === 'unpaused') this.unpausedAt.set(objectRef, this.now());
-    this.queue.add(objectRef, { kind: 'engine-event', objectRef, action: item.action, change });
+    const containerId = event.type === 'container' ? { containerId: event.id } : {};
+    this.queue.add(objectRef, {
+      kind: 'engine-event',
+      objectRef,
+      action: item.action,
+      change,
+      ...containerId,
+    });
   }
 
   /** Re-reads the folder and queues the keys whose declaration changed, ahead of any back-off. */

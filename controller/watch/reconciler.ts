@@ -14,6 +14,7 @@ import type { DesiredSnapshot } from './desired-store.js';
 import type { EventBus } from './event-bus.js';
 import type { PruneGuard } from './prune-guard.js';
 import type { WatchMetrics } from './metrics.js';
+import { leftToEngine } from './left-to-engine.js';
 import { dependentsOf, selectPlan } from './select-plan.js';
 import type { WorkItem, WorkVerdict } from './work-queue.js';
 import { describeReason, isDriftRepair, type WorkReason } from './work-reason.js';
@@ -55,9 +56,30 @@ export interface ReconcilerDeps {
 /**
  * Level-triggered reconcile of a batch of keys: read the desired set as it is now, observe
  * the engine once, plan (with prune when the desired set allows it), and run only the work
- * of those keys and what they wait for. Never rejects; each key gets a verdict for the queue.
+ * of those keys and what they wait for. The exit of a container the engine is restarting
+ * itself is settled by one inspect instead (left-to-engine.ts). Never rejects; each key gets
+ * a verdict for the queue.
  */
 export async function reconcileBatch(
+  deps: ReconcilerDeps,
+  items: Item[],
+): Promise<Map<ObjectKey, Verdict>> {
+  const started = deps.now();
+  const left = await leftToEngine(deps.engine, items, deps.desired().objects);
+  const rest = left.size ? items.filter((i) => !left.has(i.key)) : items;
+  const verdicts = rest.length
+    ? await reconcileObserved(deps, rest)
+    : new Map<ObjectKey, Verdict>();
+  for (const key of left) {
+    deps.metrics.countReconcile('unchanged', deps.now() - started);
+    deps.logger.debug({ key, outcome: 'unchanged' }, 'reconcile: the engine is restarting it');
+    verdicts.set(key, 'done');
+  }
+  return verdicts;
+}
+
+/** The full path of {@link reconcileBatch}: one observe and plan of the project. */
+async function reconcileObserved(
   deps: ReconcilerDeps,
   items: Item[],
 ): Promise<Map<ObjectKey, Verdict>> {

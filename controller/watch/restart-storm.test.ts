@@ -91,10 +91,11 @@ describe('a restart storm under berth watch', () => {
     expect(observes() - again).toBe(1);
   });
 
-  it('a container the engine is restarting is left to it: the batch neither waits nor inspects', async () => {
+  it('a container the engine is restarting is left to it: one inspect, no observe, no wait', async () => {
     const { engine, id, labels } = await started();
     engine.setState(id, 'restarting');
     const inspects = engine.calls.inspectContainer ?? 0;
+    const observes = engine.calls.observe ?? 0;
     const t0 = Date.now();
     await controller!.sink.push({
       kind: 'engine-event',
@@ -106,7 +107,9 @@ describe('a restart storm under berth watch', () => {
     await controller!.queue.whenIdle();
     // It used to inspect every 250 ms until the engine's own back-off (up to a minute) ended.
     expect(Date.now() - t0).toBeLessThan(1_000);
-    expect((engine.calls.inspectContainer ?? 0) - inspects).toBe(0);
+    // One inspect settles the exit: no observe of the project, no plan (issue 11, storm CPU).
+    expect((engine.calls.inspectContainer ?? 0) - inspects).toBe(1);
+    expect((engine.calls.observe ?? 0) - observes).toBe(0);
     expect((await engine.inspectContainer(id))?.state).toBe('restarting');
     expect(engine.calls.startContainer ?? 0).toBe(1);
   });

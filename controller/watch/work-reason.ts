@@ -35,7 +35,14 @@ export type SourceItem =
 /** Why a key is in the work queue: the latest reason wins. */
 export type WorkReason =
   | { kind: 'manifest-changed'; paths: string[] }
-  | { kind: 'engine-event'; objectRef: ObjectKey; action: string; change: EngineChange }
+  | {
+      kind: 'engine-event';
+      objectRef: ObjectKey;
+      action: string;
+      change: EngineChange;
+      /** The engine id of the container the event names (container events only). */
+      containerId?: string;
+    }
   | { kind: 'resync'; trigger: ResyncTrigger }
   /** A restart held back by the crash-loop back-off may run now. */
   | { kind: 'backoff-expired' }

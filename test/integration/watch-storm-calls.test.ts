@@ -16,8 +16,9 @@ import {
 /**
  * Issue 11, restart storm CPU, on the real engine: a container that exits every second and
  * that the engine restarts itself (restartPolicy Always). Each exit costs `berth watch` one
- * observation (the network disconnect Docker sends after the `die` is part of that exit),
- * and the container the engine is restarting is not polled while the engine's back-off runs.
+ * inspect of that container and no observation of the project (the engine is restarting it:
+ * nothing for berth to plan; the network disconnect Docker sends after the `die` is part of
+ * that exit), and the container is not polled while the engine's back-off runs.
  * A counting proxy between berth and the engine makes the numbers exact.
  */
 
@@ -62,7 +63,7 @@ afterAll(async () => {
 });
 
 describe('a crash loop under berth watch, on the real engine', () => {
-  it('costs one observation per exit and no polling while the engine restarts it', async () => {
+  it('costs one inspect per exit, no observation and no polling while the engine restarts it', async () => {
     expect(await eventually(async () => (await restartCount()) >= 1, 60_000, 100)).toBe(true);
     proxy.seen.length = 0;
     const from = await restartCount();
@@ -75,10 +76,13 @@ describe('a crash loop under berth watch, on the real engine', () => {
     const exited = (await restartCount()) - from + 1;
     const observations = count(/^GET (\/v[\d.]+)?\/containers\/json$/);
     const inspects = count(/^GET (\/v[\d.]+)?\/containers\/[^/]+\/json$/);
-    expect(observations).toBeGreaterThanOrEqual(1);
-    expect(observations, proxy.seen.join('\n')).toBeLessThanOrEqual(exited);
-    // No inspect every 250 ms while the engine's back-off runs: at most one per exit.
-    expect(inspects, proxy.seen.join('\n')).toBeLessThanOrEqual(exited);
+    // Each exit was one observation (four list calls and a plan) before; one may still be,
+    // should the engine have restarted the container before berth's inspect read it.
+    expect(observations, proxy.seen.join('\n')).toBeLessThanOrEqual(1);
+    // No inspect every 250 ms while the engine's back-off runs: one per exit (and one more
+    // for an exit that took the full path: the list's lag after a `die`).
+    expect(inspects).toBeGreaterThanOrEqual(exits);
+    expect(inspects, proxy.seen.join('\n')).toBeLessThanOrEqual(exited + observations);
     // berth never restarts it itself: the engine does (its restart policy).
     expect(proxy.seen.filter((r) => r.startsWith('POST '))).toEqual([]);
     expect(['running', 'restarting', 'exited']).toContain(await stateOf(engineName));
