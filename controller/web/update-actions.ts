@@ -1,7 +1,6 @@
 import type { ActionHandler } from '../api/actions.js';
 import { BerthError } from '../errors.js';
 import { holdProject, releaseProject } from '../records/hold.js';
-import { recallFileValues } from '../records/recall-file-values.js';
 import { readHistory } from '../records/records.js';
 import { rollbackTarget } from '../records/rollback-target.js';
 import type { WatchController } from '../watch/controller.js';
@@ -41,7 +40,6 @@ function rollbackAction(deps: UpdateActionDeps): ActionHandler {
       const history = await readHistory(stateDir, project);
       const id = target?.startsWith('Apply/') ? target.slice('Apply/'.length) : undefined;
       const entry = rollbackTarget(history.ok ? history.value : [], id, project);
-      await recallFileValues(entry.objects ?? [], stateDir, project);
       const { changed, settled } = await controller.rollbackTo(entry);
       const held = 'held until berth release or a new source revision';
       if (deps.caller !== 'cli')

@@ -6,7 +6,6 @@ import { rollbackTarget } from '../../records/rollback-target.js';
 import type { CliContext, CommonOptions } from '../context.js';
 import { resolveProjectName } from '../project-name.js';
 import { pinnedImages } from '../../records/image-history.js';
-import { recallFileValues } from '../../records/recall-file-values.js';
 import { applyJob } from './apply.js';
 import { recoverFileValues } from '../../executor/file-value-recovery.js';
 
@@ -51,7 +50,6 @@ export async function run(
       hint: 'berth history -p NAME lists the applies berth recorded',
     });
   const entry = rollbackTarget(history.value, target, project);
-  await recallFileValues(entry.objects ?? [], ctx.stateDir, project, ctx.env);
   ctx.stderr.write(`rolling back ${project} to ${describe(entry)}\n`);
   const desired = entry.objects ?? [];
   // Secret and Config values are never recorded: found again (or refused) before any change.
