@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { berth } from '../support/cli.js';
-import { cleanupProject, docker, uniqueProject } from '../support/docker.js';
+import { cleanupProject, docker, projectContainerNames, uniqueProject } from '../support/docker.js';
 import { countedWebYaml, replicaWebYaml } from '../support/manifests.js';
 
 const project = uniqueProject('updr');
@@ -16,11 +16,7 @@ const modes = () =>
   Promise.all(
     replicas.map((r) => docker('inspect', '-f', '{{json .Config.Env}}', `${project}-${r}`)),
   );
-const names = async () =>
-  (await docker('ps', '-a', '--filter', `label=berth.project=${project}`, '--format', '{{.Names}}'))
-    .split('\n')
-    .filter(Boolean)
-    .sort();
+const names = () => projectContainerNames(project);
 
 const apply = (yaml: string) =>
   berth(['apply', '-f', '-', '-p', project, '--timeout', '90s'], { stdin: yaml, env: env() });

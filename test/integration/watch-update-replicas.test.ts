@@ -3,7 +3,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { berth } from '../support/cli.js';
-import { cleanupProject, docker, freePort, uniqueProject } from '../support/docker.js';
+import {
+  cleanupProject,
+  docker,
+  envValue,
+  freePort,
+  projectContainerNames,
+  uniqueProject,
+} from '../support/docker.js';
 import { countedWebYaml, replicaWebYaml } from '../support/manifests.js';
 import {
   eventually,
@@ -26,8 +33,7 @@ const env = { XDG_STATE_HOME: state };
 const replicas = ['web-1', 'web-2', 'web-3'];
 let watch: WatchProcess;
 
-const modeOf = (r: string) =>
-  docker('inspect', '-f', '{{json .Config.Env}}', `${project}-${r}`).catch(() => '');
+const modeOf = (r: string) => envValue(`${project}-${r}`, 'MODE').catch(() => undefined);
 const healthOf = (r: string) =>
   docker('inspect', '-f', '{{.State.Health.Status}}', `${project}-${r}`).catch(() => '');
 const history = async () =>
@@ -37,7 +43,7 @@ const history = async () =>
 /** Every replica runs MODE=`mode` and is healthy. */
 const allOn = async (mode: string) => {
   for (const r of replicas) {
-    if (!(await modeOf(r)).includes(`MODE=${mode}`)) return false;
+    if ((await modeOf(r)) !== mode) return false;
     if ((await healthOf(r)) !== 'healthy') return false;
   }
   return true;
@@ -89,19 +95,7 @@ describe('berth watch: replica take-back (issue 14)', () => {
     // retries the revision with back-off; its new containers now fail at replica 1, so the
     // replicas stay on MODE=one.)
     expect(await eventually(() => allOn('one'), 60_000, 500), watch.stderr()).toBe(true);
-    const names = (
-      await docker(
-        'ps',
-        '-a',
-        '--filter',
-        `label=berth.project=${project}`,
-        '--format',
-        '{{.Names}}',
-      )
-    )
-      .split('\n')
-      .filter((n) => n && !n.endsWith('-next'))
-      .sort();
+    const names = (await projectContainerNames(project)).filter((n) => !n.endsWith('-next'));
     expect(names).toEqual(replicas.map((r) => `${project}-${r}`));
   }, 300_000);
 });

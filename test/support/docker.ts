@@ -30,6 +30,14 @@ export async function envValue(engineName: string, name: string): Promise<string
   return new RegExp(`${name}=(\\w+)`).exec(env)?.[1];
 }
 
+/** Names of the project's containers on the engine (any state), sorted. */
+export async function projectContainerNames(project: string): Promise<string[]> {
+  const out = await docker(
+    ...['ps', '-a', '--filter', `label=berth.project=${project}`, '--format', '{{.Names}}'],
+  );
+  return out.split('\n').filter(Boolean).sort();
+}
+
 /** Runs the docker CLI; resolves with trimmed stdout, rejects with stderr in the message. */
 export async function docker(...args: string[]): Promise<string> {
   try {
