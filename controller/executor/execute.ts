@@ -149,7 +149,22 @@ export async function execute(options: ExecuteOptions): Promise<ExecuteResult> {
       .then((o) => settle.get(p.key)?.(o));
   }
   const outcomes = await Promise.all(results.values());
-  return { outcomes, ok: outcomes.every((o) => o.outcome === 'converged' || o.outcome === 'held') };
+  return { outcomes, ok: outcomes.every(settledAsDeclared) };
+}
+
+/**
+ * Whether an object ended as the run may leave it: converged, or held only for a restart
+ * back-off (the controller comes back to it). A container that `restartPolicy: Never` keeps
+ * exited after a failure is not: it is not as declared, so apply does not say converged
+ * while status says not in sync (FINDINGS F23).
+ */
+export function settledAsDeclared(o: ObjectOutcome): boolean {
+  return o.outcome === 'converged' || (o.outcome === 'held' && o.retryAfterMs !== undefined);
+}
+
+/** A container `restartPolicy: Never` keeps exited after it failed (no back-off to wait out). */
+export function heldByNever(o: ObjectOutcome): boolean {
+  return o.outcome === 'held' && o.retryAfterMs === undefined;
 }
 
 function toObjectOutcome(key: ObjectKey, run: RunOutcome): Omit<ObjectOutcome, 'key'> {

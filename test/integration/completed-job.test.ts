@@ -106,5 +106,11 @@ describe('a container that ran to completion', () => {
     expect(seed.lastExitCode).toBe(3);
     expect(seed.inSync).toBe(false);
     expect(code).toBe(3);
+    // apply agrees with status: not converged, exit 2, and says how to start it (F23).
+    const again = await berth(['apply', '-p', project, '-f', dir], { env });
+    expect(again.code, again.stdout + again.stderr).toBe(2);
+    expect(again.stdout).toMatch(/Container\/seed: held: exited \(exit code 3\)/);
+    expect(again.stdout).toMatch(/failed to converge/);
+    expect(again.stdout).toMatch(/berth restart NAME starts it again/);
   }, 120_000);
 });

@@ -1,6 +1,7 @@
 import { parseDuration } from '../../../specs/validate/values.js';
 import {
   execute,
+  heldByNever,
   needsWork,
   type ExecuteResult,
   type ObjectOutcome,
@@ -327,7 +328,11 @@ function summaryText(
     lines.push(
       `Project ${project}: ${state} (${c.created} created, ${c.changed} changed, ${c.deleted} deleted) in ${seconds}s`,
     );
-    if (!result.ok)
+    if (result.outcomes.some(heldByNever))
+      lines.push(
+        'hint: restartPolicy Never keeps a failed container exited; berth restart NAME starts it again',
+      );
+    else if (!result.ok)
       lines.push(
         'hint: fix the cause above and apply again; berth status shows every object and why',
       );
