@@ -7,7 +7,7 @@ import { importCompose } from './index.js';
 import { tempDir } from '../../test/support/temp-dir.js';
 
 describe('berth import: build secrets', () => {
-  it('hands file and environment secrets to the Image build by target or source id; names what it cannot', async () => {
+  it('hands file and environment secrets to the Image build by target or source id; names what it cannot (an undeclared one is refused: consistency.test.ts)', async () => {
     const dir = tempDir('berth-import-');
     writeFileSync(join(dir, 'token.txt'), 'value');
     writeFileSync(join(dir, 'Dockerfile'), 'FROM scratch\n');
@@ -24,7 +24,6 @@ describe('berth import: build secrets', () => {
         '          target: npm_token',
         '          mode: 0400',
         '        - api',
-        '        - missing',
         '        - swarm',
         'secrets:',
         '  npm: {file: ./token.txt}',
@@ -43,9 +42,8 @@ describe('berth import: build secrets', () => {
       { id: 'api', env: 'API_KEY' },
     ]);
     expect(r.losses.map((l) => `${l.where.line}:${l.where.column} ${l.path}: ${l.why}`)).toEqual([
-      '10:11 services.app.build.secrets[2]: secret missing is not declared at the top level',
-      '11:11 services.app.build.secrets[3]: only file: and environment: secrets can be handed to a build',
-      '15:11 secrets.swarm: only file: and environment: secrets can be carried (external ones live in a swarm)',
+      '10:11 services.app.build.secrets[2]: only file: and environment: secrets can be handed to a build',
+      '14:11 secrets.swarm: only file: and environment: secrets can be carried (external ones live in a swarm)',
     ]);
     expect(images(r)).toContain('services.app.build.secrets[0]: mode dropped');
     mkdirSync(out);

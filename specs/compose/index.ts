@@ -1,13 +1,15 @@
 import { existsSync } from 'node:fs';
 import { basename, join, relative } from 'node:path';
+import { checkProject } from './consistency.js';
 import { loadCompose } from './load.js';
+import { ComposeInputError } from './located.js';
 import { fileObject, modeNetwork, networkObject, volumeObject } from './shared.js';
 import { convertService } from './service.js';
 import type { ImportedObject, ImportState, Loss } from './state.js';
 import { emitFiles } from './emit.js';
 
 export { ComposeInputError } from './located.js';
-export type { Where } from './located.js';
+export type { ComposeProblem, Where } from './located.js';
 export { defaultComposeFiles } from './load.js';
 export type { Loss } from './state.js';
 export { policyFlagsFor } from './policy-hint.js';
@@ -40,10 +42,14 @@ export interface ImportResult {
 /**
  * Converts Compose files into berth manifests. Pure apart from reading the input files
  * (nothing is written). Throws ComposeInputError for input that is not a valid Compose
- * project; everything valid that berth cannot carry is returned as a Loss.
+ * project (`docker compose` refuses it too), naming every problem found by the consistency
+ * checks; everything valid that berth cannot carry is returned as a Loss.
  */
 export function importCompose(options: ImportOptions): ImportResult {
   const project = loadCompose(options.files, options.cwd, options.profiles);
+  const first = relative(options.cwd, project.files[0] ?? '') || '-';
+  const problems = checkProject(project, { file: first, line: 1, column: 1 });
+  if (problems.length) throw ComposeInputError.of(problems);
   const projectName = projectNameOf(options.projectName ?? project.name ?? basename(project.dir));
   const state: ImportState = {
     project,

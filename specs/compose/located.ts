@@ -1,5 +1,6 @@
 import { LineCounter, isAlias, isMap, isPair, isScalar, isSeq, parseDocument } from 'yaml';
 import type { Document, Node } from 'yaml';
+import type { ProblemCode } from '../problems.js';
 
 /** A place in a Compose file: the file as given, 1-based line and column. */
 export interface Where {
@@ -38,13 +39,39 @@ export function placeNode(tree: object, where: Where | undefined): void {
   if (where) nodePlaces.set(tree, where);
 }
 
-/** Something wrong with the Compose input: `file:line:col: message`. */
+/** A code for a problem with Compose input: berth's problem codes, E_COMPOSE for the rest. */
+export type ComposeCode = ProblemCode | 'E_COMPOSE';
+
+/** One thing wrong with the Compose input: `file:line:col: message [code]`. */
+export interface ComposeProblem {
+  where: Where;
+  message: string;
+  code: ComposeCode;
+}
+
+/**
+ * The Compose input is not a valid Compose project (`docker compose` refuses it too):
+ * `where`/`message`/`code` name the first problem, `problems` every one found (at least the
+ * first). Import writes nothing when it is thrown.
+ */
 export class ComposeInputError extends Error {
+  readonly problems: ComposeProblem[];
   constructor(
     readonly where: Where,
     message: string,
+    readonly code: ComposeCode = 'E_COMPOSE',
   ) {
     super(message);
+    this.problems = [{ where, message, code }];
+  }
+
+  /** One error carrying every problem of a non-empty list (in the order given). */
+  static of(problems: readonly ComposeProblem[]): ComposeInputError {
+    const [first, ...rest] = problems;
+    if (!first) throw new Error('ComposeInputError.of needs at least one problem');
+    const error = new ComposeInputError(first.where, first.message, first.code);
+    error.problems.push(...rest);
+    return error;
   }
 }
 

@@ -30,8 +30,8 @@ interface ImportOptions {
  * berth manifests, printed or written to DIR with `.env` and env files beside them.
  * COMPOSE_FILE, COMPOSE_PROJECT_NAME and COMPOSE_PROFILES (from the environment, else from
  * `.env`) stand in for -f, -p and --profile, as in docker compose.
- * Exit 0 lossless, 2 written with losses (each named on stderr), 1 invalid input
- * (nothing written).
+ * Exit 0 lossless, 2 written with losses (each named on stderr), 1 invalid input (every
+ * problem named as `file:line:col: message [CODE]`, nothing written).
  */
 export async function run(ctx: CliContext, options: ImportOptions): Promise<number> {
   const outDir = resolve(ctx.cwd, options.output ?? '.');
@@ -50,8 +50,10 @@ export async function run(ctx: CliContext, options: ImportOptions): Promise<numb
     });
   } catch (e) {
     if (!(e instanceof ComposeInputError)) throw e;
-    const { file, line, column } = e.where;
-    ctx.stderr.write(`${file}:${line}:${column}: ${e.message} [E_COMPOSE]\n`);
+    for (const { where, message, code } of e.problems)
+      ctx.stderr.write(`${where.file}:${where.line}:${where.column}: ${message} [${code}]\n`);
+    const n = e.problems.length;
+    if (n > 1) ctx.stderr.write(`${n} problems; nothing written\n`);
     return 1;
   }
   if (options.output) writeOut(ctx, result, outDir);

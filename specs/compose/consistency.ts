@@ -1,0 +1,169 @@
+import { closestMatch } from '../validate/suggest.js';
+import type { ComposeProject } from './load.js';
+import { isRecord, whereKey, whereNode } from './located.js';
+import type { ComposeProblem, Where } from './located.js';
+import { looksLikePath, splitVolume } from './normalise.js';
+import { checkValues } from './value-checks.js';
+import type { Report } from './value-checks.js';
+
+/**
+ * What `docker compose` refuses in a loaded project before it creates anything, each at the
+ * position of the offending field: references to networks, volumes, secrets, configs and
+ * services that are not declared (compose-go `loader/validate.go` checkConsistency, whose
+ * wording the messages keep), and values no engine takes (see value-checks.ts). Every
+ * problem is returned, in file order; values holding a `${…}` are checked only after
+ * interpolation, by `berth validate`, so they are skipped here.
+ */
+export function checkProject(project: ComposeProject, fallback: Where): ComposeProblem[] {
+  const problems: ComposeProblem[] = [];
+  for (const [service, svc] of Object.entries(project.services)) {
+    const at = whereKey(project.services, service) ?? whereNode(svc) ?? fallback;
+    const report: Report = (tree, key, code, message) =>
+      problems.push({ where: whereKey(tree, key) ?? at, message, code });
+    const check: ServiceCheck = { project, service, svc, report };
+    checkNetworks(check);
+    checkVolumes(check);
+    checkFileRefs(check);
+    checkDependsOn(check);
+    checkNetworkMode(check);
+    checkValues(svc, service, report);
+  }
+  return problems.sort(
+    (a, b) =>
+      a.where.file.localeCompare(b.where.file) ||
+      a.where.line - b.where.line ||
+      a.where.column - b.where.column,
+  );
+}
+
+interface ServiceCheck {
+  project: ComposeProject;
+  service: string;
+  svc: Record<string, unknown>;
+  report: Report;
+}
+
+const hasDollar = (value: string) => value.includes('$');
+
+/** `; did you mean "x"?` when a declared name is one typo away, else ''. */
+function didYouMean(name: string, declared: readonly string[]): string {
+  const close = closestMatch(name, declared);
+  return close === undefined ? '' : `; did you mean "${close}"?`;
+}
+
+function checkNetworks({ project, service, svc, report }: ServiceCheck): void {
+  const networks = svc.networks;
+  if (!isRecord(networks)) return;
+  const declared = Object.keys(project.networks);
+  for (const name of Object.keys(networks)) {
+    if (name === 'default' || name in project.networks || hasDollar(name)) continue;
+    report(
+      networks,
+      name,
+      'E_REFERENCE',
+      `service "${service}" refers to undefined network ${name}: declare it under the top-level "networks:"${didYouMean(name, declared)}`,
+    );
+  }
+  if (svc.network_mode !== undefined && svc.network_mode !== null)
+    report(
+      svc,
+      'network_mode',
+      'E_EXCLUSIVE',
+      `service "${service}" declares mutually exclusive network_mode and networks`,
+    );
+}
+
+/** The named volume a `volumes:` entry uses, undefined for binds, tmpfs and anonymous ones. */
+function namedVolume(entry: unknown): string | undefined {
+  if (typeof entry === 'string') {
+    const parts = splitVolume(entry);
+    const source = parts[0] ?? '';
+    return parts.length > 1 && source !== '' && !looksLikePath(source) ? source : undefined;
+  }
+  if (!isRecord(entry) || typeof entry.source !== 'string' || entry.source === '') return undefined;
+  if (entry.type === 'volume') return entry.source;
+  return entry.type === undefined && !looksLikePath(entry.source) ? entry.source : undefined;
+}
+
+function checkVolumes({ project, service, svc, report }: ServiceCheck): void {
+  if (!Array.isArray(svc.volumes)) return;
+  const declared = Object.keys(project.volumes);
+  svc.volumes.forEach((entry, i) => {
+    const name = namedVolume(entry);
+    if (name === undefined || name in project.volumes || hasDollar(name)) return;
+    report(
+      svc.volumes,
+      i,
+      'E_REFERENCE',
+      `service "${service}" refers to undefined volume ${name}: declare it under the top-level "volumes:" (a host path starts with ./, / or ~)${didYouMean(name, declared)}`,
+    );
+  });
+}
+
+/** `secrets:`, `configs:` and `build.secrets:` name top-level secrets and configs. */
+function checkFileRefs({ project, service, svc, report }: ServiceCheck): void {
+  const lists: [unknown, 'secret' | 'config', string][] = [
+    [svc.secrets, 'secret', ''],
+    [svc.configs, 'config', ''],
+    [isRecord(svc.build) ? svc.build.secrets : undefined, 'secret', 'build '],
+  ];
+  for (const [list, kind, what] of lists) {
+    if (!Array.isArray(list)) continue;
+    const section = kind === 'secret' ? project.secrets : project.configs;
+    list.forEach((entry, i) => {
+      const source = isRecord(entry) ? entry.source : entry;
+      if (typeof source !== 'string' || source in section || hasDollar(source)) return;
+      report(
+        list,
+        i,
+        'E_REFERENCE',
+        `service "${service}" refers to undefined ${what}${kind} ${source}: declare it under the top-level "${kind}s:"${didYouMean(source, Object.keys(section))}`,
+      );
+    });
+  }
+}
+
+/**
+ * A dependency must be a service of the project; one left out by its profile is refused
+ * unless it is marked `required: false` (as compose-go does). A fragment without image or
+ * build is left to the converter (it names it as a loss).
+ */
+function checkDependsOn({ project, service, svc, report }: ServiceCheck): void {
+  const deps = svc.depends_on;
+  if (!isRecord(deps)) return;
+  for (const [name, options] of Object.entries(deps)) {
+    if (name in project.services || hasDollar(name)) continue;
+    if (project.partial.some((p) => p.name === name)) continue;
+    if (project.inactive.includes(name)) {
+      if (isRecord(options) && options.required === false) continue;
+      report(
+        deps,
+        name,
+        'E_REFERENCE',
+        `service "${service}" depends on service "${name}", which is not in an active profile (import with --profile, or mark the dependency required: false)`,
+      );
+      continue;
+    }
+    const others = Object.keys(project.services).filter((s) => s !== service);
+    report(
+      deps,
+      name,
+      'E_REFERENCE',
+      `service "${service}" depends on undefined service "${name}"${didYouMean(name, others)}`,
+    );
+  }
+}
+
+function checkNetworkMode({ project, service, svc, report }: ServiceCheck): void {
+  const mode = svc.network_mode;
+  if (typeof mode !== 'string' || !mode.startsWith('service:') || hasDollar(mode)) return;
+  const name = mode.slice('service:'.length);
+  if (name in project.services || project.partial.some((p) => p.name === name)) return;
+  const why = project.inactive.includes(name) ? ', which is not in an active profile' : '';
+  report(
+    svc,
+    'network_mode',
+    'E_REFERENCE',
+    `service "${service}": no service "${name}" for network_mode 'service:${name}'${why}`,
+  );
+}

@@ -1,0 +1,114 @@
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { berth } from '../support/cli.js';
+import { TEST_IMAGE } from '../support/docker.js';
+
+/**
+ * F12: `berth import` of a Compose file docker compose refuses (an undeclared volume,
+ * network or service, a restart policy or size no engine takes) exits 1 with every problem
+ * at its field, and writes nothing: no output folder is created, an existing one is left
+ * exactly as it was.
+ */
+
+const work = mkdtempSync(join(tmpdir(), 'berth-import-invalid-'));
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+/** Writes `compose.yaml` with one service `web` plus `extra` lines into a fresh folder. */
+function app(name: string, extra: string[], tail: string[] = []): string {
+  const dir = join(work, name);
+  mkdirSync(dir);
+  const lines = ['services:', '  web:', `    image: ${TEST_IMAGE}`, ...extra, ...tail, ''];
+  writeFileSync(join(dir, 'compose.yaml'), lines.join('\n'));
+  return dir;
+}
+
+describe('berth import of an invalid Compose file (F12)', () => {
+  it.each([
+    [
+      'volume',
+      ['    volumes: [./data:/data, /srv/x:/x, nosuchvol:/data2]'],
+      'compose.yaml:4:40: service "web" refers to undefined volume nosuchvol',
+      'E_REFERENCE',
+    ],
+    [
+      'network',
+      ['    networks: [default, nonet]'],
+      'compose.yaml:4:25: service "web" refers to undefined network nonet',
+      'E_REFERENCE',
+    ],
+    [
+      'service',
+      ['    depends_on: [nosvc]'],
+      'compose.yaml:4:18: service "web" depends on undefined service "nosvc"',
+      'E_REFERENCE',
+    ],
+    [
+      'restart',
+      ['    restart: sometimes'],
+      "compose.yaml:4:5: services.web.restart: invalid restart policy 'sometimes'",
+      'E_SCHEMA',
+    ],
+    [
+      'memory',
+      ['    mem_limit: lots'],
+      "compose.yaml:4:5: services.web.mem_limit: invalid size: 'lots'",
+      'E_QUANTITY',
+    ],
+  ])(
+    'undefined or bad %s: exit 1 at the field, no output folder',
+    async (name, extra, at, code) => {
+      const cwd = app(name, extra);
+      const run = await berth(['import', '-o', 'out'], { cwd });
+      expect(run.stderr.startsWith(at), run.stderr).toBe(true);
+      expect(run.stderr.trimEnd().endsWith(`[${code}]`), run.stderr).toBe(true);
+      expect(run.code).toBe(1);
+      expect(run.stdout).toBe('');
+      expect(existsSync(join(cwd, 'out'))).toBe(false);
+    },
+  );
+
+  it('names every problem of a file, not only the first, and leaves an earlier import untouched', async () => {
+    const cwd = app('all', ['    volumes: [data:/data]'], ['volumes: {data: {}}']);
+    const first = await berth(['import', '-o', 'out'], { cwd });
+    expect(first.code, first.stderr).toBe(0);
+    const before = readFileSync(join(cwd, 'out', 'web.yaml'), 'utf8');
+
+    writeFileSync(
+      join(cwd, 'compose.yaml'),
+      [
+        'services:',
+        '  web:',
+        `    image: ${TEST_IMAGE}`,
+        '    volumes: [nosuchvol:/data]',
+        '    networks: [nonet]',
+        '    depends_on: [nosvc]',
+        '    restart: sometimes',
+        '    mem_limit: lots',
+        '',
+      ].join('\n'),
+    );
+    const run = await berth(['import', '-o', 'out'], { cwd });
+    expect(run.code).toBe(1);
+    expect(
+      run.stderr
+        .trimEnd()
+        .split('\n')
+        .map((l) => l.replace(/: .*\[/, ' ['))
+        .join('\n'),
+    ).toBe(
+      [
+        'compose.yaml:4:15 [E_REFERENCE]',
+        'compose.yaml:5:16 [E_REFERENCE]',
+        'compose.yaml:6:18 [E_REFERENCE]',
+        'compose.yaml:7:5 [E_SCHEMA]',
+        'compose.yaml:8:5 [E_QUANTITY]',
+        '5 problems; nothing written',
+      ].join('\n'),
+    );
+    expect(readFileSync(join(cwd, 'out', 'web.yaml'), 'utf8')).toBe(before);
+    expect(existsSync(join(cwd, 'out', 'volumes.yaml'))).toBe(true);
+    expect(existsSync(join(cwd, 'out', 'networks.yaml'))).toBe(false);
+  });
+});
