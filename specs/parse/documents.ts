@@ -1,5 +1,5 @@
-import { LineCounter, isAlias, isNode, parseAllDocuments, visit } from 'yaml';
-import type { Document, Node } from 'yaml';
+import type { Document, LineCounter, Node } from 'yaml';
+import { isAlias, isNode, yamlLib } from './yaml-lib.js';
 import type { SourcePosition } from '../model.js';
 import type { Problem, ProblemCode } from '../problems.js';
 import type { VariableLookup } from '../interpolate/resolve.js';
@@ -52,7 +52,7 @@ export function parseManifestText(
       ? undefined
       : fastDocuments(text, file, lookup, () => fullLocators(text, file));
   if (fast) return { documents: fast, problems: [] };
-  const lineCounter = new LineCounter();
+  const lineCounter = new (yamlLib().LineCounter)();
   const parsed = parseFull(text, lineCounter);
   const docs = parsed;
   const at = (offset: number): SourcePosition => {
@@ -87,7 +87,7 @@ export function parseManifestText(
 }
 
 function parseFull(text: string, lineCounter: LineCounter): Document[] {
-  const parsed = parseAllDocuments(text, {
+  const parsed = yamlLib().parseAllDocuments(text, {
     lineCounter,
     uniqueKeys: true,
     merge: true,
@@ -98,7 +98,7 @@ function parseFull(text: string, lineCounter: LineCounter): Document[] {
 
 /** Locators of the non-empty documents of a file the fast path read, from the full parser. */
 function fullLocators(text: string, file: string): Locator[] {
-  const lineCounter = new LineCounter();
+  const lineCounter = new (yamlLib().LineCounter)();
   return parseFull(text, lineCounter)
     .filter((doc) => !isEmpty(doc))
     .map((doc) => locator(doc, lineCounter, file));
@@ -124,7 +124,7 @@ function documentProblems(
       i,
   );
   const anchors: string[] = [];
-  visit(doc, {
+  yamlLib().visit(doc, {
     Node(_key, node) {
       if (node.anchor !== undefined) anchors.push(node.anchor);
       if (node.tag !== undefined && !CORE_TAGS.has(node.tag)) {

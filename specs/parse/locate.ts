@@ -1,4 +1,4 @@
-import { isAlias, isMap, isPair, isScalar, isSeq } from 'yaml';
+import { isAlias, isMap, isPair, isScalar, isSeq } from './yaml-lib.js';
 import type { Document, LineCounter, Node, YAMLMap } from 'yaml';
 import type { SourcePosition } from '../model.js';
 
