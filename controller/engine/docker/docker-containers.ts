@@ -1,4 +1,3 @@
-import type Dockerode from 'dockerode';
 import { EngineError } from '../engine.js';
 import type { ContainerCreateRequest, MutationResult } from '../engine.js';
 import { call, mutate, type DockerCalls } from './docker-calls.js';
@@ -12,23 +11,24 @@ export async function createContainer(
   d: DockerCalls,
   request: ContainerCreateRequest,
 ): Promise<{ id: string }> {
-  // dockerode sends top-level members as the query string too: name and platform go there.
-  const body = { name: request.name, platform: request.platform, ...toCreateBody(request) };
-  const container = await call(d, 'create container', request.name, async () =>
-    (await d.full()).createContainer(body as Dockerode.ContainerCreateOptions),
+  // name and platform go in the query string; the body is the container's configuration.
+  const query = { name: request.name, platform: request.platform };
+  const created = await call(d, 'create container', request.name, () =>
+    d.reads.send<{ Id: string }>('POST', '/containers/create', query, toCreateBody(request)),
   ).catch(async (e: EngineError) => {
     if (e.code !== 'E_CONFLICT') throw e;
     const holder = await nameHolder((name) => inspectContainer(d, name), request.name);
     throw new EngineError(e.code, e.message, { ...e.detail!, ...(holder ? { holder } : {}) });
   });
   for (const extra of request.networks.slice(1)) {
-    await connectEndpoint(d, container.id, extra);
+    await connectEndpoint(d, created.Id, extra);
   }
-  return { id: container.id };
+  return { id: created.Id };
 }
 
 export function startContainer(d: DockerCalls, id: string): Promise<MutationResult> {
-  return mutate(d, 'start', id, async () => (await d.full()).getContainer(id).start(), {});
+  const path = `/containers/${encodeURIComponent(id)}/start`;
+  return mutate(d, 'start', id, () => d.reads.send('POST', path), {});
 }
 
 /** Podman cannot stop a paused container ("refusing to clean up"): it is unpaused first. */

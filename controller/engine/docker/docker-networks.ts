@@ -1,4 +1,3 @@
-import type Dockerode from 'dockerode';
 import { EngineError } from '../engine.js';
 import type { EndpointRequest, MutationResult, NetworkCreateRequest } from '../engine.js';
 import { call, mutate, type DockerCalls } from './docker-calls.js';
@@ -19,8 +18,8 @@ export async function createNetwork(
     Driver: 'default',
     Config: [{ Subnet: request.ipam.subnet, Gateway: request.ipam.gateway }],
   };
-  const network = await call(d, 'create network', request.name, async () =>
-    (await d.full()).createNetwork({
+  const network = await call(d, 'create network', request.name, () =>
+    d.reads.send<{ Id: string }>('POST', '/networks/create', undefined, {
       Name: request.name,
       // Without it API 1.41 happily creates a second network of the same name.
       CheckDuplicate: true,
@@ -30,11 +29,11 @@ export async function createNetwork(
       Options: request.options,
       Labels: request.labels,
       ...(ipam ? { IPAM: ipam } : {}),
-    } as Dockerode.NetworkCreateOptions),
+    }),
   );
   // CheckDuplicate is not atomic: concurrent creates can still make two of one name.
   const id = await call(d, 'create network', request.name, () =>
-    keepOldestOfName(d.reads, request.name, network.id as string, (own) => removeNetwork(d, own)),
+    keepOldestOfName(d.reads, request.name, network.Id, (own) => removeNetwork(d, own)),
   );
   if (await d.podman()) {
     d.networkFeed.noted('create', { Id: id, Name: request.name, Driver: request.driver });
