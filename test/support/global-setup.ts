@@ -1,7 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { LEFTOVER_NETWORKS } from './docker.js';
 
 /**
@@ -13,31 +11,16 @@ import { LEFTOVER_NETWORKS } from './docker.js';
 export default function setup(): () => Promise<void> {
   // CLI tests run the bundle; build it so it is never stale (esbuild takes about a second).
   execFileSync('node', ['scripts/build.mjs'], { stdio: 'inherit' });
-  const teardown = runInOwnTempFolder();
   try {
     execFileSync('docker', ['version', '--format', '{{.Server.Version}}'], { stdio: 'ignore' });
   } catch {
     process.stderr.write(
       'global-setup: no engine answers; engine tests will fail (run scripts/setup.sh)\n',
     );
-    return teardown;
+    return removeLeftoverNetworks;
   }
   execFileSync('bash', ['scripts/build-test-image.sh'], { stdio: 'inherit' });
-  return teardown;
-}
-
-/**
- * Points TMPDIR (which the test workers and every CLI they spawn inherit) at a folder of
- * this run, and returns the teardown that removes it after the leftover networks: whatever
- * temp folder a test forgets to remove goes with the run instead of piling up in /tmp.
- */
-function runInOwnTempFolder(): () => Promise<void> {
-  const folder = mkdtempSync(join(tmpdir(), 'berth-test-run-'));
-  process.env.TMPDIR = folder;
-  return async () => {
-    await removeLeftoverNetworks();
-    rmSync(folder, { recursive: true, force: true });
-  };
+  return removeLeftoverNetworks;
 }
 
 /**
