@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { berth } from '../support/cli.js';
 import { cleanupProject, docker, projectContainerNames, uniqueProject } from '../support/docker.js';
 import { countedWebYaml, replicaWebYaml } from '../support/manifests.js';
+import { recordEvents } from '../support/engine-events.js';
 
 const project = uniqueProject('updr');
 let stateHome: string;
@@ -36,7 +37,8 @@ describe('replicas update one at a time on the real engine', () => {
     });
     expect(plan.stdout).toMatch(/Container\/web-2 .*one replica at a time, after web-1/);
     expect(plan.stdout).toMatch(/Container\/web-3 .*one replica at a time, after web-2/);
-    const since = String(Math.floor(Date.now() / 1000) - 1);
+    const recording = recordEvents(project, '{{.Action}} {{.ID}} {{.Actor.Attributes.name}}');
+    await recording.ready;
     const run = await apply(replicaWebYaml('two'));
     expect(run.code, run.stderr + run.stdout).toBe(0);
     const after = await ids();
@@ -44,21 +46,7 @@ describe('replicas update one at a time on the real engine', () => {
     for (const e of await modes()) expect(e).toContain('MODE=two');
     expect(await names()).toEqual(replicas.map((r) => `${project}-${r}`));
 
-    const events = (
-      await docker(
-        'events',
-        '--since',
-        since,
-        '--until',
-        String(Math.ceil(Date.now() / 1000)),
-        '--filter',
-        `label=berth.project=${project}`,
-        '--filter',
-        'type=container',
-        '--format',
-        '{{.Action}} {{.ID}} {{.Actor.Attributes.name}}',
-      )
-    ).split('\n');
+    const events = await recording.stop();
     const at = (action: string, match: string) =>
       events.findIndex((l) => l.startsWith(`${action} `) && l.includes(match));
     for (let i = 0; i < 3; i++) {

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { berth } from '../support/cli.js';
 import { cleanupProject, docker, freePort, TEST_IMAGE, uniqueProject } from '../support/docker.js';
+import { recordEvents } from '../support/engine-events.js';
 
 const project = uniqueProject('upd');
 let stateHome: string;
@@ -52,7 +53,8 @@ describe('updates on the real engine', () => {
   it('start-first: the new container passes its health gate before the old one stops', async () => {
     expect((await apply(web('one'))).code).toBe(0);
     const oldId = await inspect('web', '{{.Id}}');
-    const since = String(Math.floor(Date.now() / 1000) - 1);
+    const recording = recordEvents(project, '{{.Action}} {{.ID}}');
+    await recording.ready;
     const plan = await berth(['plan', '-f', '-', '-p', project], { stdin: web('two'), env: env() });
     expect(plan.stdout).toMatch(/start-first: no host port or writable volume is held/);
     const run = await apply(web('two'));
@@ -60,18 +62,7 @@ describe('updates on the real engine', () => {
     expect(await inspect('web', '{{.Id}}')).not.toBe(oldId);
     expect(await inspect('web', '{{json .Config.Env}}')).toContain('MODE=two');
     expect(await leftovers()).toEqual([]);
-    const events = await docker(
-      'events',
-      '--since',
-      since,
-      '--until',
-      String(Math.ceil(Date.now() / 1000)),
-      '--filter',
-      `label=berth.project=${project}`,
-      '--format',
-      '{{.Action}} {{.ID}}',
-    );
-    const lines = events.split('\n');
+    const lines = await recording.stop();
     const healthy = lines.findIndex(
       (l) => l.startsWith('health_status: healthy') && !l.includes(oldId),
     );
