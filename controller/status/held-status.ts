@@ -27,3 +27,15 @@ export function heldStatus(status: ProjectStatus, heldBack: readonly ObjectKey[]
   const notice = `${status.notice ?? 'Held'}; the source declares changes not applied: ${listed}`;
   return { ...status, inSync: false, outOfSync, objects, notice };
 }
+
+/**
+ * The status `berth watch` answers before its first read of the source: the desired set is
+ * not known yet, so the project is not in sync, whatever the engine shows (an empty desired
+ * set would read as "in sync"; a client waiting for in sync stopped while the controller was
+ * still finishing an interrupted update — CI, crash-safety). Pure.
+ */
+export function startingStatus(status: ProjectStatus): ProjectStatus {
+  const starting = 'berth watch is starting: the source is not read yet';
+  const notice = status.notice ? `${starting}; ${status.notice}` : starting;
+  return { ...status, inSync: false, notice };
+}

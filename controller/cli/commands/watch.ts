@@ -8,7 +8,7 @@ import { parseDuration } from '../../../specs/validate/values.js';
 import { startApiServer, type ApiServer } from '../../api/server.js';
 import { parseListenAddress, isLoopback } from '../../api/listen-address.js';
 import { BerthError } from '../../errors.js';
-import { heldNotice, heldStatus } from '../../status/held-status.js';
+import { heldNotice, heldStatus, startingStatus } from '../../status/held-status.js';
 import { loadProjectView } from '../../status/project-view.js';
 import { watchWeb } from '../../web/watch-web.js';
 import { WatchController } from '../../watch/controller.js';
@@ -109,10 +109,12 @@ export async function run(
     ...git?.controller,
     ...(git ? { sources: [git.workSource] } : {}),
   });
-  const status = async () => ({
-    ...(await projectStatus(ctx, controller, project)),
-    source: git?.status() ?? null,
-  });
+  // Until the controller has read its source, status cannot say in sync (startingStatus).
+  let started = false;
+  const status = async () => {
+    const now = await projectStatus(ctx, controller, project);
+    return { ...(started ? now : startingStatus(now)), source: git?.status() ?? null };
+  };
   const web = watchWeb({
     controller,
     engine,
@@ -142,6 +144,7 @@ export async function run(
     const stopped = untilSignalled();
     // The git source's first check exports the commit the controller then reads at its start.
     await controller.start();
+    started = true;
     await web.view.start();
     ctx.logger.info(
       { project, dir: folder, listen: api.address, engine: engine.address },
