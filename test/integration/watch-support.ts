@@ -87,7 +87,7 @@ export async function networksOf(name: string): Promise<string[]> {
   return out.split(' ').filter(Boolean).sort();
 }
 
-/** Waits for the API to answer /healthz (the controller is up and has read the folder). */
+/** Waits for the API to answer /healthz (the server is up; the controller may still be reading its source). */
 export async function waitForApi(w: WatchProcess, timeoutMs = 30_000): Promise<void> {
   const up = await eventually(async () => (await fetch(`${w.api}/healthz`)).ok, timeoutMs, 200);
   if (!up) throw new Error(`berth watch did not come up:\n${w.stderr()}`);
