@@ -208,8 +208,13 @@ describe('--backend swarm: the everyday verbs', () => {
     );
     expect(putBack, w.stdout() + w.stderr()).toBe(true);
     expect(await eventually(async () => (await replicasNow()) === '1', 30_000)).toBe(true);
-    const logs = await swarm('logs');
-    expect(logs.stdout).toMatch(/^web \| mode=b$/m);
+    // The new task's first line may still be on its way under load: the logs are polled.
+    let logs = '';
+    const printed = await eventually(async () => {
+      logs = (await swarm('logs')).stdout;
+      return /^web \| mode=b$/m.test(logs);
+    }, 20_000);
+    expect(printed, logs).toBe(true);
 
     w.child.kill('SIGTERM');
     expect(await w.exited).toBe(0);
