@@ -1,10 +1,10 @@
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { berth } from '../support/cli.js';
 import { cleanupProject, docker, TEST_IMAGE, uniqueProject } from '../support/docker.js';
+import { recordEvents } from '../support/engine-events.js';
 import { spawnBerth } from './watch-support.js';
 
 /**
@@ -44,28 +44,13 @@ const UPDATE_ACTIONS = ['create', 'start', 'die', 'rename', 'destroy'];
 
 /** Resolves at the `nth` engine event of the project whose action is one of `actions`. */
 function nthEvent(nth: number, actions: string[]): { seen: Promise<string>; stop: () => void } {
-  const child = spawn('docker', [
-    'events',
-    '--filter',
-    `label=berth.project=${project}`,
-    '--filter',
-    'type=container',
-    '--format',
-    '{{.Action}} {{.Actor.Attributes.name}}',
-  ]);
   let count = 0;
-  let buffer = '';
-  const seen = new Promise<string>((resolve) => {
-    child.stdout.on('data', (chunk: Buffer) => {
-      buffer += chunk.toString('utf8');
-      const lines = buffer.split('\n');
-      buffer = lines.pop() ?? '';
-      for (const line of lines) {
-        if (actions.some((a) => line.startsWith(`${a} `)) && ++count === nth) resolve(line);
-      }
-    });
+  let found: (line: string) => void = () => undefined;
+  const seen = new Promise<string>((resolve) => (found = resolve));
+  const recording = recordEvents(project, '{{.Action}} {{.Actor.Attributes.name}}', (line) => {
+    if (actions.some((a) => line.startsWith(`${a} `)) && ++count === nth) found(line);
   });
-  return { seen, stop: () => child.kill('SIGTERM') };
+  return { seen, stop: () => void recording.stop() };
 }
 
 const names = async () =>
