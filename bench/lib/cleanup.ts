@@ -5,17 +5,21 @@ import { removeNetworkWithRetry } from './raw-driver.js';
 export const BENCH_PREFIX = 'bench-';
 
 /**
- * Force-removes every container and network whose name starts with `prefix` (default: all
- * of the bench's). Used between runs and at exit; never measured. Force-remove kills, so it
- * does not wait out a stop grace.
+ * Removes every container and network whose name starts with `prefix` (default: all of the
+ * bench's). Used between runs and at exit; never measured. Each container is stopped with
+ * `t=0` (killed at once, no stop grace) before it is removed: force-removing running
+ * containers concurrently left stale endpoints on this engine (moby#42119) — a network that
+ * says "has active endpoints" with none listed, until the daemon restarts — and cost a full
+ * run two scenarios (session 7).
  */
 export async function cleanupBench(prefix: string = BENCH_PREFIX): Promise<number> {
   if (!prefix.startsWith(BENCH_PREFIX))
     throw new Error(`refusing to clean up outside ${BENCH_PREFIX}*: ${prefix}`);
   const containers = await containersNamed(prefix);
-  await mapLimit(containers, 8, (c) =>
-    engineCall('DELETE', `/containers/${c.Id}?force=1&v=1`).catch(() => undefined),
-  );
+  await mapLimit(containers, 8, async (c) => {
+    await engineCall('POST', `/containers/${c.Id}/stop?t=0`).catch(() => undefined);
+    await engineCall('DELETE', `/containers/${c.Id}?force=1&v=1`).catch(() => undefined);
+  });
   const filters = encodeURIComponent(JSON.stringify({ name: [prefix] }));
   const networks = JSON.parse(await engineCall('GET', `/networks?filters=${filters}`)) as {
     Name: string;
