@@ -86,7 +86,7 @@ export async function observeHostPaths(
 async function hostPathKind(path: string): Promise<HostPathKind> {
   try {
     const s = await stat(path);
-    return s.isDirectory() ? 'directory' : 'file';
+    return s.isDirectory() ? 'directory' : s.isSocket() ? 'socket' : 'file';
   } catch {
     return 'absent';
   }

@@ -64,7 +64,7 @@ export interface NetworkSpec {
   external?: ExternalRef;
 }
 
-export type BindMountType = 'Directory' | 'DirectoryOrCreate' | 'File' | 'FileOrCreate';
+export type BindMountType = 'Directory' | 'DirectoryOrCreate' | 'File' | 'FileOrCreate' | 'Socket';
 
 export interface BindMountSpec {
   /** Absolute host path. */

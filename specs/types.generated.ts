@@ -137,7 +137,7 @@ export interface BindMountSpec {
    * Relative to the manifest file, or absolute.
    */
   hostPath: string;
-  type?: 'Directory' | 'DirectoryOrCreate' | 'File' | 'FileOrCreate';
+  type?: 'Directory' | 'DirectoryOrCreate' | 'File' | 'FileOrCreate' | 'Socket';
 }
 
 /**

@@ -1,7 +1,7 @@
 import type { DesiredObject, Kind, ObjectKey } from '../../specs/model.js';
 import type { ObservedContainer, ObservedState } from '../engine/engine.js';
 
-export type HostPathKind = 'directory' | 'file' | 'absent';
+export type HostPathKind = 'directory' | 'file' | 'socket' | 'absent';
 
 /** Everything the planner looks at. Gathered by observe; the planner itself does no I/O. */
 export interface PlanInput {

@@ -135,6 +135,12 @@ export function planVolume(
   );
 }
 
+/** What a BindMount type requires at its host path (Kubernetes' hostPath types). */
+function wantedKind(type: BindMountObject['spec']['type']): HostPathKind {
+  if (type === 'File' || type === 'FileOrCreate') return 'file';
+  return type === 'Socket' ? 'socket' : 'directory';
+}
+
 /** Host paths: created for the *OrCreate types, required to exist otherwise, never deleted. */
 export function planBindMount(
   bind: BindMountObject,
@@ -142,14 +148,15 @@ export function planBindMount(
 ): ObjectPlan {
   const key = objectKey(bind);
   const base = { key, kind: bind.kind, name: bind.name };
-  const want =
-    bind.spec.type === 'File' || bind.spec.type === 'FileOrCreate' ? 'file' : 'directory';
+  const want = wantedKind(bind.spec.type);
   const have = hostPaths.get(bind.spec.hostPath) ?? 'absent';
   const path = bind.spec.hostPath;
-  if (have === want) return objectPlan(base, 'present', 'present', []);
+  // A socket declared `File` (the only way to say it before `Socket` existed) still mounts.
+  if (have === want || (want === 'file' && have === 'socket'))
+    return objectPlan(base, 'present', 'present', []);
   if (have !== 'absent')
     return objectPlan(base, have, want, [], `${path} is a ${have}, declared a ${want}`);
-  if (bind.spec.type === 'Directory' || bind.spec.type === 'File') {
+  if (bind.spec.type === 'Directory' || bind.spec.type === 'File' || bind.spec.type === 'Socket') {
     return objectPlan(
       base,
       'absent',

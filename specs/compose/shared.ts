@@ -179,9 +179,19 @@ export function bindMountObject(
   return name;
 }
 
+/**
+ * The BindMount type for a Compose bind source: what the path is on this host when it exists
+ * (the engine mounts a file, a directory or a socket alike); a missing `*.sock` is a socket (the
+ * engine's own `/var/run/docker.sock` is the most common bind in Compose files, and import may run
+ * where the app does not); otherwise a directory, created when Compose would create it.
+ */
 function bindType(hostPath: string, createIfMissing: boolean): string {
   if (hostPath.startsWith('$')) return 'DirectoryOrCreate';
-  if (existsSync(hostPath)) return statSync(hostPath).isFile() ? 'File' : 'Directory';
+  if (existsSync(hostPath)) {
+    const s = statSync(hostPath);
+    return s.isDirectory() ? 'Directory' : s.isSocket() ? 'Socket' : 'File';
+  }
+  if (hostPath.endsWith('.sock')) return 'Socket';
   return createIfMissing ? 'DirectoryOrCreate' : 'Directory';
 }
 
