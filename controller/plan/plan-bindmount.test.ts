@@ -23,9 +23,7 @@ describe('BindMount host path types', () => {
   it('Socket is met by a socket, and by nothing else', () => {
     expect(planned('Socket', 'socket').inSync).toBe(true);
     expect(planned('Socket', 'socket').steps).toEqual([]);
-    expect(planned('Socket', 'directory').reason).toBe(
-      `${PATH} is a directory, declared a socket`,
-    );
+    expect(planned('Socket', 'directory').reason).toBe(`${PATH} is a directory, declared a socket`);
     expect(planned('Socket', 'absent').reason).toBe(
       `${PATH} does not exist (type Socket requires it)`,
     );
