@@ -44,12 +44,18 @@ export class GitMirror {
   /** Where commits are exported, one folder per commit. */
   readonly checkoutsDir: string;
 
+  /**
+   * The copy lives under `stateDir/git/<project>/<hash of url>`: each project has its own, so
+   * two watches of one repository (a branch or a --path per environment) never share a
+   * checkout, a fetched ref or a pruned folder (new-user trial F30).
+   */
   constructor(
     readonly url: string,
     stateDir: string,
+    project: string,
   ) {
     const id = createHash('sha256').update(url).digest('hex').slice(0, 16);
-    const base = join(stateDir, 'git', id);
+    const base = join(stateDir, 'git', project, id);
     this.gitDir = join(base, 'repo.git');
     this.checkoutsDir = join(base, 'checkouts');
   }

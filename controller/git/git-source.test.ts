@@ -29,7 +29,7 @@ async function source(
   extra: Partial<ConstructorParameters<typeof GitSource>[0]> = {},
 ) {
   const seen: GitRevision[] = [];
-  const s = new GitSource({ url, intervalMs: 0, stateDir: stateDir(), ...extra });
+  const s = new GitSource({ url, intervalMs: 0, stateDir: stateDir(), project: 'app', ...extra });
   cleanups.push(() => s.stop());
   await s.start({ revision: async (r) => void seen.push(r) });
   return { s, seen };
@@ -112,6 +112,34 @@ describe('GitSource on a local repository', () => {
     await s.checkNow();
     expect(seen.at(-1)!.sha).toBe(rewritten);
     expect(readFileSync(join(seen.at(-1)!.dir, 'app.yaml'), 'utf8')).toBe('a: 3\n');
+  });
+});
+
+describe('GitSource for several projects of one repository', () => {
+  it('keeps each project on its own ref: one state folder, a branch per environment (F30)', async () => {
+    const r = repo();
+    r.commit('prod', { 'deploy/app.yaml': 'mode: prod\n' });
+    r.git('branch', 'staging');
+    r.git('checkout', '--quiet', 'staging');
+    r.commit('staging', { 'deploy/app.yaml': 'mode: staging\n' });
+    r.git('checkout', '--quiet', 'main');
+    const url = normaliseRepoUrl(r.dir, '/');
+    const shared = stateDir();
+    const read = (s: GitSource) => readFileSync(join(s.checkoutRoot, 'deploy', 'app.yaml'), 'utf8');
+    const prod = await source(url, { ref: 'main', stateDir: shared, project: 'shop-prod' });
+    const staging = await source(url, {
+      ref: 'staging',
+      stateDir: shared,
+      project: 'shop-staging',
+    });
+    expect(read(prod.s)).toBe('mode: prod\n');
+    expect(read(staging.s)).toBe('mode: staging\n');
+    r.git('checkout', '--quiet', 'staging');
+    r.commit('staging two', { 'deploy/app.yaml': 'mode: staging-2\n' });
+    await staging.s.checkNow();
+    expect(read(staging.s)).toBe('mode: staging-2\n');
+    expect(read(prod.s)).toBe('mode: prod\n');
+    expect(prod.seen).toHaveLength(1);
   });
 });
 

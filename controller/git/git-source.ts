@@ -44,6 +44,8 @@ export interface GitSourceOptions {
   /** Poll period of a remote, ms (a local repository is watched and also polled). */
   intervalMs: number;
   stateDir: string;
+  /** The project this source feeds: its copy of the repository is its own (see GitMirror). */
+  project: string;
   /** An SSH allowed-signers file: only commits `git verify-commit` accepts are applied. */
   allowedSigners?: string;
   now?: () => number;
@@ -84,7 +86,7 @@ export class GitSource {
   readonly counters = { refChecks: 0, fetches: 0 };
 
   constructor(private readonly options: GitSourceOptions) {
-    this.mirror = new GitMirror(options.url, options.stateDir);
+    this.mirror = new GitMirror(options.url, options.stateDir, options.project);
     this.now = options.now ?? Date.now;
   }
 

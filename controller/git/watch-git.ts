@@ -26,8 +26,6 @@ export interface GitWatchFlags {
 /** What the watch command needs to run a controller on a git source. */
 export interface GitWatch {
   source: GitSource;
-  /** The repository's name (`app` for `…/app.git`): the default project name. */
-  defaultProject: string;
   /** Controller options: read `path` inside the stable checkout, host paths under the host root. */
   controller: {
     dir: string;
@@ -46,11 +44,21 @@ export interface GitWatch {
   workSource: WorkSource;
 }
 
+/** The repository's name (`app` for `…/app.git` or `~/src/app`): a git watch's default project. */
+export function gitDefaultProject(git: string, cwd: string): string {
+  return repoName(normaliseRepoUrl(git, cwd));
+}
+
 /**
- * Validates the git flags and builds the source, without touching the network yet.
- * Throws E_USAGE for flags that do not fit together.
+ * Validates the git flags and builds the source for `project`, without touching the network
+ * yet. Throws E_USAGE for flags that do not fit together.
  */
-export function prepareGitWatch(flags: GitWatchFlags, cwd: string, stateDir: string): GitWatch {
+export function prepareGitWatch(
+  flags: GitWatchFlags,
+  cwd: string,
+  stateDir: string,
+  project: string,
+): GitWatch {
   const intervalMs = parseDuration(flags.interval ?? '60s');
   if (intervalMs === undefined)
     throw new BerthError('E_USAGE', `--interval ${flags.interval} is not a duration (e.g. 60s)`);
@@ -65,6 +73,7 @@ export function prepareGitWatch(flags: GitWatchFlags, cwd: string, stateDir: str
     path,
     intervalMs,
     stateDir,
+    project,
     ...(flags.verifySignatures && flags.allowedSigners
       ? { allowedSigners: resolve(cwd, flags.allowedSigners) }
       : {}),
@@ -73,7 +82,6 @@ export function prepareGitWatch(flags: GitWatchFlags, cwd: string, stateDir: str
   const settings = { url, ref: flags.ref, path };
   const prepared: GitWatch = {
     source,
-    defaultProject: repoName(url),
     controller: {
       dir: path,
       cwd: root,

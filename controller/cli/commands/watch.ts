@@ -17,7 +17,7 @@ import type { CliContext, CommonOptions } from '../context.js';
 import { takeProjectLock } from '../project-lock.js';
 import { resolveProjectName, sanitizeProjectName } from '../project-name.js';
 import { policyFromFlags, type PolicyFlags } from '../policy-flags.js';
-import { prepareGitWatch, type GitWatchFlags } from '../../git/watch-git.js';
+import { gitDefaultProject, prepareGitWatch, type GitWatchFlags } from '../../git/watch-git.js';
 import { gitSourceMetrics } from '../../git/source-status.js';
 
 interface WatchCommandOptions extends CommonOptions, Partial<GitWatchFlags>, PolicyFlags {
@@ -65,16 +65,16 @@ export async function run(
     throw new BerthError('E_USAGE', 'berth watch needs a folder, or --git URL', {
       hint: 'berth watch ./manifests   or   berth watch --git https://host/repo.git --path deploy',
     });
-  const git = options.git
-    ? prepareGitWatch({ ...options, git: options.git }, ctx.cwd, ctx.stateDir)
-    : undefined;
   const folder = resolve(ctx.cwd, dir ?? '.');
   if (dir) await requireFolder(dir, folder);
-  const project = git
+  const project = options.git
     ? options.project
       ? resolveProjectName(options.project, [], ctx.cwd)
-      : sanitizeProjectName(git.defaultProject)
+      : sanitizeProjectName(gitDefaultProject(options.git, ctx.cwd))
     : resolveProjectName(options.project, [folder], ctx.cwd);
+  const git = options.git
+    ? prepareGitWatch({ ...options, git: options.git }, ctx.cwd, ctx.stateDir, project)
+    : undefined;
   const engine = await ctx.engine();
   const { apiVersion } = await engine.ping();
 
