@@ -9,6 +9,22 @@ describe('credentials never reach messages', () => {
     expect(redactUrl('file:///srv/app.git')).toBe('file:///srv/app.git');
   });
 
+  it('redacts a token given as the user of an http(s) URL, keeps an ssh user (F31)', () => {
+    expect(redactUrl('https://ghp_T0KEN@git.example/app.git')).toBe(
+      'https://***@git.example/app.git',
+    );
+    expect(redactUrl('http://T0KEN@127.0.0.1:8080/app.git')).toBe(
+      'http://***@127.0.0.1:8080/app.git',
+    );
+    expect(redactUrl('ssh://git@git.example/app.git')).toBe('ssh://git@git.example/app.git');
+    const line = gitErrorLine({
+      code: 128,
+      stdout: '',
+      stderr: "fatal: repository 'https://ghp_T0KEN@git.example/app.git/' not found\n",
+    });
+    expect(line).not.toContain('T0KEN');
+  });
+
   it('redacts URLs inside git error lines', () => {
     const line = gitErrorLine({
       code: 128,

@@ -53,11 +53,15 @@ export function runGit(args: string[], options: GitRunOptions = {}): Promise<Git
 }
 
 /**
- * A URL with any password or token taken out (`https://user:secret@host/x` →
- * `https://user:***@host/x`), for logs, status and errors: credentials never appear there.
+ * A URL with any password or token taken out, for logs, status and errors: credentials never
+ * appear there. `https://user:secret@host/x` → `https://user:***@host/x`; over http(s) a user
+ * part alone is a token (`https://TOKEN@github.com/x`, GitHub's documented form) →
+ * `https://***@host/x`. An ssh user (`ssh://git@host/x`) is a name, not a secret, and stays.
  */
 export function redactUrl(url: string): string {
-  return url.replace(/^([a-z][a-z0-9+.-]*:\/\/)([^/@:]*):([^/@]*)@/i, '$1$2:***@');
+  return url
+    .replace(/^([a-z][a-z0-9+.-]*:\/\/)([^/@:]*):([^/@]*)@/i, '$1$2:***@')
+    .replace(/^(https?:\/\/)[^/@:]+@/i, '$1***@');
 }
 
 /** The last meaningful line git printed on stderr, credentials redacted. */
