@@ -60,8 +60,7 @@ describe('the fast parse path', () => {
       'spec:',
       '  env: {A: 1.10, B: True, C: 0o17, D: 0x1F, E: 017, F: ~, G: Null, H: .inf, I: -.INF, J: .nan, K: 1e3, L: +5, M: "1.10", N: yes}',
       '  list: [1.0, FALSE, null, "x"]',
-      '  1.10: key',
-      '  ~: tilde',
+      '  110: key',
       '  __proto__: {polluted: true}',
       '',
     ].join('\n');
@@ -102,11 +101,61 @@ describe('the fast parse path', () => {
       'apiVersion: berth/v1\n  kind: Container\n', // bad indentation
       'kind: Container\n[a, b]: 1\n', // a collection as a key
       'kind: Container\n? x\n: 1\n', // an explicit key
+      'kind: Container\nspec: {image: "a"#c}\n', // no space before a comment
+      'kind: Container\nspec: {}#c\n',
+      'kind: Container\nspec:\n  0x10: a\n  16: b\n', // duplicate keys by value
+      'kind: Container\nspec:\n  true: a\n  True: b\n',
+      'kind: Container\nspec:\n  ~: a\n  null: b\n',
+      'kind: Container\nspec:\n  1.10: key\n', // a key written otherwise than its value prints
     ];
     const lookup = () => undefined;
     for (const text of cases) {
       expect(fastDocuments(text, 'f.yaml', lookup, slow), text).toBeUndefined();
       expectSameAsFull(text, 'f.yaml', lookup);
+    }
+  });
+
+  it('agrees with the full path on every one-line edit of a manifest (indents, dashes, comments)', () => {
+    const lines = [
+      'apiVersion: berth/v1',
+      'kind: Container',
+      'metadata:',
+      '  name: a',
+      '  labels:',
+      '    x: "1"',
+      'spec:',
+      '  command:',
+      '  - sleep',
+      '  - "3600"',
+      '  mounts:',
+      '  - bindMount: site',
+      '    readOnly: true',
+      '  ports:',
+      '    - "127.0.0.1:80:80"',
+      '    - 81',
+      '---',
+      'kind: Network',
+      'metadata: {name: net}',
+      '',
+    ];
+    const edits = [
+      (l: string) => ` ${l}`,
+      (l: string) => l.replace(/^ /, ''),
+      (l: string) => l.replace(/^(\s*)/, '$1- '),
+      (l: string) => l.replace(/- /, '-'),
+      (l: string) => l.replace(/- /, ''),
+      (l: string) => `${l}#c`,
+      (l: string) => `${l} #c`,
+      (l: string) => l.replace(/: /, ':'),
+    ];
+    for (const [i, line] of lines.entries()) {
+      for (const edit of edits) {
+        const changed = [...lines];
+        changed[i] = edit(line);
+        expectSameAsFull(changed.join('\n'));
+        changed.splice(i, 0, edit(line));
+        expectSameAsFull(changed.join('\n'));
+      }
     }
   });
 

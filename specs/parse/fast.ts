@@ -28,11 +28,13 @@ export interface FastDocument {
 /**
  * Text the fast path leaves to the full parser: anchors, aliases and tags (`&a`, `*a`, `!t`
  * after a space, a flow indicator or the line start), merge keys, directives, documents
- * ended with `...`, tabs, a byte-order mark, explicit (`? `) and collection (`[a]: `) keys.
+ * ended with `...`, tabs, a byte-order mark, explicit (`? `) and collection (`[a]: `) keys,
+ * and a closing quote or bracket right before `#` (`"a"#c`: js-yaml takes it as a comment,
+ * YAML wants a space first).
  * Strings that merely contain these characters (`a && b`) fall back too; that costs time only.
  */
 const NOT_PLAIN =
-  /(?:^|[\s[\]{},])[&*!]|<<|^%|^\.\.\.|\t|\uFEFF|^\s*\?(?:\s|$)|[\]}][ ]*:(?:\s|$)/m;
+  /(?:^|[\s[\]{},])[&*!]|<<|^%|^\.\.\.|\t|\uFEFF|^\s*\?(?:\s|$)|[\]}][ ]*:(?:\s|$)|["'\]}]#/m;
 
 /** A document separator line, with nothing after it but spaces or a comment. */
 const SEPARATOR = /^---[ ]*(?:#.*)?\r?$/;
@@ -57,40 +59,56 @@ const kept = (value: number | boolean | null, text: string): unknown =>
   String(value) === text ? value : new Written(value, text);
 
 /** The YAML 1.2 core schema's scalars, as the `yaml` package resolves them. */
-const CORE = jsyaml.FAILSAFE_SCHEMA.extend({
-  implicit: [
-    new jsyaml.Type('tag:yaml.org,2002:null', {
-      kind: 'scalar',
-      resolve: (s: string) => /^(?:~|[Nn]ull|NULL)?$/.test(s),
-      construct: (s: string) => (s === '' || s === 'null' ? null : new Written(null, s)),
-    }),
-    new jsyaml.Type('tag:yaml.org,2002:bool', {
-      kind: 'scalar',
-      resolve: (s: string) => /^(?:[Tt]rue|TRUE|[Ff]alse|FALSE)$/.test(s),
-      construct: (s: string) => kept(s[0] === 't' || s[0] === 'T', s),
-    }),
-    new jsyaml.Type('tag:yaml.org,2002:int', {
-      kind: 'scalar',
-      resolve: (s: string) => /^(?:0o[0-7]+|[-+]?[0-9]+|0x[0-9a-fA-F]+)$/.test(s),
-      construct: (s: string) => {
-        const radix = s.startsWith('0o') ? 8 : s.startsWith('0x') ? 16 : 10;
-        return kept(parseInt(radix === 10 ? s : s.slice(2), radix), s);
-      },
-    }),
-    new jsyaml.Type('tag:yaml.org,2002:float', {
-      kind: 'scalar',
-      resolve: (s: string) =>
-        /^(?:[-+]?\.(?:inf|Inf|INF)|\.nan|\.NaN|\.NAN|[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)[eE][-+]?[0-9]+|[-+]?(?:\.[0-9]+|[0-9]+\.[0-9]*))$/.test(
-          s,
-        ),
-      construct: (s: string) => {
-        if (/nan$/i.test(s)) return kept(NaN, s);
-        if (/inf$/i.test(s)) return kept(s.startsWith('-') ? -Infinity : Infinity, s);
-        return kept(parseFloat(s), s);
-      },
-    }),
-  ],
-});
+const CORE_TYPES = [
+  new jsyaml.Type('tag:yaml.org,2002:null', {
+    kind: 'scalar',
+    resolve: (s: string) => /^(?:~|[Nn]ull|NULL)?$/.test(s),
+    construct: (s: string) => (s === '' || s === 'null' ? null : new Written(null, s)),
+  }),
+  new jsyaml.Type('tag:yaml.org,2002:bool', {
+    kind: 'scalar',
+    resolve: (s: string) => /^(?:[Tt]rue|TRUE|[Ff]alse|FALSE)$/.test(s),
+    construct: (s: string) => kept(s[0] === 't' || s[0] === 'T', s),
+  }),
+  new jsyaml.Type('tag:yaml.org,2002:int', {
+    kind: 'scalar',
+    resolve: (s: string) => /^(?:0o[0-7]+|[-+]?[0-9]+|0x[0-9a-fA-F]+)$/.test(s),
+    construct: (s: string) => {
+      const radix = s.startsWith('0o') ? 8 : s.startsWith('0x') ? 16 : 10;
+      return kept(parseInt(radix === 10 ? s : s.slice(2), radix), s);
+    },
+  }),
+  new jsyaml.Type('tag:yaml.org,2002:float', {
+    kind: 'scalar',
+    resolve: (s: string) =>
+      /^(?:[-+]?\.(?:inf|Inf|INF)|\.nan|\.NaN|\.NAN|[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)[eE][-+]?[0-9]+|[-+]?(?:\.[0-9]+|[0-9]+\.[0-9]*))$/.test(
+        s,
+      ),
+    construct: (s: string) => {
+      if (/nan$/i.test(s)) return kept(NaN, s);
+      if (/inf$/i.test(s)) return kept(s.startsWith('-') ? -Infinity : Infinity, s);
+      return kept(parseFloat(s), s);
+    },
+  }),
+];
+
+const CORE = jsyaml.FAILSAFE_SCHEMA.extend({ implicit: CORE_TYPES });
+
+/**
+ * Whether a mapping key, as js-yaml gives it (a string), is one the full parser compares as
+ * written: a string, or a number, boolean or null written as `String(value)` prints it. A
+ * key like `0x10`, `True` or `~` equals another written otherwise (`16`, `true`, `null`),
+ * which the full parser reports as a duplicate key and js-yaml cannot see.
+ */
+function canonicalKey(key: string): boolean {
+  if (!/^(?:[-+.~0-9]|(?:[Nn]ull|NULL|[Tt]rue|TRUE|[Ff]alse|FALSE)$)/.test(key)) return true;
+  for (const type of CORE_TYPES) {
+    if (!type.resolve(key)) continue;
+    const value = type.construct(key) as unknown;
+    return !(value instanceof Written) && value !== null;
+  }
+  return true;
+}
 
 /** Thrown inside the walk when a variable cannot be interpolated: the full path reports it. */
 class Fallback extends Error {}
@@ -231,6 +249,7 @@ function plain(value: unknown, lookup: VariableLookup | undefined): unknown {
   if (value !== null && typeof value === 'object') {
     const record = value as Record<string, unknown>;
     for (const key of Object.keys(record)) {
+      if (!canonicalKey(key)) throw new Fallback();
       const item = record[key];
       keepText(record, key, item, lookup);
       record[key] = plain(item, lookup);
