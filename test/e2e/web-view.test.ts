@@ -24,6 +24,9 @@ let watch: WatchProcess;
 let guarded: GuardedBrowser;
 let page: Page;
 const engineName = (n: string) => `${project}-${n}`;
+/** A spec line wider than a phone: its open panel must still fit the screen (F33). */
+const FRONT_ENV =
+  '  env: {NOTE: "a value far longer than a phone screen is wide, as URLs and commands are"}\n';
 /** Polls wait this long: the page is fast, but the machine is shared with other test files. */
 const SLOW = { timeout: 10_000 };
 
@@ -58,7 +61,7 @@ beforeAll(async () => {
   stateHome = await mkdtemp(join(tmpdir(), 'berth-web-state-'));
   await writeFile(
     join(dir, 'app.yaml'),
-    [containerYaml('front'), containerYaml('back')].join('---\n'),
+    [containerYaml('front', FRONT_ENV), containerYaml('back')].join('---\n'),
   );
   await writeFile(
     join(dir, 'net.yaml'),
@@ -163,7 +166,9 @@ describe('the web view of berth watch, in chromium', () => {
       await expect.poll(() => answer('hold').textContent(), SLOW).toMatch(/held since/);
       await writeFile(
         join(dir, 'app.yaml'),
-        [containerYaml('front'), containerYaml('back', '  env: {MODE: two}\n')].join('---\n'),
+        [containerYaml('front', FRONT_ENV), containerYaml('back', '  env: {MODE: two}\n')].join(
+          '---\n',
+        ),
       );
       await expect.poll(() => page.locator('.notice').textContent(), SLOW).toMatch(/Held since/);
       // The folder watcher reacts within ~0.2 s; held, nothing may change.
@@ -230,6 +235,13 @@ describe('the web view of berth watch, in chromium', () => {
         .poll(() => page.evaluate(() => document.documentElement.scrollWidth), SLOW)
         .toBeLessThanOrEqual(375);
       expect(await cell('Container/front', 'name').isVisible()).toBe(true);
+      // An open object, with its spec, fits too (it was 437 px wide: new-user trial F33).
+      if (!((await row('Container/front').getAttribute('class')) ?? '').includes('open'))
+        await row('Container/front').click();
+      await page.locator('pre.spec').first().waitFor(SLOW);
+      expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(
+        375,
+      );
     }));
 
   it('never asked anything of a host but the controller', () => {
