@@ -9,6 +9,18 @@ describe('credentials never reach messages', () => {
     expect(redactUrl('file:///srv/app.git')).toBe('file:///srv/app.git');
   });
 
+  it("keeps git's reason when its fatal line ends in a colon (F32)", () => {
+    const line = gitErrorLine({
+      code: 128,
+      stdout: '',
+      stderr:
+        'fatal: unable to connect to 127.0.0.1:\n127.0.0.1[0: 127.0.0.1]: errno=Connection refused\n\n',
+    });
+    expect(line).toBe(
+      'fatal: unable to connect to 127.0.0.1: 127.0.0.1[0: 127.0.0.1]: errno=Connection refused',
+    );
+  });
+
   it('redacts a token given as the user of an http(s) URL, keeps an ssh user (F31)', () => {
     expect(redactUrl('https://ghp_T0KEN@git.example/app.git')).toBe(
       'https://***@git.example/app.git',

@@ -70,7 +70,9 @@ export function gitErrorLine(result: GitResult): string {
     .split('\n')
     .map((l) => l.trim())
     .filter(Boolean);
-  const line =
-    lines.find((l) => /^(fatal|error):/.test(l)) ?? lines.at(-1) ?? `exit ${result.code}`;
+  const at = lines.findIndex((l) => /^(fatal|error):/.test(l));
+  let line = lines[at] ?? lines.at(-1) ?? `exit ${result.code}`;
+  // `fatal: unable to connect to HOST:` says why on the next line (`…errno=Connection refused`).
+  if (at >= 0 && line.endsWith(':') && lines[at + 1]) line = `${line} ${lines[at + 1]}`;
   return line.replace(/[a-z][a-z0-9+.-]*:\/\/[^\s'"]+/gi, (u) => redactUrl(u));
 }

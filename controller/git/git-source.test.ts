@@ -101,6 +101,25 @@ describe('GitSource on a local repository', () => {
     expect(other.seen).toHaveLength(0);
   });
 
+  it('reports a source that stops being ready once, and its recovery once (F32)', async () => {
+    const r = repo();
+    r.commit('one', { 'app.yaml': 'a: 1\n' });
+    r.git('branch', 'release');
+    const changes: string[] = [];
+    const { s } = await source(normaliseRepoUrl(r.dir, '/'), {
+      ref: 'release',
+      onChange: (now, before) => changes.push(`${before.status}->${now.status}`),
+    });
+    r.git('branch', '-D', 'release');
+    await s.checkNow();
+    await s.checkNow();
+    await s.checkNow();
+    r.git('branch', 'release');
+    await s.checkNow();
+    await s.checkNow();
+    expect(changes).toEqual(['Unknown->True', 'True->False', 'False->True']);
+  });
+
   it('follows a force-pushed branch to its new commit', async () => {
     const r = repo();
     r.commit('one', { 'app.yaml': 'a: 1\n' });

@@ -49,7 +49,11 @@ export interface GitSourceOptions {
   /** An SSH allowed-signers file: only commits `git verify-commit` accepts are applied. */
   allowedSigners?: string;
   now?: () => number;
-  onError?: (message: string) => void;
+  /**
+   * Called when the condition's status or reason changes (not for every failed check of the
+   * same kind), so the controller logs a failing source once and its recovery once.
+   */
+  onChange?: (now: SourceCondition, before: SourceCondition) => void;
 }
 
 /** Ref changes closer together than this are one change (a push writes several files). */
@@ -150,6 +154,13 @@ export class GitSource {
   }
 
   private async check(): Promise<void> {
+    const before = this.state;
+    await this.checkAndRecord();
+    if (before.status !== this.state.status || gist(before.reason) !== gist(this.state.reason))
+      this.options.onChange?.(this.condition(), before);
+  }
+
+  private async checkAndRecord(): Promise<void> {
     try {
       await this.checkOnce();
       this.state = {
@@ -168,7 +179,6 @@ export class GitSource {
         lastError: message,
         consecutiveFailures: this.state.consecutiveFailures + 1,
       };
-      this.options.onError?.(message);
     }
   }
 
@@ -252,6 +262,11 @@ export class GitSource {
       }
     }
   }
+}
+
+/** A reason without its numbers: curl's `after 3 ms` must not make every failed check news. */
+function gist(reason: string | undefined): string | undefined {
+  return reason?.replace(/\d+/g, '0');
 }
 
 /** The git folder of a local repository: `.git` of a work tree, or the bare repository itself. */

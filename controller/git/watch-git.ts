@@ -2,6 +2,7 @@ import type { IncomingMessage } from 'node:http';
 import { basename, resolve } from 'node:path';
 import { parseDuration } from '../../specs/validate/values.js';
 import { BerthError } from '../errors.js';
+import type { Logger } from '../logger.js';
 import type { ChangeOrigin } from '../watch/controller.js';
 import { redactUrl } from './git-cli.js';
 import { normaliseRepoUrl } from './git-mirror.js';
@@ -51,13 +52,15 @@ export function gitDefaultProject(git: string, cwd: string): string {
 
 /**
  * Validates the git flags and builds the source for `project`, without touching the network
- * yet. Throws E_USAGE for flags that do not fit together.
+ * yet. A source that stops being ready (a failed check, a refused commit) is logged once as a
+ * warning, its recovery once as info. Throws E_USAGE for flags that do not fit together.
  */
 export function prepareGitWatch(
   flags: GitWatchFlags,
   cwd: string,
   stateDir: string,
   project: string,
+  logger?: Logger,
 ): GitWatch {
   const intervalMs = parseDuration(flags.interval ?? '60s');
   if (intervalMs === undefined)
@@ -74,6 +77,16 @@ export function prepareGitWatch(
     intervalMs,
     stateDir,
     project,
+    onChange: (now, before) => {
+      const source = redactUrl(url);
+      if (now.status === 'False')
+        logger?.warn(
+          { source, reason: now.reason, consecutiveFailures: now.consecutiveFailures },
+          'git source not ready; keeping the last good commit',
+        );
+      else if (now.status === 'True' && before.status === 'False')
+        logger?.info({ source, revision: now.revision }, 'git source ready again');
+    },
     ...(flags.verifySignatures && flags.allowedSigners
       ? { allowedSigners: resolve(cwd, flags.allowedSigners) }
       : {}),

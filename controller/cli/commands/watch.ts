@@ -73,7 +73,7 @@ export async function run(
       : sanitizeProjectName(gitDefaultProject(options.git, ctx.cwd))
     : resolveProjectName(options.project, [folder], ctx.cwd);
   const git = options.git
-    ? prepareGitWatch({ ...options, git: options.git }, ctx.cwd, ctx.stateDir, project)
+    ? prepareGitWatch({ ...options, git: options.git }, ctx.cwd, ctx.stateDir, project, ctx.logger)
     : undefined;
   const engine = await ctx.engine();
   const { apiVersion } = await engine.ping();
