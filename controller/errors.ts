@@ -88,7 +88,9 @@ export function toBerthError(e: unknown): BerthError {
 export function formatError(error: BerthError): string {
   const lines: string[] = [];
   for (const p of error.context.problems ?? []) lines.push(formatProblem(p));
-  const where = error.context.object ? `${error.context.object}: ` : '';
+  // A message that already starts with its object (lists of objects do) is not prefixed twice.
+  const object = error.context.object;
+  const where = object && !error.message.startsWith(`${object}: `) ? `${object}: ` : '';
   lines.push(`error: ${where}${error.message}`);
   if (error.context.hint) lines.push(`hint: ${error.context.hint}`);
   return lines.join('\n');

@@ -29,7 +29,7 @@ describe('berth import refuses what docker compose refuses (F12), naming every p
         '  web:',
         IMAGE,
         '    volumes: [pgdata:/var/lib/data, ./site:/site, /etc/hosts:/h:ro, /anon, named:/n]',
-        '    networks: [default, back, nonet]',
+        '    networks: [default, back, bak]',
         '    depends_on: [db, nosvc]',
         '    secrets: [token, nosecret]',
         '    configs: [{source: noconfig, target: /c}]',
@@ -42,7 +42,7 @@ describe('berth import refuses what docker compose refuses (F12), naming every p
       ]),
     ).toEqual([
       'compose.yaml:4:15 E_REFERENCE service "web" refers to undefined volume pgdata: declare it under the top-level "volumes:" (a host path starts with ./, / or ~); did you mean "pg_data"?',
-      'compose.yaml:5:31 E_REFERENCE service "web" refers to undefined network nonet: declare it under the top-level "networks:"',
+      'compose.yaml:5:31 E_REFERENCE service "web" refers to undefined network bak: declare it under the top-level "networks:"; did you mean "back"?',
       'compose.yaml:6:22 E_REFERENCE service "web" depends on undefined service "nosvc"',
       'compose.yaml:7:22 E_REFERENCE service "web" refers to undefined secret nosecret: declare it under the top-level "secrets:"',
       'compose.yaml:8:15 E_REFERENCE service "web" refers to undefined config noconfig: declare it under the top-level "configs:"',
@@ -57,15 +57,16 @@ describe('berth import refuses what docker compose refuses (F12), naming every p
         '  web:',
         IMAGE,
         '    volumes:',
-        '      - {type: volume, source: nosuch, target: /a}',
+        '      - {type: volume, source: cahce, target: /a}',
         '      - {type: bind, source: ./x, target: /b}',
         '      - {type: tmpfs, target: /c}',
         '      - ${DATA:-data}:/d',
         '      - ~/cache:/e',
         '    build: {context: ., secrets: [npm]}',
+        'volumes: {cache: {}}',
       ]),
     ).toEqual([
-      'compose.yaml:5:9 E_REFERENCE service "web" refers to undefined volume nosuch: declare it under the top-level "volumes:" (a host path starts with ./, / or ~)',
+      'compose.yaml:5:9 E_REFERENCE service "web" refers to undefined volume cahce: declare it under the top-level "volumes:" (a host path starts with ./, / or ~); did you mean "cache"?',
       'compose.yaml:10:35 E_REFERENCE service "web" refers to undefined build secret npm: declare it under the top-level "secrets:"',
     ]);
   });

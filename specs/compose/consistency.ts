@@ -74,7 +74,7 @@ function checkNetworks({ project, service, svc, report }: ServiceCheck): void {
 }
 
 /** The named volume a `volumes:` entry uses, undefined for binds, tmpfs and anonymous ones. */
-function namedVolume(entry: unknown): string | undefined {
+export function namedVolume(entry: unknown): string | undefined {
   if (typeof entry === 'string') {
     const parts = splitVolume(entry);
     const source = parts[0] ?? '';

@@ -7,6 +7,7 @@ import { fileObject, modeNetwork, networkObject, volumeObject } from './shared.j
 import { convertService } from './service.js';
 import type { ImportedObject, ImportState, Loss } from './state.js';
 import { emitFiles } from './emit.js';
+import { declareExternalFromElsewhere } from './fragments.js';
 
 export { ComposeInputError } from './located.js';
 export type { ComposeProblem, Where } from './located.js';
@@ -48,7 +49,9 @@ export interface ImportResult {
 export function importCompose(options: ImportOptions): ImportResult {
   const project = loadCompose(options.files, options.cwd, options.profiles);
   const first = relative(options.cwd, project.files[0] ?? '') || '-';
-  const problems = checkProject(project, { file: first, line: 1, column: 1 });
+  const fallback = { file: first, line: 1, column: 1 };
+  const fromElsewhere = declareExternalFromElsewhere(project, fallback);
+  const problems = checkProject(project, fallback);
   if (problems.length) throw ComposeInputError.of(problems);
   const projectName = projectNameOf(options.projectName ?? project.name ?? basename(project.dir));
   const state: ImportState = {
@@ -56,7 +59,7 @@ export function importCompose(options: ImportOptions): ImportResult {
     projectName,
     outDir: options.outDir,
     cwd: options.cwd,
-    losses: [],
+    losses: fromElsewhere,
     objects: new Map(),
     names: new Map(),
     copies: new Map(),

@@ -6,16 +6,19 @@ import { berth } from '../support/cli.js';
 import { TEST_IMAGE, cleanupProject, docker, uniqueProject } from '../support/docker.js';
 
 /**
- * The most common bind in real Compose files, the engine's own socket, imports as a BindMount
- * of type Socket and mounts on the real engine (it was imported as a Directory, and every
- * apply failed "…/docker.sock is a file, declared a directory").
+ * What real app-store Compose files lean on, imported and applied on the real engine: the
+ * engine's own socket (a BindMount of type Socket; it was imported as a Directory, and every
+ * apply failed "…/docker.sock is a file, declared a directory"), and a network the platform
+ * provides (runtipi's `tipi_main_network`: external, never created by berth).
  */
 
 const work = mkdtempSync(join(tmpdir(), 'berth-import-binds-'));
 const env = { XDG_STATE_HOME: join(work, 'state') };
 const project = uniqueProject('impsock');
+const platformNet = `${project}-platform`;
 afterAll(async () => {
   await cleanupProject(project);
+  await docker('network', 'rm', platformNet).catch(() => undefined);
   rmSync(work, { recursive: true, force: true });
 });
 
@@ -49,5 +52,43 @@ describe('import of host binds', () => {
     expect(applied.code).toBe(0);
     // `test -S` exits 0 only for a socket: the engine's socket is what the container sees.
     await docker('exec', `${project}-agent`, 'test', '-S', SOCKET);
+  });
+
+  it('a network no file declares is external: apply stops before any change until it exists, and never creates it', async () => {
+    const cwd = join(work, 'fragment');
+    mkdirSync(cwd);
+    writeFileSync(
+      join(cwd, 'compose.yaml'),
+      `services:
+  app:
+    image: ${TEST_IMAGE}
+    init: true
+    command: sleep 300
+    restart: unless-stopped
+    networks: [${platformNet}]
+`,
+    );
+    const imported = await berth(['import', '-o', 'out', '-p', project], { cwd });
+    expect(imported.stderr).toContain(`network ${platformNet} is not declared`);
+    expect(imported.code).toBe(2);
+
+    const early = await berth(['apply', '-f', 'out', '-p', project], { cwd, env });
+    expect(early.code).not.toBe(0);
+    expect(early.stdout + early.stderr).toContain(platformNet);
+    await expect(docker('network', 'inspect', platformNet)).rejects.toThrow();
+    await expect(docker('inspect', `${project}-app`)).rejects.toThrow();
+
+    await docker('network', 'create', platformNet);
+    const applied = await berth(['apply', '-f', 'out', '-p', project], { cwd, env });
+    expect(applied.stdout + applied.stderr).toContain('converged');
+    expect(applied.code).toBe(0);
+    const joined = await docker(
+      'inspect',
+      '-f',
+      '{{range $k, $v := .NetworkSettings.Networks}}{{$k}} {{end}}',
+      `${project}-app`,
+    );
+    expect(joined.trim()).toBe(platformNet);
+    await cleanupProject(project);
   });
 });

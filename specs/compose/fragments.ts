@@ -1,0 +1,63 @@
+import { closestMatch } from '../validate/suggest.js';
+import { namedVolume } from './consistency.js';
+import type { ComposeProject } from './load.js';
+import { isRecord, whereKey, whereNode } from './located.js';
+import type { Where } from './located.js';
+import type { Loss } from './state.js';
+
+/**
+ * Networks and volumes a service names that no file of the project declares, and that are not
+ * one typo away from a declared one, are declared here as external (used by name, never created,
+ * changed or deleted) and each is returned as a Loss.
+ *
+ * Why not refuse, as `docker compose` does: such files are fragments of a platform that provides
+ * the object — runtipi's app store has every app join `tipi_main_network`, authelia's suites
+ * `authelianet` — and refusing them leaves the user nothing to start from. Imported as external,
+ * `berth apply` stops before any change while the engine lacks the object, naming it, so nothing
+ * is created in its place. A name one typo from a declared one (`pgdata` beside `pg_data`) is
+ * left undeclared and refused by checkProject: a typo must never become a fresh empty volume
+ * (FINDINGS F12).
+ */
+export function declareExternalFromElsewhere(project: ComposeProject, fallback: Where): Loss[] {
+  const losses: Loss[] = [];
+  const adopt = (section: 'networks' | 'volumes', name: string, where: Where, path: string) => {
+    if (name in project[section] || name.includes('$')) return;
+    if (closestMatch(name, Object.keys(project[section])) !== undefined) return;
+    project[section][name] = { external: true };
+    const kind = section === 'networks' ? 'network' : 'volume';
+    losses.push({
+      where,
+      path,
+      why: `${kind} ${name} is not declared in these Compose files: imported as an external ${kind} (used by name, never created); apply stops before any change until it exists — create it, or import with the file that declares it`,
+    });
+  };
+  for (const [service, svc] of Object.entries(project.services)) {
+    const at = whereKey(project.services, service) ?? whereNode(svc) ?? fallback;
+    if (isRecord(svc.networks))
+      for (const name of Object.keys(svc.networks))
+        if (name !== 'default')
+          adopt(
+            'networks',
+            name,
+            whereKey(svc.networks, name) ?? at,
+            `services.${service}.networks.${name}`,
+          );
+    if (Array.isArray(svc.volumes))
+      svc.volumes.forEach((entry, i) => {
+        const name = namedVolume(entry);
+        if (name !== undefined)
+          adopt(
+            'volumes',
+            name,
+            whereKey(svc.volumes, i) ?? at,
+            `services.${service}.volumes[${i}]`,
+          );
+      });
+  }
+  return losses.sort(
+    (a, b) =>
+      a.where.file.localeCompare(b.where.file) ||
+      a.where.line - b.where.line ||
+      a.where.column - b.where.column,
+  );
+}
