@@ -3,7 +3,7 @@ import { BerthError, formatError } from './errors.js';
 
 describe('formatError', () => {
   it('prefixes the object once', () => {
-    expect(formatError(new BerthError('E_X', 'went wrong', { object: 'Network/a' }))).toBe(
+    expect(formatError(new BerthError('E_INTERNAL', 'went wrong', { object: 'Network/a' }))).toBe(
       'error: Network/a: went wrong',
     );
     expect(
