@@ -123,9 +123,12 @@ export async function runBench(options: BenchOptions): Promise<BenchResults> {
   const step = async (name: string, work: () => Promise<ScenarioResult | ScenarioResult[]>) => {
     if (!wanted(name)) return;
     log(`scenario: ${name}`);
+    const started = Date.now();
     try {
       const out = await work();
       scenarios.push(...(Array.isArray(out) ? out : [out]).map(withVerdictOfChecks));
+      // The full run has a time budget (README); each scenario's share shows where it goes.
+      log(`  done in ${Math.round((Date.now() - started) / 1000)} s`);
     } catch (e) {
       // A scenario that cannot finish is reported as such; the others still run.
       const detail = `could not run: ${e instanceof Error ? e.message : String(e)}`.slice(0, 300);
