@@ -216,11 +216,13 @@ export type ProgressListener = (line: string) => void;
 
 /**
  * What an event says about berth's objects, in the engine's neutral words (each adapter maps
- * its own action names): a container `exited` (died, was stopped, killed, OOM-killed), was
- * `paused` or `unpaused`, its `health` verdict changed; any object was `removed`; a container
- * was `disconnected` from a network. Events that change nothing berth declares have none.
+ * its own action names): a container `started`, `exited` (died, was stopped, killed,
+ * OOM-killed), was `paused` or `unpaused`, its `health` verdict changed; any object was
+ * `removed`; a container was `disconnected` from a network. Events that change nothing berth
+ * declares have none.
  */
-export type EngineChange = 'exited' | 'paused' | 'unpaused' | 'health' | 'removed' | 'disconnected';
+export type EngineChange =
+  'started' | 'exited' | 'paused' | 'unpaused' | 'health' | 'removed' | 'disconnected';
 
 export interface EngineEvent {
   type: 'container' | 'network' | 'volume' | 'image';

@@ -31,6 +31,12 @@ export interface ObjectOutcome {
   restarts?: number;
   /** A restart waits for its back-off: look again after this many ms. */
   retryAfterMs?: number;
+  /**
+   * The object this one waits for, when that is why it did not converge: a dependency that
+   * did not converge (skipped) or does not meet its `dependsOn` condition (failed). Not a
+   * failure of this object's own; the controller looks again when that one is ready.
+   */
+  waitingFor?: ObjectKey;
 }
 
 export interface ExecuteOptions {
@@ -103,18 +109,17 @@ export async function execute(options: ExecuteOptions): Promise<ExecuteResult> {
         outcome: 'skipped',
         ops: [],
         message: `${failedDep.key} did not converge`,
+        waitingFor: failedDep.key,
       });
-    try {
-      await waitForDependsOn(p, options, now);
-    } catch (e) {
-      const error = toBerthError(e);
+    const unmet = await waitForDependsOn(p, options, now);
+    if (unmet)
       return finish(p.key, {
         outcome: 'failed',
         ops: [],
-        message: error.message,
-        code: error.code,
+        message: unmet.error.message,
+        code: unmet.error.code,
+        ...(unmet.dependency ? { waitingFor: unmet.dependency } : {}),
       });
-    }
     const outcome = await limit.run(() => {
       emit({ key: p.key, phase: 'running' });
       return runObject(p, {
@@ -181,27 +186,35 @@ function toObjectOutcome(key: ObjectKey, run: RunOutcome): Omit<ObjectOutcome, '
   };
 }
 
-/** dependsOn with a condition: wait until each dependency meets it (DESIGN.md, Order). */
+/**
+ * dependsOn with a condition: waits until each dependency meets it (DESIGN.md, Order).
+ * Resolves undefined when all do; else with the error, and the `dependency` that does not
+ * meet its condition in time (or never can), when that is the reason (not an engine fault).
+ */
 async function waitForDependsOn(
   p: ObjectPlan,
   options: ExecuteOptions,
   now: () => number,
-): Promise<void> {
+): Promise<{ dependency?: ObjectKey; error: BerthError } | undefined> {
   // Only a container waits; an Image or Network of the same name (Image/web beside Container/web)
   // must not wait for that container's dependencies.
-  if (p.kind !== 'Container' || p.desired === 'absent') return;
+  if (p.kind !== 'Container' || p.desired === 'absent') return undefined;
   const declared = options.desired.find((o) => o.kind === 'Container' && o.name === p.name);
-  if (declared?.kind !== 'Container') return;
+  if (declared?.kind !== 'Container') return undefined;
   for (const dep of declared.spec.dependsOn) {
     const depPlan = options.plan.objects.find((o) => o.key === `Container/${dep.container}`);
-    if (!depPlan?.engineName)
-      throw new BerthError('E_INTERNAL', `dependency Container/${dep.container} is not planned`);
-    await waitForCondition(
-      options.engine,
-      { engineName: depPlan.engineName, key: depPlan.key },
-      dep.condition,
-      options.deadline,
-      now,
-    );
+    if (!depPlan?.engineName) {
+      const message = `dependency Container/${dep.container} is not planned`;
+      return { error: new BerthError('E_INTERNAL', message) };
+    }
+    const target = { engineName: depPlan.engineName, key: depPlan.key };
+    try {
+      await waitForCondition(options.engine, target, dep.condition, options.deadline, now);
+    } catch (e) {
+      const error = toBerthError(e);
+      // E_CONVERGE: the condition is not met; anything else is the engine's fault.
+      return error.code === 'E_CONVERGE' ? { dependency: depPlan.key, error } : { error };
+    }
   }
+  return undefined;
 }

@@ -1,5 +1,5 @@
 import type { ObjectKey } from '../../specs/model.js';
-import type { Plan, PlanStep } from '../plan/plan-types.js';
+import type { ObjectPlan, Plan, PlanStep } from '../plan/plan-types.js';
 import type { AppliedStep } from '../records/record-types.js';
 import type { ObjectOutcome } from './execute.js';
 
@@ -12,27 +12,55 @@ export interface RanCounts {
   failed: number;
 }
 
+/** What one object's run did: counted once per object in history and summaries. */
+export type RanEffect = 'created' | 'changed' | 'deleted' | 'failed' | 'unchanged';
+
 /**
- * Counts each object once, by the operations that actually ran on it: `create` on an object
- * that was absent is a creation, a `remove` of an object no longer declared a deletion, any
- * other operation a change. Failed and skipped objects are failures, whatever ran before.
+ * What the operations that actually ran did to one object (`p`: its plan entry): a failed or
+ * skipped object is a failure, whatever ran before; any operation on an object that was
+ * absent (create, pull, build, tag) created it; a `remove` of an object no longer declared
+ * deleted it; any other operation changed it; none left it unchanged. The one rule `apply`'s
+ * summary and history and `berth watch`'s history count by. Pure.
  */
-export function ranCounts(plan: Plan, outcomes: readonly ObjectOutcome[]): RanCounts {
+export function ranEffect(p: ObjectPlan | undefined, o: ObjectOutcome): RanEffect {
+  if (o.outcome === 'failed' || o.outcome === 'skipped') return 'failed';
+  if (o.ops.length === 0) return 'unchanged';
+  if (p?.desired === 'absent' && o.ops.includes('remove')) return 'deleted';
+  if (p?.observed === 'absent') return 'created';
+  return 'changed';
+}
+
+/**
+ * One object run more than once for one change (`berth watch` reconciles it again): it ends
+ * failed when its last run failed, else it counts as the first thing done to it (created,
+ * then restarted, is created). Pure.
+ */
+export function laterEffect(before: RanEffect | undefined, after: RanEffect): RanEffect {
+  if (after === 'failed' || before === undefined) return after;
+  if (before === 'unchanged' || before === 'failed') return after === 'unchanged' ? before : after;
+  return before;
+}
+
+/** Counts per effect; `total` objects in the set, of which those without one are unchanged. */
+export function countEffects(effects: Iterable<RanEffect>, total: number): RanCounts {
   const counts: RanCounts = { created: 0, changed: 0, deleted: 0, unchanged: 0, failed: 0 };
-  const byKey = new Map(plan.objects.map((p) => [p.key, p] as const));
-  const touched = new Set<ObjectKey>();
-  for (const o of outcomes) {
-    const p = byKey.get(o.key);
-    if (o.outcome === 'failed' || o.outcome === 'skipped') counts.failed++;
-    else if (o.ops.length === 0) continue;
-    else if (p?.desired === 'absent' && o.ops.includes('remove')) counts.deleted++;
-    else if (p?.observed === 'absent' && (o.ops.includes('create') || o.ops.includes('pull')))
-      counts.created++;
-    else counts.changed++;
-    touched.add(o.key);
+  let touched = 0;
+  for (const effect of effects) {
+    if (effect === 'unchanged') continue;
+    counts[effect]++;
+    touched++;
   }
-  counts.unchanged = plan.objects.filter((p) => !touched.has(p.key)).length;
+  counts.unchanged = Math.max(0, total - touched);
   return counts;
+}
+
+/** What an apply did, each object counted once by {@link ranEffect}. */
+export function ranCounts(plan: Plan, outcomes: readonly ObjectOutcome[]): RanCounts {
+  const byKey = new Map(plan.objects.map((p) => [p.key, p] as const));
+  const effects = new Map<ObjectKey, RanEffect>();
+  for (const o of outcomes)
+    effects.set(o.key, laterEffect(effects.get(o.key), ranEffect(byKey.get(o.key), o)));
+  return countEffects(effects.values(), plan.objects.length);
 }
 
 /**

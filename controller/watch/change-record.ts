@@ -1,4 +1,5 @@
 import type { DesiredObject, ObjectKey } from '../../specs/model.js';
+import { countEffects, type RanEffect } from '../executor/ran-summary.js';
 import type { ApplyRecordInput, HistoryEntry, HistoryImage } from '../records/record-types.js';
 
 /** Source and commit fields of a history entry, as recorded. */
@@ -18,27 +19,24 @@ export interface SettledChange {
 }
 
 /**
- * The history entry of a change `berth watch` worked off: `failed` keys of `changed` still
- * failing, `now` when the queue went idle, `images` the exact images the set runs on. Pure.
+ * The history entry of a change `berth watch` worked off: `effects` what the runs while it
+ * settled did to each object (ran-summary.ts, the rule `apply` counts by too), `now` when the
+ * queue went idle, `images` the exact images the set runs on. Pure.
  */
 export function changeRecord(
   change: SettledChange,
-  failed: number,
+  effects: ReadonlyMap<ObjectKey, RanEffect>,
   now: number,
   images: HistoryImage[],
 ): ApplyRecordInput {
-  const { changed, objects, time } = change;
+  const { objects, time } = change;
+  const deleted = [...effects.values()].filter((e) => e === 'deleted').length;
+  const counts = countEffects(effects.values(), objects.length + deleted);
   return {
     time,
     ...change.from,
-    outcome: failed ? 'failed' : 'converged',
-    counts: {
-      created: 0,
-      changed: changed.length,
-      deleted: 0,
-      unchanged: objects.length - changed.length,
-      failed,
-    },
+    outcome: counts.failed ? 'failed' : 'converged',
+    counts,
     durationMs: now - time,
     message: change.message,
     objects,

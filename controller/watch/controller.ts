@@ -3,6 +3,7 @@ import type { ObjectKey } from '../../specs/model.js';
 import type { HistoryEntry } from '../records/record-types.js';
 import { CrashLoopTracker, FAILURE_BACKOFF } from './backoff.js';
 import { ContainerKeys } from './container-keys.js';
+import { DependencyWaits } from './dependency-waits.js';
 import { DesiredStore } from './desired-store.js';
 import { EventBus } from './event-bus.js';
 import { engineEventSource } from './event-source.js';
@@ -39,6 +40,8 @@ export class WatchController {
   readonly crashLoop: CrashLoopTracker;
   /** berth's restarts, written through to the project's records for other processes. */
   readonly restartLog: RestartLog;
+  /** Dependants parked on what they wait for; woken when it converges or starts (F24). */
+  readonly waits = new DependencyWaits();
   private readonly started: WorkSource[] = [];
   private readonly now: () => number;
   /** Last `unpause` event per key, by hand or by berth: health seen before it is stale. */
@@ -89,7 +92,9 @@ export class WatchController {
             bus: this.bus,
             logger: options.logger,
             requeue: (key, reason) => this.queue.add(key, reason),
+            waits: this.waits,
             onRestarts: (key, count, ids) => this.restartLog.record(key, count, ids, this.now()),
+            onRan: (key, effect) => this.revisions.noteRan(key, effect),
             unpausedAt: (key) => this.unpausedAt.get(key),
             pruneGuard,
             now: this.now,
@@ -193,6 +198,8 @@ export class WatchController {
       time: event.time,
     });
     if (!objectRef || !change) return;
+    // A start is no drift to repair: it only wakes the dependants waiting for it (F24).
+    if (change === 'started') return this.wakeDependants(objectRef);
     if (change === 'unpaused') this.unpausedAt.set(objectRef, this.now());
     const containerId = event.type === 'container' ? { containerId: event.id } : {};
     this.queue.add(objectRef, {
@@ -202,6 +209,12 @@ export class WatchController {
       change,
       ...containerId,
     });
+  }
+
+  /** Queues at once the dependants parked on `key`, which has just started. */
+  private wakeDependants(key: ObjectKey): void {
+    for (const dependant of this.waits.wake(key, this.now()))
+      this.queue.add(dependant, { kind: 'dependency-ready', of: key });
   }
 
   /** Re-reads the folder and queues the keys whose declaration changed, ahead of any back-off. */

@@ -1,5 +1,6 @@
 import type { DesiredObject, ObjectKey } from '../../specs/model.js';
 import { execute, needsWork, type ObjectOutcome, type ProgressEvent } from '../executor/execute.js';
+import { ranEffect, type RanEffect } from '../executor/ran-summary.js';
 import { takeBackReplicas } from '../executor/replica-takeback.js';
 import type { Engine, ObservedState } from '../engine/engine.js';
 import { toBerthError } from '../errors.js';
@@ -10,6 +11,7 @@ import { containerIdsOf } from '../records/restarts.js';
 import { plan } from '../plan/plan.js';
 import type { ObjectPlan, Plan } from '../plan/plan-types.js';
 import type { CrashLoopTracker } from './backoff.js';
+import type { DependencyWaits } from './dependency-waits.js';
 import type { DesiredSnapshot } from './desired-store.js';
 import type { EventBus } from './event-bus.js';
 import type { PruneGuard } from './prune-guard.js';
@@ -34,10 +36,14 @@ export interface ReconcilerDeps {
   /** Queues keys to look at again (dependents of an object that changed). */
   requeue: (key: ObjectKey, reason: WorkReason) => void;
   now: () => number;
+  /** What a run did to `key` (ran-summary.ts): history counts a change by it. */
+  onRan?: (key: ObjectKey, effect: RanEffect) => void;
   /** Restarts berth made of `key`, whose containers have `containerIds` (for the records). */
   onRestarts?: (key: ObjectKey, count: number, containerIds: string[]) => void;
   /** When the container was last unpaused (an `unpause` event, by hand or by berth). */
   unpausedAt?: (key: ObjectKey) => number | undefined;
+  /** Dependants parked on what they wait for, woken when it is ready (F24). */
+  waits: DependencyWaits;
   /** How long one batch may wait for dependsOn conditions. */
   waitLimitMs?: number;
   /** Keeps prune off what another folder applied (issue 19 item 10). */
@@ -159,10 +165,35 @@ async function reconcileObserved(
     const stale = staleFor(memory.get(item.key), full, item.key);
     verdicts.set(item.key, settleKey(deps, full, item, outcome, durationMs, stale));
   }
+  const planOf = new Map(full.objects.map((p) => [p.key, p] as const));
+  for (const o of result.outcomes) deps.onRan?.(o.key, ranEffect(planOf.get(o.key), o));
+  wakeAndPark(deps, full, items, result.outcomes, started);
   const ran = new Set(selected.objects.filter(needsWork).map((p) => p.key));
   const untouchedDrift = full.objects.some((p) => needsWork(p) && !ran.has(p.key));
   if (result.ok && !untouchedDrift) deps.metrics.lastSuccessfulSync = deps.now();
   return verdicts;
+}
+
+/**
+ * An object that converged, or a queued one found in sync, wakes the dependants parked on
+ * it at once; one that ended waiting for another object is parked on it (F24: waiting is not
+ * a failure, so it earns no back-off).
+ */
+function wakeAndPark(
+  deps: ReconcilerDeps,
+  full: Plan,
+  items: Item[],
+  outcomes: readonly ObjectOutcome[],
+  started: number,
+): void {
+  const ran = new Set(outcomes.map((o) => o.key));
+  const inSync = (key: ObjectKey) => full.objects.some((p) => p.key === key && !needsWork(p));
+  const ready = [
+    ...outcomes.filter((o) => o.outcome === 'converged').map((o) => o.key),
+    ...items.map((i) => i.key).filter((key) => !ran.has(key) && inSync(key)),
+  ];
+  for (const { dependant, of } of deps.waits.settleBatch(outcomes, ready, started, deps.now()))
+    deps.requeue(dependant, { kind: 'dependency-ready', of });
 }
 
 /**
@@ -290,5 +321,7 @@ function settleKey(
   if (staleUntil !== undefined)
     return { afterMs: Math.max(0, staleUntil - deps.now()), reason: { kind: 'health-settled' } };
   if (!outcome) return 'done';
+  // Waiting for another object is not a failure of this one: no back-off (F24).
+  if (outcome.waitingFor) return 'blocked';
   return name === 'converged' || name === 'held' ? 'done' : 'failed';
 }

@@ -1,4 +1,5 @@
 import { recoverFileValues } from '../executor/file-value-recovery.js';
+import { laterEffect, type RanEffect } from '../executor/ran-summary.js';
 import { objectKey, type ObjectKey } from '../../specs/model.js';
 import { formatProblem } from '../../specs/problems.js';
 import type { HistoryEntry } from '../records/record-types.js';
@@ -46,6 +47,8 @@ export class Revisions {
   private currentStamp: Record<string, string> | undefined;
   /** Image ids the applies in history ran on (kept by retention); undefined: unknown, keep all. */
   private kept: Set<string> | undefined;
+  /** Per change still settling: what the runs since it was taken in did to each object. */
+  private readonly tallies = new Set<Map<ObjectKey, RanEffect>>();
 
   constructor(private readonly deps: RevisionDeps) {}
 
@@ -57,6 +60,11 @@ export class Revisions {
   /** Image ids history keeps (built images outside it are removed); undefined: keep all. */
   keptImages(): Set<string> | undefined {
     return this.kept;
+  }
+
+  /** One reconcile of `key` did `effect`: counted for every change still settling. */
+  noteRan(key: ObjectKey, effect: RanEffect): void {
+    for (const tally of this.tallies) tally.set(key, laterEffect(tally.get(key), effect));
   }
 
   /** Re-reads the folder and queues the keys whose declaration changed, ahead of any back-off. */
@@ -189,10 +197,12 @@ export class Revisions {
     const { stateDir, project, logger, engine } = this.deps.options;
     const { queue, bus, now } = this.deps;
     if (!stateDir) return undefined;
+    const tally = new Map<ObjectKey, RanEffect>();
+    this.tallies.add(tally);
     await queue.whenIdle();
-    const failed = change.changed.filter((key) => queue.failureCount(key) > 0).length;
+    this.tallies.delete(tally);
     const images = await imagesOfSet(engine, change.objects);
-    const record = changeRecord(change, failed, now(), images);
+    const record = changeRecord(change, tally, now(), images);
     const entry = await recordApply(stateDir, project, record).catch((e: Error) =>
       logger.warn({ err: e.message }, 'could not record the change'),
     );

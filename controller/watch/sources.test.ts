@@ -20,7 +20,8 @@ describe('Docker event actions to changes', () => {
     expect(changeOf('container', 'unpause')).toBe('unpaused');
     expect(changeOf('container', 'health_status: unhealthy')).toBe('health');
     expect(changeOf('container', 'exec_start: sh')).toBeUndefined();
-    expect(changeOf('container', 'start')).toBeUndefined();
+    expect(changeOf('container', 'start')).toBe('started');
+    expect(changeOf('container', 'create')).toBeUndefined();
     expect(changeOf('network', 'disconnect')).toBe('disconnected');
     expect(changeOf('volume', 'destroy')).toBe('removed');
   });

@@ -201,6 +201,43 @@ describe('WorkQueue', () => {
     expect(h.queue.waitingUntil('b')).toBeDefined();
   });
 
+  it('a blocked key neither counts a failure nor forgets one, and is not queued again', async () => {
+    let verdict: WorkVerdict = 'failed';
+    const h = harness(() => verdict);
+    h.queue.add('a', 'c');
+    await h.queue.whenIdle();
+    expect(h.queue.failureCount('a')).toBe(1);
+    verdict = 'blocked';
+    h.clock.advance(100);
+    await h.queue.whenIdle();
+    h.queue.add('a', 'again');
+    await h.queue.whenIdle();
+    // Two blocked runs: the count stays where its own failure left it, and nothing waits.
+    expect(h.batches).toHaveLength(3);
+    expect(h.queue.failureCount('a')).toBe(1);
+    expect(h.queue.waitingUntil('a')).toBeUndefined();
+    h.clock.advance(10_000);
+    await h.queue.whenIdle();
+    expect(h.batches).toHaveLength(3);
+  });
+
+  it('a key in failure back-off runs for the latest reason it was added for', async () => {
+    const h = harness((k) => (h.batches.length === 1 && k === 'a' ? 'failed' : 'done'));
+    h.hold();
+    h.queue.add('a', 'engine event: die');
+    await tick();
+    // Removed by hand while its batch runs, then another event during the back-off.
+    h.queue.add('a', 'engine event: kill');
+    h.open();
+    await tick();
+    await tick();
+    expect(h.queue.waitingUntil('a')).toBeDefined();
+    h.queue.add('a', 'engine event: destroy');
+    h.clock.advance(100);
+    await h.queue.whenIdle();
+    expect(h.batches.at(-1)).toEqual([{ key: 'a', reason: 'engine event: destroy' }]);
+  });
+
   it('stops taking work on shutdown and waits for the batch in flight', async () => {
     const h = harness();
     h.hold();

@@ -23,8 +23,13 @@ export interface WorkItem<K, R = string> {
   reason: R;
 }
 
-/** What became of a key after the handler ran: `afterMs`: look again then, for `reason`. */
-export type WorkVerdict<R = string> = 'done' | 'failed' | { afterMs: number; reason?: R };
+/**
+ * What became of a key after the handler ran: `afterMs`: look again then, for `reason`;
+ * `blocked`: it waits for another key (whoever sees that one ready adds it again), which is
+ * no failure of its own: its failure count and back-off stay as they were.
+ */
+export type WorkVerdict<R = string> =
+  'done' | 'failed' | 'blocked' | { afterMs: number; reason?: R };
 
 export interface WorkQueueOptions<K, R = string> {
   /**
@@ -92,9 +97,14 @@ export class WorkQueue<K, R = string> {
       return;
     }
     const waiting = this.delayed.get(key);
-    // A failing key waits out its back-off; a key waiting only to be looked at again (a
-    // recheck, a restart back-off the planner computes anyway) runs now: level-triggered.
-    if (waiting?.failure && !options.supersede) return;
+    // A failing key waits out its back-off, for the latest reason (a container removed by
+    // hand while it waits is logged as removed, not as the exit that queued it first); a
+    // key waiting only to be looked at again (a recheck, a restart back-off the planner
+    // computes anyway) runs now: level-triggered.
+    if (waiting?.failure && !options.supersede) {
+      waiting.reason = reason;
+      return;
+    }
     if (waiting) this.cancelDelay(key);
     if (this.readyForNewSpec.has(key) && !options.supersede) return;
     this.ready.set(key, reason);
@@ -115,8 +125,9 @@ export class WorkQueue<K, R = string> {
     if (waiting) this.cancelDelay(key);
     if (this.ready.has(key) || this.inFlight.has(key)) return;
     const timer = this.clock.setTimer(() => {
+      const due = this.delayed.get(key);
       this.delayed.delete(key);
-      this.add(key, reason);
+      this.add(key, due?.reason ?? reason);
     }, ms);
     this.delayed.set(key, { at, reason, timer, failure });
   }

@@ -50,6 +50,8 @@ export type WorkReason =
   | { kind: 'health-settled' }
   /** Something the object waits for (network, image) was created or replaced. */
   | { kind: 'dependency-changed'; of: ObjectKey }
+  /** What the object waited for (dependsOn, or any object it needs) is ready now. */
+  | { kind: 'dependency-ready'; of: ObjectKey }
   /** Asked for by a person (web view sync/restart). */
   | { kind: 'requested'; action: string };
 
@@ -84,6 +86,8 @@ export function describeReason(reason: WorkReason): string {
       return 'health verdict after unpause';
     case 'dependency-changed':
       return `${reason.of} changed`;
+    case 'dependency-ready':
+      return `${reason.of} is ready`;
     case 'requested':
       return `${reason.action} requested`;
   }

@@ -95,6 +95,7 @@ function actionOf(type: string, action: string): string {
 
 /** Docker's container actions that leave a container other than it was. */
 const CONTAINER_CHANGES: Record<string, EngineChange> = {
+  start: 'started',
   die: 'exited',
   stop: 'exited',
   kill: 'exited',
@@ -106,7 +107,7 @@ const CONTAINER_CHANGES: Record<string, EngineChange> = {
 
 /**
  * What a Docker event action means for berth's objects (engine.ts `EngineChange`); exec,
- * attach, create, start and the like change nothing declared and map to none.
+ * attach, create and the like change nothing declared and map to none.
  */
 export function changeOf(type: string, action: string): EngineChange | undefined {
   if (type === 'container') {

@@ -1,4 +1,10 @@
-import type { ContainerDetails, EngineEvent, ObservedContainer } from '../engine.js';
+import type { ContainerDetails, EngineChange, EngineEvent, ObservedContainer } from '../engine.js';
+
+/**
+ * The changes whose event may arrive before the list shows them. `started` too: a dependant
+ * woken by its dependency's `start` must not plan from a list that still shows it exited.
+ */
+const LAGGING = new Set<EngineChange>(['started', 'exited', 'paused', 'unpaused']);
 
 /**
  * Docker's container list lags behind its event stream: the daemon sends `die` (and `pause`,
@@ -20,8 +26,7 @@ export class ListLag {
   /** Called for every event delivered to a subscriber, before the subscriber sees it. */
   note(event: EngineEvent): void {
     if (event.type !== 'container') return;
-    if (event.change === 'exited' || event.change === 'paused' || event.change === 'unpaused')
-      this.changed.set(event.id, this.now());
+    if (event.change && LAGGING.has(event.change)) this.changed.set(event.id, this.now());
   }
 
   /**

@@ -1,17 +1,19 @@
 import pino from 'pino';
 import { MemoryEngine } from '../../engine/memory/memory-engine.js';
-import { WatchController } from '../controller.js';
+import { WatchController, type WatchOptions } from '../controller.js';
 
 /** The test image the in-memory engine is given. */
 export const MEMORY_IMAGE = 'localhost/berth-busybox:1';
 
 /**
  * For tests: a controller of `project` watching `dir` on a fresh in-memory engine that has
- * the test image; no folder watcher, no resync timer, silent. Not started.
+ * the test image; no folder watcher, no resync timer, silent; `overrides` replace any of
+ * those options (a failure back-off, say). Not started.
  */
 export function memoryWatch(
   project: string,
   dir: string,
+  overrides: Partial<Omit<WatchOptions, 'engine'>> = {},
 ): { engine: MemoryEngine; controller: WatchController } {
   const engine = new MemoryEngine();
   engine.addImage(MEMORY_IMAGE);
@@ -24,6 +26,7 @@ export function memoryWatch(
     parallel: 2,
     logger: pino({ level: 'silent' }),
     watchFolder: false,
+    ...overrides,
   });
   return { engine, controller };
 }
