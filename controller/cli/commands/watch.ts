@@ -8,6 +8,7 @@ import { parseDuration } from '../../../specs/validate/values.js';
 import { startApiServer, type ApiServer } from '../../api/server.js';
 import { parseListenAddress, isLoopback } from '../../api/listen-address.js';
 import { BerthError } from '../../errors.js';
+import { brokenSourceStatus } from '../../status/broken-source.js';
 import { heldNotice, heldStatus, startingStatus } from '../../status/held-status.js';
 import { loadProjectView } from '../../status/project-view.js';
 import { watchWeb } from '../../web/watch-web.js';
@@ -180,7 +181,7 @@ async function projectStatus(ctx: CliContext, controller: WatchController, proje
   const problems = snapshot.problems.map(formatProblem);
   const hold = await readHold(ctx.stateDir, project);
   const held = hold ? heldNotice(hold) : undefined;
-  const notice = [held, snapshot.notice, ...problems].filter(Boolean).join('; ') || undefined;
+  const notice = [held, snapshot.notice].filter(Boolean).join('; ') || undefined;
   const view = await loadProjectView(await ctx.engine(), {
     stateDir: ctx.stateDir,
     project,
@@ -191,7 +192,8 @@ async function projectStatus(ctx: CliContext, controller: WatchController, proje
       return { restarts: loop.total, backoffMs: loop.backoffMs };
     },
   });
-  return hold ? heldStatus(view.status, await controller.store.heldBack()) : view.status;
+  const status = hold ? heldStatus(view.status, await controller.store.heldBack()) : view.status;
+  return brokenSourceStatus(status, problems);
 }
 
 /** Resolves with the first SIGTERM or SIGINT. */

@@ -90,7 +90,9 @@ function syncLine(status: ProjectStatus, color: boolean): string {
     ? `yes (${declared} object${declared === 1 ? '' : 's'})`
     : status.desiredSource === 'none'
       ? 'unknown (nothing to compare against)'
-      : `no (${status.outOfSync} of ${declared} declared object${declared === 1 ? '' : 's'} out of sync)`;
+      : status.outOfSync === 0 && status.notice
+        ? 'no (see Notice)'
+        : `no (${status.outOfSync} of ${declared} declared object${declared === 1 ? '' : 's'} out of sync)`;
   if (!color) return text;
   return paint(text, status.inSync ? 'green' : 'red');
 }

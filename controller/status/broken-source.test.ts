@@ -1,0 +1,35 @@
+import { describe, expect, it } from 'vitest';
+import { formatStatus } from '../cli/views/format-status.js';
+import { brokenSourceStatus } from './broken-source.js';
+import { sampleStatus } from './testing/sample-status.js';
+
+/** F29: a broken file of the watched source makes status not in sync, naming file:line:col. */
+
+const inSync = () => {
+  const s = sampleStatus();
+  const objects = s.objects.map((o) => ({ ...o, inSync: true, conflict: null }));
+  return { ...s, objects, conflicts: [], outOfSync: 0, inSync: true, notice: null };
+};
+
+describe('status of a broken source', () => {
+  it('is not in sync, and the notice leads with each problem at its position', () => {
+    const problems = ['/m/web.yaml:3:7: unknown field "imge" [E_SCHEMA]'];
+    const status = brokenSourceStatus({ ...inSync(), notice: 'kept' }, problems);
+    expect(status.inSync).toBe(false);
+    expect(status.notice).toBe(
+      'the source cannot be read: /m/web.yaml:3:7: unknown field "imge" [E_SCHEMA]; kept',
+    );
+    const text = formatStatus(status, { wide: true, color: false });
+    expect(text).toMatch(/^In sync: {6}no \(see Notice\)$/m);
+    expect(text).toMatch(/^Notice: .*\/m\/web\.yaml:3:7: /m);
+  });
+
+  it('names the first three problems and counts the rest; none changes nothing', () => {
+    const problems = ['a:1:1: x [E]', 'b:1:1: x [E]', 'c:1:1: x [E]', 'd:1:1: x [E]'];
+    expect(brokenSourceStatus(inSync(), problems).notice).toBe(
+      'the source cannot be read: a:1:1: x [E]; b:1:1: x [E]; c:1:1: x [E]; and 1 more',
+    );
+    const fine = inSync();
+    expect(brokenSourceStatus(fine, [])).toBe(fine);
+  });
+});

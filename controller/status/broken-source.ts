@@ -1,0 +1,23 @@
+import type { ProjectStatus } from './status-types.js';
+
+/** Problems named in full in the notice; the rest are counted. */
+const SHOWN = 3;
+
+/**
+ * The status of a project whose source cannot be read as it is: a file of the watched folder
+ * (or git checkout) is broken right now (F29). Whatever the engine shows, the project is not
+ * in sync (`berth status` exits 3, as Argo CD reports a ComparisonError), since the set it is
+ * compared against is not what the source says; the notice leads with each problem as
+ * `file:line:col: message [CODE]`. `problems` are formatted already. Pure; without problems
+ * the status is returned as it is.
+ */
+export function brokenSourceStatus(
+  status: ProjectStatus,
+  problems: readonly string[],
+): ProjectStatus {
+  if (problems.length === 0) return status;
+  const more = problems.length > SHOWN ? `; and ${problems.length - SHOWN} more` : '';
+  const lead = `the source cannot be read: ${problems.slice(0, SHOWN).join('; ')}${more}`;
+  const notice = status.notice ? `${lead}; ${status.notice}` : lead;
+  return { ...status, inSync: false, notice };
+}
