@@ -72,8 +72,19 @@ describe('the project writer lock', () => {
     expect(won).toHaveLength(1);
     expect(results.filter((r) => r.status === 'rejected')).toHaveLength(5);
     await (won[0] as PromiseFulfilledResult<{ release(): Promise<void> }>).value.release();
-    // Nothing left behind: no lock, no guard, no temp file.
-    expect(await readdir(dirname(projectLockPath(stateDir, 'shop')))).toEqual([]);
+    // Nothing left behind: no lock, no guard, no temp file, and so no folder.
+    expect(await readdir(stateDir)).toEqual([]);
+  });
+
+  it('leaves no project folder behind that holds nothing but the lock, and keeps one with records', async () => {
+    // F29: an apply that failed before recording (engine unreachable) left an empty folder.
+    const first = await lockProject(stateDir, 'shop', apply);
+    await first.release();
+    expect(await readdir(stateDir)).toEqual([]);
+    const second = await lockProject(stateDir, 'shop', apply);
+    await writeFile(join(dirname(second.path), 'history.json'), '[]');
+    await second.release();
+    expect(await readdir(join(stateDir, 'shop'))).toEqual(['history.json']);
   });
 
   it('says a running berth watch owns the project', async () => {

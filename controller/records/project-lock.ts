@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import { readFileSync, unlinkSync } from 'node:fs';
-import { link, mkdir, readFile, stat, unlink, writeFile } from 'node:fs/promises';
+import { readFileSync, rmdirSync, unlinkSync } from 'node:fs';
+import { link, mkdir, readFile, rmdir, stat, unlink, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { BerthError } from '../errors.js';
 import { projectRecordDir } from './records.js';
 
@@ -147,7 +147,13 @@ function isLive(holder: LockHolder): boolean {
 
 async function tryCreate(path: string, holder: LockHolder): Promise<boolean> {
   const temp = `${path}.${holder.nonce}.tmp`;
-  await writeFile(temp, JSON.stringify(holder) + '\n', { mode: 0o600 });
+  const body = JSON.stringify(holder) + '\n';
+  await writeFile(temp, body, { mode: 0o600 }).catch(async (e: NodeJS.ErrnoException) => {
+    // The folder went with the last holder's release (it left it empty): make it again.
+    if (e.code !== 'ENOENT') throw e;
+    await mkdir(dirname(path), { recursive: true });
+    await writeFile(temp, body, { mode: 0o600 });
+  });
   try {
     await link(temp, path);
     return true;
@@ -229,6 +235,9 @@ function heldLock(path: string, holder: LockHolder): ProjectLock {
       process.off('exit', onExit);
       if ((await readLockHolder(path))?.nonce === holder.nonce)
         await unlink(path).catch(() => undefined);
+      // A project folder that holds nothing but the lock goes with it: a writer that failed
+      // before recording anything (the engine unreachable) leaves no empty folder (F29).
+      await rmdir(dirname(path)).catch(() => undefined);
     },
   };
 }
@@ -237,6 +246,7 @@ function releaseSync(path: string, holder: LockHolder): void {
   try {
     const current = JSON.parse(readFileSync(path, 'utf8')) as Partial<LockHolder>;
     if (current.nonce === holder.nonce) unlinkSync(path);
+    rmdirSync(dirname(path));
   } catch {
     // Gone already, or unreadable: nothing of ours to remove.
   }
