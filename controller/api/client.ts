@@ -15,16 +15,20 @@ export interface RunningController {
 const CLIENT_TIMEOUT_MS = 2_000;
 
 /**
- * The running `berth watch` of a project, found through its lock file (pid alive), as a
- * client of its status API. `token` is sent as a bearer token when given (BERTH_TOKEN).
+ * The running `berth watch` of a project against `engine` (the address the command was
+ * asked to use, as the engine adapter displays it), found through its lock file (pid alive),
+ * as a client of its status API. A controller of the project on another engine does not
+ * answer for this one (F27). `token` is sent as a bearer token when given (BERTH_TOKEN).
  * Undefined when there is none, or when it does not answer (or refuses) GET /api/v1/status.
  */
 export async function findControllerClient(
   stateDir: string,
   project: string,
+  engine: string,
   token?: string,
 ): Promise<RunningController | undefined> {
-  for (const holder of await liveHolders(stateDir, project)) {
+  const holders = await liveHolders(stateDir, project);
+  for (const holder of holders.filter((h) => h.engine === engine)) {
     const url = `http://${holder.listen}/api/v1/status`;
     // Asked once here, so a controller that refuses us (401) falls back to the engine.
     const first = await getJson(url, token).then(

@@ -1,4 +1,5 @@
 import type { CliContext, CommonOptions } from '../context.js';
+import { engineAddress } from '../engine-flags.js';
 import { tableWidth } from '../context.js';
 import { resolveProjectName } from '../project-name.js';
 import { formatStatus } from '../views/format-status.js';
@@ -42,7 +43,11 @@ async function projectStatus(
   if (!files?.length) {
     // Loaded on demand; the lock files of `berth watch` say where its API listens.
     const { findControllerClient } = await import('../../api/client.js');
-    const controller = await findControllerClient(ctx.stateDir, project, process.env.BERTH_TOKEN);
+    // Only a controller of the engine asked for answers (F27); an unusable address is exit 4.
+    const flags = { engine: ctx.engineFlag, context: ctx.contextFlag };
+    const engine = engineAddress(flags, ctx.env).display;
+    const token = process.env.BERTH_TOKEN;
+    const controller = await findControllerClient(ctx.stateDir, project, engine, token);
     if (controller)
       return { status: await controller.projectStatus(project), fromController: true };
   }
