@@ -4,11 +4,11 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { lockPath } from '../../controller/watch/lock.js';
 import { berth } from '../support/cli.js';
-import { cleanupProject, envValue, freePort, uniqueProject } from '../support/docker.js';
+import { envValue, freePort, uniqueProject } from '../support/docker.js';
 import {
   containerYaml,
   eventually,
-  killStrayBerths,
+  tearDownWatch,
   spawnBerth,
   waitForApi,
   type WatchProcess,
@@ -52,14 +52,7 @@ beforeAll(async () => {
     throw new Error(watch.stderr());
 }, 180_000);
 
-afterAll(async () => {
-  watch?.child.kill('SIGTERM');
-  await watch?.exited;
-  await killStrayBerths();
-  await cleanupProject(project);
-  await rm(dir, { recursive: true, force: true });
-  await rm(stateHome, { recursive: true, force: true });
-});
+afterAll(() => tearDownWatch(watch, project, dir, stateHome));
 
 describe('CLI rollback, hold and release while berth watch owns the project', () => {
   it('rollback runs through the controller and holds; status shows Held and not in sync', async () => {

@@ -1,14 +1,14 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { holdProject, releaseProject } from '../../controller/records/hold.js';
 import { berth } from '../support/cli.js';
-import { cleanupProject, docker, envValue, freePort, uniqueProject } from '../support/docker.js';
+import { docker, envValue, freePort, uniqueProject } from '../support/docker.js';
 import {
   containerYaml,
   eventually,
-  killStrayBerths,
+  tearDownWatch,
   spawnBerth,
   waitForApi,
   type WatchProcess,
@@ -39,14 +39,7 @@ beforeAll(async () => {
   if (applied.code !== 0) throw new Error(applied.stderr);
 }, 120_000);
 
-afterAll(async () => {
-  watch?.child.kill('SIGTERM');
-  await watch?.exited;
-  await killStrayBerths();
-  await cleanupProject(project);
-  await rm(dir, { recursive: true, force: true });
-  await rm(stateHome, { recursive: true, force: true });
-});
+afterAll(() => tearDownWatch(watch, project, dir, stateHome));
 
 describe('a hold or release written to the records while berth watch runs or not', () => {
   it('a hold taken while no controller ran: watch starts held on the applied set and repairs drift', async () => {

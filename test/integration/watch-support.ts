@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { TEST_IMAGE, docker } from '../support/docker.js';
+import { rm } from 'node:fs/promises';
+import { TEST_IMAGE, cleanupProject, docker } from '../support/docker.js';
 
 /** A `berth watch` child process and what it has written so far. */
 export interface WatchProcess {
@@ -24,6 +25,22 @@ export async function killStrayBerths(): Promise<void> {
   const stray = [...running];
   for (const w of stray) w.child.kill('SIGKILL');
   await Promise.all(stray.map((w) => w.exited));
+}
+
+/**
+ * A test file's teardown: stops `watch` (SIGTERM, waiting for it), kills any stray berth of
+ * the file, removes the project's engine objects, then the temporary `folders`.
+ */
+export async function tearDownWatch(
+  watch: WatchProcess | undefined,
+  project: string,
+  ...folders: (string | undefined)[]
+): Promise<void> {
+  watch?.child.kill('SIGTERM');
+  await watch?.exited;
+  await killStrayBerths();
+  await cleanupProject(project);
+  for (const folder of folders) if (folder) await rm(folder, { recursive: true, force: true });
 }
 
 /** Runs the CLI from source (tsx), so the test never depends on a stale dist/. */
