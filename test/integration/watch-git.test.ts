@@ -69,12 +69,11 @@ beforeAll(async () => {
       project,
       '--listen',
       `127.0.0.1:${await freePort()}`,
-      '--webhook-secret',
-      SECRET,
       '--resync',
       '30s',
     ],
-    { XDG_STATE_HOME: stateHome },
+    // The secret from the environment, not the command line that every local user sees (F34).
+    { XDG_STATE_HOME: stateHome, BERTH_WEBHOOK_SECRET: SECRET },
   );
   await waitForApi(watch);
   const up = await eventually(async () => (await stateOf(engineName('web'))) === 'running', 60_000);

@@ -55,21 +55,9 @@ beforeAll(async () => {
   await writeAll(manifests());
   const port = await freePort();
   watch = spawnBerth(
-    [
-      'watch',
-      dir,
-      '-p',
-      project,
-      '--listen',
-      `127.0.0.1:${port}`,
-      '--token',
-      TOKEN,
-      '--resync',
-      '3s',
-    ],
-    {
-      XDG_STATE_HOME: stateHome,
-    },
+    ['watch', dir, '-p', project, '--listen', `127.0.0.1:${port}`, '--resync', '3s'],
+    // The token from the environment, not the command line that every local user sees (F34).
+    { XDG_STATE_HOME: stateHome, BERTH_TOKEN: TOKEN },
   );
   await waitForApi(watch);
   const up = await eventually(async () => {

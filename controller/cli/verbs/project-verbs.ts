@@ -1,3 +1,4 @@
+import { Option } from 'commander';
 import { envFileOption, lockTimeoutOption, withPolicyOptions } from '../program-options.js';
 import type { VerbDefinition } from './verb-kit.js';
 
@@ -18,7 +19,12 @@ export const projectVerbs = {
       .option('--ref <ref>', 'with --git: branch or tag (default: the remote HEAD)')
       .option('--path <dir>', 'with --git: folder of manifests inside the repository')
       .option('--interval <duration>', 'with --git: how often to check a remote ref', '60s')
-      .option('--webhook-secret <secret>', 'with --git: accept POST /api/v1/webhook signed with it')
+      .addOption(
+        new Option(
+          '--webhook-secret <secret>',
+          'with --git: accept POST /api/v1/webhook signed with it',
+        ).env('BERTH_WEBHOOK_SECRET'),
+      )
       .option('--verify-signatures', 'with --git: apply only commits signed by --allowed-signers')
       .option('--allowed-signers <file>', 'SSH allowed-signers file for --verify-signatures')
       .option(
@@ -27,7 +33,9 @@ export const projectVerbs = {
       )
       .addOption(envFileOption('in the watched folder'))
       .option('--listen <addr>', 'status API address', '127.0.0.1:7337')
-      .option('--token <token>', 'bearer token for the status API')
+      .addOption(
+        new Option('--token <token>', 'bearer token for the status API').env('BERTH_TOKEN'),
+      )
       .option('--resync <duration>', 'full resync period', '60s')
       .option('--allow-empty', 'let an empty folder delete everything')
       .option('--force', 'also prune objects another folder of the project applied')
