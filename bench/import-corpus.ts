@@ -43,6 +43,7 @@ async function one(
   mkdirSync(outDir, { recursive: true });
   for (const [name, text] of result.manifests) writeFileSync(join(outDir, name), text);
   for (const [source, name] of result.copies) copyFileSync(source, join(outDir, name));
+  writeFileSync(join(outDir, '.env'), result.dotEnv.text);
   const loaded = await loadManifests([outDir], {
     cwd: outDir,
     ...(privileged && { policy: PRIVILEGED }),

@@ -1,6 +1,5 @@
-import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseEnvFile } from '../../specs/interpolate/env-file.js';
+import { readEnvFileQuietly } from '../../specs/interpolate/env-file.js';
 
 /** What Compose's own variables choose for `berth import`, when the command line does not. */
 export interface ComposeSettings {
@@ -19,7 +18,7 @@ export interface ComposeSettings {
  * manifests' own checks report it where its values are used).
  */
 export function composeSettings(cwd: string, env: NodeJS.ProcessEnv): ComposeSettings {
-  const dotenv = readDotenv(join(cwd, '.env'));
+  const dotenv = readEnvFileQuietly(join(cwd, '.env'));
   const get = (name: string) => env[name] ?? dotenv[name];
   const split = (value: string | undefined, by: string) =>
     (value ?? '').split(by).filter((part) => part !== '');
@@ -30,10 +29,4 @@ export function composeSettings(cwd: string, env: NodeJS.ProcessEnv): ComposeSet
     ...(project ? { project } : {}),
     profiles: split(get('COMPOSE_PROFILES'), ','),
   };
-}
-
-function readDotenv(path: string): Record<string, string> {
-  if (!existsSync(path)) return {};
-  const parsed = parseEnvFile(readFileSync(path, 'utf8'));
-  return 'variables' in parsed ? parsed.variables : {};
 }

@@ -26,6 +26,7 @@ export function checkProject(project: ComposeProject, fallback: Where): ComposeP
     checkFileRefs(check);
     checkDependsOn(check);
     checkNetworkMode(check);
+    checkStaticAddresses(check);
     checkValues(svc, service, report);
   }
   return problems.sort(
@@ -166,4 +167,45 @@ function checkNetworkMode({ project, service, svc, report }: ServiceCheck): void
     'E_REFERENCE',
     `service "${service}": no service "${name}" for network_mode 'service:${name}'${why}`,
   );
+}
+
+/**
+ * `ipv4_address` / `ipv6_address` on a network whose IPAM declares no subnet of that
+ * family: the engine refuses the container ("user specified IP address is supported only
+ * when connecting to networks with user configured subnets", daemon validateNetworkingConfig),
+ * so docker compose up fails. The implicit `default` network has no subnet; an external
+ * network's subnet is set where it was made, so the engine checks those.
+ */
+function checkStaticAddresses({ project, service, svc, report }: ServiceCheck): void {
+  const networks = svc.networks;
+  if (!isRecord(networks)) return;
+  for (const [name, options] of Object.entries(networks)) {
+    if (!isRecord(options)) continue;
+    const network = project.networks[name];
+    if (isRecord(network) && network.external !== undefined && network.external !== false) continue;
+    const subnets = declaredSubnets(network);
+    for (const [key, family, v6] of [
+      ['ipv4_address', 'IPv4', false],
+      ['ipv6_address', 'IPv6', true],
+    ] as const) {
+      const address = options[key];
+      if (typeof address !== 'string' || hasDollar(address)) continue;
+      if (subnets.some((subnet) => hasDollar(subnet) || subnet.includes(':') === v6)) continue;
+      report(
+        options,
+        key,
+        'E_ADDRESS',
+        `service "${service}" sets ${key} ${address} on network ${name}, whose ipam declares no ${family} subnet: ` +
+          'user specified IP address is supported only when connecting to networks with user configured subnets ' +
+          `(add ipam.config: [{subnet: …}] to networks.${name})`,
+      );
+    }
+  }
+}
+
+/** The `subnet`s of a network's `ipam.config` entries. */
+function declaredSubnets(network: unknown): string[] {
+  const ipam = isRecord(network) ? network.ipam : undefined;
+  const configs = isRecord(ipam) && Array.isArray(ipam.config) ? ipam.config : [];
+  return configs.flatMap((c) => (isRecord(c) && typeof c.subnet === 'string' ? [c.subnet] : []));
 }

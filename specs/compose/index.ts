@@ -5,14 +5,17 @@ import { loadCompose } from './load.js';
 import { ComposeInputError } from './located.js';
 import { fileObject, modeNetwork, networkObject, volumeObject } from './shared.js';
 import { convertService } from './service.js';
-import type { ImportedObject, ImportState, Loss } from './state.js';
+import type { ImportedObject, ImportState, ImportWarning, Loss } from './state.js';
+import { dotEnvWithProject, readIfExists } from './dot-env.js';
 import { emitFiles } from './emit.js';
 import { declareExternalFromElsewhere } from './fragments.js';
+import { unsetVariableWarnings } from './unset-variables.js';
 
 export { ComposeInputError } from './located.js';
 export type { ComposeProblem, Where } from './located.js';
 export { defaultComposeFiles } from './load.js';
 export type { Loss } from './state.js';
+export type { ImportWarning } from './state.js';
 export { policyFlagsFor } from './policy-hint.js';
 export { IMPORT_HEADER } from './emit.js';
 
@@ -25,19 +28,36 @@ export interface ImportOptions {
   /** `-p`; else the Compose `name:`; else the Compose folder's base name (as Compose). */
   projectName?: string;
   profiles: string[];
+  /**
+   * The environment import runs in, only to warn about unset variables (as docker compose
+   * does); no value from it is written. Default: none (only `.env` counts).
+   */
+  env?: Readonly<Record<string, string | undefined>>;
 }
 
 /** What `berth import` produces: manifest files (name → text), files to copy, losses. */
 export interface ImportResult {
   /** Output file name (relative to outDir) → YAML text, in a stable order. */
   manifests: Map<string, string>;
-  /** Absolute source → name beside the manifests (`.env`, env files). */
+  /** Absolute source → name beside the manifests (env files). */
   copies: Map<string, string>;
   losses: Loss[];
+  /**
+   * Said on stderr, written anyway: variables that are not set (Compose's warning), a
+   * container_name that becomes only an alias.
+   */
+  warnings: ImportWarning[];
   objects: ImportedObject[];
   /** Compose files read, relative to cwd. */
   files: string[];
   projectName: string;
+  /**
+   * `.env` for the output folder (DESIGN.md: copied so `apply -f DIR` sees the same values),
+   * with the project name added (dotEnvWithProject); `source` is the project's own `.env`.
+   */
+  dotEnv: { source: string | undefined; text: string };
+  /** The Compose project folder (the first file's), absolute. */
+  projectDir: string;
 }
 
 /**
@@ -60,6 +80,7 @@ export function importCompose(options: ImportOptions): ImportResult {
     outDir: options.outDir,
     cwd: options.cwd,
     losses: fromElsewhere,
+    warnings: unsetVariableWarnings(project, options.env ?? {}),
     objects: new Map(),
     names: new Map(),
     copies: new Map(),
@@ -73,15 +94,21 @@ export function importCompose(options: ImportOptions): ImportResult {
   for (const [name, svc] of Object.entries(project.services)) convertService(state, name, svc);
   declaredButUnused(state);
   const dotEnv = join(project.dir, '.env');
-  if (existsSync(dotEnv)) state.copies.set(dotEnv, '.env');
+  const source = existsSync(dotEnv) ? dotEnv : undefined;
   const files = project.files.map((f) => relative(options.cwd, f) || f);
   return {
     manifests: emitFiles([...state.objects.values()], files, projectName),
     copies: state.copies,
     losses: state.losses,
+    warnings: state.warnings,
     objects: [...state.objects.values()],
     files,
     projectName,
+    projectDir: project.dir,
+    dotEnv: {
+      source,
+      text: dotEnvWithProject(readIfExists(source ?? join(options.outDir, '.env')), projectName),
+    },
   };
 }
 

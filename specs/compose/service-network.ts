@@ -1,7 +1,7 @@
 import { isRecord } from './located.js';
 import type { ServiceWork } from './service-work.js';
 import { modeNetwork, networkObject } from './shared.js';
-import { berthName, lose } from './state.js';
+import { berthName, lose, whereIn } from './state.js';
 import { hasVariable, text } from './values.js';
 
 /**
@@ -163,15 +163,17 @@ export function finishNetworks(w: ServiceWork): void {
   }
   if (w.service.toLowerCase() !== w.name) w.aliases.push(w.service);
   const aliases = [...new Set(w.aliases)].filter((a) => a !== w.name);
+  if (w.aliases.includes(text(w.svc.container_name))) loseContainerName(w);
   if (aliases.length === 0) return;
   if (w.spec.networkMode !== undefined) {
-    lose(
-      w.state,
-      w.svc,
-      'container_name',
-      `services.${w.service}.container_name`,
-      'with network_mode the name cannot be an alias',
-    );
+    if (!('container_name' in w.svc))
+      lose(
+        w.state,
+        w.svc,
+        'container_name',
+        `services.${w.service}`,
+        'with network_mode the name cannot be an alias',
+      );
     return;
   }
   if (!Array.isArray(w.spec.networks))
@@ -180,6 +182,28 @@ export function finishNetworks(w: ServiceWork): void {
     const own = Array.isArray(attachment.aliases) ? (attachment.aliases as string[]) : [];
     attachment.aliases = [...new Set([...own, ...aliases])];
   }
+}
+
+/**
+ * `container_name` sets the engine name in Compose; under berth the engine name is
+ * `<project>-<name>` (DESIGN.md, "Identity and ownership": no field chooses another), so
+ * `docker exec`/`docker logs` of the old name stop working. Said with what it becomes, as
+ * a warning, not a loss: the name still resolves (an alias), and 162 of the 196 public
+ * Compose files tried use container_name — as a loss, nearly every import would exit 2.
+ */
+function loseContainerName(w: ServiceWork): void {
+  const name = text(w.svc.container_name);
+  const engine = `${w.state.projectName}-${w.name}`;
+  const kept =
+    w.spec.networkMode === undefined
+      ? `${name} stays a network alias, so other services still reach it by that name`
+      : 'with network_mode it cannot be a network alias either';
+  w.state.warnings.push({
+    where: whereIn(w.state, w.svc, 'container_name'),
+    message:
+      `services.${w.service}.container_name: berth names the engine container ${engine} (<project>-<name>; no berth field sets another name); ` +
+      `${kept}; scripts that run \`docker exec ${name}\` must use \`docker exec ${engine}\` or \`berth exec ${w.name}\``,
+  });
 }
 
 const CONDITIONS: Record<string, string> = {

@@ -1,4 +1,3 @@
-import { existsSync } from 'node:fs';
 import { buildSecrets } from './build-secrets.js';
 import { isRecord, whereKey } from './located.js';
 import { carryFileMounts, carryTmpfs, carryVolumes } from './mounts.js';
@@ -6,7 +5,9 @@ import type { ServiceWork } from './service-work.js';
 import { carryDeploy, carryHealthcheck, carryLegacyResources } from './service-limits.js';
 import { carryNetworking, finishDependsOn, finishNetworks } from './service-network.js';
 import { stringLabels } from './shared.js';
-import { addObject, berthName, copyBeside, lose, manifestPath } from './state.js';
+import { addObject, berthName, lose, manifestPath } from './state.js';
+import { carryEnvFiles, carryEnvironment } from './service-env.js';
+import { restart, restartByDefault } from './service-restart.js';
 import type { ImportState } from './state.js';
 import { commandList, duration, hasVariable, literalRef, quantity, text } from './values.js';
 
@@ -34,7 +35,7 @@ const CONSUMED = new Set(['profiles', 'extends', 'image', 'build', 'pull_policy'
 const HANDLERS: Record<string, Handler> = {
   command: (w, v) => setIf(w.spec, 'args', commandList(v)),
   entrypoint: (w, v) => setIf(w.spec, 'command', commandList(v)),
-  environment: (w, v) => (w.spec.env = environment(v)),
+  environment: (w, v, key) => carryEnvironment(w, v, key),
   env_file: (w, v) => carryEnvFiles(w, v as unknown[]),
   labels: (w, v) => Object.assign(w.labels, stringLabels(v)),
   volumes: (w, v) => carryVolumes(w, v as unknown[]),
@@ -44,7 +45,7 @@ const HANDLERS: Record<string, Handler> = {
   restart: (w, v, key) => restart(w, v, key),
   healthcheck: (w, v) => carryHealthcheck(w, v),
   deploy: (w, v) => carryDeploy(w, v),
-  container_name: (w, v) => w.aliases.push(text(v)),
+  container_name: (w, v) => containerName(w, text(v)),
   hostname: (w, v, key) => hostname(w, text(v), key),
   domainname: same('domainname', text),
   dns: same('dns', strings),
@@ -78,6 +79,16 @@ const HANDLERS: Record<string, Handler> = {
   scale: same('replicas'),
   gpus: checked('gpus', gpus, 'only "all" or a count can be carried'),
 };
+
+/**
+ * Compose's `container_name` names the engine's container; berth names every container
+ * `<project>-<name>` (DESIGN.md, "Identity and ownership") and has no field for another
+ * name. The name is kept as a network alias so other services still reach it by that name
+ * (finishNetworks names the loss of the engine name); nothing is lost when the two agree.
+ */
+function containerName(w: ServiceWork, name: string): void {
+  if (name !== `${w.state.projectName}-${w.name}`) w.aliases.push(name);
+}
 
 function flag(value: unknown): boolean | undefined {
   if (typeof value === 'boolean') return value;
@@ -139,7 +150,7 @@ export function convertService(
     !('restart' in svc) &&
     !isRecord((svc.deploy as Record<string, unknown> | undefined)?.restart_policy)
   )
-    w.spec.restartPolicy = 'Never';
+    restartByDefault(w);
   finishNetworks(w);
   finishDependsOn(w);
   if (w.mounts.length) w.spec.mounts = w.mounts;
@@ -261,62 +272,6 @@ function imageObject(
 
 function copyContext(state: ImportState, context: string): string {
   return hasVariable(context) ? context : manifestPath(state, context);
-}
-
-function environment(value: unknown): Record<string, string> {
-  const env: Record<string, string> = {};
-  for (const [k, v] of Object.entries(isRecord(value) ? value : {}))
-    env[k] = v === null ? `\${${k}}` : text(v);
-  return env;
-}
-
-function carryEnvFiles(w: ServiceWork, entries: unknown[]): void {
-  const files: string[] = [];
-  entries.forEach((entry, i) => {
-    const long = isRecord(entry) ? entry : { path: entry };
-    const file = text(long.path);
-    if (long.format !== undefined)
-      lose(
-        w.state,
-        long,
-        'format',
-        `services.${w.service}.env_file[${i}].format`,
-        'berth reads env files in .env syntax',
-      );
-    if (hasVariable(file)) files.push(file);
-    else if (existsSync(file)) files.push(copyBeside(w.state, file));
-    else if (long.required !== false)
-      lose(w.state, entries, i, `services.${w.service}.env_file[${i}]`, `${file} does not exist`);
-  });
-  if (files.length) w.spec.envFiles = files;
-}
-
-function restart(w: ServiceWork, value: unknown, key: string): void {
-  const [policy, retries] = text(value).split(':');
-  const map: Record<string, string> = {
-    no: 'Never',
-    always: 'Always',
-    'unless-stopped': 'Always',
-    'on-failure': 'OnFailure',
-  };
-  const mapped = map[policy ?? ''];
-  if (!mapped)
-    return lose(
-      w.state,
-      w.svc,
-      key,
-      path(w, key),
-      `restart policy ${text(value)} is not one berth knows`,
-    );
-  w.spec.restartPolicy = mapped;
-  if (retries)
-    lose(
-      w.state,
-      w.svc,
-      key,
-      `${path(w, key)}:${retries}`,
-      'berth retries with back-off, without a maximum count',
-    );
 }
 
 function device(value: unknown): string {

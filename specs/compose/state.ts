@@ -12,6 +12,15 @@ export interface Loss {
   why: string;
 }
 
+/**
+ * Something import says on stderr (`file:line:col: warning: …`) and writes anyway: it is
+ * carried, but not the way Compose does it (an unset variable, a container_name).
+ */
+export interface ImportWarning {
+  where: Where;
+  message: string;
+}
+
 /** One berth object import writes, with where it came from. */
 export interface ImportedObject {
   kind: 'Container' | 'Image' | 'Network' | 'Volume' | 'BindMount' | 'Secret' | 'Config';
@@ -35,6 +44,7 @@ export interface ImportState {
   /** Folder messages name files relative to. */
   cwd: string;
   losses: Loss[];
+  warnings: ImportWarning[];
   objects: Map<string, ImportedObject>;
   /** Compose name → metadata.name, per kind (`service`, `volume`, `network`, `secret`, `config`). */
   names: Map<string, string>;
@@ -50,13 +60,19 @@ export function lose(
   path: string,
   why: string,
 ): void {
-  const where = whereKey(tree, key) ??
+  state.losses.push({ where: whereIn(state, tree, key), path, why });
+}
+
+/** Where `key` of `tree` was written (else the tree itself, else the first Compose file). */
+export function whereIn(state: ImportState, tree: unknown, key: string | number): Where {
+  return (
+    whereKey(tree, key) ??
     whereNode(tree) ?? {
       file: relative(state.cwd, state.project.files[0] ?? '') || '-',
       line: 1,
       column: 1,
-    };
-  state.losses.push({ where, path, why });
+    }
+  );
 }
 
 /** Adds an object unless one of that kind and name exists; returns the stored one. */

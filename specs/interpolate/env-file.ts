@@ -1,3 +1,4 @@
+import { existsSync, readFileSync } from 'node:fs';
 import { parse } from 'dotenv';
 
 /** A line of a `.env` file that is not `NAME=VALUE`, a comment or blank. */
@@ -68,4 +69,14 @@ function closes(rest: string, quote: string): boolean {
 function notAssignment(line: string): string {
   const shown = line.length > 40 ? `${line.slice(0, 37)}...` : line;
   return `${JSON.stringify(shown)} is not NAME=VALUE (a name of letters, digits, _ . -, then =)`;
+}
+
+/**
+ * The variables of an env file such as `.env`, read synchronously; `{}` when the file is
+ * missing or does not parse (whoever uses the values for the manifests reports that).
+ */
+export function readEnvFileQuietly(path: string): Record<string, string> {
+  if (!existsSync(path)) return {};
+  const parsed = parseEnvFile(readFileSync(path, 'utf8'));
+  return 'variables' in parsed ? parsed.variables : {};
 }

@@ -33,7 +33,10 @@ describe('berth import reads COMPOSE_FILE, COMPOSE_PROJECT_NAME and COMPOSE_PROF
     expect(out.stderr).toBe('');
     expect(out.code).toBe(0);
     expect(out.stdout).toContain('from compose.yaml, compose.prod.yaml into a/');
-    expect(out.stdout).toContain('-p fromdotenv');
+    expect(out.stdout).toContain('a/.env names the project fromdotenv');
+    expect(readFileSync(join(dir, 'a', '.env'), 'utf8')).toContain(
+      '\nCOMPOSE_PROJECT_NAME=fromdotenv\n',
+    );
     expect(readFileSync(join(dir, 'a', 'app.yaml'), 'utf8')).toContain('MODE: prod');
     expect(readFileSync(join(dir, 'a', 'dbg.yaml'), 'utf8')).toContain('name: dbg');
   });
@@ -42,10 +45,13 @@ describe('berth import reads COMPOSE_FILE, COMPOSE_PROJECT_NAME and COMPOSE_PROF
     const env = { COMPOSE_PROJECT_NAME: 'fromshell', COMPOSE_FILE: 'compose.yaml' };
     const shell = await berth(['import', '-o', 'b'], { cwd: dir, env });
     expect(shell.stdout).toContain('from compose.yaml into b/');
-    expect(shell.stdout).toContain('-p fromshell');
+    expect(shell.stdout).toContain('b/.env names the project fromshell');
     const flags = ['import', '-o', 'c', '-p', 'fromflag', '-f', 'compose.yaml', '--profile', 'x'];
     const flagged = await berth(flags, { cwd: dir, env });
-    expect(flagged.stdout).toContain('-p fromflag');
+    expect(flagged.stdout).toContain('c/.env names the project fromflag');
+    expect(readFileSync(join(dir, 'c', '.env'), 'utf8')).toMatch(
+      /\nCOMPOSE_PROJECT_NAME=fromflag\n$/,
+    );
     expect(flagged.stdout).toContain('imported 1 object');
   });
 });

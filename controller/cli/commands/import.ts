@@ -47,6 +47,7 @@ export async function run(ctx: CliContext, options: ImportOptions): Promise<numb
       outDir,
       projectName: options.project ?? settings.project,
       profiles: options.profile ?? settings.profiles,
+      env: ctx.env,
     });
   } catch (e) {
     if (!(e instanceof ComposeInputError)) throw e;
@@ -58,6 +59,8 @@ export async function run(ctx: CliContext, options: ImportOptions): Promise<numb
   }
   if (options.output) writeOut(ctx, result, outDir);
   else printOut(ctx, result);
+  for (const { where, message } of result.warnings)
+    ctx.stderr.write(`${where.file}:${where.line}:${where.column}: warning: ${message}\n`);
   for (const loss of result.losses) {
     const { file, line, column } = loss.where;
     ctx.stderr.write(`${file}:${line}:${column}: ${loss.path}: not supported: ${loss.why}\n`);
@@ -82,14 +85,21 @@ function writeOut(ctx: CliContext, result: ImportResult, outDir: string): void {
     const target = join(outDir, name);
     if (resolve(source) !== resolve(target)) copyFileSync(source, target);
   }
+  // Never into the Compose project's own folder: that `.env` is the user's, read by compose.
+  const namesProject = resolve(result.projectDir) !== outDir;
+  if (namesProject) writeFileSync(join(outDir, '.env'), result.dotEnv.text);
   const shown = relative(ctx.cwd, outDir) || '.';
+  const project = namesProject ? '' : ` -p ${result.projectName}`;
+  const named = namesProject
+    ? `; ${join(shown, '.env')} names the project ${result.projectName}`
+    : '';
   const n = result.objects.length;
   const flags = policyFlagsFor(result.objects)
     .map((f) => ` ${f}`)
     .join('');
   ctx.stdout.write(
     `imported ${n} object${n === 1 ? '' : 's'} from ${result.files.join(', ')} into ${shown}/ ` +
-      `(apply with: berth apply -f ${shown} -p ${result.projectName}${flags})\n`,
+      `(apply with: berth apply -f ${shown}${project}${flags}${named})\n`,
   );
 }
 

@@ -1,0 +1,52 @@
+import { existsSync } from 'node:fs';
+import { isRecord } from './located.js';
+import type { ServiceWork } from './service-work.js';
+import { copyBeside, lose } from './state.js';
+import { hasVariable, text } from './values.js';
+
+/**
+ * `environment:` (lists were made mappings by normalise). A name without a value passes
+ * Compose's own environment through at `up`, or leaves the variable out when that has none;
+ * berth's nearest is `${NAME}` resolved at apply from berth's environment and `.env` (the
+ * importing shell's value is never written: it may be a secret). Written `${NAME:-}`
+ * (withBlankDefaults), so an unset one is set blank, not left out: the note says so.
+ */
+export function carryEnvironment(w: ServiceWork, value: unknown, key: string): void {
+  w.spec.env = environment(value);
+  const passed = Object.entries(isRecord(value) ? value : {}).filter(([, v]) => v === null);
+  if (passed.length)
+    w.notes.push(
+      `services.${w.service}.${key}: ${passed.map(([k]) => k).join(', ')} taken at apply from ` +
+        "berth's environment or .env, as docker compose takes them from its own (not written " +
+        'here); unset there, berth sets them blank where Compose leaves them out',
+    );
+}
+
+function environment(value: unknown): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const [k, v] of Object.entries(isRecord(value) ? value : {}))
+    env[k] = v === null ? `\${${k}}` : text(v);
+  return env;
+}
+
+/** `env_file:` → envFiles, copied beside the manifests; a missing required one is a loss. */
+export function carryEnvFiles(w: ServiceWork, entries: unknown[]): void {
+  const files: string[] = [];
+  entries.forEach((entry, i) => {
+    const long = isRecord(entry) ? entry : { path: entry };
+    const file = text(long.path);
+    if (long.format !== undefined)
+      lose(
+        w.state,
+        long,
+        'format',
+        `services.${w.service}.env_file[${i}].format`,
+        'berth reads env files in .env syntax',
+      );
+    if (hasVariable(file)) files.push(file);
+    else if (existsSync(file)) files.push(copyBeside(w.state, file));
+    else if (long.required !== false)
+      lose(w.state, entries, i, `services.${w.service}.env_file[${i}]`, `${file} does not exist`);
+  });
+  if (files.length) w.spec.envFiles = files;
+}

@@ -1,0 +1,88 @@
+import { join } from 'node:path';
+import { readEnvFileQuietly } from '../interpolate/env-file.js';
+import { parseTemplate } from '../interpolate/template.js';
+import type { TemplatePart } from '../interpolate/template.js';
+import type { ComposeProject } from './load.js';
+import { whereKey, whereNode } from './located.js';
+import type { Where } from './located.js';
+import type { ImportWarning } from './state.js';
+
+/**
+ * `${VAR}` and `$VAR` (no default) whose VAR is set neither in `env` nor in the project's
+ * `.env`: docker compose warns `The "VAR" variable is not set. Defaulting to a blank
+ * string.` and goes on; import keeps `${VAR}` as written (berth resolves it at apply), so
+ * it warns the same way, once per variable, at the first place (file order) that uses it.
+ * Operands are looked into only where Compose evaluates them (`${A:-$B}` needs B only
+ * when A is unset or empty). Keys are never interpolated; `$$` is a literal `$`.
+ */
+export function unsetVariableWarnings(
+  project: ComposeProject,
+  env: Readonly<Record<string, string | undefined>>,
+): ImportWarning[] {
+  const dotenv = readEnvFileQuietly(join(project.dir, '.env'));
+  const lookup = (name: string) =>
+    env[name] ?? (Object.hasOwn(dotenv, name) ? dotenv[name] : undefined);
+  const found: { name: string; where: Where }[] = [];
+  const sections = [
+    project.services,
+    project.networks,
+    project.volumes,
+    project.secrets,
+    project.configs,
+  ];
+  for (const tree of sections)
+    walk(tree, undefined, (text, where) => {
+      const parts = parseTemplate(text);
+      if (!Array.isArray(parts)) return;
+      for (const name of unsetNames(parts, lookup)) found.push({ name, where });
+    });
+  const seen = new Set<string>();
+  return found
+    .sort((a, b) => compareWhere(a.where, b.where))
+    .filter(({ name }) => !seen.has(name) && seen.add(name))
+    .map(({ name, where }) => ({
+      where,
+      message: `The "${name}" variable is not set. Defaulting to a blank string.`,
+    }));
+}
+
+/** Calls `visit` for every string value below `tree`, with the position of its key or item. */
+function walk(
+  tree: unknown,
+  at: Where | undefined,
+  visit: (text: string, where: Where) => void,
+): void {
+  if (typeof tree === 'string') {
+    if (at && tree.includes('$')) visit(tree, at);
+    return;
+  }
+  if (typeof tree !== 'object' || tree === null) return;
+  const entries: [string | number, unknown][] = Array.isArray(tree)
+    ? tree.map((v, i) => [i, v])
+    : Object.entries(tree as Record<string, unknown>);
+  for (const [key, value] of entries)
+    walk(value, whereKey(tree, key) ?? whereNode(tree) ?? at, visit);
+}
+
+/** The variables a template reads as Compose evaluates it that are unset and have no default. */
+function unsetNames(parts: TemplatePart[], lookup: (name: string) => string | undefined): string[] {
+  const names: string[] = [];
+  for (const part of parts) {
+    if (part.kind !== 'variable') continue;
+    const value = lookup(part.name);
+    const set = value !== undefined;
+    const nonEmpty = set && value !== '';
+    const operandUsed =
+      (part.operator === ':-' && !nonEmpty) ||
+      (part.operator === '-' && !set) ||
+      (part.operator === ':+' && nonEmpty) ||
+      (part.operator === '+' && set);
+    if (part.operator === undefined && !set) names.push(part.name);
+    if (operandUsed) names.push(...unsetNames(part.operand ?? [], lookup));
+  }
+  return names;
+}
+
+function compareWhere(a: Where, b: Where): number {
+  return a.file.localeCompare(b.file) || a.line - b.line || a.column - b.column;
+}
