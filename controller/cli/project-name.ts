@@ -1,15 +1,27 @@
-import { basename, dirname, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { statSync } from 'node:fs';
+import { readEnvFileQuietly } from '../../specs/interpolate/env-file.js';
+import { PROJECT_VARIABLE } from '../../specs/compose/dot-env.js';
 
 /**
  * The project name per DESIGN.md: `--project`, else the base name of the first applied
- * folder (or of a file's folder), else the current folder's — as Compose does. Made safe
- * for engine names the way Compose does it: lower case, only [a-z0-9_-].
+ * folder (or of a file's folder), else the current folder's — as Compose does. Between the
+ * two, as in Compose, `COMPOSE_PROJECT_NAME` from berth's environment, else from `.env` in
+ * that folder: `berth import -o DIR` writes it there, so `apply -f DIR` runs the project
+ * docker compose would (issue 13). Made safe for engine names the way Compose does it:
+ * lower case, only [a-z0-9_-].
  */
-export function resolveProjectName(flag: string | undefined, paths: string[], cwd: string): string {
+export function resolveProjectName(
+  flag: string | undefined,
+  paths: string[],
+  cwd: string,
+  env: NodeJS.ProcessEnv,
+): string {
   if (flag) return sanitizeProjectName(flag);
   const first = paths.find((p) => p !== '-');
-  return sanitizeProjectName(basename(first ? folderOf(resolve(cwd, first)) : cwd));
+  const folder = first ? folderOf(resolve(cwd, first)) : cwd;
+  const named = env[PROJECT_VARIABLE] || readEnvFileQuietly(join(folder, '.env'))[PROJECT_VARIABLE];
+  return sanitizeProjectName(named || basename(folder));
 }
 
 function folderOf(path: string): string {

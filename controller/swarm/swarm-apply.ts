@@ -48,7 +48,7 @@ export async function applySwarm(ctx: CliContext, options: SwarmApplyOptions): P
     );
   const files = options.filename ?? ['.'];
   const { set } = await loadInput(ctx, files, options, true);
-  const project = resolveProjectName(options.project, files, ctx.cwd);
+  const project = resolveProjectName(options.project, files, ctx.cwd, ctx.env);
   for (const loss of swarmLosses(set.objects)) ctx.stderr.write(formatLoss(loss) + '\n');
   const engine = await connectSwarm(ctx);
   const deadline = ctx.now() + timeoutMs;
@@ -92,7 +92,7 @@ export async function deleteSwarm(
   const desired: DesiredObject[] | undefined = everything
     ? undefined
     : (await loadInput(ctx, files, options, true)).set.objects;
-  const project = resolveProjectName(options.project, everything ? [] : files, ctx.cwd);
+  const project = resolveProjectName(options.project, everything ? [] : files, ctx.cwd, ctx.env);
   const engine = await connectSwarm(ctx);
   return withProjectLock(ctx, project, 'delete', options.lockTimeout, async () => {
     const observed = await engine.observe(project);

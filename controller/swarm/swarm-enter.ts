@@ -82,7 +82,7 @@ export async function swarmCopyCommand(
         'E_USAGE',
         'cp copies between a container and the host: one side must be NAME:PATH',
       );
-    const project = resolveProjectName(options.project, [], ctx.cwd);
+    const project = resolveProjectName(options.project, [], ctx.cwd, ctx.env);
     const target = 'container' in from ? from.container : (to as { container: string }).container;
     const { streams, containerId } = await taskContainer(ctx, project, target);
     await copyWith(ctx, streams, containerId, from, to);

@@ -26,7 +26,7 @@ export async function swarmLogsCommand(
   names: string[],
   options: SwarmLogsOptions,
 ): Promise<number> {
-  const project = resolveProjectName(options.project, [], ctx.cwd);
+  const project = resolveProjectName(options.project, [], ctx.cwd, ctx.env);
   const engine = await connectSwarm(ctx);
   const services = (await engine.observe(project)).services;
   const byName = new Map(services.map((s) => [s.labels[LABEL.name] ?? s.name, s]));

@@ -31,7 +31,7 @@ export async function swarmStatusCommand(
   options: SwarmViewOptions,
 ): Promise<number> {
   const files = options.filename ?? [];
-  const project = resolveProjectName(options.project, files, ctx.cwd);
+  const project = resolveProjectName(options.project, files, ctx.cwd, ctx.env);
   const engine = await connectSwarm(ctx);
   const [observed, nodes] = await Promise.all([engine.observe(project), engine.nodes()]);
   const hostnames = new Map(nodes.map((n) => [n.id, n.hostname]));

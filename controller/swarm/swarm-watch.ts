@@ -54,7 +54,7 @@ export async function swarmWatchCommand(
   const folder = resolve(ctx.cwd, dir);
   if (!(await stat(folder).catch(() => undefined))?.isDirectory())
     throw new BerthError('E_USAGE', `${dir}: no such folder`);
-  const project = resolveProjectName(options.project, [folder], ctx.cwd);
+  const project = resolveProjectName(options.project, [folder], ctx.cwd, ctx.env);
   const engine = await connectSwarm(ctx);
   await engine.observe(project); // a manager that answers, before the lock is taken
   const lock = await takeProjectLock(ctx, project, 'watch', options.lockTimeout);

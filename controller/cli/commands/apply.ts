@@ -98,7 +98,7 @@ export async function run(ctx: CliContext, options: ApplyOptions): Promise<numbe
 
   const { set } = await loadInput(ctx, options.filename, options);
   await refuseFieldsTheEngineCannotCarry(await ctx.engine(), set.objects);
-  const project = resolveProjectName(options.project, options.filename, ctx.cwd);
+  const project = resolveProjectName(options.project, options.filename, ctx.cwd, ctx.env);
   if (options.dryRun) return dryRun(ctx, project, set.objects, options);
   const job: ApplyJob = { project, desired: set.objects, options, started, timeoutMs, parallel };
   const applied = await withProjectLock(ctx, project, 'apply', options.lockTimeout, () =>

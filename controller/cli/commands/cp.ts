@@ -46,7 +46,7 @@ export async function run(
         'cp copies between a container and the host: one side must be NAME:PATH',
       );
     }
-    const project = resolveProjectName(options.project, [], ctx.cwd);
+    const project = resolveProjectName(options.project, [], ctx.cwd, ctx.env);
     const name = 'container' in from ? from.container : (to as { container: string }).container;
     const engine = await ctx.engine();
     const container = firstContainer(await listByName(engine, project), name);

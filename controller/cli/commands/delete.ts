@@ -46,7 +46,7 @@ export async function run(
   const declared = files.length
     ? (await loadInput(ctx, files, { policy: 'privileged' })).set.objects
     : [];
-  const project = resolveProjectName(options.project, files, ctx.cwd);
+  const project = resolveProjectName(options.project, files, ctx.cwd, ctx.env);
   const keys = target
     ? [targetKey(target)]
     : declared.map((o) => `${o.kind}/${o.name}` as ObjectKey);

@@ -31,7 +31,7 @@ export async function run(
   if (!target.kind || target.name === undefined) {
     throw new BerthError('E_USAGE', `describe needs KIND/NAME (or KIND NAME), got "${rawTarget}"`);
   }
-  const project = resolveProjectName(options.project, options.filename ?? [], ctx.cwd);
+  const project = resolveProjectName(options.project, options.filename ?? [], ctx.cwd, ctx.env);
   const engine = await ctx.engine();
   const inspect = target.kind === 'Container' ? [target.name] : [];
   let view = await queryProject(ctx, project, options.filename, { inspect, engine });

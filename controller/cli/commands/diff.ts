@@ -23,7 +23,7 @@ const SECRET_KINDS = new Set(['Secret']);
  */
 export async function run(ctx: CliContext, options: DiffOptions): Promise<number> {
   const { set } = await loadInput(ctx, options.filename);
-  const project = resolveProjectName(options.project, options.filename, ctx.cwd);
+  const project = resolveProjectName(options.project, options.filename, ctx.cwd, ctx.env);
   const { plan } = await planOf(ctx, {
     project,
     desired: set.objects,

@@ -26,7 +26,7 @@ interface DownOptions {
  * (docker/compose#7969: `down` in one folder destroyed the other's). Exit as delete.
  */
 export async function run(ctx: CliContext, options: DownOptions): Promise<number> {
-  const project = resolveProjectName(options.project, [], ctx.cwd);
+  const project = resolveProjectName(options.project, [], ctx.cwd, ctx.env);
   const last = await readLastApplied(ctx.stateDir, project);
   if (!last.ok) {
     if (last.problem.reason !== 'missing') throw new BerthError('E_RECORD', last.problem.message);

@@ -46,7 +46,7 @@ export async function run(
 export function execProject(ctx: CliContext, command: string[], options: ExecOptions): string {
   if (!command.length)
     throw new BerthError('E_USAGE', 'exec needs a command: berth exec NAME -- CMD…');
-  return resolveProjectName(options.project, [], ctx.cwd);
+  return resolveProjectName(options.project, [], ctx.cwd, ctx.env);
 }
 
 /**

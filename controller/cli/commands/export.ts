@@ -28,7 +28,7 @@ export async function run(
     throw new BerthError('E_USAGE', `cannot export to "${target}"; berth exports to: kubernetes`);
   const paths = options.filename?.length ? options.filename : ['.'];
   const input = await loadInput(ctx, paths);
-  const project = resolveProjectName(options.project, paths, ctx.cwd);
+  const project = resolveProjectName(options.project, paths, ctx.cwd, ctx.env);
   const result = exportKubernetes(input.set.objects, project);
   if (options.output) await writeFiles(resolve(ctx.cwd, options.output), result);
   else ctx.stdout.write(yamlStream(result.documents));

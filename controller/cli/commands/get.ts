@@ -30,7 +30,7 @@ export async function run(
   options: GetOptions,
 ): Promise<number> {
   const target = parseTargetArgs(rawTarget, rawName);
-  const project = resolveProjectName(options.project, options.filename ?? [], ctx.cwd);
+  const project = resolveProjectName(options.project, options.filename ?? [], ctx.cwd, ctx.env);
   const once = async () =>
     render(ctx, await listObjects(ctx, project, target, options), options, target);
   if (!options.watch) {

@@ -7,7 +7,11 @@ import { resolveProjectName } from '../project-name.js';
 
 /** `berth history [-o table|json|yaml]`: the project's applies, newest first. Exit 0. */
 export async function run(ctx: CliContext, options: CommonOptions): Promise<number> {
-  return showHistory(ctx, resolveProjectName(options.project, [], ctx.cwd), options.output);
+  return showHistory(
+    ctx,
+    resolveProjectName(options.project, [], ctx.cwd, ctx.env),
+    options.output,
+  );
 }
 
 /**

@@ -13,7 +13,7 @@ const CONTROL_TIMEOUT_MS = 30_000;
  * when it cannot be reached.
  */
 export async function run(ctx: CliContext, options: CommonOptions): Promise<number> {
-  const project = resolveProjectName(options.project, [], ctx.cwd);
+  const project = resolveProjectName(options.project, [], ctx.cwd, ctx.env);
   if (await throughController(ctx, project, 'hold')) return 0;
   const hold = await holdProject(ctx.stateDir, project, 'berth hold', ctx.now());
   ctx.stdout.write(
@@ -27,7 +27,7 @@ export async function run(ctx: CliContext, options: CommonOptions): Promise<numb
  * at once and reads its source now (FINDINGS F6); exit 1 when it cannot be reached.
  */
 export async function release(ctx: CliContext, options: CommonOptions): Promise<number> {
-  const project = resolveProjectName(options.project, [], ctx.cwd);
+  const project = resolveProjectName(options.project, [], ctx.cwd, ctx.env);
   if (await throughController(ctx, project, 'release')) return 0;
   const was = await releaseProject(ctx.stateDir, project);
   ctx.stdout.write(was ? `project ${project} released\n` : `project ${project} was not held\n`);

@@ -21,7 +21,7 @@ export interface LogsOptions extends CommonOptions {
 export async function run(ctx: CliContext, names: string[], options: LogsOptions): Promise<number> {
   const since = options.since === undefined ? undefined : parseSince(options.since, ctx.now());
   const tail = parseTail(options.tail);
-  const project = resolveProjectName(options.project, [], ctx.cwd);
+  const project = resolveProjectName(options.project, [], ctx.cwd, ctx.env);
   const engine = await ctx.engine();
   const selector = options.selector ?? [];
   const containers = await requireContainers(ctx, engine, project, names, selector);

@@ -20,7 +20,7 @@ interface PlanOptions extends PolicyFlags {
 /** `berth plan`: the steps apply would run, with causes; changes nothing. */
 export async function run(ctx: CliContext, options: PlanOptions): Promise<number> {
   const { set } = await loadInput(ctx, options.filename, options);
-  const project = resolveProjectName(options.project, options.filename, ctx.cwd);
+  const project = resolveProjectName(options.project, options.filename, ctx.cwd, ctx.env);
   const engine = await ctx.engine();
   await refuseFieldsTheEngineCannotCarry(engine, set.objects);
   const { plan, observed } = await planOf(ctx, {

@@ -23,7 +23,7 @@ export interface PushOptions extends CommonOptions {
  * Image that is pulled rather than built is exit 1 before anything is pushed.
  */
 export async function run(ctx: CliContext, names: string[], options: PushOptions): Promise<number> {
-  const project = resolveProjectName(options.project, options.filename ?? [], ctx.cwd);
+  const project = resolveProjectName(options.project, options.filename ?? [], ctx.cwd, ctx.env);
   const images = chooseImages(await declaredSet(ctx, project, options.filename), names, project);
   if (images.length === 0) {
     ctx.stdout.write(`project ${project} declares no built images: nothing to push\n`);

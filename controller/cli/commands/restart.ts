@@ -26,7 +26,7 @@ export async function run(
   names: string[],
   options: RestartOptions,
 ): Promise<number> {
-  const project = resolveProjectName(options.project, [], ctx.cwd);
+  const project = resolveProjectName(options.project, [], ctx.cwd, ctx.env);
   const engine = await ctx.engine();
   const byName = await listByName(engine, project);
   const missing = names.filter((n) => !byName.has(n));

@@ -35,7 +35,7 @@ export async function run(
     throw new BerthError('E_USAGE', `--timeout ${options.timeout} is not a duration (e.g. 5m)`);
   if (!Number.isInteger(parallel) || parallel < 1)
     throw new BerthError('E_USAGE', '--parallel must be a whole number ≥ 1');
-  const project = resolveProjectName(options.project, [], ctx.cwd);
+  const project = resolveProjectName(options.project, [], ctx.cwd, ctx.env);
   const controller = await owningController(ctx.stateDir, project);
   if (controller) {
     // The watch owns the project: it rolls back and holds (FINDINGS F2), as its web view would.

@@ -35,7 +35,7 @@ export async function run(
   args: string[],
   options: RunOptions,
 ): Promise<number> {
-  const project = resolveProjectName(options.project, options.filename ?? [], ctx.cwd);
+  const project = resolveProjectName(options.project, options.filename ?? [], ctx.cwd, ctx.env);
   const declared = await declaredSet(ctx, project, options.filename);
   // A replicated container's declared name runs from its first replica's spec (compose run).
   const container =

@@ -21,7 +21,7 @@ export const EXIT_NOT_IN_SYNC = 3;
  * sync, 3 not in sync — also when there is nothing to compare against.
  */
 export async function run(ctx: CliContext, options: StatusOptions): Promise<number> {
-  const project = resolveProjectName(options.project, options.filename ?? [], ctx.cwd);
+  const project = resolveProjectName(options.project, options.filename ?? [], ctx.cwd, ctx.env);
   if (options.history) return showHistory(ctx, project, options.output);
   const { status, fromController } = await projectStatus(ctx, project, options.filename);
   await writeOutput(ctx, options.output, status, () =>

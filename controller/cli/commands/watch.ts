@@ -70,9 +70,9 @@ export async function run(
   if (dir) await requireFolder(dir, folder);
   const project = options.git
     ? options.project
-      ? resolveProjectName(options.project, [], ctx.cwd)
+      ? resolveProjectName(options.project, [], ctx.cwd, ctx.env)
       : sanitizeProjectName(gitDefaultProject(options.git, ctx.cwd))
-    : resolveProjectName(options.project, [folder], ctx.cwd);
+    : resolveProjectName(options.project, [folder], ctx.cwd, ctx.env);
   const git = options.git
     ? prepareGitWatch({ ...options, git: options.git }, ctx.cwd, ctx.stateDir, project, ctx.logger)
     : undefined;

@@ -1,0 +1,35 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { tempDir } from '../../test/support/temp-dir.js';
+import { resolveProjectName } from './project-name.js';
+
+describe('the project name (DESIGN.md "Identity"; COMPOSE_PROJECT_NAME as in Compose, issue 13)', () => {
+  /** A folder with `out/` (an import's output: .env names the project) and `My App/`. */
+  function folders() {
+    const root = tempDir('berth-project-name-');
+    const imported = join(root, 'out');
+    const plain = join(root, 'My App');
+    mkdirSync(imported);
+    mkdirSync(plain);
+    writeFileSync(join(imported, '.env'), 'A=1\nCOMPOSE_PROJECT_NAME=adv-big\n');
+    writeFileSync(join(imported, 'web.yaml'), '');
+    return { root, imported, plain };
+  }
+
+  it('-p first, then COMPOSE_PROJECT_NAME from the environment, then from the folder’s .env', () => {
+    const { root, imported } = folders();
+    expect(resolveProjectName('Flag', ['out'], root, { COMPOSE_PROJECT_NAME: 'env' })).toBe('flag');
+    expect(resolveProjectName(undefined, ['out'], root, { COMPOSE_PROJECT_NAME: 'env' })).toBe(
+      'env',
+    );
+    expect(resolveProjectName(undefined, ['out'], root, {})).toBe('adv-big');
+    expect(resolveProjectName(undefined, ['out/web.yaml'], root, {})).toBe('adv-big');
+    expect(resolveProjectName(undefined, [], imported, {})).toBe('adv-big');
+  });
+  it('else the folder’s base name, made safe for engine names', () => {
+    const { root, plain } = folders();
+    expect(resolveProjectName(undefined, ['My App'], root, {})).toBe('myapp');
+    expect(resolveProjectName(undefined, [], plain, { COMPOSE_PROJECT_NAME: '' })).toBe('myapp');
+  });
+});
