@@ -1,11 +1,18 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ObjectStatus, ProjectStatus } from '../../controller/status/status-types.js';
 import { berth } from '../support/cli.js';
-import { cleanupProject, docker, freePort, TEST_IMAGE, uniqueProject } from '../support/docker.js';
-import { eventually, spawnBerth, stateOf, waitForApi, type WatchProcess } from './watch-support.js';
+import { docker, freePort, TEST_IMAGE, uniqueProject } from '../support/docker.js';
+import {
+  tearDownWatch,
+  eventually,
+  spawnBerth,
+  stateOf,
+  waitForApi,
+  type WatchProcess,
+} from './watch-support.js';
 
 /**
  * Issue 11 under `berth watch`: a container whose healthcheck always fails is restarted with
@@ -61,13 +68,7 @@ beforeAll(async () => {
   if (!up) throw new Error(`did not converge:\n${watch.stderr()}`);
 }, 120_000);
 
-afterAll(async () => {
-  watch?.child.kill('SIGTERM');
-  await watch?.exited;
-  await cleanupProject(project);
-  await rm(dir, { recursive: true, force: true });
-  await rm(stateHome, { recursive: true, force: true });
-});
+afterAll(() => tearDownWatch(watch, project, dir, stateHome));
 
 describe('an always-failing healthcheck under watch', () => {
   it('is restarted with back-off, counted everywhere, and status says so', async () => {

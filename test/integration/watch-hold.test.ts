@@ -1,14 +1,15 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { berth } from '../support/cli.js';
-import { cleanupProject, envValue, freePort, uniqueProject } from '../support/docker.js';
+import { envValue, freePort, uniqueProject } from '../support/docker.js';
 import {
   containerYaml,
+  tearDownWatch,
   eventually,
-  spawnBerth,
   postAction,
+  spawnBerth,
   waitForApi,
   type WatchProcess,
 } from './watch-support.js';
@@ -45,13 +46,7 @@ beforeAll(async () => {
     throw new Error(watch.stderr());
 }, 120_000);
 
-afterAll(async () => {
-  watch?.child.kill('SIGTERM');
-  await watch?.exited;
-  await cleanupProject(project);
-  await rm(dir, { recursive: true, force: true });
-  await rm(stateHome, { recursive: true, force: true });
-});
+afterAll(() => tearDownWatch(watch, project, dir, stateHome));
 
 describe('berth hold / release under watch', () => {
   it('a held project applies no new revision; status says Held; release applies it', async () => {

@@ -1,11 +1,12 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { builtAppYaml } from '../support/manifests.js';
 import { berth } from '../support/cli.js';
-import { cleanupProject, docker, freePort, TEST_IMAGE, uniqueProject } from '../support/docker.js';
+import { docker, freePort, TEST_IMAGE, uniqueProject } from '../support/docker.js';
 import {
+  tearDownWatch,
   eventually,
   postAction,
   spawnBerth,
@@ -67,13 +68,7 @@ beforeAll(async () => {
   await waitForApi(watch);
 }, 120_000);
 
-afterAll(async () => {
-  watch?.child.kill('SIGTERM');
-  await watch?.exited;
-  await cleanupProject(project);
-  rmSync(state, { recursive: true, force: true });
-  rmSync(dir, { recursive: true, force: true });
-});
+afterAll(() => tearDownWatch(watch, project, state, dir));
 
 describe('berth watch: rollback on exact images, retention of built images', () => {
   let first: string;

@@ -1,10 +1,9 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { berth } from '../support/cli.js';
 import {
-  cleanupProject,
   docker,
   envValue,
   freePort,
@@ -13,8 +12,8 @@ import {
 } from '../support/docker.js';
 import { countedWebYaml, replicaWebYaml } from '../support/manifests.js';
 import {
+  tearDownWatch,
   eventually,
-  killStrayBerths,
   spawnBerth,
   waitForApi,
   type WatchProcess,
@@ -58,14 +57,7 @@ beforeAll(async () => {
   await waitForApi(watch);
 }, 60_000);
 
-afterAll(async () => {
-  watch?.child.kill('SIGTERM');
-  await watch?.exited;
-  await killStrayBerths();
-  await cleanupProject(project);
-  rmSync(state, { recursive: true, force: true });
-  rmSync(dir, { recursive: true, force: true });
-});
+afterAll(() => tearDownWatch(watch, project, state, dir));
 
 describe('berth watch: replica take-back (issue 14)', () => {
   it('replica 3 failing its gate after a folder edit takes replicas 1 and 2 back to the previous spec', async () => {
