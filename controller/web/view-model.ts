@@ -90,6 +90,8 @@ export function toHistory(entries: HistoryEntry[]): ViewHistoryEntry[] {
     time: e.time,
     outcome: e.outcome,
     commit: e.commit ?? null,
+    subject: e.subject ?? null,
+    author: e.author ?? null,
     sources: e.sources,
     message: e.message ?? null,
     changed: e.counts.created + e.counts.changed + e.counts.deleted,

@@ -73,6 +73,9 @@ export interface ViewHistoryEntry {
   time: number;
   outcome: string;
   commit: string | null;
+  /** The commit's subject line and author (`Name <email>`), for a git source; else null. */
+  subject: string | null;
+  author: string | null;
   sources: string[];
   message: string | null;
   changed: number;

@@ -120,6 +120,7 @@ export function HistoryList({
                   <time>${new Date(h.time).toLocaleString()}</time>
                   <span class="word ${h.outcome === 'converged' ? 'ok' : 'bad'}">${h.outcome}</span>
                   ${h.commit && html`<code class="commit">${h.commit.slice(0, 7)}</code>`}
+                  ${h.subject && html`<span class="subject" title=${h.author ?? ''}>${h.subject}</span>`}
                   <span class="muted"
                     >${h.changed} changed${h.failed ? `, ${h.failed} failed` : ''}</span
                   >
