@@ -11,7 +11,10 @@ export const LABEL = {
   buildHash: 'berth.build-hash',
   /** On containers: a short hash per spec field, so a recreate can name what changed. */
   specFields: 'berth.spec-fields',
-  /** On the instances of a container declared with `replicas` above 1: the index, from 1. */
+  /**
+   * On replicas 2..N of a container declared with `replicas` above 1: the index. Replica 1
+   * carries none, as a single container, so scaling renames it in place (container-names.ts).
+   */
   replica: 'berth.replica',
   /** On volumes: 'false' when deleting the object may delete the data. */
   retain: 'berth.retain',

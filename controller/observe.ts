@@ -1,4 +1,5 @@
 import { stat } from 'node:fs/promises';
+import { scaledToZero } from '../specs/expand.js';
 import type { DesiredObject, Kind } from '../specs/model.js';
 import type { Engine, ObserveOptions, ObservedState } from './engine/engine.js';
 import { engineName, LABEL } from './labels.js';
@@ -8,6 +9,7 @@ import type { Plan } from './plan/plan-types.js';
 import { runRecovery } from './executor/run-recovery.js';
 import { nameRepairSteps } from './plan/name-repairs.js';
 import { recoverySteps } from './plan/recovery-steps.js';
+import { ownedKey } from './container-names.js';
 
 export interface Observation {
   observed: ObservedState;
@@ -111,12 +113,18 @@ export async function findUnowned(
 ): Promise<NonNullable<PlanInput['unowned']>> {
   const present = new Set<string>();
   for (const list of [observed.containers, observed.networks, observed.volumes]) {
-    for (const o of list)
-      if (o.labels[LABEL.project] === project)
-        present.add(`${o.labels[LABEL.kind]}/${o.labels[LABEL.name]}`);
+    for (const o of list) {
+      const key = o.labels[LABEL.kind] ? ownedKey(o, project) : undefined;
+      if (key) present.add(key);
+    }
   }
+  // A container declared with replicas: 0 has no engine name to take.
   const missing = desired.filter(
-    (o) => ENGINE_NAMED[o.kind] && !externalName(o) && !present.has(`${o.kind}/${o.name}`),
+    (o) =>
+      ENGINE_NAMED[o.kind] &&
+      !externalName(o) &&
+      !scaledToZero(o) &&
+      !present.has(`${o.kind}/${o.name}`),
   );
   if (missing.length === 0) return [];
   const lookup: Record<'containers' | 'networks' | 'volumes', string[]> = {

@@ -1,3 +1,4 @@
+import { scaledToZero } from './expand.js';
 import type { ContainerObject, ContainerSpec, DesiredObject } from './model.js';
 import type { Problem } from './problems.js';
 import { positionOf } from './positions.js';
@@ -24,7 +25,8 @@ function problemAt(
 }
 
 /**
- * `container:NAME` must name another declared Container (E_REFERENCE). Declared means
+ * `container:NAME` must name another declared Container with a container to join
+ * (E_REFERENCE; not one declared with `replicas: 0`). Declared means
  * present in `objects` or in `alsoDeclared` (documents that failed validation).
  */
 export function namespaceReferences(
@@ -32,6 +34,7 @@ export function namespaceReferences(
   isDeclared: (name: string) => boolean,
 ): Problem[] {
   const problems: Problem[] = [];
+  const zero = new Set(objects.filter(scaledToZero).map((o) => o.name));
   for (const c of objects) {
     if (c.kind !== 'Container') continue;
     for (const field of NAMESPACE_FIELDS) {
@@ -41,6 +44,16 @@ export function namespaceReferences(
       if (name === (c.replica?.of ?? c.name))
         problems.push(
           problemAt(c, ['spec', field], 'E_REFERENCE', `spec.${field} names this container itself`),
+        );
+      else if (zero.has(name))
+        // Compose refuses `network_mode: service:NAME` of a service with no container too.
+        problems.push(
+          problemAt(
+            c,
+            ['spec', field],
+            'E_REFERENCE',
+            `spec.${field} names Container "${name}", declared with replicas: 0: there is no container to join`,
+          ),
         );
       else if (!isDeclared(name))
         problems.push(

@@ -17,10 +17,15 @@ import { copyPositions } from './positions.js';
  *   otherwise one is added (driver bridge) to the file of the first container that needs it
  *   (one that names no networks, or names `default` among its networks);
  * - `replicas` above 1: the container becomes instances `<name>-<i>` (i from 1), each
- *   carrying `replica: {of, index}` and `<name>` as an alias on every network, as Compose
- *   services do; a `dependsOn` naming the container waits for every instance, and
+ *   carrying `replica: {of, index}` (the create request adds `<name>` as an alias on every
+ *   network, as Compose services have); a `dependsOn` naming the container waits for every instance, and
  *   `container:<name>` in networkMode, ipc or pid joins instance 1 (Compose's
- *   `network_mode: service:NAME` joins the service's first container).
+ *   `network_mode: service:NAME` joins the service's first container);
+ * - `replicas: 0`: the container stays as declared ({@link scaledToZero}) and a `dependsOn`
+ *   naming it waits for nothing, as in Compose: docker-compose 1.29 (`Service.is_healthy`,
+ *   `is_completed_successfully`) checks every container of the dependency, which holds for
+ *   none, and Compose v2 skips "the dependency which configured to have 0 containers running"
+ *   (`shouldWaitForDependency`). Joining its namespace is a validation error (nothing to join).
  *
  * Takes and returns one array per file, in order. Idempotent: expanded instances and a
  * present default network are left as they are. Positions are carried over.
@@ -29,7 +34,7 @@ export function expandDeclared(files: DesiredObject[][]): DesiredObject[][] {
   const withNetwork = addDefaultNetwork(files);
   const instancesOf = new Map<string, string[]>();
   for (const o of withNetwork.flat()) {
-    if (o.kind === 'Container' && !o.replica && (o.spec.replicas ?? 1) > 1)
+    if (o.kind === 'Container' && !o.replica && (o.spec.replicas ?? 1) !== 1)
       instancesOf.set(o.name, instanceNames(o.name, o.spec.replicas ?? 1));
   }
   return withNetwork.map((objects) =>
@@ -37,6 +42,15 @@ export function expandDeclared(files: DesiredObject[][]): DesiredObject[][] {
       o.kind === 'Container' ? expandContainer(o, instancesOf) : [o],
     ),
   );
+}
+
+/**
+ * A container declared with `replicas: 0` (Compose `scale: 0`): declared, none running. It
+ * stays in the declared set as itself (status and get show it, 0/0 ready); no engine object
+ * is created for it, and the planner removes any replica it had.
+ */
+export function scaledToZero(o: DesiredObject): boolean {
+  return o.kind === 'Container' && o.spec.replicas === 0;
 }
 
 /** The name of replica `index` of a container declared as `name` (DESIGN.md: `<project>-<name>-<i>`). */
@@ -105,20 +119,12 @@ function expandContainer(
       ? container
       : derive(container, { ...container, spec: { ...container.spec, ...joined, dependsOn } });
   const names = container.replica ? undefined : instancesOf.get(container.name);
-  if (!names) return [rewired];
+  // `replicas: 0` keeps the object as declared, with no instance (plan-zero.ts plans it).
+  if (!names?.length) return [rewired];
+  // The spec stays as declared (the `<name>` alias is added by the create request): an
+  // instance hashes as the container does at any scale, so scaling recreates nothing (F26).
   return names.map((name, i) =>
-    derive(container, {
-      ...rewired,
-      name,
-      replica: { of: container.name, index: i + 1 },
-      spec: {
-        ...rewired.spec,
-        networks: rewired.spec.networks.map((n) => ({
-          ...n,
-          aliases: [...new Set([container.name, ...n.aliases])],
-        })),
-      },
-    }),
+    derive(container, { ...rewired, name, replica: { of: container.name, index: i + 1 } }),
   );
 }
 

@@ -34,7 +34,7 @@ export { collectManifestFiles, STDIN_NAME } from './read/collect.js';
 export type { ManifestFile } from './read/collect.js';
 export { builderOnlyFiles, listBuildContext, buildContentHash } from './build/context.js';
 export { positionOf } from './positions.js';
-export { DEFAULT_NETWORK, expandDeclared, replicaName } from './expand.js';
+export { DEFAULT_NETWORK, expandDeclared, replicaName, scaledToZero } from './expand.js';
 
 export interface LoadOptions {
   /** The text of stdin, already read, for the path `-`. */

@@ -197,7 +197,7 @@ export interface ContainerSpec {
    */
   image: string;
   /**
-   * How many containers run this spec; above 1 they are named <project>-<name>-<i> (i from 1) and labelled berth.replica.
+   * How many containers run this spec; above 1 they are named <project>-<name>-<i> (i from 1) and replicas 2..N labelled berth.replica; 0: declared, none running (as Compose scale: 0). Scaling keeps the running replicas: the first is renamed between <project>-<name> and <project>-<name>-1 in place.
    */
   replicas?: number;
   state?: 'running' | 'paused' | 'exited' | 'created';

@@ -4,6 +4,7 @@ import type { EngineStreams, LogSubscription } from '../engine/engine-streams.js
 import { LABEL } from '../labels.js';
 import { LogCursor } from './logs-cursor.js';
 import { LinePrefixer, LogMerger, type LogSink } from './logs-merge.js';
+import { ownedContainerName } from '../container-names.js';
 import { listByName, matchesSelector } from './project-containers.js';
 
 export interface LogSessionOptions {
@@ -255,7 +256,7 @@ class LogSession {
 
   private onEvent(event: EngineEvent): void {
     if (event.type !== 'container') return;
-    const name = event.labels[LABEL.name];
+    const name = ownedContainerName(event, this.deps.project);
     if (name === undefined || event.labels[LABEL.kind] !== 'Container') return;
     if (event.action === 'start') {
       this.announced.delete(event.id); // a restart: its next exit is news again

@@ -2,6 +2,7 @@ import type { ObjectKey } from '../../specs/model.js';
 import type { ObservedState } from '../engine/engine.js';
 import { LABEL, engineName } from '../labels.js';
 import type { ObjectPlan } from '../plan/plan-types.js';
+import { ownedContainerName } from '../container-names.js';
 
 /** A network a delete leaves in place, and the containers that still use it. */
 export interface SharedNetwork {
@@ -26,7 +27,7 @@ export function keepSharedNetworks(
   const staying = observed.containers.filter(
     (c) =>
       c.labels[LABEL.project] === project &&
-      !removed.has(`Container/${c.labels[LABEL.name] ?? ''}` as ObjectKey),
+      !removed.has(`Container/${ownedContainerName(c, project) ?? ''}` as ObjectKey),
   );
   const kept: SharedNetwork[] = [];
   const rest = objects.filter((p) => {

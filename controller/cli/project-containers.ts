@@ -2,6 +2,7 @@ import type { Engine, ObservedContainer } from '../engine/engine.js';
 import type { EngineStreams } from '../engine/engine-streams.js';
 import { engineAddress } from './engine-flags.js';
 import { BerthError } from '../errors.js';
+import { ownedContainerName, ownedReplica } from '../container-names.js';
 import { LABEL, engineName } from '../labels.js';
 import { readLastApplied } from '../records/records.js';
 import type { CliContext } from './context.js';
@@ -27,7 +28,7 @@ export async function listByName(
   const observed = await engine.observe({ project });
   const byName = new Map<string, ObservedContainer>();
   for (const container of observed.containers) {
-    const name = container.labels[LABEL.name];
+    const name = ownedContainerName(container, project);
     if (name === undefined || container.labels[LABEL.kind] !== 'Container') continue;
     const other = byName.get(name);
     if (!other || preferred(container, other)) byName.set(name, container);
@@ -43,9 +44,8 @@ export function namesFor(byName: Map<string, ObservedContainer>, name: string): 
   if (byName.has(name)) return [name];
   const replicas: { index: number; name: string }[] = [];
   for (const [declared, container] of byName) {
-    const index = Number(container.labels[LABEL.replica]);
-    if (Number.isInteger(index) && declared === `${name}-${index}`)
-      replicas.push({ index, name: declared });
+    const replica = ownedReplica(container, container.labels[LABEL.project] ?? '');
+    if (replica?.of === name) replicas.push({ index: replica.index, name: declared });
   }
   return replicas.sort((a, b) => a.index - b.index).map((r) => r.name);
 }

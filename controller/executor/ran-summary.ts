@@ -1,5 +1,6 @@
 import type { ObjectKey } from '../../specs/model.js';
 import type { ObjectPlan, Plan, PlanStep } from '../plan/plan-types.js';
+import { SCALED_TO_ZERO } from '../plan/plan-zero.js';
 import type { AppliedStep } from '../records/record-types.js';
 import type { ObjectOutcome } from './execute.js';
 
@@ -19,13 +20,13 @@ export type RanEffect = 'created' | 'changed' | 'deleted' | 'failed' | 'unchange
  * What the operations that actually ran did to one object (`p`: its plan entry): a failed or
  * skipped object is a failure, whatever ran before; any operation on an object that was
  * absent (create, pull, build, tag) created it; a `remove` of an object no longer declared
- * deleted it; any other operation changed it; none left it unchanged. The one rule `apply`'s
+ * (or declared with `replicas: 0`) deleted it; any other operation changed it; none left it unchanged. The one rule `apply`'s
  * summary and history and `berth watch`'s history count by. Pure.
  */
 export function ranEffect(p: ObjectPlan | undefined, o: ObjectOutcome): RanEffect {
   if (o.outcome === 'failed' || o.outcome === 'skipped') return 'failed';
   if (o.ops.length === 0) return 'unchanged';
-  if (p?.desired === 'absent' && o.ops.includes('remove')) return 'deleted';
+  if (goes(p?.desired) && o.ops.includes('remove')) return 'deleted';
   if (p?.observed === 'absent') return 'created';
   return 'changed';
 }
@@ -62,6 +63,9 @@ export function ranCounts(plan: Plan, outcomes: readonly ObjectOutcome[]): RanCo
     effects.set(o.key, laterEffect(effects.get(o.key), ranEffect(byKey.get(o.key), o)));
   return countEffects(effects.values(), plan.objects.length);
 }
+
+/** Declared nowhere any more, or declared with `replicas: 0`: its removal is a deletion. */
+const goes = (desired: string | undefined) => desired === 'absent' || desired === SCALED_TO_ZERO;
 
 /**
  * The steps that ran, in order, for the history: each with the cause the plan gave it, and

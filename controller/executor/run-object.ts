@@ -86,7 +86,9 @@ async function runPlannedContainer(
   container: ContainerObject,
   ctx: RunContext,
 ): Promise<RunOutcome> {
-  const observed = ctx.owned.get(p.key) as ObservedContainer | undefined;
+  const { observed, ops: renameOps } = entry.rename
+    ? await renamed(entry.rename, ctx)
+    : { observed: ctx.owned.get(p.key) as ObservedContainer | undefined, ops: [] };
   const situation = await withImageFromRun(entry, container.spec.image.ref, observed, ctx);
   // Files of file mounts live under this run's state folder: written before any create.
   const filesDir = ctx.filesDir ?? defaultFilesDir();
@@ -98,7 +100,10 @@ async function runPlannedContainer(
   const update =
     entry.update ||
     (foundNow && updatesInPlace(container.spec, situation.observed, 'image id changed', undefined));
-  if (observed && update) return runUpdate(container, observed.id, request, ctx);
+  if (observed && update) {
+    const out = await runUpdate(container, observed.id, request, ctx);
+    return { ...out, ops: [...renameOps, ...out.ops] };
+  }
   const out = await runContainer(
     {
       engine: ctx.engine,
@@ -109,7 +114,7 @@ async function runPlannedContainer(
     },
     { key: p.key, containerId: observed?.id, situation },
   );
-  const ops: string[] = [...out.ops];
+  const ops: string[] = [...renameOps, ...out.ops];
   const facts = {
     reason: out.restarts?.length ? `restarted: ${out.restarts.join(', ')}` : out.reason,
     error: out.error,
@@ -122,6 +127,22 @@ async function runPlannedContainer(
     return { ...facts, ...rest, ops: [...ops, ...rest.ops] };
   }
   return { outcome: out.outcome, ops, ...facts };
+}
+
+/**
+ * Replica 1 renamed in place as planned (a scale change, F26): one engine call, same id, never
+ * stopped; the rest of the entry was planned for the container under its new name. A rename
+ * to the name it already has (a retried run) changes nothing.
+ */
+async function renamed(
+  rename: NonNullable<ContainerPlanEntry['rename']>,
+  ctx: RunContext,
+): Promise<{ observed: ObservedContainer | undefined; ops: string[] }> {
+  const container = ctx.observed.containers.find((c) => c.id === rename.id);
+  if (container?.name === rename.to) return { observed: container, ops: [] };
+  ctx.onOp?.('rename', rename.to);
+  await ctx.engine.renameContainer(rename.id, rename.to);
+  return { observed: container && { ...container, name: rename.to }, ops: ['rename'] };
 }
 
 function connectSteps(p: ObjectPlan): PlanStep[] {

@@ -91,8 +91,10 @@ async function createOrAdopt(d: ContainerDriver): Promise<CreateOutput> {
   }
 }
 
+// The `berth.name` the request carries: replica 1 carries its declared container's name
+// (container-names.ts), not `<name>-1`.
 const isThisObject = (d: ContainerDriver, labels: Record<string, string>) =>
-  labels[LABEL.project] === d.project && labels[LABEL.name] === d.name;
+  labels[LABEL.project] === d.project && labels[LABEL.name] === d.request.labels[LABEL.name];
 
 const notOwned = (d: ContainerDriver) =>
   new BerthError(

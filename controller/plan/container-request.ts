@@ -5,6 +5,7 @@ import type {
   RestartPolicy,
 } from '../../specs/model.js';
 import type { ContainerCreateRequest, MountRequest } from '../engine/engine.js';
+import { labelledName, replicaLabels } from '../container-names.js';
 import { declaredEngineName, engineName, LABEL, ownershipLabels, sourceLabel } from '../labels.js';
 import { defaultFilesDir, fileMountPath } from './file-mount-paths.js';
 import { containerFieldHashes, encodeFieldHashes } from './spec-fields.js';
@@ -53,10 +54,10 @@ export function containerCreateRequest(
     image: spec.image.ref,
     labels: {
       ...container.labels,
-      ...ownershipLabels(project, 'Container', container.name, container.specHash),
+      ...ownershipLabels(project, 'Container', labelledName(container), container.specHash),
       ...sourceLabel(container),
       [LABEL.specFields]: encodeFieldHashes(containerFieldHashes(container, desired)),
-      ...(container.replica ? { [LABEL.replica]: String(container.replica.index) } : {}),
+      ...replicaLabels(container),
     },
     entrypoint: spec.command,
     cmd: spec.args,
@@ -65,7 +66,7 @@ export function containerCreateRequest(
     mounts,
     networks: byPriority(spec.networks).map((n) => ({
       name: declaredEngineName(project, desired, 'Network', n.network),
-      aliases: [...new Set([container.name, ...n.aliases])],
+      aliases: aliasesOn(container, n.network),
       ipv4Address: n.ipv4Address,
       ipv6Address: n.ipv6Address,
       macAddress: n.macAddress,
@@ -98,8 +99,14 @@ function byPriority(networks: NetworkAttachment[]): NetworkAttachment[] {
     .map(({ n }) => n);
 }
 
-/** Aliases of a declared container on one of its networks (for reconnects). */
+/**
+ * Aliases of a declared container on one of its networks: its own name, the declared name of
+ * the container it is a replica of (peers reach every replica by it, as Compose services by
+ * service name), then its declared aliases. Set at create and on reconnects; never hashed, so
+ * a replica's spec hash is that of the container at any scale and scaling recreates nothing.
+ */
 export function aliasesOn(container: ContainerObject, network: string): string[] {
   const attachment = container.spec.networks.find((n) => n.network === network);
-  return [...new Set([container.name, ...(attachment?.aliases ?? [])])];
+  const of = container.replica ? [container.replica.of] : [];
+  return [...new Set([container.name, ...of, ...(attachment?.aliases ?? [])])];
 }

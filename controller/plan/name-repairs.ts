@@ -1,4 +1,5 @@
 import type { ObservedContainer } from '../engine/engine.js';
+import { ownedContainerName } from '../container-names.js';
 import { engineName, LABEL } from '../labels.js';
 import { isUpdateLeftover, type RecoveryStep } from './recovery-steps.js';
 
@@ -19,7 +20,10 @@ export function nameRepairSteps(
   containers: readonly ObservedContainer[],
   project: string,
 ): RecoveryStep[] {
-  const ownName = (c: ObservedContainer) => engineName(project, c.labels[LABEL.name] as string);
+  // Replica 1 has two own names, `<name>` and `<name>-1` (container-names.ts); the plan
+  // renames it between them when `replicas` changes (scale-renames.ts), never a repair.
+  const ownName = (c: ObservedContainer) =>
+    engineName(project, ownedContainerName(c, project) as string);
   const nameOf = new Map(containers.map((c) => [c.id, c.name]));
   const holderOf = new Map(containers.map((c) => [c.name, c]));
   const pending = containers

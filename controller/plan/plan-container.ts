@@ -1,3 +1,5 @@
+import { specHash } from '../../specs/hash.js';
+import { lookupIn } from '../../specs/link.js';
 import type { ContainerObject, DesiredObject, ObjectKey } from '../../specs/model.js';
 import { gateText, updateOps, updatePolicy, updatesInPlace } from '../update/update-policy.js';
 import { objectKey } from '../../specs/model.js';
@@ -67,7 +69,11 @@ export function replaceCause(
 ): string | undefined {
   const observed = ctx.observed;
   if (!observed) return undefined;
-  if (observed.labels[LABEL.specHash] !== container.specHash) {
+  const hash = observed.labels[LABEL.specHash];
+  if (
+    hash !== container.specHash &&
+    hash !== earlierReplicaHash(container, ctx.desired, observed)
+  ) {
     const fields = changedFields(
       observed.labels[LABEL.specFields],
       containerFieldHashes(container, ctx.desired),
@@ -79,6 +85,38 @@ export function replaceCause(
   if (ctx.desiredImageId && observed.imageId !== ctx.desiredImageId) return 'image id changed';
   return undefined;
 }
+
+/**
+ * The spec hash berth gave a replica before F26, when `<name>` was written into the spec's
+ * network aliases (now the create request adds it, so that a replica hashes as the container
+ * does at any scale): replicas made then are not recreated for it, at any scale since.
+ * Undefined for other containers.
+ */
+function earlierReplicaHash(
+  container: ContainerObject,
+  desired: readonly DesiredObject[],
+  observed: ObservedContainer,
+): string | undefined {
+  // A replica made then and scaled down to 1 since carries `berth.replica` still.
+  const wasReplica = observed.labels[LABEL.replica] !== undefined;
+  const of = container.replica?.of ?? (wasReplica ? container.name : undefined);
+  if (of === undefined) return undefined;
+  // Declared objects are never changed once read: one hash per object, whatever the passes.
+  const cached = earlierHashes.get(container);
+  if (cached !== undefined) return cached;
+  const networks = container.spec.networks.map((n) => ({
+    ...n,
+    aliases: [...new Set([of, ...n.aliases])],
+  }));
+  const hash = specHash(
+    { ...container, spec: { ...container.spec, networks } },
+    lookupIn([...desired]),
+  );
+  earlierHashes.set(container, hash);
+  return hash;
+}
+
+const earlierHashes = new WeakMap<ContainerObject, string>();
 
 export function containerSituation(
   container: ContainerObject,

@@ -3,6 +3,7 @@ import { desiredFrom } from '../../test/support/manifests.js';
 import { converge } from '../executor/converge.js';
 import { MemoryEngine } from '../engine/memory/memory-engine.js';
 import { observeAndPlan } from '../observe.js';
+import { containerCreateRequest } from './container-request.js';
 import { formatPlan } from './plan-format.js';
 
 const IMAGE = 'localhost/berth-busybox:1';
@@ -71,10 +72,17 @@ describe('replicas and the default network (memory engine)', () => {
       'web-2',
       'web-3',
     ]);
+    // The declared name is an alias of every instance, set by the create request (not part
+    // of the spec, so an instance hashes as the container does at any scale).
     const second = desired.find((o) => o.name === 'web-2');
-    expect(second?.kind === 'Container' && second.spec.networks).toEqual([
-      { network: 'default', aliases: ['web'] },
+    if (second?.kind !== 'Container') throw new Error('no web-2');
+    expect(second.spec.networks).toEqual([{ network: 'default', aliases: [] }]);
+    expect(containerCreateRequest(second, 'demo', desired).networks[0]?.aliases).toEqual([
+      'web-2',
+      'web',
     ]);
+    const single = (await desiredFrom(web(1))).find((o) => o.name === 'web');
+    expect(single?.specHash).toBe(second.specHash);
   });
 
   it('scales 1 → 3 → 2 → 1 without --prune and leaves no orphan, nor the default network once unused', async () => {

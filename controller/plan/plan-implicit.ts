@@ -1,4 +1,5 @@
-import { DEFAULT_NETWORK, replicaName } from '../../specs/expand.js';
+import { DEFAULT_NETWORK } from '../../specs/expand.js';
+import { ownedContainerName, ownedReplica } from '../container-names.js';
 import type { ObjectKey } from '../../specs/model.js';
 import type { ObservedContainer } from '../engine/engine.js';
 import { engineName, LABEL } from '../labels.js';
@@ -19,7 +20,7 @@ export function planDeletions(
   const defaultNet = engineName(input.project, DEFAULT_NETWORK);
   const attached = input.observed.containers
     .filter((c) => c.networks.includes(defaultNet) && c.labels[LABEL.project] === input.project)
-    .map((c) => `Container/${c.labels[LABEL.name] ?? ''}` as ObjectKey);
+    .map((c) => `Container/${ownedContainerName(c, input.project) ?? ''}` as ObjectKey);
   return deletions.map((p) =>
     p.key === `Network/${DEFAULT_NETWORK}`
       ? { ...p, after: [...new Set([...p.after, ...attached])] }
@@ -35,24 +36,19 @@ export function planDeletions(
  * Returns the predicate `planPrune` takes.
  */
 export function implicitOrphans(input: PlanInput): (key: ObjectKey, value: unknown) => boolean {
+  const { project } = input;
   const declared = new Set(input.desired.map((o) => `${o.kind}/${o.name}`));
   const bases = new Set<string>();
   for (const o of input.desired)
     if (o.kind === 'Container') bases.add(o.replica ? o.replica.of : o.name);
+  // A replica of a declared container by the name it answers to (container-names.ts):
+  // `<base>` itself, replica 1 as `<base>-1`, or replica i as `<base>-<i>`.
   const leftoverReplica = (c: ObservedContainer): boolean => {
-    const name = c.labels[LABEL.name] ?? '';
+    const name = ownedContainerName(c, project) ?? '';
     if (declared.has(`Container/${name}`)) return false;
-    if (bases.has(name)) return true;
-    const index = Number(c.labels[LABEL.replica]);
-    const suffix = `-${index}`;
-    return (
-      Number.isInteger(index) &&
-      name.endsWith(suffix) &&
-      bases.has(name.slice(0, -suffix.length)) &&
-      replicaName(name.slice(0, -suffix.length), index) === name
-    );
+    return bases.has(name) || bases.has(ownedReplica(c, project)?.of ?? '');
   };
-  const defaultNet = engineName(input.project, DEFAULT_NETWORK);
+  const defaultNet = engineName(project, DEFAULT_NETWORK);
   // Declared containers still attached leave it when they are recreated (planDeletions
   // orders the removal after them); anything else attached keeps it.
   const defaultUnused = (): boolean =>
@@ -60,8 +56,8 @@ export function implicitOrphans(input: PlanInput): (key: ObjectKey, value: unkno
       .filter((c) => c.networks.includes(defaultNet))
       .every(
         (c) =>
-          c.labels[LABEL.project] === input.project &&
-          (declared.has(`Container/${c.labels[LABEL.name] ?? ''}`) || leftoverReplica(c)),
+          c.labels[LABEL.project] === project &&
+          (declared.has(`Container/${ownedContainerName(c, project) ?? ''}`) || leftoverReplica(c)),
       );
   return (key, value) => {
     if (key.startsWith('Container/')) return leftoverReplica(value as ObservedContainer);

@@ -19,7 +19,10 @@ export type StepAction =
   | 'connect'
   | 'disconnect'
   | 'forget'
-  /** An update's rename (`<name>-next` → `<name>`, `<name>` → `<name>-prev`). */
+  /**
+   * An update's rename (`<name>-next` → `<name>`, `<name>` → `<name>-prev`), a name repair, or
+   * replica 1 renamed in place by a scale change (`<name>` ↔ `<name>-1`).
+   */
   | 'rename'
   /** A rollback points an image ref back at the exact image id it ran on (`target`). */
   | 'tag'
@@ -91,6 +94,11 @@ export interface ContainerPlanEntry {
   update?: boolean;
   /** The create request a (re)create sends. */
   request: ContainerCreateRequest;
+  /**
+   * Replica 1 renamed in place first (`replicas` changed between 1 and more; F26): the engine
+   * id of the container and the engine name it takes. The rest of the entry is planned for it.
+   */
+  rename?: { id: string; to: string };
 }
 
 /** An engine object with our name but without our labels: never adopted, renamed or removed. */

@@ -1,9 +1,11 @@
+import { scaledToZero } from '../../specs/expand.js';
 import type { ContainerObject, DesiredObject, Kind, ObjectKey } from '../../specs/model.js';
 import { resourceKind } from '../kinds/index.js';
 import { pinnedImageStep, planImageRetention } from '../update/image-retention.js';
 import { chainReplicaUpdates } from '../update/replica-order.js';
 import { objectKey } from '../../specs/model.js';
 import type { ObservedContainer, ObservedNetwork, ObservedState } from '../engine/engine.js';
+import { ownedContainerName } from '../container-names.js';
 import { LABEL } from '../labels.js';
 import { findImage } from './image-ref.js';
 import { nameRepairSteps } from './name-repairs.js';
@@ -16,6 +18,8 @@ import { step } from './plan-object.js';
 import { objectPlan, planImplicitImage } from './plan-resources.js';
 import type { ObjectPlan, Plan, PlanConflict, PlanStep } from './plan-types.js';
 import { orderByDependencies } from './order.js';
+import { planScaledToZero } from './plan-zero.js';
+import { afterRenames, scaleRenames, withScaleRename } from './scale-renames.js';
 
 export type { PlanInput } from './plan-input.js';
 
@@ -25,7 +29,10 @@ export type { PlanInput } from './plan-input.js';
  * reads it. Declared objects come in dependency order, deletions after them in reverse.
  */
 export function plan(input: PlanInput): Plan {
-  const owned = indexOwned(input.observed, input.project);
+  const indexed = indexOwned(input.observed, input.project);
+  const renames = scaleRenames(input.desired, indexed, input.project);
+  const owned = afterRenames(indexed, renames);
+  const renameOf = new Map(renames.map((r) => [r.key, r]));
   const conflicts = conflictsOf(input);
   const conflicted = new Set(conflicts.map((c) => c.key));
   const declared: ObjectPlan[] = [];
@@ -42,8 +49,12 @@ export function plan(input: PlanInput): Plan {
   const repairs = nameRepairsByKey(input);
   for (const object of input.desired) {
     if (object.kind !== 'Container') continue;
+    if (scaledToZero(object)) {
+      declared.push(planScaledToZero(object, owned, input.project));
+      continue;
+    }
     const p = planDeclaredContainer(object, input, owned, imagePlans, implicit);
-    declared.push(withNameRepairs(p, repairs.get(p.key)));
+    declared.push(withNameRepairs(withScaleRename(p, renameOf.get(p.key)), repairs.get(p.key)));
   }
 
   const withConflicts = chainReplicaUpdates(declared, input.desired).map((p) =>
@@ -98,7 +109,7 @@ function planDeclaredContainer(
 function planImplicitImages(input: PlanInput): Map<string, ObjectPlan> {
   const out = new Map<string, ObjectPlan>();
   for (const o of input.desired) {
-    if (o.kind !== 'Container' || o.spec.image.object) continue;
+    if (o.kind !== 'Container' || o.spec.image.object || scaledToZero(o)) continue;
     const ref = o.spec.image.ref;
     if (out.has(ref)) continue;
     const pinned = input.pinnedImages?.get(ref);
@@ -136,7 +147,10 @@ function withNameRepairs(p: ObjectPlan, repairs: PlanStep[] | undefined): Object
   return { ...p, steps: [...repairs, ...p.steps], inSync: false, reason: repairs[0]?.cause };
 }
 
-/** Owned containers, networks and volumes of the project, by `Kind/name` from their labels. */
+/**
+ * Owned containers, networks and volumes of the project, by `Kind/name` from their labels
+ * (a container by the declared name it answers to: container-names.ts).
+ */
 export function indexOwned(observed: ObservedState, project: string): OwnedIndex {
   const index: OwnedIndex = new Map();
   const add = (
@@ -148,8 +162,12 @@ export function indexOwned(observed: ObservedState, project: string): OwnedIndex
     if (labels[LABEL.project] === project && name && (labels[LABEL.kind] ?? kind) === kind)
       index.set(`${kind}/${name}`, value);
   };
-  for (const c of observed.containers)
-    if (!isUpdateLeftover(c, project)) add('Container', c.labels, c);
+  for (const c of observed.containers) {
+    if (isUpdateLeftover(c, project)) continue;
+    // Replica 1 answers to `<name>` or `<name>-1` as its engine name says (container-names.ts).
+    const name = ownedContainerName(c, project);
+    add('Container', name === undefined ? c.labels : { ...c.labels, [LABEL.name]: name }, c);
+  }
   for (const n of observed.networks) {
     // Two networks of one name (issue 19 item 7): index the one berth keeps.
     const seen = index.get(`Network/${n.labels[LABEL.name] ?? ''}`) as ObservedNetwork | undefined;

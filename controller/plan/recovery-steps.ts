@@ -1,4 +1,5 @@
 import type { ObservedContainer } from '../engine/engine.js';
+import { ownedContainerName } from '../container-names.js';
 import { engineName, LABEL, NEXT_SUFFIX, PREV_SUFFIX } from '../labels.js';
 
 /** One engine call that finishes or undoes an update interrupted by a crash. */
@@ -23,7 +24,7 @@ export interface RecoveryStep {
  * `-prev`): the owned index must not take it for the object itself.
  */
 export function isUpdateLeftover(c: ObservedContainer, project: string): boolean {
-  const name = c.labels[LABEL.name];
+  const name = ownedContainerName(c, project);
   if (c.labels[LABEL.project] !== project || !name) return false;
   const base = engineName(project, name);
   return c.name === `${base}${NEXT_SUFFIX}` || c.name === `${base}${PREV_SUFFIX}`;
@@ -42,10 +43,10 @@ export function isUpdateLeftover(c: ObservedContainer, project: string): boolean
 export function recoverySteps(containers: ObservedContainer[], project: string): RecoveryStep[] {
   const steps: RecoveryStep[] = [];
   for (const c of containers.filter((x) => isUpdateLeftover(x, project))) {
-    const name = c.labels[LABEL.name]!;
+    const name = ownedContainerName(c, project)!;
     const base = engineName(project, name);
     const key = `Container/${name}`;
-    const current = containers.find((x) => x.name === base && isOwnedAs(x, project, name));
+    const current = containers.find((x) => x.name === base && isOwnedAs(x, project, c));
     if (c.name.endsWith(NEXT_SUFFIX)) {
       if (current)
         steps.push({
@@ -90,7 +91,9 @@ export function recoverySteps(containers: ObservedContainer[], project: string):
   return steps;
 }
 
-/** The container carries this project's labels for the declared name `name`. */
-function isOwnedAs(c: ObservedContainer, project: string, name: string): boolean {
-  return c.labels[LABEL.project] === project && c.labels[LABEL.name] === name;
+/** The container carries this project's labels for the same declared container as `leftover`. */
+function isOwnedAs(c: ObservedContainer, project: string, leftover: ObservedContainer): boolean {
+  return (
+    c.labels[LABEL.project] === project && c.labels[LABEL.name] === leftover.labels[LABEL.name]
+  );
 }

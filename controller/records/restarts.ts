@@ -3,6 +3,7 @@ import type { ObservedState } from '../engine/engine.js';
 import { LABEL } from '../labels.js';
 import { readJsonFile, writeFileAtomic } from './atomic-file.js';
 import { projectRecordDir } from './records.js';
+import { ownedKey } from '../container-names.js';
 
 /**
  * berth's own restarts of one declared container (DESIGN.md second wave: "restarts" is
@@ -91,10 +92,7 @@ export function containerIdsOf(project: string, observed: ObservedState, key: st
   const name = key.slice(key.indexOf('/') + 1);
   return observed.containers
     .filter(
-      (c) =>
-        c.labels[LABEL.project] === project &&
-        c.labels[LABEL.kind] === 'Container' &&
-        c.labels[LABEL.name] === name,
+      (c) => c.labels[LABEL.kind] === 'Container' && ownedKey(c, project) === `Container/${name}`,
     )
     .map((c) => c.id);
 }

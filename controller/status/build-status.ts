@@ -8,6 +8,7 @@ import {
   type MatchedOf,
 } from '../kinds/index.js';
 import type { ObjectPlan, Plan } from '../plan/plan-types.js';
+import { SCALED_TO_ZERO } from '../plan/plan-zero.js';
 import type { HistoryEntry } from '../records/record-types.js';
 import { deriveConditions } from './conditions.js';
 import { matchObserved, type MatchedObject } from './observed-match.js';
@@ -66,7 +67,9 @@ export function buildProjectStatus(input: ProjectStatusInput): ProjectStatus {
     counts: countByObserved(objects),
     outOfSync,
     lastApply: input.lastApply ? summariseApply(input.lastApply) : null,
-    missing: declared.filter((o) => o.observed === 'absent').map((o) => o.key),
+    missing: declared
+      .filter((o) => o.observed === 'absent' && o.desired !== SCALED_TO_ZERO)
+      .map((o) => o.key),
     undeclared: objects.filter((o) => !o.declared).map((o) => o.key),
     conflicts: conflicts.map((c) => ({ key: c.key, engineName: c.engineName, message: c.message })),
     source: null,

@@ -1,3 +1,4 @@
+import { SCALED_TO_ZERO } from '../plan/plan-zero.js';
 import type { NotReadyReason } from './readiness.js';
 import type { Condition, ObjectStatus } from './status-types.js';
 
@@ -49,6 +50,8 @@ function ready(i: ConditionInput): Verdict {
       reason: 'NotDeclared',
       message: 'owned by the project but no longer declared',
     };
+  if (i.desired === SCALED_TO_ZERO && i.observed === 'absent')
+    return { status: 'True', reason: 'ScaledToZero', message: '0/0 replicas ready (replicas: 0)' };
   if (i.observed === 'absent')
     return { status: 'False', reason: 'Absent', message: 'not on the engine' };
   const message = i.inSync ? `${i.observed} as declared` : (i.reason ?? '');

@@ -4,6 +4,7 @@ import type { ObservedState } from '../engine/engine.js';
 import { controllerKind, type MatchedObject, type ObservedPicker } from '../kinds/index.js';
 import { LABEL } from '../labels.js';
 import type { ObjectPlan } from '../plan/plan-types.js';
+import { ownedKey } from '../container-names.js';
 
 export type { MatchedObject } from '../kinds/index.js';
 
@@ -18,13 +19,11 @@ export function matchObserved(
   desired: DesiredObject | undefined,
   observed: ObservedState,
 ): MatchedObject {
-  const owns = (labels: Record<string, string>) =>
-    labels[LABEL.project] === project &&
-    labels[LABEL.kind] === object.kind &&
-    labels[LABEL.name] === object.name;
+  const owns = (o: { name?: string; labels: Record<string, string> }) =>
+    o.labels[LABEL.kind] === object.kind && ownedKey(o, project) === object.key;
   const pick: ObservedPicker = (list, id) =>
     list.find((o) => object.engineId !== undefined && id(o) === object.engineId) ??
-    list.find((o) => owns(o.labels));
+    list.find((o) => owns(o));
   return matchOfKind(object.kind, pick, desired, observed);
 }
 

@@ -16,6 +16,7 @@ import { buildProjectStatus } from './build-status.js';
 import { needsDetails, type StartWindow } from './readiness.js';
 import { observeProject } from '../observe.js';
 import type { DesiredSource, ProjectStatus } from './status-types.js';
+import { ownedContainerName } from '../container-names.js';
 
 /** What one status query compares: the desired set (from files or the record) and its source. */
 export interface DesiredInput {
@@ -152,7 +153,7 @@ async function inspectNamed(
     .filter(
       (c) =>
         c.labels[LABEL.project] === project &&
-        (names === undefined ? needed(c) : names.includes(c.labels[LABEL.name] ?? '')),
+        (names === undefined ? needed(c) : names.includes(ownedContainerName(c, project) ?? '')),
     )
     .map((c) => c.id);
   const details = await Promise.all(ids.map((id) => engine.inspectContainer(id)));

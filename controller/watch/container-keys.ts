@@ -1,6 +1,6 @@
 import type { ObjectKey } from '../../specs/model.js';
 import type { EngineEvent, Labels } from '../engine/engine.js';
-import { LABEL } from '../labels.js';
+import { ownedKey } from '../container-names.js';
 
 /**
  * Engine id → key of the project's containers, learnt from resyncs and container events
@@ -17,11 +17,10 @@ export class ContainerKeys {
   constructor(private readonly project: string) {}
 
   /** Remembers the key of each of the project's containers; others are ignored. */
-  remember(containers: readonly { id: string; labels: Labels }[]): void {
+  remember(containers: readonly { id: string; name?: string; labels: Labels }[]): void {
     for (const c of containers) {
-      const name = c.labels[LABEL.name];
-      if (c.labels[LABEL.project] === this.project && name)
-        this.keys.set(c.id, `${c.labels[LABEL.kind] ?? 'Container'}/${name}` as ObjectKey);
+      const key = ownedKey(c, this.project);
+      if (key) this.keys.set(c.id, key as ObjectKey);
     }
   }
 

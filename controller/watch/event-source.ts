@@ -1,5 +1,6 @@
 import type { Kind, ObjectKey } from '../../specs/model.js';
 import type { Engine, EngineEvent } from '../engine/engine.js';
+import { ownedContainerName } from '../container-names.js';
 import { LABEL } from '../labels.js';
 import { backoffDelay, type BackoffPolicy } from './backoff.js';
 import type { SourceItem, WorkSink, WorkSource } from './work-reason.js';
@@ -16,7 +17,8 @@ export type EventWork = { key: ObjectKey } | { resync: true } | undefined;
 export function workForEvent(event: EngineEvent, project: string): EventWork {
   if (!event.change) return undefined;
   if (event.type === 'container') {
-    const name = event.labels[LABEL.name];
+    // Replica 1 answers to `<name>` or `<name>-1` by its engine name (container-names.ts).
+    const name = ownedContainerName(event, project);
     if (!name) return undefined;
     return { key: `${(event.labels[LABEL.kind] ?? 'Container') as Kind}/${name}` };
   }

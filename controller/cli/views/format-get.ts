@@ -1,5 +1,6 @@
 import type { ObjectStatus } from '../../status/status-types.js';
 import { formatAge, paint, renderTable, type Column } from './table.js';
+import { SCALED_TO_ZERO } from '../../plan/plan-zero.js';
 
 export interface GetTableOptions {
   /** `wide` adds ID, IMAGE, PORTS, NETWORKS and drops the width limit. */
@@ -47,9 +48,13 @@ export function formatGetTable(objects: ObjectStatus[], options: GetTableOptions
   });
 }
 
-/** 'yes' when the Ready condition is True, 'no' when False, '-' when unknown. */
+/**
+ * 'yes' when the Ready condition is True, 'no' when False, '-' when unknown; `0/0` for a
+ * container declared with `replicas: 0` that has none (kubectl's READY of a deployment).
+ */
 export function readyText(o: ObjectStatus): string {
   const ready = o.conditions.find((c) => c.type === 'Ready')?.status;
+  if (o.desired === SCALED_TO_ZERO && ready === 'True') return '0/0';
   return ready === 'True' ? 'yes' : ready === 'False' ? 'no' : '-';
 }
 

@@ -1,0 +1,111 @@
+import { beforeEach, describe, expect, it } from 'vitest';
+import { desiredFrom } from '../../test/support/manifests.js';
+import { converge } from '../executor/converge.js';
+import { MemoryEngine } from '../engine/memory/memory-engine.js';
+import { observeAndPlan } from '../observe.js';
+import { buildProjectStatus } from '../status/build-status.js';
+import { formatPlan } from './plan-format.js';
+import { SCALED_TO_ZERO } from './plan-zero.js';
+
+/** `replicas: 0` (Compose `scale: 0`): declared, none running. */
+
+const IMAGE = 'localhost/berth-busybox:1';
+const api = (replicas: number) => `
+apiVersion: berth/v1
+kind: Container
+metadata: {name: api}
+spec:
+  image: ${IMAGE}
+  replicas: ${replicas}
+---
+apiVersion: berth/v1
+kind: Container
+metadata: {name: gateway}
+spec:
+  image: ${IMAGE}
+  dependsOn: [{container: api}]
+`;
+
+describe('replicas: 0 (memory engine)', () => {
+  let engine: MemoryEngine;
+  const observePlan = async (yaml: string) =>
+    observeAndPlan(engine, { project: 'p', desired: await desiredFrom(yaml), prune: false });
+  const apply = async (yaml: string) => {
+    const out = await converge(engine, {
+      project: 'p',
+      desired: await desiredFrom(yaml),
+      prune: false,
+      parallel: 4,
+      deadline: Date.now() + 10_000,
+    });
+    expect(out.result.ok).toBe(true);
+    return out;
+  };
+  const names = async () =>
+    (await engine.observe({ project: 'p' })).containers.map((c) => c.name).sort();
+
+  beforeEach(() => {
+    engine = new MemoryEngine({ now: () => 1_700_000_000_000 });
+    engine.addImage(IMAGE);
+  });
+
+  it('keeps the declared object, with no instance, and its dependants wait for nothing (as Compose)', async () => {
+    const desired = await desiredFrom(api(0));
+    expect(desired.filter((o) => o.kind === 'Container').map((o) => o.name)).toEqual([
+      'api',
+      'gateway',
+    ]);
+    const gateway = desired.find((o) => o.name === 'gateway');
+    expect(gateway?.kind === 'Container' && gateway.spec.dependsOn).toEqual([]);
+  });
+
+  it('0 → 2 creates both; 3 → 0 removes every replica; status says in sync, 0/0 ready', async () => {
+    await apply(api(0));
+    expect(await names()).toEqual(['p-gateway']);
+    await apply(api(2));
+    expect(await names()).toEqual(['p-api-1', 'p-api-2', 'p-gateway']);
+    await apply(api(3));
+    expect(formatPlan((await observePlan(api(0))).plan)).toBe(
+      [
+        '- Container/api-1  stop          not declared any more',
+        '- Container/api-1  remove        not declared any more',
+        '- Container/api-2  stop          not declared any more',
+        '- Container/api-2  remove        not declared any more',
+        '- Container/api-3  stop          not declared any more',
+        '- Container/api-3  remove        not declared any more',
+        'Project p: 0 to create, 0 to change, 3 to delete.',
+        '',
+      ].join('\n'),
+    );
+    await apply(api(0));
+    expect(await names()).toEqual(['p-gateway']);
+    const { plan, observed } = await observePlan(api(0));
+    expect(formatPlan(plan)).toBe('Project p: no changes; the engine matches the manifests.\n');
+    const status = buildProjectStatus({
+      project: 'p',
+      desired: await desiredFrom(api(0)),
+      observed,
+      plan,
+      now: 1_700_000_000_000,
+    });
+    const row = status.objects.find((o) => o.key === 'Container/api');
+    expect(row).toMatchObject({ desired: SCALED_TO_ZERO, observed: 'absent', inSync: true });
+    expect(row?.conditions.find((c) => c.type === 'Ready')?.status).toBe('True');
+    expect(status.inSync).toBe(true);
+    expect(status.missing).toEqual([]);
+  });
+
+  it('1 → 0 stops and removes the single container under its own name', async () => {
+    await apply(api(1));
+    expect(formatPlan((await observePlan(api(0))).plan)).toBe(
+      [
+        '- Container/api  stop          replicas: 0',
+        '- Container/api  remove        replicas: 0',
+        'Project p: 0 to create, 0 to change, 1 to delete.',
+        '',
+      ].join('\n'),
+    );
+    await apply(api(0));
+    expect(await names()).toEqual(['p-gateway']);
+  });
+});

@@ -1,0 +1,99 @@
+import { replicaName, scaledToZero } from '../../specs/expand.js';
+import { objectKey, type DesiredObject, type ObjectKey } from '../../specs/model.js';
+import { firstReplicaOf, ownedContainerName, ownedReplica } from '../container-names.js';
+import type { ObservedContainer } from '../engine/engine.js';
+import { engineName } from '../labels.js';
+import type { OwnedIndex } from './plan-input.js';
+import { step } from './plan-object.js';
+import type { ObjectPlan } from './plan-types.js';
+
+/**
+ * Replica 1 renamed in place when `replicas` changes between 1 and more (F26): the running
+ * container goes from `<project>-<name>` to `<project>-<name>-1` (or back) under the same id,
+ * never stopped, as Compose keeps its first container at any scale; only the surplus is
+ * created or removed (plan-implicit.ts). Its labels need no change (container-names.ts).
+ */
+export interface ScaleRename {
+  /** The declared object the container becomes: `Container/<name>-1` or `Container/<name>`. */
+  key: ObjectKey;
+  /** The key it has in the owned index now. */
+  from: ObjectKey;
+  container: ObservedContainer;
+  /** The engine name it takes. */
+  to: string;
+  /** `replicas 1 → 3`. */
+  cause: string;
+}
+
+/**
+ * The renames a declared set needs: each declared replica 1 (a single container, or instance
+ * `<name>-1`) that the engine lacks while it has replica 1 of the same container under the
+ * other name, not itself declared. Pure; works for the old labels too (container-names.ts),
+ * and a rename that a killed berth left undone is simply planned again.
+ */
+export function scaleRenames(
+  desired: readonly DesiredObject[],
+  owned: OwnedIndex,
+  project: string,
+): ScaleRename[] {
+  const declared = new Set(desired.map((o) => `${o.kind}/${o.name}`));
+  const renames: ScaleRename[] = [];
+  for (const o of desired) {
+    // Nothing to rename for `replicas: 0`: its replicas all go (plan-zero.ts, plan-implicit.ts).
+    if (o.kind !== 'Container' || scaledToZero(o) || owned.has(objectKey(o))) continue;
+    const first = o.replica ? (o.replica.index === 1 ? o.replica.of : undefined) : o.name;
+    if (first === undefined) continue;
+    const from: ObjectKey = `Container/${o.replica ? first : replicaName(first, 1)}`;
+    const container = owned.get(from) as ObservedContainer | undefined;
+    if (declared.has(from) || !container || firstReplicaOf(container.labels) !== first) continue;
+    const before = replicasObserved(owned, first, project);
+    const after = desired.filter((d) => d.kind === 'Container' && d.replica?.of === first).length;
+    renames.push({
+      key: objectKey(o),
+      from,
+      container,
+      to: engineName(project, o.name),
+      cause: `replicas ${before} → ${Math.max(after, 1)}`,
+    });
+  }
+  return renames;
+}
+
+/** The owned index as it will be once the renames ran: each renamed container under its new key. */
+export function afterRenames(owned: OwnedIndex, renames: readonly ScaleRename[]): OwnedIndex {
+  if (renames.length === 0) return owned;
+  const moved = new Map(owned);
+  for (const r of renames) moved.delete(r.from);
+  for (const r of renames) moved.set(r.key, r.container);
+  return moved;
+}
+
+/** The container's plan with the rename as its first step, stored on its entry for the executor. */
+export function withScaleRename(p: ObjectPlan, rename: ScaleRename | undefined): ObjectPlan {
+  if (!rename || !p.container) return p;
+  const renameStep = step(
+    p.key,
+    'rename',
+    '~',
+    rename.cause,
+    `${rename.container.name} → ${rename.to}`,
+  );
+  return {
+    ...p,
+    steps: [renameStep, ...p.steps],
+    inSync: false,
+    reason: rename.cause,
+    container: { ...p.container, rename: { id: rename.container.id, to: rename.to } },
+  };
+}
+
+/** How many replicas of `name` the engine runs now (replica 1 under either name, and 2..N). */
+function replicasObserved(owned: OwnedIndex, name: string, project: string): number {
+  let count = 0;
+  for (const [key, value] of owned) {
+    if (!key.startsWith('Container/')) continue;
+    const c = value as ObservedContainer;
+    if (ownedContainerName(c, project) === name || ownedReplica(c, project)?.of === name) count++;
+  }
+  return count;
+}
