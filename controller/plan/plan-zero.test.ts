@@ -1,52 +1,23 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { desiredFrom } from '../../test/support/manifests.js';
-import { converge } from '../executor/converge.js';
-import { MemoryEngine } from '../engine/memory/memory-engine.js';
-import { observeAndPlan } from '../observe.js';
 import { buildProjectStatus } from '../status/build-status.js';
 import { formatPlan } from './plan-format.js';
 import { SCALED_TO_ZERO } from './plan-zero.js';
+import { apiAndGateway, scaleProject } from './testing/scale-fixture.js';
 
 /** `replicas: 0` (Compose `scale: 0`): declared, none running. */
 
-const IMAGE = 'localhost/berth-busybox:1';
-const api = (replicas: number) => `
-apiVersion: berth/v1
-kind: Container
-metadata: {name: api}
-spec:
-  image: ${IMAGE}
-  replicas: ${replicas}
----
-apiVersion: berth/v1
-kind: Container
-metadata: {name: gateway}
-spec:
-  image: ${IMAGE}
-  dependsOn: [{container: api}]
-`;
+const api = apiAndGateway;
 
 describe('replicas: 0 (memory engine)', () => {
-  let engine: MemoryEngine;
-  const observePlan = async (yaml: string) =>
-    observeAndPlan(engine, { project: 'p', desired: await desiredFrom(yaml), prune: false });
-  const apply = async (yaml: string) => {
-    const out = await converge(engine, {
-      project: 'p',
-      desired: await desiredFrom(yaml),
-      prune: false,
-      parallel: 4,
-      deadline: Date.now() + 10_000,
-    });
-    expect(out.result.ok).toBe(true);
-    return out;
-  };
-  const names = async () =>
-    (await engine.observe({ project: 'p' })).containers.map((c) => c.name).sort();
+  let fixture: ReturnType<typeof scaleProject>;
+  const apply = (yaml: string) => fixture.apply(yaml);
+  const names = () => fixture.names();
+  const observePlan = (yaml: string) => fixture.observePlan(yaml);
+  const planText = (yaml: string) => fixture.planText(yaml);
 
   beforeEach(() => {
-    engine = new MemoryEngine({ now: () => 1_700_000_000_000 });
-    engine.addImage(IMAGE);
+    fixture = scaleProject();
   });
 
   it('keeps the declared object, with no instance, and its dependants wait for nothing (as Compose)', async () => {
@@ -65,7 +36,7 @@ describe('replicas: 0 (memory engine)', () => {
     await apply(api(2));
     expect(await names()).toEqual(['p-api-1', 'p-api-2', 'p-gateway']);
     await apply(api(3));
-    expect(formatPlan((await observePlan(api(0))).plan)).toBe(
+    expect(await planText(api(0))).toBe(
       [
         '- Container/api-1  stop          not declared any more',
         '- Container/api-1  remove        not declared any more',
@@ -97,7 +68,7 @@ describe('replicas: 0 (memory engine)', () => {
 
   it('1 → 0 stops and removes the single container under its own name', async () => {
     await apply(api(1));
-    expect(formatPlan((await observePlan(api(0))).plan)).toBe(
+    expect(await planText(api(0))).toBe(
       [
         '- Container/api  stop          replicas: 0',
         '- Container/api  remove        replicas: 0',

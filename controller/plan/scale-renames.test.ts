@@ -2,54 +2,19 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { specHash } from '../../specs/hash.js';
 import { lookupIn } from '../../specs/link.js';
 import { desiredFrom } from '../../test/support/manifests.js';
-import { converge } from '../executor/converge.js';
-import { MemoryEngine } from '../engine/memory/memory-engine.js';
-import { observeAndPlan } from '../observe.js';
-import { formatPlan } from './plan-format.js';
+import { apiAndGateway, IMAGE, scaleProject } from './testing/scale-fixture.js';
+
+type ScaleProject = ReturnType<typeof scaleProject>;
 
 /** F26: scaling between 1 and N keeps the running replicas (replica 1 renamed in place). */
 
-const IMAGE = 'localhost/berth-busybox:1';
 const OTHER = 'localhost/berth-busybox:2';
-const api = (replicas: number, image = IMAGE) => `
-apiVersion: berth/v1
-kind: Container
-metadata: {name: api}
-spec:
-  image: ${image}
-  replicas: ${replicas}
----
-apiVersion: berth/v1
-kind: Container
-metadata: {name: gateway}
-spec:
-  image: ${IMAGE}
-  dependsOn: [{container: api}]
-`;
+const api = apiAndGateway;
 
 describe('scaling keeps the running replicas (memory engine)', () => {
-  let engine: MemoryEngine;
-  const planText = async (yaml: string) =>
-    formatPlan(
-      (
-        await observeAndPlan(engine, {
-          project: 'p',
-          desired: await desiredFrom(yaml),
-          prune: false,
-        })
-      ).plan,
-    );
-  const apply = async (yaml: string) => {
-    const out = await converge(engine, {
-      project: 'p',
-      desired: await desiredFrom(yaml),
-      prune: false,
-      parallel: 4,
-      deadline: Date.now() + 10_000,
-    });
-    expect(out.result.ok).toBe(true);
-    return out;
-  };
+  let engine: ScaleProject['engine'];
+  let planText: ScaleProject['planText'];
+  let apply: ScaleProject['apply'];
   /** Engine name → id of the project's api containers. */
   const apis = async () =>
     Object.fromEntries(
@@ -60,9 +25,7 @@ describe('scaling keeps the running replicas (memory engine)', () => {
     );
 
   beforeEach(() => {
-    engine = new MemoryEngine({ now: () => 1_700_000_000_000 });
-    engine.addImage(IMAGE);
-    engine.addImage(OTHER);
+    ({ engine, planText, apply } = scaleProject([IMAGE, OTHER]));
   });
 
   it('1 → 3 renames p-api to p-api-1 in place and creates 2 and 3 only', async () => {
