@@ -20,8 +20,9 @@ export type RanEffect = 'created' | 'changed' | 'deleted' | 'failed' | 'unchange
  * What the operations that actually ran did to one object (`p`: its plan entry): a failed or
  * skipped object is a failure, whatever ran before; any operation on an object that was
  * absent (create, pull, build, tag) created it; a `remove` of an object no longer declared
- * (or declared with `replicas: 0`) deleted it; any other operation changed it; none left it unchanged. The one rule `apply`'s
- * summary and history and `berth watch`'s history count by. Pure.
+ * (or declared with `replicas: 0`) deleted it; any other operation changed it; none left it
+ * unchanged. The one rule `apply`'s summary and history and `berth watch`'s history count
+ * by. Pure.
  */
 export function ranEffect(p: ObjectPlan | undefined, o: ObjectOutcome): RanEffect {
   if (o.outcome === 'failed' || o.outcome === 'skipped') return 'failed';
