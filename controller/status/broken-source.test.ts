@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { formatStatus } from '../cli/views/format-status.js';
-import { brokenSourceStatus } from './broken-source.js';
+import { brokenSourceStatus, unreadSourceStatus } from './broken-source.js';
 import { sampleStatus } from './testing/sample-status.js';
 
 /** F29: a broken file of the watched source makes status not in sync, naming file:line:col. */
@@ -31,5 +31,42 @@ describe('status of a broken source', () => {
     );
     const fine = inSync();
     expect(brokenSourceStatus(fine, [])).toBe(fine);
+  });
+});
+
+describe('status of a git source never read', () => {
+  const git = (revision: string | null, ready: 'True' | 'False' | 'Unknown') => ({
+    kind: 'git' as const,
+    url: 'file:///srv/repo',
+    ref: 'main',
+    path: 'deploy',
+    revision,
+    head: revision,
+    conditions: [
+      {
+        type: 'SourceReady' as const,
+        status: ready,
+        reason: ready === 'False' ? 'CheckFailed' : 'Checked',
+        message: ready === 'False' ? '/srv/repo is not a git repository' : 'ok',
+        lastSuccess: null,
+        lastError: null,
+        consecutiveFailures: ready === 'False' ? 2 : 0,
+      },
+    ],
+  });
+
+  it('is not in sync, saying why, while no revision was ever read', () => {
+    const status = unreadSourceStatus({ ...inSync(), source: git(null, 'False') });
+    expect(status.inSync).toBe(false);
+    expect(status.notice).toBe(
+      'the git source has not been read: /srv/repo is not a git repository',
+    );
+  });
+
+  it('keeps the status of a source that gave a revision, or has not been checked yet', () => {
+    const failingLater = { ...inSync(), source: git('abc', 'False') };
+    expect(unreadSourceStatus(failingLater)).toBe(failingLater);
+    const pending = { ...inSync(), source: git(null, 'Unknown') };
+    expect(unreadSourceStatus(pending)).toBe(pending);
   });
 });

@@ -21,3 +21,21 @@ export function brokenSourceStatus(
   const notice = status.notice ? `${lead}; ${status.notice}` : lead;
   return { ...status, inSync: false, notice };
 }
+
+/**
+ * The status of a project whose git source has never given a revision: the URL is not a
+ * repository, the remote was unreachable from the start, the ref or `--path` does not exist,
+ * or the first commit was refused by `--verify-signatures`. Nothing has been compared with
+ * what the repository declares, so the project is not in sync (`berth status` exits 3) and the
+ * notice says why, from the SourceReady condition; an empty set is not "in sync: yes". A
+ * source that has given a revision and fails later keeps its last good set (DESIGN.md "Git
+ * source") and its status, with the condition showing the failure. Pure.
+ */
+export function unreadSourceStatus(status: ProjectStatus): ProjectStatus {
+  const source = status.source;
+  const ready = source?.conditions.find((c) => c.type === 'SourceReady');
+  if (!source || source.revision !== null || ready?.status !== 'False') return status;
+  const lead = `the git source has not been read: ${ready.message}`;
+  const notice = status.notice ? `${lead}; ${status.notice}` : lead;
+  return { ...status, inSync: false, notice };
+}

@@ -8,7 +8,7 @@ import { parseDuration } from '../../../specs/validate/values.js';
 import { startApiServer, type ApiServer } from '../../api/server.js';
 import { parseListenAddress, isLoopback } from '../../api/listen-address.js';
 import { BerthError } from '../../errors.js';
-import { brokenSourceStatus } from '../../status/broken-source.js';
+import { brokenSourceStatus, unreadSourceStatus } from '../../status/broken-source.js';
 import { heldNotice, heldStatus, startingStatus } from '../../status/held-status.js';
 import { loadProjectView } from '../../status/project-view.js';
 import { watchWeb } from '../../web/watch-web.js';
@@ -114,7 +114,10 @@ export async function run(
   let started = false;
   const status = async () => {
     const now = await projectStatus(ctx, controller, project);
-    return { ...(started ? now : startingStatus(now)), source: git?.status() ?? null };
+    return unreadSourceStatus({
+      ...(started ? now : startingStatus(now)),
+      source: git?.status() ?? null,
+    });
   };
   const web = watchWeb({
     controller,
