@@ -41,10 +41,14 @@ const SEPARATOR = /^---[ ]*(?:#.*)?\r?$/;
 
 /** A plain number or boolean written otherwise than `String(value)` prints it (`1.10`, `True`). */
 class Written {
+  /** How many were made: none in a file means its values need no walk (`fastDocuments`). */
+  static made = 0;
   constructor(
     readonly value: number | boolean | null,
     readonly text: string,
-  ) {}
+  ) {
+    Written.made++;
+  }
   /** As a mapping key, js-yaml takes `String(key)`: the text as written, as the full path does. */
   toString(): string {
     return this.text;
@@ -126,11 +130,15 @@ export function fastDocuments(
 ): FastDocument[] | undefined {
   if (NOT_PLAIN.test(text)) return undefined;
   let loaded: unknown[];
+  const made = Written.made;
   try {
     loaded = jsyaml.loadAll(text, undefined, { schema: CORE, filename: file });
   } catch {
     return undefined;
   }
+  // Values already are what the full path gives unless a scalar kept its written text or a
+  // string may interpolate: then (only) every value is walked (issue 18: 1,000 objects).
+  const walk = Written.made !== made || (lookup !== undefined && mayInterpolate(text));
   const spans = documentSpans(text);
   if (spans.length !== loaded.length) return undefined;
   let slow: Locator[] | undefined;
@@ -143,7 +151,7 @@ export function fastDocuments(
         continue;
       }
       if (typeof raw !== 'object' || Array.isArray(raw) || raw instanceof Written) return undefined;
-      const value = plain(raw, lookup) as Record<string, unknown>;
+      const value = (walk ? plain(raw, lookup) : raw) as Record<string, unknown>;
       const at = positions(span, value, file);
       if (!at) return undefined;
       const index = docs.length;
