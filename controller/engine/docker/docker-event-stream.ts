@@ -1,15 +1,22 @@
 import type Dockerode from 'dockerode';
+import { LABEL } from '../../labels.js';
 import type { EngineEvent, EventSubscription, ObserveOptions } from '../engine.js';
 import { eventInProject } from '../event-scope.js';
 import { fromRawEvent, jsonLines } from './docker-events.js';
 import type { DockerRawEvent } from './docker-events.js';
 
+type EventStream = NodeJS.ReadableStream & { destroy?: () => void };
+
 /**
- * Opens ONE `GET /events` stream for containers, networks and volumes. A label filter would
- * drop network and volume events (they carry no labels, ENGINE-NOTES), so the stream is
- * filtered by type only and the project is matched here. `ended` always resolves: when the
- * stream closes, breaks, cannot be opened, or `close()` is called. `extra` adds raw events
- * the engine does not send itself (docker-network-events.ts); it returns its own stop.
+ * Opens two `GET /events` streams: container events filtered at the engine by the project's
+ * label (`berth.project=P`; any berth container without a project), so an idle `berth watch`
+ * is not woken by other projects' containers (issue 18), and network and volume events by
+ * type only — they carry no labels (ENGINE-NOTES) and are matched here by the `<project>-`
+ * name prefix. Every event is still matched here too (`eventInProject`). Following, `ended`
+ * resolves when either stream closes, breaks or cannot be opened (the caller resyncs and
+ * subscribes again; the other stream is closed); a replay (`until`) ends when both did.
+ * `close()` ends both. `extra` adds raw events the engine does not send itself
+ * (docker-network-events.ts); it returns its own stop.
  */
 export function subscribeDockerEvents(
   docker: Dockerode,
@@ -18,11 +25,19 @@ export function subscribeDockerEvents(
   extra?: (deliver: (raw: DockerRawEvent) => void) => () => void,
 ): EventSubscription {
   let closed = false;
-  let stream: (NodeJS.ReadableStream & { destroy?: () => void }) | undefined;
+  const streams: (EventStream | undefined)[] = [];
   let stopExtra: () => void = () => undefined;
   let resolveEnded: () => void = () => undefined;
   const ended = new Promise<void>((resolve) => (resolveEnded = resolve));
-  const finish = () => (stopExtra(), resolveEnded());
+  const finish = () => {
+    if (!closed) close();
+    stopExtra();
+    resolveEnded();
+  };
+  const close = () => {
+    closed = true;
+    for (const s of streams) s?.destroy?.();
+  };
   const deliver = (value: unknown) => {
     const event = fromRawEvent(value as DockerRawEvent);
     if (!event || closed || !eventInProject(event, options.project)) return;
@@ -31,35 +46,43 @@ export function subscribeDockerEvents(
     onEvent(event);
   };
 
-  const query: Record<string, unknown> = { filters: { type: ['container', 'network', 'volume'] } };
-  if (options.since !== undefined) query.since = Math.floor(options.since / 1000);
-  if (options.until !== undefined) query.until = Math.ceil(options.until / 1000);
-
-  docker.getEvents(query).then(
-    (s) => {
-      stream = s as typeof stream;
-      if (closed) return stopStream(stream);
-      const lines = jsonLines(deliver);
-      if (extra) stopExtra = extra(deliver);
-      s.on('data', (chunk: Buffer | string) => lines.push(chunk));
-      s.on('end', () => (lines.end(), finish()));
-      s.on('close', () => finish());
-      s.on('error', () => finish());
-    },
-    () => finish(),
+  const window: Record<string, unknown> = {};
+  if (options.since !== undefined) window.since = Math.floor(options.since / 1000);
+  if (options.until !== undefined) window.until = Math.ceil(options.until / 1000);
+  const owner =
+    options.project === undefined ? LABEL.project : `${LABEL.project}=${options.project}`;
+  const filters: { type: ('container' | 'network' | 'volume')[]; label?: string[] }[] = [
+    { type: ['container'], label: [owner] },
+    { type: ['network', 'volume'] },
+  ];
+  const replay = options.until !== undefined;
+  const done = filters.map(
+    (f, i) =>
+      new Promise<void>((streamEnded) => {
+        docker.getEvents({ ...window, filters: f }).then(
+          (s) => {
+            const stream = s as EventStream;
+            streams[i] = stream;
+            if (closed) return (stream.destroy?.(), streamEnded());
+            const lines = jsonLines(deliver);
+            if (extra && f.type.includes('network')) stopExtra = extra(deliver);
+            s.on('data', (chunk: Buffer | string) => lines.push(chunk));
+            s.on('end', () => (lines.end(), streamEnded()));
+            s.on('close', () => streamEnded());
+            s.on('error', () => streamEnded());
+          },
+          () => streamEnded(),
+        );
+      }),
   );
+  void (replay ? Promise.all(done) : Promise.race(done)).then(finish);
 
   return {
     ended,
     close() {
       if (closed) return;
-      closed = true;
-      stopStream(stream);
+      close();
       finish();
     },
   };
-}
-
-function stopStream(stream: (NodeJS.ReadableStream & { destroy?: () => void }) | undefined): void {
-  stream?.destroy?.();
 }

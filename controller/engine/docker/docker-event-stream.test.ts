@@ -1,0 +1,86 @@
+import { PassThrough } from 'node:stream';
+import type Dockerode from 'dockerode';
+import { describe, expect, it } from 'vitest';
+import type { EngineEvent } from '../engine.js';
+import { subscribeDockerEvents } from './docker-event-stream.js';
+
+/** A dockerode stand-in whose `getEvents` hands out one stream per call and keeps the filters. */
+function fakeDocker() {
+  const calls: { filters: Record<string, string[]>; stream: PassThrough }[] = [];
+  const docker = {
+    getEvents: (options: { filters: Record<string, string[]> }) => {
+      const stream = new PassThrough();
+      calls.push({ filters: options.filters, stream });
+      return Promise.resolve(stream);
+    },
+  } as unknown as Dockerode;
+  return { docker, calls };
+}
+
+const raw = (type: string, action: string, attributes: Record<string, string>) =>
+  JSON.stringify({
+    Type: type,
+    Action: action,
+    Actor: { ID: 'x', Attributes: attributes },
+    timeNano: 1e15,
+  }) + '\n';
+
+const tick = () => new Promise((r) => setTimeout(r, 10));
+
+describe('subscribeDockerEvents', () => {
+  it("asks the engine for the project's container events by label, networks and volumes by type", async () => {
+    const { docker, calls } = fakeDocker();
+    const events: EngineEvent[] = [];
+    const s = subscribeDockerEvents(docker, { project: 'p' }, (e) => events.push(e));
+    await tick();
+    expect(calls.map((c) => c.filters)).toEqual([
+      { type: ['container'], label: ['berth.project=p'] },
+      { type: ['network', 'volume'] },
+    ]);
+    calls[0]!.stream.write(raw('container', 'start', { 'berth.project': 'p', name: 'p-a' }));
+    calls[1]!.stream.write(raw('network', 'destroy', { name: 'p-net' }));
+    calls[1]!.stream.write(raw('network', 'destroy', { name: 'q-net' }));
+    await tick();
+    expect(events.map((e) => `${e.type} ${e.action}`)).toEqual([
+      'container start',
+      'network destroy',
+    ]);
+    s.close();
+    await s.ended;
+  });
+
+  it('without a project, asks for the containers carrying the project label at all', async () => {
+    const { docker, calls } = fakeDocker();
+    const s = subscribeDockerEvents(docker, {}, () => undefined);
+    await tick();
+    expect(calls[0]?.filters).toEqual({ type: ['container'], label: ['berth.project'] });
+    s.close();
+    await s.ended;
+  });
+
+  it('following, ends when either stream ends and closes the other', async () => {
+    const { docker, calls } = fakeDocker();
+    const s = subscribeDockerEvents(docker, { project: 'p' }, () => undefined);
+    await tick();
+    calls[1]!.stream.end();
+    await s.ended;
+    expect(calls[0]!.stream.destroyed).toBe(true);
+  });
+
+  it('replaying (until), ends only when both streams did, with the events of both', async () => {
+    const { docker, calls } = fakeDocker();
+    const events: EngineEvent[] = [];
+    const s = subscribeDockerEvents(docker, { project: 'p', since: 0, until: 2e12 }, (e) =>
+      events.push(e),
+    );
+    let ended = false;
+    void s.ended.then(() => (ended = true));
+    await tick();
+    calls[0]!.stream.end(raw('container', 'die', { 'berth.project': 'p' }));
+    await tick();
+    expect(ended).toBe(false);
+    calls[1]!.stream.end(raw('volume', 'destroy', { name: 'p-data' }));
+    await s.ended;
+    expect(events.map((e) => e.type)).toEqual(['container', 'volume']);
+  });
+});
