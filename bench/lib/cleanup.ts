@@ -24,7 +24,13 @@ export async function cleanupBench(prefix: string = BENCH_PREFIX): Promise<numbe
   const networks = JSON.parse(await engineCall('GET', `/networks?filters=${filters}`)) as {
     Name: string;
   }[];
+  // Every network is tried even when one cannot go (a stale endpoint needs a daemon restart):
+  // stopping at the first left the others behind at the end of a run.
+  const failed: string[] = [];
   for (const n of networks.filter((x) => x.Name.startsWith(prefix)))
-    await removeNetworkWithRetry(n.Name);
+    await removeNetworkWithRetry(n.Name).catch((e: unknown) =>
+      failed.push(e instanceof Error ? e.message : String(e)),
+    );
+  if (failed.length) throw new Error(failed.join('; '));
   return containers.length + networks.length;
 }
