@@ -17,9 +17,10 @@ export function brokenSourceStatus(
 ): ProjectStatus {
   if (problems.length === 0) return status;
   const more = problems.length > SHOWN ? `; and ${problems.length - SHOWN} more` : '';
-  const lead = `the source cannot be read: ${problems.slice(0, SHOWN).join('; ')}${more}`;
-  const notice = status.notice ? `${lead}; ${status.notice}` : lead;
-  return { ...status, inSync: false, notice };
+  return notInSync(
+    status,
+    `the source cannot be read: ${problems.slice(0, SHOWN).join('; ')}${more}`,
+  );
 }
 
 /**
@@ -35,7 +36,11 @@ export function unreadSourceStatus(status: ProjectStatus): ProjectStatus {
   const source = status.source;
   const ready = source?.conditions.find((c) => c.type === 'SourceReady');
   if (!source || source.revision !== null || ready?.status !== 'False') return status;
-  const lead = `the git source has not been read: ${ready.message}`;
+  return notInSync(status, `the git source has not been read: ${ready.message}`);
+}
+
+/** The status not in sync, its notice led by `lead` (the reason the source gives none). */
+function notInSync(status: ProjectStatus, lead: string): ProjectStatus {
   const notice = status.notice ? `${lead}; ${status.notice}` : lead;
   return { ...status, inSync: false, notice };
 }
