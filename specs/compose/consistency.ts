@@ -29,11 +29,15 @@ export function checkProject(project: ComposeProject, fallback: Where): ComposeP
     checkStaticAddresses(check);
     checkValues(svc, service, report);
   }
-  return problems.sort(
-    (a, b) =>
-      a.where.file.localeCompare(b.where.file) ||
-      a.where.line - b.where.line ||
-      a.where.column - b.where.column,
+  return problems.sort(byPosition);
+}
+
+/** Orders problems and losses by file, line and column. */
+export function byPosition(a: { where: Where }, b: { where: Where }): number {
+  return (
+    a.where.file.localeCompare(b.where.file) ||
+    a.where.line - b.where.line ||
+    a.where.column - b.where.column
   );
 }
 
@@ -53,18 +57,16 @@ function didYouMean(name: string, declared: readonly string[]): string {
 }
 
 function checkNetworks({ project, service, svc, report }: ServiceCheck): void {
-  const networks = svc.networks;
-  if (!isRecord(networks)) return;
+  if (!isRecord(svc.networks)) return;
   const declared = Object.keys(project.networks);
-  for (const name of Object.keys(networks)) {
-    if (name === 'default' || name in project.networks || hasDollar(name)) continue;
-    report(
-      networks,
-      name,
-      'E_REFERENCE',
-      `service "${service}" refers to undefined network ${name}: declare it under the top-level "networks:"${didYouMean(name, declared)}`,
-    );
-  }
+  for (const ref of namedReferences(service, svc))
+    if (ref.section === 'networks' && !(ref.name in project.networks))
+      report(
+        ref.tree,
+        ref.key,
+        'E_REFERENCE',
+        `service "${service}" refers to undefined network ${ref.name}: declare it under the top-level "networks:"${didYouMean(ref.name, declared)}`,
+      );
   if (svc.network_mode !== undefined && svc.network_mode !== null)
     report(
       svc,
@@ -74,8 +76,51 @@ function checkNetworks({ project, service, svc, report }: ServiceCheck): void {
     );
 }
 
+/** A network or named volume a service names: where the reference sits, and its path. */
+export interface NamedReference {
+  section: 'networks' | 'volumes';
+  name: string;
+  /** The mapping or list holding the reference, and its key there (for positions). */
+  tree: unknown;
+  key: string | number;
+  /** `services.web.networks.back`, `services.web.volumes[0]`. */
+  path: string;
+}
+
+/**
+ * The networks (but `default`) and named volumes `svc` refers to, declared or not, in file
+ * order; names holding a `${…}` are left out (checked after interpolation, by validate).
+ */
+export function namedReferences(service: string, svc: Record<string, unknown>): NamedReference[] {
+  const refs: NamedReference[] = [];
+  const { networks, volumes } = svc;
+  if (isRecord(networks))
+    for (const name of Object.keys(networks))
+      if (name !== 'default' && !hasDollar(name))
+        refs.push({
+          section: 'networks',
+          name,
+          tree: networks,
+          key: name,
+          path: `services.${service}.networks.${name}`,
+        });
+  if (Array.isArray(volumes))
+    volumes.forEach((entry, i) => {
+      const name = namedVolume(entry);
+      if (name !== undefined && !hasDollar(name))
+        refs.push({
+          section: 'volumes',
+          name,
+          tree: volumes,
+          key: i,
+          path: `services.${service}.volumes[${i}]`,
+        });
+    });
+  return refs;
+}
+
 /** The named volume a `volumes:` entry uses, undefined for binds, tmpfs and anonymous ones. */
-export function namedVolume(entry: unknown): string | undefined {
+function namedVolume(entry: unknown): string | undefined {
   if (typeof entry === 'string') {
     const parts = splitVolume(entry);
     const source = parts[0] ?? '';
@@ -87,18 +132,15 @@ export function namedVolume(entry: unknown): string | undefined {
 }
 
 function checkVolumes({ project, service, svc, report }: ServiceCheck): void {
-  if (!Array.isArray(svc.volumes)) return;
   const declared = Object.keys(project.volumes);
-  svc.volumes.forEach((entry, i) => {
-    const name = namedVolume(entry);
-    if (name === undefined || name in project.volumes || hasDollar(name)) return;
-    report(
-      svc.volumes,
-      i,
-      'E_REFERENCE',
-      `service "${service}" refers to undefined volume ${name}: declare it under the top-level "volumes:" (a host path starts with ./, / or ~)${didYouMean(name, declared)}`,
-    );
-  });
+  for (const ref of namedReferences(service, svc))
+    if (ref.section === 'volumes' && !(ref.name in project.volumes))
+      report(
+        ref.tree,
+        ref.key,
+        'E_REFERENCE',
+        `service "${service}" refers to undefined volume ${ref.name}: declare it under the top-level "volumes:" (a host path starts with ./, / or ~)${didYouMean(ref.name, declared)}`,
+      );
 }
 
 /** `secrets:`, `configs:` and `build.secrets:` name top-level secrets and configs. */

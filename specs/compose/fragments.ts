@@ -1,7 +1,7 @@
 import { closestMatch } from '../validate/suggest.js';
-import { namedVolume } from './consistency.js';
+import { byPosition, namedReferences } from './consistency.js';
 import type { ComposeProject } from './load.js';
-import { isRecord, whereKey, whereNode } from './located.js';
+import { whereKey, whereNode } from './located.js';
 import type { Where } from './located.js';
 import type { Loss } from './state.js';
 
@@ -20,44 +20,19 @@ import type { Loss } from './state.js';
  */
 export function declareExternalFromElsewhere(project: ComposeProject, fallback: Where): Loss[] {
   const losses: Loss[] = [];
-  const adopt = (section: 'networks' | 'volumes', name: string, where: Where, path: string) => {
-    if (name in project[section] || name.includes('$')) return;
-    if (closestMatch(name, Object.keys(project[section])) !== undefined) return;
-    project[section][name] = { external: true };
-    const kind = section === 'networks' ? 'network' : 'volume';
-    losses.push({
-      where,
-      path,
-      why: `${kind} ${name} is not declared in these Compose files: imported as an external ${kind} (used by name, never created); apply stops before any change until it exists — create it, or import with the file that declares it`,
-    });
-  };
   for (const [service, svc] of Object.entries(project.services)) {
     const at = whereKey(project.services, service) ?? whereNode(svc) ?? fallback;
-    if (isRecord(svc.networks))
-      for (const name of Object.keys(svc.networks))
-        if (name !== 'default')
-          adopt(
-            'networks',
-            name,
-            whereKey(svc.networks, name) ?? at,
-            `services.${service}.networks.${name}`,
-          );
-    if (Array.isArray(svc.volumes))
-      svc.volumes.forEach((entry, i) => {
-        const name = namedVolume(entry);
-        if (name !== undefined)
-          adopt(
-            'volumes',
-            name,
-            whereKey(svc.volumes, i) ?? at,
-            `services.${service}.volumes[${i}]`,
-          );
+    for (const { section, name, tree, key, path } of namedReferences(service, svc)) {
+      if (name in project[section]) continue;
+      if (closestMatch(name, Object.keys(project[section])) !== undefined) continue;
+      project[section][name] = { external: true };
+      const kind = section === 'networks' ? 'network' : 'volume';
+      losses.push({
+        where: whereKey(tree, key) ?? at,
+        path,
+        why: `${kind} ${name} is not declared in these Compose files: imported as an external ${kind} (used by name, never created); apply stops before any change until it exists — create it, or import with the file that declares it`,
       });
+    }
   }
-  return losses.sort(
-    (a, b) =>
-      a.where.file.localeCompare(b.where.file) ||
-      a.where.line - b.where.line ||
-      a.where.column - b.where.column,
-  );
+  return losses.sort(byPosition);
 }
