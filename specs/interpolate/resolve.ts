@@ -1,8 +1,23 @@
 import { parseTemplate } from './template.js';
 import type { TemplatePart, VariablePart } from './template.js';
 
-/** Where variables come from: a name → its value, `undefined` when unset. */
-export type VariableLookup = (name: string) => string | undefined;
+/**
+ * Where variables come from: a name → its value, `undefined` when unset. `origin`, when
+ * given, says where a set variable was read (an env file's path as shown, or
+ * `the environment`), for messages about blank variables.
+ */
+export type VariableLookup = ((name: string) => string | undefined) & {
+  origin?: (name: string) => string | undefined;
+};
+
+/** A variable that made its part of an interpolated value blank: unset, or set to "". */
+export interface BlankVariable {
+  name: string;
+  /** Set (to "") rather than unset. */
+  set: boolean;
+  /** Where it was set, when `set` and the lookup knows (`VariableLookup.origin`). */
+  origin?: string;
+}
 
 /** Why a string could not be interpolated; `offset`/`length` locate the expression in it. */
 export interface InterpolationError {
@@ -82,4 +97,52 @@ function unset(part: VariablePart, text: string, message: string): UnsetError {
     expression: text.slice(part.start, part.end),
     message,
   });
+}
+
+/**
+ * The variables of `text` whose blank value (unset, or set to "") made their part of the
+ * interpolated value blank, in order, as `interpolate` evaluates it: `${DIR:-}/app.env`
+ * with DIR unset names DIR; `${A:-${B:-}}` with both blank names A and B; `${A:-x}` names
+ * none. For messages only: a string that does not interpolate names none.
+ */
+export function blankVariables(text: string, lookup: VariableLookup): BlankVariable[] {
+  const parts = parseTemplate(text);
+  const found: BlankVariable[] = [];
+  const visit = (list: TemplatePart[]): void => {
+    for (const part of list) {
+      if (part.kind !== 'variable') continue;
+      let contribution: string;
+      try {
+        contribution = resolve(part, text, lookup);
+      } catch {
+        continue;
+      }
+      if (contribution !== '') continue;
+      const value = lookup(part.name);
+      if (value === undefined || value === '') {
+        const origin = value === '' ? lookup.origin?.(part.name) : undefined;
+        found.push({ name: part.name, set: value === '', ...(origin && { origin }) });
+      }
+      if (part.operand && operandUsed(part, value)) visit(part.operand);
+    }
+  };
+  if (Array.isArray(parts)) visit(parts);
+  return found;
+}
+
+function operandUsed(part: VariablePart, value: string | undefined): boolean {
+  const set = value !== undefined;
+  const nonEmpty = set && value !== '';
+  switch (part.operator) {
+    case ':-':
+      return !nonEmpty;
+    case '-':
+      return !set;
+    case ':+':
+      return nonEmpty;
+    case '+':
+      return set;
+    default:
+      return false;
+  }
 }

@@ -34,15 +34,22 @@ export async function loadVariables(sources: VariableSources): Promise<Variables
     ? (sources.envFiles ?? []).map((f) => ({ display: f, absolute: resolve(sources.cwd, f) }))
     : [await defaultEnvFile(sources.paths, sources.cwd)].flatMap((f) => (f ? [f] : []));
   const fromFiles: Record<string, string> = {};
+  const fileOf = new Map<string, string>();
   const problems: Problem[] = [];
   for (const file of candidates) {
     const read = await readEnvFile(file.display, file.absolute);
     if ('problem' in read) problems.push(read.problem);
-    else Object.assign(fromFiles, read.variables);
+    else {
+      Object.assign(fromFiles, read.variables);
+      for (const name of Object.keys(read.variables)) fileOf.set(name, file.display);
+    }
   }
   const env = sources.env;
+  const lookup: VariableLookup = (name) =>
+    env[name] ?? (Object.hasOwn(fromFiles, name) ? fromFiles[name] : undefined);
+  lookup.origin = (name) => (env[name] !== undefined ? 'the environment' : fileOf.get(name));
   return {
-    lookup: (name) => env[name] ?? (Object.hasOwn(fromFiles, name) ? fromFiles[name] : undefined),
+    lookup,
     files: candidates.map((f) => f.absolute),
     problems,
   };

@@ -3,6 +3,7 @@ import type { Problem, ProblemCode } from '../problems.js';
 import type { Locator, ValuePath } from '../parse/locate.js';
 import type { Policy } from '../policy.js';
 import { formatPath } from '../validate/schema-errors.js';
+import { blankVariableNote } from '../validate/blank-values.js';
 import { scalarString } from '../parse/scalar-text.js';
 
 /** What normalising one schema-valid document needs, and where its problems go. */
@@ -22,14 +23,19 @@ export class NormaliseContext {
      * git checkout, whose host paths resolve under `--host-root` (never inside the checkout).
      */
     readonly hostBaseDir: string = baseDir,
+    /** The manifest as parsed, to name the variables that left a reported value blank. */
+    readonly document?: object,
   ) {}
 
-  /** Records a problem at a value, phrased as `<Object>: <path> <text>`. */
+  /**
+   * Records a problem at a value, phrased as `<Object>: <path> <text>`, plus the variables
+   * that interpolation left blank in it (`: variable DIR is not set`), if any.
+   */
   report(code: ProblemCode, path: ValuePath, text: string): void {
     this.problems.push({
       ...this.locate(path),
       code,
-      message: `${this.label}: ${formatPath(path)} ${text}`,
+      message: `${this.label}: ${formatPath(path)} ${text}${blankVariableNote(this.document, path)}`,
     });
   }
 }

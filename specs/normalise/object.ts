@@ -28,6 +28,7 @@ export async function normaliseManifest(
     doc.locate,
     doc.start,
     hostBaseDir,
+    manifest,
   );
   const source: SourcePosition = doc.locate(['kind'], 'key');
   const placement = (

@@ -279,5 +279,5 @@ function keepText(
 ): void {
   if (item instanceof Written && item.value !== null) rememberText(holder, key, item.text);
   else if (lookup && typeof item === 'string' && mayInterpolate(item))
-    rememberInterpolated(holder, key);
+    rememberInterpolated(holder, key, item, lookup);
 }

@@ -201,7 +201,7 @@ class Walk {
     if (!isScalar(target)) return;
     const value = target.value;
     if (typeof value === 'string' && this.options.lookup && mayInterpolate(value))
-      rememberInterpolated(holder, key);
+      rememberInterpolated(holder, key, value, this.options.lookup);
     if (typeof value !== 'number' && typeof value !== 'boolean') return;
     const text = target.source;
     if (text !== undefined && text !== String(value)) rememberText(holder, key, text);

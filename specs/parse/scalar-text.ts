@@ -1,3 +1,6 @@
+import { blankVariables } from '../interpolate/resolve.js';
+import type { BlankVariable, VariableLookup } from '../interpolate/resolve.js';
+
 /**
  * The source text of YAML numbers and booleans, kept beside the plain value (issue 19
  * item 1): `VERSION: 1.10` reads as the number 1.1, but where berth turns such a value
@@ -23,7 +26,11 @@ export function copyText(
 ): void {
   const text = texts.get(from)?.get(fromKey);
   if (text !== undefined) rememberText(to, toKey, text);
-  if (wasInterpolated(from, fromKey)) rememberInterpolated(to, toKey);
+  const record = interpolated.get(from);
+  if (record?.has(fromKey)) {
+    const { template, lookup } = record.get(fromKey) ?? {};
+    rememberInterpolated(to, toKey, template, lookup);
+  }
 }
 
 /**
@@ -37,21 +44,38 @@ export function scalarString(holder: object, key: string | number): string {
 }
 
 /**
- * String values that came out of `${…}` interpolation, keyed like the texts above. Compose
- * casts such values where its schema wants a number or boolean (`replicas: ${N:-2}`);
- * validation does the same for them, and only for them (a quoted "2" written by hand stays
- * a string and a schema error).
+ * String values that came out of `${…}` interpolation, keyed like the texts above, with the
+ * text as written and the variables it was read with. Compose casts such values where its
+ * schema wants a number or boolean (`replicas: ${N:-2}`); validation does the same for
+ * them, and only for them (a quoted "2" written by hand stays a string and a schema error).
+ * A blank one may mean "not given" (validate/blank-values.ts), and messages name the
+ * variables that made it blank (`blankVariablesAt`, worked out only when asked).
  */
-const interpolated = new WeakMap<object, Set<string | number>>();
+interface Interpolated {
+  template: string;
+  lookup: VariableLookup;
+}
+const interpolated = new WeakMap<object, Map<string | number, Interpolated | undefined>>();
 
-/** Records that `holder[key]` is the result of interpolating a `${…}` string. */
-export function rememberInterpolated(holder: object, key: string | number): void {
+/** Records that `holder[key]` is the result of interpolating `template` with `lookup`. */
+export function rememberInterpolated(
+  holder: object,
+  key: string | number,
+  template?: string,
+  lookup?: VariableLookup,
+): void {
   let keys = interpolated.get(holder);
-  if (!keys) interpolated.set(holder, (keys = new Set()));
-  keys.add(key);
+  if (!keys) interpolated.set(holder, (keys = new Map()));
+  keys.set(key, template !== undefined && lookup ? { template, lookup } : undefined);
 }
 
 /** True when `holder[key]` came out of interpolation (see rememberInterpolated). */
 export function wasInterpolated(holder: object, key: string | number): boolean {
   return interpolated.get(holder)?.has(key) ?? false;
+}
+
+/** The variables whose blank value made (part of) the interpolated `holder[key]` blank. */
+export function blankVariablesAt(holder: object, key: string | number): BlankVariable[] {
+  const record = interpolated.get(holder)?.get(key);
+  return record ? blankVariables(record.template, record.lookup) : [];
 }

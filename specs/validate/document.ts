@@ -6,6 +6,7 @@ import type { AnyManifest } from '../types.generated.js';
 import { validators } from './schemas.js';
 import { objectLabel, schemaProblems } from './schema-errors.js';
 import { castInterpolated } from './typed-variables.js';
+import { dropBlankInterpolated } from './blank-values.js';
 
 export type DocumentCheck =
   | { manifest: AnyManifest; problems: [] }
@@ -37,6 +38,8 @@ export function checkDocument(doc: ParsedDocument): DocumentCheck {
   }
   const kind = KINDS.find((k) => k === record.kind);
   const validate = validators()[kind ?? 'Envelope'];
+  // Blank interpolated values Compose treats as not given are taken out first (blank-values.ts).
+  dropBlankInterpolated(record);
   let valid = validate(record);
   // Interpolated numbers and booleans take their type (castInterpolated), then validate again.
   if (!valid && castInterpolated(record, validate.errors ?? [])) valid = validate(record);

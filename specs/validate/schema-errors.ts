@@ -5,6 +5,7 @@ import { KINDS } from '../model.js';
 import { scalarString } from '../parse/scalar-text.js';
 import { knownFields } from './schema-fields.js';
 import { closestMatch } from './suggest.js';
+import { blankVariableNote } from './blank-values.js';
 
 /** How an object is named in messages: `Container "web"`. */
 export function objectLabel(kind: unknown, name: unknown): string {
@@ -82,15 +83,25 @@ export function schemaProblems(
   const label = objectLabel(document.kind, metadata?.name);
   const kind = KINDS.find((k) => k === document.kind) ?? 'Envelope';
   const problems: Problem[] = [];
+  // An empty string breaks both minLength and the pattern; "is empty" says it once.
+  const empty = new Set(
+    errors
+      .filter(
+        (e) => e.keyword === 'minLength' && valueAt(document, pointerToPath(e.instancePath)) === '',
+      )
+      .map((e) => e.instancePath),
+  );
   for (const error of errors) {
     if (error.keyword === 'if') continue;
+    if (error.keyword === 'pattern' && empty.has(error.instancePath)) continue;
     const path = pointerToPath(error.instancePath);
     const { code, text, at } = describe(error, path, { document, kind });
     const where = formatPath(at);
+    const note = error.keyword === 'additionalProperties' ? '' : blankVariableNote(document, at);
     problems.push({
       ...locate(at, error.keyword === 'additionalProperties' ? 'key' : 'value'),
       code,
-      message: `${label}: ${where === '' ? 'the document' : where} ${text}`,
+      message: `${label}: ${where === '' ? 'the document' : where} ${text}${note}`,
     });
   }
   return dedupe(problems);
@@ -150,6 +161,8 @@ function plainText(
     }
     case 'const':
       return `must be ${String(params.allowedValue)}`;
+    case 'minLength':
+      return valueAt(document, path) === '' ? 'is empty' : (error.message ?? 'is too short');
     default:
       return error.message ?? 'does not fit the schema';
   }
