@@ -174,7 +174,7 @@ export type EnvList = {
   value?: string | number | boolean;
 }[];
 /**
- * [ip:]host[-end]:container[-end][/proto] or container[-end][/proto]; an empty host (":80", "127.0.0.1::80") lets the engine pick a free host port, as Docker does
+ * [ip:]host[-end]:container[-end][/proto] or container[-end][/proto]; an empty host (":80", "127.0.0.1::80") lets the engine pick a free host port, an empty ip (":8080:80", "::80") binds every address, as Docker's nat.ParsePortSpec reads them
  */
 export type PortString = string;
 export type UlimitValue = number | Ulimit;

@@ -122,6 +122,14 @@ spec: {image: busybox:1, networkMode: "container:db", ipc: "container:db"}
     ]);
   });
 
+  it('reads an empty host IP as every address, as Docker does (`${BIND:-}:8443:443`)', async () => {
+    const c = await container('  ports: [":8443:443", "::82/udp"]\n');
+    expect(c.spec.ports).toEqual([
+      { containerPort: 443, hostIP: '', hostPort: 8443, protocol: 'tcp' },
+      { containerPort: 82, hostIP: '', protocol: 'udp' },
+    ]);
+  });
+
   it('applies the policy chosen on the command line', async () => {
     const spec = '  privileged: true\n  devices: ["/dev/fuse"]\n  pid: host\n';
     const privileged = await container(spec, { policy: policyFor('privileged') });
