@@ -9,7 +9,15 @@ import { addObject, berthName, lose, manifestPath } from './state.js';
 import { carryEnvFiles, carryEnvironment } from './service-env.js';
 import { restart, restartByDefault } from './service-restart.js';
 import type { ImportState } from './state.js';
-import { commandList, duration, hasVariable, literalRef, quantity, text } from './values.js';
+import {
+  commandList,
+  duration,
+  hasVariable,
+  imageOrDefault,
+  literalRef,
+  quantity,
+  text,
+} from './values.js';
 
 type Handler = (w: ServiceWork, value: unknown, key: string) => void;
 
@@ -258,7 +266,8 @@ function imageObject(
   for (const k of Object.keys(build))
     if (!BUILD_KEYS.has(k) && !k.startsWith('x-'))
       lose(state, build, k, `services.${w.service}.build.${k}`, 'no berth Image build field');
-  const ref = image ? literalRef(image) : `${state.projectName}-${w.name}:latest`;
+  const fallback = `${state.projectName}-${w.name}:latest`;
+  const ref = image ? imageOrDefault(literalRef(image), fallback) : fallback;
   addObject(state, {
     kind: 'Image',
     name: w.name,

@@ -146,6 +146,18 @@ export function literalRef(image: string): string {
 }
 
 /**
+ * An image name that is one variable with no default of its own (`${IMAGE}`, `$IMAGE`,
+ * `${IMAGE:-}`, `${IMAGE-}`) gets `fallback` as its default: for a service that builds,
+ * docker compose takes a blank `image` as not given and names the image
+ * `<project>-<service>` (api.GetImageNameOrDefault). Any other text comes back as it is.
+ */
+export function imageOrDefault(image: string, fallback: string): string {
+  const lone = /^\$(?:\{([A-Za-z_][A-Za-z0-9_]*)(?::?-)?\}|([A-Za-z_][A-Za-z0-9_]*))$/.exec(image);
+  const name = lone?.[1] ?? lone?.[2];
+  return name ? `\${${name}:-${fallback}}` : image;
+}
+
+/**
  * Makes Compose's implicit blank default explicit: Compose substitutes "" for an unset
  * `${VAR}` or `$VAR` (with a warning), berth refuses an unset variable without a default,
  * so both become `${VAR:-}`. `$$`, defaults and `?` forms are kept as written.
