@@ -14,6 +14,7 @@ import { refuseMissingExternals } from '../plan/plan-unmanaged.js';
 import { progressReporter } from './apply-progress.js';
 import type { CliContext } from './context.js';
 import type { Interrupt } from './interrupt.js';
+import type { StartLog } from '../records/starts.js';
 import { otherSourceError, sourceFolders } from './other-sources.js';
 
 /** What `apply` passes for a set that spans engines (a subset of its job). */
@@ -30,6 +31,8 @@ export interface AcrossJob {
    * once, and no readiness wait starts; apply then undoes what is half-done on each engine.
    */
   interrupt?: Interrupt;
+  /** Where the starts made on every engine are recorded as berth's (records/starts.ts). */
+  starts?: StartLog;
 }
 
 /** One engine's part: its plan, or why the engine could not be planned against. */
@@ -92,7 +95,7 @@ export async function convergeAcross(
  */
 export async function planAcross(
   ctx: CliContext,
-  job: Pick<AcrossJob, 'project' | 'prune' | 'interrupt'>,
+  job: Pick<AcrossJob, 'project' | 'prune' | 'interrupt' | 'starts'>,
   groups: EngineGroup[],
   options: { recover?: boolean } = {},
 ): Promise<{ plan: Plan; planned: GroupPlan[] }> {
@@ -115,12 +118,13 @@ export async function planAcross(
 /** One engine's objects of the project (one observe, no write), or why it could not be read. */
 async function observeGroup(
   ctx: CliContext,
-  job: Pick<AcrossJob, 'project' | 'interrupt'>,
+  job: Pick<AcrossJob, 'project' | 'interrupt' | 'starts'>,
   group: EngineGroup,
 ): Promise<GroupPlan> {
   try {
     const raw = await engineFor(ctx, group.context);
-    const engine = job.interrupt ? job.interrupt.guard(raw, group.context) : raw;
+    const guarded = job.interrupt ? job.interrupt.guard(raw, group.context) : raw;
+    const engine = job.starts ? job.starts.noting(guarded) : guarded;
     const observed = await engine.observe({
       ...observeRequest(job.project, group.objects),
       identify: true,

@@ -5,6 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ContainerCreateRequest } from '../engine/engine.js';
 import { MemoryEngine } from '../engine/memory/memory-engine.js';
 import { engineName, ownershipLabels } from '../labels.js';
+import { StartLog } from '../records/starts.js';
 import { desiredFromRecord, loadProjectView } from './project-view.js';
 import { NOW, containerObject } from './testing/fixtures.js';
 
@@ -35,13 +36,15 @@ function request(name: string): ContainerCreateRequest {
   };
 }
 
-/** A converged project of `n` containers on a fresh in-memory engine. */
+/** A converged project of `n` containers berth started just now on a fresh in-memory engine. */
 async function projectOf(n: number): Promise<{ engine: MemoryEngine; names: string[] }> {
   const engine = new MemoryEngine({ now: () => NOW });
   engine.addImage(IMAGE);
+  const starts = new StartLog({ stateDir, project: PROJECT }, () => NOW);
   const names = Array.from({ length: n }, (_, i) => `c${i}`);
   for (const name of names)
-    await engine.startContainer((await engine.createContainer(request(name))).id);
+    await starts.noting(engine).startContainer((await engine.createContainer(request(name))).id);
+  await starts.settled();
   engine.resetCalls();
   return { engine, names };
 }
@@ -57,7 +60,7 @@ async function callsForStatus(
 
 describe('loadProjectView', () => {
   // Observing costs a constant number of engine calls (issue 18): the list answer settles the
-  // readiness of a container that is up since its creation.
+  // readiness of a container that is up since berth started it.
   it('costs one observe and no inspect, whatever the number of containers', async () => {
     const small = await callsForStatus(3);
     const large = await callsForStatus(100);
@@ -90,6 +93,37 @@ describe('loadProjectView', () => {
     expect(loop).toMatchObject({ restarts: 1, ready: false });
     expect(JSON.stringify(loop?.conditions)).toContain('CrashLoopBackOff');
     expect(view.status.objects.find((o) => o.name === 'calm')).toMatchObject({
+      restarts: 0,
+      ready: true,
+    });
+  });
+
+  it('inspects a container the engine restarted right after berth started it, and only that one', async () => {
+    let now = NOW - 4_000;
+    const engine = new MemoryEngine({ now: () => now });
+    engine.addImage(IMAGE);
+    const starts = new StartLog({ stateDir, project: PROJECT }, () => now);
+    const ids: string[] = [];
+    for (const name of ['loop', 'late']) {
+      ids.push((await engine.createContainer(request(name))).id);
+      if (name === 'late') now = NOW - 2_000;
+      await starts.noting(engine).startContainer(ids.at(-1)!);
+    }
+    engine.crash(ids[0]!, 3); // the engine's restart policy starts it again at once
+    await starts.settled();
+    now = NOW;
+    engine.resetCalls();
+    const desired = {
+      objects: ['loop', 'late'].map((name) => containerObject(name)),
+      source: 'files' as const,
+    };
+    const view = await loadProjectView(engine, { stateDir, project: PROJECT, desired, now });
+    expect(engine.calls).toEqual({ observe: 1, inspectContainer: 1 });
+    expect(view.status.objects.find((o) => o.name === 'loop')).toMatchObject({
+      restarts: 1,
+      ready: false,
+    });
+    expect(view.status.objects.find((o) => o.name === 'late')).toMatchObject({
       restarts: 0,
       ready: true,
     });

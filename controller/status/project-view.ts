@@ -11,9 +11,10 @@ import { plan } from '../plan/plan.js';
 import type { Plan } from '../plan/plan-types.js';
 import { readHistory, readLastApplied } from '../records/records.js';
 import { containerIdsOf, readRestarts, restartsFor } from '../records/restarts.js';
+import { readStarts } from '../records/starts.js';
 import type { HistoryEntry } from '../records/record-types.js';
 import { buildProjectStatus } from './build-status.js';
-import { needsDetails, type StartWindow } from './readiness.js';
+import { needsDetails } from './readiness.js';
 import { observeProject } from '../observe.js';
 import type { DesiredSource, ProjectStatus } from './status-types.js';
 import { ownedContainerName } from '../container-names.js';
@@ -73,8 +74,8 @@ export interface ViewRequest {
 
 /**
  * Observes the project once (the four list calls; a name lookup when declared objects are
- * missing or external; one inspect per container `needsDetails` picks, the applies of the
- * history telling which starts were berth's), plans against the
+ * missing or external; one inspect per container `needsDetails` picks, the project's start
+ * records telling which starts were berth's), plans against the
  * desired set with prune (to list leftovers), and builds the status from that plan.
  * Restarts are berth's own (records, the controller) plus the engine's restart count of the
  * containers that were inspected: a container up and ready for longer than the crash-loop
@@ -82,16 +83,18 @@ export interface ViewRequest {
  */
 export async function loadProjectView(engine: Engine, request: ViewRequest): Promise<ProjectView> {
   const { project, desired } = request;
-  const [{ observed, hostPaths, unowned, externals }, history, recorded] = await Promise.all([
-    observeProject(
-      engine,
-      project,
-      desired.objects,
-      request.observed ? onlyProject(request.observed, project) : undefined,
-    ),
-    readHistory(request.stateDir, project),
-    readRestarts(request.stateDir, project),
-  ]);
+  const [{ observed, hostPaths, unowned, externals }, history, recorded, starts] =
+    await Promise.all([
+      observeProject(
+        engine,
+        project,
+        desired.objects,
+        request.observed ? onlyProject(request.observed, project) : undefined,
+      ),
+      readHistory(request.stateDir, project),
+      readRestarts(request.stateDir, project),
+      readStarts(request.stateDir, project),
+    ]);
   const projectPlan = plan({
     project,
     desired: desired.objects,
@@ -104,7 +107,7 @@ export async function loadProjectView(engine: Engine, request: ViewRequest): Pro
   });
   const entries = history.ok ? history.value : [];
   const details = await inspectNamed(engine, project, observed, request.inspect, (c) =>
-    needsDetails(c, request.now, applyWindows(entries)),
+    needsDetails(c, request.now, starts[c.id]),
   );
   const notice =
     desired.notice ??
@@ -158,11 +161,6 @@ async function inspectNamed(
     .map((c) => c.id);
   const details = await Promise.all(ids.map((id) => engine.inspectContainer(id)));
   return details.filter((d) => d !== undefined);
-}
-
-/** When the recorded applies ran: berth started containers then, not the engine's restart policy. */
-function applyWindows(entries: readonly HistoryEntry[]): StartWindow[] {
-  return entries.map((e) => ({ from: e.time, to: e.time + e.durationMs }));
 }
 
 /** The part of an all-projects observation that belongs to one project (images are shared). */

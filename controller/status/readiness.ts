@@ -50,32 +50,28 @@ export interface ReadinessInput {
 export const CRASH_LOOP_WINDOW_MS = 10_000;
 
 /**
- * How far the list's start time may lie from the moment berth started the container: the
- * list gives it to the second, and an engine under load starts a container a little after
- * the API call returned.
+ * How much later than berth's own start of a container the list's start time of that run
+ * may lie: the list gives a start to the second (it says "Up 3 seconds" for 3.0–3.99 s), and
+ * berth measures it back from the moment it read the answer, a little after the engine
+ * wrote it. A later start than this is one berth did not make.
  */
-export const START_SLACK_MS = 3_000;
-
-/** A span of time (Unix ms, inclusive) in which berth itself started containers: an apply. */
-export interface StartWindow {
-  from: number;
-  to: number;
-}
+export const START_NOISE_MS = 1_500;
 
 /**
  * Whether readiness needs the container's inspect (restart count, probe output), or the list
  * answer settles it. Status observes with list calls only (issue 18: a constant number of
  * engine calls whatever N) and inspects just the containers this picks: one restarting, one
  * reported unhealthy (DESIGN asks for the probe's last output), and one running for less
- * than `CRASH_LOOP_WINDOW_MS` whose start berth does not explain (not at its creation, not
- * during an apply in `berthStarts`): the engine may have restarted it, and a crash loop is
- * told apart by the engine's restart count. Everything else is ready or not from its list
- * entry. Pure.
+ * than `CRASH_LOOP_WINDOW_MS` whose current run berth did not start: `berthStartedAt` (when
+ * berth's last start of this container returned, from its records) is missing, or the list
+ * says the run began later than that by more than {@link START_NOISE_MS}. Such a start is the
+ * engine's restart policy at work, and only the engine's restart count tells a crash loop.
+ * Everything else is ready or not from its list entry. Pure.
  */
 export function needsDetails(
   container: ObservedContainer,
   now: number,
-  berthStarts: readonly StartWindow[] = [],
+  berthStartedAt?: number,
 ): boolean {
   if (container.state === 'restarting') return true;
   if (container.state !== 'running') return false;
@@ -83,10 +79,7 @@ export function needsDetails(
   const started = container.startedAt;
   if (started === undefined) return true;
   if (now - started >= CRASH_LOOP_WINDOW_MS) return false;
-  const near = (from: number, to: number) =>
-    started >= from - START_SLACK_MS && started <= to + START_SLACK_MS;
-  const created = container.createdAt;
-  return !near(created, created) && !berthStarts.some((w) => near(w.from, w.to));
+  return berthStartedAt === undefined || started > berthStartedAt + START_NOISE_MS;
 }
 
 /** Readiness of one container, from the engine's word alone (plus berth's own restarts). Pure. */

@@ -97,9 +97,8 @@ describe('a crash-looping container', () => {
     const row = get.stdout.split('\n').find((l) => l.startsWith('loop')) ?? '';
     expect(row).not.toMatch(/\s-\s/);
     // get observes with list calls only, like status, and reads the engine's restart count only
-    // for a start berth does not explain: a start within 3 s of the container's creation or of
-    // an apply counts as berth's own (readiness.ts needsDetails). Under load the loop's current
-    // start can fall in that span, so get is read until it shows the count (seen in CI once).
+    // for a start berth did not make (readiness.ts needsDetails, records/starts.ts); the list
+    // gives a start to the second, so get is read until it shows the count.
     let item: Record<string, unknown> | undefined;
     const counted = await eventually(async () => {
       const json = JSON.parse((await run(project, 'get', '-o', 'json')).stdout) as {

@@ -18,6 +18,7 @@ import type { Plan } from '../../plan/plan-types.js';
 import { applyId, gitCommitOf, recordApply, type ApplyOutcome } from '../../records/index.js';
 import { applyStamp } from '../../labels.js';
 import { imagesOfSet, keptImagesOf } from '../../records/image-history.js';
+import { StartLog } from '../../records/starts.js';
 import { progressReporter } from '../apply-progress.js';
 import type { CliContext } from '../context.js';
 import { writeOutput } from '../views/stable-output.js';
@@ -152,6 +153,8 @@ async function converge(ctx: CliContext, job: ApplyJob): Promise<number> {
   const placed = job.desired.some((o) => o.context !== undefined);
   const groups = placed ? groupByEngine(job.desired, homeContext(ctx)) : [];
   const interrupt = installInterrupt((code) => process.exit(code));
+  // Every start is recorded as berth's, so status tells the engine's restarts from them.
+  const starts = new StartLog({ stateDir: ctx.stateDir, project }, ctx.now, ctx.logger);
   // After Ctrl-C, an update left half-done is undone on every engine reached before berth
   // exits (FINDINGS F3), across contexts as on one engine.
   const undo = () => undoOnEngines(interrupt.guarded, project, UNDO_MS);
@@ -170,6 +173,7 @@ async function converge(ctx: CliContext, job: ApplyJob): Promise<number> {
           parallel,
           deadline: started + timeoutMs,
           interrupt,
+          starts,
         },
         groups,
       );
@@ -178,7 +182,7 @@ async function converge(ctx: CliContext, job: ApplyJob): Promise<number> {
       if (across.homeImages) job.unchangedImages = across.homeImages;
       return finish(ctx, job, across.plan, across.result);
     }
-    const engine = interrupt.guard(await ctx.engine());
+    const engine = starts.noting(interrupt.guard(await ctx.engine()));
     const planned = await observeAndPlan(
       engine,
       {
@@ -238,6 +242,7 @@ async function converge(ctx: CliContext, job: ApplyJob): Promise<number> {
     if (interrupt.interrupted) return interrupted(ctx, job, plan, [], await undo());
     throw e;
   } finally {
+    await starts.settled();
     interrupt.dispose();
   }
 }

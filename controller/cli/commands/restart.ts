@@ -4,6 +4,7 @@ import { BerthError } from '../../errors.js';
 import { readLastApplied, recordApply } from '../../records/index.js';
 import type { AppliedStep } from '../../records/index.js';
 import type { CliContext } from '../context.js';
+import { StartLog } from '../../records/starts.js';
 import { listByName } from '../project-containers.js';
 import { resolveProjectName } from '../project-name.js';
 
@@ -27,7 +28,8 @@ export async function run(
   options: RestartOptions,
 ): Promise<number> {
   const project = resolveProjectName(options.project, [], ctx.cwd, ctx.env);
-  const engine = await ctx.engine();
+  const starts = new StartLog({ stateDir: ctx.stateDir, project }, ctx.now, ctx.logger);
+  const engine = starts.noting(await ctx.engine());
   const byName = await listByName(engine, project);
   const missing = names.filter((n) => !byName.has(n));
   if (missing.length)
@@ -71,6 +73,7 @@ export async function run(
     }
   }
   const failed = steps.filter((s) => s.failed).length;
+  await starts.settled();
   await recordApply(ctx.stateDir, project, {
     time: started,
     sources: [],

@@ -20,6 +20,7 @@ import { resolveProjectName, sanitizeProjectName } from '../project-name.js';
 import { policyFromFlags, type PolicyFlags } from '../policy-flags.js';
 import { gitDefaultProject, prepareGitWatch, type GitWatchFlags } from '../../git/watch-git.js';
 import { gitSourceMetrics } from '../../git/source-status.js';
+import { StartLog } from '../../records/starts.js';
 
 interface WatchCommandOptions extends CommonOptions, Partial<GitWatchFlags>, PolicyFlags {
   listen: string;
@@ -76,7 +77,9 @@ export async function run(
   const git = options.git
     ? prepareGitWatch({ ...options, git: options.git }, ctx.cwd, ctx.stateDir, project, ctx.logger)
     : undefined;
-  const engine = await ctx.engine();
+  // Every start the controller makes is recorded as berth's (status tells the engine's from them).
+  const starts = new StartLog({ stateDir: ctx.stateDir, project }, ctx.now, ctx.logger);
+  const engine = starts.noting(await ctx.engine());
   const { apiVersion } = await engine.ping();
 
   const writer = await takeProjectLock(ctx, project, 'watch', options.lockTimeout);
@@ -160,6 +163,7 @@ export async function run(
     web.view.stop();
     await controller.stop(SHUTDOWN_GRACE_MS);
     await api?.close();
+    await starts.settled();
     await lock.release();
     await writer.release();
   }
