@@ -63,8 +63,13 @@ function requestOnce(
 }
 
 /** Like engineRequest, but a status of 400 or more is an error naming the call. */
-export async function engineCall(method: string, path: string, body?: unknown): Promise<string> {
-  const answer = await engineRequest(method, path, body);
+export async function engineCall(
+  method: string,
+  path: string,
+  body?: unknown,
+  socketPath: string = ENGINE_SOCKET,
+): Promise<string> {
+  const answer = await engineRequest(method, path, body, socketPath);
   if (answer.status >= 400)
     throw new Error(`${method} ${path}: ${answer.status} ${answer.body.trim()}`);
   return answer.body;

@@ -1,5 +1,6 @@
 import { containerNames, envValueAt, NETWORK, BENCH_IMAGE, type Workload } from './workload.js';
 import {
+  ENGINE_SOCKET,
   engineCall,
   engineRequest,
   labelFilter,
@@ -32,13 +33,16 @@ function containerBody(w: Workload, index: number): unknown {
 /**
  * Cold apply with plain Engine API calls: one network create, then create+start per
  * container, 8 at a time. No observation, no diffing: the least any tool can do.
+ * `socketPath`: where to send them; a timed run passes the bench's counting proxy, the path
+ * berth's and compose's calls take, so the proxy's hop is in every tool's time alike.
  */
-export async function rawApply(w: Workload): Promise<void> {
-  const network = await engineRequest('POST', '/networks/create', {
-    Name: `${w.project}-${NETWORK}`,
-    CheckDuplicate: true,
-    Labels: { [RAW_LABEL]: w.project },
-  });
+export async function rawApply(w: Workload, socketPath: string = ENGINE_SOCKET): Promise<void> {
+  const network = await engineRequest(
+    'POST',
+    '/networks/create',
+    { Name: `${w.project}-${NETWORK}`, CheckDuplicate: true, Labels: { [RAW_LABEL]: w.project } },
+    socketPath,
+  );
   // 409: a network the engine would not remove (a stale endpoint, moby#42119) is reused.
   if (network.status >= 400 && network.status !== 409)
     throw new Error(`POST /networks/create: ${network.status} ${network.body.trim()}`);
@@ -46,9 +50,10 @@ export async function rawApply(w: Workload): Promise<void> {
   await mapLimit(indexes, RAW_CONCURRENCY, async (i) => {
     const name = `${w.project}-${containerNames(w.n)[i]}`;
     const created = JSON.parse(
-      await engineCall('POST', `/containers/create?name=${name}`, containerBody(w, i)),
+      await engineCall('POST', `/containers/create?name=${name}`, containerBody(w, i), socketPath),
     ) as { Id: string };
-    if (w.state === 'running') await engineCall('POST', `/containers/${created.Id}/start`);
+    if (w.state === 'running')
+      await engineCall('POST', `/containers/${created.Id}/start`, undefined, socketPath);
   });
 }
 
@@ -58,26 +63,32 @@ export async function rawApply(w: Workload): Promise<void> {
  * running containers concurrently leaves stale network endpoints on this engine
  * (moby#42119), after which the network cannot be removed until the daemon restarts.
  */
-export async function rawDelete(project: string): Promise<void> {
+export async function rawDelete(
+  project: string,
+  socketPath: string = ENGINE_SOCKET,
+): Promise<void> {
+  const filter = labelFilter(`${RAW_LABEL}=${project}`);
   const listed = JSON.parse(
-    await engineCall('GET', `/containers/json?all=1&${labelFilter(`${RAW_LABEL}=${project}`)}`),
+    await engineCall('GET', `/containers/json?all=1&${filter}`, undefined, socketPath),
   ) as ListedContainer[];
   await mapLimit(listed, RAW_CONCURRENCY, async (c) => {
-    await engineCall('POST', `/containers/${c.Id}/stop`);
-    await engineCall('DELETE', `/containers/${c.Id}?v=1`);
+    await engineCall('POST', `/containers/${c.Id}/stop`, undefined, socketPath);
+    await engineCall('DELETE', `/containers/${c.Id}?v=1`, undefined, socketPath);
   });
-  await removeNetworkWithRetry(`${project}-${NETWORK}`);
+  await removeNetworkWithRetry(`${project}-${NETWORK}`, socketPath);
 }
 
-async function disconnectAll(network: string): Promise<void> {
-  const answer = await engineRequest('GET', `/networks/${network}`);
+async function disconnectAll(network: string, socketPath: string): Promise<void> {
+  const answer = await engineRequest('GET', `/networks/${network}`, undefined, socketPath);
   if (answer.status >= 400) return;
   const info = JSON.parse(answer.body) as { Containers?: Record<string, { Name?: string }> };
   for (const [id, endpoint] of Object.entries(info.Containers ?? {})) {
-    await engineRequest('POST', `/networks/${network}/disconnect`, {
-      Container: endpoint.Name ?? id,
-      Force: true,
-    });
+    await engineRequest(
+      'POST',
+      `/networks/${network}/disconnect`,
+      { Container: endpoint.Name ?? id, Force: true },
+      socketPath,
+    );
   }
 }
 
@@ -85,15 +96,18 @@ async function disconnectAll(network: string): Promise<void> {
  * Removes a network, retrying while the engine still reports active endpoints right after
  * its containers went (moby#42119). A missing network is fine.
  */
-export async function removeNetworkWithRetry(name: string): Promise<void> {
+export async function removeNetworkWithRetry(
+  name: string,
+  socketPath: string = ENGINE_SOCKET,
+): Promise<void> {
   for (let attempt = 0; ; attempt++) {
-    const answer = await engineRequest('DELETE', `/networks/${name}`);
+    const answer = await engineRequest('DELETE', `/networks/${name}`, undefined, socketPath);
     if (answer.status < 400 || answer.status === 404) return;
     if (attempt >= 20)
       throw new Error(`DELETE /networks/${name}: ${answer.status} ${answer.body.trim()}`);
     // moby#42119: endpoints of removed containers can linger; the bench's own network has
     // nothing else on it, so every endpoint left is disconnected by force.
-    if (attempt === 10) await disconnectAll(name);
+    if (attempt === 10) await disconnectAll(name, socketPath);
     await sleep(50 * (attempt + 1));
   }
 }

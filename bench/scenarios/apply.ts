@@ -25,8 +25,11 @@ import { limitBar, ratioBar } from './bars.js';
 type Shape = Omit<Workload, 'project' | 'siteDir'>;
 const shape = (n: number, init: boolean): Shape => ({ n, init, envValue: 'a', state: 'running' });
 
-async function rawSample(work: () => Promise<unknown>): Promise<Sample> {
-  return { ms: await timeIt(work), ok: true };
+/** The raw driver's run, timed, with its calls counted by the same proxy as the tools'. */
+async function rawSample(ctx: BenchContext, work: () => Promise<unknown>): Promise<Sample> {
+  ctx.proxy.reset();
+  const ms = await timeIt(work);
+  return { ms, ok: true, calls: ctx.proxy.counts() };
 }
 
 /** Cold apply: nothing exists; berth apply vs compose up -d vs the raw API at concurrency 8. */
@@ -46,7 +49,7 @@ export async function coldApply(ctx: BenchContext, n: number): Promise<ScenarioR
     {
       name: 'raw',
       prepare: () => clean(r.w),
-      run: () => rawSample(() => rawApply(r.w)),
+      run: () => rawSample(ctx, () => rawApply(r.w, ctx.proxy.socketPath)),
       verify: () => allRunning(r.w.project, n),
     },
   ];
@@ -274,7 +277,7 @@ export async function deleteAll(ctx: BenchContext, n: number): Promise<ScenarioR
         clean(r.w)
           .then(() => rawApply(r.w))
           .then(() => setUp(r.w.project, n)),
-      run: () => rawSample(() => rawDelete(r.w.project)),
+      run: () => rawSample(ctx, () => rawDelete(r.w.project, ctx.proxy.socketPath)),
       verify: () => nothingLeft(r.w.project),
     },
   ];
