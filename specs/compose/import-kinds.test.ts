@@ -53,4 +53,36 @@ describe('berth import: kinds of real files', () => {
     const containers = loaded.set.objects.filter((o) => o.kind === 'Container');
     expect(containers.map((o) => o.name).sort()).toEqual(['side', 'web']);
   });
+
+  it('drops depends_on and links on a provider service, which runs no container (docker compose e2e TestProviderStopHook)', async () => {
+    const { losses, problems, loaded } = await importAndValidate(
+      [
+        'services:',
+        '  test:',
+        '    image: busybox',
+        '    depends_on: [provider]',
+        '    links: [provider]',
+        '  provider:',
+        '    provider: {type: example-provider, options: {name: provider}}',
+        '',
+      ].join('\n'),
+    );
+    expect(losses).toEqual([
+      '4:18 services.test.depends_on.provider: provider is a provider service: it runs no container to wait for',
+      '6:3 services.provider: a service with no image or build (a provider service) runs no container',
+    ]);
+    expect(problems).toEqual([]);
+    const containers = loaded.set.objects.filter((o) => o.kind === 'Container');
+    expect(containers.map((o) => o.name)).toEqual(['test']);
+  });
+
+  it('reads network_mode: default as the engine does, its bridge (CasaOS Twingate)', async () => {
+    const { losses, problems, loaded } = await importAndValidate(
+      'services:\n  app:\n    image: busybox\n    network_mode: default\n',
+    );
+    expect(losses).toEqual([]);
+    expect(problems).toEqual([]);
+    const app = loaded.set.objects.find((o) => o.kind === 'Container');
+    expect(app?.kind === 'Container' && app.spec.networkMode).toBe('bridge');
+  });
 });

@@ -41,6 +41,9 @@ export function carryNetworking(w: ServiceWork, key: string, value: unknown): bo
  * that field is left out and named as a loss rather than written as a dangling reference.
  */
 function sharedNamespace(w: ServiceWork, mode: string, key: string): string | undefined {
+  // The engine's `default` network mode is its bridge (docker create --network default
+  // attaches the container to `bridge`): berth's `networkMode: bridge`.
+  if (key === 'network_mode' && mode === 'default') return 'bridge';
   if (mode.startsWith('service:')) {
     const service = mode.slice(8);
     if (service in w.state.project.services)
@@ -222,6 +225,16 @@ function carryDependsOn(w: ServiceWork, value: unknown): void {
       if (opts.required !== false) lose(w.state, value, service, where, missingWhy(w, service));
       continue;
     }
+    if (runsNoContainer(w, service)) {
+      lose(
+        w.state,
+        value,
+        service,
+        where,
+        `${service} is a provider service: it runs no container to wait for`,
+      );
+      continue;
+    }
     const condition = opts.condition === undefined ? 'started' : CONDITIONS[text(opts.condition)];
     if (!condition)
       lose(w.state, opts, 'condition', `${where}.condition`, 'not a Compose condition');
@@ -238,6 +251,12 @@ function carryDependsOn(w: ServiceWork, value: unknown): void {
       condition: condition ?? 'started',
     });
   }
+}
+
+/** A service with neither image nor build (a provider service): import writes no Container for it. */
+function runsNoContainer(w: ServiceWork, service: string): boolean {
+  const svc = w.state.project.services[service];
+  return isRecord(svc) && !('image' in svc) && !('build' in svc);
 }
 
 function dependsOn(w: ServiceWork): Map<string, Record<string, unknown>> {
@@ -261,6 +280,7 @@ function carryLinks(w: ServiceWork, links: unknown[]): void {
         `alias ${alias} for ${service}: give ${service} the alias on a network instead`,
       );
     if (!(service in w.state.project.services) || hasVariable(service)) return;
+    if (runsNoContainer(w, service)) return;
     if (!deps.has(service))
       deps.set(service, {
         container: berthName(w.state, 'service', service),
