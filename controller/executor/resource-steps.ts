@@ -77,7 +77,14 @@ const STEP_RUNNERS: { readonly [K in Kind]: Readonly<Record<string, StepRunner>>
   },
   // A container's create/start/replace steps are run by the container machine, not here.
   Container: {
-    connect: (step, ctx, name) => connect(ctx, step.target ?? '', name),
+    // By id where it has one: a replica connected again before its rename (scale-renames.ts)
+    // still has its old engine name.
+    connect: (step, ctx, name, engineId) => connect(ctx, step.target ?? '', name, engineId),
+    disconnect: (step, ctx, name, engineId) =>
+      ctx.engine.disconnectNetwork(
+        declaredEngineName(ctx.project, ctx.desired, 'Network', step.target ?? ''),
+        engineId ?? engineName(ctx.project, name),
+      ),
     // The spec may be gone (prune, delete): the container's own stop timeout is its grace period.
     stop: (_step, ctx, name, engineId) =>
       ctx.engine.stopContainer(engineId ?? engineName(ctx.project, name)),
@@ -171,12 +178,18 @@ async function createVolume(volume: VolumeObject, ctx: StepContext): Promise<voi
   });
 }
 
-async function connect(ctx: StepContext, network: string, container: string): Promise<void> {
+/** Connects declared container `container` (the one with `containerId`, when given) to `network`. */
+async function connect(
+  ctx: StepContext,
+  network: string,
+  container: string,
+  containerId?: string,
+): Promise<void> {
   const declared = find(ctx, 'Container', container) as ContainerObject | undefined;
   const aliases = declared ? aliasesOn(declared, network) : [container];
   await ctx.engine.connectNetwork(
     declaredEngineName(ctx.project, ctx.desired, 'Network', network),
-    engineName(ctx.project, container),
+    containerId ?? engineName(ctx.project, container),
     aliases,
   );
 }

@@ -87,7 +87,7 @@ async function runPlannedContainer(
   ctx: RunContext,
 ): Promise<RunOutcome> {
   const { observed, ops: renameOps } = entry.rename
-    ? await renamed(entry.rename, ctx)
+    ? await renamed(p, entry.rename, ctx)
     : { observed: ctx.owned.get(p.key) as ObservedContainer | undefined, ops: [] };
   const situation = await withImageFromRun(entry, container.spec.image.ref, observed, ctx);
   // Files of file mounts live under this run's state folder: written before any create.
@@ -121,7 +121,7 @@ async function runPlannedContainer(
     ...(out.restarts?.length ? { restarts: out.restarts.length } : {}),
     ...(out.retryAfterMs ? { retryAfterMs: out.retryAfterMs } : {}),
   };
-  const connects = situation.replace || out.ops.includes('create') ? [] : connectSteps(p);
+  const connects = situation.replace || out.ops.includes('create') ? [] : driftConnects(p);
   if (out.outcome === 'converged' && connects.length) {
     const rest = await runSteps(connects, observed?.id, ctx);
     return { ...facts, ...rest, ops: [...ops, ...rest.ops] };
@@ -130,23 +130,42 @@ async function runPlannedContainer(
 }
 
 /**
- * Replica 1 renamed in place as planned (a scale change, F26): one engine call, same id, never
- * stopped; the rest of the entry was planned for the container under its new name. A rename
- * to the name it already has (a retried run) changes nothing.
+ * Replica 1 renamed in place as planned (a scale change, F26): each of its networks connected
+ * again with the aliases of its new identity, then the rename; same id, never stopped; the
+ * rest of the entry was planned for the container under its new name. A rename to the name it
+ * already has (a retried run) changes nothing: the aliases went first.
  */
 async function renamed(
+  p: ObjectPlan,
   rename: NonNullable<ContainerPlanEntry['rename']>,
   ctx: RunContext,
 ): Promise<{ observed: ObservedContainer | undefined; ops: string[] }> {
   const container = ctx.observed.containers.find((c) => c.id === rename.id);
   if (container?.name === rename.to) return { observed: container, ops: [] };
+  const moved = await runSteps(renameReconnects(p, rename), rename.id, ctx);
+  if (moved.outcome === 'failed') throw moved.error;
   ctx.onOp?.('rename', rename.to);
   await ctx.engine.renameContainer(rename.id, rename.to);
-  return { observed: container && { ...container, name: rename.to }, ops: ['rename'] };
+  const ops = [...moved.ops, 'rename'];
+  return { observed: container && { ...container, name: rename.to }, ops };
 }
 
-function connectSteps(p: ObjectPlan): PlanStep[] {
-  return p.steps.filter((s) => s.action === 'connect');
+/** The rename's own steps: its networks disconnected and connected again, in plan order. */
+function renameReconnects(
+  p: ObjectPlan,
+  rename: NonNullable<ContainerPlanEntry['rename']>,
+): PlanStep[] {
+  return p.steps.filter(
+    (s) =>
+      (s.action === 'disconnect' || s.action === 'connect') &&
+      rename.networks.includes(s.target ?? ''),
+  );
+}
+
+/** Networks the container is not attached to (recreated behind its back): connected after it ran. */
+function driftConnects(p: ObjectPlan): PlanStep[] {
+  const renamed = p.container?.rename?.networks ?? [];
+  return p.steps.filter((s) => s.action === 'connect' && !renamed.includes(s.target ?? ''));
 }
 
 async function withImageFromRun(

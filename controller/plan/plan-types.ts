@@ -96,9 +96,11 @@ export interface ContainerPlanEntry {
   request: ContainerCreateRequest;
   /**
    * Replica 1 renamed in place first (`replicas` changed between 1 and more; F26): the engine
-   * id of the container and the engine name it takes. The rest of the entry is planned for it.
+   * id of the container, the engine name it takes, and the declared networks it is connected
+   * to again before, for its new aliases (the entry's `disconnect`/`connect` steps of those
+   * networks). The rest of the entry is planned for it.
    */
-  rename?: { id: string; to: string };
+  rename?: { id: string; to: string; networks: string[] };
 }
 
 /** An engine object with our name but without our labels: never adopted, renamed or removed. */

@@ -2,6 +2,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { specHash } from '../../specs/hash.js';
 import { lookupIn } from '../../specs/link.js';
 import { desiredFrom } from '../../test/support/manifests.js';
+import { converge } from '../executor/converge.js';
 import { apiAndGateway, IMAGE, scaleProject } from './testing/scale-fixture.js';
 
 type ScaleProject = ReturnType<typeof scaleProject>;
@@ -33,6 +34,8 @@ describe('scaling keeps the running replicas (memory engine)', () => {
     const { 'p-api': id } = await apis();
     expect(await planText(api(3))).toBe(
       [
+        '~ Container/api-1  disconnect default  replicas 1 → 3: aliases api-1, api',
+        '~ Container/api-1  connect default  replicas 1 → 3: aliases api-1, api',
         '~ Container/api-1  rename p-api → p-api-1  replicas 1 → 3',
         '+ Container/api-2  create        not created yet',
         '~ Container/api-2  start         declared running',
@@ -44,10 +47,24 @@ describe('scaling keeps the running replicas (memory engine)', () => {
     );
     const { plan, result } = await apply(api(3));
     expect(plan.objects.find((o) => o.key === 'Container/api-1')?.container?.rename?.id).toBe(id);
-    expect(result.outcomes.find((o) => o.key === 'Container/api-1')?.ops).toEqual(['rename']);
+    expect(result.outcomes.find((o) => o.key === 'Container/api-1')?.ops).toEqual([
+      'disconnect',
+      'connect',
+      'rename',
+    ]);
     const after = await apis();
     expect(Object.keys(after)).toEqual(['p-api-1', 'p-api-2', 'p-api-3']);
     expect(after['p-api-1']).toBe(id);
+    // The aliases a replica 1 created at 3 gets.
+    expect(engine.aliasesOf(id as string)).toEqual({ 'p-default': ['api-1', 'api'] });
+    expect(engine.aliasesOf(after['p-api-1'] as string)).toEqual(
+      Object.fromEntries(
+        Object.entries(engine.aliasesOf(after['p-api-2'] as string)).map(([n, a]) => [
+          n,
+          a.map((x) => (x === 'api-2' ? 'api-1' : x)),
+        ]),
+      ),
+    );
     expect(await planText(api(3))).toBe(
       'Project p: no changes; the engine matches the manifests.\n',
     );
@@ -79,6 +96,8 @@ describe('scaling keeps the running replicas (memory engine)', () => {
     await apply(api(3));
     expect(await planText(api(1))).toBe(
       [
+        '~ Container/api    disconnect default  replicas 3 → 1: aliases api',
+        '~ Container/api    connect default  replicas 3 → 1: aliases api',
         '~ Container/api    rename p-api-1 → p-api  replicas 3 → 1',
         '- Container/api-2  stop          not declared any more',
         '- Container/api-2  remove        not declared any more',
@@ -90,6 +109,7 @@ describe('scaling keeps the running replicas (memory engine)', () => {
     );
     await apply(api(1));
     expect(await apis()).toEqual({ 'p-api': id });
+    expect(engine.aliasesOf(id as string)).toEqual({ 'p-default': ['api'] });
     expect(await planText(api(1))).toBe(
       'Project p: no changes; the engine matches the manifests.\n',
     );
@@ -98,7 +118,9 @@ describe('scaling keeps the running replicas (memory engine)', () => {
   it('a scale with an image change renames first, then the survivors take the update path', async () => {
     await apply(api(1));
     const text = await planText(api(2, OTHER));
-    expect(text).toMatch(/^~ Container\/api-1 +rename p-api → p-api-1 +replicas 1 → 2\n/);
+    expect(text).toMatch(
+      /^~ Container\/api-1 +disconnect default +replicas 1 → 2: aliases api-1, api\n~ Container\/api-1 +connect default .*\n~ Container\/api-1 +rename p-api → p-api-1 +replicas 1 → 2\n/,
+    );
     expect(text).toMatch(/~ Container\/api-1 +create +spec changed: image/);
     expect(text).toMatch(/\+ Container\/api-2 +create/);
     await apply(api(2, OTHER));
@@ -130,10 +152,31 @@ describe('scaling keeps the running replicas (memory engine)', () => {
     const three = await apis();
     await engine.removeContainer(three['p-api-3'] as string);
     expect(await planText(api(1))).toMatch(
-      /^~ Container\/api +rename p-api-1 → p-api +replicas 2 → 1\n- Container\/api-2 +stop/,
+      /^~ Container\/api +disconnect default .*\n~ Container\/api +connect default .*\n~ Container\/api +rename p-api-1 → p-api +replicas 2 → 1\n- Container\/api-2 +stop/,
     );
     await apply(api(1));
     expect(await apis()).toEqual({ 'p-api': id });
+  });
+
+  it('a rename that failed after its aliases changed is planned and run again, aliases and all', async () => {
+    await apply(api(1));
+    const { 'p-api': id } = await apis();
+    engine.failNext('renameContainer', 'E_ENGINE');
+    const failed = await converge(engine, {
+      project: 'p',
+      desired: await desiredFrom(api(3)),
+      prune: false,
+      parallel: 4,
+      deadline: Date.now() + 10_000,
+    });
+    expect(failed.result.ok).toBe(false);
+    expect(await apis()).toMatchObject({ 'p-api': id });
+    expect(await planText(api(3))).toMatch(
+      /^~ Container\/api-1 +disconnect default .*\n~ Container\/api-1 +connect default .*\n~ Container\/api-1 +rename p-api → p-api-1/,
+    );
+    await apply(api(3));
+    expect((await apis())['p-api-1']).toBe(id);
+    expect(engine.aliasesOf(id as string)).toEqual({ 'p-default': ['api-1', 'api'] });
   });
 
   it('containers of the earlier labels (replica 1 as berth.name=api-1, berth.replica=1) scale in place too', async () => {

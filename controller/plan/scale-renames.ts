@@ -1,8 +1,14 @@
 import { replicaName, scaledToZero } from '../../specs/expand.js';
-import { objectKey, type DesiredObject, type ObjectKey } from '../../specs/model.js';
+import {
+  objectKey,
+  type ContainerObject,
+  type DesiredObject,
+  type ObjectKey,
+} from '../../specs/model.js';
 import { firstReplicaOf, ownedContainerName, ownedReplica } from '../container-names.js';
 import type { ObservedContainer } from '../engine/engine.js';
-import { engineName } from '../labels.js';
+import { declaredEngineName, engineName } from '../labels.js';
+import { aliasesOn } from './container-request.js';
 import type { OwnedIndex } from './plan-input.js';
 import { step } from './plan-object.js';
 import type { ObjectPlan } from './plan-types.js';
@@ -12,6 +18,15 @@ import type { ObjectPlan } from './plan-types.js';
  * container goes from `<project>-<name>` to `<project>-<name>-1` (or back) under the same id,
  * never stopped, as Compose keeps its first container at any scale; only the surplus is
  * created or removed (plan-implicit.ts). Its labels need no change (container-names.ts).
+ *
+ * Its network aliases do: replica 1 answers to `<name>-1` beside `<name>`, a single container
+ * only to `<name>`. The engine (Docker 20.10, seen here) renames a container's own DNS name
+ * with it but keeps its aliases, and sets aliases only when an endpoint is connected (a
+ * connect of a container already on the network is refused: "endpoint … already exists"), so
+ * each network it is on is disconnected and connected again with the aliases a fresh
+ * container gets, before the rename: a berth killed in between finds the old name and plans
+ * both again. The container keeps running; a static address would be dropped, but no declared
+ * address survives a scale past 1 (replicas cannot share one).
  */
 export interface ScaleRename {
   /** The declared object the container becomes: `Container/<name>-1` or `Container/<name>`. */
@@ -23,6 +38,8 @@ export interface ScaleRename {
   to: string;
   /** `replicas 1 → 3`. */
   cause: string;
+  /** The declared networks it is on, each with the aliases it takes there. */
+  endpoints: { network: string; aliases: string[] }[];
 }
 
 /**
@@ -54,6 +71,7 @@ export function scaleRenames(
       container,
       to: engineName(project, o.name),
       cause: `replicas ${before} → ${Math.max(after, 1)}`,
+      endpoints: endpointsOf(o, container, project, desired),
     });
   }
   return renames;
@@ -68,9 +86,19 @@ export function afterRenames(owned: OwnedIndex, renames: readonly ScaleRename[])
   return moved;
 }
 
-/** The container's plan with the rename as its first step, stored on its entry for the executor. */
+/**
+ * The container's plan with the rename as its first steps (each network connected again with
+ * its new aliases, then the rename), stored on its entry for the executor.
+ */
 export function withScaleRename(p: ObjectPlan, rename: ScaleRename | undefined): ObjectPlan {
   if (!rename || !p.container) return p;
+  const reconnects = rename.endpoints.flatMap(({ network, aliases }) => {
+    const cause = `${rename.cause}: aliases ${aliases.join(', ')}`;
+    return [
+      step(p.key, 'disconnect', '~', cause, network),
+      step(p.key, 'connect', '~', cause, network),
+    ];
+  });
   const renameStep = step(
     p.key,
     'rename',
@@ -78,13 +106,28 @@ export function withScaleRename(p: ObjectPlan, rename: ScaleRename | undefined):
     rename.cause,
     `${rename.container.name} → ${rename.to}`,
   );
+  const networks = rename.endpoints.map((e) => e.network);
   return {
     ...p,
-    steps: [renameStep, ...p.steps],
+    steps: [...reconnects, renameStep, ...p.steps],
     inSync: false,
     reason: rename.cause,
-    container: { ...p.container, rename: { id: rename.container.id, to: rename.to } },
+    container: { ...p.container, rename: { id: rename.container.id, to: rename.to, networks } },
   };
+}
+
+/** The declared networks `container` is attached to, with the aliases `declared` has on each. */
+function endpointsOf(
+  declared: ContainerObject,
+  container: ObservedContainer,
+  project: string,
+  desired: readonly DesiredObject[],
+): ScaleRename['endpoints'] {
+  return declared.spec.networks
+    .filter((n) =>
+      container.networks.includes(declaredEngineName(project, desired, 'Network', n.network)),
+    )
+    .map((n) => ({ network: n.network, aliases: aliasesOn(declared, n.network) }));
 }
 
 /** How many replicas of `name` the engine runs now (replica 1 under either name, and 2..N). */

@@ -94,6 +94,12 @@ export class MemoryEngine implements Engine {
     this.latencyMs = ms;
   }
 
+  /** Network name → the aliases the container's endpoint there has (what `docker inspect` shows). */
+  aliasesOf(containerId: string): Record<string, string[]> {
+    const c = this.world.mustFindContainer(containerId, 'aliases');
+    return Object.fromEntries([...c.networks].sort(([a], [b]) => a.localeCompare(b)));
+  }
+
   /** The container's process dies by itself with `exitCode`; the restart policy applies. */
   crash(containerId: string, exitCode: number): void {
     containers.crashContainer(this.world, containerId, exitCode);
