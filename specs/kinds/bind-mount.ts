@@ -1,4 +1,3 @@
-import { normaliseBindMount } from '../normalise/resources.js';
 import type { SpecKind } from './spec-kind.js';
 
 /**
@@ -6,6 +5,7 @@ import type { SpecKind } from './spec-kind.js';
  * hash only the path (a changed `type` is a host-side check, see recreate-fields.ts).
  */
 export const bindMountSpecKind: SpecKind<'BindMount'> = {
-  normalise: (manifest, ctx) => normaliseBindMount(manifest.spec, ctx),
+  normalise: async (manifest, ctx) =>
+    (await import('../normalise/resources.js')).normaliseBindMount(manifest.spec, ctx),
   recreateFields: (object) => ({ hostPath: object.spec.hostPath, type: object.spec.type }),
 };

@@ -1,4 +1,3 @@
-import { normaliseContainer } from '../normalise/container.js';
 import { containerRecreateFields } from '../recreate-fields.js';
 import type { SpecKind } from './spec-kind.js';
 
@@ -7,7 +6,9 @@ import type { SpecKind } from './spec-kind.js';
  * per-field change list also reads; labels are hashed beside the spec, so left out here.
  */
 export const containerSpecKind: SpecKind<'Container'> = {
-  normalise: (manifest, ctx) => normaliseContainer(manifest.spec, ctx),
+  // Loaded on first use: the plan and `berth status` hash objects but never normalise one.
+  normalise: async (manifest, ctx) =>
+    (await import('../normalise/container.js')).normaliseContainer(manifest.spec, ctx),
   recreateFields: (object, lookup) => {
     const { labels: _labels, ...fields } = containerRecreateFields(object, lookup);
     return fields;

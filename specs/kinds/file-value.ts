@@ -1,5 +1,4 @@
 import type { ConfigObject, SecretObject } from '../model.js';
-import { normaliseFileValue } from '../normalise/file-value.js';
 import type { ConfigManifest, SecretManifest } from '../types.generated.js';
 import type { NormaliseContext } from '../normalise/context.js';
 
@@ -8,11 +7,11 @@ import type { NormaliseContext } from '../normalise/context.js';
  * digest. A changed value (digest) recreates; the value itself is never hashed or shown.
  */
 export const fileValueParts = {
-  normalise: (
+  normalise: async (
     manifest: SecretManifest | ConfigManifest,
     ctx: NormaliseContext,
     env: NodeJS.ProcessEnv,
-  ) => normaliseFileValue(manifest.spec, ctx, env),
+  ) => (await import('../normalise/file-value.js')).normaliseFileValue(manifest.spec, ctx, env),
   recreateFields: (object: SecretObject | ConfigObject) => ({
     source: object.spec.source,
     digest: object.spec.digest,

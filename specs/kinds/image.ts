@@ -1,4 +1,3 @@
-import { normaliseImage } from '../normalise/resources.js';
 import type { SpecKind } from './spec-kind.js';
 
 /**
@@ -6,7 +5,8 @@ import type { SpecKind } from './spec-kind.js';
  * `berth.build-hash` label), so the hash covers the build's inputs but not that digest.
  */
 export const imageSpecKind: SpecKind<'Image'> = {
-  normalise: (manifest, ctx, env) => normaliseImage(manifest.spec, ctx, env),
+  normalise: async (manifest, ctx, env) =>
+    (await import('../normalise/resources.js')).normaliseImage(manifest.spec, ctx, env),
   recreateFields: (object) => {
     const { ref, build } = object.spec;
     if (!build) return { ref };

@@ -1,10 +1,10 @@
 import { externalRef } from '../normalise/external.js';
-import { normaliseNetwork } from '../normalise/resources.js';
 import type { SpecKind } from './spec-kind.js';
 
 /** Network: every normalised field recreates it (the engine cannot change a network). */
 export const networkSpecKind: SpecKind<'Network'> = {
-  normalise: (manifest, ctx) => {
+  normalise: async (manifest, ctx) => {
+    const { normaliseNetwork } = await import('../normalise/resources.js');
     const name = manifest.metadata.name;
     const spec = normaliseNetwork(manifest.spec, ctx, name);
     const external = externalRef(manifest.spec as Record<string, unknown> | undefined, name, ctx);

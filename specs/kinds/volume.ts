@@ -1,10 +1,10 @@
 import { externalRef } from '../normalise/external.js';
-import { normaliseVolume } from '../normalise/resources.js';
 import type { SpecKind } from './spec-kind.js';
 
 /** Volume: driver and options recreate it; `retain` is berth's own and does not. */
 export const volumeSpecKind: SpecKind<'Volume'> = {
-  normalise: (manifest, ctx) => {
+  normalise: async (manifest, ctx) => {
+    const { normaliseVolume } = await import('../normalise/resources.js');
     const name = manifest.metadata.name;
     const spec = normaliseVolume(manifest.spec);
     const external = externalRef(manifest.spec as Record<string, unknown> | undefined, name, ctx);
