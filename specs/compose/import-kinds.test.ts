@@ -85,4 +85,25 @@ describe('berth import: kinds of real files', () => {
     const app = loaded.set.objects.find((o) => o.kind === 'Container');
     expect(app?.kind === 'Container' && app.spec.networkMode).toBe('bridge');
   });
+
+  it('lower-cases a port protocol, as the engine reads it (CasaOS Transmission: protocol: UDP)', async () => {
+    const { losses, problems, loaded } = await importAndValidate(
+      [
+        'services:',
+        '  app:',
+        '    image: busybox',
+        '    ports:',
+        '      - {target: 51413, published: "51413", protocol: UDP}',
+        '      - "127.0.0.1:9091:9091/TCP"',
+        '',
+      ].join('\n'),
+    );
+    expect(losses).toEqual([]);
+    expect(problems).toEqual([]);
+    const app = loaded.set.objects.find((o) => o.kind === 'Container');
+    expect(app?.kind === 'Container' && app.spec.ports).toEqual([
+      { containerPort: 51413, hostIP: '', hostPort: 51413, protocol: 'udp' },
+      { containerPort: 9091, hostIP: '127.0.0.1', hostPort: 9091, protocol: 'tcp' },
+    ]);
+  });
 });

@@ -82,9 +82,17 @@ function missingWhy(w: ServiceWork, service: string): string {
   return 'no such service';
 }
 
+/**
+ * One Compose port, short or long, as berth writes it. The protocol is lower-cased, as the
+ * engine reads it (`80:80/UDP` is udp: nat.ParsePortSpec lower-cases it; so does the long
+ * syntax's `protocol: UDP` on its way to the engine).
+ */
 function port(w: ServiceWork, i: number, entry: unknown): unknown {
   if (typeof entry === 'number') return String(entry);
-  if (!isRecord(entry)) return text(entry).trim();
+  if (!isRecord(entry))
+    return text(entry)
+      .trim()
+      .replace(/\/([A-Za-z]+)$/, (m) => m.toLowerCase());
   const where = `services.${w.service}.ports[${i}]`;
   for (const k of ['name', 'app_protocol'])
     if (k in entry)
@@ -92,7 +100,8 @@ function port(w: ServiceWork, i: number, entry: unknown): unknown {
   if (entry.mode === 'ingress' && entry.published !== undefined)
     w.notes.push(`${where}: mode ingress (swarm) published as a host port`);
   const published = entry.published === undefined ? undefined : text(entry.published);
-  const protocol = entry.protocol === undefined ? undefined : text(entry.protocol);
+  const written = entry.protocol === undefined ? undefined : text(entry.protocol);
+  const protocol = written && !hasVariable(written) ? written.toLowerCase() : written;
   const simple =
     (published === undefined || /^[0-9]+$/.test(published)) && /^[0-9]+$/.test(text(entry.target));
   if (simple)
