@@ -120,6 +120,35 @@ describe('GitSource on a local repository', () => {
     expect(changes).toEqual(['Unknown->True', 'True->False', 'False->True']);
   });
 
+  it('a refused commit keeps, and names, the commit whose set the controller runs (F35)', async () => {
+    const r = repo();
+    const one = r.commit('one', { 'deploy/app.yaml': 'a: 1\n' });
+    let applied: string | undefined;
+    const s = new GitSource({
+      url: normaliseRepoUrl(r.dir, '/'),
+      path: 'deploy',
+      intervalMs: 0,
+      stateDir: stateDir(),
+      project: 'app',
+      appliedCommit: () => applied,
+    });
+    cleanups.push(() => s.stop());
+    // The controller takes in the first commit, and refuses the second (it declares nothing).
+    await s.start({ revision: async (rev) => void (applied ??= rev.sha) });
+    r.git('rm', '--quiet', 'deploy/app.yaml');
+    const empty = r.commit('empty deploy', { 'deploy/README': 'nothing here\n' });
+    await s.checkNow();
+    await until(() => s.condition().revision === empty);
+    r.git('rm', '--quiet', '-r', 'deploy');
+    const gone = r.commit('remove deploy', {});
+    await s.checkNow();
+    // A check the ref watcher began may still be running: wait for the one that saw `gone`.
+    await until(() => s.condition().reason !== undefined);
+    expect(s.condition().reason).toBe(
+      `commit ${gone.slice(0, 12)} has no folder deploy; keeping the last good commit ${one.slice(0, 12)}`,
+    );
+  });
+
   it('follows a force-pushed branch to its new commit', async () => {
     const r = repo();
     r.commit('one', { 'app.yaml': 'a: 1\n' });

@@ -48,6 +48,13 @@ export interface GitSourceOptions {
   project: string;
   /** An SSH allowed-signers file: only commits `git verify-commit` accepts are applied. */
   allowedSigners?: string;
+  /**
+   * The commit whose set the controller runs (its last apply's), which a refused commit's
+   * reason names as kept: the controller may have refused a commit handed to it (a folder
+   * that declares nothing, every file broken), so the last handed over is not it (F35).
+   * Without it, the last commit handed over is named.
+   */
+  appliedCommit?: () => string | undefined;
   now?: () => number;
   /**
    * Called when the condition's status or reason changes (not for every failed check of the
@@ -212,9 +219,8 @@ export class GitSource {
   }
 
   private kept(): string {
-    return this.state.revision
-      ? `the last good commit ${this.state.revision.slice(0, 12)}`
-      : 'nothing applied yet';
+    const applied = this.options.appliedCommit ? this.options.appliedCommit() : this.state.revision;
+    return applied ? `the last good commit ${applied.slice(0, 12)}` : 'nothing applied yet';
   }
 
   /** Exports the commit, points `current` at it atomically, and gives it to the sink. */

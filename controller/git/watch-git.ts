@@ -50,18 +50,24 @@ export function gitDefaultProject(git: string, cwd: string): string {
   return repoName(normaliseRepoUrl(git, cwd));
 }
 
+/** Where a git watch runs: its project, state folder, log, and the controller's applied commit. */
+export interface GitWatchContext {
+  cwd: string;
+  stateDir: string;
+  project: string;
+  logger?: Logger;
+  /** The commit whose set the controller runs (a refused commit's reason names it; F35). */
+  appliedCommit?: () => string | undefined;
+}
+
 /**
- * Validates the git flags and builds the source for `project`, without touching the network
- * yet. A source that stops being ready (a failed check, a refused commit) is logged once as a
- * warning, its recovery once as info. Throws E_USAGE for flags that do not fit together.
+ * Validates the git flags and builds the source for the context's project, without touching
+ * the network yet. A source that stops being ready (a failed check, a refused commit) is
+ * logged once as a warning, its recovery once as info. Throws E_USAGE for flags that do not
+ * fit together.
  */
-export function prepareGitWatch(
-  flags: GitWatchFlags,
-  cwd: string,
-  stateDir: string,
-  project: string,
-  logger?: Logger,
-): GitWatch {
+export function prepareGitWatch(flags: GitWatchFlags, context: GitWatchContext): GitWatch {
+  const { cwd, stateDir, project, logger } = context;
   const intervalMs = parseDuration(flags.interval ?? '60s');
   if (intervalMs === undefined)
     throw new BerthError('E_USAGE', `--interval ${flags.interval} is not a duration (e.g. 60s)`);
@@ -77,6 +83,7 @@ export function prepareGitWatch(
     intervalMs,
     stateDir,
     project,
+    ...(context.appliedCommit ? { appliedCommit: context.appliedCommit } : {}),
     onChange: (now, before) => {
       const source = redactUrl(url);
       if (now.status === 'False')

@@ -129,6 +129,7 @@ export class WatchController {
   async start(): Promise<void> {
     await this.restartLog.load();
     await this.revisions.refreshKeptImages();
+    await this.revisions.loadApplied();
     for (const source of this.options.sources ?? []) await this.startSource(source);
     await this.reloadFolder();
     const { engine } = this.options;
@@ -220,6 +221,11 @@ export class WatchController {
   /** Re-reads the folder and queues the keys whose declaration changed, ahead of any back-off. */
   reloadFolder(options: { ifChanged?: boolean } = {}, reason?: WorkReason): Promise<void> {
     return this.revisions.reloadFolder(options, reason);
+  }
+
+  /** The git commit whose set the controller converges to (revisions.ts `applied`). */
+  appliedCommit(): string | undefined {
+    return this.revisions.applied();
   }
 
   /** Rolls the project back to an earlier apply under watch (revisions.ts `rollbackTo`). */

@@ -4,7 +4,7 @@ import { objectKey, type ObjectKey } from '../../specs/model.js';
 import { formatProblem } from '../../specs/problems.js';
 import type { HistoryEntry } from '../records/record-types.js';
 import { holdProject, readHold, releaseProject, type ProjectHold } from '../records/hold.js';
-import { applyId, readLastApplied, recordApply } from '../records/records.js';
+import { applyId, readHistory, readLastApplied, recordApply } from '../records/records.js';
 import { imagesOfSet, keptImagesOf, pinnedImages } from '../records/image-history.js';
 import { applyStamp } from '../labels.js';
 import type { CrashLoopTracker } from './backoff.js';
@@ -49,6 +49,8 @@ export class Revisions {
   private kept: Set<string> | undefined;
   /** Per change still settling: what the runs since it was taken in did to each object. */
   private readonly tallies = new Set<Map<ObjectKey, RanEffect>>();
+  /** The commit of the set the controller converges to (the last apply's); see {@link applied}. */
+  private appliedCommit: string | undefined;
 
   constructor(private readonly deps: RevisionDeps) {}
 
@@ -60,6 +62,23 @@ export class Revisions {
   /** Image ids history keeps (built images outside it are removed); undefined: keep all. */
   keptImages(): Set<string> | undefined {
     return this.kept;
+  }
+
+  /**
+   * The git commit whose set the controller converges to: the last revision taken in that
+   * changed the set, or the rollback's (F35: a revision it refused, or one that changed
+   * nothing, is not it). Before any, the project's last apply on record.
+   */
+  applied(): string | undefined {
+    return this.appliedCommit;
+  }
+
+  /** Reads the last apply's commit from history (at start, before any revision). */
+  async loadApplied(): Promise<void> {
+    const { stateDir, project } = this.deps.options;
+    const history = stateDir ? await readHistory(stateDir, project) : undefined;
+    const last = history?.ok ? history.value.find((e) => e.objects) : undefined;
+    this.appliedCommit = last?.commit || undefined;
   }
 
   /** One reconcile of `key` did `effect`: counted for every change still settling. */
@@ -105,6 +124,7 @@ export class Revisions {
       const time = now();
       const from = this.deps.options.origin?.() ?? { sources: [dir] };
       this.currentStamp = applyStamp(applyId(time), from.commit?.sha);
+      this.appliedCommit = from.commit?.sha;
       const { objects } = snapshot;
       const message = 'applied by berth watch';
       void this.recordWhenSettled({ changed, objects, time, from: revisionOrigin(from), message });
@@ -136,6 +156,7 @@ export class Revisions {
     const changed = store.pin(objects, pinnedImages(entry), notice);
     bus.publish({ type: 'desired', changed, problems: [], time });
     this.currentStamp = applyStamp(applyId(time), entry.commit);
+    this.appliedCommit = entry.commit;
     for (const key of changed) crashLoop.forget(key);
     // Every object: an image tagged back changes containers whose declaration did not.
     for (const o of objects)

@@ -165,4 +165,31 @@ describe('berth watch --git on the real engine', () => {
     expect(records).toContain('switch to two');
     expect(records).not.toContain(SECRET);
   });
+
+  it('a refused commit names as kept the commit whose set runs, not one the controller refused (F35)', async () => {
+    const applied = (await history())[0]?.commit ?? '';
+    expect(applied).toMatch(/^[0-9a-f]{40}$/);
+    // A commit whose folder declares nothing: read, refused by the controller (keeps its set).
+    repo.git('rm', '--quiet', '-r', 'deploy');
+    const empty = repo.commit('empty deploy (only a README)', { 'deploy/README.md': 'none\n' });
+    const refused = await eventually(async () => {
+      const s = await status();
+      return s.source.revision === empty && /declares nothing/.test(s.notice ?? '');
+    }, 10_000);
+    expect(refused).toBe(true);
+    // Then a commit without the folder: the source refuses it, keeping what runs.
+    repo.git('rm', '--quiet', '-r', 'deploy');
+    const gone = repo.commit('remove deploy', {});
+    const named = await eventually(
+      async () =>
+        Boolean((await status()).source.conditions[0]?.message.includes(gone.slice(0, 12))),
+      10_000,
+    );
+    expect(named).toBe(true);
+    expect((await status()).source.conditions[0]?.message).toBe(
+      `commit ${gone.slice(0, 12)} has no folder deploy; keeping the last good commit ${applied.slice(0, 12)}`,
+    );
+    expect(await envOf('web')).toContain('MODE=two');
+    expect(await labelOf('web', 'berth.commit')).toBe(applied);
+  });
 });

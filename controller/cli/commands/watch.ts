@@ -75,7 +75,17 @@ export async function run(
       : sanitizeProjectName(gitDefaultProject(options.git, ctx.cwd))
     : resolveProjectName(options.project, [folder], ctx.cwd, ctx.env);
   const git = options.git
-    ? prepareGitWatch({ ...options, git: options.git }, ctx.cwd, ctx.stateDir, project, ctx.logger)
+    ? prepareGitWatch(
+        { ...options, git: options.git },
+        {
+          cwd: ctx.cwd,
+          stateDir: ctx.stateDir,
+          project,
+          logger: ctx.logger,
+          // The source is started by the controller, once it exists.
+          appliedCommit: (): string | undefined => controller.appliedCommit(),
+        },
+      )
     : undefined;
   // Every start the controller makes is recorded as berth's (status tells the engine's from them).
   const starts = new StartLog({ stateDir: ctx.stateDir, project }, ctx.now, ctx.logger);
