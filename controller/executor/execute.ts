@@ -4,6 +4,7 @@ import { BerthError, toBerthError } from '../errors.js';
 import type { ObjectPlan, Plan } from '../plan/plan-types.js';
 import { indexOwned } from '../plan/plan.js';
 import { runObject, type RunOutcome } from './run-object.js';
+import { needsWork } from './plan-work.js';
 import { Semaphore } from './semaphore.js';
 import { waitForCondition } from './wait-condition.js';
 
@@ -62,10 +63,8 @@ export interface ExecuteResult {
   ok: boolean;
 }
 
-/** Objects that need anything done: steps to run, or drift to look at again. */
-export function needsWork(p: ObjectPlan): boolean {
-  return p.steps.length > 0 || !p.inSync;
-}
+// Re-exported: callers that only ask whether there is work load plan-work.ts alone.
+export { heldByNever, needsWork } from './plan-work.js';
 
 /**
  * Runs a plan along its dependency graph: each object starts when the objects it waits
@@ -165,11 +164,6 @@ export async function execute(options: ExecuteOptions): Promise<ExecuteResult> {
  */
 export function settledAsDeclared(o: ObjectOutcome): boolean {
   return o.outcome === 'converged' || (o.outcome === 'held' && o.retryAfterMs !== undefined);
-}
-
-/** A container `restartPolicy: Never` keeps exited after it failed (no back-off to wait out). */
-export function heldByNever(o: ObjectOutcome): boolean {
-  return o.outcome === 'held' && o.retryAfterMs === undefined;
 }
 
 function toObjectOutcome(key: ObjectKey, run: RunOutcome): Omit<ObjectOutcome, 'key'> {

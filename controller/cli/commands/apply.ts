@@ -1,11 +1,7 @@
 import { parseDuration } from '../../../specs/validate/values.js';
-import {
-  execute,
-  heldByNever,
-  needsWork,
-  type ExecuteResult,
-  type ObjectOutcome,
-} from '../../executor/execute.js';
+import type { execute, ExecuteResult, ObjectOutcome } from '../../executor/execute.js';
+import type { takeBackReplicas } from '../../executor/replica-takeback.js';
+import { heldByNever, needsWork } from '../../executor/plan-work.js';
 import { BerthError } from '../../errors.js';
 import type { Engine, ObservedImage } from '../../engine/engine.js';
 import { observeAndPlan } from '../../observe.js';
@@ -25,7 +21,6 @@ import { writeOutput } from '../views/stable-output.js';
 import { installInterrupt, interruptedText, INTERRUPTED_EXIT } from '../interrupt.js';
 import { undoOnEngines, undoText, type UndoResult } from '../interrupt-undo.js';
 import { loadInput } from '../load-input.js';
-import { takeBackReplicas } from '../../executor/replica-takeback.js';
 import { otherSourceDeletions } from '../../plan/plan-other-sources.js';
 import { otherSourceError, sourceFolders } from '../other-sources.js';
 import { refuseFieldsTheEngineCannotCarry, type PolicyFlags } from '../policy-flags.js';
@@ -219,10 +214,23 @@ async function converge(ctx: CliContext, job: ApplyJob): Promise<number> {
       stamp: applyStamp(applyId(started), job.commit),
       signal: interrupt.signal,
     };
-    const ran = execute({ ...run, plan, desired: job.desired, observed: planned.observed }).then(
-      // A replica that failed its gate takes back those replaced before it (onFailure: rollback).
-      (result) =>
-        takeBackReplicas({ ...run, project, stateDir: ctx.stateDir, desired: job.desired, result }),
+    const ran = runPlan(plan, ({ execute, takeBackReplicas }) =>
+      execute({
+        ...run,
+        plan: planned.plan,
+        desired: job.desired,
+        observed: planned.observed,
+      }).then(
+        // A replica that failed its gate takes back those replaced before it (onFailure: rollback).
+        (result) =>
+          takeBackReplicas({
+            ...run,
+            project,
+            stateDir: ctx.stateDir,
+            desired: job.desired,
+            result,
+          }),
+      ),
     );
     const work = options.wait
       ? ran.then((r) => withReadiness(engine, planned.plan, r, deadline, ctx.now))
@@ -245,6 +253,29 @@ async function converge(ctx: CliContext, job: ApplyJob): Promise<number> {
     await starts.settled();
     interrupt.dispose();
   }
+}
+
+/** The executor's two entry points, loaded by runPlan. */
+interface Executor {
+  execute: typeof execute;
+  takeBackReplicas: typeof takeBackReplicas;
+}
+
+/**
+ * Runs the plan with the executor, loaded only when some object needs work: a no-op apply
+ * (every object in sync, no step) ends as execute would end it, with no outcome and ok, and
+ * never loads the executor and its state machines (issue 18: no-op apply time).
+ */
+async function runPlan(
+  plan: Plan,
+  run: (executor: Executor) => Promise<ExecuteResult>,
+): Promise<ExecuteResult> {
+  if (!plan.objects.some(needsWork)) return { outcomes: [], ok: true };
+  const [executor, takeBack] = await Promise.all([
+    import('../../executor/execute.js'),
+    import('../../executor/replica-takeback.js'),
+  ]);
+  return run({ execute: executor.execute, takeBackReplicas: takeBack.takeBackReplicas });
 }
 
 /** Records and reports an apply that ran to its end (or its timeout). */
