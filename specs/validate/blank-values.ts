@@ -118,7 +118,8 @@ function holders(document: unknown, pattern: Pattern): [object, string | number]
     .map((node) => [node, last]);
 }
 
-function valueAt(document: unknown, path: ValuePath): unknown {
+/** The value at `path` inside `document`; undefined where the path leads nowhere. */
+export function valueAt(document: unknown, path: ValuePath): unknown {
   let value = document;
   for (const segment of path)
     value = (value as Record<string | number, unknown> | undefined)?.[segment];

@@ -5,7 +5,7 @@ import { KINDS } from '../model.js';
 import { scalarString } from '../parse/scalar-text.js';
 import { knownFields } from './schema-fields.js';
 import { closestMatch } from './suggest.js';
-import { blankVariableNote } from './blank-values.js';
+import { blankVariableNote, valueAt } from './blank-values.js';
 
 /** How an object is named in messages: `Container "web"`. */
 export function objectLabel(kind: unknown, name: unknown): string {
@@ -186,13 +186,6 @@ function quoteHint(
   if (typeof value !== 'number' && typeof value !== 'boolean') return '';
   const text = scalarString(holder, key);
   return `; write it in quotes ("${text}") to keep it as written`;
-}
-
-function valueAt(document: unknown, path: (string | number)[]): unknown {
-  let value = document;
-  for (const segment of path)
-    value = (value as Record<string | number, unknown> | undefined)?.[segment];
-  return value;
 }
 
 function dedupe(problems: Problem[]): Problem[] {
