@@ -1,5 +1,10 @@
 import type { ValuePath } from '../parse/locate.js';
-import { blankVariablesAt, copyText, wasInterpolated } from '../parse/scalar-text.js';
+import {
+  anyInterpolated,
+  blankVariablesAt,
+  copyText,
+  wasInterpolated,
+} from '../parse/scalar-text.js';
 
 /** A path into a manifest; `*` stands for every index of a list. */
 type Pattern = readonly string[];
@@ -57,6 +62,7 @@ const BLANK_ITEMS_DROPPED: Record<string, Pattern[]> = {
  * dropped ones (the locator reads the source as written).
  */
 export function dropBlankInterpolated(document: Record<string, unknown>): void {
+  if (!anyInterpolated()) return;
   const kind = typeof document.kind === 'string' ? document.kind : '';
   for (const pattern of BLANK_IS_NOT_GIVEN[kind] ?? [])
     for (const [holder, key] of holders(document, pattern))
