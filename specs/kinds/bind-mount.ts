@@ -1,4 +1,7 @@
 import type { SpecKind } from './spec-kind.js';
+import { lazily } from './lazily.js';
+
+const resourceNormalisers = lazily(() => import('../normalise/resources.js'));
 
 /**
  * BindMount: a host path. Its hash covers the path and `type`; the containers that mount it
@@ -6,6 +9,6 @@ import type { SpecKind } from './spec-kind.js';
  */
 export const bindMountSpecKind: SpecKind<'BindMount'> = {
   normalise: async (manifest, ctx) =>
-    (await import('../normalise/resources.js')).normaliseBindMount(manifest.spec, ctx),
+    (await resourceNormalisers()).normaliseBindMount(manifest.spec, ctx),
   recreateFields: (object) => ({ hostPath: object.spec.hostPath, type: object.spec.type }),
 };

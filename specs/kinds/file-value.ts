@@ -1,6 +1,9 @@
 import type { ConfigObject, SecretObject } from '../model.js';
 import type { ConfigManifest, SecretManifest } from '../types.generated.js';
 import type { NormaliseContext } from '../normalise/context.js';
+import { lazily } from './lazily.js';
+
+const fileValueNormaliser = lazily(() => import('../normalise/file-value.js'));
 
 /**
  * Secret and Config share one shape: a value read at load time, known afterwards only by its
@@ -11,7 +14,7 @@ export const fileValueParts = {
     manifest: SecretManifest | ConfigManifest,
     ctx: NormaliseContext,
     env: NodeJS.ProcessEnv,
-  ) => (await import('../normalise/file-value.js')).normaliseFileValue(manifest.spec, ctx, env),
+  ) => (await fileValueNormaliser()).normaliseFileValue(manifest.spec, ctx, env),
   recreateFields: (object: SecretObject | ConfigObject) => ({
     source: object.spec.source,
     digest: object.spec.digest,

@@ -1,4 +1,7 @@
 import type { SpecKind } from './spec-kind.js';
+import { lazily } from './lazily.js';
+
+const resourceNormalisers = lazily(() => import('../normalise/resources.js'));
 
 /**
  * Image: a reference, pulled or built. A rebuild is decided by the build's content hash (the
@@ -6,7 +9,7 @@ import type { SpecKind } from './spec-kind.js';
  */
 export const imageSpecKind: SpecKind<'Image'> = {
   normalise: async (manifest, ctx, env) =>
-    (await import('../normalise/resources.js')).normaliseImage(manifest.spec, ctx, env),
+    (await resourceNormalisers()).normaliseImage(manifest.spec, ctx, env),
   recreateFields: (object) => {
     const { ref, build } = object.spec;
     if (!build) return { ref };

@@ -1,10 +1,13 @@
 import { externalRef } from '../normalise/external.js';
 import type { SpecKind } from './spec-kind.js';
+import { lazily } from './lazily.js';
+
+const resourceNormalisers = lazily(() => import('../normalise/resources.js'));
 
 /** Volume: driver and options recreate it; `retain` is berth's own and does not. */
 export const volumeSpecKind: SpecKind<'Volume'> = {
   normalise: async (manifest, ctx) => {
-    const { normaliseVolume } = await import('../normalise/resources.js');
+    const { normaliseVolume } = await resourceNormalisers();
     const name = manifest.metadata.name;
     const spec = normaliseVolume(manifest.spec);
     const external = externalRef(manifest.spec as Record<string, unknown> | undefined, name, ctx);
