@@ -22,9 +22,11 @@ export interface ApiSource {
   /**
    * `POST /api/v1/webhook` (git source only): given the request headers and body, answers
    * the HTTP status — 202 when the signature is good and a check was started, 401 otherwise.
-   * Absent: the route answers 404.
+   * Absent: the route answers 404, with `webhookOff` as the reason when there is one.
    */
   webhook?: (headers: IncomingMessage['headers'], body: Buffer) => number;
+  /** Why a git source has no webhook (it was started without a secret), for the 404's error. */
+  webhookOff?: string;
   /** The web view's live state (issue 16); without it `/` and /api/v1/stream answer 404. */
   live?: { view: LiveView; project: string };
   /** Actions the page may call (`--ui-actions`); empty or absent: read-only. */
@@ -174,7 +176,8 @@ async function webhook(
   res: ServerResponse,
   source: ApiSource,
 ): Promise<void> {
-  if (!source.webhook) return sendJson(res, 404, { error: 'no git source: nothing to notify' });
+  if (!source.webhook)
+    return sendJson(res, 404, { error: source.webhookOff ?? 'no git source: nothing to notify' });
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req as AsyncIterable<Buffer>) {

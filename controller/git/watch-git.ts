@@ -37,6 +37,8 @@ export interface GitWatch {
   };
   /** `POST /api/v1/webhook`: 202 and a check now, or 401 without a good signature. */
   webhook: ((headers: IncomingMessage['headers'], body: Buffer) => number) | undefined;
+  /** Why there is no webhook (no secret was given), for the route's answer. */
+  webhookOff: string | undefined;
   status: () => ReturnType<typeof gitSourceStatus>;
   /**
    * The source as one of the controller's work sources: each relevant revision is remembered
@@ -121,6 +123,9 @@ export function prepareGitWatch(flags: GitWatchFlags, context: GitWatchContext):
           return 202;
         }
       : undefined,
+    webhookOff: flags.webhookSecret
+      ? undefined
+      : 'the webhook is off: berth watch --git needs --webhook-secret S (or BERTH_WEBHOOK_SECRET) to accept one; until then the repository is checked every --interval',
     status: () => gitSourceStatus(settings, source.condition()),
     workSource: {
       name: 'git',

@@ -155,6 +155,7 @@ export async function run(
       }),
       status,
       ...(git?.webhook ? { webhook: git.webhook } : {}),
+      ...(git?.webhookOff ? { webhookOff: git.webhookOff } : {}),
     });
     // The local CLI finds the API here (`--listen …:0` binds a port only now).
     if (api.address !== holder.listen) await lock.update({ ...holder, listen: api.address });
@@ -163,8 +164,12 @@ export async function run(
     await controller.start();
     started = true;
     await web.view.start();
+    // A git watch reads the repository, not the folder it was started in (F33).
+    const watched = git
+      ? (({ url, ref, path }) => ({ git: url, ref, path }))(git.status())
+      : { dir: folder };
     ctx.logger.info(
-      { project, dir: folder, listen: api.address, engine: engine.address },
+      { project, ...watched, listen: api.address, engine: engine.address },
       'watching',
     );
     const signal = await stopped;

@@ -56,8 +56,9 @@ export function historyOutput(entries: HistoryEntry[]): HistoryItem[] {
 }
 
 /**
- * `berth history`: newest first, ID TIME OUTCOME CHANGES DURATION COMMIT [SUBJECT] SOURCE.
- * SUBJECT (the commit's subject, DESIGN.md "Git source") appears when an apply came from git.
+ * `berth history`: newest first, ID TIME OUTCOME CHANGES DURATION COMMIT [AUTHOR SUBJECT]
+ * SOURCE. AUTHOR (the name, as `git log --format=%an`; -o json has `Name <email>`) and SUBJECT
+ * (DESIGN.md "Git source": commit, author, subject for every apply) appear when one came from git.
  * `width`: the terminal's columns (SUBJECT and SOURCE give up what does not fit); undefined
  * (output to a pipe or file): nothing is cut, as kubectl does.
  */
@@ -66,8 +67,11 @@ export function formatHistoryTable(
   options: { color: boolean; width?: number },
 ): string {
   if (entries.length === 0) return 'No applies recorded.\n';
-  const subject: Column<HistoryEntry>[] = entries.some((e) => e.subject)
-    ? [{ header: 'SUBJECT', value: (e) => e.subject ?? '-', shrink: true }]
+  const subject: Column<HistoryEntry>[] = entries.some((e) => e.subject || e.author)
+    ? [
+        { header: 'AUTHOR', value: (e) => authorName(e.author), shrink: true },
+        { header: 'SUBJECT', value: (e) => e.subject ?? '-', shrink: true },
+      ]
     : [];
   const columns: Column<HistoryEntry>[] = [
     { header: 'ID', value: (e) => e.id ?? '-' },
@@ -88,6 +92,11 @@ export function formatHistoryTable(
     ...(options.width === undefined ? {} : { maxWidth: options.width }),
     color: options.color,
   });
+}
+
+/** `Ada Tester <ada@example.test>` → `Ada Tester`; `-` when unknown. */
+function authorName(author: string | undefined): string {
+  return author?.replace(/\s*<[^>]*>$/, '') || '-';
 }
 
 function changes(c: HistoryEntry['counts']): string {

@@ -212,18 +212,20 @@ describe('history table', () => {
     `);
   });
 
-  it('shows the commit subject of git applies, and fits a terminal by cutting SUBJECT and SOURCE', () => {
+  it('shows the commit author (name) and subject of git applies, and fits a terminal by cutting them and SOURCE', () => {
     const fromGit = {
       ...LAST_APPLY,
       id: 'mx2jxdxx',
       subject: 'Revert "bump V to g2"',
+      author: 'Ada Tester <ada@example.test>',
       sources: ['file:///srv/repo//deploy'],
     };
-    const full = formatHistoryTable([fromGit], { color: false });
-    expect(full).toContain('SUBJECT');
-    expect(full).toContain('Revert "bump V to g2"   file:///srv/repo//deploy');
-    const fitted = formatHistoryTable([fromGit], { color: false, width: 100 });
-    expect(widest(fitted)).toBeLessThanOrEqual(100);
+    const full = formatHistoryTable([fromGit, LAST_APPLY], { color: false });
+    expect(full.split('\n')[0]).toMatch(/COMMIT +AUTHOR +SUBJECT +SOURCE$/);
+    expect(full).toContain('Ada Tester   Revert "bump V to g2"   file:///srv/repo//deploy');
+    expect(full).not.toContain('ada@example.test');
+    const fitted = formatHistoryTable([fromGit], { color: false, width: 110 });
+    expect(widest(fitted)).toBeLessThanOrEqual(110);
     expect(fitted).toContain('…');
   });
 });
