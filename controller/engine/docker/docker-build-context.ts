@@ -19,16 +19,24 @@ export async function* packBuildContext(
 ): AsyncGenerator<Buffer> {
   for (const name of files) {
     const path = join(contextDir, name);
-    const stat = await lstat(path);
-    const base = { name, mode: stat.mode & 0o7777, mtime: stat.mtimeMs / 1000, uid: 0, gid: 0 };
     const content = replaced.get(name);
+    // A sent-only file (a Dockerfile from outside the context) has no file of its own there.
+    const stat =
+      content === undefined ? await lstat(path) : await lstat(path).catch(() => undefined);
+    const base = {
+      name,
+      mode: stat ? stat.mode & 0o7777 : 0o644,
+      mtime: (stat?.mtimeMs ?? Date.now()) / 1000,
+      uid: 0,
+      gid: 0,
+    };
     if (content !== undefined) {
       yield entryHeader({ ...base, type: 'file', linkName: '', size: content.length });
       yield content;
       yield padding(content.length);
-    } else if (stat.isSymbolicLink()) {
+    } else if (stat?.isSymbolicLink()) {
       yield entryHeader({ ...base, type: 'symlink', size: 0, linkName: await readlink(path) });
-    } else if (stat.isFile()) {
+    } else if (stat?.isFile()) {
       yield* packFile(
         path,
         { ...base, size: stat.size },

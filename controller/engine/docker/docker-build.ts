@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import type Dockerode from 'dockerode';
 import { packBuildContext } from './docker-build-context.js';
+import { withDockerfileInContext } from './docker-build-dockerfile.js';
 import { FRONTEND_BUILD_ARG, withoutFrontend } from './docker-build-frontend.js';
 import { BUILDKIT_TRACE_ID, BuildKitStatus } from './docker-buildkit-status.js';
 import { openSecretSession } from './docker-build-session.js';
@@ -119,10 +120,16 @@ async function streamBuild(
   const { replaced, args } = await withoutFrontendRequest(request, onProgress);
   let stream: NodeJS.ReadableStream;
   try {
-    const context = Readable.from(packBuildContext(request.contextDir, files, replaced));
+    const sent = await withDockerfileInContext(
+      request.contextDir,
+      request.dockerfile,
+      files,
+      replaced,
+    );
+    const context = Readable.from(packBuildContext(request.contextDir, sent.files, sent.replaced));
     stream = (await docker.buildImage(context, {
       t: request.tag,
-      dockerfile: request.dockerfile,
+      dockerfile: sent.dockerfile,
       buildargs: args,
       labels: request.labels,
       ...(request.target ? { target: request.target } : {}),
