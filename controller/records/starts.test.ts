@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { MemoryEngine } from '../engine/memory/memory-engine.js';
-import { ownershipLabels } from '../labels.js';
+import { ownedCreateRequest } from '../status/testing/fixtures.js';
 import { mergeStarts, readStarts, START_RECORD_KEEP_MS, StartLog } from './starts.js';
 
 let stateDir: string;
@@ -28,21 +28,7 @@ describe('start records', () => {
     const engine = new MemoryEngine({ now: () => now });
     engine.addImage('img:1');
     const create = async (name: string) =>
-      (
-        await engine.createContainer({
-          name: `p-${name}`,
-          image: 'img:1',
-          labels: ownershipLabels('p', 'Container', name, 'h'),
-          env: {},
-          ports: [],
-          mounts: [],
-          networks: [],
-          restartPolicy: 'unless-stopped',
-          stopTimeoutSec: 10,
-          init: false,
-          privileged: false,
-        })
-      ).id;
+      (await engine.createContainer(ownedCreateRequest('p', name, 'img:1'))).id;
     const first = new StartLog({ stateDir, project: 'p' }, () => now);
     const a = await create('a');
     await first.noting(engine).startContainer(a);

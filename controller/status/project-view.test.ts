@@ -2,12 +2,10 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { ContainerCreateRequest } from '../engine/engine.js';
 import { MemoryEngine } from '../engine/memory/memory-engine.js';
-import { engineName, ownershipLabels } from '../labels.js';
 import { StartLog } from '../records/starts.js';
 import { desiredFromRecord, loadProjectView } from './project-view.js';
-import { NOW, containerObject } from './testing/fixtures.js';
+import { NOW, containerObject, ownedCreateRequest } from './testing/fixtures.js';
 
 const PROJECT = 'big';
 const IMAGE = 'localhost/berth-busybox:1';
@@ -20,20 +18,16 @@ afterEach(async () => {
   await rm(stateDir, { recursive: true, force: true });
 });
 
-function request(name: string): ContainerCreateRequest {
-  return {
-    name: engineName(PROJECT, name),
-    image: IMAGE,
-    labels: ownershipLabels(PROJECT, 'Container', name, `hash-${name}`),
-    env: {},
-    ports: [],
-    mounts: [],
-    networks: [],
-    restartPolicy: 'unless-stopped',
-    stopTimeoutSec: 10,
-    init: false,
-    privileged: false,
+const request = (name: string) => ownedCreateRequest(PROJECT, name, IMAGE);
+
+/** The view of containers `names` as declared, at `now`, counting only its own engine calls. */
+function viewOf(engine: MemoryEngine, names: string[], now: number) {
+  engine.resetCalls();
+  const desired = {
+    objects: names.map((name) => containerObject(name)),
+    source: 'files' as const,
   };
+  return loadProjectView(engine, { stateDir, project: PROJECT, desired, now });
 }
 
 /** A converged project of `n` containers berth started just now on a fresh in-memory engine. */
@@ -82,12 +76,7 @@ describe('loadProjectView', () => {
     now = NOW - 2_000;
     engine.crash(ids[1]!, 3);
     now = NOW;
-    engine.resetCalls();
-    const desired = {
-      objects: ['calm', 'loop'].map((name) => containerObject(name)),
-      source: 'files' as const,
-    };
-    const view = await loadProjectView(engine, { stateDir, project: PROJECT, desired, now });
+    const view = await viewOf(engine, ['calm', 'loop'], now);
     expect(engine.calls).toEqual({ observe: 1, inspectContainer: 1 });
     const loop = view.status.objects.find((o) => o.name === 'loop');
     expect(loop).toMatchObject({ restarts: 1, ready: false });
@@ -112,12 +101,7 @@ describe('loadProjectView', () => {
     engine.crash(ids[0]!, 3); // the engine's restart policy starts it again at once
     await starts.settled();
     now = NOW;
-    engine.resetCalls();
-    const desired = {
-      objects: ['loop', 'late'].map((name) => containerObject(name)),
-      source: 'files' as const,
-    };
-    const view = await loadProjectView(engine, { stateDir, project: PROJECT, desired, now });
+    const view = await viewOf(engine, ['loop', 'late'], now);
     expect(engine.calls).toEqual({ observe: 1, inspectContainer: 1 });
     expect(view.status.objects.find((o) => o.name === 'loop')).toMatchObject({
       restarts: 1,

@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { ObjectStatus, ProjectStatus } from '../../controller/status/status-types.js';
 import { berth } from '../support/cli.js';
-import { cleanupProject, docker, TEST_IMAGE, uniqueProject } from '../support/docker.js';
+import { scriptYaml } from '../support/manifests.js';
+import { cleanupProject, docker, uniqueProject } from '../support/docker.js';
 
 /**
  * A crash loop right after an apply (issue 11 follow-up). Status reads the engine's restart
@@ -22,15 +23,9 @@ afterAll(async () => {
   for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
 });
 
-const container = (name: string, script: string) => `apiVersion: berth/v1
-kind: Container
-metadata: {name: ${name}}
-spec:
-  image: ${TEST_IMAGE}
-  command: [sh, -c]
-  args: [${JSON.stringify(script)}]
-  restartPolicy: Always
-`;
+/** `script` under `sh -c`, restarted by the engine whenever it exits (restartPolicy Always). */
+const container = (name: string, script: string) =>
+  scriptYaml(name, script, '  restartPolicy: Always\n');
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 

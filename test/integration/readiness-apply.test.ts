@@ -5,7 +5,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { readHistory } from '../../controller/records/records.js';
 import type { ObjectStatus, ProjectStatus } from '../../controller/status/status-types.js';
 import { berth } from '../support/cli.js';
-import { cleanupProject, docker, TEST_IMAGE, uniqueProject } from '../support/docker.js';
+import { scriptYaml } from '../support/manifests.js';
+import { cleanupProject, docker, uniqueProject } from '../support/docker.js';
 
 /**
  * Issue 11, faults seen through `apply`, `status` and `get` against the real engine:
@@ -33,17 +34,7 @@ function folder(files: Record<string, string>): string {
   return dir;
 }
 
-/** A container of the test image running `script` under sh; `extra` lines go under spec. */
-function container(name: string, script: string, extra = ''): string {
-  return `apiVersion: berth/v1
-kind: Container
-metadata: {name: ${name}}
-spec:
-  image: ${TEST_IMAGE}
-  command: [sh, -c]
-  args: [${JSON.stringify(script)}]
-${extra}`;
-}
+const container = scriptYaml;
 
 const SLEEPER = "trap 'exit 0' TERM; while true; do sleep 1; done";
 const run = (project: string, ...args: string[]) => berth([...args, '-p', project], { env });

@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ObjectStatus, ProjectStatus } from '../../controller/status/status-types.js';
 import { berth } from '../support/cli.js';
-import { docker, freePort, TEST_IMAGE, uniqueProject } from '../support/docker.js';
+import { docker, freePort, uniqueProject } from '../support/docker.js';
+import { scriptYaml } from '../support/manifests.js';
 import {
   tearDownWatch,
   eventually,
@@ -26,15 +27,8 @@ let watch: WatchProcess;
 const engineName = (n: string) => `${project}-${n}`;
 
 function container(name: string, healthcheck: string): string {
-  return `apiVersion: berth/v1
-kind: Container
-metadata: {name: ${name}}
-spec:
-  image: ${TEST_IMAGE}
-  command: [sh, -c]
-  args: ["trap 'exit 0' TERM; while true; do sleep 1; done"]
-  healthcheck: ${healthcheck}
-`;
+  const script = "trap 'exit 0' TERM; while true; do sleep 1; done";
+  return scriptYaml(name, script, `  healthcheck: ${healthcheck}\n`);
 }
 
 const startedAt = (name: string) =>

@@ -2,11 +2,11 @@ import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePort, uniqueProject } from '../support/docker.js';
+import { uniqueProject } from '../support/docker.js';
 import { TestRepo } from '../support/git-repo.js';
 import {
   eventually,
-  spawnBerth,
+  spawnGitWatch,
   tearDownWatch,
   waitForApi,
   type WatchProcess,
@@ -33,22 +33,10 @@ beforeAll(async () => {
     'deploy/cache.yaml':
       'apiVersion: berth/v1\nkind: BindMount\nmetadata: {name: cache}\nspec: {hostPath: ./cache}\n',
   });
-  watch = spawnBerth(
-    [
-      'watch',
-      '--git',
-      repo.dir,
-      '--path',
-      'deploy',
-      '--host-root',
-      startedIn,
-      '-p',
-      project,
-      '--listen',
-      `127.0.0.1:${await freePort()}`,
-    ],
-    { XDG_STATE_HOME: stateHome, BERTH_WEBHOOK_SECRET: '' },
-  );
+  watch = await spawnGitWatch(repo.dir, project, startedIn, {
+    XDG_STATE_HOME: stateHome,
+    BERTH_WEBHOOK_SECRET: '',
+  });
   await waitForApi(watch);
 }, 60_000);
 

@@ -3,12 +3,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signBody } from '../../controller/git/webhook.js';
-import { cleanupProject, docker, freePort, uniqueProject } from '../support/docker.js';
+import { cleanupProject, docker, uniqueProject } from '../support/docker.js';
 import { TestRepo } from '../support/git-repo.js';
 import {
   containerYaml,
   eventually,
-  spawnBerth,
+  spawnGitWatch,
   stateOf,
   waitForApi,
   type WatchProcess,
@@ -56,24 +56,13 @@ beforeAll(async () => {
   stateHome = await mkdtemp(join(tmpdir(), 'berth-git-state-'));
   hostRoot = await mkdtemp(join(tmpdir(), 'berth-git-host-'));
   repo.commit('first', app('one'));
-  watch = spawnBerth(
-    [
-      'watch',
-      '--git',
-      repo.dir,
-      '--path',
-      'deploy',
-      '--host-root',
-      hostRoot,
-      '-p',
-      project,
-      '--listen',
-      `127.0.0.1:${await freePort()}`,
-      '--resync',
-      '30s',
-    ],
-    // The secret from the environment, not the command line that every local user sees (F34).
+  // The secret from the environment, not the command line that every local user sees (F34).
+  watch = await spawnGitWatch(
+    repo.dir,
+    project,
+    hostRoot,
     { XDG_STATE_HOME: stateHome, BERTH_WEBHOOK_SECRET: SECRET },
+    ['--resync', '30s'],
   );
   await waitForApi(watch);
   const up = await eventually(async () => (await stateOf(engineName('web'))) === 'running', 60_000);

@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { rm } from 'node:fs/promises';
-import { TEST_IMAGE, cleanupProject, docker } from '../support/docker.js';
+import { cleanupProject, docker, freePort } from '../support/docker.js';
+import { scriptYaml } from '../support/manifests.js';
 
 /** A `berth watch` child process and what it has written so far. */
 export interface WatchProcess {
@@ -75,6 +76,22 @@ export function spawnBerth(args: string[], env: NodeJS.ProcessEnv): WatchProcess
   return spawned;
 }
 
+/**
+ * `berth watch --git REPO --path deploy --host-root HOST -p PROJECT` on a free loopback port
+ * (plus `extra` flags), with `env` (its XDG_STATE_HOME, a webhook secret or none).
+ */
+export async function spawnGitWatch(
+  repoDir: string,
+  project: string,
+  hostRoot: string,
+  env: NodeJS.ProcessEnv,
+  extra: string[] = [],
+): Promise<WatchProcess> {
+  const listen = `127.0.0.1:${await freePort()}`;
+  const args = ['--path', 'deploy', '--host-root', hostRoot, '-p', project, '--listen', listen];
+  return spawnBerth(['watch', '--git', repoDir, ...args, ...extra], env);
+}
+
 /** Polls `check` until it returns true or `timeoutMs` passes; returns the last answer. */
 export async function eventually(
   check: () => Promise<boolean>,
@@ -112,14 +129,7 @@ export async function waitForApi(w: WatchProcess, timeoutMs = 30_000): Promise<v
 
 /** A container whose PID 1 stops promptly on SIGTERM. */
 export function containerYaml(name: string, extra = ''): string {
-  return `apiVersion: berth/v1
-kind: Container
-metadata: {name: ${name}}
-spec:
-  image: ${TEST_IMAGE}
-  command: [sh, -c]
-  args: ["trap 'exit 0' TERM; sleep 3600 & wait"]
-${extra}`;
+  return scriptYaml(name, "trap 'exit 0' TERM; sleep 3600 & wait", extra);
 }
 
 /** POSTs a web-view action (`--ui-actions`) as the page does, with the CSRF token `/` serves; the answer's text. */

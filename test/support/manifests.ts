@@ -17,6 +17,18 @@ export async function desiredFrom(yaml: string, cwd = '/tmp'): Promise<DesiredOb
  * A container that sleeps and stops at once (the engine's init forwards SIGTERM); `extra`
  * is appended to its spec (indented two spaces, ending in a newline).
  */
+/** A Container of the test image running `script` under `sh -c`; `extra` lines go under spec. */
+export function scriptYaml(name: string, script: string, extra = ''): string {
+  return `apiVersion: berth/v1
+kind: Container
+metadata: {name: ${name}}
+spec:
+  image: ${TEST_IMAGE}
+  command: [sh, -c]
+  args: [${JSON.stringify(script)}]
+${extra}`;
+}
+
 export function sleeperYaml(name: string, extra = ''): string {
   return `apiVersion: berth/v1
 kind: Container
@@ -104,15 +116,12 @@ spec:
  */
 export function gatedYaml(name: string, version: number, order: string, extra = ''): string {
   const touch = version === 1 ? 'touch /tmp/ok; ' : '';
-  return `apiVersion: berth/v1
-kind: Container
-metadata: {name: ${name}}
-spec:
-  image: ${TEST_IMAGE}
-  command: [sh, -c]
-  args: ["${touch}trap 'exit 0' TERM; sleep 3600 & wait"]
-  env: {V: "${version}"}
+  return scriptYaml(
+    name,
+    `${touch}trap 'exit 0' TERM; sleep 3600 & wait`,
+    `  env: {V: "${version}"}
   healthcheck: {command: [CMD, test, -f, /tmp/ok], interval: 1s, timeout: 1s, retries: 30}
   update: {order: ${order}}
-${extra}`;
+${extra}`,
+  );
 }

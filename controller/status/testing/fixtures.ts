@@ -1,11 +1,37 @@
 // Hand-made desired objects, observed state and plans for the status unit tests.
 import { createHash } from 'node:crypto';
 import type { ContainerObject, NetworkObject } from '../../../specs/model.js';
-import type { ObservedContainer, ObservedState } from '../../engine/engine.js';
+import type {
+  ContainerCreateRequest,
+  ObservedContainer,
+  ObservedState,
+} from '../../engine/engine.js';
+import { engineName, ownershipLabels } from '../../labels.js';
 import type { ObjectPlan } from '../../plan/plan-types.js';
 
 /** 2024-05-01T12:00:00Z: every golden test runs at this instant. */
 export const NOW = Date.UTC(2024, 4, 1, 12, 0, 0);
+
+/** The create request of a plain owned container `name` of `project` (in-memory engine tests). */
+export function ownedCreateRequest(
+  project: string,
+  name: string,
+  image = 'localhost/berth-busybox:1',
+): ContainerCreateRequest {
+  return {
+    name: engineName(project, name),
+    image,
+    labels: ownershipLabels(project, 'Container', name, `hash-${name}`),
+    env: {},
+    ports: [],
+    mounts: [],
+    networks: [],
+    restartPolicy: 'unless-stopped',
+    stopTimeoutSec: 10,
+    init: false,
+    privileged: false,
+  };
+}
 
 export function containerObject(
   name: string,
