@@ -1,6 +1,5 @@
 import { parseDuration } from '../../../specs/validate/values.js';
-import type { execute, ExecuteResult, ObjectOutcome } from '../../executor/execute.js';
-import type { takeBackReplicas } from '../../executor/replica-takeback.js';
+import type { ExecuteResult, ObjectOutcome } from '../../executor/execute.js';
 import { heldByNever, needsWork } from '../../executor/plan-work.js';
 import { BerthError } from '../../errors.js';
 import type { Engine, ObservedImage } from '../../engine/engine.js';
@@ -18,6 +17,7 @@ import { StartLog } from '../../records/starts.js';
 import { progressReporter } from '../apply-progress.js';
 import type { CliContext } from '../context.js';
 import { writeOutput } from '../views/stable-output.js';
+import { runPlan } from '../run-plan.js';
 import { installInterrupt, interruptedText, INTERRUPTED_EXIT } from '../interrupt.js';
 import { undoOnEngines, undoText, type UndoResult } from '../interrupt-undo.js';
 import { loadInput } from '../load-input.js';
@@ -253,29 +253,6 @@ async function converge(ctx: CliContext, job: ApplyJob): Promise<number> {
     await starts.settled();
     interrupt.dispose();
   }
-}
-
-/** The executor's two entry points, loaded by runPlan. */
-interface Executor {
-  execute: typeof execute;
-  takeBackReplicas: typeof takeBackReplicas;
-}
-
-/**
- * Runs the plan with the executor, loaded only when some object needs work: a no-op apply
- * (every object in sync, no step) ends as execute would end it, with no outcome and ok, and
- * never loads the executor and its state machines (issue 18: no-op apply time).
- */
-async function runPlan(
-  plan: Plan,
-  run: (executor: Executor) => Promise<ExecuteResult>,
-): Promise<ExecuteResult> {
-  if (!plan.objects.some(needsWork)) return { outcomes: [], ok: true };
-  const [executor, takeBack] = await Promise.all([
-    import('../../executor/execute.js'),
-    import('../../executor/replica-takeback.js'),
-  ]);
-  return run({ execute: executor.execute, takeBackReplicas: takeBack.takeBackReplicas });
 }
 
 /** Records and reports an apply that ran to its end (or its timeout). */
