@@ -154,7 +154,12 @@ function dependencyCycles(objects: DesiredObject[]): Problem[] {
 
 const WILDCARDS = new Set(['', '0.0.0.0', '::']);
 
+/**
+ * Two bindings of the same fixed host port. A host range never clashes: the engine publishes
+ * it on whichever port of the range is free, as it does for Compose.
+ */
 function portsClash(a: PortBinding, b: PortBinding): boolean {
+  if (a.hostPortEnd !== undefined || b.hostPortEnd !== undefined) return false;
   if (a.hostPort === undefined || a.hostPort !== b.hostPort || a.protocol !== b.protocol)
     return false;
   return a.hostIP === b.hostIP || WILDCARDS.has(a.hostIP) || WILDCARDS.has(b.hostIP);

@@ -27,10 +27,20 @@ export interface SourcePosition {
 export type PullPolicy = 'Always' | 'IfNotPresent' | 'Never';
 
 export interface ImageBuild {
-  /** Absolute path of the build context. */
+  /**
+   * Absolute path of the build context folder; with `remote`, the URL of a context the
+   * engine fetches itself (a git repository `…#ref:subdir`, or an http(s) tarball/Dockerfile).
+   */
   context: string;
-  /** Dockerfile path relative to the context. */
+  /** The context is a URL the engine fetches (POST /build `remote`): nothing is read locally. */
+  remote?: true;
+  /**
+   * Dockerfile path relative to the context; for `dockerfileInline`, the name the text is sent
+   * under inside the context (`.dockerfile.inline`, specs/build/remote-context.ts).
+   */
   dockerfile: string;
+  /** The Dockerfile's text, declared inline (Compose `build.dockerfile_inline`). */
+  dockerfileInline?: string;
   args: Record<string, string>;
   target?: string;
   /**
@@ -41,7 +51,10 @@ export interface ImageBuild {
   secrets?: { id: string; digest: string }[];
   /**
    * Hash of the context's content (honouring .dockerignore), the Dockerfile and args:
-   * the image is rebuilt only when this changes. Recorded as a label on the image.
+   * the image is rebuilt only when this changes. Recorded as a label on the image. For a
+   * remote context: of the URL as written (with its `#ref`), the Dockerfile's name and the
+   * args, since the content is not local (a branch that moves does not rebuild; pin a tag
+   * or a commit).
    */
   contentHash: string;
 }
@@ -106,6 +119,11 @@ export interface PortBinding {
   containerPort: number;
   /** Omitted: the engine picks a free port. */
   hostPort?: number;
+  /**
+   * With `hostPort`: the last port of a host range (`8000-8010:80`); the engine publishes on
+   * one free port of `hostPort..hostPortEnd`, as Docker does. Always above `hostPort`.
+   */
+  hostPortEnd?: number;
   /** Default '' (all interfaces), as the engine does. */
   hostIP: string;
   protocol: 'tcp' | 'udp' | 'sctp';

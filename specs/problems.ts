@@ -42,6 +42,7 @@ export const PROBLEM_CODES = {
   E_EXTERNAL: 'an external network or volume declares fields berth would have to manage',
   E_PLACEMENT:
     'an object placed on another engine (spec.placement.context) where the command works against one',
+  E_URL: 'a remote build context that is no git repository or http(s) URL the engine can fetch',
   E_NETWORK_DRIVER:
     "a network the engine cannot create or connect (host, none): use the container's networkMode",
 } as const;

@@ -37,10 +37,17 @@ export interface ImageSpec {
    */
   build?: {
     /**
-     * Relative to the manifest file, or absolute.
+     * A folder, relative to the manifest file or absolute; or a remote context the engine fetches itself, as Compose takes it: a git repository (https://host/repo.git#ref:subdir, git://…, ssh://…, git@host:repo.git, github.com/owner/repo) or an http(s) URL of a tarball or Dockerfile.
      */
     context: string;
+    /**
+     * Relative to the context (inside a remote context: relative to the repository's folder).
+     */
     dockerfile?: string;
+    /**
+     * The Dockerfile's text, written here instead of a file (Compose build.dockerfile_inline); excludes dockerfile and a remote context.
+     */
+    dockerfileInline?: string;
     args?: ScalarMap;
     target?: string;
     /**
@@ -174,7 +181,7 @@ export type EnvList = {
   value?: string | number | boolean;
 }[];
 /**
- * [ip:]host[-end]:container[-end][/proto] or container[-end][/proto]; an empty host (":80", "127.0.0.1::80") lets the engine pick a free host port, an empty ip (":8080:80", "::80") binds every address, as Docker's nat.ParsePortSpec reads them
+ * [ip:]host[-end]:container[-end][/proto] or container[-end][/proto]; an empty host (":80", "127.0.0.1::80") lets the engine pick a free host port, a host range onto one container port ("8000-8010:80") lets it pick one free port of the range, an empty ip (":8080:80", "::80") binds every address, as Docker's nat.ParsePortSpec reads them
  */
 export type PortString = string;
 export type UlimitValue = number | Ulimit;
@@ -415,6 +422,10 @@ export interface ContainerSpec {
 export interface PortObject {
   containerPort: number;
   hostPort?: number;
+  /**
+   * With hostPort: the last port of a host range; the engine publishes the container port on one free port of hostPort..hostPortEnd, as Docker does for "8000-8010:80".
+   */
+  hostPortEnd?: number;
   hostIP?: string;
   protocol?: 'tcp' | 'udp' | 'sctp';
 }

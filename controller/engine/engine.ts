@@ -118,6 +118,8 @@ export interface ContainerDetails extends ObservedContainer {
 export interface PortRequest {
   containerPort: number;
   hostPort?: number;
+  /** With `hostPort`: the last port of a range; the engine publishes on one free port of it. */
+  hostPortEnd?: number;
   hostIP: string;
   protocol: string;
 }
@@ -182,8 +184,13 @@ export interface VolumeCreateRequest {
 }
 
 export interface ImageBuildRequest {
-  /** Absolute path of the context folder. */
+  /** Absolute path of the context folder ('' with `remote`). */
   contextDir: string;
+  /**
+   * A context the engine fetches itself instead (a git URL `…#ref:subdir`, an http(s) URL):
+   * then nothing is uploaded and `files` is empty.
+   */
+  remote?: string;
   /** Files to send, relative to the context (already filtered by .dockerignore). */
   files: string[];
   /**
@@ -192,6 +199,8 @@ export interface ImageBuildRequest {
    */
   builderOnly?: string[];
   dockerfile: string;
+  /** The Dockerfile's text, declared inline: sent inside the context under `dockerfile`. */
+  dockerfileInline?: string;
   tag: string;
   args: Record<string, string>;
   target?: string;

@@ -127,12 +127,19 @@ function requireObject<T>(object: T | undefined, step: PlanStep): T {
 async function buildImage(image: ImageObject, ctx: StepContext): Promise<void> {
   const build = image.spec.build;
   if (!build) throw new BerthError('E_INTERNAL', `Image/${image.name} has no build`);
+  // A remote context is fetched by the engine itself: nothing local to list or send.
+  const sent = build.remote
+    ? { contextDir: '', remote: build.context, files: [] }
+    : {
+        contextDir: build.context,
+        files: await listBuildContext(build.context, build.dockerfile),
+        builderOnly: await builderOnlyFiles(build.context, build.dockerfile),
+      };
   await ctx.engine.buildImage(
     {
-      contextDir: build.context,
-      files: await listBuildContext(build.context, build.dockerfile),
-      builderOnly: await builderOnlyFiles(build.context, build.dockerfile),
+      ...sent,
       dockerfile: build.dockerfile,
+      ...(build.dockerfileInline !== undefined && { dockerfileInline: build.dockerfileInline }),
       tag: image.spec.ref,
       args: build.args,
       target: build.target,

@@ -165,6 +165,13 @@ function notCarried(container: ContainerObject, lose: (f: string, why: string) =
       'spec.restartPolicy',
       `${spec.restartPolicy}: a Deployment always restarts; run-to-completion needs a Job`,
     );
+  spec.ports.forEach((p, i) => {
+    if (p.hostPortEnd !== undefined)
+      lose(
+        `spec.ports[${i}].hostPortEnd`,
+        `a hostPort is one port: ${p.hostPort}, the first of the range`,
+      );
+  });
   if (spec.dependsOn.length)
     lose(
       'spec.dependsOn',

@@ -58,6 +58,11 @@ function containerLosses(o: ContainerObject, lose: (field: string, why: string) 
   if (spec.state === 'paused')
     lose('spec.state', 'paused: a Swarm service cannot be paused; it runs');
   spec.ports.forEach((p, i) => {
+    if (p.hostPortEnd !== undefined)
+      lose(
+        `spec.ports[${i}].hostPortEnd`,
+        `a Swarm publishes one port per binding: ${p.hostPort}, the first of the range`,
+      );
     if (p.hostIP && p.hostIP !== '0.0.0.0')
       lose(
         `spec.ports[${i}].hostIP`,

@@ -53,10 +53,11 @@ function orderOf(spec: ContainerSpec): { order: UpdatePolicy['order']; reason: s
   const published = spec.ports.find((p) => p.hostPort !== undefined);
   if (published) {
     const ip = published.hostIP || '0.0.0.0';
-    return {
-      order: 'stop-first',
-      reason: `host port ${ip}:${published.hostPort} is held by the running container`,
-    };
+    // A range too: the old container may hold the only free port of it.
+    const port = published.hostPortEnd
+      ? `a port of ${ip}:${published.hostPort}-${published.hostPortEnd}`
+      : `${ip}:${published.hostPort}`;
+    return { order: 'stop-first', reason: `host port ${port} is held by the running container` };
   }
   const volume = spec.mounts.find((m) => m.type === 'volume' && !m.readOnly);
   if (volume && volume.type === 'volume')

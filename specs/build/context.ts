@@ -58,12 +58,14 @@ export async function builderOnlyFiles(
 
 /**
  * sha256 over the sent files (path, mode, content), the Dockerfile and the build args:
- * what decides whether a built image is stale. Independent of file timestamps.
+ * what decides whether a built image is stale. Independent of file timestamps. `inline`:
+ * the Dockerfile's text when it is declared inline (then `dockerfile` names no file).
  */
 export async function buildContentHash(
   contextDir: string,
   dockerfile: string,
   args: Record<string, string>,
+  inline?: string,
 ): Promise<string> {
   const hash = createHash('sha256');
   for (const path of await listBuildContext(contextDir, dockerfile)) {
@@ -73,7 +75,7 @@ export async function buildContentHash(
     if (info?.isFile()) hash.update(await readFile(absolute));
     hash.update('\0');
   }
-  hash.update(await readFile(join(contextDir, dockerfile)));
+  hash.update(inline ?? (await readFile(join(contextDir, dockerfile))));
   hash.update(canonicalJSON(args));
   return hash.digest('hex');
 }

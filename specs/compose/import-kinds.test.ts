@@ -2,7 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadManifests } from '../index.js';
-import { importCompose } from './index.js';
+import { ComposeInputError, importCompose } from './index.js';
 import { tempDir } from '../../test/support/temp-dir.js';
 
 /**
@@ -105,5 +105,106 @@ describe('berth import: kinds of real files', () => {
       { containerPort: 51413, hostIP: '', hostPort: 51413, protocol: 'udp' },
       { containerPort: 9091, hostIP: '127.0.0.1', hostPort: 9091, protocol: 'tcp' },
     ]);
+  });
+
+  it("carries dockerfile_inline as the Image build's dockerfileInline, built from the context", async () => {
+    const { losses, problems, loaded, result } = await importAndValidate(
+      [
+        'services:',
+        '  app:',
+        '    build:',
+        '      context: .',
+        '      dockerfile_inline: |',
+        '        FROM busybox',
+        '        RUN echo hi > /hi',
+        '',
+      ].join('\n'),
+    );
+    expect(losses).toEqual([]);
+    expect(problems).toEqual([]);
+    expect([...result.manifests.values()].join('\n')).toMatch(
+      /dockerfileInline: \|\n\s+FROM busybox\n/,
+    );
+    const image = loaded.set.objects.find((o) => o.kind === 'Image');
+    expect(image?.kind === 'Image' && image.spec.build?.dockerfileInline).toBe(
+      'FROM busybox\nRUN echo hi > /hi\n',
+    );
+  });
+
+  it('keeps a git URL build context as written, for the engine to clone (awesome-compose style)', async () => {
+    const url = 'https://github.com/docker/awesome-compose.git#master:nginx-golang/backend';
+    const { losses, problems, loaded } = await importAndValidate(
+      [
+        'services:',
+        '  app:',
+        `    build: ${url}`,
+        '  api:',
+        '    build: {context: "git@github.com:owner/api.git#v1", dockerfile_inline: "FROM busybox"}',
+        '',
+      ].join('\n'),
+    );
+    expect(losses).toEqual([
+      "5:57 services.api.build.dockerfile_inline: berth sends no Dockerfile with a remote context: the engine builds the repository's own",
+    ]);
+    expect(problems).toEqual([]);
+    const contexts = loaded.set.objects.flatMap((o) =>
+      o.kind === 'Image' ? [[o.name, o.spec.build?.context, o.spec.build?.remote]] : [],
+    );
+    expect(contexts.sort()).toEqual([
+      ['api', 'git@github.com:owner/api.git#v1', true],
+      ['app', url, true],
+    ]);
+  });
+
+  it('carries a host port range onto one container port (`8000-8010:80`, short and long syntax)', async () => {
+    const { losses, problems, loaded } = await importAndValidate(
+      [
+        'services:',
+        '  app:',
+        '    image: busybox',
+        '    ports:',
+        '      - "127.0.0.1:8000-8010:80"',
+        '      - {target: 81, published: "9000-9005", host_ip: 127.0.0.1}',
+        '',
+      ].join('\n'),
+    );
+    expect(losses).toEqual([]);
+    expect(problems).toEqual([]);
+    const app = loaded.set.objects.find((o) => o.kind === 'Container');
+    expect(app?.kind === 'Container' && app.spec.ports).toEqual([
+      {
+        containerPort: 80,
+        hostIP: '127.0.0.1',
+        hostPort: 8000,
+        hostPortEnd: 8010,
+        protocol: 'tcp',
+      },
+      {
+        containerPort: 81,
+        hostIP: '127.0.0.1',
+        hostPort: 9000,
+        hostPortEnd: 9005,
+        protocol: 'tcp',
+      },
+    ]);
+  });
+
+  it('refuses dockerfile beside dockerfile_inline at the inline one, as compose-go does', () => {
+    const dir = tempDir('berth-import-kinds-');
+    writeFileSync(
+      join(dir, 'compose.yaml'),
+      'services:\n  app:\n    build:\n      dockerfile: Dockerfile\n      dockerfile_inline: FROM busybox\n',
+    );
+    const run = () =>
+      importCompose({ files: ['compose.yaml'], cwd: dir, outDir: join(dir, 'out'), profiles: [] });
+    expect(run).toThrow(ComposeInputError);
+    expect(run).toThrow(
+      /services\.app\.build: declares mutually exclusive dockerfile and dockerfile_inline/,
+    );
+    try {
+      run();
+    } catch (e) {
+      expect(e instanceof ComposeInputError && [e.where.line, e.where.column]).toEqual([5, 7]);
+    }
   });
 });

@@ -1,6 +1,7 @@
 import { homedir } from 'node:os';
 import { isAbsolute, resolve } from 'node:path';
 import { isRecord, placeKey, placeNode, whereKey, whereNode } from './located.js';
+import { isRemoteContext } from '../build/remote-context.js';
 
 /**
  * Brings one service's alternative spellings to one form before merging, and makes its
@@ -90,11 +91,11 @@ function namesToMap(list: unknown[]): Record<string, unknown> {
 }
 
 function normaliseBuild(value: unknown, dir: string): unknown {
-  if (typeof value === 'string') return { context: hostPath(value, dir) };
+  if (typeof value === 'string') return { context: contextPath(value, dir) };
   if (!isRecord(value)) return value;
   const out: Record<string, unknown> = {
     ...value,
-    context: hostPath(String(value.context ?? '.'), dir),
+    context: contextPath(String(value.context ?? '.'), dir),
   };
   for (const k of Object.keys(value)) placeKey(out, k, whereKey(value, k));
   placeNode(out, whereNode(value));
@@ -102,6 +103,11 @@ function normaliseBuild(value: unknown, dir: string): unknown {
     out.args = listToMap(value.args, '=');
   }
   return out;
+}
+
+/** A build context: a folder made absolute, a remote one (git, http) kept as written (compose-go). */
+function contextPath(context: string, dir: string): string {
+  return isRemoteContext(context) ? context : hostPath(context, dir);
 }
 
 function envFileAbsolute(entry: unknown, dir: string): unknown {

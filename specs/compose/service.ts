@@ -1,3 +1,4 @@
+import { isRemoteContext } from '../build/remote-context.js';
 import { buildSecrets } from './build-secrets.js';
 import { isRecord, whereKey } from './located.js';
 import { carryFileMounts, carryTmpfs, carryVolumes } from './mounts.js';
@@ -242,7 +243,14 @@ function pullPolicy(value: unknown): string | undefined {
   return undefined;
 }
 
-const BUILD_KEYS = new Set(['context', 'dockerfile', 'args', 'target', 'secrets']);
+const BUILD_KEYS = new Set([
+  'context',
+  'dockerfile',
+  'dockerfile_inline',
+  'args',
+  'target',
+  'secrets',
+]);
 
 function imageObject(
   w: ServiceWork,
@@ -250,9 +258,13 @@ function imageObject(
   image: string | undefined,
 ): string {
   const { state } = w;
+  const context = text(build.context);
   const spec: Record<string, unknown> = {
-    context: copyContext(state, text(build.context)),
+    context: copyContext(state, context),
     ...(build.dockerfile !== undefined && { dockerfile: text(build.dockerfile) }),
+    ...(build.dockerfile_inline !== undefined && {
+      dockerfileInline: text(build.dockerfile_inline),
+    }),
     ...(isRecord(build.args) && {
       args: Object.fromEntries(
         Object.entries(build.args).map(([k, v]) => [k, v === null ? `\${${k}}` : text(v)]),
@@ -266,6 +278,17 @@ function imageObject(
   for (const k of Object.keys(build))
     if (!BUILD_KEYS.has(k) && !k.startsWith('x-'))
       lose(state, build, k, `services.${w.service}.build.${k}`, 'no berth Image build field');
+  if (spec.dockerfileInline !== undefined && isRemoteContext(context)) {
+    // BuildKit (buildx) sends it over a session; the engine's build API has no such input.
+    delete spec.dockerfileInline;
+    lose(
+      state,
+      build,
+      'dockerfile_inline',
+      `services.${w.service}.build.dockerfile_inline`,
+      "berth sends no Dockerfile with a remote context: the engine builds the repository's own",
+    );
+  }
   const fallback = `${state.projectName}-${w.name}:latest`;
   const ref = image ? imageOrDefault(literalRef(image), fallback) : fallback;
   addObject(state, {

@@ -18,7 +18,8 @@ type Check = (value: unknown) => string;
  * parse (`invalid size: 'lots'`, go-units RAMInBytes), CPU counts that are not numbers,
  * durations Go's time.ParseDuration refuses, restart policies the engine does not know
  * (`invalid restart policy 'sometimes'`, verified on Engine 20.10), negative or distinct
- * `scale` / `deploy.replicas`. Values holding a `${…}` are skipped (resolved later).
+ * `scale` / `deploy.replicas`, a build with both `dockerfile` and `dockerfile_inline`
+ * (compose-go refuses it). Values holding a `${…}` are skipped (resolved later).
  */
 export function checkValues(svc: Record<string, unknown>, service: string, report: Report): void {
   const at = (tree: Record<string, unknown>, key: string, check: Check, code: ComposeCode) => {
@@ -37,6 +38,14 @@ export function checkValues(svc: Record<string, unknown>, service: string, repor
   if (isRecord(svc.healthcheck))
     for (const key of ['interval', 'timeout', 'start_period', 'start_interval'])
       at(svc.healthcheck, key, duration, 'E_DURATION');
+  const build = svc.build;
+  if (isRecord(build) && build.dockerfile !== undefined && build.dockerfile_inline !== undefined)
+    report(
+      build,
+      'dockerfile_inline',
+      'E_EXCLUSIVE',
+      `services.${service}.build: declares mutually exclusive dockerfile and dockerfile_inline`,
+    );
   const deploy = svc.deploy;
   if (!isRecord(deploy)) return;
   at(deploy, 'replicas', replicas, 'E_RANGE');

@@ -130,6 +130,46 @@ spec: {image: busybox:1, networkMode: "container:db", ipc: "container:db"}
     ]);
   });
 
+  it('reads a host range onto one container port as one binding the engine picks a port of (`8000-8010:80`)', async () => {
+    const short = await container(
+      '  ports: ["127.0.0.1:8000-8010:80", "9000-9001:9000-9001/udp"]\n',
+    );
+    expect(short.spec.ports).toEqual([
+      {
+        containerPort: 80,
+        hostIP: '127.0.0.1',
+        hostPort: 8000,
+        hostPortEnd: 8010,
+        protocol: 'tcp',
+      },
+      { containerPort: 9000, hostIP: '', hostPort: 9000, protocol: 'udp' },
+      { containerPort: 9001, hostIP: '', hostPort: 9001, protocol: 'udp' },
+    ]);
+    const long = await container(
+      [
+        '  ports:',
+        '    - {containerPort: 80, hostPort: 8000, hostPortEnd: 8010, hostIP: 127.0.0.1}',
+        '    - "9000-9001:9000-9001/udp"',
+        '',
+      ].join('\n'),
+    );
+    expect(long.specHash).toBe(short.specHash);
+    const single = await container(
+      '  ports: [{containerPort: 80, hostPort: 8000, hostPortEnd: 8000}]\n',
+    );
+    expect(single.spec.ports).toEqual([
+      { containerPort: 80, hostIP: '', hostPort: 8000, protocol: 'tcp' },
+    ]);
+  });
+
+  it('lets replicas and containers share a host range: the engine picks a free port of it for each', async () => {
+    const file = join(dir, 'range-replicas.yaml');
+    const web = (name: string) =>
+      `apiVersion: berth/v1\nkind: Container\nmetadata: {name: ${name}}\nspec: {image: "busybox:1", replicas: 2, ports: ["8000-8010:80"]}\n`;
+    writeFileSync(file, `${web('a')}---\n${web('b')}`);
+    expect((await loadManifests([file])).problems).toEqual([]);
+  });
+
   it('applies the policy chosen on the command line', async () => {
     const spec = '  privileged: true\n  devices: ["/dev/fuse"]\n  pid: host\n';
     const privileged = await container(spec, { policy: policyFor('privileged') });

@@ -28,9 +28,10 @@ function splitProtocol(value: string): { body: string; protocol: Protocol } | st
 
 /**
  * `[ip:][host[-end]:]container[-end][/proto]` as Docker accepts it (an empty host side
- * publishes on a host port the engine picks); a range maps port by
- * port, so both sides must name as many ports. An IPv6 host IP is written in brackets.
- * Returns one binding per port, or an error message.
+ * publishes on a host port the engine picks); a range maps port by port, so both sides must
+ * name as many ports, except that a host range onto one container port (`8000-8010:80`) is
+ * one binding the engine publishes on a free port of the range (nat.ParsePortSpec). An IPv6
+ * host IP is written in brackets. Returns one binding per port, or an error message.
  */
 export function parsePortMapping(value: string): PortBinding[] | string {
   const split = splitProtocol(value);
@@ -51,14 +52,27 @@ export function parsePortMapping(value: string): PortBinding[] | string {
   const host = sides.length === 2 && sides[0] !== '' ? portRange(sides[0] ?? '') : undefined;
   if (typeof container === 'string') return container;
   if (typeof host === 'string') return host;
+  if (host && host.length > 1 && container.length === 1)
+    return [hostRange(container[0] as number, host, hostIP, split.protocol)];
   if (host && host.length !== container.length) {
-    return `"${value}" maps ${host.length} host port(s) onto ${container.length} container port(s); both sides of a range must be as long`;
+    return `"${value}" maps ${host.length} host port(s) onto ${container.length} container port(s); both sides of a range must be as long (or the container side one port)`;
   }
   return container.map((containerPort, i) => {
     const binding: PortBinding = { containerPort, hostIP, protocol: split.protocol };
     if (host) binding.hostPort = host[i] as number;
     return binding;
   });
+}
+
+/** One container port published on a free port of the host range `host` (first to last). */
+function hostRange(
+  containerPort: number,
+  host: number[],
+  hostIP: string,
+  protocol: Protocol,
+): PortBinding {
+  const [hostPort, hostPortEnd] = [host[0] as number, host[host.length - 1] as number];
+  return { containerPort, hostIP, protocol, hostPort, hostPortEnd };
 }
 
 /** `spec.ports`: short strings (with ranges) and the long form, one binding per port. */
@@ -83,8 +97,33 @@ export function normalisePorts(
       protocol: port.protocol ?? 'tcp',
     };
     if (port.hostPort !== undefined) binding.hostPort = port.hostPort;
+    const end = longFormEnd(port, ctx, at);
+    if (end === null) return [];
+    if (end !== undefined) binding.hostPortEnd = end;
     return [binding];
   });
+}
+
+/**
+ * The long form's `hostPortEnd`: after `hostPort`, which it needs; the same port is no range
+ * (undefined). null when reported.
+ */
+function longFormEnd(
+  port: Raw.PortObject,
+  ctx: NormaliseContext,
+  at: (string | number)[],
+): number | undefined | null {
+  const end = port.hostPortEnd;
+  if (end === undefined || end === port.hostPort) return undefined;
+  if (port.hostPort === undefined || end < port.hostPort) {
+    const why =
+      port.hostPort === undefined
+        ? 'needs hostPort, the first port of the range'
+        : `${end} is below hostPort ${port.hostPort}; a range runs from hostPort up to hostPortEnd`;
+    ctx.report('E_PORT', [...at, 'hostPortEnd'], why);
+    return null;
+  }
+  return end;
 }
 
 /** `spec.expose`: `9000`, `"9000/udp"`, `"9000-9002"` → sorted unique `9000/tcp` keys. */

@@ -1,76 +1,22 @@
-import { access, readFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import type { BindMountSpec, ImageSpec, NetworkSpec, VolumeSpec } from '../model.js';
 import type * as Raw from '../types.generated.js';
-import { buildContentHash } from '../build/context.js';
-import { rememberValue } from '../file-values.js';
 import { hostPathViolation } from '../policy.js';
 import { cidrContains, parseCIDR, parseIP } from '../validate/values.js';
 import { stringMap } from './context.js';
 import { resolveManifestPath } from './paths.js';
 import type { NormaliseContext } from './context.js';
+import { normaliseBuild } from './image-build.js';
 
-/** Image: defaults, absolute build context, and the build's content hash. */
+/** Image: defaults, and the build (its context, Dockerfile and content hash) when it has one. */
 export async function normaliseImage(
   raw: Raw.ImageSpec,
   ctx: NormaliseContext,
   env: NodeJS.ProcessEnv = process.env,
 ): Promise<ImageSpec> {
   const spec: ImageSpec = { ref: raw.ref, pullPolicy: raw.pullPolicy ?? 'IfNotPresent' };
-  if (!raw.build) return spec;
-  const context = resolveManifestPath(ctx.baseDir, raw.build.context);
-  const dockerfile = raw.build.dockerfile ?? 'Dockerfile';
-  const args = stringMap(raw.build.args);
-  try {
-    await access(join(context, dockerfile));
-  } catch {
-    ctx.report(
-      'E_IO',
-      ['spec', 'build', raw.build.dockerfile ? 'dockerfile' : 'context'],
-      `has no ${dockerfile} (looked in ${context})`,
-    );
-    return spec;
-  }
-  const contentHash = await buildContentHash(context, dockerfile, args);
-  spec.build = { context, dockerfile, args, contentHash };
-  if (raw.build.target !== undefined) spec.build.target = raw.build.target;
-  if (raw.build.secrets?.length)
-    spec.build.secrets = await buildSecrets(raw.build.secrets, ctx, env);
+  const build = raw.build && (await normaliseBuild(raw.build, ctx, env));
+  if (build) spec.build = build;
   return spec;
-}
-
-/**
- * `build.secrets`: each value read now (a missing file or an unset variable is
- * E_SECRET_SOURCE at its entry), kept in memory by digest; the value never enters a message.
- */
-async function buildSecrets(
-  raw: NonNullable<NonNullable<Raw.ImageSpec['build']>['secrets']>,
-  ctx: NormaliseContext,
-  env: NodeJS.ProcessEnv,
-): Promise<{ id: string; digest: string }[]> {
-  return Promise.all(
-    raw.map(async (secret, index) => {
-      const at = ['spec', 'build', 'secrets', index];
-      let bytes: Buffer | undefined;
-      if (secret.file !== undefined) {
-        const file = resolveManifestPath(ctx.baseDir, secret.file);
-        bytes = await readFile(file).catch((e: NodeJS.ErrnoException) => {
-          ctx.report('E_SECRET_SOURCE', [...at, 'file'], `cannot be read: ${file} (${e.code})`);
-          return undefined;
-        });
-      } else if (secret.env !== undefined) {
-        const value = env[secret.env];
-        if (value === undefined)
-          ctx.report(
-            'E_SECRET_SOURCE',
-            [...at, 'env'],
-            `names ${secret.env}, which is not set in berth's environment`,
-          );
-        bytes = Buffer.from(value ?? '', 'utf8');
-      }
-      return { id: secret.id, digest: bytes ? rememberValue(bytes) : '' };
-    }),
-  );
 }
 
 /**

@@ -39,3 +39,12 @@ export async function withDockerfileInContext(
     dockerfile: name,
   };
 }
+
+/**
+ * The files sent for an inline Dockerfile (`build.dockerfileInline`): the context's files plus
+ * the Dockerfile under its own name (its content comes from the sent `replaced` map), as the
+ * docker CLI sends a Dockerfile read from stdin.
+ */
+export function withInlineDockerfile(files: readonly string[], dockerfile: string): string[] {
+  return [...files.filter((f) => f !== dockerfile), dockerfile];
+}

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import type Dockerode from 'dockerode';
 import { packBuildContext } from './docker-build-context.js';
-import { withDockerfileInContext } from './docker-build-dockerfile.js';
+import { withDockerfileInContext, withInlineDockerfile } from './docker-build-dockerfile.js';
 import { FRONTEND_BUILD_ARG, withoutFrontend } from './docker-build-frontend.js';
 import { BUILDKIT_TRACE_ID, BuildKitStatus } from './docker-buildkit-status.js';
 import { openSecretSession } from './docker-build-session.js';
@@ -16,8 +16,9 @@ import type { ImageBuildRequest, ObservedImage, ProgressListener } from '../engi
 /**
  * Builds of the Docker adapter. The engine's BuildKit is used where it has one (POST /build
  * with `version=2`: `RUN --mount=type=cache|tmpfs|bind`, parallel stages), the legacy builder
- * where the engine answers that it has none. The context is always the tar berth packs; no
- * `# syntax=` frontend is ever asked for (it would be pulled from a registry).
+ * where the engine answers that it has none. The context is the tar berth packs, or a remote
+ * context (git, http) the engine fetches itself; no `# syntax=` frontend is ever asked for
+ * (it would be pulled from a registry).
  */
 
 /** How many lines of build output a failure carries (DESIGN "Images"). */
@@ -52,8 +53,9 @@ export async function buildImage(
   let outcome = (await legacyFits(request))
     ? await runBuild(docker, address, request, 1, onProgress)
     : await runBuild(docker, address, request, 2, onProgress);
-  if (outcome.refused !== undefined && lacksBuildKit(outcome.refused)) {
-    onProgress?.(`the engine has no BuildKit (${outcome.refused}): using the legacy builder`);
+  const legacyBecause = legacyReason(outcome, request);
+  if (legacyBecause !== undefined) {
+    onProgress?.(`${legacyBecause}: using the legacy builder`);
     outcome = await runBuild(docker, address, request, 1, onProgress);
   }
   const failure = outcome.refused ?? outcome.error;
@@ -112,23 +114,13 @@ async function streamBuild(
   lines: string[],
   session: string | undefined,
 ): Promise<BuildOutcome> {
-  // BuildKit does not apply .dockerignore to an uploaded context (berth filtered it already).
-  const files =
-    version === 2 && request.builderOnly?.includes('.dockerignore')
-      ? request.files.filter((f) => f !== '.dockerignore')
-      : request.files;
   const { replaced, args } = await withoutFrontendRequest(request, onProgress);
   let stream: NodeJS.ReadableStream;
   try {
-    const sent = await withDockerfileInContext(
-      request.contextDir,
-      request.dockerfile,
-      files,
-      replaced,
-    );
-    const context = Readable.from(packBuildContext(request.contextDir, sent.files, sent.replaced));
-    stream = (await docker.buildImage(context, {
+    const sent = await sentContext(request, version, replaced);
+    stream = (await docker.buildImage(sent.body, {
       t: request.tag,
+      ...(request.remote !== undefined && { remote: request.remote }),
       dockerfile: sent.dockerfile,
       buildargs: args,
       labels: request.labels,
@@ -150,6 +142,38 @@ async function streamBuild(
     onProgress?.(line);
   });
   return { ...(error !== undefined && { error }), lines };
+}
+
+/**
+ * What the build uploads: the tar of the context's files (the Dockerfile inside it, see
+ * docker-build-dockerfile.ts) and the name the `dockerfile` parameter gives; nothing for a
+ * remote context, whose Dockerfile the engine reads from what it fetches.
+ */
+async function sentContext(
+  request: ImageBuildRequest,
+  version: Builder,
+  replaced: Map<string, Buffer>,
+): Promise<{ body: NodeJS.ReadableStream; dockerfile: string }> {
+  // An empty body: without one, dockerode would send the options as a JSON body instead.
+  if (request.remote !== undefined)
+    return { body: Readable.from([Buffer.alloc(0)]), dockerfile: request.dockerfile };
+  // BuildKit does not apply .dockerignore to an uploaded context (berth filtered it already).
+  const files =
+    version === 2 && request.builderOnly?.includes('.dockerignore')
+      ? request.files.filter((f) => f !== '.dockerignore')
+      : request.files;
+  const sent = await withDockerfileInContext(
+    request.contextDir,
+    request.dockerfile,
+    request.dockerfileInline === undefined
+      ? files
+      : withInlineDockerfile(files, request.dockerfile),
+    replaced,
+  );
+  return {
+    body: Readable.from(packBuildContext(request.contextDir, sent.files, sent.replaced)),
+    dockerfile: sent.dockerfile,
+  };
 }
 
 /**
@@ -193,13 +217,22 @@ async function legacyFits(request: ImageBuildRequest): Promise<boolean> {
   if (request.secrets && Object.keys(request.secrets).length) return false;
   const dockerfile = request.builderOnly?.find((f) => f !== '.dockerignore');
   if (dockerfile === undefined) return false;
-  const text = await readFile(join(request.contextDir, request.dockerfile), 'utf8').catch(() => '');
-  return !/--mount=/.test(text);
+  return !/--mount=/.test(await dockerfileText(request));
 }
 
-/** The engine's answer when it cannot build with BuildKit (Windows, very old or other engines). */
-function lacksBuildKit(message: string): boolean {
-  return /buildkit|builder version|invalid version/i.test(message);
+/**
+ * Why a BuildKit build is run again by the legacy builder, if it is: the engine has no
+ * BuildKit (Windows, very old or other engines), or its BuildKit cannot build a subfolder of a
+ * git repository (`#ref:subdir`: "subdir not supported yet" on Engine 20.10), which the
+ * legacy builder clones and builds.
+ */
+function legacyReason(outcome: BuildOutcome, request: ImageBuildRequest): string | undefined {
+  const { refused, error } = outcome;
+  if (refused !== undefined && /buildkit|builder version|invalid version/i.test(refused))
+    return `the engine has no BuildKit (${refused})`;
+  if (request.remote !== undefined && error !== undefined && /subdir not supported/i.test(error))
+    return `the engine's BuildKit cannot build a folder of a git repository (${error})`;
+  return undefined;
 }
 
 /**
@@ -208,7 +241,7 @@ function lacksBuildKit(message: string): boolean {
  */
 async function syntaxHint(request: ImageBuildRequest, failure: string): Promise<string> {
   if (!/dockerfile parse error|unknown flag: link|unknown instruction/i.test(failure)) return '';
-  const text = await readFile(join(request.contextDir, request.dockerfile), 'utf8').catch(() => '');
+  const text = await dockerfileText(request);
   const uses = [
     /^\s*(RUN|COPY|ADD)\b[^\n]*<<-?["']?[A-Za-z_]/im.test(text) && 'a heredoc',
     /^\s*(COPY|ADD)\b[^\n]*--link\b/im.test(text) && 'COPY --link',
@@ -233,6 +266,16 @@ function sessionHint(failure: string): string {
 }
 
 /**
+ * The Dockerfile's text as berth knows it: inline, or read from the context; '' for a remote
+ * context (the engine reads that one; a `# syntax=` line in it cannot be left out by berth).
+ */
+async function dockerfileText(request: ImageBuildRequest): Promise<string> {
+  if (request.dockerfileInline !== undefined) return request.dockerfileInline;
+  if (request.remote !== undefined) return '';
+  return readFile(join(request.contextDir, request.dockerfile), 'utf8').catch(() => '');
+}
+
+/**
  * The Dockerfile and build arguments as sent: a `# syntax=` directive turned into a comment and
  * `BUILDKIT_SYNTAX` left out, each said once through `onProgress`, so the engine never pulls a
  * frontend image (docker-build-frontend.ts).
@@ -242,8 +285,10 @@ async function withoutFrontendRequest(
   onProgress: ProgressListener | undefined,
 ): Promise<{ replaced: Map<string, Buffer>; args: Record<string, string> }> {
   const replaced = new Map<string, Buffer>();
-  const text = await readFile(join(request.contextDir, request.dockerfile), 'utf8').catch(() => '');
+  const text = await dockerfileText(request);
   const stripped = withoutFrontend(text);
+  // An inline Dockerfile is sent as content of its own, whether stripped or not.
+  if (request.dockerfileInline !== undefined) replaced.set(request.dockerfile, Buffer.from(text));
   if (stripped) {
     replaced.set(request.dockerfile, Buffer.from(stripped.text));
     onProgress?.(

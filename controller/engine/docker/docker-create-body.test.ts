@@ -89,4 +89,26 @@ describe('toCreateBody: issue-12 fields', () => {
       },
     });
   });
+
+  it('publishes a host range as the docker CLI sends `-p 8000-8010:80`: one binding, HostPort "8000-8010"', () => {
+    const body = toCreateBody({
+      ...base,
+      ports: [
+        {
+          containerPort: 80,
+          hostPort: 8000,
+          hostPortEnd: 8010,
+          hostIP: '127.0.0.1',
+          protocol: 'tcp',
+        },
+        { containerPort: 81, hostPort: 9000, hostIP: '', protocol: 'udp' },
+        { containerPort: 82, hostIP: '', protocol: 'tcp' },
+      ],
+    });
+    expect((body.HostConfig as { PortBindings: unknown }).PortBindings).toEqual({
+      '80/tcp': [{ HostIp: '127.0.0.1', HostPort: '8000-8010' }],
+      '81/udp': [{ HostIp: '', HostPort: '9000' }],
+      '82/tcp': [{ HostIp: '', HostPort: '' }],
+    });
+  });
 });

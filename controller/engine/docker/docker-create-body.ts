@@ -1,4 +1,9 @@
-import type { ContainerCreateRequest, EndpointRequest, MountRequest } from '../engine.js';
+import type {
+  ContainerCreateRequest,
+  EndpointRequest,
+  MountRequest,
+  PortRequest,
+} from '../engine.js';
 
 /**
  * The body of `POST /containers/create` (API 1.41; the name and platform go in the query
@@ -53,12 +58,18 @@ function portMaps(req: ContainerCreateRequest): {
   for (const p of req.ports) {
     const key = `${p.containerPort}/${p.protocol}`;
     exposed[key] = {};
-    (bindings[key] ??= []).push({
-      HostIp: p.hostIP,
-      HostPort: p.hostPort ? String(p.hostPort) : '',
-    });
+    (bindings[key] ??= []).push({ HostIp: p.hostIP, HostPort: hostPortText(p) });
   }
   return { exposed, bindings };
+}
+
+/**
+ * `HostPort` as the engine takes it: '' (the engine picks), a port, or a range `8000-8010` of
+ * which the engine takes one free port (what the docker CLI sends for `-p 8000-8010:80`).
+ */
+function hostPortText(p: PortRequest): string {
+  if (!p.hostPort) return '';
+  return p.hostPortEnd ? `${p.hostPort}-${p.hostPortEnd}` : String(p.hostPort);
 }
 
 function hostConfig(

@@ -91,14 +91,22 @@ function bindPorts(world: MemoryWorld, c: MemContainer): void {
     if (other !== c && LIVE.has(other.state))
       for (const p of other.boundPorts) taken.add(portKey(p));
   }
-  const bound = c.request.ports.map((p) => ({
-    containerPort: p.containerPort,
-    hostPort: p.hostPort ?? world.ephemeralPort(),
-    hostIP: p.hostIP,
-    protocol: p.protocol,
-  }));
+  const isTaken = (p: { hostIP: string; hostPort: number; protocol: string }) =>
+    taken.has(portKey(p)) || taken.has(portKey({ ...p, hostIP: '' }));
+  const bound = c.request.ports.map((p) => {
+    const binding = {
+      containerPort: p.containerPort,
+      hostPort: 0,
+      hostIP: p.hostIP,
+      protocol: p.protocol,
+    };
+    // A range: the first free port of it, as the engine's port allocator picks one.
+    for (let port = p.hostPort ?? 0; p.hostPortEnd !== undefined && port <= p.hostPortEnd; port++)
+      if (!isTaken({ ...binding, hostPort: port })) return { ...binding, hostPort: port };
+    return { ...binding, hostPort: p.hostPort ?? world.ephemeralPort() };
+  });
   for (const p of bound) {
-    if (taken.has(portKey(p)) || taken.has(portKey({ ...p, hostIP: '' }))) {
+    if (isTaken(p)) {
       throw engineFailure(
         'start',
         c.name,

@@ -109,6 +109,23 @@ describe('MemoryEngine', () => {
     expect(await stateOf(engine, id)).toBe('created');
   });
 
+  it('publishes a host range on a free port of it, as the engine does, and refuses when none is left', async () => {
+    const engine = setup();
+    const range = {
+      containerPort: 80,
+      hostPort: 8080,
+      hostPortEnd: 8081,
+      hostIP: '',
+      protocol: 'tcp',
+    };
+    const first = await running(engine, 'one', { ports: [range] });
+    const second = await running(engine, 'two', { ports: [range] });
+    const bound = async (id: string) => (await engine.inspectContainer(id))?.ports[0]?.hostPort;
+    expect([await bound(first), await bound(second)]).toEqual([8080, 8081]);
+    const { id } = await engine.createContainer(req('three', { ports: [range] }));
+    await expect(engine.startContainer(id)).rejects.toMatchObject({ code: 'E_ENGINE' });
+  });
+
   it('pulls only what the registry was seeded with; a moved tag leaves the old image untagged', async () => {
     const engine = setup();
     await expect(engine.pullImage('reg.local/x:1')).rejects.toMatchObject({ code: 'E_IMAGE_PULL' });

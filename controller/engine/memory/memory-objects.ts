@@ -164,9 +164,13 @@ export function pullImage(
   return toObservedImage(image);
 }
 
-/** The same request builds the same image id, as the engine's cache makes it. */
+/**
+ * The same request builds the same image id, as the engine's cache makes it. A remote context
+ * or an inline Dockerfile brings its own Dockerfile; otherwise it must be among the files.
+ */
 export function buildImage(world: MemoryWorld, req: ImageBuildRequest): ObservedImage {
-  if (req.files.length === 0 || !req.files.includes(req.dockerfile)) {
+  const brought = req.remote !== undefined || req.dockerfileInline !== undefined;
+  if (!brought && !req.files.includes(req.dockerfile)) {
     throw new EngineError(
       'E_IMAGE_BUILD',
       `cannot build ${req.tag}: Cannot locate specified Dockerfile: ${req.dockerfile}`,
