@@ -1,8 +1,11 @@
-// `npx tsx bench/import-corpus.ts DIR… [--verbose]`: imports every Compose file found under
-// the folders (compose.yaml, compose.yml, docker-compose.yml, docker-compose.yaml) with
-// `berth import`'s converter, validates the output with `berth validate`'s loader, and
-// prints the shares issue 13 judges: converted (exit 0 or 2) and then valid (bar 95 %),
-// lossless (bar 80 %). Runs in-process; writes only under a temporary folder.
+// `npx tsx bench/import-corpus.ts DIR… [--verbose] [--privileged] [--classes]`: imports every
+// Compose file found under the folders (compose.yaml, compose.yml, docker-compose.yml,
+// docker-compose.yaml) with `berth import`'s converter, validates the output with `berth
+// validate`'s loader, and prints the shares issue 13 judges: converted (exit 0 or 2) and then
+// valid (bar 95 %), lossless (bar 80 %). Runs in-process; writes only under a temporary
+// folder. `--classes` also prints the most common reasons (each counted once per file): input
+// refused, output invalid, and losses, with values, names and numbers blanked so alike
+// reasons add up.
 import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync, copyFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
@@ -38,6 +41,7 @@ async function one(
   } catch (e) {
     if (!(e instanceof ComposeInputError)) throw e;
     if (verbose) process.stdout.write(`  input: ${e.where.file}:${e.where.line}: ${e.message}\n`);
+    tally('input refused', [e.message]);
     return { outcome: 'input-error', losses: 0 };
   }
   mkdirSync(outDir, { recursive: true });
@@ -48,7 +52,15 @@ async function one(
     cwd: outDir,
     ...(privileged && { policy: PRIVILEGED }),
   });
+  tally(
+    'losses',
+    result.losses.map((l) => `${l.path.replace(/^services\.[^.]+/, 'services.*')}: ${l.why}`),
+  );
   if (loaded.problems.length) {
+    tally(
+      'invalid output',
+      loaded.problems.map((p) => `${p.message.replace(/^\w+ "[^"]*": /, '')} [${p.code}]`),
+    );
     if (verbose)
       for (const p of loaded.problems.slice(0, 3))
         process.stdout.write(`  invalid: ${formatProblem(p)}\n`);
@@ -58,6 +70,28 @@ async function one(
     outcome: result.losses.length ? 'valid-lossy' : 'valid-lossless',
     losses: result.losses.length,
   };
+}
+
+/** Reason class → files it was seen in, per group (`--classes`). */
+const classes = new Map<string, Map<string, number>>();
+
+/** Counts each reason class once for the file at hand. */
+function tally(group: string, reasons: string[]): void {
+  const counts = classes.get(group) ?? new Map<string, number>();
+  classes.set(group, counts);
+  for (const reason of new Set(reasons.map(reasonClass)))
+    counts.set(reason, (counts.get(reason) ?? 0) + 1);
+}
+
+/** A reason with what differs between files blanked: quoted values, paths, numbers, indexes. */
+function reasonClass(reason: string): string {
+  return reason
+    .replace(/"[^"]*"|'[^']*'/g, '"…"')
+    .replace(/(^|[\s(=])\/[^\s:,)]*/g, '$1/…')
+    .replace(/\[\d+\]/g, '[i]')
+    .replace(/\b\d+\b/g, 'N')
+    .replace(/\b(services|volumes|networks|secrets|configs)\.[^.\s:]+/g, '$1.*')
+    .slice(0, 160);
 }
 
 const args = process.argv.slice(2);
@@ -96,3 +130,10 @@ process.stdout.write(
     `lossless and valid:  ${counts['valid-lossless']} (${pct(counts['valid-lossless'])}; bar 80 %)\n` +
     `input refused: ${counts['input-error']}, converted but invalid: ${counts['invalid-output']}\n`,
 );
+if (args.includes('--classes'))
+  for (const [group, counts] of classes) {
+    process.stdout.write(`\n${group} (files):\n`);
+    const top = [...counts].sort((a, b) => b[1] - a[1]).slice(0, 25);
+    for (const [reason, count] of top)
+      process.stdout.write(`${String(count).padStart(5)}  ${reason}\n`);
+  }
