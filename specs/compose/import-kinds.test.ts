@@ -28,6 +28,18 @@ async function importAndValidate(compose: string, env: NodeJS.ProcessEnv = {}) {
   };
 }
 
+/** The normalised ports of a service `app` whose Compose `ports:` items are `items`; lossless and valid. */
+async function importedPorts(items: string[]) {
+  const lines = ['services:', '  app:', '    image: busybox', '    ports:'];
+  const { losses, problems, loaded } = await importAndValidate(
+    [...lines, ...items.map((item) => `      - ${item}`), ''].join('\n'),
+  );
+  expect(losses).toEqual([]);
+  expect(problems).toEqual([]);
+  const app = loaded.set.objects.find((o) => o.kind === 'Container');
+  return app?.kind === 'Container' ? app.spec.ports : undefined;
+}
+
 describe('berth import: kinds of real files', () => {
   it('leaves out a service with neither image nor build (a fragment) and names it, and what names it', async () => {
     const { losses, problems, loaded } = await importAndValidate(
@@ -87,21 +99,11 @@ describe('berth import: kinds of real files', () => {
   });
 
   it('lower-cases a port protocol, as the engine reads it (CasaOS Transmission: protocol: UDP)', async () => {
-    const { losses, problems, loaded } = await importAndValidate(
-      [
-        'services:',
-        '  app:',
-        '    image: busybox',
-        '    ports:',
-        '      - {target: 51413, published: "51413", protocol: UDP}',
-        '      - "127.0.0.1:9091:9091/TCP"',
-        '',
-      ].join('\n'),
-    );
-    expect(losses).toEqual([]);
-    expect(problems).toEqual([]);
-    const app = loaded.set.objects.find((o) => o.kind === 'Container');
-    expect(app?.kind === 'Container' && app.spec.ports).toEqual([
+    const ports = await importedPorts([
+      '{target: 51413, published: "51413", protocol: UDP}',
+      '"127.0.0.1:9091:9091/TCP"',
+    ]);
+    expect(ports).toEqual([
       { containerPort: 51413, hostIP: '', hostPort: 51413, protocol: 'udp' },
       { containerPort: 9091, hostIP: '127.0.0.1', hostPort: 9091, protocol: 'tcp' },
     ]);
@@ -157,21 +159,11 @@ describe('berth import: kinds of real files', () => {
   });
 
   it('carries a host port range onto one container port (`8000-8010:80`, short and long syntax)', async () => {
-    const { losses, problems, loaded } = await importAndValidate(
-      [
-        'services:',
-        '  app:',
-        '    image: busybox',
-        '    ports:',
-        '      - "127.0.0.1:8000-8010:80"',
-        '      - {target: 81, published: "9000-9005", host_ip: 127.0.0.1}',
-        '',
-      ].join('\n'),
-    );
-    expect(losses).toEqual([]);
-    expect(problems).toEqual([]);
-    const app = loaded.set.objects.find((o) => o.kind === 'Container');
-    expect(app?.kind === 'Container' && app.spec.ports).toEqual([
+    const ports = await importedPorts([
+      '"127.0.0.1:8000-8010:80"',
+      '{target: 81, published: "9000-9005", host_ip: 127.0.0.1}',
+    ]);
+    expect(ports).toEqual([
       {
         containerPort: 80,
         hostIP: '127.0.0.1',
