@@ -83,4 +83,23 @@ describe('subscribeDockerEvents', () => {
     await s.ended;
     expect(events.map((e) => e.type)).toEqual(['container', 'volume']);
   });
+
+  it('close() aborts a request whose answer has not begun (a proxy holding the headers)', async () => {
+    const signals: AbortSignal[] = [];
+    const docker = {
+      getEvents: (options: { abortSignal: AbortSignal }) => {
+        signals.push(options.abortSignal);
+        // The answer never begins: only an abort settles the request.
+        return new Promise((_resolve, reject) =>
+          options.abortSignal.addEventListener('abort', () => reject(new Error('aborted'))),
+        );
+      },
+    } as unknown as Dockerode;
+    const s = subscribeDockerEvents(docker, { project: 'p' }, () => undefined);
+    await tick();
+    expect(signals.map((x) => x.aborted)).toEqual([false, false]);
+    s.close();
+    await s.ended;
+    expect(signals.map((x) => x.aborted)).toEqual([true, true]);
+  });
 });

@@ -15,7 +15,7 @@ type EventStream = NodeJS.ReadableStream & { destroy?: () => void };
  * name prefix. Every event is still matched here too (`eventInProject`). Following, `ended`
  * resolves when either stream closes, breaks or cannot be opened (the caller resyncs and
  * subscribes again; the other stream is closed); a replay (`until`) ends when both did.
- * `close()` ends both. `extra` adds raw events the engine does not send itself
+ * `close()` ends both, also a request whose answer has not begun. `extra` adds raw events the engine does not send itself
  * (docker-network-events.ts); it returns its own stop.
  */
 export function subscribeDockerEvents(
@@ -26,6 +26,10 @@ export function subscribeDockerEvents(
 ): EventSubscription {
   let closed = false;
   const streams: (EventStream | undefined)[] = [];
+  // Aborts a `GET /events` still waiting for its answer's headers: the engine sends them at
+  // once, but a proxy may hold them until the first event (the bench's and many socket
+  // proxies do), and an open request keeps the CLI's process alive after its work is done.
+  const pending = new AbortController();
   let stopExtra: () => void = () => undefined;
   let resolveEnded: () => void = () => undefined;
   const ended = new Promise<void>((resolve) => (resolveEnded = resolve));
@@ -36,6 +40,7 @@ export function subscribeDockerEvents(
   };
   const close = () => {
     closed = true;
+    pending.abort();
     for (const s of streams) s?.destroy?.();
   };
   const deliver = (value: unknown) => {
@@ -59,7 +64,7 @@ export function subscribeDockerEvents(
   const done = filters.map(
     (f, i) =>
       new Promise<void>((streamEnded) => {
-        docker.getEvents({ ...window, filters: f }).then(
+        docker.getEvents({ ...window, filters: f, abortSignal: pending.signal }).then(
           (s) => {
             const stream = s as EventStream;
             streams[i] = stream;
