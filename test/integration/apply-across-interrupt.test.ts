@@ -11,6 +11,7 @@ import {
   type Cluster,
 } from '../support/cluster.js';
 import { cleanupProject, TEST_IMAGE, uniqueProject } from '../support/docker.js';
+import { ENGINE_HOST } from '../support/engine.js';
 import { gatedYaml } from '../support/manifests.js';
 import { eventually, killStrayBerths, spawnBerth } from './watch-support.js';
 
@@ -24,7 +25,7 @@ const run = promisify(execFile);
  */
 const { work, dir, env, contexts } = scratchDockerConfig('across-int');
 const project = uniqueProject('acrint');
-const HOST = 'unix:///var/run/docker.sock';
+const HOST = ENGINE_HOST;
 let cluster: Cluster | undefined;
 
 const on = (host: string, ...args: string[]) =>

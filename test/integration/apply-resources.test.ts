@@ -134,7 +134,8 @@ ${sleeperYaml('built', '  image: img').replace(`  image: ${TEST_IMAGE}\n`, '')}`
     expect(await docker('exec', `${project}-built`, 'cat', '/message')).toBe('two');
 
     expect((await berth(['delete', 'container/built', '-p', project], { env })).code).toBe(0);
-    expect(await docker('ps', '-aq', '--filter', `name=^/${project}-built$`)).toBe('');
+    // `/?`: Docker matches the name with its leading `/`, Podman without it.
+    expect(await docker('ps', '-aq', '--filter', `name=^/?${project}-built$`)).toBe('');
     expect((await berth(['delete', 'container/nothing', '-p', project], { env })).code).toBe(1);
   });
 });

@@ -7,6 +7,7 @@ import { berth } from '../support/cli.js';
 import { scratchDockerConfig } from '../support/cluster.js';
 import { startCountingProxy, mutatingRequests } from '../support/counting-proxy.js';
 import { TEST_IMAGE, cleanupProject, docker, uniqueProject } from '../support/docker.js';
+import { ENGINE_HOST } from '../support/engine.js';
 import { sleeperYaml } from '../support/manifests.js';
 
 const run = promisify(execFile);
@@ -28,7 +29,7 @@ beforeAll(async () => {
     join(dir, 'set.yaml'),
     [sleeperYaml('here'), sleeperYaml('there', placed), sleeperYaml('other', placed)].join('---\n'),
   );
-  await contexts('create', 'same', '--docker', 'host=unix:///var/run/docker.sock');
+  await contexts('create', 'same', '--docker', `host=${ENGINE_HOST}`);
 });
 
 afterAll(async () => {

@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { berth } from '../support/cli.js';
 import { scratchDockerConfig } from '../support/cluster.js';
 import { cleanupProject, uniqueProject } from '../support/docker.js';
+import { ENGINE_HOST } from '../support/engine.js';
 import { sleeperYaml } from '../support/manifests.js';
 import { makePki, startTlsProxy } from '../support/tls-proxy.js';
 
@@ -28,7 +29,7 @@ beforeAll(async () => {
   proxy = await startTlsProxy(pki);
   const tcp = `host=tcp://127.0.0.1:${proxy.port}`;
   const client = `cert=${pki.clientCert},key=${pki.clientKey}`;
-  await contexts('create', 'host', '--docker', 'host=unix:///var/run/docker.sock');
+  await contexts('create', 'host', '--docker', `host=${ENGINE_HOST}`);
   await contexts('create', 'tls', '--docker', `${tcp},ca=${pki.ca},${client}`);
   await contexts('create', 'tls-skip', '--docker', `${tcp},${client},skip-tls-verify=true`);
   await contexts('create', 'tls-untrusted', '--docker', `${tcp},${client}`);
@@ -114,7 +115,7 @@ describe('ssh endpoints', () => {
     const log = join(work, 'ssh.log');
     writeFileSync(
       join(bin, 'ssh'),
-      `#!/bin/sh\necho "$@" >> ${log}\nwhile [ "$1" != "--" ]; do shift; done\nshift 2\nDOCKER_CONFIG=/nonexistent DOCKER_HOST=unix:///var/run/docker.sock exec "$@"\n`,
+      `#!/bin/sh\necho "$@" >> ${log}\nwhile [ "$1" != "--" ]; do shift; done\nshift 2\nDOCKER_CONFIG=/nonexistent DOCKER_HOST=${ENGINE_HOST} exec "$@"\n`,
     );
     chmodSync(join(bin, 'ssh'), 0o755);
     const { stdout } = await run(

@@ -40,7 +40,8 @@ async function assertConverged(project: string, version: number): Promise<void> 
     'ps',
     '-a',
     '--filter',
-    `name=^/${project}-`,
+    // Docker matches the name with its leading `/`, Podman without it.
+    `name=^/?${project}-`,
     '--format',
     '{{.Names}} {{.State}} {{.Label "berth.project"}}',
   );

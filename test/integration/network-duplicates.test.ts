@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { cleanupProject, docker, uniqueProject } from '../support/docker.js';
+import { ENGINE_SOCKET } from '../support/engine.js';
 import { sleeperYaml } from '../support/manifests.js';
 import { berth } from './status-cli-support.js';
 
@@ -67,7 +68,7 @@ function createDuplicate(specHash: string): Promise<void> {
   return new Promise((resolve, reject) => {
     const req = request(
       {
-        socketPath: '/var/run/docker.sock',
+        socketPath: ENGINE_SOCKET,
         path: '/v1.41/networks/create',
         method: 'POST',
         headers: { 'content-type': 'application/json' },

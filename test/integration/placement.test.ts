@@ -11,6 +11,7 @@ import {
   type Cluster,
 } from '../support/cluster.js';
 import { cleanupProject, TEST_IMAGE, uniqueProject } from '../support/docker.js';
+import { ENGINE_HOST } from '../support/engine.js';
 
 const run = promisify(execFile);
 
@@ -25,7 +26,7 @@ let cluster: Cluster | undefined;
 
 const on = (host: string, ...args: string[]) =>
   run('docker', ['-H', host, ...args]).then((r) => r.stdout.trim());
-const HOST = 'unix:///var/run/docker.sock';
+const HOST = ENGINE_HOST;
 const names = (host: string, what: 'ps' | 'network') =>
   on(
     host,

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { lockPath } from '../../controller/watch/lock.js';
 import { berth } from '../support/cli.js';
 import { envValue, freePort, uniqueProject } from '../support/docker.js';
+import { ENGINE_HOST } from '../support/engine.js';
 import {
   containerYaml,
   eventually,
@@ -105,7 +106,7 @@ describe('a watch that does not answer', () => {
   it('rollback, hold and release exit 1 saying so and what to do; nothing is written', async () => {
     const state = await mkdtemp(join(tmpdir(), 'berth-wcc-dead-'));
     const name = uniqueProject('wccd');
-    const lock = lockPath(join(state, 'berth'), name, 'unix:///var/run/docker.sock');
+    const lock = lockPath(join(state, 'berth'), name, ENGINE_HOST);
     await mkdir(join(lock, '..'), { recursive: true });
     const port = await freePort();
     const holder = { pid: process.pid, project: name, engine: 'x', listen: `127.0.0.1:${port}` };

@@ -1,8 +1,10 @@
 import { execFile } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { DOCKER_DEFAULT_HOST, ENGINE_HOST } from './engine.js';
 
 const run = promisify(execFile);
 
@@ -138,11 +140,14 @@ async function bringUp(image: string, env: { N: string; SWARM: string }): Promis
 /**
  * A scratch folder with its own Docker configuration (DOCKER_CONFIG, so contexts made here
  * never touch the user's), a manifest folder `dir`, and the environment that makes berth
- * use them: no DOCKER_HOST or DOCKER_CONTEXT from outside, its own state folder.
+ * use them: no DOCKER_HOST or DOCKER_CONTEXT from outside, its own state folder. When the
+ * engine under test is not Docker's default socket (BERTH_TEST_ENGINE=podman), the scratch
+ * configuration's current context `engine` names it, so berth's own engine is still it.
  */
 export function scratchDockerConfig(prefix: string) {
   const work = mkdtempSync(join(tmpdir(), `berth-${prefix}-`));
   const config = join(work, 'docker-config');
+  if (ENGINE_HOST !== DOCKER_DEFAULT_HOST) writeCurrentContext(config, 'engine', ENGINE_HOST);
   const env = {
     DOCKER_CONFIG: config,
     XDG_STATE_HOME: join(work, 'state'),
@@ -153,4 +158,17 @@ export function scratchDockerConfig(prefix: string) {
   const contexts = (...args: string[]) =>
     run('docker', ['context', ...args], { env: { ...process.env, DOCKER_CONFIG: config } });
   return { work, config, dir: join(work, 'app'), env, contexts };
+}
+
+/**
+ * Writes context `name` (endpoint `host`) into Docker's context store under `config` and makes
+ * it the current one, as `docker context create` and `docker context use` would.
+ */
+function writeCurrentContext(config: string, name: string, host: string): void {
+  const meta = join(config, 'contexts', 'meta', createHash('sha256').update(name).digest('hex'));
+  mkdirSync(meta, { recursive: true });
+  const endpoint = { Host: host, SkipTLSVerify: false };
+  const body = { Name: name, Metadata: {}, Endpoints: { docker: endpoint } };
+  writeFileSync(join(meta, 'meta.json'), JSON.stringify(body));
+  writeFileSync(join(config, 'config.json'), JSON.stringify({ currentContext: name }));
 }

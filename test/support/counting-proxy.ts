@@ -5,11 +5,7 @@ import {
   type Server,
   type ServerResponse,
 } from 'node:http';
-
-/** The engine the tests use: DOCKER_HOST's socket when it names one (Podman's, say). */
-const ENGINE_SOCKET = process.env.DOCKER_HOST?.startsWith('unix://')
-  ? process.env.DOCKER_HOST.slice('unix://'.length)
-  : '/var/run/docker.sock';
+import { ENGINE_SOCKET } from './engine.js';
 
 export interface CountingProxy {
   /** `METHOD /path` of every request forwarded, in order (query strings dropped). */

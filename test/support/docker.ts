@@ -4,6 +4,7 @@ import { appendFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { testEngine } from './engine.js';
 
 const execFileAsync = promisify(execFile);
 
@@ -12,9 +13,15 @@ export const TEST_IMAGE = process.env.BERTH_TEST_IMAGE ?? 'localhost/berth-busyb
 
 /**
  * Networks `cleanupProject` could not remove yet, one id per line; the test run's global
- * teardown (test/support/global-setup.ts) removes them once the engine lets go.
+ * teardown (test/support/global-setup.ts) removes them once the engine lets go. A run on
+ * Podman keeps its own list: another run's Docker networks are not its business.
  */
-export const LEFTOVER_NETWORKS = join(tmpdir(), 'berth-test-leftover-networks');
+export const LEFTOVER_NETWORKS = join(
+  tmpdir(),
+  testEngine() === 'podman'
+    ? 'berth-test-leftover-networks-podman'
+    : 'berth-test-leftover-networks',
+);
 
 /** A project name no other test uses, so parallel test files never see each other's objects. */
 export function uniqueProject(prefix = 't'): string {

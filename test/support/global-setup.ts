@@ -1,14 +1,23 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { LEFTOVER_NETWORKS } from './docker.js';
+import { testEngine } from './engine.js';
+import { startPodman } from './podman.js';
 
 /**
  * Engine tests need a running engine and the local base image. `scripts/setup.sh` provides
  * both; this only makes sure the image is there when tests are run straight after a
- * `docker image prune`. It never starts an engine: a missing one is the set-up's job and
+ * `docker image prune`. It never starts Docker: a missing one is the set-up's job and
  * engine tests fail loudly without it.
+ *
+ * `BERTH_TEST_ENGINE=podman`: after that, a private Podman service is started for the run
+ * (test/support/podman.ts: its own socket, storage and configuration under /tmp, the test
+ * image loaded from the engine above) and `DOCKER_HOST` points at it for every test file,
+ * so berth, the docker CLI of the assertions and the engine proxies all talk to Podman.
+ * The teardown removes everything in it and stops it.
  */
-export default function setup(): () => Promise<void> {
+export default async function setup(): Promise<() => Promise<void>> {
+  const engine = testEngine();
   // CLI tests run the bundle; build it so it is never stale (esbuild takes about a second).
   execFileSync('node', ['scripts/build.mjs'], { stdio: 'inherit' });
   try {
@@ -20,7 +29,14 @@ export default function setup(): () => Promise<void> {
     return removeLeftoverNetworks;
   }
   execFileSync('bash', ['scripts/build-test-image.sh'], { stdio: 'inherit' });
-  return removeLeftoverNetworks;
+  if (engine !== 'podman') return removeLeftoverNetworks;
+  const podman = await startPodman();
+  process.env.DOCKER_HOST = podman.host;
+  process.stderr.write(`global-setup: BERTH_TEST_ENGINE=podman: DOCKER_HOST=${podman.host}\n`);
+  return async () => {
+    await removeLeftoverNetworks();
+    await podman.stop();
+  };
 }
 
 /**

@@ -3,6 +3,7 @@ import { writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { join } from 'node:path';
 import { createServer, type Server } from 'node:tls';
+import { ENGINE_SOCKET } from './engine.js';
 
 /** PEM files of a throw-away CA, a server certificate for 127.0.0.1 and a client certificate. */
 export interface TestPki {
@@ -80,7 +81,7 @@ export function makePki(dir: string): TestPki {
  */
 export async function startTlsProxy(
   pki: TestPki,
-  socketPath = '/var/run/docker.sock',
+  socketPath = ENGINE_SOCKET,
 ): Promise<{ port: number; close(): Promise<void> }> {
   const { readFileSync } = await import('node:fs');
   const server: Server = createServer(
