@@ -31,6 +31,8 @@ import * as images from './docker-images.js';
 import { subscribeDockerEvents } from './docker-event-stream.js';
 import { createDockerReads, lookupByNames, type DockerReads } from './docker-reads.js';
 import { NetworkEventFeed } from './docker-network-events.js';
+import { startProjectHealthTimer } from './docker-podman-health-timer.js';
+import { withPodmanVerdict, type HealthInspect } from './docker-podman-health.js';
 import { ListLag } from './docker-list-lag.js';
 
 /**
@@ -212,19 +214,31 @@ class DockerEngine implements Engine {
         if (closed) return;
         // A replay (describe's recent events) is history: the list is current for it.
         const follow = options.until === undefined;
-        const networkEvents =
+        // Podman sends no network events and, without systemd, runs no healthcheck: while
+        // following, the adapter makes the one and runs the other (each in its own file).
+        const podmanExtras =
           podman && follow
-            ? (deliver: Parameters<NetworkEventFeed['subscribe']>[0]) =>
-                this.d.networkFeed.subscribe(deliver)
+            ? (deliver: Parameters<NetworkEventFeed['subscribe']>[0]) => {
+                const stopNetworks = this.d.networkFeed.subscribe(deliver);
+                const stopChecks = startProjectHealthTimer(this.d, options.project);
+                return () => (stopNetworks(), stopChecks());
+              }
             : undefined;
         inner = subscribeDockerEvents(
           docker,
           options,
           (event) => {
             if (follow) this.listLag.note(event);
+            if (podman && follow && event.action === 'health_status') {
+              const inspect = (id: string) =>
+                this.d.reads.getContainer(id).inspect() as unknown as Promise<HealthInspect>;
+              void withPodmanVerdict(event, inspect).then((e) => e && !closed && onEvent(e));
+              return;
+            }
             onEvent(event);
           },
-          networkEvents,
+          podmanExtras,
+          podman,
         );
         return inner.ended;
       },

@@ -6,11 +6,22 @@ import { subscribeDockerEvents } from './docker-event-stream.js';
 
 /** A dockerode stand-in whose `getEvents` hands out one stream per call and keeps the filters. */
 function fakeDocker() {
-  const calls: { filters: Record<string, string[]>; stream: PassThrough }[] = [];
+  const calls: {
+    filters: Record<string, string[]>;
+    query: Record<string, unknown>;
+    stream: PassThrough;
+  }[] = [];
   const docker = {
-    getEvents: (options: { filters: Record<string, string[]> }) => {
+    getEvents: ({
+      filters,
+      abortSignal: _signal,
+      ...query
+    }: {
+      filters: Record<string, string[]>;
+      abortSignal?: AbortSignal;
+    }) => {
       const stream = new PassThrough();
-      calls.push({ filters: options.filters, stream });
+      calls.push({ filters, query, stream });
       return Promise.resolve(stream);
     },
   } as unknown as Dockerode;
@@ -101,5 +112,47 @@ describe('subscribeDockerEvents', () => {
     s.close();
     await s.ended;
     expect(signals.map((x) => x.aborted)).toEqual([true, true]);
+  });
+
+  it('replaying the past from Podman, asks for what is logged (stream=false) and drops what came after until', async () => {
+    const { docker, calls } = fakeDocker();
+    const events: EngineEvent[] = [];
+    const until = 1e12;
+    const s = subscribeDockerEvents(
+      docker,
+      { project: 'p', since: 0, until },
+      (e) => events.push(e),
+      undefined,
+      true,
+    );
+    await tick();
+    expect(calls.map((c) => c.query)).toEqual([
+      { since: 0, stream: false },
+      { since: 0, stream: false },
+    ]);
+    const at = (ms: number, action: string) =>
+      JSON.stringify({
+        Type: 'container',
+        Action: action,
+        Actor: { ID: 'x', Attributes: { 'berth.project': 'p' } },
+        timeNano: ms * 1e6,
+      }) + '\n';
+    calls[0]!.stream.end(at(until - 1000, 'start') + at(until + 1000, 'die'));
+    calls[1]!.stream.end();
+    await s.ended;
+    expect(events.map((e) => e.action)).toEqual(['start']);
+  });
+
+  it('on Docker, a replay keeps until for the engine', async () => {
+    const { docker, calls } = fakeDocker();
+    const s = subscribeDockerEvents(
+      docker,
+      { project: 'p', since: 0, until: 1e12 },
+      () => undefined,
+    );
+    await tick();
+    expect(calls[0]?.query).toEqual({ since: 0, until: 1e9 });
+    s.close();
+    await s.ended;
   });
 });

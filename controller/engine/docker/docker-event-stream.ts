@@ -15,14 +15,16 @@ type EventStream = NodeJS.ReadableStream & { destroy?: () => void };
  * name prefix. Every event is still matched here too (`eventInProject`). Following, `ended`
  * resolves when either stream closes, breaks or cannot be opened (the caller resyncs and
  * subscribes again; the other stream is closed); a replay (`until`) ends when both did.
- * `close()` ends both, also a request whose answer has not begun. `extra` adds raw events the engine does not send itself
- * (docker-network-events.ts); it returns its own stop.
+ * `close()` ends both, also a request whose answer has not begun. `extra` adds raw events the
+ * engine does not send itself (docker-network-events.ts); it returns its own stop. `podman`:
+ * the engine is Podman, whose replay of the past needs asking differently (see below).
  */
 export function subscribeDockerEvents(
   docker: Dockerode,
   options: ObserveOptions & { since?: number; until?: number },
   onEvent: (event: EngineEvent) => void,
   extra?: (deliver: (raw: DockerRawEvent) => void) => () => void,
+  podman = false,
 ): EventSubscription {
   let closed = false;
   const streams: (EventStream | undefined)[] = [];
@@ -43,17 +45,29 @@ export function subscribeDockerEvents(
     pending.abort();
     for (const s of streams) s?.destroy?.();
   };
+  const window: Record<string, unknown> = {};
+  if (options.since !== undefined) window.since = Math.floor(options.since / 1000);
+  if (options.until !== undefined) window.until = Math.ceil(options.until / 1000);
+  // Podman 4.3 ends a replay whose `until` is already past after its first event (seen:
+  // one of five logged events): it is asked for what is logged so far (`stream=false`)
+  // instead, and `deliver` drops what came after `until`.
+  const snapshotUntil =
+    podman && options.until !== undefined && options.until <= Date.now()
+      ? options.until
+      : undefined;
+  if (snapshotUntil !== undefined) {
+    delete window.until;
+    window.stream = false;
+  }
   const deliver = (value: unknown) => {
     const event = fromRawEvent(value as DockerRawEvent);
     if (!event || closed || !eventInProject(event, options.project)) return;
     // `since` goes to the engine in whole seconds; drop what precedes it in ms.
     if (options.since !== undefined && event.time < options.since) return;
+    if (snapshotUntil !== undefined && event.time > snapshotUntil) return;
     onEvent(event);
   };
 
-  const window: Record<string, unknown> = {};
-  if (options.since !== undefined) window.since = Math.floor(options.since / 1000);
-  if (options.until !== undefined) window.until = Math.ceil(options.until / 1000);
   const owner =
     options.project === undefined ? LABEL.project : `${LABEL.project}=${options.project}`;
   const filters: { type: ('container' | 'network' | 'volume')[]; label?: string[] }[] = [

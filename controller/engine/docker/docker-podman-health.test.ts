@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { healthcheckDue } from './docker-podman-health.js';
+import type { EngineEvent } from '../engine.js';
+import { healthcheckDue, withPodmanVerdict } from './docker-podman-health.js';
 
 const running = (log: { End?: string }[] | null, interval = 1e9) => ({
   Config: { Healthcheck: { Test: ['CMD', 'true'], Interval: interval } },
@@ -28,5 +29,31 @@ describe('healthcheckDue (Podman runs no healthcheck by itself)', () => {
     const stopped = running(null);
     stopped.State.Status = 'exited';
     expect(healthcheckDue(stopped, t0 + 60_000)).toBe(false);
+  });
+});
+
+describe("withPodmanVerdict (Podman's health_status event carries no verdict to trust)", () => {
+  const event = (action: string): EngineEvent => ({
+    type: 'container',
+    action,
+    change: 'health',
+    id: 'c1',
+    labels: {},
+    time: t0,
+  });
+
+  it("gives a bare health_status the container's current verdict, in Docker's form", async () => {
+    const inspect = (id: string) =>
+      Promise.resolve({ ...running(null), State: { Health: { Status: `healthy-${id}` } } });
+    const e = await withPodmanVerdict(event('health_status'), inspect);
+    expect(e?.action).toBe('health_status: healthy-c1');
+    expect(e?.change).toBe('health');
+  });
+
+  it('drops it when the container is gone, and passes other events unchanged', async () => {
+    const gone = () => Promise.reject(new Error('no such container'));
+    expect(await withPodmanVerdict(event('health_status'), gone)).toBeUndefined();
+    const start = event('start');
+    expect(await withPodmanVerdict(start, gone)).toBe(start);
   });
 });

@@ -1,4 +1,4 @@
-import type { ContainerDetails, ObservedContainer } from '../engine.js';
+import type { ContainerDetails, EngineEvent, ObservedContainer } from '../engine.js';
 import type { DockerCalls } from './docker-calls.js';
 
 /** The parts of a container's inspect answer that say whether a check is due. */
@@ -15,19 +15,29 @@ export interface HealthInspect {
 const DEFAULT_INTERVAL_MS = 30_000;
 
 /**
+ * Unix ms at which a running container's next healthcheck is due: its last check's end (or
+ * its start) plus its interval; 0 when no time can be read (due now). Undefined when there
+ * is nothing to run: no healthcheck declared, not running, or no health state yet.
+ */
+export function nextCheckAt(c: HealthInspect): number | undefined {
+  const test = c.Config?.Healthcheck?.Test ?? [];
+  if (!test.length || test[0] === 'NONE' || c.State.Status !== 'running') return undefined;
+  if (!c.State.Health) return undefined;
+  const intervalNs = c.Config?.Healthcheck?.Interval ?? 0;
+  const interval = intervalNs > 0 ? intervalNs / 1e6 : DEFAULT_INTERVAL_MS;
+  const last = c.State.Health.Log?.at(-1);
+  const since = Date.parse(last?.End ?? last?.Start ?? c.State.StartedAt ?? '');
+  return Number.isFinite(since) ? since + interval : 0;
+}
+
+/**
  * Whether a running container's healthcheck is due: its last check (or its start) is at
  * least one interval ago. Podman without systemd never runs checks by itself
  * (ENGINE-NOTES.md, "Podman"), so the adapter runs a due one when it reads the container.
  */
 export function healthcheckDue(c: HealthInspect, now: number): boolean {
-  const test = c.Config?.Healthcheck?.Test ?? [];
-  if (!test.length || test[0] === 'NONE' || c.State.Status !== 'running') return false;
-  if (!c.State.Health) return false;
-  const intervalNs = c.Config?.Healthcheck?.Interval ?? 0;
-  const interval = intervalNs > 0 ? intervalNs / 1e6 : DEFAULT_INTERVAL_MS;
-  const last = c.State.Health.Log?.at(-1);
-  const since = Date.parse(last?.End ?? last?.Start ?? c.State.StartedAt ?? '');
-  return !Number.isFinite(since) || now - since >= interval;
+  const at = nextCheckAt(c);
+  return at !== undefined && now >= at;
 }
 
 /**
@@ -67,4 +77,24 @@ export async function withPodmanHealth(
   );
 }
 
-const HEALTH_WORDS = new Set(['starting', 'healthy', 'unhealthy']);
+/** libpod's list `Status` of a container that has a healthcheck. */
+export const HEALTH_WORDS = new Set(['starting', 'healthy', 'unhealthy']);
+
+/**
+ * Podman's `health_status` event is a bare action, and the `HealthStatus` beside it is the
+ * verdict from before the check that sent it (Podman 4.3: a passing first check arrives as
+ * `starting`, the next as `healthy`; ENGINE-NOTES.md). The container's verdict is read now
+ * (`inspect`, no check run) and the event given Docker's form, `health_status: <verdict>`;
+ * undefined when the container is gone or has no health. Other events pass unchanged.
+ */
+export async function withPodmanVerdict(
+  event: EngineEvent,
+  inspect: (id: string) => Promise<HealthInspect>,
+): Promise<EngineEvent | undefined> {
+  if (event.type !== 'container' || event.action !== 'health_status') return event;
+  const status = await inspect(event.id).then(
+    (raw) => raw.State.Health?.Status,
+    () => undefined,
+  );
+  return status ? { ...event, action: `health_status: ${status}` } : undefined;
+}
