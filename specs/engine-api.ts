@@ -25,6 +25,14 @@ export const FIELD_MIN_API: readonly {
       ),
   },
   {
+    field: 'healthcheck.startInterval',
+    minApi: '1.44',
+    usedAt: (c) =>
+      c.spec.healthcheck?.startIntervalMs === undefined
+        ? []
+        : [['spec', 'healthcheck', 'startInterval']],
+  },
+  {
     // Before 1.44 a MAC address belongs to the container, i.e. to its first network only.
     field: 'networks[].macAddress on a second network',
     minApi: '1.44',

@@ -195,6 +195,8 @@ export interface Healthcheck {
   timeoutMs: number;
   retries: number;
   startPeriodMs: number;
+  /** Time between checks during the start period (Engine API 1.44: `Healthcheck.StartInterval`). */
+  startIntervalMs?: number;
   /** berth restarts a container reported unhealthy unless this is false. */
   restartOnUnhealthy: boolean;
 }

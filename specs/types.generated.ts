@@ -246,6 +246,10 @@ export interface ContainerSpec {
      * A duration such as 5s, 1m30s or 500ms, or whole seconds.
      */
     startPeriod?: string | number;
+    /**
+     * A duration such as 5s, 1m30s or 500ms, or whole seconds.
+     */
+    startInterval?: string | number;
     restartOnUnhealthy?: boolean;
   };
   resources?: {

@@ -155,6 +155,7 @@ export interface ContainerCreateRequest extends ContainerRuntimeOptions {
     timeoutMs: number;
     retries: number;
     startPeriodMs: number;
+    startIntervalMs?: number;
   };
   memoryBytes?: number;
   nanoCpus?: number;

@@ -78,6 +78,9 @@ export function containerCreateRequest(
       timeoutMs: spec.healthcheck.timeoutMs,
       retries: spec.healthcheck.retries,
       startPeriodMs: spec.healthcheck.startPeriodMs,
+      ...(spec.healthcheck.startIntervalMs !== undefined && {
+        startIntervalMs: spec.healthcheck.startIntervalMs,
+      }),
     },
     memoryBytes: spec.resources.memoryBytes,
     nanoCpus: spec.resources.nanoCpus,

@@ -199,4 +199,23 @@ describe('berth import: kinds of real files', () => {
       expect(e instanceof ComposeInputError && [e.where.line, e.where.column]).toEqual([5, 7]);
     }
   });
+
+  it('carries healthcheck.start_interval as startInterval', async () => {
+    const { losses, problems, loaded } = await importAndValidate(
+      [
+        'services:',
+        '  app:',
+        '    image: busybox',
+        '    healthcheck: {test: [CMD, "true"], start_period: 30s, start_interval: 2s}',
+        '',
+      ].join('\n'),
+    );
+    expect(losses).toEqual([]);
+    expect(problems).toEqual([]);
+    const app = loaded.set.objects.find((o) => o.kind === 'Container');
+    expect(app?.kind === 'Container' && app.spec.healthcheck).toMatchObject({
+      startPeriodMs: 30_000,
+      startIntervalMs: 2000,
+    });
+  });
 });

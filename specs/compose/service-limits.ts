@@ -53,6 +53,7 @@ export function carryHealthcheck(w: ServiceWork, value: unknown): void {
     ['interval', 'interval'],
     ['timeout', 'timeout'],
     ['start_period', 'startPeriod'],
+    ['start_interval', 'startInterval'],
   ] as const) {
     if (value[key] === undefined) continue;
     const d = duration(value[key]);
@@ -61,7 +62,17 @@ export function carryHealthcheck(w: ServiceWork, value: unknown): void {
   }
   if (value.retries !== undefined) check.retries = value.retries;
   for (const key of Object.keys(value))
-    if (!['test', 'interval', 'timeout', 'start_period', 'retries', 'disable'].includes(key))
+    if (
+      ![
+        'test',
+        'interval',
+        'timeout',
+        'start_period',
+        'start_interval',
+        'retries',
+        'disable',
+      ].includes(key)
+    )
       lose(w.state, value, key, `${where}.${key}`, 'no berth healthcheck field');
   if (!check.command) {
     if (Object.keys(check).length)

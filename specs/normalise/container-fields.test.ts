@@ -72,6 +72,11 @@ describe('issue-12 container fields', () => {
     ]);
   });
 
+  it('reads healthcheck.startInterval (Compose start_interval) as milliseconds', async () => {
+    const c = await container('  healthcheck: {command: [CMD, "true"], startInterval: 1500ms}\n');
+    expect(c.spec.healthcheck).toMatchObject({ startIntervalMs: 1500 });
+  });
+
   it('leaves unset fields out, so a spec without them keeps its hash', async () => {
     const plain = await container('');
     const defaults = await container('  tty: false\n  readOnlyRootFilesystem: false\n  dns: []\n');

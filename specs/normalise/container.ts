@@ -198,7 +198,9 @@ function normaliseHealthcheck(
   ctx: NormaliseContext,
 ): Healthcheck {
   const at = (field: string): (string | number)[] => ['spec', 'healthcheck', field];
+  const startIntervalMs = duration(raw.startInterval, at('startInterval'), ctx);
   return {
+    ...(startIntervalMs !== undefined && { startIntervalMs }),
     command: [...raw.command],
     intervalMs: duration(raw.interval, at('interval'), ctx) ?? HEALTHCHECK_DEFAULTS.intervalMs,
     timeoutMs: duration(raw.timeout, at('timeout'), ctx) ?? HEALTHCHECK_DEFAULTS.timeoutMs,

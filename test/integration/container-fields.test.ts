@@ -237,6 +237,26 @@ spec:
     expect(volumes).toBe('');
   });
 
+  it('refuses healthcheck.startInterval (Compose start_interval) on this engine, naming 1.44, and creates nothing', async () => {
+    const file = write(
+      'start-interval.yaml',
+      `apiVersion: berth/v1
+kind: Container
+metadata: {name: app}
+spec:
+  image: ${TEST_IMAGE}
+  state: created
+  healthcheck: {command: [CMD, "true"], startPeriod: 30s, startInterval: 2s}
+`,
+    );
+    const run = await berth(['apply', '-f', file, '-p', ns], { cwd: nsDir });
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(
+      /start-interval\.yaml:7:\d+: .*healthcheck\.startInterval needs Engine API 1\.44; the engine speaks 1\.41/,
+    );
+    expect(await owned()).toEqual([]);
+  });
+
   it('joins another container by container:NAME, and host namespaces need --policy privileged', async () => {
     const file = write(
       'ns.yaml',

@@ -111,4 +111,19 @@ describe('toCreateBody: issue-12 fields', () => {
       '82/tcp': [{ HostIp: '', HostPort: '' }],
     });
   });
+
+  it('sends healthcheck.startInterval as StartInterval in nanoseconds, only when declared', () => {
+    const check = {
+      test: ['CMD', 'true'],
+      intervalMs: 5000,
+      timeoutMs: 1000,
+      retries: 3,
+      startPeriodMs: 0,
+    };
+    const with1s = toCreateBody({ ...base, healthcheck: { ...check, startIntervalMs: 1000 } });
+    expect(with1s.Healthcheck).toMatchObject({ StartInterval: 1_000_000_000 });
+    expect(JSON.stringify(toCreateBody({ ...base, healthcheck: check }))).not.toMatch(
+      /StartInterval/,
+    );
+  });
 });

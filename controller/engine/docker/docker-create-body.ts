@@ -42,6 +42,11 @@ export function toCreateBody(req: ContainerCreateRequest): Record<string, unknow
       Timeout: req.healthcheck.timeoutMs * MS_TO_NS,
       Retries: req.healthcheck.retries,
       StartPeriod: req.healthcheck.startPeriodMs * MS_TO_NS,
+      // API 1.44; specs/engine-api.ts refuses it before any change on an older engine.
+      StartInterval:
+        req.healthcheck.startIntervalMs === undefined
+          ? undefined
+          : req.healthcheck.startIntervalMs * MS_TO_NS,
     },
     HostConfig: hostConfig(req, bindings),
     NetworkingConfig: first && { EndpointsConfig: { [first.name]: toEndpointConfig(first) } },

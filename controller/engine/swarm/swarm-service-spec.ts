@@ -159,6 +159,9 @@ function containerSpec(
             Timeout: ns(spec.healthcheck.timeoutMs),
             Retries: spec.healthcheck.retries,
             StartPeriod: ns(spec.healthcheck.startPeriodMs),
+            ...(spec.healthcheck.startIntervalMs !== undefined && {
+              StartInterval: ns(spec.healthcheck.startIntervalMs),
+            }),
           },
         }
       : {}),
