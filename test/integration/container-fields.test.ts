@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -211,51 +212,31 @@ describe('namespaces, policy and the engine API version', () => {
       .split('\n')
       .filter(Boolean);
 
-  it('refuses a volume subpath on this engine (API 1.41), naming 1.45, and creates nothing', async () => {
-    const file = write(
-      'subpath.yaml',
-      `apiVersion: berth/v1
-kind: Volume
-metadata: {name: data}
----
-apiVersion: berth/v1
-kind: Container
-metadata: {name: app}
-spec:
-  image: ${TEST_IMAGE}
-  state: created
-  mounts: [{volume: data, target: /data, subpath: app}]
-`,
-    );
-    const run = await berth(['apply', '-f', file, '-p', ns], { cwd: nsDir });
-    expect(run.code).toBe(1);
-    expect(run.stderr).toMatch(
-      /subpath\.yaml:11:\d+: .*needs Engine API 1\.45; the engine speaks 1\.41/,
-    );
-    expect(await owned()).toEqual([]);
-    const volumes = await docker('volume', 'ls', '-q', '--filter', `label=berth.project=${ns}`);
-    expect(volumes).toBe('');
-  });
-
-  it('refuses healthcheck.startInterval (Compose start_interval) on this engine, naming 1.44, and creates nothing', async () => {
-    const file = write(
-      'start-interval.yaml',
-      `apiVersion: berth/v1
-kind: Container
-metadata: {name: app}
-spec:
-  image: ${TEST_IMAGE}
-  state: created
-  healthcheck: {command: [CMD, "true"], startPeriod: 30s, startInterval: 2s}
-`,
-    );
-    const run = await berth(['apply', '-f', file, '-p', ns], { cwd: nsDir });
-    expect(run.code).toBe(1);
-    expect(run.stderr).toMatch(
-      /start-interval\.yaml:7:\d+: .*healthcheck\.startInterval needs Engine API 1\.44; the engine speaks 1\.41/,
-    );
-    expect(await owned()).toEqual([]);
-  });
+  const app = (field: string) =>
+    `apiVersion: berth/v1\nkind: Container\nmetadata: {name: app}\nspec:\n  image: ${TEST_IMAGE}\n  state: created\n  ${field}\n`;
+  it.each([
+    [
+      'a volume subpath',
+      `apiVersion: berth/v1\nkind: Volume\nmetadata: {name: data}\n---\n${app('mounts: [{volume: data, target: /data, subpath: app}]')}`,
+      /:11:\d+: .*mounts\[\]\.subpath needs Engine API 1\.45; the engine speaks 1\.41/,
+    ],
+    [
+      'healthcheck.startInterval (Compose start_interval)',
+      app('healthcheck: {command: [CMD, "true"], startPeriod: 30s, startInterval: 2s}'),
+      /:7:\d+: .*healthcheck\.startInterval needs Engine API 1\.44; the engine speaks 1\.41/,
+    ],
+  ])(
+    'refuses %s on this engine (API 1.41), naming the version, and creates nothing',
+    async (_what, text, message) => {
+      const file = write(`api-${randomBytes(3).toString('hex')}.yaml`, text);
+      const run = await berth(['apply', '-f', file, '-p', ns], { cwd: nsDir });
+      expect(run.code).toBe(1);
+      expect(run.stderr).toMatch(message);
+      expect(await owned()).toEqual([]);
+      const volumes = await docker('volume', 'ls', '-q', '--filter', `label=berth.project=${ns}`);
+      expect(volumes).toBe('');
+    },
+  );
 
   it('joins another container by container:NAME, and host namespaces need --policy privileged', async () => {
     const file = write(
