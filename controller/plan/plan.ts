@@ -9,7 +9,7 @@ import { ownedContainerName } from '../container-names.js';
 import { LABEL } from '../labels.js';
 import { findImage } from './image-ref.js';
 import { nameRepairSteps } from './name-repairs.js';
-import { isUpdateLeftover } from './recovery-steps.js';
+import { isUpdateLeftover, recoverySteps, type RecoveryStep } from './recovery-steps.js';
 import { goneNetwork, planContainer } from './plan-container.js';
 import { keptNetwork } from './plan-duplicates.js';
 import type { OwnedIndex, PlanInput } from './plan-input.js';
@@ -46,7 +46,7 @@ export function plan(input: PlanInput): Plan {
   }
   const implicit = planImplicitImages(input);
   declared.push(...implicit.values());
-  const repairs = nameRepairsByKey(input);
+  const repairs = repairsByKey(input);
   for (const object of input.desired) {
     if (object.kind !== 'Container') continue;
     if (scaledToZero(object)) {
@@ -54,7 +54,7 @@ export function plan(input: PlanInput): Plan {
       continue;
     }
     const p = planDeclaredContainer(object, input, owned, imagePlans, implicit);
-    declared.push(withNameRepairs(withScaleRename(p, renameOf.get(p.key)), repairs.get(p.key)));
+    declared.push(withRepairs(withScaleRename(p, renameOf.get(p.key)), repairs.get(p.key)));
   }
 
   const withConflicts = chainReplicaUpdates(declared, input.desired).map((p) =>
@@ -125,24 +125,37 @@ function planImplicitImages(input: PlanInput): Map<string, ObjectPlan> {
 }
 
 /**
- * The name repairs (name-repairs.ts) of each container, as plan steps. The writers run them
- * before they observe for the plan (observe.ts), so the plans they execute have none; `plan`
- * and `status` show them.
+ * The name repairs (name-repairs.ts) and the finishing or undoing of updates cut short
+ * (recovery-steps.ts: a `-next` or `-prev` leftover) of each container, as plan steps. The
+ * writers run them before they observe for the plan (observe.ts), so the plans they execute
+ * have none; `plan`, `status` and the controller's resync see them. A declared container
+ * beside a leftover of its own is not in sync, even when the one under its name matches
+ * (DESIGN.md: afterwards exactly one container answers to the name): status must not say
+ * "in sync" over it, and the resync must queue it so that the reconcile's recovery runs (F38).
  */
-function nameRepairsByKey(input: PlanInput): Map<ObjectKey, PlanStep[]> {
+function repairsByKey(input: PlanInput): Map<ObjectKey, PlanStep[]> {
+  const { containers } = input.observed;
+  const nameOf = new Map(containers.map((c) => [c.id, c.name]));
+  const repairs = [
+    ...nameRepairSteps(containers, input.project),
+    ...recoverySteps(containers, input.project),
+  ];
   const byKey = new Map<ObjectKey, PlanStep[]>();
-  for (const r of nameRepairSteps(input.observed.containers, input.project)) {
+  for (const r of repairs) {
     const key = r.key as ObjectKey;
-    const s =
-      r.action === 'rename'
-        ? step(key, 'rename', '~', r.cause, r.to)
-        : step(key, r.action, '-', r.cause);
-    byKey.set(key, [...(byKey.get(key) ?? []), s]);
+    byKey.set(key, [...(byKey.get(key) ?? []), repairStep(key, r, nameOf.get(r.id))]);
   }
   return byKey;
 }
 
-function withNameRepairs(p: ObjectPlan, repairs: PlanStep[] | undefined): ObjectPlan {
+/** One repair as a plan step: a rename names the new name, a removal the container it removes. */
+function repairStep(key: ObjectKey, r: RecoveryStep, current: string | undefined): PlanStep {
+  if (r.action === 'rename') return step(key, 'rename', '~', r.cause, r.to);
+  if (r.action === 'start') return step(key, 'start', '~', r.cause);
+  return step(key, 'remove', '-', r.cause, current);
+}
+
+function withRepairs(p: ObjectPlan, repairs: PlanStep[] | undefined): ObjectPlan {
   if (!repairs) return p;
   return { ...p, steps: [...repairs, ...p.steps], inSync: false, reason: repairs[0]?.cause };
 }

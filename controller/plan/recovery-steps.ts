@@ -33,9 +33,9 @@ export function isUpdateLeftover(c: ObservedContainer, project: string): boolean
 /**
  * What to do with leftovers of updates that berth was killed in the middle of (DESIGN.md:
  * afterwards exactly one container answers to the name, no `-next`/`-prev` left). Pure.
- * - `-next` beside the named container: its gate never passed (the old one would be gone):
- *   remove it. `-next` alone: the old one was removed after the gate passed: finish by
- *   renaming it.
+ * - `-next` beside the named container: it has not replaced the old one yet (the old one is
+ *   removed only after the gate passed): remove it; the next plan updates the old one again.
+ *   `-next` alone: the old one was removed after the gate passed: finish by renaming it.
  * - `-prev` beside the named container: the new one may not have passed its gate: undo
  *   (remove the new one, rename `-prev` back, start it); the next plan updates it again.
  *   `-prev` alone: rename it back and start it.
@@ -53,7 +53,7 @@ export function recoverySteps(containers: ObservedContainer[], project: string):
           action: 'remove',
           id: c.id,
           key,
-          cause: 'unfinished start-first update: the new container never passed its gate',
+          cause: 'unfinished start-first update: the new container has not replaced the old one',
         });
       else
         steps.push({
