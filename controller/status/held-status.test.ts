@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { startingStatus } from './held-status.js';
+import { startingStatus, statusOnceStarted } from './held-status.js';
 import { sampleStatus } from './testing/sample-status.js';
 
 describe('startingStatus', () => {
@@ -11,5 +11,33 @@ describe('startingStatus', () => {
     expect(starting.notice).toBe('berth watch is starting: the source is not read yet');
     const noted = startingStatus({ ...empty, notice: 'Held since …' });
     expect(noted.notice).toBe('berth watch is starting: the source is not read yet; Held since …');
+  });
+});
+
+describe('statusOnceStarted', () => {
+  const inSync = { ...sampleStatus(), inSync: true, outOfSync: 0, notice: null };
+
+  it('a status begun before the source was read is not in sync, though the read ended meanwhile (F38)', async () => {
+    let started = false;
+    const answer = await statusOnceStarted(
+      () => started,
+      async () => {
+        // The desired set (still empty) is read; the controller finishes reading its source
+        // while the engine is being observed.
+        await Promise.resolve();
+        started = true;
+        return inSync;
+      },
+    );
+    expect(answer.inSync).toBe(false);
+    expect(answer.notice).toBe('berth watch is starting: the source is not read yet');
+  });
+
+  it('once the source is read, the status is as computed', async () => {
+    const answer = await statusOnceStarted(
+      () => true,
+      () => Promise.resolve(inSync),
+    );
+    expect(answer).toBe(inSync);
   });
 });

@@ -39,3 +39,20 @@ export function startingStatus(status: ProjectStatus): ProjectStatus {
   const notice = status.notice ? `${starting}; ${status.notice}` : starting;
   return { ...status, inSync: false, notice };
 }
+
+/**
+ * The status `berth watch` answers: `compute`'s, or {@link startingStatus} of it when the
+ * controller had not read its source when `compute` began. Whether it had is read before
+ * `compute` runs (it reads the desired set first, synchronously): a status begun before the
+ * first read compares the engine with an empty desired set, and must not say in sync merely
+ * because the read finished while it was awaiting the engine (F38: a client polling from the
+ * moment the API answered saw "in sync" beside the leftovers of an update cut short).
+ */
+export async function statusOnceStarted(
+  started: () => boolean,
+  compute: () => Promise<ProjectStatus>,
+): Promise<ProjectStatus> {
+  const read = started();
+  const status = await compute();
+  return read ? status : startingStatus(status);
+}

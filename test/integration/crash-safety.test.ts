@@ -34,8 +34,11 @@ spec:
   writeFileSync(join(dir, 'app.yaml'), docs.join('\n---\n'));
 }
 
-/** Exactly the declared containers and one network, every container at `version` and running. */
-async function assertConverged(project: string, version: number): Promise<void> {
+/**
+ * Exactly the declared containers and one network, every container at `version` and running;
+ * `context` (the controller's log) is printed with a failure.
+ */
+async function assertConverged(project: string, version: number, context = ''): Promise<void> {
   const rows = await docker(
     'ps',
     '-a',
@@ -46,12 +49,12 @@ async function assertConverged(project: string, version: number): Promise<void> 
     '{{.Names}} {{.State}} {{.Label "berth.project"}}',
   );
   const lines = rows.split('\n').filter(Boolean).sort();
-  expect(lines).toEqual(
+  expect(lines, context).toEqual(
     Array.from({ length: COUNT }, (_, i) => `${project}-c${i} running ${project}`).sort(),
   );
   for (let i = 0; i < COUNT; i++) {
     const envs = await docker('inspect', '-f', '{{json .Config.Env}}', `${project}-c${i}`);
-    expect(envs).toContain(`VERSION=${version}`);
+    expect(envs, context).toContain(`VERSION=${version}`);
   }
   const networks = await docker(
     'network',
@@ -123,7 +126,7 @@ describe('crash safety', () => {
         250,
       );
       expect(inSync, last.stderr()).toBe(true);
-      await assertConverged(project, 12);
+      await assertConverged(project, 12, last.stderr());
     } finally {
       last.child.kill('SIGTERM');
       await last.exited;

@@ -9,7 +9,7 @@ import { startApiServer, type ApiServer } from '../../api/server.js';
 import { parseListenAddress, isLoopback } from '../../api/listen-address.js';
 import { BerthError } from '../../errors.js';
 import { brokenSourceStatus, unreadSourceStatus } from '../../status/broken-source.js';
-import { heldNotice, heldStatus, startingStatus } from '../../status/held-status.js';
+import { heldNotice, heldStatus, statusOnceStarted } from '../../status/held-status.js';
 import { loadProjectView } from '../../status/project-view.js';
 import { watchWeb } from '../../web/watch-web.js';
 import { WatchController } from '../../watch/controller.js';
@@ -123,14 +123,14 @@ export async function run(
     ...git?.controller,
     ...(git ? { sources: [git.workSource] } : {}),
   });
-  // Until the controller has read its source, status cannot say in sync (startingStatus).
+  // Until the controller has read its source, status cannot say in sync (statusOnceStarted).
   let started = false;
   const status = async () => {
-    const now = await projectStatus(ctx, controller, project);
-    return unreadSourceStatus({
-      ...(started ? now : startingStatus(now)),
-      source: git?.status() ?? null,
-    });
+    const now = await statusOnceStarted(
+      () => started,
+      () => projectStatus(ctx, controller, project),
+    );
+    return unreadSourceStatus({ ...now, source: git?.status() ?? null });
   };
   const web = watchWeb({
     controller,
@@ -199,6 +199,7 @@ async function requireFolder(given: string, folder: string): Promise<void> {
 }
 
 async function projectStatus(ctx: CliContext, controller: WatchController, project: string) {
+  // Taken first, before any await: statusOnceStarted judges the set by when the call began.
   const snapshot = controller.store.snapshot();
   const problems = snapshot.problems.map(formatProblem);
   const hold = await readHold(ctx.stateDir, project);
