@@ -3,7 +3,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { berth } from '../support/cli.js';
-import { cleanupProject, docker, TEST_IMAGE, uniqueProject } from '../support/docker.js';
+import {
+  cleanupProject,
+  docker,
+  projectContainerStates,
+  TEST_IMAGE,
+  uniqueProject,
+} from '../support/docker.js';
 import { recordEvents } from '../support/engine-events.js';
 import { spawnBerth } from './watch-support.js';
 
@@ -53,20 +59,7 @@ function nthEvent(nth: number, actions: string[]): { seen: Promise<string>; stop
   return { seen, stop: () => void recording.stop() };
 }
 
-const names = async () =>
-  (
-    await docker(
-      'ps',
-      '-a',
-      '--filter',
-      `label=berth.project=${project}`,
-      '--format',
-      '{{.Names}} {{.State}}',
-    )
-  )
-    .split('\n')
-    .filter(Boolean)
-    .sort();
+const names = () => projectContainerStates(project);
 
 afterAll(async () => {
   await cleanupProject(project);

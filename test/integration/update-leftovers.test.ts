@@ -8,6 +8,7 @@ import {
   docker,
   freePort,
   projectContainerNames,
+  projectContainerStates,
   TEST_IMAGE,
   uniqueProject,
 } from '../support/docker.js';
@@ -59,20 +60,7 @@ async function startLeftover(engineName: string): Promise<string> {
   return id;
 }
 
-const running = async () =>
-  (
-    await docker(
-      'ps',
-      '-a',
-      '--filter',
-      `label=berth.project=${project}`,
-      '--format',
-      '{{.Names}} {{.State}}',
-    )
-  )
-    .split('\n')
-    .filter(Boolean)
-    .sort();
+const running = () => projectContainerStates(project);
 
 afterAll(async () => {
   await killStrayBerths();

@@ -45,6 +45,13 @@ export async function projectContainerNames(project: string): Promise<string[]> 
   return out.split('\n').filter(Boolean).sort();
 }
 
+/** `<name> <state>` of each of the project's containers on the engine, sorted. */
+export async function projectContainerStates(project: string): Promise<string[]> {
+  const filter = `label=berth.project=${project}`;
+  const out = await docker('ps', '-a', '--filter', filter, '--format', '{{.Names}} {{.State}}');
+  return out.split('\n').filter(Boolean).sort();
+}
+
 /** Runs the docker CLI; resolves with trimmed stdout, rejects with stderr in the message. */
 export async function docker(...args: string[]): Promise<string> {
   try {
