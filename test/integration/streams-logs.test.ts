@@ -29,13 +29,14 @@ beforeAll(async () => {
   engine = await createDockerEngine(resolveEngineAddress());
   streams = await createDockerStreams(resolveEngineAddress());
   chmodSync(shared, 0o777);
-  // Both wait for one file, then write at known offsets, so the expected order is fixed.
+  // Both wait for one file, then write at known offsets, so the expected order is fixed. The
+  // offsets are more than a second apart: Podman's log timestamps are whole seconds.
   const gate = 'while [ ! -e /shared/go ]; do sleep 0.02; done;';
-  await runLabelled(project, 'web', `${gate} echo w1; sleep 0.4; echo w2 >&2; sleep 0.4; echo w3`, [
+  await runLabelled(project, 'web', `${gate} echo w1; sleep 1.2; echo w2 >&2; sleep 2.4; echo w3`, [
     '-v',
     `${shared}:/shared`,
   ]);
-  await runLabelled(project, 'api-server', `${gate} sleep 0.2; echo a1; sleep 0.4; echo a2`, [
+  await runLabelled(project, 'api-server', `${gate} sleep 1.2; echo a1; sleep 1.2; echo a2`, [
     '-v',
     `${shared}:/shared`,
   ]);
