@@ -6,6 +6,7 @@ const row = (name: string, actual = 'running'): ViewRow => ({
   key: `Container/${name}`,
   kind: 'Container',
   name,
+  context: null,
   desired: 'running',
   actual,
   sync: actual === 'running' ? 'Synced' : 'OutOfSync',

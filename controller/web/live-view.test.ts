@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { containerObject } from '../status/testing/fixtures.js';
 import { sampleStatus } from '../status/testing/sample-status.js';
 import { EventBus } from '../watch/event-bus.js';
 import { LiveView } from './live-view.js';
@@ -55,5 +56,34 @@ describe('LiveView', () => {
     expect(s.statuses()).toBe(before + 2);
     unsubscribe();
     s.view.stop();
+  });
+});
+
+describe('LiveView of a set spanning contexts (issue 17)', () => {
+  it("shows each object's context, finds the declaration of an object on another engine, and names the watch's engine", async () => {
+    const status = sampleStatus();
+    const web = status.objects.find((o) => o.key === 'Container/web')!;
+    status.objects = [
+      ...status.objects.filter((o) => o !== web),
+      { ...web, key: 'Container/web@dc1', context: 'dc1', inSync: false, observed: 'exited' },
+    ];
+    const declared = containerObject('web');
+    const view = new LiveView({
+      bus: new EventBus(),
+      status: async () => status,
+      desired: () => [declared],
+      applied: async () => undefined,
+      history: async () => [],
+      engineReachable: () => true,
+      engine: 'home (unix:///var/run/docker.sock)',
+      actions: () => [],
+    });
+    await view.start();
+    const page = view.hub.current().snapshot;
+    const row = page.rows.find((r) => r.key === 'Container/web@dc1');
+    expect(row).toMatchObject({ context: 'dc1', name: 'web', spec: declared.spec });
+    expect(page.rows.find((r) => r.key === 'Container/api')).toMatchObject({ context: null });
+    expect(page.project.engine).toBe('home (unix:///var/run/docker.sock)');
+    view.stop();
   });
 });

@@ -19,6 +19,8 @@ export interface LiveSource {
   /** The project's applies, newest first. */
   history(): Promise<HistoryEntry[]>;
   engineReachable(): boolean;
+  /** How the page names the engine the watch runs against (its context, its address). */
+  engine?: string;
   /** The actions this controller offers the page (empty when read-only). */
   actions(): ViewAction[];
 }
@@ -150,7 +152,7 @@ export class LiveView {
       this.source.history().catch(() => []),
     ]);
     this.publishRows(status, applied);
-    this.publishProject(toProject(status, this.source.engineReachable()));
+    this.publishProject(toProject(status, this.source.engineReachable(), this.source.engine));
     const pending = status.objects.flatMap((o) =>
       o.pendingSteps.map((s) => ({ key: o.key, ...s })),
     );
@@ -170,10 +172,12 @@ export class LiveView {
       seen.add(object.key);
       if (object.engineName) this.keyByEngine.set(object.engineName, object.key);
       if (object.id) this.keyByEngine.set(object.id, object.key);
+      // Declarations are keyed `Kind/name`; the row of an object on another engine `…@context`.
+      const declaredKey = objectKey(object);
       const row = toRow({
         status: object,
-        declared: declared.get(object.key),
-        applied: appliedByKey.get(object.key),
+        declared: declared.get(declaredKey),
+        applied: appliedByKey.get(declaredKey),
       });
       const text = JSON.stringify(row);
       if (this.sentRows.get(object.key) === text) continue;

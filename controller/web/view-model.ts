@@ -22,6 +22,7 @@ export function toRow({ status, declared, applied }: RowInput): ViewRow {
     key: status.key,
     kind: status.kind,
     name: status.name,
+    context: status.context,
     desired: status.desired,
     actual: status.observed,
     sync: syncWord(status),
@@ -71,12 +72,17 @@ function diffOf(s: ObjectStatus, declared?: DesiredObject, applied?: DesiredObje
   return [...state, ...fieldDiff(declaredSpec(applied), declaredSpec(declared), 'spec')];
 }
 
-/** The project line of the page. */
-export function toProject(status: ProjectStatus, engineReachable: boolean): ViewProject {
+/** The project line of the page; `engine` names the engine the watch runs against. */
+export function toProject(
+  status: ProjectStatus,
+  engineReachable: boolean,
+  engine?: string,
+): ViewProject {
   return {
     project: status.project,
     inSync: status.inSync,
     engineReachable,
+    engine: engine ?? null,
     notice: status.notice,
     observedAt: status.observedAt,
   };

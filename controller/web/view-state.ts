@@ -8,7 +8,14 @@ import {
 /** An empty view: what the page shows before the first snapshot. */
 export function emptySnapshot(project = ''): ViewSnapshot {
   return {
-    project: { project, inSync: false, engineReachable: true, notice: null, observedAt: null },
+    project: {
+      project,
+      inSync: false,
+      engineReachable: true,
+      engine: null,
+      notice: null,
+      observedAt: null,
+    },
     rows: [],
     plan: [],
     history: [],

@@ -37,9 +37,15 @@ export interface FieldChange {
 
 /** One object as one row, with what its detail panel shows. */
 export interface ViewRow {
+  /** `Kind/name`, or `Kind/name@context` for an object on another engine (as status keys it). */
   key: string;
   kind: string;
   name: string;
+  /**
+   * The Docker context of the engine holding it (`spec.placement.context`); null: the engine
+   * the watch runs against (ViewProject.engine).
+   */
+  context: string | null;
   desired: string;
   actual: string;
   /** `Synced`, `OutOfSync`, `Conflict` or `Undeclared`: a word, never only a colour. */
@@ -94,8 +100,10 @@ export interface ViewAction {
 export interface ViewProject {
   project: string;
   inSync: boolean;
-  /** The controller reached the engine on its last look. */
+  /** The controller reached every engine on its last look. */
   engineReachable: boolean;
+  /** The engine the watch runs against: its context and address (`ctx (tcp://…)`). */
+  engine: string | null;
   notice: string | null;
   observedAt: string | null;
 }

@@ -28,6 +28,12 @@ export function App({ view, connected, everConnected }: AppProps) {
   return html`
     <header class="top">
       <h1>berth <span class="project">${view.project.project || '…'}</span></h1>
+      ${
+        view.project.engine &&
+        html`<span class="engine" data-testid="engine" title="the engine berth watch runs against"
+          >on ${view.project.engine}</span
+        >`
+      }
       <${Summary} view=${view} />
       <span class="conn ${connected ? 'live' : 'down'}" data-testid="connection">
         ${connected ? 'live' : 'disconnected'}
@@ -101,11 +107,17 @@ interface TableProps {
 
 const COLUMNS = ['kind', 'name', 'desired', 'actual', 'sync', 'ready', 'restarts', 'reason'];
 
+/**
+ * The objects. A set spanning engines (`spec.placement.context`) gets a context column, as
+ * `berth get` and `status` do: `-` for the engine the watch runs against.
+ */
 function ObjectTable({ rows, view, open, toggle, actions }: TableProps) {
+  const spans = view.rows.some((r) => r.context !== null);
+  const columns = spans ? [...COLUMNS.slice(0, 2), 'context', ...COLUMNS.slice(2)] : COLUMNS;
   return html`<table class="objects" data-testid="objects">
     <thead>
       <tr>
-        ${COLUMNS.map((c) => html`<th>${c}</th>`)}
+        ${columns.map((c) => html`<th>${c}</th>`)}
       </tr>
     </thead>
     <tbody>
@@ -119,6 +131,7 @@ function ObjectTable({ rows, view, open, toggle, actions }: TableProps) {
           >
             <td data-label="kind">${r.kind}</td>
             <td data-label="name" class="name">${r.name}</td>
+            ${spans && html`<td data-label="context" class="context">${r.context ?? '-'}</td>`}
             <td data-label="desired">${r.desired}</td>
             <td data-label="actual">${r.actual}</td>
             <td data-label="sync">
@@ -131,7 +144,7 @@ function ObjectTable({ rows, view, open, toggle, actions }: TableProps) {
           ${
             open === r.key &&
             html`<tr class="detail-row" key=${`${r.key}#detail`}>
-              <td colspan=${COLUMNS.length}>
+              <td colspan=${columns.length}>
                 <${Detail}
                   row=${r}
                   events=${view.events[r.key] ?? []}
