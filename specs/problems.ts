@@ -40,8 +40,7 @@ export const PROBLEM_CODES = {
   E_DUPLICATE_ENV: 'an environment variable is declared twice in list form',
   E_SECRET_SOURCE: 'a Secret or Config value could not be read (file or variable)',
   E_EXTERNAL: 'an external network or volume declares fields berth would have to manage',
-  E_PLACEMENT:
-    'an object placed on another engine (spec.placement.context) where the command works against one',
+  E_PLACEMENT: 'an object placed on another engine (spec.placement.context) than an object it uses',
   E_URL: 'a remote build context that is no git repository or http(s) URL the engine can fetch',
   E_NETWORK_DRIVER:
     "a network the engine cannot create or connect (host, none): use the container's networkMode",

@@ -3,7 +3,7 @@ import { execute, needsWork, type ExecuteResult, type ObjectOutcome } from '../e
 import { keyOn, type EngineGroup } from '../executor/placement.js';
 import { waitForReadiness } from '../executor/wait-ready.js';
 import type { Engine, ObservedImage, ObservedState } from '../engine/engine.js';
-import { readDockerContext } from '../engine/docker/docker-context.js';
+import { engineOfContext } from '../engine/docker/context-engine.js';
 import { toBerthError } from '../errors.js';
 import { observeProject, observeRequest } from '../observe.js';
 import { sameEngineClusters } from '../executor/same-engine.js';
@@ -122,7 +122,10 @@ async function observeGroup(
   group: EngineGroup,
 ): Promise<GroupPlan> {
   try {
-    const raw = await engineFor(ctx, group.context);
+    const raw =
+      group.context === undefined
+        ? await ctx.engine()
+        : await engineOfContext(group.context, ctx.env);
     const guarded = job.interrupt ? job.interrupt.guard(raw, group.context) : raw;
     const engine = job.starts ? job.starts.noting(guarded) : guarded;
     const observed = await engine.observe({
@@ -211,12 +214,6 @@ function withNamedOf(members: GroupPlan[]): ObservedState {
       volumes: byName(named.map((n) => n.volumes)),
     },
   };
-}
-
-async function engineFor(ctx: CliContext, context: string | undefined): Promise<Engine> {
-  if (context === undefined) return ctx.engine();
-  const { createDockerEngine } = await import('../engine/docker/docker-engine.js');
-  return createDockerEngine(readDockerContext(context, ctx.env));
 }
 
 async function runGroup(

@@ -132,10 +132,10 @@ async function settle(engine: MemoryEngine, controller: WatchController): Promis
   let pending: string[] = [];
   for (let round = 0; round < 40; round++) {
     await new Promise((r) => setTimeout(r, 30));
-    await controller.queue.whenIdle();
+    await controller.lanes.whenIdle();
     // The test's own observe may meet an injected failure too: look again next round.
     pending = await pendingWork(engine, controller).catch(() => ['test observe failed']);
-    if (pending.length === 0 && controller.queue.depth() === 0) return pending;
+    if (pending.length === 0 && controller.lanes.depth() === 0) return pending;
     if (round % 5 === 4) await controller.requestResync('requested');
   }
   return pending;
@@ -186,7 +186,7 @@ describe('the watch controller on the in-memory engine', () => {
       const resyncs = controller.metrics.resyncs;
       await engine.stopContainer(web.id, 1);
       await new Promise((r) => setTimeout(r, 50));
-      await controller.queue.whenIdle();
+      await controller.lanes.whenIdle();
       expect((await engine.inspectContainer(web.id))?.state).toBe('running');
       expect(controller.metrics.resyncs).toBe(resyncs);
       expect(controller.metrics.driftRepairs).toBeGreaterThan(0);
@@ -204,7 +204,7 @@ describe('the watch controller on the in-memory engine', () => {
       const resyncs = controller.metrics.resyncs;
       await engine.disconnectNetwork(`${P}-net`, web.id);
       await new Promise((r) => setTimeout(r, 50));
-      await controller.queue.whenIdle();
+      await controller.lanes.whenIdle();
       const now = (await engine.observe({ project: P })).containers.find(
         (c) => c.name === `${P}-web`,
       );

@@ -1,22 +1,23 @@
 import { resolve } from 'node:path';
 import type { ObjectKey } from '../../specs/model.js';
+import type { Engine } from '../engine/engine.js';
 import type { HistoryEntry } from '../records/record-types.js';
 import { CrashLoopTracker, FAILURE_BACKOFF } from './backoff.js';
-import { ContainerKeys } from './container-keys.js';
 import { DependencyWaits } from './dependency-waits.js';
 import { DesiredStore } from './desired-store.js';
+import { BerthError } from '../errors.js';
+import { EngineIdentities } from './engine-identity.js';
+import { EngineLane } from './engine-lane.js';
+import { EngineLanes } from './engine-lanes.js';
 import { EventBus } from './event-bus.js';
-import { engineEventSource } from './event-source.js';
 import { folderSource } from './folder-source.js';
 import { WatchMetrics } from './metrics.js';
-import { ProjectResync } from './project-resync.js';
 import { PruneGuard } from './prune-guard.js';
 import { reconcileBatch } from './reconciler.js';
 import { resyncTimerSource } from './resync-source.js';
 import { RestartLog } from './restart-log.js';
 import { Revisions, type RollbackStarted } from './revisions.js';
 import type { WatchOptions } from './watch-options.js';
-import { WorkQueue } from './work-queue.js';
 import type { ResyncTrigger, SourceItem, WorkReason, WorkSink, WorkSource } from './work-reason.js';
 
 export type { ChangeOrigin, WatchOptions } from './watch-options.js';
@@ -24,31 +25,35 @@ export type { ChangeOrigin, WatchOptions } from './watch-options.js';
 /**
  * The GitOps controller (issue 6): its sources (the folder or a git repository, the engine's
  * events, a resync timer; each a WorkSource) push typed items into one sink, which turns them
- * into object keys with typed reasons in one work queue; each batch of keys is reconciled
- * level-triggered (reconcileBatch). `start` reads the desired set and converges everything
- * once; `stop` ends the sources, lets in-flight work finish within a bound, and leaves
- * containers as they are. Revisions of the desired set live in revisions.ts, the full
- * resync in project-resync.ts.
+ * into object keys with typed reasons in a work queue; each batch of keys is reconciled
+ * level-triggered (reconcileBatch). A set spanning Docker contexts (`spec.placement`) has one
+ * lane per engine (engine-lane.ts: its own connection, event stream, queue and resync), all
+ * fed from the one desired store (engine-lanes.ts says which key goes where). `start` reads
+ * the desired set and converges everything once; `stop` ends the sources, lets in-flight
+ * work finish within a bound, and leaves containers as they are. Revisions of the desired
+ * set live in revisions.ts, the full resync in project-resync.ts.
  */
 export class WatchController {
   readonly store: DesiredStore;
   readonly bus = new EventBus();
   readonly metrics: WatchMetrics;
-  readonly queue: WorkQueue<ObjectKey, WorkReason>;
+  /** One lane per engine the set is placed on; also the queue every key is added to. */
+  readonly lanes: EngineLanes;
   /** Where every source pushes its work. */
-  readonly sink: WorkSink = { push: (item) => this.take(item) };
+  readonly sink: WorkSink = { push: (item) => this.take(this.lanes.home, item) };
   readonly crashLoop: CrashLoopTracker;
   /** berth's restarts, written through to the project's records for other processes. */
   readonly restartLog: RestartLog;
   /** Dependants parked on what they wait for; woken when it converges or starts (F24). */
   readonly waits = new DependencyWaits();
   private readonly started: WorkSource[] = [];
+  private running = false;
   private readonly now: () => number;
   /** Last `unpause` event per key, by hand or by berth: health seen before it is stale. */
   private readonly unpausedAt = new Map<ObjectKey, number>();
-  private readonly containers: ContainerKeys;
   private readonly revisions: Revisions;
-  private readonly resync: ProjectResync;
+  private readonly pruneGuard: PruneGuard;
+  private readonly identities: EngineIdentities;
 
   constructor(private readonly options: WatchOptions) {
     this.now = options.clock ? () => options.clock!.now() : Date.now;
@@ -66,37 +71,69 @@ export class WatchController {
       options.stateDir ? { stateDir: options.stateDir, project: options.project } : undefined,
       options.logger,
     );
-    this.containers = new ContainerKeys(options.project);
-    const pruneGuard = new PruneGuard({
+    this.pruneGuard = new PruneGuard({
       project: options.project,
       folder: resolve(options.cwd ?? process.cwd(), options.dir),
       force: Boolean(options.force),
       logger: options.logger,
     });
-    this.queue = new WorkQueue<ObjectKey, WorkReason>({
-      // One batch at a time: batches that overlap (two containers on one missing network)
-      // would race to create the same object. Work inside a batch runs in parallel.
-      concurrency: 1,
-      batchSize: 500,
-      backoff: options.failureBackoff ?? FAILURE_BACKOFF,
-      ...(options.clock ? { clock: options.clock } : {}),
-      handle: (items) =>
+    this.identities = new EngineIdentities(options.project, options.engine);
+    this.metrics = new WatchMetrics(() => this.lanes.depth());
+    this.lanes = new EngineLanes({
+      ...(options.engineContext ? { homeContext: options.engineContext } : {}),
+      desired: () => this.store.snapshot(),
+      makeLane: (context) => this.makeLane(context),
+      // A context the set newly places on is looked at as a whole once the watch runs.
+      onNewLane: (lane) => {
+        if (this.running) void lane.resync('start');
+      },
+      logger: options.logger,
+    });
+    this.revisions = new Revisions({
+      store: this.store,
+      bus: this.bus,
+      queue: this.lanes,
+      now: this.now,
+      options,
+      crashLoop: this.crashLoop,
+      requestResync: (trigger) => this.requestResync(trigger),
+    });
+  }
+
+  /** The lane of one engine: berth's own (`context` undefined), or that of a Docker context. */
+  private makeLane(context: string | undefined): EngineLane {
+    const { options } = this;
+    return new EngineLane({
+      context,
+      connect: () =>
+        context === undefined ? Promise.resolve(options.engine) : this.reach(context),
+      project: options.project,
+      logger: options.logger,
+      metrics: this.metrics,
+      bus: this.bus,
+      desired: () => this.lanes.partOf(context),
+      queue: {
+        backoff: options.failureBackoff ?? FAILURE_BACKOFF,
+        ...(options.clock ? { clock: options.clock } : {}),
+      },
+      reconcile: (engine, bus, items) =>
         reconcileBatch(
           {
-            engine: options.engine,
+            engine,
+            ...(context !== undefined ? { context } : {}),
             project: options.project,
-            desired: () => this.store.snapshot(),
+            desired: () => this.lanes.partOf(context),
             parallel: options.parallel,
             crashLoop: this.crashLoop,
             metrics: this.metrics,
-            bus: this.bus,
+            bus,
             logger: options.logger,
-            requeue: (key, reason) => this.queue.add(key, reason),
+            requeue: (key, reason) => this.lanes.add(key, reason),
             waits: this.waits,
             onRestarts: (key, count, ids) => this.restartLog.record(key, count, ids, this.now()),
             onRan: (key, effect) => this.revisions.noteRan(key, effect),
             unpausedAt: (key) => this.unpausedAt.get(key),
-            pruneGuard,
+            pruneGuard: this.pruneGuard,
             now: this.now,
             stamp: () => this.revisions.stamp(),
             keepImageIds: () => this.revisions.keptImages(),
@@ -104,25 +141,28 @@ export class WatchController {
           },
           items,
         ),
+      resync: {
+        pruneGuard: this.pruneGuard,
+        keptImages: () => this.revisions.keptImages(),
+        now: this.now,
+      },
+      take: (lane, item) => this.take(lane, item),
     });
-    this.metrics = new WatchMetrics(() => this.queue.depth());
-    const shared = { store: this.store, bus: this.bus, queue: this.queue, now: this.now };
-    this.revisions = new Revisions({
-      ...shared,
-      options,
-      crashLoop: this.crashLoop,
-      requestResync: (trigger) => this.requestResync(trigger),
-    });
-    this.resync = new ProjectResync({
-      ...shared,
-      engine: options.engine,
-      project: options.project,
-      logger: options.logger,
-      metrics: this.metrics,
-      pruneGuard,
-      containers: this.containers,
-      keptImages: () => this.revisions.keptImages(),
-    });
+  }
+
+  /**
+   * The engine of `context`, unless it is one a lane already reconciles through another
+   * context: then its objects join that lane (engine-identity.ts) and this rejects.
+   */
+  private async reach(context: string): Promise<Engine> {
+    if (!this.options.engineFor)
+      throw new BerthError('E_ENGINE_UNREACHABLE', `context "${context}": no engine for it`);
+    const engine = await this.options.engineFor(context);
+    const same = await this.identities.identify(context, engine);
+    if (!same) return engine;
+    this.lanes.join(context, same.joins);
+    const other = same.joins === undefined ? "berth's own" : `context "${same.joins}"'s`;
+    throw new BerthError('E_ENGINE', `context "${context}" reaches ${other} engine`);
   }
 
   /** Reads the desired set, starts every source, and queues a full resync. */
@@ -132,16 +172,11 @@ export class WatchController {
     await this.revisions.loadApplied();
     for (const source of this.options.sources ?? []) await this.startSource(source);
     await this.reloadFolder();
-    const { engine } = this.options;
-    await this.startSource(
-      engineEventSource({
-        engine,
-        project: this.options.project,
-        onReachable: (up) => (this.metrics.engineReachable = up),
-      }),
-    );
+    // Each engine's event stream starts as its lane first reaches it (the resync below).
+    await Promise.all(this.lanes.all().map((lane) => lane.engine().catch(() => undefined)));
     if (this.options.watchFolder !== false) await this.startSource(folderSource(this.options.dir));
     if (this.options.resyncMs > 0) await this.startSource(resyncTimerSource(this.options.resyncMs));
+    this.running = true;
     void this.requestResync('start');
   }
 
@@ -150,24 +185,32 @@ export class WatchController {
     this.started.push(source);
   }
 
-  /** Takes one item a source pushed: the only way work enters the controller. */
-  private async take(item: SourceItem): Promise<void> {
+  /**
+   * Takes one item a source pushed: the only way work enters the controller. `lane` is the
+   * engine whose event stream pushed it (berth's own for the folder, git and the timer).
+   */
+  private async take(lane: EngineLane, item: SourceItem): Promise<void> {
     switch (item.kind) {
       case 'manifest-changed':
         return this.reloadFolder({}, { kind: 'manifest-changed', paths: item.paths });
       case 'engine-event':
-        return this.takeEngineEvent(item);
+        return this.takeEngineEvent(lane, item);
       case 'resync':
         if (item.trigger === 'engine-reconnected') {
           this.metrics.engineReconnects += 1;
+          const where = lane.context ? { context: lane.context } : {};
+          const engine = await lane.engine().catch(() => undefined);
           this.options.logger.info(
-            { engine: this.options.engine.address },
+            { engine: engine?.address, ...where },
             'engine event stream reconnected; resyncing',
           );
+          // Events were lost on that engine alone: the others are as they were.
+          return lane.resync(item.trigger);
         }
         // The timer is also the safety net for lost file events: a few stats when unchanged.
         if (item.trigger === 'timer') await this.reloadFolder({ ifChanged: true });
-        if (this.queueDisconnected(item.containerId)) return;
+        if (this.queueDisconnected(lane, item.containerId)) return;
+        if (item.trigger === 'network-disconnected') return lane.resync(item.trigger);
         return this.requestResync(item.trigger);
     }
   }
@@ -179,18 +222,22 @@ export class WatchController {
    * follows a container's own exit queues nothing (its `die` did: one reconcile per exit,
    * not two). False when the container is not known: the caller resyncs.
    */
-  private queueDisconnected(containerId: string | undefined): boolean {
-    const key = this.containers.keyOf(containerId);
+  private queueDisconnected(lane: EngineLane, containerId: string | undefined): boolean {
+    const key = lane.containers.keyOf(containerId);
     if (key === undefined) return false;
-    if (this.containers.isExited(containerId!)) return true;
+    if (lane.containers.isExited(containerId!)) return true;
     const reason = { kind: 'engine-event', objectRef: key, action: 'disconnect' } as const;
-    this.queue.add(key, { ...reason, change: 'disconnected' });
+    lane.queue.add(key, { ...reason, change: 'disconnected' });
     return true;
   }
 
-  private takeEngineEvent(item: Extract<SourceItem, { kind: 'engine-event' }>): void {
+  /** An engine event is queued on the lane of that engine: a leftover there is its to remove. */
+  private takeEngineEvent(
+    lane: EngineLane,
+    item: Extract<SourceItem, { kind: 'engine-event' }>,
+  ): void {
     const { event, objectRef, change } = item;
-    this.containers.noteEvent(event);
+    lane.containers.noteEvent(event);
     this.bus.publish({
       type: 'engine',
       action: event.action,
@@ -203,7 +250,7 @@ export class WatchController {
     if (change === 'started') return this.wakeDependants(objectRef);
     if (change === 'unpaused') this.unpausedAt.set(objectRef, this.now());
     const containerId = event.type === 'container' ? { containerId: event.id } : {};
-    this.queue.add(objectRef, {
+    lane.queue.add(objectRef, {
       kind: 'engine-event',
       objectRef,
       action: item.action,
@@ -215,7 +262,7 @@ export class WatchController {
   /** Queues at once the dependants parked on `key`, which has just started. */
   private wakeDependants(key: ObjectKey): void {
     for (const dependant of this.waits.wake(key, this.now()))
-      this.queue.add(dependant, { kind: 'dependency-ready', of: key });
+      this.lanes.add(dependant, { kind: 'dependency-ready', of: key });
   }
 
   /** Re-reads the folder and queues the keys whose declaration changed, ahead of any back-off. */
@@ -234,18 +281,19 @@ export class WatchController {
   }
 
   /**
-   * One observation and plan of the whole project; queues every key with work to do
-   * (project-resync.ts). An idle resync costs one observe and, when the engine's answers
-   * are those of the last idle resync, no plan.
+   * One observation and plan of the whole project on every engine (project-resync.ts, one
+   * per lane, in parallel); queues every key with work to do. An idle resync costs one
+   * observe per engine and, when an engine's answers are those of its last idle resync, no
+   * plan.
    */
-  requestResync(trigger: ResyncTrigger): Promise<void> {
-    return this.resync.request(trigger);
+  async requestResync(trigger: ResyncTrigger): Promise<void> {
+    await Promise.all(this.lanes.all().map((lane) => lane.resync(trigger)));
   }
 
   /** Stops the sources and waits up to `graceMs` for in-flight reconciles; containers keep running. */
   async stop(graceMs = 10_000): Promise<void> {
     for (const source of this.started.splice(0).reverse()) await source.stop();
-    await this.queue.shutdown(graceMs);
+    await Promise.all(this.lanes.all().map((lane) => lane.stop(graceMs)));
     await this.restartLog.settled();
   }
 }

@@ -49,7 +49,7 @@ async function converged(): Promise<MemoryEngine> {
   const made = memoryWatch(P, dir, { failureBackoff: { baseMs: 60_000, maxMs: 60_000 } });
   controller = made.controller;
   await controller.start();
-  await controller.queue.whenIdle();
+  await controller.lanes.whenIdle();
   return made.engine;
 }
 
@@ -61,7 +61,7 @@ async function idOf(engine: MemoryEngine, name: string): Promise<string | undefi
 /** Lets events delivered synchronously reach the queue, then waits for it to be idle. */
 async function settled(c: WatchController): Promise<void> {
   await new Promise((r) => setTimeout(r, 20));
-  await c.queue.whenIdle();
+  await c.lanes.whenIdle();
 }
 
 describe('a dependant whose dependency is down, under watch', () => {
@@ -75,8 +75,8 @@ describe('a dependant whose dependency is down, under watch', () => {
 
     expect(await idOf(engine, 'proxy')).toBeUndefined();
     // Waiting for app is no failure of proxy's own: no failure count, no back-off timer.
-    expect(c.queue.failureCount(PROXY)).toBe(0);
-    expect(c.queue.waitingUntil(PROXY)).toBeUndefined();
+    expect(c.lanes.home.queue.failureCount(PROXY)).toBe(0);
+    expect(c.lanes.home.queue.waitingUntil(PROXY)).toBeUndefined();
     expect(c.waits.waitingOn(PROXY)).toBe(APP);
 
     // `berth restart app` (or a person's `docker start`): the engine's start wakes proxy.
@@ -110,7 +110,7 @@ describe('a dependant whose dependency is down, under watch', () => {
     await settled(c);
     // dependsOn healthy fails at once on an unhealthy dependency, and parks: no back-off.
     expect(await idOf(engine, 'proxy')).toBeUndefined();
-    expect(c.queue.failureCount(PROXY)).toBe(0);
+    expect(c.lanes.home.queue.failureCount(PROXY)).toBe(0);
     expect(c.waits.waitingOn(PROXY)).toBe(APP);
 
     engine.setHealth(app, 'healthy');

@@ -129,21 +129,34 @@ describe('DesiredStore', () => {
     expect(emptied.snapshot).toMatchObject({ objects: [], prune: true });
   });
 
-  it('leaves out an object placed on another context, with E_PLACEMENT at it; the rest counts', async () => {
+  it('keeps objects placed on other contexts: each engine gets its part (issue 17)', async () => {
     await writeFile(
       join(dir, 'a.yaml'),
       container('away') + '  placement: {context: far}\n---\n' + container('web'),
     );
     const store = new DesiredStore({ dir, allowEmpty: false, engineContext: 'near' });
     const { snapshot } = await store.reload();
-    expect(names(store)).toEqual(['Container/web', 'Network/default']);
+    expect(names(store)).toEqual(['Container/away', 'Container/web', 'Network/default']);
+    expect(snapshot).toMatchObject({ problems: [], prune: true });
+  });
+
+  it('a container placed apart from the network it uses is E_PLACEMENT at it; its file keeps its last good objects', async () => {
+    await writeFile(join(dir, 'a.yaml'), container('web'));
+    const farNet = network('net').replace('spec: {}', 'spec: {placement: {context: far}}');
+    await writeFile(join(dir, 'n.yaml'), farNet);
+    const store = new DesiredStore({ dir, allowEmpty: false, engineContext: 'near' });
+    await store.reload();
+    expect(names(store)).toEqual(['Container/web', 'Network/default', 'Network/net']);
+    await writeFile(join(dir, 'a.yaml'), container('web') + '  networks: [{network: net}]\n');
+    const { snapshot, changed } = await store.reload();
+    expect(changed).toEqual([]);
     expect(snapshot.prune).toBe(true);
     expect(snapshot.problems).toEqual([
       expect.objectContaining({ code: 'E_PLACEMENT', file: join(dir, 'a.yaml'), line: 2 }),
     ]);
-    const here = new DesiredStore({ dir, allowEmpty: false, engineContext: 'far' });
-    await here.reload();
-    expect(names(here)).toEqual(['Container/away', 'Container/web', 'Network/default']);
+    expect(snapshot.problems[0]?.message).toMatch(
+      /Container\/web .* uses Network\/net, placed on context far/,
+    );
   });
 
   it('a changed .env is a changed folder: the periodic re-read sees it (new-user trial F10)', async () => {

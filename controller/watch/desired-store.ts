@@ -5,6 +5,8 @@ import type { LoadOptions } from '../../specs/index.js';
 import type { DesiredObject, ObjectKey } from '../../specs/model.js';
 import { objectKey } from '../../specs/model.js';
 import type { Problem } from '../../specs/problems.js';
+import { BerthError } from '../errors.js';
+import { groupByEngine } from '../executor/placement.js';
 
 /** What the controller converges to right now, and whether it may delete what is not in it. */
 export interface DesiredSnapshot {
@@ -45,9 +47,10 @@ export interface DesiredStoreOptions {
   /** `--env-file` files for interpolation; none: `.env` in `dir`. */
   envFiles?: string[];
   /**
-   * The Docker context the controller runs against (undefined: an address, or the default).
-   * The controller works against one engine: an object placed on another context is a problem
-   * of its file (the file keeps its last good objects), never created on this engine.
+   * The Docker context the controller runs against (undefined: an address, or the default):
+   * placing an object on it is no placement. Objects placed on other contexts are kept (the
+   * controller reconciles each engine's part); one placed apart from what it uses is a
+   * problem of its file, which keeps its last good objects.
    */
   engineContext?: string;
 }
@@ -85,7 +88,7 @@ export class DesiredStore {
     if (options.ifChanged && fingerprint === this.fingerprint)
       return { snapshot: this.current, changed: [] };
     this.fingerprint = fingerprint;
-    const next = this.assemble(this.refusePlacedElsewhere(await this.read()));
+    const next = this.assemble(this.placed(await this.read()));
     const changed = diffKeys(this.current.objects, next.objects);
     this.current = next;
     return { snapshot: next, changed };
@@ -101,7 +104,7 @@ export class DesiredStore {
     const cached = this.peeked;
     if (cached?.fingerprint === fingerprint && cached.current === this.current) return cached.keys;
     const kept = this.lastGoodByFile;
-    const next = this.assemble(this.refusePlacedElsewhere(await this.read()));
+    const next = this.assemble(this.placed(await this.read()));
     this.lastGoodByFile = kept;
     const keys = diffKeys(this.current.objects, next.objects);
     this.peeked = { fingerprint, current: this.current, keys };
@@ -142,28 +145,34 @@ export class DesiredStore {
   }
 
   /**
-   * Leaves out every object placed on another context, with an E_PLACEMENT problem at it. The
-   * rest of its file still counts (the file may also hold the implicit default network others
-   * use), and the problem is in a read file, so pruning stays as it was.
+   * Each object placed where what it uses is (placement.ts groupByEngine, the rule apply
+   * keeps): a container using a network placed on another engine is a problem of its file,
+   * with E_PLACEMENT at the container; the file then keeps its last good objects.
    */
-  private refusePlacedElsewhere(
+  private placed(
     result: Awaited<ReturnType<typeof loadManifests>>,
   ): Awaited<ReturnType<typeof loadManifests>> {
-    const here = this.options.engineContext;
-    const elsewhere = (o: DesiredObject) => o.context !== undefined && o.context !== here;
-    if (!result.set.objects.some(elsewhere)) return result;
-    const refused: Problem[] = result.set.objects.filter(elsewhere).map((o) => ({
-      ...o.source,
-      code: 'E_PLACEMENT',
-      message: `${o.kind}/${o.name} is placed on context ${o.context}: berth watch works against one engine (${here ?? 'its own'}); apply a set that spans engines with berth apply`,
-    }));
-    const keep = (objects: DesiredObject[]) => objects.filter((o) => !elsewhere(o));
+    const misplaced = this.misplaced(result.set.objects);
+    if (!misplaced) return result;
     return {
       ...result,
-      set: { ...result.set, objects: keep(result.set.objects) },
-      files: result.files.map((f) => ({ ...f, objects: keep(f.objects) })),
-      problems: [...result.problems, ...refused],
+      files: result.files.map((f) =>
+        f.file === misplaced.file ? { ...f, problems: [...f.problems, misplaced] } : f,
+      ),
+      problems: [...result.problems, misplaced],
     };
+  }
+
+  /** Why `objects` cannot be split by engine, at the object concerned; undefined when they can. */
+  private misplaced(objects: readonly DesiredObject[]): Problem | undefined {
+    try {
+      groupByEngine(objects, this.options.engineContext);
+      return undefined;
+    } catch (e) {
+      if (!(e instanceof BerthError) || e.code !== 'E_MANIFEST') throw e;
+      const { file = this.options.dir, line = 1, column = 1 } = e.context;
+      return { file, line, column, code: 'E_PLACEMENT', message: e.message };
+    }
   }
 
   private assemble(result: Awaited<ReturnType<typeof loadManifests>>): DesiredSnapshot {
@@ -198,7 +207,7 @@ export class DesiredStore {
       objects.push(...(last ?? []));
     }
     // Substituted objects must still make a consistent set; if not, change nothing yet.
-    if (checkSet(objects).length > 0) {
+    if (checkSet(objects).length > 0 || this.misplaced(objects)) {
       return this.keepPrevious(
         problems,
         'the folder is inconsistent while files are broken; keeping the last set',

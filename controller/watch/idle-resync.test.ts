@@ -22,9 +22,9 @@ describe('periodic resync of an idle controller', () => {
     const { engine, controller } = memoryWatch(P, dir);
     await controller.start();
     try {
-      await controller.queue.whenIdle();
+      await controller.lanes.whenIdle();
       await controller.requestResync('timer');
-      await controller.queue.whenIdle();
+      await controller.lanes.whenIdle();
       // The first idle resync plans and remembers; the next ones see the same answers.
       await controller.requestResync('timer');
       const planSpy = vi.spyOn(planModule, 'plan');
@@ -39,7 +39,7 @@ describe('periodic resync of an idle controller', () => {
       engine.dropEvents(false);
       await controller.requestResync('timer');
       expect(planSpy).toHaveBeenCalled();
-      await controller.queue.whenIdle();
+      await controller.lanes.whenIdle();
       expect((await engine.inspectContainer(web.id))?.state).toBe('running');
       planSpy.mockRestore();
     } finally {

@@ -19,9 +19,25 @@ export class WatchMetrics {
   engineReconnects = 0;
   /** Unix ms of the last moment every declared object was found in sync. */
   lastSuccessfulSync: number | undefined;
-  engineReachable = true;
+  /**
+   * The engines that did not answer their last call, by Docker context (`''`: the engine
+   * berth watch runs against), each with why. A watch over a set spanning contexts has one
+   * engine per context; one that is away fails only its own objects.
+   */
+  readonly unreachable = new Map<string, string>();
 
   constructor(private readonly queueDepth: () => number) {}
+
+  /** Every engine answered its last call. */
+  get engineReachable(): boolean {
+    return this.unreachable.size === 0;
+  }
+
+  /** Notes whether the engine of `context` (undefined: berth's own) answered; `why` when not. */
+  noteReachable(context: string | undefined, up: boolean, why = 'not reachable'): void {
+    if (up) this.unreachable.delete(context ?? '');
+    else this.unreachable.set(context ?? '', why);
+  }
 
   countReconcile(outcome: string, durationMs: number): void {
     this.reconciles.set(outcome, (this.reconciles.get(outcome) ?? 0) + 1);
@@ -88,7 +104,7 @@ export class WatchMetrics {
       'When every declared object was last in sync.',
       [['', this.lastSuccessfulSync === undefined ? 0 : round(this.lastSuccessfulSync / 1000)]],
     );
-    metric('berth_engine_reachable', 'gauge', '1 when the engine answered the last call.', [
+    metric('berth_engine_reachable', 'gauge', '1 when every engine answered its last call.', [
       ['', this.engineReachable ? 1 : 0],
     ]);
     return lines.join('\n') + '\n';

@@ -16,12 +16,15 @@ import { describeReason, type ResyncTrigger, type WorkReason } from './work-reas
 /** What a resync reads and where it puts the keys it finds work for. */
 export interface ResyncDeps {
   engine: Engine;
+  /** The Docker context of `engine` when it is not berth's own (a set spanning contexts). */
+  context?: string;
   project: string;
   logger: Logger;
-  store: DesiredStore;
+  /** The desired set this resync plans: the whole store, or one engine's part of it. */
+  store: Pick<DesiredStore, 'snapshot'>;
   queue: WorkQueue<ObjectKey, WorkReason>;
   metrics: WatchMetrics;
-  bus: EventBus;
+  bus: Pick<EventBus, 'publish'>;
   pruneGuard: PruneGuard;
   containers: ContainerKeys;
   /** Image ids history keeps; undefined: unknown, keep all. */
@@ -65,7 +68,7 @@ export class ProjectResync {
     metrics.resyncs += 1;
     try {
       const observation = await observeProject(engine, project, snapshot.objects);
-      metrics.engineReachable = true;
+      metrics.noteReachable(this.deps.context, true);
       const kept = this.deps.keptImages();
       this.deps.containers.remember(observation.observed.containers);
       if (this.idle.unchanged(snapshot, observation, kept)) {
@@ -91,8 +94,10 @@ export class ProjectResync {
       this.deps.bus.publish({ type: 'resync', cause, queued, time: this.deps.now() });
       logger.debug({ cause, queued }, 'resync');
     } catch (e) {
-      metrics.engineReachable = false;
-      logger.warn({ cause, err: (e as Error).message }, 'resync: cannot observe the engine');
+      const err = (e as Error).message;
+      metrics.noteReachable(this.deps.context, false, err);
+      const where = this.deps.context ? { context: this.deps.context } : {};
+      logger.warn({ cause, ...where, err }, 'resync: cannot observe the engine');
     }
   }
 }

@@ -26,12 +26,14 @@ type Verdict = WorkVerdict<WorkReason>;
 
 export interface ReconcilerDeps {
   engine: Engine;
+  /** The Docker context of `engine` when it is not berth's own (a set spanning contexts). */
+  context?: string;
   project: string;
   desired: () => DesiredSnapshot;
   parallel: number;
   crashLoop: CrashLoopTracker;
   metrics: WatchMetrics;
-  bus: EventBus;
+  bus: Pick<EventBus, 'publish'>;
   logger: Logger;
   /** Queues keys to look at again (dependents of an object that changed). */
   requeue: (key: ObjectKey, reason: WorkReason) => void;
@@ -113,11 +115,13 @@ async function reconcileObserved(
       ...(snapshot.pinnedImages ? { pinnedImages: snapshot.pinnedImages } : {}),
     });
     if (deps.pruneGuard) full = deps.pruneGuard.apply(full, observed);
-    deps.metrics.engineReachable = true;
+    deps.metrics.noteReachable(deps.context, true);
   } catch (e) {
-    deps.metrics.engineReachable = false;
     const message = toBerthError(e).message;
-    deps.logger.warn({ keys: items.map((i) => i.key), err: message }, 'cannot observe the engine');
+    deps.metrics.noteReachable(deps.context, false, message);
+    const where = deps.context ? { context: deps.context } : {};
+    const keys = items.map((i) => i.key);
+    deps.logger.warn({ keys, ...where, err: message }, 'cannot observe the engine');
     return new Map(items.map((i) => [i.key, 'failed' as const]));
   }
 

@@ -36,10 +36,10 @@ async function started(): Promise<{
   const engine = made.engine;
   controller = made.controller;
   await controller.start();
-  await controller.queue.whenIdle();
+  await controller.lanes.whenIdle();
   // The start's resync, then no more work.
   await controller.requestResync('requested');
-  await controller.queue.whenIdle();
+  await controller.lanes.whenIdle();
   const web = (await engine.observe({ project: P })).containers[0]!;
   return { engine, id: web.id, labels: web.labels };
 }
@@ -73,7 +73,7 @@ describe('a restart storm under berth watch', () => {
       event: containerEvent(id, labels, 'die', 'exited'),
     });
     await sink.push({ kind: 'resync', trigger: 'network-disconnected', containerId: id });
-    await controller!.queue.whenIdle();
+    await controller!.lanes.whenIdle();
     expect(observes() - before).toBe(1);
 
     // Once it started again, a disconnect is someone's doing: that container is looked at.
@@ -87,7 +87,7 @@ describe('a restart storm under berth watch', () => {
     });
     const again = observes();
     await sink.push({ kind: 'resync', trigger: 'network-disconnected', containerId: id });
-    await controller!.queue.whenIdle();
+    await controller!.lanes.whenIdle();
     expect(observes() - again).toBe(1);
   });
 
@@ -104,7 +104,7 @@ describe('a restart storm under berth watch', () => {
       change: 'exited',
       event: containerEvent(id, labels, 'die', 'exited'),
     });
-    await controller!.queue.whenIdle();
+    await controller!.lanes.whenIdle();
     // It used to inspect every 250 ms until the engine's own back-off (up to a minute) ended.
     expect(Date.now() - t0).toBeLessThan(1_000);
     // One inspect settles the exit: no observe of the project, no plan (issue 11, storm CPU).

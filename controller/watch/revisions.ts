@@ -12,7 +12,7 @@ import { changeRecord, entryOrigin, revisionOrigin, type SettledChange } from '.
 import type { DesiredStore } from './desired-store.js';
 import type { EventBus } from './event-bus.js';
 import type { WatchOptions } from './watch-options.js';
-import type { WorkQueue } from './work-queue.js';
+import type { EngineLanes } from './engine-lanes.js';
 import type { ResyncTrigger, WorkReason } from './work-reason.js';
 
 /** What taking in a revision reads and where it puts the keys that changed. */
@@ -20,7 +20,8 @@ export interface RevisionDeps {
   options: WatchOptions;
   store: DesiredStore;
   bus: EventBus;
-  queue: WorkQueue<ObjectKey, WorkReason>;
+  /** Where changed keys are queued: the lane of each key's engine. */
+  queue: Pick<EngineLanes, 'add' | 'whenIdle'>;
   crashLoop: CrashLoopTracker;
   requestResync: (trigger: ResyncTrigger) => Promise<void>;
   now: () => number;

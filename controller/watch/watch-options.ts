@@ -13,9 +13,16 @@ export interface ChangeOrigin {
 
 /** What `berth watch` (and tests driving the controller) configure a WatchController with. */
 export interface WatchOptions {
+  /** berth's own engine: where objects without a placement go. */
   engine: Engine;
-  /** The Docker context `engine` was reached through; objects placed elsewhere are refused. */
+  /** The Docker context `engine` was reached through (placing an object on it is no placement). */
   engineContext?: string;
+  /**
+   * The engine of another Docker context (`spec.placement.context`), reached when the set
+   * first places an object there; rejects (E_ENGINE_UNREACHABLE) when the context cannot be
+   * read, which fails that context's objects only. Without it such objects fail.
+   */
+  engineFor?: (context: string) => Promise<Engine>;
   project: string;
   dir: string;
   allowEmpty: boolean;

@@ -1,6 +1,5 @@
 import { objectKey } from '../../specs/model.js';
 import type { ActionHandler, ActionTable } from '../api/actions.js';
-import type { Engine } from '../engine/engine.js';
 import { BerthError } from '../errors.js';
 import { readHistory, readLastApplied } from '../records/records.js';
 import type { ProjectStatus } from '../status/status-types.js';
@@ -10,7 +9,8 @@ import { updateActions } from './update-actions.js';
 
 export interface WatchWebOptions {
   controller: WatchController;
-  engine: Engine;
+  /** How the page names the engine the watch runs against (its context, its address). */
+  engineName: string;
   project: string;
   stateDir: string;
   /** The status the API serves (observes the engine). */
@@ -48,6 +48,7 @@ export function watchWeb(options: WatchWebOptions): {
       return read.ok ? read.value : [];
     },
     engineReachable: () => controller.metrics.engineReachable,
+    engine: options.engineName,
     actions: () => [...actions.values()].map((a) => a.action),
   });
   return { view, actions, control };
@@ -69,7 +70,7 @@ function syncAction({ controller }: WatchWebOptions): ActionHandler {
     async run() {
       await controller.reloadFolder();
       const keys = controller.store.snapshot().objects.map(objectKey);
-      for (const key of keys) controller.queue.add(key, { kind: 'requested', action: 'sync' });
+      for (const key of keys) controller.lanes.add(key, { kind: 'requested', action: 'sync' });
       void controller.requestResync('requested');
       return `sync queued for ${keys.length} objects`;
     },
@@ -78,20 +79,23 @@ function syncAction({ controller }: WatchWebOptions): ActionHandler {
 
 /**
  * Restart: stop (within the container's grace period) and start the container, as `docker
- * restart` does; the controller then looks at it again like after any engine event.
+ * restart` does, on the engine it is placed on (target `Kind/name@context` off berth's own);
+ * the controller then looks at it again like after any engine event.
  */
-function restartAction({ controller, engine, status }: WatchWebOptions): ActionHandler {
+function restartAction({ controller, status }: WatchWebOptions): ActionHandler {
   return {
     action: { id: 'restart', label: 'Restart', scope: 'object', kinds: ['Container'] },
     async run(target) {
-      const declared = controller.store.snapshot().objects.find((o) => objectKey(o) === target);
+      const plain = target?.replace(/@[^@/]*$/, '');
+      const declared = controller.store.snapshot().objects.find((o) => objectKey(o) === plain);
       if (declared?.kind !== 'Container')
         throw new BerthError('E_USAGE', `${target} is not a declared container`);
       const id = (await status()).objects.find((o) => o.key === target)?.id;
       if (!id) throw new BerthError('E_CONFLICT', `${target} has no container on the engine`);
+      const engine = await controller.lanes.laneFor(objectKey(declared)).engine();
       await engine.stopContainer(id, Math.ceil(declared.spec.stopGracePeriodMs / 1000));
       await engine.startContainer(id);
-      controller.queue.add(objectKey(declared), { kind: 'requested', action: 'restart' });
+      controller.lanes.add(objectKey(declared), { kind: 'requested', action: 'restart' });
       return `${target} restarted`;
     },
   };

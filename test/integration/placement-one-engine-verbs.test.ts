@@ -10,8 +10,9 @@ import { eventually, killStrayBerths, spawnBerth, waitForApi } from './watch-sup
 /**
  * A set with an object placed on another context (here one that cannot be reached): `plan`,
  * `diff` and `apply --dry-run` plan it on its own engine (listed as not reachable), and
- * `watch`, which works against one engine, refuses the object at its position instead of
- * creating it on its own engine (it once did, and `plan` said "no changes").
+ * `watch` reconciles each engine on its own: the unreachable one fails only its object, named
+ * by its context, and never creates it on berth's own engine (it once did, and `plan` said
+ * "no changes"). test/integration/watch-across.test.ts runs watch on two real engines.
  */
 const { work, dir, env, contexts } = scratchDockerConfig('one-engine-verbs');
 const project = uniqueProject('oneeng');
@@ -48,8 +49,8 @@ describe('verbs that change nothing, on a set placed on two engines', () => {
   });
 });
 
-describe('berth watch on a set placed on two engines', () => {
-  it("refuses the object placed elsewhere at its position and creates only its own engine's", async () => {
+describe('berth watch on a set placed on two engines, one unreachable', () => {
+  it("creates its own engine's objects, and lists the other's as unknown, naming the context", async () => {
     const port = await freePort();
     const w = spawnBerth(['watch', dir, '-p', project, '--listen', `127.0.0.1:${port}`], env);
     await waitForApi(w);
@@ -58,13 +59,20 @@ describe('berth watch on a set placed on two engines', () => {
       30_000,
     );
     expect(created, w.stderr()).toBe(true);
-    expect(w.stderr() + w.stdout()).toMatch(
-      /away\.yaml:\d+:\d+: .*placed on context far.*\[E_PLACEMENT\]/,
-    );
-    const status = (await (await fetch(`http://127.0.0.1:${port}/api/v1/status`)).json()) as {
-      objects: { key: string }[];
+    type Status = {
+      notice: string | null;
+      objects: { key: string; context: string | null; observed: string; reason: string | null }[];
     };
-    expect(status.objects.map((o) => o.key)).not.toContain('Container/away');
+    let status: Status | undefined;
+    const listed = await eventually(async () => {
+      status = (await (await fetch(`http://127.0.0.1:${port}/api/v1/status`)).json()) as Status;
+      return /context "far" unreachable/.test(status.notice ?? '');
+    }, 30_000);
+    expect(listed, JSON.stringify(status)).toBe(true);
+    const away = status!.objects.find((o) => o.key === 'Container/away@far');
+    expect(away).toMatchObject({ context: 'far', observed: 'unknown' });
+    expect(away?.reason).toContain('context "far"');
+    expect(status!.objects.map((o) => o.key)).not.toContain('Container/away');
     w.child.kill('SIGTERM');
     await w.exited;
     expect(await names()).toEqual([`${project}-home`]);

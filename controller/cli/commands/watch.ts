@@ -11,6 +11,11 @@ import { BerthError } from '../../errors.js';
 import { brokenSourceStatus, unreadSourceStatus } from '../../status/broken-source.js';
 import { heldNotice, heldStatus, statusOnceStarted } from '../../status/held-status.js';
 import { loadProjectView } from '../../status/project-view.js';
+import type { ObjectKey } from '../../../specs/model.js';
+import { engineOfContext } from '../../engine/docker/context-engine.js';
+import type { Engine } from '../../engine/engine.js';
+import { spansEngines } from '../../executor/placement.js';
+import { queryAcross } from '../views/query-across.js';
 import { watchWeb } from '../../web/watch-web.js';
 import { WatchController } from '../../watch/controller.js';
 import { acquireLock } from '../../watch/lock.js';
@@ -110,6 +115,8 @@ export async function run(
   const controller = new WatchController({
     engine,
     ...(engineContext ? { engineContext } : {}),
+    // Objects placed on another context are reconciled on its engine, their starts noted too.
+    engineFor: async (context) => starts.noting(await engineOfContext(context, ctx.env)),
     project,
     dir: folder,
     allowEmpty: Boolean(options.allowEmpty),
@@ -128,13 +135,14 @@ export async function run(
   const status = async () => {
     const now = await statusOnceStarted(
       () => started,
-      () => projectStatus(ctx, controller, project),
+      () => projectStatus(ctx, controller, project, engine),
     );
     return unreadSourceStatus({ ...now, source: git?.status() ?? null });
   };
   const web = watchWeb({
     controller,
-    engine,
+    // The page's header: the context (and its endpoint) the watch runs against.
+    engineName: engineContext ? `${engineContext} (${engine.address})` : engine.address,
     project,
     stateDir: ctx.stateDir,
     status,
@@ -151,7 +159,7 @@ export async function run(
         project,
         engine: engine.address,
         engineReachable: controller.metrics.engineReachable,
-        queueDepth: controller.queue.depth(),
+        queueDepth: controller.lanes.depth(),
       }),
       status,
       ...(git?.webhook ? { webhook: git.webhook } : {}),
@@ -198,24 +206,59 @@ async function requireFolder(given: string, folder: string): Promise<void> {
     });
 }
 
-async function projectStatus(ctx: CliContext, controller: WatchController, project: string) {
+/**
+ * The status the API serves: the project as the controller holds it, on every engine the set
+ * is placed on (each object with its context, as `berth status` and `get` show it; an engine
+ * that cannot be reached lists its objects as unknown, and the notice names its context).
+ */
+async function projectStatus(
+  ctx: CliContext,
+  controller: WatchController,
+  project: string,
+  engine: Engine,
+) {
   // Taken first, before any await: statusOnceStarted judges the set by when the call began.
   const snapshot = controller.store.snapshot();
   const problems = snapshot.problems.map(formatProblem);
   const hold = await readHold(ctx.stateDir, project);
   const held = hold ? heldNotice(hold) : undefined;
-  const notice = [held, snapshot.notice].filter(Boolean).join('; ') || undefined;
-  const view = await loadProjectView(await ctx.engine(), {
-    stateDir: ctx.stateDir,
-    project,
-    desired: { objects: snapshot.objects, source: 'files', ...(notice ? { notice } : {}) },
-    now: ctx.now(),
-    berthRestarts: (key) => {
-      const loop = controller.crashLoop.describe(key, ctx.now());
-      return { restarts: loop.total, backoffMs: loop.backoffMs };
-    },
-  });
-  const status = hold ? heldStatus(view.status, await controller.store.heldBack()) : view.status;
+  // Another context's engine that is away fails only its objects: the notice names it.
+  const away = [...controller.metrics.unreachable]
+    .filter(([context]) => context !== '')
+    .map(
+      ([context, why]) =>
+        `context "${context}" unreachable: ${why.replace(`context "${context}": `, '')}`,
+    );
+  const notice = [held, snapshot.notice, ...away].filter(Boolean).join('; ') || undefined;
+  const desired = {
+    objects: snapshot.objects,
+    source: 'files' as const,
+    ...(notice ? { notice } : {}),
+  };
+  const berthRestarts = (key: ObjectKey) => {
+    const loop = controller.crashLoop.describe(key, ctx.now());
+    return { restarts: loop.total, backoffMs: loop.backoffMs };
+  };
+  const groups = controller.lanes.groups();
+  const view = spansEngines(groups)
+    ? await queryAcross(ctx, project, desired, groups, engine, {
+        engineOf: (context) => controller.lanes.engineOf(context),
+        berthRestarts,
+      })
+    : await loadProjectView(engine, {
+        stateDir: ctx.stateDir,
+        project,
+        desired,
+        now: ctx.now(),
+        berthRestarts,
+      });
+  const heldBack = hold ? await controller.store.heldBack() : [];
+  const status = hold
+    ? heldStatus(
+        view.status,
+        heldBack.map((key) => controller.lanes.statusKey(key)),
+      )
+    : view.status;
   return brokenSourceStatus(status, problems);
 }
 

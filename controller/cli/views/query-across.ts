@@ -1,10 +1,15 @@
 import type { ObjectKey } from '../../../specs/model.js';
-import { readDockerContext } from '../../engine/docker/docker-context.js';
+import { engineOfContext } from '../../engine/docker/context-engine.js';
 import type { Engine } from '../../engine/engine.js';
 import { toBerthError } from '../../errors.js';
 import { keyOn, type EngineGroup } from '../../executor/placement.js';
 import { sameEngineClusters } from '../../executor/same-engine.js';
-import { loadProjectView, type DesiredInput, type ProjectView } from '../../status/project-view.js';
+import {
+  loadProjectView,
+  type DesiredInput,
+  type ProjectView,
+  type ViewRequest,
+} from '../../status/project-view.js';
 import type { ObjectStatus, ProjectStatus } from '../../status/status-types.js';
 import type { CliContext } from '../context.js';
 
@@ -13,7 +18,9 @@ import type { CliContext } from '../context.js';
  * loaded in parallel, merged. Objects on another engine carry their `context` and the key
  * `Kind/name@context`; the objects of an engine that cannot be reached are listed as
  * `unknown`, with the reason naming the context. Desired, observed and plan are those of
- * berth's own engine (describe reads objects there).
+ * berth's own engine (describe reads objects there). `across.engineOf` gives the engine of a
+ * context (berth watch's, connected once; default: a new connection from the context store),
+ * `across.berthRestarts` the restarts berth made (ViewRequest).
  */
 export async function queryAcross(
   ctx: CliContext,
@@ -21,7 +28,10 @@ export async function queryAcross(
   desired: DesiredInput,
   groups: EngineGroup[],
   home: Engine,
+  across: AcrossOptions = {},
 ): Promise<ProjectView> {
+  const { berthRestarts } = across;
+  const engineFor = across.engineOf ?? ((context: string) => engineOfContext(context, ctx.env));
   const load = (engine: Engine, group: EngineGroup, observed?: ProjectView['observed']) =>
     loadProjectView(engine, {
       stateDir: ctx.stateDir,
@@ -29,11 +39,12 @@ export async function queryAcross(
       desired: { ...desired, objects: group.objects },
       now: ctx.now(),
       ...(observed ? { observed } : {}),
+      ...(berthRestarts ? { berthRestarts } : {}),
     });
   const loaded: GroupView[] = await Promise.all(
     groups.map(async (group) => {
       try {
-        const engine = group.context === undefined ? home : await engineOf(ctx, group.context);
+        const engine = group.context === undefined ? home : await engineFor(group.context);
         return { group, engine, view: await load(engine, group) };
       } catch (e) {
         const error = toBerthError(e);
@@ -94,16 +105,17 @@ export async function queryAcross(
   return { ...first, status };
 }
 
+/** What a caller holding its own engines passes (berth watch). */
+export interface AcrossOptions {
+  engineOf?: (context: string) => Promise<Engine>;
+  berthRestarts?: ViewRequest['berthRestarts'];
+}
+
 interface GroupView {
   group: EngineGroup;
   engine?: Engine;
   view?: ProjectView;
   failure?: string;
-}
-
-async function engineOf(ctx: CliContext, context: string): Promise<Engine> {
-  const { createDockerEngine } = await import('../../engine/docker/docker-engine.js');
-  return createDockerEngine(readDockerContext(context, ctx.env));
 }
 
 /** The status of a declared object whose engine could not be observed. */
