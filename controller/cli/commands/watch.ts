@@ -219,6 +219,7 @@ async function projectStatus(
 ) {
   // Taken first, before any await: statusOnceStarted judges the set by when the call began.
   const snapshot = controller.store.snapshot();
+  const groups = controller.lanes.groups();
   const problems = snapshot.problems.map(formatProblem);
   const hold = await readHold(ctx.stateDir, project);
   const held = hold ? heldNotice(hold) : undefined;
@@ -239,7 +240,6 @@ async function projectStatus(
     const loop = controller.crashLoop.describe(key, ctx.now());
     return { restarts: loop.total, backoffMs: loop.backoffMs };
   };
-  const groups = controller.lanes.groups();
   const view = spansEngines(groups)
     ? await queryAcross(ctx, project, desired, groups, engine, {
         engineOf: (context) => controller.lanes.engineOf(context),
