@@ -135,14 +135,31 @@ export function plainEngineMessage(message: string): string {
   return message;
 }
 
-/** "network N is in use by containers a, b" from a network's inspect answer. */
-export function networkInUseMessage(name: string, inspect: unknown): string {
+/**
+ * Why a network cannot be removed, from its inspect answer: "network N is in use by
+ * containers a, b", naming only those `exists` says are there. With none there (the network
+ * read, no container of it left), it is the engine's own fault (moby#42119: after many
+ * containers on a network were stopped and removed at once, it may keep an endpoint of one that
+ * is gone; `network disconnect -f` and `network prune` do not clear it, only a restart of the
+ * engine does), said plainly with what to do.
+ */
+export function networkInUseMessage(
+  name: string,
+  inspect: unknown,
+  exists: (id: string) => boolean = () => true,
+): string {
   const containers =
     (inspect as { Containers?: Record<string, { Name?: string }> } | undefined)?.Containers ?? {};
-  const names = Object.values(containers)
-    .map((c) => c.Name ?? '?')
+  const names = Object.entries(containers)
+    .filter(([id]) => exists(id))
+    .map(([, c]) => c.Name ?? '?')
     .sort();
-  return names.length
-    ? `network ${name} is in use by container${names.length === 1 ? '' : 's'} ${names.join(', ')}`
-    : `network ${name} is in use`;
+  if (names.length)
+    return `network ${name} is in use by container${names.length === 1 ? '' : 's'} ${names.join(', ')}`;
+  if (!inspect) return `network ${name} is in use`;
+  return (
+    `network ${name} is in use although no container is attached to it: the engine kept a stale ` +
+    `endpoint (a Docker bug, moby#42119) that only restarting the engine clears; restart it ` +
+    `(sudo systemctl restart docker, or restart Docker Desktop), then run this command again`
+  );
 }

@@ -90,22 +90,30 @@ async function removeNetworkRef(d: DockerCalls, idOrName: string): Promise<Mutat
   }
 }
 
-/** The conflict of a network that stays in use, naming the containers that use it. */
+/**
+ * The conflict of a network that stays in use, naming the containers that use it; when none
+ * of those it lists exists any more (moby#42119), saying so and what clears it.
+ */
 async function networkInUse(
   d: DockerCalls,
   idOrName: string,
   e: EngineError,
 ): Promise<EngineError> {
-  const inspect = await (
+  const inspect = (await (
     await d.full()
   )
     .getNetwork(idOrName)
     .inspect()
-    .catch(() => undefined);
-  const name = (inspect as { Name?: string } | undefined)?.Name ?? idOrName;
+    .catch(() => undefined)) as { Name?: string; Containers?: Record<string, unknown> } | undefined;
+  const name = inspect?.Name ?? idOrName;
+  const listed = Object.keys(inspect?.Containers ?? {});
+  // An inspect that fails counts as there: only a container the engine says is gone is stale.
+  const gone = new Set<string>();
+  for (const id of listed)
+    if ((await inspectContainer(d, id).catch(() => 'unknown')) === undefined) gone.add(id);
   return new EngineError(
     'E_CONFLICT',
-    `remove network ${name}: ${networkInUseMessage(name, inspect)}`,
+    `remove network ${name}: ${networkInUseMessage(name, inspect, (id) => !gone.has(id))}`,
     e.detail,
   );
 }
