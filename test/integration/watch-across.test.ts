@@ -26,7 +26,7 @@ const run = promisify(execFile);
 
 /**
  * `berth watch` over a set spanning two real engines (issue 17): the host engine and an
- * extra dockerd of scripts/cluster reached through a Docker context `dc3`. One folder feeds
+ * extra dockerd of scripts/cluster reached through a Docker context `dc2`. One folder feeds
  * both: a change of a file reaches the engine its object is placed on, drift there is
  * repaired from that engine's own events, and the status API, `berth status` and the web
  * view list every object with its context.
@@ -34,8 +34,8 @@ const run = promisify(execFile);
 const { work, dir, env, contexts } = scratchDockerConfig('watch-across');
 const project = uniqueProject('wacross');
 const HOST = 'unix:///var/run/docker.sock';
-// Engine 3: placement.test.ts stops engine 2 at its end (left stopped in a cluster it did not start).
-const FAR = clusterEngine(3);
+// Engine 2: startCluster brings up engines 1 and 2 when the test starts the cluster itself (as CI does).
+const FAR = clusterEngine(2);
 let cluster: Cluster | undefined;
 let watch: WatchProcess | undefined;
 let guarded: GuardedBrowser | undefined;
@@ -53,7 +53,7 @@ const idOf = (host: string, name: string) =>
   on(host, 'inspect', '-f', '{{.Id}}', `${project}-${name}`).catch(() => '');
 
 function writeAway(mode: string): void {
-  const extra = `  env: {MODE: ${mode}}\n  placement: {context: dc3}\n`;
+  const extra = `  env: {MODE: ${mode}}\n  placement: {context: dc2}\n`;
   writeFileSync(join(dir, 'away.yaml'), sleeperYaml('away', extra));
 }
 
@@ -71,7 +71,7 @@ async function apiStatus(): Promise<{ inSync: boolean; objects: StatusObject[] }
 beforeAll(async () => {
   mkdirSync(dir);
   cluster = await startCluster(TEST_IMAGE);
-  await contexts('create', 'dc3', '--docker', `host=${FAR}`);
+  await contexts('create', 'dc2', '--docker', `host=${FAR}`);
   writeFileSync(join(dir, 'home.yaml'), sleeperYaml('home'));
   writeAway('one');
   port = await freePort();
@@ -114,16 +114,16 @@ describe('berth watch over a set spanning two engines', () => {
   it('lists every object with its context in the status API and in berth status', async () => {
     const listed = await eventually(async () => {
       const { inSync, objects } = await apiStatus();
-      const away = objects.find((o) => o.key === 'Container/away@dc3');
+      const away = objects.find((o) => o.key === 'Container/away@dc2');
       const home = objects.find((o) => o.key === 'Container/home');
-      const placed = away?.context === 'dc3' && home?.context === null;
+      const placed = away?.context === 'dc2' && home?.context === null;
       return inSync && placed && away?.observed === 'running';
     }, 30_000);
     expect(listed, JSON.stringify(await apiStatus())).toBe(true);
     const cli = await berth(['status', '-p', project, '-o', 'json'], { env });
     expect(cli.code, cli.stderr).toBe(0);
     const objects = (JSON.parse(cli.stdout) as { objects: StatusObject[] }).objects;
-    expect(objects.find((o) => o.key === 'Container/away@dc3')?.context).toBe('dc3');
+    expect(objects.find((o) => o.key === 'Container/away@dc2')?.context).toBe('dc2');
   });
 
   it('a change of the file reaches the engine the object is placed on', async () => {
@@ -156,11 +156,11 @@ describe('berth watch over a set spanning two engines', () => {
       const cell = (key: string, label: string) =>
         page.locator(`tr.row[data-key="${key}"] td[data-label="${label}"]`);
       await expect
-        .poll(() => cell('Container/away@dc3', 'context').textContent(), { timeout: 30_000 })
-        .toBe('dc3');
+        .poll(() => cell('Container/away@dc2', 'context').textContent(), { timeout: 30_000 })
+        .toBe('dc2');
       expect(await cell('Container/home', 'context').textContent()).toBe('-');
       await expect
-        .poll(() => cell('Container/away@dc3', 'actual').textContent(), { timeout: 30_000 })
+        .poll(() => cell('Container/away@dc2', 'actual').textContent(), { timeout: 30_000 })
         .toBe('running');
       expect(await page.getByTestId('engine').textContent()).toContain('/var/run/docker.sock');
       expect(guarded!.outside).toEqual([]);
