@@ -41,7 +41,9 @@ if ! engine_up; then
     echo "setup: no engine answers at DOCKER_HOST=$DOCKER_HOST" >&2; exit 1
   fi
   say "starting dockerd in the background (log: /var/log/berth-dockerd.log)"
-  nohup dockerd >/var/log/berth-dockerd.log 2>&1 &
+  # From /: the engine runs git (BuildKit git sources) in its working directory, which must
+  # outlive this checkout.
+  (cd / && nohup dockerd >/var/log/berth-dockerd.log 2>&1 &)
   for _ in $(seq 1 60); do engine_up && break; sleep 0.5; done
   engine_up || { echo "setup: dockerd did not answer within 30 s; see /var/log/berth-dockerd.log" >&2; exit 1; }
 fi

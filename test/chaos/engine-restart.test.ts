@@ -49,7 +49,14 @@ function restartEngine(): void {
       break;
     }
   }
-  const child = spawn(cmdline[0] as string, cmdline.slice(1), { detached: true, stdio: 'ignore' });
+  // From `/`, not this test's folder: the engine runs git (BuildKit's git sources) in its own
+  // working directory, and a later run that deletes this checkout left every git build failing
+  // with "unable to get current working directory".
+  const child = spawn(cmdline[0] as string, cmdline.slice(1), {
+    cwd: '/',
+    detached: true,
+    stdio: 'ignore',
+  });
   child.unref();
 }
 
