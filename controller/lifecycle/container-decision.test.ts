@@ -51,6 +51,17 @@ describe('lifecycle table', () => {
     }
   });
 
+  it('a crash-looping container to be replaced is stopped, not waited out (F80)', () => {
+    const { ops, end } = containerOpSequence({
+      observed: 'restarting',
+      desired: 'running',
+      replace: true,
+      restartPolicy: 'Always',
+    });
+    expect(ops.join(',')).toBe('stop,remove,create,start');
+    expect(end.kind).toBe('done');
+  });
+
   it('a spec change recreates from every live state, then drives to the declared state', () => {
     const cases: [ObservedContainerState, DesiredContainerState, string][] = [
       ['running', 'running', 'stop,remove,create,start'],

@@ -72,11 +72,15 @@ function exitCodeText(s: ContainerSituation): string {
  * both call it, so `berth plan` prints exactly what `apply` runs.
  */
 export function decideContainer(s: ContainerSituation): ContainerDecision {
-  if (s.observed === 'restarting' || s.observed === 'removing') return { kind: 'wait' };
+  if (s.observed === 'removing') return { kind: 'wait' };
   if (s.observed === 'absent') return op('create');
   if (s.observed === 'dead') return op('remove');
   // Replacing, and moving back to `created`, both need a fresh container: stop, remove, create.
   const recreate = s.replace || (s.desired === 'created' && s.observed !== 'created');
+  // A crash-looping container is waited out, unless it is to be replaced: then it is stopped
+  // (the engine's stop ends its restart loop). Fixing a crash loop is the commonest reason to
+  // change a spec, and its restarts may leave no window to wait for (F80).
+  if (s.observed === 'restarting') return recreate ? op('stop') : { kind: 'wait' };
   if (recreate)
     return s.observed === 'running' || s.observed === 'paused' ? op('stop') : op('remove');
   return CELLS[s.desired]({ ...s, observed: s.observed });

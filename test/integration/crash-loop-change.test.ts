@@ -1,0 +1,70 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { berth } from '../support/cli.js';
+import { cleanupProject, docker, uniqueProject } from '../support/docker.js';
+import { scriptYaml } from '../support/manifests.js';
+
+// F80 (new-user trial): a container crash-looping under the engine's restart policy showed as
+// "restarting; waiting for the engine" in plan and diff (exit 0, "1 blocked") after its spec
+// was fixed, although apply then replaced it. A spec change is a recreate whatever the engine
+// is doing: plan/diff must say so and exit 2, and apply must replace it.
+const project = uniqueProject('crl');
+const dir = mkdtempSync(join(tmpdir(), 'berth-crl-'));
+const stateDir = mkdtempSync(join(tmpdir(), 'berth-crl-state-'));
+const env = { XDG_STATE_HOME: stateDir };
+const run = (args: string[]) => berth([...args, '-p', project], { cwd: dir, env });
+const write = (script: string) =>
+  writeFileSync(
+    join(dir, 'app.yaml'),
+    scriptYaml('app', script, '  init: true\n  stopGracePeriod: 1s\n'),
+  );
+const inspect = (format: string) => docker('inspect', '-f', format, `${project}-app`);
+
+beforeAll(async () => {
+  write('echo boom; exit 1');
+  const apply = await run(['apply', '--log-level', 'warn']);
+  expect(apply.code, apply.stderr).toBe(0);
+  // Five crashes put the engine's back-off at 3.2 s: from then on the container is
+  // `restarting` nearly all the time.
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    const [status, count] = (await inspect('{{.State.Status}} {{.RestartCount}}'))
+      .trim()
+      .split(' ');
+    if (status === 'restarting' && Number(count) >= 5) break;
+    if (Date.now() > deadline) throw new Error(`never crash-looped: ${status} ${count}`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}, 60_000);
+
+afterAll(async () => {
+  await cleanupProject(project);
+  rmSync(dir, { recursive: true, force: true });
+  rmSync(stateDir, { recursive: true, force: true });
+});
+
+describe('changing the spec of a crash-looping container', () => {
+  it('plan and diff show the recreate and exit 2; apply replaces it', async () => {
+    const before = (await inspect('{{.Id}}')).trim();
+    write('sleep 3600');
+    expect((await inspect('{{.State.Status}}')).trim()).toBe('restarting');
+    const diff = await run(['diff']);
+    expect(diff.code, diff.stdout + diff.stderr).toBe(2);
+    expect(diff.stdout).toMatch(/~ Container\/app/);
+    expect(diff.stdout).toMatch(/sleep 3600/);
+    const plan = await run(['plan', '--exit-code']);
+    expect(plan.code, plan.stdout + plan.stderr).toBe(2);
+    expect(plan.stdout).not.toMatch(/waiting for the engine/);
+    const apply = await run(['apply', '--log-level', 'warn']);
+    expect(apply.code, apply.stdout + apply.stderr).toBe(0);
+    const [id, status] = (await inspect('{{.Id}} {{.State.Status}}')).trim().split(' ');
+    const args = (await inspect('{{json .Args}}')).trim();
+    expect(id).not.toBe(before);
+    expect(status).toBe('running');
+    expect(args).toContain('sleep 3600');
+    const again = await run(['plan', '--exit-code']);
+    expect(again.code, again.stdout).toBe(0);
+  }, 90_000);
+});
