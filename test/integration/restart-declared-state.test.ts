@@ -22,6 +22,7 @@ beforeAll(async () => {
     [
       sleeperYaml('paused', '  state: paused\n  stopGracePeriod: 1s\n'),
       sleeperYaml('done', '  state: exited\n  stopGracePeriod: 1s\n'),
+      sleeperYaml('web', '  replicas: 2\n  stopGracePeriod: 1s\n'),
     ].join('---\n'),
   );
   const apply = await run(['apply', '--log-level', 'warn']);
@@ -53,5 +54,18 @@ describe('berth restart and the declared state', () => {
     expect(restart.stderr).toContain('Container/done is declared exited');
     expect(await state('done')).toMatch(/^exited /);
     expect(await state('paused')).toBe(before);
+  });
+
+  it('restarts every replica of a container declared with replicas, by its declared name (F81)', async () => {
+    const before = [await state('web-1'), await state('web-2')];
+    const restart = await run(['restart', 'web']);
+    expect(restart.code, restart.stderr).toBe(0);
+    expect(restart.stdout).toContain('Container/web-1: restarted');
+    expect(restart.stdout).toContain('Container/web-2: restarted');
+    const after = [await state('web-1'), await state('web-2')];
+    for (const [i, s] of after.entries()) {
+      expect(s).toMatch(/^running /);
+      expect(s).not.toBe(before[i]);
+    }
   });
 });

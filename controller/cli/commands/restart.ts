@@ -5,7 +5,7 @@ import { readLastApplied, recordApply } from '../../records/index.js';
 import type { AppliedStep } from '../../records/index.js';
 import type { CliContext } from '../context.js';
 import { StartLog } from '../../records/starts.js';
-import { listByName } from '../project-containers.js';
+import { listByName, namesFor } from '../project-containers.js';
 import { resolveProjectName } from '../project-name.js';
 
 /** Seconds a container gets to stop before it is killed, when its spec is not on record. */
@@ -18,25 +18,29 @@ interface RestartOptions {
 /**
  * `berth restart NAME…`: stops (within each container's `stopGracePeriod`) and starts declared
  * containers of the project, without a spec change, and leaves one declared `paused` paused
- * again; each restart is counted in the output and the project's history. Unknown names, and
+ * again; the name of a container declared with `replicas` restarts every replica, one at a
+ * time. Each restart is counted in the output and the project's history. Unknown names, and
  * containers declared `exited` or `created` (restarting would leave them running, out of
  * sync), fail before anything restarts (exit 1); a restart that fails gives exit 2.
  */
 export async function run(
   ctx: CliContext,
-  names: string[],
+  asked: string[],
   options: RestartOptions,
 ): Promise<number> {
   const project = resolveProjectName(options.project, [], ctx.cwd, ctx.env);
   const starts = new StartLog({ stateDir: ctx.stateDir, project }, ctx.now, ctx.logger);
   const engine = starts.noting(await ctx.engine());
   const byName = await listByName(engine, project);
-  const missing = names.filter((n) => !byName.has(n));
+  // A replicated container's declared name stands for all its replicas, as in
+  // `docker compose restart NAME` (and as logs, exec and cp already take it: F81).
+  const missing = asked.filter((n) => namesFor(byName, n).length === 0);
   if (missing.length)
     throw new BerthError(
       'E_UNKNOWN_OBJECT',
       `no container ${missing.join(', ')} in project ${project}`,
     );
+  const names = [...new Set(asked.flatMap((n) => namesFor(byName, n)))];
   const declared = await declaredContainers(ctx, project);
   const stopped = names.filter((n) =>
     ['exited', 'created'].includes(declared.get(n)?.spec.state ?? ''),
@@ -81,7 +85,7 @@ export async function run(
     outcome: failed ? 'failed' : 'converged',
     counts: { created: 0, changed: steps.length - failed, deleted: 0, unchanged: 0, failed },
     durationMs: ctx.now() - started,
-    message: `restart ${names.join(' ')}`,
+    message: `restart ${asked.join(' ')}`,
     steps,
   });
   ctx.stdout.write(
