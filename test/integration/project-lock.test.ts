@@ -45,6 +45,10 @@ describe('one project, one writer', () => {
       const del = await berth(stateHome, work, 'delete', 'container/one', '-p', project);
       expect(del.code).toBe(1);
       expect(del.stderr).toContain(`is locked by pid ${process.pid}`);
+      // Nothing applied yet (the holder may be the first apply): down still names the holder (F82).
+      const down = await berth(stateHome, work, 'down', '-p', project);
+      expect(down.code, down.stdout).toBe(1);
+      expect(down.stderr).toContain(`is locked by pid ${process.pid}`);
       expect(await containersOf()).toEqual([]);
     } finally {
       await held.release();

@@ -21,23 +21,26 @@ interface DownOptions {
 /**
  * `berth down [--volumes]`: deletes the project's last applied set, dependants first, under
  * the project's writer lock, on one observation of the engine. Volumes (and their data) stay
- * unless `--volumes` (which removes retained ones too); host paths always stay. A project never applied has nothing to delete (exit 0). Without `-p`, objects
+ * unless `--volumes` (which removes retained ones too); host paths always stay. A project
+ * never applied has nothing to delete (exit 0). Without `-p`, objects
  * another folder of the same name applied (`berth.source`) are refused unless `--force`
  * (docker/compose#7969: `down` in one folder destroyed the other's). Exit as delete.
  */
 export async function run(ctx: CliContext, options: DownOptions): Promise<number> {
   const project = resolveProjectName(options.project, [], ctx.cwd, ctx.env);
-  const last = await readLastApplied(ctx.stateDir, project);
-  if (!last.ok) {
-    if (last.problem.reason !== 'missing') throw new BerthError('E_RECORD', last.problem.message);
-    ctx.stdout.write(`Project ${project}: nothing applied, nothing to delete\n`);
-    return 0;
-  }
-  const declared = last.value.objects;
-  const keys = declared
-    .filter((o) => options.volumes || o.kind !== 'Volume')
-    .map((o) => `${o.kind}/${o.name}` as ObjectKey);
+  // The record is read under the lock: a first apply still running has none yet, and down must
+  // name it rather than say there is nothing to delete while it creates objects (F82).
   return withProjectLock(ctx, project, 'down', options.lockTimeout, async () => {
+    const last = await readLastApplied(ctx.stateDir, project);
+    if (!last.ok) {
+      if (last.problem.reason !== 'missing') throw new BerthError('E_RECORD', last.problem.message);
+      ctx.stdout.write(`Project ${project}: nothing applied, nothing to delete\n`);
+      return 0;
+    }
+    const declared = last.value.objects;
+    const keys = declared
+      .filter((o) => options.volumes || o.kind !== 'Volume')
+      .map((o) => `${o.kind}/${o.name}` as ObjectKey);
     // Without -p the project is this folder's: what another folder applied is not its to delete.
     const sourceFolders = options.project ? undefined : [ctx.cwd];
     // One observation for the whole down: the one-offs go from it, then delete plans on it.
