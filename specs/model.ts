@@ -171,6 +171,8 @@ export type ContainerMount =
       target: string;
       readOnly: boolean;
       propagation?: BindPropagation;
+      /** SELinux relabelling of the host path (Compose `:z` shared, `:Z` private). */
+      selinux?: 'z' | 'Z';
     }
   | {
       type: 'volume';

@@ -461,6 +461,10 @@ export interface BindMountMount {
   target: string;
   readOnly?: boolean;
   propagation?: 'private' | 'rprivate' | 'shared' | 'rshared' | 'slave' | 'rslave';
+  /**
+   * SELinux relabelling of the host path, as Compose's `:z` / `:Z`: z shares the label among containers, Z makes it private to this one. The engine ignores it where SELinux is off.
+   */
+  selinux?: 'z' | 'Z';
 }
 export interface VolumeMount {
   /**

@@ -125,7 +125,15 @@ export interface PortRequest {
 }
 
 export type MountRequest =
-  | { type: 'bind'; source: string; target: string; readOnly: boolean; propagation?: string }
+  | {
+      type: 'bind';
+      source: string;
+      target: string;
+      readOnly: boolean;
+      propagation?: string;
+      /** SELinux relabelling (`z` shared, `Z` private): only the engine's bind syntax carries it. */
+      selinux?: 'z' | 'Z';
+    }
   | {
       type: 'volume';
       source: string;

@@ -52,6 +52,8 @@ export function podParts(
       const sizeLimit = m.sizeBytes === undefined ? {} : { sizeLimit: String(m.sizeBytes) };
       volumes.push({ name: volumeName, emptyDir: { medium: 'Memory', ...sizeLimit } });
     } else if (m.type === 'bind') {
+      if (m.selinux)
+        lose(`spec.mounts[${i}].selinux`, "a pod's seLinuxOptions label it, not a mount option");
       const bind = objects.find((o) => o.kind === 'BindMount' && o.name === m.bindMount);
       const hostPath = bind?.kind === 'BindMount' ? bind.spec : undefined;
       volumes.push({

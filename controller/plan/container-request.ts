@@ -35,8 +35,8 @@ export function containerCreateRequest(
   };
   const mounts: MountRequest[] = spec.mounts.map((m) => {
     if (m.type === 'bind') {
-      const { type, target, readOnly, propagation } = m;
-      return { type, source: hostPathOf(m.bindMount), target, readOnly, propagation };
+      const { type, target, readOnly, propagation, selinux } = m;
+      return { type, source: hostPathOf(m.bindMount), target, readOnly, propagation, selinux };
     }
     if (m.type === 'secret' || m.type === 'config') {
       const source = fileMountPath(filesDir, project, container, m, desired);

@@ -69,6 +69,10 @@ function containerLosses(o: ContainerObject, lose: (field: string, why: string) 
         `${p.hostIP}: a Swarm publishes on every address of the node`,
       );
   });
+  spec.mounts.forEach((m, i) => {
+    if (m.type === 'bind' && m.selinux)
+      lose(`spec.mounts[${i}].selinux`, 'Swarm mounts have no SELinux relabel option');
+  });
   spec.networks.forEach((n, i) => {
     if (n.ipv4Address || n.ipv6Address || n.macAddress)
       lose(`spec.networks[${i}]`, 'Swarm tasks get their addresses from the overlay network');

@@ -218,4 +218,35 @@ describe('berth import: kinds of real files', () => {
       startIntervalMs: 2000,
     });
   });
+
+  it('carries SELinux relabelling of bind mounts (`:z`, `:Z`, bind.selinux); on a volume it is a loss', async () => {
+    const { losses, problems, loaded } = await importAndValidate(
+      [
+        'services:',
+        '  app:',
+        '    image: busybox',
+        '    volumes:',
+        '      - ./conf:/conf:ro,z',
+        '      - ./data:/data:Z',
+        '      - {type: bind, source: ./logs, target: /logs, bind: {selinux: z}}',
+        '      - {type: bind, source: ./x, target: /x, bind: {selinux: q}}',
+        '      - cache:/cache:z',
+        'volumes: {cache: {}}',
+        '',
+      ].join('\n'),
+    );
+    expect(losses).toEqual([
+      '8:54 services.app.volumes[3].bind.selinux: SELinux relabelling is z or Z',
+      '9:9 services.app.volumes[4]:z: berth relabels bind mounts only, not volumes',
+    ]);
+    expect(problems).toEqual([]);
+    const app = loaded.set.objects.find((o) => o.kind === 'Container');
+    expect(app?.kind === 'Container' && app.spec.mounts).toEqual([
+      expect.objectContaining({ target: '/conf', readOnly: true, selinux: 'z' }),
+      expect.objectContaining({ target: '/data', readOnly: false, selinux: 'Z' }),
+      expect.objectContaining({ target: '/logs', selinux: 'z' }),
+      expect.not.objectContaining({ selinux: expect.anything() }),
+      expect.not.objectContaining({ selinux: expect.anything() }),
+    ]);
+  });
 });

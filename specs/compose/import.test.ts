@@ -165,7 +165,7 @@ describe('berth import: losses', () => {
         '  web:',
         '    image: busybox',
         '    restart: on-failure:3',
-        '    volumes: ["./x:/x:z"]',
+        '    volumes: ["./x:/x:z", "./y:/y:ro,cached,q"]',
         '    userns_mode: host',
         '    deploy: {placement: {constraints: []}, resources: {reservations: {cpus: "1"}}}',
         '',
@@ -174,7 +174,7 @@ describe('berth import: losses', () => {
     const r = importCompose({ files: ['compose.yaml'], cwd: dir, outDir: dir, profiles: [] });
     expect(r.losses.map((l) => `${l.where.line}:${l.where.column} ${l.path}: ${l.why}`)).toEqual([
       '4:5 services.web.restart:3: berth retries with back-off, without a maximum count',
-      '5:15 services.web.volumes[0]:z: SELinux relabelling is not a berth mount option',
+      '5:27 services.web.volumes[1]:q: mount option q is not a berth mount option',
       '6:5 services.web.userns_mode: no berth field',
       '7:71 services.web.deploy.resources.reservations.cpus: the engine reserves only memory outside a swarm',
     ]);

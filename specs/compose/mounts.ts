@@ -13,6 +13,7 @@ export interface MountTarget {
 }
 
 const PROPAGATION = new Set(['shared', 'rshared', 'slave', 'rslave', 'private', 'rprivate']);
+const SELINUX = new Set(['z', 'Z']);
 const IGNORED_MODES = new Set(['rw', 'consistent', 'cached', 'delegated']);
 
 /** `volumes:` entries (short and long syntax) → bind, volume and tmpfs mounts. */
@@ -39,6 +40,7 @@ function shortVolume(t: MountTarget, list: unknown[], i: number, spec: string, p
     if (mode === 'ro') mount.readOnly = true;
     else if (mode === 'nocopy' && 'volume' in mount) mount.noCopy = true;
     else if (PROPAGATION.has(mode) && 'bindMount' in mount) mount.propagation = mode;
+    else if (SELINUX.has(mode) && 'bindMount' in mount) mount.selinux = mode;
     else if (!IGNORED_MODES.has(mode)) lose(t.state, list, i, `${path}:${mode}`, modeWhy(mode));
   }
   if (parts.length > 3) lose(t.state, list, i, path, 'more than SOURCE:TARGET:MODE');
@@ -46,7 +48,7 @@ function shortVolume(t: MountTarget, list: unknown[], i: number, spec: string, p
 }
 
 function modeWhy(mode: string): string {
-  if (mode === 'z' || mode === 'Z') return 'SELinux relabelling is not a berth mount option';
+  if (SELINUX.has(mode)) return 'berth relabels bind mounts only, not volumes';
   return `mount option ${mode} is not a berth mount option`;
 }
 
@@ -67,8 +69,11 @@ function longVolume(
       target,
     });
     if (typeof bind.propagation === 'string') mount.propagation = bind.propagation;
+    if (bind.selinux !== undefined && SELINUX.has(text(bind.selinux))) mount.selinux = bind.selinux;
+    else if (bind.selinux !== undefined)
+      lose(t.state, bind, 'selinux', `${path}.bind.selinux`, 'SELinux relabelling is z or Z');
     for (const k of Object.keys(bind))
-      if (k !== 'propagation' && k !== 'create_host_path')
+      if (!['propagation', 'create_host_path', 'selinux'].includes(k))
         lose(t.state, bind, k, `${path}.bind.${k}`, 'not a berth mount option');
   } else if (entry.type === 'volume' || (entry.type === undefined && source)) {
     const vol = isRecord(entry.volume) ? entry.volume : {};

@@ -77,6 +77,18 @@ describe('issue-12 container fields', () => {
     expect(c.spec.healthcheck).toMatchObject({ startIntervalMs: 1500 });
   });
 
+  it("keeps a bind mount's SELinux relabel (Compose :z / :Z) and hashes it: a change recreates", async () => {
+    const site =
+      '---\napiVersion: berth/v1\nkind: BindMount\nmetadata: {name: site}\nspec: {hostPath: ./site}\n';
+    const mount = (extra: string) => `  mounts: [{bindMount: site, target: /srv${extra}}]\n${site}`;
+    const plain = await container(mount(''));
+    const shared = await container(mount(', selinux: z'));
+    const own = await container(mount(', selinux: Z'));
+    expect(shared.spec.mounts[0]).toMatchObject({ type: 'bind', selinux: 'z' });
+    expect(plain.spec.mounts[0]).not.toHaveProperty('selinux');
+    expect(new Set([plain.specHash, shared.specHash, own.specHash]).size).toBe(3);
+  });
+
   it('leaves unset fields out, so a spec without them keeps its hash', async () => {
     const plain = await container('');
     const defaults = await container('  tty: false\n  readOnlyRootFilesystem: false\n  dns: []\n');

@@ -155,6 +155,7 @@ function normaliseMount(
       readOnly: mount.readOnly ?? false,
     };
     if (mount.propagation !== undefined) bind.propagation = mount.propagation;
+    if (mount.selinux !== undefined) bind.selinux = mount.selinux;
     return bind;
   }
   if ('volume' in mount) {

@@ -85,6 +85,7 @@ spec:
   platform: linux/amd64
   mounts:
     - {bindMount: site, target: /srv, readOnly: true, propagation: rslave}
+    - {bindMount: site, target: /labelled, readOnly: true, selinux: z}
     - {volume: data, target: /data, noCopy: true}
     - {tmpfs: /run, size: 64Mi, mode: "1770"}
 `;
@@ -162,6 +163,8 @@ describe('issue-12 container fields reach the engine', () => {
         TmpfsOptions: { SizeBytes: 64 * 1024 * 1024, Mode: 0o1770 },
       }),
     ]);
+    // SELinux relabelling exists only in the engine's bind syntax (as docker/compose sends it).
+    expect(HostConfig.Binds).toEqual([`${dir}/site:/labelled:ro,z`]);
     const onNet = NetworkSettings.Networks[`${project}-net`];
     expect(onNet?.IPAMConfig?.IPv4Address).toBe(`10.213.${third}.10`);
     expect(Object.keys(NetworkSettings.Networks).sort()).toEqual([
@@ -184,6 +187,7 @@ describe('issue-12 container fields reach the engine', () => {
     );
     expect(described.stdout).toMatch(/hostname: web_host\.Corp_1/);
     expect(described.stdout).toMatch(/CAP_NET_ADMIN/);
+    expect(described.stdout).toMatch(/selinux: z/);
   });
 
   it('recreates when an env file value changes, not when nothing does', async () => {

@@ -90,6 +90,28 @@ describe('toCreateBody: issue-12 fields', () => {
     });
   });
 
+  it('sends SELinux-relabelled binds as HostConfig.Binds (the Mounts API has no relabel), the rest as Mounts', () => {
+    const body = toCreateBody({
+      ...base,
+      mounts: [
+        { type: 'bind', source: '/s', target: '/t', readOnly: true, selinux: 'z' },
+        {
+          type: 'bind',
+          source: '/u',
+          target: '/v',
+          readOnly: false,
+          selinux: 'Z',
+          propagation: 'rslave',
+        },
+        { type: 'bind', source: '/w', target: '/x', readOnly: false },
+      ],
+    });
+    const host = body.HostConfig as { Binds: string[]; Mounts: { Target: string }[] };
+    expect(host.Binds).toEqual(['/s:/t:ro,z', '/u:/v:rw,Z,rslave']);
+    expect(host.Mounts.map((m) => m.Target)).toEqual(['/x']);
+    expect(toCreateBody(base).HostConfig).not.toHaveProperty('Binds');
+  });
+
   it('publishes a host range as the docker CLI sends `-p 8000-8010:80`: one binding, HostPort "8000-8010"', () => {
     const body = toCreateBody({
       ...base,

@@ -83,7 +83,8 @@ function hostConfig(
 ): Record<string, unknown> {
   return omitUndefined({
     PortBindings: bindings,
-    Mounts: req.mounts.map(toMount),
+    Mounts: req.mounts.filter((m) => !relabelled(m)).map(toMount),
+    Binds: bindsOf(req.mounts),
     RestartPolicy: { Name: req.restartPolicy, MaximumRetryCount: 0 },
     Memory: req.memoryBytes,
     MemoryReservation: req.memoryReservationBytes,
@@ -140,6 +141,27 @@ export function toEndpointConfig(endpoint: EndpointRequest): Record<string, unkn
     IPAMConfig: Object.keys(ipam).length > 0 ? ipam : undefined,
     MacAddress: endpoint.macAddress,
   });
+}
+
+function relabelled(m: MountRequest): boolean {
+  return m.type === 'bind' && m.selinux !== undefined;
+}
+
+/**
+ * Bind mounts with an SELinux relabel (`z`/`Z`) as `HostConfig.Binds` entries
+ * (`/src:/dst:ro,z,rslave`): the Mounts API has no relabel option, so docker/compose
+ * (`pkg/compose/create.go`) sends these as binds too. The engine ignores the label where
+ * SELinux is off. Undefined when there are none, so other bodies stay as they were.
+ */
+function bindsOf(mounts: MountRequest[]): string[] | undefined {
+  const binds = mounts.flatMap((m) =>
+    m.type === 'bind' && m.selinux !== undefined
+      ? [
+          `${m.source}:${m.target}:${[m.readOnly ? 'ro' : 'rw', m.selinux, m.propagation].filter(Boolean).join(',')}`,
+        ]
+      : [],
+  );
+  return binds.length > 0 ? binds : undefined;
 }
 
 function toMount(m: MountRequest): Record<string, unknown> {
