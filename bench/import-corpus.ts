@@ -83,7 +83,10 @@ function tally(group: string, reasons: string[]): void {
     counts.set(reason, (counts.get(reason) ?? 0) + 1);
 }
 
-/** A reason with what differs between files blanked: quoted values, paths, numbers, indexes. */
+/**
+ * A reason with what differs between files blanked: quoted values, paths, numbers, indexes,
+ * the names of undeclared volumes and networks.
+ */
 function reasonClass(reason: string): string {
   return reason
     .replace(/"[^"]*"|'[^']*'/g, '"…"')
@@ -91,6 +94,11 @@ function reasonClass(reason: string): string {
     .replace(/\[\d+\]/g, '[i]')
     .replace(/\b\d+\b/g, 'N')
     .replace(/\b(services|volumes|networks|secrets|configs)\.[^.\s:]+/g, '$1.*')
+    .replace(
+      /\b(undefined )?(volume|network) [\w.${}:-]+( is not declared)?/g,
+      (m: string, u?: string, kind?: string, not?: string) =>
+        u || not ? `${u ?? ''}${kind ?? ''} …${not ?? ''}` : m,
+    )
     .slice(0, 160);
 }
 
