@@ -2,7 +2,7 @@ import { afterAll, beforeAll } from 'vitest';
 import { createDockerEngine } from '../../controller/engine/docker/docker-engine.js';
 import { resolveEngineAddress } from '../../controller/engine/docker/engine-address.js';
 import { conformanceSuite } from '../support/conformance-suite.js';
-import { startPodman, type PodmanService } from '../support/podman.js';
+import { PODMAN_START_TIMEOUT, startPodman, type PodmanService } from '../support/podman.js';
 
 /**
  * The engine conformance suite against a real Podman 4.3 service (its Docker-compatible API
@@ -13,7 +13,7 @@ import { startPodman, type PodmanService } from '../support/podman.js';
 let service: PodmanService;
 beforeAll(async () => {
   service = await startPodman();
-});
+}, PODMAN_START_TIMEOUT);
 afterAll(async () => {
   await service?.stop();
 });
@@ -32,6 +32,6 @@ conformanceSuite({
   },
   exec: (id, ...cmd) => service.podman('exec', id, ...cmd),
   removeNetworkOutside: async (_engine, name) => void (await service.podman('network', 'rm', name)),
-  // Not the Docker suite's subnet: both suites may run at once on this host.
-  subnet: '172.29.72',
+  // Not the Docker suite's subnet (10.213.71): both suites may run at once on this host.
+  subnet: '10.213.72',
 });

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { berth } from '../support/cli.js';
 import { uniqueProject } from '../support/docker.js';
-import { startPodman, type PodmanService } from '../support/podman.js';
+import { PODMAN_START_TIMEOUT, startPodman, type PodmanService } from '../support/podman.js';
 
 /**
  * Everyday use on a real Podman service, as a new user would try it: a network, a bind
@@ -59,7 +59,7 @@ beforeAll(async () => {
   mkdirSync(join(dir, 'site'));
   writeFileSync(join(dir, 'site', 'index.html'), 'hello over podman\n');
   writeFileSync(join(dir, 'app.yaml'), MANIFEST);
-});
+}, PODMAN_START_TIMEOUT);
 afterAll(async () => {
   await service?.stop();
   rmSync(state, { recursive: true, force: true });
@@ -111,12 +111,14 @@ describe('everyday use on Podman', () => {
     const again = await run('apply', '-f', '.');
     expect(again.stderr + again.stdout).toMatch(/: unchanged/);
 
+    // The project's own objects only: under BERTH_TEST_ENGINE=podman the service is the run's.
+    const own = ['--filter', `label=berth.project=${project}`];
+    expect(await service.podman('network', 'ls', ...own, '--format', '{{.Name}}')).not.toBe('');
     const del = await run('delete', '-f', '.');
     expect(del.code).toBe(0);
-    expect(await service.podman('ps', '-a', '--format', '{{.Names}}')).toBe('');
-    const networks = await service.podman('network', 'ls', '--format', '{{.Name}}');
-    expect(networks.split('\n')).toEqual(['podman']);
-    expect(await service.podman('volume', 'ls', '-q')).toBe('');
+    expect(await service.podman('ps', '-a', ...own, '--format', '{{.Names}}')).toBe('');
+    expect(await service.podman('network', 'ls', ...own, '--format', '{{.Name}}')).toBe('');
+    expect(await service.podman('volume', 'ls', ...own, '-q')).toBe('');
   });
 });
 

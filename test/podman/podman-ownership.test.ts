@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { berth } from '../support/cli.js';
 import { uniqueProject } from '../support/docker.js';
 import { sleeperYaml } from '../support/manifests.js';
-import { startPodman, type PodmanService } from '../support/podman.js';
+import { PODMAN_START_TIMEOUT, startPodman, type PodmanService } from '../support/podman.js';
 
 /**
  * The ownership invariant on a real Podman service (issue 17): Podman answers 500 where
@@ -22,8 +22,9 @@ const foreign = [`${project}-running`, `${project}-created`];
 
 beforeAll(async () => {
   service = await startPodman();
-});
+}, PODMAN_START_TIMEOUT);
 afterAll(async () => {
+  await service?.podman('rm', '--force', '--time', '0', ...foreign).catch(() => undefined);
   await service?.stop();
   rmSync(state, { recursive: true, force: true });
 });
@@ -61,7 +62,14 @@ describe('containers berth does not own, on Podman', () => {
     expect(after).toEqual(before);
     expect(after.map((f) => f.status)).toEqual(['running', 'created']);
     // Nothing of the project's own was left behind either.
-    const names = await service.podman('ps', '-a', '--format', '{{.Names}}');
+    const names = await service.podman(
+      'ps',
+      '-a',
+      '--filter',
+      `name=${project}`,
+      '--format',
+      '{{.Names}}',
+    );
     expect(names.split('\n').sort()).toEqual([...foreign].sort());
     rmSync(dir, { recursive: true, force: true });
   });

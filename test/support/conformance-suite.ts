@@ -27,7 +27,12 @@ export interface Subject {
   exec?(id: string, ...cmd: string[]): Promise<string>;
   /** Removes a network the way someone else would (another client, not this engine). */
   removeNetworkOutside(engine: Engine, name: string): Promise<void>;
-  /** The /24 (first three octets) of the suite's fixed-subnet network; distinct per engine. */
+  /**
+   * The /24 (first three octets) of the suite's fixed-subnet network; distinct per engine.
+   * Outside Docker's default address pools (172.17–172.31/16, 192.168/16) and Podman's
+   * (10.88/16, 10.89/16): the engines refuse a subnet that overlaps a network another test
+   * or project took from them (seen: a compose project's 172.29.0.0/16).
+   */
   subnet?: string;
   /** Removes what the suite left of `project` on a real engine. */
   cleanup?(project: string): Promise<void>;
@@ -268,7 +273,7 @@ export function conformanceSuite(subject: Subject): void {
 
     it('refuses to remove a network with a running member, by name or by id', async () => {
       const name = `${project}-busy`;
-      const subnet = subject.subnet ?? '172.29.71';
+      const subnet = subject.subnet ?? '10.213.71';
       const network = await engine.createNetwork({
         name,
         driver: 'bridge',

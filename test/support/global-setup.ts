@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { LEFTOVER_NETWORKS } from './docker.js';
 import { testEngine } from './engine.js';
-import { startPodman } from './podman.js';
+import { RUN_PODMAN_DIR_ENV, startPodman } from './podman.js';
 
 /**
  * Engine tests need a running engine and the local base image. `scripts/setup.sh` provides
@@ -14,7 +14,8 @@ import { startPodman } from './podman.js';
  * (test/support/podman.ts: its own socket, storage and configuration under /tmp, the test
  * image loaded from the engine above) and `DOCKER_HOST` points at it for every test file,
  * so berth, the docker CLI of the assertions and the engine proxies all talk to Podman.
- * The teardown removes everything in it and stops it.
+ * Test files that start a Podman service of their own (test/podman) get this one. The
+ * teardown removes everything in it and stops it.
  */
 export default async function setup(): Promise<() => Promise<void>> {
   const engine = testEngine();
@@ -32,6 +33,8 @@ export default async function setup(): Promise<() => Promise<void>> {
   if (engine !== 'podman') return removeLeftoverNetworks;
   const podman = await startPodman();
   process.env.DOCKER_HOST = podman.host;
+  // test/podman files use this service too: a second one may not run beside it (podman.ts).
+  process.env[RUN_PODMAN_DIR_ENV] = podman.dir;
   process.stderr.write(`global-setup: BERTH_TEST_ENGINE=podman: DOCKER_HOST=${podman.host}\n`);
   return async () => {
     await removeLeftoverNetworks();
