@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { berth } from '../support/cli.js';
+import { berth, importValidateApply } from '../support/cli.js';
 import { TEST_IMAGE, cleanupProject, docker, uniqueProject } from '../support/docker.js';
 import { startGitDaemon, type GitDaemon } from '../support/git-daemon.js';
 import { TestRepo } from '../support/git-repo.js';
@@ -74,15 +74,7 @@ function compose(step: string): string {
 }
 
 /** Imports compose.yaml of `work` into out/ (lossless), validates and applies it. */
-async function importAndApply(): Promise<void> {
-  const imported = await berth(['import', '-o', 'out', '-p', project], { cwd: work, env });
-  expect(imported.stderr).toBe('');
-  expect(imported.code).toBe(0);
-  const valid = await berth(['validate', '-f', 'out'], { cwd: work, env });
-  expect(valid.code, valid.stderr).toBe(0);
-  const applied = await berth(['apply', '-f', 'out', '-p', project], { cwd: work, env });
-  expect(applied.code, applied.stdout + applied.stderr).toBe(0);
-}
+const importAndApply = () => importValidateApply(work, project, env);
 
 /** Engine names of the running replicas of `cloned` (`<project>-cloned-<i>`). */
 const cloned = async () =>

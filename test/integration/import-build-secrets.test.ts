@@ -11,7 +11,7 @@ import {
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { berth } from '../support/cli.js';
+import { importValidateApply } from '../support/cli.js';
 import { TEST_IMAGE, cleanupProject, docker, uniqueProject } from '../support/docker.js';
 
 /**
@@ -73,13 +73,7 @@ secrets:
 `,
     );
     const env = { XDG_STATE_HOME: state, BS_API_KEY: fromEnv };
-    const imported = await berth(['import', '-o', 'out'], { cwd: app, env });
-    expect(imported.stderr).toBe('');
-    expect(imported.code).toBe(0);
-    const valid = await berth(['validate', '-f', 'out'], { cwd: app, env });
-    expect(valid.code, valid.stderr).toBe(0);
-    const applied = await berth(['apply', '-f', 'out', '-p', project], { cwd: app, env });
-    expect(applied.code, applied.stdout + applied.stderr).toBe(0);
+    const { imported, valid, applied } = await importValidateApply(app, project, env);
     expect(await docker('run', '--rm', ref, 'cat', '/sums')).toBe(
       `${sha(fromFile)}  /run/secrets/npm_token\n${sha(fromEnv)}  /run/secrets/api`,
     );

@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { berth } from '../support/cli.js';
+import { berth, importValidateApply } from '../support/cli.js';
 import { TEST_IMAGE, cleanupProject, docker, uniqueProject } from '../support/docker.js';
 
 /**
@@ -45,17 +45,10 @@ describe('import of services joined to a replicated service', () => {
     mkdirSync(join(work, 'app'));
     writeFileSync(join(work, 'app', 'compose.yaml'), COMPOSE);
     const cwd = join(work, 'app');
-    const imported = await berth(['import', '-o', 'out'], { cwd });
-    expect(imported.stderr).toBe('');
-    expect(imported.code).toBe(0);
-    const valid = await berth(['validate', '-f', 'out'], { cwd, env });
-    expect(valid.stdout + valid.stderr).not.toContain('E_REFERENCE');
-    expect(valid.code).toBe(0);
+    const { valid, applied } = await importValidateApply(cwd, project, env);
     // What was declared: web once (not its two replicas), the implied default network apart.
     expect(valid.stdout).toBe('valid: 3 objects in 3 files (+ the default network)\n');
-    const applied = await berth(['apply', '-f', 'out', '-p', project], { cwd, env });
     expect(applied.stderr).toBe('');
-    expect(applied.code).toBe(0);
 
     const first = (await docker('inspect', '-f', '{{.Id}}', `${project}-web-1`)).trim();
     const mode = await docker('inspect', '-f', '{{.HostConfig.NetworkMode}}', `${project}-side`);

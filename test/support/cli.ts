@@ -2,6 +2,7 @@ import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { PassThrough, Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
+import { expect } from 'vitest';
 import { runCli } from '../../controller/cli/program.js';
 
 export interface CliRun {
@@ -63,4 +64,24 @@ export function berthProcess(
       },
     );
   });
+}
+
+/**
+ * The way in from Compose, as a user takes it: `berth import -o out` in `cwd` (lossless: exit
+ * 0, nothing on stderr), then `berth validate -f out` and `berth apply -f out -p PROJECT`, each
+ * expected to exit 0. Returns the three runs for the caller's own checks.
+ */
+export async function importValidateApply(
+  cwd: string,
+  project: string,
+  env: NodeJS.ProcessEnv = {},
+): Promise<{ imported: CliRun; valid: CliRun; applied: CliRun }> {
+  const imported = await berth(['import', '-o', 'out', '-p', project], { cwd, env });
+  expect(imported.stderr).toBe('');
+  expect(imported.code).toBe(0);
+  const valid = await berth(['validate', '-f', 'out'], { cwd, env });
+  expect(valid.code, valid.stdout + valid.stderr).toBe(0);
+  const applied = await berth(['apply', '-f', 'out', '-p', project], { cwd, env });
+  expect(applied.code, applied.stdout + applied.stderr).toBe(0);
+  return { imported, valid, applied };
 }
