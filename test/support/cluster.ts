@@ -20,7 +20,10 @@ export const onEngine = (i: number, ...args: string[]) =>
   run('docker', ['-H', clusterEngine(i), ...args]).then((r) => r.stdout.trim());
 
 export interface Cluster {
-  /** Stops engine i's dockerd (the engine goes away; down() still cleans up). */
+  /**
+   * Stops engine i's dockerd (the engine goes away; down() still cleans up). Throws when the
+   * cluster was already running (a manual session's), which this must not break.
+   */
   stopEngine(i: number): Promise<void>;
   /** Tears the cluster down, when this process started it. */
   down(): Promise<void>;
@@ -116,6 +119,12 @@ async function bringUp(image: string, env: { N: string; SWARM: string }): Promis
   }
   return {
     stopEngine: async (i) => {
+      // Someone's running cluster is not ours to break: the scripts cannot bring one engine back.
+      if (!ours)
+        throw new Error(
+          `this test stops cluster engine ${i}; it runs only on a cluster it starts itself: ` +
+            'stop the running one first (bash scripts/cluster/down.sh)',
+        );
       const pid = Number(readFileSync(`/run/dcluster/d${i}.pid`, 'utf8').trim());
       process.kill(pid, 'SIGTERM');
       for (let t = 0; t < 100; t++) {
