@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_POLICY, hostPathViolation } from './policy.js';
+import { DEFAULT_POLICY, hostPathViolation, policyFor } from './policy.js';
 
 describe('hostPathViolation', () => {
   it.each([
@@ -34,5 +34,38 @@ describe('hostPathViolation', () => {
     expect(
       hostPathViolation('/srv/x', { forbiddenHostPaths: ['/srv'], allowPrivileged: false }),
     ).toMatch(/beneath/);
+  });
+
+  describe('links (F88)', () => {
+    const links: Record<string, string> = {
+      '/srv/app/etclink': '/etc',
+      '/srv/app/engine.sock': '/run/docker.sock',
+      '/var/run/docker.sock': '/run/docker.sock',
+      '/etc/localtime': '/usr/share/zoneinfo/UTC',
+    };
+    const resolve = (p: string) => links[p] ?? p;
+
+    it('holds the path a link reaches to the same rules', () => {
+      expect(hostPathViolation('/srv/app/etclink', DEFAULT_POLICY, resolve)).toBe(
+        '/srv/app/etclink is a link to /etc: /etc may not be mounted (forbidden by policy)',
+      );
+      expect(hostPathViolation('/srv/app/engine.sock', DEFAULT_POLICY, resolve)).toMatch(
+        /is a link to \/run\/docker.sock/,
+      );
+      expect(hostPathViolation('/srv/app/site', DEFAULT_POLICY, resolve)).toBeUndefined();
+    });
+
+    it('an opened path stays open whether written as the link or as what it reaches', () => {
+      const policy = policyFor('baseline', ['/var/run/docker.sock']);
+      expect(hostPathViolation('/var/run/docker.sock', policy, resolve)).toBeUndefined();
+      expect(hostPathViolation('/run/docker.sock', policy, resolve)).toBeUndefined();
+      const localtime = policyFor('baseline', ['/etc/localtime']);
+      expect(hostPathViolation('/etc/localtime', localtime, resolve)).toBeUndefined();
+    });
+
+    it('a link beneath an opened path is refused when what it reaches is not opened', () => {
+      const policy = policyFor('baseline', ['/srv/app']);
+      expect(hostPathViolation('/srv/app/etclink', policy, resolve)).toMatch(/is a link to \/etc/);
+    });
   });
 });

@@ -51,12 +51,41 @@ export function policyFor(name: PolicyName, allowHostPaths: readonly string[] = 
  * Why a host path is refused, or undefined when it is allowed. A path is refused when
  * it is a forbidden path, lies beneath one, or contains one (mounting `/var/run` would
  * hand out the engine socket just as surely as mounting the socket itself).
+ *
+ * `resolve` gives the path the engine would really reach (symbolic links followed, as the
+ * engine follows them when it mounts); the resolved path is held to the same rules, so a
+ * link in a manifest folder cannot lift the policy (F88: `./etclink -> /etc` mounted the
+ * host's /etc under the baseline policy). Paths opened by `--allow-host-path` count as
+ * opened under their resolved form too. Without `resolve`, only the written path is checked.
  */
-export function hostPathViolation(hostPath: string, policy: Policy): string | undefined {
-  const path = posix.normalize(hostPath).replace(/(.)\/+$/, '$1');
-  if (policy.allowedHostPaths?.some((allowed) => isAtOrBeneath(path, allowed))) return undefined;
-  for (const forbidden of policy.forbiddenHostPaths) {
-    const rule = posix.normalize(forbidden).replace(/(.)\/+$/, '$1');
+export function hostPathViolation(
+  hostPath: string,
+  policy: Policy,
+  resolve?: (path: string) => string,
+): string | undefined {
+  const path = tidy(hostPath);
+  const opened = policy.allowedHostPaths ?? [];
+  const allowed = resolve ? [...opened, ...opened.map((a) => tidy(resolve(a)))] : opened;
+  const written = violationOf(path, policy.forbiddenHostPaths, allowed);
+  if (written || !resolve) return written;
+  const real = tidy(resolve(path));
+  if (real === path) return undefined;
+  const reached = violationOf(real, policy.forbiddenHostPaths, allowed);
+  return reached && `${path} is a link to ${real}: ${reached}`;
+}
+
+function tidy(path: string): string {
+  return posix.normalize(path).replace(/(.)\/+$/, '$1');
+}
+
+function violationOf(
+  path: string,
+  forbiddenPaths: readonly string[],
+  allowedPaths: readonly string[],
+): string | undefined {
+  if (allowedPaths.some((allowed) => isAtOrBeneath(path, allowed))) return undefined;
+  for (const forbidden of forbiddenPaths) {
+    const rule = tidy(forbidden);
     if (path === rule) return `${path} may not be mounted (forbidden by policy)`;
     if (rule !== '/' && path.startsWith(`${rule}/`)) {
       return `${path} lies beneath ${rule}, which may not be mounted (forbidden by policy)`;

@@ -1,6 +1,7 @@
 import type { BindMountSpec, ImageSpec, NetworkSpec, VolumeSpec } from '../model.js';
 import type * as Raw from '../types.generated.js';
 import { hostPathViolation } from '../policy.js';
+import { realHostPath } from '../read/real-path.js';
 import { cidrContains, parseCIDR, parseIP } from '../validate/values.js';
 import { stringMap } from './context.js';
 import { resolveManifestPath } from './paths.js';
@@ -78,7 +79,7 @@ function checkIpam(ipam: { subnet?: string; gateway?: string }, ctx: NormaliseCo
 /** BindMount: an absolute host path that the policy allows. */
 export function normaliseBindMount(raw: Raw.BindMountSpec, ctx: NormaliseContext): BindMountSpec {
   const hostPath = resolveManifestPath(ctx.hostBaseDir, raw.hostPath);
-  const violation = hostPathViolation(hostPath, ctx.policy);
+  const violation = hostPathViolation(hostPath, ctx.policy, realHostPath);
   if (violation) ctx.report('E_POLICY', ['spec', 'hostPath'], violation);
   return { hostPath, type: raw.type ?? 'DirectoryOrCreate' };
 }
