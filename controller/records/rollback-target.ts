@@ -1,11 +1,17 @@
+import { canonicalJSON } from '../../specs/canonical-json.js';
 import { BerthError } from '../errors.js';
 import type { HistoryEntry } from './record-types.js';
 
 /**
- * The apply `berth rollback [APPLY]` goes back to (DESIGN.md "Updates and rollback"): the one
- * with that id (or whose commit starts with that short sha, 7+ characters), else the newest one
- * before the last apply. Only the applies that kept their desired set qualify. Throws
- * E_UNKNOWN_OBJECT when there is none.
+ * The apply `berth rollback [APPLY]` goes back to (DESIGN.md "Updates and rollback": the
+ * desired set an earlier apply *converged* to). With APPLY: the entry with that id (or whose
+ * commit starts with that short sha, 7+ characters), refused unless it converged — a failed or
+ * interrupted apply's set never ran. Without: when the last apply did not converge, the newest
+ * one that did (the last good state, as after a failed deploy); else the newest converged apply
+ * before it whose set differs from the last one's (as `kubectl rollout undo` takes the previous
+ * revision: re-applying an unchanged folder makes no new revision). Only entries that kept
+ * their desired set qualify. Throws E_UNKNOWN_OBJECT when there is none, E_STATE for an APPLY
+ * that did not converge (F83: rollback went back to a failed apply and failed again).
  */
 export function rollbackTarget(
   entries: HistoryEntry[],
@@ -13,11 +19,18 @@ export function rollbackTarget(
   project: string,
 ): HistoryEntry {
   const usable = entries.filter((e) => e.objects && e.objects.length > 0 && e.id);
+  const converged = usable.filter((e) => e.outcome === 'converged');
   if (target) {
     const found = usable.find(
       (e) => e.id === target || (target.length >= 7 && e.commit?.startsWith(target)),
     );
-    if (found) return found;
+    if (found && found.outcome === 'converged') return found;
+    if (found)
+      throw new BerthError(
+        'E_STATE',
+        `apply ${found.id} of project ${project} ${found.outcome === 'failed' ? 'failed' : `was ${found.outcome}`}: its set never ran, so there is nothing to go back to`,
+        { hint: lastGoodHint(converged) },
+      );
     throw new BerthError(
       'E_UNKNOWN_OBJECT',
       `project ${project} has no apply ${target} to roll back to`,
@@ -26,14 +39,37 @@ export function rollbackTarget(
       },
     );
   }
-  const previous = usable.find((e) => e !== entries[0]);
+  const last = entries[0];
+  const previous =
+    last?.outcome === 'converged'
+      ? converged.find((e) => e !== last && setOf(e) !== setOf(last))
+      : converged[0];
   if (!previous)
     throw new BerthError(
       'E_UNKNOWN_OBJECT',
-      `project ${project} has no earlier apply to roll back to`,
-      {
-        hint: 'berth history lists the applies berth recorded',
-      },
+      `project ${project} has no earlier apply to roll back to (none before the last converged with another set)`,
+      { hint: 'berth history lists the applies berth recorded' },
     );
   return previous;
+}
+
+function lastGoodHint(converged: HistoryEntry[]): string {
+  const good = converged[0];
+  return good
+    ? `the last apply that converged is ${good.id}: berth rollback ${good.id}`
+    : 'berth history lists the applies berth recorded';
+}
+
+/** The desired set of an entry, comparable across entries (object order aside). */
+const sets = new WeakMap<HistoryEntry, string>();
+function setOf(entry: HistoryEntry): string {
+  let set = sets.get(entry);
+  if (set === undefined) {
+    set = (entry.objects ?? [])
+      .map((o) => canonicalJSON(o))
+      .sort()
+      .join('\n');
+    sets.set(entry, set);
+  }
+  return set;
 }

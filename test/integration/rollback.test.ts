@@ -63,4 +63,29 @@ describe('berth rollback on the real engine', () => {
     expect(run.code).toBe(1);
     expect(run.stderr).toMatch(/no apply zzzzzz/);
   });
+
+  it('skips an apply that failed: its set never ran (F83)', async () => {
+    expect((await apply('four')).code).toBe(0);
+    const broken = await berth(['apply', '-f', '-', '-p', project, '--timeout', '20s'], {
+      // Nothing answers on 127.0.0.1:1: the pull fails at once, the apply fails (exit 2).
+      stdin: sleeperYaml('app', '  env: {MODE: broken}\n').replace(
+        /image: .*/,
+        'image: 127.0.0.1:1/berth-missing:1',
+      ),
+      env: env(),
+    });
+    expect(broken.code, broken.stdout + broken.stderr).toBe(2);
+    const failed = (await history())[0]!;
+    expect(failed.outcome).toBe('failed');
+    expect((await apply('five')).code).toBe(0);
+
+    const back = await berth(['rollback', '-p', project], { env: env() });
+    expect(back.code, back.stderr + back.stdout).toBe(0);
+    expect(await modeOf()).toBe('four');
+
+    const toFailed = await berth(['rollback', failed.id!, '-p', project], { env: env() });
+    expect(toFailed.code).toBe(1);
+    expect(toFailed.stderr).toContain(`apply ${failed.id} of project ${project} failed`);
+    expect(await modeOf()).toBe('four');
+  });
 });
