@@ -249,4 +249,27 @@ describe('berth import: kinds of real files', () => {
       expect.not.objectContaining({ selinux: expect.anything() }),
     ]);
   });
+
+  it('reads quoted whole numbers as compose-go casts them (`retries: "3"`), keeps variables, names the rest', async () => {
+    const { losses, problems, loaded } = await importAndValidate(
+      [
+        'services:',
+        '  app:',
+        '    image: busybox',
+        '    healthcheck: {test: [CMD, "true"], retries: "3"}',
+        '    scale: "2"',
+        '  side:',
+        '    image: busybox',
+        '    healthcheck: {test: [CMD, "true"], retries: three}',
+        '    deploy: {replicas: "${SIDES:-2}"}',
+        '',
+      ].join('\n'),
+    );
+    expect(losses).toEqual(['8:40 services.side.healthcheck.retries: not a whole number']);
+    expect(problems).toEqual([]);
+    const app = loaded.set.objects.find((o) => o.kind === 'Container' && o.name === 'app-1');
+    expect(app?.kind === 'Container' && app.spec.healthcheck).toMatchObject({ retries: 3 });
+    const names = loaded.set.objects.filter((o) => o.kind === 'Container').map((o) => o.name);
+    expect(names.sort()).toEqual(['app-1', 'app-2', 'side-1', 'side-2']);
+  });
 });

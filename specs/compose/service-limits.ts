@@ -1,7 +1,7 @@
 import { isRecord } from './located.js';
 import type { ServiceWork } from './service-work.js';
 import { lose } from './state.js';
-import { cpus, duration, quantity, text } from './values.js';
+import { cpus, duration, quantity, text, wholeNumber } from './values.js';
 
 /** Compose's legacy resource keys → `resources.*`; false for a key it does not handle. */
 const LEGACY: Record<string, [string, (v: unknown) => unknown]> = {
@@ -60,7 +60,12 @@ export function carryHealthcheck(w: ServiceWork, value: unknown): void {
     if (d === undefined) lose(w.state, value, key, `${where}.${key}`, 'not a duration');
     else check[field] = d;
   }
-  if (value.retries !== undefined) check.retries = value.retries;
+  if (value.retries !== undefined) {
+    const retries = wholeNumber(value.retries);
+    if (retries === undefined)
+      lose(w.state, value, 'retries', `${where}.retries`, 'not a whole number');
+    else check.retries = retries;
+  }
   for (const key of Object.keys(value))
     if (
       ![
@@ -97,12 +102,20 @@ const SWARM_ONLY = new Set([
   'labels',
 ]);
 
+/** `deploy.replicas` (or `scale`, at `where`) as a whole number; otherwise a loss. */
+export function replicas(w: ServiceWork, holder: Record<string, unknown>, where: string): void {
+  const key = where.slice(where.lastIndexOf('.') + 1);
+  const n = wholeNumber(holder[key]);
+  if (n === undefined) lose(w.state, holder, key, where, 'not a whole number');
+  else w.spec.replicas = n;
+}
+
 /** `deploy:` → replicas, resources and restart policy. */
 export function carryDeploy(w: ServiceWork, value: unknown): void {
   if (!isRecord(value)) return;
   const where = `services.${w.service}.deploy`;
   for (const [key, v] of Object.entries(value)) {
-    if (key === 'replicas') w.spec.replicas = v;
+    if (key === 'replicas') replicas(w, value, `${where}.replicas`);
     else if (key === 'resources') deployResources(w, v, `${where}.resources`);
     else if (key === 'restart_policy') deployRestart(w, v, `${where}.restart_policy`);
     else if (key === 'mode' && v === 'replicated') continue;

@@ -3,7 +3,7 @@ import { buildSecrets } from './build-secrets.js';
 import { isRecord, whereKey } from './located.js';
 import { carryFileMounts, carryTmpfs, carryVolumes } from './mounts.js';
 import type { ServiceWork } from './service-work.js';
-import { carryDeploy, carryHealthcheck, carryLegacyResources } from './service-limits.js';
+import { carryDeploy, carryHealthcheck, carryLegacyResources, replicas } from './service-limits.js';
 import { carryNetworking, finishDependsOn, finishNetworks } from './service-network.js';
 import { stringLabels } from './shared.js';
 import { addObject, berthName, lose, manifestPath } from './state.js';
@@ -85,7 +85,7 @@ const HANDLERS: Record<string, Handler> = {
   user: same('user', text),
   working_dir: same('workingDir', text),
   expose: same('expose', (v) => asList(v).map((p) => (typeof p === 'number' ? p : text(p)))),
-  scale: same('replicas'),
+  scale: (w) => replicas(w, w.svc, path(w, 'scale')),
   gpus: checked('gpus', gpus, 'only "all" or a count can be carried'),
 };
 

@@ -101,6 +101,17 @@ export function duration(value: unknown): string | number | undefined {
   return /^([0-9]+(\.[0-9]+)?(ns|us|µs|ms|s|m|h))+$|^[0-9]+$/.test(text) ? text : undefined;
 }
 
+/**
+ * A whole number from Compose's `3`, `"3"` (compose-go casts quoted numbers of integer fields,
+ * `healthcheck.retries` among them) or `"${N:-3}"` (kept for berth to interpolate);
+ * undefined when it is none of these.
+ */
+export function wholeNumber(value: unknown): number | string | undefined {
+  if (typeof value === 'number') return Number.isInteger(value) ? value : undefined;
+  if (hasVariable(value)) return value as string;
+  return typeof value === 'string' && /^\s*-?\d+\s*$/.test(value) ? Number(value) : undefined;
+}
+
 /** A number for berth's `cpus` from Compose's `"0.5"`, `0.5` or `"${CPUS}"`. */
 export function cpus(value: unknown): number | string | undefined {
   if (hasVariable(value)) return value as string;
