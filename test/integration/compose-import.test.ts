@@ -3,7 +3,7 @@ import { cpSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { berth } from '../support/cli.js';
 import { cleanupProject, docker, uniqueProject } from '../support/docker.js';
 
@@ -14,8 +14,9 @@ const execFileAsync = promisify(execFile);
 const fixtures = resolve(import.meta.dirname, '../compose');
 const cleanups: (() => Promise<unknown>)[] = [];
 
-afterAll(async () => {
-  for (const clean of cleanups.reverse()) await clean().catch(() => undefined);
+// Each app goes as soon as its test ends: the engine's address pools are shared by everyone.
+afterEach(async () => {
+  for (const clean of cleanups.splice(0).reverse()) await clean().catch(() => undefined);
 });
 
 async function compose(dir: string, project: string, env: NodeJS.ProcessEnv, ...args: string[]) {
@@ -117,5 +118,77 @@ describe('berth import side by side with docker-compose', () => {
     const storeScript =
       'mount | grep " /scratch " | cut -d" " -f1,3,5; cat /proc/1/cmdline | tr "\\0" " "';
     expect(await run(`${b}-store`, storeScript)).toBe(await run(`${c}_store_1`, storeScript));
+  });
+
+  /** `script` in each pair of containers (docker-compose's, berth's), project names as P. */
+  async function sameInBoth(pairs: [string, string][], c: string, b: string, script: string) {
+    for (const [viaCompose, viaBerth] of pairs) {
+      const composeSide = await docker('exec', '-e', `APP=${c}`, viaCompose, 'sh', '-c', script);
+      const berthSide = await docker('exec', '-e', `APP=${b}`, viaBerth, 'sh', '-c', script);
+      expect(berthSide.replaceAll(b, 'P'), viaBerth).toBe(composeSide.replaceAll(c, 'P'));
+    }
+  }
+
+  /** Env (as a set), mounts and health check of a container as the engine keeps them. */
+  async function engineView(name: string, project: string) {
+    const inspected = JSON.parse(await docker('inspect', name))[0] as {
+      Config: { Env: string[]; Healthcheck?: unknown };
+      HostConfig: { RestartPolicy: unknown };
+      Mounts: { Source: string; Destination: string; RW: boolean; Mode: string }[];
+    };
+    return JSON.parse(
+      JSON.stringify({
+        env: [...inspected.Config.Env].sort(),
+        health: inspected.Config.Healthcheck,
+        mounts: inspected.Mounts.map((m) => [m.Source, m.Destination, m.RW, m.Mode.includes('z')]),
+      }).replaceAll(project, 'P'),
+    ) as unknown;
+  }
+
+  const resolving = (names: string[]) =>
+    probe(names, []).replace(/^env [^;]*; pwd; /, '') + '; hostname';
+
+  it('app-vikunja (pi-hosted Portainer stack): hostnames, container_name from a variable, env from .env, a read-only file bind', async () => {
+    const { c, b } = await bothUp('app-vikunja', (p) => ({ APP: p }));
+    const services = ['mariadb', 'api', 'frontend', 'proxy'];
+    const pairs: [string, string][] = services.map((s) => [
+      s === 'mariadb' ? `${c}_mariadb_1` : `${c}-${s}`,
+      `${b}-${s}`,
+    ]);
+    const names = [...services, '$APP-api', '$APP-frontend', '$APP-proxy'];
+    await sameInBoth(pairs, c, b, resolving(names));
+    await sameInBoth(pairs, c, b, 'cat /etc/nginx/conf.d/default.conf /config/role 2>&1; true');
+    for (const [viaCompose, viaBerth] of pairs)
+      expect(await engineView(viaBerth, b)).toEqual(await engineView(viaCompose, c));
+    const fromApi = await docker(
+      'exec',
+      '-e',
+      `APP=${b}`,
+      `${b}-api`,
+      'sh',
+      '-c',
+      resolving(names),
+    );
+    expect(fromApi).not.toContain('does not resolve');
+  });
+
+  it('app-seafile (big-bear CasaOS app): depends_on healthy/started, an unset $AppID blank in a path, a :z bind, a string entrypoint', async () => {
+    const { c, b } = await bothUp('app-seafile', (p) => ({ APP: p }));
+    const services = ['seafile', 'seafile-db', 'seafile-memcached'];
+    const pairs: [string, string][] = services.map((s) => [`${c}-${s}`, `${b}-big-bear-${s}`]);
+    const names = services.flatMap((s) => [`big-bear-${s}`, `$APP-${s}`]);
+    await sameInBoth(pairs, c, b, resolving(names).replace('; hostname', ''));
+    await sameInBoth(
+      pairs,
+      c,
+      b,
+      'cat /proc/1/cmdline | tr "\\0" " "; ls /shared /var/lib/mysql 2>&1; true',
+    );
+    for (const [viaCompose, viaBerth] of pairs)
+      expect(await engineView(viaBerth, b)).toEqual(await engineView(viaCompose, c));
+    // The relabelled bind reaches the engine in its bind syntax, as docker-compose sends it.
+    expect(await engineView(`${b}-big-bear-seafile`, b)).toMatchObject({
+      mounts: [[expect.stringMatching(/DATA\/AppData\/shared$/), '/shared', true, true]],
+    });
   });
 });
