@@ -197,6 +197,7 @@ async function loadFile(
       policy,
       hostBaseDir,
       env,
+      lookup,
     );
     result.problems.push(...normalised.problems);
     if (normalised.object) result.objects.push(withFolder(normalised.object, file, baseDir));

@@ -18,7 +18,7 @@ export interface ComposeSettings {
  * manifests' own checks report it where its values are used).
  */
 export function composeSettings(cwd: string, env: NodeJS.ProcessEnv): ComposeSettings {
-  const dotenv = readEnvFileQuietly(join(cwd, '.env'));
+  const dotenv = readEnvFileQuietly(join(cwd, '.env'), env);
   const get = (name: string) => env[name] ?? dotenv[name];
   const split = (value: string | undefined, by: string) =>
     (value ?? '').split(by).filter((part) => part !== '');

@@ -20,7 +20,8 @@ export function resolveProjectName(
   if (flag) return sanitizeProjectName(flag);
   const first = paths.find((p) => p !== '-');
   const folder = first ? folderOf(resolve(cwd, first)) : cwd;
-  const named = env[PROJECT_VARIABLE] || readEnvFileQuietly(join(folder, '.env'))[PROJECT_VARIABLE];
+  const named =
+    env[PROJECT_VARIABLE] || readEnvFileQuietly(join(folder, '.env'), env)[PROJECT_VARIABLE];
   return sanitizeProjectName(named || basename(folder));
 }
 

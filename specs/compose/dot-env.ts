@@ -14,7 +14,7 @@ export const PROJECT_VARIABLE = 'COMPOSE_PROJECT_NAME';
  */
 export function dotEnvWithProject(base: string | undefined, project: string): string {
   const text = base ?? '';
-  const parsed = parseEnvFile(text);
+  const parsed = parseEnvFile(text, { lenient: true });
   if ('variables' in parsed && parsed.variables[PROJECT_VARIABLE] === project) return text;
   const assignment = new RegExp(`^\\s*(export\\s+)?${PROJECT_VARIABLE}\\s*[=:]`);
   const kept = text.split(/\r?\n/).filter((line) => !assignment.test(line));

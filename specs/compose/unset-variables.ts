@@ -19,7 +19,7 @@ export function unsetVariableWarnings(
   project: ComposeProject,
   env: Readonly<Record<string, string | undefined>>,
 ): ImportWarning[] {
-  const dotenv = readEnvFileQuietly(join(project.dir, '.env'));
+  const dotenv = readEnvFileQuietly(join(project.dir, '.env'), env);
   const lookup = (name: string) =>
     env[name] ?? (Object.hasOwn(dotenv, name) ? dotenv[name] : undefined);
   const found: { name: string; where: Where }[] = [];

@@ -58,6 +58,36 @@ describe('variables from the environment and env files', () => {
     expect(web.spec.env.FROM).toBe('b');
   });
 
+  it('interpolates .env and --env-file values: the environment, then earlier files and lines', async () => {
+    const folder = app('expand', {
+      'web.yaml': manifest,
+      '.env': 'INLINE=value # a comment\nREF=${INLINE}-ref\nTAG="${REF}"\nFROM=${WHO:-x}\n',
+      'a.env': 'BASE=a\n',
+      'b.env': "TAG=${BASE}-${V}\nFROM='${BASE}'\n",
+    });
+    const dotenv = await container([folder], { env: { WHO: 'me' } });
+    expect(dotenv.spec.image.ref).toBe('localhost/web:value-ref');
+    expect(dotenv.spec.env.FROM).toBe('me');
+    const files = await container(['web.yaml'], {
+      cwd: folder,
+      env: { V: '2' },
+      envFiles: ['a.env', 'b.env'],
+    });
+    expect(files.spec.image.ref).toBe('localhost/web:a-2');
+    expect(files.spec.env.FROM).toBe('${BASE}');
+  });
+
+  it('refuses an env file value whose variable is unset, at its place in the file', async () => {
+    const folder = app('expand-unset', {
+      'web.yaml': manifest,
+      '.env': 'TAG=1\nFROM=${NOT_SET}\n',
+    });
+    const result = await loadManifests([folder], { env: {} });
+    expect(result.problems.map((p) => `${p.file}:${p.line}:${p.column} ${p.code}`)).toEqual([
+      `${join(folder, '.env')}:2:6 E_UNSET_VAR`,
+    ]);
+  });
+
   it('refuses a missing --env-file and an unset variable, declaring nothing', async () => {
     const folder = app('unset', { 'web.yaml': manifest });
     const result = await loadManifests(['web.yaml'], {

@@ -3,6 +3,7 @@ import { dirname, join, resolve } from 'node:path';
 import type { Problem } from '../problems.js';
 import { ioMessage } from '../read/collect.js';
 import { parseEnvFile } from './env-file.js';
+import type { EnvFileOptions } from './env-file.js';
 import type { VariableLookup } from './resolve.js';
 
 export interface VariableSources {
@@ -19,7 +20,7 @@ export interface Variables {
   lookup: VariableLookup;
   /** The env files that were read, absolute. */
   files: string[];
-  /** Unreadable or malformed env files (`file:line:1`). */
+  /** Unreadable or malformed env files, and values whose `${…}` does not resolve (`file:line:col`). */
   problems: Problem[];
 }
 
@@ -27,6 +28,8 @@ export interface Variables {
  * Where interpolated values come from (DESIGN.md "Variables", as in Compose): the process
  * environment first, then the `--env-file` files (later wins), or without them `.env` in
  * the folder given to `-f` (the file's folder for a file, cwd for stdin) when it exists.
+ * `${VAR}` in the files' values resolves from the environment, then from earlier files and
+ * lines (env-file.ts); an unset one is a problem at its place in the file.
  */
 export async function loadVariables(sources: VariableSources): Promise<Variables> {
   const explicit = sources.envFiles !== undefined && sources.envFiles.length > 0;
@@ -37,12 +40,14 @@ export async function loadVariables(sources: VariableSources): Promise<Variables
   const fileOf = new Map<string, string>();
   const problems: Problem[] = [];
   for (const file of candidates) {
-    const read = await readEnvFile(file.display, file.absolute);
+    const read = await readEnvFile(file.display, file.absolute, {
+      lookup: (name) => sources.env[name],
+      earlier: fromFiles,
+    });
     if ('problem' in read) problems.push(read.problem);
-    else {
-      Object.assign(fromFiles, read.variables);
-      for (const name of Object.keys(read.variables)) fileOf.set(name, file.display);
-    }
+    const variables = 'problem' in read ? read.partial : read.variables;
+    Object.assign(fromFiles, variables);
+    for (const name of Object.keys(variables ?? {})) fileOf.set(name, file.display);
   }
   const env = sources.env;
   const lookup: VariableLookup = (name) =>
@@ -74,7 +79,10 @@ async function defaultEnvFile(
 async function readEnvFile(
   display: string,
   absolute: string,
-): Promise<{ variables: Record<string, string> } | { problem: Problem }> {
+  options: EnvFileOptions,
+): Promise<
+  { variables: Record<string, string> } | { problem: Problem; partial?: Record<string, string> }
+> {
   let text: string;
   try {
     text = await readFile(absolute, 'utf8');
@@ -89,8 +97,9 @@ async function readEnvFile(
       },
     };
   }
-  const parsed = parseEnvFile(text);
+  const parsed = parseEnvFile(text, options);
   if ('variables' in parsed) return parsed;
-  const { line, message } = parsed.error;
-  return { problem: { file: display, line, column: 1, code: 'E_ENV_FILE', message } };
+  const { line, column, code, message } = parsed.error;
+  const problem: Problem = { file: display, line, column, code, message };
+  return parsed.partial ? { problem, partial: parsed.partial } : { problem };
 }

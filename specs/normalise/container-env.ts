@@ -5,16 +5,22 @@ import type { NormaliseContext } from './context.js';
 
 /**
  * `spec.envFiles`, read in order (later files win) relative to the manifest, with the same
- * dotenv reader as `.env` (specs/interpolate/env-file.ts). A missing file (E_IO) or a line
- * that is not `NAME=VALUE` (E_ENV_FILE) is a problem at the `envFiles` entry, naming the
- * env file's own line.
+ * reader as `.env` (specs/interpolate/env-file.ts). As Compose v2 reads `env_file`
+ * (compose-go `WithServicesEnvironmentResolved`), `${VAR}` in a value resolves from the
+ * project's variables (`ctx.variables`), then the container's own `env`, then earlier
+ * files and lines. A missing file (E_IO), a line that is not `NAME=VALUE` (E_ENV_FILE) or
+ * a `${…}` that does not resolve (E_UNSET_VAR, E_INTERPOLATION) is a problem at the
+ * `envFiles` entry, naming the env file's own `path:line:column`.
  */
 export async function readEnvFiles(
   written: string[] | undefined,
   ctx: NormaliseContext,
+  ownEnv: Readonly<Record<string, string>> = {},
 ): Promise<{ paths: string[]; values: Record<string, string> }> {
   const paths = (written ?? []).map((file) => resolveManifestPath(ctx.baseDir, file));
   const values: Record<string, string> = {};
+  const lookup = (name: string): string | undefined =>
+    ctx.variables?.(name) ?? (Object.hasOwn(ownEnv, name) ? ownEnv[name] : undefined);
   for (const [index, path] of paths.entries()) {
     const at = ['spec', 'envFiles', index];
     let text: string;
@@ -26,9 +32,12 @@ export async function readEnvFiles(
       ctx.report('E_IO', at, `${path} ${why}`);
       continue;
     }
-    const parsed = parseEnvFile(text);
+    const parsed = parseEnvFile(text, { lookup, earlier: values });
     if ('variables' in parsed) Object.assign(values, parsed.variables);
-    else ctx.report('E_ENV_FILE', at, `${path}:${parsed.error.line}: ${parsed.error.message}`);
+    else {
+      const { line, column, code, message } = parsed.error;
+      ctx.report(code, at, `${path}:${line}:${column}: ${message}`);
+    }
   }
   return { paths, values };
 }

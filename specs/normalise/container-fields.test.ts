@@ -110,6 +110,33 @@ describe('issue-12 container fields', () => {
     expect(overridden.spec.env.A).toBe('9');
   });
 
+  it('interpolates env file values as Compose env_file: variables, own env, earlier files', async () => {
+    writeFileSync(join(dir, 'base.env'), "HOST=db\nLIT='${HOST}'\n");
+    writeFileSync(
+      join(dir, 'refs.env'),
+      'URL=pg://${USER}@${HOST}/${NAME:-app}\nSELF=${C}-${TOKEN}\n',
+    );
+    const c = await container('  envFiles: [./base.env, ./refs.env]\n  env: {C: "3"}\n', {
+      env: { USER: 'ann', TOKEN: 't' },
+    });
+    expect(c.spec.env).toMatchObject({ URL: 'pg://ann@db/app', SELF: '3-t', LIT: '${HOST}' });
+  });
+
+  it('refuses an env file value whose variable is unset, naming the file, line and column', async () => {
+    writeFileSync(join(dir, 'bad.env'), 'A=1\nB=x-${NOPE}\n');
+    const file = join(dir, 'bad.yaml');
+    const manifest = 'apiVersion: berth/v1\nkind: Container\nmetadata: {name: web}\n';
+    writeFileSync(file, `${manifest}spec:\n  image: busybox:1\n  envFiles: [./bad.env]\n`);
+    const { problems } = await loadManifests([file], { env: {} });
+    expect(problems).toEqual([
+      expect.objectContaining({
+        code: 'E_UNSET_VAR',
+        line: 6,
+        message: expect.stringContaining(`${join(dir, 'bad.env')}:2:5: variable NOPE is not set`),
+      }),
+    ]);
+  });
+
   it('joins a declared container by name and waits for it', async () => {
     const file = join(dir, 'joined.yaml');
     writeFileSync(

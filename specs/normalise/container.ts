@@ -29,11 +29,12 @@ export async function normaliseContainer(
   raw: Raw.ContainerSpec,
   ctx: NormaliseContext,
 ): Promise<ContainerSpec> {
-  const fromFiles = await readEnvFiles(raw.envFiles, ctx);
+  const ownEnv = normaliseEnv(raw.env, ctx);
+  const fromFiles = await readEnvFiles(raw.envFiles, ctx, ownEnv);
   const spec: ContainerSpec = {
     image: { ref: raw.image },
     state: raw.state ?? 'running',
-    env: stringMap({ ...fromFiles.values, ...normaliseEnv(raw.env, ctx) }),
+    env: stringMap({ ...fromFiles.values, ...ownEnv }),
     ports: normalisePorts(raw.ports, ctx),
     networks: normaliseNetworkAttachments(raw.networks, ctx),
     mounts: (raw.mounts ?? []).map((mount, i) => normaliseMount(mount, i, ctx)),

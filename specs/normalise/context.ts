@@ -5,6 +5,7 @@ import type { Policy } from '../policy.js';
 import { formatPath } from '../validate/schema-errors.js';
 import { blankVariableNote } from '../validate/blank-values.js';
 import { scalarString } from '../parse/scalar-text.js';
+import type { VariableLookup } from '../interpolate/resolve.js';
 
 /** What normalising one schema-valid document needs, and where its problems go. */
 export class NormaliseContext {
@@ -25,6 +26,11 @@ export class NormaliseContext {
     readonly hostBaseDir: string = baseDir,
     /** The manifest as parsed, to name the variables that left a reported value blank. */
     readonly document?: object,
+    /**
+     * The project's variables (environment, then `.env`/`--env-file`), which `${VAR}` in a
+     * container's `envFiles` reads first, as Compose's `env_file` does.
+     */
+    readonly variables?: VariableLookup,
   ) {}
 
   /**

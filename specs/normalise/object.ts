@@ -6,6 +6,7 @@ import type { AnyManifest } from '../types.generated.js';
 import { rememberPositions } from '../positions.js';
 import { objectLabel } from '../validate/schema-errors.js';
 import { NormaliseContext, stringMap } from './context.js';
+import type { VariableLookup } from '../interpolate/resolve.js';
 import { specKind, type ManifestOfKind, type ObjectOfKind } from '../kinds/index.js';
 
 /**
@@ -19,6 +20,7 @@ export async function normaliseManifest(
   policy: Policy,
   hostBaseDir: string = baseDir,
   env: NodeJS.ProcessEnv = process.env,
+  variables?: VariableLookup,
 ): Promise<{ object?: DesiredObject; problems: Problem[] }> {
   const name = manifest.metadata.name;
   const ctx = new NormaliseContext(
@@ -29,6 +31,7 @@ export async function normaliseManifest(
     doc.start,
     hostBaseDir,
     manifest,
+    variables,
   );
   const source: SourcePosition = doc.locate(['kind'], 'key');
   const placement = (
