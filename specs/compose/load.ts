@@ -12,6 +12,7 @@ import {
 import type { Where } from './located.js';
 import { mergeTrees } from './merge.js';
 import { hostPath, normaliseService } from './normalise.js';
+import { isBindVolume } from '../volume-options.js';
 
 /** The Compose model after overrides, `include`, `extends` and profiles: what import converts. */
 export interface ComposeProject {
@@ -178,6 +179,7 @@ function loadFile(
     placeKey(services, name, at);
   }
   for (const kind of ['secrets', 'configs'] as const) absolutiseFiles(section(tree, kind), dir);
+  absolutiseBindDevices(section(tree, 'volumes'), dir);
   const included = foldIncludes(tree, file, shown, ctx);
   return { tree, files: included };
 }
@@ -227,6 +229,19 @@ function checkTopLevel(tree: Record<string, unknown>, shown: string): void {
 function absolutiseFiles(objects: Record<string, unknown>, dir: string): void {
   for (const obj of Object.values(objects))
     if (isRecord(obj) && typeof obj.file === 'string') obj.file = hostPath(obj.file, dir);
+}
+
+/**
+ * A local volume that binds a host folder (`driver_opts: {o: bind, device: ./data}`) names a
+ * path relative to its Compose file, as Compose resolves it (F90); kept relative in the output.
+ */
+function absolutiseBindDevices(volumes: Record<string, unknown>, dir: string): void {
+  for (const volume of Object.values(volumes)) {
+    const opts = isRecord(volume) ? volume.driver_opts : undefined;
+    if (!isRecord(opts) || typeof opts.device !== 'string') continue;
+    const o = typeof opts.o === 'string' ? opts.o : '';
+    if (isBindVolume({ o })) opts.device = hostPath(opts.device, dir);
+  }
 }
 
 /** Merges the services and objects of every `include` entry into `tree`; returns the files read. */

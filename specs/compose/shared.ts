@@ -3,6 +3,7 @@ import { isRecord, whereKey } from './located.js';
 import { addObject, berthName, lose, manifestPath } from './state.js';
 import type { ImportedObject, ImportState } from './state.js';
 import { text } from './values.js';
+import { isBindVolume } from '../volume-options.js';
 
 /**
  * Top-level Compose objects (networks, volumes, secrets, configs) → berth objects. Each is
@@ -130,13 +131,22 @@ export function volumeObject(state: ImportState, composeName: string): string {
   return declaredObject(state, 'Volume', composeName, (def, path, spec) => {
     for (const [key, value] of Object.entries(def)) {
       if (key === 'driver') spec.driver = text(value);
-      else if (key === 'driver_opts') spec.options = stringLabels(value);
+      else if (key === 'driver_opts') spec.options = volumeOptions(state, stringLabels(value));
       else if (key === 'name')
         lose(state, def, key, `${path}.name`, 'berth names the volume <project>-<name>');
       else if (key !== 'labels' && !key.startsWith('x-'))
         lose(state, def, key, `${path}.${key}`, 'no berth Volume field');
     }
   });
+}
+
+/** Volume options as written to a manifest: a bind volume's folder relative to the output, as written. */
+function volumeOptions(
+  state: ImportState,
+  options: Record<string, string> | undefined,
+): Record<string, string> | undefined {
+  if (!options || !isBindVolume(options) || options.device === undefined) return options;
+  return { ...options, device: manifestPath(state, options.device) };
 }
 
 /** An anonymous volume of a service becomes a named Volume (it keeps its data across recreates). */

@@ -9,7 +9,7 @@ export const volumeSpecKind: SpecKind<'Volume'> = {
   normalise: async (manifest, ctx) => {
     const { normaliseVolume } = await resourceNormalisers();
     const name = manifest.metadata.name;
-    const spec = normaliseVolume(manifest.spec);
+    const spec = normaliseVolume(manifest.spec, ctx);
     const external = externalRef(manifest.spec as Record<string, unknown> | undefined, name, ctx);
     return external ? { ...spec, external } : spec;
   },

@@ -2,6 +2,7 @@ import type { BindMountSpec, ImageSpec, NetworkSpec, VolumeSpec } from '../model
 import type * as Raw from '../types.generated.js';
 import { hostPathViolation } from '../policy.js';
 import { realHostPath } from '../read/real-path.js';
+import { isBindVolume } from '../volume-options.js';
 import { cidrContains, parseCIDR, parseIP } from '../validate/values.js';
 import { stringMap } from './context.js';
 import { resolveManifestPath } from './paths.js';
@@ -84,10 +85,24 @@ export function normaliseBindMount(raw: Raw.BindMountSpec, ctx: NormaliseContext
   return { hostPath, type: raw.type ?? 'DirectoryOrCreate' };
 }
 
-export function normaliseVolume(raw: Raw.VolumeSpec | undefined): VolumeSpec {
-  return {
-    driver: raw?.driver ?? 'local',
-    options: stringMap(raw?.options),
-    retain: raw?.retain ?? true,
-  };
+/**
+ * Volume. A local volume with `o: bind` is a host folder under a volume's name (Compose's
+ * `driver_opts: {type: none, o: bind, device: ./data}`): its `device` is a host path, so a
+ * relative one resolves against the manifest's folder, as a BindMount's `hostPath` does (the
+ * engine would take it relative to its own working directory and fail the mount: F90), and
+ * the policy judges it as it judges a BindMount (F91: `device: /etc` lifted the policy).
+ */
+export function normaliseVolume(
+  raw: Raw.VolumeSpec | undefined,
+  ctx: NormaliseContext,
+): VolumeSpec {
+  const driver = raw?.driver ?? 'local';
+  const options = stringMap(raw?.options);
+  if (driver === 'local' && isBindVolume(options) && options.device) {
+    const device = resolveManifestPath(ctx.hostBaseDir, options.device);
+    const violation = hostPathViolation(device, ctx.policy, realHostPath);
+    if (violation) ctx.report('E_POLICY', ['spec', 'options', 'device'], violation);
+    options.device = device;
+  }
+  return { driver, options, retain: raw?.retain ?? true };
 }

@@ -2,6 +2,7 @@ import type { DesiredObject, ObjectKey } from '../../../specs/model.js';
 import { parseDuration } from '../../../specs/validate/values.js';
 import { execute } from '../../executor/execute.js';
 import type { ObservedState } from '../../engine/engine.js';
+import { isBindVolume } from '../../../specs/volume-options.js';
 import { BerthError } from '../../errors.js';
 import { observeProject } from '../../observe.js';
 import { indexOwned } from '../../plan/plan.js';
@@ -142,7 +143,7 @@ export async function deleteObjects(ctx: CliContext, job: DeleteJob): Promise<nu
   if (options.purge)
     for (const p of retained)
       if (result.outcomes.some((o) => o.key === p.key && o.outcome === 'converged'))
-        ctx.stdout.write(`${p.key}: removed with its data\n`);
+        ctx.stdout.write(`${p.key}: ${removedText(declared.find((d) => key(d) === p.key))}\n`);
   for (const n of shared)
     ctx.stdout.write(`${n.key}: kept, still used by ${n.users.join(', ')} (not deleted here)\n`);
   const kept = options.purge ? [] : retained;
@@ -195,4 +196,16 @@ function withDependantsFirst(plans: ObjectPlan[], declared: DesiredObject[]): Ob
       .filter((k) => present.has(k));
     return { ...p, after: [...p.after, ...dependants] };
   });
+}
+
+const key = (o: DesiredObject) => `${o.kind}/${o.name}`;
+
+/**
+ * What removing a retained volume did to its data: a bind volume only named a host folder,
+ * which stays with its files (F91: "removed with its data" was said of /etc).
+ */
+function removedText(declared: DesiredObject | undefined): string {
+  if (declared?.kind === 'Volume' && isBindVolume(declared.spec.options))
+    return `removed; its host folder ${declared.spec.options.device ?? ''} is kept with its files`;
+  return 'removed with its data';
 }
