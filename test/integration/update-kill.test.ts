@@ -53,8 +53,8 @@ function nthEvent(nth: number, actions: string[]): { seen: Promise<string>; stop
   let count = 0;
   let found: (line: string) => void = () => undefined;
   const seen = new Promise<string>((resolve) => (found = resolve));
-  const recording = recordEvents(project, '{{.Action}} {{.Actor.Attributes.name}}', (line) => {
-    if (actions.some((a) => line.startsWith(`${a} `)) && ++count === nth) found(line);
+  const recording = recordEvents(project, (event) => {
+    if (actions.includes(event.action) && ++count === nth) found(`${event.action} ${event.name}`);
   });
   return { seen, stop: () => void recording.stop() };
 }

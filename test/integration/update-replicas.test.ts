@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { berth } from '../support/cli.js';
 import { cleanupProject, docker, projectContainerNames, uniqueProject } from '../support/docker.js';
 import { countedWebYaml, replicaWebYaml } from '../support/manifests.js';
-import { recordEvents } from '../support/engine-events.js';
+import { eventLines, recordEvents } from '../support/engine-events.js';
 
 const project = uniqueProject('updr');
 let stateHome: string;
@@ -37,7 +37,7 @@ describe('replicas update one at a time on the real engine', () => {
     });
     expect(plan.stdout).toMatch(/Container\/web-2 .*one replica at a time, after web-1/);
     expect(plan.stdout).toMatch(/Container\/web-3 .*one replica at a time, after web-2/);
-    const recording = recordEvents(project, '{{.Action}} {{.ID}} {{.Actor.Attributes.name}}');
+    const recording = recordEvents(project);
     await recording.ready;
     const run = await apply(replicaWebYaml('two'));
     expect(run.code, run.stderr + run.stdout).toBe(0);
@@ -48,15 +48,15 @@ describe('replicas update one at a time on the real engine', () => {
 
     const events = await recording.stop();
     const at = (action: string, match: string) =>
-      events.findIndex((l) => l.startsWith(`${action} `) && l.includes(match));
+      events.findIndex((e) => e.action === action && (e.id === match || e.name === match));
     for (let i = 0; i < 3; i++) {
       const created = at('create', `${project}-web-${i + 1}-next`);
       const healthy = at('health_status: healthy', after[i]!);
       const oldGone = at('destroy', before[i]!);
-      expect(created, events.join('\n')).toBeGreaterThanOrEqual(0);
-      expect(healthy).toBeGreaterThan(created);
+      expect(created, eventLines(events)).toBeGreaterThanOrEqual(0);
+      expect(healthy, eventLines(events)).toBeGreaterThan(created);
       // The old replica goes only after its successor passed the gate…
-      expect(oldGone).toBeGreaterThan(healthy);
+      expect(oldGone, eventLines(events)).toBeGreaterThan(healthy);
       // …and the next replica's new container is created only after that.
       if (i < 2) expect(at('create', `${project}-web-${i + 2}-next`)).toBeGreaterThan(oldGone);
     }

@@ -31,7 +31,7 @@ import * as images from './docker-images.js';
 import { subscribeDockerEvents } from './docker-event-stream.js';
 import { createDockerReads, lookupByNames, type DockerReads } from './docker-reads.js';
 import { NetworkEventFeed } from './docker-network-events.js';
-import { startProjectHealthTimer } from './docker-podman-health-timer.js';
+import { startProjectHealthTimer, type HealthTimer } from './docker-podman-health-timer.js';
 import { withPodmanVerdict, type HealthInspect } from './docker-podman-health.js';
 import { ListLag } from './docker-list-lag.js';
 
@@ -216,12 +216,13 @@ class DockerEngine implements Engine {
         const follow = options.until === undefined;
         // Podman sends no network events and, without systemd, runs no healthcheck: while
         // following, the adapter makes the one and runs the other (each in its own file).
+        let checks: HealthTimer | undefined;
         const podmanExtras =
           podman && follow
             ? (deliver: Parameters<NetworkEventFeed['subscribe']>[0]) => {
                 const stopNetworks = this.d.networkFeed.subscribe(deliver);
-                const stopChecks = startProjectHealthTimer(this.d, options.project);
-                return () => (stopNetworks(), stopChecks());
+                checks = startProjectHealthTimer(this.d, options.project);
+                return () => (stopNetworks(), checks?.stop());
               }
             : undefined;
         inner = subscribeDockerEvents(
@@ -229,6 +230,8 @@ class DockerEngine implements Engine {
           options,
           (event) => {
             if (follow) this.listLag.note(event);
+            // A started container's first check is due one interval on: not a list later.
+            if (event.type === 'container' && event.action === 'start') checks?.started(event.id);
             if (podman && follow && event.action === 'health_status') {
               const inspect = (id: string) =>
                 this.d.reads.getContainer(id).inspect() as unknown as Promise<HealthInspect>;

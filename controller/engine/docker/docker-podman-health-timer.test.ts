@@ -40,7 +40,7 @@ afterEach(() => vi.useRealTimers());
 describe('startHealthTimer (Podman without systemd runs no healthcheck)', () => {
   it('runs each due check once per interval, and reads a container only when its check may be due', async () => {
     const { api, calls } = fakePodman([{ Id: 'a', State: 'running', Status: 'starting' }]);
-    const stop = startHealthTimer(api, 1000);
+    const { stop } = startHealthTimer(api, 1000);
     // Started at t0 with a 2 s interval: the first check is due at t0 + 2 s.
     await vi.advanceTimersByTimeAsync(1000);
     expect(calls.run).toEqual([]);
@@ -64,7 +64,7 @@ describe('startHealthTimer (Podman without systemd runs no healthcheck)', () => 
       { Id: 'paused', State: 'paused', Status: 'healthy' },
       { Id: 'plain', State: 'running', Status: '' },
     ]);
-    const stop = startHealthTimer(api, 1000);
+    const { stop } = startHealthTimer(api, 1000);
     await vi.advanceTimersByTimeAsync(10_000);
     stop();
     expect(calls.list).toBeGreaterThan(5);
@@ -79,10 +79,50 @@ describe('startHealthTimer (Podman without systemd runs no healthcheck)', () => 
       ...api,
       list: () => (failures-- > 0 ? Promise.reject(new Error('socket hang up')) : api.list()),
     };
-    const stop = startHealthTimer(flaky, 1000);
+    const { stop } = startHealthTimer(flaky, 1000);
     // Lists fail at t0 and t0 + 1 s; the tick at t0 + 2 s finds the check due.
     await vi.advanceTimersByTimeAsync(3500);
     stop();
     expect(calls.run).toEqual(['a']);
+  });
+
+  it('a slow check holds up no other container: a container started meanwhile is checked one interval after its start', async () => {
+    // `old` is due at once and its check takes 1.5 s (conmon under load); `new` starts at
+    // t0 + 0.5 s with a 1 s interval, so its first check is due at t0 + 1.5 s.
+    const started = new Map([['old', t0 - 5000]]);
+    const runs: { id: string; at: number }[] = [];
+    const api: HealthTimerCalls = {
+      list: () =>
+        Promise.resolve(
+          [...started.keys()].map((Id) => ({ Id, State: 'running', Status: 'starting' })),
+        ),
+      inspect: (id) =>
+        Promise.resolve({
+          Config: { Healthcheck: { Test: ['CMD', 'true'], Interval: 1e9 } },
+          State: {
+            Status: 'running',
+            StartedAt: new Date(started.get(id) ?? t0).toISOString(),
+            Health: {
+              Status: 'starting',
+              Log: runs
+                .filter((r) => r.id === id)
+                .map((r) => ({ End: new Date(r.at).toISOString() })),
+            },
+          },
+        }),
+      run: async (id) => {
+        await new Promise((r) => setTimeout(r, id === 'old' ? 1500 : 100));
+        runs.push({ id, at: Date.now() });
+      },
+    };
+    const timer = startHealthTimer(api, 1000);
+    await vi.advanceTimersByTimeAsync(500);
+    started.set('new', Date.now());
+    timer.started('new');
+    await vi.advanceTimersByTimeAsync(1200);
+    timer.stop();
+    // Ends at t0 + 1.5 s + its 0.1 s run; before, the next list waited for old's check and
+    // new's first check ended at t0 + 2.6 s.
+    expect(runs.find((r) => r.id === 'new')?.at).toBe(t0 + 1600);
   });
 });

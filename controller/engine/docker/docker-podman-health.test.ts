@@ -50,6 +50,19 @@ describe("withPodmanVerdict (Podman's health_status event carries no verdict to 
     expect(e?.change).toBe('health');
   });
 
+  it('reads a starting verdict once more: the event may come before the check is written', async () => {
+    const verdicts = ['starting', 'healthy'];
+    const inspect = () =>
+      Promise.resolve({ ...running(null), State: { Health: { Status: verdicts.shift() } } });
+    const e = await withPodmanVerdict(event('health_status'), inspect, 1);
+    expect(e?.action).toBe('health_status: healthy');
+    const failing = () =>
+      Promise.resolve({ ...running(null), State: { Health: { Status: 'starting' } } });
+    expect((await withPodmanVerdict(event('health_status'), failing, 1))?.action).toBe(
+      'health_status: starting',
+    );
+  });
+
   it('drops it when the container is gone, and passes other events unchanged', async () => {
     const gone = () => Promise.reject(new Error('no such container'));
     expect(await withPodmanVerdict(event('health_status'), gone)).toBeUndefined();

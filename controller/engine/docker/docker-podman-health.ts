@@ -81,20 +81,36 @@ export async function withPodmanHealth(
 export const HEALTH_WORDS = new Set(['starting', 'healthy', 'unhealthy']);
 
 /**
+ * How long a `starting` read of a Podman health event waits for a second read (ms): the
+ * event can arrive before the check's verdict is readable (seen: a read ~20 ms after the event
+ * said `starting`, another process's read of the same event said `healthy`, no later check).
+ */
+export const VERDICT_SETTLE_MS = 250;
+
+/**
  * Podman's `health_status` event is a bare action, and the `HealthStatus` beside it is the
  * verdict from before the check that sent it (Podman 4.3: a passing first check arrives as
  * `starting`, the next as `healthy`; ENGINE-NOTES.md). The container's verdict is read now
  * (`inspect`, no check run) and the event given Docker's form, `health_status: <verdict>`;
- * undefined when the container is gone or has no health. Other events pass unchanged.
+ * a `starting` read is read again after {@link VERDICT_SETTLE_MS} (the event may come before
+ * the verdict is written). Undefined when the container is gone or has no health. Other
+ * events pass unchanged.
  */
 export async function withPodmanVerdict(
   event: EngineEvent,
   inspect: (id: string) => Promise<HealthInspect>,
+  settleMs = VERDICT_SETTLE_MS,
 ): Promise<EngineEvent | undefined> {
   if (event.type !== 'container' || event.action !== 'health_status') return event;
-  const status = await inspect(event.id).then(
-    (raw) => raw.State.Health?.Status,
-    () => undefined,
-  );
+  const read = () =>
+    inspect(event.id).then(
+      (raw) => raw.State.Health?.Status,
+      () => undefined,
+    );
+  let status = await read();
+  if (status === 'starting') {
+    await new Promise((r) => setTimeout(r, settleMs));
+    status = (await read()) ?? status;
+  }
   return status ? { ...event, action: `health_status: ${status}` } : undefined;
 }
