@@ -57,6 +57,43 @@ describe('buildProjectStatus', () => {
     expect(api.conditions[0]?.lastTransitionTime).toBe('2024-05-01T11:58:30Z');
   });
 
+  it("names the last apply's failure for an object still out of step (F93)", () => {
+    const input = sampleInput();
+    const network = input.plan.objects.find((p) => p.key === 'Network/backend')!;
+    Object.assign(network, {
+      observed: 'absent',
+      inSync: false,
+      reason: undefined,
+      steps: [{ key: 'Network/backend', action: 'create', symbol: '+', cause: 'not created yet' }],
+    });
+    input.lastApply = {
+      ...input.lastApply!,
+      outcome: 'failed',
+      steps: [
+        {
+          key: 'Network/backend',
+          action: 'create',
+          cause: 'create network shop-backend: Pool overlaps with other one on this address space',
+          failed: true,
+          code: 'E_ENGINE',
+        },
+        { key: 'Container/web', action: 'start', cause: 'port in use', failed: true },
+      ],
+    };
+    const backend = buildProjectStatus(input).objects.find((o) => o.key === 'Network/backend')!;
+    expect(backend.reason).toBe(
+      'last apply: create failed: create network shop-backend: Pool overlaps with other one on this address space',
+    );
+    expect(backend.conditions.find((c) => c.type === 'Degraded')).toMatchObject({
+      status: 'True',
+      reason: 'ApplyFailed',
+    });
+    // Once in step again (web was started by hand since), the old failure is not shown.
+    const web = buildProjectStatus(input).objects.find((o) => o.key === 'Container/web')!;
+    expect(web.inSync).toBe(true);
+    expect(web.reason).toBeNull();
+  });
+
   it('reads restarts and exit codes from details, times from the engine', () => {
     const worker = sampleStatus().objects.find((o) => o.name === 'worker')!;
     expect(worker).toMatchObject({ restartCount: 5, exitCode: 137, ageSeconds: 3 * 86_400 });

@@ -108,6 +108,12 @@ function objectStatus(
     !readiness.ready
       ? readiness
       : undefined;
+  // Still out of step after the last apply failed on it: that failure is why (F93: status said
+  // "not created yet" beside a network the engine had refused to create).
+  const failed = plan.inSync
+    ? undefined
+    : input.lastApply?.steps?.find((s) => s.key === plan.key && s.failed);
+  const lastFailure = failed && `last apply: ${failed.action} failed: ${failed.cause}`;
   const base = {
     kind: plan.kind,
     desired: plan.desired,
@@ -116,6 +122,7 @@ function objectStatus(
     inSync: plan.inSync && conflict === undefined && notReady === undefined,
     reason:
       (plan.steps.length === 0 && conflict === undefined ? notReady?.message : undefined) ??
+      lastFailure ??
       plan.reason ??
       plan.steps[0]?.cause ??
       conflict ??
@@ -140,6 +147,7 @@ function objectStatus(
     conditions: deriveConditions({
       ...base,
       notReady: notReadyVerdict(notReady),
+      ...(lastFailure ? { lastFailure } : {}),
       completed: plan.completed === true,
       transitionTime: transitionTime(match, details, input),
     }),

@@ -19,6 +19,8 @@ export type ConditionInput = Pick<
 > & {
   /** A container declared running, as declared, but not ready (CrashLoopBackOff, Unhealthy…). */
   notReady?: { reason: NotReadyReason; message: string };
+  /** Why the last apply failed on this object, when it is still out of step. */
+  lastFailure?: string;
   /** A container that ran to completion as declared (exit code 0, restartPolicy OnFailure/Never). */
   completed?: boolean;
   /** Engine-derived time of the object's last change of state (RFC 3339) or null. */
@@ -89,6 +91,7 @@ function progressing(i: ConditionInput): Verdict {
 
 function degraded(i: ConditionInput): Verdict {
   if (i.conflict) return { status: 'True', reason: 'Conflict', message: i.conflict };
+  if (i.lastFailure) return { status: 'True', reason: 'ApplyFailed', message: i.lastFailure };
   if (i.notReady && i.notReady.reason !== 'HealthStarting')
     return { status: 'True', ...i.notReady };
   if (i.health === 'unhealthy')
