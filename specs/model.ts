@@ -189,6 +189,9 @@ export type ContainerMount =
       target: string;
       sizeBytes?: number;
       /** Permission bits, e.g. 0o1777. */ mode?: number;
+      /** Owner and group of the tmpfs root. */
+      uid?: number;
+      gid?: number;
     };
 
 export interface Healthcheck {

@@ -524,6 +524,14 @@ export interface TmpfsMount {
    * Octal permission bits such as "1777" or "0755".
    */
   mode?: string | number;
+  /**
+   * Owner of the tmpfs root (Compose `tmpfs: /run:uid=1000`).
+   */
+  uid?: number;
+  /**
+   * Group of the tmpfs root (Compose `tmpfs: /run:gid=1000`).
+   */
+  gid?: number;
 }
 export interface ExtraHostMap {
   [k: string]: string;

@@ -142,7 +142,15 @@ export type MountRequest =
       subpath?: string;
       noCopy?: boolean;
     }
-  | { type: 'tmpfs'; target: string; sizeBytes?: number; mode?: number };
+  | {
+      type: 'tmpfs';
+      target: string;
+      sizeBytes?: number;
+      mode?: number;
+      /** Owner and group of the tmpfs root: only the engine's `HostConfig.Tmpfs` carries them. */
+      uid?: number;
+      gid?: number;
+    };
 
 /** Engine-neutral description of a container to create. */
 export interface ContainerCreateRequest extends ContainerRuntimeOptions {

@@ -49,6 +49,8 @@ export function podParts(
       ...(m.type !== 'tmpfs' && m.readOnly ? { readOnly: true } : {}),
     });
     if (m.type === 'tmpfs') {
+      if (m.uid !== undefined || m.gid !== undefined)
+        lose(`spec.mounts[${i}]`, "an emptyDir's owner is the pod's fsGroup, not a mount option");
       const sizeLimit = m.sizeBytes === undefined ? {} : { sizeLimit: String(m.sizeBytes) };
       volumes.push({ name: volumeName, emptyDir: { medium: 'Memory', ...sizeLimit } });
     } else if (m.type === 'bind') {

@@ -72,6 +72,8 @@ function containerLosses(o: ContainerObject, lose: (field: string, why: string) 
   spec.mounts.forEach((m, i) => {
     if (m.type === 'bind' && m.selinux)
       lose(`spec.mounts[${i}].selinux`, 'Swarm mounts have no SELinux relabel option');
+    if (m.type === 'tmpfs' && (m.uid !== undefined || m.gid !== undefined))
+      lose(`spec.mounts[${i}]`, 'a Swarm tmpfs takes a size and a mode, no owner');
   });
   spec.networks.forEach((n, i) => {
     if (n.ipv4Address || n.ipv6Address || n.macAddress)

@@ -272,4 +272,26 @@ describe('berth import: kinds of real files', () => {
     const names = loaded.set.objects.filter((o) => o.kind === 'Container').map((o) => o.name);
     expect(names.sort()).toEqual(['app-1', 'app-2', 'side-1', 'side-2']);
   });
+
+  it('carries the owner of a tmpfs (`/run:uid=1000,gid=1000`) and names options berth has no field for', async () => {
+    const { losses, problems, loaded } = await importAndValidate(
+      [
+        'services:',
+        '  app:',
+        '    image: busybox',
+        '    tmpfs: ["/run:uid=1000,gid=${GID:-1000},size=64m", "/x:noexec"]',
+        '',
+      ].join('\n'),
+    );
+    expect(losses).toEqual(['4:56 services.app.tmpfs[1]:noexec: not a berth tmpfs option']);
+    expect(problems).toEqual([]);
+    const app = loaded.set.objects.find((o) => o.kind === 'Container');
+    expect(app?.kind === 'Container' && app.spec.mounts[0]).toEqual({
+      type: 'tmpfs',
+      target: '/run',
+      sizeBytes: 64 * 1024 * 1024,
+      uid: 1000,
+      gid: 1000,
+    });
+  });
 });

@@ -3,7 +3,7 @@ import { looksLikePath, splitVolume } from './normalise.js';
 import { anonymousVolume, bindMountObject, fileObject, volumeObject } from './shared.js';
 import { lose } from './state.js';
 import type { ImportState } from './state.js';
-import { fileMode, quantity, text } from './values.js';
+import { fileMode, quantity, text, wholeNumber } from './values.js';
 
 /** One service being converted: its Compose name, its mapping, and the mounts built so far. */
 export interface MountTarget {
@@ -107,7 +107,7 @@ function tmpfsOptions(options: Record<string, unknown>): Record<string, unknown>
   return out;
 }
 
-/** `tmpfs:` entries (`/run` or `/run:size=64m,mode=1777`) → tmpfs mounts. */
+/** `tmpfs:` entries (`/run` or `/run:size=64m,mode=1777,uid=1000`) → tmpfs mounts. */
 export function carryTmpfs(t: MountTarget, list: unknown[]): void {
   list.forEach((entry, i) => {
     const [target, options = ''] = String(entry).split(/:(.*)/s) as [string, string?];
@@ -117,6 +117,8 @@ export function carryTmpfs(t: MountTarget, list: unknown[]): void {
       if (key === 'size') mount.size = quantity(value);
       else if (key === 'mode') mount.mode = fileMode(value);
       else if (key === 'rw') continue;
+      else if ((key === 'uid' || key === 'gid') && wholeNumber(value) !== undefined)
+        mount[key] = wholeNumber(value);
       else
         lose(
           t.state,

@@ -89,6 +89,13 @@ describe('issue-12 container fields', () => {
     expect(new Set([plain.specHash, shared.specHash, own.specHash]).size).toBe(3);
   });
 
+  it('keeps the owner of a tmpfs (Compose tmpfs uid=/gid=) and hashes it', async () => {
+    const plain = await container('  mounts: [{tmpfs: /run}]\n');
+    const owned = await container('  mounts: [{tmpfs: /run, uid: 1000, gid: 0}]\n');
+    expect(owned.spec.mounts[0]).toEqual({ type: 'tmpfs', target: '/run', uid: 1000, gid: 0 });
+    expect(owned.specHash).not.toBe(plain.specHash);
+  });
+
   it('leaves unset fields out, so a spec without them keeps its hash', async () => {
     const plain = await container('');
     const defaults = await container('  tty: false\n  readOnlyRootFilesystem: false\n  dns: []\n');

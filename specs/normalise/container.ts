@@ -175,6 +175,8 @@ function normaliseMount(
   if (size !== undefined) tmpfs.sizeBytes = size;
   const mode = tmpfsMode(mount.mode, ['spec', 'mounts', index, 'mode'], ctx);
   if (mode !== undefined) tmpfs.mode = mode;
+  if (mount.uid !== undefined) tmpfs.uid = mount.uid;
+  if (mount.gid !== undefined) tmpfs.gid = mount.gid;
   return tmpfs;
 }
 

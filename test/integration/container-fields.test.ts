@@ -88,6 +88,7 @@ spec:
     - {bindMount: site, target: /labelled, readOnly: true, selinux: z}
     - {volume: data, target: /data, noCopy: true}
     - {tmpfs: /run, size: 64Mi, mode: "1770"}
+    - {tmpfs: /cache, size: 1Mi, mode: "750", uid: 1000, gid: 1000}
 `;
 
 describe('issue-12 container fields reach the engine', () => {
@@ -165,6 +166,8 @@ describe('issue-12 container fields reach the engine', () => {
     ]);
     // SELinux relabelling exists only in the engine's bind syntax (as docker/compose sends it).
     expect(HostConfig.Binds).toEqual([`${dir}/site:/labelled:ro,z`]);
+    // So does a tmpfs owner: the Mounts API of 1.41 has no uid/gid (docker run --tmpfs sends these).
+    expect(HostConfig.Tmpfs).toEqual({ '/cache': 'size=1048576,mode=750,uid=1000,gid=1000' });
     const onNet = NetworkSettings.Networks[`${project}-net`];
     expect(onNet?.IPAMConfig?.IPv4Address).toBe(`10.213.${third}.10`);
     expect(Object.keys(NetworkSettings.Networks).sort()).toEqual([

@@ -112,6 +112,21 @@ describe('toCreateBody: issue-12 fields', () => {
     expect(toCreateBody(base).HostConfig).not.toHaveProperty('Binds');
   });
 
+  it('sends a tmpfs with an owner as HostConfig.Tmpfs mount options (the Mounts API has no uid), the rest as Mounts', () => {
+    const body = toCreateBody({
+      ...base,
+      mounts: [
+        { type: 'tmpfs', target: '/run', sizeBytes: 1024, mode: 0o750, uid: 1000, gid: 0 },
+        { type: 'tmpfs', target: '/own', gid: 50 },
+        { type: 'tmpfs', target: '/tmp', mode: 0o1777 },
+      ],
+    });
+    const host = body.HostConfig as { Tmpfs: Record<string, string>; Mounts: { Target: string }[] };
+    expect(host.Tmpfs).toEqual({ '/run': 'size=1024,mode=750,uid=1000,gid=0', '/own': 'gid=50' });
+    expect(host.Mounts.map((m) => m.Target)).toEqual(['/tmp']);
+    expect(toCreateBody(base).HostConfig).not.toHaveProperty('Tmpfs');
+  });
+
   it('publishes a host range as the docker CLI sends `-p 8000-8010:80`: one binding, HostPort "8000-8010"', () => {
     const body = toCreateBody({
       ...base,

@@ -83,8 +83,9 @@ function hostConfig(
 ): Record<string, unknown> {
   return omitUndefined({
     PortBindings: bindings,
-    Mounts: req.mounts.filter((m) => !relabelled(m)).map(toMount),
+    Mounts: req.mounts.filter((m) => !outsideMountsApi(m)).map(toMount),
     Binds: bindsOf(req.mounts),
+    Tmpfs: tmpfsOf(req.mounts),
     RestartPolicy: { Name: req.restartPolicy, MaximumRetryCount: 0 },
     Memory: req.memoryBytes,
     MemoryReservation: req.memoryReservationBytes,
@@ -143,8 +144,32 @@ export function toEndpointConfig(endpoint: EndpointRequest): Record<string, unkn
   });
 }
 
-function relabelled(m: MountRequest): boolean {
-  return m.type === 'bind' && m.selinux !== undefined;
+/**
+ * Mount options the Mounts API of API 1.41 has no field for: an SELinux relabel of a bind,
+ * the owner of a tmpfs. Such mounts go in the older `Binds` / `Tmpfs` forms, as the docker
+ * CLI's `-v` and `--tmpfs` send them.
+ */
+function outsideMountsApi(m: MountRequest): boolean {
+  if (m.type === 'bind') return m.selinux !== undefined;
+  return m.type === 'tmpfs' && (m.uid !== undefined || m.gid !== undefined);
+}
+
+/**
+ * Tmpfs mounts with an owner as `HostConfig.Tmpfs` (`{"/run": "size=65536,mode=1770,uid=1000"}`,
+ * mount(8) options; the size in bytes, the mode in octal). Undefined when there are none.
+ */
+function tmpfsOf(mounts: MountRequest[]): Record<string, string> | undefined {
+  const entries = mounts.flatMap((m) => {
+    if (m.type !== 'tmpfs' || !outsideMountsApi(m)) return [];
+    const options = [
+      m.sizeBytes !== undefined && `size=${m.sizeBytes}`,
+      m.mode !== undefined && `mode=${m.mode.toString(8)}`,
+      m.uid !== undefined && `uid=${m.uid}`,
+      m.gid !== undefined && `gid=${m.gid}`,
+    ].filter(Boolean);
+    return [[m.target, options.join(',')]];
+  });
+  return entries.length > 0 ? Object.fromEntries(entries) : undefined;
 }
 
 /**
