@@ -191,6 +191,7 @@ describe('issue-12 container fields reach the engine', () => {
     expect(described.stdout).toMatch(/hostname: web_host\.Corp_1/);
     expect(described.stdout).toMatch(/CAP_NET_ADMIN/);
     expect(described.stdout).toMatch(/selinux: z/);
+    expect(described.stdout).toMatch(/uid: 1000/);
   });
 
   it('recreates when an env file value changes, not when nothing does', async () => {
