@@ -7,6 +7,7 @@ import type { ObjectStatus, ProjectStatus } from '../../controller/status/status
 import { berth } from '../support/cli.js';
 import { scriptYaml } from '../support/manifests.js';
 import { cleanupProject, docker, uniqueProject } from '../support/docker.js';
+import { itExceptOn } from '../support/engine-skip.js';
 
 /**
  * Issue 11, faults seen through `apply`, `status` and `get` against the real engine:
@@ -47,6 +48,15 @@ async function statusOf(project: string): Promise<{ code: number; status: Projec
 const objectOf = (s: ProjectStatus, key: string) =>
   s.objects.find((o) => o.key === key) as ObjectStatus & Record<string, unknown>;
 
+/**
+ * Whether status says the container's health is `health`. Read through berth, not the
+ * engine's inspect: Podman without systemd runs no healthcheck by itself, and berth runs a
+ * due one when it reads the container (ENGINE-NOTES, "Podman"); Docker runs its own.
+ */
+async function healthOf(project: string, key: string, health: string): Promise<boolean> {
+  return objectOf((await statusOf(project)).status, key)?.health === health;
+}
+
 async function eventually(check: () => Promise<boolean>, timeoutMs: number): Promise<boolean> {
   const end = Date.now() + timeoutMs;
   for (;;) {
@@ -66,41 +76,48 @@ describe('a crash-looping container', () => {
     expect(r.stdout).not.toMatch(/: converged/);
   });
 
-  it('status and get show restarts and the last exit code as numbers, status exits 3 with CrashLoopBackOff', async () => {
-    // The engine's own restart policy keeps restarting it; look between two rounds (a
-    // running container's exit code is reset by the engine).
-    let seen: { code: number; status: ProjectStatus } | undefined;
-    const looped = await eventually(async () => {
-      const now = await statusOf(project);
-      const c = objectOf(now.status, 'Container/loop');
-      if (typeof c.restarts === 'number' && c.restarts >= 1 && c.lastExitCode !== null) seen = now;
-      return seen !== undefined;
-    }, 30_000);
-    expect(looped).toBe(true);
-    const { code, status } = seen!;
-    const c = objectOf(status, 'Container/loop');
-    expect(code).toBe(3);
-    expect(c.lastExitCode).toBe(3);
-    expect(c.ready).toBe(false);
-    expect(c.health).toBe('none');
-    expect(JSON.stringify(c.conditions)).toContain('CrashLoopBackOff');
-    const get = await run(project, 'get', 'container/loop');
-    const row = get.stdout.split('\n').find((l) => l.startsWith('loop')) ?? '';
-    expect(row).not.toMatch(/\s-\s/);
-    // get observes with list calls only, like status, and reads the engine's restart count only
-    // for a start berth did not make (readiness.ts needsDetails, records/starts.ts); the list
-    // gives a start to the second, so get is read until it shows the count.
-    let item: Record<string, unknown> | undefined;
-    const counted = await eventually(async () => {
-      const json = JSON.parse((await run(project, 'get', '-o', 'json')).stdout) as {
-        items: Record<string, unknown>[];
-      };
-      item = json.items.find((i) => i.key === 'Container/loop');
-      return typeof item?.restarts === 'number' && item.restarts >= 1;
-    }, 30_000);
-    expect(counted, JSON.stringify(item)).toBe(true);
-    expect([3, null]).toContain(item?.lastExitCode);
-  });
+  itExceptOn(
+    'podman',
+    'Podman 4.3 restarts an always container at once, without back-off, and its inspect resets the exit code on the restart: no last exit code is ever readable (ENGINE-NOTES, F43)',
+  )(
+    'status and get show restarts and the last exit code as numbers, status exits 3 with CrashLoopBackOff',
+    async () => {
+      // The engine's own restart policy keeps restarting it; look between two rounds (a
+      // running container's exit code is reset by the engine).
+      let seen: { code: number; status: ProjectStatus } | undefined;
+      const looped = await eventually(async () => {
+        const now = await statusOf(project);
+        const c = objectOf(now.status, 'Container/loop');
+        if (typeof c.restarts === 'number' && c.restarts >= 1 && c.lastExitCode !== null)
+          seen = now;
+        return seen !== undefined;
+      }, 30_000);
+      expect(looped).toBe(true);
+      const { code, status } = seen!;
+      const c = objectOf(status, 'Container/loop');
+      expect(code).toBe(3);
+      expect(c.lastExitCode).toBe(3);
+      expect(c.ready).toBe(false);
+      expect(c.health).toBe('none');
+      expect(JSON.stringify(c.conditions)).toContain('CrashLoopBackOff');
+      const get = await run(project, 'get', 'container/loop');
+      const row = get.stdout.split('\n').find((l) => l.startsWith('loop')) ?? '';
+      expect(row).not.toMatch(/\s-\s/);
+      // get observes with list calls only, like status, and reads the engine's restart count only
+      // for a start berth did not make (readiness.ts needsDetails, records/starts.ts); the list
+      // gives a start to the second, so get is read until it shows the count.
+      let item: Record<string, unknown> | undefined;
+      const counted = await eventually(async () => {
+        const json = JSON.parse((await run(project, 'get', '-o', 'json')).stdout) as {
+          items: Record<string, unknown>[];
+        };
+        item = json.items.find((i) => i.key === 'Container/loop');
+        return typeof item?.restarts === 'number' && item.restarts >= 1;
+      }, 30_000);
+      expect(counted, JSON.stringify(item)).toBe(true);
+      expect([3, null]).toContain(item?.lastExitCode);
+    },
+  );
 });
 
 describe('readiness in status', () => {
@@ -111,9 +128,7 @@ describe('readiness in status', () => {
   it('an unhealthy container makes status exit 3 with Unhealthy and the probe output', async () => {
     expect((await run(project, 'apply', '-f', dir)).code).toBe(0);
     const unhealthy = await eventually(
-      async () =>
-        (await docker('inspect', '-f', '{{.State.Health.Status}}', `${project}-sick`)) ===
-        'unhealthy',
+      () => healthOf(project, 'Container/sick', 'unhealthy'),
       30_000,
     );
     expect(unhealthy).toBe(true);
@@ -135,9 +150,7 @@ describe('dependsOn healthy on a dependency that is already unhealthy', () => {
   it('fails the dependant at once, not at the timeout', async () => {
     expect((await run(project, 'apply', '-f', folder({ 'db.yaml': db }))).code).toBe(0);
     const unhealthy = await eventually(
-      async () =>
-        (await docker('inspect', '-f', '{{.State.Health.Status}}', `${project}-db`)) ===
-        'unhealthy',
+      () => healthOf(project, 'Container/db', 'unhealthy'),
       30_000,
     );
     expect(unhealthy).toBe(true);

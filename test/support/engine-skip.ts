@@ -1,0 +1,28 @@
+import { describe, it } from 'vitest';
+import { testEngine, type TestEngine } from './engine.js';
+
+/**
+ * `it`, except on `engine` (BERTH_TEST_ENGINE, test/support/engine.ts): there the test is
+ * skipped, and its name in the report says so with `reason` — for a test that cannot pass on
+ * that engine by the engine's own design (ENGINE-NOTES.md says which), never to hide a bug.
+ */
+export function itExceptOn(engine: TestEngine, reason: string): typeof it {
+  if (testEngine() !== engine) return it;
+  const skip = (name: string, ...rest: unknown[]) =>
+    (it.skip as (name: string, ...rest: unknown[]) => void)(
+      `${name} [not on ${engine}: ${reason}]`,
+      ...rest,
+    );
+  return skip as unknown as typeof it;
+}
+
+/** `describe`, except on `engine`: as {@link itExceptOn}, for a whole file or group. */
+export function describeExceptOn(engine: TestEngine, reason: string): typeof describe {
+  if (testEngine() !== engine) return describe;
+  const skip = (name: string, ...rest: unknown[]) =>
+    (describe.skip as (name: string, ...rest: unknown[]) => void)(
+      `${name} [not on ${engine}: ${reason}]`,
+      ...rest,
+    );
+  return skip as unknown as typeof describe;
+}
