@@ -12,8 +12,9 @@ export const LABEL = {
   /** On containers: a short hash per spec field, so a recreate can name what changed. */
   specFields: 'berth.spec-fields',
   /**
-   * On replicas 2..N of a container declared with `replicas` above 1: the index. Replica 1
-   * carries none, as a single container, so scaling renames it in place (container-names.ts).
+   * On each instance of a container declared with `replicas` above 1: its index, 1..N (their
+   * `berth.name` is the declared name). Scaled in place between 1 and N, replica 1 keeps the
+   * labels it was created with (container-names.ts).
    */
   replica: 'berth.replica',
   /** On volumes: 'false' when deleting the object may delete the data. */

@@ -204,7 +204,7 @@ export interface ContainerSpec {
    */
   image: string;
   /**
-   * How many containers run this spec; above 1 they are named <project>-<name>-<i> (i from 1) and replicas 2..N labelled berth.replica; 0: declared, none running (as Compose scale: 0). Scaling keeps the running replicas: the first is renamed between <project>-<name> and <project>-<name>-1 in place.
+   * How many containers run this spec; above 1 they are named <project>-<name>-<i> (i from 1), each labelled berth.name=<name> and berth.replica=<i>; 0: declared, none running (as Compose scale: 0). Scaling keeps the running replicas: the first is renamed between <project>-<name> and <project>-<name>-1 in place, keeping the labels it was created with until it is next recreated.
    */
   replicas?: number;
   state?: 'running' | 'paused' | 'exited' | 'created';

@@ -1,5 +1,6 @@
 import type { NetworkObject } from '../../specs/model.js';
-import { engineName, LABEL } from '../labels.js';
+import { ownedContainerName } from '../container-names.js';
+import { engineName } from '../labels.js';
 import { networksNamed, withDuplicatesRemoved } from '../plan/plan-duplicates.js';
 import type { PlanInput } from '../plan/plan-input.js';
 import { planNetwork } from '../plan/plan-resources.js';
@@ -30,9 +31,11 @@ function planNetworkEntry(object: NetworkObject, input: PlanInput): ObjectPlan {
   const { containers, networks } = input.observed;
   const [net, ...extras] = networksNamed(networks, containers, input.project, object.name);
   const name = engineName(input.project, object.name);
-  const attached = containers
-    .filter((c) => c.networks.includes(name) && c.labels[LABEL.name])
-    .map((c) => ({ name: c.labels[LABEL.name] as string, container: c }));
+  // Each by the declared name it answers to (replica 2 of `web` is `web-2`): the steps name it.
+  const attached = containers.flatMap((c) => {
+    const declared = c.networks.includes(name) ? ownedContainerName(c, input.project) : undefined;
+    return declared === undefined ? [] : [{ name: declared, container: c }];
+  });
   const p = planNetwork(object, input.project, net, attached);
   return withDuplicatesRemoved(p, extras, containers);
 }

@@ -1,6 +1,7 @@
 import { createActor, fromPromise, toPromise } from 'xstate';
 import type { ContainerCreateRequest, Engine } from '../engine/engine.js';
 import { isEngineError } from '../engine/engine.js';
+import { sameOwnedContainer } from '../container-names.js';
 import { BerthError } from '../errors.js';
 import { LABEL } from '../labels.js';
 import type { ContainerOp, ObservedContainerState } from './container-decision.js';
@@ -59,7 +60,7 @@ export function containerActors(d: ContainerDriver) {
 async function snapshot(d: ContainerDriver, containerId?: string): Promise<ContainerSnapshot> {
   const details = await d.engine.inspectContainer(containerId ?? d.request.name);
   if (!details) return { observed: 'absent' };
-  if (!containerId && !isThisObject(d, details.labels)) throw notOwned(d);
+  if (!containerId && !isThisObject(d, details)) throw notOwned(d);
   return {
     observed: details.state as ObservedContainerState,
     containerId: details.id,
@@ -79,7 +80,7 @@ async function createOrAdopt(d: ContainerDriver): Promise<CreateOutput> {
     if (!isEngineError(e, 'E_CONFLICT')) throw e;
     const existing = e.detail?.holder;
     if (!existing) throw e;
-    if (!isThisObject(d, existing.labels)) throw notOwned(d);
+    if (!isThisObject(d, existing)) throw notOwned(d);
     if (existing.labels[LABEL.specHash] !== d.request.labels[LABEL.specHash]) {
       await d.engine.removeContainer(existing.id);
       return { containerId: (await d.engine.createContainer(d.request)).id };
@@ -91,10 +92,12 @@ async function createOrAdopt(d: ContainerDriver): Promise<CreateOutput> {
   }
 }
 
-// The `berth.name` the request carries: replica 1 carries its declared container's name
-// (container-names.ts), not `<name>-1`.
-const isThisObject = (d: ContainerDriver, labels: Record<string, string>) =>
-  labels[LABEL.project] === d.project && labels[LABEL.name] === d.request.labels[LABEL.name];
+// The holder of the request's engine name answers to the same declared name, whatever labels
+// the berth that made it gave it (container-names.ts).
+const isThisObject = (
+  d: ContainerDriver,
+  holder: { name?: string; labels: Record<string, string> },
+) => sameOwnedContainer(holder, d.request, d.project);
 
 const notOwned = (d: ContainerDriver) =>
   new BerthError(

@@ -1,15 +1,16 @@
 import type { ObservedContainer } from '../engine/engine.js';
-import { ownedContainerName } from '../container-names.js';
+import { ownedContainerName, sameOwnedContainer } from '../container-names.js';
 import { engineName, LABEL } from '../labels.js';
 import { isUpdateLeftover, type RecoveryStep } from './recovery-steps.js';
 
 /**
  * Renames that give berth's containers back their own engine names. berth knows its objects
  * by their labels (DESIGN.md "Identity and ownership"), so the container that carries
- * `berth.name=a` is `Container/a` whatever the engine calls it; one renamed outside berth is
- * renamed back to `<project>-a`. Two renamed onto each other's names (`docker rename a tmp;
- * docker rename b a; docker rename tmp b`) swap back through a temporary name. A misnamed
- * copy of a container that also sits under its own name is removed (both are berth's).
+ * `berth.name=a` is `Container/a` (with `berth.replica=2`: `Container/a-2`, container-names.ts)
+ * whatever the engine calls it; one renamed outside berth is renamed back to `<project>-a`.
+ * Two renamed onto each other's names (`docker rename a tmp; docker rename b a; docker rename
+ * tmp b`) swap back through a temporary name. A misnamed copy of a container that also sits
+ * under its own name is removed (both are berth's).
  *
  * Pure, in the order they must run. Only containers of `project` carrying its labels are
  * named; `containers` is the project's label-filtered observation, so a name held by an
@@ -22,8 +23,8 @@ export function nameRepairSteps(
 ): RecoveryStep[] {
   // Replica 1 has two own names, `<name>` and `<name>-1` (container-names.ts); the plan
   // renames it between them when `replicas` changes (scale-renames.ts), never a repair.
-  const ownName = (c: ObservedContainer) =>
-    engineName(project, ownedContainerName(c, project) as string);
+  const ownName = (c: ObservedContainer) => engineName(project, declaredName(c, project));
+  const keyOf = (c: ObservedContainer) => `Container/${declaredName(c, project)}`;
   const nameOf = new Map(containers.map((c) => [c.id, c.name]));
   const holderOf = new Map(containers.map((c) => [c.name, c]));
   const pending = containers
@@ -54,7 +55,7 @@ export function nameRepairSteps(
       const aside = `${ownName(holder)}-${holder.id.slice(0, 12)}`;
       move(holder, aside, `${renamedOutside(holder)}; moved aside for ${keyOf(c)}`);
       pending.unshift(c);
-    } else if (holder.labels[LABEL.name] === c.labels[LABEL.name] && holder.id !== c.id) {
+    } else if (sameOwnedContainer(holder, c, project) && holder.id !== c.id) {
       steps.push({
         action: 'remove',
         id: c.id,
@@ -77,4 +78,6 @@ function isRenamedOwned(c: ObservedContainer, project: string): boolean {
   );
 }
 
-const keyOf = (c: ObservedContainer) => `Container/${c.labels[LABEL.name]}`;
+/** The declared name of a container `isRenamedOwned` kept (it carries `berth.name`). */
+const declaredName = (c: ObservedContainer, project: string) =>
+  ownedContainerName(c, project) as string;

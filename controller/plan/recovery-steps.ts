@@ -1,5 +1,5 @@
 import type { ObservedContainer } from '../engine/engine.js';
-import { ownedContainerName } from '../container-names.js';
+import { ownedContainerName, sameOwnedContainer } from '../container-names.js';
 import { engineName, LABEL, NEXT_SUFFIX, PREV_SUFFIX } from '../labels.js';
 
 /** One engine call that finishes or undoes an update interrupted by a crash. */
@@ -46,7 +46,8 @@ export function recoverySteps(containers: ObservedContainer[], project: string):
     const name = ownedContainerName(c, project)!;
     const base = engineName(project, name);
     const key = `Container/${name}`;
-    const current = containers.find((x) => x.name === base && isOwnedAs(x, project, c));
+    // Old and new may carry different labels (one made before F86): the declared name decides.
+    const current = containers.find((x) => x.name === base && sameOwnedContainer(x, c, project));
     if (c.name.endsWith(NEXT_SUFFIX)) {
       if (current)
         steps.push({
@@ -89,11 +90,4 @@ export function recoverySteps(containers: ObservedContainer[], project: string):
     );
   }
   return steps;
-}
-
-/** The container carries this project's labels for the same declared container as `leftover`. */
-function isOwnedAs(c: ObservedContainer, project: string, leftover: ObservedContainer): boolean {
-  return (
-    c.labels[LABEL.project] === project && c.labels[LABEL.name] === leftover.labels[LABEL.name]
-  );
 }

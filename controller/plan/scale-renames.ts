@@ -5,7 +5,7 @@ import {
   type DesiredObject,
   type ObjectKey,
 } from '../../specs/model.js';
-import { firstReplicaOf, ownedContainerName, ownedReplica } from '../container-names.js';
+import { ownedContainerName, ownedReplica } from '../container-names.js';
 import type { ObservedContainer } from '../engine/engine.js';
 import { declaredEngineName, engineName } from '../labels.js';
 import { aliasesOn } from './container-request.js';
@@ -17,7 +17,9 @@ import type { ObjectPlan } from './plan-types.js';
  * Replica 1 renamed in place when `replicas` changes between 1 and more (F26): the running
  * container goes from `<project>-<name>` to `<project>-<name>-1` (or back) under the same id,
  * never stopped, as Compose keeps its first container at any scale; only the surplus is
- * created or removed (plan-implicit.ts). Its labels need no change (container-names.ts).
+ * created or removed (plan-implicit.ts). Its labels cannot change: a container scaled up keeps
+ * lacking `berth.replica` and one scaled down keeps `berth.replica=1` until it is next
+ * recreated; its engine name tells which it is (container-names.ts).
  *
  * Its network aliases do: replica 1 answers to `<name>-1` beside `<name>`, a single container
  * only to `<name>`. The engine (Docker 20.10, seen here) renames a container's own DNS name
@@ -62,7 +64,13 @@ export function scaleRenames(
     if (first === undefined) continue;
     const from: ObjectKey = `Container/${o.replica ? first : replicaName(first, 1)}`;
     const container = owned.get(from) as ObservedContainer | undefined;
-    if (declared.has(from) || !container || firstReplicaOf(container.labels) !== first) continue;
+    if (declared.has(from) || !container) continue;
+    // Scaling up renames a single container, scaling down replica 1 of this one.
+    const replica = ownedReplica(container, project);
+    const isFirst = o.replica
+      ? (replica?.index ?? 1) === 1
+      : replica?.of === first && replica.index === 1;
+    if (!isFirst) continue;
     const before = replicasObserved(owned, first, project);
     const after = desired.filter((d) => d.kind === 'Container' && d.replica?.of === first).length;
     renames.push({

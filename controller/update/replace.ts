@@ -1,5 +1,6 @@
 import type { ContainerCreateRequest, Engine } from '../engine/engine.js';
 import { isEngineError } from '../engine/engine.js';
+import { sameOwnedContainer } from '../container-names.js';
 import { LABEL, NEXT_SUFFIX, PREV_SUFFIX } from '../labels.js';
 import { healthGate, type GateResult } from './health-gate.js';
 import type { UpdatePolicy } from './update-policy.js';
@@ -183,10 +184,8 @@ async function createFresh(engine: Engine, request: ContainerCreateRequest): Pro
   } catch (e) {
     if (!isEngineError(e, 'E_CONFLICT')) throw e;
     const leftover = await engine.inspectContainer(request.name);
-    const owned =
-      leftover &&
-      leftover.labels[LABEL.project] === request.labels[LABEL.project] &&
-      leftover.labels[LABEL.name] === request.labels[LABEL.name];
+    const project = request.labels[LABEL.project] ?? '';
+    const owned = leftover && sameOwnedContainer(leftover, request, project);
     if (!owned) throw e;
     await engine.removeContainer(leftover.id);
     return (await engine.createContainer(request)).id;
