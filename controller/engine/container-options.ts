@@ -23,6 +23,12 @@ export interface ContainerRuntimeOptions {
   openStdin?: boolean;
   /** Close the process's stdin when the attached client closes its input (`run -i`). */
   stdinOnce?: boolean;
+  /**
+   * The engine removes the container as soon as it exits (`run --rm`, `HostConfig.AutoRemove`),
+   * so the removal holds even if berth is killed. Read its exit code with an attach made
+   * before the start (`AttachRequest.autoRemoved` in engine-streams.ts).
+   */
+  autoRemove?: boolean;
   stopSignal?: string;
   sysctls?: Record<string, string>;
   ulimits?: { name: string; soft: number; hard: number }[];

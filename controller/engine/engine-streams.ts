@@ -50,6 +50,12 @@ export interface AttachRequest {
   stdin: boolean;
   /** The container was created with a TTY: its output is one raw stream. */
   tty: boolean;
+  /**
+   * The container was created with `autoRemove`: the engine removes it right after it exits,
+   * so its exit code is read from a wait for its removal, asked before the start (as `docker
+   * run --rm` does); after the removal there is nothing left to ask.
+   */
+  autoRemoved?: boolean;
 }
 
 /**

@@ -10,6 +10,7 @@ import type { CliContext } from '../context.js';
 import { declaredSet } from '../declared-set.js';
 import { connectStreams } from '../project-containers.js';
 import { resolveProjectName } from '../project-name.js';
+import { watchSignals, type SignalWatch } from '../oneoff-signals.js';
 import { followWindowSize, pipeInput, type TtyIn, type TtyOut } from '../terminal.js';
 
 interface RunOptions {
@@ -27,7 +28,9 @@ interface RunOptions {
  * declared container's spec (of -f, else of the last applied set), as `compose run`: ARGS
  * replace `args`, `--entrypoint` replaces `command`, no published ports, restart never.
  * Named `<project>-<name>-run-<id>` and labelled `berth.oneoff=true` (apply's prune leaves
- * it alone while it runs). Its output is streamed; berth exits with its exit code.
+ * it alone while it runs). Its output is streamed; berth exits with its exit code. `--rm`
+ * is the engine's auto-removal (it holds if berth is killed) and a stop and removal when
+ * berth is ended by a signal (exit code 128 + the signal's number).
  */
 export async function run(
   ctx: CliContext,
@@ -56,19 +59,44 @@ export async function run(
       aliases: (n.aliases ?? []).filter((a) => a !== container.name),
     }));
   const { id } = await engine.createContainer(request);
+  const signals = options.rm ? removeOnSignals(ctx, engine, id, request) : undefined;
   try {
     const streams = await connectStreams(ctx);
-    if (options.interactive || options.tty)
-      return await runAttached(ctx, engine, streams, id, request, Boolean(options.interactive));
-    await engine.startContainer(id);
-    const logs = await streams.streamLogs(id, { follow: true }, (line) =>
-      (line.stream === 'stderr' ? ctx.stderr : ctx.stdout).write(line.text + '\n'),
-    );
-    await logs.ended;
-    return await exitCodeOf(ctx, id);
+    const attached = runAttached(ctx, engine, streams, id, request, options);
+    if (!signals) return await attached;
+    // After a signal the output keeps flowing until the one-off has stopped; the exit code
+    // is then the signal's, as a shell reports a process it ended.
+    attached.catch(() => undefined);
+    const code = await Promise.race([attached, signals.ended]);
+    return signals.signalled ? await signals.ended : code;
   } finally {
+    signals?.dispose();
     if (options.rm) await engine.removeContainer(id).catch(() => undefined);
   }
+}
+
+/**
+ * `--rm` holds when berth is ended by a signal (a cancelled CI job, a closed terminal,
+ * Ctrl-C), as in `docker compose run --rm`: the one-off is stopped within its grace period
+ * and removed; a second signal removes it at once. The engine's auto-removal covers a
+ * berth killed outright (SIGKILL).
+ */
+function removeOnSignals(
+  ctx: CliContext,
+  engine: Engine,
+  id: string,
+  request: ContainerCreateRequest,
+): SignalWatch {
+  const remove = () =>
+    engine.removeContainer(id).then(
+      () => undefined,
+      () => undefined,
+    );
+  return watchSignals(async (signal) => {
+    ctx.stderr.write(`${signal}: stopping and removing ${request.name}\n`);
+    await engine.stopContainer(id, request.stopTimeoutSec).catch(() => undefined);
+    await remove();
+  }, remove);
 }
 
 /** The declared container's create request, turned into a one-off's. */
@@ -102,6 +130,7 @@ export function oneOffRequest(
     env,
     ports: [],
     restartPolicy: 'no',
+    ...(options.rm ? { autoRemove: true } : {}),
     tty: Boolean(options.tty || base.tty),
     openStdin: Boolean(options.interactive || base.openStdin),
     ...(options.interactive ? { stdinOnce: true } : {}),
@@ -109,10 +138,11 @@ export function oneOffRequest(
 }
 
 /**
- * `-i`/`-t`: attached to the container's process before it starts (so no output is
- * missed), stdin piped in (EOF closes the process's stdin), the terminal raw and its size
- * followed with a TTY. Without a TTY, Ctrl-C is passed on to the process as SIGINT, as
- * `docker run` proxies signals.
+ * Attached to the container's own process before it starts (so no output is missed, as
+ * `docker run`), stdin piped in with `-i` (EOF closes the process's stdin), the terminal
+ * raw and its size followed with a TTY. Without a TTY and without `--rm`, Ctrl-C is passed
+ * on to the process as SIGINT, as `docker run` proxies signals (with `--rm` it stops and
+ * removes the one-off: removeOnSignals).
  */
 async function runAttached(
   ctx: CliContext,
@@ -120,33 +150,27 @@ async function runAttached(
   streams: EngineStreams,
   id: string,
   request: ContainerCreateRequest,
-  interactive: boolean,
+  options: RunOptions,
 ): Promise<number> {
   const tty = Boolean(request.tty);
-  const session = await streams.attach(id, { stdin: interactive, tty });
+  const interactive = Boolean(options.interactive);
+  const session = await streams.attach(id, {
+    stdin: interactive,
+    tty,
+    ...(request.autoRemove ? { autoRemoved: true } : {}),
+  });
   session.onOutput((stream, chunk) => (stream === 'stderr' ? ctx.stderr : ctx.stdout).write(chunk));
   await engine.startContainer(id);
   const releaseInput = interactive ? pipeInput(ctx.stdin as TtyIn, session, tty) : () => {};
   const releaseSize = tty ? followWindowSize(ctx.stdout as TtyOut, session) : () => {};
   const proxy = () => void engine.killContainer(id, 'SIGINT').catch(() => undefined);
-  if (!tty) process.on('SIGINT', proxy);
+  const proxied = !tty && !options.rm;
+  if (proxied) process.on('SIGINT', proxy);
   try {
     return await session.exitCode;
   } finally {
-    process.off('SIGINT', proxy);
+    if (proxied) process.off('SIGINT', proxy);
     releaseInput();
     releaseSize();
   }
-}
-
-/** The exit code once the engine reports the container stopped (logs end a little earlier). */
-async function exitCodeOf(ctx: CliContext, id: string): Promise<number> {
-  const engine = await ctx.engine();
-  for (let i = 0; i < 100; i++) {
-    const details = await engine.inspectContainer(id);
-    if (!details) return 1;
-    if (details.state === 'exited' || details.state === 'dead') return details.exitCode;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  return 1;
 }

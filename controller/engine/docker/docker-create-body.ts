@@ -87,6 +87,7 @@ function hostConfig(
     Binds: bindsOf(req.mounts),
     Tmpfs: tmpfsOf(req.mounts),
     RestartPolicy: { Name: req.restartPolicy, MaximumRetryCount: 0 },
+    AutoRemove: req.autoRemove,
     Memory: req.memoryBytes,
     MemoryReservation: req.memoryReservationBytes,
     MemorySwap: req.memorySwapBytes,

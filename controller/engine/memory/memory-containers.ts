@@ -130,7 +130,7 @@ function run(world: MemoryWorld, c: MemContainer): void {
   world.containerEvent(c, 'start');
 }
 
-/** The process ends: exited with `exitCode`; ports freed. */
+/** The process ends: exited with `exitCode`; ports freed; an auto-removed container goes. */
 export function die(world: MemoryWorld, c: MemContainer, exitCode: number): void {
   c.state = 'exited';
   c.exitCode = exitCode;
@@ -140,6 +140,8 @@ export function die(world: MemoryWorld, c: MemContainer, exitCode: number): void
   // The list's status text of an exited container carries no health.
   c.health = 'none';
   world.containerEvent(c, 'die', { exitCode: String(exitCode) });
+  // The engine removes an auto-removed container right after it exits, as Docker does.
+  if (c.request.autoRemove) queueMicrotask(() => removeContainer(world, c.id));
 }
 
 /** A stopped process honours SIGTERM and exits 0, as berth's test containers do. */
