@@ -1,4 +1,5 @@
-import type { ContainerObject, DesiredObject, Healthcheck } from '../../specs/model.js';
+import type { ContainerObject, DesiredObject, FileMount, Healthcheck } from '../../specs/model.js';
+import { fileMountParts, podFsGroup } from './k8s-files.js';
 import { lossesFor, type ExportLoss } from './k8s-loss.js';
 
 /** A Kubernetes object as plain JSON (`apiVersion`, `kind`, `metadata`, …). */
@@ -36,9 +37,13 @@ export function podParts(
   const sharedVolumes: string[] = [];
   const volumes: Record<string, unknown>[] = [];
   const volumeMounts: Record<string, unknown>[] = [];
+  const fileMounts: { mount: FileMount; index: number }[] = [];
   spec.mounts.forEach((m, i) => {
     if (m.type === 'secret' || m.type === 'config') {
-      lose(`spec.mounts[${i}]`, `${m.type} mounts are not exported yet`);
+      const parts = fileMountParts(m, i, lose);
+      volumes.push(parts.volume);
+      volumeMounts.push(parts.volumeMount);
+      fileMounts.push({ mount: m, index: i });
       return;
     }
     const volumeName =
@@ -100,10 +105,12 @@ export function podParts(
     ...securityContext(container, lose),
   };
   notCarried(container, lose);
+  const fsGroup = podFsGroup(fileMounts, lose);
   return {
     podSpec: {
       containers: [main],
       ...(volumes.length ? { volumes } : {}),
+      ...(fsGroup !== undefined ? { securityContext: { fsGroup } } : {}),
       terminationGracePeriodSeconds: Math.ceil(spec.stopGracePeriodMs / 1000),
     },
     writableVolumes,

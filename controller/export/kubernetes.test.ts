@@ -33,6 +33,7 @@ async function exportOf(name: string, yaml: string) {
   await mkdir(join(dir, name), { recursive: true });
   await writeFile(join(dir, name, 'Dockerfile'), 'FROM localhost/berth-busybox:1\n');
   await writeFile(join(dir, name, 'app.yaml'), yaml);
+  await writeFile(join(dir, name, 'db.pw'), 's3cr3t-value');
   const loaded = await loadManifests([join(dir, name)]);
   expect(loaded.problems).toEqual([]);
   return exportKubernetes(loaded.set.objects, 'shop');
@@ -79,6 +80,26 @@ apiVersion: berth/v1
 kind: Volume
 metadata: {name: data}
 spec: {}
+`;
+
+const FILES = `apiVersion: berth/v1
+kind: Container
+metadata: {name: api}
+spec:
+  image: localhost/api:1
+  mounts:
+    - {config: apiconf, target: /etc/api.yaml}
+    - {secret: db-pass, target: /run/secrets/db, mode: "0440", uid: 1000, gid: 1000}
+---
+apiVersion: berth/v1
+kind: Config
+metadata: {name: apiconf}
+spec: {content: "listen: 8080\\n"}
+---
+apiVersion: berth/v1
+kind: Secret
+metadata: {name: db-pass}
+spec: {file: ./db.pw}
 `;
 
 describe('berth export kubernetes', () => {
@@ -166,15 +187,67 @@ spec: {ref: "localhost/app:1", build: {context: .}}
     expect(lines).toEqual(
       expect.arrayContaining([
         expect.stringMatching(
-          /lossy\/app\.yaml:2:1: Container\/job: spec\.state: not carried: exited/,
+          /lossy\/app\.yaml:6:10: Container\/job: spec\.state: not carried: exited/,
         ),
-        expect.stringMatching(/Container\/job: spec\.restartPolicy: not carried/),
-        expect.stringMatching(/Container\/job: spec\.user: not carried/),
-        expect.stringMatching(/Container\/job: spec\.dependsOn: not carried/),
-        expect.stringMatching(/app\.yaml:\d+:1: Image\/app: spec\.build: not carried/),
+        expect.stringMatching(/app\.yaml:7:18: Container\/job: spec\.restartPolicy: not carried/),
+        expect.stringMatching(/app\.yaml:8:9: Container\/job: spec\.user: not carried/),
+        expect.stringMatching(/app\.yaml:9:14: Container\/job: spec\.dependsOn: not carried/),
+        expect.stringMatching(/app\.yaml:21:39: Image\/app: spec\.build: not carried/),
       ]),
     );
     for (const d of result.documents) await validateK8s(d.object);
+  });
+
+  it('writes a Config as a ConfigMap and a Secret as a Secret without its value, each mounted at its target', async () => {
+    const result = await exportOf('files', FILES);
+    for (const d of result.documents) await validateK8s(d.object);
+    const byKind = (kind: string) =>
+      result.documents.filter((d) => d.object.kind === kind).map((d) => d.object as Loose);
+    const [configMap] = byKind('ConfigMap');
+    expect(configMap).toMatchObject({
+      metadata: { name: 'apiconf' },
+      data: { apiconf: 'listen: 8080\n' },
+    });
+    const [secret] = byKind('Secret');
+    expect(secret).toMatchObject({
+      metadata: { name: 'db-pass' },
+      type: 'Opaque',
+      data: { 'db-pass': '' },
+    });
+    // berth never prints a secret: the value appears nowhere in the export, nor in its losses.
+    expect(JSON.stringify(result)).not.toContain('s3cr3t-value');
+    const pod = (byKind('Deployment')[0] as Loose).spec.template.spec;
+    expect(pod.volumes).toEqual([
+      {
+        name: 'config-0',
+        configMap: {
+          name: 'apiconf',
+          items: [{ key: 'apiconf', path: 'apiconf' }],
+          defaultMode: 0o444,
+        },
+      },
+      {
+        name: 'secret-1',
+        secret: {
+          secretName: 'db-pass',
+          items: [{ key: 'db-pass', path: 'db-pass' }],
+          defaultMode: 0o440,
+        },
+      },
+    ]);
+    expect(pod.containers[0].volumeMounts).toEqual([
+      { name: 'config-0', mountPath: '/etc/api.yaml', subPath: 'apiconf', readOnly: true },
+      { name: 'secret-1', mountPath: '/run/secrets/db', subPath: 'db-pass', readOnly: true },
+    ]);
+    expect(pod.securityContext).toEqual({ fsGroup: 1000 });
+    expect(result.losses.map(formatLoss)).toEqual([
+      expect.stringMatching(
+        /files\/app\.yaml:8:69: Container\/api: spec\.mounts\[1\]\.uid: not carried: 1000: Kubernetes writes secret files owned by root/,
+      ),
+      expect.stringMatching(
+        /files\/app\.yaml:18:14: Secret\/db-pass: spec\.file: not carried: value not exported .*kubectl create secret generic db-pass --from-file=db-pass=\/.*\/files\/db\.pw$/,
+      ),
+    ]);
   });
 
   it('the schema check itself rejects a broken object (the test can fail)', async () => {

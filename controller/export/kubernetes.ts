@@ -1,4 +1,6 @@
 import type { ContainerObject, DesiredObject } from '../../specs/model.js';
+import { valueOf as storedValue } from '../../specs/file-values.js';
+import { fileValueObject, isFileValue, type ValueOf } from './k8s-files.js';
 import { declaredName, lossesFor, type ExportLoss } from './k8s-loss.js';
 import { podParts, type K8sObject } from './k8s-pod.js';
 
@@ -16,11 +18,17 @@ export const DEFAULT_CLAIM_SIZE = '1Gi';
 /**
  * Turns a normalised berth set into Kubernetes objects a recent API server accepts:
  * a Deployment per container (a StatefulSet when it writes a named volume), a headless
- * Service per container so pods find each other by name as on a berth network, and
- * PersistentVolumeClaims for volumes mounted read-only. Pure; losses are returned, not
- * printed. Replica instances (`web-1`, `web-2`) fold back into one workload.
+ * Service per container so pods find each other by name as on a berth network,
+ * PersistentVolumeClaims for volumes mounted read-only, a ConfigMap per Config and a
+ * Secret per Secret (its value left out: k8s-files.ts). Pure but for `valueOf`, which
+ * reads the Config bytes loading kept in memory; losses are returned, not printed.
+ * Replica instances (`web-1`, `web-2`) fold back into one workload.
  */
-export function exportKubernetes(objects: DesiredObject[], project: string): KubernetesExport {
+export function exportKubernetes(
+  objects: DesiredObject[],
+  project: string,
+  valueOf: ValueOf = storedValue,
+): KubernetesExport {
   const losses: ExportLoss[] = [];
   const documents: KubernetesExport['documents'] = [];
   const claims = new Set<string>();
@@ -40,6 +48,8 @@ export function exportKubernetes(objects: DesiredObject[], project: string): Kub
   for (const object of objects) {
     if (object.kind === 'Volume' && claims.has(object.name))
       documents.push({ from: object, object: claim(object.name, project) });
+    if (isFileValue(object))
+      documents.push({ from: object, object: fileValueObject(object, project, valueOf, losses) });
     resourceLosses(object, objects, losses);
   }
   return { documents, losses };
