@@ -1,6 +1,6 @@
 import type { ConfigObject, DesiredObject, FileMount, SecretObject } from '../../specs/model.js';
 import { lossesFor, type ExportLoss } from './k8s-loss.js';
-import type { K8sObject } from './k8s-pod.js';
+import type { K8sObject } from './k8s-object.js';
 
 /** The most a ConfigMap holds (the API server refuses a larger object). */
 export const CONFIG_MAP_MAX_BYTES = 1024 * 1024;

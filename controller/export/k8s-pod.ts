@@ -2,12 +2,7 @@ import type { ContainerObject, DesiredObject, FileMount, Healthcheck } from '../
 import { fileMountParts, podFsGroup } from './k8s-files.js';
 import { lossesFor, type ExportLoss } from './k8s-loss.js';
 
-/** A Kubernetes object as plain JSON (`apiVersion`, `kind`, `metadata`, …). */
-export type K8sObject = Record<string, unknown> & {
-  apiVersion: string;
-  kind: string;
-  metadata: { name: string; labels?: Record<string, string> };
-};
+export type { K8sObject } from './k8s-object.js';
 
 /** What the pod template of one declared container is made of. */
 export interface PodParts {
