@@ -11,7 +11,7 @@ import {
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { berth } from '../support/cli.js';
+import { berth, berthProcess } from '../support/cli.js';
 import { cleanupProject, docker, TEST_IMAGE, uniqueProject } from '../support/docker.js';
 
 /**
@@ -123,7 +123,9 @@ RUN --mount=type=secret,id=token,required=true --mount=type=secret,id=api,requir
       ', secrets: [{id: token, file: ./token.txt}, {id: api, env: BK_API_KEY}]',
     );
     writeFileSync(join(dir, 'token.txt'), canary);
-    const result = await berth(['apply', '-f', dir, '-p', project], {
+    // Through the built CLI (dist/), as users run it: bundled, @grpc/grpc-js loaded otherwise
+    // than from source, and every build with secrets failed there (F102).
+    const result = await berthProcess(['apply', '-f', dir, '-p', project], {
       env: { ...env, BK_API_KEY: fromEnv },
     });
     expect(result.code, result.stdout + result.stderr).toBe(0);

@@ -25,7 +25,10 @@ export async function openSecretSession(
   docker: Dockerode,
   secrets: Record<string, Buffer>,
 ): Promise<BuildSession> {
-  const grpc = await import('@grpc/grpc-js');
+  // @grpc/grpc-js is CommonJS: bundled into dist/ its namespace has only `default` (F102:
+  // "grpc.Server is not a constructor" from the installed CLI); from source it has both.
+  const loaded = await import('@grpc/grpc-js');
+  const grpc = (loaded as unknown as { default?: typeof loaded }).default ?? loaded;
   const id = randomUUID();
   const socket = await new Promise<Socket>((resolve, reject) =>
     docker.modem.dial(
