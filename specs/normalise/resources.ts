@@ -103,6 +103,33 @@ export function normaliseVolume(
     const violation = hostPathViolation(device, ctx.policy, realHostPath);
     if (violation) ctx.report('E_POLICY', ['spec', 'options', 'device'], violation);
     options.device = device;
-  }
+  } else if (driver === 'local' && !ctx.policy.allowHostAccess) checkLocalMount(options, ctx);
   return { driver, options, retain: raw?.retain ?? true };
+}
+
+/** File systems a local volume may mount under baseline: memory and network ones. */
+const GUEST_FILE_SYSTEMS = new Set(['tmpfs', 'ramfs', 'nfs', 'nfs4', 'cifs', 'smb3']);
+
+/**
+ * A local volume that is not a bind mounts `device` as file system `type` on the engine's host:
+ * a disk (`type: ext4, device: /dev/vda` is the host's root file system) or an overlay of host
+ * folders (`lowerdir=/etc`) hands the host out as surely as a bind of `/` (F100). Under
+ * baseline only memory and network file systems are allowed (tmpfs, nfs, cifs…), and a device
+ * that is a host path is judged as one; `--policy privileged` allows any.
+ */
+function checkLocalMount(options: Record<string, string>, ctx: NormaliseContext): void {
+  const type = options.type;
+  if (type !== undefined && type !== 'none' && !GUEST_FILE_SYSTEMS.has(type)) {
+    ctx.report(
+      'E_POLICY',
+      ['spec', 'options', 'type'],
+      `mounts a file system of the engine's host (type ${type}), which the policy forbids (allowed under --policy privileged)`,
+    );
+    return;
+  }
+  const device = options.device;
+  if (device?.startsWith('/') && type !== 'nfs' && type !== 'nfs4') {
+    const violation = hostPathViolation(device, ctx.policy, realHostPath);
+    if (violation) ctx.report('E_POLICY', ['spec', 'options', 'device'], violation);
+  }
 }

@@ -88,4 +88,33 @@ spec:
       '',
     );
   });
+
+  it('a volume that mounts a host disk or an overlay of host folders is refused; tmpfs and nfs are not (F100)', async () => {
+    const dir = join(work, 'fs');
+    mkdirSync(dir);
+    const volume = (name: string, options: string) =>
+      `apiVersion: berth/v1\nkind: Volume\nmetadata: {name: ${name}}\nspec:\n  options: ${options}\n---\n`;
+    writeFileSync(
+      join(dir, 'v.yaml'),
+      volume('disk', '{type: ext4, device: /dev/vda}') +
+        volume(
+          'overlay',
+          '{type: overlay, device: overlay, o: "lowerdir=/etc,upperdir=/tmp/u,workdir=/tmp/w"}',
+        ) +
+        volume('memory', '{type: tmpfs, device: tmpfs, o: "size=64m"}') +
+        volume('share', '{type: nfs, o: "addr=127.0.0.1,ro", device: ":/srv/share"}'),
+    );
+    const valid = await berth(['validate', '-p', project], { cwd: dir, env });
+    expect(valid.code).toBe(1);
+    const problems = valid.stdout.trim().split('\n');
+    expect(problems).toEqual([
+      'v.yaml:5:19: Volume "disk": spec.options.type mounts a file system of the engine\'s host (type ext4), which the policy forbids (allowed under --policy privileged) [E_POLICY]',
+      'v.yaml:11:19: Volume "overlay": spec.options.type mounts a file system of the engine\'s host (type overlay), which the policy forbids (allowed under --policy privileged) [E_POLICY]',
+    ]);
+    const privileged = await berth(['validate', '--policy', 'privileged', '-p', project], {
+      cwd: dir,
+      env,
+    });
+    expect(privileged.code, privileged.stdout).toBe(0);
+  });
 });
