@@ -55,12 +55,22 @@ describe('hostPathViolation', () => {
       expect(hostPathViolation('/srv/app/site', DEFAULT_POLICY, resolve)).toBeUndefined();
     });
 
-    it('an opened path stays open whether written as the link or as what it reaches', () => {
+    it('an opened link opens its target itself, written as the link', () => {
       const policy = policyFor('baseline', ['/var/run/docker.sock']);
       expect(hostPathViolation('/var/run/docker.sock', policy, resolve)).toBeUndefined();
-      expect(hostPathViolation('/run/docker.sock', policy, resolve)).toBeUndefined();
+      // Written as the target, it is not what was opened.
+      expect(hostPathViolation('/run/docker.sock', policy, resolve)).toMatch(/may not be mounted/);
       const localtime = policyFor('baseline', ['/etc/localtime']);
       expect(hostPathViolation('/etc/localtime', localtime, resolve)).toBeUndefined();
+    });
+
+    it('an opened folder that became a link opens nothing beneath its target (F105)', () => {
+      const policy = policyFor('baseline', ['/srv/app/etclink']);
+      const deep = (p: string) =>
+        p.startsWith('/srv/app/etclink') ? p.replace('/srv/app/etclink', '/etc') : p;
+      expect(hostPathViolation('/srv/app/etclink/shadow', policy, deep)).toBe(
+        '/srv/app/etclink/shadow is a link to /etc/shadow: /etc/shadow lies beneath /etc, which may not be mounted (forbidden by policy)',
+      );
     });
 
     it('a link beneath an opened path is refused when what it reaches is not opened', () => {

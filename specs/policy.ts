@@ -55,8 +55,9 @@ export function policyFor(name: PolicyName, allowHostPaths: readonly string[] = 
  * `resolve` gives the path the engine would really reach (symbolic links followed, as the
  * engine follows them when it mounts); the resolved path is held to the same rules, so a
  * link in a manifest folder cannot lift the policy (F88: `./etclink -> /etc` mounted the
- * host's /etc under the baseline policy). Paths opened by `--allow-host-path` count as
- * opened under their resolved form too. Without `resolve`, only the written path is checked.
+ * host's /etc under the baseline policy). A path opened by `--allow-host-path` opens what is
+ * written beneath it; where it reaches through a link, it opens only its link's target itself.
+ * Without `resolve`, only the written path is checked.
  */
 export function hostPathViolation(
   hostPath: string,
@@ -65,12 +66,17 @@ export function hostPathViolation(
 ): string | undefined {
   const path = tidy(hostPath);
   const opened = policy.allowedHostPaths ?? [];
-  const allowed = resolve ? [...opened, ...opened.map((a) => tidy(resolve(a)))] : opened;
-  const written = violationOf(path, policy.forbiddenHostPaths, allowed);
+  const written = violationOf(path, policy.forbiddenHostPaths, opened);
   if (written || !resolve) return written;
   const real = tidy(resolve(path));
   if (real === path) return undefined;
-  const reached = violationOf(real, policy.forbiddenHostPaths, allowed);
+  // What an opened path reaches: beneath it when it is no link; when it is one, only its
+  // target itself (`/var/run/docker.sock` → `/run/docker.sock`), never what lies beneath the
+  // target, so a link put where an opened folder was (`shared -> /`) opens nothing more (F105).
+  const reachedOpen = opened.map((a) => ({ path: a, real: tidy(resolve(a)) }));
+  const beneath = reachedOpen.filter((a) => a.real === tidy(a.path)).map((a) => a.path);
+  if (reachedOpen.some((a) => a.real === real)) return undefined;
+  const reached = violationOf(real, policy.forbiddenHostPaths, beneath);
   return reached && `${path} is a link to ${real}: ${reached}`;
 }
 
