@@ -21,6 +21,7 @@ const owned = async () =>
 symlinkSync('/etc', join(dir, 'etclink'));
 symlinkSync('/var/run/docker.sock', join(dir, 'engine.sock'));
 symlinkSync('/etc/hostname', join(dir, 'name-link'));
+symlinkSync('/etc', join(dir, 'ctxlink'));
 
 const mounting = (hostPath: string, type = 'Directory') => `apiVersion: berth/v1
 kind: BindMount
@@ -81,5 +82,39 @@ spec: {file: ./name-link}
     writeFileSync(join(dir, 'app.yaml'), mounting('./engine.sock', 'File'));
     const socket = await run(['validate', '--allow-host-path', '/var/run/docker.sock']);
     expect(socket.code, socket.stdout).toBe(0);
+  });
+
+  it('judges what an Image build reads: its context and its secret files (F101)', async () => {
+    const image = (name: string, build: string) => `apiVersion: berth/v1
+kind: Image
+metadata: {name: ${name}}
+spec:
+  ref: localhost/${project}-${name}:1
+  build: ${build}
+---
+`;
+    writeFileSync(
+      join(dir, 'app.yaml'),
+      image('etc', '{context: /etc, dockerfileInline: "FROM scratch"}') +
+        image('linked', '{context: ./ctxlink, dockerfileInline: "FROM scratch"}') +
+        image(
+          'secret',
+          '{context: ., dockerfileInline: "FROM scratch", secrets: [{id: s, file: /etc/hostname}]}',
+        ),
+    );
+    const valid = await run(['validate']);
+    expect(valid.code).toBe(1);
+    expect(valid.stdout).toContain(
+      'Image "etc": spec.build.context /etc may not be mounted (forbidden by policy) [E_POLICY]',
+    );
+    expect(valid.stdout).toMatch(
+      /Image "linked": spec\.build\.context .*ctxlink is a link to \/etc/,
+    );
+    expect(valid.stdout).toMatch(
+      /Image "secret": spec\.build\.secrets\[0\]\.file \/etc\/hostname lies beneath \/etc/,
+    );
+    const apply = await run(['apply']);
+    expect(apply.code).toBe(1);
+    expect(await docker('image', 'ls', '-q', `localhost/${project}-*`)).toBe('');
   });
 });
