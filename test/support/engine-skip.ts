@@ -1,4 +1,4 @@
-import { describe, it } from 'vitest';
+import { it } from 'vitest';
 import { testEngine, type TestEngine } from './engine.js';
 
 /**
@@ -14,15 +14,4 @@ export function itExceptOn(engine: TestEngine, reason: string): typeof it {
       ...rest,
     );
   return skip as unknown as typeof it;
-}
-
-/** `describe`, except on `engine`: as {@link itExceptOn}, for a whole file or group. */
-export function describeExceptOn(engine: TestEngine, reason: string): typeof describe {
-  if (testEngine() !== engine) return describe;
-  const skip = (name: string, ...rest: unknown[]) =>
-    (describe.skip as (name: string, ...rest: unknown[]) => void)(
-      `${name} [not on ${engine}: ${reason}]`,
-      ...rest,
-    );
-  return skip as unknown as typeof describe;
 }
