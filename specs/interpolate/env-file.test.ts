@@ -32,10 +32,18 @@ describe('parseEnvFile', () => {
         line: 2,
         column: 1,
         code: 'E_ENV_FILE',
-        message: expect.stringMatching(/"this is not valid" is not NAME=VALUE/),
+        message: expect.stringMatching(/^is not NAME=VALUE/),
       },
     });
     expect(parseEnvFile('A B=1\n')).toMatchObject({ error: { line: 1 } });
+  });
+
+  it('never shows the text of a line it refuses, and refuses a NUL (F103)', () => {
+    const shadow = parseEnvFile('root:*:20228:0:99999:7:::\n');
+    expect(JSON.stringify(shadow)).not.toContain('20228');
+    const environ = parseEnvFile('TOKEN=tok-CANARY\u0000SHELL=/bin/sh\u0000');
+    expect(environ).toMatchObject({ error: { line: 1, code: 'E_ENV_FILE' } });
+    expect(JSON.stringify(environ)).not.toContain('CANARY');
   });
 
   it('refuses a quoted value that is never closed, at the line that opens it', () => {

@@ -104,7 +104,11 @@ function readStatements(text: string): { list: Statement[] } | { error: EnvFileE
     const trimmed = line.trim();
     if (trimmed === '' || trimmed.startsWith('#')) continue;
     const match = ASSIGNMENT.exec(line);
-    if (!match) return { error: lineError(i, notAssignment(trimmed)) };
+    if (!match) return { error: lineError(i, NOT_ASSIGNMENT) };
+    // A NUL cannot be in an environment value (the engine refuses it at start, echoing the
+    // value); a file with one is no env file (/proc/self/environ is berth's own environment).
+    if (line.includes('\u0000'))
+      return { error: lineError(i, 'holds a NUL character: this is no env file') };
     const name = match[1] ?? '';
     const value = match[2] ?? '';
     const valueColumn = line.length - value.length;
@@ -174,10 +178,12 @@ function valueError(statement: Statement, error: InterpolationError): EnvFileErr
   };
 }
 
-function notAssignment(line: string): string {
-  const shown = line.length > 40 ? `${line.slice(0, 37)}...` : line;
-  return `${JSON.stringify(shown)} is not NAME=VALUE (a name of letters, digits, _ . -, then =)`;
-}
+/**
+ * The line itself is never shown: a file that is not an env file (a password file, a
+ * credentials file named by mistake or on purpose) may hold a secret on any line (F103).
+ */
+const NOT_ASSIGNMENT =
+  'is not NAME=VALUE (a name of letters, digits, _ . -, then =; the line is not shown, as it may hold a secret)';
 
 /**
  * The variables of an env file such as `.env`, read synchronously and leniently

@@ -1,6 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import { resolveManifestPath } from './paths.js';
 import { parseEnvFile } from '../interpolate/env-file.js';
+import { hostPathViolation } from '../policy.js';
+import { realHostPath } from '../read/real-path.js';
 import type { NormaliseContext } from './context.js';
 
 /**
@@ -23,6 +25,13 @@ export async function readEnvFiles(
     ctx.variables?.(name) ?? (Object.hasOwn(ownEnv, name) ? ownEnv[name] : undefined);
   for (const [index, path] of paths.entries()) {
     const at = ['spec', 'envFiles', index];
+    // Its values reach the container's environment: judged as a host path (F103: envFiles of
+    // /proc/self/environ copied berth's own environment, secrets included, into Config.Env).
+    const violation = hostPathViolation(path, ctx.policy, realHostPath);
+    if (violation) {
+      ctx.report('E_POLICY', at, violation);
+      continue;
+    }
     let text: string;
     try {
       text = await readFile(path, 'utf8');

@@ -117,4 +117,27 @@ spec:
     expect(apply.code).toBe(1);
     expect(await docker('image', 'ls', '-q', `localhost/${project}-*`)).toBe('');
   });
+
+  it('judges the env files a container reads, and never echoes a line it refuses (F103)', async () => {
+    writeFileSync(join(dir, 'creds'), 'https://bob:ghp_CANARY123@github.com\n');
+    writeFileSync(
+      join(dir, 'app.yaml'),
+      `apiVersion: berth/v1
+kind: Container
+metadata: {name: c}
+spec:
+  image: ${TEST_IMAGE}
+  command: [sleep, "3600"]
+  envFiles: [/proc/self/environ, /etc/os-release, ./name-link, ./creds]
+`,
+    );
+    const valid = await run(['validate']);
+    expect(valid.code).toBe(1);
+    expect(valid.stdout).toContain('spec.envFiles[0] /proc/self/environ lies beneath /proc');
+    expect(valid.stdout).toContain('spec.envFiles[1] /etc/os-release lies beneath /etc');
+    expect(valid.stdout).toMatch(/spec\.envFiles\[2\] .*name-link is a link to \/etc\/hostname/);
+    expect(valid.stdout).toMatch(/spec\.envFiles\[3\] .*creds:1:1: is not NAME=VALUE/);
+    expect(valid.stdout + valid.stderr).not.toContain('CANARY');
+    expect(await owned()).toBe('');
+  });
 });
