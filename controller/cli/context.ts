@@ -55,9 +55,11 @@ export function wantsColor(stream: { isTTY?: boolean }, env: NodeJS.ProcessEnv):
 }
 
 /**
- * Columns a table may use: the terminal's width when stdout is a terminal that reports one,
- * else 80 (pipes and files keep a stable, diffable layout). kubectl and docker fit the terminal.
+ * Columns a table may use: the terminal's width when stdout is a terminal (80 when it reports
+ * none); no limit when stdout is a pipe or a file, so CI logs and `grep` see every REASON in
+ * full, as kubectl cuts nothing there (F93).
  */
 export function tableWidth(stdout: { isTTY?: boolean; columns?: number }): number {
-  return stdout.isTTY && stdout.columns && stdout.columns > 20 ? stdout.columns : 80;
+  if (!stdout.isTTY) return Number.POSITIVE_INFINITY;
+  return stdout.columns && stdout.columns > 20 ? stdout.columns : 80;
 }

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { tableWidth } from '../context.js';
 import { describeOutput } from '../../status/describe-model.js';
 import { formatDescribe } from './format-describe.js';
 import { formatGetTable } from './format-get.js';
@@ -62,6 +63,21 @@ describe('get table', () => {
 });
 
 describe('status text', () => {
+  it('cuts a long REASON only to fit a terminal: a pipe (no width limit) shows it in full (F93)', () => {
+    const status = sampleStatus();
+    const long = 'crash loop: 22 restarts, last exit code 1: sh: cannot open /etc/app.conf';
+    status.objects[0] = { ...status.objects[0]!, reason: long };
+    expect(formatStatus(status, { wide: false, color: false })).not.toContain(long);
+    const piped = formatStatus(status, {
+      wide: false,
+      color: false,
+      width: tableWidth({ isTTY: false, columns: 80 }),
+    });
+    expect(piped).toContain(long);
+    expect(tableWidth({ isTTY: true, columns: 100 })).toBe(100);
+    expect(tableWidth({ isTTY: true })).toBe(80);
+  });
+
   it('says whether the project is in sync, and why not', () => {
     const text = formatStatus(sampleStatus(), { wide: false, color: false });
     expect(widest(text)).toBeLessThanOrEqual(80);
