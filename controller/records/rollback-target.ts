@@ -39,7 +39,9 @@ export function rollbackTarget(
       },
     );
   }
-  const last = entries[0];
+  // The last apply that kept a set: entries without one (a `restart`, which changes no set)
+  // say nothing of what runs (F108: after a restart, rollback went back to what ran).
+  const last = usable[0];
   const previous =
     last?.outcome === 'converged'
       ? converged.find((e) => e !== last && setOf(e) !== setOf(last))

@@ -88,4 +88,13 @@ describe('berth rollback on the real engine', () => {
     expect(toFailed.stderr).toContain(`apply ${failed.id} of project ${project} failed`);
     expect(await modeOf()).toBe('four');
   });
+
+  it('a restart between does not count as a set (F108)', async () => {
+    expect((await apply('six')).code).toBe(0);
+    const restart = await berth(['restart', 'app', '-p', project], { env: env() });
+    expect(restart.code, restart.stderr).toBe(0);
+    const back = await berth(['rollback', '-p', project], { env: env() });
+    expect(back.code, back.stderr + back.stdout).toBe(0);
+    expect(await modeOf()).toBe('four');
+  });
 });
