@@ -85,6 +85,10 @@ export function formatHistoryTable(
     { header: 'DURATION', value: (e) => formatDuration(e.durationMs) },
     { header: 'COMMIT', value: (e) => e.commit?.slice(0, 7) ?? '-' },
     ...subject,
+    // What an entry that is not an apply of files did (`restart api`, a rollback), when any says.
+    ...(entries.some((e) => e.message)
+      ? [{ header: 'MESSAGE', value: (e: HistoryEntry) => e.message ?? '-', shrink: true }]
+      : []),
     { header: 'SOURCE', value: (e) => e.sources.join(',') || '-', shrink: true },
   ];
   const sorted = [...entries].sort((a, b) => b.time - a.time);

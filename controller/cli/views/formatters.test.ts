@@ -228,6 +228,13 @@ describe('history table', () => {
     `);
   });
 
+  it('shows the message of an entry that says what it did (a restart), F93', () => {
+    const restart = { ...LAST_APPLY, message: 'restart api' };
+    const text = formatHistoryTable([restart], { color: false });
+    expect(text.split('\n')[0]).toMatch(/COMMIT +MESSAGE +SOURCE$/);
+    expect(text).toContain('restart api');
+  });
+
   it('shows the commit author (name) and subject of git applies, and fits a terminal by cutting them and SOURCE', () => {
     const fromGit = {
       ...LAST_APPLY,
