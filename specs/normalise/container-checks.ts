@@ -30,7 +30,8 @@ export function checkExclusiveFields(spec: ContainerSpec, ctx: NormaliseContext)
     if (spec[field] !== undefined) clash(field, " (it uses that container's network)");
 }
 
-const ROOT_USER = /^(0|root)(:.*)?$/;
+// uid 0 however written (`0`, `00`, `+0`: the engine reads them all as root; F109).
+const ROOT_USER = /^(\+?0+|root)(:.*)?$/;
 
 /**
  * The host access a container asks for, against the policy chosen on the command line:
@@ -56,6 +57,18 @@ export function checkContainerPolicy(spec: ContainerSpec, ctx: NormaliseContext)
   if (spec.user === undefined || ROOT_USER.test(spec.user))
     restrictedRule(['spec', 'user'], 'must name a non-root user');
   if (!spec.capDrop?.includes('ALL')) restrictedRule(['spec', 'capDrop'], 'must include ALL');
+  // As Kubernetes' restricted profile: only NET_BIND_SERVICE may be added back, and no
+  // confinement may be turned off (F109).
+  const added = (spec.capAdd ?? []).filter(
+    (c) => c.toUpperCase().replace(/^CAP_/, '') !== 'NET_BIND_SERVICE',
+  );
+  if (added.length)
+    restrictedRule(
+      ['spec', 'capAdd'],
+      `adds ${added.join(', ')}; only NET_BIND_SERVICE may be added`,
+    );
+  if ((spec.securityOpt ?? []).some((o) => /unconfined|^label[:=]disable$/i.test(o)))
+    restrictedRule(['spec', 'securityOpt'], 'turns off seccomp, AppArmor or SELinux confinement');
   const low = spec.ports.find((p) => p.hostPort !== undefined && p.hostPort < 1024);
   if (low)
     restrictedRule(['spec', 'ports'], `publishes host port ${low.hostPort}; use 1024 or above`);

@@ -242,5 +242,16 @@ spec: {image: busybox:1, networkMode: "container:db", ipc: "container:db"}
     await container('  user: "1000"\n  capDrop: [ALL]\n  ports: ["127.0.0.1:8080:80"]\n', {
       policy: policyFor('restricted'),
     });
+    // uid 0 however written, added capabilities and unconfined profiles (F109).
+    writeFileSync(
+      file,
+      'apiVersion: berth/v1\nkind: Container\nmetadata: {name: web}\nspec:\n  image: busybox:1\n  user: "+00"\n  capDrop: [ALL]\n  capAdd: [NET_BIND_SERVICE, SYS_ADMIN]\n  securityOpt: ["seccomp=unconfined"]\n',
+    );
+    const loose = await loadManifests([file], { policy: policyFor('restricted') });
+    expect(loose.problems.map((p) => p.message).sort()).toEqual([
+      expect.stringMatching(/spec.capAdd adds CAP_SYS_ADMIN; only NET_BIND_SERVICE may be added/),
+      expect.stringMatching(/spec.securityOpt turns off seccomp, AppArmor or SELinux confinement/),
+      expect.stringMatching(/spec.user must name a non-root user/),
+    ]);
   });
 });
