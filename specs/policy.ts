@@ -25,6 +25,9 @@ export const DEFAULT_POLICY: Policy = {
     '/',
     '/var/run/docker.sock',
     '/run/docker.sock',
+    // Other engines' sockets where their packages put them (Podman, containerd).
+    '/run/podman/podman.sock',
+    '/run/containerd/containerd.sock',
     '/proc',
     '/sys',
     '/dev',

@@ -27,7 +27,7 @@ export async function loadInput(
     cwd: ctx.cwd,
     env: ctx.env,
     envFiles: ctx.envFiles,
-    policy: policyFromFlags(flags, ctx.cwd),
+    policy: policyFromFlags(flags, ctx.cwd, ctx),
     ...(portsPerNode ? { portsPerNode } : {}),
   });
   if (result.problems.length > 0) {

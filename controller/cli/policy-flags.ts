@@ -18,14 +18,25 @@ export interface PolicyFlags {
 
 /**
  * The policy the person running berth chose (DESIGN.md "Policy"; never the manifests):
- * baseline by default; `--allow-host-path` paths resolve against the working folder.
+ * baseline by default; `--allow-host-path` paths resolve against the working folder. The
+ * socket of the engine berth talks to (`--engine` or `DOCKER_HOST`, `unix://PATH`) is
+ * forbidden beside the well-known ones, wherever it lives (F106: a rootless Docker's or
+ * Podman's socket passed the baseline).
  */
-export function policyFromFlags(flags: PolicyFlags, cwd: string): Policy {
+export function policyFromFlags(
+  flags: PolicyFlags,
+  cwd: string,
+  engine: { engineFlag?: string | undefined; env?: NodeJS.ProcessEnv } = {},
+): Policy {
   const name = (flags.policy ?? 'baseline') as PolicyName;
-  return policyFor(
+  const policy = policyFor(
     name,
     (flags.allowHostPath ?? []).map((p) => resolve(cwd, p)),
   );
+  const address = engine.engineFlag ?? engine.env?.DOCKER_HOST;
+  const socket = address?.startsWith('unix://') ? address.slice('unix://'.length) : undefined;
+  if (!socket || policy.forbiddenHostPaths.length === 0) return policy;
+  return { ...policy, forbiddenHostPaths: [...policy.forbiddenHostPaths, socket] };
 }
 
 /**

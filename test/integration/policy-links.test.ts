@@ -140,4 +140,25 @@ spec:
     expect(valid.stdout + valid.stderr).not.toContain('CANARY');
     expect(await owned()).toBe('');
   });
+
+  it("forbids the socket of the engine berth talks to, and Podman's and containerd's (F106)", async () => {
+    const socket = join(dir, 'rootless', 'docker.sock');
+    writeFileSync(
+      join(dir, 'app.yaml'),
+      ['/run/podman/podman.sock', '/run/containerd/containerd.sock', socket]
+        .map(
+          (path, i) =>
+            `apiVersion: berth/v1\nkind: BindMount\nmetadata: {name: s${i}}\nspec: {hostPath: ${path}, type: FileOrCreate}\n`,
+        )
+        .join('---\n'),
+    );
+    const valid = await berth(['validate', '-p', project], {
+      cwd: dir,
+      env: { DOCKER_HOST: `unix://${socket}` },
+    });
+    expect(valid.code).toBe(1);
+    expect(valid.stdout).toContain('/run/podman/podman.sock may not be mounted');
+    expect(valid.stdout).toContain('/run/containerd/containerd.sock may not be mounted');
+    expect(valid.stdout).toContain(`${socket} may not be mounted`);
+  });
 });

@@ -18,7 +18,7 @@ export async function run(ctx: CliContext, options: ValidateOptions): Promise<nu
     cwd: ctx.cwd,
     env: ctx.env,
     envFiles: ctx.envFiles,
-    policy: policyFromFlags(options, ctx.cwd),
+    policy: policyFromFlags(options, ctx.cwd, ctx),
     hash: false,
   });
   if (options.output === 'json' || options.output === 'yaml') {
