@@ -32,4 +32,31 @@ describe('the project name (DESIGN.md "Identity"; COMPOSE_PROJECT_NAME as in Com
     expect(resolveProjectName(undefined, ['My App'], root, {})).toBe('myapp');
     expect(resolveProjectName(undefined, [], plain, { COMPOSE_PROJECT_NAME: '' })).toBe('myapp');
   });
+
+  it('else the top-level name: of the folder’s Compose file, as docker compose takes it (F84)', () => {
+    const { root, plain } = folders();
+    const mon = join(root, 'mon');
+    mkdirSync(mon);
+    writeFileSync(join(mon, 'compose.yaml'), '# app\nname: adv-mon\nservices: {a: {image: x}}\n');
+    expect(resolveProjectName(undefined, [], mon, {})).toBe('adv-mon');
+    expect(resolveProjectName(undefined, ['mon'], root, {})).toBe('adv-mon');
+    expect(resolveProjectName(undefined, [], mon, { COMPOSE_PROJECT_NAME: 'env' })).toBe('env');
+    expect(resolveProjectName('flag', [], mon, {})).toBe('flag');
+    // A name with variables resolves through the environment, then .env.
+    writeFileSync(join(mon, 'compose.yaml'), 'name: ${APP:-dflt}-${STAGE}\nservices: {}\n');
+    writeFileSync(join(mon, '.env'), 'STAGE=prod\n');
+    expect(resolveProjectName(undefined, [], mon, { APP: 'shop' })).toBe('shop-prod');
+    // COMPOSE_FILE picks the files; a later file's name wins.
+    writeFileSync(join(mon, 'other.yml'), 'name: other\n');
+    writeFileSync(join(mon, '.env'), 'COMPOSE_FILE=compose.yaml:other.yml\nSTAGE=x\n');
+    expect(resolveProjectName(undefined, [], mon, {})).toBe('other');
+    // A Compose file without name:, a name: below the top level, or a file that is no YAML: the base name.
+    const nameless = join(root, 'nameless');
+    mkdirSync(nameless);
+    writeFileSync(join(nameless, 'docker-compose.yml'), 'services:\n  a:\n    name: nope\n');
+    expect(resolveProjectName(undefined, [], nameless, {})).toBe('nameless');
+    writeFileSync(join(nameless, 'docker-compose.yml'), 'name: [unclosed\n');
+    expect(resolveProjectName(undefined, [], nameless, {})).toBe('nameless');
+    expect(resolveProjectName(undefined, [], plain, {})).toBe('myapp');
+  });
 });

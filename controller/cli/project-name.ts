@@ -2,14 +2,18 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { statSync } from 'node:fs';
 import { readEnvFileQuietly } from '../../specs/interpolate/env-file.js';
 import { PROJECT_VARIABLE } from '../../specs/compose/dot-env.js';
+import { composeFileProjectName } from '../../specs/compose/project-name.js';
+import { composeSettings } from './compose-settings.js';
 
 /**
  * The project name per DESIGN.md: `--project`, else the base name of the first applied
  * folder (or of a file's folder), else the current folder's — as Compose does. Between the
  * two, as in Compose, `COMPOSE_PROJECT_NAME` from berth's environment, else from `.env` in
  * that folder: `berth import -o DIR` writes it there, so `apply -f DIR` runs the project
- * docker compose would (issue 13). Made safe for engine names the way Compose does it:
- * lower case, only [a-z0-9_-].
+ * docker compose would (issue 13); else the top-level `name:` of the Compose file in that
+ * folder (F84: after `import -o berth && apply -f berth`, `berth down` in the Compose
+ * folder must find the app that `docker compose down` there would). Made safe for engine
+ * names the way Compose does it: lower case, only [a-z0-9_-].
  */
 export function resolveProjectName(
   flag: string | undefined,
@@ -20,8 +24,12 @@ export function resolveProjectName(
   if (flag) return sanitizeProjectName(flag);
   const first = paths.find((p) => p !== '-');
   const folder = first ? folderOf(resolve(cwd, first)) : cwd;
+  const dotenv = readEnvFileQuietly(join(folder, '.env'), env);
+  const lookup = (name: string): string | undefined => env[name] ?? dotenv[name];
   const named =
-    env[PROJECT_VARIABLE] || readEnvFileQuietly(join(folder, '.env'), env)[PROJECT_VARIABLE];
+    env[PROJECT_VARIABLE] ||
+    dotenv[PROJECT_VARIABLE] ||
+    composeFileProjectName(folder, composeSettings(folder, env).files, lookup);
   return sanitizeProjectName(named || basename(folder));
 }
 

@@ -13,6 +13,7 @@ import type { Where } from './located.js';
 import { mergeTrees } from './merge.js';
 import { hostPath, normaliseService } from './normalise.js';
 import { isBindVolume } from '../volume-options.js';
+import { DEFAULT_FILES } from './project-name.js';
 
 /** The Compose model after overrides, `include`, `extends` and profiles: what import converts. */
 export interface ComposeProject {
@@ -36,13 +37,7 @@ export interface ComposeProject {
 const SECTIONS = ['services', 'networks', 'volumes', 'secrets', 'configs'] as const;
 const TOP_LEVEL = new Set(['version', 'name', 'include', 'models', ...SECTIONS]);
 
-/** Compose's default file names, in the order `docker compose` looks for them. */
-export const DEFAULT_FILES = [
-  'compose.yaml',
-  'compose.yml',
-  'docker-compose.yml',
-  'docker-compose.yaml',
-];
+export { DEFAULT_FILES };
 
 /**
  * The files `docker compose` would read in `cwd` without `-f`: the first default file that

@@ -1,3 +1,4 @@
+import { relative } from 'node:path';
 import type { ObjectKey } from '../../../specs/model.js';
 import type { ObservedState } from '../../engine/engine.js';
 import { BerthError } from '../../errors.js';
@@ -6,6 +7,7 @@ import { readLastApplied } from '../../records/index.js';
 import type { CliContext } from '../context.js';
 import { withProjectLock } from '../project-lock.js';
 import { resolveProjectName } from '../project-name.js';
+import { projectsAppliedUnder } from '../applied-under.js';
 import { deleteObjects } from './delete.js';
 
 interface DownOptions {
@@ -22,7 +24,8 @@ interface DownOptions {
  * `berth down [--volumes]`: deletes the project's last applied set, dependants first, under
  * the project's writer lock, on one observation of the engine. Volumes (and their data) stay
  * unless `--volumes` (which removes retained ones too); host paths always stay. A project
- * never applied has nothing to delete (exit 0). Without `-p`, objects
+ * never applied has nothing to delete (exit 0); a hint names the projects applied from a
+ * folder below this one (F84). Without `-p`, objects
  * another folder of the same name applied (`berth.source`) are refused unless `--force`
  * (docker/compose#7969: `down` in one folder destroyed the other's). Exit as delete.
  */
@@ -35,6 +38,12 @@ export async function run(ctx: CliContext, options: DownOptions): Promise<number
     if (!last.ok) {
       if (last.problem.reason !== 'missing') throw new BerthError('E_RECORD', last.problem.message);
       ctx.stdout.write(`Project ${project}: nothing applied, nothing to delete\n`);
+      for (const other of await projectsAppliedUnder(ctx.stateDir, ctx.cwd, project)) {
+        const from = relative(ctx.cwd, other.source) || '.';
+        ctx.stdout.write(
+          `hint: project ${other.project} was applied from ./${from}; berth down -p ${other.project} deletes it\n`,
+        );
+      }
       return 0;
     }
     const declared = last.value.objects;

@@ -1,0 +1,36 @@
+import { isAbsolute, relative } from 'node:path';
+import { listRecordedProjects, readLastApplied } from '../records/index.js';
+
+/** A project whose last apply read a folder at or below some folder. */
+export interface AppliedUnder {
+  project: string;
+  /** The source as recorded (absolute). */
+  source: string;
+}
+
+/**
+ * Other projects (not `project`) whose last apply read a source at or below `folder`: what
+ * `berth down` names when the folder's own project has nothing recorded (F84: imported with
+ * `-p`, applied with `-f berth`, then `down` from the Compose folder). Reads only the
+ * records, never the engine; unreadable records are skipped.
+ */
+export async function projectsAppliedUnder(
+  stateDir: string,
+  folder: string,
+  project: string,
+): Promise<AppliedUnder[]> {
+  const found: AppliedUnder[] = [];
+  for (const other of await listRecordedProjects(stateDir)) {
+    if (other === project) continue;
+    const last = await readLastApplied(stateDir, other);
+    if (!last.ok) continue;
+    const source = last.value.sources.find((s) => isAtOrBelow(s, folder));
+    if (source !== undefined) found.push({ project: other, source });
+  }
+  return found;
+}
+
+function isAtOrBelow(path: string, folder: string): boolean {
+  const inside = relative(folder, path);
+  return !inside.startsWith('..') && !isAbsolute(inside);
+}
