@@ -16,7 +16,12 @@ import {
 import type { RestartMemory } from './plan-input.js';
 import { objectPlan, step } from './plan-resources.js';
 import type { ContainerPlanEntry, ObjectPlan, PlanStep, StepSymbol } from './plan-types.js';
-import { changedFields, containerFieldHashes } from './spec-fields.js';
+import {
+  changedFields,
+  containerFieldHashes,
+  describeFieldChanges,
+  legacyMountsHash,
+} from './spec-fields.js';
 
 export interface ContainerPlanContext {
   project: string;
@@ -77,8 +82,9 @@ export function replaceCause(
     const fields = changedFields(
       observed.labels[LABEL.specFields],
       containerFieldHashes(container, ctx.desired),
+      legacyMountsHash(container, ctx.desired),
     );
-    return fields.length ? `spec changed: ${fields.join(', ')}` : 'spec changed';
+    return describeFieldChanges(fields);
   }
   if (ctx.networkGone) return ctx.networkGone;
   if (ctx.imageChange) return ctx.imageChange;

@@ -1,11 +1,16 @@
-import { describe, expect, it } from 'vitest';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
 import type { ContainerObject, DesiredObject } from '../../specs/model.js';
 import { desiredFrom } from '../../test/support/manifests.js';
 import {
   changedFields,
   containerFieldChanges,
   containerFieldHashes,
+  describeFieldChanges,
   encodeFieldHashes,
+  legacyMountsHash,
 } from './spec-fields.js';
 
 const set = (env: string, type: string, hostPath = '/srv/site') =>
@@ -74,5 +79,57 @@ describe('field hashes across passes (issue 11: berth watch plans one set again 
     expect(containerFieldHashes(web(a), a)).toEqual(containerFieldHashes(web(a), [...a]));
     const moved = await set('one', 'Directory', '/srv/other');
     expect(containerFieldHashes(web(moved), moved)).not.toEqual(containerFieldHashes(web(a), a));
+  });
+});
+
+describe('a changed Secret or Config value is named, never as "mounts" (F85)', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'berth-fields-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  const withSecret = async (value: string, target = '/run/token') => {
+    writeFileSync(join(dir, 'token.txt'), value);
+    return desiredFrom(
+      `apiVersion: berth/v1
+kind: Secret
+metadata: {name: api-token}
+spec: {file: ./token.txt}
+---
+apiVersion: berth/v1
+kind: Container
+metadata: {name: web}
+spec:
+  image: localhost/berth-busybox:1
+  mounts: [{secret: api-token, target: ${target}}]
+`,
+      dir,
+    );
+  };
+
+  it('names the secret whose value changed, and mounts only when a mount changed', async () => {
+    const a = await withSecret('tok-CANARY-1');
+    const b = await withSecret('tok-CANARY-2');
+    expect(web(b).specHash).not.toBe(web(a).specHash);
+    expect(causes(a, b)).toEqual(['Secret.api-token']);
+    expect(describeFieldChanges(causes(a, b))).toBe('Secret api-token changed');
+    const moved = await withSecret('tok-CANARY-2', '/run/other');
+    expect(describeFieldChanges(causes(a, moved))).toBe(
+      'spec changed: mounts; Secret api-token changed',
+    );
+    expect(JSON.stringify(containerFieldHashes(web(b), b))).not.toContain('CANARY');
+  });
+
+  it('reads a label written before values had entries as before: mounts', async () => {
+    const a = await withSecret('tok-CANARY-1');
+    const b = await withSecret('tok-CANARY-2');
+    const old: Record<string, string> = {
+      ...containerFieldHashes(web(a), a),
+      mounts: legacyMountsHash(web(a), a),
+    };
+    delete old['Secret.api-token'];
+    const label = encodeFieldHashes(old);
+    const now = containerFieldHashes(web(b), b);
+    expect(changedFields(label, now, legacyMountsHash(web(b), b))).toEqual(['mounts']);
+    expect(
+      changedFields(label, containerFieldHashes(web(a), a), legacyMountsHash(web(a), a)),
+    ).toEqual([]);
   });
 });

@@ -132,11 +132,11 @@ describe('Secret and Config', () => {
     }
   });
 
-  it('a changed value recreates the containers that mount it, naming mounts as the cause', async () => {
+  it('a changed value recreates the containers that mount it, naming the secret as the cause', async () => {
     const before = await docker('inspect', '-f', '{{.Id}}', `${project}-app`);
     write(dir, 'rotated-value');
     const plan = await run('plan', '-f', dir);
-    expect(plan.stdout).toMatch(/~ Container\/app\s+create\s+spec changed: mounts/);
+    expect(plan.stdout).toMatch(/~ Container\/app\s+create\s+Secret db-password changed/);
     expect(plan.stdout + plan.stderr).not.toContain('rotated-value');
     expect((await run('apply', '-f', dir)).code).toBe(0);
     expect(await docker('inspect', '-f', '{{.Id}}', `${project}-app`)).not.toBe(before);
