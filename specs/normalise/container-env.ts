@@ -1,8 +1,7 @@
 import { readFile } from 'node:fs/promises';
+import { refuseHostPath } from './host-path.js';
 import { resolveManifestPath } from './paths.js';
 import { parseEnvFile } from '../interpolate/env-file.js';
-import { hostPathViolation } from '../policy.js';
-import { realHostPath } from '../read/real-path.js';
 import type { NormaliseContext } from './context.js';
 
 /**
@@ -27,11 +26,7 @@ export async function readEnvFiles(
     const at = ['spec', 'envFiles', index];
     // Its values reach the container's environment: judged as a host path (F103: envFiles of
     // /proc/self/environ copied berth's own environment, secrets included, into Config.Env).
-    const violation = hostPathViolation(path, ctx.policy, realHostPath);
-    if (violation) {
-      ctx.report('E_POLICY', at, violation);
-      continue;
-    }
+    if (refuseHostPath(path, at, ctx)) continue;
     let text: string;
     try {
       text = await readFile(path, 'utf8');

@@ -1,8 +1,7 @@
 import { readFile } from 'node:fs/promises';
+import { refuseHostPath } from './host-path.js';
 import { isAbsolute, resolve } from 'node:path';
 import { rememberValue } from '../file-values.js';
-import { hostPathViolation } from '../policy.js';
-import { realHostPath } from '../read/real-path.js';
 import type { FileMount, FileValueSpec } from '../model.js';
 import type * as Raw from '../types.generated.js';
 import type { NormaliseContext } from './context.js';
@@ -21,11 +20,7 @@ export async function normaliseFileValue(
     const file = isAbsolute(raw.file) ? resolve(raw.file) : resolve(ctx.baseDir, raw.file);
     // The file's bytes reach the container as a mount would: the same host paths are refused
     // (a Secret of /etc/shadow hands out the host's shadow file as surely as a bind mount).
-    const violation = hostPathViolation(file, ctx.policy, realHostPath);
-    if (violation) {
-      ctx.report('E_POLICY', ['spec', 'file'], violation);
-      return { source: { file }, digest: '' };
-    }
+    if (refuseHostPath(file, ['spec', 'file'], ctx)) return { source: { file }, digest: '' };
     try {
       return { source: { file }, digest: rememberValue(await readFile(file)) };
     } catch (e) {

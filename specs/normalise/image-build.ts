@@ -1,4 +1,5 @@
 import { access, readFile } from 'node:fs/promises';
+import { refuseHostPath } from './host-path.js';
 import { join } from 'node:path';
 import type { ImageBuild } from '../model.js';
 import type * as Raw from '../types.generated.js';
@@ -10,8 +11,6 @@ import {
   remoteContextProblem,
 } from '../build/remote-context.js';
 import { rememberValue } from '../file-values.js';
-import { hostPathViolation } from '../policy.js';
-import { realHostPath } from '../read/real-path.js';
 import { stringMap } from './context.js';
 import { resolveManifestPath } from './paths.js';
 import type { NormaliseContext } from './context.js';
@@ -88,9 +87,8 @@ async function localBuild(
   // The context is sent to the engine and COPY puts any of it into an image: it is judged as a
   // host path, as is a Dockerfile outside it (F101: `context: /etc` put the host's shadow file
   // into an image under baseline).
-  if (forbiddenHostPath(context, [...AT, 'context'], ctx)) return undefined;
-  if (inline === undefined && forbiddenHostPath(needed, [...AT, 'dockerfile'], ctx))
-    return undefined;
+  if (refuseHostPath(context, [...AT, 'context'], ctx)) return undefined;
+  if (inline === undefined && refuseHostPath(needed, [...AT, 'dockerfile'], ctx)) return undefined;
   try {
     await access(needed);
   } catch {
@@ -128,7 +126,7 @@ async function buildSecrets(
       let bytes: Buffer | undefined;
       if (secret.file !== undefined) {
         const file = resolveManifestPath(ctx.baseDir, secret.file);
-        if (forbiddenHostPath(file, [...at, 'file'], ctx)) return { id: secret.id, digest: '' };
+        if (refuseHostPath(file, [...at, 'file'], ctx)) return { id: secret.id, digest: '' };
         bytes = await readFile(file).catch((e: NodeJS.ErrnoException) => {
           ctx.report('E_SECRET_SOURCE', [...at, 'file'], `cannot be read: ${file} (${e.code})`);
           return undefined;
@@ -146,11 +144,4 @@ async function buildSecrets(
       return { id: secret.id, digest: bytes ? rememberValue(bytes) : '' };
     }),
   );
-}
-
-/** Reports E_POLICY at `at` when the policy forbids host path `path` (judged where it leads). */
-function forbiddenHostPath(path: string, at: (string | number)[], ctx: NormaliseContext): boolean {
-  const violation = hostPathViolation(path, ctx.policy, realHostPath);
-  if (violation) ctx.report('E_POLICY', at, violation);
-  return violation !== undefined;
 }

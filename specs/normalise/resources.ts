@@ -1,7 +1,6 @@
 import type { BindMountSpec, ImageSpec, NetworkSpec, VolumeSpec } from '../model.js';
+import { refuseHostPath } from './host-path.js';
 import type * as Raw from '../types.generated.js';
-import { hostPathViolation } from '../policy.js';
-import { realHostPath } from '../read/real-path.js';
 import { isBindVolume } from '../volume-options.js';
 import { cidrContains, parseCIDR, parseIP } from '../validate/values.js';
 import { stringMap } from './context.js';
@@ -80,8 +79,7 @@ function checkIpam(ipam: { subnet?: string; gateway?: string }, ctx: NormaliseCo
 /** BindMount: an absolute host path that the policy allows. */
 export function normaliseBindMount(raw: Raw.BindMountSpec, ctx: NormaliseContext): BindMountSpec {
   const hostPath = resolveManifestPath(ctx.hostBaseDir, raw.hostPath);
-  const violation = hostPathViolation(hostPath, ctx.policy, realHostPath);
-  if (violation) ctx.report('E_POLICY', ['spec', 'hostPath'], violation);
+  refuseHostPath(hostPath, ['spec', 'hostPath'], ctx);
   return { hostPath, type: raw.type ?? 'DirectoryOrCreate' };
 }
 
@@ -100,8 +98,7 @@ export function normaliseVolume(
   const options = stringMap(raw?.options);
   if (driver === 'local' && isBindVolume(options) && options.device) {
     const device = resolveManifestPath(ctx.hostBaseDir, options.device);
-    const violation = hostPathViolation(device, ctx.policy, realHostPath);
-    if (violation) ctx.report('E_POLICY', ['spec', 'options', 'device'], violation);
+    refuseHostPath(device, ['spec', 'options', 'device'], ctx);
     options.device = device;
   } else if (driver === 'local' && !ctx.policy.allowHostAccess) checkLocalMount(options, ctx);
   return { driver, options, retain: raw?.retain ?? true };
@@ -129,7 +126,6 @@ function checkLocalMount(options: Record<string, string>, ctx: NormaliseContext)
   }
   const device = options.device;
   if (device?.startsWith('/') && type !== 'nfs' && type !== 'nfs4') {
-    const violation = hostPathViolation(device, ctx.policy, realHostPath);
-    if (violation) ctx.report('E_POLICY', ['spec', 'options', 'device'], violation);
+    refuseHostPath(device, ['spec', 'options', 'device'], ctx);
   }
 }
