@@ -25,7 +25,12 @@ const inspect = (format: string) => docker('inspect', '-f', format, `${project}-
 beforeAll(async () => {
   write('echo boom; exit 1');
   const apply = await run(['apply', '--log-level', 'warn']);
-  expect(apply.code, apply.stderr).toBe(0);
+  // Whether apply sees the loop depends on timing: it converges (0) when it looks between two
+  // crashes, and fails naming the loop (2) when the engine is already restarting it.
+  if (apply.code !== 0) {
+    expect(apply.code, apply.stderr).toBe(2);
+    expect(apply.stderr).toMatch(/restarting \(exit code 1\)/);
+  }
   // Five crashes put the engine's back-off at 3.2 s: from then on the container is
   // `restarting` nearly all the time.
   const deadline = Date.now() + 30_000;
