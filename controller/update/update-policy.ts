@@ -71,7 +71,10 @@ function orderOf(spec: ContainerSpec): { order: UpdatePolicy['order']; reason: s
 /**
  * Whether a replacement goes through the update path (a gate, start-first or stop-first)
  * rather than a plain recreate: only a container that runs now and is declared running has
- * traffic to keep; one whose network is gone cannot serve anyway.
+ * traffic to keep; one whose network is gone cannot serve anyway. A crash-looping one
+ * (`restarting`: the engine's restart policy brings it back) is running as far as the
+ * declaration goes, and the fix of a crash loop is the commonest update of all: it takes the
+ * declared order and gate too, so a fix that still fails is caught by the gate (F107).
  */
 export function updatesInPlace(
   spec: ContainerSpec,
@@ -82,7 +85,7 @@ export function updatesInPlace(
   return (
     replaceCause !== undefined &&
     !networkGone &&
-    observedState === 'running' &&
+    (observedState === 'running' || observedState === 'restarting') &&
     spec.state === 'running'
   );
 }

@@ -9,7 +9,8 @@ import { scriptYaml } from '../support/manifests.js';
 // F80 (new-user trial): a container crash-looping under the engine's restart policy showed as
 // "restarting; waiting for the engine" in plan and diff (exit 0, "1 blocked") after its spec
 // was fixed, although apply then replaced it. A spec change is a recreate whatever the engine
-// is doing: plan/diff must say so and exit 2, and apply must replace it.
+// is doing: plan/diff must say so and exit 2, and apply must replace it — through the update
+// path, with the container's order and gate (F107).
 const project = uniqueProject('crl');
 const dir = mkdtempSync(join(tmpdir(), 'berth-crl-'));
 const stateDir = mkdtempSync(join(tmpdir(), 'berth-crl-state-'));
@@ -62,6 +63,9 @@ describe('changing the spec of a crash-looping container', () => {
     const plan = await run(['plan', '--exit-code']);
     expect(plan.code, plan.stdout + plan.stderr).toBe(2);
     expect(plan.stdout).not.toMatch(/waiting for the engine/);
+    // F107: the fix of a crash loop is an update like any other: its order and gate apply.
+    expect(plan.stdout).toMatch(/start-first/);
+    expect(plan.stdout).toMatch(/health gate: running 3s without exiting/);
     const apply = await run(['apply', '--log-level', 'warn']);
     expect(apply.code, apply.stdout + apply.stderr).toBe(0);
     const [id, status] = (await inspect('{{.Id}} {{.State.Status}}')).trim().split(' ');
