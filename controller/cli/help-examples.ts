@@ -32,6 +32,7 @@ export const EXAMPLES: Record<string, string[]> = {
     'berth import',
     'berth import -f docker-compose.yml -o berth/',
     'berth import -f compose.yaml -f compose.prod.yaml --profile debug -o berth/',
+    'berth import -o berth/ --allow-host-path /var/run/docker.sock',
   ],
   rollback: ['berth rollback', 'berth rollback mi5k2x9a -p shop', 'berth history -o json'],
   hold: ['berth hold', 'berth hold -p shop'],

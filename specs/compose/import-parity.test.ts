@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
 import { loadManifests } from '../index.js';
 import { ComposeInputError, importCompose } from './index.js';
+import { policyFor } from '../policy.js';
 import { dotEnvWithProject } from './dot-env.js';
 import { tempDir } from '../../test/support/temp-dir.js';
 
@@ -11,7 +12,12 @@ import { tempDir } from '../../test/support/temp-dir.js';
 
 function importText(
   lines: string[],
-  options: { env?: Record<string, string>; dotenv?: string; project?: string } = {},
+  options: {
+    env?: Record<string, string>;
+    dotenv?: string;
+    project?: string;
+    privileged?: boolean;
+  } = {},
 ) {
   const dir = tempDir('berth-import-');
   writeFileSync(join(dir, 'compose.yaml'), [...lines, ''].join('\n'));
@@ -23,6 +29,7 @@ function importText(
     profiles: [],
     env: options.env ?? {},
     ...(options.project && { projectName: options.project }),
+    ...(options.privileged && { policy: { policy: policyFor('privileged'), name: 'privileged' } }),
   });
 }
 
@@ -180,7 +187,7 @@ describe('berth import: container_name', () => {
         '    network_mode: host',
         '    container_name: qq',
       ],
-      { project: 'p' },
+      { project: 'p', privileged: true },
     );
     expect(host.losses).toEqual([]);
     expect(warnings(host)).toEqual([

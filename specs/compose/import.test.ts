@@ -1,12 +1,15 @@
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
 import { loadManifests } from '../index.js';
 import { policyFor } from '../policy.js';
 import { ComposeInputError, importCompose, policyFlagsFor } from './index.js';
+import type { ImportPolicy, Loss } from './index.js';
 import { shellWords, quantity, explicitBlankDefaults, fileMode } from './values.js';
 import { tempDir } from '../../test/support/temp-dir.js';
+
+const PRIVILEGED: ImportPolicy = { policy: policyFor('privileged'), name: 'privileged' };
 
 const corpus = resolve(import.meta.dirname, '../../test/compose');
 
@@ -231,7 +234,13 @@ describe('berth import: host and none networks', () => {
         '',
       ].join('\n'),
     );
-    const r = importCompose({ files: ['compose.yaml'], cwd: dir, outDir: dir, profiles: [] });
+    const r = importCompose({
+      files: ['compose.yaml'],
+      cwd: dir,
+      outDir: dir,
+      profiles: [],
+      policy: PRIVILEGED,
+    });
     expect(container(r, 'a')).toEqual({
       image: 'x/a',
       networkMode: 'host',
@@ -268,47 +277,99 @@ describe('berth import: host names', () => {
   });
 });
 
-describe('berth import: the policy flags apply needs', () => {
-  function importText(lines: string[]) {
+describe('berth import: fitted to the policy it will be applied under', () => {
+  function importText(lines: string[], policy?: ImportPolicy) {
     const dir = tempDir('berth-import-');
     writeFileSync(join(dir, 'compose.yaml'), [...lines, ''].join('\n'));
-    return importCompose({ files: ['compose.yaml'], cwd: dir, outDir: dir, profiles: [] });
-  }
-  it('names each host path the baseline forbids; with them the output validates', async () => {
-    const r = importText([
-      'services:',
-      '  proxy:',
-      '    image: busybox',
-      '    volumes:',
-      '      - /var/run/docker.sock:/var/run/docker.sock:ro',
-      '      - /etc/localtime:/etc/localtime:ro',
-      '      - ./conf:/conf',
-      '      - ${DATA:-/srv/data}:/data',
-    ]);
-    const flags = policyFlagsFor(r.objects);
-    expect(flags).toEqual([
-      '--allow-host-path',
-      '/etc/localtime',
-      '--allow-host-path',
-      '/var/run/docker.sock',
-    ]);
-    const out = tempDir('berth-import-out-');
+    const out = join(dir, 'out');
+    const r = importCompose({
+      files: ['compose.yaml'],
+      cwd: dir,
+      outDir: out,
+      profiles: [],
+      ...(policy && { policy }),
+    });
+    mkdirSync(out, { recursive: true });
     for (const [name, text] of r.manifests) writeFileSync(join(out, name), text);
-    const allowed = flags.filter((_, i) => i % 2 === 1);
-    expect((await loadManifests([out], { cwd: out })).problems.length).toBeGreaterThan(0);
-    const loaded = await loadManifests([out], { cwd: out, policy: policyFor('baseline', allowed) });
-    expect(loaded.problems).toEqual([]);
-  });
-  it('asks for --policy privileged for host namespaces, devices and privileged containers', () => {
-    for (const field of ['network_mode: host', 'privileged: true', 'devices: ["/dev/fuse"]'])
-      expect(
-        policyFlagsFor(
-          importText(['services:', '  s:', '    image: busybox', `    ${field}`]).objects,
-        ),
-      ).toEqual(['--policy', 'privileged']);
-    expect(policyFlagsFor(importText(['services:', '  s:', '    image: busybox']).objects)).toEqual(
+    return { ...r, out };
+  }
+  const losses = (r: { losses: Loss[] }) =>
+    r.losses.map((l) => `${l.where.line}:${l.where.column} ${l.path}: ${l.why}`);
+  const PROXY = [
+    'services:',
+    '  proxy:',
+    '    image: busybox',
+    '    volumes:',
+    '      - /var/run/docker.sock:/var/run/docker.sock:ro',
+    '      - type: bind',
+    '        source: /etc/localtime',
+    '        target: /etc/localtime',
+    '      - ./conf:/conf',
+    '      - ${DATA:-/etc/data}:/data',
+  ];
+
+  it('leaves out the host paths the baseline forbids, names each with its flag, and validates', async () => {
+    const r = importText(PROXY);
+    expect(losses(r)).toEqual([
+      '5:9 services.proxy.volumes[0]: /var/run/docker.sock may not be mounted (forbidden by policy); not carried under the baseline policy (import and apply with --allow-host-path /var/run/docker.sock to keep it)',
+      '6:9 services.proxy.volumes[1]: /etc/localtime lies beneath /etc, which may not be mounted (forbidden by policy); not carried under the baseline policy (import and apply with --allow-host-path /etc/localtime to keep it)',
+    ]);
+    // A path holding a variable is judged when applied, as validate does.
+    expect(container(r, 'proxy')?.mounts).toEqual([
+      { bindMount: 'conf', target: '/conf' },
+      { bindMount: 'data', target: '/data' },
+    ]);
+    expect(objects(r).filter((o) => o.kind === 'BindMount')).toHaveLength(2);
+    expect(r.manifests.get('proxy.yaml')).toContain(
+      '# left out under the baseline policy: the bind mount of /var/run/docker.sock at /var/run/docker.sock (--allow-host-path /var/run/docker.sock keeps it)',
+    );
+    expect(policyFlagsFor(r.objects)).toEqual([]);
+    expect((await loadManifests([r.out], { cwd: r.out, env: { DATA: '/srv' } })).problems).toEqual(
       [],
     );
+  });
+
+  it('keeps what --allow-host-path opens, and says apply needs it too', async () => {
+    const opened = ['/etc/localtime', '/var/run/docker.sock'];
+    const policy = policyFor('baseline', opened);
+    const r = importText(PROXY, { policy, name: 'baseline' });
+    expect(r.losses).toEqual([]);
+    expect(container(r, 'proxy')?.mounts).toHaveLength(4);
+    const flags = policyFlagsFor(r.objects);
+    expect(flags).toEqual(opened.flatMap((p) => ['--allow-host-path', p]));
+    const env = { DATA: '/srv' };
+    expect((await loadManifests([r.out], { cwd: r.out, env })).problems.length).toBeGreaterThan(0);
+    expect((await loadManifests([r.out], { cwd: r.out, env, policy })).problems).toEqual([]);
+  });
+
+  it('leaves out privileged, devices and host namespaces unless --policy privileged', async () => {
+    const lines = [
+      'services:',
+      '  s:',
+      '    image: busybox',
+      '    privileged: true',
+      '    network_mode: host',
+      '    pid: host',
+      '    devices: ["/dev/fuse"]',
+    ];
+    const base = importText(lines);
+    expect(base.losses.map((l) => [l.where.line, l.path])).toEqual([
+      [4, 'services.s.privileged'],
+      [7, 'services.s.devices'],
+      [5, 'services.s.network_mode'],
+      [6, 'services.s.pid'],
+    ]);
+    expect(base.losses[0]?.why).toMatch(/--policy privileged to keep it/);
+    expect(container(base, 's')).toEqual({ image: 'busybox:latest', restartPolicy: 'Always' });
+    expect((await loadManifests([base.out], { cwd: base.out })).problems).toEqual([]);
+    const all = importText(lines, PRIVILEGED);
+    expect(all.losses).toEqual([]);
+    expect(container(all, 's')).toMatchObject({
+      privileged: true,
+      networkMode: 'host',
+      pid: 'host',
+    });
+    expect(policyFlagsFor(all.objects)).toEqual(['--policy', 'privileged']);
   });
 });
 

@@ -10,6 +10,8 @@ import { dotEnvWithProject, readIfExists } from './dot-env.js';
 import { emitFiles } from './emit.js';
 import { declareExternalFromElsewhere } from './fragments.js';
 import { unsetVariableWarnings } from './unset-variables.js';
+import { fitPolicy, type ImportPolicy } from './policy-fit.js';
+import { DEFAULT_POLICY } from '../policy.js';
 
 export { ComposeInputError } from './located.js';
 export type { ComposeProblem, Where } from './located.js';
@@ -17,6 +19,7 @@ export { defaultComposeFiles } from './load.js';
 export type { Loss } from './state.js';
 export type { ImportWarning } from './state.js';
 export { policyFlagsFor } from './policy-hint.js';
+export type { ImportPolicy } from './policy-fit.js';
 export { IMPORT_HEADER } from './emit.js';
 
 export interface ImportOptions {
@@ -33,6 +36,11 @@ export interface ImportOptions {
    * does); no value from it is written. Default: none (only `.env` counts).
    */
   env?: Readonly<Record<string, string | undefined>>;
+  /**
+   * The policy the output will be applied under (import's `--policy`/`--allow-host-path`):
+   * what it refuses is left out and named as a loss (policy-fit.ts). Default: baseline.
+   */
+  policy?: ImportPolicy;
 }
 
 /** What `berth import` produces: manifest files (name → text), files to copy, losses. */
@@ -93,6 +101,7 @@ export function importCompose(options: ImportOptions): ImportResult {
     });
   for (const [name, svc] of Object.entries(project.services)) convertService(state, name, svc);
   declaredButUnused(state);
+  fitPolicy(state, options.policy ?? { policy: DEFAULT_POLICY, name: 'baseline' });
   const dotEnv = join(project.dir, '.env');
   const source = existsSync(dotEnv) ? dotEnv : undefined;
   const files = project.files.map((f) => relative(options.cwd, f) || f);

@@ -7,7 +7,8 @@ import { TEST_IMAGE, cleanupProject, docker, uniqueProject } from '../support/do
 
 /**
  * What real app-store Compose files lean on, imported and applied on the real engine: the
- * engine's own socket (a BindMount of type Socket; it was imported as a Directory, and every
+ * engine's own socket (left out under the default policy, as a loss naming the flag; with
+ * `--allow-host-path` a BindMount of type Socket — it was imported as a Directory, and every
  * apply failed "…/docker.sock is a file, declared a directory"), and a network the platform
  * provides (runtipi's `tipi_main_network`: external, never created by berth).
  */
@@ -39,8 +40,16 @@ describe('import of host binds', () => {
     volumes: ["${SOCKET}:${SOCKET}:ro"]
 `,
     );
-    const imported = await berth(['import', '-o', 'out'], { cwd });
-    expect(imported.code).toBe(0);
+    // Under the default policy the socket is left out, named with the flag that keeps it.
+    const fitted = await berth(['import', '-o', 'fitted'], { cwd });
+    expect(fitted.code).toBe(2);
+    expect(fitted.stderr).toContain(
+      `compose.yaml:7:15: services.agent.volumes[0]: not supported: ${SOCKET} may not be mounted (forbidden by policy); not carried under the baseline policy (import and apply with --allow-host-path ${SOCKET} to keep it)`,
+    );
+    expect(readFileSync(join(cwd, 'fitted', 'agent.yaml'), 'utf8')).not.toMatch(/^\s+mounts:/m);
+    const imported = await berth(['import', '-o', 'out', '--allow-host-path', SOCKET], { cwd });
+    expect(imported.code, imported.stderr).toBe(0);
+    expect(imported.stdout).toContain(`--allow-host-path ${SOCKET}`);
     expect(readFileSync(join(cwd, 'out', 'bindmounts.yaml'), 'utf8')).toMatch(
       new RegExp(`hostPath: ${SOCKET}\\n\\s+type: Socket`),
     );

@@ -17,17 +17,21 @@ import {
 import type { ImportResult } from '../../../specs/compose/index.js';
 import type { CliContext } from '../context.js';
 import { composeSettings } from '../compose-settings.js';
+import { policyFromFlags, type PolicyFlags } from '../policy-flags.js';
 
-interface ImportOptions {
+interface ImportOptions extends PolicyFlags {
   filename?: string[];
+  engine?: string;
   output?: string;
   project?: string;
   profile?: string[];
 }
 
 /**
- * `berth import [-f compose.yaml…] [-o DIR] [-p NAME] [--profile P…]`: Compose files →
- * berth manifests, printed or written to DIR with `.env` and env files beside them.
+ * `berth import [-f compose.yaml…] [-o DIR] [-p NAME] [--profile P…] [--policy P]
+ * [--allow-host-path PATH…]`: Compose files → berth manifests, printed or written to DIR with
+ * `.env` and env files beside them, fitted to the policy they will be applied under (what it
+ * refuses is a loss, specs/compose/policy-fit.ts).
  * COMPOSE_FILE, COMPOSE_PROJECT_NAME and COMPOSE_PROFILES (from the environment, else from
  * `.env`) stand in for -f, -p and --profile, as in docker compose.
  * Exit 0 lossless, 2 written with losses (each named on stderr), 1 invalid input (every
@@ -48,6 +52,10 @@ export async function run(ctx: CliContext, options: ImportOptions): Promise<numb
       projectName: options.project ?? settings.project,
       profiles: options.profile ?? settings.profiles,
       env: ctx.env,
+      policy: {
+        policy: policyFromFlags(options, ctx.cwd, { engineFlag: options.engine, env: ctx.env }),
+        name: options.policy ?? 'baseline',
+      },
     });
   } catch (e) {
     if (!(e instanceof ComposeInputError)) throw e;

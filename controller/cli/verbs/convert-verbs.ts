@@ -1,4 +1,4 @@
-import { collect } from '../program-options.js';
+import { collect, withPolicyOptions } from '../program-options.js';
 import type { VerbDefinition } from './verb-kit.js';
 
 /**
@@ -6,8 +6,7 @@ import type { VerbDefinition } from './verb-kit.js';
  */
 export const convertVerbs = {
   import: (kit) => {
-    kit
-      .verb('import', 'convert Compose files into berth manifests')
+    withPolicyOptions(kit.verb('import', 'convert Compose files into berth manifests'))
       .option(
         '-f, --filename <path>',
         'Compose file (repeatable; default: compose.yaml and its override here)',
