@@ -229,7 +229,15 @@ export interface DeviceMapping {
 }
 
 /** GPUs as engine DeviceRequests: a count (-1 = all) or explicit device ids. */
-export type GpuRequest = { count: number } | { deviceIds: string[] };
+/**
+ * One engine DeviceRequest (`gpus`): a count (-1 = all) or device ids, with the driver
+ * (unset: the engine picks), capabilities (unset: `gpu`) and driver options.
+ */
+export type GpuRequest = ({ count: number } | { deviceIds: string[] }) & {
+  driver?: string;
+  capabilities?: string[];
+  options?: Record<string, string>;
+};
 
 export interface LimitPair {
   soft: number;

@@ -393,9 +393,44 @@ export interface ContainerSpec {
    */
   devices?: string[];
   /**
-   * GPUs: all, a count, or device ids (engine DeviceRequests).
+   * GPUs: all, a count, device ids, or {count|deviceIds, driver, capabilities, options} (one engine DeviceRequest; Compose's deploy.resources.reservations.devices).
    */
-  gpus?: 'all' | (number | [string, ...string[]]);
+  gpus?:
+    | 'all'
+    | (
+        | number
+        | (
+            | [string, ...string[]]
+            | {
+                /**
+                 * all (default unless deviceIds), or how many.
+                 */
+                count?: 'all' | number;
+                /**
+                 * These devices (not with count).
+                 *
+                 * @minItems 1
+                 */
+                deviceIds?: [string, ...string[]];
+                /**
+                 * Device driver, e.g. nvidia (default: the engine picks by capabilities).
+                 */
+                driver?: string;
+                /**
+                 * Driver capabilities, e.g. [gpu] (default) or [compute, video, utility].
+                 *
+                 * @minItems 1
+                 */
+                capabilities?: [string, ...string[]];
+                /**
+                 * Driver-specific options.
+                 */
+                options?: {
+                  [k: string]: string;
+                };
+              }
+          )
+      );
   /**
    * Extra groups for the container's user (names or ids).
    */

@@ -34,8 +34,12 @@ export interface ContainerRuntimeOptions {
   ulimits?: { name: string; soft: number; hard: number }[];
   shmSizeBytes?: number;
   devices?: { hostPath: string; containerPath: string; permissions: string }[];
-  /** count -1 = all GPUs. */
-  gpus?: { count: number } | { deviceIds: string[] };
+  /** count -1 = all GPUs; driver unset: the engine picks; capabilities unset: `gpu`. */
+  gpus?: ({ count: number } | { deviceIds: string[] }) & {
+    driver?: string;
+    capabilities?: string[];
+    options?: Record<string, string>;
+  };
   groupAdd?: string[];
   /** `private`, `shareable`, `host`, `none` or `container:<engine name>`. */
   ipc?: string;

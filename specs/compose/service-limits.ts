@@ -1,3 +1,4 @@
+import { gpuRequest } from './gpu-request.js';
 import { isRecord } from './located.js';
 import type { ServiceWork } from './service-work.js';
 import { lose } from './state.js';
@@ -145,7 +146,7 @@ function deployResources(w: ServiceWork, value: unknown, where: string): void {
   }
   for (const [key, v] of Object.entries(reservations)) {
     if (key === 'memory' && quantity(v) !== undefined) res.memoryReservation = quantity(v);
-    else if (key === 'devices' && gpuDevices(v) !== undefined) w.spec.gpus = gpuDevices(v);
+    else if (key === 'devices' && gpuRequest(v) !== undefined) w.spec.gpus = gpuRequest(v);
     else
       lose(
         w.state,
@@ -156,15 +157,6 @@ function deployResources(w: ServiceWork, value: unknown, where: string): void {
       );
   }
   if (Object.keys(res).length === 0) delete w.spec.resources;
-}
-
-/** `reservations.devices` asking for GPUs → berth's `gpus` (all, or a count). */
-function gpuDevices(value: unknown): unknown {
-  if (!Array.isArray(value) || value.length !== 1 || !isRecord(value[0])) return undefined;
-  const d = value[0];
-  const caps = Array.isArray(d.capabilities) ? d.capabilities.map(text) : [];
-  if (!caps.includes('gpu') || d.device_ids !== undefined) return undefined;
-  return d.count === undefined || d.count === 'all' ? 'all' : Number(d.count);
 }
 
 const CONDITIONS: Record<string, string> = {

@@ -1,5 +1,6 @@
 import { isRemoteContext } from '../build/remote-context.js';
 import { buildSecrets } from './build-secrets.js';
+import { gpuRequest } from './gpu-request.js';
 import { isRecord, whereKey } from './located.js';
 import { carryFileMounts, carryTmpfs, carryVolumes } from './mounts.js';
 import type { ServiceWork } from './service-work.js';
@@ -86,7 +87,7 @@ const HANDLERS: Record<string, Handler> = {
   working_dir: same('workingDir', text),
   expose: same('expose', (v) => asList(v).map((p) => (typeof p === 'number' ? p : text(p)))),
   scale: (w) => replicas(w, w.svc, path(w, 'scale')),
-  gpus: checked('gpus', gpus, 'only "all" or a count can be carried'),
+  gpus: checked('gpus', gpuRequest, 'only "all", a count or one device request can be carried'),
 };
 
 /**
@@ -310,11 +311,6 @@ function device(value: unknown): string {
   if (!isRecord(value)) return text(value);
   const parts = [text(value.source), ...(value.target ? [text(value.target)] : [])];
   return value.permissions ? `${parts.join(':')}:${text(value.permissions)}` : parts.join(':');
-}
-
-function gpus(value: unknown): unknown {
-  if (value === 'all' || typeof value === 'number') return value;
-  return undefined;
 }
 
 function logging(w: ServiceWork, value: unknown): void {

@@ -57,7 +57,7 @@ export function normaliseRuntime(raw: Raw.ContainerSpec, ctx: NormaliseContext):
     sysctls: nonEmptyMap(sysctls(raw.sysctls)),
     ulimits: nonEmptyMap(ulimits(raw.ulimits, ctx)),
     devices: nonEmpty(raw.devices?.map(device)),
-    gpus: gpus(raw.gpus),
+    gpus: gpus(raw.gpus, ctx),
     groupAdd: nonEmpty(raw.groupAdd && [...new Set(raw.groupAdd.map(String))]),
     ipc: raw.ipc,
     pid: raw.pid,
@@ -177,9 +177,29 @@ function device(written: string): DeviceMapping {
   };
 }
 
-function gpus(raw: Raw.ContainerSpec['gpus']): GpuRequest | undefined {
+/**
+ * `gpus` → one engine DeviceRequest. The short forms (`all`, a count, device ids) ask for the
+ * `gpu` capability of any driver, as `docker run --gpus` does, and normalise as before (no
+ * recreate on upgrade); the long form is Compose's `deploy.resources.reservations.devices`
+ * entry: a count or device ids (not both), a driver, capabilities and driver options.
+ */
+function gpus(raw: Raw.ContainerSpec['gpus'], ctx: NormaliseContext): GpuRequest | undefined {
   if (raw === undefined) return undefined;
   if (raw === 'all') return { count: -1 };
   if (typeof raw === 'number') return { count: raw };
-  return { deviceIds: [...raw] };
+  if (Array.isArray(raw)) return { deviceIds: [...raw] };
+  if (raw.count !== undefined && raw.deviceIds)
+    ctx.report(
+      'E_SCHEMA',
+      ['spec', 'gpus', 'deviceIds'],
+      'names devices, so count cannot be set too',
+    );
+  const caps = raw.capabilities && [...new Set(raw.capabilities)];
+  const extra = {
+    ...(raw.driver !== undefined && { driver: raw.driver }),
+    ...(caps && !(caps.length === 1 && caps[0] === 'gpu') && { capabilities: caps }),
+    ...(raw.options && Object.keys(raw.options).length && { options: stringMap(raw.options) }),
+  };
+  if (raw.deviceIds) return { deviceIds: [...raw.deviceIds], ...extra };
+  return { count: raw.count === undefined || raw.count === 'all' ? -1 : raw.count, ...extra };
 }

@@ -124,9 +124,14 @@ function hostConfig(
   });
 }
 
-/** `gpus: all` is count -1, as `docker run --gpus all` sends it. */
+/** `gpus: all` is count -1, as `docker run --gpus all` sends it; the long form adds driver, capabilities, options. */
 function gpuRequest(gpus: NonNullable<ContainerCreateRequest['gpus']>): Record<string, unknown> {
-  const base = { Driver: '', Capabilities: [['gpu']], Options: {} };
+  const base = {
+    Driver: gpus.driver ?? '',
+    // One AND-set of capabilities: the device must have them all (as Compose sends them).
+    Capabilities: [gpus.capabilities ?? ['gpu']],
+    Options: gpus.options ?? {},
+  };
   return 'count' in gpus
     ? { ...base, Count: gpus.count }
     : { ...base, Count: 0, DeviceIDs: gpus.deviceIds };
