@@ -8,8 +8,9 @@ export type ObjectLookup = (kind: DesiredObject['kind'], name: string) => Desire
  * by name, references resolved (a bind mount is its host path, the image its reference), and
  * `labels` (the engine cannot relabel in place). Left out, because berth acts on them without
  * recreating: `state`, `dependsOn`, `replicas`, `envFiles` (their values are in `env`: a changed
- * file recreates, a moved one does not), `healthcheck.restartOnUnhealthy`, and a bind mount's
- * `type` (a host-side check made before the container is created, issue 11).
+ * file recreates, a moved one does not), `update` (how the next change is rolled out; DESIGN.md
+ * "Changing only `spec.update` never recreates", F116), `healthcheck.restartOnUnhealthy`, and a
+ * bind mount's `type` (a host-side check made before the container is created, issue 11).
  *
  * Both the spec hash (`berth.spec-hash`) and the per-field change list (`spec changed: env`)
  * are computed from this, so they can never disagree.
@@ -23,6 +24,7 @@ export function containerRecreateFields(
     dependsOn: _dependsOn,
     replicas: _replicas,
     envFiles: _envFiles,
+    update: _update,
     healthcheck,
     mounts,
     image,

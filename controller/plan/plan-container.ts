@@ -67,6 +67,12 @@ export function goneNetwork(
   return undefined;
 }
 
+/**
+ * Fields berth once hashed that no longer force a recreate: a container made then, whose
+ * `berth.spec-fields` differ from the declaration only by these, is not replaced on upgrade.
+ */
+const NO_LONGER_RECREATE = new Set(['update']);
+
 /** Why the container must be replaced, or undefined when it need not be. */
 export function replaceCause(
   container: ContainerObject,
@@ -84,7 +90,9 @@ export function replaceCause(
       containerFieldHashes(container, ctx.desired),
       legacyMountsHash(container, ctx.desired),
     );
-    return describeFieldChanges(fields);
+    // A container made while `update` was hashed differs only by it: not a change (F116).
+    if (fields.length === 0 || !fields.every((f) => NO_LONGER_RECREATE.has(f)))
+      return describeFieldChanges(fields);
   }
   if (ctx.networkGone) return ctx.networkGone;
   if (ctx.imageChange) return ctx.imageChange;

@@ -75,6 +75,18 @@ describe('updates on the real engine', () => {
     expect(oldDies, eventLines(events)).toBeGreaterThan(healthy);
   });
 
+  it('changing only spec.update replaces nothing (F116)', async () => {
+    const before = await inspect('web', '{{.Id}}');
+    const changed = web('two', { onFailure: 'pause' });
+    const plan = await berth(['plan', '-f', '-', '-p', project, '--exit-code'], {
+      stdin: changed,
+      env: env(),
+    });
+    expect(plan.code, plan.stdout).toBe(0);
+    expect((await apply(changed)).code).toBe(0);
+    expect(await inspect('web', '{{.Id}}')).toBe(before);
+  });
+
   it('start-first: a new version that never gets healthy is removed and the old one is never touched', async () => {
     const before = await inspect('web', '{{.Id}} {{.State.StartedAt}} {{.State.Status}}');
     const run = await apply(web('three', { health: 'false' }));
