@@ -32,8 +32,7 @@ function observedAs(
     imageId: 'sha256:x',
     labels: {
       [LABEL.specHash]: labels.hash ?? c.specHash,
-      [LABEL.specFields]:
-        labels.fields ?? encodeFieldHashes(containerFieldHashes(c, objects)),
+      [LABEL.specFields]: labels.fields ?? encodeFieldHashes(containerFieldHashes(c, objects)),
     },
   } as unknown as ObservedContainer;
 }
