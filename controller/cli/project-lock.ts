@@ -2,6 +2,7 @@ import { parseDuration } from '../../specs/validate/values.js';
 import { BerthError } from '../errors.js';
 import { lockProject, type ProjectLock } from '../records/project-lock.js';
 import type { CliContext } from './context.js';
+import { redactArgs } from './redact-args.js';
 
 /**
  * Takes the project's writer lock for a CLI verb (DESIGN.md "One project, one writer"):
@@ -18,7 +19,8 @@ export async function takeProjectLock(
   const timeoutMs = parseDuration(lockTimeout ?? '0s');
   if (timeoutMs === undefined)
     throw new BerthError('E_USAGE', `--lock-timeout ${lockTimeout} is not a duration (e.g. 30s)`);
-  const command = ['berth', ...(ctx.argv ?? [verb])].join(' ');
+  // Shown to every other writer of the project, and kept in the lock file: no secrets (F114).
+  const command = ['berth', ...redactArgs(ctx.argv ?? [verb])].join(' ');
   return lockProject(ctx.stateDir, project, { verb, command, timeoutMs, now: ctx.now });
 }
 

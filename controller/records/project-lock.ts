@@ -124,14 +124,21 @@ function lockedError(
   if (holder?.verb === 'watch') {
     return new BerthError(
       'E_LOCKED',
-      `project ${project} is owned by a running berth watch, ${describeHolder(holder)}; it applies the project's folder itself`,
-      { hint: `change the watched folder instead, or stop that controller first; lock ${path}` },
+      `project ${project} is owned by a running berth watch, ${describeHolder(holder)}; it applies its ${watchesGit(holder) ? 'git source' : "project's folder"} itself`,
+      {
+        hint: `${watchesGit(holder) ? 'push a commit to its repository' : 'change the watched folder'} instead, or stop that controller first; lock ${path}`,
+      },
     );
   }
   const who = holder ? describeHolder(holder) : 'another berth process';
   return new BerthError('E_LOCKED', `project ${project} is locked by ${who}`, {
     hint: `wait for it to finish, or pass --lock-timeout 2m to wait; lock ${path}`,
   });
+}
+
+/** A `berth watch --git …` holder: its source is a repository, not a folder. */
+function watchesGit(holder: LockHolder): boolean {
+  return /\s--git(\s|=|$)/.test(holder.command);
 }
 
 /** A holder is live while its process exists (on this host; EPERM means it exists). */

@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -84,15 +84,19 @@ describe('one project, one writer', () => {
     expect(run.code, run.stderr).toBe(0);
   });
 
-  it('apply on a project a running berth watch owns exits 1 saying so', async () => {
+  it('apply on a project a running berth watch owns exits 1 saying so, never its token (F114)', async () => {
+    const token = 'lock-t0ken-canary';
     const watch = spawnBerth(
-      ['watch', dir, '-p', project, '--listen', `127.0.0.1:${await freePort()}`],
+      ['watch', dir, '-p', project, '--listen', `127.0.0.1:${await freePort()}`, '--token', token],
       { XDG_STATE_HOME: stateHome },
     );
     try {
       await waitForApi(watch);
       const run = await berth(stateHome, work, 'apply', '-f', dir, '-p', project);
       expect(run.code).toBe(1);
+      expect(run.stderr).toContain('--token ***');
+      expect(run.stderr).not.toContain(token);
+      expect(readFileSync(projectLockPath(stateDir, project), 'utf8')).not.toContain(token);
       expect(run.stderr).toMatch(
         new RegExp(
           `project ${project} is owned by a running berth watch, pid ${watch.child.pid} \\(berth watch `,
