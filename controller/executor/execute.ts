@@ -38,6 +38,8 @@ export interface ObjectOutcome {
    * failure of this object's own; the controller looks again when that one is ready.
    */
   waitingFor?: ObjectKey;
+  /** An update's gate failed: the new container was removed (rolled-back) or both kept (paused). */
+  failedUpdate?: 'rolled-back' | 'paused';
 }
 
 export interface ExecuteOptions {
@@ -177,6 +179,7 @@ function toObjectOutcome(key: ObjectKey, run: RunOutcome): Omit<ObjectOutcome, '
     ...(code ? { code } : {}),
     ...(run.restarts ? { restarts: run.restarts } : {}),
     ...(run.retryAfterMs ? { retryAfterMs: run.retryAfterMs } : {}),
+    ...(run.failedUpdate ? { failedUpdate: run.failedUpdate } : {}),
   };
 }
 

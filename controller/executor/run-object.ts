@@ -42,6 +42,8 @@ export interface RunOutcome {
   restarts?: number;
   /** A restart waits for its back-off: look again after this many ms. */
   retryAfterMs?: number;
+  /** An update's gate failed: the new container was removed (rolled-back) or both kept (paused). */
+  failedUpdate?: 'rolled-back' | 'paused';
 }
 
 /** Brings one object to its declaration: containers through their machine, the rest through their steps. */
@@ -208,7 +210,12 @@ async function runUpdate(
       result.outcome === 'paused'
         ? 'update paused (onFailure: pause): both containers are left for inspection'
         : 'update rolled back: the old container keeps running';
-    return { outcome: 'failed', ops, reason: `${what}; ${result.reason}` };
+    return {
+      outcome: 'failed',
+      ops,
+      reason: `${what}; ${result.reason}`,
+      failedUpdate: result.outcome,
+    };
   } catch (error) {
     return { outcome: 'failed', ops, error };
   }

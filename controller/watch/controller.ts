@@ -132,6 +132,7 @@ export class WatchController {
             waits: this.waits,
             onRestarts: (key, count, ids) => this.restartLog.record(key, count, ids, this.now()),
             onRan: (key, effect) => this.revisions.noteRan(key, effect),
+            onFailedUpdate: (key, message) => this.revisions.holdAfterFailedUpdate(key, message),
             unpausedAt: (key) => this.unpausedAt.get(key),
             pruneGuard: this.pruneGuard,
             now: this.now,

@@ -55,6 +55,14 @@ export interface ReconcilerDeps {
   /** Image ids history keeps (built images outside it are removed); undefined: keep all. */
   keepImageIds?: () => Set<string> | undefined;
   /**
+   * An update of `key` failed its gate and was rolled back (the old container runs on): the
+   * controller holds the project at its last good apply (DESIGN.md "Updates and rollback":
+   * in watch, a rollback holds the project until release or a new source revision), so the
+   * same failing update is not tried again and again, each try taking the running one down
+   * for a stop-first update (F113). The key is not retried on its own.
+   */
+  onFailedUpdate?: (key: ObjectKey, message: string) => Promise<void>;
+  /**
    * berth's state directory: history says which spec replicas replaced before a failed gate
    * go back to (replica-takeback.ts); without it nothing is taken back.
    */
@@ -167,7 +175,12 @@ async function reconcileObserved(
     const outcome = outcomes.get(item.key);
     countRestarts(deps, item.key, outcome, observed);
     const stale = staleFor(memory.get(item.key), full, item.key);
-    verdicts.set(item.key, settleKey(deps, full, item, outcome, durationMs, stale));
+    const verdict = settleKey(deps, full, item, outcome, durationMs, stale);
+    const rolledBack = outcome?.failedUpdate === 'rolled-back' && deps.onFailedUpdate;
+    // Before the next batch: one queued meanwhile (the failed container's `destroy` event)
+    // must see the held set, not try the failing update again.
+    if (rolledBack) await deps.onFailedUpdate!(item.key, outcome.message ?? 'update rolled back');
+    verdicts.set(item.key, rolledBack ? 'done' : verdict);
   }
   const planOf = new Map(full.objects.map((p) => [p.key, p] as const));
   for (const o of result.outcomes) deps.onRan?.(o.key, ranEffect(planOf.get(o.key), o));

@@ -52,6 +52,8 @@ export class Revisions {
   private readonly tallies = new Set<Map<ObjectKey, RanEffect>>();
   /** The commit of the set the controller converges to (the last apply's); see {@link applied}. */
   private appliedCommit: string | undefined;
+  /** The desired snapshot a failed update was last held back from (one rollback per snapshot). */
+  private failedUpdateHeld: unknown;
 
   constructor(private readonly deps: RevisionDeps) {}
 
@@ -140,11 +142,11 @@ export class Revisions {
    * keys whose declaration changed, and `settled`: the history entry once the queue has
    * worked the rollback off.
    */
-  async rollbackTo(entry: HistoryEntry): Promise<RollbackStarted> {
+  async rollbackTo(entry: HistoryEntry, why?: string): Promise<RollbackStarted> {
     const { store, bus, queue, crashLoop } = this.deps;
     const { stateDir, project } = this.deps.options;
     const time = this.deps.now();
-    const by = `rollback to ${entry.id}`;
+    const by = why ? `${why}: rolled back to ${entry.id}` : `rollback to ${entry.id}`;
     // Secret and Config values are never recorded: found again (or refused) before any change.
     if (stateDir) await recoverFileValues(stateDir, project, entry.objects ?? []);
     if (stateDir) await holdProject(stateDir, project, by, time, await this.revision());
@@ -166,6 +168,34 @@ export class Revisions {
     const from = entryOrigin(entry);
     const settled = this.recordWhenSettled({ changed, objects, time, from, message: by });
     return { changed, settled };
+  }
+
+  /**
+   * An update of `key` failed its gate and was rolled back on the engine (the old container
+   * runs on). As an automatic rollback (DESIGN.md "Updates and rollback": in watch, a rollback
+   * holds the project at that apply until release or a new source revision arrives), the
+   * controller goes back to the newest apply that converged and holds there: the failing update is not tried again until the
+   * source changes or `berth release` (F113: it was retried forever, a stop-first one taking
+   * the running container down each time, even under `berth hold`). Without such an apply on
+   * record (no history) the key is only logged; the queue's back-off applies as before.
+   * One at a time: a second failure while one is being held is already covered.
+   */
+  async holdAfterFailedUpdate(key: ObjectKey, message: string): Promise<void> {
+    const { stateDir, project, logger } = this.deps.options;
+    if (this.failedUpdateHeld === this.deps.store.snapshot()) return;
+    const failing = this.deps.store.snapshot();
+    this.failedUpdateHeld = failing;
+    const history = stateDir ? await readHistory(stateDir, project) : undefined;
+    const entries = history?.ok ? history.value : [];
+    // The failing revision is recorded once the queue is idle: the newest converged apply
+    // on record is the last good state, its images pinned (an image-only update too).
+    const target = entries.find((e) => e.outcome === 'converged' && e.objects?.length);
+    if (!target) {
+      logger.warn({ key, message }, 'update failed; no earlier converged apply to hold to');
+      return;
+    }
+    logger.warn({ key, message, to: target.id }, 'update failed: holding at the last good apply');
+    await this.rollbackTo(target, `update of ${key} failed`);
   }
 
   /**
