@@ -92,9 +92,9 @@ async function startFirst(input: ReplaceInput): Promise<ReplaceResult> {
     networks: unnamed,
   });
   op('start');
-  await engine.startContainer(next);
-  op('gate');
-  const gate = await gateOf(input, next);
+  // A new container that cannot start (a command that does not exist) fails the gate like
+  // one that never gets healthy: it is removed, never left as `-next` (F115).
+  const gate = await startAndGate(input, next);
   if (!gate.passed) return failed(input, gate.reason, () => discard(input, next));
   await takeOverNames(input, next);
   op('stop');
@@ -130,14 +130,7 @@ async function stopFirst(input: ReplaceInput): Promise<ReplaceResult> {
   op('create');
   const fresh = await createFresh(engine, request);
   op('start');
-  const started = await engine.startContainer(fresh).then(
-    () => undefined,
-    (e: Error) => e.message,
-  );
-  op('gate');
-  const gate: GateResult = started
-    ? { passed: false, reason: `the new container did not start: ${started}` }
-    : await gateOf(input, fresh);
+  const gate = await startAndGate(input, fresh);
   if (!gate.passed)
     return failed(input, gate.reason, async () => {
       await discard(input, fresh);
@@ -149,6 +142,17 @@ async function stopFirst(input: ReplaceInput): Promise<ReplaceResult> {
   op('remove');
   await engine.removeContainer(oldId);
   return { outcome: 'replaced', id: fresh };
+}
+
+/** Starts the new container and runs its gate; a start the engine refuses fails the gate. */
+async function startAndGate(input: ReplaceInput, id: string): Promise<GateResult> {
+  const refused = await input.engine.startContainer(id).then(
+    () => undefined,
+    (e: Error) => e.message,
+  );
+  input.onOp?.('gate');
+  if (refused) return { passed: false, reason: `the new container did not start: ${refused}` };
+  return gateOf(input, id);
 }
 
 function gateOf(input: ReplaceInput, id: string): Promise<GateResult> {

@@ -87,6 +87,19 @@ describe('updates on the real engine', () => {
     expect(await inspect('web', '{{.Id}}')).toBe(before);
   });
 
+  it('start-first: a new version that cannot start is removed, no -next left (F115)', async () => {
+    const before = await inspect('web', '{{.Id}} {{.State.StartedAt}}');
+    // Without an init process the engine itself refuses the start (exec: no such file).
+    const broken = web('two')
+      .replace('  init: true\n', '')
+      .replace('command: [sh, -c]', 'command: [/nonexistent]');
+    const run = await apply(broken);
+    expect(run.code).toBe(2);
+    expect(run.stdout + run.stderr).toMatch(/update rolled back.*the new container did not start/);
+    expect(await inspect('web', '{{.Id}} {{.State.StartedAt}}')).toBe(before);
+    expect(await leftovers()).toEqual([]);
+  });
+
   it('start-first: a new version that never gets healthy is removed and the old one is never touched', async () => {
     const before = await inspect('web', '{{.Id}} {{.State.StartedAt}} {{.State.Status}}');
     const run = await apply(web('three', { health: 'false' }));
