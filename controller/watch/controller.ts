@@ -2,6 +2,7 @@ import { resolve } from 'node:path';
 import type { ObjectKey } from '../../specs/model.js';
 import type { Engine } from '../engine/engine.js';
 import type { HistoryEntry } from '../records/record-types.js';
+import { readLastApplied } from '../records/records.js';
 import { CrashLoopTracker, FAILURE_BACKOFF } from './backoff.js';
 import { DependencyWaits } from './dependency-waits.js';
 import { DesiredStore } from './desired-store.js';
@@ -151,6 +152,14 @@ export class WatchController {
     });
   }
 
+  /** The set last applied, as the last good objects of broken files (desired-store.ts, F117). */
+  private async seedFromLastApplied(): Promise<void> {
+    const { stateDir, project } = this.options;
+    if (!stateDir) return;
+    const applied = await readLastApplied(stateDir, project);
+    if (applied.ok) this.store.seedLastGood(applied.value.objects);
+  }
+
   /**
    * The engine of `context`, unless it is one a lane already reconciles through another
    * context: then its objects join that lane (engine-identity.ts) and this rejects.
@@ -171,6 +180,7 @@ export class WatchController {
     await this.restartLog.load();
     await this.revisions.refreshKeptImages();
     await this.revisions.loadApplied();
+    await this.seedFromLastApplied();
     for (const source of this.options.sources ?? []) await this.startSource(source);
     await this.reloadFolder();
     // Each engine's event stream starts as its lane first reaches it (the resync below).

@@ -88,6 +88,37 @@ describe('DesiredStore', () => {
     expect(store.snapshot().problems).toEqual([]);
   });
 
+  it('a file broken when the controller starts keeps the objects last applied from it (F117)', async () => {
+    await writeFile(join(dir, 'a.yaml'), container('web'));
+    await writeFile(join(dir, 'b.yaml'), network('net'));
+    // What the last run applied: read as it was then.
+    const before = new DesiredStore({ dir, allowEmpty: false });
+    await before.reload();
+    const applied = before.snapshot().objects;
+    await writeFile(join(dir, 'a.yaml'), 'kind: [\n');
+    const store = new DesiredStore({ dir, allowEmpty: false });
+    store.seedLastGood(applied);
+    const first = await store.reload();
+    expect(names(store)).toEqual(['Container/web', 'Network/default', 'Network/net']);
+    expect(first.snapshot.prune).toBe(true);
+    expect(first.snapshot.problems[0]?.file).toContain('a.yaml');
+    // A file that reads cleanly is its own truth: its seed does not outlive it.
+    await writeFile(join(dir, 'a.yaml'), network('other'));
+    await store.reload();
+    expect(names(store)).toEqual(['Network/net', 'Network/other']);
+  });
+
+  it('a broken file’s last good objects give way to what another file declares now (the default network)', async () => {
+    await writeFile(join(dir, 'a.yaml'), container('web'));
+    await writeFile(join(dir, 'b.yaml'), container('api'));
+    const store = new DesiredStore({ dir, allowEmpty: false });
+    await store.reload();
+    await writeFile(join(dir, 'a.yaml'), 'kind: [\n');
+    const broken = await store.reload();
+    expect(broken.snapshot.notice).not.toMatch(/inconsistent/);
+    expect(names(store)).toEqual(['Container/api', 'Container/web', 'Network/default']);
+  });
+
   it('prunes nothing while a file is broken that never was good', async () => {
     await writeFile(join(dir, 'a.yaml'), 'kind: [\n');
     await writeFile(join(dir, 'b.yaml'), network('net'));

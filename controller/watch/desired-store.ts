@@ -70,6 +70,25 @@ export class DesiredStore {
 
   constructor(private readonly options: DesiredStoreOptions) {}
 
+  /**
+   * Before the first read: the objects of the set last applied (the records), as the last good
+   * objects of the files they came from (`source.file`). A file that is broken when the
+   * controller starts then keeps the spec it last ran with, as it would have had the
+   * controller been running all along (F117: after a restart its objects read as "not
+   * declared any more", went unrepaired and dropped out of the last-applied set). Files that
+   * read cleanly replace their seed at once; ignored once the folder has been read.
+   */
+  seedLastGood(objects: readonly DesiredObject[]): void {
+    if (this.fingerprint !== undefined || this.lastGoodByFile.size > 0) return;
+    for (const o of objects) {
+      const file = o.source?.file;
+      if (!file) continue;
+      const list = this.lastGoodByFile.get(file) ?? [];
+      list.push(o);
+      this.lastGoodByFile.set(file, list);
+    }
+  }
+
   snapshot(): DesiredSnapshot {
     return this.current;
   }
@@ -194,6 +213,7 @@ export class DesiredStore {
     }
     const good = new Map<string, DesiredObject[]>();
     const objects: DesiredObject[] = [];
+    const substitutes: DesiredObject[] = [];
     let unknownBroken = false;
     for (const file of result.files) {
       if (file.problems.length === 0) {
@@ -204,8 +224,13 @@ export class DesiredStore {
       const last = this.lastGoodByFile.get(file.file);
       if (last) good.set(file.file, last);
       else unknownBroken = true;
-      objects.push(...(last ?? []));
+      substitutes.push(...(last ?? []));
     }
+    // What a file that reads now declares wins over a broken file's last good objects: the
+    // project default network berth adds (it moves to whichever file holds a container), or
+    // an object moved from the broken file into another.
+    const declared = new Set(objects.map(objectKey));
+    objects.push(...substitutes.filter((o) => !declared.has(objectKey(o))));
     // Substituted objects must still make a consistent set; if not, change nothing yet.
     if (checkSet(objects).length > 0 || this.misplaced(objects)) {
       return this.keepPrevious(
