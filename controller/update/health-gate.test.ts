@@ -40,4 +40,23 @@ describe('healthGate', () => {
     await expect(gate).rejects.toMatchObject({ code: 'E_INTERRUPTED' });
     expect(closed).toBe(true);
   });
+
+  it('passes on a healthy verdict given before its stream attached (F125): it replays from before the gate', async () => {
+    // An engine whose stream attaches late: only a replay (since) carries what happened
+    // between the subscribe call and the attach; the inspect ran before the verdict.
+    const verdictAt = Date.now();
+    const engine = {
+      subscribeEvents: (options: { since?: number }, onEvent: (e: unknown) => void) => {
+        setTimeout(() => {
+          if (options.since !== undefined && options.since <= verdictAt)
+            onEvent({ type: 'container', id: 'id', action: 'health_status: healthy' });
+        }, 50);
+        return { close: () => undefined };
+      },
+      inspectContainer: () =>
+        Promise.resolve({ state: 'running', health: 'starting', healthLog: [] }),
+    } as unknown as Engine;
+    const result = await healthGate(engine, 'p', 'id', { kind: 'healthy', timeoutMs: 1_000 });
+    expect(result).toEqual({ passed: true });
+  });
 });

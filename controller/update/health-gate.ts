@@ -15,8 +15,9 @@ export interface GateWatch {
 
 /**
  * Waits for a just-started container to pass its update gate, decided from the engine's
- * events (`health_status: healthy|unhealthy`, `die`) as they arrive, not by polling; one
- * inspect after subscribing covers what happened before the subscription. Rejects with the
+ * events (`health_status: healthy|unhealthy`, `die`) as they arrive, not by polling: the
+ * subscription replays from a moment before the gate began, so nothing between the call and
+ * the stream attaching is lost, and one inspect covers what happened before that. Rejects with the
  * engine's error when that inspect fails, and with E_INTERRUPTED when `watch.signal` aborts.
  */
 export function healthGate(
@@ -43,7 +44,11 @@ export function healthGate(
     };
     const onAbort = () =>
       finish({ error: new BerthError('E_INTERRUPTED', 'interrupted (Ctrl-C) during the gate') });
-    const subscription = engine.subscribeEvents({ project }, (event) => {
+    // The stream attaches some time after this call returns; an event in between (the first
+    // `health_status: healthy` of a quick check) was lost, and a good update was rolled back
+    // after the whole gate (F125, ~1 in 5). Asking from a little before now replays it.
+    const since = Date.now() - REPLAY_MARGIN_MS;
+    const subscription = engine.subscribeEvents({ project, since }, (event) => {
       if (event.type === 'container' && event.id === containerId) {
         const verdict = judge(event, gate);
         if (verdict) finish(verdict);
@@ -79,6 +84,9 @@ export function healthGate(
     );
   });
 }
+
+/** How far before the gate the event subscription replays (the engine counts in whole seconds). */
+const REPLAY_MARGIN_MS = 2_000;
 
 function judge(event: EngineEvent, gate: UpdateGate): GateResult | undefined {
   if (event.action === 'die')
