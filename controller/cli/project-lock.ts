@@ -1,4 +1,4 @@
-import { parseDuration } from '../../specs/validate/values.js';
+import { parseDelay } from '../../specs/validate/values.js';
 import { BerthError } from '../errors.js';
 import { lockProject, type ProjectLock } from '../records/project-lock.js';
 import type { CliContext } from './context.js';
@@ -16,7 +16,7 @@ export async function takeProjectLock(
   verb: string,
   lockTimeout: string | undefined,
 ): Promise<ProjectLock> {
-  const timeoutMs = parseDuration(lockTimeout ?? '0s');
+  const timeoutMs = parseDelay(lockTimeout ?? '0s');
   if (timeoutMs === undefined)
     throw new BerthError('E_USAGE', `--lock-timeout ${lockTimeout} is not a duration (e.g. 30s)`);
   // Shown to every other writer of the project, and kept in the lock file: no secrets (F114).

@@ -1,6 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import { basename, resolve } from 'node:path';
-import { parseDuration } from '../../specs/validate/values.js';
+import { parseDelay } from '../../specs/validate/values.js';
 import { BerthError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { ChangeOrigin } from '../watch/controller.js';
@@ -70,7 +70,7 @@ export interface GitWatchContext {
  */
 export function prepareGitWatch(flags: GitWatchFlags, context: GitWatchContext): GitWatch {
   const { cwd, stateDir, project, logger } = context;
-  const intervalMs = parseDuration(flags.interval ?? '60s');
+  const intervalMs = parseDelay(flags.interval ?? '60s');
   if (intervalMs === undefined)
     throw new BerthError('E_USAGE', `--interval ${flags.interval} is not a duration (e.g. 60s)`);
   if (flags.verifySignatures && !flags.allowedSigners)

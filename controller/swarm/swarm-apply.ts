@@ -1,5 +1,5 @@
 import type { DesiredObject } from '../../specs/model.js';
-import { parseDuration } from '../../specs/validate/values.js';
+import { parseDelay } from '../../specs/validate/values.js';
 import type { CliContext } from '../cli/context.js';
 import { engineAddress } from '../cli/engine-flags.js';
 import { loadInput } from '../cli/load-input.js';
@@ -40,7 +40,7 @@ export function connectSwarm(ctx: CliContext): Promise<SwarmEngine> {
  * timeout).
  */
 export async function applySwarm(ctx: CliContext, options: SwarmApplyOptions): Promise<number> {
-  const timeoutMs = parseDuration(options.timeout ?? '5m');
+  const timeoutMs = parseDelay(options.timeout ?? '5m');
   if (timeoutMs === undefined)
     throw new BerthError(
       'E_USAGE',

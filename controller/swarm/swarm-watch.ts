@@ -1,6 +1,6 @@
 import { stat } from 'node:fs/promises';
 import { relative, resolve } from 'node:path';
-import { parseDuration } from '../../specs/validate/values.js';
+import { parseDelay } from '../../specs/validate/values.js';
 import type { CliContext } from '../cli/context.js';
 import { loadInput } from '../cli/load-input.js';
 import type { PolicyFlags } from '../cli/policy-flags.js';
@@ -48,7 +48,7 @@ export async function swarmWatchCommand(
       'berth watch --backend swarm watches a folder; --git is not supported on this backend',
     );
   if (!dir) throw new BerthError('E_USAGE', 'berth watch --backend swarm needs a folder');
-  const resyncMs = parseDuration(options.resync ?? '60s');
+  const resyncMs = parseDelay(options.resync ?? '60s');
   if (resyncMs === undefined)
     throw new BerthError('E_USAGE', `--resync ${options.resync} is not a duration (e.g. 60s)`);
   const folder = resolve(ctx.cwd, dir);

@@ -6,6 +6,8 @@ import {
   parseIP,
   parsePortString,
   parseQuantity,
+  MAX_DELAY_MS,
+  parseDelay,
 } from './values.js';
 
 describe('parseDuration', () => {
@@ -111,5 +113,14 @@ describe('IP and CIDR', () => {
     expect(cidrContains(subnet, parseIP('172.30.0.1')!)).toBe(true);
     expect(cidrContains(subnet, parseIP('172.31.0.1')!)).toBe(false);
     expect(cidrContains(subnet, parseIP('::1')!)).toBe(false);
+  });
+});
+
+describe('parseDelay (F131)', () => {
+  it('caps a wait longer than a timer can hold, which would otherwise fire after 1 ms', () => {
+    expect(parseDelay('100000h')).toBe(MAX_DELAY_MS);
+    expect(parseDelay('600h')).toBe(MAX_DELAY_MS);
+    expect(parseDelay('24h')).toBe(86_400_000);
+    expect(parseDelay('soon')).toBeUndefined();
   });
 });

@@ -31,6 +31,21 @@ export function parseDuration(value: string | number): number | undefined {
   return Math.round(total);
 }
 
+/** The longest delay a Node timer takes (2^31 − 1 ms, about 24.8 days); a longer one fires at once. */
+export const MAX_DELAY_MS = 2 ** 31 - 1;
+
+/**
+ * A duration berth waits with a timer (`--timeout`, `--resync`, `--interval`,
+ * `--lock-timeout`), in ms: {@link parseDuration}'s value, a longer one capped at
+ * {@link MAX_DELAY_MS} — as good as forever for a wait, where the timer would otherwise fire
+ * after 1 ms (F131: `--resync 100000h` resynced ~25 times a second). Undefined when it is
+ * not a duration.
+ */
+export function parseDelay(value: string | number): number | undefined {
+  const ms = parseDuration(value);
+  return ms === undefined ? undefined : Math.min(ms, MAX_DELAY_MS);
+}
+
 const QUANTITY_FACTORS: Record<string, number> = {
   '': 1,
   b: 1,

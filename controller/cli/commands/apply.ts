@@ -1,4 +1,4 @@
-import { parseDuration } from '../../../specs/validate/values.js';
+import { parseDelay } from '../../../specs/validate/values.js';
 import type { ExecuteResult, ObjectOutcome } from '../../executor/execute.js';
 import { heldByNever, needsWork } from '../../executor/plan-work.js';
 import { BerthError } from '../../errors.js';
@@ -82,7 +82,7 @@ export interface ApplyJob {
  */
 export async function run(ctx: CliContext, options: ApplyOptions): Promise<number> {
   const started = ctx.now();
-  const timeoutMs = parseDuration(options.timeout);
+  const timeoutMs = parseDelay(options.timeout);
   const parallel = Number(options.parallel);
   if (timeoutMs === undefined)
     throw new BerthError(

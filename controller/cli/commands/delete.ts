@@ -1,5 +1,5 @@
 import type { DesiredObject, ObjectKey } from '../../../specs/model.js';
-import { parseDuration } from '../../../specs/validate/values.js';
+import { parseDelay } from '../../../specs/validate/values.js';
 import { execute } from '../../executor/execute.js';
 import type { ObservedState } from '../../engine/engine.js';
 import { isBindVolume } from '../../../specs/volume-options.js';
@@ -114,7 +114,7 @@ export async function deleteObjects(ctx: CliContext, job: DeleteJob): Promise<nu
     const others = otherSourceDeletions(plan, observed, job.sourceFolders);
     if (others.length > 0) throw otherSourceError(project, others);
   }
-  const deadline = ctx.now() + (parseDuration(options.timeout) ?? 300_000);
+  const deadline = ctx.now() + (parseDelay(options.timeout) ?? 300_000);
   const width = Math.max(0, ...objects.map((o) => o.key.length));
   const result = await execute({
     engine,

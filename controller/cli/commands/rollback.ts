@@ -1,4 +1,4 @@
-import { parseDuration } from '../../../specs/validate/values.js';
+import { parseDelay } from '../../../specs/validate/values.js';
 import { owningController } from '../../api/control-client.js';
 import { BerthError } from '../../errors.js';
 import { readHistory, type HistoryEntry } from '../../records/index.js';
@@ -29,7 +29,7 @@ export async function run(
   target: string | undefined,
   options: RollbackOptions,
 ): Promise<number> {
-  const timeoutMs = parseDuration(options.timeout);
+  const timeoutMs = parseDelay(options.timeout);
   const parallel = Number(options.parallel);
   if (timeoutMs === undefined)
     throw new BerthError('E_USAGE', `--timeout ${options.timeout} is not a duration (e.g. 5m)`);

@@ -4,7 +4,7 @@ import { homeContext } from '../plan-of.js';
 import { readHold } from '../../records/hold.js';
 import { resolve } from 'node:path';
 import { formatProblem } from '../../../specs/problems.js';
-import { parseDuration } from '../../../specs/validate/values.js';
+import { parseDelay } from '../../../specs/validate/values.js';
 import { startApiServer, type ApiServer } from '../../api/server.js';
 import { parseListenAddress, isLoopback } from '../../api/listen-address.js';
 import { BerthError } from '../../errors.js';
@@ -53,7 +53,7 @@ export async function run(
   dir: string | undefined,
   options: WatchCommandOptions,
 ): Promise<number> {
-  const resyncMs = parseDuration(options.resync);
+  const resyncMs = parseDelay(options.resync);
   const parallel = Number(options.parallel);
   if (resyncMs === undefined)
     throw new BerthError('E_USAGE', `--resync ${options.resync} is not a duration (e.g. 60s)`);
