@@ -53,6 +53,12 @@ export interface ObservedContainer {
    */
   networkIds?: Record<string, string>;
   ports: { containerPort: number; hostPort?: number; hostIP?: string; protocol: string }[];
+  /**
+   * `networkMode: container:…`: the engine id of the container whose network namespace this
+   * one joined (the engine resolves the name at create). When that container is replaced,
+   * this one is left in a namespace that is gone (F118).
+   */
+  joinedNetworkOf?: string;
 }
 
 export interface ObservedNetwork {

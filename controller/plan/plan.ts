@@ -47,13 +47,26 @@ export function plan(input: PlanInput): Plan {
   const implicit = planImplicitImages(input);
   declared.push(...implicit.values());
   const repairs = repairsByKey(input);
+  const containerPlans = new Map<ObjectKey, ObjectPlan>();
   for (const object of input.desired) {
     if (object.kind !== 'Container') continue;
     if (scaledToZero(object)) {
       declared.push(planScaledToZero(object, owned, input.project));
       continue;
     }
-    const p = planDeclaredContainer(object, input, owned, imagePlans, implicit);
+    containerPlans.set(
+      objectKey(object),
+      planDeclaredContainer(object, input, owned, imagePlans, implicit),
+    );
+  }
+  for (const object of input.desired) {
+    const planned = containerPlans.get(objectKey(object));
+    if (object.kind !== 'Container' || !planned) continue;
+    // A container joining another's network namespace goes with it (F118).
+    const gone = joinedNamespaceGone(object, owned, containerPlans);
+    const p = gone
+      ? planDeclaredContainer(object, input, owned, imagePlans, implicit, gone)
+      : planned;
     declared.push(withRepairs(withScaleRename(p, renameOf.get(p.key)), repairs.get(p.key)));
   }
 
@@ -77,12 +90,39 @@ function planResource(
   return resourceKind(object.kind).planDeclared(object, input, owned);
 }
 
+/**
+ * Why a container declared `networkMode: container:NAME` must be made again although its own
+ * spec is unchanged: NAME is replaced by this plan, or was replaced since it joined (the id it
+ * joined is not NAME's any more). The engine leaves a joined container in the old namespace,
+ * which is gone with the old container: only `lo` is left (F118). Compose recreates a
+ * `network_mode: service:NAME` service with NAME for the same reason.
+ */
+function joinedNamespaceGone(
+  container: ContainerObject,
+  owned: OwnedIndex,
+  plans: ReadonlyMap<ObjectKey, ObjectPlan>,
+): string | undefined {
+  const mode = container.spec.networkMode;
+  if (!mode?.startsWith('container:')) return undefined;
+  const self = owned.get(objectKey(container)) as ObservedContainer | undefined;
+  if (!self) return undefined;
+  const name = mode.slice('container:'.length);
+  const targetKey: ObjectKey = `Container/${name}`;
+  if (plans.get(targetKey)?.container?.replaceCause)
+    return `the container it joins (${name}) is replaced`;
+  const target = owned.get(targetKey) as ObservedContainer | undefined;
+  if (self.joinedNetworkOf && target && target.id !== self.joinedNetworkOf)
+    return `the container it joined (${name}) was replaced since`;
+  return undefined;
+}
+
 function planDeclaredContainer(
   container: ContainerObject,
   input: PlanInput,
   owned: OwnedIndex,
   imagePlans: Map<string, ObjectPlan>,
   implicit: Map<string, ObjectPlan>,
+  namespaceGone?: string,
 ): ObjectPlan {
   const observed = owned.get(objectKey(container)) as ObservedContainer | undefined;
   const imageObject = container.spec.image.object;
@@ -96,7 +136,9 @@ function planDeclaredContainer(
     desiredImageId: imagePlan?.steps.length ? undefined : found?.id,
     imageChange: rebuilt && observed ? `image ${imageObject} rebuilt` : undefined,
     implicitImageKey: implicit.get(container.spec.image.ref)?.key,
-    networkGone: observed && goneNetwork(container, observed, input.project, owned, input.desired),
+    networkGone:
+      (observed && goneNetwork(container, observed, input.project, owned, input.desired)) ??
+      namespaceGone,
     memory: input.restarts?.get(objectKey(container)),
     imageFromRun: (imagePlan?.steps.length ?? 0) > 0 || implicit.has(container.spec.image.ref),
   });

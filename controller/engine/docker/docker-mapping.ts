@@ -29,6 +29,7 @@ export interface DockerContainerSummary {
   Labels?: Labels | null;
   Ports?: { IP?: string; PrivatePort: number; PublicPort?: number; Type: string }[];
   NetworkSettings?: { Networks?: Record<string, unknown> | null };
+  HostConfig?: { NetworkMode?: string };
 }
 
 const STATES: readonly EngineContainerState[] = [
@@ -60,6 +61,11 @@ export function healthFromStatus(status: string | undefined): HealthStatus {
   if (s.includes('(unhealthy)')) return 'unhealthy';
   if (s.includes('(healthy)')) return 'healthy';
   return 'none';
+}
+
+/** `container:<id>` (the list and inspect give the id the engine resolved) → that id. */
+function joinedNetworkOf(mode: string | undefined): Pick<ObservedContainer, 'joinedNetworkOf'> {
+  return mode?.startsWith('container:') ? { joinedNetworkOf: mode.slice('container:'.length) } : {};
 }
 
 /** Network name → the id of the network each endpoint was made on (`NetworkID`). */
@@ -97,6 +103,7 @@ export function fromContainerSummary(
     ...timesFromStatus(c.Status, now),
     networks: Object.keys(c.NetworkSettings?.Networks ?? {}).sort(),
     networkIds: endpointNetworkIds(c.NetworkSettings?.Networks),
+    ...joinedNetworkOf(c.HostConfig?.NetworkMode),
     ports: (c.Ports ?? []).map((p) => ({
       containerPort: p.PrivatePort,
       ...(p.PublicPort !== undefined ? { hostPort: p.PublicPort } : {}),
@@ -173,7 +180,7 @@ export interface DockerContainerInspect {
   Image: string;
   RestartCount?: number;
   Config?: { Image?: string; Labels?: Labels | null };
-  HostConfig?: { RestartPolicy?: { Name?: string } };
+  HostConfig?: { RestartPolicy?: { Name?: string }; NetworkMode?: string };
   State: {
     Status: string;
     ExitCode: number;
@@ -207,6 +214,7 @@ export function fromInspect(c: DockerContainerInspect): ContainerDetails {
       health === 'starting' || health === 'healthy' || health === 'unhealthy' ? health : 'none',
     networks: Object.keys(c.NetworkSettings?.Networks ?? {}).sort(),
     networkIds: endpointNetworkIds(c.NetworkSettings?.Networks),
+    ...joinedNetworkOf(c.HostConfig?.NetworkMode),
     ports: inspectPorts(c.NetworkSettings?.Ports ?? {}),
     restartCount: c.RestartCount ?? 0,
     ...(startedAt !== undefined ? { startedAt } : {}),

@@ -62,6 +62,7 @@ export function createContainer(world: MemoryWorld, req: ContainerCreateRequest)
     restartCount: 0,
     pid: 0,
     boundPorts: [],
+    ...joinedAtCreate(world, req.networkMode),
   };
   world.containers.set(id, c);
   world.containerEvent(c, 'create');
@@ -255,6 +256,17 @@ export function networkEvent(
   });
 }
 
+/** As the engine: `container:NAME` is resolved to NAME's id when the container is created. */
+function joinedAtCreate(
+  world: MemoryWorld,
+  mode: string | undefined,
+): { joinedNetworkOf?: string } {
+  if (!mode?.startsWith('container:')) return {};
+  const ref = mode.slice('container:'.length);
+  const target = [...world.containers.values()].find((c) => c.id === ref || c.name === ref);
+  return target ? { joinedNetworkOf: target.id } : {};
+}
+
 export function toObserved(c: MemContainer): ObservedContainer {
   const live = LIVE.has(c.state);
   return {
@@ -274,6 +286,7 @@ export function toObserved(c: MemContainer): ObservedContainer {
     ...(c.state === 'exited' && c.finishedAt !== undefined ? { finishedAt: c.finishedAt } : {}),
     health: c.health,
     networks: [...c.networks.keys()].sort(),
+    ...(c.joinedNetworkOf ? { joinedNetworkOf: c.joinedNetworkOf } : {}),
     ports: live
       ? c.boundPorts.map((p) => ({ ...p }))
       : c.request.ports.map((p) => ({ containerPort: p.containerPort, protocol: p.protocol })),

@@ -25,6 +25,8 @@ export interface MemContainer extends Pick<
   startedAt?: number;
   finishedAt?: number;
   pid: number;
+  /** `networkMode: container:NAME`: the id NAME had at create (the engine resolves it then). */
+  joinedNetworkOf?: string;
   /** Host ports taken while running (the engine takes them at start, not create). */
   boundPorts: { containerPort: number; hostPort: number; hostIP: string; protocol: string }[];
 }
