@@ -49,4 +49,23 @@ describe('networks and volumes a platform provides (app-store fragments)', () =>
       ]),
     ).toThrow(ComposeInputError);
   });
+
+  it('a second undeclared name is not taken for a typo of the first (coolify: rails-data, redis-data)', () => {
+    const result = imported([
+      'services:',
+      '  app:',
+      '    image: localhost/berth-busybox:1',
+      '    volumes: [rails-data:/app/storage]',
+      '  redis:',
+      '    image: localhost/berth-busybox:1',
+      '    volumes: [redis-data:/data]',
+    ]);
+    const byKey = new Map(result.objects.map((o) => [`${o.kind}/${o.name}`, o.spec]));
+    expect(byKey.get('Volume/rails-data')).toEqual({ external: true, name: 'rails-data' });
+    expect(byKey.get('Volume/redis-data')).toEqual({ external: true, name: 'redis-data' });
+    expect(result.losses.map((l) => l.path)).toEqual([
+      'services.app.volumes[0]',
+      'services.redis.volumes[0]',
+    ]);
+  });
 });

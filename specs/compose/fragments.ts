@@ -20,11 +20,17 @@ import type { Loss } from './state.js';
  */
 export function declareExternalFromElsewhere(project: ComposeProject, fallback: Where): Loss[] {
   const losses: Loss[] = [];
+  // Judged against what the files declare, never against names adopted here: a second
+  // undeclared volume (`redis-data`) is not a typo of a first one (`rails-data`).
+  const declared = {
+    networks: Object.keys(project.networks),
+    volumes: Object.keys(project.volumes),
+  };
   for (const [service, svc] of Object.entries(project.services)) {
     const at = whereKey(project.services, service) ?? whereNode(svc) ?? fallback;
     for (const { section, name, tree, key, path } of namedReferences(service, svc)) {
       if (name in project[section]) continue;
-      if (closestMatch(name, Object.keys(project[section])) !== undefined) continue;
+      if (closestMatch(name, declared[section]) !== undefined) continue;
       project[section][name] = { external: true };
       const kind = section === 'networks' ? 'network' : 'volume';
       losses.push({
