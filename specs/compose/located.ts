@@ -138,7 +138,7 @@ function convertMap(
     const keyNode = pair.key as Node | null;
     const key = isScalar(keyNode) ? String(keyNode.value) : String(keyNode);
     const value = convert(pair.value as Node | null, doc, at, budget);
-    if (key === '<<' && !(isScalar(keyNode) && keyNode.type !== 'PLAIN')) {
+    if (isMergeKey(keyNode)) {
       for (const m of Array.isArray(value) ? value : [value]) if (isRecord(m)) merged.push(m);
       continue;
     }
@@ -153,6 +153,16 @@ function convertMap(
     }
   }
   return map;
+}
+
+/**
+ * `<<` written plain, or tagged `!!merge <<` (what yq and PyYAML write back, and go-yaml v3,
+ * hence Compose, merges too; the yaml library reads that key as a symbol).
+ */
+function isMergeKey(keyNode: Node | null): boolean {
+  if (!isScalar(keyNode)) return false;
+  if (keyNode.tag === 'tag:yaml.org,2002:merge') return true;
+  return keyNode.value === '<<' && keyNode.type === 'PLAIN';
 }
 
 /** A plain object (a YAML mapping). */
