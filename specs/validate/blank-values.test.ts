@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadManifests } from '../index.js';
-import type { ContainerObject, ImageObject } from '../model.js';
+import type { ContainerObject, ImageObject, VolumeObject } from '../model.js';
 import { formatProblem } from '../problems.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'berth-blank-values-'));
@@ -63,6 +63,33 @@ describe('blank interpolated values Compose treats as not given', () => {
     expect(messages).toEqual([
       './app.yaml:6:13: Container "web": spec.hostname is empty [E_SCHEMA]',
       './app.yaml:7:9: Container "web": spec.dns[0] is empty [E_SCHEMA]',
+    ]);
+  });
+});
+
+describe('a local volume whose mount options interpolation left blank', () => {
+  const volume = (name: string, spec: string) =>
+    `---\napiVersion: berth/v1\nkind: Volume\nmetadata: {name: ${name}}\nspec:\n${spec}`;
+
+  it('is a plain volume: the blank options are not given, as the local driver reads them', async () => {
+    const text =
+      volume('sites', '  options: {type: "${T}", o: "${O:-}", device: "${D}"}\n') +
+      volume('plugin', '  driver: rclone\n  options: {type: "${T}"}\n');
+    const { problems, set } = await load(text.slice(4), 'T=\nD=\n');
+    expect(problems).toEqual([]);
+    const options = (name: string) =>
+      (set.objects.find((o) => o.name === name) as VolumeObject).spec.options;
+    expect(options('sites')).toEqual({});
+    expect(options('plugin')).toEqual({ type: '' });
+  });
+
+  it('is still judged by what is left: a blank type with a host disk as device is refused', async () => {
+    const { messages } = await load(
+      volume('disk', '  options: {type: "${T}", device: /dev/vda}\n').slice(4),
+      'T=\n',
+    );
+    expect(messages).toEqual([
+      './app.yaml:5:35: Volume "disk": spec.options.device /dev/vda lies beneath /dev, which may not be mounted (forbidden by policy) [E_POLICY]',
     ]);
   });
 });

@@ -55,8 +55,28 @@ const BLANK_ITEMS_DROPPED: Record<string, Pattern[]> = {
 };
 
 /**
+ * A local volume's mount options that interpolation left blank (an app template's
+ * `driver_opts: {type: "${SITE_VOLUME_TYPE}", o: …, device: …}` with all three "" for a plain
+ * volume): the local driver keeps "" exactly as an absent option (moby volume/local
+ * `optsConfig`; it mounts only when `type` or `device` is set), so they count as not given and
+ * the policy judges what is left. Verified on Engine 20.10: `docker volume create --opt type=
+ * --opt o= --opt device=` keeps its data in the engine's own volume folder. Other drivers read
+ * their options their own way: theirs are kept.
+ */
+const LOCAL_MOUNT_OPTIONS = ['type', 'o', 'device'];
+
+function dropBlankLocalMountOptions(document: Record<string, unknown>): void {
+  const spec = document.spec as Record<string, unknown> | undefined;
+  const options = spec?.options;
+  if (document.kind !== 'Volume' || options === null || typeof options !== 'object') return;
+  if (spec?.driver !== undefined && spec.driver !== 'local') return;
+  for (const key of LOCAL_MOUNT_OPTIONS)
+    if (isBlankInterpolated(options, key)) delete (options as Record<string, unknown>)[key];
+}
+
+/**
  * Takes out, before the schema check, the blank interpolated values Compose treats as not
- * given (BLANK_IS_NOT_GIVEN, BLANK_ITEMS_DROPPED), in place. Other blank values are left
+ * given (BLANK_IS_NOT_GIVEN, BLANK_ITEMS_DROPPED, a local volume's mount options), in place. Other blank values are left
  * for the schema and the normaliser to refuse, with a note naming the variables
  * (`blankVariableNote`). Positions of later items of a shortened list shift onto the
  * dropped ones (the locator reads the source as written).
@@ -64,6 +84,7 @@ const BLANK_ITEMS_DROPPED: Record<string, Pattern[]> = {
 export function dropBlankInterpolated(document: Record<string, unknown>): void {
   if (!anyInterpolated()) return;
   const kind = typeof document.kind === 'string' ? document.kind : '';
+  dropBlankLocalMountOptions(document);
   for (const pattern of BLANK_IS_NOT_GIVEN[kind] ?? [])
     for (const [holder, key] of holders(document, pattern))
       if (isBlankInterpolated(holder, key)) delete (holder as Record<string, unknown>)[key];

@@ -117,4 +117,40 @@ spec:
     });
     expect(privileged.code, privileged.stdout).toBe(0);
   });
+
+  it('a volume whose driver_opts a template left blank is a plain volume: imported, valid, applied, writable', async () => {
+    const dir = join(work, 'blank');
+    mkdirSync(dir);
+    writeFileSync(join(dir, '.env'), 'SITE_VOLUME_TYPE=\nSITE_VOLUME_OPTS=\nSITE_VOLUME_DEV=\n');
+    writeFileSync(
+      join(dir, 'compose.yaml'),
+      `services:
+  b:
+    image: ${TEST_IMAGE}
+    command: [sh, -c, "echo kept > /sites/f && sleep 3600"]
+    init: true
+    volumes: [sites:/sites]
+volumes:
+  sites:
+    driver_opts:
+      type: "\${SITE_VOLUME_TYPE}"
+      o: "\${SITE_VOLUME_OPTS}"
+      device: "\${SITE_VOLUME_DEV}"
+`,
+    );
+    const blankProject = `${project}-blank`;
+    try {
+      await importValidateApply(dir, blankProject, env);
+      const inspect = JSON.parse(await docker('volume', 'inspect', `${blankProject}-sites`)) as {
+        Options: Record<string, string> | null;
+        Mountpoint: string;
+      }[];
+      expect(inspect[0]?.Options ?? {}).toEqual({});
+      expect(inspect[0]?.Mountpoint).toMatch(/\/volumes\/.+\/_data$/);
+      await new Promise((r) => setTimeout(r, 500));
+      expect(await docker('exec', `${blankProject}-b`, 'cat', '/sites/f')).toBe('kept');
+    } finally {
+      await cleanupProject(blankProject);
+    }
+  });
 });
