@@ -1,9 +1,12 @@
 // Classes of real Compose files (app stores, self-hosting collections) that import refused,
 // lost or wrote invalid, each fixed as Compose reads them (bench/NOTES.md, import corpus).
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { tempDir } from '../../test/support/temp-dir.js';
+import { loadManifests } from '../index.js';
+import type { ContainerObject } from '../model.js';
+import { formatProblem } from '../problems.js';
 import { importCompose } from './index.js';
 
 function imported(lines: string[]) {
@@ -15,6 +18,19 @@ function imported(lines: string[]) {
     outDir: join(dir, 'out'),
     profiles: [],
   });
+}
+
+/** Writes the output beside `.env` text `dotEnv` and loads it as `berth validate` does. */
+async function validated(result: ReturnType<typeof importCompose>, dotEnv = '') {
+  const out = tempDir('berth-corpus-classes-out-');
+  mkdirSync(out, { recursive: true });
+  for (const [name, text] of result.manifests) writeFileSync(join(out, name), text);
+  writeFileSync(join(out, '.env'), dotEnv);
+  const loaded = await loadManifests([out], { cwd: out });
+  const container = (name: string) =>
+    (loaded.set.objects.find((o) => o.kind === 'Container' && o.name === name) as ContainerObject)
+      .spec;
+  return { problems: loaded.problems.map(formatProblem), container };
 }
 
 function spec(result: ReturnType<typeof importCompose>, kind: string, name: string) {
@@ -37,5 +53,36 @@ describe('YAML as Compose reads it', () => {
       restartPolicy: 'Never',
       user: '1000',
     });
+  });
+});
+
+describe('booleans as compose-go casts them', () => {
+  it('carries a variable or a YAML 1.1 word where Compose wants a boolean; validate casts it', async () => {
+    const result = imported([
+      'services:',
+      '  app:',
+      '    image: localhost/berth-busybox:1',
+      '    read_only: ${READ_ONLY:-true}',
+      '    init: "yes"',
+      '    tty: "${TTY}"',
+      '    volumes:',
+      '      - {type: volume, source: data, target: /data, read_only: "${RO:-on}", volume: {nocopy: "true"}}',
+      'volumes: {data: {}}',
+    ]);
+    expect(result.losses).toEqual([]);
+    expect(spec(result, 'Container', 'app')).toMatchObject({
+      readOnlyRootFilesystem: '${READ_ONLY:-true}',
+      init: true,
+      tty: '${TTY}',
+      mounts: [{ volume: 'data', target: '/data', readOnly: '${RO:-on}', noCopy: true }],
+    });
+    const { problems, container } = await validated(result, 'TTY=False\n');
+    expect(problems).toEqual([]);
+    expect(container('app')).toMatchObject({
+      readOnlyRootFilesystem: true,
+      init: true,
+      mounts: [{ volume: 'data', target: '/data', readOnly: true, noCopy: true }],
+    });
+    expect(container('app').tty ?? false).toBe(false);
   });
 });

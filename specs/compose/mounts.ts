@@ -3,7 +3,7 @@ import { looksLikePath, splitVolume } from './normalise.js';
 import { anonymousVolume, bindMountObject, fileObject, volumeObject } from './shared.js';
 import { lose } from './state.js';
 import type { ImportState } from './state.js';
-import { fileMode, quantity, text, wholeNumber } from './values.js';
+import { fileMode, flag, quantity, text, wholeNumber } from './values.js';
 
 /** One service being converted: its Compose name, its mapping, and the mounts built so far. */
 export interface MountTarget {
@@ -81,7 +81,7 @@ function longVolume(
       ? volumeObject(t.state, source)
       : anonymousVolume(t.state, t.service, i, target);
     Object.assign(mount, { volume: name, target });
-    if (vol.nocopy === true) mount.noCopy = true;
+    setFlag(mount, 'noCopy', vol.nocopy);
     if (typeof vol.subpath === 'string') mount.subpath = vol.subpath;
   } else if (entry.type === 'tmpfs') {
     Object.assign(mount, { tmpfs: target }, tmpfsOptions(isRecord(entry.tmpfs) ? entry.tmpfs : {}));
@@ -89,7 +89,7 @@ function longVolume(
     lose(t.state, entry, 'type', `${path}.type`, `mount type ${text(entry.type)} is not supported`);
     return;
   }
-  if (entry.read_only === true) mount.readOnly = true;
+  setFlag(mount, 'readOnly', entry.read_only);
   for (const k of Object.keys(entry))
     if (
       !['type', 'source', 'target', 'read_only', 'bind', 'volume', 'tmpfs', 'consistency'].includes(
@@ -98,6 +98,12 @@ function longVolume(
     )
       lose(t.state, entry, k, `${path}.${k}`, 'not a berth mount option');
   t.mounts.push(mount);
+}
+
+/** Sets a mount's boolean where Compose's is true or a variable (false is berth's default). */
+function setFlag(mount: Record<string, unknown>, field: string, value: unknown): void {
+  const carried = flag(value);
+  if (carried !== undefined && carried !== false) mount[field] = carried;
 }
 
 function tmpfsOptions(options: Record<string, unknown>): Record<string, unknown> {

@@ -14,6 +14,7 @@ import type { ImportState } from './state.js';
 import {
   commandList,
   duration,
+  flag,
   hasVariable,
   imageOrDefault,
   literalRef,
@@ -38,6 +39,8 @@ const checked =
     if (converted === undefined) lose(w.state, w.svc, key, path(w, key), why);
     else w.spec[field] = converted;
   };
+
+const NOT_A_BOOLEAN = 'not true or false (nor a variable)';
 
 /** Keys consumed elsewhere (loading, image, networking). */
 const CONSUMED = new Set(['profiles', 'extends', 'image', 'build', 'pull_policy']);
@@ -65,15 +68,11 @@ const HANDLERS: Record<string, Handler> = {
   cap_add: same('capAdd', strings),
   cap_drop: same('capDrop', strings),
   security_opt: same('securityOpt', strings),
-  read_only: checked(
-    'readOnlyRootFilesystem',
-    flag,
-    'berth wants true or false here, not a variable',
-  ),
-  privileged: checked('privileged', flag, 'berth wants true or false here, not a variable'),
-  init: checked('init', flag, 'berth wants true or false here, not a variable'),
-  tty: checked('tty', flag, 'berth wants true or false here, not a variable'),
-  stdin_open: checked('stdin', flag, 'berth wants true or false here, not a variable'),
+  read_only: checked('readOnlyRootFilesystem', flag, NOT_A_BOOLEAN),
+  privileged: checked('privileged', flag, NOT_A_BOOLEAN),
+  init: checked('init', flag, NOT_A_BOOLEAN),
+  tty: checked('tty', flag, NOT_A_BOOLEAN),
+  stdin_open: checked('stdin', flag, NOT_A_BOOLEAN),
   stop_signal: same('stopSignal', text),
   stop_grace_period: checked('stopGracePeriod', duration, 'not a duration'),
   sysctls: same('sysctls', stringMap),
@@ -98,11 +97,6 @@ const HANDLERS: Record<string, Handler> = {
  */
 function containerName(w: ServiceWork, name: string): void {
   if (name !== `${w.state.projectName}-${w.name}`) w.aliases.push(name);
-}
-
-function flag(value: unknown): boolean | undefined {
-  if (typeof value === 'boolean') return value;
-  return value === 'true' ? true : value === 'false' ? false : undefined;
 }
 
 /**

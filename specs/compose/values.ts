@@ -119,6 +119,30 @@ export function cpus(value: unknown): number | string | undefined {
   return Number.isFinite(n) && n > 0 ? n : undefined;
 }
 
+/** The strings compose-go's toBoolean casts (loader/interpolate.go), any case. */
+const COMPOSE_BOOLEANS: Record<string, boolean> = {
+  true: true,
+  y: true,
+  yes: true,
+  on: true,
+  false: false,
+  n: false,
+  no: false,
+  off: false,
+};
+
+/**
+ * A Compose boolean field (`read_only`, `init`, a volume's `read_only`…): true or false, a
+ * string compose-go casts to one (`"true"`, `"yes"`), or a `${…}` kept for berth to
+ * interpolate and cast at validate (specs/validate/typed-variables.ts) as compose-go does;
+ * undefined for anything else.
+ */
+export function flag(value: unknown): boolean | string | undefined {
+  if (typeof value === 'boolean') return value;
+  if (hasVariable(value)) return value as string;
+  return typeof value === 'string' ? COMPOSE_BOOLEANS[value.toLowerCase()] : undefined;
+}
+
 /** A scalar as the string berth wants in env, labels, sysctls (null stays null). */
 export function text(value: unknown): string {
   if (value === null || value === undefined) return '';

@@ -3,13 +3,16 @@ import { wasInterpolated } from '../parse/scalar-text.js';
 
 const INTEGER = /^[-+]?\d+$/;
 const NUMBER = /^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/;
+/** What compose-go's toBoolean casts (loader/interpolate.go), any case: YAML 1.1's words too. */
 const BOOLEANS: Record<string, boolean> = {
   true: true,
-  True: true,
-  TRUE: true,
+  y: true,
+  yes: true,
+  on: true,
   false: false,
-  False: false,
-  FALSE: false,
+  n: false,
+  no: false,
+  off: false,
 };
 
 /**
@@ -45,7 +48,7 @@ export function castInterpolated(document: object, errors: readonly ErrorObject[
 function castTo(text: string, wanted: string[]): number | boolean | undefined {
   if (wanted.includes('integer') && INTEGER.test(text)) return Number(text);
   if (wanted.includes('number') && NUMBER.test(text)) return Number(text);
-  if (wanted.includes('boolean') && text in BOOLEANS) return BOOLEANS[text];
+  if (wanted.includes('boolean')) return BOOLEANS[text.toLowerCase()];
   return undefined;
 }
 
