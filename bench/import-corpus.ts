@@ -37,7 +37,13 @@ async function one(
   const outDir = join(work, 'out');
   let result;
   try {
-    result = importCompose({ files: [file], cwd: dirname(file), outDir, profiles: [] });
+    result = importCompose({
+      files: [file],
+      cwd: dirname(file),
+      outDir,
+      profiles: [],
+      ...(privileged && { policy: { policy: PRIVILEGED, name: 'privileged' } }),
+    });
   } catch (e) {
     if (!(e instanceof ComposeInputError)) throw e;
     if (verbose) process.stdout.write(`  input: ${e.where.file}:${e.where.line}: ${e.message}\n`);
@@ -104,8 +110,8 @@ function reasonClass(reason: string): string {
 
 const args = process.argv.slice(2);
 const verbose = args.includes('--verbose');
-// --privileged: validate as `--policy privileged` would, to see what only the policy refuses
-// (the engine socket, /etc/localtime, host networking, privileged containers…).
+// --privileged: import and validate as `--policy privileged` would, to see what only the policy
+// refuses (the engine socket, /etc/localtime, host networking, privileged containers…).
 const privileged = args.includes('--privileged');
 const PRIVILEGED = policyFor('privileged');
 const dirs = args.filter((a) => !a.startsWith('--'));

@@ -7,7 +7,7 @@ import { tempDir } from '../../test/support/temp-dir.js';
 import { loadManifests } from '../index.js';
 import type { ContainerObject } from '../model.js';
 import { formatProblem } from '../problems.js';
-import { importCompose } from './index.js';
+import { ComposeInputError, importCompose } from './index.js';
 
 function imported(lines: string[]) {
   const dir = tempDir('berth-corpus-classes-');
@@ -37,6 +37,18 @@ function spec(result: ReturnType<typeof importCompose>, kind: string, name: stri
   return result.objects.find((o) => o.kind === kind && o.name === name)?.spec;
 }
 
+/** The refusal of `lines` as `file:line:col: message`. */
+function refusal(lines: string[]): string {
+  try {
+    imported(lines);
+  } catch (e) {
+    if (e instanceof ComposeInputError)
+      return `${e.where.file}:${e.where.line}:${e.where.column}: ${e.message}`;
+    throw e;
+  }
+  throw new Error('imported without a refusal');
+}
+
 describe('YAML as Compose reads it', () => {
   it('merges a tagged merge key (!!merge <<, as yq writes it) like a plain one', () => {
     const result = imported([
@@ -53,6 +65,23 @@ describe('YAML as Compose reads it', () => {
       restartPolicy: 'Never',
       user: '1000',
     });
+  });
+
+  it('refuses a merge of a list of strings, and a list field written as a mapping, instead of failing', () => {
+    const base = ['services:', '  a:', '    image: localhost/berth-busybox:1'];
+    expect(
+      refusal([
+        ...base,
+        '    volumes: &v [data:/data]',
+        '  b:',
+        '    image: x:1',
+        '    volumes:',
+        '      <<: *v',
+      ]),
+    ).toBe('compose.yaml:8:7: map merge requires map or sequence of maps as the value');
+    expect(refusal([...base, '    links: {db: db}'])).toBe(
+      'compose.yaml:4:5: services.a.links: must be a list',
+    );
   });
 });
 

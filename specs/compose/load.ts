@@ -163,6 +163,7 @@ function loadFile(
     if (svc !== null && !isRecord(svc))
       throw new ComposeInputError(at, `services.${name}: must be a mapping`);
     for (const key of Object.keys(svc ?? {})) {
+      checkListField(svc as Record<string, unknown>, name, key, at);
       const typo = serviceKeyTypo(key);
       if (typo !== undefined)
         throw new ComposeInputError(
@@ -177,6 +178,29 @@ function loadFile(
   absolutiseBindDevices(section(tree, 'volumes'), dir);
   const included = foldIncludes(tree, file, shown, ctx);
   return { tree, files: included };
+}
+
+/**
+ * Service fields the Compose schema types as lists only (compose-spec schema: `"type":
+ * "array"`); docker compose refuses another type (`services.web.volumes must be a array`).
+ * Fields that also take a string or a mapping are normalised instead (normalise.ts).
+ */
+const LIST_FIELDS = new Set([
+  'volumes',
+  'ports',
+  'links',
+  'devices',
+  'security_opt',
+  'group_add',
+  'volumes_from',
+  'external_links',
+  'device_cgroup_rules',
+]);
+
+function checkListField(svc: Record<string, unknown>, name: string, key: string, at: Where): void {
+  const value = svc[key];
+  if (!LIST_FIELDS.has(key) || value === null || Array.isArray(value)) return;
+  throw new ComposeInputError(whereKey(svc, key) ?? at, `services.${name}.${key}: must be a list`);
 }
 
 function parseFile(file: string, shown: string, ctx: LoadContext): Record<string, unknown> {

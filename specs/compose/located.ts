@@ -139,7 +139,14 @@ function convertMap(
     const key = isScalar(keyNode) ? String(keyNode.value) : String(keyNode);
     const value = convert(pair.value as Node | null, doc, at, budget);
     if (isMergeKey(keyNode)) {
-      for (const m of Array.isArray(value) ? value : [value]) if (isRecord(m)) merged.push(m);
+      const sources = Array.isArray(value) ? value : [value];
+      // go-yaml v3 (so Compose) refuses anything else; merging nothing would hide a mistake.
+      if (!sources.every(isRecord))
+        throw new ComposeInputError(
+          at(keyNode?.range?.[0]),
+          'map merge requires map or sequence of maps as the value',
+        );
+      merged.push(...sources);
       continue;
     }
     map[key] = value;
