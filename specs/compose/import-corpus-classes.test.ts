@@ -115,3 +115,24 @@ describe('booleans as compose-go casts them', () => {
     expect(container('app').tty ?? false).toBe(false);
   });
 });
+
+describe('external: false and "true" as compose-go reads them', () => {
+  it('takes external: false as not external (no loss) and "true" as external', () => {
+    const result = imported([
+      'services:',
+      '  app:',
+      '    image: localhost/berth-busybox:1',
+      '    networks: [coolify, shared]',
+      '    volumes: [data:/data]',
+      'networks:',
+      '  coolify: {driver: bridge, external: false}',
+      '  shared: {external: "true"}',
+      'volumes:',
+      '  data: {external: false}',
+    ]);
+    expect(result.losses).toEqual([]);
+    expect(spec(result, 'Network', 'coolify')).toEqual({ driver: 'bridge' });
+    expect(spec(result, 'Network', 'shared')).toEqual({ external: true, name: 'shared' });
+    expect(spec(result, 'Volume', 'data')).toEqual({});
+  });
+});

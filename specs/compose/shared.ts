@@ -2,7 +2,7 @@ import { existsSync, statSync } from 'node:fs';
 import { isRecord, whereKey } from './located.js';
 import { addObject, berthName, lose, manifestPath } from './state.js';
 import type { ImportedObject, ImportState } from './state.js';
-import { text } from './values.js';
+import { flag, text } from './values.js';
 import { isBindVolume } from '../volume-options.js';
 
 /**
@@ -97,6 +97,7 @@ function carryNetwork(
     else if (key === 'name')
       lose(state, def, key, `${path}.name`, 'berth names the network <project>-<name>');
     else if (key === 'enable_ipv6' && value !== true) continue;
+    else if (key === 'external' && flag(value) === false) continue;
     else if (key !== 'labels' && !key.startsWith('x-'))
       lose(state, def, key, `${path}.${key}`, 'no berth Network field');
   }
@@ -134,6 +135,7 @@ export function volumeObject(state: ImportState, composeName: string): string {
       else if (key === 'driver_opts') spec.options = volumeOptions(state, stringLabels(value));
       else if (key === 'name')
         lose(state, def, key, `${path}.name`, 'berth names the volume <project>-<name>');
+      else if (key === 'external' && flag(value) === false) continue;
       else if (key !== 'labels' && !key.startsWith('x-'))
         lose(state, def, key, `${path}.${key}`, 'no berth Volume field');
     }
@@ -241,7 +243,8 @@ export function fileObject(
 }
 
 function externalName(def: Record<string, unknown>, composeName: string): string | undefined {
-  const ext = def.external;
+  // compose-go casts `external: "true"` (a string, or a variable's value) to a boolean.
+  const ext = isRecord(def.external) ? def.external : flag(def.external);
   if (ext === true) return typeof def.name === 'string' ? def.name : composeName;
   if (isRecord(ext)) return typeof ext.name === 'string' ? ext.name : composeName;
   return undefined;
