@@ -331,6 +331,8 @@ export interface ContainerSpec {
   logging?: { driver: string; options: Record<string, string> };
   /** `os/arch[/variant]`. */
   platform?: string;
+  /** The engine's OCI runtime (`runc`, `nvidia`); unset: the engine's default. */
+  runtime?: string;
 }
 
 interface ObjectOf<K extends Kind, S> {

@@ -454,6 +454,10 @@ export interface ContainerSpec {
    * os/arch[/variant], e.g. linux/amd64.
    */
   platform?: string;
+  /**
+   * The engine's OCI runtime for the container (HostConfig.Runtime, Compose runtime): a name from `docker info` Runtimes, such as runc or nvidia. Omitted: the engine's default.
+   */
+  runtime?: string;
   privileged?: boolean;
   init?: boolean;
   placement?: Placement;

@@ -48,6 +48,8 @@ export interface ContainerRuntimeOptions {
   logging?: { driver: string; options: Record<string, string> };
   /** `os/arch[/variant]`: the image variant to run. */
   platform?: string;
+  /** HostConfig.Runtime: the engine's OCI runtime by name; unset: its default. */
+  runtime?: string;
   memoryReservationBytes?: number;
   /** -1: unlimited swap. */
   memorySwapBytes?: number;

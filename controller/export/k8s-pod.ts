@@ -183,6 +183,8 @@ function notCarried(container: ContainerObject, lose: (f: string, why: string) =
       'spec.dependsOn',
       'Kubernetes starts pods independently; readiness probes gate traffic instead',
     );
+  if (spec.runtime)
+    lose('spec.runtime', `${spec.runtime}: name a RuntimeClass of the cluster in runtimeClassName`);
   if (spec.init) lose('spec.init', 'pods have no engine init; use an image with one (tini)');
   // The Service carries the declared name (a replica's implicit alias); other aliases need their own.
   const implicit = new Set([container.name, container.replica?.of]);

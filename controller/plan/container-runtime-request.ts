@@ -40,6 +40,7 @@ export function runtimeOptions(spec: ContainerSpec, project: string): ContainerR
     pid: joined(spec.pid),
     logging: spec.logging,
     platform: spec.platform,
+    runtime: spec.runtime,
     memoryReservationBytes: r.memoryReservationBytes,
     memorySwapBytes: r.memorySwapBytes,
     cpuShares: r.cpuShares,

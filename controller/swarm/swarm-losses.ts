@@ -15,6 +15,7 @@ const CONTAINER_FIELDS: [keyof ContainerObject['spec'], string][] = [
   ['domainname', 'Swarm services have no domain name'],
   ['expose', 'on an overlay network every port of a task is reachable'],
   ['platform', 'the nodes run the image variant of their own platform'],
+  ['runtime', 'Swarm services run under the default runtime of their nodes'],
 ];
 
 /**

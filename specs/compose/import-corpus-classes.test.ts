@@ -136,3 +136,18 @@ describe('external: false and "true" as compose-go reads them', () => {
     expect(spec(result, 'Volume', 'data')).toEqual({});
   });
 });
+
+describe('runtime', () => {
+  it('carries the engine runtime a service names, and it validates', async () => {
+    const result = imported([
+      'services:',
+      '  app:',
+      '    image: localhost/berth-busybox:1',
+      '    runtime: nvidia',
+    ]);
+    expect(result.losses).toEqual([]);
+    const { problems, container } = await validated(result);
+    expect(problems).toEqual([]);
+    expect(container('app').runtime).toBe('nvidia');
+  });
+});

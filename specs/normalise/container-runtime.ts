@@ -31,6 +31,7 @@ export type RuntimeFields = Pick<
   | 'pid'
   | 'logging'
   | 'platform'
+  | 'runtime'
 >;
 
 /**
@@ -66,6 +67,7 @@ export function normaliseRuntime(raw: Raw.ContainerSpec, ctx: NormaliseContext):
       options: stringMap(raw.logging.options),
     },
     platform: raw.platform,
+    runtime: raw.runtime,
   };
   return Object.fromEntries(
     Object.entries(fields).filter(([, v]) => v !== undefined),

@@ -13,7 +13,7 @@ type Pattern = readonly string[];
  * Optional fields where a blank value from interpolation (`hostname: ${HOST}` with HOST
  * unset or "") counts as not given, because that is what Compose does with it: compose-go
  * keeps the "" and docker compose hands it to the engine, which takes "" as "not set"
- * (`Config.Hostname`/`Domainname`, `HostConfig.IpcMode`/`PidMode`/`NetworkMode`/`CpusetCpus`,
+ * (`Config.Hostname`/`Domainname`, `HostConfig.IpcMode`/`PidMode`/`NetworkMode`/`CpusetCpus`/`Runtime`,
  * `StopSignal`, `LogConfig.Type`, the pull/create platform; docker/compose
  * pkg/compose/create.go skips "" for an endpoint's IPv4/IPv6 address and MAC address);
  * a build's "" dockerfile is the builder's default `Dockerfile` and "" target the last
@@ -24,6 +24,7 @@ const BLANK_IS_NOT_GIVEN: Record<string, Pattern[]> = {
     ['spec', 'hostname'],
     ['spec', 'domainname'],
     ['spec', 'platform'],
+    ['spec', 'runtime'],
     ['spec', 'stopSignal'],
     ['spec', 'ipc'],
     ['spec', 'pid'],

@@ -54,6 +54,13 @@ describe('toCreateBody: issue-12 fields', () => {
     expect(body).not.toHaveProperty('NetworkingConfig');
   });
 
+  it('names the runtime in HostConfig.Runtime, only when declared', () => {
+    const host = (runtime?: string) =>
+      toCreateBody({ ...base, ...(runtime && { runtime }) }).HostConfig as Record<string, unknown>;
+    expect(host('nvidia').Runtime).toBe('nvidia');
+    expect(host().Runtime).toBeUndefined();
+  });
+
   it('maps mount options and endpoint addresses', () => {
     const body = toCreateBody({
       ...base,

@@ -118,6 +118,7 @@ function hostConfig(
     GroupAdd: req.groupAdd,
     IpcMode: req.ipc,
     PidMode: req.pid,
+    Runtime: req.runtime,
     LogConfig: req.logging && { Type: req.logging.driver, Config: req.logging.options },
     // Without NetworkMode the engine would also attach the default bridge.
     NetworkMode: req.networkMode ?? req.networks[0]?.name,
