@@ -151,3 +151,23 @@ describe('runtime', () => {
     expect(container('app').runtime).toBe('nvidia');
   });
 });
+
+describe('sizes as docker compose config writes them', () => {
+  it('reads a quoted byte count as bytes, wherever Compose takes a size', async () => {
+    const result = imported([
+      'services:',
+      '  app:',
+      '    image: localhost/berth-busybox:1',
+      '    shm_size: "67108864"',
+      '    deploy: {resources: {limits: {memory: "536870912"}, reservations: {memory: "268435456"}}}',
+    ]);
+    expect(result.losses).toEqual([]);
+    expect(spec(result, 'Container', 'app')).toMatchObject({
+      shmSize: 67108864,
+      resources: { memory: 536870912, memoryReservation: 268435456 },
+    });
+    const { problems, container } = await validated(result);
+    expect(problems).toEqual([]);
+    expect(container('app').shmSizeBytes).toBe(67108864);
+  });
+});

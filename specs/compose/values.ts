@@ -63,6 +63,8 @@ export function commandList(value: unknown): string[] | undefined {
 }
 
 const UNIT: Record<string, string> = {
+  // A bare number is bytes: `memory: "536870912"`, as `docker compose config` writes sizes.
+  '': '',
   b: '',
   k: 'Ki',
   kb: 'Ki',
@@ -86,7 +88,8 @@ export function quantity(value: unknown): string | number | undefined {
   if (!m) return undefined;
   const unit = UNIT[m[2]!.toLowerCase()];
   if (unit === undefined) return undefined;
-  return unit === '' ? Number(m[1]) : `${m[1]}${unit}`;
+  // Bytes are whole: go-units RAMInBytes truncates a fraction of a byte.
+  return unit === '' ? Math.trunc(Number(m[1])) || undefined : `${m[1]}${unit}`;
 }
 
 /**
