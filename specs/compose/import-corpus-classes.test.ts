@@ -171,3 +171,19 @@ describe('sizes as docker compose config writes them', () => {
     expect(container('app').shmSizeBytes).toBe(67108864);
   });
 });
+
+describe('deploy.mode global', () => {
+  it('is a note, not a loss: docker compose up runs one container, as berth does', () => {
+    const result = imported([
+      'services:',
+      '  agent:',
+      '    image: localhost/berth-busybox:1',
+      '    deploy: {mode: global}',
+    ]);
+    expect(result.losses).toEqual([]);
+    expect(result.objects.find((o) => o.name === 'agent')?.notes).toContain(
+      'services.agent.deploy.mode global left out: docker compose up runs one container too',
+    );
+    expect(spec(result, 'Container', 'agent')?.replicas).toBeUndefined();
+  });
+});

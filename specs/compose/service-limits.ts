@@ -120,6 +120,9 @@ export function carryDeploy(w: ServiceWork, value: unknown): void {
     else if (key === 'resources') deployResources(w, v, `${where}.resources`);
     else if (key === 'restart_policy') deployRestart(w, v, `${where}.restart_policy`);
     else if (key === 'mode' && v === 'replicated') continue;
+    // docker compose up runs the service's replicas whatever the mode (one for global).
+    else if (key === 'mode' && v === 'global')
+      w.notes.push(`${where}.mode global left out: docker compose up runs one container too`);
     else if (SWARM_ONLY.has(key))
       w.notes.push(`${where}.${key} left out: docker compose up ignores it too`);
     else lose(w.state, value, key, `${where}.${key}`, 'no berth counterpart outside a swarm');
