@@ -103,6 +103,13 @@ const SWARM_ONLY = new Set([
   'labels',
 ]);
 
+/**
+ * Reservations only a swarm's scheduler reads: docker compose up sets memory and devices
+ * (pkg/compose/create.go setReservations: "Cpu reservation is a swarm option and PIDs is only a
+ * limit").
+ */
+const SWARM_RESERVATIONS = new Set(['cpus', 'pids', 'generic_resources']);
+
 /** `deploy.replicas` (or `scale`, at `where`) as a whole number; otherwise a loss. */
 export function replicas(w: ServiceWork, holder: Record<string, unknown>, where: string): void {
   const key = where.slice(where.lastIndexOf('.') + 1);
@@ -150,6 +157,8 @@ function deployResources(w: ServiceWork, value: unknown, where: string): void {
   for (const [key, v] of Object.entries(reservations)) {
     if (key === 'memory' && quantity(v) !== undefined) res.memoryReservation = quantity(v);
     else if (key === 'devices' && gpuRequest(v) !== undefined) w.spec.gpus = gpuRequest(v);
+    else if (SWARM_RESERVATIONS.has(key))
+      w.notes.push(`${where}.reservations.${key} left out: docker compose up ignores it too`);
     else
       lose(
         w.state,
