@@ -187,3 +187,28 @@ describe('deploy.mode global', () => {
     expect(spec(result, 'Container', 'agent')?.replicas).toBeUndefined();
   });
 });
+
+describe('GPU requests under baseline', () => {
+  it('leaves out a request of a driver other than nvidia, naming the flag that keeps it', () => {
+    const result = imported([
+      'services:',
+      '  app:',
+      '    image: localhost/berth-busybox:1',
+      '    deploy:',
+      '      resources:',
+      '        reservations:',
+      '          devices: [{driver: cdi, device_ids: ["vendor.com/x=all"], capabilities: [gpu]}]',
+    ]);
+    expect(spec(result, 'Container', 'app')?.gpus).toBeUndefined();
+    expect(result.losses.map((l) => l.why)).toEqual([
+      'host devices; not carried under the baseline policy (import and apply with --policy privileged to keep it)',
+    ]);
+    const kept = imported([
+      'services:',
+      '  app:',
+      '    image: localhost/berth-busybox:1',
+      '    deploy: {resources: {reservations: {devices: [{driver: nvidia, count: 1, capabilities: [gpu, video]}]}}}',
+    ]);
+    expect(kept.losses).toEqual([]);
+  });
+});

@@ -1,5 +1,6 @@
 import { isAbsolute, resolve } from 'node:path';
 import { hostPathViolation, type Policy } from '../policy.js';
+import { GPU_DRIVERS } from '../normalise/container-checks.js';
 import { realHostPath } from '../read/real-path.js';
 import { isRecord } from './located.js';
 import { splitVolume } from './normalise.js';
@@ -42,6 +43,9 @@ export function fitPolicy(state: ImportState, fit: ImportPolicy): void {
     if (!policy.allowHostAccess) {
       if (Array.isArray(o.spec.devices) && o.spec.devices.length)
         drop('devices', o.spec.devices.join(', '), 'host devices', '--policy privileged');
+      const gpus = o.spec.gpus;
+      if (isRecord(gpus) && typeof gpus.driver === 'string' && !GPU_DRIVERS.has(gpus.driver))
+        drop('gpus', `driver ${gpus.driver}`, 'host devices', '--policy privileged');
       for (const key of ['network_mode', 'pid', 'ipc'])
         if (o.spec[specField(key)] === 'host')
           drop(key, 'host', "the host's namespace", '--policy privileged');

@@ -33,6 +33,9 @@ export function checkExclusiveFields(spec: ContainerSpec, ctx: NormaliseContext)
 // uid 0 however written (`0`, `00`, `+0`: the engine reads them all as root; F109).
 const ROOT_USER = /^(\+?0+|root)(:.*)?$/;
 
+/** Device drivers a `gpus` request may name under baseline: the engine's GPU driver. */
+export const GPU_DRIVERS: ReadonlySet<string> = new Set(['nvidia']);
+
 /**
  * The host access a container asks for, against the policy chosen on the command line:
  * privileged, devices and host namespaces need `--policy privileged`; `--policy
@@ -47,6 +50,14 @@ export function checkContainerPolicy(spec: ContainerSpec, ctx: NormaliseContext)
   if (!policy.allowHostAccess) {
     if (spec.devices)
       refuse(['spec', 'devices'], 'hands host devices to the container, which the policy forbids');
+    // GPUs are the one kind of host device baseline hands out; another device driver (CDI
+    // names any device the host's specs describe) is judged as `devices` are.
+    const driver = spec.gpus?.driver;
+    if (driver !== undefined && !GPU_DRIVERS.has(driver))
+      refuse(
+        ['spec', 'gpus', 'driver'],
+        `asks device driver ${driver} for host devices, which the policy forbids`,
+      );
     for (const field of ['networkMode', 'pid', 'ipc'] as const)
       if (spec[field] === 'host')
         refuse(['spec', field], "is host: the host's namespace, which the policy forbids");

@@ -254,4 +254,18 @@ spec: {image: busybox:1, networkMode: "container:db", ipc: "container:db"}
       expect.stringMatching(/spec.user must name a non-root user/),
     ]);
   });
+
+  it('under baseline a gpus request may name only the GPU driver (CDI names any host device)', async () => {
+    const file = join(dir, 'cdi.yaml');
+    writeFileSync(
+      file,
+      'apiVersion: berth/v1\nkind: Container\nmetadata: {name: web}\nspec:\n  image: busybox:1\n  gpus: {driver: cdi, deviceIds: ["vendor.com/x=all"]}\n',
+    );
+    const baseline = await loadManifests([file]);
+    expect(baseline.problems.map((p) => p.message)).toEqual([
+      'Container "web": spec.gpus.driver asks device driver cdi for host devices, which the policy forbids (allowed under --policy privileged)',
+    ]);
+    expect((await loadManifests([file], { policy: policyFor('privileged') })).problems).toEqual([]);
+    await container('  gpus: {driver: nvidia, count: 1, capabilities: [compute, video]}\n');
+  });
 });
