@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { KINDS } from '../../specs/model.js';
-import { BerthError } from '../errors.js';
+import { BerthError, toBerthError } from '../errors.js';
 import type { ProjectStatus } from '../status/status-types.js';
 import type { EventBus } from '../watch/event-bus.js';
 import type { LiveView } from '../web/live-view.js';
@@ -76,9 +76,14 @@ export async function startApiServer(
     csrf: randomBytes(24).toString('base64url'),
   };
   const server = createServer((req, res) => {
-    handle(req, res, { token, source, web, listenHost: address.host }).catch((e: unknown) =>
-      sendJson(res, 500, { error: (e as Error).message }),
-    );
+    handle(req, res, { token, source, web, listenHost: address.host }).catch((e: unknown) => {
+      // The engine away (F143): the controller is fine, what it serves from is not, as a
+      // proxy answers 503 for a backend that is down; the code lets a client tell which.
+      const err = toBerthError(e);
+      if (err.code === 'E_ENGINE_UNREACHABLE')
+        return sendJson(res, 503, { error: err.message, code: err.code });
+      return sendJson(res, 500, { error: err.message });
+    });
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', (e: NodeJS.ErrnoException) =>

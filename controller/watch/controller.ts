@@ -98,6 +98,7 @@ export class WatchController {
       options,
       crashLoop: this.crashLoop,
       requestResync: (trigger) => this.requestResync(trigger),
+      reachable: () => this.metrics.engineReachable,
     });
   }
 

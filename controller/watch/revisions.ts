@@ -25,6 +25,8 @@ export interface RevisionDeps {
   crashLoop: CrashLoopTracker;
   requestResync: (trigger: ResyncTrigger) => Promise<void>;
   now: () => number;
+  /** Every engine answered its last call (metrics.ts); a change is not settled while one is away. */
+  reachable?: () => boolean;
 }
 
 /** A rollback taken in: the keys whose declaration changed, and its history entry once settled. */
@@ -32,6 +34,9 @@ export interface RollbackStarted {
   changed: ObjectKey[];
   settled: Promise<HistoryEntry | undefined>;
 }
+
+/** How often a change waiting to be recorded looks whether the engine is back. */
+const UNREACHABLE_RECHECK_MS = 1_000;
 
 /**
  * The revisions of the desired set the controller converges to: each reload of the source
@@ -252,6 +257,13 @@ export class Revisions {
     const tally = new Map<ObjectKey, RanEffect>();
     this.tallies.add(tally);
     await queue.whenIdle();
+    // An idle queue with an engine away is no convergence: nothing could run (F143: the change
+    // was recorded as converged in 2 ms and became the last applied set). Wait for the engine,
+    // and for the work its return brings, before the change is on record.
+    while (this.deps.reachable && !this.deps.reachable()) {
+      await new Promise((r) => setTimeout(r, UNREACHABLE_RECHECK_MS).unref());
+      await queue.whenIdle();
+    }
     this.tallies.delete(tally);
     const images = await imagesOfSet(engine, change.objects);
     const record = changeRecord(change, tally, now(), images);
