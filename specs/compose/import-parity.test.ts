@@ -196,6 +196,17 @@ describe('berth import: container_name', () => {
   });
 });
 
+describe('berth import: a name holding a variable (F132)', () => {
+  it('resolves it from the environment, then .env, as Compose does', () => {
+    const lines = ['name: ${PROJ:-adv-new}', 'services:', '  a: {image: busybox}'];
+    expect(importText(lines).projectName).toBe('adv-new');
+    expect(importText(lines, { dotenv: 'PROJ=from-dotenv\n' }).projectName).toBe('from-dotenv');
+    expect(importText(lines, { env: { PROJ: 'Shop' }, dotenv: 'PROJ=x\n' }).projectName).toBe(
+      'shop',
+    );
+  });
+});
+
 describe('berth import: restart (F23b)', () => {
   const restarts = () =>
     importText([

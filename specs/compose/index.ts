@@ -11,6 +11,8 @@ import { emitFiles } from './emit.js';
 import { declareExternalFromElsewhere } from './fragments.js';
 import { unsetVariableWarnings } from './unset-variables.js';
 import { fitPolicy, type ImportPolicy } from './policy-fit.js';
+import { interpolate } from '../interpolate/resolve.js';
+import { readEnvFileQuietly } from '../interpolate/env-file.js';
 import { DEFAULT_POLICY } from '../policy.js';
 
 export { ComposeInputError } from './located.js';
@@ -81,7 +83,9 @@ export function importCompose(options: ImportOptions): ImportResult {
   const fromElsewhere = declareExternalFromElsewhere(project, fallback);
   const problems = checkProject(project, fallback);
   if (problems.length) throw ComposeInputError.of(problems);
-  const projectName = projectNameOf(options.projectName ?? project.name ?? basename(project.dir));
+  const projectName = projectNameOf(
+    options.projectName ?? resolvedName(project, options.env ?? {}) ?? basename(project.dir),
+  );
   const state: ImportState = {
     project,
     projectName,
@@ -129,6 +133,22 @@ function declaredButUnused(state: ImportState): void {
     if (!modeNetwork(state, name)) networkObject(state, name);
   for (const name of Object.keys(project.secrets)) fileObject(state, 'Secret', name);
   for (const name of Object.keys(project.configs)) fileObject(state, 'Config', name);
+}
+
+/**
+ * The top-level `name:` with its variables resolved, as Compose resolves it (the environment
+ * first, then the project's `.env`): `name: ${PROJ:-shop}` is `shop` (F132: it became
+ * `proj-shop`). Undefined when there is no name, or one that does not resolve (then the
+ * folder's name counts, as for a blank one).
+ */
+function resolvedName(
+  project: { name?: string; dir: string },
+  env: Readonly<Record<string, string | undefined>>,
+): string | undefined {
+  if (project.name === undefined || !project.name.includes('$')) return project.name;
+  const dotEnv = readEnvFileQuietly(join(project.dir, '.env'), env);
+  const resolved = interpolate(project.name, (name) => env[name] ?? dotEnv[name]);
+  return 'value' in resolved && resolved.value.trim() ? resolved.value : undefined;
 }
 
 /** A project name as Compose normalises it: lower case, letters, digits, `-` and `_`. */
