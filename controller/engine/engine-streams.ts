@@ -52,8 +52,9 @@ export interface AttachRequest {
   tty: boolean;
   /**
    * The container was created with `autoRemove`: the engine removes it right after it exits,
-   * so its exit code is read from a wait for its removal, asked before the start (as `docker
-   * run --rm` does); after the removal there is nothing left to ask.
+   * so its exit code is read from waits asked before the start (after the removal there is
+   * nothing left to ask), and the session's exit code resolves once it is removed (as
+   * `docker run --rm` does).
    */
   autoRemoved?: boolean;
 }

@@ -7,29 +7,74 @@ import type { AttachRequest, ExecSession } from '../engine-streams.js';
 /**
  * Attaches to a container's own process (`POST /containers/{id}/attach` upgraded to a raw
  * socket), as `docker run` does: call it before starting the container so no output is
- * missed. The exit code is the container's, from `POST /containers/{id}/wait` asked here,
- * before the start, as the docker CLI's waitExitOrRemoved: condition `next-exit` (a created
- * container is already "not running"), or `removed` for an auto-removed container (the
- * engine removes it right after it exits; a wait asked afterwards finds nothing: 404).
+ * missed. The exit code is the container's, from the waits {@link registeredExit} asks
+ * before the start.
  */
 export async function attachDockerContainer(
   container: Dockerode.Container,
   request: AttachRequest,
 ): Promise<ExecSession> {
-  const { exited } = await registeredWait(container, request.autoRemoved ? 'removed' : 'next-exit');
-  const socket = (await container.attach({
-    stream: true,
-    stdin: request.stdin,
-    stdout: true,
-    stderr: true,
-    hijack: true,
-  })) as Duplex;
+  const { exited } = await registeredExit(container, request.autoRemoved === true);
+  const socket = await hijackAttach(container, request.stdin);
   return hijackedSession(
     socket,
     request.tty,
     () => exited,
     (rows, columns) => container.resize({ h: rows, w: columns }),
   );
+}
+
+/**
+ * `POST /containers/{id}/attach?stream=1&stdin=…&stdout=1&stderr=1`, upgraded to a raw
+ * socket, with an empty body (`Content-Length: 0`), as the docker CLI sends it. dockerode's
+ * `attach` also writes its options as a JSON body: Docker drops what the client sent before
+ * the upgrade, but Podman hands it to the container's stdin (`{"stream":true,…}` read
+ * before the piped text, issue 17). docker-modem sends a Buffer given as `file` as the whole
+ * body (labelled `application/tar`, which neither engine reads for an attach); `openStdin:
+ * false` lets it end the request, and stdin goes to the upgraded socket.
+ */
+function hijackAttach(container: Dockerode.Container, stdin: boolean): Promise<Duplex> {
+  return new Promise((resolve, reject) => {
+    container.modem.dial(
+      {
+        path: `/containers/${container.id}/attach?`,
+        method: 'POST',
+        isStream: true,
+        hijack: true,
+        openStdin: false,
+        file: Buffer.alloc(0),
+        statusCodes: {
+          101: true,
+          200: true,
+          400: 'bad parameter',
+          404: 'no such container',
+          500: 'server error',
+        },
+        options: { stream: true, stdin, stdout: true, stderr: true },
+      },
+      (err: unknown, socket: unknown) => (err ? reject(err as Error) : resolve(socket as Duplex)),
+    );
+  });
+}
+
+/**
+ * The container's exit code, from `POST /containers/{id}/wait` asked before the start, as
+ * the docker CLI's waitExitOrRemoved: condition `next-exit` (a created container is already
+ * "not running"). An auto-removed container is gone right after it exits (a wait asked
+ * afterwards finds nothing: 404), so a `removed` wait is asked too and the code resolves
+ * once the engine has removed it. The code is always next-exit's: Podman 4.3 answers a
+ * `removed` wait with `StatusCode: 0` whatever the exit code was (issue 17).
+ */
+async function registeredExit(
+  container: Dockerode.Container,
+  autoRemoved: boolean,
+): Promise<{ exited: Promise<number> }> {
+  const [exit, removal] = await Promise.all([
+    registeredWait(container, 'next-exit'),
+    autoRemoved ? registeredWait(container, 'removed') : undefined,
+  ]);
+  if (!removal) return exit;
+  return { exited: Promise.all([exit.exited, removal.exited]).then(([code]) => code) };
 }
 
 /** How long to wait for the engine to take a wait before going on without that proof. */
