@@ -1,3 +1,4 @@
+import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type Dockerode from 'dockerode';
 import type { EngineAddress } from './engine-address.js';
@@ -5,6 +6,7 @@ import { dockerOptions } from './docker-connect.js';
 import { statusOf, toEngineError } from './docker-errors.js';
 import { FrameDemuxer, StampedLineJoiner } from './docker-streams-demux.js';
 import { TtyMessageSplitter } from './docker-streams-tty.js';
+import { PodmanTtyMessageSplitter } from './docker-streams-tty-podman.js';
 import { attachDockerContainer } from './docker-streams-attach.js';
 import { startDockerExec } from './docker-streams-exec.js';
 import type {
@@ -153,8 +155,10 @@ export class DockerStreams implements EngineStreams {
 /**
  * Reads a log stream into timestamped lines per output stream until it ends or is closed.
  * A multiplexed stream is read frame by frame, a TTY's raw stream message by message
- * (TtyMessageSplitter), so the pieces of a long line join without the engine's stamps
- * between them. A TTY ends its lines with `\r\n`; the `\r` is not part of the line.
+ * (TtyMessageSplitter; PodmanTtyMessageSplitter when the answer's `Server` header names
+ * Libpod, whose pieces have no fixed size), so the pieces of a long line join without the
+ * engine's stamps between them. A TTY ends its lines with `\r\n`; the `\r` is not part
+ * of the line.
  */
 function followLines(
   stream: NodeJS.ReadableStream,
@@ -170,7 +174,10 @@ function followLines(
   const demuxer = new FrameDemuxer((name, payload) =>
     (name === 'stderr' ? err : out).push(payload),
   );
-  const messages = new TtyMessageSplitter((message) => out.push(message));
+  const onMessage = (message: Buffer) => out.push(message);
+  const messages = fromPodman(stream)
+    ? new PodmanTtyMessageSplitter(onMessage)
+    : new TtyMessageSplitter(onMessage);
   let finish: () => void = () => undefined;
   const ended = new Promise<void>((resolve) => (finish = resolve));
   let done = false;
@@ -193,4 +200,9 @@ function followLines(
       end();
     },
   };
+}
+
+/** Whether a stream is an answer from Podman (`Server: Libpod/…`, ENGINE-NOTES.md "Podman"). */
+function fromPodman(stream: NodeJS.ReadableStream): boolean {
+  return /libpod/i.test(String((stream as Partial<IncomingMessage>).headers?.server ?? ''));
 }
