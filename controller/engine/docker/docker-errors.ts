@@ -69,6 +69,21 @@ export function unreachableError(address: string, e: unknown, operation: string)
 }
 
 /**
+ * Podman (4.3) fails a whole image list with 500 when an image it is listing is removed
+ * meanwhile: "retrieving size of image …", "checking if image … is dangling" (cause "image
+ * not known"), "retrieving label for image …: you may need to remove the image to resolve
+ * the error: … size is not known" (issue 17: seen from an observe while another project
+ * removed an image, and reproduced by listing while building and removing images). Reading
+ * the list again gives the snapshot without it.
+ */
+export function isImageGoneWhileListing(e: unknown): boolean {
+  return (
+    statusOf(e) === 500 &&
+    /image not known|you may need to remove the image to resolve the error/i.test(engineMessage(e))
+  );
+}
+
+/**
  * Podman (4.3) answers 500 with these causes where Docker answers 409 (ENGINE-NOTES.md,
  * "Podman"): they are conflicts, never hiccups worth a retry.
  */

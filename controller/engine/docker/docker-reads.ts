@@ -3,6 +3,7 @@ import { request as httpsRequest } from 'node:https';
 import type Dockerode from 'dockerode';
 import type { EngineAddress } from './engine-address.js';
 import { httpTarget } from './docker-connect.js';
+import { isImageGoneWhileListing } from './docker-errors.js';
 import type { NameLookup, ObservedState } from '../engine.js';
 import type { DockerContainerSummary } from './docker-mapping.js';
 import { fromContainerSummary, fromNetwork, fromVolume } from './docker-mapping.js';
@@ -130,7 +131,7 @@ export function createDockerReads(address: EngineAddress): DockerReads {
       get('/containers/json', { all: o.all ? 1 : undefined, filters: o.filters }),
     listNetworks: (o = {}) => get('/networks', { filters: o.filters }),
     listVolumes: (o = {}) => get('/volumes', { filters: o.filters }),
-    listImages: () => get('/images/json'),
+    listImages: () => listImagesSettled(() => get('/images/json')),
     getContainer: (c) => ({ inspect: () => get(`/containers/${id(c)}/json`) }),
     getImage: (ref) => ({ inspect: () => get(`/images/${ref}/json`) }),
     getNetwork: (n) => ({ inspect: () => get(`/networks/${id(n)}`) }),
@@ -141,6 +142,24 @@ export function createDockerReads(address: EngineAddress): DockerReads {
     answeredByPodman: () => podman,
     send: (method, path, query, body) => send(method, path, query, body),
   };
+}
+
+/** How many times an image list that lost an image while listing it is read again. */
+const IMAGE_LIST_RETRIES = 3;
+
+/**
+ * The image list, read again when Podman failed it because an image went away while it
+ * was being listed (docker-errors.ts, isImageGoneWhileListing); any other failure, or the
+ * same after the retries, is the caller's.
+ */
+export async function listImagesSettled<T>(list: () => Promise<T>): Promise<T> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await list();
+    } catch (e) {
+      if (attempt >= IMAGE_LIST_RETRIES || !isImageGoneWhileListing(e)) throw e;
+    }
+  }
 }
 
 /**
