@@ -23,6 +23,9 @@ command -v openssl >/dev/null 2>&1 || need_apt+=(openssl) # TLS context tests ma
 command -v git >/dev/null 2>&1 || need_apt+=(git)         # the git source
 command -v podman >/dev/null 2>&1 || need_apt+=(podman)   # test/podman: a second engine (Podman's Docker API)
 command -v catatonit >/dev/null 2>&1 || need_apt+=(catatonit) # Podman's init (`init: true`)
+# Podman's network backend and its DNS: without them Podman 4.3 uses CNI, with no names.
+[ -x /usr/lib/podman/netavark ] || need_apt+=(netavark)
+[ -x /usr/lib/podman/aardvark-dns ] || need_apt+=(aardvark-dns)
 if [ ${#need_apt[@]} -gt 0 ]; then
   say "installing ${need_apt[*]} (apt-get)"
   export DEBIAN_FRONTEND=noninteractive

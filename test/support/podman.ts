@@ -45,7 +45,8 @@ export interface PodmanService {
 
 /**
  * What root needs here (ENGINE-NOTES.md, "Other engines here"): no CAP_SYS_RESOURCE, so fixed
- * ulimits; no systemd, so cgroupfs and a file events log. Every path Podman would share with
+ * ulimits; no systemd, so cgroupfs and a file events log; netavark with aardvark-dns for
+ * names (scripts/setup.sh installs both). Every path Podman would share with
  * another instance (network configs, tmp, volumes) points into `dir`.
  */
 function containersConf(dir: string): string {
@@ -53,6 +54,9 @@ function containersConf(dir: string): string {
     '[containers]',
     'default_ulimits = ["nofile=20000:20000","nproc=4096:4096"]',
     '[network]',
+    // Not CNI: Podman 4.3 falls back to it when netavark is not installed, and CNI without the
+    // dnsname plugin gives no DNS by name at all (every alias test fails "bad address").
+    'network_backend = "netavark"',
     `network_config_dir = "${dir}/networks"`,
     '[engine]',
     'cgroup_manager = "cgroupfs"',
