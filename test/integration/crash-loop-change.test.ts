@@ -1,9 +1,11 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect } from 'vitest';
 import { berth } from '../support/cli.js';
 import { cleanupProject, docker, uniqueProject } from '../support/docker.js';
+import { testEngine } from '../support/engine.js';
+import { itExceptOn } from '../support/engine-skip.js';
 import { scriptYaml } from '../support/manifests.js';
 
 // F80 (new-user trial): a container crash-looping under the engine's restart policy showed as
@@ -24,6 +26,8 @@ const write = (script: string) =>
 const inspect = (format: string) => docker('inspect', '-f', format, `${project}-app`);
 
 beforeAll(async () => {
+  // The only test is not run on Podman (below): no crash loop to set up.
+  if (testEngine() === 'podman') return;
   write('echo boom; exit 1');
   const apply = await run(['apply', '--log-level', 'warn']);
   // Whether apply sees the loop depends on timing: it converges (0) when it looks between two
@@ -52,28 +56,35 @@ afterAll(async () => {
 });
 
 describe('changing the spec of a crash-looping container', () => {
-  it('plan and diff show the recreate and exit 2; apply replaces it', async () => {
-    const before = (await inspect('{{.Id}}')).trim();
-    write('sleep 3600');
-    expect((await inspect('{{.State.Status}}')).trim()).toBe('restarting');
-    const diff = await run(['diff']);
-    expect(diff.code, diff.stdout + diff.stderr).toBe(2);
-    expect(diff.stdout).toMatch(/~ Container\/app/);
-    expect(diff.stdout).toMatch(/sleep 3600/);
-    const plan = await run(['plan', '--exit-code']);
-    expect(plan.code, plan.stdout + plan.stderr).toBe(2);
-    expect(plan.stdout).not.toMatch(/waiting for the engine/);
-    // F107: the fix of a crash loop is an update like any other: its order and gate apply.
-    expect(plan.stdout).toMatch(/start-first/);
-    expect(plan.stdout).toMatch(/health gate: running 3s without exiting/);
-    const apply = await run(['apply', '--log-level', 'warn']);
-    expect(apply.code, apply.stdout + apply.stderr).toBe(0);
-    const [id, status] = (await inspect('{{.Id}} {{.State.Status}}')).trim().split(' ');
-    const args = (await inspect('{{json .Args}}')).trim();
-    expect(id).not.toBe(before);
-    expect(status).toBe('running');
-    expect(args).toContain('sleep 3600');
-    const again = await run(['plan', '--exit-code']);
-    expect(again.code, again.stdout).toBe(0);
-  }, 90_000);
+  itExceptOn(
+    'podman',
+    'Podman 4.3 restarts a crashing container at once, with no back-off, and never reports it `restarting`: there is no crash loop in that state to change (ENGINE-NOTES, F43)',
+  )(
+    'plan and diff show the recreate and exit 2; apply replaces it',
+    async () => {
+      const before = (await inspect('{{.Id}}')).trim();
+      write('sleep 3600');
+      expect((await inspect('{{.State.Status}}')).trim()).toBe('restarting');
+      const diff = await run(['diff']);
+      expect(diff.code, diff.stdout + diff.stderr).toBe(2);
+      expect(diff.stdout).toMatch(/~ Container\/app/);
+      expect(diff.stdout).toMatch(/sleep 3600/);
+      const plan = await run(['plan', '--exit-code']);
+      expect(plan.code, plan.stdout + plan.stderr).toBe(2);
+      expect(plan.stdout).not.toMatch(/waiting for the engine/);
+      // F107: the fix of a crash loop is an update like any other: its order and gate apply.
+      expect(plan.stdout).toMatch(/start-first/);
+      expect(plan.stdout).toMatch(/health gate: running 3s without exiting/);
+      const apply = await run(['apply', '--log-level', 'warn']);
+      expect(apply.code, apply.stdout + apply.stderr).toBe(0);
+      const [id, status] = (await inspect('{{.Id}} {{.State.Status}}')).trim().split(' ');
+      const args = (await inspect('{{json .Args}}')).trim();
+      expect(id).not.toBe(before);
+      expect(status).toBe('running');
+      expect(args).toContain('sleep 3600');
+      const again = await run(['plan', '--exit-code']);
+      expect(again.code, again.stdout).toBe(0);
+    },
+    90_000,
+  );
 });
