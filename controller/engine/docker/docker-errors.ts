@@ -69,12 +69,14 @@ export function unreachableError(address: string, e: unknown, operation: string)
 }
 
 /**
- * Podman (4.3) fails a whole image list with 500 when an image it is listing is removed
- * meanwhile: "retrieving size of image …", "checking if image … is dangling" (cause "image
- * not known"), "retrieving label for image …: you may need to remove the image to resolve
- * the error: … size is not known" (issue 17: seen from an observe while another project
- * removed an image, and reproduced by listing while building and removing images). Reading
- * the list again gives the snapshot without it.
+ * Podman (4.3) fails a whole list with 500 when an image it reads for an entry is removed
+ * meanwhile. The image list: "retrieving size of image …", "checking if image … is
+ * dangling" (cause "image not known"), "retrieving label for image …: you may need to
+ * remove the image to resolve the error: … size is not known"; the container list, for a
+ * container whose image a forced removal took before the container: "locating image with
+ * ID …: image not known" (issue 17: seen from observes while other projects removed images,
+ * and reproduced by listing while building and removing images). Reading the list again
+ * gives the snapshot without it.
  */
 export function isImageGoneWhileListing(e: unknown): boolean {
   return (

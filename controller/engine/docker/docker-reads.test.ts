@@ -46,7 +46,15 @@ const SIZE_NOT_KNOWN = {
   response: 500,
 };
 
-describe('createDockerReads listImages', () => {
+/** Podman 4.3.1's container list while a forced image removal is under way (seen live). */
+const CONTAINER_IMAGE_GONE = {
+  cause: 'image not known',
+  message:
+    'locating image with ID "20a52cadc349945ad4ff93c124a7c4723e448e7974689b9881c768893fb9bea4": image not known',
+  response: 500,
+};
+
+describe('createDockerReads lists', () => {
   it('reads the list again when Podman failed it for an image removed meanwhile (issue 17)', async () => {
     await withImageList(2, GONE_WHILE_LISTING, async (reads, calls) => {
       expect(await reads.listImages()).toEqual([{ Id: 'sha256:aa', RepoTags: ['x:1'] }]);
@@ -55,6 +63,17 @@ describe('createDockerReads listImages', () => {
     await withImageList(1, SIZE_NOT_KNOWN, async (reads, calls) => {
       expect(await reads.listImages()).toHaveLength(1);
       expect(calls()).toBe(2);
+    });
+  });
+
+  it('reads the container lists again when Podman failed them for an image removed meanwhile (issue 17)', async () => {
+    await withImageList(1, CONTAINER_IMAGE_GONE, async (reads, calls) => {
+      expect(await reads.listContainers({ all: true })).toHaveLength(1);
+      expect(calls()).toBe(2);
+    });
+    await withImageList(2, CONTAINER_IMAGE_GONE, async (reads, calls) => {
+      expect(await reads.listPodmanContainers({})).toHaveLength(1);
+      expect(calls()).toBe(3);
     });
   });
 

@@ -128,36 +128,38 @@ export function createDockerReads(address: EngineAddress): DockerReads {
   return {
     version: () => get('/version'),
     listContainers: (o = {}) =>
-      get('/containers/json', { all: o.all ? 1 : undefined, filters: o.filters }),
+      listSettled(() =>
+        get('/containers/json', { all: o.all ? 1 : undefined, filters: o.filters }),
+      ),
     listNetworks: (o = {}) => get('/networks', { filters: o.filters }),
     listVolumes: (o = {}) => get('/volumes', { filters: o.filters }),
-    listImages: () => listImagesSettled(() => get('/images/json')),
+    listImages: () => listSettled(() => get('/images/json')),
     getContainer: (c) => ({ inspect: () => get(`/containers/${id(c)}/json`) }),
     getImage: (ref) => ({ inspect: () => get(`/images/${ref}/json`) }),
     getNetwork: (n) => ({ inspect: () => get(`/networks/${id(n)}`) }),
     getVolume: (v) => ({ inspect: () => get(`/volumes/${id(v)}`) }),
     podmanHealthcheck: (c) => get(`/v4.0.0/libpod/containers/${id(c)}/healthcheck`),
     listPodmanContainers: (o) =>
-      get('/v4.0.0/libpod/containers/json', { all: true, filters: o.filters }),
+      listSettled(() => get('/v4.0.0/libpod/containers/json', { all: true, filters: o.filters })),
     answeredByPodman: () => podman,
     send: (method, path, query, body) => send(method, path, query, body),
   };
 }
 
-/** How many times an image list that lost an image while listing it is read again. */
-const IMAGE_LIST_RETRIES = 3;
+/** How many times a list that lost an image while listing is read again. */
+const LIST_RETRIES = 3;
 
 /**
- * The image list, read again when Podman failed it because an image went away while it
- * was being listed (docker-errors.ts, isImageGoneWhileListing); any other failure, or the
- * same after the retries, is the caller's.
+ * A container or image list, read again when Podman failed it because an image went away
+ * while it was being listed (docker-errors.ts, isImageGoneWhileListing); any other failure,
+ * or the same after the retries, is the caller's.
  */
-export async function listImagesSettled<T>(list: () => Promise<T>): Promise<T> {
+export async function listSettled<T>(list: () => Promise<T>): Promise<T> {
   for (let attempt = 0; ; attempt++) {
     try {
       return await list();
     } catch (e) {
-      if (attempt >= IMAGE_LIST_RETRIES || !isImageGoneWhileListing(e)) throw e;
+      if (attempt >= LIST_RETRIES || !isImageGoneWhileListing(e)) throw e;
     }
   }
 }
