@@ -8,6 +8,7 @@ import {
   healthFromStatus,
   splitRef,
   toCreateBody,
+  toState,
 } from './docker-mapping.js';
 
 describe('toCreateBody', () => {
@@ -178,5 +179,21 @@ describe('event stream', () => {
     expect(fromRawEvent({ Type: 'image', Action: 'remove', Actor: { ID: 'x' } })?.action).toBe(
       'remove',
     );
+  });
+});
+
+describe('toState', () => {
+  it('reads Docker’s words as they are, and an unknown one as dead', () => {
+    for (const word of ['created', 'running', 'paused', 'restarting', 'removing', 'exited', 'dead'])
+      expect(toState(word)).toBe(word);
+    expect(toState('Running')).toBe('running');
+    expect(toState('bogus')).toBe('dead');
+  });
+
+  it('reads Podman’s own words as the Docker state they are (a crash-looping container is `stopped` between runs: not dead)', () => {
+    expect(toState('stopped')).toBe('exited');
+    expect(toState('stopping')).toBe('running');
+    expect(toState('configured')).toBe('created');
+    expect(toState('initialized')).toBe('created');
   });
 });

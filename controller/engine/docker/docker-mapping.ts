@@ -42,10 +42,25 @@ const STATES: readonly EngineContainerState[] = [
   'dead',
 ];
 
+/**
+ * Podman's own state words where Docker has none (libpod's states, passed through its
+ * Docker-compatible API): `stopped` is a container that has exited and whose cleanup (or
+ * restart, under a restart policy) is under way — seen between every two runs of a
+ * crash-looping container; `stopping` still runs; `configured` and `initialized` are not
+ * started yet. Read as `dead` they made berth replace a container Podman was restarting.
+ */
+const PODMAN_STATES: Readonly<Record<string, EngineContainerState>> = {
+  stopped: 'exited',
+  stopping: 'running',
+  configured: 'created',
+  initialized: 'created',
+};
+
 /** The engine's state word; a paused container is `paused` here even though Running is true. */
 export function toState(status: string | undefined): EngineContainerState {
   const s = (status ?? '').toLowerCase();
-  return (STATES as readonly string[]).includes(s) ? (s as EngineContainerState) : 'dead';
+  if ((STATES as readonly string[]).includes(s)) return s as EngineContainerState;
+  return PODMAN_STATES[s] ?? 'dead';
 }
 
 /** "Exited (137) 3 seconds ago" → 137. */
