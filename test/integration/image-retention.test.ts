@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { builtAppYaml } from '../support/manifests.js';
 import { berth } from '../support/cli.js';
 import { cleanupProject, docker, TEST_IMAGE, uniqueProject } from '../support/docker.js';
+import { testEngine } from '../support/engine.js';
 
 /**
  * DESIGN.md "Updates and rollback": history records the exact images each apply ran on;
@@ -61,7 +62,13 @@ describe('built images and history on the real engine', () => {
     const run = await apply();
     expect(run.code, run.stderr + run.stdout).toBe(0);
     const [newest, older] = await history();
-    expect(newest?.images).toEqual([{ ref, id: await runningImage(), digest: null, built: true }]);
+    // Docker knows no digest for a local build; Podman gives every image one, of its local
+    // manifest (`localhost/…@sha256:…`), and berth records what the engine knows.
+    const digest =
+      testEngine() === 'podman'
+        ? expect.stringMatching(/^localhost\/.+@sha256:[0-9a-f]{64}$/)
+        : null;
+    expect(newest?.images).toEqual([{ ref, id: await runningImage(), digest, built: true }]);
     expect(newest?.desired?.map((o) => `${o.kind}/${o.name}`).sort()).toEqual([
       'Container/app',
       'Image/app',

@@ -1,7 +1,8 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect } from 'vitest';
+import { itExceptOn } from '../support/engine-skip.js';
 import { berth } from '../support/cli.js';
 import { sleeperYaml } from '../support/manifests.js';
 import { cleanupProject, docker, uniqueProject } from '../support/docker.js';
@@ -23,7 +24,10 @@ afterAll(async () => {
 const on = '  networks: [shared]\n';
 
 describe('a network removed while its containers are stopped', () => {
-  it('is created again and the containers run on it', async () => {
+  itExceptOn(
+    'podman',
+    'Podman refuses to remove a network that stopped containers are attached to ("network is being used"): the state this test repairs cannot arise there',
+  )('is created again and the containers run on it', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'berth-netgone-'));
     writeFileSync(
       join(dir, 'a.yaml'),
