@@ -13,15 +13,22 @@ import { attachDockerContainer } from './docker-streams-attach.js';
  * echoed back as TTY output), and a `removed` wait answers `StatusCode: 0` whatever the
  * exit code was; `next-exit` answers the real one (3).
  */
-function podmanLikeEngine(socketPath: string): { server: Server; attachUrls: string[] } {
+function podmanLikeEngine(
+  socketPath: string,
+  neverExit = false,
+): { server: Server; attachUrls: string[]; exitWaitsClosed: () => number } {
   const attachUrls: string[] = [];
+  let closed = 0;
   const pendingExits: ServerResponse[] = [];
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
     res.writeHead(200, { 'Content-Type': 'application/json' });
     res.flushHeaders();
     if (req.url?.includes('condition=removed')) {
       setTimeout(() => res.end('{"StatusCode":0,"Error":null}'), 50);
-    } else pendingExits.push(res);
+    } else {
+      res.on('close', () => (closed += 1));
+      if (!neverExit) pendingExits.push(res);
+    }
   });
   server.on('upgrade', (req: IncomingMessage, socket: Socket, head: Buffer) => {
     attachUrls.push(req.url ?? '');
@@ -34,7 +41,7 @@ function podmanLikeEngine(socketPath: string): { server: Server; attachUrls: str
     });
   });
   server.listen(socketPath);
-  return { server, attachUrls };
+  return { server, attachUrls, exitWaitsClosed: () => closed };
 }
 
 describe('attachDockerContainer', () => {
@@ -47,9 +54,9 @@ describe('attachDockerContainer', () => {
   });
 
   /** Attaches to `c1` of a Podman-like engine, writes `hello`, ends stdin. */
-  async function attachAndWrite(autoRemoved: boolean) {
+  async function attachAndWrite(autoRemoved: boolean, neverExit = false) {
     const socketPath = join(dir, 'engine.sock');
-    const engine = podmanLikeEngine(socketPath);
+    const engine = podmanLikeEngine(socketPath, neverExit);
     server = engine.server;
     const container = new Dockerode({ socketPath }).getContainer('c1');
     const session = await attachDockerContainer(container, { stdin: true, tty: true, autoRemoved });
@@ -58,7 +65,7 @@ describe('attachDockerContainer', () => {
     session.write('hello\n');
     session.endInput();
     const exitCode = await session.exitCode;
-    return { exitCode, output, attachUrls: engine.attachUrls };
+    return { exitCode, output, attachUrls: engine.attachUrls, closed: engine.exitWaitsClosed };
   }
 
   it('sends the attach options in the query and no body, so stdin holds only what was written (Podman, issue 17)', async () => {
@@ -74,5 +81,12 @@ describe('attachDockerContainer', () => {
     const { exitCode, output } = await attachAndWrite(true);
     expect(exitCode).toBe(3);
     expect(output).toBe('hello\n');
+  });
+
+  it('an auto-removed container whose next-exit never answers (removed by force while stopping, Podman) ends with the removal, and the wait is dropped', async () => {
+    const { exitCode, closed } = await attachAndWrite(true, true);
+    expect(exitCode).toBe(0);
+    await new Promise((r) => setTimeout(r, 50));
+    expect(closed()).toBe(1);
   });
 });

@@ -57,24 +57,40 @@ function hijackAttach(container: Dockerode.Container, stdin: boolean): Promise<D
   });
 }
 
+/** How long the removal waits for next-exit's answer when that has not come first. */
+const NEXT_EXIT_GRACE_MS = 2000;
+
 /**
  * The container's exit code, from `POST /containers/{id}/wait` asked before the start, as
  * the docker CLI's waitExitOrRemoved: condition `next-exit` (a created container is already
  * "not running"). An auto-removed container is gone right after it exits (a wait asked
  * afterwards finds nothing: 404), so a `removed` wait is asked too and the code resolves
- * once the engine has removed it. The code is always next-exit's: Podman 4.3 answers a
- * `removed` wait with `StatusCode: 0` whatever the exit code was (issue 17).
+ * once the engine has removed it. The code is next-exit's: Podman 4.3 answers a `removed`
+ * wait with `StatusCode: 0` whatever the exit code was (issue 17). A container removed by
+ * force while it stops may never answer next-exit on Podman: after the removal it has
+ * {@link NEXT_EXIT_GRACE_MS}, then the removal's code stands and its request is dropped (an
+ * open request would keep berth from exiting).
  */
 async function registeredExit(
   container: Dockerode.Container,
   autoRemoved: boolean,
 ): Promise<{ exited: Promise<number> }> {
+  if (!autoRemoved) return registeredWait(container, 'next-exit');
+  const dropExitWait = new AbortController();
   const [exit, removal] = await Promise.all([
-    registeredWait(container, 'next-exit'),
-    autoRemoved ? registeredWait(container, 'removed') : undefined,
+    registeredWait(container, 'next-exit', dropExitWait.signal),
+    registeredWait(container, 'removed'),
   ]);
-  if (!removal) return exit;
-  return { exited: Promise.all([exit.exited, removal.exited]).then(([code]) => code) };
+  const exited = removal.exited
+    .then((removedCode) =>
+      Promise.race([
+        exit.exited.catch(() => removedCode),
+        new Promise<number>((r) => setTimeout(() => r(removedCode), NEXT_EXIT_GRACE_MS).unref()),
+      ]),
+    )
+    .finally(() => dropExitWait.abort());
+  exited.catch(() => undefined);
+  return { exited };
 }
 
 /** How long to wait for the engine to take a wait before going on without that proof. */
@@ -86,11 +102,13 @@ const WAIT_REGISTERED_PATIENCE_MS = 3000;
  * the body (`{"StatusCode": n}`) when the condition is met. Waiting for the headers keeps
  * a start that follows from winning the race (a process that exits at once would leave a
  * `next-exit` wait hanging). `exited` is the exit code; it rejects with the
- * engine's error (404: no such container). Its failure is handled until it is read.
+ * engine's error (404: no such container), or when `abortSignal` drops the request. Its
+ * failure is handled until it is read.
  */
 function registeredWait(
   container: Dockerode.Container,
   condition: 'removed' | 'next-exit',
+  abortSignal?: AbortSignal,
 ): Promise<{ exited: Promise<number> }> {
   return new Promise((registered) => {
     const exited = new Promise<number>((resolve, reject) => {
@@ -98,6 +116,7 @@ function registeredWait(
         {
           path: `/containers/${container.id}/wait?`,
           method: 'POST',
+          ...(abortSignal ? { abortSignal } : {}),
           isStream: true,
           statusCodes: {
             200: true,
