@@ -77,16 +77,27 @@ describe('default network and replicas', () => {
     // Every replica answers under the declared name (the alias on the default network): the
     // name resolves to the address of each. Which one a client reaches is the engine's DNS:
     // Docker's rotates the answers, Podman's aardvark-dns gives them in one order.
-    const lookup = await docker('exec', `${project}-client`, 'nslookup', '-type=a', 'web');
-    for (const replica of ['web-1', 'web-2', 'web-3']) {
-      const address = await docker(
-        'inspect',
-        '-f',
-        `{{(index .NetworkSettings.Networks "${project}-default").IPAddress}}`,
-        `${project}-${replica}`,
+    const addresses: string[] = [];
+    for (const replica of ['web-1', 'web-2', 'web-3'])
+      addresses.push(
+        await docker(
+          'inspect',
+          '-f',
+          `{{(index .NetworkSettings.Networks "${project}-default").IPAddress}}`,
+          `${project}-${replica}`,
+        ),
       );
-      expect(lookup).toMatch(new RegExp(`^Address:\\s+${address.replaceAll('.', '\\.')}$`, 'm'));
+    // The engine's DNS may take a moment to hold the new replicas.
+    let lookup = '';
+    for (let i = 0; i < 20; i++) {
+      lookup = await docker('exec', `${project}-client`, 'nslookup', 'web').catch(
+        (e: Error) => e.message,
+      );
+      if (addresses.every((a) => lookup.includes(`Address: ${a}`))) break;
+      await new Promise((r) => setTimeout(r, 250));
     }
+    for (const address of addresses)
+      expect(lookup).toMatch(new RegExp(`^Address:\\s+${address.replaceAll('.', '\\.')}$`, 'm'));
     expect(
       await docker('exec', `${project}-client`, 'wget', '-q', '-O', '-', 'http://web/'),
     ).not.toBe('');
