@@ -32,6 +32,11 @@ export interface ProjectStatusInput {
   details?: ContainerDetails[];
   /** berth's own restarts and the back-off it is waiting out, per container key. */
   berthRestarts?: (key: ObjectKey) => { restarts: number; backoffMs: number } | undefined;
+  /**
+   * A running controller's last failed reconcile of a key, still out of step since (F126: the
+   * reason was only in its log; status said "not created yet"). Wins over the last apply's.
+   */
+  liveFailure?: (key: ObjectKey) => string | undefined;
   desiredSource?: DesiredSource;
   notice?: string;
   /** Unix ms; the only clock the model sees. */
@@ -113,7 +118,9 @@ function objectStatus(
   const failed = plan.inSync
     ? undefined
     : input.lastApply?.steps?.find((s) => s.key === plan.key && s.failed);
-  const lastFailure = failed && `last apply: ${failed.action} failed: ${failed.cause}`;
+  const live = plan.inSync ? undefined : input.liveFailure?.(plan.key);
+  const lastFailure =
+    live ?? (failed ? `last apply: ${failed.action} failed: ${failed.cause}` : undefined);
   const base = {
     kind: plan.kind,
     desired: plan.desired,

@@ -68,6 +68,8 @@ export interface ViewRequest {
    * beside or after `berth watch` shows what the controller did.
    */
   berthRestarts?: (key: ObjectKey) => { restarts: number; backoffMs: number } | undefined;
+  /** A running controller's last failed reconcile per key (build-status.ts `liveFailure`). */
+  liveFailure?: (key: ObjectKey) => string | undefined;
   /** An observation already made (of every project, for `get --all-projects`). */
   observed?: ObservedState;
 }
@@ -125,6 +127,7 @@ export async function loadProjectView(engine: Engine, request: ViewRequest): Pro
       return { restarts: Math.max(live?.restarts ?? 0, kept), backoffMs: live?.backoffMs ?? 0 };
     },
     desiredSource: desired.source,
+    ...(request.liveFailure ? { liveFailure: request.liveFailure } : {}),
     notice,
     now: request.now,
   });

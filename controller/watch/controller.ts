@@ -2,6 +2,7 @@ import { resolve } from 'node:path';
 import type { ObjectKey } from '../../specs/model.js';
 import type { Engine } from '../engine/engine.js';
 import type { HistoryEntry } from '../records/record-types.js';
+import type { ObjectOutcome } from '../executor/execute.js';
 import { readLastApplied } from '../records/records.js';
 import { CrashLoopTracker, FAILURE_BACKOFF } from './backoff.js';
 import { DependencyWaits } from './dependency-waits.js';
@@ -45,6 +46,11 @@ export class WatchController {
   readonly crashLoop: CrashLoopTracker;
   /** berth's restarts, written through to the project's records for other processes. */
   readonly restartLog: RestartLog;
+  /**
+   * Why the last reconcile of a key failed, while it has not converged since (status and the
+   * API show it: F126, it was only in the log). A wait for another object is not kept.
+   */
+  readonly failures = new Map<ObjectKey, string>();
   /** Dependants parked on what they wait for; woken when it converges or starts (F24). */
   readonly waits = new DependencyWaits();
   private readonly started: WorkSource[] = [];
@@ -135,6 +141,7 @@ export class WatchController {
             onRestarts: (key, count, ids) => this.restartLog.record(key, count, ids, this.now()),
             onRan: (key, effect) => this.revisions.noteRan(key, effect),
             onFailedUpdate: (key, message) => this.revisions.holdAfterFailedUpdate(key, message),
+            onSettled: (key, outcome) => this.noteOutcome(key, outcome),
             unpausedAt: (key) => this.unpausedAt.get(key),
             pruneGuard: this.pruneGuard,
             now: this.now,
@@ -151,6 +158,13 @@ export class WatchController {
       },
       take: (lane, item) => this.take(lane, item),
     });
+  }
+
+  private noteOutcome(key: ObjectKey, outcome: ObjectOutcome | undefined): void {
+    if (outcome?.outcome === 'failed' && !outcome.waitingFor) {
+      const at = new Date(this.now()).toISOString();
+      this.failures.set(key, `reconcile failed at ${at}: ${outcome.message ?? 'failed'}`);
+    } else if (!outcome || outcome.outcome === 'converged') this.failures.delete(key);
   }
 
   /** The set last applied, as the last good objects of broken files (desired-store.ts, F117). */

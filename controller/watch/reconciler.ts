@@ -62,6 +62,8 @@ export interface ReconcilerDeps {
    * for a stop-first update (F113). The key is not retried on its own.
    */
   onFailedUpdate?: (key: ObjectKey, message: string) => Promise<void>;
+  /** Each reconciled key's outcome (undefined: nothing to do, in sync): the controller's memory of failures. */
+  onSettled?: (key: ObjectKey, outcome: ObjectOutcome | undefined) => void;
   /**
    * berth's state directory: history says which spec replicas replaced before a failed gate
    * go back to (replica-takeback.ts); without it nothing is taken back.
@@ -176,6 +178,7 @@ async function reconcileObserved(
     countRestarts(deps, item.key, outcome, observed);
     const stale = staleFor(memory.get(item.key), full, item.key);
     const verdict = settleKey(deps, full, item, outcome, durationMs, stale);
+    deps.onSettled?.(item.key, outcome);
     const rolledBack = outcome?.failedUpdate === 'rolled-back' && deps.onFailedUpdate;
     // Before the next batch: one queued meanwhile (the failed container's `destroy` event)
     // must see the held set, not try the failing update again.

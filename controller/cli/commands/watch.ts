@@ -251,6 +251,7 @@ async function projectStatus(
         desired,
         now: ctx.now(),
         berthRestarts,
+        liveFailure: (key) => controller.failures.get(key),
       });
   const heldBack = hold ? await controller.store.heldBack() : [];
   const status = hold
