@@ -1,3 +1,5 @@
+import { BOOLEANS } from '../validate/typed-variables.js';
+
 /**
  * Compose value spellings → berth value spellings. Every function keeps `${…}` as
  * written: berth interpolates at validate/apply time, so the output stays portable.
@@ -122,17 +124,8 @@ export function cpus(value: unknown): number | string | undefined {
   return Number.isFinite(n) && n > 0 ? n : undefined;
 }
 
-/** The strings compose-go's toBoolean casts (loader/interpolate.go), any case. */
-const COMPOSE_BOOLEANS: Record<string, boolean> = {
-  true: true,
-  y: true,
-  yes: true,
-  on: true,
-  false: false,
-  n: false,
-  no: false,
-  off: false,
-};
+/** The strings compose-go's toBoolean casts (loader/interpolate.go), any case: the one table. */
+const COMPOSE_BOOLEANS = BOOLEANS;
 
 /**
  * A Compose boolean field (`read_only`, `init`, a volume's `read_only`…): true or false, a

@@ -4,7 +4,7 @@ import { wasInterpolated } from '../parse/scalar-text.js';
 const INTEGER = /^[-+]?\d+$/;
 const NUMBER = /^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/;
 /** What compose-go's toBoolean casts (loader/interpolate.go), any case: YAML 1.1's words too. */
-const BOOLEANS: Record<string, boolean> = {
+export const BOOLEANS: Readonly<Record<string, boolean>> = {
   true: true,
   y: true,
   yes: true,
