@@ -179,11 +179,11 @@ async function reconcileObserved(
     const stale = staleFor(memory.get(item.key), full, item.key);
     const verdict = settleKey(deps, full, item, outcome, durationMs, stale);
     deps.onSettled?.(item.key, outcome);
-    const rolledBack = outcome?.failedUpdate === 'rolled-back' && deps.onFailedUpdate;
+    const hold = outcome?.failedUpdate === 'rolled-back' ? deps.onFailedUpdate : undefined;
     // Before the next batch: one queued meanwhile (the failed container's `destroy` event)
     // must see the held set, not try the failing update again.
-    if (rolledBack) await deps.onFailedUpdate!(item.key, outcome.message ?? 'update rolled back');
-    verdicts.set(item.key, rolledBack ? 'done' : verdict);
+    if (hold) await hold(item.key, outcome?.message ?? 'update rolled back');
+    verdicts.set(item.key, hold ? 'done' : verdict);
   }
   const planOf = new Map(full.objects.map((p) => [p.key, p] as const));
   for (const o of result.outcomes) deps.onRan?.(o.key, ranEffect(planOf.get(o.key), o));

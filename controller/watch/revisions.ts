@@ -9,7 +9,7 @@ import { imagesOfSet, keptImagesOf, pinnedImages } from '../records/image-histor
 import { applyStamp } from '../labels.js';
 import type { CrashLoopTracker } from './backoff.js';
 import { changeRecord, entryOrigin, revisionOrigin, type SettledChange } from './change-record.js';
-import type { DesiredStore } from './desired-store.js';
+import type { DesiredSnapshot, DesiredStore } from './desired-store.js';
 import type { EventBus } from './event-bus.js';
 import type { WatchOptions } from './watch-options.js';
 import type { EngineLanes } from './engine-lanes.js';
@@ -58,7 +58,7 @@ export class Revisions {
   /** The commit of the set the controller converges to (the last apply's); see {@link applied}. */
   private appliedCommit: string | undefined;
   /** The desired snapshot a failed update was last held back from (one rollback per snapshot). */
-  private failedUpdateHeld: unknown;
+  private failedUpdateHeld: DesiredSnapshot | undefined;
 
   constructor(private readonly deps: RevisionDeps) {}
 
@@ -187,8 +187,8 @@ export class Revisions {
    */
   async holdAfterFailedUpdate(key: ObjectKey, message: string): Promise<void> {
     const { stateDir, project, logger } = this.deps.options;
-    if (this.failedUpdateHeld === this.deps.store.snapshot()) return;
     const failing = this.deps.store.snapshot();
+    if (this.failedUpdateHeld === failing) return;
     this.failedUpdateHeld = failing;
     const history = stateDir ? await readHistory(stateDir, project) : undefined;
     const entries = history?.ok ? history.value : [];
