@@ -1,4 +1,4 @@
-import { isAbsolute, relative } from 'node:path';
+import { isAbsolute, relative, sep } from 'node:path';
 import { listRecordedProjects, readLastApplied } from '../records/index.js';
 
 /** A project whose last apply read a folder at or below some folder. */
@@ -30,7 +30,17 @@ export async function projectsAppliedUnder(
   return found;
 }
 
-function isAtOrBelow(path: string, folder: string): boolean {
-  const inside = relative(folder, path);
-  return !inside.startsWith('..') && !isAbsolute(inside);
+/**
+ * Whether a recorded source is a local path at or below `folder`. Only absolute paths count:
+ * a git or other URL source (`file:///repo//deploy`, `https://…`) is no folder of this host,
+ * and `relative()` would call it "below" every folder (F121: `down` named an unrelated
+ * git-sourced project).
+ */
+function isAtOrBelow(source: string, folder: string): boolean {
+  if (!isAbsolute(source) || URL_SCHEME.test(source)) return false;
+  const inside = relative(folder, source);
+  return inside !== '..' && !inside.startsWith(`..${sep}`) && !isAbsolute(inside);
 }
+
+/** `scheme:` at the start, as URLs have (RFC 3986 §3.1); never a POSIX absolute path. */
+const URL_SCHEME = /^[A-Za-z][A-Za-z0-9+.-]*:/;
