@@ -5,7 +5,7 @@ import type { HistoryEntry } from './record-types.js';
 /**
  * The apply `berth rollback [APPLY]` goes back to (DESIGN.md "Updates and rollback": the
  * desired set an earlier apply *converged* to). With APPLY: the entry with that id (or whose
- * commit starts with that short sha, 7+ characters), refused unless it converged — a failed or
+ * commit starts with that short sha, 7+ characters: the newest such apply that converged), refused unless it converged — a failed or
  * interrupted apply's set never ran. Without: when the last apply did not converge, the newest
  * one that did (the last good state, as after a failed deploy); else the newest converged apply
  * before it whose set differs from the last one's (as `kubectl rollout undo` takes the previous
@@ -21,9 +21,10 @@ export function rollbackTarget(
   const usable = entries.filter((e) => e.objects && e.objects.length > 0 && e.id);
   const converged = usable.filter((e) => e.outcome === 'converged');
   if (target) {
-    const found = usable.find(
-      (e) => e.id === target || (target.length >= 7 && e.commit?.startsWith(target)),
-    );
+    const names = (e: HistoryEntry) =>
+      e.id === target || (target.length >= 7 && e.commit?.startsWith(target) === true);
+    // A commit may have several applies (a failed one, then its rollback): the newest that ran.
+    const found = converged.find(names) ?? usable.find(names);
     if (found && found.outcome === 'converged') return found;
     if (found)
       throw new BerthError(

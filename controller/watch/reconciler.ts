@@ -172,6 +172,11 @@ async function reconcileObserved(
   const outcomes = new Map(result.outcomes.map((o) => [o.key, o] as const));
 
   const durationMs = deps.now() - started;
+  // What ran counts for the changes settling now, before a failed update's hold takes in its
+  // rollback: the failure is the failing revision's, not the rollback's (F151: the rollback
+  // was recorded as a failed apply of the good commit, which `rollback SHA` then refused).
+  const planOf = new Map(full.objects.map((p) => [p.key, p] as const));
+  for (const o of result.outcomes) deps.onRan?.(o.key, ranEffect(planOf.get(o.key), o));
   const verdicts = new Map<ObjectKey, Verdict>();
   for (const item of items) {
     const outcome = outcomes.get(item.key);
@@ -185,8 +190,6 @@ async function reconcileObserved(
     if (hold) await hold(item.key, outcome?.message ?? 'update rolled back');
     verdicts.set(item.key, hold ? 'done' : verdict);
   }
-  const planOf = new Map(full.objects.map((p) => [p.key, p] as const));
-  for (const o of result.outcomes) deps.onRan?.(o.key, ranEffect(planOf.get(o.key), o));
   wakeAndPark(deps, full, items, result.outcomes, started);
   const ran = new Set(selected.objects.filter(needsWork).map((p) => p.key));
   const untouchedDrift = full.objects.some((p) => needsWork(p) && !ran.has(p.key));

@@ -93,6 +93,17 @@ describe('a failed update under watch (F113)', () => {
     await new Promise((r) => setTimeout(r, 10_000));
     expect(await started(), watch.stderr()).toBe(after);
     expect(await notice()).toMatch(/^Held since /);
+    // F151: the rollback is on record as what it is, a set that ran (converged): the failure
+    // belongs to the failing revision's entry, not to the rollback's.
+    const history = JSON.parse(
+      (await berth(['history', '-p', project, '-o', 'json'], { env: env() })).stdout,
+    ) as { outcome: string; message?: string }[];
+    const rollback = history.find((e) => /failed: rolled back to/.test(e.message ?? ''));
+    expect(rollback?.outcome, JSON.stringify(history)).toBe('converged');
+    expect(
+      history.some((e) => e.outcome === 'failed'),
+      JSON.stringify(history),
+    ).toBe(true);
     // A new revision ends the hold and is applied.
     await write('three', 'index.html');
     expect(await eventually(async () => (await envValue(name, 'MODE')) === 'three', 60_000)).toBe(

@@ -1,0 +1,45 @@
+import { describe, expect, it } from 'vitest';
+import { containerObject } from '../status/testing/fixtures.js';
+import type { HistoryEntry } from './record-types.js';
+import { rollbackTarget } from './rollback-target.js';
+
+function entry(id: string, outcome: HistoryEntry['outcome'], commit: string): HistoryEntry {
+  return {
+    id,
+    time: 1000,
+    sources: ['/srv/app'],
+    commit,
+    outcome,
+    counts: {
+      created: 0,
+      changed: 1,
+      deleted: 0,
+      unchanged: 0,
+      failed: outcome === 'failed' ? 1 : 0,
+    },
+    durationMs: 10,
+    objects: [containerObject(`web-${id}`)],
+  } as HistoryEntry;
+}
+
+describe('rollbackTarget with a commit short sha', () => {
+  it('takes the newest apply of that commit whose set ran (F151)', () => {
+    // Newest first: the commit's failed apply recorded after its converged one.
+    const history = [
+      entry('c3', 'failed', 'cefe57a0000000000000000000000000000000000'),
+      entry('c2', 'converged', 'cefe57a0000000000000000000000000000000000'),
+      entry('c1', 'converged', 'ae1ab910000000000000000000000000000000000'),
+    ];
+    expect(rollbackTarget(history, 'cefe57a', 'shop').id).toBe('c2');
+  });
+
+  it('still refuses a commit none of whose applies ran, and an id that failed', () => {
+    const history = [
+      entry('c2', 'failed', '71a59750000000000000000000000000000000000'),
+      entry('c1', 'converged', 'ae1ab910000000000000000000000000000000000'),
+    ];
+    expect(() => rollbackTarget(history, '71a5975', 'shop')).toThrow(/never ran/);
+    expect(() => rollbackTarget(history, 'c2', 'shop')).toThrow(/never ran/);
+    expect(rollbackTarget(history, 'c1', 'shop').id).toBe('c1');
+  });
+});
