@@ -77,4 +77,38 @@ describe('PlanTracker', () => {
       'Container/web stop running',
     ]);
   });
+
+  it('marks only the step under way as failed, with its message; the later steps as skipped (F152)', () => {
+    const t = new PlanTracker(() => 0);
+    const ops = ['create', 'start', 'stop', 'remove', 'rename'];
+    t.onEvent({
+      type: 'plan',
+      steps: ops.map((action) => ({ key: 'Container/web', action, cause: 'env changed' })),
+      time: 0,
+    });
+    const progress = (op: string) =>
+      t.onEvent({ type: 'progress', key: 'Container/web', phase: 'op', op, time: 0 });
+    progress('create');
+    progress('start');
+    progress('gate');
+    const message = 'update rolled back: the old container keeps running; not healthy within 23s';
+    t.onEvent({ type: 'progress', key: 'Container/web', phase: 'failed', message, time: 0 });
+    expect(states(t)).toEqual([
+      'Container/web create done',
+      'Container/web start done',
+      'Container/web health gate failed',
+      'Container/web stop skipped',
+      'Container/web remove skipped',
+      'Container/web rename skipped',
+    ]);
+    expect(t.steps()[2]!.message).toBe(message);
+    // A dependency that did not converge: nothing of this object ran.
+    t.onEvent({
+      type: 'plan',
+      steps: [{ key: 'Container/api', action: 'create', cause: 'not created yet' }],
+      time: 0,
+    });
+    t.onEvent({ type: 'progress', key: 'Container/api', phase: 'skipped', time: 0 });
+    expect(states(t)).toEqual(['Container/api create skipped']);
+  });
 });

@@ -41,8 +41,7 @@ export class PlanTracker {
       }));
       return true;
     }
-    if (event.type === 'progress')
-      return this.onProgress(event.key, event.phase, event.op, event.deadline);
+    if (event.type === 'progress') return this.onProgress(event);
     return false;
   }
 
@@ -77,12 +76,8 @@ export class PlanTracker {
     return [...this.batch.map((s) => ({ ...s })), ...waiting];
   }
 
-  private onProgress(
-    key: string,
-    phase: string,
-    op: string | undefined,
-    deadline?: number,
-  ): boolean {
+  private onProgress(event: Extract<WatchEvent, { type: 'progress' }>): boolean {
+    const { key, phase, op, deadline, message } = event;
     const own = this.batch.filter((s) => s.key === key);
     if (own.length === 0) return false;
     if (phase === 'op' && op === 'gate') this.startGate(key, own, deadline);
@@ -94,10 +89,20 @@ export class PlanTracker {
       if (next) next.state = 'running';
     } else if (phase === 'converged' || phase === 'held') {
       for (const s of own) s.state = 'done';
-    } else if (phase === 'failed' || phase === 'skipped') {
-      for (const s of own) if (s.state !== 'done') s.state = 'failed';
+    } else if (phase === 'failed') {
+      // Only the step under way failed; the object's later steps never ran (F152: a failed
+      // gate showed `stop`, `remove`, `rename` of the untouched old container as FAILED).
+      const at = own.find((s) => s.state === 'running') ?? own.find((s) => s.state === 'pending');
+      for (const s of own)
+        if (s.state === 'running' || s.state === 'pending')
+          s.state = s === at ? 'failed' : 'skipped';
+      if (at && message) at.message = message;
+    } else if (phase === 'skipped') {
+      for (const s of own) if (s.state !== 'done') s.state = 'skipped';
     } else return false;
-    if (this.batch.every((s) => s.state === 'done' || s.state === 'failed'))
+    if (
+      this.batch.every((s) => s.state === 'done' || s.state === 'failed' || s.state === 'skipped')
+    )
       this.finishedAt = this.now();
     return true;
   }

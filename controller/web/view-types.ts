@@ -4,8 +4,11 @@
  * JSON, no Node or DOM types. Times are Unix ms.
  */
 
-/** State of one step of the live plan. */
-export type StepState = 'pending' | 'running' | 'done' | 'failed';
+/**
+ * State of one step of the live plan. `skipped`: never run, because an earlier step of its
+ * object failed (and what it did was undone) or a dependency did not converge.
+ */
+export type StepState = 'pending' | 'running' | 'done' | 'failed' | 'skipped';
 
 /**
  * One step of the live plan. Generic on purpose: a reconcile step, an update's health gate
@@ -21,6 +24,8 @@ export interface ViewStep {
   /** Why it is needed: `stopped outside berth`, `env changed`… */
   cause: string;
   state: StepState;
+  /** Why a `failed` step failed (the executor's message: `not healthy within 23s`…). */
+  message?: string;
   /** Unix ms by which the step must be done (a health gate's countdown); absent when none. */
   deadline?: number;
 }

@@ -78,6 +78,7 @@ export function PlanList({ steps }: { steps: ViewStep[] }) {
                   <span class="state">${s.state}</span>
                   <span class="what">${s.text} <b>${s.key}</b></span>
                   <span class="cause">${s.cause}</span>
+                  ${s.message && html`<span class="message">${s.message}</span>`}
                   ${s.deadline !== undefined && s.state === 'running' && html`<${Countdown} deadline=${s.deadline} />`}
                 </li>`,
             )}
