@@ -33,6 +33,12 @@ export const DEFAULT_POLICY: Policy = {
     '/dev',
     '/etc',
     '/boot',
+    // The engines' data roots: every container's config (its env), root file system and
+    // volume, so as good as the socket (F153). berth's own state directory (other projects'
+    // Secret copies) is added where it is known: controller/cli/policy-flags.ts.
+    '/var/lib/docker',
+    '/var/lib/containers',
+    '/var/lib/containerd',
   ],
   allowPrivileged: false,
 };

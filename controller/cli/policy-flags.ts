@@ -21,22 +21,29 @@ export interface PolicyFlags {
  * baseline by default; `--allow-host-path` paths resolve against the working folder. The
  * socket of the engine berth talks to (`--engine` or `DOCKER_HOST`, `unix://PATH`) is
  * forbidden beside the well-known ones, wherever it lives (F106: a rootless Docker's or
- * Podman's socket passed the baseline).
+ * Podman's socket passed the baseline), and so is berth's own state directory (`stateDir`):
+ * it holds every project's Secret copies and records (F153: a manifest mounted it and read
+ * another project's Secret).
  */
 export function policyFromFlags(
   flags: PolicyFlags,
   cwd: string,
-  engine: { engineFlag?: string | undefined; env?: NodeJS.ProcessEnv } = {},
+  running: {
+    engineFlag?: string | undefined;
+    env?: NodeJS.ProcessEnv;
+    stateDir?: string | undefined;
+  } = {},
 ): Policy {
   const name = (flags.policy ?? 'baseline') as PolicyName;
   const policy = policyFor(
     name,
     (flags.allowHostPath ?? []).map((p) => resolve(cwd, p)),
   );
-  const address = engine.engineFlag ?? engine.env?.DOCKER_HOST;
+  if (policy.forbiddenHostPaths.length === 0) return policy;
+  const address = running.engineFlag ?? running.env?.DOCKER_HOST;
   const socket = address?.startsWith('unix://') ? address.slice('unix://'.length) : undefined;
-  if (!socket || policy.forbiddenHostPaths.length === 0) return policy;
-  return { ...policy, forbiddenHostPaths: [...policy.forbiddenHostPaths, socket] };
+  const own = [socket, running.stateDir].filter((p): p is string => p !== undefined);
+  return { ...policy, forbiddenHostPaths: [...policy.forbiddenHostPaths, ...own] };
 }
 
 /**

@@ -53,7 +53,11 @@ export async function run(ctx: CliContext, options: ImportOptions): Promise<numb
       profiles: options.profile ?? settings.profiles,
       env: ctx.env,
       policy: {
-        policy: policyFromFlags(options, ctx.cwd, { engineFlag: options.engine, env: ctx.env }),
+        policy: policyFromFlags(options, ctx.cwd, {
+          engineFlag: options.engine,
+          env: ctx.env,
+          stateDir: ctx.stateDir,
+        }),
         name: options.policy ?? 'baseline',
       },
     });
