@@ -1,5 +1,5 @@
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -147,6 +147,41 @@ describe('GitSource on a local repository', () => {
     expect(s.condition().reason).toBe(
       `commit ${gone.slice(0, 12)} has no folder deploy; keeping the last good commit ${one.slice(0, 12)}`,
     );
+  });
+
+  it('refuses a commit whose symbolic links lead outside the repository, keeping the last good one (F159)', async () => {
+    const r = repo();
+    const one = r.commit('one', { 'deploy/app.yaml': 'a: 1\n' });
+    let applied: string | undefined;
+    const seen: GitRevision[] = [];
+    const s = new GitSource({
+      url: normaliseRepoUrl(r.dir, '/'),
+      path: 'deploy',
+      intervalMs: 0,
+      stateDir: stateDir(),
+      project: 'app',
+      appliedCommit: () => applied,
+    });
+    cleanups.push(() => s.stop());
+    await s.start({ revision: async (rev) => void (seen.push(rev), (applied ??= rev.sha)) });
+    // A link inside the repository is fine; one to a host file is not, wherever it is.
+    symlinkSync('app.yaml', join(r.dir, 'deploy', 'same.yaml'));
+    const inside = r.commit('inside link', {});
+    await s.checkNow();
+    await until(() => s.condition().revision === inside);
+    mkdirSync(join(r.dir, 'secrets'));
+    symlinkSync('/etc/hostname', join(r.dir, 'secrets', 'pw'));
+    symlinkSync('../../outside.yaml', join(r.dir, 'deploy', 'host.yaml'));
+    const bad = r.commit('links out', {});
+    await s.checkNow();
+    await until(() => s.condition().reason !== undefined);
+    expect(s.condition().reason).toMatch(
+      new RegExp(
+        `^commit ${bad.slice(0, 12)} has symbolic links that lead outside the repository \\(.*deploy/host.yaml -> \\.\\./\\.\\./outside.yaml.*\\); .*keeping the last good commit ${one.slice(0, 12)}$`,
+      ),
+    );
+    expect(s.condition().reason).toContain('secrets/pw -> /etc/hostname');
+    expect(seen.map((r) => r.sha)).toEqual([one, inside]);
   });
 
   it('follows a force-pushed branch to its new commit', async () => {

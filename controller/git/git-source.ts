@@ -3,6 +3,7 @@ import { dirname, join } from 'node:path';
 import { watch, type FSWatcher } from 'node:fs';
 import { BerthError } from '../errors.js';
 import { runGit } from './git-cli.js';
+import { linksLeaving } from './links-leaving.js';
 import { GitMirror, isLocalRepo, type GitCommit } from './git-mirror.js';
 
 /** A relevant commit, exported and ready to be read. */
@@ -214,7 +215,18 @@ export class GitSource {
       return;
     }
     if (tree === this.appliedTree) return;
-    await this.handOver(sha, path);
+    const keep = this.state.revision ? [this.state.revision] : [];
+    const folder = await this.mirror.export(sha, keep);
+    const leaving = await linksLeaving(folder);
+    if (leaving.length) {
+      const links = leaving.map((l) => `${l.path} -> ${l.target}`).join(', ');
+      this.refused = {
+        sha,
+        reason: `commit ${sha.slice(0, 12)} has symbolic links that lead outside the repository (${links}); berth applies only what the commit holds; keeping ${this.kept()}`,
+      };
+      return;
+    }
+    await this.handOver(sha, path, folder);
     this.appliedTree = tree;
   }
 
@@ -223,10 +235,8 @@ export class GitSource {
     return applied ? `the last good commit ${applied.slice(0, 12)}` : 'nothing applied yet';
   }
 
-  /** Exports the commit, points `current` at it atomically, and gives it to the sink. */
-  private async handOver(sha: string, path: string): Promise<void> {
-    const keep = this.state.revision ? [this.state.revision] : [];
-    const folder = await this.mirror.export(sha, keep);
+  /** Points `current` at the commit's exported `folder` atomically, and gives it to the sink. */
+  private async handOver(sha: string, path: string, folder: string): Promise<void> {
     const root = this.checkoutRoot;
     const temp = `${root}.${process.pid}.tmp`;
     await rm(temp, { force: true });
