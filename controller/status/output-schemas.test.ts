@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { KINDS } from '../../specs/model.js';
+import type { ApplyOutcome } from '../records/record-types.js';
 import { describeOutput } from './describe-model.js';
 import { historyOutput } from '../cli/views/format-history.js';
 import { sortKeys } from '../cli/views/sort-keys.js';
@@ -50,6 +52,18 @@ describe('JSON output schemas', () => {
         ),
       ),
     ).toEqual([]);
+  });
+
+  it('every kind, and every outcome an apply records, validates (F157)', () => {
+    const status = sampleStatus();
+    const [first] = status.objects;
+    const objects = KINDS.map((kind) => ({ ...first!, kind, key: `${kind}/x`, name: 'x' }));
+    const outcomes: ApplyOutcome[] = ['converged', 'failed', 'invalid', 'interrupted'];
+    for (const outcome of outcomes) {
+      const value = { ...status, objects, lastApply: { ...status.lastApply!, outcome } };
+      expect(outputSchemaErrors('status', asPrinted(value)), outcome).toEqual([]);
+    }
+    expect(outputSchemaErrors('get', asPrinted({ items: objects }))).toEqual([]);
   });
 
   it('rejects output that breaks the contract', () => {
