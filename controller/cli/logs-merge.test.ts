@@ -53,20 +53,35 @@ describe('LogMerger', () => {
 describe('LogCursor', () => {
   it('skips what a resumed stream repeats at the last stamp, keeps what is new', () => {
     const cursor = new LogCursor();
+    expect(cursor.resume('a')).toBe(false);
     expect([at(1, 'a'), at(2, 'b'), at(2, 'c')].map((l) => cursor.accept(l))).toEqual([
       true,
       true,
       true,
     ]);
     expect(cursor.since).toBe(String(Date.parse('2024-05-01T10:00:02Z') / 1000) + '.000000000');
-    cursor.resume(true);
+    expect(cursor.resume('a')).toBe(true);
     expect([at(2, 'b'), at(2, 'c'), at(2, 'd'), at(3, 'e')].map((l) => cursor.accept(l))).toEqual([
       false,
       false,
       true,
       true,
     ]);
-    cursor.resume(false);
+    cursor.resume('b');
     expect(cursor.accept(at(3, 'new container'))).toBe(true);
+  });
+
+  it("reads a replacement from its start, though it began before the old one's last line (F133)", () => {
+    const cursor = new LogCursor();
+    cursor.resume('old');
+    expect([at(1, 'v1 1'), at(8, 'v1 8')].map((l) => cursor.accept(l))).toEqual([true, true]);
+    // start-first: the new container printed as `-next` from second 5 on, beside the old one.
+    expect(cursor.resume('new')).toBe(false);
+    expect(cursor.since).toBeUndefined();
+    expect([at(5, 'v2 1'), at(9, 'v2 5')].map((l) => cursor.accept(l))).toEqual([true, true]);
+    // The update failed after all: the old one serves again, resumed where it was left.
+    expect(cursor.resume('old')).toBe(true);
+    expect(cursor.since).toBe(String(Date.parse('2024-05-01T10:00:08Z') / 1000) + '.000000000');
+    expect([at(8, 'v1 8'), at(10, 'v1 9')].map((l) => cursor.accept(l))).toEqual([false, true]);
   });
 });

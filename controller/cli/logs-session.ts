@@ -110,7 +110,7 @@ class LogSession {
     const events = this.deps.engine.subscribeEvents({ project: this.deps.project }, (e) =>
       this.onEvent(e),
     );
-    this.followers = [...initial].map(([name, c]) => this.track(name, c.id, true, startedAt));
+    this.followers = [...initial].map(([name, c]) => this.track(name, c.id, startedAt));
     await new Promise<void>((resolve) => {
       if (this.signal.aborted || (this.options.untilExited && this.active === 0)) return resolve();
       this.allExited = resolve;
@@ -130,9 +130,9 @@ class LogSession {
   private stopped = false;
 
   /** `follow`, counted: with `untilExited`, the last follower to finish ends the session. */
-  private track(name: string, id: string | undefined, fromBacklog: boolean, startedAt: number) {
+  private track(name: string, id: string | undefined, startedAt: number) {
     this.active++;
-    return this.follow(name, id, fromBacklog, startedAt).finally(() => {
+    return this.follow(name, id, startedAt).finally(() => {
       this.active--;
       if (this.options.untilExited && this.active === 0) this.allExited();
     });
@@ -142,6 +142,7 @@ class LogSession {
   private async readBacklog(initial: Map<string, ObservedContainer>): Promise<void> {
     const reads = [...initial].map(async ([name, container]) => {
       const cursor = this.cursorFor(name);
+      cursor.resume(container.id);
       const sub = await this.deps.streams.streamLogs(
         container.id,
         { follow: false, ...this.window() },
@@ -160,28 +161,19 @@ class LogSession {
     };
   }
 
-  /** Follows one name across restarts and recreates until the session stops. */
-  private async follow(
-    name: string,
-    firstId: string | undefined,
-    fromBacklog: boolean,
-    startedAt: number,
-  ) {
+  /**
+   * Follows one name across restarts, recreates and updates until the session stops; each
+   * container the name moves to is read from where this session left it (its start, for one
+   * not seen before: logs-cursor.ts).
+   */
+  private async follow(name: string, firstId: string | undefined, startedAt: number) {
     const cursor = this.cursorFor(name);
     let id = firstId;
-    let lastId: string | undefined = fromBacklog ? firstId : undefined;
     let retryMs = 100;
     while (!this.signal.aborted && !this.stopped) {
       if (id !== undefined) {
         const began = this.deps.now();
-        const gotLines = await this.streamUntilEnd(
-          name,
-          id,
-          cursor,
-          id === lastId,
-          startedAt,
-        ).catch(() => false);
-        lastId = id;
+        const gotLines = await this.streamUntilEnd(name, id, cursor, startedAt).catch(() => false);
         this.flushNow();
         this.announceExit(name, id);
         // A stream that ends at once, empty, means the container is not really running
@@ -216,16 +208,15 @@ class LogSession {
     name: string,
     id: string,
     cursor: LogCursor,
-    sameContainer: boolean,
     startedAt: number,
   ): Promise<boolean> {
-    cursor.resume(sameContainer);
+    const readBefore = cursor.resume(id);
     let gotLines = false;
     // Nothing seen yet: after a --tail of 0 or an empty log, start where the backlog ended.
     const since =
       cursor.since ??
       this.options.since ??
-      (this.options.tail !== undefined && sameContainer ? String(startedAt / 1000) : undefined);
+      (this.options.tail !== undefined && readBefore ? String(startedAt / 1000) : undefined);
     const sub = await this.deps.streams.streamLogs(
       id,
       { follow: true, ...(since ? { since } : {}) },
@@ -285,7 +276,7 @@ class LogSession {
     // A container that appeared while following: wanted when no names were given.
     if (this.options.names.length || !matchesSelector(event.labels, this.options.selector)) return;
     this.prefixer.widen([name]);
-    this.followers.push(this.track(name, event.id, false, this.deps.now()));
+    this.followers.push(this.track(name, event.id, this.deps.now()));
   }
 
   private announceExit(name: string, id: string): void {

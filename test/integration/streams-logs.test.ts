@@ -101,4 +101,51 @@ describe('following', () => {
     await session;
     expect(received.join('')).toBe('svc | old-1\nsvc | new-1\nsvc | new-2\n');
   });
+  it("moves to a start-first update's new container with the lines it printed as -next (F133)", async () => {
+    const labels = ['--label', 'tier=back'];
+    const ticking = (v: string) =>
+      `trap 'exit 0' TERM; i=0; while true; do i=$((i+1)); echo ${v}-$i; sleep 0.3; done`;
+    await runLabelled(project, 'talker', ticking('v1'), labels);
+    const received: string[] = [];
+    const text = () => received.join('');
+    const abort = new AbortController();
+    const initial = await listByName(engine, project);
+    const session = runLogSession(
+      {
+        engine,
+        streams,
+        project,
+        now: Date.now,
+        sink: { stdout: (t) => received.push(t), stderr: (t) => received.push(t) },
+      },
+      new Map([['talker', initial.get('talker')!]]),
+      { follow: true, timestamps: false, color: false, selector: [], names: ['talker'] },
+      abort.signal,
+    );
+    await waitFor(() => text().includes('v1-1'), 'the first line');
+    // As start-first does it: the new one runs as -next beside the old one (its gate), then
+    // the old one stops and goes and the new one takes the name.
+    const next = `${project}-talker-next`;
+    await runLabelled(project, 'talker-next', ticking('v2'), [
+      ...labels,
+      '--label',
+      'berth.name=talker',
+    ]);
+    await waitFor(async () => (await docker('logs', next)).includes('v2-3'), 'the gate');
+    // The old one keeps printing after the new one's first lines.
+    await new Promise((r) => setTimeout(r, 700));
+    await docker('rm', '-f', `${project}-talker`);
+    await docker('rename', next, `${project}-talker`);
+    await waitFor(() => text().includes('v2-6'), "the new container's later lines");
+    abort.abort();
+    await session;
+    const lines = text().split('\n').filter(Boolean);
+    const v2 = lines.filter((l) => l.startsWith('talker | v2-'));
+    // From its first line on, each once, in order; after every line of the old one.
+    expect(v2.slice(0, 6)).toEqual([1, 2, 3, 4, 5, 6].map((i) => `talker | v2-${i}`));
+    expect(new Set(lines).size).toBe(lines.length);
+    expect(lines.findIndex((l) => l.includes('v2-'))).toBe(
+      lines.filter((l) => l.includes('v1-')).length,
+    );
+  });
 });
