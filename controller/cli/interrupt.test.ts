@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Engine } from '../engine/engine.js';
+import { BerthError } from '../errors.js';
 import { installInterrupt, type Interrupt } from './interrupt.js';
 
 const fakeEngine = {
@@ -36,5 +37,24 @@ describe('installInterrupt', () => {
       { engine: fakeEngine },
       { engine: fakeEngine, context: 'far' },
     ]);
+  });
+
+  it('stop (apply --timeout, F128): refuses new calls with its reason and aborts the gate, not an interrupt', async () => {
+    interrupt = installInterrupt(() => undefined);
+    const engine = interrupt.guard(fakeEngine);
+    const reason = new BerthError('E_CONVERGE', 'apply timed out after 4.0s (--timeout 4s)');
+    interrupt.stop(reason);
+    interrupt.stop(new BerthError('E_CONVERGE', 'a later reason'));
+    expect(interrupt.interrupted).toBe(false);
+    expect(interrupt.signal.aborted).toBe(true);
+    expect(interrupt.signal.reason).toBe(reason);
+    expect(interrupt.stoppedBy).toBe(reason);
+    await expect(engine.inspectContainer('x')).rejects.toMatchObject({
+      code: 'E_CONVERGE',
+      message: 'apply timed out after 4.0s (--timeout 4s): not started',
+    });
+    expect(() => engine.subscribeEvents({}, () => undefined)).toThrow(
+      expect.objectContaining({ code: 'E_CONVERGE' }),
+    );
   });
 });

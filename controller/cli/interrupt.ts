@@ -20,8 +20,20 @@ export interface Interrupt {
   readonly guarded: readonly GuardedEngine[];
   readonly interrupted: boolean;
   signalled: Promise<void>;
-  /** Aborted at the first Ctrl-C: waits that can end early (an update's gate) end then. */
+  /**
+   * Aborted at the first Ctrl-C or at {@link Interrupt.stop}: waits that can end early (an
+   * update's gate) end then; its `reason` is the error they reject with.
+   */
   signal: AbortSignal;
+  /**
+   * The command's deadline passed (`apply --timeout`, F128): as at Ctrl-C, the gate under way
+   * ends and every new call through a guarded engine rejects — with `reason` — but the command
+   * is not `interrupted`: how it ends and what it prints stay the caller's. Idempotent; the
+   * first reason stays.
+   */
+  stop(reason: BerthError): void;
+  /** The reason given to {@link Interrupt.stop}, once it was called. */
+  readonly stoppedBy: BerthError | undefined;
   /** Gives SIGINT back to its default (kill the process). */
   dispose(): void;
 }
@@ -37,6 +49,7 @@ const SYNCHRONOUS = new Set<string | symbol>(['subscribeEvents'] satisfies (keyo
 
 export function installInterrupt(exit: (code: number) => void): Interrupt {
   let interrupted = false;
+  let stoppedBy: BerthError | undefined;
   let resolve: () => void = () => undefined;
   const signalled = new Promise<void>((r) => (resolve = r));
   const abort = new AbortController();
@@ -45,10 +58,13 @@ export function installInterrupt(exit: (code: number) => void): Interrupt {
     if (interrupted) exit(INTERRUPTED_EXIT);
     interrupted = true;
     resolve();
-    abort.abort();
+    abort.abort(new BerthError('E_INTERRUPTED', 'interrupted (Ctrl-C) during the gate'));
   };
   process.on('SIGINT', onSignal);
-  const refusal = () => new BerthError('E_INTERRUPTED', 'interrupted (Ctrl-C): not started');
+  const refusal = () =>
+    interrupted || !stoppedBy
+      ? new BerthError('E_INTERRUPTED', 'interrupted (Ctrl-C): not started')
+      : new BerthError(stoppedBy.code, `${stoppedBy.message}: not started`);
   const guard = (engine: Engine, context?: string): Engine => {
     guarded.push(context === undefined ? { engine } : { engine, context });
     return new Proxy(engine, {
@@ -56,7 +72,8 @@ export function installInterrupt(exit: (code: number) => void): Interrupt {
         const value: unknown = Reflect.get(target, property, receiver);
         if (typeof value !== 'function') return value;
         return (...args: unknown[]) => {
-          if (!interrupted) return (value as (...a: unknown[]) => unknown).apply(target, args);
+          if (!interrupted && !stoppedBy)
+            return (value as (...a: unknown[]) => unknown).apply(target, args);
           // The one synchronous method throws, as its callers expect; a rejected promise in its
           // place went unhandled and ended the process with a stack trace.
           if (SYNCHRONOUS.has(property)) throw refusal();
@@ -73,6 +90,14 @@ export function installInterrupt(exit: (code: number) => void): Interrupt {
     },
     signalled,
     signal: abort.signal,
+    stop: (reason) => {
+      if (stoppedBy || interrupted) return;
+      stoppedBy = reason;
+      abort.abort(reason);
+    },
+    get stoppedBy() {
+      return stoppedBy;
+    },
     dispose: () => process.off('SIGINT', onSignal),
   };
 }

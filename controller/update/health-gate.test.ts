@@ -41,6 +41,26 @@ describe('healthGate', () => {
     expect(closed).toBe(true);
   });
 
+  it("ends with the abort's reason when it is a BerthError (apply --timeout, F128)", async () => {
+    const engine = {
+      subscribeEvents: () => ({ close: () => undefined }),
+      inspectContainer: () => new Promise(() => undefined),
+    } as unknown as Engine;
+    const abort = new AbortController();
+    const gate = healthGate(
+      engine,
+      'p',
+      'id',
+      { kind: 'healthy', timeoutMs: 60_000 },
+      { signal: abort.signal },
+    );
+    abort.abort(new BerthError('E_CONVERGE', 'apply timed out after 4.0s (--timeout 4s)'));
+    await expect(gate).rejects.toMatchObject({
+      code: 'E_CONVERGE',
+      message: 'apply timed out after 4.0s (--timeout 4s)',
+    });
+  });
+
   it('passes on a healthy verdict given before its stream attached (F125): it replays from before the gate', async () => {
     // An engine whose stream attaches late: only a replay (since) carries what happened
     // between the subscribe call and the attach; the inspect ran before the verdict.

@@ -9,7 +9,10 @@ export type GateResult = { passed: true } | { passed: false; reason: string };
 export interface GateWatch {
   /** Called once a second with the ms left (the progress view's countdown). */
   onTick?: (leftMs: number) => void;
-  /** Aborted (Ctrl-C): the gate rejects at once with E_INTERRUPTED; neither passed nor failed. */
+  /**
+   * Aborted (Ctrl-C, apply's deadline): the gate rejects at once with the signal's reason when
+   * it is a BerthError, else E_INTERRUPTED; neither passed nor failed.
+   */
   signal?: AbortSignal;
 }
 
@@ -18,7 +21,7 @@ export interface GateWatch {
  * events (`health_status: healthy|unhealthy`, `die`) as they arrive, not by polling: the
  * subscription replays from a moment before the gate began, so nothing between the call and
  * the stream attaching is lost, and one inspect covers what happened before that. Rejects with the
- * engine's error when that inspect fails, and with E_INTERRUPTED when `watch.signal` aborts.
+ * engine's error when that inspect fails, and with the abort's reason (or E_INTERRUPTED) when `watch.signal` aborts.
  */
 export function healthGate(
   engine: Engine,
@@ -43,7 +46,12 @@ export function healthGate(
       else resolve(result);
     };
     const onAbort = () =>
-      finish({ error: new BerthError('E_INTERRUPTED', 'interrupted (Ctrl-C) during the gate') });
+      finish({
+        error:
+          signal?.reason instanceof BerthError
+            ? signal.reason
+            : new BerthError('E_INTERRUPTED', 'interrupted (Ctrl-C) during the gate'),
+      });
     // The stream attaches some time after this call returns; an event in between (the first
     // `health_status: healthy` of a quick check) was lost, and a good update was rolled back
     // after the whole gate (F125, ~1 in 5). Asking from a little before now replays it.

@@ -64,3 +64,54 @@ describe('Ctrl-C during an update gate', () => {
     }, 120_000);
   }
 });
+
+/**
+ * FINDINGS F128: `apply --timeout D` while an update waits for its gate. At D the gate ends as
+ * at Ctrl-C, the half-done update is undone and named, and apply exits 2 — not when the gate
+ * (~30 s here) would have ended.
+ */
+describe('apply --timeout during an update gate', () => {
+  for (const order of ['start-first', 'stop-first'] as const) {
+    it(`${order}: ends at the deadline, undoes the update and says so, exits 2`, async () => {
+      const p = cliProject('updtmo', gatedYaml('svc', 1, order));
+      projects.push(p);
+      const { work, stateHome, project, dir } = p;
+      const name = `${project}-svc`;
+      const first = await berth(stateHome, work, 'apply', '-f', dir, '-p', project, '--wait');
+      expect(first.code, first.stdout + first.stderr).toBe(0);
+      const oldId = await docker('inspect', '-f', '{{.Id}}', name);
+
+      writeFileSync(join(dir, 'app.yaml'), gatedYaml('svc', 2, order));
+      // A process of its own: its exit is timed against the summary and the deadline.
+      const run = spawnBerth(['apply', '-f', dir, '-p', project, '--timeout', '6s'], {
+        XDG_STATE_HOME: stateHome,
+      });
+      let summaryAt = 0;
+      run.child.stdout?.once('data', () => (summaryAt = Date.now()));
+      const code = await run.exited;
+      const exitedAt = Date.now();
+      const stdout = run.stdout();
+      expect(code, stdout + run.stderr()).toBe(2);
+      // Said within a few seconds of the deadline (the undo included), and the process ends
+      // with it: it used to say "timed out" and run on until the gate (~30 s) ended.
+      const said = /timed out after (\d+\.\d)s before converging/.exec(stdout);
+      expect(Number(said?.[1]), stdout).toBeLessThan(9);
+      expect(exitedAt - summaryAt, stdout).toBeLessThan(2_000);
+      const undone =
+        order === 'start-first'
+          ? 'remove Container/svc'
+          : 'remove Container/svc, rename Container/svc, start Container/svc';
+      expect(stdout).toContain(`  unfinished update undone: ${undone}\n`);
+      expect(await stateOf(`${name}-next`)).toBe('absent');
+      expect(await stateOf(`${name}-prev`)).toBe('absent');
+      expect(await stateOf(name)).toBe('running');
+      expect(await envOf(name)).toBe('1');
+      if (order === 'start-first')
+        expect(await docker('inspect', '-f', '{{.Id}}', name)).toBe(oldId);
+
+      const history = await berth(stateHome, work, 'history', '-p', project, '-o', 'json');
+      const items = JSON.parse(history.stdout) as { outcome: string }[];
+      expect(items[0]?.outcome).toBe('failed');
+    }, 120_000);
+  }
+});

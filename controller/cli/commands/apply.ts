@@ -157,6 +157,11 @@ async function converge(ctx: CliContext, job: ApplyJob): Promise<number> {
   try {
     if (spansEngines(groups)) {
       const { convergeAcross } = await import('../apply-across.js');
+      // At the deadline every gate ends and no step starts on any engine (F128).
+      const expiry = setTimeout(
+        () => interrupt.stop(timedOut(job, ctx.now())),
+        Math.max(0, started + timeoutMs - ctx.now()),
+      );
       const across = await convergeAcross(
         ctx,
         {
@@ -171,11 +176,12 @@ async function converge(ctx: CliContext, job: ApplyJob): Promise<number> {
           starts,
         },
         groups,
-      );
+      ).finally(() => clearTimeout(expiry));
       if (interrupt.interrupted)
         return interrupted(ctx, job, across.plan, across.result.outcomes, await undo());
       if (across.homeImages) job.unchangedImages = across.homeImages;
-      return finish(ctx, job, across.plan, across.result);
+      const undone = interrupt.stoppedBy ? await undo() : undefined;
+      return finish(ctx, job, across.plan, across.result, undone);
     }
     const engine = starts.noting(interrupt.guard(await ctx.engine()));
     const planned = await observeAndPlan(
@@ -245,6 +251,13 @@ async function converge(ctx: CliContext, job: ApplyJob): Promise<number> {
       const outcomes = finished === 'timeout' ? [] : finished.outcomes;
       return interrupted(ctx, job, plan, outcomes, await undo());
     }
+    if (result === 'timeout') {
+      // The deadline bounds the apply (F128): the gate under way ends as at Ctrl-C, no step
+      // starts, and the update left half-done is undone before berth says so and exits.
+      interrupt.stop(timedOut(job, ctx.now()));
+      await withTimeout(ran, INTERRUPT_GRACE_MS);
+      return finish(ctx, job, plan, result, await undo());
+    }
     return finish(ctx, job, plan, result);
   } catch (e) {
     if (interrupt.interrupted) return interrupted(ctx, job, plan, [], await undo());
@@ -255,12 +268,25 @@ async function converge(ctx: CliContext, job: ApplyJob): Promise<number> {
   }
 }
 
-/** Records and reports an apply that ran to its end (or its timeout). */
+/** What the steps cut short by `--timeout` fail with (the gate under way, a step not started). */
+function timedOut(job: ApplyJob, now: number): BerthError {
+  const seconds = ((now - job.started) / 1000).toFixed(1);
+  return new BerthError(
+    'E_CONVERGE',
+    `apply timed out after ${seconds}s (--timeout ${job.options.timeout})`,
+  );
+}
+
+/**
+ * Records and reports an apply that ran to its end (or its timeout); `undone`: what undoing
+ * the updates cut short by the timeout did.
+ */
 async function finish(
   ctx: CliContext,
   job: ApplyJob,
   plan: Plan,
   result: ExecuteResult | 'timeout',
+  undone?: UndoResult,
 ): Promise<number> {
   const { project, options, started } = job;
   const durationMs = ctx.now() - started;
@@ -268,8 +294,14 @@ async function finish(
   const outcome = ok ? 'converged' : 'failed';
   await record(ctx, job, { plan, result, outcome, durationMs });
   const outcomes = result === 'timeout' ? [] : result.outcomes;
-  await writeOutput(ctx, options.output, { project, ok, durationMs, outcomes }, () =>
-    summaryText(project, plan, result, durationMs),
+  const undoneJson = undone
+    ? { undone: undone.steps, ...(undone.error ? { undoError: undone.error } : {}) }
+    : {};
+  await writeOutput(
+    ctx,
+    options.output,
+    { project, ok, durationMs, outcomes, ...undoneJson },
+    () => summaryText(project, plan, result, durationMs) + undoLines(undone),
   );
   return ok ? 0 : 2;
 }
@@ -302,6 +334,12 @@ async function withReadiness(
 ): Promise<ExecuteResult> {
   const outcomes = await waitForReadiness(engine, plan, ran.outcomes, deadline, now);
   return { outcomes, ok: ran.ok && outcomes.every((o) => o.outcome !== 'failed') };
+}
+
+/** The summary's lines on the updates a timeout cut short and berth undid, if any. */
+function undoLines(undone: UndoResult | undefined): string {
+  const lines = undone ? undoText(undone) : [];
+  return lines.map((l) => `${l}\n`).join('');
 }
 
 async function withTimeout<T>(work: Promise<T>, ms: number): Promise<T | 'timeout'> {
