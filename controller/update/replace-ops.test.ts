@@ -55,3 +55,58 @@ describe('an update runs exactly the steps plan lists', () => {
     });
   }
 });
+
+const stopFirstPolicy: UpdatePolicy = {
+  order: 'stop-first',
+  reason: 'test',
+  gate: { kind: 'minReady', ms: 0 },
+  onFailure: 'rollback',
+};
+
+async function runningOld(): Promise<{ engine: MemoryEngine; oldId: string }> {
+  const engine = new MemoryEngine();
+  engine.addImage(IMAGE, 'abc123');
+  const old = await engine.createContainer(request('p-web'));
+  await engine.startContainer(old.id);
+  return { engine, oldId: old.id };
+}
+
+/** F127: a stop-first update never leaves the serving container stopped after a failed step. */
+describe('stop-first: a step that fails leaves the old container serving', () => {
+  it('-prev held by a container berth does not own: fails before anything stops, the other untouched', async () => {
+    const { engine, oldId } = await runningOld();
+    const foreign = await engine.createContainer({ ...request('p-web-prev'), labels: {} });
+    await engine.startContainer(foreign.id);
+    const update = replaceContainer({
+      engine,
+      project: 'p',
+      oldId,
+      request: { ...request('p-web'), env: { V: '2' } },
+      policy: stopFirstPolicy,
+    });
+    await expect(update).rejects.toMatchObject({ code: 'E_CONFLICT' });
+    expect(engine.calls.stopContainer ?? 0).toBe(0);
+    const old = await engine.inspectContainer(oldId);
+    expect([old?.name, old?.state]).toEqual(['p-web', 'running']);
+    const other = await engine.inspectContainer(foreign.id);
+    expect([other?.name, other?.state]).toEqual(['p-web-prev', 'running']);
+  });
+
+  it('a create the engine refuses after the stop: the old one takes its name back and runs', async () => {
+    const { engine, oldId } = await runningOld();
+    engine.failNext('createContainer', 'E_CONFLICT');
+    const update = replaceContainer({
+      engine,
+      project: 'p',
+      oldId,
+      request: { ...request('p-web'), env: { V: '2' } },
+      policy: stopFirstPolicy,
+    });
+    await expect(update).rejects.toMatchObject({ code: 'E_CONFLICT' });
+    const old = await engine.inspectContainer(oldId);
+    expect([old?.name, old?.state]).toEqual(['p-web', 'running']);
+    expect((await engine.observe({ project: 'p' })).containers.map((c) => c.name)).toEqual([
+      'p-web',
+    ]);
+  });
+});

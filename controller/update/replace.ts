@@ -34,9 +34,10 @@ export type ReplaceResult =
  * Replaces a running container under its update policy (DESIGN.md "Updates and rollback").
  * start-first: the new container runs as `<name>-next` beside the old, passes the gate, then
  * the old one stops and goes and the new one takes the name; a failed gate removes the new
- * one and never touches the old. stop-first: the old one stops and becomes `<name>-prev`,
+ * one and never touches the old. stop-first: the old one becomes `<name>-prev` and stops,
  * the new one is created and gated; success removes `-prev`, failure removes the new one and
- * renames and starts `-prev` again. Engine errors are thrown (the caller fails the object).
+ * renames and starts `-prev` again. Engine errors are thrown (the caller fails the object);
+ * one after the old one stopped is thrown once the old one serves again.
  */
 export async function replaceContainer(input: ReplaceInput): Promise<ReplaceResult> {
   const patient = { ...input, engine: withRetries(input.engine) };
@@ -120,28 +121,52 @@ async function takeOverNames(input: ReplaceInput, next: string): Promise<void> {
   for (const n of request.networks) await engine.disconnectNetwork(n.name, oldId);
 }
 
+/**
+ * stop-first. The old container gives up its name before it stops: when `<name>-prev` is held
+ * by a container berth does not own, the rename fails while the old one still serves (F127:
+ * it was stopped first and left stopped), and an update cut short at any later step (Ctrl-C,
+ * `--timeout`, SIGKILL) leaves a `-prev` that recovery renames back and starts. A step after
+ * the rename that fails (a create the engine refuses) puts the old one back before the error
+ * is thrown.
+ */
 async function stopFirst(input: ReplaceInput): Promise<ReplaceResult> {
   const { engine, request, oldId } = input;
   const op = (name: string) => input.onOp?.(name);
-  op('stop');
-  await engine.stopContainer(oldId, request.stopTimeoutSec);
   op('rename');
   await engine.renameContainer(oldId, `${request.name}${PREV_SUFFIX}`);
-  op('create');
-  const fresh = await createFresh(engine, request);
+  let fresh: string;
+  try {
+    op('stop');
+    await engine.stopContainer(oldId, request.stopTimeoutSec);
+    op('create');
+    fresh = await createFresh(engine, request);
+  } catch (e) {
+    await restoreOld(input).catch(() => undefined);
+    throw e;
+  }
   op('start');
   const gate = await startAndGate(input, fresh);
   if (!gate.passed)
     return failed(input, gate.reason, async () => {
       await discard(input, fresh);
-      op('rename');
-      await engine.renameContainer(oldId, request.name);
-      op('start');
-      await engine.startContainer(oldId);
+      await restoreOld(input);
     });
   op('remove');
   await engine.removeContainer(oldId);
   return { outcome: 'replaced', id: fresh };
+}
+
+/**
+ * The old container of a stop-first update takes its name back and serves again. When the
+ * engine refuses (after Ctrl-C or the apply's deadline no call starts), the caller's undo
+ * does it from the `-prev` left behind.
+ */
+async function restoreOld(input: ReplaceInput): Promise<void> {
+  const { engine, request, oldId } = input;
+  input.onOp?.('rename');
+  await engine.renameContainer(oldId, request.name);
+  input.onOp?.('start');
+  await engine.startContainer(oldId);
 }
 
 /** Starts the new container and runs its gate; a start the engine refuses fails the gate. */

@@ -100,7 +100,7 @@ export function updateOps(
 ): ('create' | 'start' | 'gate' | 'stop' | 'remove' | 'rename')[] {
   return order === 'start-first'
     ? ['create', 'start', 'gate', 'stop', 'remove', 'rename']
-    : ['stop', 'rename', 'create', 'start', 'gate', 'remove'];
+    : ['rename', 'stop', 'create', 'start', 'gate', 'remove'];
 }
 
 /** The gate in words, for `plan`: "healthy within 60s" or "running 3s without exiting (minReady)". */
