@@ -56,7 +56,7 @@ export class WatchController {
   private readonly started: WorkSource[] = [];
   private running = false;
   private readonly now: () => number;
-  /** Last `unpause` event per key, by hand or by berth: health seen before it is stale. */
+  /** Last unpause per key (its event, or berth's own step): health seen before it is stale. */
   private readonly unpausedAt = new Map<ObjectKey, number>();
   private readonly revisions: Revisions;
   private readonly pruneGuard: PruneGuard;
@@ -143,6 +143,7 @@ export class WatchController {
             onFailedUpdate: (key, message) => this.revisions.holdAfterFailedUpdate(key, message),
             onSettled: (key, outcome) => this.noteOutcome(key, outcome),
             unpausedAt: (key) => this.unpausedAt.get(key),
+            onUnpaused: (key) => this.unpausedAt.set(key, this.now()),
             pruneGuard: this.pruneGuard,
             now: this.now,
             stamp: () => this.revisions.stamp(),

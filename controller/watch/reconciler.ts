@@ -44,6 +44,13 @@ export interface ReconcilerDeps {
   onRestarts?: (key: ObjectKey, count: number, containerIds: string[]) => void;
   /** When the container was last unpaused (an `unpause` event, by hand or by berth). */
   unpausedAt?: (key: ObjectKey) => number | undefined;
+  /**
+   * A batch unpaused `key` itself: its health verdict is stale from now on, whether or not
+   * the engine's `unpause` event ever arrives (F130: at start-up it fired before the event
+   * stream attached, and the next pass restarted a healthy container for the `unhealthy` it
+   * showed while paused).
+   */
+  onUnpaused?: (key: ObjectKey) => void;
   /** Dependants parked on what they wait for, woken when it is ready (F24). */
   waits: DependencyWaits;
   /** How long one batch may wait for dependsOn conditions. */
@@ -170,6 +177,7 @@ async function reconcileObserved(
       })
     : executed;
   const outcomes = new Map(result.outcomes.map((o) => [o.key, o] as const));
+  for (const o of result.outcomes) if (o.ops.includes('unpause')) deps.onUnpaused?.(o.key);
 
   const durationMs = deps.now() - started;
   // What ran counts for the changes settling now, before a failed update's hold takes in its
