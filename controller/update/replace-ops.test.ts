@@ -84,7 +84,11 @@ describe('stop-first: a step that fails leaves the old container serving', () =>
       request: { ...request('p-web'), env: { V: '2' } },
       policy: stopFirstPolicy,
     });
-    await expect(update).rejects.toMatchObject({ code: 'E_CONFLICT' });
+    await expect(update).rejects.toMatchObject({
+      code: 'E_CONFLICT',
+      message: expect.stringContaining('p-web-prev') as string,
+    });
+    await expect(update).rejects.toThrow(/nothing was stopped/);
     expect(engine.calls.stopContainer ?? 0).toBe(0);
     const old = await engine.inspectContainer(oldId);
     expect([old?.name, old?.state]).toEqual(['p-web', 'running']);

@@ -1,5 +1,6 @@
 import type { ContainerCreateRequest, Engine } from '../engine/engine.js';
 import { isEngineError } from '../engine/engine.js';
+import { BerthError } from '../errors.js';
 import { sameOwnedContainer } from '../container-names.js';
 import { LABEL, NEXT_SUFFIX, PREV_SUFFIX } from '../labels.js';
 import { healthGate, type GateResult } from './health-gate.js';
@@ -133,7 +134,9 @@ async function stopFirst(input: ReplaceInput): Promise<ReplaceResult> {
   const { engine, request, oldId } = input;
   const op = (name: string) => input.onOp?.(name);
   op('rename');
-  await engine.renameContainer(oldId, `${request.name}${PREV_SUFFIX}`);
+  await engine.renameContainer(oldId, `${request.name}${PREV_SUFFIX}`).catch((e: unknown) => {
+    throw isEngineError(e, 'E_CONFLICT') ? prevTaken(request.name, e) : e;
+  });
   let fresh: string;
   try {
     op('stop');
@@ -154,6 +157,15 @@ async function stopFirst(input: ReplaceInput): Promise<ReplaceResult> {
   op('remove');
   await engine.removeContainer(oldId);
   return { outcome: 'replaced', id: fresh };
+}
+
+/** The stop-first rename found `<name>-prev` taken (by a container berth does not own). */
+function prevTaken(name: string, cause: unknown): BerthError {
+  return new BerthError(
+    'E_CONFLICT',
+    `the engine name ${name}${PREV_SUFFIX}, which a stop-first update gives the old container, is taken by another container; nothing was stopped (remove or rename that container)`,
+    { cause },
+  );
 }
 
 /**

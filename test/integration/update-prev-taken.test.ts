@@ -43,7 +43,8 @@ describe('stop-first with -prev taken by a foreign container', () => {
 
     const run = await apply(2);
     expect(run.code, run.stdout + run.stderr).toBe(2);
-    expect(run.stdout + run.stderr).toContain(foreign);
+    expect(run.stdout + run.stderr).toContain(`the engine name ${foreign}`);
+    expect(run.stdout + run.stderr).toContain('nothing was stopped');
     // Same container, running, never stopped (its StartedAt is unchanged).
     expect(await stateOf(name('web'))).toBe(before);
     expect(before).toMatch(/ running /);
