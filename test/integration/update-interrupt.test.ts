@@ -2,7 +2,8 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { docker } from '../support/docker.js';
-import { gatedYaml } from '../support/manifests.js';
+import { recordEvents } from '../support/engine-events.js';
+import { gatedYaml, scriptYaml } from '../support/manifests.js';
 import { cliProject } from './cli-project-support.js';
 import { berth } from './status-cli-support.js';
 import { eventually, killStrayBerths, spawnBerth, stateOf } from './watch-support.js';
@@ -114,4 +115,54 @@ describe('apply --timeout during an update gate', () => {
       expect(items[0]?.outcome).toBe('failed');
     }, 120_000);
   }
+});
+
+/**
+ * FINDINGS F150: Ctrl-C while a stop-first update waits for the old container to stop (its
+ * grace period). The old one already answers as `-prev`, so the undo renames it back and
+ * starts it: the service is not left down, and the summary says so.
+ */
+describe('Ctrl-C while stop-first stops the old container', () => {
+  it('starts the old one again under its name and says so, exits 130', async () => {
+    // Ignores SIGTERM: the stop takes the whole 6 s grace period.
+    const slowStop = (v: number) =>
+      scriptYaml(
+        'svc',
+        "trap '' TERM; touch /tmp/ok; while true; do sleep 1; done",
+        `  env: {V: "${v}"}
+  stopGracePeriod: 6s
+  healthcheck: {command: [CMD, test, -f, /tmp/ok], interval: 1s, timeout: 1s, retries: 3}
+  update: {order: stop-first}
+`,
+      );
+    const p = cliProject('updstop', slowStop(1));
+    projects.push(p);
+    const { work, stateHome, project, dir } = p;
+    const name = `${project}-svc`;
+    const first = await berth(stateHome, work, 'apply', '-f', dir, '-p', project, '--wait');
+    expect(first.code, first.stdout + first.stderr).toBe(0);
+    const oldId = await docker('inspect', '-f', '{{.Id}}', name);
+
+    writeFileSync(join(dir, 'app.yaml'), slowStop(2));
+    // The stop's SIGTERM (the engine's `kill` event): its grace period is under way.
+    let killed = false;
+    const events = recordEvents(project, (e) => (killed ||= e.action === 'kill' && e.id === oldId));
+    await events.ready;
+    const run = spawnBerth(['apply', '-f', dir, '-p', project], { XDG_STATE_HOME: stateHome });
+    const stopping = await eventually(() => Promise.resolve(killed), 60_000);
+    await events.stop();
+    expect(stopping, run.stderr()).toBe(true);
+    await new Promise((r) => setTimeout(r, 500));
+    run.child.kill('SIGINT');
+    expect(await run.exited, run.stdout() + run.stderr()).toBe(130);
+
+    expect(run.stdout()).toMatch(/^interrupted: /m);
+    expect(run.stdout()).toContain(
+      '  unfinished update undone: rename Container/svc, start Container/svc\n',
+    );
+    expect(await stateOf(`${name}-prev`)).toBe('absent');
+    expect(await stateOf(name)).toBe('running');
+    expect(await docker('inspect', '-f', '{{.Id}}', name)).toBe(oldId);
+    expect(await envOf(name)).toBe('1');
+  }, 120_000);
 });
