@@ -32,7 +32,16 @@ export type { Policy, PolicyName } from './policy.js';
 export { engineApiProblems, needsEngineApiCheck, FIELD_MIN_API } from './engine-api.js';
 export { collectManifestFiles, STDIN_NAME } from './read/collect.js';
 export type { ManifestFile } from './read/collect.js';
-export { builderOnlyFiles, listBuildContext, buildContentHash } from './build/context.js';
+export {
+  builderOnlyFiles,
+  buildContentHash,
+  contextFilter,
+  listBuildContext,
+} from './build/context.js';
+export type { ContextFilter } from './build/context.js';
+export { inside, referencedPaths } from './referenced-paths.js';
+export type { ReferencedPaths } from './referenced-paths.js';
+export { referencedFingerprint } from './referenced-stats.js';
 export { positionOf } from './positions.js';
 export { DEFAULT_NETWORK, expandDeclared, replicaName, scaledToZero } from './expand.js';
 

@@ -13,30 +13,53 @@ async function readRules(contextDir: string): Promise<IgnoreRule[]> {
   }
 }
 
+/** Which paths of a build context are sent: the one decision listing and watching share. */
+export interface ContextFilter {
+  /** The file at `relative` (`/` separators) is not sent. */
+  excludesFile(relative: string): boolean;
+  /** Nothing under the folder at `relative` can be sent: it need not be walked or watched. */
+  skipsFolder(relative: string): boolean;
+}
+
+/**
+ * The context's `.dockerignore` read once, as a filter. `.dockerignore` and the Dockerfile are
+ * always sent, as the Docker CLI does; a folder can be skipped whole only when no `!` rule
+ * could bring something back and it does not hold the Dockerfile.
+ */
+export async function contextFilter(
+  contextDir: string,
+  dockerfile = 'Dockerfile',
+): Promise<ContextFilter> {
+  const rules = await readRules(contextDir);
+  const canSkipFolders = !rules.some((rule) => rule.negated);
+  const always = new Set(['.dockerignore', posix.normalize(dockerfile)]);
+  const excludesFile = (path: string) => isExcluded(rules, path) && !always.has(path);
+  return {
+    excludesFile,
+    // A folder that holds the Dockerfile is walked even when ignored (issue 19 item 5).
+    skipsFolder: (path) =>
+      canSkipFolders && excludesFile(path) && ![...always].some((p) => p.startsWith(`${path}/`)),
+  };
+}
+
 /**
  * The files of a build context that are sent to the engine: relative paths with `/`
- * separators, sorted, honouring `.dockerignore`. `.dockerignore` and the Dockerfile are
- * always sent, as the Docker CLI does. Symbolic links are listed, not followed.
+ * separators, sorted, honouring `.dockerignore` ({@link contextFilter}). Symbolic links are
+ * listed, not followed.
  */
 export async function listBuildContext(
   contextDir: string,
   dockerfile = 'Dockerfile',
 ): Promise<string[]> {
-  const rules = await readRules(contextDir);
-  // A folder can be skipped whole only when no `!` rule could bring something back.
-  const canSkipFolders = !rules.some((rule) => rule.negated);
-  const always = new Set(['.dockerignore', posix.normalize(dockerfile)]);
+  const filter = await contextFilter(contextDir, dockerfile);
   const found: string[] = [];
   const walk = async (relative: string): Promise<void> => {
     const entries = await readdir(join(contextDir, relative), { withFileTypes: true });
     for (const entry of entries) {
       const path = relative === '' ? entry.name : `${relative}/${entry.name}`;
-      const excluded = isExcluded(rules, path) && !always.has(path);
       if (entry.isDirectory()) {
-        // A folder that holds the Dockerfile is walked even when ignored (issue 19 item 5).
-        const holdsAlways = [...always].some((p) => p.startsWith(`${path}/`));
-        if (!(excluded && canSkipFolders && !holdsAlways)) await walk(path);
-      } else if (!excluded) found.push(path);
+        if (!filter.skipsFolder(path)) await walk(path);
+      } else if (!filter.excludesFile(path)) found.push(path);
     }
   };
   await walk('');
