@@ -1,4 +1,4 @@
-import { mkdtemp, rm, unlink, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, unlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -51,6 +51,63 @@ describe('DesiredStore', () => {
     expect(loads).toBe(2);
     await store.reload();
     expect(loads).toBe(3);
+  });
+
+  it('with ifChanged, reads again when a file the set references changed (F122)', async () => {
+    await writeFile(join(dir, 'pw.txt'), 'one');
+    await writeFile(join(dir, 'app.env'), 'A=1\n');
+    await mkdir(join(dir, 'img'));
+    await writeFile(join(dir, 'img', 'Dockerfile'), 'FROM scratch\nCOPY msg.txt /\n');
+    await writeFile(join(dir, 'img', 'msg.txt'), 'one');
+    await writeFile(join(dir, 'img', '.dockerignore'), 'ignored.txt\n');
+    await writeFile(
+      join(dir, 'a.yaml'),
+      `apiVersion: berth/v1
+kind: Secret
+metadata: {name: pw}
+spec: {file: ./pw.txt}
+---
+apiVersion: berth/v1
+kind: Image
+metadata: {name: img}
+spec: {ref: local/img:1, build: {context: ./img}}
+---
+${container('web')}  envFiles: [./app.env]
+  mounts: [{secret: pw}]
+`,
+    );
+    const store = new DesiredStore({ dir, allowEmpty: false });
+    await store.reload();
+    expect(store.snapshot().problems).toEqual([]);
+    expect((await store.reload({ ifChanged: true })).changed).toEqual([]);
+    await writeFile(join(dir, 'pw.txt'), 'two');
+    expect((await store.reload({ ifChanged: true })).changed).toEqual([
+      'Container/web',
+      'Secret/pw',
+    ]);
+    await writeFile(join(dir, 'app.env'), 'A=2\n');
+    expect((await store.reload({ ifChanged: true })).changed).toEqual(['Container/web']);
+    await writeFile(join(dir, 'img', 'msg.txt'), 'two');
+    expect((await store.reload({ ifChanged: true })).changed).toEqual(['Image/img']);
+    // What .dockerignore leaves out is no part of the image: not even looked at.
+    await writeFile(join(dir, 'img', 'ignored.txt'), 'x');
+    let loads = 0;
+    const counting = new DesiredStore({
+      dir,
+      allowEmpty: false,
+      load: async (...args) => {
+        loads++;
+        return (await import('../../specs/index.js')).loadManifests(...args);
+      },
+    });
+    await counting.reload();
+    // The first read took the stats of paths no earlier set referenced: one more read settles.
+    await counting.reload({ ifChanged: true });
+    const settled = loads;
+    await counting.reload({ ifChanged: true });
+    await writeFile(join(dir, 'img', 'ignored.txt'), 'y');
+    await counting.reload({ ifChanged: true });
+    expect(loads).toBe(settled);
   });
 
   it('reads the folder and reports the keys that changed', async () => {

@@ -1,12 +1,20 @@
 import { stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { canonicalJSON, checkSet, collectManifestFiles, loadManifests } from '../../specs/index.js';
+import {
+  canonicalJSON,
+  checkSet,
+  collectManifestFiles,
+  loadManifests,
+  referencedFingerprint,
+  referencedPaths,
+} from '../../specs/index.js';
 import type { LoadOptions } from '../../specs/index.js';
-import type { DesiredObject, ObjectKey } from '../../specs/model.js';
+import type { ContainerObject, DesiredObject, FileMount, ObjectKey } from '../../specs/model.js';
 import { objectKey } from '../../specs/model.js';
 import type { Problem } from '../../specs/problems.js';
 import { BerthError } from '../errors.js';
 import { groupByEngine } from '../executor/placement.js';
+import { digestOfMount } from '../plan/file-mount-paths.js';
 
 /** What the controller converges to right now, and whether it may delete what is not in it. */
 export interface DesiredSnapshot {
@@ -65,6 +73,8 @@ export class DesiredStore {
   private lastGoodByFile = new Map<string, DesiredObject[]>();
   private current: DesiredSnapshot = { objects: [], problems: [], prune: false };
   private fingerprint: string | undefined;
+  /** The folder has been read at least once (a seed from the records is then ignored). */
+  private folderRead = false;
   /** The last answer of heldBack, with what it was computed from. */
   private peeked: { fingerprint: string; current: DesiredSnapshot; keys: ObjectKey[] } | undefined;
 
@@ -79,7 +89,7 @@ export class DesiredStore {
    * read cleanly replace their seed at once; ignored once the folder has been read.
    */
   seedLastGood(objects: readonly DesiredObject[]): void {
-    if (this.fingerprint !== undefined || this.lastGoodByFile.size > 0) return;
+    if (this.folderRead || this.lastGoodByFile.size > 0) return;
     for (const o of objects) {
       const file = o.source?.file;
       if (!file) continue;
@@ -94,23 +104,39 @@ export class DesiredStore {
   }
 
   /**
-   * Reads the folder again. With `ifChanged`, a folder whose files (names, sizes, times)
-   * are as at the last read is not parsed again: the periodic resync's safety net for lost
-   * file events then costs a few stats instead of a full parse.
+   * Reads the folder again. With `ifChanged`, a folder whose files (names, sizes, times) and
+   * the files the set references (fullFingerprint) are as at the last read is not parsed
+   * again: the periodic resync's safety net for lost file events then costs a few stats
+   * instead of a full parse and the hashing of every build context.
    */
   async reload(options: { ifChanged?: boolean } = {}): Promise<ReloadResult> {
-    const fingerprint = await folderFingerprint(
-      this.options.dir,
-      this.options.cwd,
-      this.options.envFiles,
-    );
+    const refs = canonicalJSON(referencedPaths(this.current.objects));
+    const fingerprint = await this.fullFingerprint();
     if (options.ifChanged && fingerprint === this.fingerprint)
       return { snapshot: this.current, changed: [] };
-    this.fingerprint = fingerprint;
+    this.folderRead = true;
     const next = this.assemble(this.placed(await this.read()));
+    // Taken before the read: a file saved meanwhile is read again next time. Files the new set
+    // references and the old one did not have no stats in it yet: the next check reads all.
+    const sameRefs = refs === canonicalJSON(referencedPaths(next.objects));
+    this.fingerprint = sameRefs ? fingerprint : undefined;
     const changed = diffKeys(this.current.objects, next.objects);
     this.current = next;
     return { snapshot: next, changed };
+  }
+
+  /**
+   * The folder's revision and the metadata of every path the current set references
+   * (Secret/Config files, env files, build contexts: specs/referenced-stats.ts). A change to
+   * any of them changes it (F122: the periodic resync never saw a changed Secret file).
+   */
+  private async fullFingerprint(): Promise<string> {
+    const { dir, cwd, envFiles } = this.options;
+    const [folder, referenced] = await Promise.all([
+      folderFingerprint(dir, cwd, envFiles),
+      referencedFingerprint(referencedPaths(this.current.objects)),
+    ]);
+    return `${folder}\n--\n${referenced}`;
   }
 
   /**
@@ -274,12 +300,30 @@ function inFiles(p: Problem, files: { file: string }[]): boolean {
   return files.some((f) => f.file === p.file);
 }
 
-/** Keys whose declaration appeared, disappeared or differs in any way. */
+/**
+ * Keys whose declaration appeared, disappeared or differs in any way. A container's
+ * declaration includes the digests of the Secret and Config values it mounts, as its spec
+ * hash does: a changed value changes the containers that mount it (F122: a changed Secret
+ * file queued only the Secret, which has no steps of its own).
+ */
 export function diffKeys(before: DesiredObject[], after: DesiredObject[]): ObjectKey[] {
-  const fingerprint = (o: DesiredObject) =>
-    canonicalJSON({ kind: o.kind, name: o.name, labels: o.labels, spec: o.spec });
-  const old = new Map(before.map((o) => [objectKey(o), fingerprint(o)]));
-  const now = new Map(after.map((o) => [objectKey(o), fingerprint(o)]));
+  const fingerprint = (o: DesiredObject, set: DesiredObject[]) =>
+    canonicalJSON({
+      kind: o.kind,
+      name: o.name,
+      labels: o.labels,
+      spec: o.spec,
+      ...(o.kind === 'Container' ? { values: mountedDigests(o, set) } : {}),
+    });
+  const old = new Map(before.map((o) => [objectKey(o), fingerprint(o, before)]));
+  const now = new Map(after.map((o) => [objectKey(o), fingerprint(o, after)]));
   const keys = new Set<ObjectKey>([...old.keys(), ...now.keys()]);
   return [...keys].filter((k) => old.get(k) !== now.get(k)).sort();
+}
+
+/** The digest of each Secret and Config value the container mounts, in mount order. */
+function mountedDigests(container: ContainerObject, set: readonly DesiredObject[]): string[] {
+  return container.spec.mounts
+    .filter((m): m is FileMount => m.type === 'secret' || m.type === 'config')
+    .map((m) => digestOfMount(m, set));
 }
