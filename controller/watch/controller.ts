@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import { referencedPaths } from '../../specs/index.js';
 import type { ObjectKey } from '../../specs/model.js';
 import type { Engine } from '../engine/engine.js';
 import type { HistoryEntry } from '../records/record-types.js';
@@ -13,6 +14,7 @@ import { EngineLane } from './engine-lane.js';
 import { EngineLanes } from './engine-lanes.js';
 import { EventBus } from './event-bus.js';
 import { folderSource } from './folder-source.js';
+import { referencedSource, type ReferencedSource } from './referenced-source.js';
 import { WatchMetrics } from './metrics.js';
 import { PruneGuard } from './prune-guard.js';
 import { reconcileBatch } from './reconciler.js';
@@ -61,6 +63,8 @@ export class WatchController {
   private readonly revisions: Revisions;
   private readonly pruneGuard: PruneGuard;
   private readonly identities: EngineIdentities;
+  /** The files and build contexts the set references, watched with the folder (F122). */
+  private referenced: ReferencedSource | undefined;
 
   constructor(private readonly options: WatchOptions) {
     this.now = options.clock ? () => options.clock!.now() : Date.now;
@@ -201,7 +205,12 @@ export class WatchController {
     await this.reloadFolder();
     // Each engine's event stream starts as its lane first reaches it (the resync below).
     await Promise.all(this.lanes.all().map((lane) => lane.engine().catch(() => undefined)));
-    if (this.options.watchFolder !== false) await this.startSource(folderSource(this.options.dir));
+    if (this.options.watchFolder !== false) {
+      await this.startSource(folderSource(this.options.dir));
+      this.referenced = referencedSource();
+      await this.startSource(this.referenced);
+      await this.followReferences();
+    }
     if (this.options.resyncMs > 0) await this.startSource(resyncTimerSource(this.options.resyncMs));
     this.running = true;
     void this.requestResync('start');
@@ -292,9 +301,18 @@ export class WatchController {
       this.lanes.add(dependant, { kind: 'dependency-ready', of: key });
   }
 
-  /** Re-reads the folder and queues the keys whose declaration changed, ahead of any back-off. */
-  reloadFolder(options: { ifChanged?: boolean } = {}, reason?: WorkReason): Promise<void> {
-    return this.revisions.reloadFolder(options, reason);
+  /**
+   * Re-reads the folder and queues the keys whose declaration changed, ahead of any back-off;
+   * then watches what the set now references.
+   */
+  async reloadFolder(options: { ifChanged?: boolean } = {}, reason?: WorkReason): Promise<void> {
+    await this.revisions.reloadFolder(options, reason);
+    await this.followReferences();
+  }
+
+  /** Points the watch of referenced files at what the current set references. */
+  private async followReferences(): Promise<void> {
+    await this.referenced?.follow(referencedPaths(this.store.snapshot().objects));
   }
 
   /** The git commit whose set the controller converges to (revisions.ts `applied`). */

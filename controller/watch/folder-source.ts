@@ -1,6 +1,7 @@
-import { basename } from 'node:path';
+import { basename, join } from 'node:path';
 import type { Stats } from 'node:fs';
 import { watch, type FSWatcher } from 'chokidar';
+import { ATOMIC_SWAP_LINK, watchSwapLink } from './swap-link.js';
 import type { WorkSource } from './work-reason.js';
 
 /** Changes closer together than this are one change (an editor's save is several events). */
@@ -30,23 +31,18 @@ export function ignoredPath(path: string, stats?: Stats): boolean {
  * The manifest folder as a work source: watches `dir` recursively and pushes one
  * `manifest-changed` per burst of changes, naming the paths that changed. Partial writes
  * need no special care: a half-written file reads as broken and keeps its last good objects
- * until the write that completes it fires the next change.
+ * until the write that completes it fires the next change. A Kubernetes-style swap of the
+ * folder's `..data` link (a ConfigMap volume) is a change too (swap-link.ts, F122).
  */
 export function folderSource(dir: string): WorkSource {
   let timer: NodeJS.Timeout | undefined;
   let watcher: FSWatcher | undefined;
+  let stopSwap: (() => void) | undefined;
   const paths = new Set<string>();
   return {
     name: 'folder',
     start(sink) {
-      watcher = watch(dir, {
-        ignoreInitial: true,
-        ignored: ignoredPath,
-        // Editors that save by writing a temp file and renaming it over the original.
-        atomic: true,
-        persistent: true,
-      });
-      watcher.on('all', (_event, path) => {
+      const onChange = (path: string) => {
         paths.add(path);
         clearTimeout(timer);
         timer = setTimeout(() => {
@@ -54,13 +50,23 @@ export function folderSource(dir: string): WorkSource {
           paths.clear();
           void sink.push({ kind: 'manifest-changed', paths: changed });
         }, FOLDER_DEBOUNCE_MS);
+      };
+      watcher = watch(dir, {
+        ignoreInitial: true,
+        ignored: ignoredPath,
+        // Editors that save by writing a temp file and renaming it over the original.
+        atomic: true,
+        persistent: true,
       });
+      watcher.on('all', (_event, path) => onChange(path));
       // A vanished or unreadable folder is handled by the periodic resync's reload.
       watcher.on('error', () => undefined);
+      stopSwap = watchSwapLink(dir, () => onChange(join(dir, ATOMIC_SWAP_LINK)));
       return Promise.resolve();
     },
     async stop() {
       clearTimeout(timer);
+      stopSwap?.();
       await watcher?.close();
     },
   };
