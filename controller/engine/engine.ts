@@ -254,7 +254,7 @@ export type ProgressListener = (line: string) => void;
  * declares have none.
  */
 export type EngineChange =
-  'started' | 'exited' | 'paused' | 'unpaused' | 'health' | 'removed' | 'disconnected';
+  'started' | 'exited' | 'paused' | 'unpaused' | 'health' | 'removed' | 'renamed' | 'disconnected';
 
 export interface EngineEvent {
   type: 'container' | 'network' | 'volume' | 'image';

@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import { referencedPaths } from '../../specs/index.js';
-import type { ObjectKey } from '../../specs/model.js';
+import { objectKey, type ObjectKey } from '../../specs/model.js';
 import type { Engine } from '../engine/engine.js';
 import type { HistoryEntry } from '../records/record-types.js';
 import type { ObjectOutcome } from '../executor/execute.js';
@@ -282,8 +282,14 @@ export class WatchController {
       time: event.time,
     });
     if (!objectRef || !change) return;
-    // A start is no drift to repair: it only wakes the dependants waiting for it (F24).
-    if (change === 'started') return this.wakeDependants(objectRef);
+    if (change === 'started') {
+      // A start wakes the dependants waiting for it (F24). It is drift only where the
+      // declaration says otherwise (F120: one declared exited, started by hand, ran until the
+      // next resync); a declared-running one's start is not queued (a crash loop under the
+      // engine's restart policy starts it every few seconds: issue 11).
+      this.wakeDependants(objectRef);
+      if (this.declaredRunning(objectRef)) return;
+    }
     if (change === 'unpaused') this.unpausedAt.set(objectRef, this.now());
     const containerId = event.type === 'container' ? { containerId: event.id } : {};
     lane.queue.add(objectRef, {
@@ -293,6 +299,12 @@ export class WatchController {
       change,
       ...containerId,
     });
+  }
+
+  /** `key` is a container the current set declares `running`. */
+  private declaredRunning(key: ObjectKey): boolean {
+    const declared = this.store.snapshot().objects.find((o) => objectKey(o) === key);
+    return declared?.kind === 'Container' && declared.spec.state === 'running';
   }
 
   /** Queues at once the dependants parked on `key`, which has just started. */

@@ -21,6 +21,7 @@ describe('Docker event actions to changes', () => {
     expect(changeOf('container', 'health_status: unhealthy')).toBe('health');
     expect(changeOf('container', 'exec_start: sh')).toBeUndefined();
     expect(changeOf('container', 'start')).toBe('started');
+    expect(changeOf('container', 'rename')).toBe('renamed');
     expect(changeOf('container', 'create')).toBeUndefined();
     expect(changeOf('network', 'disconnect')).toBe('disconnected');
     expect(changeOf('volume', 'destroy')).toBe('removed');

@@ -103,6 +103,7 @@ const CONTAINER_CHANGES: Record<string, EngineChange> = {
   pause: 'paused',
   unpause: 'unpaused',
   destroy: 'removed',
+  rename: 'renamed',
 };
 
 /**
