@@ -8,7 +8,7 @@ import { plan } from './plan/plan.js';
 import type { Plan } from './plan/plan-types.js';
 import { runRecovery } from './executor/run-recovery.js';
 import { nameRepairSteps } from './plan/name-repairs.js';
-import { recoverySteps } from './plan/recovery-steps.js';
+import { recoverySteps, type RecoveryStep } from './plan/recovery-steps.js';
 import { ownedKey } from './container-names.js';
 
 export interface Observation {
@@ -17,6 +17,11 @@ export interface Observation {
   unowned: NonNullable<PlanInput['unowned']>;
   /** `Kind/name` of the declared external networks and volumes the engine has. */
   externals: Set<string>;
+  /**
+   * The recovery steps run before the snapshot was taken (`recoverUpdates`: a name given
+   * back, an interrupted update finished or undone), so the writer can say what it repaired.
+   */
+  recovered: RecoveryStep[];
 }
 
 /**
@@ -38,12 +43,13 @@ export async function observeProject(
     already ?? engine.observe(request),
     observeHostPaths(desired),
   ]);
-  const observed = options.recoverUpdates ? await recovered(engine, request, first) : first;
+  const ran: RecoveryStep[] = [];
+  const observed = options.recoverUpdates ? await recovered(engine, request, first, ran) : first;
   const [unowned, externals] = await Promise.all([
     findUnowned(engine, project, desired, observed),
     findExternals(engine, desired, observed),
   ]);
-  return { observed, hostPaths, unowned, externals };
+  return { observed, hostPaths, unowned, externals, recovered: ran };
 }
 
 /** What {@link observeProject} asks the engine: the project, and the declared externals by name. */
@@ -66,12 +72,17 @@ export interface ObserveProjectOptions {
  * leftover can take its name), then unfinished updates are finished or undone; each round
  * observes again only when it ran a step.
  */
-async function recovered(engine: Engine, request: ObserveOptions, observed: ObservedState) {
+async function recovered(
+  engine: Engine,
+  request: ObserveOptions,
+  observed: ObservedState,
+  ran: RecoveryStep[],
+) {
   let current = observed;
   for (const stepsFor of [nameRepairSteps, recoverySteps]) {
     const steps = stepsFor(current.containers, request.project ?? '');
     if (steps.length === 0) continue;
-    await runRecovery(engine, steps);
+    ran.push(...(await runRecovery(engine, steps)));
     current = await engine.observe(request);
   }
   return current;

@@ -9,6 +9,7 @@ import { observeProject } from '../observe.js';
 import type { RestartMemory } from '../plan/plan-input.js';
 import { containerIdsOf } from '../records/restarts.js';
 import { plan } from '../plan/plan.js';
+import type { RecoveryStep } from '../plan/recovery-steps.js';
 import type { ObjectPlan, Plan } from '../plan/plan-types.js';
 import type { CrashLoopTracker } from './backoff.js';
 import type { DependencyWaits } from './dependency-waits.js';
@@ -122,6 +123,7 @@ async function reconcileObserved(
       { recoverUpdates: true },
     );
     observed = observation.observed;
+    logRecovered(deps, observation.recovered);
     full = plan({
       project: deps.project,
       desired: snapshot.objects,
@@ -203,6 +205,19 @@ async function reconcileObserved(
   const untouchedDrift = full.objects.some((p) => needsWork(p) && !ran.has(p.key));
   if (result.ok && !untouchedDrift) deps.metrics.lastSuccessfulSync = deps.now();
   return verdicts;
+}
+
+/**
+ * Says what the observation repaired before the plan (a name given back, an interrupted
+ * update finished): the plan then finds it in sync, and the repair would go unsaid (F120: a
+ * container renamed by hand got its name back with no line in the log).
+ */
+function logRecovered(deps: ReconcilerDeps, steps: readonly RecoveryStep[]): void {
+  for (const step of steps)
+    deps.logger.info(
+      { key: step.key, cause: step.cause, steps: [step.action] },
+      'repaired before planning',
+    );
 }
 
 /**
