@@ -59,6 +59,11 @@ export interface ObservedContainer {
    * this one is left in a namespace that is gone (F118).
    */
   joinedNetworkOf?: string;
+  /**
+   * Host paths of the container's bind mounts, sorted (berth's Secret and Config files among
+   * them); absent when it has none, or the engine's list does not say.
+   */
+  mountSources?: string[];
 }
 
 export interface ObservedNetwork {

@@ -30,6 +30,7 @@ export interface DockerContainerSummary {
   Ports?: { IP?: string; PrivatePort: number; PublicPort?: number; Type: string }[];
   NetworkSettings?: { Networks?: Record<string, unknown> | null };
   HostConfig?: { NetworkMode?: string };
+  Mounts?: { Type?: string; Source?: string }[] | null;
 }
 
 const STATES: readonly EngineContainerState[] = [
@@ -83,6 +84,14 @@ function joinedNetworkOf(mode: string | undefined): Pick<ObservedContainer, 'joi
   return mode?.startsWith('container:') ? { joinedNetworkOf: mode.slice('container:'.length) } : {};
 }
 
+/** The host paths of the listed bind mounts, sorted; nothing when there are none. */
+function bindSources(
+  mounts: DockerContainerSummary['Mounts'],
+): Pick<ObservedContainer, 'mountSources'> {
+  const sources = (mounts ?? []).flatMap((m) => (m.Type === 'bind' && m.Source ? [m.Source] : []));
+  return sources.length ? { mountSources: sources.sort() } : {};
+}
+
 /** Network name → the id of the network each endpoint was made on (`NetworkID`). */
 function endpointNetworkIds(
   networks: Record<string, unknown> | null | undefined,
@@ -119,6 +128,7 @@ export function fromContainerSummary(
     networks: Object.keys(c.NetworkSettings?.Networks ?? {}).sort(),
     networkIds: endpointNetworkIds(c.NetworkSettings?.Networks),
     ...joinedNetworkOf(c.HostConfig?.NetworkMode),
+    ...bindSources(c.Mounts),
     ports: (c.Ports ?? []).map((p) => ({
       containerPort: p.PrivatePort,
       ...(p.PublicPort !== undefined ? { hostPort: p.PublicPort } : {}),
@@ -196,6 +206,7 @@ export interface DockerContainerInspect {
   RestartCount?: number;
   Config?: { Image?: string; Labels?: Labels | null };
   HostConfig?: { RestartPolicy?: { Name?: string }; NetworkMode?: string };
+  Mounts?: DockerContainerSummary['Mounts'];
   State: {
     Status: string;
     ExitCode: number;
@@ -230,6 +241,7 @@ export function fromInspect(c: DockerContainerInspect): ContainerDetails {
     networks: Object.keys(c.NetworkSettings?.Networks ?? {}).sort(),
     networkIds: endpointNetworkIds(c.NetworkSettings?.Networks),
     ...joinedNetworkOf(c.HostConfig?.NetworkMode),
+    ...bindSources(c.Mounts),
     ports: inspectPorts(c.NetworkSettings?.Ports ?? {}),
     restartCount: c.RestartCount ?? 0,
     ...(startedAt !== undefined ? { startedAt } : {}),

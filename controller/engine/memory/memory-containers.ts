@@ -267,6 +267,12 @@ function joinedAtCreate(
   return target ? { joinedNetworkOf: target.id } : {};
 }
 
+/** As the engine's list: the host paths of the bind mounts, sorted, when there are any. */
+function bindSources(c: MemContainer): Pick<ObservedContainer, 'mountSources'> {
+  const sources = c.request.mounts.flatMap((m) => (m.type === 'bind' ? [m.source] : []));
+  return sources.length ? { mountSources: sources.sort() } : {};
+}
+
 export function toObserved(c: MemContainer): ObservedContainer {
   const live = LIVE.has(c.state);
   return {
@@ -287,6 +293,7 @@ export function toObserved(c: MemContainer): ObservedContainer {
     health: c.health,
     networks: [...c.networks.keys()].sort(),
     ...(c.joinedNetworkOf ? { joinedNetworkOf: c.joinedNetworkOf } : {}),
+    ...bindSources(c),
     ports: live
       ? c.boundPorts.map((p) => ({ ...p }))
       : c.request.ports.map((p) => ({ containerPort: p.containerPort, protocol: p.protocol })),
