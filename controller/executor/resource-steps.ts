@@ -10,17 +10,23 @@ import type {
   NetworkObject,
   VolumeObject,
 } from '../../specs/model.js';
-import type { Engine, ProgressListener } from '../engine/engine.js';
+import type { Engine, ObservedState, ProgressListener } from '../engine/engine.js';
 import { BerthError } from '../errors.js';
 import { declaredEngineName, engineName, LABEL, ownershipLabels, sourceLabel } from '../labels.js';
 import type { PlanStep } from '../plan/plan-types.js';
 import { aliasesOn } from '../plan/container-request.js';
+import { defaultFilesDir } from '../plan/file-mount-paths.js';
+import { mountedBy, releaseFileMounts } from './file-release.js';
 
 export interface StepContext {
   engine: Engine;
   project: string;
   desired: readonly DesiredObject[];
   onProgress?: ProgressListener;
+  /** The observation the plan was made on: a removed container's files go with it. */
+  observed?: ObservedState;
+  /** berth's state directory, where secret and config files are written. */
+  filesDir?: string;
 }
 
 const find = <K extends DesiredObject['kind']>(ctx: StepContext, kind: K, name: string) =>
@@ -88,8 +94,11 @@ const STEP_RUNNERS: { readonly [K in Kind]: Readonly<Record<string, StepRunner>>
     // The spec may be gone (prune, delete): the container's own stop timeout is its grace period.
     stop: (_step, ctx, name, engineId) =>
       ctx.engine.stopContainer(engineId ?? engineName(ctx.project, name)),
-    remove: (_step, ctx, name, engineId) =>
-      ctx.engine.removeContainer(engineId ?? engineName(ctx.project, name)),
+    remove: async (_step, ctx, name, engineId) => {
+      const removed = await ctx.engine.removeContainer(engineId ?? engineName(ctx.project, name));
+      await releaseRemoved(ctx, name, engineId);
+      return removed;
+    },
   },
   // Written into the containers that mount them: no steps of their own.
   Secret: {},
@@ -116,6 +125,22 @@ export async function runResourceStep(
   if (!run)
     throw new BerthError('E_INTERNAL', `no implementation for step ${step.action} of ${step.key}`);
   await run(step, ctx, rest.join('/'), engineId);
+}
+
+/**
+ * The Secret and Config files of a container this step removed (prune, delete, down, a
+ * replica scaled away) go with it, but for those another container still mounts (F123).
+ */
+async function releaseRemoved(ctx: StepContext, name: string, engineId?: string): Promise<void> {
+  const containers = ctx.observed?.containers ?? [];
+  const byName = engineName(ctx.project, name);
+  const removed = containers.find((c) => (engineId ? c.id === engineId : c.name === byName)) ?? {
+    name: byName,
+    labels: { [LABEL.project]: ctx.project, [LABEL.name]: name },
+  };
+  const others = containers.filter((c) => c !== removed);
+  const filesDir = ctx.filesDir ?? defaultFilesDir();
+  await releaseFileMounts(filesDir, ctx.project, removed, mountedBy(others));
 }
 
 function requireObject<T>(object: T | undefined, step: PlanStep): T {

@@ -11,6 +11,7 @@ import { gateMs, updatePolicy, updatesInPlace } from '../update/update-policy.js
 import { containerCreateRequest } from '../plan/container-request.js';
 import { defaultFilesDir } from '../plan/file-mount-paths.js';
 import { writeFileMounts } from './file-mounts.js';
+import { mountedBy, releaseFileMounts } from './file-release.js';
 import { runResourceStep, type StepContext } from './resource-steps.js';
 
 export interface RunContext {
@@ -61,7 +62,13 @@ async function runSteps(
   engineId: string | undefined,
   ctx: RunContext,
 ): Promise<RunOutcome> {
-  const stepCtx: StepContext = { engine: ctx.engine, project: ctx.project, desired: ctx.desired };
+  const stepCtx: StepContext = {
+    engine: ctx.engine,
+    project: ctx.project,
+    desired: ctx.desired,
+    observed: ctx.observed,
+    ...(ctx.filesDir ? { filesDir: ctx.filesDir } : {}),
+  };
   const machine = stepsMachine.provide({
     actors: {
       runStep: fromPromise<void, { step: PlanStep }>(async ({ input }) => {
@@ -104,6 +111,7 @@ async function runPlannedContainer(
     (foundNow && updatesInPlace(container.spec, situation.observed, 'image id changed', undefined));
   if (observed && update) {
     const out = await runUpdate(container, observed.id, request, ctx);
+    if (out.outcome === 'converged') await releaseReplaced(observed, request, filesDir, ctx);
     return { ...out, ops: [...renameOps, ...out.ops] };
   }
   const out = await runContainer(
@@ -116,6 +124,8 @@ async function runPlannedContainer(
     },
     { key: p.key, containerId: observed?.id, situation },
   );
+  if (observed && out.ops.includes('remove'))
+    await releaseReplaced(observed, request, filesDir, ctx);
   const ops: string[] = [...renameOps, ...out.ops];
   const facts = {
     reason: out.restarts?.length ? `restarted: ${out.restarts.join(', ')}` : out.reason,
@@ -129,6 +139,22 @@ async function runPlannedContainer(
     return { ...facts, ...rest, ops: [...ops, ...rest.ops] };
   }
   return { outcome: out.outcome, ops, ...facts };
+}
+
+/**
+ * The files of a container replaced by a new one go with it (F123), but for those the new
+ * one or another container mounts: a recreate keeps its folder, a replica recreated under
+ * another name (scaled, renamed in place before) leaves none behind.
+ */
+async function releaseReplaced(
+  old: ObservedContainer,
+  request: ContainerPlanEntry['request'],
+  filesDir: string,
+  ctx: RunContext,
+): Promise<void> {
+  const kept = mountedBy(ctx.observed.containers.filter((c) => c.id !== old.id));
+  for (const m of request.mounts) if (m.type === 'bind') kept.add(m.source);
+  await releaseFileMounts(filesDir, ctx.project, old, kept);
 }
 
 /**

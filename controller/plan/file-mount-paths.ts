@@ -17,9 +17,14 @@ export function defaultFilesDir(env: NodeJS.ProcessEnv = process.env): string {
   return join(base, 'berth');
 }
 
+/** The host folder of the project's secret and config files (one folder per container). */
+export function filesFolder(stateDir: string, project: string): string {
+  return join(stateDir, project, 'files');
+}
+
 /** The host folder of one container's secret and config files. */
 export function containerFolder(stateDir: string, project: string, container: string): string {
-  return join(stateDir, project, 'files', container);
+  return join(filesFolder(stateDir, project), container);
 }
 
 /** The digest of the Secret/Config value a mount refers to ('' when it is not declared). */

@@ -124,6 +124,8 @@ export async function deleteObjects(ctx: CliContext, job: DeleteJob): Promise<nu
     parallel: Number(options.parallel) || 8,
     deadline,
     onProgress: progressReporter(ctx, width),
+    // A removed container's Secret and Config files go with it (F123).
+    filesDir: ctx.stateDir,
   });
   // What failed to go or was left in use stays in the last applied set, so the next `down`
   // still finds it.

@@ -1,8 +1,10 @@
+import { rm } from 'node:fs/promises';
 import { relative } from 'node:path';
 import type { ObjectKey } from '../../../specs/model.js';
 import type { ObservedState } from '../../engine/engine.js';
 import { BerthError } from '../../errors.js';
 import { LABEL } from '../../labels.js';
+import { filesFolder } from '../../plan/file-mount-paths.js';
 import { readLastApplied } from '../../records/index.js';
 import type { CliContext } from '../context.js';
 import { withProjectLock } from '../project-lock.js';
@@ -55,7 +57,7 @@ export async function run(ctx: CliContext, options: DownOptions): Promise<number
     // One observation for the whole down: the one-offs go from it, then delete plans on it.
     const engine = await ctx.engine();
     const observed = await removeStoppedOneOffs(ctx, project, await engine.observe({ project }));
-    return deleteObjects(ctx, {
+    const code = await deleteObjects(ctx, {
       project,
       keys,
       declared,
@@ -66,7 +68,21 @@ export async function run(ctx: CliContext, options: DownOptions): Promise<number
       force: Boolean(options.force),
       observed,
     });
+    await removeFilesWhenNoContainers(ctx, project);
+    return code;
   });
+}
+
+/**
+ * A project torn down keeps no Secret or Config copies (F123): once none of its containers
+ * is left on the engine (a running one-off, say, still mounts them), its files folder goes,
+ * with what earlier berths left there.
+ */
+async function removeFilesWhenNoContainers(ctx: CliContext, project: string): Promise<void> {
+  const engine = await ctx.engine();
+  const left = await engine.observe({ project }).catch(() => undefined);
+  if (left?.containers.length !== 0) return;
+  await rm(filesFolder(ctx.stateDir, project), { recursive: true, force: true });
 }
 
 /**
