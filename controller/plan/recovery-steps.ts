@@ -35,7 +35,11 @@ export function isUpdateLeftover(c: ObservedContainer, project: string): boolean
  * afterwards exactly one container answers to the name, no `-next`/`-prev` left). Pure.
  * - `-next` beside the named container: it has not replaced the old one yet (the old one is
  *   removed only after the gate passed): remove it; the next plan updates the old one again.
- *   `-next` alone: the old one was removed after the gate passed: finish by renaming it.
+ *   But `-next` running beside a stopped old one: the cut-over had begun (the old one is
+ *   stopped only after the gate passed): finish it — remove the old one, rename `-next` — so
+ *   the service is not left down (F169: the good new one was removed, the old one left
+ *   stopped). `-next` alone: the old one was removed after the gate passed: finish by
+ *   renaming it.
  * - `-prev` beside the named container: the new one may not have passed its gate: undo
  *   (remove the new one, rename `-prev` back, start it); the next plan updates it again.
  *   `-prev` alone: rename it back and start it.
@@ -49,7 +53,23 @@ export function recoverySteps(containers: ObservedContainer[], project: string):
     // Old and new may carry different labels (one made before F86): the declared name decides.
     const current = containers.find((x) => x.name === base && sameOwnedContainer(x, c, project));
     if (c.name.endsWith(NEXT_SUFFIX)) {
-      if (current)
+      if (current && cutOverBegun(current, c))
+        steps.push(
+          {
+            action: 'remove',
+            id: current.id,
+            key,
+            cause: 'unfinished start-first update: the new container passed its gate',
+          },
+          {
+            action: 'rename',
+            id: c.id,
+            to: base,
+            key,
+            cause: 'unfinished start-first update: the new container passed its gate',
+          },
+        );
+      else if (current)
         steps.push({
           action: 'remove',
           id: c.id,
@@ -90,4 +110,10 @@ export function recoverySteps(containers: ObservedContainer[], project: string):
     );
   }
   return steps;
+}
+
+/** A start-first update's cut-over had begun: the new container runs, the old one is stopped. */
+function cutOverBegun(old: ObservedContainer, next: ObservedContainer): boolean {
+  const stopped = old.state === 'exited' || old.state === 'created' || old.state === 'dead';
+  return stopped && next.state === 'running';
 }
