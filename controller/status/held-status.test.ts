@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { startingStatus, statusOnceStarted } from './held-status.js';
+import { heldStatus, startingStatus, statusOnceStarted } from './held-status.js';
 import { sampleStatus } from './testing/sample-status.js';
 
 describe('startingStatus', () => {
@@ -39,5 +39,20 @@ describe('statusOnceStarted', () => {
       () => Promise.resolve(inSync),
     );
     expect(answer).toBe(inSync);
+  });
+});
+
+describe('heldStatus', () => {
+  it("gives the object whose failed update made the hold the failure's reason (F162)", () => {
+    const status = sampleStatus();
+    const [a, b] = status.objects;
+    const by = `update of ${a!.key} failed (the new container did not start: host port 127.0.0.1:8080 is in use): rolled back to mx1`;
+    const held = heldStatus(status, [a!.key, b!.key], by);
+    const reasons = new Map(held.objects.map((o) => [o.key, o.reason]));
+    expect(reasons.get(a!.key)).toBe(`Held: ${by}; berth release applies the declared change`);
+    expect(reasons.get(b!.key)).toBe(
+      'Held: the source declares a change that is not applied (berth release applies it)',
+    );
+    expect(held.inSync).toBe(false);
   });
 });

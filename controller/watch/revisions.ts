@@ -200,7 +200,8 @@ export class Revisions {
       return;
     }
     logger.warn({ key, message, to: target.id }, 'update failed: holding at the last good apply');
-    await this.rollbackTo(target, `update of ${key} failed`);
+    // Why it failed goes into the hold's reason, so status, the API and history say it (F162).
+    await this.rollbackTo(target, `update of ${key} failed (${brief(message)})`);
   }
 
   /**
@@ -281,4 +282,10 @@ export class Revisions {
       void this.deps.requestResync('requested');
     return entry || undefined;
   }
+}
+
+/** A failure message on one line and at most 200 characters, for a hold's reason. */
+function brief(message: string): string {
+  const line = message.replace(/\s+/g, ' ').trim();
+  return line.length > 200 ? `${line.slice(0, 199)}…` : line;
 }

@@ -93,12 +93,22 @@ describe('a failed update under watch (F113)', () => {
     await new Promise((r) => setTimeout(r, 10_000));
     expect(await started(), watch.stderr()).toBe(after);
     expect(await notice()).toMatch(/^Held since /);
+    // F162: why it failed is in the notice and in the object's reason, not only in the log.
+    expect(await notice()).toMatch(
+      /update of Container\/web failed \(.*(unhealthy|not healthy).*\)/,
+    );
+    const row = (await (await fetch(`${watch.api}/api/v1/objects/Container/web`)).json()) as {
+      reason: string;
+    };
+    expect(row.reason).toMatch(
+      /^Held: update of Container\/web failed \(.*(unhealthy|not healthy)/,
+    );
     // F151: the rollback is on record as what it is, a set that ran (converged): the failure
     // belongs to the failing revision's entry, not to the rollback's.
     const history = JSON.parse(
       (await berth(['history', '-p', project, '-o', 'json'], { env: env() })).stdout,
     ) as { outcome: string; message?: string }[];
-    const rollback = history.find((e) => /failed: rolled back to/.test(e.message ?? ''));
+    const rollback = history.find((e) => /failed \(.*\): rolled back to/.test(e.message ?? ''));
     expect(rollback?.outcome, JSON.stringify(history)).toBe('converged');
     expect(
       history.some((e) => e.outcome === 'failed'),

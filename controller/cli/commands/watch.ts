@@ -258,6 +258,7 @@ async function projectStatus(
     ? heldStatus(
         view.status,
         heldBack.map((key) => controller.lanes.statusKey(key)),
+        hold.by,
       )
     : view.status;
   return brokenSourceStatus(status, problems);
