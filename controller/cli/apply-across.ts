@@ -2,6 +2,7 @@ import type { DesiredObject, ObjectKey } from '../../specs/model.js';
 import { execute, needsWork, type ExecuteResult, type ObjectOutcome } from '../executor/execute.js';
 import { keyOn, type EngineGroup } from '../executor/placement.js';
 import { waitForReadiness } from '../executor/wait-ready.js';
+import { waitForAwaitedJobs } from '../executor/wait-completed.js';
 import type { Engine, ObservedImage, ObservedState } from '../engine/engine.js';
 import { engineOfContext } from '../engine/docker/context-engine.js';
 import { toBerthError } from '../errors.js';
@@ -244,10 +245,20 @@ async function runGroup(
     filesDir: ctx.stateDir,
     ...(job.interrupt ? { signal: job.interrupt.signal } : {}),
   });
+  const judged = job.interrupt?.interrupted
+    ? ran.outcomes
+    : await waitForAwaitedJobs(
+        p.engine,
+        p.plan,
+        p.group.objects,
+        ran.outcomes,
+        job.deadline,
+        ctx.now,
+      );
   const outcomes =
     job.wait && !job.interrupt?.interrupted
-      ? await waitForReadiness(p.engine, p.plan, ran.outcomes, job.deadline, ctx.now)
-      : ran.outcomes;
+      ? await waitForReadiness(p.engine, p.plan, judged, job.deadline, ctx.now)
+      : judged;
   return outcomes.map((o) => ({
     ...o,
     key: keyOn(o.key, context),

@@ -44,9 +44,33 @@ function lastProbe(details: ContainerDetails): string {
   return output ? ` (${output})` : '';
 }
 
+/** How a wait for a condition ended: met, never can be (why), or the deadline passed. */
+export type ConditionEnd = { met: true } | { never: string } | { timedOut: true };
+
+/**
+ * Polls one container until it meets the condition, can no longer meet it, or the deadline
+ * passes. Never rejects for an unmet condition (an engine fault still rejects).
+ */
+export async function pollCondition(
+  engine: Engine,
+  engineName: string,
+  condition: DependsCondition,
+  deadline: number,
+  now: () => number = Date.now,
+  pollMs = 200,
+): Promise<ConditionEnd> {
+  for (;;) {
+    const met = conditionMet(await engine.inspectContainer(engineName), condition);
+    if (met === true) return { met };
+    if (typeof met === 'string') return { never: met };
+    if (now() >= deadline) return { timedOut: true };
+    await new Promise((r) => setTimeout(r, pollMs));
+  }
+}
+
 /**
  * Polls one container until it meets the condition (DESIGN.md dependsOn), the deadline
- * passes, or it can no longer meet it.
+ * passes, or it can no longer meet it; rejects with E_CONVERGE in the last two cases.
  */
 export async function waitForCondition(
   engine: Engine,
@@ -56,21 +80,11 @@ export async function waitForCondition(
   now: () => number = Date.now,
   pollMs = 200,
 ): Promise<void> {
-  for (;;) {
-    const met = conditionMet(await engine.inspectContainer(container.engineName), condition);
-    if (met === true) return;
-    if (typeof met === 'string') {
-      throw new BerthError('E_CONVERGE', `dependency ${container.key} ${met}`, {
-        object: container.key,
-      });
-    }
-    if (now() >= deadline) {
-      throw new BerthError(
-        'E_CONVERGE',
-        `timed out waiting for ${container.key} to be ${condition}`,
-        { object: container.key },
-      );
-    }
-    await new Promise((r) => setTimeout(r, pollMs));
-  }
+  const end = await pollCondition(engine, container.engineName, condition, deadline, now, pollMs);
+  if ('met' in end) return;
+  const message =
+    'never' in end
+      ? `dependency ${container.key} ${end.never}`
+      : `timed out waiting for ${container.key} to be ${condition}`;
+  throw new BerthError('E_CONVERGE', message, { object: container.key });
 }

@@ -89,6 +89,26 @@ describe('a container that ran to completion', () => {
     120_000,
   );
 
+  it('an apply that re-runs a job a running container waits for fails when the job fails (F163)', async () => {
+    const project = uniqueProject('job');
+    projects.push(project);
+    const dir = folder(`${job('migrate', 'Never', 0)}---\n${web}`);
+    const first = await berth(['apply', '-p', project, '-f', dir], { env });
+    expect(first.code, first.stdout + first.stderr).toBe(0);
+    // The job changes and fails; web (unchanged, running) waits for it with `completed`.
+    // It runs a while, as a migration does: apply's own steps are over before it exits.
+    const slow = job('migrate', 'Never', 5).replace('echo done', 'sleep 2; echo done');
+    writeFileSync(join(dir, 'set.yaml'), `${slow}---\n${web}`);
+    const failed = await berth(['apply', '-p', project, '-f', dir, '--timeout', '60s'], { env });
+    expect(failed.code, failed.stdout + failed.stderr).toBe(2);
+    expect(failed.stdout).toMatch(/Container\/migrate: failed: exited with code 5/);
+    expect(failed.stdout).toMatch(/Container\/web waits for it to complete/);
+    expect(failed.stdout).toMatch(/failed to converge/);
+    // One state, one result: the next apply says the same.
+    const again = await berth(['apply', '-p', project, '-f', dir], { env });
+    expect(again.code, again.stdout + again.stderr).toBe(2);
+  }, 120_000);
+
   it('a job that failed under restartPolicy Never keeps status at exit 3', async () => {
     const project = uniqueProject('job');
     projects.push(project);

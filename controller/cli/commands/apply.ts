@@ -7,6 +7,7 @@ import { observeAndPlan } from '../../observe.js';
 import { homeContext, planOf } from '../plan-of.js';
 import { ranCounts, ranSteps } from '../../executor/ran-summary.js';
 import { waitForReadiness } from '../../executor/wait-ready.js';
+import { waitForAwaitedJobs } from '../../executor/wait-completed.js';
 import { formatPlan, planJson } from '../../plan/plan-format.js';
 import { refuseMissingExternals } from '../../plan/plan-unmanaged.js';
 import type { Plan } from '../../plan/plan-types.js';
@@ -238,9 +239,13 @@ async function converge(ctx: CliContext, job: ApplyJob): Promise<number> {
           }),
       ),
     );
+    // A job a kept container waits for with `completed` is judged by its exit (F163).
+    const judged = ran.then((r) =>
+      withAwaitedJobs(engine, planned.plan, job.desired, r, deadline, ctx.now),
+    );
     const work = options.wait
-      ? ran.then((r) => withReadiness(engine, planned.plan, r, deadline, ctx.now))
-      : ran;
+      ? judged.then((r) => withReadiness(engine, planned.plan, r, deadline, ctx.now))
+      : judged;
     const result = await Promise.race([
       withTimeout(work, deadline - ctx.now()),
       interrupt.signalled.then(() => 'interrupted' as const),
@@ -322,6 +327,19 @@ async function interrupted(
   const seconds = (durationMs / 1000).toFixed(1);
   ctx.stdout.write(interruptedText(job.project, outcomes, pending, seconds, undoText(undone)));
   return INTERRUPTED_EXIT;
+}
+
+/** After the plan ran: the exit of every job it (re)ran that a kept container waits for. */
+async function withAwaitedJobs(
+  engine: Engine,
+  plan: Plan,
+  desired: readonly DesiredObject[],
+  ran: ExecuteResult,
+  deadline: number,
+  now: () => number,
+): Promise<ExecuteResult> {
+  const outcomes = await waitForAwaitedJobs(engine, plan, desired, ran.outcomes, deadline, now);
+  return { outcomes, ok: ran.ok && outcomes.every((o) => o.outcome !== 'failed') };
 }
 
 /** `apply --wait`: after the plan ran, readiness of every container declared running. */

@@ -1,0 +1,62 @@
+import type { DesiredObject, ObjectKey } from '../../specs/model.js';
+import type { Engine } from '../engine/engine.js';
+import type { Plan } from '../plan/plan-types.js';
+import type { ObjectOutcome } from './execute.js';
+import { pollCondition } from './wait-condition.js';
+
+/**
+ * The jobs other declared containers wait for with `condition: completed`, each with the keys
+ * of those that wait for it (sorted). Only containers the plan keeps count as waiting. Pure.
+ */
+export function awaitedJobs(
+  plan: Plan,
+  desired: readonly DesiredObject[],
+): Map<ObjectKey, ObjectKey[]> {
+  const kept = new Set(
+    plan.objects.filter((p) => p.kind === 'Container' && p.desired !== 'absent').map((p) => p.key),
+  );
+  const awaited = new Map<ObjectKey, ObjectKey[]>();
+  for (const o of desired) {
+    const key = `Container/${o.name}` as ObjectKey;
+    if (o.kind !== 'Container' || !kept.has(key)) continue;
+    for (const dep of o.spec.dependsOn) {
+      if (dep.condition !== 'completed') continue;
+      const job = `Container/${dep.container}` as ObjectKey;
+      awaited.set(job, [...(awaited.get(job) ?? []), key].sort());
+    }
+  }
+  return awaited;
+}
+
+/**
+ * After the plan ran (F163): a job that this run created or started, and that some declared
+ * container waits for with `completed`, is waited for until it exits; a non-zero exit fails
+ * it (E_CONVERGE) even when nothing that waits for it was run again (a running dependant is
+ * kept), as `docker compose up` fails on a `service_completed_successfully` dependency, as
+ * `apply --wait` and the next apply already judge it. Returns the outcomes, failures written
+ * over the jobs concerned; resolves by `deadline` (a job still running then is failed).
+ */
+export async function waitForAwaitedJobs(
+  engine: Engine,
+  plan: Plan,
+  desired: readonly DesiredObject[],
+  outcomes: ObjectOutcome[],
+  deadline: number,
+  now: () => number = Date.now,
+): Promise<ObjectOutcome[]> {
+  const awaited = awaitedJobs(plan, desired);
+  const planned = new Map(plan.objects.map((p) => [p.key, p] as const));
+  return Promise.all(
+    outcomes.map(async (o) => {
+      const waiting = awaited.get(o.key);
+      const engineName = planned.get(o.key)?.engineName;
+      if (!waiting || !engineName || o.outcome !== 'converged' || o.ops.length === 0) return o;
+      const end = await pollCondition(engine, engineName, 'completed', deadline, now);
+      if ('met' in end) return o;
+      const why = 'never' in end ? end.never : 'timed out before it completed';
+      const who = `${waiting.join(', ')} ${waiting.length > 1 ? 'wait' : 'waits'}`;
+      const message = `${why}; ${who} for it to complete`;
+      return { ...o, outcome: 'failed' as const, message, code: 'E_CONVERGE' };
+    }),
+  );
+}
