@@ -3,8 +3,8 @@ import { liveHolders, type LockHolder } from '../watch/lock.js';
 import { CONTROL_HEADER } from './actions.js';
 import { formatAuthority, parseListenAddress } from './listen-address.js';
 
-/** The update actions a local CLI can hand to a running `berth watch`. */
-export type ControlAction = 'rollback' | 'hold' | 'release';
+/** The actions a local CLI hands to a running `berth watch` (restart: F154). */
+export type ControlAction = 'rollback' | 'hold' | 'release' | 'restart';
 
 /** A running `berth watch` that owns the project, as its lock file names it. */
 export interface OwningController {
@@ -12,9 +12,10 @@ export interface OwningController {
   /** `host:port` the CLI reaches its API at. */
   address: string;
   /**
-   * Asks it to run `action` (target `Apply/<id>` for a rollback) through the same code as the
-   * web view's buttons; resolves with its one-line answer. Rejects with E_LOCKED when it cannot
-   * be reached, or with the controller's own error code when the action failed.
+   * Asks it to run `action` (target `Apply/<id>` for a rollback, `Container/<name>` for a
+   * restart) through the same code as the web view's buttons; resolves with its one-line
+   * answer. Rejects with E_LOCKED when it cannot be reached, or with the controller's own
+   * error code when the action failed.
    */
   ask(action: ControlAction, target: string | undefined, timeoutMs: number): Promise<string>;
 }

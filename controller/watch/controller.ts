@@ -20,6 +20,7 @@ import { PruneGuard } from './prune-guard.js';
 import { reconcileBatch } from './reconciler.js';
 import { resyncTimerSource } from './resync-source.js';
 import { RestartLog } from './restart-log.js';
+import { RequestedRestarts } from './requested-restarts.js';
 import { Revisions, type RollbackStarted } from './revisions.js';
 import type { WatchOptions } from './watch-options.js';
 import type { ResyncTrigger, SourceItem, WorkReason, WorkSink, WorkSource } from './work-reason.js';
@@ -55,6 +56,8 @@ export class WatchController {
   readonly failures = new Map<ObjectKey, string>();
   /** Dependants parked on what they wait for; woken when it converges or starts (F24). */
   readonly waits = new DependencyWaits();
+  /** Restarts people asked for, under way: their exits are not crashes (F154). */
+  readonly requestedRestarts = new RequestedRestarts();
   private readonly started: WorkSource[] = [];
   private running = false;
   private readonly now: () => number;
@@ -142,6 +145,7 @@ export class WatchController {
             logger: options.logger,
             requeue: (key, reason) => this.lanes.add(key, reason),
             waits: this.waits,
+            restarting: (key) => this.requestedRestarts.active(key),
             onRestarts: (key, count, ids) => this.restartLog.record(key, count, ids, this.now()),
             onRan: (key, effect) => this.revisions.noteRan(key, effect),
             onFailedUpdate: (key, message) => this.revisions.holdAfterFailedUpdate(key, message),
@@ -330,6 +334,17 @@ export class WatchController {
   /** The git commit whose set the controller converges to (revisions.ts `applied`). */
   appliedCommit(): string | undefined {
     return this.revisions.applied();
+  }
+
+  /**
+   * Runs a restart someone asked for (`berth restart`, the web view's Restart) of `key`: while
+   * it runs, the container's exit is not taken as a crash (no restart of the controller's
+   * own, no back-off); afterwards the key is queued to be looked at again (F154).
+   */
+  restartRequested<T>(key: ObjectKey, restart: () => Promise<T>): Promise<T> {
+    return this.requestedRestarts.perform(key, restart, () =>
+      this.lanes.add(key, { kind: 'requested', action: 'restart' }),
+    );
   }
 
   /** Rolls the project back to an earlier apply under watch (revisions.ts `rollbackTo`). */

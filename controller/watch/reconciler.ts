@@ -73,6 +73,11 @@ export interface ReconcilerDeps {
   /** Each reconciled key's outcome (undefined: nothing to do, in sync): the controller's memory of failures. */
   onSettled?: (key: ObjectKey, outcome: ObjectOutcome | undefined) => void;
   /**
+   * A restart someone asked for is under way for `key` (F154): its exit is not a crash, so
+   * the key is left alone; the restart queues it again when it is over.
+   */
+  restarting?: (key: ObjectKey) => boolean;
+  /**
    * berth's state directory: history says which spec replicas replaced before a failed gate
    * go back to (replica-takeback.ts); without it nothing is taken back.
    */
@@ -83,19 +88,26 @@ export interface ReconcilerDeps {
  * Level-triggered reconcile of a batch of keys: read the desired set as it is now, observe
  * the engine once, plan (with prune when the desired set allows it), and run only the work
  * of those keys and what they wait for. The exit of a container the engine is restarting
- * itself is settled by one inspect instead (left-to-engine.ts). Never rejects; each key gets
- * a verdict for the queue.
+ * itself is settled by one inspect instead (left-to-engine.ts); a key whose requested restart
+ * is under way is left alone. Never rejects; each key gets a verdict for the queue.
  */
 export async function reconcileBatch(
   deps: ReconcilerDeps,
   items: Item[],
 ): Promise<Map<ObjectKey, Verdict>> {
   const started = deps.now();
-  const left = await leftToEngine(deps.engine, items, deps.desired().objects);
-  const rest = left.size ? items.filter((i) => !left.has(i.key)) : items;
+  const requested = items.filter((i) => deps.restarting?.(i.key));
+  const asked = requested.length ? items.filter((i) => !requested.includes(i)) : items;
+  const left = await leftToEngine(deps.engine, asked, deps.desired().objects);
+  const rest = left.size ? asked.filter((i) => !left.has(i.key)) : asked;
   const verdicts = rest.length
     ? await reconcileObserved(deps, rest)
     : new Map<ObjectKey, Verdict>();
+  for (const { key, reason } of requested) {
+    const cause = describeReason(reason);
+    deps.logger.debug({ key, cause }, 'reconcile: part of a requested restart under way');
+    verdicts.set(key, 'done');
+  }
   for (const key of left) {
     deps.metrics.countReconcile('unchanged', deps.now() - started);
     deps.logger.debug({ key, outcome: 'unchanged' }, 'reconcile: the engine is restarting it');

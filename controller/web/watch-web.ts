@@ -27,13 +27,16 @@ export interface WatchWebOptions {
 export function watchWeb(options: WatchWebOptions): {
   view: LiveView;
   actions: ActionTable;
-  /** What the local CLI may ask for (rollback, hold, release), with or without --ui-actions. */
+  /** What the local CLI may ask for (rollback, hold, release, restart), with or without --ui-actions. */
   control: ActionTable;
 } {
   const { controller, project, stateDir } = options;
   const actions: ActionTable = options.uiActions ? actionTable(options) : new Map();
   const control: ActionTable = new Map(
-    updateActions({ ...options, caller: 'cli' }).map((e) => [e.action.id, e]),
+    [...updateActions({ ...options, caller: 'cli' }), restartAction(options)].map((e) => [
+      e.action.id,
+      e,
+    ]),
   );
   const view = new LiveView({
     bus: controller.bus,
@@ -79,8 +82,10 @@ function syncAction({ controller }: WatchWebOptions): ActionHandler {
 
 /**
  * Restart: stop (within the container's grace period) and start the container, as `docker
- * restart` does, on the engine it is placed on (target `Kind/name@context` off berth's own);
- * the controller then looks at it again like after any engine event.
+ * restart` does (paused again when declared paused), on the engine it is placed on (target
+ * `Kind/name@context` off berth's own). The page's Restart and `berth restart` run it; it is
+ * a requested restart, not a crash (F154): the controller leaves the container alone while it
+ * runs and looks at it again afterwards.
  */
 function restartAction({ controller, status }: WatchWebOptions): ActionHandler {
   return {
@@ -92,10 +97,13 @@ function restartAction({ controller, status }: WatchWebOptions): ActionHandler {
         throw new BerthError('E_USAGE', `${target} is not a declared container`);
       const id = (await status()).objects.find((o) => o.key === target)?.id;
       if (!id) throw new BerthError('E_CONFLICT', `${target} has no container on the engine`);
-      const engine = await controller.lanes.laneFor(objectKey(declared)).engine();
-      await engine.stopContainer(id, Math.ceil(declared.spec.stopGracePeriodMs / 1000));
-      await engine.startContainer(id);
-      controller.lanes.add(objectKey(declared), { kind: 'requested', action: 'restart' });
+      const key = objectKey(declared);
+      const engine = await controller.lanes.laneFor(key).engine();
+      await controller.restartRequested(key, async () => {
+        await engine.stopContainer(id, Math.ceil(declared.spec.stopGracePeriodMs / 1000));
+        await engine.startContainer(id);
+        if (declared.spec.state === 'paused') await engine.pauseContainer(id);
+      });
       return `${target} restarted`;
     },
   };

@@ -1,5 +1,6 @@
 import type { ContainerObject, ObjectKey } from '../../../specs/model.js';
 import type { ObservedContainer } from '../../engine/engine.js';
+import { owningController } from '../../api/control-client.js';
 import { BerthError } from '../../errors.js';
 import { readLastApplied, recordApply } from '../../records/index.js';
 import type { AppliedStep } from '../../records/index.js';
@@ -10,6 +11,8 @@ import { resolveProjectName } from '../project-name.js';
 
 /** Seconds a container gets to stop before it is killed, when its spec is not on record. */
 const STOP_GRACE_SEC = 10;
+/** Beyond the grace period, how long a running watch may take to answer a restart. */
+const CONTROL_MARGIN_SEC = 30;
 
 interface RestartOptions {
   project?: string;
@@ -21,7 +24,9 @@ interface RestartOptions {
  * again; the name of a container declared with `replicas` restarts every replica, one at a
  * time. Each restart is counted in the output and the project's history. Unknown names, and
  * containers declared `exited` or `created` (restarting would leave them running, out of
- * sync), fail before anything restarts (exit 1); a restart that fails gives exit 2.
+ * sync), fail before anything restarts (exit 1); a restart that fails gives exit 2. While a
+ * `berth watch` owns the project, it performs each restart (F154: so it never takes the
+ * restart's exit for a crash).
  */
 export async function run(
   ctx: CliContext,
@@ -54,15 +59,21 @@ export async function run(
     );
   const started = ctx.now();
   const steps: AppliedStep[] = [];
+  // A running watch restarts them itself, so it does not take their exits for crashes (F154).
+  const watch = await owningController(ctx.stateDir, project);
+  if (watch) ctx.stderr.write(`restarting through berth watch pid ${watch.pid}\n`);
   for (const name of names) {
     const container = byName.get(name) as ObservedContainer;
     const key = `Container/${name}` as ObjectKey;
     const spec = declared.get(name)?.spec;
     try {
       const graceSec = spec ? Math.ceil(spec.stopGracePeriodMs / 1000) : STOP_GRACE_SEC;
-      await engine.stopContainer(container.id, graceSec);
-      await engine.startContainer(container.id);
-      if (spec?.state === 'paused') await engine.pauseContainer(container.id);
+      if (watch) await watch.ask('restart', key, (graceSec + CONTROL_MARGIN_SEC) * 1000);
+      else {
+        await engine.stopContainer(container.id, graceSec);
+        await engine.startContainer(container.id);
+        if (spec?.state === 'paused') await engine.pauseContainer(container.id);
+      }
       steps.push({ key, action: 'restart', cause: 'restarted on request', time: ctx.now() });
       ctx.stdout.write(`${key}: restarted\n`);
     } catch (e) {
