@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { berth } from '../support/cli.js';
 import { cleanupProject, docker, TEST_IMAGE, uniqueProject } from '../support/docker.js';
 import { sleeperYaml } from '../support/manifests.js';
+import { eventually, killStrayBerths, spawnBerth } from './watch-support.js';
 
 /**
  * `berth down` after an update berth was stopped in the middle of, and after a down that
@@ -19,6 +20,7 @@ const foreign = `${project}-foreign`;
 beforeAll(() => writeFileSync(join(work, 'app.yaml'), sleeperYaml('svc')));
 
 afterAll(async () => {
+  await killStrayBerths();
   await docker('rm', '-f', foreign).catch(() => undefined);
   await cleanupProject(project);
   rmSync(work, { recursive: true, force: true });
@@ -92,7 +94,7 @@ describe('down after faults', () => {
     expect(await leftovers()).toEqual([]);
   });
 
-  it('removes the stopped one-offs of berth run (never a running one), as compose down does', async () => {
+  it('removes the stopped one-offs of berth run, as compose down does', async () => {
     expect((await berth(['apply', '-f', work, '-p', project], { env })).code).toBe(0);
     const once = await berth(['run', '-p', project, '--entrypoint', 'true', 'svc'], {
       env,
@@ -117,4 +119,29 @@ describe('down after faults', () => {
     expect((await oneOffs()).trim()).toBe('');
     expect(await leftovers()).toEqual([]);
   });
+
+  it('stops and removes a running one-off, then the network it held, as compose down does (F164)', async () => {
+    expect((await berth(['apply', '-f', work, '-p', project], { env })).code).toBe(0);
+    // `berth run svc` without --rm: a session that runs until stopped (svc sleeps an hour).
+    const session = spawnBerth(['run', '-p', project, 'svc'], env);
+    const running = () =>
+      docker(
+        'ps',
+        '--filter',
+        'label=berth.oneoff=true',
+        '--filter',
+        `label=berth.project=${project}`,
+        '--format',
+        '{{.Names}}',
+      );
+    expect(await eventually(async () => (await running()).trim() !== '', 30_000)).toBe(true);
+    const name = (await running()).trim();
+    const down = await berth(['down', '-p', project], { env, cwd: work });
+    expect(down.code, down.stdout + down.stderr).toBe(0);
+    expect(down.stdout).toContain(`one-off ${name}: stopped and removed`);
+    expect(down.stdout).not.toMatch(/kept, still used/);
+    expect(await leftovers()).toEqual([]);
+    // The session ends with its container.
+    await session.exited;
+  }, 60_000);
 });

@@ -1,6 +1,6 @@
 import { rm } from 'node:fs/promises';
 import { relative } from 'node:path';
-import type { ObjectKey } from '../../../specs/model.js';
+import type { DesiredObject, ObjectKey } from '../../../specs/model.js';
 import type { ObservedState } from '../../engine/engine.js';
 import { BerthError } from '../../errors.js';
 import { LABEL } from '../../labels.js';
@@ -25,7 +25,8 @@ interface DownOptions {
 /**
  * `berth down [--volumes]`: deletes the project's last applied set, dependants first, under
  * the project's writer lock, on one observation of the engine. Volumes (and their data) stay
- * unless `--volumes` (which removes retained ones too); host paths always stay. A project
+ * unless `--volumes` (which removes retained ones too); host paths always stay; one-offs of
+ * `berth run` are stopped and removed first, as Compose's are. A project
  * never applied has nothing to delete (exit 0); a hint names the projects applied from a
  * folder below this one (F84). Without `-p`, objects
  * another folder of the same name applied (`berth.source`) are refused unless `--force`
@@ -56,7 +57,7 @@ export async function run(ctx: CliContext, options: DownOptions): Promise<number
     const sourceFolders = options.project ? undefined : [ctx.cwd];
     // One observation for the whole down: the one-offs go from it, then delete plans on it.
     const engine = await ctx.engine();
-    const observed = await removeStoppedOneOffs(ctx, project, await engine.observe({ project }));
+    const observed = await removeOneOffs(ctx, project, declared, await engine.observe({ project }));
     const code = await deleteObjects(ctx, {
       project,
       keys,
@@ -73,6 +74,9 @@ export async function run(ctx: CliContext, options: DownOptions): Promise<number
   });
 }
 
+/** Seconds a one-off gets to stop when the container it was run from is not declared. */
+const ONE_OFF_GRACE_SEC = 10;
+
 /**
  * A project torn down keeps no Secret or Config copies (F123): once none of its containers
  * is left on the engine (a running one-off, say, still mounts them), its files folder goes,
@@ -86,25 +90,36 @@ async function removeFilesWhenNoContainers(ctx: CliContext, project: string): Pr
 }
 
 /**
- * Removes the project's one-off containers (`berth run` without `--rm`, label berth.oneoff)
- * that are not running, as `docker compose down` removes a project's stopped one-offs; a
- * running one is never touched (it may be someone's session). Returns the observation
+ * Removes the project's one-off containers (`berth run` without `--rm`, label berth.oneoff),
+ * as `docker compose down` removes a project's run containers: a running (or paused) one is
+ * stopped first, within the grace period of the container it was run from (F164: a running
+ * one kept the project's network and no berth command showed it). Returns the observation
  * without the containers it removed.
  */
-async function removeStoppedOneOffs(
+async function removeOneOffs(
   ctx: CliContext,
   project: string,
+  declared: readonly DesiredObject[],
   observed: ObservedState,
 ): Promise<ObservedState> {
   const engine = await ctx.engine();
   const removed = new Set<string>();
   for (const c of observed.containers) {
     if (c.labels[LABEL.oneoff] !== 'true' || c.labels[LABEL.project] !== project) continue;
-    if (c.state === 'running' || c.state === 'paused' || c.state === 'restarting') continue;
+    const live = c.state === 'running' || c.state === 'paused' || c.state === 'restarting';
+    if (live) await engine.stopContainer(c.id, oneOffGraceSec(declared, c.labels[LABEL.runOf]));
     await engine.removeContainer(c.id);
     removed.add(c.id);
-    ctx.stdout.write(`one-off ${c.name}: removed\n`);
+    ctx.stdout.write(`one-off ${c.name}: ${live ? 'stopped and removed' : 'removed'}\n`);
   }
   if (removed.size === 0) return observed;
   return { ...observed, containers: observed.containers.filter((c) => !removed.has(c.id)) };
+}
+
+/** The stop grace of the declared container a one-off was run from, in whole seconds. */
+function oneOffGraceSec(declared: readonly DesiredObject[], runOf: string | undefined): number {
+  const from = declared.find((o) => o.kind === 'Container' && o.name === runOf);
+  return from?.kind === 'Container'
+    ? Math.ceil(from.spec.stopGracePeriodMs / 1000)
+    : ONE_OFF_GRACE_SEC;
 }
