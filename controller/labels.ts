@@ -65,12 +65,20 @@ export function declaredEngineName(
   return external ? external.name : engineName(project, name);
 }
 
+// The engine names a container has while an update replaces it (`<name>-next`, `<name>-prev`).
+export { NEXT_SUFFIX, PREV_SUFFIX } from '../specs/update-names.js';
+
 /**
- * Suffixes of the engine names a container has while an update replaces it (DESIGN.md
- * "Updates and rollback"): the new one runs as `<name>-next`, the old one waits as `<name>-prev`.
+ * Who holds an engine object, read from its labels, for a message about a taken engine name:
+ * `a container berth does not own`, or, for one another project of berth made,
+ * `Container/web-db of project shop` (F155: that was called foreign). Pure.
  */
-export const NEXT_SUFFIX = '-next';
-export const PREV_SUFFIX = '-prev';
+export function holderOf(kind: string, labels: Record<string, string>): string {
+  const project = labels[LABEL.project];
+  const name = labels[LABEL.name];
+  if (!project || !name) return `a ${kind.toLowerCase()} berth does not own`;
+  return `${labels[LABEL.kind] ?? kind}/${name} of project ${project}`;
+}
 
 /** Engine name of a container, network or volume. */
 export function engineName(project: string, name: string): string {

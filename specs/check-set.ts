@@ -3,6 +3,7 @@ import type { Problem, ProblemCode } from './problems.js';
 import type { ValuePath } from './parse/locate.js';
 import { isLiteralImageRef, lookupIn } from './link.js';
 import { positionOf } from './positions.js';
+import { NEXT_SUFFIX, UPDATE_SUFFIXES } from './update-names.js';
 import { objectLabel } from './validate/schema-errors.js';
 import { namespaceReferences, namespaceTargets, staticAddresses } from './check-container-links.js';
 
@@ -20,12 +21,13 @@ export interface CheckSetOptions {
 }
 
 /**
- * The checks that need the whole set: duplicate names, dangling references, dependsOn
+ * The checks that need the whole set: duplicate names (and names an update takes), dangling references, dependsOn
  * cycles and host ports published twice. Pure; problems point at the offending value.
  */
 export function checkSet(objects: DesiredObject[], options: CheckSetOptions = {}): Problem[] {
   return [
     ...duplicateNames(objects),
+    ...updateNameClashes(objects),
     ...danglingReferences(objects, options.alsoDeclared ?? []),
     ...dependencyCycles(objects),
     ...duplicatePorts(objects, options.portsPerNode ?? false),
@@ -51,6 +53,10 @@ function where(object: DesiredObject): string {
   return `${p.file}:${p.line}:${p.column}`;
 }
 
+/**
+ * Two objects of one kind with one name. Replicas are expanded before this runs, so a
+ * Container `web-2` beside `web` with `replicas: 2` is caught here too (one engine name).
+ */
 function duplicateNames(objects: DesiredObject[]): Problem[] {
   const first = new Map<string, DesiredObject>();
   const problems: Problem[] = [];
@@ -60,6 +66,31 @@ function duplicateNames(objects: DesiredObject[]): Problem[] {
     if (!earlier) first.set(key, object);
     else {
       const text = `is declared twice; the first is at ${where(earlier)}`;
+      problems.push(problemAt(object, ['metadata', 'name'], 'E_DUPLICATE_NAME', text));
+    }
+  }
+  return problems;
+}
+
+/**
+ * A Container named `<other>-next` or `<other>-prev` beside a Container `<other>` (a replica
+ * counts by its own name): its engine name is the one an update of the other takes, so that
+ * update could never run (F155).
+ */
+function updateNameClashes(objects: DesiredObject[]): Problem[] {
+  const containers = new Map<string, DesiredObject>();
+  for (const o of objects)
+    if (o.kind === 'Container' && !containers.has(o.name)) containers.set(o.name, o);
+  const problems: Problem[] = [];
+  for (const [name, object] of containers) {
+    for (const suffix of UPDATE_SUFFIXES) {
+      const other = name.endsWith(suffix)
+        ? containers.get(name.slice(0, -suffix.length))
+        : undefined;
+      if (!other) continue;
+      const text =
+        `its engine name is the one an update of ${objectLabel('Container', other.name)} ` +
+        `(${where(other)}) gives its ${suffix === NEXT_SUFFIX ? 'new' : 'old'} container; rename one`;
       problems.push(problemAt(object, ['metadata', 'name'], 'E_DUPLICATE_NAME', text));
     }
   }
