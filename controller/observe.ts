@@ -2,7 +2,7 @@ import { stat } from 'node:fs/promises';
 import { scaledToZero } from '../specs/expand.js';
 import type { DesiredObject, Kind } from '../specs/model.js';
 import type { Engine, ObserveOptions, ObservedState } from './engine/engine.js';
-import { engineName, LABEL } from './labels.js';
+import { engineName, holderOf, LABEL } from './labels.js';
 import type { HostPathKind, PlanInput } from './plan/plan-input.js';
 import { plan } from './plan/plan.js';
 import type { Plan } from './plan/plan-types.js';
@@ -159,7 +159,8 @@ export async function findUnowned(
     const ours =
       labels[LABEL.project] === project &&
       (labels[LABEL.name] === o.name || o.kind === 'Container');
-    return ours ? [] : [{ kind: o.kind, name: o.name, engineName: name }];
+    if (ours) return [];
+    return [{ kind: o.kind, name: o.name, engineName: name, holder: holderOf(o.kind, labels) }];
   });
 }
 

@@ -3,7 +3,7 @@ import type { ContainerCreateRequest, Engine } from '../engine/engine.js';
 import { isEngineError } from '../engine/engine.js';
 import { sameOwnedContainer } from '../container-names.js';
 import { BerthError } from '../errors.js';
-import { LABEL } from '../labels.js';
+import { holderOf, LABEL } from '../labels.js';
 import type { ContainerOp, ObservedContainerState } from './container-decision.js';
 import {
   containerMachine,
@@ -60,7 +60,7 @@ export function containerActors(d: ContainerDriver) {
 async function snapshot(d: ContainerDriver, containerId?: string): Promise<ContainerSnapshot> {
   const details = await d.engine.inspectContainer(containerId ?? d.request.name);
   if (!details) return { observed: 'absent' };
-  if (!containerId && !isThisObject(d, details)) throw notOwned(d);
+  if (!containerId && !isThisObject(d, details)) throw notOwned(d, details);
   return {
     observed: details.state as ObservedContainerState,
     containerId: details.id,
@@ -80,7 +80,7 @@ async function createOrAdopt(d: ContainerDriver): Promise<CreateOutput> {
     if (!isEngineError(e, 'E_CONFLICT')) throw e;
     const existing = e.detail?.holder;
     if (!existing) throw e;
-    if (!isThisObject(d, existing)) throw notOwned(d);
+    if (!isThisObject(d, existing)) throw notOwned(d, existing);
     if (existing.labels[LABEL.specHash] !== d.request.labels[LABEL.specHash]) {
       await d.engine.removeContainer(existing.id);
       return { containerId: (await d.engine.createContainer(d.request)).id };
@@ -99,10 +99,10 @@ const isThisObject = (
   holder: { name?: string; labels: Record<string, string> },
 ) => sameOwnedContainer(holder, d.request, d.project);
 
-const notOwned = (d: ContainerDriver) =>
+const notOwned = (d: ContainerDriver, holder: { labels: Record<string, string> }) =>
   new BerthError(
     'E_CONFLICT',
-    `the engine name ${d.request.name} is taken by a container berth does not own`,
+    `the engine name ${d.request.name} is taken by ${holderOf('Container', holder.labels)}`,
     {
       object: `Container/${d.name}`,
       hint: 'rename or remove that container yourself; berth will not adopt, rename or remove it',

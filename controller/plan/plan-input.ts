@@ -10,8 +10,11 @@ export interface PlanInput {
   observed: ObservedState;
   /** What the host has at each declared BindMount path. */
   hostPaths: ReadonlyMap<string, HostPathKind>;
-  /** Engine objects that carry a declared object's engine name but not berth's labels. */
-  unowned?: { kind: Kind; name: string; engineName: string }[];
+  /**
+   * Engine objects that carry a declared object's engine name but are not this project's
+   * (foreign, or another project's: `holder` says which, labels.ts holderOf).
+   */
+  unowned?: { kind: Kind; name: string; engineName: string; holder?: string }[];
   /** `Kind/name` of the declared external networks and volumes the engine has. */
   externals?: ReadonlySet<string>;
   /** List owned objects that are no longer declared, for deletion. */

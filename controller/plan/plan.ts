@@ -236,7 +236,7 @@ function conflictsOf(input: PlanInput): PlanConflict[] {
   return (input.unowned ?? []).map((u) => ({
     key: `${u.kind}/${u.name}` as ObjectKey,
     engineName: u.engineName,
-    message: `the engine name ${u.engineName} is taken by a ${u.kind.toLowerCase()} berth does not own; berth will not adopt, rename or remove it`,
+    message: `the engine name ${u.engineName} is taken by ${u.holder ?? `a ${u.kind.toLowerCase()} berth does not own`}; berth will not adopt, rename or remove it`,
   }));
 }
 

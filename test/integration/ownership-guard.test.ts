@@ -104,4 +104,27 @@ describe('objects berth does not own', () => {
     expect(members).toContain(id);
     expect(await docker('volume', 'inspect', '-f', '{{.Name}}', foreignOther)).toBe(foreignOther);
   });
+
+  it('a name another project of berth holds is named with its owner, not as foreign (F155)', async () => {
+    // Project P declares `web-db`, project P-web declares `db`: both are `P-web-db`.
+    const other = `${project}-web`;
+    const first = mkdtempSync(join(tmpdir(), 'berth-own-a-'));
+    const second = mkdtempSync(join(tmpdir(), 'berth-own-b-'));
+    writeFileSync(join(first, 'a.yaml'), sleeperYaml('web-db'));
+    writeFileSync(join(second, 'a.yaml'), sleeperYaml('db'));
+    try {
+      const applied = await berth(['apply', '-f', first, '-p', project], { env });
+      expect(applied.code, applied.stdout + applied.stderr).toBe(0);
+      const plan = await berth(['plan', '-f', second, '-p', other], { env });
+      const owner = `taken by Container/web-db of project ${project}`;
+      expect(plan.stdout).toContain(owner);
+      const clash = await berth(['apply', '-f', second, '-p', other], { env });
+      expect(clash.code).not.toBe(0);
+      expect(clash.stdout + clash.stderr).toContain(owner);
+      expect(clash.stdout + clash.stderr).not.toMatch(/does not own/);
+    } finally {
+      await cleanupProject(other);
+      for (const dir of [first, second]) rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });
