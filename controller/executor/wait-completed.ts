@@ -1,5 +1,6 @@
 import type { DesiredObject, ObjectKey } from '../../specs/model.js';
 import type { Engine } from '../engine/engine.js';
+import { toBerthError } from '../errors.js';
 import type { Plan } from '../plan/plan-types.js';
 import type { ObjectOutcome } from './execute.js';
 import { pollCondition } from './wait-condition.js';
@@ -34,7 +35,8 @@ export function awaitedJobs(
  * it (E_CONVERGE) even when nothing that waits for it was run again (a running dependant is
  * kept), as `docker compose up` fails on a `service_completed_successfully` dependency, as
  * `apply --wait` and the next apply already judge it. Returns the outcomes, failures written
- * over the jobs concerned; resolves by `deadline` (a job still running then is failed).
+ * over the jobs concerned; resolves by `deadline` (a job still running then is failed). Never
+ * rejects: an engine fault while waiting fails the job with it.
  */
 export async function waitForAwaitedJobs(
   engine: Engine,
@@ -51,7 +53,14 @@ export async function waitForAwaitedJobs(
       const waiting = awaited.get(o.key);
       const engineName = planned.get(o.key)?.engineName;
       if (!waiting || !engineName || o.outcome !== 'converged' || o.ops.length === 0) return o;
-      const end = await pollCondition(engine, engineName, 'completed', deadline, now);
+      let end;
+      try {
+        end = await pollCondition(engine, engineName, 'completed', deadline, now);
+      } catch (e) {
+        // The engine went away while berth waited: the job's end is not known.
+        const error = toBerthError(e);
+        return { ...o, outcome: 'failed' as const, message: error.message, code: error.code };
+      }
       if ('met' in end) return o;
       const why = 'never' in end ? end.never : 'timed out before it completed';
       const who = `${waiting.join(', ')} ${waiting.length > 1 ? 'wait' : 'waits'}`;
