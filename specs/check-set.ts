@@ -28,6 +28,7 @@ export function checkSet(objects: DesiredObject[], options: CheckSetOptions = {}
   return [
     ...duplicateNames(objects),
     ...updateNameClashes(objects),
+    ...duplicateEngineNames(objects),
     ...danglingReferences(objects, options.alsoDeclared ?? []),
     ...dependencyCycles(objects),
     ...duplicatePorts(objects, options.portsPerNode ?? false),
@@ -92,6 +93,31 @@ function updateNameClashes(objects: DesiredObject[]): Problem[] {
         `its engine name is the one an update of ${objectLabel('Container', other.name)} ` +
         `(${where(other)}) gives its ${suffix === NEXT_SUFFIX ? 'new' : 'old'} container; rename one`;
       problems.push(problemAt(object, ['metadata', 'name'], 'E_DUPLICATE_NAME', text));
+    }
+  }
+  return problems;
+}
+
+/**
+ * Two Networks (or two Volumes) of one engine that claim one engine name with `spec.name`
+ * (F134): an owned one beside another owned or an external one of that name. Two externals
+ * may name one engine object (berth only uses it).
+ */
+function duplicateEngineNames(objects: DesiredObject[]): Problem[] {
+  const first = new Map<string, { object: DesiredObject; owned: boolean }>();
+  const problems: Problem[] = [];
+  for (const object of objects) {
+    if (object.kind !== 'Network' && object.kind !== 'Volume') continue;
+    const { name, external } = object.spec;
+    const engineName = external?.name ?? name;
+    if (engineName === undefined) continue;
+    const key = `${object.context ?? ''}|${object.kind}|${engineName}`;
+    const earlier = first.get(key);
+    const owned = !external;
+    if (!earlier) first.set(key, { object, owned });
+    else if (owned || earlier.owned) {
+      const text = `spec.name ${engineName} is claimed by ${objectLabel(earlier.object.kind, earlier.object.name)} too, at ${where(earlier.object)}; one engine name is one engine object`;
+      problems.push(problemAt(object, ['spec', 'name'], 'E_ENGINE_NAME', text));
     }
   }
   return problems;

@@ -73,6 +73,12 @@ export interface NetworkSpec {
   attachable: boolean;
   ipam?: { subnet?: string; gateway?: string };
   options: Record<string, string>;
+  /**
+   * The engine name of an owned network (F134; Compose's `networks.X.name`): created, labelled
+   * and owned by berth under exactly this name instead of `<project>-<name>`. Unset: the default.
+   * controller/labels.ts `resourceEngineName` is the one place that reads it.
+   */
+  name?: string;
   /** Set for `external: true`: the other fields are unused and berth never touches the network. */
   external?: ExternalRef;
 }
@@ -89,6 +95,11 @@ export interface VolumeSpec {
   driver: string;
   options: Record<string, string>;
   retain: boolean;
+  /**
+   * The engine name of an owned volume (F134; Compose's `volumes.X.name`), as for a Network's
+   * `name`: owned by berth under exactly this name instead of `<project>-<name>`.
+   */
+  name?: string;
   /** Set for `external: true`: the other fields are unused and berth never touches the volume. */
   external?: ExternalRef;
 }

@@ -40,6 +40,8 @@ export const PROBLEM_CODES = {
   E_DUPLICATE_ENV: 'an environment variable is declared twice in list form',
   E_SECRET_SOURCE: 'a Secret or Config value could not be read (file or variable)',
   E_EXTERNAL: 'an external network or volume declares fields berth would have to manage',
+  E_ENGINE_NAME:
+    'a Network or Volume spec.name that is no valid engine name, or that another object claims too',
   E_PLACEMENT: 'an object placed on another engine (spec.placement.context) than an object it uses',
   E_URL: 'a remote build context that is no git repository or http(s) URL the engine can fetch',
   E_NETWORK_DRIVER:

@@ -122,7 +122,7 @@ export interface NetworkSpec {
    */
   external?: boolean;
   /**
-   * The engine name of an external object (default: metadata.name). Only with external: true.
+   * The engine name. External: the existing object to use (default: metadata.name). Owned: the name berth creates, labels and owns it under (default: <project>-<metadata.name>); changing it makes a new engine object.
    */
   name?: string;
   placement?: Placement;
@@ -171,7 +171,7 @@ export interface VolumeSpec {
    */
   external?: boolean;
   /**
-   * The engine name of an external object (default: metadata.name). Only with external: true.
+   * The engine name. External: the existing object to use (default: metadata.name). Owned: the name berth creates, labels and owns it under (default: <project>-<metadata.name>); changing it makes a new engine object.
    */
   name?: string;
   placement?: Placement;
