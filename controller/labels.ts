@@ -1,5 +1,5 @@
 import { dirname, isAbsolute } from 'node:path';
-import type { DesiredObject } from '../specs/model.js';
+import type { DesiredObject, NetworkObject, VolumeObject } from '../specs/model.js';
 
 /** The labels berth puts on every engine object it creates (DESIGN.md, "Identity and ownership"). */
 export const LABEL = {
@@ -51,8 +51,20 @@ export function applyStamp(applyId: string, commit?: string): Record<string, str
 }
 
 /**
- * Engine name of a declared network or volume: an external one's own name (it is used,
- * never managed), else `<project>-<name>`. Falls back to the latter when undeclared.
+ * The engine name of a declared network or volume — the one place that decides it (F134):
+ * an external one's own name (used, never managed), an owned one's `spec.name` (created,
+ * labelled and owned by berth under exactly that name), else `<project>-<name>`.
+ */
+export function resourceEngineName(
+  project: string,
+  object: Pick<NetworkObject | VolumeObject, 'name' | 'spec'>,
+): string {
+  return object.spec.external?.name ?? object.spec.name ?? engineName(project, object.name);
+}
+
+/**
+ * {@link resourceEngineName} of the network or volume `name` declared in `desired`; falls back
+ * to `<project>-<name>` when it is not declared.
  */
 export function declaredEngineName(
   project: string,
@@ -61,8 +73,17 @@ export function declaredEngineName(
   name: string,
 ): string {
   const object = desired.find((o) => o.kind === kind && o.name === name);
-  const external = object?.kind === kind ? object.spec.external : undefined;
-  return external ? external.name : engineName(project, name);
+  return object?.kind === kind ? resourceEngineName(project, object) : engineName(project, name);
+}
+
+/**
+ * The engine name of any declared object berth names on the engine: a network or volume by
+ * {@link resourceEngineName}, a container (or replica) `<project>-<name>`.
+ */
+export function desiredEngineName(project: string, object: DesiredObject): string {
+  return object.kind === 'Network' || object.kind === 'Volume'
+    ? resourceEngineName(project, object)
+    : engineName(project, object.name);
 }
 
 // The engine names a container has while an update replaces it (`<name>-next`, `<name>-prev`).
@@ -80,7 +101,10 @@ export function holderOf(kind: string, labels: Record<string, string>): string {
   return `${labels[LABEL.kind] ?? kind}/${name} of project ${project}`;
 }
 
-/** Engine name of a container, network or volume. */
+/**
+ * `<project>-<name>`: the engine name of a container, and of a network or volume without a
+ * name of its own (use {@link resourceEngineName} for those).
+ */
 export function engineName(project: string, name: string): string {
   return `${project}-${name}`;
 }

@@ -2,7 +2,7 @@ import { stat } from 'node:fs/promises';
 import { scaledToZero } from '../specs/expand.js';
 import type { DesiredObject, Kind } from '../specs/model.js';
 import type { Engine, ObserveOptions, ObservedState } from './engine/engine.js';
-import { engineName, holderOf, LABEL } from './labels.js';
+import { desiredEngineName, holderOf, LABEL } from './labels.js';
 import type { HostPathKind, PlanInput } from './plan/plan-input.js';
 import { plan } from './plan/plan.js';
 import type { Plan } from './plan/plan-types.js';
@@ -122,20 +122,25 @@ export async function findUnowned(
   desired: readonly DesiredObject[],
   observed: ObservedState,
 ): Promise<NonNullable<PlanInput['unowned']>> {
-  const present = new Set<string>();
+  // Owned objects by `Kind/name`, with the engine names they are under.
+  const present = new Map<string, Set<string>>();
   for (const list of [observed.containers, observed.networks, observed.volumes]) {
     for (const o of list) {
       const key = o.labels[LABEL.kind] ? ownedKey(o, project) : undefined;
-      if (key) present.add(key);
+      if (key) present.set(key, (present.get(key) ?? new Set()).add(o.name));
     }
   }
+  // A network or volume whose engine name changed (spec.name, F134) is missing under the new
+  // one: a foreign object there is a conflict too. Containers renamed outside berth are not
+  // (name-repairs.ts gives them their names back).
+  const isPresent = (o: DesiredObject): boolean => {
+    const names = present.get(`${o.kind}/${o.name}`);
+    if (o.kind !== 'Network' && o.kind !== 'Volume') return names !== undefined;
+    return names?.has(desiredEngineName(project, o)) ?? false;
+  };
   // A container declared with replicas: 0 has no engine name to take.
   const missing = desired.filter(
-    (o) =>
-      ENGINE_NAMED[o.kind] &&
-      !externalName(o) &&
-      !scaledToZero(o) &&
-      !present.has(`${o.kind}/${o.name}`),
+    (o) => ENGINE_NAMED[o.kind] && !externalName(o) && !scaledToZero(o) && !isPresent(o),
   );
   if (missing.length === 0) return [];
   const lookup: Record<'containers' | 'networks' | 'volumes', string[]> = {
@@ -144,14 +149,14 @@ export async function findUnowned(
     volumes: [],
   };
   for (const o of missing)
-    lookup[ENGINE_NAMED[o.kind] as keyof typeof lookup].push(engineName(project, o.name));
+    lookup[ENGINE_NAMED[o.kind] as keyof typeof lookup].push(desiredEngineName(project, o));
   const found = await engine.lookupNames(lookup);
   const taken = new Map<string, Record<string, string>>();
   for (const kind of ['containers', 'networks', 'volumes'] as const) {
     for (const o of found[kind]) taken.set(`${kind}:${o.name}`, o.labels);
   }
   return missing.flatMap((o) => {
-    const name = engineName(project, o.name);
+    const name = desiredEngineName(project, o);
     const labels = taken.get(`${ENGINE_NAMED[o.kind]}:${name}`);
     if (!labels) return [];
     // A container of ours under another declared name was renamed outside berth: the writers

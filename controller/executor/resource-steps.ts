@@ -12,7 +12,14 @@ import type {
 } from '../../specs/model.js';
 import type { Engine, ObservedState, ProgressListener } from '../engine/engine.js';
 import { BerthError } from '../errors.js';
-import { declaredEngineName, engineName, LABEL, ownershipLabels, sourceLabel } from '../labels.js';
+import {
+  declaredEngineName,
+  engineName,
+  LABEL,
+  ownershipLabels,
+  resourceEngineName,
+  sourceLabel,
+} from '../labels.js';
 import type { PlanStep } from '../plan/plan-types.js';
 import { aliasesOn } from '../plan/container-request.js';
 import { defaultFilesDir } from '../plan/file-mount-paths.js';
@@ -64,10 +71,11 @@ const STEP_RUNNERS: { readonly [K in Kind]: Readonly<Record<string, StepRunner>>
       createNetwork(requireObject(find(ctx, 'Network', name), step), ctx),
     // A duplicate of the network's name is removed by its own id (step.target).
     remove: (step, ctx, name, engineId) =>
-      ctx.engine.removeNetwork(step.target ?? engineId ?? engineName(ctx.project, name)),
-    disconnect: (step, ctx, name) =>
+      ctx.engine.removeNetwork(step.target ?? engineId ?? declaredName(ctx, 'Network', name)),
+    // By id: a network recreated under another engine name (spec.name) is left by its old one.
+    disconnect: (step, ctx, name, engineId) =>
       ctx.engine.disconnectNetwork(
-        engineName(ctx.project, name),
+        engineId ?? declaredName(ctx, 'Network', name),
         engineName(ctx.project, step.target ?? ''),
       ),
     connect: (step, ctx, name) => connect(ctx, name, step.target ?? ''),
@@ -75,7 +83,7 @@ const STEP_RUNNERS: { readonly [K in Kind]: Readonly<Record<string, StepRunner>>
   Volume: {
     create: (step, ctx, name) => createVolume(requireObject(find(ctx, 'Volume', name), step), ctx),
     remove: (_step, ctx, name, engineId) =>
-      ctx.engine.removeVolume(engineId ?? engineName(ctx.project, name)),
+      ctx.engine.removeVolume(engineId ?? declaredName(ctx, 'Volume', name)),
   },
   BindMount: {
     'ensure-path': (step, ctx, name) =>
@@ -143,6 +151,11 @@ async function releaseRemoved(ctx: StepContext, name: string, engineId?: string)
   await releaseFileMounts(filesDir, ctx.project, removed, mountedBy(others));
 }
 
+/** The engine name of declared network or volume `name` (labels.ts `resourceEngineName`). */
+function declaredName(ctx: StepContext, kind: 'Network' | 'Volume', name: string): string {
+  return declaredEngineName(ctx.project, ctx.desired, kind, name);
+}
+
 function requireObject<T>(object: T | undefined, step: PlanStep): T {
   if (!object)
     throw new BerthError('E_INTERNAL', `${step.key} is not declared`, { object: step.key });
@@ -182,7 +195,7 @@ async function buildImage(image: ImageObject, ctx: StepContext): Promise<void> {
 
 async function createNetwork(network: NetworkObject, ctx: StepContext): Promise<void> {
   await ctx.engine.createNetwork({
-    name: engineName(ctx.project, network.name),
+    name: resourceEngineName(ctx.project, network),
     driver: network.spec.driver,
     internal: network.spec.internal,
     attachable: network.spec.attachable,
@@ -198,7 +211,7 @@ async function createNetwork(network: NetworkObject, ctx: StepContext): Promise<
 
 async function createVolume(volume: VolumeObject, ctx: StepContext): Promise<void> {
   await ctx.engine.createVolume({
-    name: engineName(ctx.project, volume.name),
+    name: resourceEngineName(ctx.project, volume),
     driver: volume.spec.driver,
     options: volume.spec.options,
     labels: {

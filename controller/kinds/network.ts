@@ -1,6 +1,6 @@
 import type { NetworkObject } from '../../specs/model.js';
 import { ownedContainerName } from '../container-names.js';
-import { engineName } from '../labels.js';
+import { resourceEngineName } from '../labels.js';
 import { networksNamed, withDuplicatesRemoved } from '../plan/plan-duplicates.js';
 import type { PlanInput } from '../plan/plan-input.js';
 import { planNetwork } from '../plan/plan-resources.js';
@@ -30,7 +30,8 @@ function planNetworkEntry(object: NetworkObject, input: PlanInput): ObjectPlan {
   if (object.spec.external) return planExternal(object, object.spec.external, input);
   const { containers, networks } = input.observed;
   const [net, ...extras] = networksNamed(networks, containers, input.project, object.name);
-  const name = engineName(input.project, object.name);
+  // The name the containers are attached under now: the network's engine name may change.
+  const name = net?.name ?? resourceEngineName(input.project, object);
   // Each by the declared name it answers to (replica 2 of `web` is `web-2`): the steps name it.
   const attached = containers.flatMap((c) => {
     const declared = c.networks.includes(name) ? ownedContainerName(c, input.project) : undefined;

@@ -40,6 +40,12 @@ export interface ContainerPlanContext {
   memory?: RestartMemory;
   /** An image step of this plan pulls or builds its image. */
   imageFromRun?: boolean;
+  /**
+   * Declared network → the engine name of the project's network of that name the engine has
+   * now. A network recreated under a new `spec.name` (F134) moves its containers itself: they
+   * are not "not attached" meanwhile.
+   */
+  observedNetworkNames?: ReadonlyMap<string, string>;
 }
 
 /**
@@ -58,7 +64,8 @@ export function goneNetwork(
     // An external network is not berth's: its presence is checked by name (observe.ts).
     if (desired.some((o) => o.kind === 'Network' && o.name === network && o.spec.external))
       continue;
-    const endpointId = observed.networkIds?.[engineName(project, network)];
+    const endpointId =
+      observed.networkIds?.[declaredEngineName(project, desired, 'Network', network)];
     const current = owned.get(`Network/${network}`) as { id: string } | undefined;
     if (endpointId && current?.id !== endpointId) {
       return `network ${network} was removed outside berth`;
@@ -311,11 +318,12 @@ function causeFor(
 /** A network recreated by hand (or by berth) leaves its containers detached: reconnect them. */
 function connectSteps(
   container: ContainerObject,
-  ctx: { project: string; desired: readonly DesiredObject[] },
+  ctx: ContainerPlanContext,
   observed: ObservedContainer,
 ): PlanStep[] {
   const key = objectKey(container);
   const nameOf = (network: string) =>
+    ctx.observedNetworkNames?.get(network) ??
     declaredEngineName(ctx.project, ctx.desired, 'Network', network);
   return container.spec.networks
     .filter((n) => !observed.networks.includes(nameOf(n.network)))

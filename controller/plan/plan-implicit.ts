@@ -2,7 +2,7 @@ import { DEFAULT_NETWORK } from '../../specs/expand.js';
 import { ownedContainerName, ownedReplica } from '../container-names.js';
 import type { ObjectKey } from '../../specs/model.js';
 import type { ObservedContainer } from '../engine/engine.js';
-import { engineName, LABEL } from '../labels.js';
+import { declaredEngineName, LABEL } from '../labels.js';
 import type { PlanInput } from './plan-input.js';
 import { planPrune } from './plan-prune.js';
 import type { ObjectPlan } from './plan-types.js';
@@ -17,7 +17,7 @@ export function planDeletions(
   owned: Parameters<typeof planPrune>[1],
 ): ObjectPlan[] {
   const deletions = planPrune(input, owned, input.prune ? undefined : implicitOrphans(input));
-  const defaultNet = engineName(input.project, DEFAULT_NETWORK);
+  const defaultNet = defaultNetworkName(input);
   const attached = input.observed.containers
     .filter((c) => c.networks.includes(defaultNet) && c.labels[LABEL.project] === input.project)
     .map((c) => `Container/${ownedContainerName(c, input.project) ?? ''}` as ObjectKey);
@@ -48,7 +48,7 @@ export function implicitOrphans(input: PlanInput): (key: ObjectKey, value: unkno
     if (declared.has(`Container/${name}`)) return false;
     return bases.has(name) || bases.has(ownedReplica(c, project)?.of ?? '');
   };
-  const defaultNet = engineName(project, DEFAULT_NETWORK);
+  const defaultNet = defaultNetworkName(input);
   // Declared containers still attached leave it when they are recreated (planDeletions
   // orders the removal after them); anything else attached keeps it.
   const defaultUnused = (): boolean =>
@@ -63,4 +63,22 @@ export function implicitOrphans(input: PlanInput): (key: ObjectKey, value: unkno
     if (key.startsWith('Container/')) return leftoverReplica(value as ObservedContainer);
     return key === `Network/${DEFAULT_NETWORK}` && defaultUnused();
   };
+}
+
+/**
+ * The engine name of the project's default network: the declared one's (labels.ts), else the
+ * one the engine has under the project's labels (it may have had a `spec.name`), else
+ * `<project>-default`.
+ */
+function defaultNetworkName(input: PlanInput): string {
+  const { project, desired } = input;
+  if (desired.some((o) => o.kind === 'Network' && o.name === DEFAULT_NETWORK))
+    return declaredEngineName(project, desired, 'Network', DEFAULT_NETWORK);
+  const owned = input.observed.networks.find(
+    (n) =>
+      n.labels[LABEL.project] === project &&
+      n.labels[LABEL.name] === DEFAULT_NETWORK &&
+      (n.labels[LABEL.kind] ?? 'Network') === 'Network',
+  );
+  return owned?.name ?? declaredEngineName(project, desired, 'Network', DEFAULT_NETWORK);
 }

@@ -33,10 +33,12 @@ export function planPrune(
     const name = key.slice(key.indexOf('/') + 1);
     const labels = (value as { labels: Record<string, string> }).labels;
     if (key.startsWith('Network/')) {
-      const one = deletion(key, 'Network', name, (value as { id: string }).id, afterContainers);
+      const network = value as { id: string; name: string };
+      const one = deletion(key, 'Network', name, network.id, afterContainers, network.name);
       others.push(withExtras(one, input));
     } else if (key.startsWith('Volume/') && labels[LABEL.retain] === 'false') {
-      others.push(deletion(key, 'Volume', name, (value as { name: string }).name, afterContainers));
+      const volume = (value as { name: string }).name;
+      others.push(deletion(key, 'Volume', name, volume, afterContainers, volume));
     } else if (key.startsWith('Volume/')) {
       others.push(retainedVolume(key, name, (value as { name: string }).name));
     }
@@ -92,10 +94,11 @@ function deletion(
   name: string,
   id: string,
   after: ObjectKey[],
+  /** The engine name it has (an undeclared network or volume: only the engine knows it). */
+  engineName?: string,
 ): ObjectPlan {
-  return objectPlan({ key, kind, name, engineId: id, after }, 'present', 'absent', [
-    step(key, 'remove', '-', CAUSE),
-  ]);
+  const base = { key, kind, name, engineId: id, after, ...(engineName && { engineName }) };
+  return objectPlan(base, 'present', 'absent', [step(key, 'remove', '-', CAUSE)]);
 }
 
 /** Images berth built for this project (they carry its labels) whose Image object is gone. */

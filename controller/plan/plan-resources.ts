@@ -11,7 +11,7 @@ import type {
   ObservedNetwork,
   ObservedVolume,
 } from '../engine/engine.js';
-import { engineName, LABEL } from '../labels.js';
+import { LABEL, resourceEngineName } from '../labels.js';
 import { pinnedImageStep } from '../update/image-retention.js';
 import { findImage } from './image-ref.js';
 import type { HostPathKind } from './plan-input.js';
@@ -99,7 +99,7 @@ export function planNetwork(
   ]);
 }
 
-/** The identity of a network or volume on the engine: `<project>-<name>` and its id. */
+/** The identity of a network or volume on the engine: its engine name (labels.ts) and id. */
 function engineBase(
   object: NetworkObject | VolumeObject,
   project: string,
@@ -109,7 +109,7 @@ function engineBase(
     key: objectKey(object),
     kind: object.kind,
     name: object.name,
-    engineName: engineName(project, object.name),
+    engineName: resourceEngineName(project, object),
     engineId,
   };
 }
@@ -126,13 +126,25 @@ export function planVolume(
     return objectPlan(base, 'absent', 'present', [step(key, 'create', '+', 'not created yet')]);
   if (observed.labels[LABEL.specHash] === volume.specHash)
     return objectPlan(base, 'present', 'present', []);
-  return objectPlan(
-    base,
-    'present',
-    'present',
-    [],
-    'volume spec changed; berth does not recreate volumes (their data would be lost): delete the volume to apply it',
-  );
+  return objectPlan(base, 'present', 'present', [], volumeChangedReason(volume, base, observed));
+}
+
+/**
+ * Why a changed volume stays as it is. Another engine name (spec.name, F134) would be another,
+ * empty volume while the data stays in the one the containers mount: said as such.
+ */
+function volumeChangedReason(
+  volume: VolumeObject,
+  base: { engineName: string },
+  observed: ObservedVolume,
+): string {
+  if (observed.name !== base.engineName)
+    return (
+      `engine name changed: ${observed.name} → ${base.engineName}; berth does not replace volumes ` +
+      `(the data is in ${observed.name}): set spec.name back, or berth delete volume/${volume.name} --purge ` +
+      `(the data goes) and apply again`
+    );
+  return 'volume spec changed; berth does not recreate volumes (their data would be lost): delete the volume to apply it';
 }
 
 /** What a BindMount type requires at its host path (Kubernetes' hostPath types). */

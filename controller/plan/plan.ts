@@ -141,7 +141,22 @@ function planDeclaredContainer(
       namespaceGone,
     memory: input.restarts?.get(objectKey(container)),
     imageFromRun: (imagePlan?.steps.length ?? 0) > 0 || implicit.has(container.spec.image.ref),
+    observedNetworkNames: observedNetworkNames(input.desired, owned),
   });
+}
+
+/** Declared (owned) network → the engine name the project's network of that name has now. */
+function observedNetworkNames(
+  desired: readonly DesiredObject[],
+  owned: OwnedIndex,
+): Map<string, string> {
+  const names = new Map<string, string>();
+  for (const o of desired) {
+    if (o.kind !== 'Network' || o.spec.external) continue;
+    const network = owned.get(`Network/${o.name}`) as ObservedNetwork | undefined;
+    if (network) names.set(o.name, network.name);
+  }
+  return names;
 }
 
 /**

@@ -1,5 +1,5 @@
 import type { DesiredObject } from '../../specs/model.js';
-import { LABEL, engineName } from '../labels.js';
+import { LABEL, resourceEngineName } from '../labels.js';
 import {
   declaredServices,
   serviceSpec,
@@ -63,7 +63,7 @@ export function planSwarmApply(
   const keep = { network: new Set<string>(), secret: new Set<string>(), config: new Set<string>() };
   for (const o of desired) {
     if (o.kind === 'Network' && !o.spec.external) {
-      const name = engineName(project, o.name);
+      const name = resourceEngineName(project, o);
       keep.network.add(name);
       const found = observed.networks.some((n) => n.name === name);
       if (found) plan.unchanged.push(`Network/${o.name}`);
