@@ -8,7 +8,8 @@ import { isBindVolume } from '../volume-options.js';
 /**
  * Top-level Compose objects (networks, volumes, secrets, configs) → berth objects. Each is
  * made once, on first use or at the end for declared-but-unused ones, and named with the
- * DNS label of its Compose name.
+ * DNS label of its Compose name; a Compose `name:` is carried as `spec.name`, the engine name
+ * (F134), as written (variables included).
  */
 
 const NETWORK_DRIVERS = new Set(['bridge', 'host', 'none', 'macvlan', 'ipvlan', 'overlay']);
@@ -94,8 +95,7 @@ function carryNetwork(
     } else if (key === 'driver_opts') spec.options = stringLabels(value);
     else if (key === 'internal' || key === 'attachable') spec[key] = value === true;
     else if (key === 'ipam') carryIpam(state, value, `${path}.ipam`, spec);
-    else if (key === 'name')
-      lose(state, def, key, `${path}.name`, 'berth names the network <project>-<name>');
+    else if (key === 'name') spec.name = text(value);
     else if (key === 'enable_ipv6' && value !== true) continue;
     else if (key === 'external' && flag(value) === false) continue;
     else if (key !== 'labels' && !key.startsWith('x-'))
@@ -133,8 +133,7 @@ export function volumeObject(state: ImportState, composeName: string): string {
     for (const [key, value] of Object.entries(def)) {
       if (key === 'driver') spec.driver = text(value);
       else if (key === 'driver_opts') spec.options = volumeOptions(state, stringLabels(value));
-      else if (key === 'name')
-        lose(state, def, key, `${path}.name`, 'berth names the volume <project>-<name>');
+      else if (key === 'name') spec.name = text(value);
       else if (key === 'external' && flag(value) === false) continue;
       else if (key !== 'labels' && !key.startsWith('x-'))
         lose(state, def, key, `${path}.${key}`, 'no berth Volume field');
