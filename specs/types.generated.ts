@@ -216,7 +216,7 @@ export interface ContainerSpec {
    * Overrides CMD.
    */
   args?: string[];
-  env?: EnvList | ScalarMap;
+  env?: EnvList | EnvMap;
   ports?: (PortString | PortObject)[];
   networks?: (string | NetworkAttachment)[];
   mounts?: (BindMountMount | (VolumeMount | (SecretMount | (ConfigMount | TmpfsMount))))[];
@@ -461,6 +461,12 @@ export interface ContainerSpec {
   privileged?: boolean;
   init?: boolean;
   placement?: Placement;
+}
+/**
+ * NAME: value (numbers and booleans become strings). NAME with no value (null) passes berth's variable NAME through (its environment, then .env): set to its value, left out when it is unset, as Compose's environment: [NAME].
+ */
+export interface EnvMap {
+  [k: string]: string | number | boolean | null;
 }
 export interface PortObject {
   containerPort: number;

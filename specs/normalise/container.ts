@@ -2,7 +2,7 @@ import type { ContainerMount, ContainerSpec, Healthcheck, Resources } from '../m
 import type * as Raw from '../types.generated.js';
 import { parseDuration, parseQuantity } from '../validate/values.js';
 import { stringMap } from './context.js';
-import { scalarString } from '../parse/scalar-text.js';
+import { copyText, scalarString } from '../parse/scalar-text.js';
 import { normaliseFileMount } from './file-value.js';
 import type { NormaliseContext } from './context.js';
 import { namespaceTargets } from '../check-container-links.js';
@@ -115,13 +115,15 @@ function quantity(
 /**
  * A list of {name, value} or a map. A name twice in the list is refused with both
  * positions (issue 19 item 8; Compose refuses it, Kubernetes warns): the last would
- * silently win. Numbers and booleans keep their written text (`scalarString`).
+ * silently win. Numbers and booleans keep their written text (`scalarString`). A map entry
+ * without a value (`NAME:`, null) passes the project's variable through (F129), as
+ * Compose's `environment: [NAME]` does: its value when set, left out when not.
  */
 function normaliseEnv(
   env: Raw.ContainerSpec['env'],
   ctx: NormaliseContext,
 ): Record<string, string> {
-  if (!Array.isArray(env)) return stringMap(env);
+  if (!Array.isArray(env)) return stringMap(passedThrough(env, ctx));
   const map: Record<string, string> = {};
   const firstIndex = new Map<string, number>();
   for (const [index, entry] of env.entries()) {
@@ -140,6 +142,26 @@ function normaliseEnv(
     map[entry.name] = entry.value === undefined ? '' : scalarString(entry, 'value');
   }
   return stringMap(map);
+}
+
+/** A map env with its value-less entries resolved from the project's variables, or left out. */
+function passedThrough(
+  env: Raw.EnvMap | undefined,
+  ctx: NormaliseContext,
+): Record<string, string | number | boolean> {
+  if (!env || !Object.values(env).includes(null))
+    return (env ?? {}) as Record<string, string | number | boolean>;
+  const out: Record<string, string | number | boolean> = {};
+  for (const [name, value] of Object.entries(env)) {
+    if (value !== null) {
+      out[name] = value;
+      copyText(env, name, out, name); // `1.10` stays as written
+      continue;
+    }
+    const inherited = ctx.variables?.(name);
+    if (inherited !== undefined) out[name] = inherited;
+  }
+  return out;
 }
 
 function normaliseMount(
