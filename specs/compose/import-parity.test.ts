@@ -90,7 +90,7 @@ describe('berth import: unset variables warn as docker compose does', () => {
 });
 
 describe('berth import: environment passed through (`environment: [NAME]`)', () => {
-  it('becomes ${NAME} resolved at apply, never the importing shell’s value, and says how it differs', () => {
+  it('becomes a value-less NAME: passed through at apply, never the importing shell’s value (F129)', () => {
     const r = importText(
       [
         'services:',
@@ -103,13 +103,14 @@ describe('berth import: environment passed through (`environment: [NAME]`)', () 
       ],
       { env: { TOKEN: 'shell-secret-value' } },
     );
-    expect(container(r, 'web')?.env).toEqual({ TOKEN: '${TOKEN:-}', MODE: 'prod' });
-    expect(container(r, 'db')?.env).toEqual({ TOKEN: '${TOKEN:-}' });
+    expect(container(r, 'web')?.env).toEqual({ TOKEN: null, MODE: 'prod' });
+    expect(container(r, 'db')?.env).toEqual({ TOKEN: null });
     const text = [...r.manifests.values()].join('\n');
     expect(text).not.toContain('shell-secret-value');
     expect(r.manifests.get('web.yaml')).toContain(
       "# services.web.environment: TOKEN taken at apply from berth's environment or .env",
     );
+    expect(r.manifests.get('web.yaml')).toContain('and left out when unset there');
     expect(r.warnings).toEqual([]);
     expect(r.losses).toEqual([]);
   });

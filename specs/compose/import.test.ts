@@ -142,7 +142,7 @@ describe('berth import: the basic app', () => {
   it('keeps variables, makes Compose’s blank default explicit, mounts secrets (mode 0444, as Compose)', () => {
     expect(container(r, 'db')).toMatchObject({
       image: 'postgres:${PG:-16}',
-      env: { POSTGRES_PASSWORD: '${POSTGRES_PASSWORD:-}', A: 'b' },
+      env: { POSTGRES_PASSWORD: null, A: 'b' },
       resources: { memory: '1Gi' },
       restartPolicy: 'Always',
       mounts: [

@@ -7,9 +7,9 @@ import { hasVariable, text } from './values.js';
 /**
  * `environment:` (lists were made mappings by normalise). A name without a value passes
  * Compose's own environment through at `up`, or leaves the variable out when that has none;
- * berth's nearest is `${NAME}` resolved at apply from berth's environment and `.env` (the
- * importing shell's value is never written: it may be a secret). Written `${NAME:-}`
- * (withBlankDefaults), so an unset one is set blank, not left out: the note says so.
+ * berth's env says the same with a value-less entry (`NAME:`, F129): set at apply from
+ * berth's environment or `.env`, left out when unset there. The importing shell's value is
+ * never written (it may be a secret): the note says where the value comes from.
  */
 export function carryEnvironment(w: ServiceWork, value: unknown, key: string): void {
   w.spec.env = environment(value);
@@ -18,14 +18,14 @@ export function carryEnvironment(w: ServiceWork, value: unknown, key: string): v
     w.notes.push(
       `services.${w.service}.${key}: ${passed.map(([k]) => k).join(', ')} taken at apply from ` +
         "berth's environment or .env, as docker compose takes them from its own (not written " +
-        'here); unset there, berth sets them blank where Compose leaves them out',
+        'here), and left out when unset there',
     );
 }
 
-function environment(value: unknown): Record<string, string> {
-  const env: Record<string, string> = {};
+function environment(value: unknown): Record<string, string | null> {
+  const env: Record<string, string | null> = {};
   for (const [k, v] of Object.entries(isRecord(value) ? value : {}))
-    env[k] = v === null ? `\${${k}}` : text(v);
+    env[k] = v === null ? null : text(v);
   return env;
 }
 
