@@ -39,3 +39,40 @@ describe('interpolated numbers and booleans (Compose casts them)', () => {
     ]);
   });
 });
+
+describe('interpolated enum values in Compose’s words (F136)', () => {
+  const image = (policy: string) =>
+    `apiVersion: berth/v1\nkind: Image\nmetadata: {name: app}\nspec:\n  ref: busybox:1\n  pullPolicy: ${policy}\n`;
+  const load = (stdin: string, env: NodeJS.ProcessEnv = {}) => loadManifests(['-'], { stdin, env });
+
+  it('take berth’s spelling: restart and pull policies written for Compose', async () => {
+    const cases: [string, NodeJS.ProcessEnv, string][] = [
+      ['${RESTART_POLICY:-unless-stopped}', {}, 'Always'],
+      ['${RESTART_POLICY:-unless-stopped}', { RESTART_POLICY: 'no' }, 'Never'],
+      ['${RESTART_POLICY:-unless-stopped}', { RESTART_POLICY: 'on-failure' }, 'OnFailure'],
+      ['${RESTART_POLICY:-unless-stopped}', { RESTART_POLICY: 'Never' }, 'Never'],
+    ];
+    for (const [written, env, want] of cases) {
+      const { problems, set } = await load(manifest(`  restartPolicy: ${written}\n`), env);
+      expect(problems).toEqual([]);
+      const web = set.objects.find((o) => o.kind === 'Container');
+      expect(web?.kind === 'Container' && web.spec.restartPolicy).toBe(want);
+    }
+    for (const [env, want] of [
+      [{}, 'Always'],
+      [{ PULL_POLICY: 'missing' }, 'IfNotPresent'],
+    ] as const) {
+      const { problems, set } = await load(image('${PULL_POLICY:-always}'), env);
+      expect(problems).toEqual([]);
+      const app = set.objects.find((o) => o.kind === 'Image');
+      expect(app?.kind === 'Image' && app.spec.pullPolicy).toBe(want);
+    }
+  });
+
+  it('a hand-written Compose word, or a variable set to no known word, is still a schema error', async () => {
+    const hand = await load(manifest('  restartPolicy: unless-stopped\n'));
+    expect(hand.problems.map((p) => `${p.line}:${p.column} ${p.code}`)).toEqual(['6:18 E_SCHEMA']);
+    const other = await load(image('${PULL_POLICY:-always}'), { PULL_POLICY: 'daily' });
+    expect(other.problems.map((p) => p.code)).toEqual(['E_SCHEMA']);
+  });
+});

@@ -18,13 +18,19 @@ export const BOOLEANS: Readonly<Record<string, boolean>> = {
 /**
  * Compose interpolation casts: a `${…}` value where the schema wants an integer, a number or
  * a boolean (`replicas: ${N:-2}`, `cpus: ${CPUS}`) takes that type when its text reads as
- * one, as compose-go casts interpolated values by path. Only values that came out of
- * interpolation are cast (a hand-written "2" stays a string). Works in place on the
- * schema's `type` errors; returns true when it changed a value (validate again then).
+ * one, as compose-go casts interpolated values by path; one of Compose's words for an enum
+ * field berth spells otherwise (`restartPolicy: ${RESTART:-unless-stopped}`) takes berth's
+ * word. Only values that came out of interpolation are cast (a hand-written "2" stays a
+ * string). Works in place on the schema's `type` and `enum` errors; returns true when it
+ * changed a value (validate again then).
  */
 export function castInterpolated(document: object, errors: readonly ErrorObject[]): boolean {
   let changed = false;
   for (const error of errors) {
+    if (error.keyword === 'enum') {
+      changed = composeSpelling(document, error) || changed;
+      continue;
+    }
     if (error.keyword !== 'type') continue;
     const wanted = String((error.params as { type?: unknown }).type ?? '').split(',');
     const path = error.instancePath.split('/').slice(1).map(unescape);
@@ -45,6 +51,47 @@ export function castInterpolated(document: object, errors: readonly ErrorObject[
   return changed;
 }
 
+/**
+ * Compose's spellings of the enum fields import carries, by berth field name (F136): a
+ * variable written for Compose (`restart: ${RESTART_POLICY:-unless-stopped}`, `pull_policy:
+ * ${PULL_POLICY:-always}`) resolves to one of them. Mapped as import maps the literal words.
+ */
+export const COMPOSE_SPELLINGS: Readonly<Record<string, Readonly<Record<string, string>>>> = {
+  restartPolicy: {
+    no: 'Never',
+    always: 'Always',
+    'unless-stopped': 'Always',
+    'on-failure': 'OnFailure',
+  },
+  pullPolicy: {
+    always: 'Always',
+    missing: 'IfNotPresent',
+    if_not_present: 'IfNotPresent',
+    never: 'Never',
+  },
+};
+
+/**
+ * An interpolated value of an enum field that is Compose's spelling of one of its values
+ * takes berth's; a hand-written one is left to the schema (one spelling in manifests).
+ * In place; true when it changed the value.
+ */
+function composeSpelling(document: object, error: ErrorObject): boolean {
+  const path = error.instancePath.split('/').slice(1).map(unescape);
+  const key = path.pop();
+  const holder = path.reduce<unknown>(
+    (node, part) => (node as Record<string, unknown> | undefined)?.[part],
+    document,
+  );
+  if (key === undefined || holder === null || typeof holder !== 'object') return false;
+  const record = holder as Record<string, unknown>;
+  const value = record[key];
+  const spelling = typeof value === 'string' ? COMPOSE_SPELLINGS[key]?.[value.trim()] : undefined;
+  if (spelling === undefined || !wasInterpolated(holder, arrayKey(holder, key))) return false;
+  record[key] = spelling;
+  return true;
+}
+
 function castTo(text: string, wanted: string[]): number | boolean | undefined {
   if (wanted.includes('integer') && INTEGER.test(text)) return Number(text);
   if (wanted.includes('number') && NUMBER.test(text)) return Number(text);
@@ -59,4 +106,14 @@ function arrayKey(holder: object, key: string): string | number {
 
 function unescape(part: string): string {
   return part.replace(/~1/g, '/').replace(/~0/g, '~');
+}
+
+/**
+ * Whether `value` is one variable with a default (`${NAME:-word}`, `${NAME-word}`) whose
+ * default is Compose's spelling of a value of berth's enum field `field`: what import may
+ * write as it is (F136), since it validates unless the variable is set to something else.
+ */
+export function variableWithComposeDefault(value: string, field: string): boolean {
+  const match = /^\$\{[A-Za-z_][A-Za-z0-9_]*:?-([^}$]*)\}$/.exec(value.trim());
+  return match?.[1] !== undefined && COMPOSE_SPELLINGS[field]?.[match[1]] !== undefined;
 }
