@@ -212,3 +212,35 @@ describe('GPU requests under baseline', () => {
     expect(kept.losses).toEqual([]);
   });
 });
+
+describe('enum fields holding a variable with a Compose default (F136)', () => {
+  it('restart and pull_policy are carried as written, losslessly, and resolve to berth’s words', async () => {
+    const result = imported([
+      'services:',
+      '  web:',
+      '    image: busybox:1',
+      '    restart: ${RESTART_POLICY:-unless-stopped}',
+      '    pull_policy: ${PULL_POLICY:-always}',
+    ]);
+    expect(result.losses).toEqual([]);
+    expect(spec(result, 'Container', 'web')).toMatchObject({
+      restartPolicy: '${RESTART_POLICY:-unless-stopped}',
+    });
+    expect(spec(result, 'Image', 'web')).toMatchObject({ pullPolicy: '${PULL_POLICY:-always}' });
+    const { problems, container } = await validated(result, 'RESTART_POLICY=on-failure\n');
+    expect(problems).toEqual([]);
+    expect(container('web').restartPolicy).toBe('OnFailure');
+  });
+
+  it('a variable without such a default stays a loss (unset, it would not validate)', () => {
+    const result = imported([
+      'services:',
+      '  web:',
+      '    image: busybox:1',
+      '    restart: ${RESTART_POLICY}',
+    ]);
+    expect(result.losses.map((l) => l.why)).toEqual([
+      'restart policy ${RESTART_POLICY} is not one berth knows',
+    ]);
+  });
+});

@@ -2,9 +2,18 @@ import { isRecord } from './located.js';
 import type { ServiceWork } from './service-work.js';
 import { lose } from './state.js';
 import { text } from './values.js';
+import { variableWithComposeDefault } from '../validate/typed-variables.js';
 
-/** `restart:` → restartPolicy; a retry count is a loss (berth backs off without a maximum). */
+/**
+ * `restart:` → restartPolicy; a retry count is a loss (berth backs off without a maximum). A
+ * variable with a default of Compose's words is kept as written: berth takes those words for an
+ * interpolated restartPolicy (specs/validate/typed-variables.ts, F136).
+ */
 export function restart(w: ServiceWork, value: unknown, key: string): void {
+  if (variableWithComposeDefault(text(value), 'restartPolicy')) {
+    w.spec.restartPolicy = text(value);
+    return;
+  }
   const [policy, retries] = text(value).split(':');
   const map: Record<string, string> = {
     no: 'Never',

@@ -11,6 +11,7 @@ import { addObject, berthName, lose, manifestPath } from './state.js';
 import { carryEnvFiles, carryEnvironment } from './service-env.js';
 import { restart, restartByDefault } from './service-restart.js';
 import type { ImportState } from './state.js';
+import { variableWithComposeDefault } from '../validate/typed-variables.js';
 import {
   commandList,
   duration,
@@ -230,7 +231,12 @@ function carryImage(w: ServiceWork): boolean {
   return true;
 }
 
+/**
+ * Compose's pull_policy as berth's; a variable with a default of Compose's words is kept as
+ * written (berth takes those words for an interpolated pullPolicy, F136).
+ */
 function pullPolicy(value: unknown): string | undefined {
+  if (typeof value === 'string' && variableWithComposeDefault(value, 'pullPolicy')) return value;
   if (value === undefined || value === 'missing' || value === 'if_not_present' || value === 'build')
     return 'IfNotPresent';
   if (value === 'always') return 'Always';
