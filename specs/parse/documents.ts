@@ -28,8 +28,14 @@ export interface ParsedFile {
 }
 
 /** Tags of plain YAML (the core schema); anything else is refused rather than obeyed. */
+/**
+ * Tags of plain YAML, and `!!merge` on a merge key (`!!merge <<: *base`, as yq and PyYAML write
+ * it back; Compose and `berth import` merge it, F138): read as the plain `<<` is.
+ */
 const CORE_TAGS = new Set(
-  ['str', 'int', 'float', 'bool', 'null', 'map', 'seq'].map((t) => `tag:yaml.org,2002:${t}`),
+  ['str', 'int', 'float', 'bool', 'null', 'map', 'seq', 'merge'].map(
+    (t) => `tag:yaml.org,2002:${t}`,
+  ),
 );
 
 /**

@@ -39,6 +39,17 @@ describe('plain values from YAML', () => {
     expect(doc?.locate(['env', 'C'], 'key')).toMatchObject({ line: 2, column: 14 });
   });
 
+  it('merges a tagged merge key (!!merge <<, as yq and PyYAML write it) like a plain one (F138)', () => {
+    const text = ['base: &base {A: a, B: b}', 'env:', '  !!merge <<: *base', '  A: override'].join(
+      '\n',
+    );
+    expect(problems(text)).toEqual([]);
+    const [doc] = parse(text).documents;
+    expect((doc?.value as { env: Record<string, unknown> }).env).toEqual({ A: 'override', B: 'b' });
+    expect(doc?.locate(['env', 'B'])).toMatchObject({ line: 1, column: 23 });
+    expect(problems('a: !!binary aGk=\n')).toEqual([expect.stringMatching(/E_YAML_TAG/)]);
+  });
+
   it('refuses a merge key whose value is not a mapping', () => {
     expect(problems('a: &a [1]\nb:\n  <<: *a\n')).toEqual([
       expect.stringMatching(/^3:7 E_YAML_SYNTAX a merge key \(<<\) takes a mapping/),
