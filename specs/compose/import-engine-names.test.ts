@@ -51,3 +51,29 @@ describe('berth import: networks and volumes with a name of their own (F134)', (
     });
   });
 });
+
+describe('berth import: docker compose’s volume names (F160)', () => {
+  it('warns that a named volume’s data is in <project>_<name> under Compose, with what keeps it', () => {
+    const dir = tempDir('berth-import-f160-');
+    writeFileSync(
+      join(dir, 'compose.yaml'),
+      [
+        'name: shop',
+        'services:',
+        '  db:',
+        '    image: busybox',
+        '    volumes: [dbdata:/data, fixed:/fixed, /anon]',
+        'volumes:',
+        '  dbdata:',
+        '  fixed: {name: shared-data}',
+        '',
+      ].join('\n'),
+    );
+    const out = join(dir, 'out');
+    const result = importCompose({ files: ['compose.yaml'], cwd: dir, outDir: out, profiles: [] });
+    expect(result.losses).toEqual([]);
+    expect(result.warnings.map((w) => `${w.where.line}:${w.where.column} ${w.message}`)).toEqual([
+      "7:3 volumes.dbdata: docker compose keeps this volume's data in shop_dbdata; berth creates shop-dbdata, empty. Moving a running Compose project: declare the Volume {external: true, name: shop_dbdata} to keep using that data (berth never adopts docker compose's volume)",
+    ]);
+  });
+});

@@ -1,6 +1,6 @@
 import { existsSync, statSync } from 'node:fs';
 import { isRecord, whereKey } from './located.js';
-import { addObject, berthName, lose, manifestPath } from './state.js';
+import { addObject, berthName, lose, manifestPath, whereIn } from './state.js';
 import type { ImportedObject, ImportState } from './state.js';
 import { flag, text } from './values.js';
 import { isBindVolume } from '../volume-options.js';
@@ -130,6 +130,7 @@ function carryIpam(
 /** The Volume object for Compose volume `name` (declared or not); returns its metadata.name. */
 export function volumeObject(state: ImportState, composeName: string): string {
   return declaredObject(state, 'Volume', composeName, (def, path, spec) => {
+    if (def.name === undefined) warnComposeVolume(state, composeName, path);
     for (const [key, value] of Object.entries(def)) {
       if (key === 'driver') spec.driver = text(value);
       else if (key === 'driver_opts') spec.options = volumeOptions(state, stringLabels(value));
@@ -138,6 +139,23 @@ export function volumeObject(state: ImportState, composeName: string): string {
       else if (key !== 'labels' && !key.startsWith('x-'))
         lose(state, def, key, `${path}.${key}`, 'no berth Volume field');
     }
+  });
+}
+
+/**
+ * F160: docker compose keeps a named volume's data in `<project>_<name>`; berth's volume of the
+ * same project is `<project>-<name>`, a new, empty one. Import cannot see the engine, so it
+ * says so as a warning (a new project loses nothing), with what keeps a running project's data.
+ */
+function warnComposeVolume(state: ImportState, composeName: string, path: string): void {
+  const compose = `${state.projectName}_${composeName}`;
+  const berth = `${state.projectName}-${berthName(state, 'volume', composeName)}`;
+  state.warnings.push({
+    where: whereIn(state, state.project.volumes, composeName),
+    message:
+      `${path}: docker compose keeps this volume's data in ${compose}; berth creates ${berth}, empty. ` +
+      `Moving a running Compose project: declare the Volume {external: true, name: ${compose}} to keep ` +
+      `using that data (berth never adopts docker compose's volume)`,
   });
 }
 
