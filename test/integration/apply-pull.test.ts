@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { berth } from '../support/cli.js';
 import { cleanupProject, docker, TEST_IMAGE, uniqueProject } from '../support/docker.js';
-import { startRegistry, type Registry } from '../support/registry.js';
+import { pushWithCli, startRegistry, type Registry } from '../support/registry.js';
 
 /** Image pulls through apply, against a real registry on loopback. */
 
@@ -19,7 +19,7 @@ async function pushVersion(version: string): Promise<void> {
   const ctx = mkdtempSync(join(work, 'ctx-'));
   writeFileSync(join(ctx, 'Dockerfile'), `FROM ${TEST_IMAGE}\nRUN echo ${version} > /version\n`);
   await docker('build', '-q', '-t', ref, ctx);
-  await docker('push', ref);
+  await pushWithCli(ref);
 }
 
 function manifest(pullPolicy: string): string {

@@ -1,4 +1,3 @@
-import { execFileSync } from 'node:child_process';
 import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,7 +8,7 @@ import type { Engine } from '../../controller/engine/engine.js';
 import { pullWithCredentials } from '../../controller/registry/pull.js';
 import { TEST_IMAGE, docker } from '../support/docker.js';
 import { testEngine } from '../support/engine.js';
-import { startRegistry, type Registry } from '../support/registry.js';
+import { pushWithCli, registryDigest, startRegistry, type Registry } from '../support/registry.js';
 
 const registries: Registry[] = [];
 const work = mkdtempSync(join(tmpdir(), 'berth-registry-'));
@@ -21,16 +20,12 @@ let openDigest = '';
 const PASSWORD = 'p4ss-w0rd-secret';
 
 /** Pushes the test image and forgets it locally, so a pull really goes to the registry. */
-async function pushTestImage(registry: Registry, config?: string): Promise<string> {
+async function pushTestImage(registry: Registry, password?: string): Promise<string> {
   const ref = `${registry.host}/berth/busybox:1`;
-  const cli = config ? ['--config', config] : [];
   await docker('tag', TEST_IMAGE, ref);
   pushed.push(ref);
-  await docker(...cli, 'push', ref);
-  const digests = JSON.parse(
-    await docker('image', 'inspect', '--format', '{{json .RepoDigests}}', ref),
-  ) as string[];
-  const digest = digests.find((d) => d.startsWith(`${registry.host}/`))!.split('@')[1]!;
+  await pushWithCli(ref, password);
+  const digest = await registryDigest(registry, 'berth/busybox', '1', password);
   await forget(ref, digest);
   return digest;
 }
@@ -59,15 +54,7 @@ beforeAll(async () => {
   ]);
   registries.push(open, guarded);
   openDigest = await pushTestImage(open);
-  const login = mkdtempSync(join(work, 'login-'));
-  execFileSync(
-    'docker',
-    ['--config', login, 'login', '-u', 'user', '--password-stdin', guarded.host],
-    {
-      input: PASSWORD,
-    },
-  );
-  await pushTestImage(guarded, login);
+  await pushTestImage(guarded, PASSWORD);
 });
 
 afterAll(async () => {

@@ -1,7 +1,12 @@
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { execFile, execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort } from './docker.js';
+import { promisify } from 'node:util';
+import { docker, freePort } from './docker.js';
+import { ENGINE_HOST, testEngine } from './engine.js';
+
+const execFileAsync = promisify(execFile);
 
 export interface Registry {
   process: ChildProcess;
@@ -13,8 +18,9 @@ export interface Registry {
 
 /**
  * A real registry (Debian's docker-registry) on a free loopback port, storing in `dir`.
- * With `password`, it requires basic auth for user `user`. The engine treats loopback
- * registries as insecure by itself, so plain HTTP works.
+ * With `password`, it requires basic auth for user `user`. Docker treats loopback
+ * registries as insecure by itself, so plain HTTP works; Podman does not (push to one
+ * with {@link pushWithCli}, not `docker push`).
  */
 export async function startRegistry(dir: string, password?: string): Promise<Registry> {
   mkdirSync(join(dir, 'data'), { recursive: true });
@@ -41,4 +47,61 @@ export async function startRegistry(dir: string, password?: string): Promise<Reg
     if (Date.now() > deadline) throw new Error(`registry on ${registry.host} did not answer`);
     await new Promise((r) => setTimeout(r, 100));
   }
+}
+
+/**
+ * Pushes the local image `ref` to its loopback registry with the engine's own CLI, not
+ * berth, as a test's set-up: `docker push` (after `docker login` into a throw-away config
+ * when `password` is given, user `user`); on Podman `podman --remote push --tls-verify=false`,
+ * since the docker CLI cannot ask Podman for the plain HTTP it refuses loopback registries
+ * by default (ENGINE-NOTES.md, "Podman").
+ */
+export async function pushWithCli(ref: string, password?: string): Promise<void> {
+  const host = ref.slice(0, ref.indexOf('/'));
+  if (testEngine() === 'podman') {
+    const creds = password === undefined ? [] : ['--creds', `user:${password}`];
+    const args = ['--remote', '--url', ENGINE_HOST, 'push', '--tls-verify=false', ...creds, ref];
+    await execFileAsync('podman', args).catch((e: { stderr?: string; message: string }) => {
+      throw new Error(`podman push ${ref}: ${e.stderr?.trim() || e.message}`);
+    });
+    return;
+  }
+  if (password === undefined) return void (await docker('push', ref));
+  const config = mkdtempSync(join(tmpdir(), 'berth-login-'));
+  try {
+    execFileSync('docker', ['--config', config, 'login', '-u', 'user', '--password-stdin', host], {
+      input: password,
+    });
+    await docker('--config', config, 'push', ref);
+  } finally {
+    rmSync(config, { recursive: true, force: true });
+  }
+}
+
+/**
+ * The manifest digest `registry` serves for `repo:tag` (`sha256:…`), read from the registry
+ * itself: what a push really left there, whatever the engine recorded locally.
+ */
+export async function registryDigest(
+  registry: Registry,
+  repo: string,
+  tag: string,
+  password?: string,
+): Promise<string> {
+  const headers: Record<string, string> = {
+    Accept: [
+      'application/vnd.docker.distribution.manifest.v2+json',
+      'application/vnd.oci.image.manifest.v1+json',
+    ].join(', '),
+    ...(password === undefined
+      ? {}
+      : { Authorization: `Basic ${Buffer.from(`user:${password}`).toString('base64')}` }),
+  };
+  const answer = await fetch(`http://${registry.host}/v2/${repo}/manifests/${tag}`, {
+    method: 'HEAD',
+    headers,
+  });
+  const digest = answer.headers.get('docker-content-digest');
+  if (!answer.ok || !digest) throw new Error(`${registry.host} holds no ${repo}:${tag}`);
+  return digest;
 }

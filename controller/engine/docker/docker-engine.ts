@@ -173,7 +173,8 @@ class DockerEngine implements Engine {
     auth?: RegistryAuth,
     onProgress?: ProgressListener,
   ): Promise<ObservedImage> {
-    return images.pullImage(await this.full(), this.address, ref, auth, onProgress);
+    const [docker, podman] = await Promise.all([this.full(), this.d.podman()]);
+    return images.pullImage(docker, this.address, ref, auth, onProgress, podman);
   }
 
   async buildImage(
@@ -199,7 +200,8 @@ class DockerEngine implements Engine {
     auth?: RegistryAuth,
     onProgress?: ProgressListener,
   ): Promise<{ digest?: string }> {
-    return images.pushImage(await this.full(), this.address, ref, auth, onProgress);
+    const [docker, podman] = await Promise.all([this.full(), this.d.podman()]);
+    return images.pushImage(docker, this.address, ref, auth, onProgress, podman);
   }
 
   subscribeEvents(

@@ -12,6 +12,7 @@ import {
 } from './docker-errors.js';
 import { fromImage, splitRef } from './docker-mapping.js';
 import { followProgress } from './docker-progress.js';
+import { plainHttpQuery, pullOverPlainHttp } from './docker-podman-registry.js';
 
 /** Image operations of the Docker adapter: inspect, pull, remove (builds: docker-build.ts). */
 
@@ -31,7 +32,8 @@ export async function inspectImage(
 /**
  * Pulls `ref` and follows the stream to its end. The engine reports most registry failures
  * inside a 200 stream, some as the HTTP answer; both become E_IMAGE_PULL naming the ref
- * and the reason (unauthorized, not found, registry unreachable).
+ * and the reason (unauthorized, not found, registry unreachable). On Podman a loopback
+ * registry is reached over plain HTTP, as Docker does by itself (docker-podman-registry.ts).
  */
 export async function pullImage(
   docker: Dockerode,
@@ -39,14 +41,18 @@ export async function pullImage(
   ref: string,
   auth: RegistryAuth | undefined,
   onProgress: ProgressListener | undefined,
+  podman: boolean,
 ): Promise<ObservedImage> {
   const { repo, tag } = splitRef(ref);
   let failure: string | undefined;
   try {
-    const stream = (await docker.createImage(auth ?? {}, {
-      fromImage: repo,
-      tag,
-    })) as NodeJS.ReadableStream;
+    const stream =
+      plainHttpQuery(ref, podman).tlsVerify === false
+        ? await pullOverPlainHttp(docker, ref, auth)
+        : ((await docker.createImage(auth ?? {}, {
+            fromImage: repo,
+            tag,
+          })) as NodeJS.ReadableStream);
     failure = (await followProgress(stream, onProgress)).error;
   } catch (e) {
     if (isUnreachable(e)) throw unreachableError(address, e, 'pull');
@@ -110,6 +116,8 @@ export async function tagImage(
  * the engine reports registry failures inside a 200 stream or as the HTTP answer; both
  * become E_IMAGE_PUSH naming the ref and the reason. The digest is read back from the
  * image's RepoDigests, which the engine records once the registry accepted the manifest.
+ * On Podman a loopback registry is reached over plain HTTP (`tlsVerify=false`, which its
+ * Docker-compatible push takes), as Docker does by itself (docker-podman-registry.ts).
  */
 export async function pushImage(
   docker: Dockerode,
@@ -117,14 +125,17 @@ export async function pushImage(
   ref: string,
   auth: RegistryAuth | undefined,
   onProgress: ProgressListener | undefined,
+  podman: boolean,
 ): Promise<{ digest?: string }> {
   const { repo, tag } = splitRef(ref);
   let failure: string | undefined;
   try {
     // An empty X-Registry-Auth (`{}`) is what the docker CLI sends for an anonymous push.
-    const stream = (await docker
-      .getImage(repo)
-      .push({ tag, authconfig: auth ?? {} })) as NodeJS.ReadableStream;
+    const stream = (await docker.getImage(repo).push({
+      tag,
+      authconfig: auth ?? {},
+      ...plainHttpQuery(ref, podman),
+    })) as NodeJS.ReadableStream;
     failure = (await followProgress(stream, onProgress)).error;
   } catch (e) {
     if (isUnreachable(e)) throw unreachableError(address, e, 'push');
