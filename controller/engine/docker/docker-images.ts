@@ -114,8 +114,10 @@ export async function tagImage(
 /**
  * `POST /images/{repo}/push?tag=`: follows the progress stream to its end. As with pulls,
  * the engine reports registry failures inside a 200 stream or as the HTTP answer; both
- * become E_IMAGE_PUSH naming the ref and the reason. The digest is read back from the
- * image's RepoDigests, which the engine records once the registry accepted the manifest.
+ * become E_IMAGE_PUSH naming the ref and the reason. The digest is the one the stream
+ * reports the registry took; without one, it is read back from the image's RepoDigests
+ * (Docker records the pushed digest there; Podman lists every digest the image has under
+ * every name, so there it could be another one, hence the stream first).
  * On Podman a loopback registry is reached over plain HTTP (`tlsVerify=false`, which its
  * Docker-compatible push takes), as Docker does by itself (docker-podman-registry.ts).
  */
@@ -128,7 +130,7 @@ export async function pushImage(
   podman: boolean,
 ): Promise<{ digest?: string }> {
   const { repo, tag } = splitRef(ref);
-  let failure: string | undefined;
+  let progress: { error?: string; digest?: string };
   try {
     // An empty X-Registry-Auth (`{}`) is what the docker CLI sends for an anonymous push.
     const stream = (await docker.getImage(repo).push({
@@ -136,17 +138,19 @@ export async function pushImage(
       authconfig: auth ?? {},
       ...plainHttpQuery(ref, podman),
     })) as NodeJS.ReadableStream;
-    failure = (await followProgress(stream, onProgress)).error;
+    progress = await followProgress(stream, onProgress);
   } catch (e) {
     if (isUnreachable(e)) throw unreachableError(address, e, 'push');
-    failure = statusOf(e) === 404 ? `no such local image ${ref}` : engineMessage(e);
+    progress = { error: statusOf(e) === 404 ? `no such local image ${ref}` : engineMessage(e) };
   }
+  const failure = progress.error;
   if (failure !== undefined)
     throw new EngineError(
       'E_IMAGE_PUSH',
       `cannot push ${ref}: ${pullReason(failure)} (${failure})`,
       { operation: 'push', target: ref },
     );
+  if (progress.digest !== undefined) return { digest: progress.digest };
   const image = await inspectImage(docker, address, ref);
   const digest = image?.repoDigests.find((d) => d.startsWith(`${repo}@`))?.split('@')[1];
   return digest === undefined ? {} : { digest };
