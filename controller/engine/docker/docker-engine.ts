@@ -28,7 +28,7 @@ import * as networks from './docker-networks.js';
 import * as volumes from './docker-volumes.js';
 import * as reads from './docker-observe.js';
 import * as images from './docker-images.js';
-import { subscribeDockerEvents } from './docker-event-stream.js';
+import { podmanFollowWindow, subscribeDockerEvents } from './docker-event-stream.js';
 import { createDockerReads, lookupByNames, type DockerReads } from './docker-reads.js';
 import { NetworkEventFeed } from './docker-network-events.js';
 import { startProjectHealthTimer, type HealthTimer } from './docker-podman-health-timer.js';
@@ -209,6 +209,7 @@ class DockerEngine implements Engine {
     onEvent: (event: EngineEvent) => void,
   ): EventSubscription {
     // The stream needs dockerode; the subscription exists at once and attaches when it loads.
+    const subscribedAt = Date.now();
     let inner: EventSubscription | undefined;
     let closed = false;
     const ended = Promise.all([this.full(), this.d.podman()]).then(
@@ -229,7 +230,7 @@ class DockerEngine implements Engine {
             : undefined;
         inner = subscribeDockerEvents(
           docker,
-          options,
+          podmanFollowWindow(options, podman, subscribedAt),
           (event) => {
             if (follow) this.listLag.note(event);
             // A started container's first check is due one interval on: not a list later.

@@ -2,7 +2,7 @@ import { PassThrough } from 'node:stream';
 import type Dockerode from 'dockerode';
 import { describe, expect, it } from 'vitest';
 import type { EngineEvent } from '../engine.js';
-import { subscribeDockerEvents } from './docker-event-stream.js';
+import { podmanFollowWindow, subscribeDockerEvents } from './docker-event-stream.js';
 
 /** A dockerode stand-in whose `getEvents` hands out one stream per call and keeps the filters. */
 function fakeDocker() {
@@ -152,6 +152,45 @@ describe('subscribeDockerEvents', () => {
     );
     await tick();
     expect(calls[0]?.query).toEqual({ since: 0, until: 1e9 });
+    s.close();
+    await s.ended;
+  });
+});
+
+describe('podmanFollowWindow (Podman reads its events log late: what came before is replayed)', () => {
+  it('on Podman, follows from the moment berth subscribed', () => {
+    expect(podmanFollowWindow({ project: 'p' }, true, 1_700_000_000_123)).toEqual({
+      project: 'p',
+      since: 1_700_000_000_123,
+    });
+  });
+
+  it("leaves Docker, a replay and a caller's own since alone", () => {
+    expect(podmanFollowWindow({ project: 'p' }, false, 5)).toEqual({ project: 'p' });
+    expect(podmanFollowWindow({ until: 9 }, true, 5)).toEqual({ until: 9 });
+    expect(podmanFollowWindow({ since: 3 }, true, 5)).toEqual({ since: 3 });
+  });
+
+  it('asks the engine for whole seconds and drops what precedes the moment to the ms', async () => {
+    const { docker, calls } = fakeDocker();
+    const events: EngineEvent[] = [];
+    const at = 1e12 + 600; // 600 ms into a second
+    const s = subscribeDockerEvents(docker, podmanFollowWindow({ project: 'p' }, true, at), (e) =>
+      events.push(e),
+    );
+    await tick();
+    expect(calls[0]?.query).toEqual({ since: 1e9 });
+    const at_ = (ms: number, name: string) =>
+      JSON.stringify({
+        Type: 'container',
+        Action: 'start',
+        Actor: { ID: name, Attributes: { 'berth.project': 'p', name } },
+        timeNano: ms * 1e6,
+      }) + '\n';
+    calls[0]!.stream.write(at_(at - 100, 'p-before'));
+    calls[0]!.stream.write(at_(at + 100, 'p-after'));
+    await tick();
+    expect(events.map((e) => e.name)).toEqual(['p-after']);
     s.close();
     await s.ended;
   });

@@ -7,6 +7,9 @@ import type { DockerRawEvent } from './docker-events.js';
 
 type EventStream = NodeJS.ReadableStream & { destroy?: () => void };
 
+/** What a subscription asks for: the project, and a window of time (Unix ms). */
+type EventWindow = ObserveOptions & { since?: number; until?: number };
+
 /**
  * Opens two `GET /events` streams: container events filtered at the engine by the project's
  * label (`berth.project=P`; any berth container without a project), so an idle `berth watch`
@@ -21,7 +24,7 @@ type EventStream = NodeJS.ReadableStream & { destroy?: () => void };
  */
 export function subscribeDockerEvents(
   docker: Dockerode,
-  options: ObserveOptions & { since?: number; until?: number },
+  options: EventWindow,
   onEvent: (event: EngineEvent) => void,
   extra?: (deliver: (raw: DockerRawEvent) => void) => () => void,
   podman = false,
@@ -104,4 +107,23 @@ export function subscribeDockerEvents(
       finish();
     },
   };
+}
+
+/**
+ * The window to follow Podman's events with. Podman 4.3 (file events log) starts reading its
+ * log up to about a second after `GET /events` arrives, and never sends what was logged in
+ * between (seen: a container created and started right after the request went unreported,
+ * its `start` and `die` too; streams-attach's "exited with code 3"). A follow without
+ * `since` on Podman therefore asks for the events since `subscribedAt` — when berth asked,
+ * before its client and engine check were even loaded — which Podman replays from its log
+ * (the stream drops what precedes it to the ms). Docker, a replay (`until`) and a caller's
+ * own `since` are left as they are. Pure.
+ */
+export function podmanFollowWindow(
+  options: EventWindow,
+  podman: boolean,
+  subscribedAt: number,
+): EventWindow {
+  if (!podman || options.since !== undefined || options.until !== undefined) return options;
+  return { ...options, since: subscribedAt };
 }
