@@ -217,22 +217,28 @@ class LogSession {
       cursor.since ??
       this.options.since ??
       (this.options.tail !== undefined && readBefore ? String(startedAt / 1000) : undefined);
-    const sub = await this.deps.streams.streamLogs(
-      id,
-      { follow: true, ...(since ? { since } : {}) },
-      (line) => {
-        if (!cursor.accept(line)) return;
-        gotLines = true;
-        this.merger.add(name, line);
-        this.scheduleFlush();
-      },
-    );
-    this.streamsOpen.add(sub);
+    // Streaming from the moment the stream is asked for: a `die` that comes while it opens
+    // (a short-lived container's start and die arrive together) is said after its lines,
+    // when the stream ends, not before them.
     this.streaming.add(id);
-    if (this.signal.aborted) sub.close();
-    await sub.ended;
-    this.streaming.delete(id);
-    this.streamsOpen.delete(sub);
+    try {
+      const sub = await this.deps.streams.streamLogs(
+        id,
+        { follow: true, ...(since ? { since } : {}) },
+        (line) => {
+          if (!cursor.accept(line)) return;
+          gotLines = true;
+          this.merger.add(name, line);
+          this.scheduleFlush();
+        },
+      );
+      this.streamsOpen.add(sub);
+      if (this.signal.aborted) sub.close();
+      await sub.ended;
+      this.streamsOpen.delete(sub);
+    } finally {
+      this.streaming.delete(id);
+    }
     return gotLines;
   }
 
