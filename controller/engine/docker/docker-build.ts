@@ -10,8 +10,9 @@ import { openSecretSession } from './docker-build-session.js';
 import { jsonLines } from './docker-events.js';
 import { engineMessage, isUnreachable, unreachableError } from './docker-errors.js';
 import { inspectImage } from './docker-images.js';
+import { buildLabelsQuery } from './docker-podman-build.js';
 import { EngineError } from '../engine.js';
-import type { ImageBuildRequest, ObservedImage, ProgressListener } from '../engine.js';
+import type { ImageBuildRequest, Labels, ObservedImage, ProgressListener } from '../engine.js';
 
 /**
  * Builds of the Docker adapter. The engine's BuildKit is used where it has one (POST /build
@@ -43,20 +44,24 @@ interface BuildLine {
   errorDetail?: { message?: string };
 }
 
-/** Builds `request` and returns the image; a failed build is E_IMAGE_BUILD with its output's tail. */
+/**
+ * Builds `request` and returns the image; a failed build is E_IMAGE_BUILD with its output's
+ * tail. `podman`: the engine is Podman, which wants the labels in its own form
+ * (docker-podman-build.ts).
+ */
 export async function buildImage(
   docker: Dockerode,
   address: string,
   request: ImageBuildRequest,
   onProgress: ProgressListener | undefined,
+  podman = false,
 ): Promise<ObservedImage> {
-  let outcome = (await legacyFits(request))
-    ? await runBuild(docker, address, request, 1, onProgress)
-    : await runBuild(docker, address, request, 2, onProgress);
+  const run = (version: Builder) => runBuild(docker, address, request, version, onProgress, podman);
+  let outcome = (await legacyFits(request)) ? await run(1) : await run(2);
   const legacyBecause = legacyReason(outcome, request);
   if (legacyBecause !== undefined) {
     onProgress?.(`${legacyBecause}: using the legacy builder`);
-    outcome = await runBuild(docker, address, request, 1, onProgress);
+    outcome = await run(1);
   }
   const failure = outcome.refused ?? outcome.error;
   if (failure !== undefined) {
@@ -94,12 +99,23 @@ async function runBuild(
   request: ImageBuildRequest,
   version: Builder,
   onProgress: ProgressListener | undefined,
+  podman: boolean,
 ): Promise<BuildOutcome> {
   const lines: string[] = [];
   const secrets = version === 2 && request.secrets ? request.secrets : undefined;
   const session = secrets ? await openSecretSession(docker, secrets) : undefined;
   try {
-    return await streamBuild(docker, address, request, version, onProgress, lines, session?.id);
+    const labels = buildLabelsQuery(request.labels, podman);
+    return await streamBuild(
+      docker,
+      address,
+      request,
+      labels,
+      version,
+      onProgress,
+      lines,
+      session?.id,
+    );
   } finally {
     session?.close();
   }
@@ -109,6 +125,7 @@ async function streamBuild(
   docker: Dockerode,
   address: string,
   request: ImageBuildRequest,
+  labels: Labels | string,
   version: Builder,
   onProgress: ProgressListener | undefined,
   lines: string[],
@@ -123,7 +140,8 @@ async function streamBuild(
       ...(request.remote !== undefined && { remote: request.remote }),
       dockerfile: sent.dockerfile,
       buildargs: args,
-      labels: request.labels,
+      // A JSON string on Podman (docker-podman-build.ts); dockerode's types want the object.
+      labels: labels as Labels,
       ...(request.target ? { target: request.target } : {}),
       ...(session ? { session } : {}),
       // A number where dockerode's types say "1" | "2": see Builder.

@@ -184,7 +184,8 @@ class DockerEngine implements Engine {
     // Loaded on first build: it brings protobufjs (BuildKit's status messages), ~50 ms of
     // start-up that status, plan and apply without a build never need (issue 18).
     const { buildImage } = await import('./docker-build.js');
-    return buildImage(await this.full(), this.address, request, onProgress);
+    const [docker, podman] = await Promise.all([this.full(), this.d.podman()]);
+    return buildImage(docker, this.address, request, onProgress, podman);
   }
 
   async removeImage(ref: string): Promise<MutationResult> {
