@@ -11,15 +11,20 @@ import { containerFolder, digestOfMount, fileMountPath } from '../plan/file-moun
 
 /**
  * Writes the files of every secret/config mount of the container (atomically: a temporary
- * file, chmod/chown, rename) and removes the container's older files. Idempotent.
- * A value this process did not read is recovered first (file-value-recovery.ts). Throws
- * E_STATE when a value is found nowhere or a file cannot be written.
+ * file, chmod/chown, rename) and removes the container's older files, but for those in
+ * `stillMounted`: the host paths the container now on the engine mounts. An update keeps the
+ * old container running beside the new one until its gate passes, and on a failed gate for
+ * good: its files stay until it is removed (file-release.ts), or its next start would find
+ * its bind source gone (F170). Idempotent. A value this process did not read is recovered
+ * first (file-value-recovery.ts). Throws E_STATE when a value is found nowhere or a file
+ * cannot be written.
  */
 export async function writeFileMounts(
   stateDir: string,
   project: string,
   container: ContainerObject,
   desired: readonly DesiredObject[],
+  stillMounted: ReadonlySet<string> = new Set(),
 ): Promise<void> {
   const mounts = container.spec.mounts.filter(
     (m): m is FileMount => m.type === 'secret' || m.type === 'config',
@@ -41,7 +46,7 @@ export async function writeFileMounts(
   }
   for (const entry of await readdir(folder)) {
     const path = join(folder, entry);
-    if (!keep.has(path)) await rm(path, { force: true });
+    if (!keep.has(path) && !stillMounted.has(path)) await rm(path, { force: true });
   }
 }
 

@@ -103,7 +103,8 @@ async function runPlannedContainer(
   const filesDir = ctx.filesDir ?? defaultFilesDir();
   const planned = containerCreateRequest(container, ctx.project, ctx.desired, filesDir);
   const request = ctx.stamp ? { ...planned, labels: { ...planned.labels, ...ctx.stamp } } : planned;
-  await writeFileMounts(filesDir, ctx.project, container, ctx.desired);
+  const mounted = new Set(observed?.mountSources ?? []);
+  await writeFileMounts(filesDir, ctx.project, container, ctx.desired, mounted);
   // A replacement found only now (an image this run pulled) may take the update path too.
   const foundNow = situation.replace && !entry.situation.replace;
   const update =
