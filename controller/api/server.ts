@@ -118,8 +118,12 @@ async function handle(req: IncomingMessage, res: ServerResponse, served: Served)
   if (path === '/api/v1/webhook' && req.method === 'POST') return webhook(req, res, source);
   if (!hostAllowed(req, served.listenHost))
     return sendJson(res, 403, { error: `host ${req.headers.host} is not this machine` });
+  // Liveness needs no token; what the controller runs (project, engine address) does (F161).
   if (path === '/healthz' && req.method === 'GET')
-    return sendJson(res, 200, { ok: true, ...source.health() });
+    return sendJson(res, 200, {
+      ok: true,
+      ...(!token || authorised(req, token) ? source.health() : {}),
+    });
   // The local CLI proves itself with the key from the lock file, not with the bearer token.
   const control = /^\/api\/v1\/control\/([a-z-]+)$/.exec(path);
   if (req.method === 'POST' && control && source.control)
@@ -134,7 +138,11 @@ async function handle(req: IncomingMessage, res: ServerResponse, served: Served)
   const action = /^\/api\/v1\/actions\/([a-z-]+)$/.exec(path);
   if (req.method === 'POST' && action && web)
     return handleAction(req, res, action[1]!, source.actions ?? new Map(), web.csrf);
-  if (req.method !== 'GET') return sendJson(res, 405, { error: 'only GET is served here' });
+  if (req.method !== 'GET') {
+    // RFC 9110 §15.5.6: a 405 names the methods the resource takes.
+    res.setHeader('Allow', 'GET');
+    return sendJson(res, 405, { error: 'only GET is served here' });
+  }
   if (web && (await handleWebRoute(req, res, path, web))) return;
   if (path === '/metrics') {
     res.writeHead(200, { 'Content-Type': 'text/plain; version=0.0.4' });
