@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { relative } from 'node:path';
 import type { DesiredObject, ObjectKey } from '../../../specs/model.js';
@@ -83,10 +84,14 @@ const ONE_OFF_GRACE_SEC = 10;
  * with what earlier berths left there.
  */
 async function removeFilesWhenNoContainers(ctx: CliContext, project: string): Promise<void> {
+  // A project without Secret or Config copies costs down no second observation (its engine
+  // calls stay one observe: engine-observe-calls.test.ts).
+  const folder = filesFolder(ctx.stateDir, project);
+  if (!existsSync(folder)) return;
   const engine = await ctx.engine();
   const left = await engine.observe({ project }).catch(() => undefined);
   if (left?.containers.length !== 0) return;
-  await rm(filesFolder(ctx.stateDir, project), { recursive: true, force: true });
+  await rm(folder, { recursive: true, force: true });
 }
 
 /**
