@@ -338,8 +338,10 @@ async function withAwaitedJobs(
   deadline: number,
   now: () => number,
 ): Promise<ExecuteResult> {
-  const outcomes = await waitForAwaitedJobs(engine, plan, desired, ran.outcomes, deadline, now);
-  return { outcomes, ok: ran.ok && outcomes.every((o) => o.outcome !== 'failed') };
+  return judgedBy(
+    ran,
+    await waitForAwaitedJobs(engine, plan, desired, ran.outcomes, deadline, now),
+  );
 }
 
 /** `apply --wait`: after the plan ran, readiness of every container declared running. */
@@ -350,7 +352,11 @@ async function withReadiness(
   deadline: number,
   now: () => number,
 ): Promise<ExecuteResult> {
-  const outcomes = await waitForReadiness(engine, plan, ran.outcomes, deadline, now);
+  return judgedBy(ran, await waitForReadiness(engine, plan, ran.outcomes, deadline, now));
+}
+
+/** The run with the outcomes a later check (awaited jobs, readiness) gave: failed if any failed. */
+function judgedBy(ran: ExecuteResult, outcomes: ExecuteResult['outcomes']): ExecuteResult {
   return { outcomes, ok: ran.ok && outcomes.every((o) => o.outcome !== 'failed') };
 }
 
