@@ -4,7 +4,7 @@ import { BerthError, toBerthError } from '../errors.js';
 import type { ObjectPlan, Plan } from '../plan/plan-types.js';
 import { indexOwned } from '../plan/plan.js';
 import { runObject, type RunOutcome } from './run-object.js';
-import { needsWork } from './plan-work.js';
+import { needsWork, settledAsDeclared } from './plan-work.js';
 import { Semaphore } from './semaphore.js';
 import { waitForCondition } from './wait-condition.js';
 
@@ -156,16 +156,6 @@ export async function execute(options: ExecuteOptions): Promise<ExecuteResult> {
   }
   const outcomes = await Promise.all(results.values());
   return { outcomes, ok: outcomes.every(settledAsDeclared) };
-}
-
-/**
- * Whether an object ended as the run may leave it: converged, or held only for a restart
- * back-off (the controller comes back to it). A container that `restartPolicy: Never` keeps
- * exited after a failure is not: it is not as declared, so apply does not say converged
- * while status says not in sync (FINDINGS F23).
- */
-export function settledAsDeclared(o: ObjectOutcome): boolean {
-  return o.outcome === 'converged' || (o.outcome === 'held' && o.retryAfterMs !== undefined);
 }
 
 function toObjectOutcome(key: ObjectKey, run: RunOutcome): Omit<ObjectOutcome, 'key'> {

@@ -12,3 +12,13 @@ export function needsWork(p: ObjectPlan): boolean {
 export function heldByNever(o: { outcome: string; retryAfterMs?: number }): boolean {
   return o.outcome === 'held' && o.retryAfterMs === undefined;
 }
+
+/**
+ * Whether an object ended as the run may leave it: converged, or held only for a restart
+ * back-off (the controller comes back to it). A container that `restartPolicy: Never` keeps
+ * exited after a failure is not: it is not as declared, so apply does not say converged
+ * while status says not in sync (FINDINGS F23).
+ */
+export function settledAsDeclared(o: { outcome: string; retryAfterMs?: number }): boolean {
+  return o.outcome === 'converged' || (o.outcome === 'held' && o.retryAfterMs !== undefined);
+}

@@ -52,7 +52,7 @@ describe('jobs waited for with condition completed (F163)', () => {
     );
   });
 
-  it('fail on a non-zero exit, naming who waits; pass on 0; others are not waited for', async () => {
+  it('hold a restartPolicy Never job that exited non-zero, as the executor does; pass on 0; others are not waited for', async () => {
     const failing = engineAnswering(async () => exited(5));
     const outcomes = [ran('migrate'), ran('cache')];
     const [job, cache] = await waitForAwaitedJobs(
@@ -63,10 +63,11 @@ describe('jobs waited for with condition completed (F163)', () => {
       Date.now() + 5_000,
     );
     expect(job).toMatchObject({
-      outcome: 'failed',
-      code: 'E_CONVERGE',
-      message: 'exited with code 5; Container/web waits for it to complete',
+      outcome: 'held',
+      message:
+        'exited with code 5; restartPolicy Never keeps it exited; Container/web waits for it to complete',
     });
+    expect(job?.retryAfterMs).toBeUndefined();
     expect(cache).toEqual(ran('cache'));
     const passing = engineAnswering(async () => exited(0));
     const [done] = await waitForAwaitedJobs(
@@ -77,6 +78,26 @@ describe('jobs waited for with condition completed (F163)', () => {
       Date.now() + 5_000,
     );
     expect(done).toEqual(ran('migrate'));
+  });
+
+  it('fail a job any other policy would restart, naming who waits', async () => {
+    const onFailure = (await set).map((o) =>
+      o.kind === 'Container' && o.name === 'migrate'
+        ? { ...o, spec: { ...o.spec, restartPolicy: 'OnFailure' as const } }
+        : o,
+    );
+    const [job] = await waitForAwaitedJobs(
+      engineAnswering(async () => exited(5)),
+      plan,
+      onFailure,
+      [ran('migrate')],
+      Date.now() + 5_000,
+    );
+    expect(job).toMatchObject({
+      outcome: 'failed',
+      code: 'E_CONVERGE',
+      message: 'exited with code 5; Container/web waits for it to complete',
+    });
   });
 
   it('never reject: an engine gone while waiting fails the job with its error', async () => {

@@ -37,6 +37,10 @@ export function awaitedJobs(
  * `apply --wait` and the next apply already judge it. Returns the outcomes, failures written
  * over the jobs concerned; resolves by `deadline` (a job still running then is failed). Never
  * rejects: an engine fault while waiting fails the job with it.
+ *
+ * A `restartPolicy: Never` job that exited non-zero is `held`, not `failed`: the same outcome
+ * the executor gives when it sees the exit itself, so whether the job ended before or after
+ * its start was checked does not change the summary's counts or hint (CI saw both).
  */
 export async function waitForAwaitedJobs(
   engine: Engine,
@@ -48,6 +52,11 @@ export async function waitForAwaitedJobs(
 ): Promise<ObjectOutcome[]> {
   const awaited = awaitedJobs(plan, desired);
   const planned = new Map(plan.objects.map((p) => [p.key, p] as const));
+  const neverRestarted = new Set(
+    desired
+      .filter((o) => o.kind === 'Container' && o.spec.restartPolicy === 'Never')
+      .map((o) => `${o.kind}/${o.name}` as ObjectKey),
+  );
   return Promise.all(
     outcomes.map(async (o) => {
       const waiting = awaited.get(o.key);
@@ -62,10 +71,15 @@ export async function waitForAwaitedJobs(
         return { ...o, outcome: 'failed' as const, message: error.message, code: error.code };
       }
       if ('met' in end) return o;
+      const who = `${waiting.join(', ')} ${waiting.length > 1 ? 'wait' : 'waits'} for it to complete`;
+      if ('never' in end && neverRestarted.has(o.key))
+        return {
+          ...o,
+          outcome: 'held' as const,
+          message: `${end.never}; restartPolicy Never keeps it exited; ${who}`,
+        };
       const why = 'never' in end ? end.never : 'timed out before it completed';
-      const who = `${waiting.join(', ')} ${waiting.length > 1 ? 'wait' : 'waits'}`;
-      const message = `${why}; ${who} for it to complete`;
-      return { ...o, outcome: 'failed' as const, message, code: 'E_CONVERGE' };
+      return { ...o, outcome: 'failed' as const, message: `${why}; ${who}`, code: 'E_CONVERGE' };
     }),
   );
 }

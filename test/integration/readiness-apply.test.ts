@@ -192,6 +192,16 @@ describe('counts and history come from what ran', () => {
       code: 'E_CONVERGE',
     });
   });
+  it('counts the job as created whether it exits before or after apply checked its start', async () => {
+    const late = container('db', 'sleep 1; exit 1', '  restartPolicy: Never\n');
+    const other = `${project}-late`;
+    projects.push(other);
+    const r = await run(other, 'apply', '-f', folder({ 'a.yaml': late + '---\n' + web }));
+    expect(r.code).toBe(2);
+    expect(r.stdout).toMatch(/\(2 created/);
+    expect(r.stdout).toMatch(/Container\/db: held: exited with code 1/);
+    expect(r.stdout).toMatch(/hint: restartPolicy Never keeps a failed container exited/);
+  });
 });
 
 describe('a BindMount type change is a host-side check', () => {

@@ -1,6 +1,6 @@
 import { parseDelay } from '../../../specs/validate/values.js';
 import type { ExecuteResult, ObjectOutcome } from '../../executor/execute.js';
-import { heldByNever, needsWork } from '../../executor/plan-work.js';
+import { heldByNever, needsWork, settledAsDeclared } from '../../executor/plan-work.js';
 import { BerthError } from '../../errors.js';
 import type { Engine, ObservedImage } from '../../engine/engine.js';
 import { observeAndPlan } from '../../observe.js';
@@ -355,9 +355,12 @@ async function withReadiness(
   return judgedBy(ran, await waitForReadiness(engine, plan, ran.outcomes, deadline, now));
 }
 
-/** The run with the outcomes a later check (awaited jobs, readiness) gave: failed if any failed. */
+/**
+ * The run with the outcomes a later check (awaited jobs, readiness) gave: failed if any is
+ * not as declared (failed, or a job `restartPolicy: Never` keeps exited), as the executor judges.
+ */
 function judgedBy(ran: ExecuteResult, outcomes: ExecuteResult['outcomes']): ExecuteResult {
-  return { outcomes, ok: ran.ok && outcomes.every((o) => o.outcome !== 'failed') };
+  return { outcomes, ok: ran.ok && outcomes.every(settledAsDeclared) };
 }
 
 /** The summary's lines on the updates a timeout cut short and berth undid, if any. */
