@@ -27,4 +27,18 @@ describe('policyFromFlags', () => {
     const policy = policyFromFlags({ allowHostPath: [stateDir] }, '/srv', { stateDir });
     expect(hostPathViolation(stateDir, policy)).toBeUndefined();
   });
+
+  it('lets a git watch read its own checkout in the state directory, and nothing else there', () => {
+    const checkout = `${stateDir}/git/shop/d1edfb3e5e9d0267`;
+    const ownSources = [`${checkout}/current`, `${checkout}/checkouts`];
+    const policy = policyFromFlags({}, '/srv', { stateDir, ownSources });
+    expect(hostPathViolation(`${checkout}/current/deploy/pw.txt`, policy)).toBeUndefined();
+    expect(hostPathViolation(`${checkout}/checkouts/24a9dc8/deploy/pw.txt`, policy)).toBe(
+      undefined,
+    );
+    expect(hostPathViolation(`${stateDir}/files/other/pw`, policy)).toMatch(/lies beneath/);
+    expect(hostPathViolation(`${stateDir}/git/other/0123/current/pw`, policy)).toMatch(
+      /lies beneath/,
+    );
+  });
 });

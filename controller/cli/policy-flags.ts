@@ -23,7 +23,10 @@ export interface PolicyFlags {
  * forbidden beside the well-known ones, wherever it lives (F106: a rootless Docker's or
  * Podman's socket passed the baseline), and so is berth's own state directory (`stateDir`):
  * it holds every project's Secret copies and records (F153: a manifest mounted it and read
- * another project's Secret).
+ * another project's Secret). The one part of it a manifest may read is its own source: the
+ * checkouts a `watch --git` made there (`ownSources`: the stable link and the folder it leads
+ * into) hold the Secret/Config files and env
+ * files its manifests name, as a folder's manifests name files beside them.
  */
 export function policyFromFlags(
   flags: PolicyFlags,
@@ -32,12 +35,14 @@ export function policyFromFlags(
     engineFlag?: string | undefined;
     env?: NodeJS.ProcessEnv;
     stateDir?: string | undefined;
+    /** The git checkouts this watch reads its manifests from (beneath `stateDir`). */
+    ownSources?: readonly string[] | undefined;
   } = {},
 ): Policy {
   const name = (flags.policy ?? 'baseline') as PolicyName;
   const policy = policyFor(
     name,
-    (flags.allowHostPath ?? []).map((p) => resolve(cwd, p)),
+    [...(flags.allowHostPath ?? []), ...(running.ownSources ?? [])].map((p) => resolve(cwd, p)),
   );
   if (policy.forbiddenHostPaths.length === 0) return policy;
   const address = running.engineFlag ?? running.env?.DOCKER_HOST;

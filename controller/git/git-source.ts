@@ -111,6 +111,11 @@ export class GitSource {
     return join(this.mirror.checkoutsDir, '..', 'current');
   }
 
+  /** The folder holding one checkout per commit: where {@link checkoutRoot} really leads. */
+  get checkoutsDir(): string {
+    return this.mirror.checkoutsDir;
+  }
+
   /** The current SourceReady condition (a copy). */
   condition(): SourceCondition {
     return { ...this.state };

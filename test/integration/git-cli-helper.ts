@@ -21,4 +21,6 @@ export interface HistoryLine {
   commit: string | null;
   author: string | null;
   subject: string | null;
+  outcome: string;
+  counts: { created: number; changed: number; deleted: number };
 }

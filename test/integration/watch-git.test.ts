@@ -123,6 +123,29 @@ describe('berth watch --git on the real engine', () => {
     expect(await docker('inspect', '-f', '{{.Id}}', engineName('web'))).toBe(id);
   });
 
+  it('reads a Secret file from its checkout; a commit changing only the file updates the container and is a change (F156)', async () => {
+    const secretSet = (value: string) => ({
+      'deploy/pw.txt': value,
+      'deploy/reader.yaml':
+        'apiVersion: berth/v1\nkind: Secret\nmetadata: {name: pw}\nspec: {file: ./pw.txt}\n---\n' +
+        containerYaml('reader', '  mounts: [{secret: pw, target: /run/secrets/pw}]\n'),
+    });
+    const read = () =>
+      docker('exec', engineName('reader'), 'cat', '/run/secrets/pw').catch(() => '');
+    // The checkout lies in berth's state directory, which the baseline policy closes (F153).
+    repo.commit('add a secret', secretSet('first-value\n'));
+    const first = await eventually(async () => (await read()) === 'first-value', 30_000);
+    expect(first, watch.stderr()).toBe(true);
+    const sha = repo.commit('rotate the secret', { 'deploy/pw.txt': 'second-value\n' });
+    expect(await eventually(async () => (await read()) === 'second-value', 30_000)).toBe(true);
+    expect(
+      await eventually(async () => (await history()).some((e) => e.commit === sha), 10_000),
+    ).toBe(true);
+    const entry = (await history()).find((e) => e.commit === sha)!;
+    expect(entry.outcome).toBe('converged');
+    expect(entry.counts.changed).toBeGreaterThanOrEqual(1);
+  });
+
   it('a commit with a broken manifest keeps the last good objects, prunes nothing, and names file:line:col', async () => {
     const id = await docker('inspect', '-f', '{{.Id}}', engineName('web'));
     repo.commit('broken', {
@@ -179,6 +202,7 @@ describe('berth watch --git on the real engine', () => {
       `commit ${gone.slice(0, 12)} has no folder deploy; keeping the last good commit ${applied.slice(0, 12)}`,
     );
     expect(await envOf('web')).toContain('MODE=two');
-    expect(await labelOf('web', 'berth.commit')).toBe(applied);
+    // The container the last applied commit made (the secret's rotation) still runs.
+    expect(await labelOf('reader', 'berth.commit')).toBe(applied);
   });
 });

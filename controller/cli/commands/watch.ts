@@ -125,7 +125,13 @@ export async function run(
     parallel,
     logger: ctx.logger,
     stateDir: ctx.stateDir,
-    loadOptions: { policy: policyFromFlags(options, ctx.cwd, ctx), engineApiVersion: apiVersion },
+    loadOptions: {
+      policy: policyFromFlags(options, ctx.cwd, {
+        ...ctx,
+        ownSources: git && [git.controller.hostRoot.checkout, git.source.checkoutsDir],
+      }),
+      engineApiVersion: apiVersion,
+    },
     ...(ctx.envFiles ? { envFiles: ctx.envFiles.map((f) => resolve(ctx.cwd, f)) } : {}),
     ...git?.controller,
     ...(git ? { sources: [git.workSource] } : {}),
