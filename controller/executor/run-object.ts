@@ -191,10 +191,16 @@ function renameReconnects(
   );
 }
 
-/** Networks the container is not attached to (recreated behind its back): connected after it ran. */
+/**
+ * Attachments repaired after the container ran: networks it is not attached to (recreated
+ * behind its back) connected, the project's networks it does not declare disconnected.
+ */
 function driftConnects(p: ObjectPlan): PlanStep[] {
   const renamed = p.container?.rename?.networks ?? [];
-  return p.steps.filter((s) => s.action === 'connect' && !renamed.includes(s.target ?? ''));
+  return p.steps.filter(
+    (s) =>
+      (s.action === 'connect' || s.action === 'disconnect') && !renamed.includes(s.target ?? ''),
+  );
 }
 
 async function withImageFromRun(

@@ -46,6 +46,8 @@ export interface ContainerPlanContext {
    * are not "not attached" meanwhile.
    */
   observedNetworkNames?: ReadonlyMap<string, string>;
+  /** Engine name → declared name of every network the project owns (declared or not). */
+  ownedNetworks?: ReadonlyMap<string, string>;
 }
 
 /**
@@ -315,7 +317,12 @@ function causeFor(
   }
 }
 
-/** A network recreated by hand (or by berth) leaves its containers detached: reconnect them. */
+/**
+ * The container's attachments repaired in place: a declared network it is not attached to (one
+ * recreated by hand or by berth) is connected; one of the project's own networks it does not
+ * declare (connected by hand) is disconnected (F124), as a hand disconnect is repaired. A
+ * network berth does not own is left as it is: someone else's (a proxy's network) to manage.
+ */
 function connectSteps(
   container: ContainerObject,
   ctx: ContainerPlanContext,
@@ -325,7 +332,13 @@ function connectSteps(
   const nameOf = (network: string) =>
     ctx.observedNetworkNames?.get(network) ??
     declaredEngineName(ctx.project, ctx.desired, 'Network', network);
-  return container.spec.networks
+  const declared = new Set(container.spec.networks.map((n) => n.network));
+  const undeclared = observed.networks
+    .map((engineNetwork) => ctx.ownedNetworks?.get(engineNetwork))
+    .filter((name): name is string => name !== undefined && !declared.has(name))
+    .map((name) => step(key, 'disconnect', '~', `attached to undeclared network ${name}`, name));
+  const missing = container.spec.networks
     .filter((n) => !observed.networks.includes(nameOf(n.network)))
     .map((n) => step(key, 'connect', '~', `not attached to network ${n.network}`, n.network));
+  return [...undeclared, ...missing];
 }

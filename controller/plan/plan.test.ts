@@ -88,6 +88,29 @@ describe('plan (golden)', () => {
     );
   });
 
+  it('a project network connected by hand is disconnected; a foreign one is left (F124)', async () => {
+    const spare = `${MANIFEST}---
+apiVersion: berth/v1
+kind: Network
+metadata: {name: spare}
+`;
+    await apply(spare);
+    await engine.connectNetwork('demo-spare', await containerId('db'), []);
+    await engine.createNetwork({ name: 'proxy', labels: {}, driver: 'bridge' } as never);
+    await engine.connectNetwork('proxy', await containerId('web'), []);
+    expect(await planText(spare)).toBe(
+      [
+        '~ Container/db  disconnect spare  attached to undeclared network spare',
+        'Project demo: 0 to create, 1 to change, 0 to delete.',
+        '',
+      ].join('\n'),
+    );
+    expect((await apply(spare)).result.ok).toBe(true);
+    expect(await planText(spare)).toBe(
+      'Project demo: no changes; the engine matches the manifests.\n',
+    );
+  });
+
   it('a network removed behind stopped containers’ backs recreates them (issue 19 item 3)', async () => {
     await apply();
     const desired = await desiredFrom(MANIFEST);

@@ -142,7 +142,21 @@ function planDeclaredContainer(
     memory: input.restarts?.get(objectKey(container)),
     imageFromRun: (imagePlan?.steps.length ?? 0) > 0 || implicit.has(container.spec.image.ref),
     observedNetworkNames: observedNetworkNames(input.desired, owned),
+    ownedNetworks: ownedNetworkNames(owned),
   });
+}
+
+const ownedNetworksOf = new WeakMap<OwnedIndex, Map<string, string>>();
+
+/** Engine name → declared name of every network the project owns on the engine (once per index). */
+function ownedNetworkNames(owned: OwnedIndex): Map<string, string> {
+  const known = ownedNetworksOf.get(owned);
+  if (known) return known;
+  const names = new Map<string, string>();
+  for (const [key, o] of owned)
+    if (key.startsWith('Network/')) names.set(o.name, key.slice('Network/'.length));
+  ownedNetworksOf.set(owned, names);
+  return names;
 }
 
 /** Declared (owned) network → the engine name the project's network of that name has now. */

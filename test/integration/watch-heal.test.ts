@@ -137,6 +137,18 @@ describe('berth watch heals drift on the real engine', () => {
     expect(healed).toBe(true);
   });
 
+  it('disconnects a container from a project network it does not declare, connected by hand (F124)', async () => {
+    const spare = engineName('default');
+    await docker('network', 'connect', spare, engineName('net2'));
+    // The engine's connect event names no berth object: the periodic resync (3 s) repairs it.
+    const repaired = await eventually(
+      async () => !(await networksOf(engineName('net2'))).includes(spare),
+      15_000,
+    );
+    expect(repaired).toBe(true);
+    expect(await networksOf(engineName('net2'))).toContain(engineName('net'));
+  });
+
   it('converges a saved file, and a broken file keeps its objects', async () => {
     await writeFile(join(dir, 'edit.yaml'), containerYaml('edit', '  env: {VALUE: "two"}\n'));
     const env = () =>
