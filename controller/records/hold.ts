@@ -1,3 +1,4 @@
+import type { ObjectKey } from '../../specs/model.js';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { readJsonFile, writeFileAtomic } from './atomic-file.js';
@@ -15,6 +16,8 @@ export interface ProjectHold {
    * Absent for `berth hold`, which only `release` ends.
    */
   revision?: string;
+  /** The object whose failed update under watch made the hold (its reason in status says so). */
+  failedUpdate?: ObjectKey;
 }
 
 const HOLD_FILE = 'hold.json';
@@ -31,12 +34,18 @@ export async function holdProject(
   by: string,
   now: number,
   revision?: string,
+  failedUpdate?: ObjectKey,
 ): Promise<ProjectHold> {
   const existing = await readHold(stateDir, project);
   if (existing && (existing.revision === undefined || revision !== undefined)) return existing;
   const hold: ProjectHold = existing
     ? { since: existing.since, by: `${existing.by}, then ${by}` }
-    : { since: now, by, ...(revision !== undefined ? { revision } : {}) };
+    : {
+        since: now,
+        by,
+        ...(revision !== undefined ? { revision } : {}),
+        ...(failedUpdate ? { failedUpdate } : {}),
+      };
   await writeFileAtomic(
     join(projectRecordDir(stateDir, project), HOLD_FILE),
     JSON.stringify(hold) + '\n',
@@ -61,5 +70,7 @@ export async function readHold(
   const value = read.value as Partial<ProjectHold>;
   if (typeof value.since !== 'number') return undefined;
   const revision = typeof value.revision === 'string' ? { revision: value.revision } : {};
-  return { since: value.since, by: String(value.by ?? 'berth hold'), ...revision };
+  const failed =
+    typeof value.failedUpdate === 'string' ? { failedUpdate: value.failedUpdate as ObjectKey } : {};
+  return { since: value.since, by: String(value.by ?? 'berth hold'), ...revision, ...failed };
 }

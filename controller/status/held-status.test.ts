@@ -47,7 +47,7 @@ describe('heldStatus', () => {
     const status = sampleStatus();
     const [a, b] = status.objects;
     const by = `update of ${a!.key} failed (the new container did not start: host port 127.0.0.1:8080 is in use): rolled back to mx1`;
-    const held = heldStatus(status, [a!.key, b!.key], by);
+    const held = heldStatus(status, [a!.key, b!.key], { by, failedUpdate: a!.key });
     const reasons = new Map(held.objects.map((o) => [o.key, o.reason]));
     expect(reasons.get(a!.key)).toBe(`Held: ${by}; berth release applies the declared change`);
     expect(reasons.get(b!.key)).toBe(

@@ -12,22 +12,23 @@ export function heldNotice(hold: ProjectHold): string {
  * shows `Held`): the controller converges to the held set, so the engine may match it while
  * the source declares something else. `heldBack` are the keys the source declares otherwise;
  * each one is out of sync with reason `Held: …`, the project is not in sync, and the notice
- * names them; `by` is the hold's reason (records/hold.ts), given to the object whose failed
- * update made it. Pure; without held-back keys the status is returned as it is.
+ * names them; the hold's reason (records/hold.ts) is given to the object whose failed update
+ * made it (`hold.failedUpdate`). Pure; without held-back keys the status is returned as it is.
  */
 export function heldStatus(
   status: ProjectStatus,
   heldBack: readonly ObjectKey[],
-  by?: string,
+  hold?: Pick<ProjectHold, 'by' | 'failedUpdate'>,
 ): ProjectStatus {
   if (heldBack.length === 0) return status;
   const keys = new Set(heldBack);
   const reason =
     'Held: the source declares a change that is not applied (berth release applies it)';
   // The object whose failed update made the hold says why (F162: only the log said it).
+  // A key shown on another context carries `@context`: the hold names the declared object.
   const reasonOf = (key: ObjectKey) =>
-    by?.startsWith(`update of ${key.replace(/@.*$/, '')} failed`)
-      ? `Held: ${by}; berth release applies the declared change`
+    hold?.failedUpdate !== undefined && hold.failedUpdate === key.replace(/@.*$/, '')
+      ? `Held: ${hold.by}; berth release applies the declared change`
       : reason;
   const objects = status.objects.map((o) =>
     keys.has(o.key) ? { ...o, inSync: false, reason: reasonOf(o.key) } : o,

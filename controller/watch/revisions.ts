@@ -147,14 +147,18 @@ export class Revisions {
    * keys whose declaration changed, and `settled`: the history entry once the queue has
    * worked the rollback off.
    */
-  async rollbackTo(entry: HistoryEntry, why?: string): Promise<RollbackStarted> {
+  async rollbackTo(
+    entry: HistoryEntry,
+    why?: { reason: string; failedUpdate: ObjectKey },
+  ): Promise<RollbackStarted> {
     const { store, bus, queue, crashLoop } = this.deps;
     const { stateDir, project } = this.deps.options;
     const time = this.deps.now();
-    const by = why ? `${why}: rolled back to ${entry.id}` : `rollback to ${entry.id}`;
+    const by = why ? `${why.reason}: rolled back to ${entry.id}` : `rollback to ${entry.id}`;
     // Secret and Config values are never recorded: found again (or refused) before any change.
     if (stateDir) await recoverFileValues(stateDir, project, entry.objects ?? []);
-    if (stateDir) await holdProject(stateDir, project, by, time, await this.revision());
+    if (stateDir)
+      await holdProject(stateDir, project, by, time, await this.revision(), why?.failedUpdate);
     bus.publish({ type: 'hold', held: true, by, time });
     // Whatever the folder says when the hold ends is read in full then.
     this.heldBack = true;
@@ -201,7 +205,10 @@ export class Revisions {
     }
     logger.warn({ key, message, to: target.id }, 'update failed: holding at the last good apply');
     // Why it failed goes into the hold's reason, so status, the API and history say it (F162).
-    await this.rollbackTo(target, `update of ${key} failed (${brief(message)})`);
+    await this.rollbackTo(target, {
+      reason: `update of ${key} failed (${brief(message)})`,
+      failedUpdate: key,
+    });
   }
 
   /**

@@ -264,7 +264,7 @@ async function projectStatus(
     ? heldStatus(
         view.status,
         heldBack.map((key) => controller.lanes.statusKey(key)),
-        hold.by,
+        hold,
       )
     : view.status;
   return brokenSourceStatus(status, problems);
