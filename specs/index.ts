@@ -21,6 +21,7 @@ import type { VariableLookup } from './interpolate/resolve.js';
 import { checkSet } from './check-set.js';
 import { expandDeclared } from './expand.js';
 import { engineApiProblems } from './engine-api.js';
+import { engineFieldProblems, type EngineLimits } from './engine-fields.js';
 
 export { checkSet } from './check-set.js';
 export type { CheckSetOptions } from './check-set.js';
@@ -30,6 +31,8 @@ export { specHash, canonicalJSON } from './hash.js';
 export { DEFAULT_POLICY, POLICY_NAMES, hostPathViolation, policyFor } from './policy.js';
 export type { Policy, PolicyName } from './policy.js';
 export { engineApiProblems, needsEngineApiCheck, FIELD_MIN_API } from './engine-api.js';
+export { engineFieldProblems, usesEngineFields } from './engine-fields.js';
+export type { EngineField, EngineLimits } from './engine-fields.js';
 export { collectManifestFiles, STDIN_NAME } from './read/collect.js';
 export type { ManifestFile } from './read/collect.js';
 export {
@@ -64,6 +67,8 @@ export interface LoadOptions {
   envFiles?: string[] | undefined;
   /** The connected engine's API version: fields it cannot carry become E_ENGINE_API problems. */
   engineApiVersion?: string | undefined;
+  /** What the connected engine cannot carry: fields it names become E_ENGINE_FIELD problems. */
+  engineLimits?: EngineLimits | undefined;
   /**
    * Compute each object's spec hash (default true). `validate` turns it off: it never
    * compares the set with an engine, and hashing was a tenth of its time (issue 18).
@@ -141,6 +146,7 @@ export async function loadManifests(
   });
   if (options.engineApiVersion)
     setProblems.push(...engineApiProblems(linked, options.engineApiVersion));
+  if (options.engineLimits) setProblems.push(...engineFieldProblems(linked, options.engineLimits));
   let offset = 0;
   const files: FileResult[] = perFile.map((f) => {
     const objects = linked.slice(offset, offset + f.objects.length);

@@ -33,6 +33,8 @@ export const PROBLEM_CODES = {
   E_SIGNAL: 'not a signal name',
   E_RANGE: 'a value outside its allowed range',
   E_ENGINE_API: "a field the engine's API version cannot carry",
+  E_ENGINE_FIELD:
+    'a field the connected engine cannot carry (drops or refuses), whatever its API version',
   E_EMPTY: 'no objects found',
   E_UNSET_VAR: 'a variable without a default is not set (or a ${VAR:?message} check failed)',
   E_INTERPOLATION: 'a ${...} expression that is not valid interpolation syntax',

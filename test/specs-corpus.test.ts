@@ -47,6 +47,7 @@ describe('bad-input corpus', () => {
 
   it('covers every problem code (with the generated cases below)', () => {
     const generated = ['E_IO', 'E_FILE_TOO_LARGE', 'E_FILE_ENCODING', 'E_ENV_FILE', 'E_ENGINE_API'];
+    generated.push('E_ENGINE_FIELD');
     // Not a problem of the files alone: berth watch's (controller/watch/desired-store.test.ts).
     generated.push('E_PLACEMENT');
     const covered = new Set(generated);
@@ -82,6 +83,42 @@ describe('generated bad input', () => {
     expect(problems[0]?.message).toMatch(/needs Engine API 1\.45; the engine speaks 1\.41/);
     const newer = await loadManifests([file], { engineApiVersion: '1.45' });
     expect(newer.problems).toEqual([]);
+  });
+
+  it('refuses a field the engine says it cannot carry with E_ENGINE_FIELD, once per place written', async () => {
+    const file = join(tmp, 'domainname.yaml');
+    writeFileSync(
+      file,
+      [
+        'apiVersion: berth/v1',
+        'kind: Container',
+        'metadata: {name: web}',
+        'spec:',
+        '  image: busybox:1',
+        '  replicas: 2',
+        '  domainname: corp',
+        '  mounts: [{tmpfs: /c, gid: 1000}]',
+        '  logging: {driver: json-file, options: {max-file: 3}}',
+        '',
+      ].join('\n'),
+    );
+    const engineLimits = {
+      engine: 'Podman 4.3.1',
+      cannotCarry: [
+        { field: 'domainname', why: 'it drops it' },
+        { field: 'mounts[].uid/gid of a tmpfs', why: 'it refuses it' },
+      ],
+    } as const;
+    const { problems } = await loadManifests([file], { engineApiVersion: '1.41', engineLimits });
+    expect(problems.map((p) => [p.line, p.column, p.code])).toEqual([
+      [7, 15, 'E_ENGINE_FIELD'],
+      [8, 29, 'E_ENGINE_FIELD'],
+    ]);
+    expect(problems[0]?.message).toBe(
+      'Container "web": domainname cannot be carried by the engine (Podman 4.3.1): it drops it',
+    );
+    const docker = await loadManifests([file], { engineApiVersion: '1.41' });
+    expect(docker.problems).toEqual([]);
   });
 
   it('refuses a file over 1 MiB with E_FILE_TOO_LARGE', async () => {
