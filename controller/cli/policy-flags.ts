@@ -1,7 +1,9 @@
 import { resolve } from 'node:path';
 import {
   engineApiProblems,
+  engineFieldProblems,
   needsEngineApiCheck,
+  usesEngineFields,
   policyFor,
   type Policy,
   type PolicyName,
@@ -52,22 +54,28 @@ export function policyFromFlags(
 }
 
 /**
- * Refuses, before any change, a set that uses a field the engine's API version cannot
- * carry (specs/engine-api.ts). Asks the engine only when such a field is used, so a
- * no-op apply keeps its four engine calls.
+ * Refuses, before any change, a set that uses a field the engine cannot carry: one its API
+ * version is too old for (specs/engine-api.ts), or one the engine drops or refuses whatever
+ * its version, as its adapter declares (`ping().limits`, specs/engine-fields.ts; F165).
+ * Asks the engine only when such a field is used, so a no-op apply keeps its four engine
+ * calls. E_MANIFEST: exit 1, as for any input that cannot be applied.
  */
 export async function refuseFieldsTheEngineCannotCarry(
   engine: Engine,
   objects: readonly DesiredObject[],
 ): Promise<void> {
-  if (!needsEngineApiCheck(objects)) return;
-  const { apiVersion } = await engine.ping();
-  const problems = engineApiProblems(objects, apiVersion);
+  if (!needsEngineApiCheck(objects) && !usesEngineFields(objects)) return;
+  const { apiVersion, limits } = await engine.ping();
+  const problems = [
+    ...engineApiProblems(objects, apiVersion),
+    ...(limits ? engineFieldProblems(objects, limits) : []),
+  ];
   if (problems.length === 0) return;
   const n = problems.length;
+  const engineText = limits ? `${limits.engine}, API ${apiVersion}` : `API ${apiVersion}`;
   throw new BerthError(
     'E_MANIFEST',
-    `${n} field${n === 1 ? '' : 's'} the engine (API ${apiVersion}) cannot carry; nothing was changed`,
+    `${n} field${n === 1 ? '' : 's'} the engine (${engineText}) cannot carry; nothing was changed`,
     { problems },
   );
 }

@@ -10,6 +10,7 @@
  * - `observe` costs a constant number of engine calls, whatever the number of objects.
  */
 
+import type { EngineLimits } from '../../specs/engine-fields.js';
 import type { ContainerRuntimeOptions, EndpointRequest } from './container-options.js';
 
 export type { ContainerRuntimeOptions, EndpointRequest } from './container-options.js';
@@ -312,11 +313,22 @@ export interface ObserveOptions {
   identify?: boolean;
 }
 
+/** What `ping` tells of the engine. */
+export interface EngineVersion {
+  version: string;
+  apiVersion: string;
+  /**
+   * Declared fields this engine drops or refuses whatever its API version (F165): the adapter
+   * declares them, and berth refuses a set that uses one before any change. Absent: none.
+   */
+  limits?: EngineLimits;
+}
+
 export interface Engine {
   /** Where the engine is reached, for messages ("unix:///var/run/docker.sock"). */
   readonly address: string;
 
-  ping(): Promise<{ version: string; apiVersion: string }>;
+  ping(): Promise<EngineVersion>;
   /**
    * Constant number of calls: label-filtered lists of containers, networks, volumes, images.
    * A container's state agrees with every event already delivered to a subscriber of this

@@ -47,7 +47,7 @@ export interface DesiredStoreOptions {
   /** Reads the folder (injected for tests); default loadManifests. */
   load?: typeof loadManifests;
   /** Policy and engine API version for every read (the CLI's --policy, the engine's ping). */
-  loadOptions?: Pick<LoadOptions, 'policy' | 'engineApiVersion'> | undefined;
+  loadOptions?: Pick<LoadOptions, 'policy' | 'engineApiVersion' | 'engineLimits'> | undefined;
   /** Folder `dir` is relative to, and that problems are shown relative to (a git checkout). */
   cwd?: string;
   /** For a git checkout: where its relative BindMount host paths land (`--host-root`). */

@@ -95,7 +95,7 @@ export async function run(
   // Every start the controller makes is recorded as berth's (status tells the engine's from them).
   const starts = new StartLog({ stateDir: ctx.stateDir, project }, ctx.now, ctx.logger);
   const engine = starts.noting(await ctx.engine());
-  const { apiVersion } = await engine.ping();
+  const { apiVersion, limits } = await engine.ping();
 
   const writer = await takeProjectLock(ctx, project, 'watch', options.lockTimeout);
   const holder = {
@@ -131,6 +131,7 @@ export async function run(
         ownSources: git && [git.controller.hostRoot.checkout, git.source.checkoutsDir],
       }),
       engineApiVersion: apiVersion,
+      ...(limits ? { engineLimits: limits } : {}),
     },
     ...(ctx.envFiles ? { envFiles: ctx.envFiles.map((f) => resolve(ctx.cwd, f)) } : {}),
     ...git?.controller,

@@ -4,6 +4,7 @@ import type {
   ContainerDetails,
   Engine,
   EngineEvent,
+  EngineVersion,
   EventSubscription,
   ImageBuildRequest,
   MutationResult,
@@ -21,7 +22,8 @@ import type {
 import type { EngineAddress } from './engine-address.js';
 import { dockerOptions } from './docker-connect.js';
 import { ownedOnly } from '../owned-engine.js';
-import { detectPodman } from './docker-flavour.js';
+import { detectPodman, podmanComponent } from './docker-flavour.js';
+import { podmanLimits } from './docker-podman-limits.js';
 import { call, type DockerCalls } from './docker-calls.js';
 import * as containers from './docker-containers.js';
 import * as networks from './docker-networks.js';
@@ -83,9 +85,15 @@ class DockerEngine implements Engine {
     return this.dockerode;
   }
 
-  async ping(): Promise<{ version: string; apiVersion: string }> {
+  /** Also says what the engine cannot carry (Podman: docker-podman-limits.ts); no extra call. */
+  async ping(): Promise<EngineVersion> {
     const v = await call(this.d, 'ping', undefined, () => this.d.reads.version());
-    return { version: v.Version, apiVersion: v.ApiVersion };
+    const podman = podmanComponent(v);
+    return {
+      version: v.Version,
+      apiVersion: v.ApiVersion,
+      ...(podman ? { limits: podmanLimits(podman.version) } : {}),
+    };
   }
 
   observe(options: ObserveOptions): Promise<ObservedState> {

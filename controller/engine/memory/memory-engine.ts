@@ -4,6 +4,7 @@ import type {
   ContainerCreateRequest,
   ContainerDetails,
   Engine,
+  EngineVersion,
   EngineContainerState,
   EngineErrorCode,
   EngineEvent,
@@ -140,9 +141,16 @@ export class MemoryEngine implements Engine {
 
   // ---- the Engine interface -----------------------------------------------------------
 
-  async ping(): Promise<{ version: string; apiVersion: string }> {
+  /** What ping says this engine cannot carry (a test plays an engine that drops fields). */
+  limits: EngineVersion['limits'];
+
+  async ping(): Promise<EngineVersion> {
     await this.enter('ping');
-    return { version: 'memory', apiVersion: '1.41' };
+    return {
+      version: 'memory',
+      apiVersion: '1.41',
+      ...(this.limits ? { limits: this.limits } : {}),
+    };
   }
 
   async observe(options: ObserveOptions): Promise<ObservedState> {
