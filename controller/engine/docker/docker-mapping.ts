@@ -231,7 +231,7 @@ export function fromInspect(c: DockerContainerInspect): ContainerDetails {
     id: c.Id,
     name: c.Name.replace(/^\//, ''),
     labels: { ...(c.Config?.Labels ?? {}) },
-    state: toState(c.State.Status),
+    state: restartingOnPodman(c) ? 'restarting' : toState(c.State.Status),
     imageId: c.Image,
     imageRef: c.Config?.Image ?? '',
     createdAt: parseTime(c.Created) ?? 0,
@@ -256,6 +256,20 @@ export function fromInspect(c: DockerContainerInspect): ContainerDetails {
     pid: c.State.Pid ?? 0,
     ...restartPolicyOf(c),
   };
+}
+
+/**
+ * Podman 4.3 never says `restarting` (F166): between two runs its restart policy makes, a
+ * container is `stopped`, as it also is for a moment after any exit until Podman's cleanup
+ * settles it to `exited`. A `stopped` container the engine has restarted before (RestartCount,
+ * which Podman resets on every start berth makes) under a policy that restarts it after this
+ * exit is being restarted. (Docker never says `stopped`.)
+ */
+function restartingOnPodman(c: DockerContainerInspect): boolean {
+  if (c.State.Status !== 'stopped' || !((c.RestartCount ?? 0) > 0)) return false;
+  const policy = c.HostConfig?.RestartPolicy?.Name;
+  if (policy === 'always' || policy === 'unless-stopped') return true;
+  return policy === 'on-failure' && c.State.ExitCode !== 0;
 }
 
 const RESTART_POLICIES = ['no', 'on-failure', 'unless-stopped', 'always'] as const;

@@ -24,13 +24,15 @@ import {
   fromVolume,
 } from './docker-mapping.js';
 import { listOwnedAndNamed } from './docker-reads.js';
+import { withPodmanRestarts } from './docker-podman-restarts.js';
 
 /**
  * Exactly four list calls in parallel, whatever the number of objects or of `named`
  * externals (see {@link listOwnedAndNamed}), plus one inspect per container a state event
  * was delivered for since the last observe (the list lags: docker-list-lag.ts). On Podman,
  * whose list has no health, one more list and an inspect per running container with a
- * healthcheck (see {@link withPodmanHealth}).
+ * healthcheck (see {@link withPodmanHealth}), and an inspect per container caught between two
+ * runs (`stopped`: {@link withPodmanRestarts}).
  */
 export async function observe(
   d: DockerCalls,
@@ -67,8 +69,12 @@ export async function observe(
   return {
     // Known from the answers' Server header: Docker pays no call to find out.
     containers: d.reads.answeredByPodman()
-      ? await call(d, 'observe', options.project, () =>
-          withPodmanHealth(d, settled, filters, (id) => inspectContainer(d, id)),
+      ? await call(d, 'observe', options.project, async () =>
+          withPodmanRestarts(
+            await withPodmanHealth(d, settled, filters, (id) => inspectContainer(d, id)),
+            containers,
+            (id) => inspectContainer(d, id),
+          ),
         )
       : settled,
     networks: networks.owned.map((n) => fromNetwork(n)),
