@@ -1,4 +1,4 @@
-import type { ContainerObject, DesiredObject, ImageObject } from './model.js';
+import type { ContainerObject, DesiredObject } from './model.js';
 import type { ValuePath } from './parse/locate.js';
 import type { Problem } from './problems.js';
 import { positionOf } from './positions.js';
@@ -33,10 +33,6 @@ const ENGINE_FIELDS = {
       ? [['spec', 'logging', 'options', 'max-file']]
       : [],
   ),
-  'build.context that is a URL': {
-    kind: 'Image',
-    uses: (i: ImageObject) => (i.spec.build?.remote ? [['spec', 'build', 'context']] : []),
-  },
 } as const;
 
 /** A field some engine cannot carry, by the name berth's messages give it. */

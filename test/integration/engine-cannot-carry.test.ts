@@ -7,10 +7,9 @@ import { TEST_IMAGE, cleanupProject, docker, uniqueProject } from '../support/do
 import { testEngine } from '../support/engine.js';
 
 /**
- * Fields an engine cannot carry whatever its API version (F165, F167): on Podman 4.3 a tmpfs
- * owner fails at create (after the networks and volumes were made), `domainname`, `gpus` and
- * logging `max-file` are dropped and the apply said converged, and a build from a URL fails
- * with a stat error. berth now refuses such a set before any change, naming the field and
+ * Fields an engine cannot carry whatever its API version (F165): on Podman 4.3 a tmpfs owner
+ * fails at create (after the networks and volumes were made), and `domainname`, `gpus` and
+ * logging `max-file` are dropped while the apply said converged. berth now refuses such a set before any change, naming the field and
  * the engine, exit 1 (DESIGN.md, second wave). Docker carries them all: there `plan` of the
  * same set plans its creates.
  */
@@ -44,18 +43,6 @@ spec:
   ${field.startsWith('mounts') ? '' : field}
 `;
 
-const remoteBuild = `apiVersion: berth/v1
-kind: Network
-metadata: {name: net}
----
-apiVersion: berth/v1
-kind: Image
-metadata: {name: app}
-spec:
-  ref: localhost/${project}-remote:1
-  build: {context: "git://127.0.0.1:9/app.git#main:app"}
-`;
-
 /** What berth made for the project: containers, networks, volumes (none after a refusal). */
 async function owned(): Promise<string[]> {
   const filter = `label=berth.project=${project}`;
@@ -82,7 +69,6 @@ const CASES: [string, string, string, RegExp][] = [
     manifest('logging: {driver: json-file, options: {max-size: 1m, max-file: 3}}'),
     /logging\.options\.max-file/,
   ],
-  ['a build from a URL', 'm-remote.yaml', remoteBuild, /build\.context that is a URL/],
 ];
 
 describe.runIf(onPodman)('on Podman, a field it cannot carry is refused before any change', () => {

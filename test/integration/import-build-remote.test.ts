@@ -6,6 +6,7 @@ import { berth, importValidateApply } from '../support/cli.js';
 import { TEST_IMAGE, cleanupProject, docker, uniqueProject } from '../support/docker.js';
 import { startGitDaemon, type GitDaemon } from '../support/git-daemon.js';
 import { TestRepo } from '../support/git-repo.js';
+import { testEngine } from '../support/engine.js';
 
 /**
  * Compose files berth used to refuse, imported, validated and applied on the real engine:
@@ -27,6 +28,9 @@ const rootRef = `localhost/${project}-root:1`;
 const first = 20000 + 10 * Math.floor(Math.random() * 2000);
 const last = first + 9;
 let daemon: GitDaemon;
+// Podman takes no host port range onto one container port: berth refuses it there before any
+// change (engine-cannot-carry.test.ts), so on Podman the replicas publish nothing.
+const onPodman = testEngine() === 'podman';
 
 beforeAll(async () => {
   mkdirSync(join(work, 'repos', 'app'), { recursive: true });
@@ -64,8 +68,7 @@ function compose(step: string): string {
     image: ${gitRef}
     build: ${daemon.url}app#main:app
     command: ${SLEEP}
-    ports: ["127.0.0.1:${first}-${last}:80"]
-    deploy: {replicas: 2}
+${onPodman ? '' : `    ports: ["127.0.0.1:${first}-${last}:80"]\n`}    deploy: {replicas: 2}
   root:
     image: ${rootRef}
     build: ${daemon.url}app#main
@@ -107,6 +110,7 @@ describe('import of inline Dockerfiles, git build contexts and host port ranges'
 
     const names = await cloned();
     expect(names).toHaveLength(2);
+    if (onPodman) return;
     const ports: number[] = [];
     for (const name of names) {
       const bindings = await docker('inspect', '-f', '{{json .HostConfig.PortBindings}}', name);

@@ -10,7 +10,7 @@ import { openSecretSession } from './docker-build-session.js';
 import { jsonLines } from './docker-events.js';
 import { engineMessage, isUnreachable, unreachableError } from './docker-errors.js';
 import { inspectImage } from './docker-images.js';
-import { buildLabelsQuery } from './docker-podman-build.js';
+import { buildLabelsQuery, buildThroughLibpod } from './docker-podman-build.js';
 import { EngineError } from '../engine.js';
 import type { ImageBuildRequest, Labels, ObservedImage, ProgressListener } from '../engine.js';
 
@@ -105,12 +105,11 @@ async function runBuild(
   const secrets = version === 2 && request.secrets ? request.secrets : undefined;
   const session = secrets ? await openSecretSession(docker, secrets) : undefined;
   try {
-    const labels = buildLabelsQuery(request.labels, podman);
     return await streamBuild(
       docker,
       address,
       request,
-      labels,
+      podman,
       version,
       onProgress,
       lines,
@@ -125,17 +124,20 @@ async function streamBuild(
   docker: Dockerode,
   address: string,
   request: ImageBuildRequest,
-  labels: Labels | string,
+  podman: boolean,
   version: Builder,
   onProgress: ProgressListener | undefined,
   lines: string[],
   session: string | undefined,
 ): Promise<BuildOutcome> {
   const { replaced, args } = await withoutFrontendRequest(request, onProgress);
+  const labels = buildLabelsQuery(request.labels, podman);
+  // Podman fetches a remote context only for its own endpoint (docker-podman-build.ts, F167).
+  const send = podman && request.remote !== undefined ? buildThroughLibpod : dockerBuild;
   let stream: NodeJS.ReadableStream;
   try {
     const sent = await sentContext(request, version, replaced);
-    stream = (await docker.buildImage(sent.body, {
+    stream = await send(docker, sent.body, {
       t: request.tag,
       ...(request.remote !== undefined && { remote: request.remote }),
       dockerfile: sent.dockerfile,
@@ -149,7 +151,7 @@ async function streamBuild(
       // Legacy builder: leave no intermediate containers behind, even when the build fails.
       rm: true,
       forcerm: true,
-    })) as NodeJS.ReadableStream;
+    });
   } catch (e) {
     if (isUnreachable(e)) throw unreachableError(address, e, 'build');
     return { refused: engineMessage(e), lines };
@@ -160,6 +162,15 @@ async function streamBuild(
     onProgress?.(line);
   });
   return { ...(error !== undefined && { error }), lines };
+}
+
+/** Docker's `POST /build`, through dockerode. */
+async function dockerBuild(
+  docker: Dockerode,
+  body: NodeJS.ReadableStream,
+  options: Dockerode.ImageBuildOptions,
+): Promise<NodeJS.ReadableStream> {
+  return (await docker.buildImage(body, options)) as NodeJS.ReadableStream;
 }
 
 /**

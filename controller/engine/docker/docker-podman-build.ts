@@ -1,3 +1,4 @@
+import type Dockerode from 'dockerode';
 import type { Labels } from '../engine.js';
 
 /**
@@ -16,4 +17,32 @@ export function buildLabelsQuery(labels: Labels, podman: boolean): Labels | stri
     .sort()
     .map((key) => `${key}=${labels[key]}`);
   return JSON.stringify(sorted);
+}
+
+/**
+ * A build from a remote context (a git URL with `#ref[:dir]`, an http(s) tarball) on Podman:
+ * Podman 4.3.1's Docker-compatible `POST /build` ignores `remote` and builds the uploaded
+ * body (empty: "stat …/Dockerfile: no such file or directory"), while the same handler
+ * behind libpod's `POST /libpod/build` fetches it (buildah clones `#ref` and builds in `dir`;
+ * checked on 4.3.1 with a git daemon, F167). Same query as Docker's, same `stream` lines
+ * and `error` line back; the body is the empty context berth sends for a remote build.
+ */
+export function buildThroughLibpod(
+  docker: Dockerode,
+  body: NodeJS.ReadableStream,
+  options: Dockerode.ImageBuildOptions,
+): Promise<NodeJS.ReadableStream> {
+  return new Promise((resolve, reject) => {
+    docker.modem.dial(
+      {
+        path: '/v4.0.0/libpod/build?',
+        method: 'POST',
+        file: body,
+        options,
+        isStream: true,
+        statusCodes: { 200: true, 400: 'bad parameter', 500: 'server error' },
+      },
+      (err, stream) => (err ? reject(err) : resolve(stream as NodeJS.ReadableStream)),
+    );
+  });
 }

@@ -1,13 +1,14 @@
 import type { EngineLimits } from '../../../specs/engine-fields.js';
 
 /**
- * What Podman's Docker-compatible API drops or refuses of a declared set (F165, F167), as
+ * What Podman's Docker-compatible API drops or refuses of a declared set (F165), as
  * seen on Podman 4.3.1 (test/podman/RESULTS.md; newer Podmans not checked). Each of these
  * was applied as converged with the field missing, or failed at create after the networks
  * and volumes were made; berth now refuses the set before any change, as it does for a
  * field the engine's API version cannot carry. Not listed, because the effect holds: a
  * privileged container's `devices` (inspect reads them back empty, but privileged gives the
- * container every device).
+ * container every device); a build from a URL (its compatible `/build` ignores `remote`, so
+ * the adapter sends those to libpod's: docker-podman-build.ts, F167).
  */
 export function podmanLimits(version: string): EngineLimits {
   return {
@@ -25,10 +26,6 @@ export function podmanLimits(version: string): EngineLimits {
       {
         field: 'logging.options.max-file',
         why: 'it keeps one log file (only max-size is honoured)',
-      },
-      {
-        field: 'build.context that is a URL',
-        why: 'its Docker-compatible /build ignores `remote` and builds the uploaded context (empty here)',
       },
     ],
   };
