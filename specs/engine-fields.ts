@@ -28,6 +28,9 @@ const ENGINE_FIELDS = {
   ),
   domainname: containerUses((c) => (c.spec.domainname ? [['spec', 'domainname']] : [])),
   gpus: containerUses((c) => (c.spec.gpus ? [['spec', 'gpus']] : [])),
+  'ports[]: a host port range onto one container port': containerUses((c) =>
+    c.spec.ports.some((p) => p.hostPortEnd !== undefined) ? [['spec', 'ports']] : [],
+  ),
   'logging.options.max-file': containerUses((c) =>
     c.spec.logging?.options['max-file'] !== undefined
       ? [['spec', 'logging', 'options', 'max-file']]

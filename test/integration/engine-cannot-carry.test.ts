@@ -8,8 +8,9 @@ import { testEngine } from '../support/engine.js';
 
 /**
  * Fields an engine cannot carry whatever its API version (F165): on Podman 4.3 a tmpfs owner
- * fails at create (after the networks and volumes were made), and `domainname`, `gpus` and
- * logging `max-file` are dropped while the apply said converged. berth now refuses such a set before any change, naming the field and
+ * or a host port range onto one container port fails at create (after the networks and
+ * volumes were made), and `domainname`, `gpus` and logging `max-file` are dropped while the
+ * apply said converged. berth now refuses such a set before any change, naming the field and
  * the engine, exit 1 (DESIGN.md, second wave). Docker carries them all: there `plan` of the
  * same set plans its creates.
  */
@@ -63,6 +64,12 @@ const CASES: [string, string, string, RegExp][] = [
   ],
   ['domainname', 'm-domain.yaml', manifest('domainname: corp'), /domainname/],
   ['gpus', 'm-gpus.yaml', manifest('gpus: all'), /gpus/],
+  [
+    'a host port range onto one container port',
+    'm-range.yaml',
+    manifest('ports: ["127.0.0.1:28000-28009:80"]'),
+    /ports\[\]: a host port range onto one container port/,
+  ],
   [
     'logging max-file',
     'm-maxfile.yaml',

@@ -24,6 +24,10 @@ export function podmanLimits(version: string): EngineLimits {
       },
       { field: 'gpus', why: 'it ignores DeviceRequests' },
       {
+        field: 'ports[]: a host port range onto one container port',
+        why: 'it takes one host port per binding ("strconv.Atoi: parsing 8000-8010")',
+      },
+      {
         field: 'logging.options.max-file',
         why: 'it keeps one log file (only max-size is honoured)',
       },
