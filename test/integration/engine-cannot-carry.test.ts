@@ -1,10 +1,11 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { berth } from '../support/cli.js';
 import { TEST_IMAGE, cleanupProject, docker, uniqueProject } from '../support/docker.js';
 import { testEngine } from '../support/engine.js';
+import { PODMAN_START_TIMEOUT, startPodman, type PodmanService } from '../support/podman.js';
 
 /**
  * Fields an engine cannot carry whatever its API version (F165): on Podman 4.3 a tmpfs owner
@@ -45,12 +46,12 @@ spec:
 `;
 
 /** What berth made for the project: containers, networks, volumes (none after a refusal). */
-async function owned(): Promise<string[]> {
+async function owned(cli: (...args: string[]) => Promise<string> = docker): Promise<string[]> {
   const filter = `label=berth.project=${project}`;
   const lists = await Promise.all([
-    docker('ps', '-aq', '--filter', filter),
-    docker('network', 'ls', '-q', '--filter', filter),
-    docker('volume', 'ls', '-q', '--filter', filter),
+    cli('ps', '-aq', '--filter', filter),
+    cli('network', 'ls', '-q', '--filter', filter),
+    cli('volume', 'ls', '-q', '--filter', filter),
   ]);
   return lists.flatMap((l) => l.split('\n').filter(Boolean));
 }
@@ -78,7 +79,21 @@ const CASES: [string, string, string, RegExp][] = [
   ],
 ];
 
-describe.runIf(onPodman)('on Podman, a field it cannot carry is refused before any change', () => {
+// On Docker (CI) the Podman cases run against a Podman service of their own (test/support/podman.ts).
+describe('on Podman, a field it cannot carry is refused before any change', () => {
+  let service: PodmanService | undefined;
+  let env: NodeJS.ProcessEnv = {};
+  let cli: (...args: string[]) => Promise<string> = docker;
+  beforeAll(async () => {
+    if (onPodman) return;
+    service = await startPodman();
+    env = service.env;
+    cli = (...args) => service!.podman(...args);
+  }, PODMAN_START_TIMEOUT);
+  afterAll(async () => {
+    await service?.stop();
+  });
+
   it.each(CASES)(
     '%s: plan and apply exit 1 naming the field and Podman; nothing is made',
     async (_what, file, text, field) => {
@@ -86,14 +101,14 @@ describe.runIf(onPodman)('on Podman, a field it cannot carry is refused before a
       const line = new RegExp(
         `${file}:\\d+:\\d+: (Container|Image) "app": ${field.source} cannot be carried by the engine \\(Podman [0-9.]+\\): .+ \\[E_ENGINE_FIELD\\]`,
       );
-      const plan = await berth(['plan', '-f', file, '-p', project], { cwd: dir });
+      const plan = await berth(['plan', '-f', file, '-p', project], { cwd: dir, env });
       expect(plan.stderr).toMatch(line);
       expect(plan.code).toBe(1);
-      const apply = await berth(['apply', '-f', file, '-p', project], { cwd: dir });
+      const apply = await berth(['apply', '-f', file, '-p', project], { cwd: dir, env });
       expect(apply.stderr).toMatch(line);
       expect(apply.stderr).toMatch(/nothing was changed/);
       expect(apply.code).toBe(1);
-      expect(await owned()).toEqual([]);
+      expect(await owned(cli)).toEqual([]);
     },
   );
 });
