@@ -5,6 +5,7 @@ import { isLiteralImageRef, lookupIn } from './link.js';
 import { positionOf } from './positions.js';
 import { NEXT_SUFFIX, UPDATE_SUFFIXES } from './update-names.js';
 import { objectLabel } from './validate/schema-errors.js';
+import { imageRefProblem } from './validate/image-ref.js';
 import { namespaceReferences, namespaceTargets, staticAddresses } from './check-container-links.js';
 
 export interface CheckSetOptions {
@@ -149,6 +150,19 @@ function danglingReferences(
     };
     const image = c.spec.image.object ?? c.spec.image.ref;
     if (!isLiteralImageRef(image)) missing(['spec', 'image'], 'Image', image);
+    else {
+      // Refused here, not by the engine after the project's network was made (F195).
+      const why = imageRefProblem(image);
+      if (why)
+        problems.push(
+          problemAt(
+            c,
+            ['spec', 'image'],
+            'E_IMAGE_REF',
+            `spec.image "${image}" is not an image reference: ${why}`,
+          ),
+        );
+    }
     c.spec.networks.forEach((n, i) =>
       missing(['spec', 'networks', i, 'network'], 'Network', n.network),
     );

@@ -46,6 +46,7 @@ export const PROBLEM_CODES = {
     'a Network or Volume spec.name that is no valid engine name, or that another object claims too',
   E_PLACEMENT: 'an object placed on another engine (spec.placement.context) than an object it uses',
   E_URL: 'a remote build context that is no git repository or http(s) URL the engine can fetch',
+  E_IMAGE_REF: 'not an image reference the engine accepts (repo[:tag][@digest])',
   E_NETWORK_DRIVER:
     "a network the engine cannot create or connect (host, none): use the container's networkMode",
 } as const;

@@ -30,8 +30,9 @@ export function checkExclusiveFields(spec: ContainerSpec, ctx: NormaliseContext)
     if (spec[field] !== undefined) clash(field, " (it uses that container's network)");
 }
 
-// uid 0 however written (`0`, `00`, `+0`: the engine reads them all as root; F109).
-const ROOT_USER = /^(\+?0+|root)(:.*)?$/;
+// uid 0 however written (`0`, `00`, `+0`, `-0`: runc parses a uid with Go's strconv.Atoi,
+// which takes a sign, so each is root; F109, F187).
+const ROOT_USER = /^([+-]?0+|root)(:.*)?$/;
 
 /** Device drivers a `gpus` request may name under baseline: the engine's GPU driver. */
 export const GPU_DRIVERS: ReadonlySet<string> = new Set(['nvidia']);
@@ -65,7 +66,8 @@ export function checkContainerPolicy(spec: ContainerSpec, ctx: NormaliseContext)
   if (!policy.restricted) return;
   const restrictedRule = (path: (string | number)[], text: string): void =>
     ctx.report('E_POLICY', path, `${text} (required by --policy restricted)`);
-  if (spec.user === undefined || ROOT_USER.test(spec.user))
+  // No user, or one a variable left blank, is the image's default: unknown, usually root (F187).
+  if (spec.user === undefined || spec.user.trim() === '' || ROOT_USER.test(spec.user.trim()))
     restrictedRule(['spec', 'user'], 'must name a non-root user');
   if (!spec.capDrop?.includes('ALL')) restrictedRule(['spec', 'capDrop'], 'must include ALL');
   // As Kubernetes' restricted profile: only NET_BIND_SERVICE may be added back, and no

@@ -255,6 +255,21 @@ spec: {image: busybox:1, networkMode: "container:db", ipc: "container:db"}
     ]);
   });
 
+  it.each([['"-0"'], ['"-00:0"'], ['" "'], ['"${U:-}"']])(
+    'under restricted, user %s is root or the image default, and refused (F187)',
+    async (user) => {
+      const file = join(dir, 'user.yaml');
+      writeFileSync(
+        file,
+        `apiVersion: berth/v1\nkind: Container\nmetadata: {name: web}\nspec:\n  image: busybox:1\n  user: ${user}\n  capDrop: [ALL]\n`,
+      );
+      const loaded = await loadManifests([file], { policy: policyFor('restricted'), env: {} });
+      expect(loaded.problems.map((p) => p.message)).toEqual([
+        expect.stringMatching(/spec.user must name a non-root user/),
+      ]);
+    },
+  );
+
   it('under baseline a gpus request may name only the GPU driver (CDI names any host device)', async () => {
     const file = join(dir, 'cdi.yaml');
     writeFileSync(

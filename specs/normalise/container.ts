@@ -7,6 +7,7 @@ import { normaliseFileMount } from './file-value.js';
 import type { NormaliseContext } from './context.js';
 import { namespaceTargets } from '../check-container-links.js';
 import { checkContainerPolicy, checkExclusiveFields } from './container-checks.js';
+import { checkContainerValues } from './container-values.js';
 import { readEnvFiles } from './container-env.js';
 import { normaliseNetworkAttachments } from './container-networks.js';
 import { normaliseExpose, normalisePorts } from './container-ports.js';
@@ -64,6 +65,7 @@ export async function normaliseContainer(
   if (shm !== undefined) spec.shmSizeBytes = shm;
   spec.dependsOn.push(...implicitDependencies(spec));
   checkExclusiveFields(spec, ctx);
+  checkContainerValues(spec, ctx);
   checkContainerPolicy(spec, ctx);
   return spec;
 }

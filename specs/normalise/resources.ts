@@ -1,5 +1,6 @@
 import type { BindMountSpec, ImageSpec, NetworkSpec, VolumeSpec } from '../model.js';
 import { refuseHostPath } from './host-path.js';
+import { imageRefProblem } from '../validate/image-ref.js';
 import type * as Raw from '../types.generated.js';
 import { isBindVolume } from '../volume-options.js';
 import { cidrContains, parseCIDR, parseIP } from '../validate/values.js';
@@ -15,6 +16,9 @@ export async function normaliseImage(
   env: NodeJS.ProcessEnv = process.env,
 ): Promise<ImageSpec> {
   const spec: ImageSpec = { ref: raw.ref, pullPolicy: raw.pullPolicy ?? 'IfNotPresent' };
+  const why = imageRefProblem(raw.ref);
+  if (why)
+    ctx.report('E_IMAGE_REF', ['spec', 'ref'], `"${raw.ref}" is not an image reference: ${why}`);
   const build = raw.build && (await normaliseBuild(raw.build, ctx, env));
   if (build) spec.build = build;
   return spec;
