@@ -1,5 +1,6 @@
 import { dirname, isAbsolute } from 'node:path';
 import type { DesiredObject, NetworkObject, VolumeObject } from '../specs/model.js';
+import type { ResourceNames } from './engine/engine.js';
 
 /** The labels berth puts on every engine object it creates (DESIGN.md, "Identity and ownership"). */
 export const LABEL = {
@@ -60,6 +61,25 @@ export function resourceEngineName(
   object: Pick<NetworkObject | VolumeObject, 'name' | 'spec'>,
 ): string {
   return object.spec.external?.name ?? object.spec.name ?? engineName(project, object.name);
+}
+
+/**
+ * The owned networks and volumes of `desired` by {@link resourceEngineName}, for matching
+ * their engine events, which carry no labels (F172). External ones are left out: berth never
+ * repairs them, and their traffic (other projects' containers joining and leaving) is not
+ * the project's. Pure.
+ */
+export function declaredResourceNames(
+  project: string,
+  desired: readonly DesiredObject[],
+): ResourceNames {
+  const network = new Map<string, string>();
+  const volume = new Map<string, string>();
+  for (const o of desired) {
+    if ((o.kind !== 'Network' && o.kind !== 'Volume') || o.spec.external) continue;
+    (o.kind === 'Network' ? network : volume).set(resourceEngineName(project, o), o.name);
+  }
+  return { network, volume };
 }
 
 /**

@@ -324,6 +324,27 @@ export interface EngineVersion {
   limits?: EngineLimits;
 }
 
+/**
+ * The project's networks and volumes by engine name (value: `metadata.name`), one map per
+ * event type: their events carry no labels (ENGINE-NOTES), so one with an engine name of its
+ * own (`spec.name`) is known by this, besides the `<project>-` prefix (F172).
+ */
+export interface ResourceNames {
+  network: ReadonlyMap<string, string>;
+  volume: ReadonlyMap<string, string>;
+}
+
+/** What an event subscription asks for: the project, a window of time (Unix ms), names. */
+export interface EventOptions extends ObserveOptions {
+  since?: number;
+  until?: number;
+  /**
+   * The project's declared networks and volumes ({@link ResourceNames}), read at each event,
+   * so a follow matches the set as it is then. Without it only the `<project>-` prefix matches.
+   */
+  resources?: () => ResourceNames;
+}
+
 export interface Engine {
   /** Where the engine is reached, for messages ("unix:///var/run/docker.sock"). */
   readonly address: string;
@@ -399,13 +420,10 @@ export interface Engine {
 
   /**
    * Container events for the project's labels plus network and volume events (matched by
-   * name). With `until`, replays past events and ends (describe's recent events); without,
-   * follows until closed.
+   * name: the `<project>-` prefix or `options.resources`). With `until`, replays past events
+   * and ends (describe's recent events); without, follows until closed.
    */
-  subscribeEvents(
-    options: ObserveOptions & { since?: number; until?: number },
-    onEvent: (event: EngineEvent) => void,
-  ): EventSubscription;
+  subscribeEvents(options: EventOptions, onEvent: (event: EngineEvent) => void): EventSubscription;
 }
 
 export type EngineErrorCode =

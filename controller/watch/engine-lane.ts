@@ -1,7 +1,8 @@
 import type { ObjectKey } from '../../specs/model.js';
-import { EngineError, type Engine } from '../engine/engine.js';
+import { EngineError, type Engine, type ResourceNames } from '../engine/engine.js';
 import { toBerthError } from '../errors.js';
 import { keyOn } from '../executor/placement.js';
+import { declaredResourceNames } from '../labels.js';
 import type { Logger } from '../logger.js';
 import type { BackoffPolicy } from './backoff.js';
 import { ContainerKeys } from './container-keys.js';
@@ -61,6 +62,8 @@ export class EngineLane {
   private stopped = false;
   /** Why the last connection failed; undefined once connected. The next one resyncs the lane. */
   private lastFailure: string | undefined;
+  /** The declared network and volume names of the last desired snapshot asked about. */
+  private names: { of: DesiredSnapshot; names: ResourceNames } | undefined;
 
   constructor(private readonly options: EngineLaneOptions) {
     this.containers = new ContainerKeys(options.project);
@@ -108,6 +111,21 @@ export class EngineLane {
     await this.queue.shutdown(graceMs);
   }
 
+  /**
+   * The lane's declared networks and volumes by engine name, for its event stream (F172: one
+   * with `spec.name` is matched by that name); worked out once per desired snapshot.
+   */
+  private resourceNames(): ResourceNames {
+    const snapshot = this.options.desired();
+    if (this.names?.of !== snapshot) {
+      this.names = {
+        of: snapshot,
+        names: declaredResourceNames(this.options.project, snapshot.objects),
+      };
+    }
+    return this.names.names;
+  }
+
   private handle(items: Item[]): Promise<Verdicts> {
     return this.link().then(
       ({ engine }) => this.options.reconcile(engine, this.bus, items),
@@ -152,6 +170,7 @@ export class EngineLane {
       this.events = engineEventSource({
         engine,
         project,
+        resources: () => this.resourceNames(),
         onReachable: (up) => metrics.noteReachable(context, up),
       });
       await this.events.start({ push: (item) => this.options.take(this, item) });

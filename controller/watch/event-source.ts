@@ -1,5 +1,6 @@
 import type { Kind, ObjectKey } from '../../specs/model.js';
-import type { Engine, EngineEvent } from '../engine/engine.js';
+import type { Engine, EngineEvent, ResourceNames } from '../engine/engine.js';
+import { resourceOfEvent } from '../engine/event-scope.js';
 import { ownedContainerName } from '../container-names.js';
 import { LABEL } from '../labels.js';
 import { backoffDelay, type BackoffPolicy } from './backoff.js';
@@ -11,10 +12,15 @@ export type EventWork = { key: ObjectKey } | { resync: true } | undefined;
 /**
  * Maps one engine event to the work it calls for, by what it changed (the adapter's
  * `change`, never the engine's action names): the key of the object concerned (labels on
- * containers, `<project>-` name prefix on networks and volumes), or a resync when the object
+ * containers; on networks and volumes, which carry none, the declared engine names of
+ * `resources` or the `<project>-` name prefix: event-scope.ts), or a resync when the object
  * cannot be named (a container disconnected from a network: the event names it by id only).
  */
-export function workForEvent(event: EngineEvent, project: string): EventWork {
+export function workForEvent(
+  event: EngineEvent,
+  project: string,
+  resources?: () => ResourceNames,
+): EventWork {
   if (!event.change) return undefined;
   if (event.type === 'container') {
     // Replica 1 answers to `<name>` or `<name>-1` by its engine name (container-names.ts).
@@ -22,20 +28,18 @@ export function workForEvent(event: EngineEvent, project: string): EventWork {
     if (!name) return undefined;
     return { key: `${(event.labels[LABEL.kind] ?? 'Container') as Kind}/${name}` };
   }
-  if (event.type !== 'network' && event.type !== 'volume') return undefined;
-  const prefix = `${project}-`;
-  const engineName = event.name ?? '';
-  if (!engineName.startsWith(prefix)) return undefined;
+  const name = resourceOfEvent(event, { project, resources });
+  if (name === undefined) return undefined;
   if (event.change === 'disconnected') return { resync: true };
   if (event.change !== 'removed') return undefined;
-  return {
-    key: `${event.type === 'network' ? 'Network' : 'Volume'}/${engineName.slice(prefix.length)}`,
-  };
+  return { key: `${event.type === 'network' ? 'Network' : 'Volume'}/${name}` };
 }
 
 export interface EventSourceOptions {
   engine: Engine;
   project: string;
+  /** The project's declared networks and volumes as they are now (labels.ts declaredResourceNames). */
+  resources?: () => ResourceNames;
   /** Whether the engine answered the last ping (for metrics and health). */
   onReachable: (reachable: boolean) => void;
   backoff?: BackoffPolicy;
@@ -59,7 +63,7 @@ export function engineEventSource(options: EventSourceOptions): WorkSource {
     });
   /** Every event is shown; one that concerns an object queues it, a disconnect resyncs. */
   const itemsOf = (event: EngineEvent): SourceItem[] => {
-    const work = workForEvent(event, options.project);
+    const work = workForEvent(event, options.project, options.resources);
     const shown: SourceItem = {
       kind: 'engine-event',
       objectRef: work && 'key' in work ? work.key : undefined,
@@ -96,7 +100,8 @@ export function engineEventSource(options: EventSourceOptions): WorkSource {
           continue;
         }
       }
-      const subscription = options.engine.subscribeEvents({ project: options.project }, (event) => {
+      const scope = { project: options.project, resources: options.resources };
+      const subscription = options.engine.subscribeEvents(scope, (event) => {
         for (const item of itemsOf(event)) void sink.push(item);
       });
       close = () => subscription.close();

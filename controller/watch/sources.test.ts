@@ -3,6 +3,9 @@ import type { EngineEvent } from '../engine/engine.js';
 import { isLoopback, parseListenAddress } from '../api/listen-address.js';
 import { changeOf } from '../engine/docker/docker-events.js';
 import { workForEvent } from './event-source.js';
+import { eventInProject } from '../engine/event-scope.js';
+import { declaredResourceNames } from '../labels.js';
+import type { DesiredObject } from '../../specs/model.js';
 import { ignoredPath } from './folder-source.js';
 
 /** An event as the Docker adapter delivers it: `change` from its action. */
@@ -54,6 +57,39 @@ describe('engine events to work', () => {
     expect(
       workForEvent(event({ type: 'network', action: 'create', name: 'p-net' }), 'p'),
     ).toBeUndefined();
+  });
+});
+
+describe('engine events of networks and volumes named by spec.name (F172)', () => {
+  const objects = [
+    { kind: 'Network', name: 'public', spec: { name: 'shop_public' } },
+    { kind: 'Volume', name: 'media', spec: { name: 'p-photos' } },
+    { kind: 'Network', name: 'shared', spec: { external: { name: 'corp' } } },
+  ] as unknown as DesiredObject[];
+  const resources = () => declaredResourceNames('p', objects);
+
+  it('names them by their declared engine name, before the project prefix', () => {
+    const removed = (type: 'network' | 'volume', name: string) =>
+      workForEvent(event({ type, action: 'destroy', name }), 'p', resources);
+    expect(removed('network', 'shop_public')).toEqual({ key: 'Network/public' });
+    // `p-photos` starts with the prefix, but it is Volume/media's engine name.
+    expect(removed('volume', 'p-photos')).toEqual({ key: 'Volume/media' });
+    expect(removed('volume', 'shop_public')).toBeUndefined();
+    // An external network is not the project's: berth never repairs it.
+    expect(removed('network', 'corp')).toBeUndefined();
+    expect(
+      workForEvent(
+        event({ type: 'network', action: 'disconnect', name: 'shop_public' }),
+        'p',
+        resources,
+      ),
+    ).toEqual({ resync: true });
+  });
+
+  it('lets their events through the subscription scope', () => {
+    const destroyed = event({ type: 'network', action: 'destroy', name: 'shop_public' });
+    expect(eventInProject(destroyed, { project: 'p', resources })).toBe(true);
+    expect(eventInProject(destroyed, { project: 'p' })).toBe(false);
   });
 });
 

@@ -11,6 +11,7 @@ import type {
   NameLookup,
   NetworkCreateRequest,
   ObserveOptions,
+  EventOptions,
   ObservedImage,
   ObservedNetwork,
   ObservedState,
@@ -213,10 +214,7 @@ class DockerEngine implements Engine {
     return images.pushImage(docker, this.address, ref, auth, onProgress, podman);
   }
 
-  subscribeEvents(
-    options: ObserveOptions & { since?: number; until?: number },
-    onEvent: (event: EngineEvent) => void,
-  ): EventSubscription {
+  subscribeEvents(options: EventOptions, onEvent: (event: EngineEvent) => void): EventSubscription {
     // The stream needs dockerode; the subscription exists at once and attaches when it loads.
     const subscribedAt = Date.now();
     let inner: EventSubscription | undefined;

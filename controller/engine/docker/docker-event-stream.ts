@@ -1,30 +1,28 @@
 import type Dockerode from 'dockerode';
 import { LABEL } from '../../labels.js';
-import type { EngineEvent, EventSubscription, ObserveOptions } from '../engine.js';
+import type { EngineEvent, EventOptions, EventSubscription } from '../engine.js';
 import { eventInProject } from '../event-scope.js';
 import { fromRawEvent, jsonLines } from './docker-events.js';
 import type { DockerRawEvent } from './docker-events.js';
 
 type EventStream = NodeJS.ReadableStream & { destroy?: () => void };
 
-/** What a subscription asks for: the project, and a window of time (Unix ms). */
-type EventWindow = ObserveOptions & { since?: number; until?: number };
-
 /**
  * Opens two `GET /events` streams: container events filtered at the engine by the project's
  * label (`berth.project=P`; any berth container without a project), so an idle `berth watch`
  * is not woken by other projects' containers (issue 18), and network and volume events by
  * type only — they carry no labels (ENGINE-NOTES) and are matched here by the `<project>-`
- * name prefix. Every event is still matched here too (`eventInProject`). Following, `ended`
- * resolves when either stream closes, breaks or cannot be opened (the caller resyncs and
- * subscribes again; the other stream is closed); a replay (`until`) ends when both did.
+ * name prefix or the declared names of `options.resources`. Every event is still matched
+ * here too (`eventInProject`). Following, `ended` resolves when either stream closes, breaks
+ * or cannot be opened (the caller resyncs and subscribes again; the other stream is closed);
+ * a replay (`until`) ends when both did.
  * `close()` ends both, also a request whose answer has not begun. `extra` adds raw events the
  * engine does not send itself (docker-network-events.ts); it returns its own stop. `podman`:
  * the engine is Podman, whose replay of the past needs asking differently (see below).
  */
 export function subscribeDockerEvents(
   docker: Dockerode,
-  options: EventWindow,
+  options: EventOptions,
   onEvent: (event: EngineEvent) => void,
   extra?: (deliver: (raw: DockerRawEvent) => void) => () => void,
   podman = false,
@@ -64,7 +62,7 @@ export function subscribeDockerEvents(
   }
   const deliver = (value: unknown) => {
     const event = fromRawEvent(value as DockerRawEvent);
-    if (!event || closed || !eventInProject(event, options.project)) return;
+    if (!event || closed || !eventInProject(event, options)) return;
     // `since` goes to the engine in whole seconds; drop what precedes it in ms.
     if (options.since !== undefined && event.time < options.since) return;
     if (snapshotUntil !== undefined && event.time > snapshotUntil) return;
@@ -120,10 +118,10 @@ export function subscribeDockerEvents(
  * own `since` are left as they are. Pure.
  */
 export function podmanFollowWindow(
-  options: EventWindow,
+  options: EventOptions,
   podman: boolean,
   subscribedAt: number,
-): EventWindow {
+): EventOptions {
   if (!podman || options.since !== undefined || options.until !== undefined) return options;
   return { ...options, since: subscribedAt };
 }

@@ -158,8 +158,8 @@ describe('event stream', () => {
       time: 1_700_000_000_123,
     });
     expect(container?.attributes?.exitCode).toBe('3');
-    expect(eventInProject(container!, 'p')).toBe(true);
-    expect(eventInProject(container!, 'q')).toBe(false);
+    expect(eventInProject(container!, { project: 'p' })).toBe(true);
+    expect(eventInProject(container!, { project: 'q' })).toBe(false);
     const volume = fromRawEvent({
       Type: 'volume',
       Action: 'destroy',
@@ -167,8 +167,8 @@ describe('event stream', () => {
       time: 1,
     });
     expect(volume?.name).toBe('p-data');
-    expect(eventInProject(volume!, 'p')).toBe(true);
-    expect(eventInProject(volume!, 'pp')).toBe(false);
+    expect(eventInProject(volume!, { project: 'p' })).toBe(true);
+    expect(eventInProject(volume!, { project: 'pp' })).toBe(false);
     expect(fromRawEvent({ Type: 'daemon', Action: 'reload' })).toBeUndefined();
   });
 

@@ -15,6 +15,7 @@ import type {
   NameLookup,
   NetworkCreateRequest,
   ObserveOptions,
+  EventOptions,
   ObservedImage,
   ObservedNetwork,
   ObservedState,
@@ -356,10 +357,7 @@ export class MemoryEngine implements Engine {
   }
 
   /** Replays history from `since` (to `until`, then ends), else follows until closed. */
-  subscribeEvents(
-    options: ObserveOptions & { since?: number; until?: number },
-    onEvent: (event: EngineEvent) => void,
-  ): EventSubscription {
+  subscribeEvents(options: EventOptions, onEvent: (event: EngineEvent) => void): EventSubscription {
     this.calls.subscribeEvents = (this.calls.subscribeEvents ?? 0) + 1;
     let finish: () => void = () => undefined;
     const ended = new Promise<void>((resolve) => (finish = resolve));
@@ -375,7 +373,7 @@ export class MemoryEngine implements Engine {
     if (until === undefined) this.world.subscribers.add(subscriber);
     // Delivered after subscribe returns, as a stream's first chunk would be.
     queueMicrotask(() => {
-      for (const e of past) if (eventInProject(e, options.project)) subscriber.onEvent(e);
+      for (const e of past) if (eventInProject(e, options)) subscriber.onEvent(e);
       if (until !== undefined) finish();
     });
     return {

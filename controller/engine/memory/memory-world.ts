@@ -3,7 +3,7 @@ import type {
   ContainerCreateRequest,
   EngineEvent,
   Labels,
-  ObserveOptions,
+  EventOptions,
   ObservedContainer,
 } from '../engine.js';
 import { EngineError } from '../engine.js';
@@ -56,7 +56,7 @@ export interface MemImage {
 }
 
 interface Subscriber {
-  options: ObserveOptions & { since?: number; until?: number };
+  options: EventOptions;
   onEvent: (event: EngineEvent) => void;
 }
 
@@ -146,7 +146,7 @@ export class MemoryWorld {
     this.history.push(full);
     if (this.history.length > HISTORY_LIMIT) this.history.shift();
     for (const s of this.subscribers) {
-      if (s.options.until === undefined && eventInProject(full, s.options.project)) s.onEvent(full);
+      if (s.options.until === undefined && eventInProject(full, s.options)) s.onEvent(full);
     }
   }
 
