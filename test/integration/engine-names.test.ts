@@ -100,6 +100,16 @@ ${sleeperYaml('web', `  networks: [{network: public, aliases: [www]}]\n  mounts:
         .map((o) => `${o.key} ${o.engineName}`)
         .sort(),
     ).toEqual([`Network/public ${netName}`, `Volume/media ${volName}`]);
+    // F172: their engine events are theirs, though their names lack the `<project>-` prefix.
+    const described = await berth(['describe', 'network/public', '-p', project, '-o', 'json'], {
+      env,
+      cwd: dir,
+    });
+    expect(described.code, described.stderr).toBe(0);
+    const events = (
+      JSON.parse(described.stdout) as { events: { source: string; action: string }[] }
+    ).events;
+    expect(events.map((e) => `${e.source} ${e.action}`)).toContain('engine create');
     const deleted = await berth(['delete', '-f', dir, '-p', project], { env });
     expect(deleted.code, deleted.stderr).toBe(0);
     expect(await exists('network', netName)).toBe(false);

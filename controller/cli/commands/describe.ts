@@ -1,5 +1,6 @@
 import { BerthError } from '../../errors.js';
-import type { Engine, EngineEvent } from '../../engine/engine.js';
+import type { Engine, EngineEvent, EventOptions } from '../../engine/engine.js';
+import { declaredResourceNames } from '../../labels.js';
 import { describeOutput } from '../../status/describe-model.js';
 import { formatDescribe } from '../views/format-describe.js';
 import { queryProject, unknownObject } from '../views/query.js';
@@ -44,7 +45,9 @@ export async function run(
     view = await queryProject(ctx, project, options.filename, { inspect: names, engine });
   }
   const now = ctx.now();
-  const events = await recentEvents(engine, project, now - EVENT_WINDOW_MS, now);
+  // Networks and volumes with a name of their own are known by it (their events carry no labels).
+  const resources = declaredResourceNames(project, view.desired);
+  const events = await recentEvents(engine, { project, resources: () => resources }, now);
   const outs = names.flatMap((name) => {
     const status = view.status.objects.find((o) => o.key === `${target.kind}/${name}`);
     const desired = view.desired.find((o) => o.kind === target.kind && o.name === name);
@@ -56,15 +59,15 @@ export async function run(
   return 0;
 }
 
-/** The engine's events of the project between since and until (replayed, then the stream ends). */
+/** The engine's events of the project in the last EVENT_WINDOW_MS to `until` (replayed, then the stream ends). */
 async function recentEvents(
   engine: Engine,
-  project: string,
-  since: number,
+  scope: Pick<EventOptions, 'project' | 'resources'>,
   until: number,
 ): Promise<EngineEvent[]> {
   const events: EngineEvent[] = [];
-  const subscription = engine.subscribeEvents({ project, since, until }, (e) => events.push(e));
+  const window = { ...scope, since: until - EVENT_WINDOW_MS, until };
+  const subscription = engine.subscribeEvents(window, (e) => events.push(e));
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<void>(
     (resolve) => (timer = setTimeout(resolve, EVENT_REPLAY_TIMEOUT_MS)),
