@@ -8,7 +8,8 @@ import { plan } from './plan/plan.js';
 import type { Plan } from './plan/plan-types.js';
 import { runRecovery } from './executor/run-recovery.js';
 import { nameRepairSteps } from './plan/name-repairs.js';
-import { recoverySteps, type RecoveryStep } from './plan/recovery-steps.js';
+import { isUpdateLeftover, recoverySteps, type RecoveryStep } from './plan/recovery-steps.js';
+import { plannedTemporaryNames } from './plan/update-names-taken.js';
 import { ownedKey } from './container-names.js';
 
 export interface Observation {
@@ -224,5 +225,26 @@ export async function observeAndPlan(
     undefined,
     options,
   );
-  return { ...observation, plan: plan({ ...input, ...observation }) };
+  return { ...observation, plan: await planProject(engine, { ...input, ...observation }) };
+}
+
+/**
+ * The plan of an observation, as every planner makes it (plan, apply, status, the
+ * controller's reconcile and resync): `plan(input)`, and — only when it holds an update — one
+ * lookup of the updates' temporary names (`-next`/`-prev`). An update whose temporary name a
+ * container other than the object's own leftover holds is blocked with the reason apply would
+ * fail it with (F168), so plan and status report it before apply stops anything. A converged
+ * project costs no call here.
+ */
+export async function planProject(engine: Engine, input: PlanInput): Promise<Plan> {
+  const first = plan(input);
+  const names = plannedTemporaryNames(first.objects, input.desired);
+  if (names.size === 0) return first;
+  const found = await engine.lookupNames({ containers: [...names.keys()] });
+  const taken = new Map<string, string>();
+  for (const c of found.containers) {
+    if (names.has(c.name) && !isUpdateLeftover(c, input.project))
+      taken.set(c.name, holderOf('Container', c.labels));
+  }
+  return taken.size === 0 ? first : plan({ ...input, updateNamesTaken: taken });
 }

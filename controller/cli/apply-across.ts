@@ -6,9 +6,8 @@ import { waitForAwaitedJobs } from '../executor/wait-completed.js';
 import type { Engine, ObservedImage, ObservedState } from '../engine/engine.js';
 import { engineOfContext } from '../engine/docker/context-engine.js';
 import { toBerthError } from '../errors.js';
-import { observeProject, observeRequest } from '../observe.js';
+import { observeProject, observeRequest, planProject } from '../observe.js';
 import { sameEngineClusters } from '../executor/same-engine.js';
-import { plan as planSet } from '../plan/plan.js';
 import { otherSourceDeletions } from '../plan/plan-other-sources.js';
 import type { ObjectPlan, Plan } from '../plan/plan-types.js';
 import { refuseMissingExternals } from '../plan/plan-unmanaged.js';
@@ -151,7 +150,7 @@ async function planObserved(
     const observation = await observeProject(engine, job.project, group.objects, p.observed, {
       recoverUpdates: recover,
     });
-    const plan = planSet({
+    const plan = await planProject(engine, {
       project: job.project,
       desired: group.objects,
       prune: job.prune,

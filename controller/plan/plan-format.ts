@@ -21,8 +21,14 @@ export function planSummary(plan: Plan): {
   return counts;
 }
 
+/**
+ * Whether the engine differs from the declaration in a way apply would act on: a step to run,
+ * or a conflict that blocks one (an engine name, or an update's temporary name, held by a
+ * container berth does not own: F168). `plan --exit-code` and `diff` exit 2 then. An object
+ * berth leaves as it is on purpose (an exited `restartPolicy: Never` job) is no change.
+ */
 export function hasChanges(plan: Plan): boolean {
-  return plan.objects.some((o) => o.steps.length > 0);
+  return plan.objects.some((o) => o.steps.length > 0) || plan.conflicts.length > 0;
 }
 
 function stepLine(s: PlanStep, width: number): string {

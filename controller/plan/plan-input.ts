@@ -17,6 +17,12 @@ export interface PlanInput {
   unowned?: { kind: Kind; name: string; engineName: string; holder?: string }[];
   /** `Kind/name` of the declared external networks and volumes the engine has. */
   externals?: ReadonlySet<string>;
+  /**
+   * Temporary engine names of this plan's updates (`-next`/`-prev`) that containers other than
+   * the object's own leftovers hold, with who holds them (labels.ts holderOf): those updates
+   * are blocked (F168). Looked up by observe.ts planProject only when a plan holds an update.
+   */
+  updateNamesTaken?: ReadonlyMap<string, string>;
   /** List owned objects that are no longer declared, for deletion. */
   prune: boolean;
   /** What berth remembers of each container's restarts (a running controller's tracker). */

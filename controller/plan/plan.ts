@@ -18,6 +18,7 @@ import { step } from './plan-object.js';
 import { objectPlan, planImplicitImage } from './plan-resources.js';
 import type { ObjectPlan, Plan, PlanConflict, PlanStep } from './plan-types.js';
 import { orderByDependencies } from './order.js';
+import { blockTakenUpdates } from './update-names-taken.js';
 import { planScaledToZero } from './plan-zero.js';
 import { afterRenames, scaleRenames, withScaleRename } from './scale-renames.js';
 
@@ -73,11 +74,12 @@ export function plan(input: PlanInput): Plan {
   const withConflicts = chainReplicaUpdates(declared, input.desired).map((p) =>
     conflicted.has(p.key) ? blockedByConflict(p, conflicts) : p,
   );
+  const updates = blockTakenUpdates(withConflicts, input.desired, input.updateNamesTaken);
   const deletions = [...planDeletions(input, owned), ...planImageRetention(input)];
   return {
     project: input.project,
-    objects: [...orderByDependencies(withConflicts), ...deletions],
-    conflicts,
+    objects: [...orderByDependencies(updates.objects), ...deletions],
+    conflicts: [...conflicts, ...updates.conflicts],
   };
 }
 

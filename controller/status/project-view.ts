@@ -7,7 +7,6 @@ import type {
 } from '../engine/engine.js';
 import { LABEL } from '../labels.js';
 import type { RestartMemory } from '../plan/plan-input.js';
-import { plan } from '../plan/plan.js';
 import type { Plan } from '../plan/plan-types.js';
 import { readHistory, readLastApplied } from '../records/records.js';
 import { containerIdsOf, readRestarts, restartsFor } from '../records/restarts.js';
@@ -15,7 +14,7 @@ import { readStarts } from '../records/starts.js';
 import type { HistoryEntry } from '../records/record-types.js';
 import { buildProjectStatus } from './build-status.js';
 import { needsDetails } from './readiness.js';
-import { observeProject } from '../observe.js';
+import { observeProject, planProject } from '../observe.js';
 import type { DesiredSource, ProjectStatus } from './status-types.js';
 import { ownedContainerName } from '../container-names.js';
 
@@ -97,7 +96,7 @@ export async function loadProjectView(engine: Engine, request: ViewRequest): Pro
       readRestarts(request.stateDir, project),
       readStarts(request.stateDir, project),
     ]);
-  const projectPlan = plan({
+  const projectPlan = await planProject(engine, {
     project,
     desired: desired.objects,
     observed,

@@ -88,12 +88,33 @@ describe('stop-first: a step that fails leaves the old container serving', () =>
       code: 'E_CONFLICT',
       message: expect.stringContaining('p-web-prev') as string,
     });
-    await expect(update).rejects.toThrow(/nothing was stopped/);
+    // The plan's words for it (F168: plan/update-names-taken.ts), for a name taken since.
+    await expect(update).rejects.toThrow(
+      'the engine name p-web-prev, which a stop-first update gives the old container, is taken by another container; nothing is stopped',
+    );
     expect(engine.calls.stopContainer ?? 0).toBe(0);
     const old = await engine.inspectContainer(oldId);
     expect([old?.name, old?.state]).toEqual(['p-web', 'running']);
     const other = await engine.inspectContainer(foreign.id);
     expect([other?.name, other?.state]).toEqual(['p-web-prev', 'running']);
+  });
+
+  it('start-first, -next held by a container berth does not own: the same words, the old one untouched', async () => {
+    const { engine, oldId } = await runningOld();
+    const foreign = await engine.createContainer({ ...request('p-web-next'), labels: {} });
+    const update = replaceContainer({
+      engine,
+      project: 'p',
+      oldId,
+      request: { ...request('p-web'), env: { V: '2' } },
+      policy: { ...stopFirstPolicy, order: 'start-first' },
+    });
+    await expect(update).rejects.toThrow(
+      'the engine name p-web-next, which a start-first update gives the new container, is taken by another container; nothing is stopped',
+    );
+    const old = await engine.inspectContainer(oldId);
+    expect([old?.name, old?.state]).toEqual(['p-web', 'running']);
+    expect((await engine.inspectContainer(foreign.id))?.name).toBe('p-web-next');
   });
 
   it('a create the engine refuses after the stop: the old one takes its name back and runs', async () => {

@@ -5,6 +5,7 @@ import { sameOwnedContainer } from '../container-names.js';
 import { LABEL, NEXT_SUFFIX, PREV_SUFFIX } from '../labels.js';
 import { healthGate, type GateResult } from './health-gate.js';
 import type { UpdatePolicy } from './update-policy.js';
+import { temporaryNameTaken } from './temporary-name.js';
 
 /** What one replacement needs: the running container, the new one's request, the policy. */
 export interface ReplaceInput {
@@ -92,6 +93,8 @@ async function startFirst(input: ReplaceInput): Promise<ReplaceResult> {
     ...request,
     name: `${request.name}${NEXT_SUFFIX}`,
     networks: unnamed,
+  }).catch((e: unknown) => {
+    throw isEngineError(e, 'E_CONFLICT') ? temporaryNameError(request.name, 'start-first', e) : e;
   });
   op('start');
   // A new container that cannot start (a command that does not exist) fails the gate like
@@ -135,7 +138,7 @@ async function stopFirst(input: ReplaceInput): Promise<ReplaceResult> {
   const op = (name: string) => input.onOp?.(name);
   op('rename');
   await engine.renameContainer(oldId, `${request.name}${PREV_SUFFIX}`).catch((e: unknown) => {
-    throw isEngineError(e, 'E_CONFLICT') ? prevTaken(request.name, e) : e;
+    throw isEngineError(e, 'E_CONFLICT') ? temporaryNameError(request.name, 'stop-first', e) : e;
   });
   let fresh: string;
   try {
@@ -159,13 +162,19 @@ async function stopFirst(input: ReplaceInput): Promise<ReplaceResult> {
   return { outcome: 'replaced', id: fresh };
 }
 
-/** The stop-first rename found `<name>-prev` taken (by a container berth does not own). */
-function prevTaken(name: string, cause: unknown): BerthError {
-  return new BerthError(
-    'E_CONFLICT',
-    `the engine name ${name}${PREV_SUFFIX}, which a stop-first update gives the old container, is taken by another container; nothing was stopped (remove or rename that container)`,
-    { cause },
-  );
+/**
+ * The update's temporary name (`<name>-next` for the new container, `<name>-prev` for the old
+ * one) is taken by a container berth does not own: the plan blocks such an update (F168), so
+ * this is one taken after the plan was made. Nothing was stopped.
+ */
+function temporaryNameError(
+  name: string,
+  order: UpdatePolicy['order'],
+  cause: unknown,
+): BerthError {
+  return new BerthError('E_CONFLICT', temporaryNameTaken(name, order, 'another container'), {
+    cause,
+  });
 }
 
 /**

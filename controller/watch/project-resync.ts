@@ -2,8 +2,7 @@ import type { ObjectKey } from '../../specs/model.js';
 import { needsWork } from '../executor/execute.js';
 import type { Engine } from '../engine/engine.js';
 import type { Logger } from '../logger.js';
-import { observeProject } from '../observe.js';
-import { plan } from '../plan/plan.js';
+import { observeProject, planProject } from '../observe.js';
 import type { ContainerKeys } from './container-keys.js';
 import type { DesiredStore } from './desired-store.js';
 import type { EventBus } from './event-bus.js';
@@ -77,7 +76,7 @@ export class ProjectResync {
         return;
       }
       const full = this.deps.pruneGuard.apply(
-        plan({
+        await planProject(engine, {
           project,
           desired: snapshot.objects,
           ...observation,

@@ -5,10 +5,9 @@ import { takeBackReplicas } from '../executor/replica-takeback.js';
 import type { Engine, ObservedState } from '../engine/engine.js';
 import { toBerthError } from '../errors.js';
 import type { Logger } from '../logger.js';
-import { observeProject } from '../observe.js';
+import { observeProject, planProject } from '../observe.js';
 import type { RestartMemory } from '../plan/plan-input.js';
 import { containerIdsOf } from '../records/restarts.js';
-import { plan } from '../plan/plan.js';
 import type { RecoveryStep } from '../plan/recovery-steps.js';
 import type { ObjectPlan, Plan } from '../plan/plan-types.js';
 import type { CrashLoopTracker } from './backoff.js';
@@ -136,7 +135,7 @@ async function reconcileObserved(
     );
     observed = observation.observed;
     logRecovered(deps, observation.recovered);
-    full = plan({
+    full = await planProject(deps.engine, {
       project: deps.project,
       desired: snapshot.objects,
       ...observation,

@@ -37,9 +37,11 @@ export async function run(ctx: CliContext, options: DiffOptions): Promise<number
   const before = new Map(
     (last.ok ? last.value.objects : []).map((o) => [`${o.kind}/${o.name}`, o]),
   );
-  const changed = new Set(
-    plan.objects.filter((p) => p.steps.length > 0).map((p) => p.key as string),
-  );
+  // An update blocked by a conflict (F168) is still a change of its fields.
+  const changed = new Set([
+    ...plan.objects.filter((p) => p.steps.length > 0).map((p) => p.key as string),
+    ...plan.conflicts.map((c) => c.key as string),
+  ]);
   const lines: string[] = [];
   for (const after of set.objects) {
     const key = `${after.kind}/${after.name}`;
