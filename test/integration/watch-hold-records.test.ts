@@ -2,7 +2,7 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { holdProject, releaseProject } from '../../controller/records/hold.js';
+import { holdProject, readHold, releaseProject } from '../../controller/records/hold.js';
 import { berth } from '../support/cli.js';
 import { docker, envValue, freePort, uniqueProject } from '../support/docker.js';
 import {
@@ -42,6 +42,14 @@ beforeAll(async () => {
 afterAll(() => tearDownWatch(watch, project, dir, stateHome));
 
 describe('a hold or release written to the records while berth watch runs or not', () => {
+  it('a hold of a project never applied, with no watch running, exits 1 and records nothing (F161)', async () => {
+    const typo = `${project}-typo`;
+    const held = await berth(['hold', '-p', typo], { env: env() });
+    expect(held.code, held.stdout + held.stderr).toBe(1);
+    expect(held.stderr).toContain(`no project ${typo}: nothing applied, no berth watch running`);
+    expect(await readHold(stateDir(), typo)).toBeUndefined();
+  });
+
   it('a hold taken while no controller ran: watch starts held on the applied set and repairs drift', async () => {
     const held = await berth(['hold', '-p', project], { env: env() });
     expect(held.stdout).toMatch(/held since/);
