@@ -261,6 +261,19 @@ describe('berth watch heals drift on the real engine', () => {
     expect(JSON.parse(result.stdout)).toMatchObject({ project, desiredSource: 'files' });
   });
 
+  it('berth status with a wrong token says the controller refused it (F161)', async () => {
+    const { berth } = await import('../support/cli.js');
+    process.env.BERTH_TOKEN = 'not-the-token';
+    const result = await berth(['status', '-p', project, '-o', 'json'], {
+      env: { XDG_STATE_HOME: stateHome },
+    }).finally(() => delete process.env.BERTH_TOKEN);
+    expect(result.stderr).toContain(
+      `note: the running berth watch (pid ${watch.child.pid}, ${watch.api.replace('http://', '')}) refused the request (HTTP 401: BERTH_TOKEN is unset or wrong)`,
+    );
+    // stdout stays what -o json promises: the engine's view, without the controller.
+    expect(JSON.parse(result.stdout)).toMatchObject({ project });
+  });
+
   it('exits 0 on SIGTERM and leaves the containers running', async () => {
     watch.child.kill('SIGTERM');
     expect(await watch.exited).toBe(0);

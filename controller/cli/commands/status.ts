@@ -47,7 +47,9 @@ async function projectStatus(
     const flags = { engine: ctx.engineFlag, context: ctx.contextFlag };
     const engine = engineAddress(flags, ctx.env).display;
     const token = process.env.BERTH_TOKEN;
-    const controller = await findControllerClient(ctx.stateDir, project, engine, token);
+    // A controller that refuses the token is said so on stderr, not passed over in silence.
+    const refused = (note: string) => ctx.stderr.write(`note: ${note}\n`);
+    const controller = await findControllerClient(ctx.stateDir, project, engine, token, refused);
     if (controller)
       return { status: await controller.projectStatus(project), fromController: true };
   }
