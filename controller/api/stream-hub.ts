@@ -17,6 +17,21 @@ export interface StreamHubOptions {
 
 type Subscriber = (numbered: NumberedMessage) => void;
 
+/** How long a new subscriber's snapshot waits at most for the view to be freshened, ms. */
+const FRESHEN_WAIT_MS = 2_000;
+
+/** Resolves when every promise settled, or after `ms`, whichever comes first. */
+function freshUntil(promises: Promise<void>[], ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<void>((resolve) => {
+    timer = setTimeout(resolve, ms);
+    timer.unref();
+  });
+  return Promise.race([Promise.allSettled(promises).then(() => undefined), late]).finally(() =>
+    clearTimeout(timer),
+  );
+}
+
 /**
  * The web view's state and its change log (issue 16). Every published message gets the next
  * id (monotonic, across restarts of the controller too), is applied to the current view and kept in a ring buffer. Bursts
@@ -29,7 +44,10 @@ export class StreamHub {
   private seq: number;
   private readonly ring: NumberedMessage[] = [];
   private readonly subscribers = new Set<Subscriber>();
-  private readonly subscribeListeners: (() => void)[] = [];
+  private readonly subscribeListeners: (() => Promise<void> | undefined)[] = [];
+  /** Subscribers waiting for a fresh view before their snapshot. */
+  private pending = 0;
+  private closed = false;
   private readonly lastSent = new Map<string, number>();
   private readonly waiting = new Map<string, { message: StreamMessage; timer: NodeJS.Timeout }>();
   private readonly bufferSize: number;
@@ -79,24 +97,44 @@ export class StreamHub {
   /**
    * Starts a subscriber. With a `lastEventId` still in the buffer it gets the messages after
    * it; otherwise (none given, too old, or from another run of the controller) a snapshot
-   * at the current id. Returns the unsubscribe function.
+   * at the current id — taken once the listeners' freshening is done (see onSubscribe), at
+   * most FRESHEN_WAIT_MS later, so it is never an old view (F161). Returns the unsubscribe
+   * function.
    */
   subscribe(send: Subscriber, lastEventId?: number): () => void {
+    let active = true;
     const replay = lastEventId === undefined ? undefined : this.since(lastEventId);
-    if (replay) for (const m of replay) send(m);
-    else send({ id: this.seq, message: { type: 'snapshot', snapshot: this.view } });
-    this.subscribers.add(send);
-    for (const listener of this.subscribeListeners) listener();
-    return () => this.subscribers.delete(send);
+    // Counted as subscribed already: what changes while the view is freshened is followed.
+    this.pending += 1;
+    const freshening = this.subscribeListeners.flatMap((listener) => listener() ?? []);
+    const begin = (freshened: boolean) => {
+      this.pending -= 1;
+      if (!active || this.closed) return;
+      // What the freshening published may still wait out its rate limit: it goes out now.
+      if (freshened) this.flushWaiting();
+      if (replay) for (const m of replay) send(m);
+      else send({ id: this.seq, message: { type: 'snapshot', snapshot: this.view } });
+      this.subscribers.add(send);
+    };
+    if (replay || freshening.length === 0) begin(false);
+    else void freshUntil(freshening, FRESHEN_WAIT_MS).then(() => begin(true));
+    return () => {
+      active = false;
+      this.subscribers.delete(send);
+    };
   }
 
-  /** Whether any page is subscribed now. */
+  /** Whether any page is subscribed now (or is about to get its first messages). */
   hasSubscribers(): boolean {
-    return this.subscribers.size > 0;
+    return this.subscribers.size > 0 || this.pending > 0;
   }
 
-  /** Calls `listener` after each new subscriber got its first messages. */
-  onSubscribe(listener: () => void): void {
+  /**
+   * Calls `listener` for each new subscriber, before its first messages. A promise it returns
+   * means the view is being brought up to date (the LiveView: it changed while no page
+   * watched): a snapshot waits for it; a replay does not (the changes follow it).
+   */
+  onSubscribe(listener: () => Promise<void> | undefined): void {
     this.subscribeListeners.push(listener);
   }
 
@@ -105,6 +143,17 @@ export class StreamHub {
     for (const entry of this.waiting.values()) clearTimeout(entry.timer);
     this.waiting.clear();
     this.subscribers.clear();
+    this.closed = true;
+  }
+
+  /** Sends every coalesced message waiting for its interval now. */
+  private flushWaiting(): void {
+    for (const [key, entry] of [...this.waiting]) {
+      clearTimeout(entry.timer);
+      this.waiting.delete(key);
+      this.lastSent.set(key, this.now());
+      this.emit(entry.message);
+    }
   }
 
   /** Messages after `id`, or undefined when the buffer no longer reaches back that far. */

@@ -3,6 +3,7 @@ import { containerObject } from '../status/testing/fixtures.js';
 import { sampleStatus } from '../status/testing/sample-status.js';
 import { EventBus } from '../watch/event-bus.js';
 import { LiveView } from './live-view.js';
+import type { StreamMessage } from './view-types.js';
 
 /** A controller's side of the view that counts the fresh statuses it was asked for. */
 function source() {
@@ -40,6 +41,35 @@ describe('LiveView', () => {
     expect(seen[0]).toBe('snapshot');
     unsubscribe();
     s.view.stop();
+  });
+
+  it("a page that subscribes after unwatched changes gets a snapshot of now, not the hub's last view (F161)", async () => {
+    const bus = new EventBus();
+    let observed = 'absent';
+    const status = async () => {
+      const s = sampleStatus();
+      s.objects = s.objects.map((o) => (o.key === 'Container/web' ? { ...o, observed } : o));
+      return s;
+    };
+    const view = new LiveView({
+      bus,
+      status,
+      desired: () => [],
+      applied: async () => undefined,
+      history: async () => [],
+      engineReachable: () => true,
+      actions: () => [],
+    });
+    await view.start();
+    observed = 'running';
+    bus.publish({ type: 'engine', action: 'start', kind: 'container', name: 'p-web', time: 1 });
+    const first = await new Promise<StreamMessage>((resolve) => {
+      const unsubscribe = view.hub.subscribe((m) => (unsubscribe?.(), resolve(m.message)));
+    });
+    expect(first.type).toBe('snapshot');
+    const rows = first.type === 'snapshot' ? first.snapshot.rows : [];
+    expect(rows.find((r) => r.key === 'Container/web')?.actual).toBe('running');
+    view.stop();
   });
 
   it('refreshes on events while a page is subscribed, a burst folded into one observation', async () => {

@@ -45,7 +45,7 @@ export class LiveView {
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> | undefined;
   private again = false;
-  /** Something changed while no page was subscribed: the next subscriber gets a fresh view. */
+  /** Something changed while no page was subscribed: the next subscriber waits for a fresh view. */
   private stale = false;
 
   constructor(
@@ -64,10 +64,11 @@ export class LiveView {
       snapshot: { ...this.hub.current().snapshot, actions: this.source.actions() },
     });
     this.unsubscribe = this.source.bus.subscribe((event) => this.onEvent(event));
+    // A page that subscribes after changes nobody watched gets a snapshot taken after them.
     this.hub.onSubscribe(() => {
-      if (!this.stale) return;
+      if (!this.stale) return undefined;
       this.stale = false;
-      void this.refresh();
+      return this.refresh();
     });
     await this.refresh();
   }
