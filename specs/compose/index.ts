@@ -6,7 +6,8 @@ import { ComposeInputError } from './located.js';
 import { fileObject, modeNetwork, networkObject, volumeObject } from './shared.js';
 import { convertService } from './service.js';
 import type { ImportedObject, ImportState, ImportWarning, Loss } from './state.js';
-import { dotEnvWithProject, readIfExists } from './dot-env.js';
+import { dotEnvWithProject, dotEnvWithVariables, readIfExists } from './dot-env.js';
+import { carryIncludedVariables } from './include-variables.js';
 import { emitFiles } from './emit.js';
 import { declareExternalFromElsewhere } from './fragments.js';
 import { unsetVariableWarnings } from './unset-variables.js';
@@ -86,13 +87,18 @@ export function importCompose(options: ImportOptions): ImportResult {
   const projectName = projectNameOf(
     options.projectName ?? resolvedName(project, options.env ?? {}) ?? basename(project.dir),
   );
+  const included = carryIncludedVariables(project, options.env ?? {}, options.cwd);
+  const carried = Object.fromEntries(included.carried.map((v) => [v.name, v.value]));
   const state: ImportState = {
     project,
     projectName,
     outDir: options.outDir,
     cwd: options.cwd,
     losses: fromElsewhere,
-    warnings: unsetVariableWarnings(project, options.env ?? {}),
+    warnings: [
+      ...unsetVariableWarnings(project, { ...carried, ...options.env }),
+      ...included.warnings,
+    ],
     objects: new Map(),
     names: new Map(),
     copies: new Map(),
@@ -120,7 +126,10 @@ export function importCompose(options: ImportOptions): ImportResult {
     projectDir: project.dir,
     dotEnv: {
       source,
-      text: dotEnvWithProject(readIfExists(source ?? join(options.outDir, '.env')), projectName),
+      text: dotEnvWithVariables(
+        dotEnvWithProject(readIfExists(source ?? join(options.outDir, '.env')), projectName),
+        included.carried,
+      ),
     },
   };
 }

@@ -1,5 +1,5 @@
 import { serviceKeyTypo } from './service-keys.js';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import {
   ComposeInputError,
@@ -32,6 +32,12 @@ export interface ComposeProject {
   inactive: string[];
   /** Services left out because they have neither an image nor a build (fragments). */
   partial: { name: string; where: Where }[];
+  /**
+   * Files read for an `include` (as shown, relative to cwd) → the env files their variables
+   * fall back on: one list per include level around them, outermost first (include-variables.ts).
+   * Files of the main project are absent.
+   */
+  includeScopes: Map<string, string[][]>;
 }
 
 const SECTIONS = ['services', 'networks', 'volumes', 'secrets', 'configs'] as const;
@@ -63,6 +69,10 @@ interface LoadContext {
   /** Files on the current include/extends path, for cycle detection. */
   stack: string[];
   cache: Map<string, Record<string, unknown>>;
+  /** The env files of each include level around the file being read, outermost first. */
+  envLevels: string[][];
+  /** What ComposeProject.includeScopes reports. */
+  scopes: Map<string, string[][]>;
 }
 
 /**
@@ -70,7 +80,7 @@ interface LoadContext {
  * profiles (`--profile`). Throws ComposeInputError with the position of the first problem.
  */
 export function loadCompose(files: string[], cwd: string, profiles: string[]): ComposeProject {
-  const ctx: LoadContext = { cwd, stack: [], cache: new Map() };
+  const ctx: LoadContext = { cwd, stack: [], cache: new Map(), envLevels: [], scopes: new Map() };
   const absolute = files.map((f) => resolve(cwd, f));
   const project = loadMerged(absolute, ctx);
   const active = (svc: Record<string, unknown>) => {
@@ -81,14 +91,22 @@ export function loadCompose(files: string[], cwd: string, profiles: string[]): C
   };
   const inactive = Object.keys(project.services).filter((n) => !active(project.services[n]!));
   for (const name of inactive) delete project.services[name];
-  return { ...project, inactive };
+  return { ...project, inactive, includeScopes: ctx.scopes };
 }
 
-function loadMerged(files: string[], ctx: LoadContext): Omit<ComposeProject, 'inactive'> {
+/**
+ * Reads and merges `files`; relative paths in them are against `dir` (an included project's
+ * `project_directory`), else against each file's own folder.
+ */
+function loadMerged(
+  files: string[],
+  ctx: LoadContext,
+  dir?: string,
+): Omit<ComposeProject, 'inactive' | 'includeScopes'> {
   let merged: Record<string, unknown> | undefined;
   const read: string[] = [];
   for (const file of files) {
-    const { tree, files: included } = loadFile(file, ctx);
+    const { tree, files: included } = loadFile(file, ctx, dir);
     read.push(file, ...included);
     merged = merged ? mergeTrees(merged, tree) : tree;
   }
@@ -141,10 +159,14 @@ function section(tree: Record<string, unknown>, key: string): Record<string, unk
   return isRecord(value) ? value : {};
 }
 
-/** Reads one file: checks its top level, normalises its services, folds its `include`s in. */
+/**
+ * Reads one file: checks its top level, normalises its services (relative paths against
+ * `dir`), folds its `include`s in.
+ */
 function loadFile(
   file: string,
   ctx: LoadContext,
+  dir = dirname(file),
 ): { tree: Record<string, unknown>; files: string[] } {
   const shown = relative(ctx.cwd, file) || file;
   if (ctx.stack.includes(file))
@@ -153,7 +175,7 @@ function loadFile(
       `include cycle: ${[...ctx.stack, file].map((f) => relative(ctx.cwd, f)).join(' → ')}`,
     );
   const tree = parseFile(file, shown, ctx);
-  const dir = dirname(file);
+  if (ctx.envLevels.length && !ctx.scopes.has(shown)) ctx.scopes.set(shown, ctx.envLevels);
   checkTopLevel(tree, shown);
   const services = section(tree, 'services');
   for (const [name, svc] of Object.entries(services)) {
@@ -176,7 +198,7 @@ function loadFile(
   }
   for (const kind of ['secrets', 'configs'] as const) absolutiseFiles(section(tree, kind), dir);
   absolutiseBindDevices(section(tree, 'volumes'), dir);
-  const included = foldIncludes(tree, file, shown, ctx);
+  const included = foldIncludes(tree, file, shown, ctx, dir);
   return { tree, files: included };
 }
 
@@ -263,12 +285,17 @@ function absolutiseBindDevices(volumes: Record<string, unknown>, dir: string): v
   }
 }
 
-/** Merges the services and objects of every `include` entry into `tree`; returns the files read. */
+/**
+ * Merges the services and objects of every `include` entry into `tree`; returns the files
+ * read. `dir` is the including project's folder, against which an entry's relative `path`,
+ * `project_directory` and `env_file` resolve (compose-go `ApplyInclude`).
+ */
 function foldIncludes(
   tree: Record<string, unknown>,
   file: string,
   shown: string,
   ctx: LoadContext,
+  dir: string,
 ): string[] {
   const entries = tree.include;
   if (entries === undefined) return [];
@@ -277,12 +304,12 @@ function foldIncludes(
   const read: string[] = [];
   entries.forEach((entry, i) => {
     const where = whereKey(entries, i) ?? at;
-    const paths = includePaths(entry, where).map((p) => hostPath(p, dirname(file)));
-    for (const p of paths)
-      if (!existsSync(p))
-        throw new ComposeInputError(where, `include: ${relative(ctx.cwd, p)}: no such file`);
+    const include = includeEntry(entry, where, dir, ctx);
+    const outerLevels = ctx.envLevels;
     ctx.stack.push(file);
-    const sub = loadMerged(paths, ctx);
+    ctx.envLevels = [...outerLevels, include.envFiles];
+    const sub = loadMerged(include.paths, ctx, include.projectDir);
+    ctx.envLevels = outerLevels;
     ctx.stack.pop();
     read.push(...sub.files);
     for (const kind of SECTIONS) addIncluded(tree, kind, sub[kind], where, shown);
@@ -290,14 +317,67 @@ function foldIncludes(
   return read;
 }
 
-function includePaths(entry: unknown, where: Where): string[] {
-  if (typeof entry === 'string') return [entry];
-  if (isRecord(entry)) {
-    const path = entry.path;
-    if (typeof path === 'string') return [path];
-    if (Array.isArray(path) && path.every((p) => typeof p === 'string')) return path as string[];
-  }
-  throw new ComposeInputError(where, 'include: each entry is a path or {path: …}');
+/** One `include` entry, its paths absolute: the files, the project folder, the env files. */
+interface IncludeEntry {
+  paths: string[];
+  projectDir: string;
+  envFiles: string[];
+}
+
+/**
+ * Reads an entry of `include`: a path, or `{path, project_directory, env_file}` (compose
+ * spec `include`). `project_directory` defaults to the first file's folder; `env_file`
+ * (relative to the including project, as compose-go reads it) to the `.env` in it, if any.
+ */
+function includeEntry(entry: unknown, where: Where, dir: string, ctx: LoadContext): IncludeEntry {
+  const long = isRecord(entry) ? entry : { path: entry };
+  for (const key of Object.keys(long))
+    if (!['path', 'project_directory', 'env_file'].includes(key))
+      throw new ComposeInputError(
+        whereKey(long, key) ?? where,
+        `include: unknown key "${key}" (expected path, project_directory or env_file)`,
+      );
+  const paths = stringList(long.path, where, 'path').map((p) => hostPath(p, dir));
+  if (paths.length === 0) throw new ComposeInputError(where, 'include: path is required');
+  for (const p of paths)
+    if (!existsSync(p))
+      throw new ComposeInputError(where, `include: ${relative(ctx.cwd, p)}: no such file`);
+  const project = long.project_directory;
+  if (project !== undefined && typeof project !== 'string')
+    throw new ComposeInputError(
+      whereKey(long, 'project_directory') ?? where,
+      'include: project_directory must be a string',
+    );
+  const projectDir = project === undefined ? dirname(paths[0]!) : hostPath(project, dir);
+  const envFiles =
+    long.env_file === undefined
+      ? [join(projectDir, '.env')].filter(isFile)
+      : stringList(long.env_file, whereKey(long, 'env_file') ?? where, 'env_file').map((f) =>
+          hostPath(f, dir),
+        );
+  for (const f of envFiles)
+    if (!isFile(f))
+      throw new ComposeInputError(
+        whereKey(long, 'env_file') ?? where,
+        `include: env_file ${relative(ctx.cwd, f)}: no such file`,
+      );
+  return { paths, projectDir, envFiles };
+}
+
+/** A string or a list of strings (Compose's string-or-list fields). */
+function stringList(value: unknown, where: Where, key: string): string[] {
+  if (typeof value === 'string') return [value];
+  if (Array.isArray(value) && value.every((p) => typeof p === 'string')) return value as string[];
+  throw new ComposeInputError(
+    where,
+    key === 'path'
+      ? 'include: each entry is a path or {path: …}'
+      : `include: ${key} must be a string or a list of strings`,
+  );
+}
+
+function isFile(path: string): boolean {
+  return existsSync(path) && statSync(path).isFile();
 }
 
 function addIncluded(
