@@ -203,6 +203,8 @@ export type ContainerMount =
       /** Owner and group of the tmpfs root. */
       uid?: number;
       gid?: number;
+      /** mount(8) flags such as `noexec`, `nosuid` (Compose `tmpfs: /tmp:noexec`). */
+      options?: string[];
     };
 
 export interface Healthcheck {

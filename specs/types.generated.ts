@@ -577,6 +577,32 @@ export interface TmpfsMount {
    * Group of the tmpfs root (Compose `tmpfs: /run:gid=1000`).
    */
   gid?: number;
+  /**
+   * mount(8) flags of the tmpfs, as Compose `tmpfs: /tmp:noexec,nosuid` and `docker run --tmpfs` take them.
+   */
+  options?: (
+    | 'ro'
+    | 'rw'
+    | 'exec'
+    | 'noexec'
+    | 'suid'
+    | 'nosuid'
+    | 'dev'
+    | 'nodev'
+    | 'sync'
+    | 'async'
+    | 'dirsync'
+    | 'atime'
+    | 'noatime'
+    | 'diratime'
+    | 'nodiratime'
+    | 'relatime'
+    | 'norelatime'
+    | 'strictatime'
+    | 'nostrictatime'
+    | 'mand'
+    | 'nomand'
+  )[];
 }
 export interface ExtraHostMap {
   [k: string]: string;

@@ -162,6 +162,8 @@ export type MountRequest =
       /** Owner and group of the tmpfs root: only the engine's `HostConfig.Tmpfs` carries them. */
       uid?: number;
       gid?: number;
+      /** mount(8) flags (`noexec`, `nosuid`): likewise only in `HostConfig.Tmpfs` before API 1.46. */
+      options?: string[];
     };
 
 /** Engine-neutral description of a container to create. */

@@ -51,6 +51,7 @@ export function podParts(
     if (m.type === 'tmpfs') {
       if (m.uid !== undefined || m.gid !== undefined)
         lose(`spec.mounts[${i}]`, "an emptyDir's owner is the pod's fsGroup, not a mount option");
+      if (m.options?.length) lose(`spec.mounts[${i}].options`, 'an emptyDir takes no mount flags');
       const sizeLimit = m.sizeBytes === undefined ? {} : { sizeLimit: String(m.sizeBytes) };
       volumes.push({ name: volumeName, emptyDir: { medium: 'Memory', ...sizeLimit } });
     } else if (m.type === 'bind') {

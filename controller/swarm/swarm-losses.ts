@@ -75,6 +75,8 @@ function containerLosses(o: ContainerObject, lose: (field: string, why: string) 
       lose(`spec.mounts[${i}].selinux`, 'Swarm mounts have no SELinux relabel option');
     if (m.type === 'tmpfs' && (m.uid !== undefined || m.gid !== undefined))
       lose(`spec.mounts[${i}]`, 'a Swarm tmpfs takes a size and a mode, no owner');
+    if (m.type === 'tmpfs' && m.options?.length)
+      lose(`spec.mounts[${i}].options`, 'a Swarm tmpfs takes a size and a mode, no mount flags');
   });
   spec.networks.forEach((n, i) => {
     if (n.ipv4Address || n.ipv6Address || n.macAddress)

@@ -279,11 +279,11 @@ describe('berth import: kinds of real files', () => {
         'services:',
         '  app:',
         '    image: busybox',
-        '    tmpfs: ["/run:uid=1000,gid=${GID:-1000},size=64m", "/x:noexec"]',
+        '    tmpfs: ["/run:uid=1000,gid=${GID:-1000},size=64m", "/x:nr_inodes=1k"]',
         '',
       ].join('\n'),
     );
-    expect(losses).toEqual(['4:56 services.app.tmpfs[1]:noexec: not a berth tmpfs option']);
+    expect(losses).toEqual(['4:56 services.app.tmpfs[1]:nr_inodes: not a berth tmpfs option']);
     expect(problems).toEqual([]);
     const app = loaded.set.objects.find((o) => o.kind === 'Container');
     expect(app?.kind === 'Container' && app.spec.mounts[0]).toEqual({
@@ -293,5 +293,31 @@ describe('berth import: kinds of real files', () => {
       uid: 1000,
       gid: 1000,
     });
+  });
+
+  it('carries tmpfs mount flags (`/tmp:noexec,nosuid`) and the long form’s read_only as options (F139)', async () => {
+    const { losses, problems, loaded } = await importAndValidate(
+      [
+        'services:',
+        '  app:',
+        '    image: busybox',
+        '    tmpfs: ["/tmp:rw,noexec,nosuid,size=1m,noexec", /plain]',
+        '    volumes:',
+        '      - {type: tmpfs, target: /ro, read_only: true, tmpfs: {size: 1m, mode: 1770}}',
+        '      - {type: tmpfs, target: /odd, tmpfs: {uid: 5}}',
+        '',
+      ].join('\n'),
+    );
+    expect(losses).toEqual([
+      '7:45 services.app.volumes[1].tmpfs.uid: not a Compose tmpfs option (size, mode)',
+    ]);
+    expect(problems).toEqual([]);
+    const app = loaded.set.objects.find((o) => o.kind === 'Container');
+    expect(app?.kind === 'Container' && app.spec.mounts).toEqual([
+      { type: 'tmpfs', target: '/tmp', sizeBytes: 1024 * 1024, options: ['noexec', 'nosuid'] },
+      { type: 'tmpfs', target: '/plain' },
+      { type: 'tmpfs', target: '/ro', sizeBytes: 1024 * 1024, mode: 0o1770, options: ['ro'] },
+      { type: 'tmpfs', target: '/odd' },
+    ]);
   });
 });

@@ -84,12 +84,12 @@ function longVolume(
     setFlag(mount, 'noCopy', vol.nocopy);
     if (typeof vol.subpath === 'string') mount.subpath = vol.subpath;
   } else if (entry.type === 'tmpfs') {
-    Object.assign(mount, { tmpfs: target }, tmpfsOptions(isRecord(entry.tmpfs) ? entry.tmpfs : {}));
+    Object.assign(mount, { tmpfs: target }, longTmpfs(t, entry, path));
   } else {
     lose(t.state, entry, 'type', `${path}.type`, `mount type ${text(entry.type)} is not supported`);
     return;
   }
-  setFlag(mount, 'readOnly', entry.read_only);
+  if (entry.type !== 'tmpfs') setFlag(mount, 'readOnly', entry.read_only);
   for (const k of Object.keys(entry))
     if (
       !['type', 'source', 'target', 'read_only', 'bind', 'volume', 'tmpfs', 'consistency'].includes(
@@ -106,23 +106,64 @@ function setFlag(mount: Record<string, unknown>, field: string, value: unknown):
   if (carried !== undefined && carried !== false) mount[field] = carried;
 }
 
-function tmpfsOptions(options: Record<string, unknown>): Record<string, unknown> {
+/**
+ * mount(8) flags a tmpfs takes (schemas/container.schema.json `tmpfsMount.options`; the
+ * engine's `HostConfig.Tmpfs` passes them to mount). `rw` is the default and not written.
+ */
+export const TMPFS_FLAGS = new Set([
+  'ro',
+  'rw',
+  'exec',
+  'noexec',
+  'suid',
+  'nosuid',
+  'dev',
+  'nodev',
+  'sync',
+  'async',
+  'dirsync',
+  'atime',
+  'noatime',
+  'diratime',
+  'nodiratime',
+  'relatime',
+  'norelatime',
+  'strictatime',
+  'nostrictatime',
+  'mand',
+  'nomand',
+]);
+
+/**
+ * The long form's `tmpfs: {size, mode}` (the Compose schema has no other key) and its
+ * `read_only`, which becomes the `ro` flag (berth's tmpfs mount has no `readOnly`).
+ */
+function longTmpfs(t: MountTarget, entry: Record<string, unknown>, path: string) {
+  const tmpfs = isRecord(entry.tmpfs) ? entry.tmpfs : {};
   const out: Record<string, unknown> = {};
-  if (options.size !== undefined) out.size = quantity(options.size);
-  if (options.mode !== undefined) out.mode = fileMode(options.mode);
+  if (tmpfs.size !== undefined) out.size = quantity(tmpfs.size);
+  if (tmpfs.mode !== undefined) out.mode = fileMode(tmpfs.mode);
+  for (const k of Object.keys(tmpfs))
+    if (k !== 'size' && k !== 'mode' && !k.startsWith('x-'))
+      lose(t.state, tmpfs, k, `${path}.tmpfs.${k}`, 'not a Compose tmpfs option (size, mode)');
+  const readOnly = flag(entry.read_only);
+  if (readOnly === true) out.options = ['ro'];
+  else if (typeof readOnly === 'string')
+    lose(t.state, entry, 'read_only', `${path}.read_only`, 'a variable cannot choose a tmpfs flag');
   return out;
 }
 
-/** `tmpfs:` entries (`/run` or `/run:size=64m,mode=1777,uid=1000`) → tmpfs mounts. */
+/** `tmpfs:` entries (`/run`, `/run:size=64m,mode=1777,uid=1000`, `/tmp:noexec,nosuid`) → tmpfs mounts. */
 export function carryTmpfs(t: MountTarget, list: unknown[]): void {
   list.forEach((entry, i) => {
     const [target, options = ''] = String(entry).split(/:(.*)/s) as [string, string?];
     const mount: Record<string, unknown> = { tmpfs: target };
     for (const option of options.split(',').filter(Boolean)) {
-      const [key, value] = option.split('=');
+      const [key = '', value] = option.split('=');
       if (key === 'size') mount.size = quantity(value);
       else if (key === 'mode') mount.mode = fileMode(value);
-      else if (key === 'rw') continue;
+      else if (key === 'rw' && value === undefined) continue;
+      else if (TMPFS_FLAGS.has(key) && value === undefined) addFlag(mount, key);
       else if ((key === 'uid' || key === 'gid') && wholeNumber(value) !== undefined)
         mount[key] = wholeNumber(value);
       else
@@ -136,6 +177,11 @@ export function carryTmpfs(t: MountTarget, list: unknown[]): void {
     }
     t.mounts.push(mount);
   });
+}
+
+function addFlag(mount: Record<string, unknown>, option: string): void {
+  const options = (mount.options ??= []) as string[];
+  if (!options.includes(option)) options.push(option);
 }
 
 /** `secrets:` / `configs:` of a service → secret/config mounts (short and long form). */

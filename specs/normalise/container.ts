@@ -201,6 +201,7 @@ function normaliseMount(
   if (mode !== undefined) tmpfs.mode = mode;
   if (mount.uid !== undefined) tmpfs.uid = mount.uid;
   if (mount.gid !== undefined) tmpfs.gid = mount.gid;
+  if (mount.options?.length) tmpfs.options = [...mount.options];
   return tmpfs;
 }
 

@@ -134,6 +134,16 @@ describe('toCreateBody: issue-12 fields', () => {
     expect(toCreateBody(base).HostConfig).not.toHaveProperty('Tmpfs');
   });
 
+  it('sends a tmpfs with mount flags as HostConfig.Tmpfs (the Mounts API of 1.41 has no flags; F139)', () => {
+    const body = toCreateBody({
+      ...base,
+      mounts: [{ type: 'tmpfs', target: '/tmp', sizeBytes: 1024, options: ['noexec', 'nosuid'] }],
+    });
+    const host = body.HostConfig as { Tmpfs: Record<string, string>; Mounts?: unknown[] };
+    expect(host.Tmpfs).toEqual({ '/tmp': 'noexec,nosuid,size=1024' });
+    expect(host.Mounts ?? []).toEqual([]);
+  });
+
   it('publishes a host range as the docker CLI sends `-p 8000-8010:80`: one binding, HostPort "8000-8010"', () => {
     const body = toCreateBody({
       ...base,

@@ -153,22 +153,27 @@ export function toEndpointConfig(endpoint: EndpointRequest): Record<string, unkn
 
 /**
  * Mount options the Mounts API of API 1.41 has no field for: an SELinux relabel of a bind,
- * the owner of a tmpfs. Such mounts go in the older `Binds` / `Tmpfs` forms, as the docker
- * CLI's `-v` and `--tmpfs` send them.
+ * the owner or mount flags of a tmpfs (`TmpfsOptions.Options` came in API 1.46). Such mounts
+ * go in the older `Binds` / `Tmpfs` forms, as the docker CLI's `-v` and `--tmpfs` send them.
  */
 function outsideMountsApi(m: MountRequest): boolean {
   if (m.type === 'bind') return m.selinux !== undefined;
-  return m.type === 'tmpfs' && (m.uid !== undefined || m.gid !== undefined);
+  return (
+    m.type === 'tmpfs' &&
+    (m.uid !== undefined || m.gid !== undefined || (m.options?.length ?? 0) > 0)
+  );
 }
 
 /**
- * Tmpfs mounts with an owner as `HostConfig.Tmpfs` (`{"/run": "size=65536,mode=1770,uid=1000"}`,
- * mount(8) options; the size in bytes, the mode in octal). Undefined when there are none.
+ * Tmpfs mounts with an owner or flags as `HostConfig.Tmpfs`
+ * (`{"/run": "noexec,nosuid,size=65536,mode=1770,uid=1000"}`, mount(8) options; the size in
+ * bytes, the mode in octal). Undefined when there are none.
  */
 function tmpfsOf(mounts: MountRequest[]): Record<string, string> | undefined {
   const entries = mounts.flatMap((m) => {
     if (m.type !== 'tmpfs' || !outsideMountsApi(m)) return [];
     const options = [
+      ...(m.options ?? []),
       m.sizeBytes !== undefined && `size=${m.sizeBytes}`,
       m.mode !== undefined && `mode=${m.mode.toString(8)}`,
       m.uid !== undefined && `uid=${m.uid}`,
