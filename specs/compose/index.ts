@@ -8,6 +8,7 @@ import { convertService } from './service.js';
 import type { ImportedObject, ImportState, ImportWarning, Loss } from './state.js';
 import { dotEnvWithProject, dotEnvWithVariables, readIfExists } from './dot-env.js';
 import { carryIncludedVariables } from './include-variables.js';
+import { carryLinkAliases } from './link-aliases.js';
 import { emitFiles } from './emit.js';
 import { declareExternalFromElsewhere } from './fragments.js';
 import { unsetVariableWarnings } from './unset-variables.js';
@@ -102,6 +103,7 @@ export function importCompose(options: ImportOptions): ImportResult {
     objects: new Map(),
     names: new Map(),
     copies: new Map(),
+    linkAliases: [],
   };
   for (const { name, where } of project.partial)
     state.losses.push({
@@ -110,6 +112,7 @@ export function importCompose(options: ImportOptions): ImportResult {
       why: 'has neither an image nor a build, so it runs no container (a fragment another Compose file completes; import them together)',
     });
   for (const [name, svc] of Object.entries(project.services)) convertService(state, name, svc);
+  carryLinkAliases(state, state.linkAliases);
   declaredButUnused(state);
   fitPolicy(state, options.policy ?? { policy: DEFAULT_POLICY, name: 'baseline' });
   const dotEnv = join(project.dir, '.env');

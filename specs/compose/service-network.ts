@@ -276,18 +276,22 @@ function dependsOn(w: ServiceWork): Map<string, Record<string, unknown>> {
   return map;
 }
 
+/**
+ * `links: [SERVICE]` waits for SERVICE, as Compose starts it first; an alias
+ * (`SERVICE:ALIAS`) is carried after every service is converted (link-aliases.ts).
+ */
 function carryLinks(w: ServiceWork, links: unknown[]): void {
   const deps = dependsOn(w);
   links.forEach((link, i) => {
     const [service = '', alias] = text(link).split(':');
     if (alias && alias !== service)
-      lose(
-        w.state,
-        links,
-        i,
-        `services.${w.service}.links[${i}]`,
-        `alias ${alias} for ${service}: give ${service} the alias on a network instead`,
-      );
+      w.state.linkAliases.push({
+        linker: w.service,
+        target: service,
+        alias,
+        list: links,
+        index: i,
+      });
     if (!(service in w.state.project.services) || hasVariable(service)) return;
     if (runsNoContainer(w, service)) return;
     if (!deps.has(service))

@@ -34,6 +34,17 @@ export interface ImportedObject {
   notes: string[];
 }
 
+/** A Compose `links: [SERVICE:ALIAS]` entry whose alias differs from the service name. */
+export interface LinkAlias {
+  /** The Compose service that declares the link, and the one it links to. */
+  linker: string;
+  target: string;
+  alias: string;
+  /** The `links` list and the entry's index, for positions. */
+  list: unknown[];
+  index: number;
+}
+
 /** Everything one import run builds up while converting. */
 export interface ImportState {
   project: ComposeProject;
@@ -50,6 +61,8 @@ export interface ImportState {
   names: Map<string, string>;
   /** Files to copy beside the manifests: absolute source → path relative to outDir. */
   copies: Map<string, string>;
+  /** `links` aliases, carried once every service is converted (link-aliases.ts). */
+  linkAliases: LinkAlias[];
 }
 
 /** Records a loss at `key` of `tree` (falls back to the tree's own position). */
