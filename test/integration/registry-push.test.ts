@@ -130,6 +130,29 @@ describe('berth push', () => {
     expect((await registryHolds(open, fresh, '1')).tags).toEqual([]);
   });
 
+  it('with -f, refuses to push a local image the files do not declare the build of, until it is built (F158)', async () => {
+    const dir = manifests(join(work, 'changed'), { app });
+    writeFileSync(join(dir, 'ctx', 'msg.txt'), 'two\n');
+    const before = (await registryHolds(open, app, '1')).digest;
+    const refused = await berth(['push', 'app', '-f', dir, '-p', project, '--tag', 'f158'], {
+      env,
+    });
+    expect(refused.code).toBe(2);
+    expect(refused.stdout).toBe('');
+    expect(refused.stderr).toMatch(
+      new RegExp(
+        `^error: Image/app: cannot push ${app}: the local image \\(sha256:[0-9a-f]{12}\\) was not built from the build ${dir} declares \\(its context, Dockerfile or args differ; berth plan shows the build\\)\nhint: berth apply -f ${dir} builds it; push again after that\n$`,
+      ),
+    );
+    expect((await registryHolds(open, app, '1')).digest).toBe(before);
+    expect((await registryHolds(open, app, 'f158')).tags).not.toContain('f158');
+    const applied = await berth(['apply', '-f', dir, '-p', project], { env });
+    expect(applied.code, applied.stderr).toBe(0);
+    const pushed = await berth(['push', 'app', '-f', dir, '-p', project], { env });
+    expect(pushed.code, pushed.stderr).toBe(0);
+    expect((await registryHolds(open, app, '1')).digest).not.toBe(before);
+  });
+
   it('refuses an unknown name and a pulled image before pushing anything (exit 1)', async () => {
     const unknown = await berth(['push', 'nope', '-p', project], { env });
     expect(unknown.code).toBe(1);

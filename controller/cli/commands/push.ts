@@ -19,7 +19,8 @@ export interface PushOptions extends CommonOptions {
  * (all of them, or those named) to the registry of their `ref`, with the credentials a
  * pull would use (DESIGN.md "New verbs"). The image must have been built (by `apply`);
  * one that was not, or that the registry refuses, is named on stderr and the others are
- * still pushed. Exit 0 when every push succeeded, 2 otherwise; an unknown name or an
+ * still pushed. So is one whose local image was not built from the declared build (F158:
+ * `builtAsDeclared`). Exit 0 when every push succeeded, 2 otherwise; an unknown name or an
  * Image that is pulled rather than built is exit 1 before anything is pushed.
  */
 export async function run(ctx: CliContext, names: string[], options: PushOptions): Promise<number> {
@@ -30,8 +31,13 @@ export async function run(ctx: CliContext, names: string[], options: PushOptions
     return 0;
   }
   const engine = await ctx.engine();
+  const source = options.filename?.length ? options.filename.join(', ') : undefined;
   let failed = 0;
   for (const image of images) {
+    if (!(await builtAsDeclared(ctx, engine, image, source))) {
+      failed++;
+      continue;
+    }
     for (const ref of [
       image.spec.ref,
       ...(options.tag ?? []).map((t) => withTag(image.spec.ref, t)),
@@ -39,6 +45,33 @@ export async function run(ctx: CliContext, names: string[], options: PushOptions
       if (!(await pushOne(ctx, engine, image, ref))) failed++;
   }
   return failed ? 2 : 0;
+}
+
+/**
+ * Whether the image the ref's local tag names was built from the declared build (its
+ * `berth.build-hash` label is the build's content hash, as apply's plan compares it). When the
+ * files given to `-f` declare another build (a changed context, or a rollback moved the tag
+ * back), pushing the tag would publish a build those files do not describe (F158): refused,
+ * named on stderr with the way out. An image not built yet is left to pushOne's message.
+ */
+async function builtAsDeclared(
+  ctx: CliContext,
+  engine: Engine,
+  image: ImageObject,
+  source: string | undefined,
+): Promise<boolean> {
+  const declared = image.spec.build?.contentHash;
+  const built = declared === undefined ? undefined : await engine.inspectImage(image.spec.ref);
+  if (!built || built.labels[LABEL.buildHash] === declared) return true;
+  const from = source === undefined ? 'the last applied set' : source;
+  const apply = source === undefined ? 'berth apply' : `berth apply -f ${source}`;
+  ctx.stderr.write(
+    `error: Image/${image.name}: cannot push ${image.spec.ref}: the local image ` +
+      `(${built.id.slice(0, 19)}) was not built from the build ${from} declares ` +
+      `(its context, Dockerfile or args differ; berth plan shows the build)\n` +
+      `hint: ${apply} builds it; push again after that\n`,
+  );
+  return false;
 }
 
 /** The named images (all built ones when none are named); refuses names it cannot push. */
