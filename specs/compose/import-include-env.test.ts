@@ -55,9 +55,25 @@ describe('berth import: variables of an included file (F149)', () => {
     expect(dotEnv).toContain(
       "# From sub/.env (an included project's variables, written by berth import)\nSUBVAR=from-sub-env\n",
     );
+    expect(dotEnv).toMatch(/\nCOMPOSE_PROJECT_NAME=[^\n]+\n/);
     // the environment still wins at apply, as it does over the included .env in Compose
     const shell = await importAndLoad(dir, { SUBVAR: 'from-shell' });
     expect(shell.envOf('cache')).toEqual({ SUBVAR: 'from-shell' });
+  });
+
+  it("never carries Compose's own variables of an included project into the output's .env", async () => {
+    const dir = project({
+      'compose.yaml': `name: main\ninclude: [sub/compose.yaml]\n${web}`,
+      'sub/compose.yaml':
+        'services:\n  cache:\n    image: busybox:1.36\n    environment: {P: "${COMPOSE_PROJECT_NAME}"}\n',
+      'sub/.env': 'COMPOSE_PROJECT_NAME=subproj\n',
+    });
+    const { envOf, dotEnv, r } = await importAndLoad(dir);
+    expect(envOf('cache')).toEqual({ P: 'subproj' });
+    expect(dotEnv).toMatch(/\nCOMPOSE_PROJECT_NAME=main\n$/);
+    expect(r.warnings.map((w) => w.message)).toEqual([
+      "${COMPOSE_PROJECT_NAME} is written as its value from sub/.env, the env file of the included project: the .env beside the manifests sets Compose's COMPOSE_PROJECT_NAME for the including project (setting COMPOSE_PROJECT_NAME when applying does not change it here)",
+    ]);
   });
 
   it("lets the including project's .env win over the included one", async () => {

@@ -89,13 +89,18 @@ function decide(
   const first = scoped[0]?.scoped;
   if (first === undefined) return;
   const agree = list.every((u) => u.scoped?.value === first.value);
-  if (agree && dotEnvWritable(first.value)) {
+  // The output's .env names the project in COMPOSE_PROJECT_NAME (dot-env.ts); Compose's own
+  // variables of an included project are not the including project's.
+  const own = !name.startsWith('COMPOSE_');
+  if (agree && own && dotEnvWritable(first.value)) {
     result.carried.push({ name, value: first.value, from: first.from });
     return;
   }
-  const why = agree
-    ? 'the value (with a quote or a line break) cannot be written into .env'
-    : 'another file reads the variable with another value, and the .env beside the manifests holds one value';
+  const why = !agree
+    ? 'another file reads the variable with another value, and the .env beside the manifests holds one value'
+    : own
+      ? 'the value (with a quote or a line break) cannot be written into .env'
+      : `the .env beside the manifests sets Compose's ${name} for the including project`;
   const warned = new Set<string>();
   for (const use of scoped) {
     const lookup = (n: string) =>
