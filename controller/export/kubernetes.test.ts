@@ -176,6 +176,7 @@ metadata: {name: db}
 spec:
   image: localhost/db:1
   healthcheck: {command: [CMD, "true"]}
+  mounts: [{tmpfs: /tmp, options: [exec]}]
 ---
 apiVersion: berth/v1
 kind: Image
@@ -192,7 +193,10 @@ spec: {ref: "localhost/app:1", build: {context: .}}
         expect.stringMatching(/app\.yaml:7:18: Container\/job: spec\.restartPolicy: not carried/),
         expect.stringMatching(/app\.yaml:8:9: Container\/job: spec\.user: not carried/),
         expect.stringMatching(/app\.yaml:9:14: Container\/job: spec\.dependsOn: not carried/),
-        expect.stringMatching(/app\.yaml:21:39: Image\/app: spec\.build: not carried/),
+        expect.stringMatching(/app\.yaml:22:39: Image\/app: spec\.build: not carried/),
+        expect.stringMatching(
+          /app\.yaml:17:35: Container\/db: spec\.mounts\[0\]\.options: not carried: .*emptyDir takes no mount flags/,
+        ),
       ]),
     );
     for (const d of result.documents) await validateK8s(d.object);

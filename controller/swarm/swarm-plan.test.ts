@@ -233,6 +233,7 @@ spec:
   replicas: 2
   state: paused
   ports: ["127.0.0.1:8080:80"]
+  mounts: [{tmpfs: /tmp, options: [exec]}]
 `;
     // One host port per node: the replicas may share it on a Swarm, never on one engine.
     await expect(desiredFrom(yaml)).rejects.toThrow(/E_DUPLICATE_PORT/);
@@ -242,6 +243,7 @@ spec:
     expect(swarmLosses(desired).map((l) => `${l.object} ${l.field}`)).toEqual([
       'Container/web spec.state',
       'Container/web spec.ports[0].hostIP',
+      'Container/web spec.mounts[0].options',
     ]);
   });
 });
