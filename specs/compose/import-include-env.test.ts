@@ -174,6 +174,21 @@ describe('berth import: variables of an included file (F149)', () => {
     expect(refused('  - path: sub/compose.yaml\n    env_file: {a: 1}\n')).toBe(
       'compose.yaml:3:5: include: env_file must be a string or a list of strings',
     );
+    const bad = project({
+      'compose.yaml': `include: [sub/compose.yaml]\n${web}`,
+      'sub/compose.yaml': cache,
+      'sub/.env': 'SUBVAR=1\nBAD LINE\n',
+    });
+    const where = (() => {
+      try {
+        importCompose({ files: ['compose.yaml'], cwd: bad, outDir: bad, profiles: [] });
+      } catch (e) {
+        if (e instanceof ComposeInputError)
+          return `${e.where.file}:${e.where.line}:${e.where.column}`;
+      }
+      return 'accepted';
+    })();
+    expect(where).toBe('sub/.env:2:1');
     expect(refused('  - path: sub/compose.yaml\n    project_directory: [x]\n')).toBe(
       'compose.yaml:3:5: include: project_directory must be a string',
     );

@@ -5,7 +5,7 @@ import { interpolate } from '../interpolate/resolve.js';
 import { parseTemplate } from '../interpolate/template.js';
 import type { TemplatePart, VariablePart } from '../interpolate/template.js';
 import type { ComposeProject } from './load.js';
-import { whereKey, whereNode } from './located.js';
+import { ComposeInputError, whereKey, whereNode } from './located.js';
 import type { Where } from './located.js';
 import type { ImportWarning } from './state.js';
 
@@ -191,23 +191,35 @@ function scopeVariables(
       Object.fromEntries(Object.entries(level).map(([k, v]) => [k, v.value]));
     for (const file of files) {
       const outer = (name: string) => env[name] ?? mainDotEnv[name] ?? scope.get(name)?.value;
-      const read = readEnv(file, outer, values());
-      for (const [name, value] of Object.entries(read))
-        level[name] = { value, from: relative(cwd, file) || file };
+      const shown = relative(cwd, file) || file;
+      const read = readEnv(file, outer, values(), shown);
+      for (const [name, value] of Object.entries(read)) level[name] = { value, from: shown };
     }
     for (const [name, entry] of Object.entries(level)) if (!scope.has(name)) scope.set(name, entry);
   }
   return scope;
 }
 
+/**
+ * The variables of an env file, `{}` when it is missing. With `shown` (an included project's
+ * file), a line that is not NAME=VALUE refuses the import at its place, as docker compose
+ * refuses it; the main `.env` is read quietly, as everywhere in import.
+ */
 function readEnv(
   file: string,
   lookup: (name: string) => string | undefined,
   earlier: Readonly<Record<string, string>>,
+  shown?: string,
 ): Record<string, string> {
   if (!existsSync(file)) return {};
   const parsed = parseEnvFile(readFileSync(file, 'utf8'), { lookup, earlier, lenient: true });
-  return 'variables' in parsed ? parsed.variables : {};
+  if ('variables' in parsed) return parsed.variables;
+  if (shown === undefined) return {};
+  const { line, column, message } = parsed.error;
+  throw new ComposeInputError(
+    { file: shown, line, column },
+    `${message} [an included project's env file]`,
+  );
 }
 
 /** Calls `visit` for every string value holding `$` below `tree`, with its parent, key and place. */
