@@ -150,6 +150,20 @@ describe('berth import: variables of an included file (F149)', () => {
     expect(envOf('cache')).toEqual({ SUBVAR: 'from-sub' });
   });
 
+  it('resolves variables in include entries from the environment and the .env (F210)', async () => {
+    const dir = project({
+      'compose.yaml': `include:\n  - path: \${SUBDIR:-nowhere}/compose.yaml\n    env_file: \${SUBDIR}/\${ENVNAME}\n${web}`,
+      '.env': 'SUBDIR=sub\n',
+      'sub/compose.yaml': cache,
+      'sub/other.env': 'SUBVAR=from-other\n',
+    });
+    const { envOf } = await importAndLoad(dir, { ENVNAME: 'other.env' });
+    expect(envOf('cache')).toEqual({ SUBVAR: 'from-other' });
+    expect(() =>
+      importCompose({ files: ['compose.yaml'], cwd: dir, outDir: dir, profiles: [] }),
+    ).toThrow('include: variable ENVNAME is not set');
+  });
+
   it('refuses a missing env_file, an unknown key and a wrong type, with their position', () => {
     const refused = (include: string) => {
       const dir = project({

@@ -79,7 +79,7 @@ export interface ImportResult {
  * checks; everything valid that berth cannot carry is returned as a Loss.
  */
 export function importCompose(options: ImportOptions): ImportResult {
-  const project = loadCompose(options.files, options.cwd, options.profiles);
+  const project = loadCompose(options.files, options.cwd, options.profiles, options.env);
   const first = relative(options.cwd, project.files[0] ?? '') || '-';
   const fallback = { file: first, line: 1, column: 1 };
   const fromElsewhere = declareExternalFromElsewhere(project, fallback);

@@ -14,6 +14,8 @@ import { mergeTrees } from './merge.js';
 import { hostPath, normaliseService } from './normalise.js';
 import { isBindVolume } from '../volume-options.js';
 import { DEFAULT_FILES } from './project-name.js';
+import { readEnvFileQuietly } from '../interpolate/env-file.js';
+import { interpolate } from '../interpolate/resolve.js';
 
 /** The Compose model after overrides, `include`, `extends` and profiles: what import converts. */
 export interface ComposeProject {
@@ -73,15 +75,34 @@ interface LoadContext {
   envLevels: string[][];
   /** What ComposeProject.includeScopes reports. */
   scopes: Map<string, string[][]>;
+  /** The project's variables (the environment, then its `.env`), for `include` entries. */
+  lookup: (name: string) => string | undefined;
 }
 
 /**
  * Reads and merges Compose files into one ComposeProject. `profiles` are the active
- * profiles (`--profile`). Throws ComposeInputError with the position of the first problem.
+ * profiles (`--profile`); `env` the environment import runs in, only for the variables of
+ * `include` entries (as Compose resolves them before it reads the files). Throws
+ * ComposeInputError with the position of the first problem.
  */
-export function loadCompose(files: string[], cwd: string, profiles: string[]): ComposeProject {
-  const ctx: LoadContext = { cwd, stack: [], cache: new Map(), envLevels: [], scopes: new Map() };
+export function loadCompose(
+  files: string[],
+  cwd: string,
+  profiles: string[],
+  env: Readonly<Record<string, string | undefined>> = {},
+): ComposeProject {
   const absolute = files.map((f) => resolve(cwd, f));
+  const dotEnv = readEnvFileQuietly(join(dirname(absolute[0] ?? cwd), '.env'), env);
+  const lookup = (name: string) =>
+    env[name] ?? (Object.hasOwn(dotEnv, name) ? dotEnv[name] : undefined);
+  const ctx: LoadContext = {
+    cwd,
+    stack: [],
+    cache: new Map(),
+    envLevels: [],
+    scopes: new Map(),
+    lookup,
+  };
   const project = loadMerged(absolute, ctx);
   const active = (svc: Record<string, unknown>) => {
     const wanted = Array.isArray(svc.profiles) ? svc.profiles.map(String) : [];
@@ -330,7 +351,7 @@ interface IncludeEntry {
  * (relative to the including project, as compose-go reads it) to the `.env` in it, if any.
  */
 function includeEntry(entry: unknown, where: Where, dir: string, ctx: LoadContext): IncludeEntry {
-  const long = isRecord(entry) ? entry : { path: entry };
+  const long = interpolateEntry(isRecord(entry) ? entry : { path: entry }, where, ctx);
   for (const key of Object.keys(long))
     if (!['path', 'project_directory', 'env_file'].includes(key))
       throw new ComposeInputError(
@@ -362,6 +383,32 @@ function includeEntry(entry: unknown, where: Where, dir: string, ctx: LoadContex
         `include: env_file ${relative(ctx.cwd, f)}: no such file`,
       );
   return { paths, projectDir, envFiles };
+}
+
+/**
+ * An `include` entry with its variables resolved from the project's (compose-go
+ * `loadIncludeConfig` interpolates each entry before reading it; F210). An unset variable
+ * without a default is refused at the entry (Compose makes it blank, and then finds no such
+ * file).
+ */
+function interpolateEntry(
+  entry: Record<string, unknown>,
+  where: Where,
+  ctx: LoadContext,
+): Record<string, unknown> {
+  const resolveText = (value: unknown, at: Where): unknown => {
+    if (typeof value !== 'string' || !value.includes('$')) return value;
+    const resolved = interpolate(value, ctx.lookup);
+    if ('value' in resolved) return resolved.value;
+    throw new ComposeInputError(at, `include: ${resolved.error.message}`);
+  };
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(entry)) {
+    const at = whereKey(entry, key) ?? where;
+    out[key] = Array.isArray(value) ? value.map((v) => resolveText(v, at)) : resolveText(value, at);
+    placeKey(out, key, whereKey(entry, key));
+  }
+  return out;
 }
 
 /** A string or a list of strings (Compose's string-or-list fields). */
