@@ -11,7 +11,7 @@ import { carryIncludedVariables } from './include-variables.js';
 import { carryLinkAliases } from './link-aliases.js';
 import { emitFiles } from './emit.js';
 import { declareExternalFromElsewhere } from './fragments.js';
-import { unsetVariableWarnings } from './unset-variables.js';
+import { projectVariables, unsetVariableWarnings } from './unset-variables.js';
 import { fitPolicy, type ImportPolicy } from './policy-fit.js';
 import { interpolate } from '../interpolate/resolve.js';
 import { readEnvFileQuietly } from '../interpolate/env-file.js';
@@ -104,6 +104,7 @@ export function importCompose(options: ImportOptions): ImportResult {
     names: new Map(),
     copies: new Map(),
     linkAliases: [],
+    variables: projectVariables(project, options.env ?? {}),
   };
   for (const { name, where } of project.partial)
     state.losses.push({

@@ -117,7 +117,7 @@ export function loadCompose(
 
 /**
  * Reads and merges `files`; relative paths in them are against `dir` (an included project's
- * `project_directory`), else against each file's own folder.
+ * `project_directory`), else against the first file's folder, the project folder (F198).
  */
 function loadMerged(
   files: string[],
@@ -126,8 +126,11 @@ function loadMerged(
 ): Omit<ComposeProject, 'inactive' | 'includeScopes'> {
   let merged: Record<string, unknown> | undefined;
   const read: string[] = [];
+  // Compose resolves the relative paths of every -f file against the project folder, the
+  // first file's (docker compose reference; F198), not the folder each file lives in.
+  const projectDir = dirname(files[0] ?? ctx.cwd);
   for (const file of files) {
-    const { tree, files: included } = loadFile(file, ctx, dir);
+    const { tree, files: included } = loadFile(file, ctx, dir ?? projectDir);
     read.push(file, ...included);
     merged = merged ? mergeTrees(merged, tree) : tree;
   }
@@ -182,7 +185,7 @@ function section(tree: Record<string, unknown>, key: string): Record<string, unk
 
 /**
  * Reads one file: checks its top level, normalises its services (relative paths against
- * `dir`), folds its `include`s in.
+ * `dir`, by default the file's own folder), folds its `include`s in.
  */
 function loadFile(
   file: string,

@@ -1,3 +1,4 @@
+import { variablePath } from './variable-paths.js';
 import { existsSync } from 'node:fs';
 import { isRecord } from './located.js';
 import type { ServiceWork } from './service-work.js';
@@ -34,7 +35,13 @@ export function carryEnvFiles(w: ServiceWork, entries: unknown[]): void {
   const files: string[] = [];
   entries.forEach((entry, i) => {
     const long = isRecord(entry) ? entry : { path: entry };
-    const file = text(long.path);
+    const fromVariable = variablePath(
+      w.state,
+      text(long.path),
+      `services.${w.service}.env_file[${i}]`,
+    );
+    if (fromVariable) w.notes.push(fromVariable.note);
+    const file = fromVariable?.absolute ?? text(long.path);
     if (long.format !== undefined)
       lose(
         w.state,

@@ -1,3 +1,4 @@
+import { variablePath } from './variable-paths.js';
 import { isRemoteContext } from '../build/remote-context.js';
 import { buildSecrets } from './build-secrets.js';
 import { gpuRequest } from './gpu-request.js';
@@ -260,8 +261,9 @@ function imageObject(
 ): string {
   const { state } = w;
   const context = text(build.context);
+  const notes: string[] = [];
   const spec: Record<string, unknown> = {
-    context: copyContext(state, context),
+    context: copyContext(state, context, notes),
     ...(build.dockerfile !== undefined && { dockerfile: text(build.dockerfile) }),
     ...(build.dockerfile_inline !== undefined && {
       dockerfileInline: text(build.dockerfile_inline),
@@ -273,7 +275,6 @@ function imageObject(
     }),
     ...(build.target !== undefined && { target: text(build.target) }),
   };
-  const notes: string[] = [];
   const secrets = buildSecrets(state, w.service, build.secrets, notes);
   if (secrets.length) spec.secrets = secrets;
   for (const k of Object.keys(build))
@@ -303,7 +304,10 @@ function imageObject(
   return w.name;
 }
 
-function copyContext(state: ImportState, context: string): string {
+function copyContext(state: ImportState, context: string, notes: string[]): string {
+  const fromVariable = variablePath(state, context, 'build.context');
+  if (fromVariable) notes.push(fromVariable.note);
+  if (fromVariable) return manifestPath(state, fromVariable.absolute);
   return hasVariable(context) ? context : manifestPath(state, context);
 }
 

@@ -1,3 +1,4 @@
+import { variablePath } from './variable-paths.js';
 import { existsSync, statSync } from 'node:fs';
 import { isRecord, whereKey } from './located.js';
 import { addObject, berthName, lose, manifestPath, whereIn } from './state.js';
@@ -193,6 +194,8 @@ export function bindMountObject(
   from: string,
   createIfMissing: boolean,
 ): string {
+  const fromVariable = variablePath(state, hostPath, 'hostPath');
+  if (fromVariable) hostPath = fromVariable.absolute;
   const written = manifestPath(state, hostPath);
   for (const o of state.objects.values())
     if (o.kind === 'BindMount' && o.spec.hostPath === written) return o.name;
@@ -203,7 +206,7 @@ export function bindMountObject(
     name,
     spec: { hostPath: written, type: bindType(hostPath, createIfMissing) },
     source: from,
-    notes: [],
+    notes: fromVariable ? [fromVariable.note] : [],
   });
   return name;
 }
@@ -238,7 +241,10 @@ export function fileObject(
   const path = `${section}.${composeName}`;
   if (!isRecord(def)) return undefined;
   const spec: Record<string, unknown> = {};
-  if (typeof def.file === 'string') spec.file = manifestPath(state, def.file);
+  const fromVariable =
+    typeof def.file === 'string' ? variablePath(state, def.file, 'file') : undefined;
+  if (fromVariable) spec.file = manifestPath(state, fromVariable.absolute);
+  else if (typeof def.file === 'string') spec.file = manifestPath(state, def.file);
   else if (typeof def.environment === 'string') spec.env = def.environment;
   else if (kind === 'Config' && typeof def.content === 'string') spec.content = def.content;
   else {
@@ -255,7 +261,12 @@ export function fileObject(
   for (const k of Object.keys(def))
     if (!['file', 'environment', 'content', 'name', 'labels'].includes(k) && !k.startsWith('x-'))
       lose(state, def, k, `${path}.${k}`, `no berth ${kind} field`);
-  addTopLevel(state, { kind, name, spec }, { def, path, all, composeName }, []);
+  addTopLevel(
+    state,
+    { kind, name, spec },
+    { def, path, all, composeName },
+    fromVariable ? [fromVariable.note] : [],
+  );
   return name;
 }
 

@@ -63,6 +63,8 @@ export interface ImportState {
   copies: Map<string, string>;
   /** `links` aliases, carried once every service is converted (link-aliases.ts). */
   linkAliases: LinkAlias[];
+  /** A variable's value at import (environment, then the project's `.env`), for paths only. */
+  variables: (name: string) => string | undefined;
 }
 
 /** Records a loss at `key` of `tree` (falls back to the tree's own position). */

@@ -19,9 +19,7 @@ export function unsetVariableWarnings(
   project: ComposeProject,
   env: Readonly<Record<string, string | undefined>>,
 ): ImportWarning[] {
-  const dotenv = readEnvFileQuietly(join(project.dir, '.env'), env);
-  const lookup = (name: string) =>
-    env[name] ?? (Object.hasOwn(dotenv, name) ? dotenv[name] : undefined);
+  const lookup = projectVariables(project, env);
   const found: { name: string; where: Where }[] = [];
   const sections = [
     project.services,
@@ -44,6 +42,15 @@ export function unsetVariableWarnings(
       where,
       message: `The "${name}" variable is not set. Defaulting to a blank string.`,
     }));
+}
+
+/** The variables Compose interpolates with: the environment, then the project's `.env`. */
+export function projectVariables(
+  project: Pick<ComposeProject, 'dir'>,
+  env: Readonly<Record<string, string | undefined>>,
+): (name: string) => string | undefined {
+  const dotenv = readEnvFileQuietly(join(project.dir, '.env'), env);
+  return (name) => env[name] ?? (Object.hasOwn(dotenv, name) ? dotenv[name] : undefined);
 }
 
 /** Calls `visit` for every string value below `tree`, with the position of its key or item. */
