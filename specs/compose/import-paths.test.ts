@@ -90,3 +90,56 @@ describe('berth import: relative paths resolve against the Compose project folde
     expect([...r.copies]).toEqual([[join(dir, 'prod.env'), 'prod.env']]);
   });
 });
+
+describe('berth import: env files copied beside the manifests keep distinct names', () => {
+  const compose = [
+    'services:',
+    '  a: {image: localhost/x:1, env_file: a/.env}',
+    '  b: {image: localhost/x:1, env_file: b/.env}',
+    '  c: {image: localhost/x:1, env_file: .env}',
+    '  d: {image: localhost/x:1, env_file: [conf/app.env, app.env]}',
+    '',
+  ].join('\n');
+  const files = {
+    'compose.yaml': compose,
+    'a/.env': 'WHO=a\n',
+    'b/.env': 'WHO=b\n',
+    '.env': 'TOP=1\n',
+    'conf/app.env': 'X=1\n',
+    'app.env': 'Y=1\n',
+  };
+
+  it('never `.env` (import writes the project .env there) and never one name for two files (F176)', () => {
+    const { dir, out } = project(files);
+    const r = importCompose({ files: ['compose.yaml'], cwd: dir, outDir: out, profiles: [] });
+    expect(
+      Object.fromEntries([...r.copies].map(([from, to]) => [from.slice(dir.length + 1), to])),
+    ).toEqual({
+      'a/.env': 'a.env',
+      'b/.env': 'b.env',
+      '.env': 'compose.env',
+      'conf/app.env': 'conf-app.env',
+      'app.env': 'app.env',
+    });
+    expect(['a', 'b', 'c', 'd'].map((n) => spec(r, 'Container', n)?.envFiles)).toEqual([
+      ['./a.env'],
+      ['./b.env'],
+      ['./compose.env'],
+      ['./conf-app.env', './app.env'],
+    ]);
+  });
+
+  it('when only printing, the manifests name each env file at its own path (nothing is copied)', () => {
+    const { dir } = project(files);
+    const r = importCompose({
+      files: ['compose.yaml'],
+      cwd: dir,
+      outDir: dir,
+      profiles: [],
+      copyFiles: false,
+    });
+    expect(r.copies.size).toBe(0);
+    expect(spec(r, 'Container', 'a')?.envFiles).toEqual(['./a/.env']);
+    expect(spec(r, 'Container', 'c')?.envFiles).toEqual(['./.env']);
+  });
+});

@@ -45,6 +45,11 @@ export interface ImportOptions {
    * what it refuses is left out and named as a loss (policy-fit.ts). Default: baseline.
    */
   policy?: ImportPolicy;
+  /**
+   * Whether env files will be copied beside the manifests (`-o DIR`); false when the
+   * manifests are only printed: they then name each env file at its own path. Default true.
+   */
+  copyFiles?: boolean;
 }
 
 /** What `berth import` produces: manifest files (name → text), files to copy, losses. */
@@ -105,6 +110,7 @@ export function importCompose(options: ImportOptions): ImportResult {
     copies: new Map(),
     linkAliases: [],
     variables: projectVariables(project, options.env ?? {}),
+    copyFiles: options.copyFiles ?? true,
   };
   for (const { name, where } of project.partial)
     state.losses.push({

@@ -1,4 +1,4 @@
-import { basename, isAbsolute, relative } from 'node:path';
+import { basename, isAbsolute, relative, sep } from 'node:path';
 import type { ComposeProject } from './load.js';
 import { whereKey, whereNode } from './located.js';
 import type { Where } from './located.js';
@@ -63,6 +63,8 @@ export interface ImportState {
   copies: Map<string, string>;
   /** `links` aliases, carried once every service is converted (link-aliases.ts). */
   linkAliases: LinkAlias[];
+  /** False when import only prints: env files keep their own paths (nothing is copied). */
+  copyFiles: boolean;
   /** A variable's value at import (environment, then the project's `.env`), for paths only. */
   variables: (name: string) => string | undefined;
 }
@@ -132,13 +134,32 @@ export function manifestPath(state: ImportState, absolute: string): string {
   return rel.startsWith('..') || rel === '.' ? rel : `./${rel}`;
 }
 
-/** Arranges for `file` to be copied beside the manifests; returns the path manifests use. */
+/**
+ * Arranges for `file` to be copied beside the manifests; returns the path manifests use.
+ * Copies get distinct names (F176: `backend/.env` and `a/.env` were both `.env`, and the
+ * project `.env` import writes overwrote them): the file's folder under the project folder
+ * joins its name (`backend/.env` → `backend.env`, `conf/app.env` → `conf-app.env`), the
+ * project's own `.env` as an env file is `compose.env` (the output's `.env` is import's, with
+ * the project name added), and a name already taken gets `2-`, `3-`… When nothing is
+ * written (`state.copyFiles` false: import prints), the file's own path is used.
+ */
 export function copyBeside(state: ImportState, file: string): string {
+  if (!state.copyFiles) return manifestPath(state, file);
   const known = state.copies.get(file);
   if (known) return `./${known}`;
-  const used = new Set(state.copies.values());
-  let name = basename(file);
-  for (let i = 2; used.has(name); i++) name = `${i}-${basename(file)}`;
-  state.copies.set(file, name);
-  return `./${name}`;
+  const used = new Set([...state.copies.values(), '.env']);
+  const name = copyName(state.project.dir, file);
+  let unique = name;
+  for (let i = 2; used.has(unique); i++) unique = `${i}-${name}`;
+  state.copies.set(file, unique);
+  return `./${unique}`;
+}
+
+function copyName(projectDir: string, file: string): string {
+  const rel = relative(projectDir, file);
+  const inside = rel !== '' && !rel.startsWith('..') && !isAbsolute(rel);
+  const folders = inside ? rel.split(sep).slice(0, -1) : [];
+  const base = basename(file);
+  if (base === '.env') return folders.length ? `${folders.join('-')}.env` : 'compose.env';
+  return [...folders, base].join('-');
 }

@@ -52,6 +52,7 @@ export async function run(ctx: CliContext, options: ImportOptions): Promise<numb
       projectName: options.project ?? settings.project,
       profiles: options.profile ?? settings.profiles,
       env: ctx.env,
+      copyFiles: options.output !== undefined,
       policy: {
         policy: policyFromFlags(options, ctx.cwd, {
           engineFlag: options.engine,
