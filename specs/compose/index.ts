@@ -5,6 +5,7 @@ import { loadCompose } from './load.js';
 import { ComposeInputError } from './located.js';
 import { fileObject, modeNetwork, networkObject, volumeObject } from './shared.js';
 import { convertService } from './service.js';
+import { useBuiltImages } from './built-images.js';
 import type { ImportedObject, ImportState, ImportWarning, Loss } from './state.js';
 import { dotEnvWithProject, dotEnvWithVariables, readIfExists } from './dot-env.js';
 import { carryIncludedVariables } from './include-variables.js';
@@ -111,6 +112,7 @@ export function importCompose(options: ImportOptions): ImportResult {
     linkAliases: [],
     variables: projectVariables(project, options.env ?? {}),
     copyFiles: options.copyFiles ?? true,
+    builtRefs: new Map(),
   };
   for (const { name, where } of project.partial)
     state.losses.push({
@@ -120,6 +122,7 @@ export function importCompose(options: ImportOptions): ImportResult {
     });
   for (const [name, svc] of Object.entries(project.services)) convertService(state, name, svc);
   carryLinkAliases(state, state.linkAliases);
+  useBuiltImages(state);
   declaredButUnused(state);
   fitPolicy(state, options.policy ?? { policy: DEFAULT_POLICY, name: 'baseline' });
   const dotEnv = join(project.dir, '.env');

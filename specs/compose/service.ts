@@ -293,6 +293,9 @@ function imageObject(
   }
   const fallback = `${state.projectName}-${w.name}:latest`;
   const ref = image ? imageOrDefault(literalRef(image), fallback) : fallback;
+  for (const built of [ref, ...(image ? [literalRef(image)] : [])])
+    if (!state.builtRefs.has(built))
+      state.builtRefs.set(built, { name: w.name, service: w.service });
   addObject(state, {
     kind: 'Image',
     name: w.name,

@@ -63,6 +63,8 @@ export interface ImportState {
   copies: Map<string, string>;
   /** `links` aliases, carried once every service is converted (link-aliases.ts). */
   linkAliases: LinkAlias[];
+  /** Refs of the Image objects a service builds (as written and as carried) → that object. */
+  builtRefs: Map<string, { name: string; service: string }>;
   /** False when import only prints: env files keep their own paths (nothing is copied). */
   copyFiles: boolean;
   /** A variable's value at import (environment, then the project's `.env`), for paths only. */
