@@ -149,17 +149,56 @@ function convertMap(
       merged.push(...sources);
       continue;
     }
-    map[key] = value;
     placeKey(map, key, at(keyNode?.range?.[0]));
+    const tag = mergeTagOfNode(pair.value as Node | null);
+    if (tag) setMergeTag(map, key, tag);
+    if (tag !== 'reset') map[key] = value;
   }
   for (const source of merged) {
     for (const [k, v] of Object.entries(source)) {
-      if (k in map) continue;
+      if (k in map || mergeTagOf(map, k) === 'reset') continue;
       map[k] = v;
       placeKey(map, k, whereKey(source, k));
     }
   }
   return map;
+}
+
+/**
+ * Compose's merge tags (compose-spec 13-merge, "Reset value" and "Replace value"):
+ * `key: !reset …` takes the key out of what earlier files set (its value is ignored), `key:
+ * !override …` replaces what they set instead of merging into it. A `!reset` key is left out
+ * of its own mapping; both are remembered per mapping for mergeTrees.
+ */
+export type MergeTag = 'reset' | 'override';
+
+const mergeTags = new WeakMap<object, Map<string, MergeTag>>();
+
+function mergeTagOfNode(node: Node | null): MergeTag | undefined {
+  const tag = (node as { tag?: string } | null)?.tag;
+  return tag === '!reset' ? 'reset' : tag === '!override' ? 'override' : undefined;
+}
+
+/** The merge tag written on `key` of `tree`, if any. */
+export function mergeTagOf(tree: unknown, key: string): MergeTag | undefined {
+  return typeof tree === 'object' && tree !== null ? mergeTags.get(tree)?.get(key) : undefined;
+}
+
+/** Every key of `tree` written with a merge tag, with its tag. */
+export function mergeTagged(tree: object): [string, MergeTag][] {
+  return [...(mergeTags.get(tree) ?? [])];
+}
+
+/** Records a merge tag on `key` of `tree` (used when a tree is rebuilt, as in normalise). */
+export function setMergeTag(tree: object, key: string, tag: MergeTag): void {
+  let tags = mergeTags.get(tree);
+  if (!tags) mergeTags.set(tree, (tags = new Map()));
+  tags.set(key, tag);
+}
+
+/** Carries every merge tag of `from` over to `to` (a rebuilt copy of the same mapping). */
+export function copyMergeTags(from: object, to: object): void {
+  for (const [key, tag] of mergeTagged(from)) setMergeTag(to, key, tag);
 }
 
 /**

@@ -1,4 +1,12 @@
-import { isRecord, placeKey, placeNode, whereKey, whereNode } from './located.js';
+import {
+  isRecord,
+  mergeTagOf,
+  mergeTagged,
+  placeKey,
+  placeNode,
+  whereKey,
+  whereNode,
+} from './located.js';
 
 /** Sequences whose later value replaces the earlier (Compose spec, "Merge and override"). */
 const REPLACED = new Set(['command', 'entrypoint', 'test', 'dns_opt']);
@@ -9,7 +17,8 @@ const BY_TARGET = new Set(['volumes', 'devices', 'secrets', 'configs']);
  * Merges Compose service (or top-level) mappings the way `docker compose -f a -f b` does:
  * mappings merge key by key, `command`/`entrypoint`/`healthcheck.test` are replaced,
  * volumes, devices, secrets and configs merge by target, other sequences are appended
- * without duplicates. Both inputs must already be normalised (see normaliseService).
+ * without duplicates; a key `over` tags `!override` replaces, one it tags `!reset` is taken
+ * out (F177). Both inputs must already be normalised (see normaliseService).
  * Returns a new tree; positions of every key come from the side that supplied it.
  */
 export function mergeTrees(
@@ -24,9 +33,10 @@ export function mergeTrees(
   }
   for (const [key, value] of Object.entries(over)) {
     const before = out[key];
-    out[key] = mergeValue(key, before, value);
+    out[key] = mergeTagOf(over, key) === 'override' ? value : mergeValue(key, before, value);
     placeKey(out, key, whereKey(over, key));
   }
+  for (const [key, tag] of mergeTagged(over)) if (tag === 'reset') delete out[key];
   return out;
 }
 

@@ -1,6 +1,6 @@
 import { homedir } from 'node:os';
 import { isAbsolute, resolve } from 'node:path';
-import { isRecord, placeKey, placeNode, whereKey, whereNode } from './located.js';
+import { copyMergeTags, isRecord, placeKey, placeNode, whereKey, whereNode } from './located.js';
 import { isRemoteContext } from '../build/remote-context.js';
 
 /**
@@ -16,6 +16,7 @@ export function normaliseService(
 ): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   placeNode(out, whereNode(service));
+  copyMergeTags(service, out);
   for (const [key, value] of Object.entries(service)) {
     out[key] = normaliseField(key, value, dir);
     placeKey(out, key, whereKey(service, key));
@@ -99,6 +100,7 @@ function normaliseBuild(value: unknown, dir: string): unknown {
   };
   for (const k of Object.keys(value)) placeKey(out, k, whereKey(value, k));
   placeNode(out, whereNode(value));
+  copyMergeTags(value, out);
   if (Array.isArray(value.args)) {
     out.args = listToMap(value.args, '=');
   }
