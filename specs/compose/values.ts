@@ -5,9 +5,20 @@ import { BOOLEANS } from '../validate/typed-variables.js';
  * written: berth interpolates at validate/apply time, so the output stays portable.
  */
 
-/** True when `value` holds a Compose variable that berth will resolve later. */
+/**
+ * True when `value` holds a Compose variable that berth will resolve later: `${VAR…}` or an
+ * unbraced `$VAR` (F193: getsentry's `interval: "$HEALTHCHECK_INTERVAL"` was dropped as "not a
+ * duration"); `$$` is a literal `$`.
+ */
 export function hasVariable(value: unknown): boolean {
-  return typeof value === 'string' && value.includes('${');
+  if (typeof value !== 'string') return false;
+  for (let i = 0; i < value.length; i++) {
+    if (value[i] !== '$') continue;
+    const next = value[i + 1] ?? '';
+    if (next === '$') i++;
+    else if (next === '{' || /[A-Za-z_]/.test(next)) return true;
+  }
+  return false;
 }
 
 /**
