@@ -29,10 +29,7 @@ describe('berth import: unbraced $VAR in typed fields (F193)', () => {
     writeFileSync(join(out, '.env'), r.dotEnv.text);
     const loaded = await loadManifests([out], { cwd: out, env: {} });
     expect(loaded.problems).toEqual([]);
-    const b = loaded.set.objects.find((o) => o.kind === 'Container')?.spec as Record<
-      string,
-      unknown
-    >;
+    const b = loaded.set.objects.find((o) => o.kind === 'Container')?.spec;
     expect(b).toMatchObject({
       healthcheck: { intervalMs: 30_000, retries: 5, startPeriodMs: 600_000 },
       stopGracePeriodMs: 30_000,

@@ -38,6 +38,14 @@ describe('parseEnvFile', () => {
     expect(parseEnvFile('A B=1\n')).toMatchObject({ error: { line: 1 } });
   });
 
+  it('takes a bare NAME line from the lookup, and leaves it out when unset there, as Compose does (F178)', () => {
+    const lookup = (name: string) => (name === 'FROM_HOST' ? 'x' : undefined);
+    expect(parseEnvFile('A=1\nFROM_HOST\nexport MISSING\nB=${FROM_HOST}2\n', { lookup })).toEqual({
+      variables: { A: '1', FROM_HOST: 'x', B: 'x2' },
+    });
+    expect(parseEnvFile('FROM_HOST\n')).toEqual({ variables: {} });
+  });
+
   it('never shows the text of a line it refuses, and refuses a NUL (F103)', () => {
     const shadow = parseEnvFile('root:*:20228:0:99999:7:::\n');
     expect(JSON.stringify(shadow)).not.toContain('20228');

@@ -41,6 +41,12 @@ export interface EnvFileOptions {
 /** `NAME=value`, `export NAME=value` or `NAME: value`, the forms dotenv reads. */
 const ASSIGNMENT = /^\s*(?:export\s+)?([\w.-]+)(?:\s*=|:\s|:$)\s*(.*)$/;
 const QUOTES = new Set(['"', "'", '`']);
+/**
+ * `NAME` alone (F178): Compose's env_file and `.env` take its value from the environment
+ * (compose-go dotenv: an inherited key, looked up; `docker run --env-file` does the same),
+ * and leave it out when that has none.
+ */
+const INHERITED = /^\s*(?:export\s+)?([A-Za-z_][\w.-]*)\s*$/;
 
 /** One `NAME=value` statement: its lines in the file and how its value is written. */
 interface Statement {
@@ -55,6 +61,8 @@ interface Statement {
   quote: string;
   /** The value as the file gives it, quotes removed, before interpolation. */
   raw: string;
+  /** A `NAME` line without a value: the value comes from `options.lookup`, if any. */
+  inherited?: true;
 }
 
 /**
@@ -84,6 +92,11 @@ export function parseEnvFile(text: string, options: EnvFileOptions = {}): EnvFil
         : undefined);
   let error: EnvFileError | undefined;
   for (const statement of statements.list) {
+    if (statement.inherited) {
+      const value = options.lookup?.(statement.name);
+      if (value !== undefined) variables[statement.name] = value;
+      continue;
+    }
     if (statement.quote === "'" || statement.quote === '`') {
       variables[statement.name] = statement.raw;
       continue;
@@ -103,6 +116,13 @@ function readStatements(text: string): { list: Statement[] } | { error: EnvFileE
     const line = lines[i] ?? '';
     const trimmed = line.trim();
     if (trimmed === '' || trimmed.startsWith('#')) continue;
+    const inherited = INHERITED.exec(line);
+    if (inherited) {
+      const name = inherited[1] ?? '';
+      list.push({ name, line: i, valueColumn: line.length, text: line, quote: '', raw: '' });
+      list[list.length - 1]!.inherited = true;
+      continue;
+    }
     const match = ASSIGNMENT.exec(line);
     if (!match) return { error: lineError(i, NOT_ASSIGNMENT) };
     // A NUL cannot be in an environment value (the engine refuses it at start, echoing the
