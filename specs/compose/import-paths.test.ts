@@ -143,3 +143,19 @@ describe('berth import: env files copied beside the manifests keep distinct name
     expect(spec(r, 'Container', 'c')?.envFiles).toEqual(['./.env']);
   });
 });
+
+describe('berth import: an optional env file that is missing (F183)', () => {
+  it('is left out with a warning that a file made later is not read', () => {
+    const { dir, out } = project({
+      'compose.yaml':
+        'services:\n  web:\n    image: localhost/x:1\n    env_file: [app.env, {path: local.env, required: false}]\n',
+      'app.env': 'A=1\n',
+    });
+    const r = importCompose({ files: ['compose.yaml'], cwd: dir, outDir: out, profiles: [] });
+    expect(r.losses).toEqual([]);
+    expect(spec(r, 'Container', 'web')?.envFiles).toEqual(['./app.env']);
+    expect(r.warnings.map((w) => `${w.where.line}:${w.where.column}: ${w.message}`)).toEqual([
+      '4:5: services.web.env_file[1]: local.env is optional and missing, so it is left out; docker compose would read it once it exists, berth will not: import again (or add it to envFiles) after creating it',
+    ]);
+  });
+});

@@ -1,8 +1,9 @@
 import { variablePath } from './variable-paths.js';
 import { existsSync } from 'node:fs';
-import { isRecord } from './located.js';
+import { relative } from 'node:path';
+import { isRecord, whereKey } from './located.js';
 import type { ServiceWork } from './service-work.js';
-import { copyBeside, lose } from './state.js';
+import { copyBeside, lose, whereIn } from './state.js';
 import { hasVariable, text } from './values.js';
 
 /**
@@ -54,6 +55,22 @@ export function carryEnvFiles(w: ServiceWork, entries: unknown[]): void {
     else if (existsSync(file)) files.push(copyBeside(w.state, file));
     else if (long.required !== false)
       lose(w.state, entries, i, `services.${w.service}.env_file[${i}]`, `${file} does not exist`);
+    else optionalMissing(w, entries, i, file);
   });
   if (files.length) w.spec.envFiles = files;
+}
+
+/**
+ * F183: an optional env file (`required: false`) missing now is left out, but docker compose
+ * reads it at every `up` once it exists (its purpose: local overrides); berth's envFiles has
+ * no optional form, so the user is told that a file made later is not read.
+ */
+function optionalMissing(w: ServiceWork, entries: unknown[], i: number, file: string): void {
+  w.state.warnings.push({
+    where: whereKey(entries, i) ?? whereIn(w.state, w.svc, 'env_file'),
+    message:
+      `services.${w.service}.env_file[${i}]: ${relative(w.state.cwd, file) || file} is optional ` +
+      'and missing, so it is left out; docker compose would read it once it exists, berth ' +
+      'will not: import again (or add it to envFiles) after creating it',
+  });
 }
