@@ -2,12 +2,46 @@
 // and are imported only by the commands that talk to the engine, so `berth --version`
 // costs little more than starting node.
 import { build } from 'esbuild';
+import { execFileSync } from 'node:child_process';
 import { readFileSync, rmSync } from 'node:fs';
+import { basename } from 'node:path';
 
 const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
 
 // Chunk names carry content hashes: start clean so old chunks do not pile up.
 rmSync(new URL('../dist/', import.meta.url), { recursive: true, force: true });
+
+// dockerode pulls optional native modules (ssh2, cpu-features): load it from node_modules.
+// esbuild is only for bundling the web page when berth runs from source (controller/web/assets.ts).
+const external = ['dockerode', 'esbuild'];
+
+// The whole CLI as one CommonJS file, for the verbs that start from it with a V8 code cache
+// (controller/cli/cached-bundle.ts). In dist/chunks/ beside the ES chunks, so paths relative
+// to a module (the schemas, node_modules) resolve the same from both.
+const cjs = await build({
+  entryPoints: { cli: 'controller/cli/program.ts' },
+  outdir: 'dist',
+  entryNames: 'chunks/[name]-[hash]',
+  bundle: true,
+  format: 'cjs',
+  platform: 'node',
+  target: 'node20',
+  sourcemap: 'linked',
+  outExtension: { '.js': '.cjs' },
+  external,
+  define: {
+    BERTH_VERSION: JSON.stringify(pkg.version),
+    'import.meta.url': '__berthImportMetaUrl',
+  },
+  banner: {
+    js: "const __berthImportMetaUrl = require('node:url').pathToFileURL(__filename).href;",
+  },
+  metafile: true,
+  logLevel: 'warning',
+});
+const cliBundle = basename(
+  Object.keys(cjs.metafile.outputs).find((file) => file.endsWith('.cjs')) ?? '',
+);
 
 await build({
   entryPoints: { berth: 'controller/cli/main.ts' },
@@ -20,10 +54,11 @@ await build({
   sourcemap: 'linked',
   outExtension: { '.js': '.mjs' },
   chunkNames: 'chunks/[name]-[hash]',
-  // dockerode pulls optional native modules (ssh2, cpu-features): load it from node_modules.
-  // esbuild is only for bundling the web page when berth runs from source (controller/web/assets.ts).
-  external: ['dockerode', 'esbuild'],
-  define: { BERTH_VERSION: JSON.stringify(pkg.version) },
+  external,
+  define: {
+    BERTH_VERSION: JSON.stringify(pkg.version),
+    BERTH_CLI_BUNDLE: JSON.stringify(cliBundle),
+  },
   banner: {
     js: "import { createRequire as __berthRequire } from 'node:module'; const require = __berthRequire(import.meta.url);",
   },
@@ -42,4 +77,10 @@ await build({
   minify: true,
   legalComments: 'none',
   logLevel: 'warning',
+});
+
+// The code cache: the first validate writes it, with the functions validate runs compiled.
+execFileSync(process.execPath, ['bin/berth.mjs', 'validate', '-f', 'examples/'], {
+  cwd: new URL('..', import.meta.url),
+  stdio: ['ignore', 'ignore', 'inherit'],
 });

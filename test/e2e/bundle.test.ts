@@ -12,8 +12,17 @@ const work = mkdtempSync(join(tmpdir(), 'berth-e2e-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
 async function berth(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  return node(['bin/berth.mjs', ...args]);
+}
+
+/** The same CLI run from its TypeScript sources (ES modules, no bundle, no code cache). */
+function fromSource(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  return node(['--import', 'tsx', 'controller/cli/main.ts', ...args]);
+}
+
+async function node(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
-    const { stdout, stderr } = await run(process.execPath, ['bin/berth.mjs', ...args], {
+    const { stdout, stderr } = await run(process.execPath, args, {
       env: { ...process.env, XDG_STATE_HOME: join(work, 'state'), NO_COLOR: '1' },
     });
     return { code: 0, stdout, stderr };
@@ -63,6 +72,21 @@ describe('the berth bundle', () => {
         `^valid: \\d+ objects in ${manifests.length} files( \\(\\+ the default network\\))?\n$`,
       ),
     );
+  });
+
+  it('validate starts from the CommonJS bundle with its code cache, and prints what the sources print', async () => {
+    // The build's own validate of examples/ wrote the cache, so the bundle ran (cached-bundle.ts).
+    const chunks = readdirSync('dist/chunks');
+    expect(chunks.filter((f) => /^cli-\w+\.cjs$/.test(f))).toHaveLength(1);
+    expect(chunks.filter((f) => f.endsWith(`.${process.version}.cache`))).toHaveLength(1);
+    for (const args of [
+      ['validate', '-f', 'test/corpus/bad'],
+      ['validate', '-f', 'test/corpus/bad', '-o', 'json'],
+      ['validate', '-f', 'test/corpus/good', '-o', 'yaml'],
+      ['validate', '-f', 'examples/', '--policy', 'privileged'],
+      ['validate', '--bogus'],
+    ])
+      expect(await berth(...args), args.join(' ')).toEqual(await fromSource(...args));
   });
 
   it('reports every problem as file:line:col on stdout, exit 1; -o json gives the same as a list', async () => {
