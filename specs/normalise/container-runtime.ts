@@ -69,9 +69,17 @@ export function normaliseRuntime(raw: Raw.ContainerSpec, ctx: NormaliseContext):
     platform: raw.platform,
     runtime: raw.runtime,
   };
-  return Object.fromEntries(
-    Object.entries(fields).filter(([, v]) => v !== undefined),
-  ) as RuntimeFields;
+  return definedOnly(fields);
+}
+
+/** The fields that are set, in order: a loop, not entries and back (once per container, issue 18). */
+function definedOnly<T extends object>(fields: T): T {
+  const defined: Record<string, unknown> = {};
+  for (const key of Object.keys(fields)) {
+    const value = (fields as Record<string, unknown>)[key];
+    if (value !== undefined) defined[key] = value;
+  }
+  return defined as T;
 }
 
 function nonEmpty<T>(list: T[] | undefined): T[] | undefined {
