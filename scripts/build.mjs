@@ -17,7 +17,9 @@ const external = ['dockerode', 'esbuild'];
 
 // The whole CLI as one CommonJS file, for the verbs that start from it with a V8 code cache
 // (controller/cli/cached-bundle.ts). In dist/chunks/ beside the ES chunks, so paths relative
-// to a module (the schemas, node_modules) resolve the same from both.
+// to a module (the schemas, node_modules) resolve the same from both. Every start reads and
+// decodes all of it: whitespace and comments out, and packages those verbs never load stay
+// in node_modules; pure ASCII, so the text decodes as one byte a character.
 const cjs = await build({
   entryPoints: { cli: 'controller/cli/program.ts' },
   outdir: 'dist',
@@ -28,7 +30,9 @@ const cjs = await build({
   target: 'node20',
   sourcemap: 'linked',
   outExtension: { '.js': '.cjs' },
-  external,
+  minifyWhitespace: true,
+  charset: 'ascii',
+  external: [...external, '@grpc/grpc-js', 'protobufjs', 'xstate', 'chokidar'],
   define: {
     BERTH_VERSION: JSON.stringify(pkg.version),
     'import.meta.url': '__berthImportMetaUrl',

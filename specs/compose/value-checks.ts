@@ -99,7 +99,8 @@ function cpuCount(value: unknown): string {
 }
 
 /** Go's time.ParseDuration (plus a bare number of seconds, which compose-go also reads). */
-const DURATION = /^[-+]?(((\d+(\.\d*)?|\.\d+)(ns|us|µs|μs|ms|s|m|h))+|0)$/;
+// \u00b5 and \u03bc: µ (micro sign) and μ (Greek mu), written so the CLI bundle stays ASCII (cached-bundle.ts).
+const DURATION = /^[-+]?(((\d+(\.\d*)?|\.\d+)(ns|us|\u00b5s|\u03bcs|ms|s|m|h))+|0)$/;
 
 function duration(value: unknown): string {
   if (typeof value === 'number') return '';

@@ -114,7 +114,8 @@ export function duration(value: unknown): string | number | undefined {
   if (typeof value !== 'string') return undefined;
   if (hasVariable(value)) return value;
   const text = value.trim().replace(/\s+/g, '');
-  return /^([0-9]+(\.[0-9]+)?(ns|us|µs|ms|s|m|h))+$|^[0-9]+$/.test(text) ? text : undefined;
+  // \u00b5: µ, written so the CLI bundle stays ASCII (cached-bundle.ts).
+  return /^([0-9]+(\.[0-9]+)?(ns|us|\u00b5s|ms|s|m|h))+$|^[0-9]+$/.test(text) ? text : undefined;
 }
 
 /**

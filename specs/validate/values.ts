@@ -20,7 +20,8 @@ export function parseDuration(value: string | number): number | undefined {
     return Number.isSafeInteger(value) && value >= 0 ? value * 1000 : undefined;
   }
   if (/^\d+$/.test(value)) return Number(value) * 1000;
-  const part = /(\d+(?:\.\d+)?)(ns|us|µs|ms|s|m|h)/gy;
+  // \u00b5: µ, written so the CLI bundle stays ASCII (cached-bundle.ts).
+  const part = /(\d+(?:\.\d+)?)(ns|us|\u00b5s|ms|s|m|h)/gy;
   let total = 0;
   let consumed = 0;
   for (const match of value.matchAll(part)) {

@@ -1,5 +1,5 @@
 import { execFile, spawn } from 'node:child_process';
-import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -79,6 +79,9 @@ describe('the berth bundle', () => {
     const chunks = readdirSync('dist/chunks');
     expect(chunks.filter((f) => /^cli-\w+\.cjs$/.test(f))).toHaveLength(1);
     expect(chunks.filter((f) => f.endsWith(`.${process.version}.cache`))).toHaveLength(1);
+    // Read and decoded on every start: ASCII decodes as one byte a character (build.mjs).
+    const bundle = chunks.find((f) => f.endsWith('.cjs')) ?? '';
+    expect(readFileSync(join('dist/chunks', bundle), 'utf8')).not.toMatch(/[^\p{ASCII}]/u);
     for (const args of [
       ['validate', '-f', 'test/corpus/bad'],
       ['validate', '-f', 'test/corpus/bad', '-o', 'json'],
