@@ -91,5 +91,7 @@ try {
     stdio: ['ignore', 'ignore', 'inherit'],
   });
 } catch (e) {
-  console.warn(`build: the validate code cache was not written (${e.message}); the first run writes it`);
+  console.warn(
+    `build: the validate code cache was not written (${e.message}); the first run writes it`,
+  );
 }
