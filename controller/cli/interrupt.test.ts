@@ -57,4 +57,26 @@ describe('installInterrupt', () => {
       expect.objectContaining({ code: 'E_CONVERGE' }),
     );
   });
+
+  it('SIGTERM and SIGHUP take the Ctrl-C path and give 128 + the signal (F180)', async () => {
+    for (const [signal, code] of [
+      ['SIGTERM', 143],
+      ['SIGHUP', 129],
+      ['SIGINT', 130],
+    ] as const) {
+      const exits: number[] = [];
+      interrupt = installInterrupt((c) => exits.push(c));
+      const engine = interrupt.guard(fakeEngine);
+      process.emit(signal);
+      expect(interrupt.interrupted).toBe(true);
+      expect(interrupt.signalledBy).toBe(signal);
+      expect(interrupt.exitCode).toBe(code);
+      expect(interrupt.signal.aborted).toBe(true);
+      await expect(engine.inspectContainer('x')).rejects.toMatchObject({ code: 'E_INTERRUPTED' });
+      // A second signal of any kind exits at once, with the first one's code.
+      process.emit('SIGINT');
+      expect(exits).toEqual([code]);
+      interrupt.dispose();
+    }
+  });
 });

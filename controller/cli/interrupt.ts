@@ -1,13 +1,18 @@
 import type { ObjectOutcome } from '../executor/execute.js';
 import type { Engine } from '../engine/engine.js';
 import { BerthError } from '../errors.js';
+import { ONE_OFF_SIGNALS, type OneOffSignal } from './oneoff-signals.js';
 
 /** Exit code of a command stopped by Ctrl-C (128 + SIGINT), as shells report it. */
 export const INTERRUPTED_EXIT = 130;
 
 /**
  * Ctrl-C during a command that changes the engine (DESIGN.md "One project, one writer").
- * While it is installed, SIGINT does not kill the process: it flips `interrupted`, resolves
+ * SIGTERM (a cancelled CI job, `timeout`, systemd) and SIGHUP (a closed terminal) take the
+ * same path (FINDINGS F180: they used to kill apply mid-update, the service left down under
+ * its `-prev` name, nothing recorded, the lock left behind); the command then exits
+ * 128 + that signal's number ({@link Interrupt.exitCode}).
+ * While it is installed, such a signal does not kill the process: it flips `interrupted`, resolves
  * `signalled`, and from then on every new call through an engine it guards rejects with
  * E_INTERRUPTED, so no step starts after Ctrl-C while the engine calls already under way
  * finish (an object is never left half-made by berth giving up on it mid-call). A second
@@ -19,6 +24,10 @@ export interface Interrupt {
   /** The engines guarded so far, unguarded, in order, with their context (undefined: berth's own). */
   readonly guarded: readonly GuardedEngine[];
   readonly interrupted: boolean;
+  /** The first signal that interrupted the command, once one did. */
+  readonly signalledBy: OneOffSignal | undefined;
+  /** 128 + the interrupting signal's number (130 for Ctrl-C, 143 for SIGTERM, 129 for SIGHUP). */
+  readonly exitCode: number;
   signalled: Promise<void>;
   /**
    * Aborted at the first Ctrl-C or at {@link Interrupt.stop}: waits that can end early (an
@@ -34,7 +43,7 @@ export interface Interrupt {
   stop(reason: BerthError): void;
   /** The reason given to {@link Interrupt.stop}, once it was called. */
   readonly stoppedBy: BerthError | undefined;
-  /** Gives SIGINT back to its default (kill the process). */
+  /** Gives SIGINT, SIGTERM and SIGHUP back to their default (kill the process). */
   dispose(): void;
 }
 
@@ -49,21 +58,30 @@ const SYNCHRONOUS = new Set<string | symbol>(['subscribeEvents'] satisfies (keyo
 
 export function installInterrupt(exit: (code: number) => void): Interrupt {
   let interrupted = false;
+  let signalledBy: OneOffSignal | undefined;
   let stoppedBy: BerthError | undefined;
   let resolve: () => void = () => undefined;
   const signalled = new Promise<void>((r) => (resolve = r));
   const abort = new AbortController();
   const guarded: GuardedEngine[] = [];
-  const onSignal = () => {
-    if (interrupted) exit(INTERRUPTED_EXIT);
+  const exitCode = () => (signalledBy ? 128 + ONE_OFF_SIGNALS[signalledBy] : INTERRUPTED_EXIT);
+  const onSignal = (signal: OneOffSignal) => {
+    if (interrupted) exit(exitCode());
     interrupted = true;
+    signalledBy = signal;
     resolve();
-    abort.abort(new BerthError('E_INTERRUPTED', 'interrupted (Ctrl-C) during the gate'));
+    abort.abort(
+      new BerthError('E_INTERRUPTED', `interrupted (${signalLabel(signal)}) during the gate`),
+    );
   };
-  process.on('SIGINT', onSignal);
+  const handlers = (Object.keys(ONE_OFF_SIGNALS) as OneOffSignal[]).map((signal) => {
+    const handler = () => onSignal(signal);
+    process.on(signal, handler);
+    return () => process.off(signal, handler);
+  });
   const refusal = () =>
     interrupted || !stoppedBy
-      ? new BerthError('E_INTERRUPTED', 'interrupted (Ctrl-C): not started')
+      ? new BerthError('E_INTERRUPTED', `interrupted (${signalLabel(signalledBy)}): not started`)
       : new BerthError(stoppedBy.code, `${stoppedBy.message}: not started`);
   const guard = (engine: Engine, context?: string): Engine => {
     guarded.push(context === undefined ? { engine } : { engine, context });
@@ -88,6 +106,12 @@ export function installInterrupt(exit: (code: number) => void): Interrupt {
     get interrupted() {
       return interrupted;
     },
+    get signalledBy() {
+      return signalledBy;
+    },
+    get exitCode() {
+      return exitCode();
+    },
     signalled,
     signal: abort.signal,
     stop: (reason) => {
@@ -98,8 +122,13 @@ export function installInterrupt(exit: (code: number) => void): Interrupt {
     get stoppedBy() {
       return stoppedBy;
     },
-    dispose: () => process.off('SIGINT', onSignal),
+    dispose: () => handlers.forEach((off) => off()),
   };
+}
+
+/** How a summary names the signal that interrupted a command: Ctrl-C, SIGTERM, SIGHUP. */
+export function signalLabel(signal: OneOffSignal | undefined): string {
+  return signal === undefined || signal === 'SIGINT' ? 'Ctrl-C' : signal;
 }
 
 /**
@@ -113,6 +142,8 @@ export function interruptedText(
   seconds: string,
   /** Lines saying what was undone after Ctrl-C (interrupt-undo.ts), if anything. */
   undone: readonly string[] = [],
+  /** The signal that interrupted the apply (default Ctrl-C). */
+  signal?: OneOffSignal,
 ): string {
   const done = outcomes.filter((o) => o.outcome === 'converged' || o.outcome === 'held');
   const doneKeys = new Set<string>(done.map((o) => o.key));
@@ -120,7 +151,7 @@ export function interruptedText(
   const list = (keys: readonly string[]) => (keys.length ? keys.join(', ') : 'none');
   return (
     [
-      `interrupted: ${done.length} of ${pending.length} objects done before Ctrl-C`,
+      `interrupted: ${done.length} of ${pending.length} objects done before ${signalLabel(signal)}`,
       `  done: ${list(done.map((o) => `${o.key} (${o.ops.join(', ') || 'no change'})`))}`,
       `  not done: ${list(notDone)}`,
       ...undone,

@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { docker } from '../support/docker.js';
@@ -165,4 +165,51 @@ describe('Ctrl-C while stop-first stops the old container', () => {
     expect(await docker('inspect', '-f', '{{.Id}}', name)).toBe(oldId);
     expect(await envOf(name)).toBe('1');
   }, 120_000);
+});
+
+/**
+ * FINDINGS F180: SIGTERM (a cancelled CI job, `timeout`, systemd) and SIGHUP (a closed
+ * terminal) used to kill apply at once mid-update: the service left down under its `-prev`
+ * name, no history entry, the writer lock left behind. They take Ctrl-C's path now: the
+ * update under way is undone, the apply recorded `interrupted`, the lock released, and the
+ * exit is 128 + the signal.
+ */
+describe('SIGTERM and SIGHUP during an update', () => {
+  for (const [signal, code] of [
+    ['SIGTERM', 143],
+    ['SIGHUP', 129],
+  ] as const) {
+    it(`${signal}: stop-first in its gate is undone, recorded interrupted, lock released, exit ${code}`, async () => {
+      const p = cliProject('updsig', gatedYaml('svc', 1, 'stop-first'));
+      projects.push(p);
+      const { work, stateHome, project, dir } = p;
+      const name = `${project}-svc`;
+      const first = await berth(stateHome, work, 'apply', '-f', dir, '-p', project, '--wait');
+      expect(first.code, first.stdout + first.stderr).toBe(0);
+      const oldId = await docker('inspect', '-f', '{{.Id}}', name);
+
+      writeFileSync(join(dir, 'app.yaml'), gatedYaml('svc', 2, 'stop-first'));
+      const run = spawnBerth(['apply', '-f', dir, '-p', project], { XDG_STATE_HOME: stateHome });
+      const gating = async () =>
+        (await stateOf(`${name}-prev`)) === 'exited' && (await stateOf(name)) === 'running';
+      expect(await eventually(gating, 60_000), run.stderr()).toBe(true);
+      await new Promise((r) => setTimeout(r, 1_000));
+      run.child.kill(signal);
+      expect(await run.exited, run.stdout() + run.stderr()).toBe(code);
+
+      expect(run.stdout()).toMatch(new RegExp(`^interrupted: .* before ${signal}$`, 'm'));
+      expect(run.stdout()).toContain(
+        '  unfinished update undone: remove Container/svc, rename Container/svc, start Container/svc\n',
+      );
+      expect(await stateOf(`${name}-prev`)).toBe('absent');
+      expect(await stateOf(name)).toBe('running');
+      expect(await docker('inspect', '-f', '{{.Id}}', name)).toBe(oldId);
+      expect(await envOf(name)).toBe('1');
+      expect(existsSync(join(stateHome, 'berth', project, 'writer.lock'))).toBe(false);
+
+      const history = await berth(stateHome, work, 'history', '-p', project, '-o', 'json');
+      const items = JSON.parse(history.stdout) as { outcome: string }[];
+      expect(items[0]?.outcome).toBe('interrupted');
+    }, 120_000);
+  }
 });

@@ -19,7 +19,7 @@ import { progressReporter } from '../apply-progress.js';
 import type { CliContext } from '../context.js';
 import { writeOutput } from '../views/stable-output.js';
 import { runPlan } from '../run-plan.js';
-import { installInterrupt, interruptedText, INTERRUPTED_EXIT } from '../interrupt.js';
+import { installInterrupt, interruptedText, type Interrupt } from '../interrupt.js';
 import { undoOnEngines, undoText, type UndoResult } from '../interrupt-undo.js';
 import { loadInput } from '../load-input.js';
 import { otherSourceDeletions } from '../../plan/plan-other-sources.js';
@@ -141,8 +141,8 @@ const UNDO_MS = 5_000;
 
 /**
  * Observe, plan, execute and record, under the project's lock. Returns the exit code.
- * Ctrl-C starts no new step, lets the calls under way end, records the apply as
- * `interrupted` (with the new set as the last applied one) and returns 130.
+ * Ctrl-C (SIGTERM, SIGHUP) starts no new step, lets the calls under way end, records the apply as
+ * `interrupted` (with the new set as the last applied one) and returns 130 (143, 129).
  */
 async function converge(ctx: CliContext, job: ApplyJob): Promise<number> {
   const { project, options, started, timeoutMs, parallel } = job;
@@ -179,7 +179,7 @@ async function converge(ctx: CliContext, job: ApplyJob): Promise<number> {
         groups,
       ).finally(() => clearTimeout(expiry));
       if (interrupt.interrupted)
-        return interrupted(ctx, job, across.plan, across.result.outcomes, await undo());
+        return interrupted(ctx, interrupt, job, across.plan, across.result.outcomes, await undo());
       if (across.homeImages) job.unchangedImages = across.homeImages;
       const undone = interrupt.stoppedBy ? await undo() : undefined;
       return finish(ctx, job, across.plan, across.result, undone);
@@ -254,7 +254,7 @@ async function converge(ctx: CliContext, job: ApplyJob): Promise<number> {
       // What ran counts; the readiness wait of --wait is simply abandoned.
       const finished = await withTimeout(ran, INTERRUPT_GRACE_MS);
       const outcomes = finished === 'timeout' ? [] : finished.outcomes;
-      return interrupted(ctx, job, plan, outcomes, await undo());
+      return interrupted(ctx, interrupt, job, plan, outcomes, await undo());
     }
     if (result === 'timeout') {
       // The deadline bounds the apply (F128): the gate under way ends as at Ctrl-C, no step
@@ -265,7 +265,7 @@ async function converge(ctx: CliContext, job: ApplyJob): Promise<number> {
     }
     return finish(ctx, job, plan, result);
   } catch (e) {
-    if (interrupt.interrupted) return interrupted(ctx, job, plan, [], await undo());
+    if (interrupt.interrupted) return interrupted(ctx, interrupt, job, plan, [], await undo());
     throw e;
   } finally {
     await starts.settled();
@@ -311,9 +311,13 @@ async function finish(
   return ok ? 0 : 2;
 }
 
-/** Records an apply stopped by Ctrl-C and says what it did; exit 130. */
+/**
+ * Records an apply stopped by Ctrl-C (or SIGTERM, SIGHUP: F180) and says what it did; exit
+ * 128 + the signal (130, 143, 129).
+ */
 async function interrupted(
   ctx: CliContext,
+  interrupt: Interrupt,
   job: ApplyJob,
   plan: Plan | undefined,
   outcomes: ObjectOutcome[],
@@ -325,8 +329,16 @@ async function interrupted(
   await record(ctx, job, { plan: plan ?? empty, result, outcome: 'interrupted', durationMs });
   const pending = (plan?.objects ?? []).filter(needsWork).map((o) => o.key);
   const seconds = (durationMs / 1000).toFixed(1);
-  ctx.stdout.write(interruptedText(job.project, outcomes, pending, seconds, undoText(undone)));
-  return INTERRUPTED_EXIT;
+  const text = interruptedText(
+    job.project,
+    outcomes,
+    pending,
+    seconds,
+    undoText(undone),
+    interrupt.signalledBy,
+  );
+  ctx.stdout.write(text);
+  return interrupt.exitCode;
 }
 
 /** After the plan ran: the exit of every job it (re)ran that a kept container waits for. */
