@@ -285,7 +285,7 @@ export interface ContainerSpec {
    */
   update?: {
     /**
-     * Default: start-first unless a published host port or a writable named volume forces stop-first
+     * Default: start-first unless something only one container can hold forces stop-first: a published host port, networkMode host, a static ipv4Address/ipv6Address, a writable named volume or bind mount
      */
     order?: 'start-first' | 'stop-first';
     /**

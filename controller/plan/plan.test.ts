@@ -212,7 +212,8 @@ spec:
       prune: false,
     });
     expect(formatPlan(moved.plan)).toMatch(
-      /~ Container\/web +create +spec changed: mounts \(start-first/,
+      // A writable bind mount is held by the running container (F185): stop-first.
+      /~ Container\/web +rename +spec changed: mounts \(stop-first: bind mount site is written/,
     );
   });
 });

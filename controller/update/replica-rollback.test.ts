@@ -7,7 +7,7 @@ const replica = (index: number, onFailure = 'rollback') =>
     kind: 'Container',
     name: `web-${index}`,
     replica: { of: 'web', index },
-    spec: { update: { onFailure }, ports: [], mounts: [] },
+    spec: { update: { onFailure }, ports: [], mounts: [], networks: [] },
   }) as unknown as DesiredObject;
 const replaced = (key: string): ReplicaOutcome => ({
   key: key as ReplicaOutcome['key'],

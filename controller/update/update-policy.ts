@@ -26,9 +26,10 @@ export interface UpdatePolicy {
 
 /**
  * The update policy of a container spec (DESIGN.md "Updates and rollback"): the declared
- * order, else start-first unless a published host port or a writable named volume forces
- * stop-first (two containers cannot hold one host port, and two writers would share the
- * volume's data); the gate from the healthcheck (deadline startPeriod + retries × interval
+ * order, else start-first unless something only one container can hold forces stop-first —
+ * a published host port, the host network, a static address, a writable named volume or bind
+ * mount (two containers cannot hold one port or address, and two writers would share the
+ * data); the gate from the healthcheck (deadline startPeriod + retries × interval
  * + interval unless `healthTimeout`), else `minReady` (default 3 s). Pure.
  */
 export function updatePolicy(spec: ContainerSpec): UpdatePolicy {
@@ -50,6 +51,22 @@ export function updatePolicy(spec: ContainerSpec): UpdatePolicy {
 function orderOf(spec: ContainerSpec): { order: UpdatePolicy['order']; reason: string } {
   if (spec.update?.order)
     return { order: spec.update.order, reason: 'declared in spec.update.order' };
+  const held = exclusiveResource(spec);
+  return held
+    ? { order: 'stop-first', reason: held }
+    : { order: 'start-first', reason: 'no host port, address or writable volume is held' };
+}
+
+/**
+ * What the running container holds that its replacement cannot hold beside it, in words for
+ * `plan`, or undefined. A published host port; the host's network (its ports are the host's,
+ * F185); a declared static address (the `-next` container cannot take it: every update
+ * failed with "Address already in use", F185); a writable named volume or bind mount (two
+ * writers on one store during the gate; an app that locks it fails the gate, F185).
+ */
+function exclusiveResource(spec: ContainerSpec): string | undefined {
+  if (spec.networkMode === 'host')
+    return "the host network (its ports are the host's) is held by the running container";
   const published = spec.ports.find((p) => p.hostPort !== undefined);
   if (published) {
     const ip = published.hostIP || '0.0.0.0';
@@ -57,15 +74,18 @@ function orderOf(spec: ContainerSpec): { order: UpdatePolicy['order']; reason: s
     const port = published.hostPortEnd
       ? `a port of ${ip}:${published.hostPort}-${published.hostPortEnd}`
       : `${ip}:${published.hostPort}`;
-    return { order: 'stop-first', reason: `host port ${port} is held by the running container` };
+    return `host port ${port} is held by the running container`;
   }
-  const volume = spec.mounts.find((m) => m.type === 'volume' && !m.readOnly);
-  if (volume && volume.type === 'volume')
-    return {
-      order: 'stop-first',
-      reason: `volume ${volume.volume} is written by the running container`,
-    };
-  return { order: 'start-first', reason: 'no host port or writable volume is held' };
+  const fixed = spec.networks.find((n) => n.ipv4Address ?? n.ipv6Address);
+  if (fixed)
+    return `address ${fixed.ipv4Address ?? fixed.ipv6Address} on network ${fixed.network} is held by the running container`;
+  for (const mount of spec.mounts) {
+    if (mount.type === 'volume' && !mount.readOnly)
+      return `volume ${mount.volume} is written by the running container`;
+    if (mount.type === 'bind' && !mount.readOnly)
+      return `bind mount ${mount.bindMount} is written by the running container`;
+  }
+  return undefined;
 }
 
 /**

@@ -60,7 +60,7 @@ describe('updates on the real engine', () => {
     const recording = recordEvents(project);
     await recording.ready;
     const plan = await berth(['plan', '-f', '-', '-p', project], { stdin: web('two'), env: env() });
-    expect(plan.stdout).toMatch(/start-first: no host port or writable volume is held/);
+    expect(plan.stdout).toMatch(/start-first: no host port, address or writable volume is held/);
     const run = await apply(web('two'));
     expect(run.code, run.stderr + run.stdout).toBe(0);
     expect(await inspect('web', '{{.Id}}')).not.toBe(oldId);
