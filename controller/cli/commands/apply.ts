@@ -28,7 +28,7 @@ import { refuseFieldsTheEngineCannotCarry, type PolicyFlags } from '../policy-fl
 import { withProjectLock } from '../project-lock.js';
 import { resolveProjectName } from '../project-name.js';
 import type { DesiredObject } from '../../../specs/model.js';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { groupByEngine, spansEngines } from '../../executor/placement.js';
 
 interface ApplyOptions extends PolicyFlags {
@@ -182,7 +182,7 @@ async function converge(ctx: CliContext, job: ApplyJob): Promise<number> {
         return interrupted(ctx, interrupt, job, across.plan, across.result.outcomes, await undo());
       if (across.homeImages) job.unchangedImages = across.homeImages;
       const undone = interrupt.stoppedBy ? await undo() : undefined;
-      return finish(ctx, job, across.plan, across.result, undone);
+      return await finish(ctx, job, across.plan, across.result, undone);
     }
     const engine = starts.noting(interrupt.guard(await ctx.engine()));
     const planned = await observeAndPlan(
@@ -261,9 +261,9 @@ async function converge(ctx: CliContext, job: ApplyJob): Promise<number> {
       // starts, and the update left half-done is undone before berth says so and exits.
       interrupt.stop(timedOut(job, ctx.now()));
       await withTimeout(ran, INTERRUPT_GRACE_MS);
-      return finish(ctx, job, plan, result, await undo());
+      return await finish(ctx, job, plan, result, await undo());
     }
-    return finish(ctx, job, plan, result);
+    return await finish(ctx, job, plan, result);
   } catch (e) {
     if (interrupt.interrupted) return interrupted(ctx, interrupt, job, plan, [], await undo());
     throw e;
@@ -295,9 +295,11 @@ async function finish(
 ): Promise<number> {
   const { project, options, started } = job;
   const durationMs = ctx.now() - started;
-  const ok = result !== 'timeout' && result.ok;
-  const outcome = ok ? 'converged' : 'failed';
-  await record(ctx, job, { plan, result, outcome, durationMs });
+  const converged = result !== 'timeout' && result.ok;
+  const outcome = converged ? 'converged' : 'failed';
+  const unrecorded = await record(ctx, job, { plan, result, outcome, durationMs });
+  // The engine converged but berth cannot tell later what it made: not a success (F181).
+  const ok = converged && !unrecorded;
   const outcomes = result === 'timeout' ? [] : result.outcomes;
   const undoneJson = undone
     ? { undone: undone.steps, ...(undone.error ? { undoError: undone.error } : {}) }
@@ -305,9 +307,17 @@ async function finish(
   await writeOutput(
     ctx,
     options.output,
-    { project, ok, durationMs, outcomes, ...undoneJson },
+    {
+      project,
+      ok,
+      durationMs,
+      outcomes,
+      ...undoneJson,
+      ...(unrecorded ? { recordError: unrecorded.message } : {}),
+    },
     () => summaryText(project, plan, result, durationMs) + undoLines(undone),
   );
+  if (unrecorded) throw unrecorded;
   return ok ? 0 : 2;
 }
 
@@ -326,7 +336,13 @@ async function interrupted(
   const durationMs = ctx.now() - job.started;
   const result: ExecuteResult = { outcomes, ok: false };
   const empty: Plan = { project: job.project, objects: [], conflicts: [] };
-  await record(ctx, job, { plan: plan ?? empty, result, outcome: 'interrupted', durationMs });
+  const unrecorded = await record(ctx, job, {
+    plan: plan ?? empty,
+    result,
+    outcome: 'interrupted',
+    durationMs,
+  });
+  if (unrecorded) ctx.stderr.write(`error: ${unrecorded.message}\n`);
   const pending = (plan?.objects ?? []).filter(needsWork).map((o) => o.key);
   const seconds = (durationMs / 1000).toFixed(1);
   const text = interruptedText(
@@ -445,7 +461,16 @@ interface ApplyEnd {
   durationMs: number;
 }
 
-async function record(ctx: CliContext, job: ApplyJob, end: ApplyEnd): Promise<void> {
+/**
+ * Writes the apply to the project's records (last applied set, history). Resolves with an
+ * E_RECORD error naming the state folder when they cannot be written (a full disk, F181: apply
+ * said `converged`, exit 0, and `down` later found nothing to delete), else undefined.
+ */
+async function record(
+  ctx: CliContext,
+  job: ApplyJob,
+  end: ApplyEnd,
+): Promise<BerthError | undefined> {
   const { plan, result, durationMs } = end;
   const time = job.started;
   const outcomes = result === 'timeout' ? [] : result.outcomes;
@@ -465,6 +490,17 @@ async function record(ctx: CliContext, job: ApplyJob, end: ApplyEnd): Promise<vo
       images: await imagesOfSet(await ctx.engine(), job.desired, job.unchangedImages),
     });
   } catch (e) {
-    ctx.logger.warn({ err: (e as Error).message }, 'could not record the apply');
+    const folder = join(ctx.stateDir, job.project);
+    // recordApply's own error names the folder already; anything else (the engine's image
+    // lookup) is named here.
+    const why =
+      e instanceof BerthError && e.code === 'E_RECORD'
+        ? e.message
+        : `cannot write the records of project ${job.project} in ${folder}: ${(e as Error).message}`;
+    return new BerthError('E_RECORD', `could not record the apply: ${why}`, {
+      cause: e,
+      hint: `the engine has the changes but berth has no record of them; free space in ${folder} (or fix its permissions) and apply again`,
+    });
   }
+  return undefined;
 }

@@ -12,6 +12,7 @@ import { withProjectLock } from '../project-lock.js';
 import { resolveProjectName } from '../project-name.js';
 import { projectsAppliedUnder } from '../applied-under.js';
 import { deleteObjects } from './delete.js';
+import { ownedObjectKeys, unrecordedObjectsError } from '../unrecorded-objects.js';
 
 interface DownOptions {
   project?: string;
@@ -28,7 +29,8 @@ interface DownOptions {
  * the project's writer lock, on one observation of the engine. Volumes (and their data) stay
  * unless `--volumes` (which removes retained ones too); host paths always stay; one-offs of
  * `berth run` are stopped and removed first, as Compose's are. A project
- * never applied has nothing to delete (exit 0); a hint names the projects applied from a
+ * never applied has nothing to delete (exit 0); one with no record whose containers or
+ * networks exist is refused, naming them (exit 1, F181); a hint names the projects applied from a
  * folder below this one (F84). Without `-p`, objects
  * another folder of the same name applied (`berth.source`) are refused unless `--force`
  * (docker/compose#7969: `down` in one folder destroyed the other's). Exit as delete.
@@ -41,6 +43,9 @@ export async function run(ctx: CliContext, options: DownOptions): Promise<number
     const last = await readLastApplied(ctx.stateDir, project);
     if (!last.ok) {
       if (last.problem.reason !== 'missing') throw new BerthError('E_RECORD', last.problem.message);
+      const engine = await ctx.engine();
+      const owned = ownedObjectKeys(project, await engine.observe({ project }));
+      if (owned.length > 0) throw unrecordedObjectsError(project, owned);
       ctx.stdout.write(`Project ${project}: nothing applied, nothing to delete\n`);
       for (const other of await projectsAppliedUnder(ctx.stateDir, ctx.cwd, project)) {
         const from = relative(ctx.cwd, other.source) || '.';
