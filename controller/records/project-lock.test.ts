@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { hostname } from 'node:os';
 import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -25,7 +25,10 @@ function deadPid(): number {
 async function writeHolder(holder: Partial<LockHolder>): Promise<void> {
   const path = projectLockPath(stateDir, 'shop');
   await mkdir(dirname(path), { recursive: true });
-  await writeFile(path, JSON.stringify({ host: hostname(), nonce: 'n', since: 0, ...holder }));
+  await writeFile(
+    path,
+    JSON.stringify({ host: hostname(), nonce: 'n', since: Date.now(), ...holder }),
+  );
 }
 
 const failure = (p: Promise<unknown>) =>
@@ -95,5 +98,35 @@ describe('the project writer lock', () => {
     );
     const again = await failure(lockProject(stateDir, 'shop', { ...apply, verb: 'watch' }));
     expect(again?.message).toMatch(/^project shop is already watched \(berth watch shop\) by pid/);
+  });
+});
+
+/**
+ * FINDINGS F184: a lock left by a killed berth whose pid now belongs to another process (after
+ * a reboot low pids are reused at once) blocked the project for good: only "is the pid alive"
+ * was checked. A holder whose process started after the lock's `since` is not that berth.
+ */
+describe('a stale lock whose pid was reused', () => {
+  it('is taken over when the live pid started after the lock was taken', async () => {
+    const sleeper = spawn('sleep', ['30']);
+    try {
+      const pid = sleeper.pid ?? 0;
+      // What a berth killed two and a half hours before this process started leaves.
+      await writeHolder({ pid, verb: 'apply', command: 'berth apply', since: Date.now() - 9e6 });
+      const lock = await lockProject(stateDir, 'shop', apply);
+      expect(lock.holder.pid).toBe(process.pid);
+      await lock.release();
+    } finally {
+      sleeper.kill();
+    }
+  });
+
+  it('is not taken over while that pid is the holder (started before the lock)', async () => {
+    await writeHolder({ pid: process.ppid, since: Date.now(), command: 'berth apply -f x' });
+    const error = await failure(lockProject(stateDir, 'shop', apply));
+    expect(error?.code).toBe('E_LOCKED');
+    expect(error?.context.hint).toContain(
+      `if pid ${process.ppid} is not that berth any more (ps -p ${process.ppid}), the lock is stale: rm ${projectLockPath(stateDir, 'shop')}`,
+    );
   });
 });

@@ -131,8 +131,11 @@ function lockedError(
     );
   }
   const who = holder ? describeHolder(holder) : 'another berth process';
+  const stale = holder
+    ? `; if pid ${holder.pid} is not that berth any more (ps -p ${holder.pid}), the lock is stale: rm ${path}`
+    : `; a lock no berth holds any more is stale: rm ${path}`;
   return new BerthError('E_LOCKED', `project ${project} is locked by ${who}`, {
-    hint: `wait for it to finish, or pass --lock-timeout 2m to wait; lock ${path}`,
+    hint: `wait for it to finish, or pass --lock-timeout 2m to wait${stale}`,
   });
 }
 
@@ -141,14 +144,47 @@ function watchesGit(holder: LockHolder): boolean {
   return /\s--git(\s|=|$)/.test(holder.command);
 }
 
-/** A holder is live while its process exists (on this host; EPERM means it exists). */
+/** Nonces of the locks this process holds now (in-process tests take several in one pid). */
+const heldHere = new Set<string>();
+
+/**
+ * A holder is live while its process exists (on this host; EPERM means it exists) and is the
+ * process that took the lock: a pid started after the lock's `since` was reused by another
+ * process after the holder died (SIGKILL, OOM, a reboot), and would block the project for good
+ * (FINDINGS F184). A lock this process holds is live as long as it holds it.
+ */
 function isLive(holder: LockHolder): boolean {
   if (holder.host !== hostname()) return true;
+  if (holder.pid === process.pid && heldHere.has(holder.nonce)) return true;
   try {
     process.kill(holder.pid, 0);
-    return true;
   } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
+    if ((e as NodeJS.ErrnoException).code !== 'EPERM') return false;
+  }
+  const started = processStartMs(holder.pid);
+  return started === undefined || started <= holder.since + START_SLACK_MS;
+}
+
+/**
+ * How much later than the lock's `since` its holder's start may seem: /proc/stat's boot time is
+ * whole seconds, and a wall clock stepped after boot (NTP) moves it. A reused pid belongs to a
+ * process started well after the lock was taken, usually hours (after a reboot).
+ */
+const START_SLACK_MS = 60_000;
+/** Linux's USER_HZ, the unit of /proc/PID/stat's start time (100 on every architecture). */
+const CLOCK_TICKS = 100;
+
+/** When process `pid` started (Unix ms), from /proc; undefined where there is no /proc. */
+function processStartMs(pid: number): number | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // Field 22 (starttime); the fields after the `(comm)` in parentheses begin at field 3.
+    const ticks = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19]);
+    const boot = /^btime (\d+)$/m.exec(readFileSync('/proc/stat', 'utf8'))?.[1];
+    if (!Number.isFinite(ticks) || boot === undefined) return undefined;
+    return Number(boot) * 1000 + (ticks * 1000) / CLOCK_TICKS;
+  } catch {
+    return undefined;
   }
 }
 
@@ -232,6 +268,7 @@ function heldLock(path: string, holder: LockHolder): ProjectLock {
   // A process that exits without releasing (process.exit, an uncaught error) still lets go.
   const onExit = () => releaseSync(path, holder);
   process.on('exit', onExit);
+  heldHere.add(holder.nonce);
   let released = false;
   return {
     path,
@@ -239,6 +276,7 @@ function heldLock(path: string, holder: LockHolder): ProjectLock {
     release: async () => {
       if (released) return;
       released = true;
+      heldHere.delete(holder.nonce);
       process.off('exit', onExit);
       if ((await readLockHolder(path))?.nonce === holder.nonce)
         await unlink(path).catch(() => undefined);
