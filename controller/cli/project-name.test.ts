@@ -2,6 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { tempDir } from '../../test/support/temp-dir.js';
+import { berth } from '../../test/support/cli.js';
 import { resolveProjectName } from './project-name.js';
 
 describe('the project name (DESIGN.md "Identity"; COMPOSE_PROJECT_NAME as in Compose, issue 13)', () => {
@@ -58,5 +59,39 @@ describe('the project name (DESIGN.md "Identity"; COMPOSE_PROJECT_NAME as in Com
     writeFileSync(join(nameless, 'docker-compose.yml'), 'name: [unclosed\n');
     expect(resolveProjectName(undefined, [], nameless, {})).toBe('nameless');
     expect(resolveProjectName(undefined, [], plain, {})).toBe('myapp');
+  });
+
+  it('a .env line that is not NAME=VALUE fails with its file:line:col, never the folder name (F199)', () => {
+    const { root, imported } = folders();
+    writeFileSync(join(imported, '.env'), 'A=1\nCOMPOSE_PROJECT_NAME=adv-big\nBAD LINE\n');
+    const path = join(imported, '.env');
+    expect(() => resolveProjectName(undefined, [], imported, {})).toThrow(
+      expect.objectContaining({
+        code: 'E_MANIFEST',
+        message: expect.stringMatching(
+          new RegExp(`^${path}:3:1: is not NAME=VALUE.* \\[E_ENV_FILE\\]$`),
+        ),
+      }),
+    );
+    expect(() => resolveProjectName(undefined, ['out'], root, {})).toThrow(/:3:1: /);
+    // The name does not come from .env: -p, or COMPOSE_PROJECT_NAME in the environment.
+    expect(resolveProjectName('p', [], imported, {})).toBe('p');
+    expect(resolveProjectName(undefined, [], imported, { COMPOSE_PROJECT_NAME: 'env' })).toBe(
+      'env',
+    );
+  });
+
+  it('down, status and get exit 1 naming the bad .env line instead of acting on the folder (F199)', async () => {
+    const { imported } = folders();
+    writeFileSync(join(imported, '.env'), 'COMPOSE_PROJECT_NAME=adv-big\nBAD LINE\n');
+    for (const verb of [['down'], ['status'], ['get', 'containers']]) {
+      const run = await berth(verb, {
+        cwd: imported,
+        env: { XDG_STATE_HOME: join(imported, 'st') },
+      });
+      expect(run.code, `${verb.join(' ')}: ${run.stdout}${run.stderr}`).toBe(1);
+      expect(run.stderr).toContain(`error: ${join(imported, '.env')}:2:1: is not NAME=VALUE`);
+      expect(run.stdout).not.toContain('out');
+    }
   });
 });

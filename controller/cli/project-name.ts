@@ -1,6 +1,7 @@
 import { basename, dirname, join, resolve } from 'node:path';
-import { statSync } from 'node:fs';
-import { readEnvFileQuietly } from '../../specs/interpolate/env-file.js';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { parseEnvFile } from '../../specs/interpolate/env-file.js';
+import { BerthError } from '../errors.js';
 import { PROJECT_VARIABLE } from '../../specs/compose/dot-env.js';
 import { composeFileProjectName } from '../../specs/compose/project-name.js';
 import { composeSettings } from './compose-settings.js';
@@ -24,13 +25,35 @@ export function resolveProjectName(
   if (flag) return sanitizeProjectName(flag);
   const first = paths.find((p) => p !== '-');
   const folder = first ? folderOf(resolve(cwd, first)) : cwd;
-  const dotenv = readEnvFileQuietly(join(folder, '.env'), env);
+  const dotenv = env[PROJECT_VARIABLE] ? {} : projectDotEnv(join(folder, '.env'), env);
   const lookup = (name: string): string | undefined => env[name] ?? dotenv[name];
   const named =
     env[PROJECT_VARIABLE] ||
     dotenv[PROJECT_VARIABLE] ||
     composeFileProjectName(folder, composeSettings(folder, env).files, lookup);
   return sanitizeProjectName(named || basename(folder));
+}
+
+/**
+ * The variables of the folder's `.env`, read leniently (a `${…}` that does not resolve is
+ * kept); `{}` without the file. A line that is not NAME=VALUE throws E_MANIFEST (exit 1) at
+ * its file:line:col, as docker compose fails every command: `down`, `status` and `get` used
+ * to drop the whole file silently and act on the folder-named project instead (F199).
+ */
+function projectDotEnv(path: string, env: NodeJS.ProcessEnv): Record<string, string> {
+  if (!existsSync(path)) return {};
+  const parsed = parseEnvFile(readFileSync(path, 'utf8'), {
+    lookup: (name) => env[name],
+    lenient: true,
+  });
+  if ('variables' in parsed) return parsed.variables;
+  const { line, column, code, message } = parsed.error;
+  throw new BerthError('E_MANIFEST', `${path}:${line}:${column}: ${message} [${code}]`, {
+    file: path,
+    line,
+    column,
+    hint: `fix that line of ${path}: it names the project (${PROJECT_VARIABLE}) berth acts on`,
+  });
 }
 
 function folderOf(path: string): string {
