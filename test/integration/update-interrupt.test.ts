@@ -160,10 +160,7 @@ describe('Ctrl-C while stop-first stops the old container', () => {
     expect(run.stdout()).toContain(
       '  unfinished update undone: rename Container/svc, start Container/svc\n',
     );
-    expect(await stateOf(`${name}-prev`)).toBe('absent');
-    expect(await stateOf(name)).toBe('running');
-    expect(await docker('inspect', '-f', '{{.Id}}', name)).toBe(oldId);
-    expect(await envOf(name)).toBe('1');
+    await expectOldContainerBack(name, oldId);
   }, 120_000);
 });
 
@@ -201,10 +198,7 @@ describe('SIGTERM and SIGHUP during an update', () => {
       expect(run.stdout()).toContain(
         '  unfinished update undone: remove Container/svc, rename Container/svc, start Container/svc\n',
       );
-      expect(await stateOf(`${name}-prev`)).toBe('absent');
-      expect(await stateOf(name)).toBe('running');
-      expect(await docker('inspect', '-f', '{{.Id}}', name)).toBe(oldId);
-      expect(await envOf(name)).toBe('1');
+      await expectOldContainerBack(name, oldId);
       expect(existsSync(join(stateHome, 'berth', project, 'writer.lock'))).toBe(false);
 
       const history = await berth(stateHome, work, 'history', '-p', project, '-o', 'json');
@@ -213,3 +207,11 @@ describe('SIGTERM and SIGHUP during an update', () => {
     }, 120_000);
   }
 });
+
+/** The update was undone: no `-prev` left, the old container (its id, env V=1) runs under its name. */
+async function expectOldContainerBack(name: string, oldId: string): Promise<void> {
+  expect(await stateOf(`${name}-prev`)).toBe('absent');
+  expect(await stateOf(name)).toBe('running');
+  expect(await docker('inspect', '-f', '{{.Id}}', name)).toBe(oldId);
+  expect(await envOf(name)).toBe('1');
+}
