@@ -31,8 +31,9 @@ export function checkExclusiveFields(spec: ContainerSpec, ctx: NormaliseContext)
 }
 
 // uid 0 however written (`0`, `00`, `+0`, `-0`: runc parses a uid with Go's strconv.Atoi,
-// which takes a sign, so each is root; F109, F187).
-const ROOT_USER = /^([+-]?0+|root)(:.*)?$/;
+// which takes a sign, so each is root; F109, F187), and an empty user part (`:1000`: the
+// engine runs it as uid 0).
+const ROOT_USER = /^([+-]?0+|root|)(:.*)?$/;
 
 /** Device drivers a `gpus` request may name under baseline: the engine's GPU driver. */
 export const GPU_DRIVERS: ReadonlySet<string> = new Set(['nvidia']);

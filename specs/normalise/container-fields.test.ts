@@ -255,18 +255,36 @@ spec: {image: busybox:1, networkMode: "container:db", ipc: "container:db"}
     ]);
   });
 
-  it.each([['"-0"'], ['"-00:0"'], ['" "'], ['"${U:-}"']])(
-    'under restricted, user %s is root or the image default, and refused (F187)',
+  it.each([
+    ['"-0"'],
+    ['"-00:0"'],
+    ['" "'],
+    ['"${U:-}"'],
+    ['":"'],
+    ['":1000"'],
+    ['"${U:-}:${G:-}"'],
+  ])('under restricted, user %s is root or the image default, and refused (F187)', async (user) => {
+    const file = join(dir, 'user.yaml');
+    writeFileSync(
+      file,
+      `apiVersion: berth/v1\nkind: Container\nmetadata: {name: web}\nspec:\n  image: busybox:1\n  user: ${user}\n  capDrop: [ALL]\n`,
+    );
+    const loaded = await loadManifests([file], { policy: policyFor('restricted'), env: {} });
+    expect(loaded.problems.map((p) => p.message)).toEqual([
+      expect.stringMatching(/spec.user must name a non-root user/),
+    ]);
+  });
+
+  it.each([['":"'], ['"1000:"'], ['":1000"'], ['"${PUID:-}:${PGID:-}"']])(
+    "under baseline, user %s is taken as the engine takes it: an empty side is uid 0 or the user's group",
     async (user) => {
-      const file = join(dir, 'user.yaml');
+      const file = join(dir, 'user-sides.yaml');
       writeFileSync(
         file,
-        `apiVersion: berth/v1\nkind: Container\nmetadata: {name: web}\nspec:\n  image: busybox:1\n  user: ${user}\n  capDrop: [ALL]\n`,
+        `apiVersion: berth/v1\nkind: Container\nmetadata: {name: web}\nspec:\n  image: busybox:1\n  user: ${user}\n`,
       );
-      const loaded = await loadManifests([file], { policy: policyFor('restricted'), env: {} });
-      expect(loaded.problems.map((p) => p.message)).toEqual([
-        expect.stringMatching(/spec.user must name a non-root user/),
-      ]);
+      const loaded = await loadManifests([file], { env: {} });
+      expect(loaded.problems).toEqual([]);
     },
   );
 

@@ -48,11 +48,15 @@ export function checkContainerValues(spec: ContainerSpec, ctx: NormaliseContext)
     });
 }
 
-/** `user`, `uid`, `user:group` or `uid:gid` (blank means the image's default). */
+/**
+ * `user`, `uid`, `user:group` or `uid:gid` (blank means the image's default). Either side may
+ * be empty, as the engine takes it: `:` runs as uid 0, `1000:` with the user's own group —
+ * what Compose sends for `user: "${PUID}:${PGID}"` when the variables are unset.
+ */
 function checkUser(user: string, ctx: NormaliseContext): void {
   if (user.trim() === '') return;
   const parts = user.split(':');
-  if (parts.length > 2 || parts.some((p) => p === '' || /\s|\0/.test(p))) {
+  if (parts.length > 2 || parts.some((p) => /\s|\0/.test(p))) {
     ctx.report(
       'E_SCHEMA',
       ['spec', 'user'],
