@@ -25,6 +25,11 @@ export interface Workload {
    * berth's default, start-first with a 3 s minReady gate.
    */
   update?: { order: 'start-first' | 'stop-first'; minReady: string };
+  /**
+   * berth only, for validate: every container also sets many of the second wave's fields
+   * (issue 12: "validate of 1,000 objects using many of the new fields stays within the bar").
+   */
+  manyFields?: boolean;
 }
 
 export const NETWORK = 'net';
@@ -53,12 +58,45 @@ export function berthManifest(w: Workload): string {
       '  command: [sleep, "3600"]',
       `  env: {BENCH_MODE: ${JSON.stringify(envValueAt(w, i))}}`,
       `  networks: [${NETWORK}]`,
-      `  mounts: [{bindMount: ${BIND_MOUNT}, target: /srv, readOnly: true}]`,
+      `  mounts: [{bindMount: ${BIND_MOUNT}, target: /srv, readOnly: true}${w.manyFields ? ', {tmpfs: /run, size: 16Mi, mode: "1777"}' : ''}]`,
       '  restartPolicy: Always',
       ...(w.update ? [`  update: {order: ${w.update.order}, minReady: ${w.update.minReady}}`] : []),
+      ...(w.manyFields ? manyFieldLines(i) : []),
     ]),
   );
   return [...head, ...containers].join('---\n');
+}
+
+/**
+ * Second-wave Container fields (DESIGN "More of the container model"), valid under the
+ * baseline policy, with a per-container host port so no two clash.
+ */
+function manyFieldLines(index: number): string[] {
+  return [
+    `  hostname: host-${index}`,
+    '  domainname: example.internal',
+    '  dns: [10.0.0.2]',
+    '  dnsSearch: [example.internal]',
+    '  dnsOptions: [ndots:2]',
+    '  extraHosts: ["db.local:10.0.0.3"]',
+    `  ports: ["127.0.0.1:${20000 + index}:8080", "9000-9001/udp"]`,
+    '  expose: [8081]',
+    '  capAdd: [NET_ADMIN]',
+    '  capDrop: [MKNOD]',
+    '  securityOpt: ["no-new-privileges:true"]',
+    '  readOnlyRootFilesystem: true',
+    '  tty: true',
+    '  stopSignal: SIGINT',
+    '  stopGracePeriod: 5s',
+    '  sysctls: {net.core.somaxconn: "1024"}',
+    '  ulimits: {nofile: {soft: 1024, hard: 2048}, nproc: 512}',
+    '  shmSize: 64Mi',
+    '  logging: {driver: json-file, options: {max-size: 10m, max-file: "3"}}',
+    '  resources: {memory: 128Mi, cpus: 0.5, pids: 100}',
+    '  user: "1000:1000"',
+    '  workingDir: /srv',
+    '  healthcheck: {command: [CMD, "true"], interval: 5s, timeout: 2s, retries: 3}',
+  ];
 }
 
 function doc(kind: string, name: string, spec: string[]): string {
@@ -110,7 +148,20 @@ export function writeWorkload(dir: string, w: Workload): { berthDir: string; com
   mkdirSync(composeDir, { recursive: true });
   mkdirSync(w.siteDir, { recursive: true });
   writeFileSync(join(w.siteDir, 'index.html'), 'bench\n');
-  writeFileSync(join(berthDir, 'objects.yaml'), berthManifest(w));
+  // One file holds it all, except with many fields: that is past the 1 MiB a manifest file
+  // may be, so it is split as a user would, 100 documents a file.
+  const documents = berthManifest(w).split('---\n');
+  const perFile = w.manyFields ? 100 : documents.length;
+  for (let i = 0; i < documents.length; i += perFile)
+    writeFileSync(
+      join(
+        berthDir,
+        perFile === documents.length
+          ? 'objects.yaml'
+          : `objects-${String(i / perFile + 1).padStart(2, '0')}.yaml`,
+      ),
+      documents.slice(i, i + perFile).join('---\n'),
+    );
   const composePath = join(composeDir, 'docker-compose.yml');
   writeFileSync(composePath, composeFile(w));
   return { berthDir, composeFile: composePath };
