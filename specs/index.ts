@@ -130,7 +130,7 @@ export async function loadManifests(
         policy,
         variables.lookup,
         options.hostRoot,
-        options.env ?? process.env,
+        variables.environment,
       ),
     );
 

@@ -18,6 +18,12 @@ export interface VariableSources {
 
 export interface Variables {
   lookup: VariableLookup;
+  /**
+   * Every variable by name: the env files' values under berth's environment (which wins), as
+   * Compose's project environment. What a Secret, Config or build secret `env:` reads (F179:
+   * Compose resolves `secrets.X.environment` from the project environment, `.env` included).
+   */
+  environment: NodeJS.ProcessEnv;
   /** The env files that were read, absolute. */
   files: string[];
   /** Unreadable or malformed env files, and values whose `${…}` does not resolve (`file:line:col`). */
@@ -55,9 +61,17 @@ export async function loadVariables(sources: VariableSources): Promise<Variables
   lookup.origin = (name) => (env[name] !== undefined ? 'the environment' : fileOf.get(name));
   return {
     lookup,
+    environment: { ...fromFiles, ...definedOnly(env) },
     files: candidates.map((f) => f.absolute),
     problems,
   };
+}
+
+/** The environment without its unset entries, so one cannot hide a file's value. */
+function definedOnly(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  const out: NodeJS.ProcessEnv = {};
+  for (const [name, value] of Object.entries(env)) if (value !== undefined) out[name] = value;
+  return out;
 }
 
 async function defaultEnvFile(

@@ -35,7 +35,7 @@ export async function normaliseFileValue(
       ctx.report(
         'E_SECRET_SOURCE',
         ['spec', 'env'],
-        `names ${raw.env}, which is not set in berth's environment`,
+        `names ${raw.env}, which is set neither in berth's environment nor in the env file`,
       );
     return { source: { env: raw.env }, digest: rememberValue(Buffer.from(value ?? '', 'utf8')) };
   }

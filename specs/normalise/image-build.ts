@@ -137,7 +137,7 @@ async function buildSecrets(
           ctx.report(
             'E_SECRET_SOURCE',
             [...at, 'env'],
-            `names ${secret.env}, which is not set in berth's environment`,
+            `names ${secret.env}, which is set neither in berth's environment nor in the env file`,
           );
         bytes = Buffer.from(value ?? '', 'utf8');
       }
