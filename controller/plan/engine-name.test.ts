@@ -106,6 +106,27 @@ describe('spec.name of an owned network or volume (F134)', () => {
     expect(engine.mutatingCalls()).toBe(before);
   });
 
+  it('two declared objects under one engine name are a conflict naming both; neither is created (F173)', async () => {
+    const clash = `${set('demo-public2')}---
+apiVersion: berth/v1
+kind: Network
+metadata: {name: public2}
+`;
+    const p = await planOf(clash);
+    expect(p.conflicts.map((c) => `${c.key}: ${c.message}`).sort()).toEqual([
+      'Network/public2: the engine name demo-public2 is also the name of Network/public; give one of them another spec.name',
+      'Network/public: the engine name demo-public2 is also the name of Network/public2; give one of them another spec.name',
+    ]);
+    const { result } = await apply(clash);
+    expect(result.ok).toBe(false);
+    const found = await engine.lookupNames({
+      containers: ['demo-web'],
+      networks: ['demo-public2'],
+      volumes: [],
+    });
+    expect([...found.networks, ...found.containers]).toEqual([]);
+  });
+
   it('a changed network name recreates the network and moves its containers', async () => {
     await apply(set());
     const text = formatPlan(await planOf(set('other-net')));

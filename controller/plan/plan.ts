@@ -22,6 +22,7 @@ import { blockTakenUpdates } from './update-names-taken.js';
 import { planScaledToZero } from './plan-zero.js';
 import { afterRenames, scaleRenames, withScaleRename } from './scale-renames.js';
 
+import { engineNameClashes } from './engine-name-clashes.js';
 export type { PlanInput } from './plan-input.js';
 
 /**
@@ -264,11 +265,19 @@ export function indexOwned(observed: ObservedState, project: string): OwnedIndex
 }
 
 function conflictsOf(input: PlanInput): PlanConflict[] {
-  return (input.unowned ?? []).map((u) => ({
-    key: `${u.kind}/${u.name}` as ObjectKey,
-    engineName: u.engineName,
-    message: `the engine name ${u.engineName} is taken by ${u.holder ?? `a ${u.kind.toLowerCase()} berth does not own`}; berth will not adopt, rename or remove it`,
-  }));
+  const clashes = engineNameClashes(input.project, input.desired);
+  const clashing = new Set(clashes.map((c) => c.key));
+  const held = (input.unowned ?? []).filter(
+    (u) => !clashing.has(`${u.kind}/${u.name}` as ObjectKey),
+  );
+  return [
+    ...clashes,
+    ...held.map((u) => ({
+      key: `${u.kind}/${u.name}` as ObjectKey,
+      engineName: u.engineName,
+      message: `the engine name ${u.engineName} is taken by ${u.holder ?? `a ${u.kind.toLowerCase()} berth does not own`}; berth will not adopt, rename or remove it`,
+    })),
+  ];
 }
 
 function blockedByConflict(p: ObjectPlan, conflicts: PlanConflict[]): ObjectPlan {
