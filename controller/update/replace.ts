@@ -131,19 +131,27 @@ async function takeOverNames(input: ReplaceInput, next: string): Promise<void> {
  * it was stopped first and left stopped), and an update cut short at any later step (Ctrl-C,
  * `--timeout`, SIGKILL) leaves a `-prev` that recovery renames back and starts. A step after
  * the rename that fails (a create the engine refuses) puts the old one back before the error
- * is thrown.
+ * is thrown. A container the engine will not rename while it runs (a crash loop) is stopped
+ * first ({@link stopThenRename}).
  */
 async function stopFirst(input: ReplaceInput): Promise<ReplaceResult> {
   const { engine, request, oldId } = input;
   const op = (name: string) => input.onOp?.(name);
   op('rename');
-  await engine.renameContainer(oldId, `${request.name}${PREV_SUFFIX}`).catch((e: unknown) => {
-    throw isEngineError(e, 'E_CONFLICT') ? temporaryNameError(request.name, 'stop-first', e) : e;
-  });
+  const refused = await engine.renameContainer(oldId, `${request.name}${PREV_SUFFIX}`).then(
+    () => undefined,
+    (e: unknown) => {
+      if (isEngineError(e, 'E_CONFLICT')) throw temporaryNameError(request.name, 'stop-first', e);
+      return e;
+    },
+  );
+  if (refused !== undefined) await stopThenRename(input);
   let fresh: string;
   try {
-    op('stop');
-    await engine.stopContainer(oldId, request.stopTimeoutSec);
+    if (refused === undefined) {
+      op('stop');
+      await engine.stopContainer(oldId, request.stopTimeoutSec);
+    }
     op('create');
     fresh = await createFresh(engine, request);
   } catch (e) {
@@ -160,6 +168,25 @@ async function stopFirst(input: ReplaceInput): Promise<ReplaceResult> {
   op('remove');
   await engine.removeContainer(oldId);
   return { outcome: 'replaced', id: fresh };
+}
+
+/**
+ * The old container would not give up its name while it runs. Docker 20.10 refuses to rename a
+ * container of a crash loop ("sandbox … not found": between two restarts it has no network
+ * sandbox), so the fix of a crash-looping database could never be applied (F260). Such a
+ * container serves nothing: it is stopped first and renamed then. When the rename still fails,
+ * it is started again under its name and the engine's error is thrown.
+ */
+async function stopThenRename(input: ReplaceInput): Promise<void> {
+  const { engine, request, oldId } = input;
+  input.onOp?.('stop');
+  await engine.stopContainer(oldId, request.stopTimeoutSec);
+  input.onOp?.('rename');
+  await engine.renameContainer(oldId, `${request.name}${PREV_SUFFIX}`).catch(async (e: unknown) => {
+    input.onOp?.('start');
+    await engine.startContainer(oldId).catch(() => undefined);
+    throw isEngineError(e, 'E_CONFLICT') ? temporaryNameError(request.name, 'stop-first', e) : e;
+  });
 }
 
 /**
