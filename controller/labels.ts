@@ -118,7 +118,12 @@ export function holderOf(kind: string, labels: Record<string, string>): string {
   const project = labels[LABEL.project];
   const name = labels[LABEL.name];
   if (!project || !name) return `a ${kind.toLowerCase()} berth does not own`;
-  return `${labels[LABEL.kind] ?? kind}/${name} of project ${project}`;
+  const labelled = labels[LABEL.kind] ?? kind;
+  // A container run by hand (or by Compose) from an image berth built inherits the image's
+  // labels, `berth.kind=Image` among them (F264): it is no object of berth's.
+  if (labelled !== kind)
+    return `a ${kind.toLowerCase()} berth does not own (it carries the labels of ${labelled}/${name} of project ${project}, from its image)`;
+  return `${labelled}/${name} of project ${project}`;
 }
 
 /**

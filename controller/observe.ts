@@ -162,8 +162,11 @@ export async function findUnowned(
     if (!labels) return [];
     // A container of ours under another declared name was renamed outside berth: the writers
     // give it its own name back before they plan (name-repairs.ts). Unlabelled is foreign.
+    // A container run from an image berth built carries the image's labels (F264): its kind
+    // label says Image, and it is not ours.
     const ours =
       labels[LABEL.project] === project &&
+      (labels[LABEL.kind] ?? o.kind) === o.kind &&
       (labels[LABEL.name] === o.name || o.kind === 'Container');
     if (ours) return [];
     return [{ kind: o.kind, name: o.name, engineName: name, holder: holderOf(o.kind, labels) }];

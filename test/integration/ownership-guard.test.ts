@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -6,7 +6,7 @@ import { createDockerEngine } from '../../controller/engine/docker/docker-engine
 import type { Engine } from '../../controller/engine/engine.js';
 import { resolveEngineAddress } from '../../controller/engine/docker/engine-address.js';
 import { berth } from '../support/cli.js';
-import { sleeperYaml } from '../support/manifests.js';
+import { builtAppYaml, sleeperYaml } from '../support/manifests.js';
 import { startMisleadingProxy } from '../support/misleading-proxy.js';
 import { cleanupProject, docker, TEST_IMAGE, uniqueProject } from '../support/docker.js';
 
@@ -103,6 +103,35 @@ describe('objects berth does not own', () => {
     const members = await docker('network', 'inspect', '-f', '{{json .Containers}}', foreignOther);
     expect(members).toContain(id);
     expect(await docker('volume', 'inspect', '-f', '{{.Name}}', foreignOther)).toBe(foreignOther);
+  });
+
+  it('a container run by hand from an image berth built is not taken for its own (F264)', async () => {
+    // The engine copies an image's labels onto every container made from it, so this one
+    // carries berth.project, berth.kind=Image and berth.name=app of the project.
+    const built = `${project}-img`;
+    const dir = mkdtempSync(join(tmpdir(), 'berth-own-img-'));
+    mkdirSync(join(dir, 'app'));
+    writeFileSync(join(dir, 'app', 'Dockerfile'), `FROM ${TEST_IMAGE}\nRUN echo one > /v\n`);
+    const ref = `localhost/${built}-app:1`;
+    writeFileSync(join(dir, 'set.yaml'), builtAppYaml(ref));
+    try {
+      const applied = await berth(['apply', '-f', dir, '-p', built], { env });
+      expect(applied.code, applied.stdout + applied.stderr).toBe(0);
+      await docker('rm', '-f', `${built}-app`);
+      await docker('run', '-d', '--name', `${built}-app`, ref, 'sleep', '3600');
+      const before = await facts(`${built}-app`);
+      expect(before.labels).toContain('"berth.kind":"Image"');
+      const plan = await berth(['plan', '-f', dir, '-p', built], { env });
+      expect(plan.stdout).toMatch(
+        /! Container\/app .*taken by a container berth does not own \(it carries the labels of Image\/app of project/,
+      );
+      const clash = await berth(['apply', '-f', dir, '-p', built], { env });
+      expect(clash.code, clash.stdout + clash.stderr).toBe(2);
+      expect(await facts(`${built}-app`)).toEqual(before);
+    } finally {
+      await cleanupProject(built);
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('a name another project of berth holds is named with its owner, not as foreign (F155)', async () => {
