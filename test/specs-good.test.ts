@@ -115,7 +115,7 @@ describe('good corpus', () => {
     const anchors = find(set.objects, 'Container', 'anchors').spec;
     expect(anchors.env).toEqual({ A: 'x', B: '2' });
     expect(anchors.stopGracePeriodMs).toBe(3000);
-    expect(anchors.resources).toEqual({ memoryBytes: 1048576 });
+    expect(anchors.resources).toEqual({ memoryBytes: 8388608 });
     expect(anchors.ports).toEqual([
       { containerPort: 80, hostPort: 8081, hostIP: '::1', protocol: 'tcp' },
     ]);

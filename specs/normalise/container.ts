@@ -270,9 +270,21 @@ function normaliseUpdate(raw: NonNullable<Raw.ContainerSpec['update']>, ctx: Nor
   };
 }
 
-/** The engine's own rules: swap ≥ memory (and needs it), reservation ≤ memory. */
+/** 6 MiB: the least memory limit or reservation Docker takes (daemon_unix.go linuxMinMemory). */
+const MIN_MEMORY_BYTES = 6 * 1024 * 1024;
+
+/** The engine's own rules: at least 6 MiB, swap ≥ memory (and needs it), reservation ≤ memory. */
 function checkMemory(r: Resources, ctx: NormaliseContext): void {
   const at = (field: string): (string | number)[] => ['spec', 'resources', field];
+  // The engine's floor (Docker's linuxMinMemory), refused at create after the network was made (F262).
+  if (r.memoryBytes !== undefined && r.memoryBytes < MIN_MEMORY_BYTES)
+    ctx.report('E_RANGE', at('memory'), 'is below 6Mi, the least memory the engine allows');
+  if (r.memoryReservationBytes !== undefined && r.memoryReservationBytes < MIN_MEMORY_BYTES)
+    ctx.report(
+      'E_RANGE',
+      at('memoryReservation'),
+      'is below 6Mi, the least reservation the engine allows',
+    );
   if (r.memorySwapBytes !== undefined && r.memorySwapBytes !== -1) {
     if (r.memoryBytes === undefined || r.memorySwapBytes < r.memoryBytes)
       ctx.report('E_RANGE', at('memorySwap'), 'must be at least resources.memory (and needs it)');

@@ -123,7 +123,7 @@ function container(
       ),
     ),
     stopGraceSeconds: fc.option(fc.integer({ min: 0, max: 600 }), { nil: undefined }),
-    memoryKi: fc.option(fc.integer({ min: 1, max: 1 << 20 }), { nil: undefined }),
+    memoryKi: fc.option(fc.integer({ min: 6 * 1024, max: 1 << 20 }), { nil: undefined }),
     dependsOn: pick(names.containers.slice(0, index)),
     labels: fc.uniqueArray(fc.tuple(dnsLabel, fc.string({ maxLength: 5 })), {
       maxLength: 2,
