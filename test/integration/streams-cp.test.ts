@@ -103,4 +103,21 @@ describe('berth cp', () => {
     expect(result.stderr).toContain('web:/nowhere/file: no such file or folder in the container');
     expect(result.stderr).not.toMatch(/[0-9a-f]{64}/);
   });
+
+  it('refuses a file to a missing folder written with a trailing /, as docker cp does (F268)', async () => {
+    const file = join(tree, 'secret');
+    const into = await berth(project, ['cp', file, 'web:/tmp/no-such-dir/']);
+    expect(into.code).toBe(1);
+    expect(into.stderr).toContain('/tmp/no-such-dir/: no such directory');
+    await expect(docker('exec', `${project}-web`, 'ls', '/tmp/no-such-dir')).rejects.toThrow();
+    const local = join(work, 'out-nodir');
+    const out = await berth(project, ['cp', 'web:/etc/hostname', `${local}/`]);
+    expect(out.code).toBe(1);
+    expect(out.stderr).toContain(`${local}/: no such directory`);
+    expect(() => statSync(local)).toThrow();
+    // A folder to a new name with a trailing / is made, as docker cp makes it.
+    const made = await berth(project, ['cp', join(tree, 'sub'), 'web:/tmp/new-dir/']);
+    expect(made.code, made.stderr).toBe(0);
+    expect(await modesInContainer(['/tmp/new-dir/data.txt'])).toMatch(/^640 70000 /);
+  });
 });

@@ -73,13 +73,26 @@ export async function copyWith(
   to: CopyEnd,
 ): Promise<void> {
   if ('container' in from) {
-    if (!(await streams.statPath(id, from.path)))
+    const source = await streams.statPath(id, from.path);
+    if (!source)
       throw new BerthError(
         'E_USAGE',
         `${from.container}:${from.path}: no such file or folder in the container`,
       );
-    await copyOut(ctx, streams, id, from.path, (to as { local: string }).local);
+    const local = (to as { local: string }).local;
+    if (!source.isDirectory && local !== '-') await mustBeFolderIfSlashed(local, ctx);
+    await copyOut(ctx, streams, id, from.path, local);
   } else await copyIn(ctx, streams, id, from.local, (to as { path: string }).path);
+}
+
+/**
+ * docker cp's rule for a file: a destination written with a trailing `/` must be an existing
+ * folder ("no such directory"; it wrote a file of that name, F268).
+ */
+async function mustBeFolderIfSlashed(local: string, ctx: CliContext): Promise<void> {
+  if (!local.endsWith('/')) return;
+  const target = await stat(posixOrLocal(ctx, local)).catch(() => undefined);
+  if (!target?.isDirectory()) throw new BerthError('E_USAGE', `${local}: no such directory`);
 }
 
 /** Container → host. Into an existing local folder the item keeps its name; else it takes LOCAL's. */
@@ -121,9 +134,12 @@ async function copyIn(
     return;
   }
   const source = posixOrLocal(ctx, local);
-  if (!(await stat(source).catch(() => undefined)))
-    throw new BerthError('E_USAGE', `no such local path ${source}`);
+  const sourceStat = await stat(source).catch(() => undefined);
+  if (!sourceStat) throw new BerthError('E_USAGE', `no such local path ${source}`);
   const target = await streams.statPath(id, path);
+  // docker cp's rule for a file, as on the way out (F268).
+  if (path.endsWith('/') && !sourceStat.isDirectory() && !target?.isDirectory)
+    throw new BerthError('E_USAGE', `${path}: no such directory in the container`);
   if (target?.isDirectory) {
     await streams.putArchive(id, path, Readable.from(packPath(source, basename(source))));
     return;
