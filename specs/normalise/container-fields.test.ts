@@ -213,6 +213,13 @@ spec: {image: busybox:1, networkMode: "container:db", ipc: "container:db"}
     ]);
   });
 
+  it('reads mount targets as the engine does: /t/ and /a//b/../t are /t, no recreate (F279 d)', async () => {
+    const plain = await container('  mounts: [{tmpfs: /t}, {tmpfs: /data}]\n');
+    const respelt = await container('  mounts: [{tmpfs: /t/}, {tmpfs: /srv//x/../../data/}]\n');
+    expect(respelt.spec.mounts.map((m) => m.target)).toEqual(['/t', '/data']);
+    expect(respelt.specHash).toBe(plain.specHash);
+  });
+
   it('lets replicas and containers share a host range: the engine picks a free port of it for each', async () => {
     const file = join(dir, 'range-replicas.yaml');
     const web = (name: string) =>
