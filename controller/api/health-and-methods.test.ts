@@ -37,6 +37,20 @@ describe('the status API edges (F161)', () => {
       headers: { Authorization: `Bearer ${TOKEN}` },
     });
     expect(answer.status).toBe(405);
-    expect(answer.headers.get('allow')).toBe('GET');
+    expect(answer.headers.get('allow')).toBe('GET, HEAD');
+  });
+
+  it('answers HEAD wherever it answers GET, headers only (F279 a)', async () => {
+    const { address } = await start();
+    const health = await fetch(`http://${address}/healthz`, { method: 'HEAD' });
+    expect(health.status).toBe(200);
+    expect(health.headers.get('content-type')).toMatch(/json/);
+    expect(await health.text()).toBe('');
+    const events = await fetch(`http://${address}/api/v1/events`, {
+      method: 'HEAD',
+      headers: { Authorization: `Bearer ${TOKEN}` },
+    });
+    expect(events.status).toBe(200);
+    expect(events.headers.get('content-type')).toBe('text/event-stream');
   });
 });

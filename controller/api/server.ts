@@ -119,7 +119,10 @@ async function handle(req: IncomingMessage, res: ServerResponse, served: Served)
   if (!hostAllowed(req, served.listenHost))
     return sendJson(res, 403, { error: `host ${req.headers.host} is not this machine` });
   // Liveness needs no token; what the controller runs (project, engine address) does (F161).
-  if (path === '/healthz' && req.method === 'GET')
+  // RFC 9110 §9.1: a general-purpose server takes HEAD wherever it takes GET (uptime checkers
+  // and load balancers probe with it, F279 a); Node sends a HEAD answer's headers only.
+  const reads = req.method === 'GET' || req.method === 'HEAD';
+  if (path === '/healthz' && reads)
     return sendJson(res, 200, {
       ok: true,
       ...(!token || authorised(req, token) ? source.health() : {}),
@@ -138,10 +141,10 @@ async function handle(req: IncomingMessage, res: ServerResponse, served: Served)
   const action = /^\/api\/v1\/actions\/([a-z-]+)$/.exec(path);
   if (req.method === 'POST' && action && web)
     return handleAction(req, res, action[1]!, source.actions ?? new Map(), web.csrf);
-  if (req.method !== 'GET') {
+  if (!reads) {
     // RFC 9110 §15.5.6: a 405 names the methods the resource takes.
-    res.setHeader('Allow', 'GET');
-    return sendJson(res, 405, { error: 'only GET is served here' });
+    res.setHeader('Allow', 'GET, HEAD');
+    return sendJson(res, 405, { error: 'only GET and HEAD are served here' });
   }
   if (web && (await handleWebRoute(req, res, path, web))) return;
   if (path === '/metrics') {
@@ -149,7 +152,10 @@ async function handle(req: IncomingMessage, res: ServerResponse, served: Served)
     return void res.end(source.metrics());
   }
   if (path === '/api/v1/status') return sendJson(res, 200, await source.status());
-  if (path === '/api/v1/events') return streamEvents(req, res, source.bus);
+  if (path === '/api/v1/events')
+    return req.method === 'HEAD'
+      ? void res.writeHead(200, { 'Content-Type': 'text/event-stream' }).end()
+      : streamEvents(req, res, source.bus);
   const object = /^\/api\/v1\/objects\/([A-Za-z]+)\/([^/]+)$/.exec(path);
   if (object) {
     const kind = KINDS.find((k) => k.toLowerCase() === object[1]?.toLowerCase());
