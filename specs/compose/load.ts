@@ -132,6 +132,7 @@ function loadMerged(
   for (const file of files) {
     const { tree, files: included } = loadFile(file, ctx, dir ?? projectDir);
     read.push(file, ...included);
+    resolveFileExtends(section(tree, 'services'), file, ctx);
     merged = merged ? mergeTrees(merged, tree) : tree;
   }
   const tree = merged ?? {};
@@ -446,6 +447,27 @@ function addIncluded(
       );
     target[name] = value;
     placeKey(target, name, whereKey(objects, name) ?? where);
+  }
+}
+
+/**
+ * Resolves the `extends` of one file's services before the next file is merged in, as
+ * Compose does (compose-go: extends per document, then the override merge; F261): an
+ * override's additions to `app` stay on `app` and are not inherited by `debug: {extends:
+ * app}`. A service whose base is not in this file (an override extending a service of the
+ * main file) is left for the pass after the merge, which also reports a missing base.
+ */
+function resolveFileExtends(
+  services: Record<string, unknown>,
+  file: string,
+  ctx: LoadContext,
+): void {
+  for (const name of Object.keys(services)) {
+    try {
+      services[name] = resolveExtends(name, services, file, ctx, []);
+    } catch (e) {
+      if (!(e instanceof ComposeInputError)) throw e;
+    }
   }
 }
 
