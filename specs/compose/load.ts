@@ -1,4 +1,5 @@
 import { serviceKeyTypo } from './service-keys.js';
+import { checkItemTypes } from './item-types.js';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import {
@@ -218,6 +219,7 @@ function loadFile(
           `services.${name}.${key}: not a Compose service field; did you mean "${typo}"?`,
         );
     }
+    checkItemTypes((svc ?? {}) as Record<string, unknown>, name, at);
     services[name] = normaliseService(svc ?? {}, dir);
     placeKey(services, name, at);
   }
