@@ -1,5 +1,6 @@
 import { serviceKeyTypo } from './service-keys.js';
 import { checkItemTypes } from './item-types.js';
+import { checkCommandStrings } from './command-strings.js';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import {
@@ -220,6 +221,7 @@ function loadFile(
         );
     }
     checkItemTypes((svc ?? {}) as Record<string, unknown>, name, at);
+    checkCommandStrings((svc ?? {}) as Record<string, unknown>, name, at);
     services[name] = normaliseService(svc ?? {}, dir);
     placeKey(services, name, at);
   }

@@ -26,11 +26,31 @@ export function hasVariable(value: unknown): boolean {
  * single and double quotes, backslash escapes; `${…}` stays one word even with spaces in it.
  */
 export function shellWords(command: string): string[] {
+  return scanWords(command).words;
+}
+
+/**
+ * Why docker compose refuses to split `command` (shlex "No closing quotation", go-shellwords
+ * "invalid command line string"; F265): an unterminated quote or a trailing backslash.
+ * Undefined when the string splits.
+ */
+export function shellWordsProblem(command: string): string | undefined {
+  const { quote, trailingBackslash } = scanWords(command);
+  if (quote) return `unterminated quote (${quote} is never closed)`;
+  return trailingBackslash ? 'ends in a backslash that escapes nothing' : undefined;
+}
+
+function scanWords(command: string): {
+  words: string[];
+  quote: "'" | '"' | undefined;
+  trailingBackslash: boolean;
+} {
   const words: string[] = [];
   let word = '';
   let inWord = false;
   let quote: "'" | '"' | undefined;
   let braces = 0;
+  let trailingBackslash = false;
   for (let i = 0; i < command.length; i++) {
     const c = command[i]!;
     if (quote === "'") {
@@ -38,6 +58,7 @@ export function shellWords(command: string): string[] {
       else word += c;
       continue;
     }
+    if (c === '\\' && i + 1 === command.length) trailingBackslash = true;
     if (
       c === '\\' &&
       i + 1 < command.length &&
@@ -65,7 +86,7 @@ export function shellWords(command: string): string[] {
     else word += c;
   }
   if (inWord) words.push(word);
-  return words;
+  return { words, quote, trailingBackslash };
 }
 
 /** A command in list or string form as a list of strings; undefined for null. */
