@@ -4,6 +4,7 @@ import { isRecord, whereKey, whereNode } from './located.js';
 import type { ComposeProblem, Where } from './located.js';
 import { looksLikePath, splitVolume } from './normalise.js';
 import { checkValues } from './value-checks.js';
+import { checkBuildContext } from './build-context-check.js';
 import type { Report } from './value-checks.js';
 
 /**
@@ -28,6 +29,7 @@ export function checkProject(project: ComposeProject, fallback: Where): ComposeP
     checkNetworkMode(check);
     checkStaticAddresses(check);
     checkValues(svc, service, report);
+    checkBuildContext(service, svc, project.dir, report);
   }
   return problems.sort(byPosition);
 }

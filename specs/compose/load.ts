@@ -1,6 +1,7 @@
 import { serviceKeyTypo } from './service-keys.js';
 import { checkItemTypes } from './item-types.js';
 import { checkCommandStrings } from './command-strings.js';
+import { checkInterpolationSyntax } from './interpolation-syntax.js';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import {
@@ -204,6 +205,7 @@ function loadFile(
   const tree = parseFile(file, shown, ctx);
   if (ctx.envLevels.length && !ctx.scopes.has(shown)) ctx.scopes.set(shown, ctx.envLevels);
   checkTopLevel(tree, shown);
+  checkInterpolationSyntax(tree, shown);
   const services = section(tree, 'services');
   for (const [name, svc] of Object.entries(services)) {
     const at = whereKey(services, name) ?? { file: shown, line: 1, column: 1 };
