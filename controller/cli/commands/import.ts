@@ -17,6 +17,7 @@ import {
 import type { ImportResult } from '../../../specs/compose/index.js';
 import type { CliContext } from '../context.js';
 import { composeSettings } from '../compose-settings.js';
+import { refuseForeignManifests } from '../import-overwrite.js';
 import { policyFromFlags, type PolicyFlags } from '../policy-flags.js';
 
 interface ImportOptions extends PolicyFlags {
@@ -25,6 +26,7 @@ interface ImportOptions extends PolicyFlags {
   output?: string;
   project?: string;
   profile?: string[];
+  force?: boolean;
 }
 
 /**
@@ -35,7 +37,8 @@ interface ImportOptions extends PolicyFlags {
  * COMPOSE_FILE, COMPOSE_PROJECT_NAME and COMPOSE_PROFILES (from the environment, else from
  * `.env`) stand in for -f, -p and --profile, as in docker compose.
  * Exit 0 lossless, 2 written with losses (each named on stderr), 1 invalid input (every
- * problem named as `file:line:col: message [CODE]`, nothing written).
+ * problem named as `file:line:col: message [CODE]`, nothing written) or an output file of
+ * the same name that berth import did not write (F271; `--force` writes over it).
  */
 export async function run(ctx: CliContext, options: ImportOptions): Promise<number> {
   const outDir = resolve(ctx.cwd, options.output ?? '.');
@@ -62,6 +65,8 @@ export async function run(ctx: CliContext, options: ImportOptions): Promise<numb
         name: options.policy ?? 'baseline',
       },
     });
+    if (options.output)
+      refuseForeignManifests(outDir, result.manifests.keys(), ctx.cwd, options.force);
   } catch (e) {
     if (!(e instanceof ComposeInputError)) throw e;
     for (const { where, message, code } of e.problems)

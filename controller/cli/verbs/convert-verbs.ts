@@ -14,6 +14,10 @@ export const convertVerbs = {
       )
       .option('-o, --output <dir>', 'write the manifests into this folder (default: print them)')
       .option('--profile <name>', 'activate a Compose profile (repeatable)', collect)
+      .option(
+        '--force',
+        'with -o: write over files of the same name that berth import did not write',
+      )
       .action(kit.action(() => import('../commands/import.js')));
   },
   export: (kit) => {
