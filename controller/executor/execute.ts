@@ -58,6 +58,12 @@ export interface ExecuteOptions {
   stamp?: Record<string, string>;
   /** Ctrl-C: an update's health gate under way ends at once (the caller undoes the update). */
   signal?: AbortSignal;
+  /**
+   * Once aborted, no object starts: those not started yet end `skipped` (E_INTERRUPTED) without
+   * an engine call, and those under way run to their end (`delete`/`down` after a signal, F250:
+   * a container whose stop is under way is also removed, never left stopped half-way).
+   */
+  stopStarting?: AbortSignal;
 }
 
 export interface ExecuteResult {
@@ -121,7 +127,8 @@ export async function execute(options: ExecuteOptions): Promise<ExecuteResult> {
         code: unmet.error.code,
         ...(unmet.dependency ? { waitingFor: unmet.dependency } : {}),
       });
-    const outcome = await limit.run(() => {
+    const outcome = await limit.run(async () => {
+      if (options.stopStarting?.aborted) return undefined;
       emit({ key: p.key, phase: 'running' });
       return runObject(p, {
         engine: options.engine,
@@ -138,6 +145,7 @@ export async function execute(options: ExecuteOptions): Promise<ExecuteResult> {
         onGate: (deadline) => emit({ key: p.key, phase: 'op', op: 'gate', deadline }),
       });
     });
+    if (!outcome) return finish(p.key, NOT_STARTED);
     if (p.kind === 'Image' && outcome.outcome === 'converged') refreshedImages.add(imageRefOf(p));
     return finish(p.key, toObjectOutcome(p.key, outcome));
   };
@@ -157,6 +165,14 @@ export async function execute(options: ExecuteOptions): Promise<ExecuteResult> {
   const outcomes = await Promise.all(results.values());
   return { outcomes, ok: outcomes.every(settledAsDeclared) };
 }
+
+/** An object {@link ExecuteOptions.stopStarting} kept from starting. */
+const NOT_STARTED: Omit<ObjectOutcome, 'key'> = {
+  outcome: 'skipped',
+  ops: [],
+  message: 'interrupted: not started',
+  code: 'E_INTERRUPTED',
+};
 
 function toObjectOutcome(key: ObjectKey, run: RunOutcome): Omit<ObjectOutcome, 'key'> {
   const error = run.error ? toBerthError(run.error) : undefined;

@@ -17,6 +17,8 @@ import { loadInput } from '../load-input.js';
 import { keepSharedNetworks } from '../networks-in-use.js';
 import { otherSourceError } from '../other-sources.js';
 import { withProjectLock } from '../project-lock.js';
+import { againCommand, deleteInterruptedText } from '../delete-interrupted.js';
+import { installInterrupt, type Interrupt } from '../interrupt.js';
 import { resolveProjectName } from '../project-name.js';
 import { parseTarget } from '../views/target.js';
 
@@ -32,7 +34,9 @@ interface DeleteOptions {
 
 /**
  * `berth delete -f PATH…` or `berth delete KIND/NAME`: removes owned objects, dependants
- * first. Volumes that retain their data, pulled images and host paths stay.
+ * first. Volumes that retain their data, pulled images and host paths stay. Ctrl-C, SIGTERM
+ * or SIGHUP: no object starts after it, the ones under way finish, and it exits 128 + the
+ * signal saying what is left (F250).
  */
 export async function run(
   ctx: CliContext,
@@ -51,9 +55,27 @@ export async function run(
   const keys = target
     ? [targetKey(target)]
     : declared.map((o) => `${o.kind}/${o.name}` as ObjectKey);
+  const again = againCommand(ctx.argv, 'delete');
   return withProjectLock(ctx, project, 'delete', options.lockTimeout, () =>
-    deleteObjects(ctx, { project, keys, declared, target, options }),
+    whileInterruptible((interrupt) =>
+      deleteObjects(ctx, { project, keys, declared, target, options, interrupt, again }),
+    ),
   );
+}
+
+/**
+ * Runs `work` with Ctrl-C, SIGTERM and SIGHUP caught (interrupt.ts): a first signal is the
+ * work's to end cleanly; a second exits at once. Signals are let go afterwards.
+ */
+export async function whileInterruptible<T>(
+  work: (interrupt: Interrupt) => Promise<T>,
+): Promise<T> {
+  const interrupt = installInterrupt((code) => process.exit(code));
+  try {
+    return await work(interrupt);
+  } finally {
+    interrupt.dispose();
+  }
 }
 
 /** What one delete removes, checked: the keys asked for and the declared set they come from. */
@@ -71,11 +93,16 @@ export interface DeleteJob {
   force?: boolean;
   /** The project's observation the caller already made (`down`); unset: observed here. */
   observed?: ObservedState;
+  /** Its first signal keeps every object not started yet from starting (F250). */
+  interrupt?: Interrupt;
+  /** The command that finishes the job after a signal (`berth down -p web`). */
+  again?: string;
 }
 
 /** Removes the job's owned objects, dependants first (also `berth down`'s work); exit 0 / 2. */
 export async function deleteObjects(ctx: CliContext, job: DeleteJob): Promise<number> {
   const { project, keys, declared, target, options } = job;
+  const started = ctx.now();
   const engine = await ctx.engine();
   // An update an earlier berth left half-done (`-next`/`-prev` containers) is undone first, so
   // its leftover is not what keeps a network "in use" (new-user trial F3).
@@ -126,6 +153,7 @@ export async function deleteObjects(ctx: CliContext, job: DeleteJob): Promise<nu
     onProgress: progressReporter(ctx, width),
     // A removed container's Secret and Config files go with it (F123).
     filesDir: ctx.stateDir,
+    ...(job.interrupt ? { stopStarting: job.interrupt.signal } : {}),
   });
   // What failed to go or was left in use stays in the last applied set, so the next `down`
   // still finds it.
@@ -138,6 +166,15 @@ export async function deleteObjects(ctx: CliContext, job: DeleteJob): Promise<nu
     project,
     keys.filter((k) => !failed.has(k)),
   ).catch(() => 0);
+  if (job.interrupt?.interrupted) {
+    const seconds = ((ctx.now() - started) / 1000).toFixed(1);
+    const planned = objects.map((o) => o.key);
+    const again = job.again ?? 'berth delete';
+    const signal = job.interrupt.signalledBy;
+    const text = { project, outcomes: result.outcomes, planned, seconds, signal, again };
+    ctx.stdout.write(deleteInterruptedText(text));
+    return job.interrupt.exitCode;
+  }
   const deleted = result.outcomes.filter((o) => o.outcome === 'converged').length;
   for (const o of result.outcomes.filter((x) => x.outcome !== 'converged')) {
     ctx.stdout.write(`${o.key}: ${o.outcome}${o.message ? `: ${o.message}` : ''}\n`);

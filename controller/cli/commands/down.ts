@@ -11,7 +11,9 @@ import type { CliContext } from '../context.js';
 import { withProjectLock } from '../project-lock.js';
 import { resolveProjectName } from '../project-name.js';
 import { projectsAppliedUnder } from '../applied-under.js';
-import { deleteObjects } from './delete.js';
+import { deleteObjects, whileInterruptible } from './delete.js';
+import { againCommand } from '../delete-interrupted.js';
+import type { Interrupt } from '../interrupt.js';
 import { ownedObjectKeys, unrecordedObjectsError } from '../unrecorded-objects.js';
 
 interface DownOptions {
@@ -33,51 +35,77 @@ interface DownOptions {
  * networks exist is refused, naming them (exit 1, F181); a hint names the projects applied from a
  * folder below this one (F84). Without `-p`, objects
  * another folder of the same name applied (`berth.source`) are refused unless `--force`
- * (docker/compose#7969: `down` in one folder destroyed the other's). Exit as delete.
+ * (docker/compose#7969: `down` in one folder destroyed the other's). Exit as delete; after
+ * Ctrl-C, SIGTERM or SIGHUP nothing new starts, what is under way finishes, and it exits
+ * 128 + the signal saying what is left, for `berth down` again (F250).
  */
 export async function run(ctx: CliContext, options: DownOptions): Promise<number> {
   const project = resolveProjectName(options.project, [], ctx.cwd, ctx.env);
   // The record is read under the lock: a first apply still running has none yet, and down must
   // name it rather than say there is nothing to delete while it creates objects (F82).
-  return withProjectLock(ctx, project, 'down', options.lockTimeout, async () => {
-    const last = await readLastApplied(ctx.stateDir, project);
-    if (!last.ok) {
-      if (last.problem.reason !== 'missing') throw new BerthError('E_RECORD', last.problem.message);
-      const engine = await ctx.engine();
-      const owned = ownedObjectKeys(project, await engine.observe({ project }));
-      if (owned.length > 0) throw unrecordedObjectsError(project, owned);
-      ctx.stdout.write(`Project ${project}: nothing applied, nothing to delete\n`);
-      for (const other of await projectsAppliedUnder(ctx.stateDir, ctx.cwd, project)) {
-        const from = relative(ctx.cwd, other.source) || '.';
-        ctx.stdout.write(
-          `hint: project ${other.project} was applied from ./${from}; berth down -p ${other.project} deletes it\n`,
-        );
-      }
-      return 0;
-    }
-    const declared = last.value.objects;
-    const keys = declared
-      .filter((o) => options.volumes || o.kind !== 'Volume')
-      .map((o) => `${o.kind}/${o.name}` as ObjectKey);
-    // Without -p the project is this folder's: what another folder applied is not its to delete.
-    const sourceFolders = options.project ? undefined : [ctx.cwd];
-    // One observation for the whole down: the one-offs go from it, then delete plans on it.
-    const engine = await ctx.engine();
-    const observed = await removeOneOffs(ctx, project, declared, await engine.observe({ project }));
-    const code = await deleteObjects(ctx, {
-      project,
-      keys,
-      declared,
-      target: undefined,
-      // --volumes removes retained volumes too: never "kept with its data" for a volume it removes.
-      options: { ...options, purge: Boolean(options.volumes) },
-      ...(sourceFolders ? { sourceFolders } : {}),
-      force: Boolean(options.force),
-      observed,
-    });
-    await removeFilesWhenNoContainers(ctx, project);
-    return code;
+  return withProjectLock(ctx, project, 'down', options.lockTimeout, () =>
+    whileInterruptible((interrupt) => down(ctx, project, options, interrupt)),
+  );
+}
+
+/** `down`'s work, under the lock, with the signals caught. */
+async function down(
+  ctx: CliContext,
+  project: string,
+  options: DownOptions,
+  interrupt: Interrupt,
+): Promise<number> {
+  const last = await readLastApplied(ctx.stateDir, project);
+  if (!last.ok) {
+    if (last.problem.reason !== 'missing') throw new BerthError('E_RECORD', last.problem.message);
+    return nothingApplied(ctx, project);
+  }
+  const declared = last.value.objects;
+  const keys = declared
+    .filter((o) => options.volumes || o.kind !== 'Volume')
+    .map((o) => `${o.kind}/${o.name}` as ObjectKey);
+  // Without -p the project is this folder's: what another folder applied is not its to delete.
+  const sourceFolders = options.project ? undefined : [ctx.cwd];
+  // One observation for the whole down: the one-offs go from it, then delete plans on it.
+  const engine = await ctx.engine();
+  const observed = await removeOneOffs(
+    ctx,
+    { project, declared, interrupt },
+    await engine.observe({ project }),
+  );
+  const code = await deleteObjects(ctx, {
+    project,
+    keys,
+    declared,
+    target: undefined,
+    // --volumes removes retained volumes too: never "kept with its data" for a volume it removes.
+    options: { ...options, purge: Boolean(options.volumes) },
+    ...(sourceFolders ? { sourceFolders } : {}),
+    force: Boolean(options.force),
+    observed,
+    interrupt,
+    again: againCommand(ctx.argv, 'down'),
   });
+  await removeFilesWhenNoContainers(ctx, project);
+  return code;
+}
+
+/**
+ * A project with no record: refused while its objects exist (F181), else nothing to delete,
+ * with a hint naming the projects applied from a folder below this one (F84).
+ */
+async function nothingApplied(ctx: CliContext, project: string): Promise<number> {
+  const engine = await ctx.engine();
+  const owned = ownedObjectKeys(project, await engine.observe({ project }));
+  if (owned.length > 0) throw unrecordedObjectsError(project, owned);
+  ctx.stdout.write(`Project ${project}: nothing applied, nothing to delete\n`);
+  for (const other of await projectsAppliedUnder(ctx.stateDir, ctx.cwd, project)) {
+    const from = relative(ctx.cwd, other.source) || '.';
+    ctx.stdout.write(
+      `hint: project ${other.project} was applied from ./${from}; berth down -p ${other.project} deletes it\n`,
+    );
+  }
+  return 0;
 }
 
 /** Seconds a one-off gets to stop when the container it was run from is not declared. */
@@ -108,13 +136,15 @@ async function removeFilesWhenNoContainers(ctx: CliContext, project: string): Pr
  */
 async function removeOneOffs(
   ctx: CliContext,
-  project: string,
-  declared: readonly DesiredObject[],
+  of: { project: string; declared: readonly DesiredObject[]; interrupt: Interrupt },
   observed: ObservedState,
 ): Promise<ObservedState> {
+  const { project, declared } = of;
   const engine = await ctx.engine();
   const removed = new Set<string>();
   for (const c of observed.containers) {
+    // After a signal the rest is left to the next down (delete then starts nothing either).
+    if (of.interrupt.interrupted) break;
     if (c.labels[LABEL.oneoff] !== 'true' || c.labels[LABEL.project] !== project) continue;
     const live = c.state === 'running' || c.state === 'paused' || c.state === 'restarting';
     if (live) await engine.stopContainer(c.id, oneOffGraceSec(declared, c.labels[LABEL.runOf]));
