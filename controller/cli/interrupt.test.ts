@@ -79,4 +79,27 @@ describe('installInterrupt', () => {
       interrupt.dispose();
     }
   });
+
+  it('a second signal runs the abandon work (what exists is recorded, F194), then exits; a third exits at once', async () => {
+    const exits: number[] = [];
+    interrupt = installInterrupt((c) => exits.push(c));
+    let release: () => void = () => undefined;
+    const recorded = new Promise<void>((r) => (release = r));
+    const calls: string[] = [];
+    interrupt.onAbandon(async () => {
+      calls.push('abandon');
+      await recorded;
+    });
+    process.emit('SIGTERM');
+    expect(calls).toEqual([]);
+    process.emit('SIGINT');
+    expect(calls).toEqual(['abandon']);
+    expect(exits).toEqual([]);
+    release();
+    await new Promise((r) => setTimeout(r, 10));
+    expect(exits).toEqual([143]);
+    process.emit('SIGINT');
+    expect(exits).toEqual([143, 143]);
+    expect(calls).toEqual(['abandon']);
+  });
 });

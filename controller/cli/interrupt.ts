@@ -16,7 +16,8 @@ export const INTERRUPTED_EXIT = 130;
  * `signalled`, and from then on every new call through an engine it guards rejects with
  * E_INTERRUPTED, so no step starts after Ctrl-C while the engine calls already under way
  * finish (an object is never left half-made by berth giving up on it mid-call). A second
- * Ctrl-C exits at once.
+ * Ctrl-C runs what {@link Interrupt.onAbandon} gave (apply records what exists, F194), for at
+ * most {@link ABANDON_MS}, and exits; a third, or a second with nothing given, exits at once.
  */
 export interface Interrupt {
   /** `engine` behind the interrupt's refusal; remembered in `guarded` (an apply across contexts guards each). */
@@ -43,9 +44,17 @@ export interface Interrupt {
   stop(reason: BerthError): void;
   /** The reason given to {@link Interrupt.stop}, once it was called. */
   readonly stoppedBy: BerthError | undefined;
+  /**
+   * What a second signal does before the process exits (the calls under way are abandoned):
+   * say and record what exists, so `down` and `status` know it (F194). The last one given wins.
+   */
+  onAbandon(work: () => Promise<void>): void;
   /** Gives SIGINT, SIGTERM and SIGHUP back to their default (kill the process). */
   dispose(): void;
 }
+
+/** How long a second signal's {@link Interrupt.onAbandon} work may take before berth exits. */
+export const ABANDON_MS = 3_000;
 
 /** An engine an interrupt guards, without the refusal (to undo with after Ctrl-C). */
 export interface GuardedEngine {
@@ -64,15 +73,20 @@ export function installInterrupt(exit: (code: number) => void): Interrupt {
   const signalled = new Promise<void>((r) => (resolve = r));
   const abort = new AbortController();
   const guarded: GuardedEngine[] = [];
+  let abandon: (() => Promise<void>) | undefined;
+  let abandoning = false;
   const exitCode = () => (signalledBy ? 128 + ONE_OFF_SIGNALS[signalledBy] : INTERRUPTED_EXIT);
   const onSignal = (signal: OneOffSignal) => {
-    if (interrupted) exit(exitCode());
+    if (interrupted && (abandoning || !abandon)) return exit(exitCode());
+    if (interrupted && abandon) {
+      abandoning = true;
+      void within(abandon(), ABANDON_MS).finally(() => exit(exitCode()));
+      return;
+    }
     interrupted = true;
     signalledBy = signal;
     resolve();
-    abort.abort(
-      new BerthError('E_INTERRUPTED', `interrupted (${signalLabel(signal)}) during the gate`),
-    );
+    abort.abort(new BerthError('E_INTERRUPTED', `interrupted (${signalLabel(signal)})`));
   };
   const handlers = (Object.keys(ONE_OFF_SIGNALS) as OneOffSignal[]).map((signal) => {
     const handler = () => onSignal(signal);
@@ -122,8 +136,22 @@ export function installInterrupt(exit: (code: number) => void): Interrupt {
     get stoppedBy() {
       return stoppedBy;
     },
+    onAbandon: (work) => {
+      abandon = work;
+    },
     dispose: () => handlers.forEach((off) => off()),
   };
+}
+
+/** `work` or `ms`, whichever ends first; never rejects. */
+async function within(work: Promise<void>, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<void>((resolve) => (timer = setTimeout(resolve, ms)));
+  try {
+    await Promise.race([work.catch(() => undefined), late]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 /** How a summary names the signal that interrupted a command: Ctrl-C, SIGTERM, SIGHUP. */

@@ -404,7 +404,16 @@ export interface Engine {
     auth?: RegistryAuth,
     onProgress?: ProgressListener,
   ): Promise<ObservedImage>;
-  buildImage(request: ImageBuildRequest, onProgress?: ProgressListener): Promise<ObservedImage>;
+  /**
+   * Builds and tags the image. `signal` aborted: the build's request is closed, so the engine
+   * cancels the build (no image is tagged), and the call rejects with E_IMAGE_BUILD saying it was
+   * cancelled (Ctrl-C during apply, F194).
+   */
+  buildImage(
+    request: ImageBuildRequest,
+    onProgress?: ProgressListener,
+    signal?: AbortSignal,
+  ): Promise<ObservedImage>;
   removeImage(ref: string): Promise<MutationResult>;
   /** Gives the image `source` (id or reference) the extra reference `ref`; idempotent. */
   tagImage(source: string, ref: string): Promise<MutationResult>;

@@ -60,8 +60,8 @@ class OwnedEngine implements Engine {
     this.inner.connectNetwork(network, container, aliases);
   pullImage: Engine['pullImage'] = (ref, auth, onProgress) =>
     this.inner.pullImage(ref, auth, onProgress);
-  buildImage: Engine['buildImage'] = (request, onProgress) =>
-    this.inner.buildImage(request, onProgress);
+  buildImage: Engine['buildImage'] = (request, onProgress, signal) =>
+    this.inner.buildImage(request, onProgress, signal);
   tagImage: Engine['tagImage'] = (source, ref) => this.inner.tagImage(source, ref);
   pushImage: Engine['pushImage'] = (ref, auth, onProgress) =>
     this.inner.pushImage(ref, auth, onProgress);

@@ -34,6 +34,8 @@ export interface StepContext {
   observed?: ObservedState;
   /** berth's state directory, where secret and config files are written. */
   filesDir?: string;
+  /** Ctrl-C: a build under way is cancelled (F194). */
+  signal?: AbortSignal;
 }
 
 const find = <K extends DesiredObject['kind']>(ctx: StepContext, kind: K, name: string) =>
@@ -190,6 +192,7 @@ async function buildImage(image: ImageObject, ctx: StepContext): Promise<void> {
       },
     },
     ctx.onProgress,
+    ctx.signal,
   );
 }
 

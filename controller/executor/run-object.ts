@@ -30,7 +30,7 @@ export interface RunContext {
   onOp?: (op: string, target?: string) => void;
   /** An update's health gate began; it must pass by `deadline` (Unix ms): the page's countdown. */
   onGate?: (deadline: number) => void;
-  /** Ctrl-C: an update's health gate under way ends at once. */
+  /** Ctrl-C: an update's health gate under way ends at once, a build under way is cancelled. */
   signal?: AbortSignal;
 }
 
@@ -68,6 +68,7 @@ async function runSteps(
     desired: ctx.desired,
     observed: ctx.observed,
     ...(ctx.filesDir ? { filesDir: ctx.filesDir } : {}),
+    ...(ctx.signal ? { signal: ctx.signal } : {}),
   };
   const machine = stepsMachine.provide({
     actors: {

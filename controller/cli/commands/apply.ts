@@ -1,5 +1,5 @@
 import { parseDelay } from '../../../specs/validate/values.js';
-import type { ExecuteResult, ObjectOutcome } from '../../executor/execute.js';
+import type { ExecuteResult, ObjectOutcome, ProgressEvent } from '../../executor/execute.js';
 import { heldByNever, needsWork, settledAsDeclared } from '../../executor/plan-work.js';
 import { BerthError } from '../../errors.js';
 import type { Engine, ObservedImage } from '../../engine/engine.js';
@@ -26,6 +26,8 @@ import { otherSourceDeletions } from '../../plan/plan-other-sources.js';
 import { otherSourceError, sourceFolders } from '../other-sources.js';
 import { refuseFieldsTheEngineCannotCarry, type PolicyFlags } from '../policy-flags.js';
 import { withProjectLock } from '../project-lock.js';
+import type { ProjectLock } from '../../records/project-lock.js';
+import { UnderWay, waitingText } from '../under-way.js';
 import { resolveProjectName } from '../project-name.js';
 import type { DesiredObject } from '../../../specs/model.js';
 import { join, resolve } from 'node:path';
@@ -98,8 +100,8 @@ export async function run(ctx: CliContext, options: ApplyOptions): Promise<numbe
   const project = resolveProjectName(options.project, options.filename, ctx.cwd, ctx.env);
   if (options.dryRun) return dryRun(ctx, project, set.objects, options);
   const job: ApplyJob = { project, desired: set.objects, options, started, timeoutMs, parallel };
-  const applied = await withProjectLock(ctx, project, 'apply', options.lockTimeout, () =>
-    converge(ctx, job),
+  const applied = await withProjectLock(ctx, project, 'apply', options.lockTimeout, (lock) =>
+    converge(ctx, job, lock),
   );
   if (applied !== 0 || !options.attach) return applied;
   const { attachProject } = await import('../attach.js');
@@ -119,7 +121,7 @@ export function applyJob(ctx: CliContext, job: ApplyJob): Promise<number> {
     job.project,
     job.message ? 'rollback' : 'apply',
     job.options.lockTimeout,
-    () => converge(ctx, job),
+    (lock) => converge(ctx, job, lock),
   );
 }
 
@@ -141,20 +143,32 @@ const UNDO_MS = 5_000;
 
 /**
  * Observe, plan, execute and record, under the project's lock. Returns the exit code.
- * Ctrl-C (SIGTERM, SIGHUP) starts no new step, lets the calls under way end, records the apply as
- * `interrupted` (with the new set as the last applied one) and returns 130 (143, 129).
+ * Ctrl-C (SIGTERM, SIGHUP) starts no new step, says at once what it waits for, cancels a build
+ * under way, lets the other calls under way end, records the apply as `interrupted` (with the
+ * new set as the last applied one) and returns 130 (143, 129). A second one records what was
+ * done so far, lets go of `lock` and exits at once (F194).
  */
-async function converge(ctx: CliContext, job: ApplyJob): Promise<number> {
+async function converge(ctx: CliContext, job: ApplyJob, lock?: ProjectLock): Promise<number> {
   const { project, options, started, timeoutMs, parallel } = job;
   const placed = job.desired.some((o) => o.context !== undefined);
   const groups = placed ? groupByEngine(job.desired, homeContext(ctx)) : [];
   const interrupt = installInterrupt((code) => process.exit(code));
+  const underWay = new UnderWay();
+  void interrupt.signalled.then(() =>
+    ctx.stderr.write(waitingText(underWay.current, interrupt.signalledBy)),
+  );
   // Every start is recorded as berth's, so status tells the engine's restarts from them.
   const starts = new StartLog({ stateDir: ctx.stateDir, project }, ctx.now, ctx.logger);
   // After Ctrl-C, an update left half-done is undone on every engine reached before berth
   // exits (FINDINGS F3), across contexts as on one engine.
   const undo = () => undoOnEngines(interrupt.guarded, project, UNDO_MS);
   let plan: Plan | undefined;
+  interrupt.onAbandon(async () => {
+    const left = underWay.current.map(({ key, op }) => (op ? `${key} (${op})` : key));
+    const abandoned = left.length ? [`  abandoned under way: ${left.join(', ')}`] : [];
+    await interrupted(ctx, interrupt, job, plan, underWay.outcomes, { steps: [] }, abandoned);
+    await lock?.release();
+  });
   try {
     if (spansEngines(groups)) {
       const { convergeAcross } = await import('../apply-across.js');
@@ -207,6 +221,7 @@ async function converge(ctx: CliContext, job: ApplyJob): Promise<number> {
     if (others.length > 0 && !options.force) throw otherSourceError(project, others);
     refuseMissingExternals(plan);
     const width = Math.max(0, ...plan.objects.map((o) => o.key.length));
+    const report = progressReporter(ctx, width);
     const deadline = started + timeoutMs;
     // The commit is looked up only when something will be created (a no-op spawns no git).
     if (plan.objects.some(needsWork) && job.commit === undefined)
@@ -216,7 +231,10 @@ async function converge(ctx: CliContext, job: ApplyJob): Promise<number> {
       parallel,
       deadline,
       now: ctx.now,
-      onProgress: progressReporter(ctx, width),
+      onProgress: (e: ProgressEvent) => {
+        underWay.note(e);
+        report(e);
+      },
       filesDir: ctx.stateDir,
       stamp: applyStamp(applyId(started), job.commit),
       signal: interrupt.signal,
@@ -332,6 +350,8 @@ async function interrupted(
   plan: Plan | undefined,
   outcomes: ObjectOutcome[],
   undone: UndoResult,
+  /** Lines naming what a second signal abandoned under way (F194). */
+  abandoned: string[] = [],
 ): Promise<number> {
   const durationMs = ctx.now() - job.started;
   const result: ExecuteResult = { outcomes, ok: false };
@@ -350,7 +370,7 @@ async function interrupted(
     outcomes,
     pending,
     seconds,
-    undoText(undone),
+    [...undoText(undone), ...abandoned],
     interrupt.signalledBy,
   );
   ctx.stdout.write(text);

@@ -44,19 +44,35 @@ interface BuildLine {
   errorDetail?: { message?: string };
 }
 
+/** How a build is run: its progress, the engine's flavour, its cancellation. */
+export interface BuildOptions {
+  onProgress?: ProgressListener | undefined;
+  /** The engine is Podman, which wants the labels in its own form (docker-podman-build.ts). */
+  podman?: boolean | undefined;
+  /**
+   * Aborted: the build's request is closed, so the engine cancels the build (no image is
+   * tagged), and the build rejects with E_IMAGE_BUILD saying so (Ctrl-C during apply, F194).
+   */
+  signal?: AbortSignal | undefined;
+}
+
 /**
  * Builds `request` and returns the image; a failed build is E_IMAGE_BUILD with its output's
- * tail. `podman`: the engine is Podman, which wants the labels in its own form
- * (docker-podman-build.ts).
+ * tail.
  */
 export async function buildImage(
   docker: Dockerode,
   address: string,
   request: ImageBuildRequest,
-  onProgress: ProgressListener | undefined,
-  podman = false,
+  options: BuildOptions = {},
 ): Promise<ObservedImage> {
-  const run = (version: Builder) => runBuild(docker, address, request, version, onProgress, podman);
+  const { onProgress, signal } = options;
+  const podman = Boolean(options.podman);
+  const run = async (version: Builder) => {
+    const outcome = await runBuild(docker, address, request, version, onProgress, podman, signal);
+    if (signal?.aborted) throw cancelled(request.tag, signal);
+    return outcome;
+  };
   let outcome = (await legacyFits(request)) ? await run(1) : await run(2);
   const legacyBecause = legacyReason(outcome, request);
   if (legacyBecause !== undefined) {
@@ -93,6 +109,17 @@ interface BuildOutcome {
   lines: string[];
 }
 
+/** The error of a build cut short by `signal` (its reason's message is said). */
+function cancelled(tag: string, signal: AbortSignal): EngineError {
+  const reason: unknown = signal.reason;
+  const why = reason instanceof Error ? `: ${reason.message}` : '';
+  return new EngineError('E_IMAGE_BUILD', `build of ${tag} cancelled${why}`, {
+    operation: 'build',
+    target: tag,
+    cause: reason,
+  });
+}
+
 async function runBuild(
   docker: Dockerode,
   address: string,
@@ -100,6 +127,7 @@ async function runBuild(
   version: Builder,
   onProgress: ProgressListener | undefined,
   podman: boolean,
+  signal: AbortSignal | undefined,
 ): Promise<BuildOutcome> {
   const lines: string[] = [];
   const secrets = version === 2 && request.secrets ? request.secrets : undefined;
@@ -114,6 +142,7 @@ async function runBuild(
       onProgress,
       lines,
       session?.id,
+      signal,
     );
   } finally {
     session?.close();
@@ -129,7 +158,9 @@ async function streamBuild(
   onProgress: ProgressListener | undefined,
   lines: string[],
   session: string | undefined,
+  signal: AbortSignal | undefined,
 ): Promise<BuildOutcome> {
+  if (signal?.aborted) return { refused: 'cancelled', lines };
   const { replaced, args } = await withoutFrontendRequest(request, onProgress);
   const labels = buildLabelsQuery(request.labels, podman);
   // Podman fetches a remote context only for its own endpoint (docker-podman-build.ts, F167).
@@ -151,16 +182,23 @@ async function streamBuild(
       // Legacy builder: leave no intermediate containers behind, even when the build fails.
       rm: true,
       forcerm: true,
+      // Closing the request is what makes the engine cancel the build.
+      ...(signal ? { abortSignal: signal } : {}),
     });
   } catch (e) {
+    if (signal?.aborted) return { refused: 'cancelled', lines };
     if (isUnreachable(e)) throw unreachableError(address, e, 'build');
     return { refused: engineMessage(e), lines };
   }
-  const error = await follow(stream, (line) => {
-    lines.push(line);
-    if (lines.length > FAILURE_LINES) lines.shift();
-    onProgress?.(line);
-  });
+  const error = await follow(
+    stream,
+    (line) => {
+      lines.push(line);
+      if (lines.length > FAILURE_LINES) lines.shift();
+      onProgress?.(line);
+    },
+    signal,
+  );
   return { ...(error !== undefined && { error }), lines };
 }
 
@@ -208,14 +246,22 @@ async function sentContext(
 /**
  * Follows a build stream to its end: legacy `stream` lines and BuildKit status messages
  * (decoded) go to `onLine`; returns the stream's error line, if any. Rejects only when the
- * stream itself breaks.
+ * stream itself breaks. `signal` aborted: the stream is let go at once and the follow ends
+ * (a destroyed response need not emit `end` or `error`).
  */
 function follow(
   stream: NodeJS.ReadableStream,
   onLine: (line: string) => void,
+  signal?: AbortSignal,
 ): Promise<string | undefined> {
   const status = new BuildKitStatus();
   return new Promise((resolve, reject) => {
+    const stop = () => {
+      (stream as Partial<Readable>).destroy?.();
+      resolve('cancelled');
+    };
+    if (signal?.aborted) return stop();
+    signal?.addEventListener('abort', stop, { once: true });
     let error: string | undefined;
     const lines = jsonLines((value) => {
       const line = value as BuildLine;

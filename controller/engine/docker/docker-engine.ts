@@ -189,12 +189,13 @@ class DockerEngine implements Engine {
   async buildImage(
     request: ImageBuildRequest,
     onProgress?: ProgressListener,
+    signal?: AbortSignal,
   ): Promise<ObservedImage> {
     // Loaded on first build: it brings protobufjs (BuildKit's status messages), ~50 ms of
     // start-up that status, plan and apply without a build never need (issue 18).
     const { buildImage } = await import('./docker-build.js');
     const [docker, podman] = await Promise.all([this.full(), this.d.podman()]);
-    return buildImage(docker, this.address, request, onProgress, podman);
+    return buildImage(docker, this.address, request, { onProgress, podman, signal });
   }
 
   async removeImage(ref: string): Promise<MutationResult> {

@@ -39,6 +39,8 @@ export function buildThroughLibpod(
         method: 'POST',
         file: body,
         options,
+        // Read here by the modem (and left out of the query): closing the request cancels the build.
+        abortSignal: options.abortSignal,
         isStream: true,
         statusCodes: { 200: true, 400: 'bad parameter', 500: 'server error' },
       },

@@ -314,8 +314,14 @@ export class MemoryEngine implements Engine {
   async buildImage(
     request: ImageBuildRequest,
     onProgress?: ProgressListener,
+    signal?: AbortSignal,
   ): Promise<ObservedImage> {
     await this.enter('buildImage');
+    if (signal?.aborted)
+      throw new EngineError('E_IMAGE_BUILD', `build of ${request.tag} cancelled`, {
+        operation: 'build',
+        target: request.tag,
+      });
     const image = objects.buildImage(this.world, request);
     onProgress?.(`Successfully tagged ${request.tag}`);
     return image;
