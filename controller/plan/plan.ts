@@ -280,7 +280,14 @@ function conflictsOf(input: PlanInput): PlanConflict[] {
   ];
 }
 
+/**
+ * A declared object whose engine name something berth does not own holds: no step and no
+ * container entry, so the executor runs nothing for it and fails it with the conflict's reason
+ * (run-object.ts). The entry used to stay, and a container's create was sent all the same and
+ * refused by the engine (F200): the plan is what runs.
+ */
 function blockedByConflict(p: ObjectPlan, conflicts: PlanConflict[]): ObjectPlan {
   const conflict = conflicts.find((c) => c.key === p.key);
-  return { ...p, steps: [], inSync: false, reason: conflict?.message ?? 'name conflict' };
+  const { container: _decided, ...blocked } = p;
+  return { ...blocked, steps: [], inSync: false, reason: conflict?.message ?? 'name conflict' };
 }
