@@ -72,7 +72,9 @@ export async function applySwarm(ctx: CliContext, options: SwarmApplyOptions): P
       Boolean(options.prune),
       deadline,
     );
-    await recordSwarm(ctx, project, files, engine.address, started, run);
+    // The services run but berth cannot tell later what it made: not a success (F251).
+    const unrecorded = await recordSwarm(ctx, project, files, engine.address, started, run);
+    if (unrecorded) throw unrecorded;
     return run.ok ? 0 : 2;
   });
 }

@@ -2,7 +2,9 @@ import { resolve } from 'node:path';
 import type { DesiredObject } from '../../specs/model.js';
 import type { CliContext } from '../cli/context.js';
 import type { SwarmEngine } from '../engine/swarm/swarm-types.js';
+import type { BerthError } from '../errors.js';
 import { recordApply, type ApplyCounts, type AppliedStep } from '../records/index.js';
+import { unrecordedApply } from '../records/record-error.js';
 import { executeSwarmPlan, type SwarmStepOutcome } from './swarm-execute.js';
 import { planSwarmApply, type SwarmPlan } from './swarm-plan.js';
 import type { SwarmServiceStatus } from './swarm-status.js';
@@ -59,7 +61,8 @@ export function reportStep(ctx: CliContext): (outcome: SwarmStepOutcome) => void
  * Writes one convergence to the project's history (`berth history` shows it; DESIGN.md
  * "Records"). The set itself is not kept: `rollback` and the last-applied set are the Docker
  * backend's, and must never re-apply Swarm services as containers. The message names the
- * manager. A record that cannot be written is a warning, never a failed apply.
+ * manager. Resolves with the E_RECORD error naming the state folder when the history cannot
+ * be written (F251: it was only logged, and apply said it converged), else undefined.
  */
 export async function recordSwarm(
   ctx: CliContext,
@@ -68,7 +71,7 @@ export async function recordSwarm(
   manager: string,
   started: number,
   run: SwarmConverged,
-): Promise<void> {
+): Promise<BerthError | undefined> {
   const end = ctx.now();
   const failedKeys = new Set([
     ...run.outcomes.filter((o) => !o.ok).map((o) => o.step.key),
@@ -101,6 +104,7 @@ export async function recordSwarm(
       steps,
     });
   } catch (e) {
-    ctx.logger.warn({ err: (e as Error).message }, 'could not record the apply');
+    return unrecordedApply(ctx.stateDir, project, e);
   }
+  return undefined;
 }

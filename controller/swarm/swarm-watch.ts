@@ -149,8 +149,12 @@ function reconcileLoop(
         true,
         ctx.now() + CONVERGE_PATIENCE_MS,
       );
-      if (run.plan.steps.length > 0)
-        await recordSwarm(ctx, project, [folder], engine.address, started, run);
+      const unrecorded =
+        run.plan.steps.length > 0
+          ? await recordSwarm(ctx, project, [folder], engine.address, started, run)
+          : undefined;
+      // The controller runs on; what it could not record is said, as any other error of a pass.
+      if (unrecorded) ctx.stderr.write(`${formatError(unrecorded)}\n`);
       ctx.stdout.write(run.ok ? 'in sync\n' : 'not in sync; the next trigger tries again\n');
     } catch (e) {
       ctx.stderr.write(`${formatError(toBerthError(e))}\n`);

@@ -30,7 +30,8 @@ import type { ProjectLock } from '../../records/project-lock.js';
 import { UnderWay, waitingText } from '../under-way.js';
 import { resolveProjectName } from '../project-name.js';
 import type { DesiredObject } from '../../../specs/model.js';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
+import { unrecordedApply } from '../../records/record-error.js';
 import { groupByEngine, spansEngines } from '../../executor/placement.js';
 
 interface ApplyOptions extends PolicyFlags {
@@ -510,17 +511,7 @@ async function record(
       images: await imagesOfSet(await ctx.engine(), job.desired, job.unchangedImages),
     });
   } catch (e) {
-    const folder = join(ctx.stateDir, job.project);
-    // recordApply's own error names the folder already; anything else (the engine's image
-    // lookup) is named here.
-    const why =
-      e instanceof BerthError && e.code === 'E_RECORD'
-        ? e.message
-        : `cannot write the records of project ${job.project} in ${folder}: ${(e as Error).message}`;
-    return new BerthError('E_RECORD', `could not record the apply: ${why}`, {
-      cause: e,
-      hint: `the engine has the changes but berth has no record of them; free space in ${folder} (or fix its permissions) and apply again`,
-    });
+    return unrecordedApply(ctx.stateDir, job.project, e);
   }
   return undefined;
 }
