@@ -20,7 +20,7 @@ describe('the project name (DESIGN.md "Identity"; COMPOSE_PROJECT_NAME as in Com
 
   it('-p first, then COMPOSE_PROJECT_NAME from the environment, then from the folder’s .env', () => {
     const { root, imported } = folders();
-    expect(resolveProjectName('Flag', ['out'], root, { COMPOSE_PROJECT_NAME: 'env' })).toBe('flag');
+    expect(resolveProjectName('flag', ['out'], root, { COMPOSE_PROJECT_NAME: 'env' })).toBe('flag');
     expect(resolveProjectName(undefined, ['out'], root, { COMPOSE_PROJECT_NAME: 'env' })).toBe(
       'env',
     );
@@ -93,5 +93,32 @@ describe('the project name (DESIGN.md "Identity"; COMPOSE_PROJECT_NAME as in Com
       expect(run.stderr).toContain(`error: ${join(imported, '.env')}:2:1: is not NAME=VALUE`);
       expect(run.stdout).not.toContain('out');
     }
+  });
+
+  it('a name given as such that is not a valid project name is refused, never rewritten (F191)', () => {
+    const { root, imported, plain } = folders();
+    for (const bad of ['x.y', 'Café', '../etc', '-lead', '_x', 'UPPER', 'a b'])
+      expect(() => resolveProjectName(bad, [], root, {})).toThrow(
+        expect.objectContaining({
+          code: 'E_USAGE',
+          message: `invalid project name ${JSON.stringify(bad)}: must contain only lowercase letters, decimal digits, dashes and underscores, and must begin with a lowercase letter or decimal digit (from -p/--project)`,
+        }),
+      );
+    expect(resolveProjectName('web_v1-2', [], root, {})).toBe('web_v1-2');
+    expect(() =>
+      resolveProjectName(undefined, [], root, { COMPOSE_PROJECT_NAME: 'Web.v1' }),
+    ).toThrow(/"Web\.v1".*\(from COMPOSE_PROJECT_NAME in the environment\)$/);
+    writeFileSync(join(imported, '.env'), 'COMPOSE_PROJECT_NAME=web.v1\n');
+    expect(() => resolveProjectName(undefined, [], imported, {})).toThrow(
+      `(from COMPOSE_PROJECT_NAME in ${join(imported, '.env')})`,
+    );
+    const mon = join(root, 'mon');
+    mkdirSync(mon);
+    writeFileSync(join(mon, 'compose.yaml'), 'name: MyApp.Prod\nservices: {}\n');
+    expect(() => resolveProjectName(undefined, [], mon, {})).toThrow(
+      `"MyApp.Prod": must contain only lowercase letters`,
+    );
+    // A folder's base name is still made one, as Compose makes it.
+    expect(resolveProjectName(undefined, [], plain, {})).toBe('myapp');
   });
 });

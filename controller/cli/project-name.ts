@@ -3,7 +3,11 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { parseEnvFile } from '../../specs/interpolate/env-file.js';
 import { BerthError } from '../errors.js';
 import { PROJECT_VARIABLE } from '../../specs/compose/dot-env.js';
-import { composeFileProjectName } from '../../specs/compose/project-name.js';
+import {
+  composeFileProjectName,
+  invalidProjectName,
+  projectNameFromFolder,
+} from '../../specs/compose/project-name.js';
 import { composeSettings } from './compose-settings.js';
 
 /**
@@ -13,8 +17,10 @@ import { composeSettings } from './compose-settings.js';
  * that folder: `berth import -o DIR` writes it there, so `apply -f DIR` runs the project
  * docker compose would (issue 13); else the top-level `name:` of the Compose file in that
  * folder (F84: after `import -o berth && apply -f berth`, `berth down` in the Compose
- * folder must find the app that `docker compose down` there would). Made safe for engine
- * names the way Compose does it: lower case, only [a-z0-9_-].
+ * folder must find the app that `docker compose down` there would). A name given as such (all
+ * but the folder's) that is not a valid project name is refused, E_USAGE (exit 1), as Compose
+ * refuses it (F191: it was rewritten, `-p x.y` → `xy`); only a folder's base name is made
+ * safe for engine names the way Compose does it: lower case, only [a-z0-9_-].
  */
 export function resolveProjectName(
   flag: string | undefined,
@@ -22,16 +28,29 @@ export function resolveProjectName(
   cwd: string,
   env: NodeJS.ProcessEnv,
 ): string {
-  if (flag) return sanitizeProjectName(flag);
+  if (flag) return given(flag, '-p/--project');
   const first = paths.find((p) => p !== '-');
   const folder = first ? folderOf(resolve(cwd, first)) : cwd;
   const dotenv = env[PROJECT_VARIABLE] ? {} : projectDotEnv(join(folder, '.env'), env);
   const lookup = (name: string): string | undefined => env[name] ?? dotenv[name];
-  const named =
-    env[PROJECT_VARIABLE] ||
-    dotenv[PROJECT_VARIABLE] ||
-    composeFileProjectName(folder, composeSettings(folder, env).files, lookup);
-  return sanitizeProjectName(named || basename(folder));
+  if (env[PROJECT_VARIABLE])
+    return given(env[PROJECT_VARIABLE], `${PROJECT_VARIABLE} in the environment`);
+  const dotenvName = dotenv[PROJECT_VARIABLE];
+  if (dotenvName) return given(dotenvName, `${PROJECT_VARIABLE} in ${join(folder, '.env')}`);
+  const composeName = composeFileProjectName(folder, composeSettings(folder, env).files, lookup);
+  if (composeName)
+    return given(composeName, `the top-level name: of the Compose file in ${folder}`);
+  return sanitizeProjectName(basename(folder));
+}
+
+/** A project name given as such (`from` says where), refused when it is not valid (F191). */
+function given(name: string, from: string): string {
+  const why = invalidProjectName(name);
+  if (why === undefined) return name;
+  const safe = projectNameFromFolder(name);
+  throw new BerthError('E_USAGE', `${why} (from ${from})`, {
+    hint: `berth never rewrites a project name it is given; use a valid one, e.g. ${safe}`,
+  });
 }
 
 /**
@@ -64,10 +83,5 @@ function folderOf(path: string): string {
   }
 }
 
-export function sanitizeProjectName(raw: string): string {
-  const cleaned = raw
-    .toLowerCase()
-    .replace(/[^a-z0-9_-]/g, '')
-    .replace(/^[-_]+/, '');
-  return cleaned || 'default';
-}
+/** A folder's (or repository's) base name made a project name, as Compose does. */
+export const sanitizeProjectName = projectNameFromFolder;

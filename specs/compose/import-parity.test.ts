@@ -202,8 +202,13 @@ describe('berth import: a name holding a variable (F132)', () => {
     const lines = ['name: ${PROJ:-adv-new}', 'services:', '  a: {image: busybox}'];
     expect(importText(lines).projectName).toBe('adv-new');
     expect(importText(lines, { dotenv: 'PROJ=from-dotenv\n' }).projectName).toBe('from-dotenv');
-    expect(importText(lines, { env: { PROJ: 'Shop' }, dotenv: 'PROJ=x\n' }).projectName).toBe(
+    expect(importText(lines, { env: { PROJ: 'shop' }, dotenv: 'PROJ=x\n' }).projectName).toBe(
       'shop',
+    );
+    // Resolved to a name that is not valid: refused as docker compose refuses it, never
+    // rewritten to `shop` (F191).
+    expect(() => importText(lines, { env: { PROJ: 'Shop' } })).toThrow(
+      'name: invalid project name "Shop"',
     );
   });
 });

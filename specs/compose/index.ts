@@ -3,6 +3,7 @@ import { basename, join, relative } from 'node:path';
 import { checkProject } from './consistency.js';
 import { loadCompose } from './load.js';
 import { ComposeInputError } from './located.js';
+import { invalidProjectName, projectNameFromFolder } from './project-name.js';
 import { fileObject, modeNetwork, networkObject, volumeObject } from './shared.js';
 import { convertService } from './service.js';
 import { useBuiltImages } from './built-images.js';
@@ -91,9 +92,10 @@ export function importCompose(options: ImportOptions): ImportResult {
   const fromElsewhere = declareExternalFromElsewhere(project, fallback);
   const problems = checkProject(project, fallback);
   if (problems.length) throw ComposeInputError.of(problems);
-  const projectName = projectNameOf(
-    options.projectName ?? resolvedName(project, options.env ?? {}) ?? basename(project.dir),
-  );
+  const projectName =
+    options.projectName ??
+    validName(resolvedName(project, options.env ?? {}), project.files, options.cwd) ??
+    projectNameFromFolder(basename(project.dir));
   const included = carryIncludedVariables(project, options.env ?? {}, options.cwd);
   const carried = Object.fromEntries(included.carried.map((v) => [v.name, v.value]));
   const state: ImportState = {
@@ -173,7 +175,29 @@ function resolvedName(
   return 'value' in resolved && resolved.value.trim() ? resolved.value : undefined;
 }
 
-/** A project name as Compose normalises it: lower case, letters, digits, `-` and `_`. */
-function projectNameOf(name: string): string {
-  return name.toLowerCase().replace(/[^a-z0-9_-]/g, '') || 'default';
+/**
+ * The top-level `name:` as it is, refused at its line when it is not a valid project name, as
+ * docker compose refuses it (F191: `name: MyApp.Prod` was imported as project `myappprod`).
+ */
+function validName(
+  name: string | undefined,
+  files: readonly string[],
+  cwd: string,
+): string | undefined {
+  const why = name === undefined ? undefined : invalidProjectName(name);
+  if (why === undefined) return name;
+  // The last file with a top-level name: gives it (a later file wins, as in a merge).
+  const located = files
+    .map((file) => ({ file, line: lineOfName(file) }))
+    .filter((f) => f.line > 0)
+    .pop();
+  const file = relative(cwd, located?.file ?? files[0] ?? '') || '-';
+  const where = { file, line: located?.line ?? 1, column: 1 };
+  throw new ComposeInputError(where, `name: ${why}`);
+}
+
+/** The 1-based line of the file's top-level `name:`, or 0. */
+function lineOfName(file: string): number {
+  const lines = (readIfExists(file) ?? '').split('\n');
+  return lines.findIndex((l) => /^name\s*:/.test(l)) + 1;
 }

@@ -57,3 +57,27 @@ function nameIn(path: string, lookup: VariableLookup): string | undefined {
   const resolved = interpolate(written, lookup);
   return 'value' in resolved && resolved.value !== '' ? resolved.value : undefined;
 }
+
+/**
+ * Why `name` cannot be a project name given as it is (`-p`, COMPOSE_PROJECT_NAME, a Compose
+ * file's `name:`), in docker compose's words; undefined when it can. Compose refuses such a
+ * name rather than rewrite it (F191: `-p x.y` became `xy`, `-p ../etc` `etc`, so two names
+ * landed in one project and `apply --prune` of one deleted the other's objects).
+ */
+export function invalidProjectName(name: string): string | undefined {
+  if (/^[a-z0-9][a-z0-9_-]*$/.test(name)) return undefined;
+  return `invalid project name ${JSON.stringify(name)}: must contain only lowercase letters, decimal digits, dashes and underscores, and must begin with a lowercase letter or decimal digit`;
+}
+
+/**
+ * A folder's base name made a project name, as Compose makes one (only there: a name given
+ * as such is refused when invalid, {@link invalidProjectName}): lower case, only
+ * [a-z0-9_-], no leading `-` or `_`; `default` when nothing is left.
+ */
+export function projectNameFromFolder(base: string): string {
+  const cleaned = base
+    .toLowerCase()
+    .replace(/[^a-z0-9_-]/g, '')
+    .replace(/^[-_]+/, '');
+  return cleaned || 'default';
+}

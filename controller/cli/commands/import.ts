@@ -15,6 +15,8 @@ import {
   policyFlagsFor,
 } from '../../../specs/compose/index.js';
 import type { ImportResult } from '../../../specs/compose/index.js';
+import { invalidProjectName } from '../../../specs/compose/project-name.js';
+import { BerthError } from '../../errors.js';
 import type { CliContext } from '../context.js';
 import { composeSettings } from '../compose-settings.js';
 import { refuseForeignManifests } from '../import-overwrite.js';
@@ -52,7 +54,7 @@ export async function run(ctx: CliContext, options: ImportOptions): Promise<numb
       files,
       cwd: ctx.cwd,
       outDir,
-      projectName: options.project ?? settings.project,
+      projectName: givenProjectName(options.project, settings.project),
       profiles: options.profile ?? settings.profiles,
       env: ctx.env,
       copyFiles: options.output !== undefined,
@@ -137,4 +139,21 @@ function staleManifests(outDir: string, written: ReadonlyMap<string, string>): s
     .map((e) => e.name)
     .filter((name) => readFileSync(join(outDir, name), 'utf8').startsWith(IMPORT_HEADER))
     .sort();
+}
+
+/**
+ * The project name import is given (`-p`, else COMPOSE_PROJECT_NAME), refused with E_USAGE
+ * (exit 1) when it is not a valid project name, as docker compose refuses it (F191).
+ */
+function givenProjectName(
+  flag: string | undefined,
+  setting: string | undefined,
+): string | undefined {
+  const name = flag ?? setting;
+  const why = name === undefined ? undefined : invalidProjectName(name);
+  if (why === undefined) return name;
+  throw new BerthError(
+    'E_USAGE',
+    `${why} (from ${flag !== undefined ? '-p/--project' : 'COMPOSE_PROJECT_NAME'})`,
+  );
 }
