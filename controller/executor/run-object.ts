@@ -7,7 +7,7 @@ import { stepsMachine } from '../lifecycle/steps.machine.js';
 import type { indexOwned } from '../plan/plan.js';
 import type { ContainerPlanEntry, ObjectPlan, PlanStep } from '../plan/plan-types.js';
 import { replaceContainer } from '../update/replace.js';
-import { gateMs, updatePolicy, updatesInPlace } from '../update/update-policy.js';
+import { gateMs, socketBindsOf, updatePolicy, updatesInPlace } from '../update/update-policy.js';
 import { containerCreateRequest } from '../plan/container-request.js';
 import { defaultFilesDir } from '../plan/file-mount-paths.js';
 import { writeFileMounts } from './file-mounts.js';
@@ -225,7 +225,7 @@ async function runUpdate(
 ): Promise<RunOutcome> {
   const ops: string[] = [];
   try {
-    const policy = updatePolicy(container.spec);
+    const policy = updatePolicy(container.spec, socketBindsOf(ctx.desired));
     const result = await replaceContainer({
       engine: ctx.engine,
       project: ctx.project,

@@ -1,7 +1,13 @@
 import { specHash } from '../../specs/hash.js';
 import { lookupIn } from '../../specs/link.js';
 import type { ContainerObject, DesiredObject, ObjectKey } from '../../specs/model.js';
-import { gateText, updateOps, updatePolicy, updatesInPlace } from '../update/update-policy.js';
+import {
+  gateText,
+  socketBindsOf,
+  updateOps,
+  updatePolicy,
+  updatesInPlace,
+} from '../update/update-policy.js';
 import { objectKey } from '../../specs/model.js';
 import type { ObservedContainer } from '../engine/engine.js';
 import { declaredEngineName, engineName, LABEL } from '../labels.js';
@@ -216,7 +222,7 @@ export function planContainer(container: ContainerObject, ctx: ContainerPlanCont
         base,
         situation.observed,
         container.spec.state,
-        updateSteps(container, entry.replaceCause),
+        updateSteps(container, entry.replaceCause, ctx.desired),
       ),
       container: entry,
     };
@@ -260,8 +266,12 @@ function restartCause(restart: RestartReason, s: ContainerSituation): string {
 }
 
 /** A running container replaced through the update path: the steps say the order and why. */
-function updateSteps(container: ContainerObject, replace: string): PlanStep[] {
-  const policy = updatePolicy(container.spec);
+function updateSteps(
+  container: ContainerObject,
+  replace: string,
+  desired: readonly DesiredObject[],
+): PlanStep[] {
+  const policy = updatePolicy(container.spec, socketBindsOf(desired));
   const key = objectKey(container);
   return updateOps(policy.order).map((op, i) =>
     step(

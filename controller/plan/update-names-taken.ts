@@ -1,7 +1,7 @@
 import type { DesiredObject, ObjectKey } from '../../specs/model.js';
 import { objectKey } from '../../specs/model.js';
 import { temporaryName, temporaryNameTaken } from '../update/temporary-name.js';
-import { updatePolicy } from '../update/update-policy.js';
+import { socketBindsOf, updatePolicy } from '../update/update-policy.js';
 import type { ObjectPlan, PlanConflict } from './plan-types.js';
 
 /**
@@ -59,5 +59,6 @@ function updateOf(
   if (!entry?.update || !entry.replaceCause) return undefined;
   const container = desired.find((o) => o.kind === 'Container' && objectKey(o) === p.key);
   if (container?.kind !== 'Container') return undefined;
-  return { order: updatePolicy(container.spec).order, engineName: entry.request.name };
+  const order = updatePolicy(container.spec, socketBindsOf(desired)).order;
+  return { order, engineName: entry.request.name };
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { ContainerSpec } from '../../specs/model.js';
-import { updatePolicy } from './update-policy.js';
+import type { ContainerSpec, DesiredObject } from '../../specs/model.js';
+import { socketBindsOf, updatePolicy } from './update-policy.js';
 
 /** The fields updatePolicy reads; the rest of a spec does not bear on the order. */
 function spec(fields: Partial<ContainerSpec>): ContainerSpec {
@@ -69,6 +69,28 @@ describe('the default update order', () => {
         ],
       }),
     ).toBe('stop-first: bind mount data is written by the running container');
+  });
+
+  it('is start-first for a writable bind mount of a socket: no store, made for many clients (F252)', () => {
+    const desired = [
+      { kind: 'BindMount', name: 'sock', spec: { type: 'Socket', hostPath: '/run/x.sock' } },
+      { kind: 'BindMount', name: 'db', spec: { type: 'FileOrCreate', hostPath: '/srv/app.db' } },
+    ] as unknown as DesiredObject[];
+    const sockets = socketBindsOf(desired);
+    expect([...sockets]).toEqual(['sock']);
+    const mounts = (name: string) => [
+      { type: 'bind', bindMount: name, target: `/${name}`, readOnly: false },
+    ];
+    expect(
+      updatePolicy(spec({ mounts: mounts('sock') } as Partial<ContainerSpec>), sockets).reason,
+    ).toMatch(/^start-first: /);
+    // Without the BindMounts' types (or for a single file, which may be a locked database) it still counts.
+    expect(updatePolicy(spec({ mounts: mounts('sock') } as Partial<ContainerSpec>)).order).toBe(
+      'stop-first',
+    );
+    expect(
+      updatePolicy(spec({ mounts: mounts('db') } as Partial<ContainerSpec>), sockets).reason,
+    ).toBe('stop-first: bind mount db is written by the running container');
   });
 
   it('a declared order wins over all of these', () => {

@@ -1,4 +1,4 @@
-import type { ContainerSpec } from '../../specs/model.js';
+import type { ContainerSpec, DesiredObject } from '../../specs/model.js';
 
 /** Default `update.minReady` (DESIGN.md "Updates and rollback"). */
 export const DEFAULT_MIN_READY_MS = 3_000;
@@ -30,11 +30,15 @@ export interface UpdatePolicy {
  * a published host port, the host network, a static address, a writable named volume or bind
  * mount (two containers cannot hold one port or address, and two writers would share the
  * data); the gate from the healthcheck (deadline startPeriod + retries × interval
- * + interval unless `healthTimeout`), else `minReady` (default 3 s). Pure.
+ * + interval unless `healthTimeout`), else `minReady` (default 3 s). `socketBinds`: the
+ * declared BindMounts of type Socket ({@link socketBindsOf}), which force nothing. Pure.
  */
-export function updatePolicy(spec: ContainerSpec): UpdatePolicy {
+export function updatePolicy(
+  spec: ContainerSpec,
+  socketBinds: ReadonlySet<string> = new Set(),
+): UpdatePolicy {
   const update = spec.update ?? {};
-  const { order, reason } = orderOf(spec);
+  const { order, reason } = orderOf(spec, socketBinds);
   const check = spec.healthcheck;
   const gate: UpdateGate =
     check && check.command[0] !== 'NONE'
@@ -48,10 +52,13 @@ export function updatePolicy(spec: ContainerSpec): UpdatePolicy {
   return { order, reason: `${order}: ${reason}`, gate, onFailure: update.onFailure ?? 'rollback' };
 }
 
-function orderOf(spec: ContainerSpec): { order: UpdatePolicy['order']; reason: string } {
+function orderOf(
+  spec: ContainerSpec,
+  socketBinds: ReadonlySet<string>,
+): { order: UpdatePolicy['order']; reason: string } {
   if (spec.update?.order)
     return { order: spec.update.order, reason: 'declared in spec.update.order' };
-  const held = exclusiveResource(spec);
+  const held = exclusiveResource(spec, socketBinds);
   return held
     ? { order: 'stop-first', reason: held }
     : { order: 'start-first', reason: 'no host port, address or writable volume is held' };
@@ -62,9 +69,16 @@ function orderOf(spec: ContainerSpec): { order: UpdatePolicy['order']; reason: s
  * `plan`, or undefined. A published host port; the host's network (its ports are the host's,
  * F185); a declared static address (the `-next` container cannot take it: every update
  * failed with "Address already in use", F185); a writable named volume or bind mount (two
- * writers on one store during the gate; an app that locks it fails the gate, F185).
+ * writers on one store during the gate; an app that locks it fails the gate, F185). A bind
+ * mount of a socket (`/var/run/docker.sock` for traefik or portainer) is no store: a socket
+ * is made for many clients at once, so old and new both connecting is what it is for, and
+ * it kept such services from start-first's update without downtime (F252). A single-file
+ * bind mount still counts: the file may be a database (SQLite) its writer locks.
  */
-function exclusiveResource(spec: ContainerSpec): string | undefined {
+function exclusiveResource(
+  spec: ContainerSpec,
+  socketBinds: ReadonlySet<string>,
+): string | undefined {
   if (spec.networkMode === 'host')
     return "the host network (its ports are the host's) is held by the running container";
   const published = spec.ports.find((p) => p.hostPort !== undefined);
@@ -82,7 +96,7 @@ function exclusiveResource(spec: ContainerSpec): string | undefined {
   for (const mount of spec.mounts) {
     if (mount.type === 'volume' && !mount.readOnly)
       return `volume ${mount.volume} is written by the running container`;
-    if (mount.type === 'bind' && !mount.readOnly)
+    if (mount.type === 'bind' && !mount.readOnly && !socketBinds.has(mount.bindMount))
       return `bind mount ${mount.bindMount} is written by the running container`;
   }
   return undefined;
@@ -129,4 +143,11 @@ export function gateText(gate: UpdateGate): string {
   return gate.kind === 'healthy'
     ? `health gate: healthy within ${s(gate.timeoutMs)}`
     : `health gate: running ${s(gate.ms)} without exiting (minReady)`;
+}
+
+/** The names of the declared BindMounts of type Socket: what {@link updatePolicy} leaves out. */
+export function socketBindsOf(desired: readonly DesiredObject[]): Set<string> {
+  return new Set(
+    desired.filter((o) => o.kind === 'BindMount' && o.spec.type === 'Socket').map((o) => o.name),
+  );
 }
