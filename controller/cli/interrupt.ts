@@ -54,7 +54,7 @@ export interface Interrupt {
 }
 
 /** How long a second signal's {@link Interrupt.onAbandon} work may take before berth exits. */
-export const ABANDON_MS = 3_000;
+export const ABANDON_MS = 5_000;
 
 /** An engine an interrupt guards, without the refusal (to undo with after Ctrl-C). */
 export interface GuardedEngine {

@@ -113,7 +113,8 @@ ${scriptYaml('c', 'sleep 600', '  image: slow\n').replace(`  image: ${TEST_IMAGE
     const second = Date.now();
     run.child.kill('SIGINT');
     expect(await run.exited, run.stdout() + run.stderr()).toBe(130);
-    expect(Date.now() - second).toBeLessThan(4_000);
+    // Within ABANDON_MS (5 s) and the exit, under a loaded engine too.
+    expect(Date.now() - second).toBeLessThan(8_000);
     expect(run.stdout()).toMatch(/^interrupted: 1 of 2 objects done before Ctrl-C$/m);
     expect(run.stdout()).toContain('  abandoned under way: Container/svc (stop)\n');
     expect(await history(p)).toEqual(['interrupted']);
