@@ -1,5 +1,6 @@
 import type { ProgressEvent } from '../executor/execute.js';
 import type { CliContext } from './context.js';
+import { visibleText } from './views/visible-text.js';
 
 const MARK: Partial<Record<ProgressEvent['phase'], string>> = {
   converged: '✓',
@@ -27,10 +28,12 @@ export function progressReporter(ctx: CliContext, width: number): (event: Progre
     const key = e.key.padEnd(width);
     if (e.phase === 'op') ctx.stderr.write(`  ${paint('2', '…')} ${key}  ${e.op}\n`);
     else if (e.phase === 'waiting')
-      ctx.stderr.write(`  ${paint('2', '⋯')} ${key}  waiting for ${e.message}\n`);
+      ctx.stderr.write(
+        `  ${paint('2', '⋯')} ${key}  waiting for ${visibleText(e.message ?? '')}\n`,
+      );
     else if (MARK[e.phase]) {
       const colour = e.phase === 'failed' ? '31' : e.phase === 'converged' ? '32' : '33';
-      const detail = e.message ? `  ${e.message}` : '';
+      const detail = e.message ? `  ${visibleText(e.message)}` : '';
       ctx.stderr.write(`  ${paint(colour, MARK[e.phase] as string)} ${key}  ${e.phase}${detail}\n`);
     }
   };

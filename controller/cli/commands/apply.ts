@@ -33,6 +33,7 @@ import type { DesiredObject } from '../../../specs/model.js';
 import { resolve } from 'node:path';
 import { unrecordedApply } from '../../records/record-error.js';
 import { groupByEngine, spansEngines } from '../../executor/placement.js';
+import { visibleText } from '../views/visible-text.js';
 
 interface ApplyOptions extends PolicyFlags {
   filename: string[];
@@ -443,7 +444,7 @@ function summaryText(
   const lines: string[] = [];
   for (const o of result.outcomes) {
     if (o.outcome === 'converged') continue;
-    lines.push(`${o.key}: ${o.outcome}${o.message ? `: ${o.message}` : ''}`);
+    lines.push(`${o.key}: ${o.outcome}${o.message ? `: ${visibleText(o.message)}` : ''}`);
   }
   if (result.outcomes.length === 0) {
     lines.push(

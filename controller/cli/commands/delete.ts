@@ -21,6 +21,7 @@ import { againCommand, deleteInterruptedText } from '../delete-interrupted.js';
 import { installInterrupt, type Interrupt } from '../interrupt.js';
 import { resolveProjectName } from '../project-name.js';
 import { parseTarget } from '../views/target.js';
+import { visibleText } from '../views/visible-text.js';
 
 interface DeleteOptions {
   filename?: string[];
@@ -177,7 +178,7 @@ export async function deleteObjects(ctx: CliContext, job: DeleteJob): Promise<nu
   }
   const deleted = result.outcomes.filter((o) => o.outcome === 'converged').length;
   for (const o of result.outcomes.filter((x) => x.outcome !== 'converged')) {
-    ctx.stdout.write(`${o.key}: ${o.outcome}${o.message ? `: ${o.message}` : ''}\n`);
+    ctx.stdout.write(`${o.key}: ${o.outcome}${o.message ? `: ${visibleText(o.message)}` : ''}\n`);
   }
   if (options.purge)
     for (const p of retained)

@@ -8,6 +8,7 @@ import type { CliContext } from '../context.js';
 import { StartLog } from '../../records/starts.js';
 import { listByName, namesFor } from '../project-containers.js';
 import { resolveProjectName } from '../project-name.js';
+import { visibleText } from '../views/visible-text.js';
 
 /** Seconds a container gets to stop before it is killed, when its spec is not on record. */
 const STOP_GRACE_SEC = 10;
@@ -84,7 +85,7 @@ export async function run(
         time: ctx.now(),
         failed: true,
       });
-      ctx.stdout.write(`${key}: restart failed: ${(e as Error).message}\n`);
+      ctx.stdout.write(`${key}: restart failed: ${visibleText((e as Error).message)}\n`);
     }
   }
   const failed = steps.filter((s) => s.failed).length;

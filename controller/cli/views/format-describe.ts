@@ -2,6 +2,7 @@ import type { DescribeOutput } from '../../status/describe-model.js';
 import { toStableYaml } from './stable-yaml.js';
 import type { ObjectStatus } from '../../status/status-types.js';
 import { formatAge, renderTable } from './table.js';
+import { visibleText } from './visible-text.js';
 
 /**
  * `berth describe` as text, in kubectl describe's layout: identity, Spec (normalised, as
@@ -90,7 +91,7 @@ function eventsTable(out: DescribeOutput): string {
 
 function fields(rows: [string, string][]): string {
   const width = Math.max(...rows.map(([k]) => k.length)) + 2;
-  return rows.map(([k, v]) => `${(k + ':').padEnd(width)}${v}\n`).join('');
+  return rows.map(([k, v]) => `${(k + ':').padEnd(width)}${visibleText(v)}\n`).join('');
 }
 
 function indent(text: string): string {

@@ -1,6 +1,7 @@
 import { paintActual, restartsText, shortId } from './format-get.js';
 import type { LastApplySummary, ProjectStatus } from '../../status/status-types.js';
 import { formatAge, paint, renderTable, type Column } from './table.js';
+import { visibleText } from './visible-text.js';
 import type { ObjectStatus } from '../../status/status-types.js';
 
 /**
@@ -27,7 +28,10 @@ export function formatStatus(
   const body = status.objects.length
     ? '\n' + statusTable(status.objects, { ...options, width })
     : '';
-  const header = options.wide ? lines : lines.flatMap((l) => wrap(l, width, LABEL_WIDTH));
+  // Notices, conflicts and git errors carry engine text: shown, never sent (F277). The
+  // In sync line is ours and may be painted.
+  const shown = lines.map((l, i) => (i === 1 ? l : visibleText(l)));
+  const header = options.wide ? shown : shown.flatMap((l) => wrap(l, width, LABEL_WIDTH));
   return header.join('\n') + '\n' + body;
 }
 

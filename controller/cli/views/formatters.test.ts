@@ -211,6 +211,36 @@ describe('describe text', () => {
   });
 });
 
+describe('engine text on a terminal (F277)', () => {
+  const probe = 'healthcheck reports unhealthy: exit code 1: ok\x1b]0;pwned\x07\x1b[2J';
+  const shown = 'ok\\x1b]0;pwned\\x07\\x1b[2J';
+  const hostile = () => {
+    const status = sampleStatus();
+    const api = status.objects.find((o) => o.name === 'api')!;
+    api.reason = probe;
+    api.conditions = api.conditions.map((c) => ({ ...c, message: probe }));
+    status.notice = probe;
+    return { status, api };
+  };
+  // eslint-disable-next-line no-control-regex
+  const control = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/;
+
+  it("status shows a health probe's escape sequences instead of sending them", () => {
+    for (const wide of [false, true]) {
+      const text = formatStatus(hostile().status, { wide, color: false, width: 1000 });
+      expect(text).not.toMatch(control);
+      expect(text).toContain(shown);
+    }
+  });
+
+  it('describe shows them too, in its fields and its conditions table', () => {
+    const { api } = hostile();
+    const text = formatDescribe(describeOutput(api, containerObject('api'), [], []));
+    expect(text).not.toMatch(control);
+    expect(text.split(shown).length - 1).toBe(1 + api.conditions.length);
+  });
+});
+
 describe('history table', () => {
   it('lists applies newest first', () => {
     const older = {

@@ -1,3 +1,5 @@
+import { visibleText } from './visible-text.js';
+
 /** A column of a text table. `shrink` columns give up width (with '…') to fit `maxWidth`. */
 export interface Column<Row> {
   header: string;
@@ -70,8 +72,9 @@ function fitWidths<Row>(
   }
 }
 
+/** One line, with the engine's or a container's control characters shown, not sent (F277). */
 function oneLine(text: string): string {
-  return text.replace(/\s*\n\s*/g, ' ');
+  return visibleText(text.replace(/\s*\n\s*/g, ' '));
 }
 
 const CODES = { red: 31, green: 32, yellow: 33, dim: 2 } as const;
