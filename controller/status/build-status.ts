@@ -139,6 +139,7 @@ function objectStatus(
     exitCode: readiness?.lastExitCode ?? null,
     restartCount: readiness?.restarts ?? null,
     conflict: conflict ?? null,
+    ready: readiness?.ready ?? null,
   };
   return {
     project: input.project,
@@ -150,7 +151,6 @@ function objectStatus(
     ...base,
     restarts: readiness?.restarts ?? null,
     lastExitCode: readiness?.lastExitCode ?? null,
-    ready: readiness?.ready ?? null,
     conditions: deriveConditions({
       ...base,
       notReady: notReadyVerdict(notReady),

@@ -16,6 +16,7 @@ export type ConditionInput = Pick<
   | 'exitCode'
   | 'restartCount'
   | 'conflict'
+  | 'ready'
 > & {
   /** A container declared running, as declared, but not ready (CrashLoopBackOff, Unhealthy…). */
   notReady?: { reason: NotReadyReason; message: string };
@@ -72,7 +73,11 @@ function ready(i: ConditionInput): Verdict {
         message: 'healthcheck has not passed yet',
       };
   }
-  const matches = i.observed === i.desired && i.inSync;
+  // A container's Ready is its `ready` (DESIGN.md: "running, and healthy where it has a
+  // healthcheck"), the one answer the table, -o json and describe give (F270: a network
+  // detached by hand made the condition False beside `ready: true`). Drift shows in SYNC and
+  // Progressing, not here.
+  const matches = i.ready ?? (i.observed === i.desired && i.inSync);
   return { status: matches ? 'True' : 'False', reason: camel(i.observed), message };
 }
 
