@@ -40,6 +40,12 @@ export interface ObjectOutcome {
   waitingFor?: ObjectKey;
   /** An update's gate failed: the new container was removed (rolled-back) or both kept (paused). */
   failedUpdate?: 'rolled-back' | 'paused';
+  /**
+   * The step a failed update failed at, as history and status name it: `gate` (the new
+   * container did not pass its gate), `update` (an engine call of the update failed: its
+   * error names it). F278: the next planned step was named instead, `stop failed`.
+   */
+  failedStep?: 'gate' | 'update';
 }
 
 export interface ExecuteOptions {
@@ -186,6 +192,7 @@ function toObjectOutcome(key: ObjectKey, run: RunOutcome): Omit<ObjectOutcome, '
     ...(run.restarts ? { restarts: run.restarts } : {}),
     ...(run.retryAfterMs ? { retryAfterMs: run.retryAfterMs } : {}),
     ...(run.failedUpdate ? { failedUpdate: run.failedUpdate } : {}),
+    ...(run.failedStep ? { failedStep: run.failedStep } : {}),
   };
 }
 

@@ -90,7 +90,7 @@ export function ranSteps(
       const next = planned[0];
       steps.push({
         key: o.key,
-        action: next?.action ?? 'converge',
+        action: o.failedStep ?? next?.action ?? 'converge',
         cause: o.message ?? next?.cause ?? 'failed',
         time,
         failed: true,

@@ -45,6 +45,12 @@ export interface RunOutcome {
   retryAfterMs?: number;
   /** An update's gate failed: the new container was removed (rolled-back) or both kept (paused). */
   failedUpdate?: 'rolled-back' | 'paused';
+  /**
+   * The step a failed update failed at, as history and status name it: `gate` (the new
+   * container did not pass its gate), `update` (an engine call of the update failed: its
+   * error names it). F278: the next planned step was named instead, `stop failed`.
+   */
+  failedStep?: 'gate' | 'update';
 }
 
 /** Brings one object to its declaration: containers through their machine, the rest through their steps. */
@@ -249,8 +255,9 @@ async function runUpdate(
       ops,
       reason: `${what}; ${result.reason}`,
       failedUpdate: result.outcome,
+      failedStep: 'gate',
     };
   } catch (error) {
-    return { outcome: 'failed', ops, error };
+    return { outcome: 'failed', ops, error, failedStep: 'update' };
   }
 }
