@@ -121,6 +121,35 @@ describe('berth import refuses what docker compose refuses (F12), naming every p
     ]);
   });
 
+  it('a start-order cycle through depends_on, links, network_mode or volumes_from is refused, at the entry closing it (F189)', () => {
+    expect(
+      problems([
+        'services:',
+        '  a:',
+        IMAGE,
+        '    depends_on: [b]',
+        '  b:',
+        IMAGE,
+        '    links: ["c:see"]',
+        '  c:',
+        IMAGE,
+        '    depends_on: {a: {condition: service_started}}',
+        '  d:',
+        IMAGE,
+        '    network_mode: service:e',
+        '  e:',
+        IMAGE,
+        '    volumes_from: ["d:ro"]',
+        '  f:',
+        IMAGE,
+        '    depends_on: [a]',
+      ]),
+    ).toEqual([
+      'compose.yaml:10:18 E_CYCLE service "c" depends on "a": dependency cycle detected: a -> b -> c -> a (docker compose refuses it; remove one of these dependencies)',
+      'compose.yaml:16:20 E_CYCLE service "e" depends on "d": dependency cycle detected: d -> e -> d (docker compose refuses it; remove one of these dependencies)',
+    ]);
+  });
+
   it('networks together with network_mode are refused, as in compose', () => {
     expect(
       problems([

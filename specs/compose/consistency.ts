@@ -1,4 +1,5 @@
 import { closestMatch } from '../validate/suggest.js';
+import { dependencyCycles } from './dependency-cycles.js';
 import type { ComposeProject } from './load.js';
 import { isRecord, whereKey, whereNode } from './located.js';
 import type { ComposeProblem, Where } from './located.js';
@@ -11,7 +12,7 @@ import type { Report } from './value-checks.js';
  * What `docker compose` refuses in a loaded project before it creates anything, each at the
  * position of the offending field: references to networks, volumes, secrets, configs and
  * services that are not declared (compose-go `loader/validate.go` checkConsistency, whose
- * wording the messages keep), and values no engine takes (see value-checks.ts). Every
+ * wording the messages keep), start-order cycles (dependency-cycles.ts), and values no engine takes (see value-checks.ts). Every
  * problem is returned, in file order; values holding a `${…}` are checked only after
  * interpolation, by `berth validate`, so they are skipped here.
  */
@@ -31,6 +32,7 @@ export function checkProject(project: ComposeProject, fallback: Where): ComposeP
     checkValues(svc, service, report);
     checkBuildContext(service, svc, project.dir, report);
   }
+  problems.push(...dependencyCycles(project, fallback));
   return problems.sort(byPosition);
 }
 

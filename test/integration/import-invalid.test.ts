@@ -46,6 +46,12 @@ describe('berth import of an invalid Compose file (F12)', () => {
       'E_REFERENCE',
     ],
     [
+      'dependency cycle (F189)',
+      ['    depends_on: [db]', '  db:', `    image: ${TEST_IMAGE}`, '    depends_on: [web]'],
+      'compose.yaml:7:18: service "db" depends on "web": dependency cycle detected: web -> db -> web',
+      'E_CYCLE',
+    ],
+    [
       'restart',
       ['    restart: sometimes'],
       "compose.yaml:4:5: services.web.restart: invalid restart policy 'sometimes'",
