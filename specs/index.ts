@@ -93,6 +93,11 @@ export interface LoadResult {
   set: DesiredSet;
   /** Every problem of every file, sorted. Callers must not act on `set` when this is non-empty. */
   problems: Problem[];
+  /**
+   * Said on stderr, never refused: an unset `${VAR}` in a container's env file, left blank
+   * as docker compose leaves it (F188). Sorted.
+   */
+  warnings: Problem[];
   files: FileResult[];
 }
 
@@ -100,6 +105,7 @@ interface FileObjects {
   file: ManifestFile;
   objects: DesiredObject[];
   problems: Problem[];
+  warnings: Problem[];
   brokenDeclarations: { kind: Kind; name: string }[];
 }
 
@@ -164,7 +170,13 @@ export async function loadManifests(
     problems.push(emptyProblem(paths));
   }
   const absolute = collected.files.map((f) => f.absolute).filter((a) => a !== '-');
-  return { set: { objects: linked, files: [...new Set(absolute)].sort() }, problems, files };
+  const warnings = sortProblems(perFile.flatMap((f) => f.warnings));
+  return {
+    set: { objects: linked, files: [...new Set(absolute)].sort() },
+    problems,
+    warnings,
+    files,
+  };
 }
 
 function emptyProblem(paths: string[]): Problem {
@@ -182,7 +194,13 @@ async function loadFile(
   hostRoot?: LoadOptions['hostRoot'],
   env: NodeJS.ProcessEnv = process.env,
 ): Promise<FileObjects> {
-  const result: FileObjects = { file, objects: [], problems: [], brokenDeclarations: [] };
+  const result: FileObjects = {
+    file,
+    objects: [],
+    problems: [],
+    warnings: [],
+    brokenDeclarations: [],
+  };
   const read = await readManifest(file, stdin);
   if ('problem' in read) {
     result.problems.push(read.problem);
@@ -215,6 +233,7 @@ async function loadFile(
       lookup,
     );
     result.problems.push(...normalised.problems);
+    result.warnings.push(...normalised.warnings);
     if (normalised.object) result.objects.push(withFolder(normalised.object, file, baseDir));
     else result.brokenDeclarations.push(declaredBy(checked.manifest));
   }

@@ -63,6 +63,11 @@ export function formatProblem(p: Problem): string {
   return `${p.file}:${p.line}:${p.column}: ${p.message} [${p.code}]`;
 }
 
+/** A warning (LoadResult.warnings) as the CLI prints it on stderr: `file:line:col: warning: …`. */
+export function formatWarning(p: Problem): string {
+  return `${p.file}:${p.line}:${p.column}: warning: ${p.message}`;
+}
+
 /** Stable order: file, line, column, code. */
 export function sortProblems(problems: Problem[]): Problem[] {
   return [...problems].sort(

@@ -1,4 +1,5 @@
 import { loadManifests, type LoadResult } from '../../specs/index.js';
+import { formatWarning } from '../../specs/problems.js';
 import { BerthError } from '../errors.js';
 import type { CliContext } from './context.js';
 import { policyFromFlags, type PolicyFlags } from './policy-flags.js';
@@ -12,7 +13,7 @@ export async function readAllStdin(stdin: NodeJS.ReadableStream): Promise<string
 
 /**
  * Loads the manifests named by `-f`. Any problem in any file refuses the whole input
- * (E_MANIFEST, exit 1) before anything touches the engine.
+ * (E_MANIFEST, exit 1) before anything touches the engine; warnings go to stderr.
  */
 export async function loadInput(
   ctx: CliContext,
@@ -30,6 +31,7 @@ export async function loadInput(
     policy: policyFromFlags(flags, ctx.cwd, ctx),
     ...(portsPerNode ? { portsPerNode } : {}),
   });
+  for (const w of result.warnings) ctx.stderr.write(formatWarning(w) + '\n');
   if (result.problems.length > 0) {
     const n = result.problems.length;
     throw new BerthError(

@@ -141,6 +141,19 @@ describe('parseEnvFile', () => {
       });
     });
 
+    it('leaves an unset ${VAR} blank and names it when blankUnset (F188); ${VAR?m} still fails', () => {
+      expect(parseEnvFile('A=1\nREF=pre-${MISSING}-$ALSO\n', { blankUnset: true })).toEqual({
+        variables: { A: '1', REF: 'pre--' },
+        blanked: [
+          expect.objectContaining({ line: 2, column: 9, code: 'E_UNSET_VAR' }),
+          expect.objectContaining({ line: 2, column: 20, code: 'E_UNSET_VAR' }),
+        ],
+      });
+      expect(parseEnvFile('A=${NEED?set it}\n', { blankUnset: true })).toMatchObject({
+        error: { line: 1, column: 3, code: 'E_UNSET_VAR' },
+      });
+    });
+
     it('keeps a value that does not resolve as written when lenient', () => {
       expect(parseEnvFile('A=${MISSING}\nB=2', { lenient: true })).toEqual({
         variables: { A: '${MISSING}', B: '2' },

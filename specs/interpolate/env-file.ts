@@ -18,7 +18,8 @@ export interface EnvFileError {
  * other variable of the file unset.
  */
 export type EnvFileResult =
-  { variables: Record<string, string> } | { error: EnvFileError; partial?: Record<string, string> };
+  | { variables: Record<string, string>; blanked?: EnvFileError[] }
+  | { error: EnvFileError; partial?: Record<string, string> };
 
 /** Where `${VAR}` in a value looks, as Compose v2 does (compose-go dotenv, `expandVariables`). */
 export interface EnvFileOptions {
@@ -36,6 +37,12 @@ export interface EnvFileOptions {
    * for the manifests reads the file strictly and reports it.
    */
   lenient?: boolean | undefined;
+  /**
+   * A container's env file (Compose's `env_file`): a `${VAR}` whose VAR is unset becomes
+   * "", as docker compose makes it (F188), and is named in `blanked` (at its line and
+   * column) for a warning; `${VAR?message}` stays an error.
+   */
+  blankUnset?: boolean | undefined;
 }
 
 /** `NAME=value`, `export NAME=value` or `NAME: value`, the forms dotenv reads. */
@@ -91,6 +98,7 @@ export function parseEnvFile(text: string, options: EnvFileOptions = {}): EnvFil
         ? earlier[name]
         : undefined);
   let error: EnvFileError | undefined;
+  const blanked: EnvFileError[] = [];
   for (const statement of statements.list) {
     if (statement.inherited) {
       const value = options.lookup?.(statement.name);
@@ -101,12 +109,23 @@ export function parseEnvFile(text: string, options: EnvFileOptions = {}): EnvFil
       variables[statement.name] = statement.raw;
       continue;
     }
-    const resolved = interpolate(statement.raw, lookup);
+    const blank = options.blankUnset
+      ? (unset: InterpolationError) => blanked.push(blankedAt(statement, unset))
+      : undefined;
+    const resolved = interpolate(statement.raw, lookup, blank);
     if ('value' in resolved) variables[statement.name] = resolved.value;
     else if (options.lenient) variables[statement.name] = statement.raw;
     else error ??= valueError(statement, resolved.error);
   }
-  return error ? { error, partial: variables } : { variables };
+  if (error) return { error, partial: variables };
+  return blanked.length ? { variables, blanked } : { variables };
+}
+
+/** Where an unset `${VAR}` was left blank, and the warning's words (F188). */
+function blankedAt(statement: Statement, unset: InterpolationError): EnvFileError {
+  const { line, column } = valueError(statement, unset);
+  const message = `${unset.message} (in the value of ${statement.name}): it is left blank, as docker compose leaves it`;
+  return { line, column, code: 'E_UNSET_VAR', message };
 }
 
 function readStatements(text: string): { list: Statement[] } | { error: EnvFileError } {

@@ -33,10 +33,15 @@ export type InterpolationResult = { value: string } | { error: InterpolationErro
 /**
  * Resolves Compose interpolation in one string value. Unlike Compose (which warns and
  * substitutes ""), a variable that is unset and has no default is an error (DESIGN.md
- * "Variables"). Operands are resolved only when used, so `${A:-${B}}` needs B only when
- * A is unset or empty.
+ * "Variables"), unless `blank` is given: then such a `${VAR}` becomes "", as Compose makes
+ * it, and `blank` is told where (a `${VAR?message}` stays an error). Operands are resolved
+ * only when used, so `${A:-${B}}` needs B only when A is unset or empty.
  */
-export function interpolate(text: string, lookup: VariableLookup): InterpolationResult {
+export function interpolate(
+  text: string,
+  lookup: VariableLookup,
+  blank?: (unset: InterpolationError) => void,
+): InterpolationResult {
   const parts = parseTemplate(text);
   if (!Array.isArray(parts)) {
     const { offset, message } = parts;
@@ -44,7 +49,7 @@ export function interpolate(text: string, lookup: VariableLookup): Interpolation
     return { error: { code: 'E_INTERPOLATION', offset, expression, message } };
   }
   try {
-    return { value: render(parts, text, lookup) };
+    return { value: render(parts, text, lookup, blank) };
   } catch (error) {
     if (error instanceof UnsetError) return { error: error.detail };
     throw error;
@@ -57,21 +62,33 @@ class UnsetError extends Error {
   }
 }
 
-function render(parts: TemplatePart[], text: string, lookup: VariableLookup): string {
+type Blank = ((unset: InterpolationError) => void) | undefined;
+
+function render(
+  parts: TemplatePart[],
+  text: string,
+  lookup: VariableLookup,
+  blank?: Blank,
+): string {
   let out = '';
-  for (const part of parts) out += part.kind === 'text' ? part.text : resolve(part, text, lookup);
+  for (const part of parts)
+    out += part.kind === 'text' ? part.text : resolve(part, text, lookup, blank);
   return out;
 }
 
-function resolve(part: VariablePart, text: string, lookup: VariableLookup): string {
+function resolve(part: VariablePart, text: string, lookup: VariableLookup, blank?: Blank): string {
   const value = lookup(part.name);
-  const operand = (): string => render(part.operand ?? [], text, lookup);
+  const operand = (): string => render(part.operand ?? [], text, lookup, blank);
   const set = value !== undefined;
   const nonEmpty = set && value !== '';
   switch (part.operator) {
-    case undefined:
+    case undefined: {
       if (set) return value;
-      throw unset(part, text, `variable ${part.name} is not set`);
+      const error = unset(part, text, `variable ${part.name} is not set`);
+      if (!blank) throw error;
+      blank(error.detail);
+      return '';
+    }
     case ':-':
       return nonEmpty ? value : operand();
     case '-':

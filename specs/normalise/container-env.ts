@@ -10,8 +10,11 @@ import type { NormaliseContext } from './context.js';
  * (compose-go `WithServicesEnvironmentResolved`), `${VAR}` in a value resolves from the
  * project's variables (`ctx.variables`), then the container's own `env`, then earlier
  * files and lines. A missing file (E_IO), a line that is not `NAME=VALUE` (E_ENV_FILE) or
- * a `${…}` that does not resolve (E_UNSET_VAR, E_INTERPOLATION) is a problem at the
- * `envFiles` entry, naming the env file's own `path:line:column`.
+ * a `${…}` that does not resolve (`${VAR?message}`, E_UNSET_VAR; E_INTERPOLATION) is a
+ * problem at the `envFiles` entry, naming the env file's own `path:line:column`. A plain
+ * `${VAR}` whose VAR is unset is left blank, as docker compose leaves it in an env_file
+ * (F188: an imported project that runs under Compose must run under berth), and is a
+ * warning at the same place.
  */
 export async function readEnvFiles(
   written: string[] | undefined,
@@ -36,9 +39,12 @@ export async function readEnvFiles(
       ctx.report('E_IO', at, `${path} ${why}`);
       continue;
     }
-    const parsed = parseEnvFile(text, { lookup, earlier: values });
-    if ('variables' in parsed) Object.assign(values, parsed.variables);
-    else {
+    const parsed = parseEnvFile(text, { lookup, earlier: values, blankUnset: true });
+    if ('variables' in parsed) {
+      Object.assign(values, parsed.variables);
+      for (const { line, column, code, message } of parsed.blanked ?? [])
+        ctx.warn(code, at, `${path}:${line}:${column}: ${message}`);
+    } else {
       const { line, column, code, message } = parsed.error;
       ctx.report(code, at, `${path}:${line}:${column}: ${message}`);
     }

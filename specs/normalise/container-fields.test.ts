@@ -129,17 +129,42 @@ describe('issue-12 container fields', () => {
     expect(c.spec.env).toMatchObject({ URL: 'pg://ann@db/app', SELF: '3-t', LIT: '${HOST}' });
   });
 
-  it('refuses an env file value whose variable is unset, naming the file, line and column', async () => {
+  it('leaves an unset ${VAR} of an env file blank, as Compose env_file does, warning at the file, line and column (F188)', async () => {
     writeFileSync(join(dir, 'bad.env'), 'A=1\nB=x-${NOPE}\n');
     const file = join(dir, 'bad.yaml');
     const manifest = 'apiVersion: berth/v1\nkind: Container\nmetadata: {name: web}\n';
     writeFileSync(file, `${manifest}spec:\n  image: busybox:1\n  envFiles: [./bad.env]\n`);
+    const { problems, warnings, set } = await loadManifests([file], { env: {} });
+    expect(problems).toEqual([]);
+    expect(warnings).toEqual([
+      expect.objectContaining({
+        code: 'E_UNSET_VAR',
+        line: 6,
+        message: expect.stringContaining(
+          `${join(dir, 'bad.env')}:2:5: variable NOPE is not set (in the value of B): it is left blank`,
+        ),
+      }),
+    ]);
+    const web = set.objects.find((o) => o.kind === 'Container');
+    expect((web?.spec as { env: Record<string, string> }).env).toMatchObject({
+      A: '1',
+      B: 'x-',
+    });
+  });
+
+  it('refuses an env file value whose ${VAR?message} is unset, naming the file, line and column', async () => {
+    writeFileSync(join(dir, 'need.env'), 'A=1\nB=x-${NOPE?set NOPE}\n');
+    const file = join(dir, 'need.yaml');
+    const manifest = 'apiVersion: berth/v1\nkind: Container\nmetadata: {name: web}\n';
+    writeFileSync(file, `${manifest}spec:\n  image: busybox:1\n  envFiles: [./need.env]\n`);
     const { problems } = await loadManifests([file], { env: {} });
     expect(problems).toEqual([
       expect.objectContaining({
         code: 'E_UNSET_VAR',
         line: 6,
-        message: expect.stringContaining(`${join(dir, 'bad.env')}:2:5: variable NOPE is not set`),
+        message: expect.stringContaining(
+          `${join(dir, 'need.env')}:2:5: variable NOPE is not set: set NOPE`,
+        ),
       }),
     ]);
   });

@@ -10,6 +10,8 @@ import type { VariableLookup } from '../interpolate/resolve.js';
 /** What normalising one schema-valid document needs, and where its problems go. */
 export class NormaliseContext {
   readonly problems: Problem[] = [];
+  /** Said, not refused: what was read in a way the user may not expect (F188). */
+  readonly warnings: Problem[] = [];
 
   constructor(
     /** `Container "web"`, for messages. */
@@ -42,6 +44,15 @@ export class NormaliseContext {
       ...this.locate(path),
       code,
       message: `${this.label}: ${formatPath(path)} ${text}${blankVariableNote(this.document, path)}`,
+    });
+  }
+
+  /** Records a warning at a value, phrased as `report` phrases a problem. */
+  warn(code: ProblemCode, path: ValuePath, text: string): void {
+    this.warnings.push({
+      ...this.locate(path),
+      code,
+      message: `${this.label}: ${formatPath(path)} ${text}`,
     });
   }
 }

@@ -21,7 +21,7 @@ export async function normaliseManifest(
   hostBaseDir: string = baseDir,
   env: NodeJS.ProcessEnv = process.env,
   variables?: VariableLookup,
-): Promise<{ object?: DesiredObject; problems: Problem[] }> {
+): Promise<{ object?: DesiredObject; problems: Problem[]; warnings: Problem[] }> {
   const name = manifest.metadata.name;
   const ctx = new NormaliseContext(
     objectLabel(manifest.kind, name),
@@ -48,9 +48,9 @@ export async function normaliseManifest(
     ...(constraints?.length ? { constraints: [...constraints] } : {}),
   };
   const object = await normaliseObject(manifest, { ctx, env, common });
-  if (ctx.problems.length > 0) return { problems: ctx.problems };
+  if (ctx.problems.length > 0) return { problems: ctx.problems, warnings: ctx.warnings };
   rememberPositions(object, doc.locate);
-  return { object, problems: [] };
+  return { object, problems: [], warnings: ctx.warnings };
 }
 
 /** What every kind's object shares, filled in before the kind normalises its spec. */

@@ -63,6 +63,40 @@ describe('.env values interpolate ${VAR} (F87)', () => {
     expect(got.slice(0, got.indexOf(' LIT='))).toBe(composed.slice(0, composed.indexOf(' LIT=')));
   });
 
+  it('leaves an unset ${VAR} in an env_file blank with a warning at its place, as docker-compose does (F188)', async () => {
+    const folder = mkdtempSync(join(tmpdir(), 'berth-envfile-blank-'));
+    const composed = uniqueProject('efbc');
+    const project = uniqueProject('efbb');
+    const env = { ...process.env, DB_USER: undefined };
+    try {
+      writeFileSync(join(folder, 'app.env'), 'A=1\nEXPANDED=${DB_USER}-x\n');
+      writeFileSync(
+        join(folder, 'compose.yaml'),
+        `services:\n  e:\n    image: ${TEST_IMAGE}\n    command: sleep 3600\n    env_file: [app.env]\n`,
+      );
+      await execFileAsync('docker-compose', ['-p', composed, 'up', '-d'], { cwd: folder, env });
+      const probeExpanded = 'echo "EXPANDED=$EXPANDED"';
+      const viaCompose = await docker('exec', `${composed}_e_1`, 'sh', '-c', probeExpanded);
+      expect(viaCompose).toBe('EXPANDED=-x');
+
+      const imported = await berth(['import', '-o', 'berth', '-p', project], { cwd: folder, env });
+      expect(imported.code, imported.stderr).toBe(0);
+      const applied = await berth(['apply', '-f', 'berth'], { cwd: folder, env });
+      expect(applied.code, applied.stderr + applied.stdout).toBe(0);
+      expect(applied.stderr).toMatch(
+        /^berth\/e\.yaml:\d+:\d+: warning: Container "e": spec\.envFiles\[0\] \S*app\.env:2:10: variable DB_USER is not set \(in the value of EXPANDED\): it is left blank/m,
+      );
+      expect(await docker('exec', `${project}-e`, 'sh', '-c', probeExpanded)).toBe(viaCompose);
+    } finally {
+      await execFileAsync('docker-compose', ['-p', composed, 'down', '-t', '1'], {
+        cwd: folder,
+        env,
+      }).catch(() => undefined);
+      await cleanupProject(project);
+      rmSync(folder, { recursive: true, force: true });
+    }
+  });
+
   it('refuses an unset variable in .env at its line and column, applying nothing', async () => {
     const project = uniqueProject('efu');
     const folder = mkdtempSync(join(tmpdir(), 'berth-envfile-unset-'));

@@ -1,4 +1,4 @@
-import { formatProblem } from '../../../specs/problems.js';
+import { formatProblem, formatWarning } from '../../../specs/problems.js';
 import { loadManifests } from '../../../specs/index.js';
 import type { CliContext } from '../context.js';
 import { writeOutput } from '../views/stable-output.js';
@@ -32,6 +32,7 @@ export async function run(ctx: CliContext, options: ValidateOptions): Promise<nu
     await writeOutput(ctx, options.output, list, () => '');
     return list.length ? 1 : 0;
   }
+  for (const w of result.warnings) ctx.stderr.write(formatWarning(w) + '\n');
   for (const p of result.problems) ctx.stdout.write(formatProblem(p) + '\n');
   const files = result.files.length;
   // What the user declared: a replicated container once, the implied default network apart.
