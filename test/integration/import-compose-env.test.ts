@@ -54,4 +54,22 @@ describe('berth import reads COMPOSE_FILE, COMPOSE_PROJECT_NAME and COMPOSE_PROF
     );
     expect(flagged.stdout).toContain('imported 1 object');
   });
+
+  it('-f DIR/compose.yaml from another folder reads DIR/.env: the same project wherever run from (F197)', async () => {
+    const elsewhere = mkdtempSync(join(tmpdir(), 'berth-compose-env-cwd-'));
+    try {
+      const env = { COMPOSE_PROJECT_NAME: undefined, COMPOSE_FILE: undefined };
+      const file = join(dir, 'compose.yaml');
+      const out = await berth(['import', '-f', file, '-o', 'd'], { cwd: elsewhere, env });
+      expect(out.code, out.stderr).toBe(0);
+      expect(out.stdout).toContain('d/.env names the project fromdotenv');
+      // The user's lines as written: COMPOSE_PROJECT_NAME kept in place, nothing appended.
+      expect(readFileSync(join(elsewhere, 'd', '.env'), 'utf8')).toBe(
+        readFileSync(join(dir, '.env'), 'utf8'),
+      );
+      expect(readFileSync(join(elsewhere, 'd', 'dbg.yaml'), 'utf8')).toContain('name: dbg');
+    } finally {
+      rmSync(elsewhere, { recursive: true, force: true });
+    }
+  });
 });

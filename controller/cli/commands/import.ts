@@ -6,7 +6,7 @@ import {
   unlinkSync,
   writeFileSync,
 } from 'node:fs';
-import { join, relative, resolve } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import {
   ComposeInputError,
   IMPORT_HEADER,
@@ -37,19 +37,22 @@ interface ImportOptions extends PolicyFlags {
  * `.env` and env files beside them, fitted to the policy they will be applied under (what it
  * refuses is a loss, specs/compose/policy-fit.ts).
  * COMPOSE_FILE, COMPOSE_PROJECT_NAME and COMPOSE_PROFILES (from the environment, else from
- * `.env`) stand in for -f, -p and --profile, as in docker compose.
+ * `.env`: the working folder's for COMPOSE_FILE, the project folder's — the first Compose
+ * file's — for the others) stand in for -f, -p and --profile, as in docker compose.
  * Exit 0 lossless, 2 written with losses (each named on stderr), 1 invalid input (every
  * problem named as `file:line:col: message [CODE]`, nothing written) or an output file of
  * the same name that berth import did not write (F271; `--force` writes over it).
  */
 export async function run(ctx: CliContext, options: ImportOptions): Promise<number> {
   const outDir = resolve(ctx.cwd, options.output ?? '.');
-  const settings = composeSettings(ctx.cwd, ctx.env);
   let result: ImportResult;
   try {
     const files = options.filename?.length
       ? options.filename
-      : (settings.files ?? defaultComposeFiles(ctx.cwd));
+      : (composeSettings(ctx.cwd, ctx.env).files ?? defaultComposeFiles(ctx.cwd));
+    // As Compose: the project folder is the first file's, and its `.env` names the project
+    // and profiles wherever import runs from (F197).
+    const settings = composeSettings(dirname(resolve(ctx.cwd, files[0] ?? '.')), ctx.env);
     result = importCompose({
       files,
       cwd: ctx.cwd,
