@@ -7,6 +7,7 @@ import { invalidProjectName, projectNameFromFolder } from './project-name.js';
 import { fileObject, modeNetwork, networkObject, volumeObject } from './shared.js';
 import { convertService } from './service.js';
 import { useBuiltImages } from './built-images.js';
+import { nameServices } from './state.js';
 import type { ImportedObject, ImportState, ImportWarning, Loss } from './state.js';
 import { dotEnvWithProject, dotEnvWithVariables, readIfExists } from './dot-env.js';
 import { carryIncludedVariables } from './include-variables.js';
@@ -122,6 +123,7 @@ export function importCompose(options: ImportOptions): ImportResult {
       path: `services.${name}`,
       why: 'has neither an image nor a build, so it runs no container (a fragment another Compose file completes; import them together)',
     });
+  nameServices(state, Object.keys(project.services));
   for (const [name, svc] of Object.entries(project.services)) convertService(state, name, svc);
   carryLinkAliases(state, state.linkAliases);
   useBuiltImages(state);

@@ -127,6 +127,20 @@ export function berthName(
 }
 
 /**
+ * Gives every service its metadata.name before any is converted, those whose Compose name
+ * already is a DNS label (case aside) first (F182): `web-api` keeps `web-api` and `web_api`
+ * becomes `web-api-2` (answering to `web_api` by alias, finishNetworks), so no container
+ * answers to another service's Compose name. Docker's DNS resolves `web_api` as written,
+ * and Compose keeps both names distinct; first come, first named let `web-api` resolve to
+ * both services.
+ */
+export function nameServices(state: ImportState, services: readonly string[]): void {
+  const exact = (s: string) => dnsLabel(s) === s.toLowerCase();
+  for (const service of services.filter(exact)) berthName(state, 'service', service);
+  for (const service of services.filter((s) => !exact(s))) berthName(state, 'service', service);
+}
+
+/**
  * A host path as the manifest should write it: relative to the output folder when the
  * Compose file wrote it relative (kept absolute when it was absolute or holds a variable).
  */
