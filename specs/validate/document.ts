@@ -1,3 +1,4 @@
+import { basename } from 'node:path';
 import { KINDS } from '../model.js';
 import type { Kind } from '../model.js';
 import type { Problem } from '../problems.js';
@@ -32,7 +33,7 @@ export function checkDocument(doc: ParsedDocument): DocumentCheck {
     const problem: Problem = {
       ...doc.start,
       code: 'E_SCHEMA',
-      message: `a Compose file, not a berth manifest: convert it with berth import -f ${doc.start.file} -o DIR, then use DIR`,
+      message: composeHint(doc.start.file),
     };
     return { problems: [problem] };
   }
@@ -48,4 +49,17 @@ export function checkDocument(doc: ParsedDocument): DocumentCheck {
   const name = (record.metadata as Record<string, unknown> | undefined)?.name;
   if (kind && typeof name === 'string') return { problems, declared: { kind, name } };
   return { problems };
+}
+
+/**
+ * What to do with a Compose file met among manifests. Only a main Compose file is imported
+ * on its own; an override or `extends` base is read with its main file (F192b: the hint
+ * said `berth import -f compose.override.yaml`, which imports a fragment).
+ */
+function composeHint(file: string): string {
+  const main = /^(docker-)?compose\.ya?ml$/.test(basename(file));
+  const how = main
+    ? `convert it with berth import -f ${file} -o DIR`
+    : 'convert its project with berth import -f <the main Compose file> -o DIR (override and extends files are read with it)';
+  return `a Compose file, not a berth manifest: ${how}, then use DIR`;
 }

@@ -1,4 +1,12 @@
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -119,5 +127,34 @@ describe('berth import of an invalid Compose file (F12)', () => {
     expect(readFileSync(join(cwd, 'out', 'web.yaml'), 'utf8')).toBe(before);
     expect(existsSync(join(cwd, 'out', 'volumes.yaml'))).toBe(true);
     expect(existsSync(join(cwd, 'out', 'networks.yaml'))).toBe(false);
+  });
+
+  it('refuses an output folder that holds the Compose files it reads, writing nothing (F192a)', async () => {
+    const cwd = app('self', [], []);
+    writeFileSync(join(cwd, 'compose.override.yaml'), 'services:\n  web:\n    init: true\n');
+    const run = await berth(['import', '-o', '.'], { cwd });
+    expect(run.stderr).toBe(
+      'compose.yaml:1:1: the output folder . holds this Compose file, which berth apply -f . would read as a manifest: write the manifests to a folder of their own (e.g. -o berth) [E_COMPOSE]\n',
+    );
+    expect(run.code).toBe(1);
+    expect(readdirSync(cwd).sort()).toEqual(['compose.override.yaml', 'compose.yaml']);
+    const nested = await berth(['import', '-f', 'self/compose.yaml', '-o', '.'], { cwd: work });
+    expect(nested.code, nested.stderr).toBe(1);
+    expect(existsSync(join(work, 'web.yaml'))).toBe(false);
+  });
+
+  it('a Compose override met by validate is not offered for import on its own (F192b)', async () => {
+    const cwd = app('hint', [], []);
+    writeFileSync(join(cwd, 'compose.override.yaml'), 'services:\n  web:\n    init: true\n');
+    const main = await berth(['validate', '-f', 'compose.yaml'], { cwd });
+    expect(main.stdout).toContain(
+      'convert it with berth import -f compose.yaml -o DIR, then use DIR',
+    );
+    const override = await berth(['validate', '-f', 'compose.override.yaml'], { cwd });
+    expect(override.code).toBe(1);
+    expect(override.stdout).toContain(
+      'convert its project with berth import -f <the main Compose file> -o DIR (override and extends files are read with it), then use DIR',
+    );
+    expect(override.stdout).not.toContain('-f compose.override.yaml');
   });
 });

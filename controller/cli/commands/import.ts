@@ -6,7 +6,7 @@ import {
   unlinkSync,
   writeFileSync,
 } from 'node:fs';
-import { dirname, join, relative, resolve } from 'node:path';
+import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import {
   ComposeInputError,
   IMPORT_HEADER,
@@ -70,6 +70,7 @@ export async function run(ctx: CliContext, options: ImportOptions): Promise<numb
         name: options.policy ?? 'baseline',
       },
     });
+    if (options.output) refuseOutputHoldingInput(result.files, ctx.cwd, outDir);
     if (options.output)
       refuseForeignManifests(outDir, result.manifests.keys(), ctx.cwd, options.force);
   } catch (e) {
@@ -93,6 +94,25 @@ export async function run(ctx: CliContext, options: ImportOptions): Promise<numb
     ctx.stderr.write(`${n} field${n === 1 ? '' : 's'} could not be carried over\n`);
   }
   return result.losses.length ? 2 : 0;
+}
+
+/**
+ * `berth apply -f DIR` reads every YAML file below DIR, so an output folder that holds a
+ * Compose file import read (`-o .` in the Compose folder) gives a project apply refuses
+ * (F192a: `compose.yaml:1:1: a Compose file, not a berth manifest`). Refused before
+ * anything is written, at the first such file.
+ */
+function refuseOutputHoldingInput(files: string[], cwd: string, outDir: string): void {
+  const inside = files.find((file) => {
+    const rel = relative(outDir, resolve(cwd, file));
+    return !rel.startsWith('..') && !isAbsolute(rel) && /\.ya?ml$/i.test(file);
+  });
+  if (inside === undefined) return;
+  const shown = relative(cwd, outDir) || '.';
+  throw new ComposeInputError(
+    { file: inside, line: 1, column: 1 },
+    `the output folder ${shown} holds this Compose file, which berth apply -f ${shown} would read as a manifest: write the manifests to a folder of their own (e.g. -o berth)`,
+  );
 }
 
 function writeOut(ctx: CliContext, result: ImportResult, outDir: string): void {
