@@ -397,3 +397,29 @@ describe('berth import: values', () => {
     expect(explicitBlankDefaults('$A ${B} ${C:-c} $$D')).toBe('${A:-} ${B:-} ${C:-c} $$D');
   });
 });
+
+describe('berth import names each loss once (F192g)', () => {
+  it('an external secret and config, used by a service and declared, are one loss each', () => {
+    const dir = tempDir('berth-import-once-');
+    writeFileSync(
+      join(dir, 'compose.yaml'),
+      [
+        'services:',
+        '  a:',
+        '    image: localhost/berth-busybox:1',
+        '    secrets: [ext]',
+        '    configs: [extc]',
+        'secrets:',
+        '  ext: {external: true}',
+        'configs:',
+        '  extc: {external: true}',
+        '',
+      ].join('\n'),
+    );
+    const result = importCompose({ files: ['compose.yaml'], cwd: dir, outDir: dir, profiles: [] });
+    expect(result.losses.map((l) => `${l.where.line}:${l.where.column} ${l.path}`)).toEqual([
+      '7:9 secrets.ext',
+      '9:10 configs.extc',
+    ]);
+  });
+});

@@ -71,7 +71,10 @@ export interface ImportState {
   variables: (name: string) => string | undefined;
 }
 
-/** Records a loss at `key` of `tree` (falls back to the tree's own position). */
+/**
+ * Records a loss at `key` of `tree` (falls back to the tree's own position), once: a
+ * secret used by a service and declared is converted twice (F192g: named and counted twice).
+ */
 export function lose(
   state: ImportState,
   tree: unknown,
@@ -79,7 +82,14 @@ export function lose(
   path: string,
   why: string,
 ): void {
-  state.losses.push({ where: whereIn(state, tree, key), path, why });
+  const where = whereIn(state, tree, key);
+  const same = (l: Loss) =>
+    l.path === path &&
+    l.why === why &&
+    l.where.file === where.file &&
+    l.where.line === where.line &&
+    l.where.column === where.column;
+  if (!state.losses.some(same)) state.losses.push({ where, path, why });
 }
 
 /** Where `key` of `tree` was written (else the tree itself, else the first Compose file). */
