@@ -155,7 +155,8 @@ describe('berth import: an optional env file that is missing (F183)', () => {
     expect(r.losses).toEqual([]);
     expect(spec(r, 'Container', 'web')?.envFiles).toEqual(['./app.env']);
     expect(r.warnings.map((w) => `${w.where.line}:${w.where.column}: ${w.message}`)).toEqual([
-      '4:5: services.web.env_file[1]: local.env is optional and missing, so it is left out; docker compose would read it once it exists, berth will not: import again (or add it to envFiles) after creating it',
+      // At the entry itself (F240), not at the env_file key.
+      '4:25: services.web.env_file[1]: local.env is optional and missing, so it is left out; docker compose would read it once it exists, berth will not: import again (or add it to envFiles) after creating it',
     ]);
   });
 });

@@ -423,3 +423,36 @@ describe('berth import names each loss once (F192g)', () => {
     ]);
   });
 });
+
+describe('berth import places env_file entries where they are written (F240)', () => {
+  it('a loss about an entry of an override file, or of a single env_file, points at it', () => {
+    const dir = tempDir('berth-import-envfile-at-');
+    mkdirSync(join(dir, 'overrides'));
+    writeFileSync(
+      join(dir, 'compose.yaml'),
+      [
+        'services:',
+        '  a:',
+        '    image: localhost/berth-busybox:1',
+        '    env_file: gone.env',
+        '',
+      ].join('\n'),
+    );
+    writeFileSync(
+      join(dir, 'overrides', 'prod.yaml'),
+      ['services:', '  a:', '    env_file:', '      - ../missing.env', ''].join('\n'),
+    );
+    const result = importCompose({
+      files: ['compose.yaml', 'overrides/prod.yaml'],
+      cwd: dir,
+      outDir: join(dir, 'out'),
+      profiles: [],
+    });
+    expect(
+      result.losses.map((l) => `${l.where.file}:${l.where.line}:${l.where.column} ${l.path}`),
+    ).toEqual([
+      'compose.yaml:4:5 services.a.env_file[0]',
+      'overrides/prod.yaml:4:9 services.a.env_file[1]',
+    ]);
+  });
+});

@@ -18,7 +18,13 @@ export function normaliseService(
   placeNode(out, whereNode(service));
   copyMergeTags(service, out);
   for (const [key, value] of Object.entries(service)) {
-    out[key] = normaliseField(key, value, dir);
+    const normal = normaliseField(key, value, dir);
+    // A single value made a list (`env_file: app.env`) is placed where it was written (F240).
+    if (Array.isArray(normal) && !Array.isArray(value) && normal.length === 1) {
+      placeKey(normal, 0, whereKey(service, key));
+      placeNode(normal, whereKey(service, key));
+    }
+    out[key] = normal;
     placeKey(out, key, whereKey(service, key));
   }
   return out;
@@ -39,7 +45,8 @@ function normaliseField(key: string, value: unknown, dir: string): unknown {
     case 'build':
       return normaliseBuild(value, dir);
     case 'env_file':
-      return toList(value).map((f) => envFileAbsolute(f, dir));
+      // mapItems: each entry keeps its own position for the losses and warnings about it (F240).
+      return mapItems(toList(value), (f) => envFileAbsolute(f, dir));
     case 'volumes':
       return Array.isArray(value) ? mapItems(value, (v) => volumeAbsolute(v, dir)) : value;
     case 'extends':
