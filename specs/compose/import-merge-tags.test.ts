@@ -66,3 +66,34 @@ describe("berth import: Compose's !reset and !override merge tags (F177)", () =>
     expect(r.losses).toEqual([]);
   });
 });
+
+describe('berth import: !reset on a sequence item, and tags Compose does not know (F241)', () => {
+  it('drops a !reset item from its list and names an unknown tag as a loss at its place', () => {
+    const dir = tempDir('berth-import-item-tags-');
+    writeFileSync(
+      join(dir, 'compose.yaml'),
+      [
+        'services:',
+        '  web:',
+        '    image: !Ref localhost/berth-busybox:1',
+        '    ports:',
+        '      - "127.0.0.1:18975:80"',
+        '      - !reset "127.0.0.1:18976:81"',
+        '    labels: !rest {a: "1"}',
+        '',
+      ].join('\n'),
+    );
+    const r = importCompose({ files: ['compose.yaml'], cwd: dir, outDir: dir, profiles: [] });
+    const docs = [...r.manifests.values()].flatMap((t) =>
+      parseAllDocuments(t).map((d) => d.toJS() as { kind: string; spec: object }),
+    );
+    expect(docs.find((d) => d.kind === 'Container')?.spec).toMatchObject({
+      image: 'localhost/berth-busybox:1',
+      ports: ['127.0.0.1:18975:80'],
+    });
+    expect(r.losses.map((l) => `${l.where.line}:${l.where.column} ${l.path}: ${l.why}`)).toEqual([
+      '3:17 services.web.image: the YAML tag !Ref is not one Compose knows (only !reset and !override): the value is read as if untagged',
+      '7:19 services.web.labels: the YAML tag !rest is not one Compose knows (only !reset and !override): the value is read as if untagged',
+    ]);
+  });
+});

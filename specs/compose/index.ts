@@ -117,6 +117,12 @@ export function importCompose(options: ImportOptions): ImportResult {
     copyFiles: options.copyFiles ?? true,
     builtRefs: new Map(),
   };
+  for (const { where, tag, path } of project.unknownTags)
+    state.losses.push({
+      where,
+      path,
+      why: `the YAML tag ${tag} is not one Compose knows (only !reset and !override): the value is read as if untagged`,
+    });
   for (const { name, where } of project.partial)
     state.losses.push({
       where,

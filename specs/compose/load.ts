@@ -12,7 +12,7 @@ import {
   whereKey,
   whereNode,
 } from './located.js';
-import type { Where } from './located.js';
+import type { UnknownTag, Where } from './located.js';
 import { mergeTrees } from './merge.js';
 import { hostPath, normaliseService } from './normalise.js';
 import { isBindVolume } from '../volume-options.js';
@@ -43,6 +43,8 @@ export interface ComposeProject {
    * Files of the main project are absent.
    */
   includeScopes: Map<string, string[][]>;
+  /** YAML tags Compose does not know, in every file read (located.ts UnknownTag). */
+  unknownTags: UnknownTag[];
 }
 
 const SECTIONS = ['services', 'networks', 'volumes', 'secrets', 'configs'] as const;
@@ -80,6 +82,7 @@ interface LoadContext {
   scopes: Map<string, string[][]>;
   /** The project's variables (the environment, then its `.env`), for `include` entries. */
   lookup: (name: string) => string | undefined;
+  unknownTags: UnknownTag[];
 }
 
 /**
@@ -105,6 +108,7 @@ export function loadCompose(
     envLevels: [],
     scopes: new Map(),
     lookup,
+    unknownTags: [],
   };
   const project = loadMerged(absolute, ctx);
   const active = (svc: Record<string, unknown>) => {
@@ -115,7 +119,7 @@ export function loadCompose(
   };
   const inactive = Object.keys(project.services).filter((n) => !active(project.services[n]!));
   for (const name of inactive) delete project.services[name];
-  return { ...project, inactive, includeScopes: ctx.scopes };
+  return { ...project, inactive, includeScopes: ctx.scopes, unknownTags: ctx.unknownTags };
 }
 
 /**
@@ -126,7 +130,7 @@ function loadMerged(
   files: string[],
   ctx: LoadContext,
   dir?: string,
-): Omit<ComposeProject, 'inactive' | 'includeScopes'> {
+): Omit<ComposeProject, 'inactive' | 'includeScopes' | 'unknownTags'> {
   let merged: Record<string, unknown> | undefined;
   const read: string[] = [];
   // Compose resolves the relative paths of every -f file against the project folder, the
@@ -264,7 +268,12 @@ function parseFile(file: string, shown: string, ctx: LoadContext): Record<string
     const reason = (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : String(e);
     throw new ComposeInputError({ file: shown, line: 1, column: 1 }, `cannot read: ${reason}`);
   }
-  const tree = readLocated(text, shown);
+  const tree = readLocated(text, shown, (tag) => {
+    const { file, line, column } = tag.where;
+    const same = (t: UnknownTag) =>
+      t.where.file === file && t.where.line === line && t.where.column === column;
+    if (!ctx.unknownTags.some(same)) ctx.unknownTags.push(tag);
+  });
   if (tree === null) return {};
   if (!isRecord(tree))
     throw new ComposeInputError(

@@ -83,7 +83,11 @@ const MAX_EXPANSIONS = 10_000;
  * key was written (see whereKey). Anchors, aliases and `<<` merge keys are expanded.
  * Throws ComposeInputError for YAML errors and alias bombs.
  */
-export function readLocated(text: string, file: string): unknown {
+export function readLocated(
+  text: string,
+  file: string,
+  onUnknownTag: (tag: UnknownTag) => void = () => undefined,
+): unknown {
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: false });
   const at = (offset: number | undefined): Where => {
@@ -92,8 +96,32 @@ export function readLocated(text: string, file: string): unknown {
   };
   const error = doc.errors[0];
   if (error) throw new ComposeInputError(at(error.pos[0]), `not YAML: ${firstLine(error.message)}`);
-  const budget = { left: MAX_EXPANSIONS };
-  return convert(doc.contents as Node | null, doc, at, budget);
+  const budget = { left: MAX_EXPANSIONS, onUnknownTag };
+  return convert(doc.contents as Node | null, doc, at, budget, '');
+}
+
+/**
+ * A YAML tag that is neither plain YAML (`!!str`…) nor a Compose merge tag: the value is
+ * read as if untagged (as go-yaml, so Compose v2, reads it; docker-compose 1.29 refuses
+ * the file), and import names it as a loss at its place (F241: it was dropped silently).
+ */
+export interface UnknownTag {
+  where: Where;
+  tag: string;
+  /** Dotted path of the tagged value (`services.web.image`). */
+  path: string;
+}
+
+interface Walk {
+  left: number;
+  onUnknownTag: (tag: UnknownTag) => void;
+}
+
+function noteUnknownTag(node: Node, at: At, walk: Walk, path: string): void {
+  const tag = (node as { tag?: string }).tag;
+  if (!tag || tag.startsWith('tag:yaml.org,2002:') || tag === '!reset' || tag === '!override')
+    return;
+  walk.onUnknownTag({ where: at(node.range?.[0]), tag, path: path || '(top level)' });
 }
 
 function firstLine(message: string): string {
@@ -102,24 +130,27 @@ function firstLine(message: string): string {
 
 type At = (offset: number | undefined) => Where;
 
-function convert(node: Node | null, doc: Document, at: At, budget: { left: number }): unknown {
+function convert(node: Node | null, doc: Document, at: At, budget: Walk, path: string): unknown {
   if (node === null || node === undefined) return null;
   if (isAlias(node)) {
     if (--budget.left < 0)
       throw new ComposeInputError(at(node.range?.[0]), 'too many alias expansions');
-    return convert(node.resolve(doc) as Node | null, doc, at, budget);
+    return convert(node.resolve(doc) as Node | null, doc, at, budget, path);
   }
+  noteUnknownTag(node, at, budget, path);
   if (isScalar(node)) return node.value;
   if (isSeq(node)) {
     const list: unknown[] = [];
     placeNode(list, at(node.range?.[0]));
-    node.items.forEach((item, i) => {
-      list.push(convert(item as Node, doc, at, budget));
-      placeKey(list, i, at((item as Node | null)?.range?.[0]));
-    });
+    for (const [i, item] of node.items.entries()) {
+      // compose-go's reset processor drops a `!reset` item from its sequence (F241).
+      if (mergeTagOfNode(item as Node | null) === 'reset') continue;
+      placeKey(list, list.length, at((item as Node | null)?.range?.[0]));
+      list.push(convert(item as Node, doc, at, budget, `${path}[${i}]`));
+    }
     return list;
   }
-  if (isMap(node)) return convertMap(node.items, doc, at, budget, node.range?.[0]);
+  if (isMap(node)) return convertMap(node.items, doc, at, budget, node.range?.[0], path);
   return null;
 }
 
@@ -127,8 +158,9 @@ function convertMap(
   pairs: unknown[],
   doc: Document,
   at: At,
-  budget: { left: number },
+  budget: Walk,
   start: number | undefined,
+  path: string,
 ): Record<string, unknown> {
   const map: Record<string, unknown> = {};
   placeNode(map, at(start));
@@ -137,7 +169,13 @@ function convertMap(
     if (!isPair(pair)) continue;
     const keyNode = pair.key as Node | null;
     const key = isScalar(keyNode) ? String(keyNode.value) : String(keyNode);
-    const value = convert(pair.value as Node | null, doc, at, budget);
+    const value = convert(
+      pair.value as Node | null,
+      doc,
+      at,
+      budget,
+      path ? `${path}.${key}` : key,
+    );
     if (isMergeKey(keyNode)) {
       const sources = Array.isArray(value) ? value : [value];
       // go-yaml v3 (so Compose) refuses anything else; merging nothing would hide a mistake.
