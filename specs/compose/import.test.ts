@@ -6,7 +6,15 @@ import { loadManifests } from '../index.js';
 import { policyFor } from '../policy.js';
 import { ComposeInputError, importCompose, policyFlagsFor } from './index.js';
 import type { ImportPolicy, Loss } from './index.js';
-import { shellWords, quantity, explicitBlankDefaults, fileMode } from './values.js';
+import {
+  COMPOSE_DURATION,
+  duration,
+  shellWords,
+  quantity,
+  explicitBlankDefaults,
+  fileMode,
+} from './values.js';
+import { parseDuration } from '../validate/values.js';
 import { tempDir } from '../../test/support/temp-dir.js';
 
 const PRIVILEGED: ImportPolicy = { policy: policyFor('privileged'), name: 'privileged' };
@@ -454,5 +462,20 @@ describe('berth import places env_file entries where they are written (F240)', (
       'compose.yaml:4:5 services.a.env_file[0]',
       'overrides/prod.yaml:4:9 services.a.env_file[1]',
     ]);
+  });
+});
+
+describe('berth import: one duration grammar on the Compose side (F230)', () => {
+  it('every duration the check passes converts to one berth reads, the Greek mu included', () => {
+    const accepted = ['1500\u03bcs', '5\u00b5s', '.5s', '1.s', '+5s', '1m30s', '0', '1.5h'];
+    for (const text of accepted) {
+      expect(COMPOSE_DURATION.test(text), text).toBe(true);
+      const converted = duration(text);
+      expect(typeof converted, text).toBe('string');
+      expect(parseDuration(converted as string), text).toBeDefined();
+    }
+    expect(duration('1500\u03bcs')).toBe('1500\u00b5s');
+    expect(duration('.5s')).toBe('0.5s');
+    expect(duration('-5s')).toBeUndefined();
   });
 });

@@ -1,5 +1,6 @@
 import { isRecord } from './located.js';
 import type { ComposeCode } from './located.js';
+import { COMPOSE_DURATION } from './values.js';
 
 /** Reports a problem at `key` of `tree` (a mapping key or a sequence index). */
 export type Report = (
@@ -98,13 +99,9 @@ function cpuCount(value: unknown): string {
   return Number.isFinite(n) && n >= 0 ? '' : `not a number of CPUs: '${String(value)}'`;
 }
 
-/** Go's time.ParseDuration (plus a bare number of seconds, which compose-go also reads). */
-// \u00b5 and \u03bc: µ (micro sign) and μ (Greek mu), written so the CLI bundle stays ASCII (cached-bundle.ts).
-const DURATION = /^[-+]?(((\d+(\.\d*)?|\.\d+)(ns|us|\u00b5s|\u03bcs|ms|s|m|h))+|0)$/;
-
 function duration(value: unknown): string {
   if (typeof value === 'number') return '';
-  return DURATION.test(String(value).trim())
+  return COMPOSE_DURATION.test(String(value).trim())
     ? ''
     : `invalid duration '${String(value)}' (write it as 1m30s, 10s, 500ms)`;
 }

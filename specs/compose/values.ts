@@ -135,9 +135,25 @@ export function duration(value: unknown): string | number | undefined {
   if (typeof value !== 'string') return undefined;
   if (hasVariable(value)) return value;
   const text = value.trim().replace(/\s+/g, '');
+  if (!COMPOSE_DURATION.test(text)) return undefined;
+  // In berth's spelling (F230): the micro sign for the Greek mu, `0.5s` for `.5s`, `1s` for
+  // `1.s`, no `+`. A negative one stays out (a loss): berth has no negative durations.
+  const berth = text
+    .replace(/^\+/, '')
+    .replace(/\u03bc/g, '\u00b5')
+    .replace(/(^|[a-z\u00b5])\./g, '$10.')
+    .replace(/\.(?=[a-z\u00b5])/g, '');
   // \u00b5: µ, written so the CLI bundle stays ASCII (cached-bundle.ts).
-  return /^([0-9]+(\.[0-9]+)?(ns|us|\u00b5s|ms|s|m|h))+$|^[0-9]+$/.test(text) ? text : undefined;
+  return /^([0-9]+(\.[0-9]+)?(ns|us|\u00b5s|ms|s|m|h))+$|^[0-9]+$/.test(berth) ? berth : undefined;
 }
+
+/**
+ * A Compose duration written as a string: Go's time.ParseDuration (a number without unit
+ * only as `0`). The one grammar of the Compose side: import's check (value-checks.ts) and
+ * its conversion (`duration`) both use it (F230).
+ */
+// \u00b5 and \u03bc: µ (micro sign) and μ (Greek mu), written so the CLI bundle stays ASCII (cached-bundle.ts).
+export const COMPOSE_DURATION = /^[-+]?(((\d+(\.\d*)?|\.\d+)(ns|us|\u00b5s|\u03bcs|ms|s|m|h))+|0)$/;
 
 /**
  * A whole number from Compose's `3`, `"3"` (compose-go casts quoted numbers of integer fields,
