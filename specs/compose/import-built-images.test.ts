@@ -48,3 +48,35 @@ describe('berth import: services that run an image another service builds (F186)
     );
   });
 });
+
+describe('berth import: a pull_policy on a service that runs a built image (F242)', () => {
+  it('runs the built Image object, with no pulled Image of its own', () => {
+    const dir = tempDir('berth-import-built-pull-');
+    mkdirSync(join(dir, 'img'));
+    writeFileSync(join(dir, 'img', 'Dockerfile'), 'FROM scratch\n');
+    writeFileSync(
+      join(dir, 'compose.yaml'),
+      [
+        'services:',
+        '  web: {build: ./img, image: localhost/app:1}',
+        '  worker: {image: localhost/app:1, pull_policy: always}',
+        '  cron: {image: localhost/app:1, pull_policy: never}',
+        '  other: {image: localhost/other:1, pull_policy: always}',
+        '',
+      ].join('\n'),
+    );
+    const r = importCompose({ files: ['compose.yaml'], cwd: dir, outDir: dir, profiles: [] });
+    expect(r.losses).toEqual([]);
+    const docs = [...r.manifests.values()].flatMap((t) =>
+      parseAllDocuments(t).map(
+        (d) => d.toJS() as { kind: string; metadata: { name: string }; spec: { image?: string } },
+      ),
+    );
+    const containers = Object.fromEntries(
+      docs.filter((d) => d.kind === 'Container').map((d) => [d.metadata.name, d.spec.image]),
+    );
+    expect(containers).toEqual({ web: 'web', worker: 'web', cron: 'web', other: 'other' });
+    const images = docs.filter((d) => d.kind === 'Image').map((d) => d.metadata.name);
+    expect(images.sort()).toEqual(['other', 'web']);
+  });
+});
