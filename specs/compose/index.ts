@@ -13,7 +13,7 @@ import { dotEnvWithProject, dotEnvWithVariables, readIfExists } from './dot-env.
 import { carryIncludedVariables } from './include-variables.js';
 import { carryLinkAliases } from './link-aliases.js';
 import { emitFiles } from './emit.js';
-import { declareExternalFromElsewhere } from './fragments.js';
+import { declareFromElsewhere } from './fragments.js';
 import { projectVariables, unsetVariableWarnings } from './unset-variables.js';
 import { fitPolicy, type ImportPolicy } from './policy-fit.js';
 import { interpolate } from '../interpolate/resolve.js';
@@ -90,7 +90,7 @@ export function importCompose(options: ImportOptions): ImportResult {
   const project = loadCompose(options.files, options.cwd, options.profiles, options.env);
   const first = relative(options.cwd, project.files[0] ?? '') || '-';
   const fallback = { file: first, line: 1, column: 1 };
-  const fromElsewhere = declareExternalFromElsewhere(project, fallback);
+  const fromElsewhere = declareFromElsewhere(project, fallback);
   const problems = checkProject(project, fallback);
   if (problems.length) throw ComposeInputError.of(problems);
   const projectName =
@@ -104,8 +104,9 @@ export function importCompose(options: ImportOptions): ImportResult {
     projectName,
     outDir: options.outDir,
     cwd: options.cwd,
-    losses: fromElsewhere,
+    losses: fromElsewhere.losses,
     warnings: [
+      ...fromElsewhere.warnings,
       ...unsetVariableWarnings(project, { ...carried, ...options.env }),
       ...included.warnings,
     ],
@@ -116,6 +117,7 @@ export function importCompose(options: ImportOptions): ImportResult {
     variables: projectVariables(project, options.env ?? {}),
     copyFiles: options.copyFiles ?? true,
     builtRefs: new Map(),
+    undeclaredVolumes: fromElsewhere.undeclaredVolumes,
   };
   for (const { where, tag, path } of project.unknownTags)
     state.losses.push({

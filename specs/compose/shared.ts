@@ -3,6 +3,7 @@ import { existsSync, statSync } from 'node:fs';
 import { isRecord, whereKey } from './located.js';
 import { addObject, berthName, lose, manifestPath, whereIn } from './state.js';
 import type { ImportedObject, ImportState } from './state.js';
+import type { Where } from './located.js';
 import { flag, text } from './values.js';
 import { isBindVolume } from '../volume-options.js';
 
@@ -35,8 +36,13 @@ function declaredObject(
   const external = externalName(def, composeName);
   if (external !== undefined) Object.assign(spec, { external: true, name: external });
   else carry(def, path, spec);
-  const notes = composeName in all ? [] : [`not declared under ${section}: in the Compose file`];
-  addTopLevel(state, { kind, name, spec }, { def, path, all, composeName }, notes);
+  const undeclared = kind === 'Volume' ? state.undeclaredVolumes.get(composeName) : undefined;
+  const notes = undeclared
+    ? [`not declared under volumes: in the Compose files: a project volume, as Coolify declares it`]
+    : composeName in all
+      ? []
+      : [`not declared under ${section}: in the Compose file`];
+  addTopLevel(state, { kind, name, spec }, { def, path, all, composeName, undeclared }, notes);
   return name;
 }
 
@@ -46,6 +52,8 @@ interface Declared {
   path: string;
   all: Record<string, unknown>;
   composeName: string;
+  /** Where a volume no file declares is first used (it has no position of its own). */
+  undeclared?: Where | undefined;
 }
 
 /** Adds a berth object made from a top-level Compose object, with its labels and position. */
@@ -59,7 +67,7 @@ function addTopLevel(
     ...object,
     labels: stringLabels(from.def.labels),
     source: from.path,
-    from: whereKey(from.all, from.composeName),
+    from: from.undeclared ?? whereKey(from.all, from.composeName),
     notes,
   });
 }
@@ -131,7 +139,9 @@ function carryIpam(
 /** The Volume object for Compose volume `name` (declared or not); returns its metadata.name. */
 export function volumeObject(state: ImportState, composeName: string): string {
   return declaredObject(state, 'Volume', composeName, (def, path, spec) => {
-    if (def.name === undefined) warnComposeVolume(state, composeName, path);
+    // An undeclared volume has no docker compose data to keep: Compose refuses the file.
+    if (def.name === undefined && !state.undeclaredVolumes.has(composeName))
+      warnComposeVolume(state, composeName, path);
     for (const [key, value] of Object.entries(def)) {
       if (key === 'driver') spec.driver = text(value);
       else if (key === 'driver_opts') spec.options = volumeOptions(state, stringLabels(value));

@@ -69,6 +69,8 @@ export interface ImportState {
   copyFiles: boolean;
   /** A variable's value at import (environment, then the project's `.env`), for paths only. */
   variables: (name: string) => string | undefined;
+  /** Volumes no Compose file declares, imported as project volumes → first reference (fragments.ts). */
+  undeclaredVolumes: ReadonlyMap<string, Where>;
 }
 
 /**
