@@ -1,3 +1,4 @@
+import { carryContent, coolifyFolder, extraKeyWhy } from './coolify.js';
 import { isRecord } from './located.js';
 import { looksLikePath, splitVolume } from './normalise.js';
 import { anonymousVolume, bindMountObject, fileObject, volumeObject } from './shared.js';
@@ -52,6 +53,18 @@ function modeWhy(mode: string): string {
   return `mount option ${mode} is not a berth mount option`;
 }
 
+/** The keys of a Compose long-form volume entry (compose-spec `service_volume`). */
+const LONG_KEYS = new Set([
+  'type',
+  'source',
+  'target',
+  'read_only',
+  'bind',
+  'volume',
+  'tmpfs',
+  'consistency',
+]);
+
 function longVolume(
   t: MountTarget,
   list: unknown[],
@@ -63,11 +76,10 @@ function longVolume(
   const source = typeof entry.source === 'string' ? entry.source : undefined;
   const mount: Record<string, unknown> = {};
   if (entry.type === 'bind' && source) {
+    if (carryContent(t, entry, path)) return;
     const bind = isRecord(entry.bind) ? entry.bind : {};
-    Object.assign(mount, {
-      bindMount: bindMountObject(t.state, source, path, bind.create_host_path === true),
-      target,
-    });
+    const create = bind.create_host_path === true || coolifyFolder(entry);
+    Object.assign(mount, { bindMount: bindMountObject(t.state, source, path, create), target });
     if (typeof bind.propagation === 'string') mount.propagation = bind.propagation;
     if (bind.selinux !== undefined && SELINUX.has(text(bind.selinux))) mount.selinux = bind.selinux;
     else if (bind.selinux !== undefined)
@@ -90,13 +102,11 @@ function longVolume(
     return;
   }
   if (entry.type !== 'tmpfs') setFlag(mount, 'readOnly', entry.read_only);
-  for (const k of Object.keys(entry))
-    if (
-      !['type', 'source', 'target', 'read_only', 'bind', 'volume', 'tmpfs', 'consistency'].includes(
-        k,
-      )
-    )
-      lose(t.state, entry, k, `${path}.${k}`, 'not a berth mount option');
+  for (const k of Object.keys(entry)) {
+    if (LONG_KEYS.has(k)) continue;
+    const why = extraKeyWhy(entry, k);
+    if (why) lose(t.state, entry, k, `${path}.${k}`, why);
+  }
   t.mounts.push(mount);
 }
 

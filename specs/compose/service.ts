@@ -1,6 +1,7 @@
 import { variablePath } from './variable-paths.js';
 import { isRemoteContext } from '../build/remote-context.js';
 import { buildSecrets } from './build-secrets.js';
+import { excludeFromHealthStatus } from './coolify.js';
 import { gpuRequest } from './gpu-request.js';
 import { isRecord, whereKey } from './located.js';
 import { carryFileMounts, carryTmpfs, carryVolumes } from './mounts.js';
@@ -90,6 +91,9 @@ const HANDLERS: Record<string, Handler> = {
   expose: same('expose', (v) => asList(v).map((p) => (typeof p === 'number' ? p : text(p)))),
   scale: (w) => replicas(w, w.svc, path(w, 'scale')),
   gpus: checked('gpus', gpuRequest, 'only "all", a count or one device request can be carried'),
+  exclude_from_hc: (w, v) => {
+    if (flag(v) !== false) excludeFromHealthStatus(w);
+  },
 };
 
 /**

@@ -197,12 +197,15 @@ export function anonymousVolume(
   return name;
 }
 
-/** The BindMount object for a host path; one per path, named after its last part. */
+/**
+ * The BindMount object for a host path; one per path, named after its last part. A missing
+ * path is created when `createIfMissing` says so (`'file'`: an empty file, else a folder).
+ */
 export function bindMountObject(
   state: ImportState,
   hostPath: string,
   from: string,
-  createIfMissing: boolean,
+  createIfMissing: boolean | 'file',
 ): string {
   const fromVariable = variablePath(state, hostPath, 'hostPath');
   if (fromVariable) hostPath = fromVariable.absolute;
@@ -227,13 +230,14 @@ export function bindMountObject(
  * engine's own `/var/run/docker.sock` is the most common bind in Compose files, and import may run
  * where the app does not); otherwise a directory, created when Compose would create it.
  */
-function bindType(hostPath: string, createIfMissing: boolean): string {
+function bindType(hostPath: string, createIfMissing: boolean | 'file'): string {
   if (hostPath.startsWith('$')) return 'DirectoryOrCreate';
   if (existsSync(hostPath)) {
     const s = statSync(hostPath);
     return s.isDirectory() ? 'Directory' : s.isSocket() ? 'Socket' : 'File';
   }
   if (hostPath.endsWith('.sock')) return 'Socket';
+  if (createIfMissing === 'file') return 'FileOrCreate';
   return createIfMissing ? 'DirectoryOrCreate' : 'Directory';
 }
 

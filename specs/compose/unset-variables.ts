@@ -6,6 +6,7 @@ import type { ComposeProject } from './load.js';
 import { whereKey, whereNode } from './located.js';
 import type { Where } from './located.js';
 import type { ImportWarning } from './state.js';
+import { contentEntries } from './coolify.js';
 
 /**
  * `${VAR}` and `$VAR` (no default) whose VAR is set neither in `env` nor in the project's
@@ -28,12 +29,19 @@ export function unsetVariableWarnings(
     project.secrets,
     project.configs,
   ];
+  // Coolify's `content:` is written verbatim (coolify.ts): its `$VAR` is read in the container.
+  const verbatim = new Set<unknown>(contentEntries(project.services));
   for (const tree of sections)
-    walk(tree, undefined, (text, where) => {
-      const parts = parseTemplate(text);
-      if (!Array.isArray(parts)) return;
-      for (const name of unsetNames(parts, lookup)) found.push({ name, where });
-    });
+    walk(
+      tree,
+      undefined,
+      (text, where) => {
+        const parts = parseTemplate(text);
+        if (!Array.isArray(parts)) return;
+        for (const name of unsetNames(parts, lookup)) found.push({ name, where });
+      },
+      (parent, key) => key === 'content' && verbatim.has(parent),
+    );
   const seen = new Set<string>();
   return found
     .sort((a, b) => compareWhere(a.where, b.where))
@@ -53,11 +61,15 @@ export function projectVariables(
   return (name) => env[name] ?? (Object.hasOwn(dotenv, name) ? dotenv[name] : undefined);
 }
 
-/** Calls `visit` for every string value below `tree`, with the position of its key or item. */
+/**
+ * Calls `visit` for every string value below `tree`, with the position of its key or item,
+ * but for those below a key `skip` names.
+ */
 function walk(
   tree: unknown,
   at: Where | undefined,
   visit: (text: string, where: Where) => void,
+  skip: (parent: object, key: string | number) => boolean,
 ): void {
   if (typeof tree === 'string') {
     if (at && tree.includes('$')) visit(tree, at);
@@ -68,7 +80,7 @@ function walk(
     ? tree.map((v, i) => [i, v])
     : Object.entries(tree as Record<string, unknown>);
   for (const [key, value] of entries)
-    walk(value, whereKey(tree, key) ?? whereNode(tree) ?? at, visit);
+    if (!skip(tree, key)) walk(value, whereKey(tree, key) ?? whereNode(tree) ?? at, visit, skip);
 }
 
 /** The variables a template reads as Compose evaluates it that are unset and have no default. */
