@@ -21,7 +21,8 @@ const external = ['dockerode', 'esbuild'];
 // decodes all of it: whitespace and comments out, and packages those verbs never load stay
 // in node_modules; pure ASCII, so the text decodes as one byte a character.
 const cjs = await build({
-  entryPoints: { cli: 'controller/cli/program.ts' },
+  // The YAML worker of a large validate (specs/parse/yaml-helper.ts): js-yaml and no more.
+  entryPoints: { cli: 'controller/cli/program.ts', 'yaml-worker': 'specs/parse/yaml-worker.ts' },
   outdir: 'dist',
   entryNames: 'chunks/[name]-[hash]',
   bundle: true,
@@ -43,9 +44,14 @@ const cjs = await build({
   metafile: true,
   logLevel: 'warning',
 });
-const cliBundle = basename(
-  Object.keys(cjs.metafile.outputs).find((file) => file.endsWith('.cjs')) ?? '',
-);
+const cjsOutput = (entry) =>
+  basename(
+    Object.keys(cjs.metafile.outputs).find(
+      (file) => file.endsWith('.cjs') && basename(file).startsWith(`${entry}-`),
+    ) ?? '',
+  );
+const cliBundle = cjsOutput('cli');
+const yamlWorker = cjsOutput('yaml-worker');
 
 await build({
   entryPoints: { berth: 'controller/cli/main.ts' },
@@ -62,6 +68,7 @@ await build({
   define: {
     BERTH_VERSION: JSON.stringify(pkg.version),
     BERTH_CLI_BUNDLE: JSON.stringify(cliBundle),
+    BERTH_YAML_WORKER: JSON.stringify(yamlWorker),
   },
   banner: {
     js: "import { createRequire as __berthRequire } from 'node:module'; const require = __berthRequire(import.meta.url);",

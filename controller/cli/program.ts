@@ -14,6 +14,7 @@ import type { VerbDefinition, VerbKit } from './verbs/verb-kit.js';
 
 export type { CliIo, CommandModule } from './program-invoke.js';
 export { lockTimeoutOption } from './program-options.js';
+export { installYamlHelper } from '../../specs/parse/split-load.js';
 
 const VERBS = {
   ...desiredSetVerbs,

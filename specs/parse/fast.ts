@@ -1,8 +1,9 @@
-import jsyaml from 'js-yaml';
 import type { SourcePosition } from '../model.js';
 import { interpolate, type VariableLookup } from '../interpolate/resolve.js';
 import { mayInterpolate } from '../interpolate/template.js';
 import type { Locator } from './locate.js';
+import { CORE_TYPES, Written } from './core-schema.js';
+import { loadDocuments, SEPARATOR } from './split-load.js';
 import { rememberInterpolated, rememberText } from './scalar-text.js';
 
 /**
@@ -36,81 +37,11 @@ export interface FastDocument {
 const NOT_PLAIN =
   /(?:^|[\s[\]{},])[&*!]|<<|^%|^\.\.\.|\t|\uFEFF|^\s*\?(?:\s|$)|[\]}][ ]*:(?:\s|$)|["'\]}]#/m;
 
-/** A document separator line, with nothing after it but spaces or a comment. */
-const SEPARATOR = /^---[ ]*(?:#.*)?\r?$/;
-
 /** A line holding nothing but blanks and a comment. */
 const BLANK_OR_COMMENT = /^\s*(?:#.*)?\r?$/;
 
 /** A `kind:` line at column 1, and what it says. */
 const KIND_LINE = /^kind[ ]*:(?:[ ]+(.*?))?\r?$/;
-
-/** A plain number or boolean written otherwise than `String(value)` prints it (`1.10`, `True`). */
-class Written {
-  /** How many were made: none in a file means its values need no walk (`fastDocuments`). */
-  static made = 0;
-  constructor(
-    readonly value: number | boolean | null,
-    readonly text: string,
-  ) {
-    Written.made++;
-  }
-  /** As a mapping key, js-yaml takes `String(key)`: the text as written, as the full path does. */
-  toString(): string {
-    return this.text;
-  }
-  /** Not "[object Object]", which js-yaml would take as the key instead. */
-  get [Symbol.toStringTag](): string {
-    return 'Written';
-  }
-}
-
-const kept = (value: number | boolean | null, text: string): unknown =>
-  String(value) === text ? value : new Written(value, text);
-
-/**
- * The core schema's plain scalars. Constants: js-yaml tries every type on every plain scalar,
- * and a regular expression literal in the function is a new object each time (6 MB of
- * garbage in a validate of 1,000 objects, issue 18).
- */
-const NULL_TEXT = /^(?:~|[Nn]ull|NULL)?$/;
-const BOOL_TEXT = /^(?:[Tt]rue|TRUE|[Ff]alse|FALSE)$/;
-const INT_TEXT = /^(?:0o[0-7]+|[-+]?[0-9]+|0x[0-9a-fA-F]+)$/;
-const FLOAT_TEXT =
-  /^(?:[-+]?\.(?:inf|Inf|INF)|\.nan|\.NaN|\.NAN|[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)[eE][-+]?[0-9]+|[-+]?(?:\.[0-9]+|[0-9]+\.[0-9]*))$/;
-
-/** The YAML 1.2 core schema's scalars, as the `yaml` package resolves them. */
-const CORE_TYPES = [
-  new jsyaml.Type('tag:yaml.org,2002:null', {
-    kind: 'scalar',
-    resolve: (s: string) => NULL_TEXT.test(s),
-    construct: (s: string) => (s === '' || s === 'null' ? null : new Written(null, s)),
-  }),
-  new jsyaml.Type('tag:yaml.org,2002:bool', {
-    kind: 'scalar',
-    resolve: (s: string) => BOOL_TEXT.test(s),
-    construct: (s: string) => kept(s[0] === 't' || s[0] === 'T', s),
-  }),
-  new jsyaml.Type('tag:yaml.org,2002:int', {
-    kind: 'scalar',
-    resolve: (s: string) => INT_TEXT.test(s),
-    construct: (s: string) => {
-      const radix = s.startsWith('0o') ? 8 : s.startsWith('0x') ? 16 : 10;
-      return kept(parseInt(radix === 10 ? s : s.slice(2), radix), s);
-    },
-  }),
-  new jsyaml.Type('tag:yaml.org,2002:float', {
-    kind: 'scalar',
-    resolve: (s: string) => FLOAT_TEXT.test(s),
-    construct: (s: string) => {
-      if (/nan$/i.test(s)) return kept(NaN, s);
-      if (/inf$/i.test(s)) return kept(s.startsWith('-') ? -Infinity : Infinity, s);
-      return kept(parseFloat(s), s);
-    },
-  }),
-];
-
-const CORE = jsyaml.FAILSAFE_SCHEMA.extend({ implicit: CORE_TYPES });
 
 /**
  * Whether a mapping key, as js-yaml gives it (a string), is one the full parser compares as
@@ -144,15 +75,15 @@ export function fastDocuments(
 ): FastDocument[] | undefined {
   if (NOT_PLAIN.test(text)) return undefined;
   let loaded: unknown[];
-  const made = Written.made;
+  let written: boolean;
   try {
-    loaded = jsyaml.loadAll(text, undefined, { schema: CORE, filename: file });
+    ({ values: loaded, written } = loadDocuments(text, file));
   } catch {
     return undefined;
   }
   // Values already are what the full path gives unless a scalar kept its written text or a
   // string may interpolate: then (only) every value is walked (issue 18: 1,000 objects).
-  const walk = Written.made !== made || (lookup !== undefined && mayInterpolate(text));
+  const walk = written || (lookup !== undefined && mayInterpolate(text));
   const spans = documentSpans(text);
   if (spans.length !== loaded.length) return undefined;
   let slow: Locator[] | undefined;

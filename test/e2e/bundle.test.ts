@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
+import { berthManifest } from '../../bench/lib/workload.js';
 
 /** The shipped CLI (the esbuild bundle behind bin/berth.mjs), as a user runs it. */
 
@@ -90,6 +91,51 @@ describe('the berth bundle', () => {
       ['validate', '--bogus'],
     ])
       expect(await berth(...args), args.join(' ')).toEqual(await fromSource(...args));
+  });
+
+  it('validate reads a large manifest on two threads and prints what the sources print', async () => {
+    // specs/parse/yaml-helper.ts: a worker reads the second half of a file of 64 KB or more.
+    expect(readdirSync('dist/chunks').filter((f) => /^yaml-worker-\w+\.cjs$/.test(f))).toHaveLength(
+      1,
+    );
+    const site = join(work, 'site');
+    const text = berthManifest({
+      project: 'bench-e2e',
+      n: 300,
+      init: true,
+      envValue: 'a',
+      state: 'running',
+      siteDir: site,
+    });
+    expect(text.length).toBeGreaterThan(80_000);
+    const lines = text.split('\n');
+    const late = lines.findIndex(
+      (l, i) => i > lines.length * 0.8 && l.startsWith('  restartPolicy'),
+    );
+    const files = {
+      'large.yaml': text,
+      // Problems past the middle, in the worker's half: each at its exact file:line:col.
+      'large-bad.yaml': [
+        ...lines.slice(0, late),
+        '  restartPolicy: Sometimes',
+        '  bogus: 1',
+        ...lines.slice(late + 1),
+      ].join('\n'),
+      'large-syntax.yaml': [...lines.slice(0, late), '  labels: {a: 1', ...lines.slice(late)].join(
+        '\n',
+      ),
+    };
+    for (const [name, content] of Object.entries(files)) {
+      const file = join(work, name);
+      writeFileSync(file, content);
+      const args = ['validate', '-f', file, ...(name === 'large-bad.yaml' ? ['-o', 'json'] : [])];
+      expect(await berth(...args), args.join(' ')).toEqual(await fromSource(...args));
+    }
+    expect(await berth('validate', '-f', join(work, 'large.yaml'))).toEqual({
+      code: 0,
+      stdout: `valid: 302 objects in 1 file\n`,
+      stderr: '',
+    });
   });
 
   it('reports every problem as file:line:col on stdout, exit 1; -o json gives the same as a list', async () => {

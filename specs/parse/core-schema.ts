@@ -1,0 +1,90 @@
+import jsyaml from 'js-yaml';
+
+/**
+ * js-yaml set to read YAML 1.2 core scalars as the `yaml` package (the full parse path)
+ * does, for the fast path (fast.ts) and for the worker that reads part of a large file
+ * (yaml-worker.ts). Only js-yaml here, so a worker loads nothing else.
+ */
+
+/** A plain number or boolean written otherwise than `String(value)` prints it (`1.10`, `True`). */
+export class Written {
+  /** How many were made: none in a file means its values need no walk (`fastDocuments`). */
+  static made = 0;
+  constructor(
+    readonly value: number | boolean | null,
+    readonly text: string,
+  ) {
+    Written.made++;
+  }
+  /** As a mapping key, js-yaml takes `String(key)`: the text as written, as the full path does. */
+  toString(): string {
+    return this.text;
+  }
+  /** Not "[object Object]", which js-yaml would take as the key instead. */
+  get [Symbol.toStringTag](): string {
+    return 'Written';
+  }
+}
+
+const kept = (value: number | boolean | null, text: string): unknown =>
+  String(value) === text ? value : new Written(value, text);
+
+/**
+ * The core schema's plain scalars. Constants: js-yaml tries every type on every plain scalar,
+ * and a regular expression literal in the function is a new object each time (6 MB of
+ * garbage in a validate of 1,000 objects, issue 18).
+ */
+const NULL_TEXT = /^(?:~|[Nn]ull|NULL)?$/;
+const BOOL_TEXT = /^(?:[Tt]rue|TRUE|[Ff]alse|FALSE)$/;
+const INT_TEXT = /^(?:0o[0-7]+|[-+]?[0-9]+|0x[0-9a-fA-F]+)$/;
+const FLOAT_TEXT =
+  /^(?:[-+]?\.(?:inf|Inf|INF)|\.nan|\.NaN|\.NAN|[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)[eE][-+]?[0-9]+|[-+]?(?:\.[0-9]+|[0-9]+\.[0-9]*))$/;
+
+/** The YAML 1.2 core schema's scalars, as the `yaml` package resolves them. */
+export const CORE_TYPES = [
+  new jsyaml.Type('tag:yaml.org,2002:null', {
+    kind: 'scalar',
+    resolve: (s: string) => NULL_TEXT.test(s),
+    construct: (s: string) => (s === '' || s === 'null' ? null : new Written(null, s)),
+  }),
+  new jsyaml.Type('tag:yaml.org,2002:bool', {
+    kind: 'scalar',
+    resolve: (s: string) => BOOL_TEXT.test(s),
+    construct: (s: string) => kept(s[0] === 't' || s[0] === 'T', s),
+  }),
+  new jsyaml.Type('tag:yaml.org,2002:int', {
+    kind: 'scalar',
+    resolve: (s: string) => INT_TEXT.test(s),
+    construct: (s: string) => {
+      const radix = s.startsWith('0o') ? 8 : s.startsWith('0x') ? 16 : 10;
+      return kept(parseInt(radix === 10 ? s : s.slice(2), radix), s);
+    },
+  }),
+  new jsyaml.Type('tag:yaml.org,2002:float', {
+    kind: 'scalar',
+    resolve: (s: string) => FLOAT_TEXT.test(s),
+    construct: (s: string) => {
+      if (/nan$/i.test(s)) return kept(NaN, s);
+      if (/inf$/i.test(s)) return kept(s.startsWith('-') ? -Infinity : Infinity, s);
+      return kept(parseFloat(s), s);
+    },
+  }),
+];
+
+export const CORE = jsyaml.FAILSAFE_SCHEMA.extend({ implicit: CORE_TYPES });
+
+/** Documents as js-yaml read them with {@link CORE}. */
+export interface CoreDocuments {
+  values: unknown[];
+  /** Some scalar kept its written text (a {@link Written}): the values need a walk. */
+  written: boolean;
+}
+
+/**
+ * The documents of `text`, read with {@link CORE}; throws what js-yaml throws.
+ */
+export function loadCore(text: string, file: string): CoreDocuments {
+  const made = Written.made;
+  const values = jsyaml.loadAll(text, undefined, { schema: CORE, filename: file });
+  return { values, written: Written.made !== made };
+}
