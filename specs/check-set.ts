@@ -133,6 +133,12 @@ function danglingReferences(
   const exists = (kind: Kind, name: string): boolean =>
     lookup(kind, name) !== undefined || declared.has(`${kind}/${name}`);
   const problems: Problem[] = namespaceReferences(objects, (name) => exists('Container', name));
+  // Once per distinct reference: a set's containers mostly share a few images (issue 12).
+  const refProblems = new Map<string, string | undefined>();
+  const refProblem = (image: string): string | undefined => {
+    if (!refProblems.has(image)) refProblems.set(image, imageRefProblem(image));
+    return refProblems.get(image);
+  };
   for (const c of objects) {
     if (c.kind !== 'Container') continue;
     // container:NAME adds an implicit dependency, reported above at the field that names it.
@@ -152,7 +158,7 @@ function danglingReferences(
     if (!isLiteralImageRef(image)) missing(['spec', 'image'], 'Image', image);
     else {
       // Refused here, not by the engine after the project's network was made (F195).
-      const why = imageRefProblem(image);
+      const why = refProblem(image);
       if (why)
         problems.push(
           problemAt(

@@ -8,12 +8,20 @@ export function isLiteralImageRef(image: string): boolean {
   return /[:/@]/.test(image);
 }
 
+/**
+ * Finds an object of the set by kind and name. A map per kind, not one keyed `kind/name`: a
+ * set of 1,000 objects is looked up several times per container (issue 12), and building a
+ * key string for each look-up cost more than the look-up.
+ */
 export function lookupIn(objects: DesiredObject[]): ObjectLookup {
-  const byKey = new Map<string, DesiredObject>();
-  // The first declaration wins; later duplicates are reported by checkSet.
-  for (const o of objects)
-    if (!byKey.has(`${o.kind}/${o.name}`)) byKey.set(`${o.kind}/${o.name}`, o);
-  return (kind, name) => byKey.get(`${kind}/${name}`);
+  const byKind = new Map<string, Map<string, DesiredObject>>();
+  for (const o of objects) {
+    let named = byKind.get(o.kind);
+    if (!named) byKind.set(o.kind, (named = new Map()));
+    // The first declaration wins; later duplicates are reported by checkSet.
+    if (!named.has(o.name)) named.set(o.name, o);
+  }
+  return (kind, name) => byKind.get(kind)?.get(name);
 }
 
 /**
