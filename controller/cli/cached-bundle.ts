@@ -1,7 +1,9 @@
-import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
 import { Script } from 'node:vm';
+import { entryFs } from './entry-fs.js';
+
+const { readFileSync, renameSync, rmSync, writeFileSync } = entryFs();
 
 /**
  * The CLI as one CommonJS file (scripts/build.mjs), run through `vm.Script` with a V8 code

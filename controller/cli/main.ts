@@ -3,11 +3,9 @@
 import { fileURLToPath } from 'node:url';
 import { loadCachedBundle } from './cached-bundle.js';
 import { endQuietlyWhenOutputCloses } from './closed-output.js';
-import { manifestsAtLeast } from './large-input.js';
+import { startYamlHelperFor } from './yaml-helper-start.js';
 import type * as Program from './program.js';
 import { berthVersion } from './version.js';
-import { SPLIT_BYTES } from '../../specs/parse/yaml-worker-protocol.js';
-import { startYamlHelper } from '../../specs/parse/yaml-helper.js';
 
 /** The CommonJS bundle of the CLI (dist/chunks/cli-HASH.cjs), named by scripts/build.mjs; unset from source. */
 declare const BERTH_CLI_BUNDLE: string | undefined;
@@ -32,7 +30,13 @@ if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-V')) {
 async function runCli(args: string[]): Promise<number> {
   const cached = typeof BERTH_CLI_BUNDLE === 'string' && CACHED_VERBS.has(args[0] ?? '');
   // Before the bundle loads: the worker gets ready on the other core meanwhile.
-  const yamlHelper = cached && args[0] === 'validate' ? startYamlHelperFor(args) : undefined;
+  const yamlHelper =
+    cached && args[0] === 'validate' && typeof BERTH_YAML_WORKER === 'string'
+      ? startYamlHelperFor(
+          args.slice(1),
+          fileURLToPath(new URL(`chunks/${BERTH_YAML_WORKER}`, import.meta.url)),
+        )
+      : undefined;
   const bundled = cached
     ? loadCachedBundle<typeof Program>(
         fileURLToPath(new URL(`chunks/${BERTH_CLI_BUNDLE}`, import.meta.url)),
@@ -43,15 +47,4 @@ async function runCli(args: string[]): Promise<number> {
   const code = await bundled.exports.runCli(args);
   bundled.saveCache();
   return code;
-}
-
-/**
- * A worker that reads half of a large manifest (specs/parse/split-load.ts; issue 12:
- * validate of 1,000 objects ≤ 300 ms on two cores), when the build has one and the input
- * is large enough for it to pay.
- */
-function startYamlHelperFor(args: string[]) {
-  if (typeof BERTH_YAML_WORKER !== 'string' || !manifestsAtLeast(args.slice(1), SPLIT_BYTES))
-    return undefined;
-  return startYamlHelper(fileURLToPath(new URL(`chunks/${BERTH_YAML_WORKER}`, import.meta.url)));
 }
