@@ -51,7 +51,9 @@ function makeContext(io: CliIo, options: CommonOptions, logger: CliContext['logg
     cwd: io.cwd,
     stdout: io.stdout,
     stderr: io.stderr,
-    stdin: io.stdin,
+    get stdin() {
+      return io.stdin; // made only when read (program.ts)
+    },
     env: io.env,
     color: wantsColor(io.stdout, io.env),
     logger,
