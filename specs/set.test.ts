@@ -64,6 +64,20 @@ describe('checkSet', () => {
     expect(await clash('80', '80')).toEqual([]);
   });
 
+  it('names the first earlier binding a port clashes with, whatever lies between', async () => {
+    const set = await objects(
+      container('a', ', ports: ["127.0.0.1:8080:80", "9000:90"]') +
+        container('b', ', ports: ["127.0.0.2:8080:80", "8000-8090:81", "8080:80/udp"]') +
+        container('c', ', ports: ["8080:82"]') +
+        container('d', ', ports: ["127.0.0.2:8080:83", "9000:91/udp", "9000:92"]'),
+    );
+    expect(checkSet(set).map((p) => `${p.line}:${p.column} ${p.message}`)).toEqual([
+      '15:30 Container "c": host port 8080/tcp is already published by Container "a"',
+      '20:30 Container "d": host port 8080/tcp is already published by Container "b"',
+      '20:66 Container "d": host port 9000/tcp is already published by Container "a"',
+    ]);
+  });
+
   it('works on objects alone, falling back to document positions for copies', async () => {
     const [web] = await objects(container('web', ', networks: [missing]'));
     if (!web) throw new Error('not loaded');
