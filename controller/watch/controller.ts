@@ -295,7 +295,7 @@ export class WatchController {
       if (this.declaredRunning(objectRef)) return;
     }
     if (change === 'unpaused') this.unpausedAt.set(objectRef, this.now());
-    const containerId = event.type === 'container' ? { containerId: event.id } : {};
+    const containerId = event.type === 'container' ? { containerId: event.id, at: event.time } : {};
     lane.queue.add(objectRef, {
       kind: 'engine-event',
       objectRef,

@@ -113,4 +113,54 @@ describe('a restart storm under berth watch', () => {
     expect((await engine.inspectContainer(id))?.state).toBe('restarting');
     expect(engine.calls.startContainer ?? 0).toBe(1);
   });
+
+  it('one the engine has already started again after that exit is left to it too (F220)', async () => {
+    const { engine, id, labels } = await started();
+    const exitAt = Date.now();
+    await new Promise((r) => setTimeout(r, 5));
+    // Restarted at once by its policy, as Podman does (no back-off, never `restarting`); its
+    // events come by hand below, the `die` stamped with the exit's time.
+    engine.dropEvents(true);
+    engine.crash(id, 3);
+    engine.dropEvents(false);
+    expect(await engine.inspectContainer(id)).toMatchObject({ state: 'running', restartCount: 1 });
+    const inspects = engine.calls.inspectContainer ?? 0;
+    const observes = engine.calls.observe ?? 0;
+    const die = { ...containerEvent(id, labels, 'die', 'exited'), time: exitAt };
+    await controller!.sink.push({
+      kind: 'engine-event',
+      objectRef: 'Container/web',
+      action: 'die',
+      change: 'exited',
+      event: die,
+    });
+    await controller!.lanes.whenIdle();
+    expect((engine.calls.inspectContainer ?? 0) - inspects).toBe(1);
+    expect((engine.calls.observe ?? 0) - observes).toBe(0);
+    expect(engine.calls.startContainer ?? 0).toBe(1);
+  });
+
+  it('a running container berth or a person started, or one that ran before the exit, takes the full path', async () => {
+    const { engine, id, labels } = await started();
+    const exitOf = async (time: number) => {
+      const observes = engine.calls.observe ?? 0;
+      const die = { ...containerEvent(id, labels, 'die', 'exited'), time };
+      await controller!.sink.push({
+        kind: 'engine-event',
+        objectRef: 'Container/web',
+        action: 'die',
+        change: 'exited',
+        event: die,
+      });
+      await controller!.lanes.whenIdle();
+      return (engine.calls.observe ?? 0) - observes;
+    };
+    // Running from berth's own start: restart count 0.
+    expect(await exitOf(Date.now() - 60_000)).toBe(1);
+    engine.dropEvents(true);
+    engine.crash(id, 3);
+    engine.dropEvents(false);
+    // Restarted by the engine, but before this exit: the exit is not of that run's past.
+    expect(await exitOf(Date.now() + 60_000)).toBe(1);
+  });
 });

@@ -42,6 +42,8 @@ export type WorkReason =
       change: EngineChange;
       /** The engine id of the container the event names (container events only). */
       containerId?: string;
+      /** When the engine says the event happened (Unix ms, the engine's clock). */
+      at?: number;
     }
   | { kind: 'resync'; trigger: ResyncTrigger }
   /** A restart held back by the crash-loop back-off may run now. */
