@@ -1,10 +1,6 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { hostPathViolation, loadManifests } from '../../specs/index.js';
-import { MemoryEngine } from '../engine/memory/memory-engine.js';
-import { policyFromFlags, refuseFieldsTheEngineCannotCarry } from './policy-flags.js';
+import { hostPathViolation } from '../../specs/index.js';
+import { policyFromFlags } from './policy-flags.js';
 
 describe('policyFromFlags', () => {
   const stateDir = '/root/.local/state/berth';
@@ -44,34 +40,5 @@ describe('policyFromFlags', () => {
     expect(hostPathViolation(`${stateDir}/git/other/0123/current/pw`, policy)).toMatch(
       /lies beneath/,
     );
-  });
-});
-
-describe('refuseFieldsTheEngineCannotCarry', () => {
-  const app = (spec: string) =>
-    `apiVersion: berth/v1\nkind: Container\nmetadata: {name: app}\nspec: {image: busybox:1, ${spec}}\n`;
-  const load = async (text: string) => {
-    const dir = mkdtempSync(join(tmpdir(), 'berth-carry-'));
-    writeFileSync(join(dir, 'app.yaml'), text);
-    const { set } = await loadManifests([join(dir, 'app.yaml')]);
-    rmSync(dir, { recursive: true });
-    return set.objects;
-  };
-
-  it('refuses, as E_MANIFEST naming the engine, a field the engine declares it cannot carry (F165)', async () => {
-    const engine = new MemoryEngine();
-    engine.limits = {
-      engine: 'Podman 4.3.1',
-      cannotCarry: [{ field: 'gpus', why: 'it ignores DeviceRequests' }],
-    };
-    const refused = refuseFieldsTheEngineCannotCarry(engine, await load(app('gpus: all')));
-    await expect(refused).rejects.toMatchObject({
-      code: 'E_MANIFEST',
-      message: '1 field the engine (Podman 4.3.1, API 1.41) cannot carry; nothing was changed',
-    });
-    await refuseFieldsTheEngineCannotCarry(engine, await load(app('hostname: a')));
-    expect(engine.calls.ping).toBe(1);
-    engine.limits = undefined;
-    await refuseFieldsTheEngineCannotCarry(engine, await load(app('gpus: all')));
   });
 });

@@ -1,16 +1,5 @@
 import { resolve } from 'node:path';
-import {
-  engineApiProblems,
-  engineFieldProblems,
-  needsEngineApiCheck,
-  usesEngineFields,
-  policyFor,
-  type Policy,
-  type PolicyName,
-} from '../../specs/index.js';
-import type { DesiredObject } from '../../specs/model.js';
-import type { Engine } from '../engine/engine.js';
-import { BerthError } from '../errors.js';
+import { policyFor, type Policy, type PolicyName } from '../../specs/index.js';
 
 /** `--policy` and `--allow-host-path` of validate, plan, apply, up and watch. */
 export interface PolicyFlags {
@@ -51,31 +40,4 @@ export function policyFromFlags(
   const socket = address?.startsWith('unix://') ? address.slice('unix://'.length) : undefined;
   const own = [socket, running.stateDir].filter((p): p is string => p !== undefined);
   return { ...policy, forbiddenHostPaths: [...policy.forbiddenHostPaths, ...own] };
-}
-
-/**
- * Refuses, before any change, a set that uses a field the engine cannot carry: one its API
- * version is too old for (specs/engine-api.ts), or one the engine drops or refuses whatever
- * its version, as its adapter declares (`ping().limits`, specs/engine-fields.ts; F165).
- * Asks the engine only when such a field is used, so a no-op apply keeps its four engine
- * calls. E_MANIFEST: exit 1, as for any input that cannot be applied.
- */
-export async function refuseFieldsTheEngineCannotCarry(
-  engine: Engine,
-  objects: readonly DesiredObject[],
-): Promise<void> {
-  if (!needsEngineApiCheck(objects) && !usesEngineFields(objects)) return;
-  const { apiVersion, limits } = await engine.ping();
-  const problems = [
-    ...engineApiProblems(objects, apiVersion),
-    ...(limits ? engineFieldProblems(objects, limits) : []),
-  ];
-  if (problems.length === 0) return;
-  const n = problems.length;
-  const engineText = limits ? `${limits.engine}, API ${apiVersion}` : `API ${apiVersion}`;
-  throw new BerthError(
-    'E_MANIFEST',
-    `${n} field${n === 1 ? '' : 's'} the engine (${engineText}) cannot carry; nothing was changed`,
-    { problems },
-  );
 }

@@ -1,8 +1,9 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { berth } from '../support/cli.js';
+import { scratchDockerConfig } from '../support/cluster.js';
 import { TEST_IMAGE, cleanupProject, docker, uniqueProject } from '../support/docker.js';
 import { testEngine } from '../support/engine.js';
 import { PODMAN_START_TIMEOUT, startPodman, type PodmanService } from '../support/podman.js';
@@ -13,7 +14,8 @@ import { PODMAN_START_TIMEOUT, startPodman, type PodmanService } from '../suppor
  * volumes were made), and `domainname`, `gpus` and logging `max-file` are dropped while the
  * apply said converged. berth now refuses such a set before any change, naming the field and
  * the engine, exit 1 (DESIGN.md, second wave). Docker carries them all: there `plan` of the
- * same set plans its creates.
+ * same set plans its creates. F221: `run`, `diff` and `rollback` ask too, and an object placed
+ * on another context is asked of that context's engine.
  */
 
 const project = uniqueProject('carry');
@@ -80,20 +82,21 @@ const CASES: [string, string, string, RegExp][] = [
 ];
 
 // On Docker (CI) the Podman cases run against a Podman service of their own (test/support/podman.ts).
-describe('on Podman, a field it cannot carry is refused before any change', () => {
-  let service: PodmanService | undefined;
-  let env: NodeJS.ProcessEnv = {};
-  let cli: (...args: string[]) => Promise<string> = docker;
-  beforeAll(async () => {
-    if (onPodman) return;
-    service = await startPodman();
-    env = service.env;
-    cli = (...args) => service!.podman(...args);
-  }, PODMAN_START_TIMEOUT);
-  afterAll(async () => {
-    await service?.stop();
-  });
+let service: PodmanService | undefined;
+/** berth's environment for the Podman cases, and the CLI that lists what Podman holds. */
+let env: NodeJS.ProcessEnv = {};
+let cli: (...args: string[]) => Promise<string> = docker;
+beforeAll(async () => {
+  if (onPodman) return;
+  service = await startPodman();
+  env = service.env;
+  cli = (...args) => service!.podman(...args);
+}, PODMAN_START_TIMEOUT);
+afterAll(async () => {
+  await service?.stop();
+});
 
+describe('on Podman, a field it cannot carry is refused before any change', () => {
   it.each(CASES)(
     '%s: plan and apply exit 1 naming the field and Podman; nothing is made',
     async (_what, file, text, field) => {
@@ -122,3 +125,154 @@ describe.runIf(!onPodman)('on Docker, the same fields are carried', () => {
     expect(plan.code).toBe(0);
   });
 });
+
+/** Containers (one-offs too), networks and volumes of the project on berth's own engine. */
+const ownedHere = () => owned(docker);
+
+describe('run, diff and rollback ask the engine too (F221)', () => {
+  it("a volume subpath the engine's API version cannot carry: run and diff exit 1 naming the version", async () => {
+    // API 1.41 here (Docker 20.10; Podman 4.3's compatible API says the same): subpath is 1.45.
+    const file = 'm-subpath.yaml';
+    writeFileSync(join(dir, file), manifest('mounts: {volume: data, target: /sub, subpath: app}'));
+    const line = new RegExp(
+      `${file}:\\d+:\\d+: .*mounts\\[\\]\\.subpath needs Engine API 1\\.45; the engine speaks 1\\.4[0-4] \\[E_ENGINE_API\\]`,
+    );
+    const run = await berth(['run', '-p', project, '-f', file, '--rm', 'app', 'true'], {
+      cwd: dir,
+    });
+    expect(run.stderr).toMatch(line);
+    expect(run.stderr).toMatch(/nothing was changed/);
+    expect(run.code).toBe(1);
+    const diff = await berth(['diff', '-f', file, '-p', project], { cwd: dir });
+    expect(diff.stderr).toMatch(line);
+    expect(diff.code).toBe(1);
+    expect(await ownedHere()).toEqual([]);
+  });
+
+  it('on Podman, run and diff of a container with a field Podman cannot carry exit 1 naming Podman', async () => {
+    const file = 'm-run-domain.yaml';
+    writeFileSync(join(dir, file), manifest('domainname: corp'));
+    const line =
+      /"app": domainname cannot be carried by the engine \(Podman [0-9.]+\): .+ \[E_ENGINE_FIELD\]/;
+    const run = await berth(['run', '-p', project, '-f', file, '--rm', 'app', 'true'], {
+      cwd: dir,
+      env,
+    });
+    expect(run.stderr).toMatch(line);
+    expect(run.code).toBe(1);
+    const diff = await berth(['diff', '-f', file, '-p', project], { cwd: dir, env });
+    expect(diff.stderr).toMatch(line);
+    expect(diff.code).toBe(1);
+    expect(await owned(cli)).toEqual([]);
+  });
+
+  it('a one-off publishes no port: on Podman, run of a container with a host port range runs', async () => {
+    const file = 'm-run-range.yaml';
+    writeFileSync(
+      join(dir, file),
+      `apiVersion: berth/v1
+kind: Container
+metadata: {name: ranged}
+spec:
+  image: ${TEST_IMAGE}
+  networkMode: bridge
+  ports: ["127.0.0.1:28000-28009:80"]
+`,
+    );
+    const args = [
+      'run',
+      '-p',
+      project,
+      '-f',
+      file,
+      '--rm',
+      '--entrypoint',
+      'echo',
+      'ranged',
+      'ran',
+    ];
+    const run = await berth(args, { cwd: dir, env });
+    expect(run.stderr).not.toMatch(/E_ENGINE_FIELD|cannot be carried/);
+    expect(run.stdout, run.stderr).toContain('ran');
+    expect(run.code).toBe(0);
+    expect(await owned(cli)).toEqual([]);
+  });
+
+  it.runIf(!onPodman)(
+    'a set applied on Docker and rolled back onto Podman is refused before any change',
+    async () => {
+      const rolled = uniqueProject('carryrb');
+      const state = mkdtempSync(join(tmpdir(), 'berth-carry-state-'));
+      const file = 'm-rollback.yaml';
+      try {
+        for (const value of ['1', '2']) {
+          writeFileSync(join(dir, file), manifest(`domainname: corp${value}`));
+          const applied = await berth(['apply', '-f', file, '-p', rolled], {
+            cwd: dir,
+            env: { XDG_STATE_HOME: state },
+          });
+          expect(applied.code, applied.stderr).toBe(0);
+        }
+        const rollback = await berth(['rollback', '-p', rolled], {
+          cwd: dir,
+          env: { ...env, XDG_STATE_HOME: state },
+        });
+        expect(rollback.stderr).toMatch(/domainname cannot be carried by the engine \(Podman/);
+        expect(rollback.code).toBe(1);
+        expect(await cli('ps', '-aq', '--filter', `label=berth.project=${rolled}`)).toBe('');
+      } finally {
+        await cleanupProject(rolled);
+        rmSync(state, { recursive: true, force: true });
+      }
+    },
+  );
+});
+
+describe.runIf(!onPodman)(
+  'a container placed on a Podman context beside a Docker home (F221)',
+  () => {
+    const scratch = scratchDockerConfig('carry-ctx');
+    const placedProject = uniqueProject('carryctx');
+    beforeAll(async () => {
+      mkdirSync(scratch.dir);
+      writeFileSync(
+        join(scratch.dir, 'set.yaml'),
+        `apiVersion: berth/v1
+kind: Container
+metadata: {name: here}
+spec: {image: ${TEST_IMAGE}, state: created, domainname: corp}
+---
+apiVersion: berth/v1
+kind: Container
+metadata: {name: there}
+spec:
+  image: ${service!.image}
+  state: created
+  placement: {context: pod}
+  domainname: corp
+`,
+      );
+      await scratch.contexts('create', 'pod', '--docker', `host=${service!.host}`);
+    });
+    afterAll(async () => {
+      await cleanupProject(placedProject);
+      rmSync(scratch.work, { recursive: true, force: true });
+    });
+
+    it('plan, diff and apply ask the engine of that context and exit 1 naming it; nothing is made', async () => {
+      const line =
+        /set\.yaml:\d+:\d+: Container "there": domainname cannot be carried by the engine \(Podman [0-9.]+\)/;
+      for (const verb of ['plan', 'diff', 'apply']) {
+        const r = await berth([verb, '-f', scratch.dir, '-p', placedProject], { env: scratch.env });
+        expect(r.stderr, verb).toMatch(line);
+        expect(r.stderr, verb).toMatch(/the engine \(context pod: Podman [0-9.]+, API [0-9.]+\)/);
+        // Docker carries it: the container at home is not named.
+        expect(r.stderr, verb).not.toMatch(/"here"/);
+        expect(r.code, verb).toBe(1);
+      }
+      const filter = `label=berth.project=${placedProject}`;
+      expect(await docker('ps', '-aq', '--filter', filter)).toBe('');
+      expect(await cli('ps', '-aq', '--filter', filter)).toBe('');
+    });
+  },
+);

@@ -24,7 +24,8 @@ import { undoOnEngines, undoText, type UndoResult } from '../interrupt-undo.js';
 import { loadInput } from '../load-input.js';
 import { otherSourceDeletions } from '../../plan/plan-other-sources.js';
 import { otherSourceError, sourceFolders } from '../other-sources.js';
-import { refuseFieldsTheEngineCannotCarry, type PolicyFlags } from '../policy-flags.js';
+import { refuseWhatTheEnginesCannotCarry } from '../engine-fields-check.js';
+import type { PolicyFlags } from '../policy-flags.js';
 import { withProjectLock } from '../project-lock.js';
 import type { ProjectLock } from '../../records/project-lock.js';
 import { UnderWay, waitingText } from '../under-way.js';
@@ -98,7 +99,7 @@ export async function run(ctx: CliContext, options: ApplyOptions): Promise<numbe
     throw new BerthError('E_USAGE', `--parallel must be a whole number ≥ 1`);
 
   const { set } = await loadInput(ctx, options.filename, options);
-  await refuseFieldsTheEngineCannotCarry(await ctx.engine(), set.objects);
+  await refuseWhatTheEnginesCannotCarry(ctx, set.objects);
   const project = resolveProjectName(options.project, options.filename, ctx.cwd, ctx.env);
   if (options.dryRun) return dryRun(ctx, project, set.objects, options);
   const job: ApplyJob = { project, desired: set.objects, options, started, timeoutMs, parallel };
@@ -117,7 +118,9 @@ export async function run(ctx: CliContext, options: ApplyOptions): Promise<numbe
  * Converges `job.desired` under the project's lock and records it, as `apply` does with the
  * set it read (`berth rollback` re-applies an earlier set through here). Exit code as apply.
  */
-export function applyJob(ctx: CliContext, job: ApplyJob): Promise<number> {
+export async function applyJob(ctx: CliContext, job: ApplyJob): Promise<number> {
+  // A recorded set may be rolled back onto another engine than the one it was applied to.
+  await refuseWhatTheEnginesCannotCarry(ctx, job.desired);
   return withProjectLock(
     ctx,
     job.project,

@@ -4,6 +4,7 @@ import type { FieldChange } from '../../plan/field-diff.js';
 import { formatPlan, hasChanges } from '../../plan/plan-format.js';
 import { readLastApplied } from '../../records/index.js';
 import type { CliContext } from '../context.js';
+import { refuseWhatTheEnginesCannotCarry } from '../engine-fields-check.js';
 import { loadInput } from '../load-input.js';
 import { planOf } from '../plan-of.js';
 import { resolveProjectName } from '../project-name.js';
@@ -27,6 +28,8 @@ const VALUE_KINDS = new Set(['Secret', 'Config']);
 export async function run(ctx: CliContext, options: DiffOptions): Promise<number> {
   const { set } = await loadInput(ctx, options.filename);
   const project = resolveProjectName(options.project, options.filename, ctx.cwd, ctx.env);
+  // As plan: a field an engine cannot carry is refused, never shown as a change it would make.
+  await refuseWhatTheEnginesCannotCarry(ctx, set.objects);
   const { plan } = await planOf(ctx, {
     project,
     desired: set.objects,

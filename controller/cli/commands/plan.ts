@@ -6,7 +6,8 @@ import { loadInput } from '../load-input.js';
 import { planOf } from '../plan-of.js';
 import { otherSourceDeletions } from '../../plan/plan-other-sources.js';
 import { otherSourceNotes, sourceFolders } from '../other-sources.js';
-import { refuseFieldsTheEngineCannotCarry, type PolicyFlags } from '../policy-flags.js';
+import { refuseWhatTheEnginesCannotCarry } from '../engine-fields-check.js';
+import type { PolicyFlags } from '../policy-flags.js';
 import { resolveProjectName } from '../project-name.js';
 
 interface PlanOptions extends PolicyFlags {
@@ -21,8 +22,7 @@ interface PlanOptions extends PolicyFlags {
 export async function run(ctx: CliContext, options: PlanOptions): Promise<number> {
   const { set } = await loadInput(ctx, options.filename, options);
   const project = resolveProjectName(options.project, options.filename, ctx.cwd, ctx.env);
-  const engine = await ctx.engine();
-  await refuseFieldsTheEngineCannotCarry(engine, set.objects);
+  await refuseWhatTheEnginesCannotCarry(ctx, set.objects);
   const { plan, observed } = await planOf(ctx, {
     project,
     desired: set.objects,

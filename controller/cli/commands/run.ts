@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { ContainerObject } from '../../../specs/model.js';
+import { copyPositions } from '../../../specs/positions.js';
 import { shellWords } from '../../../specs/compose/values.js';
 import { containerCreateRequest } from '../../plan/container-request.js';
 import type { ContainerCreateRequest, Engine } from '../../engine/engine.js';
@@ -8,6 +9,7 @@ import { BerthError } from '../../errors.js';
 import { LABEL, engineName, ownershipLabels } from '../../labels.js';
 import type { CliContext } from '../context.js';
 import { declaredSet } from '../declared-set.js';
+import { refuseWhatTheEngineCannotCarry } from '../engine-fields-check.js';
 import { connectStreams } from '../project-containers.js';
 import { resolveProjectName } from '../project-name.js';
 import { watchSignals, type SignalWatch } from '../oneoff-signals.js';
@@ -50,6 +52,7 @@ export async function run(
   if (!container)
     throw new BerthError('E_UNKNOWN_OBJECT', `no container ${name} declared in project ${project}`);
   const engine = await ctx.engine();
+  await refuseWhatTheEngineCannotCarry(engine, [asOneOff(container)]);
   const base = containerCreateRequest(container, project, declared);
   const request = oneOffRequest(base, project, name, args, options, ctx.env);
   // Never answer to the replica's own name (`api-1`): only the declared name, as any one-off.
@@ -73,6 +76,16 @@ export async function run(
     signals?.dispose();
     if (options.rm) await engine.removeContainer(id).catch(() => undefined);
   }
+}
+
+/**
+ * The declared container as far as a one-off carries it to the engine (F221: its fields are
+ * asked of the engine before the create, as apply asks): no published ports.
+ */
+function asOneOff(container: ContainerObject): ContainerObject {
+  const oneOff = { ...container, spec: { ...container.spec, ports: [] } };
+  copyPositions(container, oneOff);
+  return oneOff;
 }
 
 /**
