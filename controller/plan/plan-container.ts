@@ -332,12 +332,16 @@ function causeFor(
  * recreated by hand or by berth) is connected; one of the project's own networks it does not
  * declare (connected by hand) is disconnected (F124), as a hand disconnect is repaired. A
  * network berth does not own is left as it is: someone else's (a proxy's network) to manage.
+ * A container in another container's network namespace (`networkMode: container:…`) has no
+ * attachments of its own to repair; Podman 4.3.1 lists the joined container's networks on it,
+ * and its list carries no network mode to tell (F222).
  */
 function connectSteps(
   container: ContainerObject,
   ctx: ContainerPlanContext,
   observed: ObservedContainer,
 ): PlanStep[] {
+  if (container.spec.networkMode?.startsWith('container:')) return [];
   const key = objectKey(container);
   const nameOf = (network: string) =>
     ctx.observedNetworkNames?.get(network) ??

@@ -111,6 +111,31 @@ metadata: {name: spare}
     );
   });
 
+  it("a container in another's network namespace has no attachments to repair (F222, Podman)", async () => {
+    const joined = `${MANIFEST}---
+apiVersion: berth/v1
+kind: Container
+metadata: {name: side}
+spec: {image: ${IMAGE}, state: created, networkMode: "container:db"}
+`;
+    await apply(joined);
+    const desired = await desiredFrom(joined);
+    const observed = await engine.observe({ project: 'demo' });
+    // What Podman 4.3.1 lists for it: the joined container's networks, and no network mode.
+    const asPodman = {
+      ...observed,
+      containers: observed.containers.map((c) =>
+        c.name === 'demo-side'
+          ? { ...c, networks: ['demo-backend'], joinedNetworkOf: undefined }
+          : c,
+      ),
+    };
+    const text = formatPlan(
+      plan({ project: 'demo', desired, observed: asPodman, hostPaths: new Map(), prune: false }),
+    );
+    expect(text).toBe('Project demo: no changes; the engine matches the manifests.\n');
+  });
+
   it('a network removed behind stopped containers’ backs recreates them (issue 19 item 3)', async () => {
     await apply();
     const desired = await desiredFrom(MANIFEST);
