@@ -38,6 +38,25 @@ beforeEach(() => {
 afterEach(() => vi.useRealTimers());
 
 describe('startHealthTimer (Podman without systemd runs no healthcheck)', () => {
+  it('reads a container that declares no healthcheck once, not at every start (a crash loop, F220)', async () => {
+    const inspected: string[] = [];
+    const api: HealthTimerCalls = {
+      list: () => Promise.resolve([{ Id: 'loop', State: 'running', Status: '' }]),
+      inspect: (id) => {
+        inspected.push(id);
+        return Promise.resolve({ Config: { Healthcheck: null }, State: { Status: 'running' } });
+      },
+      run: () => Promise.reject(new Error('no check to run')),
+    };
+    const timer = startHealthTimer(api, 1000);
+    for (let exit = 0; exit < 5; exit++) {
+      timer.started('loop');
+      await vi.advanceTimersByTimeAsync(300);
+    }
+    expect(inspected).toEqual(['loop']);
+    timer.stop();
+  });
+
   it('runs each due check once per interval, and reads a container only when its check may be due', async () => {
     const { api, calls } = fakePodman([{ Id: 'a', State: 'running', Status: 'starting' }]);
     const { stop } = startHealthTimer(api, 1000);

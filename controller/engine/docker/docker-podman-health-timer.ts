@@ -1,6 +1,11 @@
 import { LABEL } from '../../labels.js';
 import type { DockerCalls } from './docker-calls.js';
-import { HEALTH_WORDS, nextCheckAt, type HealthInspect } from './docker-podman-health.js';
+import {
+  HEALTH_WORDS,
+  declaresHealthcheck,
+  nextCheckAt,
+  type HealthInspect,
+} from './docker-podman-health.js';
 import type { PodmanListed } from './docker-reads.js';
 
 /** How often the timer looks at the list at least while it runs (new containers are seen within it). */
@@ -50,6 +55,12 @@ export function startHealthTimer(
   const notBefore = new Map<string, number>();
   /** Containers being read or checked now: one check at a time each. */
   const inFlight = new Set<string>();
+  /**
+   * Containers read once and found to declare no healthcheck: their `start`s are not read
+   * again (a crash loop on Podman starts one at once after every exit: an inspect per exit,
+   * beside the one the watch makes for the exit, F220).
+   */
+  const withoutCheck = new Set<string>();
   let stopped = false;
   let timer: NodeJS.Timeout | undefined;
   /** When the next look is set for (Infinity while a look runs or none is set). */
@@ -71,10 +82,13 @@ export function startHealthTimer(
   };
 
   const checkOne = async (id: string): Promise<void> => {
-    if (stopped || inFlight.has(id) || (notBefore.get(id) ?? 0) > now()) return;
+    if (stopped || inFlight.has(id) || withoutCheck.has(id) || (notBefore.get(id) ?? 0) > now())
+      return;
     inFlight.add(id);
     try {
-      let due = nextCheckAt(await calls.inspect(id));
+      const read = await calls.inspect(id);
+      if (!declaresHealthcheck(read)) return void withoutCheck.add(id);
+      let due = nextCheckAt(read);
       if (due !== undefined && due <= now() && !stopped) {
         await calls.run(id);
         due = nextCheckAt(await calls.inspect(id));
@@ -99,6 +113,8 @@ export function startHealthTimer(
     const watched = listed.filter((c) => c.State === 'running' && HEALTH_WORDS.has(c.Status ?? ''));
     const ids = new Set(watched.map((c) => c.Id));
     for (const id of notBefore.keys()) if (!ids.has(id)) notBefore.delete(id);
+    const present = new Set(listed.map((c) => c.Id));
+    for (const id of withoutCheck) if (!present.has(id)) withoutCheck.delete(id);
     // Each container's read (and due check) goes on by itself; the next look does not wait
     // for it, and a read that finds a check due sooner brings the next look forward.
     for (const id of ids) check(id);

@@ -14,14 +14,19 @@ export interface HealthInspect {
 /** Docker's default healthcheck interval, used when the container sets none. */
 const DEFAULT_INTERVAL_MS = 30_000;
 
+/** Whether the container declares a healthcheck (fixed at create: its id never gains one). */
+export function declaresHealthcheck(c: HealthInspect): boolean {
+  const test = c.Config?.Healthcheck?.Test ?? [];
+  return test.length > 0 && test[0] !== 'NONE';
+}
+
 /**
  * Unix ms at which a running container's next healthcheck is due: its last check's end (or
  * its start) plus its interval; 0 when no time can be read (due now). Undefined when there
  * is nothing to run: no healthcheck declared, not running, or no health state yet.
  */
 export function nextCheckAt(c: HealthInspect): number | undefined {
-  const test = c.Config?.Healthcheck?.Test ?? [];
-  if (!test.length || test[0] === 'NONE' || c.State.Status !== 'running') return undefined;
+  if (!declaresHealthcheck(c) || c.State.Status !== 'running') return undefined;
   if (!c.State.Health) return undefined;
   const intervalNs = c.Config?.Healthcheck?.Interval ?? 0;
   const interval = intervalNs > 0 ? intervalNs / 1e6 : DEFAULT_INTERVAL_MS;
