@@ -18,7 +18,14 @@ export function checkInterpolationSyntax(tree: Record<string, unknown>, shown: s
     if (key in tree) walk(tree[key], key, whereKey(tree, key) ?? fallback);
 }
 
+/**
+ * Coolify's `content:` of a bind entry (`services.X.volumes[i].content`) is written to the
+ * file as it stands, never interpolated (coolify.ts): `${env:X}` there is the app's own syntax.
+ */
+const VERBATIM = /^services\.[^.]+\.volumes\[\d+\]\.content$/;
+
 function walk(value: unknown, path: string, where: Where): void {
+  if (VERBATIM.test(path)) return;
   if (typeof value === 'string') return checkText(value, path, where);
   if (Array.isArray(value))
     value.forEach((item, i) => walk(item, `${path}[${i}]`, whereKey(value, i) ?? where));
