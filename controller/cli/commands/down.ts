@@ -75,7 +75,7 @@ async function down(
   );
   const code = await deleteObjects(ctx, {
     project,
-    keys,
+    keys: options.volumes ? [...new Set([...keys, ...retainedVolumes(observed, project)])] : keys,
     declared,
     target: undefined,
     // --volumes removes retained volumes too: never "kept with its data" for a volume it removes.
@@ -106,6 +106,20 @@ async function nothingApplied(ctx: CliContext, project: string): Promise<number>
     );
   }
   return 0;
+}
+
+/**
+ * The project's volumes on the engine that no longer are in its last applied set: ones an
+ * `apply --prune` kept with their data (`retain: true`). `down --volumes` removes them too, as
+ * `docker compose down -v` removes the project's volumes; they were left and down said
+ * `0 deleted` (F276).
+ */
+function retainedVolumes(observed: ObservedState, project: string): ObjectKey[] {
+  return observed.volumes.flatMap((v) => {
+    const name = v.labels[LABEL.name];
+    const ours = v.labels[LABEL.project] === project && v.labels[LABEL.kind] === 'Volume';
+    return ours && name ? [`Volume/${name}` as ObjectKey] : [];
+  });
 }
 
 /** Seconds a one-off gets to stop when the container it was run from is not declared. */
