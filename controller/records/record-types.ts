@@ -56,11 +56,6 @@ export interface HistoryEntry {
    * them (DESIGN.md "Updates and rollback"). Absent in records written before it existed.
    */
   images?: HistoryImage[];
-  /**
-   * Applies after this one that changed nothing and had its set (a re-run of `apply`, a
-   * `watch` start): folded into it instead of taking a rollback slot each (F275).
-   */
-  repeats?: { count: number; lastTime: number };
 }
 
 /** One image an apply's set used, as the engine had it when the apply ended. */

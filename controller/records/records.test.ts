@@ -53,39 +53,6 @@ describe('project records', () => {
     expect(history.value.at(-1)?.time).toBe(50);
   });
 
-  it('folds an apply that changed nothing into the one whose set it repeats (F275)', async () => {
-    const a = [containerObject('a')];
-    const b = [containerObject('b')];
-    await recordApply(stateDir, 'shop', input(1000, { objects: a }));
-    await recordApply(stateDir, 'shop', input(2000, { objects: b }));
-    const none = { created: 0, changed: 0, deleted: 0, unchanged: 1, failed: 0 };
-    for (let i = 1; i <= 12; i++)
-      await recordApply(stateDir, 'shop', input(2000 + i, { objects: b, counts: none }));
-    const history = await readHistory(stateDir, 'shop');
-    expect(history.ok && history.value.map((e) => [e.time, e.repeats])).toEqual([
-      [2000, { count: 12, lastTime: 2012 }],
-      [1000, undefined],
-    ]);
-  });
-
-  it('keeps the sets of the last 10 distinct sets: repairs of drift take no slot', async () => {
-    for (let i = 0; i < 10; i++)
-      await recordApply(stateDir, 'shop', input(i * 10, { objects: [containerObject(`s${i}`)] }));
-    const repair = { created: 0, changed: 1, deleted: 0, unchanged: 0, failed: 0 };
-    for (let i = 1; i <= 5; i++)
-      await recordApply(
-        stateDir,
-        'shop',
-        input(100 + i, { objects: [containerObject('s9')], counts: repair }),
-      );
-    const history = await readHistory(stateDir, 'shop');
-    expect(history.ok && history.value.filter((e) => e.objects).length).toBe(15);
-    await recordApply(stateDir, 'shop', input(200, { objects: [containerObject('s10')] }));
-    const after = await readHistory(stateDir, 'shop');
-    expect(after.ok && after.value.find((e) => e.time === 0)?.objects).toBeUndefined();
-    expect(after.ok && after.value.find((e) => e.time === 10)?.objects).toHaveLength(1);
-  });
-
   it('keeps every entry of applies recorded at once, and the newest as the last applied set', async () => {
     // berth watch settles two folder changes at the same idle moment; the older may finish last.
     await Promise.all([

@@ -13,7 +13,7 @@ import type {
   RecordProblem,
   RecordRead,
 } from './record-types.js';
-import { addToHistory } from './history-fold.js';
+import { ROLLBACK_DEPTH } from './record-types.js';
 
 /** Applies kept per project; older ones are dropped. */
 export const HISTORY_LIMIT = 50;
@@ -48,7 +48,8 @@ export async function recordApply(
   };
   if (input.outcome === 'invalid') delete entry.images;
   const dir = projectRecordDir(stateDir, project);
-  return oneAtATime(dir, () => writeApply(stateDir, project, entry, objects, input.outcome));
+  await oneAtATime(dir, () => writeApply(stateDir, project, entry, objects, input.outcome));
+  return entry;
 }
 
 /** The read-modify-write of recordApply; callers hold the project's turn (oneAtATime). */
@@ -58,7 +59,7 @@ async function writeApply(
   entry: HistoryEntry,
   objects: DesiredObject[] | undefined,
   outcome: ApplyRecordInput['outcome'],
-): Promise<HistoryEntry> {
+): Promise<void> {
   const dir = projectRecordDir(stateDir, project);
   try {
     const previous = await readHistory(stateDir, project);
@@ -70,9 +71,11 @@ async function writeApply(
       const last: LastApplied = { project, time: entry.time, sources: entry.sources, objects };
       await writeFileAtomic(join(dir, LAST_APPLIED_FILE), serialise({ lastApplied: last }));
     }
-    const { entries, recorded } = addToHistory(earlier, entry, HISTORY_LIMIT);
+    const entries = [entry, ...earlier]
+      .sort((a, b) => b.time - a.time)
+      .slice(0, HISTORY_LIMIT)
+      .map((e, i) => (i < ROLLBACK_DEPTH ? e : withoutObjects(e)));
     await writeFileAtomic(join(dir, HISTORY_FILE), serialise({ project, entries }));
-    return recorded;
   } catch (e) {
     throw new BerthError(
       'E_RECORD',
@@ -211,4 +214,9 @@ function isEntry(e: unknown): e is HistoryEntry {
 /** An apply's id: its time in base 36 (sortable, short enough to type), e.g. `mi5k2x9a`. */
 export function applyId(time: number): string {
   return time.toString(36);
+}
+
+function withoutObjects(entry: HistoryEntry): HistoryEntry {
+  const { objects: _dropped, images: _images, ...rest } = entry;
+  return rest;
 }

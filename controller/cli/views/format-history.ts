@@ -47,7 +47,7 @@ export function historyOutput(entries: HistoryEntry[]): HistoryItem[] {
       outcome: e.outcome,
       counts: e.counts,
       durationMs: e.durationMs,
-      message: messageOf(e),
+      message: e.message ?? null,
       desired: e.objects
         ? e.objects.map((o) => ({ kind: o.kind, name: o.name, labels: o.labels, spec: o.spec }))
         : null,
@@ -86,8 +86,8 @@ export function formatHistoryTable(
     { header: 'COMMIT', value: (e) => e.commit?.slice(0, 7) ?? '-' },
     ...subject,
     // What an entry that is not an apply of files did (`restart api`, a rollback), when any says.
-    ...(entries.some((e) => messageOf(e))
-      ? [{ header: 'MESSAGE', value: (e: HistoryEntry) => messageOf(e) ?? '-', shrink: true }]
+    ...(entries.some((e) => e.message)
+      ? [{ header: 'MESSAGE', value: (e: HistoryEntry) => e.message ?? '-', shrink: true }]
       : []),
     { header: 'SOURCE', value: (e) => e.sources.join(',') || '-', shrink: true },
   ];
@@ -96,14 +96,6 @@ export function formatHistoryTable(
     ...(options.width === undefined ? {} : { maxWidth: options.width }),
     color: options.color,
   });
-}
-
-/** The entry's message, and the no-change applies folded into it (F275); null when neither. */
-function messageOf(e: HistoryEntry): string | null {
-  const again = e.repeats
-    ? `applied again ${e.repeats.count}× with no change, last at ${iso(e.repeats.lastTime)}`
-    : undefined;
-  return [e.message, again].filter(Boolean).join('; ') || null;
 }
 
 /** `Ada Tester <ada@example.test>` → `Ada Tester`; `-` when unknown. */
