@@ -12,12 +12,15 @@ import type { CliContext } from './context.js';
  * one `observe` call, then matching on the `berth.name` label.
  */
 
-/** The streaming side of the engine the CLI talks to (same address as ctx.engine()). */
-export async function connectStreams(ctx: CliContext): Promise<EngineStreams> {
+/**
+ * The streaming side of the engine the CLI talks to (same address as ctx.engine()), or of the
+ * Docker context `context` (an object's `spec.placement.context`).
+ */
+export async function connectStreams(ctx: CliContext, context?: string): Promise<EngineStreams> {
   const { createDockerStreams } = await import('../engine/docker/docker-streams.js');
-  return createDockerStreams(
-    engineAddress({ engine: ctx.engineFlag, context: ctx.contextFlag }, ctx.env),
-  );
+  const chosen =
+    context === undefined ? { engine: ctx.engineFlag, context: ctx.contextFlag } : { context };
+  return createDockerStreams(engineAddress(chosen, ctx.env));
 }
 
 /** The project's containers by declared name; of several with one name, the live one. */

@@ -117,6 +117,28 @@ describe('a set spanning engines', () => {
     expect(wide.stdout).toMatch(/Container\/edge@dc1\s+running\s+running\s+yes\s+dc1/);
   });
 
+  it('berth run of a placed container runs the one-off on its context (F287)', async () => {
+    const r = await berth(['run', '-f', dir, '-p', project, 'edge', '--', 'echo', 'placed'], {
+      env,
+    });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain('placed');
+    const oneOffs = (host: string) =>
+      on(
+        host,
+        'ps',
+        '-aq',
+        '--filter',
+        `label=berth.project=${project}`,
+        '--filter',
+        'label=berth.oneoff=true',
+      );
+    const there = await oneOffs(clusterEngine(1));
+    expect(there).not.toBe('');
+    expect(await oneOffs(HOST)).toBe('');
+    await on(clusterEngine(1), 'rm', '-f', ...there.split('\n'));
+  });
+
   it('an unreachable context fails only its own objects, naming the context', async () => {
     write(
       network +

@@ -11,6 +11,7 @@ import type { CliContext } from '../context.js';
 import { declaredSet } from '../declared-set.js';
 import { refuseWhatTheEngineCannotCarry } from '../engine-fields-check.js';
 import { connectStreams } from '../project-containers.js';
+import { engineOfContext } from '../../engine/docker/context-engine.js';
 import { resolveProjectName } from '../project-name.js';
 import { watchSignals, type SignalWatch } from '../oneoff-signals.js';
 import { followWindowSize, pipeInput, type TtyIn, type TtyOut } from '../terminal.js';
@@ -51,7 +52,9 @@ export async function run(
     );
   if (!container)
     throw new BerthError('E_UNKNOWN_OBJECT', `no container ${name} declared in project ${project}`);
-  const engine = await ctx.engine();
+  // A container placed on another context runs its one-offs there, beside it (F287).
+  const placed = container.context;
+  const engine = placed ? await engineOfContext(placed, ctx.env) : await ctx.engine();
   await refuseWhatTheEngineCannotCarry(engine, [asOneOff(container)]);
   const base = containerCreateRequest(container, project, declared);
   const request = oneOffRequest(base, project, name, args, options, ctx.env);
@@ -64,7 +67,7 @@ export async function run(
   const { id } = await engine.createContainer(request);
   const signals = options.rm ? removeOnSignals(ctx, engine, id, request) : undefined;
   try {
-    const streams = await connectStreams(ctx);
+    const streams = await connectStreams(ctx, placed);
     const attached = runAttached(ctx, engine, streams, id, request, options);
     if (!signals) return await attached;
     // After a signal the output keeps flowing until the one-off has stopped; the exit code
