@@ -17,8 +17,10 @@ export function engineNameClashes(
   const groups = new Map<string, Extract<DesiredObject, { kind: 'Network' | 'Volume' }>[]>();
   for (const o of desired) {
     if (o.kind !== 'Network' && o.kind !== 'Volume') continue;
-    const key = `${o.kind}/${resourceEngineName(project, o)}`;
-    groups.set(key, [...(groups.get(key) ?? []), o]);
+    // One engine per context; the same object placed on several contexts is not a clash.
+    const key = `${o.context ?? ''}|${o.kind}/${resourceEngineName(project, o)}`;
+    const group = groups.get(key) ?? [];
+    if (!group.some((x) => x.name === o.name)) groups.set(key, [...group, o]);
   }
   const conflicts: PlanConflict[] = [];
   for (const group of groups.values()) {

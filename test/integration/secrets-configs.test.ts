@@ -159,7 +159,7 @@ describe('Secret and Config', () => {
       /app\.yaml:4:\d+: Secret "db-password": spec\.file cannot be read: .*db\.pw \(ENOENT\) \[E_SECRET_SOURCE\]/,
     );
     expect(out.stderr).toMatch(
-      /app\.yaml:9:\d+: Secret "token": spec\.env names SHOP_TOKEN, which is not set/,
+      /app\.yaml:9:\d+: Secret "token": spec\.env names SHOP_TOKEN, which is set neither/,
     );
     expect(await docker('ps', '-aq', '--filter', `label=berth.project=${other}`)).toBe('');
   });
