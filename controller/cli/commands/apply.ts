@@ -447,7 +447,9 @@ function summaryText(
   const lines: string[] = [];
   for (const o of result.outcomes) {
     if (o.outcome === 'converged') continue;
-    lines.push(`${o.key}: ${o.outcome}${o.message ? `: ${visibleText(o.message)}` : ''}`);
+    lines.push(
+      `${o.key}: ${o.outcome}${o.message ? `: ${visibleText(o.message, { keepNewlines: true })}` : ''}`,
+    );
   }
   if (result.outcomes.length === 0) {
     lines.push(

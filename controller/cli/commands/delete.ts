@@ -178,7 +178,9 @@ export async function deleteObjects(ctx: CliContext, job: DeleteJob): Promise<nu
   }
   const deleted = result.outcomes.filter((o) => o.outcome === 'converged').length;
   for (const o of result.outcomes.filter((x) => x.outcome !== 'converged')) {
-    ctx.stdout.write(`${o.key}: ${o.outcome}${o.message ? `: ${visibleText(o.message)}` : ''}\n`);
+    ctx.stdout.write(
+      `${o.key}: ${o.outcome}${o.message ? `: ${visibleText(o.message, { keepNewlines: true })}` : ''}\n`,
+    );
   }
   if (options.purge)
     for (const p of retained)
