@@ -118,9 +118,12 @@ describe('a set spanning engines', () => {
   });
 
   it('berth run of a placed container runs the one-off on its context (F287)', async () => {
-    const r = await berth(['run', '-f', dir, '-p', project, 'edge', '--', 'echo', 'placed'], {
-      env,
-    });
+    const r = await berth(
+      ['run', '-f', dir, '-p', project, 'edge', '--entrypoint', 'echo', '--', 'placed'],
+      {
+        env,
+      },
+    );
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toContain('placed');
     const oneOffs = (host: string) =>
