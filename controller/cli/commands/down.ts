@@ -5,6 +5,7 @@ import type { DesiredObject, ObjectKey } from '../../../specs/model.js';
 import type { ObservedState } from '../../engine/engine.js';
 import { BerthError } from '../../errors.js';
 import { LABEL } from '../../labels.js';
+import { ownedKey } from '../../container-names.js';
 import { filesFolder } from '../../plan/file-mount-paths.js';
 import { readLastApplied } from '../../records/index.js';
 import type { CliContext } from '../context.js';
@@ -116,9 +117,8 @@ async function nothingApplied(ctx: CliContext, project: string): Promise<number>
  */
 function retainedVolumes(observed: ObservedState, project: string): ObjectKey[] {
   return observed.volumes.flatMap((v) => {
-    const name = v.labels[LABEL.name];
-    const ours = v.labels[LABEL.project] === project && v.labels[LABEL.kind] === 'Volume';
-    return ours && name ? [`Volume/${name}` as ObjectKey] : [];
+    const key = ownedKey(v, project);
+    return key?.startsWith('Volume/') ? [key as ObjectKey] : [];
   });
 }
 
