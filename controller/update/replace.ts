@@ -138,17 +138,18 @@ async function stopFirst(input: ReplaceInput): Promise<ReplaceResult> {
   const { engine, request, oldId } = input;
   const op = (name: string) => input.onOp?.(name);
   op('rename');
-  const refused = await engine.renameContainer(oldId, `${request.name}${PREV_SUFFIX}`).then(
-    () => undefined,
+  // False: the engine would not rename it while it runs (a crash loop): stopped, then renamed.
+  const renamedRunning = await engine.renameContainer(oldId, `${request.name}${PREV_SUFFIX}`).then(
+    () => true,
     (e: unknown) => {
       if (isEngineError(e, 'E_CONFLICT')) throw temporaryNameError(request.name, 'stop-first', e);
-      return e;
+      return false;
     },
   );
-  if (refused !== undefined) await stopThenRename(input);
+  if (!renamedRunning) await stopThenRename(input);
   let fresh: string;
   try {
-    if (refused === undefined) {
+    if (renamedRunning) {
       op('stop');
       await engine.stopContainer(oldId, request.stopTimeoutSec);
     }
