@@ -23,7 +23,11 @@ export interface AcrossJob {
   prune: boolean;
   force: boolean;
   wait: boolean;
-  filename: string[];
+  /**
+   * The paths the set was read from (apply's `-f`, a rollback's recorded sources): a deletion
+   * of what another folder applied is refused unless `force`.
+   */
+  sources: string[];
   parallel: number;
   deadline: number;
   /**
@@ -59,7 +63,7 @@ export async function convergeAcross(
   groups: EngineGroup[],
 ): Promise<{ plan: Plan; result: ExecuteResult; homeImages?: ObservedImage[] }> {
   const { plan, planned } = await planAcross(ctx, job, groups, { recover: true });
-  const folders = sourceFolders(job.filename, ctx.cwd);
+  const folders = sourceFolders(job.sources, ctx.cwd);
   for (const p of planned) {
     if (!p.plan || !p.observed) continue;
     const others = otherSourceDeletions(p.plan, p.observed, folders);

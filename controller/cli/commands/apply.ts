@@ -189,7 +189,7 @@ async function converge(ctx: CliContext, job: ApplyJob, lock?: ProjectLock): Pro
           prune: Boolean(options.prune),
           force: Boolean(options.force),
           wait: Boolean(options.wait),
-          filename: options.filename,
+          sources: applySources(ctx, job),
           parallel,
           deadline: started + timeoutMs,
           interrupt,
@@ -221,7 +221,7 @@ async function converge(ctx: CliContext, job: ApplyJob, lock?: ProjectLock): Pro
     const others = otherSourceDeletions(
       plan,
       planned.observed,
-      sourceFolders(options.filename, ctx.cwd),
+      sourceFolders(applySources(ctx, job), ctx.cwd),
     );
     if (others.length > 0 && !options.force) throw otherSourceError(project, others);
     refuseMissingExternals(plan);

@@ -13,6 +13,7 @@ interface RollbackOptions extends CommonOptions {
   timeout: string;
   parallel: string;
   lockTimeout?: string;
+  force?: boolean;
 }
 
 /**
@@ -60,6 +61,9 @@ export async function run(
     options: {
       filename: [],
       prune: true,
+      // Deletions are checked against the folders the restored apply read (its sources), as
+      // an apply of those folders would be (F340: not against none, which refused them all).
+      force: Boolean(options.force),
       timeout: options.timeout,
       parallel: options.parallel,
       ...(options.lockTimeout ? { lockTimeout: options.lockTimeout } : {}),

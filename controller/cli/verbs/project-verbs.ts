@@ -53,6 +53,7 @@ export const projectVerbs = {
       .argument('[apply]', "an id from berth history, or a commit's short sha")
       .option('--timeout <duration>', 'give up after this long', '5m')
       .option('--parallel <n>', 'independent operations at once', '8')
+      .option('--force', 'also delete what another folder of the project applied')
       .addOption(lockTimeoutOption())
       .action(kit.action(() => import('../commands/rollback.js')));
   },
