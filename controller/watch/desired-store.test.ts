@@ -145,6 +145,31 @@ ${container('web')}  envFiles: [./app.env]
     expect(store.snapshot().problems).toEqual([]);
   });
 
+  it('a file emptied by a rewrite keeps its objects until it has content again; deleting it removes them (F342)', async () => {
+    await writeFile(join(dir, 'a.yaml'), container('web'));
+    await writeFile(join(dir, 'b.yaml'), network('net'));
+    const store = new DesiredStore({ dir, allowEmpty: false });
+    await store.reload();
+    for (const emptied of ['', '\n', '# rendered by a tool\n']) {
+      await writeFile(join(dir, 'a.yaml'), emptied);
+      const read = await store.reload();
+      expect(read.changed).toEqual([]);
+      expect(names(store)).toEqual(['Container/web', 'Network/default', 'Network/net']);
+      expect(read.snapshot.problems).toMatchObject([
+        { file: expect.stringContaining('a.yaml'), line: 1, column: 1, code: 'E_EMPTY' },
+      ]);
+      expect(read.snapshot.problems[0]?.message).toMatch(/delete the file to remove them/);
+      // What other files no longer declare is still pruned.
+      expect(read.snapshot.prune).toBe(true);
+    }
+    await writeFile(join(dir, 'a.yaml'), container('web', 'sleep 3'));
+    expect((await store.reload()).changed).toEqual(['Container/web']);
+    expect(store.snapshot().problems).toEqual([]);
+    await unlink(join(dir, 'a.yaml'));
+    expect((await store.reload()).changed).toEqual(['Container/web', 'Network/default']);
+    expect(names(store)).toEqual(['Network/net']);
+  });
+
   it('a file broken when the controller starts keeps the objects last applied from it (F117)', async () => {
     await writeFile(join(dir, 'a.yaml'), container('web'));
     await writeFile(join(dir, 'b.yaml'), network('net'));

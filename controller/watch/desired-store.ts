@@ -220,7 +220,8 @@ export class DesiredStore {
     }
   }
 
-  private assemble(result: Awaited<ReturnType<typeof loadManifests>>): DesiredSnapshot {
+  private assemble(loaded: Awaited<ReturnType<typeof loadManifests>>): DesiredSnapshot {
+    const result = this.emptiedKept(loaded);
     const problems = result.problems;
     const folderMissing = result.files.length === 0 && problems.length > 0;
     if (folderMissing) return this.keepPrevious(problems, 'the folder cannot be read');
@@ -270,6 +271,35 @@ export class DesiredStore {
       ? `${problems.length} problem(s) in the manifests; broken files keep their last good objects${prune ? '' : ', and nothing is pruned'}`
       : undefined;
     return { objects, problems, prune, ...(notice ? { notice } : {}) };
+  }
+
+  /**
+   * A file that declared objects and now declares none is read as broken, so its objects keep
+   * their last good spec (F342): a file being rewritten with `>` (`helm template … >`, `curl …
+   * >`, a slow generator) is empty until its content lands, and deleting and recreating the
+   * containers meanwhile is an outage nobody asked for. Deleting the file removes its objects.
+   */
+  private emptiedKept(
+    result: Awaited<ReturnType<typeof loadManifests>>,
+  ): Awaited<ReturnType<typeof loadManifests>> {
+    const emptied: Problem[] = result.files
+      .filter((f) => f.problems.length === 0 && f.objects.length === 0)
+      .filter((f) => (this.lastGoodByFile.get(f.file)?.length ?? 0) > 0)
+      .map((f) => ({
+        file: f.file,
+        line: 1,
+        column: 1,
+        code: 'E_EMPTY',
+        message:
+          'the file declares nothing now; its objects keep their last spec (delete the file to remove them)',
+      }));
+    if (emptied.length === 0) return result;
+    const of = (file: string) => emptied.filter((p) => p.file === file);
+    return {
+      ...result,
+      files: result.files.map((f) => ({ ...f, problems: [...f.problems, ...of(f.file)] })),
+      problems: [...result.problems, ...emptied],
+    };
   }
 
   private keepPrevious(problems: Problem[], notice: string): DesiredSnapshot {
