@@ -18,6 +18,8 @@ export function serveStream(req: IncomingMessage, res: ServerResponse, hub: Stre
     Connection: 'keep-alive',
     'X-Accel-Buffering': 'no',
   });
+  // HEAD (a probe): the headers, then the end; a stream left open never answers (F347 a).
+  if (req.method === 'HEAD') return void res.end();
   res.write(`retry: ${RETRY_MS}\n\n`);
   const send = ({ id, message }: NumberedMessage) => {
     res.write(`id: ${id}\ndata: ${JSON.stringify(message)}\n\n`);

@@ -58,6 +58,17 @@ describe('web view routes', () => {
     expect((await js.text()).length).toBeGreaterThan(1_000);
   }, 30_000);
 
+  it('answers HEAD of the live stream with its headers at once (F347 a)', async () => {
+    const base = await start();
+    const head = await fetch(`${base}/api/v1/stream`, {
+      method: 'HEAD',
+      signal: AbortSignal.timeout(5_000),
+    });
+    expect(head.status).toBe(200);
+    expect(head.headers.get('content-type')).toBe('text/event-stream');
+    expect(await head.text()).toBe('');
+  });
+
   it('runs an action only for a same-origin JSON request with the page token', async () => {
     const ran: (string | undefined)[] = [];
     const base = await start(undefined, ran);
