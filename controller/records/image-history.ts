@@ -2,7 +2,7 @@ import type { DesiredObject } from '../../specs/model.js';
 import type { Engine, ObservedImage } from '../engine/engine.js';
 import { findImage } from '../plan/image-ref.js';
 import type { HistoryEntry, HistoryImage } from './record-types.js';
-import { ROLLBACK_DEPTH } from './record-types.js';
+import { entriesInDepth } from './history-fold.js';
 import { readHistory } from './records.js';
 
 /**
@@ -39,14 +39,14 @@ export async function imagesOfSet(
 }
 
 /**
- * Ids of the images the applies in the rollback depth ran on: the built images berth must
- * keep. Undefined when an entry in the depth that `rollback` could go back to predates image
- * records — then nothing is known to be unused and nothing is removed.
+ * Ids of the images the applies in the rollback depth ran on (those whose set history keeps,
+ * the same entries `rollback` can go back to): the built images berth must keep. Undefined
+ * when such an entry predates image records — then nothing is known to be unused and nothing
+ * is removed.
  */
 export function keptImageIds(entries: readonly HistoryEntry[]): Set<string> | undefined {
   const kept = new Set<string>();
-  for (const entry of entries.slice(0, ROLLBACK_DEPTH)) {
-    if (!entry.objects?.length) continue;
+  for (const entry of entriesInDepth(entries)) {
     if (!entry.images) return undefined;
     for (const image of entry.images) kept.add(image.id);
   }

@@ -47,7 +47,7 @@ export interface HistoryEntry {
   steps?: AppliedStep[];
   /**
    * The resolved desired set this apply converged to: kept for the newest
-   * {@link ROLLBACK_DEPTH} entries so `berth rollback` can re-apply any of them.
+   * {@link ROLLBACK_DEPTH} entries that have one so `berth rollback` can re-apply any of them.
    */
   objects?: DesiredObject[];
   /**
@@ -56,6 +56,13 @@ export interface HistoryEntry {
    * them (DESIGN.md "Updates and rollback"). Absent in records written before it existed.
    */
   images?: HistoryImage[];
+  /** The apply was to delete owned objects no longer declared (`apply --prune`; watch). */
+  prune?: boolean;
+  /**
+   * Applies after this one that repeated it with nothing to do (a re-run of `apply` on the
+   * same set, a `watch` start): counted here instead of taking a rollback slot each (F275).
+   */
+  repeats?: { count: number; lastTime: number };
 }
 
 /** One image an apply's set used, as the engine had it when the apply ended. */
@@ -83,8 +90,13 @@ export interface LastApplied {
 }
 
 /** What `recordApply` is given; the commit is looked up when not supplied. */
-export interface ApplyRecordInput extends Omit<HistoryEntry, 'commit'> {
+export interface ApplyRecordInput extends Omit<HistoryEntry, 'commit' | 'repeats'> {
   commit?: string | null;
+  /**
+   * A plain apply of its source (not a rollback, a restart): when it changed nothing and
+   * repeats the newest entry, it is counted on that entry rather than recorded (F275).
+   */
+  repeatable?: boolean;
   /**
    * The normalised set that was applied. Stored as the last applied set unless the outcome is
    * 'invalid' (an input that failed validation never replaces the last good set).

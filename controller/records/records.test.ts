@@ -53,6 +53,24 @@ describe('project records', () => {
     expect(history.value.at(-1)?.time).toBe(50);
   });
 
+  it('counts a repeatable apply that repeats the newest with nothing to do on it, not as an entry (F275)', async () => {
+    const none = { created: 0, changed: 0, deleted: 0, unchanged: 2, failed: 0 };
+    await recordApply(stateDir, 'shop', input(1000, { repeatable: true, prune: true }));
+    const again = { counts: none, repeatable: true, prune: true };
+    for (let i = 1; i <= 12; i++) await recordApply(stateDir, 'shop', input(1000 + i, again));
+    const folded = await recordApply(stateDir, 'shop', input(2000, again));
+    expect(folded).toMatchObject({ time: 1000, repeats: { count: 13, lastTime: 2000 } });
+    // Not repeatable (a rollback): its own entry, whatever it did.
+    await recordApply(stateDir, 'shop', input(3000, { counts: none, prune: true }));
+    const history = await readHistory(stateDir, 'shop');
+    expect(history.ok && history.value.map((e) => [e.time, e.repeats])).toEqual([
+      [3000, undefined],
+      [1000, { count: 13, lastTime: 2000 }],
+    ]);
+    const last = await readLastApplied(stateDir, 'shop');
+    expect(last.ok && last.value.time).toBe(3000);
+  });
+
   it('keeps every entry of applies recorded at once, and the newest as the last applied set', async () => {
     // berth watch settles two folder changes at the same idle moment; the older may finish last.
     await Promise.all([

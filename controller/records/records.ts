@@ -13,7 +13,7 @@ import type {
   RecordProblem,
   RecordRead,
 } from './record-types.js';
-import { ROLLBACK_DEPTH } from './record-types.js';
+import { addToHistory } from './history-fold.js';
 
 /** Applies kept per project; older ones are dropped. */
 export const HISTORY_LIMIT = 50;
@@ -27,17 +27,19 @@ export function projectRecordDir(stateDir: string, project: string): string {
 }
 
 /**
- * Records one apply: prepends it to the history (newest first, capped at HISTORY_LIMIT) and,
- * unless the outcome is 'invalid', stores `objects` as the last applied set. Both files are
- * written atomically. A corrupt existing history is replaced rather than blocking the record.
- * Rejects with BerthError E_RECORD when the files cannot be written.
+ * Records one apply: prepends it to the history (newest first, capped at HISTORY_LIMIT) —
+ * or, for a `repeatable` apply that repeats the newest entry with nothing to do, counts it on
+ * that entry (history-fold.ts) — and, unless the outcome is 'invalid', stores `objects` as
+ * the last applied set. Both files are written atomically. A corrupt existing history is
+ * replaced rather than blocking the record. Resolves with the entry that stands for this
+ * apply; rejects with BerthError E_RECORD when the files cannot be written.
  */
 export async function recordApply(
   stateDir: string,
   project: string,
   input: ApplyRecordInput,
 ): Promise<HistoryEntry> {
-  const { objects, commit, ...rest } = input;
+  const { objects, commit, repeatable = false, ...rest } = input;
   const found =
     commit === undefined && rest.sources[0] ? await gitCommitOf(rest.sources[0]) : undefined;
   const entry: HistoryEntry = {
@@ -48,8 +50,8 @@ export async function recordApply(
   };
   if (input.outcome === 'invalid') delete entry.images;
   const dir = projectRecordDir(stateDir, project);
-  await oneAtATime(dir, () => writeApply(stateDir, project, entry, objects, input.outcome));
-  return entry;
+  const write = { objects, outcome: input.outcome, repeatable };
+  return oneAtATime(dir, () => writeApply(stateDir, project, entry, write));
 }
 
 /** The read-modify-write of recordApply; callers hold the project's turn (oneAtATime). */
@@ -57,9 +59,9 @@ async function writeApply(
   stateDir: string,
   project: string,
   entry: HistoryEntry,
-  objects: DesiredObject[] | undefined,
-  outcome: ApplyRecordInput['outcome'],
-): Promise<void> {
+  write: Pick<ApplyRecordInput, 'objects' | 'outcome'> & { repeatable: boolean },
+): Promise<HistoryEntry> {
+  const { objects, outcome, repeatable } = write;
   const dir = projectRecordDir(stateDir, project);
   try {
     const previous = await readHistory(stateDir, project);
@@ -71,11 +73,12 @@ async function writeApply(
       const last: LastApplied = { project, time: entry.time, sources: entry.sources, objects };
       await writeFileAtomic(join(dir, LAST_APPLIED_FILE), serialise({ lastApplied: last }));
     }
-    const entries = [entry, ...earlier]
-      .sort((a, b) => b.time - a.time)
-      .slice(0, HISTORY_LIMIT)
-      .map((e, i) => (i < ROLLBACK_DEPTH ? e : withoutObjects(e)));
+    // Compared with entries read back from the file: as the file will hold it.
+    const stored = JSON.parse(JSON.stringify(entry)) as HistoryEntry;
+    const limit = HISTORY_LIMIT;
+    const { entries, recorded } = addToHistory(earlier, stored, { limit, repeatable });
     await writeFileAtomic(join(dir, HISTORY_FILE), serialise({ project, entries }));
+    return recorded;
   } catch (e) {
     throw new BerthError(
       'E_RECORD',
@@ -214,9 +217,4 @@ function isEntry(e: unknown): e is HistoryEntry {
 /** An apply's id: its time in base 36 (sortable, short enough to type), e.g. `mi5k2x9a`. */
 export function applyId(time: number): string {
   return time.toString(36);
-}
-
-function withoutObjects(entry: HistoryEntry): HistoryEntry {
-  const { objects: _dropped, images: _images, ...rest } = entry;
-  return rest;
 }

@@ -1,5 +1,5 @@
-import { canonicalJSON } from '../../specs/canonical-json.js';
 import { BerthError } from '../errors.js';
+import { desiredSetOf } from './history-fold.js';
 import type { HistoryEntry } from './record-types.js';
 
 /**
@@ -45,7 +45,7 @@ export function rollbackTarget(
   const last = usable[0];
   const previous =
     last?.outcome === 'converged'
-      ? converged.find((e) => e !== last && setOf(e) !== setOf(last))
+      ? converged.find((e) => e !== last && desiredSetOf(e) !== desiredSetOf(last))
       : converged[0];
   if (!previous)
     throw new BerthError(
@@ -61,18 +61,4 @@ function lastGoodHint(converged: HistoryEntry[]): string {
   return good
     ? `the last apply that converged is ${good.id}: berth rollback ${good.id}`
     : 'berth history lists the applies berth recorded';
-}
-
-/** The desired set of an entry, comparable across entries (object order aside). */
-const sets = new WeakMap<HistoryEntry, string>();
-function setOf(entry: HistoryEntry): string {
-  let set = sets.get(entry);
-  if (set === undefined) {
-    set = (entry.objects ?? [])
-      .map((o) => canonicalJSON(o))
-      .sort()
-      .join('\n');
-    sets.set(entry, set);
-  }
-  return set;
 }

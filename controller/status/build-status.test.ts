@@ -30,6 +30,10 @@ describe('buildProjectStatus', () => {
       outcome: 'converged',
       commit: expect.stringMatching(/^0123/),
     });
+    // A re-run with nothing to do is counted on its entry (F275): the last apply is its time.
+    const repeated = { ...sampleInput().lastApply!, repeats: { count: 2, lastTime: NOW } };
+    const again = buildProjectStatus({ ...sampleInput(), lastApply: repeated });
+    expect(again.lastApply?.time).toBe('2024-05-01T12:00:00Z');
     expect(status.objects.map((o) => o.key)).toEqual([
       'Network/backend',
       'Container/api',

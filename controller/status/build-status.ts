@@ -219,7 +219,8 @@ function countByObserved(objects: ObjectStatus[]): Record<string, number> {
 
 function summariseApply(entry: HistoryEntry): LastApplySummary {
   return {
-    time: iso(entry.time),
+    // A re-run that had nothing to do is counted on its entry (F275): the last apply is it.
+    time: iso(entry.repeats?.lastTime ?? entry.time),
     sources: entry.sources,
     commit: entry.commit ?? null,
     outcome: entry.outcome,

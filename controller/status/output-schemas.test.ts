@@ -43,6 +43,7 @@ describe('JSON output schemas', () => {
           historyOutput([
             LAST_APPLY,
             { ...LAST_APPLY, commit: undefined, outcome: 'interrupted' },
+            { ...LAST_APPLY, repeats: { count: 3, lastTime: LAST_APPLY.time + 60_000 } },
             {
               ...LAST_APPLY,
               objects: [containerObject('api')],

@@ -16,6 +16,10 @@ export interface SettledChange {
   from: RecordedOrigin;
   /** `applied by berth watch`, `rollback to <id>`. */
   message: string;
+  /** A new revision of the source (not a rollback): history may count it as a repeat (F275). */
+  repeatable?: boolean;
+  /** Owned objects no longer declared were to be deleted (false while a file is broken). */
+  prune?: boolean;
 }
 
 /**
@@ -29,7 +33,7 @@ export function changeRecord(
   now: number,
   images: HistoryImage[],
 ): ApplyRecordInput {
-  const { objects, time } = change;
+  const { objects, time, repeatable, prune } = change;
   const deleted = [...effects.values()].filter((e) => e === 'deleted').length;
   const counts = countEffects(effects.values(), objects.length + deleted);
   return {
@@ -41,6 +45,8 @@ export function changeRecord(
     message: change.message,
     objects,
     images,
+    ...(repeatable ? { repeatable } : {}),
+    ...(prune !== undefined ? { prune } : {}),
   };
 }
 

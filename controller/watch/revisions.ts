@@ -133,9 +133,11 @@ export class Revisions {
       const from = this.deps.options.origin?.() ?? { sources: [dir] };
       this.currentStamp = applyStamp(applyId(time), from.commit?.sha);
       this.appliedCommit = from.commit?.sha;
-      const { objects } = snapshot;
+      const { objects, prune } = snapshot;
       const message = 'applied by berth watch';
-      void this.recordWhenSettled({ changed, objects, time, from: revisionOrigin(from), message });
+      const origin = revisionOrigin(from);
+      const change = { changed, objects, time, from: origin, message, prune, repeatable: true };
+      void this.recordWhenSettled(change);
     }
   }
 

@@ -1,4 +1,5 @@
 import type { DesiredObject } from '../../specs/model.js';
+import { historyMessage } from '../records/history-fold.js';
 import type { HistoryEntry } from '../records/record-types.js';
 import type { ObjectStatus, ProjectStatus } from '../status/status-types.js';
 import { fieldDiff } from './field-diff.js';
@@ -99,7 +100,7 @@ export function toHistory(entries: HistoryEntry[]): ViewHistoryEntry[] {
     subject: e.subject ?? null,
     author: e.author ?? null,
     sources: e.sources,
-    message: e.message ?? null,
+    message: historyMessage(e) ?? null,
     changed: e.counts.created + e.counts.changed + e.counts.deleted,
     failed: e.counts.failed,
   }));

@@ -30,7 +30,8 @@ function writeVersion(version: string): void {
   writeFileSync(join(dir, 'app', 'v'), `${version}\n`);
 }
 
-const apply = () => berth(['apply', '-f', dir, '-p', project, '--timeout', '60s'], { env });
+const apply = (flags: string[] = []) =>
+  berth(['apply', '-f', dir, '-p', project, '--timeout', '60s', ...flags], { env });
 const history = async () =>
   JSON.parse((await berth(['history', '-p', project, '-o', 'json'], { env })).stdout) as Item[];
 const imageExists = (id: string) =>
@@ -96,12 +97,18 @@ describe('built images and history on the real engine', () => {
     });
   });
 
-  it('removes a built image once no apply in the rollback depth uses it, and no other image', async () => {
-    // Back to the second version: one apply, then nine more that change nothing; the tenth
-    // after it is the first whose history no longer holds the rollback.
+  it('keeps a built image while an apply rollback can reach uses it, and removes it after, and no other image', async () => {
+    // Back to the second version; twelve re-runs that change nothing are counted on that
+    // apply's entry (F275): the rollback stays within the depth, and so does its image.
     expect((await apply()).code).toBe(0);
     expect(await runningImage()).toBe(second);
-    for (let i = 0; i < 9; i++) expect((await apply()).code).toBe(0);
+    const rollback = (await history())[1]!;
+    for (let i = 0; i < 12; i++) expect((await apply()).code).toBe(0);
+    expect((await history())[1]).toMatchObject({ id: rollback.id, desired: expect.any(Array) });
+    expect(await imageExists(first)).toBe(true);
+    // Nine applies of another kind (--prune on and off: each its own entry, with nothing to
+    // do on the engine) after it; the tenth is the first whose history no longer holds it.
+    for (let i = 0; i < 9; i++) expect((await apply(i % 2 === 0 ? ['--prune'] : [])).code).toBe(0);
     // The rollback was among the last ten applies when each of those planned: its image stayed.
     expect(await imageExists(first)).toBe(true);
     const plan = await berth(['plan', '-f', dir, '-p', project], { env });

@@ -56,9 +56,13 @@ describe('one project, one writer', () => {
   });
 
   it('two applies at once: with --lock-timeout the second waits, and history keeps both', async () => {
+    // Two sets (the same set again, with nothing to do, is counted on the first's entry: F275).
+    const other = join(work, 'other');
+    mkdirSync(other);
+    writeFileSync(join(other, 'app.yaml'), sleeperYaml('one', '  env: {MODE: other}\n'));
     const env = { XDG_STATE_HOME: stateHome };
-    const args = ['apply', '-f', dir, '-p', project, '--lock-timeout', '2m'];
-    const runs = [spawnBerth(args, env), spawnBerth(args, env)];
+    const args = (from: string) => ['apply', '-f', from, '-p', project, '--lock-timeout', '2m'];
+    const runs = [spawnBerth(args(dir), env), spawnBerth(args(other), env)];
     const codes = await Promise.all(runs.map((r) => r.exited));
     expect(codes, runs.map((r) => r.stderr()).join('\n')).toEqual([0, 0]);
     const history = await berth(stateHome, work, 'history', '-p', project, '-o', 'json');

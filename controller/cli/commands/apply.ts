@@ -509,6 +509,9 @@ async function record(
       sources: applySources(ctx, job),
       ...(job.commit !== undefined ? { commit: job.commit } : {}),
       ...(job.message ? { message: job.message } : {}),
+      // A rollback is always its own entry; a re-run of the same apply is counted (F275).
+      repeatable: !job.message,
+      prune: Boolean(job.options.prune),
       outcome: end.outcome,
       counts,
       durationMs,

@@ -1,3 +1,4 @@
+import { historyMessage } from '../../records/history-fold.js';
 import type { HistoryEntry, HistoryImage } from '../../records/record-types.js';
 import { iso } from '../../status/build-status.js';
 import { formatDuration } from './format-status.js';
@@ -15,6 +16,11 @@ export interface HistoryItem {
   counts: HistoryEntry['counts'];
   durationMs: number;
   message: string | null;
+  /**
+   * Applies after it that repeated it with nothing to do (a re-run, a watch start), counted
+   * here rather than recorded each (F275); null when none.
+   */
+  repeated: { count: number; lastTime: string } | null;
   /** The resolved desired set the apply converged to; null beyond the rollback depth. */
   desired: HistoryObject[] | null;
   /** The images that set ran on (ids, digests); null when not recorded. */
@@ -48,6 +54,7 @@ export function historyOutput(entries: HistoryEntry[]): HistoryItem[] {
       counts: e.counts,
       durationMs: e.durationMs,
       message: e.message ?? null,
+      repeated: e.repeats ? { count: e.repeats.count, lastTime: iso(e.repeats.lastTime) } : null,
       desired: e.objects
         ? e.objects.map((o) => ({ kind: o.kind, name: o.name, labels: o.labels, spec: o.spec }))
         : null,
@@ -85,9 +92,10 @@ export function formatHistoryTable(
     { header: 'DURATION', value: (e) => formatDuration(e.durationMs) },
     { header: 'COMMIT', value: (e) => e.commit?.slice(0, 7) ?? '-' },
     ...subject,
-    // What an entry that is not an apply of files did (`restart api`, a rollback), when any says.
-    ...(entries.some((e) => e.message)
-      ? [{ header: 'MESSAGE', value: (e: HistoryEntry) => e.message ?? '-', shrink: true }]
+    // What an entry that is not an apply of files did (`restart api`, a rollback), when any
+    // says, and the applies that repeated it (`applied again 3× with no change, …`).
+    ...(entries.some((e) => historyMessage(e))
+      ? [{ header: 'MESSAGE', value: (e: HistoryEntry) => historyMessage(e) ?? '-', shrink: true }]
       : []),
     { header: 'SOURCE', value: (e) => e.sources.join(',') || '-', shrink: true },
   ];
