@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { formatStatus } from '../cli/views/format-status.js';
-import { brokenSourceStatus, unreadSourceStatus } from './broken-source.js';
+import { brokenSourceStatus, unreadSourceStatus, warnedSourceStatus } from './broken-source.js';
 import { sampleStatus } from './testing/sample-status.js';
 
 /** F29: a broken file of the watched source makes status not in sync, naming file:line:col. */
@@ -68,5 +68,25 @@ describe('status of a git source never read', () => {
     expect(unreadSourceStatus(failingLater)).toBe(failingLater);
     const pending = { ...inSync(), source: git(null, 'Unknown') };
     expect(unreadSourceStatus(pending)).toBe(pending);
+  });
+});
+
+describe('status of a source that reads with warnings (F291)', () => {
+  it('keeps its verdict and names the first three warnings after the notice', () => {
+    const warning =
+      '/m/web.yaml:7:5: warning: Container "web": spec.envFiles[0] /m/app.env:1:10: variable U is not set: it is left blank';
+    const status = warnedSourceStatus({ ...inSync(), notice: 'kept' }, [warning]);
+    expect(status.inSync).toBe(true);
+    expect(status.notice).toBe(`kept; warnings in the manifests: ${warning}`);
+    const many = [
+      'a:1:1: warning: x',
+      'b:1:1: warning: x',
+      'c:1:1: warning: x',
+      'd:1:1: warning: x',
+    ];
+    expect(warnedSourceStatus(inSync(), many).notice).toBe(
+      'warnings in the manifests: a:1:1: warning: x; b:1:1: warning: x; c:1:1: warning: x; and 1 more',
+    );
+    expect(warnedSourceStatus(inSync(), [])).toEqual(inSync());
   });
 });

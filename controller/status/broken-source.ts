@@ -24,6 +24,23 @@ export function brokenSourceStatus(
 }
 
 /**
+ * The status of a project whose set reads with warnings (an env file's unset `${VAR}` left
+ * blank, F188): they follow the notice as `warnings in the manifests: file:line:col: warning:
+ * …` (F291: the controller's API never showed them). The sync verdict is unchanged: a warning
+ * refuses nothing. `warnings` are formatted already. Pure; without warnings the status is
+ * returned as it is.
+ */
+export function warnedSourceStatus(
+  status: ProjectStatus,
+  warnings: readonly string[],
+): ProjectStatus {
+  if (warnings.length === 0) return status;
+  const more = warnings.length > SHOWN ? `; and ${warnings.length - SHOWN} more` : '';
+  const said = `warnings in the manifests: ${warnings.slice(0, SHOWN).join('; ')}${more}`;
+  return { ...status, notice: status.notice ? `${status.notice}; ${said}` : said };
+}
+
+/**
  * The status of a project whose git source has never given a revision: the URL is not a
  * repository, the remote was unreachable from the start, the ref or `--path` does not exist,
  * or the first commit was refused by `--verify-signatures`. Nothing has been compared with

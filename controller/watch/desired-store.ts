@@ -22,6 +22,11 @@ export interface DesiredSnapshot {
   /** Every problem of the last read, `file:line:col` each. */
   problems: Problem[];
   /**
+   * What the read the objects came from says without refusing it (LoadResult.warnings: an
+   * env file's unset `${VAR}` left blank, F188); kept with the set while it is kept.
+   */
+  warnings?: Problem[];
+  /**
    * False while deleting could be a mistake: a broken file with no last good objects, or an
    * empty/vanished folder without --allow-empty.
    */
@@ -270,7 +275,8 @@ export class DesiredStore {
     const notice = problems.length
       ? `${problems.length} problem(s) in the manifests; broken files keep their last good objects${prune ? '' : ', and nothing is pruned'}`
       : undefined;
-    return { objects, problems, prune, ...(notice ? { notice } : {}) };
+    const { warnings } = result;
+    return { objects, problems, prune, ...(notice ? { notice } : {}), warnings };
   }
 
   /**
@@ -303,7 +309,8 @@ export class DesiredStore {
   }
 
   private keepPrevious(problems: Problem[], notice: string): DesiredSnapshot {
-    return { objects: this.current.objects, problems, prune: false, notice };
+    const { objects, warnings = [] } = this.current;
+    return { objects, problems, prune: false, notice, warnings };
   }
 }
 

@@ -11,7 +11,11 @@ export type WatchEvent =
       time: number;
     }
   | { type: 'engine'; action: string; kind: string; name: string; time: number }
-  | { type: 'desired'; changed: string[]; problems: string[]; time: number }
+  /**
+   * The desired set was read: keys that changed, its problems, and its warnings (F291: said
+   * when the set or they change; `[]` when they have cleared or there are none).
+   */
+  | { type: 'desired'; changed: string[]; problems: string[]; warnings: string[]; time: number }
   | { type: 'resync'; cause: string; queued: string[]; time: number }
   /** The project was held (`by`: berth hold, web view, rollback to ID) or released. */
   | { type: 'hold'; held: boolean; by: string; time: number }

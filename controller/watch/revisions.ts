@@ -10,6 +10,7 @@ import { applyStamp } from '../labels.js';
 import type { CrashLoopTracker } from './backoff.js';
 import { changeRecord, entryOrigin, revisionOrigin, type SettledChange } from './change-record.js';
 import type { DesiredSnapshot, DesiredStore } from './desired-store.js';
+import { ManifestWarnings } from './manifest-warnings.js';
 import type { EventBus } from './event-bus.js';
 import type { WatchOptions } from './watch-options.js';
 import type { EngineLanes } from './engine-lanes.js';
@@ -59,6 +60,8 @@ export class Revisions {
   private appliedCommit: string | undefined;
   /** The desired snapshot a failed update was last held back from (one rollback per snapshot). */
   private failedUpdateHeld: DesiredSnapshot | undefined;
+  /** The set's warnings, said once per change (F291). */
+  private readonly warnings = new ManifestWarnings();
 
   constructor(private readonly deps: RevisionDeps) {}
 
@@ -121,8 +124,10 @@ export class Revisions {
     if (problems.length)
       logger.warn({ problems, notice: snapshot.notice }, 'manifests have problems');
     else if (snapshot.notice) logger.warn({ notice: snapshot.notice }, 'desired set kept');
-    if (changed.length || problems.length)
-      bus.publish({ type: 'desired', changed, problems, time: now() });
+    const warnings = this.warnings.toSay(snapshot, changed.length > 0);
+    if (warnings?.length) logger.warn({ warnings }, 'manifests have warnings');
+    if (changed.length || problems.length || warnings)
+      bus.publish({ type: 'desired', changed, problems, warnings: warnings ?? [], time: now() });
     for (const key of changed) {
       crashLoop.forget(key);
       queue.add(key, reason, { supersede: true });
@@ -168,7 +173,7 @@ export class Revisions {
     const objects = entry.objects ?? [];
     const notice = `rolled back to apply ${entry.id}`;
     const changed = store.pin(objects, pinnedImages(entry), notice);
-    bus.publish({ type: 'desired', changed, problems: [], time });
+    bus.publish({ type: 'desired', changed, problems: [], warnings: [], time });
     this.currentStamp = applyStamp(applyId(time), entry.commit);
     this.appliedCommit = entry.commit;
     for (const key of changed) crashLoop.forget(key);

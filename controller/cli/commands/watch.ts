@@ -3,12 +3,16 @@ import { stat } from 'node:fs/promises';
 import { homeContext } from '../plan-of.js';
 import { readHold } from '../../records/hold.js';
 import { resolve } from 'node:path';
-import { formatProblem } from '../../../specs/problems.js';
+import { formatProblem, formatWarning } from '../../../specs/problems.js';
 import { parseDelay } from '../../../specs/validate/values.js';
 import { startApiServer, type ApiServer } from '../../api/server.js';
 import { parseListenAddress, isLoopback } from '../../api/listen-address.js';
 import { BerthError } from '../../errors.js';
-import { brokenSourceStatus, unreadSourceStatus } from '../../status/broken-source.js';
+import {
+  brokenSourceStatus,
+  unreadSourceStatus,
+  warnedSourceStatus,
+} from '../../status/broken-source.js';
 import { heldNotice, heldStatus, statusOnceStarted } from '../../status/held-status.js';
 import { loadProjectView } from '../../status/project-view.js';
 import type { ObjectKey } from '../../../specs/model.js';
@@ -228,6 +232,7 @@ async function projectStatus(
   const snapshot = controller.store.snapshot();
   const groups = controller.lanes.groups();
   const problems = snapshot.problems.map(formatProblem);
+  const warnings = (snapshot.warnings ?? []).map(formatWarning);
   const hold = await readHold(ctx.stateDir, project);
   const held = hold ? heldNotice(hold) : undefined;
   // Another context's engine that is away fails only its objects: the notice names it.
@@ -268,7 +273,7 @@ async function projectStatus(
         hold,
       )
     : view.status;
-  return brokenSourceStatus(status, problems);
+  return warnedSourceStatus(brokenSourceStatus(status, problems), warnings);
 }
 
 /** Resolves with the first SIGTERM or SIGINT. */
