@@ -232,6 +232,36 @@ describe('enum fields holding a variable with a Compose default (F136)', () => {
     expect(container('web').restartPolicy).toBe('OnFailure');
   });
 
+  it('a variable without a default that .env sets to a Compose word is carried as written', async () => {
+    const dir = tempDir('berth-corpus-classes-');
+    writeFileSync(
+      join(dir, 'compose.yaml'),
+      [
+        'services:',
+        '  web:',
+        '    image: busybox:1',
+        '    restart: ${RESTART_POLICY}',
+        '  job:',
+        '    image: busybox:1',
+        '    restart: $JOB_RESTART',
+        '',
+      ].join('\n'),
+    );
+    writeFileSync(join(dir, '.env'), 'RESTART_POLICY=unless-stopped\nJOB_RESTART=on-failure\n');
+    const result = importCompose({
+      files: ['compose.yaml'],
+      cwd: dir,
+      outDir: join(dir, 'out'),
+      profiles: [],
+    });
+    expect(result.losses).toEqual([]);
+    expect(spec(result, 'Container', 'web')).toMatchObject({ restartPolicy: '${RESTART_POLICY}' });
+    const { problems, container } = await validated(result, result.dotEnv.text);
+    expect(problems).toEqual([]);
+    expect(container('web').restartPolicy).toBe('Always');
+    expect(container('job').restartPolicy).toBe('OnFailure');
+  });
+
   it('a variable without such a default stays a loss (unset, it would not validate)', () => {
     const result = imported([
       'services:',

@@ -2,15 +2,21 @@ import { isRecord } from './located.js';
 import type { ServiceWork } from './service-work.js';
 import { lose } from './state.js';
 import { text } from './values.js';
-import { variableWithComposeDefault } from '../validate/typed-variables.js';
+import { COMPOSE_SPELLINGS, variableWithComposeDefault } from '../validate/typed-variables.js';
 
 /**
  * `restart:` → restartPolicy; a retry count is a loss (berth backs off without a maximum). A
  * variable with a default of Compose's words is kept as written: berth takes those words for an
- * interpolated restartPolicy (specs/validate/typed-variables.ts, F136).
+ * interpolated restartPolicy (specs/validate/typed-variables.ts, F136). So is a variable
+ * without a default that the project's `.env` (or the environment) sets to one of them
+ * (`restart: ${RESTART_POLICY}` beside `RESTART_POLICY=unless-stopped`): the `.env` is copied
+ * beside the manifests, and apply resolves it the same way.
  */
 export function restart(w: ServiceWork, value: unknown, key: string): void {
-  if (variableWithComposeDefault(text(value), 'restartPolicy')) {
+  if (
+    variableWithComposeDefault(text(value), 'restartPolicy') ||
+    variableSetToComposeWord(w, text(value))
+  ) {
     w.spec.restartPolicy = text(value);
     return;
   }
@@ -46,6 +52,14 @@ export function restart(w: ServiceWork, value: unknown, key: string): void {
       `services.${w.service}.${key}:${retries}`,
       'berth retries with back-off, without a maximum count',
     );
+}
+
+/** `${NAME}` or `$NAME`, the whole value, set at import to one of Compose's restart words. */
+function variableSetToComposeWord(w: ServiceWork, value: string): boolean {
+  const match = /^\$(?:\{([A-Za-z_][A-Za-z0-9_]*)\}|([A-Za-z_][A-Za-z0-9_]*))$/.exec(value.trim());
+  const name = match?.[1] ?? match?.[2];
+  const resolved = name === undefined ? undefined : w.state.variables(name);
+  return resolved !== undefined && COMPOSE_SPELLINGS.restartPolicy?.[resolved] !== undefined;
 }
 
 /**
