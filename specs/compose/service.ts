@@ -12,6 +12,7 @@ import { stringLabels } from './shared.js';
 import { addObject, berthName, lose, manifestPath } from './state.js';
 import { carryEnvFiles, carryEnvironment } from './service-env.js';
 import { restart, restartByDefault } from './service-restart.js';
+import { carryMacAddress } from './service-mac.js';
 import type { ImportState } from './state.js';
 import { variableWithComposeDefault } from '../validate/typed-variables.js';
 import {
@@ -91,6 +92,7 @@ const HANDLERS: Record<string, Handler> = {
   expose: same('expose', (v) => asList(v).map((p) => (typeof p === 'number' ? p : text(p)))),
   scale: (w) => replicas(w, w.svc, path(w, 'scale')),
   gpus: checked('gpus', gpuRequest, 'only "all", a count or one device request can be carried'),
+  mac_address: () => undefined, // carryMacAddress, once the networks are known
   exclude_from_hc: (w, v) => {
     if (flag(v) !== false) excludeFromHealthStatus(w);
   },
@@ -163,6 +165,7 @@ export function convertService(
   )
     restartByDefault(w);
   finishNetworks(w);
+  carryMacAddress(w);
   finishDependsOn(w);
   if (w.mounts.length) w.spec.mounts = w.mounts;
   addObject(state, {
@@ -180,7 +183,6 @@ const WHY: Record<string, string> = {
   develop: 'berth watch reconciles manifests; it does not sync source into containers',
   volumes_from: 'berth mounts declared objects only',
   external_links: 'berth links nothing outside the project',
-  mac_address: 'set macAddress on a network attachment instead',
   userns_mode: 'no berth field',
   cgroup_parent: 'no berth field',
   post_start: 'no lifecycle hooks in berth',
