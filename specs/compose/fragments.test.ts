@@ -26,13 +26,25 @@ describe('networks a platform provides, volumes a platform declares (app-store f
     expect(
       result.losses.map((l) => `${l.where.line}:${l.where.column} ${l.path}: ${l.why}`),
     ).toEqual([
-      '4:16 services.app.networks.tipi_main_network: network tipi_main_network is not declared in these Compose files: imported as an external network (used by name, never created); apply stops before any change until it exists — create it, or import with the file that declares it',
+      '4:16 services.app.networks.tipi_main_network: network tipi_main_network is not declared in these Compose files: imported as an external network (used by name, never created); apply stops before any change until it exists — create it, or import with the file that declares it; runtipi creates it as runtipi_tipi_main_network: on a runtipi host, set spec.name: runtipi_tipi_main_network on the Network',
     ]);
     const byKey = new Map(result.objects.map((o) => [`${o.kind}/${o.name}`, o.spec]));
     expect(byKey.get('Network/tipi-main-network')).toEqual({
       external: true,
       name: 'tipi_main_network',
     });
+  });
+
+  it('names the engine name only of a platform network it knows (F310)', () => {
+    const result = imported([
+      'services:',
+      '  app:',
+      '    image: localhost/berth-busybox:1',
+      '    networks: [proxy]',
+    ]);
+    expect(result.losses.map((l) => l.why)).toEqual([
+      'network proxy is not declared in these Compose files: imported as an external network (used by name, never created); apply stops before any change until it exists — create it, or import with the file that declares it',
+    ]);
   });
 
   it('an undeclared volume becomes a project volume, with a warning at its first reference and no loss (Coolify)', () => {

@@ -63,12 +63,26 @@ interface Reference {
 
 function adoptNetwork(project: ComposeProject, out: FromElsewhere, ref: Reference): void {
   project.networks[ref.name] = { external: true };
+  const platform = PLATFORM_NETWORKS[ref.name];
   out.losses.push({
     where: ref.where,
     path: ref.path,
-    why: `network ${ref.name} is not declared in these Compose files: imported as an external network (used by name, never created); apply stops before any change until it exists — create it, or import with the file that declares it`,
+    why:
+      `network ${ref.name} is not declared in these Compose files: imported as an external network (used by name, never created); apply stops before any change until it exists — create it, or import with the file that declares it` +
+      (platform ? `; ${platform}` : ''),
   });
 }
+
+/**
+ * Networks app stores leave to their platform, and the engine name the platform gives them
+ * (F310): said in the loss, never written, since import cannot see the engine. runtipi's
+ * generated compose declares `tipi_main_network: {name: runtipi_tipi_main_network, external:
+ * true}` for every app.
+ */
+const PLATFORM_NETWORKS: Readonly<Record<string, string>> = {
+  tipi_main_network:
+    'runtipi creates it as runtipi_tipi_main_network: on a runtipi host, set spec.name: runtipi_tipi_main_network on the Network',
+};
 
 function adoptVolume(project: ComposeProject, out: FromElsewhere, ref: Reference): void {
   project.volumes[ref.name] = {};
