@@ -289,7 +289,11 @@ export interface ContainerSpec {
   networks: NetworkAttachment[];
   mounts: ContainerMount[];
   restartPolicy: RestartPolicy;
-  dependsOn: { container: string; condition: DependsCondition }[];
+  /**
+   * `restart`: restart this container after berth replaces `container` (Compose's
+   * `depends_on.restart`); set only when true, so earlier specs read the same.
+   */
+  dependsOn: { container: string; condition: DependsCondition; restart?: true }[];
   healthcheck?: Healthcheck;
   resources: Resources;
   user?: string;

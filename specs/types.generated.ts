@@ -227,6 +227,10 @@ export interface ContainerSpec {
      */
     container: string;
     condition?: 'started' | 'healthy' | 'completed';
+    /**
+     * Restart this container (stop, start; not recreate) after berth replaces the container it depends on, as Compose's depends_on.restart. Not after the engine or berth restarts that one after a crash.
+     */
+    restart?: boolean;
   }[];
   healthcheck?: {
     /**

@@ -26,6 +26,13 @@ export interface ContainerSituation {
   backoffMs?: number;
   /** berth stopped it in order to restart it: start it whatever its restart policy says. */
   restartPending?: boolean;
+  /**
+   * Why it restarts after a dependency: a container it names in `dependsOn` with `restart:
+   * true` is replaced by the same plan (Compose's `depends_on.restart`). A running container
+   * is stopped and started again (not recreated); not a restart after a failure, so neither
+   * counted nor backed off, as `berth restart` is not.
+   */
+  dependencyRestart?: string;
 }
 
 /** Why berth restarts a container that already ran: each such restart is counted and backed off. */
@@ -96,6 +103,7 @@ const CELLS: Record<DesiredContainerState, Cell> = {
     if (s.observed === 'created') return op('start');
     if (s.observed === 'paused') return op('unpause');
     if (s.observed === 'exited') return restartAfterExit(s);
+    if (s.dependencyRestart !== undefined) return op('stop');
     // The engine never restarts an unhealthy container itself (DESIGN.md, Lifecycle).
     if (s.health === 'unhealthy' && s.restartOnUnhealthy) return restart(s, 'stop', 'unhealthy');
     return { kind: 'done' };
@@ -154,7 +162,13 @@ export function situationAfter(
     replace: o === 'create' ? false : s.replace,
     exitCode: undefined,
     health: o === 'stop' || o === 'start' || o === 'unpause' || o === 'create' ? 'none' : s.health,
-    restartPending: restartReason === 'unhealthy' ? true : o === 'start' ? false : s.restartPending,
+    restartPending:
+      restartReason === 'unhealthy' || (o === 'stop' && s.dependencyRestart !== undefined)
+        ? true
+        : o === 'start'
+          ? false
+          : s.restartPending,
+    dependencyRestart: o === 'stop' ? undefined : s.dependencyRestart,
     // A restart berth made (or let through) starts the next back-off from the caller's count.
     backoffMs: restartReason ? 0 : s.backoffMs,
   };

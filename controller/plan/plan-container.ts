@@ -42,6 +42,8 @@ export interface ContainerPlanContext {
   implicitImageKey?: ObjectKey;
   /** Set when a network the container is attached to no longer exists (issue 19 item 3). */
   networkGone?: string;
+  /** Set when a `dependsOn` entry with `restart: true` names a container this plan replaces. */
+  dependencyRestart?: string;
   /** berth's memory of its restarts: back-off, and a health verdict that predates an unpause. */
   memory?: RestartMemory;
   /** An image step of this plan pulls or builds its image. */
@@ -161,6 +163,7 @@ export function containerSituation(
     health: ctx.memory?.healthStale && health === 'unhealthy' ? 'starting' : health,
     restartOnUnhealthy: container.spec.healthcheck?.restartOnUnhealthy ?? false,
     backoffMs: ctx.memory?.backoffMs ?? 0,
+    ...(ctx.dependencyRestart !== undefined && { dependencyRestart: ctx.dependencyRestart }),
   };
 }
 
@@ -298,6 +301,7 @@ function causeFor(
   replace: string | undefined,
 ): string {
   if (replace && (op === 'stop' || op === 'remove' || op === 'create')) return replace;
+  if (s.dependencyRestart !== undefined && op === 'stop') return s.dependencyRestart;
   if (index > 0) return `declared ${s.desired}`;
   switch (s.observed) {
     case 'absent':

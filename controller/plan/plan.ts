@@ -64,11 +64,14 @@ export function plan(input: PlanInput): Plan {
   for (const object of input.desired) {
     const planned = containerPlans.get(objectKey(object));
     if (object.kind !== 'Container' || !planned) continue;
-    // A container joining another's network namespace goes with it (F118).
+    // A container joining another's network namespace goes with it (F118); one that asks
+    // for it (dependsOn restart: true) restarts after a dependency is replaced.
     const gone = joinedNamespaceGone(object, owned, containerPlans);
-    const p = gone
-      ? planDeclaredContainer(object, input, owned, imagePlans, implicit, gone)
-      : planned;
+    const restart = gone ? undefined : dependencyReplaced(object, planned, containerPlans);
+    const p =
+      gone || restart
+        ? planDeclaredContainer(object, input, owned, imagePlans, implicit, gone, restart)
+        : planned;
     declared.push(withRepairs(withScaleRename(p, renameOf.get(p.key)), repairs.get(p.key)));
   }
 
@@ -119,6 +122,26 @@ function joinedNamespaceGone(
   return undefined;
 }
 
+/**
+ * Why a container restarts after a dependency (Compose's `depends_on.restart: true`, "restart
+ * this service after Compose updates the dependency"): a container it names with `restart:
+ * true` is replaced by this plan, and it is itself running and not replaced (a replaced one
+ * starts after the dependency anyway). Only replacements berth plans count: not the engine's
+ * or berth's restarts after a crash, as Compose excludes the runtime's restarts.
+ */
+function dependencyReplaced(
+  container: ContainerObject,
+  planned: ObjectPlan,
+  plans: ReadonlyMap<ObjectKey, ObjectPlan>,
+): string | undefined {
+  if (planned.container?.replaceCause || planned.steps.length) return undefined;
+  const replaced = container.spec.dependsOn
+    .filter((d) => d.restart && plans.get(`Container/${d.container}`)?.container?.replaceCause)
+    .map((d) => d.container);
+  if (replaced.length === 0) return undefined;
+  return `${replaced.join(', ')} replaced (dependsOn restart: true): restart after it`;
+}
+
 function planDeclaredContainer(
   container: ContainerObject,
   input: PlanInput,
@@ -126,6 +149,7 @@ function planDeclaredContainer(
   imagePlans: Map<string, ObjectPlan>,
   implicit: Map<string, ObjectPlan>,
   namespaceGone?: string,
+  dependencyRestart?: string,
 ): ObjectPlan {
   const observed = owned.get(objectKey(container)) as ObservedContainer | undefined;
   const imageObject = container.spec.image.object;
@@ -143,6 +167,7 @@ function planDeclaredContainer(
       (observed && goneNetwork(container, observed, input.project, owned, input.desired)) ??
       namespaceGone,
     memory: input.restarts?.get(objectKey(container)),
+    dependencyRestart,
     imageFromRun: (imagePlan?.steps.length ?? 0) > 0 || implicit.has(container.spec.image.ref),
     observedNetworkNames: observedNetworkNames(input.desired, owned),
     ownedNetworks: ownedNetworkNames(owned),

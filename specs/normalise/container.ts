@@ -44,6 +44,7 @@ export async function normaliseContainer(
     dependsOn: (raw.dependsOn ?? []).map((d) => ({
       container: d.container,
       condition: d.condition ?? 'started',
+      ...(d.restart === true && { restart: true as const }),
     })),
     resources: normaliseResources(raw.resources, ctx),
     stopGracePeriodMs:
