@@ -2,7 +2,7 @@ import { isRecord } from './located.js';
 import type { ServiceWork } from './service-work.js';
 import { modeNetwork, networkObject } from './shared.js';
 import { berthName, lose, whereIn } from './state.js';
-import { hasVariable, text } from './values.js';
+import { flag, hasVariable, text } from './values.js';
 
 /**
  * Networking fields of a service: ports, networks, network_mode, links, depends_on, ipc
@@ -247,17 +247,15 @@ function carryDependsOn(w: ServiceWork, value: unknown): void {
     const condition = opts.condition === undefined ? 'started' : CONDITIONS[text(opts.condition)];
     if (!condition)
       lose(w.state, opts, 'condition', `${where}.condition`, 'not a Compose condition');
-    if (opts.restart === true)
-      lose(
-        w.state,
-        opts,
-        'restart',
-        `${where}.restart`,
-        'berth does not restart dependants when a dependency is recreated',
-      );
+    // Compose restarts the dependant after it updates the dependency: berth's dependsOn
+    // restart does so after berth replaces it (controller/plan/plan.ts dependencyReplaced).
+    const restart = opts.restart === undefined ? false : flag(opts.restart);
+    if (restart === undefined)
+      lose(w.state, opts, 'restart', `${where}.restart`, 'not true or false (nor a variable)');
     deps.set(service, {
       container: berthName(w.state, 'service', service),
       condition: condition ?? 'started',
+      ...(restart !== undefined && restart !== false && { restart }),
     });
   }
 }
@@ -309,7 +307,7 @@ export function finishDependsOn(w: ServiceWork): void {
     if (deps.size === 0) delete w.spec.dependsOn;
     else
       w.spec.dependsOn = [...deps.values()].map((d: Record<string, unknown>) =>
-        d.condition === 'started' ? { container: d.container } : d,
+        d.condition === 'started' ? { container: d.container, restart: d.restart } : d,
       );
   }
 }
