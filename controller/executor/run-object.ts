@@ -115,7 +115,7 @@ async function runPlannedContainer(
   // A replacement found only now (an image this run pulled) may take the update path too.
   const foundNow = situation.replace && !entry.situation.replace;
   const update =
-    entry.update ||
+    (entry.update === true && situation.replace) ||
     (foundNow && updatesInPlace(container.spec, situation.observed, 'image id changed', undefined));
   if (observed && update) {
     const out = await runUpdate(container, observed.id, request, ctx);
@@ -210,6 +210,12 @@ function driftConnects(p: ObjectPlan): PlanStep[] {
   );
 }
 
+/**
+ * The entry's situation once the image step of this run ran: a container whose image was
+ * pulled or built is replaced when the image id differs from the one it runs, and one the
+ * plan replaces only for that step (`replaceIf: 'image-differs'`) is left as it is when the
+ * id is the same (F267: a rebuild after a tag was removed by hand gives back the same image).
+ */
 async function withImageFromRun(
   entry: ContainerPlanEntry,
   ref: string,
@@ -217,9 +223,10 @@ async function withImageFromRun(
   ctx: RunContext,
 ): Promise<ContainerSituation> {
   const s = entry.situation;
-  if (s.replace || !observed || !entry.imageFromRun || !ctx.refreshedImages.has(ref)) return s;
+  if (!observed || !entry.imageFromRun || !ctx.refreshedImages.has(ref)) return s;
+  if (s.replace && entry.replaceIf !== 'image-differs') return s;
   const imageId = (await ctx.engine.inspectImage(ref))?.id;
-  return imageId && imageId !== observed.imageId ? { ...s, replace: true } : s;
+  return imageId ? { ...s, replace: imageId !== observed.imageId } : s;
 }
 
 /** A running container replaced through the update path (start-first or stop-first, gated). */

@@ -177,9 +177,12 @@ export function containerPlanEntry(
   const update =
     ctx.observed !== undefined &&
     updatesInPlace(container.spec, situation.observed, replace, ctx.networkGone);
+  // Only the image step says so: whether it stands is known once that step ran (F267).
+  const onlyImage = replace !== undefined && replace === ctx.imageChange;
   return {
     situation,
     ...(replace ? { replaceCause: replace } : {}),
+    ...(onlyImage ? { replaceIf: 'image-differs' as const } : {}),
     ...(update ? { update } : {}),
     ...(ctx.desiredImageId ? { imageId: ctx.desiredImageId } : {}),
     imageFromRun: ctx.imageFromRun ?? false,

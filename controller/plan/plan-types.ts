@@ -90,6 +90,14 @@ export interface ContainerPlanEntry {
   imageId?: string;
   /** True when an image step of this plan pulls or builds its image: compare ids once it ran. */
   imageFromRun: boolean;
+  /**
+   * The replacement stands only if the image this plan builds or pulls has another id than the
+   * one the container runs: set when the image step is the only cause (`image X rebuilt`). A
+   * rebuild after the tag was removed or moved by hand can give back the very same image
+   * (F267), and `docker compose up` leaves a container alone whose image id did not change.
+   * The plan lists the replacement; the executor decides once the image step ran.
+   */
+  replaceIf?: 'image-differs';
   /** The replacement goes through the update path (start-first or stop-first, gated; issue 14). */
   update?: boolean;
   /** The create request a (re)create sends. */

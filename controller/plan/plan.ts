@@ -161,7 +161,8 @@ function planDeclaredContainer(
     desired: input.desired,
     observed,
     desiredImageId: imagePlan?.steps.length ? undefined : found?.id,
-    imageChange: rebuilt && observed ? `image ${imageObject} rebuilt` : undefined,
+    imageChange:
+      rebuilt && observed ? `image ${imageObject} rebuilt: replaced if its id changes` : undefined,
     implicitImageKey: implicit.get(container.spec.image.ref)?.key,
     networkGone:
       (observed && goneNetwork(container, observed, input.project, owned, input.desired)) ??
