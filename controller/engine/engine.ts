@@ -65,7 +65,37 @@ export interface ObservedContainer {
    * them); absent when it has none, or the engine's list does not say.
    */
   mountSources?: string[];
+  /**
+   * The settings the engine can change in place (`docker update`); read by inspect only (the
+   * list carries none), so absent from `observe`: the watch reads them for a container its
+   * engine says was updated (F272).
+   */
+  settings?: ContainerSettings;
 }
+
+/**
+ * A container's settings that the engine can change in place, without a restart (`docker
+ * update`): restart policy and resource limits. An absent field is the engine's default (no
+ * limit; for `memorySwapBytes`, the default the engine derives from the memory limit).
+ */
+export interface ContainerSettings {
+  restartPolicy: 'no' | 'on-failure' | 'unless-stopped' | 'always';
+  memoryBytes?: number;
+  /** -1: unlimited swap. */
+  memorySwapBytes?: number;
+  memoryReservationBytes?: number;
+  nanoCpus?: number;
+  cpuShares?: number;
+  cpuset?: string;
+  pidsLimit?: number;
+}
+
+/**
+ * What {@link Engine.updateContainer} sets: the fields given, the others left as they are.
+ * `pidsLimit: 0` takes the pids limit off; no other limit can be taken off in place (the
+ * engine reads 0 as "unchanged"), so a limit declared away is a replace.
+ */
+export type ContainerSettingsUpdate = Partial<ContainerSettings>;
 
 export interface ObservedNetwork {
   id: string;
@@ -257,12 +287,21 @@ export type ProgressListener = (line: string) => void;
 /**
  * What an event says about berth's objects, in the engine's neutral words (each adapter maps
  * its own action names): a container `started`, `exited` (died, was stopped, killed,
- * OOM-killed), was `paused` or `unpaused`, its `health` verdict changed; any object was
- * `removed`; a container was `disconnected` from a network. Events that change nothing berth
- * declares have none.
+ * OOM-killed), was `paused` or `unpaused`, its `health` verdict changed, its settings were
+ * `updated` in place; any object was `removed`; a container was `disconnected` from a network.
+ * Events that change nothing berth declares have none.
  */
 export type EngineChange =
-  'started' | 'exited' | 'paused' | 'unpaused' | 'health' | 'removed' | 'renamed' | 'disconnected';
+  | 'started'
+  | 'exited'
+  | 'paused'
+  | 'unpaused'
+  | 'health'
+  | 'removed'
+  | 'renamed'
+  | 'disconnected'
+  /** A container's settings were changed in place (`docker update`: restart policy, limits). */
+  | 'updated';
 
 export interface EngineEvent {
   type: 'container' | 'network' | 'volume' | 'image';
@@ -389,6 +428,13 @@ export interface Engine {
   unpauseContainer(id: string): Promise<MutationResult>;
   removeContainer(id: string): Promise<MutationResult>;
   renameContainer(id: string, name: string): Promise<MutationResult>;
+  /**
+   * Sets the given settings of a container in place (`POST /containers/{id}/update`), without
+   * a restart; see {@link ContainerSettingsUpdate} for what can be set. A memory limit given
+   * without swap gets the swap the engine would give it at create (it refuses a memory limit
+   * above the swap limit it has).
+   */
+  updateContainer(id: string, settings: ContainerSettingsUpdate): Promise<MutationResult>;
 
   createNetwork(request: NetworkCreateRequest): Promise<{ id: string }>;
   removeNetwork(idOrName: string): Promise<MutationResult>;

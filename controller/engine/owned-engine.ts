@@ -1,6 +1,7 @@
 import { LABEL } from '../labels.js';
 import type {
   ContainerCreateRequest,
+  ContainerSettingsUpdate,
   Engine,
   Labels,
   MutationResult,
@@ -119,6 +120,10 @@ class OwnedEngine implements Engine {
       (owned) => this.inner.renameContainer(owned, name),
       false,
     );
+  }
+
+  updateContainer(id: string, settings: ContainerSettingsUpdate): Promise<MutationResult> {
+    return this.onContainer('update', id, (owned) => this.inner.updateContainer(owned, settings));
   }
 
   disconnectNetwork(network: string, container: string): Promise<MutationResult> {

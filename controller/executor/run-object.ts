@@ -122,6 +122,7 @@ async function runPlannedContainer(
     if (out.outcome === 'converged') await releaseReplaced(observed, request, filesDir, ctx);
     return { ...out, ops: [...renameOps, ...out.ops] };
   }
+  const settingsOps = await setSettingsBack(p, entry, observed, situation, ctx);
   const out = await runContainer(
     {
       engine: ctx.engine,
@@ -134,7 +135,7 @@ async function runPlannedContainer(
   );
   if (observed && out.ops.includes('remove'))
     await releaseReplaced(observed, request, filesDir, ctx);
-  const ops: string[] = [...renameOps, ...out.ops];
+  const ops: string[] = [...renameOps, ...settingsOps, ...out.ops];
   const facts = {
     reason: out.restarts?.length ? `restarted: ${out.restarts.join(', ')}` : out.reason,
     error: out.error,
@@ -147,6 +148,25 @@ async function runPlannedContainer(
     return { ...facts, ...rest, ops: [...ops, ...rest.ops] };
   }
   return { outcome: out.outcome, ops, ...facts };
+}
+
+/**
+ * The plan's `update` step: settings changed outside berth (`docker update`) set back in place
+ * before the container's other steps, so a restart policy is right before a start (F272).
+ * Not when a replace was found only now (the new container is made with the declared ones).
+ */
+async function setSettingsBack(
+  p: ObjectPlan,
+  entry: ContainerPlanEntry,
+  observed: ObservedContainer | undefined,
+  situation: ContainerSituation,
+  ctx: RunContext,
+): Promise<string[]> {
+  const planned = p.steps.some((s) => s.action === 'update');
+  if (!planned || !entry.settings || !observed || situation.replace) return [];
+  ctx.onOp?.('update');
+  await ctx.engine.updateContainer(observed.id, entry.settings);
+  return ['update'];
 }
 
 /**

@@ -12,6 +12,7 @@ import { objectKey } from '../../specs/model.js';
 import type { ObservedContainer } from '../engine/engine.js';
 import { declaredEngineName, engineName, LABEL } from '../labels.js';
 import { containerCreateRequest } from './container-request.js';
+import { settingsDrift, type SettingsDrift } from './settings-drift.js';
 import { defaultFilesDir } from './file-mount-paths.js';
 import {
   containerOpSequence,
@@ -112,9 +113,22 @@ export function replaceCause(
       return describeFieldChanges(fields);
   }
   if (ctx.networkGone) return ctx.networkGone;
+  const drift = observedSettingsDrift(container, ctx);
+  if (drift?.replace) return drift.cause;
   if (ctx.imageChange) return ctx.imageChange;
   if (ctx.desiredImageId && observed.imageId !== ctx.desiredImageId) return 'image id changed';
   return undefined;
+}
+
+/** How the settings read from the engine (when they were) differ from the declaration. */
+function observedSettingsDrift(
+  container: ContainerObject,
+  ctx: ContainerPlanContext,
+): SettingsDrift | undefined {
+  const settings = ctx.observed?.settings;
+  if (!settings) return undefined;
+  const request = containerCreateRequest(container, ctx.project, ctx.desired, defaultFilesDir());
+  return settingsDrift(request, settings);
 }
 
 /**
@@ -179,11 +193,13 @@ export function containerPlanEntry(
     updatesInPlace(container.spec, situation.observed, replace, ctx.networkGone);
   // Only the image step says so: whether it stands is known once that step ran (F267).
   const onlyImage = replace !== undefined && replace === ctx.imageChange;
+  const drift = replace ? undefined : observedSettingsDrift(container, ctx);
   return {
     situation,
     ...(replace ? { replaceCause: replace } : {}),
     ...(onlyImage ? { replaceIf: 'image-differs' as const } : {}),
     ...(update ? { update } : {}),
+    ...(drift ? { settings: drift.set } : {}),
     ...(ctx.desiredImageId ? { imageId: ctx.desiredImageId } : {}),
     imageFromRun: ctx.imageFromRun ?? false,
     request: containerCreateRequest(container, ctx.project, ctx.desired, defaultFilesDir()),
@@ -243,6 +259,8 @@ export function planContainer(container: ContainerObject, ctx: ContainerPlanCont
         : causeFor(op, i, situation, entry.replaceCause),
     ),
   );
+  const drift = entry.settings && !ops.includes('create') && observedSettingsDrift(container, ctx);
+  if (drift) steps.unshift(step(key, 'update', '~', drift.cause));
   if (observed && !ops.includes('remove')) steps.push(...connectSteps(container, ctx, observed));
   const reason =
     end.kind === 'hold' || end.kind === 'backoff'

@@ -1,5 +1,5 @@
 import type { Kind, ObjectKey } from '../../specs/model.js';
-import type { ContainerCreateRequest } from '../engine/engine.js';
+import type { ContainerCreateRequest, ContainerSettingsUpdate } from '../engine/engine.js';
 import type { ContainerSituation } from '../lifecycle/container-decision.js';
 
 /**
@@ -30,7 +30,9 @@ export type StepAction =
    * An update's health gate: no engine call, a wait until the new container is healthy (or
    * has run `minReady` without exiting); the old one goes only after it passed.
    */
-  | 'gate';
+  | 'gate'
+  /** Settings changed outside berth set back in place (`docker update`; no restart). */
+  | 'update';
 
 /** `+` creates, `~` changes (recreate or transition), `-` deletes. */
 export type StepSymbol = '+' | '~' | '-';
@@ -100,6 +102,12 @@ export interface ContainerPlanEntry {
   replaceIf?: 'image-differs';
   /** The replacement goes through the update path (start-first or stop-first, gated; issue 14). */
   update?: boolean;
+  /**
+   * Settings changed outside berth (`docker update`: restart policy, limits) set back in
+   * place, before the entry's other steps (its `update` step; F272). Only where they were read
+   * (the watch reads them for a container the engine says was updated) and no replace is due.
+   */
+  settings?: ContainerSettingsUpdate;
   /** The create request a (re)create sends. */
   request: ContainerCreateRequest;
   /**

@@ -17,6 +17,7 @@ import type { EventBus } from './event-bus.js';
 import type { PruneGuard } from './prune-guard.js';
 import type { WatchMetrics } from './metrics.js';
 import { leftToEngine } from './left-to-engine.js';
+import { settingsToRead, withSettings } from './settings-read.js';
 import { dependentsOf, selectPlan } from './select-plan.js';
 import type { WorkItem, WorkVerdict } from './work-queue.js';
 import { describeReason, isDriftRepair, type WorkReason } from './work-reason.js';
@@ -133,12 +134,15 @@ async function reconcileObserved(
       undefined,
       { recoverUpdates: true },
     );
-    observed = observation.observed;
+    // Settings changed in place are seen only by an inspect: read for the containers whose
+    // `update` event queued them, never for every observe (F272: four list calls stay four).
+    observed = await withSettings(deps.engine, observation.observed, settingsToRead(items));
     logRecovered(deps, observation.recovered);
     full = await planProject(deps.engine, {
       project: deps.project,
       desired: snapshot.objects,
       ...observation,
+      observed,
       prune: snapshot.prune,
       restarts: memory,
       keepImageIds: deps.keepImageIds?.(),

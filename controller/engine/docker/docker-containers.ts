@@ -1,7 +1,7 @@
 import { EngineError } from '../engine.js';
-import type { ContainerCreateRequest, MutationResult } from '../engine.js';
+import type { ContainerCreateRequest, ContainerSettingsUpdate, MutationResult } from '../engine.js';
 import { call, mutate, type DockerCalls } from './docker-calls.js';
-import { toCreateBody } from './docker-mapping.js';
+import { toCreateBody, toUpdateBody } from './docker-mapping.js';
 import { nameHolder } from './docker-name-conflict.js';
 import { connectEndpoint } from './docker-networks.js';
 import { inspectContainer } from './docker-observe.js';
@@ -85,6 +85,16 @@ export function removeContainer(d: DockerCalls, id: string): Promise<MutationRes
       alreadyDone: /removal of container .* is already in progress/,
     },
   );
+}
+
+/** `POST /containers/{id}/update`: the settings given, in place; the container keeps running. */
+export function updateContainer(
+  d: DockerCalls,
+  id: string,
+  settings: ContainerSettingsUpdate,
+): Promise<MutationResult> {
+  const path = `/containers/${encodeURIComponent(id)}/update`;
+  return mutate(d, 'update', id, () => d.reads.send('POST', path, {}, toUpdateBody(settings)), {});
 }
 
 export function renameContainer(d: DockerCalls, id: string, name: string): Promise<MutationResult> {

@@ -1,6 +1,7 @@
 import type Dockerode from 'dockerode';
 import type {
   ContainerCreateRequest,
+  ContainerSettingsUpdate,
   ContainerDetails,
   Engine,
   EngineEvent,
@@ -147,6 +148,10 @@ class DockerEngine implements Engine {
 
   renameContainer(id: string, name: string): Promise<MutationResult> {
     return containers.renameContainer(this.d, id, name);
+  }
+
+  updateContainer(id: string, settings: ContainerSettingsUpdate): Promise<MutationResult> {
+    return containers.updateContainer(this.d, id, settings);
   }
 
   createNetwork(request: NetworkCreateRequest): Promise<{ id: string }> {

@@ -104,6 +104,8 @@ const CONTAINER_CHANGES: Record<string, EngineChange> = {
   unpause: 'unpaused',
   destroy: 'removed',
   rename: 'renamed',
+  // `docker update` (Docker 20.10 sends `update`; the event does not say what changed).
+  update: 'updated',
   // Podman's, after an exit its restart policy does not follow with a restart: the container
   // has settled from `stopped` (read as restarting once restarted before: F166) to `exited`.
   cleanup: 'exited',

@@ -6,9 +6,11 @@ import {
   exitCodeFromStatus,
   fromContainerSummary,
   healthFromStatus,
+  settingsOf,
   splitRef,
   toCreateBody,
   toState,
+  toUpdateBody,
 } from './docker-mapping.js';
 
 describe('toCreateBody', () => {
@@ -195,5 +197,38 @@ describe('toState', () => {
     expect(toState('stopping')).toBe('running');
     expect(toState('configured')).toBe('created');
     expect(toState('initialized')).toBe('created');
+  });
+});
+
+describe('settings changed in place (F272)', () => {
+  it('reads them from HostConfig, 0, empty and null as not set', () => {
+    expect(
+      settingsOf({
+        RestartPolicy: { Name: '', MaximumRetryCount: 0 },
+        Memory: 33554432,
+        MemorySwap: 67108864,
+        NanoCpus: 0,
+        CpuShares: 0,
+        CpusetCpus: '',
+        PidsLimit: null,
+      }),
+    ).toEqual({ restartPolicy: 'no', memoryBytes: 33554432, memorySwapBytes: 67108864 });
+    expect(settingsOf({ RestartPolicy: { Name: 'unless-stopped' }, PidsLimit: 0 })).toEqual({
+      restartPolicy: 'unless-stopped',
+    });
+  });
+
+  it('sends only what is given; a memory limit without swap gets twice it as swap', () => {
+    expect(toUpdateBody({ restartPolicy: 'always', memoryBytes: 100, pidsLimit: 0 })).toEqual({
+      RestartPolicy: { Name: 'always', MaximumRetryCount: 0 },
+      Memory: 100,
+      MemorySwap: 200,
+      PidsLimit: 0,
+    });
+  });
+
+  it('maps the engine event `update` to the change `updated`', () => {
+    const raw = { Type: 'container', Action: 'update', Actor: { ID: 'c1', Attributes: {} } };
+    expect(fromRawEvent(raw)?.change).toBe('updated');
   });
 });

@@ -1,5 +1,7 @@
 import type {
   ContainerDetails,
+  ContainerSettings,
+  ContainerSettingsUpdate,
   EngineContainerState,
   HealthStatus,
   Labels,
@@ -205,7 +207,7 @@ export interface DockerContainerInspect {
   Image: string;
   RestartCount?: number;
   Config?: { Image?: string; Labels?: Labels | null };
-  HostConfig?: { RestartPolicy?: { Name?: string }; NetworkMode?: string };
+  HostConfig?: DockerHostSettings & { NetworkMode?: string };
   Mounts?: DockerContainerSummary['Mounts'];
   State: {
     Status: string;
@@ -255,7 +257,60 @@ export function fromInspect(c: DockerContainerInspect): ContainerDetails {
     })),
     pid: c.State.Pid ?? 0,
     ...restartPolicyOf(c),
+    settings: settingsOf(c.HostConfig ?? {}),
   };
+}
+
+/** The `HostConfig` fields `POST /containers/{id}/update` can change (and inspect reads). */
+export interface DockerHostSettings {
+  RestartPolicy?: { Name?: string; MaximumRetryCount?: number };
+  Memory?: number;
+  MemorySwap?: number;
+  MemoryReservation?: number;
+  NanoCpus?: number;
+  CpuShares?: number;
+  CpusetCpus?: string;
+  /** null (never set) or 0 (taken off by an update) when there is no limit. */
+  PidsLimit?: number | null;
+}
+
+/**
+ * The engine's settings in berth's words: 0, '' and null are "not set". A memory limit made
+ * without swap has the swap the engine gave it (twice the limit, seen on 20.10).
+ */
+export function settingsOf(h: DockerHostSettings): ContainerSettings {
+  const set = <T>(value: T | undefined | null, none: T): T | undefined =>
+    value === undefined || value === null || value === none ? undefined : value;
+  const pids = h.PidsLimit !== undefined && h.PidsLimit !== null && h.PidsLimit > 0;
+  return {
+    restartPolicy: RESTART_POLICIES.find((p) => p === (h.RestartPolicy?.Name || 'no')) ?? 'no',
+    ...optional('memoryBytes', set(h.Memory, 0)),
+    ...optional('memorySwapBytes', set(h.MemorySwap, 0)),
+    ...optional('memoryReservationBytes', set(h.MemoryReservation, 0)),
+    ...optional('nanoCpus', set(h.NanoCpus, 0)),
+    ...optional('cpuShares', set(h.CpuShares, 0)),
+    ...optional('cpuset', set(h.CpusetCpus, '')),
+    ...(pids ? { pidsLimit: h.PidsLimit as number } : {}),
+  };
+}
+
+/** The update body: only the fields given; a memory limit without swap gets the default swap. */
+export function toUpdateBody(u: ContainerSettingsUpdate): DockerHostSettings {
+  const swap = u.memorySwapBytes ?? (u.memoryBytes !== undefined ? u.memoryBytes * 2 : undefined);
+  return {
+    ...(u.restartPolicy ? { RestartPolicy: { Name: u.restartPolicy, MaximumRetryCount: 0 } } : {}),
+    ...optional('Memory', u.memoryBytes),
+    ...optional('MemorySwap', swap),
+    ...optional('MemoryReservation', u.memoryReservationBytes),
+    ...optional('NanoCpus', u.nanoCpus),
+    ...optional('CpuShares', u.cpuShares),
+    ...optional('CpusetCpus', u.cpuset),
+    ...optional('PidsLimit', u.pidsLimit),
+  };
+}
+
+function optional<K extends string, V>(key: K, value: V | undefined): Partial<Record<K, V>> {
+  return value === undefined ? {} : ({ [key]: value } as Record<K, V>);
 }
 
 /**

@@ -1,6 +1,8 @@
 import type {
   ContainerCreateRequest,
   ContainerDetails,
+  ContainerSettings,
+  ContainerSettingsUpdate,
   EngineContainerState,
   MutationResult,
   ObservedContainer,
@@ -206,6 +208,47 @@ export function removeContainer(world: MemoryWorld, ref: string): MutationResult
   return { changed: true };
 }
 
+/**
+ * Sets settings in place as Docker does: 0 leaves a limit as it is, but for `pidsLimit` (no
+ * limit); a memory limit without swap gets twice the limit as swap. Sends `update`.
+ */
+export function updateContainer(
+  world: MemoryWorld,
+  ref: string,
+  u: ContainerSettingsUpdate,
+): MutationResult {
+  const c = world.mustFindContainer(ref, 'update');
+  const r = c.request;
+  if (u.restartPolicy) r.restartPolicy = u.restartPolicy;
+  if (u.memoryBytes) {
+    r.memoryBytes = u.memoryBytes;
+    r.memorySwapBytes = u.memorySwapBytes ?? u.memoryBytes * 2;
+  } else if (u.memorySwapBytes) r.memorySwapBytes = u.memorySwapBytes;
+  if (u.memoryReservationBytes) r.memoryReservationBytes = u.memoryReservationBytes;
+  if (u.nanoCpus) r.nanoCpus = u.nanoCpus;
+  if (u.cpuShares) r.cpuShares = u.cpuShares;
+  if (u.cpuset) r.cpuset = u.cpuset;
+  if (u.pidsLimit !== undefined) r.pidsLimit = u.pidsLimit > 0 ? u.pidsLimit : undefined;
+  world.containerEvent(c, 'update');
+  return { changed: true };
+}
+
+/** The settings as inspect reports them (a memory limit made without swap: twice as swap). */
+function settingsOf(r: ContainerCreateRequest): ContainerSettings {
+  const swap = r.memorySwapBytes ?? (r.memoryBytes ? r.memoryBytes * 2 : undefined);
+  const fields = {
+    memoryBytes: r.memoryBytes,
+    memorySwapBytes: swap,
+    memoryReservationBytes: r.memoryReservationBytes,
+    nanoCpus: r.nanoCpus,
+    cpuShares: r.cpuShares,
+    cpuset: r.cpuset,
+    pidsLimit: r.pidsLimit,
+  };
+  const set = Object.entries(fields).filter(([, v]) => v !== undefined && v !== 0 && v !== '');
+  return { restartPolicy: r.restartPolicy, ...Object.fromEntries(set) };
+}
+
 export function renameContainer(world: MemoryWorld, ref: string, name: string): MutationResult {
   const c = world.mustFindContainer(ref, 'rename');
   if (c.name === name) return { changed: false };
@@ -311,5 +354,6 @@ export function toDetails(c: MemContainer): ContainerDetails {
     healthLog: [],
     pid: c.pid,
     restartPolicy: c.request.restartPolicy,
+    settings: settingsOf(c.request),
   };
 }

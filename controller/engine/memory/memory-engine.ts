@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { LABEL } from '../../labels.js';
 import type {
   ContainerCreateRequest,
+  ContainerSettingsUpdate,
   ContainerDetails,
   Engine,
   EngineVersion,
@@ -258,6 +259,11 @@ export class MemoryEngine implements Engine {
   async renameContainer(id: string, name: string): Promise<MutationResult> {
     await this.enter('renameContainer');
     return containers.renameContainer(this.world, id, name);
+  }
+
+  async updateContainer(id: string, settings: ContainerSettingsUpdate): Promise<MutationResult> {
+    await this.enter('updateContainer');
+    return containers.updateContainer(this.world, id, settings);
   }
 
   async createNetwork(request: NetworkCreateRequest): Promise<{ id: string }> {
