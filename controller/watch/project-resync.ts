@@ -7,6 +7,7 @@ import type { ContainerKeys } from './container-keys.js';
 import type { DesiredStore } from './desired-store.js';
 import type { EventBus } from './event-bus.js';
 import { IdleResync } from './idle-resync.js';
+import { projectContainerIds, readsSettings, withSettings } from './settings-read.js';
 import type { WatchMetrics } from './metrics.js';
 import type { PruneGuard } from './prune-guard.js';
 import type { WorkQueue } from './work-queue.js';
@@ -66,8 +67,20 @@ export class ProjectResync {
     const snapshot = store.snapshot();
     metrics.resyncs += 1;
     try {
-      const observation = await observeProject(engine, project, snapshot.objects);
+      const observed = await observeProject(engine, project, snapshot.objects);
       metrics.noteReachable(this.deps.context, true);
+      // Settings changed in place while nothing watched (F272): read once, at start and after
+      // a reconnect; the keys found drifted are read again by their batch (settings-read.ts).
+      const observation = readsSettings(trigger)
+        ? {
+            ...observed,
+            observed: await withSettings(
+              engine,
+              observed.observed,
+              projectContainerIds(project, observed.observed),
+            ),
+          }
+        : observed;
       const kept = this.deps.keptImages();
       this.deps.containers.remember(observation.observed.containers);
       if (this.idle.unchanged(snapshot, observation, kept)) {

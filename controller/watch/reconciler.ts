@@ -135,8 +135,10 @@ async function reconcileObserved(
       { recoverUpdates: true },
     );
     // Settings changed in place are seen only by an inspect: read for the containers whose
-    // `update` event queued them, never for every observe (F272: four list calls stay four).
-    observed = await withSettings(deps.engine, observation.observed, settingsToRead(items));
+    // `update` event queued them (or a start resync), never for every observe (F272: four list
+    // calls stay four).
+    const toRead = settingsToRead(items, deps.project, observation.observed);
+    observed = await withSettings(deps.engine, observation.observed, toRead);
     logRecovered(deps, observation.recovered);
     full = await planProject(deps.engine, {
       project: deps.project,

@@ -43,6 +43,13 @@ const reconciled = (key: string, from: number) => {
   return line.exec(watch!.stderr().slice(from))?.[0];
 };
 
+async function startWatch(): Promise<void> {
+  const port = await freePort();
+  const args = ['watch', dir, '-p', project, '--listen', `127.0.0.1:${port}`, '--resync', '10m'];
+  watch = spawnBerth(args, { XDG_STATE_HOME: state });
+  await waitForApi(watch);
+}
+
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'berth-wupd-'));
   state = await mkdtemp(join(tmpdir(), 'berth-wupd-state-'));
@@ -52,15 +59,12 @@ beforeAll(async () => {
       '---\n' +
       containerYaml('limited', '  resources: {memory: 64Mi, cpus: 0.5, pids: 100}\n'),
   );
-  const port = await freePort();
-  const args = ['watch', dir, '-p', project, '--listen', `127.0.0.1:${port}`, '--resync', '10m'];
-  watch = spawnBerth(args, { XDG_STATE_HOME: state });
-  await waitForApi(watch);
+  await startWatch();
   const up = await eventually(
     async () => (await stateOf(runner)) === 'running' && (await stateOf(limited)) === 'running',
     60_000,
   );
-  if (!up) throw new Error(`did not converge:\n${watch.stderr()}`);
+  if (!up) throw new Error(`did not converge:\n${watch!.stderr()}`);
   // The first reconciles queue their dependants once more: let them pass.
   await new Promise((r) => setTimeout(r, 2_000));
 }, 90_000);
@@ -113,5 +117,18 @@ describe('berth watch and settings changed with docker update', () => {
     expect(await eventually(async () => !!reconciled('Container/runner', logged), 5_000)).toBe(
       true,
     );
+  }, 60_000);
+
+  it('sets back at its start what was changed while no watch ran', async () => {
+    watch!.child.kill('SIGTERM');
+    await watch!.exited;
+    const declared = 'unless-stopped 67108864 100 500000000';
+    expect(await settings(limited)).toBe(declared);
+    const id = await idOf(limited);
+    await docker('update', '--restart=no', '--pids-limit', '50', limited);
+    await startWatch();
+    const back = await eventually(async () => (await settings(limited)) === declared, 20_000);
+    expect(back, `${await settings(limited)}\n${watch!.stderr()}`).toBe(true);
+    expect(await idOf(limited)).toBe(id);
   }, 60_000);
 });
