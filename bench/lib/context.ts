@@ -76,6 +76,7 @@ export async function countedSample(
   const ok = okCodes.includes(t.code);
   const sample: Sample = {
     ms: t.ms,
+    ...(t.cpuMs === undefined ? {} : { cpuMs: t.cpuMs }),
     ok,
     timedOut: t.timedOut,
     calls: ctx.proxy.counts(),

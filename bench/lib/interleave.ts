@@ -5,6 +5,8 @@ import type { ToolResult } from './results.js';
 /** The outcome of one measured run. */
 export interface Sample {
   ms: number;
+  /** CPU time of the process the run started (user + system, ms), when it started one. */
+  cpuMs?: number;
   ok: boolean;
   timedOut?: boolean;
   error?: string;
@@ -83,6 +85,8 @@ export function toToolResult(samples: Sample[]): ToolResult {
   const unverified = failed.filter((s) => s.unverified).length;
   if (unverified) result.unverified = unverified;
   if (failed[0]?.error) result.failure = failed[0].error.slice(0, 300);
+  const cpu = good.flatMap((s) => (s.cpuMs === undefined ? [] : [round(s.cpuMs)]));
+  if (cpu.length) result.cpu = summarise(cpu);
   if (lastCalls) {
     result.callsByRoute = lastCalls;
     result.calls = Object.values(lastCalls).reduce((a, b) => a + b, 0);

@@ -1,9 +1,15 @@
 import { spawn } from 'node:child_process';
+import { childrenCpuMs } from './machine-load.js';
 
 export interface Timed {
   /** Exit code; -1 when the run was killed for exceeding its timeout. */
   code: number;
   ms: number;
+  /**
+   * CPU time of the child (user + system, ms; childrenCpuMs): what the run cost, whatever
+   * else the machine ran meanwhile. Undefined where it cannot be read.
+   */
+  cpuMs?: number;
   timedOut: boolean;
   stdout: string;
   stderr: string;
@@ -16,12 +22,13 @@ export interface RunOptions {
 }
 
 /**
- * Runs a command to completion and measures its wall time from spawn to exit. A run that
- * outlives its timeout is killed and reported as timedOut (the bench counts hangs, it never
- * drops them).
+ * Runs a command to completion and measures its wall time from spawn to exit, and its CPU
+ * time. A run that outlives its timeout is killed and reported as timedOut (the bench counts
+ * hangs, it never drops them).
  */
 export function timedRun(cmd: string, args: string[], options: RunOptions = {}): Promise<Timed> {
   return new Promise((resolve) => {
+    const cpuBefore = childrenCpuMs();
     const started = process.hrtime.bigint();
     const child = spawn(cmd, args, {
       env: options.env ?? process.env,
@@ -40,7 +47,11 @@ export function timedRun(cmd: string, args: string[], options: RunOptions = {}):
     const finish = (code: number) => {
       clearTimeout(timer);
       const ms = Number(process.hrtime.bigint() - started) / 1e6;
-      resolve({ code: timedOut ? -1 : code, ms, timedOut, stdout, stderr });
+      const timed: Timed = { code: timedOut ? -1 : code, ms, timedOut, stdout, stderr };
+      // 'close' comes after the exit, so the child has been waited for and counted.
+      const cpuAfter = childrenCpuMs();
+      if (cpuBefore !== undefined && cpuAfter !== undefined) timed.cpuMs = cpuAfter - cpuBefore;
+      resolve(timed);
     };
     child.on('error', (e) => {
       stderr += String(e);

@@ -1,3 +1,4 @@
+import { busyMachine } from './machine-load.js';
 import type { BenchResults, ScenarioResult, ToolResult } from './results.js';
 import { ratio } from './stats.js';
 
@@ -26,6 +27,7 @@ function scenarioSection(s: ScenarioResult): string {
     ...Object.entries(s.tools).map(([name, t]) => toolRow(name, t, s.tools.berth, s.unit)),
     '',
   ];
+  lines.push(...machineLines(s));
   for (const b of s.bars) {
     const verdict = b.met === undefined ? 'NOT DECIDED' : b.met ? 'met' : 'MISSED';
     lines.push(`- Bar: ${b.text} — **${verdict}**: ${cell(b.detail)}`);
@@ -42,6 +44,31 @@ function scenarioSection(s: ScenarioResult): string {
   }
   for (const note of s.notes) lines.push(`- ${note}`);
   return lines.join('\n');
+}
+
+/**
+ * The CPU time of each contender that started a process, and the load the runs shared the
+ * machine with (F280): what tells a slow berth from a busy host.
+ */
+function machineLines(s: ScenarioResult): string[] {
+  const lines: string[] = [];
+  const cpu = Object.entries(s.tools).flatMap(([name, t]) =>
+    t.cpu?.runs ? [`${name} ${fmt(t.cpu.median)} (${fmt(t.cpu.min)}–${fmt(t.cpu.max)})`] : [],
+  );
+  if (cpu.length)
+    lines.push(
+      `- CPU time (user+sys of the process), median (min–max) ms: ${cell(cpu.join('; '))}`,
+    );
+  if (s.load) {
+    const { start, end, cores } = s.load;
+    const busy = busyMachine(s.load)
+      ? ' — a busy machine: wall times include waiting for a core; compare CPU times'
+      : '';
+    lines.push(
+      `- Load average (1 min): ${start} at the start, ${end} at the end, on ${cores} cores${busy}`,
+    );
+  }
+  return lines;
 }
 
 /** RESULTS.md: the machine, a summary of bars, a table per scenario, and the analysis text. */

@@ -1,4 +1,5 @@
 import type { CallCounts } from './api-proxy.js';
+import type { ScenarioLoad } from './machine-load.js';
 import type { Summary } from './stats.js';
 
 /** One tool's numbers in one scenario. Failed and hung runs are counted, never dropped. */
@@ -13,6 +14,8 @@ export interface ToolResult extends Summary {
   /** Engine requests of the last measured run, when counted through the proxy. */
   calls?: number;
   callsByRoute?: CallCounts;
+  /** CPU time (user + system, ms) of the process of each successful run, where measured. */
+  cpu?: Summary;
 }
 
 /** A bar from issue 7's table, checked against this run's numbers. */
@@ -33,6 +36,11 @@ export interface ScenarioResult {
   tools: Record<string, ToolResult>;
   bars: Bar[];
   notes: string[];
+  /**
+   * The machine's 1-minute load average when the scenario's runs started and ended (the
+   * start-up scenarios, F280): at or above the core count, wall times include waiting for a core.
+   */
+  load?: ScenarioLoad;
 }
 
 export interface Machine {

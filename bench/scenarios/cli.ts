@@ -1,18 +1,19 @@
 import { berthCli, countedSample, workloadFor, type BenchContext } from '../lib/context.js';
 import { engineCall, labelFilter } from '../lib/engine-http.js';
 import { interleave, type Contender } from '../lib/interleave.js';
+import { underLoad } from '../lib/machine-load.js';
 import { timedRun, timeIt } from '../lib/proc.js';
 import type { ScenarioResult } from '../lib/results.js';
 import { noMutations, onlyListCalls } from '../lib/checks.js';
 import { containerNames } from '../lib/workload.js';
-import { limitBar, ratioBar } from './bars.js';
+import { limitBar, ratioBar, withMachineLoad } from './bars.js';
 import { noopProject } from './apply.js';
 
 const nodeBaseline = (ctx: BenchContext): Contender => ({
   name: 'node -e 0',
   run: async () => {
     const t = await timedRun(process.execPath, ['-e', '0'], { timeoutMs: ctx.timeoutMs });
-    return { ms: t.ms, ok: t.code === 0 };
+    return { ms: t.ms, ...(t.cpuMs === undefined ? {} : { cpuMs: t.cpuMs }), ok: t.code === 0 };
   },
 });
 
@@ -61,7 +62,9 @@ export async function statusOf(
       }),
     },
   ];
-  const tools = await interleave(contenders, ctx.runs, ctx.warmup, ctx.log);
+  const { result: tools, load } = await underLoad(() =>
+    interleave(contenders, ctx.runs, ctx.warmup, ctx.log),
+  );
   const floor = (tools['node -e 0']?.median ?? 0) * 2 + (tools['one list call']?.median ?? 0);
   const counts = Object.values(callsByN).filter((c): c is number => c !== undefined);
   const constant = counts.length > 1 ? new Set(counts).size === 1 : undefined;
@@ -78,14 +81,19 @@ export async function statusOf(
         detail: `calls by N: ${JSON.stringify(callsByN)}`,
       },
       limitBar('berth: the four list calls', tools.berth?.calls, 4, 'calls'),
-      limitBar(
-        'berth ≤ 2× node -e 0 + one list call',
-        tools.berth?.runs ? tools.berth.median : undefined,
-        Math.round(floor * 10) / 10,
-        'ms',
+      withMachineLoad(
+        limitBar(
+          'berth ≤ 2× node -e 0 + one list call',
+          tools.berth?.runs ? tools.berth.median : undefined,
+          Math.round(floor * 10) / 10,
+          'ms',
+        ),
+        load,
+        [tools.berth, tools['node -e 0']],
       ),
     ],
     notes: [],
+    load,
   };
 }
 
@@ -120,7 +128,9 @@ export async function cliStart(ctx: BenchContext, objects: number): Promise<Scen
     validateOf(plainName, v.berthDir),
     validateOf(manyName, many.berthDir),
   ];
-  const tools = await interleave(contenders, ctx.runs, ctx.warmup, ctx.log);
+  const { result: tools, load } = await underLoad(() =>
+    interleave(contenders, ctx.runs, ctx.warmup, ctx.log),
+  );
   const validate = tools[plainName];
   const validateMany = tools[manyName];
   return {
@@ -130,20 +140,33 @@ export async function cliStart(ctx: BenchContext, objects: number): Promise<Scen
     unit: 'ms',
     tools,
     bars: [
-      ratioBar('berth --version ≤ 2× node -e 0', tools['berth --version'], tools['node -e 0'], 2),
-      limitBar(
-        `validate of ${objects} objects ≤ 300 ms`,
-        validate?.runs ? validate.median : undefined,
-        300,
-        'ms',
+      withMachineLoad(
+        ratioBar('berth --version ≤ 2× node -e 0', tools['berth --version'], tools['node -e 0'], 2),
+        load,
+        [tools['berth --version'], tools['node -e 0']],
       ),
-      limitBar(
-        `validate of ${objects} objects using many of the new fields ≤ 300 ms`,
-        validateMany?.runs ? validateMany.median : undefined,
-        300,
-        'ms',
+      withMachineLoad(
+        limitBar(
+          `validate of ${objects} objects ≤ 300 ms`,
+          validate?.runs ? validate.median : undefined,
+          300,
+          'ms',
+        ),
+        load,
+        [validate],
+      ),
+      withMachineLoad(
+        limitBar(
+          `validate of ${objects} objects using many of the new fields ≤ 300 ms`,
+          validateMany?.runs ? validateMany.median : undefined,
+          300,
+          'ms',
+        ),
+        load,
+        [validateMany],
       ),
     ],
+    load,
     notes: [
       `${objects} objects: one network, one bind mount, ${objects - 2} containers in one file.`,
       `Many fields (issue 12): the same objects, each container also setting hostname, domainname, dns, dnsSearch, dnsOptions, extraHosts, a port and a port range, expose, capAdd/capDrop, securityOpt, readOnlyRootFilesystem, tty, stopSignal, stopGracePeriod, sysctls, ulimits, shmSize, logging, resources, user, workingDir, a tmpfs mount and a healthcheck; 10 files of 100 documents (one file would pass the 1 MiB a manifest file may be).`,
