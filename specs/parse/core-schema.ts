@@ -71,7 +71,51 @@ export const CORE_TYPES = [
   }),
 ];
 
-export const CORE = jsyaml.FAILSAFE_SCHEMA.extend({ implicit: CORE_TYPES });
+/**
+ * Whether a plain scalar may be one of {@link CORE_TYPES}: empty, or its first character one
+ * they can start with (`~`, `n`/`N`, `t`/`T`, `f`/`F`, a digit, a sign or a dot).
+ */
+function mayBeCore(s: string): boolean {
+  if (s.length === 0) return true;
+  const c = s.charCodeAt(0);
+  // 0-9, + - .
+  if ((c >= 0x30 && c <= 0x39) || c === 0x2b || c === 0x2d || c === 0x2e) return true;
+  // ~ N n T t F f
+  return (
+    c === 0x7e || c === 0x4e || c === 0x6e || c === 0x54 || c === 0x74 || c === 0x46 || c === 0x66
+  );
+}
+
+/** The type of {@link CORE_TYPES} that `resolve` of {@link IMPLICIT_CORE} matched last. */
+let matched: jsyaml.Type | undefined;
+
+/**
+ * {@link CORE_TYPES} as the one implicit type js-yaml tries on every plain scalar: most
+ * scalars of a manifest (names, images, paths) start with a letter none of them can, and one
+ * test of the first character spares four calls and regular expressions each (issue 12: ~7 %
+ * of a 1,000-object validate). Same types, same order: `construct` is the type `resolve`
+ * matched (js-yaml calls it right after). The four stay explicit types, so `!!int` and the
+ * like resolve as before.
+ */
+const IMPLICIT_CORE = new jsyaml.Type('tag:berth,2026:core-scalar', {
+  kind: 'scalar',
+  resolve: (s: string) => {
+    matched = undefined;
+    if (!mayBeCore(s)) return false;
+    for (const type of CORE_TYPES) {
+      if (!type.resolve(s)) continue;
+      matched = type;
+      return true;
+    }
+    return false;
+  },
+  construct: (s: string): unknown => (matched as jsyaml.Type).construct(s),
+});
+
+export const CORE = jsyaml.FAILSAFE_SCHEMA.extend({
+  implicit: [IMPLICIT_CORE],
+  explicit: CORE_TYPES,
+});
 
 /** Documents as js-yaml read them with {@link CORE}. */
 export interface CoreDocuments {
