@@ -1,4 +1,5 @@
 import { BOOLEANS } from '../validate/typed-variables.js';
+import { dockerSize } from '../validate/values.js';
 
 /**
  * Compose value spellings → berth value spellings. Every function keeps `${…}` as
@@ -96,34 +97,32 @@ export function commandList(value: unknown): string[] | undefined {
   return shellWords(String(value));
 }
 
-const UNIT: Record<string, string> = {
-  // A bare number is bytes: `memory: "536870912"`, as `docker compose config` writes sizes.
-  '': '',
-  b: '',
-  k: 'Ki',
-  kb: 'Ki',
-  m: 'Mi',
-  mb: 'Mi',
-  g: 'Gi',
-  gb: 'Gi',
-  t: 'Ti',
-  tb: 'Ti',
-};
-
 /**
- * A Compose byte size (`512m`, `1g`, `1.5gb`, `2048`; Docker's units are powers of 1024)
- * as a berth quantity (`512Mi`, `1Gi`, `1.5Gi`, 2048). Undefined when not a size.
+ * A Compose byte size (`512m`, `1g`, `1.5gb`, `2048`; Docker's units are powers of 1024:
+ * validate/values.ts dockerSize, the one grammar) as a berth quantity (`512Mi`, `1Gi`,
+ * `1.5Gi`, 2048). A `${…}` is kept, with the default of a lone `${NAME:-size}` in berth's
+ * spelling (`${MEM:-2g}` → `${MEM:-2Gi}`): unset, it then means what Compose means (berth's
+ * `2G` is decimal), and a value the variable is given in Docker's units is read as Docker
+ * reads it at validate (typed-variables.ts). Undefined when not a size.
  */
 export function quantity(value: unknown): string | number | undefined {
   if (typeof value === 'number') return Number.isInteger(value) && value > 0 ? value : undefined;
   if (typeof value !== 'string') return undefined;
-  if (hasVariable(value)) return value;
-  const m = /^\s*([0-9]+(?:\.[0-9]+)?)\s*([a-zA-Z]*)\s*$/.exec(value);
-  if (!m) return undefined;
-  const unit = UNIT[m[2]!.toLowerCase()];
-  if (unit === undefined) return undefined;
-  // Bytes are whole: go-units RAMInBytes truncates a fraction of a byte.
-  return unit === '' ? Math.trunc(Number(m[1])) || undefined : `${m[1]}${unit}`;
+  if (hasVariable(value)) return withDefaultSpelled(value, dockerSize);
+  return dockerSize(value);
+}
+
+/**
+ * `value` with the default of a lone `${NAME:-word}` / `${NAME-word}` in berth's spelling
+ * (`convert(word)`), when it converts; otherwise `value` as written.
+ */
+function withDefaultSpelled(
+  value: string,
+  convert: (word: string) => string | number | undefined,
+): string {
+  const match = /^(\s*\$\{[A-Za-z_][A-Za-z0-9_]*:?-)([^}$]*)(\}\s*)$/.exec(value);
+  const spelled = match ? convert(match[2]!) : undefined;
+  return spelled === undefined ? value : `${match![1]}${spelled}${match![3]}`;
 }
 
 /**

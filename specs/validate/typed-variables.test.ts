@@ -40,6 +40,47 @@ describe('interpolated numbers and booleans (Compose casts them)', () => {
   });
 });
 
+describe('interpolated sizes and ulimits written for Compose', () => {
+  const load = (spec: string, env: NodeJS.ProcessEnv) =>
+    loadManifests(['-'], { stdin: manifest(spec), env });
+  const spec = [
+    '  shmSize: ${SHM:-512m}',
+    '  resources: {memory: "${MEM}", memorySwap: "${SWAP:-3gb}", memoryReservation: "${R:-2G}"}',
+    '  ulimits: {nofile: "${NOFILE:-1024}", nproc: {soft: "${S:-10}", hard: "${H:-20}"}}',
+    '  mounts: [{tmpfs: /run, size: "${TMP:-64m}"}]',
+    '',
+  ].join('\n');
+
+  it('read a size in Docker’s units as Docker does, and a ulimit as a number', async () => {
+    const { problems, set } = await load(spec, { MEM: '2g' });
+    expect(problems).toEqual([]);
+    const web = set.objects.find((o) => o.kind === 'Container');
+    if (web?.kind !== 'Container') throw new Error('web not loaded');
+    expect(web.spec.shmSizeBytes).toBe(512 * 2 ** 20);
+    expect(web.spec.resources).toMatchObject({
+      memoryBytes: 2 * 2 ** 30,
+      memorySwapBytes: 3 * 2 ** 30,
+      // A size both read is berth's (decimal, as in Kubernetes): 2G is 2·10⁹ bytes.
+      memoryReservationBytes: 2e9,
+    });
+    expect(web.spec.ulimits).toEqual({
+      nofile: { soft: 1024, hard: 1024 },
+      nproc: { soft: 10, hard: 20 },
+    });
+    expect(web.spec.mounts[0]).toMatchObject({ sizeBytes: 64 * 2 ** 20 });
+  });
+
+  it('leave hand-written Docker units and sizes that are none refused', async () => {
+    const written = await load('  shmSize: 512m\n  ulimits: {nofile: "1024x"}\n', {});
+    expect(written.problems.map((p) => `${p.line}:${p.column} ${p.code}`)).toEqual([
+      '6:12 E_QUANTITY',
+      '7:21 E_SCHEMA',
+    ]);
+    const none = await load('  shmSize: ${SHM}\n', { SHM: 'lots' });
+    expect(none.problems.map((p) => p.code)).toEqual(['E_QUANTITY']);
+  });
+});
+
 describe('interpolated enum values in Compose’s words (F136)', () => {
   const image = (policy: string) =>
     `apiVersion: berth/v1\nkind: Image\nmetadata: {name: app}\nspec:\n  ref: busybox:1\n  pullPolicy: ${policy}\n`;

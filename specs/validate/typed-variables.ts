@@ -1,5 +1,6 @@
 import type { ErrorObject } from 'ajv';
 import { wasInterpolated } from '../parse/scalar-text.js';
+import { dockerSize } from './values.js';
 
 const INTEGER = /^[-+]?\d+$/;
 const NUMBER = /^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/;
@@ -20,8 +21,10 @@ export const BOOLEANS: Readonly<Record<string, boolean>> = {
  * a boolean (`replicas: ${N:-2}`, `cpus: ${CPUS}`) takes that type when its text reads as
  * one, as compose-go casts interpolated values by path; one of Compose's words for an enum
  * field berth spells otherwise (`restartPolicy: ${RESTART:-unless-stopped}`) takes berth's
- * word. Only values that came out of interpolation are cast (a hand-written "2" stays a
- * string). Works in place on the schema's `type` and `enum` errors; returns true when it
+ * word, and a size in Docker's units berth does not spell (`shmSize: ${SHM:-512m}`,
+ * `memory: ${MEM}` with MEM=2g) takes berth's spelling of Docker's meaning (`512Mi`). Only
+ * values that came out of interpolation are cast (a hand-written "2" stays a string, `2g`
+ * stays refused: one spelling in manifests). Works in place on the schema's `type` and `enum` errors; returns true when it
  * changed a value (validate again then).
  */
 export function castInterpolated(document: object, errors: readonly ErrorObject[]): boolean {
@@ -29,6 +32,10 @@ export function castInterpolated(document: object, errors: readonly ErrorObject[
   for (const error of errors) {
     if (error.keyword === 'enum') {
       changed = composeSpelling(document, error) || changed;
+      continue;
+    }
+    if (error.keyword === 'pattern' && error.schemaPath.endsWith(QUANTITY_PATTERN)) {
+      changed = dockerSizeSpelling(document, error) || changed;
       continue;
     }
     if (error.keyword !== 'type') continue;
@@ -90,6 +97,40 @@ function composeSpelling(document: object, error: ErrorObject): boolean {
   if (spelling === undefined || !wasInterpolated(holder, arrayKey(holder, key))) return false;
   record[key] = spelling;
   return true;
+}
+
+/** The schema path of the quantity pattern (schemas/envelope.schema.json). */
+const QUANTITY_PATTERN = '/$defs/quantity/pattern';
+
+/**
+ * An interpolated value of a quantity field that berth's pattern refuses but Docker reads as
+ * a size (`512m`, `2g`, `1gb`: validate/values.ts dockerSize) takes berth's spelling of it,
+ * as docker compose reads the same variable (a Compose `.env` says `SHM_SIZE=1g`). Those
+ * both read (`2G`, `512k`) keep berth's meaning. In place; true when it changed the value.
+ */
+function dockerSizeSpelling(document: object, error: ErrorObject): boolean {
+  const { record, key } = holderOf(document, error);
+  const value = record?.[key];
+  const spelled = typeof value === 'string' ? dockerSize(value) : undefined;
+  if (spelled === undefined || !wasInterpolated(record!, arrayKey(record!, key))) return false;
+  record![key] = spelled;
+  return true;
+}
+
+/** The object or array that holds the value an error is about, and its key. */
+function holderOf(
+  document: object,
+  error: ErrorObject,
+): { record: Record<string, unknown> | undefined; key: string } {
+  const path = error.instancePath.split('/').slice(1).map(unescape);
+  const key = path.pop() ?? '';
+  const holder = path.reduce<unknown>(
+    (node, part) => (node as Record<string, unknown> | undefined)?.[part],
+    document,
+  );
+  const record =
+    holder !== null && typeof holder === 'object' ? (holder as Record<string, unknown>) : undefined;
+  return { record, key };
 }
 
 function castTo(text: string, wanted: string[]): number | boolean | undefined {

@@ -6,6 +6,7 @@ import {
   parseIP,
   parsePortString,
   parseQuantity,
+  dockerSize,
   MAX_DELAY_MS,
   parseDelay,
 } from './values.js';
@@ -50,6 +51,27 @@ describe('parseQuantity', () => {
 
   it.each(['256MB', '1 G', 'lots', '', '0', '-1', '1e3', 'Mi'])('refuses %j', (text) => {
     expect(parseQuantity(text)).toBeUndefined();
+  });
+});
+
+describe('dockerSize (go-units RAMInBytes, powers of 1024)', () => {
+  it.each([
+    ['512m', '512Mi'],
+    ['2g', '2Gi'],
+    ['1.5GB', '1.5Gi'],
+    ['64Mi', '64Mi'],
+    ['100k', '100Ki'],
+    ['1 tb', '1Ti'],
+    ['2G', '2Gi'],
+    ['2048', 2048],
+    ['100b', 100],
+    ['1p', 1024 ** 5],
+  ] as const)('%s → %s', (text, berth) => {
+    expect(dockerSize(text)).toBe(berth);
+  });
+
+  it.each(['', 'lots', '0', '0m', '-1m', '1e3', 'm', '2x', '1.5.5g'])('refuses %j', (text) => {
+    expect(dockerSize(text)).toBeUndefined();
   });
 });
 

@@ -72,6 +72,33 @@ export function parseQuantity(value: string | number): number | undefined {
   return Number.isSafeInteger(bytes) && bytes > 0 ? bytes : undefined;
 }
 
+/** Docker's size units (powers of 1024) in berth's spelling; bytes and `p` have none. */
+const DOCKER_UNITS: Record<string, string | number> = {
+  '': 1,
+  k: 'Ki',
+  m: 'Mi',
+  g: 'Gi',
+  t: 'Ti',
+  p: 1024 ** 5,
+};
+
+/**
+ * A size as Docker reads it — go-units RAMInBytes, what docker compose uses for `mem_limit`,
+ * `shm_size`, a tmpfs `size` or `deploy.resources.limits.memory`: a number, then an optional
+ * k, m, g, t or p with an optional `i` and `b`, any case (`512m`, `2g`, `1.5GB`, `64Mi`,
+ * `100b`), each a power of 1024 — in berth's spelling (`512Mi`, `2Gi`, `1.5Gi`), or whole
+ * bytes where berth has no unit. Undefined when it is not one. Note that Docker's `1G` is
+ * berth's `1Gi`: berth's own `1G` and `512k` are decimal, as in Kubernetes.
+ */
+export function dockerSize(text: string): string | number | undefined {
+  const match = /^\s*(\d+(?:\.\d+)?) ?([kmgtp]?)i?b?\s*$/i.exec(text);
+  if (!match) return undefined;
+  const unit = DOCKER_UNITS[match[2]!.toLowerCase()]!;
+  // Bytes are whole: RAMInBytes truncates a fraction of a byte.
+  if (typeof unit === 'number') return Math.trunc(Number(match[1]) * unit) || undefined;
+  return Number(match[1]) > 0 ? `${match[1]}${unit}` : undefined;
+}
+
 export type Protocol = 'tcp' | 'udp' | 'sctp';
 
 export interface ParsedPort {

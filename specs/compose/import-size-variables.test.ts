@@ -1,0 +1,57 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { tempDir } from '../../test/support/temp-dir.js';
+import { loadManifests } from '../index.js';
+import { importCompose } from './index.js';
+
+/** Imports `compose` (and `dotEnv`), loads the output as `berth validate` does. */
+async function importAndLoad(compose: string, dotEnv = '') {
+  const dir = tempDir('berth-import-sizes-');
+  writeFileSync(join(dir, 'compose.yaml'), compose);
+  if (dotEnv) writeFileSync(join(dir, '.env'), dotEnv);
+  const out = tempDir('berth-import-sizes-out-');
+  const result = importCompose({ files: ['compose.yaml'], cwd: dir, outDir: out, profiles: [] });
+  for (const [name, text] of result.manifests) writeFileSync(join(out, name), text);
+  writeFileSync(join(out, '.env'), result.dotEnv.text);
+  const loaded = await loadManifests([out], { cwd: out, env: {} });
+  const specs = new Map(
+    loaded.set.objects.flatMap((o) => (o.kind === 'Container' ? [[o.name, o.spec] as const] : [])),
+  );
+  return { result, loaded, specs };
+}
+
+describe('berth import: sizes and limits written with variables', () => {
+  it('keeps ${…}, spells a default in berth’s units, and validates to Compose’s values', async () => {
+    const { result, loaded, specs } = await importAndLoad(
+      [
+        'services:',
+        '  web:',
+        '    image: busybox:1.36',
+        '    mem_limit: ${MEM:-2g}',
+        '    shm_size: ${SHM:-512m}',
+        '    ulimits: {nofile: "${NOFILE:-1024}"}',
+        '    tmpfs: ["/run:size=${TMPSZ:-64m}"]',
+        '  big:',
+        '    image: busybox:1.36',
+        '    deploy: {resources: {limits: {memory: "${BIG:-8G}"}}}',
+        '',
+      ].join('\n'),
+      'SHM=1g\n',
+    );
+    expect(result.losses).toEqual([]);
+    const web = result.manifests.get('web.yaml') ?? '';
+    expect(web).toContain('memory: ${MEM:-2Gi}');
+    expect(web).toContain('shmSize: ${SHM:-512Mi}');
+    expect(result.manifests.get('big.yaml')).toContain('memory: ${BIG:-8Gi}');
+    expect(loaded.problems).toEqual([]);
+    expect(specs.get('web')).toMatchObject({
+      resources: { memoryBytes: 2 * 2 ** 30 },
+      shmSizeBytes: 2 ** 30,
+      ulimits: { nofile: { soft: 1024, hard: 1024 } },
+      mounts: [{ type: 'tmpfs', target: '/run', sizeBytes: 64 * 2 ** 20 }],
+    });
+    // Compose's 8G is 8 GiB; berth's own 8G would be 8·10⁹ bytes.
+    expect(specs.get('big')?.resources?.memoryBytes).toBe(8 * 2 ** 30);
+  });
+});
