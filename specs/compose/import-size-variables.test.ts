@@ -54,4 +54,32 @@ describe('berth import: sizes and limits written with variables', () => {
     // Compose's 8G is 8 GiB; berth's own 8G would be 8·10⁹ bytes.
     expect(specs.get('big')?.resources?.memoryBytes).toBe(8 * 2 ** 30);
   });
+
+  it('carries PIDs limits written with a variable, leaves out the engine’s “no limit”', async () => {
+    const { result, loaded, specs } = await importAndLoad(
+      [
+        'services:',
+        '  a:',
+        '    image: busybox:1.36',
+        '    pids_limit: ${PIDS:-4096}',
+        '  b:',
+        '    image: busybox:1.36',
+        '    deploy: {resources: {limits: {pids: "${P:-100}"}}}',
+        '  c:',
+        '    image: busybox:1.36',
+        '    deploy: {resources: {limits: {pids: -1}}}',
+        '  d:',
+        '    image: busybox:1.36',
+        '    pids_limit: 0',
+        '',
+      ].join('\n'),
+    );
+    expect(result.losses).toEqual([]);
+    expect(result.manifests.get('b.yaml')).not.toContain('nan');
+    expect(loaded.problems).toEqual([]);
+    expect(specs.get('a')?.resources?.pids).toBe(4096);
+    expect(specs.get('b')?.resources?.pids).toBe(100);
+    expect(specs.get('c')?.resources?.pids).toBeUndefined();
+    expect(specs.get('d')?.resources?.pids).toBeUndefined();
+  });
 });

@@ -12,7 +12,7 @@ const LEGACY: Record<string, [string, (v: unknown) => unknown]> = {
   cpus: ['cpus', cpus],
   cpu_shares: ['cpuShares', (v) => (Number.isInteger(Number(v)) ? Number(v) : undefined)],
   cpuset: ['cpuset', (v) => text(v)],
-  pids_limit: ['pids', (v) => (Number(v) > 0 ? Number(v) : undefined)],
+  pids_limit: ['pids', pidsLimit],
   oom_score_adj: ['oomScoreAdj', (v) => (Number.isInteger(Number(v)) ? Number(v) : undefined)],
 };
 
@@ -21,11 +21,24 @@ export function carryLegacyResources(w: ServiceWork, key: string, value: unknown
   if (!entry) return false;
   const [field, convert] = entry;
   const converted = convert(value);
-  if (converted === undefined) {
-    if (!(key === 'pids_limit' && Number(value) === -1))
-      lose(w.state, w.svc, key, `services.${w.service}.${key}`, `${text(value)} cannot be carried`);
-  } else resources(w)[field] = converted;
+  if (converted === undefined)
+    lose(w.state, w.svc, key, `services.${w.service}.${key}`, `${text(value)} cannot be carried`);
+  else if (converted !== null) resources(w)[field] = converted;
   return true;
+}
+
+/**
+ * A PIDs limit (`pids_limit`, `deploy.resources.limits.pids`): a whole number above 0 (also
+ * quoted), or a `${…}` kept for berth to interpolate; null for -1 and 0, which the engine reads
+ * as no limit (HostConfig.PidsLimit), berth's default, so left out; undefined for anything
+ * else (a loss). Never NaN: a variable written as a number became `.nan`, which no berth
+ * manifest accepts.
+ */
+function pidsLimit(value: unknown): number | string | null | undefined {
+  const n = wholeNumber(value);
+  if (typeof n === 'string') return n;
+  if (n === 0 || n === -1) return null;
+  return n !== undefined && n > 0 ? n : undefined;
 }
 
 function resources(w: ServiceWork): Record<string, unknown> {
@@ -148,11 +161,11 @@ function deployResources(w: ServiceWork, value: unknown, where: string): void {
         : key === 'memory'
           ? quantity(v)
           : key === 'pids'
-            ? Number(v)
+            ? pidsLimit(v)
             : undefined;
     if (converted === undefined)
       lose(w.state, limits, key, `${where}.limits.${key}`, 'cannot be carried');
-    else res[key] = converted;
+    else if (converted !== null) res[key] = converted;
   }
   for (const [key, v] of Object.entries(reservations)) {
     if (key === 'memory' && quantity(v) !== undefined) res.memoryReservation = quantity(v);
