@@ -2,7 +2,7 @@ import type { ContainerObject, DesiredObject, Kind, PortBinding } from './model.
 import type { Problem, ProblemCode } from './problems.js';
 import type { ValuePath } from './parse/locate.js';
 import { isLiteralImageRef, lookupIn } from './link.js';
-import { positionOf } from './positions.js';
+import { blankNoteOf, positionOf } from './positions.js';
 import { NEXT_SUFFIX, UPDATE_SUFFIXES } from './update-names.js';
 import { objectLabel } from './validate/schema-errors.js';
 import { imageRefProblem } from './validate/image-ref.js';
@@ -46,7 +46,7 @@ function problemAt(
   return {
     ...positionOf(object, path),
     code,
-    message: `${objectLabel(object.kind, object.name)}: ${text}`,
+    message: `${objectLabel(object.kind, object.name)}: ${text}${blankNoteOf(object, path)}`,
   };
 }
 

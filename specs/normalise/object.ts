@@ -49,7 +49,7 @@ export async function normaliseManifest(
   };
   const object = await normaliseObject(manifest, { ctx, env, common });
   if (ctx.problems.length > 0) return { problems: ctx.problems, warnings: ctx.warnings };
-  rememberPositions(object, doc.locate);
+  rememberPositions(object, doc.locate, manifest);
   return { object, problems: [], warnings: ctx.warnings };
 }
 
