@@ -89,6 +89,37 @@ describe('berth import: unset variables warn as docker compose does', () => {
   });
 });
 
+describe('berth import: required variables (`${VAR:?reason}`) that are missing', () => {
+  it('are named as docker compose names them, the template kept as written', () => {
+    const r = importText(
+      [
+        'services:',
+        '  web:',
+        '    image: busybox',
+        '    environment:',
+        '      A: "${TOKEN:?set a token}"',
+        '      B: "${EMPTY:?}"',
+        '      C: "${EMPTY?}"',
+        '      D: "${IN_ENV:?not asked}"',
+        '      E: "${TOKEN:?again}"',
+      ],
+      { env: { IN_ENV: '1', EMPTY: '' } },
+    );
+    expect(
+      r.warnings.map((w) => `${w.where.file}:${w.where.line}:${w.where.column}: ${w.message}`),
+    ).toEqual([
+      'compose.yaml:5:7: required variable TOKEN is missing a value: set a token (docker compose ' +
+        'refuses the project until it is set; so do berth validate and apply: set it in the ' +
+        "environment or in the output's .env)",
+      'compose.yaml:6:7: required variable EMPTY is missing a value (docker compose refuses the ' +
+        'project until it is set; so do berth validate and apply: set it in the environment or ' +
+        "in the output's .env)",
+    ]);
+    expect(container(r, 'web')?.env).toMatchObject({ A: '${TOKEN:?set a token}' });
+    expect(r.losses).toEqual([]);
+  });
+});
+
 describe('berth import: environment passed through (`environment: [NAME]`)', () => {
   it('becomes a value-less NAME: passed through at apply, never the importing shell’s value (F129)', () => {
     const r = importText(

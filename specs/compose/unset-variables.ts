@@ -21,7 +21,7 @@ export function unsetVariableWarnings(
   env: Readonly<Record<string, string | undefined>>,
 ): ImportWarning[] {
   const lookup = projectVariables(project, env);
-  const found: { name: string; where: Where }[] = [];
+  const found: (UnsetName & { where: Where })[] = [];
   const sections = [
     project.services,
     project.networks,
@@ -38,18 +38,37 @@ export function unsetVariableWarnings(
       (text, where) => {
         const parts = parseTemplate(text);
         if (!Array.isArray(parts)) return;
-        for (const name of unsetNames(parts, lookup)) found.push({ name, where });
+        for (const unset of unsetNames(parts, lookup)) found.push({ ...unset, where });
       },
       (parent, key) => key === 'content' && verbatim.has(parent),
     );
   const seen = new Set<string>();
   return found
     .sort((a, b) => compareWhere(a.where, b.where))
-    .filter(({ name }) => !seen.has(name) && seen.add(name))
-    .map(({ name, where }) => ({
+    .filter(({ name, required }) => {
+      const key = `${required === undefined ? '' : '?'}${name}`;
+      return !seen.has(key) && seen.add(key);
+    })
+    .map(({ name, required, where }) => ({
       where,
-      message: `The "${name}" variable is not set. Defaulting to a blank string.`,
+      message:
+        required === undefined
+          ? `The "${name}" variable is not set. Defaulting to a blank string.`
+          : requiredMessage(name, required),
     }));
+}
+
+/**
+ * compose-go's refusal of an unset `${VAR:?reason}` (template.go: "required variable VAR is
+ * missing a value: reason"); import keeps the template as written, so the project is refused
+ * until VAR is set — docker compose up's and berth validate's alike (E_UNSET_VAR).
+ */
+function requiredMessage(name: string, reason: string): string {
+  return (
+    `required variable ${name} is missing a value${reason ? `: ${reason}` : ''} ` +
+    `(docker compose refuses the project until it is set; so do berth validate and apply: ` +
+    `set it in the environment or in the output's .env)`
+  );
 }
 
 /** The variables Compose interpolates with: the environment, then the project's `.env`. */
@@ -83,9 +102,21 @@ function walk(
     if (!skip(tree, key)) walk(value, whereKey(tree, key) ?? whereNode(tree) ?? at, visit, skip);
 }
 
-/** The variables a template reads as Compose evaluates it that are unset and have no default. */
-function unsetNames(parts: TemplatePart[], lookup: (name: string) => string | undefined): string[] {
-  const names: string[] = [];
+/** An unset variable without a default; `required` is the reason of a `${VAR:?reason}`. */
+interface UnsetName {
+  name: string;
+  required?: string;
+}
+
+/**
+ * The variables a template reads as Compose evaluates it that are unset and have no default,
+ * and those a `${VAR:?reason}` / `${VAR?reason}` requires and that are missing.
+ */
+function unsetNames(
+  parts: TemplatePart[],
+  lookup: (name: string) => string | undefined,
+): UnsetName[] {
+  const names: UnsetName[] = [];
   for (const part of parts) {
     if (part.kind !== 'variable') continue;
     const value = lookup(part.name);
@@ -96,10 +127,17 @@ function unsetNames(parts: TemplatePart[], lookup: (name: string) => string | un
       (part.operator === '-' && !set) ||
       (part.operator === ':+' && nonEmpty) ||
       (part.operator === '+' && set);
-    if (part.operator === undefined && !set) names.push(part.name);
+    const missing = (part.operator === ':?' && !nonEmpty) || (part.operator === '?' && !set);
+    if (part.operator === undefined && !set) names.push({ name: part.name });
+    if (missing) names.push({ name: part.name, required: operandText(part.operand ?? []) });
     if (operandUsed) names.push(...unsetNames(part.operand ?? [], lookup));
   }
   return names;
+}
+
+/** A `${VAR:?reason}`'s reason as written (its variables as `${NAME}`). */
+function operandText(parts: TemplatePart[]): string {
+  return parts.map((p) => (p.kind === 'text' ? p.text : `\${${p.name}}`)).join('');
 }
 
 function compareWhere(a: Where, b: Where): number {
