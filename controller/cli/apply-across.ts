@@ -8,6 +8,7 @@ import { engineOfContext } from '../engine/docker/context-engine.js';
 import { toBerthError } from '../errors.js';
 import { observeProject, observeRequest, planProject } from '../observe.js';
 import { sameEngineClusters } from '../executor/same-engine.js';
+import { selectDependencies, type DependenciesOf } from '../executor/select-plan.js';
 import { otherSourceDeletions } from '../plan/plan-other-sources.js';
 import type { ObjectPlan, Plan } from '../plan/plan-types.js';
 import { refuseMissingExternals } from '../plan/plan-unmanaged.js';
@@ -37,6 +38,8 @@ export interface AcrossJob {
   interrupt?: Interrupt;
   /** Where the starts made on every engine are recorded as berth's (records/starts.ts). */
   starts?: StartLog;
+  /** A partial apply: the dependencies of one container only (`berth run`, F269). */
+  only?: DependenciesOf;
 }
 
 /** One engine's part: its plan, or why the engine could not be planned against. */
@@ -62,14 +65,17 @@ export async function convergeAcross(
   job: AcrossJob,
   groups: EngineGroup[],
 ): Promise<{ plan: Plan; result: ExecuteResult; homeImages?: ObservedImage[] }> {
-  const { plan, planned } = await planAcross(ctx, job, groups, { recover: true });
+  const { plan, planned: all } = await planAcross(ctx, job, groups, { recover: true });
   const folders = sourceFolders(job.sources, ctx.cwd);
-  for (const p of planned) {
+  for (const p of all) {
     if (!p.plan || !p.observed) continue;
     const others = otherSourceDeletions(p.plan, p.observed, folders);
     if (others.length > 0 && !job.force) throw otherSourceError(job.project, others);
     refuseMissingExternals(relabel(p.plan, p.group.context));
   }
+  const planned = job.only ? onlyWithin(all, job.only) : all;
+  if (job.only && !planned.some((p) => p.plan?.objects.some(needsWork)))
+    return { plan, result: { outcomes: [], ok: true } };
   const width = Math.max(0, ...plan.objects.map((o) => o.key.length));
   const report = progressReporter(ctx, width);
   const results = await Promise.all(
@@ -140,6 +146,18 @@ async function observeGroup(
   } catch (e) {
     return unreachable(group, e);
   }
+}
+
+/**
+ * A partial apply's groups: the one that declares the container run from, its plan cut down
+ * to that container's dependencies (they live on its engine); the other engines are left
+ * alone, reachable or not.
+ */
+function onlyWithin(planned: GroupPlan[], only: DependenciesOf): GroupPlan[] {
+  const declares = (p: GroupPlan) => p.group.objects.some((o) => `${o.kind}/${o.name}` === only.of);
+  return planned
+    .filter(declares)
+    .map((p) => (p.plan ? { ...p, plan: selectDependencies(p.plan, only) } : p));
 }
 
 /** Plans one engine's group on its observation; `recover`: half-done updates first (apply). */

@@ -44,9 +44,9 @@ export const EXAMPLES: Record<string, string[]> = {
   ],
   restart: ['berth restart web', 'berth restart web worker -p shop'],
   run: [
-    'berth run web -- sh -c "echo hi"',
+    'berth run --rm -f app/ migrate -- ./migrate up',
     'berth run --rm -it web -- sh',
-    'berth run -e MODE=once --entrypoint /bin/sh web -- -c env',
+    'berth run --rm --no-deps -e MODE=once --entrypoint /bin/sh web -- -c env',
   ],
   push: ['berth push', 'berth push web --tag v1.2', 'berth push -f app/'],
   completion: [

@@ -3,7 +3,7 @@ import { desiredFrom } from '../../test/support/manifests.js';
 import { converge } from '../executor/converge.js';
 import { MemoryEngine } from '../engine/memory/memory-engine.js';
 import { observeAndPlan } from '../observe.js';
-import { selectPlan } from '../watch/select-plan.js';
+import { selectPlan } from '../executor/select-plan.js';
 import { formatPlan } from './plan-format.js';
 
 const IMAGE = 'localhost/berth-busybox:1';

@@ -18,7 +18,7 @@ import type { PruneGuard } from './prune-guard.js';
 import type { WatchMetrics } from './metrics.js';
 import { leftToEngine } from './left-to-engine.js';
 import { settingsToRead, withSettings } from './settings-read.js';
-import { dependentsOf, selectPlan } from './select-plan.js';
+import { dependentsOf, selectPlan } from '../executor/select-plan.js';
 import type { WorkItem, WorkVerdict } from './work-queue.js';
 import { describeReason, isDriftRepair, type WorkReason } from './work-reason.js';
 

@@ -31,6 +31,7 @@ import type { ProjectLock } from '../../records/project-lock.js';
 import { UnderWay, waitingText } from '../under-way.js';
 import { resolveProjectName } from '../project-name.js';
 import type { DesiredObject } from '../../../specs/model.js';
+import { selectDependencies, type DependenciesOf } from '../../executor/select-plan.js';
 import { resolve } from 'node:path';
 import { unrecordedApply } from '../../records/record-error.js';
 import { groupByEngine, spansEngines } from '../../executor/placement.js';
@@ -79,6 +80,11 @@ export interface ApplyJob {
    * at its four list calls).
    */
   unchangedImages?: ObservedImage[];
+  /**
+   * Converge only the dependencies of one container (`berth run`, F269), nothing else; one
+   * that finds nothing to do changes and records nothing. Unset: the whole set.
+   */
+  only?: DependenciesOf;
 }
 
 /**
@@ -124,7 +130,7 @@ export async function applyJob(ctx: CliContext, job: ApplyJob): Promise<number> 
   return withProjectLock(
     ctx,
     job.project,
-    job.message ? 'rollback' : 'apply',
+    job.only ? 'run' : job.message ? 'rollback' : 'apply',
     job.options.lockTimeout,
     (lock) => converge(ctx, job, lock),
   );
@@ -194,9 +200,11 @@ async function converge(ctx: CliContext, job: ApplyJob, lock?: ProjectLock): Pro
           deadline: started + timeoutMs,
           interrupt,
           starts,
+          ...(job.only ? { only: job.only } : {}),
         },
         groups,
       ).finally(() => clearTimeout(expiry));
+      if (job.only && across.result.outcomes.length === 0) return 0;
       if (interrupt.interrupted)
         return interrupted(ctx, interrupt, job, across.plan, across.result.outcomes, await undo());
       if (across.homeImages) job.unchangedImages = across.homeImages;
@@ -215,16 +223,19 @@ async function converge(ctx: CliContext, job: ApplyJob, lock?: ProjectLock): Pro
       },
       { recoverUpdates: true },
     );
-    plan = planned.plan;
+    const selected = job.only ? selectDependencies(planned.plan, job.only) : planned.plan;
+    plan = selected;
+    // A partial apply with nothing to do is no apply: no history entry, no summary.
+    if (job.only && !selected.objects.some(needsWork)) return 0;
     if (!plan.objects.some((o) => o.kind === 'Image' && needsWork(o)))
       job.unchangedImages = planned.observed.images;
     const others = otherSourceDeletions(
-      plan,
+      planned.plan,
       planned.observed,
       sourceFolders(applySources(ctx, job), ctx.cwd),
     );
     if (others.length > 0 && !options.force) throw otherSourceError(project, others);
-    refuseMissingExternals(plan);
+    refuseMissingExternals(planned.plan);
     const width = Math.max(0, ...plan.objects.map((o) => o.key.length));
     const report = progressReporter(ctx, width);
     const deadline = started + timeoutMs;
@@ -247,7 +258,7 @@ async function converge(ctx: CliContext, job: ApplyJob, lock?: ProjectLock): Pro
     const ran = runPlan(plan, ({ execute, takeBackReplicas }) =>
       execute({
         ...run,
-        plan: planned.plan,
+        plan: selected,
         desired: job.desired,
         observed: planned.observed,
       }).then(
@@ -264,10 +275,10 @@ async function converge(ctx: CliContext, job: ApplyJob, lock?: ProjectLock): Pro
     );
     // A job a kept container waits for with `completed` is judged by its exit (F163).
     const judged = ran.then((r) =>
-      withAwaitedJobs(engine, planned.plan, job.desired, r, deadline, ctx.now),
+      withAwaitedJobs(engine, selected, job.desired, r, deadline, ctx.now),
     );
     const work = options.wait
-      ? judged.then((r) => withReadiness(engine, planned.plan, r, deadline, ctx.now))
+      ? judged.then((r) => withReadiness(engine, selected, r, deadline, ctx.now))
       : judged;
     const result = await Promise.race([
       withTimeout(work, deadline - ctx.now()),

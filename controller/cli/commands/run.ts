@@ -13,6 +13,8 @@ import { refuseWhatTheEngineCannotCarry } from '../engine-fields-check.js';
 import { connectStreams } from '../project-containers.js';
 import { engineOfContext } from '../../engine/docker/context-engine.js';
 import { resolveProjectName } from '../project-name.js';
+import { prepareDependencies } from '../run-dependencies.js';
+import { parseDelay } from '../../../specs/validate/values.js';
 import { watchSignals, type SignalWatch } from '../oneoff-signals.js';
 import { followWindowSize, pipeInput, type TtyIn, type TtyOut } from '../terminal.js';
 
@@ -24,12 +26,19 @@ interface RunOptions {
   tty?: boolean;
   env?: string[];
   entrypoint?: string;
+  /** False with `--no-deps` (commander's negated flag). */
+  deps?: boolean;
+  /** How long the dependencies may take to converge and meet their conditions. */
+  timeout?: string;
 }
 
 /**
  * `berth run NAME [--rm] [-i] [-t] [-e K=V] [--entrypoint C] [-- ARGS…]`: a one-off container from a
  * declared container's spec (of -f, else of the last applied set), as `compose run`: ARGS
  * replace `args`, `--entrypoint` replaces `command`, no published ports, restart never.
+ * First its networks, volumes, image and `dependsOn` containers are converged and waited
+ * for (run-dependencies.ts; `--no-deps`: no container, no wait), as compose run starts a
+ * service's `depends_on` (F269).
  * Named `<project>-<name>-run-<id>` and labelled `berth.oneoff=true` (apply's prune leaves
  * it alone while it runs). Its output is streamed; berth exits with its exit code. `--rm`
  * is the engine's auto-removal (it holds if berth is killed) and a stop and removal when
@@ -56,6 +65,20 @@ export async function run(
   const placed = container.context;
   const engine = placed ? await engineOfContext(placed, ctx.env) : await ctx.engine();
   await refuseWhatTheEngineCannotCarry(engine, [asOneOff(container)]);
+  const timeout = options.timeout ?? '5m';
+  const timeoutMs = parseDelay(timeout);
+  if (timeoutMs === undefined)
+    throw new BerthError('E_USAGE', `--timeout ${timeout} is not a duration (e.g. 90s, 5m)`);
+  const prepared = await prepareDependencies(ctx, engine, {
+    project,
+    declared,
+    files: options.filename ?? [],
+    container,
+    noDeps: options.deps === false,
+    deadline: ctx.now() + timeoutMs,
+    timeout,
+  });
+  if (prepared !== 0) return prepared;
   const base = containerCreateRequest(container, project, declared);
   const request = oneOffRequest(base, project, name, args, options, ctx.env);
   // Never answer to the replica's own name (`api-1`): only the declared name, as any one-off.

@@ -44,7 +44,7 @@ export const containerVerbs = {
   },
   run: (kit) => {
     kit
-      .verb('run', "a one-off container from a declared container's spec")
+      .verb('run', "a one-off container from a declared container's spec, after its dependencies")
       .argument('<name>', 'declared container name')
       .argument('[args...]', 'replace the declared args (after --)')
       .option(
@@ -57,6 +57,11 @@ export const containerVerbs = {
       .option('-t, --tty', 'allocate a terminal')
       .option('-e, --env <K=V>', 'environment variable', collect)
       .option('--entrypoint <command>', "replace the declared command (the image's ENTRYPOINT)")
+      .option(
+        '--no-deps',
+        'start no dependsOn container (networks, volumes and the image are still created)',
+      )
+      .option('--timeout <duration>', 'give up on the dependencies after this long', '5m')
       .action(kit.action(() => import('../commands/run.js')));
   },
 } satisfies Record<string, VerbDefinition>;
