@@ -1,6 +1,7 @@
 import { LineCounter, isAlias, isMap, isPair, isScalar, isSeq, parseDocument } from 'yaml';
-import type { Document, Node } from 'yaml';
+import type { Document, Node, YAMLError } from 'yaml';
 import type { ProblemCode } from '../problems.js';
+import { unclosedOpenings } from '../parse/yaml-openings.js';
 
 /** A place in a Compose file: the file as given, 1-based line and column. */
 export interface Where {
@@ -95,7 +96,7 @@ export function readLocated(
     return { file, line, column: col };
   };
   const error = doc.errors[0];
-  if (error) throw new ComposeInputError(at(error.pos[0]), `not YAML: ${firstLine(error.message)}`);
+  if (error) throw notYaml(doc, error, at);
   const budget = { left: MAX_EXPANSIONS, onUnknownTag };
   return convert(doc.contents as Node | null, doc, at, budget, '');
 }
@@ -122,6 +123,19 @@ function noteUnknownTag(node: Node, at: At, walk: Walk, path: string): void {
   if (!tag || tag.startsWith('tag:yaml.org,2002:') || tag === '!reset' || tag === '!override')
     return;
   walk.onUnknownTag({ where: at(node.range?.[0]), tag, path: path || '(top level)' });
+}
+
+/**
+ * The file's first YAML error; a quote, `[` or `{` never closed is named where it opened, not
+ * where the parser gave up (F273, as manifests are read).
+ */
+function notYaml(doc: Document, error: YAMLError, at: At): ComposeInputError {
+  const opened = unclosedOpenings(doc, [error])[0];
+  if (opened === undefined)
+    return new ComposeInputError(at(error.pos[0]), `not YAML: ${firstLine(error.message)}`);
+  const stopped = at(error.pos[0]);
+  const where = `still open at ${stopped.line}:${stopped.column}`;
+  return new ComposeInputError(at(opened), `not YAML: ${firstLine(error.message)} (${where})`);
 }
 
 function firstLine(message: string): string {

@@ -1,4 +1,4 @@
-import type { Document, LineCounter, Node } from 'yaml';
+import type { Document, LineCounter, Node, YAMLError } from 'yaml';
 import { isAlias, isNode, yamlLib } from './yaml-lib.js';
 import type { SourcePosition } from '../model.js';
 import type { Problem, ProblemCode } from '../problems.js';
@@ -7,6 +7,7 @@ import { locator } from './locate.js';
 import type { Locator } from './locate.js';
 import { toPlain } from './plain.js';
 import { explainYamlError } from './yaml-messages.js';
+import { unclosedOpenings } from './yaml-openings.js';
 import { fastDocuments } from './fast.js';
 
 /** One non-empty YAML document of a manifest file, as plain data plus a way back to positions. */
@@ -114,21 +115,26 @@ function documentProblems(
   doc: Document,
   at: (offset: number) => SourcePosition,
 ): { problems: Problem[]; anchors: string[] } {
-  const syntax: Problem[] = doc.errors.map((error) => {
-    const code: ProblemCode =
-      error.code === 'DUPLICATE_KEY' ? 'E_YAML_DUPLICATE_KEY' : 'E_YAML_SYNTAX';
+  const codeOf = (error: YAMLError): ProblemCode =>
+    error.code === 'DUPLICATE_KEY' ? 'E_YAML_DUPLICATE_KEY' : 'E_YAML_SYNTAX';
+  // One mistake often trips several parser errors at the same spot; the first says it best
+  // (for constructs left open, the first is the innermost).
+  const errors = doc.errors.filter(
+    (e, i) => doc.errors.findIndex((f) => f.pos[0] === e.pos[0] && codeOf(f) === codeOf(e)) === i,
+  );
+  // A quote, `[` or `{` never closed is reported where it opened, not where the parser gave
+  // up, which is often the end of the file (F273); the message says where that was.
+  const openings = unclosedOpenings(doc, errors);
+  const problems: Problem[] = errors.map((error, i) => {
+    const code = codeOf(error);
+    const opened = openings[i];
+    const stopped = opened === undefined ? undefined : at(error.pos[0]);
     const message =
       code === 'E_YAML_DUPLICATE_KEY'
         ? 'this key appears twice in the same mapping'
-        : explainYamlError(error);
-    return { ...at(error.pos[0]), code, message };
+        : explainYamlError(error, stopped && `${stopped.line}:${stopped.column}`);
+    return { ...at(opened ?? error.pos[0]), code, message };
   });
-  // One mistake often trips several parser errors at the same spot; the first says it best.
-  const problems = syntax.filter(
-    (p, i) =>
-      syntax.findIndex((q) => q.line === p.line && q.column === p.column && q.code === p.code) ===
-      i,
-  );
   const anchors: string[] = [];
   yamlLib().visit(doc, {
     Node(_key, node) {

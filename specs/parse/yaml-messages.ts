@@ -8,7 +8,7 @@ import type { YAMLError } from 'yaml';
 const EXPLANATIONS: Partial<Record<YAMLError['code'], (raw: string) => string | undefined>> = {
   TAB_AS_INDENT: () => 'a tab is used to indent this line; YAML indents with spaces only',
   BAD_INDENT: (raw) =>
-    /^Flow (sequence|mapping)/.test(raw)
+    /^Flow (sequence|map)/.test(raw)
       ? `a ${raw.includes('sequence') ? '[ list is not closed with ]' : '{ mapping is not closed with }'}, or its next line is not indented under its key`
       : 'this line is indented differently from the entries before it; entries of one mapping or list start in the same column',
   BLOCK_AS_IMPLICIT_KEY: (raw) =>
@@ -20,6 +20,8 @@ const EXPLANATIONS: Partial<Record<YAMLError['code'], (raw: string) => string | 
   MISSING_CHAR: (raw) => {
     if (/closing .?quote/i.test(raw)) return 'a quoted value is not closed; add the closing quote';
     if (/followed by map values/.test(raw)) return 'a key needs ": " and a value after it';
+    if (/^Flow sequence must end/.test(raw)) return 'a [ list is not closed with ]';
+    if (/^Flow map must end/.test(raw)) return 'a { mapping is not closed with }';
     return undefined;
   },
   UNEXPECTED_TOKEN: () =>
@@ -30,9 +32,15 @@ const EXPLANATIONS: Partial<Record<YAMLError['code'], (raw: string) => string | 
     'a plain value cannot start with this character (@, `, % and others); put the value in quotes',
 };
 
-/** One line: the plain explanation when there is one, then the parser's first line. */
-export function explainYamlError(error: YAMLError): string {
+/**
+ * One line: the plain explanation when there is one, then the parser's first line. `stoppedAt`
+ * (`LINE:COL`): the error is reported where the construct it names opened, and this is where
+ * the parser gave up on it (F273).
+ */
+export function explainYamlError(error: YAMLError, stoppedAt?: string): string {
   const raw = error.message.split('\n')[0] ?? error.message;
   const plain = EXPLANATIONS[error.code]?.(raw);
-  return plain === undefined ? raw : `${plain} (YAML: ${raw})`;
+  const where = stoppedAt ? `still open at ${stoppedAt}` : undefined;
+  if (plain === undefined) return where ? `${raw} (${where})` : raw;
+  return `${plain} (YAML${where ? `, ${where}` : ''}: ${raw})`;
 }
