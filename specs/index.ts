@@ -20,8 +20,6 @@ import { loadVariables } from './interpolate/variables.js';
 import type { VariableLookup } from './interpolate/resolve.js';
 import { checkSet } from './check-set.js';
 import { expandDeclared } from './expand.js';
-import { engineApiProblems } from './engine-api.js';
-import { engineFieldProblems, type EngineLimits } from './engine-fields.js';
 
 export { checkSet } from './check-set.js';
 export type { CheckSetOptions } from './check-set.js';
@@ -65,10 +63,6 @@ export interface LoadOptions {
   env?: NodeJS.ProcessEnv | undefined;
   /** `--env-file` paths (relative to cwd, later wins); none: `.env` beside the first path. */
   envFiles?: string[] | undefined;
-  /** The connected engine's API version: fields it cannot carry become E_ENGINE_API problems. */
-  engineApiVersion?: string | undefined;
-  /** What the connected engine cannot carry: fields it names become E_ENGINE_FIELD problems. */
-  engineLimits?: EngineLimits | undefined;
   /**
    * Compute each object's spec hash (default true). `validate` turns it off: it never
    * compares the set with an engine, and hashing was a tenth of its time (issue 18).
@@ -150,9 +144,6 @@ export async function loadManifests(
     alsoDeclared: perFile.flatMap((f) => f.brokenDeclarations),
     ...(options.portsPerNode ? { portsPerNode: true } : {}),
   });
-  if (options.engineApiVersion)
-    setProblems.push(...engineApiProblems(linked, options.engineApiVersion));
-  if (options.engineLimits) setProblems.push(...engineFieldProblems(linked, options.engineLimits));
   let offset = 0;
   const files: FileResult[] = perFile.map((f) => {
     const objects = linked.slice(offset, offset + f.objects.length);

@@ -9,6 +9,7 @@ import { CrashLoopTracker, FAILURE_BACKOFF } from './backoff.js';
 import { DependencyWaits } from './dependency-waits.js';
 import { DesiredStore } from './desired-store.js';
 import { BerthError } from '../errors.js';
+import { engineFactsOnce } from './engine-facts.js';
 import { EngineIdentities } from './engine-identity.js';
 import { EngineLane } from './engine-lane.js';
 import { EngineLanes } from './engine-lanes.js';
@@ -78,6 +79,7 @@ export class WatchController {
       ...(options.hostRoot ? { hostRoot: options.hostRoot } : {}),
       ...(options.envFiles ? { envFiles: options.envFiles } : {}),
       loadOptions: options.loadOptions,
+      engineFacts: engineFactsOnce(options.engine, options.engineFor),
       ...(options.engineContext ? { engineContext: options.engineContext } : {}),
     });
     this.crashLoop = options.crashLoop ?? new CrashLoopTracker();

@@ -8,11 +8,12 @@ import {
   referencedFingerprint,
   referencedPaths,
 } from '../../specs/index.js';
-import type { LoadOptions } from '../../specs/index.js';
+import type { LoadOptions, LoadResult } from '../../specs/index.js';
 import type { ContainerObject, DesiredObject, FileMount, ObjectKey } from '../../specs/model.js';
 import { objectKey } from '../../specs/model.js';
-import type { Problem } from '../../specs/problems.js';
+import { sortProblems, type Problem } from '../../specs/problems.js';
 import { BerthError } from '../errors.js';
+import { engineVerdicts, type EngineFactsOf } from '../executor/engine-carry.js';
 import { groupByEngine } from '../executor/placement.js';
 import { digestOfMount } from '../plan/file-mount-paths.js';
 
@@ -51,8 +52,14 @@ export interface DesiredStoreOptions {
   allowEmpty: boolean;
   /** Reads the folder (injected for tests); default loadManifests. */
   load?: typeof loadManifests;
-  /** Policy and engine API version for every read (the CLI's --policy, the engine's ping). */
-  loadOptions?: Pick<LoadOptions, 'policy' | 'engineApiVersion' | 'engineLimits'> | undefined;
+  /** The policy of every read (the CLI's --policy). */
+  loadOptions?: Pick<LoadOptions, 'policy'> | undefined;
+  /**
+   * What the engine of each context says of itself (engine-carry.ts): a Container using a
+   * field the engine it is placed on cannot carry is a problem of its file (F286). Without
+   * it, no engine is asked.
+   */
+  engineFacts?: EngineFactsOf;
   /** Folder `dir` is relative to, and that problems are shown relative to (a git checkout). */
   cwd?: string;
   /** For a git checkout: where its relative BindMount host paths land (`--host-root`). */
@@ -120,7 +127,7 @@ export class DesiredStore {
     if (options.ifChanged && fingerprint === this.fingerprint)
       return { snapshot: this.current, changed: [] };
     this.folderRead = true;
-    const next = this.assemble(this.placed(await this.read()));
+    const next = this.assemble(await this.read());
     // Taken before the read: a file saved meanwhile is read again next time. Files the new set
     // references and the old one did not have no stats in it yet: the next check reads all.
     const sameRefs = refs === canonicalJSON(referencedPaths(next.objects));
@@ -154,23 +161,41 @@ export class DesiredStore {
     const cached = this.peeked;
     if (cached?.fingerprint === fingerprint && cached.current === this.current) return cached.keys;
     const kept = this.lastGoodByFile;
-    const next = this.assemble(this.placed(await this.read()));
+    const next = this.assemble(await this.read());
     this.lastGoodByFile = kept;
     const keys = diffKeys(this.current.objects, next.objects);
     this.peeked = { fingerprint, current: this.current, keys };
     return keys;
   }
 
-  private read(): ReturnType<typeof loadManifests> {
+  /** The folder's objects, with what no one file shows: placement and the engines' limits. */
+  private async read(): Promise<LoadResult> {
     const load = this.options.load ?? loadManifests;
     const { cwd, hostRoot } = this.options;
-    return load([this.options.dir], {
+    const result = await load([this.options.dir], {
       ...this.options.loadOptions,
       allowEmpty: true,
       ...(cwd ? { cwd } : {}),
       ...(hostRoot ? { hostRoot } : {}),
       ...(this.options.envFiles ? { envFiles: this.options.envFiles } : {}),
     });
+    const misplaced = this.misplaced(result.set.objects);
+    return withProblems(result, misplaced ? [misplaced] : await this.uncarried(result));
+  }
+
+  /**
+   * Each object's use of a field the engine it is placed on cannot carry (engine-carry.ts, as
+   * apply asks), at the field: the file keeps its last good objects until it is fixed.
+   */
+  private async uncarried(result: LoadResult): Promise<Problem[]> {
+    const { engineFacts } = this.options;
+    if (!engineFacts) return [];
+    const verdicts = await engineVerdicts(
+      result.set.objects,
+      this.options.engineContext,
+      engineFacts,
+    );
+    return verdicts.flatMap((v) => v.problems);
   }
 
   /**
@@ -194,25 +219,6 @@ export class DesiredStore {
     return folderFingerprint(this.options.dir, this.options.cwd, this.options.envFiles);
   }
 
-  /**
-   * Each object placed where what it uses is (placement.ts groupByEngine, the rule apply
-   * keeps): a container using a network placed on another engine is a problem of its file,
-   * with E_PLACEMENT at the container; the file then keeps its last good objects.
-   */
-  private placed(
-    result: Awaited<ReturnType<typeof loadManifests>>,
-  ): Awaited<ReturnType<typeof loadManifests>> {
-    const misplaced = this.misplaced(result.set.objects);
-    if (!misplaced) return result;
-    return {
-      ...result,
-      files: result.files.map((f) =>
-        f.file === misplaced.file ? { ...f, problems: [...f.problems, misplaced] } : f,
-      ),
-      problems: [...result.problems, misplaced],
-    };
-  }
-
   /** Why `objects` cannot be split by engine, at the object concerned; undefined when they can. */
   private misplaced(objects: readonly DesiredObject[]): Problem | undefined {
     try {
@@ -225,7 +231,7 @@ export class DesiredStore {
     }
   }
 
-  private assemble(loaded: Awaited<ReturnType<typeof loadManifests>>): DesiredSnapshot {
+  private assemble(loaded: LoadResult): DesiredSnapshot {
     const result = this.emptiedKept(loaded);
     const problems = result.problems;
     const folderMissing = result.files.length === 0 && problems.length > 0;
@@ -285,9 +291,7 @@ export class DesiredStore {
    * >`, a slow generator) is empty until its content lands, and deleting and recreating the
    * containers meanwhile is an outage nobody asked for. Deleting the file removes its objects.
    */
-  private emptiedKept(
-    result: Awaited<ReturnType<typeof loadManifests>>,
-  ): Awaited<ReturnType<typeof loadManifests>> {
+  private emptiedKept(result: LoadResult): LoadResult {
     const emptied: Problem[] = result.files
       .filter((f) => f.problems.length === 0 && f.objects.length === 0)
       .filter((f) => (this.lastGoodByFile.get(f.file)?.length ?? 0) > 0)
@@ -299,13 +303,7 @@ export class DesiredStore {
         message:
           'the file declares nothing now; its objects keep their last spec (delete the file to remove them)',
       }));
-    if (emptied.length === 0) return result;
-    const of = (file: string) => emptied.filter((p) => p.file === file);
-    return {
-      ...result,
-      files: result.files.map((f) => ({ ...f, problems: [...f.problems, ...of(f.file)] })),
-      problems: [...result.problems, ...emptied],
-    };
+    return withProblems(result, emptied);
   }
 
   private keepPrevious(problems: Problem[], notice: string): DesiredSnapshot {
@@ -331,6 +329,24 @@ async function folderFingerprint(dir: string, cwd?: string, envFiles?: string[])
     ),
   );
   return stats.join('\n');
+}
+
+/**
+ * `result` with `problems` added to the files they are in: a file with one is broken (it
+ * keeps its last good objects). A container using a network placed on another engine is a
+ * problem of its file (E_PLACEMENT at the container), as is one using a field its engine
+ * cannot carry, and a file emptied since it declared objects.
+ */
+function withProblems(result: LoadResult, problems: readonly Problem[]): LoadResult {
+  if (problems.length === 0) return result;
+  return {
+    ...result,
+    files: result.files.map((f) => {
+      const own = problems.filter((p) => p.file === f.file);
+      return own.length ? { ...f, problems: sortProblems([...f.problems, ...own]) } : f;
+    }),
+    problems: sortProblems([...result.problems, ...problems]),
+  };
 }
 
 function inFiles(p: Problem, files: { file: string }[]): boolean {

@@ -39,7 +39,7 @@ export interface WatchOptions {
   clock?: QueueClock;
   /** Where project records live: each change of the folder is recorded as an apply. */
   stateDir?: string;
-  /** How the folder is read: the CLI's policy and the engine's API version. */
+  /** How the folder is read: the CLI's policy. Each engine is asked what it cannot carry. */
   loadOptions?: DesiredStoreOptions['loadOptions'];
   /** Folder `dir` is relative to (a git checkout's root); problems are shown relative to it. */
   cwd?: string;

@@ -1,12 +1,13 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { berth } from '../support/cli.js';
 import { scratchDockerConfig } from '../support/cluster.js';
-import { TEST_IMAGE, cleanupProject, docker, uniqueProject } from '../support/docker.js';
+import { TEST_IMAGE, cleanupProject, docker, freePort, uniqueProject } from '../support/docker.js';
 import { testEngine } from '../support/engine.js';
 import { PODMAN_START_TIMEOUT, startPodman, type PodmanService } from '../support/podman.js';
+import { eventually, spawnBerth, waitForApi } from './watch-support.js';
 
 /**
  * Fields an engine cannot carry whatever its API version (F165): on Podman 4.3 a tmpfs owner
@@ -273,6 +274,40 @@ spec:
       const filter = `label=berth.project=${placedProject}`;
       expect(await docker('ps', '-aq', '--filter', filter)).toBe('');
       expect(await cli('ps', '-aq', '--filter', filter)).toBe('');
+    });
+
+    it('berth watch asks the engine of that context too (F286): the container there is refused, the one at home is made', async () => {
+      const watched = join(scratch.work, 'watched');
+      mkdirSync(watched);
+      const [here, there] = readFileSync(join(scratch.dir, 'set.yaml'), 'utf8').split('---\n');
+      writeFileSync(join(watched, 'here.yaml'), here!);
+      writeFileSync(join(watched, 'there.yaml'), there!);
+      const watchProject = uniqueProject('carryw');
+      const filter = `label=berth.project=${watchProject}`;
+      const port = await freePort();
+      const args = ['watch', watched, '-p', watchProject, '--listen', `127.0.0.1:${port}`];
+      const watch = spawnBerth(args, scratch.env);
+      try {
+        await waitForApi(watch);
+        const line =
+          /there\.yaml:\d+:\d+: Container \\"there\\": domainname cannot be carried by the engine \(Podman [0-9.]+\)/;
+        const status = async () => (await fetch(`${watch.api}/api/v1/status`)).text();
+        const settled = await eventually(
+          async () =>
+            line.test(await status()) && (await docker('ps', '-aq', '--filter', filter)) !== '',
+          60_000,
+          200,
+        );
+        expect(settled, `${await status()}\n${watch.stderr()}`).toBe(true);
+        // Docker carries it: the container at home is not named, and is made.
+        expect(await status()).not.toMatch(/"here\\": domainname/);
+        expect(await docker('ps', '-aq', '--filter', filter)).not.toBe('');
+        expect(await cli('ps', '-aq', '--filter', filter)).toBe('');
+      } finally {
+        watch.child.kill('SIGTERM');
+        await watch.exited;
+        await cleanupProject(watchProject);
+      }
     });
   },
 );

@@ -99,7 +99,8 @@ export async function run(
   // Every start the controller makes is recorded as berth's (status tells the engine's from them).
   const starts = new StartLog({ stateDir: ctx.stateDir, project }, ctx.now, ctx.logger);
   const engine = starts.noting(await ctx.engine());
-  const { apiVersion, limits } = await engine.ping();
+  // Reached before the lock is taken: a watch of an engine that is away ends at once.
+  await engine.ping();
 
   const writer = await takeProjectLock(ctx, project, 'watch', options.lockTimeout);
   const holder = {
@@ -134,8 +135,6 @@ export async function run(
         ...ctx,
         ownSources: git && [git.controller.hostRoot.checkout, git.source.checkoutsDir],
       }),
-      engineApiVersion: apiVersion,
-      ...(limits ? { engineLimits: limits } : {}),
     },
     ...(ctx.envFiles ? { envFiles: ctx.envFiles.map((f) => resolve(ctx.cwd, f)) } : {}),
     ...git?.controller,
