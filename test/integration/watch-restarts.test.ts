@@ -38,10 +38,24 @@ async function apiApp(): Promise<ObjectStatus> {
   return objectOf(status, 'Container/app');
 }
 
-/** Kills the container by hand and waits until berth has started it again. */
+/**
+ * `docker kill`, not waited for: on Podman the Docker-compatible kill answers once it has seen
+ * the container stopped, polling every 250 ms, and when berth starts the container again
+ * within that time the poll misses the stop and the answer comes about 20 s later (F285: in 4
+ * of 8 runs; when it was the kill before the one that must be backed off, that one came 21 s
+ * after berth's last restart, past the back-off window, and was restarted at once). A failed
+ * kill rejects whoever awaits it; a test that does not checks the container instead.
+ */
+function kill(): Promise<string> {
+  const killed = docker('kill', engineName);
+  killed.catch(() => undefined);
+  return killed;
+}
+
+/** Kills the container by hand and waits until berth has started it again (not for the CLI). */
 async function killAndWaitForRestart(): Promise<void> {
   const before = await startedAt();
-  await docker('kill', engineName);
+  void kill();
   const back = await eventually(
     async () => (await stateOf(engineName)) === 'running' && (await startedAt()) !== before,
     30_000,
@@ -97,7 +111,7 @@ describe('one docker kill under watch', () => {
     await killAndWaitForRestart();
     // ...the one right after it never does.
     const before = await startedAt();
-    await docker('kill', engineName);
+    const killed = kill();
     const waiting = await eventually(
       // The reason itself, not only a condition: status plans with the controller's back-off.
       async () => (await apiApp()).reason?.includes('back-off: next restart in') === true,
@@ -105,6 +119,8 @@ describe('one docker kill under watch', () => {
       100,
     );
     expect(waiting).toBe(true);
+    // Backed off, the container stays stopped: the kill has its answer.
+    await killed;
     expect(await stateOf(engineName)).toBe('exited');
     const status = await berth(['status', '-o', 'json', '-p', project], { env: env() });
     expect(status.code).toBe(3);
