@@ -126,7 +126,11 @@ export async function run(ctx: CliContext, options: ApplyOptions): Promise<numbe
  */
 export async function applyJob(ctx: CliContext, job: ApplyJob): Promise<number> {
   // A recorded set may be rolled back onto another engine than the one it was applied to.
-  await refuseWhatTheEnginesCannotCarry(ctx, job.desired);
+  // `berth run`'s container is never created from its declaration here: its one-off (which
+  // publishes no port) is checked by run itself.
+  const only = job.only;
+  const checked = only ? job.desired.filter((o) => `${o.kind}/${o.name}` !== only.of) : job.desired;
+  await refuseWhatTheEnginesCannotCarry(ctx, checked);
   return withProjectLock(
     ctx,
     job.project,
