@@ -45,7 +45,7 @@ export interface ObjectOutcome {
    * container did not pass its gate), `update` (an engine call of the update failed: its
    * error names it). F278: the next planned step was named instead, `stop failed`.
    */
-  failedStep?: 'gate' | 'update';
+  failedStep?: 'start' | 'gate' | 'update';
 }
 
 export interface ExecuteOptions {

@@ -46,11 +46,12 @@ export interface RunOutcome {
   /** An update's gate failed: the new container was removed (rolled-back) or both kept (paused). */
   failedUpdate?: 'rolled-back' | 'paused';
   /**
-   * The step a failed update failed at, as history and status name it: `gate` (the new
-   * container did not pass its gate), `update` (an engine call of the update failed: its
-   * error names it). F278: the next planned step was named instead, `stop failed`.
+   * The step a failed update failed at, as history and status name it: `start` (the engine
+   * refused to start the new container, F343), `gate` (the new container did not pass its
+   * gate), `update` (an engine call of the update failed: its error names it). F278: the next
+   * planned step was named instead, `stop failed`.
    */
-  failedStep?: 'gate' | 'update';
+  failedStep?: 'start' | 'gate' | 'update';
 }
 
 /** Brings one object to its declaration: containers through their machine, the rest through their steps. */
@@ -257,8 +258,8 @@ async function runUpdate(
   ctx: RunContext,
 ): Promise<RunOutcome> {
   const ops: string[] = [];
+  const policy = updatePolicy(container.spec, socketBindsOf(ctx.desired));
   try {
-    const policy = updatePolicy(container.spec, socketBindsOf(ctx.desired));
     const result = await replaceContainer({
       engine: ctx.engine,
       project: ctx.project,
@@ -273,16 +274,19 @@ async function runUpdate(
       },
     });
     if (result.outcome === 'replaced') return { outcome: 'converged', ops };
+    // stop-first stopped the old container before the new one ran (F343: "keeps running").
     const what =
       result.outcome === 'paused'
         ? 'update paused (onFailure: pause): both containers are left for inspection'
-        : 'update rolled back: the old container keeps running';
+        : policy.order === 'stop-first'
+          ? 'update rolled back: the old container was stopped for the update and started again'
+          : 'update rolled back: the old container keeps running';
     return {
       outcome: 'failed',
       ops,
       reason: `${what}; ${result.reason}`,
       failedUpdate: result.outcome,
-      failedStep: 'gate',
+      failedStep: result.failedAt,
     };
   } catch (error) {
     return { outcome: 'failed', ops, error, failedStep: 'update' };

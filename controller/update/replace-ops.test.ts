@@ -135,3 +135,25 @@ describe('stop-first: a step that fails leaves the old container serving', () =>
     ]);
   });
 });
+
+/** F343: a start the engine refuses is named as the start, and no gate is reported as run. */
+describe('a new container that does not start', () => {
+  for (const order of ['start-first', 'stop-first'] as const) {
+    it(`${order}: fails at start, without a gate step`, async () => {
+      const { engine, oldId } = await runningOld();
+      engine.failNext('startContainer', 'E_CONFLICT');
+      const ops: string[] = [];
+      const result = await replaceContainer({
+        engine,
+        project: 'p',
+        oldId,
+        request: { ...request('p-web'), env: { V: '2' } },
+        policy: { ...stopFirstPolicy, order },
+        onOp: (op) => ops.push(op),
+      });
+      expect(result).toMatchObject({ outcome: 'rolled-back', failedAt: 'start' });
+      expect(ops).not.toContain('gate');
+      expect((await engine.inspectContainer(oldId))?.state).toBe('running');
+    });
+  }
+});

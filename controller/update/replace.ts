@@ -28,9 +28,12 @@ export interface ReplaceInput {
 export type ReplaceResult =
   | { outcome: 'replaced'; id: string }
   /** The gate failed: the new container is gone and the old one serves as before. */
-  | { outcome: 'rolled-back'; reason: string }
+  | { outcome: 'rolled-back'; reason: string; failedAt: FailedAt }
   /** The gate failed under `onFailure: pause`: both containers are left for inspection. */
-  | { outcome: 'paused'; reason: string };
+  | { outcome: 'paused'; reason: string; failedAt: FailedAt };
+
+/** Where a replacement failed: the new container's start, or its gate (F343: both said gate). */
+export type FailedAt = 'start' | 'gate';
 
 /**
  * Replaces a running container under its update policy (DESIGN.md "Updates and rollback").
@@ -100,7 +103,7 @@ async function startFirst(input: ReplaceInput): Promise<ReplaceResult> {
   // A new container that cannot start (a command that does not exist) fails the gate like
   // one that never gets healthy: it is removed, never left as `-next` (F115).
   const gate = await startAndGate(input, next);
-  if (!gate.passed) return failed(input, gate.reason, () => discard(input, next));
+  if (!gate.passed) return failed(input, gate, () => discard(input, next));
   await takeOverNames(input, next);
   op('stop');
   await engine.stopContainer(oldId, request.stopTimeoutSec);
@@ -162,7 +165,7 @@ async function stopFirst(input: ReplaceInput): Promise<ReplaceResult> {
   op('start');
   const gate = await startAndGate(input, fresh);
   if (!gate.passed)
-    return failed(input, gate.reason, async () => {
+    return failed(input, gate, async () => {
       await discard(input, fresh);
       await restoreOld(input);
     });
@@ -218,14 +221,25 @@ async function restoreOld(input: ReplaceInput): Promise<void> {
   await engine.startContainer(oldId);
 }
 
-/** Starts the new container and runs its gate; a start the engine refuses fails the gate. */
-async function startAndGate(input: ReplaceInput, id: string): Promise<GateResult> {
+/**
+ * Starts the new container and runs its gate. A start the engine refuses fails the update
+ * like a failed gate, but is named as what it is, and no gate is reported (F343).
+ */
+async function startAndGate(
+  input: ReplaceInput,
+  id: string,
+): Promise<GateResult & { failedAt?: FailedAt }> {
   const refused = await input.engine.startContainer(id).then(
     () => undefined,
     (e: Error) => e.message,
   );
+  if (refused)
+    return {
+      passed: false,
+      reason: `the new container did not start: ${refused}`,
+      failedAt: 'start',
+    };
   input.onOp?.('gate');
-  if (refused) return { passed: false, reason: `the new container did not start: ${refused}` };
   return gateOf(input, id);
 }
 
@@ -238,12 +252,14 @@ function gateOf(input: ReplaceInput, id: string): Promise<GateResult> {
 
 async function failed(
   input: ReplaceInput,
-  reason: string,
+  gate: { reason: string; failedAt?: FailedAt },
   rollback: () => Promise<void>,
 ): Promise<ReplaceResult> {
-  if (input.policy.onFailure === 'pause') return { outcome: 'paused', reason };
+  const { reason } = gate;
+  const failedAt = gate.failedAt ?? 'gate';
+  if (input.policy.onFailure === 'pause') return { outcome: 'paused', reason, failedAt };
   await rollback();
-  return { outcome: 'rolled-back', reason };
+  return { outcome: 'rolled-back', reason, failedAt };
 }
 
 /** Stops (without waiting out a grace period: it never served) and removes a failed container. */
