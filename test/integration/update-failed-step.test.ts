@@ -47,3 +47,31 @@ describe('a start-first update whose new container fails its gate', () => {
     expect(JSON.stringify(app)).not.toContain('stop failed');
   }, 120_000);
 });
+
+/**
+ * F343: a stop-first update whose new container the engine would not start said `gate failed`
+ * and `the old container keeps running`; it was stopped for the update and started again.
+ */
+describe('a stop-first update whose new container does not start', () => {
+  const p2 = uniqueProject('failstart');
+  const run = (extra: string) =>
+    berth(['apply', '-f', '-', '-p', p2, '--timeout', '60s'], {
+      stdin: sleeperYaml('app', `  update: {order: stop-first}\n${extra}`),
+      env: env(),
+    });
+  afterAll(() => cleanupProject(p2));
+
+  it('names the start, and says the old container was stopped and started again', async () => {
+    const first = await run('');
+    expect(first.code, first.stderr + first.stdout).toBe(0);
+    const failed = await run('  user: nosuchuser\n');
+    expect(failed.code, failed.stderr + failed.stdout).toBe(2);
+    expect(failed.stdout + failed.stderr).toMatch(
+      /update rolled back: the old container was stopped for the update and started again/,
+    );
+    const r = await berth(['status', '-o', 'json', '-p', p2], { env: env() });
+    const app = (JSON.parse(r.stdout) as ProjectStatus).objects.find((o) => o.name === 'app')!;
+    const degraded = app.conditions.find((c) => c.type === 'Degraded')!;
+    expect(degraded.message).toMatch(/^last apply: start failed: update rolled back/);
+  }, 120_000);
+});
