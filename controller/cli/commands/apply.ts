@@ -30,7 +30,7 @@ import { withProjectLock } from '../project-lock.js';
 import type { ProjectLock } from '../../records/project-lock.js';
 import { UnderWay, waitingText } from '../under-way.js';
 import { resolveProjectName } from '../project-name.js';
-import type { DesiredObject } from '../../../specs/model.js';
+import { objectKey, type DesiredObject } from '../../../specs/model.js';
 import { selectDependencies, type DependenciesOf } from '../../executor/select-plan.js';
 import { resolve } from 'node:path';
 import { unrecordedApply } from '../../records/record-error.js';
@@ -129,7 +129,7 @@ export async function applyJob(ctx: CliContext, job: ApplyJob): Promise<number> 
   // `berth run`'s container is never created from its declaration here: its one-off (which
   // publishes no port) is checked by run itself.
   const only = job.only;
-  const checked = only ? job.desired.filter((o) => `${o.kind}/${o.name}` !== only.of) : job.desired;
+  const checked = only ? job.desired.filter((o) => objectKey(o) !== only.of) : job.desired;
   await refuseWhatTheEnginesCannotCarry(ctx, checked);
   return withProjectLock(
     ctx,
