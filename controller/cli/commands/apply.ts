@@ -1,19 +1,15 @@
 import { parseDelay } from '../../../specs/validate/values.js';
 import type { ExecuteResult, ObjectOutcome, ProgressEvent } from '../../executor/execute.js';
-import { heldByNever, needsWork, settledAsDeclared } from '../../executor/plan-work.js';
+import { needsWork } from '../../executor/plan-work.js';
 import { BerthError } from '../../errors.js';
-import type { Engine, ObservedImage } from '../../engine/engine.js';
 import { observeAndPlan } from '../../observe.js';
 import { homeContext, planOf } from '../plan-of.js';
-import { ranCounts, ranSteps } from '../../executor/ran-summary.js';
-import { waitForReadiness } from '../../executor/wait-ready.js';
-import { waitForAwaitedJobs } from '../../executor/wait-completed.js';
 import { formatPlan, planJson } from '../../plan/plan-format.js';
 import { refuseMissingExternals } from '../../plan/plan-unmanaged.js';
 import type { Plan } from '../../plan/plan-types.js';
-import { applyId, gitCommitOf, recordApply, type ApplyOutcome } from '../../records/index.js';
+import { applyId, gitCommitOf } from '../../records/index.js';
 import { applyStamp } from '../../labels.js';
-import { imagesOfSet, keptImagesOf } from '../../records/image-history.js';
+import { keptImagesOf } from '../../records/image-history.js';
 import { StartLog } from '../../records/starts.js';
 import { progressReporter } from '../apply-progress.js';
 import type { CliContext } from '../context.js';
@@ -25,67 +21,17 @@ import { loadInput } from '../load-input.js';
 import { otherSourceDeletions } from '../../plan/plan-other-sources.js';
 import { otherSourceError, sourceFolders } from '../other-sources.js';
 import { refuseWhatTheEnginesCannotCarry } from '../engine-fields-check.js';
-import type { PolicyFlags } from '../policy-flags.js';
+import type { ApplyJob, ApplyOptions } from '../apply-job.js';
 import { withProjectLock } from '../project-lock.js';
 import type { ProjectLock } from '../../records/project-lock.js';
 import { UnderWay, waitingText } from '../under-way.js';
 import { resolveProjectName } from '../project-name.js';
 import { objectKey, type DesiredObject } from '../../../specs/model.js';
-import { selectDependencies, type DependenciesOf } from '../../executor/select-plan.js';
-import { resolve } from 'node:path';
-import { unrecordedApply } from '../../records/record-error.js';
+import { selectDependencies } from '../../executor/select-plan.js';
 import { groupByEngine, spansEngines } from '../../executor/placement.js';
-import { visibleText } from '../views/visible-text.js';
-
-interface ApplyOptions extends PolicyFlags {
-  filename: string[];
-  prune?: boolean;
-  timeout: string;
-  parallel: string;
-  dryRun?: boolean;
-  /** Also wait until every container declared running is ready (DESIGN.md, second wave). */
-  wait?: boolean;
-  attach?: boolean;
-  stopOnExit?: boolean;
-  output?: 'text' | 'json' | 'yaml';
-  project?: string;
-  lockTimeout?: string;
-  /** Delete objects another source folder applied (issue 19 item 10). */
-  force?: boolean;
-}
-
-/** One apply's input, checked: the set, its project and the limits from the flags. */
-export interface ApplyJob {
-  project: string;
-  desired: DesiredObject[];
-  options: ApplyOptions;
-  /** Unix ms. */
-  started: number;
-  timeoutMs: number;
-  parallel: number;
-  /** What history records as the source, when not the `-f` paths (a rollback). */
-  sources?: string[];
-  /** One line for history (`rollback to mi5k2x9a`). */
-  message?: string;
-  /**
-   * The git commit of the source, once looked up ('' when there is none); stamped on the
-   * containers created (`berth.commit`) and recorded in history.
-   */
-  commit?: string;
-  /** ref → exact image id to run on (a rollback: the images that apply ran on). */
-  pinnedImages?: ReadonlyMap<string, string>;
-  /**
-   * The engine's image list as observed for the plan, kept when the plan changes no image:
-   * history then reads the images from it instead of one inspect per ref (a no-op apply stays
-   * at its four list calls).
-   */
-  unchangedImages?: ObservedImage[];
-  /**
-   * Converge only the dependencies of one container (`berth run`, F269), nothing else; one
-   * that finds nothing to do changes and records nothing. Unset: the whole set.
-   */
-  only?: DependenciesOf;
-}
+import { withAwaitedJobs, withReadiness, withTimeout } from '../apply-after-run.js';
+import { applySources, recordApplyEnd } from '../apply-record.js';
+import { summaryText, undoLines } from '../apply-summary.js';
 
 /**
  * `berth apply`: observe, plan, run the plan along the dependency graph, and wait until
@@ -335,7 +281,7 @@ async function finish(
   const durationMs = ctx.now() - started;
   const converged = result !== 'timeout' && result.ok;
   const outcome = converged ? 'converged' : 'failed';
-  const unrecorded = await record(ctx, job, { plan, result, outcome, durationMs });
+  const unrecorded = await recordApplyEnd(ctx, job, { plan, result, outcome, durationMs });
   // The engine converged but berth cannot tell later what it made: not a success (F181).
   const ok = converged && !unrecorded;
   const outcomes = result === 'timeout' ? [] : result.outcomes;
@@ -376,7 +322,7 @@ async function interrupted(
   const durationMs = ctx.now() - job.started;
   const result: ExecuteResult = { outcomes, ok: false };
   const empty: Plan = { project: job.project, objects: [], conflicts: [] };
-  const unrecorded = await record(ctx, job, {
+  const unrecorded = await recordApplyEnd(ctx, job, {
     plan: plan ?? empty,
     result,
     outcome: 'interrupted',
@@ -395,147 +341,4 @@ async function interrupted(
   );
   ctx.stdout.write(text);
   return interrupt.exitCode;
-}
-
-/** After the plan ran: the exit of every job it (re)ran that a kept container waits for. */
-async function withAwaitedJobs(
-  engine: Engine,
-  plan: Plan,
-  desired: readonly DesiredObject[],
-  ran: ExecuteResult,
-  deadline: number,
-  now: () => number,
-): Promise<ExecuteResult> {
-  return judgedBy(
-    ran,
-    await waitForAwaitedJobs(engine, plan, desired, ran.outcomes, deadline, now),
-  );
-}
-
-/** `apply --wait`: after the plan ran, readiness of every container declared running. */
-async function withReadiness(
-  engine: Engine,
-  plan: Plan,
-  ran: ExecuteResult,
-  deadline: number,
-  now: () => number,
-): Promise<ExecuteResult> {
-  return judgedBy(ran, await waitForReadiness(engine, plan, ran.outcomes, deadline, now));
-}
-
-/**
- * The run with the outcomes a later check (awaited jobs, readiness) gave: failed if any is
- * not as declared (failed, or a job `restartPolicy: Never` keeps exited), as the executor judges.
- */
-function judgedBy(ran: ExecuteResult, outcomes: ExecuteResult['outcomes']): ExecuteResult {
-  return { outcomes, ok: ran.ok && outcomes.every(settledAsDeclared) };
-}
-
-/** The summary's lines on the updates a timeout cut short and berth undid, if any. */
-function undoLines(undone: UndoResult | undefined): string {
-  const lines = undone ? undoText(undone) : [];
-  return lines.map((l) => `${l}\n`).join('');
-}
-
-async function withTimeout<T>(work: Promise<T>, ms: number): Promise<T | 'timeout'> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<'timeout'>(
-    (r) => (timer = setTimeout(() => r('timeout'), Math.max(0, ms))),
-  );
-  try {
-    return await Promise.race([work, timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
-
-function summaryText(
-  project: string,
-  plan: Plan,
-  result: ExecuteResult | 'timeout',
-  durationMs: number,
-): string {
-  const seconds = (durationMs / 1000).toFixed(1);
-  if (result === 'timeout') {
-    return `Project ${project}: timed out after ${seconds}s before converging; run berth status to see what is left\n`;
-  }
-  const lines: string[] = [];
-  for (const o of result.outcomes) {
-    if (o.outcome === 'converged') continue;
-    lines.push(
-      `${o.key}: ${o.outcome}${o.message ? `: ${visibleText(o.message, { keepNewlines: true })}` : ''}`,
-    );
-  }
-  if (result.outcomes.length === 0) {
-    lines.push(
-      `Project ${project}: unchanged; the engine already matches the manifests (${seconds}s)`,
-    );
-  } else {
-    const c = ranCounts(plan, result.outcomes);
-    const state = result.ok ? 'converged' : 'failed to converge';
-    lines.push(
-      `Project ${project}: ${state} (${c.created} created, ${c.changed} changed, ${c.deleted} deleted) in ${seconds}s`,
-    );
-    if (result.outcomes.some(heldByNever))
-      lines.push(
-        'hint: restartPolicy Never keeps a failed container exited; berth restart NAME starts it again',
-      );
-    else if (!result.ok)
-      lines.push(
-        'hint: fix the cause above and apply again; berth status shows every object and why',
-      );
-  }
-  return lines.join('\n') + '\n';
-}
-
-/** What history records as the apply's sources: the rollback's, else the `-f` paths. */
-function applySources(ctx: CliContext, job: ApplyJob): string[] {
-  return (
-    job.sources ?? job.options.filename.filter((s) => s !== '-').map((s) => resolve(ctx.cwd, s))
-  );
-}
-
-/** How one apply ended, as history keeps it. */
-interface ApplyEnd {
-  plan: Plan;
-  result: ExecuteResult | 'timeout';
-  outcome: ApplyOutcome;
-  durationMs: number;
-}
-
-/**
- * Writes the apply to the project's records (last applied set, history). Resolves with an
- * E_RECORD error naming the state folder when they cannot be written (a full disk, F181: apply
- * said `converged`, exit 0, and `down` later found nothing to delete), else undefined.
- */
-async function record(
-  ctx: CliContext,
-  job: ApplyJob,
-  end: ApplyEnd,
-): Promise<BerthError | undefined> {
-  const { plan, result, durationMs } = end;
-  const time = job.started;
-  const outcomes = result === 'timeout' ? [] : result.outcomes;
-  const counts = ranCounts(plan, outcomes);
-  if (result === 'timeout') counts.failed = plan.objects.filter(needsWork).length;
-  try {
-    await recordApply(ctx.stateDir, job.project, {
-      time,
-      sources: applySources(ctx, job),
-      ...(job.commit !== undefined ? { commit: job.commit } : {}),
-      ...(job.message ? { message: job.message } : {}),
-      // A rollback is always its own entry; a re-run of the same apply is counted (F275).
-      repeatable: !job.message,
-      prune: Boolean(job.options.prune),
-      outcome: end.outcome,
-      counts,
-      durationMs,
-      steps: ranSteps(plan, outcomes, time + durationMs),
-      objects: job.desired,
-      images: await imagesOfSet(await ctx.engine(), job.desired, job.unchangedImages),
-    });
-  } catch (e) {
-    return unrecordedApply(ctx.stateDir, job.project, e);
-  }
-  return undefined;
 }
