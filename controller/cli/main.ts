@@ -20,11 +20,17 @@ const CACHED_VERBS = new Set(['validate']);
 
 endQuietlyWhenOutputCloses();
 
+/** How long a finished command waits for its last writes before it exits, in ms. */
+const LINGER_MS = 2_000;
+
 const argv = process.argv.slice(2);
 if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-V')) {
   process.stdout.write(`berth ${berthVersion()}\n`);
 } else {
   process.exitCode = await runCli(argv);
+  // A command that is done ends even if a call to an engine that never answers is still open
+  // (F469); unref'd, so a process with nothing left open ends at once as before.
+  setTimeout(() => process.exit(), LINGER_MS).unref();
   // After the ticks a failed write queues (closed-output.ts ends a closed pipe with exit 0).
   if (CACHED_VERBS.has(argv[0] ?? '')) setImmediate(endOnceWritten, process.exitCode);
 }

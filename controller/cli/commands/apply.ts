@@ -162,7 +162,7 @@ async function converge(ctx: CliContext, job: ApplyJob, lock?: ProjectLock): Pro
       return await finish(ctx, job, across.plan, across.result, undone);
     }
     const engine = starts.noting(interrupt.guard(await ctx.engine()));
-    const planned = await observeAndPlan(
+    const observing = observeAndPlan(
       engine,
       {
         project,
@@ -173,6 +173,22 @@ async function converge(ctx: CliContext, job: ApplyJob, lock?: ProjectLock): Pro
       },
       { recoverUpdates: true },
     );
+    // `--timeout` and Ctrl-C bound the reading too: an engine that answers slowly or not at
+    // all must not hold the apply past its deadline, nor swallow the first signal (F469).
+    const planned = await Promise.race([
+      withTimeout(observing, started + timeoutMs - ctx.now()),
+      interrupt.signalled.then(() => 'interrupted' as const),
+    ]);
+    if (planned === 'interrupted') {
+      // The plan has not run, and an engine that does not answer would hold the records'
+      // image lookups as it held the reading: say so and end.
+      const seconds = ((ctx.now() - started) / 1000).toFixed(1);
+      ctx.stdout.write(
+        `Project ${project}: interrupted after ${seconds}s while reading the engine's state, before the plan ran\n`,
+      );
+      return interrupt.exitCode;
+    }
+    if (planned === 'timeout') throw observeTimedOut(job, ctx.now());
     const selected = job.only ? selectDependencies(planned.plan, job.only) : planned.plan;
     plan = selected;
     // A partial apply with nothing to do is no apply: no history entry, no summary.
@@ -263,6 +279,15 @@ function timedOut(job: ApplyJob, now: number): BerthError {
   return new BerthError(
     'E_CONVERGE',
     `apply timed out after ${seconds}s (--timeout ${job.options.timeout})`,
+  );
+}
+
+/** `--timeout` passed while berth was still reading the engine's state: nothing was changed. */
+function observeTimedOut(job: ApplyJob, now: number): BerthError {
+  const seconds = ((now - job.started) / 1000).toFixed(1);
+  return new BerthError(
+    'E_CONVERGE',
+    `apply timed out after ${seconds}s (--timeout ${job.options.timeout}) while reading the engine's state, before the plan ran; check that the engine answers (docker version)`,
   );
 }
 

@@ -2,6 +2,7 @@ import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import type Dockerode from 'dockerode';
 import type { EngineAddress } from './engine-address.js';
+import { parseDelay } from '../../../specs/validate/values.js';
 import { httpTarget } from './docker-connect.js';
 import { isImageGoneWhileListing } from './docker-errors.js';
 import type { NameLookup, ObservedState } from '../engine.js';
@@ -67,8 +68,27 @@ class EngineHttpError extends Error {
   }
 }
 
+/**
+ * How long a call may go without a byte from the engine before it fails as unreachable, in ms:
+ * `BERTH_ENGINE_TIMEOUT` (a duration: `30s`, `2m`), else 60 s. An engine that accepts the
+ * connection and never answers (a wedged daemon, a stuck ssh dial-stdio) otherwise hung every
+ * command for good, `apply --timeout` included (FINDINGS F469). Only the calls of this client:
+ * the lists, inspects, version, create and start, each of which the engine answers at once;
+ * streams and waits (events, logs, attach, stop, builds) go through dockerode without it.
+ */
+export function engineAnswerMs(env: NodeJS.ProcessEnv = process.env): number {
+  const raw = env.BERTH_ENGINE_TIMEOUT;
+  const ms = raw ? parseDelay(raw) : undefined;
+  return ms !== undefined && ms > 0 ? ms : DEFAULT_ANSWER_MS;
+}
+
+const DEFAULT_ANSWER_MS = 60_000;
+
 /** A node:http(s) client: unix socket, plain or TLS tcp, or ssh (dial-stdio). */
-export function createDockerReads(address: EngineAddress): DockerReads {
+export function createDockerReads(
+  address: EngineAddress,
+  answerMs = engineAnswerMs(),
+): DockerReads {
   const { tls, ...target } = { tls: undefined, ...httpTarget(address) };
   const request = tls ? httpsRequest : httpRequest;
   let podman: boolean | undefined;
@@ -120,6 +140,14 @@ export function createDockerReads(address: EngineAddress): DockerReads {
           res.on('error', reject);
         },
       );
+      req.setTimeout(answerMs, () => {
+        const seconds = answerMs / 1000;
+        req.destroy(
+          Object.assign(new Error(`no answer from the engine in ${seconds}s`), {
+            code: 'ETIMEDOUT',
+          }),
+        );
+      });
       req.on('error', reject);
       req.end(payload);
     });
