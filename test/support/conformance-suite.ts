@@ -305,6 +305,25 @@ export function conformanceSuite(subject: Subject): void {
       await engine.removeContainer(id);
     });
 
+    it('a forced removal ends a stop still waiting on a process that ignores SIGTERM', async () => {
+      // `berth run --rm`'s second signal: the first one's stop is under way (sh as PID 1
+      // ignores SIGTERM) and the removal must not wait out its grace period.
+      const { id } = await engine.createContainer(
+        request('rm-stopping', { cmd: ['sh', '-c', 'sleep 3600'] }),
+      );
+      await engine.startContainer(id);
+      const stopping = engine.stopContainer(id, 30).then(
+        () => Date.now(),
+        () => Date.now(),
+      );
+      await new Promise((r) => setTimeout(r, 500));
+      const removing = Date.now();
+      expect(await engine.removeContainer(id)).toEqual({ changed: true });
+      expect(await engine.inspectContainer(id)).toBeUndefined();
+      // Well before the stop's 30 s: the process went with the container.
+      expect((await stopping) - removing).toBeLessThan(10_000);
+    });
+
     it('creates volumes idempotently and will not remove one in use', async () => {
       const name = `${project}-data`;
       const req = {
