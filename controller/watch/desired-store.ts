@@ -252,6 +252,7 @@ export class DesiredStore {
     const good = new Map<string, DesiredObject[]>();
     const objects: DesiredObject[] = [];
     const substitutes: DesiredObject[] = [];
+    const added: DesiredObject[] = [];
     let unknownBroken = false;
     for (const file of result.files) {
       if (file.problems.length === 0) {
@@ -259,6 +260,7 @@ export class DesiredStore {
         objects.push(...file.objects);
         continue;
       }
+      added.push(...file.objects.filter((o) => o.kind === 'Network' && o.implied));
       const last = this.lastGoodByFile.get(file.file);
       if (last) good.set(file.file, last);
       else unknownBroken = true;
@@ -269,6 +271,7 @@ export class DesiredStore {
     // an object moved from the broken file into another.
     const declared = new Set(objects.map(objectKey));
     objects.push(...substitutes.filter((o) => !declared.has(objectKey(o))));
+    objects.push(...addedStillUsed(added, objects));
     // Substituted objects must still make a consistent set; if not, change nothing yet.
     if (checkSet(objects).length > 0 || this.misplaced(objects)) {
       return this.keepPrevious(
@@ -347,6 +350,25 @@ function withProblems(result: LoadResult, problems: readonly Problem[]): LoadRes
     }),
     problems: sortProblems([...result.problems, ...problems]),
   };
+}
+
+/**
+ * What berth added to a broken file (the project's default network, specs/expand.ts, sits in
+ * the file of the first container that needs it) belongs to no one file: it stays in the set
+ * while a container taken in uses it and the set has none of that name (F392: a broken file
+ * holding it made every other file's containers fail the set check, and nothing was taken in).
+ */
+function addedStillUsed(
+  added: readonly DesiredObject[],
+  objects: readonly DesiredObject[],
+): DesiredObject[] {
+  const present = new Set(objects.map(objectKey));
+  const joined = new Set(
+    objects.flatMap((o) => (o.kind === 'Container' ? o.spec.networks.map((n) => n.network) : [])),
+  );
+  return added.filter(
+    (o) => o.kind === 'Network' && joined.has(o.name) && !present.has(objectKey(o)),
+  );
 }
 
 function inFiles(p: Problem, files: { file: string }[]): boolean {
