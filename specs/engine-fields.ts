@@ -1,4 +1,5 @@
-import type { ContainerObject, DesiredObject } from './model.js';
+import { FIELD_MIN_API } from './engine-api.js';
+import type { ContainerObject, DesiredObject, SourcePosition } from './model.js';
 import type { ValuePath } from './parse/locate.js';
 import type { Problem } from './problems.js';
 import { positionOf } from './positions.js';
@@ -90,4 +91,32 @@ export function engineFieldProblems(
 /** A replica is written as the container it runs. */
 function displayName(o: DesiredObject): string {
   return o.kind === 'Container' && o.replica ? o.replica.of : o.name;
+}
+
+/**
+ * Every use of a field that some engine or API version cannot carry (the uses an engine must
+ * be asked about: {@link ENGINE_FIELDS} and engine-api.ts's FIELD_MIN_API), at its place, once
+ * per place written. For objects whose engine cannot be asked now (F391).
+ */
+export function limitedFieldUses(
+  objects: readonly DesiredObject[],
+): { object: DesiredObject; field: string; at: SourcePosition }[] {
+  const uses = new Map<string, { object: DesiredObject; field: string; at: SourcePosition }>();
+  const add = (object: DesiredObject, field: string, path: ValuePath) => {
+    const at = positionOf(object, path);
+    const key = `${at.file}:${at.line}:${at.column}:${field}`;
+    if (!uses.has(key)) uses.set(key, { object, field, at });
+  };
+  for (const o of objects) {
+    for (const field of FIELDS) for (const path of usesOf(field, o)) add(o, field, path);
+    if (o.kind !== 'Container') continue;
+    for (const { field, usedAt } of FIELD_MIN_API)
+      for (const path of usedAt(o)) add(o, field, path);
+  }
+  return [...uses.values()];
+}
+
+/** A problem's object label: a replica is written as the container it runs. */
+export function limitedFieldLabel(o: DesiredObject): string {
+  return objectLabel(o.kind, displayName(o));
 }

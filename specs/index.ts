@@ -29,7 +29,12 @@ export { specHash, canonicalJSON } from './hash.js';
 export { DEFAULT_POLICY, POLICY_NAMES, hostPathViolation, policyFor } from './policy.js';
 export type { Policy, PolicyName } from './policy.js';
 export { engineApiProblems, needsEngineApiCheck, FIELD_MIN_API } from './engine-api.js';
-export { engineFieldProblems, usesEngineFields } from './engine-fields.js';
+export {
+  engineFieldProblems,
+  limitedFieldLabel,
+  limitedFieldUses,
+  usesEngineFields,
+} from './engine-fields.js';
 export type { EngineField, EngineLimits } from './engine-fields.js';
 export { collectManifestFiles, STDIN_NAME } from './read/collect.js';
 export type { ManifestFile } from './read/collect.js';

@@ -35,6 +35,8 @@ export const PROBLEM_CODES = {
   E_ENGINE_API: "a field the engine's API version cannot carry",
   E_ENGINE_FIELD:
     'a field the connected engine cannot carry (drops or refuses), whatever its API version',
+  E_ENGINE_UNASKED:
+    'a field some engine cannot carry, on an engine that cannot be asked now (kept back until it answers)',
   E_EMPTY: 'no objects found',
   E_UNSET_VAR: 'a variable without a default is not set (or a ${VAR:?message} check failed)',
   E_INTERPOLATION: 'a ${...} expression that is not valid interpolation syntax',

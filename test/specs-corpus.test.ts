@@ -11,7 +11,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { PROBLEM_CODES } from '../specs/problems.js';
-import { engineApiProblems, engineFieldProblems, loadManifests } from '../specs/index.js';
+import {
+  engineApiProblems,
+  engineFieldProblems,
+  limitedFieldLabel,
+  limitedFieldUses,
+  loadManifests,
+} from '../specs/index.js';
 
 const BAD = join(import.meta.dirname, 'corpus', 'bad');
 const badFiles = readdirSync(BAD)
@@ -48,8 +54,9 @@ describe('bad-input corpus', () => {
   it('covers every problem code (with the generated cases below)', () => {
     const generated = ['E_IO', 'E_FILE_TOO_LARGE', 'E_FILE_ENCODING', 'E_ENV_FILE', 'E_ENGINE_API'];
     generated.push('E_ENGINE_FIELD');
-    // Not a problem of the files alone: berth watch's (controller/watch/desired-store.test.ts).
-    generated.push('E_PLACEMENT');
+    // Not a problem of the files alone: berth watch's (controller/watch/desired-store.test.ts,
+    // desired-store-engines.test.ts).
+    generated.push('E_PLACEMENT', 'E_ENGINE_UNASKED');
     const covered = new Set(generated);
     for (const file of badFiles) {
       for (const e of expectations(readFileSync(join(BAD, file), 'utf8')))
@@ -121,6 +128,33 @@ describe('generated bad input', () => {
       'Container "web": domainname cannot be carried by the engine (Podman 4.3.1): it drops it',
     );
     expect(engineApiProblems(set.objects, '1.41')).toEqual([]);
+  });
+
+  it('lists every use of a field some engine or API version cannot carry, once per place written (F391)', async () => {
+    const file = join(tmp, 'limited.yaml');
+    writeFileSync(
+      file,
+      [
+        'apiVersion: berth/v1',
+        'kind: Container',
+        'metadata: {name: web}',
+        'spec:',
+        '  image: busybox:1',
+        '  replicas: 2',
+        '  domainname: corp',
+        '  healthcheck: {command: [CMD, "true"], startInterval: 1s}',
+        '',
+      ].join('\n'),
+    );
+    const { set, problems: read } = await loadManifests([file]);
+    expect(read).toEqual([]);
+    const uses = limitedFieldUses(set.objects).map((u) => [u.at.line, u.field, u.object.name]);
+    expect(uses).toEqual([
+      [7, 'domainname', 'web-1'],
+      [8, 'healthcheck.startInterval', 'web-1'],
+    ]);
+    const replica = set.objects.find((o) => o.name === 'web-2');
+    expect(limitedFieldLabel(replica!)).toBe('Container "web"');
   });
 
   it('refuses a file over 1 MiB with E_FILE_TOO_LARGE', async () => {

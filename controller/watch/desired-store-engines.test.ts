@@ -57,4 +57,31 @@ describe('DesiredStore with an engine that cannot carry a field', () => {
     await store.reload();
     expect(keys(store)).toEqual(['Container/b']);
   });
+
+  it('keeps back a use of such a field while its engine cannot be asked, and reads again at the next check (F391)', async () => {
+    await writeFile(
+      join(dir, 'a.yaml'),
+      container('a', '  networkMode: none\n  domainname: corp\n'),
+    );
+    await writeFile(join(dir, 'b.yaml'), container('b', '  networkMode: none\n'));
+    let answers: EngineFacts | undefined;
+    const store = new DesiredStore({ dir, allowEmpty: false, engineFacts: async () => answers });
+    await store.reload();
+    expect(store.snapshot().problems.map((p) => formatProblem(p))).toEqual([
+      expect.stringMatching(
+        /a\.yaml:\d+:\d+: Container "a": domainname: berth's engine cannot be asked now whether it carries this; kept back until it answers \[E_ENGINE_UNASKED\]/,
+      ),
+    ]);
+    expect(keys(store)).toEqual(['Container/b']);
+    // The engine answers (Docker: carries it); the folder has not changed.
+    answers = { apiVersion: '1.41' };
+    const again = await store.reload({ ifChanged: true });
+    expect(again.changed).toEqual(['Container/a']);
+    expect(store.snapshot().problems).toEqual([]);
+    expect(keys(store)).toEqual(['Container/a', 'Container/b']);
+    // Checked now: the next check with an unchanged folder reads nothing.
+    answers = undefined;
+    expect((await store.reload({ ifChanged: true })).changed).toEqual([]);
+    expect(keys(store)).toEqual(['Container/a', 'Container/b']);
+  });
 });

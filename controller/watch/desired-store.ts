@@ -4,6 +4,8 @@ import {
   canonicalJSON,
   checkSet,
   collectManifestFiles,
+  limitedFieldLabel,
+  limitedFieldUses,
   loadManifests,
   referencedFingerprint,
   referencedPaths,
@@ -127,11 +129,13 @@ export class DesiredStore {
     if (options.ifChanged && fingerprint === this.fingerprint)
       return { snapshot: this.current, changed: [] };
     this.folderRead = true;
-    const next = this.assemble(await this.read());
+    const read = await this.read();
+    const next = this.assemble(read.result);
     // Taken before the read: a file saved meanwhile is read again next time. Files the new set
     // references and the old one did not have no stats in it yet: the next check reads all.
+    // A read that could not ask an engine is read again at the next check too (F391).
     const sameRefs = refs === canonicalJSON(referencedPaths(next.objects));
-    this.fingerprint = sameRefs ? fingerprint : undefined;
+    this.fingerprint = sameRefs && read.complete ? fingerprint : undefined;
     const changed = diffKeys(this.current.objects, next.objects);
     this.current = next;
     return { snapshot: next, changed };
@@ -161,15 +165,18 @@ export class DesiredStore {
     const cached = this.peeked;
     if (cached?.fingerprint === fingerprint && cached.current === this.current) return cached.keys;
     const kept = this.lastGoodByFile;
-    const next = this.assemble(await this.read());
+    const next = this.assemble((await this.read()).result);
     this.lastGoodByFile = kept;
     const keys = diffKeys(this.current.objects, next.objects);
     this.peeked = { fingerprint, current: this.current, keys };
     return keys;
   }
 
-  /** The folder's objects, with what no one file shows: placement and the engines' limits. */
-  private async read(): Promise<LoadResult> {
+  /**
+   * The folder's objects, with what no one file shows: placement and the engines' limits.
+   * `complete` is false when an engine that had to be asked could not be (F391).
+   */
+  private async read(): Promise<{ result: LoadResult; complete: boolean }> {
     const load = this.options.load ?? loadManifests;
     const { cwd, hostRoot } = this.options;
     const result = await load([this.options.dir], {
@@ -180,22 +187,47 @@ export class DesiredStore {
       ...(this.options.envFiles ? { envFiles: this.options.envFiles } : {}),
     });
     const misplaced = this.misplaced(result.set.objects);
-    return withProblems(result, misplaced ? [misplaced] : await this.uncarried(result));
+    if (misplaced) return { result: withProblems(result, [misplaced]), complete: true };
+    const { problems, complete } = await this.uncarried(result);
+    return { result: withProblems(result, problems), complete };
   }
 
   /**
    * Each object's use of a field the engine it is placed on cannot carry (engine-carry.ts, as
-   * apply asks), at the field: the file keeps its last good objects until it is fixed.
+   * apply asks), at the field: the file keeps its last good objects until it is fixed. A use
+   * on an engine that cannot be asked now is kept back the same way, until that engine answers
+   * (F391: it was taken in unchecked, and made when the engine came back).
    */
-  private async uncarried(result: LoadResult): Promise<Problem[]> {
-    const { engineFacts } = this.options;
-    if (!engineFacts) return [];
-    const verdicts = await engineVerdicts(
-      result.set.objects,
-      this.options.engineContext,
-      engineFacts,
-    );
-    return verdicts.flatMap((v) => v.problems);
+  private async uncarried(result: LoadResult): Promise<{ problems: Problem[]; complete: boolean }> {
+    const { engineFacts, engineContext } = this.options;
+    if (!engineFacts) return { problems: [], complete: true };
+    const unasked = new Set<string | undefined>();
+    const verdicts = await engineVerdicts(result.set.objects, engineContext, async (context) => {
+      const facts = await engineFacts(context);
+      if (!facts) unasked.add(context);
+      return facts;
+    });
+    const problems = verdicts.flatMap((v) => v.problems);
+    if (unasked.size === 0) return { problems, complete: true };
+    return { problems: [...problems, ...this.unaskedUses(result, unasked)], complete: false };
+  }
+
+  /** The uses of engine-limited fields by objects placed on an engine that did not answer. */
+  private unaskedUses(result: LoadResult, unasked: ReadonlySet<string | undefined>): Problem[] {
+    const home = this.options.engineContext;
+    const placed = result.set.objects.some((o) => o.context !== undefined);
+    const groups = placed
+      ? groupByEngine(result.set.objects, home)
+      : [{ context: undefined, objects: result.set.objects }];
+    return groups
+      .filter((g) => unasked.has(g.context))
+      .flatMap((g) =>
+        limitedFieldUses(g.objects).map(({ object, field, at }) => ({
+          ...at,
+          code: 'E_ENGINE_UNASKED' as const,
+          message: `${limitedFieldLabel(object)}: ${field}: ${g.context === undefined ? "berth's engine" : `the engine of context ${g.context}`} cannot be asked now whether it carries this; kept back until it answers`,
+        })),
+      );
   }
 
   /**

@@ -23,8 +23,7 @@ const PODMAN: EngineVersion['limits'] = {
 let dir: string;
 let controller: WatchController | undefined;
 
-// No default network: the file that would hold it may be the refused one (the set would then
-// be inconsistent and nothing taken in, which is not what is tested here).
+// No default network: not what is tested here (a refused file holding it: desired-store-engines.test.ts).
 const container = (name: string, fields = '') =>
   `apiVersion: berth/v1\nkind: Container\nmetadata: {name: ${name}}\nspec:\n  image: ${IMAGE}\n  networkMode: none\n  domainname: corp\n${fields}`;
 const on = (context: string) => `  placement: {context: ${context}}\n`;

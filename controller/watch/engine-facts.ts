@@ -4,8 +4,8 @@ import type { EngineFacts, EngineFactsOf } from '../executor/engine-carry.js';
 /**
  * The facts of each engine a watch places objects on (engine-carry.ts), asked once per engine
  * for the whole watch: `home` for berth's own, `engineFor(context)` for another context's
- * (F286). An engine that cannot be asked now gives undefined (its objects are not checked by
- * that read) and is asked again at the next read.
+ * (F286). An engine that cannot be asked now gives undefined (the store keeps back its
+ * objects' uses of such fields, F391) and is asked again at the next read.
  */
 export function engineFactsOnce(
   home: Engine,
