@@ -80,7 +80,7 @@ describe('YAML as Compose reads it', () => {
       ]),
     ).toBe('compose.yaml:8:7: map merge requires map or sequence of maps as the value');
     expect(refusal([...base, '    links: {db: db}'])).toBe(
-      'compose.yaml:4:5: services.a.links: must be a list',
+      'compose.yaml:4:12: services.a.links: must be a list',
     );
   });
 });

@@ -73,6 +73,12 @@ describe('berth import: invalid input is refused with its position', () => {
       'compose.yaml:2:5: include: missing/compose.yaml: no such file',
     );
   });
+
+  it('refuses a list or mapping where Compose wants another kind of value, at any depth (F344)', () => {
+    expect(inputError('wrong-type')).toBe(
+      'compose.yaml:6:26: services.web.deploy.resources.limits.memory: must be a number or a string',
+    );
+  });
 });
 
 describe('berth import: structure', () => {

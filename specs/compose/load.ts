@@ -1,5 +1,6 @@
 import { serviceKeyTypo } from './service-keys.js';
-import { checkItemTypes } from './item-types.js';
+import { checkShape } from './shape.js';
+import { COMPOSE_FILE } from './compose-shapes.js';
 import { checkCommandStrings } from './command-strings.js';
 import { checkInterpolationSyntax } from './interpolation-syntax.js';
 import { existsSync, readFileSync, statSync } from 'node:fs';
@@ -209,6 +210,7 @@ function loadFile(
   const tree = parseFile(file, shown, ctx);
   if (ctx.envLevels.length && !ctx.scopes.has(shown)) ctx.scopes.set(shown, ctx.envLevels);
   checkTopLevel(tree, shown);
+  checkShape(tree, COMPOSE_FILE, '', () => ({ file: shown, line: 1, column: 1 }));
   checkInterpolationSyntax(tree, shown);
   const services = section(tree, 'services');
   for (const [name, svc] of Object.entries(services)) {
@@ -218,7 +220,6 @@ function loadFile(
     if (svc !== null && !isRecord(svc))
       throw new ComposeInputError(at, `services.${name}: must be a mapping`);
     for (const key of Object.keys(svc ?? {})) {
-      checkListField(svc as Record<string, unknown>, name, key, at);
       const typo = serviceKeyTypo(key);
       if (typo !== undefined)
         throw new ComposeInputError(
@@ -226,7 +227,6 @@ function loadFile(
           `services.${name}.${key}: not a Compose service field; did you mean "${typo}"?`,
         );
     }
-    checkItemTypes((svc ?? {}) as Record<string, unknown>, name, at);
     checkCommandStrings((svc ?? {}) as Record<string, unknown>, name, at);
     services[name] = normaliseService(svc ?? {}, dir);
     placeKey(services, name, at);
@@ -235,29 +235,6 @@ function loadFile(
   absolutiseBindDevices(section(tree, 'volumes'), dir);
   const included = foldIncludes(tree, file, shown, ctx, dir);
   return { tree, files: included };
-}
-
-/**
- * Service fields the Compose schema types as lists only (compose-spec schema: `"type":
- * "array"`); docker compose refuses another type (`services.web.volumes must be a array`).
- * Fields that also take a string or a mapping are normalised instead (normalise.ts).
- */
-const LIST_FIELDS = new Set([
-  'volumes',
-  'ports',
-  'links',
-  'devices',
-  'security_opt',
-  'group_add',
-  'volumes_from',
-  'external_links',
-  'device_cgroup_rules',
-]);
-
-function checkListField(svc: Record<string, unknown>, name: string, key: string, at: Where): void {
-  const value = svc[key];
-  if (!LIST_FIELDS.has(key) || value === null || Array.isArray(value)) return;
-  throw new ComposeInputError(whereKey(svc, key) ?? at, `services.${name}.${key}: must be a list`);
 }
 
 function parseFile(file: string, shown: string, ctx: LoadContext): Record<string, unknown> {

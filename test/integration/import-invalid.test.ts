@@ -66,6 +66,12 @@ describe('berth import of an invalid Compose file (F12)', () => {
       'E_SCHEMA',
     ],
     [
+      'nested type (F344)',
+      ['    logging: {options: {max-size: [10m]}}'],
+      'compose.yaml:4:35: services.web.logging.options.max-size: must be a string or a number',
+      'E_COMPOSE',
+    ],
+    [
       'memory',
       ['    mem_limit: lots'],
       "compose.yaml:4:5: services.web.mem_limit: invalid size: 'lots'",
