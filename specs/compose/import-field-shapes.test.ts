@@ -111,3 +111,27 @@ describe('berth import: a list or mapping where Compose wants another kind is re
     expect(docs.map((d) => d.metadata.name)).toContain('w');
   });
 });
+
+describe('berth import: a host with several addresses (F344, extra_hosts)', () => {
+  it('is written as one host:ip entry per address, never as JSON text', () => {
+    const hosts = (field: string) =>
+      (
+        parseAllDocuments(service(field))
+          .map((d) => d.toJS() as { metadata: { name: string }; spec: Record<string, unknown> })
+          .find((d) => d.metadata.name === 'w')?.spec ?? {}
+      ).extraHosts;
+    expect(hosts('extra_hosts: {h: [10.0.0.1, "::1"], g: 10.0.0.2}')).toEqual([
+      'h:10.0.0.1',
+      'h:::1',
+      'g:10.0.0.2',
+    ]);
+    expect(hosts('extra_hosts: ["h:10.0.0.1", "h=10.0.0.3"]')).toEqual([
+      'h:10.0.0.1',
+      'h:10.0.0.3',
+    ]);
+    expect(hosts('extra_hosts: ["h:10.0.0.1", "g=10.0.0.2"]')).toEqual({
+      h: '10.0.0.1',
+      g: '10.0.0.2',
+    });
+  });
+});

@@ -38,7 +38,7 @@ function normaliseField(key: string, value: unknown, dir: string): unknown {
     case 'annotations':
       return Array.isArray(value) ? listToMap(value, '=') : value;
     case 'extra_hosts':
-      return Array.isArray(value) ? listToMap(value, /[=:]/) : value;
+      return Array.isArray(value) ? hostsToMap(value) : value;
     case 'depends_on':
     case 'networks':
       return Array.isArray(value) ? namesToMap(value) : value;
@@ -85,6 +85,20 @@ function listToMap(list: unknown[], separator: string | RegExp): Record<string, 
     map[key] = at < 0 ? null : text.slice(at + 1);
     placeKey(map, key, whereKey(list, i));
   });
+  return map;
+}
+
+/** `[h:ip, h=ip2]` → `{h: [ip, ip2]}`: a host listed twice keeps every address (compose-go). */
+function hostsToMap(list: unknown[]): Record<string, unknown> {
+  const map = listToMap(list, /[=:]/);
+  const all = new Map<string, string[]>();
+  for (const item of list) {
+    const text = String(item);
+    const at = text.search(/[=:]/);
+    if (at >= 0)
+      all.set(text.slice(0, at), [...(all.get(text.slice(0, at)) ?? []), text.slice(at + 1)]);
+  }
+  for (const [host, ips] of all) if (ips.length > 1) map[host] = ips;
   return map;
 }
 

@@ -36,6 +36,17 @@ const same =
 const strings = (v: unknown) => (Array.isArray(v) ? v.map(text) : [text(v)]);
 const stringMap = (v: unknown) =>
   Object.fromEntries(Object.entries(isRecord(v) ? v : {}).map(([k, x]) => [k, text(x)]));
+/**
+ * `extra_hosts`: a host mapped to several addresses (compose-spec: `{h: [ip1, ip2]}`, or the
+ * host written twice in the list) becomes berth's list form, one `host:ip` per address.
+ */
+const extraHosts = (v: unknown) => {
+  const hosts = Object.entries(isRecord(v) ? v : {});
+  if (!hosts.some(([, ips]) => Array.isArray(ips))) return stringMap(v);
+  return hosts.flatMap(([host, ips]) =>
+    (Array.isArray(ips) ? ips : [ips]).map((ip) => `${host}:${text(ip)}`),
+  );
+};
 const checked =
   (field: string, convert: (v: unknown) => unknown, why: string): Handler =>
   (w, value, key) => {
@@ -68,7 +79,7 @@ const HANDLERS: Record<string, Handler> = {
   dns: same('dns', strings),
   dns_search: same('dnsSearch', strings),
   dns_opt: same('dnsOptions', strings),
-  extra_hosts: same('extraHosts', stringMap),
+  extra_hosts: same('extraHosts', extraHosts),
   cap_add: same('capAdd', strings),
   cap_drop: same('capDrop', strings),
   security_opt: same('securityOpt', strings),
