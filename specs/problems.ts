@@ -1,3 +1,4 @@
+import { visibleText } from './visible-text.js';
 import type { SourcePosition } from './model.js';
 
 /**
@@ -62,12 +63,13 @@ export interface Problem extends SourcePosition {
 }
 
 export function formatProblem(p: Problem): string {
-  return `${p.file}:${p.line}:${p.column}: ${p.message} [${p.code}]`;
+  // The file name and the message quote the input, which may hold terminal escapes (F345).
+  return visibleText(`${p.file}:${p.line}:${p.column}: ${p.message} [${p.code}]`);
 }
 
 /** A warning (LoadResult.warnings) as the CLI prints it on stderr: `file:line:col: warning: …`. */
 export function formatWarning(p: Problem): string {
-  return `${p.file}:${p.line}:${p.column}: warning: ${p.message}`;
+  return visibleText(`${p.file}:${p.line}:${p.column}: warning: ${p.message}`);
 }
 
 /** Stable order: file, line, column, code. */

@@ -1,6 +1,6 @@
 import type { ProgressEvent } from '../executor/execute.js';
 import type { CliContext } from './context.js';
-import { visibleText } from './views/visible-text.js';
+import { visibleText } from '../../specs/visible-text.js';
 
 const MARK: Partial<Record<ProgressEvent['phase'], string>> = {
   converged: '✓',

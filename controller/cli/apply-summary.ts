@@ -3,7 +3,7 @@ import { heldByNever } from '../executor/plan-work.js';
 import { ranCounts } from '../executor/ran-summary.js';
 import type { Plan } from '../plan/plan-types.js';
 import { undoText, type UndoResult } from './interrupt-undo.js';
-import { visibleText } from './views/visible-text.js';
+import { visibleText } from '../../specs/visible-text.js';
 
 /**
  * The text `berth apply` ends with: one line per object not converged, then the project's

@@ -1,6 +1,7 @@
 import { Document } from 'yaml';
 import type { ImportedObject } from './state.js';
 import { withBlankDefaults } from './values.js';
+import { visibleText } from '../visible-text.js';
 
 /**
  * How every manifest file `berth import` writes begins; a later import into the same folder
@@ -33,7 +34,7 @@ export function emitFiles(
     byFile.set(file, [...(byFile.get(file) ?? []), o]);
   }
   const header =
-    `${IMPORT_HEADER} from ${sources.join(', ')} (project ${project}).\n` +
+    `${IMPORT_HEADER} from ${visibleText(sources.join(', '))} (project ${project}).\n` +
     `# \${…} are kept as written (an unset one is blank, as in Compose); berth resolves them\n` +
     `# from the environment and .env at validate/apply.\n`;
   const out = new Map<string, string>();
@@ -56,6 +57,7 @@ function toYaml(o: ImportedObject): string {
   });
   const from = o.from ? `${o.from.file}:${o.from.line}:${o.from.column}` : undefined;
   const lines = [` ${o.source}${from ? ` from ${from}` : ''}`, ...o.notes.map((n) => ` ${n}`)];
-  doc.commentBefore = lines.join('\n');
+  // Comments quote the Compose input: `cat` of the file must not run its escapes (F345).
+  doc.commentBefore = visibleText(lines.join('\n'), { keepNewlines: true });
   return doc.toString({ lineWidth: 0 });
 }

@@ -21,7 +21,7 @@ import { againCommand, deleteInterruptedText } from '../delete-interrupted.js';
 import { installInterrupt, type Interrupt } from '../interrupt.js';
 import { resolveProjectName } from '../project-name.js';
 import { parseTarget } from '../views/target.js';
-import { visibleText } from '../views/visible-text.js';
+import { visibleText } from '../../../specs/visible-text.js';
 
 interface DeleteOptions {
   filename?: string[];

@@ -16,6 +16,7 @@ import {
 } from '../../../specs/compose/index.js';
 import type { ImportResult } from '../../../specs/compose/index.js';
 import { invalidProjectName } from '../../../specs/compose/project-name.js';
+import { visibleText } from '../../../specs/visible-text.js';
 import { BerthError } from '../../errors.js';
 import type { CliContext } from '../context.js';
 import { composeSettings } from '../compose-settings.js';
@@ -76,7 +77,7 @@ export async function run(ctx: CliContext, options: ImportOptions): Promise<numb
   } catch (e) {
     if (!(e instanceof ComposeInputError)) throw e;
     for (const { where, message, code } of e.problems)
-      ctx.stderr.write(`${where.file}:${where.line}:${where.column}: ${message} [${code}]\n`);
+      say(ctx, `${where.file}:${where.line}:${where.column}: ${message} [${code}]`);
     const n = e.problems.length;
     if (n > 1) ctx.stderr.write(`${n} problems; nothing written\n`);
     return 1;
@@ -84,10 +85,10 @@ export async function run(ctx: CliContext, options: ImportOptions): Promise<numb
   if (options.output) writeOut(ctx, result, outDir);
   else printOut(ctx, result);
   for (const { where, message } of result.warnings)
-    ctx.stderr.write(`${where.file}:${where.line}:${where.column}: warning: ${message}\n`);
+    say(ctx, `${where.file}:${where.line}:${where.column}: warning: ${message}`);
   for (const loss of result.losses) {
     const { file, line, column } = loss.where;
-    ctx.stderr.write(`${file}:${line}:${column}: ${loss.path}: not supported: ${loss.why}\n`);
+    say(ctx, `${file}:${line}:${column}: ${loss.path}: not supported: ${loss.why}`);
   }
   if (result.losses.length) {
     const n = result.losses.length;
@@ -141,9 +142,19 @@ function writeOut(ctx: CliContext, result: ImportResult, outDir: string): void {
     .map((f) => ` ${f}`)
     .join('');
   ctx.stdout.write(
-    `imported ${n} object${n === 1 ? '' : 's'} from ${result.files.join(', ')} into ${shown}/ ` +
-      `(apply with: berth apply -f ${shown}${project}${flags}${named})\n`,
+    visibleText(
+      `imported ${n} object${n === 1 ? '' : 's'} from ${result.files.join(', ')} into ${shown}/ ` +
+        `(apply with: berth apply -f ${shown}${project}${flags}${named})`,
+    ) + '\n',
   );
+}
+
+/**
+ * One line on stderr. Problems, warnings and losses quote the Compose input (keys, values,
+ * file names), which may hold terminal escapes: shown as `\xNN` (F345, as F277 for engine text).
+ */
+function say(ctx: CliContext, line: string): void {
+  ctx.stderr.write(visibleText(line) + '\n');
 }
 
 function printOut(ctx: CliContext, result: ImportResult): void {

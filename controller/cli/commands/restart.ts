@@ -8,7 +8,7 @@ import type { CliContext } from '../context.js';
 import { StartLog } from '../../records/starts.js';
 import { listByName, namesFor } from '../project-containers.js';
 import { resolveProjectName } from '../project-name.js';
-import { visibleText } from '../views/visible-text.js';
+import { visibleText } from '../../../specs/visible-text.js';
 
 /** Seconds a container gets to stop before it is killed, when its spec is not on record. */
 const STOP_GRACE_SEC = 10;

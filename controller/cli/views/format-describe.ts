@@ -2,7 +2,7 @@ import type { DescribeOutput } from '../../status/describe-model.js';
 import { toStableYaml } from './stable-yaml.js';
 import type { ObjectStatus } from '../../status/status-types.js';
 import { formatAge, renderTable } from './table.js';
-import { visibleText } from './visible-text.js';
+import { visibleText } from '../../../specs/visible-text.js';
 
 /**
  * `berth describe` as text, in kubectl describe's layout: identity, Spec (normalised, as

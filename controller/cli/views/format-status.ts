@@ -1,7 +1,7 @@
 import { paintActual, restartsText, shortId } from './format-get.js';
 import type { LastApplySummary, ProjectStatus } from '../../status/status-types.js';
 import { formatAge, paint, renderTable, type Column } from './table.js';
-import { visibleText } from './visible-text.js';
+import { visibleText } from '../../../specs/visible-text.js';
 import type { ObjectStatus } from '../../status/status-types.js';
 
 /**

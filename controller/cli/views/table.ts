@@ -1,4 +1,4 @@
-import { visibleText } from './visible-text.js';
+import { visibleText } from '../../../specs/visible-text.js';
 
 /** A column of a text table. `shrink` columns give up width (with '…') to fit `maxWidth`. */
 export interface Column<Row> {

@@ -1,6 +1,7 @@
 /**
  * Text from the engine or a container (a health probe's output, an exit message, an event,
- * a label) made safe to print on a terminal: every C0 control character (ESC, BEL, CR, …),
+ * a label), or quoted from a manifest or Compose file (names, keys, paths, values: F345), made
+ * safe to print on a terminal or write into a comment: every C0 control character (ESC, BEL, CR, …),
  * DEL and every C1 control character becomes a visible `\xNN`, so a container cannot set the
  * window title, clear the screen or overwrite lines of `berth status`/`describe` (F277, the
  * class of CVE-2021-25743). Tab stays; `\n` stays only when `keepNewlines` (multi-line
