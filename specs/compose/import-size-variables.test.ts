@@ -55,6 +55,27 @@ describe('berth import: sizes and limits written with variables', () => {
     expect(specs.get('big')?.resources?.memoryBytes).toBe(8 * 2 ** 30);
   });
 
+  it('a size the project’s .env gives means what it means to docker compose (F351)', async () => {
+    const { result, loaded, specs } = await importAndLoad(
+      [
+        'services:',
+        '  web:',
+        '    image: busybox:1.36',
+        '    mem_limit: ${MEM}',
+        '    shm_size: ${SHM:-64m}',
+        '    deploy: {resources: {reservations: {memory: "${RES}"}}}',
+        '',
+      ].join('\n'),
+      'MEM=2G\nSHM=512M\nRES=8192k\n',
+    );
+    expect(result.losses).toEqual([]);
+    expect(loaded.problems).toEqual([]);
+    expect(specs.get('web')).toMatchObject({
+      resources: { memoryBytes: 2 * 2 ** 30, memoryReservationBytes: 8192 * 2 ** 10 },
+      shmSizeBytes: 512 * 2 ** 20,
+    });
+  });
+
   it('carries PIDs limits written with a variable, leaves out the engine’s “no limit”', async () => {
     const { result, loaded, specs } = await importAndLoad(
       [

@@ -101,9 +101,9 @@ export function commandList(value: unknown): string[] | undefined {
  * A Compose byte size (`512m`, `1g`, `1.5gb`, `2048`; Docker's units are powers of 1024:
  * validate/values.ts dockerSize, the one grammar) as a berth quantity (`512Mi`, `1Gi`,
  * `1.5Gi`, 2048). A `${…}` is kept, with the default of a lone `${NAME:-size}` in berth's
- * spelling (`${MEM:-2g}` → `${MEM:-2Gi}`): unset, it then means what Compose means (berth's
- * `2G` is decimal), and a value the variable is given in Docker's units is read as Docker
- * reads it at validate (typed-variables.ts). Undefined when not a size.
+ * spelling (`${MEM:-2g}` → `${MEM:-2Gi}`, the same size either way); whatever the variable
+ * is given is read as Docker reads sizes at validate (`MEM=2G` is 2 GiB: typed-variables.ts
+ * readVariableSizesAsDocker, F351). Undefined when not a size.
  */
 export function quantity(value: unknown): string | number | undefined {
   if (typeof value === 'number') return Number.isInteger(value) && value > 0 ? value : undefined;

@@ -6,7 +6,7 @@ import type { ParsedDocument } from '../parse/documents.js';
 import type { AnyManifest } from '../types.generated.js';
 import { validators } from './schemas.js';
 import { objectLabel, schemaProblems } from './schema-errors.js';
-import { castInterpolated } from './typed-variables.js';
+import { castInterpolated, readVariableSizesAsDocker } from './typed-variables.js';
 import { dropBlankInterpolated } from './blank-values.js';
 
 export type DocumentCheck =
@@ -41,6 +41,7 @@ export function checkDocument(doc: ParsedDocument): DocumentCheck {
   const validate = validators()[kind ?? 'Envelope'];
   // Blank interpolated values Compose treats as not given are taken out first (blank-values.ts).
   dropBlankInterpolated(record);
+  if (kind === 'Container') readVariableSizesAsDocker(record.spec);
   let valid = validate(record);
   // Interpolated numbers and booleans take their type (castInterpolated), then validate again.
   if (!valid && castInterpolated(record, validate.errors ?? [])) valid = validate(record);

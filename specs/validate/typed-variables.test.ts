@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { loadManifests } from '../index.js';
+import { SIZE_PLACES } from './typed-variables.js';
 
 const manifest = (spec: string) =>
   `apiVersion: berth/v1\nkind: Container\nmetadata: {name: web}\nspec:\n  image: busybox:1\n${spec}`;
@@ -60,8 +63,8 @@ describe('interpolated sizes and ulimits written for Compose', () => {
     expect(web.spec.resources).toMatchObject({
       memoryBytes: 2 * 2 ** 30,
       memorySwapBytes: 3 * 2 ** 30,
-      // A size both read is berth's (decimal, as in Kubernetes): 2G is 2·10⁹ bytes.
-      memoryReservationBytes: 2e9,
+      // Out of a variable, 2G is Docker's 2G: 2 GiB (F351).
+      memoryReservationBytes: 2 * 2 ** 30,
     });
     expect(web.spec.ulimits).toEqual({
       nofile: { soft: 1024, hard: 1024 },
@@ -78,6 +81,45 @@ describe('interpolated sizes and ulimits written for Compose', () => {
     ]);
     const none = await load('  shmSize: ${SHM}\n', { SHM: 'lots' });
     expect(none.problems.map((p) => p.code)).toEqual(['E_QUANTITY']);
+  });
+});
+
+describe('a size out of a variable means what it means to Docker (F351)', () => {
+  const load = (spec: string, env: NodeJS.ProcessEnv) =>
+    loadManifests(['-'], { stdin: manifest(spec), env });
+  const resources = async (spec: string, env: NodeJS.ProcessEnv) => {
+    const { problems, set } = await load(spec, env);
+    expect(problems).toEqual([]);
+    const web = set.objects.find((o) => o.kind === 'Container');
+    if (web?.kind !== 'Container') throw new Error('web not loaded');
+    return web.spec;
+  };
+
+  it('upper-case units and k are powers of 1024, as go-units RAMInBytes reads them', async () => {
+    const spec = await resources(
+      '  shmSize: ${SHM}\n  resources: {memory: "${MEM}", memoryReservation: "${R:-512M}"}\n  mounts: [{tmpfs: /run, size: "${T}"}]\n',
+      { MEM: '2G', SHM: '512k', T: '1.5G' },
+    );
+    expect(spec.resources).toMatchObject({
+      memoryBytes: 2 * 2 ** 30,
+      memoryReservationBytes: 512 * 2 ** 20,
+    });
+    expect(spec.shmSizeBytes).toBe(512 * 1024);
+    expect(spec.mounts[0]).toMatchObject({ sizeBytes: 1.5 * 2 ** 30 });
+  });
+
+  it('a size written in the manifest keeps berth’s meaning', async () => {
+    const spec = await resources('  resources: {memory: 2G}\n  shmSize: 512k\n', {});
+    expect(spec.resources?.memoryBytes).toBe(2e9);
+    expect(spec.shmSizeBytes).toBe(512e3);
+  });
+
+  it('every size field of the Container schema is read so', () => {
+    const schema = readFileSync(
+      join(import.meta.dirname, '../../schemas/container.schema.json'),
+      'utf8',
+    );
+    expect(schema.match(/\$defs\/quantity"/g)).toHaveLength(SIZE_PLACES.length);
   });
 });
 

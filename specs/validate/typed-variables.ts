@@ -21,8 +21,7 @@ export const BOOLEANS: Readonly<Record<string, boolean>> = {
  * a boolean (`replicas: ${N:-2}`, `cpus: ${CPUS}`) takes that type when its text reads as
  * one, as compose-go casts interpolated values by path; one of Compose's words for an enum
  * field berth spells otherwise (`restartPolicy: ${RESTART:-unless-stopped}`) takes berth's
- * word, and a size in Docker's units berth does not spell (`shmSize: ${SHM:-512m}`,
- * `memory: ${MEM}` with MEM=2g) takes berth's spelling of Docker's meaning (`512Mi`). Only
+ * word (sizes: readVariableSizesAsDocker, before the schema). Only
  * values that came out of interpolation are cast (a hand-written "2" stays a string, `2g`
  * stays refused: one spelling in manifests). Works in place on the schema's `type` and `enum` errors; returns true when it
  * changed a value (validate again then).
@@ -32,10 +31,6 @@ export function castInterpolated(document: object, errors: readonly ErrorObject[
   for (const error of errors) {
     if (error.keyword === 'enum') {
       changed = composeSpelling(document, error) || changed;
-      continue;
-    }
-    if (error.keyword === 'pattern' && error.schemaPath.endsWith(QUANTITY_PATTERN)) {
-      changed = dockerSizeSpelling(document, error) || changed;
       continue;
     }
     if (error.keyword !== 'type') continue;
@@ -99,38 +94,43 @@ function composeSpelling(document: object, error: ErrorObject): boolean {
   return true;
 }
 
-/** The schema path of the quantity pattern (schemas/envelope.schema.json). */
-const QUANTITY_PATTERN = '/$defs/quantity/pattern';
+/**
+ * Where a Container's spec holds a size (schemas/container.schema.json's `$defs/quantity`
+ * references): an object path below `spec`, `*` for every item of a list.
+ */
+export const SIZE_PLACES: readonly (readonly string[])[] = [
+  ['shmSize'],
+  ['resources', 'memory'],
+  ['resources', 'memoryReservation'],
+  ['resources', 'memorySwap'],
+  ['mounts', '*', 'size'],
+];
 
 /**
- * An interpolated value of a quantity field that berth's pattern refuses but Docker reads as
- * a size (`512m`, `2g`, `1gb`: validate/values.ts dockerSize) takes berth's spelling of it,
- * as docker compose reads the same variable (a Compose `.env` says `SHM_SIZE=1g`). Those
- * both read (`2G`, `512k`) keep berth's meaning. In place; true when it changed the value.
+ * A size that came out of a variable is read as Docker reads sizes (validate/values.ts
+ * dockerSize: powers of 1024 in any case, `2G` = `2g` = `2Gi`), and takes berth's spelling of
+ * it before the schema sees it: variables are Compose's (DESIGN, Variables), and a Compose
+ * `.env` that says `MEM=2G` means 2 GiB to docker compose, not berth's decimal 2·10⁹ (F351).
+ * A size written in the manifest keeps berth's meaning (`1G` decimal, as in Kubernetes); one
+ * Docker does not read (`1E`, `lots`) is left to the schema. In place, on a Container's spec.
  */
-function dockerSizeSpelling(document: object, error: ErrorObject): boolean {
-  const { record, key } = holderOf(document, error);
-  const value = record?.[key];
-  const spelled = typeof value === 'string' ? dockerSize(value) : undefined;
-  if (spelled === undefined || !wasInterpolated(record!, arrayKey(record!, key))) return false;
-  record![key] = spelled;
-  return true;
+export function readVariableSizesAsDocker(spec: unknown): void {
+  for (const place of SIZE_PLACES) visit(spec, place);
 }
 
-/** The object or array that holds the value an error is about, and its key. */
-function holderOf(
-  document: object,
-  error: ErrorObject,
-): { record: Record<string, unknown> | undefined; key: string } {
-  const path = error.instancePath.split('/').slice(1).map(unescape);
-  const key = path.pop() ?? '';
-  const holder = path.reduce<unknown>(
-    (node, part) => (node as Record<string, unknown> | undefined)?.[part],
-    document,
-  );
-  const record =
-    holder !== null && typeof holder === 'object' ? (holder as Record<string, unknown>) : undefined;
-  return { record, key };
+function visit(node: unknown, place: readonly string[]): void {
+  const [head, ...rest] = place;
+  if (node === null || typeof node !== 'object' || head === undefined) return;
+  if (head === '*') {
+    if (Array.isArray(node)) for (const item of node) visit(item, rest);
+    return;
+  }
+  const record = node as Record<string, unknown>;
+  if (rest.length) return visit(record[head], rest);
+  const value = record[head];
+  if (typeof value !== 'string' || !wasInterpolated(record, head)) return;
+  const spelled = dockerSize(value);
+  if (spelled !== undefined) record[head] = spelled;
 }
 
 function castTo(text: string, wanted: string[]): number | boolean | undefined {
