@@ -10,7 +10,7 @@ import { TEST_IMAGE, cleanupProject, docker, uniqueProject } from '../support/do
 /**
  * Sizes, ulimits and PIDs limits written with variables (`mem_limit: ${MEM:-64m}`,
  * `nofile: ${NOFILE:-1024}`, `pids_limit: ${PIDS:-64}`) and a `.env` value in Docker's
- * units (`SWAP=128m`): docker-compose runs the file; berth import wrote `.nan` for the PIDs
+ * units (`SWAP=128m`, `MEM=64M`): docker-compose runs the file; berth import wrote `.nan` for the PIDs
  * limit and an output that did not validate (`"64m" is not a quantity`, `nofile must be a
  * mapping`). The same folder runs under docker-compose and under berth (import, apply); the
  * engine gets the same limits from both. docker-compose 1.29 does not cast an interpolated
@@ -52,7 +52,8 @@ const LIMITS =
 
 describe('import of sizes and limits written with variables', () => {
   it('validates and gives the engine the limits docker-compose gives it', async () => {
-    writeFileSync(join(dir, '.env'), 'SWAP=128m\n');
+    // F351: Docker reads upper-case units as powers of 1024 too (64M = 64 MiB, not 64·10⁶).
+    writeFileSync(join(dir, '.env'), 'SWAP=128m\nMEM=64M\nSHM=16M\n');
     const file = [
       'services:',
       '  s:',
