@@ -72,18 +72,37 @@ export const CORE_TYPES = [
 ];
 
 /**
- * Whether a plain scalar may be one of {@link CORE_TYPES}: empty, or its first character one
- * they can start with (`~`, `n`/`N`, `t`/`T`, `f`/`F`, a digit, a sign or a dot).
+ * Whether a plain scalar may be one of {@link CORE_TYPES}: empty, its first character one
+ * numbers start with (a digit, a sign or a dot), `~` alone, or a word of at most five letters
+ * starting as `null`, `true` and `false` do in their three spellings.
  */
 function mayBeCore(s: string): boolean {
-  if (s.length === 0) return true;
+  const length = s.length;
+  if (length === 0) return true;
   const c = s.charCodeAt(0);
   // 0-9, + - .
   if ((c >= 0x30 && c <= 0x39) || c === 0x2b || c === 0x2d || c === 0x2e) return true;
-  // ~ N n T t F f
+  if (c === 0x7e) return length === 1; // ~
+  // N n T t F f
   return (
-    c === 0x7e || c === 0x4e || c === 0x6e || c === 0x54 || c === 0x74 || c === 0x46 || c === 0x66
+    length <= 5 &&
+    (c === 0x4e || c === 0x6e || c === 0x54 || c === 0x74 || c === 0x46 || c === 0x66)
   );
+}
+
+/**
+ * A plain scalar's value as js-yaml reads it with {@link CORE}: the first of
+ * {@link CORE_TYPES} that resolves it, constructed, else the text itself (a string). For
+ * readers that must give js-yaml's values without it (subset-reader.ts).
+ */
+export function resolvePlain(text: string): unknown {
+  if (!mayBeCore(text)) return text;
+  // Indexes, not for-of: this runs for every plain scalar, often before V8 optimises it.
+  for (let i = 0; i < CORE_TYPES.length; i++) {
+    const type = CORE_TYPES[i] as jsyaml.Type;
+    if (type.resolve(text)) return type.construct(text) as unknown;
+  }
+  return text;
 }
 
 /** The type of {@link CORE_TYPES} that `resolve` of {@link IMPLICIT_CORE} matched last. */
