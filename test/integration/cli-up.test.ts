@@ -2,10 +2,9 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { cleanupProject, docker, TEST_IMAGE, uniqueProject } from '../support/docker.js';
-import { eventually } from './watch-support.js';
+import { BERTH_BIN, eventually } from './watch-support.js';
 
 /** `berth up` converges, streams logs in the foreground, and Ctrl-C detaches leaving all as declared. */
 
@@ -30,17 +29,11 @@ spec:
 `,
     );
     // `up` without -f reads the current folder: run it from the manifest folder.
-    const tsx = pathToFileURL(join(process.cwd(), 'node_modules/tsx/dist/loader.mjs')).href;
-    const main = join(process.cwd(), 'controller/cli/main.ts');
-    const up = spawn(
-      process.execPath,
-      ['--import', tsx, main, 'up', '-p', project, '--log-level', 'warn'],
-      {
-        cwd: work,
-        env: { ...process.env, XDG_STATE_HOME: join(work, 'state') },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      },
-    );
+    const up = spawn(process.execPath, [BERTH_BIN, 'up', '-p', project, '--log-level', 'warn'], {
+      cwd: work,
+      env: { ...process.env, XDG_STATE_HOME: join(work, 'state') },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let out = '';
     let err = '';
     up.stdout.on('data', (b: Buffer) => (out += b.toString()));

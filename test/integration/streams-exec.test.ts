@@ -81,7 +81,7 @@ describe('berth exec', () => {
   it('gives -it a real terminal through a pseudo-terminal (raw mode, exit code)', async () => {
     // script(1) runs berth on a pty: stdin is a TTY, so berth switches it to raw mode and
     // the keys typed (here: a line fed to script) reach the shell in the container.
-    const berthCommand = `npx tsx controller/cli/main.ts exec -p ${project} -it web -- sh -c 'tty; read line; exit $line'`;
+    const berthCommand = `node bin/berth.mjs exec -p ${project} -it web -- sh -c 'tty; read line; exit $line'`;
     const run = execFileAsync('script', ['-qec', berthCommand, '/dev/null'], {
       cwd: process.cwd(),
       env: { ...process.env, BERTH_LOG_LEVEL: 'silent' },
