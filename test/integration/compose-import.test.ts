@@ -34,7 +34,7 @@ async function bothUp(app: string, env: (project: string) => NodeJS.ProcessEnv) 
   const c = uniqueProject('cmp');
   const b = uniqueProject('imp');
   cleanups.push(async () => rmSync(dir, { recursive: true, force: true }));
-  cleanups.push(() => compose(dir, c, env(c), 'down', '-v', '--rmi', 'local', '-t', '1'));
+  cleanups.push(() => compose(dir, c, env(c), 'down', '-v', '--rmi', 'local', '-t', '0'));
   cleanups.push(() => cleanupProject(b));
   await compose(dir, c, env(c), 'up', '-d');
   const imported = await berth(['import', '-o', 'berth'], { cwd: dir });

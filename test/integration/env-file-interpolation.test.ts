@@ -22,7 +22,7 @@ const viaBerth = uniqueProject('efb');
 const cleanEnv = { INLINE: undefined, REF: undefined, LIT: undefined, DQ: undefined };
 
 afterAll(async () => {
-  await compose('down', '-t', '1').catch(() => undefined);
+  await compose('down', '-t', '0').catch(() => undefined);
   await cleanupProject(viaBerth);
   rmSync(dir, { recursive: true, force: true });
 });
@@ -88,7 +88,7 @@ describe('.env values interpolate ${VAR} (F87)', () => {
       );
       expect(await docker('exec', `${project}-e`, 'sh', '-c', probeExpanded)).toBe(viaCompose);
     } finally {
-      await execFileAsync('docker-compose', ['-p', composed, 'down', '-t', '1'], {
+      await execFileAsync('docker-compose', ['-p', composed, 'down', '-t', '0'], {
         cwd: folder,
         env,
       }).catch(() => undefined);

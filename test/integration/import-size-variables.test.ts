@@ -32,7 +32,7 @@ const cleanEnv = {
 };
 
 afterAll(async () => {
-  await compose('down', '-t', '1').catch(() => undefined);
+  await compose('down', '-t', '0').catch(() => undefined);
   await cleanupProject(viaBerth);
   rmSync(dir, { recursive: true, force: true });
 });
