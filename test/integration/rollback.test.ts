@@ -10,9 +10,10 @@ const project = uniqueProject('rb');
 let stateHome: string;
 const env = () => ({ XDG_STATE_HOME: stateHome });
 const modeOf = () => envValue(`${project}-app`, 'MODE');
+// A 1 s update gate, not the default 3 s: what is tested is which set runs, not the gate.
 const apply = (mode: string) =>
   berth(['apply', '-f', '-', '-p', project], {
-    stdin: sleeperYaml('app', `  env: {MODE: ${mode}}\n`),
+    stdin: sleeperYaml('app', `  env: {MODE: ${mode}}\n  update: {minReady: 1s}\n`),
     env: env(),
   });
 const history = async () =>
@@ -68,7 +69,7 @@ describe('berth rollback on the real engine', () => {
     expect((await apply('four')).code).toBe(0);
     const broken = await berth(['apply', '-f', '-', '-p', project, '--timeout', '20s'], {
       // Nothing answers on 127.0.0.1:1: the pull fails at once, the apply fails (exit 2).
-      stdin: sleeperYaml('app', '  env: {MODE: broken}\n').replace(
+      stdin: sleeperYaml('app', '  env: {MODE: broken}\n  update: {minReady: 1s}\n').replace(
         /image: .*/,
         'image: 127.0.0.1:1/berth-missing:1',
       ),
