@@ -33,8 +33,12 @@ afterAll(async () => {
   rmSync(state, { recursive: true, force: true });
 });
 
+// A 1 s update gate, not the default 3 s (one replica at a time): the labels are tested here.
 const manifest = (replicas: number, value = '1') =>
-  sleeperYaml('web', `  replicas: ${replicas}\n  stopGracePeriod: 1s\n  env: {V: "${value}"}\n`);
+  sleeperYaml(
+    'web',
+    `  replicas: ${replicas}\n  stopGracePeriod: 1s\n  env: {V: "${value}"}\n  update: {minReady: 1s}\n`,
+  );
 
 function projectOf(prefix: string) {
   const project = uniqueProject(prefix);
