@@ -24,8 +24,12 @@ interface Item {
   desired: unknown[] | null;
 }
 
+// A 1 s update gate, not the default 3 s: what is tested is which entries history keeps.
 const write = (mode: string) =>
-  writeFile(join(dir, 'app.yaml'), sleeperYaml('app', `  env: {MODE: ${mode}}\n`));
+  writeFile(
+    join(dir, 'app.yaml'),
+    sleeperYaml('app', `  env: {MODE: ${mode}}\n  update: {minReady: 1s}\n`),
+  );
 const apply = async () => {
   const run = await berth(['apply', '-f', dir, '-p', project], { env: env() });
   expect(run.code, run.stderr + run.stdout).toBe(0);
