@@ -17,6 +17,7 @@ import type { CliContext } from './context.js';
 import type { Interrupt } from './interrupt.js';
 import type { StartLog } from '../records/starts.js';
 import { otherSourceError, sourceFolders } from './other-sources.js';
+import { START_SETTLE_MS } from '../lifecycle/start-settle.js';
 
 /** What `apply` passes for a set that spans engines (a subset of its job). */
 export interface AcrossJob {
@@ -265,6 +266,7 @@ async function runGroup(
     ...(onProgress ? { onProgress } : {}),
     filesDir: ctx.stateDir,
     ...(job.interrupt ? { signal: job.interrupt.signal } : {}),
+    startSettleMs: START_SETTLE_MS,
   });
   const judged = job.interrupt?.interrupted
     ? ran.outcomes

@@ -70,6 +70,12 @@ export interface ExecuteOptions {
    * a container whose stop is under way is also removed, never left stopped half-way).
    */
   stopStarting?: AbortSignal;
+  /**
+   * After starting a container, how long its run must stay up before it counts as started;
+   * `apply` passes START_SETTLE_MS so that a crash loop fails it every time (F341). The wait
+   * holds no parallel slot.
+   */
+  startSettleMs?: number;
 }
 
 export interface ExecuteResult {
@@ -133,7 +139,7 @@ export async function execute(options: ExecuteOptions): Promise<ExecuteResult> {
         code: unmet.error.code,
         ...(unmet.dependency ? { waitingFor: unmet.dependency } : {}),
       });
-    const outcome = await limit.run(async () => {
+    const outcome = await limit.run(async (leaveSlot) => {
       if (options.stopStarting?.aborted) return undefined;
       emit({ key: p.key, phase: 'running' });
       return runObject(p, {
@@ -146,6 +152,7 @@ export async function execute(options: ExecuteOptions): Promise<ExecuteResult> {
         filesDir: options.filesDir,
         ...(options.stamp ? { stamp: options.stamp } : {}),
         ...(options.signal ? { signal: options.signal } : {}),
+        ...(options.startSettleMs ? { startSettleMs: options.startSettleMs, leaveSlot } : {}),
         onOp: (op, target) =>
           emit({ key: p.key, phase: 'op', op: target ? `${op} ${target}` : op }),
         onGate: (deadline) => emit({ key: p.key, phase: 'op', op: 'gate', deadline }),

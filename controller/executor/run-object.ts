@@ -32,6 +32,10 @@ export interface RunContext {
   onGate?: (deadline: number) => void;
   /** Ctrl-C: an update's health gate under way ends at once, a build under way is cancelled. */
   signal?: AbortSignal;
+  /** After a start, how long the run must stay up before it counts as started (F341). */
+  startSettleMs?: number;
+  /** Gives the parallel slot back while what is left only waits (a start held, F341). */
+  leaveSlot?: () => void;
 }
 
 export interface RunOutcome {
@@ -131,8 +135,14 @@ async function runPlannedContainer(
       project: ctx.project,
       name: p.name,
       onOp: (op) => ctx.onOp?.(op),
+      ...(ctx.leaveSlot ? { leaveSlot: ctx.leaveSlot } : {}),
     },
-    { key: p.key, containerId: observed?.id, situation },
+    {
+      key: p.key,
+      containerId: observed?.id,
+      situation,
+      ...(ctx.startSettleMs ? { startSettleMs: ctx.startSettleMs } : {}),
+    },
   );
   if (observed && out.ops.includes('remove'))
     await releaseReplaced(observed, request, filesDir, ctx);

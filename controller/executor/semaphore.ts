@@ -5,14 +5,25 @@ export class Semaphore {
 
   constructor(private readonly limit: number) {}
 
-  async run<T>(work: () => Promise<T>): Promise<T> {
+  /**
+   * Runs `work` in a slot. `work` may give its slot back early with `leave()` (idempotent)
+   * when what is left of it only waits (a start held to see it stay up, F341): the next
+   * operation runs meanwhile.
+   */
+  async run<T>(work: (leave: () => void) => Promise<T>): Promise<T> {
     if (this.active >= this.limit) await new Promise<void>((resolve) => this.queue.push(resolve));
     this.active++;
-    try {
-      return await work();
-    } finally {
+    let held = true;
+    const leave = () => {
+      if (!held) return;
+      held = false;
       this.active--;
       this.queue.shift()?.();
+    };
+    try {
+      return await work(leave);
+    } finally {
+      leave();
     }
   }
 }

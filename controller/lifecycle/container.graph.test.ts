@@ -49,8 +49,12 @@ function eventsFor(snapshot: Snap): AnyEventObject[] {
   }
   if (value === 'settling') return [{ type: 'xstate.after.settleDelay.container.settling' }];
   if (value === 'recovering') return [{ type: 'xstate.after.retryDelay.container.recovering' }];
+  if (value === 'holdingStart') return [HOLD_ENDS];
   return [];
 }
+
+/** The hold of a start (`startSettleMs`, F341) ends. */
+const HOLD_ENDS = { type: 'xstate.after.startSettle.container.holdingStart' };
 
 const serialize = (s: Snap) => {
   const c = s.context;
@@ -61,6 +65,7 @@ const serialize = (s: Snap) => {
     Math.min(c.retries, 3),
     Math.min(c.verifications, 3),
     Math.min(c.settleWaits, 2),
+    c.startedRun !== undefined,
   ]);
 };
 
@@ -80,6 +85,7 @@ function happyEvents(desired: DesiredContainerState) {
       return [
         { type: 'xstate.done.actor.verify', output: { observed: desired, containerId: 'c1' } },
       ];
+    if (value === 'holdingStart') return [HOLD_ENDS];
     return [];
   };
 }
@@ -97,6 +103,7 @@ function walk(
       containerId: observed === 'absent' ? undefined : 'c1',
       situation: { observed, desired, replace, restartPolicy },
       maxSettleWaits: 2,
+      startSettleMs: 750,
     },
     events,
     serializeState: serialize,

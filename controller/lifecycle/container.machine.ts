@@ -15,6 +15,15 @@ export interface ContainerSnapshot {
   observed: ObservedContainerState;
   containerId?: string;
   exitCode?: number;
+  /** The engine's restart count (its restart policy at work), when known. */
+  restartCount?: number;
+  /** Unix ms (engine clock) its current or last run started, when known. */
+  startedAt?: number;
+  /**
+   * How long the current run had been up when it was looked at (ms), as the driver measures
+   * it; never more than the time since berth's start of it. Unset: unknown.
+   */
+  runAgeMs?: number;
 }
 
 /**
@@ -41,6 +50,13 @@ export interface ContainerMachineInput {
   situation: ContainerSituation;
   /** How many times to wait out `restarting`/`removing` before giving up. */
   maxSettleWaits?: number;
+  /**
+   * A run berth started (or the engine's restart policy started while this machine waited
+   * out `restarting`) counts as started once it has been up this long (ms, START_SETTLE_MS);
+   * 0: believed at the first look. F341: a process that exits at once is `running` or
+   * `restarting` by chance at that look, so one input gave `converged` or `failed`.
+   */
+  startSettleMs?: number;
 }
 
 export interface ContainerMachineContext {
@@ -56,6 +72,11 @@ export interface ContainerMachineContext {
   restarts: RestartReason[];
   settleWaits: number;
   maxSettleWaits: number;
+  startSettleMs: number;
+  /** The engine's word at the last look: the run a start is judged by. */
+  lastSeen?: ContainerSnapshot;
+  /** The run seen right after a start, held until it is `startSettleMs` old. */
+  startedRun?: ContainerSnapshot;
   verifications: number;
   /** Transient engine failures retried so far. */
   retries: number;
@@ -82,6 +103,14 @@ export function settleDelayMs(n: number): number {
 
 /** Looks before a container still `restarting`/`removing` fails: about 30 s (250+500+30×1000 ms). */
 const DEFAULT_SETTLE_WAITS = 32;
+
+/**
+ * Looks at a container the engine is restarting when this run has not touched it (≈1.75 s):
+ * a single restart after a crash settles within them; a crash loop does not, and the engine's
+ * own back-off grows to a minute, so more looks only delay the same answer (F341: an apply of
+ * another object failed on it after 36 s). Only when starts are judged (`startSettleMs`).
+ */
+const UNTOUCHED_SETTLE_WAITS = 3;
 
 const MAX_VERIFICATIONS = 3;
 const MAX_RETRIES = 3;
@@ -125,7 +154,18 @@ export const containerMachine = setup({
     isHeld: ({ context }) => decision(context).kind === 'hold',
     mustBackOff: ({ context }) => decision(context).kind === 'backoff',
     settledTooLong: ({ context }) => context.settleWaits >= context.maxSettleWaits,
-    nothingDone: ({ context }) => context.ops.length === 0 && context.verifications === 0,
+    untouchedCrashLoop: ({ context }) =>
+      context.startSettleMs > 0 &&
+      context.ops.length === 0 &&
+      context.settleWaits >= UNTOUCHED_SETTLE_WAITS,
+    crashedAfterStart: ({ context }) => crashedAfterStart(context),
+    mustHoldStart: ({ context }) =>
+      runToJudge(context) &&
+      context.startedRun === undefined &&
+      context.situation.observed === 'running' &&
+      holdMs(context) > 0,
+    nothingDone: ({ context }) =>
+      context.ops.length === 0 && context.verifications === 0 && !runToJudge(context),
     isDone: ({ context }) => decision(context).kind === 'done',
     canRetry: ({ context, event }) =>
       context.retries < MAX_RETRIES &&
@@ -158,6 +198,8 @@ export const containerMachine = setup({
     }),
     countRetry: assign({ retries: ({ context }) => context.retries + 1 }),
     recordError: assign({ error: ({ event }) => (event as { error?: unknown }).error }),
+    // Provided by the executor: a held start waits without a parallel slot (Semaphore `leave`).
+    leaveSlot: () => undefined,
     recordHoldReason: assign(({ context }) => {
       const d = decision(context);
       if (d.kind === 'hold') return { reason: d.reason };
@@ -169,6 +211,7 @@ export const containerMachine = setup({
     // 250 ms, then doubling to 1 s: a container the engine restarts after its own back-off
     // (up to a minute) is looked at a few times, not four times a second (issue 11, storm CPU).
     settleDelay: ({ context }) => settleDelayMs(context.settleWaits),
+    startSettle: ({ context }) => holdMs(context),
     retryDelay: ({ context }) => 100 * 2 ** context.retries,
   },
 }).createMachine({
@@ -181,6 +224,7 @@ export const containerMachine = setup({
     restarts: [],
     settleWaits: 0,
     maxSettleWaits: input.maxSettleWaits ?? DEFAULT_SETTLE_WAITS,
+    startSettleMs: input.startSettleMs ?? 0,
     verifications: 0,
     retries: 0,
   }),
@@ -213,15 +257,34 @@ export const containerMachine = setup({
       after: { retryDelay: 'refreshing' },
     },
     settling: {
-      always: {
-        guard: 'settledTooLong',
-        target: 'failed',
-        actions: assign({
-          reason: ({ context }) =>
-            `still ${context.situation.observed} after ${context.settleWaits} checks (crash loop?)`,
-        }),
-      },
+      always: [
+        // An apply that did not touch a crash-looping container reports it (exit 2: it is
+        // declared running and is not, as `status` says CrashLoopBackOff) in a couple of
+        // seconds, not half a minute: waiting cannot change what the engine's back-off does.
+        {
+          guard: 'untouchedCrashLoop',
+          target: 'failed',
+          actions: assign({
+            reason: ({ context }) =>
+              `CrashLoopBackOff: the engine is still restarting it after ${context.settleWaits} checks${lastExitText(context)}; this apply did not change it`,
+          }),
+        },
+        {
+          guard: 'settledTooLong',
+          target: 'failed',
+          actions: assign({
+            reason: ({ context }) =>
+              `still ${context.situation.observed} after ${context.settleWaits} checks (crash loop?)`,
+          }),
+        },
+      ],
       after: { settleDelay: 'refreshing' },
+    },
+    // A run seen up but younger than `startSettleMs` is looked at again once it is that old;
+    // the wait holds no parallel slot.
+    holdingStart: {
+      entry: [assign({ startedRun: ({ context }) => context.lastSeen }), 'leaveSlot'],
+      after: { startSettle: 'verifying' },
     },
     refreshing: {
       invoke: {
@@ -256,6 +319,12 @@ export const containerMachine = setup({
     // After verifying, the engine's own word decides: done, held, another round, or failure.
     checking: {
       always: [
+        {
+          guard: 'crashedAfterStart',
+          target: 'failed',
+          actions: assign({ reason: ({ context }) => crashAfterStartText(context) }),
+        },
+        { guard: 'mustHoldStart', target: 'holdingStart' },
         { guard: 'isDone', target: 'converged' },
         { guard: 'isHeld', target: 'held', actions: 'recordHoldReason' },
         { guard: 'mustBackOff', target: 'held', actions: 'recordHoldReason' },
@@ -297,8 +366,63 @@ function exitCodeText(context: ContainerMachineContext): string {
  */
 function withSnapshot(context: ContainerMachineContext, snapshot: ContainerSnapshot) {
   return {
+    lastSeen: snapshot,
     containerId:
       snapshot.containerId ?? (snapshot.observed === 'absent' ? undefined : context.containerId),
     situation: { ...context.situation, observed: snapshot.observed, exitCode: snapshot.exitCode },
   };
+}
+
+/**
+ * A run to judge before it is believed (only when `startSettleMs` is set): one berth just
+ * started, or one the engine's restart policy started while this machine waited out
+ * `restarting` (untouched: a crash loop is seen running by chance between two restarts).
+ */
+function runToJudge(context: ContainerMachineContext): boolean {
+  if (context.startSettleMs <= 0) return false;
+  return context.ops.length === 0 ? context.settleWaits > 0 : context.ops.at(-1) === 'start';
+}
+
+/** How much longer the run seen last must stay up before it counts (0: it is old enough). */
+function holdMs(context: ContainerMachineContext): number {
+  return Math.max(0, context.startSettleMs - (context.lastSeen?.runAgeMs ?? 0));
+}
+
+/**
+ * The run judged has died: the engine restarts it (`restarting`, a restart count above the
+ * one first seen, another start time), or it exited and the table would start it again.
+ * Docker sets the restart count to 0 on every start by the API, so a count above 0 at the
+ * first look after berth's own start is a crash already. Exit code 0 under OnFailure/Never is
+ * a completion, and Never's exit is held, not a loop.
+ */
+function crashedAfterStart(context: ContainerMachineContext): boolean {
+  if (!runToJudge(context)) return false;
+  const { observed } = context.situation;
+  if (observed === 'restarting') return true;
+  if (observed === 'exited') return decision(context).kind === 'op';
+  const now = context.lastSeen;
+  if (observed !== 'running' || !now) return false;
+  const first = context.startedRun;
+  if (!first) return context.ops.length > 0 && (now.restartCount ?? 0) > 0;
+  return (
+    (now.restartCount ?? 0) > (first.restartCount ?? 0) ||
+    (now.startedAt !== undefined &&
+      first.startedAt !== undefined &&
+      now.startedAt !== first.startedAt)
+  );
+}
+
+function crashAfterStartText(context: ContainerMachineContext): string {
+  const restarts = context.lastSeen?.restartCount;
+  const count = restarts ? `, ${restarts} restart${restarts === 1 ? '' : 's'}` : '';
+  if (context.ops.length === 0)
+    return `CrashLoopBackOff: the engine keeps restarting it${lastExitText(context)}${count}; this apply did not change it`;
+  return `CrashLoopBackOff: exited right after its start${lastExitText(context)}${count}; the engine restarts it`;
+}
+
+function lastExitText(context: ContainerMachineContext): string {
+  const code = context.lastSeen?.exitCode ?? context.situation.exitCode;
+  return code === undefined || context.situation.observed === 'running'
+    ? ''
+    : ` (exit code ${code})`;
 }

@@ -22,6 +22,10 @@ export interface ContainerDriver {
   /** Declared name (for ownership checks on a name conflict). */
   name: string;
   onOp?: (op: string) => void;
+  /** A start is held to see it stay up: the executor lets the next operation run meanwhile. */
+  leaveSlot?: () => void;
+  /** Unix ms, berth's clock (default Date.now). */
+  now?: () => number;
 }
 
 const requireId = (id: string | undefined, op: string): string => {
@@ -32,6 +36,9 @@ const requireId = (id: string | undefined, op: string): string => {
 /** The container machine's actors, backed by the engine: one engine call per operation. */
 export function containerActors(d: ContainerDriver) {
   const { engine, request } = d;
+  const now = d.now ?? Date.now;
+  // When berth's last start of it was sent: a run's age is never more than the time since.
+  let startSentAt: number | undefined;
   const calls: Record<Exclude<ContainerOp, 'create'>, (id: string) => Promise<unknown>> = {
     start: (id) => engine.startContainer(id),
     stop: (id) => engine.stopContainer(id, request.stopTimeoutSec),
@@ -43,11 +50,12 @@ export function containerActors(d: ContainerDriver) {
     operate: fromPromise<OperateOutput, OperateInput>(async ({ input }) => {
       d.onOp?.(input.op);
       if (input.op === 'create') return createOrAdopt(d);
+      if (input.op === 'start') startSentAt = now();
       await calls[input.op](requireId(input.containerId, input.op));
       return {};
     }),
     inspect: fromPromise<ContainerSnapshot, { containerId?: string }>(async ({ input }) =>
-      snapshot(d, input.containerId),
+      snapshot(d, input.containerId, now, startSentAt),
     ),
   };
 }
@@ -57,7 +65,13 @@ export function containerActors(d: ContainerDriver) {
  * and one found there that is not this object's is a conflict, never taken for it
  * (issue 19 item 11: after a create failed with an unexpected answer).
  */
-async function snapshot(d: ContainerDriver, containerId?: string): Promise<ContainerSnapshot> {
+async function snapshot(
+  d: ContainerDriver,
+  containerId: string | undefined,
+  now: () => number,
+  startSentAt: number | undefined,
+): Promise<ContainerSnapshot> {
+  const lookedAt = now();
   const details = await d.engine.inspectContainer(containerId ?? d.request.name);
   if (!details) return { observed: 'absent' };
   if (!containerId && !isThisObject(d, details)) throw notOwned(d, details);
@@ -65,7 +79,21 @@ async function snapshot(d: ContainerDriver, containerId?: string): Promise<Conta
     observed: details.state as ObservedContainerState,
     containerId: details.id,
     exitCode: details.exitCode,
+    restartCount: details.restartCount,
+    ...(details.startedAt !== undefined
+      ? { startedAt: details.startedAt, runAgeMs: runAge(details.startedAt, lookedAt, startSentAt) }
+      : {}),
   };
+}
+
+/**
+ * How long a run had been up at `lookedAt`: the engine's StartedAt read against berth's clock
+ * (the same clock for a local engine), never below 0 (a clock ahead) nor above the time since
+ * berth's start was sent (a clock behind cannot make a fresh run look old).
+ */
+function runAge(startedAt: number, lookedAt: number, startSentAt: number | undefined): number {
+  const age = Math.max(0, lookedAt - startedAt);
+  return startSentAt === undefined ? age : Math.min(age, Math.max(0, lookedAt - startSentAt));
 }
 
 /**
@@ -114,9 +142,11 @@ export async function runContainer(
   driver: ContainerDriver,
   input: ContainerMachineInput,
 ): Promise<ContainerMachineOutput> {
-  const actor = createActor(containerMachine.provide({ actors: containerActors(driver) }), {
-    input,
+  const machine = containerMachine.provide({
+    actors: containerActors(driver),
+    actions: { leaveSlot: () => driver.leaveSlot?.() },
   });
+  const actor = createActor(machine, { input });
   actor.subscribe({ error: () => undefined });
   actor.start();
   try {

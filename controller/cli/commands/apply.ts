@@ -32,6 +32,7 @@ import { groupByEngine, spansEngines } from '../../executor/placement.js';
 import { withAwaitedJobs, withReadiness, withTimeout } from '../apply-after-run.js';
 import { applySources, recordApplyEnd } from '../apply-record.js';
 import { summaryText, undoLines } from '../apply-summary.js';
+import { START_SETTLE_MS } from '../../lifecycle/start-settle.js';
 
 /**
  * `berth apply`: observe, plan, run the plan along the dependency graph, and wait until
@@ -220,6 +221,7 @@ async function converge(ctx: CliContext, job: ApplyJob, lock?: ProjectLock): Pro
       filesDir: ctx.stateDir,
       stamp: applyStamp(applyId(started), job.commit),
       signal: interrupt.signal,
+      startSettleMs: START_SETTLE_MS,
     };
     const ran = runPlan(plan, ({ execute, takeBackReplicas }) =>
       execute({
