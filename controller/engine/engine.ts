@@ -518,6 +518,11 @@ export class EngineError extends Error {
        * lets it be read; unset when it could not be read (gone again, or never visible).
        */
       holder?: ContainerDetails;
+      /**
+       * `removeImage`'s E_CONFLICT: the engine names of the containers that use the image
+       * (whoever owns them); unset or empty when the image is held by something else.
+       */
+      usedBy?: string[];
     },
   ) {
     super(message);

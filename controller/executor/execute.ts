@@ -1,5 +1,5 @@
 import type { DesiredObject, ObjectKey } from '../../specs/model.js';
-import type { Engine, ObservedState } from '../engine/engine.js';
+import { isEngineError, type Engine, type ObservedState } from '../engine/engine.js';
 import { BerthError, toBerthError } from '../errors.js';
 import type { ObjectPlan, Plan } from '../plan/plan-types.js';
 import { indexOwned } from '../plan/plan.js';
@@ -46,6 +46,11 @@ export interface ObjectOutcome {
    * error names it). F278: the next planned step was named instead, `stop failed`.
    */
   failedStep?: 'start' | 'gate' | 'update';
+  /**
+   * An image the engine would not remove because containers use it: their engine names
+   * (`delete`/`down` keep it and say so, F346).
+   */
+  inUseBy?: string[];
 }
 
 export interface ExecuteOptions {
@@ -191,6 +196,7 @@ function toObjectOutcome(key: ObjectKey, run: RunOutcome): Omit<ObjectOutcome, '
   const error = run.error ? toBerthError(run.error) : undefined;
   const message = error ? error.message : run.reason;
   const code = error?.code ?? (run.outcome === 'failed' ? 'E_CONVERGE' : undefined);
+  const inUseBy = isEngineError(run.error, 'E_CONFLICT') ? run.error.detail?.usedBy : undefined;
   return {
     outcome: run.outcome,
     ops: run.ops,
@@ -200,6 +206,7 @@ function toObjectOutcome(key: ObjectKey, run: RunOutcome): Omit<ObjectOutcome, '
     ...(run.retryAfterMs ? { retryAfterMs: run.retryAfterMs } : {}),
     ...(run.failedUpdate ? { failedUpdate: run.failedUpdate } : {}),
     ...(run.failedStep ? { failedStep: run.failedStep } : {}),
+    ...(inUseBy?.length ? { inUseBy } : {}),
   };
 }
 

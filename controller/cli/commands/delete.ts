@@ -1,6 +1,7 @@
 import type { DesiredObject, ObjectKey } from '../../../specs/model.js';
 import { parseDelay } from '../../../specs/validate/values.js';
-import { execute } from '../../executor/execute.js';
+import { execute, type ObjectOutcome } from '../../executor/execute.js';
+import { settledAsDeclared } from '../../executor/plan-work.js';
 import type { ObservedState } from '../../engine/engine.js';
 import { isBindVolume } from '../../../specs/volume-options.js';
 import { BerthError } from '../../errors.js';
@@ -177,7 +178,11 @@ export async function deleteObjects(ctx: CliContext, job: DeleteJob): Promise<nu
     return job.interrupt.exitCode;
   }
   const deleted = result.outcomes.filter((o) => o.outcome === 'converged').length;
-  for (const o of result.outcomes.filter((x) => x.outcome !== 'converged')) {
+  // An image a container still uses (one berth does not own, most often: F264, F346) is left
+  // in place and named, as a network in use is; it stays in the last applied set.
+  const inUse = result.outcomes.filter(isImageInUse);
+  const failures = result.outcomes.filter((o) => o.outcome !== 'converged' && !isImageInUse(o));
+  for (const o of failures) {
     ctx.stdout.write(
       `${o.key}: ${o.outcome}${o.message ? `: ${visibleText(o.message, { keepNewlines: true })}` : ''}\n`,
     );
@@ -188,6 +193,10 @@ export async function deleteObjects(ctx: CliContext, job: DeleteJob): Promise<nu
         ctx.stdout.write(`${p.key}: ${removedText(declared.find((d) => key(d) === p.key))}\n`);
   for (const n of shared)
     ctx.stdout.write(`${n.key}: kept, still used by ${n.users.join(', ')} (not deleted here)\n`);
+  for (const o of inUse)
+    ctx.stdout.write(
+      `${o.key}: kept, still used by container ${visibleText((o.inUseBy ?? []).join(', '))} (not deleted here); berth down removes it once no container uses it\n`,
+    );
   const kept = options.purge ? [] : retained;
   for (const p of kept) {
     const ref = `${p.kind.toLowerCase()}/${p.name}`;
@@ -195,12 +204,18 @@ export async function deleteObjects(ctx: CliContext, job: DeleteJob): Promise<nu
       `${p.key}: kept with its data (retain: true); berth delete ${ref} --purge removes it\n`,
     );
   }
-  const keptText = kept.length + shared.length ? `, ${kept.length + shared.length} kept` : '';
+  const keptCount = kept.length + shared.length + inUse.length;
+  const keptText = keptCount ? `, ${keptCount} kept` : '';
+  const ok = failures.every(settledAsDeclared);
   ctx.stdout.write(
-    `Project ${project}: ${deleted} deleted${keptText}${result.ok ? '' : ', some failed'}\n`,
+    `Project ${project}: ${deleted} deleted${keptText}${ok ? '' : ', some failed'}\n`,
   );
-  return result.ok ? 0 : 2;
+  return ok ? 0 : 2;
 }
+
+/** A removal of an image the engine refused because containers use it (F346). */
+const isImageInUse = (o: ObjectOutcome): boolean =>
+  o.key.startsWith('Image/') && o.outcome === 'failed' && (o.inUseBy?.length ?? 0) > 0;
 
 /**
  * A retained volume removed on purpose (`--purge`): its data goes with it, after the

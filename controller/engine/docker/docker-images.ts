@@ -75,7 +75,10 @@ function pullError(ref: string, message: string): EngineError {
   );
 }
 
-/** Removes (untags) an image; already gone is `changed: false`, in use is E_CONFLICT. */
+/**
+ * Removes (untags) an image; already gone is `changed: false`, in use is E_CONFLICT whose
+ * `detail.usedBy` names the containers that use it (one list call, on the conflict only).
+ */
 export async function removeImage(
   docker: Dockerode,
   address: string,
@@ -86,7 +89,23 @@ export async function removeImage(
     return { changed: true };
   } catch (e) {
     if (statusOf(e) === 404) return { changed: false };
-    throw toEngineError(e, address, 'remove image', ref);
+    const error = toEngineError(e, address, 'remove image', ref);
+    if (statusOf(e) !== 409 || !error.detail) throw error;
+    const usedBy = await imageUsers(docker, ref);
+    throw new EngineError(error.code, error.message, { ...error.detail, usedBy });
+  }
+}
+
+/** Engine names of the containers (any state) made from image `ref`; [] when unreadable. */
+async function imageUsers(docker: Dockerode, ref: string): Promise<string[]> {
+  try {
+    const found = await docker.listContainers({
+      all: true,
+      filters: JSON.stringify({ ancestor: [ref] }),
+    });
+    return found.map((c) => (c.Names[0] ?? c.Id).replace(/^\//, '')).sort();
+  } catch {
+    return [];
   }
 }
 

@@ -194,13 +194,19 @@ export function removeImage(world: MemoryWorld, ref: string): MutationResult {
     image.repoTags = image.repoTags.filter((t) => t !== tag);
     return { changed: true };
   }
-  const user = [...world.containers.values()].find((c) => c.imageId === image.id);
+  const users = [...world.containers.values()].filter((c) => c.imageId === image.id);
+  const user = users[0];
   if (user) {
-    throw conflict(
+    const error = conflict(
       'remove image',
       ref,
       `unable to remove repository reference "${ref}" (must force) - container ${user.id} is using its referenced image`,
     );
+    throw new EngineError(error.code, error.message, {
+      ...error.detail,
+      operation: 'remove image',
+      usedBy: users.map((c) => c.name).sort(),
+    });
   }
   world.images.delete(image.id);
   return { changed: true };
