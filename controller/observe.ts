@@ -11,7 +11,6 @@ import { nameRepairSteps } from './plan/name-repairs.js';
 import { isUpdateLeftover, recoverySteps, type RecoveryStep } from './plan/recovery-steps.js';
 import { plannedTemporaryNames } from './plan/update-names-taken.js';
 import { ownedKey } from './container-names.js';
-import { withCrashLoopsSeen, type CrashLoopLook } from './crash-loops-seen.js';
 
 export interface Observation {
   observed: ObservedState;
@@ -46,10 +45,7 @@ export async function observeProject(
     observeHostPaths(desired),
   ]);
   const ran: RecoveryStep[] = [];
-  const repaired = options.recoverUpdates ? await recovered(engine, request, first, ran) : first;
-  const observed = options.crashLoops
-    ? await withCrashLoopsSeen(engine, repaired, { ...options.crashLoops, project })
-    : repaired;
+  const observed = options.recoverUpdates ? await recovered(engine, request, first, ran) : first;
   const [unowned, externals] = await Promise.all([
     findUnowned(engine, project, desired, observed),
     findExternals(engine, desired, observed),
@@ -70,12 +66,6 @@ export interface ObserveProjectOptions {
    * watch), never for `plan` or `status`. Costs nothing when there are none.
    */
   recoverUpdates?: boolean;
-  /**
-   * Containers the list shows `running` that crash-loop are observed `restarting` (F420), so
-   * apply judges them whatever the moment of the list; one inspect per container the list
-   * cannot settle (crash-loops-seen.ts). For apply, never for `plan` or `status`.
-   */
-  crashLoops?: Omit<CrashLoopLook, 'project'>;
 }
 
 /**

@@ -10,7 +10,7 @@ import type { Plan } from '../../plan/plan-types.js';
 import { applyId, gitCommitOf } from '../../records/index.js';
 import { applyStamp } from '../../labels.js';
 import { keptImagesOf } from '../../records/image-history.js';
-import { readStarts, StartLog } from '../../records/starts.js';
+import { StartLog } from '../../records/starts.js';
 import { progressReporter } from '../apply-progress.js';
 import type { CliContext } from '../context.js';
 import { writeOutput } from '../views/stable-output.js';
@@ -172,10 +172,7 @@ async function converge(ctx: CliContext, job: ApplyJob, lock?: ProjectLock): Pro
         keepImageIds: await keptImagesOf(ctx.stateDir, project),
         ...(job.pinnedImages ? { pinnedImages: job.pinnedImages } : {}),
       },
-      {
-        recoverUpdates: true,
-        crashLoops: { berthStarts: await readStarts(ctx.stateDir, project), now: ctx.now() },
-      },
+      { recoverUpdates: true },
     );
     // `--timeout` and Ctrl-C bound the reading too: an engine that answers slowly or not at
     // all must not hold the apply past its deadline, nor swallow the first signal (F469).
