@@ -2,7 +2,7 @@ import { execFile, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
+import { Capture } from '../support/cli.js';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 import { berthManifest } from '../../bench/lib/workload.js';
@@ -36,16 +36,6 @@ async function fromSource(
     cwd: process.cwd(),
   });
   return { code, stdout: stdout.text, stderr: stderr.text };
-}
-
-/** A stdout or stderr that keeps what is written (not a TTY, as a pipe). */
-class Capture extends Writable {
-  text = '';
-  isTTY = false;
-  override _write(chunk: Buffer, _enc: BufferEncoding, done: () => void): void {
-    this.text += chunk.toString('utf8');
-    done();
-  }
 }
 
 async function node(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect } from 'vitest';
 import { berth } from '../support/cli.js';
-import { cleanupProject, docker, uniqueProject } from '../support/docker.js';
+import { cleanupProject, crashLooping, uniqueProject } from '../support/docker.js';
 import { itExceptOn } from '../support/engine-skip.js';
 import { scriptYaml } from '../support/manifests.js';
 
@@ -18,23 +18,6 @@ describe('apply of a container that crash-loops at once', () => {
   const env = { XDG_STATE_HOME: stateDir };
   const run = (args: string[]) => berth([...args, '-p', project], { cwd: dir, env });
   writeFileSync(join(dir, 'j.yaml'), scriptYaml('j', 'echo x; exit 3'));
-
-  // Restarting, with the engine's back-off already long (4 restarts: 1.6 s and growing), so
-  // the apply's list a moment later still sees it restarting. A list that catches the few ms
-  // a crash-looping run is up, between two restarts, still finds it in sync (F420, open).
-  const restartingNow = async () => {
-    const deadline = Date.now() + 60_000;
-    for (;;) {
-      const [state, restarts] = (
-        await docker('inspect', '-f', '{{.State.Status}} {{.RestartCount}}', `${project}-j`)
-      )
-        .trim()
-        .split(' ');
-      if (state === 'restarting' && Number(restarts) >= 4) return;
-      if (Date.now() > deadline) throw new Error(`never restarting after 4 restarts: ${state}`);
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  };
 
   afterAll(async () => {
     await cleanupProject(project);
@@ -59,7 +42,9 @@ describe('apply of a container that crash-loops at once', () => {
       }
       await run(['apply', '--log-level', 'warn']);
       for (let i = 0; i < 3; i++) {
-        await restartingNow();
+        // The back-off already long (4 restarts), the apply's list a moment later still sees it
+        // restarting; a list that catches a run's few ms up still finds it in sync (F420, open).
+        await crashLooping(`${project}-j`, 4, 60_000);
         const started = Date.now();
         const again = await run(['apply', '--log-level', 'warn']);
         expect(again.code, `untouched ${i}: ${again.stdout}${again.stderr}`).toBe(2);

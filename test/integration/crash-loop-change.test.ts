@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect } from 'vitest';
 import { berth } from '../support/cli.js';
-import { cleanupProject, docker, uniqueProject } from '../support/docker.js';
+import { cleanupProject, crashLooping, docker, uniqueProject } from '../support/docker.js';
 import { testEngine } from '../support/engine.js';
 import { itExceptOn } from '../support/engine-skip.js';
 import { scriptYaml } from '../support/manifests.js';
@@ -43,15 +43,7 @@ describe.each([
     expect(apply.stderr).toMatch(/CrashLoopBackOff: exited right after its start/);
     // Five crashes put the engine's back-off at 3.2 s: from then on the container is
     // `restarting` nearly all the time.
-    const deadline = Date.now() + 30_000;
-    for (;;) {
-      const [status, count] = (await inspect('{{.State.Status}} {{.RestartCount}}'))
-        .trim()
-        .split(' ');
-      if (status === 'restarting' && Number(count) >= 5) break;
-      if (Date.now() > deadline) throw new Error(`never crash-looped: ${status} ${count}`);
-      await new Promise((r) => setTimeout(r, 250));
-    }
+    await crashLooping(`${project}-app`, 5, 30_000);
   }, 60_000);
 
   afterAll(async () => {

@@ -11,7 +11,8 @@ export interface CliRun {
   stderr: string;
 }
 
-class Capture extends Writable {
+/** A stdout or stderr that keeps what is written (not a TTY, as a pipe). */
+export class Capture extends Writable {
   text = '';
   isTTY = false;
   override _write(chunk: Buffer, _enc: BufferEncoding, done: () => void): void {

@@ -69,6 +69,29 @@ export async function docker(...args: string[]): Promise<string> {
  * every berth process of the test first, or it may create objects after this ran.
  * A network the engine refuses to remove is named on stderr (it is left on the engine).
  */
+/**
+ * Waits until the engine shows container `name` `restarting` with at least `restarts` restarts
+ * (its restart back-off doubles from 100 ms: 4 → 1.6 s, 5 → 3.2 s, from then on it is
+ * `restarting` nearly all the time); throws after `timeoutMs`.
+ */
+export async function crashLooping(
+  name: string,
+  restarts: number,
+  timeoutMs: number,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const [state, count] = (
+      await docker('inspect', '-f', '{{.State.Status}} {{.RestartCount}}', name)
+    )
+      .trim()
+      .split(' ');
+    if (state === 'restarting' && Number(count) >= restarts) return;
+    if (Date.now() > deadline) throw new Error(`${name} never crash-looped: ${state} ${count}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
 export async function cleanupProject(project: string): Promise<void> {
   const filter = `label=berth.project=${project}`;
   const ids = (cmd: string[]) =>
