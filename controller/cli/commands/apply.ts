@@ -286,10 +286,9 @@ function timedOut(job: ApplyJob, now: number): BerthError {
 
 /** `--timeout` passed while berth was still reading the engine's state: nothing was changed. */
 function observeTimedOut(job: ApplyJob, now: number): BerthError {
-  const seconds = ((now - job.started) / 1000).toFixed(1);
   return new BerthError(
     'E_CONVERGE',
-    `apply timed out after ${seconds}s (--timeout ${job.options.timeout}) while reading the engine's state, before the plan ran; check that the engine answers (docker version)`,
+    `${timedOut(job, now).message} while reading the engine's state, before the plan ran; check that the engine answers (docker version)`,
   );
 }
 
