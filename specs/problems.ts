@@ -43,6 +43,8 @@ export const PROBLEM_CODES = {
   E_INTERPOLATION: 'a ${...} expression that is not valid interpolation syntax',
   E_ENV_FILE: 'a line of an env file that is not NAME=VALUE',
   E_DUPLICATE_ENV: 'an environment variable is declared twice in list form',
+  E_DUPLICATE_MOUNT: "two of a container's mounts at one container path",
+  E_DUPLICATE_NETWORK: "one network listed twice in a container's networks",
   E_SECRET_SOURCE: 'a Secret or Config value could not be read (file or variable)',
   E_EXTERNAL: 'an external network or volume declares fields berth would have to manage',
   E_ENGINE_NAME:

@@ -1,4 +1,3 @@
-import { posix } from 'node:path';
 import type { ContainerMount, ContainerSpec, Healthcheck, Resources } from '../model.js';
 import type * as Raw from '../types.generated.js';
 import { parseDuration, parseQuantity } from '../validate/values.js';
@@ -13,6 +12,8 @@ import { readEnvFiles } from './container-env.js';
 import { normaliseNetworkAttachments } from './container-networks.js';
 import { normaliseExpose, normalisePorts } from './container-ports.js';
 import { normaliseRuntime } from './container-runtime.js';
+import { checkDuplicateMounts, checkDuplicateNetworks } from './container-duplicates.js';
+import { cleanContainerPath } from './paths.js';
 
 const DEFAULT_STOP_GRACE_MS = 10_000;
 const HEALTHCHECK_DEFAULTS = {
@@ -68,6 +69,8 @@ export async function normaliseContainer(
   spec.dependsOn.push(...implicitDependencies(spec));
   checkExclusiveFields(spec, ctx);
   checkContainerValues(spec, ctx);
+  checkDuplicateMounts(raw.mounts, spec, ctx);
+  checkDuplicateNetworks(raw.networks, spec, ctx);
   checkContainerPolicy(spec, ctx);
   return spec;
 }
@@ -178,7 +181,7 @@ function normaliseMount(
     const bind: ContainerMount = {
       type: 'bind',
       bindMount: mount.bindMount,
-      target: containerPath(mount.target),
+      target: cleanContainerPath(mount.target),
       readOnly: mount.readOnly ?? false,
     };
     if (mount.propagation !== undefined) bind.propagation = mount.propagation;
@@ -189,14 +192,14 @@ function normaliseMount(
     const volume: ContainerMount = {
       type: 'volume',
       volume: mount.volume,
-      target: containerPath(mount.target),
+      target: cleanContainerPath(mount.target),
       readOnly: mount.readOnly ?? false,
     };
     if (mount.subpath !== undefined) volume.subpath = mount.subpath;
     if (mount.noCopy) volume.noCopy = true;
     return volume;
   }
-  const tmpfs: ContainerMount = { type: 'tmpfs', target: containerPath(mount.tmpfs) };
+  const tmpfs: ContainerMount = { type: 'tmpfs', target: cleanContainerPath(mount.tmpfs) };
   const size = quantity(mount.size, ['spec', 'mounts', index, 'size'], ctx);
   if (size !== undefined) tmpfs.sizeBytes = size;
   const mode = tmpfsMode(mount.mode, ['spec', 'mounts', index, 'mode'], ctx);
@@ -205,17 +208,6 @@ function normaliseMount(
   if (mount.gid !== undefined) tmpfs.gid = mount.gid;
   if (mount.options?.length) tmpfs.options = [...mount.options];
   return tmpfs;
-}
-
-/**
- * A mount target as the engine reads it (Go's filepath.Clean: `/t/` and `/a//b/../t` are `/t`),
- * so a respelling is no spec change that recreates the container (F279 d). A relative one
- * stays as written, for its problem (container-values.ts).
- */
-function containerPath(target: string): string {
-  if (!target.startsWith('/')) return target;
-  const clean = posix.normalize(target);
-  return clean.length > 1 && clean.endsWith('/') ? clean.slice(0, -1) : clean;
 }
 
 /** `"1777"`, `"0755"` or YAML's `1777` (its digits read as octal, as Compose does). */
