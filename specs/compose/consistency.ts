@@ -7,6 +7,7 @@ import { looksLikePath, splitVolume } from './normalise.js';
 import { checkValues } from './value-checks.js';
 import { checkBuildContext } from './build-context-check.js';
 import type { Report } from './value-checks.js';
+import { checkMountTargets } from './mount-targets.js';
 
 /**
  * What `docker compose` refuses in a loaded project before it creates anything, each at the
@@ -30,6 +31,7 @@ export function checkProject(project: ComposeProject, fallback: Where): ComposeP
     checkNetworkMode(check);
     checkStaticAddresses(check);
     checkValues(svc, service, report);
+    checkMountTargets(service, svc, report);
     checkBuildContext(service, svc, project.dir, report);
   }
   problems.push(...dependencyCycles(project, fallback));

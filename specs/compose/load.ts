@@ -16,6 +16,7 @@ import {
 import type { UnknownTag, Where } from './located.js';
 import { mergeTrees } from './merge.js';
 import { hostPath, normaliseService } from './normalise.js';
+import { checkNetworkList } from './network-list.js';
 import { isBindVolume } from '../volume-options.js';
 import { DEFAULT_FILES } from './project-name.js';
 import { readEnvFileQuietly } from '../interpolate/env-file.js';
@@ -228,6 +229,7 @@ function loadFile(
         );
     }
     checkCommandStrings((svc ?? {}) as Record<string, unknown>, name, at);
+    checkNetworkList((svc ?? {}) as Record<string, unknown>, name, at);
     services[name] = normaliseService(svc ?? {}, dir);
     placeKey(services, name, at);
   }

@@ -5,6 +5,7 @@ import { anonymousVolume, bindMountObject, fileObject, volumeObject } from './sh
 import { lose } from './state.js';
 import type { ImportState } from './state.js';
 import { fileMode, flag, quantity, text, wholeNumber } from './values.js';
+import { fileTarget } from './mount-targets.js';
 
 /** One service being converted: its Compose name, its mapping, and the mounts built so far. */
 export interface MountTarget {
@@ -222,11 +223,4 @@ export function carryFileMounts(t: MountTarget, kind: 'Secret' | 'Config', list:
         lose(t.state, long, k, `${path}.${k}`, 'not a berth mount option');
     t.mounts.push(mount);
   });
-}
-
-function fileTarget(kind: 'Secret' | 'Config', source: string, target: unknown): string {
-  const written = typeof target === 'string' ? target : undefined;
-  if (kind === 'Config') return written ?? `/${source}`;
-  if (!written) return `/run/secrets/${source}`;
-  return written.startsWith('/') ? written : `/run/secrets/${written}`;
 }
