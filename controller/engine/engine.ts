@@ -519,8 +519,9 @@ export class EngineError extends Error {
        */
       holder?: ContainerDetails;
       /**
-       * `removeImage`'s E_CONFLICT: the engine names of the containers that use the image
-       * (whoever owns them); unset or empty when the image is held by something else.
+       * `removeImage`'s and `removeNetwork`'s E_CONFLICT: the engine names of the containers
+       * that use the image or are attached to the network (whoever owns them); unset or empty
+       * when it is held by something else (a network's stale endpoint, moby#42119).
        */
       usedBy?: string[];
     },

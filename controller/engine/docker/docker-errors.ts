@@ -165,12 +165,7 @@ export function networkInUseMessage(
   inspect: unknown,
   exists: (id: string) => boolean = () => true,
 ): string {
-  const containers =
-    (inspect as { Containers?: Record<string, { Name?: string }> } | undefined)?.Containers ?? {};
-  const names = Object.entries(containers)
-    .filter(([id]) => exists(id))
-    .map(([, c]) => c.Name ?? '?')
-    .sort();
+  const names = networkUsers(inspect, exists);
   if (names.length)
     return `network ${name} is in use by container${names.length === 1 ? '' : 's'} ${names.join(', ')}`;
   if (!inspect) return `network ${name} is in use`;
@@ -179,4 +174,20 @@ export function networkInUseMessage(
     `endpoint (a Docker bug, moby#42119) that only restarting the engine clears; restart it ` +
     `(sudo systemctl restart docker, or restart Docker Desktop), then run this command again`
   );
+}
+
+/**
+ * The engine names of the containers a network's inspect answer lists, sorted, keeping only
+ * those `exists` says are there (a stale endpoint of one gone is no user: moby#42119).
+ */
+export function networkUsers(
+  inspect: unknown,
+  exists: (id: string) => boolean = () => true,
+): string[] {
+  const containers =
+    (inspect as { Containers?: Record<string, { Name?: string }> } | undefined)?.Containers ?? {};
+  return Object.entries(containers)
+    .filter(([id]) => exists(id))
+    .map(([, c]) => c.Name ?? '?')
+    .sort();
 }

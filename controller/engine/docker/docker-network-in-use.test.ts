@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { networkInUseMessage } from './docker-errors.js';
+import { networkInUseMessage, networkUsers } from './docker-errors.js';
 
 describe('networkInUseMessage', () => {
   const inspect = {
@@ -27,5 +27,12 @@ describe('networkInUseMessage', () => {
       expect(message).toContain('moby#42119');
       expect(message).toContain('sudo systemctl restart docker');
     }
+  });
+
+  it('lists its users sorted (down keeps the network and names them, F462); a stale endpoint is none', () => {
+    expect(networkUsers(inspect)).toEqual(['intruder', 'shop-web']);
+    expect(networkUsers(inspect, (id) => id === 'aaaa')).toEqual(['shop-web']);
+    expect(networkUsers(inspect, () => false)).toEqual([]);
+    expect(networkUsers(undefined)).toEqual([]);
   });
 });

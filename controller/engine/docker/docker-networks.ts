@@ -2,7 +2,7 @@ import { EngineError } from '../engine.js';
 import type { EndpointRequest, MutationResult, NetworkCreateRequest } from '../engine.js';
 import { call, mutate, type DockerCalls } from './docker-calls.js';
 import { toEndpointConfig } from './docker-create-body.js';
-import { engineMessage, networkInUseMessage } from './docker-errors.js';
+import { engineMessage, networkInUseMessage, networkUsers } from './docker-errors.js';
 import { keepOldestOfName } from './docker-network-dedupe.js';
 import { inspectContainer, inspectNetwork } from './docker-observe.js';
 import { dropStaleEndpoints } from './docker-stale-endpoints.js';
@@ -91,8 +91,9 @@ async function removeNetworkRef(d: DockerCalls, idOrName: string): Promise<Mutat
 }
 
 /**
- * The conflict of a network that stays in use, naming the containers that use it; when none
- * of those it lists exists any more (moby#42119), saying so and what clears it.
+ * The conflict of a network that stays in use, naming the containers that use it (also as
+ * `detail.usedBy`, whoever owns them: `down` keeps such a network, F462); when none of those
+ * it lists exists any more (moby#42119), saying so and what clears it (no `usedBy`).
  */
 async function networkInUse(
   d: DockerCalls,
@@ -111,10 +112,13 @@ async function networkInUse(
   const gone = new Set<string>();
   for (const id of listed)
     if ((await inspectContainer(d, id).catch(() => 'unknown')) === undefined) gone.add(id);
+  const exists = (id: string) => !gone.has(id);
+  const usedBy = networkUsers(inspect, exists);
+  const detail = e.detail ?? { operation: 'remove network', target: idOrName };
   return new EngineError(
     'E_CONFLICT',
-    `remove network ${name}: ${networkInUseMessage(name, inspect, (id) => !gone.has(id))}`,
-    e.detail,
+    `remove network ${name}: ${networkInUseMessage(name, inspect, exists)}`,
+    usedBy.length ? { ...detail, usedBy } : detail,
   );
 }
 

@@ -29,19 +29,29 @@ export function createNetwork(world: MemoryWorld, req: NetworkCreateRequest): { 
   return { id };
 }
 
-/** A network with live endpoints cannot go (E_CONFLICT); stopped members are detached. */
+/**
+ * A network with live endpoints cannot go (E_CONFLICT naming them in `detail.usedBy`, as the
+ * Docker adapter does); stopped members are detached.
+ */
 export function removeNetwork(world: MemoryWorld, ref: string): MutationResult {
   const n = world.findNetwork(ref);
   if (!n) return { changed: false };
   const members = [...world.containers.values()].filter((c) => c.networks.has(n.name));
-  if (
-    members.some((c) => c.state === 'running' || c.state === 'paused' || c.state === 'restarting')
-  ) {
-    throw conflict(
+  const live = members.filter(
+    (c) => c.state === 'running' || c.state === 'paused' || c.state === 'restarting',
+  );
+  if (live.length) {
+    const error = conflict(
       'remove network',
       ref,
       `error while removing network: network ${n.name} id ${n.id} has active endpoints`,
     );
+    const usedBy = live.map((c) => c.name).sort();
+    throw new EngineError(error.code, error.message, {
+      ...error.detail,
+      operation: 'remove network',
+      usedBy,
+    });
   }
   for (const c of members) c.networks.delete(n.name);
   networkEvent(world, n.id, 'destroy');
