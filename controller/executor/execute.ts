@@ -18,6 +18,8 @@ export interface ProgressEvent {
   message?: string;
   /** For op `gate` (an update's health gate): Unix ms by which it must pass. */
   deadline?: number;
+  /** A failed removal the engine refused because these containers use it (as the outcome's). */
+  inUseBy?: string[];
 }
 
 export interface ObjectOutcome {
@@ -47,8 +49,9 @@ export interface ObjectOutcome {
    */
   failedStep?: 'start' | 'gate' | 'update';
   /**
-   * An image the engine would not remove because containers use it: their engine names
-   * (`delete`/`down` keep it and say so, F346).
+   * An image or network the engine would not remove because containers use it or are
+   * attached to it (whoever owns them): their engine names (`delete`/`down` keep it and say
+   * so, F346, F462).
    */
   inUseBy?: string[];
 }
@@ -169,7 +172,12 @@ export async function execute(options: ExecuteOptions): Promise<ExecuteResult> {
   };
 
   const finish = (key: ObjectKey, o: Omit<ObjectOutcome, 'key'>): ObjectOutcome => {
-    emit({ key, phase: o.outcome, message: o.message });
+    emit({
+      key,
+      phase: o.outcome,
+      message: o.message,
+      ...(o.inUseBy ? { inUseBy: o.inUseBy } : {}),
+    });
     return { key, ...o };
   };
 

@@ -1,6 +1,6 @@
 import type { DesiredObject, ObjectKey } from '../../../specs/model.js';
 import { parseDelay } from '../../../specs/validate/values.js';
-import { execute, type ObjectOutcome } from '../../executor/execute.js';
+import { execute } from '../../executor/execute.js';
 import { settledAsDeclared } from '../../executor/plan-work.js';
 import type { ObservedState } from '../../engine/engine.js';
 import { isBindVolume } from '../../../specs/volume-options.js';
@@ -15,6 +15,7 @@ import { forgetObjects } from '../../records/index.js';
 import { progressReporter } from '../apply-progress.js';
 import type { CliContext } from '../context.js';
 import { loadInput } from '../load-input.js';
+import { isKeptInUse, keptInUseText } from '../kept-in-use.js';
 import { keepSharedNetworks } from '../networks-in-use.js';
 import { otherSourceError } from '../other-sources.js';
 import { withProjectLock } from '../project-lock.js';
@@ -152,7 +153,7 @@ export async function deleteObjects(ctx: CliContext, job: DeleteJob): Promise<nu
     observed,
     parallel: Number(options.parallel) || 8,
     deadline,
-    onProgress: progressReporter(ctx, width),
+    onProgress: progressReporter(ctx, width, { keepInUse: true }),
     // A removed container's Secret and Config files go with it (F123).
     filesDir: ctx.stateDir,
     ...(job.interrupt ? { stopStarting: job.interrupt.signal } : {}),
@@ -178,10 +179,11 @@ export async function deleteObjects(ctx: CliContext, job: DeleteJob): Promise<nu
     return job.interrupt.exitCode;
   }
   const deleted = result.outcomes.filter((o) => o.outcome === 'converged').length;
-  // An image a container still uses (one berth does not own, most often: F264, F346) is left
-  // in place and named, as a network in use is; it stays in the last applied set.
-  const inUse = result.outcomes.filter(isImageInUse);
-  const failures = result.outcomes.filter((o) => o.outcome !== 'converged' && !isImageInUse(o));
+  // An image or network a container still uses (one berth does not own or of another project,
+  // most often: F264, F346, F462) is left in place and named, as a network the project's own
+  // containers use is; it stays in the last applied set.
+  const inUse = result.outcomes.filter(isKeptInUse);
+  const failures = result.outcomes.filter((o) => o.outcome !== 'converged' && !isKeptInUse(o));
   for (const o of failures) {
     ctx.stdout.write(
       `${o.key}: ${o.outcome}${o.message ? `: ${visibleText(o.message, { keepNewlines: true })}` : ''}\n`,
@@ -193,10 +195,7 @@ export async function deleteObjects(ctx: CliContext, job: DeleteJob): Promise<nu
         ctx.stdout.write(`${p.key}: ${removedText(declared.find((d) => key(d) === p.key))}\n`);
   for (const n of shared)
     ctx.stdout.write(`${n.key}: kept, still used by ${n.users.join(', ')} (not deleted here)\n`);
-  for (const o of inUse)
-    ctx.stdout.write(
-      `${o.key}: kept, still used by container ${visibleText((o.inUseBy ?? []).join(', '))} (not deleted here); berth down removes it once no container uses it\n`,
-    );
+  for (const o of inUse) ctx.stdout.write(`${o.key}: ${keptInUseText(o.inUseBy ?? [])}\n`);
   const kept = options.purge ? [] : retained;
   for (const p of kept) {
     const ref = `${p.kind.toLowerCase()}/${p.name}`;
@@ -212,10 +211,6 @@ export async function deleteObjects(ctx: CliContext, job: DeleteJob): Promise<nu
   );
   return ok ? 0 : 2;
 }
-
-/** A removal of an image the engine refused because containers use it (F346). */
-const isImageInUse = (o: ObjectOutcome): boolean =>
-  o.key.startsWith('Image/') && o.outcome === 'failed' && (o.inUseBy?.length ?? 0) > 0;
 
 /**
  * A retained volume removed on purpose (`--purge`): its data goes with it, after the
