@@ -1,4 +1,11 @@
-import { berthCli, countedSample, workloadFor, type BenchContext } from '../lib/context.js';
+import { createRequire } from 'node:module';
+import {
+  berthCli,
+  composeCli,
+  countedSample,
+  workloadFor,
+  type BenchContext,
+} from '../lib/context.js';
 import { engineCall, labelFilter } from '../lib/engine-http.js';
 import { interleave, type Contender } from '../lib/interleave.js';
 import { underLoad } from '../lib/machine-load.js';
@@ -16,6 +23,38 @@ const nodeBaseline = (ctx: BenchContext): Contender => ({
     return { ms: t.ms, ...(t.cpuMs === undefined ? {} : { cpuMs: t.cpuMs }), ok: t.code === 0 };
   },
 });
+
+/**
+ * The floor of a validate: node starts, reads every manifest file of `dir` with js-yaml (the
+ * reader berth's validate uses) and counts the documents that name a kind, nothing else. It
+ * prints that count, so the run is checked to have read all the objects.
+ */
+const yamlAlone = (ctx: BenchContext, name: string, dir: string, objects: number): Contender => {
+  const jsYaml = createRequire(import.meta.url).resolve('js-yaml');
+  const script = [
+    `const fs = require('node:fs'), path = require('node:path'), yaml = require(${JSON.stringify(jsYaml)});`,
+    `const dir = ${JSON.stringify(dir)}; let n = 0;`,
+    `for (const f of fs.readdirSync(dir).sort()) if (/\\.ya?ml$/.test(f))`,
+    `  yaml.loadAll(fs.readFileSync(path.join(dir, f), 'utf8'), (d) => { if (d && d.kind) n++; });`,
+    'console.log(n);',
+  ].join('\n');
+  return {
+    name,
+    run: async () => {
+      const t = await timedRun(process.execPath, ['-e', script], { timeoutMs: ctx.timeoutMs });
+      return {
+        ms: t.ms,
+        ...(t.cpuMs === undefined ? {} : { cpuMs: t.cpuMs }),
+        ok: t.code === 0,
+        stdout: t.stdout,
+      };
+    },
+    verify: async (s) =>
+      (s.stdout ?? '').trim() === String(objects)
+        ? undefined
+        : `it read ${JSON.stringify((s.stdout ?? '').trim())} objects, not ${objects}`,
+  };
+};
 
 /** `berth status` printed every one of the n containers as running and in sync. */
 function reportsRunning(stdout: string, n: number): string | undefined {
@@ -122,11 +161,27 @@ export async function cliStart(ctx: BenchContext, objects: number): Promise<Scen
   });
   const plainName = `berth validate (${objects} objects)`;
   const manyName = `berth validate (${objects} objects, many fields)`;
+  const plainFloor = `js-yaml alone (${objects} objects)`;
+  const manyFloor = `js-yaml alone (${objects} objects, many fields)`;
+  const composeName = `docker-compose config (${objects - 2} services)`;
   const contenders: Contender[] = [
     nodeBaseline(ctx),
     { name: 'berth --version', run: () => countedSample(ctx, () => berthCli(ctx, ['--version'])) },
     validateOf(plainName, v.berthDir),
+    yamlAlone(ctx, plainFloor, v.berthDir, objects),
     validateOf(manyName, many.berthDir),
+    yamlAlone(ctx, manyFloor, many.berthDir, objects),
+    ...(ctx.compose
+      ? [
+          {
+            name: composeName,
+            // Compose's own validate of the same services: `config -q` parses, interpolates
+            // and checks the file against its schema, printing nothing when it is valid.
+            run: () =>
+              countedSample(ctx, () => composeCli(ctx, v.composeFile, v.w.project, ['config', '-q'])),
+          },
+        ]
+      : []),
   ];
   const { result: tools, load } = await underLoad(() =>
     interleave(contenders, ctx.runs, ctx.warmup, ctx.log),
@@ -146,29 +201,40 @@ export async function cliStart(ctx: BenchContext, objects: number): Promise<Scen
         [tools['berth --version'], tools['node -e 0']],
       ),
       withMachineLoad(
-        limitBar(
-          `validate of ${objects} objects ≤ 300 ms`,
-          validate?.runs ? validate.median : undefined,
-          300,
-          'ms',
+        ratioBar(
+          `validate of ${objects} objects ≤ 2× reading the same files with js-yaml alone`,
+          validate,
+          tools[plainFloor],
+          2,
         ),
         load,
-        [validate],
+        [validate, tools[plainFloor]],
       ),
       withMachineLoad(
-        limitBar(
-          `validate of ${objects} objects using many of the new fields ≤ 300 ms`,
-          validateMany?.runs ? validateMany.median : undefined,
-          300,
-          'ms',
+        ratioBar(
+          `validate of ${objects} objects using many of the new fields ≤ 2× reading the same files with js-yaml alone`,
+          validateMany,
+          tools[manyFloor],
+          2,
         ),
         load,
-        [validateMany],
+        [validateMany, tools[manyFloor]],
+      ),
+      withMachineLoad(
+        ratioBar(
+          `validate of ${objects} objects ≤ 0.25× docker-compose config -q of the same services`,
+          validate,
+          tools[composeName],
+          0.25,
+        ),
+        load,
+        [validate, tools[composeName]],
       ),
     ],
     load,
     notes: [
       `${objects} objects: one network, one bind mount, ${objects - 2} containers in one file.`,
+      `js-yaml alone: node starts, reads the same files with js-yaml (the reader validate uses) and counts the objects — the floor under any validate; validate adds the schema, normalising, cross-object and policy checks. This replaced an absolute 300 ms limit (session 17): at 1.1 MB of YAML the floor alone is 300–390 ms on this 2-core machine, quiet, so the limit measured the machine, not berth (bench/NOTES.md).`,
       `Many fields (issue 12): the same objects, each container also setting hostname, domainname, dns, dnsSearch, dnsOptions, extraHosts, a port and a port range, expose, capAdd/capDrop, securityOpt, readOnlyRootFilesystem, tty, stopSignal, stopGracePeriod, sysctls, ulimits, shmSize, logging, resources, user, workingDir, a tmpfs mount and a healthcheck; 10 files of 100 documents (one file would pass the 1 MiB a manifest file may be).`,
     ],
   };
