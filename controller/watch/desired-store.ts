@@ -1,9 +1,6 @@
-import { stat } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
 import {
   canonicalJSON,
   checkSet,
-  collectManifestFiles,
   limitedFieldLabel,
   limitedFieldUses,
   loadManifests,
@@ -11,13 +8,15 @@ import {
   referencedPaths,
 } from '../../specs/index.js';
 import type { LoadOptions, LoadResult } from '../../specs/index.js';
-import type { ContainerObject, DesiredObject, FileMount, ObjectKey } from '../../specs/model.js';
+import type { DesiredObject, ObjectKey } from '../../specs/model.js';
 import { objectKey } from '../../specs/model.js';
-import { sortProblems, type Problem } from '../../specs/problems.js';
+import type { Problem } from '../../specs/problems.js';
 import { BerthError } from '../errors.js';
 import { engineVerdicts, type EngineFactsOf } from '../executor/engine-carry.js';
 import { groupByEngine } from '../executor/placement.js';
-import { digestOfMount } from '../plan/file-mount-paths.js';
+import { diffKeys } from './desired-diff.js';
+import { addedStillUsed, inFiles, withProblems } from './desired-problems.js';
+import { folderFingerprint } from './folder-fingerprint.js';
 
 /** What the controller converges to right now, and whether it may delete what is not in it. */
 export interface DesiredSnapshot {
@@ -345,92 +344,4 @@ export class DesiredStore {
     const { objects, warnings = [] } = this.current;
     return { objects, problems, prune: false, notice, warnings };
   }
-}
-
-/** Names, sizes and modification times of the manifest files under `dir`. */
-/**
- * Names, sizes, times of the manifest files and of the variables' files (`--env-file`, else
- * `.env` in the folder): a changed variable is a changed revision too.
- */
-async function folderFingerprint(dir: string, cwd?: string, envFiles?: string[]): Promise<string> {
-  const { files } = await collectManifestFiles([dir], cwd);
-  const envPaths = envFiles ?? [join(resolve(cwd ?? process.cwd(), dir), '.env')];
-  const stats = await Promise.all(
-    [...files.map((f) => f.absolute), ...envPaths].map((path) =>
-      stat(path).then(
-        (s) => `${path}:${s.size}:${s.mtimeMs}:${s.ino}`,
-        () => `${path}:gone`,
-      ),
-    ),
-  );
-  return stats.join('\n');
-}
-
-/**
- * `result` with `problems` added to the files they are in: a file with one is broken (it
- * keeps its last good objects). A container using a network placed on another engine is a
- * problem of its file (E_PLACEMENT at the container), as is one using a field its engine
- * cannot carry, and a file emptied since it declared objects.
- */
-function withProblems(result: LoadResult, problems: readonly Problem[]): LoadResult {
-  if (problems.length === 0) return result;
-  return {
-    ...result,
-    files: result.files.map((f) => {
-      const own = problems.filter((p) => p.file === f.file);
-      return own.length ? { ...f, problems: sortProblems([...f.problems, ...own]) } : f;
-    }),
-    problems: sortProblems([...result.problems, ...problems]),
-  };
-}
-
-/**
- * What berth added to a broken file (the project's default network, specs/expand.ts, sits in
- * the file of the first container that needs it) belongs to no one file: it stays in the set
- * while a container taken in uses it and the set has none of that name (F392: a broken file
- * holding it made every other file's containers fail the set check, and nothing was taken in).
- */
-function addedStillUsed(
-  added: readonly DesiredObject[],
-  objects: readonly DesiredObject[],
-): DesiredObject[] {
-  const present = new Set(objects.map(objectKey));
-  const joined = new Set(
-    objects.flatMap((o) => (o.kind === 'Container' ? o.spec.networks.map((n) => n.network) : [])),
-  );
-  return added.filter(
-    (o) => o.kind === 'Network' && joined.has(o.name) && !present.has(objectKey(o)),
-  );
-}
-
-function inFiles(p: Problem, files: { file: string }[]): boolean {
-  return files.some((f) => f.file === p.file);
-}
-
-/**
- * Keys whose declaration appeared, disappeared or differs in any way. A container's
- * declaration includes the digests of the Secret and Config values it mounts, as its spec
- * hash does: a changed value changes the containers that mount it (F122: a changed Secret
- * file queued only the Secret, which has no steps of its own).
- */
-export function diffKeys(before: DesiredObject[], after: DesiredObject[]): ObjectKey[] {
-  const fingerprint = (o: DesiredObject, set: DesiredObject[]) =>
-    canonicalJSON({
-      kind: o.kind,
-      name: o.name,
-      labels: o.labels,
-      spec: o.spec,
-      ...(o.kind === 'Container' ? { values: mountedDigests(o, set) } : {}),
-    });
-  const old = new Map(before.map((o) => [objectKey(o), fingerprint(o, before)]));
-  const now = new Map(after.map((o) => [objectKey(o), fingerprint(o, after)]));
-  const keys = new Set<ObjectKey>([...old.keys(), ...now.keys()]);
-  return [...keys].filter((k) => old.get(k) !== now.get(k)).sort();
-}
-
-/** The digest of each Secret and Config value the container mounts, in mount order. */
-function mountedDigests(container: ContainerObject, set: readonly DesiredObject[]): string[] {
-  return container.spec.mounts
-    .filter((m): m is FileMount => m.type === 'secret' || m.type === 'config')
-    .map((m) => digestOfMount(m, set));
 }
