@@ -1,25 +1,9 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ComposeInputError, importCompose } from './index.js';
-import { tempDir } from '../../test/support/temp-dir.js';
+import { composeRefusals } from '../../test/support/compose-refusals.js';
 
 /** Every problem import reports for a one-service compose.yaml, as `file:line:col: msg [code]`. */
-function refusal(service: string[], folders: string[] = []): string[] {
-  const dir = tempDir('berth-import-f263-');
-  for (const folder of folders) mkdirSync(join(dir, folder));
-  writeFileSync(join(dir, 'compose.yaml'), ['services:', '  web:', ...service, ''].join('\n'));
-  try {
-    importCompose({ files: ['compose.yaml'], cwd: dir, outDir: dir, profiles: [] });
-  } catch (e) {
-    if (e instanceof ComposeInputError)
-      return e.problems.map(
-        (p) => `${p.where.file}:${p.where.line}:${p.where.column}: ${p.message} [${p.code}]`,
-      );
-    throw e;
-  }
-  return [];
-}
+const refusal = (service: string[], folders: string[] = []) =>
+  composeRefusals(['services:', '  web:', ...service], folders);
 
 describe('berth import: input docker compose refuses is refused at the Compose position (F263)', () => {
   it('a malformed ${…}: unterminated, or not followed by a variable name', () => {

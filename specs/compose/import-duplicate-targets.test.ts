@@ -1,24 +1,8 @@
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ComposeInputError, importCompose } from './index.js';
-import { tempDir } from '../../test/support/temp-dir.js';
+import { composeRefusals } from '../../test/support/compose-refusals.js';
 
 /** Every problem import reports for a compose.yaml of these lines, as `file:line:col: msg [code]`. */
-function refusal(lines: string[]): string[] {
-  const dir = tempDir('berth-import-f461-');
-  writeFileSync(join(dir, 'compose.yaml'), [...lines, ''].join('\n'));
-  try {
-    importCompose({ files: ['compose.yaml'], cwd: dir, outDir: join(dir, 'out'), profiles: [] });
-  } catch (e) {
-    if (e instanceof ComposeInputError)
-      return e.problems.map(
-        (p) => `${p.where.file}:${p.where.line}:${p.where.column}: ${p.message} [${p.code}]`,
-      );
-    throw e;
-  }
-  return [];
-}
+const refusal = (lines: string[]) => composeRefusals(lines);
 
 const WEB = ['services:', '  web:', '    image: localhost/berth-busybox:1'];
 
