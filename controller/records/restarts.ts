@@ -87,6 +87,23 @@ export function withRestarts(
   };
 }
 
+/**
+ * Adds one restart for each of `restarted` (a declared container's key and its containers'
+ * engine ids) to the project's records, at `now`: the restarts `berth restart` makes while no
+ * `berth watch` runs (DESIGN.md verb table: "counted"). Rejects when the file cannot be written.
+ */
+export async function recordRestarts(
+  stateDir: string,
+  project: string,
+  restarted: readonly { key: string; containerIds: readonly string[] }[],
+  now: number,
+): Promise<void> {
+  if (restarted.length === 0) return;
+  let records = await readRestarts(stateDir, project);
+  for (const r of restarted) records = withRestarts(records, r.key, 1, r.containerIds, now);
+  await writeRestarts(stateDir, project, records);
+}
+
 /** Engine ids of the containers (every replica) of the declared container `key`. Pure. */
 export function containerIdsOf(project: string, observed: ObservedState, key: string): string[] {
   const name = key.slice(key.indexOf('/') + 1);

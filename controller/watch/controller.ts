@@ -341,12 +341,20 @@ export class WatchController {
   /**
    * Runs a restart someone asked for (`berth restart`, the web view's Restart) of `key`: while
    * it runs, the container's exit is not taken as a crash (no restart of the controller's
-   * own, no back-off); afterwards the key is queued to be looked at again (F154).
+   * own, no back-off); afterwards the key is queued to be looked at again (F154), and the
+   * restart of `containerIds` (the container's engine ids) is counted in its `restarts` (F468).
    */
-  restartRequested<T>(key: ObjectKey, restart: () => Promise<T>): Promise<T> {
-    return this.requestedRestarts.perform(key, restart, () =>
+  async restartRequested<T>(
+    key: ObjectKey,
+    containerIds: readonly string[],
+    restart: () => Promise<T>,
+  ): Promise<T> {
+    const done = await this.requestedRestarts.perform(key, restart, () =>
       this.lanes.add(key, { kind: 'requested', action: 'restart' }),
     );
+    // Counted like the controller's own restarts (DESIGN.md: `berth restart` is "counted").
+    this.restartLog.record(key, 1, containerIds, this.now());
+    return done;
   }
 
   /** Rolls the project back to an earlier apply under watch (revisions.ts `rollbackTo`). */

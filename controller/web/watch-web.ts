@@ -99,7 +99,7 @@ function restartAction({ controller, status }: WatchWebOptions): ActionHandler {
       if (!id) throw new BerthError('E_CONFLICT', `${target} has no container on the engine`);
       const key = objectKey(declared);
       const engine = await controller.lanes.laneFor(key).engine();
-      await controller.restartRequested(key, async () => {
+      await controller.restartRequested(key, [id], async () => {
         await engine.stopContainer(id, Math.ceil(declared.spec.stopGracePeriodMs / 1000));
         await engine.startContainer(id);
         if (declared.spec.state === 'paused') await engine.pauseContainer(id);

@@ -13,6 +13,16 @@ const dir = mkdtempSync(join(tmpdir(), 'berth-rst-'));
 const stateDir = mkdtempSync(join(tmpdir(), 'berth-rst-state-'));
 const env = { XDG_STATE_HOME: stateDir };
 const run = (args: string[]) => berth([...args, '-p', project], { cwd: dir, env });
+/** `restarts` of each container in `get -o json` (DESIGN.md: berth restart is "counted", F468). */
+async function restarts(): Promise<Record<string, number | null>> {
+  const get = await run(['get', '-o', 'json']);
+  expect(get.code, get.stderr).toBe(0);
+  const items = (JSON.parse(get.stdout) as { items: { key: string; restarts: number | null }[] })
+    .items;
+  return Object.fromEntries(
+    items.filter((i) => i.key.startsWith('Container/')).map((i) => [i.key, i.restarts]),
+  );
+}
 const state = (name: string) =>
   docker('inspect', '-f', '{{.State.Status}} {{.State.StartedAt}}', `${project}-${name}`);
 
@@ -45,6 +55,7 @@ describe('berth restart and the declared state', () => {
     expect(after).not.toBe(before);
     const status = await run(['status']);
     expect(status.code, status.stdout).toBe(0);
+    expect((await restarts())['Container/paused']).toBe(1);
   });
 
   it('refuses a container declared exited, before anything restarts (exit 1)', async () => {
@@ -67,5 +78,11 @@ describe('berth restart and the declared state', () => {
       expect(s).toMatch(/^running /);
       expect(s).not.toBe(before[i]);
     }
+    // Each replica counted once; the refused restart of the test before counted nothing.
+    expect(await restarts()).toMatchObject({
+      'Container/paused': 1,
+      'Container/web-1': 1,
+      'Container/web-2': 1,
+    });
   });
 });

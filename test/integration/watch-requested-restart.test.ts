@@ -70,6 +70,9 @@ describe('a requested restart under berth watch', () => {
     // Give late events of those restarts time to be worked off.
     await new Promise((r) => setTimeout(r, 1_500));
     expect(crashLines()).toEqual([]);
+    // Not crashes, but counted: three berth restarts and the page's one (F468).
+    const get = await berth(['get', 'container/web', '-o', 'json', '-p', project], { env: env() });
+    expect(get.stdout).toMatch(/"restarts": 4\b/);
 
     await docker('stop', '-t', '1', engineName);
     const stoppedAt = Date.now();

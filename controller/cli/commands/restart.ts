@@ -5,6 +5,7 @@ import { BerthError } from '../../errors.js';
 import { readLastApplied, recordApply } from '../../records/index.js';
 import type { AppliedStep } from '../../records/index.js';
 import type { CliContext } from '../context.js';
+import { recordRestarts } from '../../records/restarts.js';
 import { StartLog } from '../../records/starts.js';
 import { listByName, namesFor } from '../project-containers.js';
 import { resolveProjectName } from '../project-name.js';
@@ -60,6 +61,7 @@ export async function run(
     );
   const started = ctx.now();
   const steps: AppliedStep[] = [];
+  const restarted: { key: ObjectKey; containerIds: string[] }[] = [];
   // A running watch restarts them itself, so it does not take their exits for crashes (F154).
   const watch = await owningController(ctx.stateDir, project);
   if (watch) ctx.stderr.write(`restarting through berth watch pid ${watch.pid}\n`);
@@ -76,6 +78,7 @@ export async function run(
         if (spec?.state === 'paused') await engine.pauseContainer(container.id);
       }
       steps.push({ key, action: 'restart', cause: 'restarted on request', time: ctx.now() });
+      restarted.push({ key, containerIds: [container.id] });
       ctx.stdout.write(`${key}: restarted\n`);
     } catch (e) {
       steps.push({
@@ -90,6 +93,11 @@ export async function run(
   }
   const failed = steps.filter((s) => s.failed).length;
   await starts.settled();
+  // Counted in `restarts` (get, status, describe); a watch counts the ones it made itself.
+  if (!watch)
+    await recordRestarts(ctx.stateDir, project, restarted, ctx.now()).catch((e: Error) =>
+      ctx.logger.warn({ err: e.message }, 'could not record restart counts'),
+    );
   await recordApply(ctx.stateDir, project, {
     time: started,
     sources: [],
