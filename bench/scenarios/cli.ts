@@ -178,7 +178,9 @@ export async function cliStart(ctx: BenchContext, objects: number): Promise<Scen
             // Compose's own validate of the same services: `config -q` parses, interpolates
             // and checks the file against its schema, printing nothing when it is valid.
             run: () =>
-              countedSample(ctx, () => composeCli(ctx, v.composeFile, v.w.project, ['config', '-q'])),
+              countedSample(ctx, () =>
+                composeCli(ctx, v.composeFile, v.w.project, ['config', '-q']),
+              ),
           },
         ]
       : []),
