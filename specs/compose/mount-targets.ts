@@ -76,11 +76,11 @@ function containerPaths(service: string, svc: Record<string, unknown>): Written[
 
 /**
  * A secret or config mount's container path, with Compose's defaults: `/run/secrets/NAME` and
- * `/NAME`; a relative secret target is under /run/secrets.
+ * `/NAME`; a relative target is under /run/secrets (secret) or / (config), as Compose reads it.
  */
 export function fileTarget(kind: 'Secret' | 'Config', source: string, target: unknown): string {
-  const written = typeof target === 'string' ? target : undefined;
-  if (kind === 'Config') return written ?? `/${source}`;
-  if (!written) return `/run/secrets/${source}`;
-  return written.startsWith('/') ? written : `/run/secrets/${written}`;
+  const written = typeof target === 'string' && target !== '' ? target : undefined;
+  const dir = kind === 'Secret' ? '/run/secrets/' : '/';
+  if (!written) return `${dir}${source}`;
+  return written.startsWith('/') ? written : `${dir}${written}`;
 }

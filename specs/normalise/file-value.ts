@@ -43,19 +43,30 @@ export async function normaliseFileValue(
   return { source: { content }, digest: rememberValue(Buffer.from(content, 'utf8')) };
 }
 
-/** `{secret|config: NAME, target, mode, uid, gid}` with Compose's defaults for target and mode. */
+/**
+ * `{secret|config: NAME, target, mode, uid, gid}` with Compose's defaults for target and mode:
+ * no target is `/run/secrets/NAME` (secret) or `/NAME` (config); a relative target is read as
+ * Compose reads it (docker/compose pkg/compose: under `/run/secrets/` for a secret, under `/`
+ * for a config), so the engine never gets a relative container path (F491).
+ */
 export function normaliseFileMount(mount: Raw.SecretMount | Raw.ConfigMount): FileMount {
   const isSecret = 'secret' in mount;
   const name = isSecret ? mount.secret : (mount as Raw.ConfigMount).config;
   const out: FileMount = {
     type: isSecret ? 'secret' : ('config' as 'secret'),
     name,
-    target: mount.target ?? (isSecret ? `/run/secrets/${name}` : `/${name}`),
+    target: fileMountTarget(isSecret, name, mount.target),
     mode: mount.mode === undefined ? (isSecret ? 0o600 : 0o444) : parseMode(mount.mode),
   };
   if (mount.uid !== undefined) out.uid = mount.uid;
   if (mount.gid !== undefined) out.gid = mount.gid;
   return out;
+}
+
+function fileMountTarget(isSecret: boolean, name: string, target: string | undefined): string {
+  const dir = isSecret ? '/run/secrets/' : '/';
+  if (target === undefined) return `${dir}${name}`;
+  return target.startsWith('/') ? target : `${dir}${target}`;
 }
 
 /** "0400" or 400 (octal digits either way, as Compose files write them). */
