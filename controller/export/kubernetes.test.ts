@@ -6,21 +6,16 @@ import { loadManifests } from '../../specs/index.js';
 import { formatLoss } from './k8s-loss.js';
 import { exportKubernetes } from './kubernetes.js';
 import type { K8sObject } from './k8s-pod.js';
+import { KUBERNETES_VERSION, kubernetesSchemaErrors } from './testing/kubernetes-schema.js';
 
 /** Deep access into exported objects, for assertions only. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Loose = K8sObject & { spec: any };
 
-/** Validates an object against the Kubernetes OpenAPI schema shipped by kubernetes-models. */
-async function validateK8s(object: K8sObject): Promise<void> {
-  const group = object.apiVersion === 'v1' ? 'v1' : object.apiVersion;
-  const module = (await import(`kubernetes-models/${group}/${object.kind}`)) as Record<
-    string,
-    new (o: unknown) => { validate(): void }
-  >;
-  const Model = module[object.kind] ?? module.default;
-  if (!Model) throw new Error(`no model for ${object.apiVersion} ${object.kind}`);
-  new Model(object).validate();
+/** Each object is one the API server of KUBERNETES_VERSION accepts (vendored OpenAPI schema). */
+function expectValid(objects: K8sObject[]): void {
+  for (const object of objects)
+    expect(kubernetesSchemaErrors(object), `${object.kind}/${object.metadata.name}`).toEqual([]);
 }
 
 let dir: string;
@@ -52,10 +47,11 @@ spec:
   healthcheck: {command: [CMD-SHELL, "wget -q -O- http://localhost:8080/"], interval: 5s, timeout: 2s, retries: 3, startPeriod: 10s}
   resources: {memory: 256Mi, cpus: 0.5}
   user: "1000:1000"
+  workingDir: /srv
   mounts:
     - {bindMount: site, target: /srv, readOnly: true}
     - {volume: shared, target: /shared, readOnly: true}
-    - {tmpfs: /tmp}
+    - {tmpfs: /tmp, size: 64Mi}
 ---
 apiVersion: berth/v1
 kind: BindMount
@@ -108,7 +104,7 @@ describe('berth export kubernetes', () => {
     expect(result.losses.map(formatLoss)).toEqual([]);
     const kinds = result.documents.map((d) => `${d.object.kind}/${d.object.metadata.name}`);
     expect(kinds).toEqual(['Deployment/web', 'Service/web', 'PersistentVolumeClaim/shared']);
-    for (const d of result.documents) await validateK8s(d.object);
+    expectValid(result.documents.map((d) => d.object));
     const deployment = result.documents[0]!.object as Loose;
     expect(deployment.spec.replicas).toBe(3);
     const c = deployment.spec.template.spec.containers[0];
@@ -124,6 +120,11 @@ describe('berth export kubernetes', () => {
       ports: [{ containerPort: 8080, protocol: 'TCP' }],
       resources: { limits: { memory: String(256 * 1024 * 1024), cpu: '500m' } },
       securityContext: { runAsUser: 1000, runAsGroup: 1000 },
+      workingDir: '/srv',
+    });
+    expect(deployment.spec.template.spec.volumes).toContainEqual({
+      name: 'tmpfs-2',
+      emptyDir: { medium: 'Memory', sizeLimit: String(64 * 1024 * 1024) },
     });
     expect(c.readinessProbe.exec.command).toEqual([
       '/bin/sh',
@@ -154,7 +155,7 @@ describe('berth export kubernetes', () => {
     expect(workload.spec.template.spec.containers[0].ports).toEqual([
       { containerPort: 5432, protocol: 'TCP', hostPort: 5432, hostIP: '127.0.0.1' },
     ]);
-    for (const d of result.documents) await validateK8s(d.object);
+    expectValid(result.documents.map((d) => d.object));
   });
 
   it('names what it cannot carry with file:line:col, and still writes valid objects', async () => {
@@ -199,12 +200,12 @@ spec: {ref: "localhost/app:1", build: {context: .}}
         ),
       ]),
     );
-    for (const d of result.documents) await validateK8s(d.object);
+    expectValid(result.documents.map((d) => d.object));
   });
 
   it('writes a Config as a ConfigMap and a Secret as a Secret without its value, each mounted at its target', async () => {
     const result = await exportOf('files', FILES);
-    for (const d of result.documents) await validateK8s(d.object);
+    expectValid(result.documents.map((d) => d.object));
     const byKind = (kind: string) =>
       result.documents.filter((d) => d.object.kind === kind).map((d) => d.object as Loose);
     const [configMap] = byKind('ConfigMap');
@@ -254,13 +255,48 @@ spec: {ref: "localhost/app:1", build: {context: .}}
     ]);
   });
 
-  it('the schema check itself rejects a broken object (the test can fail)', async () => {
+  it(`the schema is a recent release's (${KUBERNETES_VERSION}): it knows fields added in 1.34`, async () => {
+    const [deployment] = (await exportOf('recent', WEB)).documents.map((d) => d.object as Loose);
+    const pod = deployment!.spec.template.spec;
+    // Kubernetes 1.34: PodSpec.hostnameOverride, Container.restartPolicyRules (both alpha).
+    pod.hostnameOverride = 'web-0';
+    pod.containers[0].restartPolicy = 'Never';
+    pod.containers[0].restartPolicyRules = [
+      { action: 'Restart', exitCodes: { operator: 'In', values: [42] } },
+    ];
+    expectValid([deployment!]);
+  });
+
+  it(`the ${KUBERNETES_VERSION} schema check itself rejects broken objects (the tests can fail)`, async () => {
     const broken = {
       apiVersion: 'apps/v1',
       kind: 'Deployment',
       metadata: { name: 'x' },
       spec: { template: {} },
     };
-    await expect(validateK8s(broken as K8sObject)).rejects.toThrow(/selector/);
+    expect(kubernetesSchemaErrors(broken)).toEqual([
+      "/spec must have required property 'selector'",
+    ]);
+    // Real export output, spoilt: a field of the wrong type, unknown fields (strict field
+    // validation), a port that is neither a number nor a name.
+    const [deployment, service] = (await exportOf('spoilt', WEB)).documents.map(
+      (d) => d.object as Loose,
+    );
+    expectValid([deployment!, service!]);
+    deployment!.spec.replicas = '3';
+    deployment!.spec.paused2 = true;
+    deployment!.spec.template.spec.containers[0].healthcheck = {};
+    service!.spec.ports = [{ port: 80, targetPort: 8.5 }];
+    expect(kubernetesSchemaErrors(deployment!)).toEqual([
+      '/spec must NOT have additional properties "paused2"',
+      '/spec/replicas must be integer',
+      '/spec/template/spec/containers/0 must NOT have additional properties "healthcheck"',
+    ]);
+    expect(kubernetesSchemaErrors(service!)).toEqual(
+      expect.arrayContaining(['/spec/ports/0/targetPort must match a schema in anyOf']),
+    );
+    expect(() =>
+      kubernetesSchemaErrors({ apiVersion: 'apps/v1beta1', kind: 'Deployment' }),
+    ).toThrow(/no Kubernetes v1\.34\.0 schema for apps\/v1beta1 Deployment/);
   });
 });
