@@ -118,12 +118,15 @@ async function startFirst(input: ReplaceInput): Promise<ReplaceResult> {
  * The cut-over of a start-first update: the new container, gated, joins the service's names
  * on each network (the engine sets aliases only when connecting: disconnect, connect); then
  * the old one leaves them, so no peer resolves it any more while it stops (its grace period).
+ * The engine name it takes by the rename after is one of those names too: Podman's DNS keeps
+ * a renamed container under its old name only (F450), and on Docker the alias only repeats
+ * the name the rename gives it.
  */
 async function takeOverNames(input: ReplaceInput, next: string): Promise<void> {
   const { engine, request, oldId } = input;
   for (const n of request.networks) {
     await engine.disconnectNetwork(n.name, next);
-    await engine.connectNetwork(n.name, next, n.aliases);
+    await engine.connectNetwork(n.name, next, [...new Set([...n.aliases, request.name])]);
   }
   for (const n of request.networks) await engine.disconnectNetwork(n.name, oldId);
 }
