@@ -102,14 +102,32 @@ function carryNetwork(
       if (NETWORK_DRIVERS.has(String(value))) spec.driver = value;
       else lose(state, def, key, `${path}.driver`, `driver ${text(value)} is not one berth knows`);
     } else if (key === 'driver_opts') spec.options = stringLabels(value);
-    else if (key === 'internal' || key === 'attachable') spec[key] = value === true;
+    else if (key === 'internal' || key === 'attachable') carryFlag(state, def, key, path, spec);
     else if (key === 'ipam') carryIpam(state, value, `${path}.ipam`, spec);
     else if (key === 'name') spec.name = text(value);
-    else if (key === 'enable_ipv6' && value !== true) continue;
+    else if (key === 'enable_ipv6' && flag(value) === false) continue;
     else if (key === 'external' && flag(value) === false) continue;
     else if (key !== 'labels' && !key.startsWith('x-'))
       lose(state, def, key, `${path}.${key}`, 'no berth Network field');
   }
+}
+
+/**
+ * A boolean network field as Compose reads it (compose-go casts `"true"`, `yes`, `on`…):
+ * true, false, or a `${…}` kept as written (validate casts it). Anything else is a loss,
+ * never a silent `false`: an `internal: "true"` network dropped to a routed one is a
+ * network the app meant to keep off the outside.
+ */
+function carryFlag(
+  state: ImportState,
+  def: Record<string, unknown>,
+  key: 'internal' | 'attachable',
+  path: string,
+  spec: Record<string, unknown>,
+): void {
+  const value = flag(def[key]);
+  if (value === undefined) lose(state, def, key, `${path}.${key}`, 'not a boolean');
+  else spec[key] = value;
 }
 
 function carryIpam(

@@ -1,0 +1,59 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { loadManifests } from '../index.js';
+import { importCompose } from './index.js';
+import { tempDir } from '../../test/support/temp-dir.js';
+
+/**
+ * A Compose network's boolean fields as compose-go reads them: `internal: "true"`, `yes`, a
+ * `${…}` (mailcow's `enable_ipv6: ${ENABLE_IPV6:-true}`). Before, anything but a YAML `true`
+ * became `internal: false` / no IPv6 without a word, and import said lossless.
+ */
+async function imported(network: string[], env: Record<string, string> = {}) {
+  const dir = tempDir('berth-import-netflags-');
+  const lines = ['services:', '  w:', '    image: busybox:1', '    networks: [n]', 'networks:'];
+  writeFileSync(
+    join(dir, 'compose.yaml'),
+    [...lines, '  n:', ...network.map((l) => `    ${l}`), ''].join('\n'),
+  );
+  const out = join(dir, 'out');
+  const result = importCompose({ files: ['compose.yaml'], cwd: dir, outDir: out, profiles: [] });
+  mkdirSync(out);
+  for (const [name, text] of result.manifests) writeFileSync(join(out, name), text);
+  writeFileSync(join(out, '.env'), result.dotEnv.text);
+  const loaded = await loadManifests([out], { cwd: out, env });
+  const spec = loaded.set.objects.find((o) => o.kind === 'Network')?.spec as
+    Record<string, unknown> | undefined;
+  return {
+    losses: result.losses.map((l) => `${l.where.line}:${l.where.column} ${l.path}: ${l.why}`),
+    problems: loaded.problems.map((p) => `${p.message} [${p.code}]`),
+    internal: spec?.internal,
+    attachable: spec?.attachable,
+  };
+}
+
+describe('berth import: boolean network fields as Compose casts them', () => {
+  it('carries internal/attachable written as a quoted word or a YAML 1.1 word', async () => {
+    const got = await imported(['internal: "true"', 'attachable: yes']);
+    expect(got).toMatchObject({ losses: [], problems: [], internal: true, attachable: true });
+  });
+
+  it('keeps a variable as written; validate casts it', async () => {
+    const got = await imported(['internal: ${INTERNAL:-true}']);
+    expect(got).toMatchObject({ losses: [], problems: [], internal: true });
+    expect((await imported(['internal: ${INTERNAL}'], { INTERNAL: 'false' })).internal).toBe(false);
+  });
+
+  it('names a value that is no boolean as a loss', async () => {
+    const got = await imported(['internal: maybe']);
+    expect(got.losses).toEqual(['7:5 networks.n.internal: not a boolean']);
+  });
+
+  it('enable_ipv6 that may be true (a variable) is a loss, false is not', async () => {
+    expect((await imported(['enable_ipv6: ${ENABLE_IPV6:-true}'])).losses).toEqual([
+      '7:5 networks.n.enable_ipv6: no berth Network field',
+    ]);
+    expect((await imported(['enable_ipv6: "false"'])).losses).toEqual([]);
+  });
+});
