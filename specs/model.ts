@@ -194,6 +194,8 @@ export type ContainerMount =
       subpath?: string;
       /** Present (true) only when the image's files must not be copied in. */
       noCopy?: boolean;
+      /** SELinux relabelling of the volume's data (Compose `name:/path:z` / `:Z`). */
+      selinux?: 'z' | 'Z';
     }
   | {
       type: 'tmpfs';

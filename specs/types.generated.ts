@@ -530,6 +530,10 @@ export interface VolumeMount {
    * Do not copy the image's files into an empty volume.
    */
   noCopy?: boolean;
+  /**
+   * SELinux relabelling of the volume's data, as Compose's `name:/path:z` / `:Z`: z shares the label among containers, Z makes it private to this one. The engine ignores it where SELinux is off. Not with subpath (the engine's volume bind syntax that carries the relabel has no subpath).
+   */
+  selinux?: 'z' | 'Z';
 }
 /**
  * A Secret, read-only; target defaults to /run/secrets/<name>, mode to 0600.

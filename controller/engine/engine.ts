@@ -183,6 +183,8 @@ export type MountRequest =
       readOnly: boolean;
       subpath?: string;
       noCopy?: boolean;
+      /** SELinux relabelling of the volume's data: as for a bind, only the bind syntax carries it. */
+      selinux?: 'z' | 'Z';
     }
   | {
       type: 'tmpfs';

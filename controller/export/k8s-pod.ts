@@ -48,6 +48,8 @@ export function podParts(
       mountPath: m.target,
       ...(m.type !== 'tmpfs' && m.readOnly ? { readOnly: true } : {}),
     });
+    if (m.type !== 'tmpfs' && m.selinux)
+      lose(`spec.mounts[${i}].selinux`, "a pod's seLinuxOptions label it, not a mount option");
     if (m.type === 'tmpfs') {
       if (m.uid !== undefined || m.gid !== undefined)
         lose(`spec.mounts[${i}]`, "an emptyDir's owner is the pod's fsGroup, not a mount option");
@@ -55,8 +57,6 @@ export function podParts(
       const sizeLimit = m.sizeBytes === undefined ? {} : { sizeLimit: String(m.sizeBytes) };
       volumes.push({ name: volumeName, emptyDir: { medium: 'Memory', ...sizeLimit } });
     } else if (m.type === 'bind') {
-      if (m.selinux)
-        lose(`spec.mounts[${i}].selinux`, "a pod's seLinuxOptions label it, not a mount option");
       const bind = objects.find((o) => o.kind === 'BindMount' && o.name === m.bindMount);
       const hostPath = bind?.kind === 'BindMount' ? bind.spec : undefined;
       volumes.push({

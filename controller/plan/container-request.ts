@@ -43,9 +43,9 @@ export function containerCreateRequest(
       return { type: 'bind', source, target: m.target, readOnly: true };
     }
     if (m.type === 'volume') {
-      const { type, target, readOnly, subpath, noCopy } = m;
+      const { type, target, readOnly, subpath, noCopy, selinux } = m;
       const source = declaredEngineName(project, desired, 'Volume', m.volume);
-      return { type, source, target, readOnly, subpath, noCopy };
+      return { type, source, target, readOnly, subpath, noCopy, selinux };
     }
     return { ...m };
   });

@@ -71,7 +71,7 @@ function containerLosses(o: ContainerObject, lose: (field: string, why: string) 
       );
   });
   spec.mounts.forEach((m, i) => {
-    if (m.type === 'bind' && m.selinux)
+    if ((m.type === 'bind' || m.type === 'volume') && m.selinux)
       lose(`spec.mounts[${i}].selinux`, 'Swarm mounts have no SELinux relabel option');
     if (m.type === 'tmpfs' && (m.uid !== undefined || m.gid !== undefined))
       lose(`spec.mounts[${i}]`, 'a Swarm tmpfs takes a size and a mode, no owner');

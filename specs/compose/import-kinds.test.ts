@@ -219,7 +219,7 @@ describe('berth import: kinds of real files', () => {
     });
   });
 
-  it('carries SELinux relabelling of bind mounts (`:z`, `:Z`, bind.selinux); on a volume it is a loss', async () => {
+  it('carries SELinux relabelling of bind mounts (`:z`, `:Z`, bind.selinux) and of named volumes (`name:/path:z`, as docker compose sends it)', async () => {
     const { losses, problems, loaded } = await importAndValidate(
       [
         'services:',
@@ -231,13 +231,13 @@ describe('berth import: kinds of real files', () => {
         '      - {type: bind, source: ./logs, target: /logs, bind: {selinux: z}}',
         '      - {type: bind, source: ./x, target: /x, bind: {selinux: q}}',
         '      - cache:/cache:z',
+        '      - cache:/ro-cache:ro,Z,nocopy',
         'volumes: {cache: {}}',
         '',
       ].join('\n'),
     );
     expect(losses).toEqual([
       '8:54 services.app.volumes[3].bind.selinux: SELinux relabelling is z or Z',
-      '9:9 services.app.volumes[4]:z: berth relabels bind mounts only, not volumes',
     ]);
     expect(problems).toEqual([]);
     const app = loaded.set.objects.find((o) => o.kind === 'Container');
@@ -246,7 +246,15 @@ describe('berth import: kinds of real files', () => {
       expect.objectContaining({ target: '/data', readOnly: false, selinux: 'Z' }),
       expect.objectContaining({ target: '/logs', selinux: 'z' }),
       expect.not.objectContaining({ selinux: expect.anything() }),
-      expect.not.objectContaining({ selinux: expect.anything() }),
+      expect.objectContaining({ type: 'volume', target: '/cache', selinux: 'z' }),
+      {
+        type: 'volume',
+        volume: 'cache',
+        target: '/ro-cache',
+        readOnly: true,
+        noCopy: true,
+        selinux: 'Z',
+      },
     ]);
   });
 

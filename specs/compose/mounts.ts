@@ -42,7 +42,7 @@ function shortVolume(t: MountTarget, list: unknown[], i: number, spec: string, p
     if (mode === 'ro') mount.readOnly = true;
     else if (mode === 'nocopy' && 'volume' in mount) mount.noCopy = true;
     else if (PROPAGATION.has(mode) && 'bindMount' in mount) mount.propagation = mode;
-    else if (SELINUX.has(mode) && 'bindMount' in mount) mount.selinux = mode;
+    else if (SELINUX.has(mode)) mount.selinux = mode;
     else if (!IGNORED_MODES.has(mode)) lose(t.state, list, i, `${path}:${mode}`, modeWhy(mode));
   }
   if (parts.length > 3) lose(t.state, list, i, path, 'more than SOURCE:TARGET:MODE');
@@ -50,7 +50,6 @@ function shortVolume(t: MountTarget, list: unknown[], i: number, spec: string, p
 }
 
 function modeWhy(mode: string): string {
-  if (SELINUX.has(mode)) return 'berth relabels bind mounts only, not volumes';
   return `mount option ${mode} is not a berth mount option`;
 }
 

@@ -197,6 +197,13 @@ function normaliseMount(
     };
     if (mount.subpath !== undefined) volume.subpath = mount.subpath;
     if (mount.noCopy) volume.noCopy = true;
+    if (mount.selinux !== undefined) volume.selinux = mount.selinux;
+    if (mount.selinux !== undefined && mount.subpath !== undefined)
+      ctx.report(
+        'E_SCHEMA',
+        ['spec', 'mounts', index, 'selinux'],
+        'cannot go with subpath: the engine relabels a volume only in its bind syntax, which has no subpath',
+      );
     return volume;
   }
   const tmpfs: ContainerMount = { type: 'tmpfs', target: cleanContainerPath(mount.tmpfs) };

@@ -92,6 +92,7 @@ spec:
     - {bindMount: site, target: /srv, readOnly: true, propagation: rslave}
     - {bindMount: site, target: /labelled, readOnly: true, selinux: z}
     - {volume: data, target: /data, noCopy: true}
+    - {volume: data, target: /labelled-data, selinux: Z}
     - {tmpfs: /run, size: 64Mi, mode: "1770"}
     - {tmpfs: /cache, size: 1Mi, mode: "750", uid: 1000, gid: 1000}${PODMAN_DROPS}
 `;
@@ -208,6 +209,7 @@ describe('issue-12 container fields reach the engine', () => {
       [
         'bind /labelled ro z',
         'bind /srv ro rslave',
+        'volume /labelled-data Z',
         ...(onPodman ? [] : ['tmpfs /cache size=1048576 mode=750 uid=1000 gid=1000']),
         'tmpfs /run size=67108864 mode=1770',
         onPodman ? 'volume /data' : 'volume /data nocopy',

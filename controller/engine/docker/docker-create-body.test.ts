@@ -119,6 +119,27 @@ describe('toCreateBody: issue-12 fields', () => {
     expect(toCreateBody(base).HostConfig).not.toHaveProperty('Binds');
   });
 
+  it('sends SELinux-relabelled volumes as HostConfig.Binds too (name:/dst:rw,z,nocopy), as docker/compose does', () => {
+    const body = toCreateBody({
+      ...base,
+      mounts: [
+        { type: 'volume', source: 'p-data', target: '/d', readOnly: false, selinux: 'z' },
+        {
+          type: 'volume',
+          source: 'p-db',
+          target: '/db',
+          readOnly: true,
+          selinux: 'Z',
+          noCopy: true,
+        },
+        { type: 'volume', source: 'p-plain', target: '/p', readOnly: false },
+      ],
+    });
+    const host = body.HostConfig as { Binds: string[]; Mounts: { Target: string }[] };
+    expect(host.Binds).toEqual(['p-data:/d:rw,z', 'p-db:/db:ro,Z,nocopy']);
+    expect(host.Mounts.map((m) => m.Target)).toEqual(['/p']);
+  });
+
   it('sends a tmpfs with an owner as HostConfig.Tmpfs mount options (the Mounts API has no uid), the rest as Mounts', () => {
     const body = toCreateBody({
       ...base,

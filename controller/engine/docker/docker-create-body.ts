@@ -152,12 +152,13 @@ export function toEndpointConfig(endpoint: EndpointRequest): Record<string, unkn
 }
 
 /**
- * Mount options the Mounts API of API 1.41 has no field for: an SELinux relabel of a bind,
- * the owner or mount flags of a tmpfs (`TmpfsOptions.Options` came in API 1.46). Such mounts
- * go in the older `Binds` / `Tmpfs` forms, as the docker CLI's `-v` and `--tmpfs` send them.
+ * Mount options the Mounts API of API 1.41 has no field for: an SELinux relabel of a bind or
+ * a volume, the owner or mount flags of a tmpfs (`TmpfsOptions.Options` came in API 1.46).
+ * Such mounts go in the older `Binds` / `Tmpfs` forms, as the docker CLI's `-v` and
+ * `--tmpfs` send them.
  */
 function outsideMountsApi(m: MountRequest): boolean {
-  if (m.type === 'bind') return m.selinux !== undefined;
+  if (m.type === 'bind' || m.type === 'volume') return m.selinux !== undefined;
   return (
     m.type === 'tmpfs' &&
     (m.uid !== undefined || m.gid !== undefined || (m.options?.length ?? 0) > 0)
@@ -185,19 +186,19 @@ function tmpfsOf(mounts: MountRequest[]): Record<string, string> | undefined {
 }
 
 /**
- * Bind mounts with an SELinux relabel (`z`/`Z`) as `HostConfig.Binds` entries
- * (`/src:/dst:ro,z,rslave`): the Mounts API has no relabel option, so docker/compose
- * (`pkg/compose/create.go`) sends these as binds too. The engine ignores the label where
- * SELinux is off. Undefined when there are none, so other bodies stay as they were.
+ * Bind and volume mounts with an SELinux relabel (`z`/`Z`) as `HostConfig.Binds` entries
+ * (`/src:/dst:ro,z,rslave`, `volume:/dst:rw,z,nocopy`): the Mounts API has no relabel
+ * option, so docker/compose (`pkg/compose/create.go` `buildContainerVolumes`, toBindString)
+ * sends these as binds too. The engine ignores the label where SELinux is off. Undefined
+ * when there are none, so other bodies stay as they were.
  */
 function bindsOf(mounts: MountRequest[]): string[] | undefined {
-  const binds = mounts.flatMap((m) =>
-    m.type === 'bind' && m.selinux !== undefined
-      ? [
-          `${m.source}:${m.target}:${[m.readOnly ? 'ro' : 'rw', m.selinux, m.propagation].filter(Boolean).join(',')}`,
-        ]
-      : [],
-  );
+  const binds = mounts.flatMap((m) => {
+    if ((m.type !== 'bind' && m.type !== 'volume') || m.selinux === undefined) return [];
+    const extra = m.type === 'bind' ? m.propagation : m.noCopy && 'nocopy';
+    const options = [m.readOnly ? 'ro' : 'rw', m.selinux, extra].filter(Boolean).join(',');
+    return [`${m.source}:${m.target}:${options}`];
+  });
   return binds.length > 0 ? binds : undefined;
 }
 
