@@ -6,6 +6,7 @@ import { ComposeInputError } from './located.js';
 import { invalidProjectName, projectNameFromFolder } from './project-name.js';
 import { fileObject, modeNetwork, networkObject, volumeObject } from './shared.js';
 import { convertService } from './service.js';
+import { carryVolumesFrom } from './volumes-from.js';
 import { useBuiltImages } from './built-images.js';
 import { nameServices } from './state.js';
 import type { ImportedObject, ImportState, ImportWarning, Loss } from './state.js';
@@ -134,6 +135,7 @@ export function importCompose(options: ImportOptions): ImportResult {
   nameServices(state, Object.keys(project.services));
   for (const [name, svc] of Object.entries(project.services)) convertService(state, name, svc);
   carryLinkAliases(state, state.linkAliases);
+  carryVolumesFrom(state);
   useBuiltImages(state);
   declaredButUnused(state);
   fitPolicy(state, options.policy ?? { policy: DEFAULT_POLICY, name: 'baseline' });

@@ -58,7 +58,8 @@ const checked =
 const NOT_A_BOOLEAN = 'not true or false (nor a variable)';
 
 /** Keys consumed elsewhere (loading, image, networking). */
-const CONSUMED = new Set(['profiles', 'extends', 'image', 'build', 'pull_policy']);
+// volumes_from: once every service is converted (volumes-from.ts).
+const CONSUMED = new Set(['profiles', 'extends', 'image', 'build', 'pull_policy', 'volumes_from']);
 
 const HANDLERS: Record<string, Handler> = {
   command: (w, v) => setIf(w.spec, 'args', commandList(v)),
@@ -192,7 +193,6 @@ export function convertService(
 
 const WHY: Record<string, string> = {
   develop: 'berth watch reconciles manifests; it does not sync source into containers',
-  volumes_from: 'berth mounts declared objects only',
   external_links: 'berth links nothing outside the project',
   userns_mode: 'no berth field',
   cgroup_parent: 'no berth field',
