@@ -89,13 +89,18 @@ export function staticAddresses(objects: DesiredObject[]): Problem[] {
       for (const field of ['ipv4Address', 'ipv6Address'] as const) {
         const address = attachment[field];
         if (address === undefined) continue;
-        const subnet =
-          network.spec.ipam?.subnet === undefined ? undefined : parseCIDR(network.spec.ipam.subnet);
+        const written = [network.spec.ipam, ...(network.spec.ipamMore ?? [])].flatMap((c) =>
+          c?.subnet === undefined ? [] : [c.subnet],
+        );
+        const subnets = written.flatMap((s) => {
+          const cidr = parseCIDR(s);
+          return typeof cidr === 'object' ? [{ text: s, cidr }] : [];
+        });
         const ip = parseIP(address);
-        if (typeof subnet === 'object' && ip && cidrContains(subnet, ip)) continue;
+        if (ip && subnets.some((s) => cidrContains(s.cidr, ip))) continue;
         const why =
-          typeof subnet === 'object'
-            ? `is outside Network "${network.name}"'s subnet ${network.spec.ipam?.subnet}`
+          subnets.length > 0
+            ? `is outside Network "${network.name}"'s subnet${subnets.length > 1 ? 's' : ''} ${subnets.map((s) => s.text).join(', ')}`
             : `needs Network "${network.name}" to declare ipam.subnet`;
         problems.push(
           problemAt(c, ['spec', 'networks', i, field], 'E_ADDRESS', `${address} ${why}`),

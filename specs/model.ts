@@ -72,6 +72,10 @@ export interface NetworkSpec {
   internal: boolean;
   attachable: boolean;
   ipam?: { subnet?: string; gateway?: string };
+  /** The ipam entries after the first (`ipam` written as a list: an IPv6 subnet beside an IPv4 one). */
+  ipamMore?: { subnet?: string; gateway?: string }[];
+  /** Present (true) only when the network has IPv6. */
+  enableIPv6?: true;
   options: Record<string, string>;
   /**
    * The engine name of an owned network (F134; Compose's `networks.X.name`): created, labelled

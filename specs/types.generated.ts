@@ -106,16 +106,11 @@ export interface NetworkSpec {
   driver?: 'bridge' | 'host' | 'none' | 'macvlan' | 'ipvlan' | 'overlay';
   internal?: boolean;
   attachable?: boolean;
-  ipam?: {
-    /**
-     * CIDR, e.g. 172.30.0.0/24
-     */
-    subnet?: string;
-    /**
-     * An address inside the subnet.
-     */
-    gateway?: string;
-  };
+  /**
+   * Give the network IPv6 (Compose enable_ipv6); with an ipam entry of an IPv6 subnet, containers get addresses from it.
+   */
+  enableIPv6?: boolean;
+  ipam?: IpamConfig | [IpamConfig, ...IpamConfig[]];
   options?: ScalarMap;
   /**
    * Use an existing engine object by name; berth never creates, changes or deletes it.
@@ -126,6 +121,16 @@ export interface NetworkSpec {
    */
   name?: string;
   placement?: Placement;
+}
+export interface IpamConfig {
+  /**
+   * CIDR, e.g. 172.30.0.0/24 or fd00:30::/64
+   */
+  subnet?: string;
+  /**
+   * An address inside the subnet.
+   */
+  gateway?: string;
 }
 /**
  * A berth BindMount manifest (apiVersion berth/v1).

@@ -235,6 +235,9 @@ export interface NetworkCreateRequest {
   internal: boolean;
   attachable: boolean;
   ipam?: { subnet?: string; gateway?: string };
+  /** More subnets (an IPv6 one beside the IPv4 `ipam`). */
+  ipamMore?: { subnet?: string; gateway?: string }[];
+  enableIPv6?: boolean;
   options: Record<string, string>;
   labels: Labels;
 }

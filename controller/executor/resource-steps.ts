@@ -203,6 +203,8 @@ async function createNetwork(network: NetworkObject, ctx: StepContext): Promise<
     internal: network.spec.internal,
     attachable: network.spec.attachable,
     ipam: network.spec.ipam,
+    ...(network.spec.ipamMore && { ipamMore: network.spec.ipamMore }),
+    ...(network.spec.enableIPv6 && { enableIPv6: true }),
     options: network.spec.options,
     labels: {
       ...network.labels,

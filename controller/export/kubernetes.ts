@@ -169,6 +169,7 @@ function resourceLosses(
   if (object.kind === 'Network') {
     if (object.spec.internal) lose('spec.internal', 'use a NetworkPolicy to isolate the pods');
     if (object.spec.ipam) lose('spec.ipam', 'the cluster assigns pod addresses');
+    if (object.spec.enableIPv6) lose('spec.enableIPv6', 'the cluster assigns pod addresses');
     if (object.spec.driver !== 'bridge')
       lose('spec.driver', `${object.spec.driver}: pods share the cluster network`);
   }

@@ -40,6 +40,8 @@ export function swarmLosses(objects: readonly DesiredObject[]): ExportLoss[] {
       o.name !== 'default'
     )
       lose('spec.driver', `${o.spec.driver}: on a Swarm every network is an attachable overlay`);
+    if (o.kind === 'Network' && !o.spec.external && (o.spec.ipamMore || o.spec.enableIPv6))
+      lose('spec.ipam', 'the Swarm overlay takes the first subnet only, without IPv6');
     if (o.kind === 'BindMount' && o.spec.type.endsWith('OrCreate'))
       lose(
         'spec.type',

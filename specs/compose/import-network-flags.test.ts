@@ -30,6 +30,9 @@ async function imported(network: string[], env: Record<string, string> = {}) {
     problems: loaded.problems.map((p) => `${p.message} [${p.code}]`),
     internal: spec?.internal,
     attachable: spec?.attachable,
+    enableIPv6: spec?.enableIPv6,
+    ipam: spec?.ipam,
+    ipamMore: spec?.ipamMore,
   };
 }
 
@@ -50,10 +53,47 @@ describe('berth import: boolean network fields as Compose casts them', () => {
     expect(got.losses).toEqual(['7:5 networks.n.internal: not a boolean']);
   });
 
-  it('enable_ipv6 that may be true (a variable) is a loss, false is not', async () => {
-    expect((await imported(['enable_ipv6: ${ENABLE_IPV6:-true}'])).losses).toEqual([
-      '7:5 networks.n.enable_ipv6: no berth Network field',
+  it('carries enable_ipv6 (a variable kept for validate to cast) and every ipam subnet (mailcow)', async () => {
+    const got = await imported([
+      'enable_ipv6: ${ENABLE_IPV6:-true}',
+      'ipam:',
+      '  driver: default',
+      '  config:',
+      '    - subnet: ${IPV4_NETWORK:-172.22.1}.0/24',
+      '    - {subnet: "${IPV6_NETWORK:-fd4d:6169:6c63:6f77::/64}", gateway: "fd4d:6169:6c63:6f77::1"}',
     ]);
-    expect((await imported(['enable_ipv6: "false"'])).losses).toEqual([]);
+    expect(got).toMatchObject({
+      losses: [],
+      problems: [],
+      enableIPv6: true,
+      ipam: { subnet: '172.22.1.0/24' },
+      ipamMore: [{ subnet: 'fd4d:6169:6c63:6f77::/64', gateway: 'fd4d:6169:6c63:6f77::1' }],
+    });
+    const off = await imported(['enable_ipv6: "false"', 'ipam: {config: [{subnet: 10.9.0.0/24}]}']);
+    expect(off).toMatchObject({ losses: [], problems: [], ipam: { subnet: '10.9.0.0/24' } });
+    expect(off.enableIPv6).toBeUndefined();
+    expect(off.ipamMore).toBeUndefined();
+  });
+
+  it('a static ipv6_address in the second (IPv6) subnet validates', async () => {
+    const dir = tempDir('berth-import-v6addr-');
+    const lines = [
+      'services:',
+      '  w:',
+      '    image: busybox:1',
+      '    networks: {n: {ipv4_address: 10.9.0.5, ipv6_address: "fd00:9::5"}}',
+      'networks:',
+      '  n:',
+      '    enable_ipv6: true',
+      '    ipam: {config: [{subnet: 10.9.0.0/24}, {subnet: "fd00:9::/64"}]}',
+    ];
+    writeFileSync(join(dir, 'compose.yaml'), [...lines, ''].join('\n'));
+    const out = join(dir, 'out');
+    const result = importCompose({ files: ['compose.yaml'], cwd: dir, outDir: out, profiles: [] });
+    mkdirSync(out);
+    for (const [name, text] of result.manifests) writeFileSync(join(out, name), text);
+    const loaded = await loadManifests([out], { cwd: out, env: {} });
+    expect(result.losses).toEqual([]);
+    expect(loaded.problems.map((p) => p.message)).toEqual([]);
   });
 });

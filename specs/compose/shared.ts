@@ -105,7 +105,7 @@ function carryNetwork(
     else if (key === 'internal' || key === 'attachable') carryFlag(state, def, key, path, spec);
     else if (key === 'ipam') carryIpam(state, value, `${path}.ipam`, spec);
     else if (key === 'name') spec.name = text(value);
-    else if (key === 'enable_ipv6' && flag(value) === false) continue;
+    else if (key === 'enable_ipv6') carryIPv6(state, def, path, spec);
     else if (key === 'external' && flag(value) === false) continue;
     else if (key !== 'labels' && !key.startsWith('x-'))
       lose(state, def, key, `${path}.${key}`, 'no berth Network field');
@@ -130,6 +130,19 @@ function carryFlag(
   else spec[key] = value;
 }
 
+/** `enable_ipv6` as `enableIPv6`: true or a `${…}` kept for validate to cast; false is the default. */
+function carryIPv6(
+  state: ImportState,
+  def: Record<string, unknown>,
+  path: string,
+  spec: Record<string, unknown>,
+): void {
+  const value = flag(def.enable_ipv6);
+  if (value === undefined) lose(state, def, 'enable_ipv6', `${path}.enable_ipv6`, 'not a boolean');
+  else if (value !== false) spec.enableIPv6 = value;
+}
+
+/** `ipam.config` as berth's `ipam`: one entry as a mapping, several (IPv4 and IPv6) as a list. */
 function carryIpam(
   state: ImportState,
   ipam: unknown,
@@ -138,17 +151,25 @@ function carryIpam(
 ): void {
   if (!isRecord(ipam)) return;
   const configs = Array.isArray(ipam.config) ? ipam.config : [];
-  const first = configs[0];
-  if (isRecord(first)) {
-    spec.ipam = {
-      ...(first.subnet !== undefined && { subnet: text(first.subnet) }),
-      ...(first.gateway !== undefined && { gateway: text(first.gateway) }),
-    };
-    for (const k of Object.keys(first))
+  const entries = configs.flatMap((config, i) => {
+    if (!isRecord(config)) return [];
+    for (const k of Object.keys(config))
       if (k !== 'subnet' && k !== 'gateway')
-        lose(state, first, k, `${path}.config[0].${k}`, 'berth IPAM has subnet and gateway only');
-  }
-  if (configs.length > 1) lose(state, configs, 1, `${path}.config[1]`, 'berth IPAM has one subnet');
+        lose(
+          state,
+          config,
+          k,
+          `${path}.config[${i}].${k}`,
+          'berth IPAM has subnet and gateway only',
+        );
+    return [
+      {
+        ...(config.subnet !== undefined && { subnet: text(config.subnet) }),
+        ...(config.gateway !== undefined && { gateway: text(config.gateway) }),
+      },
+    ];
+  });
+  if (entries.length) spec.ipam = entries.length === 1 ? entries[0] : entries;
   for (const k of Object.keys(ipam))
     if (k !== 'config' && !(k === 'driver' && ipam.driver === 'default'))
       lose(state, ipam, k, `${path}.${k}`, 'no berth IPAM field');

@@ -21,6 +21,7 @@ export const networkSpecKind: SpecKind<'Network'> = {
   },
   recreateFields: (object) => {
     const { driver, internal, attachable, ipam, options, name, external } = object.spec;
-    return { driver, internal, attachable, ipam, options, name, external };
+    const { ipamMore, enableIPv6 } = object.spec;
+    return { driver, internal, attachable, ipam, ipamMore, enableIPv6, options, name, external };
   },
 };

@@ -58,21 +58,38 @@ export function normaliseNetwork(
     attachable: raw?.attachable ?? false,
     options: stringMap(raw?.options),
   };
+  if (raw?.enableIPv6) spec.enableIPv6 = true;
   if (raw?.ipam) {
-    checkIpam(raw.ipam, ctx);
-    spec.ipam = {};
-    if (raw.ipam.subnet !== undefined) spec.ipam.subnet = raw.ipam.subnet;
-    if (raw.ipam.gateway !== undefined) spec.ipam.gateway = raw.ipam.gateway;
+    // A single entry stays `ipam` (so the spec hash of a network written before lists is kept).
+    const entries = Array.isArray(raw.ipam) ? raw.ipam : [raw.ipam];
+    const base = Array.isArray(raw.ipam) ? ['spec', 'ipam'] : ['spec'];
+    const written = entries.map((entry, i) => {
+      checkIpam(entry, Array.isArray(raw.ipam) ? [...base, i] : ['spec', 'ipam'], ctx);
+      return omitUnset({ subnet: entry.subnet, gateway: entry.gateway });
+    });
+    spec.ipam = written[0];
+    if (written.length > 1) spec.ipamMore = written.slice(1);
   }
   return spec;
 }
 
-function checkIpam(ipam: { subnet?: string; gateway?: string }, ctx: NormaliseContext): void {
+function omitUnset(entry: { subnet?: string; gateway?: string }): {
+  subnet?: string;
+  gateway?: string;
+} {
+  return Object.fromEntries(Object.entries(entry).filter(([, v]) => v !== undefined));
+}
+
+function checkIpam(
+  ipam: { subnet?: string; gateway?: string },
+  path: (string | number)[],
+  ctx: NormaliseContext,
+): void {
   const subnet = ipam.subnet === undefined ? undefined : parseCIDR(ipam.subnet);
-  if (typeof subnet === 'string') ctx.report('E_CIDR', ['spec', 'ipam', 'subnet'], subnet);
+  if (typeof subnet === 'string') ctx.report('E_CIDR', [...path, 'subnet'], subnet);
   if (ipam.gateway === undefined) return;
   const gateway = parseIP(ipam.gateway);
-  const at = ['spec', 'ipam', 'gateway'];
+  const at = [...path, 'gateway'];
   if (!gateway) ctx.report('E_CIDR', at, `"${ipam.gateway}" is not an IP address`);
   else if (subnet === undefined) ctx.report('E_CIDR', at, 'needs a subnet beside it');
   else if (typeof subnet !== 'string' && !cidrContains(subnet, gateway)) {

@@ -16,7 +16,10 @@ export async function createNetwork(
 ): Promise<{ id: string }> {
   const ipam = request.ipam && {
     Driver: 'default',
-    Config: [{ Subnet: request.ipam.subnet, Gateway: request.ipam.gateway }],
+    Config: [request.ipam, ...(request.ipamMore ?? [])].map((c) => ({
+      Subnet: c.subnet,
+      Gateway: c.gateway,
+    })),
   };
   const network = await call(d, 'create network', request.name, () =>
     d.reads.send<{ Id: string }>('POST', '/networks/create', undefined, {
@@ -28,6 +31,7 @@ export async function createNetwork(
       Attachable: request.attachable,
       Options: request.options,
       Labels: request.labels,
+      ...(request.enableIPv6 && { EnableIPv6: true }),
       ...(ipam ? { IPAM: ipam } : {}),
     }),
   );
