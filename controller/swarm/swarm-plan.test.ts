@@ -11,11 +11,11 @@ import { gaveUp } from './swarm-wait.js';
 const set = (replicas: number, value: string) => `
 apiVersion: berth/v1
 kind: Network
-metadata: {name: backend}
+metadata: {name: backend, labels: {team: net}}
 ---
 apiVersion: berth/v1
 kind: Config
-metadata: {name: conf}
+metadata: {name: conf, labels: {team: web, berth.name: not-this}}
 spec: {content: "${value}"}
 ---
 apiVersion: berth/v1
@@ -93,6 +93,23 @@ describe('planSwarmApply', () => {
     const second = planSwarmApply(desired, observed, 'p', false);
     expect(second.steps).toEqual([]);
     expect(second.unchanged.sort()).toEqual(['Config/conf', 'Container/web', 'Network/backend']);
+  });
+
+  it("copies a network's and a config's metadata.labels; berth's own labels win", async () => {
+    const plan = planSwarmApply(await desiredFrom(set(1, 'a')), EMPTY, 'p', false);
+    const labelsOf = (op: string) => {
+      const step = plan.steps.find((s) => s.op === op);
+      if (step?.op === 'create-network') return step.request.labels;
+      return step?.op === 'create-config' ? step.labels : undefined;
+    };
+    expect(labelsOf('create-config')).toEqual({
+      team: 'web',
+      'berth.project': 'p',
+      'berth.kind': 'Config',
+      'berth.name': 'conf',
+      'berth.spec-hash': expect.stringMatching(/^sha256:/),
+    });
+    expect(labelsOf('create-network')).toMatchObject({ team: 'net', 'berth.kind': 'Network' });
   });
 
   it('puts back a service scaled or re-imaged behind berth (its labels unchanged)', async () => {

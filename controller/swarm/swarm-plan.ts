@@ -1,5 +1,5 @@
 import type { DesiredObject } from '../../specs/model.js';
-import { LABEL, resourceEngineName } from '../labels.js';
+import { LABEL, ownershipLabels, resourceEngineName } from '../labels.js';
 import {
   declaredServices,
   serviceSpec,
@@ -84,7 +84,7 @@ export function planSwarmApply(
           cause: found ? '' : 'new value',
           name,
           digest: o.spec.digest,
-          labels: ownLabels(project, o.kind, o.name, o.spec.digest),
+          labels: ownLabels(project, o, o.spec.digest),
         });
     }
   }
@@ -174,7 +174,7 @@ function networkStep(
     cause: 'not created yet',
     request: {
       name,
-      labels: ownLabels(project, 'Network', o.name, o.specHash),
+      labels: ownLabels(project, o, o.specHash),
       internal: o.spec.internal,
       options: o.spec.options,
       ...(o.spec.ipam ? { ipam: o.spec.ipam } : {}),
@@ -182,13 +182,12 @@ function networkStep(
   };
 }
 
-function ownLabels(project: string, kind: string, name: string, hash: string) {
-  return {
-    [LABEL.project]: project,
-    [LABEL.kind]: kind,
-    [LABEL.name]: name,
-    [LABEL.specHash]: hash,
-  };
+/**
+ * A network's, secret's or config's labels: its `metadata.labels` (copied onto the engine
+ * object, as the Docker backend does), then berth's own, which win.
+ */
+function ownLabels(project: string, o: DesiredObject, hash: string): Record<string, string> {
+  return { ...o.labels, ...ownershipLabels(project, o.kind, o.name, hash) };
 }
 
 function removal(kind: SwarmKind, o: ObservedSwarmObject, owned: string, cause: string): SwarmStep {
