@@ -58,7 +58,9 @@ export function swarmVerb(verb: string): CommandModule<never[]> {
     }
     if (verb === 'status' || verb === 'get') {
       const { swarmStatusCommand } = await import('../../swarm/swarm-view.js');
-      return swarmStatusCommand(ctx, options);
+      // `get [KIND[/NAME] | KIND NAME]`: the rows of that kind (and name) only.
+      const [kind, name] = verb === 'get' ? (args.slice(0, -1) as (string | undefined)[]) : [];
+      return swarmStatusCommand(ctx, options, kind, name);
     }
     const { applySwarm, deleteSwarm } = await import('../../swarm/swarm-apply.js');
     if (verb === 'delete' && typeof args[0] === 'string')
