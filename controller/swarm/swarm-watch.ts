@@ -1,5 +1,7 @@
 import { stat } from 'node:fs/promises';
 import { relative, resolve } from 'node:path';
+import { referencedPaths } from '../../specs/index.js';
+import type { DesiredObject } from '../../specs/model.js';
 import { parseDelay } from '../../specs/validate/values.js';
 import type { CliContext } from '../cli/context.js';
 import { loadInput } from '../cli/load-input.js';
@@ -9,6 +11,8 @@ import { resolveProjectName } from '../cli/project-name.js';
 import type { SwarmEngine } from '../engine/swarm/swarm-types.js';
 import { BerthError, formatError, toBerthError } from '../errors.js';
 import { folderSource } from '../watch/folder-source.js';
+import { referencedSource } from '../watch/referenced-source.js';
+import type { WorkSink } from '../watch/work-reason.js';
 import { connectSwarm } from './swarm-apply.js';
 import { convergeSwarm, recordSwarm } from './swarm-converge.js';
 
@@ -30,7 +34,8 @@ const RESUBSCRIBE_MS = 1_000;
  * `berth watch DIR --backend swarm`: holds the project's lock and keeps the Swarm converged
  * to the folder until SIGINT/SIGTERM (then exits 0, leaving every service as it is). A
  * reconcile (observe, plan, execute, wait; the folder is the whole set, so what it no longer
- * declares is removed) runs at start, on every change to the folder, on every service event
+ * declares is removed) runs at start, on every change to the folder or to a file the set
+ * reads (a Secret's or Config's `file`, an env file: a new value rolls out), on every service event
  * of the project (a service scaled, updated or removed behind berth's back is put back), and
  * every `--resync`. Reconciles run one at a time; triggers during one make one more. Broken
  * manifests keep the last good set applied; an empty folder deletes nothing without
@@ -58,15 +63,14 @@ export async function swarmWatchCommand(
   const engine = await connectSwarm(ctx);
   await engine.observe(project); // a manager that answers, before the lock is taken
   const lock = await takeProjectLock(ctx, project, 'watch', options.lockTimeout);
-  const loop = reconcileLoop(ctx, engine, project, folder, options);
+  // The folder watch sees only manifests; the files they read are followed after each read.
+  const referenced = referencedSource();
+  const loop = reconcileLoop(ctx, engine, project, folder, options, (objects) =>
+    referenced.follow(referencedPaths(objects)),
+  );
   const folderWatch = folderSource(folder);
-  await folderWatch.start({
-    push: (item) => {
-      const paths = 'paths' in item ? item.paths.map((p) => relative(folder, p)) : [];
-      loop.trigger(`folder changed: ${paths.join(', ')}`);
-      return Promise.resolve();
-    },
-  });
+  await folderWatch.start(triggerOn(loop.trigger, folder, 'folder changed'));
+  await referenced.start(triggerOn(loop.trigger, folder, 'referenced file changed'));
   const stopEvents = followServiceEvents(engine, project, (why) => loop.trigger(why));
   const resync = setInterval(() => loop.trigger('resync'), resyncMs);
   ctx.stdout.write(`watching ${folder} → Swarm at ${engine.address} (project ${project})\n`);
@@ -78,10 +82,22 @@ export async function swarmWatchCommand(
   clearInterval(resync);
   stopEvents();
   await folderWatch.stop();
+  await referenced.stop();
   await loop.stop();
   await lock.release();
   ctx.stdout.write('stopped; the services stay as they are\n');
   return 0;
+}
+
+/** A source's pushes as triggers: `WHAT: PATH, …` (relative to the folder). */
+function triggerOn(trigger: (why: string) => void, folder: string, what: string): WorkSink {
+  return {
+    push: (item) => {
+      const paths = 'paths' in item ? item.paths.map((p) => relative(folder, p)) : [];
+      trigger(`${what}: ${paths.join(', ')}`);
+      return Promise.resolve();
+    },
+  };
 }
 
 /** Service events of the project as triggers; the stream is opened again when it breaks. */
@@ -115,13 +131,17 @@ function followServiceEvents(
   };
 }
 
-/** One reconcile at a time; a trigger during one queues exactly one more. */
+/**
+ * One reconcile at a time; a trigger during one queues exactly one more. `onRead` gets each
+ * set read without problems, before it is applied.
+ */
 function reconcileLoop(
   ctx: CliContext,
   engine: SwarmEngine,
   project: string,
   folder: string,
   options: SwarmWatchOptions,
+  onRead: (objects: readonly DesiredObject[]) => Promise<void>,
 ) {
   let running: Promise<void> | undefined;
   let pending: string[] = [];
@@ -131,6 +151,7 @@ function reconcileLoop(
     let objects;
     try {
       objects = (await loadInput(ctx, [folder], options, true)).set.objects;
+      await onRead(objects);
     } catch (e) {
       ctx.stderr.write(`${formatError(toBerthError(e))}\nthe last good set stays applied\n`);
       return;

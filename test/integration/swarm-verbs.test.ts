@@ -29,19 +29,28 @@ const swarm = (verb: string, ...args: string[]) =>
   berth([verb, '-p', project, '--backend', 'swarm', '--context', 'swarm', ...args], { env });
 const WORKERS = ['dc2', 'dc3'];
 
-function manifest(replicas: number, mode: string) {
+/** The set: one service; with `conf`, a Config read from ./conf.txt mounted into it. */
+function manifest(replicas: number, mode: string, conf?: string) {
+  if (conf !== undefined) writeFileSync(join(dir, 'conf.txt'), conf);
+  const config = `apiVersion: berth/v1
+kind: Config
+metadata: {name: conf}
+spec: {file: ./conf.txt}
+---
+`;
   writeFileSync(
     join(dir, 'app.yaml'),
-    `apiVersion: berth/v1
+    `${conf === undefined ? '' : config}apiVersion: berth/v1
 kind: Container
 metadata: {name: web}
 spec:
   image: ${TEST_IMAGE}
   replicas: ${replicas}
-  command: [sh, -c, 'echo mode=${mode}; exec sleep 3600']
+  command: [sh, -c, 'echo mode=${mode}${conf === undefined ? '' : ' conf=$$(cat /etc/conf.txt)'}; exec sleep 3600']
   stopGracePeriod: 1s
   update: {minReady: 0s}
   placement: {constraints: ["node.role==worker"]}
+  mounts: [${conf === undefined ? '' : '{config: conf, target: /etc/conf.txt}'}]
 `,
   );
 }
@@ -83,6 +92,10 @@ afterAll(async () => {
   await killStrayBerths();
   await manager('node', 'update', '--label-rm', 'berth.engine', 'dc2').catch(() => undefined);
   await manager('service', 'rm', `${project}-web`).catch(() => undefined);
+  const configs = await manager('config', 'ls', '-q', '--filter', `label=berth.project=${project}`)
+    .then((out) => out.split('\n').filter(Boolean))
+    .catch(() => []);
+  if (configs.length) await manager('config', 'rm', ...configs).catch(() => undefined);
   await cluster?.down();
   rmSync(work, { recursive: true, force: true });
 }, 120_000);
@@ -183,7 +196,7 @@ describe('--backend swarm: the everyday verbs', () => {
     );
   });
 
-  it('watch applies a folder change and puts back a service scaled behind its back', async () => {
+  it('watch applies a folder change, puts back a service scaled behind its back, rolls a changed config file out', async () => {
     const w = spawnBerth(
       ['watch', dir, '--backend', 'swarm', '--context', 'swarm', '-p', project, '--resync', '5m'],
       { ...env, BERTH_LOG_LEVEL: 'warn' },
@@ -191,7 +204,7 @@ describe('--backend swarm: the everyday verbs', () => {
     const replicasNow = () =>
       manager('service', 'inspect', '-f', '{{.Spec.Mode.Replicated.Replicas}}', `${project}-web`);
     expect(await eventually(async () => w.stdout().includes('in sync'), 30_000)).toBe(true);
-    manifest(1, 'b');
+    manifest(1, 'b', 'first');
     expect(
       await eventually(
         async () => (await replicasNow()) === '1' && (await replicas()).size === 1,
@@ -212,9 +225,39 @@ describe('--backend swarm: the everyday verbs', () => {
     let logs = '';
     const printed = await eventually(async () => {
       logs = (await swarm('logs')).stdout;
-      return /^web \| mode=b$/m.test(logs);
+      return /^web \| mode=b conf=first$/m.test(logs);
     }, 20_000);
     expect(printed, logs).toBe(true);
+
+    // Only the Config's file changes (no manifest does): a new config, the service rolled to
+    // it, the old value removed. First the watch goes idle (the put-back's own service event
+    // makes one more reconcile), so that nothing but the file change can read it.
+    const idle = await eventually(async () => {
+      const before = w.stdout();
+      await new Promise((r) => setTimeout(r, 1_500));
+      return before.endsWith('in sync\n') && w.stdout() === before;
+    }, 30_000);
+    expect(idle, w.stdout()).toBe(true);
+    writeFileSync(join(dir, 'conf.txt'), 'second');
+    const rolled = await eventually(async () => {
+      logs = (await swarm('logs')).stdout;
+      return /^web \| mode=b conf=second$/m.test(logs);
+    }, 40_000);
+    expect(rolled, w.stdout() + w.stderr() + logs).toBe(true);
+    // Triggers that arrive during a reconcile make one more, naming them all.
+    expect(w.stdout()).toMatch(/^reconcile \(.*referenced file changed: conf\.txt\)$/m);
+    expect(w.stdout()).toContain('Config/conf: created config (new value)');
+    expect(
+      await eventually(async () => w.stdout().includes('Config/conf: removed config'), 20_000),
+    ).toBe(true);
+    const configs = await manager(
+      'config',
+      'ls',
+      '--filter',
+      `label=berth.project=${project}`,
+      '-q',
+    );
+    expect(configs.split('\n')).toHaveLength(1);
 
     w.child.kill('SIGTERM');
     expect(await w.exited).toBe(0);
