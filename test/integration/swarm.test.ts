@@ -25,7 +25,7 @@ let cluster: Cluster | undefined;
 
 const on = onEngine;
 const manager = (...args: string[]) => on(1, ...args);
-const listed = (what: 'service' | 'secret' | 'network') =>
+const listed = (what: 'service' | 'secret' | 'config' | 'network') =>
   manager(what, 'ls', '--filter', `label=berth.project=${project}`, '--format', '{{.Name}}').then(
     (out) => out.split('\n').filter(Boolean).sort(),
   );
@@ -35,8 +35,15 @@ type Inspected = Record<string, any>;
 const inspect = async (what: string, name: string) =>
   JSON.parse(await manager(what, 'inspect', name))[0] as Inspected;
 
-function manifests(o: { replicas: number; image: string; mode: string; secret: string }) {
+function manifests(o: {
+  replicas: number;
+  image: string;
+  mode: string;
+  secret: string;
+  config: string;
+}) {
   writeFileSync(join(dir, 'pw.txt'), o.secret);
+  writeFileSync(join(dir, 'site.conf'), o.config);
   writeFileSync(
     join(dir, 'app.yaml'),
     `apiVersion: berth/v1
@@ -50,13 +57,23 @@ metadata: {name: db-password}
 spec: {file: ./pw.txt}
 ---
 apiVersion: berth/v1
+kind: Config
+metadata: {name: site, labels: {team: web}}
+spec: {file: ./site.conf}
+---
+apiVersion: berth/v1
+kind: Config
+metadata: {name: motd}
+spec: {content: "hello from content"}
+---
+apiVersion: berth/v1
 kind: Container
 metadata: {name: web, labels: {tier: front}}
 spec:
   image: ${o.image}
   replicas: ${o.replicas}
   command: [sh, -c]
-  args: ["mkdir -p /www && echo ok > /www/index.html && echo mode=$$MODE secret-bytes=$$(wc -c < /run/secrets/db-password) && httpd -f -p 8080 -h /www"]
+  args: ["mkdir -p /www && echo ok > /www/index.html && echo mode=$$MODE secret-bytes=$$(wc -c < /run/secrets/db-password) site=$$(cat /etc/site.conf) motd=$$(cat /etc/motd) files=$$(stat -c %a:%u:%g /etc/site.conf),$$(stat -c %a:%u:%g /etc/motd) && httpd -f -p 8080 -h /www"]
   env: {MODE: ${o.mode}}
   networks: [backend]
   ports: ["${PORT}:8080"]
@@ -66,6 +83,8 @@ spec:
   placement: {constraints: ["node.role!=nobody"]}
   mounts:
     - {secret: db-password, target: /run/secrets/db-password}
+    - {config: site, target: /etc/site.conf, mode: "0440", uid: 1000, gid: 1001}
+    - {config: motd, target: /etc/motd}
     - {tmpfs: /scratch}
 `,
   );
@@ -95,7 +114,7 @@ beforeAll(async () => {
 }, 120_000);
 
 afterAll(async () => {
-  for (const what of ['service', 'secret', 'network'] as const) {
+  for (const what of ['service', 'secret', 'config', 'network'] as const) {
     const names = await listed(what).catch(() => []);
     if (names.length) await manager(what, 'rm', ...names).catch(() => undefined);
   }
@@ -115,8 +134,8 @@ async function eventually<T>(read: () => Promise<T>, ok: (v: T) => boolean): Pro
 }
 
 describe('--backend swarm', () => {
-  it('applies a service with 2 replicas, an overlay network and a secret', async () => {
-    manifests({ replicas: 2, image: TEST_IMAGE, mode: 'a', secret: 'hunter2' });
+  it('applies a service with 2 replicas, an overlay network, a secret and two configs', async () => {
+    manifests({ replicas: 2, image: TEST_IMAGE, mode: 'a', secret: 'hunter2', config: 'one' });
     const r = await swarm('apply', '-f', dir);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
@@ -146,9 +165,38 @@ describe('--backend swarm', () => {
     expect(network.Labels['berth.kind']).toBe('Network');
     const [secret] = await listed('secret');
     expect(secret).toMatch(new RegExp(`^${project}-db-password-[0-9a-f]{12}$`));
-    // The secret is mounted (7 bytes), never printed; a task answers on its node's host port.
+    // Configs: one Swarm config per value (file source and content source), berth's labels
+    // and the Config's own, each mounted at its target with its mode and owner.
+    const configs = await listed('config');
+    expect(configs).toEqual([
+      expect.stringMatching(new RegExp(`^${project}-motd-[0-9a-f]{12}$`)),
+      expect.stringMatching(new RegExp(`^${project}-site-[0-9a-f]{12}$`)),
+    ]);
+    const site = await inspect('config', configs[1] ?? '');
+    expect(site.Spec.Labels).toEqual({
+      'berth.project': project,
+      'berth.kind': 'Config',
+      'berth.name': 'site',
+      'berth.spec-hash': expect.stringMatching(/^sha256:[0-9a-f]{16}$/),
+      team: 'web',
+    });
+    expect(Buffer.from(site.Spec.Data, 'base64').toString()).toBe('one');
+    expect(service.Spec.TaskTemplate.ContainerSpec.Configs).toEqual([
+      expect.objectContaining({
+        ConfigName: configs[1],
+        File: { Name: '/etc/site.conf', UID: '1000', GID: '1001', Mode: 0o440 },
+      }),
+      expect.objectContaining({
+        ConfigName: configs[0],
+        File: { Name: '/etc/motd', UID: '0', GID: '0', Mode: 0o444 },
+      }),
+    ]);
+    // The secret is mounted (7 bytes), never printed; the configs' content is at their
+    // targets in every task; a task answers on its node's host port.
     const logs = await swarm('logs');
-    expect(logs.stdout).toMatch(/^web \| mode=a secret-bytes=7$/m);
+    const line =
+      /^web \| mode=a secret-bytes=7 site=one motd=hello from content files=440:1000:1001,444:0:0$/gm;
+    expect(logs.stdout.match(line)).toHaveLength(2);
     expect(logs.stdout).not.toContain('hunter2');
     const nodes = (await manager('service', 'ps', `${project}-web`, '--format', '{{.Node}}')).split(
       '\n',
@@ -163,12 +211,14 @@ describe('--backend swarm', () => {
     const r = await swarm('apply', '-f', dir);
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('Container/web: unchanged');
+    expect(r.stdout).toContain('Config/site: unchanged');
+    expect(r.stdout).toContain('Config/motd: unchanged');
     expect(r.stdout).not.toMatch(/created|updated|removed/);
     expect((await inspect('service', `${project}-web`)).Version.Index).toBe(before);
   });
 
-  it('scales to 3; status shows the replicas per task', async () => {
-    manifests({ replicas: 3, image: TEST_IMAGE, mode: 'a', secret: 'hunter2' });
+  it('scales to 3; status shows the replicas per task, and each secret and config', async () => {
+    manifests({ replicas: 3, image: TEST_IMAGE, mode: 'a', secret: 'hunter2', config: 'one' });
     const r = await swarm('apply', '-f', dir);
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('Container/web: updated service (replicas 2 → 3)');
@@ -183,23 +233,60 @@ describe('--backend swarm', () => {
     });
     const running = web.tasks.filter((t: { state: string }) => t.state === 'running');
     expect(new Set(running.map((t: { node: string }) => t.node)).size).toBe(3);
+    const configs = await listed('config');
+    expect(JSON.parse(status.stdout).secretsAndConfigs).toEqual([
+      { key: 'Config/motd', name: configs[0], inSync: true },
+      { key: 'Config/site', name: configs[1], inSync: true },
+      { key: 'Secret/db-password', name: (await listed('secret'))[0], inSync: true },
+    ]);
     const table = await swarm('status');
     expect(table.stdout).toMatch(/Container\/web\s+\S+-web\s+3\/3\s+yes\s+yes/);
+    expect(table.stdout).toMatch(/^Config\/site\s+\S+-site-[0-9a-f]{12}\s+-\s+yes\s+yes\s+-$/m);
+    // get KIND: that kind's rows only; with -f, against the declared value.
+    const get = await swarm('get', 'config', '-f', dir);
+    expect(get.code).toBe(0);
+    expect(get.stdout.trim().split('\n').slice(1)).toEqual([
+      expect.stringMatching(/^Config\/site\s+/),
+      expect.stringMatching(/^Config\/motd\s+/),
+    ]);
   });
 
-  it('rolls a new image, env and secret value out to every replica', async () => {
-    manifests({ replicas: 3, image: NEXT_IMAGE, mode: 'b', secret: 'longer-secret' });
+  it('rolls a new image, env, secret and config value out to every replica', async () => {
+    const [oldSite] = (await listed('config')).filter((n) => n.includes('-site-'));
+    manifests({
+      replicas: 3,
+      image: NEXT_IMAGE,
+      mode: 'b',
+      secret: 'longer-secret',
+      config: 'two',
+    });
+    // Declared, not applied yet: status names the config whose value is not on the Swarm.
+    const pending = await swarm('status', '-f', dir);
+    expect(pending.code).toBe(3);
+    expect(pending.stdout).toMatch(
+      /^Config\/site\s+\S+-site-[0-9a-f]{12}\s+-\s+no\s+no\s+value changed: apply to roll it out$/m,
+    );
+    expect(pending.stdout).toMatch(/^Config\/motd\s+\S+\s+-\s+yes\s+yes\s+-$/m);
     const r = await swarm('apply', '-f', dir);
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('Secret/db-password: created secret');
+    expect(r.stdout).toContain('Config/site: created config (new value)');
+    expect(r.stdout).toContain('Config/motd: unchanged');
     expect(r.stdout).toContain('Container/web: updated service (spec changed (rolling update))');
     expect(r.stdout).toMatch(/Secret\/db-password: removed secret \S+ \(an older value\)/);
+    expect(r.stdout).toContain(`Config/site: removed config ${oldSite} (an older value)`);
     const service = await inspect('service', `${project}-web`);
     expect(service.Spec.TaskTemplate.ContainerSpec.Image).toBe(NEXT_IMAGE);
     expect(service.UpdateStatus?.State).toBe('completed');
     expect(await listed('secret')).toHaveLength(1);
+    const configs = await listed('config');
+    expect(configs).toHaveLength(2);
+    expect(configs).not.toContain(oldSite);
     const logs = await swarm('logs');
-    expect(logs.stdout.match(/mode=b secret-bytes=13/g)).toHaveLength(3);
+    expect(
+      logs.stdout.match(/mode=b secret-bytes=13 site=two motd=hello from content/g),
+    ).toHaveLength(3);
+    expect((await swarm('status', '-f', dir)).code).toBe(0);
   });
 
   it('a task that cannot start is the reason status gives', async () => {
@@ -229,6 +316,7 @@ describe('--backend swarm', () => {
     expect(r.code).toBe(0);
     expect(await listed('service')).toEqual([]);
     expect(await listed('secret')).toEqual([]);
+    expect(await listed('config')).toEqual([]);
     expect(await listed('network')).toEqual([]);
     for (const i of [1, 2, 3]) {
       const left = await eventually(
