@@ -13,6 +13,7 @@ import type { SwarmEngine } from '../engine/swarm/swarm-types.js';
 import { convergeSwarm, recordSwarm, reportStep } from './swarm-converge.js';
 import { executeSwarmPlan } from './swarm-execute.js';
 import { swarmLosses } from './swarm-losses.js';
+import { assertSwarmNames } from './swarm-names.js';
 import { formatSwarmPlan, planSwarmApply, planSwarmDelete, type SwarmPlan } from './swarm-plan.js';
 
 /** The flags of apply/delete/down that `--backend swarm` reads. */
@@ -50,6 +51,7 @@ export async function applySwarm(ctx: CliContext, options: SwarmApplyOptions): P
   const { set } = await loadInput(ctx, files, options, true);
   const project = resolveProjectName(options.project, files, ctx.cwd, ctx.env);
   for (const loss of swarmLosses(set.objects)) ctx.stderr.write(formatLoss(loss) + '\n');
+  assertSwarmNames(set.objects, project);
   const engine = await connectSwarm(ctx);
   const deadline = ctx.now() + timeoutMs;
   if (options.dryRun) {

@@ -15,6 +15,7 @@ import { referencedSource } from '../watch/referenced-source.js';
 import type { WorkSink } from '../watch/work-reason.js';
 import { connectSwarm } from './swarm-apply.js';
 import { convergeSwarm, recordSwarm } from './swarm-converge.js';
+import { assertSwarmNames } from './swarm-names.js';
 
 /** The flags of `watch` that `--backend swarm` reads. */
 export interface SwarmWatchOptions extends PolicyFlags {
@@ -151,6 +152,7 @@ function reconcileLoop(
     let objects;
     try {
       objects = (await loadInput(ctx, [folder], options, true)).set.objects;
+      assertSwarmNames(objects, project);
       await onRead(objects);
     } catch (e) {
       ctx.stderr.write(`${formatError(toBerthError(e))}\nthe last good set stays applied\n`);

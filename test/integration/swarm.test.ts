@@ -21,12 +21,14 @@ const project = uniqueProject('swarm');
 const NEXT_IMAGE = 'localhost/berth-busybox:swarm-next';
 const FOREIGN = `${project}-foreign`;
 const PORT = 18080;
+/** 51 characters: `<it>-web` and `-backend` fit a Swarm's 63, `-site-<12 hex>` not its 64. */
+const LONG_PROJECT = `${project}-${'x'.repeat(50 - project.length)}`;
 let cluster: Cluster | undefined;
 
 const on = onEngine;
 const manager = (...args: string[]) => on(1, ...args);
-const listed = (what: 'service' | 'secret' | 'config' | 'network') =>
-  manager(what, 'ls', '--filter', `label=berth.project=${project}`, '--format', '{{.Name}}').then(
+const listed = (what: 'service' | 'secret' | 'config' | 'network', owner = project) =>
+  manager(what, 'ls', '--filter', `label=berth.project=${owner}`, '--format', '{{.Name}}').then(
     (out) => out.split('\n').filter(Boolean).sort(),
   );
 /** docker inspect output, read field by field as the assertions need. */
@@ -114,10 +116,11 @@ beforeAll(async () => {
 }, 120_000);
 
 afterAll(async () => {
-  for (const what of ['service', 'secret', 'config', 'network'] as const) {
-    const names = await listed(what).catch(() => []);
-    if (names.length) await manager(what, 'rm', ...names).catch(() => undefined);
-  }
+  for (const owner of [project, LONG_PROJECT])
+    for (const what of ['service', 'secret', 'config', 'network'] as const) {
+      const names = await listed(what, owner).catch(() => []);
+      if (names.length) await manager(what, 'rm', ...names).catch(() => undefined);
+    }
   await manager('service', 'rm', FOREIGN).catch(() => undefined);
   await cluster?.down();
   rmSync(work, { recursive: true, force: true });
@@ -309,6 +312,40 @@ describe('--backend swarm', () => {
     const pruned = await swarm('apply', '-f', dir, '--prune');
     expect(pruned.code).toBe(0);
     expect(pruned.stdout).toContain(`Container/broken: removed service ${project}-broken`);
+  });
+
+  it('a project whose secret and config names the Swarm would refuse changes nothing', async () => {
+    const r = await berth(
+      // A short timeout: an apply that started would wait for services it could not create.
+      [
+        'apply',
+        '-f',
+        dir,
+        '-p',
+        LONG_PROJECT,
+        '--backend',
+        'swarm',
+        '--context',
+        'swarm',
+        '--timeout',
+        '10s',
+      ],
+      { env },
+    );
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(
+      /app\.yaml:\d+:\d+: Config "site": its Swarm config name \S+-site-[0-9a-f]{12} has 69 characters; a Swarm allows 64 .*\[E_NAME\]/,
+    );
+    expect(r.stderr).toContain('Secret "db-password"');
+    expect(r.stderr).not.toContain('Container "web"');
+    const left = await manager(
+      'network',
+      'ls',
+      '-q',
+      '--filter',
+      `label=berth.project=${LONG_PROJECT}`,
+    );
+    expect(left).toBe('');
   });
 
   it('delete leaves nothing of the project on any node, and the foreign service', async () => {
