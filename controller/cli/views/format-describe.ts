@@ -33,8 +33,27 @@ function specText(out: DescribeOutput): string {
     fields([
       ['Source', source],
       ['Spec hash', specHash],
-    ]) + toStableYaml({ labels, spec })
+    ]) + toStableYaml({ labels, spec: withOctalModes(spec) })
   );
+}
+
+/**
+ * The spec as people write it where the model keeps numbers people never read: a mount's
+ * file `mode` is permission bits, shown in octal as declared (`"0444"`), not `292` (F465).
+ * `-o json|yaml` keep the model's number.
+ */
+function withOctalModes(spec: unknown): unknown {
+  const mounts = (spec as { mounts?: unknown } | null)?.mounts;
+  if (!Array.isArray(mounts)) return spec;
+  return {
+    ...(spec as object),
+    mounts: mounts.map((m: unknown) => {
+      const mode = (m as { mode?: unknown }).mode;
+      return typeof mode === 'number'
+        ? { ...(m as object), mode: mode.toString(8).padStart(4, '0') }
+        : m;
+    }),
+  };
 }
 
 function statusFields(s: ObjectStatus): [string, string][] {

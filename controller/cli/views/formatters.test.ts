@@ -241,6 +241,23 @@ describe('engine text on a terminal (F277)', () => {
   });
 });
 
+describe('describe spec', () => {
+  it('shows a file mount mode in octal as declared, not decimal (F465)', () => {
+    const api = sampleStatus().objects.find((o) => o.name === 'api')!;
+    const mounts = [
+      { type: 'secret' as const, name: 'pw', target: '/run/secrets/pw', mode: 0o444 },
+      { type: 'tmpfs' as const, target: '/tmp', mode: 0o1777 },
+    ];
+    const out = describeOutput(api, containerObject('api', { mounts }), [], []);
+    const text = formatDescribe(out);
+    expect(text).toContain('mode: "0444"');
+    expect(text).toContain('mode: "1777"');
+    expect(text).not.toContain('292');
+    // The machine-readable form keeps the model's number.
+    expect(JSON.parse(toStableJson(out)).spec.spec.mounts[0].mode).toBe(0o444);
+  });
+});
+
 describe('history table', () => {
   it('lists applies newest first', () => {
     const older = {
