@@ -1,7 +1,7 @@
 import { parseDelay } from '../../../specs/validate/values.js';
 import type { ExecuteResult, ObjectOutcome, ProgressEvent } from '../../executor/execute.js';
 import { needsWork } from '../../executor/plan-work.js';
-import { BerthError } from '../../errors.js';
+import { BerthError, exitCodeFor, formatError } from '../../errors.js';
 import { observeAndPlan } from '../../observe.js';
 import { homeContext, planOf } from '../plan-of.js';
 import { formatPlan, planJson } from '../../plan/plan-format.js';
@@ -14,6 +14,7 @@ import { StartLog } from '../../records/starts.js';
 import { progressReporter } from '../apply-progress.js';
 import type { CliContext } from '../context.js';
 import { writeOutput } from '../views/stable-output.js';
+import { withErrorDocument } from '../views/error-output.js';
 import { runPlan } from '../run-plan.js';
 import { installInterrupt, interruptedText, type Interrupt } from '../interrupt.js';
 import { undoOnEngines, undoText, type UndoResult } from '../interrupt-undo.js';
@@ -40,6 +41,26 @@ import { START_SETTLE_MS } from '../../lifecycle/start-settle.js';
  * 2 failed to converge.
  */
 export async function run(ctx: CliContext, options: ApplyOptions): Promise<number> {
+  // `-o json` of an apply refused before it ran is a JSON document too (F465).
+  const project = () => resolveProjectName(options.project, options.filename, ctx.cwd, ctx.env);
+  const { code, names } = await withErrorDocument(ctx, options.output, project, () =>
+    applyFiles(ctx, options),
+  );
+  if (code !== 0 || !options.attach) return code;
+  const { attachProject } = await import('../attach.js');
+  return attachProject(ctx, await ctx.engine(), project(), names, {
+    stopOnExit: Boolean(options.stopOnExit),
+  });
+}
+
+/**
+ * apply's work up to its summary: read, check, converge under the lock. Its exit code (as
+ * apply's) and the declared containers' names (for `--attach`).
+ */
+async function applyFiles(
+  ctx: CliContext,
+  options: ApplyOptions,
+): Promise<{ code: number; names: string[] }> {
   const started = ctx.now();
   const timeoutMs = parseDelay(options.timeout);
   const parallel = Number(options.parallel);
@@ -54,17 +75,13 @@ export async function run(ctx: CliContext, options: ApplyOptions): Promise<numbe
   const { set } = await loadInput(ctx, options.filename, options);
   await refuseWhatTheEnginesCannotCarry(ctx, set.objects);
   const project = resolveProjectName(options.project, options.filename, ctx.cwd, ctx.env);
-  if (options.dryRun) return dryRun(ctx, project, set.objects, options);
+  const names = set.objects.filter((o) => o.kind === 'Container').map((o) => o.name);
+  if (options.dryRun) return { code: await dryRun(ctx, project, set.objects, options), names };
   const job: ApplyJob = { project, desired: set.objects, options, started, timeoutMs, parallel };
-  const applied = await withProjectLock(ctx, project, 'apply', options.lockTimeout, (lock) =>
+  const code = await withProjectLock(ctx, project, 'apply', options.lockTimeout, (lock) =>
     converge(ctx, job, lock),
   );
-  if (applied !== 0 || !options.attach) return applied;
-  const { attachProject } = await import('../attach.js');
-  const names = set.objects.filter((o) => o.kind === 'Container').map((o) => o.name);
-  return attachProject(ctx, await ctx.engine(), project, names, {
-    stopOnExit: Boolean(options.stopOnExit),
-  });
+  return { code, names };
 }
 
 /**
@@ -327,7 +344,11 @@ async function finish(
     },
     () => summaryText(project, plan, result, durationMs) + undoLines(undone),
   );
-  if (unrecorded) throw unrecorded;
+  // Said here, not thrown: the summary above is the one document -o json prints.
+  if (unrecorded) {
+    ctx.stderr.write(formatError(unrecorded) + '\n');
+    return exitCodeFor(unrecorded.code);
+  }
   return ok ? 0 : 2;
 }
 
