@@ -4,7 +4,7 @@ import { engineAddress } from './engine-flags.js';
 import { BerthError } from '../errors.js';
 import { ownedContainerName, ownedReplica } from '../container-names.js';
 import { LABEL, engineName } from '../labels.js';
-import { readLastApplied } from '../records/records.js';
+import { readHistory, readLastApplied } from '../records/records.js';
 import type { CliContext } from './context.js';
 
 /**
@@ -102,6 +102,30 @@ export async function missingContainer(
     object,
     hint: 'berth get Container lists the containers of the project',
   });
+}
+
+/**
+ * The error for a project berth knows nothing of: no container on the engine, no apply
+ * recorded, no history (`berth logs -p typo` exited 0 with no output: F465). Undefined for a
+ * project that has any of them (one whose containers are all gone prints nothing, exit 0).
+ */
+export async function unknownProject(
+  ctx: CliContext,
+  project: string,
+  containers: number,
+): Promise<BerthError | undefined> {
+  if (containers > 0) return undefined;
+  const [last, history] = await Promise.all([
+    readLastApplied(ctx.stateDir, project),
+    readHistory(ctx.stateDir, project),
+  ]);
+  const recorded = last.ok || last.problem.reason !== 'missing';
+  if (recorded || !history.ok || history.value.length > 0) return undefined;
+  return new BerthError(
+    'E_UNKNOWN_OBJECT',
+    `no apply recorded for project ${project}, and the engine has no container of it`,
+    { hint: 'berth get --all-projects lists the projects on the engine' },
+  );
 }
 
 /** The containers for these names (all when none is given), or the error for the first missing. */

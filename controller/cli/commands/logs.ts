@@ -1,7 +1,7 @@
 import { BerthError } from '../../errors.js';
 import type { CliContext, CommonOptions } from '../context.js';
 import { cliSessionDeps, runLogSession } from '../logs-session.js';
-import { connectStreams, requireContainers } from '../project-containers.js';
+import { connectStreams, requireContainers, unknownProject } from '../project-containers.js';
 import { resolveProjectName } from '../project-name.js';
 import { interruptSignal } from '../attach.js';
 
@@ -16,7 +16,7 @@ export interface LogsOptions extends CommonOptions {
 /**
  * `berth logs [NAME…] [-f] [--since D|TIME] [--tail N] [-t] [-l key=value]`: the logs of
  * declared containers, `name | ` prefixed and interleaved by time; stderr lines go to
- * stderr. Exit 0; 1 for a name with no container.
+ * stderr. Exit 0; 1 for a name with no container, or a project berth knows nothing of.
  */
 export async function run(ctx: CliContext, names: string[], options: LogsOptions): Promise<number> {
   const since = options.since === undefined ? undefined : parseSince(options.since, ctx.now());
@@ -25,6 +25,9 @@ export async function run(ctx: CliContext, names: string[], options: LogsOptions
   const engine = await ctx.engine();
   const selector = options.selector ?? [];
   const containers = await requireContainers(ctx, engine, project, names, selector);
+  const every = names.length === 0 && selector.length === 0;
+  const unknown = every ? await unknownProject(ctx, project, containers.size) : undefined;
+  if (unknown) throw unknown;
   const streams = await connectStreams(ctx);
   const interrupt = interruptSignal();
   try {
