@@ -529,6 +529,12 @@ export class EngineError extends Error {
        * when it is held by something else (a network's stale endpoint, moby#42119).
        */
       usedBy?: string[];
+      /**
+       * `startContainer`: the engine could not run the container's command — `not-found` (no
+       * such file), `not-executable` (permission denied, a directory). `docker run` exits 127
+       * and 126 for these, as a shell does (F465).
+       */
+      commandFailure?: 'not-found' | 'not-executable';
     },
   ) {
     super(message);

@@ -5,7 +5,8 @@ import { shellWords } from '../../../specs/compose/values.js';
 import { containerCreateRequest } from '../../plan/container-request.js';
 import type { ContainerCreateRequest, Engine } from '../../engine/engine.js';
 import type { EngineStreams } from '../../engine/engine-streams.js';
-import { BerthError } from '../../errors.js';
+import { BerthError, formatError, toBerthError } from '../../errors.js';
+import { isEngineError } from '../../engine/engine.js';
 import { LABEL, engineName, ownershipLabels } from '../../labels.js';
 import type { CliContext } from '../context.js';
 import { declaredSet } from '../declared-set.js';
@@ -199,7 +200,12 @@ async function runAttached(
     ...(request.autoRemove ? { autoRemoved: true } : {}),
   });
   session.onOutput((stream, chunk) => (stream === 'stderr' ? ctx.stderr : ctx.stdout).write(chunk));
-  await engine.startContainer(id);
+  const notRun = await startOrCommandFailure(engine, id);
+  if (notRun !== undefined) {
+    session.exitCode.catch(() => undefined); // it never ran; the removal may end the wait
+    ctx.stderr.write(`${formatError(toBerthError(notRun.error))}\n`);
+    return notRun.code;
+  }
   const releaseInput = interactive ? pipeInput(ctx.stdin as TtyIn, session, tty) : () => {};
   const releaseSize = tty ? followWindowSize(ctx.stdout as TtyOut, session) : () => {};
   const proxy = () => void engine.killContainer(id, 'SIGINT').catch(() => undefined);
@@ -211,5 +217,24 @@ async function runAttached(
     if (proxied) process.off('SIGINT', proxy);
     releaseInput();
     releaseSize();
+  }
+}
+
+/**
+ * Starts the one-off. A command the engine could not run is the command's failure, with the
+ * shell's exit code as `docker run` gives it: 127 not found, 126 not executable (F465: berth
+ * exited 2). Other start failures are thrown.
+ */
+async function startOrCommandFailure(
+  engine: Engine,
+  id: string,
+): Promise<{ code: number; error: unknown } | undefined> {
+  try {
+    await engine.startContainer(id);
+    return undefined;
+  } catch (e) {
+    const failure = isEngineError(e) ? e.detail?.commandFailure : undefined;
+    if (failure === undefined) throw e;
+    return { code: failure === 'not-found' ? 127 : 126, error: e };
   }
 }

@@ -28,7 +28,26 @@ export async function createContainer(
 
 export function startContainer(d: DockerCalls, id: string): Promise<MutationResult> {
   const path = `/containers/${encodeURIComponent(id)}/start`;
-  return mutate(d, 'start', id, () => d.reads.send('POST', path), {});
+  return mutate(d, 'start', id, () => d.reads.send('POST', path), {}).catch((e: unknown) => {
+    const commandFailure = e instanceof EngineError ? commandFailureOf(e.message) : undefined;
+    if (!commandFailure) throw e;
+    const error = e as EngineError;
+    throw new EngineError(error.code, error.message, {
+      ...(error.detail ?? { operation: 'start' }),
+      commandFailure,
+    });
+  });
+}
+
+/**
+ * The runtime's words for a command it could not run, as the docker CLI reads them for its
+ * exit codes 127 and 126 (docker/cli `runStartContainerErr`): "executable file not found" or
+ * "no such file or directory"; "permission denied" or "is a directory".
+ */
+function commandFailureOf(message: string): 'not-found' | 'not-executable' | undefined {
+  if (/executable file not found|no such file or directory/.test(message)) return 'not-found';
+  if (/permission denied|is a directory/.test(message)) return 'not-executable';
+  return undefined;
 }
 
 /** Podman cannot stop a paused container ("refusing to clean up"): it is unpaused first. */
