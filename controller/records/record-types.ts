@@ -58,6 +58,8 @@ export interface HistoryEntry {
   images?: HistoryImage[];
   /** The apply was to delete owned objects no longer declared (`apply --prune`; watch). */
   prune?: boolean;
+  /** A `berth down`: the project's set was deleted (the entry keeps no set of its own). */
+  down?: boolean;
   /**
    * Applies after this one that repeated it with nothing to do (a re-run of `apply` on the
    * same set, a `watch` start): counted here instead of taking a rollback slot each (F275).

@@ -43,3 +43,22 @@ describe('rollbackTarget with a commit short sha', () => {
     expect(rollbackTarget(history, 'c1', 'shop').id).toBe('c1');
   });
 });
+
+describe('rollbackTarget after a down (F465)', () => {
+  it('brings back the set the down removed, not the one before it', () => {
+    const down: HistoryEntry = {
+      id: 'd1',
+      time: 3000,
+      sources: [],
+      outcome: 'converged',
+      counts: { created: 0, changed: 0, deleted: 2, unchanged: 0, failed: 0 },
+      durationMs: 10,
+      message: 'down',
+      down: true,
+    };
+    const history = [down, entry('c2', 'converged', 'b'), entry('c1', 'converged', 'a')];
+    expect(rollbackTarget(history, undefined, 'shop').id).toBe('c2');
+    // Without the down, the one before the last, as before.
+    expect(rollbackTarget(history.slice(1), undefined, 'shop').id).toBe('c1');
+  });
+});

@@ -9,7 +9,8 @@ import type { HistoryEntry } from './record-types.js';
  * interrupted apply's set never ran. Without: when the last apply did not converge, the newest
  * one that did (the last good state, as after a failed deploy); else the newest converged apply
  * before it whose set differs from the last one's (as `kubectl rollout undo` takes the previous
- * revision: re-applying an unchanged folder makes no new revision). Only entries that kept
+ * revision: re-applying an unchanged folder makes no new revision); after a `down`, the newest
+ * apply that converged (the set the down removed). Only entries that kept
  * their desired set qualify. Throws E_UNKNOWN_OBJECT when there is none, E_STATE for an APPLY
  * that did not converge (F83: rollback went back to a failed apply and failed again).
  */
@@ -43,8 +44,11 @@ export function rollbackTarget(
   // The last apply that kept a set: entries without one (a `restart`, which changes no set)
   // say nothing of what runs (F108: after a restart, rollback went back to what ran).
   const last = usable[0];
+  // After a `down` (the newest entry), what it removed is what to bring back: the set the
+  // newest converged apply left running until then (F465: rollback skipped it).
+  const afterDown = entries[0]?.down === true;
   const previous =
-    last?.outcome === 'converged'
+    last?.outcome === 'converged' && !afterDown
       ? converged.find((e) => e !== last && desiredSetOf(e) !== desiredSetOf(last))
       : converged[0];
   if (!previous)

@@ -1,6 +1,7 @@
 import type { DesiredObject, ObjectKey } from '../../../specs/model.js';
 import { parseDelay } from '../../../specs/validate/values.js';
-import { execute } from '../../executor/execute.js';
+import { execute, type ExecuteResult } from '../../executor/execute.js';
+import { ranCounts, ranSteps } from '../../executor/ran-summary.js';
 import { settledAsDeclared } from '../../executor/plan-work.js';
 import type { ObservedState } from '../../engine/engine.js';
 import { isBindVolume } from '../../../specs/volume-options.js';
@@ -11,7 +12,7 @@ import { otherSourceDeletions } from '../../plan/plan-other-sources.js';
 import { planPrune } from '../../plan/plan-prune.js';
 import { step } from '../../plan/plan-resources.js';
 import type { ObjectPlan, Plan } from '../../plan/plan-types.js';
-import { forgetObjects } from '../../records/index.js';
+import { forgetObjects, recordApply, type ApplyOutcome } from '../../records/index.js';
 import { progressReporter } from '../apply-progress.js';
 import type { CliContext } from '../context.js';
 import { loadInput } from '../load-input.js';
@@ -100,6 +101,12 @@ export interface DeleteJob {
   interrupt?: Interrupt;
   /** The command that finishes the job after a signal (`berth down -p web`). */
   again?: string;
+  /**
+   * Recorded in the project's history under this message (`down`, `down --volumes`), as
+   * `restart` is: `berth history` shows it and `rollback` after it brings back the set it
+   * removed (F465). Unset (`delete`): not recorded.
+   */
+  history?: string;
 }
 
 /** Removes the job's owned objects, dependants first (also `berth down`'s work); exit 0 / 2. */
@@ -169,7 +176,9 @@ export async function deleteObjects(ctx: CliContext, job: DeleteJob): Promise<nu
     project,
     keys.filter((k) => !failed.has(k)),
   ).catch(() => 0);
+  const ended = { plan, result, started };
   if (job.interrupt?.interrupted) {
+    await recordDown(ctx, job, ended, 'interrupted');
     const seconds = ((ctx.now() - started) / 1000).toFixed(1);
     const planned = objects.map((o) => o.key);
     const again = job.again ?? 'berth delete';
@@ -206,10 +215,40 @@ export async function deleteObjects(ctx: CliContext, job: DeleteJob): Promise<nu
   const keptCount = kept.length + shared.length + inUse.length;
   const keptText = keptCount ? `, ${keptCount} kept` : '';
   const ok = failures.every(settledAsDeclared);
+  await recordDown(ctx, job, ended, ok ? 'converged' : 'failed');
   ctx.stdout.write(
     `Project ${project}: ${deleted} deleted${keptText}${ok ? '' : ', some failed'}\n`,
   );
   return ok ? 0 : 2;
+}
+
+/**
+ * Writes a `down` to the project's history (no desired set: its last applied set is what
+ * `forgetObjects` left). A record that cannot be written is said on stderr; the engine's
+ * work is done either way.
+ */
+async function recordDown(
+  ctx: CliContext,
+  job: DeleteJob,
+  ended: { plan: Plan; result: ExecuteResult; started: number },
+  outcome: ApplyOutcome,
+): Promise<void> {
+  if (job.history === undefined) return;
+  const { plan, result, started } = ended;
+  const durationMs = ctx.now() - started;
+  await recordApply(ctx.stateDir, job.project, {
+    time: started,
+    sources: [],
+    commit: null,
+    outcome,
+    counts: ranCounts(plan, result.outcomes),
+    durationMs,
+    message: job.history,
+    down: true,
+    steps: ranSteps(plan, result.outcomes, started + durationMs),
+  }).catch((e: unknown) => {
+    ctx.stderr.write(`warning: ${(e as Error).message}\n`);
+  });
 }
 
 /**

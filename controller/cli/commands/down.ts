@@ -86,6 +86,7 @@ async function down(
     observed,
     interrupt,
     again: againCommand(ctx.argv, 'down'),
+    history: options.volumes ? 'down --volumes' : 'down',
   });
   await removeFilesWhenNoContainers(ctx, project);
   return code;
@@ -101,9 +102,11 @@ async function nothingApplied(ctx: CliContext, project: string): Promise<number>
   if (owned.length > 0) throw unrecordedObjectsError(project, owned);
   ctx.stdout.write(`Project ${project}: nothing applied, nothing to delete\n`);
   for (const other of await projectsAppliedUnder(ctx.stateDir, ctx.cwd, project)) {
-    const from = relative(ctx.cwd, other.source) || '.';
+    // This very folder is `.`, not `./.` (F465).
+    const below = relative(ctx.cwd, other.source);
+    const from = below ? `./${below}` : '.';
     ctx.stdout.write(
-      `hint: project ${other.project} was applied from ./${from}; berth down -p ${other.project} deletes it\n`,
+      `hint: project ${other.project} was applied from ${from}; berth down -p ${other.project} deletes it\n`,
     );
   }
   return 0;
