@@ -101,7 +101,19 @@ export function toHistory(entries: HistoryEntry[]): ViewHistoryEntry[] {
     author: e.author ?? null,
     sources: e.sources,
     message: historyMessage(e) ?? null,
-    changed: e.counts.created + e.counts.changed + e.counts.deleted,
+    // Each count on its own (F465: created + changed + deleted were all called "changed").
+    created: e.counts.created,
+    changed: e.counts.changed,
+    deleted: e.counts.deleted,
     failed: e.counts.failed,
+    summary: countsInWords(e.counts),
   }));
+}
+
+/** `7 created`, `1 changed, 1 deleted, 1 failed`; `nothing changed` when all are 0. Pure. */
+export function countsInWords(counts: HistoryEntry['counts']): string {
+  const parts = (['created', 'changed', 'deleted', 'failed'] as const)
+    .filter((k) => counts[k] > 0)
+    .map((k) => `${counts[k]} ${k}`);
+  return parts.length ? parts.join(', ') : 'nothing changed';
 }

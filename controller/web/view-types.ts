@@ -89,8 +89,13 @@ export interface ViewHistoryEntry {
   author: string | null;
   sources: string[];
   message: string | null;
+  /** What the apply did, as `berth history` counts it (its `+created ~changed -deleted`). */
+  created: number;
   changed: number;
+  deleted: number;
   failed: number;
+  /** The same in words for the page: `7 created`, `1 changed, 1 deleted`, `nothing changed`. */
+  summary: string;
 }
 
 /** A button the page may show; only actions the server reports are rendered. */

@@ -122,9 +122,7 @@ export function HistoryList({
                   <span class="word ${h.outcome === 'converged' ? 'ok' : 'bad'}">${h.outcome}</span>
                   ${h.commit && html`<code class="commit">${h.commit.slice(0, 7)}</code>`}
                   ${h.subject && html`<span class="subject" title=${h.author ?? ''}>${h.subject}</span>`}
-                  <span class="muted"
-                    >${h.changed} changed${h.failed ? `, ${h.failed} failed` : ''}</span
-                  >
+                  <span class="muted">${h.summary}</span>
                   ${h.message && html`<span class="message">${h.message}</span>`}
                   ${
                     rollback &&
