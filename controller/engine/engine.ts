@@ -37,6 +37,11 @@ export interface ObservedContainer {
   /** Parsed from the list's status text where the engine gives it there. */
   exitCode?: number;
   /**
+   * The kernel's OOM killer ended its last run (Docker's State.OOMKilled). Inspect only: set
+   * on a listed container where status merged its inspect in (project-view.ts), else absent.
+   */
+  oomKilled?: boolean;
+  /**
    * Unix ms the current (or last) run started. A list answer gives it only while the
    * container is up, exact to the second for a run under a minute and coarser after (the
    * engine words it "3 minutes", "About an hour"); inspect gives it exactly.

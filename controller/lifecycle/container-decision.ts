@@ -15,6 +15,8 @@ export interface ContainerSituation {
   restartPolicy: RestartPolicy;
   /** Exit code of an exited container, when known. */
   exitCode?: number;
+  /** The kernel's OOM killer ended its last run (the engine's State.OOMKilled), when known. */
+  oomKilled?: boolean;
   /** The engine's health verdict; `unhealthy` restarts a running container (DESIGN.md). */
   health?: HealthStatus;
   /** `healthcheck.restartOnUnhealthy` (true when a healthcheck is declared and it is not off). */
@@ -69,8 +71,17 @@ function restart(s: ContainerSituation, o: ContainerOp, why: RestartReason): Con
   return { kind: 'op', op: o, restart: why };
 }
 
-function exitCodeText(s: ContainerSituation): string {
-  return s.exitCode === undefined ? '' : ` (exit code ${s.exitCode})`;
+/**
+ * ` (exit code 137, OOMKilled)`: how an exited container's last run ended, in every reason
+ * the planner gives; OOMKilled as Kubernetes words it (F464: 137 alone reads as a kill by hand).
+ */
+export function exitCodeText(s: Pick<ContainerSituation, 'exitCode' | 'oomKilled'>): string {
+  const oom = s.oomKilled ? ', OOMKilled' : '';
+  return s.exitCode === undefined
+    ? oom
+      ? ' (OOMKilled)'
+      : ''
+    : ` (exit code ${s.exitCode}${oom})`;
 }
 
 /**

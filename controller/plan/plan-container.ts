@@ -17,6 +17,7 @@ import { defaultFilesDir } from './file-mount-paths.js';
 import {
   containerOpSequence,
   type ContainerOp,
+  exitCodeText,
   type ContainerSituation,
   type RestartReason,
 } from '../lifecycle/container-decision.js';
@@ -174,6 +175,7 @@ export function containerSituation(
     replace: replaceCause(container, ctx) !== undefined,
     restartPolicy: container.spec.restartPolicy,
     exitCode: ctx.observed?.exitCode,
+    ...(ctx.observed?.oomKilled ? { oomKilled: true } : {}),
     health: ctx.memory?.healthStale && health === 'unhealthy' ? 'starting' : health,
     restartOnUnhealthy: container.spec.healthcheck?.restartOnUnhealthy ?? false,
     backoffMs: ctx.memory?.backoffMs ?? 0,
@@ -285,8 +287,7 @@ export function planContainer(container: ContainerObject, ctx: ContainerPlanCont
 /** The cause of the step that begins a restart berth makes (counted, backed off). */
 function restartCause(restart: RestartReason, s: ContainerSituation): string {
   if (restart === 'unhealthy') return 'unhealthy: restart';
-  const code = s.exitCode === undefined ? '' : ` (exit code ${s.exitCode})`;
-  return `exited${code}: stopped or died outside berth`;
+  return `exited${exitCodeText(s)}: stopped or died outside berth`;
 }
 
 /** A running container replaced through the update path: the steps say the order and why. */
@@ -341,8 +342,7 @@ function causeFor(
         ? 'declared created: recreate'
         : `paused, declared ${s.desired}`;
     case 'exited': {
-      const code = s.exitCode === undefined ? '' : ` (exit code ${s.exitCode})`;
-      if (s.desired === 'running') return `exited${code}: stopped or died outside berth`;
+      if (s.desired === 'running') return `exited${exitCodeText(s)}: stopped or died outside berth`;
       return s.desired === 'created'
         ? 'declared created: recreate'
         : `exited, declared ${s.desired}`;

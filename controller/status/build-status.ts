@@ -137,6 +137,7 @@ function objectStatus(
     pendingSteps: plan.steps.map((s) => ({ action: s.action, cause: s.cause })),
     health: readiness?.health ?? null,
     exitCode: readiness?.lastExitCode ?? null,
+    oomKilled: readiness?.oomKilled ?? null,
     restartCount: readiness?.restarts ?? null,
     conflict: conflict ?? null,
     ready: readiness?.ready ?? null,
@@ -151,6 +152,7 @@ function objectStatus(
     ...base,
     restarts: readiness?.restarts ?? null,
     lastExitCode: readiness?.lastExitCode ?? null,
+    oomKilled: readiness?.oomKilled ?? null,
     conditions: deriveConditions({
       ...base,
       notReady: notReadyVerdict(notReady),

@@ -14,6 +14,7 @@ export type ConditionInput = Pick<
   | 'pendingSteps'
   | 'health'
   | 'exitCode'
+  | 'oomKilled'
   | 'restartCount'
   | 'conflict'
   | 'ready'
@@ -106,7 +107,8 @@ function degraded(i: ConditionInput): Verdict {
   if (i.observed === 'restarting') {
     const restarts = i.restartCount === null ? '' : `${i.restartCount} restarts, `;
     const code = i.exitCode === null ? 'exit code unknown' : `last exit code ${i.exitCode}`;
-    return { status: 'True', reason: 'CrashLoop', message: `restarting: ${restarts}${code}` };
+    const oom = i.oomKilled ? ' (OOMKilled)' : '';
+    return { status: 'True', reason: 'CrashLoop', message: `restarting: ${restarts}${code}${oom}` };
   }
   if (
     i.desired === 'running' &&
@@ -114,6 +116,13 @@ function degraded(i: ConditionInput): Verdict {
     i.exitCode !== null &&
     i.exitCode !== 0
   ) {
+    // Kubernetes' reason for a run the kernel ended for exceeding its memory limit (F464).
+    if (i.oomKilled)
+      return {
+        status: 'True',
+        reason: 'OOMKilled',
+        message: `exited with code ${i.exitCode}: the kernel's OOM killer ended it for exceeding its memory limit`,
+      };
     return { status: 'True', reason: 'Failed', message: `exited with code ${i.exitCode}` };
   }
   return { status: 'False', reason: 'AsExpected', message: '' };

@@ -99,10 +99,15 @@ export async function loadProjectView(engine: Engine, request: ViewRequest): Pro
       readRestarts(request.stateDir, project),
       readStarts(request.stateDir, project),
     ]);
+  const details = await inspectNamed(engine, project, observed, request.inspect, (c) =>
+    needsDetails(c, request.now, starts[c.id]),
+  );
+  // What only an inspect says is planned on too: a run the OOM killer ended (F464).
+  const seen = withOomKilled(observed, details);
   const projectPlan = await planProject(engine, {
     project,
     desired: desired.objects,
-    observed,
+    observed: seen,
     hostPaths,
     unowned,
     externals,
@@ -110,16 +115,13 @@ export async function loadProjectView(engine: Engine, request: ViewRequest): Pro
     ...(request.berthRestarts ? { restarts: backoffMemory(desired.objects, request) } : {}),
   });
   const entries = history.ok ? history.value : [];
-  const details = await inspectNamed(engine, project, observed, request.inspect, (c) =>
-    needsDetails(c, request.now, starts[c.id]),
-  );
   const notice =
     desired.notice ??
     (history.ok ? undefined : `${history.problem.path}: ${history.problem.message} [E_RECORD]`);
   const status = buildProjectStatus({
     project,
     desired: desired.objects,
-    observed,
+    observed: seen,
     plan: projectPlan,
     lastApply: entries[0],
     details,
@@ -133,7 +135,23 @@ export async function loadProjectView(engine: Engine, request: ViewRequest): Pro
     notice,
     now: request.now,
   });
-  return { status, desired: desired.objects, observed, plan: projectPlan, history: entries };
+  return {
+    status,
+    desired: desired.objects,
+    observed: seen,
+    plan: projectPlan,
+    history: entries,
+  };
+}
+
+/** The observation with `oomKilled` set on the containers whose inspect says so. Pure. */
+function withOomKilled(observed: ObservedState, details: ContainerDetails[]): ObservedState {
+  const killed = new Set(details.filter((d) => d.oomKilled).map((d) => d.id));
+  if (killed.size === 0) return observed;
+  return {
+    ...observed,
+    containers: observed.containers.map((c) => (killed.has(c.id) ? { ...c, oomKilled: true } : c)),
+  };
 }
 
 /**

@@ -31,9 +31,41 @@ describe('containerReadiness', () => {
     expect(containerReadiness({ container, details: details({}), now: NOW })).toEqual({
       restarts: 0,
       lastExitCode: null,
+      oomKilled: false,
       health: 'none',
       ready: true,
     });
+  });
+
+  it('says OOMKilled of a stopped or restarting run the engine says the OOM killer ended (F464)', () => {
+    const killed = { state: 'exited' as const, exitCode: 137, oomKilled: true };
+    const exited = containerReadiness({
+      container: { ...container, state: 'exited' },
+      details: details(killed),
+      now: NOW,
+    });
+    expect(exited).toMatchObject({ lastExitCode: 137, oomKilled: true, ready: false });
+    const looping = containerReadiness({
+      container: { ...container, state: 'restarting' },
+      details: details({ ...killed, state: 'restarting', restartCount: 3 }),
+      now: NOW,
+    });
+    expect(looping).toMatchObject({ reason: 'CrashLoopBackOff', oomKilled: true });
+    expect(looping.message).toContain('last exit code 137 (OOMKilled)');
+    // `docker kill` also gives 137: not OOMKilled.
+    const byHand = containerReadiness({
+      container: { ...container, state: 'exited' },
+      details: details({ state: 'exited', exitCode: 137 }),
+      now: NOW,
+    });
+    expect(byHand.oomKilled).toBe(false);
+  });
+
+  it('inspects an exited container only when its exit code (137) may be the OOM killer', () => {
+    const exited = (exitCode: number) => ({ ...container, state: 'exited' as const, exitCode });
+    expect(needsDetails(exited(137), NOW)).toBe(true);
+    expect(needsDetails(exited(1), NOW)).toBe(false);
+    expect(needsDetails(exited(0), NOW)).toBe(false);
   });
 
   it('adds berth’s restarts to the engine’s and calls a fresh restart a crash loop', () => {

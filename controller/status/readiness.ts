@@ -17,6 +17,11 @@ export interface ContainerReadiness {
   restarts: number;
   /** Exit code of the last time it stopped; null when it never has. */
   lastExitCode: number | null;
+  /**
+   * The kernel's OOM killer ended its last run (the engine's State.OOMKilled; Kubernetes'
+   * reason OOMKilled). Known while it is stopped or restarting: the engine forgets at a start.
+   */
+  oomKilled: boolean;
   health: HealthStatus;
   /** Running, and healthy where it has a healthcheck, and not crash-looping. */
   ready: boolean;
@@ -74,6 +79,9 @@ export function needsDetails(
   berthStartedAt?: number,
 ): boolean {
   if (container.state === 'restarting') return true;
+  // Killed (SIGKILL, 137): only the inspect tells the OOM killer from `docker kill` (F464).
+  if (container.state === 'exited' || container.state === 'dead')
+    return container.exitCode === OOM_EXIT_CODE;
   if (container.state !== 'running') return false;
   if (container.health === 'unhealthy') return true;
   const started = container.startedAt;
@@ -81,6 +89,9 @@ export function needsDetails(
   if (now - started >= CRASH_LOOP_WINDOW_MS) return false;
   return berthStartedAt === undefined || started > berthStartedAt + START_NOISE_MS;
 }
+
+/** 128 + SIGKILL: how a run the kernel's OOM killer ended exits. */
+export const OOM_EXIT_CODE = 137;
 
 /** Readiness of one container, from the engine's word alone (plus berth's own restarts). Pure. */
 export function containerReadiness(input: ReadinessInput): ContainerReadiness {
@@ -90,13 +101,17 @@ export function containerReadiness(input: ReadinessInput): ContainerReadiness {
   const engineRestarts = details?.restartCount ?? 0;
   const restarts = (input.berthRestarts ?? 0) + engineRestarts;
   const lastExitCode = exitCodeOf(state, container, details);
+  const oomKilled = lastExitCode !== null && (details?.oomKilled ?? container.oomKilled ?? false);
   const recentlyRestarted =
     engineRestarts > 0 &&
     details?.startedAt !== undefined &&
     input.now - details.startedAt < CRASH_LOOP_WINDOW_MS;
   const crashLooping = state === 'restarting' || (state === 'running' && recentlyRestarted);
-  const base = { restarts, lastExitCode, health };
-  const code = lastExitCode === null ? '' : `, last exit code ${lastExitCode}`;
+  const base = { restarts, lastExitCode, oomKilled, health };
+  const code =
+    lastExitCode === null
+      ? ''
+      : `, last exit code ${lastExitCode}${oomKilled ? ' (OOMKilled)' : ''}`;
   if (crashLooping)
     return {
       ...base,

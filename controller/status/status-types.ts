@@ -56,6 +56,12 @@ export interface ObjectStatus {
   restarts: number | null;
   /** Containers: exit code of the last time it stopped; null when it never has. */
   lastExitCode: number | null;
+  /**
+   * Containers: the kernel's OOM killer ended its last run, for exceeding its memory limit
+   * (Docker's State.OOMKilled, Kubernetes' reason OOMKilled), known while it is stopped or
+   * restarting; null for other kinds.
+   */
+  oomKilled: boolean | null;
   /** Containers: running, healthy where it has a healthcheck, not crash-looping or backing off. */
   ready: boolean | null;
   /** `hostIP:hostPort->containerPort/protocol`. */

@@ -70,6 +70,9 @@ function statusFields(s: ObjectStatus): [string, string][] {
       ['Health', s.health ?? '-'],
       ['Restarts', String(s.restarts ?? 0)],
       ['Last exit code', s.lastExitCode === null ? '-' : String(s.lastExitCode)],
+      ...(s.oomKilled
+        ? [['Last state', 'OOMKilled (over its memory limit)'] as [string, string]]
+        : []),
       ['Ready', s.ready ? 'yes' : 'no'],
       ['Ports', s.ports.join(', ') || '-'],
       ['Networks', s.networks.join(', ') || '-'],

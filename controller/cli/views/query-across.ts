@@ -146,6 +146,7 @@ function unreachable(
     health: null,
     restarts: null,
     lastExitCode: null,
+    oomKilled: null,
     ready: null,
     ports: [],
     networks: [],
