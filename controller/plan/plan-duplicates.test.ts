@@ -67,7 +67,8 @@ describe('duplicate networks of one name (issue 19 item 7)', () => {
       [
         '- Network/net  remove bbb    duplicate network shop-net (bbb), nothing attached',
         '- Network/net  remove ccc    duplicate network shop-net (ccc), nothing attached',
-        'Project shop: 0 to create, 0 to change, 1 to delete.',
+        // Network/net stays: its duplicates go (F465 i: not "1 to delete").
+        'Project shop: 0 to create, 1 to change, 0 to delete.',
         '',
       ].join('\n'),
     );

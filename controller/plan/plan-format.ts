@@ -1,6 +1,12 @@
-import type { Plan, PlanStep } from './plan-types.js';
+import type { ObjectPlan, Plan, PlanStep } from './plan-types.js';
+import { SCALED_TO_ZERO } from './plan-zero.js';
 
-/** Objects that need work, counted by what happens to them. */
+/**
+ * Objects that need work, counted by what happens to them: deleted when it is no longer
+ * declared (or scaled to 0 replicas), created when the engine lacks it, else changed —
+ * whatever its first step is (F465: a declared container whose plan began by removing an
+ * update's `-next` leftover was counted "1 to delete", its replacement not at all).
+ */
 export function planSummary(plan: Plan): {
   create: number;
   change: number;
@@ -14,11 +20,14 @@ export function planSummary(plan: Plan): {
       if (!o.inSync) counts.blocked++;
       continue;
     }
-    if (first.symbol === '-') counts.delete++;
-    else if (first.symbol === '+') counts.create++;
-    else counts.change++;
+    counts[fate(o, first)]++;
   }
   return counts;
+}
+
+function fate(o: ObjectPlan, first: PlanStep): 'create' | 'change' | 'delete' {
+  if (o.desired === 'absent' || o.desired === SCALED_TO_ZERO) return 'delete';
+  return o.observed === 'absent' || first.symbol === '+' ? 'create' : 'change';
 }
 
 /**

@@ -60,7 +60,8 @@ describe('update leftovers in plan and status (in-memory engine)', () => {
     expect(formatPlan((await planned()).plan)).toBe(
       [
         '- Container/web  remove demo-web-next  unfinished start-first update: the new container has not replaced the old one',
-        'Project demo: 0 to create, 0 to change, 1 to delete.',
+        // Container/web stays: only the leftover goes (F465 i: not "1 to delete").
+        'Project demo: 0 to create, 1 to change, 0 to delete.',
         '',
       ].join('\n'),
     );
@@ -91,6 +92,16 @@ describe('update leftovers in plan and status (in-memory engine)', () => {
       'demo-web next',
     ]);
     expect((await statusOf()).inSync).toBe(true);
+  });
+
+  it('a -next beside a container whose spec changed: one to change, none to delete (F465 i)', async () => {
+    await leftover('-next');
+    const changed = await desiredFrom(YAML.replace('V: "2"', 'V: "3"'));
+    const { plan } = await observeAndPlan(engine, { project, desired: changed, prune: true });
+    const text = formatPlan(plan);
+    expect(text).toContain('- Container/web  remove demo-web-next');
+    expect(text).toContain('~ Container/web  create');
+    expect(text).toMatch(/Project demo: 0 to create, 1 to change, 0 to delete\.\n$/);
   });
 
   it('a -prev beside the container: not in sync, the undo planned', async () => {
