@@ -58,12 +58,9 @@ export interface ViewRequest {
    * Inspect these containers by declared name (describe of one object). By default only the
    * containers whose list entry cannot settle their readiness are inspected (`needsDetails`:
    * restarting, unhealthy, restarted moments ago), so status costs the four list calls for a
-   * project that is up and ready, whatever its size. `all`: every container of the project
-   * (`get`/`status -o json|yaml`: the list gives a long run's start only to the minute or
-   * hour, "Up About an hour", and conditions' `lastTransitionTime` must be the engine's exact
-   * time, not one that moves with the clock: F465).
+   * project that is up and ready, whatever its size.
    */
-  inspect?: string[] | 'all';
+  inspect?: string[];
   /**
    * berth's own restarts and back-off per container (a running controller's tracker). The
    * restarts the project's records keep (records/restarts.ts) count too, so a command run
@@ -172,15 +169,15 @@ async function inspectNamed(
   engine: Engine,
   project: string,
   observed: ObservedState,
-  names: string[] | 'all' | undefined,
+  names: string[] | undefined,
   needed: (c: ObservedContainer) => boolean,
 ): Promise<ContainerDetails[]> {
-  const asked = (c: ObservedContainer) =>
-    names === undefined
-      ? needed(c)
-      : names === 'all' || names.includes(ownedContainerName(c, project) ?? '');
   const ids = observed.containers
-    .filter((c) => c.labels[LABEL.project] === project && asked(c))
+    .filter(
+      (c) =>
+        c.labels[LABEL.project] === project &&
+        (names === undefined ? needed(c) : names.includes(ownedContainerName(c, project) ?? '')),
+    )
     .map((c) => c.id);
   const details = await Promise.all(ids.map((id) => engine.inspectContainer(id)));
   return details.filter((d) => d !== undefined);

@@ -84,14 +84,7 @@ async function listObjects(
     const statuses = await allProjectStatuses(await ctx.engine(), ctx.stateDir, ctx.now());
     return statuses.flatMap((s) => s.objects).filter((o) => selects(target, o));
   }
-  // The exact times of -o json|yaml's conditions are the inspect's (F465); a table shows none.
-  const structured = options.output === 'json' || options.output === 'yaml';
-  const view = await queryProject(
-    ctx,
-    project,
-    options.filename,
-    structured ? { inspect: 'all' } : {},
-  );
+  const view = await queryProject(ctx, project, options.filename);
   // The table has no room for it; stderr keeps stdout parseable for -o json.
   if (view.status.notice) ctx.stderr.write(`${view.status.notice}\n`);
   const objects = view.status.objects.filter((o) => selects(target, o));

@@ -23,13 +23,7 @@ export const EXIT_NOT_IN_SYNC = 3;
 export async function run(ctx: CliContext, options: StatusOptions): Promise<number> {
   const project = resolveProjectName(options.project, options.filename ?? [], ctx.cwd, ctx.env);
   if (options.history) return showHistory(ctx, project, options.output);
-  const structured = options.output === 'json' || options.output === 'yaml';
-  const { status, fromController } = await projectStatus(
-    ctx,
-    project,
-    options.filename,
-    structured,
-  );
+  const { status, fromController } = await projectStatus(ctx, project, options.filename);
   await writeOutput(ctx, options.output, status, () =>
     formatStatus(status, {
       wide: options.output === 'wide',
@@ -45,8 +39,6 @@ async function projectStatus(
   ctx: CliContext,
   project: string,
   files: string[] | undefined,
-  /** -o json|yaml: every container inspected, for the exact transition times (F465). */
-  exactTimes: boolean,
 ): Promise<{ status: ProjectStatus; fromController: boolean }> {
   if (!files?.length) {
     // Loaded on demand; the lock files of `berth watch` say where its API listens.
@@ -61,6 +53,5 @@ async function projectStatus(
     if (controller)
       return { status: await controller.projectStatus(project), fromController: true };
   }
-  const view = await queryProject(ctx, project, files, exactTimes ? { inspect: 'all' } : {});
-  return { status: view.status, fromController: false };
+  return { status: (await queryProject(ctx, project, files)).status, fromController: false };
 }

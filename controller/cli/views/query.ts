@@ -31,7 +31,7 @@ export async function queryProject(
   ctx: CliContext,
   project: string,
   files: string[] | undefined,
-  extra: { inspect?: string[] | 'all'; engine?: Engine } = {},
+  extra: { inspect?: string[]; engine?: Engine } = {},
 ): Promise<ProjectView> {
   const desired = await desiredFor(ctx, project, files);
   const engine = extra.engine ?? (await ctx.engine());
