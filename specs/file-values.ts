@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import type { DesiredObject } from './model.js';
 
 /**
  * The bytes of Secrets and Configs, in memory only, by digest. The model carries the
@@ -23,4 +24,15 @@ export function rememberValue(bytes: Buffer): string {
 /** The bytes read for this digest in this process, if any. */
 export function valueOf(digest: string): Buffer | undefined {
   return values.get(digest);
+}
+
+/**
+ * The values of the Secrets among `desired` read in this process, as text: what a line quoting
+ * a container's output (a health probe's) must hide (F540). Configs are not secret.
+ */
+export function secretTexts(desired: readonly DesiredObject[]): string[] {
+  return desired.flatMap((o) => {
+    const bytes = o.kind === 'Secret' ? valueOf(o.spec.digest) : undefined;
+    return bytes ? [bytes.toString('utf8')] : [];
+  });
 }

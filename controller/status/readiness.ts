@@ -4,6 +4,7 @@ import type {
   HealthStatus,
   ObservedContainer,
 } from '../engine/engine.js';
+import { lastProbe } from '../lifecycle/output-excerpt.js';
 
 /**
  * Why a container declared `running` is not ready (DESIGN.md, second wave: "Readiness,
@@ -152,8 +153,6 @@ function exitCodeOf(
 }
 
 function unhealthyMessage(details: ContainerDetails | undefined): string {
-  const last = details?.healthLog.at(-1);
-  if (!last) return 'healthcheck reports unhealthy';
-  const output = last.output.trim().replace(/\s+/g, ' ').slice(0, 200);
-  return `healthcheck reports unhealthy: exit code ${last.exitCode}${output ? `: ${output}` : ''}`;
+  const probe = lastProbe(details);
+  return probe ? `healthcheck reports unhealthy: ${probe}` : 'healthcheck reports unhealthy';
 }

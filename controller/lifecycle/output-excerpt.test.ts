@@ -1,0 +1,28 @@
+import { describe, expect, it } from 'vitest';
+import { EXCERPT_CHARS, lastProbe, outputExcerpt } from './output-excerpt.js';
+
+describe('outputExcerpt (F540)', () => {
+  it('is one line, control characters visible', () => {
+    expect(outputExcerpt('  line one\n\tline two\r\n')).toBe('line one line two');
+    expect(outputExcerpt('ok\x1b]0;pwned\x07')).toBe('ok\\x1b]0;pwned\\x07');
+  });
+  it('is cut at EXCERPT_CHARS', () => {
+    const cut = outputExcerpt('x'.repeat(500));
+    expect(cut).toHaveLength(EXCERPT_CHARS);
+    expect(cut.endsWith('…')).toBe(true);
+  });
+  it('never shows a hidden value, with or without its trailing newline', () => {
+    expect(outputExcerpt('token s3cr3t-v and s3cr3t-v\n', ['s3cr3t-v\n'])).toBe(
+      'token *** and ***',
+    );
+  });
+});
+
+describe('lastProbe', () => {
+  const log = (output: string) => ({ healthLog: [{ start: '', exitCode: 1, output }] });
+  it("states the last probe's exit code and output, or that it printed nothing", () => {
+    expect(lastProbe(log('db down\n'))).toBe('exit code 1: db down');
+    expect(lastProbe(log(''))).toBe('exit code 1, no output');
+    expect(lastProbe({ healthLog: [] })).toBeUndefined();
+  });
+});
