@@ -1,4 +1,5 @@
 import { createActor, fromPromise, toPromise } from 'xstate';
+import { secretTexts } from '../../specs/file-values.js';
 import type { ContainerObject, DesiredObject } from '../../specs/model.js';
 import type { Engine, ObservedContainer, ObservedState } from '../engine/engine.js';
 import type { ContainerSituation } from '../lifecycle/container-decision.js';
@@ -6,6 +7,7 @@ import { runContainer } from '../lifecycle/run-container.js';
 import { stepsMachine } from '../lifecycle/steps.machine.js';
 import type { indexOwned } from '../plan/plan.js';
 import type { ContainerPlanEntry, ObjectPlan, PlanStep } from '../plan/plan-types.js';
+import { failedUpdateText } from '../update/failed-update-text.js';
 import { replaceContainer } from '../update/replace.js';
 import { gateMs, socketBindsOf, updatePolicy, updatesInPlace } from '../update/update-policy.js';
 import { containerCreateRequest } from '../plan/container-request.js';
@@ -276,6 +278,7 @@ async function runUpdate(
       oldId,
       request,
       policy,
+      hidden: secretTexts(ctx.desired),
       ...(ctx.signal ? { signal: ctx.signal } : {}),
       onOp: (op) => {
         ops.push(op);
@@ -284,17 +287,10 @@ async function runUpdate(
       },
     });
     if (result.outcome === 'replaced') return { outcome: 'converged', ops };
-    // stop-first stopped the old container before the new one ran (F343: "keeps running").
-    const what =
-      result.outcome === 'paused'
-        ? 'update paused (onFailure: pause): both containers are left for inspection'
-        : policy.order === 'stop-first'
-          ? 'update rolled back: the old container was stopped for the update and started again'
-          : 'update rolled back: the old container keeps running';
     return {
       outcome: 'failed',
       ops,
-      reason: `${what}; ${result.reason}`,
+      reason: `${failedUpdateText(result, policy.order)}; ${result.reason}`,
       failedUpdate: result.outcome,
       failedStep: result.failedAt,
     };

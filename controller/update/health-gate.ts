@@ -86,7 +86,7 @@ export function healthGate(
           });
         if (gate.kind === 'healthy' && details.health === 'healthy') finish({ passed: true });
         if (gate.kind === 'healthy' && details.health === 'unhealthy')
-          finish({ passed: false, reason: unhealthy(details.healthLog.at(-1)?.output) });
+          finish({ passed: false, reason: UNHEALTHY });
       },
       (error: unknown) => finish({ error }),
     );
@@ -104,14 +104,12 @@ function judge(event: EngineEvent, gate: UpdateGate): GateResult | undefined {
     };
   if (gate.kind !== 'healthy') return undefined;
   if (event.action === 'health_status: healthy') return { passed: true };
-  if (event.action === 'health_status: unhealthy') return { passed: false, reason: unhealthy() };
+  if (event.action === 'health_status: unhealthy') return { passed: false, reason: UNHEALTHY };
   return undefined;
 }
 
-function unhealthy(output?: string): string {
-  const last = output?.trim().split('\n').at(-1);
-  return `the new container is unhealthy${last ? `: ${last}` : ''}`;
-}
+/** The probe's output is added by the caller, from one inspect on the failure path (gate-evidence.ts). */
+const UNHEALTHY = 'the new container is unhealthy';
 
 function seconds(ms: number): string {
   return `${Math.round(ms / 100) / 10}s`;

@@ -1,8 +1,9 @@
-import type { ContainerCreateRequest, Engine } from '../engine/engine.js';
+import type { ContainerCreateRequest, ContainerDetails, Engine } from '../engine/engine.js';
 import { isEngineError } from '../engine/engine.js';
 import { BerthError } from '../errors.js';
 import { sameOwnedContainer } from '../container-names.js';
 import { LABEL, NEXT_SUFFIX, PREV_SUFFIX } from '../labels.js';
+import { gateEvidence } from './gate-evidence.js';
 import { healthGate, type GateResult } from './health-gate.js';
 import type { UpdatePolicy } from './update-policy.js';
 import { temporaryNameTaken } from './temporary-name.js';
@@ -22,15 +23,23 @@ export interface ReplaceInput {
   onGateTick?: (leftMs: number) => void;
   /** Ctrl-C: the gate under way rejects at once with E_INTERRUPTED (the caller undoes). */
   signal?: AbortSignal;
+  /** Values a failure reason quoting the new container's output must not show (Secret values). */
+  hidden?: readonly string[];
 }
 
 /** How a replacement ended. */
 export type ReplaceResult =
   | { outcome: 'replaced'; id: string }
-  /** The gate failed: the new container is gone and the old one serves as before. */
-  | { outcome: 'rolled-back'; reason: string; failedAt: FailedAt }
+  /**
+   * The gate failed: the new container is gone and the old one is as before; `old` is how a
+   * start-first update left it (F540: it may be crash-looping, not serving).
+   */
+  | { outcome: 'rolled-back'; reason: string; failedAt: FailedAt; old?: OldContainerState }
   /** The gate failed under `onFailure: pause`: both containers are left for inspection. */
   | { outcome: 'paused'; reason: string; failedAt: FailedAt };
+
+/** The old container after a rolled-back start-first update, as the engine tells it. */
+export type OldContainerState = Pick<ContainerDetails, 'state' | 'health'>;
 
 /** Where a replacement failed: the new container's start, or its gate (F343: both said gate). */
 export type FailedAt = 'start' | 'gate';
@@ -103,7 +112,8 @@ async function startFirst(input: ReplaceInput): Promise<ReplaceResult> {
   // A new container that cannot start (a command that does not exist) fails the gate like
   // one that never gets healthy: it is removed, never left as `-next` (F115).
   const gate = await startAndGate(input, next);
-  if (!gate.passed) return failed(input, gate, () => discard(input, next));
+  if (!gate.passed)
+    return oldAfter(input, await failed(input, gate, next, () => discard(input, next)));
   await takeOverNames(input, next);
   op('stop');
   await engine.stopContainer(oldId, request.stopTimeoutSec);
@@ -168,7 +178,7 @@ async function stopFirst(input: ReplaceInput): Promise<ReplaceResult> {
   op('start');
   const gate = await startAndGate(input, fresh);
   if (!gate.passed)
-    return failed(input, gate, async () => {
+    return failed(input, gate, fresh, async () => {
       await discard(input, fresh);
       await restoreOld(input);
     });
@@ -253,16 +263,33 @@ function gateOf(input: ReplaceInput, id: string): Promise<GateResult> {
   });
 }
 
+/**
+ * A failed start or gate: the reason, with what the new container can still tell about why
+ * (read before `rollback` removes it), then the rollback, unless `onFailure: pause`.
+ */
 async function failed(
   input: ReplaceInput,
   gate: { reason: string; failedAt?: FailedAt },
+  newId: string,
   rollback: () => Promise<void>,
 ): Promise<ReplaceResult> {
-  const { reason } = gate;
   const failedAt = gate.failedAt ?? 'gate';
+  const evidence =
+    failedAt === 'gate' ? await gateEvidence(input.engine, newId, input.hidden) : undefined;
+  const reason = evidence ? `${gate.reason} (${evidence})` : gate.reason;
   if (input.policy.onFailure === 'pause') return { outcome: 'paused', reason, failedAt };
   await rollback();
   return { outcome: 'rolled-back', reason, failedAt };
+}
+
+/**
+ * A rolled-back start-first update with the old container's state as it is now: "keeps
+ * running" is said only when it does (one inspect, on the failure path).
+ */
+async function oldAfter(input: ReplaceInput, result: ReplaceResult): Promise<ReplaceResult> {
+  if (result.outcome !== 'rolled-back') return result;
+  const old = await input.engine.inspectContainer(input.oldId).catch(() => undefined);
+  return old ? { ...result, old: { state: old.state, health: old.health } } : result;
 }
 
 /** Stops (without waiting out a grace period: it never served) and removes a failed container. */
