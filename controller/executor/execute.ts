@@ -1,3 +1,4 @@
+import { secretTexts } from '../../specs/file-values.js';
 import type { DesiredObject, ObjectKey } from '../../specs/model.js';
 import { isEngineError, type Engine, type ObservedState } from '../engine/engine.js';
 import { BerthError, toBerthError } from '../errors.js';
@@ -239,7 +240,8 @@ async function waitForDependsOn(
       const message = `dependency Container/${dep.container} is not planned`;
       return { error: new BerthError('E_INTERNAL', message) };
     }
-    const target = { engineName: depPlan.engineName, key: depPlan.key };
+    const hidden = secretTexts(options.desired);
+    const target = { engineName: depPlan.engineName, key: depPlan.key, hidden };
     try {
       await waitForCondition(options.engine, target, dep.condition, options.deadline, now);
     } catch (e) {

@@ -1,6 +1,7 @@
 import type { DependsCondition } from '../../specs/model.js';
 import type { ContainerDetails, Engine } from '../engine/engine.js';
 import { BerthError } from '../errors.js';
+import { lastProbe } from '../lifecycle/output-excerpt.js';
 
 /**
  * Whether a dependency meets a condition now: true, false (not yet), or a reason it never
@@ -12,6 +13,7 @@ import { BerthError } from '../errors.js';
 export function conditionMet(
   details: ContainerDetails | undefined,
   condition: DependsCondition,
+  hidden: readonly string[] = [],
 ): boolean | string {
   if (!details) return 'was removed while berth waited for it';
   if (details.state === 'removing') return 'is being removed';
@@ -26,7 +28,7 @@ export function conditionMet(
       if (details.health === 'healthy') return true;
       // Already failing its probe: waiting for the timeout would only delay the same answer.
       if (details.health === 'unhealthy' && details.state === 'running')
-        return `is unhealthy${lastProbe(details)}`;
+        return `is unhealthy${probeText(details, hidden)}`;
       if (details.state === 'exited' || details.state === 'dead')
         return `exited with code ${details.exitCode} before it was healthy`;
       if (details.health === 'none' && details.state === 'running')
@@ -39,9 +41,10 @@ export function conditionMet(
   }
 }
 
-function lastProbe(details: ContainerDetails): string {
-  const output = details.healthLog.at(-1)?.output.trim().replace(/\s+/g, ' ').slice(0, 200);
-  return output ? ` (${output})` : '';
+/** F540: ` (last probe: exit code 1: …)`, or ` (last probe: exit code 1, no output)`. */
+function probeText(details: ContainerDetails, hidden: readonly string[]): string {
+  const probe = lastProbe(details, hidden);
+  return probe ? ` (last probe: ${probe})` : '';
 }
 
 /** How a wait for a condition ended: met, never can be (why), or the deadline passed. */
@@ -58,9 +61,10 @@ export async function pollCondition(
   deadline: number,
   now: () => number = Date.now,
   pollMs = 200,
+  hidden: readonly string[] = [],
 ): Promise<ConditionEnd> {
   for (;;) {
-    const met = conditionMet(await engine.inspectContainer(engineName), condition);
+    const met = conditionMet(await engine.inspectContainer(engineName), condition, hidden);
     if (met === true) return { met };
     if (typeof met === 'string') return { never: met };
     if (now() >= deadline) return { timedOut: true };
@@ -74,13 +78,15 @@ export async function pollCondition(
  */
 export async function waitForCondition(
   engine: Engine,
-  container: { engineName: string; key: string },
+  /** `hidden`: values a reason quoting the probe's output must not show (Secret values). */
+  container: { engineName: string; key: string; hidden?: readonly string[] },
   condition: DependsCondition,
   deadline: number,
   now: () => number = Date.now,
   pollMs = 200,
 ): Promise<void> {
-  const end = await pollCondition(engine, container.engineName, condition, deadline, now, pollMs);
+  const { engineName, hidden } = container;
+  const end = await pollCondition(engine, engineName, condition, deadline, now, pollMs, hidden);
   if ('met' in end) return;
   const message =
     'never' in end

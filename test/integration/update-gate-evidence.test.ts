@@ -1,0 +1,106 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ProjectStatus } from '../../controller/status/status-types.js';
+import { berth } from '../support/cli.js';
+import { cleanupProject, docker, uniqueProject } from '../support/docker.js';
+import { scriptYaml } from '../support/manifests.js';
+
+/**
+ * F540: a failed update gate said only `the new container is unhealthy` and removed the new
+ * container, so nobody could tell why; a failed `dependsOn … healthy` likewise. The reason now
+ * quotes the probe's last result (exit code, one line of output), never a Secret's value.
+ */
+const TOKEN = 'tok-CANARY-7731';
+let stateHome: string;
+const env = () => ({ XDG_STATE_HOME: stateHome, GATE_TOKEN: TOKEN });
+const secret = `apiVersion: berth/v1
+kind: Secret
+metadata: {name: token}
+spec: {env: GATE_TOKEN}
+---
+`;
+
+beforeAll(async () => {
+  stateHome = await mkdtemp(join(tmpdir(), 'berth-gate-evidence-state-'));
+});
+afterAll(async () => {
+  await rm(stateHome, { recursive: true, force: true });
+});
+
+describe('a start-first update whose new container fails its health probe', () => {
+  const project = uniqueProject('gatewhy');
+  afterAll(() => cleanupProject(project));
+  // The probe prints the secret too: the reason must show it masked.
+  const probe =
+    'test $$V = 1 || { echo probe-says-no: V is $$V, token $$(cat /run/secrets/token); exit 1; }';
+  const apply = (v: string) =>
+    berth(['apply', '-f', '-', '-p', project, '--timeout', '60s'], {
+      stdin:
+        secret +
+        scriptYaml(
+          'svc',
+          'trap "exit 0" TERM; while true; do sleep 1; done',
+          `  env: {V: "${v}"}
+  mounts: [{secret: token, target: /run/secrets/token}]
+  healthcheck: {command: [CMD-SHELL, "${probe}"], interval: 1s, timeout: 1s, retries: 1}
+  update: {order: start-first, minReady: 1s, healthTimeout: 8s}
+`,
+        ),
+      env: env(),
+    });
+  const svcId = () => docker('inspect', '-f', '{{.Id}} {{.State.Status}}', `${project}-svc`);
+
+  it('says what the probe printed, masks the secret, and the old container runs on', async () => {
+    const first = await apply('1');
+    expect(first.code, first.stderr + first.stdout).toBe(0);
+    const before = await svcId();
+    const failed = await apply('2');
+    const out = failed.stdout + failed.stderr;
+    expect(failed.code, out).toBe(2);
+    expect(out).toContain('update rolled back: the old container keeps running');
+    expect(out).toMatch(
+      /the new container is unhealthy \(last probe: exit code 1: probe-says-no: V is 2, token \*\*\*\)/,
+    );
+    expect(await svcId()).toBe(before);
+    expect(before).toMatch(/ running$/);
+
+    const status = await berth(['status', '-o', 'json', '-p', project], { env: env() });
+    const svc = (JSON.parse(status.stdout) as ProjectStatus).objects.find((o) => o.name === 'svc')!;
+    expect(JSON.stringify(svc.conditions)).toContain('probe-says-no: V is 2');
+    const described = await berth(['describe', 'Container/svc', '-p', project], { env: env() });
+    expect(described.stdout).toContain('probe-says-no: V is 2');
+    for (const text of [out, status.stdout, described.stdout]) expect(text).not.toContain(TOKEN);
+  }, 120_000);
+});
+
+describe('a dependency that turns unhealthy', () => {
+  const project = uniqueProject('depwhy');
+  afterAll(() => cleanupProject(project));
+
+  it('fails its dependant with the probe output, or says the probe printed nothing', async () => {
+    const loop = 'trap "exit 0" TERM; while true; do sleep 1; done';
+    const check = (command: string) =>
+      `  healthcheck: {command: ${command}, interval: 1s, timeout: 1s, retries: 1}\n`;
+    const waits = (dep: string) => `  dependsOn: [{container: ${dep}, condition: healthy}]\n`;
+    const stdin = [
+      scriptYaml('bad', loop, check('[CMD-SHELL, "echo dep-probe-no; exit 3"]')),
+      scriptYaml('quiet', loop, check('[CMD, "false"]')),
+      scriptYaml('waiter', loop, waits('bad')),
+      scriptYaml('waiter2', loop, waits('quiet')),
+    ].join('---\n');
+    const r = await berth(['apply', '-f', '-', '-p', project, '--timeout', '60s'], {
+      stdin,
+      env: env(),
+    });
+    const out = r.stdout + r.stderr;
+    expect(r.code, out).toBe(2);
+    expect(out).toContain(
+      'dependency Container/bad is unhealthy (last probe: exit code 3: dep-probe-no)',
+    );
+    expect(out).toContain(
+      'dependency Container/quiet is unhealthy (last probe: exit code 1, no output)',
+    );
+  }, 120_000);
+});
