@@ -1,5 +1,5 @@
 import {
-  copyFileSync,
+  existsSync,
   mkdirSync,
   readdirSync,
   readFileSync,
@@ -21,6 +21,7 @@ import { BerthError } from '../../errors.js';
 import type { CliContext } from '../context.js';
 import { composeSettings } from '../compose-settings.js';
 import { refuseForeignManifests } from '../import-overwrite.js';
+import { digestOf, refuseEditedOutputs, writeImportRecord } from '../import-record.js';
 import { policyFromFlags, type PolicyFlags } from '../policy-flags.js';
 
 interface ImportOptions extends PolicyFlags {
@@ -47,6 +48,7 @@ interface ImportOptions extends PolicyFlags {
 export async function run(ctx: CliContext, options: ImportOptions): Promise<number> {
   const outDir = resolve(ctx.cwd, options.output ?? '.');
   let result: ImportResult;
+  let outputs: Outputs | undefined;
   try {
     const files = options.filename?.length
       ? options.filename
@@ -74,6 +76,7 @@ export async function run(ctx: CliContext, options: ImportOptions): Promise<numb
     if (options.output) refuseOutputHoldingInput(result.files, ctx.cwd, outDir);
     if (options.output)
       refuseForeignManifests(outDir, result.manifests.keys(), ctx.cwd, options.force);
+    if (options.output) outputs = plannedOutputs(result, outDir, ctx.cwd, options.force);
   } catch (e) {
     if (!(e instanceof ComposeInputError)) throw e;
     for (const { where, message, code } of e.problems)
@@ -82,7 +85,7 @@ export async function run(ctx: CliContext, options: ImportOptions): Promise<numb
     if (n > 1) ctx.stderr.write(`${n} problems; nothing written\n`);
     return 1;
   }
-  if (options.output) writeOut(ctx, result, outDir);
+  if (outputs) writeOut(ctx, result, outDir, outputs);
   else printOut(ctx, result);
   for (const { where, message } of result.warnings)
     say(ctx, `${where.file}:${where.line}:${where.column}: warning: ${message}`);
@@ -116,22 +119,48 @@ function refuseOutputHoldingInput(files: string[], cwd: string, outDir: string):
   );
 }
 
-function writeOut(ctx: CliContext, result: ImportResult, outDir: string): void {
+/** What `-o DIR` writes (file name → bytes) and removes (stale manifests of an earlier import). */
+interface Outputs {
+  writes: Map<string, string | Buffer>;
+  stale: string[];
+}
+
+/**
+ * The files import writes into `outDir` and the ones it removes, refused (before anything is
+ * written) when one of them was edited since an earlier import wrote it (F542; `force`).
+ * A `.env` built on the output folder's own `.env` (the project has none) keeps its lines, so
+ * it is not checked.
+ */
+function plannedOutputs(
+  result: ImportResult,
+  outDir: string,
+  cwd: string,
+  force?: boolean,
+): Outputs {
+  const writes = new Map<string, string | Buffer>(result.manifests);
+  for (const [source, name] of result.copies)
+    if (resolve(source) !== resolve(outDir, name)) writes.set(name, readFileSync(source));
+  // Never into the Compose project's own folder: that `.env` is the user's, read by compose.
+  if (resolve(result.projectDir) !== outDir) writes.set('.env', result.dotEnv.text);
+  const stale = existsSync(outDir) ? staleManifests(outDir, result.manifests) : [];
+  const checked = [...writes]
+    .filter(([name]) => name !== '.env' || result.dotEnv.source !== undefined)
+    .map(([name, text]) => ({ name, text }));
+  refuseEditedOutputs(outDir, [...checked, ...stale.map((name) => ({ name }))], cwd, force);
+  return { writes, stale };
+}
+
+function writeOut(ctx: CliContext, result: ImportResult, outDir: string, outputs: Outputs): void {
   mkdirSync(outDir, { recursive: true });
-  const stale = staleManifests(outDir, result.manifests);
+  const { writes, stale } = outputs;
   for (const name of stale) unlinkSync(join(outDir, name));
   if (stale.length)
     ctx.stdout.write(
       `removed ${stale.join(', ')}: written by an earlier import, not by this one\n`,
     );
-  for (const [name, text] of result.manifests) writeFileSync(join(outDir, name), text);
-  for (const [source, name] of result.copies) {
-    const target = join(outDir, name);
-    if (resolve(source) !== resolve(target)) copyFileSync(source, target);
-  }
-  // Never into the Compose project's own folder: that `.env` is the user's, read by compose.
-  const namesProject = resolve(result.projectDir) !== outDir;
-  if (namesProject) writeFileSync(join(outDir, '.env'), result.dotEnv.text);
+  for (const [name, bytes] of writes) writeFileSync(join(outDir, name), bytes);
+  writeImportRecord(outDir, new Map([...writes].map(([name, bytes]) => [name, digestOf(bytes)])));
+  const namesProject = writes.has('.env');
   const shown = relative(ctx.cwd, outDir) || '.';
   const project = namesProject ? '' : ` -p ${result.projectName}`;
   const named = namesProject
