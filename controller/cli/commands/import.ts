@@ -21,6 +21,7 @@ import { BerthError } from '../../errors.js';
 import type { CliContext } from '../context.js';
 import { composeSettings } from '../compose-settings.js';
 import { refuseForeignManifests } from '../import-overwrite.js';
+import { refuseUnreadableEnvFiles } from '../import-env-files.js';
 import { digestOf, refuseEditedOutputs, writeImportRecord } from '../import-record.js';
 import { policyFromFlags, type PolicyFlags } from '../policy-flags.js';
 
@@ -73,6 +74,7 @@ export async function run(ctx: CliContext, options: ImportOptions): Promise<numb
         name: options.policy ?? 'baseline',
       },
     });
+    refuseUnreadableEnvFiles(result, ctx.cwd);
     if (options.output) refuseOutputHoldingInput(result.files, ctx.cwd, outDir);
     if (options.output)
       refuseForeignManifests(outDir, result.manifests.keys(), ctx.cwd, options.force);
