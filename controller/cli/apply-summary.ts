@@ -1,6 +1,7 @@
 import type { ExecuteResult } from '../executor/execute.js';
 import { heldByNever } from '../executor/plan-work.js';
 import { ranCounts } from '../executor/ran-summary.js';
+import { orphansLeft } from '../plan/plan-format.js';
 import type { Plan } from '../plan/plan-types.js';
 import { undoText, type UndoResult } from './interrupt-undo.js';
 import { visibleText } from '../../specs/visible-text.js';
@@ -26,7 +27,11 @@ export function summaryText(
       `${o.key}: ${o.outcome}${o.message ? `: ${visibleText(o.message, { keepNewlines: true })}` : ''}`,
     );
   }
-  if (result.outcomes.length === 0) {
+  if (result.outcomes.length === 0 && plan.orphans) {
+    lines.push(
+      `Project ${project}: unchanged; the declared objects match the engine, ${orphansLeft(plan)} (${seconds}s)`,
+    );
+  } else if (result.outcomes.length === 0) {
     lines.push(
       `Project ${project}: unchanged; the engine already matches the manifests (${seconds}s)`,
     );

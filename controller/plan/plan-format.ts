@@ -40,6 +40,17 @@ export function hasChanges(plan: Plan): boolean {
   return plan.objects.some((o) => o.steps.length > 0) || plan.conflicts.length > 0;
 }
 
+/**
+ * `N object(s) no longer declared … left on the engine`: what a plan without `--prune` leaves
+ * (F551), for the summary lines that would otherwise say the engine matches the manifests.
+ */
+export function orphansLeft(plan: Plan): string {
+  const n = plan.orphans?.length ?? 0;
+  return n === 1
+    ? '1 object no longer declared is left on the engine'
+    : `${n} objects no longer declared are left on the engine`;
+}
+
 function stepLine(s: PlanStep, width: number): string {
   const what = s.target ? `${s.action} ${s.target}` : s.action;
   return `${s.symbol} ${s.key.padEnd(width)}  ${what.padEnd(12)}  ${s.cause}`;
@@ -60,7 +71,11 @@ export function formatPlan(plan: Plan): string {
   const lines = [...steps.map((s) => stepLine(s, width))];
   for (const o of blocked) lines.push(`! ${o.key.padEnd(width)}  ${o.reason ?? 'out of sync'}`);
   const c = planSummary(plan);
-  if (steps.length === 0 && blocked.length === 0) {
+  if (steps.length === 0 && blocked.length === 0 && plan.orphans) {
+    lines.push(
+      `Project ${plan.project}: no changes to the declared objects; ${orphansLeft(plan)}.`,
+    );
+  } else if (steps.length === 0 && blocked.length === 0) {
     lines.push(`Project ${plan.project}: no changes; the engine matches the manifests.`);
   } else {
     const extra = c.blocked ? `, ${c.blocked} blocked` : '';
@@ -79,5 +94,6 @@ export function planJson(plan: Plan): unknown {
     steps: plan.objects.flatMap((o) => o.steps),
     objects: plan.objects.filter((o) => !o.inSync || o.steps.length > 0),
     conflicts: plan.conflicts,
+    ...(plan.orphans && { orphans: plan.orphans.map((o) => o.key) }),
   };
 }

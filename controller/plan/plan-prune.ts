@@ -47,6 +47,20 @@ export function planPrune(
   return [...containers.sort(byName), ...others.sort(byName)];
 }
 
+/**
+ * What `--prune` would delete on top of `deletions` (a plan's deletions without it): owned
+ * objects no longer declared that are left on the engine (F551; Compose's "Found orphan
+ * containers"). A volume that keeps its data has no step and is no orphan.
+ */
+export function orphansLeft(
+  input: PlanInput,
+  owned: Map<ObjectKey, unknown>,
+  deletions: readonly ObjectPlan[],
+): ObjectPlan[] {
+  const planned = new Set(deletions.map((d) => d.key));
+  return planPrune(input, owned).filter((p) => p.steps.length > 0 && !planned.has(p.key));
+}
+
 /** A `berth run` container still running: never pruned (DESIGN.md "New verbs"). */
 function runningOneOff(c: ObservedContainer): boolean {
   return c.labels[LABEL.oneoff] === 'true' && (c.state === 'running' || c.state === 'paused');

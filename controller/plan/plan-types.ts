@@ -131,4 +131,9 @@ export interface Plan {
   /** Declared objects in dependency order, then objects to delete in reverse order. */
   objects: ObjectPlan[];
   conflicts: PlanConflict[];
+  /**
+   * Without `--prune`: the owned objects no longer declared that the plan leaves on the engine
+   * (the deletions `--prune` would add). Unset when there are none, or with `--prune`.
+   */
+  orphans?: ObjectPlan[];
 }

@@ -14,6 +14,7 @@ import { goneNetwork, planContainer } from './plan-container.js';
 import { keptNetwork } from './plan-duplicates.js';
 import type { OwnedIndex, PlanInput } from './plan-input.js';
 import { planDeletions } from './plan-implicit.js';
+import { orphansLeft } from './plan-prune.js';
 import { step } from './plan-object.js';
 import { objectPlan, planImplicitImage } from './plan-resources.js';
 import type { ObjectPlan, Plan, PlanConflict, PlanStep } from './plan-types.js';
@@ -80,10 +81,12 @@ export function plan(input: PlanInput): Plan {
   );
   const updates = blockTakenUpdates(withConflicts, input.desired, input.updateNamesTaken);
   const deletions = [...planDeletions(input, owned), ...planImageRetention(input)];
+  const orphans = input.prune ? [] : orphansLeft(input, owned, deletions);
   return {
     project: input.project,
     objects: [...orderByDependencies(updates.objects), ...deletions],
     conflicts: [...conflicts, ...updates.conflicts],
+    ...(orphans.length > 0 && { orphans }),
   };
 }
 

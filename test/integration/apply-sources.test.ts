@@ -21,7 +21,12 @@ afterAll(async () => {
 describe('two folders with one base name', () => {
   it('apply --prune refuses to delete what the other folder applied, plan names it, --force deletes', async () => {
     expect((await berth(stateHome, work, 'apply', '-f', one)).code).toBe(0);
-    expect((await berth(stateHome, work, 'apply', '-f', two)).code).toBe(0);
+    const second = await berth(stateHome, work, 'apply', '-f', two);
+    expect(second.code).toBe(0);
+    // Not pruned, and not offered to --prune either: another folder applied it (F551).
+    expect(second.stderr).toBe(
+      `warning: not declared here, left on the engine: Container/web, applied from ${one} (another folder of project ${project}); give one of the folders its own project (-p NAME)\n`,
+    );
     const label = await docker(
       'inspect',
       '-f',

@@ -21,6 +21,7 @@ import { undoOnEngines, undoText, type UndoResult } from '../interrupt-undo.js';
 import { loadInput } from '../load-input.js';
 import { otherSourceDeletions } from '../../plan/plan-other-sources.js';
 import { otherSourceError, sourceFolders } from '../other-sources.js';
+import { orphanWarning } from '../orphan-warning.js';
 import { refuseWhatTheEnginesCannotCarry } from '../engine-fields-check.js';
 import type { ApplyJob, ApplyOptions } from '../apply-job.js';
 import { withProjectLock } from '../project-lock.js';
@@ -110,7 +111,8 @@ async function dryRun(
   desired: DesiredObject[],
   options: ApplyOptions,
 ): Promise<number> {
-  const { plan } = await planOf(ctx, { project, desired, prune: Boolean(options.prune) });
+  const { plan, observed } = await planOf(ctx, { project, desired, prune: Boolean(options.prune) });
+  ctx.stderr.write(orphanWarning(plan, observed, sourceFolders(options.filename, ctx.cwd)));
   await writeOutput(ctx, options.output, planJson(plan), () => formatPlan(plan));
   return 0;
 }
@@ -213,13 +215,11 @@ async function converge(ctx: CliContext, job: ApplyJob, lock?: ProjectLock): Pro
     if (job.only && !selected.objects.some(needsWork)) return 0;
     if (!plan.objects.some((o) => o.kind === 'Image' && needsWork(o)))
       job.unchangedImages = planned.observed.images;
-    const others = otherSourceDeletions(
-      planned.plan,
-      planned.observed,
-      sourceFolders(applySources(ctx, job), ctx.cwd),
-    );
+    const folders = sourceFolders(applySources(ctx, job), ctx.cwd);
+    const others = otherSourceDeletions(planned.plan, planned.observed, folders);
     if (others.length > 0 && !options.force) throw otherSourceError(project, others);
     refuseMissingExternals(planned.plan);
+    if (!job.only) ctx.stderr.write(orphanWarning(planned.plan, planned.observed, folders));
     const width = Math.max(0, ...plan.objects.map((o) => o.key.length));
     const report = progressReporter(ctx, width);
     const deadline = started + timeoutMs;

@@ -6,6 +6,7 @@ import { loadInput } from '../load-input.js';
 import { planOf } from '../plan-of.js';
 import { otherSourceDeletions } from '../../plan/plan-other-sources.js';
 import { otherSourceNotes, sourceFolders } from '../other-sources.js';
+import { orphanWarning } from '../orphan-warning.js';
 import { refuseWhatTheEnginesCannotCarry } from '../engine-fields-check.js';
 import type { PolicyFlags } from '../policy-flags.js';
 import { resolveProjectName } from '../project-name.js';
@@ -31,6 +32,7 @@ export async function run(ctx: CliContext, options: PlanOptions): Promise<number
   });
   const folders = sourceFolders(options.filename, ctx.cwd);
   const others = observed ? otherSourceDeletions(plan, observed, folders) : [];
+  ctx.stderr.write(orphanWarning(plan, observed, folders));
   await writeOutput(
     ctx,
     options.output,
