@@ -27,7 +27,11 @@ export const EXAMPLES: Record<string, string[]> = {
     'berth exec -it web -- sh',
     'berth exec -e MODE=debug web -- env',
   ],
-  cp: ['berth cp web:/etc/hosts ./hosts', 'berth cp ./site.tar web:/srv/'],
+  cp: [
+    'berth cp web:/etc/hosts ./hosts',
+    'berth cp ./site.tar web:/srv/',
+    'berth cp ./app.conf worker-2:/etc/app.conf',
+  ],
   import: [
     'berth import',
     'berth import -f docker-compose.yml -o berth/',

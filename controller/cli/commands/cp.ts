@@ -1,6 +1,8 @@
 import { stat } from 'node:fs/promises';
 import { basename, dirname, posix } from 'node:path';
 import { Readable } from 'node:stream';
+import { buffer } from 'node:stream/consumers';
+import type { ObservedContainer } from '../../engine/engine.js';
 import type { EngineStreams } from '../../engine/engine-streams.js';
 import { BerthError, formatError, toBerthError } from '../../errors.js';
 import type { CliContext, CommonOptions } from '../context.js';
@@ -10,6 +12,7 @@ import {
   firstContainer,
   listByName,
   missingContainer,
+  namesFor,
 } from '../project-containers.js';
 import { resolveProjectName } from '../project-name.js';
 
@@ -28,7 +31,8 @@ export function parseCopyEnd(text: string): CopyEnd {
 
 /**
  * `berth cp NAME:PATH LOCAL` / `berth cp LOCAL NAME:PATH`: files and folders through the
- * engine's archive API, modes kept; `-` reads or writes a tar stream. Exit 0, or 1 with
+ * engine's archive API, modes kept; `-` reads or writes a tar stream. A replicated NAME is
+ * copied into every replica, and out of the first (`NAME-<i>` names one), as in Compose. Exit 0, or 1 with
  * the reason (an unreachable engine stays 4).
  */
 export async function run(
@@ -48,16 +52,42 @@ export async function run(
     }
     const project = resolveProjectName(options.project, [], ctx.cwd, ctx.env);
     const name = 'container' in from ? from.container : (to as { container: string }).container;
-    const engine = await ctx.engine();
-    const container = firstContainer(await listByName(engine, project), name);
-    if (!container) throw await missingContainer(ctx, project, name);
-    await copyWith(ctx, await connectStreams(ctx), container.id, from, to);
+    const byName = await listByName(await ctx.engine(), project);
+    if ('container' in from) {
+      const container = firstContainer(byName, name);
+      if (!container) throw await missingContainer(ctx, project, name);
+      await copyWith(ctx, await connectStreams(ctx), container.id, from, to);
+      return 0;
+    }
+    const targets = namesFor(byName, name).map((n) => byName.get(n)!);
+    if (targets.length === 0) throw await missingContainer(ctx, project, name);
+    await copyIntoEach(ctx, await connectStreams(ctx), targets, from, to);
     return 0;
   } catch (e) {
     const error = toBerthError(e);
     if (error.code === 'E_ENGINE_UNREACHABLE') throw error;
     ctx.stderr.write(formatError(error) + '\n');
     return 1;
+  }
+}
+
+/**
+ * Host → every container in `targets`: all the replicas of a replicated NAME, as `docker
+ * compose cp` copies into every container of a service without `--index` (F550). A tar
+ * stream on stdin is read once and sent to each.
+ */
+async function copyIntoEach(
+  ctx: CliContext,
+  streams: EngineStreams,
+  targets: readonly ObservedContainer[],
+  from: CopyEnd,
+  to: CopyEnd,
+): Promise<void> {
+  const stdin = 'local' in from && from.local === '-' && targets.length > 1;
+  const bytes = stdin ? await buffer(ctx.stdin) : undefined;
+  for (const target of targets) {
+    const each = bytes ? { ...ctx, stdin: Readable.from([bytes]) } : ctx;
+    await copyWith(each, streams, target.id, from, to);
   }
 }
 

@@ -31,7 +31,10 @@ export const containerVerbs = {
   },
   cp: (kit) => {
     kit
-      .verb('cp', 'copy files between a declared container and the host')
+      .verb(
+        'cp',
+        'copy files between a declared container and the host; into every replica of a replicated NAME, out of its first (NAME-<i> names one)',
+      )
       .argument('<source>', 'NAME:PATH or local path (- for a tar stream)')
       .argument('<destination>', 'NAME:PATH or local path (- for a tar stream)')
       .action(kit.action(() => import('../commands/cp.js')));
