@@ -6,6 +6,7 @@ import { ownedContainerName, ownedReplica } from '../container-names.js';
 import { LABEL, engineName } from '../labels.js';
 import { readHistory, readLastApplied } from '../records/records.js';
 import type { CliContext } from './context.js';
+import { didYouMeanName, importedSpelling } from './name-spelling.js';
 
 /**
  * Finding a project's containers by the names people declared (logs, exec, cp, attach):
@@ -44,6 +45,27 @@ export async function listByName(
  * of a container declared with `replicas` above 1 (`name-1`, `name-2`, … by index).
  */
 export function namesFor(byName: Map<string, ObservedContainer>, name: string): string[] {
+  const spelled = namesSpelled(byName, name);
+  if (spelled.length > 0) return spelled;
+  // A Compose service name as the user knows it (`my_db`) for the name import gave it (F547).
+  const imported = importedSpelling(name);
+  return imported === undefined ? [] : namesSpelled(byName, imported);
+}
+
+/**
+ * The declared names a project's containers answer to, replicated ones by their own name
+ * too (`worker` beside `worker-1`, `worker-2`): what a did-you-mean chooses from.
+ */
+export function answeringNames(byName: Map<string, ObservedContainer>): Set<string> {
+  const names = new Set(byName.keys());
+  for (const container of byName.values()) {
+    const replica = ownedReplica(container, container.labels[LABEL.project] ?? '');
+    if (replica) names.add(replica.of);
+  }
+  return names;
+}
+
+function namesSpelled(byName: Map<string, ObservedContainer>, name: string): string[] {
   if (byName.has(name)) return [name];
   const replicas: { index: number; name: string }[] = [];
   for (const [declared, container] of byName) {
@@ -86,6 +108,8 @@ export async function missingContainer(
   ctx: CliContext,
   project: string,
   name: string,
+  /** The project's containers by declared name, for a did-you-mean (F547). */
+  byName?: Map<string, ObservedContainer>,
 ): Promise<BerthError> {
   const last = await readLastApplied(ctx.stateDir, project);
   const declared =
@@ -98,7 +122,8 @@ export async function missingContainer(
       { object, hint: 'berth apply creates it again' },
     );
   }
-  return new BerthError('E_UNKNOWN_OBJECT', `no container ${name} in project ${project}`, {
+  const hint = byName ? didYouMeanName(name, answeringNames(byName)) : '';
+  return new BerthError('E_UNKNOWN_OBJECT', `no container ${name} in project ${project}${hint}`, {
     object,
     hint: 'berth get Container lists the containers of the project',
   });
@@ -140,7 +165,7 @@ export async function requireContainers(
   const asked = new Set<string>();
   for (const name of names) {
     const found = namesFor(byName, name);
-    if (found.length === 0) throw await missingContainer(ctx, project, name);
+    if (found.length === 0) throw await missingContainer(ctx, project, name, byName);
     for (const n of found) asked.add(n);
   }
   const wanted = new Map<string, ObservedContainer>();

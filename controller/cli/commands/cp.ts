@@ -55,12 +55,12 @@ export async function run(
     const byName = await listByName(await ctx.engine(), project);
     if ('container' in from) {
       const container = firstContainer(byName, name);
-      if (!container) throw await missingContainer(ctx, project, name);
+      if (!container) throw await missingContainer(ctx, project, name, byName);
       await copyWith(ctx, await connectStreams(ctx), container.id, from, to);
       return 0;
     }
     const targets = namesFor(byName, name).map((n) => byName.get(n)!);
-    if (targets.length === 0) throw await missingContainer(ctx, project, name);
+    if (targets.length === 0) throw await missingContainer(ctx, project, name, byName);
     await copyIntoEach(ctx, await connectStreams(ctx), targets, from, to);
     return 0;
   } catch (e) {

@@ -1,3 +1,4 @@
+import type { DesiredObject } from '../../../specs/model.js';
 import { BerthError } from '../../errors.js';
 import type { Engine, EngineEvent, EventOptions } from '../../engine/engine.js';
 import { declaredResourceNames } from '../../labels.js';
@@ -41,7 +42,7 @@ export async function run(
   if (!view.status.objects.some((o) => o.key === key)) {
     // A replicated container's declared name describes each of its replicas.
     names = replicaNames(view.desired, target);
-    if (names.length === 0) throw unknownObject(key, project);
+    if (names.length === 0) throw unknownObject(key, project, namesOfKind(view, target.kind));
     view = await queryProject(ctx, project, options.filename, { inspect: names, engine });
   }
   const now = ctx.now();
@@ -76,4 +77,18 @@ async function recentEvents(
   clearTimeout(timer);
   subscription.close();
   return events;
+}
+
+/** The names of `kind` a project's view holds, replicated containers by their own name too. */
+function namesOfKind(
+  view: { status: { objects: { key: string }[] }; desired: DesiredObject[] },
+  kind: string,
+): string[] {
+  const prefix = `${kind}/`;
+  const names = view.status.objects
+    .filter((o) => o.key.startsWith(prefix))
+    .map((o) => o.key.slice(prefix.length));
+  for (const o of view.desired)
+    if (o.kind === kind && o.kind === 'Container' && o.replica) names.push(o.replica.of);
+  return [...new Set(names)];
 }

@@ -31,8 +31,9 @@ export async function run(
 ): Promise<number> {
   const project = execProject(ctx, command, options);
   const engine = await ctx.engine();
-  const container = firstContainer(await listByName(engine, project), name);
-  if (!container) throw await missingContainer(ctx, project, name);
+  const byName = await listByName(engine, project);
+  const container = firstContainer(byName, name);
+  if (!container) throw await missingContainer(ctx, project, name, byName);
   if (container.state !== 'running') {
     throw new BerthError('E_STATE', `container ${container.name} is ${container.state}`, {
       object: `Container/${name}`,

@@ -7,7 +7,8 @@ import type { AppliedStep } from '../../records/index.js';
 import type { CliContext } from '../context.js';
 import { recordRestarts } from '../../records/restarts.js';
 import { StartLog } from '../../records/starts.js';
-import { listByName, namesFor } from '../project-containers.js';
+import { answeringNames, listByName, namesFor } from '../project-containers.js';
+import { didYouMeanName } from '../name-spelling.js';
 import { resolveProjectName } from '../project-name.js';
 import { visibleText } from '../../../specs/visible-text.js';
 
@@ -45,7 +46,7 @@ export async function run(
   if (missing.length)
     throw new BerthError(
       'E_UNKNOWN_OBJECT',
-      `no container ${missing.join(', ')} in project ${project}`,
+      `no container ${missing.join(', ')} in project ${project}${didYouMeanName(missing[0]!, answeringNames(byName))}`,
     );
   const names = [...new Set(asked.flatMap((n) => namesFor(byName, n)))];
   const declared = await declaredContainers(ctx, project);

@@ -5,6 +5,7 @@ import { shellWords } from '../../../specs/compose/values.js';
 import { containerCreateRequest } from '../../plan/container-request.js';
 import type { ContainerCreateRequest, Engine } from '../../engine/engine.js';
 import type { EngineStreams } from '../../engine/engine-streams.js';
+import { didYouMeanName, resolveSpelling } from '../name-spelling.js';
 import { BerthError, formatError, toBerthError } from '../../errors.js';
 import { isEngineError } from '../../engine/engine.js';
 import { LABEL, engineName, ownershipLabels } from '../../labels.js';
@@ -47,21 +48,26 @@ interface RunOptions {
  */
 export async function run(
   ctx: CliContext,
-  name: string,
+  asked: string,
   args: string[],
   options: RunOptions,
 ): Promise<number> {
   const project = resolveProjectName(options.project, options.filename ?? [], ctx.cwd, ctx.env);
   const declared = await declaredSet(ctx, project, options.filename);
   // A replicated container's declared name runs from its first replica's spec (compose run).
+  const containers = declared.filter((o): o is ContainerObject => o.kind === 'Container');
+  const known = new Set(containers.flatMap((o) => [o.name, ...(o.replica ? [o.replica.of] : [])]));
+  // A Compose service name as the user knows it (`my_db`) for the name import gave it (F547).
+  const spelled = resolveSpelling(asked, known);
   const container =
-    declared.find((o): o is ContainerObject => o.kind === 'Container' && o.name === name) ??
-    declared.find(
-      (o): o is ContainerObject =>
-        o.kind === 'Container' && o.replica?.of === name && o.replica.index === 1,
-    );
+    containers.find((o) => o.name === spelled) ??
+    containers.find((o) => o.replica?.of === spelled && o.replica?.index === 1);
   if (!container)
-    throw new BerthError('E_UNKNOWN_OBJECT', `no container ${name} declared in project ${project}`);
+    throw new BerthError(
+      'E_UNKNOWN_OBJECT',
+      `no container ${asked} declared in project ${project}${didYouMeanName(asked, known)}`,
+    );
+  const name = container.replica?.of ?? container.name;
   // A container placed on another context runs its one-offs there, beside it (F287).
   const placed = container.context;
   const engine = placed ? await engineOfContext(placed, ctx.env) : await ctx.engine();

@@ -1,3 +1,4 @@
+import { didYouMeanName } from '../name-spelling.js';
 import type { CliContext } from '../context.js';
 import { BerthError } from '../../errors.js';
 import type { Engine } from '../../engine/engine.js';
@@ -56,8 +57,15 @@ export async function queryProject(
 }
 
 /** The error for a name that is neither declared nor on the engine. */
-export function unknownObject(key: string, project: string): BerthError {
-  return new BerthError('E_UNKNOWN_OBJECT', `no object ${key} in project ${project}`, {
+export function unknownObject(
+  key: string,
+  project: string,
+  /** Names of the kind the project has, for a did-you-mean (F547). */
+  known: Iterable<string> = [],
+): BerthError {
+  const name = key.slice(key.indexOf('/') + 1);
+  const hint = didYouMeanName(name, known);
+  return new BerthError('E_UNKNOWN_OBJECT', `no object ${key} in project ${project}${hint}`, {
     object: key,
     hint: 'berth get lists the objects of the project',
   });
