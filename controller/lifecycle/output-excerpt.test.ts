@@ -2,9 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { EXCERPT_CHARS, lastProbe, outputExcerpt } from './output-excerpt.js';
 
 describe('outputExcerpt (F540)', () => {
-  it('is one line, control characters visible', () => {
+  it('is one line; control characters kept for the text outputs to make visible', () => {
     expect(outputExcerpt('  line one\n\tline two\r\n')).toBe('line one line two');
-    expect(outputExcerpt('ok\x1b]0;pwned\x07')).toBe('ok\\x1b]0;pwned\\x07');
+    expect(outputExcerpt('ok\x1b]0;pwned\x07')).toBe('ok\x1b]0;pwned\x07');
   });
   it('is cut at EXCERPT_CHARS', () => {
     const cut = outputExcerpt('x'.repeat(500));

@@ -1,4 +1,3 @@
-import { visibleText } from '../../specs/visible-text.js';
 import type { ContainerDetails } from '../engine/engine.js';
 
 /** The longest excerpt of a container's own output that a one-line reason quotes. */
@@ -7,13 +6,14 @@ export const EXCERPT_CHARS = 200;
 /**
  * Text a container printed (a health probe's output), as a one-line reason may quote it
  * (F540): each value of `hidden` (the project's Secret values: a probe may print one) becomes
- * `***`, whitespace runs and newlines become one space, control characters are made visible
- * (F277), and it is cut at EXCERPT_CHARS with `…`. Pure.
+ * `***`, whitespace runs and newlines become one space, and it is cut at EXCERPT_CHARS with `…`.
+ * Control characters are kept: this is data (`-o json` carries the real text); every text
+ * output makes them visible where it prints (visibleText, F277/F345). Pure.
  */
 export function outputExcerpt(text: string, hidden: readonly string[] = []): string {
   let shown = text;
   for (const value of hidden) shown = hideValue(shown, value);
-  const line = visibleText(shown.replace(/\s+/g, ' ').trim());
+  const line = shown.replace(/\s+/g, ' ').trim();
   return line.length > EXCERPT_CHARS ? `${line.slice(0, EXCERPT_CHARS - 1)}…` : line;
 }
 
