@@ -1,10 +1,6 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { importAndLoad } from '../../test/support/compose-imported.js';
 import { describe, expect, it } from 'vitest';
-import { loadManifests } from '../index.js';
 import { valueOf } from '../file-values.js';
-import { importCompose } from './index.js';
-import { tempDir } from '../../test/support/temp-dir.js';
 
 /**
  * Coolify's Compose extensions (coolify.ts): `content:` on a bind, `isDirectory` /
@@ -14,14 +10,7 @@ import { tempDir } from '../../test/support/temp-dir.js';
 
 /** Imports `lines` as compose.yaml and loads the output as `berth validate` does. */
 async function imported(lines: string[]) {
-  const dir = tempDir('berth-import-coolify-');
-  writeFileSync(join(dir, 'compose.yaml'), [...lines, ''].join('\n'));
-  const out = join(dir, 'out');
-  const result = importCompose({ files: ['compose.yaml'], cwd: dir, outDir: out, profiles: [] });
-  mkdirSync(out);
-  for (const [name, text] of result.manifests) writeFileSync(join(out, name), text);
-  writeFileSync(join(out, '.env'), result.dotEnv.text);
-  const loaded = await loadManifests([out], { cwd: out, env: {} });
+  const { result, loaded } = await importAndLoad([...lines, ''].join('\n'));
   return {
     result,
     losses: result.losses.map((l) => `${l.where.line}:${l.where.column} ${l.path}: ${l.why}`),

@@ -1,9 +1,5 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { importAndLoad } from '../../test/support/compose-imported.js';
 import { describe, expect, it } from 'vitest';
-import { loadManifests } from '../index.js';
-import { importCompose } from './index.js';
-import { tempDir } from '../../test/support/temp-dir.js';
 
 /**
  * A Compose network's boolean fields as compose-go reads them: `internal: "true"`, `yes`, a
@@ -11,18 +7,9 @@ import { tempDir } from '../../test/support/temp-dir.js';
  * became `internal: false` / no IPv6 without a word, and import said lossless.
  */
 async function imported(network: string[], env: Record<string, string> = {}) {
-  const dir = tempDir('berth-import-netflags-');
   const lines = ['services:', '  w:', '    image: busybox:1', '    networks: [n]', 'networks:'];
-  writeFileSync(
-    join(dir, 'compose.yaml'),
-    [...lines, '  n:', ...network.map((l) => `    ${l}`), ''].join('\n'),
-  );
-  const out = join(dir, 'out');
-  const result = importCompose({ files: ['compose.yaml'], cwd: dir, outDir: out, profiles: [] });
-  mkdirSync(out);
-  for (const [name, text] of result.manifests) writeFileSync(join(out, name), text);
-  writeFileSync(join(out, '.env'), result.dotEnv.text);
-  const loaded = await loadManifests([out], { cwd: out, env });
+  const compose = [...lines, '  n:', ...network.map((l) => `    ${l}`), ''].join('\n');
+  const { result, loaded } = await importAndLoad(compose, { env });
   const spec = loaded.set.objects.find((o) => o.kind === 'Network')?.spec as
     Record<string, unknown> | undefined;
   return {
@@ -76,7 +63,6 @@ describe('berth import: boolean network fields as Compose casts them', () => {
   });
 
   it('a static ipv6_address in the second (IPv6) subnet validates', async () => {
-    const dir = tempDir('berth-import-v6addr-');
     const lines = [
       'services:',
       '  w:',
@@ -87,12 +73,7 @@ describe('berth import: boolean network fields as Compose casts them', () => {
       '    enable_ipv6: true',
       '    ipam: {config: [{subnet: 10.9.0.0/24}, {subnet: "fd00:9::/64"}]}',
     ];
-    writeFileSync(join(dir, 'compose.yaml'), [...lines, ''].join('\n'));
-    const out = join(dir, 'out');
-    const result = importCompose({ files: ['compose.yaml'], cwd: dir, outDir: out, profiles: [] });
-    mkdirSync(out);
-    for (const [name, text] of result.manifests) writeFileSync(join(out, name), text);
-    const loaded = await loadManifests([out], { cwd: out, env: {} });
+    const { result, loaded } = await importAndLoad([...lines, ''].join('\n'));
     expect(result.losses).toEqual([]);
     expect(loaded.problems.map((p) => p.message)).toEqual([]);
   });

@@ -1,20 +1,9 @@
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { importAndLoad as importAndLoaded } from '../../test/support/compose-imported.js';
 import { describe, expect, it } from 'vitest';
-import { tempDir } from '../../test/support/temp-dir.js';
-import { loadManifests } from '../index.js';
-import { importCompose } from './index.js';
 
 /** Imports `compose` (and `dotEnv`), loads the output as `berth validate` does. */
 async function importAndLoad(compose: string, dotEnv = '') {
-  const dir = tempDir('berth-import-sizes-');
-  writeFileSync(join(dir, 'compose.yaml'), compose);
-  if (dotEnv) writeFileSync(join(dir, '.env'), dotEnv);
-  const out = tempDir('berth-import-sizes-out-');
-  const result = importCompose({ files: ['compose.yaml'], cwd: dir, outDir: out, profiles: [] });
-  for (const [name, text] of result.manifests) writeFileSync(join(out, name), text);
-  writeFileSync(join(out, '.env'), result.dotEnv.text);
-  const loaded = await loadManifests([out], { cwd: out, env: {} });
+  const { result, loaded } = await importAndLoaded(compose, { dotEnv });
   const specs = new Map(
     loaded.set.objects.flatMap((o) => (o.kind === 'Container' ? [[o.name, o.spec] as const] : [])),
   );

@@ -1,9 +1,5 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { importAndLoad } from '../../test/support/compose-imported.js';
 import { describe, expect, it } from 'vitest';
-import { loadManifests } from '../index.js';
-import { importCompose } from './index.js';
-import { tempDir } from '../../test/support/temp-dir.js';
 
 /**
  * `volumes_from` (espocrm's daemon and websocket services in docker-library's stack and
@@ -11,14 +7,7 @@ import { tempDir } from '../../test/support/temp-dir.js';
  * binds at the same paths, `:ro` read-only, the container's own mounts winning.
  */
 async function imported(lines: string[]) {
-  const dir = tempDir('berth-import-volfrom-');
-  writeFileSync(join(dir, 'compose.yaml'), [...lines, ''].join('\n'));
-  const out = join(dir, 'out');
-  const result = importCompose({ files: ['compose.yaml'], cwd: dir, outDir: out, profiles: [] });
-  mkdirSync(out);
-  for (const [name, text] of result.manifests) writeFileSync(join(out, name), text);
-  writeFileSync(join(out, '.env'), result.dotEnv.text);
-  const loaded = await loadManifests([out], { cwd: out, env: {} });
+  const { result, loaded } = await importAndLoad([...lines, ''].join('\n'));
   const mounts = (name: string) => {
     const c = loaded.set.objects.find((o) => o.kind === 'Container' && o.name === name);
     return c?.kind === 'Container'
