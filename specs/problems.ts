@@ -69,6 +69,14 @@ export function formatProblem(p: Problem): string {
   return visibleText(`${p.file}:${p.line}:${p.column}: ${p.message} [${p.code}]`);
 }
 
+/**
+ * A problem as `-o json|yaml` prints it (validate's list, a failed command's error document):
+ * `{file, line, column, code, message}`, in that order, nothing else of the object.
+ */
+export function problemFields({ file, line, column, code, message }: Problem): Problem {
+  return { file, line, column, code, message };
+}
+
 /** A warning (LoadResult.warnings) as the CLI prints it on stderr: `file:line:col: warning: …`. */
 export function formatWarning(p: Problem): string {
   return visibleText(`${p.file}:${p.line}:${p.column}: warning: ${p.message}`);

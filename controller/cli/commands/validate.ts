@@ -1,4 +1,4 @@
-import { formatProblem, formatWarning } from '../../../specs/problems.js';
+import { formatProblem, formatWarning, problemFields } from '../../../specs/problems.js';
 import { loadManifests } from '../../../specs/index.js';
 import type { CliContext } from '../context.js';
 import { writeOutput } from '../views/stable-output.js';
@@ -22,13 +22,7 @@ export async function run(ctx: CliContext, options: ValidateOptions): Promise<nu
     hash: false,
   });
   if (options.output === 'json' || options.output === 'yaml') {
-    const list = result.problems.map(({ file, line, column, code, message }) => ({
-      file,
-      line,
-      column,
-      code,
-      message,
-    }));
+    const list = result.problems.map(problemFields);
     await writeOutput(ctx, options.output, list, () => '');
     return list.length ? 1 : 0;
   }

@@ -1,3 +1,4 @@
+import { problemFields } from '../../../specs/problems.js';
 import { exitCodeFor, toBerthError } from '../../errors.js';
 import type { CliContext } from '../context.js';
 import { writeOutput } from './stable-output.js';
@@ -10,13 +11,7 @@ import { writeOutput } from './stable-output.js';
  */
 export function errorDocument(e: unknown, project: string | undefined): Record<string, unknown> {
   const error = toBerthError(e);
-  const problems = (error.context.problems ?? []).map(({ file, line, column, code, message }) => ({
-    file,
-    line,
-    column,
-    code,
-    message,
-  }));
+  const problems = (error.context.problems ?? []).map(problemFields);
   return {
     ...(project !== undefined ? { project } : {}),
     ok: false,
