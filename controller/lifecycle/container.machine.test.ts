@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createActor, fromPromise, toPromise } from 'xstate';
 import type { DesiredContainerState } from '../../specs/model.js';
+import { BerthError } from '../errors.js';
 import {
   containerOpSequence,
   stateAfter,
@@ -18,21 +19,30 @@ import {
 /** A one-container fake engine: operations move its state as the real engine would. */
 function fakeActors(
   initial: ObservedContainerState,
-  opts: { failOn?: ContainerOp; settleTo?: ObservedContainerState } = {},
+  opts: {
+    failOn?: ContainerOp;
+    settleTo?: ObservedContainerState;
+    /** Ctrl-C lands while this operation is under way: every later call is refused. */
+    interruptDuring?: ContainerOp;
+  } = {},
 ) {
   let state = initial;
   const log: ContainerOp[] = [];
+  const refused = () => opts.interruptDuring !== undefined && log.includes(opts.interruptDuring);
+  const refusal = () => new BerthError('E_INTERRUPTED', 'interrupted (Ctrl-C): not started');
   return {
     log,
     state: () => state,
     actors: {
       operate: fromPromise<OperateOutput, OperateInput>(async ({ input }) => {
+        if (refused()) throw refusal();
         log.push(input.op);
         if (opts.failOn === input.op) throw new Error(`injected ${input.op} failure`);
         state = stateAfter(input.op);
         return input.op === 'create' ? { containerId: 'c1' } : {};
       }),
       inspect: fromPromise<ContainerSnapshot, { containerId?: string }>(async () => {
+        if (refused()) throw refusal();
         if ((state === 'restarting' || state === 'removing') && opts.settleTo)
           state = opts.settleTo;
         return { observed: state, containerId: state === 'absent' ? undefined : 'c1' };
@@ -98,6 +108,23 @@ describe('container machine', () => {
     const { output } = await drive('created', 'running', { failOn: 'start' });
     expect(output.outcome).toBe('failed');
     expect(String(output.error)).toContain('injected start failure');
+  });
+
+  it('counts a start answered before Ctrl-C as done when Ctrl-C refuses the look after it (F541)', async () => {
+    const { output, fake } = await drive('absent', 'running', { interruptDuring: 'start' });
+    expect(fake.state()).toBe('running');
+    expect(output).toMatchObject({
+      outcome: 'converged',
+      ops: ['create', 'start'],
+      reason: 'not looked at again after Ctrl-C',
+    });
+  });
+
+  it('fails, with what it did, when Ctrl-C refuses an operation still to run (F541)', async () => {
+    const { output, fake } = await drive('absent', 'running', { interruptDuring: 'create' });
+    expect(fake.state()).toBe('created');
+    expect(output).toMatchObject({ outcome: 'failed', ops: ['create'] });
+    expect(output.error).toMatchObject({ code: 'E_INTERRUPTED' });
   });
 
   it('restarts an unhealthy container as a cell of the table: stop, then start, counted once', async () => {

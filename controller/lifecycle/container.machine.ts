@@ -1,5 +1,6 @@
 import { assign, fromPromise, setup } from 'xstate';
 import { isEngineError } from '../engine/engine.js';
+import { BerthError } from '../errors.js';
 import {
   decideContainer,
   situationAfter,
@@ -171,6 +172,10 @@ export const containerMachine = setup({
       context.retries < MAX_RETRIES &&
       isEngineError((event as { error?: unknown }).error, 'E_ENGINE'),
     canVerifyAgain: ({ context }) => context.verifications < MAX_VERIFICATIONS,
+    doneWhenLookRefused: ({ context, event }) =>
+      refusedAtInterrupt((event as { error?: unknown }).error) &&
+      context.ops.length > 0 &&
+      decision(context).kind === 'done',
   },
   actions: {
     takeDecision: assign({
@@ -313,7 +318,18 @@ export const containerMachine = setup({
             verifications: context.verifications + 1,
           })),
         },
-        onError: { target: 'failed', actions: 'recordError' },
+        onError: [
+          // Ctrl-C refuses every new call, the look after this machine's own calls included:
+          // those calls were answered and left it as declared as far as berth knows, so it
+          // counts as done as last known, not as failed (F541, F429: a start sent before Ctrl-C
+          // whose container runs was reported `not done`).
+          {
+            guard: 'doneWhenLookRefused',
+            target: 'converged',
+            actions: assign({ reason: 'not looked at again after Ctrl-C' }),
+          },
+          { target: 'failed', actions: 'recordError' },
+        ],
       },
     },
     // After verifying, the engine's own word decides: done, held, another round, or failure.
@@ -352,6 +368,11 @@ export const containerMachine = setup({
     error: context.error,
   }),
 });
+
+/** The refusal of a call after Ctrl-C (SIGTERM, SIGHUP) by the interrupt's guard (interrupt.ts). */
+function refusedAtInterrupt(error: unknown): boolean {
+  return error instanceof BerthError && error.code === 'E_INTERRUPTED';
+}
 
 function exitCodeText(context: ContainerMachineContext): string {
   const code = context.situation.exitCode;

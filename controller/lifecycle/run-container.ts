@@ -39,7 +39,6 @@ export function containerActors(d: ContainerDriver) {
   const now = d.now ?? Date.now;
   // When berth's last start of it was sent: a run's age is never more than the time since.
   let startSentAt: number | undefined;
-  let lastSeen: ContainerSnapshot | undefined;
   const calls: Record<Exclude<ContainerOp, 'create'>, (id: string) => Promise<unknown>> = {
     start: (id) => engine.startContainer(id),
     stop: (id) => engine.stopContainer(id, request.stopTimeoutSec),
@@ -55,24 +54,10 @@ export function containerActors(d: ContainerDriver) {
       await calls[input.op](requireId(input.containerId, input.op));
       return {};
     }),
-    inspect: fromPromise<ContainerSnapshot, { containerId?: string }>(async ({ input }) => {
-      try {
-        lastSeen = await snapshot(d, input.containerId, now, startSentAt);
-        return lastSeen;
-      } catch (e) {
-        // Ctrl-C refuses every new call, this look included: a run berth started and last
-        // saw up, held to see it stay up (F341), counts as started, as it did before the hold.
-        if (startSentAt !== undefined && lastSeen?.observed === 'running' && interrupted(e))
-          return lastSeen;
-        throw e;
-      }
-    }),
+    inspect: fromPromise<ContainerSnapshot, { containerId?: string }>(async ({ input }) =>
+      snapshot(d, input.containerId, now, startSentAt),
+    ),
   };
-}
-
-/** The refusal of a call after Ctrl-C (SIGTERM, SIGHUP) by the interrupt's guard. */
-function interrupted(e: unknown): boolean {
-  return e instanceof BerthError && e.code === 'E_INTERRUPTED';
 }
 
 /**
