@@ -71,7 +71,11 @@ export interface ExecuteOptions {
   filesDir?: string;
   /** Labels put on every container created (applyStamp: `berth.apply`, `berth.commit`). */
   stamp?: Record<string, string>;
-  /** Ctrl-C: an update's health gate under way ends at once (the caller undoes the update). */
+  /**
+   * Ctrl-C (or the deadline): an update's health gate under way ends at once (the caller undoes
+   * the update). Given with an engine that refuses every new call once it is aborted (the
+   * interrupt's guard): from then on no step is announced, since its call is never made (F541).
+   */
   signal?: AbortSignal;
   /**
    * Once aborted, no object starts: those not started yet end `skipped` (E_INTERRUPTED) without
@@ -162,8 +166,11 @@ export async function execute(options: ExecuteOptions): Promise<ExecuteResult> {
         ...(options.stamp ? { stamp: options.stamp } : {}),
         ...(options.signal ? { signal: options.signal } : {}),
         ...(options.startSettleMs ? { startSettleMs: options.startSettleMs, leaveSlot } : {}),
-        onOp: (op, target) =>
-          emit({ key: p.key, phase: 'op', op: target ? `${op} ${target}` : op }),
+        onOp: (op, target) => {
+          // Said just before its call, in the same turn: after the signal the call is refused.
+          if (options.signal?.aborted) return;
+          emit({ key: p.key, phase: 'op', op: target ? `${op} ${target}` : op });
+        },
         onGate: (deadline) => emit({ key: p.key, phase: 'op', op: 'gate', deadline }),
       });
     });

@@ -12,7 +12,8 @@ import { run as apply } from './apply.js';
 import { run as status } from './status.js';
 
 // F541 (F348 a): Ctrl-C while an engine call is under way. A start that was sent counts as done
-// (its answer is not thrown away because the look after it is refused). The engine holds one call of `held` until
+// (its answer is not thrown away because the look after it is refused), and no step is logged
+// as begun after the signal unless its call is made. The engine holds one call of `held` until
 // the test lets it go, so the signal lands while that call is in flight, every time.
 const MANIFEST = `apiVersion: berth/v1
 kind: Container
@@ -120,5 +121,25 @@ describe('Ctrl-C while an engine call is under way (F541)', () => {
       .objects;
     expect(objects.find((o) => o.key === 'Container/cache')?.inSync).toBe(true);
     expect(objects.find((o) => o.key === 'Container/db')?.inSync).toBe(false);
+  });
+
+  it('logs no step begun after Ctrl-C whose call is never made', async () => {
+    const memory = new MemoryEngine();
+    memory.addImage('local/app:1', 'abc123');
+    const held = holdingOne(memory, 'createContainer', 'intr-cache');
+    const run = fakeContext(held.engine, dir);
+    const applying = apply(run.ctx, { ...OPTIONS, filename: [join(dir, 'set.yaml')] });
+    await held.sent;
+    process.emit('SIGINT');
+    const atSignal = run.logs.length;
+    held.release();
+    expect(await applying, run.text()).toBe(130);
+
+    // The create was sent and made the container; its start never was.
+    expect((await memory.inspectContainer('intr-cache'))?.state).toBe('created');
+    expect(memory.calls.startContainer ?? 0).toBe(0);
+    const begunAfter = run.logs.slice(atSignal).filter((l) => l.fields.op !== undefined);
+    expect(begunAfter.map((l) => l.msg)).toEqual([]);
+    expect(run.text()).toMatch(/^ {2}not done: Container\/cache, Container\/db$/m);
   });
 });
