@@ -159,6 +159,11 @@ export function signalLabel(signal: OneOffSignal | undefined): string {
   return signal === undefined || signal === 'SIGINT' ? 'Ctrl-C' : signal;
 }
 
+/** An object an interrupted apply finished: it converged, or is held as declared. */
+export function countsAsDone(o: ObjectOutcome): boolean {
+  return o.outcome === 'converged' || o.outcome === 'held';
+}
+
 /**
  * What an interrupted apply did, for people: the objects it finished and those it did not.
  * `outcomes` are the executor's; objects it never reached count as not done.
@@ -173,7 +178,7 @@ export function interruptedText(
   /** The signal that interrupted the apply (default Ctrl-C). */
   signal?: OneOffSignal,
 ): string {
-  const done = outcomes.filter((o) => o.outcome === 'converged' || o.outcome === 'held');
+  const done = outcomes.filter(countsAsDone);
   const doneKeys = new Set<string>(done.map((o) => o.key));
   const notDone = pending.filter((k) => !doneKeys.has(k));
   const list = (keys: readonly string[]) => (keys.length ? keys.join(', ') : 'none');

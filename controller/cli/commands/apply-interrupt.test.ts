@@ -142,4 +142,31 @@ describe('Ctrl-C while an engine call is under way (F541)', () => {
     expect(begunAfter.map((l) => l.msg)).toEqual([]);
     expect(run.text()).toMatch(/^ {2}not done: Container\/cache, Container\/db$/m);
   });
+
+  it('-o json prints one document saying the same (not the text summary)', async () => {
+    const memory = new MemoryEngine();
+    memory.addImage('local/app:1', 'abc123');
+    const held = holdingOne(memory, 'startContainer', 'intrjson-cache');
+    const run = fakeContext(held.engine, dir);
+    const options = { ...OPTIONS, project: 'intrjson', output: 'json' as const };
+    const applying = apply(run.ctx, { ...options, filename: [join(dir, 'set.yaml')] });
+    await held.sent;
+    process.emit('SIGINT');
+    held.release();
+    expect(await applying, run.text()).toBe(130);
+    const document = JSON.parse(run.text()) as Record<string, unknown>;
+    expect(document).toMatchObject({
+      project: 'intrjson',
+      ok: false,
+      interrupted: 'SIGINT',
+      notDone: ['Container/db'],
+    });
+    expect(document.outcomes).toContainEqual(
+      expect.objectContaining({
+        key: 'Container/cache',
+        outcome: 'converged',
+        ops: ['create', 'start'],
+      }),
+    );
+  });
 });

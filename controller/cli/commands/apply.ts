@@ -16,7 +16,7 @@ import type { CliContext } from '../context.js';
 import { writeOutput } from '../views/stable-output.js';
 import { withErrorDocument } from '../views/error-output.js';
 import { runPlan } from '../run-plan.js';
-import { installInterrupt, interruptedText, type Interrupt } from '../interrupt.js';
+import { countsAsDone, installInterrupt, interruptedText, type Interrupt } from '../interrupt.js';
 import { undoOnEngines, undoText, type UndoResult } from '../interrupt-undo.js';
 import { loadInput } from '../load-input.js';
 import { otherSourceDeletions } from '../../plan/plan-other-sources.js';
@@ -378,14 +378,28 @@ async function interrupted(
   if (unrecorded) ctx.stderr.write(`error: ${unrecorded.message}\n`);
   const pending = (plan?.objects ?? []).filter(needsWork).map((o) => o.key);
   const seconds = (durationMs / 1000).toFixed(1);
-  const text = interruptedText(
-    job.project,
+  // `-o json` (yaml) is one document here too, as when the apply ends or is refused (F465).
+  const doneKeys = new Set(outcomes.filter(countsAsDone).map((o) => o.key));
+  const document = {
+    project: job.project,
+    ok: false,
+    interrupted: interrupt.signalledBy ?? 'SIGINT',
+    durationMs,
     outcomes,
-    pending,
-    seconds,
-    [...undoText(undone), ...abandoned],
-    interrupt.signalledBy,
+    notDone: pending.filter((k) => !doneKeys.has(k)),
+    ...(undone.steps.length ? { undone: undone.steps } : {}),
+    ...(undone.error ? { undoError: undone.error } : {}),
+    ...(unrecorded ? { recordError: unrecorded.message } : {}),
+  };
+  await writeOutput(ctx, job.options.output, document, () =>
+    interruptedText(
+      job.project,
+      outcomes,
+      pending,
+      seconds,
+      [...undoText(undone), ...abandoned],
+      interrupt.signalledBy,
+    ),
   );
-  ctx.stdout.write(text);
   return interrupt.exitCode;
 }
