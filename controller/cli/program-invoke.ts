@@ -23,13 +23,16 @@ export interface CliIo {
 
 /**
  * Runs one verb: loads its module, hands it the context, and turns a thrown error into its
- * message on stderr and the exit code of its error code (the one place, errors.ts).
+ * message on stderr and the exit code of its error code (the one place, errors.ts). A verb
+ * that `printsDocuments` (`-o json|yaml`) also gets the error document on stdout then, so a
+ * script reading it never parses an empty document (F465 e, F532).
  */
 export async function invoke(
   load: Loader,
   io: CliIo,
-  options: CommonOptions,
+  options: CommonOptions & { filename?: string[] },
   args: unknown[],
+  printsDocuments = false,
 ): Promise<number> {
   const level = (options.logLevel ?? io.env.BERTH_LOG_LEVEL ?? 'info') as LevelWithSilent;
   const logger = createLogger(level, io.stderr as NodeJS.WriteStream);
@@ -39,6 +42,11 @@ export async function invoke(
     return await (module.run as (c: CliContext, ...a: unknown[]) => Promise<number>)(ctx, ...args);
   } catch (e) {
     const error = toBerthError(e);
+    if (printsDocuments) {
+      // Loaded only on this path: most verbs never fail, and start without it.
+      const { writeErrorDocument } = await import('./views/error-output.js');
+      await writeErrorDocument(ctx, options, error);
+    }
     io.stderr.write(formatError(error) + '\n');
     if (error.code === 'E_INTERNAL') logger.debug({ err: error.context.cause }, 'internal error');
     return exitCodeFor(error.code);

@@ -71,3 +71,11 @@ export function withPolicyOptions(command: Command): Command {
 export function outputOption(formats: string[]): Option {
   return new Option('-o, --output <format>', 'output format').choices(formats);
 }
+
+/**
+ * Whether the verb's `-o` is an {@link outputOption} that offers json (import's and export's
+ * `-o DIR` is a folder): such a verb prints the error document on a refusal (F532).
+ */
+export function printsDocuments(command: Command): boolean {
+  return command.options.some((o) => o.long === '--output' && o.argChoices?.includes('json'));
+}

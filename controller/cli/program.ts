@@ -3,7 +3,7 @@ import { BerthError, formatError } from '../errors.js';
 import type { CommonOptions } from './context.js';
 import { withExamples } from './help-examples.js';
 import { invoke, type CliIo, type Loader } from './program-invoke.js';
-import { withCommonOptions } from './program-options.js';
+import { printsDocuments, withCommonOptions } from './program-options.js';
 import { berthVersion } from './version.js';
 import { containerVerbs } from './verbs/container-verbs.js';
 import { convertVerbs } from './verbs/convert-verbs.js';
@@ -103,7 +103,9 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void): Comman
           options.backend === 'swarm'
             ? () => import('./commands/swarm.js').then((m) => m.swarmVerb(command.name()))
             : load;
-        setExit(await invoke(chosen, io, options, [...positional, options]));
+        setExit(
+          await invoke(chosen, io, options, [...positional, options], printsDocuments(command)),
+        );
       },
   };
   for (const name of VERB_ORDER) VERBS[name](kit);

@@ -14,7 +14,6 @@ import { StartLog } from '../../records/starts.js';
 import { progressReporter } from '../apply-progress.js';
 import type { CliContext } from '../context.js';
 import { writeOutput } from '../views/stable-output.js';
-import { withErrorDocument } from '../views/error-output.js';
 import { runPlan } from '../run-plan.js';
 import { countsAsDone, installInterrupt, interruptedText, type Interrupt } from '../interrupt.js';
 import { undoOnEngines, undoText, type UndoResult } from '../interrupt-undo.js';
@@ -42,14 +41,12 @@ import { START_SETTLE_MS } from '../../lifecycle/start-settle.js';
  * 2 failed to converge.
  */
 export async function run(ctx: CliContext, options: ApplyOptions): Promise<number> {
-  // `-o json` of an apply refused before it ran is a JSON document too (F465).
-  const project = () => resolveProjectName(options.project, options.filename, ctx.cwd, ctx.env);
-  const { code, names } = await withErrorDocument(ctx, options.output, project, () =>
-    applyFiles(ctx, options),
-  );
+  // `-o json` of an apply refused before it ran is a JSON document too (F465): invoke prints it.
+  const { code, names } = await applyFiles(ctx, options);
   if (code !== 0 || !options.attach) return code;
+  const project = resolveProjectName(options.project, options.filename, ctx.cwd, ctx.env);
   const { attachProject } = await import('../attach.js');
-  return attachProject(ctx, await ctx.engine(), project(), names, {
+  return attachProject(ctx, await ctx.engine(), project, names, {
     stopOnExit: Boolean(options.stopOnExit),
   });
 }

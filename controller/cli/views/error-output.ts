@@ -1,6 +1,7 @@
 import { problemFields } from '../../../specs/problems.js';
 import { exitCodeFor, toBerthError } from '../../errors.js';
-import type { CliContext } from '../context.js';
+import type { CliContext, CommonOptions } from '../context.js';
+import { resolveProjectName } from '../project-name.js';
 import { writeOutput } from './stable-output.js';
 
 /**
@@ -27,23 +28,20 @@ export function errorDocument(e: unknown, project: string | undefined): Record<s
 }
 
 /**
- * Runs `work`; when it throws and the output is JSON or YAML, writes the {@link errorDocument}
- * to stdout and throws again (the message on stderr and the exit code stay the CLI's).
+ * Writes the {@link errorDocument} of `error` to stdout when `options.output` is json or yaml
+ * (nothing for the text formats); the project is the one the verb would have acted on, left
+ * out when that name itself is what was refused. Every verb with `-o json` fails through here
+ * (cli/program-invoke.ts), so none prints an empty document (F532).
  */
-export async function withErrorDocument<T>(
+export async function writeErrorDocument(
   ctx: CliContext,
-  output: string | undefined,
-  project: () => string | undefined,
-  work: () => Promise<T>,
-): Promise<T> {
-  try {
-    return await work();
-  } catch (e) {
-    if (output === 'json' || output === 'yaml') {
-      await writeOutput(ctx, output, errorDocument(e, safely(project)), () => '');
-    }
-    throw e;
-  }
+  options: Pick<CommonOptions, 'output' | 'project'> & { filename?: string[] },
+  error: unknown,
+): Promise<void> {
+  if (options.output !== 'json' && options.output !== 'yaml') return;
+  const project = () =>
+    resolveProjectName(options.project, options.filename ?? [], ctx.cwd, ctx.env);
+  await writeOutput(ctx, options.output, errorDocument(error, safely(project)), () => '');
 }
 
 function safely(project: () => string | undefined): string | undefined {
