@@ -1,4 +1,4 @@
-import type { DesiredObject } from '../../../specs/model.js';
+import { objectKey, type DesiredObject } from '../../../specs/model.js';
 import { fieldChanges, formatFieldChange } from '../../plan/field-diff.js';
 import type { FieldChange } from '../../plan/field-diff.js';
 import { formatPlan, hasChanges } from '../../plan/plan-format.js';
@@ -8,6 +8,7 @@ import { refuseWhatTheEnginesCannotCarry } from '../engine-fields-check.js';
 import { loadInput } from '../load-input.js';
 import { planOf } from '../plan-of.js';
 import { resolveProjectName } from '../project-name.js';
+import { withOctalModes } from '../views/octal-modes.js';
 
 interface DiffOptions {
   filename: string[];
@@ -37,17 +38,22 @@ export async function run(ctx: CliContext, options: DiffOptions): Promise<number
   });
   ctx.stdout.write(formatPlan(plan));
   const last = await readLastApplied(ctx.stateDir, project);
-  const before = new Map(
-    (last.ok ? last.value.objects : []).map((o) => [`${o.kind}/${o.name}`, o]),
+  const lastObjects = last.ok ? last.value.objects : [];
+  const before = declaredObjects(lastObjects);
+  // A replica's step is a change of the container it runs: scaling creates or removes
+  // instances and changes none of the others (F546).
+  const declaredOf = new Map(
+    [...lastObjects, ...set.objects].map((o) => [objectKey(o) as string, declaredKey(o)]),
   );
   // An update blocked by a conflict (F168) is still a change of its fields.
-  const changed = new Set([
-    ...plan.objects.filter((p) => p.steps.length > 0).map((p) => p.key as string),
-    ...plan.conflicts.map((c) => c.key as string),
-  ]);
+  const changed = new Set(
+    [
+      ...plan.objects.filter((p) => p.steps.length > 0).map((p) => p.key as string),
+      ...plan.conflicts.map((c) => c.key as string),
+    ].map((key) => declaredOf.get(key) ?? key),
+  );
   const lines: string[] = [];
-  for (const after of set.objects) {
-    const key = `${after.kind}/${after.name}`;
+  for (const [key, after] of declaredObjects(set.objects)) {
     const old = before.get(key);
     if (!old || !(changed.has(key) || mountedByChanged(after, set.objects, changed))) continue;
     const fields = fieldChanges(comparable(old), comparable(after));
@@ -58,8 +64,28 @@ export async function run(ctx: CliContext, options: DiffOptions): Promise<number
   return hasChanges(plan) ? 2 : 0;
 }
 
+/** `Kind/name` as declared: a replica (`worker-2`) is the container it runs (`worker`). */
+function declaredKey(o: DesiredObject): string {
+  return o.kind === 'Container' && o.replica ? `Container/${o.replica.of}` : objectKey(o);
+}
+
+/** The set as declared, by {@link declaredKey}: a replicated container once (its instances share its spec). */
+function declaredObjects(objects: readonly DesiredObject[]): Map<string, DesiredObject> {
+  const declared = new Map<string, DesiredObject>();
+  for (const o of objects) if (!declared.has(declaredKey(o))) declared.set(declaredKey(o), o);
+  return declared;
+}
+
+/**
+ * What the diff compares: labels and the spec as written — a container's `replicas` (1 when
+ * not declared, as the engine runs it) and file modes in octal, as describe shows them.
+ */
 function comparable(o: DesiredObject): Record<string, unknown> {
-  const { labels, spec } = o as unknown as { labels?: unknown; spec: unknown };
+  const { labels } = o as unknown as { labels?: unknown };
+  const spec =
+    o.kind === 'Container'
+      ? { ...(withOctalModes(o.spec) as object), replicas: o.spec.replicas ?? 1 }
+      : o.spec;
   return { ...(labels && Object.keys(labels as object).length ? { labels } : {}), spec };
 }
 
@@ -77,7 +103,7 @@ function mountedByChanged(
   return objects.some(
     (o) =>
       o.kind === 'Container' &&
-      changed.has(`Container/${o.name}`) &&
+      changed.has(declaredKey(o)) &&
       o.spec.mounts.some((m) => m.type === type && m.name === object.name),
   );
 }

@@ -3,6 +3,7 @@ import { toStableYaml } from './stable-yaml.js';
 import type { ObjectStatus } from '../../status/status-types.js';
 import { formatAge, renderTable } from './table.js';
 import { visibleText } from '../../../specs/visible-text.js';
+import { withOctalModes } from './octal-modes.js';
 
 /**
  * `berth describe` as text, in kubectl describe's layout: identity, Spec (normalised, as
@@ -35,25 +36,6 @@ function specText(out: DescribeOutput): string {
       ['Spec hash', specHash],
     ]) + toStableYaml({ labels, spec: withOctalModes(spec) })
   );
-}
-
-/**
- * The spec as people write it where the model keeps numbers people never read: a mount's
- * file `mode` is permission bits, shown in octal as declared (`"0444"`), not `292` (F465).
- * `-o json|yaml` keep the model's number.
- */
-function withOctalModes(spec: unknown): unknown {
-  const mounts = (spec as { mounts?: unknown } | null)?.mounts;
-  if (!Array.isArray(mounts)) return spec;
-  return {
-    ...(spec as object),
-    mounts: mounts.map((m: unknown) => {
-      const mode = (m as { mode?: unknown }).mode;
-      return typeof mode === 'number'
-        ? { ...(m as object), mode: mode.toString(8).padStart(4, '0') }
-        : m;
-    }),
-  };
 }
 
 function statusFields(s: ObjectStatus): [string, string][] {

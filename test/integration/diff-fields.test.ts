@@ -1,0 +1,59 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { berth } from '../support/cli.js';
+import { cleanupProject, uniqueProject } from '../support/docker.js';
+import { sleeperYaml } from '../support/manifests.js';
+
+// F546/F565: `berth diff` names the fields users change most as they wrote them, on the real
+// engine: a scale (replicas are planned one instance at a time, none of them changed) and a
+// file mode (octal, as declared and as describe shows it, not 1023).
+const project = uniqueProject('difff');
+const dir = mkdtempSync(join(tmpdir(), 'berth-diff-fields-'));
+const stateDir = mkdtempSync(join(tmpdir(), 'berth-diff-fields-state-'));
+const run = (args: string[]) =>
+  berth([...args, '-f', '.', '-p', project], { cwd: dir, env: { XDG_STATE_HOME: stateDir } });
+
+const worker = (replicas: number, mode: string) =>
+  writeFileSync(
+    join(dir, 'worker.yaml'),
+    sleeperYaml(
+      'worker',
+      `  replicas: ${replicas}\n  mounts: [{tmpfs: /scratch, mode: "${mode}"}]\n  update: {minReady: 0s}\n`,
+    ),
+  );
+
+afterAll(async () => {
+  await cleanupProject(project);
+  rmSync(dir, { recursive: true, force: true });
+  rmSync(stateDir, { recursive: true, force: true });
+});
+
+describe('berth diff of a scale and a file mode (F546)', () => {
+  it('scaling up prints spec.replicas old → new under the declared container', async () => {
+    worker(2, '0755');
+    const applied = await run(['apply']);
+    expect(applied.code, applied.stdout + applied.stderr).toBe(0);
+    worker(3, '0755');
+    const diff = await run(['diff']);
+    expect(diff.code, diff.stderr).toBe(2);
+    expect(diff.stdout).toContain('+ Container/worker-3');
+    expect(diff.stdout).toContain(
+      'Changed fields (last apply → now):\nContainer/worker:\n  spec.replicas: 2 → 3\n',
+    );
+    expect(diff.stdout).not.toContain('Container/worker-1:');
+  });
+
+  it('scaling down and a tmpfs mode: replicas 3 → 1, the mode in octal', async () => {
+    const applied = await run(['apply']);
+    expect(applied.code, applied.stdout + applied.stderr).toBe(0);
+    worker(1, '1777');
+    const diff = await run(['diff']);
+    expect(diff.code, diff.stderr).toBe(2);
+    expect(diff.stdout).toContain(
+      'Container/worker:\n  spec.mounts[0].mode: "0755" → "1777"\n  spec.replicas: 3 → 1\n',
+    );
+    expect(diff.stdout).not.toContain('1023');
+  });
+});
