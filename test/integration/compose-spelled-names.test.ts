@@ -37,6 +37,20 @@ describe('a Compose service name for the name import made of it', () => {
     expect((await run('cp', 'f.txt', 'my_db:/tmp/f.txt')).code).toBe(0);
   });
 
+  it('run takes my_db too; its ARGS follow the declared command, as compose run (F566)', async () => {
+    // `command: [sleep, "3600"]` is the image's ENTRYPOINT, `-- ARGS` replace `args` (CMD):
+    // `-- 0` runs `sleep 3600 0`, an hour, as `docker run --entrypoint sleep IMAGE 3600 0`
+    // would (F566 read it as `sleep 0`). A one-off that ends at once returns at once, in
+    // process with an ended stdin too.
+    const started = Date.now();
+    const once = await run('run', '--rm', '--no-deps', '--entrypoint', 'sleep', 'my_db', '--', '0');
+    expect(once.code, once.stderr).toBe(0);
+    expect(Date.now() - started).toBeLessThan(30_000);
+    const appended = await run('run', '--rm', '--no-deps', 'my_db', '--', 'soon');
+    expect(appended.code).toBe(1);
+    expect(appended.stdout + appended.stderr).toContain("invalid number 'soon'");
+  });
+
   it('a name one typo off gets a did-you-mean in exec, logs, restart, run and describe', async () => {
     const hint = '; did you mean "my-db"?';
     for (const verb of [
