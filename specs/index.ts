@@ -45,6 +45,7 @@ export {
   listBuildContext,
 } from './build/context.js';
 export type { ContextFilter } from './build/context.js';
+export { buildKey } from './build/build-key.js';
 export { inside, referencedPaths } from './referenced-paths.js';
 export type { ReferencedPaths } from './referenced-paths.js';
 export { referencedFingerprint } from './referenced-stats.js';

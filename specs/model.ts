@@ -50,11 +50,11 @@ export interface ImageBuild {
    */
   secrets?: { id: string; digest: string }[];
   /**
-   * Hash of the context's content (honouring .dockerignore), the Dockerfile and args:
-   * the image is rebuilt only when this changes. Recorded as a label on the image. For a
-   * remote context: of the URL as written (with its `#ref`), the Dockerfile's name and the
-   * args, since the content is not local (a branch that moves does not rebuild; pin a tag
-   * or a commit).
+   * Hash of the context's content (honouring .dockerignore) and the Dockerfile: with `args`,
+   * what rebuilds the image (specs/build/build-key.ts, recorded as a label on the image).
+   * For a remote context: of the URL as written (with its `#ref`) and the Dockerfile's name,
+   * since the content is not local (a branch that moves does not rebuild; pin a tag or a
+   * commit).
    */
   contentHash: string;
 }

@@ -1,7 +1,7 @@
 import { valueOf } from '../../specs/file-values.js';
 import { mkdir, open } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { builderOnlyFiles, listBuildContext } from '../../specs/index.js';
+import { builderOnlyFiles, buildKey, listBuildContext } from '../../specs/index.js';
 import type {
   ContainerObject,
   DesiredObject,
@@ -188,7 +188,7 @@ async function buildImage(image: ImageObject, ctx: StepContext): Promise<void> {
         ...image.labels,
         ...ownershipLabels(ctx.project, 'Image', image.name, image.specHash),
         ...sourceLabel(image),
-        [LABEL.buildHash]: build.contentHash,
+        [LABEL.buildHash]: buildKey(build),
       },
     },
     ctx.onProgress,

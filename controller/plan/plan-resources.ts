@@ -11,6 +11,7 @@ import type {
   ObservedNetwork,
   ObservedVolume,
 } from '../engine/engine.js';
+import { buildKey } from '../../specs/index.js';
 import { LABEL, resourceEngineName } from '../labels.js';
 import { pinnedImageStep } from '../update/image-retention.js';
 import { findImage } from './image-ref.js';
@@ -39,7 +40,7 @@ export function planImage(
   if (build) {
     if (!found)
       return objectPlan(base, observed, 'present', [step(key, 'build', '+', 'not built yet')]);
-    if (found.labels[LABEL.buildHash] !== build.contentHash) {
+    if (found.labels[LABEL.buildHash] !== buildKey(build)) {
       return objectPlan(base, observed, 'present', [
         step(key, 'build', '~', 'build context, Dockerfile or args changed'),
       ]);

@@ -2,6 +2,7 @@ import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { buildKey } from './build-key.js';
 import { buildContentHash, listBuildContext } from './context.js';
 
 const root = mkdtempSync(join(tmpdir(), 'berth-context-'));
@@ -55,28 +56,36 @@ describe('listBuildContext', () => {
 });
 
 describe('buildContentHash', () => {
-  it('changes with content, mode, Dockerfile and args, but not with ignored files', async () => {
+  it('changes with content, mode and Dockerfile, but not with ignored files', async () => {
     const dir = makeContext('hash', {
       Dockerfile: 'FROM scratch\n',
       '.dockerignore': '*.tmp\n',
       'app.txt': 'one',
     });
-    const base = await buildContentHash(dir, 'Dockerfile', { A: '1' });
-    expect(await buildContentHash(dir, 'Dockerfile', { A: '1' })).toBe(base);
+    const base = await buildContentHash(dir, 'Dockerfile');
+    expect(await buildContentHash(dir, 'Dockerfile')).toBe(base);
 
     writeFileSync(join(dir, 'scratch.tmp'), 'ignored');
-    expect(await buildContentHash(dir, 'Dockerfile', { A: '1' })).toBe(base);
-
-    expect(await buildContentHash(dir, 'Dockerfile', { A: '2' })).not.toBe(base);
+    expect(await buildContentHash(dir, 'Dockerfile')).toBe(base);
 
     writeFileSync(join(dir, 'app.txt'), 'two');
-    const changed = await buildContentHash(dir, 'Dockerfile', { A: '1' });
+    const changed = await buildContentHash(dir, 'Dockerfile');
     expect(changed).not.toBe(base);
 
     chmodSync(join(dir, 'app.txt'), 0o755);
-    expect(await buildContentHash(dir, 'Dockerfile', { A: '1' })).not.toBe(changed);
+    expect(await buildContentHash(dir, 'Dockerfile')).not.toBe(changed);
 
     writeFileSync(join(dir, 'Dockerfile'), 'FROM scratch\nCOPY app.txt /\n');
-    expect(await buildContentHash(dir, 'Dockerfile', { A: '1' })).not.toBe(changed);
+    expect(await buildContentHash(dir, 'Dockerfile')).not.toBe(changed);
+  });
+});
+
+describe('buildKey', () => {
+  it('changes with the content hash and with the args, which the content hash leaves out (F546)', () => {
+    const base = buildKey({ contentHash: 'c1', args: { A: '1' } });
+    expect(buildKey({ contentHash: 'c1', args: { A: '1' } })).toBe(base);
+    expect(buildKey({ contentHash: 'c2', args: { A: '1' } })).not.toBe(base);
+    expect(buildKey({ contentHash: 'c1', args: { A: '2' } })).not.toBe(base);
+    expect(buildKey({ contentHash: 'c1', args: {} })).not.toBe(base);
   });
 });

@@ -1,7 +1,6 @@
 import { createHash } from 'node:crypto';
 import { readFile, readdir, stat } from 'node:fs/promises';
 import { join, posix } from 'node:path';
-import { canonicalJSON } from '../canonical-json.js';
 import { isExcluded, parseDockerignore } from './dockerignore.js';
 import type { IgnoreRule } from './dockerignore.js';
 
@@ -80,14 +79,14 @@ export async function builderOnlyFiles(
 }
 
 /**
- * sha256 over the sent files (path, mode, content), the Dockerfile and the build args:
- * what decides whether a built image is stale. Independent of file timestamps. `inline`:
- * the Dockerfile's text when it is declared inline (then `dockerfile` names no file).
+ * sha256 over the sent files (path, mode, content) and the Dockerfile: the content a build
+ * is made of (with the args, what decides whether a built image is stale: build-key.ts).
+ * Independent of file timestamps. `inline`: the Dockerfile's text when it is declared inline
+ * (then `dockerfile` names no file).
  */
 export async function buildContentHash(
   contextDir: string,
   dockerfile: string,
-  args: Record<string, string>,
   inline?: string,
 ): Promise<string> {
   const hash = createHash('sha256');
@@ -99,6 +98,5 @@ export async function buildContentHash(
     hash.update('\0');
   }
   hash.update(inline ?? (await readFile(join(contextDir, dockerfile))));
-  hash.update(canonicalJSON(args));
   return hash.digest('hex');
 }

@@ -32,11 +32,10 @@ describe('remote build contexts', () => {
     expect(remoteContextProblem(url)).toMatch(message);
   });
 
-  it('hashes the URL with its ref, the Dockerfile and the args', () => {
-    const base = remoteContentHash('git://h/r.git#main', 'Dockerfile', { A: '1' });
-    expect(remoteContentHash('git://h/r.git#main', 'Dockerfile', { A: '1' })).toBe(base);
-    expect(remoteContentHash('git://h/r.git#v2', 'Dockerfile', { A: '1' })).not.toBe(base);
-    expect(remoteContentHash('git://h/r.git#main', 'web.Dockerfile', { A: '1' })).not.toBe(base);
-    expect(remoteContentHash('git://h/r.git#main', 'Dockerfile', { A: '2' })).not.toBe(base);
+  it('hashes the URL with its ref and the Dockerfile, not the args (build-key.ts)', () => {
+    const base = remoteContentHash('git://h/r.git#main', 'Dockerfile');
+    expect(remoteContentHash('git://h/r.git#main', 'Dockerfile')).toBe(base);
+    expect(remoteContentHash('git://h/r.git#v2', 'Dockerfile')).not.toBe(base);
+    expect(remoteContentHash('git://h/r.git#main', 'web.Dockerfile')).not.toBe(base);
   });
 });

@@ -56,16 +56,12 @@ export function remoteContextProblem(context: string): string | undefined {
 }
 
 /**
- * The content hash of a remote build: the URL as written (with its `#ref:subdir`), the
- * Dockerfile's name and the args, since the content is not local. A ref that moves (a
- * branch) is not followed: the image is rebuilt when the declaration changes.
+ * The content hash of a remote build: the URL as written (with its `#ref:subdir`) and the
+ * Dockerfile's name, since the content is not local. A ref that moves (a branch) is not
+ * followed: the image is rebuilt when the declaration changes (or its args: build-key.ts).
  */
-export function remoteContentHash(
-  url: string,
-  dockerfile: string,
-  args: Record<string, string>,
-): string {
+export function remoteContentHash(url: string, dockerfile: string): string {
   return createHash('sha256')
-    .update(canonicalJSON({ remote: url, dockerfile, args }))
+    .update(canonicalJSON({ remote: url, dockerfile }))
     .digest('hex');
 }

@@ -70,7 +70,7 @@ function remoteBuild(
     return undefined;
   }
   const dockerfile = raw.dockerfile ?? 'Dockerfile';
-  const contentHash = remoteContentHash(raw.context, dockerfile, args);
+  const contentHash = remoteContentHash(raw.context, dockerfile);
   return { context: raw.context, remote: true, dockerfile, args, contentHash };
 }
 
@@ -101,7 +101,7 @@ async function localBuild(
     );
     return undefined;
   }
-  const contentHash = await buildContentHash(context, dockerfile, args, inline);
+  const contentHash = await buildContentHash(context, dockerfile, inline);
   return {
     context,
     dockerfile,

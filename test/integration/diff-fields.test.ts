@@ -1,14 +1,15 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { berth } from '../support/cli.js';
-import { cleanupProject, uniqueProject } from '../support/docker.js';
+import { cleanupProject, docker, TEST_IMAGE, uniqueProject } from '../support/docker.js';
 import { sleeperYaml } from '../support/manifests.js';
 
 // F546/F565: `berth diff` names the fields users change most as they wrote them, on the real
-// engine: a scale (replicas are planned one instance at a time, none of them changed) and a
-// file mode (octal, as declared and as describe shows it, not 1023).
+// engine: a scale (replicas are planned one instance at a time, none of them changed), a
+// file mode (octal, as declared and as describe shows it, not 1023) and a build arg (its own
+// field; the content hash covers the context's files, and none changed).
 const project = uniqueProject('difff');
 const dir = mkdtempSync(join(tmpdir(), 'berth-diff-fields-'));
 const stateDir = mkdtempSync(join(tmpdir(), 'berth-diff-fields-state-'));
@@ -55,5 +56,33 @@ describe('berth diff of a scale and a file mode (F546)', () => {
       'Container/worker:\n  spec.mounts[0].mode: "0755" → "1777"\n  spec.replicas: 3 → 1\n',
     );
     expect(diff.stdout).not.toContain('1023');
+  });
+
+  it('a build arg changed alone is its own field, not a content change; apply rebuilds', async () => {
+    const ref = `localhost/${project}-img:1`;
+    mkdirSync(join(dir, 'ctx'));
+    writeFileSync(
+      join(dir, 'ctx', 'Dockerfile'),
+      `FROM ${TEST_IMAGE}\nARG V\nRUN echo "$V" > /v\n`,
+    );
+    const image = (v: string) =>
+      writeFileSync(
+        join(dir, 'img.yaml'),
+        `apiVersion: berth/v1\nkind: Image\nmetadata: {name: img}\nspec: {ref: "${ref}", build: {context: ./ctx, args: {V: "${v}"}}}\n`,
+      );
+    image('1');
+    const applied = await run(['apply']);
+    expect(applied.code, applied.stdout + applied.stderr).toBe(0);
+    image('2');
+    const diff = await run(['diff']);
+    expect(diff.code, diff.stderr).toBe(2);
+    expect(diff.stdout).toMatch(/~ Image\/img +build/);
+    expect(diff.stdout).toContain('Image/img:\n  spec.build.args.V: "1" → "2"\n');
+    expect(diff.stdout).not.toContain('contentHash');
+    // The args still decide the rebuild, with the content (build-key.ts).
+    const rebuilt = await run(['apply']);
+    expect(rebuilt.code, rebuilt.stdout + rebuilt.stderr).toBe(0);
+    expect((await docker('run', '--rm', ref, 'cat', '/v')).trim()).toBe('2');
+    expect((await run(['diff'])).code).toBe(0);
   });
 });

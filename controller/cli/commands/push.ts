@@ -1,3 +1,4 @@
+import { buildKey } from '../../../specs/index.js';
 import type { DesiredObject, ImageObject } from '../../../specs/model.js';
 import { isEngineError } from '../../engine/engine.js';
 import type { Engine } from '../../engine/engine.js';
@@ -60,7 +61,7 @@ async function builtAsDeclared(
   image: ImageObject,
   source: string | undefined,
 ): Promise<boolean> {
-  const declared = image.spec.build?.contentHash;
+  const declared = image.spec.build && buildKey(image.spec.build);
   const built = declared === undefined ? undefined : await engine.inspectImage(image.spec.ref);
   if (!built || built.labels[LABEL.buildHash] === declared) return true;
   const from = source === undefined ? 'the last applied set' : source;
