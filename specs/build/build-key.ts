@@ -4,12 +4,16 @@ import { canonicalJSON } from '../canonical-json.js';
 
 /**
  * What decides whether a built image is stale, kept as its `berth.build-hash` label: the
- * content of the context and the Dockerfile ({@link ImageBuild.contentHash}) and the build
- * args. The args are their own field of the build, not part of the content hash, so `berth
- * diff` of an args change names the args alone (F546); the image is rebuilt all the same.
+ * content of the context and the Dockerfile ({@link ImageBuild.contentHash}), the build args
+ * and the target stage (F630: a changed `target` alone rebuilt nothing). Args and target are
+ * their own fields of the build, not part of the content hash, so `berth diff` of an args
+ * change names the args alone (F546); the image is rebuilt all the same.
  */
-export function buildKey(build: Pick<ImageBuild, 'contentHash' | 'args'>): string {
+export function buildKey(build: Pick<ImageBuild, 'contentHash' | 'args' | 'target'>): string {
+  const { contentHash, args, target } = build;
+  // No target: the key of the builds that had none before targets counted.
+  const staged = target === undefined ? {} : { target };
   return createHash('sha256')
-    .update(canonicalJSON({ content: build.contentHash, args: build.args }))
+    .update(canonicalJSON({ content: contentHash, args, ...staged }))
     .digest('hex');
 }

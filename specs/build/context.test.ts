@@ -81,11 +81,14 @@ describe('buildContentHash', () => {
 });
 
 describe('buildKey', () => {
-  it('changes with the content hash and with the args, which the content hash leaves out (F546)', () => {
+  it('changes with the content hash, the args and the target (F546, F630)', () => {
     const base = buildKey({ contentHash: 'c1', args: { A: '1' } });
     expect(buildKey({ contentHash: 'c1', args: { A: '1' } })).toBe(base);
     expect(buildKey({ contentHash: 'c2', args: { A: '1' } })).not.toBe(base);
     expect(buildKey({ contentHash: 'c1', args: { A: '2' } })).not.toBe(base);
     expect(buildKey({ contentHash: 'c1', args: {} })).not.toBe(base);
+    const staged = buildKey({ contentHash: 'c1', args: { A: '1' }, target: 'prod' });
+    expect(staged).not.toBe(base);
+    expect(buildKey({ contentHash: 'c1', args: { A: '1' }, target: 'dev' })).not.toBe(staged);
   });
 });

@@ -85,4 +85,27 @@ describe('berth diff of a scale and a file mode (F546)', () => {
     expect((await docker('run', '--rm', ref, 'cat', '/v')).trim()).toBe('2');
     expect((await run(['diff'])).code).toBe(0);
   });
+
+  it('a target changed alone rebuilds the image from that stage (F630)', async () => {
+    const ref = `localhost/${project}-staged:1`;
+    mkdirSync(join(dir, 'staged'));
+    writeFileSync(
+      join(dir, 'staged', 'Dockerfile'),
+      `FROM ${TEST_IMAGE} AS one\nRUN echo one > /stage\nFROM ${TEST_IMAGE} AS two\nRUN echo two > /stage\n`,
+    );
+    const image = (target: string) =>
+      writeFileSync(
+        join(dir, 'staged.yaml'),
+        `apiVersion: berth/v1\nkind: Image\nmetadata: {name: staged}\nspec: {ref: "${ref}", build: {context: ./staged, target: ${target}}}\n`,
+      );
+    image('one');
+    expect((await run(['apply'])).code).toBe(0);
+    expect((await docker('run', '--rm', ref, 'cat', '/stage')).trim()).toBe('one');
+    image('two');
+    const diff = await run(['diff']);
+    expect(diff.stdout).toMatch(/~ Image\/staged +build/);
+    expect(diff.stdout).toContain('Image/staged:\n  spec.build.target: "one" → "two"\n');
+    expect((await run(['apply'])).code).toBe(0);
+    expect((await docker('run', '--rm', ref, 'cat', '/stage')).trim()).toBe('two');
+  });
 });
