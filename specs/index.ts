@@ -11,8 +11,8 @@ import { DEFAULT_POLICY } from './policy.js';
 import type { Policy } from './policy.js';
 import { STDIN_NAME, collectManifestFiles } from './read/collect.js';
 import type { ManifestFile } from './read/collect.js';
-import { readManifest } from './read/decode.js';
-import { parseManifestText } from './parse/documents.js';
+import { readManifest, type DecodeResult } from './read/decode.js';
+import { parseAhead, parseManifestText } from './parse/documents.js';
 import { checkDocument } from './validate/document.js';
 import { normaliseManifest } from './normalise/object.js';
 import { linkObjects } from './link.js';
@@ -126,19 +126,29 @@ export async function loadManifests(
     envFiles: options.envFiles,
     env: options.env ?? process.env,
   });
+  const context: FileContext = {
+    cwd,
+    policy,
+    lookup: variables.lookup,
+    env: variables.environment,
+    ...(options.hostRoot ? { hostRoot: options.hostRoot } : {}),
+  };
+  const manifests = collected.files;
   const perFile: FileObjects[] = [];
-  for (const file of collected.files)
-    perFile.push(
-      await loadFile(
-        file,
-        options.stdin,
-        cwd,
-        policy,
-        variables.lookup,
-        options.hostRoot,
-        variables.environment,
-      ),
-    );
+  // Each file is read from disk while the one before it is parsed, and handed to the YAML
+  // helper thread (when there is one) while the one before it is normalised and checked.
+  let next = manifests[0] ? readManifest(manifests[0], options.stdin) : undefined;
+  for (const [i, file] of manifests.entries()) {
+    const read = await (next as Promise<DecodeResult>);
+    const following = manifests[i + 1];
+    const nextRead = following ? readManifest(following, options.stdin) : undefined;
+    next = nextRead;
+    const parseNext = async () => {
+      const ahead = following && (await nextRead);
+      if (ahead && !('problem' in ahead)) parseAhead(ahead.text, following.display);
+    };
+    perFile.push(await loadFile(file, read, context, parseNext));
+  }
 
   const expanded = expandDeclared(perFile.map((f) => f.objects));
   perFile.forEach((f, i) => (f.objects = expanded[i] ?? []));
@@ -182,14 +192,24 @@ function emptyProblem(paths: string[]): Problem {
   return { file, line: 1, column: 1, code: 'E_EMPTY', message: `no objects found in ${where}` };
 }
 
+/** What loading every file of one set shares. */
+interface FileContext {
+  cwd: string;
+  policy: Policy;
+  lookup: VariableLookup;
+  hostRoot?: LoadOptions['hostRoot'];
+  env: NodeJS.ProcessEnv;
+}
+
+/**
+ * One file's objects, problems and warnings from what `readManifest` gave for it.
+ * `afterParse` runs once its text is parsed, before its documents are checked.
+ */
 async function loadFile(
   file: ManifestFile,
-  stdin: string | undefined,
-  cwd: string,
-  policy: Policy,
-  lookup: VariableLookup,
-  hostRoot?: LoadOptions['hostRoot'],
-  env: NodeJS.ProcessEnv = process.env,
+  read: DecodeResult,
+  { cwd, policy, lookup, hostRoot, env }: FileContext,
+  afterParse: () => Promise<void>,
 ): Promise<FileObjects> {
   const result: FileObjects = {
     file,
@@ -198,12 +218,13 @@ async function loadFile(
     warnings: [],
     brokenDeclarations: [],
   };
-  const read = await readManifest(file, stdin);
   if ('problem' in read) {
     result.problems.push(read.problem);
+    await afterParse();
     return result;
   }
   const parsed = parseManifestText(read.text, file.display, lookup);
+  await afterParse();
   result.problems.push(...parsed.problems);
   const baseDir = file.absolute === '-' ? cwd : dirname(file.absolute);
   const hostBaseDir = hostRoot ? mapOntoHost(baseDir, hostRoot) : baseDir;

@@ -8,7 +8,7 @@ import type { Locator } from './locate.js';
 import { toPlain } from './plain.js';
 import { explainYamlError } from './yaml-messages.js';
 import { unclosedOpenings } from './yaml-openings.js';
-import { fastDocuments } from './fast.js';
+import { fastDocuments, readAheadIfPlain } from './fast.js';
 
 /** One non-empty YAML document of a manifest file, as plain data plus a way back to positions. */
 export interface ParsedDocument {
@@ -38,6 +38,15 @@ const CORE_TAGS = new Set(
     (t) => `tag:yaml.org,2002:${t}`,
   ),
 );
+
+/**
+ * Lets the YAML helper thread start on `text` now, while this thread works on something else;
+ * the {@link parseManifestText} of the same text and file then uses what it read. Changes
+ * nothing that parseManifestText returns; does nothing when there is no helper (fast.ts).
+ */
+export function parseAhead(text: string, file: string): void {
+  readAheadIfPlain(text, file);
+}
 
 /**
  * Parses multi-document YAML strictly (plain files on a fast path, `fast.ts`, with the same

@@ -3,7 +3,7 @@ import { interpolate, type VariableLookup } from '../interpolate/resolve.js';
 import { mayInterpolate } from '../interpolate/template.js';
 import type { Locator } from './locate.js';
 import { CORE_TYPES, Written } from './core-schema.js';
-import { loadDocuments, SEPARATOR } from './split-load.js';
+import { loadDocuments, readAhead, SEPARATOR } from './split-load.js';
 import { rememberInterpolated, rememberText } from './scalar-text.js';
 
 /**
@@ -57,6 +57,14 @@ function canonicalKey(key: string): boolean {
     return !(value instanceof Written) && value !== null;
   }
   return true;
+}
+
+/**
+ * Starts reading `text` on the YAML helper thread before {@link fastDocuments} is asked for
+ * it (split-load.ts `readAhead`), when the fast path is the one that will read it.
+ */
+export function readAheadIfPlain(text: string, file: string): void {
+  if (!NOT_PLAIN.test(text)) readAhead(text, file);
 }
 
 /** Thrown inside the walk when a variable cannot be interpolated: the full path reports it. */

@@ -1,4 +1,5 @@
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -6,7 +7,9 @@ import { PLAIN, abstractSet, renderSet, toYaml } from '../testing/manifests.arbi
 import { loadCore } from './core-schema.js';
 import { parseManifestText, type ParsedFile } from './documents.js';
 import { scalarString } from './scalar-text.js';
-import { installYamlHelper, separatorNear, type YamlLoadHelper } from './split-load.js';
+import { loadManifests } from '../index.js';
+import { parseAhead } from './documents.js';
+import { installYamlHelper, readAhead, separatorNear, type YamlLoadHelper } from './split-load.js';
 
 /**
  * A helper that answers as the worker does (yaml-worker.ts), on this thread, its values
@@ -15,9 +18,13 @@ import { installYamlHelper, separatorNear, type YamlLoadHelper } from './split-l
 function inThreadHelper(change: (values: unknown[]) => unknown[] = (v) => v) {
   const helper = {
     offers: 0,
+    texts: [] as string[],
+    taken: 0,
     offer(text: string, file: string) {
       helper.offers++;
+      helper.texts.push(text);
       return () => {
+        helper.taken++;
         try {
           const loaded = loadCore(text, file);
           return loaded.written ? undefined : change(structuredClone(loaded.values));
@@ -171,5 +178,68 @@ describe('reading a large manifest on two threads', () => {
     expect(separatorNear('a: 1\n--- b\nc: 2\n---x\n')).toBeUndefined();
     expect(separatorNear('a: 1\n')).toBeUndefined();
     expect(separatorNear('---\na: 1\n')).toBeUndefined();
+  });
+});
+
+describe('reading the next file ahead on the helper thread', () => {
+  it('hands each following file to the helper whole and loads what one thread loads', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'berth-read-ahead-'));
+    try {
+      // One network and bind mount (in the first file), 60 containers a file.
+      const texts = [0, 1, 2].map((f) => {
+        const text = largeManifest(60).replaceAll(/name: (c\d+)\b/g, `name: f${f}-$1`);
+        return f === 0 ? text : text.split('---\n').slice(2).join('---\n');
+      });
+      texts.forEach((text, f) => writeFileSync(join(dir, `objects-${f}.yaml`), text));
+      const load = () => loadManifests([dir]);
+      installYamlHelper(undefined);
+      const alone = await load();
+      const helper = inThreadHelper();
+      installYamlHelper(helper, 1000);
+      const helped = await load();
+      expect(alone.problems).toEqual([]);
+      expect(alone.set.objects).toHaveLength(182);
+      expect(helped.problems).toEqual([]);
+      expect(helped.set.objects).toEqual(alone.set.objects);
+      // The two files after the first went to the helper whole, and were taken back.
+      expect(helper.texts.filter((t) => t === texts[1] || t === texts[2])).toHaveLength(2);
+      expect(helper.taken).toBe(helper.offers);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("uses the helper's values for the text read ahead (the check above can fail)", () => {
+    const text = largeManifest(20);
+    const renamed = inThreadHelper((values) => {
+      (values[2] as { metadata: { name: string } }).metadata.name = 'from-helper';
+      return values;
+    });
+    installYamlHelper(renamed, 1000);
+    parseAhead(text, 'f.yaml');
+    const names = parseManifestText(text, 'f.yaml').documents.map(
+      (d) => (d.value as { metadata: { name: string } }).metadata.name,
+    );
+    expect(names[2]).toBe('from-helper');
+    expect(renamed.offers).toBe(1);
+  });
+
+  it('takes back a text read ahead that is not the one asked for, and reads that one itself', () => {
+    const helper = inThreadHelper();
+    installYamlHelper(helper, 1000);
+    readAhead(largeManifest(20), 'a.yaml');
+    const other = largeManifest(30);
+    const parsed = seen(parseManifestText(other, 'b.yaml'));
+    expect(helper.taken).toBeGreaterThanOrEqual(1);
+    installYamlHelper(undefined);
+    expect(parsed).toEqual(seen(parseManifestText(other, 'b.yaml')));
+  });
+
+  it('reads nothing ahead without a helper, below the split size, or for text the fast path leaves', () => {
+    const helper = inThreadHelper();
+    installYamlHelper(helper, 1000);
+    parseAhead('a: 1\n', 'small.yaml');
+    parseAhead(`${largeManifest(20)}---\nx: &a {b: 1}\n`, 'anchors.yaml');
+    expect(helper.offers).toBe(0);
   });
 });
