@@ -5,7 +5,6 @@
 import { dirname, isAbsolute, join, relative } from 'node:path';
 import type { DesiredObject, DesiredSet, Kind } from './model.js';
 import { sortProblems } from './problems.js';
-import { copyPositions } from './positions.js';
 import type { Problem } from './problems.js';
 import { DEFAULT_POLICY } from './policy.js';
 import type { Policy } from './policy.js';
@@ -259,14 +258,13 @@ async function loadFile(
 }
 
 /**
- * The object with the absolute folder it was read from (unset for stdin). The copy keeps the
- * original's value positions, so later problems still point at the field, not the document.
+ * The object with the absolute folder it was read from (unset for stdin). Set in place: the
+ * object was made for this file just now, and its value positions are kept by its identity
+ * (positions.ts), so a copy would have to carry them over (issue 12: 1,000 copies).
  */
 function withFolder(object: DesiredObject, file: ManifestFile, folder: string): DesiredObject {
-  if (file.absolute === '-') return object;
-  const located = { ...object, folder };
-  copyPositions(object, located);
-  return located;
+  if (file.absolute !== '-') object.folder = folder;
+  return object;
 }
 
 /** `folder` inside `checkout`, moved to the same place under `hostRoot`; other folders stay. */

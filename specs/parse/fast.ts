@@ -64,7 +64,20 @@ function canonicalKey(key: string): boolean {
  * it (split-load.ts `readAhead`), when the fast path is the one that will read it.
  */
 export function readAheadIfPlain(text: string, file: string): void {
-  if (!NOT_PLAIN.test(text)) readAhead(text, file);
+  if (isPlain(text)) readAhead(text, file);
+}
+
+/** The text {@link isPlain} looked at last, and what it found. */
+let lastLooked: { text: string; plain: boolean } | undefined;
+
+/**
+ * Whether the fast path may read `text` (no {@link NOT_PLAIN} construct). Remembers the
+ * last text: the same text is asked about again when it was read ahead, and the scan of a
+ * 100 kB file costs a few milliseconds.
+ */
+function isPlain(text: string): boolean {
+  if (lastLooked?.text !== text) lastLooked = { text, plain: !NOT_PLAIN.test(text) };
+  return lastLooked.plain;
 }
 
 /** Thrown inside the walk when a variable cannot be interpolated: the full path reports it. */
@@ -81,7 +94,7 @@ export function fastDocuments(
   lookup: VariableLookup | undefined,
   slowLocators: () => Locator[],
 ): FastDocument[] | undefined {
-  if (NOT_PLAIN.test(text)) return undefined;
+  if (!isPlain(text)) return undefined;
   let loaded: unknown[];
   let written: boolean;
   try {

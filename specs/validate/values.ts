@@ -160,15 +160,21 @@ export function parseIP(text: string): ParsedIP | undefined {
   return v6 === undefined ? undefined : { bits: 128, value: v6 };
 }
 
+/** Four decimal octets without leading zeros (`10.0.0.2`), as the engine reads them. */
+const IPV4 = /^(0|[1-9]\d{0,2})\.(0|[1-9]\d{0,2})\.(0|[1-9]\d{0,2})\.(0|[1-9]\d{0,2})$/;
+
 function parseIPv4(text: string): bigint | undefined {
-  const octets = text.split('.');
-  if (octets.length !== 4) return undefined;
-  let value = 0n;
-  for (const octet of octets) {
-    if (!/^(0|[1-9]\d{0,2})$/.test(octet) || Number(octet) > 255) return undefined;
-    value = (value << 8n) | BigInt(octet);
+  const octets = IPV4.exec(text);
+  if (!octets) return undefined;
+  // One regular expression and plain numbers, one bigint at the end: this runs for every
+  // address of every container (dns, extraHosts, static addresses; issue 12).
+  let value = 0;
+  for (let i = 1; i <= 4; i++) {
+    const octet = Number(octets[i]);
+    if (octet > 255) return undefined;
+    value = value * 256 + octet;
   }
-  return value;
+  return BigInt(value);
 }
 
 function parseIPv6(text: string): bigint | undefined {
