@@ -1,5 +1,4 @@
 import { createHash } from 'node:crypto';
-import type { DesiredObject } from './model.js';
 
 /**
  * The bytes of Secrets and Configs, in memory only, by digest. The model carries the
@@ -8,16 +7,25 @@ import type { DesiredObject } from './model.js';
  * status, history, labels or logs (DESIGN.md, "More of the container model").
  */
 const values = new Map<string, Buffer>();
+/** The digests of the values read for a Secret (or a build secret): never shown, anywhere. */
+const secretDigests = new Set<string>();
+
+/** Whose value it is: a Secret's (a build secret's too) is hidden wherever output quotes it. */
+export type ValueKind = 'secret' | 'config';
 
 /** `sha256:` and 16 hex digits of the bytes: enough to notice a change, never the value. */
 export function digestOf(bytes: Buffer): string {
   return `sha256:${createHash('sha256').update(bytes).digest('hex').slice(0, 16)}`;
 }
 
-/** Keeps the bytes for later writing; returns their digest. */
-export function rememberValue(bytes: Buffer): string {
+/**
+ * Keeps the bytes for later writing; returns their digest. A `secret` value is also one that
+ * every excerpt of a container's output hides from then on (knownSecretTexts).
+ */
+export function rememberValue(bytes: Buffer, kind: ValueKind): string {
   const digest = digestOf(bytes);
   values.set(digest, bytes);
+  if (kind === 'secret') secretDigests.add(digest);
   return digest;
 }
 
@@ -27,12 +35,14 @@ export function valueOf(digest: string): Buffer | undefined {
 }
 
 /**
- * The values of the Secrets among `desired` read in this process, as text: what a line quoting
- * a container's output (a health probe's) must hide (F540). Configs are not secret.
+ * Every Secret value this process has read (a manifest's, a build secret's) or recovered (from
+ * berth's files for a project's mounts: controller/records/mounted-secrets.ts), as text: what no line
+ * quoting a container's output may show (F540, F562). One list for the whole process, so that
+ * no caller can forget to pass it (controller/lifecycle/output-excerpt.ts reads it itself).
  */
-export function secretTexts(desired: readonly DesiredObject[]): string[] {
-  return desired.flatMap((o) => {
-    const bytes = o.kind === 'Secret' ? valueOf(o.spec.digest) : undefined;
+export function knownSecretTexts(): string[] {
+  return [...secretDigests].flatMap((digest) => {
+    const bytes = values.get(digest);
     return bytes ? [bytes.toString('utf8')] : [];
   });
 }

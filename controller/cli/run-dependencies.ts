@@ -1,5 +1,6 @@
 import type { ContainerObject, DesiredObject, ObjectKey } from '../../specs/model.js';
 import type { Engine } from '../engine/engine.js';
+import { rememberMountedSecrets } from '../records/mounted-secrets.js';
 import { waitForCondition } from '../executor/wait-condition.js';
 import { BerthError } from '../errors.js';
 import { engineName } from '../labels.js';
@@ -59,8 +60,12 @@ export async function prepareDependencies(
       return code;
     }
   }
-  // `--no-deps` waits for nothing, as compose run: the one-off starts at once.
-  if (!input.noDeps) await waitForDependsOn(ctx, engine, input);
+  // `--no-deps` waits for nothing, as compose run: the one-off starts at once. A reason
+  // quoting a dependency's probe hides the Secrets it mounts, also when a watch converged it
+  // and this process read none of them (F562).
+  if (input.noDeps) return 0;
+  await rememberMountedSecrets(ctx.stateDir, project);
+  await waitForDependsOn(ctx, engine, input);
   return 0;
 }
 

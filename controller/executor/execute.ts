@@ -1,4 +1,3 @@
-import { secretTexts } from '../../specs/file-values.js';
 import type { DesiredObject, ObjectKey } from '../../specs/model.js';
 import { isEngineError, type Engine, type ObservedState } from '../engine/engine.js';
 import { BerthError, toBerthError } from '../errors.js';
@@ -247,8 +246,7 @@ async function waitForDependsOn(
       const message = `dependency Container/${dep.container} is not planned`;
       return { error: new BerthError('E_INTERNAL', message) };
     }
-    const hidden = secretTexts(options.desired);
-    const target = { engineName: depPlan.engineName, key: depPlan.key, hidden };
+    const target = { engineName: depPlan.engineName, key: depPlan.key };
     try {
       await waitForCondition(options.engine, target, dep.condition, options.deadline, now);
     } catch (e) {

@@ -19,7 +19,10 @@ const secret = (value: string): DesiredObject =>
     name: 'pw',
     labels: {},
     source: { file: '/srv/app/app.yaml', line: 1, column: 1 },
-    spec: { source: { file: '/srv/app/pw.txt' }, digest: rememberValue(Buffer.from(value)) },
+    spec: {
+      source: { file: '/srv/app/pw.txt' },
+      digest: rememberValue(Buffer.from(value), 'secret'),
+    },
   }) as DesiredObject;
 
 describe('writeFileMounts', () => {

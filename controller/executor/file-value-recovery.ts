@@ -30,10 +30,12 @@ export async function recoverValue(
 ): Promise<boolean> {
   const { digest } = object.spec;
   if (!digest) return false;
-  if (valueOf(digest)) return true;
   const bytes =
-    (await fromSource(object, env, digest)) ?? (await fromWrittenFile(stateDir, project, digest));
-  if (bytes) rememberValue(bytes);
+    valueOf(digest) ??
+    (await fromSource(object, env, digest)) ??
+    (await fromWrittenFile(stateDir, project, digest));
+  // Again when known: the same bytes read for a Config are a Secret's too, and hidden then.
+  if (bytes) rememberValue(bytes, object.kind === 'Secret' ? 'secret' : 'config');
   return bytes !== undefined;
 }
 

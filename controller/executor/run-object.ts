@@ -1,5 +1,4 @@
 import { createActor, fromPromise, toPromise } from 'xstate';
-import { secretTexts } from '../../specs/file-values.js';
 import type { ContainerObject, DesiredObject } from '../../specs/model.js';
 import type { Engine, ObservedContainer, ObservedState } from '../engine/engine.js';
 import type { ContainerSituation } from '../lifecycle/container-decision.js';
@@ -278,7 +277,6 @@ async function runUpdate(
       oldId,
       request,
       policy,
-      hidden: secretTexts(ctx.desired),
       ...(ctx.signal ? { signal: ctx.signal } : {}),
       onOp: (op) => {
         ops.push(op);

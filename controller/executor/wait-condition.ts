@@ -13,7 +13,6 @@ import { lastProbe } from '../lifecycle/output-excerpt.js';
 export function conditionMet(
   details: ContainerDetails | undefined,
   condition: DependsCondition,
-  hidden: readonly string[] = [],
 ): boolean | string {
   if (!details) return 'was removed while berth waited for it';
   if (details.state === 'removing') return 'is being removed';
@@ -28,7 +27,7 @@ export function conditionMet(
       if (details.health === 'healthy') return true;
       // Already failing its probe: waiting for the timeout would only delay the same answer.
       if (details.health === 'unhealthy' && details.state === 'running')
-        return `is unhealthy${probeText(details, hidden)}`;
+        return `is unhealthy${probeText(details)}`;
       if (details.state === 'exited' || details.state === 'dead')
         return `exited with code ${details.exitCode} before it was healthy`;
       if (details.health === 'none' && details.state === 'running')
@@ -42,8 +41,8 @@ export function conditionMet(
 }
 
 /** F540: ` (last probe: exit code 1: …)`, or ` (last probe: exit code 1, no output)`. */
-function probeText(details: ContainerDetails, hidden: readonly string[]): string {
-  const probe = lastProbe(details, hidden);
+function probeText(details: ContainerDetails): string {
+  const probe = lastProbe(details);
   return probe ? ` (last probe: ${probe})` : '';
 }
 
@@ -61,10 +60,9 @@ export async function pollCondition(
   deadline: number,
   now: () => number = Date.now,
   pollMs = 200,
-  hidden: readonly string[] = [],
 ): Promise<ConditionEnd> {
   for (;;) {
-    const met = conditionMet(await engine.inspectContainer(engineName), condition, hidden);
+    const met = conditionMet(await engine.inspectContainer(engineName), condition);
     if (met === true) return { met };
     if (typeof met === 'string') return { never: met };
     if (now() >= deadline) return { timedOut: true };
@@ -78,15 +76,13 @@ export async function pollCondition(
  */
 export async function waitForCondition(
   engine: Engine,
-  /** `hidden`: values a reason quoting the probe's output must not show (Secret values). */
-  container: { engineName: string; key: string; hidden?: readonly string[] },
+  container: { engineName: string; key: string },
   condition: DependsCondition,
   deadline: number,
   now: () => number = Date.now,
   pollMs = 200,
 ): Promise<void> {
-  const { engineName, hidden } = container;
-  const end = await pollCondition(engine, engineName, condition, deadline, now, pollMs, hidden);
+  const end = await pollCondition(engine, container.engineName, condition, deadline, now, pollMs);
   if ('met' in end) return;
   const message =
     'never' in end

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { rememberValue } from '../../specs/file-values.js';
 import { EXCERPT_CHARS, lastProbe, outputExcerpt } from './output-excerpt.js';
 
 describe('outputExcerpt (F540)', () => {
@@ -11,9 +12,11 @@ describe('outputExcerpt (F540)', () => {
     expect(cut).toHaveLength(EXCERPT_CHARS);
     expect(cut.endsWith('…')).toBe(true);
   });
-  it('never shows a hidden value, with or without its trailing newline', () => {
-    expect(outputExcerpt('token s3cr3t-v and s3cr3t-v\n', ['s3cr3t-v\n'])).toBe(
-      'token *** and ***',
+  it('never shows a Secret value this process knows, with or without its trailing newline', () => {
+    rememberValue(Buffer.from('s3cr3t-v\n'), 'secret');
+    rememberValue(Buffer.from('plain-config-v'), 'config');
+    expect(outputExcerpt('token s3cr3t-v and s3cr3t-v\n; plain-config-v')).toBe(
+      'token *** and ***; plain-config-v',
     );
   });
 });

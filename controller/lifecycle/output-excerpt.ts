@@ -1,18 +1,23 @@
+import { knownSecretTexts } from '../../specs/file-values.js';
 import type { ContainerDetails } from '../engine/engine.js';
 
 /** The longest excerpt of a container's own output that a one-line reason quotes. */
 export const EXCERPT_CHARS = 200;
 
 /**
- * Text a container printed (a health probe's output), as a one-line reason may quote it
- * (F540): each value of `hidden` (the project's Secret values: a probe may print one) becomes
- * `***`, whitespace runs and newlines become one space, and it is cut at EXCERPT_CHARS with `…`.
- * Control characters are kept: this is data (`-o json` carries the real text); every text
- * output makes them visible where it prints (visibleText, F277/F345). Pure.
+ * Text a container printed (a health probe's output, its last log lines), as a one-line reason
+ * may quote it (F540): every Secret value this process knows (specs/file-values.ts
+ * knownSecretTexts: read from the manifests, or recovered from the files berth mounts,
+ * records/mounted-secrets.ts) becomes `***` — here, the one point every quote of a
+ * container's output passes, so that no view (status, get, describe, the status API, the web
+ * view, apply's and run's reasons, history) can forget it (F562); whitespace runs and newlines
+ * become one space, and it is cut at EXCERPT_CHARS with `…`. Control characters are kept: this
+ * is data (`-o json` carries the real text); every text output makes them visible where it
+ * prints (visibleText, F277/F345).
  */
-export function outputExcerpt(text: string, hidden: readonly string[] = []): string {
+export function outputExcerpt(text: string): string {
   let shown = text;
-  for (const value of hidden) shown = hideValue(shown, value);
+  for (const value of knownSecretTexts()) shown = hideValue(shown, value);
   const line = shown.replace(/\s+/g, ' ').trim();
   return line.length > EXCERPT_CHARS ? `${line.slice(0, EXCERPT_CHARS - 1)}…` : line;
 }
@@ -29,10 +34,9 @@ function hideValue(text: string, value: string): string {
  */
 export function lastProbe(
   details: Pick<ContainerDetails, 'healthLog'> | undefined,
-  hidden: readonly string[] = [],
 ): string | undefined {
   const last = details?.healthLog.at(-1);
   if (!last) return undefined;
-  const output = outputExcerpt(last.output, hidden);
+  const output = outputExcerpt(last.output);
   return `exit code ${last.exitCode}${output ? `: ${output}` : ', no output'}`;
 }

@@ -38,6 +38,11 @@ function fileName(mount: FileMount, index: number, digest: string): string {
   return `${index}-${mount.type}-${mount.name}-${digest.replace(/^sha256:/, '')}`;
 }
 
+/** Whether a file name under a container's folder is one of a Secret's mounts (fileName). */
+export function isSecretFileName(name: string): boolean {
+  return /^\d+-secret-[a-z0-9-]+-[0-9a-f]{16}$/.test(name);
+}
+
 /** Where the file for one of the container's secret/config mounts lives on the host. */
 export function fileMountPath(
   stateDir: string,

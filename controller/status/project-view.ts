@@ -14,6 +14,7 @@ import { readStarts } from '../records/starts.js';
 import type { HistoryEntry } from '../records/record-types.js';
 import { buildProjectStatus } from './build-status.js';
 import { needsDetails } from './readiness.js';
+import { rememberMountedSecrets } from '../records/mounted-secrets.js';
 import { observeProject, planProject } from '../observe.js';
 import type { DesiredSource, ProjectStatus } from './status-types.js';
 import { ownedContainerName } from '../container-names.js';
@@ -99,6 +100,9 @@ export async function loadProjectView(engine: Engine, request: ViewRequest): Pro
   const details = await inspectNamed(engine, project, observed, request.inspect, (c) =>
     needsDetails(c, request.now, starts[c.id]),
   );
+  // Only an inspect quotes a container's output (its probe's): every view of this status
+  // (status, get, describe, the status API, the web view) hides the Secrets it mounts (F562).
+  if (details.length) await rememberMountedSecrets(request.stateDir, project);
   // What only an inspect says is planned on too: a run the OOM killer ended (F464).
   const seen = withOomKilled(observed, details);
   const projectPlan = await planProject(engine, {

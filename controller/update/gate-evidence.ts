@@ -7,27 +7,23 @@ import { lastProbe, outputExcerpt } from '../lifecycle/output-excerpt.js';
  * that could tell was removed): the health probe's last result, and, when it exited, how
  * (`out of memory`, the engine's error). Only the failure path pays this inspect. Never
  * rejects: a container already gone, or an engine that does not answer, gives undefined.
- * Values in `hidden` (Secret values) never appear.
+ * Secret values never appear (outputExcerpt hides them).
  */
-export async function gateEvidence(
-  engine: Engine,
-  id: string,
-  hidden: readonly string[] = [],
-): Promise<string | undefined> {
+export async function gateEvidence(engine: Engine, id: string): Promise<string | undefined> {
   const details = await engine.inspectContainer(id).catch(() => undefined);
   if (!details) return undefined;
-  const parts = [...exitParts(details, hidden)];
-  const probe = lastProbe(details, hidden);
+  const parts = [...exitParts(details)];
+  const probe = lastProbe(details);
   if (probe) parts.push(`last probe: ${probe}`);
   return parts.length ? parts.join('; ') : undefined;
 }
 
-function exitParts(details: ContainerDetails, hidden: readonly string[]): string[] {
+function exitParts(details: ContainerDetails): string[] {
   if (details.state !== 'exited' && details.state !== 'dead') return [];
   // The gate's reason already names the exit code.
   const parts: string[] = [];
   if (details.oomKilled) parts.push('out of memory');
-  const error = details.error ? outputExcerpt(details.error, hidden) : '';
+  const error = details.error ? outputExcerpt(details.error) : '';
   if (error) parts.push(`engine: ${error}`);
   return parts;
 }

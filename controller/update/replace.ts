@@ -23,8 +23,6 @@ export interface ReplaceInput {
   onGateTick?: (leftMs: number) => void;
   /** Ctrl-C: the gate under way rejects at once with E_INTERRUPTED (the caller undoes). */
   signal?: AbortSignal;
-  /** Values a failure reason quoting the new container's output must not show (Secret values). */
-  hidden?: readonly string[];
 }
 
 /** How a replacement ended. */
@@ -274,8 +272,7 @@ async function failed(
   rollback: () => Promise<void>,
 ): Promise<ReplaceResult> {
   const failedAt = gate.failedAt ?? 'gate';
-  const evidence =
-    failedAt === 'gate' ? await gateEvidence(input.engine, newId, input.hidden) : undefined;
+  const evidence = failedAt === 'gate' ? await gateEvidence(input.engine, newId) : undefined;
   const reason = evidence ? `${gate.reason} (${evidence})` : gate.reason;
   if (input.policy.onFailure === 'pause') return { outcome: 'paused', reason, failedAt };
   await rollback();

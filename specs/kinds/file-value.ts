@@ -14,7 +14,13 @@ export const fileValueParts = {
     manifest: SecretManifest | ConfigManifest,
     ctx: NormaliseContext,
     env: NodeJS.ProcessEnv,
-  ) => (await fileValueNormaliser()).normaliseFileValue(manifest.spec, ctx, env),
+  ) =>
+    (await fileValueNormaliser()).normaliseFileValue(
+      manifest.spec,
+      manifest.kind === 'Secret' ? 'secret' : 'config',
+      ctx,
+      env,
+    ),
   recreateFields: (object: SecretObject | ConfigObject) => ({
     source: object.spec.source,
     digest: object.spec.digest,

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { refuseHostPath } from './host-path.js';
 import { isAbsolute, resolve } from 'node:path';
-import { rememberValue } from '../file-values.js';
+import { rememberValue, type ValueKind } from '../file-values.js';
 import type { FileMount, FileValueSpec } from '../model.js';
 import type * as Raw from '../types.generated.js';
 import type { NormaliseContext } from './context.js';
@@ -13,6 +13,7 @@ import type { NormaliseContext } from './context.js';
  */
 export async function normaliseFileValue(
   raw: Raw.SecretSpec | Raw.ConfigSpec,
+  kind: ValueKind,
   ctx: NormaliseContext,
   env: NodeJS.ProcessEnv,
 ): Promise<FileValueSpec> {
@@ -22,7 +23,7 @@ export async function normaliseFileValue(
     // (a Secret of /etc/shadow hands out the host's shadow file as surely as a bind mount).
     if (refuseHostPath(file, ['spec', 'file'], ctx)) return { source: { file }, digest: '' };
     try {
-      return { source: { file }, digest: rememberValue(await readFile(file)) };
+      return { source: { file }, digest: rememberValue(await readFile(file), kind) };
     } catch (e) {
       const why = (e as NodeJS.ErrnoException).code ?? 'unreadable';
       ctx.report('E_SECRET_SOURCE', ['spec', 'file'], `cannot be read: ${file} (${why})`);
@@ -37,10 +38,13 @@ export async function normaliseFileValue(
         ['spec', 'env'],
         `names ${raw.env}, which is set neither in berth's environment nor in the env file`,
       );
-    return { source: { env: raw.env }, digest: rememberValue(Buffer.from(value ?? '', 'utf8')) };
+    return {
+      source: { env: raw.env },
+      digest: rememberValue(Buffer.from(value ?? '', 'utf8'), kind),
+    };
   }
   const content = 'content' in raw ? (raw.content ?? '') : '';
-  return { source: { content }, digest: rememberValue(Buffer.from(content, 'utf8')) };
+  return { source: { content }, digest: rememberValue(Buffer.from(content, 'utf8'), kind) };
 }
 
 /**

@@ -141,7 +141,7 @@ async function buildSecrets(
           );
         bytes = Buffer.from(value ?? '', 'utf8');
       }
-      return { id: secret.id, digest: bytes ? rememberValue(bytes) : '' };
+      return { id: secret.id, digest: bytes ? rememberValue(bytes, 'secret') : '' };
     }),
   );
 }

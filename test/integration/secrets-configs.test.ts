@@ -10,12 +10,14 @@ import {
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { berth, type CliRun } from '../support/cli.js';
-import { cleanupProject, docker, TEST_IMAGE, uniqueProject } from '../support/docker.js';
+import { berth, berthProcess, type CliRun } from '../support/cli.js';
+import { cleanupProject, docker, freePort, TEST_IMAGE, uniqueProject } from '../support/docker.js';
+import { eventually, spawnBerth, tearDownWatch, waitForApi } from './watch-support.js';
 
 /**
  * Secret and Config kinds on the real engine: mounted read-only with mode/uid/gid, a
- * changed value recreates, and a secret's value (a canary) never appears in any output.
+ * changed value recreates, and a secret's value (a canary) never appears in any output —
+ * also where an output quotes a container's own (a health probe that prints it, F562).
  */
 
 const work = mkdtempSync(join(tmpdir(), 'berth-secret-'));
@@ -164,3 +166,118 @@ describe('Secret and Config', () => {
     expect(await docker('ps', '-aq', '--filter', `label=berth.project=${other}`)).toBe('');
   });
 });
+
+/**
+ * F562: a running container whose health probe prints a Secret it mounts and fails. Every
+ * path that quotes the probe (status's `Unhealthy` message in status, get, describe; `berth
+ * run`'s dependency wait; the status API, its event streams and the web view of `berth
+ * watch`; status through the controller) shows the output with the value masked. The CLI
+ * runs are separate processes without the variable the Secret is read from: they know the
+ * value only from the files berth mounts, as a user's `berth status` the next day does.
+ */
+describe('a health probe that prints a Secret', () => {
+  const project = uniqueProject('sec-probe');
+  const dir = join(work, 'probe');
+  const probe = 'echo probe-says token $$(cat /run/token); exit 1';
+  const text = `apiVersion: berth/v1
+kind: Secret
+metadata: {name: token}
+spec: {env: SHOP_TOKEN}
+---
+apiVersion: berth/v1
+kind: Container
+metadata: {name: leaky}
+spec:
+  image: ${TEST_IMAGE}
+  init: true
+  command: [sleep, "3600"]
+  mounts: [{secret: token, target: /run/token}]
+  healthcheck: {command: [CMD-SHELL, "${probe}"], interval: 1s, timeout: 1s, retries: 1, restartOnUnhealthy: false}
+---
+apiVersion: berth/v1
+kind: Container
+metadata: {name: waiter}
+spec:
+  image: ${TEST_IMAGE}
+  command: [sleep, "1"]
+  restartPolicy: Never
+  dependsOn: [{container: leaky, condition: healthy}]
+`;
+  const noToken = { XDG_STATE_HOME: state };
+  const cli = (...args: string[]) => berthProcess(['-p', project, ...args], { env: noToken });
+  const quoted = /probe-says token \*\*\*/;
+  let watch: ReturnType<typeof spawnBerth> | undefined;
+  afterAll(() => tearDownWatch(watch, project));
+
+  it('is quoted masked by status, get, describe and run', async () => {
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, 'app.yaml'), text);
+    // The dependant fails at once (its dependency is unhealthy): apply's own reason, masked.
+    const applied = await berth(['apply', '-f', dir, '-p', project], { env });
+    expect(applied.stdout + applied.stderr).toMatch(quoted);
+    const unhealthy = async () =>
+      (await docker('inspect', '-f', '{{.State.Health.Status}}', `${project}-leaky`)) ===
+      'unhealthy';
+    expect(await eventually(unhealthy, 30_000)).toBe(true);
+    const outputs = [
+      await cli('status'),
+      await cli('status', '-o', 'json'),
+      await cli('get', '-o', 'json'),
+      await cli('get', '-o', 'yaml'),
+      await cli('get', 'Container/leaky', '-o', 'wide'),
+      await cli('describe', 'Container/leaky'),
+      await cli('describe', 'Container/leaky', '-o', 'json'),
+      await cli('run', '--rm', 'waiter', '--', 'true'),
+    ];
+    const all = outputs.map((o) => o.stdout + o.stderr).join('\n');
+    for (const o of [outputs[1], outputs[2], outputs[5], outputs[7]])
+      expect(o!.stdout + o!.stderr).toMatch(quoted);
+    expect(outputs[7]!.code).toBe(2);
+    expect(all).not.toContain(ENV_CANARY);
+  }, 120_000);
+
+  it('is quoted masked by the status API, its streams, the web view and status through it', async () => {
+    const listen = `127.0.0.1:${await freePort()}`;
+    watch = spawnBerth(['watch', dir, '-p', project, '--listen', listen], env);
+    await waitForApi(watch);
+    const api = watch.api;
+    const status = async () => (await fetch(`${api}/api/v1/status`)).text();
+    expect(await eventually(async () => quoted.test(await status()), 30_000), watch.stderr()).toBe(
+      true,
+    );
+    const bodies = [
+      await status(),
+      await (await fetch(`${api}/api/v1/objects/Container/leaky`)).text(),
+      await (await fetch(`${api}/`)).text(),
+      await streamFor(`${api}/api/v1/stream`, 3_000),
+      await streamFor(`${api}/api/v1/events`, 3_000),
+    ];
+    expect(bodies[1]).toMatch(quoted);
+    expect(bodies[3]).toMatch(quoted);
+    const through = await cli('status', '-o', 'json');
+    expect(through.stdout).toMatch(quoted);
+    const all = [...bodies, through.stdout, through.stderr, watch.stdout(), watch.stderr()];
+    expect(all.join('\n')).not.toContain(ENV_CANARY);
+  }, 120_000);
+});
+
+/** What a server-sent-events endpoint sends in its first `ms`. */
+async function streamFor(url: string, ms: number): Promise<string> {
+  const controller = new AbortController();
+  const timer = setTimeout(() => controller.abort(), ms);
+  let text = '';
+  try {
+    const response = await fetch(url, { signal: controller.signal });
+    const reader = response.body!.getReader();
+    for (;;) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      text += Buffer.from(value).toString('utf8');
+    }
+  } catch (e) {
+    if (!controller.signal.aborted) throw e;
+  } finally {
+    clearTimeout(timer);
+  }
+  return text;
+}
