@@ -46,6 +46,14 @@ describe('JSON output schemas', () => {
             { ...LAST_APPLY, repeats: { count: 3, lastTime: LAST_APPLY.time + 60_000 } },
             {
               ...LAST_APPLY,
+              outcome: 'failed',
+              steps: [
+                { key: 'Container/api', action: 'create', cause: 'spec changed' },
+                { key: 'Container/api', action: 'update', cause: 'gate', failed: true },
+              ],
+            },
+            {
+              ...LAST_APPLY,
               objects: [containerObject('api')],
               images: [{ ref: 'local/api:1', id: 'sha256:ab', digest: null, built: true }],
             },
@@ -53,6 +61,37 @@ describe('JSON output schemas', () => {
         ),
       ),
     ).toEqual([]);
+  });
+
+  it("history keeps each failed object's one-line reason (F561)", () => {
+    const [failed, converged] = historyOutput([
+      {
+        ...LAST_APPLY,
+        outcome: 'failed',
+        steps: [
+          { key: 'Container/api', action: 'create', cause: 'spec changed' },
+          {
+            key: 'Container/api',
+            action: 'update',
+            cause: 'update rolled back:\n  the new container is unhealthy',
+            failed: true,
+            code: 'E_CONVERGE',
+          },
+          { key: 'Network/back', action: 'create', cause: 'refused', failed: true },
+        ],
+      },
+      LAST_APPLY,
+    ]);
+    expect(failed?.failures).toEqual([
+      {
+        key: 'Container/api',
+        action: 'update',
+        code: 'E_CONVERGE',
+        reason: 'update rolled back: the new container is unhealthy',
+      },
+      { key: 'Network/back', action: 'create', code: 'E_CONVERGE', reason: 'refused' },
+    ]);
+    expect(converged?.failures).toEqual([]);
   });
 
   it('every kind, and every outcome an apply records, validates (F157)', () => {

@@ -2,6 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { HistoryItem } from '../../controller/cli/views/format-history.js';
 import type { ProjectStatus } from '../../controller/status/status-types.js';
 import { berth } from '../support/cli.js';
 import { cleanupProject, docker, uniqueProject } from '../support/docker.js';
@@ -71,7 +72,20 @@ describe('a start-first update whose new container fails its health probe', () =
     expect(JSON.stringify(svc.conditions)).toContain('probe-says-no: V is 2');
     const described = await berth(['describe', 'Container/svc', '-p', project], { env: env() });
     expect(described.stdout).toContain('probe-says-no: V is 2');
-    for (const text of [out, status.stdout, described.stdout]) expect(text).not.toContain(TOKEN);
+    // F561: history keeps the reason too, after the next apply has replaced status's record.
+    const history = await berth(['history', '-o', 'json', '-p', project], { env: env() });
+    const [newest] = JSON.parse(history.stdout) as HistoryItem[];
+    expect(newest?.outcome).toBe('failed');
+    expect(newest?.failures).toEqual([
+      expect.objectContaining({
+        key: 'Container/svc',
+        reason: expect.stringMatching(
+          /^update rolled back: .*\(last probe: exit code 1: probe-says-no: V is 2, token \*\*\*\)/,
+        ) as string,
+      }),
+    ]);
+    const texts = [out, status.stdout, described.stdout, history.stdout];
+    for (const text of texts) expect(text).not.toContain(TOKEN);
   }, 120_000);
 });
 

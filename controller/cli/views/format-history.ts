@@ -17,6 +17,11 @@ export interface HistoryItem {
   durationMs: number;
   message: string | null;
   /**
+   * Each object the apply failed on, with the one-line reason apply gave (F561: only the last
+   * apply's record had it, for status, until the next apply); empty when none failed.
+   */
+  failures: HistoryFailure[];
+  /**
    * Applies after it that repeated it with nothing to do (a re-run, a watch start), counted
    * here rather than recorded each (F275); null when none.
    */
@@ -25,6 +30,18 @@ export interface HistoryItem {
   desired: HistoryObject[] | null;
   /** The images that set ran on (ids, digests); null when not recorded. */
   images: HistoryImage[] | null;
+}
+
+/** One failed object of an apply, as `history -o json` prints it. */
+export interface HistoryFailure {
+  key: string;
+  action: string;
+  code: string;
+  /**
+   * One line, as apply reported it: a quoted container output in it was cut and had its
+   * Secret values masked where it was made (lifecycle/output-excerpt.ts).
+   */
+  reason: string;
 }
 
 /** One object of an apply's resolved desired set, as `history -o json` prints it. */
@@ -54,11 +71,24 @@ export function historyOutput(entries: HistoryEntry[]): HistoryItem[] {
       counts: e.counts,
       durationMs: e.durationMs,
       message: e.message ?? null,
+      failures: failuresOf(e),
       repeated: e.repeats ? { count: e.repeats.count, lastTime: iso(e.repeats.lastTime) } : null,
       desired: e.objects
         ? e.objects.map((o) => ({ kind: o.kind, name: o.name, labels: o.labels, spec: o.spec }))
         : null,
       images: e.images ?? null,
+    }));
+}
+
+/** The failed steps history keeps (ran-summary.ts ranSteps), one line each. Pure. */
+function failuresOf(entry: HistoryEntry): HistoryFailure[] {
+  return (entry.steps ?? [])
+    .filter((s) => s.failed)
+    .map((s) => ({
+      key: s.key,
+      action: s.action,
+      code: s.code ?? 'E_CONVERGE',
+      reason: s.cause.replace(/\s+/g, ' ').trim(),
     }));
 }
 
