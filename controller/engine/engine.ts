@@ -417,6 +417,12 @@ export interface Engine {
 
   /** Read fresh from the engine (never a cached list), so it reflects every event seen so far. */
   inspectContainer(id: string): Promise<ContainerDetails | undefined>;
+  /**
+   * The last `lines` lines the container wrote, stdout and stderr in the order written, as
+   * one text (not followed): what a failure reason quotes of a container about to be
+   * discarded (F560). Undefined when there is no such container. For failure paths only.
+   */
+  tailLogs(id: string, lines: number): Promise<string | undefined>;
   /** One network by id or name, whatever its labels; undefined when there is none. */
   inspectNetwork(idOrName: string): Promise<ObservedNetwork | undefined>;
   /** One volume by name, whatever its labels; undefined when there is none. */

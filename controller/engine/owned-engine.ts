@@ -52,6 +52,7 @@ class OwnedEngine implements Engine {
 
   ping: Engine['ping'] = () => this.inner.ping();
   lookupNames: Engine['lookupNames'] = (names) => this.inner.lookupNames(names);
+  tailLogs: Engine['tailLogs'] = (id, lines) => this.inner.tailLogs(id, lines);
   inspectNetwork: Engine['inspectNetwork'] = (ref) => this.inner.inspectNetwork(ref);
   inspectVolume: Engine['inspectVolume'] = (name) => this.inner.inspectVolume(name);
   inspectImage: Engine['inspectImage'] = (ref) => this.inner.inspectImage(ref);

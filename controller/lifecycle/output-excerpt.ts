@@ -13,13 +13,17 @@ export const EXCERPT_CHARS = 200;
  * view, apply's and run's reasons, history) can forget it (F562); whitespace runs and newlines
  * become one space, and it is cut at EXCERPT_CHARS with `…`. Control characters are kept: this
  * is data (`-o json` carries the real text); every text output makes them visible where it
- * prints (visibleText, F277/F345).
+ * prints (visibleText, F277/F345). `keep: 'end'` cuts the start instead (`…` first): a log's
+ * last lines say most.
  */
-export function outputExcerpt(text: string): string {
+export function outputExcerpt(text: string, keep: 'start' | 'end' = 'start'): string {
   let shown = text;
   for (const value of knownSecretTexts()) shown = hideValue(shown, value);
   const line = shown.replace(/\s+/g, ' ').trim();
-  return line.length > EXCERPT_CHARS ? `${line.slice(0, EXCERPT_CHARS - 1)}…` : line;
+  if (line.length <= EXCERPT_CHARS) return line;
+  return keep === 'start'
+    ? `${line.slice(0, EXCERPT_CHARS - 1)}…`
+    : `…${line.slice(line.length - EXCERPT_CHARS + 1)}`;
 }
 
 /** A secret file's value usually ends with a newline the probe does not print: both forms go. */

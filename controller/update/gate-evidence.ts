@@ -1,13 +1,18 @@
 import type { ContainerDetails, Engine } from '../engine/engine.js';
 import { lastProbe, outputExcerpt } from '../lifecycle/output-excerpt.js';
 
+/** How many of its last log lines a failed new container's reason quotes (F560). */
+export const LOG_TAIL_LINES = 5;
+
 /**
  * Why a new container failed its update gate, read once from the engine before it is
  * discarded (F540: the reason said only `the new container is unhealthy`, and the container
- * that could tell was removed): the health probe's last result, and, when it exited, how
- * (`out of memory`, the engine's error). Only the failure path pays this inspect. Never
- * rejects: a container already gone, or an engine that does not answer, gives undefined.
- * Secret values never appear (outputExcerpt hides them).
+ * that could tell was removed): the health probe's last result, and, when it exited (or is
+ * restarting after an exit), how (`out of memory`, the engine's error) and its last
+ * {@link LOG_TAIL_LINES} log lines (F560: `boom` on stderr was lost with the container). Only
+ * the failure path pays this inspect (and log read). Never rejects: a container already gone,
+ * or an engine that does not answer, gives undefined. Secret values never appear
+ * (outputExcerpt hides them).
  */
 export async function gateEvidence(engine: Engine, id: string): Promise<string | undefined> {
   const details = await engine.inspectContainer(id).catch(() => undefined);
@@ -15,7 +20,17 @@ export async function gateEvidence(engine: Engine, id: string): Promise<string |
   const parts = [...exitParts(details)];
   const probe = lastProbe(details);
   if (probe) parts.push(`last probe: ${probe}`);
+  if (stopped(details)) {
+    const log = await engine.tailLogs(id, LOG_TAIL_LINES).catch(() => undefined);
+    const excerpt = log ? outputExcerpt(log, 'end') : '';
+    if (excerpt) parts.push(`last log: ${excerpt}`);
+  }
   return parts.length ? parts.join('; ') : undefined;
+}
+
+/** Its process ended: what it wrote last says why. */
+function stopped(details: ContainerDetails): boolean {
+  return details.state === 'exited' || details.state === 'dead' || details.state === 'restarting';
 }
 
 function exitParts(details: ContainerDetails): string[] {

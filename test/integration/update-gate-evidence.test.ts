@@ -89,6 +89,43 @@ describe('a start-first update whose new container fails its health probe', () =
   }, 120_000);
 });
 
+describe('a start-first update whose new container exits (F560)', () => {
+  const project = uniqueProject('gatelog');
+  afterAll(() => cleanupProject(project));
+  // Version 2 fails at start-up, saying why on stderr (and printing the secret).
+  const script =
+    'test "$$V" = 1 || { echo starting; echo boom: no database, token $$(cat /run/secrets/token) >&2; exit 3; }; ' +
+    'trap "exit 0" TERM; while true; do sleep 1; done';
+  const apply = (v: string) =>
+    berth(['apply', '-f', '-', '-p', project, '--timeout', '60s'], {
+      stdin:
+        secret +
+        scriptYaml(
+          'svc',
+          script,
+          `  env: {V: "${v}"}
+  restartPolicy: Never
+  mounts: [{secret: token, target: /run/secrets/token}]
+  update: {order: start-first, minReady: 2s}
+`,
+        ),
+      env: env(),
+    });
+
+  it("quotes the new container's last log lines, the secret masked", async () => {
+    const first = await apply('1');
+    expect(first.code, first.stderr + first.stdout).toBe(0);
+    const failed = await apply('2');
+    const out = failed.stdout + failed.stderr;
+    expect(failed.code, out).toBe(2);
+    expect(out).toMatch(
+      /exited with code 3 .*\(last log: starting boom: no database, token \*\*\*\)/,
+    );
+    expect(out).not.toContain(TOKEN);
+    expect(await docker('inspect', '-f', '{{.State.Status}}', `${project}-svc`)).toBe('running');
+  }, 120_000);
+});
+
 describe('a dependency that turns unhealthy', () => {
   const project = uniqueProject('depwhy');
   afterAll(() => cleanupProject(project));

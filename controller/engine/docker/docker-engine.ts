@@ -38,6 +38,7 @@ import { NetworkEventFeed } from './docker-network-events.js';
 import { startProjectHealthTimer, type HealthTimer } from './docker-podman-health-timer.js';
 import { withPodmanVerdict, type HealthInspect } from './docker-podman-health.js';
 import { ListLag } from './docker-list-lag.js';
+import { tailDockerLogs } from './docker-log-tail.js';
 
 /**
  * The Docker Engine API adapter. dockerode is imported here, lazily, so CLI commands that
@@ -108,6 +109,10 @@ class DockerEngine implements Engine {
 
   inspectContainer(id: string): Promise<ContainerDetails | undefined> {
     return reads.inspectContainer(this.d, id);
+  }
+
+  tailLogs(id: string, lines: number): Promise<string | undefined> {
+    return tailDockerLogs(this.d, id, lines);
   }
 
   inspectNetwork(idOrName: string): Promise<ObservedNetwork | undefined> {

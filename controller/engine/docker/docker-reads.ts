@@ -27,6 +27,11 @@ export interface DockerReads {
   getImage(ref: string): { inspect(): Promise<Dockerode.ImageInspectInfo> };
   getNetwork(idOrName: string): { inspect(): Promise<Dockerode.NetworkInspectInfo> };
   getVolume(name: string): { inspect(): Promise<Dockerode.VolumeInspectInfo> };
+  /**
+   * `GET /containers/{id}/logs?stdout=1&stderr=1&tail=N`, the body as the engine sent it
+   * (multiplexed frames, or a TTY's raw bytes: docker-log-tail.ts reads it).
+   */
+  logTail(id: string, lines: number): Promise<Buffer>;
   /** Podman only: runs the container's healthcheck once (docker-podman-health.ts). */
   podmanHealthcheck(id: string): Promise<unknown>;
   /** Podman only: libpod's container list, whose `Status` is the health (`healthy`…). */
@@ -92,12 +97,12 @@ export function createDockerReads(
   const { tls, ...target } = { tls: undefined, ...httpTarget(address) };
   const request = tls ? httpsRequest : httpRequest;
   let podman: boolean | undefined;
-  const send = <T>(
+  const exchange = (
     method: 'GET' | 'POST',
     path: string,
     query: Record<string, unknown> = {},
     body?: unknown,
-  ): Promise<T> =>
+  ): Promise<{ status: number; bytes: Buffer }> =>
     new Promise((resolve, reject) => {
       const search = new URLSearchParams();
       for (const [k, v] of Object.entries(query)) {
@@ -125,18 +130,9 @@ export function createDockerReads(
           if (server !== undefined) podman = /libpod/i.test(String(server));
           const chunks: Buffer[] = [];
           res.on('data', (c: Buffer) => chunks.push(c));
-          res.on('end', () => {
-            const text = Buffer.concat(chunks).toString('utf8');
-            let body: unknown = text;
-            try {
-              body = text ? JSON.parse(text) : null;
-            } catch {
-              // plain-text error bodies stay text
-            }
-            const status = res.statusCode ?? 0;
-            if (status >= 200 && status < 300) resolve(body as T);
-            else reject(new EngineHttpError(status, body as { message?: string } | string | null));
-          });
+          res.on('end', () =>
+            resolve({ status: res.statusCode ?? 0, bytes: Buffer.concat(chunks) }),
+          );
           res.on('error', reject);
         },
       );
@@ -151,6 +147,17 @@ export function createDockerReads(
       req.on('error', reject);
       req.end(payload);
     });
+  const send = async <T>(
+    method: 'GET' | 'POST',
+    path: string,
+    query: Record<string, unknown> = {},
+    body?: unknown,
+  ): Promise<T> => {
+    const { status, bytes } = await exchange(method, path, query, body);
+    const parsed = parseBody(bytes);
+    if (status >= 200 && status < 300) return parsed as T;
+    throw new EngineHttpError(status, parsed as { message?: string } | string | null);
+  };
   const get = <T>(path: string, query: Record<string, unknown> = {}) => send<T>('GET', path, query);
   const id = encodeURIComponent;
   return {
@@ -166,12 +173,28 @@ export function createDockerReads(
     getImage: (ref) => ({ inspect: () => get(`/images/${ref}/json`) }),
     getNetwork: (n) => ({ inspect: () => get(`/networks/${id(n)}`) }),
     getVolume: (v) => ({ inspect: () => get(`/volumes/${id(v)}`) }),
+    logTail: async (c, lines) => {
+      const query = { stdout: 1, stderr: 1, tail: lines };
+      const { status, bytes } = await exchange('GET', `/containers/${id(c)}/logs`, query);
+      if (status >= 200 && status < 300) return bytes;
+      throw new EngineHttpError(status, parseBody(bytes) as { message?: string } | string | null);
+    },
     podmanHealthcheck: (c) => get(`/v4.0.0/libpod/containers/${id(c)}/healthcheck`),
     listPodmanContainers: (o) =>
       listSettled(() => get('/v4.0.0/libpod/containers/json', { all: true, filters: o.filters })),
     answeredByPodman: () => podman,
     send: (method, path, query, body) => send(method, path, query, body),
   };
+}
+
+/** An answer's body: its JSON, or its text when it is none (a plain-text error), or null. */
+function parseBody(bytes: Buffer): unknown {
+  const text = bytes.toString('utf8');
+  try {
+    return text ? JSON.parse(text) : null;
+  } catch {
+    return text;
+  }
 }
 
 /** How many times a list that lost an image while listing is read again. */

@@ -37,6 +37,7 @@ const READ_ONLY = new Set([
   'observe',
   'lookupNames',
   'inspectContainer',
+  'tailLogs',
   'inspectImage',
   'inspectNetwork',
   'inspectVolume',
@@ -106,6 +107,12 @@ export class MemoryEngine implements Engine {
   /** The container's process dies by itself with `exitCode`; the restart policy applies. */
   crash(containerId: string, exitCode: number): void {
     containers.crashContainer(this.world, containerId, exitCode);
+  }
+
+  /** The container writes these lines to its log (what `tailLogs` reads back). */
+  writeLog(containerId: string, ...lines: string[]): void {
+    const c = this.world.mustFindContainer(containerId, 'writeLog');
+    c.logLines = [...(c.logLines ?? []), ...lines];
   }
 
   /** Forces a state the API cannot produce on demand (`dead`, `restarting`, `removing`). */
@@ -207,6 +214,14 @@ export class MemoryEngine implements Engine {
     await this.enter('inspectContainer');
     const c = this.world.findContainer(id);
     return c && containers.toDetails(c);
+  }
+
+  async tailLogs(id: string, lines: number): Promise<string | undefined> {
+    await this.enter('tailLogs');
+    const c = this.world.findContainer(id);
+    if (!c) return undefined;
+    const kept = c.logLines ?? [];
+    return kept.slice(Math.max(0, kept.length - lines)).join('\n');
   }
 
   async inspectNetwork(idOrName: string): Promise<ObservedNetwork | undefined> {

@@ -29,6 +29,8 @@ export interface MemContainer extends Pick<
   joinedNetworkOf?: string;
   /** Host ports taken while running (the engine takes them at start, not create). */
   boundPorts: { containerPort: number; hostPort: number; hostIP: string; protocol: string }[];
+  /** Lines the container wrote (MemoryEngine.writeLog), oldest first. */
+  logLines?: string[];
 }
 
 export interface MemNetwork {
