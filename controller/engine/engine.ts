@@ -151,8 +151,14 @@ export interface ObservedState {
 export interface ContainerDetails extends ObservedContainer {
   restartCount: number;
   exitCode: number;
+  /** The engine's error for the last start, as it said it (may quote the container). */
   error?: string;
   oomKilled: boolean;
+  /**
+   * The probe's recent results, output as the container printed it: a Secret's value may be
+   * in it. Quote it (and `error`, and tailLogs) only through lifecycle/output-excerpt.ts,
+   * which hides Secret values (F562).
+   */
   healthLog: { start: string; exitCode: number; output: string }[];
   pid: number;
   /**
