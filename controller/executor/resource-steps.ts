@@ -11,6 +11,8 @@ import type {
   VolumeObject,
 } from '../../specs/model.js';
 import type { Engine, ObservedState, ProgressListener } from '../engine/engine.js';
+import { EngineError, isEngineError } from '../engine/engine.js';
+import { hideSecretValues } from '../lifecycle/output-excerpt.js';
 import { BerthError } from '../errors.js';
 import {
   declaredEngineName,
@@ -175,25 +177,34 @@ async function buildImage(image: ImageObject, ctx: StepContext): Promise<void> {
         files: await listBuildContext(build.context, build.dockerfile),
         builderOnly: await builderOnlyFiles(build.context, build.dockerfile),
       };
-  await ctx.engine.buildImage(
-    {
-      ...sent,
-      dockerfile: build.dockerfile,
-      ...(build.dockerfileInline !== undefined && { dockerfileInline: build.dockerfileInline }),
-      tag: image.spec.ref,
-      args: build.args,
-      target: build.target,
-      ...(build.secrets?.length && { secrets: secretValues(build.secrets) }),
-      labels: {
-        ...image.labels,
-        ...ownershipLabels(ctx.project, 'Image', image.name, image.specHash),
-        ...sourceLabel(image),
-        [LABEL.buildHash]: buildKey(build),
+  // A build secret a failing step printed must not reach the progress lines or the error's
+  // last lines (F621): both are quoted with every known Secret value hidden.
+  const onProgress = ctx.onProgress && ((line: string) => ctx.onProgress?.(hideSecretValues(line)));
+  await ctx.engine
+    .buildImage(
+      {
+        ...sent,
+        dockerfile: build.dockerfile,
+        ...(build.dockerfileInline !== undefined && { dockerfileInline: build.dockerfileInline }),
+        tag: image.spec.ref,
+        args: build.args,
+        target: build.target,
+        ...(build.secrets?.length && { secrets: secretValues(build.secrets) }),
+        labels: {
+          ...image.labels,
+          ...ownershipLabels(ctx.project, 'Image', image.name, image.specHash),
+          ...sourceLabel(image),
+          [LABEL.buildHash]: buildKey(build),
+        },
       },
-    },
-    ctx.onProgress,
-    ctx.signal,
-  );
+      onProgress,
+      ctx.signal,
+    )
+    .catch((error: unknown) => {
+      throw isEngineError(error)
+        ? new EngineError(error.code, hideSecretValues(error.message), error.detail)
+        : error;
+    });
 }
 
 async function createNetwork(network: NetworkObject, ctx: StepContext): Promise<void> {

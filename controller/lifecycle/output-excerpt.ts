@@ -17,13 +17,21 @@ export const EXCERPT_CHARS = 200;
  * last lines say most.
  */
 export function outputExcerpt(text: string, keep: 'start' | 'end' = 'start'): string {
-  let shown = text;
-  for (const value of knownSecretTexts()) shown = hideValue(shown, value);
-  const line = shown.replace(/\s+/g, ' ').trim();
+  const line = hideSecretValues(text).replace(/\s+/g, ' ').trim();
   if (line.length <= EXCERPT_CHARS) return line;
   return keep === 'start'
     ? `${line.slice(0, EXCERPT_CHARS - 1)}…`
     : `…${line.slice(line.length - EXCERPT_CHARS + 1)}`;
+}
+
+/**
+ * `text` with every Secret value this process knows (knownSecretTexts) replaced by `***`,
+ * its lines kept: for output quoted whole, such as a failed build's last lines (F621).
+ */
+export function hideSecretValues(text: string): string {
+  let shown = text;
+  for (const value of knownSecretTexts()) shown = hideValue(shown, value);
+  return shown;
 }
 
 /** A secret file's value usually ends with a newline the probe does not print: both forms go. */

@@ -150,6 +150,22 @@ RUN --mount=type=secret,id=token,required=true --mount=type=secret,id=api,requir
     expect(seen).not.toContain(fromEnv);
   });
 
+  it('hides a build secret a failing step printed, in the last lines and the log (F621)', async () => {
+    const canary = `canary-${project}-printed`;
+    const { dir } = image(
+      `FROM ${TEST_IMAGE}\nRUN --mount=type=secret,id=token echo ${project} printed $(cat /run/secrets/token); exit 5\n`,
+      ', secrets: [{id: token, file: ./token.txt}]',
+    );
+    writeFileSync(join(dir, 'token.txt'), canary);
+    const result = await berthProcess(['apply', '-f', dir, '-p', project, '--log-level', 'debug'], {
+      env,
+    });
+    expect(result.code).toBe(2);
+    // The step's output is there, its secret hidden: the quote is real, not left out.
+    expect(result.stdout).toContain(`${project} printed ***`);
+    expect(result.stdout + result.stderr).not.toContain(canary);
+  });
+
   it('explains a secret mount whose id the Image does not declare', async () => {
     for (const flags of ['', ',required']) {
       const { dir } = image(
