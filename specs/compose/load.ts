@@ -120,8 +120,36 @@ export function loadCompose(
     );
   };
   const inactive = Object.keys(project.services).filter((n) => !active(project.services[n]!));
+  refuseAllInactive(project.services, inactive, absolute[0] ?? cwd);
   for (const name of inactive) delete project.services[name];
   return { ...project, inactive, includeScopes: ctx.scopes, unknownTags: ctx.unknownTags };
+}
+
+/**
+ * F500: a project whose every service sits behind a profile none of `--profile` names would
+ * import to nothing (validate then refuses the empty output; docker compose up says "no
+ * service selected"). Refused at once, naming the profiles to choose from.
+ */
+function refuseAllInactive(
+  services: Record<string, Record<string, unknown>>,
+  inactive: string[],
+  file: string,
+): void {
+  const first = inactive[0];
+  if (first === undefined || inactive.length < Object.keys(services).length) return;
+  const profiles = [
+    ...new Set(
+      inactive.flatMap((name) => {
+        const listed = services[name]!.profiles;
+        return Array.isArray(listed) ? listed.map(String) : [];
+      }),
+    ),
+  ];
+  throw new ComposeInputError(
+    whereKey(services, first) ?? { file, line: 1, column: 1 },
+    `every service is behind a profile (${profiles.join(', ')}) and none is active: ` +
+      `choose one with --profile (nothing imported)`,
+  );
 }
 
 /**

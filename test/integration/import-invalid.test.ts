@@ -77,6 +77,17 @@ describe('berth import of an invalid Compose file (F12)', () => {
       "compose.yaml:4:5: services.web.mem_limit: invalid size: 'lots'",
       'E_QUANTITY',
     ],
+    [
+      'profile choice: every service behind one, none active (F500)',
+      [
+        '    profiles: [debug]',
+        '  tool:',
+        `    image: ${TEST_IMAGE}`,
+        '    profiles: [tools, debug]',
+      ],
+      'compose.yaml:2:3: every service is behind a profile (debug, tools) and none is active: choose one with --profile (nothing imported)',
+      'E_COMPOSE',
+    ],
   ])(
     'undefined or bad %s: exit 1 at the field, no output folder',
     async (name, extra, at, code) => {
