@@ -181,6 +181,23 @@ describe('berth import: kinds of real files', () => {
     ]);
   });
 
+  it('carries a bare IPv6 host address (`::1:80:80`, as nat.ParsePortSpec reads it; Mailu) and an IPv6 host_ip of a port range', async () => {
+    const ports = await importedPorts([
+      '"::1:8443:443"',
+      '"::1:8110:110/UDP"',
+      '"127.0.0.1::80"',
+      '"::81"',
+      '{target: 82, published: "9000-9005", host_ip: "::1"}',
+    ]);
+    expect(ports).toEqual([
+      { containerPort: 443, hostIP: '::1', hostPort: 8443, protocol: 'tcp' },
+      { containerPort: 110, hostIP: '::1', hostPort: 8110, protocol: 'udp' },
+      { containerPort: 80, hostIP: '127.0.0.1', protocol: 'tcp' },
+      { containerPort: 81, hostIP: '', protocol: 'tcp' },
+      { containerPort: 82, hostIP: '::1', hostPort: 9000, hostPortEnd: 9005, protocol: 'tcp' },
+    ]);
+  });
+
   it('refuses dockerfile beside dockerfile_inline at the inline one, as compose-go does', () => {
     const dir = tempDir('berth-import-kinds-');
     writeFileSync(

@@ -1,3 +1,4 @@
+import { isIPv6 } from 'node:net';
 import { isRecord } from './located.js';
 import type { ServiceWork } from './service-work.js';
 import { modeNetwork, networkObject } from './shared.js';
@@ -90,9 +91,11 @@ function missingWhy(w: ServiceWork, service: string): string {
 function port(w: ServiceWork, i: number, entry: unknown): unknown {
   if (typeof entry === 'number') return String(entry);
   if (!isRecord(entry))
-    return text(entry)
-      .trim()
-      .replace(/\/([A-Za-z]+)$/, (m) => m.toLowerCase());
+    return bracketIPv6(
+      text(entry)
+        .trim()
+        .replace(/\/([A-Za-z]+)$/, (m) => m.toLowerCase()),
+    );
   const where = `services.${w.service}.ports[${i}]`;
   for (const k of ['name', 'app_protocol'])
     if (k in entry)
@@ -111,9 +114,25 @@ function port(w: ServiceWork, i: number, entry: unknown): unknown {
       ...(entry.host_ip !== undefined && { hostIP: text(entry.host_ip) }),
       ...(protocol !== undefined && { protocol }),
     };
-  const host = entry.host_ip === undefined ? '' : `${text(entry.host_ip)}:`;
+  const host = entry.host_ip === undefined ? '' : `${hostIP(text(entry.host_ip))}:`;
   const pub = published === undefined ? '' : `${published}:`;
   return `${host}${pub}${text(entry.target)}${protocol ? `/${protocol}` : ''}`;
+}
+
+/**
+ * A short port with a bare IPv6 host address (`::1:80:80`), which Docker's nat.ParsePortSpec
+ * reads as address `::1` (all but the last two parts), written as berth's port string takes
+ * it: `[::1]:80:80`. Anything else is returned as it is.
+ */
+function bracketIPv6(short: string): string {
+  const parts = /^(.*):([^:]*):([^:]+)$/.exec(short);
+  if (!parts || !isIPv6(parts[1]!)) return short;
+  return `[${parts[1]}]:${parts[2]}:${parts[3]}`;
+}
+
+/** A long port's `host_ip` as the address part of a port string: an IPv6 one in brackets. */
+function hostIP(address: string): string {
+  return isIPv6(address) ? `[${address}]` : address;
 }
 
 function carryNetworks(w: ServiceWork, value: unknown): void {
