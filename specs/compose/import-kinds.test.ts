@@ -198,6 +198,34 @@ describe('berth import: kinds of real files', () => {
     ]);
   });
 
+  it('carries an empty dns_search (no search domain; the OpenTelemetry demo) as Docker\'s "."', async () => {
+    const { losses, problems, loaded } = await importAndValidate(
+      [
+        'services:',
+        '  proxy:',
+        '    image: busybox',
+        '    dns_search: ""',
+        '  app:',
+        '    image: busybox',
+        '    dns_search: [example.org, ""]',
+        '  none:',
+        '    image: busybox',
+        '    dns_search: []',
+        '',
+      ].join('\n'),
+    );
+    expect(losses).toEqual([]);
+    expect(problems).toEqual([]);
+    const search = loaded.set.objects.flatMap((o) =>
+      o.kind === 'Container' ? [[o.name, o.spec.dnsSearch]] : [],
+    );
+    expect(search.sort()).toEqual([
+      ['app', ['example.org']],
+      ['none', undefined],
+      ['proxy', ['.']],
+    ]);
+  });
+
   it('refuses dockerfile beside dockerfile_inline at the inline one, as compose-go does', () => {
     const dir = tempDir('berth-import-kinds-');
     writeFileSync(

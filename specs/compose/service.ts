@@ -34,6 +34,18 @@ const same =
     w.spec[field] = convert(value);
   };
 const strings = (v: unknown) => (Array.isArray(v) ? v.map(text) : [text(v)]);
+/**
+ * `dns_search`: an empty domain adds nothing to the engine's `search` line, and only empty
+ * ones (`dns_search: ""`, the OpenTelemetry demo's) clear the search domains: the engine
+ * writes an empty `search` line into resolv.conf instead of the host's. berth's schema takes
+ * no empty domain: empty ones are left out, and a list of only empty ones is written as `.`,
+ * Docker's spelling of "no search domain" (no `search` line, none copied from the host).
+ */
+const searchDomains = (v: unknown) => {
+  const written = strings(v);
+  const domains = written.filter((d) => d.trim() !== '');
+  return domains.length || !written.length ? domains : ['.'];
+};
 const stringMap = (v: unknown) =>
   Object.fromEntries(Object.entries(isRecord(v) ? v : {}).map(([k, x]) => [k, text(x)]));
 /**
@@ -78,7 +90,7 @@ const HANDLERS: Record<string, Handler> = {
   hostname: (w, v, key) => hostname(w, text(v), key),
   domainname: same('domainname', text),
   dns: same('dns', strings),
-  dns_search: same('dnsSearch', strings),
+  dns_search: same('dnsSearch', searchDomains),
   dns_opt: same('dnsOptions', strings),
   extra_hosts: same('extraHosts', extraHosts),
   cap_add: same('capAdd', strings),
