@@ -359,7 +359,7 @@ function foldIncludes(
     ctx.envLevels = outerLevels;
     ctx.stack.pop();
     read.push(...sub.files);
-    for (const kind of SECTIONS) addIncluded(tree, kind, sub[kind], where, shown);
+    for (const kind of SECTIONS) addIncluded(tree, kind, sub[kind], where);
   });
   return read;
 }
@@ -453,22 +453,22 @@ function isFile(path: string): boolean {
   return existsSync(path) && statSync(path).isFile();
 }
 
+/** Adds the `kind` objects of an included project to `tree`, under what `tree` says of them. */
 function addIncluded(
   tree: Record<string, unknown>,
   kind: string,
   objects: Record<string, unknown>,
   where: Where,
-  shown: string,
 ): void {
   const target = (isRecord(tree[kind]) ? tree[kind] : (tree[kind] = {})) as Record<string, unknown>;
   for (const [name, value] of Object.entries(objects)) {
-    if (name in target && JSON.stringify(target[name]) !== JSON.stringify(value))
-      throw new ComposeInputError(
-        whereKey(target, name) ?? where,
-        `${kind}.${name} is defined both here and in a file included by ${shown}`,
-      );
-    target[name] = value;
-    placeKey(target, name, whereKey(objects, name) ?? where);
+    const own = target[name];
+    // compose-go (since Nov 2025, "Allow importing compose file to override resource
+    // definition"): what the including file says of an included service, volume… is merged
+    // over the included one as an override file would be (wger's `db: {shm_size: …}` over
+    // its included postgres.yaml); before, docker compose refused the conflict.
+    target[name] = isRecord(own) && isRecord(value) ? mergeTrees(value, own) : (own ?? value);
+    placeKey(target, name, whereKey(own === undefined ? objects : target, name) ?? where);
   }
 }
 
