@@ -226,6 +226,25 @@ describe('berth import: kinds of real files', () => {
     ]);
   });
 
+  it('attach: true is the default and no loss; attach: false is one (zabbix, zulip)', async () => {
+    const { losses, problems } = await importAndValidate(
+      [
+        'services:',
+        '  server:',
+        '    image: busybox',
+        '    attach: true',
+        '  db:',
+        '    image: busybox',
+        '    attach: "false"',
+        '',
+      ].join('\n'),
+    );
+    expect(problems).toEqual([]);
+    expect(losses).toEqual([
+      '7:5 services.db.attach: no berth field leaves a container out of berth apply --attach (name the others instead)',
+    ]);
+  });
+
   it('refuses dockerfile beside dockerfile_inline at the inline one, as compose-go does', () => {
     const dir = tempDir('berth-import-kinds-');
     writeFileSync(

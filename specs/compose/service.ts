@@ -117,6 +117,18 @@ const HANDLERS: Record<string, Handler> = {
   scale: (w) => replicas(w, w.svc, path(w, 'scale')),
   gpus: checked('gpus', gpuRequest, 'only "all", a count or one device request can be carried'),
   mac_address: () => undefined, // carryMacAddress, once the networks are known
+  // `attach` only chooses whose logs `docker compose up` (attached) streams; true is its
+  // default, which `berth apply --attach` does for every container. false has no berth field.
+  attach: (w, v, key) => {
+    if (flag(v) !== true)
+      lose(
+        w.state,
+        w.svc,
+        key,
+        path(w, key),
+        'no berth field leaves a container out of berth apply --attach (name the others instead)',
+      );
+  },
   exclude_from_hc: (w, v) => {
     if (flag(v) !== false) excludeFromHealthStatus(w);
   },
