@@ -6,6 +6,7 @@ import { isRecord } from './located.js';
 import { splitVolume } from './normalise.js';
 import { lose, type ImportedObject, type ImportState } from './state.js';
 import { hasVariable } from './values.js';
+import { interpolate } from '../interpolate/resolve.js';
 
 /** The policy import fits its output to, and the name `--policy` gave it (for the messages). */
 export interface ImportPolicy {
@@ -21,8 +22,9 @@ export interface ImportPolicy {
  * berth's policy is chosen by whoever runs it, never by the manifests. What that policy
  * refuses is left out of the container, named as a loss at its Compose line with the flag that
  * keeps it, and written as a comment above the container so it can be put back by hand.
- * BindMount objects no container uses any more are dropped. Host paths holding a variable are
- * not judged (their value is known only when applied), as `berth validate` does not either.
+ * BindMount objects no container uses any more are dropped. A host path holding a variable is
+ * judged by the value the project's variables set it to, as `berth validate` of the output
+ * does; one that reads an unset variable is not judged (its value is known only when applied).
  */
 export function fitPolicy(state: ImportState, fit: ImportPolicy): void {
   const { policy } = fit;
@@ -80,8 +82,10 @@ function fitBindMounts(
   const kept = mounts.filter((mount) => {
     if (typeof mount.bindMount !== 'string') return true;
     const bind = state.objects.get(`BindMount/${mount.bindMount}`);
-    const hostPath = bind?.spec.hostPath;
-    if (typeof hostPath !== 'string' || hasVariable(hostPath)) return true;
+    const written = bind?.spec.hostPath;
+    if (typeof written !== 'string') return true;
+    const hostPath = resolvedHostPath(state, written);
+    if (hostPath === undefined) return true;
     const absolute = isAbsolute(hostPath) ? hostPath : resolve(state.outDir, hostPath);
     const why = hostPathViolation(absolute, fit.policy, realHostPath);
     if (!why) return true;
@@ -90,13 +94,32 @@ function fitBindMounts(
     const path = i >= 0 ? `services.${service}.volumes[${i}]` : `services.${service}.volumes`;
     const keep = `--allow-host-path ${hostPath}`;
     lose(state, i >= 0 ? volumes : tree, at, path, `${why}; ${keepText(fit, keep)}`);
+    const shown = written === hostPath ? hostPath : `${written} (${hostPath} here)`;
     o.notes.push(
-      `left out under the ${fit.name} policy: the bind mount of ${hostPath} at ${String(mount.target)} (${keep} keeps it)`,
+      `left out under the ${fit.name} policy: the bind mount of ${shown} at ${String(mount.target)} (${keep} keeps it)`,
     );
     return false;
   });
   if (kept.length) o.spec.mounts = kept;
   else delete o.spec.mounts;
+}
+
+/**
+ * A BindMount's host path as `berth validate` of the output will judge it: a path holding
+ * variables resolved with the project's values for them (the environment, then the `.env`
+ * import copies beside the manifests; the OpenTelemetry demo's `${DOCKER_SOCK}` is
+ * /var/run/docker.sock there). Undefined when a variable it reads is unset, even one with a
+ * default (`${DATA:-/etc/data}`): not judged, as its value is the one set when applied.
+ */
+function resolvedHostPath(state: ImportState, written: string): string | undefined {
+  if (!hasVariable(written)) return written;
+  let unset = false;
+  const resolved = interpolate(written, (name) => {
+    const value = state.variables(name);
+    if (value === undefined) unset = true;
+    return value;
+  });
+  return !unset && 'value' in resolved && resolved.value !== '' ? resolved.value : undefined;
 }
 
 /** The container path of a Compose `volumes:` entry, short or long syntax. */
