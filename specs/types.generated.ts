@@ -186,7 +186,7 @@ export type EnvList = {
   value?: string | number | boolean;
 }[];
 /**
- * [ip:]host[-end]:container[-end][/proto] or container[-end][/proto]; an empty host (":80", "127.0.0.1::80") lets the engine pick a free host port, a host range onto one container port ("8000-8010:80") lets it pick one free port of the range, an empty ip (":8080:80", "::80") binds every address, as Docker's nat.ParsePortSpec reads them
+ * [ip:]host[-end]:container[-end][/proto] or container[-end][/proto]; an empty host (":80", "127.0.0.1::80") lets the engine pick a free host port, a host range onto one container port ("8000-8010:80") lets it pick one free port of the range, an empty ip (":8080:80", "::80") binds every address; an IPv6 ip is written in brackets ("[::1]:8080:80") or bare ("::1:8080:80"), as Docker's nat.ParsePortSpec reads them
  */
 export type PortString = string;
 export type UlimitValue = number | Ulimit;

@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { loadManifests } from '../index.js';
 import { ComposeInputError, importCompose } from './index.js';
 import { tempDir } from '../../test/support/temp-dir.js';
+import { importAndLoad } from '../../test/support/compose-imported.js';
 
 /**
  * Kinds of real Compose files (app stores, examples, docker/compose's own test data) that
@@ -195,6 +196,26 @@ describe('berth import: kinds of real files', () => {
       { containerPort: 80, hostIP: '127.0.0.1', protocol: 'tcp' },
       { containerPort: 81, hostIP: '', protocol: 'tcp' },
       { containerPort: 82, hostIP: '::1', hostPort: 9000, hostPortEnd: 9005, protocol: 'tcp' },
+    ]);
+  });
+
+  it('a port whose host address is a variable set to an IPv6 one validates (Mailu: $BIND_ADDRESS6:80:80)', async () => {
+    const { result, loaded } = await importAndLoad(
+      [
+        'services:',
+        '  front:',
+        '    image: busybox',
+        '    ports:',
+        '      - "$BIND_ADDRESS6:8080:80"',
+        '',
+      ].join('\n'),
+      { dotEnv: 'BIND_ADDRESS6=::1\n' },
+    );
+    expect(result.losses).toEqual([]);
+    expect(loaded.problems.map((p) => `${p.message} [${p.code}]`)).toEqual([]);
+    const front = loaded.set.objects.find((o) => o.kind === 'Container');
+    expect(front?.kind === 'Container' && front.spec.ports).toEqual([
+      { containerPort: 80, hostIP: '::1', hostPort: 8080, protocol: 'tcp' },
     ]);
   });
 

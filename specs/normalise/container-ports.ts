@@ -1,6 +1,6 @@
 import type { PortBinding } from '../model.js';
 import type * as Raw from '../types.generated.js';
-import { parseIP } from '../validate/values.js';
+import { parseIP, splitHostIP } from '../validate/values.js';
 import type { NormaliseContext } from './context.js';
 
 type Protocol = PortBinding['protocol'];
@@ -31,19 +31,13 @@ function splitProtocol(value: string): { body: string; protocol: Protocol } | st
  * publishes on a host port the engine picks); a range maps port by port, so both sides must
  * name as many ports, except that a host range onto one container port (`8000-8010:80`) is
  * one binding the engine publishes on a free port of the range (nat.ParsePortSpec). An IPv6
- * host IP is written in brackets. Returns one binding per port, or an error message.
+ * host IP is written in brackets or bare (splitHostIP). Returns one binding per port, or an
+ * error message.
  */
 export function parsePortMapping(value: string): PortBinding[] | string {
   const split = splitProtocol(value);
   if (typeof split === 'string') return split;
-  let hostIP = '';
-  let ports = split.body;
-  const v6 = /^\[([0-9a-fA-F:.]+)\]:(.*)$/.exec(ports);
-  if (v6) [hostIP, ports] = [v6[1] ?? '', v6[2] ?? ''];
-  else if (ports.split(':').length === 3) {
-    const colon = ports.indexOf(':');
-    [hostIP, ports] = [ports.slice(0, colon), ports.slice(colon + 1)];
-  }
+  const [hostIP, ports] = splitHostIP(split.body);
   if (hostIP !== '' && parseIP(hostIP) === undefined) return `"${hostIP}" is not an IP address`;
   const sides = ports.split(':');
   if (sides.length > 2) return `"${value}" is not [ip:]host:container[/proto]`;

@@ -85,6 +85,9 @@ describe('parsePortString', () => {
       { containerPort: 80, hostPort: 8080, hostIP: '127.0.0.1', protocol: 'tcp' },
     ],
     ['[::1]:9000:90/sctp', { containerPort: 90, hostPort: 9000, hostIP: '::1', protocol: 'sctp' }],
+    // A bare IPv6 address, as nat.ParsePortSpec reads it (Mailu's `$BIND_ADDRESS6:80:80`).
+    ['::1:9000:90/udp', { containerPort: 90, hostPort: 9000, hostIP: '::1', protocol: 'udp' }],
+    ['fd00::2:443:443', { containerPort: 443, hostPort: 443, hostIP: 'fd00::2', protocol: 'tcp' }],
   ] as const)('%s', (text, parsed) => {
     expect(parsePortString(text)).toEqual(parsed);
   });
@@ -96,6 +99,7 @@ describe('parsePortString', () => {
     '8080:80/icmp',
     'localhost:80:80',
     '1:2:3:4',
+    '::80:80',
     '',
     '80/tcp/udp',
   ])('refuses %j with a message', (text) => {

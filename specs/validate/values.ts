@@ -115,25 +115,30 @@ function portNumber(text: string): number | undefined {
 }
 
 /**
+ * A port mapping without its protocol → its host IP ('' when none) and the ports after it, as
+ * Docker's nat.ParsePortSpec splits it: an IPv6 address in brackets (`[::1]:8080:80`), else
+ * everything before the last two parts (`127.0.0.1:8080:80`, and a bare IPv6 address such
+ * as `::1:8080:80`, which a variable like Mailu's `$BIND_ADDRESS6:80:80` gives).
+ */
+export function splitHostIP(mapping: string): [hostIP: string, ports: string] {
+  const v6 = /^\[([0-9a-fA-F:.]+)\]:(.*)$/.exec(mapping);
+  if (v6) return [v6[1] ?? '', v6[2] ?? ''];
+  const parts = mapping.split(':');
+  if (parts.length < 3) return ['', mapping];
+  return [parts.slice(0, -2).join(':'), parts.slice(-2).join(':')];
+}
+
+/**
  * `[ip:]host:container[/proto]` or `container[/proto]`; an IPv6 host IP is written in
- * brackets (`[::1]:8080:80`). Returns an error message when the string is not a mapping.
+ * brackets (`[::1]:8080:80`) or bare (`::1:8080:80`), as Docker reads both. Returns an
+ * error message when the string is not a mapping.
  */
 export function parsePortString(value: string): ParsedPort | string {
   const [mapping = '', protocol = 'tcp', ...rest] = value.split('/');
   if (rest.length > 0 || !['tcp', 'udp', 'sctp'].includes(protocol)) {
     return `"${value}" has an unknown protocol (tcp, udp or sctp)`;
   }
-  let hostIP = '';
-  let ports = mapping;
-  const v6 = /^\[([0-9a-fA-F:.]+)\]:(.*)$/.exec(mapping);
-  if (v6) {
-    hostIP = v6[1] ?? '';
-    ports = v6[2] ?? '';
-  } else if (mapping.split(':').length === 3) {
-    const firstColon = mapping.indexOf(':');
-    hostIP = mapping.slice(0, firstColon);
-    ports = mapping.slice(firstColon + 1);
-  }
+  const [hostIP, ports] = splitHostIP(mapping);
   if (hostIP !== '' && parseIP(hostIP) === undefined) return `"${hostIP}" is not an IP address`;
   const parts = ports.split(':');
   if (parts.length > 2) return `"${value}" is not [ip:]host:container[/proto]`;
