@@ -18,13 +18,18 @@ export type RanEffect = 'created' | 'changed' | 'deleted' | 'failed' | 'unchange
 
 /**
  * What the operations that actually ran did to one object (`p`: its plan entry): a failed or
- * skipped object is a failure, whatever ran before; any operation on an object that was
+ * skipped object is a failure, whatever ran before, except one an interrupt kept from
+ * starting (unchanged); any operation on an object that was
  * absent (create, pull, build, tag) created it; a `remove` of an object no longer declared
  * (or declared with `replicas: 0`) deleted it; any other operation changed it; none left it
  * unchanged. The one rule `apply`'s summary and history and `berth watch`'s history count
  * by. Pure.
  */
 export function ranEffect(p: ObjectPlan | undefined, o: ObjectOutcome): RanEffect {
+  // Kept from starting by Ctrl-C (or the deadline): never touched, so no failure of its own;
+  // the summary's `not done` and the history's failed step say it was left (F640).
+  if (o.outcome === 'skipped' && o.code === 'E_INTERRUPTED' && o.ops.length === 0)
+    return 'unchanged';
   if (o.outcome === 'failed' || o.outcome === 'skipped') return 'failed';
   if (o.ops.length === 0) return 'unchanged';
   if (goes(p?.desired) && o.ops.includes('remove')) return 'deleted';

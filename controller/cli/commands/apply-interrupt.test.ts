@@ -113,7 +113,14 @@ describe('Ctrl-C while an engine call is under way (F541)', () => {
 
     const history = await readHistory(run.ctx.stateDir, 'intr');
     const entry = history.ok ? history.value[0] : undefined;
-    expect(entry).toMatchObject({ outcome: 'interrupted', counts: { created: 2, failed: 1 } });
+    // db was never touched: skipped without an engine call, no failure of its own (F640).
+    expect(run.logs.map((l) => l.msg)).toContain('Container/db skipped');
+    expect(run.logs.map((l) => l.msg)).not.toContain('Container/db failed');
+    expect(entry).toMatchObject({ outcome: 'interrupted', counts: { created: 2, failed: 0 } });
+    expect(entry?.steps?.find((s) => s.key === 'Container/db')).toMatchObject({
+      failed: true,
+      code: 'E_INTERRUPTED',
+    });
 
     const after = fakeContext(memory, dir);
     await status(after.ctx, { project: 'intr', output: 'json' });

@@ -235,6 +235,9 @@ async function converge(ctx: CliContext, job: ApplyJob, lock?: ProjectLock): Pro
       filesDir: ctx.stateDir,
       stamp: applyStamp(applyId(started), job.commit),
       signal: interrupt.signal,
+      // After Ctrl-C (or the deadline) an object whose turn comes later is skipped, not failed
+      // on its first refused call: it was never touched (F640).
+      stopStarting: interrupt.signal,
       startSettleMs: START_SETTLE_MS,
     };
     const ran = runPlan(plan, ({ execute, takeBackReplicas }) =>
