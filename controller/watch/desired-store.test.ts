@@ -145,6 +145,36 @@ ${container('web')}  envFiles: [./app.env]
     expect(store.snapshot().problems).toEqual([]);
   });
 
+  it('a container in a clean file keeps the Image a broken file declared, as last good (F661)', async () => {
+    const image = (ref: string) =>
+      `apiVersion: berth/v1\nkind: Image\nmetadata: {name: appimg}\nspec: {ref: ${ref}}\n`;
+    await writeFile(join(dir, 'images.yaml'), image('"localhost/app:1"'));
+    await writeFile(
+      join(dir, 'app.yaml'),
+      'apiVersion: berth/v1\nkind: Container\nmetadata: {name: app}\nspec: {image: appimg}\n',
+    );
+    const store = new DesiredStore({ dir, allowEmpty: false });
+    await store.reload();
+    const app = () => store.snapshot().objects.find((o) => o.kind === 'Container');
+    const before = app();
+    expect(before?.kind === 'Container' && before.spec.image).toEqual({
+      object: 'appimg',
+      ref: 'localhost/app:1',
+    });
+    // A type error (valid YAML): the Image keeps its last good object, and the container that
+    // uses it must not fall back to the literal reference `appimg` (a replace every re-read).
+    await writeFile(join(dir, 'images.yaml'), image('12'));
+    const broken = await store.reload();
+    expect(broken.snapshot.problems.length).toBeGreaterThan(0);
+    expect(broken.changed).toEqual([]);
+    const after = app();
+    expect(after?.kind === 'Container' && after.spec.image).toEqual({
+      object: 'appimg',
+      ref: 'localhost/app:1',
+    });
+    expect(after?.specHash).toBe(before?.specHash);
+  });
+
   it('a file emptied by a rewrite keeps its objects until it has content again; deleting it removes them (F342)', async () => {
     await writeFile(join(dir, 'a.yaml'), container('web'));
     await writeFile(join(dir, 'b.yaml'), network('net'));

@@ -8,6 +8,7 @@ import {
   referencedPaths,
 } from '../../specs/index.js';
 import type { LoadOptions, LoadResult } from '../../specs/index.js';
+import { linkObjects } from '../../specs/index.js';
 import type { DesiredObject, ObjectKey } from '../../specs/model.js';
 import { objectKey } from '../../specs/model.js';
 import type { Problem } from '../../specs/problems.js';
@@ -303,6 +304,10 @@ export class DesiredStore {
     const declared = new Set(objects.map(objectKey));
     objects.push(...substitutes.filter((o) => !declared.has(objectKey(o))));
     objects.push(...addedStillUsed(added, objects));
+    // The clean files were linked without the broken files' objects: a container whose Image
+    // a broken file declares read its name as a literal reference (`appimg`), a new spec, and
+    // was replaced on every read (F661). Linked again with the last good objects beside them.
+    if (substitutes.length > 0) objects.splice(0, objects.length, ...linkObjects(objects));
     // Substituted objects must still make a consistent set; if not, change nothing yet.
     if (checkSet(objects).length > 0 || this.misplaced(objects)) {
       return this.keepPrevious(
