@@ -245,13 +245,19 @@ spec:
     expect(await eventually(async () => quoted.test(await status()), 30_000), watch.stderr()).toBe(
       true,
     );
+    // An exec whose command line holds the value, while the events stream is read: the engine's
+    // exec_create event carries that command line (F660).
+    const events = streamFor(`${api}/api/v1/events`, 3_000);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    await docker('exec', `${project}-leaky`, 'sh', '-c', `echo ${ENV_CANARY} > /dev/null`);
     const bodies = [
       await status(),
       await (await fetch(`${api}/api/v1/objects/Container/leaky`)).text(),
       await (await fetch(`${api}/`)).text(),
       await streamFor(`${api}/api/v1/stream`, 3_000),
-      await streamFor(`${api}/api/v1/events`, 3_000),
+      await events,
     ];
+    expect(bodies[4]).toContain('exec_create');
     expect(bodies[1]).toMatch(quoted);
     expect(bodies[3]).toMatch(quoted);
     const through = await cli('status', '-o', 'json');

@@ -88,8 +88,14 @@ export function fromRawEvent(raw: DockerRawEvent): EngineEvent | undefined {
   };
 }
 
-/** Podman reports a removed container or volume as `remove` where Docker says `destroy`. */
+/**
+ * Podman reports a removed container or volume as `remove` where Docker says `destroy`. An
+ * exec's action carries its command line (`exec_create: sh -c …`), which may hold anything a
+ * user typed, a secret included, and which berth passes to API clients (F660): only the
+ * action's name is kept.
+ */
 function actionOf(type: string, action: string): string {
+  if (action.startsWith('exec_')) return action.split(':')[0] as string;
   return action === 'remove' && (type === 'container' || type === 'volume') ? 'destroy' : action;
 }
 

@@ -174,6 +174,15 @@ describe('event stream', () => {
     expect(fromRawEvent({ Type: 'daemon', Action: 'reload' })).toBeUndefined();
   });
 
+  it("keeps an exec's action name, never its command line; a health status keeps its verdict (F660)", () => {
+    const exec = (Action: string) =>
+      fromRawEvent({ Type: 'container', Action, Actor: { ID: 'x', Attributes: { name: 'p-w' } } });
+    expect(exec('exec_create: sh -c echo CANARY_9924')?.action).toBe('exec_create');
+    expect(exec('exec_start: sh -c echo CANARY_9924')?.action).toBe('exec_start');
+    expect(exec('exec_die')?.action).toBe('exec_die');
+    expect(exec('health_status: healthy')?.action).toBe('health_status: healthy');
+  });
+
   it("reads Podman's `remove` of a container or volume as `destroy`", () => {
     for (const Type of ['container', 'volume']) {
       expect(fromRawEvent({ Type, Action: 'remove', Actor: { ID: 'x' } })?.action).toBe('destroy');
