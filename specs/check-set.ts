@@ -6,6 +6,7 @@ import { blankNoteOf, positionOf } from './positions.js';
 import { NEXT_SUFFIX, UPDATE_SUFFIXES } from './update-names.js';
 import { objectLabel } from './validate/schema-errors.js';
 import { imageRefProblem } from './validate/image-ref.js';
+import { closestMatch } from './validate/suggest.js';
 import { namespaceReferences, namespaceTargets, staticAddresses } from './check-container-links.js';
 
 export interface CheckSetOptions {
@@ -124,6 +125,17 @@ function duplicateEngineNames(objects: DesiredObject[]): Problem[] {
   return problems;
 }
 
+/**
+ * `spec.image: redis` names an Image object (a reference needs a tag, digest or registry to be
+ * read literally): the problem says so, with the declared Image it most likely meant (F664: a
+ * Compose user writes `image: redis` for `redis:latest`).
+ */
+function undeclaredImage(name: string, declared: readonly string[]): string {
+  const near = closestMatch(name, declared);
+  const meant = near ? `; did you mean Image "${near}"?` : '';
+  return `spec.image names Image "${name}", which is not declared${meant} (an image from a registry is written with its tag: ${name}:latest)`;
+}
+
 function danglingReferences(
   objects: DesiredObject[],
   alsoDeclared: { kind: Kind; name: string }[],
@@ -139,6 +151,7 @@ function danglingReferences(
     if (!refProblems.has(image)) refProblems.set(image, imageRefProblem(image));
     return refProblems.get(image);
   };
+  const imageNames = objects.filter((o) => o.kind === 'Image').map((o) => o.name);
   for (const c of objects) {
     if (c.kind !== 'Container') continue;
     // container:NAME adds an implicit dependency, reported above at the field that names it.
@@ -155,8 +168,12 @@ function danglingReferences(
         );
     };
     const image = c.spec.image.object ?? c.spec.image.ref;
-    if (!isLiteralImageRef(image)) missing(['spec', 'image'], 'Image', image);
-    else {
+    if (!isLiteralImageRef(image)) {
+      if (!exists('Image', image))
+        problems.push(
+          problemAt(c, ['spec', 'image'], 'E_REFERENCE', undeclaredImage(image, imageNames)),
+        );
+    } else {
       // Refused here, not by the engine after the project's network was made (F195).
       const why = refProblem(image);
       if (why)

@@ -42,6 +42,22 @@ describe('checkSet', () => {
     ]);
   });
 
+  it('an undeclared Image name says how to write a registry image, and the declared one meant (F664)', async () => {
+    const image =
+      '---\napiVersion: berth/v1\nkind: Image\nmetadata: {name: busybox}\nspec: {ref: "localhost/bb:1"}\n';
+    const loaded = await loadManifests(['-'], {
+      stdin:
+        image +
+        '---\napiVersion: berth/v1\nkind: Container\nmetadata: {name: web}\nspec: {image: busybx}\n',
+    });
+    expect(loaded.problems.map((p) => [p.code, p.message])).toEqual([
+      [
+        'E_REFERENCE',
+        'Container "web": spec.image names Image "busybx", which is not declared; did you mean Image "busybox"? (an image from a registry is written with its tag: busybx:latest)',
+      ],
+    ]);
+  });
+
   it('leaves a static address on an external network to the engine', async () => {
     const loaded = await loadManifests(['-'], {
       stdin:
