@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { createActor, fromPromise, SimulatedClock } from 'xstate';
 import type { ContainerSituation, ObservedContainerState } from './container-decision.js';
-import {
-  containerMachine,
-  type ContainerMachineOutput,
-  type ContainerSnapshot,
-  type OperateInput,
-  type OperateOutput,
-} from './container.machine.js';
+import { containerMachine } from './container.machine.js';
+import type {
+  ContainerMachineOutput,
+  ContainerSnapshot,
+  OperateInput,
+  OperateOutput,
+} from './container-machine-types.js';
 
 /**
  * F341: the answer for a container that crash-loops right after its start must not depend on

@@ -9,12 +9,8 @@ import {
   type ContainerSituation,
   type ObservedContainerState,
 } from './container-decision.js';
-import {
-  containerMachine,
-  type ContainerSnapshot,
-  type OperateInput,
-  type OperateOutput,
-} from './container.machine.js';
+import { containerMachine } from './container.machine.js';
+import type { ContainerSnapshot, OperateInput, OperateOutput } from './container-machine-types.js';
 
 /** A one-container fake engine: operations move its state as the real engine would. */
 function fakeActors(

@@ -1,106 +1,26 @@
 import { assign, fromPromise, setup } from 'xstate';
 import { isEngineError } from '../engine/engine.js';
-import { BerthError } from '../errors.js';
+import { situationAfter } from './container-decision.js';
+import type {
+  ContainerMachineContext,
+  ContainerMachineInput,
+  ContainerMachineOutput,
+  ContainerSnapshot,
+  OperateInput,
+  OperateOutput,
+} from './container-machine-types.js';
 import {
-  decideContainer,
-  situationAfter,
-  type ContainerDecision,
-  type ContainerOp,
-  type ContainerSituation,
-  type ObservedContainerState,
-  type RestartReason,
-} from './container-decision.js';
-
-/** What the engine says of the container now (after `inspect`). */
-export interface ContainerSnapshot {
-  observed: ObservedContainerState;
-  containerId?: string;
-  exitCode?: number;
-  /** The engine's restart count (its restart policy at work), when known. */
-  restartCount?: number;
-  /** Unix ms (engine clock) its current or last run started, when known. */
-  startedAt?: number;
-  /**
-   * How long the current run had been up when it was looked at (ms), as the driver measures
-   * it; never more than the time since berth's start of it. Unset: unknown.
-   */
-  runAgeMs?: number;
-}
-
-/**
- * What one operation reports. `create` gives the new id; `adopted`: the name was taken by a
- * container with our labels and the same spec (an interrupted run, a concurrent apply): it is
- * taken over as it is.
- */
-export interface OperateOutput {
-  containerId?: string;
-  adopted?: ContainerSnapshot;
-}
-
-/** Kept for the actor that creates: its output. */
-export type CreateOutput = OperateOutput & { containerId: string };
-
-export interface OperateInput {
-  op: ContainerOp;
-  containerId?: string;
-}
-
-export interface ContainerMachineInput {
-  key: string;
-  containerId?: string;
-  situation: ContainerSituation;
-  /** How many times to wait out `restarting`/`removing` before giving up. */
-  maxSettleWaits?: number;
-  /**
-   * A run berth started (or the engine's restart policy started while this machine waited
-   * out `restarting`) counts as started once it has been up this long (ms, START_SETTLE_MS);
-   * 0: believed at the first look. F341: a process that exits at once is `running` or
-   * `restarting` by chance at that look, so one input gave `converged` or `failed`.
-   */
-  startSettleMs?: number;
-}
-
-export interface ContainerMachineContext {
-  outcome?: ContainerMachineOutput['outcome'];
-  key: string;
-  containerId?: string;
-  situation: ContainerSituation;
-  /** The decision being carried out by `operating`. */
-  pending?: { op: ContainerOp; restart?: RestartReason };
-  /** Operations run so far, in order. */
-  ops: ContainerOp[];
-  /** Restarts begun so far (each counted and backed off by the caller). */
-  restarts: RestartReason[];
-  settleWaits: number;
-  maxSettleWaits: number;
-  startSettleMs: number;
-  /** The engine's word at the last look: the run a start is judged by. */
-  lastSeen?: ContainerSnapshot;
-  /** The run seen right after a start, held until it is `startSettleMs` old. */
-  startedRun?: ContainerSnapshot;
-  verifications: number;
-  /** Transient engine failures retried so far. */
-  retries: number;
-  reason?: string;
-  /** Set when a restart waits for its back-off: look again after this many ms. */
-  retryAfterMs?: number;
-  error?: unknown;
-}
-
-export interface ContainerMachineOutput {
-  outcome: 'converged' | 'held' | 'failed';
-  ops: ContainerOp[];
-  restarts?: RestartReason[];
-  containerId?: string;
-  reason?: string;
-  retryAfterMs?: number;
-  error?: unknown;
-}
-
-/** Wait before the `n`th look (from 0) at a container the engine is restarting or removing. */
-export function settleDelayMs(n: number): number {
-  return Math.min(250 * 2 ** n, 1000);
-}
+  crashAfterStartText,
+  crashedAfterStart,
+  decision,
+  exitCodeText,
+  holdMs,
+  lastExitText,
+  refusedAtInterrupt,
+  runToJudge,
+  settleDelayMs,
+  withSnapshot,
+} from './container-machine-checks.js';
 
 /** Looks before a container still `restarting`/`removing` fails: about 30 s (250+500+30×1000 ms). */
 const DEFAULT_SETTLE_WAITS = 32;
@@ -124,9 +44,6 @@ const OP_ERROR = [
   { guard: 'canRetry', target: 'recovering', actions: ['recordError', 'countRetry'] },
   { target: 'failed', actions: 'recordError' },
 ] as const;
-
-const decision = (context: ContainerMachineContext): ContainerDecision =>
-  decideContainer(context.situation);
 
 /**
  * The container lifecycle as a machine. Each pass asks the lifecycle table
@@ -368,82 +285,3 @@ export const containerMachine = setup({
     error: context.error,
   }),
 });
-
-/** The refusal of a call after Ctrl-C (SIGTERM, SIGHUP) by the interrupt's guard (interrupt.ts). */
-function refusedAtInterrupt(error: unknown): boolean {
-  return error instanceof BerthError && error.code === 'E_INTERRUPTED';
-}
-
-function exitCodeText(context: ContainerMachineContext): string {
-  const code = context.situation.exitCode;
-  return code === undefined || context.situation.observed === 'running'
-    ? ''
-    : ` (exit code ${code})`;
-}
-
-/**
- * The engine's word after an inspect. The health verdict is kept only while the container
- * stays as it was: after berth's own operations the machine knows it has not been probed.
- */
-function withSnapshot(context: ContainerMachineContext, snapshot: ContainerSnapshot) {
-  return {
-    lastSeen: snapshot,
-    containerId:
-      snapshot.containerId ?? (snapshot.observed === 'absent' ? undefined : context.containerId),
-    situation: { ...context.situation, observed: snapshot.observed, exitCode: snapshot.exitCode },
-  };
-}
-
-/**
- * A run to judge before it is believed (only when `startSettleMs` is set): one berth just
- * started, or one the engine's restart policy started while this machine waited out
- * `restarting` (untouched: a crash loop is seen running by chance between two restarts).
- */
-function runToJudge(context: ContainerMachineContext): boolean {
-  if (context.startSettleMs <= 0) return false;
-  return context.ops.length === 0 ? context.settleWaits > 0 : context.ops.at(-1) === 'start';
-}
-
-/** How much longer the run seen last must stay up before it counts (0: it is old enough). */
-function holdMs(context: ContainerMachineContext): number {
-  return Math.max(0, context.startSettleMs - (context.lastSeen?.runAgeMs ?? 0));
-}
-
-/**
- * The run judged has died: the engine restarts it (`restarting`, a restart count above the
- * one first seen, another start time), or it exited and the table would start it again.
- * Docker sets the restart count to 0 on every start by the API, so a count above 0 at the
- * first look after berth's own start is a crash already. Exit code 0 under OnFailure/Never is
- * a completion, and Never's exit is held, not a loop.
- */
-function crashedAfterStart(context: ContainerMachineContext): boolean {
-  if (!runToJudge(context)) return false;
-  const { observed } = context.situation;
-  if (observed === 'restarting') return true;
-  if (observed === 'exited') return decision(context).kind === 'op';
-  const now = context.lastSeen;
-  if (observed !== 'running' || !now) return false;
-  const first = context.startedRun;
-  if (!first) return context.ops.length > 0 && (now.restartCount ?? 0) > 0;
-  return (
-    (now.restartCount ?? 0) > (first.restartCount ?? 0) ||
-    (now.startedAt !== undefined &&
-      first.startedAt !== undefined &&
-      now.startedAt !== first.startedAt)
-  );
-}
-
-function crashAfterStartText(context: ContainerMachineContext): string {
-  const restarts = context.lastSeen?.restartCount;
-  const count = restarts ? `, ${restarts} restart${restarts === 1 ? '' : 's'}` : '';
-  if (context.ops.length === 0)
-    return `CrashLoopBackOff: the engine keeps restarting it${lastExitText(context)}${count}; this apply did not change it`;
-  return `CrashLoopBackOff: exited right after its start${lastExitText(context)}${count}; the engine restarts it`;
-}
-
-function lastExitText(context: ContainerMachineContext): string {
-  const code = context.lastSeen?.exitCode ?? context.situation.exitCode;
-  return code === undefined || context.situation.observed === 'running'
-    ? ''
-    : ` (exit code ${code})`;
-}

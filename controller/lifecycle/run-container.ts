@@ -5,15 +5,15 @@ import { sameOwnedContainer } from '../container-names.js';
 import { BerthError } from '../errors.js';
 import { holderOf, LABEL } from '../labels.js';
 import type { ContainerOp, ObservedContainerState } from './container-decision.js';
-import {
-  containerMachine,
-  type ContainerMachineInput,
-  type ContainerMachineOutput,
-  type ContainerSnapshot,
-  type CreateOutput,
-  type OperateInput,
-  type OperateOutput,
-} from './container.machine.js';
+import { containerMachine } from './container.machine.js';
+import type {
+  ContainerMachineInput,
+  ContainerMachineOutput,
+  ContainerSnapshot,
+  CreateOutput,
+  OperateInput,
+  OperateOutput,
+} from './container-machine-types.js';
 
 export interface ContainerDriver {
   engine: Engine;
