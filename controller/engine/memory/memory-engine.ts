@@ -1,5 +1,4 @@
 import { createHash } from 'node:crypto';
-import { LABEL } from '../../labels.js';
 import type {
   ContainerCreateRequest,
   ContainerSettingsUpdate,
@@ -26,7 +25,8 @@ import type {
   VolumeCreateRequest,
 } from '../engine.js';
 import { EngineError } from '../engine.js';
-import { eventInProject } from '../event-scope.js';
+import { subscribeWorld } from './memory-events.js';
+import { lookupWorldNames, observeWorld } from './memory-observe.js';
 import * as containers from './memory-containers.js';
 import * as objects from './memory-objects.js';
 import { MemoryWorld } from './memory-world.js';
@@ -164,50 +164,12 @@ export class MemoryEngine implements Engine {
 
   async observe(options: ObserveOptions): Promise<ObservedState> {
     await this.enter('observe');
-    const owned = (labels: Record<string, string>) =>
-      options.project === undefined
-        ? labels[LABEL.project] !== undefined
-        : labels[LABEL.project] === options.project;
-    const w = this.world;
-    return {
-      containers: [...w.containers.values()]
-        .filter((c) => owned(c.labels))
-        .map(containers.toObserved),
-      networks: [...w.networks.values()]
-        .filter((n) => owned(n.labels))
-        .map((n) => ({ ...n, labels: { ...n.labels } })),
-      volumes: [...w.volumes.values()]
-        .filter((v) => owned(v.labels))
-        .map((v) => ({ ...v, labels: { ...v.labels } })),
-      images: [...w.images.values()].map(objects.toObservedImage),
-      ...(options.named && { named: this.byName(options.named) }),
-      ...(options.identify ? { engineMark: this.mark } : {}),
-    };
-  }
-
-  /** Networks and volumes with exactly these names, whatever their labels. */
-  private byName(
-    names: NonNullable<ObserveOptions['named']>,
-  ): Pick<ObservedState, 'networks' | 'volumes'> {
-    const w = this.world;
-    return {
-      networks: [...w.networks.values()]
-        .filter((n) => names.networks?.includes(n.name))
-        .map((n) => ({ ...n, labels: { ...n.labels } })),
-      volumes: [...w.volumes.values()]
-        .filter((v) => names.volumes?.includes(v.name))
-        .map((v) => ({ ...v, labels: { ...v.labels } })),
-    };
+    return observeWorld(this.world, options, this.mark);
   }
 
   async lookupNames(names: NameLookup): Promise<Omit<ObservedState, 'images'>> {
     await this.enter('lookupNames');
-    return {
-      containers: [...this.world.containers.values()]
-        .filter((c) => names.containers?.includes(c.name))
-        .map(containers.toObserved),
-      ...this.byName(names),
-    };
+    return lookupWorldNames(this.world, names);
   }
 
   async inspectContainer(id: string): Promise<ContainerDetails | undefined> {
@@ -386,31 +348,7 @@ export class MemoryEngine implements Engine {
   /** Replays history from `since` (to `until`, then ends), else follows until closed. */
   subscribeEvents(options: EventOptions, onEvent: (event: EngineEvent) => void): EventSubscription {
     this.calls.subscribeEvents = (this.calls.subscribeEvents ?? 0) + 1;
-    let finish: () => void = () => undefined;
-    const ended = new Promise<void>((resolve) => (finish = resolve));
-    let closed = false;
-    const subscriber = { options, onEvent: (e: EngineEvent) => !closed && onEvent(e) };
-    const { since, until } = options;
-    const past =
-      since === undefined
-        ? []
-        : this.world.history.filter(
-            (e) => e.time >= since && (until === undefined || e.time <= until),
-          );
-    if (until === undefined) this.world.subscribers.add(subscriber);
-    // Delivered after subscribe returns, as a stream's first chunk would be.
-    queueMicrotask(() => {
-      for (const e of past) if (eventInProject(e, options)) subscriber.onEvent(e);
-      if (until !== undefined) finish();
-    });
-    return {
-      ended,
-      close: () => {
-        closed = true;
-        this.world.subscribers.delete(subscriber);
-        finish();
-      },
-    };
+    return subscribeWorld(this.world, options, onEvent);
   }
 
   /** Counts the call, waits the injected latency, throws an injected fault. */
