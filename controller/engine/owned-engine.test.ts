@@ -4,25 +4,14 @@ import { runContainer } from '../lifecycle/run-container.js';
 import type { ContainerCreateRequest, Engine } from './engine.js';
 import { MemoryEngine } from './memory/memory-engine.js';
 import { ownedOnly } from './owned-engine.js';
+import { createRequest } from './testing/create-request.js';
 
 /** Issue 19 item 11: the guard below the executor, with an engine answering unexpectedly. */
 
 const IMAGE = 'local/app:1';
 
 function request(name: string, labels: Record<string, string>): ContainerCreateRequest {
-  return {
-    name,
-    image: IMAGE,
-    labels,
-    env: {},
-    ports: [],
-    mounts: [],
-    networks: [],
-    restartPolicy: 'no',
-    stopTimeoutSec: 10,
-    init: false,
-    privileged: false,
-  };
+  return createRequest({ name, image: IMAGE, labels });
 }
 
 async function world() {

@@ -6,6 +6,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import type { ObjectKey } from '../../../specs/model.js';
 import { desiredFrom } from '../../../test/support/manifests.js';
 import { MemoryEngine } from '../../engine/memory/memory-engine.js';
+import { createRequest } from '../../engine/testing/create-request.js';
 import { ownershipLabels } from '../../labels.js';
 import { converge } from '../../executor/converge.js';
 import type { Logger } from '../../logger.js';
@@ -63,19 +64,13 @@ async function foreignOn(
   network: string | undefined,
   image = 'local/app:1',
 ): Promise<string> {
-  const { id } = await engine.createContainer({
-    name: 'other-web',
-    image,
-    labels: {},
-    env: {},
-    ports: [],
-    mounts: [],
-    networks: network ? [{ name: network, aliases: [] }] : [],
-    restartPolicy: 'no',
-    stopTimeoutSec: 10,
-    init: false,
-    privileged: false,
-  });
+  const { id } = await engine.createContainer(
+    createRequest({
+      name: 'other-web',
+      image,
+      networks: network ? [{ name: network, aliases: [] }] : [],
+    }),
+  );
   await engine.startContainer(id);
   return id;
 }

@@ -1,20 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { toCreateBody, toEndpointConfig } from './docker-create-body.js';
 import type { ContainerCreateRequest } from '../engine.js';
+import { createRequest } from '../testing/create-request.js';
 
-const base: ContainerCreateRequest = {
-  name: 'p-web',
-  image: 'busybox:1',
-  labels: {},
-  env: {},
-  ports: [],
-  mounts: [],
-  networks: [],
-  restartPolicy: 'no',
-  stopTimeoutSec: 10,
-  init: false,
-  privileged: false,
-};
+const base: ContainerCreateRequest = createRequest({ name: 'p-web', image: 'busybox:1' });
 
 describe('toCreateBody: issue-12 fields', () => {
   it('maps runtime options where docker/compose puts them', () => {

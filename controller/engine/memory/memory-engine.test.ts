@@ -3,6 +3,7 @@ import { LABEL, ownershipLabels } from '../../labels.js';
 import type { ContainerCreateRequest, EngineEvent } from '../engine.js';
 import { EngineError, isEngineError } from '../engine.js';
 import { MemoryEngine } from './memory-engine.js';
+import { createRequest } from '../testing/create-request.js';
 
 const IMAGE = 'local/app:1';
 
@@ -13,20 +14,12 @@ function setup(now = () => 1_000) {
 }
 
 function req(name: string, extra: Partial<ContainerCreateRequest> = {}): ContainerCreateRequest {
-  return {
+  return createRequest({
     name: `p-${name}`,
     image: IMAGE,
     labels: ownershipLabels('p', 'Container', name, 'h'),
-    env: {},
-    ports: [],
-    mounts: [],
-    networks: [],
-    restartPolicy: 'no',
-    stopTimeoutSec: 10,
-    init: false,
-    privileged: false,
     ...extra,
-  };
+  });
 }
 
 async function running(

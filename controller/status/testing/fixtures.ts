@@ -6,6 +6,7 @@ import type {
   ObservedContainer,
   ObservedState,
 } from '../../engine/engine.js';
+import { createRequest } from '../../engine/testing/create-request.js';
 import { engineName, ownershipLabels } from '../../labels.js';
 import type { ObjectPlan } from '../../plan/plan-types.js';
 
@@ -18,19 +19,12 @@ export function ownedCreateRequest(
   name: string,
   image = 'localhost/berth-busybox:1',
 ): ContainerCreateRequest {
-  return {
+  return createRequest({
     name: engineName(project, name),
     image,
     labels: ownershipLabels(project, 'Container', name, `hash-${name}`),
-    env: {},
-    ports: [],
-    mounts: [],
-    networks: [],
     restartPolicy: 'unless-stopped',
-    stopTimeoutSec: 10,
-    init: false,
-    privileged: false,
-  };
+  });
 }
 
 export function containerObject(
