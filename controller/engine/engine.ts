@@ -8,19 +8,44 @@
  * - Failures reject with an {@link EngineError} carrying a stable code; nothing above
  *   this interface inspects engine status codes or messages.
  * - `observe` costs a constant number of engine calls, whatever the number of objects.
+ *
+ * What berth asks the engine to create is in engine-requests.ts, its events in
+ * engine-events.ts; both are re-exported here, so users import from this file alone.
  */
 
 import type { EngineLimits } from '../../specs/engine-fields.js';
-import type { ContainerRuntimeOptions, EndpointRequest } from './container-options.js';
+import type {
+  ContainerCreateRequest,
+  ImageBuildRequest,
+  Labels,
+  NetworkCreateRequest,
+  RegistryAuth,
+  VolumeCreateRequest,
+} from './engine-requests.js';
+import type { EngineEvent, EventSubscription, ResourceNames } from './engine-events.js';
 
 export type { ContainerRuntimeOptions, EndpointRequest } from './container-options.js';
+export type {
+  ContainerCreateRequest,
+  ImageBuildRequest,
+  Labels,
+  MountRequest,
+  NetworkCreateRequest,
+  PortRequest,
+  RegistryAuth,
+  VolumeCreateRequest,
+} from './engine-requests.js';
+export type {
+  EngineChange,
+  EngineEvent,
+  EventSubscription,
+  ResourceNames,
+} from './engine-events.js';
 
 export type EngineContainerState =
   'created' | 'running' | 'paused' | 'restarting' | 'removing' | 'exited' | 'dead';
 
 export type HealthStatus = 'starting' | 'healthy' | 'unhealthy' | 'none';
-
-export type Labels = Record<string, string>;
 
 export interface ObservedContainer {
   id: string;
@@ -168,179 +193,8 @@ export interface ContainerDetails extends ObservedContainer {
   restartPolicy?: ContainerCreateRequest['restartPolicy'];
 }
 
-export interface PortRequest {
-  containerPort: number;
-  hostPort?: number;
-  /** With `hostPort`: the last port of a range; the engine publishes on one free port of it. */
-  hostPortEnd?: number;
-  hostIP: string;
-  protocol: string;
-}
-
-export type MountRequest =
-  | {
-      type: 'bind';
-      source: string;
-      target: string;
-      readOnly: boolean;
-      propagation?: string;
-      /** SELinux relabelling (`z` shared, `Z` private): only the engine's bind syntax carries it. */
-      selinux?: 'z' | 'Z';
-    }
-  | {
-      type: 'volume';
-      source: string;
-      target: string;
-      readOnly: boolean;
-      subpath?: string;
-      noCopy?: boolean;
-      /** SELinux relabelling of the volume's data: as for a bind, only the bind syntax carries it. */
-      selinux?: 'z' | 'Z';
-    }
-  | {
-      type: 'tmpfs';
-      target: string;
-      sizeBytes?: number;
-      mode?: number;
-      /** Owner and group of the tmpfs root: only the engine's `HostConfig.Tmpfs` carries them. */
-      uid?: number;
-      gid?: number;
-      /** mount(8) flags (`noexec`, `nosuid`): likewise only in `HostConfig.Tmpfs` before API 1.46. */
-      options?: string[];
-    };
-
-/** Engine-neutral description of a container to create. */
-export interface ContainerCreateRequest extends ContainerRuntimeOptions {
-  name: string;
-  image: string;
-  labels: Labels;
-  entrypoint?: string[];
-  cmd?: string[];
-  env: Record<string, string>;
-  ports: PortRequest[];
-  mounts: MountRequest[];
-  /** Engine network names with aliases; the first is attached at create, the rest connected. */
-  networks: EndpointRequest[];
-  restartPolicy: 'no' | 'on-failure' | 'unless-stopped' | 'always';
-  healthcheck?: {
-    test: string[];
-    intervalMs: number;
-    timeoutMs: number;
-    retries: number;
-    startPeriodMs: number;
-    startIntervalMs?: number;
-  };
-  memoryBytes?: number;
-  nanoCpus?: number;
-  pidsLimit?: number;
-  user?: string;
-  workingDir?: string;
-  stopTimeoutSec: number;
-  init: boolean;
-  privileged: boolean;
-}
-
-export interface NetworkCreateRequest {
-  name: string;
-  driver: string;
-  internal: boolean;
-  attachable: boolean;
-  ipam?: { subnet?: string; gateway?: string };
-  /** More subnets (an IPv6 one beside the IPv4 `ipam`). */
-  ipamMore?: { subnet?: string; gateway?: string }[];
-  enableIPv6?: boolean;
-  options: Record<string, string>;
-  labels: Labels;
-}
-
-export interface VolumeCreateRequest {
-  name: string;
-  driver: string;
-  options: Record<string, string>;
-  labels: Labels;
-}
-
-export interface ImageBuildRequest {
-  /** Absolute path of the context folder ('' with `remote`). */
-  contextDir: string;
-  /**
-   * A context the engine fetches itself instead (a git URL `…#ref:subdir`, an http(s) URL):
-   * then nothing is uploaded and `files` is empty.
-   */
-  remote?: string;
-  /** Files to send, relative to the context (already filtered by .dockerignore). */
-  files: string[];
-  /**
-   * Of `files`, those sent only for the builder to read (the Dockerfile, `.dockerignore`)
-   * because `.dockerignore` leaves them out of the context.
-   */
-  builderOnly?: string[];
-  dockerfile: string;
-  /** The Dockerfile's text, declared inline: sent inside the context under `dockerfile`. */
-  dockerfileInline?: string;
-  tag: string;
-  args: Record<string, string>;
-  target?: string;
-  labels: Labels;
-  /**
-   * BuildKit build secrets by id (`RUN --mount=type=secret,id=ID`): the values, handed over a
-   * build session only when a step asks; adapters never log, label or store them.
-   */
-  secrets?: Record<string, Buffer>;
-}
-
-/** Credentials for one registry, as Docker's X-Registry-Auth carries them. */
-export interface RegistryAuth {
-  username?: string;
-  password?: string;
-  identitytoken?: string;
-  serveraddress: string;
-}
-
 /** A progress line from a long engine operation (pull, build). */
 export type ProgressListener = (line: string) => void;
-
-/**
- * What an event says about berth's objects, in the engine's neutral words (each adapter maps
- * its own action names): a container `started`, `exited` (died, was stopped, killed,
- * OOM-killed), was `paused` or `unpaused`, its `health` verdict changed, its settings were
- * `updated` in place; any object was `removed`; a container was `disconnected` from a network.
- * Events that change nothing berth declares have none.
- */
-export type EngineChange =
-  | 'started'
-  | 'exited'
-  | 'paused'
-  | 'unpaused'
-  | 'health'
-  | 'removed'
-  | 'renamed'
-  | 'disconnected'
-  /** A container's settings were changed in place (`docker update`: restart policy, limits). */
-  | 'updated';
-
-export interface EngineEvent {
-  type: 'container' | 'network' | 'volume' | 'image';
-  /** The engine's own action name, for people (describe, the web view's event list). */
-  action: string;
-  /** What it means for the controller; unset when it changes nothing berth declares. */
-  change?: EngineChange;
-  /** Container/network id, or volume name. */
-  id: string;
-  /** Engine name (containers: without slash). */
-  name?: string;
-  labels: Labels;
-  /** Unix ms. */
-  time: number;
-  /** The engine's raw attributes (exitCode on `die`, the container on network `connect`…). */
-  attributes?: Record<string, string>;
-}
-
-export interface EventSubscription {
-  /** Resolves when the stream ends (engine went away or close() was called). */
-  readonly ended: Promise<void>;
-  close(): void;
-}
 
 export interface MutationResult {
   /** False when the object was already in the requested condition (304, already gone). */
@@ -379,16 +233,6 @@ export interface EngineVersion {
    * declares them, and berth refuses a set that uses one before any change. Absent: none.
    */
   limits?: EngineLimits;
-}
-
-/**
- * The project's networks and volumes by engine name (value: `metadata.name`), one map per
- * event type: their events carry no labels (ENGINE-NOTES), so one with an engine name of its
- * own (`spec.name`) is known by this, besides the `<project>-` prefix (F172).
- */
-export interface ResourceNames {
-  network: ReadonlyMap<string, string>;
-  volume: ReadonlyMap<string, string>;
 }
 
 /** What an event subscription asks for: the project, a window of time (Unix ms), names. */
