@@ -1,23 +1,10 @@
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { tempDir } from '../../test/support/temp-dir.js';
-import { ComposeInputError, importCompose } from './index.js';
-
-function imported(lines: string[]) {
-  const dir = tempDir('berth-fragments-');
-  writeFileSync(join(dir, 'compose.yaml'), [...lines, ''].join('\n'));
-  return importCompose({
-    files: ['compose.yaml'],
-    cwd: dir,
-    outDir: join(dir, 'out'),
-    profiles: [],
-  });
-}
+import { importLines } from '../../test/support/compose-imported.js';
+import { ComposeInputError } from './index.js';
 
 describe('networks a platform provides, volumes a platform declares (app-store fragments)', () => {
   it('an undeclared network imports as external, named as a loss at its reference', () => {
-    const result = imported([
+    const result = importLines([
       'services:',
       '  app:',
       '    image: localhost/berth-busybox:1',
@@ -36,7 +23,7 @@ describe('networks a platform provides, volumes a platform declares (app-store f
   });
 
   it('names the engine name only of a platform network it knows (F310)', () => {
-    const result = imported([
+    const result = importLines([
       'services:',
       '  app:',
       '    image: localhost/berth-busybox:1',
@@ -48,7 +35,7 @@ describe('networks a platform provides, volumes a platform declares (app-store f
   });
 
   it('an undeclared volume becomes a project volume, with a warning at its first reference and no loss (Coolify)', () => {
-    const result = imported([
+    const result = importLines([
       'services:',
       '  app:',
       '    image: localhost/berth-busybox:1',
@@ -70,7 +57,7 @@ describe('networks a platform provides, volumes a platform declares (app-store f
 
   it('a name one typo from a declared one is still refused (F12), not made a volume', () => {
     expect(() =>
-      imported([
+      importLines([
         'services:',
         '  db:',
         '    image: localhost/berth-busybox:1',
@@ -81,7 +68,7 @@ describe('networks a platform provides, volumes a platform declares (app-store f
   });
 
   it('a second undeclared name is not taken for a typo of the first (coolify: rails-data, redis-data)', () => {
-    const result = imported([
+    const result = importLines([
       'services:',
       '  app:',
       '    image: localhost/berth-busybox:1',

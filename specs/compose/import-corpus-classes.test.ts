@@ -3,22 +3,12 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { importLines } from '../../test/support/compose-imported.js';
 import { tempDir } from '../../test/support/temp-dir.js';
 import { loadManifests } from '../index.js';
 import type { ContainerObject } from '../model.js';
 import { formatProblem } from '../problems.js';
 import { ComposeInputError, importCompose } from './index.js';
-
-function imported(lines: string[]) {
-  const dir = tempDir('berth-corpus-classes-');
-  writeFileSync(join(dir, 'compose.yaml'), [...lines, ''].join('\n'));
-  return importCompose({
-    files: ['compose.yaml'],
-    cwd: dir,
-    outDir: join(dir, 'out'),
-    profiles: [],
-  });
-}
 
 /** Writes the output beside `.env` text `dotEnv` and loads it as `berth validate` does. */
 async function validated(result: ReturnType<typeof importCompose>, dotEnv = '') {
@@ -40,7 +30,7 @@ function spec(result: ReturnType<typeof importCompose>, kind: string, name: stri
 /** The refusal of `lines` as `file:line:col: message`. */
 function refusal(lines: string[]): string {
   try {
-    imported(lines);
+    importLines(lines);
   } catch (e) {
     if (e instanceof ComposeInputError)
       return `${e.where.file}:${e.where.line}:${e.where.column}: ${e.message}`;
@@ -51,7 +41,7 @@ function refusal(lines: string[]): string {
 
 describe('YAML as Compose reads it', () => {
   it('merges a tagged merge key (!!merge <<, as yq writes it) like a plain one', () => {
-    const result = imported([
+    const result = importLines([
       'x-common: &common',
       '  restart: "no"',
       '  user: "1000"',
@@ -87,7 +77,7 @@ describe('YAML as Compose reads it', () => {
 
 describe('booleans as compose-go casts them', () => {
   it('carries a variable or a YAML 1.1 word where Compose wants a boolean; validate casts it', async () => {
-    const result = imported([
+    const result = importLines([
       'services:',
       '  app:',
       '    image: localhost/berth-busybox:1',
@@ -118,7 +108,7 @@ describe('booleans as compose-go casts them', () => {
 
 describe('external: false and "true" as compose-go reads them', () => {
   it('takes external: false as not external (no loss) and "true" as external', () => {
-    const result = imported([
+    const result = importLines([
       'services:',
       '  app:',
       '    image: localhost/berth-busybox:1',
@@ -139,7 +129,7 @@ describe('external: false and "true" as compose-go reads them', () => {
 
 describe('runtime', () => {
   it('carries the engine runtime a service names, and it validates', async () => {
-    const result = imported([
+    const result = importLines([
       'services:',
       '  app:',
       '    image: localhost/berth-busybox:1',
@@ -154,7 +144,7 @@ describe('runtime', () => {
 
 describe('sizes as docker compose config writes them', () => {
   it('reads a quoted byte count as bytes, wherever Compose takes a size', async () => {
-    const result = imported([
+    const result = importLines([
       'services:',
       '  app:',
       '    image: localhost/berth-busybox:1',
@@ -174,7 +164,7 @@ describe('sizes as docker compose config writes them', () => {
 
 describe('deploy.mode global', () => {
   it('is a note, not a loss: docker compose up runs one container, as berth does', () => {
-    const result = imported([
+    const result = importLines([
       'services:',
       '  agent:',
       '    image: localhost/berth-busybox:1',
@@ -190,7 +180,7 @@ describe('deploy.mode global', () => {
 
 describe('GPU requests under baseline', () => {
   it('leaves out a request of a driver other than nvidia, naming the flag that keeps it', () => {
-    const result = imported([
+    const result = importLines([
       'services:',
       '  app:',
       '    image: localhost/berth-busybox:1',
@@ -203,7 +193,7 @@ describe('GPU requests under baseline', () => {
     expect(result.losses.map((l) => l.why)).toEqual([
       'host devices; not carried under the baseline policy (import and apply with --policy privileged to keep it)',
     ]);
-    const kept = imported([
+    const kept = importLines([
       'services:',
       '  app:',
       '    image: localhost/berth-busybox:1',
@@ -215,7 +205,7 @@ describe('GPU requests under baseline', () => {
 
 describe('enum fields holding a variable with a Compose default (F136)', () => {
   it('restart and pull_policy are carried as written, losslessly, and resolve to berth’s words', async () => {
-    const result = imported([
+    const result = importLines([
       'services:',
       '  web:',
       '    image: busybox:1',
@@ -263,7 +253,7 @@ describe('enum fields holding a variable with a Compose default (F136)', () => {
   });
 
   it('a variable without such a default stays a loss (unset, it would not validate)', () => {
-    const result = imported([
+    const result = importLines([
       'services:',
       '  web:',
       '    image: busybox:1',

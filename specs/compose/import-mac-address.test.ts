@@ -1,26 +1,12 @@
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { tempDir } from '../../test/support/temp-dir.js';
-import { importCompose } from './index.js';
+import { importLines } from '../../test/support/compose-imported.js';
 
-function imported(lines: string[]) {
-  const dir = tempDir('berth-import-mac-');
-  writeFileSync(join(dir, 'compose.yaml'), [...lines, ''].join('\n'));
-  return importCompose({
-    files: ['compose.yaml'],
-    cwd: dir,
-    outDir: join(dir, 'out'),
-    profiles: [],
-  });
-}
-
-const networksOf = (r: ReturnType<typeof imported>, name: string) =>
+const networksOf = (r: ReturnType<typeof importLines>, name: string) =>
   r.objects.find((o) => o.kind === 'Container' && o.name === name)?.spec.networks;
 
 describe('berth import: a service-level mac_address', () => {
   it('goes on the only network the service joins, its own or the default', () => {
-    const r = imported([
+    const r = importLines([
       'services:',
       '  web:',
       '    image: busybox:1',
@@ -40,7 +26,7 @@ describe('berth import: a service-level mac_address', () => {
   });
 
   it('stays a loss with several networks, a network mode, or another MAC on the network', () => {
-    const r = imported([
+    const r = importLines([
       'services:',
       '  two:',
       '    image: busybox:1',

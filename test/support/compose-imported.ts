@@ -26,3 +26,19 @@ export async function importAndLoad(
   const loaded = await loadManifests([out], { cwd: out, env: options.env ?? {} });
   return { result, loaded };
 }
+
+/**
+ * Imports `lines` (joined as `compose.yaml`, ending in a newline) in a fresh temp folder and
+ * returns what import made, its output folder `out/` unwritten. Throws what importCompose
+ * throws (ComposeInputError for a refused file).
+ */
+export function importLines(lines: string[]): ImportResult {
+  const dir = tempDir('berth-import-lines-');
+  writeFileSync(join(dir, 'compose.yaml'), [...lines, ''].join('\n'));
+  return importCompose({
+    files: ['compose.yaml'],
+    cwd: dir,
+    outDir: join(dir, 'out'),
+    profiles: [],
+  });
+}
