@@ -25,6 +25,35 @@ describe('parseManifestText', () => {
     expect(doc?.locate(['metadata', 'missing'])).toEqual({ file: 'f.yaml', line: 6, column: 3 });
   });
 
+  it('reports a [ left open once, where it opened, not once per token after it (F662)', () => {
+    const text = [
+      'kind: Container',
+      'metadata: {name: web}',
+      'spec:',
+      '  image: app:1',
+      '  args:',
+      '    - sh',
+      '    - -c',
+      '    - echo "$$MODE $$(cat /run/secrets/x)" > /www/index.html',
+      '  env: [oops',
+      '    MODE: ${MODE:-prod}',
+      '    EXTRA: "1"',
+      '  ports:',
+      '    - 127.0.0.1:18761:80',
+      '---',
+      'kind: Volume',
+      'metadata: {name: data}',
+      'spec: {a: [b}',
+    ].join('\n');
+    const { documents, problems } = parseManifestText(text, 'f.yaml');
+    expect(problems.map((p) => [p.line, p.column, p.code])).toEqual([
+      [9, 8, 'E_YAML_SYNTAX'],
+      [17, 11, 'E_YAML_SYNTAX'],
+    ]);
+    expect(problems[0]?.message).toMatch(/a \[ list is not closed with \]/);
+    expect(documents).toHaveLength(0);
+  });
+
   it('keeps the good documents of a file when another is broken', () => {
     const text = 'a: 1\n---\nb: [1\n---\nc: 3\n';
     const { documents, problems } = parseManifestText(text, 'f.yaml');

@@ -134,9 +134,15 @@ function documentProblems(
   // A quote, `[` or `{` never closed is reported where it opened, not where the parser gave
   // up, which is often the end of the file (F273); the message says where that was.
   const openings = unclosedOpenings(doc, errors);
-  const problems: Problem[] = errors.map((error, i) => {
+  // After a quote, `[` or `{` left open, every later token of the document trips the parser
+  // once more (F662: one unclosed `[` gave 49 problems); those say nothing the first does not.
+  const opens = openings.filter((opened): opened is number => opened !== undefined);
+  const firstOpen = opens.length > 0 ? Math.min(...opens) : Infinity;
+  const shown = errors.flatMap((error, i) =>
+    openings[i] !== undefined || error.pos[0] < firstOpen ? [{ error, opened: openings[i] }] : [],
+  );
+  const problems: Problem[] = shown.map(({ error, opened }) => {
     const code = codeOf(error);
-    const opened = openings[i];
     const stopped = opened === undefined ? undefined : at(error.pos[0]);
     const message =
       code === 'E_YAML_DUPLICATE_KEY'
