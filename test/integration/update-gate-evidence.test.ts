@@ -92,9 +92,10 @@ describe('a start-first update whose new container fails its health probe', () =
 describe('a start-first update whose new container exits (F560)', () => {
   const project = uniqueProject('gatelog');
   afterAll(() => cleanupProject(project));
-  // Version 2 fails at start-up, saying why on stderr (and printing the secret).
+  // Version 2 fails at start-up, saying why on stderr (and printing the secret). Both lines on
+  // one stream: the engine keeps no order between a container's stdout and stderr.
   const script =
-    'test "$$V" = 1 || { echo starting; echo boom: no database, token $$(cat /run/secrets/token) >&2; exit 3; }; ' +
+    'test "$$V" = 1 || { echo starting >&2; echo boom: no database, token $$(cat /run/secrets/token) >&2; exit 3; }; ' +
     'trap "exit 0" TERM; while true; do sleep 1; done';
   const apply = (v: string) =>
     berth(['apply', '-f', '-', '-p', project, '--timeout', '60s'], {
