@@ -1,25 +1,18 @@
 import { describe, expect, it } from 'vitest';
 import { rememberValue } from '../../specs/file-values.js';
-import type { ContainerCreateRequest } from '../engine/engine.js';
 import { MemoryEngine } from '../engine/memory/memory-engine.js';
+import { createRequest } from '../engine/testing/create-request.js';
 import { ownershipLabels } from '../labels.js';
 import { gateEvidence, LOG_TAIL_LINES } from './gate-evidence.js';
 
 const IMAGE = 'localhost/berth-busybox:1';
 
-const request: ContainerCreateRequest = {
+const request = createRequest({
   name: 'p-web-next',
   image: IMAGE,
   labels: ownershipLabels('p', 'Container', 'web', 'h'),
-  env: {},
-  ports: [],
-  mounts: [],
-  networks: [],
-  restartPolicy: 'no',
   stopTimeoutSec: 1,
-  init: false,
-  privileged: false,
-};
+});
 
 async function started(engine: MemoryEngine): Promise<string> {
   engine.addImage(IMAGE, 'abc123');

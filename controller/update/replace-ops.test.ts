@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ContainerCreateRequest } from '../engine/engine.js';
 import { MemoryEngine } from '../engine/memory/memory-engine.js';
+import { createRequest } from '../engine/testing/create-request.js';
 import { ownershipLabels } from '../labels.js';
 import { replaceContainer } from './replace.js';
 import { updateOps, type UpdatePolicy } from './update-policy.js';
@@ -8,19 +9,12 @@ import { updateOps, type UpdatePolicy } from './update-policy.js';
 const IMAGE = 'localhost/berth-busybox:1';
 
 function request(name: string): ContainerCreateRequest {
-  return {
+  return createRequest({
     name,
     image: IMAGE,
     labels: ownershipLabels('p', 'Container', 'web', 'h'),
-    env: {},
-    ports: [],
-    mounts: [],
-    networks: [],
-    restartPolicy: 'no',
     stopTimeoutSec: 1,
-    init: false,
-    privileged: false,
-  };
+  });
 }
 
 /**
