@@ -43,12 +43,43 @@ if ! engine_up; then
   if [ -n "${DOCKER_HOST:-}" ]; then
     echo "setup: no engine answers at DOCKER_HOST=$DOCKER_HOST" >&2; exit 1
   fi
-  say "starting dockerd in the background (log: /var/log/berth-dockerd.log)"
-  # From /: the engine runs git (BuildKit git sources) in its working directory, which must
-  # outlive this checkout.
-  (cd / && nohup dockerd >/var/log/berth-dockerd.log 2>&1 &)
-  for _ in $(seq 1 60); do engine_up && break; sleep 0.5; done
-  engine_up || { echo "setup: dockerd did not answer within 30 s; see /var/log/berth-dockerd.log" >&2; exit 1; }
+  # A pid file left by an engine that is not running (a machine image taken while one ran)
+  # makes dockerd refuse to start; no dockerd runs, so it is stale.
+  if ! pidof dockerd >/dev/null 2>&1; then
+    rm -f /var/run/docker.pid /var/run/docker/containerd/containerd.pid
+  fi
+  start_dockerd() {
+    say "starting dockerd in the background (log: /var/log/berth-dockerd.log)"
+    # From /: the engine runs git (BuildKit git sources) in its working directory, which must
+    # outlive this checkout. exec + setsid: no shell of this script stays behind holding its
+    # output open.
+    (cd / && exec setsid nohup dockerd </dev/null >>/var/log/berth-dockerd.log 2>&1) &
+  }
+  # Waits up to $1 seconds for the engine to answer; gives up early when dockerd has exited.
+  wait_engine() {
+    local deadline=$(( $(date +%s) + $1 ))
+    while [ "$(date +%s)" -lt "$deadline" ]; do
+      engine_up && return 0
+      sleep 0.5
+      pidof dockerd >/dev/null 2>&1 || { sleep 1; engine_up && return 0; pidof dockerd >/dev/null 2>&1 || return 1; }
+    done
+    engine_up
+  }
+  start_dockerd
+  if ! wait_engine 120; then
+    echo "setup: dockerd did not answer; the last lines of /var/log/berth-dockerd.log:" >&2
+    tail -n 25 /var/log/berth-dockerd.log >&2 || true
+    pkill -x dockerd 2>/dev/null || true
+    sleep 2
+    rm -f /var/run/docker.pid /var/run/docker/containerd/containerd.pid
+    say "starting dockerd once more"
+    start_dockerd
+    wait_engine 120 || {
+      echo "setup: dockerd did not answer twice; the last lines of /var/log/berth-dockerd.log:" >&2
+      tail -n 40 /var/log/berth-dockerd.log >&2 || true
+      exit 1
+    }
+  fi
 fi
 say "engine $(docker version --format '{{.Server.Version}} (API {{.Server.APIVersion}})')"
 
