@@ -18,6 +18,12 @@ export type BerthErrorCode =
   | 'E_RECORD'
   /** The git source cannot be read: unreachable remote, missing ref or path, bad signature. */
   | 'E_SOURCE'
+  /**
+   * An object left untouched because a dependency of it did not converge (an outcome's code,
+   * never thrown): status says `dependency Container/db failed: not created`, not `create
+   * failed` (F663).
+   */
+  | 'E_DEPENDENCY'
   /** Ctrl-C stopped the command (exit 130, as shells report SIGINT). */
   | 'E_INTERRUPTED'
   /** `apply --prune` would delete objects another source folder applied (issue 19 item 10). */

@@ -396,6 +396,11 @@ export class EngineError extends Error {
        * and 126 for these, as a shell does (F465).
        */
       commandFailure?: 'not-found' | 'not-executable';
+      /**
+       * `startContainer`: the host address and port the engine could not bind because
+       * something holds it (the message says `host port 127.0.0.1:8080 is in use`).
+       */
+      portInUse?: { hostIP: string; hostPort: number };
     },
   ) {
     super(message);

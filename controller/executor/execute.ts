@@ -5,6 +5,7 @@ import type { ObjectPlan, Plan } from '../plan/plan-types.js';
 import { indexOwned } from '../plan/plan.js';
 import { runObject, type RunOutcome } from './run-object.js';
 import { needsWork, settledAsDeclared } from './plan-work.js';
+import { withPortHolder } from './port-holder.js';
 import { Semaphore } from './semaphore.js';
 import { waitForCondition } from './wait-condition.js';
 
@@ -139,7 +140,8 @@ export async function execute(options: ExecuteOptions): Promise<ExecuteResult> {
       return finish(p.key, {
         outcome: 'skipped',
         ops: [],
-        message: `${failedDep.key} did not converge`,
+        message: notTouchedText(p, failedDep),
+        code: 'E_DEPENDENCY',
         waitingFor: failedDep.key,
       });
     const unmet = await waitForDependsOn(p, options, now);
@@ -175,7 +177,10 @@ export async function execute(options: ExecuteOptions): Promise<ExecuteResult> {
     });
     if (!outcome) return finish(p.key, NOT_STARTED);
     if (p.kind === 'Image' && outcome.outcome === 'converged') refreshedImages.add(imageRefOf(p));
-    return finish(p.key, toObjectOutcome(p.key, outcome));
+    return finish(
+      p.key,
+      toObjectOutcome(outcome, (m, e) => withPortHolder(m, e, options.observed, p)),
+    );
   };
 
   const finish = (key: ObjectKey, o: Omit<ObjectOutcome, 'key'>): ObjectOutcome => {
@@ -199,6 +204,22 @@ export async function execute(options: ExecuteOptions): Promise<ExecuteResult> {
   return { outcomes, ok: outcomes.every(settledAsDeclared) };
 }
 
+/**
+ * Why an object whose dependency did not converge was left alone, in Compose's and
+ * Kubernetes' words: `dependency Container/db failed: not created` (F663: a dependant never
+ * created was reported `create failed`, as if its own create had been refused).
+ */
+function notTouchedText(p: ObjectPlan, dependency: ObjectOutcome): string {
+  const what = dependency.outcome === 'failed' ? 'failed' : 'did not converge';
+  const left =
+    p.desired === 'absent'
+      ? 'not removed'
+      : p.observed === 'absent'
+        ? 'not created'
+        : 'not changed';
+  return `dependency ${dependency.key} ${what}: ${left}`;
+}
+
 /** An object {@link ExecuteOptions.stopStarting} kept from starting. */
 const NOT_STARTED: Omit<ObjectOutcome, 'key'> = {
   outcome: 'skipped',
@@ -207,9 +228,13 @@ const NOT_STARTED: Omit<ObjectOutcome, 'key'> = {
   code: 'E_INTERRUPTED',
 };
 
-function toObjectOutcome(key: ObjectKey, run: RunOutcome): Omit<ObjectOutcome, 'key'> {
+/** `said`: the error's message as the user reads it (with the holder of a taken port). */
+function toObjectOutcome(
+  run: RunOutcome,
+  said: (message: string, error: unknown) => string,
+): Omit<ObjectOutcome, 'key'> {
   const error = run.error ? toBerthError(run.error) : undefined;
-  const message = error ? error.message : run.reason;
+  const message = error ? said(error.message, run.error) : run.reason;
   const code = error?.code ?? (run.outcome === 'failed' ? 'E_CONVERGE' : undefined);
   const inUseBy = isEngineError(run.error, 'E_CONFLICT') ? run.error.detail?.usedBy : undefined;
   return {

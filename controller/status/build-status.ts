@@ -9,7 +9,7 @@ import {
 } from '../kinds/index.js';
 import type { ObjectPlan, Plan } from '../plan/plan-types.js';
 import { SCALED_TO_ZERO } from '../plan/plan-zero.js';
-import type { HistoryEntry } from '../records/record-types.js';
+import type { AppliedStep, HistoryEntry } from '../records/record-types.js';
 import { deriveConditions } from './conditions.js';
 import { matchObserved, type MatchedObject } from './observed-match.js';
 import { containerReadiness, type ContainerReadiness } from './readiness.js';
@@ -119,8 +119,7 @@ function objectStatus(
     ? undefined
     : input.lastApply?.steps?.find((s) => s.key === plan.key && s.failed);
   const live = plan.inSync ? undefined : input.liveFailure?.(plan.key);
-  const lastFailure =
-    live ?? (failed ? `last apply: ${failed.action} failed: ${failed.cause}` : undefined);
+  const lastFailure = live ?? (failed ? `last apply: ${failedStepText(failed)}` : undefined);
   const base = {
     kind: plan.kind,
     desired: plan.desired,
@@ -174,6 +173,15 @@ function objectStatus(
 }
 
 /** What status shows of the matched engine object (controller/kinds/<kind>.ts). */
+/**
+ * A failed step of the last apply, as status says it: `start failed: …`; an object its
+ * dependency's failure kept untouched says only that (`dependency Container/db failed: not
+ * created`), since none of its own steps ran (F663).
+ */
+function failedStepText(step: AppliedStep): string {
+  return step.code === 'E_DEPENDENCY' ? step.cause : `${step.action} failed: ${step.cause}`;
+}
+
 function engineFacts(match: MatchedObject): EngineFacts {
   return match ? factsOfKind(match) : NO_ENGINE_FACTS;
 }

@@ -37,7 +37,8 @@ export function describeOutput(
   for (const entry of history) {
     const steps = entry.steps?.filter((s) => s.key === status.key) ?? [];
     for (const s of steps) {
-      const failed = s.failed ? ' (failed)' : '';
+      // A dependant its dependency's failure left alone says so in its cause (F663).
+      const failed = s.failed && s.code !== 'E_DEPENDENCY' ? ' (failed)' : '';
       events.push({
         ms: s.time ?? entry.time,
         time: '',

@@ -68,7 +68,7 @@ describe('replicas update one at a time on the real engine', () => {
     expect(run.code).toBe(2);
     const out = run.stdout + run.stderr;
     expect(out).toMatch(/web-1.*rolled back/);
-    expect(out).toMatch(/web-2.*Container\/web-1 did not converge/);
+    expect(out).toMatch(/web-2.*dependency Container\/web-1 failed: not changed/);
     expect(await ids()).toEqual(before);
     for (const e of await modes()) expect(e).toContain('MODE=two');
     expect(await names()).toEqual(replicas.map((r) => `${project}-${r}`));

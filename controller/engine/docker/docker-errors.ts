@@ -113,12 +113,15 @@ export function toEngineError(
   if (e instanceof EngineError) return e;
   if (isUnreachable(e)) return unreachableError(address, e, operation);
   const status = statusOf(e);
-  const message = plainEngineMessage(engineMessage(e));
+  const raw = engineMessage(e);
+  const message = plainEngineMessage(raw);
   const what = target ? `${operation} ${target}` : operation;
+  const portInUse = hostPortInUse(raw);
   return new EngineError(codeOf(status, message), `${what}: ${message}`, {
     operation,
     ...(target !== undefined ? { target } : {}),
     ...(status !== undefined ? { status } : {}),
+    ...(portInUse ? { portInUse } : {}),
     cause: e,
   });
 }
@@ -145,11 +148,17 @@ export function pullReason(message: string): string {
  * process or container holds is "host port 127.0.0.1:8080 is in use". Others pass through.
  */
 export function plainEngineMessage(message: string): string {
+  const port = hostPortInUse(message);
+  if (port) return `host port ${port.hostIP}:${port.hostPort} is in use`;
+  return message;
+}
+
+/** The host address and port the engine could not bind, from its message; else undefined. */
+function hostPortInUse(message: string): { hostIP: string; hostPort: number } | undefined {
   const port =
     /Bind for (\S+):(\d+) failed: port is already allocated/.exec(message) ??
     /listen (?:tcp|udp|sctp)[46]? (\S+):(\d+): bind: address already in use/.exec(message);
-  if (port) return `host port ${port[1]}:${port[2]} is in use`;
-  return message;
+  return port ? { hostIP: port[1] ?? '', hostPort: Number(port[2]) } : undefined;
 }
 
 /**
