@@ -4,9 +4,9 @@ import type { Engine, EngineEvent, EventOptions } from '../../engine/engine.js';
 import { declaredResourceNames } from '../../labels.js';
 import { describeOutput } from '../../status/describe-model.js';
 import { formatDescribe } from '../views/format-describe.js';
-import { queryProject, unknownObject } from '../views/query.js';
+import { queryProject, refuseBareName, unknownObject } from '../views/query.js';
 import { writeOutput } from '../views/stable-output.js';
-import { parseTargetArgs, replicaNames } from '../views/target.js';
+import { isKindless, parseTargetArgs, replicaNames } from '../views/target.js';
 import type { CliContext, CommonOptions } from '../context.js';
 import { resolveProjectName } from '../project-name.js';
 
@@ -29,11 +29,13 @@ export async function run(
   rawName: string | undefined,
   options: DescribeOptions,
 ): Promise<number> {
+  const project = resolveProjectName(options.project, options.filename ?? [], ctx.cwd, ctx.env);
+  if (isKindless(rawTarget, rawName))
+    await refuseBareName(ctx, 'describe', rawTarget, project, options.filename);
   const target = parseTargetArgs(rawTarget, rawName);
   if (!target.kind || target.name === undefined) {
     throw new BerthError('E_USAGE', `describe needs KIND/NAME (or KIND NAME), got "${rawTarget}"`);
   }
-  const project = resolveProjectName(options.project, options.filename ?? [], ctx.cwd, ctx.env);
   const engine = await ctx.engine();
   const inspect = target.kind === 'Container' ? [target.name] : [];
   let view = await queryProject(ctx, project, options.filename, { inspect, engine });

@@ -3,10 +3,16 @@ import { tableWidth } from '../context.js';
 import { resolveProjectName } from '../project-name.js';
 import { allProjectStatuses } from '../../status/all-projects.js';
 import { formatGetTable } from '../views/format-get.js';
-import { queryProject, unknownObject } from '../views/query.js';
+import { queryProject, refuseBareName, unknownObject } from '../views/query.js';
 import { writeOutput } from '../views/stable-output.js';
 import type { ObjectStatus } from '../../status/status-types.js';
-import { parseTargetArgs, replicaNames, selects, type Target } from '../views/target.js';
+import {
+  isKindless,
+  parseTargetArgs,
+  replicaNames,
+  selects,
+  type Target,
+} from '../views/target.js';
 import { watchAndRender } from '../views/watch-view.js';
 import { ChangedRows } from '../views/changed-rows.js';
 
@@ -29,8 +35,10 @@ export async function run(
   rawName: string | undefined,
   options: GetOptions,
 ): Promise<number> {
-  const target = parseTargetArgs(rawTarget, rawName);
   const project = resolveProjectName(options.project, options.filename ?? [], ctx.cwd, ctx.env);
+  if (isKindless(rawTarget, rawName) && !options.allProjects)
+    await refuseBareName(ctx, 'get', rawTarget, project, options.filename);
+  const target = parseTargetArgs(rawTarget, rawName);
   const once = async () =>
     render(ctx, await listObjects(ctx, project, target, options), options, target);
   if (!options.watch) {

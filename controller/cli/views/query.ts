@@ -1,4 +1,5 @@
 import { didYouMeanName } from '../name-spelling.js';
+import { bareNameError } from './target.js';
 import type { CliContext } from '../context.js';
 import { BerthError } from '../../errors.js';
 import type { Engine } from '../../engine/engine.js';
@@ -69,4 +70,27 @@ export function unknownObject(
     object: key,
     hint: 'berth get lists the objects of the project',
   });
+}
+
+/**
+ * `berth describe web` (`get web`): when the project has an object named `web`, the usage
+ * error names the command meant (views/target.ts bareNameError, F668 a); else it returns and
+ * the word is refused as an unknown kind. Reads the project only on this error path.
+ */
+export async function refuseBareName(
+  ctx: CliContext,
+  verb: string,
+  word: string,
+  project: string,
+  files: string[] | undefined,
+): Promise<void> {
+  // A project that cannot be read (no engine, bad files) leaves the unknown kind to be said.
+  const view = await queryProject(ctx, project, files).catch(() => undefined);
+  if (!view) return;
+  const keys = view.status.objects.map((o) => o.key as string);
+  // A replicated container answers to its declared name too (`describe container web`).
+  for (const o of view.desired)
+    if (o.kind === 'Container' && o.replica) keys.push(`Container/${o.replica.of}`);
+  const error = bareNameError(verb, word, keys);
+  if (error) throw error;
 }

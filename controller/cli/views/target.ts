@@ -1,5 +1,6 @@
 import type { DesiredObject, Kind, ReplicaOf } from '../../../specs/model.js';
 import { BerthError } from '../../errors.js';
+import { closestMatch } from '../../../specs/validate/suggest.js';
 
 /** Every spelling of a kind the CLI accepts, kubectl style: singular, plural, short name. */
 const KIND_NAMES: Record<string, Kind> = {
@@ -42,7 +43,10 @@ export function parseTarget(raw: string | undefined): Target {
   const name = slash < 0 ? undefined : raw.slice(slash + 1);
   const kind = KIND_NAMES[kindText.toLowerCase()];
   if (!kind) {
-    throw new BerthError('E_USAGE', `unknown kind "${kindText}"`, {
+    // `get containerz`: the nearest spelling, as validate does for fields (F668 b).
+    const close = closestMatch(kindText, Object.keys(KIND_NAMES));
+    const guess = close === undefined ? '' : `; did you mean "${close}"?`;
+    throw new BerthError('E_USAGE', `unknown kind "${kindText}"${guess}`, {
       hint:
         (slash < 0 ? `to name an object use KIND/NAME, e.g. container/${kindText}; ` : '') +
         'kinds: container (ctr), image (img), network (net), volume (vol), bindmount (bm), ' +
@@ -62,6 +66,45 @@ export function parseTargetArgs(raw: string | undefined, name: string | undefine
   if (raw?.includes('/'))
     throw new BerthError('E_USAGE', `"${raw} ${name}": give KIND/NAME or KIND NAME, not both`);
   return parseTarget(`${raw}/${name}`);
+}
+
+/**
+ * Whether `get`/`describe` was given one word that is no kind (`berth describe web`): it may
+ * be an object's bare name ({@link bareNameError}).
+ */
+export function isKindless(raw: string | undefined, name: string | undefined): raw is string {
+  return (
+    raw !== undefined &&
+    raw !== '' &&
+    name === undefined &&
+    !raw.includes('/') &&
+    KIND_NAMES[raw.toLowerCase()] === undefined
+  );
+}
+
+/**
+ * `berth describe web` where the project has objects named `web`: the usage error names the
+ * command meant, `did you mean "berth describe container web"?` (every kind with that name,
+ * F668 a); undefined when none has it. The kind stays required, as in kubectl (`describe TYPE
+ * NAME`): berth sets often hold an Image and a Container of the same name, so a bare name
+ * that works today would turn ambiguous, and break a script, when the other is declared.
+ * `keys`: the project's `Kind/name`s.
+ */
+export function bareNameError(
+  verb: string,
+  word: string,
+  keys: Iterable<string>,
+): BerthError | undefined {
+  const kinds = [...keys]
+    .filter((k) => k.slice(k.indexOf('/') + 1) === word)
+    .map((k) => k.slice(0, k.indexOf('/')).toLowerCase());
+  if (kinds.length === 0) return undefined;
+  const commands = [...new Set(kinds)].map((kind) => `"berth ${verb} ${kind} ${word}"`);
+  return new BerthError(
+    'E_USAGE',
+    `unknown kind "${word}"; did you mean ${commands.join(' or ')}?`,
+    { hint: `${verb} takes KIND NAME or KIND/NAME, as kubectl ${verb} does` },
+  );
 }
 
 /** True when an object of `kind`/`name` is selected by the target. */
