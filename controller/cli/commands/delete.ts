@@ -20,11 +20,11 @@ import { isKeptInUse, keptInUseText } from '../kept-in-use.js';
 import { keepSharedNetworks } from '../networks-in-use.js';
 import { otherSourceError } from '../other-sources.js';
 import { withProjectLock } from '../project-lock.js';
-import { againCommand, deleteInterruptedText } from '../delete-interrupted.js';
+import { againCommand } from '../delete-interrupted.js';
 import { installInterrupt, type Interrupt } from '../interrupt.js';
 import { resolveProjectName } from '../project-name.js';
 import { parseTarget } from '../views/target.js';
-import { visibleText } from '../../../specs/visible-text.js';
+import { writeDeleteInterrupted, writeDeleteReport } from '../delete-report.js';
 
 interface DeleteOptions {
   filename?: string[];
@@ -34,6 +34,7 @@ interface DeleteOptions {
   lockTimeout?: string;
   /** Also remove volumes that retain their data (the data goes with them). */
   purge?: boolean;
+  output?: 'text' | 'json' | 'yaml';
 }
 
 /**
@@ -107,6 +108,8 @@ export interface DeleteJob {
    * removed (F465). Unset (`delete`): not recorded.
    */
   history?: string;
+  /** `down`: the one-offs it removed before (said as they went; in the -o json document). */
+  oneOffs?: { name: string; stopped: boolean }[];
 }
 
 /** Removes the job's owned objects, dependants first (also `berth down`'s work); exit 0 / 2. */
@@ -184,41 +187,57 @@ export async function deleteObjects(ctx: CliContext, job: DeleteJob): Promise<nu
     const again = job.again ?? 'berth delete';
     const signal = job.interrupt.signalledBy;
     const text = { project, outcomes: result.outcomes, planned, seconds, signal, again };
-    ctx.stdout.write(deleteInterruptedText(text));
+    await writeDeleteInterrupted(ctx, options.output, text, job.oneOffs ?? []);
     return job.interrupt.exitCode;
   }
-  const deleted = result.outcomes.filter((o) => o.outcome === 'converged').length;
   // An image or network a container still uses (one berth does not own or of another project,
   // most often: F264, F346, F462) is left in place and named, as a network the project's own
   // containers use is; it stays in the last applied set.
   const inUse = result.outcomes.filter(isKeptInUse);
   const failures = result.outcomes.filter((o) => o.outcome !== 'converged' && !isKeptInUse(o));
-  for (const o of failures) {
-    ctx.stdout.write(
-      `${o.key}: ${o.outcome}${o.message ? `: ${visibleText(o.message, { keepNewlines: true })}` : ''}\n`,
-    );
-  }
-  if (options.purge)
-    for (const p of retained)
-      if (result.outcomes.some((o) => o.key === p.key && o.outcome === 'converged'))
-        ctx.stdout.write(`${p.key}: ${removedText(declared.find((d) => key(d) === p.key))}\n`);
-  for (const n of shared)
-    ctx.stdout.write(`${n.key}: kept, still used by ${n.users.join(', ')} (not deleted here)\n`);
-  for (const o of inUse) ctx.stdout.write(`${o.key}: ${keptInUseText(o.inUseBy ?? [])}\n`);
+  const removed = (k: string) =>
+    result.outcomes.some((o) => o.key === k && o.outcome === 'converged');
   const kept = options.purge ? [] : retained;
-  for (const p of kept) {
-    const ref = `${p.kind.toLowerCase()}/${p.name}`;
-    ctx.stdout.write(
-      `${p.key}: kept with its data (retain: true); berth delete ${ref} --purge removes it\n`,
-    );
-  }
-  const keptCount = kept.length + shared.length + inUse.length;
-  const keptText = keptCount ? `, ${keptCount} kept` : '';
   const ok = failures.every(settledAsDeclared);
   await recordDown(ctx, job, ended, ok ? 'converged' : 'failed');
-  ctx.stdout.write(
-    `Project ${project}: ${deleted} deleted${keptText}${ok ? '' : ', some failed'}\n`,
-  );
+  await writeDeleteReport(ctx, options.output, {
+    project,
+    ok,
+    durationMs: ctx.now() - started,
+    oneOffs: job.oneOffs ?? [],
+    deleted: result.outcomes.filter((o) => o.outcome === 'converged').map((o) => o.key),
+    purged: options.purge
+      ? retained
+          .filter((p) => removed(p.key))
+          .map((p) => ({
+            object: p.key,
+            note: removedText(declared.find((d) => key(d) === p.key)),
+          }))
+      : [],
+    kept: [
+      ...shared.map((n) => ({
+        object: n.key,
+        reason: `kept, still used by ${n.users.join(', ')} (not deleted here)`,
+        usedBy: n.users,
+      })),
+      ...inUse.map((o) => ({
+        object: o.key,
+        reason: keptInUseText(o.inUseBy ?? []),
+        usedBy: o.inUseBy ?? [],
+      })),
+      ...kept.map((p) => ({
+        object: p.key,
+        reason: `kept with its data (retain: true); berth delete ${p.kind.toLowerCase()}/${p.name} --purge removes it`,
+      })),
+    ],
+    failed: failures.map((o) => ({
+      object: o.key,
+      outcome: o.outcome,
+      ...(o.message ? { message: o.message } : {}),
+      ...(o.code ? { code: o.code } : {}),
+    })),
+    outcomes: result.outcomes,
+  });
   return ok ? 0 : 2;
 }
 

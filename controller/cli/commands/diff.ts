@@ -1,7 +1,7 @@
 import { objectKey, type DesiredObject } from '../../../specs/model.js';
 import { fieldChanges, formatFieldChange } from '../../plan/field-diff.js';
 import type { FieldChange } from '../../plan/field-diff.js';
-import { formatPlan, hasChanges } from '../../plan/plan-format.js';
+import { formatPlan, hasChanges, planJson } from '../../plan/plan-format.js';
 import { readLastApplied } from '../../records/index.js';
 import type { CliContext } from '../context.js';
 import { refuseWhatTheEnginesCannotCarry } from '../engine-fields-check.js';
@@ -9,12 +9,22 @@ import { loadInput } from '../load-input.js';
 import { planOf } from '../plan-of.js';
 import { resolveProjectName } from '../project-name.js';
 import { withOctalModes } from '../views/octal-modes.js';
+import { writeOutput } from '../views/stable-output.js';
 
 interface DiffOptions {
   filename: string[];
   prune?: boolean;
   project?: string;
+  output?: 'text' | 'json' | 'yaml';
 }
+
+/**
+ * One changed field in `diff -o json|yaml`: `before`/`after` as the text prints them (absent
+ * on the side where the field is not set, the text's `(none)`); a secret's field, or a
+ * Secret's or Config's value, only `changed: true`, as the text's `(changed)`.
+ */
+type FieldDocument =
+  { path: string; before?: unknown; after?: unknown } | { path: string; changed: true };
 
 /** Kinds whose values never print (DESIGN.md: a secret's value never appears in output). */
 const SECRET_KINDS = new Set(['Secret']);
@@ -36,7 +46,6 @@ export async function run(ctx: CliContext, options: DiffOptions): Promise<number
     desired: set.objects,
     prune: Boolean(options.prune),
   });
-  ctx.stdout.write(formatPlan(plan));
   const last = await readLastApplied(ctx.stateDir, project);
   const lastObjects = last.ok ? last.value.objects : [];
   const before = declaredObjects(lastObjects);
@@ -52,15 +61,32 @@ export async function run(ctx: CliContext, options: DiffOptions): Promise<number
       ...plan.conflicts.map((c) => c.key as string),
     ].map((key) => declaredOf.get(key) ?? key),
   );
-  const lines: string[] = [];
+  const objects: { object: string; kind: string; fields: FieldChange[] }[] = [];
   for (const [key, after] of declaredObjects(set.objects)) {
     const old = before.get(key);
     if (!old || !(changed.has(key) || mountedByChanged(after, set.objects, changed))) continue;
     const fields = fieldChanges(comparable(old), comparable(after));
-    if (fields.length === 0) continue;
-    lines.push(`${key}:`, ...fields.map((f) => `  ${fieldLine(f, after.kind)}`));
+    if (fields.length > 0) objects.push({ object: key, kind: after.kind, fields });
   }
-  if (lines.length) ctx.stdout.write(`\nChanged fields (last apply → now):\n${lines.join('\n')}\n`);
+  // -o json|yaml: plan's document, and per object the fields the text lists (F632).
+  const document = {
+    ...(planJson(plan) as object),
+    changes: hasChanges(plan),
+    changedFields: objects.map((o) => ({
+      object: o.object,
+      fields: o.fields.map((f) => fieldDocument(f, o.kind)),
+    })),
+  };
+  await writeOutput(ctx, options.output, document, () => {
+    const lines = objects.flatMap((o) => [
+      `${o.object}:`,
+      ...o.fields.map((f) => `  ${fieldLine(f, o.kind)}`),
+    ]);
+    const fields = lines.length
+      ? `\nChanged fields (last apply → now):\n${lines.join('\n')}\n`
+      : '';
+    return formatPlan(plan) + fields;
+  });
   return hasChanges(plan) ? 2 : 0;
 }
 
@@ -112,4 +138,16 @@ function mountedByChanged(
 function fieldLine(change: FieldChange, kind: string): string {
   if (VALUE_KINDS.has(kind) && change.path === 'spec.digest') return 'value (changed)';
   return formatFieldChange(change, SECRET_KINDS.has(kind));
+}
+
+/** {@link fieldLine} as data: what it shows, and nothing it hides. */
+function fieldDocument(change: FieldChange, kind: string): FieldDocument {
+  if (VALUE_KINDS.has(kind) && change.path === 'spec.digest')
+    return { path: 'value', changed: true };
+  if (SECRET_KINDS.has(kind)) return { path: change.path, changed: true };
+  return {
+    path: change.path,
+    ...(change.before !== undefined ? { before: change.before } : {}),
+    ...(change.after !== undefined ? { after: change.after } : {}),
+  };
 }

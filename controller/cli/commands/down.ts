@@ -16,9 +16,11 @@ import { deleteObjects, whileInterruptible } from './delete.js';
 import { againCommand } from '../delete-interrupted.js';
 import type { Interrupt } from '../interrupt.js';
 import { ownedObjectKeys, unrecordedObjectsError } from '../unrecorded-objects.js';
+import { writeOutput } from '../views/stable-output.js';
 
 interface DownOptions {
   project?: string;
+  output?: 'text' | 'json' | 'yaml';
   volumes?: boolean;
   timeout: string;
   parallel: string;
@@ -59,7 +61,7 @@ async function down(
   const last = await readLastApplied(ctx.stateDir, project);
   if (!last.ok) {
     if (last.problem.reason !== 'missing') throw new BerthError('E_RECORD', last.problem.message);
-    return nothingApplied(ctx, project);
+    return nothingApplied(ctx, project, options.output);
   }
   const declared = last.value.objects;
   const keys = declared
@@ -69,9 +71,9 @@ async function down(
   const sourceFolders = options.project ? undefined : [ctx.cwd];
   // One observation for the whole down: the one-offs go from it, then delete plans on it.
   const engine = await ctx.engine();
-  const observed = await removeOneOffs(
+  const { observed, oneOffs } = await removeOneOffs(
     ctx,
-    { project, declared, interrupt },
+    { project, declared, interrupt, output: options.output },
     await engine.observe({ project }),
   );
   const code = await deleteObjects(ctx, {
@@ -87,6 +89,7 @@ async function down(
     interrupt,
     again: againCommand(ctx.argv, 'down'),
     history: options.volumes ? 'down --volumes' : 'down',
+    oneOffs,
   });
   await removeFilesWhenNoContainers(ctx, project);
   return code;
@@ -96,19 +99,32 @@ async function down(
  * A project with no record: refused while its objects exist (F181), else nothing to delete,
  * with a hint naming the projects applied from a folder below this one (F84).
  */
-async function nothingApplied(ctx: CliContext, project: string): Promise<number> {
+async function nothingApplied(
+  ctx: CliContext,
+  project: string,
+  output: string | undefined,
+): Promise<number> {
   const engine = await ctx.engine();
   const owned = ownedObjectKeys(project, await engine.observe({ project }));
   if (owned.length > 0) throw unrecordedObjectsError(project, owned);
-  ctx.stdout.write(`Project ${project}: nothing applied, nothing to delete\n`);
-  for (const other of await projectsAppliedUnder(ctx.stateDir, ctx.cwd, project)) {
-    // This very folder is `.`, not `./.` (F465).
-    const below = relative(ctx.cwd, other.source);
-    const from = below ? `./${below}` : '.';
-    ctx.stdout.write(
-      `hint: project ${other.project} was applied from ${from}; berth down -p ${other.project} deletes it\n`,
-    );
-  }
+  // This very folder is `.`, not `./.` (F465).
+  const below = (await projectsAppliedUnder(ctx.stateDir, ctx.cwd, project)).map((other) => {
+    const path = relative(ctx.cwd, other.source);
+    return { project: other.project, from: path ? `./${path}` : '.' };
+  });
+  // -o json|yaml: down's document with nothing in it, and the projects below (F632).
+  const document = { project, ok: true, nothingApplied: true, deleted: [], appliedBelow: below };
+  await writeOutput(ctx, output, document, () =>
+    [
+      `Project ${project}: nothing applied, nothing to delete`,
+      ...below.map(
+        (b) =>
+          `hint: project ${b.project} was applied from ${b.from}; berth down -p ${b.project} deletes it`,
+      ),
+    ]
+      .map((l) => `${l}\n`)
+      .join(''),
+  );
   return 0;
 }
 
@@ -153,12 +169,20 @@ async function removeFilesWhenNoContainers(ctx: CliContext, project: string): Pr
  */
 async function removeOneOffs(
   ctx: CliContext,
-  of: { project: string; declared: readonly DesiredObject[]; interrupt: Interrupt },
+  of: {
+    project: string;
+    declared: readonly DesiredObject[];
+    interrupt: Interrupt;
+    output: string | undefined;
+  },
   observed: ObservedState,
-): Promise<ObservedState> {
+): Promise<{ observed: ObservedState; oneOffs: { name: string; stopped: boolean }[] }> {
   const { project, declared } = of;
   const engine = await ctx.engine();
   const removed = new Set<string>();
+  const oneOffs: { name: string; stopped: boolean }[] = [];
+  // As they go for people; in down's document for -o json|yaml, stdout holding only that.
+  const document = of.output === 'json' || of.output === 'yaml';
   for (const c of observed.containers) {
     // After a signal the rest is left to the next down (delete then starts nothing either).
     if (of.interrupt.interrupted) break;
@@ -167,10 +191,13 @@ async function removeOneOffs(
     if (live) await engine.stopContainer(c.id, oneOffGraceSec(declared, c.labels[LABEL.runOf]));
     await engine.removeContainer(c.id);
     removed.add(c.id);
-    ctx.stdout.write(`one-off ${c.name}: ${live ? 'stopped and removed' : 'removed'}\n`);
+    oneOffs.push({ name: c.name, stopped: live });
+    if (!document)
+      ctx.stdout.write(`one-off ${c.name}: ${live ? 'stopped and removed' : 'removed'}\n`);
   }
-  if (removed.size === 0) return observed;
-  return { ...observed, containers: observed.containers.filter((c) => !removed.has(c.id)) };
+  if (removed.size === 0) return { observed, oneOffs };
+  const containers = observed.containers.filter((c) => !removed.has(c.id));
+  return { observed: { ...observed, containers }, oneOffs };
 }
 
 /** The stop grace of the declared container a one-off was run from, in whole seconds. */

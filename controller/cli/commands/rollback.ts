@@ -5,11 +5,13 @@ import { readHistory, type HistoryEntry } from '../../records/index.js';
 import { rollbackTarget } from '../../records/rollback-target.js';
 import type { CliContext, CommonOptions } from '../context.js';
 import { resolveProjectName } from '../project-name.js';
+import { writeOutput } from '../views/stable-output.js';
 import { pinnedImages } from '../../records/image-history.js';
 import { applyJob } from './apply.js';
 import { recoverFileValues } from '../../executor/file-value-recovery.js';
 
 interface RollbackOptions extends CommonOptions {
+  output?: 'text' | 'json' | 'yaml';
   timeout: string;
   parallel: string;
   lockTimeout?: string;
@@ -42,7 +44,9 @@ export async function run(
     // The watch owns the project: it rolls back and holds (FINDINGS F2), as its web view would.
     ctx.stderr.write(`rolling back ${project} through berth watch pid ${controller.pid}\n`);
     const answer = await controller.ask('rollback', target && `Apply/${target}`, timeoutMs);
-    ctx.stdout.write(`${answer}\n`);
+    // `-o json`: the controller's answer as one document (its apply's outcomes are its own).
+    const document = { project, ok: true, controller: { pid: controller.pid }, answer };
+    await writeOutput(ctx, options.output, document, () => `${answer}\n`);
     return 0;
   }
   const history = await readHistory(ctx.stateDir, project);
@@ -67,6 +71,8 @@ export async function run(
       timeout: options.timeout,
       parallel: options.parallel,
       ...(options.lockTimeout ? { lockTimeout: options.lockTimeout } : {}),
+      // The summary is apply's, so is its `-o json|yaml` document (F632).
+      ...(options.output ? { output: options.output } : {}),
     },
     started: ctx.now(),
     timeoutMs,

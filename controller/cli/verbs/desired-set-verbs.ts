@@ -35,6 +35,7 @@ export const desiredSetVerbs = {
       .option('-f, --filename <path>', FILE_HELP, collect)
       .addOption(envFileOption())
       .option('--prune', 'include owned objects that are no longer declared')
+      .addOption(outputOption(['text', 'json', 'yaml']))
       .action(kit.action(() => import('../commands/diff.js')));
   },
   apply: (kit) => {
@@ -84,6 +85,7 @@ export const desiredSetVerbs = {
       )
       .option('--timeout <duration>', 'give up after this long', '5m')
       .option('--parallel <n>', 'independent operations at once', '8')
+      .addOption(outputOption(['text', 'json', 'yaml']))
       .action(kit.action(() => import('../commands/delete.js')));
   },
   push: (kit) => {

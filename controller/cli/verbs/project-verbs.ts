@@ -1,5 +1,10 @@
 import { Option } from 'commander';
-import { envFileOption, lockTimeoutOption, withPolicyOptions } from '../program-options.js';
+import {
+  envFileOption,
+  lockTimeoutOption,
+  outputOption,
+  withPolicyOptions,
+} from '../program-options.js';
 import type { VerbDefinition } from './verb-kit.js';
 
 /**
@@ -55,6 +60,7 @@ export const projectVerbs = {
       .option('--parallel <n>', 'independent operations at once', '8')
       .option('--force', 'also delete what another folder of the project applied')
       .addOption(lockTimeoutOption())
+      .addOption(outputOption(['text', 'json', 'yaml']))
       .action(kit.action(() => import('../commands/rollback.js')));
   },
   hold: (kit) => {
@@ -75,6 +81,7 @@ export const projectVerbs = {
       .addOption(lockTimeoutOption())
       .option('--timeout <duration>', 'give up after this long', '5m')
       .option('--parallel <n>', 'independent operations at once', '8')
+      .addOption(outputOption(['text', 'json', 'yaml']))
       .action(kit.action(() => import('../commands/down.js')));
   },
 } satisfies Record<string, VerbDefinition>;
