@@ -3,7 +3,15 @@ import type { ObjectKey } from '../../specs/model.js';
 import type { ObjectPlan, Plan } from '../plan/plan-types.js';
 import { changeRecord } from '../watch/change-record.js';
 import type { ObjectOutcome } from './execute.js';
-import { laterEffect, ranCounts, ranEffect, type RanEffect } from './ran-summary.js';
+import {
+  laterEffect,
+  laterRun,
+  ranCounts,
+  ranEffect,
+  ranSteps,
+  type RanEffect,
+  type RanTally,
+} from './ran-summary.js';
 
 /**
  * F29: `apply` and `berth watch` count what ran by one rule. A built image that was absent is
@@ -82,6 +90,9 @@ describe('counting what ran', () => {
       ),
     );
     const declared = plan.objects.filter((p) => p.desired !== 'absent').map(() => ({}));
+    const tallies = new Map<ObjectKey, RanTally>(
+      [...effects].map(([key, effect]) => [key, { effect, steps: [] }]),
+    );
     const record = changeRecord(
       {
         changed: [],
@@ -90,11 +101,46 @@ describe('counting what ran', () => {
         from: { sources: ['/m'] },
         message: 'applied by berth watch',
       },
-      effects,
+      tallies,
       10,
       [],
     );
     expect(record.counts).toEqual({ created: 3, changed: 1, deleted: 1, unchanged: 1, failed: 0 });
     expect(record.outcome).toBe('converged');
+  });
+
+  it("F622: watch's history keeps a failed object's step and reason, as apply's does", () => {
+    const failing = { ...ran('Container/proxy', []), outcome: 'failed' as const };
+    const first = ranSteps(plan, [{ ...failing, message: 'dependency exited', code: 'E_X' }], 1);
+    const again = ranSteps(plan, [{ ...failing, message: 'still exited', code: 'E_X' }], 2);
+    const once = laterRun(undefined, 'failed', first);
+    expect(once.steps).toEqual([
+      expect.objectContaining({ failed: true, cause: 'dependency exited', code: 'E_X' }),
+    ]);
+    // The latest failure replaces the earlier one; a run that did nothing keeps it.
+    const twice = laterRun(once, 'failed', again);
+    expect(twice.steps.map((s) => s.cause)).toEqual(['still exited']);
+    expect(laterRun(twice, 'unchanged', []).steps.map((s) => s.cause)).toEqual(['still exited']);
+    // Fixed by a later run: no failure is left on record.
+    const fixed = ranSteps(plan, [ran('Container/proxy', ['create', 'start'])], 3);
+    const healed = laterRun(twice, 'created', fixed);
+    expect(healed.effect).toBe('created');
+    expect(healed.steps.some((s) => s.failed)).toBe(false);
+    const record = changeRecord(
+      {
+        changed: [],
+        objects: [{}] as never,
+        time: 0,
+        from: { sources: ['/m'] },
+        message: 'applied by berth watch',
+      },
+      new Map([['Container/proxy' as ObjectKey, twice]]),
+      10,
+      [],
+    );
+    expect(record.outcome).toBe('failed');
+    expect(record.steps).toEqual([
+      expect.objectContaining({ failed: true, cause: 'still exited' }),
+    ]);
   });
 });

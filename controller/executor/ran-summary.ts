@@ -48,6 +48,35 @@ export function laterEffect(before: RanEffect | undefined, after: RanEffect): Ra
   return before;
 }
 
+/** What the runs of one object did while one change settled (`berth watch`): for history. */
+export interface RanTally {
+  effect: RanEffect;
+  /** The steps those runs took ({@link ranSteps}); a failed one only while the object failed. */
+  steps: AppliedStep[];
+}
+
+/** The most steps a tally keeps per object (a crash-looping one is run again and again). */
+const TALLY_STEPS = 20;
+
+/**
+ * One more run of an object folded into its tally: the effect by {@link laterEffect}, and the
+ * steps as apply records them, a failure kept only while the effect is `failed` (the latest
+ * run's failure replaces an earlier one), so `history -o json` gives watch's failures the
+ * reasons apply's have (F622). Pure.
+ */
+export function laterRun(
+  before: RanTally | undefined,
+  effect: RanEffect,
+  steps: readonly AppliedStep[],
+): RanTally {
+  const after = laterEffect(before?.effect, effect);
+  const failsNow = steps.some((s) => s.failed);
+  const keepOld = (s: AppliedStep) => !s.failed || (after === 'failed' && !failsNow);
+  const kept = (before?.steps ?? []).filter(keepOld);
+  const fresh = after === 'failed' ? steps : steps.filter((s) => !s.failed);
+  return { effect: after, steps: [...kept, ...fresh].slice(-TALLY_STEPS) };
+}
+
 /** Counts per effect; `total` objects in the set, of which those without one are unchanged. */
 export function countEffects(effects: Iterable<RanEffect>, total: number): RanCounts {
   const counts: RanCounts = { created: 0, changed: 0, deleted: 0, unchanged: 0, failed: 0 };

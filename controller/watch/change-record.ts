@@ -1,5 +1,5 @@
 import type { DesiredObject, ObjectKey } from '../../specs/model.js';
-import { countEffects, type RanEffect } from '../executor/ran-summary.js';
+import { countEffects, type RanTally } from '../executor/ran-summary.js';
 import type { ApplyRecordInput, HistoryEntry, HistoryImage } from '../records/record-types.js';
 
 /** Source and commit fields of a history entry, as recorded. */
@@ -23,19 +23,22 @@ export interface SettledChange {
 }
 
 /**
- * The history entry of a change `berth watch` worked off: `effects` what the runs while it
- * settled did to each object (ran-summary.ts, the rule `apply` counts by too), `now` when the
- * queue went idle, `images` the exact images the set runs on. Pure.
+ * The history entry of a change `berth watch` worked off: `tallies` what the runs while it
+ * settled did to each object and the steps they took (ran-summary.ts, the rules `apply`
+ * counts and records by too: F622, a failed object's reason is kept as apply keeps it), `now`
+ * when the queue went idle, `images` the exact images the set runs on. Pure.
  */
 export function changeRecord(
   change: SettledChange,
-  effects: ReadonlyMap<ObjectKey, RanEffect>,
+  tallies: ReadonlyMap<ObjectKey, RanTally>,
   now: number,
   images: HistoryImage[],
 ): ApplyRecordInput {
   const { objects, time, repeatable, prune } = change;
-  const deleted = [...effects.values()].filter((e) => e === 'deleted').length;
-  const counts = countEffects(effects.values(), objects.length + deleted);
+  const effects = [...tallies.values()].map((t) => t.effect);
+  const deleted = effects.filter((e) => e === 'deleted').length;
+  const counts = countEffects(effects, objects.length + deleted);
+  const steps = [...tallies.values()].flatMap((t) => t.steps);
   return {
     time,
     ...change.from,
@@ -45,6 +48,7 @@ export function changeRecord(
     message: change.message,
     objects,
     images,
+    ...(steps.length ? { steps } : {}),
     ...(repeatable ? { repeatable } : {}),
     ...(prune !== undefined ? { prune } : {}),
   };

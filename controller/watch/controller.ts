@@ -149,7 +149,7 @@ export class WatchController {
             waits: this.waits,
             restarting: (key) => this.requestedRestarts.active(key),
             onRestarts: (key, count, ids) => this.restartLog.record(key, count, ids, this.now()),
-            onRan: (key, effect) => this.revisions.noteRan(key, effect),
+            onRan: (key, effect, steps) => this.revisions.noteRan(key, effect, steps),
             onFailedUpdate: (key, message) => this.revisions.holdAfterFailedUpdate(key, message),
             onSettled: (key, outcome) => this.noteOutcome(key, outcome),
             unpausedAt: (key) => this.unpausedAt.get(key),

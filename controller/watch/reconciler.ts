@@ -1,6 +1,7 @@
 import type { DesiredObject, ObjectKey } from '../../specs/model.js';
 import { execute, needsWork, type ObjectOutcome, type ProgressEvent } from '../executor/execute.js';
-import { ranEffect, type RanEffect } from '../executor/ran-summary.js';
+import { ranEffect, ranSteps, type RanEffect } from '../executor/ran-summary.js';
+import type { AppliedStep } from '../records/record-types.js';
 import { takeBackReplicas } from '../executor/replica-takeback.js';
 import type { Engine, ObservedState } from '../engine/engine.js';
 import { toBerthError } from '../errors.js';
@@ -39,8 +40,11 @@ export interface ReconcilerDeps {
   /** Queues keys to look at again (dependents of an object that changed). */
   requeue: (key: ObjectKey, reason: WorkReason) => void;
   now: () => number;
-  /** What a run did to `key` (ran-summary.ts): history counts a change by it. */
-  onRan?: (key: ObjectKey, effect: RanEffect) => void;
+  /**
+   * What a run did to `key` (ran-summary.ts) and the steps it took, as apply records them
+   * (ranSteps, a failed one with its reason): history counts and explains a change by them.
+   */
+  onRan?: (key: ObjectKey, effect: RanEffect, steps: AppliedStep[]) => void;
   /** Restarts berth made of `key`, whose containers have `containerIds` (for the records). */
   onRestarts?: (key: ObjectKey, count: number, containerIds: string[]) => void;
   /** When the container was last unpaused (an `unpause` event, by hand or by berth). */
@@ -203,7 +207,9 @@ async function reconcileObserved(
   // rollback: the failure is the failing revision's, not the rollback's (F151: the rollback
   // was recorded as a failed apply of the good commit, which `rollback SHA` then refused).
   const planOf = new Map(full.objects.map((p) => [p.key, p] as const));
-  for (const o of result.outcomes) deps.onRan?.(o.key, ranEffect(planOf.get(o.key), o));
+  const ranAt = deps.now();
+  for (const o of result.outcomes)
+    deps.onRan?.(o.key, ranEffect(planOf.get(o.key), o), ranSteps(full, [o], ranAt));
   const verdicts = new Map<ObjectKey, Verdict>();
   for (const item of items) {
     const outcome = outcomes.get(item.key);

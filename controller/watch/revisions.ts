@@ -1,8 +1,8 @@
 import { recoverFileValues } from '../executor/file-value-recovery.js';
-import { laterEffect, type RanEffect } from '../executor/ran-summary.js';
+import { laterRun, type RanEffect, type RanTally } from '../executor/ran-summary.js';
 import { objectKey, type ObjectKey } from '../../specs/model.js';
 import { formatProblem } from '../../specs/problems.js';
-import type { HistoryEntry } from '../records/record-types.js';
+import type { AppliedStep, HistoryEntry } from '../records/record-types.js';
 import { holdProject, readHold, releaseProject, type ProjectHold } from '../records/hold.js';
 import { applyId, readHistory, readLastApplied, recordApply } from '../records/records.js';
 import { imagesOfSet, keptImagesOf, pinnedImages } from '../records/image-history.js';
@@ -55,7 +55,7 @@ export class Revisions {
   /** Image ids the applies in history ran on (kept by retention); undefined: unknown, keep all. */
   private kept: Set<string> | undefined;
   /** Per change still settling: what the runs since it was taken in did to each object. */
-  private readonly tallies = new Set<Map<ObjectKey, RanEffect>>();
+  private readonly tallies = new Set<Map<ObjectKey, RanTally>>();
   /** The commit of the set the controller converges to (the last apply's); see {@link applied}. */
   private appliedCommit: string | undefined;
   /** The desired snapshot a failed update was last held back from (one rollback per snapshot). */
@@ -92,9 +92,9 @@ export class Revisions {
     this.appliedCommit = last?.commit || undefined;
   }
 
-  /** One reconcile of `key` did `effect`: counted for every change still settling. */
-  noteRan(key: ObjectKey, effect: RanEffect): void {
-    for (const tally of this.tallies) tally.set(key, laterEffect(tally.get(key), effect));
+  /** One reconcile of `key` did `effect` by `steps`: counted for every change still settling. */
+  noteRan(key: ObjectKey, effect: RanEffect, steps: AppliedStep[] = []): void {
+    for (const tally of this.tallies) tally.set(key, laterRun(tally.get(key), effect, steps));
   }
 
   /** Re-reads the folder and queues the keys whose declaration changed, ahead of any back-off. */
@@ -269,7 +269,7 @@ export class Revisions {
     const { stateDir, project, logger, engine } = this.deps.options;
     const { queue, bus, now } = this.deps;
     if (!stateDir) return undefined;
-    const tally = new Map<ObjectKey, RanEffect>();
+    const tally = new Map<ObjectKey, RanTally>();
     this.tallies.add(tally);
     await queue.whenIdle();
     // An idle queue with an engine away is no convergence: nothing could run (F143: the change
