@@ -207,7 +207,10 @@ export async function execute(options: ExecuteOptions): Promise<ExecuteResult> {
 /**
  * Why an object whose dependency did not converge was left alone, in Compose's and
  * Kubernetes' words: `dependency Container/db failed: not created` (F663: a dependant never
- * created was reported `create failed`, as if its own create had been refused).
+ * created was reported `create failed`, as if its own create had been refused), followed by the
+ * dependency's own reason in parentheses when it has one (F624: `did not converge` alone sent
+ * the user to look for the line above; a skipped dependency's reason is only a link, so a chain
+ * does not repeat it).
  */
 function notTouchedText(p: ObjectPlan, dependency: ObjectOutcome): string {
   const what = dependency.outcome === 'failed' ? 'failed' : 'did not converge';
@@ -217,7 +220,8 @@ function notTouchedText(p: ObjectPlan, dependency: ObjectOutcome): string {
       : p.observed === 'absent'
         ? 'not created'
         : 'not changed';
-  return `dependency ${dependency.key} ${what}: ${left}`;
+  const why = dependency.outcome === 'skipped' ? undefined : dependency.message;
+  return `dependency ${dependency.key} ${what}: ${left}${why ? ` (${why})` : ''}`;
 }
 
 /** An object {@link ExecuteOptions.stopStarting} kept from starting. */

@@ -12,6 +12,7 @@ import { gateMs, socketBindsOf, updatePolicy, updatesInPlace } from '../update/u
 import { containerCreateRequest } from '../plan/container-request.js';
 import { defaultFilesDir } from '../plan/file-mount-paths.js';
 import { writeFileMounts } from './file-mounts.js';
+import { lastLogText } from './wait-condition.js';
 import { mountedBy, releaseFileMounts } from './file-release.js';
 import { runResourceStep, type StepContext } from './resource-steps.js';
 
@@ -148,8 +149,12 @@ async function runPlannedContainer(
   if (observed && out.ops.includes('remove'))
     await releaseReplaced(observed, request, filesDir, ctx);
   const ops: string[] = [...renameOps, ...settingsOps, ...out.ops];
+  const held = out.outcome === 'held' && !out.retryAfterMs;
+  const said = held
+    ? await withLastLog(out.reason, out.containerId ?? observed?.id, ctx)
+    : out.reason;
   const facts = {
-    reason: out.restarts?.length ? `restarted: ${out.restarts.join(', ')}` : out.reason,
+    reason: out.restarts?.length ? `restarted: ${out.restarts.join(', ')}` : said,
     error: out.error,
     ...(out.restarts?.length ? { restarts: out.restarts.length } : {}),
     ...(out.retryAfterMs ? { retryAfterMs: out.retryAfterMs } : {}),
@@ -160,6 +165,21 @@ async function runPlannedContainer(
     return { ...facts, ...rest, ops: [...ops, ...rest.ops] };
   }
   return { outcome: out.outcome, ops, ...facts };
+}
+
+/**
+ * A container held exited (restartPolicy Never after a failure) says why in its own words:
+ * `…; restartPolicy Never keeps it exited (last log: …)` (F624: apply's line, and the
+ * dependants it fails, gave only the exit code). One inspect and one log read, on this path only.
+ */
+async function withLastLog(
+  reason: string | undefined,
+  id: string | undefined,
+  ctx: RunContext,
+): Promise<string | undefined> {
+  if (!reason || !id) return reason;
+  const details = await ctx.engine.inspectContainer(id).catch(() => undefined);
+  return details ? reason + (await lastLogText(ctx.engine, details)) : reason;
 }
 
 /**

@@ -42,7 +42,8 @@ const ran = (name: string): ObjectOutcome => ({
   ops: ['create', 'start'],
 });
 const engineAnswering = (inspect: () => Promise<ContainerDetails | undefined>) =>
-  ({ inspectContainer: inspect }) as unknown as Engine;
+  // A job that wrote nothing: its reason quotes no log (F624).
+  ({ inspectContainer: inspect, tailLogs: () => Promise.resolve('') }) as unknown as Engine;
 const exited = (exitCode: number) => ({ state: 'exited', exitCode }) as ContainerDetails;
 
 describe('jobs waited for with condition completed (F163)', () => {

@@ -2,6 +2,7 @@ import type { DependsCondition } from '../../specs/model.js';
 import type { ContainerDetails, Engine } from '../engine/engine.js';
 import { BerthError } from '../errors.js';
 import { lastProbe } from '../lifecycle/output-excerpt.js';
+import { lastLogExcerpt } from '../update/gate-evidence.js';
 
 /**
  * Whether a dependency meets a condition now: true, false (not yet), or a reason it never
@@ -46,12 +47,24 @@ function probeText(details: ContainerDetails): string {
   return probe ? ` (last probe: ${probe})` : '';
 }
 
+/**
+ * ` (last log: …)` for a container whose process ended (F624: a dependant failed with
+ * `dependency Container/migrate exited with code 1` and nothing said why): its last log
+ * lines (lastLogExcerpt). Empty while it runs, or when there is nothing to quote.
+ */
+export async function lastLogText(engine: Engine, details: ContainerDetails): Promise<string> {
+  if (details.state !== 'exited' && details.state !== 'dead') return '';
+  const excerpt = await lastLogExcerpt(engine, details.id);
+  return excerpt ? ` (last log: ${excerpt})` : '';
+}
+
 /** How a wait for a condition ended: met, never can be (why), or the deadline passed. */
 export type ConditionEnd = { met: true } | { never: string } | { timedOut: true };
 
 /**
  * Polls one container until it meets the condition, can no longer meet it, or the deadline
- * passes. Never rejects for an unmet condition (an engine fault still rejects).
+ * passes. Never rejects for an unmet condition (an engine fault still rejects). A container
+ * that can never meet it because it exited says why in its own words: its last log lines.
  */
 export async function pollCondition(
   engine: Engine,
@@ -62,9 +75,11 @@ export async function pollCondition(
   pollMs = 200,
 ): Promise<ConditionEnd> {
   for (;;) {
-    const met = conditionMet(await engine.inspectContainer(engineName), condition);
+    const details = await engine.inspectContainer(engineName);
+    const met = conditionMet(details, condition);
     if (met === true) return { met };
-    if (typeof met === 'string') return { never: met };
+    if (typeof met === 'string')
+      return { never: details ? met + (await lastLogText(engine, details)) : met };
     if (now() >= deadline) return { timedOut: true };
     await new Promise((r) => setTimeout(r, pollMs));
   }

@@ -21,15 +21,25 @@ export async function gateEvidence(engine: Engine, id: string): Promise<string |
   const probe = lastProbe(details);
   if (probe) parts.push(`last probe: ${probe}`);
   if (stopped(details)) {
-    const log = await engine.tailLogs(id, LOG_TAIL_LINES).catch(() => undefined);
-    const excerpt = log ? outputExcerpt(log, 'end') : '';
+    const excerpt = await lastLogExcerpt(engine, id);
     if (excerpt) parts.push(`last log: ${excerpt}`);
   }
   return parts.length ? parts.join('; ') : undefined;
 }
 
+/**
+ * A container's last {@link LOG_TAIL_LINES} log lines on one line, cut from the start and with
+ * Secret values masked (outputExcerpt); empty when it wrote nothing or the engine cannot read
+ * its log. The one way a reason quotes a container's log: a failed gate (F560), a dependency
+ * that exited and the dependants it fails (F624).
+ */
+export async function lastLogExcerpt(engine: Engine, id: string): Promise<string> {
+  const log = await engine.tailLogs(id, LOG_TAIL_LINES).catch(() => undefined);
+  return log ? outputExcerpt(log, 'end') : '';
+}
+
 /** Its process ended: what it wrote last says why. */
-function stopped(details: ContainerDetails): boolean {
+export function stopped(details: Pick<ContainerDetails, 'state'>): boolean {
   return details.state === 'exited' || details.state === 'dead' || details.state === 'restarting';
 }
 
