@@ -82,6 +82,18 @@ export function buildProjectStatus(input: ProjectStatusInput): ProjectStatus {
   };
 }
 
+/**
+ * Whether a container's not-ready message is its reason: nothing is pending, or only the
+ * restart its readiness explains (a stop and a start, no replace). F620: status without a
+ * watch gave `unhealthy: restart`, the step's cause, and not the probe's output DESIGN.md
+ * asks for; the step itself stays in pendingSteps and Progressing.
+ */
+function readinessExplains(plan: ObjectPlan): boolean {
+  if (plan.steps.length === 0) return true;
+  if (plan.container?.situation.replace !== false) return false;
+  return plan.steps.every((s) => s.action === 'stop' || s.action === 'start');
+}
+
 function objectStatus(
   input: ProjectStatusInput,
   plan: ObjectPlan,
@@ -127,7 +139,7 @@ function objectStatus(
     declared: desired !== undefined,
     inSync: plan.inSync && conflict === undefined && notReady === undefined,
     reason:
-      (plan.steps.length === 0 && conflict === undefined ? notReady?.message : undefined) ??
+      (conflict === undefined && readinessExplains(plan) ? notReady?.message : undefined) ??
       lastFailure ??
       plan.reason ??
       plan.steps[0]?.cause ??

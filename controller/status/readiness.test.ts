@@ -120,6 +120,29 @@ describe('containerReadiness', () => {
     expect(r.message).toBe('back-off: next restart in 20s (3 restarts, last exit code 1)');
   });
 
+  it('F620: a back-off after a failed probe, and a crash loop, carry the probe’s last output', () => {
+    const healthLog = [{ start: 'x', exitCode: 1, output: 'cache unreachable\n' }];
+    const r = containerReadiness({
+      container: { ...container, health: 'unhealthy' },
+      details: details({ health: 'unhealthy', healthLog }),
+      berthRestarts: 1,
+      backoffMs: 9_000,
+      now: NOW,
+    });
+    expect(r.reason).toBe('BackOff');
+    expect(r.message).toBe(
+      'back-off: next restart in 9s (1 restarts); last probe: exit code 1: cache unreachable',
+    );
+    const looping = containerReadiness({
+      container: { ...container, state: 'restarting' },
+      details: details({ state: 'restarting', restartCount: 2, exitCode: 3, healthLog }),
+      now: NOW,
+    });
+    expect(looping.message).toBe(
+      'crash loop: 2 restarts, last exit code 3; last probe: exit code 1: cache unreachable',
+    );
+  });
+
   it('a container running healthy again after a restart is ready, whatever the next back-off', () => {
     const r = containerReadiness({
       container: { ...container, state: 'running', health: 'none' },

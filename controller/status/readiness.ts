@@ -118,7 +118,7 @@ export function containerReadiness(input: ReadinessInput): ContainerReadiness {
       ...base,
       ready: false,
       reason: 'CrashLoopBackOff',
-      message: `crash loop: ${restarts} restarts${code}`,
+      message: `crash loop: ${restarts} restarts${code}${probeSuffix(details)}`,
     };
   const restartDue = state !== 'running' || health === 'unhealthy';
   if ((input.backoffMs ?? 0) > 0 && restartDue)
@@ -126,7 +126,7 @@ export function containerReadiness(input: ReadinessInput): ContainerReadiness {
       ...base,
       ready: false,
       reason: 'BackOff',
-      message: `back-off: next restart in ${Math.ceil((input.backoffMs ?? 0) / 1000)}s (${restarts} restarts${code})`,
+      message: `back-off: next restart in ${Math.ceil((input.backoffMs ?? 0) / 1000)}s (${restarts} restarts${code})${probeSuffix(details)}`,
     };
   if (state === 'running' && health === 'unhealthy')
     return { ...base, ready: false, reason: 'Unhealthy', message: unhealthyMessage(details) };
@@ -150,6 +150,16 @@ function exitCodeOf(
   const stopped = state === 'exited' || state === 'dead' || state === 'restarting';
   if (!stopped) return null;
   return details?.exitCode ?? container.exitCode ?? null;
+}
+
+/**
+ * `; last probe: exit code 1: …` when the container has a health probe that ran: DESIGN.md
+ * asks for its last output beside CrashLoopBackOff and BackOff too, not only Unhealthy (F620:
+ * a container waiting out a back-off after failing its probe said only `back-off: …`).
+ */
+function probeSuffix(details: ContainerDetails | undefined): string {
+  const probe = lastProbe(details);
+  return probe ? `; last probe: ${probe}` : '';
 }
 
 function unhealthyMessage(details: ContainerDetails | undefined): string {
