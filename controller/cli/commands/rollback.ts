@@ -9,6 +9,7 @@ import { writeOutput } from '../views/stable-output.js';
 import { pinnedImages } from '../../records/image-history.js';
 import { applyJob } from './apply.js';
 import { recoverFileValues } from '../../executor/file-value-recovery.js';
+import { holdProject } from '../../records/hold.js';
 
 interface RollbackOptions extends CommonOptions {
   output?: 'text' | 'json' | 'yaml';
@@ -25,7 +26,8 @@ interface RollbackOptions extends CommonOptions {
  * their health gate), with pruning, and records it in history. APPLY is an id from
  * `berth history` or a commit's short sha. Exit as apply; 1 when there is nothing to go back to.
  * While a `berth watch` owns the project, that controller does it (and holds the project until
- * release or a new source revision); exit 1 when it cannot be reached.
+ * release or a new source revision); exit 1 when it cannot be reached. Without one, a rollback
+ * that ran holds the project ({@link holdAfterRollback}).
  */
 export async function run(
   ctx: CliContext,
@@ -59,7 +61,7 @@ export async function run(
   const desired = entry.objects ?? [];
   // Secret and Config values are never recorded: found again (or refused) before any change.
   await recoverFileValues(ctx.stateDir, project, desired, ctx.env);
-  return applyJob(ctx, {
+  const code = await applyJob(ctx, {
     project,
     desired,
     options: {
@@ -81,6 +83,30 @@ export async function run(
     message: `rollback to ${entry.id}`,
     pinnedImages: pinnedImages(entry),
   });
+  // Exit 1: refused before any change (a lock, a Secret it cannot find); nothing to keep.
+  if (code !== 1) await holdAfterRollback(ctx, project, entry);
+  return code;
+}
+
+/**
+ * F665: a rollback with no `berth watch` running was undone without a word by the next watch
+ * of the project, which applied the source's newest revision at start (a Flux user suspends
+ * the Kustomization; Argo refuses a rollback while auto-sync is on). DESIGN.md: in watch, a
+ * rollback holds the project. Here no controller is there to tie the hold to a source
+ * revision, so it is `berth hold`'s hold, one only `berth release` ends: a watch started later
+ * converges to the rolled-back set and says Held. stderr says so, naming both verbs.
+ */
+async function holdAfterRollback(
+  ctx: CliContext,
+  project: string,
+  entry: HistoryEntry,
+): Promise<void> {
+  const hold = await holdProject(ctx.stateDir, project, `rollback to ${entry.id}`, ctx.now());
+  const since = new Date(hold.since).toISOString();
+  ctx.stderr.write(
+    `project ${project} held since ${since} (${hold.by}): berth watch applies no new source ` +
+      `revision to it until berth release (berth hold holds a project by hand)\n`,
+  );
 }
 
 function describe(entry: HistoryEntry): string {
