@@ -76,9 +76,9 @@ export async function waitForAwaitedJobs(
         return {
           ...o,
           outcome: 'held' as const,
-          message: `${end.never}; restartPolicy Never keeps it exited; ${who}`,
+          message: `${end.never}; restartPolicy Never keeps it exited${end.lastLog}; ${who}`,
         };
-      const why = 'never' in end ? end.never : 'timed out before it completed';
+      const why = 'never' in end ? end.never + end.lastLog : 'timed out before it completed';
       return { ...o, outcome: 'failed' as const, message: `${why}; ${who}`, code: 'E_CONVERGE' };
     }),
   );

@@ -59,7 +59,11 @@ export async function lastLogText(engine: Engine, details: ContainerDetails): Pr
 }
 
 /** How a wait for a condition ended: met, never can be (why), or the deadline passed. */
-export type ConditionEnd = { met: true } | { never: string } | { timedOut: true };
+export type ConditionEnd =
+  | { met: true }
+  /** `lastLog`: ` (last log: …)` of a container that exited (F624), said last; else empty. */
+  | { never: string; lastLog: string }
+  | { timedOut: true };
 
 /**
  * Polls one container until it meets the condition, can no longer meet it, or the deadline
@@ -79,7 +83,7 @@ export async function pollCondition(
     const met = conditionMet(details, condition);
     if (met === true) return { met };
     if (typeof met === 'string')
-      return { never: details ? met + (await lastLogText(engine, details)) : met };
+      return { never: met, lastLog: details ? await lastLogText(engine, details) : '' };
     if (now() >= deadline) return { timedOut: true };
     await new Promise((r) => setTimeout(r, pollMs));
   }
@@ -101,7 +105,7 @@ export async function waitForCondition(
   if ('met' in end) return;
   const message =
     'never' in end
-      ? `dependency ${container.key} ${end.never}`
+      ? `dependency ${container.key} ${end.never}${end.lastLog}`
       : `timed out waiting for ${container.key} to be ${condition}`;
   throw new BerthError('E_CONVERGE', message, { object: container.key });
 }
