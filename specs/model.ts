@@ -87,15 +87,25 @@ export interface ImageSpec {
   build?: ImageBuild;
 }
 
+/** One IPAM pool of a network; unset fields are absent (so older spec hashes stay the same). */
+export interface IpamEntry {
+  subnet?: string;
+  gateway?: string;
+  /** The part of the subnet containers get their addresses from (Compose `ip_range`). */
+  ipRange?: string;
+  /** Host name → address the engine keeps out of its allocation (Compose `aux_addresses`). */
+  auxAddresses?: Record<string, string>;
+}
+
 export type NetworkDriver = 'bridge' | 'host' | 'none' | 'macvlan' | 'ipvlan' | 'overlay';
 
 export interface NetworkSpec {
   driver: NetworkDriver;
   internal: boolean;
   attachable: boolean;
-  ipam?: { subnet?: string; gateway?: string };
+  ipam?: IpamEntry;
   /** The ipam entries after the first (`ipam` written as a list: an IPv6 subnet beside an IPv4 one). */
-  ipamMore?: { subnet?: string; gateway?: string }[];
+  ipamMore?: IpamEntry[];
   /** Present (true) only when the network has IPv6. */
   enableIPv6?: true;
   options: Record<string, string>;

@@ -131,6 +131,16 @@ export interface IpamConfig {
    * An address inside the subnet.
    */
   gateway?: string;
+  /**
+   * CIDR inside the subnet that containers get their addresses from (Compose ip_range), e.g. 172.30.0.128/25.
+   */
+  ipRange?: string;
+  /**
+   * Host name → address inside the subnet that the engine must not give a container (Compose aux_addresses).
+   */
+  auxAddresses?: {
+    [k: string]: string;
+  };
 }
 /**
  * A berth BindMount manifest (apiVersion berth/v1).

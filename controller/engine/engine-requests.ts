@@ -1,4 +1,5 @@
 import type { ContainerRuntimeOptions, EndpointRequest } from './container-options.js';
+import type { IpamEntry } from '../../specs/model.js';
 
 /** An object's labels as the engine stores them: key → value. */
 export type Labels = Record<string, string>;
@@ -83,9 +84,9 @@ export interface NetworkCreateRequest {
   driver: string;
   internal: boolean;
   attachable: boolean;
-  ipam?: { subnet?: string; gateway?: string };
+  ipam?: IpamEntry;
   /** More subnets (an IPv6 one beside the IPv4 `ipam`). */
-  ipamMore?: { subnet?: string; gateway?: string }[];
+  ipamMore?: IpamEntry[];
   enableIPv6?: boolean;
   options: Record<string, string>;
   labels: Labels;

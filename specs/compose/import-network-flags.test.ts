@@ -62,6 +62,33 @@ describe('berth import: boolean network fields as Compose casts them', () => {
     expect(off.ipamMore).toBeUndefined();
   });
 
+  it('carries ip_range and aux_addresses as ipRange and auxAddresses (F602), without a loss', async () => {
+    const got = await imported([
+      'ipam:',
+      '  config:',
+      '    - subnet: 10.9.0.0/24',
+      '      ip_range: 10.9.0.128/25',
+      '      aux_addresses: {router: 10.9.0.2, printer: 10.9.0.3}',
+    ]);
+    expect(got).toMatchObject({
+      losses: [],
+      problems: [],
+      ipam: {
+        subnet: '10.9.0.0/24',
+        ipRange: '10.9.0.128/25',
+        auxAddresses: { printer: '10.9.0.3', router: '10.9.0.2' },
+      },
+    });
+  });
+
+  it('an ip_range outside its subnet is a problem at the imported field', async () => {
+    const got = await imported(['ipam: {config: [{subnet: 10.9.0.0/24, ip_range: 10.8.0.0/25}]}']);
+    expect(got.losses).toEqual([]);
+    expect(got.problems).toEqual([
+      'Network "n": spec.ipam.ipRange 10.8.0.0/25 is not inside the subnet 10.9.0.0/24 [E_CIDR]',
+    ]);
+  });
+
   it('a static ipv6_address in the second (IPv6) subnet validates', async () => {
     const lines = [
       'services:',

@@ -142,6 +142,14 @@ function carryIPv6(
   else if (value !== false) spec.enableIPv6 = value;
 }
 
+/** Compose `ipam.config[]` keys → berth's ipam entry fields (`aux_addresses` is a mapping). */
+const IPAM_FIELDS: Record<string, string> = {
+  subnet: 'subnet',
+  gateway: 'gateway',
+  ip_range: 'ipRange',
+  aux_addresses: 'auxAddresses',
+};
+
 /** `ipam.config` as berth's `ipam`: one entry as a mapping, several (IPv4 and IPv6) as a list. */
 function carryIpam(
   state: ImportState,
@@ -154,20 +162,23 @@ function carryIpam(
   const entries = configs.flatMap((config, i) => {
     if (!isRecord(config)) return [];
     for (const k of Object.keys(config))
-      if (k !== 'subnet' && k !== 'gateway')
+      if (!(k in IPAM_FIELDS))
         lose(
           state,
           config,
           k,
           `${path}.config[${i}].${k}`,
-          'berth IPAM has subnet and gateway only',
+          'berth IPAM has subnet, gateway, ip_range and aux_addresses only',
         );
-    return [
-      {
-        ...(config.subnet !== undefined && { subnet: text(config.subnet) }),
-        ...(config.gateway !== undefined && { gateway: text(config.gateway) }),
-      },
-    ];
+    const entry: Record<string, unknown> = {};
+    for (const [k, field] of Object.entries(IPAM_FIELDS)) {
+      const value = config[k];
+      if (value === undefined) continue;
+      entry[field] = isRecord(value)
+        ? Object.fromEntries(Object.entries(value).map(([host, ip]) => [host, text(ip)]))
+        : text(value);
+    }
+    return [entry];
   });
   if (entries.length) spec.ipam = entries.length === 1 ? entries[0] : entries;
   for (const k of Object.keys(ipam))

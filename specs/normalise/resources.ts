@@ -3,7 +3,7 @@ import { refuseHostPath } from './host-path.js';
 import { imageRefProblem } from '../validate/image-ref.js';
 import type * as Raw from '../types.generated.js';
 import { isBindVolume } from '../volume-options.js';
-import { cidrContains, parseCIDR, parseIP } from '../validate/values.js';
+import { normaliseIpamEntry } from './network-ipam.js';
 import { stringMap } from './context.js';
 import { resolveManifestPath } from './paths.js';
 import type { NormaliseContext } from './context.js';
@@ -62,39 +62,12 @@ export function normaliseNetwork(
   if (raw?.ipam) {
     // A single entry stays `ipam` (so the spec hash of a network written before lists is kept).
     const entries = Array.isArray(raw.ipam) ? raw.ipam : [raw.ipam];
-    const base = Array.isArray(raw.ipam) ? ['spec', 'ipam'] : ['spec'];
-    const written = entries.map((entry, i) => {
-      checkIpam(entry, Array.isArray(raw.ipam) ? [...base, i] : ['spec', 'ipam'], ctx);
-      return omitUnset({ subnet: entry.subnet, gateway: entry.gateway });
-    });
+    const at = (i: number) => (Array.isArray(raw.ipam) ? ['spec', 'ipam', i] : ['spec', 'ipam']);
+    const written = entries.map((entry, i) => normaliseIpamEntry(entry, at(i), ctx));
     spec.ipam = written[0];
     if (written.length > 1) spec.ipamMore = written.slice(1);
   }
   return spec;
-}
-
-function omitUnset(entry: { subnet?: string; gateway?: string }): {
-  subnet?: string;
-  gateway?: string;
-} {
-  return Object.fromEntries(Object.entries(entry).filter(([, v]) => v !== undefined));
-}
-
-function checkIpam(
-  ipam: { subnet?: string; gateway?: string },
-  path: (string | number)[],
-  ctx: NormaliseContext,
-): void {
-  const subnet = ipam.subnet === undefined ? undefined : parseCIDR(ipam.subnet);
-  if (typeof subnet === 'string') ctx.report('E_CIDR', [...path, 'subnet'], subnet);
-  if (ipam.gateway === undefined) return;
-  const gateway = parseIP(ipam.gateway);
-  const at = [...path, 'gateway'];
-  if (!gateway) ctx.report('E_CIDR', at, `"${ipam.gateway}" is not an IP address`);
-  else if (subnet === undefined) ctx.report('E_CIDR', at, 'needs a subnet beside it');
-  else if (typeof subnet !== 'string' && !cidrContains(subnet, gateway)) {
-    ctx.report('E_CIDR', at, `${ipam.gateway} is not inside the subnet ${ipam.subnet}`);
-  }
 }
 
 /** BindMount: an absolute host path that the policy allows. */

@@ -19,6 +19,8 @@ export async function createNetwork(
     Config: [request.ipam, ...(request.ipamMore ?? [])].map((c) => ({
       Subnet: c.subnet,
       Gateway: c.gateway,
+      ...(c.ipRange !== undefined && { IPRange: c.ipRange }),
+      ...(c.auxAddresses !== undefined && { AuxiliaryAddresses: c.auxAddresses }),
     })),
   };
   const network = await call(d, 'create network', request.name, () =>

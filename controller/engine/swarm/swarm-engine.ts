@@ -96,7 +96,16 @@ class DockerSwarmEngine implements SwarmEngine {
           ? {
               IPAM: {
                 Driver: 'default',
-                Config: [{ Subnet: request.ipam.subnet, Gateway: request.ipam.gateway }],
+                Config: [
+                  {
+                    Subnet: request.ipam.subnet,
+                    Gateway: request.ipam.gateway,
+                    ...(request.ipam.ipRange !== undefined && { IPRange: request.ipam.ipRange }),
+                    ...(request.ipam.auxAddresses !== undefined && {
+                      AuxiliaryAddresses: request.ipam.auxAddresses,
+                    }),
+                  },
+                ],
               },
             }
           : {}),

@@ -10,6 +10,7 @@
  */
 
 import type { Labels } from '../engine.js';
+import type { IpamEntry } from '../../../specs/model.js';
 
 /** The service spec berth sends (the Engine API's `ServiceSpec`, built by swarm-service-spec.ts). */
 export interface SwarmServiceSpec {
@@ -81,7 +82,7 @@ export interface SwarmNetworkRequest {
   labels: Labels;
   internal: boolean;
   options: Record<string, string>;
-  ipam?: { subnet?: string; gateway?: string };
+  ipam?: IpamEntry;
 }
 
 /** A secret or config: immutable on a Swarm, so a new value gets a new name. */
