@@ -66,6 +66,12 @@ export interface ImageBuild {
   args: Record<string, string>;
   target?: string;
   /**
+   * Image references the engine may reuse build cache from (Compose `build.cache_from`), as
+   * written, duplicates dropped. Not in the build key nor the spec hash: the cache changes how
+   * fast the image is built, not what it holds, so a changed list alone rebuilds nothing.
+   */
+  cacheFrom?: string[];
+  /**
    * BuildKit build secrets by id: the digest of each value read at load time (the bytes stay
    * in specs/file-values.ts, in memory only). Not part of the content hash: as with
    * `docker build --secret`, a changed secret alone does not rebuild.

@@ -51,6 +51,10 @@ export interface ImageSpec {
     args?: ScalarMap;
     target?: string;
     /**
+     * Images the engine may take build cache from (Compose build.cache_from; the build's cachefrom parameter), e.g. an earlier build of this image. Neither rebuilds nor changes what is built.
+     */
+    cacheFrom?: string[];
+    /**
      * BuildKit build secrets (Compose build.secrets), each from a file or from berth's environment: handed to the engine's BuildKit over a build session when a step mounts them, never put in the image, its labels, the content hash or berth's records.
      */
     secrets?: {

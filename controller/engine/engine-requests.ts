@@ -122,6 +122,8 @@ export interface ImageBuildRequest {
   tag: string;
   args: Record<string, string>;
   target?: string;
+  /** Image references the builder may take cache from (the engine's `cachefrom`). */
+  cacheFrom?: string[];
   labels: Labels;
   /**
    * BuildKit build secrets by id (`RUN --mount=type=secret,id=ID`): the values, handed over a

@@ -189,6 +189,7 @@ async function buildImage(image: ImageObject, ctx: StepContext): Promise<void> {
         tag: image.spec.ref,
         args: build.args,
         target: build.target,
+        ...(build.cacheFrom && { cacheFrom: build.cacheFrom }),
         ...(build.secrets?.length && { secrets: secretValues(build.secrets) }),
         labels: {
           ...image.labels,

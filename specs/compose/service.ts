@@ -1,6 +1,7 @@
 import { variablePath } from './variable-paths.js';
 import { isRemoteContext } from '../build/remote-context.js';
 import { buildSecrets } from './build-secrets.js';
+import { buildCacheFrom } from './build-cache.js';
 import { excludeFromHealthStatus } from './coolify.js';
 import { gpuRequest } from './gpu-request.js';
 import { isRecord, whereKey } from './located.js';
@@ -293,6 +294,7 @@ const BUILD_KEYS = new Set([
   'args',
   'target',
   'secrets',
+  'cache_from',
 ]);
 
 function imageObject(
@@ -318,6 +320,8 @@ function imageObject(
   };
   const secrets = buildSecrets(state, w.service, build.secrets, notes);
   if (secrets.length) spec.secrets = secrets;
+  const cacheFrom = buildCacheFrom(state, w.service, build.cache_from);
+  if (cacheFrom) spec.cacheFrom = cacheFrom;
   for (const k of Object.keys(build))
     if (!BUILD_KEYS.has(k) && !k.startsWith('x-'))
       lose(state, build, k, `services.${w.service}.build.${k}`, 'no berth Image build field');

@@ -1,5 +1,6 @@
 import { access, readFile } from 'node:fs/promises';
 import { refuseHostPath } from './host-path.js';
+import { imageRefProblem } from '../validate/image-ref.js';
 import { join } from 'node:path';
 import type { ImageBuild } from '../model.js';
 import type * as Raw from '../types.generated.js';
@@ -35,8 +36,25 @@ export async function normaliseBuild(
   const build = remote ? remoteBuild(raw, args, ctx) : await localBuild(raw, args, ctx);
   if (!build) return undefined;
   if (raw.target !== undefined) build.target = raw.target;
+  const cacheFrom = cacheSources(raw.cacheFrom, ctx);
+  if (cacheFrom) build.cacheFrom = cacheFrom;
   if (raw.secrets?.length) build.secrets = await buildSecrets(raw.secrets, ctx, env);
   return build;
+}
+
+/** `cacheFrom`: each an image reference (E_IMAGE_REF at the entry), duplicates dropped. */
+function cacheSources(refs: string[] | undefined, ctx: NormaliseContext): string[] | undefined {
+  if (!refs?.length) return undefined;
+  refs.forEach((ref, i) => {
+    const why = imageRefProblem(ref);
+    if (why)
+      ctx.report(
+        'E_IMAGE_REF',
+        [...AT, 'cacheFrom', i],
+        `"${ref}" is not an image reference: ${why}`,
+      );
+  });
+  return [...new Set(refs)];
 }
 
 /**

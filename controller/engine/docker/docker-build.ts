@@ -11,6 +11,7 @@ import { jsonLines } from './docker-events.js';
 import { engineMessage, isUnreachable, unreachableError } from './docker-errors.js';
 import { inspectImage } from './docker-images.js';
 import { buildLabelsQuery, buildThroughLibpod } from './docker-podman-build.js';
+import { cacheFromQuery } from './docker-build-cache.js';
 import { EngineError } from '../engine.js';
 import type { ImageBuildRequest, Labels, ObservedImage, ProgressListener } from '../engine.js';
 
@@ -176,6 +177,7 @@ async function streamBuild(
       // A JSON string on Podman (docker-podman-build.ts); dockerode's types want the object.
       labels: labels as Labels,
       ...(request.target ? { target: request.target } : {}),
+      ...cacheFromQuery(request.cacheFrom),
       ...(session ? { session } : {}),
       // A number where dockerode's types say "1" | "2": see Builder.
       version: version as unknown as '1',

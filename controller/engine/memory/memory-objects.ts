@@ -190,7 +190,8 @@ export function buildImage(world: MemoryWorld, req: ImageBuildRequest): Observed
       },
     );
   }
-  const { tag: _tag, ...content } = req;
+  // Cache sources make a build faster on a real engine, never another image.
+  const { tag: _tag, cacheFrom: _cacheFrom, ...content } = req;
   const id = createHash('sha256').update(JSON.stringify(content)).digest('hex');
   return toObservedImage(tagImage(world, req.tag, id, req.labels));
 }
