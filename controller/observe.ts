@@ -11,6 +11,7 @@ import { nameRepairSteps } from './plan/name-repairs.js';
 import { isUpdateLeftover, recoverySteps, type RecoveryStep } from './plan/recovery-steps.js';
 import { plannedTemporaryNames } from './plan/update-names-taken.js';
 import { ownedKey } from './container-names.js';
+import { withRestartCounts } from './restart-counts.js';
 
 export interface Observation {
   observed: ObservedState;
@@ -45,7 +46,8 @@ export async function observeProject(
     observeHostPaths(desired),
   ]);
   const ran: RecoveryStep[] = [];
-  const observed = options.recoverUpdates ? await recovered(engine, request, first, ran) : first;
+  const listed = options.recoverUpdates ? await recovered(engine, request, first, ran) : first;
+  const observed = await withRestartCounts(engine, desired, listed);
   const [unowned, externals] = await Promise.all([
     findUnowned(engine, project, desired, observed),
     findExternals(engine, desired, observed),

@@ -174,6 +174,12 @@ export interface ContainerSpec {
   mounts: ContainerMount[];
   restartPolicy: RestartPolicy;
   /**
+   * Under `OnFailure` only: at most this many restarts after a failure (the engine's
+   * `RestartPolicy.MaximumRetryCount`); berth restarts it no more either once the engine's
+   * RestartCount has reached it (controller/lifecycle/container-decision.ts). Unset: no limit.
+   */
+  restartMaxRetries?: number;
+  /**
    * `restart`: restart this container after berth replaces `container` (Compose's
    * `depends_on.restart`); set only when true, so earlier specs read the same.
    */

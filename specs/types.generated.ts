@@ -240,6 +240,10 @@ export interface ContainerSpec {
   networks?: (string | NetworkAttachment)[];
   mounts?: (BindMountMount | (VolumeMount | (SecretMount | (ConfigMount | TmpfsMount))))[];
   restartPolicy?: 'Always' | 'OnFailure' | 'Never';
+  /**
+   * With restartPolicy OnFailure only: restart a failed container at most this many times (Compose restart: on-failure:N; the engine's RestartPolicy.MaximumRetryCount). Once the engine has made that many restarts, berth leaves it exited too.
+   */
+  restartMaxRetries?: number;
   dependsOn?: {
     /**
      * The metadata.name of an object declared in the same set.

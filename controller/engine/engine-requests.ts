@@ -60,6 +60,8 @@ export interface ContainerCreateRequest extends ContainerRuntimeOptions {
   /** Engine network names with aliases; the first is attached at create, the rest connected. */
   networks: EndpointRequest[];
   restartPolicy: 'no' | 'on-failure' | 'unless-stopped' | 'always';
+  /** With `on-failure`: the most restarts the engine makes (unset: no limit). */
+  restartMaxRetries?: number;
   healthcheck?: {
     test: string[];
     intervalMs: number;

@@ -62,6 +62,11 @@ export interface ObservedContainer {
   /** Parsed from the list's status text where the engine gives it there. */
   exitCode?: number;
   /**
+   * The engine's RestartCount. Inspect only: set on an exited container whose declaration
+   * limits its restarts (`restartMaxRetries`, observe.ts), else absent.
+   */
+  restartCount?: number;
+  /**
    * The kernel's OOM killer ended its last run (Docker's State.OOMKilled). Inspect only: set
    * on a listed container where status merged its inspect in (project-view.ts), else absent.
    */
@@ -110,6 +115,8 @@ export interface ObservedContainer {
  */
 export interface ContainerSettings {
   restartPolicy: 'no' | 'on-failure' | 'unless-stopped' | 'always';
+  /** The engine's MaximumRetryCount of an `on-failure` policy; absent: 0 (no limit). */
+  restartMaxRetries?: number;
   memoryBytes?: number;
   /** -1: unlimited swap. */
   memorySwapBytes?: number;

@@ -116,4 +116,26 @@ describe('lifecycle table', () => {
       end: { kind: 'hold', reason: expect.stringContaining('Never') },
     });
   });
+
+  it('OnFailure with its restartMaxRetries reached keeps a failed container exited (F602)', () => {
+    const failed = { observed: 'exited', desired: 'running', replace: false } as const;
+    expect(
+      containerOpSequence({
+        ...failed,
+        restartPolicy: 'OnFailure',
+        exitCode: 1,
+        restartLimitReached: 2,
+      }),
+    ).toEqual({
+      ops: [],
+      end: {
+        kind: 'hold',
+        reason: 'exited (exit code 1) after 2 restarts; restartMaxRetries 2 keeps it exited',
+      },
+    });
+    // Below the limit (unset): restarted as before.
+    expect(containerOpSequence({ ...failed, restartPolicy: 'OnFailure', exitCode: 1 }).ops).toEqual(
+      ['start'],
+    );
+  });
 });

@@ -13,6 +13,12 @@ export interface ContainerSituation {
   /** The spec hash or the image id differ: the container must be replaced. */
   replace: boolean;
   restartPolicy: RestartPolicy;
+  /**
+   * `restartMaxRetries`, when the engine's RestartCount of this container has reached it: the
+   * engine restarted a failing container as often as declared and left it exited, and berth
+   * does not start it once more under OnFailure (F602). Unset: no limit, or not reached.
+   */
+  restartLimitReached?: number;
   /** Exit code of an exited container, when known. */
   exitCode?: number;
   /** The kernel's OOM killer ended its last run (the engine's State.OOMKilled), when known. */
@@ -151,6 +157,13 @@ function restartAfterExit(s: ContainerSituation): ContainerDecision {
     return {
       kind: 'done',
       completed: `completed (exit code 0); restartPolicy ${s.restartPolicy} keeps it exited`,
+    };
+  if (s.restartPolicy === 'OnFailure' && s.restartLimitReached !== undefined)
+    return {
+      kind: 'hold',
+      reason:
+        `exited${exitCodeText(s)} after ${s.restartLimitReached} restarts; ` +
+        `restartMaxRetries ${s.restartLimitReached} keeps it exited`,
     };
   if (s.restartPolicy === 'OnFailure') return restart(s, 'start', 'exit');
   return { kind: 'hold', reason: `exited${exitCodeText(s)}; restartPolicy Never keeps it exited` };

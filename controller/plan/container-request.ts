@@ -72,6 +72,7 @@ export function containerCreateRequest(
       macAddress: n.macAddress,
     })),
     restartPolicy: ENGINE_RESTART[spec.restartPolicy],
+    ...(spec.restartMaxRetries !== undefined && { restartMaxRetries: spec.restartMaxRetries }),
     healthcheck: spec.healthcheck && {
       test: spec.healthcheck.command,
       intervalMs: spec.healthcheck.intervalMs,

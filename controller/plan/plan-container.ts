@@ -174,6 +174,7 @@ export function containerSituation(
     desired: container.spec.state,
     replace: replaceCause(container, ctx) !== undefined,
     restartPolicy: container.spec.restartPolicy,
+    ...restartLimit(container, ctx.observed),
     exitCode: ctx.observed?.exitCode,
     ...(ctx.observed?.oomKilled ? { oomKilled: true } : {}),
     health: ctx.memory?.healthStale && health === 'unhealthy' ? 'starting' : health,
@@ -181,6 +182,16 @@ export function containerSituation(
     backoffMs: ctx.memory?.backoffMs ?? 0,
     ...(ctx.dependencyRestart !== undefined && { dependencyRestart: ctx.dependencyRestart }),
   };
+}
+
+/** `restartLimitReached` when the engine's RestartCount (read by observeProject) is at the limit. */
+function restartLimit(
+  container: ContainerObject,
+  observed: ContainerPlanContext['observed'],
+): Pick<ContainerSituation, 'restartLimitReached'> {
+  const limit = container.spec.restartMaxRetries;
+  if (limit === undefined || observed?.restartCount === undefined) return {};
+  return observed.restartCount >= limit ? { restartLimitReached: limit } : {};
 }
 
 /** The plan entry's container part: everything the executor needs, decided here once. */

@@ -18,7 +18,7 @@ export interface SettingsDrift {
   replace: boolean;
 }
 
-type LimitField = Exclude<keyof ContainerSettings, 'restartPolicy'>;
+type LimitField = Exclude<keyof ContainerSettings, 'restartPolicy' | 'restartMaxRetries'>;
 
 /** The limits compared, with their words for people. */
 const LIMITS: readonly [LimitField, string][] = [
@@ -47,9 +47,12 @@ export function settingsDrift(
   const set: ContainerSettingsUpdate = {};
   const words: string[] = [];
   let replace = false;
-  if (observed.restartPolicy !== declared.restartPolicy) {
+  // The policy and its retry count are one setting: the engine updates them together.
+  if (restartWords(observed) !== restartWords(declared)) {
     set.restartPolicy = declared.restartPolicy;
-    words.push(`restart policy ${observed.restartPolicy}, declared ${declared.restartPolicy}`);
+    if (declared.restartMaxRetries !== undefined)
+      set.restartMaxRetries = declared.restartMaxRetries;
+    words.push(`restart policy ${restartWords(observed)}, declared ${restartWords(declared)}`);
   }
   for (const [field, word] of LIMITS) {
     const want = declared[field];
@@ -76,7 +79,17 @@ export function declaredSettings(request: ContainerCreateRequest): ContainerSett
     pidsLimit: request.pidsLimit,
   };
   const set = Object.entries(fields).filter(([, v]) => v !== undefined && v !== 0 && v !== '');
-  return { restartPolicy: request.restartPolicy, ...Object.fromEntries(set) };
+  const retries = request.restartMaxRetries;
+  return {
+    restartPolicy: request.restartPolicy,
+    ...(retries !== undefined && retries > 0 && { restartMaxRetries: retries }),
+    ...Object.fromEntries(set),
+  };
+}
+
+/** `on-failure:2` as Docker writes a policy with a retry count; the bare name without one. */
+function restartWords(s: ContainerSettings): string {
+  return s.restartMaxRetries ? `${s.restartPolicy}:${s.restartMaxRetries}` : s.restartPolicy;
 }
 
 function shown(field: LimitField, value: number | string | undefined): string {

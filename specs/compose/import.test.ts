@@ -192,7 +192,6 @@ describe('berth import: losses', () => {
     );
     const r = importCompose({ files: ['compose.yaml'], cwd: dir, outDir: dir, profiles: [] });
     expect(r.losses.map((l) => `${l.where.line}:${l.where.column} ${l.path}: ${l.why}`)).toEqual([
-      '4:5 services.web.restart:3: berth retries with back-off, without a maximum count',
       '5:27 services.web.volumes[1]:q: mount option q is not a berth mount option',
       '6:5 services.web.userns_mode: no berth field',
     ]);
@@ -200,8 +199,10 @@ describe('berth import: losses', () => {
     expect(r.objects.find((o) => o.name === 'web')?.notes).toContain(
       'services.web.deploy.resources.reservations.cpus left out: docker compose up ignores it too',
     );
+    // on-failure:3 is carried as restartMaxRetries (F602), no loss.
     expect(container(r, 'web')).toMatchObject({
       restartPolicy: 'OnFailure',
+      restartMaxRetries: 3,
       image: 'busybox:latest',
     });
   });

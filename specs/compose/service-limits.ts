@@ -193,7 +193,12 @@ const CONDITIONS: Record<string, string> = {
 function deployRestart(w: ServiceWork, value: unknown, where: string): void {
   if (!isRecord(value)) return;
   w.spec.restartPolicy = CONDITIONS[text(value.condition ?? 'any')] ?? 'Always';
+  const attempts = Number(text(value.max_attempts));
+  // max_attempts under on-failure is the engine's retry count (F602); docker compose up
+  // itself reads only that pair outside a swarm.
+  const retries = w.spec.restartPolicy === 'OnFailure' && Number.isInteger(attempts);
+  if (retries && attempts > 0) w.spec.restartMaxRetries = attempts;
   for (const key of Object.keys(value))
-    if (key !== 'condition')
+    if (key !== 'condition' && !(key === 'max_attempts' && retries))
       lose(w.state, value, key, `${where}.${key}`, 'berth restarts with its own back-off');
 }

@@ -5,7 +5,7 @@ import { text } from './values.js';
 import { COMPOSE_SPELLINGS, variableWithComposeDefault } from '../validate/typed-variables.js';
 
 /**
- * `restart:` → restartPolicy; a retry count is a loss (berth backs off without a maximum). A
+ * `restart:` → restartPolicy, `on-failure:N` with restartMaxRetries N (0: no limit). A
  * variable with a default of Compose's words is kept as written: berth takes those words for an
  * interpolated restartPolicy (specs/validate/typed-variables.ts, F136). So is a variable
  * without a default that the project's `.env` (or the environment) sets to one of them
@@ -44,13 +44,16 @@ export function restart(w: ServiceWork, value: unknown, key: string): void {
       'restartPolicy Never: restart "no" keeps it exited once it stopped (docker compose up ' +
         'would start it again on the next up; for that, set Always)',
     );
-  if (retries)
+  // on-failure:N → restartMaxRetries N (F602); Compose refuses a count with another policy.
+  if (retries && mapped === 'OnFailure' && /^[1-9]\d*$/.test(retries))
+    w.spec.restartMaxRetries = Number(retries);
+  else if (retries && !(mapped === 'OnFailure' && retries === '0'))
     lose(
       w.state,
       w.svc,
       key,
       `services.${w.service}.${key}:${retries}`,
-      'berth retries with back-off, without a maximum count',
+      'a retry count is carried only as on-failure:N with N a whole number',
     );
 }
 

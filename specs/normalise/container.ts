@@ -53,6 +53,15 @@ export async function normaliseContainer(
     privileged: raw.privileged ?? false,
     init: raw.init ?? false,
   };
+  if (raw.restartMaxRetries !== undefined) {
+    if (spec.restartPolicy === 'OnFailure') spec.restartMaxRetries = raw.restartMaxRetries;
+    else
+      ctx.report(
+        'E_EXCLUSIVE',
+        ['spec', 'restartMaxRetries'],
+        `can only be used with restartPolicy OnFailure (restartPolicy is ${spec.restartPolicy})`,
+      );
+  }
   if (raw.replicas !== undefined && raw.replicas !== 1) spec.replicas = raw.replicas;
   if (raw.command) spec.command = [...raw.command];
   if (raw.args) spec.args = [...raw.args];

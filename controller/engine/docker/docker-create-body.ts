@@ -86,7 +86,7 @@ function hostConfig(
     Mounts: req.mounts.filter((m) => !outsideMountsApi(m)).map(toMount),
     Binds: bindsOf(req.mounts),
     Tmpfs: tmpfsOf(req.mounts),
-    RestartPolicy: { Name: req.restartPolicy, MaximumRetryCount: 0 },
+    RestartPolicy: { Name: req.restartPolicy, MaximumRetryCount: req.restartMaxRetries ?? 0 },
     AutoRemove: req.autoRemove,
     Memory: req.memoryBytes,
     MemoryReservation: req.memoryReservationBytes,

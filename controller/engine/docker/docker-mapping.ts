@@ -284,6 +284,7 @@ export function settingsOf(h: DockerHostSettings): ContainerSettings {
   const pids = h.PidsLimit !== undefined && h.PidsLimit !== null && h.PidsLimit > 0;
   return {
     restartPolicy: RESTART_POLICIES.find((p) => p === (h.RestartPolicy?.Name || 'no')) ?? 'no',
+    ...optional('restartMaxRetries', set(h.RestartPolicy?.MaximumRetryCount, 0)),
     ...optional('memoryBytes', set(h.Memory, 0)),
     ...optional('memorySwapBytes', set(h.MemorySwap, 0)),
     ...optional('memoryReservationBytes', set(h.MemoryReservation, 0)),
@@ -298,7 +299,9 @@ export function settingsOf(h: DockerHostSettings): ContainerSettings {
 export function toUpdateBody(u: ContainerSettingsUpdate): DockerHostSettings {
   const swap = u.memorySwapBytes ?? (u.memoryBytes !== undefined ? u.memoryBytes * 2 : undefined);
   return {
-    ...(u.restartPolicy ? { RestartPolicy: { Name: u.restartPolicy, MaximumRetryCount: 0 } } : {}),
+    ...(u.restartPolicy
+      ? { RestartPolicy: { Name: u.restartPolicy, MaximumRetryCount: u.restartMaxRetries ?? 0 } }
+      : {}),
     ...optional('Memory', u.memoryBytes),
     ...optional('MemorySwap', swap),
     ...optional('MemoryReservation', u.memoryReservationBytes),

@@ -219,7 +219,10 @@ export function updateContainer(
 ): MutationResult {
   const c = world.mustFindContainer(ref, 'update');
   const r = c.request;
-  if (u.restartPolicy) r.restartPolicy = u.restartPolicy;
+  if (u.restartPolicy) {
+    r.restartPolicy = u.restartPolicy;
+    r.restartMaxRetries = u.restartMaxRetries;
+  }
   if (u.memoryBytes) {
     r.memoryBytes = u.memoryBytes;
     r.memorySwapBytes = u.memorySwapBytes ?? u.memoryBytes * 2;
@@ -246,7 +249,12 @@ function settingsOf(r: ContainerCreateRequest): ContainerSettings {
     pidsLimit: r.pidsLimit,
   };
   const set = Object.entries(fields).filter(([, v]) => v !== undefined && v !== 0 && v !== '');
-  return { restartPolicy: r.restartPolicy, ...Object.fromEntries(set) };
+  const retries = r.restartMaxRetries;
+  return {
+    restartPolicy: r.restartPolicy,
+    ...(retries !== undefined && retries > 0 && { restartMaxRetries: retries }),
+    ...Object.fromEntries(set),
+  };
 }
 
 export function renameContainer(world: MemoryWorld, ref: string, name: string): MutationResult {
@@ -262,8 +270,9 @@ export function renameContainer(world: MemoryWorld, ref: string, name: string): 
 
 /**
  * The process dies by itself. The restart policy then acts as the engine's does: `always` and
- * `unless-stopped` restart it, `on-failure` restarts a non-zero exit; stops through the API
- * never come here, so they are never restarted.
+ * `unless-stopped` restart it, `on-failure` restarts a non-zero exit (while its RestartCount
+ * is below a retry limit, when it has one); stops through the API never come here, so they
+ * are never restarted.
  */
 export function crashContainer(world: MemoryWorld, ref: string, exitCode: number): void {
   const c = world.mustFindContainer(ref, 'crash');
@@ -273,12 +282,18 @@ export function crashContainer(world: MemoryWorld, ref: string, exitCode: number
   if (
     policy === 'always' ||
     policy === 'unless-stopped' ||
-    (policy === 'on-failure' && exitCode !== 0)
+    (policy === 'on-failure' && exitCode !== 0 && retriesLeft(c))
   ) {
     c.restartCount += 1;
     bindPorts(world, c);
     run(world, c);
   }
+}
+
+/** An `on-failure` policy's retry limit (MaximumRetryCount; 0 or none: no limit) not yet reached. */
+function retriesLeft(c: { request: ContainerCreateRequest; restartCount: number }): boolean {
+  const limit = c.request.restartMaxRetries ?? 0;
+  return limit === 0 || c.restartCount < limit;
 }
 
 export function networkEvent(
