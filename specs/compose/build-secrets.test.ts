@@ -43,7 +43,7 @@ describe('berth import: build secrets', () => {
     ]);
     expect(r.losses.map((l) => `${l.where.line}:${l.where.column} ${l.path}: ${l.why}`)).toEqual([
       '10:11 services.app.build.secrets[2]: only file: and environment: secrets can be handed to a build',
-      '14:11 secrets.swarm: only file: and environment: secrets can be carried (external ones live in a swarm)',
+      '14:11 secrets.swarm: external: a swarm secret (docker secret create); docker compose up refuses it outside a swarm too ("unsupported external secret swarm"): declare it with file: or environment:',
     ]);
     expect(images(r)).toContain('services.app.build.secrets[0]: mode dropped');
     mkdirSync(out);

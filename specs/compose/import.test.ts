@@ -438,6 +438,11 @@ describe('berth import names each loss once (F192g)', () => {
       '7:9 secrets.ext',
       '9:10 configs.extc',
     ]);
+    // Compose itself cannot use them outside a swarm (docker/compose pkg/compose/create.go).
+    expect(result.losses.map((l) => l.why)).toEqual([
+      'external: a swarm secret (docker secret create); docker compose up refuses it outside a swarm too ("unsupported external secret ext"): declare it with file: or environment:',
+      'external: a swarm config (docker config create); docker compose up refuses it outside a swarm too ("unsupported external config extc"): declare it with file: or environment:',
+    ]);
   });
 });
 

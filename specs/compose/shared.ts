@@ -318,7 +318,9 @@ export function fileObject(
       'external' in def ? def : all,
       'external' in def ? key : composeName,
       path,
-      `only ${kind === 'Config' ? 'file:, environment: and content:' : 'file: and environment:'} ${section} can be carried (external ones live in a swarm)`,
+      'external' in def
+        ? externalWhy(kind, text(def.name ?? composeName))
+        : `only ${kind === 'Config' ? 'file:, environment: and content:' : 'file: and environment:'} ${section} can be carried`,
     );
     return undefined;
   }
@@ -332,6 +334,19 @@ export function fileObject(
     fromVariable ? [fromVariable.note] : [],
   );
   return name;
+}
+
+/**
+ * An external secret or config is a swarm object (`docker secret create`): docker compose up
+ * itself refuses a service that uses one outside a swarm (pkg/compose/create.go: "unsupported
+ * external secret NAME"), so there is no value on this engine to carry.
+ */
+function externalWhy(kind: 'Secret' | 'Config', name: string): string {
+  const word = kind === 'Secret' ? 'secret' : 'config';
+  return (
+    `external: a swarm ${word} (docker ${word} create); docker compose up refuses it outside a ` +
+    `swarm too ("unsupported external ${word} ${name}"): declare it with file: or environment:`
+  );
 }
 
 function externalName(def: Record<string, unknown>, composeName: string): string | undefined {
