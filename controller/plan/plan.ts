@@ -8,8 +8,8 @@ import type { ObservedContainer, ObservedNetwork, ObservedState } from '../engin
 import { ownedContainerName } from '../container-names.js';
 import { LABEL } from '../labels.js';
 import { findImage } from './image-ref.js';
-import { nameRepairSteps } from './name-repairs.js';
-import { isUpdateLeftover, recoverySteps, type RecoveryStep } from './recovery-steps.js';
+import { isUpdateLeftover, type RecoveryStep } from './recovery-steps.js';
+import { repairsAhead } from './repairs-ahead.js';
 import { goneNetwork, planContainer } from './plan-container.js';
 import { keptNetwork } from './plan-duplicates.js';
 import type { OwnedIndex, PlanInput } from './plan-input.js';
@@ -31,7 +31,10 @@ export type { PlanInput } from './plan-input.js';
  * declared and what was observed. `berth plan` prints it; `berth apply` runs it; status
  * reads it. Declared objects come in dependency order, deletions after them in reverse.
  */
-export function plan(input: PlanInput): Plan {
+export function plan(observedInput: PlanInput): Plan {
+  // The writers repair before they plan (observe.ts): plan what they plan after it (F667).
+  const ahead = repairsAhead(observedInput.observed.containers, observedInput.project);
+  const input = withContainers(observedInput, ahead.containers);
   const indexed = indexOwned(input.observed, input.project);
   const renames = scaleRenames(input.desired, indexed, input.project);
   const owned = afterRenames(indexed, renames);
@@ -49,7 +52,7 @@ export function plan(input: PlanInput): Plan {
   }
   const implicit = planImplicitImages(input);
   declared.push(...implicit.values());
-  const repairs = repairsByKey(input);
+  const repairs = repairsByKey(observedInput.observed.containers, ahead.steps);
   const containerPlans = new Map<ObjectKey, ObjectPlan>();
   for (const object of input.desired) {
     if (object.kind !== 'Container') continue;
@@ -229,26 +232,32 @@ function planImplicitImages(input: PlanInput): Map<string, ObjectPlan> {
 
 /**
  * The name repairs (name-repairs.ts) and the finishing or undoing of updates cut short
- * (recovery-steps.ts: a `-next` or `-prev` leftover) of each container, as plan steps. The
- * writers run them before they observe for the plan (observe.ts), so the plans they execute
- * have none; `plan`, `status` and the controller's resync see them. A declared container
- * beside a leftover of its own is not in sync, even when the one under its name matches
- * (DESIGN.md: afterwards exactly one container answers to the name): status must not say
- * "in sync" over it, and the resync must queue it so that the reconcile's recovery runs (F38).
+ * (recovery-steps.ts: a `-next` or `-prev` leftover) of each container, as plan steps, before
+ * the steps planned for what they leave (repairs-ahead.ts). The writers run them before they
+ * observe for the plan (observe.ts), so the plans they execute have none; `plan`, `status`
+ * and the controller's resync see them. A declared container beside a leftover of its own is
+ * not in sync, even when the one under its name matches (DESIGN.md: afterwards exactly one
+ * container answers to the name): status must not say "in sync" over it, and the resync must
+ * queue it so that the reconcile's recovery runs (F38).
  */
-function repairsByKey(input: PlanInput): Map<ObjectKey, PlanStep[]> {
-  const { containers } = input.observed;
+function repairsByKey(
+  containers: readonly ObservedContainer[],
+  repairs: readonly RecoveryStep[],
+): Map<ObjectKey, PlanStep[]> {
   const nameOf = new Map(containers.map((c) => [c.id, c.name]));
-  const repairs = [
-    ...nameRepairSteps(containers, input.project),
-    ...recoverySteps(containers, input.project),
-  ];
   const byKey = new Map<ObjectKey, PlanStep[]>();
   for (const r of repairs) {
     const key = r.key as ObjectKey;
     byKey.set(key, [...(byKey.get(key) ?? []), repairStep(key, r, nameOf.get(r.id))]);
+    if (r.action === 'rename' && r.to) nameOf.set(r.id, r.to);
   }
   return byKey;
+}
+
+/** The plan input with the observed containers replaced (as the repairs will leave them). */
+function withContainers(input: PlanInput, containers: ObservedContainer[]): PlanInput {
+  if (containers === input.observed.containers) return input;
+  return { ...input, observed: { ...input.observed, containers } };
 }
 
 /** One repair as a plan step: a rename names the new name, a removal the container it removes. */

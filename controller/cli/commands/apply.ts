@@ -27,7 +27,7 @@ import { withProjectLock } from '../project-lock.js';
 import type { ProjectLock } from '../../records/project-lock.js';
 import { UnderWay, waitingText } from '../under-way.js';
 import { resolveProjectName } from '../project-name.js';
-import { objectKey, type DesiredObject } from '../../../specs/model.js';
+import { objectKey, type DesiredObject, type ObjectKey } from '../../../specs/model.js';
 import { selectDependencies } from '../../executor/select-plan.js';
 import { groupByEngine, spansEngines } from '../../executor/placement.js';
 import { withAwaitedJobs, withReadiness, withTimeout } from '../apply-after-run.js';
@@ -219,6 +219,9 @@ async function converge(ctx: CliContext, job: ApplyJob, lock?: ProjectLock): Pro
     if (!job.only) ctx.stderr.write(orphanWarning(planned.plan, planned.observed, folders));
     const width = Math.max(0, ...plan.objects.map((o) => o.key.length));
     const report = progressReporter(ctx, width);
+    // What was repaired before the plan was made is told as plan printed it (F667).
+    for (const r of planned.recovered)
+      report({ key: r.key as ObjectKey, phase: 'op', op: r.action });
     const deadline = started + timeoutMs;
     // The commit is looked up only when something will be created (a no-op spawns no git).
     if (plan.objects.some(needsWork) && job.commit === undefined)
