@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { rememberValue } from '../../specs/file-values.js';
-import { EXCERPT_CHARS, lastProbe, outputExcerpt } from './output-excerpt.js';
+import {
+  EXCERPT_CHARS,
+  hideSecretValues,
+  lastProbe,
+  MIN_MASKED_CHARS,
+  outputExcerpt,
+} from './output-excerpt.js';
 
 describe('outputExcerpt (F540)', () => {
   it('is one line; control characters kept for the text outputs to make visible', () => {
@@ -18,6 +24,21 @@ describe('outputExcerpt (F540)', () => {
     expect(outputExcerpt('token s3cr3t-v and s3cr3t-v\n; plain-config-v')).toBe(
       'token *** and ***; plain-config-v',
     );
+  });
+});
+
+describe('secret values too short to search for (F623)', () => {
+  it('leaves output readable: a secret of 1 to 3 characters is not searched for', () => {
+    rememberValue(Buffer.from('ab'), 'secret');
+    rememberValue(Buffer.from('7\n'), 'secret');
+    rememberValue(Buffer.from(' yes '), 'secret');
+    expect(MIN_MASKED_CHARS).toBe(4);
+    expect(outputExcerpt('table 7 tabs: yes, 1970')).toBe('table 7 tabs: yes, 1970');
+  });
+  it('still hides one of 4 characters, and one that holds another whole (F760)', () => {
+    rememberValue(Buffer.from('k9Zq'), 'secret');
+    rememberValue(Buffer.from('k9Zq-long-one\n'), 'secret');
+    expect(hideSecretValues('a k9Zq-long-one, b k9Zq')).toBe('a ***, b ***');
   });
 });
 

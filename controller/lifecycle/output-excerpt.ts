@@ -25,19 +25,30 @@ export function outputExcerpt(text: string, keep: 'start' | 'end' = 'start'): st
 }
 
 /**
+ * The shortest secret text searched for in a container's output. A search for a value of one
+ * to three characters (`1`, `ab`, `yes`) turns every such substring of a log into `***`: the
+ * quote is unreadable, and what got masked tells the secret's length and, by the words it
+ * broke, the value (F623). Tools that mask by text search draw a line too: GitLab refuses to
+ * mask a CI variable under 8 characters, NixCI ignores values under 5; GitHub Actions masks
+ * every value. berth takes 4 (counted without surrounding whitespace): the least that keeps a
+ * log readable, so that as many real secrets as can be are still searched for. This search only guards against a container that prints
+ * its own secret: where berth itself shows a secret's field (diff's `value (changed)`, plan,
+ * status, history, describe), the value is never written at all, whatever its length.
+ */
+export const MIN_MASKED_CHARS = 4;
+
+/**
  * `text` with every Secret value this process knows (knownSecretTexts) replaced by `***`,
- * its lines kept: for output quoted whole, such as a failed build's last lines (F621).
+ * its lines kept: for output quoted whole, such as a failed build's last lines (F621). The
+ * longest values go first: a secret that holds another (`abcd` in `abcd-efgh`) is hidden
+ * whole, not left as `***-efgh` (F760). Values under MIN_MASKED_CHARS are not searched for.
  */
 export function hideSecretValues(text: string): string {
-  let shown = text;
-  for (const value of knownSecretTexts()) shown = hideValue(shown, value);
-  return shown;
-}
-
-/** A secret file's value usually ends with a newline the probe does not print: both forms go. */
-function hideValue(text: string, value: string): string {
-  const forms = [...new Set([value, value.trim()])].filter((v) => v.length > 0);
-  return forms.reduce((out, v) => out.split(v).join('***'), text);
+  const forms = new Set(knownSecretTexts().flatMap((value) => [value, value.trim()]));
+  const searched = [...forms].filter((v) => v.trim().length >= MIN_MASKED_CHARS);
+  // A secret file's value usually ends with a newline the probe does not print: both forms go.
+  searched.sort((a, b) => b.length - a.length);
+  return searched.reduce((out, v) => out.split(v).join('***'), text);
 }
 
 /**
