@@ -163,32 +163,3 @@ export function signalLabel(signal: OneOffSignal | undefined): string {
 export function countsAsDone(o: ObjectOutcome): boolean {
   return o.outcome === 'converged' || o.outcome === 'held';
 }
-
-/**
- * What an interrupted apply did, for people: the objects it finished and those it did not.
- * `outcomes` are the executor's; objects it never reached count as not done.
- */
-export function interruptedText(
-  project: string,
-  outcomes: readonly ObjectOutcome[],
-  pending: readonly string[],
-  seconds: string,
-  /** Lines saying what was undone after Ctrl-C (interrupt-undo.ts), if anything. */
-  undone: readonly string[] = [],
-  /** The signal that interrupted the apply (default Ctrl-C). */
-  signal?: OneOffSignal,
-): string {
-  const done = outcomes.filter(countsAsDone);
-  const doneKeys = new Set<string>(done.map((o) => o.key));
-  const notDone = pending.filter((k) => !doneKeys.has(k));
-  const list = (keys: readonly string[]) => (keys.length ? keys.join(', ') : 'none');
-  return (
-    [
-      `interrupted: ${done.length} of ${pending.length} objects done before ${signalLabel(signal)}`,
-      `  done: ${list(done.map((o) => `${o.key} (${o.ops.join(', ') || 'no change'})`))}`,
-      `  not done: ${list(notDone)}`,
-      ...undone,
-      `Project ${project}: interrupted after ${seconds}s; recorded in history as interrupted; apply again to finish`,
-    ].join('\n') + '\n'
-  );
-}

@@ -14,6 +14,7 @@ export class UnderWay {
   private readonly running = new Map<ObjectKey, string | undefined>();
   private readonly ops = new Map<ObjectKey, string[]>();
   private readonly ended: ObjectOutcome[] = [];
+  private atSignal: { key: ObjectKey; ops: string[] }[] = [];
 
   /** Feeds one progress event (pass it on to the reporter as well). */
   note(e: ProgressEvent): void {
@@ -31,6 +32,21 @@ export class UnderWay {
   /** The objects started and not ended, each with the step it is at (if it said one). */
   get current(): { key: ObjectKey; op: string | undefined }[] {
     return [...this.running].map(([key, op]) => ({ key, op }));
+  }
+
+  /** Notes which objects were under way when the first signal came, with what they began. */
+  markSignalled(): void {
+    this.atSignal = this.current.map(({ key }) => ({ key, ops: this.opsOf(key) }));
+  }
+
+  /** The objects under way when the first signal came (markSignalled), with the ops begun. */
+  get cutShort(): { key: ObjectKey; ops: string[] }[] {
+    return [...this.atSignal];
+  }
+
+  /** The operations an object began so far, in order. */
+  opsOf(key: ObjectKey): string[] {
+    return [...(this.ops.get(key) ?? [])];
   }
 
   /** How the objects that ended so far ended, in the order they did. */

@@ -27,7 +27,7 @@ export type RanEffect = 'created' | 'changed' | 'deleted' | 'failed' | 'unchange
  */
 export function ranEffect(p: ObjectPlan | undefined, o: ObjectOutcome): RanEffect {
   // Kept from starting by Ctrl-C (or the deadline): never touched, so no failure of its own;
-  // the summary's `not done` and the history's failed step say it was left (F640).
+  // the summary's `skipped, its turn had not come` and the history's failed step say it was left (F640).
   if (o.outcome === 'skipped' && o.code === 'E_INTERRUPTED' && o.ops.length === 0)
     return 'unchanged';
   if (o.outcome === 'failed' || o.outcome === 'skipped') return 'failed';

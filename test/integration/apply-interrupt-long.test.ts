@@ -75,7 +75,7 @@ ${scriptYaml('c', 'sleep 600', '  image: slow\n').replace(`  image: ${TEST_IMAGE
     expect(await run.exited, run.stdout() + run.stderr()).toBe(130);
     // Cancelled: not the 40 s the build's step would take.
     expect(Date.now() - signalled).toBeLessThan(15_000);
-    expect(run.stdout()).toMatch(/^ {2}not done: .*Image\/slow/m);
+    expect(run.stdout()).toMatch(/^ {2}begun, not finished: Image\/slow \(build\)$/m);
     expect(await docker('image', 'inspect', ref).catch(() => 'absent')).toBe('absent');
     expect(await stateOf(`${p.project}-c`)).toBe('absent');
     expect(await history(p)).toEqual(['interrupted']);
@@ -116,7 +116,7 @@ ${scriptYaml('c', 'sleep 600', '  image: slow\n').replace(`  image: ${TEST_IMAGE
     // Within ABANDON_MS (5 s) and the exit, under a loaded engine too.
     expect(Date.now() - second).toBeLessThan(8_000);
     expect(run.stdout()).toMatch(/^interrupted: 1 of 2 objects done before Ctrl-C$/m);
-    expect(run.stdout()).toContain('  abandoned under way: Container/svc (stop)\n');
+    expect(run.stdout()).toContain('  abandoned under way: Container/svc (create, start, stop)\n');
     expect(await history(p)).toEqual(['interrupted']);
     expect(existsSync(join(p.stateHome, 'berth', p.project, 'writer.lock'))).toBe(false);
 

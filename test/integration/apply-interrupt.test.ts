@@ -39,7 +39,7 @@ describe('Ctrl-C during apply', () => {
     // The project's default network and `slow` are done; `after` is not.
     expect(run.stdout()).toMatch(/^interrupted: 2 of 3 objects done before Ctrl-C$/m);
     expect(run.stdout()).toMatch(/^ {2}done: .*Container\/slow \(/m);
-    expect(run.stdout()).toMatch(/^ {2}not done: Container\/after$/m);
+    expect(run.stdout()).toMatch(/^ {2}skipped, its turn had not come: Container\/after$/m);
     expect(await stateOf(`${project}-after`)).toBe('absent');
     // The container it made carries every label (created in one call, never half-made).
     const labels = await docker('inspect', '-f', '{{json .Config.Labels}}', `${project}-slow`);

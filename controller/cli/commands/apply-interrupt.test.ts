@@ -108,7 +108,7 @@ describe('Ctrl-C while an engine call is under way (F541)', () => {
     expect((await memory.inspectContainer('intr-cache'))?.state).toBe('running');
     expect(run.text()).toMatch(/^interrupted: 2 of 3 objects done before Ctrl-C$/m);
     expect(run.text()).toMatch(/^ {2}done: .*Container\/cache \(create, start\)/m);
-    expect(run.text()).toMatch(/^ {2}not done: Container\/db$/m);
+    expect(run.text()).toMatch(/^ {2}skipped, its turn had not come: Container\/db$/m);
     expect(run.logs.map((l) => l.msg)).not.toContain('Container/cache failed');
 
     const history = await readHistory(run.ctx.stateDir, 'intr');
@@ -147,7 +147,10 @@ describe('Ctrl-C while an engine call is under way (F541)', () => {
     expect(memory.calls.startContainer ?? 0).toBe(0);
     const begunAfter = run.logs.slice(atSignal).filter((l) => l.fields.op !== undefined);
     expect(begunAfter.map((l) => l.msg)).toEqual([]);
-    expect(run.text()).toMatch(/^ {2}not done: Container\/cache, Container\/db$/m);
+    // Created and never started: on the engine, but not told as untouched (F641).
+    expect(run.text()).toMatch(/^interrupted: 1 of 3 objects done before Ctrl-C$/m);
+    expect(run.text()).toMatch(/^ {2}created, not started: Container\/cache \(create\)$/m);
+    expect(run.text()).toMatch(/^ {2}skipped, its turn had not come: Container\/db$/m);
   });
 
   it('-o json prints one document saying the same (not the text summary)', async () => {
@@ -167,7 +170,14 @@ describe('Ctrl-C while an engine call is under way (F541)', () => {
       ok: false,
       interrupted: 'SIGINT',
       notDone: ['Container/db'],
+      abandoned: [],
     });
+    // Per object, where the interrupt left it (F643).
+    expect(document.objects).toEqual([
+      { key: 'Network/default', state: 'done', ops: ['create'] },
+      { key: 'Container/cache', state: 'done', ops: ['create', 'start'] },
+      { key: 'Container/db', state: 'skipped', ops: [] },
+    ]);
     expect(document.outcomes).toContainEqual(
       expect.objectContaining({
         key: 'Container/cache',

@@ -1,5 +1,5 @@
 import { parseDelay } from '../../../specs/validate/values.js';
-import type { ExecuteResult, ObjectOutcome, ProgressEvent } from '../../executor/execute.js';
+import type { ExecuteResult, ProgressEvent } from '../../executor/execute.js';
 import { needsWork } from '../../executor/plan-work.js';
 import { BerthError, exitCodeFor, formatError } from '../../errors.js';
 import { observeAndPlan } from '../../observe.js';
@@ -15,8 +15,9 @@ import { progressReporter } from '../apply-progress.js';
 import type { CliContext } from '../context.js';
 import { writeOutput } from '../views/stable-output.js';
 import { runPlan } from '../run-plan.js';
-import { countsAsDone, installInterrupt, interruptedText, type Interrupt } from '../interrupt.js';
-import { undoOnEngines, undoText, type UndoResult } from '../interrupt-undo.js';
+import { installInterrupt } from '../interrupt.js';
+import { interrupted } from '../apply-interrupted.js';
+import { undoOnEngines, type UndoResult } from '../interrupt-undo.js';
 import { loadInput } from '../load-input.js';
 import { otherSourceDeletions } from '../../plan/plan-other-sources.js';
 import { otherSourceError, sourceFolders } from '../other-sources.js';
@@ -132,9 +133,10 @@ async function converge(ctx: CliContext, job: ApplyJob, lock?: ProjectLock): Pro
   const groups = placed ? groupByEngine(job.desired, homeContext(ctx)) : [];
   const interrupt = installInterrupt((code) => process.exit(code));
   const underWay = new UnderWay();
-  void interrupt.signalled.then(() =>
-    ctx.stderr.write(waitingText(underWay.current, interrupt.signalledBy)),
-  );
+  void interrupt.signalled.then(() => {
+    underWay.markSignalled();
+    ctx.stderr.write(waitingText(underWay.current, interrupt.signalledBy));
+  });
   // Every start is recorded as berth's, so status tells the engine's restarts from them.
   const starts = new StartLog({ stateDir: ctx.stateDir, project }, ctx.now, ctx.logger);
   // After Ctrl-C, an update left half-done is undone on every engine reached before berth
@@ -142,9 +144,8 @@ async function converge(ctx: CliContext, job: ApplyJob, lock?: ProjectLock): Pro
   const undo = () => undoOnEngines(interrupt.guarded, project, UNDO_MS);
   let plan: Plan | undefined;
   interrupt.onAbandon(async () => {
-    const left = underWay.current.map(({ key, op }) => (op ? `${key} (${op})` : key));
-    const abandoned = left.length ? [`  abandoned under way: ${left.join(', ')}`] : [];
-    await interrupted(ctx, interrupt, job, plan, underWay.outcomes, { steps: [] }, abandoned);
+    const abandoned = underWay.current.map(({ key }) => ({ key, ops: underWay.opsOf(key) }));
+    await interrupted(ctx, interrupt, job, plan, underWay.outcomes, { steps: [] }, { abandoned });
     await lock?.release();
   });
   try {
@@ -173,7 +174,9 @@ async function converge(ctx: CliContext, job: ApplyJob, lock?: ProjectLock): Pro
       ).finally(() => clearTimeout(expiry));
       if (job.only && across.result.outcomes.length === 0) return 0;
       if (interrupt.interrupted)
-        return interrupted(ctx, interrupt, job, across.plan, across.result.outcomes, await undo());
+        return interrupted(ctx, interrupt, job, across.plan, across.result.outcomes, await undo(), {
+          cutShort: underWay.cutShort,
+        });
       if (across.homeImages) job.unchangedImages = across.homeImages;
       const undone = interrupt.stoppedBy ? await undo() : undefined;
       return await finish(ctx, job, across.plan, across.result, undone);
@@ -275,8 +278,16 @@ async function converge(ctx: CliContext, job: ApplyJob, lock?: ProjectLock): Pro
     if (result === 'interrupted') {
       // What ran counts; the readiness wait of --wait is simply abandoned.
       const finished = await withTimeout(ran, INTERRUPT_GRACE_MS);
-      const outcomes = finished === 'timeout' ? [] : finished.outcomes;
-      return interrupted(ctx, interrupt, job, plan, outcomes, await undo());
+      if (finished !== 'timeout')
+        return interrupted(ctx, interrupt, job, plan, finished.outcomes, await undo(), {
+          cutShort: underWay.cutShort,
+        });
+      // Steps still under way after the grace: told as abandoned, not as never begun.
+      const left = underWay.current.map(({ key }) => ({ key, ops: underWay.opsOf(key) }));
+      return interrupted(ctx, interrupt, job, plan, underWay.outcomes, await undo(), {
+        abandoned: left,
+        cutShort: underWay.cutShort,
+      });
     }
     if (result === 'timeout') {
       // The deadline bounds the apply (F128): the gate under way ends as at Ctrl-C, no step
@@ -287,7 +298,10 @@ async function converge(ctx: CliContext, job: ApplyJob, lock?: ProjectLock): Pro
     }
     return await finish(ctx, job, plan, result);
   } catch (e) {
-    if (interrupt.interrupted) return interrupted(ctx, interrupt, job, plan, [], await undo());
+    if (interrupt.interrupted)
+      return interrupted(ctx, interrupt, job, plan, [], await undo(), {
+        cutShort: underWay.cutShort,
+      });
     throw e;
   } finally {
     await starts.settled();
@@ -353,56 +367,4 @@ async function finish(
     return exitCodeFor(unrecorded.code);
   }
   return ok ? 0 : 2;
-}
-
-/**
- * Records an apply stopped by Ctrl-C (or SIGTERM, SIGHUP: F180) and says what it did; exit
- * 128 + the signal (130, 143, 129).
- */
-async function interrupted(
-  ctx: CliContext,
-  interrupt: Interrupt,
-  job: ApplyJob,
-  plan: Plan | undefined,
-  outcomes: ObjectOutcome[],
-  undone: UndoResult,
-  /** Lines naming what a second signal abandoned under way (F194). */
-  abandoned: string[] = [],
-): Promise<number> {
-  const durationMs = ctx.now() - job.started;
-  const result: ExecuteResult = { outcomes, ok: false };
-  const empty: Plan = { project: job.project, objects: [], conflicts: [] };
-  const unrecorded = await recordApplyEnd(ctx, job, {
-    plan: plan ?? empty,
-    result,
-    outcome: 'interrupted',
-    durationMs,
-  });
-  if (unrecorded) ctx.stderr.write(`error: ${unrecorded.message}\n`);
-  const pending = (plan?.objects ?? []).filter(needsWork).map((o) => o.key);
-  const seconds = (durationMs / 1000).toFixed(1);
-  // `-o json` (yaml) is one document here too, as when the apply ends or is refused (F465).
-  const doneKeys = new Set(outcomes.filter(countsAsDone).map((o) => o.key));
-  const document = {
-    project: job.project,
-    ok: false,
-    interrupted: interrupt.signalledBy ?? 'SIGINT',
-    durationMs,
-    outcomes,
-    notDone: pending.filter((k) => !doneKeys.has(k)),
-    ...(undone.steps.length ? { undone: undone.steps } : {}),
-    ...(undone.error ? { undoError: undone.error } : {}),
-    ...(unrecorded ? { recordError: unrecorded.message } : {}),
-  };
-  await writeOutput(ctx, job.options.output, document, () =>
-    interruptedText(
-      job.project,
-      outcomes,
-      pending,
-      seconds,
-      [...undoText(undone), ...abandoned],
-      interrupt.signalledBy,
-    ),
-  );
-  return interrupt.exitCode;
 }
