@@ -189,7 +189,7 @@ describe('counts and history come from what ran', () => {
     expect(steps.filter((s) => s.key === 'Container/web' && !s.failed)).toEqual([]);
     expect(steps.find((s) => s.key === 'Container/web')).toMatchObject({
       failed: true,
-      code: 'E_CONVERGE',
+      code: 'E_DEPENDENCY',
     });
   });
   it('counts the job as created whether it exits before or after apply checked its start', async () => {
