@@ -84,7 +84,10 @@ describe('applies that change nothing, on the real engine (F275)', () => {
       await w.exited;
     };
     const newest = async () => (await history())[0];
-    // The folder says b, the rollback left a: the first start applies b, its own entry.
+    // The rollback held the project (F665); released, the folder says b where the rollback
+    // left a: the first start applies b, its own entry.
+    const released = await berth(['release', '-p', project], { env: env() });
+    expect(released.code, released.stderr + released.stdout).toBe(0);
     let watch = await start();
     await waitForApi(watch);
     const applied = async () => (await newest())?.message === 'applied by berth watch';
