@@ -88,11 +88,13 @@ spec: {image: ${TEST_IMAGE}, networkMode: none, command: ${SLEEP}}
     expect(applied.stderr).toBe('');
     expect(applied.code).toBe(0);
     expect(await interfaces('isolated')).toEqual(['lo']);
-    const host = readdirSync('/sys/class/net').sort();
+    const before = readdirSync('/sys/class/net');
     const seen = await interfaces('onhost');
-    // The host's own interfaces: veths and user-network bridges (br-…) of other tests come and
-    // go in between (a br- of a network another test removed failed this once in CI).
-    const stable = host.filter((n) => !n.startsWith('veth') && !n.startsWith('br-'));
+    const after = new Set(readdirSync('/sys/class/net'));
+    // The host's own interfaces that were there before and after the container listed its own:
+    // other tests' veths, bridges (br-…) and the cluster's uplink (dch0) come and go in between
+    // (a br- of a removed network, then dch0 of scripts/cluster, failed this in CI).
+    const stable = before.filter((n) => after.has(n));
     for (const name of stable) expect(seen).toContain(name);
     const modes = await docker(
       'inspect',
