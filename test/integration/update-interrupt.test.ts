@@ -93,10 +93,11 @@ describe('apply --timeout during an update gate', () => {
       const exitedAt = Date.now();
       const stdout = run.stdout();
       expect(code, stdout + run.stderr()).toBe(2);
-      // Said within a few seconds of the deadline (the undo included), and the process ends
-      // with it: it used to say "timed out" and run on until the gate (~30 s) ended.
+      // Said soon after the 6 s deadline (the undo included: three engine calls, given up to
+      // 10 s, took 3.3 s on a busy CI engine), and the process ends with it: it used to say
+      // "timed out" and run on until the gate (~30 s) ended.
       const said = /timed out after (\d+\.\d)s before converging/.exec(stdout);
-      expect(Number(said?.[1]), stdout).toBeLessThan(9);
+      expect(Number(said?.[1]), stdout).toBeLessThan(17);
       expect(exitedAt - summaryAt, stdout).toBeLessThan(2_000);
       const undone =
         order === 'start-first'

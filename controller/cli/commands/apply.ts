@@ -117,8 +117,13 @@ async function dryRun(
 
 /** How long the engine calls under way at Ctrl-C may take to finish before berth records. */
 const INTERRUPT_GRACE_MS = 15_000;
-/** How long undoing a half-done update after Ctrl-C may take before berth exits anyway. */
-const UNDO_MS = 5_000;
+/**
+ * How long undoing a half-done update after Ctrl-C may take before berth exits anyway. 10 s:
+ * a stop-first undo is three engine calls (remove, rename, start) that put the old container
+ * back in service, and on a busy engine (CI with its parallel suites) they took more than 5 s,
+ * leaving the service down until the next apply — worse than a few more seconds of waiting.
+ */
+const UNDO_MS = 10_000;
 
 /**
  * Observe, plan, execute and record, under the project's lock. Returns the exit code.
