@@ -39,7 +39,10 @@ export function progressReporter(
       else if (e.phase === 'failed' || e.phase === 'skipped')
         ctx.logger.error({ object: e.key, reason: e.message }, `${e.key} ${e.phase}`);
       else if (e.phase === 'converged' || e.phase === 'held')
-        ctx.logger.info({ object: e.key, outcome: e.phase }, `${e.key} ${e.phase}`);
+        ctx.logger.info(
+          { object: e.key, outcome: e.phase, ...(e.message ? { reason: e.message } : {}) },
+          `${e.key} ${e.phase}`,
+        );
     };
   }
   const paint = (code: string, s: string) => (ctx.color ? `\x1b[${code}m${s}\x1b[0m` : s);

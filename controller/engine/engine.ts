@@ -408,6 +408,13 @@ export class EngineError extends Error {
        * something holds it (the message says `host port 127.0.0.1:8080 is in use`).
        */
       portInUse?: { hostIP: string; hostPort: number };
+      /**
+       * `startContainer`: the engine's runtime still holds a task of this container from
+       * before the engine restarted (containerd's "task <id>: already exists"; Docker 20.10
+       * never clears it), so this container can never start again; a new one can (F766,
+       * ENGINE-NOTES.md "Daemon restarts").
+       */
+      staleTask?: boolean;
     },
   ) {
     super(message);

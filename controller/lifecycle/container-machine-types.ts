@@ -78,6 +78,8 @@ export interface ContainerMachineContext {
   verifications: number;
   /** Transient engine failures retried so far. */
   retries: number;
+  /** Replaced once already because the engine kept a stale task of it (F766). */
+  staleTaskReplaced?: boolean;
   reason?: string;
   /** Set when a restart waits for its back-off: look again after this many ms. */
   retryAfterMs?: number;

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createActor, fromPromise, toPromise } from 'xstate';
 import type { DesiredContainerState } from '../../specs/model.js';
+import { EngineError } from '../engine/engine.js';
 import { BerthError } from '../errors.js';
 import {
   containerOpSequence,
@@ -20,9 +21,12 @@ function fakeActors(
     settleTo?: ObservedContainerState;
     /** Ctrl-C lands while this operation is under way: every later call is refused. */
     interruptDuring?: ContainerOp;
+    /** The first this many starts are refused as the engine refuses a stale task (F766). */
+    staleTaskStarts?: number;
   } = {},
 ) {
   let state = initial;
+  let staleLeft = opts.staleTaskStarts ?? 0;
   const log: ContainerOp[] = [];
   const refused = () => opts.interruptDuring !== undefined && log.includes(opts.interruptDuring);
   const refusal = () => new BerthError('E_INTERRUPTED', 'interrupted (Ctrl-C): not started');
@@ -34,6 +38,11 @@ function fakeActors(
         if (refused()) throw refusal();
         log.push(input.op);
         if (opts.failOn === input.op) throw new Error(`injected ${input.op} failure`);
+        if (input.op === 'start' && staleLeft-- > 0)
+          throw new EngineError('E_CONFLICT', 'start c1: task c1: already exists', {
+            operation: 'start',
+            staleTask: true,
+          });
         state = stateAfter(input.op);
         return input.op === 'create' ? { containerId: 'c1' } : {};
       }),
@@ -77,6 +86,20 @@ const OBSERVED: ObservedContainerState[] = [
 const DESIRED: DesiredContainerState[] = ['created', 'running', 'paused', 'exited'];
 
 describe('container machine', () => {
+  it('replaces a container whose start the engine refuses for a task kept from before (F766)', async () => {
+    const { output, fake } = await drive('exited', 'running', { staleTaskStarts: 1 });
+    expect(fake.log).toEqual(['start', 'remove', 'create', 'start']);
+    expect(output.outcome).toBe('converged');
+    expect(output.reason).toMatch(/still held a task of its earlier run/);
+  });
+
+  it('replaces it only once: the new container refused too is a failure', async () => {
+    const { output, fake } = await drive('exited', 'running', { staleTaskStarts: 2 });
+    expect(fake.log).toEqual(['start', 'remove', 'create', 'start']);
+    expect(output.outcome).toBe('failed');
+    expect(output.error).toMatchObject({ code: 'E_CONFLICT' });
+  });
+
   for (const observed of OBSERVED) {
     for (const desired of DESIRED) {
       it(`drives ${observed} → ${desired} with the table's operations`, async () => {

@@ -41,6 +41,7 @@ const MAX_RETRIES = 3;
  * the container (the operation may have half-happened); anything else fails the machine.
  */
 const OP_ERROR = [
+  { guard: 'staleTask', target: 'deciding', actions: 'takeAsDead' },
   { guard: 'canRetry', target: 'recovering', actions: ['recordError', 'countRetry'] },
   { target: 'failed', actions: 'recordError' },
 ] as const;
@@ -88,6 +89,16 @@ export const containerMachine = setup({
     canRetry: ({ context, event }) =>
       context.retries < MAX_RETRIES &&
       isEngineError((event as { error?: unknown }).error, 'E_ENGINE'),
+    // Once per run: a second such answer, for the new container too, is not the old task.
+    staleTask: ({ context, event }) => {
+      const error = (event as { error?: unknown }).error;
+      return (
+        context.pending?.op === 'start' &&
+        !context.staleTaskReplaced &&
+        isEngineError(error) &&
+        error.detail?.staleTask === true
+      );
+    },
     canVerifyAgain: ({ context }) => context.verifications < MAX_VERIFICATIONS,
     doneWhenLookRefused: ({ context, event }) =>
       refusedAtInterrupt((event as { error?: unknown }).error) &&
@@ -118,6 +129,16 @@ export const containerMachine = setup({
           : after,
       };
     }),
+    // The engine refused to start it because its runtime kept the task of an earlier run
+    // (F766): no start of this container can succeed, so it is dead to berth and replaced by
+    // the same declaration, as Docker's own `dead` state is.
+    takeAsDead: assign(({ context }) => ({
+      pending: undefined,
+      staleTaskReplaced: true,
+      situation: { ...context.situation, observed: 'dead' as const },
+      reason:
+        'recreated: the engine still held a task of its earlier run (after an engine restart)',
+    })),
     countRetry: assign({ retries: ({ context }) => context.retries + 1 }),
     recordError: assign({ error: ({ event }) => (event as { error?: unknown }).error }),
     // Provided by the executor: a held start waits without a parallel slot (Semaphore `leave`).

@@ -26,18 +26,30 @@ export type AnswerRewrite = (
 ) => boolean;
 
 /**
+ * Answers the client itself, before the engine sees the request; returns false to forward
+ * it. The request is still recorded in `seen`.
+ */
+export type RequestIntercept = (req: IncomingMessage, path: string, res: ServerResponse) => boolean;
+
+/**
  * A tiny HTTP proxy on a unix socket between a client and the engine that records every
  * request it forwards: API-call counts are deterministic, so tests assert them exactly.
- * `rewrite` may answer some requests differently (see misleading-proxy.ts).
+ * `rewrite` may answer some requests differently, `intercept` answer some without the
+ * engine (see misleading-proxy.ts).
  */
 export async function startCountingProxy(
   socketPath: string,
   rewrite?: AnswerRewrite,
+  intercept?: RequestIntercept,
 ): Promise<CountingProxy> {
   const seen: string[] = [];
   const server: Server = createServer((req, res) => {
     const path = (req.url ?? '').split('?')[0] ?? '';
     seen.push(`${req.method} ${path}`);
+    if (intercept?.(req, path, res)) {
+      req.resume();
+      return;
+    }
     const upstream = httpRequest(
       { socketPath: ENGINE_SOCKET, path: req.url, method: req.method, headers: req.headers },
       (answer) => {

@@ -6,6 +6,12 @@ export interface MisleadingAnswers {
   statuses?: Record<number, number>;
   /** Container names (without slash) left out of every container list, as if not there yet. */
   hideContainers?: string[];
+  /**
+   * The first this many container starts are not sent to the engine but answered as Docker
+   * 20.10 answered them after an engine restart under load: 409, containerd's "task <id>:
+   * already exists" (F766).
+   */
+  staleTaskStarts?: number;
 }
 
 /** `seen`: `METHOD /path` of every request forwarded, in order (query strings dropped). */
@@ -21,17 +27,30 @@ export function startMisleadingProxy(
   answers: MisleadingAnswers,
 ): Promise<MisleadingProxy> {
   const hidden = new Set((answers.hideContainers ?? []).map((n) => `/${n}`));
-  return startCountingProxy(socketPath, (req, path, answer, res) => {
-    const status = answer.statusCode ?? 502;
-    const listing = req.method === 'GET' && /\/containers\/json$/.test(path);
-    if (!listing || status !== 200) {
-      res.writeHead(answers.statuses?.[status] ?? status, answer.headers);
-      answer.pipe(res);
-      return true;
-    }
-    withoutHidden(answer, res, hidden);
+  let staleLeft = answers.staleTaskStarts ?? 0;
+  const staleTask = (req: IncomingMessage, path: string, res: ServerResponse): boolean => {
+    const id = /^(?:\/v[\d.]+)?\/containers\/([^/]+)\/start$/.exec(path)?.[1];
+    if (req.method !== 'POST' || id === undefined || staleLeft <= 0) return false;
+    staleLeft--;
+    res.writeHead(409, { 'content-type': 'application/json' });
+    res.end(JSON.stringify({ message: `task ${id}: already exists` }));
     return true;
-  });
+  };
+  return startCountingProxy(
+    socketPath,
+    (req, path, answer, res) => {
+      const status = answer.statusCode ?? 502;
+      const listing = req.method === 'GET' && /\/containers\/json$/.test(path);
+      if (!listing || status !== 200) {
+        res.writeHead(answers.statuses?.[status] ?? status, answer.headers);
+        answer.pipe(res);
+        return true;
+      }
+      withoutHidden(answer, res, hidden);
+      return true;
+    },
+    staleTask,
+  );
 }
 
 /** Answers a container list without the containers whose names are in `hidden`. */

@@ -29,15 +29,24 @@ export async function createContainer(
 export function startContainer(d: DockerCalls, id: string): Promise<MutationResult> {
   const path = `/containers/${encodeURIComponent(id)}/start`;
   return mutate(d, 'start', id, () => d.reads.send('POST', path), {}).catch((e: unknown) => {
-    const commandFailure = e instanceof EngineError ? commandFailureOf(e.message) : undefined;
-    if (!commandFailure) throw e;
-    const error = e as EngineError;
-    throw new EngineError(error.code, error.message, {
-      ...(error.detail ?? { operation: 'start' }),
-      commandFailure,
+    if (!(e instanceof EngineError)) throw e;
+    const commandFailure = commandFailureOf(e.message);
+    const staleTask = STALE_TASK.test(e.message);
+    if (!commandFailure && !staleTask) throw e;
+    throw new EngineError(e.code, e.message, {
+      ...(e.detail ?? { operation: 'start' }),
+      ...(commandFailure ? { commandFailure } : {}),
+      ...(staleTask ? { staleTask } : {}),
     });
   });
 }
+
+/**
+ * containerd's answer when a task of the same id survived an engine restart (seen on Docker
+ * 20.10 after `dockerd` was stopped and started under load: every later start of that
+ * container failed so, F766).
+ */
+const STALE_TASK = /\btask [0-9a-f]{12,}: already exists/;
 
 /**
  * The runtime's words for a command it could not run, as the docker CLI reads them for its
