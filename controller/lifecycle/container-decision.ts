@@ -1,5 +1,6 @@
 import type { DesiredContainerState, RestartPolicy } from '../../specs/model.js';
 import type { EngineContainerState, HealthStatus } from '../engine/engine.js';
+import { counted } from '../count-text.js';
 
 /** The engine operations a container is driven through; each is one engine call. */
 export type ContainerOp = 'create' | 'start' | 'stop' | 'pause' | 'unpause' | 'remove';
@@ -162,7 +163,7 @@ function restartAfterExit(s: ContainerSituation): ContainerDecision {
     return {
       kind: 'hold',
       reason:
-        `exited${exitCodeText(s)} after ${s.restartLimitReached} restarts; ` +
+        `exited${exitCodeText(s)} after ${counted(s.restartLimitReached, 'restart')}; ` +
         `restartMaxRetries ${s.restartLimitReached} keeps it exited`,
     };
   if (s.restartPolicy === 'OnFailure') return restart(s, 'start', 'exit');

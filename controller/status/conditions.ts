@@ -1,6 +1,7 @@
 import { SCALED_TO_ZERO } from '../plan/plan-zero.js';
 import type { NotReadyReason } from './readiness.js';
 import type { Condition, ObjectStatus } from './status-types.js';
+import { counted } from '../count-text.js';
 
 /** What the conditions of one object are derived from; all of it already in the status. */
 export type ConditionInput = Pick<
@@ -105,7 +106,7 @@ function degraded(i: ConditionInput): Verdict {
   if (i.observed === 'dead')
     return { status: 'True', reason: 'Dead', message: 'the engine reports the container dead' };
   if (i.observed === 'restarting') {
-    const restarts = i.restartCount === null ? '' : `${i.restartCount} restarts, `;
+    const restarts = i.restartCount === null ? '' : `${counted(i.restartCount, 'restart')}, `;
     const code = i.exitCode === null ? 'exit code unknown' : `last exit code ${i.exitCode}`;
     const oom = i.oomKilled ? ' (OOMKilled)' : '';
     return { status: 'True', reason: 'CrashLoop', message: `restarting: ${restarts}${code}${oom}` };

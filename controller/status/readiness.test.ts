@@ -131,7 +131,7 @@ describe('containerReadiness', () => {
     });
     expect(r.reason).toBe('BackOff');
     expect(r.message).toBe(
-      'back-off: next restart in 9s (1 restarts); last probe: exit code 1: cache unreachable',
+      'back-off: next restart in 9s (1 restart); last probe: exit code 1: cache unreachable',
     );
     const looping = containerReadiness({
       container: { ...container, state: 'restarting' },

@@ -5,6 +5,7 @@ import type {
   ObservedContainer,
 } from '../engine/engine.js';
 import { lastProbe } from '../lifecycle/output-excerpt.js';
+import { counted } from '../count-text.js';
 
 /**
  * Why a container declared `running` is not ready (DESIGN.md, second wave: "Readiness,
@@ -118,7 +119,7 @@ export function containerReadiness(input: ReadinessInput): ContainerReadiness {
       ...base,
       ready: false,
       reason: 'CrashLoopBackOff',
-      message: `crash loop: ${restarts} restarts${code}${probeSuffix(details)}`,
+      message: `crash loop: ${counted(restarts, 'restart')}${code}${probeSuffix(details)}`,
     };
   const restartDue = state !== 'running' || health === 'unhealthy';
   if ((input.backoffMs ?? 0) > 0 && restartDue)
@@ -126,7 +127,7 @@ export function containerReadiness(input: ReadinessInput): ContainerReadiness {
       ...base,
       ready: false,
       reason: 'BackOff',
-      message: `back-off: next restart in ${Math.ceil((input.backoffMs ?? 0) / 1000)}s (${restarts} restarts${code})${probeSuffix(details)}`,
+      message: `back-off: next restart in ${Math.ceil((input.backoffMs ?? 0) / 1000)}s (${counted(restarts, 'restart')}${code})${probeSuffix(details)}`,
     };
   if (state === 'running' && health === 'unhealthy')
     return { ...base, ready: false, reason: 'Unhealthy', message: unhealthyMessage(details) };
