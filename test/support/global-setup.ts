@@ -1,5 +1,7 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, join } from 'node:path';
 import { LEFTOVER_NETWORKS } from './docker.js';
 import { testEngine } from './engine.js';
 import { RUN_PODMAN_DIR_ENV, startPodman } from './podman.js';
@@ -19,6 +21,12 @@ import { RUN_PODMAN_DIR_ENV, startPodman } from './podman.js';
  */
 export default async function setup(): Promise<() => Promise<void>> {
   const engine = testEngine();
+  const runTmp = runTempDir();
+  const leftovers = join(runTmp, basename(LEFTOVER_NETWORKS));
+  const teardown = async () => {
+    await removeLeftoverNetworks(leftovers);
+    rmSync(runTmp, { recursive: true, force: true });
+  };
   // CLI tests run the bundle; build it so it is never stale (esbuild takes about a second).
   execFileSync('node', ['scripts/build.mjs'], { stdio: 'inherit' });
   try {
@@ -27,19 +35,31 @@ export default async function setup(): Promise<() => Promise<void>> {
     process.stderr.write(
       'global-setup: no engine answers; engine tests will fail (run scripts/setup.sh)\n',
     );
-    return removeLeftoverNetworks;
+    return teardown;
   }
   execFileSync('bash', ['scripts/build-test-image.sh'], { stdio: 'inherit' });
-  if (engine !== 'podman') return removeLeftoverNetworks;
+  if (engine !== 'podman') return teardown;
   const podman = await startPodman();
   process.env.DOCKER_HOST = podman.host;
   // test/podman files use this service too: a second one may not run beside it (podman.ts).
   process.env[RUN_PODMAN_DIR_ENV] = podman.dir;
   process.stderr.write(`global-setup: BERTH_TEST_ENGINE=podman: DOCKER_HOST=${podman.host}\n`);
   return async () => {
-    await removeLeftoverNetworks();
     await podman.stop();
+    await teardown();
   };
+}
+
+/**
+ * One folder for every temporary file and folder of this run: TMPDIR points at it for the
+ * test files (os.tmpdir() reads it) and every berth they spawn, and the teardown removes it.
+ * Tests that did not remove their own folders (after a failure, or never) left hundreds of
+ * `berth-*` folders in /tmp per run.
+ */
+function runTempDir(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'berth-run-'));
+  process.env.TMPDIR = dir;
+  return dir;
 }
 
 /**
@@ -47,10 +67,10 @@ export default async function setup(): Promise<() => Promise<void>> {
  * endpoint of a removed container) are removed now, retrying for up to a minute; tests
  * leave no engine object behind. A network still refused is named on stderr.
  */
-async function removeLeftoverNetworks(): Promise<void> {
-  if (!existsSync(LEFTOVER_NETWORKS)) return;
-  const ids = new Set(readFileSync(LEFTOVER_NETWORKS, 'utf8').split('\n').filter(Boolean));
-  rmSync(LEFTOVER_NETWORKS, { force: true });
+async function removeLeftoverNetworks(file: string): Promise<void> {
+  if (!existsSync(file)) return;
+  const ids = new Set(readFileSync(file, 'utf8').split('\n').filter(Boolean));
+  rmSync(file, { force: true });
   for (let attempt = 0; ids.size > 0 && attempt < 20; attempt++) {
     for (const id of [...ids]) {
       try {
