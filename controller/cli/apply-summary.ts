@@ -43,7 +43,7 @@ export function summaryText(
     );
     if (result.outcomes.some(heldByNever))
       lines.push(
-        'hint: restartPolicy Never keeps a failed container exited; berth restart NAME starts it again',
+        'hint: restartPolicy Never (or OnFailure once restartMaxRetries is reached) keeps a failed container exited; berth restart NAME starts it again',
       );
     else if (!result.ok)
       lines.push(

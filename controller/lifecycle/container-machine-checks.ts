@@ -77,7 +77,11 @@ export function crashAfterStartText(context: ContainerMachineContext): string {
   const count = restarts ? `, ${restarts} restart${restarts === 1 ? '' : 's'}` : '';
   if (context.ops.length === 0)
     return `CrashLoopBackOff: the engine keeps restarting it${lastExitText(context)}${count}; this apply did not change it`;
-  return `CrashLoopBackOff: exited right after its start${lastExitText(context)}${count}; the engine restarts it`;
+  const restarter =
+    context.situation.restartPolicy === 'OnFailure'
+      ? 'the engine restarts it after each failure (restartPolicy OnFailure, up to restartMaxRetries when set)'
+      : 'the engine restarts it';
+  return `CrashLoopBackOff: exited right after its start${lastExitText(context)}${count}; ${restarter}`;
 }
 
 /** " (exit code N)" of the last run seen (else the situation's), unless it is running. */

@@ -114,6 +114,16 @@ describe('a start is believed once the same run is still up (F341)', () => {
       expect(elapsedMs).toBeLessThan(5_000);
     });
 
+  it('says what restarts it under OnFailure: after each failure, up to restartMaxRetries (F700)', async () => {
+    const looks = [up(0, 1), restarting(1), up(2, 3), restarting(3)];
+    const always = await run(looks, 'absent');
+    expect(always.output.reason).toMatch(/; the engine restarts it$/);
+    const onFailure = await run(looks, 'absent', { restartPolicy: 'OnFailure' });
+    expect(onFailure.output.reason).toMatch(
+      /; the engine restarts it after each failure \(restartPolicy OnFailure, up to restartMaxRetries when set\)$/,
+    );
+  });
+
   it('converges a run that stays up until it is old enough, waiting only what is left', async () => {
     const { output, elapsedMs, slotLeft } = await run([up(0, 1, 300)], 'absent');
     expect(output.outcome).toBe('converged');

@@ -200,7 +200,9 @@ describe('counts and history come from what ran', () => {
     expect(r.code).toBe(2);
     expect(r.stdout).toMatch(/\(2 created/);
     expect(r.stdout).toMatch(/Container\/db: held: exited with code 1/);
-    expect(r.stdout).toMatch(/hint: restartPolicy Never keeps a failed container exited/);
+    expect(r.stdout).toMatch(
+      /hint: restartPolicy Never \(or OnFailure once restartMaxRetries is reached\) keeps a failed container exited/,
+    );
   });
 });
 
