@@ -12,7 +12,7 @@ import { gateMs, socketBindsOf, updatePolicy, updatesInPlace } from '../update/u
 import { containerCreateRequest } from '../plan/container-request.js';
 import { defaultFilesDir } from '../plan/file-mount-paths.js';
 import { writeFileMounts } from './file-mounts.js';
-import { lastLogText } from './wait-condition.js';
+import { lastLogExcerpt } from '../update/gate-evidence.js';
 import { mountedBy, releaseFileMounts } from './file-release.js';
 import { runResourceStep, type StepContext } from './resource-steps.js';
 
@@ -168,9 +168,11 @@ async function runPlannedContainer(
 }
 
 /**
- * A container held exited (restartPolicy Never after a failure) says why in its own words:
- * `…; restartPolicy Never keeps it exited (last log: …)` (F624: apply's line, and the
- * dependants it fails, gave only the exit code). One inspect and one log read, on this path only.
+ * A container held exited (restartPolicy Never after a failure, OnFailure at its
+ * restartMaxRetries: the only holds, both of an exited container the machine just looked at)
+ * says why in its own words: `…; restartPolicy Never keeps it exited (last log: …)` (F624:
+ * apply's line, and the dependants it fails, gave only the exit code). One log read, on this
+ * path only (F744: no inspect as well).
  */
 async function withLastLog(
   reason: string | undefined,
@@ -178,8 +180,8 @@ async function withLastLog(
   ctx: RunContext,
 ): Promise<string | undefined> {
   if (!reason || !id) return reason;
-  const details = await ctx.engine.inspectContainer(id).catch(() => undefined);
-  return details ? reason + (await lastLogText(ctx.engine, details)) : reason;
+  const excerpt = await lastLogExcerpt(ctx.engine, id);
+  return excerpt ? `${reason} (last log: ${excerpt})` : reason;
 }
 
 /**
