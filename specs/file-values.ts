@@ -40,6 +40,21 @@ export function valueOf(digest: string): Buffer | undefined {
  * quoting a container's output may show (F540, F562). One list for the whole process, so that
  * no caller can forget to pass it (controller/lifecycle/output-excerpt.ts reads it itself).
  */
+/**
+ * The shortest secret text searched for (and masked) in a container's output. A search for a
+ * value of one to three characters (`1`, `ab`, `yes`) turns every such substring of a log into
+ * `***`: the quote is unreadable, and what got masked tells the secret's length and, by the
+ * words it broke, the value (F623). Tools that mask by text search draw a line too: GitLab
+ * refuses to mask a CI variable under 8 characters, NixCI ignores values under 5; GitHub
+ * Actions masks every value. berth takes 4 (counted without surrounding whitespace): the least
+ * that keeps a log readable, so that as many real secrets as can be are still searched for.
+ * This search only guards against a container that prints its own secret: where berth itself
+ * shows a secret's field (diff's `value (changed)`, plan, status, history, describe), the
+ * value is never written at all, whatever its length. A shorter value is warned of when read
+ * (F764).
+ */
+export const MIN_MASKED_CHARS = 4;
+
 export function knownSecretTexts(): string[] {
   return [...secretDigests].flatMap((digest) => {
     const bytes = values.get(digest);

@@ -46,6 +46,8 @@ export const PROBLEM_CODES = {
   E_DUPLICATE_MOUNT: "two of a container's mounts at one container path",
   E_DUPLICATE_NETWORK: "one network listed twice in a container's networks",
   E_SECRET_SOURCE: 'a Secret or Config value could not be read (file or variable)',
+  W_SECRET_SHORT:
+    'a warning: a Secret value under 4 characters is not searched for in container output',
   E_EXTERNAL: 'an external network or volume declares fields berth would have to manage',
   E_ENGINE_NAME:
     'a Network or Volume spec.name that is no valid engine name, or that another object claims too',

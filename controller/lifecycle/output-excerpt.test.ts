@@ -1,12 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { rememberValue } from '../../specs/file-values.js';
-import {
-  EXCERPT_CHARS,
-  hideSecretValues,
-  lastProbe,
-  MIN_MASKED_CHARS,
-  outputExcerpt,
-} from './output-excerpt.js';
+import { MIN_MASKED_CHARS, rememberValue } from '../../specs/file-values.js';
+import { EXCERPT_CHARS, hideSecretValues, lastProbe, outputExcerpt } from './output-excerpt.js';
 
 describe('outputExcerpt (F540)', () => {
   it('is one line; control characters kept for the text outputs to make visible', () => {

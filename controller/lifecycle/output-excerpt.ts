@@ -1,4 +1,4 @@
-import { knownSecretTexts } from '../../specs/file-values.js';
+import { knownSecretTexts, MIN_MASKED_CHARS } from '../../specs/file-values.js';
 import type { ContainerDetails } from '../engine/engine.js';
 
 /** The longest excerpt of a container's own output that a one-line reason quotes. */
@@ -23,19 +23,6 @@ export function outputExcerpt(text: string, keep: 'start' | 'end' = 'start'): st
     ? `${line.slice(0, EXCERPT_CHARS - 1)}…`
     : `…${line.slice(line.length - EXCERPT_CHARS + 1)}`;
 }
-
-/**
- * The shortest secret text searched for in a container's output. A search for a value of one
- * to three characters (`1`, `ab`, `yes`) turns every such substring of a log into `***`: the
- * quote is unreadable, and what got masked tells the secret's length and, by the words it
- * broke, the value (F623). Tools that mask by text search draw a line too: GitLab refuses to
- * mask a CI variable under 8 characters, NixCI ignores values under 5; GitHub Actions masks
- * every value. berth takes 4 (counted without surrounding whitespace): the least that keeps a
- * log readable, so that as many real secrets as can be are still searched for. This search only guards against a container that prints
- * its own secret: where berth itself shows a secret's field (diff's `value (changed)`, plan,
- * status, history, describe), the value is never written at all, whatever its length.
- */
-export const MIN_MASKED_CHARS = 4;
 
 /**
  * `text` with every Secret value this process knows (knownSecretTexts) replaced by `***`,

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { refuseHostPath } from './host-path.js';
 import { isAbsolute, resolve } from 'node:path';
-import { rememberValue, type ValueKind } from '../file-values.js';
+import { MIN_MASKED_CHARS, rememberValue, type ValueKind } from '../file-values.js';
 import type { FileMount, FileValueSpec } from '../model.js';
 import type * as Raw from '../types.generated.js';
 import type { NormaliseContext } from './context.js';
@@ -23,7 +23,9 @@ export async function normaliseFileValue(
     // (a Secret of /etc/shadow hands out the host's shadow file as surely as a bind mount).
     if (refuseHostPath(file, ['spec', 'file'], ctx)) return { source: { file }, digest: '' };
     try {
-      return { source: { file }, digest: rememberValue(await readFile(file), kind) };
+      const bytes = await readFile(file);
+      warnIfShort(bytes, kind, ['spec', 'file'], ctx);
+      return { source: { file }, digest: rememberValue(bytes, kind) };
     } catch (e) {
       const why = (e as NodeJS.ErrnoException).code ?? 'unreadable';
       ctx.report('E_SECRET_SOURCE', ['spec', 'file'], `cannot be read: ${file} (${why})`);
@@ -38,13 +40,33 @@ export async function normaliseFileValue(
         ['spec', 'env'],
         `names ${raw.env}, which is set neither in berth's environment nor in the env file`,
       );
-    return {
-      source: { env: raw.env },
-      digest: rememberValue(Buffer.from(value ?? '', 'utf8'), kind),
-    };
+    const bytes = Buffer.from(value ?? '', 'utf8');
+    if (value !== undefined) warnIfShort(bytes, kind, ['spec', 'env'], ctx);
+    return { source: { env: raw.env }, digest: rememberValue(bytes, kind) };
   }
   const content = 'content' in raw ? (raw.content ?? '') : '';
-  return { source: { content }, digest: rememberValue(Buffer.from(content, 'utf8'), kind) };
+  const bytes = Buffer.from(content, 'utf8');
+  warnIfShort(bytes, kind, ['spec', 'content'], ctx);
+  return { source: { content }, digest: rememberValue(bytes, kind) };
+}
+
+/**
+ * A Secret value of 1 to MIN_MASKED_CHARS - 1 characters (whitespace around it not counted)
+ * is not masked where a container prints it (F623); the user is told so, never the value (F764).
+ */
+function warnIfShort(
+  bytes: Buffer,
+  kind: ValueKind,
+  path: ['spec', string],
+  ctx: NormaliseContext,
+): void {
+  const chars = [...bytes.toString('utf8').trim()].length;
+  if (kind !== 'secret' || chars === 0 || chars >= MIN_MASKED_CHARS) return;
+  ctx.warn(
+    'W_SECRET_SHORT',
+    path,
+    `holds a value under ${MIN_MASKED_CHARS} characters: berth never prints it, but does not search container output (logs, probe output) for it; a longer secret is masked there too`,
+  );
 }
 
 /**
