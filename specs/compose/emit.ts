@@ -35,8 +35,9 @@ export function emitFiles(
   }
   const header =
     `${IMPORT_HEADER} from ${visibleText(sources.join(', '))} (project ${project}).\n` +
-    `# \${…} are kept as written (an unset one is blank, as in Compose); berth resolves them\n` +
-    `# from the environment and .env at validate/apply.\n`;
+    `# \${…} are kept, resolved by berth from the environment and .env at validate/apply;\n` +
+    `# \${VAR} without a default is written \${VAR:-}: Compose makes an unset one blank, berth\n` +
+    `# would refuse it.\n`;
   const out = new Map<string, string>();
   for (const file of [...byFile.keys()].sort()) {
     const docs = byFile

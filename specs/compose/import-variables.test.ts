@@ -68,4 +68,16 @@ describe('berth import: variables Compose leaves blank', () => {
       ),
     ]);
   });
+
+  it('says in every file it writes that ${VAR} became ${VAR:-}, and why (F818)', () => {
+    const dir = tempDir('berth-import-vars-');
+    writeFileSync(join(dir, 'compose.yaml'), 'services:\n  app:\n    image: app:${TAG}\n');
+    const r = importCompose({ files: ['compose.yaml'], cwd: dir, outDir: dir, profiles: [] });
+    const text = r.manifests.get('app.yaml') ?? '';
+    expect(text).toContain('image: app:${TAG:-}');
+    expect(text).toMatch(
+      /# \$\{VAR\} without a default is written \$\{VAR:-\}: Compose makes an unset one blank/,
+    );
+    expect(text).not.toMatch(/kept as written/);
+  });
 });
