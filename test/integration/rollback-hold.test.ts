@@ -35,6 +35,12 @@ describe('berth rollback with no watch running', () => {
       /project \S+ held since \S+ \(rollback to \S+\): berth watch applies no new source revision to it until berth release \(berth hold holds a project by hand\)/,
     );
     expect(await modeOf()).toBe('one');
+    // Said by status too, with no watch running (F802).
+    const status = await f.run(['status', '-o', 'json']);
+    expect(JSON.parse(status.stdout).notice).toMatch(
+      /^Held since \S+ \(rollback to \S+\): berth release resumes/,
+    );
+    expect((await f.run(['status'])).stdout).toMatch(/Notice: +Held since/);
 
     // The folder still declares "two": a watch started now must not undo the rollback.
     const watch = await f.startWatch();

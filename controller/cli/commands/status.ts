@@ -5,6 +5,8 @@ import { resolveProjectName } from '../project-name.js';
 import { formatStatus } from '../views/format-status.js';
 import { queryProject } from '../views/query.js';
 import { writeOutput } from '../views/stable-output.js';
+import { readHold } from '../../records/hold.js';
+import { heldNotice } from '../../status/held-status.js';
 import type { ProjectStatus } from '../../status/status-types.js';
 import { showHistory } from './history.js';
 
@@ -53,5 +55,21 @@ async function projectStatus(
     if (controller)
       return { status: await controller.projectStatus(project), fromController: true };
   }
-  return { status: (await queryProject(ctx, project, files)).status, fromController: false };
+  const { status } = await queryProject(ctx, project, files);
+  return { status: await withHold(ctx, project, status), fromController: false };
+}
+
+/**
+ * A held project says so with no watch running too (F802: after `berth rollback` alone,
+ * status said only "in sync", and nothing told why a later watch would not apply the folder).
+ */
+async function withHold(
+  ctx: CliContext,
+  project: string,
+  status: ProjectStatus,
+): Promise<ProjectStatus> {
+  const hold = await readHold(ctx.stateDir, project);
+  if (!hold) return status;
+  const held = heldNotice(hold);
+  return { ...status, notice: status.notice ? `${held}; ${status.notice}` : held };
 }
