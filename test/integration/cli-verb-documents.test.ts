@@ -106,7 +106,7 @@ describe('-o json|yaml of diff, rollback, delete and down (F632)', () => {
     expect(doc.kept).toEqual([
       {
         object: 'Volume/data',
-        reason: 'kept with its data (retain: true); berth delete volume/data --purge removes it',
+        reason: `kept with its data (retain: true); berth delete volume/data -p ${project} --purge removes it`,
       },
     ]);
   });

@@ -45,7 +45,7 @@ describe('retained volumes', () => {
     const kept = await berth(stateHome, work, 'delete', 'volume/data', '-p', project);
     expect(kept.code).toBe(0);
     expect(kept.stdout).toBe(
-      `Volume/data: kept with its data (retain: true); berth delete volume/data --purge removes it\nProject ${project}: 0 deleted, 1 kept\n`,
+      `Volume/data: kept with its data (retain: true); berth delete volume/data -p ${project} --purge removes it\nProject ${project}: 0 deleted, 1 kept\n`,
     );
     expect(await volumeExists()).toBe(true);
 

@@ -227,7 +227,8 @@ export async function deleteObjects(ctx: CliContext, job: DeleteJob): Promise<nu
       })),
       ...kept.map((p) => ({
         object: p.key,
-        reason: `kept with its data (retain: true); berth delete ${p.kind.toLowerCase()}/${p.name} --purge removes it`,
+        // With -p: the hint must work pasted anywhere, not only where the project came from (F806).
+        reason: `kept with its data (retain: true); berth delete ${p.kind.toLowerCase()}/${p.name} -p ${project} --purge removes it`,
       })),
     ],
     failed: failures.map((o) => ({
