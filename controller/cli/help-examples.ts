@@ -20,6 +20,11 @@ export const EXAMPLES: Record<string, string[]> = {
   describe: ['berth describe Container/web', 'berth describe Network/backend -o json'],
   status: ['berth status', 'berth status -p shop -o json', 'berth status --history'],
   history: ['berth history', 'berth history -p shop -o json'],
+  version: [
+    'berth version',
+    'berth version -o json',
+    'berth version --engine unix:///run/podman/podman.sock',
+  ],
   watch: ['berth watch app/', 'berth watch app/ --listen 127.0.0.1:7337 --resync 30s'],
   logs: ['berth logs', 'berth logs web db -f --tail 50', 'berth logs -l tier=front --since 10m'],
   exec: [

@@ -64,6 +64,7 @@ const VERB_ORDER = [
   'run',
   'push',
   'completion',
+  'version',
 ] as const satisfies readonly (keyof typeof VERBS)[];
 
 type UnlistedVerb = Exclude<keyof typeof VERBS, (typeof VERB_ORDER)[number]>;

@@ -40,4 +40,10 @@ export const queryVerbs = {
       .addOption(outputOption(['table', 'json', 'yaml']))
       .action(kit.action(() => import('../commands/history.js')));
   },
+  version: (kit) => {
+    kit
+      .verb('version', "berth's version and the engine's")
+      .addOption(outputOption(['text', 'json', 'yaml']))
+      .action(kit.action(() => import('../commands/version.js')));
+  },
 } satisfies Record<string, VerbDefinition>;
