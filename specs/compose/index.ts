@@ -10,7 +10,12 @@ import { carryVolumesFrom } from './volumes-from.js';
 import { useBuiltImages } from './built-images.js';
 import { nameServices } from './state.js';
 import type { ImportedObject, ImportState, ImportWarning, Loss } from './state.js';
-import { dotEnvWithProject, dotEnvWithVariables, readIfExists } from './dot-env.js';
+import {
+  dotEnvWithBlankDefaults,
+  dotEnvWithProject,
+  dotEnvWithVariables,
+  readIfExists,
+} from './dot-env.js';
 import { carryIncludedVariables } from './include-variables.js';
 import { carryLinkAliases } from './link-aliases.js';
 import { emitFiles } from './emit.js';
@@ -142,6 +147,15 @@ export function importCompose(options: ImportOptions): ImportResult {
   const dotEnv = join(project.dir, '.env');
   const source = existsSync(dotEnv) ? dotEnv : undefined;
   const files = project.files.map((f) => relative(options.cwd, f) || f);
+  const base = readIfExists(source ?? join(options.outDir, '.env'));
+  // The project's own `.env` only: one an earlier import left in the output keeps its lines.
+  const blanks =
+    source && base !== undefined ? dotEnvWithBlankDefaults(base, options.env ?? {}) : undefined;
+  for (const { name, line, column } of blanks?.blanked ?? [])
+    state.warnings.push({
+      where: { file: relative(options.cwd, dotEnv) || '.env', line, column },
+      message: `The "${name}" variable is not set. Defaulting to a blank string.`,
+    });
   return {
     manifests: emitFiles([...state.objects.values()], files, projectName),
     copies: state.copies,
@@ -154,7 +168,7 @@ export function importCompose(options: ImportOptions): ImportResult {
     dotEnv: {
       source,
       text: dotEnvWithVariables(
-        dotEnvWithProject(readIfExists(source ?? join(options.outDir, '.env')), projectName),
+        dotEnvWithProject(blanks?.text ?? base, projectName),
         included.carried,
       ),
     },
