@@ -57,22 +57,42 @@ function where(object: DesiredObject): string {
 }
 
 /**
- * Two objects of one kind with one name. Replicas are expanded before this runs, so a
- * Container `web-2` beside `web` with `replicas: 2` is caught here too (one engine name).
+ * Two objects of one kind with one name, said of the names as declared (F800): a replicated
+ * container counts once, by its declared name (its instance 1 stands for it, with its
+ * positions), so a second `web` beside `web` with `replicas: 2` is one problem about "web".
+ * Then engine names: a Container `web-2` beside `web` with `replicas: 2` is caught too.
  */
 function duplicateNames(objects: DesiredObject[]): Problem[] {
-  const first = new Map<string, DesiredObject>();
+  const declared = new Map<string, DesiredObject>();
+  const named = new Map<string, DesiredObject>();
   const problems: Problem[] = [];
+  const twice = (object: DesiredObject, name: string, earlier: DesiredObject): void => {
+    const text = `is declared twice; the first is at ${where(earlier)}`;
+    problems.push({
+      ...positionOf(object, ['metadata', 'name']),
+      code: 'E_DUPLICATE_NAME',
+      message: `${objectLabel(object.kind, name)}: ${text}${blankNoteOf(object, ['metadata', 'name'])}`,
+    });
+  };
   for (const object of objects) {
-    const key = `${object.kind}/${object.name}`;
-    const earlier = first.get(key);
-    if (!earlier) first.set(key, object);
-    else {
-      const text = `is declared twice; the first is at ${where(earlier)}`;
-      problems.push(problemAt(object, ['metadata', 'name'], 'E_DUPLICATE_NAME', text));
+    const replica = object.kind === 'Container' ? object.replica : undefined;
+    const declaredName = replica?.of ?? object.name;
+    if (!replica || replica.index === 1) {
+      const key = `${object.kind}/${declaredName}`;
+      const earlier = declared.get(key);
+      if (earlier) twice(object, declaredName, earlier);
+      else declared.set(key, object);
     }
+    const key = `${object.kind}/${object.name}`;
+    const earlier = named.get(key);
+    if (!earlier) named.set(key, object);
+    else if (declaredNameOf(earlier) !== declaredName) twice(object, object.name, earlier);
   }
   return problems;
+}
+
+function declaredNameOf(object: DesiredObject): string {
+  return (object.kind === 'Container' ? object.replica?.of : undefined) ?? object.name;
 }
 
 /**

@@ -32,14 +32,20 @@ import { copyPositions } from './positions.js';
  */
 export function expandDeclared(files: DesiredObject[][]): DesiredObject[][] {
   const withNetwork = addDefaultNetwork(files);
+  // Only the first declaration of a name expands, as only it is linked (link.ts): a second
+  // `web` with `replicas: 2` made both copies `web-1`, `web-2`, so checkSet reported names
+  // nobody declared, and host ports the first copy's instances shared (F800). The duplicate
+  // is reported by checkSet under its declared name.
+  const first = new Map<string, ContainerObject>();
+  for (const o of withNetwork.flat())
+    if (o.kind === 'Container' && !o.replica && !first.has(o.name)) first.set(o.name, o);
   const instancesOf = new Map<string, string[]>();
-  for (const o of withNetwork.flat()) {
-    if (o.kind === 'Container' && !o.replica && (o.spec.replicas ?? 1) !== 1)
-      instancesOf.set(o.name, instanceNames(o.name, o.spec.replicas ?? 1));
-  }
+  for (const [name, o] of first)
+    if ((o.spec.replicas ?? 1) !== 1)
+      instancesOf.set(name, instanceNames(name, o.spec.replicas ?? 1));
   return withNetwork.map((objects) =>
     objects.flatMap((o): DesiredObject[] =>
-      o.kind === 'Container' ? expandContainer(o, instancesOf) : [o],
+      o.kind === 'Container' ? expandContainer(o, instancesOf, first.get(o.name) === o) : [o],
     ),
   );
 }
@@ -104,9 +110,11 @@ function defaultNetwork(firstUser: ContainerObject): NetworkObject {
   };
 }
 
+/** `declaration`: the first declaration of its name (a later one is a duplicate, left as written). */
 function expandContainer(
   container: ContainerObject,
   instancesOf: Map<string, string[]>,
+  declaration: boolean,
 ): ContainerObject[] {
   const dependsOn = container.spec.dependsOn.flatMap((d) =>
     (instancesOf.get(d.container) ?? [d.container]).map((name) => ({ ...d, container: name })),
@@ -118,7 +126,7 @@ function expandContainer(
     dependsOn.every((d, i) => d.container === container.spec.dependsOn[i]?.container)
       ? container
       : derive(container, { ...container, spec: { ...container.spec, ...joined, dependsOn } });
-  const names = container.replica ? undefined : instancesOf.get(container.name);
+  const names = container.replica || !declaration ? undefined : instancesOf.get(container.name);
   // `replicas: 0` keeps the object as declared, with no instance (plan-zero.ts plans it).
   if (!names?.length) return [rewired];
   // The spec stays as declared (the `<name>` alias is added by the create request): an

@@ -107,6 +107,25 @@ describe('checkSet', () => {
     expect(checkSet([web])[0]).toMatchObject({ code: 'E_REFERENCE', line: 5, column: 33 });
   });
 
+  it('a name declared twice, one copy replicated, is one problem about the declared name (F800)', async () => {
+    const plain = container('web', ', ports: ["127.0.0.1:18200:80"]');
+    const scaled = container('web', ', replicas: 2');
+    const said = async (stdin: string) =>
+      (await loadManifests(['-'], { stdin })).problems.map(
+        (p) => `${p.line}:${p.column} ${p.code} ${p.message}`,
+      );
+    expect(await said(plain + scaled)).toEqual([
+      '9:18 E_DUPLICATE_NAME Container "web": is declared twice; the first is at <stdin>:4:18',
+    ]);
+    expect(await said(scaled + plain)).toEqual([
+      '9:18 E_DUPLICATE_NAME Container "web": is declared twice; the first is at <stdin>:4:18',
+    ]);
+    // An instance's engine name declared again is still caught, by that name.
+    expect(await said(scaled + container('web-2', ''))).toEqual([
+      '9:18 E_DUPLICATE_NAME Container "web-2": is declared twice; the first is at <stdin>:4:18',
+    ]);
+  });
+
   it('does not call a reference to a declared-but-broken object dangling', async () => {
     const set = await objects(container('web', ', mounts: [{volume: data, target: /d}]'));
     expect(checkSet(set).map((p) => p.code)).toEqual(['E_REFERENCE']);
