@@ -6,6 +6,7 @@ import { scalarString } from '../parse/scalar-text.js';
 import { knownFields } from './schema-fields.js';
 import { closestMatch } from './suggest.js';
 import { blankVariableNote, valueAt } from './blank-values.js';
+import { composeListText } from './compose-list-hint.js';
 
 /** How an object is named in messages: `Container "web"`. */
 export function objectLabel(kind: unknown, name: unknown): string {
@@ -152,7 +153,10 @@ function plainText(
 ): string {
   switch (error.keyword) {
     case 'type':
-      return `must be ${describeType(params.type)}${quoteHint(params.type, path, document)}`;
+      return (
+        composeListText(params.type, path, document) ??
+        `must be ${describeType(params.type)}${quoteHint(params.type, path, document)}`
+      );
     case 'enum': {
       const allowed = (params.allowedValues as unknown[]).map(String);
       const value = valueAt(document, path);

@@ -65,3 +65,23 @@ describe('messages with a suggestion', () => {
     ]);
   });
 });
+
+describe("Compose's list form where berth wants a mapping (F816)", () => {
+  it('says what to write instead, at each entry, with the code kept', async () => {
+    const stdin = [
+      'apiVersion: berth/v1',
+      'kind: Container',
+      'metadata: {name: web, labels: [tier=front]}',
+      'spec:',
+      '  image: busybox:1',
+      '  env: [A=1, "B=x y", TOKEN]',
+    ].join('\n');
+    const { problems } = await loadManifests(['-'], { stdin, env: {} });
+    expect(problems.map((p) => `${p.line}:${p.column} ${p.code} ${p.message}`)).toEqual([
+      `3:31 E_SCHEMA Container "web": metadata.labels must be a mapping: write tier: "front" (the list form tier=front is Compose's; berth import converts Compose files)`,
+      `6:9 E_SCHEMA Container "web": spec.env[0] is the list form A=1, which is Compose's; spec.env is a mapping: write A: "1" (berth import converts Compose files)`,
+      `6:14 E_SCHEMA Container "web": spec.env[1] is the list form B=x y, which is Compose's; spec.env is a mapping: write B: "x y" (berth import converts Compose files)`,
+      `6:23 E_SCHEMA Container "web": spec.env[2] is the list form TOKEN, which is Compose's; spec.env is a mapping: write TOKEN: (berth import converts Compose files)`,
+    ]);
+  });
+});
