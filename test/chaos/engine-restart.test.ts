@@ -10,6 +10,7 @@ import {
   freePort,
   uniqueProject,
 } from '../support/docker.js';
+import { engineProcessEnv } from '../support/engine.js';
 import {
   containerYaml,
   eventually,
@@ -54,6 +55,7 @@ function restartEngine(): void {
   // with "unable to get current working directory".
   const child = spawn(cmdline[0] as string, cmdline.slice(1), {
     cwd: '/',
+    env: engineProcessEnv(),
     detached: true,
     stdio: 'ignore',
   });

@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import { engineProcessEnv } from './engine.js';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -108,7 +109,7 @@ async function bringUp(image: string, env: { N: string; SWARM: string }): Promis
   try {
     if (ours) {
       await run('bash', [join(CLUSTER_DIR, 'up.sh')], {
-        env: { ...process.env, ...env, IMAGE: image },
+        env: { ...engineProcessEnv(), ...env, IMAGE: image },
         timeout: 90_000,
       });
     }

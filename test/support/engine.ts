@@ -28,3 +28,21 @@ export function testEngine(env: NodeJS.ProcessEnv = process.env): TestEngine {
   if (value === 'podman') return 'podman';
   throw new Error(`BERTH_TEST_ENGINE=${value}: expected docker or podman`);
 }
+
+/** Where global-setup keeps the TMPDIR the run started with (unset: none was set). */
+export const HOST_TMPDIR_ENV = 'BERTH_TEST_HOST_TMPDIR';
+
+/**
+ * The environment for an engine a test starts (dockerd after a restart, the cluster's): the
+ * test's own with the TMPDIR the run started with. The run's TMPDIR (global-setup.ts) is
+ * removed at its end, and runc writes each exec's process file there: a dockerd started with
+ * it failed every `docker exec` and health probe once the run was over.
+ */
+export function engineProcessEnv(): NodeJS.ProcessEnv {
+  const env = { ...process.env };
+  const host = process.env[HOST_TMPDIR_ENV];
+  if (host) env.TMPDIR = host;
+  else delete env.TMPDIR;
+  delete env[HOST_TMPDIR_ENV];
+  return env;
+}

@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { LEFTOVER_NETWORKS } from './docker.js';
-import { testEngine } from './engine.js';
+import { HOST_TMPDIR_ENV, testEngine } from './engine.js';
 import { RUN_PODMAN_DIR_ENV, startPodman } from './podman.js';
 
 /**
@@ -58,6 +58,8 @@ export default async function setup(): Promise<() => Promise<void>> {
  */
 function runTempDir(): string {
   const dir = mkdtempSync(join(tmpdir(), 'berth-run-'));
+  // Engines a test starts get the original back (engine.ts engineProcessEnv).
+  process.env[HOST_TMPDIR_ENV] = process.env.TMPDIR ?? '';
   process.env.TMPDIR = dir;
   return dir;
 }
