@@ -59,7 +59,8 @@ export default async function setup(): Promise<() => Promise<void>> {
 function runTempDir(): string {
   const dir = mkdtempSync(join(tmpdir(), 'berth-run-'));
   // Engines a test starts get the original back (engine.ts engineProcessEnv).
-  process.env[HOST_TMPDIR_ENV] = process.env.TMPDIR ?? '';
+  // Once per run: each vitest project runs this set-up, the second inside the first's folder.
+  process.env[HOST_TMPDIR_ENV] ??= process.env.TMPDIR ?? '';
   process.env.TMPDIR = dir;
   return dir;
 }
