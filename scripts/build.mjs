@@ -20,7 +20,27 @@ const external = ['dockerode', 'esbuild'];
 // to a module (the schemas, node_modules) resolve the same from both. Every start reads and
 // decodes all of it: whitespace and comments out, and packages those verbs never load stay
 // in node_modules; pure ASCII, so the text decodes as one byte a character.
+// The bundle serves only the verbs main.ts runs from it (CACHED_VERBS: validate). Every other
+// verb's command module is loaded by a dynamic import when that verb runs, from the ES chunks;
+// left in, they doubled what each validate reads, decodes and deserialises (1.5 MB, issue 12's
+// start-up bar). Here they resolve to a module that says so if anything ever loads one.
+const CACHED_COMMANDS = /\/commands\/validate\.js$/;
+const onlyCachedVerbs = {
+  name: 'only-cached-verbs',
+  setup(b) {
+    b.onResolve({ filter: /\/(commands\/[a-z-]+|connect-engine)\.js$/ }, (args) =>
+      args.kind === 'dynamic-import' && !CACHED_COMMANDS.test(args.path)
+        ? { path: args.path, namespace: 'not-in-bundle' }
+        : undefined,
+    );
+    b.onLoad({ filter: /.*/, namespace: 'not-in-bundle' }, (args) => ({
+      contents: `throw new Error(${JSON.stringify(`internal: ${args.path} is not in the validate bundle (scripts/build.mjs)`)});`,
+      loader: 'js',
+    }));
+  },
+};
 const cjs = await build({
+  plugins: [onlyCachedVerbs],
   // The YAML worker of a large validate (specs/parse/yaml-helper.ts): js-yaml and no more.
   entryPoints: { cli: 'controller/cli/program.ts', 'yaml-worker': 'specs/parse/yaml-worker.ts' },
   outdir: 'dist',
