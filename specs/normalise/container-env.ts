@@ -3,6 +3,7 @@ import { refuseHostPath } from './host-path.js';
 import { resolveManifestPath } from './paths.js';
 import { parseEnvFile } from '../interpolate/env-file.js';
 import type { NormaliseContext } from './context.js';
+import { ioReason } from '../read/io-reason.js';
 
 /**
  * `spec.envFiles`, read in order (later files win) relative to the manifest, with the same
@@ -34,9 +35,7 @@ export async function readEnvFiles(
     try {
       text = await readFile(path, 'utf8');
     } catch (e) {
-      const code = (e as NodeJS.ErrnoException).code ?? 'EIO';
-      const why = code === 'ENOENT' ? 'does not exist' : `cannot be read (${code})`;
-      ctx.report('E_IO', at, `${path} ${why}`);
+      ctx.report('E_IO', at, `${path} ${ioReason(e)}`);
       continue;
     }
     const parsed = parseEnvFile(text, { lookup, earlier: values, blankUnset: true });

@@ -5,6 +5,7 @@ import { MIN_MASKED_CHARS, rememberValue, type ValueKind } from '../file-values.
 import type { FileMount, FileValueSpec } from '../model.js';
 import type * as Raw from '../types.generated.js';
 import type { NormaliseContext } from './context.js';
+import { ioReason } from '../read/io-reason.js';
 
 /**
  * Secret and Config: reads the value now (a missing or unreadable file, or an unset
@@ -27,8 +28,7 @@ export async function normaliseFileValue(
       warnIfShort(bytes, kind, ['spec', 'file'], ctx);
       return { source: { file }, digest: rememberValue(bytes, kind) };
     } catch (e) {
-      const why = (e as NodeJS.ErrnoException).code ?? 'unreadable';
-      ctx.report('E_SECRET_SOURCE', ['spec', 'file'], `cannot be read: ${file} (${why})`);
+      ctx.report('E_SECRET_SOURCE', ['spec', 'file'], `${file} ${ioReason(e)}`);
       return { source: { file }, digest: '' };
     }
   }

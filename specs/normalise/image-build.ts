@@ -15,6 +15,7 @@ import { rememberValue } from '../file-values.js';
 import { stringMap } from './context.js';
 import { resolveManifestPath } from './paths.js';
 import type { NormaliseContext } from './context.js';
+import { ioReason } from '../read/io-reason.js';
 
 type RawBuild = NonNullable<Raw.ImageSpec['build']>;
 
@@ -146,7 +147,7 @@ async function buildSecrets(
         const file = resolveManifestPath(ctx.baseDir, secret.file);
         if (refuseHostPath(file, [...at, 'file'], ctx)) return { id: secret.id, digest: '' };
         bytes = await readFile(file).catch((e: NodeJS.ErrnoException) => {
-          ctx.report('E_SECRET_SOURCE', [...at, 'file'], `cannot be read: ${file} (${e.code})`);
+          ctx.report('E_SECRET_SOURCE', [...at, 'file'], `${file} ${ioReason(e)}`);
           return undefined;
         });
       } else if (secret.env !== undefined) {

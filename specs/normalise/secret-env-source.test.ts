@@ -79,3 +79,39 @@ describe('Secret/Config/build secret env: the project variables (F179)', () => {
     ]);
   });
 });
+
+describe('a secret file that cannot be read says why in words (F819)', () => {
+  it('missing, or a folder', async () => {
+    const dir = tempDir('berth-secret-file-');
+    mkdirSync(join(dir, 'a-folder'), { recursive: true });
+    writeFileSync(join(dir, 'Dockerfile'), 'FROM scratch\n');
+    writeFileSync(
+      join(dir, 'app.yaml'),
+      `apiVersion: berth/v1
+kind: Secret
+metadata: {name: gone}
+spec: {file: ./gone.txt}
+---
+apiVersion: berth/v1
+kind: Config
+metadata: {name: dir}
+spec: {file: ./a-folder}
+---
+apiVersion: berth/v1
+kind: Image
+metadata: {name: app}
+spec:
+  ref: localhost/app:1
+  build:
+    context: .
+    secrets: [{id: npmrc, file: ./npmrc}]
+`,
+    );
+    const { problems } = await loadManifests([dir], { cwd: dir, env: {}, hash: false });
+    expect(problems.map((p) => `${p.line}:${p.code} ${p.message}`)).toEqual([
+      `4:E_SECRET_SOURCE Secret "gone": spec.file ${join(dir, 'gone.txt')} does not exist`,
+      `9:E_SECRET_SOURCE Config "dir": spec.file ${join(dir, 'a-folder')} is a folder, not a file`,
+      `18:E_SECRET_SOURCE Image "app": spec.build.secrets[0].file ${join(dir, 'npmrc')} does not exist`,
+    ]);
+  });
+});

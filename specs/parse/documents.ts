@@ -2,6 +2,7 @@ import type { Document, LineCounter, Node, YAMLError } from 'yaml';
 import { isAlias, isNode, yamlLib } from './yaml-lib.js';
 import type { SourcePosition } from '../model.js';
 import type { Problem, ProblemCode } from '../problems.js';
+import { isComposeDocument } from './compose-shape.js';
 import type { VariableLookup } from '../interpolate/resolve.js';
 import { locator } from './locate.js';
 import type { Locator } from './locate.js';
@@ -88,6 +89,8 @@ export function parseManifestText(
     const anchoredElsewhere = (name: string): boolean =>
       [...(anchorDocs.get(name) ?? [])].some((i) => i !== index);
     const plain = toPlain(doc, { text, at, lookup, anchoredElsewhere });
+    // A Compose file's variables are not berth's to resolve: validate names the file instead.
+    if (isComposeDocument(plain.value)) plain.problems.length = 0;
     result.problems.push(...plain.problems);
     if (plain.value === undefined) continue;
     const start = at((doc.contents as Node | null)?.range?.[0] ?? 0);

@@ -47,7 +47,7 @@ describe('collectManifestFiles', () => {
     const { files, problems } = await collectManifestFiles(['nope'], root);
     expect(files).toEqual([]);
     expect(problems).toEqual([
-      { file: 'nope', line: 1, column: 1, code: 'E_IO', message: 'nope: no such file or folder' },
+      { file: 'nope', line: 1, column: 1, code: 'E_IO', message: 'nope does not exist' },
     ]);
   });
 

@@ -1,6 +1,7 @@
 import { readdir, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { Problem } from '../problems.js';
+import { ioReason } from './io-reason.js';
 
 /** A manifest source found on the command line: a file, or `-` for stdin. */
 export interface ManifestFile {
@@ -79,8 +80,5 @@ async function walk(absolute: string, display: string): Promise<ManifestFile[]> 
 
 /** A short reason for a failed read, naming the path. */
 export function ioMessage(path: string, error: unknown): string {
-  const code = (error as NodeJS.ErrnoException | undefined)?.code;
-  if (code === 'ENOENT') return `${path}: no such file or folder`;
-  if (code === 'EACCES') return `${path}: permission denied`;
-  return `${path}: cannot be read (${code ?? String(error)})`;
+  return `${path} ${ioReason(error)}`;
 }

@@ -3,6 +3,7 @@ import { KINDS } from '../model.js';
 import type { Kind } from '../model.js';
 import type { Problem } from '../problems.js';
 import type { ParsedDocument } from '../parse/documents.js';
+import { isComposeDocument } from '../parse/compose-shape.js';
 import type { AnyManifest } from '../types.generated.js';
 import { validators } from './schemas.js';
 import { objectLabel, schemaProblems } from './schema-errors.js';
@@ -29,7 +30,7 @@ export function checkDocument(doc: ParsedDocument): DocumentCheck {
     return { problems: [problem] };
   }
   const record = value as Record<string, unknown>;
-  if (record.apiVersion === undefined && record.kind === undefined && 'services' in record) {
+  if (isComposeDocument(record)) {
     const problem: Problem = {
       ...doc.start,
       code: 'E_SCHEMA',

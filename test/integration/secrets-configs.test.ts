@@ -158,7 +158,7 @@ describe('Secret and Config', () => {
     });
     expect(out.code).toBe(1);
     expect(out.stderr).toMatch(
-      /app\.yaml:4:\d+: Secret "db-password": spec\.file cannot be read: .*db\.pw \(ENOENT\) \[E_SECRET_SOURCE\]/,
+      /app\.yaml:4:\d+: Secret "db-password": spec\.file .*db\.pw does not exist \[E_SECRET_SOURCE\]/,
     );
     expect(out.stderr).toMatch(
       /app\.yaml:9:\d+: Secret "token": spec\.env names SHOP_TOKEN, which is set neither/,

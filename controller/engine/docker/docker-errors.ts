@@ -57,7 +57,7 @@ export function isUnreachable(e: unknown): boolean {
 
 export function unreachableError(address: string, e: unknown, operation: string): EngineError {
   const err = e as ModemError | undefined;
-  const reason = err?.code ? `${err.code} ${err.message ?? ''}`.trim() : engineMessage(e);
+  const reason = (err?.code && UNREACHABLE_WORDS[err.code]) ?? rawReason(e);
   return new EngineError(
     'E_ENGINE_UNREACHABLE',
     `cannot reach the engine at ${address}: ${reason}`,
@@ -66,6 +66,22 @@ export function unreachableError(address: string, e: unknown, operation: string)
       cause: e,
     },
   );
+}
+
+const START_OR_NAME =
+  'is the engine running? (start it: systemctl start docker, or dockerd; or name another with --engine, DOCKER_HOST or --context)';
+
+/** The socket failures a user meets most, said in words with what to do (F819). */
+const UNREACHABLE_WORDS: Record<string, string> = {
+  ENOENT: `no engine socket there: ${START_OR_NAME}`,
+  ECONNREFUSED: `nothing answers there: ${START_OR_NAME}`,
+  EACCES:
+    'permission denied on the engine socket: run berth as root or as a member of the docker group',
+};
+
+function rawReason(e: unknown): string {
+  const err = e as ModemError | undefined;
+  return err?.code ? `${err.code} ${err.message ?? ''}`.trim() : engineMessage(e);
 }
 
 /**
