@@ -35,19 +35,44 @@ export function linkObjects(
   options: { hash?: boolean } = {},
 ): DesiredObject[] {
   const lookup = lookupIn(objects);
+  const byRef = imagesByRef(objects);
   const hash = options.hash ?? true;
   return objects.map((object) => {
     let linked: DesiredObject = object;
-    if (object.kind === 'Container') linked = withImage(object, lookup);
+    if (object.kind === 'Container') linked = withImage(object, lookup, byRef);
     linked = { ...linked, specHash: hash ? specHash(linked, lookup) : '' } as DesiredObject;
     copyPositions(object, linked);
     return linked;
   });
 }
 
-function withImage(container: ContainerObject, lookup: ObjectLookup): ContainerObject {
+/**
+ * The declared Images by their `ref`, for containers that name an image by its reference
+ * (`image: localhost/app:1` beside an Image `app` with that ref, as Compose's `image:` +
+ * `build:` reads). A ref two Images share links to neither (null).
+ */
+function imagesByRef(objects: DesiredObject[]): Map<string, DesiredObject | null> {
+  const byRef = new Map<string, DesiredObject | null>();
+  for (const o of objects)
+    if (o.kind === 'Image') byRef.set(o.spec.ref, byRef.has(o.spec.ref) ? null : o);
+  return byRef;
+}
+
+/**
+ * The container's image linked to the Image object it names: by the object's name, or by a
+ * literal reference a declared Image has as its `ref` (F840: linked by name only, such a
+ * container pulled the reference while the Image was still being built, and the first apply
+ * failed with "cannot pull"; it now waits for the build and follows the Image's rebuilds).
+ */
+function withImage(
+  container: ContainerObject,
+  lookup: ObjectLookup,
+  byRef: Map<string, DesiredObject | null>,
+): ContainerObject {
   const written = container.spec.image.object ?? container.spec.image.ref;
-  const image = isLiteralImageRef(written) ? undefined : lookup('Image', written);
+  const image = isLiteralImageRef(written)
+    ? (byRef.get(written) ?? undefined)
+    : lookup('Image', written);
   // A literal reference stays as it is: the spec is not copied (a container's spec has dozens
   // of fields; copying 1,000 of them was most of linking a large set, issue 12).
   if (!image && container.spec.image.object === undefined) return container;

@@ -234,7 +234,12 @@ export class WatchController {
   private async take(lane: EngineLane, item: SourceItem): Promise<void> {
     switch (item.kind) {
       case 'manifest-changed':
-        return this.reloadFolder({}, { kind: 'manifest-changed', paths: item.paths });
+        return this.reloadFolder(
+          {},
+          item.referenced
+            ? { kind: 'manifest-changed', paths: item.paths, referenced: true }
+            : { kind: 'manifest-changed', paths: item.paths },
+        );
       case 'engine-event':
         return this.takeEngineEvent(lane, item);
       case 'resync':

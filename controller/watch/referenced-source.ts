@@ -46,7 +46,7 @@ export function referencedSource(): ReferencedSource {
     timer = setTimeout(() => {
       const paths = [...changed].sort();
       changed.clear();
-      void sink?.push({ kind: 'manifest-changed', paths });
+      void sink?.push({ kind: 'manifest-changed', paths, referenced: true });
     }, FOLDER_DEBOUNCE_MS);
   };
   return {

@@ -106,7 +106,7 @@ export class Revisions {
     const { stateDir, project, logger, dir } = this.deps.options;
     // `berth hold`: no new revision is applied until release; drift is still repaired.
     const hold = stateDir ? await readHold(stateDir, project) : undefined;
-    if (hold && !(await this.newRevisionEnds(hold))) {
+    if (hold && !(await this.newRevisionEnds(hold, reason))) {
       if (!this.heldBack) bus.publish({ type: 'hold', held: true, by: hold.by, time: now() });
       this.heldBack = true;
       if (!this.loaded) await this.startFromApplied(hold);
@@ -244,12 +244,21 @@ export class Revisions {
     return this.deps.options.origin?.().commit?.sha ?? (await this.deps.store.revision());
   }
 
-  /** A rollback's hold ends once another source revision is there; `berth hold`'s never. */
-  private async newRevisionEnds(hold: ProjectHold): Promise<boolean> {
-    if (hold.revision === undefined || hold.revision === (await this.revision())) return false;
+  /**
+   * A rollback's hold ends once another source revision is there, `berth hold`'s never. A
+   * saved file the manifests name (a Dockerfile, a Secret's file) is a new revision too: the
+   * folder's fingerprint counts manifests only (F801: a Dockerfile fix rebuilt nothing).
+   */
+  private async newRevisionEnds(hold: ProjectHold, reason: WorkReason): Promise<boolean> {
+    if (hold.revision === undefined) return false;
+    const referenced = reason.kind === 'manifest-changed' && reason.referenced === true;
+    if (!referenced && hold.revision === (await this.revision())) return false;
     const { stateDir, project, logger } = this.deps.options;
     await releaseProject(stateDir!, project);
-    logger.info({ hold: hold.by }, 'a new source revision ends the hold');
+    logger.info(
+      { hold: hold.by, ...(referenced ? { changed: reason.paths } : {}) },
+      'a new source revision ends the hold',
+    );
     const time = this.deps.now();
     this.deps.bus.publish({ type: 'hold', held: false, by: 'a new source revision', time });
     return true;

@@ -17,7 +17,7 @@ export type ResyncTrigger =
  * is only shown); `resync` observes and plans everything and queues what has work.
  */
 export type SourceItem =
-  | { kind: 'manifest-changed'; paths: string[]; revision?: string }
+  | { kind: 'manifest-changed'; paths: string[]; revision?: string; referenced?: true }
   | {
       kind: 'engine-event';
       objectRef: ObjectKey | undefined;
@@ -34,7 +34,11 @@ export type SourceItem =
 
 /** Why a key is in the work queue: the latest reason wins. */
 export type WorkReason =
-  | { kind: 'manifest-changed'; paths: string[] }
+  /**
+   * `referenced`: the paths are files the manifests name (a build context's files, a Secret's
+   * file, an env file), not manifests (F801).
+   */
+  | { kind: 'manifest-changed'; paths: string[]; referenced?: true }
   | {
       kind: 'engine-event';
       objectRef: ObjectKey;
@@ -77,7 +81,7 @@ export interface WorkSource {
 export function describeReason(reason: WorkReason): string {
   switch (reason.kind) {
     case 'manifest-changed':
-      return 'manifests changed';
+      return reason.referenced ? `${referencedText(reason.paths)} changed` : 'manifests changed';
     case 'engine-event':
       return `engine event: ${reason.action}`;
     case 'resync':
@@ -93,6 +97,13 @@ export function describeReason(reason: WorkReason): string {
     case 'requested':
       return `${reason.action} requested`;
   }
+}
+
+/** `Dockerfile`, `a, b and 3 more` (names only: the folder is the watched one's or a context's). */
+function referencedText(paths: string[]): string {
+  const names = [...new Set(paths.map((p) => p.slice(p.lastIndexOf('/') + 1)))];
+  const shown = names.slice(0, 3).join(', ');
+  return names.length > 3 ? `${shown} and ${names.length - 3} more` : shown || 'referenced files';
 }
 
 const RESYNC_TEXT: Record<ResyncTrigger, string> = {
