@@ -17,6 +17,7 @@ import type { CliContext } from './context.js';
 import type { Interrupt } from './interrupt.js';
 import type { StartLog } from '../records/starts.js';
 import { otherSourceError, sourceFolders } from './other-sources.js';
+import { refuseConflicts } from './conflict-refusal.js';
 import { START_SETTLE_MS } from '../lifecycle/start-settle.js';
 
 /** What `apply` passes for a set that spans engines (a subset of its job). */
@@ -75,6 +76,10 @@ export async function convergeAcross(
     refuseMissingExternals(relabel(p.plan, p.group.context));
   }
   const planned = job.only ? onlyWithin(all, job.only) : all;
+  refuseConflicts({
+    objects: planned.flatMap((p) => (p.plan ? relabel(p.plan, p.group.context).objects : [])),
+    conflicts: plan.conflicts,
+  });
   if (job.only && !planned.some((p) => p.plan?.objects.some(needsWork)))
     return { plan, result: { outcomes: [], ok: true } };
   const width = Math.max(0, ...plan.objects.map((o) => o.key.length));

@@ -38,8 +38,12 @@ export function summaryText(
   } else {
     const c = ranCounts(plan, result.outcomes);
     const state = result.ok ? 'converged' : 'failed to converge';
+    // An object that failed counts as failed whatever ran for it (ranEffect), as history's
+    // `!N` says: a container created and started, then failed by `--wait` (a crash loop), was
+    // in none of the counts, and "1 created" stood for a plan of 3 (F812).
+    const failed = c.failed ? `, ${c.failed} failed` : '';
     lines.push(
-      `Project ${project}: ${state} (${c.created} created, ${c.changed} changed, ${c.deleted} deleted) in ${seconds}s`,
+      `Project ${project}: ${state} (${c.created} created, ${c.changed} changed, ${c.deleted} deleted${failed}) in ${seconds}s`,
     );
     if (result.outcomes.some(heldByNever))
       lines.push(

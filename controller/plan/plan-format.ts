@@ -41,6 +41,16 @@ export function hasChanges(plan: Plan): boolean {
 }
 
 /**
+ * The declared objects a name conflict blocks (plan.ts blockedByConflict, update-names-taken.ts):
+ * no step, out of sync, a conflict of their key. The one-shot apply refuses before any change
+ * while there is one (F815); the watch converges the rest around them.
+ */
+export function blockedByConflicts(plan: Pick<Plan, 'objects' | 'conflicts'>): ObjectPlan[] {
+  const conflicted = new Set(plan.conflicts.map((c) => c.key));
+  return plan.objects.filter((o) => conflicted.has(o.key) && o.steps.length === 0 && !o.inSync);
+}
+
+/**
  * `N object(s) no longer declared … left on the engine`: what a plan without `--prune` leaves
  * (F551), for the summary lines that would otherwise say the engine matches the manifests.
  */
@@ -79,8 +89,13 @@ export function formatPlan(plan: Plan): string {
     lines.push(`Project ${plan.project}: no changes; the engine matches the manifests.`);
   } else {
     const extra = c.blocked ? `, ${c.blocked} blocked` : '';
+    // apply refuses the whole plan then (F815): the counts are not what it would do.
+    const refused =
+      blockedByConflicts(plan).length > 0
+        ? '; apply refuses to change anything while a name conflict blocks an object'
+        : '';
     lines.push(
-      `Project ${plan.project}: ${c.create} to create, ${c.change} to change, ${c.delete} to delete${extra}.`,
+      `Project ${plan.project}: ${c.create} to create, ${c.change} to change, ${c.delete} to delete${extra}${refused}.`,
     );
   }
   return lines.join('\n') + '\n';

@@ -79,7 +79,7 @@ describe('an update whose temporary name is taken (F168)', () => {
       [
         '! Container/api  the engine name demo-api-next, which a start-first update gives the new container, is taken by Container/x of project other; nothing is stopped (remove or rename that container)',
         '! Container/web  the engine name demo-web-prev, which a stop-first update gives the old container, is taken by a container berth does not own; nothing is stopped (remove or rename that container)',
-        'Project demo: 0 to create, 0 to change, 0 to delete, 2 blocked.',
+        'Project demo: 0 to create, 0 to change, 0 to delete, 2 blocked; apply refuses to change anything while a name conflict blocks an object.',
         '',
       ].join('\n'),
     );

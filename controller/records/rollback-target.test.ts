@@ -44,6 +44,34 @@ describe('rollbackTarget with a commit short sha', () => {
   });
 });
 
+describe('rollbackTarget of an apply that failed (F807)', () => {
+  it('names the last apply that converged before it, not the newest one', () => {
+    // Newest first: c3 is the current apply; c2 failed; c1 is what ran before c2.
+    const history = [
+      entry('c3', 'converged', 'c'),
+      entry('c2', 'failed', 'b'),
+      entry('c1', 'converged', 'a'),
+    ];
+    expect(() => rollbackTarget(history, 'c2', 'shop')).toThrow(
+      expect.objectContaining({
+        code: 'E_STATE',
+        context: { hint: 'the last apply that converged before it is c1: berth rollback c1' },
+      }),
+    );
+  });
+
+  it('says none converged before it when none did', () => {
+    const history = [entry('c2', 'converged', 'b'), entry('c1', 'failed', 'a')];
+    expect(() => rollbackTarget(history, 'c1', 'shop')).toThrow(
+      expect.objectContaining({
+        context: {
+          hint: 'no apply converged before it; berth history lists the applies berth recorded',
+        },
+      }),
+    );
+  });
+});
+
 describe('rollbackTarget after a down (F465)', () => {
   it('brings back the set the down removed, not the one before it', () => {
     const down: HistoryEntry = {

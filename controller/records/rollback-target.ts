@@ -31,7 +31,7 @@ export function rollbackTarget(
       throw new BerthError(
         'E_STATE',
         `apply ${found.id} of project ${project} ${found.outcome === 'failed' ? 'failed' : `was ${found.outcome}`}: its set never ran, so there is nothing to go back to`,
-        { hint: lastGoodHint(converged) },
+        { hint: lastGoodHint(usable, found) },
       );
     throw new BerthError(
       'E_UNKNOWN_OBJECT',
@@ -60,9 +60,14 @@ export function rollbackTarget(
   return previous;
 }
 
-function lastGoodHint(converged: HistoryEntry[]): string {
-  const good = converged[0];
+/**
+ * The apply to name instead of `failed`: the newest one before it that converged, the state the
+ * failed apply left (F807: the newest converged one was named, often the current apply itself,
+ * which a rollback to changes nothing). `usable` is newest first.
+ */
+function lastGoodHint(usable: HistoryEntry[], failed: HistoryEntry): string {
+  const good = usable.slice(usable.indexOf(failed) + 1).find((e) => e.outcome === 'converged');
   return good
-    ? `the last apply that converged is ${good.id}: berth rollback ${good.id}`
-    : 'berth history lists the applies berth recorded';
+    ? `the last apply that converged before it is ${good.id}: berth rollback ${good.id}`
+    : `no apply converged before it; berth history lists the applies berth recorded`;
 }

@@ -71,7 +71,26 @@ export function describeOutput(
   )
     .slice(-EVENT_LIMIT)
     .map(({ ms, ...rest }) => ({ ...rest, time: iso(ms) }));
-  return { status, spec: desired ? specOf(desired) : null, events: ordered };
+  const known = withLastExit(status, engineEvents);
+  return { status: known, spec: desired ? specOf(desired) : null, events: ordered };
+}
+
+/**
+ * A container that stopped before (restarted since) but whose exit code the engine no longer
+ * tells, because it runs again (a crash loop's short running moment resets State.ExitCode to
+ * 0): the exit code of the engine's newest event of this very container that carries one
+ * (Docker's `die`), which describe reads anyway. F805: describe said `Last exit code -` where
+ * status had said 3 a second before.
+ */
+function withLastExit(status: ObjectStatus, engineEvents: EngineEvent[]): ObjectStatus {
+  if (status.kind !== 'Container' || status.lastExitCode !== null || !status.restarts)
+    return status;
+  const died = engineEvents
+    .filter((e) => e.type === 'container' && e.id === status.id && e.attributes?.exitCode)
+    .reduce<EngineEvent | undefined>((a, e) => (a && a.time > e.time ? a : e), undefined);
+  const code = Number(died?.attributes?.exitCode ?? NaN);
+  if (!Number.isInteger(code)) return status;
+  return { ...status, lastExitCode: code, exitCode: code };
 }
 
 type TimedEvent = DescribeEvent & { ms: number };

@@ -87,6 +87,17 @@ describe('containerReadiness', () => {
     expect(between).toMatchObject({ lastExitCode: 3, reason: 'CrashLoopBackOff' });
   });
 
+  it('keeps the exit code the list saw when the inspect after it finds the next run (F805)', () => {
+    // Between the list and the inspect the engine started it again and reset its exit code.
+    const r = containerReadiness({
+      container: { ...container, state: 'restarting', exitCode: 3 },
+      details: details({ restartCount: 4, exitCode: 0, startedAt: NOW - 100 }),
+      now: NOW,
+    });
+    expect(r).toMatchObject({ lastExitCode: 3, reason: 'CrashLoopBackOff' });
+    expect(r.message).toBe('crash loop: 4 restarts, last exit code 3');
+  });
+
   it('is ready again once it has run longer than the crash-loop window', () => {
     const r = containerReadiness({
       container,

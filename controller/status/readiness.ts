@@ -148,9 +148,16 @@ function exitCodeOf(
 ): number | null {
   // The engine resets State.ExitCode to 0 on every start: only a stopped (or restarting)
   // container still tells how it last ended.
-  const stopped = state === 'exited' || state === 'dead' || state === 'restarting';
-  if (!stopped) return null;
-  return details?.exitCode ?? container.exitCode ?? null;
+  if (stoppedState(state)) return details?.exitCode ?? container.exitCode ?? null;
+  // The list, read just before the inspect, saw it stopped: a crash loop between two runs.
+  // That exit is its last one; the inspect's 0 is the reset (F805: status and describe said
+  // `-` in the short running moment between restarts, and `3` a second later).
+  if (details && stoppedState(container.state)) return container.exitCode ?? null;
+  return null;
+}
+
+function stoppedState(state: EngineContainerState): boolean {
+  return state === 'exited' || state === 'dead' || state === 'restarting';
 }
 
 /**

@@ -67,7 +67,10 @@ describe('apply at its edges', () => {
     expect(plan.stdout).toMatch(/! Network\/net .*berth does not own/);
     const result = await berth(['apply', '-f', dir, '-p', project], { env });
     expect(result.code).toBe(2);
-    expect(result.stdout).toContain('berth does not own');
+    // F815: refused before any change, every blocked object named.
+    expect(result.stderr).toMatch(/Container\/squatter: [^;]*berth does not own/);
+    expect(result.stderr).toMatch(/Network\/net: [^;]*berth does not own/);
+    expect(result.stderr).toContain('; nothing was changed');
     const labels = await docker('inspect', '-f', '{{json .Config.Labels}}', `${project}-squatter`);
     expect(labels).not.toContain('berth.project');
     expect(await docker('inspect', '-f', '{{.State.Status}}', `${project}-squatter`)).toBe(

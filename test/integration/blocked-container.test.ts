@@ -3,19 +3,32 @@ import { docker, TEST_IMAGE } from '../support/docker.js';
 import { sleeperYaml } from '../support/manifests.js';
 import { cliProject } from './cli-project-support.js';
 import { berth } from './status-cli-support.js';
-import { stateOf } from './watch-support.js';
+import { eventually, stateOf } from './watch-support.js';
+import { watchFixture, type WatchFixture } from './watch-fixture.js';
 
 /**
  * FINDINGS F200: a declared Container whose engine name a container berth does not own holds
  * was marked blocked by the plan, but the executor still sent its create and failed with the
- * engine's 409. The plan is what runs: the blocked container runs nothing, apply fails it
- * with the plan's reason naming the holder, the rest converges, nothing foreign is touched.
+ * engine's 409. The plan is what runs: the blocked container runs nothing, nothing foreign is
+ * touched. F815: the one-shot apply then created the rest (a network, the other containers)
+ * and failed on the blocked one, leaving a half-made project; it now refuses before any
+ * change. The watch still converges the rest around it.
  */
 
-const p = cliProject('blocked', `${sleeperYaml('web')}---\n${sleeperYaml('other')}`);
+const manifest = `apiVersion: berth/v1
+kind: Network
+metadata: {name: net}
+---
+${sleeperYaml('web', '  networks: [net]\n')}---
+${sleeperYaml('other')}`;
+const p = cliProject('blocked', manifest);
 const foreign = `${p.project}-web`;
+let f: WatchFixture | undefined;
+let watchForeign: string | undefined;
 afterAll(async () => {
   await docker('rm', '-f', foreign).catch(() => '');
+  if (watchForeign) await docker('rm', '-f', watchForeign).catch(() => '');
+  await f?.tearDown();
   await p.cleanup();
 });
 
@@ -23,23 +36,47 @@ const facts = (name: string) =>
   docker('inspect', '-f', '{{.Id}} {{.State.Status}} {{json .Config.Labels}}', name);
 
 describe('a declared container whose engine name a foreign container holds', () => {
-  it('runs nothing: apply fails it with the plan reason naming the holder; the foreign one is untouched', async () => {
+  it('apply refuses before any change, naming the holder; the foreign one is untouched (F815)', async () => {
     await docker('run', '-d', '--name', foreign, TEST_IMAGE, 'sleep', '3600');
     const before = await facts(foreign);
 
     const plan = await berth(p.stateHome, p.work, 'plan', '-f', p.dir, '-p', p.project);
+    expect(plan.code).toBe(0);
     expect(plan.stdout).toMatch(/! Container\/web .*berth does not own/);
+    expect(plan.stdout).toContain(
+      ', 1 blocked; apply refuses to change anything while a name conflict blocks an object.\n',
+    );
 
     const applied = await berth(p.stateHome, p.work, 'apply', '-f', p.dir, '-p', p.project);
     expect(applied.code, applied.stdout + applied.stderr).toBe(2);
-    expect(applied.stdout).toContain(
-      `Container/web: failed: the engine name ${foreign} is taken by a container berth does not own; berth will not adopt, rename or remove it\n`,
+    expect(applied.stderr).toContain(
+      `error: Container/web: the engine name ${foreign} is taken by a container berth does not own; berth will not adopt, rename or remove it; nothing was changed\n`,
     );
-    // No create was sent for it: no op logged, no engine refusal.
-    expect(applied.stderr).not.toMatch(/"object":"Container\/web","op"/);
+    expect(applied.stderr).toContain('hint: remove or rename what holds the name');
+    // No step ran: no op logged, no engine refusal, nothing of the project made.
+    expect(applied.stderr).not.toMatch(/"op":/);
     expect(applied.stdout + applied.stderr).not.toMatch(/already in use|Conflict\./);
-    // The rest of the set converged; the foreign container is as it was.
-    expect(await stateOf(`${p.project}-other`)).toBe('running');
+    expect(await stateOf(`${p.project}-other`)).toBe('absent');
+    expect(await docker('network', 'ls', '-q', '-f', `name=^${p.project}-net$`)).toBe('');
     expect(await facts(foreign)).toBe(before);
+    // Nothing ran, so nothing is recorded.
+    const history = await berth(p.stateHome, p.work, 'history', '-p', p.project);
+    expect(history.stdout).not.toMatch(/failed|converged/);
+  }, 120_000);
+
+  it('under watch the rest converges around it; the foreign one is untouched', async () => {
+    f = await watchFixture('blockedw');
+    watchForeign = `${f.project}-web`;
+    await docker('run', '-d', '--name', watchForeign, TEST_IMAGE, 'sleep', '3600');
+    const before = await facts(watchForeign);
+    await f.write('app.yaml', manifest);
+    const watch = await f.startWatch();
+    const other = () => stateOf(`${f!.project}-other`);
+    expect(
+      await eventually(async () => (await other()) === 'running', 60_000),
+      watch.stderr(),
+    ).toBe(true);
+    expect(watch.stderr()).not.toMatch(/"object":"Container\/web","op"/);
+    expect(await facts(watchForeign)).toBe(before);
   }, 120_000);
 });

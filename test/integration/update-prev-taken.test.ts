@@ -57,7 +57,10 @@ describe('stop-first with -prev taken by a foreign container', () => {
     const run = await apply(2);
     expect(run.code, run.stdout + run.stderr).toBe(2);
     expect(run.stdout + run.stderr).toContain(taken);
-    const status = await berth(['status', '-p', project], { env });
+    // F815: the apply was refused before any change, so the last applied set is still the
+    // first one; status compared to the new files says why they cannot be applied.
+    expect(run.stderr).toContain('nothing was changed');
+    const status = await berth(['status', '-f', '-', '-p', project], { stdin: web(2), env });
     expect(status.code, status.stdout).toBe(3);
     expect(status.stdout).toContain(taken);
     // Same container, running, never stopped (its StartedAt is unchanged).

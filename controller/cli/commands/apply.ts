@@ -6,6 +6,7 @@ import { observeAndPlan } from '../../observe.js';
 import { homeContext, planOf } from '../plan-of.js';
 import { formatPlan, planJson } from '../../plan/plan-format.js';
 import { refuseMissingExternals } from '../../plan/plan-unmanaged.js';
+import { refuseConflicts } from '../conflict-refusal.js';
 import type { Plan } from '../../plan/plan-types.js';
 import { applyId, gitCommitOf } from '../../records/index.js';
 import { applyStamp } from '../../labels.js';
@@ -224,6 +225,8 @@ async function converge(ctx: CliContext, job: ApplyJob, lock?: ProjectLock): Pro
     const others = otherSourceDeletions(planned.plan, planned.observed, folders);
     if (others.length > 0 && !options.force) throw otherSourceError(project, others);
     refuseMissingExternals(planned.plan);
+    // The part that runs: `berth run`'s dependencies, not the container it stands in for.
+    refuseConflicts(selected);
     if (!job.only) ctx.stderr.write(orphanWarning(planned.plan, planned.observed, folders));
     const width = Math.max(0, ...plan.objects.map((o) => o.key.length));
     const report = progressReporter(ctx, width);
