@@ -3,6 +3,7 @@ import { isAlias, isNode, yamlLib } from './yaml-lib.js';
 import type { SourcePosition } from '../model.js';
 import type { Problem, ProblemCode } from '../problems.js';
 import { isComposeDocument } from './compose-shape.js';
+import { DEEPER_LINE_MESSAGE, deeperLineOffset } from './deeper-line.js';
 import type { VariableLookup } from '../interpolate/resolve.js';
 import { locator } from './locate.js';
 import type { Locator } from './locate.js';
@@ -77,7 +78,7 @@ export function parseManifestText(
     return { file, line, column: col };
   };
   const result: ParsedFile = { documents: [], problems: [] };
-  const checked = docs.map((doc) => ({ doc, ...documentProblems(doc, at) }));
+  const checked = docs.map((doc) => ({ doc, ...documentProblems(doc, at, text) }));
   const anchorDocs = new Map<string, Set<number>>();
   for (const [index, { anchors }] of checked.entries()) {
     for (const anchor of anchors)
@@ -126,6 +127,7 @@ function fullLocators(text: string, file: string): Locator[] {
 function documentProblems(
   doc: Document,
   at: (offset: number) => SourcePosition,
+  text: string,
 ): { problems: Problem[]; anchors: string[] } {
   const codeOf = (error: YAMLError): ProblemCode =>
     error.code === 'DUPLICATE_KEY' ? 'E_YAML_DUPLICATE_KEY' : 'E_YAML_SYNTAX';
@@ -146,6 +148,8 @@ function documentProblems(
   );
   const problems: Problem[] = shown.map(({ error, opened }) => {
     const code = codeOf(error);
+    const deeper = deeperLineOffset(error, doc.errors, text);
+    if (deeper !== undefined) return { ...at(deeper), code, message: DEEPER_LINE_MESSAGE };
     const stopped = opened === undefined ? undefined : at(error.pos[0]);
     const message =
       code === 'E_YAML_DUPLICATE_KEY'
