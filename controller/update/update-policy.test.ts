@@ -35,6 +35,14 @@ describe('the default update order', () => {
         ports: [{ containerPort: 80, hostPort: 8080, hostIP: '127.0.0.1', protocol: 'tcp' }],
       }),
     ).toBe('stop-first: host port 127.0.0.1:8080 is held by the running container');
+    // F813: a range read "host port a port of …".
+    expect(
+      reasonOf({
+        ports: [
+          { containerPort: 80, hostPort: 8000, hostPortEnd: 8010, hostIP: '', protocol: 'tcp' },
+        ],
+      }),
+    ).toBe('stop-first: host ports 0.0.0.0:8000-8010 are held by the running container');
     expect(
       reasonOf({ mounts: [{ type: 'volume', volume: 'db', target: '/db', readOnly: false }] }),
     ).toBe('stop-first: volume db is written by the running container');

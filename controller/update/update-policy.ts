@@ -85,10 +85,11 @@ function exclusiveResource(
   if (published) {
     const ip = published.hostIP || '0.0.0.0';
     // A range too: the old container may hold the only free port of it.
+    // F813: "host port a port of …" read badly; a range says which ports.
     const port = published.hostPortEnd
-      ? `a port of ${ip}:${published.hostPort}-${published.hostPortEnd}`
-      : `${ip}:${published.hostPort}`;
-    return `host port ${port} is held by the running container`;
+      ? `host ports ${ip}:${published.hostPort}-${published.hostPortEnd} are`
+      : `host port ${ip}:${published.hostPort} is`;
+    return `${port} held by the running container`;
   }
   const fixed = spec.networks.find((n) => n.ipv4Address ?? n.ipv6Address);
   if (fixed)

@@ -7,6 +7,7 @@ import { knownFields } from './schema-fields.js';
 import { closestMatch } from './suggest.js';
 import { blankVariableNote, valueAt } from './blank-values.js';
 import { composeListText } from './compose-list-hint.js';
+import { composeFieldHint } from './compose-field-hint.js';
 
 /** How an object is named in messages: `Container "web"`. */
 export function objectLabel(kind: unknown, name: unknown): string {
@@ -123,7 +124,8 @@ function describe(
   if (error.keyword === 'additionalProperties') {
     const field = String(params.additionalProperty);
     const known = knownFields(place.kind, path).filter((f) => f !== field);
-    const text = `is not a known field${didYouMean(field, known)}`;
+    const hint = composeFieldHint(place.kind, path, field) || didYouMean(field, known);
+    const text = `is not a known field${hint}`;
     return { code: 'E_UNKNOWN_FIELD', text, at: [...path, field] };
   }
   if (error.keyword === 'required') {
