@@ -59,9 +59,14 @@ describe('a declared container whose engine name a foreign container holds', () 
     expect(await stateOf(`${p.project}-other`)).toBe('absent');
     expect(await docker('network', 'ls', '-q', '-f', `name=^${p.project}-net$`)).toBe('');
     expect(await facts(foreign)).toBe(before);
-    // Nothing ran, so nothing is recorded.
+    // Recorded as a failed apply of this set, no step ran: status compares the engine with
+    // it and says the project is not in sync (F850: it compared with the set before it).
     const history = await berth(p.stateHome, p.work, 'history', '-p', p.project);
-    expect(history.stdout).not.toMatch(/failed|converged/);
+    expect(history.stdout).toMatch(/ failed +\+0 ~0 -0 !1 /);
+    const status = await berth(p.stateHome, p.work, 'status', '-p', p.project);
+    expect(status.code, status.stdout).toBe(3);
+    expect(status.stdout).toMatch(/In sync: +no/);
+    expect(status.stdout).toMatch(/Container\/web .*berth does not own/);
   }, 120_000);
 
   it('under watch the rest converges around it; the foreign one is untouched', async () => {

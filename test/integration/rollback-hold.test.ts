@@ -58,4 +58,29 @@ describe('berth rollback with no watch running', () => {
     expect(released.code).toBe(0);
     expect(await eventually(async () => (await modeOf()) === 'two', 60_000)).toBe(true);
   }, 150_000);
+
+  it("an explicit apply after it ends the rollback's hold; a berth hold by hand stays, said", async () => {
+    await f.stopWatch();
+    expect((await f.run(['rollback'])).code).toBe(0);
+    expect(await modeOf()).toBe('one');
+    await write('three');
+    const applied = await apply();
+    expect(applied.code, applied.stderr).toBe(0);
+    expect(applied.stderr).toMatch(
+      /the hold of the rollback to \S+ ends: this apply's set is the project's now/,
+    );
+    expect(await modeOf()).toBe('three');
+    // F853: status said "Held … (rollback to …)" while the engine ran the new set.
+    expect(JSON.parse((await f.run(['status', '-o', 'json'])).stdout).notice).toBeNull();
+
+    expect((await f.run(['hold'])).code).toBe(0);
+    const held = await apply();
+    expect(held.stderr).toMatch(
+      /note: project \S+ is held \(berth hold since \S+\): this apply ran/,
+    );
+    expect(JSON.parse((await f.run(['status', '-o', 'json'])).stdout).notice).toMatch(
+      /^Held since/,
+    );
+    expect((await f.run(['release'])).code).toBe(0);
+  }, 150_000);
 });

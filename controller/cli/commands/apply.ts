@@ -6,7 +6,8 @@ import { observeAndPlan } from '../../observe.js';
 import { homeContext, planOf } from '../plan-of.js';
 import { formatPlan, planJson } from '../../plan/plan-format.js';
 import { refuseMissingExternals } from '../../plan/plan-unmanaged.js';
-import { refuseConflicts } from '../conflict-refusal.js';
+import { conflictRefusal } from '../conflict-refusal.js';
+import { settleHoldAfterApply } from '../apply-hold.js';
 import type { Plan } from '../../plan/plan-types.js';
 import { applyId, gitCommitOf } from '../../records/index.js';
 import { applyStamp } from '../../labels.js';
@@ -81,6 +82,7 @@ async function applyFiles(
   const code = await withProjectLock(ctx, project, 'apply', options.lockTimeout, (lock) =>
     converge(ctx, job, lock),
   );
+  await settleHoldAfterApply(ctx, project);
   return { code, names };
 }
 
@@ -226,7 +228,13 @@ async function converge(ctx: CliContext, job: ApplyJob, lock?: ProjectLock): Pro
     if (others.length > 0 && !options.force) throw otherSourceError(project, others);
     refuseMissingExternals(planned.plan);
     // The part that runs: `berth run`'s dependencies, not the container it stands in for.
-    refuseConflicts(selected);
+    const refusal = conflictRefusal(selected);
+    if (refusal) {
+      const result = { ok: false, outcomes: refusal.outcomes };
+      const durationMs = ctx.now() - started;
+      await recordApplyEnd(ctx, job, { plan: selected, result, outcome: 'failed', durationMs });
+      throw refusal.error;
+    }
     if (!job.only) ctx.stderr.write(orphanWarning(planned.plan, planned.observed, folders));
     const width = Math.max(0, ...plan.objects.map((o) => o.key.length));
     const report = progressReporter(ctx, width);
