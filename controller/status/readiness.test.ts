@@ -98,6 +98,16 @@ describe('containerReadiness', () => {
     expect(r.message).toBe('crash loop: 4 restarts, last exit code 3');
   });
 
+  it('is not ready while the list (the row’s ACTUAL) says exited, whatever the inspect after it says (F852)', () => {
+    // `docker restart` between the list and the inspect: the row showed "exited … yes".
+    const r = containerReadiness({
+      container: { ...container, state: 'exited', exitCode: 137 },
+      details: details({ state: 'running', startedAt: NOW - 50 }),
+      now: NOW,
+    });
+    expect(r.ready).toBe(false);
+  });
+
   it('is ready again once it has run longer than the crash-loop window', () => {
     const r = containerReadiness({
       container,

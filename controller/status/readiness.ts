@@ -138,7 +138,10 @@ export function containerReadiness(input: ReadinessInput): ContainerReadiness {
       reason: 'HealthStarting',
       message: 'healthcheck has not passed yet',
     };
-  return { ...base, ready: state === 'running' };
+  // The list (the row's ACTUAL, and what the plan was made from) and the inspect read just
+  // after it must both say running: a `docker restart` between them showed "exited … ready
+  // yes" (F852). The next read agrees either way.
+  return { ...base, ready: state === 'running' && container.state === 'running' };
 }
 
 function exitCodeOf(
