@@ -23,7 +23,8 @@ export async function projectsAppliedUnder(
   for (const other of await listRecordedProjects(stateDir)) {
     if (other === project) continue;
     const last = await readLastApplied(stateDir, other);
-    if (!last.ok) continue;
+    // A project taken down (its last set is empty) has nothing to delete (F857).
+    if (!last.ok || last.value.objects.length === 0) continue;
     const source = last.value.sources.find((s) => isAtOrBelow(s, folder));
     if (source !== undefined) found.push({ project: other, source });
   }

@@ -17,6 +17,7 @@ import { againCommand } from '../delete-interrupted.js';
 import type { Interrupt } from '../interrupt.js';
 import { ownedObjectKeys, unrecordedObjectsError } from '../unrecorded-objects.js';
 import { writeOutput } from '../views/stable-output.js';
+import { editDistance } from '../../../specs/validate/suggest.js';
 
 interface DownOptions {
   project?: string;
@@ -95,6 +96,19 @@ async function down(
   return code;
 }
 
+/** How many projects applied below this folder `down` names in text (F857: 170 lines). */
+const HINTS_SHOWN = 5;
+
+/** The names nearest to what was typed first (a typo's project on top), then by name. */
+function nearestFirst<T extends { project: string }>(list: T[], typed: string): T[] {
+  const distance = new Map(list.map((b) => [b.project, editDistance(b.project, typed)]));
+  return [...list].sort(
+    (a, b) =>
+      (distance.get(a.project) ?? 0) - (distance.get(b.project) ?? 0) ||
+      a.project.localeCompare(b.project),
+  );
+}
+
 /**
  * A project with no record: refused while its objects exist (F181), else nothing to delete,
  * with a hint naming the projects applied from a folder below this one (F84).
@@ -117,10 +131,17 @@ async function nothingApplied(
   await writeOutput(ctx, output, document, () =>
     [
       `Project ${project}: nothing applied, nothing to delete`,
-      ...below.map(
-        (b) =>
-          `hint: project ${b.project} was applied from ${b.from}; berth down -p ${b.project} deletes it`,
-      ),
+      ...nearestFirst(below, project)
+        .slice(0, HINTS_SHOWN)
+        .map(
+          (b) =>
+            `hint: project ${b.project} was applied from ${b.from}; berth down -p ${b.project} deletes it`,
+        ),
+      ...(below.length > HINTS_SHOWN
+        ? [
+            `hint: and ${below.length - HINTS_SHOWN} more projects applied from folders below this one (berth down -o json lists them all)`,
+          ]
+        : []),
     ]
       .map((l) => `${l}\n`)
       .join(''),
