@@ -153,6 +153,10 @@ describe('verbs on the real engine', () => {
   it('down deletes the last applied set and keeps volumes; --volumes removes them', async () => {
     const down = await run(['-p', project, '--log-level', 'warn', 'down']);
     expect(down.code, down.stderr).toBe(0);
+    // F858: the kept volume is named, with the way to remove it.
+    expect(down.stdout).toContain(
+      `Volume/data: kept with its data; berth down -p ${project} --volumes removes it\n`,
+    );
     expect(await docker('ps', '-aq', '--filter', `label=berth.project=${project}`)).toBe('');
     expect(await docker('volume', 'ls', '-q', '--filter', `name=${project}-data`)).toBe(
       `${project}-data`,

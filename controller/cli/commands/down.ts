@@ -92,8 +92,28 @@ async function down(
     history: options.volumes ? 'down --volumes' : 'down',
     oneOffs,
   });
+  if (!options.volumes && !options.output) keptVolumesText(ctx, project, declared, observed);
   await removeFilesWhenNoContainers(ctx, project);
   return code;
+}
+
+/**
+ * The declared volumes down left with their data, one line each with the way to remove them
+ * (F858: down said nothing of them, while status went on listing them; `docker compose down`
+ * keeps volumes too, and `-v` removes them).
+ */
+function keptVolumesText(
+  ctx: CliContext,
+  project: string,
+  declared: readonly { kind: string; name: string }[],
+  observed: ObservedState,
+): void {
+  const onEngine = new Set(retainedVolumes(observed, project));
+  for (const o of declared)
+    if (o.kind === 'Volume' && onEngine.has(`Volume/${o.name}` as ObjectKey))
+      ctx.stdout.write(
+        `Volume/${o.name}: kept with its data; berth down -p ${project} --volumes removes it\n`,
+      );
 }
 
 /** How many projects applied below this folder `down` names in text (F857: 170 lines). */
