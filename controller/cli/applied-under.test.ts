@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { recordApply, type ApplyRecordInput } from '../records/index.js';
 import { projectsAppliedUnder } from './applied-under.js';
+import type { DesiredObject } from '../../specs/model.js';
 
 let stateDir: string;
 beforeEach(async () => {
@@ -20,7 +21,8 @@ function applied(sources: string[]): ApplyRecordInput {
     outcome: 'converged',
     counts: { created: 1, changed: 0, deleted: 0, unchanged: 0, failed: 0 },
     durationMs: 10,
-    objects: [],
+    // A set with something in it: a taken-down project's empty set is not named (F857).
+    objects: [{ kind: 'Volume', name: 'data' } as unknown as DesiredObject],
   };
 }
 
@@ -30,6 +32,11 @@ describe('projects applied under a folder (the hint of berth down)', () => {
     expect(await projectsAppliedUnder(stateDir, '/srv/app', 'app')).toEqual([
       { project: 'shop', source: '/srv/app/berth' },
     ]);
+  });
+
+  it('never names a project taken down: its last set is empty (F857)', async () => {
+    await recordApply(stateDir, 'gone', { ...applied(['/srv/app/gone']), objects: [] });
+    expect(await projectsAppliedUnder(stateDir, '/srv/app', 'app')).toEqual([]);
   });
 
   it('never names a git or URL source, nor a sibling folder (F121)', async () => {

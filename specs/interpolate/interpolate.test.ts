@@ -48,7 +48,10 @@ describe('interpolate (Compose rules)', () => {
       expression: '${NOPE}',
       message: 'variable NOPE is not set',
     });
-    expect(error('$NOPE')?.message).toBe('variable NOPE is not set');
+    // Bare, as a shell writes its variables: how to pass it to the container's shell (F861).
+    expect(error('$NOPE')?.message).toBe(
+      "variable NOPE is not set (for the container's shell to expand, write $$NOPE)",
+    );
     // Only the operand that is used must resolve.
     expect(error('${TAG:-${NOPE}}')).toBeUndefined();
     expect(error('${MISSING:-${NOPE}}')).toMatchObject({ offset: 11, expression: '${NOPE}' });

@@ -84,7 +84,11 @@ function resolve(part: VariablePart, text: string, lookup: VariableLookup, blank
   switch (part.operator) {
     case undefined: {
       if (set) return value;
-      const error = unset(part, text, `variable ${part.name} is not set`);
+      // `$NAME` bare is also how a shell names its variables (`sh -c 'echo $HOME'`): say how
+      // to hand it to the container's shell (F861; Compose warns and leaves it blank).
+      const bare = text[part.start + 1] !== '{';
+      const shell = bare ? ` (for the container's shell to expand, write $$${part.name})` : '';
+      const error = unset(part, text, `variable ${part.name} is not set${shell}`);
       if (!blank) throw error;
       blank(error.detail);
       return '';
