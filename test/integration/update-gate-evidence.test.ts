@@ -45,7 +45,7 @@ describe('a start-first update whose new container fails its health probe', () =
           'trap "exit 0" TERM; while true; do sleep 1; done',
           `  env: {V: "${v}"}
   mounts: [{secret: token, target: /run/secrets/token}]
-  healthcheck: {command: [CMD-SHELL, "${probe}"], interval: 1s, timeout: 1s, retries: 1}
+  healthcheck: {command: [CMD-SHELL, "${probe}"], interval: 1s, timeout: 10s, retries: 1}
   update: {order: start-first, minReady: 1s, healthTimeout: 8s}
 `,
         ),
