@@ -1,3 +1,4 @@
+import { basename } from 'node:path';
 import type { ObjectKey } from '../../specs/model.js';
 import type { EngineChange, EngineEvent } from '../engine/engine.js';
 
@@ -101,7 +102,7 @@ export function describeReason(reason: WorkReason): string {
 
 /** `Dockerfile`, `a, b and 3 more` (names only: the folder is the watched one's or a context's). */
 function referencedText(paths: string[]): string {
-  const names = [...new Set(paths.map((p) => p.slice(p.lastIndexOf('/') + 1)))];
+  const names = [...new Set(paths.map((p) => basename(p)))];
   const shown = names.slice(0, 3).join(', ');
   return names.length > 3 ? `${shown} and ${names.length - 3} more` : shown || 'referenced files';
 }

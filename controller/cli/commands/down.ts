@@ -79,7 +79,7 @@ async function down(
   );
   const code = await deleteObjects(ctx, {
     project,
-    keys: options.volumes ? [...new Set([...keys, ...retainedVolumes(observed, project)])] : keys,
+    keys: options.volumes ? [...new Set([...keys, ...ownedVolumes(observed, project)])] : keys,
     declared,
     target: undefined,
     // --volumes removes retained volumes too: never "kept with its data" for a volume it removes.
@@ -108,7 +108,7 @@ function keptVolumesText(
   declared: readonly { kind: string; name: string }[],
   observed: ObservedState,
 ): void {
-  const onEngine = new Set(retainedVolumes(observed, project));
+  const onEngine = new Set(ownedVolumes(observed, project));
   for (const o of declared)
     if (o.kind === 'Volume' && onEngine.has(`Volume/${o.name}` as ObjectKey))
       ctx.stdout.write(
@@ -170,12 +170,12 @@ async function nothingApplied(
 }
 
 /**
- * The project's volumes on the engine that no longer are in its last applied set: ones an
- * `apply --prune` kept with their data (`retain: true`). `down --volumes` removes them too, as
- * `docker compose down -v` removes the project's volumes; they were left and down said
- * `0 deleted` (F276).
+ * Every volume of the project on the engine: the declared ones and those an `apply --prune`
+ * kept with their data (`retain: true`). `down --volumes` removes them all, as `docker compose
+ * down -v` removes the project's volumes (F276: the kept ones were left and down said
+ * `0 deleted`); without it, down names the declared ones it keeps (F858).
  */
-function retainedVolumes(observed: ObservedState, project: string): ObjectKey[] {
+function ownedVolumes(observed: ObservedState, project: string): ObjectKey[] {
   return observed.volumes.flatMap((v) => {
     const key = ownedKey(v, project);
     return key?.startsWith('Volume/') ? [key as ObjectKey] : [];
